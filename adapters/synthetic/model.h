@@ -1,0 +1,71 @@
+/* The synthetic engine's generative model, shared by the engine, the cohort
+ * generator and the tests: how an identity is written into pixels, how scores
+ * are drawn, and the closed-form error rates that follow. docs/synthetic.md
+ * states the model in full. */
+#ifndef SHADES_SYNTH_MODEL_H
+#define SHADES_SYNTH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYNTH_TRAITS 8        /* trait bits an image can carry */
+#define SYNTH_SIDE 64         /* code images are SYNTH_SIDE pixels square */
+
+/* What a generated image carries: who, which capture, and trait bits. */
+typedef struct synth_code {
+    uint32_t subject;
+    uint32_t image;
+    uint8_t traits;
+} synth_code;
+
+/* Planted behaviour per trait; see docs/synthetic.md for the closed forms. */
+typedef struct synth_trait_effect {
+    double genuine_sd_scale;     /* multiplies the genuine sd */
+    double genuine_mean_shift;   /* added to the genuine mean */
+    double impostor_mean_shift;  /* added when both subjects carry the trait */
+    double fte;                  /* probability a template fails */
+} synth_trait_effect;
+
+/* The whole model: base distributions, correlation, per-trait effects. */
+typedef struct synth_model {
+    double genuine_mean, genuine_sd;
+    double impostor_mean, impostor_sd;
+    double subject_corr;         /* share of genuine variance per subject */
+    uint64_t seed;
+    synth_trait_effect trait[SYNTH_TRAITS];
+} synth_model;
+
+/* Default model with the given seed: genuine N(3,1), impostor N(0,1). */
+void synth_model_default(synth_model *out, uint64_t seed);
+
+/* Parses "key=value" lines (see docs/synthetic.md) over *out's current
+ * values. Returns 0, or -1 with a one-line reason in errbuf. */
+int synth_model_parse(synth_model *out, const char *options, char *errbuf,
+                      size_t errcap);
+
+/* Writes the code as a SYNTH_SIDE x SYNTH_SIDE gray image (stride
+ * SYNTH_SIDE), with mild deterministic texture from noise_seed. */
+void synth_code_draw(uint8_t *out_pixels, const synth_code *code,
+                     uint64_t noise_seed);
+
+/* Reads a code back from gray or RGB pixels; -1 when the image carries
+ * none (the engine's "no face found"). */
+int synth_code_read(synth_code *out, const uint8_t *pixels, uint32_t width,
+                    uint32_t height, uint32_t stride, int rgb);
+
+/* 1 when the model fails this image's template (deterministic). */
+int synth_model_fails(const synth_model *m, const synth_code *code);
+
+/* Probability a template of an image with these traits fails. */
+double synth_model_fte(const synth_model *m, uint8_t traits);
+
+/* Score of a comparison of two successful templates (symmetric). */
+double synth_model_score(const synth_model *m, const synth_code *a,
+                         const synth_code *b);
+
+/* P(score >= t) for one pair of successful templates of these codes'
+ * subjects and traits: the closed form the measures are tested against. */
+double synth_model_match_prob(const synth_model *m, const synth_code *a,
+                              const synth_code *b, double t);
+
+#endif

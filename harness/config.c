@@ -1,0 +1,371 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cyaml/cyaml.h>
+
+#include "paths.h"
+
+/* ---- schema ---- */
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
+};
+
+static const cyaml_schema_value_t double_entry = {
+    CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double),
+};
+
+static const cyaml_schema_field_t label_fields[] = {
+    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, shades_cfg_label, label, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("values", CYAML_FLAG_POINTER, shades_cfg_label, values, &string_entry, 1,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t label_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_label, label_fields),
+};
+
+static const cyaml_schema_field_t band_fields[] = {
+    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, shades_cfg_band, label, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("min", CYAML_FLAG_DEFAULT, shades_cfg_band, min),
+    CYAML_FIELD_FLOAT("below", CYAML_FLAG_DEFAULT, shades_cfg_band, below),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t band_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_band, band_fields),
+};
+
+static const cyaml_schema_field_t derived_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, shades_cfg_derived, name, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, shades_cfg_derived, from, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("map", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_derived, map,
+                         &label_entry, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("bands", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_derived,
+                         bands, &band_entry, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t derived_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_derived, derived_fields),
+};
+
+typedef struct shades_config cfg;
+
+static const cyaml_schema_field_t run_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, shades_cfg_run, name, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_UINT("seed", CYAML_FLAG_OPTIONAL, shades_cfg_run, seed),
+    CYAML_FIELD_UINT("threads", CYAML_FLAG_OPTIONAL, shades_cfg_run, threads),
+    CYAML_FIELD_FLOAT("confidence", CYAML_FLAG_OPTIONAL, shades_cfg_run, confidence),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t dataset_fields[] = {
+    CYAML_FIELD_STRING_PTR("manifest", CYAML_FLAG_POINTER, shades_cfg_dataset, manifest, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t engine_fields[] = {
+    CYAML_FIELD_STRING_PTR("adapter", CYAML_FLAG_POINTER, shades_cfg_engine, adapter, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("config_dir", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine,
+                           config_dir, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine, options,
+                         &string_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t groups_fields[] = {
+    CYAML_FIELD_SEQUENCE("derived", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_groups, derived,
+                         &derived_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("partitions", CYAML_FLAG_POINTER, shades_cfg_groups, partitions, &string_entry,
+                         1, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t verification_fields[] = {
+    CYAML_FIELD_STRING_PTR("impostors", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_verification,
+                           impostors, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_UINT("impostor_sample", CYAML_FLAG_OPTIONAL, shades_cfg_verification, impostor_sample),
+    CYAML_FIELD_SEQUENCE("target_fmr", CYAML_FLAG_POINTER, shades_cfg_verification, target_fmr,
+                         &double_entry, 1, 64),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t output_fields[] = {
+    CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, shades_cfg_output, results, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t top_fields[] = {
+    CYAML_FIELD_MAPPING("run", CYAML_FLAG_DEFAULT, cfg, run, run_fields),
+    CYAML_FIELD_MAPPING("dataset", CYAML_FLAG_DEFAULT, cfg, dataset, dataset_fields),
+    CYAML_FIELD_MAPPING("engine", CYAML_FLAG_DEFAULT, cfg, engine, engine_fields),
+    CYAML_FIELD_MAPPING("groups", CYAML_FLAG_DEFAULT, cfg, groups, groups_fields),
+    CYAML_FIELD_MAPPING("verification", CYAML_FLAG_DEFAULT, cfg, verification, verification_fields),
+    CYAML_FIELD_MAPPING("output", CYAML_FLAG_DEFAULT, cfg, output, output_fields),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t top_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, cfg, top_fields),
+};
+
+/* ---- libcyaml's log, gathered into one line ---- */
+
+typedef struct yaml_log {
+    char first[512];  /* the first error libcyaml reports: the cause */
+    char seg[8][72];  /* backtrace segments, innermost first */
+    int nseg;
+    int line;         /* innermost line libcyaml names, or 0 */
+} yaml_log;
+
+static void yaml_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    yaml_log *log = ctx;
+    if (level < CYAML_LOG_ERROR)
+        return;
+    char text[512];
+    vsnprintf(text, sizeof text, fmt, args);
+    text[strcspn(text, "\n")] = '\0';
+    const char *msg = strncmp(text, "Load: ", 6) == 0 ? text + 6 : text;
+    msg += strspn(msg, " ");
+    if (strncmp(msg, "Backtrace:", 10) == 0)
+        return;
+    char name[64];
+    int line;
+    if (strncmp(msg, "in ", 3) == 0) {
+        /* "in mapping field 'seed' (line: 3, column: 9)" or
+         * "in sequence entry '2' (line: ...)" */
+        if (log->nseg < 8 && (sscanf(msg, "in mapping field '%63[^']'", name) == 1 ||
+                              sscanf(msg, "in sequence entry '%63[^']'", name) == 1)) {
+            if (strstr(msg, "sequence entry"))
+                snprintf(log->seg[log->nseg++], sizeof log->seg[0], " entry %s", name);
+            else
+                snprintf(log->seg[log->nseg++], sizeof log->seg[0], "%s", name);
+        }
+        const char *at = strstr(msg, "(line: ");
+        if (at && !log->line && sscanf(at, "(line: %d", &line) == 1)
+            log->line = line;
+        return;
+    }
+    if (!log->first[0])
+        snprintf(log->first, sizeof log->first, "%s", msg);
+}
+
+/* The backtrace as a dotted field path, outermost first. */
+static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = log->nseg - 1; i >= 0 && len < cap; i--) {
+        const char *sep = (len && log->seg[i][0] != ' ') ? "." : "";
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", sep, log->seg[i]);
+    }
+}
+
+/* ---- validation ---- */
+
+static int field_error(shades_err *err, const char *path, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int field_error(shades_err *err, const char *path, const char *field, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return shades_err_set(err, SHADES_E_INPUT, "%s: field '%s': %s", path, field, why);
+}
+
+/* Replaces *slot (a malloc'd relative path) by its resolution against dir. */
+static int resolve_path(char **slot, const char *dir, shades_err *err)
+{
+    char buf[PATH_MAX];
+    int rc = shades_path_join(buf, sizeof buf, dir, *slot, err);
+    if (rc)
+        return rc;
+    char *copy = strdup(buf);
+    if (!copy)
+        return shades_err_nomem(err);
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+static int validate(cfg *c, const char *path, shades_err *err)
+{
+    if (c->run.threads == 0)
+        c->run.threads = 1;
+    if (c->run.threads > 256)
+        return field_error(err, path, "run.threads", "%u is more than 256", c->run.threads);
+    if (c->run.confidence == 0)
+        c->run.confidence = 0.95;
+    if (!(c->run.confidence > 0.5 && c->run.confidence < 1))
+        return field_error(err, path, "run.confidence", "%g is not in (0.5, 1)", c->run.confidence);
+    for (unsigned i = 0; i < c->engine.options_count; i++) {
+        const char *o = c->engine.options[i];
+        if (!strchr(o, '=') || o[0] == '=' || strchr(o, '\n'))
+            return field_error(err, path, "engine.options", "'%s' is not key=value", o);
+    }
+    if (!c->verification.impostors) {
+        c->verification.impostors = strdup("all");
+        if (!c->verification.impostors)
+            return shades_err_nomem(err);
+    }
+    if (strcmp(c->verification.impostors, "all") && strcmp(c->verification.impostors, "sample"))
+        return field_error(err, path, "verification.impostors", "'%s' is neither all nor sample",
+                           c->verification.impostors);
+    if (!strcmp(c->verification.impostors, "sample") && c->verification.impostor_sample == 0)
+        return field_error(err, path, "verification.impostor_sample",
+                           "must be a positive count when impostors is sample");
+    for (unsigned i = 0; i < c->verification.target_fmr_count; i++) {
+        double a = c->verification.target_fmr[i];
+        if (!(a > 0 && a < 1))
+            return field_error(err, path, "verification.target_fmr", "%g is not in (0, 1)", a);
+    }
+    for (unsigned i = 0; i < c->groups.derived_count; i++) {
+        const shades_cfg_derived *d = &c->groups.derived[i];
+        if ((d->map_count > 0) == (d->bands_count > 0))
+            return field_error(err, path, "groups.derived", "'%s' needs exactly one of map or bands",
+                               d->name);
+        for (unsigned b = 0; b < d->bands_count; b++)
+            if (!(d->bands[b].min < d->bands[b].below))
+                return field_error(err, path, "groups.derived.bands",
+                                   "'%s' band '%s': min %g is not below %g", d->name,
+                                   d->bands[b].label, d->bands[b].min, d->bands[b].below);
+    }
+    char dir[PATH_MAX];
+    int rc = shades_path_dirname(dir, sizeof dir, path, err);
+    if (!rc)
+        rc = resolve_path(&c->dataset.manifest, dir, err);
+    if (!rc)
+        rc = resolve_path(&c->output.results, dir, err);
+    if (!rc && c->engine.config_dir)
+        rc = resolve_path(&c->engine.config_dir, dir, err);
+    /* A library path is relative to the config too; a built-in name is not. */
+    if (!rc && strchr(c->engine.adapter, '/'))
+        rc = resolve_path(&c->engine.adapter, dir, err);
+    return rc;
+}
+
+static char *read_text(const char *path, shades_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        shades_err_set(err, SHADES_E_INPUT, "%s: cannot open config: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                shades_err_nomem(err);
+                return NULL;
+            }
+            buf = grown;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        shades_err_set(err, SHADES_E_IO, "%s: read error", path);
+        return NULL;
+    }
+    if (!buf && !(buf = calloc(1, 1)))
+        shades_err_nomem(err);
+    else
+        buf[len] = '\0';
+    return buf;
+}
+
+static const cyaml_config_t *yaml_config(yaml_log *log)
+{
+    static _Thread_local cyaml_config_t c;
+    c = (cyaml_config_t){
+        .log_fn = yaml_log_fn,
+        .log_ctx = log,
+        .mem_fn = cyaml_mem,
+        .log_level = CYAML_LOG_ERROR,
+        .flags = CYAML_CFG_DEFAULT,
+    };
+    return &c;
+}
+
+int shades_config_load(shades_config **out, const char *path, shades_err *err)
+{
+    *out = NULL;
+    char *text = read_text(path, err);
+    if (!text)
+        return err ? err->code : SHADES_E_INPUT;
+    yaml_log log = {0};
+    cfg *c = NULL;
+    cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
+                                       &top_schema, (cyaml_data_t **)&c, NULL);
+    if (yerr != CYAML_OK) {
+        free(text);
+        const char *why = log.first[0] ? log.first : cyaml_strerror(yerr);
+        char field[256], at[32] = "";
+        yaml_log_field(&log, field, sizeof field);
+        if (log.line)
+            snprintf(at, sizeof at, ":%d", log.line);
+        /* libcyaml places a missing key at the end of the enclosing
+         * mapping, which names the wrong field; the key itself suffices. */
+        if (field[0] && !strstr(why, "Missing required"))
+            return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
+        return shades_err_set(err, SHADES_E_INPUT, "%s%s: %s", path, at, why);
+    }
+    c->text = text;
+    c->path = strdup(path);
+    int rc = c->path ? validate(c, path, err) : shades_err_nomem(err);
+    if (rc) {
+        shades_config_destroy(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void shades_config_destroy(shades_config *config)
+{
+    if (!config)
+        return;
+    free(config->text);
+    free(config->path);
+    config->text = config->path = NULL;
+    yaml_log log = {0};
+    cyaml_free(yaml_config(&log), &top_schema, config, 0);
+}
+
+char *shades_config_engine_options(const shades_config *config)
+{
+    size_t len = 1;
+    for (unsigned i = 0; i < config->engine.options_count; i++)
+        len += strlen(config->engine.options[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (unsigned i = 0; i < config->engine.options_count; i++) {
+        strcat(s, config->engine.options[i]);
+        strcat(s, "\n");
+    }
+    return s;
+}

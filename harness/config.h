@@ -1,0 +1,100 @@
+/* The run configuration, read from YAML with libcyaml. docs/config.md
+ * describes every field. */
+#ifndef SHADES_HARNESS_CONFIG_H
+#define SHADES_HARNESS_CONFIG_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+/* One label of a derived attribute and the source values it gathers. */
+typedef struct shades_cfg_label {
+    char *label;
+    char **values;
+    unsigned values_count;
+} shades_cfg_label;
+
+/* One numeric band [min, below) of a derived attribute. */
+typedef struct shades_cfg_band {
+    char *label;
+    double min;
+    double below;
+} shades_cfg_band;
+
+/* A derived attribute: labels mapped from values, or numeric bands. */
+typedef struct shades_cfg_derived {
+    char *name;
+    char *from;
+    shades_cfg_label *map;
+    unsigned map_count;
+    shades_cfg_band *bands;
+    unsigned bands_count;
+} shades_cfg_derived;
+
+/* run: identity and reproducibility of the run. */
+typedef struct shades_cfg_run {
+    char *name;
+    uint64_t seed;
+    unsigned threads;
+    double confidence;
+} shades_cfg_run;
+
+/* dataset: the manifest, resolved against the config's directory. */
+typedef struct shades_cfg_dataset {
+    char *manifest;
+} shades_cfg_dataset;
+
+/* engine: which adapter and what it is told. */
+typedef struct shades_cfg_engine {
+    char *adapter;         /* built-in name or library path */
+    char *config_dir;      /* resolved, or NULL */
+    char **options;        /* "key=value" strings */
+    unsigned options_count;
+} shades_cfg_engine;
+
+/* groups: derived attributes and the partitions reported. */
+typedef struct shades_cfg_groups {
+    shades_cfg_derived *derived;
+    unsigned derived_count;
+    char **partitions;     /* "attr" or "attr x attr ..." */
+    unsigned partitions_count;
+} shades_cfg_groups;
+
+/* verification: pairs and operating points. */
+typedef struct shades_cfg_verification {
+    char *impostors;       /* "all" or "sample" */
+    uint64_t impostor_sample;
+    double *target_fmr;
+    unsigned target_fmr_count;
+} shades_cfg_verification;
+
+/* output: where the results file goes, resolved. */
+typedef struct shades_cfg_output {
+    char *results;
+} shades_cfg_output;
+
+/* The parsed configuration. Created by shades_config_load, freed by
+ * shades_config_destroy; read-only afterwards, so threads may share it. */
+typedef struct shades_config {
+    shades_cfg_run run;
+    shades_cfg_dataset dataset;
+    shades_cfg_engine engine;
+    shades_cfg_groups groups;
+    shades_cfg_verification verification;
+    shades_cfg_output output;
+    char *path;            /* the config file */
+    char *text;            /* its full text, recorded in the results */
+} shades_config;
+
+/* Loads and validates path. On failure *out is NULL and err names the file,
+ * line and field. */
+int shades_config_load(shades_config **out, const char *path, shades_err *err);
+
+/* Frees a config from shades_config_load; NULL is allowed. */
+void shades_config_destroy(shades_config *config);
+
+/* The engine options as the "key=value\n" text handed to the adapter;
+ * caller frees. */
+char *shades_config_engine_options(const shades_config *config);
+
+#endif

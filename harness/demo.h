@@ -1,0 +1,22 @@
+/* `shades demo`: generate a cohort, run the demo config, and show the
+ * measured rates beside the planted truth. */
+#ifndef SHADES_HARNESS_DEMO_H
+#define SHADES_HARNESS_DEMO_H
+
+#include "error.h"
+
+/* Demo sizes and where it writes. */
+typedef struct shades_demo_options {
+    const char *out_dir;       /* cohort, config and results go here */
+    unsigned subjects;
+    unsigned images_per_subject;
+    unsigned threads;          /* 0: as the demo config says */
+} shades_demo_options;
+
+/* The text of configs/demo.yaml, built into the binary. */
+extern const char shades_demo_config[];
+
+/* Runs the demo, printing to stdout. */
+int shades_demo(const shades_demo_options *opts, shades_err *err);
+
+#endif

@@ -1,0 +1,104 @@
+// OpenCV has no C API for its codecs; this file gives them a C face.
+#include "image.h"
+
+#include <shades/adapter.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+static int read_file(std::vector<uchar> &out, const char *path, shades_err *err)
+{
+    FILE *f = std::fopen(path, "rb");
+    if (!f)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open image: %s", path,
+                              std::strerror(errno));
+    uchar chunk[65536];
+    size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
+        out.insert(out.end(), chunk, chunk + n);
+    int bad = std::ferror(f);
+    std::fclose(f);
+    if (bad)
+        return shades_err_set(err, SHADES_E_IO, "%s: read error", path);
+    if (out.empty())
+        return shades_err_set(err, SHADES_E_INPUT, "%s: image file is empty", path);
+    return 0;
+}
+
+extern "C" int shades_image_load(shades_pixels *out, const char *path, shades_err *err)
+{
+    std::memset(out, 0, sizeof *out);
+    try {
+        std::vector<uchar> bytes;
+        int rc = read_file(bytes, path, err);
+        if (rc)
+            return rc;
+        cv::Mat m = cv::imdecode(bytes, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
+        if (m.empty())
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s: not a decodable image (unknown format or truncated)", path);
+        if (m.cols > SHADES_IMAGE_MAX_SIDE || m.rows > SHADES_IMAGE_MAX_SIDE)
+            return shades_err_set(err, SHADES_E_INPUT, "%s: image is %dx%d, larger than %d a side",
+                                  path, m.cols, m.rows, SHADES_IMAGE_MAX_SIDE);
+        if (m.depth() != CV_8U) {
+            double scale = m.depth() == CV_16U ? 1.0 / 257.0 : 1.0;
+            cv::Mat m8;
+            m.convertTo(m8, CV_8U, scale);
+            m = m8;
+        }
+        cv::Mat px;
+        uint32_t format;
+        if (m.channels() == 1) {
+            px = m;
+            format = SHADES_PIXEL_GRAY8;
+        } else {
+            cv::cvtColor(m, px, m.channels() == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
+            format = SHADES_PIXEL_RGB8;
+        }
+        size_t stride = (size_t)px.cols * px.channels();
+        uint8_t *data = static_cast<uint8_t *>(std::malloc(stride * (size_t)px.rows));
+        if (!data)
+            return shades_err_nomem(err);
+        for (int y = 0; y < px.rows; y++)
+            std::memcpy(data + stride * (size_t)y, px.ptr(y), stride);
+        out->width = (uint32_t)px.cols;
+        out->height = (uint32_t)px.rows;
+        out->stride = (uint32_t)stride;
+        out->format = format;
+        out->data = data;
+        return 0;
+    } catch (const cv::Exception &e) {
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot decode image: %s", path,
+                              e.msg.c_str());
+    } catch (const std::bad_alloc &) {
+        return shades_err_nomem(err);
+    }
+}
+
+extern "C" void shades_image_free(shades_pixels *px)
+{
+    std::free(px->data);
+    px->data = nullptr;
+}
+
+extern "C" int shades_image_write_gray_png(const char *path, const uint8_t *pixels,
+                                           uint32_t width, uint32_t height, uint32_t stride,
+                                           shades_err *err)
+{
+    try {
+        cv::Mat m((int)height, (int)width, CV_8UC1, const_cast<uint8_t *>(pixels), stride);
+        if (!cv::imwrite(path, m))
+            return shades_err_set(err, SHADES_E_IO, "%s: cannot write image", path);
+        return 0;
+    } catch (const cv::Exception &e) {
+        return shades_err_set(err, SHADES_E_IO, "%s: cannot write image: %s", path,
+                              e.msg.c_str());
+    }
+}

@@ -1,0 +1,179 @@
+/* The shades command line. Exit status: 0 success, 2 error (1 is kept for
+ * a run whose pass/fail criteria fail). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "demo.h"
+#include "error.h"
+#include "instance.h"
+#include "plugin.h"
+#include "run.h"
+#include "version.h"
+
+#define EXIT_ERROR 2
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: shades COMMAND [ARGS]\n"
+            "\n"
+            "  demo [--out DIR] [--threads N] [--subjects N] [--images N]\n"
+            "        generate a synthetic cohort, run the synthetic engine over it,\n"
+            "        write DIR/demo.h5 (default DIR: out) and print the tables\n"
+            "  run CONFIG [--threads N]     run a verification config (docs/config.md)\n"
+            "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
+            "        write a synthetic cohort (PNG images and manifest.csv)\n"
+            "  info ADAPTER                 load an adapter and print what it declares\n"
+            "  version                      print the version\n");
+}
+
+static int fail(const shades_err *err)
+{
+    fprintf(stderr, "shades: error: %s\n", err->msg);
+    return EXIT_ERROR;
+}
+
+/* Parses a positive count for a flag; prints the error itself. */
+static int parse_count(unsigned *out, const char *flag, const char *s)
+{
+    char *end;
+    unsigned long v = s ? strtoul(s, &end, 10) : 0;
+    if (!s || *end || v == 0 || v > 1000000 || s[0] == '-') {
+        fprintf(stderr, "shades: error: %s needs a count from 1 to 1000000\n", flag);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *config = NULL;
+    shades_run_options opts = {.report = stdout};
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0) {
+            if (parse_count(&opts.threads, "--threads", i + 1 < argc ? argv[++i] : NULL))
+                return EXIT_ERROR;
+        } else if (!config && argv[i][0] != '-') {
+            config = argv[i];
+        } else {
+            fprintf(stderr, "shades: error: run: unexpected argument '%s'\n", argv[i]);
+            return EXIT_ERROR;
+        }
+    }
+    if (!config) {
+        fprintf(stderr, "shades: error: run needs a config file\n");
+        return EXIT_ERROR;
+    }
+    shades_err err = {0};
+    return shades_run(NULL, config, &opts, &err) ? fail(&err) : 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    shades_demo_options opts = {.out_dir = "out", .subjects = 400, .images_per_subject = 5};
+    for (int i = 0; i < argc; i++) {
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int bad = 0;
+        if (strcmp(argv[i], "--out") == 0 && val)
+            opts.out_dir = val;
+        else if (strcmp(argv[i], "--threads") == 0)
+            bad = parse_count(&opts.threads, "--threads", val);
+        else if (strcmp(argv[i], "--subjects") == 0)
+            bad = parse_count(&opts.subjects, "--subjects", val);
+        else if (strcmp(argv[i], "--images") == 0)
+            bad = parse_count(&opts.images_per_subject, "--images", val);
+        else {
+            fprintf(stderr, "shades: error: demo: unexpected argument '%s'\n", argv[i]);
+            return EXIT_ERROR;
+        }
+        if (bad)
+            return EXIT_ERROR;
+        i++;
+    }
+    shades_err err = {0};
+    return shades_demo(&opts, &err) ? fail(&err) : 0;
+}
+
+static int cmd_cohort(int argc, char **argv)
+{
+    if (argc < 1 || argv[0][0] == '-') {
+        fprintf(stderr, "shades: error: cohort needs an output directory\n");
+        return EXIT_ERROR;
+    }
+    synth_cohort_spec spec = {100, 4, 1};
+    for (int i = 1; i < argc; i += 2) {
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned seed;
+        int bad;
+        if (strcmp(argv[i], "--subjects") == 0)
+            bad = parse_count(&spec.subjects, "--subjects", val);
+        else if (strcmp(argv[i], "--images") == 0)
+            bad = parse_count(&spec.images_per_subject, "--images", val);
+        else if (strcmp(argv[i], "--seed") == 0) {
+            bad = parse_count(&seed, "--seed", val);
+            spec.seed = seed;
+        } else {
+            fprintf(stderr, "shades: error: cohort: unexpected argument '%s'\n", argv[i]);
+            return EXIT_ERROR;
+        }
+        if (bad)
+            return EXIT_ERROR;
+    }
+    shades_err err = {0};
+    if (synth_cohort_write(argv[0], &spec, &err))
+        return fail(&err);
+    printf("%s/manifest.csv: %u subjects x %u images\n", argv[0], spec.subjects,
+           spec.images_per_subject);
+    return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    if (argc != 1) {
+        fprintf(stderr, "shades: error: info needs one adapter name or path\n");
+        return EXIT_ERROR;
+    }
+    shades_err err = {0};
+    shades_plugin *p;
+    if (shades_plugin_open(&p, argv[0], &err))
+        return fail(&err);
+    const shades_adapter *a = p->entry;
+    printf("library:      %s\nname:         %s\nversion:      %s\nvendor:       %s\n"
+           "description:  %s\nabi:          %u.%u (harness %d.%d)\ncapabilities: 0x%llx\n",
+           p->path, a->name, a->version, a->vendor ? a->vendor : "",
+           a->description ? a->description : "", a->abi_major, a->abi_minor, SHADES_ABI_MAJOR,
+           SHADES_ABI_MINOR, (unsigned long long)a->capabilities);
+    shades_plugin_close(p);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "cohort") == 0)
+        return cmd_cohort(argc - 2, argv + 2);
+    if (strcmp(cmd, "info") == 0)
+        return cmd_info(argc - 2, argv + 2);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("shades %s (adapter ABI %d.%d)\n", SHADES_VERSION, SHADES_ABI_MAJOR,
+               SHADES_ABI_MINOR);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "shades: error: unknown command '%s' (try shades help)\n", cmd);
+    return EXIT_ERROR;
+}

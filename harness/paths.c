@@ -1,0 +1,65 @@
+#include "paths.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int shades_path_join(char *out, size_t cap, const char *dir, const char *name, shades_err *err)
+{
+    int n;
+    if (name[0] == '/' || !dir[0])
+        n = snprintf(out, cap, "%s", name);
+    else
+        n = snprintf(out, cap, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    if (n < 0 || (size_t)n >= cap)
+        return shades_err_set(err, SHADES_E_INPUT, "path too long: %s/%s", dir, name);
+    return 0;
+}
+
+int shades_path_dirname(char *out, size_t cap, const char *path, shades_err *err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return shades_path_join(out, cap, "", ".", err);
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= cap)
+        return shades_err_set(err, SHADES_E_INPUT, "path too long: %s", path);
+    memcpy(out, path, n);
+    out[n] = '\0';
+    return 0;
+}
+
+int shades_path_exe_dir(char *out, size_t cap, shades_err *err)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n < 0)
+        return shades_err_set(err, SHADES_E_IO, "cannot find the shades executable: %s",
+                              strerror(errno));
+    exe[n] = '\0';
+    return shades_path_dirname(out, cap, exe, err);
+}
+
+int shades_path_mkdirs(const char *dir, shades_err *err)
+{
+    char buf[PATH_MAX];
+    if (strlen(dir) >= sizeof buf)
+        return shades_err_set(err, SHADES_E_INPUT, "path too long: %s", dir);
+    strcpy(buf, dir);
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return shades_err_set(err, SHADES_E_IO, "%s: cannot create directory: %s", buf,
+                                      strerror(errno));
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* Loading adapter libraries: by built-in name or by path, with every ABI
+ * check done before any member of the entry is used. */
+#ifndef SHADES_HARNESS_PLUGIN_H
+#define SHADES_HARNESS_PLUGIN_H
+
+#include <shades/adapter.h>
+
+#include "error.h"
+
+/* A loaded adapter library. Owned by whoever opened it; the entry pointer
+ * is valid until shades_plugin_close. Not shared across processes. */
+typedef struct shades_plugin {
+    void *handle;                 /* dlopen handle */
+    const shades_adapter *entry;  /* the library's exported entry */
+    char *path;                   /* file that was loaded */
+} shades_plugin;
+
+/* Directory of the built-in adapters: $SHADES_ADAPTER_DIR, else
+ * "adapters" beside the running executable. Written into out (cap bytes). */
+int shades_plugin_builtin_dir(char *out, size_t cap, shades_err *err);
+
+/* Opens `spec`: a path when it contains '/' or ends in ".so", else the name
+ * of a built-in adapter. Fails, with one line naming the file, when the file
+ * is missing, not a library, not a shades adapter, built for another major
+ * version, or its entry is too small or incomplete. */
+int shades_plugin_open(shades_plugin **out, const char *spec, shades_err *err);
+
+/* Unloads the library; NULL is allowed. */
+void shades_plugin_close(shades_plugin *plugin);
+
+#endif

@@ -1,0 +1,22 @@
+/* One verification run from a config file to a results file. */
+#ifndef SHADES_HARNESS_RUN_H
+#define SHADES_HARNESS_RUN_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "verification_measures.h"
+
+/* Overrides from the command line; zero means "as the config says". */
+typedef struct shades_run_options {
+    unsigned threads;
+    FILE *report;              /* where the table goes; NULL for none */
+} shades_run_options;
+
+/* Runs config_path end to end and writes its results file. *out (may be
+ * NULL) receives the measures, owned by the caller. Nothing is written
+ * when any step fails. */
+int shades_run(shades_vresults **out, const char *config_path, const shades_run_options *opts,
+               shades_err *err);
+
+#endif

@@ -1,0 +1,38 @@
+/* Demographic groups: attributes, derived labels and bands, and their
+ * intersections, assigned to every manifest item. */
+#ifndef SHADES_PROTOCOLS_GROUPS_H
+#define SHADES_PROTOCOLS_GROUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "manifest.h"
+
+/* One partition of the items ("sex", "sex x skin"): its groups, in report
+ * order, and each item's group. */
+typedef struct shades_partition {
+    char *name;
+    size_t n_groups;
+    char **group_names;    /* "F", "F/darker" */
+    int32_t *item_group;   /* n_items entries, each < n_groups */
+} shades_partition;
+
+/* All partitions of a run. Built once, then read-only. */
+typedef struct shades_groups {
+    size_t n_partitions;
+    shades_partition *partitions;
+} shades_groups;
+
+/* Assigns every item of m to a group of every configured partition. Fails
+ * naming the manifest line and field when a value maps to no label or a
+ * band value is not a number, and naming the config field when a partition
+ * names an unknown attribute. */
+int shades_groups_build(shades_groups **out, const shades_manifest *m,
+                        const shades_config *config, shades_err *err);
+
+/* Frees groups; NULL is allowed. */
+void shades_groups_destroy(shades_groups *g);
+
+#endif

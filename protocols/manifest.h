@@ -1,0 +1,42 @@
+/* A dataset manifest: CSV with a header row, the columns image_id,
+ * subject_id, path, then any attribute columns. */
+#ifndef SHADES_PROTOCOLS_MANIFEST_H
+#define SHADES_PROTOCOLS_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* A loaded manifest. Created by shades_manifest_load and freed by
+ * shades_manifest_destroy; read-only afterwards, so threads may share it. */
+typedef struct shades_manifest {
+    char *path;            /* the manifest file */
+    char *root;            /* its directory: image paths are relative to it */
+    size_t n_items;
+    size_t n_attrs;        /* attribute columns after the three required */
+    char **attr_names;     /* n_attrs names in column order */
+    char **image_id;       /* n_items each */
+    char **subject_id;
+    char **image_path;     /* as written in the manifest */
+    char **attr_values;    /* n_items * n_attrs, row-major; "" when empty */
+    size_t *line;          /* line on which each item starts */
+    uint32_t *subject;     /* dense subject number of each item */
+    size_t n_subjects;
+} shades_manifest;
+
+/* Loads path. Fails with "file:line: field 'name': why" on a missing
+ * required column, a short or long row, an empty id or path, a duplicate
+ * image_id, or malformed CSV. */
+int shades_manifest_load(shades_manifest **out, const char *path, shades_err *err);
+
+/* Frees a manifest; NULL is allowed. */
+void shades_manifest_destroy(shades_manifest *m);
+
+/* Column index of attribute `name`, or -1. */
+int shades_manifest_attr(const shades_manifest *m, const char *name);
+
+/* Value of attribute column `attr` for item i. */
+const char *shades_manifest_value(const shades_manifest *m, size_t i, int attr);
+
+#endif

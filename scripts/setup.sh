@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages shades needs (only those missing), then
+# configures and builds into build/ (or $1, with extra cmake arguments after).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev
+          libgsl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
+          libopencv-imgcodecs-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+build="${1:-build}"
+shift || true
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$build" -j "$(nproc)"

@@ -1,0 +1,182 @@
+/* Manifests and configs, good and bad: every bad one gets its exact
+ * message naming the file, line and field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "manifest.h"
+
+static char dir[64];
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/shades-test-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void manifest_reads_columns_and_subjects(void **state)
+{
+    (void)state;
+    const char *p = write_file("m.csv", "sex,image_id,subject_id,path,skin_type\r\n"
+                                        "F,a1,A,a1.png,IV\r\n"
+                                        "F,a2,A,\"a,2.png\",IV\r\n"
+                                        "M,b1,B,b1.png,\r\n");
+    shades_manifest *m;
+    shades_err err = {0};
+    assert_int_equal(shades_manifest_load(&m, p, &err), 0);
+    assert_int_equal(m->n_items, 3);
+    assert_int_equal(m->n_subjects, 2);
+    assert_int_equal(m->n_attrs, 2);
+    assert_string_equal(m->attr_names[0], "sex");
+    assert_string_equal(m->attr_names[1], "skin_type");
+    assert_string_equal(m->image_path[1], "a,2.png");
+    assert_int_equal(m->subject[0], m->subject[1]);
+    assert_int_not_equal(m->subject[0], m->subject[2]);
+    assert_string_equal(shades_manifest_value(m, 2, 1), "");
+    assert_int_equal(m->line[2], 4);
+    shades_manifest_destroy(m);
+}
+
+static void expect_manifest_error(const char *text, const char *expected)
+{
+    const char *p = write_file("bad.csv", text);
+    shades_manifest *m = (shades_manifest *)1;
+    shades_err err = {0};
+    assert_int_equal(shades_manifest_load(&m, p, &err), SHADES_E_INPUT);
+    assert_null(m);
+    char want[512];
+    snprintf(want, sizeof want, "%s/bad.csv%s", dir, expected);
+    assert_string_equal(err.msg, want);
+}
+
+static void manifest_errors_name_line_and_field(void **state)
+{
+    (void)state;
+    expect_manifest_error("image_id,path\nx,y\n", ":1: header: missing required column 'subject_id'");
+    expect_manifest_error("image_id,subject_id,path\na,A,a.png\nb,B\n",
+                          ":3: row has 2 fields, the header has 3");
+    expect_manifest_error("image_id,subject_id,path\na,A,a.png\n\nb,,b.png\n",
+                          ":4: field 'subject_id': empty");
+    expect_manifest_error("image_id,subject_id,path\na,A,a.png\nb,B,b.png\na,C,c.png\n",
+                          ":4: field 'image_id': duplicate 'a' (first on line 2)");
+    expect_manifest_error("image_id,subject_id,path\na,A,\"a.png\nb,B,b.png\n",
+                          ":2: malformed CSV: quoted field never closed");
+    expect_manifest_error("image_id,subject_id,path\na,A,a\"b.png\n", ":2: malformed CSV: stray quote in a field");
+    expect_manifest_error("image_id,subject_id,path,sex,sex\n", ":1: header: column 'sex' appears twice");
+    expect_manifest_error("", ":1: empty file, expected a header row");
+    expect_manifest_error("image_id,subject_id,path\n", ": no rows after the header");
+}
+
+static const char *good_config =
+    "run: {name: t, seed: 3, threads: 2}\n"
+    "dataset: {manifest: m.csv}\n"
+    "engine: {adapter: synthetic, options: [genuine_mean=4]}\n"
+    "groups: {partitions: [sex, sex x skin_type]}\n"
+    "verification: {target_fmr: [0.01]}\n"
+    "output: {results: out/r.h5}\n";
+
+static void config_resolves_paths_against_its_directory(void **state)
+{
+    (void)state;
+    const char *p = write_file("c.yaml", good_config);
+    shades_config *c;
+    shades_err err = {0};
+    assert_int_equal(shades_config_load(&c, p, &err), 0);
+    char want[256];
+    snprintf(want, sizeof want, "%s/m.csv", dir);
+    assert_string_equal(c->dataset.manifest, want);
+    snprintf(want, sizeof want, "%s/out/r.h5", dir);
+    assert_string_equal(c->output.results, want);
+    assert_string_equal(c->verification.impostors, "all");
+    assert_float_equal(c->run.confidence, 0.95, 0);
+    char *opts = shades_config_engine_options(c);
+    assert_string_equal(opts, "genuine_mean=4\n");
+    free(opts);
+    shades_config_destroy(c);
+}
+
+static void expect_config_error(const char *from, const char *to, const char *expected)
+{
+    char text[2048];
+    const char *at = strstr(good_config, from);
+    assert_non_null(at);
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good_config), good_config, to,
+             at + strlen(from));
+    const char *p = write_file("bad.yaml", text);
+    shades_config *c = (shades_config *)1;
+    shades_err err = {0};
+    assert_int_equal(shades_config_load(&c, p, &err), SHADES_E_INPUT);
+    assert_null(c);
+    char want[512];
+    snprintf(want, sizeof want, "%s/bad.yaml%s", dir, expected);
+    assert_string_equal(err.msg, want);
+}
+
+static void config_errors_name_line_and_field(void **state)
+{
+    (void)state;
+    expect_config_error("seed: 3", "seed: three", ":1: field 'run.seed': Invalid uint64_t value: 'three'");
+    expect_config_error("threads: 2", "threds: 2", ":1: field 'run': Unexpected key: threds");
+    expect_config_error("threads: 2", "threads: 300", ": field 'run.threads': 300 is more than 256");
+    expect_config_error("[0.01]", "[0.01, x]",
+                        ":5: field 'verification.target_fmr entry 2': Invalid FLOAT value: x");
+    expect_config_error("[0.01]", "[1.5]", ": field 'verification.target_fmr': 1.5 is not in (0, 1)");
+    expect_config_error("[genuine_mean=4]", "[genuine_mean]",
+                        ": field 'engine.options': 'genuine_mean' is not key=value");
+    expect_config_error("verification: {target_fmr: [0.01]}",
+                        "verification: {impostors: some, target_fmr: [0.01]}",
+                        ": field 'verification.impostors': 'some' is neither all nor sample");
+    expect_config_error("output: {results: out/r.h5}\n", "", ":5: Missing required mapping field: output");
+}
+
+static void missing_files_are_named(void **state)
+{
+    (void)state;
+    shades_config *c;
+    shades_manifest *m;
+    shades_err err = {0};
+    assert_int_equal(shades_config_load(&c, "/nonexistent/c.yaml", &err), SHADES_E_INPUT);
+    assert_string_equal(err.msg, "/nonexistent/c.yaml: cannot open config: No such file or directory");
+    assert_int_equal(shades_manifest_load(&m, "/nonexistent/m.csv", &err), SHADES_E_INPUT);
+    assert_string_equal(err.msg, "/nonexistent/m.csv: cannot open manifest: No such file or directory");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(manifest_reads_columns_and_subjects),
+        cmocka_unit_test(manifest_errors_name_line_and_field),
+        cmocka_unit_test(config_resolves_paths_against_its_directory),
+        cmocka_unit_test(config_errors_name_line_and_field),
+        cmocka_unit_test(missing_files_are_named),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,249 @@
+/* End to end on a generated cohort: the synthetic engine's planted
+ * differentials are recovered, per group, within sampling error of the
+ * closed form; the results file holds the same table; the thread count
+ * changes nothing. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <hdf5.h>
+
+#include "cohort.h"
+#include "manifest.h"
+#include "model.h"
+#include "run.h"
+
+static char dir[64], config[128], results[128];
+
+static const char *options[] = {
+    "genuine_mean=4.0", "genuine_sd=1.0", "impostor_mean=0.0", "impostor_sd=1.0",
+    "trait0_genuine_sd_scale=1.6", "trait0_fte=0.05", "trait1_impostor_mean_shift=0.5",
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+#define SEED 11
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("SHADES_ADAPTER_DIR", SHADES_TEST_ADAPTER_DIR, 1);
+    snprintf(dir, sizeof dir, "/tmp/shades-truth-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    char cohort[128];
+    snprintf(cohort, sizeof cohort, "%s/cohort", dir);
+    synth_cohort_spec spec = {300, 5, 5};
+    shades_err err = {0};
+    if (synth_cohort_write(cohort, &spec, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    snprintf(config, sizeof config, "%s/run.yaml", dir);
+    snprintf(results, sizeof results, "%s/out/r.h5", dir);
+    FILE *f = fopen(config, "w");
+    fprintf(f, "run: {name: truth, seed: %d, threads: 2}\n"
+               "dataset: {manifest: cohort/manifest.csv}\n"
+               "engine:\n  adapter: synthetic\n  options:\n", SEED);
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        fprintf(f, "    - %s\n", options[i]);
+    fprintf(f, "groups:\n  derived:\n    - name: skin\n      from: skin_type\n      map:\n"
+               "        - {label: lighter, values: [I, II, III]}\n"
+               "        - {label: darker, values: [IV, V, VI]}\n"
+               "  partitions: [sex x skin, sex]\n"
+               "verification: {target_fmr: [0.01, 0.001]}\n"
+               "output: {results: out/r.h5}\n");
+    return fclose(f);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static synth_code code_of(const shades_manifest *m, size_t i)
+{
+    synth_code c;
+    c.subject = (uint32_t)atoi(m->subject_id[i] + 1);
+    c.image = (uint32_t)atoi(strchr(m->image_id[i], '_') + 1);
+    c.traits = synth_cohort_traits(shades_manifest_value(m, i, shades_manifest_attr(m, "sex")),
+                                   shades_manifest_value(m, i, shades_manifest_attr(m, "skin_type")));
+    return c;
+}
+
+static int in_group(const shades_manifest *m, size_t i, const char *group)
+{
+    char sex[8], skin[16];
+    if (sscanf(group, "%7[^/]/%15s", sex, skin) != 2)
+        return 0;
+    const char *st = shades_manifest_value(m, i, shades_manifest_attr(m, "skin_type"));
+    int darker = !strcmp(st, "IV") || !strcmp(st, "V") || !strcmp(st, "VI");
+    return !strcmp(shades_manifest_value(m, i, shades_manifest_attr(m, "sex")), sex) &&
+           darker == !strcmp(skin, "darker");
+}
+
+/* |observed - expected| within 4.5 standard deviations (plus one for
+ * discreteness); the seed is fixed, so this either always holds or the
+ * harness disagrees with the model. */
+static void assert_near(const char *what, const char *group, double obs, double mean, double var)
+{
+    double tol = 4.5 * sqrt(var) + 1.0;
+    if (fabs(obs - mean) > tol)
+        fail_msg("%s of %s: observed %.0f, expected %.1f +- %.1f", what, group, obs, mean, tol);
+}
+
+static void planted_rates_are_recovered(void **state)
+{
+    (void)state;
+    shades_err err = {0};
+    shades_vresults *v;
+    shades_run_options ro = {0};
+    assert_int_equal(shades_run(&v, config, &ro, &err), 0);
+    shades_manifest *m;
+    char mpath[160];
+    snprintf(mpath, sizeof mpath, "%s/cohort/manifest.csv", dir);
+    assert_int_equal(shades_manifest_load(&m, mpath, &err), 0);
+    synth_model model;
+    synth_model_default(&model, SEED);
+    char opts[512] = "", why[256];
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        strcat(strcat(opts, options[i]), "\n");
+    assert_int_equal(synth_model_parse(&model, opts, why, sizeof why), 0);
+    int checked = 0;
+    for (size_t r = 0; r < v->n_groups; r++) {
+        const shades_vgroup *g = &v->groups[r];
+        if (strcmp(g->partition, "sex x skin"))
+            continue;
+        double t = g->threshold;
+        uint64_t n_img = 0, n_fail = 0, gen_failed = 0;
+        double fte_p = 0, fnm_mean = 0, fnm_var = 0, fm_mean = 0, fm_var = 0;
+        for (size_t i = 0; i < m->n_items; i++) {
+            if (!in_group(m, i, g->group))
+                continue;
+            synth_code a = code_of(m, i);
+            int fa = synth_model_fails(&model, &a);
+            n_img++;
+            n_fail += (uint64_t)fa;
+            fte_p = synth_model_fte(&model, a.traits);
+            for (size_t j = i + 1; j < m->n_items; j++) {
+                if (!in_group(m, j, g->group))
+                    continue;
+                synth_code b = code_of(m, j);
+                int failed = fa || synth_model_fails(&model, &b);
+                double q = failed ? 0.0 : synth_model_match_prob(&model, &a, &b, t);
+                if (a.subject == b.subject) {
+                    gen_failed += (uint64_t)failed;
+                    fnm_mean += 1 - q;
+                    fnm_var += q * (1 - q);
+                } else {
+                    fm_mean += q;
+                    fm_var += q * (1 - q);
+                }
+            }
+        }
+        assert_int_equal(g->n_images, n_img);
+        assert_int_equal(g->n_fte, n_fail);
+        assert_int_equal(g->n_genuine_failed, gen_failed);
+        assert_near("failures to enrol", g->group, (double)g->n_fte, n_img * fte_p,
+                    n_img * fte_p * (1 - fte_p));
+        assert_near("false non-matches", g->group, (double)g->n_false_nonmatch, fnm_mean, fnm_var);
+        assert_near("false matches", g->group, (double)g->n_false_match, fm_mean, fm_var);
+        checked++;
+    }
+    assert_int_equal(checked, 8); /* four groups at two targets */
+    shades_manifest_destroy(m);
+    shades_vresults_destroy(v);
+}
+
+/* The planted effects must show: darker FNMR above lighter, female FMR
+ * above male, at every target. */
+static void differentials_point_the_planted_way(void **state)
+{
+    (void)state;
+    shades_err err = {0};
+    shades_vresults *v;
+    shades_run_options ro = {0};
+    assert_int_equal(shades_run(&v, config, &ro, &err), 0);
+    for (size_t r = 0; r < v->n_groups; r++) {
+        const shades_vgroup *g = &v->groups[r];
+        if (!strcmp(g->group, "F/darker")) {
+            const shades_vgroup *lighter = g - 2; /* F/lighter at the same target */
+            assert_string_equal(lighter->group, "F/lighter");
+            assert_true(g->fnmr > lighter->fnmr);
+        }
+        if (!strcmp(g->partition, "sex") && !strcmp(g->group, "F")) {
+            const shades_vgroup *male = g + v->n_thresholds;
+            assert_string_equal(male->group, "M");
+            assert_true(g->fmr > 2 * male->fmr);
+        }
+    }
+    shades_vresults_destroy(v);
+}
+
+static void results_file_holds_the_table(void **state)
+{
+    (void)state;
+    shades_err err = {0};
+    shades_vresults *v;
+    shades_run_options ro = {0};
+    assert_int_equal(shades_run(&v, config, &ro, &err), 0);
+    hid_t f = H5Fopen(results, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t d = H5Dopen2(f, "/verification/groups", H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t space = H5Dget_space(d);
+    hsize_t n;
+    H5Sget_simple_extent_dims(space, &n, NULL);
+    assert_int_equal(n, v->n_groups);
+    typedef struct { double fnmr; uint64_t n_false_match; } row;
+    hid_t mt = H5Tcreate(H5T_COMPOUND, sizeof(row));
+    H5Tinsert(mt, "fnmr", offsetof(row, fnmr), H5T_NATIVE_DOUBLE);
+    H5Tinsert(mt, "n_false_match", offsetof(row, n_false_match), H5T_NATIVE_UINT64);
+    row *rows = calloc(n, sizeof *rows);
+    assert_true(H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(rows[i].n_false_match, v->groups[i].n_false_match);
+        assert_true(rows[i].fnmr == v->groups[i].fnmr);
+    }
+    free(rows);
+    H5Tclose(mt);
+    H5Sclose(space);
+    H5Dclose(d);
+    H5Fclose(f);
+    shades_vresults_destroy(v);
+}
+
+static void thread_count_changes_nothing(void **state)
+{
+    (void)state;
+    shades_err err = {0};
+    shades_vresults *one, *two;
+    shades_run_options r1 = {.threads = 1}, r2 = {.threads = 2};
+    assert_int_equal(shades_run(&one, config, &r1, &err), 0);
+    assert_int_equal(shades_run(&two, config, &r2, &err), 0);
+    assert_int_equal(one->n_groups, two->n_groups);
+    assert_memory_equal(one->groups, two->groups, one->n_groups * sizeof *one->groups);
+    assert_memory_equal(one->thresholds, two->thresholds,
+                        one->n_thresholds * sizeof *one->thresholds);
+    shades_vresults_destroy(one);
+    shades_vresults_destroy(two);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(planted_rates_are_recovered),
+        cmocka_unit_test(differentials_point_the_planted_way),
+        cmocka_unit_test(results_file_holds_the_table),
+        cmocka_unit_test(thread_count_changes_nothing),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
