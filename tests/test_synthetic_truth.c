@@ -237,6 +237,78 @@ static void thread_count_changes_nothing(void **state)
     shades_vresults_destroy(two);
 }
 
+/* Writes dir/<name>.yaml: the truth config with `from` replaced by `to`,
+ * writing its results to out/bad.h5 so the good run's file is untouched. */
+static void write_variant(char *out_path, size_t cap, const char *name, const char *from,
+                          const char *to)
+{
+    FILE *f = fopen(config, "r");
+    char text[4096], swapped[4200];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    snprintf(swapped, sizeof swapped, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    at = strstr(swapped, "out/r.h5");
+    assert_non_null(at);
+    snprintf(out_path, cap, "%s/%s.yaml", dir, name);
+    f = fopen(out_path, "w");
+    fprintf(f, "%.*sout/bad.h5%s", (int)(at - swapped), swapped, at + strlen("out/r.h5"));
+    fclose(f);
+}
+
+static void expect_run_error(const char *config_path, const char *expected)
+{
+    char out[160];
+    snprintf(out, sizeof out, "%s/out/bad.h5", dir);
+    unlink(out);
+    shades_err err = {0};
+    shades_vresults *v = (shades_vresults *)1;
+    shades_run_options ro = {0};
+    assert_true(shades_run(&v, config_path, &ro, &err) < 0);
+    assert_null(v);
+    assert_string_equal(err.msg, expected);
+    assert_int_equal(access(out, F_OK), -1);
+}
+
+static void failed_runs_name_the_cause_and_write_nothing(void **state)
+{
+    (void)state;
+    char path[160], want[1024];
+    FILE *f;
+    write_variant(path, sizeof path, "bad_option", "    - genuine_mean=4.0\n",
+                  "    - genuine_mean=4.0\n    - bogus=1\n");
+    snprintf(want, sizeof want,
+             "adapter '%s/libshades_adapter_synthetic.so': create failed (SHADES_ERR_CONFIG): "
+             "synthetic: unknown option 'bogus'",
+             SHADES_TEST_ADAPTER_DIR);
+    expect_run_error(path, want);
+
+    write_variant(path, sizeof path, "bad_partition", "[sex x skin, sex]", "[sex x skn]");
+    snprintf(want, sizeof want,
+             "%s: field 'groups.partitions': 'skn' is neither a column of %s/cohort/manifest.csv "
+             "nor a derived attribute",
+             path, dir);
+    expect_run_error(path, want);
+
+    /* A manifest whose second row names an image that is not there. */
+    char manifest[160];
+    snprintf(manifest, sizeof manifest, "%s/cohort/broken.csv", dir);
+    f = fopen(manifest, "w");
+    fprintf(f, "image_id,subject_id,path,sex,skin_type\n"
+               "s00001_0,s00001,images/s00001_0.png,F,I\n"
+               "s00001_9,s00001,images/missing.png,F,I\n"
+               "s00002_0,s00002,images/s00002_0.png,F,I\n");
+    fclose(f);
+    write_variant(path, sizeof path, "bad_image", "cohort/manifest.csv", "cohort/broken.csv");
+    snprintf(want, sizeof want,
+             "%s:3: field 'path': %s/cohort/images/missing.png: cannot open image: No such file "
+             "or directory",
+             manifest, dir);
+    expect_run_error(path, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +316,7 @@ int main(void)
         cmocka_unit_test(differentials_point_the_planted_way),
         cmocka_unit_test(results_file_holds_the_table),
         cmocka_unit_test(thread_count_changes_nothing),
+        cmocka_unit_test(failed_runs_name_the_cause_and_write_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
