@@ -3,17 +3,18 @@
 #include <math.h>
 #include <string.h>
 
-/* "rate [lo,hi] errors/n" in 39 columns; rates to three significant digits. */
-static void print_rate(FILE *out, double r, double lo, double hi, unsigned long long k,
-                       unsigned long long n)
+/* " rate [lo,hi] errors/n": the rate to three significant digits, bounds to
+ * two, in a cell `width` wide; the last cell of a line is not padded. */
+static void print_rate(FILE *out, int width, int last, double r, double lo, double hi,
+                       unsigned long long k, unsigned long long n)
 {
     char cell[64], counts[48];
     if (isnan(r))
         snprintf(cell, sizeof cell, "n/a");
     else
-        snprintf(cell, sizeof cell, "%.3g [%.3g,%.3g]", r, lo, hi);
+        snprintf(cell, sizeof cell, "%.3g [%.2g,%.2g]", r, lo, hi);
     snprintf(counts, sizeof counts, "%llu/%llu", k, n);
-    fprintf(out, " %-24s %-13s", cell, counts);
+    fprintf(out, " %-*s %-*s", width, cell, last ? 0 : 12, counts);
 }
 
 void shades_report_verification(FILE *out, const shades_vresults *v)
@@ -28,7 +29,7 @@ void shades_report_verification(FILE *out, const shades_vresults *v)
         fprintf(out, "\nTarget FMR %g: global threshold %.6g (FMR %.3g, FNMR %.3g); %g%% Wilson "
                      "intervals\n",
                 t->target_fmr, t->threshold, t->fmr, t->fnmr, 100 * v->confidence);
-        fprintf(out, "%-14s %6s %-39s %s\n", "group", "FTE", " FNMR [interval] errors/n",
+        fprintf(out, "%-12s %6s %-35s %s\n", "group", "FTE", " FNMR [interval] errors/n",
                 " FMR [interval] errors/n");
         const char *last = "";
         for (size_t i = 0; i < v->n_groups; i++) {
@@ -40,11 +41,11 @@ void shades_report_verification(FILE *out, const shades_vresults *v)
                 fprintf(out, "%s\n", g->partition);
             last = g->partition;
             /* Long group names are cut to keep the table within 100 columns. */
-            fprintf(out, "%s%-*.*s %5.1f%%", top ? "" : "  ", top ? 14 : 12, top ? 14 : 12,
+            fprintf(out, "%s%-*.*s %5.1f%%", top ? "" : "  ", top ? 12 : 10, top ? 12 : 10,
                     g->group, 100.0 * g->fte);
-            print_rate(out, g->fnmr, g->fnmr_lo, g->fnmr_hi,
+            print_rate(out, 22, 0, g->fnmr, g->fnmr_lo, g->fnmr_hi,
                        (unsigned long long)g->n_false_nonmatch, (unsigned long long)g->n_genuine);
-            print_rate(out, g->fmr, g->fmr_lo, g->fmr_hi, (unsigned long long)g->n_false_match,
+            print_rate(out, 26, 1, g->fmr, g->fmr_lo, g->fmr_hi, (unsigned long long)g->n_false_match,
                        (unsigned long long)g->n_impostor);
             fputc('\n', out);
         }
