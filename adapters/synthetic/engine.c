@@ -62,17 +62,6 @@ static size_t synthetic_template_size_max(const shades_engine *engine)
     return TEMPLATE_BYTES;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static int synthetic_create_template(uint8_t *out_buf, shades_template_result *out_result,
                                      shades_engine *engine, const shades_image *images,
                                      size_t count, size_t capacity, int role)
@@ -101,8 +90,8 @@ static int synthetic_create_template(uint8_t *out_buf, shades_template_result *o
     memcpy(out_buf, template_magic, 4);
     out_buf[4] = code.traits;
     out_buf[5] = out_buf[6] = out_buf[7] = 0;
-    put_u32(out_buf + 8, code.subject);
-    put_u32(out_buf + 12, code.image);
+    synth_put_u32(out_buf + 8, code.subject);
+    synth_put_u32(out_buf + 12, code.image);
     out_result->outcome = SHADES_OUTCOME_OK;
     out_result->size = TEMPLATE_BYTES;
     return SHADES_OK;
@@ -113,8 +102,8 @@ static int read_template(synth_code *out, const uint8_t *t, size_t size)
     if (size != TEMPLATE_BYTES || memcmp(t, template_magic, 4))
         return -1;
     out->traits = t[4];
-    out->subject = get_u32(t + 8);
-    out->image = get_u32(t + 12);
+    out->subject = synth_get_u32(t + 8);
+    out->image = synth_get_u32(t + 12);
     return 0;
 }
 

@@ -164,26 +164,15 @@ static uint32_t fnv1a32(const uint8_t *p, size_t n)
     return h;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 void synth_code_draw(uint8_t *out_pixels, const synth_code *code, uint64_t noise_seed)
 {
     uint8_t bytes[SYNTH_CODE_BYTES] = {0};
     memcpy(bytes, synth_magic, 4);
     bytes[4] = SYNTH_VERSION;
     bytes[5] = code->traits;
-    put_u32(bytes + 8, code->subject);
-    put_u32(bytes + 12, code->image);
-    put_u32(bytes + 28, fnv1a32(bytes, 28));
+    synth_put_u32(bytes + 8, code->subject);
+    synth_put_u32(bytes + 12, code->image);
+    synth_put_u32(bytes + 28, fnv1a32(bytes, 28));
     uint64_t state = noise_seed;
     for (int y = 0; y < SYNTH_SIDE; y++) {
         for (int x = 0; x < SYNTH_SIDE; x++) {
@@ -220,11 +209,11 @@ int synth_code_read(synth_code *out, const uint8_t *pixels, uint32_t width,
         bytes[cell / 2] |= (uint8_t)(level << (4 * (cell & 1)));
     }
     if (memcmp(bytes, synth_magic, 4) || bytes[4] != SYNTH_VERSION ||
-        get_u32(bytes + 28) != fnv1a32(bytes, 28))
+        synth_get_u32(bytes + 28) != fnv1a32(bytes, 28))
         return -1;
     out->traits = bytes[5];
-    out->subject = get_u32(bytes + 8);
-    out->image = get_u32(bytes + 12);
+    out->subject = synth_get_u32(bytes + 8);
+    out->image = synth_get_u32(bytes + 12);
     return 0;
 }
 

@@ -11,6 +11,18 @@
 #define SYNTH_TRAITS 8        /* trait bits an image can carry */
 #define SYNTH_SIDE 64         /* code images are SYNTH_SIDE pixels square */
 
+/* Little-endian 32-bit store and load, for codes and templates. */
+static inline void synth_put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t synth_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* What a generated image carries: who, which capture, and trait bits. */
 typedef struct synth_code {
     uint32_t subject;
