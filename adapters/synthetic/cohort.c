@@ -11,14 +11,6 @@
 
 static const char *const skin_types[6] = {"I", "II", "III", "IV", "V", "VI"};
 
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 uint8_t synth_cohort_traits(const char *sex, const char *skin_type)
 {
     uint8_t t = 0;
@@ -50,7 +42,7 @@ int synth_cohort_write(const char *dir, const synth_cohort_spec *spec, shades_er
     fprintf(f, "image_id,subject_id,path,sex,skin_type\n");
     uint8_t px[SYNTH_SIDE * SYNTH_SIDE];
     for (unsigned s = 0; s < spec->subjects && !rc; s++) {
-        uint64_t h = mix(spec->seed ^ mix(s + 1));
+        uint64_t h = synth_mix64(spec->seed ^ synth_mix64(s + 1));
         const char *sex = (h & 1) ? "F" : "M";
         const char *skin = skin_types[(h >> 8) % 6];
         synth_code code = {.subject = s + 1, .traits = synth_cohort_traits(sex, skin)};
@@ -61,7 +53,7 @@ int synth_cohort_write(const char *dir, const synth_cohort_spec *spec, shades_er
             rc = shades_path_join(path, sizeof path, images, name, err);
             if (rc)
                 break;
-            synth_code_draw(px, &code, mix(h ^ (k + 1)));
+            synth_code_draw(px, &code, synth_mix64(h ^ (k + 1)));
             rc = shades_image_write_gray_png(path, px, SYNTH_SIDE, SYNTH_SIDE, SYNTH_SIDE, err);
             fprintf(f, "s%05u_%u,s%05u,images/%s,%s,%s\n", s + 1, k, s + 1, name, sex, skin);
         }

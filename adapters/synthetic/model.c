@@ -13,7 +13,7 @@ static const uint8_t synth_magic[4] = {'S', 'H', 'D', 'S'};
 #define SYNTH_CODE_BYTES 32
 #define SYNTH_CELL 8 /* a nibble per 8x8 cell: 64 cells, 32 bytes */
 
-static uint64_t splitmix64(uint64_t x)
+uint64_t synth_mix64(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -23,7 +23,7 @@ static uint64_t splitmix64(uint64_t x)
 
 static uint64_t hash3(uint64_t a, uint64_t b, uint64_t c)
 {
-    return splitmix64(splitmix64(splitmix64(a) ^ b) ^ c);
+    return synth_mix64(synth_mix64(synth_mix64(a) ^ b) ^ c);
 }
 
 /* Uniform in the open interval (0, 1), so the normal quantile stays finite. */
@@ -178,7 +178,7 @@ void synth_code_draw(uint8_t *out_pixels, const synth_code *code, uint64_t noise
         for (int x = 0; x < SYNTH_SIDE; x++) {
             int cell = (y / SYNTH_CELL) * (SYNTH_SIDE / SYNTH_CELL) + x / SYNTH_CELL;
             int nib = (bytes[cell / 2] >> (4 * (cell & 1))) & 0xf;
-            state = splitmix64(state);
+            state = synth_mix64(state);
             /* Levels 16 apart with +-6 texture: a cell mean is off by far
              * less than the 8 needed to misread a nibble. */
             int v = 8 + 16 * nib + (int)(state % 13) - 6;

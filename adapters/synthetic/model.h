@@ -47,6 +47,9 @@ typedef struct synth_model {
     synth_trait_effect trait[SYNTH_TRAITS];
 } synth_model;
 
+/* SplitMix64 finaliser: the one hash behind every draw of the model. */
+uint64_t synth_mix64(uint64_t x);
+
 /* Default model with the given seed: genuine N(3,1), impostor N(0,1). */
 void synth_model_default(synth_model *out, uint64_t seed);
 
