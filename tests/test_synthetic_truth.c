@@ -309,6 +309,27 @@ static void failed_runs_name_the_cause_and_write_nothing(void **state)
     expect_run_error(path, want);
 }
 
+static void impostor_sample_is_seeded_and_exact_in_size(void **state)
+{
+    (void)state;
+    char path[160];
+    write_variant(path, sizeof path, "sample", "verification: {",
+                  "verification: {impostors: sample, impostor_sample: 20000, ");
+    shades_err err = {0};
+    shades_vresults *a, *b;
+    shades_run_options ro = {0};
+    assert_int_equal(shades_run(&a, path, &ro, &err), 0);
+    assert_int_equal(shades_run(&b, path, &ro, &err), 0);
+    assert_int_equal(a->thresholds[0].n_impostor, 20000);
+    assert_int_equal(a->thresholds[0].n_genuine, 300 * 10);
+    assert_memory_equal(a->groups, b->groups, a->n_groups * sizeof *a->groups);
+    /* 20000 impostors support FMR 1e-3 (20 false matches) at the global cut. */
+    assert_int_equal(a->thresholds[1].estimable, 1);
+    assert_int_equal(a->thresholds[1].n_false_match, 20);
+    shades_vresults_destroy(a);
+    shades_vresults_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +338,7 @@ int main(void)
         cmocka_unit_test(results_file_holds_the_table),
         cmocka_unit_test(thread_count_changes_nothing),
         cmocka_unit_test(failed_runs_name_the_cause_and_write_nothing),
+        cmocka_unit_test(impostor_sample_is_seeded_and_exact_in_size),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
