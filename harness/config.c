@@ -9,6 +9,7 @@
 
 #include <cyaml/cyaml.h>
 
+#include "criteria.h"
 #include "paths.h"
 
 /* ---- schema ---- */
@@ -64,6 +65,8 @@ static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_UINT("seed", CYAML_FLAG_OPTIONAL, shades_cfg_run, seed),
     CYAML_FIELD_UINT("threads", CYAML_FLAG_OPTIONAL, shades_cfg_run, threads),
     CYAML_FIELD_FLOAT("confidence", CYAML_FLAG_OPTIONAL, shades_cfg_run, confidence),
+    CYAML_FIELD_UINT_PTR("bootstrap", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_run,
+                         bootstrap),
     CYAML_FIELD_END,
 };
 
@@ -95,7 +98,36 @@ static const cyaml_schema_field_t verification_fields[] = {
     CYAML_FIELD_UINT("impostor_sample", CYAML_FLAG_OPTIONAL, shades_cfg_verification, impostor_sample),
     CYAML_FIELD_SEQUENCE("target_fmr", CYAML_FLAG_POINTER, shades_cfg_verification, target_fmr,
                          &double_entry, 1, 64),
+    CYAML_FIELD_FLOAT_PTR("alpha", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                          shades_cfg_verification, alpha),
     CYAML_FIELD_END,
+};
+
+#define OPT_STRING(key, member)                                                                 \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_criterion, \
+                           member, 1, CYAML_UNLIMITED)
+#define OPT_FLOAT(key, member)                                                                  \
+    CYAML_FIELD_FLOAT_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_criterion, \
+                          member)
+
+static const cyaml_schema_field_t criterion_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, shades_cfg_criterion, name, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("measure", CYAML_FLAG_POINTER, shades_cfg_criterion, measure, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("partition", CYAML_FLAG_POINTER, shades_cfg_criterion, partition, 1,
+                           CYAML_UNLIMITED),
+    OPT_FLOAT("target_fmr", target_fmr),
+    OPT_STRING("group", group),
+    OPT_STRING("bound", bound),
+    OPT_STRING("interval", interval),
+    OPT_FLOAT("at_most", at_most),
+    OPT_FLOAT("at_least", at_least),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t criterion_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_criterion, criterion_fields),
 };
 
 static const cyaml_schema_field_t output_fields[] = {
@@ -110,6 +142,8 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING("groups", CYAML_FLAG_DEFAULT, cfg, groups, groups_fields),
     CYAML_FIELD_MAPPING("verification", CYAML_FLAG_DEFAULT, cfg, verification, verification_fields),
     CYAML_FIELD_MAPPING("output", CYAML_FLAG_DEFAULT, cfg, output, output_fields),
+    CYAML_FIELD_SEQUENCE("criteria", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, cfg, criteria,
+                         &criterion_entry, 0, CYAML_UNLIMITED),
     CYAML_FIELD_END,
 };
 
@@ -172,18 +206,70 @@ static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
 
 /* ---- validation ---- */
 
-static int field_error(shades_err *err, const char *path, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int field_error(shades_err *err, const char *path, const char *field, const char *fmt, ...)
+/* The line on which `key:` is written inside top-level `section`, counting
+ * its nth appearance from 0 (flow or block style); 0 when not found, and
+ * the section's own line when key is NULL. Validation runs after parsing,
+ * when libcyaml's marks are gone, so the text is searched again. */
+static unsigned key_line(const char *text, const char *section, const char *key, unsigned nth)
 {
-    char why[512];
+    size_t slen = strlen(section), klen = key ? strlen(key) : 0;
+    unsigned line = 1, in_section = 0;
+    for (const char *p = text; *p; line++) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len && p[0] != ' ' && p[0] != '#' && p[0] != '-') {
+            in_section = len > slen && !strncmp(p, section, slen) && p[slen] == ':';
+            if (in_section && !key)
+                return line;
+        }
+        for (size_t i = 0; in_section && key && i + klen < len; i++) {
+            char before = i ? p[i - 1] : ' ';
+            if ((before == ' ' || before == '{' || before == ',') && !strncmp(p + i, key, klen) &&
+                p[i + klen] == ':' && nth-- == 0)
+                return line;
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+static int field_error(shades_err *err, const char *path, unsigned line, const char *field,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int field_error(shades_err *err, const char *path, unsigned line, const char *field,
+                       const char *fmt, ...)
+{
+    char why[512], at[24] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return shades_err_set(err, SHADES_E_INPUT, "%s: field '%s': %s", path, field, why);
+    if (line)
+        snprintf(at, sizeof at, ":%u", line);
+    return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
 }
+
+/* field_error for a field written "section.sub.key": the line is that of
+ * the nth `key:` inside section. */
+static int cfg_error(shades_err *err, const cfg *c, const char *path, const char *field,
+                     unsigned nth, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int cfg_error(shades_err *err, const cfg *c, const char *path, const char *field,
+                     unsigned nth, const char *fmt, ...)
+{
+    char section[64], why[512];
+    const char *dot = strchr(field, '.'), *key = strrchr(field, '.');
+    snprintf(section, sizeof section, "%.*s", dot ? (int)(dot - field) : (int)strlen(field), field);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return field_error(err, path, key_line(c->text, section, key ? key + 1 : NULL, nth), field,
+                       "%s", why);
+}
+
 
 /* Replaces *slot (a malloc'd relative path) by its resolution against dir. */
 static int resolve_path(char **slot, const char *dir, shades_err *err)
@@ -200,20 +286,91 @@ static int resolve_path(char **slot, const char *dir, shades_err *err)
     return 0;
 }
 
+/* One pass/fail rule: everything about it that can be checked before the
+ * manifest is read. Group names are checked once groups exist. */
+static int validate_criterion(cfg *c, unsigned i, const char *path, shades_err *err)
+{
+    shades_cfg_criterion *k = &c->criteria[i];
+    k->line = key_line(c->text, "criteria", "name", i);
+    char field[64];
+    const char *why = NULL, *name = NULL;
+    char buf[256];
+    shades_criterion_kind kind = shades_criterion_kind_of(k->measure);
+    int known_partition = !strcmp(k->partition, "all") && kind != SHADES_CRITERION_SUMMARY;
+    for (unsigned p = 0; p < c->groups.partitions_count; p++)
+        known_partition |= !strcmp(c->groups.partitions[p], k->partition);
+    int known_target = 0;
+    for (unsigned t = 0; k->target_fmr && t < c->verification.target_fmr_count; t++)
+        known_target |= c->verification.target_fmr[t] == *k->target_fmr;
+    const char *iv = k->interval ? k->interval : "";
+    if (kind == SHADES_CRITERION_UNKNOWN) {
+        name = "measure";
+        snprintf(buf, sizeof buf, "'%s' is not a measure a rule can name", k->measure);
+        why = buf;
+    } else if (!known_partition) {
+        name = "partition";
+        snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions", k->partition);
+        why = buf;
+    } else if (kind != SHADES_CRITERION_FTE && !k->target_fmr) {
+        name = "target_fmr";
+        why = "is required for this measure";
+    } else if (k->target_fmr && !known_target) {
+        name = "target_fmr";
+        snprintf(buf, sizeof buf, "%g is not one of verification.target_fmr", *k->target_fmr);
+        why = buf;
+    } else if ((k->at_most != NULL) == (k->at_least != NULL)) {
+        name = "at_most";
+        why = "give exactly one of at_most and at_least";
+    } else if (k->bound && strcmp(k->bound, "value") && strcmp(k->bound, "lower") &&
+               strcmp(k->bound, "upper")) {
+        name = "bound";
+        snprintf(buf, sizeof buf, "'%s' is not value, lower or upper", k->bound);
+        why = buf;
+    } else if (k->group && kind == SHADES_CRITERION_SUMMARY) {
+        name = "group";
+        why = "a summary covers every group of its partition";
+    } else if (k->interval && kind == SHADES_CRITERION_SUMMARY) {
+        name = "interval";
+        why = "summaries have bootstrap intervals only";
+    } else if (k->interval && strcmp(iv, "wilson") && strcmp(iv, "clopper-pearson") &&
+               strcmp(iv, "bootstrap")) {
+        name = "interval";
+        snprintf(buf, sizeof buf, "'%s' is not wilson, clopper-pearson or bootstrap", iv);
+        why = buf;
+    } else if (kind == SHADES_CRITERION_FTE && !strcmp(iv, "bootstrap")) {
+        name = "interval";
+        why = "fte has no bootstrap interval";
+    } else if (c->run.bootstrap && *c->run.bootstrap == 0 &&
+               (!k->bound || strcmp(k->bound, "value")) &&
+               (kind == SHADES_CRITERION_SUMMARY ||
+                (kind == SHADES_CRITERION_RATE && (!k->interval || !strcmp(iv, "bootstrap"))))) {
+        name = "bound";
+        why = "needs bootstrap intervals, but run.bootstrap is 0";
+    }
+    if (!why)
+        return 0;
+    snprintf(field, sizeof field, "criteria entry %u.%s", i + 1, name);
+    return field_error(err, path, k->line, field, "%s", why);
+}
+
 static int validate(cfg *c, const char *path, shades_err *err)
 {
     if (c->run.threads == 0)
         c->run.threads = 1;
     if (c->run.threads > 256)
-        return field_error(err, path, "run.threads", "%u is more than 256", c->run.threads);
+        return cfg_error(err, c, path, "run.threads", 0, "%u is more than 256", c->run.threads);
     if (c->run.confidence == 0)
         c->run.confidence = 0.95;
     if (!(c->run.confidence > 0.5 && c->run.confidence < 1))
-        return field_error(err, path, "run.confidence", "%g is not in (0.5, 1)", c->run.confidence);
+        return cfg_error(err, c, path, "run.confidence", 0, "%g is not in (0.5, 1)",
+                         c->run.confidence);
+    if (c->verification.alpha && !(*c->verification.alpha >= 0 && *c->verification.alpha <= 1))
+        return cfg_error(err, c, path, "verification.alpha", 0, "%g is not in [0, 1]",
+                         *c->verification.alpha);
     for (unsigned i = 0; i < c->engine.options_count; i++) {
         const char *o = c->engine.options[i];
         if (!strchr(o, '=') || o[0] == '=' || strchr(o, '\n'))
-            return field_error(err, path, "engine.options", "'%s' is not key=value", o);
+            return cfg_error(err, c, path, "engine.options", 0, "'%s' is not key=value", o);
     }
     if (!c->verification.impostors) {
         c->verification.impostors = strdup("all");
@@ -221,26 +378,32 @@ static int validate(cfg *c, const char *path, shades_err *err)
             return shades_err_nomem(err);
     }
     if (strcmp(c->verification.impostors, "all") && strcmp(c->verification.impostors, "sample"))
-        return field_error(err, path, "verification.impostors", "'%s' is neither all nor sample",
-                           c->verification.impostors);
+        return cfg_error(err, c, path, "verification.impostors", 0,
+                         "'%s' is neither all nor sample", c->verification.impostors);
     if (!strcmp(c->verification.impostors, "sample") && c->verification.impostor_sample == 0)
-        return field_error(err, path, "verification.impostor_sample",
-                           "must be a positive count when impostors is sample");
+        return cfg_error(err, c, path, "verification.impostor_sample", 0,
+                         "must be a positive count when impostors is sample");
     for (unsigned i = 0; i < c->verification.target_fmr_count; i++) {
         double a = c->verification.target_fmr[i];
         if (!(a > 0 && a < 1))
-            return field_error(err, path, "verification.target_fmr", "%g is not in (0, 1)", a);
+            return cfg_error(err, c, path, "verification.target_fmr", 0, "%g is not in (0, 1)", a);
     }
     for (unsigned i = 0; i < c->groups.derived_count; i++) {
         const shades_cfg_derived *d = &c->groups.derived[i];
         if ((d->map_count > 0) == (d->bands_count > 0))
-            return field_error(err, path, "groups.derived", "'%s' needs exactly one of map or bands",
-                               d->name);
+            return field_error(err, path, key_line(c->text, "groups", "name", i), "groups.derived",
+                               "'%s' needs exactly one of map or bands", d->name);
         for (unsigned b = 0; b < d->bands_count; b++)
             if (!(d->bands[b].min < d->bands[b].below))
-                return field_error(err, path, "groups.derived.bands",
-                                   "'%s' band '%s': min %g is not below %g", d->name,
+                return field_error(err, path, key_line(c->text, "groups", "name", i),
+                                   "groups.derived.bands", "'%s' band '%s': min %g is not below %g",
+                                   d->name,
                                    d->bands[b].label, d->bands[b].min, d->bands[b].below);
+    }
+    for (unsigned i = 0; i < c->criteria_count; i++) {
+        int rc = validate_criterion(c, i, path, err);
+        if (rc)
+            return rc;
     }
     char dir[PATH_MAX];
     int rc = shades_path_dirname(dir, sizeof dir, path, err);

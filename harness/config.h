@@ -36,7 +36,8 @@ typedef struct shades_cfg_run {
     char *name;
     uint64_t seed;
     unsigned threads;
-    double confidence;
+    double confidence;     /* two-sided, for every interval; 0.95 if unset */
+    unsigned *bootstrap;   /* subject-bootstrap replicates; NULL: 1000 */
 } shades_cfg_run;
 
 /* dataset: the manifest, resolved against the config's directory. */
@@ -66,7 +67,22 @@ typedef struct shades_cfg_verification {
     uint64_t impostor_sample;
     double *target_fmr;
     unsigned target_fmr_count;
+    double *alpha;         /* weight on FMR in GARBE, FDR, inequity; NULL: 0.5 */
 } shades_cfg_verification;
+
+/* One pass/fail rule, fixed before the run (docs/criteria.md). */
+typedef struct shades_cfg_criterion {
+    char *name;
+    char *measure;         /* a summary (fnmr_max_geomean) or a group rate (fnmr) */
+    char *partition;
+    double *target_fmr;    /* one of verification.target_fmr */
+    char *group;           /* group rates: one group; NULL: every group */
+    char *bound;           /* value, lower or upper; NULL: upper */
+    char *interval;        /* group rates: wilson, clopper-pearson or bootstrap */
+    double *at_most;       /* exactly one of at_most and at_least */
+    double *at_least;
+    unsigned line;         /* where the rule starts in the config */
+} shades_cfg_criterion;
 
 /* output: where the results file goes, resolved. */
 typedef struct shades_cfg_output {
@@ -82,6 +98,8 @@ typedef struct shades_config {
     shades_cfg_groups groups;
     shades_cfg_verification verification;
     shades_cfg_output output;
+    shades_cfg_criterion *criteria;
+    unsigned criteria_count;
     char *path;            /* the config file */
     char *text;            /* its full text, recorded in the results */
 } shades_config;

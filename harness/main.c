@@ -68,7 +68,9 @@ static int cmd_run(int argc, char **argv)
         return EXIT_ERROR;
     }
     shades_err err = {0};
-    return shades_run(NULL, config, &opts, &err) ? fail(&err) : 0;
+    int rc = shades_run(NULL, config, &opts, &err);
+    /* Exit 0: criteria passed (or none); 1: a criterion failed; 2: error. */
+    return rc < 0 ? fail(&err) : rc;
 }
 
 static int cmd_demo(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "criteria.h"
 #include "groups.h"
 #include "h5_write.h"
 #include "instance.h"
@@ -22,11 +23,13 @@ typedef struct run_state {
     shades_templates *templates;
     double *genuine, *impostor;
     shades_vresults *results;
+    shades_verdict *verdicts;
 } run_state;
 
 static void run_state_free(run_state *s)
 {
     shades_vresults_destroy(s->results);
+    free(s->verdicts);
     free(s->genuine);
     free(s->impostor);
     shades_templates_destroy(s->templates);
@@ -37,14 +40,27 @@ static void run_state_free(run_state *s)
     shades_config_destroy(s->config);
 }
 
+/* Points per axis of each group's DET curve: enough for smooth probit plots. */
+#define DET_PER_AXIS 100
+
 static int measure_and_write(run_state *s, shades_err *err)
 {
     const shades_config *c = s->config;
+    shades_vmeasure_options mo = {
+        .targets = c->verification.target_fmr,
+        .n_targets = c->verification.target_fmr_count,
+        .confidence = c->run.confidence,
+        .bootstrap = c->run.bootstrap ? *c->run.bootstrap : 1000,
+        .seed = c->run.seed,
+        .alpha = c->verification.alpha ? *c->verification.alpha : 0.5,
+        .det_per_axis = DET_PER_AXIS,
+        .threads = s->inst->threads,
+    };
     int rc = shades_verification_measure(&s->results, s->manifest, s->groups, s->pairs,
-                                         s->genuine, s->impostor, s->templates->outcome,
-                                         c->verification.target_fmr,
-                                         c->verification.target_fmr_count, c->run.confidence,
+                                         s->genuine, s->impostor, s->templates->outcome, &mo,
                                          err);
+    if (!rc)
+        rc = shades_criteria_evaluate(&s->verdicts, c, s->results, err);
     if (rc)
         return rc;
     const shades_adapter *a = s->inst->plugin->entry;
@@ -64,7 +80,8 @@ static int measure_and_write(run_state *s, shades_err *err)
         .seed = c->run.seed,
         .threads = s->inst->threads,
     };
-    return shades_h5_write(c->output.results, &info, s->results, err);
+    return shades_h5_write(c->output.results, &info, s->results, s->verdicts, c->criteria_count,
+                           err);
 }
 
 int shades_run(shades_vresults **out, const char *config_path, const shades_run_options *opts,
@@ -78,6 +95,8 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
         rc = shades_manifest_load(&s.manifest, s.config->dataset.manifest, err);
     if (!rc)
         rc = shades_groups_build(&s.groups, s.manifest, s.config, err);
+    if (!rc)
+        rc = shades_criteria_check(s.config, s.groups, err);
     if (!rc)
         rc = shades_verification_pairs(&s.pairs, s.manifest, s.config, err);
     if (!rc) {
@@ -112,12 +131,15 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
                 s.inst->plugin->entry->name, s.inst->plugin->entry->version, s.pairs->n_genuine,
                 s.pairs->n_impostor);
         shades_report_verification(opts->report, s.results);
+        shades_report_summaries(opts->report, s.results);
+        shades_report_criteria(opts->report, s.verdicts, s.config->criteria_count);
         fprintf(opts->report, "\nresults: %s\n", s.config->output.results);
     }
+    int failed = !rc && !shades_criteria_passed(s.verdicts, s.config->criteria_count);
     if (!rc && out) {
         *out = s.results;
         s.results = NULL;
     }
     run_state_free(&s);
-    return rc;
+    return rc ? rc : failed;
 }

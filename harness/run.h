@@ -14,8 +14,10 @@ typedef struct shades_run_options {
 } shades_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be
- * NULL) receives the measures, owned by the caller. Nothing is written
- * when any step fails. */
+ * NULL) receives the measures, owned by the caller. Returns 0 when every
+ * criterion passed (or there are none), 1 when one failed (the results are
+ * written either way), or a negative code with err set, and then nothing
+ * is written. */
 int shades_run(shades_vresults **out, const char *config_path, const shades_run_options *opts,
                shades_err *err);
 

@@ -43,25 +43,30 @@ typedef struct column {
     const char *name;
     size_t offset;
     char kind; /* 'd' double, 'u' uint64, 'i' int32, 's' fixed string */
+    size_t size;
 } column;
 
-#define COL(type, kind, member) {#member, offsetof(type, member), kind}
+#define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
 
 static hid_t compound_type(const column *cols, size_t n, size_t row_size, int native)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, row_size);
-    hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, SHADES_NAME_MAX);
-    H5Tset_strpad(str, H5T_STR_NULLTERM);
-    H5Tset_cset(str, H5T_CSET_UTF8);
     for (size_t i = 0; i < n; i++) {
-        hid_t ft = cols[i].kind == 'd'   ? (native ? H5T_NATIVE_DOUBLE : H5T_IEEE_F64LE)
-                   : cols[i].kind == 'u' ? (native ? H5T_NATIVE_UINT64 : H5T_STD_U64LE)
-                   : cols[i].kind == 'i' ? (native ? H5T_NATIVE_INT32 : H5T_STD_I32LE)
-                                         : str;
+        hid_t ft;
+        if (cols[i].kind == 's') {
+            ft = H5Tcopy(H5T_C_S1);
+            H5Tset_size(ft, cols[i].size);
+            H5Tset_strpad(ft, H5T_STR_NULLTERM);
+            H5Tset_cset(ft, H5T_CSET_UTF8);
+        } else {
+            ft = cols[i].kind == 'd'   ? (native ? H5T_NATIVE_DOUBLE : H5T_IEEE_F64LE)
+                 : cols[i].kind == 'u' ? (native ? H5T_NATIVE_UINT64 : H5T_STD_U64LE)
+                                       : (native ? H5T_NATIVE_INT32 : H5T_STD_I32LE);
+        }
         H5Tinsert(t, cols[i].name, cols[i].offset, ft);
+        if (cols[i].kind == 's')
+            H5Tclose(ft);
     }
-    H5Tclose(str);
     if (!native)
         H5Tpack(t);
     return t;
@@ -106,28 +111,121 @@ static const column group_cols[] = {
     COL(shades_vgroup, 'u', n_images),
     COL(shades_vgroup, 'u', n_fte),
     COL(shades_vgroup, 'd', fte),
-    COL(shades_vgroup, 'd', fte_lo),
-    COL(shades_vgroup, 'd', fte_hi),
+    COL(shades_vgroup, 'd', fte_wilson_lo),
+    COL(shades_vgroup, 'd', fte_wilson_hi),
+    COL(shades_vgroup, 'd', fte_cp_lo),
+    COL(shades_vgroup, 'd', fte_cp_hi),
     COL(shades_vgroup, 'u', n_genuine),
     COL(shades_vgroup, 'u', n_genuine_failed),
     COL(shades_vgroup, 'u', n_false_nonmatch),
     COL(shades_vgroup, 'd', fnmr),
-    COL(shades_vgroup, 'd', fnmr_lo),
-    COL(shades_vgroup, 'd', fnmr_hi),
+    COL(shades_vgroup, 'd', fnmr_wilson_lo),
+    COL(shades_vgroup, 'd', fnmr_wilson_hi),
+    COL(shades_vgroup, 'd', fnmr_cp_lo),
+    COL(shades_vgroup, 'd', fnmr_cp_hi),
+    COL(shades_vgroup, 'd', fnmr_boot_lo),
+    COL(shades_vgroup, 'd', fnmr_boot_hi),
     COL(shades_vgroup, 'd', fnmr_without_failures),
     COL(shades_vgroup, 'u', n_impostor),
     COL(shades_vgroup, 'u', n_false_match),
     COL(shades_vgroup, 'd', fmr),
-    COL(shades_vgroup, 'd', fmr_lo),
-    COL(shades_vgroup, 'd', fmr_hi),
+    COL(shades_vgroup, 'd', fmr_wilson_lo),
+    COL(shades_vgroup, 'd', fmr_wilson_hi),
+    COL(shades_vgroup, 'd', fmr_cp_lo),
+    COL(shades_vgroup, 'd', fmr_cp_hi),
+    COL(shades_vgroup, 'd', fmr_boot_lo),
+    COL(shades_vgroup, 'd', fmr_boot_hi),
     COL(shades_vgroup, 'i', group_estimable),
     COL(shades_vgroup, 'd', group_threshold),
     COL(shades_vgroup, 'd', group_fnmr),
 };
 
+static const column eer_cols[] = {
+    COL(shades_veer, 's', partition),
+    COL(shades_veer, 's', group),
+    COL(shades_veer, 'u', n_genuine),
+    COL(shades_veer, 'u', n_impostor),
+    COL(shades_veer, 'd', eer),
+    COL(shades_veer, 'd', eer_threshold),
+};
+
+static const column det_cols[] = {
+    COL(shades_vdet, 's', partition),
+    COL(shades_vdet, 's', group),
+    COL(shades_vdet, 'd', threshold),
+    COL(shades_vdet, 'd', fmr),
+    COL(shades_vdet, 'd', fnmr),
+};
+
+static const column summary_cols[] = {
+    COL(shades_vsummary, 's', partition),
+    COL(shades_vsummary, 'd', target_fmr),
+    COL(shades_vsummary, 'd', threshold),
+    COL(shades_vsummary, 'd', alpha),
+    COL(shades_vsummary, 'i', fnmr_groups),
+    COL(shades_vsummary, 'i', fnmr_zero_groups),
+    COL(shades_vsummary, 'i', fmr_groups),
+    COL(shades_vsummary, 'i', fmr_zero_groups),
+    COL(shades_vsummary, 'd', fnmr_max_min),
+    COL(shades_vsummary, 'd', fnmr_max_min_lo),
+    COL(shades_vsummary, 'd', fnmr_max_min_hi),
+    COL(shades_vsummary, 'd', fnmr_max_geomean),
+    COL(shades_vsummary, 'd', fnmr_max_geomean_lo),
+    COL(shades_vsummary, 'd', fnmr_max_geomean_hi),
+    COL(shades_vsummary, 'd', fnmr_gini),
+    COL(shades_vsummary, 'd', fnmr_gini_lo),
+    COL(shades_vsummary, 'd', fnmr_gini_hi),
+    COL(shades_vsummary, 'd', fnmr_gap),
+    COL(shades_vsummary, 'd', fnmr_gap_lo),
+    COL(shades_vsummary, 'd', fnmr_gap_hi),
+    COL(shades_vsummary, 'd', fmr_max_min),
+    COL(shades_vsummary, 'd', fmr_max_min_lo),
+    COL(shades_vsummary, 'd', fmr_max_min_hi),
+    COL(shades_vsummary, 'd', fmr_max_geomean),
+    COL(shades_vsummary, 'd', fmr_max_geomean_lo),
+    COL(shades_vsummary, 'd', fmr_max_geomean_hi),
+    COL(shades_vsummary, 'd', fmr_gini),
+    COL(shades_vsummary, 'd', fmr_gini_lo),
+    COL(shades_vsummary, 'd', fmr_gini_hi),
+    COL(shades_vsummary, 'd', fmr_gap),
+    COL(shades_vsummary, 'd', fmr_gap_lo),
+    COL(shades_vsummary, 'd', fmr_gap_hi),
+    COL(shades_vsummary, 'd', garbe),
+    COL(shades_vsummary, 'd', garbe_lo),
+    COL(shades_vsummary, 'd', garbe_hi),
+    COL(shades_vsummary, 'd', fdr),
+    COL(shades_vsummary, 'd', fdr_lo),
+    COL(shades_vsummary, 'd', fdr_hi),
+    COL(shades_vsummary, 'd', inequity),
+    COL(shades_vsummary, 'd', inequity_lo),
+    COL(shades_vsummary, 'd', inequity_hi),
+    COL(shades_vsummary, 's', fnmr_gap_high),
+    COL(shades_vsummary, 's', fnmr_gap_low),
+    COL(shades_vsummary, 'd', fnmr_gap_p),
+    COL(shades_vsummary, 's', fmr_gap_high),
+    COL(shades_vsummary, 's', fmr_gap_low),
+    COL(shades_vsummary, 'd', fmr_gap_p),
+};
+
+static const column verdict_cols[] = {
+    COL(shades_verdict, 's', name),
+    COL(shades_verdict, 's', measure),
+    COL(shades_verdict, 's', partition),
+    COL(shades_verdict, 's', group),
+    COL(shades_verdict, 'd', target_fmr),
+    COL(shades_verdict, 's', bound),
+    COL(shades_verdict, 's', interval),
+    COL(shades_verdict, 's', op),
+    COL(shades_verdict, 'd', limit),
+    COL(shades_verdict, 'd', value),
+    COL(shades_verdict, 'i', pass),
+    COL(shades_verdict, 's', reason),
+};
+
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
-static int write_contents(hid_t f, const shades_run_info *info, const shades_vresults *v)
+static int write_contents(hid_t f, const shades_run_info *info, const shades_vresults *v,
+                          const shades_verdict *verdicts, size_t n_verdicts)
 {
     char when[32];
     time_t now = time(NULL);
@@ -165,17 +263,26 @@ static int write_contents(hid_t f, const shades_run_info *info, const shades_vre
     char conf[32];
     snprintf(conf, sizeof conf, "%g", v->confidence);
     bad |= attr_string(g, "confidence", conf);
-    bad |= attr_string(g, "interval", "wilson");
+    bad |= attr_u64(g, "bootstrap_replicates", v->bootstrap);
     bad |= write_table(g, "thresholds", threshold_cols, NCOLS(threshold_cols),
                        sizeof(shades_vthreshold), v->thresholds, v->n_thresholds);
     bad |= write_table(g, "groups", group_cols, NCOLS(group_cols), sizeof(shades_vgroup),
                        v->groups, v->n_groups);
+    bad |= write_table(g, "eer", eer_cols, NCOLS(eer_cols), sizeof(shades_veer), v->eer, v->n_eer);
+    bad |= write_table(g, "det", det_cols, NCOLS(det_cols), sizeof(shades_vdet), v->det, v->n_det);
+    bad |= write_table(g, "summaries", summary_cols, NCOLS(summary_cols), sizeof(shades_vsummary),
+                       v->summaries, v->n_summaries);
     H5Gclose(g);
+    bad |= write_table(f, "criteria", verdict_cols, NCOLS(verdict_cols), sizeof(shades_verdict),
+                       verdicts, n_verdicts);
+    if (n_verdicts)
+        bad |= attr_string(f, "criteria_passed",
+                           shades_criteria_passed(verdicts, n_verdicts) ? "pass" : "fail");
     return bad ? -1 : 0;
 }
 
 int shades_h5_write(const char *path, const shades_run_info *info, const shades_vresults *v,
-                    shades_err *err)
+                    const shades_verdict *verdicts, size_t n_verdicts, shades_err *err)
 {
     char dir[PATH_MAX], tmp[PATH_MAX];
     int rc = shades_path_dirname(dir, sizeof dir, path, err);
@@ -192,7 +299,7 @@ int shades_h5_write(const char *path, const shades_run_info *info, const shades_
     H5Pclose(fcpl);
     if (f < 0)
         return shades_err_set(err, SHADES_E_IO, "%s: cannot create results file", tmp);
-    int bad = write_contents(f, info, v);
+    int bad = write_contents(f, info, v, verdicts, n_verdicts);
     if (H5Fclose(f) < 0)
         bad = -1;
     if (bad) {

@@ -5,11 +5,12 @@
 
 #include <stdint.h>
 
+#include "criteria.h"
 #include "error.h"
 #include "verification_measures.h"
 
 /* Schema version of the results file layout (docs/results-schema.md). */
-#define SHADES_RESULTS_SCHEMA "0.1"
+#define SHADES_RESULTS_SCHEMA "0.2"
 
 /* What the root attributes record of a run; all borrowed. */
 typedef struct shades_run_info {
@@ -27,10 +28,10 @@ typedef struct shades_run_info {
     unsigned threads;
 } shades_run_info;
 
-/* Writes path (creating its directory) with the run's attributes and the
- * verification tables. On failure nothing is left at path: an older file
- * there stays as it was. */
+/* Writes path (creating its directory) with the run's attributes, the
+ * verification tables and the criteria verdicts. On failure nothing is
+ * left at path: an older file there stays as it was. */
 int shades_h5_write(const char *path, const shades_run_info *info, const shades_vresults *v,
-                    shades_err *err);
+                    const shades_verdict *verdicts, size_t n_verdicts, shades_err *err);
 
 #endif

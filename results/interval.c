@@ -3,6 +3,8 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
 
 void shades_wilson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double conf)
 {
@@ -16,4 +18,69 @@ void shades_wilson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, doubl
     double half = z / (1 + z2 / nn) * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
     *out_lo = k == 0 ? 0.0 : fmax(0.0, centre - half);
     *out_hi = k == n ? 1.0 : fmin(1.0, centre + half);
+}
+
+double shades_zero_upper(double n, double conf)
+{
+    if (!(n > 0))
+        return NAN;
+    /* expm1/log1p keep the bound exact when n is in the billions. */
+    return -expm1(log1p(-conf) / n);
+}
+
+/* The regularised incomplete beta I_p(a, b) minus a target, for root finding. */
+typedef struct beta_target {
+    double a, b, target;
+} beta_target;
+
+static double beta_gap(double p, void *ctx)
+{
+    const beta_target *t = ctx;
+    return gsl_cdf_beta_P(p, t->a, t->b) - t->target;
+}
+
+/* The p in (0, 1) with I_p(a, b) = target. GSL's own inverse gives up for
+ * the lopsided shapes of rare errors in millions of trials, so the root is
+ * bracketed and found with Brent's method instead. */
+static double beta_quantile(double target, double a, double b)
+{
+    beta_target t = {a, b, target};
+    gsl_function f = {beta_gap, &t};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return NAN;
+    double lo = 0.0, hi = 1.0, x = NAN;
+    gsl_root_fsolver_set(s, &f, lo, hi);
+    for (int i = 0; i < 200; i++) {
+        if (gsl_root_fsolver_iterate(s))
+            break;
+        x = gsl_root_fsolver_root(s);
+        lo = gsl_root_fsolver_x_lower(s);
+        hi = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(lo, hi, 0, 1e-12) == GSL_SUCCESS)
+            break;
+    }
+    gsl_root_fsolver_free(s);
+    return x;
+}
+
+void shades_clopper_pearson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double conf)
+{
+    if (n == 0) {
+        *out_lo = *out_hi = NAN;
+        return;
+    }
+    if (k == 0) {
+        *out_lo = 0.0;
+        *out_hi = shades_zero_upper((double)n, conf);
+        return;
+    }
+    if (k == n) {
+        *out_lo = 1.0 - shades_zero_upper((double)n, conf);
+        *out_hi = 1.0;
+        return;
+    }
+    double a = (1.0 - conf) / 2.0, kk = (double)k, nn = (double)n;
+    *out_lo = beta_quantile(a, kk, nn - kk + 1.0);
+    *out_hi = beta_quantile(1.0 - a, kk + 1.0, nn - kk);
 }

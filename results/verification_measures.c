@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "det.h"
 #include "interval.h"
 #include "threshold.h"
 
@@ -93,10 +94,13 @@ static void group_row(shades_vgroup *row, const char *partition, const char *gro
     row->n_images = b->n_images;
     row->n_fte = b->n_fte;
     row->fte = rate(b->n_fte, b->n_images);
-    shades_wilson(&row->fte_lo, &row->fte_hi, b->n_fte, b->n_images, conf);
+    shades_wilson(&row->fte_wilson_lo, &row->fte_wilson_hi, b->n_fte, b->n_images, conf);
+    shades_clopper_pearson(&row->fte_cp_lo, &row->fte_cp_hi, b->n_fte, b->n_images, conf);
     row->n_genuine = b->n_gen;
     row->n_genuine_failed = b->n_gen_failed;
     row->n_impostor = b->n_imp;
+    /* Bootstrap bounds are filled in later, when there are replicates. */
+    row->fnmr_boot_lo = row->fnmr_boot_hi = row->fmr_boot_lo = row->fmr_boot_hi = NAN;
     double t = thr->threshold;
     if (thr->estimable) {
         /* Failed pairs hold -inf, so they are among the scores below t. */
@@ -106,16 +110,56 @@ static void group_row(shades_vgroup *row, const char *partition, const char *gro
         row->fnmr_without_failures =
             rate(row->n_false_nonmatch - b->n_gen_failed, b->n_gen - b->n_gen_failed);
         row->fmr = rate(row->n_false_match, b->n_imp);
-        shades_wilson(&row->fnmr_lo, &row->fnmr_hi, row->n_false_nonmatch, b->n_gen, conf);
-        shades_wilson(&row->fmr_lo, &row->fmr_hi, row->n_false_match, b->n_imp, conf);
+        shades_wilson(&row->fnmr_wilson_lo, &row->fnmr_wilson_hi, row->n_false_nonmatch,
+                      b->n_gen, conf);
+        shades_clopper_pearson(&row->fnmr_cp_lo, &row->fnmr_cp_hi, row->n_false_nonmatch,
+                               b->n_gen, conf);
+        shades_wilson(&row->fmr_wilson_lo, &row->fmr_wilson_hi, row->n_false_match, b->n_imp,
+                      conf);
+        shades_clopper_pearson(&row->fmr_cp_lo, &row->fmr_cp_hi, row->n_false_match, b->n_imp,
+                               conf);
     } else {
-        row->fnmr = row->fnmr_lo = row->fnmr_hi = row->fnmr_without_failures = NAN;
-        row->fmr = row->fmr_lo = row->fmr_hi = NAN;
+        row->fnmr = row->fnmr_wilson_lo = row->fnmr_wilson_hi = NAN;
+        row->fnmr_cp_lo = row->fnmr_cp_hi = row->fnmr_without_failures = NAN;
+        row->fmr = row->fmr_wilson_lo = row->fmr_wilson_hi = row->fmr_cp_lo = row->fmr_cp_hi = NAN;
     }
     row->group_estimable = shades_threshold_at_fmr(&row->group_threshold, b->imp, b->n_imp, target);
     row->group_fnmr = row->group_estimable
                           ? rate(shades_count_lt(b->gen, b->n_gen, row->group_threshold), b->n_gen)
                           : NAN;
+}
+
+/* Appends the group's EER row and DET points to r. */
+static int curve_rows(shades_vresults *r, const char *partition, const char *group,
+                      const bucket *b, size_t per_axis)
+{
+    shades_veer *e = &r->eer[r->n_eer++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->partition, sizeof e->partition, "%s", partition);
+    snprintf(e->group, sizeof e->group, "%s", group);
+    e->n_genuine = b->n_gen;
+    e->n_impostor = b->n_imp;
+    shades_eer(&e->eer, &e->eer_threshold, b->gen, b->n_gen, b->imp, b->n_imp);
+    size_t cap = SHADES_DET_MAX_POINTS(per_axis);
+    shades_det_point *pts = malloc(cap * sizeof *pts);
+    shades_vdet *grown = realloc(r->det, (r->n_det + cap) * sizeof *r->det);
+    if (!pts || !grown) {
+        free(pts);
+        return -1;
+    }
+    r->det = grown;
+    size_t n = shades_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, b->n_imp);
+    for (size_t i = 0; i < n; i++) {
+        shades_vdet *d = &r->det[r->n_det++];
+        memset(d, 0, sizeof *d);
+        snprintf(d->partition, sizeof d->partition, "%s", partition);
+        snprintf(d->group, sizeof d->group, "%s", group);
+        d->threshold = pts[i].threshold;
+        d->fmr = pts[i].fmr;
+        d->fnmr = pts[i].fnmr;
+    }
+    free(pts);
+    return 0;
 }
 
 static void free_buckets(bucket *b, size_t n)
@@ -130,10 +174,12 @@ static void free_buckets(bucket *b, size_t n)
 int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
                                 const shades_groups *g, const shades_pairs *pairs,
                                 const double *genuine_scores, const double *impostor_scores,
-                                const int32_t *outcome, const double *targets,
-                                size_t n_targets, double confidence, shades_err *err)
+                                const int32_t *outcome, const shades_vmeasure_options *opts,
+                                shades_err *err)
 {
     *out = NULL;
+    size_t n_targets = opts->n_targets;
+    double confidence = opts->confidence;
     shades_vresults *r = calloc(1, sizeof *r);
     int32_t *all_group = calloc(m->n_items, sizeof *all_group);
     size_t n_rows = 1;
@@ -142,21 +188,24 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
     if (r) {
         r->thresholds = calloc(n_targets, sizeof *r->thresholds);
         r->groups = calloc(n_rows * n_targets, sizeof *r->groups);
+        r->eer = calloc(n_rows, sizeof *r->eer);
     }
     bucket *all = calloc(1, sizeof *all);
-    if (!r || !all_group || !r->thresholds || !r->groups || !all ||
-        fill_buckets(all, 1, all_group, m, pairs, genuine_scores, impostor_scores, outcome)) {
+    if (!r || !all_group || !r->thresholds || !r->groups || !r->eer || !all ||
+        fill_buckets(all, 1, all_group, m, pairs, genuine_scores, impostor_scores, outcome) ||
+        curve_rows(r, "all", "All", all, opts->det_per_axis)) {
         free_buckets(all, 1);
         free(all_group);
         shades_vresults_destroy(r);
         return shades_err_nomem(err);
     }
     r->confidence = confidence;
+    r->bootstrap = opts->bootstrap;
     r->n_thresholds = n_targets;
     for (size_t k = 0; k < n_targets; k++) {
         shades_vthreshold *t = &r->thresholds[k];
-        t->target_fmr = targets[k];
-        t->estimable = shades_threshold_at_fmr(&t->threshold, all->imp, all->n_imp, targets[k]);
+        t->target_fmr = opts->targets[k];
+        t->estimable = shades_threshold_at_fmr(&t->threshold, all->imp, all->n_imp, t->target_fmr);
         t->n_impostor = all->n_imp;
         t->n_genuine = all->n_gen;
         if (t->estimable) {
@@ -167,24 +216,32 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
         } else {
             t->fmr = t->fnmr = NAN;
         }
-        group_row(&r->groups[r->n_groups++], "all", "All", all, targets[k], t, confidence);
+        group_row(&r->groups[r->n_groups++], "all", "All", all, t->target_fmr, t, confidence);
     }
     free_buckets(all, 1);
     free(all_group);
     for (size_t p = 0; p < g->n_partitions; p++) {
         const shades_partition *part = &g->partitions[p];
         bucket *b = calloc(part->n_groups, sizeof *b);
-        if (!b || fill_buckets(b, part->n_groups, part->item_group, m, pairs, genuine_scores,
-                               impostor_scores, outcome)) {
-            free_buckets(b, part->n_groups);
+        int bad = !b || fill_buckets(b, part->n_groups, part->item_group, m, pairs,
+                                     genuine_scores, impostor_scores, outcome);
+        for (size_t gi = 0; !bad && gi < part->n_groups; gi++) {
+            for (size_t k = 0; k < n_targets; k++)
+                group_row(&r->groups[r->n_groups++], part->name, part->group_names[gi], &b[gi],
+                          opts->targets[k], &r->thresholds[k], confidence);
+            bad = curve_rows(r, part->name, part->group_names[gi], &b[gi], opts->det_per_axis);
+        }
+        free_buckets(b, part->n_groups);
+        if (bad) {
             shades_vresults_destroy(r);
             return shades_err_nomem(err);
         }
-        for (size_t gi = 0; gi < part->n_groups; gi++)
-            for (size_t k = 0; k < n_targets; k++)
-                group_row(&r->groups[r->n_groups++], part->name, part->group_names[gi], &b[gi],
-                          targets[k], &r->thresholds[k], confidence);
-        free_buckets(b, part->n_groups);
+    }
+    int rc = shades_verification_summarise(r, m, g, pairs, genuine_scores, impostor_scores, opts,
+                                           err);
+    if (rc) {
+        shades_vresults_destroy(r);
+        return rc;
     }
     *out = r;
     return 0;
@@ -196,5 +253,8 @@ void shades_vresults_destroy(shades_vresults *r)
         return;
     free(r->thresholds);
     free(r->groups);
+    free(r->eer);
+    free(r->det);
+    free(r->summaries);
     free(r);
 }

@@ -1,4 +1,5 @@
-/* 1:1 verification measures per group at exact global thresholds. */
+/* 1:1 verification measures per group at exact global thresholds, with
+ * their intervals, EER and DET curves, and the differential summaries. */
 #ifndef SHADES_RESULTS_VERIFICATION_MEASURES_H
 #define SHADES_RESULTS_VERIFICATION_MEASURES_H
 
@@ -23,34 +24,111 @@ typedef struct shades_vthreshold {
     double fnmr;
 } shades_vthreshold;
 
-/* One group at one target FMR; one row of /verification/groups. */
+/* One group at one target FMR; one row of /verification/groups. Each rate
+ * has Wilson, Clopper-Pearson and subject-bootstrap bounds. */
 typedef struct shades_vgroup {
     char partition[SHADES_NAME_MAX];
     char group[SHADES_NAME_MAX];
     double target_fmr;
     double threshold;           /* the global threshold */
     uint64_t n_subjects, n_images, n_fte;
-    double fte, fte_lo, fte_hi;
+    double fte, fte_wilson_lo, fte_wilson_hi, fte_cp_lo, fte_cp_hi;
     uint64_t n_genuine;         /* genuine pairs inside the group */
     uint64_t n_genuine_failed;  /* of which a template failed */
     uint64_t n_false_nonmatch;  /* score < threshold, or a failed template */
-    double fnmr, fnmr_lo, fnmr_hi;
+    double fnmr, fnmr_wilson_lo, fnmr_wilson_hi, fnmr_cp_lo, fnmr_cp_hi;
+    double fnmr_boot_lo, fnmr_boot_hi;
     double fnmr_without_failures; /* among pairs with both templates */
     uint64_t n_impostor;        /* same-group impostor pairs */
     uint64_t n_false_match;
-    double fmr, fmr_lo, fmr_hi;
+    double fmr, fmr_wilson_lo, fmr_wilson_hi, fmr_cp_lo, fmr_cp_hi;
+    double fmr_boot_lo, fmr_boot_hi;
     int32_t group_estimable;
     double group_threshold;     /* this group's own threshold for the target */
     double group_fnmr;          /* FNMR at the group's own threshold */
 } shades_vgroup;
 
+/* One group's equal error rate; one row of /verification/eer. */
+typedef struct shades_veer {
+    char partition[SHADES_NAME_MAX];
+    char group[SHADES_NAME_MAX];
+    uint64_t n_genuine, n_impostor;
+    double eer;
+    double eer_threshold;
+} shades_veer;
+
+/* One point of a group's DET curve; rows of /verification/det. */
+typedef struct shades_vdet {
+    char partition[SHADES_NAME_MAX];
+    char group[SHADES_NAME_MAX];
+    double threshold, fmr, fnmr;
+} shades_vdet;
+
+/* A measure with its bootstrap interval, as three adjacent fields. */
+#define SHADES_BOUNDED(name) double name, name##_lo, name##_hi
+
+/* The differential summaries of one partition at one global threshold;
+ * one row of /verification/summaries. */
+typedef struct shades_vsummary {
+    char partition[SHADES_NAME_MAX];
+    double target_fmr;
+    double threshold;
+    double alpha;               /* weight on FMR in the joint measures */
+    int32_t fnmr_groups, fnmr_zero_groups, fmr_groups, fmr_zero_groups;
+    SHADES_BOUNDED(fnmr_max_min);
+    SHADES_BOUNDED(fnmr_max_geomean);
+    SHADES_BOUNDED(fnmr_gini);
+    SHADES_BOUNDED(fnmr_gap);
+    SHADES_BOUNDED(fmr_max_min);
+    SHADES_BOUNDED(fmr_max_geomean);
+    SHADES_BOUNDED(fmr_gini);
+    SHADES_BOUNDED(fmr_gap);
+    SHADES_BOUNDED(garbe);
+    SHADES_BOUNDED(fdr);
+    SHADES_BOUNDED(inequity);
+    char fnmr_gap_high[SHADES_NAME_MAX], fnmr_gap_low[SHADES_NAME_MAX];
+    double fnmr_gap_p;          /* Fisher exact, two-sided */
+    char fmr_gap_high[SHADES_NAME_MAX], fmr_gap_low[SHADES_NAME_MAX];
+    double fmr_gap_p;
+} shades_vsummary;
+
+/* A bounded summary by name: its value's offset in shades_vsummary; the
+ * lower and upper bounds are the next two doubles. */
+typedef struct shades_vsummary_field {
+    const char *name;
+    size_t offset;
+} shades_vsummary_field;
+
+/* The bounded summaries, in table order. */
+extern const shades_vsummary_field shades_vsummary_fields[];
+#define SHADES_VSUMMARY_FIELDS 11
+
+/* How the measures are computed. */
+typedef struct shades_vmeasure_options {
+    const double *targets;      /* target FMRs */
+    size_t n_targets;
+    double confidence;          /* two-sided, for every interval */
+    unsigned bootstrap;         /* subject-bootstrap replicates; 0: none */
+    uint64_t seed;              /* seeds the bootstrap */
+    double alpha;               /* weight on FMR in GARBE, FDR, inequity */
+    size_t det_per_axis;        /* DET points per axis (see det.h) */
+    unsigned threads;           /* for the bootstrap replicates */
+} shades_vmeasure_options;
+
 /* Everything measured for verification. Owned by the caller. */
 typedef struct shades_vresults {
     double confidence;
+    unsigned bootstrap;
     size_t n_thresholds;
     shades_vthreshold *thresholds;
     size_t n_groups;
-    shades_vgroup *groups;     /* by partition, group, then target */
+    shades_vgroup *groups;      /* by partition, group, then target */
+    size_t n_eer;
+    shades_veer *eer;           /* by partition, group */
+    size_t n_det;
+    shades_vdet *det;           /* by partition, group, then threshold */
+    size_t n_summaries;
+    shades_vsummary *summaries; /* by partition, then target */
 } shades_vresults;
 
 /* Computes the measures from the pairs' scores (-inf for a failed
@@ -59,10 +137,17 @@ typedef struct shades_vresults {
 int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
                                 const shades_groups *g, const shades_pairs *pairs,
                                 const double *genuine_scores, const double *impostor_scores,
-                                const int32_t *outcome, const double *targets,
-                                size_t n_targets, double confidence, shades_err *err);
+                                const int32_t *outcome, const shades_vmeasure_options *opts,
+                                shades_err *err);
 
 /* Frees results; NULL is allowed. */
 void shades_vresults_destroy(shades_vresults *r);
+
+/* Fills the bootstrap bounds of r's group rows and adds the differential
+ * summaries; called by shades_verification_measure (verification_summary.c). */
+int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
+                                  const shades_groups *g, const shades_pairs *pairs,
+                                  const double *genuine_scores, const double *impostor_scores,
+                                  const shades_vmeasure_options *opts, shades_err *err);
 
 #endif

@@ -145,15 +145,15 @@ static void config_errors_name_line_and_field(void **state)
     (void)state;
     expect_config_error("seed: 3", "seed: three", ":1: field 'run.seed': Invalid uint64_t value: 'three'");
     expect_config_error("threads: 2", "threds: 2", ":1: field 'run': Unexpected key: threds");
-    expect_config_error("threads: 2", "threads: 300", ": field 'run.threads': 300 is more than 256");
+    expect_config_error("threads: 2", "threads: 300", ":1: field 'run.threads': 300 is more than 256");
     expect_config_error("[0.01]", "[0.01, x]",
                         ":5: field 'verification.target_fmr entry 2': Invalid FLOAT value: x");
-    expect_config_error("[0.01]", "[1.5]", ": field 'verification.target_fmr': 1.5 is not in (0, 1)");
+    expect_config_error("[0.01]", "[1.5]", ":5: field 'verification.target_fmr': 1.5 is not in (0, 1)");
     expect_config_error("[genuine_mean=4]", "[genuine_mean]",
-                        ": field 'engine.options': 'genuine_mean' is not key=value");
+                        ":3: field 'engine.options': 'genuine_mean' is not key=value");
     expect_config_error("verification: {target_fmr: [0.01]}",
                         "verification: {impostors: some, target_fmr: [0.01]}",
-                        ": field 'verification.impostors': 'some' is neither all nor sample");
+                        ":5: field 'verification.impostors': 'some' is neither all nor sample");
     expect_config_error("output: {results: out/r.h5}\n", "", ":5: Missing required mapping field: output");
 }
 

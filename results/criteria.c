@@ -1,0 +1,195 @@
+#include "criteria.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A group rate's value and bounds by interval; offsets in shades_vgroup. */
+typedef struct rate_fields {
+    const char *measure;
+    size_t value, wilson, cp, boot; /* boot is 0 when there is none */
+} rate_fields;
+
+#define GOFF(m) offsetof(shades_vgroup, m)
+
+static const rate_fields rates[] = {
+    {"fnmr", GOFF(fnmr), GOFF(fnmr_wilson_lo), GOFF(fnmr_cp_lo), GOFF(fnmr_boot_lo)},
+    {"fmr", GOFF(fmr), GOFF(fmr_wilson_lo), GOFF(fmr_cp_lo), GOFF(fmr_boot_lo)},
+    {"fte", GOFF(fte), GOFF(fte_wilson_lo), GOFF(fte_cp_lo), 0},
+};
+
+static const rate_fields *rate_of(const char *measure)
+{
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
+        if (!strcmp(rates[i].measure, measure))
+            return &rates[i];
+    return NULL;
+}
+
+static const shades_vsummary_field *summary_of(const char *measure)
+{
+    for (size_t i = 0; i < SHADES_VSUMMARY_FIELDS; i++)
+        if (!strcmp(shades_vsummary_fields[i].name, measure))
+            return &shades_vsummary_fields[i];
+    return NULL;
+}
+
+shades_criterion_kind shades_criterion_kind_of(const char *measure)
+{
+    if (summary_of(measure))
+        return SHADES_CRITERION_SUMMARY;
+    if (!strcmp(measure, "fte"))
+        return SHADES_CRITERION_FTE;
+    return rate_of(measure) ? SHADES_CRITERION_RATE : SHADES_CRITERION_UNKNOWN;
+}
+
+static const char *bound_of(const shades_cfg_criterion *k)
+{
+    return k->bound ? k->bound : "upper";
+}
+
+static const char *interval_of(const shades_cfg_criterion *k)
+{
+    if (k->interval)
+        return k->interval;
+    return shades_criterion_kind_of(k->measure) == SHADES_CRITERION_FTE ? "clopper-pearson"
+                                                                         : "bootstrap";
+}
+
+static int rule_error(shades_err *err, const shades_config *c, unsigned i, const char *field,
+                      const char *why)
+{
+    const shades_cfg_criterion *k = &c->criteria[i];
+    return shades_err_set(err, SHADES_E_INPUT, "%s:%u: field 'criteria entry %u.%s': %s (rule '%s')",
+                          c->path, k->line, i + 1, field, why, k->name);
+}
+
+int shades_criteria_check(const shades_config *c, const shades_groups *g, shades_err *err)
+{
+    for (unsigned i = 0; i < c->criteria_count; i++) {
+        const shades_cfg_criterion *k = &c->criteria[i];
+        if (!k->group)
+            continue;
+        const shades_partition *part = NULL;
+        for (size_t p = 0; p < g->n_partitions; p++)
+            if (!strcmp(g->partitions[p].name, k->partition))
+                part = &g->partitions[p];
+        int found = !part && !strcmp(k->group, "All");
+        for (size_t gi = 0; part && gi < part->n_groups; gi++)
+            found |= !strcmp(part->group_names[gi], k->group);
+        if (!found) {
+            char why[160];
+            snprintf(why, sizeof why, "partition '%s' has no group '%s'", k->partition, k->group);
+            return rule_error(err, c, i, "group", why);
+        }
+    }
+    return 0;
+}
+
+/* value, lower or upper from a value and its lo/hi pair. */
+static double pick(const char *bound, double value, const double *lohi)
+{
+    if (!strcmp(bound, "value"))
+        return value;
+    return !strcmp(bound, "lower") ? lohi[0] : lohi[1];
+}
+
+static double get(const void *row, size_t off)
+{
+    return *(const double *)((const char *)row + off);
+}
+
+static void evaluate_summary(shades_verdict *v, const shades_cfg_criterion *k,
+                             const shades_vresults *r)
+{
+    const shades_vsummary_field *f = summary_of(k->measure);
+    for (size_t s = 0; s < r->n_summaries; s++) {
+        const shades_vsummary *row = &r->summaries[s];
+        if (strcmp(row->partition, k->partition) || row->target_fmr != *k->target_fmr)
+            continue;
+        const double *base = (const double *)((const char *)row + f->offset);
+        v->value = pick(v->bound, base[0], base + 1);
+        if (isnan(row->threshold))
+            snprintf(v->reason, sizeof v->reason, "target FMR %g is not estimable", v->target_fmr);
+        else if (isnan(v->value))
+            snprintf(v->reason, sizeof v->reason, "%s is not defined: fewer than two groups with "
+                                                  "trials, or no bootstrap", k->measure);
+        return;
+    }
+    snprintf(v->reason, sizeof v->reason, "no summary for partition '%s'", k->partition);
+}
+
+static void evaluate_rate(shades_verdict *v, const shades_cfg_criterion *k,
+                          const shades_vresults *r, int at_most)
+{
+    const rate_fields *f = rate_of(k->measure);
+    const char *iv = v->interval;
+    size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
+    int seen = 0;
+    double target = r->n_thresholds ? r->thresholds[0].target_fmr : NAN;
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const shades_vgroup *row = &r->groups[i];
+        /* FTE does not depend on the threshold: any one target's rows do. */
+        double want = k->target_fmr ? *k->target_fmr : target;
+        if (strcmp(row->partition, k->partition) || row->target_fmr != want ||
+            (k->group && strcmp(row->group, k->group)))
+            continue;
+        double x = pick(v->bound, get(row, f->value), (const double *)((const char *)row + lo));
+        if (isnan(x)) {
+            v->value = NAN;
+            snprintf(v->group, sizeof v->group, "%s", row->group);
+            snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable", k->measure,
+                     row->group);
+            return;
+        }
+        /* Every group must meet the rule: keep the one furthest from it. */
+        if (!seen || (at_most ? x > v->value : x < v->value)) {
+            v->value = x;
+            snprintf(v->group, sizeof v->group, "%s", row->group);
+        }
+        seen = 1;
+    }
+    if (!seen)
+        snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
+}
+
+int shades_criteria_evaluate(shades_verdict **out, const shades_config *c,
+                             const shades_vresults *r, shades_err *err)
+{
+    *out = calloc(c->criteria_count ? c->criteria_count : 1, sizeof **out);
+    if (!*out)
+        return shades_err_nomem(err);
+    for (unsigned i = 0; i < c->criteria_count; i++) {
+        const shades_cfg_criterion *k = &c->criteria[i];
+        shades_verdict *v = &(*out)[i];
+        int at_most = k->at_most != NULL;
+        snprintf(v->name, sizeof v->name, "%s", k->name);
+        snprintf(v->measure, sizeof v->measure, "%s", k->measure);
+        snprintf(v->partition, sizeof v->partition, "%s", k->partition);
+        snprintf(v->bound, sizeof v->bound, "%s", bound_of(k));
+        v->target_fmr = k->target_fmr ? *k->target_fmr : NAN;
+        v->limit = at_most ? *k->at_most : *k->at_least;
+        snprintf(v->op, sizeof v->op, "%s", at_most ? "<=" : ">=");
+        v->value = NAN;
+        if (shades_criterion_kind_of(k->measure) == SHADES_CRITERION_SUMMARY) {
+            evaluate_summary(v, k, r);
+        } else {
+            snprintf(v->interval, sizeof v->interval, "%s", interval_of(k));
+            evaluate_rate(v, k, r, at_most);
+        }
+        v->pass = !isnan(v->value) && (at_most ? v->value <= v->limit : v->value >= v->limit);
+        if (!v->pass && !v->reason[0])
+            snprintf(v->reason, sizeof v->reason, "%s %s is %.6g, limit %s %.6g", v->bound,
+                     v->measure, v->value, v->op, v->limit);
+    }
+    return 0;
+}
+
+int shades_criteria_passed(const shades_verdict *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!v[i].pass)
+            return 0;
+    return 1;
+}

@@ -1,0 +1,76 @@
+#include "differential.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double shades_rate_floored(double k, double n)
+{
+    if (!(n > 0))
+        return NAN;
+    return k > 0 ? k / n : 0.5 / n;
+}
+
+double shades_gini(const double *x, size_t n)
+{
+    if (n < 2)
+        return NAN;
+    double sum = 0, diff = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum += x[i];
+        for (size_t j = 0; j < n; j++)
+            diff += fabs(x[i] - x[j]);
+    }
+    if (sum == 0)
+        return 0.0;
+    double nn = (double)n, mean = sum / nn;
+    return nn / (nn - 1.0) * diff / (2.0 * nn * nn * mean);
+}
+
+void shades_rate_summarise(shades_rate_summary *out, const double *k, const double *n,
+                           size_t n_groups)
+{
+    *out = (shades_rate_summary){0};
+    out->max_min = out->max_geomean = out->gini = out->gap = NAN;
+    double *raw = malloc((n_groups ? n_groups : 1) * sizeof *raw);
+    if (!raw)
+        return;
+    double fmax_ = -INFINITY, fmin_ = INFINITY, log_sum = 0;
+    double rmax = -INFINITY, rmin = INFINITY;
+    for (size_t i = 0; i < n_groups; i++) {
+        if (!(n[i] > 0))
+            continue;
+        double r = k[i] / n[i], f = shades_rate_floored(k[i], n[i]);
+        raw[out->n_groups++] = r;
+        out->n_zero += k[i] == 0;
+        fmax_ = fmax(fmax_, f);
+        fmin_ = fmin(fmin_, f);
+        log_sum += log(f);
+        /* Ties keep the first group, so the reported pair is stable. */
+        if (r > rmax) {
+            rmax = r;
+            out->gap_hi = (unsigned)i;
+        }
+        if (r < rmin) {
+            rmin = r;
+            out->gap_lo = (unsigned)i;
+        }
+    }
+    if (out->n_groups >= 2) {
+        out->max_min = fmax_ / fmin_;
+        out->max_geomean = fmax_ / exp(log_sum / out->n_groups);
+        out->gini = shades_gini(raw, out->n_groups);
+        out->gap = rmax - rmin;
+    }
+    free(raw);
+}
+
+void shades_differential_compute(shades_differential *out, const double *fnmr_k,
+                                 const double *fnmr_n, const double *fmr_k,
+                                 const double *fmr_n, size_t n_groups, double alpha)
+{
+    shades_rate_summarise(&out->fnmr, fnmr_k, fnmr_n, n_groups);
+    shades_rate_summarise(&out->fmr, fmr_k, fmr_n, n_groups);
+    out->garbe = alpha * out->fmr.gini + (1 - alpha) * out->fnmr.gini;
+    out->fdr = 1 - (alpha * out->fmr.gap + (1 - alpha) * out->fnmr.gap);
+    out->inequity = pow(out->fmr.max_min, alpha) * pow(out->fnmr.max_min, 1 - alpha);
+}

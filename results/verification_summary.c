@@ -1,0 +1,345 @@
+/* The subject bootstrap and the differential summaries of 1:1 verification:
+ * bootstrap bounds for every group row, and one summary row per partition
+ * and target with a bootstrap interval for each summary. */
+#include "verification_measures.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootstrap.h"
+#include "differential.h"
+#include "interval.h"
+#include "parallel.h"
+#include "proportion_test.h"
+#include "verification_boot.h"
+
+#define FIELD(name) {#name, offsetof(shades_vsummary, name)}
+
+const shades_vsummary_field shades_vsummary_fields[SHADES_VSUMMARY_FIELDS] = {
+    FIELD(fnmr_max_min), FIELD(fnmr_max_geomean), FIELD(fnmr_gini), FIELD(fnmr_gap),
+    FIELD(fmr_max_min),  FIELD(fmr_max_geomean),  FIELD(fmr_gini),  FIELD(fmr_gap),
+    FIELD(garbe),        FIELD(fdr),              FIELD(inequity),
+};
+#define N_BOUNDED SHADES_VSUMMARY_FIELDS
+
+/* The observed row and every replicate list the summaries in the order of
+ * shades_vsummary_fields. */
+static void summary_values(double out[N_BOUNDED], const shades_differential *d)
+{
+    const double v[N_BOUNDED] = {
+        d->fnmr.max_min, d->fnmr.max_geomean, d->fnmr.gini, d->fnmr.gap,
+        d->fmr.max_min,  d->fmr.max_geomean,  d->fmr.gini,  d->fmr.gap,
+        d->garbe,        d->fdr,              d->inequity,
+    };
+    memcpy(out, v, sizeof v);
+}
+
+static double *field(shades_vsummary *s, size_t i)
+{
+    return (double *)((char *)s + shades_vsummary_fields[i].offset);
+}
+
+/* One partition as the bootstrap sees it: "all" or a configured one. */
+typedef struct boot_part {
+    const char *name;
+    size_t n_groups;
+    const char *const *group_names;
+    const int32_t *item_group;
+    size_t first_row;           /* its first row in r->groups */
+    size_t first_summary;       /* its first row in r->summaries, or SIZE_MAX */
+    shades_vboot *boot;
+} boot_part;
+
+/* Shared by the replicate workers. */
+typedef struct boot_job {
+    const shades_vresults *r;
+    const boot_part *parts;
+    size_t n_parts, n_subjects, max_groups, K;
+    unsigned R;
+    uint64_t seed;
+    double alpha;
+    double *rep_fnmr, *rep_fmr; /* [group row][replicate] */
+    double *rep_sum;            /* [summary row][field][replicate] */
+} boot_job;
+
+/* Scratch for one replicate worker. */
+typedef struct boot_scratch {
+    uint32_t *w;
+    double *fnmr_k, *fnmr_n, *fmr_k, *fmr_n, *gk, *gn, *mk, *mn;
+} boot_scratch;
+
+static void scratch_free(boot_scratch *s)
+{
+    free(s->w);
+    free(s->fnmr_k);
+    free(s->fnmr_n);
+    free(s->fmr_k);
+    free(s->fmr_n);
+    free(s->gk);
+    free(s->gn);
+    free(s->mk);
+    free(s->mn);
+}
+
+static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size_t K)
+{
+    size_t gk = groups * (K ? K : 1);
+    *s = (boot_scratch){
+        .w = malloc((n_subjects ? n_subjects : 1) * sizeof *s->w),
+        .fnmr_k = malloc(gk * sizeof(double)), .fnmr_n = malloc(groups * sizeof(double)),
+        .fmr_k = malloc(gk * sizeof(double)),  .fmr_n = malloc(groups * sizeof(double)),
+        .gk = malloc(groups * sizeof(double)), .gn = malloc(groups * sizeof(double)),
+        .mk = malloc(groups * sizeof(double)), .mn = malloc(groups * sizeof(double)),
+    };
+    if (!s->w || !s->fnmr_k || !s->fnmr_n || !s->fmr_k || !s->fmr_n || !s->gk || !s->gn ||
+        !s->mk || !s->mn) {
+        scratch_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+/* Counts of partition p at weights w: per group rows into the rep arrays
+ * (when rep is set), summaries into vals[k][N_BOUNDED] (when set). */
+static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch *s, size_t K,
+                             size_t replicate, int rep)
+{
+    shades_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
+    for (size_t k = 0; k < K; k++) {
+        for (size_t g = 0; g < p->n_groups; g++) {
+            s->gk[g] = s->fnmr_k[g * K + k];
+            s->gn[g] = s->fnmr_n[g];
+            s->mk[g] = s->fmr_k[g * K + k];
+            s->mn[g] = s->fmr_n[g];
+            if (rep) {
+                size_t row = p->first_row + g * K + k;
+                j->rep_fnmr[row * j->R + replicate] = s->gn[g] > 0 ? s->gk[g] / s->gn[g] : NAN;
+                j->rep_fmr[row * j->R + replicate] = s->mn[g] > 0 ? s->mk[g] / s->mn[g] : NAN;
+            }
+        }
+        if (p->first_summary == SIZE_MAX || !rep)
+            continue;
+        shades_differential d;
+        shades_differential_compute(&d, s->gk, s->gn, s->mk, s->mn, p->n_groups, j->alpha);
+        double v[N_BOUNDED];
+        summary_values(v, &d);
+        size_t srow = p->first_summary + k;
+        for (size_t f = 0; f < N_BOUNDED; f++)
+            j->rep_sum[(srow * N_BOUNDED + f) * j->R + replicate] = v[f];
+    }
+}
+
+static int replicate_block(void *ctx, size_t begin, size_t end, shades_err *err)
+{
+    const boot_job *j = ctx;
+    boot_scratch s;
+    if (scratch_alloc(&s, j->n_subjects, j->max_groups, j->K))
+        return shades_err_nomem(err);
+    for (size_t rep = begin; rep < end; rep++) {
+        if (shades_boot_weights(s.w, j->n_subjects, j->seed, rep)) {
+            scratch_free(&s);
+            return shades_err_nomem(err);
+        }
+        for (size_t p = 0; p < j->n_parts; p++)
+            partition_counts(j, &j->parts[p], &s, j->K, rep, 1);
+    }
+    scratch_free(&s);
+    return 0;
+}
+
+/* Builds the per-subject tables of every partition. */
+static int build_tables(boot_part *parts, size_t n_parts, const shades_vresults *r,
+                        const shades_manifest *m, const shades_pairs *pairs, const double *gs,
+                        const double *is)
+{
+    size_t K = r->n_thresholds;
+    double *thr = malloc((K ? K : 1) * sizeof *thr);
+    if (!thr)
+        return -1;
+    for (size_t k = 0; k < K; k++)
+        thr[k] = r->thresholds[k].threshold;
+    int complete = pairs->n_impostor == pairs->impostor_total;
+    int bad = 0;
+    for (size_t p = 0; p < n_parts && !bad; p++) {
+        boot_part *bp = &parts[p];
+        bp->boot = shades_vboot_create(m->n_subjects, bp->n_groups, thr, K, complete);
+        if (!bp->boot) {
+            bad = 1;
+            break;
+        }
+        const int32_t *ig = bp->item_group;
+        for (size_t i = 0; i < m->n_items; i++)
+            shades_vboot_add_image(bp->boot, ig ? (size_t)ig[i] : 0, m->subject[i]);
+        for (size_t k = 0; k < pairs->n_genuine; k++) {
+            const shades_pair *q = &pairs->genuine[k];
+            size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
+            if (ga == gb)
+                shades_vboot_add_genuine(bp->boot, ga, m->subject[q->a], gs[k]);
+        }
+        for (size_t k = 0; k < pairs->n_impostor && !bad; k++) {
+            const shades_pair *q = &pairs->impostor[k];
+            size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
+            if (ga == gb)
+                bad = shades_vboot_add_impostor(bp->boot, ga, m->subject[q->a],
+                                                m->subject[q->b], is[k]) != 0;
+        }
+        if (!bad)
+            bad = shades_vboot_finish(bp->boot) != 0;
+    }
+    free(thr);
+    return bad ? -1 : 0;
+}
+
+/* A rate's bootstrap bounds: percentiles of the replicates, except that
+ * zero (or all) observed errors give the exact one-sided bound, since no
+ * replicate can show an error that was never seen. */
+static void rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, uint64_t k,
+                        uint64_t n, double conf)
+{
+    if (n == 0 || R == 0) {
+        *out_lo = *out_hi = NAN;
+    } else if (k == 0) {
+        *out_lo = 0;
+        *out_hi = shades_zero_upper((double)n, conf);
+    } else if (k == n) {
+        *out_lo = 1 - shades_zero_upper((double)n, conf);
+        *out_hi = 1;
+    } else {
+        shades_boot_percentile(out_lo, out_hi, reps, R, conf);
+    }
+}
+
+/* The observed summary row of partition p at target k. */
+static void observed_summary(shades_vsummary *out, const shades_vresults *r, const boot_part *p,
+                             size_t k, double alpha, double *gk, double *gn, double *mk,
+                             double *mn)
+{
+    size_t K = r->n_thresholds;
+    memset(out, 0, sizeof *out);
+    snprintf(out->partition, sizeof out->partition, "%s", p->name);
+    out->target_fmr = r->thresholds[k].target_fmr;
+    out->threshold = r->thresholds[k].threshold;
+    out->alpha = alpha;
+    for (size_t g = 0; g < p->n_groups; g++) {
+        const shades_vgroup *row = &r->groups[p->first_row + g * K + k];
+        gk[g] = (double)row->n_false_nonmatch;
+        gn[g] = (double)row->n_genuine;
+        mk[g] = (double)row->n_false_match;
+        mn[g] = (double)row->n_impostor;
+    }
+    shades_differential d;
+    shades_differential_compute(&d, gk, gn, mk, mn, p->n_groups, alpha);
+    if (!r->thresholds[k].estimable)
+        d = (shades_differential){.garbe = NAN, .fdr = NAN, .inequity = NAN,
+                                  .fnmr = {.max_min = NAN, .max_geomean = NAN, .gini = NAN,
+                                           .gap = NAN},
+                                  .fmr = {.max_min = NAN, .max_geomean = NAN, .gini = NAN,
+                                          .gap = NAN}};
+    double v[N_BOUNDED];
+    summary_values(v, &d);
+    for (size_t f = 0; f < N_BOUNDED; f++) {
+        field(out, f)[0] = v[f];
+        field(out, f)[1] = field(out, f)[2] = NAN;
+    }
+    out->fnmr_groups = (int32_t)d.fnmr.n_groups;
+    out->fnmr_zero_groups = (int32_t)d.fnmr.n_zero;
+    out->fmr_groups = (int32_t)d.fmr.n_groups;
+    out->fmr_zero_groups = (int32_t)d.fmr.n_zero;
+    out->fnmr_gap_p = out->fmr_gap_p = NAN;
+    if (d.fnmr.n_groups >= 2) {
+        const shades_vgroup *hi = &r->groups[p->first_row + d.fnmr.gap_hi * K + k];
+        const shades_vgroup *lo = &r->groups[p->first_row + d.fnmr.gap_lo * K + k];
+        snprintf(out->fnmr_gap_high, sizeof out->fnmr_gap_high, "%s", hi->group);
+        snprintf(out->fnmr_gap_low, sizeof out->fnmr_gap_low, "%s", lo->group);
+        out->fnmr_gap_p = shades_fisher_exact(hi->n_false_nonmatch, hi->n_genuine,
+                                              lo->n_false_nonmatch, lo->n_genuine);
+    }
+    if (d.fmr.n_groups >= 2) {
+        const shades_vgroup *hi = &r->groups[p->first_row + d.fmr.gap_hi * K + k];
+        const shades_vgroup *lo = &r->groups[p->first_row + d.fmr.gap_lo * K + k];
+        snprintf(out->fmr_gap_high, sizeof out->fmr_gap_high, "%s", hi->group);
+        snprintf(out->fmr_gap_low, sizeof out->fmr_gap_low, "%s", lo->group);
+        out->fmr_gap_p = shades_fisher_exact(hi->n_false_match, hi->n_impostor, lo->n_false_match,
+                                             lo->n_impostor);
+    }
+}
+
+int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
+                                  const shades_groups *g, const shades_pairs *pairs,
+                                  const double *genuine_scores, const double *impostor_scores,
+                                  const shades_vmeasure_options *opts, shades_err *err)
+{
+    size_t K = r->n_thresholds, n_parts = 1 + g->n_partitions, max_groups = 1;
+    static const char *const all_names[] = {"All"};
+    boot_part *parts = calloc(n_parts, sizeof *parts);
+    r->summaries = calloc(g->n_partitions * K + 1, sizeof *r->summaries);
+    if (!parts || !r->summaries) {
+        free(parts);
+        return shades_err_nomem(err);
+    }
+    parts[0] = (boot_part){"all", 1, all_names, NULL, 0, SIZE_MAX, NULL};
+    size_t row = K;
+    for (size_t p = 0; p < g->n_partitions; p++) {
+        const shades_partition *part = &g->partitions[p];
+        parts[p + 1] = (boot_part){part->name, part->n_groups,
+                                   (const char *const *)part->group_names, part->item_group, row,
+                                   p * K, NULL};
+        row += part->n_groups * K;
+        if (part->n_groups > max_groups)
+            max_groups = part->n_groups;
+    }
+    boot_job job = {.r = r, .parts = parts, .n_parts = n_parts, .n_subjects = m->n_subjects,
+                    .max_groups = max_groups, .K = K, .R = opts->bootstrap, .seed = opts->seed,
+                    .alpha = opts->alpha};
+    double *gk = malloc(4 * max_groups * sizeof *gk);
+    int rc = gk ? 0 : shades_err_nomem(err);
+    for (size_t p = 1; !rc && p < n_parts; p++)
+        for (size_t k = 0; k < K; k++)
+            observed_summary(&r->summaries[r->n_summaries++], r, &parts[p], k, opts->alpha, gk,
+                             gk + max_groups, gk + 2 * max_groups, gk + 3 * max_groups);
+    free(gk);
+    if (!rc && job.R) {
+        job.rep_fnmr = malloc(r->n_groups * job.R * sizeof(double));
+        job.rep_fmr = malloc(r->n_groups * job.R * sizeof(double));
+        job.rep_sum = malloc((r->n_summaries ? r->n_summaries : 1) * N_BOUNDED * job.R *
+                             sizeof(double));
+        if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum ||
+            build_tables(parts, n_parts, r, m, pairs, genuine_scores, impostor_scores))
+            rc = shades_err_nomem(err);
+    }
+    if (!rc && job.R)
+        rc = shades_parallel_for(job.R, 16, opts->threads ? opts->threads : 1, replicate_block,
+                                 &job, err);
+    if (!rc && job.R) {
+        double conf = opts->confidence;
+        for (size_t i = 0; i < r->n_groups; i++) {
+            shades_vgroup *gr = &r->groups[i];
+            if (isnan(gr->threshold))
+                continue;
+            rate_bounds(&gr->fnmr_boot_lo, &gr->fnmr_boot_hi, job.rep_fnmr + i * job.R, job.R,
+                        gr->n_false_nonmatch, gr->n_genuine, conf);
+            rate_bounds(&gr->fmr_boot_lo, &gr->fmr_boot_hi, job.rep_fmr + i * job.R, job.R,
+                        gr->n_false_match, gr->n_impostor, conf);
+        }
+        for (size_t s = 0; s < r->n_summaries; s++) {
+            if (isnan(r->summaries[s].threshold))
+                continue;
+            for (size_t f = 0; f < N_BOUNDED; f++) {
+                double *v = field(&r->summaries[s], f);
+                if (!isnan(v[0]))
+                    shades_boot_percentile(&v[1], &v[2],
+                                           job.rep_sum + (s * N_BOUNDED + f) * job.R, job.R,
+                                           conf);
+            }
+        }
+    }
+    for (size_t p = 0; p < n_parts; p++)
+        shades_vboot_destroy(parts[p].boot);
+    free(parts);
+    free(job.rep_fnmr);
+    free(job.rep_fmr);
+    free(job.rep_sum);
+    return rc;
+}
