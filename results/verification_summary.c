@@ -101,10 +101,10 @@ static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size
     return 0;
 }
 
-/* Counts of partition p at weights w: per group rows into the rep arrays
- * (when rep is set), summaries into vals[k][N_BOUNDED] (when set). */
+/* One replicate of partition p at the weights in s->w: every group's rates
+ * and the partition's summaries, into the job's replicate arrays. */
 static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch *s, size_t K,
-                             size_t replicate, int rep)
+                             size_t replicate)
 {
     shades_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
     for (size_t k = 0; k < K; k++) {
@@ -113,13 +113,11 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
             s->gn[g] = s->fnmr_n[g];
             s->mk[g] = s->fmr_k[g * K + k];
             s->mn[g] = s->fmr_n[g];
-            if (rep) {
-                size_t row = p->first_row + g * K + k;
-                j->rep_fnmr[row * j->R + replicate] = s->gn[g] > 0 ? s->gk[g] / s->gn[g] : NAN;
-                j->rep_fmr[row * j->R + replicate] = s->mn[g] > 0 ? s->mk[g] / s->mn[g] : NAN;
-            }
+            size_t row = p->first_row + g * K + k;
+            j->rep_fnmr[row * j->R + replicate] = s->gn[g] > 0 ? s->gk[g] / s->gn[g] : NAN;
+            j->rep_fmr[row * j->R + replicate] = s->mn[g] > 0 ? s->mk[g] / s->mn[g] : NAN;
         }
-        if (p->first_summary == SIZE_MAX || !rep)
+        if (p->first_summary == SIZE_MAX)
             continue;
         shades_differential d;
         shades_differential_compute(&d, s->gk, s->gn, s->mk, s->mn, p->n_groups, j->alpha);
@@ -143,7 +141,7 @@ static int replicate_block(void *ctx, size_t begin, size_t end, shades_err *err)
             return shades_err_nomem(err);
         }
         for (size_t p = 0; p < j->n_parts; p++)
-            partition_counts(j, &j->parts[p], &s, j->K, rep, 1);
+            partition_counts(j, &j->parts[p], &s, j->K, rep);
     }
     scratch_free(&s);
     return 0;

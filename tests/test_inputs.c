@@ -157,6 +157,66 @@ static void config_errors_name_line_and_field(void **state)
     expect_config_error("output: {results: out/r.h5}\n", "", ":5: Missing required mapping field: output");
 }
 
+/* A config with one criteria rule, written out in full. */
+static void expect_rule_error(const char *rule, const char *expected)
+{
+    char to[512];
+    snprintf(to, sizeof to, "output: {results: out/r.h5}\ncriteria:\n  - name: r\n%s", rule);
+    expect_config_error("output: {results: out/r.h5}\n", to, expected);
+}
+
+static void criteria_errors_name_rule_line_and_field(void **state)
+{
+    (void)state;
+    expect_rule_error("    measure: nope\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    at_most: 1\n",
+                      ":8: field 'criteria entry 1.measure': 'nope' is not a measure a rule can "
+                      "name");
+    expect_rule_error("    measure: fnmr_gini\n    partition: age\n    target_fmr: 0.01\n"
+                      "    at_most: 1\n",
+                      ":8: field 'criteria entry 1.partition': 'age' is not one of "
+                      "groups.partitions");
+    expect_rule_error("    measure: fnmr_gini\n    partition: all\n    target_fmr: 0.01\n"
+                      "    at_most: 1\n",
+                      ":8: field 'criteria entry 1.partition': 'all' is not one of "
+                      "groups.partitions");
+    expect_rule_error("    measure: fnmr\n    partition: sex\n    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.target_fmr': is required for this measure");
+    expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.02\n"
+                      "    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.target_fmr': 0.02 is not one of "
+                      "verification.target_fmr");
+    expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.01\n",
+                      ":8: field 'criteria entry 1.at_most': give exactly one of at_most and "
+                      "at_least");
+    expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    at_most: 0.1\n    at_least: 0.01\n",
+                      ":8: field 'criteria entry 1.at_most': give exactly one of at_most and "
+                      "at_least");
+    expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    bound: worst\n    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.bound': 'worst' is not value, lower or upper");
+    expect_rule_error("    measure: garbe\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    group: F\n    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.group': a summary covers every group of its "
+                      "partition");
+    expect_rule_error("    measure: fmr\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    interval: normal\n    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.interval': 'normal' is not wilson, "
+                      "clopper-pearson or bootstrap");
+    expect_rule_error("    measure: fte\n    partition: sex\n    interval: bootstrap\n"
+                      "    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.interval': fte has no bootstrap interval");
+    expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    at_most: x\n",
+                      ":12: field 'criteria entry 1.at_most': Invalid FLOAT value: x");
+    expect_config_error("threads: 2}", "threads: 2, bootstrap: 0}\ncriteria:\n"
+                        "  - {name: q, measure: inequity, partition: sex, target_fmr: 0.01,"
+                        " at_most: 2}",
+                        ":3: field 'criteria entry 1.bound': needs bootstrap intervals, but "
+                        "run.bootstrap is 0");
+}
+
 static void missing_files_are_named(void **state)
 {
     (void)state;
@@ -176,6 +236,7 @@ int main(void)
         cmocka_unit_test(manifest_errors_name_line_and_field),
         cmocka_unit_test(config_resolves_paths_against_its_directory),
         cmocka_unit_test(config_errors_name_line_and_field),
+        cmocka_unit_test(criteria_errors_name_rule_line_and_field),
         cmocka_unit_test(missing_files_are_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
