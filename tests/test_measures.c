@@ -12,9 +12,11 @@
 #include <cmocka.h>
 
 #include "bootstrap.h"
+#include "classification_measures.h"
 #include "criteria.h"
 #include "det.h"
 #include "differential.h"
+#include "identification_measures.h"
 #include "interval.h"
 #include "proportion_test.h"
 #include "threshold.h"
@@ -285,6 +287,52 @@ static void criteria_verdicts_known(void **state)
     free(v);
 }
 
+static void classification_group_known_values(void **state)
+{
+    (void)state;
+    /* Classes F = 0, M = 1; -1 is no prediction (always an error). */
+    int32_t truth[8] = {0, 0, 0, 1, 1, 1, 0, 1};
+    int32_t pred[8] = {0, 1, SHADES_NO_PREDICTION, 1, 1, 0, 0, 1};
+    int32_t group[8] = {0, 0, 0, 0, 1, 1, 0, 1};
+    shades_cgroup c;
+    assert_int_equal(shades_classification_measure(&c, truth, pred, group, 0, 8, 2, 3, 0.95), 0);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(c.errors, 2);
+    assert_int_equal(c.n_no_prediction, 1);
+    assert_float_equal(c.error_rate, 0.4, 1e-15);
+    assert_float_equal(c.error_share, 2.0 / 3.0, 1e-15);
+    uint64_t want[6] = {2, 1, 1, 0, 1, 0}; /* F: F M none; M: F M none */
+    assert_memory_equal(c.confusion, want, sizeof want);
+    assert_float_equal(c.tpr[0], 0.5, 0);
+    assert_float_equal(c.tpr[1], 1.0, 0);
+    assert_float_equal(c.fpr[0], 0.0, 0);
+    assert_float_equal(c.fpr[1], 0.25, 0);
+    assert_float_equal(c.ppv[0], 1.0, 0);
+    assert_float_equal(c.ppv[1], 0.5, 0);
+    double lo, hi;
+    shades_wilson(&lo, &hi, 2, 5, 0.95);
+    assert_float_equal(c.error_wilson_lo, lo, 0);
+    shades_cgroup_free(&c);
+    int32_t bad[8] = {0, 0, 0, 2, 1, 1, 0, 1};
+    assert_int_equal(shades_classification_measure(&c, bad, pred, NULL, 0, 8, 2, 3, 0.95), -1);
+}
+
+static void identification_known_values(void **state)
+{
+    (void)state;
+    shades_mated_search m[5] = {{1, 0.9}, {2, 0.8}, {0, -INFINITY}, {1, 0.3}, {5, 0.95}};
+    assert_float_equal(shades_fnir(m, 5, 1, 0.5), 0.8, 1e-15);
+    assert_float_equal(shades_fnir(m, 5, 5, 0.5), 0.4, 1e-15);
+    assert_float_equal(shades_fnir(m, 5, 5, -INFINITY), 0.2, 1e-15);
+    double cmc[5], want[5] = {0.4, 0.6, 0.6, 0.6, 0.8};
+    shades_cmc(cmc, m, 5, 5);
+    for (int r = 0; r < 5; r++)
+        assert_float_equal(cmc[r], want[r], 1e-15);
+    double top[4] = {0.1, 0.6, -INFINITY, 0.5};
+    assert_float_equal(shades_fpir(top, 4, 0.5), 0.5, 0);
+    assert_true(isnan(shades_fpir(top, 0, 0.5)) && isnan(shades_fnir(m, 0, 1, 0)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +344,8 @@ int main(void)
         cmocka_unit_test(bootstrap_weights_are_reproducible_draws),
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),
         cmocka_unit_test(criteria_verdicts_known),
+        cmocka_unit_test(classification_group_known_values),
+        cmocka_unit_test(identification_known_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
