@@ -43,14 +43,8 @@ int shades_eer(double *out_eer, double *out_t, const double *genuine, size_t n_g
     return 1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *genuine,
-                        size_t n_gen, const double *impostor, size_t n_imp)
+                        size_t n_gen, const double *impostor, size_t n_imp, double eer_t)
 {
     if (!n_gen || !n_imp || !per_axis)
         return 0;
@@ -71,10 +65,9 @@ size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *ge
         if (m >= 1 && m <= n_gen)
             t[n++] = nextafter(genuine[m - 1], INFINITY);
     }
-    double eer;
-    if (shades_eer(&eer, &t[n], genuine, n_gen, impostor, n_imp))
-        n++;
-    qsort(t, n, sizeof *t, cmp_double);
+    if (!isnan(eer_t))
+        t[n++] = eer_t;
+    shades_scores_sort(t, n);
     size_t w = 0;
     for (size_t k = 0; k < n; k++) {
         if (w && t[k] == out[w - 1].threshold)

@@ -24,10 +24,11 @@ int shades_eer(double *out_eer, double *out_t, const double *genuine, size_t n_g
 
 /* A DET curve for plotting on probit axes: the thresholds for per_axis
  * target FMRs log-spaced from 1/N_imp to 1, per_axis target FNMRs
- * log-spaced from 1/N_gen to 1, and the EER threshold, deduplicated and
- * ascending. out holds SHADES_DET_MAX_POINTS(per_axis) points; returns how
- * many were written (0 when either array is empty). */
+ * log-spaced from 1/N_gen to 1, and eer_t (the caller's shades_eer
+ * threshold; NaN for none), deduplicated and ascending. out holds
+ * SHADES_DET_MAX_POINTS(per_axis) points; returns how many were written (0
+ * when either array is empty or memory runs out). */
 size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *genuine,
-                        size_t n_gen, const double *impostor, size_t n_imp);
+                        size_t n_gen, const double *impostor, size_t n_imp, double eer_t);
 
 #endif

@@ -148,7 +148,8 @@ static int curve_rows(shades_vresults *r, const char *partition, const char *gro
         return -1;
     }
     r->det = grown;
-    size_t n = shades_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, b->n_imp);
+    size_t n = shades_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, b->n_imp,
+                                e->eer_threshold);
     for (size_t i = 0; i < n; i++) {
         shades_vdet *d = &r->det[r->n_det++];
         memset(d, 0, sizeof *d);

@@ -24,16 +24,20 @@ const shades_vsummary_field shades_vsummary_fields[SHADES_VSUMMARY_FIELDS] = {
 };
 #define N_BOUNDED SHADES_VSUMMARY_FIELDS
 
-/* The observed row and every replicate list the summaries in the order of
- * shades_vsummary_fields. */
-static void summary_values(double out[N_BOUNDED], const shades_differential *d)
+/* Writes d's summaries into the value fields of s; bounds are untouched. */
+static void put_values(shades_vsummary *s, const shades_differential *d)
 {
-    const double v[N_BOUNDED] = {
-        d->fnmr.max_min, d->fnmr.max_geomean, d->fnmr.gini, d->fnmr.gap,
-        d->fmr.max_min,  d->fmr.max_geomean,  d->fmr.gini,  d->fmr.gap,
-        d->garbe,        d->fdr,              d->inequity,
-    };
-    memcpy(out, v, sizeof v);
+    s->fnmr_max_min = d->fnmr.max_min;
+    s->fnmr_max_geomean = d->fnmr.max_geomean;
+    s->fnmr_gini = d->fnmr.gini;
+    s->fnmr_gap = d->fnmr.gap;
+    s->fmr_max_min = d->fmr.max_min;
+    s->fmr_max_geomean = d->fmr.max_geomean;
+    s->fmr_gini = d->fmr.gini;
+    s->fmr_gap = d->fmr.gap;
+    s->garbe = d->garbe;
+    s->fdr = d->fdr;
+    s->inequity = d->inequity;
 }
 
 static double *field(shades_vsummary *s, size_t i)
@@ -121,11 +125,11 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
             continue;
         shades_differential d;
         shades_differential_compute(&d, s->gk, s->gn, s->mk, s->mn, p->n_groups, j->alpha);
-        double v[N_BOUNDED];
-        summary_values(v, &d);
+        shades_vsummary values;
+        put_values(&values, &d);
         size_t srow = p->first_summary + k;
         for (size_t f = 0; f < N_BOUNDED; f++)
-            j->rep_sum[(srow * N_BOUNDED + f) * j->R + replicate] = v[f];
+            j->rep_sum[(srow * N_BOUNDED + f) * j->R + replicate] = field(&values, f)[0];
     }
 }
 
@@ -209,7 +213,22 @@ static void rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R
     }
 }
 
-/* The observed summary row of partition p at target k. */
+/* The two groups of a rate's largest gap, by name, and the Fisher exact p
+ * of their counts. */
+static void name_gap(char *out_high, char *out_low, double *out_p, const shades_rate_summary *rs,
+                     const boot_part *p, const double *k, const double *n)
+{
+    *out_p = NAN;
+    if (rs->n_groups < 2)
+        return;
+    snprintf(out_high, SHADES_NAME_MAX, "%s", p->group_names[rs->gap_hi]);
+    snprintf(out_low, SHADES_NAME_MAX, "%s", p->group_names[rs->gap_lo]);
+    *out_p = shades_fisher_exact((uint64_t)k[rs->gap_hi], (uint64_t)n[rs->gap_hi],
+                                 (uint64_t)k[rs->gap_lo], (uint64_t)n[rs->gap_lo]);
+}
+
+/* The observed summary row of partition p at target k; every value NaN
+ * when the target is not estimable. */
 static void observed_summary(shades_vsummary *out, const shades_vresults *r, const boot_part *p,
                              size_t k, double alpha, double *gk, double *gn, double *mk,
                              double *mn)
@@ -220,6 +239,11 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
     out->target_fmr = r->thresholds[k].target_fmr;
     out->threshold = r->thresholds[k].threshold;
     out->alpha = alpha;
+    out->fnmr_gap_p = out->fmr_gap_p = NAN;
+    for (size_t f = 0; f < N_BOUNDED; f++)
+        field(out, f)[0] = field(out, f)[1] = field(out, f)[2] = NAN;
+    if (!r->thresholds[k].estimable)
+        return;
     for (size_t g = 0; g < p->n_groups; g++) {
         const shades_vgroup *row = &r->groups[p->first_row + g * K + k];
         gk[g] = (double)row->n_false_nonmatch;
@@ -229,39 +253,13 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
     }
     shades_differential d;
     shades_differential_compute(&d, gk, gn, mk, mn, p->n_groups, alpha);
-    if (!r->thresholds[k].estimable)
-        d = (shades_differential){.garbe = NAN, .fdr = NAN, .inequity = NAN,
-                                  .fnmr = {.max_min = NAN, .max_geomean = NAN, .gini = NAN,
-                                           .gap = NAN},
-                                  .fmr = {.max_min = NAN, .max_geomean = NAN, .gini = NAN,
-                                          .gap = NAN}};
-    double v[N_BOUNDED];
-    summary_values(v, &d);
-    for (size_t f = 0; f < N_BOUNDED; f++) {
-        field(out, f)[0] = v[f];
-        field(out, f)[1] = field(out, f)[2] = NAN;
-    }
+    put_values(out, &d);
     out->fnmr_groups = (int32_t)d.fnmr.n_groups;
     out->fnmr_zero_groups = (int32_t)d.fnmr.n_zero;
     out->fmr_groups = (int32_t)d.fmr.n_groups;
     out->fmr_zero_groups = (int32_t)d.fmr.n_zero;
-    out->fnmr_gap_p = out->fmr_gap_p = NAN;
-    if (d.fnmr.n_groups >= 2) {
-        const shades_vgroup *hi = &r->groups[p->first_row + d.fnmr.gap_hi * K + k];
-        const shades_vgroup *lo = &r->groups[p->first_row + d.fnmr.gap_lo * K + k];
-        snprintf(out->fnmr_gap_high, sizeof out->fnmr_gap_high, "%s", hi->group);
-        snprintf(out->fnmr_gap_low, sizeof out->fnmr_gap_low, "%s", lo->group);
-        out->fnmr_gap_p = shades_fisher_exact(hi->n_false_nonmatch, hi->n_genuine,
-                                              lo->n_false_nonmatch, lo->n_genuine);
-    }
-    if (d.fmr.n_groups >= 2) {
-        const shades_vgroup *hi = &r->groups[p->first_row + d.fmr.gap_hi * K + k];
-        const shades_vgroup *lo = &r->groups[p->first_row + d.fmr.gap_lo * K + k];
-        snprintf(out->fmr_gap_high, sizeof out->fmr_gap_high, "%s", hi->group);
-        snprintf(out->fmr_gap_low, sizeof out->fmr_gap_low, "%s", lo->group);
-        out->fmr_gap_p = shades_fisher_exact(hi->n_false_match, hi->n_impostor, lo->n_false_match,
-                                             lo->n_impostor);
-    }
+    name_gap(out->fnmr_gap_high, out->fnmr_gap_low, &out->fnmr_gap_p, &d.fnmr, p, gk, gn);
+    name_gap(out->fmr_gap_high, out->fmr_gap_low, &out->fmr_gap_p, &d.fmr, p, mk, mn);
 }
 
 int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,

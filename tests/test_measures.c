@@ -86,11 +86,11 @@ static void det_points_are_exact_and_monotone(void **state)
     for (int k = 0; k < NI; k++)
         im[k] = 0.0004 * k;
     shades_scores_sort(g, NG);
-    shades_det_point pts[SHADES_DET_MAX_POINTS(20)];
-    size_t n = shades_det_curve(pts, 20, g, NG, im, NI);
-    assert_true(n > 20 && n <= SHADES_DET_MAX_POINTS(20));
     double eer, t;
     shades_eer(&eer, &t, g, NG, im, NI);
+    shades_det_point pts[SHADES_DET_MAX_POINTS(20)];
+    size_t n = shades_det_curve(pts, 20, g, NG, im, NI, t);
+    assert_true(n > 20 && n <= SHADES_DET_MAX_POINTS(20));
     int has_eer = 0;
     for (size_t k = 0; k < n; k++) {
         assert_float_equal(pts[k].fmr, (double)shades_count_ge(im, NI, pts[k].threshold) / NI, 0);
