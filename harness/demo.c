@@ -66,7 +66,10 @@ int shades_demo(const shades_demo_options *opts, shades_err *err)
     if (rc)
         return rc;
     printf("shades demo: running %s\n", config);
-    shades_run_options ro = {.threads = opts->threads, .report = stdout};
+    shades_run_options ro = {.threads = opts->threads,
+                             .report = stdout,
+                             .progress = stderr,
+                             .progress_mode = opts->progress};
     shades_vresults *v = NULL;
     rc = shades_run(&v, config, &ro, err);
     if (rc < 0)

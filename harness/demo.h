@@ -4,6 +4,7 @@
 #define SHADES_HARNESS_DEMO_H
 
 #include "error.h"
+#include "progress.h"
 
 /* Demo sizes and where it writes. */
 typedef struct shades_demo_options {
@@ -11,6 +12,7 @@ typedef struct shades_demo_options {
     unsigned subjects;
     unsigned images_per_subject;
     unsigned threads;          /* 0: as the demo config says */
+    shades_progress_mode progress; /* on stderr */
 } shades_demo_options;
 
 /* The text of configs/demo.yaml, built into the binary. */

@@ -102,3 +102,8 @@ extern "C" int shades_image_write_gray_png(const char *path, const uint8_t *pixe
                               e.msg.c_str());
     }
 }
+
+extern "C" const char *shades_image_codec_version(void)
+{
+    return CV_VERSION;
+}

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "instance.h"
 #include "plugin.h"
+#include "report.h"
 #include "run.h"
 #include "version.h"
 
@@ -19,10 +20,15 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: shades COMMAND [ARGS]\n"
             "\n"
-            "  demo [--out DIR] [--threads N] [--subjects N] [--images N]\n"
+            "  demo [--out DIR] [--threads N] [--subjects N] [--images N] [--progress MODE]\n"
             "        generate a synthetic cohort, run the synthetic engine over it,\n"
             "        write DIR/demo.h5 (default DIR: out) and print the tables\n"
-            "  run CONFIG [--threads N]     run a verification config (docs/config.md)\n"
+            "  run CONFIG [--threads N] [--progress auto|bar|lines|off]\n"
+            "        run a verification config (docs/config.md); progress goes to stderr,\n"
+            "        a bar on a terminal, a line every 10 s and per stage otherwise\n"
+            "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
+            "        print results files; several side by side, one row per engine\n"
+            "        (format defaults to PATH's extension, else txt)\n"
             "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
             "        write a synthetic cohort (PNG images and manifest.csv)\n"
             "  info ADAPTER                 load an adapter and print what it declares\n"
@@ -48,13 +54,26 @@ static int parse_count(unsigned *out, const char *flag, const char *s)
     return 0;
 }
 
+/* Parses a --progress mode; prints the error itself. */
+static int parse_progress(shades_progress_mode *out, const char *s)
+{
+    if (!s || shades_progress_mode_parse(out, s)) {
+        fprintf(stderr, "shades: error: --progress needs auto, bar, lines or off\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *config = NULL;
-    shades_run_options opts = {.report = stdout};
+    shades_run_options opts = {.report = stdout, .progress = stderr};
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--threads") == 0) {
             if (parse_count(&opts.threads, "--threads", i + 1 < argc ? argv[++i] : NULL))
+                return EXIT_ERROR;
+        } else if (strcmp(argv[i], "--progress") == 0) {
+            if (parse_progress(&opts.progress_mode, i + 1 < argc ? argv[++i] : NULL))
                 return EXIT_ERROR;
         } else if (!config && argv[i][0] != '-') {
             config = argv[i];
@@ -73,6 +92,63 @@ static int cmd_run(int argc, char **argv)
     return rc < 0 ? fail(&err) : rc;
 }
 
+/* The format a report path's extension implies, or text. */
+static shades_report_format format_of_path(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    shades_report_format f = SHADES_REPORT_TEXT;
+    if (dot && !strchr(dot, '/'))
+        shades_report_format_parse(&f, dot + 1);
+    return f;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    const char **files = calloc(argc > 0 ? (size_t)argc : 1, sizeof *files);
+    if (!files)
+        return EXIT_ERROR;
+    size_t n = 0;
+    const char *out_path = NULL, *format = NULL;
+    shades_report_options opts = {0};
+    int bad = 0;
+    for (int i = 0; i < argc && !bad; i++) {
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--format") == 0 && val) {
+            format = argv[++i];
+            if (shades_report_format_parse(&opts.format, format)) {
+                fprintf(stderr, "shades: error: report: unknown format '%s' (txt, md, csv or "
+                                "html)\n",
+                        format);
+                bad = 1;
+            }
+        } else if (strcmp(argv[i], "-o") == 0 && val) {
+            out_path = argv[++i];
+        } else if (strcmp(argv[i], "--min-subjects") == 0) {
+            bad = parse_count(&opts.min_subjects, "--min-subjects", val);
+            i++;
+        } else if (argv[i][0] != '-') {
+            files[n++] = argv[i];
+        } else {
+            fprintf(stderr, "shades: error: report: unexpected argument '%s'\n", argv[i]);
+            bad = 1;
+        }
+    }
+    if (!bad && !n) {
+        fprintf(stderr, "shades: error: report needs at least one results file\n");
+        bad = 1;
+    }
+    if (bad) {
+        free(files);
+        return EXIT_ERROR;
+    }
+    if (!format)
+        opts.format = format_of_path(out_path);
+    shades_err err = {0};
+    int rc = shades_report_files(files, n, out_path, &opts, &err);
+    free(files);
+    return rc ? fail(&err) : 0;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
     shades_demo_options opts = {.out_dir = "out", .subjects = 400, .images_per_subject = 5};
@@ -87,6 +163,8 @@ static int cmd_demo(int argc, char **argv)
             bad = parse_count(&opts.subjects, "--subjects", val);
         else if (strcmp(argv[i], "--images") == 0)
             bad = parse_count(&opts.images_per_subject, "--images", val);
+        else if (strcmp(argv[i], "--progress") == 0)
+            bad = parse_progress(&opts.progress, val);
         else {
             fprintf(stderr, "shades: error: demo: unexpected argument '%s'\n", argv[i]);
             return EXIT_ERROR;
@@ -161,6 +239,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 2, argv + 2);
     if (strcmp(cmd, "cohort") == 0)

@@ -5,12 +5,15 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "progress.h"
 #include "verification_measures.h"
 
 /* Overrides from the command line; zero means "as the config says". */
 typedef struct shades_run_options {
     unsigned threads;
     FILE *report;              /* where the table goes; NULL for none */
+    FILE *progress;            /* where progress goes (stderr); NULL for none */
+    shades_progress_mode progress_mode;
 } shades_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

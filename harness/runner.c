@@ -13,6 +13,7 @@ typedef struct template_job {
     shades_instance *inst;
     const shades_manifest *m;
     shades_templates *t;
+    shades_progress *progress;
 } template_job;
 
 static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
@@ -62,12 +63,14 @@ static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
                                                             : "an unknown outcome");
         job->t->size[i] = res.size;
         job->t->outcome[i] = res.outcome;
+        shades_progress_add(job->progress, 1);
     }
     return 0;
 }
 
 int shades_runner_templates(shades_templates **out, shades_instance *inst,
-                            const shades_manifest *m, shades_err *err)
+                            const shades_manifest *m, shades_progress *progress,
+                            shades_err *err)
 {
     *out = NULL;
     shades_templates *t = calloc(1, sizeof *t);
@@ -86,7 +89,7 @@ int shades_runner_templates(shades_templates **out, shades_instance *inst,
         shades_templates_destroy(t);
         return shades_err_nomem(err);
     }
-    template_job job = {inst, m, t};
+    template_job job = {inst, m, t, progress};
     int rc = shades_parallel_for(m->n_items, 16, inst->threads, make_templates, &job, err);
     if (rc) {
         shades_templates_destroy(t);
@@ -112,6 +115,7 @@ typedef struct compare_job {
     const shades_manifest *m;
     const shades_pair *pairs;
     double *scores;
+    shades_progress *progress;
 } compare_job;
 
 static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
@@ -140,13 +144,14 @@ static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
         }
         job->scores[k] = s;
     }
+    shades_progress_add(job->progress, end - begin);
     return 0;
 }
 
 int shades_runner_compare(double *out_scores, shades_instance *inst, const shades_templates *t,
                           const shades_manifest *m, const shades_pair *pairs, size_t n,
-                          shades_err *err)
+                          shades_progress *progress, shades_err *err)
 {
-    compare_job job = {inst, t, m, pairs, out_scores};
+    compare_job job = {inst, t, m, pairs, out_scores, progress};
     return shades_parallel_for(n, 4096, inst->threads, compare_block, &job, err);
 }

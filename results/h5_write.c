@@ -3,12 +3,15 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
+#include "build_info.h"
 #include "paths.h"
 #include "version.h"
 
@@ -27,262 +30,263 @@ static int attr_string(hid_t loc, const char *name, const char *value)
     return a < 0 || w < 0 ? -1 : 0;
 }
 
-static int attr_u64(hid_t loc, const char *name, uint64_t value)
+static int attr_number(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
+                       const void *value)
 {
     hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t w = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_UINT64, &value);
+    hid_t a = H5Acreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t w = a < 0 ? -1 : H5Awrite(a, mem_type, value);
     if (a >= 0)
         H5Aclose(a);
     H5Sclose(space);
     return a < 0 || w < 0 ? -1 : 0;
 }
 
-/* One field of a compound table: name, offset, and kind. */
-typedef struct column {
-    const char *name;
-    size_t offset;
-    char kind; /* 'd' double, 'u' uint64, 'i' int32, 's' fixed string */
-    size_t size;
-} column;
+/* Rows per chunk of a large table; smaller tables stay contiguous. */
+#define CHUNK_ROWS 4096
 
-#define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
-
-static hid_t compound_type(const column *cols, size_t n, size_t row_size, int native)
+/* Dataset creation properties: object times off, so two runs with the same
+ * inputs give the same data; chunked and compressed above CHUNK_ROWS rows. */
+static hid_t dataset_props(int rank, const hsize_t *dims)
 {
-    hid_t t = H5Tcreate(H5T_COMPOUND, row_size);
-    for (size_t i = 0; i < n; i++) {
-        hid_t ft;
-        if (cols[i].kind == 's') {
-            ft = H5Tcopy(H5T_C_S1);
-            H5Tset_size(ft, cols[i].size);
-            H5Tset_strpad(ft, H5T_STR_NULLTERM);
-            H5Tset_cset(ft, H5T_CSET_UTF8);
-        } else {
-            ft = cols[i].kind == 'd'   ? (native ? H5T_NATIVE_DOUBLE : H5T_IEEE_F64LE)
-                 : cols[i].kind == 'u' ? (native ? H5T_NATIVE_UINT64 : H5T_STD_U64LE)
-                                       : (native ? H5T_NATIVE_INT32 : H5T_STD_I32LE);
-        }
-        H5Tinsert(t, cols[i].name, cols[i].offset, ft);
-        if (cols[i].kind == 's')
-            H5Tclose(ft);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    hsize_t total = 1;
+    for (int i = 0; i < rank; i++)
+        total *= dims[i];
+    if (total > CHUNK_ROWS && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+        hsize_t chunk[3];
+        hsize_t inner = 1;
+        for (int i = 1; i < rank; i++)
+            inner *= chunk[i] = dims[i];
+        chunk[0] = inner >= CHUNK_ROWS ? 1 : CHUNK_ROWS / inner;
+        if (chunk[0] > dims[0])
+            chunk[0] = dims[0];
+        H5Pset_chunk(dcpl, rank, chunk);
+        H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, 6);
     }
-    if (!native)
-        H5Tpack(t);
+    return dcpl;
+}
+
+static hid_t create_group(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, 0);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
+/* Writes an array dataset of the given shape; returns its id (to attach
+ * dimension scales) or a negative value. */
+static hid_t write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
+                         const hsize_t *dims, const void *data)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = dataset_props(rank, dims);
+    hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (d >= 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        H5Dclose(d);
+        d = -1;
+    }
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return d;
+}
+
+static int write_table(hid_t f, const shades_h5_table *t, const void *rows, size_t n)
+{
+    hid_t mem = shades_h5_compound_type(t, 1);
+    hid_t file = shades_h5_compound_type(t, 0);
+    hsize_t dims[1] = {n};
+    hid_t d = write_array(f, t->path, file, mem, 1, dims, rows);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Tclose(file);
+    H5Tclose(mem);
+    return d < 0 ? -1 : 0;
+}
+
+/* A fixed-length UTF-8 string type of `size` bytes. */
+static hid_t string_type(size_t size)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, size ? size : 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
     return t;
 }
 
-/* Writes n rows as a compound dataset with object times off, so two runs
- * with the same inputs give the same data. */
-static int write_table(hid_t loc, const char *name, const column *cols, size_t ncols,
-                       size_t row_size, const void *rows, size_t n)
+/* names as a 1-D string dataset, made a dimension scale called `label`. */
+static hid_t write_names(hid_t loc, const char *name, const char *label, char *const *names,
+                         size_t n)
 {
-    hid_t mem = compound_type(cols, ncols, row_size, 1);
-    hid_t file = compound_type(cols, ncols, row_size, 0);
+    size_t width = 1;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) + 1 > width)
+            width = strlen(names[i]) + 1;
+    char *buf = calloc(n ? n : 1, width);
+    if (!buf)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * width, names[i], strlen(names[i]));
+    hid_t type = string_type(width);
     hsize_t dims[1] = {n};
-    hid_t space = H5Screate_simple(1, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_obj_track_times(dcpl, 0);
-    hid_t d = H5Dcreate2(loc, name, file, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    herr_t w = d < 0 ? -1 : H5Dwrite(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows);
-    if (d >= 0)
+    hid_t d = write_array(loc, name, type, type, 1, dims, buf);
+    H5Tclose(type);
+    free(buf);
+    if (d >= 0 && H5DSset_scale(d, label) < 0) {
         H5Dclose(d);
-    H5Pclose(dcpl);
-    H5Sclose(space);
-    H5Tclose(file);
-    H5Tclose(mem);
-    return d < 0 || w < 0 ? -1 : 0;
+        d = -1;
+    }
+    return d;
 }
 
-static const column threshold_cols[] = {
-    COL(shades_vthreshold, 'd', target_fmr),    COL(shades_vthreshold, 'i', estimable),
-    COL(shades_vthreshold, 'd', threshold),     COL(shades_vthreshold, 'u', n_impostor),
-    COL(shades_vthreshold, 'u', n_false_match), COL(shades_vthreshold, 'd', fmr),
-    COL(shades_vthreshold, 'u', n_genuine),     COL(shades_vthreshold, 'u', n_false_nonmatch),
-    COL(shades_vthreshold, 'd', fnmr),
-};
-
-static const column group_cols[] = {
-    COL(shades_vgroup, 's', partition),
-    COL(shades_vgroup, 's', group),
-    COL(shades_vgroup, 'd', target_fmr),
-    COL(shades_vgroup, 'd', threshold),
-    COL(shades_vgroup, 'u', n_subjects),
-    COL(shades_vgroup, 'u', n_images),
-    COL(shades_vgroup, 'u', n_fte),
-    COL(shades_vgroup, 'd', fte),
-    COL(shades_vgroup, 'd', fte_wilson_lo),
-    COL(shades_vgroup, 'd', fte_wilson_hi),
-    COL(shades_vgroup, 'd', fte_cp_lo),
-    COL(shades_vgroup, 'd', fte_cp_hi),
-    COL(shades_vgroup, 'u', n_genuine),
-    COL(shades_vgroup, 'u', n_genuine_failed),
-    COL(shades_vgroup, 'u', n_false_nonmatch),
-    COL(shades_vgroup, 'd', fnmr),
-    COL(shades_vgroup, 'd', fnmr_wilson_lo),
-    COL(shades_vgroup, 'd', fnmr_wilson_hi),
-    COL(shades_vgroup, 'd', fnmr_cp_lo),
-    COL(shades_vgroup, 'd', fnmr_cp_hi),
-    COL(shades_vgroup, 'd', fnmr_boot_lo),
-    COL(shades_vgroup, 'd', fnmr_boot_hi),
-    COL(shades_vgroup, 'd', fnmr_without_failures),
-    COL(shades_vgroup, 'u', n_impostor),
-    COL(shades_vgroup, 'u', n_false_match),
-    COL(shades_vgroup, 'd', fmr),
-    COL(shades_vgroup, 'd', fmr_wilson_lo),
-    COL(shades_vgroup, 'd', fmr_wilson_hi),
-    COL(shades_vgroup, 'd', fmr_cp_lo),
-    COL(shades_vgroup, 'd', fmr_cp_hi),
-    COL(shades_vgroup, 'd', fmr_boot_lo),
-    COL(shades_vgroup, 'd', fmr_boot_hi),
-    COL(shades_vgroup, 'i', group_estimable),
-    COL(shades_vgroup, 'd', group_threshold),
-    COL(shades_vgroup, 'd', group_fnmr),
-};
-
-static const column eer_cols[] = {
-    COL(shades_veer, 's', partition),
-    COL(shades_veer, 's', group),
-    COL(shades_veer, 'u', n_genuine),
-    COL(shades_veer, 'u', n_impostor),
-    COL(shades_veer, 'd', eer),
-    COL(shades_veer, 'd', eer_threshold),
-};
-
-static const column det_cols[] = {
-    COL(shades_vdet, 's', partition),
-    COL(shades_vdet, 's', group),
-    COL(shades_vdet, 'd', threshold),
-    COL(shades_vdet, 'd', fmr),
-    COL(shades_vdet, 'd', fnmr),
-};
-
-static const column summary_cols[] = {
-    COL(shades_vsummary, 's', partition),
-    COL(shades_vsummary, 'd', target_fmr),
-    COL(shades_vsummary, 'd', threshold),
-    COL(shades_vsummary, 'd', alpha),
-    COL(shades_vsummary, 'i', fnmr_groups),
-    COL(shades_vsummary, 'i', fnmr_zero_groups),
-    COL(shades_vsummary, 'i', fmr_groups),
-    COL(shades_vsummary, 'i', fmr_zero_groups),
-    COL(shades_vsummary, 'd', fnmr_max_min),
-    COL(shades_vsummary, 'd', fnmr_max_min_lo),
-    COL(shades_vsummary, 'd', fnmr_max_min_hi),
-    COL(shades_vsummary, 'd', fnmr_max_geomean),
-    COL(shades_vsummary, 'd', fnmr_max_geomean_lo),
-    COL(shades_vsummary, 'd', fnmr_max_geomean_hi),
-    COL(shades_vsummary, 'd', fnmr_gini),
-    COL(shades_vsummary, 'd', fnmr_gini_lo),
-    COL(shades_vsummary, 'd', fnmr_gini_hi),
-    COL(shades_vsummary, 'd', fnmr_gap),
-    COL(shades_vsummary, 'd', fnmr_gap_lo),
-    COL(shades_vsummary, 'd', fnmr_gap_hi),
-    COL(shades_vsummary, 'd', fmr_max_min),
-    COL(shades_vsummary, 'd', fmr_max_min_lo),
-    COL(shades_vsummary, 'd', fmr_max_min_hi),
-    COL(shades_vsummary, 'd', fmr_max_geomean),
-    COL(shades_vsummary, 'd', fmr_max_geomean_lo),
-    COL(shades_vsummary, 'd', fmr_max_geomean_hi),
-    COL(shades_vsummary, 'd', fmr_gini),
-    COL(shades_vsummary, 'd', fmr_gini_lo),
-    COL(shades_vsummary, 'd', fmr_gini_hi),
-    COL(shades_vsummary, 'd', fmr_gap),
-    COL(shades_vsummary, 'd', fmr_gap_lo),
-    COL(shades_vsummary, 'd', fmr_gap_hi),
-    COL(shades_vsummary, 'd', garbe),
-    COL(shades_vsummary, 'd', garbe_lo),
-    COL(shades_vsummary, 'd', garbe_hi),
-    COL(shades_vsummary, 'd', fdr),
-    COL(shades_vsummary, 'd', fdr_lo),
-    COL(shades_vsummary, 'd', fdr_hi),
-    COL(shades_vsummary, 'd', inequity),
-    COL(shades_vsummary, 'd', inequity_lo),
-    COL(shades_vsummary, 'd', inequity_hi),
-    COL(shades_vsummary, 's', fnmr_gap_high),
-    COL(shades_vsummary, 's', fnmr_gap_low),
-    COL(shades_vsummary, 'd', fnmr_gap_p),
-    COL(shades_vsummary, 's', fmr_gap_high),
-    COL(shades_vsummary, 's', fmr_gap_low),
-    COL(shades_vsummary, 'd', fmr_gap_p),
-};
-
-static const column verdict_cols[] = {
-    COL(shades_verdict, 's', name),
-    COL(shades_verdict, 's', measure),
-    COL(shades_verdict, 's', partition),
-    COL(shades_verdict, 's', group),
-    COL(shades_verdict, 'd', target_fmr),
-    COL(shades_verdict, 's', bound),
-    COL(shades_verdict, 's', interval),
-    COL(shades_verdict, 's', op),
-    COL(shades_verdict, 'd', limit),
-    COL(shades_verdict, 'd', value),
-    COL(shades_verdict, 'i', pass),
-    COL(shades_verdict, 's', reason),
-};
-
-#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
-
-static int write_contents(hid_t f, const shades_run_info *info, const shades_vresults *v,
-                          const shades_verdict *verdicts, size_t n_verdicts)
+/* One partition's matrix group: fmr and n_false_match [target][i][j],
+ * n_impostor [i][j], with target_fmr, threshold and group as scales. */
+static int write_matrix(hid_t parent, const shades_vmatrix *m)
 {
-    char when[32];
+    char link[256];
+    shades_h5_partition_link(link, sizeof link, m->partition);
+    hid_t g = create_group(parent, link);
+    if (g < 0)
+        return -1;
+    int bad = attr_string(g, "partition", m->partition);
+    hsize_t nt = m->n_targets, ng = m->n_groups;
+    hsize_t cube[3] = {nt, ng, ng}, square[2] = {ng, ng}, line[1] = {nt};
+    hid_t fmr = write_array(g, "fmr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, cube, m->fmr);
+    hid_t fm = write_array(g, "n_false_match", H5T_STD_U64LE, H5T_NATIVE_UINT64, 3, cube,
+                           m->n_false_match);
+    hid_t ni = write_array(g, "n_impostor", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, square,
+                           m->n_impostor);
+    hid_t tf = write_array(g, "target_fmr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, line,
+                           m->target_fmr);
+    hid_t th = write_array(g, "threshold", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, line,
+                           m->threshold);
+    hid_t gr = write_names(g, "group", "group", m->group, m->n_groups);
+    bad |= fmr < 0 || fm < 0 || ni < 0 || tf < 0 || th < 0 || gr < 0;
+    if (!bad) {
+        bad |= H5DSset_scale(tf, "target_fmr") < 0 || H5DSset_scale(th, "threshold") < 0;
+        for (int k = 0; k < 2; k++) {
+            hid_t cubes = k ? fm : fmr;
+            bad |= H5DSattach_scale(cubes, tf, 0) < 0 || H5DSattach_scale(cubes, th, 0) < 0;
+            bad |= H5DSattach_scale(cubes, gr, 1) < 0 || H5DSattach_scale(cubes, gr, 2) < 0;
+        }
+        bad |= H5DSattach_scale(ni, gr, 0) < 0 || H5DSattach_scale(ni, gr, 1) < 0;
+    }
+    hid_t ids[] = {fmr, fm, ni, tf, th, gr};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (ids[i] >= 0)
+            H5Dclose(ids[i]);
+    H5Gclose(g);
+    return bad ? -1 : 0;
+}
+
+/* The failure table, its id columns as wide as the longest id. */
+static int write_failures(hid_t f, const shades_failures *fl)
+{
+    size_t n = fl ? fl->n : 0, wi = 1, ws = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = strlen(fl->rows[i].image_id) + 1, b = strlen(fl->rows[i].subject_id) + 1;
+        wi = a > wi ? a : wi;
+        ws = b > ws ? b : ws;
+    }
+    const size_t stage = sizeof fl->rows[0].stage, outcome = sizeof fl->rows[0].outcome;
+    size_t row = wi + ws + 8 + stage + outcome;
+    char *buf = calloc(n ? n : 1, row);
+    if (!buf)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char *r = buf + i * row;
+        const shades_failure *x = &fl->rows[i];
+        memcpy(r, x->image_id, strlen(x->image_id));
+        memcpy(r + wi, x->subject_id, strlen(x->subject_id));
+        memcpy(r + wi + ws, &x->manifest_line, 8);
+        memcpy(r + wi + ws + 8, x->stage, stage);
+        memcpy(r + wi + ws + 8 + stage, x->outcome, outcome);
+    }
+    hid_t ti = string_type(wi), ts = string_type(ws), tst = string_type(stage),
+          tou = string_type(outcome);
+    hid_t mem = H5Tcreate(H5T_COMPOUND, row), file = H5Tcreate(H5T_COMPOUND, row);
+    H5Tinsert(mem, "image_id", 0, ti);
+    H5Tinsert(mem, "subject_id", wi, ts);
+    H5Tinsert(mem, "manifest_line", wi + ws, H5T_NATIVE_UINT64);
+    H5Tinsert(mem, "stage", wi + ws + 8, tst);
+    H5Tinsert(mem, "outcome", wi + ws + 8 + stage, tou);
+    H5Tinsert(file, "image_id", 0, ti);
+    H5Tinsert(file, "subject_id", wi, ts);
+    H5Tinsert(file, "manifest_line", wi + ws, H5T_STD_U64LE);
+    H5Tinsert(file, "stage", wi + ws + 8, tst);
+    H5Tinsert(file, "outcome", wi + ws + 8 + stage, tou);
+    hsize_t dims[1] = {n};
+    hid_t d = write_array(f, SHADES_H5_FAILURES, file, mem, 1, dims, buf);
+    if (d >= 0)
+        H5Dclose(d);
+    hid_t types[] = {ti, ts, tst, tou, mem, file};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        H5Tclose(types[i]);
+    free(buf);
+    return d < 0 ? -1 : 0;
+}
+
+static int write_attrs(hid_t f, const shades_run_info *in, size_t n_verdicts,
+                       const shades_verdict *verdicts)
+{
+    shades_run_info info = *in;
+    char when[32], build[512];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char abi[32];
-    snprintf(abi, sizeof abi, "%u.%u", info->abi_major, info->abi_minor);
+    shades_build_info(build, sizeof build);
+    info.creator = "shades";
+    info.creator_version = SHADES_VERSION;
+    info.schema_version = SHADES_RESULTS_SCHEMA;
+    info.created = when;
+    info.build = build;
+    info.criteria_passed = !n_verdicts                                   ? "none"
+                           : shades_criteria_passed(verdicts, n_verdicts) ? "pass"
+                                                                          : "fail";
     int bad = 0;
-    bad |= attr_string(f, "creator", "shades");
-    bad |= attr_string(f, "creator_version", SHADES_VERSION);
-    bad |= attr_string(f, "schema_version", SHADES_RESULTS_SCHEMA);
-    bad |= attr_string(f, "created", when);
-    bad |= attr_string(f, "run_name", info->run_name);
-    bad |= attr_string(f, "config_path", info->config_path);
-    bad |= attr_string(f, "config", info->config_text);
-    bad |= attr_string(f, "adapter_name", info->adapter_name);
-    bad |= attr_string(f, "adapter_version", info->adapter_version);
-    bad |= attr_string(f, "adapter_vendor", info->adapter_vendor);
-    bad |= attr_string(f, "adapter_library", info->adapter_library);
-    bad |= attr_string(f, "adapter_abi", abi);
-    bad |= attr_string(f, "manifest_path", info->manifest_path);
-    bad |= attr_u64(f, "n_images", info->n_images);
-    bad |= attr_u64(f, "n_subjects", info->n_subjects);
-    bad |= attr_u64(f, "seed", info->seed);
-    bad |= attr_u64(f, "threads", info->threads);
-    if (bad)
-        return -1;
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    H5Pset_obj_track_times(gcpl, 0);
-    hid_t g = H5Gcreate2(f, "verification", H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
+    for (size_t i = 0; i < shades_h5_n_string_attrs; i++)
+        bad |= attr_string(f, shades_h5_string_attrs[i].name,
+                           *(char *const *)((const char *)&info + shades_h5_string_attrs[i].offset));
+    for (size_t i = 0; i < shades_h5_n_u64_attrs; i++)
+        bad |= attr_number(f, shades_h5_u64_attrs[i].name, H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                           (const char *)&info + shades_h5_u64_attrs[i].offset);
+    return bad;
+}
+
+static int write_contents(hid_t f, const shades_results *r)
+{
+    const shades_vresults *v = r->verification;
+    int bad = write_attrs(f, &r->info, r->n_verdicts, r->verdicts);
+    hid_t g = bad ? -1 : create_group(f, "verification");
     if (g < 0)
         return -1;
-    char conf[32];
-    snprintf(conf, sizeof conf, "%g", v->confidence);
-    bad |= attr_string(g, "confidence", conf);
-    bad |= attr_u64(g, "bootstrap_replicates", v->bootstrap);
-    bad |= write_table(g, "thresholds", threshold_cols, NCOLS(threshold_cols),
-                       sizeof(shades_vthreshold), v->thresholds, v->n_thresholds);
-    bad |= write_table(g, "groups", group_cols, NCOLS(group_cols), sizeof(shades_vgroup),
-                       v->groups, v->n_groups);
-    bad |= write_table(g, "eer", eer_cols, NCOLS(eer_cols), sizeof(shades_veer), v->eer, v->n_eer);
-    bad |= write_table(g, "det", det_cols, NCOLS(det_cols), sizeof(shades_vdet), v->det, v->n_det);
-    bad |= write_table(g, "summaries", summary_cols, NCOLS(summary_cols), sizeof(shades_vsummary),
-                       v->summaries, v->n_summaries);
+    uint64_t boot = v->bootstrap;
+    bad |= attr_number(g, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v->confidence);
+    bad |= attr_number(g, "bootstrap_replicates", H5T_STD_U64LE, H5T_NATIVE_UINT64, &boot);
+    hid_t mg = bad ? -1 : create_group(g, "fmr_matrix");
     H5Gclose(g);
-    bad |= write_table(f, "criteria", verdict_cols, NCOLS(verdict_cols), sizeof(shades_verdict),
-                       verdicts, n_verdicts);
-    if (n_verdicts)
-        bad |= attr_string(f, "criteria_passed",
-                           shades_criteria_passed(verdicts, n_verdicts) ? "pass" : "fail");
+    if (mg < 0)
+        return -1;
+    for (size_t i = 0; !bad && i < v->n_matrices; i++)
+        bad |= write_matrix(mg, &v->matrices[i]);
+    H5Gclose(mg);
+    const void *rows[SHADES_H5_N_TABLES] = {v->thresholds, v->groups,    v->eer,
+                                            v->det,        v->summaries, r->verdicts};
+    size_t n[SHADES_H5_N_TABLES] = {v->n_thresholds, v->n_groups,    v->n_eer,
+                                    v->n_det,        v->n_summaries, r->n_verdicts};
+    for (size_t t = 0; !bad && t < SHADES_H5_N_TABLES; t++)
+        bad |= write_table(f, &shades_h5_tables[t], rows[t], n[t]);
+    if (!bad)
+        bad |= write_failures(f, r->failures);
     return bad ? -1 : 0;
 }
 
-int shades_h5_write(const char *path, const shades_run_info *info, const shades_vresults *v,
-                    const shades_verdict *verdicts, size_t n_verdicts, shades_err *err)
+int shades_h5_write(const char *path, const shades_results *r, shades_err *err)
 {
     char dir[PATH_MAX], tmp[PATH_MAX];
     int rc = shades_path_dirname(dir, sizeof dir, path, err);
@@ -294,12 +298,15 @@ int shades_h5_write(const char *path, const shades_run_info *info, const shades_
         return shades_err_set(err, SHADES_E_INPUT, "%s: path too long", path);
     /* HDF5 prints its own error stack by default; messages here are ours. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    H5Pclose(fcpl);
+    /* The 1.8 format stores attributes over 64 KiB (a long config or card)
+     * densely; the earliest format cannot hold them. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18);
+    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
     if (f < 0)
         return shades_err_set(err, SHADES_E_IO, "%s: cannot create results file", tmp);
-    int bad = write_contents(f, info, v, verdicts, n_verdicts);
+    int bad = write_contents(f, r);
     if (H5Fclose(f) < 0)
         bad = -1;
     if (bad) {

@@ -240,6 +240,14 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
     }
     int rc = shades_verification_summarise(r, m, g, pairs, genuine_scores, impostor_scores, opts,
                                            err);
+    if (!rc && g->n_partitions && !(r->matrices = calloc(g->n_partitions, sizeof *r->matrices)))
+        rc = shades_err_nomem(err);
+    for (size_t p = 0; !rc && p < g->n_partitions; p++) {
+        rc = shades_vmatrix_compute(&r->matrices[p], &g->partitions[p], pairs, impostor_scores,
+                                    r->thresholds, r->n_thresholds, err);
+        if (!rc)
+            r->n_matrices++;
+    }
     if (rc) {
         shades_vresults_destroy(r);
         return rc;
@@ -257,5 +265,8 @@ void shades_vresults_destroy(shades_vresults *r)
     free(r->eer);
     free(r->det);
     free(r->summaries);
+    for (size_t i = 0; i < r->n_matrices; i++)
+        shades_vmatrix_clear(&r->matrices[i]);
+    free(r->matrices);
     free(r);
 }

@@ -8,8 +8,10 @@
 
 #include "error.h"
 #include "groups.h"
+#include "progress.h"
 #include "manifest.h"
 #include "verification.h"
+#include "verification_matrix.h"
 
 #define SHADES_NAME_MAX 64
 
@@ -113,6 +115,7 @@ typedef struct shades_vmeasure_options {
     double alpha;               /* weight on FMR in GARBE, FDR, inequity */
     size_t det_per_axis;        /* DET points per axis (see det.h) */
     unsigned threads;           /* for the bootstrap replicates */
+    shades_progress *progress;  /* counts replicates; NULL for none */
 } shades_vmeasure_options;
 
 /* Everything measured for verification. Owned by the caller. */
@@ -129,6 +132,8 @@ typedef struct shades_vresults {
     shades_vdet *det;           /* by partition, group, then threshold */
     size_t n_summaries;
     shades_vsummary *summaries; /* by partition, then target */
+    size_t n_matrices;
+    shades_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
 } shades_vresults;
 
 /* Computes the measures from the pairs' scores (-inf for a failed

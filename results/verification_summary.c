@@ -66,6 +66,7 @@ typedef struct boot_job {
     double alpha;
     double *rep_fnmr, *rep_fmr; /* [group row][replicate] */
     double *rep_sum;            /* [summary row][field][replicate] */
+    shades_progress *progress;
 } boot_job;
 
 /* Scratch for one replicate worker. */
@@ -146,6 +147,7 @@ static int replicate_block(void *ctx, size_t begin, size_t end, shades_err *err)
         }
         for (size_t p = 0; p < j->n_parts; p++)
             partition_counts(j, &j->parts[p], &s, j->K, rep);
+        shades_progress_add(j->progress, 1);
     }
     scratch_free(&s);
     return 0;
@@ -305,9 +307,14 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
             build_tables(parts, n_parts, r, m, pairs, genuine_scores, impostor_scores))
             rc = shades_err_nomem(err);
     }
-    if (!rc && job.R)
+    if (!rc && job.R) {
+        job.progress = opts->progress;
+        shades_progress_stage(job.progress, "bootstrap", job.R);
         rc = shades_parallel_for(job.R, 16, opts->threads ? opts->threads : 1, replicate_block,
                                  &job, err);
+        if (!rc)
+            shades_progress_end(job.progress);
+    }
     if (!rc && job.R) {
         double conf = opts->confidence;
         for (size_t i = 0; i < r->n_groups; i++) {

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev
-          libgsl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
+          libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev)
 missing=()
 for p in "${packages[@]}"; do

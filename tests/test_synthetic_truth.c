@@ -16,6 +16,7 @@
 #include <hdf5.h>
 
 #include "cohort.h"
+#include "h5_read.h"
 #include "manifest.h"
 #include "model.h"
 #include "run.h"
@@ -191,33 +192,115 @@ static void differentials_point_the_planted_way(void **state)
     }
 }
 
-static void results_file_holds_the_table(void **state)
+/* Every field of n rows of table t agrees between a and b (NaN with NaN). */
+static void assert_rows_equal(const shades_h5_table *t, const void *a, const void *b, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const shades_h5_column *col = &t->cols[c];
+            const char *x = (const char *)a + r * t->row_size + col->offset;
+            const char *y = (const char *)b + r * t->row_size + col->offset;
+            if (col->kind == 's') {
+                assert_string_equal(x, y);
+            } else if (col->kind == 'd') {
+                double dx, dy;
+                memcpy(&dx, x, sizeof dx);
+                memcpy(&dy, y, sizeof dy);
+                if (!(isnan(dx) && isnan(dy)) && dx != dy)
+                    fail_msg("%s row %zu field %s: %g != %g", t->path, r, col->name, dx, dy);
+            } else {
+                assert_memory_equal(x, y, col->size);
+            }
+        }
+}
+
+/* The file read back holds exactly what the run computed. */
+static void results_file_reads_back_whole(void **state)
 {
     (void)state;
     const shades_vresults *v = shared;
-    hid_t f = H5Fopen(results, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
-    hid_t d = H5Dopen2(f, "/verification/groups", H5P_DEFAULT);
-    assert_true(d >= 0);
-    hid_t space = H5Dget_space(d);
-    hsize_t n;
-    H5Sget_simple_extent_dims(space, &n, NULL);
-    assert_int_equal(n, v->n_groups);
-    typedef struct { double fnmr; uint64_t n_false_match; } row;
-    hid_t mt = H5Tcreate(H5T_COMPOUND, sizeof(row));
-    H5Tinsert(mt, "fnmr", offsetof(row, fnmr), H5T_NATIVE_DOUBLE);
-    H5Tinsert(mt, "n_false_match", offsetof(row, n_false_match), H5T_NATIVE_UINT64);
-    row *rows = calloc(n, sizeof *rows);
-    assert_true(H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(rows[i].n_false_match, v->groups[i].n_false_match);
-        assert_true(rows[i].fnmr == v->groups[i].fnmr);
+    shades_results *r;
+    shades_err err = {0};
+    assert_int_equal(shades_h5_read(&r, results, &err), 0);
+    const shades_vresults *w = r->verification;
+    const void *mine[] = {v->thresholds, v->groups, v->eer, v->det, v->summaries};
+    const void *read[] = {w->thresholds, w->groups, w->eer, w->det, w->summaries};
+    size_t n_mine[] = {v->n_thresholds, v->n_groups, v->n_eer, v->n_det, v->n_summaries};
+    size_t n_read[] = {w->n_thresholds, w->n_groups, w->n_eer, w->n_det, w->n_summaries};
+    for (size_t t = 0; t < 5; t++) {
+        assert_int_equal(n_mine[t], n_read[t]);
+        assert_rows_equal(&shades_h5_tables[t], mine[t], read[t], n_mine[t]);
     }
-    free(rows);
-    H5Tclose(mt);
-    H5Sclose(space);
-    H5Dclose(d);
-    H5Fclose(f);
+    assert_string_equal(r->info.schema_version, SHADES_RESULTS_SCHEMA);
+    assert_string_equal(r->info.adapter_name, "synthetic");
+    assert_string_equal(r->info.criteria_passed, "none");
+    assert_int_equal(strlen(r->info.adapter_sha256), 64);
+    assert_int_equal(strlen(r->info.manifest_sha256), 64);
+    assert_int_equal(r->info.n_subjects, 300);
+    assert_int_equal(r->info.seed, SEED);
+    assert_true(strstr(r->info.config_text, "trait0_fte=0.05") != NULL);
+    assert_int_equal(w->bootstrap, v->bootstrap);
+    /* One failure record per image without a template: the "All" row's count. */
+    assert_int_equal(r->failures->n, v->groups[0].n_fte);
+    assert_true(r->failures->n > 0);
+    for (size_t i = 0; i < r->failures->n; i++) {
+        assert_string_equal(r->failures->rows[i].stage, "template");
+        assert_true(r->failures->rows[i].manifest_line >= 2);
+    }
+    /* The matrices come back in partition order, with their group names. */
+    assert_int_equal(w->n_matrices, v->n_matrices);
+    for (size_t m = 0; m < v->n_matrices; m++) {
+        const shades_vmatrix *a = &v->matrices[m], *b = &w->matrices[m];
+        assert_string_equal(a->partition, b->partition);
+        assert_int_equal(a->n_groups, b->n_groups);
+        size_t cube = a->n_targets * a->n_groups * a->n_groups;
+        for (size_t g = 0; g < a->n_groups; g++)
+            assert_string_equal(a->group[g], b->group[g]);
+        assert_memory_equal(a->n_false_match, b->n_false_match, cube * sizeof(uint64_t));
+        assert_memory_equal(a->n_impostor, b->n_impostor,
+                            a->n_groups * a->n_groups * sizeof(uint64_t));
+    }
+    shades_results_destroy(r);
+}
+
+/* The matrix diagonal is the same-group FMR of the groups table, the
+ * matrix is symmetric, and its cells add up to all impostor pairs. */
+static void fmr_matrix_agrees_with_the_groups(void **state)
+{
+    (void)state;
+    const shades_vresults *v = shared;
+    assert_int_equal(v->n_matrices, 2); /* sex x skin, sex */
+    for (size_t m = 0; m < v->n_matrices; m++) {
+        const shades_vmatrix *x = &v->matrices[m];
+        size_t ng = x->n_groups, cells = ng * ng;
+        uint64_t pairs = 0;
+        for (size_t i = 0; i < ng; i++)
+            for (size_t j = 0; j <= i; j++)
+                pairs += x->n_impostor[i * ng + j];
+        assert_int_equal(pairs, v->thresholds[0].n_impostor);
+        for (size_t t = 0; t < x->n_targets; t++) {
+            uint64_t matches = 0;
+            for (size_t i = 0; i < ng; i++)
+                for (size_t j = 0; j < ng; j++) {
+                    assert_int_equal(x->n_false_match[t * cells + i * ng + j],
+                                     x->n_false_match[t * cells + j * ng + i]);
+                    if (j <= i)
+                        matches += x->n_false_match[t * cells + i * ng + j];
+                }
+            assert_int_equal(matches, v->thresholds[t].n_false_match);
+            for (size_t i = 0; i < ng; i++) {
+                const shades_vgroup *g = NULL;
+                for (size_t k = 0; k < v->n_groups; k++)
+                    if (strcmp(v->groups[k].partition, x->partition) == 0 &&
+                        strcmp(v->groups[k].group, x->group[i]) == 0 &&
+                        v->groups[k].target_fmr == x->target_fmr[t])
+                        g = &v->groups[k];
+                assert_non_null(g);
+                assert_int_equal(x->n_impostor[i * ng + i], g->n_impostor);
+                assert_int_equal(x->n_false_match[t * cells + i * ng + i], g->n_false_match);
+            }
+        }
+    }
 }
 
 /* The shared run used the config's two threads; one thread must agree. */
@@ -334,7 +417,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(planted_rates_are_recovered),
         cmocka_unit_test(differentials_point_the_planted_way),
-        cmocka_unit_test(results_file_holds_the_table),
+        cmocka_unit_test(results_file_reads_back_whole),
+        cmocka_unit_test(fmr_matrix_agrees_with_the_groups),
         cmocka_unit_test(thread_count_changes_nothing),
         cmocka_unit_test(failed_runs_name_the_cause_and_write_nothing),
         cmocka_unit_test(impostor_sample_is_seeded_and_exact_in_size),

@@ -1,0 +1,31 @@
+#include "sha256.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+int shades_sha256_file(char out[SHADES_SHA256_HEX], const char *path, shades_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return shades_err_set(err, SHADES_E_IO, "%s: cannot read: %s", path, strerror(errno));
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    unsigned char buf[1 << 16];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        ok = EVP_DigestUpdate(ctx, buf, n);
+    int read_failed = ferror(f);
+    fclose(f);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    ok = ok && !read_failed && EVP_DigestFinal_ex(ctx, md, &len) && len == 32;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        return shades_err_set(err, SHADES_E_IO, "%s: cannot compute its sha256", path);
+    for (unsigned i = 0; i < len; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}

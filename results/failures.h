@@ -1,0 +1,38 @@
+/* Per-image failure records: which images the engine could not make a
+ * template of, and why. Ids only: no pixels, no templates. */
+#ifndef SHADES_RESULTS_FAILURES_H
+#define SHADES_RESULTS_FAILURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "manifest.h"
+
+/* One failed image; one row of /failures. Owns its strings. */
+typedef struct shades_failure {
+    char *image_id;
+    char *subject_id;
+    uint64_t manifest_line;
+    char stage[16];     /* "template" */
+    char outcome[16];   /* "no_face", "refused", "failed" */
+} shades_failure;
+
+/* The failures of a run, in manifest order. */
+typedef struct shades_failures {
+    size_t n;
+    shades_failure *rows;
+} shades_failures;
+
+/* Collects every item of m whose template outcome (shades_outcome) is not
+ * OK into *out, freed with shades_failures_destroy. */
+int shades_failures_collect(shades_failures **out, const shades_manifest *m,
+                            const int32_t *outcome, shades_err *err);
+
+/* The name an outcome code is recorded under. */
+const char *shades_outcome_label(int32_t outcome);
+
+/* Frees f; NULL is allowed. */
+void shades_failures_destroy(shades_failures *f);
+
+#endif

@@ -1,0 +1,415 @@
+#include "h5_read.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+/* A string attribute of loc, or NULL when it is absent or not a string. */
+static char *read_string_attr(hid_t loc, const char *name)
+{
+    if (H5Aexists(loc, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
+    char *s = NULL;
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+        size_t n = H5Tget_size(ft);
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, n + 1);
+        H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 converts no character set */
+        s = calloc(n + 1, 1);
+        if (s && H5Aread(a, mt, s) < 0) {
+            free(s);
+            s = NULL;
+        }
+        H5Tclose(mt);
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return s;
+}
+
+static int read_number_attr(hid_t loc, const char *name, hid_t mem_type, void *out)
+{
+    if (H5Aexists(loc, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    herr_t r = a < 0 ? -1 : H5Aread(a, mem_type, out);
+    if (a >= 0)
+        H5Aclose(a);
+    return r < 0 ? -1 : 0;
+}
+
+static int read_attrs(hid_t f, shades_run_info *info, const char *path, shades_err *err)
+{
+    for (size_t i = 0; i < shades_h5_n_string_attrs; i++) {
+        char **slot = (char **)((char *)info + shades_h5_string_attrs[i].offset);
+        if (!(*slot = read_string_attr(f, shades_h5_string_attrs[i].name)))
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s: root attribute '%s' is missing or not a string", path,
+                                  shades_h5_string_attrs[i].name);
+    }
+    for (size_t i = 0; i < shades_h5_n_u64_attrs; i++)
+        if (read_number_attr(f, shades_h5_u64_attrs[i].name, H5T_NATIVE_UINT64,
+                             (char *)info + shades_h5_u64_attrs[i].offset))
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s: root attribute '%s' is missing or not a number", path,
+                                  shades_h5_u64_attrs[i].name);
+    return 0;
+}
+
+/* Reads a whole 1-D dataset of t's rows into a new array. */
+static int read_table(void **out, size_t *out_n, hid_t f, const shades_h5_table *t,
+                      const char *path, shades_err *err)
+{
+    *out = NULL;
+    *out_n = 0;
+    if (H5Lexists(f, t->path, H5P_DEFAULT) <= 0)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: table %s is missing", path, t->path);
+    hid_t d = H5Dopen2(f, t->path, H5P_DEFAULT);
+    hid_t ft = d < 0 ? -1 : H5Dget_type(d);
+    hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+    int rc = 0;
+    if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_COMPOUND || H5Sget_simple_extent_ndims(sp) != 1)
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s: %s is not a table", path, t->path);
+    for (size_t i = 0; !rc && i < t->n_cols; i++)
+        if (H5Tget_member_index(ft, t->cols[i].name) < 0)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: table %s has no field '%s'", path,
+                                t->path, t->cols[i].name);
+    hsize_t n = 0;
+    if (!rc)
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+    void *rows = rc ? NULL : calloc(n ? n : 1, t->row_size);
+    if (!rc && !rows)
+        rc = shades_err_nomem(err);
+    if (!rc) {
+        hid_t mt = shades_h5_compound_type(t, 1);
+        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: cannot read table %s", path, t->path);
+        H5Tclose(mt);
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (d >= 0)
+        H5Dclose(d);
+    if (rc) {
+        free(rows);
+        return rc;
+    }
+    *out = rows;
+    *out_n = n;
+    return 0;
+}
+
+/* Reads a numeric dataset of exactly `count` elements. */
+static int read_array(hid_t g, const char *name, hid_t mem_type, void *out, size_t count)
+{
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+    hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    herr_t r = n == (hssize_t)count ? H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) : -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return r < 0 ? -1 : 0;
+}
+
+/* Reads a 1-D fixed-string dataset into n new strings. */
+static char **read_names(hid_t g, const char *name, size_t *out_n)
+{
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    hid_t ft = d < 0 ? -1 : H5Dget_type(d);
+    hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+    char **names = NULL;
+    if (ft >= 0 && sp >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+        size_t w = H5Tget_size(ft);
+        hsize_t n = (hsize_t)H5Sget_simple_extent_npoints(sp);
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, w + 1);
+        H5Tset_cset(mt, H5Tget_cset(ft));
+        char *buf = calloc(n ? n : 1, w + 1);
+        names = calloc(n ? n : 1, sizeof *names);
+        int ok = buf && names && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+        for (hsize_t i = 0; ok && i < n; i++)
+            ok = (names[i] = strdup(buf + i * (w + 1))) != NULL;
+        if (!ok && names) {
+            for (hsize_t i = 0; i < n; i++)
+                free(names[i]);
+            free(names);
+            names = NULL;
+        }
+        *out_n = names ? n : 0;
+        free(buf);
+        H5Tclose(mt);
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (d >= 0)
+        H5Dclose(d);
+    return names;
+}
+
+typedef struct matrix_walk {
+    shades_vresults *v;
+    size_t cap;
+    int bad;
+} matrix_walk;
+
+static herr_t read_matrix(hid_t mg, const char *link, const H5L_info_t *info, void *ctx)
+{
+    (void)info;
+    matrix_walk *w = ctx;
+    hid_t g = H5Gopen2(mg, link, H5P_DEFAULT);
+    if (g < 0)
+        return w->bad = -1;
+    char *partition = read_string_attr(g, "partition");
+    size_t ng = 0, nt = 0;
+    char **groups = read_names(g, "group", &ng);
+    hid_t d = H5Dopen2(g, "target_fmr", H5P_DEFAULT);
+    hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+    nt = sp < 0 ? 0 : (size_t)H5Sget_simple_extent_npoints(sp);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    shades_vmatrix m;
+    int bad = !partition || !groups || d < 0 || shades_vmatrix_alloc(&m, partition, ng, nt);
+    if (!bad) {
+        for (size_t i = 0; i < ng; i++)
+            m.group[i] = groups[i];
+        free(groups);
+        groups = NULL;
+        bad = read_array(g, "target_fmr", H5T_NATIVE_DOUBLE, m.target_fmr, nt) ||
+              read_array(g, "threshold", H5T_NATIVE_DOUBLE, m.threshold, nt) ||
+              read_array(g, "n_impostor", H5T_NATIVE_UINT64, m.n_impostor, ng * ng) ||
+              read_array(g, "n_false_match", H5T_NATIVE_UINT64, m.n_false_match, nt * ng * ng) ||
+              read_array(g, "fmr", H5T_NATIVE_DOUBLE, m.fmr, nt * ng * ng);
+        if (!bad && w->v->n_matrices == w->cap) {
+            size_t cap = w->cap ? 2 * w->cap : 8;
+            shades_vmatrix *grown = realloc(w->v->matrices, cap * sizeof *grown);
+            bad = !grown;
+            if (grown) {
+                w->v->matrices = grown;
+                w->cap = cap;
+            }
+        }
+        if (bad)
+            shades_vmatrix_clear(&m);
+        else
+            w->v->matrices[w->v->n_matrices++] = m;
+    }
+    for (size_t i = 0; groups && i < ng; i++)
+        free(groups[i]);
+    free(groups);
+    free(partition);
+    H5Gclose(g);
+    return bad ? (w->bad = -1) : 0;
+}
+
+/* The position of a partition's first row in the groups table, so the
+ * matrices come back in report order rather than link-name order. */
+static size_t partition_rank(const shades_vresults *v, const char *partition)
+{
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (strcmp(v->groups[i].partition, partition) == 0)
+            return i;
+    return v->n_groups;
+}
+
+static void sort_matrices(shades_vresults *v)
+{
+    for (size_t i = 1; i < v->n_matrices; i++)
+        for (size_t j = i; j > 0 && partition_rank(v, v->matrices[j - 1].partition) >
+                                        partition_rank(v, v->matrices[j].partition);
+             j--) {
+            shades_vmatrix t = v->matrices[j];
+            v->matrices[j] = v->matrices[j - 1];
+            v->matrices[j - 1] = t;
+        }
+}
+
+static int read_failures(shades_failures **out, hid_t f, const char *path, shades_err *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return shades_err_nomem(err);
+    hid_t d = H5Dopen2(f, SHADES_H5_FAILURES, H5P_DEFAULT);
+    hid_t ft = d < 0 ? -1 : H5Dget_type(d);
+    hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+    int idx[2] = {ft < 0 ? -1 : H5Tget_member_index(ft, "image_id"),
+                  ft < 0 ? -1 : H5Tget_member_index(ft, "subject_id")};
+    int rc = 0;
+    if (sp < 0 || idx[0] < 0 || idx[1] < 0 || H5Tget_member_index(ft, "manifest_line") < 0 ||
+        H5Tget_member_index(ft, "stage") < 0 || H5Tget_member_index(ft, "outcome") < 0)
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s: table %s is missing or incomplete", path,
+                            SHADES_H5_FAILURES);
+    size_t wi = 0, ws = 0, n = 0;
+    if (!rc) {
+        hid_t m0 = H5Tget_member_type(ft, (unsigned)idx[0]), m1 = H5Tget_member_type(ft, (unsigned)idx[1]);
+        wi = H5Tget_size(m0) + 1;
+        ws = H5Tget_size(m1) + 1;
+        H5Tclose(m0);
+        H5Tclose(m1);
+        n = (size_t)H5Sget_simple_extent_npoints(sp);
+    }
+    const size_t stage = sizeof(((shades_failure *)0)->stage);
+    const size_t outcome = sizeof(((shades_failure *)0)->outcome);
+    size_t row = wi + ws + 8 + stage + outcome;
+    char *buf = rc ? NULL : calloc(n ? n : 1, row);
+    (*out)->rows = rc ? NULL : calloc(n ? n : 1, sizeof *(*out)->rows);
+    if (!rc && (!buf || !(*out)->rows))
+        rc = shades_err_nomem(err);
+    if (!rc) {
+        hid_t ti = H5Tcopy(H5T_C_S1), ts = H5Tcopy(H5T_C_S1), tst = H5Tcopy(H5T_C_S1),
+              tou = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ti, wi);
+        H5Tset_size(ts, ws);
+        H5Tset_size(tst, stage);
+        H5Tset_size(tou, outcome);
+        hid_t strs[] = {ti, ts, tst, tou};
+        for (size_t i = 0; i < 4; i++)
+            H5Tset_cset(strs[i], H5T_CSET_UTF8);
+        hid_t mt = H5Tcreate(H5T_COMPOUND, row);
+        H5Tinsert(mt, "image_id", 0, ti);
+        H5Tinsert(mt, "subject_id", wi, ts);
+        H5Tinsert(mt, "manifest_line", wi + ws, H5T_NATIVE_UINT64);
+        H5Tinsert(mt, "stage", wi + ws + 8, tst);
+        H5Tinsert(mt, "outcome", wi + ws + 8 + stage, tou);
+        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: cannot read table %s", path,
+                                SHADES_H5_FAILURES);
+        hid_t types[] = {ti, ts, tst, tou, mt};
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+            H5Tclose(types[i]);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *r = buf + i * row;
+        shades_failure *x = &(*out)->rows[(*out)->n++];
+        x->image_id = strdup(r);
+        x->subject_id = strdup(r + wi);
+        memcpy(&x->manifest_line, r + wi + ws, 8);
+        memcpy(x->stage, r + wi + ws + 8, stage);
+        memcpy(x->outcome, r + wi + ws + 8 + stage, outcome);
+        x->stage[stage - 1] = x->outcome[outcome - 1] = '\0';
+        if (!x->image_id || !x->subject_id)
+            rc = shades_err_nomem(err);
+    }
+    free(buf);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+static int read_contents(shades_results *r, hid_t f, const char *path, shades_err *err)
+{
+    char *schema = read_string_attr(f, "schema_version");
+    int rc = 0;
+    if (!schema)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: not a shades results file (no schema_version attribute)", path);
+    else if (atoi(schema) != SHADES_RESULTS_SCHEMA_MAJOR)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: results schema %s; this shades reads schema %d.x", path, schema,
+                            SHADES_RESULTS_SCHEMA_MAJOR);
+    free(schema);
+    if (!rc)
+        rc = read_attrs(f, &r->info, path, err);
+    shades_vresults *v = rc ? NULL : calloc(1, sizeof *v);
+    if (!rc && !v)
+        rc = shades_err_nomem(err);
+    r->verification = v;
+    if (rc)
+        return rc;
+    if (H5Lexists(f, "/verification", H5P_DEFAULT) > 0) {
+        hid_t g = H5Gopen2(f, "/verification", H5P_DEFAULT);
+        uint64_t boot = 0;
+        if (read_number_attr(g, "confidence", H5T_NATIVE_DOUBLE, &v->confidence) ||
+            read_number_attr(g, "bootstrap_replicates", H5T_NATIVE_UINT64, &boot))
+            rc = shades_err_set(err, SHADES_E_INPUT,
+                                "%s: /verification lacks its confidence or bootstrap_replicates",
+                                path);
+        v->bootstrap = (unsigned)boot;
+        H5Gclose(g);
+    } else {
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s: group /verification is missing", path);
+    }
+    void *rows[SHADES_H5_N_TABLES] = {0};
+    size_t n[SHADES_H5_N_TABLES] = {0};
+    for (size_t t = 0; !rc && t < SHADES_H5_N_TABLES; t++)
+        rc = read_table(&rows[t], &n[t], f, &shades_h5_tables[t], path, err);
+    v->thresholds = rows[SHADES_H5_THRESHOLDS];
+    v->n_thresholds = n[SHADES_H5_THRESHOLDS];
+    v->groups = rows[SHADES_H5_GROUPS];
+    v->n_groups = n[SHADES_H5_GROUPS];
+    v->eer = rows[SHADES_H5_EER];
+    v->n_eer = n[SHADES_H5_EER];
+    v->det = rows[SHADES_H5_DET];
+    v->n_det = n[SHADES_H5_DET];
+    v->summaries = rows[SHADES_H5_SUMMARIES];
+    v->n_summaries = n[SHADES_H5_SUMMARIES];
+    r->verdicts = rows[SHADES_H5_CRITERIA];
+    r->n_verdicts = n[SHADES_H5_CRITERIA];
+    if (!rc) {
+        matrix_walk w = {v, 0, 0};
+        hid_t mg = H5Gopen2(f, SHADES_H5_MATRIX_GROUP, H5P_DEFAULT);
+        if (mg < 0 || H5Literate(mg, H5_INDEX_NAME, H5_ITER_INC, NULL, read_matrix, &w) < 0 ||
+            w.bad)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: cannot read %s", path,
+                                SHADES_H5_MATRIX_GROUP);
+        if (mg >= 0)
+            H5Gclose(mg);
+        sort_matrices(v);
+    }
+    if (!rc)
+        rc = read_failures(&r->failures, f, path, err);
+    return rc;
+}
+
+int shades_h5_read(shades_results **out, const char *path, shades_err *err)
+{
+    *out = NULL;
+    if (access(path, R_OK) != 0)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot read: %s", path, strerror(errno));
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: not an HDF5 file", path);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open as HDF5", path);
+    shades_results *r = calloc(1, sizeof *r);
+    int rc = r ? read_contents(r, f, path, err) : shades_err_nomem(err);
+    H5Fclose(f);
+    if (rc) {
+        shades_results_destroy(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void shades_results_destroy(shades_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < shades_h5_n_string_attrs; i++)
+        free(*(char **)((char *)&r->info + shades_h5_string_attrs[i].offset));
+    shades_vresults_destroy(r->verification);
+    free(r->verdicts);
+    shades_failures_destroy(r->failures);
+    free(r);
+}

@@ -1,0 +1,82 @@
+/* The results file's layout, shared by its writer and its reader:
+ * root attributes, and the named fields of every compound table.
+ * docs/results-schema.md documents it; tests/test_schema.c holds the two
+ * to each other. */
+#ifndef SHADES_RESULTS_H5_SCHEMA_H
+#define SHADES_RESULTS_H5_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hdf5.h>
+
+/* Schema version: a reader accepts files of its own major version. */
+#define SHADES_RESULTS_SCHEMA "1.0"
+#define SHADES_RESULTS_SCHEMA_MAJOR 1
+
+/* What the root attributes record of a run. The writer borrows every
+ * string; the reader owns them (shades_results_file_destroy). */
+typedef struct shades_run_info {
+    char *creator, *creator_version, *schema_version, *created, *build;
+    char *run_name, *config_path, *config_text;
+    char *adapter_name, *adapter_version, *adapter_vendor, *adapter_library, *adapter_sha256;
+    char *manifest_path, *manifest_sha256, *dataset_card;
+    char *criteria_passed;   /* "pass", "fail" or "none" */
+    uint64_t adapter_abi_major, adapter_abi_minor;
+    uint64_t n_images, n_subjects, seed, threads;
+} shades_run_info;
+
+/* One root attribute: its name and where it lives in shades_run_info. */
+typedef struct shades_h5_attr {
+    const char *name;
+    size_t offset;
+} shades_h5_attr;
+
+/* The root string attributes (char *) and integer attributes (uint64_t). */
+extern const shades_h5_attr shades_h5_string_attrs[];
+extern const size_t shades_h5_n_string_attrs;
+extern const shades_h5_attr shades_h5_u64_attrs[];
+extern const size_t shades_h5_n_u64_attrs;
+
+/* One field of a compound table: name, offset in the row struct, kind
+ * ('d' double, 'u' uint64, 'i' int32, 's' fixed string) and size. */
+typedef struct shades_h5_column {
+    const char *name;
+    size_t offset;
+    char kind;
+    size_t size;
+} shades_h5_column;
+
+/* A compound table at a fixed path, one row per struct. */
+typedef struct shades_h5_table {
+    const char *path;
+    const shades_h5_column *cols;
+    size_t n_cols;
+    size_t row_size;
+} shades_h5_table;
+
+/* The fixed-path tables, in the order they are written. */
+enum {
+    SHADES_H5_THRESHOLDS,
+    SHADES_H5_GROUPS,
+    SHADES_H5_EER,
+    SHADES_H5_DET,
+    SHADES_H5_SUMMARIES,
+    SHADES_H5_CRITERIA,
+    SHADES_H5_N_TABLES
+};
+extern const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES];
+
+/* The compound type of a table's rows: native (for memory) or packed
+ * little-endian (for the file). The caller closes it. */
+hid_t shades_h5_compound_type(const shades_h5_table *t, int native);
+
+/* Groups holding the per-partition FMR matrices, and the failure records. */
+#define SHADES_H5_MATRIX_GROUP "/verification/fmr_matrix"
+#define SHADES_H5_FAILURES "/failures"
+
+/* The HDF5 link name of a partition's matrix group: its name with '/'
+ * (not allowed in a link name) written as '|'. */
+void shades_h5_partition_link(char *out, size_t size, const char *partition);
+
+#endif

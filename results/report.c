@@ -1,0 +1,229 @@
+#include "report.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "h5_read.h"
+#include "paths.h"
+#include "report_tables.h"
+
+/* Terminal tables stay within this many columns. */
+#define TEXT_WIDTH 100
+#define DEFAULT_MIN_SUBJECTS 30
+
+int shades_report_format_parse(shades_report_format *out, const char *name)
+{
+    static const struct {
+        const char *name;
+        shades_report_format f;
+    } names[] = {{"txt", SHADES_REPORT_TEXT},
+                 {"text", SHADES_REPORT_TEXT},
+                 {"md", SHADES_REPORT_MARKDOWN},
+                 {"markdown", SHADES_REPORT_MARKDOWN},
+                 {"csv", SHADES_REPORT_CSV},
+                 {"html", SHADES_REPORT_HTML}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+/* Prints and frees one table; 0, or -1 when it could not be built. */
+static int emit(FILE *out, shades_table *t, shades_report_format f)
+{
+    int rc = !t ? -1
+             : f == SHADES_REPORT_MARKDOWN ? shades_table_print_markdown(out, t, 3)
+                                           : shades_table_print_text(out, t, TEXT_WIDTH);
+    shades_table_destroy(t);
+    return rc;
+}
+
+static void heading(FILE *out, shades_report_format f, const char *text)
+{
+    if (f == SHADES_REPORT_MARKDOWN)
+        fprintf(out, "\n## %s\n", text);
+    else
+        fprintf(out, "\n== %s ==\n", text);
+}
+
+/* The tables of one run, in reading order. */
+static int one_run(FILE *out, const shades_report_run *run, const shades_report_style *st,
+                   const shades_report_options *o)
+{
+    const shades_vresults *v = run->r->verification;
+    int bad = 0;
+    if (!o->brief)
+        bad |= emit(out, shades_table_provenance(run), o->format);
+    for (size_t k = 0; k < v->n_thresholds; k++)
+        bad |= emit(out, shades_table_groups(run, k, st), o->format);
+    bad |= emit(out, shades_table_summaries(run), o->format);
+    if (!o->brief) {
+        bad |= emit(out, shades_table_eer(run), o->format);
+        for (size_t m = 0; m < v->n_matrices; m++)
+            for (size_t k = 0; k < v->matrices[m].n_targets; k++)
+                if (!isnan(v->matrices[m].threshold[k]))
+                    bad |= emit(out, shades_table_matrix(run, &v->matrices[m], k), o->format);
+        bad |= emit(out, shades_table_failures(run), o->format);
+    }
+    if (run->r->n_verdicts)
+        bad |= emit(out, shades_table_criteria(run), o->format);
+    return bad;
+}
+
+/* The partitions of the first run, in order, each once. */
+static size_t partitions(const char **out, size_t cap, const shades_vresults *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const char *p = v->groups[i].partition;
+        if (strcmp(p, "all") == 0 || (n && strcmp(out[n - 1], p) == 0))
+            continue;
+        int seen = 0;
+        for (size_t j = 0; j < n; j++)
+            seen |= strcmp(out[j], p) == 0;
+        if (!seen && n < cap)
+            out[n++] = p;
+    }
+    return n;
+}
+
+static int comparison(FILE *out, const shades_report_run *runs, size_t n,
+                      const shades_report_style *st, shades_report_format f)
+{
+    const shades_vresults *v0 = runs[0].r->verification;
+    const char *parts[64];
+    size_t np = partitions(parts, 64, v0);
+    int bad = emit(out, shades_table_runs(runs, n), f);
+    for (size_t p = 0; p < np; p++)
+        for (size_t k = 0; k < v0->n_thresholds; k++)
+            bad |= emit(out, shades_table_compare(runs, n, parts[p], k, st), f);
+    return bad;
+}
+
+/* Labels "engine version"; where two runs would share one, the run name
+ * is added, and where that is not enough either, the position instead. */
+static int make_labels(char **labels, const shades_results *const *runs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (asprintf(&labels[i], "%s %s", runs[i]->info.adapter_name,
+                     runs[i]->info.adapter_version) < 0)
+            return -1;
+    int *dup = calloc(n ? n : 1, sizeof *dup);
+    if (!dup)
+        return -1;
+    int rc = 0;
+    for (int pass = 0; pass < 2 && !rc; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            dup[i] = 0;
+            for (size_t j = 0; j < n; j++)
+                dup[i] |= j != i && strcmp(labels[i], labels[j]) == 0;
+        }
+        for (size_t i = 0; i < n && !rc; i++) {
+            char *s;
+            if (!dup[i])
+                continue;
+            if ((pass ? asprintf(&s, "%s %s #%zu", runs[i]->info.adapter_name,
+                                 runs[i]->info.adapter_version, i + 1)
+                      : asprintf(&s, "%s (%s)", labels[i], runs[i]->info.run_name)) < 0)
+                rc = -1;
+            else {
+                free(labels[i]);
+                labels[i] = s;
+            }
+        }
+    }
+    free(dup);
+    return rc;
+}
+
+int shades_report_write(FILE *out, const shades_results *const *runs, const char *const *paths,
+                        size_t n, const shades_report_options *opts, shades_err *err)
+{
+    shades_report_style st = {opts->min_subjects ? opts->min_subjects : DEFAULT_MIN_SUBJECTS};
+    shades_report_run *rr = calloc(n ? n : 1, sizeof *rr);
+    char **labels = calloc(n ? n : 1, sizeof *labels);
+    int bad = !rr || !labels || make_labels(labels, runs, n);
+    for (size_t i = 0; !bad && i < n; i++)
+        rr[i] = (shades_report_run){runs[i], paths[i], labels[i]};
+    if (!bad) {
+        if (opts->format == SHADES_REPORT_CSV)
+            bad = shades_report_csv(out, rr, n);
+        else if (opts->format == SHADES_REPORT_HTML)
+            bad = shades_report_html(out, rr, n, &st);
+        else {
+            if (opts->format == SHADES_REPORT_MARKDOWN)
+                fprintf(out, "# shades report\n");
+            if (n > 1) {
+                heading(out, opts->format, "Engines side by side");
+                bad |= comparison(out, rr, n, &st, opts->format);
+            } else if (!opts->brief) {
+                bad |= emit(out, shades_table_runs(rr, n), opts->format);
+            }
+            for (size_t i = 0; n > 1 && i < n; i++) {
+                char h[PATH_MAX + 64];
+                snprintf(h, sizeof h, "%s (%s)", rr[i].label, paths[i]);
+                heading(out, opts->format, h);
+                bad |= one_run(out, &rr[i], &st, opts);
+            }
+            if (n == 1)
+                bad |= one_run(out, &rr[0], &st, opts);
+        }
+    }
+    for (size_t i = 0; labels && i < n; i++)
+        free(labels[i]);
+    free(labels);
+    free(rr);
+    if (bad)
+        return shades_err_nomem(err);
+    if (ferror(out))
+        return shades_err_set(err, SHADES_E_IO, "cannot write the report");
+    return 0;
+}
+
+int shades_report_files(const char *const *paths, size_t n, const char *out_path,
+                        const shades_report_options *opts, shades_err *err)
+{
+    shades_results **runs = calloc(n ? n : 1, sizeof *runs);
+    if (!runs)
+        return shades_err_nomem(err);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = shades_h5_read(&runs[i], paths[i], err);
+    char tmp[PATH_MAX] = "";
+    FILE *out = stdout;
+    if (!rc && out_path) {
+        char dir[PATH_MAX];
+        rc = shades_path_dirname(dir, sizeof dir, out_path, err);
+        if (!rc)
+            rc = shades_path_mkdirs(dir, err);
+        if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid()) >=
+                       sizeof tmp)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: path too long", out_path);
+        if (!rc && !(out = fopen(tmp, "w")))
+            rc = shades_err_set(err, SHADES_E_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    }
+    if (!rc)
+        rc = shades_report_write(out, (const shades_results *const *)runs, paths, n, opts, err);
+    if (out_path && out && out != stdout) {
+        if (fclose(out) != 0 && !rc)
+            rc = shades_err_set(err, SHADES_E_IO, "%s: cannot write: %s", out_path,
+                                strerror(errno));
+        if (!rc && rename(tmp, out_path) != 0)
+            rc = shades_err_set(err, SHADES_E_IO, "%s: cannot move into place: %s", out_path,
+                                strerror(errno));
+        if (rc)
+            unlink(tmp);
+    } else if (!rc && fflush(stdout) != 0) {
+        rc = shades_err_set(err, SHADES_E_IO, "cannot write the report: %s", strerror(errno));
+    }
+    for (size_t i = 0; i < n; i++)
+        shades_results_destroy(runs[i]);
+    free(runs);
+    return rc;
+}

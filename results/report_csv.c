@@ -1,0 +1,75 @@
+/* The CSV report: one tidy row per run, group and target, for
+ * spreadsheets and papers. */
+#include <csv.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_tables.h"
+
+/* A text field, quoted by libcsv (quotes doubled). */
+static void text(FILE *out, const char *s, int first)
+{
+    if (!first)
+        fputc(',', out);
+    csv_fwrite(out, s, strlen(s));
+}
+
+/* A number: empty for NaN, so spreadsheets see a blank cell. */
+static void number(FILE *out, double x)
+{
+    if (isnan(x))
+        fputc(',', out);
+    else
+        fprintf(out, ",%.17g", x);
+}
+
+static void count(FILE *out, uint64_t x)
+{
+    fprintf(out, ",%llu", (unsigned long long)x);
+}
+
+int shades_report_csv(FILE *out, const shades_report_run *runs, size_t n)
+{
+    fputs("engine,file,partition,group,target_fmr,threshold,n_subjects,n_images,n_fte,fte,"
+          "n_genuine,n_false_nonmatch,fnmr,fnmr_lo,fnmr_hi,n_impostor,n_false_match,fmr,fmr_lo,"
+          "fmr_hi,interval,group_threshold,group_fnmr\r\n",
+          out);
+    for (size_t r = 0; r < n; r++) {
+        const shades_vresults *v = runs[r].r->verification;
+        char iname[64];
+        shades_report_interval_name(iname, sizeof iname, v);
+        for (size_t i = 0; i < v->n_groups; i++) {
+            const shades_vgroup *g = &v->groups[i];
+            double lo, hi;
+            text(out, runs[r].label, 1);
+            text(out, runs[r].path, 0);
+            text(out, g->partition, 0);
+            text(out, g->group, 0);
+            number(out, g->target_fmr);
+            number(out, g->threshold);
+            count(out, g->n_subjects);
+            count(out, g->n_images);
+            count(out, g->n_fte);
+            number(out, g->fte);
+            count(out, g->n_genuine);
+            count(out, g->n_false_nonmatch);
+            number(out, g->fnmr);
+            shades_report_fnmr_bounds(v, g, &lo, &hi);
+            number(out, lo);
+            number(out, hi);
+            count(out, g->n_impostor);
+            count(out, g->n_false_match);
+            number(out, g->fmr);
+            shades_report_fmr_bounds(v, g, &lo, &hi);
+            number(out, lo);
+            number(out, hi);
+            text(out, iname, 0);
+            number(out, g->group_estimable ? g->group_threshold : NAN);
+            number(out, g->group_fnmr);
+            fputs("\r\n", out);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,165 @@
+/* The HTML report: one self-contained page (inline CSS and SVG, no script,
+ * no external resource), readable on screen and in print. */
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_svg.h"
+#include "report_tables.h"
+
+static const char style[] =
+    "body{font:14px/1.45 system-ui,sans-serif;color:#111;max-width:1200px;margin:2em auto;"
+    "padding:0 1em}\n"
+    "h1{font-size:1.6em}h2{border-bottom:2px solid #333;margin-top:2em}h3{margin-top:1.5em}\n"
+    "table{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}\n"
+    "caption{text-align:left;font-weight:600;padding:.3em 0}\n"
+    "th,td{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}\n"
+    "th{background:#f0f0f0}.num{text-align:right}\n"
+    "p.note{font-size:.9em;color:#444;margin-top:-.5em}\n"
+    ".plots{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0 0 1em}\n"
+    "svg.plot{max-width:100%;height:auto;font-size:11px}\n"
+    "svg .frame{fill:none;stroke:#333}svg .grid{stroke:#ddd}svg .tick{fill:#333}\n"
+    "svg .axis{fill:#111;font-size:12px}svg .legend{fill:#111}svg .part{font-weight:600}\n"
+    "svg .bar{fill:#7aa6cf}svg .whisker{stroke:#111;stroke-width:1.5;fill:none}\n"
+    "svg .cell{stroke:#fff}svg .cellv{fill:#111}svg .cellv.light{fill:#fff}\n"
+    ".verdict-fail{color:#a00;font-weight:700}.verdict-pass{color:#060;font-weight:700}\n"
+    "@media print{body{max-width:none;margin:0;font-size:11px}h2{page-break-before:always}"
+    "h2:first-of-type{page-break-before:avoid}figure,table,svg{page-break-inside:avoid}"
+    "th{background:none}}\n";
+
+static int table(FILE *out, shades_table *t)
+{
+    int rc = t ? shades_table_print_html(out, t) : -1;
+    shades_table_destroy(t);
+    return rc;
+}
+
+static void figure(FILE *out, const char *caption)
+{
+    fputs("<figcaption>", out);
+    shades_html_escape(out, caption);
+    fputs("</figcaption></figure>\n", out);
+}
+
+/* Partitions of a run in order, "all" first. */
+static size_t partitions(const char **out, size_t cap, const shades_vresults *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < n; j++)
+            seen |= strcmp(out[j], v->groups[i].partition) == 0;
+        if (!seen && n < cap)
+            out[n++] = v->groups[i].partition;
+    }
+    return n;
+}
+
+static int run_section(FILE *out, const shades_report_run *run, const shades_report_style *st,
+                       unsigned *heat_id)
+{
+    const shades_vresults *v = run->r->verification;
+    int bad = 0;
+    fputs("<h2>", out);
+    shades_html_escape(out, run->label);
+    fputs(": ", out);
+    shades_html_escape(out, run->r->info.run_name);
+    fputs("</h2>\n", out);
+    if (run->r->n_verdicts) {
+        int pass = strcmp(run->r->info.criteria_passed, "pass") == 0;
+        fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",
+                pass ? "pass" : "fail", pass ? "PASS" : "FAIL");
+    }
+    bad |= table(out, shades_table_provenance(run));
+
+    fputs("<h3>Error rates by group</h3>\n<div class=\"plots\">\n", out);
+    for (size_t k = 0; k < v->n_thresholds; k++) {
+        if (!v->thresholds[k].estimable)
+            continue;
+        for (int fmr = 0; fmr < 2; fmr++) {
+            fputs("<figure>", out);
+            bad |= shades_svg_bars(out, v, k, fmr);
+            char cap[160];
+            snprintf(cap, sizeof cap, "%s per group at the global threshold for FMR %g; "
+                                      "whiskers: the interval.",
+                     fmr ? "FMR" : "FNMR", v->thresholds[k].target_fmr);
+            figure(out, cap);
+        }
+    }
+    fputs("</div>\n", out);
+    for (size_t k = 0; k < v->n_thresholds; k++)
+        bad |= table(out, shades_table_groups(run, k, st));
+
+    fputs("<h3>DET curves</h3>\n<div class=\"plots\">\n", out);
+    const char *parts[64];
+    size_t np = partitions(parts, 64, v);
+    for (size_t p = 0; p < np; p++) {
+        fputs("<figure>", out);
+        bad |= shades_svg_det(out, v, parts[p]);
+        char cap[160];
+        snprintf(cap, sizeof cap, "DET by %s: FNMR against FMR, both on probit axes.",
+                 strcmp(parts[p], "all") ? parts[p] : "all images");
+        figure(out, cap);
+    }
+    fputs("</div>\n", out);
+    bad |= table(out, shades_table_eer(run));
+
+    if (v->n_matrices) {
+        fputs("<h3>Cross-group false match rates</h3>\n<p class=\"note\">Each cell: the FMR of "
+              "impostor pairs with one image in the row's group and one in the column's, on a "
+              "log colour scale from a tenth of the target FMR to ten times it (wider where the "
+              "data are); grey cells had no false match.</p>\n<div class=\"plots\">\n",
+              out);
+        for (size_t m = 0; m < v->n_matrices; m++)
+            for (size_t k = 0; k < v->matrices[m].n_targets; k++) {
+                if (isnan(v->matrices[m].threshold[k]))
+                    continue;
+                fputs("<figure>", out);
+                bad |= shades_svg_heatmap(out, &v->matrices[m], k, ++*heat_id);
+                char cap[160];
+                snprintf(cap, sizeof cap, "%s, target FMR %g", v->matrices[m].partition,
+                         v->matrices[m].target_fmr[k]);
+                figure(out, cap);
+            }
+        fputs("</div>\n", out);
+    }
+
+    fputs("<h3>Differentials</h3>\n", out);
+    bad |= table(out, shades_table_summaries(run));
+    if (run->r->n_verdicts)
+        bad |= table(out, shades_table_criteria(run));
+    bad |= table(out, shades_table_failures(run));
+    return bad;
+}
+
+int shades_report_html(FILE *out, const shades_report_run *runs, size_t n,
+                       const shades_report_style *st)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>shades report</title>\n<style>\n",
+          out);
+    fputs(style, out);
+    fputs("</style>\n</head>\n<body>\n<h1>shades report</h1>\n", out);
+    fputs("<p>Error rates of face-recognition engines by demographic group: counts beside "
+          "rates, intervals on every estimate. Definitions: docs/measures.md.</p>\n",
+          out);
+    int bad = table(out, shades_table_runs(runs, n));
+    if (n > 1) {
+        const shades_vresults *v0 = runs[0].r->verification;
+        const char *parts[64];
+        size_t np = partitions(parts, 64, v0);
+        fputs("<h2>Engines side by side</h2>\n", out);
+        for (size_t p = 0; p < np; p++) {
+            if (strcmp(parts[p], "all") == 0)
+                continue;
+            for (size_t k = 0; k < v0->n_thresholds; k++)
+                bad |= table(out, shades_table_compare(runs, n, parts[p], k, st));
+        }
+    }
+    unsigned heat_id = 0;
+    for (size_t i = 0; i < n; i++)
+        bad |= run_section(out, &runs[i], st, &heat_id);
+    fputs("</body>\n</html>\n", out);
+    return bad ? -1 : 0;
+}

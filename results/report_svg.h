@@ -1,0 +1,25 @@
+/* Inline SVG plots for the HTML report: no script, no external resource. */
+#ifndef SHADES_RESULTS_REPORT_SVG_H
+#define SHADES_RESULTS_REPORT_SVG_H
+
+#include <stdio.h>
+
+#include "verification_measures.h"
+
+/* DET curves of every group of `partition` on probit axes (FMR across,
+ * FNMR up), one colour and dash pattern per group, with a legend. Points
+ * where either rate is 0 cannot sit on a probit axis and are left out.
+ * Returns -1 when out of memory. */
+int shades_svg_det(FILE *out, const shades_vresults *v, const char *partition);
+
+/* The cross-group FMR matrix at target k as a heatmap on a log colour
+ * scale from target/10 to target*10 (widened to the data), each cell
+ * labelled with its rate; zero cells grey. id makes its
+ * colour gradient's element id unique within the page. */
+int shades_svg_heatmap(FILE *out, const shades_vmatrix *m, size_t k, unsigned id);
+
+/* Horizontal bars of every group's FNMR (fmr 0) or FMR (fmr 1) at target
+ * k, with interval whiskers, grouped by partition. */
+int shades_svg_bars(FILE *out, const shades_vresults *v, size_t k, int fmr);
+
+#endif

@@ -1,0 +1,382 @@
+#include "report_tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void shades_report_rate(char *out, size_t size, double r, double lo, double hi)
+{
+    if (isnan(r))
+        snprintf(out, size, "n/a");
+    else if (isnan(lo) || isnan(hi))
+        snprintf(out, size, "%.3g", r);
+    else
+        snprintf(out, size, "%.3g [%.2g,%.2g]", r, lo, hi);
+}
+
+void shades_report_fnmr_bounds(const shades_vresults *v, const shades_vgroup *g, double *lo,
+                               double *hi)
+{
+    *lo = v->bootstrap ? g->fnmr_boot_lo : g->fnmr_wilson_lo;
+    *hi = v->bootstrap ? g->fnmr_boot_hi : g->fnmr_wilson_hi;
+}
+
+void shades_report_fmr_bounds(const shades_vresults *v, const shades_vgroup *g, double *lo,
+                              double *hi)
+{
+    *lo = v->bootstrap ? g->fmr_boot_lo : g->fmr_wilson_lo;
+    *hi = v->bootstrap ? g->fmr_boot_hi : g->fmr_wilson_hi;
+}
+
+void shades_report_interval_name(char *out, size_t size, const shades_vresults *v)
+{
+    snprintf(out, size, "%g%% %s", 100 * v->confidence,
+             v->bootstrap ? "subject-bootstrap" : "Wilson");
+}
+
+shades_table *shades_table_runs(const shades_report_run *runs, size_t n)
+{
+    shades_table *t = shades_table_create("Runs", "engine|run|images|subjects|created|criteria",
+                                          "llrrll");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const shades_run_info *f = &runs[i].r->info;
+        shades_table_cellf(t, "%s", runs[i].label);
+        shades_table_cellf(t, "%s", f->run_name);
+        shades_table_cellf(t, "%llu", (unsigned long long)f->n_images);
+        shades_table_cellf(t, "%llu", (unsigned long long)f->n_subjects);
+        shades_table_cellf(t, "%s", f->created);
+        shades_table_cellf(t, "%s", f->criteria_passed);
+    }
+    return t;
+}
+
+shades_table *shades_table_provenance(const shades_report_run *run)
+{
+    const shades_run_info *f = &run->r->info;
+    char title[512];
+    snprintf(title, sizeof title, "Provenance of %s", run->path);
+    shades_table *t = shades_table_create(title, "item|value", "ll");
+    if (!t)
+        return NULL;
+    const char *rows[][2] = {
+        {"run", f->run_name},
+        {"config", f->config_path},
+        {"adapter", f->adapter_name},
+        {"adapter version", f->adapter_version},
+        {"adapter library", f->adapter_library},
+        {"adapter sha256", f->adapter_sha256},
+        {"manifest", f->manifest_path},
+        {"manifest sha256", f->manifest_sha256},
+        {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
+        {"created", f->created},
+        {"build", f->build},
+        {"schema", f->schema_version},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        shades_table_cellf(t, "%s", rows[i][0]);
+        shades_table_cellf(t, "%s", rows[i][1]);
+    }
+    shades_table_cellf(t, "adapter ABI");
+    shades_table_cellf(t, "%llu.%llu", (unsigned long long)f->adapter_abi_major,
+                       (unsigned long long)f->adapter_abi_minor);
+    shades_table_cellf(t, "seed, threads");
+    shades_table_cellf(t, "%llu, %llu", (unsigned long long)f->seed,
+                       (unsigned long long)f->threads);
+    return t;
+}
+
+/* A group's label, indented under its partition, '*' when small. */
+static void group_label(char *out, size_t size, const shades_vgroup *g, unsigned min_subjects)
+{
+    snprintf(out, size, "%s%s%s", strcmp(g->partition, "all") ? "  " : "", g->group,
+             g->n_subjects < min_subjects ? "*" : "");
+}
+
+static void small_note(shades_table *t, int any_small, unsigned min_subjects, const char *iname)
+{
+    if (any_small)
+        shades_table_note(t, "Intervals: %s. * fewer than %u subjects: too few to estimate "
+                             "reliably.",
+                          iname, min_subjects);
+    else
+        shades_table_note(t, "Intervals: %s.", iname);
+}
+
+shades_table *shades_table_groups(const shades_report_run *run, size_t k,
+                                  const shades_report_style *st)
+{
+    const shades_vresults *v = run->r->verification;
+    const shades_vthreshold *th = &v->thresholds[k];
+    char title[256], iname[64];
+    if (th->estimable)
+        snprintf(title, sizeof title,
+                 "Target FMR %g: global threshold %.6g (overall FMR %.3g, FNMR %.3g)",
+                 th->target_fmr, th->threshold, th->fmr, th->fnmr);
+    else
+        snprintf(title, sizeof title,
+                 "Target FMR %g: not estimable (%llu impostor pairs, %.0f needed)",
+                 th->target_fmr, (unsigned long long)th->n_impostor, ceil(1 / th->target_fmr));
+    shades_report_interval_name(iname, sizeof iname, v);
+    shades_table *t = shades_table_create(title, "group|FTE|FNMR [interval]|errors/n|"
+                                                 "FMR [interval]|errors/n",
+                                          "lrlrlr");
+    if (!t)
+        return NULL;
+    int any_small = 0;
+    const char *last = "all";
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const shades_vgroup *g = &v->groups[i];
+        if (g->target_fmr != th->target_fmr)
+            continue;
+        char label[160], cell[64];
+        double lo, hi;
+        if (strcmp(g->partition, last)) {
+            shades_table_cellf(t, "%s", g->partition);
+            for (int c = 1; c < 6; c++)
+                shades_table_cellf(t, "%s", "");
+            last = g->partition;
+        }
+        group_label(label, sizeof label, g, st->min_subjects);
+        any_small |= g->n_subjects < st->min_subjects;
+        shades_table_cellf(t, "%s", label);
+        shades_table_cellf(t, "%.1f%%", 100 * g->fte);
+        shades_report_fnmr_bounds(v, g, &lo, &hi);
+        shades_report_rate(cell, sizeof cell, g->fnmr, lo, hi);
+        shades_table_cellf(t, "%s", cell);
+        shades_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_nonmatch,
+                           (unsigned long long)g->n_genuine);
+        shades_report_fmr_bounds(v, g, &lo, &hi);
+        shades_report_rate(cell, sizeof cell, g->fmr, lo, hi);
+        shades_table_cellf(t, "%s", cell);
+        shades_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
+                           (unsigned long long)g->n_impostor);
+    }
+    small_note(t, any_small, st->min_subjects, iname);
+    return t;
+}
+
+/* "value [lo, hi]" of a bounded summary. */
+static void bounded(char *out, size_t size, const double *v)
+{
+    shades_report_rate(out, size, v[0], v[1], v[2]);
+}
+
+/* A p-value; the exact value underflows for very large groups. */
+static const char *p_value(char *out, size_t size, double p)
+{
+    snprintf(out, size, p > 0 || isnan(p) ? "%.2g" : "<1e-300", p);
+    return out;
+}
+
+shades_table *shades_table_summaries(const shades_report_run *run)
+{
+    const shades_vresults *v = run->r->verification;
+    char title[160];
+    snprintf(title, sizeof title, "Differentials across groups (%g%% bootstrap intervals)",
+             100 * v->confidence);
+    shades_table *t = shades_table_create(
+        title, "partition|target|FNMR max/geomean|FNMR gap (high - low, Fisher p)|"
+               "FMR max/geomean|FMR gap (high - low, Fisher p)|GARBE|FDR",
+        "lrllllll");
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    for (size_t i = 0; i < v->n_summaries; i++) {
+        const shades_vsummary *s = &v->summaries[i];
+        char a[64], b[64], c[64], d[64], e[64], f[64], pa[32];
+        bounded(a, sizeof a, &s->fnmr_max_geomean);
+        bounded(c, sizeof c, &s->fmr_max_geomean);
+        bounded(e, sizeof e, &s->garbe);
+        bounded(f, sizeof f, &s->fdr);
+        shades_report_rate(b, sizeof b, s->fnmr_gap, NAN, NAN);
+        shades_report_rate(d, sizeof d, s->fmr_gap, NAN, NAN);
+        shades_table_cellf(t, "%s", s->partition);
+        shades_table_cellf(t, "%g", s->target_fmr);
+        shades_table_cellf(t, "%s", a);
+        shades_table_cellf(t, "%s (%s - %s, p %s)", b, s->fnmr_gap_high, s->fnmr_gap_low,
+                           p_value(pa, sizeof pa, s->fnmr_gap_p));
+        shades_table_cellf(t, "%s", c);
+        shades_table_cellf(t, "%s (%s - %s, p %s)", d, s->fmr_gap_high, s->fmr_gap_low,
+                           p_value(pa, sizeof pa, s->fmr_gap_p));
+        shades_table_cellf(t, "%s", e);
+        shades_table_cellf(t, "%s", f);
+    }
+    shades_table_note(t, "alpha (weight on FMR) %g; Gini, max/min and inequity are in the file.",
+                      v->n_summaries ? v->summaries[0].alpha : NAN);
+    return t;
+}
+
+shades_table *shades_table_eer(const shades_report_run *run)
+{
+    const shades_vresults *v = run->r->verification;
+    shades_table *t = shades_table_create("Equal error rate per group",
+                                          "group|genuine|impostor|EER|threshold", "lrrrr");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < v->n_eer; i++) {
+        const shades_veer *e = &v->eer[i];
+        if (strcmp(e->partition, "all") == 0)
+            shades_table_cellf(t, "%s", e->group);
+        else
+            shades_table_cellf(t, "%s: %s", e->partition, e->group);
+        shades_table_cellf(t, "%llu", (unsigned long long)e->n_genuine);
+        shades_table_cellf(t, "%llu", (unsigned long long)e->n_impostor);
+        shades_table_cellf(t, isnan(e->eer) ? "n/a" : "%.4g", e->eer);
+        shades_table_cellf(t, isnan(e->eer_threshold) ? "n/a" : "%.6g", e->eer_threshold);
+    }
+    return t;
+}
+
+shades_table *shades_table_matrix(const shades_report_run *run, const shades_vmatrix *m, size_t k)
+{
+    (void)run;
+    char title[256], heads[4096] = "FMR";
+    snprintf(title, sizeof title, "Cross-group FMR, %s, at the threshold for FMR %g (%.6g)",
+             m->partition, m->target_fmr[k], m->threshold[k]);
+    char align[256] = "l";
+    size_t ng = m->n_groups < sizeof align - 1 ? m->n_groups : sizeof align - 2;
+    for (size_t j = 0; j < ng; j++) {
+        size_t used = strlen(heads);
+        snprintf(heads + used, sizeof heads - used, "|%s", m->group[j]);
+        align[j + 1] = 'r';
+        align[j + 2] = '\0';
+    }
+    shades_table *t = shades_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    size_t cells = m->n_groups * m->n_groups;
+    for (size_t i = 0; i < ng; i++) {
+        shades_table_cellf(t, "%s", m->group[i]);
+        for (size_t j = 0; j < ng; j++) {
+            double r = m->fmr[k * cells + i * m->n_groups + j];
+            shades_table_cellf(t, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+        }
+    }
+    shades_table_note(t, "Row and column: the groups of the pair's two images; the diagonal is "
+                         "the same-group FMR.");
+    return t;
+}
+
+shades_table *shades_table_criteria(const shades_report_run *run)
+{
+    const shades_results *r = run->r;
+    char title[64];
+    snprintf(title, sizeof title, "Criteria: %s",
+             shades_criteria_passed(r->verdicts, r->n_verdicts) ? "PASS" : "FAIL");
+    /* A reason is shown only where the value cannot say it (not estimable). */
+    int why = 0;
+    for (size_t i = 0; i < r->n_verdicts; i++)
+        why |= isnan(r->verdicts[i].value);
+    shades_table *t = shades_table_create(title, "verdict|rule|what|value|limit|why",
+                                          why ? "llllll" : "lllll");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < r->n_verdicts; i++) {
+        const shades_verdict *v = &r->verdicts[i];
+        shades_table_cellf(t, "%s", v->pass ? "pass" : "FAIL");
+        shades_table_cellf(t, "%s", v->name);
+        if (v->group[0])
+            shades_table_cellf(t, "%s %s (%s)", v->bound, v->measure, v->group);
+        else
+            shades_table_cellf(t, "%s %s", v->bound, v->measure);
+        shades_table_cellf(t, "%.4g", v->value);
+        shades_table_cellf(t, "%s %.4g", v->op, v->limit);
+        if (why)
+            shades_table_cellf(t, "%s", isnan(v->value) ? v->reason : "");
+    }
+    return t;
+}
+
+shades_table *shades_table_failures(const shades_report_run *run)
+{
+    const shades_failures *f = run->r->failures;
+    shades_table *t = shades_table_create("Images without a template", "stage|outcome|images",
+                                          "llr");
+    if (!t)
+        return NULL;
+    static const char *outcomes[] = {"no_face", "refused", "failed", "unknown"};
+    for (size_t o = 0; o < sizeof outcomes / sizeof outcomes[0]; o++) {
+        size_t n = 0;
+        for (size_t i = 0; i < f->n; i++)
+            n += strcmp(f->rows[i].outcome, outcomes[o]) == 0;
+        if (!n)
+            continue;
+        shades_table_cellf(t, "template");
+        shades_table_cellf(t, "%s", outcomes[o]);
+        shades_table_cellf(t, "%zu", n);
+    }
+    shades_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,
+                      (unsigned long long)run->r->info.n_images);
+    return t;
+}
+
+/* The row of `group` in `partition` at a target, or NULL. */
+static const shades_vgroup *find_group(const shades_vresults *v, const char *partition,
+                                       const char *group, double target)
+{
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (v->groups[i].target_fmr == target && strcmp(v->groups[i].partition, partition) == 0 &&
+            strcmp(v->groups[i].group, group) == 0)
+            return &v->groups[i];
+    return NULL;
+}
+
+shades_table *shades_table_compare(const shades_report_run *runs, size_t n, const char *partition,
+                                   size_t k, const shades_report_style *st)
+{
+    const shades_vresults *v0 = runs[0].r->verification;
+    double target = v0->thresholds[k].target_fmr;
+    char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[64];
+    snprintf(title, sizeof title, "By %s, at each engine's global threshold for FMR %g",
+             partition, target);
+    /* Columns: the groups of the first run in this partition. */
+    size_t n_cols = 0;
+    const char *cols[128];
+    for (size_t i = 0; i < v0->n_groups && n_cols < 128 && n_cols + 4 < sizeof align; i++)
+        if (v0->groups[i].target_fmr == target && strcmp(v0->groups[i].partition, partition) == 0) {
+            cols[n_cols++] = v0->groups[i].group;
+            size_t used = strlen(heads);
+            snprintf(heads + used, sizeof heads - used, "|%s", v0->groups[i].group);
+            align[n_cols + 2] = 'r';
+            align[n_cols + 3] = '\0';
+        }
+    shades_table *t = shades_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    int any_small = 0, same_interval = 1;
+    for (size_t r = 0; r < n; r++) {
+        const shades_vresults *v = runs[r].r->verification;
+        same_interval &= !v->bootstrap == !v0->bootstrap && v->confidence == v0->confidence;
+        for (int fmr = 0; fmr < 2; fmr++) {
+            shades_table_cellf(t, "%s", fmr ? "" : runs[r].label);
+            shades_table_cellf(t, "%s", fmr ? "FMR" : "FNMR");
+            for (size_t c = 0; c <= n_cols; c++) {
+                const shades_vgroup *g = c ? find_group(v, partition, cols[c - 1], target)
+                                           : find_group(v, "all", "All", target);
+                if (!g) {
+                    shades_table_cellf(t, "-");
+                    continue;
+                }
+                double lo, hi;
+                if (fmr)
+                    shades_report_fmr_bounds(v, g, &lo, &hi);
+                else
+                    shades_report_fnmr_bounds(v, g, &lo, &hi);
+                char cell[64];
+                shades_report_rate(cell, sizeof cell, fmr ? g->fmr : g->fnmr, lo, hi);
+                int small = g->n_subjects < st->min_subjects;
+                any_small |= small;
+                shades_table_cellf(t, "%s%s", cell, small ? "*" : "");
+            }
+        }
+    }
+    if (same_interval)
+        shades_report_interval_name(iname, sizeof iname, v0);
+    else
+        snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
+    small_note(t, any_small, st->min_subjects, iname);
+    return t;
+}

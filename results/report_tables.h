@@ -1,0 +1,68 @@
+/* The tables of a report, built once from results files and printed in
+ * any format (report_table.h). Every builder returns a new table the
+ * caller destroys, or NULL when out of memory. */
+#ifndef SHADES_RESULTS_REPORT_TABLES_H
+#define SHADES_RESULTS_REPORT_TABLES_H
+
+#include <stddef.h>
+
+#include "h5_write.h"
+#include "report_table.h"
+
+/* One results file as a report sees it. */
+typedef struct shades_report_run {
+    const shades_results *r;
+    const char *path;
+    const char *label;        /* "engine version", made unique across runs */
+} shades_report_run;
+
+/* How estimates are marked and which interval is shown. */
+typedef struct shades_report_style {
+    unsigned min_subjects;    /* groups with fewer subjects are marked '*' */
+} shades_report_style;
+
+/* One row per run: engine, run name, size, creation time, criteria. */
+shades_table *shades_table_runs(const shades_report_run *runs, size_t n);
+
+/* Where a run came from: config, library and manifest digests, build. */
+shades_table *shades_table_provenance(const shades_report_run *run);
+
+/* Every group at the k-th target: FTE, FNMR and FMR with intervals and
+ * counts, marking small groups. */
+shades_table *shades_table_groups(const shades_report_run *run, size_t k,
+                                  const shades_report_style *st);
+
+/* The differential summaries of every partition and target. */
+shades_table *shades_table_summaries(const shades_report_run *run);
+
+/* Each group's equal error rate and its threshold. */
+shades_table *shades_table_eer(const shades_report_run *run);
+
+/* One partition's cross-group FMR matrix at the k-th target. */
+shades_table *shades_table_matrix(const shades_report_run *run, const shades_vmatrix *m, size_t k);
+
+/* The criteria verdicts. */
+shades_table *shades_table_criteria(const shades_report_run *run);
+
+/* Failure counts by stage and outcome. */
+shades_table *shades_table_failures(const shades_report_run *run);
+
+/* NIST layout across runs: two rows per engine, its FNMR and its
+ * same-group FMR at its own global threshold for the k-th target, one
+ * column per group of `partition` after All. */
+shades_table *shades_table_compare(const shades_report_run *runs, size_t n, const char *partition,
+                                   size_t k, const shades_report_style *st);
+
+/* "rate [lo,hi]" of a rate and its bounds ("n/a" for NaN), and the
+ * interval a run's report shows: bootstrap when it has replicates, else
+ * Wilson. */
+void shades_report_rate(char *out, size_t size, double r, double lo, double hi);
+void shades_report_fnmr_bounds(const shades_vresults *v, const shades_vgroup *g, double *lo,
+                               double *hi);
+void shades_report_fmr_bounds(const shades_vresults *v, const shades_vgroup *g, double *lo,
+                              double *hi);
+
+/* The name of the interval shown, e.g. "95% subject-bootstrap". */
+void shades_report_interval_name(char *out, size_t size, const shades_vresults *v);
+
+#endif

@@ -1,0 +1,47 @@
+/* The cross-group FMR matrix: for each partition and global threshold, the
+ * false match rate of impostor pairs whose images fall in groups i and j. */
+#ifndef SHADES_RESULTS_VERIFICATION_MATRIX_H
+#define SHADES_RESULTS_VERIFICATION_MATRIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "groups.h"
+#include "verification.h"
+
+struct shades_vthreshold;
+
+/* One partition's matrix. Cells are symmetric: (i, j) and (j, i) both
+ * count the pairs with one image in group i and the other in group j, so
+ * the diagonal is the same-group FMR of /verification/groups. Owns every
+ * array; freed with shades_vmatrix_clear. */
+typedef struct shades_vmatrix {
+    char *partition;
+    size_t n_groups;
+    char **group;              /* n_groups names, in report order */
+    size_t n_targets;
+    double *target_fmr;        /* n_targets */
+    double *threshold;         /* the global threshold per target; NaN if not estimable */
+    uint64_t *n_impostor;      /* [i][j], n_groups x n_groups */
+    uint64_t *n_false_match;   /* [t][i][j] */
+    double *fmr;               /* [t][i][j]; NaN where no pairs or no threshold */
+} shades_vmatrix;
+
+/* Fills out with the matrix of partition p over the impostor pairs and
+ * their scores at the given global thresholds. Leaves out zeroed on
+ * failure. */
+int shades_vmatrix_compute(shades_vmatrix *out, const shades_partition *p,
+                           const shades_pairs *pairs, const double *impostor_scores,
+                           const struct shades_vthreshold *thresholds, size_t n_targets,
+                           shades_err *err);
+
+/* Allocates the arrays of a matrix of n_groups and n_targets, zeroed, with
+ * the partition name copied; used by the computation and the reader. */
+int shades_vmatrix_alloc(shades_vmatrix *out, const char *partition, size_t n_groups,
+                         size_t n_targets);
+
+/* Frees what m owns and zeroes it; a zeroed matrix is allowed. */
+void shades_vmatrix_clear(shades_vmatrix *m);
+
+#endif

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# report_cli.sh SHADES A.h5 B.h5: `shades report` in every format, on two
+# results files of the same engine.
+set -euo pipefail
+shades=$1 a=$2 b=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "report_cli: $*" >&2; exit 1; }
+
+# Text, two files: the Runs table has one row per engine, and every table
+# stays within 100 columns.
+"$shades" report "$a" "$b" >"$work/two.txt"
+rows=$(awk '/^Runs$/ { on = 1; next } on && /^$/ { on = 0 } on' "$work/two.txt" | tail -n +3 | wc -l)
+[ "$rows" -eq 2 ] || fail "Runs table has $rows rows, want 2"
+grep -q '^synthetic 1.0.0 #1 ' "$work/two.txt" || fail "no row for the first engine"
+grep -q '^synthetic 1.0.0 #2 ' "$work/two.txt" || fail "no row for the second engine"
+grep -q "^By sex x skin, at each engine's global threshold for FMR 0.001$" "$work/two.txt" ||
+  fail "no side-by-side table for sex x skin"
+long=$(awk 'length($0) > 100' "$work/two.txt" | wc -l)
+[ "$long" -eq 0 ] || fail "$long lines over 100 columns"
+
+# One file: provenance, matrices, EER, failures.
+"$shades" report "$a" >"$work/one.txt"
+for want in '^adapter sha256 +[0-9a-f]{64}$' '^Cross-group FMR, sex x skin, at the threshold' \
+            '^Equal error rate per group$' '^Images without a template$'; do
+  grep -Eq "$want" "$work/one.txt" || fail "one-file report lacks /$want/"
+done
+
+# Markdown and CSV.
+"$shades" report "$a" --format md >"$work/r.md"
+grep -q '^### Target FMR 0.001: global threshold' "$work/r.md" || fail "markdown heading"
+grep -q '^| group | FTE | FNMR \[interval\] |' "$work/r.md" || fail "markdown table header"
+"$shades" report "$a" "$b" -o "$work/r.csv"
+head -1 "$work/r.csv" | grep -q '^engine,file,partition,group,target_fmr,' || fail "csv header"
+groups=$(h5dump -H -d /verification/groups "$a" | sed -n 's/.*DATASPACE  SIMPLE { ( \([0-9]*\) ).*/\1/p')
+groups_b=$(h5dump -H -d /verification/groups "$b" | sed -n 's/.*DATASPACE  SIMPLE { ( \([0-9]*\) ).*/\1/p')
+lines=$(wc -l <"$work/r.csv")
+[ "$lines" -eq $((groups + groups_b + 1)) ] || fail "csv has $lines lines, want $((groups + groups_b + 1))"
+
+# HTML: self-contained, with every kind of plot.
+"$shades" report "$a" "$b" -o "$work/sub/r.html"
+html="$work/sub/r.html"
+for want in '<svg class="plot"' 'aria-label="DET curves by sex x skin"' \
+            'aria-label="cross-group FMR"' 'aria-label="FNMR by group"' \
+            'aria-label="FMR by group"' '<caption>Differentials across groups'; do
+  grep -q "$want" "$html" || fail "html lacks $want"
+done
+if grep -Eq 'https?:|src=|href=|url\([^#]|@import|<script|<link' "$html"; then
+  fail "html refers to something outside itself"
+fi
+[ -z "$(ls "$work/sub" | grep -v '^r.html$')" ] || fail "temporary files left beside the html"

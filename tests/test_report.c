@@ -1,0 +1,224 @@
+/* The report's building blocks: text tables that stay within 100 columns,
+ * Markdown and HTML escaping, and the reader's message for every kind of
+ * file it cannot use. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <hdf5.h>
+
+#include "h5_read.h"
+#include "report.h"
+#include "report_table.h"
+
+/* Prints with fn into a string the caller frees. */
+static char *capture(int (*fn)(FILE *, const shades_table *, size_t), const shades_table *t,
+                     size_t width)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(fn(f, t, width), 0);
+    fclose(f);
+    return buf;
+}
+
+static int print_md(FILE *f, const shades_table *t, size_t level)
+{
+    return shades_table_print_markdown(f, t, (int)level);
+}
+
+static int print_html(FILE *f, const shades_table *t, size_t unused)
+{
+    (void)unused;
+    return shades_table_print_html(f, t);
+}
+
+static void text_table_aligns_and_has_no_trailing_blanks(void **state)
+{
+    (void)state;
+    shades_table *t = shades_table_create("Rates", "group|n|rate", "lrl");
+    shades_table_cellf(t, "F");
+    shades_table_cellf(t, "%d", 120);
+    shades_table_cellf(t, "0.1");
+    shades_table_cellf(t, "M/darker");
+    shades_table_cellf(t, "%d", 7);
+    shades_table_cellf(t, "%s", "");
+    shades_table_note(t, "a note");
+    char *s = capture(shades_table_print_text, t, 100);
+    assert_string_equal(s, "\nRates\n"
+                           "group       n  rate\n"
+                           "--------  ---  ----\n"
+                           "F         120  0.1\n"
+                           "M/darker    7\n"
+                           "a note\n");
+    free(s);
+    shades_table_destroy(t);
+}
+
+static void wide_tables_wrap_repeating_the_key_columns(void **state)
+{
+    (void)state;
+    shades_table *t = shades_table_create("Wide", "engine|rate|a|b|c|d", "llrrrr");
+    t->n_key = 2;
+    for (int r = 0; r < 2; r++) {
+        shades_table_cellf(t, "engine-%d", r);
+        shades_table_cellf(t, "FNMR");
+        for (int c = 0; c < 4; c++)
+            shades_table_cellf(t, "%030d", c);
+    }
+    char *s = capture(shades_table_print_text, t, 100);
+    /* engine(8) + rate(4) + 2 x 30 fit in 100 with separators; 3 do not. */
+    size_t blocks = 0;
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        assert_true(strlen(line) <= 100);
+        if (strncmp(line, "engine  ", 8) == 0) {
+            blocks++;
+            assert_non_null(strstr(line, "rate"));
+        }
+    }
+    assert_int_equal(blocks, 2);
+    free(s);
+    shades_table_destroy(t);
+}
+
+static void a_cell_too_wide_for_the_page_wraps_under_itself(void **state)
+{
+    (void)state;
+    shades_table *t = shades_table_create("Provenance", "item|value", "ll");
+    shades_table_cellf(t, "build");
+    shades_table_cellf(t, "alpha beta gamma delta epsilon");
+    char *s = capture(shades_table_print_text, t, 27);
+    assert_string_equal(s, "\nProvenance\n"
+                           "item   value\n"
+                           "-----  --------------------\n"
+                           "build  alpha beta gamma\n"
+                           "       delta epsilon\n");
+    free(s);
+    shades_table_destroy(t);
+}
+
+static void markdown_and_html_escape_cells(void **state)
+{
+    (void)state;
+    shades_table *t = shades_table_create("A <b> & c", "x|y", "lr");
+    shades_table_cellf(t, "a|b");
+    shades_table_cellf(t, "<script>");
+    char *md = capture(print_md, t, 3);
+    assert_non_null(strstr(md, "### A <b> & c"));
+    assert_non_null(strstr(md, "| a\\|b | <script> |"));
+    assert_non_null(strstr(md, "|:---|---:|"));
+    char *html = capture(print_html, t, 0);
+    assert_non_null(strstr(html, "<caption>A &lt;b&gt; &amp; c</caption>"));
+    assert_non_null(strstr(html, "&lt;script&gt;"));
+    assert_null(strstr(html, "<script>"));
+    free(md);
+    free(html);
+    shades_table_destroy(t);
+}
+
+static void formats_parse_by_name(void **state)
+{
+    (void)state;
+    shades_report_format f;
+    assert_int_equal(shades_report_format_parse(&f, "html"), 0);
+    assert_int_equal(f, SHADES_REPORT_HTML);
+    assert_int_equal(shades_report_format_parse(&f, "md"), 0);
+    assert_int_equal(f, SHADES_REPORT_MARKDOWN);
+    assert_int_equal(shades_report_format_parse(&f, "csv"), 0);
+    assert_int_equal(shades_report_format_parse(&f, "txt"), 0);
+    assert_int_equal(shades_report_format_parse(&f, "pdf"), -1);
+}
+
+static char dir[64];
+
+/* Writes an HDF5 file with a root string attribute (none when value is NULL). */
+static void write_h5(const char *path, const char *name, const char *value)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(f >= 0);
+    if (value) {
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, strlen(value) + 1);
+        hid_t sp = H5Screate(H5S_SCALAR);
+        hid_t a = H5Acreate2(f, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, t, value);
+        H5Aclose(a);
+        H5Sclose(sp);
+        H5Tclose(t);
+    }
+    H5Fclose(f);
+}
+
+static void expect_read_error(const char *path, const char *want)
+{
+    shades_results *r = (shades_results *)1;
+    shades_err err = {0};
+    assert_true(shades_h5_read(&r, path, &err) < 0);
+    assert_null(r);
+    char full[512];
+    snprintf(full, sizeof full, "%s: %s", path, want);
+    assert_string_equal(err.msg, full);
+}
+
+static void unreadable_results_files_are_named_with_the_reason(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/shades-report-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    snprintf(path, sizeof path, "%s/missing.h5", dir);
+    expect_read_error(path, "cannot read: No such file or directory");
+
+    snprintf(path, sizeof path, "%s/text.h5", dir);
+    FILE *f = fopen(path, "w");
+    fputs("not hdf5\n", f);
+    fclose(f);
+    expect_read_error(path, "not an HDF5 file");
+
+    snprintf(path, sizeof path, "%s/other.h5", dir);
+    write_h5(path, "title", "someone else's file");
+    expect_read_error(path, "not a shades results file (no schema_version attribute)");
+
+    snprintf(path, sizeof path, "%s/future.h5", dir);
+    write_h5(path, "schema_version", "2.0");
+    expect_read_error(path, "results schema 2.0; this shades reads schema 1.x");
+
+    snprintf(path, sizeof path, "%s/partial.h5", dir);
+    write_h5(path, "schema_version", "1.0");
+    expect_read_error(path, "root attribute 'creator' is missing or not a string");
+
+    /* A report of several files writes nothing when one cannot be read. */
+    char out[256];
+    snprintf(out, sizeof out, "%s/report.html", dir);
+    const char *paths[] = {path};
+    shades_report_options o = {.format = SHADES_REPORT_HTML};
+    shades_err err = {0};
+    assert_true(shades_report_files(paths, 1, out, &o, &err) < 0);
+    assert_int_equal(access(out, F_OK), -1);
+
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(text_table_aligns_and_has_no_trailing_blanks),
+        cmocka_unit_test(wide_tables_wrap_repeating_the_key_columns),
+        cmocka_unit_test(a_cell_too_wide_for_the_page_wraps_under_itself),
+        cmocka_unit_test(markdown_and_html_escape_cells),
+        cmocka_unit_test(formats_parse_by_name),
+        cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
