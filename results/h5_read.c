@@ -315,6 +315,81 @@ static int read_failures(shades_failures **out, hid_t f, const char *path, shade
     return rc;
 }
 
+static int read_verification(shades_results *r, hid_t f, const char *path, shades_err *err)
+{
+    shades_vresults *v = calloc(1, sizeof *v);
+    if (!v)
+        return shades_err_nomem(err);
+    r->verification = v;
+    hid_t g = H5Gopen2(f, "/verification", H5P_DEFAULT);
+    uint64_t boot = 0;
+    int rc = 0;
+    if (g < 0 || read_number_attr(g, "confidence", H5T_NATIVE_DOUBLE, &v->confidence) ||
+        read_number_attr(g, "bootstrap_replicates", H5T_NATIVE_UINT64, &boot))
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: /verification lacks its confidence or bootstrap_replicates", path);
+    if (g >= 0)
+        H5Gclose(g);
+    v->bootstrap = (unsigned)boot;
+    void *rows[SHADES_H5_SUMMARIES + 1] = {0};
+    size_t n[SHADES_H5_SUMMARIES + 1] = {0};
+    for (size_t t = SHADES_H5_THRESHOLDS; !rc && t <= SHADES_H5_SUMMARIES; t++)
+        rc = read_table(&rows[t], &n[t], f, &shades_h5_tables[t], path, err);
+    v->thresholds = rows[SHADES_H5_THRESHOLDS];
+    v->n_thresholds = n[SHADES_H5_THRESHOLDS];
+    v->groups = rows[SHADES_H5_GROUPS];
+    v->n_groups = n[SHADES_H5_GROUPS];
+    v->eer = rows[SHADES_H5_EER];
+    v->n_eer = n[SHADES_H5_EER];
+    v->det = rows[SHADES_H5_DET];
+    v->n_det = n[SHADES_H5_DET];
+    v->summaries = rows[SHADES_H5_SUMMARIES];
+    v->n_summaries = n[SHADES_H5_SUMMARIES];
+    if (!rc) {
+        matrix_walk w = {v, 0, 0};
+        hid_t mg = H5Gopen2(f, SHADES_H5_MATRIX_GROUP, H5P_DEFAULT);
+        if (mg < 0 || H5Literate(mg, H5_INDEX_NAME, H5_ITER_INC, NULL, read_matrix, &w) < 0 ||
+            w.bad)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: cannot read %s", path,
+                                SHADES_H5_MATRIX_GROUP);
+        if (mg >= 0)
+            H5Gclose(mg);
+        sort_matrices(v);
+    }
+    return rc;
+}
+
+static int read_classification(shades_results *r, hid_t f, const char *path, shades_err *err)
+{
+    shades_cresults *c = calloc(1, sizeof *c);
+    if (!c)
+        return shades_err_nomem(err);
+    r->classification = c;
+    hid_t g = H5Gopen2(f, "/classification", H5P_DEFAULT);
+    char *attribute = g < 0 ? NULL : read_string_attr(g, "attribute");
+    int rc = 0;
+    if (!attribute || read_number_attr(g, "confidence", H5T_NATIVE_DOUBLE, &c->confidence))
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: /classification lacks its attribute or confidence", path);
+    else
+        snprintf(c->attribute, sizeof c->attribute, "%s", attribute);
+    free(attribute);
+    if (g >= 0)
+        H5Gclose(g);
+    void *rows[3] = {0};
+    size_t n[3] = {0};
+    for (size_t t = SHADES_H5_CGROUPS; !rc && t <= SHADES_H5_CCONFUSION; t++)
+        rc = read_table(&rows[t - SHADES_H5_CGROUPS], &n[t - SHADES_H5_CGROUPS], f,
+                        &shades_h5_tables[t], path, err);
+    c->groups = rows[0];
+    c->n_groups = n[0];
+    c->classes = rows[1];
+    c->n_classes = n[1];
+    c->confusion = rows[2];
+    c->n_confusion = n[2];
+    return rc;
+}
+
 static int read_contents(shades_results *r, hid_t f, const char *path, shades_err *err)
 {
     char *schema = read_string_attr(f, "schema_version");
@@ -329,52 +404,20 @@ static int read_contents(shades_results *r, hid_t f, const char *path, shades_er
     free(schema);
     if (!rc)
         rc = read_attrs(f, &r->info, path, err);
-    shades_vresults *v = rc ? NULL : calloc(1, sizeof *v);
-    if (!rc && !v)
-        rc = shades_err_nomem(err);
-    r->verification = v;
-    if (rc)
-        return rc;
-    if (H5Lexists(f, "/verification", H5P_DEFAULT) > 0) {
-        hid_t g = H5Gopen2(f, "/verification", H5P_DEFAULT);
-        uint64_t boot = 0;
-        if (read_number_attr(g, "confidence", H5T_NATIVE_DOUBLE, &v->confidence) ||
-            read_number_attr(g, "bootstrap_replicates", H5T_NATIVE_UINT64, &boot))
-            rc = shades_err_set(err, SHADES_E_INPUT,
-                                "%s: /verification lacks its confidence or bootstrap_replicates",
-                                path);
-        v->bootstrap = (unsigned)boot;
-        H5Gclose(g);
-    } else {
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s: group /verification is missing", path);
-    }
-    void *rows[SHADES_H5_N_TABLES] = {0};
-    size_t n[SHADES_H5_N_TABLES] = {0};
-    for (size_t t = 0; !rc && t < SHADES_H5_N_TABLES; t++)
-        rc = read_table(&rows[t], &n[t], f, &shades_h5_tables[t], path, err);
-    v->thresholds = rows[SHADES_H5_THRESHOLDS];
-    v->n_thresholds = n[SHADES_H5_THRESHOLDS];
-    v->groups = rows[SHADES_H5_GROUPS];
-    v->n_groups = n[SHADES_H5_GROUPS];
-    v->eer = rows[SHADES_H5_EER];
-    v->n_eer = n[SHADES_H5_EER];
-    v->det = rows[SHADES_H5_DET];
-    v->n_det = n[SHADES_H5_DET];
-    v->summaries = rows[SHADES_H5_SUMMARIES];
-    v->n_summaries = n[SHADES_H5_SUMMARIES];
-    r->verdicts = rows[SHADES_H5_CRITERIA];
-    r->n_verdicts = n[SHADES_H5_CRITERIA];
-    if (!rc) {
-        matrix_walk w = {v, 0, 0};
-        hid_t mg = H5Gopen2(f, SHADES_H5_MATRIX_GROUP, H5P_DEFAULT);
-        if (mg < 0 || H5Literate(mg, H5_INDEX_NAME, H5_ITER_INC, NULL, read_matrix, &w) < 0 ||
-            w.bad)
-            rc = shades_err_set(err, SHADES_E_INPUT, "%s: cannot read %s", path,
-                                SHADES_H5_MATRIX_GROUP);
-        if (mg >= 0)
-            H5Gclose(mg);
-        sort_matrices(v);
-    }
+    int has_v = !rc && H5Lexists(f, "/verification", H5P_DEFAULT) > 0;
+    int has_c = !rc && H5Lexists(f, "/classification", H5P_DEFAULT) > 0;
+    if (!rc && !has_v && !has_c)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: holds neither /verification nor /classification", path);
+    if (!rc && has_v)
+        rc = read_verification(r, f, path, err);
+    if (!rc && has_c)
+        rc = read_classification(r, f, path, err);
+    void *verdicts = NULL;
+    if (!rc)
+        rc = read_table(&verdicts, &r->n_verdicts, f, &shades_h5_tables[SHADES_H5_CRITERIA], path,
+                        err);
+    r->verdicts = verdicts;
     if (!rc)
         rc = read_failures(&r->failures, f, path, err);
     return rc;
@@ -409,6 +452,7 @@ void shades_results_destroy(shades_results *r)
     for (size_t i = 0; i < shades_h5_n_string_attrs; i++)
         free(*(char **)((char *)&r->info + shades_h5_string_attrs[i].offset));
     shades_vresults_destroy(r->verification);
+    shades_cresults_destroy(r->classification);
     free(r->verdicts);
     shades_failures_destroy(r->failures);
     free(r);

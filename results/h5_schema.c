@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "classification_results.h"
 #include "criteria.h"
 #include "verification_measures.h"
 
@@ -125,6 +126,29 @@ static const shades_h5_column verdict_cols[] = {
     COL(shades_verdict, 'i', pass),     COL(shades_verdict, 's', reason),
 };
 
+static const shades_h5_column cgroup_cols[] = {
+    COL(shades_crow, 's', partition),      COL(shades_crow, 's', group),
+    COL(shades_crow, 'u', n),              COL(shades_crow, 'u', errors),
+    COL(shades_crow, 'u', n_no_prediction), COL(shades_crow, 'd', error_rate),
+    COL(shades_crow, 'd', error_wilson_lo), COL(shades_crow, 'd', error_wilson_hi),
+    COL(shades_crow, 'd', error_cp_lo),    COL(shades_crow, 'd', error_cp_hi),
+    COL(shades_crow, 'd', error_share),
+};
+
+static const shades_h5_column cclass_cols[] = {
+    COL(shades_cclass, 's', partition),   COL(shades_cclass, 's', group),
+    COL(shades_cclass, 's', class_name),  COL(shades_cclass, 'u', n_true),
+    COL(shades_cclass, 'u', n_predicted), COL(shades_cclass, 'u', n_correct),
+    COL(shades_cclass, 'd', tpr),         COL(shades_cclass, 'd', fpr),
+    COL(shades_cclass, 'd', ppv),
+};
+
+static const shades_h5_column cconfusion_cols[] = {
+    COL(shades_cconfusion, 's', partition), COL(shades_cconfusion, 's', group),
+    COL(shades_cconfusion, 's', truth),     COL(shades_cconfusion, 's', predicted),
+    COL(shades_cconfusion, 'u', count),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES] = {
@@ -134,6 +158,10 @@ const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES] = {
     [SHADES_H5_DET] = TABLE("/verification/det", det_cols, shades_vdet),
     [SHADES_H5_SUMMARIES] = TABLE("/verification/summaries", summary_cols, shades_vsummary),
     [SHADES_H5_CRITERIA] = TABLE("/criteria", verdict_cols, shades_verdict),
+    [SHADES_H5_CGROUPS] = TABLE("/classification/groups", cgroup_cols, shades_crow),
+    [SHADES_H5_CCLASSES] = TABLE("/classification/classes", cclass_cols, shades_cclass),
+    [SHADES_H5_CCONFUSION] = TABLE("/classification/confusion", cconfusion_cols,
+                                   shades_cconfusion),
 };
 
 hid_t shades_h5_compound_type(const shades_h5_table *t, int native)

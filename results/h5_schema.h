@@ -63,6 +63,9 @@ enum {
     SHADES_H5_DET,
     SHADES_H5_SUMMARIES,
     SHADES_H5_CRITERIA,
+    SHADES_H5_CGROUPS,          /* the classification tables, when a run has them */
+    SHADES_H5_CCLASSES,
+    SHADES_H5_CCONFUSION,
     SHADES_H5_N_TABLES
 };
 extern const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES];

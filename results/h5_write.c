@@ -258,15 +258,13 @@ static int write_attrs(hid_t f, const shades_run_info *in, size_t n_verdicts,
     return bad;
 }
 
-static int write_contents(hid_t f, const shades_results *r)
+static int write_verification(hid_t f, const shades_vresults *v)
 {
-    const shades_vresults *v = r->verification;
-    int bad = write_attrs(f, &r->info, r->n_verdicts, r->verdicts);
-    hid_t g = bad ? -1 : create_group(f, "verification");
+    hid_t g = create_group(f, "verification");
     if (g < 0)
         return -1;
     uint64_t boot = v->bootstrap;
-    bad |= attr_number(g, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v->confidence);
+    int bad = attr_number(g, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v->confidence);
     bad |= attr_number(g, "bootstrap_replicates", H5T_STD_U64LE, H5T_NATIVE_UINT64, &boot);
     hid_t mg = bad ? -1 : create_group(g, "fmr_matrix");
     H5Gclose(g);
@@ -275,14 +273,41 @@ static int write_contents(hid_t f, const shades_results *r)
     for (size_t i = 0; !bad && i < v->n_matrices; i++)
         bad |= write_matrix(mg, &v->matrices[i]);
     H5Gclose(mg);
-    const void *rows[SHADES_H5_N_TABLES] = {v->thresholds, v->groups,    v->eer,
-                                            v->det,        v->summaries, r->verdicts};
-    size_t n[SHADES_H5_N_TABLES] = {v->n_thresholds, v->n_groups,    v->n_eer,
-                                    v->n_det,        v->n_summaries, r->n_verdicts};
-    for (size_t t = 0; !bad && t < SHADES_H5_N_TABLES; t++)
-        bad |= write_table(f, &shades_h5_tables[t], rows[t], n[t]);
+    const void *rows[] = {v->thresholds, v->groups, v->eer, v->det, v->summaries};
+    size_t n[] = {v->n_thresholds, v->n_groups, v->n_eer, v->n_det, v->n_summaries};
+    for (size_t t = SHADES_H5_THRESHOLDS; !bad && t <= SHADES_H5_SUMMARIES; t++)
+        bad |= write_table(f, &shades_h5_tables[t], rows[t - SHADES_H5_THRESHOLDS],
+                           n[t - SHADES_H5_THRESHOLDS]);
+    return bad ? -1 : 0;
+}
+
+static int write_classification(hid_t f, const shades_cresults *c)
+{
+    hid_t g = create_group(f, "classification");
+    if (g < 0)
+        return -1;
+    int bad = attr_string(g, "attribute", c->attribute);
+    bad |= attr_number(g, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &c->confidence);
+    H5Gclose(g);
+    const void *rows[] = {c->groups, c->classes, c->confusion};
+    size_t n[] = {c->n_groups, c->n_classes, c->n_confusion};
+    for (size_t t = SHADES_H5_CGROUPS; !bad && t <= SHADES_H5_CCONFUSION; t++)
+        bad |= write_table(f, &shades_h5_tables[t], rows[t - SHADES_H5_CGROUPS],
+                           n[t - SHADES_H5_CGROUPS]);
+    return bad ? -1 : 0;
+}
+
+static int write_contents(hid_t f, const shades_results *r)
+{
+    int bad = write_attrs(f, &r->info, r->n_verdicts, r->verdicts);
+    if (!bad && r->verification)
+        bad = write_verification(f, r->verification);
+    if (!bad && r->classification)
+        bad = write_classification(f, r->classification);
     if (!bad)
-        bad |= write_failures(f, r->failures);
+        bad = write_table(f, &shades_h5_tables[SHADES_H5_CRITERIA], r->verdicts, r->n_verdicts);
+    if (!bad)
+        bad = write_failures(f, r->failures);
     return bad ? -1 : 0;
 }
 

@@ -5,18 +5,21 @@
 
 #include <stddef.h>
 
+#include "classification_results.h"
 #include "criteria.h"
 #include "error.h"
 #include "failures.h"
 #include "h5_schema.h"
 #include "verification_measures.h"
 
-/* Everything a results file holds. shades_h5_write borrows it;
+/* Everything a results file holds: verification or classification
+ * results or both (the other NULL). shades_h5_write borrows it;
  * shades_h5_read returns one that owns everything, freed with
  * shades_results_destroy. */
 typedef struct shades_results {
     shades_run_info info;
     shades_vresults *verification;
+    shades_cresults *classification;
     size_t n_verdicts;
     shades_verdict *verdicts;
     shades_failures *failures;

@@ -60,17 +60,24 @@ static int one_run(FILE *out, const shades_report_run *run, const shades_report_
     int bad = 0;
     if (!o->brief)
         bad |= emit(out, shades_table_provenance(run), o->format);
-    for (size_t k = 0; k < v->n_thresholds; k++)
+    if (run->r->classification) {
+        bad |= emit(out, shades_table_classification(run, st), o->format);
+        if (!o->brief)
+            bad |= emit(out, shades_table_class_rates(run), o->format);
+    }
+    for (size_t k = 0; v && k < v->n_thresholds; k++)
         bad |= emit(out, shades_table_groups(run, k, st), o->format);
-    bad |= emit(out, shades_table_summaries(run), o->format);
-    if (!o->brief) {
+    if (v)
+        bad |= emit(out, shades_table_summaries(run), o->format);
+    if (!o->brief && v) {
         bad |= emit(out, shades_table_eer(run), o->format);
         for (size_t m = 0; m < v->n_matrices; m++)
             for (size_t k = 0; k < v->matrices[m].n_targets; k++)
                 if (!isnan(v->matrices[m].threshold[k]))
                     bad |= emit(out, shades_table_matrix(run, &v->matrices[m], k), o->format);
-        bad |= emit(out, shades_table_failures(run), o->format);
     }
+    if (!o->brief)
+        bad |= emit(out, shades_table_failures(run), o->format);
     if (run->r->n_verdicts)
         bad |= emit(out, shades_table_criteria(run), o->format);
     return bad;
@@ -96,10 +103,15 @@ static size_t partitions(const char **out, size_t cap, const shades_vresults *v)
 static int comparison(FILE *out, const shades_report_run *runs, size_t n,
                       const shades_report_style *st, shades_report_format f)
 {
-    const shades_vresults *v0 = runs[0].r->verification;
-    const char *parts[64];
-    size_t np = partitions(parts, 64, v0);
+    const shades_vresults *v0 = shades_report_first_verification(runs, n);
     int bad = emit(out, shades_table_runs(runs, n), f);
+    for (size_t r = 0; r < n; r++)
+        if (runs[r].r->classification) {
+            bad |= emit(out, shades_table_gender_shades(runs, n, st), f);
+            break;
+        }
+    const char *parts[64];
+    size_t np = v0 ? partitions(parts, 64, v0) : 0;
     for (size_t p = 0; p < np; p++)
         for (size_t k = 0; k < v0->n_thresholds; k++)
             bad |= emit(out, shades_table_compare(runs, n, parts[p], k, st), f);
@@ -151,6 +163,20 @@ int shades_report_write(FILE *out, const shades_results *const *runs, const char
     int bad = !rr || !labels || make_labels(labels, runs, n);
     for (size_t i = 0; !bad && i < n; i++)
         rr[i] = (shades_report_run){runs[i], paths[i], labels[i]};
+    /* One CSV is one table, so its files must share a protocol. */
+    for (size_t i = 1; !bad && opts->format == SHADES_REPORT_CSV && i < n; i++)
+        if (!runs[0]->verification != !runs[i]->verification ||
+            !runs[0]->classification != !runs[i]->classification) {
+            int rc = shades_err_set(err, SHADES_E_INPUT,
+                                    "%s: holds other protocols than %s; a CSV report takes files "
+                                    "of one protocol",
+                                    paths[i], paths[0]);
+            for (size_t j = 0; j < n; j++)
+                free(labels[j]);
+            free(labels);
+            free(rr);
+            return rc;
+        }
     if (!bad) {
         if (opts->format == SHADES_REPORT_CSV)
             bad = shades_report_csv(out, rr, n);

@@ -37,7 +37,8 @@ int shades_report_write(FILE *out, const shades_results *const *runs, const char
 int shades_report_files(const char *const *paths, size_t n, const char *out_path,
                         const shades_report_options *opts, shades_err *err);
 
-/* Internal: the CSV and HTML formats (report_csv.c, report_html.c). */
+/* Internal: the CSV and HTML formats (report_csv.c, report_html.c). The
+ * CSV holds the first run's protocol; every run must have it. */
 struct shades_report_run;
 struct shades_report_style;
 int shades_report_csv(FILE *out, const struct shades_report_run *runs, size_t n);

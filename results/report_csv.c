@@ -30,8 +30,41 @@ static void count(FILE *out, uint64_t x)
     fprintf(out, ",%llu", (unsigned long long)x);
 }
 
+/* Classification: one row per run and group. */
+static int classification_csv(FILE *out, const shades_report_run *runs, size_t n)
+{
+    fputs("engine,file,attribute,partition,group,n,errors,n_no_prediction,error_rate,error_lo,"
+          "error_hi,interval,error_share\r\n",
+          out);
+    for (size_t r = 0; r < n; r++) {
+        const shades_cresults *c = runs[r].r->classification;
+        char iname[64];
+        snprintf(iname, sizeof iname, "%g%% Wilson", 100 * c->confidence);
+        for (size_t i = 0; i < c->n_groups; i++) {
+            const shades_crow *g = &c->groups[i];
+            text(out, runs[r].label, 1);
+            text(out, runs[r].path, 0);
+            text(out, c->attribute, 0);
+            text(out, g->partition, 0);
+            text(out, g->group, 0);
+            count(out, g->n);
+            count(out, g->errors);
+            count(out, g->n_no_prediction);
+            number(out, g->error_rate);
+            number(out, g->error_wilson_lo);
+            number(out, g->error_wilson_hi);
+            text(out, iname, 0);
+            number(out, g->error_share);
+            fputs("\r\n", out);
+        }
+    }
+    return 0;
+}
+
 int shades_report_csv(FILE *out, const shades_report_run *runs, size_t n)
 {
+    if (!runs[0].r->verification)
+        return classification_csv(out, runs, n);
     fputs("engine,file,partition,group,target_fmr,threshold,n_subjects,n_images,n_fte,fte,"
           "n_genuine,n_false_nonmatch,fnmr,fnmr_lo,fnmr_hi,n_impostor,n_false_match,fmr,fmr_lo,"
           "fmr_hi,interval,group_threshold,group_fnmr\r\n",

@@ -1,6 +1,8 @@
 /* The HTML report: one self-contained page (inline CSS and SVG, no script,
  * no external resource), readable on screen and in print. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -55,30 +57,48 @@ static size_t partitions(const char **out, size_t cap, const shades_vresults *v)
     return n;
 }
 
-static int run_section(FILE *out, const shades_report_run *run, const shades_report_style *st,
-                       unsigned *heat_id)
+/* FNMR (fmr 0) or FMR (fmr 1) of every group at the k-th target. */
+static int verification_bars(FILE *out, const shades_vresults *v, size_t k, int fmr)
+{
+    double target = v->thresholds[k].target_fmr;
+    shades_bar *bars = calloc(v->n_groups ? v->n_groups : 1, sizeof *bars);
+    if (!bars)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const shades_vgroup *g = &v->groups[i];
+        if (g->target_fmr != target)
+            continue;
+        shades_bar *b = &bars[n++];
+        b->partition = g->partition;
+        b->group = g->group;
+        b->rate = fmr ? g->fmr : g->fnmr;
+        if (fmr)
+            shades_report_fmr_bounds(v, g, &b->lo, &b->hi);
+        else
+            shades_report_fnmr_bounds(v, g, &b->lo, &b->hi);
+    }
+    char title[128];
+    snprintf(title, sizeof title, "%s at the threshold for FMR %g, with intervals",
+             fmr ? "FMR (same-group impostors)" : "FNMR", target);
+    int rc = shades_svg_bars(out, title, bars, n);
+    free(bars);
+    return rc;
+}
+
+/* The verification plots and tables of one run. */
+static int verification_section(FILE *out, const shades_report_run *run,
+                                const shades_report_style *st, unsigned *heat_id)
 {
     const shades_vresults *v = run->r->verification;
     int bad = 0;
-    fputs("<h2>", out);
-    shades_html_escape(out, run->label);
-    fputs(": ", out);
-    shades_html_escape(out, run->r->info.run_name);
-    fputs("</h2>\n", out);
-    if (run->r->n_verdicts) {
-        int pass = strcmp(run->r->info.criteria_passed, "pass") == 0;
-        fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",
-                pass ? "pass" : "fail", pass ? "PASS" : "FAIL");
-    }
-    bad |= table(out, shades_table_provenance(run));
-
     fputs("<h3>Error rates by group</h3>\n<div class=\"plots\">\n", out);
     for (size_t k = 0; k < v->n_thresholds; k++) {
         if (!v->thresholds[k].estimable)
             continue;
         for (int fmr = 0; fmr < 2; fmr++) {
             fputs("<figure>", out);
-            bad |= shades_svg_bars(out, v, k, fmr);
+            bad |= verification_bars(out, v, k, fmr);
             char cap[160];
             snprintf(cap, sizeof cap, "%s per group at the global threshold for FMR %g; "
                                       "whiskers: the interval.",
@@ -126,6 +146,54 @@ static int run_section(FILE *out, const shades_report_run *run, const shades_rep
 
     fputs("<h3>Differentials</h3>\n", out);
     bad |= table(out, shades_table_summaries(run));
+    return bad;
+}
+
+/* The classification plot and tables of one run. */
+static int classification_section(FILE *out, const shades_report_run *run,
+                                  const shades_report_style *st)
+{
+    const shades_cresults *c = run->r->classification;
+    shades_bar *bars = calloc(c->n_groups ? c->n_groups : 1, sizeof *bars);
+    if (!bars)
+        return -1;
+    for (size_t i = 0; i < c->n_groups; i++)
+        bars[i] = (shades_bar){c->groups[i].partition, c->groups[i].group, c->groups[i].error_rate,
+                               c->groups[i].error_wilson_lo, c->groups[i].error_wilson_hi};
+    char title[160];
+    snprintf(title, sizeof title, "Classification error of %s by group", c->attribute);
+    fputs("<h3>", out);
+    shades_html_escape(out, title);
+    fputs("</h3>\n<figure>", out);
+    int bad = shades_svg_bars(out, title, bars, c->n_groups);
+    free(bars);
+    figure(out, "Error rate per group; whiskers: the Wilson interval.");
+    bad |= table(out, shades_table_classification(run, st));
+    bad |= table(out, shades_table_class_rates(run));
+    return bad;
+}
+
+static int run_section(FILE *out, const shades_report_run *run, const shades_report_style *st,
+                       unsigned *heat_id)
+{
+    const shades_vresults *v = run->r->verification;
+    int bad = 0;
+    fputs("<h2>", out);
+    shades_html_escape(out, run->label);
+    fputs(": ", out);
+    shades_html_escape(out, run->r->info.run_name);
+    fputs("</h2>\n", out);
+    if (run->r->n_verdicts) {
+        int pass = strcmp(run->r->info.criteria_passed, "pass") == 0;
+        fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",
+                pass ? "pass" : "fail", pass ? "PASS" : "FAIL");
+    }
+    bad |= table(out, shades_table_provenance(run));
+
+    if (run->r->classification)
+        bad |= classification_section(out, run, st);
+    if (v)
+        bad |= verification_section(out, run, st, heat_id);
     if (run->r->n_verdicts)
         bad |= table(out, shades_table_criteria(run));
     bad |= table(out, shades_table_failures(run));
@@ -146,10 +214,15 @@ int shades_report_html(FILE *out, const shades_report_run *runs, size_t n,
           out);
     int bad = table(out, shades_table_runs(runs, n));
     if (n > 1) {
-        const shades_vresults *v0 = runs[0].r->verification;
+        const shades_vresults *v0 = shades_report_first_verification(runs, n);
         const char *parts[64];
-        size_t np = partitions(parts, 64, v0);
+        size_t np = v0 ? partitions(parts, 64, v0) : 0;
         fputs("<h2>Engines side by side</h2>\n", out);
+        for (size_t r = 0; r < n; r++)
+            if (runs[r].r->classification) {
+                bad |= table(out, shades_table_gender_shades(runs, n, st));
+                break;
+            }
         for (size_t p = 0; p < np; p++) {
             if (strcmp(parts[p], "all") == 0)
                 continue;

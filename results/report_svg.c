@@ -215,36 +215,30 @@ static double nice_ceiling(double x)
     return 10 * p;
 }
 
-int shades_svg_bars(FILE *out, const shades_vresults *v, size_t k, int fmr)
+int shades_svg_bars(FILE *out, const char *title, const shades_bar *bars, size_t n)
 {
-    double target = v->thresholds[k].target_fmr, top = 0;
+    double top = 0;
     size_t rows = 0, label_w = 8;
     const char *last = "";
-    for (size_t i = 0; i < v->n_groups; i++) {
-        const shades_vgroup *g = &v->groups[i];
-        if (g->target_fmr != target)
-            continue;
-        double lo, hi;
-        if (fmr)
-            shades_report_fmr_bounds(v, g, &lo, &hi);
-        else
-            shades_report_fnmr_bounds(v, g, &lo, &hi);
-        double r = fmr ? g->fmr : g->fnmr;
-        top = fmax(top, isnan(hi) ? (isnan(r) ? 0 : r) : hi);
-        rows += 1 + (strcmp(g->partition, last) != 0);
-        last = g->partition;
-        label_w = strlen(g->group) + 2 > label_w ? strlen(g->group) + 2 : label_w;
+    for (size_t i = 0; i < n; i++) {
+        const shades_bar *b = &bars[i];
+        top = fmax(top, isnan(b->hi) ? (isnan(b->rate) ? 0 : b->rate) : b->hi);
+        rows += 1 + (strcmp(b->partition, last) != 0);
+        last = b->partition;
+        label_w = strlen(b->group) + 2 > label_w ? strlen(b->group) + 2 : label_w;
     }
     top = nice_ceiling(top > 0 ? top : 1);
     const double row = 18, L = 12 + 7.0 * (double)label_w, T = 30, pw = 260, R = 190;
     double W = L + pw + R, H = T + row * (double)rows + 30;
     fprintf(out, "<svg class=\"plot\" viewBox=\"0 0 %g %g\" width=\"%g\" height=\"%g\" "
-                 "role=\"img\" aria-label=\"%s by group\">\n<title>%s by group at target FMR "
-                 "%g</title>\n",
-            W, H, W, H, fmr ? "FMR" : "FNMR", fmr ? "FMR" : "FNMR", target);
-    fprintf(out, "<text x=\"%g\" y=\"16\" class=\"axis\">%s at the threshold for FMR %g, "
-                 "with intervals</text>\n",
-            L, fmr ? "FMR (same-group impostors)" : "FNMR", target);
+                 "role=\"img\" aria-label=\"",
+            W, H, W, H);
+    shades_html_escape(out, title);
+    fputs("\">\n<title>", out);
+    shades_html_escape(out, title);
+    fprintf(out, "</title>\n<text x=\"%g\" y=\"16\" class=\"axis\">", L);
+    shades_html_escape(out, title);
+    fputs("</text>\n", out);
     for (int q = 0; q <= 4; q++) {
         double x = L + pw * q / 4.0;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" class=\"grid\"/>"
@@ -253,35 +247,28 @@ int shades_svg_bars(FILE *out, const shades_vresults *v, size_t k, int fmr)
     }
     double y = T;
     last = "";
-    for (size_t i = 0; i < v->n_groups; i++) {
-        const shades_vgroup *g = &v->groups[i];
-        if (g->target_fmr != target)
-            continue;
-        if (strcmp(g->partition, last)) {
+    for (size_t i = 0; i < n; i++) {
+        const shades_bar *b = &bars[i];
+        if (strcmp(b->partition, last)) {
             fprintf(out, "<text x=\"4\" y=\"%g\" class=\"part\">", y + 13);
-            shades_html_escape(out, strcmp(g->partition, "all") ? g->partition : "all images");
+            shades_html_escape(out, strcmp(b->partition, "all") ? b->partition : "all");
             fputs("</text>\n", out);
             y += row;
-            last = g->partition;
+            last = b->partition;
         }
-        double lo, hi, r = fmr ? g->fmr : g->fnmr;
-        if (fmr)
-            shades_report_fmr_bounds(v, g, &lo, &hi);
-        else
-            shades_report_fnmr_bounds(v, g, &lo, &hi);
         fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"tick\" text-anchor=\"end\">", L - 6,
                 y + 13);
-        shades_html_escape(out, g->group);
+        shades_html_escape(out, b->group);
         fputs("</text>", out);
-        if (!isnan(r))
+        if (!isnan(b->rate))
             fprintf(out, "<rect x=\"%g\" y=\"%g\" width=\"%.1f\" height=\"%g\" class=\"bar\"/>",
-                    L, y + 3, pw * r / top, row - 6);
-        if (!isnan(lo) && !isnan(hi))
+                    L, y + 3, pw * b->rate / top, row - 6);
+        if (!isnan(b->lo) && !isnan(b->hi))
             fprintf(out, "<path d=\"M%.1f %gV%gM%.1f %gH%.1fM%.1f %gV%g\" class=\"whisker\"/>",
-                    L + pw * lo / top, y + 5, y + row - 5, L + pw * lo / top, y + row / 2,
-                    L + pw * hi / top, L + pw * hi / top, y + 5, y + row - 5);
+                    L + pw * b->lo / top, y + 5, y + row - 5, L + pw * b->lo / top, y + row / 2,
+                    L + pw * b->hi / top, L + pw * b->hi / top, y + 5, y + row - 5);
         char cell[64];
-        shades_report_rate(cell, sizeof cell, r, lo, hi);
+        shades_report_rate(cell, sizeof cell, b->rate, b->lo, b->hi);
         fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"tick\">%s</text>\n", L + pw + 8, y + 13,
                 cell);
         y += row;

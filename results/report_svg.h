@@ -18,8 +18,14 @@ int shades_svg_det(FILE *out, const shades_vresults *v, const char *partition);
  * colour gradient's element id unique within the page. */
 int shades_svg_heatmap(FILE *out, const shades_vmatrix *m, size_t k, unsigned id);
 
-/* Horizontal bars of every group's FNMR (fmr 0) or FMR (fmr 1) at target
- * k, with interval whiskers, grouped by partition. */
-int shades_svg_bars(FILE *out, const shades_vresults *v, size_t k, int fmr);
+/* One bar: a group's rate and interval (NaN where there is none). */
+typedef struct shades_bar {
+    const char *partition, *group;
+    double rate, lo, hi;
+} shades_bar;
+
+/* Horizontal bars with interval whiskers on a linear axis from 0, grouped
+ * under their partitions in the order given; title labels the plot. */
+int shades_svg_bars(FILE *out, const char *title, const shades_bar *bars, size_t n);
 
 #endif

@@ -323,10 +323,18 @@ static const shades_vgroup *find_group(const shades_vresults *v, const char *par
     return NULL;
 }
 
+const shades_vresults *shades_report_first_verification(const shades_report_run *runs, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        if (runs[r].r->verification)
+            return runs[r].r->verification;
+    return NULL;
+}
+
 shades_table *shades_table_compare(const shades_report_run *runs, size_t n, const char *partition,
                                    size_t k, const shades_report_style *st)
 {
-    const shades_vresults *v0 = runs[0].r->verification;
+    const shades_vresults *v0 = shades_report_first_verification(runs, n);
     double target = v0->thresholds[k].target_fmr;
     char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[64];
     snprintf(title, sizeof title, "By %s, at each engine's global threshold for FMR %g",
@@ -349,6 +357,8 @@ shades_table *shades_table_compare(const shades_report_run *runs, size_t n, cons
     int any_small = 0, same_interval = 1;
     for (size_t r = 0; r < n; r++) {
         const shades_vresults *v = runs[r].r->verification;
+        if (!v)
+            continue;
         same_interval &= !v->bootstrap == !v0->bootstrap && v->confidence == v0->confidence;
         for (int fmr = 0; fmr < 2; fmr++) {
             shades_table_cellf(t, "%s", fmr ? "" : runs[r].label);
@@ -378,5 +388,140 @@ shades_table *shades_table_compare(const shades_report_run *runs, size_t n, cons
     else
         snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
     small_note(t, any_small, st->min_subjects, iname);
+    return t;
+}
+
+/* "8.1% [6.2,10.4]": an error rate in percent with its Wilson interval. */
+static void percent(char *out, size_t size, const shades_crow *g)
+{
+    if (isnan(g->error_rate))
+        snprintf(out, size, "n/a");
+    else
+        snprintf(out, size, "%.1f%% [%.1f,%.1f]", 100 * g->error_rate, 100 * g->error_wilson_lo,
+                 100 * g->error_wilson_hi);
+}
+
+shades_table *shades_table_classification(const shades_report_run *run,
+                                          const shades_report_style *st)
+{
+    const shades_cresults *c = run->r->classification;
+    char title[160];
+    snprintf(title, sizeof title, "Classification of %s: error by group", c->attribute);
+    shades_table *t = shades_table_create(
+        title, "group|n|errors|error [interval]|no prediction|share of errors", "lrrlrr");
+    if (!t)
+        return NULL;
+    const char *last = "all";
+    int any_small = 0;
+    for (size_t i = 0; i < c->n_groups; i++) {
+        const shades_crow *g = &c->groups[i];
+        if (strcmp(g->partition, last)) {
+            shades_table_cellf(t, "%s", g->partition);
+            for (int k = 1; k < 6; k++)
+                shades_table_cellf(t, "%s", "");
+            last = g->partition;
+        }
+        char cell[64];
+        int small = g->n < st->min_subjects;
+        any_small |= small;
+        percent(cell, sizeof cell, g);
+        shades_table_cellf(t, "%s%s%s", strcmp(g->partition, "all") ? "  " : "", g->group,
+                           small ? "*" : "");
+        shades_table_cellf(t, "%llu", (unsigned long long)g->n);
+        shades_table_cellf(t, "%llu", (unsigned long long)g->errors);
+        shades_table_cellf(t, "%s", cell);
+        shades_table_cellf(t, "%llu", (unsigned long long)g->n_no_prediction);
+        shades_table_cellf(t, isnan(g->error_share) ? "n/a" : "%.1f%%", 100 * g->error_share);
+    }
+    if (any_small)
+        shades_table_note(t, "Intervals: %g%% Wilson. * fewer than %u images: too few to "
+                             "estimate reliably.",
+                          100 * c->confidence, st->min_subjects);
+    else
+        shades_table_note(t, "Intervals: %g%% Wilson.", 100 * c->confidence);
+    return t;
+}
+
+shades_table *shades_table_class_rates(const shades_report_run *run)
+{
+    const shades_cresults *c = run->r->classification;
+    char title[160];
+    snprintf(title, sizeof title, "Classification of %s: rates per class", c->attribute);
+    shades_table *t =
+        shades_table_create(title, "group|class|n|TPR|FPR|PPV", "llrrrr");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < c->n_classes; i++) {
+        const shades_cclass *x = &c->classes[i];
+        if (strcmp(x->partition, "all") == 0)
+            shades_table_cellf(t, "%s", x->group);
+        else
+            shades_table_cellf(t, "%s: %s", x->partition, x->group);
+        shades_table_cellf(t, "%s", x->class_name);
+        shades_table_cellf(t, "%llu", (unsigned long long)x->n_true);
+        shades_table_cellf(t, isnan(x->tpr) ? "n/a" : "%.3f", x->tpr);
+        shades_table_cellf(t, isnan(x->fpr) ? "n/a" : "%.3f", x->fpr);
+        shades_table_cellf(t, isnan(x->ppv) ? "n/a" : "%.3f", x->ppv);
+    }
+    return t;
+}
+
+/* The row of (partition, group) in c, or NULL. */
+static const shades_crow *find_crow(const shades_cresults *c, const char *partition,
+                                    const char *group)
+{
+    for (size_t i = 0; i < c->n_groups; i++)
+        if (strcmp(c->groups[i].partition, partition) == 0 &&
+            strcmp(c->groups[i].group, group) == 0)
+            return &c->groups[i];
+    return NULL;
+}
+
+shades_table *shades_table_gender_shades(const shades_report_run *runs, size_t n,
+                                         const shades_report_style *st)
+{
+    const shades_cresults *c0 = NULL;
+    for (size_t r = 0; r < n && !c0; r++)
+        c0 = runs[r].r->classification;
+    if (!c0)
+        return NULL;
+    char title[160], heads[4096] = "engine", align[256] = "l";
+    snprintf(title, sizeof title, "Classification error of %s by group (Gender Shades layout)",
+             c0->attribute);
+    size_t cols = 0;
+    for (size_t i = 0; i < c0->n_groups && cols + 2 < sizeof align; i++) {
+        size_t used = strlen(heads);
+        snprintf(heads + used, sizeof heads - used, "|%s", c0->groups[i].group);
+        align[++cols] = 'r';
+        align[cols + 1] = '\0';
+    }
+    shades_table *t = shades_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    int any_small = 0;
+    for (size_t r = 0; r < n; r++) {
+        const shades_cresults *c = runs[r].r->classification;
+        shades_table_cellf(t, "%s", runs[r].label);
+        for (size_t i = 0; i < cols; i++) {
+            const shades_crow *g =
+                c ? find_crow(c, c0->groups[i].partition, c0->groups[i].group) : NULL;
+            char cell[64];
+            if (!g) {
+                shades_table_cellf(t, "-");
+                continue;
+            }
+            percent(cell, sizeof cell, g);
+            int small = g->n < st->min_subjects;
+            any_small |= small;
+            shades_table_cellf(t, "%s%s", cell, small ? "*" : "");
+        }
+    }
+    if (any_small)
+        shades_table_note(t, "Error rate in percent with its %g%% Wilson interval; * fewer "
+                             "than %u images: too few to estimate reliably.",
+                          100 * c0->confidence, st->min_subjects);
+    else
+        shades_table_note(t, "Error rate in percent with its %g%% Wilson interval.",
+                          100 * c0->confidence);
     return t;
 }

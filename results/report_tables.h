@@ -53,6 +53,23 @@ shades_table *shades_table_failures(const shades_report_run *run);
 shades_table *shades_table_compare(const shades_report_run *runs, size_t n, const char *partition,
                                    size_t k, const shades_report_style *st);
 
+/* Classification: every group's n, errors, error rate with its Wilson
+ * interval, missing predictions and share of all errors; groups with
+ * fewer than min_subjects images are marked. */
+shades_table *shades_table_classification(const shades_report_run *run,
+                                          const shades_report_style *st);
+
+/* Classification: TPR, FPR and PPV of every class within every group. */
+shades_table *shades_table_class_rates(const shades_report_run *run);
+
+/* Gender Shades layout across runs: one row per engine, its error rate in
+ * All and in every group of every partition, in the file's order. */
+shades_table *shades_table_gender_shades(const shades_report_run *runs, size_t n,
+                                         const shades_report_style *st);
+
+/* The verification results of the first run that has them, or NULL. */
+const shades_vresults *shades_report_first_verification(const shades_report_run *runs, size_t n);
+
 /* "rate [lo,hi]" of a rate and its bounds ("n/a" for NaN), and the
  * interval a run's report shows: bootstrap when it has replicates, else
  * Wilson. */

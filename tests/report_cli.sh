@@ -41,8 +41,8 @@ lines=$(wc -l <"$work/r.csv")
 "$shades" report "$a" "$b" -o "$work/sub/r.html"
 html="$work/sub/r.html"
 for want in '<svg class="plot"' 'aria-label="DET curves by sex x skin"' \
-            'aria-label="cross-group FMR"' 'aria-label="FNMR by group"' \
-            'aria-label="FMR by group"' '<caption>Differentials across groups'; do
+            'aria-label="cross-group FMR"' 'aria-label="FNMR at the threshold for FMR 0.001' \
+            'aria-label="FMR (same-group impostors) at the threshold' '<caption>Differentials across groups'; do
   grep -q "$want" "$html" || fail "html lacks $want"
 done
 if grep -Eq 'https?:|src=|href=|url\([^#]|@import|<script|<link' "$html"; then

@@ -1,7 +1,8 @@
 /* docs/results-schema.md against a real results file, both ways: every
  * attribute, table field and array the file holds is documented, and
  * everything documented is in the file.
- * Usage: test_schema DOC.md RESULTS.h5 */
+ * The files together must hold every documented object.
+ * Usage: test_schema DOC.md RESULTS.h5... */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,9 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
-static const char *doc_path, *h5_path;
+static const char *doc_path;
+static char **h5_paths;
+static int n_h5;
 
 /* A set of "KIND PATH NAME" lines; KIND is attributes, table or arrays. */
 typedef struct set {
@@ -146,11 +149,13 @@ static void document_and_file_agree(void **state)
     set doc = {0}, headings = {0}, found = {0}, objects = {0};
     read_doc(&doc, &headings);
     assert_true(doc.n > 100);
-    hid_t f = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(f >= 0);
     walk w = {&found, &objects};
-    assert_true(H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, on_object, &w, H5O_INFO_BASIC) >= 0);
-    H5Fclose(f);
+    for (int i = 0; i < n_h5; i++) {
+        hid_t f = H5Fopen(h5_paths[i], H5F_ACC_RDONLY, H5P_DEFAULT);
+        assert_true(f >= 0);
+        assert_true(H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, on_object, &w, H5O_INFO_BASIC) >= 0);
+        H5Fclose(f);
+    }
     int bad = 0;
     for (size_t i = 0; i < found.n; i++)
         if (!set_has(&doc, found.item[i])) {
@@ -181,12 +186,13 @@ static void document_and_file_agree(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_schema DOC.md RESULTS.h5\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_schema DOC.md RESULTS.h5...\n");
         return 2;
     }
     doc_path = argv[1];
-    h5_path = argv[2];
+    h5_paths = argv + 2;
+    n_h5 = argc - 2;
     const struct CMUnitTest tests[] = {cmocka_unit_test(document_and_file_agree)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
