@@ -263,35 +263,18 @@ static int read_failures(shades_failures **out, hid_t f, const char *path, shade
         H5Tclose(m1);
         n = (size_t)H5Sget_simple_extent_npoints(sp);
     }
-    const size_t stage = sizeof(((shades_failure *)0)->stage);
-    const size_t outcome = sizeof(((shades_failure *)0)->outcome);
-    size_t row = wi + ws + 8 + stage + outcome;
+    const size_t stage = SHADES_H5_FAILURE_TAIL, outcome = SHADES_H5_FAILURE_TAIL;
+    size_t row = shades_h5_failure_row_size(wi, ws);
     char *buf = rc ? NULL : calloc(n ? n : 1, row);
     (*out)->rows = rc ? NULL : calloc(n ? n : 1, sizeof *(*out)->rows);
     if (!rc && (!buf || !(*out)->rows))
         rc = shades_err_nomem(err);
     if (!rc) {
-        hid_t ti = H5Tcopy(H5T_C_S1), ts = H5Tcopy(H5T_C_S1), tst = H5Tcopy(H5T_C_S1),
-              tou = H5Tcopy(H5T_C_S1);
-        H5Tset_size(ti, wi);
-        H5Tset_size(ts, ws);
-        H5Tset_size(tst, stage);
-        H5Tset_size(tou, outcome);
-        hid_t strs[] = {ti, ts, tst, tou};
-        for (size_t i = 0; i < 4; i++)
-            H5Tset_cset(strs[i], H5T_CSET_UTF8);
-        hid_t mt = H5Tcreate(H5T_COMPOUND, row);
-        H5Tinsert(mt, "image_id", 0, ti);
-        H5Tinsert(mt, "subject_id", wi, ts);
-        H5Tinsert(mt, "manifest_line", wi + ws, H5T_NATIVE_UINT64);
-        H5Tinsert(mt, "stage", wi + ws + 8, tst);
-        H5Tinsert(mt, "outcome", wi + ws + 8 + stage, tou);
+        hid_t mt = shades_h5_failure_type(wi, ws, 1);
         if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
             rc = shades_err_set(err, SHADES_E_INPUT, "%s: cannot read table %s", path,
                                 SHADES_H5_FAILURES);
-        hid_t types[] = {ti, ts, tst, tou, mt};
-        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-            H5Tclose(types[i]);
+        H5Tclose(mt);
     }
     for (size_t i = 0; !rc && i < n; i++) {
         const char *r = buf + i * row;

@@ -189,6 +189,30 @@ hid_t shades_h5_compound_type(const shades_h5_table *t, int native)
     return type;
 }
 
+size_t shades_h5_failure_row_size(size_t wi, size_t ws)
+{
+    return wi + ws + sizeof(uint64_t) + 2 * SHADES_H5_FAILURE_TAIL;
+}
+
+hid_t shades_h5_failure_type(size_t wi, size_t ws, int native)
+{
+    const size_t widths[] = {wi, ws, SHADES_H5_FAILURE_TAIL, SHADES_H5_FAILURE_TAIL};
+    const char *names[] = {"image_id", "subject_id", "stage", "outcome"};
+    const size_t offsets[] = {0, wi, wi + ws + 8, wi + ws + 8 + SHADES_H5_FAILURE_TAIL};
+    hid_t t = H5Tcreate(H5T_COMPOUND, shades_h5_failure_row_size(wi, ws));
+    for (size_t i = 0; i < 4; i++) {
+        hid_t s = H5Tcopy(H5T_C_S1);
+        H5Tset_size(s, widths[i]);
+        H5Tset_strpad(s, H5T_STR_NULLTERM);
+        H5Tset_cset(s, H5T_CSET_UTF8);
+        H5Tinsert(t, names[i], offsets[i], s);
+        H5Tclose(s);
+        if (i == 1)
+            H5Tinsert(t, "manifest_line", wi + ws, native ? H5T_NATIVE_UINT64 : H5T_STD_U64LE);
+    }
+    return t;
+}
+
 void shades_h5_partition_link(char *out, size_t size, const char *partition)
 {
     size_t i = 0;

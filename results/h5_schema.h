@@ -74,6 +74,15 @@ extern const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES];
  * little-endian (for the file). The caller closes it. */
 hid_t shades_h5_compound_type(const shades_h5_table *t, int native);
 
+/* A /failures row packed in a buffer: image_id (wi bytes), subject_id (ws
+ * bytes), manifest_line (uint64), stage and outcome (16 bytes each). */
+#define SHADES_H5_FAILURE_TAIL 16
+size_t shades_h5_failure_row_size(size_t wi, size_t ws);
+
+/* The compound type of such rows: native (memory) or little-endian (file).
+ * The caller closes it. */
+hid_t shades_h5_failure_type(size_t wi, size_t ws, int native);
+
 /* Groups holding the per-partition FMR matrices, and the failure records. */
 #define SHADES_H5_MATRIX_GROUP "/verification/fmr_matrix"
 #define SHADES_H5_FAILURES "/failures"

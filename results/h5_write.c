@@ -183,6 +183,10 @@ static int write_matrix(hid_t parent, const shades_vmatrix *m)
     return bad ? -1 : 0;
 }
 
+_Static_assert(sizeof(((shades_failure *)0)->stage) == SHADES_H5_FAILURE_TAIL &&
+                   sizeof(((shades_failure *)0)->outcome) == SHADES_H5_FAILURE_TAIL,
+               "failure records and their file layout disagree");
+
 /* The failure table, its id columns as wide as the longest id. */
 static int write_failures(hid_t f, const shades_failures *fl)
 {
@@ -192,8 +196,8 @@ static int write_failures(hid_t f, const shades_failures *fl)
         wi = a > wi ? a : wi;
         ws = b > ws ? b : ws;
     }
-    const size_t stage = sizeof fl->rows[0].stage, outcome = sizeof fl->rows[0].outcome;
-    size_t row = wi + ws + 8 + stage + outcome;
+    const size_t stage = SHADES_H5_FAILURE_TAIL;
+    size_t row = shades_h5_failure_row_size(wi, ws);
     char *buf = calloc(n ? n : 1, row);
     if (!buf)
         return -1;
@@ -204,28 +208,15 @@ static int write_failures(hid_t f, const shades_failures *fl)
         memcpy(r + wi, x->subject_id, strlen(x->subject_id));
         memcpy(r + wi + ws, &x->manifest_line, 8);
         memcpy(r + wi + ws + 8, x->stage, stage);
-        memcpy(r + wi + ws + 8 + stage, x->outcome, outcome);
+        memcpy(r + wi + ws + 8 + stage, x->outcome, stage);
     }
-    hid_t ti = string_type(wi), ts = string_type(ws), tst = string_type(stage),
-          tou = string_type(outcome);
-    hid_t mem = H5Tcreate(H5T_COMPOUND, row), file = H5Tcreate(H5T_COMPOUND, row);
-    H5Tinsert(mem, "image_id", 0, ti);
-    H5Tinsert(mem, "subject_id", wi, ts);
-    H5Tinsert(mem, "manifest_line", wi + ws, H5T_NATIVE_UINT64);
-    H5Tinsert(mem, "stage", wi + ws + 8, tst);
-    H5Tinsert(mem, "outcome", wi + ws + 8 + stage, tou);
-    H5Tinsert(file, "image_id", 0, ti);
-    H5Tinsert(file, "subject_id", wi, ts);
-    H5Tinsert(file, "manifest_line", wi + ws, H5T_STD_U64LE);
-    H5Tinsert(file, "stage", wi + ws + 8, tst);
-    H5Tinsert(file, "outcome", wi + ws + 8 + stage, tou);
+    hid_t mem = shades_h5_failure_type(wi, ws, 1), file = shades_h5_failure_type(wi, ws, 0);
     hsize_t dims[1] = {n};
     hid_t d = write_array(f, SHADES_H5_FAILURES, file, mem, 1, dims, buf);
     if (d >= 0)
         H5Dclose(d);
-    hid_t types[] = {ti, ts, tst, tou, mem, file};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        H5Tclose(types[i]);
+    H5Tclose(mem);
+    H5Tclose(file);
     free(buf);
     return d < 0 ? -1 : 0;
 }
