@@ -83,38 +83,15 @@ static int one_run(FILE *out, const shades_report_run *run, const shades_report_
     return bad;
 }
 
-/* The partitions of the first run, in order, each once. */
-static size_t partitions(const char **out, size_t cap, const shades_vresults *v)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < v->n_groups; i++) {
-        const char *p = v->groups[i].partition;
-        if (strcmp(p, "all") == 0 || (n && strcmp(out[n - 1], p) == 0))
-            continue;
-        int seen = 0;
-        for (size_t j = 0; j < n; j++)
-            seen |= strcmp(out[j], p) == 0;
-        if (!seen && n < cap)
-            out[n++] = p;
-    }
-    return n;
-}
-
+/* The Runs table, then the tables that set the runs side by side. */
 static int comparison(FILE *out, const shades_report_run *runs, size_t n,
                       const shades_report_style *st, shades_report_format f)
 {
-    const shades_vresults *v0 = shades_report_first_verification(runs, n);
+    shades_table *tables[1024];
+    size_t nt = shades_report_comparison(tables, 1024, runs, n, st);
     int bad = emit(out, shades_table_runs(runs, n), f);
-    for (size_t r = 0; r < n; r++)
-        if (runs[r].r->classification) {
-            bad |= emit(out, shades_table_gender_shades(runs, n, st), f);
-            break;
-        }
-    const char *parts[64];
-    size_t np = v0 ? partitions(parts, 64, v0) : 0;
-    for (size_t p = 0; p < np; p++)
-        for (size_t k = 0; k < v0->n_thresholds; k++)
-            bad |= emit(out, shades_table_compare(runs, n, parts[p], k, st), f);
+    for (size_t i = 0; i < nt; i++)
+        bad |= emit(out, tables[i], f);
     return bad;
 }
 
@@ -160,24 +137,18 @@ int shades_report_write(FILE *out, const shades_results *const *runs, const char
     shades_report_style st = {opts->min_subjects ? opts->min_subjects : DEFAULT_MIN_SUBJECTS};
     shades_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
-    int bad = !rr || !labels || make_labels(labels, runs, n);
+    int bad = !rr || !labels || make_labels(labels, runs, n), rc = 0;
     for (size_t i = 0; !bad && i < n; i++)
         rr[i] = (shades_report_run){runs[i], paths[i], labels[i]};
     /* One CSV is one table, so its files must share a protocol. */
-    for (size_t i = 1; !bad && opts->format == SHADES_REPORT_CSV && i < n; i++)
+    for (size_t i = 1; !bad && !rc && opts->format == SHADES_REPORT_CSV && i < n; i++)
         if (!runs[0]->verification != !runs[i]->verification ||
-            !runs[0]->classification != !runs[i]->classification) {
-            int rc = shades_err_set(err, SHADES_E_INPUT,
-                                    "%s: holds other protocols than %s; a CSV report takes files "
-                                    "of one protocol",
-                                    paths[i], paths[0]);
-            for (size_t j = 0; j < n; j++)
-                free(labels[j]);
-            free(labels);
-            free(rr);
-            return rc;
-        }
-    if (!bad) {
+            !runs[0]->classification != !runs[i]->classification)
+            rc = shades_err_set(err, SHADES_E_INPUT,
+                                "%s: holds other protocols than %s; a CSV report takes files of "
+                                "one protocol",
+                                paths[i], paths[0]);
+    if (!bad && !rc) {
         if (opts->format == SHADES_REPORT_CSV)
             bad = shades_report_csv(out, rr, n);
         else if (opts->format == SHADES_REPORT_HTML)
@@ -205,6 +176,8 @@ int shades_report_write(FILE *out, const shades_results *const *runs, const char
         free(labels[i]);
     free(labels);
     free(rr);
+    if (rc)
+        return rc;
     if (bad)
         return shades_err_nomem(err);
     if (ferror(out))

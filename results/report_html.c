@@ -43,20 +43,6 @@ static void figure(FILE *out, const char *caption)
     fputs("</figcaption></figure>\n", out);
 }
 
-/* Partitions of a run in order, "all" first. */
-static size_t partitions(const char **out, size_t cap, const shades_vresults *v)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < v->n_groups; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < n; j++)
-            seen |= strcmp(out[j], v->groups[i].partition) == 0;
-        if (!seen && n < cap)
-            out[n++] = v->groups[i].partition;
-    }
-    return n;
-}
-
 /* FNMR (fmr 0) or FMR (fmr 1) of every group at the k-th target. */
 static int verification_bars(FILE *out, const shades_vresults *v, size_t k, int fmr)
 {
@@ -112,7 +98,7 @@ static int verification_section(FILE *out, const shades_report_run *run,
 
     fputs("<h3>DET curves</h3>\n<div class=\"plots\">\n", out);
     const char *parts[64];
-    size_t np = partitions(parts, 64, v);
+    size_t np = shades_report_partitions(parts, 64, v);
     for (size_t p = 0; p < np; p++) {
         fputs("<figure>", out);
         bad |= shades_svg_det(out, v, parts[p]);
@@ -214,21 +200,11 @@ int shades_report_html(FILE *out, const shades_report_run *runs, size_t n,
           out);
     int bad = table(out, shades_table_runs(runs, n));
     if (n > 1) {
-        const shades_vresults *v0 = shades_report_first_verification(runs, n);
-        const char *parts[64];
-        size_t np = v0 ? partitions(parts, 64, v0) : 0;
+        shades_table *tables[1024];
+        size_t nt = shades_report_comparison(tables, 1024, runs, n, st);
         fputs("<h2>Engines side by side</h2>\n", out);
-        for (size_t r = 0; r < n; r++)
-            if (runs[r].r->classification) {
-                bad |= table(out, shades_table_gender_shades(runs, n, st));
-                break;
-            }
-        for (size_t p = 0; p < np; p++) {
-            if (strcmp(parts[p], "all") == 0)
-                continue;
-            for (size_t k = 0; k < v0->n_thresholds; k++)
-                bad |= table(out, shades_table_compare(runs, n, parts[p], k, st));
-        }
+        for (size_t i = 0; i < nt; i++)
+            bad |= table(out, tables[i]);
     }
     unsigned heat_id = 0;
     for (size_t i = 0; i < n; i++)

@@ -87,6 +87,14 @@ shades_table *shades_table_provenance(const shades_report_run *run)
     return t;
 }
 
+/* A row naming a partition, its other cells empty, above its groups. */
+static void partition_row(shades_table *t, const char *partition)
+{
+    shades_table_cellf(t, "%s", partition);
+    for (size_t c = 1; c < t->n_cols; c++)
+        shades_table_cellf(t, "%s", "");
+}
+
 /* A group's label, indented under its partition, '*' when small. */
 static void group_label(char *out, size_t size, const shades_vgroup *g, unsigned min_subjects)
 {
@@ -133,9 +141,7 @@ shades_table *shades_table_groups(const shades_report_run *run, size_t k,
         char label[160], cell[64];
         double lo, hi;
         if (strcmp(g->partition, last)) {
-            shades_table_cellf(t, "%s", g->partition);
-            for (int c = 1; c < 6; c++)
-                shades_table_cellf(t, "%s", "");
+            partition_row(t, g->partition);
             last = g->partition;
         }
         group_label(label, sizeof label, g, st->min_subjects);
@@ -323,6 +329,37 @@ static const shades_vgroup *find_group(const shades_vresults *v, const char *par
     return NULL;
 }
 
+size_t shades_report_partitions(const char **out, size_t cap, const shades_vresults *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < n; j++)
+            seen |= strcmp(out[j], v->groups[i].partition) == 0;
+        if (!seen && n < cap)
+            out[n++] = v->groups[i].partition;
+    }
+    return n;
+}
+
+size_t shades_report_comparison(shades_table **out, size_t cap, const shades_report_run *runs,
+                                size_t n, const shades_report_style *st)
+{
+    size_t count = 0;
+    for (size_t r = 0; r < n && count < cap; r++)
+        if (runs[r].r->classification) {
+            out[count++] = shades_table_gender_shades(runs, n, st);
+            break;
+        }
+    const shades_vresults *v0 = shades_report_first_verification(runs, n);
+    const char *parts[64];
+    size_t np = v0 ? shades_report_partitions(parts, 64, v0) : 0;
+    for (size_t p = 0; p < np; p++)
+        for (size_t k = 0; strcmp(parts[p], "all") && k < v0->n_thresholds && count < cap; k++)
+            out[count++] = shades_table_compare(runs, n, parts[p], k, st);
+    return count;
+}
+
 const shades_vresults *shades_report_first_verification(const shades_report_run *runs, size_t n)
 {
     for (size_t r = 0; r < n; r++)
@@ -416,9 +453,7 @@ shades_table *shades_table_classification(const shades_report_run *run,
     for (size_t i = 0; i < c->n_groups; i++) {
         const shades_crow *g = &c->groups[i];
         if (strcmp(g->partition, last)) {
-            shades_table_cellf(t, "%s", g->partition);
-            for (int k = 1; k < 6; k++)
-                shades_table_cellf(t, "%s", "");
+            partition_row(t, g->partition);
             last = g->partition;
         }
         char cell[64];

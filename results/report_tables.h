@@ -67,6 +67,17 @@ shades_table *shades_table_class_rates(const shades_report_run *run);
 shades_table *shades_table_gender_shades(const shades_report_run *runs, size_t n,
                                          const shades_report_style *st);
 
+/* The partitions of v in report order, "all" first, each once; at most cap. */
+size_t shades_report_partitions(const char **out, size_t cap, const shades_vresults *v);
+
+/* The side-by-side tables of several runs: the Gender Shades layout when
+ * any run has classification results, then shades_table_compare for every
+ * partition (but "all") and target of the first verification run. Fills
+ * out with at most cap tables (NULL where one could not be built) and
+ * returns how many. */
+size_t shades_report_comparison(shades_table **out, size_t cap, const shades_report_run *runs,
+                                size_t n, const shades_report_style *st);
+
 /* The verification results of the first run that has them, or NULL. */
 const shades_vresults *shades_report_first_verification(const shades_report_run *runs, size_t n);
 
