@@ -11,6 +11,7 @@
 
 #include "criteria.h"
 #include "paths.h"
+#include "yaml_file.h"
 
 /* ---- schema ---- */
 
@@ -70,8 +71,40 @@ static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_END,
 };
 
+/* An optional string field of struct type. */
+#define OPT_STR(key, type, member)                                                     \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, 1, \
+                           CYAML_UNLIMITED)
+#define REQ_STR(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+
 static const cyaml_schema_field_t dataset_fields[] = {
-    CYAML_FIELD_STRING_PTR("manifest", CYAML_FLAG_POINTER, shades_cfg_dataset, manifest, 1, CYAML_UNLIMITED),
+    REQ_STR("manifest", shades_cfg_dataset, manifest),
+    OPT_STR("card", shades_cfg_dataset, card),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t scores_fields[] = {
+    REQ_STR("file", shades_cfg_scores, file),
+    OPT_STR("reference", shades_cfg_scores, reference),
+    OPT_STR("probe", shades_cfg_scores, probe),
+    OPT_STR("score", shades_cfg_scores, score),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t predictions_fields[] = {
+    REQ_STR("file", shades_cfg_predictions, file),
+    OPT_STR("image", shades_cfg_predictions, image),
+    OPT_STR("predicted", shades_cfg_predictions, predicted),
+    OPT_STR("confidence", shades_cfg_predictions, confidence),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t pairs_fields[] = {
+    REQ_STR("file", shades_cfg_pairs, file),
+    OPT_STR("reference", shades_cfg_pairs, reference),
+    OPT_STR("probe", shades_cfg_pairs, probe),
+    OPT_STR("fold", shades_cfg_pairs, fold),
     CYAML_FIELD_END,
 };
 
@@ -81,6 +114,10 @@ static const cyaml_schema_field_t engine_fields[] = {
                            config_dir, 1, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine, options,
                          &string_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("scores", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine,
+                            scores, scores_fields),
+    CYAML_FIELD_MAPPING_PTR("predictions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                            shades_cfg_engine, predictions, predictions_fields),
     CYAML_FIELD_END,
 };
 
@@ -89,10 +126,13 @@ static const cyaml_schema_field_t groups_fields[] = {
                          &derived_entry, 0, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("partitions", CYAML_FLAG_POINTER, shades_cfg_groups, partitions, &string_entry,
                          1, CYAML_UNLIMITED),
+    CYAML_FIELD_UINT("min_subjects", CYAML_FLAG_OPTIONAL, shades_cfg_groups, min_subjects),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t verification_fields[] = {
+    CYAML_FIELD_MAPPING_PTR("pairs", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                            shades_cfg_verification, pairs, pairs_fields),
     CYAML_FIELD_STRING_PTR("impostors", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_verification,
                            impostors, 1, CYAML_UNLIMITED),
     CYAML_FIELD_UINT("impostor_sample", CYAML_FLAG_OPTIONAL, shades_cfg_verification, impostor_sample),
@@ -100,6 +140,21 @@ static const cyaml_schema_field_t verification_fields[] = {
                          &double_entry, 1, 64),
     CYAML_FIELD_FLOAT_PTR("alpha", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                           shades_cfg_verification, alpha),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t identification_fields[] = {
+    CYAML_FIELD_FLOAT("holdout", CYAML_FLAG_OPTIONAL, shades_cfg_identification, holdout),
+    CYAML_FIELD_UINT("candidates", CYAML_FLAG_OPTIONAL, shades_cfg_identification, candidates),
+    CYAML_FIELD_SEQUENCE("target_fpir", CYAML_FLAG_POINTER, shades_cfg_identification,
+                         target_fpir, &double_entry, 1, 64),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t classification_fields[] = {
+    REQ_STR("attribute", shades_cfg_classification, attribute),
+    CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                         shades_cfg_classification, classes, &string_entry, 2, 256),
     CYAML_FIELD_END,
 };
 
@@ -140,7 +195,12 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING("dataset", CYAML_FLAG_DEFAULT, cfg, dataset, dataset_fields),
     CYAML_FIELD_MAPPING("engine", CYAML_FLAG_DEFAULT, cfg, engine, engine_fields),
     CYAML_FIELD_MAPPING("groups", CYAML_FLAG_DEFAULT, cfg, groups, groups_fields),
-    CYAML_FIELD_MAPPING("verification", CYAML_FLAG_DEFAULT, cfg, verification, verification_fields),
+    CYAML_FIELD_MAPPING("verification", CYAML_FLAG_OPTIONAL, cfg, verification,
+                        verification_fields),
+    CYAML_FIELD_MAPPING_PTR("identification", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, cfg,
+                            identification, identification_fields),
+    CYAML_FIELD_MAPPING_PTR("classification", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, cfg,
+                            classification, classification_fields),
     CYAML_FIELD_MAPPING("output", CYAML_FLAG_DEFAULT, cfg, output, output_fields),
     CYAML_FIELD_SEQUENCE("criteria", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, cfg, criteria,
                          &criterion_entry, 0, CYAML_UNLIMITED),
@@ -150,59 +210,6 @@ static const cyaml_schema_field_t top_fields[] = {
 static const cyaml_schema_value_t top_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, cfg, top_fields),
 };
-
-/* ---- libcyaml's log, gathered into one line ---- */
-
-typedef struct yaml_log {
-    char first[512];  /* the first error libcyaml reports: the cause */
-    char seg[8][72];  /* backtrace segments, innermost first */
-    int nseg;
-    int line;         /* innermost line libcyaml names, or 0 */
-} yaml_log;
-
-static void yaml_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-    yaml_log *log = ctx;
-    if (level < CYAML_LOG_ERROR)
-        return;
-    char text[512];
-    vsnprintf(text, sizeof text, fmt, args);
-    text[strcspn(text, "\n")] = '\0';
-    const char *msg = strncmp(text, "Load: ", 6) == 0 ? text + 6 : text;
-    msg += strspn(msg, " ");
-    if (strncmp(msg, "Backtrace:", 10) == 0)
-        return;
-    char name[64];
-    int line;
-    if (strncmp(msg, "in ", 3) == 0) {
-        /* "in mapping field 'seed' (line: 3, column: 9)" or
-         * "in sequence entry '2' (line: ...)" */
-        if (log->nseg < 8 && (sscanf(msg, "in mapping field '%63[^']'", name) == 1 ||
-                              sscanf(msg, "in sequence entry '%63[^']'", name) == 1)) {
-            if (strstr(msg, "sequence entry"))
-                snprintf(log->seg[log->nseg++], sizeof log->seg[0], " entry %s", name);
-            else
-                snprintf(log->seg[log->nseg++], sizeof log->seg[0], "%s", name);
-        }
-        const char *at = strstr(msg, "(line: ");
-        if (at && !log->line && sscanf(at, "(line: %d", &line) == 1)
-            log->line = line;
-        return;
-    }
-    if (!log->first[0])
-        snprintf(log->first, sizeof log->first, "%s", msg);
-}
-
-/* The backtrace as a dotted field path, outermost first. */
-static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (int i = log->nseg - 1; i >= 0 && len < cap; i--) {
-        const char *sep = (len && log->seg[i][0] != ' ') ? "." : "";
-        len += (size_t)snprintf(out + len, cap - len, "%s%s", sep, log->seg[i]);
-    }
-}
 
 /* ---- validation ---- */
 
@@ -353,6 +360,105 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, shades_err *
     return field_error(err, path, k->line, field, "%s", why);
 }
 
+/* Sets an unset string to a copy of value; -1 when out of memory. */
+static int default_str(char **slot, const char *value)
+{
+    if (*slot)
+        return 0;
+    *slot = strdup(value);
+    return *slot ? 0 : -1;
+}
+
+/* Exactly one protocol section, and what that protocol needs. */
+static int validate_protocol(cfg *c, const char *path, shades_err *err)
+{
+    int n = 0;
+    if (c->verification.target_fmr) {
+        c->protocol = SHADES_PROTOCOL_VERIFICATION;
+        n++;
+    }
+    if (c->identification) {
+        c->protocol = SHADES_PROTOCOL_IDENTIFICATION;
+        n++;
+    }
+    if (c->classification) {
+        c->protocol = SHADES_PROTOCOL_CLASSIFICATION;
+        n++;
+    }
+    if (n == 0)
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "%s: no protocol: give one section of verification, "
+                              "identification or classification", path);
+    if (n > 1) {
+        /* Name the later of the sections: the one added by mistake. */
+        const char *later = c->classification ? "classification" : "identification";
+        return cfg_error(err, c, path, later, 0,
+                         "a run follows one protocol; this file has %d protocol sections", n);
+    }
+    if (c->protocol != SHADES_PROTOCOL_VERIFICATION && c->criteria_count)
+        return cfg_error(err, c, path, "criteria", 0,
+                         "pass/fail rules apply to verification runs only");
+    shades_cfg_identification *id = c->identification;
+    if (id) {
+        if (id->holdout == 0)
+            id->holdout = 0.2;
+        if (!(id->holdout > 0 && id->holdout < 1))
+            return cfg_error(err, c, path, "identification.holdout", 0, "%g is not in (0, 1)",
+                             id->holdout);
+        if (id->candidates == 0)
+            id->candidates = 20;
+        if (id->candidates > 1000)
+            return cfg_error(err, c, path, "identification.candidates", 0,
+                             "%u is more than 1000", id->candidates);
+        for (unsigned i = 0; i < id->target_fpir_count; i++)
+            if (!(id->target_fpir[i] > 0 && id->target_fpir[i] < 1))
+                return cfg_error(err, c, path, "identification.target_fpir", 0,
+                                 "%g is not in (0, 1)", id->target_fpir[i]);
+    }
+    shades_cfg_pairs *p = c->verification.pairs;
+    if (p && (default_str(&p->reference, "reference_id") || default_str(&p->probe, "probe_id")))
+        return shades_err_nomem(err);
+    return 0;
+}
+
+/* An engine, or replay with the file the protocol reads. */
+static int validate_engine(cfg *c, const char *path, shades_err *err)
+{
+    shades_cfg_engine *e = &c->engine;
+    int replay = !strcmp(e->adapter, SHADES_REPLAY);
+    if (!replay && (e->scores || e->predictions))
+        return cfg_error(err, c, path, e->scores ? "engine.scores" : "engine.predictions", 0,
+                         "only adapter: %s reads files in place of an engine", SHADES_REPLAY);
+    if (replay && (e->options_count || e->config_dir))
+        return cfg_error(err, c, path, e->config_dir ? "engine.config_dir" : "engine.options", 0,
+                         "adapter: %s runs no engine to configure", SHADES_REPLAY);
+    if (!replay && c->protocol == SHADES_PROTOCOL_CLASSIFICATION)
+        return cfg_error(err, c, path, "engine.adapter", 0,
+                         "classification reads predictions (adapter: %s); engines do not "
+                         "report attributes through this ABI version",
+                         SHADES_REPLAY);
+    if (replay && c->protocol == SHADES_PROTOCOL_IDENTIFICATION)
+        return cfg_error(err, c, path, "engine.adapter", 0,
+                         "identification searches need an engine; %s reads 1:1 scores and "
+                         "predictions only", SHADES_REPLAY);
+    if (replay && c->protocol == SHADES_PROTOCOL_VERIFICATION && !e->scores)
+        return cfg_error(err, c, path, "engine.scores", 0,
+                         "adapter: %s needs a scores file for verification", SHADES_REPLAY);
+    if (replay && c->protocol == SHADES_PROTOCOL_CLASSIFICATION && !e->predictions)
+        return cfg_error(err, c, path, "engine.predictions", 0,
+                         "adapter: %s needs a predictions file for classification",
+                         SHADES_REPLAY);
+    if (e->scores && (default_str(&e->scores->reference, "reference_id") ||
+                      default_str(&e->scores->probe, "probe_id") ||
+                      default_str(&e->scores->score, "score")))
+        return shades_err_nomem(err);
+    if (e->predictions && (default_str(&e->predictions->image, "image_id") ||
+                           default_str(&e->predictions->predicted, "predicted") ||
+                           default_str(&e->predictions->confidence, "confidence")))
+        return shades_err_nomem(err);
+    return 0;
+}
+
 static int validate(cfg *c, const char *path, shades_err *err)
 {
     if (c->run.threads == 0)
@@ -372,11 +478,16 @@ static int validate(cfg *c, const char *path, shades_err *err)
         if (!strchr(o, '=') || o[0] == '=' || strchr(o, '\n'))
             return cfg_error(err, c, path, "engine.options", 0, "'%s' is not key=value", o);
     }
-    if (!c->verification.impostors) {
-        c->verification.impostors = strdup("all");
-        if (!c->verification.impostors)
-            return shades_err_nomem(err);
-    }
+    int rc = validate_protocol(c, path, err);
+    if (!rc)
+        rc = validate_engine(c, path, err);
+    if (rc)
+        return rc;
+    if (c->verification.pairs && c->verification.impostors)
+        return cfg_error(err, c, path, "verification.impostors", 0,
+                         "an explicit pair list (verification.pairs) sets the impostors");
+    if (!c->verification.impostors && default_str(&c->verification.impostors, "all"))
+        return shades_err_nomem(err);
     if (strcmp(c->verification.impostors, "all") && strcmp(c->verification.impostors, "sample"))
         return cfg_error(err, c, path, "verification.impostors", 0,
                          "'%s' is neither all nor sample", c->verification.impostors);
@@ -406,9 +517,17 @@ static int validate(cfg *c, const char *path, shades_err *err)
             return rc;
     }
     char dir[PATH_MAX];
-    int rc = shades_path_dirname(dir, sizeof dir, path, err);
+    rc = shades_path_dirname(dir, sizeof dir, path, err);
     if (!rc)
         rc = resolve_path(&c->dataset.manifest, dir, err);
+    if (!rc && c->dataset.card)
+        rc = resolve_path(&c->dataset.card, dir, err);
+    if (!rc && c->verification.pairs)
+        rc = resolve_path(&c->verification.pairs->file, dir, err);
+    if (!rc && c->engine.scores)
+        rc = resolve_path(&c->engine.scores->file, dir, err);
+    if (!rc && c->engine.predictions)
+        rc = resolve_path(&c->engine.predictions->file, dir, err);
     if (!rc)
         rc = resolve_path(&c->output.results, dir, err);
     if (!rc && c->engine.config_dir)
@@ -419,85 +538,17 @@ static int validate(cfg *c, const char *path, shades_err *err)
     return rc;
 }
 
-static char *read_text(const char *path, shades_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        shades_err_set(err, SHADES_E_INPUT, "%s: cannot open config: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *grown = realloc(buf, cap);
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                shades_err_nomem(err);
-                return NULL;
-            }
-            buf = grown;
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        shades_err_set(err, SHADES_E_IO, "%s: read error", path);
-        return NULL;
-    }
-    if (!buf && !(buf = calloc(1, 1)))
-        shades_err_nomem(err);
-    else
-        buf[len] = '\0';
-    return buf;
-}
-
-static const cyaml_config_t *yaml_config(yaml_log *log)
-{
-    static _Thread_local cyaml_config_t c;
-    c = (cyaml_config_t){
-        .log_fn = yaml_log_fn,
-        .log_ctx = log,
-        .mem_fn = cyaml_mem,
-        .log_level = CYAML_LOG_ERROR,
-        .flags = CYAML_CFG_DEFAULT,
-    };
-    return &c;
-}
-
 int shades_config_load(shades_config **out, const char *path, shades_err *err)
 {
     *out = NULL;
-    char *text = read_text(path, err);
-    if (!text)
-        return err ? err->code : SHADES_E_INPUT;
-    yaml_log log = {0};
     cfg *c = NULL;
-    cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
-                                       &top_schema, (cyaml_data_t **)&c, NULL);
-    if (yerr != CYAML_OK) {
-        free(text);
-        const char *why = log.first[0] ? log.first : cyaml_strerror(yerr);
-        char field[256], at[32] = "";
-        yaml_log_field(&log, field, sizeof field);
-        if (log.line)
-            snprintf(at, sizeof at, ":%d", log.line);
-        /* libcyaml places a missing key at the end of the enclosing
-         * mapping, which names the wrong field; the key itself suffices. */
-        if (field[0] && !strstr(why, "Missing required"))
-            return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
-        return shades_err_set(err, SHADES_E_INPUT, "%s%s: %s", path, at, why);
-    }
+    char *text = NULL;
+    int rc = shades_yaml_load((void **)&c, &text, path, "config", &top_schema, err);
+    if (rc)
+        return rc;
     c->text = text;
     c->path = strdup(path);
-    int rc = c->path ? validate(c, path, err) : shades_err_nomem(err);
+    rc = c->path ? validate(c, path, err) : shades_err_nomem(err);
     if (rc) {
         shades_config_destroy(c);
         return rc;
@@ -513,8 +564,7 @@ void shades_config_destroy(shades_config *config)
     free(config->text);
     free(config->path);
     config->text = config->path = NULL;
-    yaml_log log = {0};
-    cyaml_free(yaml_config(&log), &top_schema, config, 0);
+    shades_yaml_free(&top_schema, config);
 }
 
 char *shades_config_engine_options(const shades_config *config)

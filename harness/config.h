@@ -40,17 +40,41 @@ typedef struct shades_cfg_run {
     unsigned *bootstrap;   /* subject-bootstrap replicates; NULL: 1000 */
 } shades_cfg_run;
 
-/* dataset: the manifest, resolved against the config's directory. */
+/* dataset: the manifest and its card, resolved against the config's
+ * directory. */
 typedef struct shades_cfg_dataset {
     char *manifest;
+    char *card;            /* dataset card (docs/datasets.md), or NULL */
 } shades_cfg_dataset;
 
-/* engine: which adapter and what it is told. */
+/* A scores file for replay: one score per (reference, probe) pair. */
+typedef struct shades_cfg_scores {
+    char *file;            /* resolved */
+    char *reference;       /* column names; defaults reference_id, probe_id, score */
+    char *probe;
+    char *score;
+} shades_cfg_scores;
+
+/* A predictions file for replay: one predicted class per image. */
+typedef struct shades_cfg_predictions {
+    char *file;            /* resolved */
+    char *image;           /* column names; defaults image_id, predicted, confidence */
+    char *predicted;
+    char *confidence;
+} shades_cfg_predictions;
+
+/* The adapter name that reads existing outputs instead of running an engine. */
+#define SHADES_REPLAY "replay"
+
+/* engine: which adapter and what it is told, or (adapter: replay) which
+ * files stand in for it. */
 typedef struct shades_cfg_engine {
-    char *adapter;         /* built-in name or library path */
+    char *adapter;         /* built-in name, library path, or "replay" */
     char *config_dir;      /* resolved, or NULL */
     char **options;        /* "key=value" strings */
     unsigned options_count;
+    shades_cfg_scores *scores;           /* replay, verification */
+    shades_cfg_predictions *predictions; /* replay, classification */
 } shades_cfg_engine;
 
 /* groups: derived attributes and the partitions reported. */
@@ -59,16 +83,48 @@ typedef struct shades_cfg_groups {
     unsigned derived_count;
     char **partitions;     /* "attr" or "attr x attr ..." */
     unsigned partitions_count;
+    unsigned min_subjects; /* groups with fewer are too small to estimate */
 } shades_cfg_groups;
 
-/* verification: pairs and operating points. */
+/* An explicit pair list: one comparison per row. */
+typedef struct shades_cfg_pairs {
+    char *file;            /* resolved */
+    char *reference;       /* column names; defaults reference_id, probe_id */
+    char *probe;
+    char *fold;            /* optional column; NULL: no folds */
+} shades_cfg_pairs;
+
+/* verification: pairs and operating points. Present when target_fmr is. */
 typedef struct shades_cfg_verification {
-    char *impostors;       /* "all" or "sample" */
+    shades_cfg_pairs *pairs; /* explicit pair list, or NULL: pairs generated */
+    char *impostors;       /* "all" or "sample" (generated pairs) */
     uint64_t impostor_sample;
     double *target_fmr;
     unsigned target_fmr_count;
     double *alpha;         /* weight on FMR in GARBE, FDR, inequity; NULL: 0.5 */
 } shades_cfg_verification;
+
+/* identification: gallery, searches and operating points. */
+typedef struct shades_cfg_identification {
+    double holdout;        /* share of subjects kept out of the gallery; 0.2 if unset */
+    unsigned candidates;   /* candidate list length; 20 if unset */
+    double *target_fpir;
+    unsigned target_fpir_count;
+} shades_cfg_identification;
+
+/* classification: which attribute is predicted and its classes. */
+typedef struct shades_cfg_classification {
+    char *attribute;       /* a manifest column or derived attribute */
+    char **classes;        /* in report order; NULL: the attribute's values */
+    unsigned classes_count;
+} shades_cfg_classification;
+
+/* The protocol a run follows: whichever section the config has. */
+typedef enum shades_protocol {
+    SHADES_PROTOCOL_VERIFICATION = 1,
+    SHADES_PROTOCOL_IDENTIFICATION = 2,
+    SHADES_PROTOCOL_CLASSIFICATION = 3
+} shades_protocol;
 
 /* One pass/fail rule, fixed before the run (docs/criteria.md). */
 typedef struct shades_cfg_criterion {
@@ -97,6 +153,9 @@ typedef struct shades_config {
     shades_cfg_engine engine;
     shades_cfg_groups groups;
     shades_cfg_verification verification;
+    shades_cfg_identification *identification;
+    shades_cfg_classification *classification;
+    shades_protocol protocol;
     shades_cfg_output output;
     shades_cfg_criterion *criteria;
     unsigned criteria_count;

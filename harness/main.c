@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cohort.h"
+#include "import.h"
 #include "demo.h"
 #include "error.h"
 #include "instance.h"
@@ -24,13 +25,17 @@ static void usage(FILE *f)
             "        generate a synthetic cohort, run the synthetic engine over it,\n"
             "        write DIR/demo.h5 (default DIR: out) and print the tables\n"
             "  run CONFIG [--threads N] [--progress auto|bar|lines|off]\n"
-            "        run a verification config (docs/config.md); progress goes to stderr,\n"
+            "        run a config (verification, identification or classification,\n"
+            "        docs/config.md); progress goes to stderr,\n"
             "        a bar on a terminal, a line every 10 s and per stage otherwise\n"
             "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
             "        print results files; several side by side, one row per engine\n"
             "        (format defaults to PATH's extension, else txt)\n"
             "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
             "        write a synthetic cohort (PNG images and manifest.csv)\n"
+            "  import FORMAT INPUT -o DIR [--images PREFIX] [--race NAME]\n"
+            "        turn a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
+            "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
             "  info ADAPTER                 load an adapter and print what it declares\n"
             "  version                      print the version\n");
 }
@@ -210,6 +215,38 @@ static int cmd_cohort(int argc, char **argv)
     return 0;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+    if (argc < 2 || argv[0][0] == '-' || argv[1][0] == '-') {
+        fprintf(stderr, "shades: error: import needs a format (%s) and an input\n",
+                shades_import_formats);
+        return EXIT_ERROR;
+    }
+    shades_import_options o = {.format = argv[0], .input = argv[1], .log = stderr};
+    for (int i = 2; i < argc; i += 2) {
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = !strcmp(argv[i], "-o")         ? &o.out_dir
+                            : !strcmp(argv[i], "--images") ? &o.images
+                            : !strcmp(argv[i], "--race")   ? &o.race
+                                                           : NULL;
+        if (!slot || !val) {
+            fprintf(stderr, "shades: error: import: %s '%s'\n",
+                    slot ? "no value after" : "unexpected argument", argv[i]);
+            return EXIT_ERROR;
+        }
+        *slot = val;
+    }
+    if (!o.out_dir) {
+        fprintf(stderr, "shades: error: import needs -o DIR for the manifest\n");
+        return EXIT_ERROR;
+    }
+    shades_err err = {0};
+    if (shades_import(&o, &err))
+        return fail(&err);
+    printf("%s/manifest.csv written from %s (%s)\n", o.out_dir, o.input, o.format);
+    return 0;
+}
+
 static int cmd_info(int argc, char **argv)
 {
     if (argc != 1) {
@@ -247,6 +284,8 @@ int main(int argc, char **argv)
         return cmd_cohort(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 2, argv + 2);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("shades %s (adapter ABI %d.%d)\n", SHADES_VERSION, SHADES_ABI_MAJOR,
                SHADES_ABI_MINOR);

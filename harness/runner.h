@@ -40,4 +40,25 @@ int shades_runner_compare(double *out_scores, shades_instance *inst, const shade
                           const shades_manifest *m, const shades_pair *pairs, size_t n,
                           shades_progress *progress, shades_err *err);
 
+/* Candidate lists of 1:N searches, from the harness comparing each probe
+ * with every gallery template (the engine's 1:1 compare). */
+typedef struct shades_candidates {
+    size_t n_searches;
+    size_t length;         /* candidates per search (the list length L) */
+    double *score;         /* n_searches x length, best first; -inf pads a short list */
+    uint32_t *slot;        /* gallery index of each candidate; UINT32_MAX pads */
+} shades_candidates;
+
+/* Searches each of probes[0..n) against gallery[0..n_gallery) (item
+ * numbers into t), keeping the `length` best candidates: higher score
+ * first, ties to the lower gallery index, failed templates never listed.
+ * Counts each search on progress (may be NULL). */
+int shades_runner_search(shades_candidates **out, shades_instance *inst,
+                         const shades_templates *t, const shades_manifest *m,
+                         const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
+                         size_t n, size_t length, shades_progress *progress, shades_err *err);
+
+/* Frees candidates; NULL is allowed. */
+void shades_candidates_destroy(shades_candidates *c);
+
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pair_map.h"
+
 #define MAX_FACTORS 8
 
 /* One column the partitions can use: a manifest attribute or a derived
@@ -143,9 +145,10 @@ static int split_factors(char *buf, char **names, const char *spec)
 
 /* Builds one partition as the intersection of its factors; groups that no
  * item falls into are left out, the rest keep the factors' label order. */
-static int build_partition(shades_partition *part, const shades_manifest *m,
+int shades_partition_build(shades_partition *part, const shades_manifest *m,
                            const shades_config *cfg, const char *spec, shades_err *err)
 {
+    memset(part, 0, sizeof *part);
     char buf[512], *names[MAX_FACTORS];
     if (strlen(spec) >= sizeof buf)
         return shades_err_set(err, SHADES_E_INPUT, "%s: field 'groups.partitions': too long",
@@ -223,6 +226,29 @@ static int build_partition(shades_partition *part, const shades_manifest *m,
     return rc;
 }
 
+/* Distinct subjects with an image in each group, and which groups have
+ * fewer than min_subjects. */
+static int count_subjects(shades_partition *part, const shades_manifest *m, unsigned min_subjects,
+                          shades_err *err)
+{
+    part->n_subjects = calloc(part->n_groups ? part->n_groups : 1, sizeof *part->n_subjects);
+    part->too_small = calloc(part->n_groups ? part->n_groups : 1, sizeof *part->too_small);
+    shades_pair_map *seen = shades_pair_map_create(m->n_items);
+    if (!part->n_subjects || !part->too_small || !seen) {
+        shades_pair_map_destroy(seen);
+        return shades_err_nomem(err);
+    }
+    for (size_t i = 0; i < m->n_items; i++) {
+        uint32_t g = (uint32_t)part->item_group[i];
+        if (shades_pair_map_put(NULL, seen, m->subject[i], g, 0) == 1)
+            part->n_subjects[g]++;
+    }
+    shades_pair_map_destroy(seen);
+    for (size_t g = 0; g < part->n_groups; g++)
+        part->too_small[g] = part->n_subjects[g] < min_subjects;
+    return 0;
+}
+
 int shades_groups_build(shades_groups **out, const shades_manifest *m,
                         const shades_config *config, shades_err *err)
 {
@@ -238,7 +264,10 @@ int shades_groups_build(shades_groups **out, const shades_manifest *m,
     int rc = 0;
     for (unsigned p = 0; p < config->groups.partitions_count && !rc; p++) {
         g->n_partitions = p + 1;
-        rc = build_partition(&g->partitions[p], m, config, config->groups.partitions[p], err);
+        rc = shades_partition_build(&g->partitions[p], m, config, config->groups.partitions[p],
+                                    err);
+        if (!rc)
+            rc = count_subjects(&g->partitions[p], m, config->groups.min_subjects, err);
     }
     if (rc) {
         shades_groups_destroy(g);
@@ -248,18 +277,24 @@ int shades_groups_build(shades_groups **out, const shades_manifest *m,
     return 0;
 }
 
+void shades_partition_free(shades_partition *part)
+{
+    for (size_t k = 0; k < part->n_groups && part->group_names; k++)
+        free(part->group_names[k]);
+    free(part->group_names);
+    free(part->item_group);
+    free(part->n_subjects);
+    free(part->too_small);
+    free(part->name);
+    memset(part, 0, sizeof *part);
+}
+
 void shades_groups_destroy(shades_groups *g)
 {
     if (!g)
         return;
-    for (size_t p = 0; p < g->n_partitions; p++) {
-        shades_partition *part = &g->partitions[p];
-        for (size_t k = 0; k < part->n_groups && part->group_names; k++)
-            free(part->group_names[k]);
-        free(part->group_names);
-        free(part->item_group);
-        free(part->name);
-    }
+    for (size_t p = 0; p < g->n_partitions; p++)
+        shades_partition_free(&g->partitions[p]);
     free(g->partitions);
     free(g);
 }

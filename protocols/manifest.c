@@ -6,121 +6,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
-
+#include "csv_rows.h"
 #include "paths.h"
 
 #define REQUIRED 3
 static const char *const required[REQUIRED] = {"image_id", "subject_id", "path"};
 
-/* Parser state shared with libcsv's callbacks. */
+/* Loader state shared with the row callback. */
 typedef struct reader {
     shades_manifest *m;
-    const char *path;
-    shades_err *err;
-    int failed;
-    size_t line;           /* line being fed to libcsv */
-    size_t row_line;       /* line on which the current row started */
     int header_done;
     size_t n_cols;         /* header columns */
     int col_index[REQUIRED];
-    char **header;
-    char **fields;         /* current row */
-    size_t n_fields, cap_fields;
+    char **header;         /* kept: attribute names are borrowed from it */
     size_t cap_items;
 } reader;
 
-static int fail(reader *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(reader *r, int code, const char *fmt, ...)
-{
-    if (r->failed)
-        return code;
-    char why[SHADES_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    r->failed = 1;
-    return shades_err_set(r->err, code, "%s:%zu: %s", r->path, r->row_line, why);
-}
-
-static void on_field(void *data, size_t len, void *ctx)
-{
-    reader *r = ctx;
-    if (r->failed)
-        return;
-    if (r->n_fields == 0)
-        r->row_line = r->line;
-    if (r->n_fields == r->cap_fields) {
-        size_t cap = r->cap_fields ? r->cap_fields * 2 : 16;
-        char **grown = realloc(r->fields, cap * sizeof *grown);
-        if (!grown) {
-            fail(r, SHADES_E_NOMEM, "out of memory");
-            return;
-        }
-        r->fields = grown;
-        r->cap_fields = cap;
-    }
-    char *s = malloc(len + 1);
-    if (!s) {
-        fail(r, SHADES_E_NOMEM, "out of memory");
-        return;
-    }
-    if (len)
-        memcpy(s, data, len);
-    s[len] = '\0';
-    if (memchr(s, '\0', len)) {
-        free(s);
-        fail(r, SHADES_E_INPUT, "field %zu: contains a NUL byte", r->n_fields + 1);
-        return;
-    }
-    r->fields[r->n_fields++] = s;
-}
-
-static void clear_fields(reader *r)
-{
-    for (size_t i = 0; i < r->n_fields; i++)
-        free(r->fields[i]);
-    r->n_fields = 0;
-}
-
-static void take_header(reader *r)
+static int take_header(reader *r, char **fields, size_t n, shades_err *err)
 {
     shades_manifest *m = r->m;
-    for (int k = 0; k < REQUIRED; k++)
-        r->col_index[k] = -1;
-    for (size_t i = 0; i < r->n_fields; i++) {
-        if (!r->fields[i][0]) {
-            fail(r, SHADES_E_INPUT, "header: column %zu has no name", i + 1);
-            return;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(r->fields[i], r->fields[j]) == 0) {
-                fail(r, SHADES_E_INPUT, "header: column '%s' appears twice", r->fields[i]);
-                return;
-            }
-        for (int k = 0; k < REQUIRED; k++)
-            if (strcmp(r->fields[i], required[k]) == 0)
-                r->col_index[k] = (int)i;
+    for (size_t i = 0; i < n; i++) {
+        if (!fields[i][0])
+            return shades_err_set(err, SHADES_E_INPUT, "header: column %zu has no name", i + 1);
+        if (shades_csv_column(fields, i, fields[i]) >= 0)
+            return shades_err_set(err, SHADES_E_INPUT, "header: column '%s' appears twice",
+                                  fields[i]);
     }
     for (int k = 0; k < REQUIRED; k++)
-        if (r->col_index[k] < 0) {
-            fail(r, SHADES_E_INPUT, "header: missing required column '%s'", required[k]);
-            return;
-        }
-    r->n_cols = r->n_fields;
-    r->header = r->fields;
-    r->fields = NULL;
-    r->cap_fields = r->n_fields = 0;
-    m->n_attrs = r->n_cols - REQUIRED;
+        if ((r->col_index[k] = shades_csv_column(fields, n, required[k])) < 0)
+            return shades_err_set(err, SHADES_E_INPUT, "header: missing required column '%s'",
+                                  required[k]);
+    r->header = calloc(n, sizeof *r->header);
+    m->n_attrs = n - REQUIRED;
     m->attr_names = calloc(m->n_attrs ? m->n_attrs : 1, sizeof *m->attr_names);
-    if (!m->attr_names) {
-        fail(r, SHADES_E_NOMEM, "out of memory");
-        return;
-    }
+    if (!r->header || !m->attr_names)
+        return shades_err_nomem(err);
+    r->n_cols = n;
     size_t a = 0;
-    for (size_t i = 0; i < r->n_cols; i++) {
+    for (size_t i = 0; i < n; i++) {
+        r->header[i] = fields[i];
+        fields[i] = NULL;
         int is_required = 0;
         for (int k = 0; k < REQUIRED; k++)
             is_required |= r->col_index[k] == (int)i;
@@ -128,6 +53,7 @@ static void take_header(reader *r)
             m->attr_names[a++] = r->header[i];
     }
     r->header_done = 1;
+    return 0;
 }
 
 static int grow_items(reader *r)
@@ -155,38 +81,24 @@ static int grow_items(reader *r)
     return 0;
 }
 
-static void on_row(int terminator, void *ctx)
+static int on_row(void *ctx, char **fields, size_t n, size_t line, shades_err *err)
 {
-    (void)terminator;
     reader *r = ctx;
-    if (r->failed) {
-        clear_fields(r);
-        return;
-    }
-    if (!r->header_done) {
-        take_header(r);
-        return;
-    }
-    if (r->n_fields != r->n_cols) {
-        fail(r, SHADES_E_INPUT, "row has %zu fields, the header has %zu", r->n_fields, r->n_cols);
-        clear_fields(r);
-        return;
-    }
+    if (!r->header_done)
+        return take_header(r, fields, n, err);
+    if (n != r->n_cols)
+        return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
+                              r->n_cols);
     for (int k = 0; k < REQUIRED; k++)
-        if (!r->fields[r->col_index[k]][0]) {
-            fail(r, SHADES_E_INPUT, "field '%s': empty", required[k]);
-            clear_fields(r);
-            return;
-        }
-    if (grow_items(r)) {
-        fail(r, SHADES_E_NOMEM, "out of memory");
-        clear_fields(r);
-        return;
-    }
+        if (!fields[r->col_index[k]][0])
+            return shades_err_set(err, SHADES_E_INPUT, "field '%s': empty", required[k]);
+    if (grow_items(r))
+        return shades_err_nomem(err);
     shades_manifest *m = r->m;
     size_t i = m->n_items, a = 0;
     for (size_t c = 0; c < r->n_cols; c++) {
-        char *v = r->fields[c];
+        char *v = fields[c];
+        fields[c] = NULL;
         if ((int)c == r->col_index[0])
             m->image_id[i] = v;
         else if ((int)c == r->col_index[1])
@@ -196,36 +108,9 @@ static void on_row(int terminator, void *ctx)
         else
             m->attr_values[i * m->n_attrs + a++] = v;
     }
-    m->line[i] = r->row_line;
+    m->line[i] = line;
     m->n_items++;
-    r->n_fields = 0;
-}
-
-/* Feeds data to libcsv one physical line at a time (LF, CRLF or lone CR),
- * so that callbacks know the line they are on. */
-static int feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
-{
-    size_t start = 0;
-    while (start < len && !r->failed) {
-        size_t end = start;
-        while (end < len && buf[end] != '\n' && buf[end] != '\r')
-            end++;
-        if (end < len) {
-            if (buf[end] == '\r' && end + 1 < len && buf[end + 1] == '\n')
-                end++;
-            end++;
-        }
-        r->line++;
-        if (csv_parse(p, buf + start, end - start, on_field, on_row, r) != end - start) {
-            if (r->n_fields == 0)
-                r->row_line = r->line;
-            return fail(r, SHADES_E_INPUT, "malformed CSV: %s",
-                        csv_error(p) == CSV_EPARSE ? "stray quote in a field"
-                                                   : csv_strerror(csv_error(p)));
-        }
-        start = end;
-    }
-    return r->failed ? (r->err ? r->err->code : SHADES_E_INPUT) : 0;
+    return 0;
 }
 
 static const char *const *sort_keys;
@@ -266,7 +151,7 @@ static int index_items(shades_manifest *m, const char *path, shades_err *err)
             return rc;
         }
     }
-    free(order);
+    m->by_id = order;
     order = sorted_order(m, m->subject_id);
     m->subject = malloc(m->n_items * sizeof *m->subject);
     if (!order || !m->subject) {
@@ -306,66 +191,20 @@ static int index_items(shades_manifest *m, const char *path, shades_err *err)
 int shades_manifest_load(shades_manifest **out, const char *path, shades_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open manifest: %s", path,
-                              strerror(errno));
     shades_manifest *m = calloc(1, sizeof *m);
     char root[PATH_MAX];
-    if (!m) {
-        fclose(f);
+    if (!m)
         return shades_err_nomem(err);
-    }
     int rc = shades_path_dirname(root, sizeof root, path, err);
     if (rc) {
-        fclose(f);
         free(m);
         return rc;
     }
     m->path = strdup(path);
     m->root = strdup(root);
-    reader r = {.m = m, .path = path, .err = err};
-    struct csv_parser p;
-    if (!m->path || !m->root || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
-        fclose(f);
-        shades_manifest_destroy(m);
-        return shades_err_nomem(err);
-    }
-    char buf[65536];
-    size_t n, carry = 0;
-    rc = 0;
-    /* Chunks end at the last line break so no line is split between feeds. */
-    while (!rc && (n = fread(buf + carry, 1, sizeof buf - carry, f)) > 0) {
-        size_t len = carry + n, cut = len;
-        while (cut > 0 && buf[cut - 1] != '\n' && buf[cut - 1] != '\r')
-            cut--;
-        if (cut == 0 && len == sizeof buf)
-            cut = len; /* a line longer than the buffer: feed it anyway */
-        if (cut > 0 && buf[cut - 1] == '\r' && cut == len && !feof(f))
-            cut--; /* may be the CR of a CRLF split across reads */
-        rc = feed(&r, &p, buf, cut);
-        memmove(buf, buf + cut, len - cut);
-        carry = len - cut;
-    }
-    if (!rc && ferror(f))
-        rc = shades_err_set(err, SHADES_E_IO, "%s: read error", path);
-    if (!rc && carry)
-        rc = feed(&r, &p, buf, carry);
-    fclose(f);
-    if (!rc) {
-        /* The row being finished started where its first field did. */
-        if (r.n_fields == 0)
-            r.row_line = r.line;
-        if (csv_fini(&p, on_field, on_row, &r) != 0)
-            rc = fail(&r, SHADES_E_INPUT, "malformed CSV: %s",
-                      csv_error(&p) == CSV_EPARSE ? "quoted field never closed"
-                                                  : csv_strerror(csv_error(&p)));
-        else if (r.failed)
-            rc = err ? err->code : SHADES_E_INPUT;
-    }
-    csv_free(&p);
-    clear_fields(&r);
-    free(r.fields);
+    reader r = {.m = m};
+    rc = m->path && m->root ? shades_csv_read(path, "manifest", on_row, &r, err)
+                            : shades_err_nomem(err);
     if (!rc && !r.header_done)
         rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row", path);
     if (!rc && m->n_items == 0)
@@ -412,6 +251,7 @@ void shades_manifest_destroy(shades_manifest *m)
     free(m->attr_values);
     free(m->line);
     free(m->subject);
+    free(m->by_id);
     free(m->path);
     free(m->root);
     free(m);
@@ -428,4 +268,20 @@ int shades_manifest_attr(const shades_manifest *m, const char *name)
 const char *shades_manifest_value(const shades_manifest *m, size_t i, int attr)
 {
     return m->attr_values[i * m->n_attrs + (size_t)attr];
+}
+
+long shades_manifest_find(const shades_manifest *m, const char *image_id)
+{
+    size_t lo = 0, hi = m->n_items;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->image_id[m->by_id[mid]], image_id);
+        if (c == 0)
+            return (long)m->by_id[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }

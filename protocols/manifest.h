@@ -23,6 +23,7 @@ typedef struct shades_manifest {
     size_t *line;          /* line on which each item starts */
     uint32_t *subject;     /* dense subject number of each item */
     size_t n_subjects;
+    size_t *by_id;         /* items in image_id order, for shades_manifest_find */
 } shades_manifest;
 
 /* Loads path. Fails with "file:line: field 'name': why" on a missing
@@ -38,5 +39,8 @@ int shades_manifest_attr(const shades_manifest *m, const char *name);
 
 /* Value of attribute column `attr` for item i. */
 const char *shades_manifest_value(const shades_manifest *m, size_t i, int attr);
+
+/* The item whose image_id is image_id, or -1. */
+long shades_manifest_find(const shades_manifest *m, const char *image_id);
 
 #endif

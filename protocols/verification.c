@@ -1,9 +1,14 @@
 #include "verification.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
+
+#include "csv_rows.h"
+#include "pair_map.h"
 
 /* Items of each subject, in manifest order, as offsets into one array. */
 static int subject_lists(size_t **out_start, uint32_t **out_items, const shades_manifest *m)
@@ -82,18 +87,15 @@ static int all_impostors(shades_pairs *p, const shades_manifest *m, shades_err *
     return 0;
 }
 
-/* Open-addressing set of pair keys, to draw a sample without repeats. */
+/* Draws k distinct impostor pairs, seeded, then sorts them. */
 static int sample_impostors(shades_pairs *p, const shades_manifest *m, uint64_t k, uint64_t seed,
                             shades_err *err)
 {
-    size_t cap = 16;
-    while (cap < 2 * k)
-        cap *= 2;
-    uint64_t *set = calloc(cap, sizeof *set);
+    shades_pair_map *seen = shades_pair_map_create(k);
     p->impostor = malloc(k * sizeof *p->impostor);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!set || !p->impostor || !rng) {
-        free(set);
+    if (!seen || !p->impostor || !rng) {
+        shades_pair_map_destroy(seen);
         if (rng)
             gsl_rng_free(rng);
         return shades_err_nomem(err);
@@ -110,20 +112,138 @@ static int sample_impostors(shades_pairs *p, const shades_manifest *m, uint64_t 
             a = b;
             b = t;
         }
-        /* Key is never 0 because b > 0; 0 marks an empty slot. */
-        uint64_t key = ((uint64_t)a << 32) | b;
-        size_t h = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & (cap - 1);
-        while (set[h] && set[h] != key)
-            h = (h + 1) & (cap - 1);
-        if (set[h])
-            continue;
-        set[h] = key;
-        p->impostor[p->n_impostor++] = (shades_pair){a, b};
+        if (shades_pair_map_put(NULL, seen, a, b, 0) == 1)
+            p->impostor[p->n_impostor++] = (shades_pair){a, b};
     }
     gsl_rng_free(rng);
-    free(set);
+    shades_pair_map_destroy(seen);
     qsort(p->impostor, p->n_impostor, sizeof *p->impostor, cmp_pair);
     return 0;
+}
+
+/* ---- explicit pair lists ---- */
+
+/* Loader state for a pair list file. */
+typedef struct list_reader {
+    shades_pairs *p;
+    const shades_manifest *m;
+    const shades_cfg_pairs *cfg;
+    int col_ref, col_probe, col_fold;
+    size_t n_cols;
+    shades_pair_map *seen;     /* (reference, probe) -> line */
+    size_t cap_genuine, cap_impostor;
+} list_reader;
+
+static int list_header(list_reader *r, char **fields, size_t n, shades_err *err)
+{
+    const char *names[3] = {r->cfg->reference, r->cfg->probe, r->cfg->fold};
+    int *cols[3] = {&r->col_ref, &r->col_probe, &r->col_fold};
+    for (int k = 0; k < 3; k++) {
+        *cols[k] = names[k] ? shades_csv_column(fields, n, names[k]) : -1;
+        if (names[k] && *cols[k] < 0)
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "header: no column '%s' (verification.pairs.%s)", names[k],
+                                  k == 0 ? "reference" : k == 1 ? "probe" : "fold");
+    }
+    r->n_cols = n;
+    return 0;
+}
+
+/* Appends one pair (and its fold and line) to the genuine or impostor list. */
+static int list_append(list_reader *r, int genuine, shades_pair pair, int32_t fold, size_t line)
+{
+    shades_pairs *p = r->p;
+    shades_pair **list = genuine ? &p->genuine : &p->impostor;
+    int32_t **folds = genuine ? &p->genuine_fold : &p->impostor_fold;
+    size_t **lines = genuine ? &p->genuine_line : &p->impostor_line;
+    size_t *n = genuine ? &p->n_genuine : &p->n_impostor;
+    size_t *cap = genuine ? &r->cap_genuine : &r->cap_impostor;
+    if (*n == *cap) {
+        size_t grown = *cap ? *cap * 2 : 1024;
+        shades_pair *l = realloc(*list, grown * sizeof *l);
+        if (l)
+            *list = l;
+        int32_t *f = realloc(*folds, grown * sizeof *f);
+        if (f)
+            *folds = f;
+        size_t *ln = realloc(*lines, grown * sizeof *ln);
+        if (ln)
+            *lines = ln;
+        if (!l || !f || !ln)
+            return -1;
+        *cap = grown;
+    }
+    (*list)[*n] = pair;
+    (*folds)[*n] = fold;
+    (*lines)[*n] = line;
+    (*n)++;
+    return 0;
+}
+
+static int list_row(void *ctx, char **fields, size_t n, size_t line, shades_err *err)
+{
+    list_reader *r = ctx;
+    if (!r->n_cols)
+        return list_header(r, fields, n, err);
+    if (n != r->n_cols)
+        return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
+                              r->n_cols);
+    long ref = shades_manifest_find(r->m, fields[r->col_ref]);
+    long probe = shades_manifest_find(r->m, fields[r->col_probe]);
+    if (ref < 0 || probe < 0) {
+        const char *col = ref < 0 ? r->cfg->reference : r->cfg->probe;
+        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not an image_id of %s",
+                              col, fields[ref < 0 ? r->col_ref : r->col_probe], r->m->path);
+    }
+    if (ref == probe)
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "field '%s': '%s' is compared with itself", r->cfg->probe,
+                              fields[r->col_probe]);
+    int32_t fold = -1;
+    if (r->col_fold >= 0) {
+        char *end;
+        long v = strtol(fields[r->col_fold], &end, 10);
+        if (!fields[r->col_fold][0] || *end || v < 0 || v > INT32_MAX)
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "field '%s': '%s' is not a fold number (0 or more)",
+                                  r->cfg->fold, fields[r->col_fold]);
+        fold = (int32_t)v;
+    }
+    /* One comparison per unordered pair: (a, b) and (b, a) are the same
+     * question put to a symmetric engine, and would count twice. */
+    uint32_t lo = (uint32_t)(ref < probe ? ref : probe), hi = (uint32_t)(ref < probe ? probe : ref);
+    uint64_t first = 0;
+    int put = shades_pair_map_put(&first, r->seen, lo, hi, line);
+    if (put == 0)
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "pair '%s', '%s' is listed twice (first on line %llu)",
+                              fields[r->col_ref], fields[r->col_probe], (unsigned long long)first);
+    if (put < 0 || list_append(r, r->m->subject[ref] == r->m->subject[probe],
+                               (shades_pair){(uint32_t)ref, (uint32_t)probe}, fold, line))
+        return shades_err_nomem(err);
+    return 0;
+}
+
+static int list_pairs(shades_pairs *p, const shades_manifest *m, const shades_cfg_pairs *cfg,
+                      shades_err *err)
+{
+    list_reader r = {.p = p, .m = m, .cfg = cfg};
+    r.seen = shades_pair_map_create(shades_csv_count_lines(cfg->file));
+    if (!r.seen)
+        return shades_err_nomem(err);
+    int rc = shades_csv_read(cfg->file, "pair list", list_row, &r, err);
+    shades_pair_map_destroy(r.seen);
+    if (!rc && !r.n_cols)
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row",
+                            cfg->file);
+    p->impostor_total = p->n_impostor;
+    if (!rc && cfg->fold)
+        for (size_t k = 0; k < p->n_genuine + p->n_impostor; k++) {
+            int32_t f = k < p->n_genuine ? p->genuine_fold[k] : p->impostor_fold[k - p->n_genuine];
+            if ((size_t)f + 1 > p->n_folds)
+                p->n_folds = (size_t)f + 1;
+        }
+    return rc;
 }
 
 int shades_verification_pairs(shades_pairs **out, const shades_manifest *m,
@@ -135,8 +255,9 @@ int shades_verification_pairs(shades_pairs **out, const shades_manifest *m,
     shades_pairs *p = calloc(1, sizeof *p);
     if (!p)
         return shades_err_nomem(err);
-    int rc = genuine_pairs(p, m, err);
-    if (!rc) {
+    const shades_cfg_pairs *list = config->verification.pairs;
+    int rc = list ? list_pairs(p, m, list, err) : genuine_pairs(p, m, err);
+    if (!rc && !list) {
         uint64_t n = m->n_items;
         p->impostor_total = n * (n - 1) / 2 - p->n_genuine;
         uint64_t k = config->verification.impostor_sample;
@@ -145,12 +266,14 @@ int shades_verification_pairs(shades_pairs **out, const shades_manifest *m,
         else
             rc = all_impostors(p, m, err);
     }
+    const char *from = list ? list->file : m->path;
     if (!rc && p->n_genuine == 0)
-        rc = shades_err_set(err, SHADES_E_INPUT,
-                            "%s: no genuine pairs: every subject has a single image", m->path);
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s: no genuine pairs%s", from,
+                            list ? " (two images of one subject)"
+                                 : ": every subject has a single image");
     if (!rc && p->n_impostor == 0)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s: no impostor pairs: only one subject",
-                            m->path);
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s: no impostor pairs%s", from,
+                            list ? " (images of two subjects)" : ": only one subject");
     if (rc) {
         shades_pairs_destroy(p);
         return rc;
@@ -165,5 +288,9 @@ void shades_pairs_destroy(shades_pairs *p)
         return;
     free(p->genuine);
     free(p->impostor);
+    free(p->genuine_fold);
+    free(p->impostor_fold);
+    free(p->genuine_line);
+    free(p->impostor_line);
     free(p);
 }

@@ -104,9 +104,13 @@ int shades_classification_results(shades_cresults **out, const char *attribute,
     for (size_t p = 0; !bad && p < g->n_partitions; p++) {
         const shades_partition *part = &g->partitions[p];
         for (size_t gi = 0; !bad && gi < part->n_groups; gi++)
+        {
             bad = add_group(r, part->name, part->group_names[gi], class_names, n_classes, truth,
                             predicted, part->item_group, (int32_t)gi, n_items, total_errors,
                             confidence);
+            if (!bad && part->too_small)
+                r->groups[r->n_groups - 1].too_small = part->too_small[gi];
+        }
     }
     if (bad) {
         shades_cresults_destroy(r);

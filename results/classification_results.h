@@ -18,6 +18,7 @@ typedef struct shades_crow {
     uint64_t n, errors, n_no_prediction;
     double error_rate, error_wilson_lo, error_wilson_hi, error_cp_lo, error_cp_hi;
     double error_share;        /* this group's errors / all errors */
+    int32_t too_small;         /* fewer subjects than groups.min_subjects */
 } shades_crow;
 
 /* One class within one group; a row of /classification/classes. */

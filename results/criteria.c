@@ -83,6 +83,16 @@ int shades_criteria_check(const shades_config *c, const shades_groups *g, shades
             snprintf(why, sizeof why, "partition '%s' has no group '%s'", k->partition, k->group);
             return rule_error(err, c, i, "group", why);
         }
+        for (size_t gi = 0; part && part->too_small && gi < part->n_groups; gi++)
+            if (part->too_small[gi] && !strcmp(part->group_names[gi], k->group)) {
+                char why[200];
+                snprintf(why, sizeof why,
+                         "group '%s' has %llu subjects, fewer than groups.min_subjects (%u): "
+                         "too small to estimate",
+                         k->group, (unsigned long long)part->n_subjects[gi],
+                         c->groups.min_subjects);
+                return rule_error(err, c, i, "group", why);
+            }
     }
     return 0;
 }
@@ -133,8 +143,8 @@ static void evaluate_rate(shades_verdict *v, const shades_cfg_criterion *k,
         /* FTE does not depend on the threshold: any one target's rows do. */
         double want = k->target_fmr ? *k->target_fmr : target;
         if (strcmp(row->partition, k->partition) || row->target_fmr != want ||
-            (k->group && strcmp(row->group, k->group)))
-            continue;
+            (k->group && strcmp(row->group, k->group)) || row->too_small)
+            continue; /* a group too small to estimate is judged by no rule */
         double x = pick(v->bound, get(row, f->value), (const double *)((const char *)row + lo));
         if (isnan(x)) {
             v->value = NAN;

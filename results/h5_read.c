@@ -46,21 +46,29 @@ static int read_number_attr(hid_t loc, const char *name, hid_t mem_type, void *o
     return r < 0 ? -1 : 0;
 }
 
-static int read_attrs(hid_t f, shades_run_info *info, const char *path, shades_err *err)
+/* The root attributes; those newer than the file's minor version default
+ * to "" and 0. */
+static int read_attrs(hid_t f, shades_run_info *info, int minor, const char *path,
+                      shades_err *err)
 {
     for (size_t i = 0; i < shades_h5_n_string_attrs; i++) {
-        char **slot = (char **)((char *)info + shades_h5_string_attrs[i].offset);
-        if (!(*slot = read_string_attr(f, shades_h5_string_attrs[i].name)))
+        const shades_h5_attr *a = &shades_h5_string_attrs[i];
+        char **slot = (char **)((char *)info + a->offset);
+        *slot = a->since_minor > minor ? strdup("") : read_string_attr(f, a->name);
+        if (!*slot)
             return shades_err_set(err, SHADES_E_INPUT,
                                   "%s: root attribute '%s' is missing or not a string", path,
-                                  shades_h5_string_attrs[i].name);
+                                  a->name);
     }
-    for (size_t i = 0; i < shades_h5_n_u64_attrs; i++)
-        if (read_number_attr(f, shades_h5_u64_attrs[i].name, H5T_NATIVE_UINT64,
-                             (char *)info + shades_h5_u64_attrs[i].offset))
+    for (size_t i = 0; i < shades_h5_n_u64_attrs; i++) {
+        const shades_h5_attr *a = &shades_h5_u64_attrs[i];
+        if (a->since_minor > minor)
+            continue;
+        if (read_number_attr(f, a->name, H5T_NATIVE_UINT64, (char *)info + a->offset))
             return shades_err_set(err, SHADES_E_INPUT,
                                   "%s: root attribute '%s' is missing or not a number", path,
-                                  shades_h5_u64_attrs[i].name);
+                                  a->name);
+    }
     return 0;
 }
 
@@ -373,6 +381,37 @@ static int read_classification(shades_results *r, hid_t f, const char *path, sha
     return rc;
 }
 
+static int read_identification(shades_results *r, hid_t f, const char *path, shades_err *err)
+{
+    shades_iresults *x = calloc(1, sizeof *x);
+    if (!x)
+        return shades_err_nomem(err);
+    r->identification = x;
+    hid_t g = H5Gopen2(f, "/identification", H5P_DEFAULT);
+    int rc = 0;
+    if (g < 0 || read_number_attr(g, "confidence", H5T_NATIVE_DOUBLE, &x->confidence) ||
+        read_number_attr(g, "n_gallery", H5T_NATIVE_UINT64, &x->n_gallery) ||
+        read_number_attr(g, "candidates", H5T_NATIVE_UINT64, &x->candidates) ||
+        read_number_attr(g, "n_holdout", H5T_NATIVE_UINT64, &x->n_holdout))
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: /identification lacks confidence, n_gallery, candidates or "
+                            "n_holdout", path);
+    if (g >= 0)
+        H5Gclose(g);
+    void *rows[3] = {0};
+    size_t n[3] = {0};
+    for (size_t t = SHADES_H5_ITHRESHOLDS; !rc && t <= SHADES_H5_ICMC; t++)
+        rc = read_table(&rows[t - SHADES_H5_ITHRESHOLDS], &n[t - SHADES_H5_ITHRESHOLDS], f,
+                        &shades_h5_tables[t], path, err);
+    x->thresholds = rows[0];
+    x->n_thresholds = n[0];
+    x->groups = rows[1];
+    x->n_groups = n[1];
+    x->cmc = rows[2];
+    x->n_cmc = n[2];
+    return rc;
+}
+
 static int read_contents(shades_results *r, hid_t f, const char *path, shades_err *err)
 {
     char *schema = read_string_attr(f, "schema_version");
@@ -384,18 +423,24 @@ static int read_contents(shades_results *r, hid_t f, const char *path, shades_er
         rc = shades_err_set(err, SHADES_E_INPUT,
                             "%s: results schema %s; this shades reads schema %d.x", path, schema,
                             SHADES_RESULTS_SCHEMA_MAJOR);
+    const char *dot = schema ? strchr(schema, '.') : NULL;
+    int minor = dot ? atoi(dot + 1) : 0;
     free(schema);
     if (!rc)
-        rc = read_attrs(f, &r->info, path, err);
+        rc = read_attrs(f, &r->info, minor, path, err);
     int has_v = !rc && H5Lexists(f, "/verification", H5P_DEFAULT) > 0;
     int has_c = !rc && H5Lexists(f, "/classification", H5P_DEFAULT) > 0;
-    if (!rc && !has_v && !has_c)
+    int has_i = !rc && H5Lexists(f, "/identification", H5P_DEFAULT) > 0;
+    if (!rc && !has_v && !has_c && !has_i)
         rc = shades_err_set(err, SHADES_E_INPUT,
-                            "%s: holds neither /verification nor /classification", path);
+                            "%s: holds none of /verification, /identification and "
+                            "/classification", path);
     if (!rc && has_v)
         rc = read_verification(r, f, path, err);
     if (!rc && has_c)
         rc = read_classification(r, f, path, err);
+    if (!rc && has_i)
+        rc = read_identification(r, f, path, err);
     void *verdicts = NULL;
     if (!rc)
         rc = read_table(&verdicts, &r->n_verdicts, f, &shades_h5_tables[SHADES_H5_CRITERIA], path,
@@ -436,6 +481,7 @@ void shades_results_destroy(shades_results *r)
         free(*(char **)((char *)&r->info + shades_h5_string_attrs[i].offset));
     shades_vresults_destroy(r->verification);
     shades_cresults_destroy(r->classification);
+    shades_iresults_destroy(r->identification);
     free(r->verdicts);
     shades_failures_destroy(r->failures);
     free(r);

@@ -4,24 +4,29 @@
 
 #include "classification_results.h"
 #include "criteria.h"
+#include "identification_results.h"
 #include "verification_measures.h"
 
-#define ATTR(member) {#member, offsetof(shades_run_info, member)}
+#define ATTR(member) {#member, offsetof(shades_run_info, member), 0}
+/* An attribute schema 1.1 added: files of 1.0 lack it. */
+#define ATTR_1_1(member) {#member, offsetof(shades_run_info, member), 1}
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const shades_h5_attr shades_h5_string_attrs[] = {
     ATTR(creator),         ATTR(creator_version), ATTR(schema_version),
     ATTR(created),         ATTR(build),           ATTR(run_name),
-    ATTR(config_path),     {"config", offsetof(shades_run_info, config_text)},
+    ATTR(config_path),     {"config", offsetof(shades_run_info, config_text), 0},
     ATTR(adapter_name),    ATTR(adapter_version), ATTR(adapter_vendor),
     ATTR(adapter_library), ATTR(adapter_sha256),  ATTR(manifest_path),
     ATTR(manifest_sha256), ATTR(dataset_card),    ATTR(criteria_passed),
+    ATTR_1_1(protocol),    ATTR_1_1(dataset_name), ATTR_1_1(dataset_warning),
 };
 const size_t shades_h5_n_string_attrs = NELEM(shades_h5_string_attrs);
 
 const shades_h5_attr shades_h5_u64_attrs[] = {
     ATTR(adapter_abi_major), ATTR(adapter_abi_minor), ATTR(n_images),
     ATTR(n_subjects),        ATTR(seed),              ATTR(threads),
+    ATTR_1_1(min_subjects),
 };
 const size_t shades_h5_n_u64_attrs = NELEM(shades_h5_u64_attrs);
 
@@ -75,6 +80,7 @@ static const shades_h5_column group_cols[] = {
     COL(shades_vgroup, 'i', group_estimable),
     COL(shades_vgroup, 'd', group_threshold),
     COL(shades_vgroup, 'd', group_fnmr),
+    COL(shades_vgroup, 'i', too_small),
 };
 
 static const shades_h5_column eer_cols[] = {
@@ -132,7 +138,7 @@ static const shades_h5_column cgroup_cols[] = {
     COL(shades_crow, 'u', n_no_prediction), COL(shades_crow, 'd', error_rate),
     COL(shades_crow, 'd', error_wilson_lo), COL(shades_crow, 'd', error_wilson_hi),
     COL(shades_crow, 'd', error_cp_lo),    COL(shades_crow, 'd', error_cp_hi),
-    COL(shades_crow, 'd', error_share),
+    COL(shades_crow, 'd', error_share),    COL(shades_crow, 'i', too_small),
 };
 
 static const shades_h5_column cclass_cols[] = {
@@ -149,6 +155,33 @@ static const shades_h5_column cconfusion_cols[] = {
     COL(shades_cconfusion, 'u', count),
 };
 
+static const shades_h5_column ithreshold_cols[] = {
+    COL(shades_ithreshold, 'd', target_fpir), COL(shades_ithreshold, 'i', estimable),
+    COL(shades_ithreshold, 'd', threshold),   COL(shades_ithreshold, 'u', n_nonmated),
+    COL(shades_ithreshold, 'u', n_false_positive), COL(shades_ithreshold, 'd', fpir),
+    COL(shades_ithreshold, 'u', n_mated),     COL(shades_ithreshold, 'u', n_miss),
+    COL(shades_ithreshold, 'd', fnir),
+};
+
+static const shades_h5_column igroup_cols[] = {
+    COL(shades_igroup, 's', partition),      COL(shades_igroup, 's', group),
+    COL(shades_igroup, 'd', target_fpir),    COL(shades_igroup, 'd', threshold),
+    COL(shades_igroup, 'u', n_mated),        COL(shades_igroup, 'u', n_miss),
+    COL(shades_igroup, 'd', fnir),           COL(shades_igroup, 'd', fnir_wilson_lo),
+    COL(shades_igroup, 'd', fnir_wilson_hi), COL(shades_igroup, 'd', fnir_cp_lo),
+    COL(shades_igroup, 'd', fnir_cp_hi),     COL(shades_igroup, 'u', n_nonmated),
+    COL(shades_igroup, 'u', n_false_positive), COL(shades_igroup, 'd', fpir),
+    COL(shades_igroup, 'd', fpir_wilson_lo), COL(shades_igroup, 'd', fpir_wilson_hi),
+    COL(shades_igroup, 'd', fpir_cp_lo),     COL(shades_igroup, 'd', fpir_cp_hi),
+    COL(shades_igroup, 'i', too_small),
+};
+
+static const shades_h5_column icmc_cols[] = {
+    COL(shades_icmc, 's', partition), COL(shades_icmc, 's', group),
+    COL(shades_icmc, 'u', rank),      COL(shades_icmc, 'u', n_mated),
+    COL(shades_icmc, 'u', n_hit),     COL(shades_icmc, 'd', rate),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES] = {
@@ -162,6 +195,10 @@ const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES] = {
     [SHADES_H5_CCLASSES] = TABLE("/classification/classes", cclass_cols, shades_cclass),
     [SHADES_H5_CCONFUSION] = TABLE("/classification/confusion", cconfusion_cols,
                                    shades_cconfusion),
+    [SHADES_H5_ITHRESHOLDS] = TABLE("/identification/thresholds", ithreshold_cols,
+                                    shades_ithreshold),
+    [SHADES_H5_IGROUPS] = TABLE("/identification/groups", igroup_cols, shades_igroup),
+    [SHADES_H5_ICMC] = TABLE("/identification/cmc", icmc_cols, shades_icmc),
 };
 
 hid_t shades_h5_compound_type(const shades_h5_table *t, int native)

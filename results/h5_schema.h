@@ -11,7 +11,7 @@
 #include <hdf5.h>
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SHADES_RESULTS_SCHEMA "1.0"
+#define SHADES_RESULTS_SCHEMA "1.1"
 #define SHADES_RESULTS_SCHEMA_MAJOR 1
 
 /* What the root attributes record of a run. The writer borrows every
@@ -22,14 +22,19 @@ typedef struct shades_run_info {
     char *adapter_name, *adapter_version, *adapter_vendor, *adapter_library, *adapter_sha256;
     char *manifest_path, *manifest_sha256, *dataset_card;
     char *criteria_passed;   /* "pass", "fail" or "none" */
+    char *protocol;          /* "verification", "identification" or "classification" */
+    char *dataset_name;      /* from the card; "" without one */
+    char *dataset_warning;   /* withdrawn datasets the card names; "" when none */
     uint64_t adapter_abi_major, adapter_abi_minor;
     uint64_t n_images, n_subjects, seed, threads;
+    uint64_t min_subjects;   /* groups.min_subjects */
 } shades_run_info;
 
 /* One root attribute: its name and where it lives in shades_run_info. */
 typedef struct shades_h5_attr {
     const char *name;
     size_t offset;
+    int since_minor;         /* the schema 1.x that added it; older files lack it */
 } shades_h5_attr;
 
 /* The root string attributes (char *) and integer attributes (uint64_t). */
@@ -66,6 +71,9 @@ enum {
     SHADES_H5_CGROUPS,          /* the classification tables, when a run has them */
     SHADES_H5_CCLASSES,
     SHADES_H5_CCONFUSION,
+    SHADES_H5_ITHRESHOLDS,      /* the identification tables, when a run has them */
+    SHADES_H5_IGROUPS,
+    SHADES_H5_ICMC,
     SHADES_H5_N_TABLES
 };
 extern const shades_h5_table shades_h5_tables[SHADES_H5_N_TABLES];

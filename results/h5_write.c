@@ -240,9 +240,10 @@ static int write_attrs(hid_t f, const shades_run_info *in, size_t n_verdicts,
                            : shades_criteria_passed(verdicts, n_verdicts) ? "pass"
                                                                           : "fail";
     int bad = 0;
-    for (size_t i = 0; i < shades_h5_n_string_attrs; i++)
-        bad |= attr_string(f, shades_h5_string_attrs[i].name,
-                           *(char *const *)((const char *)&info + shades_h5_string_attrs[i].offset));
+    for (size_t i = 0; i < shades_h5_n_string_attrs; i++) {
+        const char *v = *(char *const *)((const char *)&info + shades_h5_string_attrs[i].offset);
+        bad |= attr_string(f, shades_h5_string_attrs[i].name, v ? v : "");
+    }
     for (size_t i = 0; i < shades_h5_n_u64_attrs; i++)
         bad |= attr_number(f, shades_h5_u64_attrs[i].name, H5T_STD_U64LE, H5T_NATIVE_UINT64,
                            (const char *)&info + shades_h5_u64_attrs[i].offset);
@@ -288,6 +289,24 @@ static int write_classification(hid_t f, const shades_cresults *c)
     return bad ? -1 : 0;
 }
 
+static int write_identification(hid_t f, const shades_iresults *r)
+{
+    hid_t g = create_group(f, "identification");
+    if (g < 0)
+        return -1;
+    int bad = attr_number(g, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &r->confidence);
+    bad |= attr_number(g, "n_gallery", H5T_STD_U64LE, H5T_NATIVE_UINT64, &r->n_gallery);
+    bad |= attr_number(g, "candidates", H5T_STD_U64LE, H5T_NATIVE_UINT64, &r->candidates);
+    bad |= attr_number(g, "n_holdout", H5T_STD_U64LE, H5T_NATIVE_UINT64, &r->n_holdout);
+    H5Gclose(g);
+    const void *rows[] = {r->thresholds, r->groups, r->cmc};
+    size_t n[] = {r->n_thresholds, r->n_groups, r->n_cmc};
+    for (size_t t = SHADES_H5_ITHRESHOLDS; !bad && t <= SHADES_H5_ICMC; t++)
+        bad |= write_table(f, &shades_h5_tables[t], rows[t - SHADES_H5_ITHRESHOLDS],
+                           n[t - SHADES_H5_ITHRESHOLDS]);
+    return bad ? -1 : 0;
+}
+
 static int write_contents(hid_t f, const shades_results *r)
 {
     int bad = write_attrs(f, &r->info, r->n_verdicts, r->verdicts);
@@ -295,6 +314,8 @@ static int write_contents(hid_t f, const shades_results *r)
         bad = write_verification(f, r->verification);
     if (!bad && r->classification)
         bad = write_classification(f, r->classification);
+    if (!bad && r->identification)
+        bad = write_identification(f, r->identification);
     if (!bad)
         bad = write_table(f, &shades_h5_tables[SHADES_H5_CRITERIA], r->verdicts, r->n_verdicts);
     if (!bad)

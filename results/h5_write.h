@@ -10,16 +10,18 @@
 #include "error.h"
 #include "failures.h"
 #include "h5_schema.h"
+#include "identification_results.h"
 #include "verification_measures.h"
 
-/* Everything a results file holds: verification or classification
- * results or both (the other NULL). shades_h5_write borrows it;
+/* Everything a results file holds: verification, identification or
+ * classification results (the others NULL). shades_h5_write borrows it;
  * shades_h5_read returns one that owns everything, freed with
  * shades_results_destroy. */
 typedef struct shades_results {
     shades_run_info info;
     shades_vresults *verification;
     shades_cresults *classification;
+    shades_iresults *identification;
     size_t n_verdicts;
     shades_verdict *verdicts;
     shades_failures *failures;

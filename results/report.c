@@ -65,6 +65,11 @@ static int one_run(FILE *out, const shades_report_run *run, const shades_report_
         if (!o->brief)
             bad |= emit(out, shades_table_class_rates(run), o->format);
     }
+    const shades_iresults *id = run->r->identification;
+    for (size_t k = 0; id && k < id->n_thresholds; k++)
+        bad |= emit(out, shades_table_identification(run, k, st), o->format);
+    if (id)
+        bad |= emit(out, shades_table_cmc(run), o->format);
     for (size_t k = 0; v && k < v->n_thresholds; k++)
         bad |= emit(out, shades_table_groups(run, k, st), o->format);
     if (v)
@@ -134,7 +139,12 @@ static int make_labels(char **labels, const shades_results *const *runs, size_t 
 int shades_report_write(FILE *out, const shades_results *const *runs, const char *const *paths,
                         size_t n, const shades_report_options *opts, shades_err *err)
 {
-    shades_report_style st = {opts->min_subjects ? opts->min_subjects : DEFAULT_MIN_SUBJECTS};
+    /* The run's own groups.min_subjects decides what is too small to
+     * estimate, unless the reader asks for another line. */
+    unsigned run_min = n ? (unsigned)runs[0]->info.min_subjects : 0;
+    shades_report_style st = {opts->min_subjects ? opts->min_subjects
+                              : run_min          ? run_min
+                                                 : DEFAULT_MIN_SUBJECTS};
     shades_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
     int bad = !rr || !labels || make_labels(labels, runs, n), rc = 0;
@@ -143,7 +153,8 @@ int shades_report_write(FILE *out, const shades_results *const *runs, const char
     /* One CSV is one table, so its files must share a protocol. */
     for (size_t i = 1; !bad && !rc && opts->format == SHADES_REPORT_CSV && i < n; i++)
         if (!runs[0]->verification != !runs[i]->verification ||
-            !runs[0]->classification != !runs[i]->classification)
+            !runs[0]->classification != !runs[i]->classification ||
+            !runs[0]->identification != !runs[i]->identification)
             rc = shades_err_set(err, SHADES_E_INPUT,
                                 "%s: holds other protocols than %s; a CSV report takes files of "
                                 "one protocol",

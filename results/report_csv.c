@@ -61,8 +61,45 @@ static int classification_csv(FILE *out, const shades_report_run *runs, size_t n
     return 0;
 }
 
+static int identification_csv(FILE *out, const shades_report_run *runs, size_t n)
+{
+    fputs("engine,file,partition,group,target_fpir,threshold,n_mated,n_miss,fnir,fnir_lo,"
+          "fnir_hi,n_nonmated,n_false_positive,fpir,fpir_lo,fpir_hi,interval,too_small\r\n",
+          out);
+    for (size_t r = 0; r < n; r++) {
+        const shades_iresults *id = runs[r].r->identification;
+        char iname[64];
+        snprintf(iname, sizeof iname, "%g%% Wilson", 100 * id->confidence);
+        for (size_t i = 0; i < id->n_groups; i++) {
+            const shades_igroup *g = &id->groups[i];
+            text(out, runs[r].label, 1);
+            text(out, runs[r].path, 0);
+            text(out, g->partition, 0);
+            text(out, g->group, 0);
+            number(out, g->target_fpir);
+            number(out, g->threshold);
+            count(out, g->n_mated);
+            count(out, g->n_miss);
+            number(out, g->fnir);
+            number(out, g->fnir_wilson_lo);
+            number(out, g->fnir_wilson_hi);
+            count(out, g->n_nonmated);
+            count(out, g->n_false_positive);
+            number(out, g->fpir);
+            number(out, g->fpir_wilson_lo);
+            number(out, g->fpir_wilson_hi);
+            text(out, iname, 0);
+            count(out, (uint64_t)g->too_small);
+            fputs("\r\n", out);
+        }
+    }
+    return 0;
+}
+
 int shades_report_csv(FILE *out, const shades_report_run *runs, size_t n)
 {
+    if (runs[0].r->identification)
+        return identification_csv(out, runs, n);
     if (!runs[0].r->verification)
         return classification_csv(out, runs, n);
     fputs("engine,file,partition,group,target_fmr,threshold,n_subjects,n_images,n_fte,fte,"

@@ -180,6 +180,11 @@ static int run_section(FILE *out, const shades_report_run *run, const shades_rep
         bad |= classification_section(out, run, st);
     if (v)
         bad |= verification_section(out, run, st, heat_id);
+    const shades_iresults *id = run->r->identification;
+    for (size_t k = 0; id && k < id->n_thresholds; k++)
+        bad |= table(out, shades_table_identification(run, k, st));
+    if (id)
+        bad |= table(out, shades_table_cmc(run));
     if (run->r->n_verdicts)
         bad |= table(out, shades_table_criteria(run));
     bad |= table(out, shades_table_failures(run));

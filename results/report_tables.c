@@ -69,7 +69,10 @@ shades_table *shades_table_provenance(const shades_report_run *run)
         {"adapter sha256", f->adapter_sha256},
         {"manifest", f->manifest_path},
         {"manifest sha256", f->manifest_sha256},
+        {"protocol", f->protocol[0] ? f->protocol : "verification"},
+        {"dataset", f->dataset_name[0] ? f->dataset_name : "(no card)"},
         {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
+        {"dataset warning", f->dataset_warning[0] ? f->dataset_warning : "none"},
         {"created", f->created},
         {"build", f->build},
         {"schema", f->schema_version},
@@ -88,7 +91,7 @@ shades_table *shades_table_provenance(const shades_report_run *run)
 }
 
 /* A row naming a partition, its other cells empty, above its groups. */
-static void partition_row(shades_table *t, const char *partition)
+void shades_report_partition_row(shades_table *t, const char *partition)
 {
     shades_table_cellf(t, "%s", partition);
     for (size_t c = 1; c < t->n_cols; c++)
@@ -102,11 +105,11 @@ static void group_label(char *out, size_t size, const shades_vgroup *g, unsigned
              g->n_subjects < min_subjects ? "*" : "");
 }
 
-static void small_note(shades_table *t, int any_small, unsigned min_subjects, const char *iname)
+void shades_report_small_note(shades_table *t, int any_small, unsigned min_subjects,
+                              const char *iname)
 {
     if (any_small)
-        shades_table_note(t, "Intervals: %s. * fewer than %u subjects: too few to estimate "
-                             "reliably.",
+        shades_table_note(t, "Intervals: %s. * fewer than %u subjects: too small to estimate.",
                           iname, min_subjects);
     else
         shades_table_note(t, "Intervals: %s.", iname);
@@ -141,7 +144,7 @@ shades_table *shades_table_groups(const shades_report_run *run, size_t k,
         char label[160], cell[64];
         double lo, hi;
         if (strcmp(g->partition, last)) {
-            partition_row(t, g->partition);
+            shades_report_partition_row(t, g->partition);
             last = g->partition;
         }
         group_label(label, sizeof label, g, st->min_subjects);
@@ -159,7 +162,7 @@ shades_table *shades_table_groups(const shades_report_run *run, size_t k,
         shades_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
                            (unsigned long long)g->n_impostor);
     }
-    small_note(t, any_small, st->min_subjects, iname);
+    shades_report_small_note(t, any_small, st->min_subjects, iname);
     return t;
 }
 
@@ -424,7 +427,7 @@ shades_table *shades_table_compare(const shades_report_run *runs, size_t n, cons
         shades_report_interval_name(iname, sizeof iname, v0);
     else
         snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
-    small_note(t, any_small, st->min_subjects, iname);
+    shades_report_small_note(t, any_small, st->min_subjects, iname);
     return t;
 }
 
@@ -453,7 +456,7 @@ shades_table *shades_table_classification(const shades_report_run *run,
     for (size_t i = 0; i < c->n_groups; i++) {
         const shades_crow *g = &c->groups[i];
         if (strcmp(g->partition, last)) {
-            partition_row(t, g->partition);
+            shades_report_partition_row(t, g->partition);
             last = g->partition;
         }
         char cell[64];

@@ -67,6 +67,22 @@ shades_table *shades_table_class_rates(const shades_report_run *run);
 shades_table *shades_table_gender_shades(const shades_report_run *runs, size_t n,
                                          const shades_report_style *st);
 
+/* Identification: every group's FNIR and FPIR at the k-th target FPIR,
+ * with Wilson intervals and counts, marking small groups. */
+shades_table *shades_table_identification(const shades_report_run *run, size_t k,
+                                          const shades_report_style *st);
+
+/* Identification: every group's rank-1, rank-5, rank-10 and rank-L
+ * identification rates (CMC), with the mated search counts. */
+shades_table *shades_table_cmc(const shades_report_run *run);
+
+/* A row naming a partition, its other cells empty, above its groups. */
+void shades_report_partition_row(shades_table *t, const char *partition);
+
+/* The note under a group table: the interval, and what '*' marks. */
+void shades_report_small_note(shades_table *t, int any_small, unsigned min_subjects,
+                              const char *iname);
+
 /* The partitions of v in report order, "all" first, each once; at most cap. */
 size_t shades_report_partitions(const char **out, size_t cap, const shades_vresults *v);
 

@@ -228,8 +228,11 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
                                      genuine_scores, impostor_scores, outcome);
         for (size_t gi = 0; !bad && gi < part->n_groups; gi++) {
             for (size_t k = 0; k < n_targets; k++)
-                group_row(&r->groups[r->n_groups++], part->name, part->group_names[gi], &b[gi],
+            {
+                group_row(&r->groups[r->n_groups], part->name, part->group_names[gi], &b[gi],
                           opts->targets[k], &r->thresholds[k], confidence);
+                r->groups[r->n_groups++].too_small = part->too_small && part->too_small[gi];
+            }
             bad = curve_rows(r, part->name, part->group_names[gi], &b[gi], opts->det_per_axis);
         }
         free_buckets(b, part->n_groups);

@@ -48,6 +48,8 @@ typedef struct shades_vgroup {
     int32_t group_estimable;
     double group_threshold;     /* this group's own threshold for the target */
     double group_fnmr;          /* FNMR at the group's own threshold */
+    int32_t too_small;          /* fewer subjects than groups.min_subjects: left
+                                 * out of the summaries and criteria */
 } shades_vgroup;
 
 /* One group's equal error rate; one row of /verification/eer. */

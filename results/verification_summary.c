@@ -51,6 +51,7 @@ typedef struct boot_part {
     size_t n_groups;
     const char *const *group_names;
     const int32_t *item_group;
+    const uint8_t *too_small;   /* groups left out of the summaries, or NULL */
     size_t first_row;           /* its first row in r->groups */
     size_t first_summary;       /* its first row in r->summaries, or SIZE_MAX */
     shades_vboot *boot;
@@ -121,6 +122,8 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
             size_t row = p->first_row + g * K + k;
             j->rep_fnmr[row * j->R + replicate] = s->gn[g] > 0 ? s->gk[g] / s->gn[g] : NAN;
             j->rep_fmr[row * j->R + replicate] = s->mn[g] > 0 ? s->mk[g] / s->mn[g] : NAN;
+            if (p->too_small && p->too_small[g])
+                s->gn[g] = s->mn[g] = 0; /* no trials: left out of the summaries */
         }
         if (p->first_summary == SIZE_MAX)
             continue;
@@ -252,6 +255,8 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
         gn[g] = (double)row->n_genuine;
         mk[g] = (double)row->n_false_match;
         mn[g] = (double)row->n_impostor;
+        if (p->too_small && p->too_small[g])
+            gn[g] = mn[g] = 0; /* no trials: left out of the summaries */
     }
     shades_differential d;
     shades_differential_compute(&d, gk, gn, mk, mn, p->n_groups, alpha);
@@ -277,13 +282,13 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
         free(parts);
         return shades_err_nomem(err);
     }
-    parts[0] = (boot_part){"all", 1, all_names, NULL, 0, SIZE_MAX, NULL};
+    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, 0, SIZE_MAX, NULL};
     size_t row = K;
     for (size_t p = 0; p < g->n_partitions; p++) {
         const shades_partition *part = &g->partitions[p];
         parts[p + 1] = (boot_part){part->name, part->n_groups,
-                                   (const char *const *)part->group_names, part->item_group, row,
-                                   p * K, NULL};
+                                   (const char *const *)part->group_names, part->item_group,
+                                   part->too_small, row, p * K, NULL};
         row += part->n_groups * K;
         if (part->n_groups > max_groups)
             max_groups = part->n_groups;

@@ -9,7 +9,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in 1 2; do
   mkdir "$work/$t"
-  sed "s|manifest: .*|manifest: $demo/demo-cohort/manifest.csv|" "$demo/demo.yaml" >"$work/$t/run.yaml"
+  sed -e "s|manifest: .*|manifest: $demo/demo-cohort/manifest.csv|" \
+      -e "s|card: [^ ]*|card: $demo/demo-cohort/card.yaml|" "$demo/demo.yaml" >"$work/$t/run.yaml"
   set +e
   "$shades" run "$work/$t/run.yaml" --threads "$t" >/dev/null
   status=$?

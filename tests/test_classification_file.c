@@ -46,9 +46,9 @@ static void measured_written_read_and_reported(void **state)
     char *sex_names[] = {"F", "M"}, *skin_names[] = {"darker", "lighter"};
     char *both_names[] = {"F/darker", "F/lighter", "M/darker", "M/lighter"};
     shades_partition parts[] = {
-        {"sex", 2, sex_names, sex},
-        {"skin", 2, skin_names, skin},
-        {"sex x skin", 4, both_names, both},
+        {"sex", 2, sex_names, sex, NULL, NULL},
+        {"skin", 2, skin_names, skin, NULL, NULL},
+        {"sex x skin", 4, both_names, both, NULL, NULL},
     };
     shades_groups g = {3, parts};
     const char *classes[] = {"F", "M"};

@@ -19,8 +19,9 @@ typedef struct synth_cohort_spec {
     uint64_t seed;
 } synth_cohort_spec;
 
-/* Writes dir/images/<subject>_<k>.png and dir/manifest.csv (image_id,
- * subject_id, path, sex, skin_type). Deterministic from spec. */
+/* Writes dir/images/<subject>_<k>.png, dir/manifest.csv (image_id,
+ * subject_id, path, sex, skin_type) and its dataset card dir/card.yaml.
+ * Deterministic from spec. */
 int synth_cohort_write(const char *dir, const synth_cohort_spec *spec, shades_err *err);
 
 /* Trait bits of a subject with this sex ("F"/"M") and skin type ("I".."VI"). */

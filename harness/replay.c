@@ -1,0 +1,251 @@
+#include "replay.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classification_measures.h"
+#include "csv_rows.h"
+#include "pair_map.h"
+
+/* The columns a row callback needs, found in the header. */
+typedef struct columns {
+    size_t n;              /* header width; 0 until the header is read */
+    int col[3];
+} columns;
+
+/* Finds the named columns (NULL: optional and absent) in the header. */
+static int take_header(columns *c, char **fields, size_t n, const char *const names[3],
+                       const char *section, int optional_last, shades_err *err)
+{
+    static const char *const keys[2][3] = {{"reference", "probe", "score"},
+                                           {"image", "predicted", "confidence"}};
+    int which = strcmp(section, "scores") != 0;
+    for (int k = 0; k < 3; k++) {
+        c->col[k] = shades_csv_column(fields, n, names[k]);
+        if (c->col[k] < 0 && !(optional_last && k == 2))
+            return shades_err_set(err, SHADES_E_INPUT, "header: no column '%s' (engine.%s.%s)",
+                                  names[k], section, keys[which][k]);
+    }
+    c->n = n;
+    return 0;
+}
+
+static int row_width(const columns *c, size_t n, shades_err *err)
+{
+    if (n != c->n)
+        return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
+                              c->n);
+    return 0;
+}
+
+/* ---- scores ---- */
+
+typedef struct scores_reader {
+    columns cols;
+    const shades_cfg_scores *cfg;
+    const shades_manifest *m;
+    const shades_pairs *pairs;
+    shades_pair_map *want;     /* (a, b) of each pair -> its index, genuine first */
+    shades_pair_map *seen;     /* (reference, probe) of each row -> line */
+    size_t *line_of;           /* per pair: the row that scored it, 0 if none */
+    double *genuine, *impostor;
+} scores_reader;
+
+static int score_row(void *ctx, char **f, size_t n, size_t line, shades_err *err)
+{
+    scores_reader *r = ctx;
+    const shades_cfg_scores *cfg = r->cfg;
+    if (!r->cols.n) {
+        const char *names[3] = {cfg->reference, cfg->probe, cfg->score};
+        return take_header(&r->cols, f, n, names, "scores", 0, err);
+    }
+    int rc = row_width(&r->cols, n, err);
+    if (rc)
+        return rc;
+    const char *ref_id = f[r->cols.col[0]], *probe_id = f[r->cols.col[1]];
+    const char *text = f[r->cols.col[2]];
+    long ref = shades_manifest_find(r->m, ref_id), probe = shades_manifest_find(r->m, probe_id);
+    if (ref < 0 || probe < 0)
+        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not an image_id of %s",
+                              ref < 0 ? cfg->reference : cfg->probe, ref < 0 ? ref_id : probe_id,
+                              r->m->path);
+    double score = -INFINITY;
+    if (text[0]) {
+        char *end;
+        score = strtod(text, &end);
+        if (*end || !isfinite(score))
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "field '%s': '%s' is not a finite number (leave it empty for "
+                                  "a failed comparison)",
+                                  cfg->score, text);
+    }
+    uint64_t first = 0;
+    int put = shades_pair_map_put(&first, r->seen, (uint32_t)ref, (uint32_t)probe, line);
+    if (put < 0)
+        return shades_err_nomem(err);
+    if (put == 0)
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "reference '%s' and probe '%s' are scored twice (first on line %llu)",
+                              ref_id, probe_id, (unsigned long long)first);
+    uint64_t k;
+    if (!shades_pair_map_get(&k, r->want, (uint32_t)ref, (uint32_t)probe) &&
+        !shades_pair_map_get(&k, r->want, (uint32_t)probe, (uint32_t)ref))
+        return 0; /* a pair this run does not use */
+    if (r->line_of[k])
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "reference '%s' and probe '%s' score the pair that line %zu "
+                              "already scored",
+                              ref_id, probe_id, r->line_of[k]);
+    r->line_of[k] = line;
+    size_t ng = r->pairs->n_genuine;
+    if (k < ng)
+        r->genuine[k] = score;
+    else
+        r->impostor[k - ng] = score;
+    return 0;
+}
+
+/* Reports the first pair of the run without a score. */
+static int missing_score(const scores_reader *r, shades_err *err)
+{
+    const shades_pairs *p = r->pairs;
+    size_t total = p->n_genuine + p->n_impostor;
+    for (size_t k = 0; k < total; k++) {
+        if (r->line_of[k])
+            continue;
+        int g = k < p->n_genuine;
+        size_t i = g ? k : k - p->n_genuine;
+        shades_pair pair = g ? p->genuine[i] : p->impostor[i];
+        const size_t *lines = g ? p->genuine_line : p->impostor_line;
+        char where[64] = "";
+        if (lines)
+            snprintf(where, sizeof where, " (pair list line %zu)", lines[i]);
+        size_t missing = 0;
+        for (size_t j = k; j < total; j++)
+            missing += !r->line_of[j];
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "%s: no score for reference '%s' and probe '%s'%s; %zu pair%s of "
+                              "the run %s no score",
+                              r->cfg->file, r->m->image_id[pair.a], r->m->image_id[pair.b], where,
+                              missing, missing == 1 ? "" : "s", missing == 1 ? "has" : "have");
+    }
+    return 0;
+}
+
+int shades_replay_scores(double *out_genuine, double *out_impostor, const shades_cfg_scores *cfg,
+                         const shades_manifest *m, const shades_pairs *pairs, shades_err *err)
+{
+    size_t total = pairs->n_genuine + pairs->n_impostor;
+    scores_reader r = {.cfg = cfg, .m = m, .pairs = pairs, .genuine = out_genuine,
+                       .impostor = out_impostor};
+    r.want = shades_pair_map_create(total);
+    r.seen = shades_pair_map_create(shades_csv_count_lines(cfg->file));
+    r.line_of = calloc(total ? total : 1, sizeof *r.line_of);
+    int rc = r.want && r.seen && r.line_of ? 0 : shades_err_nomem(err);
+    for (size_t k = 0; !rc && k < total; k++) {
+        shades_pair p = k < pairs->n_genuine ? pairs->genuine[k]
+                                             : pairs->impostor[k - pairs->n_genuine];
+        if (shades_pair_map_put(NULL, r.want, p.a, p.b, k) < 0)
+            rc = shades_err_nomem(err);
+    }
+    if (!rc)
+        rc = shades_csv_read(cfg->file, "scores file", score_row, &r, err);
+    if (!rc && !r.cols.n)
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row",
+                            cfg->file);
+    if (!rc)
+        rc = missing_score(&r, err);
+    shades_pair_map_destroy(r.want);
+    shades_pair_map_destroy(r.seen);
+    free(r.line_of);
+    return rc;
+}
+
+/* ---- predictions ---- */
+
+typedef struct predictions_reader {
+    columns cols;
+    const shades_cfg_predictions *cfg;
+    const shades_manifest *m;
+    const char *const *class_names;
+    size_t n_classes;
+    int32_t *predicted;
+    size_t *line_of;           /* per item: the row that predicted it, 0 if none */
+} predictions_reader;
+
+static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err *err)
+{
+    predictions_reader *r = ctx;
+    const shades_cfg_predictions *cfg = r->cfg;
+    if (!r->cols.n) {
+        const char *names[3] = {cfg->image, cfg->predicted, cfg->confidence};
+        return take_header(&r->cols, f, n, names, "predictions", 1, err);
+    }
+    int rc = row_width(&r->cols, n, err);
+    if (rc)
+        return rc;
+    const char *id = f[r->cols.col[0]], *label = f[r->cols.col[1]];
+    long i = shades_manifest_find(r->m, id);
+    if (i < 0)
+        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not an image_id of %s",
+                              cfg->image, id, r->m->path);
+    if (r->line_of[i])
+        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is predicted twice "
+                              "(first on line %zu)", cfg->image, id, r->line_of[i]);
+    int32_t cls = SHADES_NO_PREDICTION;
+    if (label[0]) {
+        for (size_t c = 0; c < r->n_classes && cls < 0; c++)
+            if (!strcmp(label, r->class_names[c]))
+                cls = (int32_t)c;
+        if (cls < 0) {
+            char list[256] = "";
+            size_t len = 0;
+            for (size_t c = 0; c < r->n_classes && len < sizeof list; c++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", c ? ", " : "",
+                                        r->class_names[c]);
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "field '%s': '%s' is not one of the classes %s (leave it "
+                                  "empty for no prediction)",
+                                  cfg->predicted, label, list);
+        }
+    }
+    if (r->cols.col[2] >= 0 && f[r->cols.col[2]][0]) {
+        char *end;
+        double conf = strtod(f[r->cols.col[2]], &end);
+        if (*end || !(conf >= 0 && conf <= 1))
+            return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not a number in [0, 1]",
+                                  cfg->confidence, f[r->cols.col[2]]);
+    }
+    r->predicted[i] = cls;
+    r->line_of[i] = line;
+    return 0;
+}
+
+int shades_replay_predictions(int32_t *out_predicted, const shades_cfg_predictions *cfg,
+                              const shades_manifest *m, const char *const *class_names,
+                              size_t n_classes, shades_err *err)
+{
+    predictions_reader r = {.cfg = cfg, .m = m, .class_names = class_names,
+                            .n_classes = n_classes, .predicted = out_predicted};
+    r.line_of = calloc(m->n_items, sizeof *r.line_of);
+    if (!r.line_of)
+        return shades_err_nomem(err);
+    int rc = shades_csv_read(cfg->file, "predictions file", prediction_row, &r, err);
+    if (!rc && !r.cols.n)
+        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row",
+                            cfg->file);
+    size_t missing = 0, first = 0;
+    for (size_t i = 0; !rc && i < m->n_items; i++)
+        if (!r.line_of[i] && !missing++)
+            first = i;
+    if (!rc && missing)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s: no prediction for image '%s' (%s line %zu); %zu image%s of the "
+                            "manifest %s no row (an empty predicted field records a failure)",
+                            cfg->file, m->image_id[first], m->path, m->line[first], missing,
+                            missing == 1 ? "" : "s", missing == 1 ? "has" : "have");
+    free(r.line_of);
+    return rc;
+}

@@ -1,0 +1,202 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classification_measures.h"
+#include "identification.h"
+#include "replay.h"
+#include "run_state.h"
+
+/* Points per axis of each group's DET curve: enough for smooth probit plots. */
+#define DET_PER_AXIS 100
+
+/* Templates of every image from the engine, with their outcomes. */
+static int make_templates(run_state *s, shades_err *err)
+{
+    shades_progress_stage(s->progress, "templates", s->manifest->n_items);
+    int rc = shades_runner_templates(&s->templates, s->inst, s->manifest, s->progress, err);
+    if (rc)
+        return rc;
+    shades_progress_end(s->progress);
+    s->outcome = malloc(s->manifest->n_items * sizeof *s->outcome);
+    if (!s->outcome)
+        return shades_err_nomem(err);
+    memcpy(s->outcome, s->templates->outcome, s->manifest->n_items * sizeof *s->outcome);
+    return 0;
+}
+
+static int engine_scores(run_state *s, shades_err *err)
+{
+    int rc = make_templates(s, err);
+    if (!rc) {
+        shades_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
+        rc = shades_runner_compare(s->genuine, s->inst, s->templates, s->manifest,
+                                   s->pairs->genuine, s->pairs->n_genuine, s->progress, err);
+    }
+    if (!rc) {
+        shades_progress_end(s->progress);
+        shades_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
+        rc = shades_runner_compare(s->impostor, s->inst, s->templates, s->manifest,
+                                   s->pairs->impostor, s->pairs->n_impostor, s->progress, err);
+    }
+    if (!rc)
+        shades_progress_end(s->progress);
+    return rc;
+}
+
+int shades_run_verification(run_state *s, shades_err *err)
+{
+    const shades_config *c = s->config;
+    int rc = shades_verification_pairs(&s->pairs, s->manifest, c, err);
+    if (rc)
+        return rc;
+    s->genuine = malloc((s->pairs->n_genuine ? s->pairs->n_genuine : 1) * sizeof(double));
+    s->impostor = malloc((s->pairs->n_impostor ? s->pairs->n_impostor : 1) * sizeof(double));
+    if (!s->genuine || !s->impostor)
+        return shades_err_nomem(err);
+    if (s->inst) {
+        rc = engine_scores(s, err);
+    } else {
+        s->outcome = calloc(s->manifest->n_items, sizeof *s->outcome);
+        rc = s->outcome ? shades_replay_scores(s->genuine, s->impostor, c->engine.scores,
+                                               s->manifest, s->pairs, err)
+                        : shades_err_nomem(err);
+    }
+    if (rc)
+        return rc;
+    shades_vmeasure_options mo = {
+        .targets = c->verification.target_fmr,
+        .n_targets = c->verification.target_fmr_count,
+        .confidence = c->run.confidence,
+        .bootstrap = c->run.bootstrap ? *c->run.bootstrap : 1000,
+        .seed = c->run.seed,
+        .alpha = c->verification.alpha ? *c->verification.alpha : 0.5,
+        .det_per_axis = DET_PER_AXIS,
+        .threads = s->inst ? s->inst->threads : c->run.threads,
+        .progress = s->progress,
+    };
+    rc = shades_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
+                                     s->impostor, s->outcome, &mo, err);
+    if (!rc)
+        rc = shades_criteria_evaluate(&s->verdicts, c, s->vresults, err);
+    return rc;
+}
+
+/* What each search found: the mate's rank and score, or the best score. */
+static int summarise_searches(shades_mated_search *mated, double *top,
+                              const shades_search_plan *p, const shades_candidates *mc,
+                              const shades_candidates *nc)
+{
+    size_t L = mc->length;
+    for (size_t q = 0; q < p->n_mated; q++) {
+        mated[q] = (shades_mated_search){0, -INFINITY};
+        for (size_t k = 0; k < L; k++)
+            if (mc->slot[q * L + k] == p->mate[q]) {
+                mated[q] = (shades_mated_search){(uint32_t)(k + 1), mc->score[q * L + k]};
+                break;
+            }
+    }
+    for (size_t q = 0; q < p->n_nonmated; q++)
+        top[q] = nc->score[q * L];
+    return 0;
+}
+
+int shades_run_identification(run_state *s, shades_err *err)
+{
+    const shades_cfg_identification *id = s->config->identification;
+    shades_search_plan *plan = NULL;
+    shades_candidates *mc = NULL, *nc = NULL;
+    shades_mated_search *mated = NULL;
+    double *top = NULL;
+    int rc = shades_identification_plan(&plan, s->manifest, s->config, err);
+    if (!rc)
+        rc = make_templates(s, err);
+    if (!rc) {
+        shades_progress_stage(s->progress, "mated searches", plan->n_mated);
+        rc = shades_runner_search(&mc, s->inst, s->templates, s->manifest, plan->gallery,
+                                  plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
+                                  s->progress, err);
+    }
+    if (!rc) {
+        shades_progress_end(s->progress);
+        shades_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
+        rc = shades_runner_search(&nc, s->inst, s->templates, s->manifest, plan->gallery,
+                                  plan->n_gallery, plan->nonmated, plan->n_nonmated,
+                                  id->candidates, s->progress, err);
+    }
+    if (!rc) {
+        shades_progress_end(s->progress);
+        mated = malloc(plan->n_mated * sizeof *mated);
+        top = malloc((plan->n_nonmated ? plan->n_nonmated : 1) * sizeof *top);
+        rc = mated && top ? summarise_searches(mated, top, plan, mc, nc) : shades_err_nomem(err);
+    }
+    if (!rc) {
+        shades_isearches searches = {plan->n_mated, plan->mated, mated,
+                                     plan->n_nonmated, plan->nonmated, top};
+        rc = shades_identification_results(&s->iresults, s->groups, &searches, id->target_fpir,
+                                           id->target_fpir_count, plan->n_gallery,
+                                           id->candidates, s->config->run.confidence, err);
+    }
+    if (!rc)
+        s->iresults->n_holdout = plan->n_holdout;
+    free(mated);
+    free(top);
+    shades_candidates_destroy(mc);
+    shades_candidates_destroy(nc);
+    shades_search_plan_destroy(plan);
+    return rc;
+}
+
+/* Each item's true class as an index into the class names, failing on an
+ * image whose label is not a class. */
+static int truth_classes(int32_t *truth, const shades_partition *attr, const char *const *names,
+                         size_t n_classes, const run_state *s, shades_err *err)
+{
+    const shades_manifest *m = s->manifest;
+    const char *name = s->config->classification->attribute;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const char *label = attr->group_names[attr->item_group[i]];
+        truth[i] = -1;
+        for (size_t c = 0; c < n_classes && truth[i] < 0; c++)
+            if (!strcmp(label, names[c]))
+                truth[i] = (int32_t)c;
+        if (truth[i] < 0)
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s:%zu: field '%s': '%s' is not one of classification.classes "
+                                  "(%s)",
+                                  m->path, m->line[i], name, label, s->config->path);
+    }
+    return 0;
+}
+
+int shades_run_classification(run_state *s, shades_err *err)
+{
+    const shades_config *c = s->config;
+    const shades_cfg_classification *cc = c->classification;
+    size_t n = s->manifest->n_items;
+    shades_partition attr;
+    int rc = shades_partition_build(&attr, s->manifest, c, cc->attribute, err);
+    if (rc) {
+        shades_partition_free(&attr);
+        return rc;
+    }
+    const char *const *names = cc->classes_count ? (const char *const *)cc->classes
+                                                 : (const char *const *)attr.group_names;
+    size_t n_classes = cc->classes_count ? cc->classes_count : attr.n_groups;
+    int32_t *truth = malloc(n * sizeof *truth), *predicted = malloc(n * sizeof *predicted);
+    s->outcome = calloc(n, sizeof *s->outcome);
+    rc = truth && predicted && s->outcome ? 0 : shades_err_nomem(err);
+    if (!rc)
+        rc = truth_classes(truth, &attr, names, n_classes, s, err);
+    if (!rc)
+        rc = shades_replay_predictions(predicted, c->engine.predictions, s->manifest, names,
+                                       n_classes, err);
+    if (!rc)
+        rc = shades_classification_results(&s->cresults, cc->attribute, names, n_classes,
+                                           s->groups, truth, predicted, n, c->run.confidence,
+                                           err);
+    free(truth);
+    free(predicted);
+    shades_partition_free(&attr);
+    return rc;
+}

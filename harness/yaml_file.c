@@ -1,0 +1,149 @@
+#include "yaml_file.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- libcyaml's log, gathered into one line ---- */
+
+typedef struct yaml_log {
+    char first[512];  /* the first error libcyaml reports: the cause */
+    char seg[8][72];  /* backtrace segments, innermost first */
+    int nseg;
+    int line;         /* innermost line libcyaml names, or 0 */
+} yaml_log;
+
+static void yaml_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    yaml_log *log = ctx;
+    if (level < CYAML_LOG_ERROR)
+        return;
+    char text[512];
+    vsnprintf(text, sizeof text, fmt, args);
+    text[strcspn(text, "\n")] = '\0';
+    const char *msg = strncmp(text, "Load: ", 6) == 0 ? text + 6 : text;
+    msg += strspn(msg, " ");
+    if (strncmp(msg, "Backtrace:", 10) == 0)
+        return;
+    char name[64];
+    int line;
+    if (strncmp(msg, "in ", 3) == 0) {
+        /* "in mapping field 'seed' (line: 3, column: 9)" or
+         * "in sequence entry '2' (line: ...)" */
+        if (log->nseg < 8 && (sscanf(msg, "in mapping field '%63[^']'", name) == 1 ||
+                              sscanf(msg, "in sequence entry '%63[^']'", name) == 1)) {
+            if (strstr(msg, "sequence entry"))
+                snprintf(log->seg[log->nseg++], sizeof log->seg[0], " entry %s", name);
+            else
+                snprintf(log->seg[log->nseg++], sizeof log->seg[0], "%s", name);
+        }
+        const char *at = strstr(msg, "(line: ");
+        if (at && !log->line && sscanf(at, "(line: %d", &line) == 1)
+            log->line = line;
+        return;
+    }
+    if (!log->first[0])
+        snprintf(log->first, sizeof log->first, "%s", msg);
+}
+
+/* The backtrace as a dotted field path, outermost first. */
+static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = log->nseg - 1; i >= 0 && len < cap; i--) {
+        const char *sep = (len && log->seg[i][0] != ' ') ? "." : "";
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", sep, log->seg[i]);
+    }
+}
+
+static char *read_text(const char *path, const char *what, shades_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        shades_err_set(err, SHADES_E_INPUT, "%s: cannot open %s: %s", path, what, strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                shades_err_nomem(err);
+                return NULL;
+            }
+            buf = grown;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        shades_err_set(err, SHADES_E_IO, "%s: read error", path);
+        return NULL;
+    }
+    if (!buf && !(buf = calloc(1, 1)))
+        shades_err_nomem(err);
+    else
+        buf[len] = '\0';
+    return buf;
+}
+
+static const cyaml_config_t *yaml_config(yaml_log *log)
+{
+    static _Thread_local cyaml_config_t c;
+    c = (cyaml_config_t){
+        .log_fn = yaml_log_fn,
+        .log_ctx = log,
+        .mem_fn = cyaml_mem,
+        .log_level = CYAML_LOG_ERROR,
+        .flags = CYAML_CFG_DEFAULT,
+    };
+    return &c;
+}
+
+int shades_yaml_load(void **out, char **out_text, const char *path, const char *what,
+                     const cyaml_schema_value_t *schema, shades_err *err)
+{
+    *out = NULL;
+    *out_text = NULL;
+    char *text = read_text(path, what, err);
+    if (!text)
+        return err ? err->code : SHADES_E_INPUT;
+    yaml_log log = {0};
+    cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
+                                       schema, (cyaml_data_t **)out, NULL);
+    if (yerr == CYAML_OK) {
+        *out_text = text;
+        return 0;
+    }
+    free(text);
+    *out = NULL;
+    const char *why = log.first[0] ? log.first : cyaml_strerror(yerr);
+    char field[256], at[32] = "";
+    yaml_log_field(&log, field, sizeof field);
+    if (log.line)
+        snprintf(at, sizeof at, ":%d", log.line);
+    /* libcyaml places a missing key at the end of the enclosing mapping,
+     * which names the wrong field; the key itself suffices. */
+    if (field[0] && !strstr(why, "Missing required"))
+        return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
+    return shades_err_set(err, SHADES_E_INPUT, "%s%s: %s", path, at, why);
+}
+
+void shades_yaml_free(const cyaml_schema_value_t *schema, void *data)
+{
+    if (!data)
+        return;
+    yaml_log log = {0};
+    cyaml_free(yaml_config(&log), schema, data, 0);
+}

@@ -1,0 +1,21 @@
+/* Loads a YAML file into a struct with libcyaml, turning libcyaml's log
+ * into one message that names the file, line and field. */
+#ifndef SHADES_HARNESS_YAML_FILE_H
+#define SHADES_HARNESS_YAML_FILE_H
+
+#include <cyaml/cyaml.h>
+
+#include "error.h"
+
+/* Reads path and loads it against schema (a pointer mapping) into *out;
+ * *out_text receives the file's full text. Both are the caller's: free the
+ * data with shades_yaml_free and the text with free(). On failure both are
+ * NULL and err reads "path:line: field 'a.b': why". `what` names the file
+ * in an open error ("config", "dataset card"). */
+int shades_yaml_load(void **out, char **out_text, const char *path, const char *what,
+                     const cyaml_schema_value_t *schema, shades_err *err);
+
+/* Frees data loaded by shades_yaml_load against schema; NULL is allowed. */
+void shades_yaml_free(const cyaml_schema_value_t *schema, void *data);
+
+#endif

@@ -1,0 +1,207 @@
+#include "card.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yaml_file.h"
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
+};
+
+#define REQ_STR(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+
+static const cyaml_schema_field_t collection_fields[] = {
+    REQ_STR("method", shades_card_collection, method),
+    REQ_STR("dates", shades_card_collection, dates),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t card_fields[] = {
+    REQ_STR("name", shades_card, name),
+    REQ_STR("version", shades_card, version),
+    REQ_STR("licence", shades_card, licence),
+    REQ_STR("consent", shades_card, consent),
+    CYAML_FIELD_MAPPING("collection", CYAML_FLAG_DEFAULT, shades_card, collection,
+                        collection_fields),
+    CYAML_FIELD_SEQUENCE("permitted_uses", CYAML_FLAG_POINTER, shades_card, permitted_uses,
+                         &string_entry, 1, CYAML_UNLIMITED),
+    REQ_STR("contact", shades_card, contact),
+    REQ_STR("manifest_sha256", shades_card, manifest_sha256),
+    CYAML_FIELD_SEQUENCE("sources", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_card,
+                         sources, &string_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t card_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, shades_card, card_fields),
+};
+
+/* The line of `key:` at the start of a line of text, or 0. */
+static unsigned key_line(const char *text, const char *key)
+{
+    size_t klen = strlen(key);
+    unsigned line = 1;
+    for (const char *p = text; *p; p++) {
+        if ((p == text || p[-1] == '\n') && !strncmp(p, key, klen) && p[klen] == ':')
+            return line;
+        line += *p == '\n';
+    }
+    return 0;
+}
+
+int shades_card_load(shades_card **out, const char *path, shades_err *err)
+{
+    *out = NULL;
+    shades_card *c = NULL;
+    char *text = NULL;
+    int rc = shades_yaml_load((void **)&c, &text, path, "dataset card", &card_schema, err);
+    if (rc)
+        return rc;
+    c->text = text;
+    c->path = strdup(path);
+    if (!c->path)
+        rc = shades_err_nomem(err);
+    size_t n = 0;
+    while (!rc && isxdigit((unsigned char)c->manifest_sha256[n]))
+        n++;
+    if (!rc && (n != 64 || c->manifest_sha256[n]))
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "%s:%u: field 'manifest_sha256': '%s' is not 64 hex digits "
+                            "(sha256sum of the manifest)",
+                            path, key_line(text, "manifest_sha256"), c->manifest_sha256);
+    if (rc) {
+        shades_card_destroy(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void shades_card_destroy(shades_card *card)
+{
+    if (!card)
+        return;
+    free(card->text);
+    free(card->path);
+    card->text = card->path = NULL;
+    shades_yaml_free(&card_schema, card);
+}
+
+int shades_card_check(const shades_card *card, const char *manifest_path,
+                      const char *manifest_sha256, shades_err *err)
+{
+    if (!strcasecmp(card->manifest_sha256, manifest_sha256))
+        return 0;
+    return shades_err_set(err, SHADES_E_INPUT,
+                          "%s:%u: field 'manifest_sha256': the card describes another manifest: "
+                          "%s has sha256 %s",
+                          card->path, key_line(card->text, "manifest_sha256"), manifest_path,
+                          manifest_sha256);
+}
+
+/* ---- the withdrawn datasets ---- */
+
+typedef struct withdrawn {
+    const char *name, *aliases;
+    int year;
+    const char *reason;
+} withdrawn;
+
+static const withdrawn withdrawn_list[] = {
+#define SHADES_WITHDRAWN(name, aliases, year, reason) {name, aliases, year, reason},
+#include "withdrawn.def"
+#undef SHADES_WITHDRAWN
+};
+
+typedef struct derived {
+    const char *name, *aliases, *source;
+} derived;
+
+static const derived derived_list[] = {
+#define SHADES_DERIVED(name, aliases, source) {name, aliases, source},
+#include "withdrawn_derived.def"
+#undef SHADES_DERIVED
+};
+
+/* Letters and digits of s, lower case, into out. */
+static void fold(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < cap; i++)
+        if (isalnum((unsigned char)s[i]))
+            out[n++] = (char)tolower((unsigned char)s[i]);
+    out[n] = '\0';
+}
+
+/* True when name matches `canonical` or one of the '|'-separated aliases. */
+static int names_match(const char *name, const char *canonical, const char *aliases)
+{
+    char want[128], have[128];
+    fold(want, sizeof want, name, strlen(name));
+    if (!want[0])
+        return 0;
+    fold(have, sizeof have, canonical, strlen(canonical));
+    if (!strcmp(want, have))
+        return 1;
+    for (const char *p = aliases; *p;) {
+        size_t len = strcspn(p, "|");
+        fold(have, sizeof have, p, len);
+        if (!strcmp(want, have))
+            return 1;
+        p += len + (p[len] == '|');
+    }
+    return 0;
+}
+
+static const withdrawn *find_withdrawn(const char *name)
+{
+    for (size_t i = 0; i < sizeof withdrawn_list / sizeof *withdrawn_list; i++)
+        if (names_match(name, withdrawn_list[i].name, withdrawn_list[i].aliases))
+            return &withdrawn_list[i];
+    return NULL;
+}
+
+int shades_withdrawn_lookup(char *out, size_t cap, const char *name)
+{
+    const char *via = NULL;
+    const withdrawn *w = find_withdrawn(name);
+    for (size_t i = 0; !w && i < sizeof derived_list / sizeof *derived_list; i++)
+        if (names_match(name, derived_list[i].name, derived_list[i].aliases)) {
+            via = derived_list[i].name;
+            w = find_withdrawn(derived_list[i].source);
+        }
+    if (!w)
+        return 0;
+    char year[32] = "";
+    if (w->year)
+        snprintf(year, sizeof year, " (%d)", w->year);
+    if (via)
+        snprintf(out, cap, "%s draws its images from %s, withdrawn%s: %s.", via, w->name, year,
+                 w->reason);
+    else
+        snprintf(out, cap, "%s was withdrawn%s: %s.", w->name, year, w->reason);
+    return 1;
+}
+
+int shades_card_withdrawn(char *out, size_t cap, const shades_card *card)
+{
+    out[0] = '\0';
+    int found = 0;
+    size_t len = 0;
+    char one[512];
+    for (unsigned i = 0; i <= card->sources_count; i++) {
+        const char *name = i == 0 ? card->name : card->sources[i - 1];
+        if (!shades_withdrawn_lookup(one, sizeof one, name))
+            continue;
+        if (strstr(out, one))
+            continue; /* the card names it twice */
+        found++;
+        if (len < cap)
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "", one);
+    }
+    return found;
+}

@@ -1,0 +1,55 @@
+/* Dataset cards: who made a dataset, under what consent and licence, and
+ * which manifest they describe (docs/datasets.md). */
+#ifndef SHADES_PROTOCOLS_CARD_H
+#define SHADES_PROTOCOLS_CARD_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* How and when the faces were gathered. */
+typedef struct shades_card_collection {
+    char *method;
+    char *dates;
+} shades_card_collection;
+
+/* A loaded card. Created by shades_card_load, freed by shades_card_destroy;
+ * read-only afterwards. */
+typedef struct shades_card {
+    char *name;
+    char *version;
+    char *licence;
+    char *consent;                   /* the basis on which the people pictured agreed */
+    shades_card_collection collection;
+    char **permitted_uses;
+    unsigned permitted_uses_count;
+    char *contact;
+    char *manifest_sha256;           /* of the manifest file, 64 hex digits */
+    char **sources;                  /* datasets the images were drawn from; optional */
+    unsigned sources_count;
+    char *path;                      /* the card file */
+    char *text;                      /* its full text, recorded in the results */
+} shades_card;
+
+/* Loads and validates the card at path: every field present and non-empty,
+ * manifest_sha256 64 hex digits. Errors name the file, line and field. */
+int shades_card_load(shades_card **out, const char *path, shades_err *err);
+
+/* Frees a card; NULL is allowed. */
+void shades_card_destroy(shades_card *card);
+
+/* Fails, naming the card and the manifest, unless the card's
+ * manifest_sha256 equals manifest_sha256 (hex, either case). */
+int shades_card_check(const shades_card *card, const char *manifest_path,
+                      const char *manifest_sha256, shades_err *err);
+
+/* Writes into out (cap bytes) one sentence per withdrawn dataset the card
+ * names as itself or a source (protocols/withdrawn.def), "" when none;
+ * returns how many it found. */
+int shades_card_withdrawn(char *out, size_t cap, const shades_card *card);
+
+/* The withdrawn dataset `name` stands for, directly or as a dataset drawn
+ * from one, as a sentence in out; 0 when it is none. */
+int shades_withdrawn_lookup(char *out, size_t cap, const char *name);
+
+#endif

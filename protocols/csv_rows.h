@@ -1,0 +1,33 @@
+/* Reads a delimited text file record by record with libcsv, telling the
+ * caller the line each record starts on, so every message can name it. */
+#ifndef SHADES_PROTOCOLS_CSV_ROWS_H
+#define SHADES_PROTOCOLS_CSV_ROWS_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Called once per record, the header row included (it is simply the first).
+ * fields[0..n_fields) are NUL-terminated and owned by the reader; the
+ * callback may keep one by taking the pointer and setting the slot to NULL.
+ * Returns 0 to go on, or a negative code with err set to the reason only:
+ * the reader prefixes "path:line: ". */
+typedef int (*shades_csv_row_fn)(void *ctx, char **fields, size_t n_fields, size_t line,
+                                 shades_err *err);
+
+/* Reads path as RFC 4180 CSV (libcsv, strict), calling row for every
+ * record; LF, CRLF and lone CR all end a line; blank lines are skipped.
+ * `what` names the file in an open error ("manifest", "scores file").
+ * Fails on the first callback error, on malformed quoting, and on an
+ * unreadable file, each naming path and line. */
+int shades_csv_read(const char *path, const char *what, shades_csv_row_fn row, void *ctx,
+                    shades_err *err);
+
+/* Index of the column called name among header[0..n), or -1. */
+int shades_csv_column(char *const *header, size_t n, const char *name);
+
+/* An upper bound on the records of path (its line breaks plus one), to size
+ * tables before reading; 1 when it cannot be opened. */
+size_t shades_csv_count_lines(const char *path);
+
+#endif

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# datasets_cli.sh SHADES FIXTURES WORK DEMO_DIR: the importers turn each
+# published layout into the expected manifest; replay reproduces a Gender
+# Shades table from predictions and BFW-style per-subgroup rates from score
+# columns; a 1:N run over the synthetic engine reports FNIR and FPIR per
+# group; cards bind a manifest and name withdrawn sources; bad input gets
+# one message naming file, line and field.
+set -eu
+shades=$1 fx=$2 work=$3 demo=$4
+expect="$(dirname "$0")/expect_error.sh"
+rm -rf "$work"
+mkdir -p "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# ---- importers: each fixture gives the expected files ----
+"$shades" import ppb "$fx/ppb.csv" -o "$work/ppb" --images imgs >/dev/null
+cmp "$work/ppb/manifest.csv" "$fx/ppb.expected.csv" || fail "ppb manifest"
+"$shades" import fairface "$fx/fairface.csv" -o "$work/fairface" >/dev/null
+cmp "$work/fairface/manifest.csv" "$fx/fairface.expected.csv" || fail "fairface manifest"
+"$shades" import rfw "$fx/African_pairs.txt" -o "$work/rfw" >/dev/null
+cmp "$work/rfw/manifest.csv" "$fx/rfw.expected.csv" || fail "rfw manifest"
+cmp "$work/rfw/pairs.csv" "$fx/rfw.expected-pairs.csv" || fail "rfw pairs"
+"$shades" import bfw "$fx/bfw.csv" -o "$work/bfw" >/dev/null
+cmp "$work/bfw/manifest.csv" "$fx/bfw.expected.csv" || fail "bfw manifest"
+cmp "$work/bfw/pairs.csv" "$fx/bfw.expected-pairs.csv" || fail "bfw pairs"
+mkdir -p "$work/utk"
+for f in 25_0_2_20170116174525125.jpg 3_1_0_20170109191326447.jpg 61_1_3_x.jpg \
+         not_a_face.jpg 40_2_1_bad.jpg; do : > "$work/utk/$f"; done
+"$shades" import utkface "$work/utk" -o "$work/utk-out" --images faces 2>"$work/utk.log" >/dev/null
+printf '%s\n' "image_id,subject_id,path,age,sex,race" \
+  "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,faces/25_0_2_20170116174525125.jpg,25,M,Asian" \
+  "3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,faces/3_1_0_20170109191326447.jpg,3,F,White" \
+  "61_1_3_x.jpg,61_1_3_x.jpg,faces/61_1_3_x.jpg,61,F,Indian" > "$work/utk.expected"
+cmp "$work/utk-out/manifest.csv" "$work/utk.expected" || fail "utkface manifest"
+grep -q "skipped 'not_a_face.jpg'" "$work/utk.log" || fail "utkface skip not reported"
+grep -q "2 of 5 file names skipped" "$work/utk.log" || fail "utkface skip count"
+
+# ---- importers: malformed lines name file and line ----
+printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,7,darker,X\n' > "$work/bad-ppb.csv"
+"$expect" 2 "shades: error: $work/bad-ppb.csv:2: field 'fitzpatrick skin type category': '7' is not 1 to 6" \
+  "$shades" import ppb "$work/bad-ppb.csv" -o "$work/bad"
+printf 'm.01\t1\t2\nm.01\t1\n' > "$work/bad_pairs.txt"
+"$expect" 2 "shades: error: $work/bad_pairs.txt:2: expected 'id<TAB>n<TAB>m' or 'id1<TAB>n<TAB>id2<TAB>m'" \
+  "$shades" import rfw "$work/bad_pairs.txt" -o "$work/bad"
+head -2 "$fx/bfw.csv" > "$work/bad-bfw.csv"
+echo '1,x/n1/01.jpg,x/n3/01.jpg,1,n1,n3,x,x,0.5,A,A,F,F,AF,AF' >> "$work/bad-bfw.csv"
+"$expect" 2 "shades: error: $work/bad-bfw.csv:3: field 'label': 1, but id1 'n1' and id2 'n3' are different" \
+  "$shades" import bfw "$work/bad-bfw.csv" -o "$work/bad"
+printf 'file,age,gender,race\n' > "$work/bad-ff.csv"
+"$expect" 2 "shades: error: $work/bad-ff.csv:1: header: no column 'service_test' (the fairface layout)" \
+  "$shades" import fairface "$work/bad-ff.csv" -o "$work/bad"
+test ! -e "$work/bad" || fail "a failed import wrote files"
+
+# ---- classification replay over PPB: the Gender Shades layout ----
+cp "$fx/ppb-predictions.csv" "$work/ppb/"
+cat > "$work/ppb/gs.yaml" <<'YAML'
+run: {name: ppb-replay}
+dataset: {manifest: manifest.csv}
+engine:
+  adapter: replay
+  predictions: {file: ppb-predictions.csv}
+groups:
+  derived:
+    - name: skin_binary
+      from: skin
+      map:
+        - {label: Darker, values: [darker]}
+        - {label: Lighter, values: [lighter]}
+  partitions: [sex, skin_binary, skin_binary x sex]
+classification: {attribute: sex, classes: [F, M]}
+output: {results: gs.h5}
+YAML
+"$shades" run "$work/ppb/gs.yaml" > "$work/gs.txt" 2>/dev/null
+# All, F, M, Darker, Lighter, DF, DM, LF, LM in that order, with n and errors.
+got=$(awk '$1 ~ /^(All|F|M|Darker|Lighter|Darker\/F|Darker\/M|Lighter\/F|Lighter\/M)\*?$/ {print $1, $2, $3}' "$work/gs.txt" | tr '\n' ';')
+want='All* 8 3;F* 4 2;M* 4 1;Darker* 4 3;Lighter* 4 0;Darker/F* 2 2;Darker/M* 2 1;Lighter/F* 2 0;Lighter/M* 2 0;'
+[ "$got" = "$want" ] || fail "Gender Shades layout: got '$got'"
+printf 'image_id,predicted\n1,M\n2,M\n3,X\n' > "$work/ppb/bad-pred.csv"
+sed 's/ppb-predictions.csv/bad-pred.csv/' "$work/ppb/gs.yaml" > "$work/ppb/bad.yaml"
+"$expect" 2 "shades: error: $work/ppb/bad-pred.csv:4: field 'predicted': 'X' is not one of the classes F, M (leave it empty for no prediction)" \
+  "$shades" run "$work/ppb/bad.yaml"
+test ! -e "$work/ppb/gs.h5.tmp" || fail "partial results"
+
+# ---- verification replay over a BFW-shaped table with a score column ----
+# Eight subgroups of 50 subjects x 3 images; every within-subgroup pair, so
+# each subgroup has over 10^4 impostors and a threshold of its own at 1e-4.
+awk 'BEGIN {
+  srand(7); print "fold,p1,p2,label,id1,id2,att1,att2,senet50,a1,a2,g1,g2,e1,e2"
+  split("asian_females asian_males black_females black_males indian_females indian_males white_females white_males", att, " ")
+  for (g = 1; g <= 8; g++) {
+    a = toupper(substr(att[g], 1, 1)); s = (att[g] ~ /females/) ? "F" : "M"
+    n = 0
+    for (i = 0; i < 50; i++) for (k = 0; k < 3; k++) { img[n] = att[g] "/n" g "_" i "/" k ".jpg"; sub_[n] = "n" g "_" i; n++ }
+    for (x = 0; x < n; x++) for (y = x + 1; y < n; y++) {
+      same = sub_[x] == sub_[y]
+      sc = same ? 0.6 + 0.1 * g / 8 + 0.1 * (rand() - 0.5) : 0.05 * g / 8 + 0.3 * (rand() - 0.5)
+      printf "%d,%s,%s,%d,%s,%s,%s,%s,%.6f,%s,%s,%s,%s,%s%s,%s%s\n", (x % 5) + 1, img[x], img[y], same, sub_[x], sub_[y], att[g], att[g], sc, a, a, s, s, a, s, a, s
+    }
+  }
+}' > "$work/bfw-table.csv"
+"$shades" import bfw "$work/bfw-table.csv" -o "$work/bfw-run" >/dev/null
+cat > "$work/bfw-run/bfw.yaml" <<YAML
+run: {name: bfw-replay, bootstrap: 0}
+dataset: {manifest: manifest.csv}
+engine:
+  adapter: replay
+  scores: {file: $work/bfw-table.csv, reference: p1, probe: p2, score: senet50}
+groups: {partitions: [subgroup, ethnicity, sex]}
+verification:
+  pairs: {file: pairs.csv, fold: fold}
+  target_fmr: [1e-1, 1e-2, 1e-3, 1e-4]
+output: {results: bfw.h5}
+YAML
+"$shades" run "$work/bfw-run/bfw.yaml" > "$work/bfw.txt" 2>/dev/null
+grep -q "Target FMR 0.0001: global threshold" "$work/bfw.txt" || fail "BFW 1e-4 not estimable"
+"$shades" report "$work/bfw-run/bfw.h5" --format csv -o "$work/bfw.csv"
+# Every subgroup has its own threshold and FNMR (1 - TAR) at each target.
+rows=$(awk -F, '$3 == "\"subgroup\"" && $22 != "nan" && $23 != "nan" {n++} END {print n+0}' "$work/bfw.csv")
+[ "$rows" = 32 ] || fail "BFW subgroup thresholds: $rows rows of 32"
+head -2 "$fx/bfw.csv" | sed 's/vgg2/senet50/' > "$work/bad-scores.csv"
+sed "s|$work/bfw-table.csv|$work/bad-scores.csv|" "$work/bfw-run/bfw.yaml" > "$work/bfw-run/bad.yaml"
+"$expect" 2 "shades: error: $work/bad-scores.csv:2: field 'p1': 'asian_females/n1/01.jpg' is not an image_id of $work/bfw-run/manifest.csv" \
+  "$shades" run "$work/bfw-run/bad.yaml"
+
+# ---- identification over the synthetic engine ----
+cat > "$work/id.yaml" <<YAML
+run: {name: id-synthetic, seed: 3}
+dataset: {manifest: $demo/demo-cohort/manifest.csv, card: $demo/demo-cohort/card.yaml}
+engine: {adapter: synthetic, options: [trait1_impostor_mean_shift=0.5]}
+groups: {partitions: [sex, skin_type], min_subjects: 8}
+identification: {holdout: 0.3, candidates: 10, target_fpir: [0.1]}
+output: {results: id.h5}
+YAML
+"$shades" run "$work/id.yaml" > "$work/id.txt" 2>/dev/null
+grep -q "Target FPIR 0.1: global threshold" "$work/id.txt" || fail "identification threshold"
+grep -Eq '^  F +[0-9.]+ \[.*\] +[0-9]+/[0-9]+ +[0-9.]+ \[' "$work/id.txt" || fail "FNIR and FPIR per group"
+grep -q "rank 1" "$work/id.txt" || fail "CMC table"
+
+# ---- dataset cards ----
+cp -r "$demo/demo-cohort/card.yaml" "$work/card.yaml"
+sed -i 's/^manifest_sha256: .*/manifest_sha256: 0000000000000000000000000000000000000000000000000000000000000000/' "$work/card.yaml"
+sed "s|card: $demo/demo-cohort/card.yaml|card: $work/card.yaml|" "$work/id.yaml" > "$work/id-badcard.yaml"
+line=$(grep -n manifest_sha256 "$work/card.yaml" | cut -d: -f1)
+sha=$(sha256sum "$demo/demo-cohort/manifest.csv" | cut -d' ' -f1)
+"$expect" 2 "shades: error: $work/card.yaml:$line: field 'manifest_sha256': the card describes another manifest: $demo/demo-cohort/manifest.csv has sha256 $sha" \
+  "$shades" run "$work/id-badcard.yaml"
+sed -e "s/^manifest_sha256: .*/manifest_sha256: $sha/" -e 's/^name: .*/name: RFW/' "$work/card.yaml" > "$work/rfw-card.yaml"
+sed "s|card: $demo/demo-cohort/card.yaml|card: $work/rfw-card.yaml|" "$work/id.yaml" > "$work/id-rfw.yaml"
+"$shades" run "$work/id-rfw.yaml" 2> "$work/warn.txt" > /dev/null
+grep -q "shades: warning: dataset 'RFW': RFW draws its images from MS-Celeb-1M, withdrawn (2019)" "$work/warn.txt" \
+  || fail "withdrawn warning: $(cat "$work/warn.txt")"
+h5dump -a /dataset_warning "$work/id.h5" | grep -q "MS-Celeb-1M" || fail "warning not in results"
+echo ok
