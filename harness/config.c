@@ -71,12 +71,8 @@ static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_END,
 };
 
-/* An optional string field of struct type. */
-#define OPT_STR(key, type, member)                                                     \
-    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, 1, \
-                           CYAML_UNLIMITED)
-#define REQ_STR(key, type, member) \
-    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+#define OPT_STR SHADES_YAML_OPT_STR
+#define REQ_STR SHADES_YAML_STR
 
 static const cyaml_schema_field_t dataset_fields[] = {
     REQ_STR("manifest", shades_cfg_dataset, manifest),

@@ -7,6 +7,13 @@
 
 #include "error.h"
 
+/* Schema fields for a required or optional string member of a struct. */
+#define SHADES_YAML_STR(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+#define SHADES_YAML_OPT_STR(key, type, member)                                         \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, 1, \
+                           CYAML_UNLIMITED)
+
 /* Reads path and loads it against schema (a pointer mapping) into *out;
  * *out_text receives the file's full text. Both are the caller's: free the
  * data with shades_yaml_free and the text with free(). On failure both are

@@ -11,8 +11,7 @@ static const cyaml_schema_value_t string_entry = {
     CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
 };
 
-#define REQ_STR(key, type, member) \
-    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+#define REQ_STR SHADES_YAML_STR
 
 static const cyaml_schema_field_t collection_fields[] = {
     REQ_STR("method", shades_card_collection, method),

@@ -350,6 +350,17 @@ static int read_verification(shades_results *r, hid_t f, const char *path, shade
     return rc;
 }
 
+/* Reads the fixed tables first..last into rows[] and n[]; on failure the
+ * tables read so far stay in rows[] for the caller to free. */
+static int read_tables(void **rows, size_t *n, hid_t f, size_t first, size_t last,
+                       const char *path, shades_err *err)
+{
+    int rc = 0;
+    for (size_t t = first; !rc && t <= last; t++)
+        rc = read_table(&rows[t - first], &n[t - first], f, &shades_h5_tables[t], path, err);
+    return rc;
+}
+
 static int read_classification(shades_results *r, hid_t f, const char *path, shades_err *err)
 {
     shades_cresults *c = calloc(1, sizeof *c);
@@ -369,9 +380,8 @@ static int read_classification(shades_results *r, hid_t f, const char *path, sha
         H5Gclose(g);
     void *rows[3] = {0};
     size_t n[3] = {0};
-    for (size_t t = SHADES_H5_CGROUPS; !rc && t <= SHADES_H5_CCONFUSION; t++)
-        rc = read_table(&rows[t - SHADES_H5_CGROUPS], &n[t - SHADES_H5_CGROUPS], f,
-                        &shades_h5_tables[t], path, err);
+    if (!rc)
+        rc = read_tables(rows, n, f, SHADES_H5_CGROUPS, SHADES_H5_CCONFUSION, path, err);
     c->groups = rows[0];
     c->n_groups = n[0];
     c->classes = rows[1];
@@ -400,9 +410,8 @@ static int read_identification(shades_results *r, hid_t f, const char *path, sha
         H5Gclose(g);
     void *rows[3] = {0};
     size_t n[3] = {0};
-    for (size_t t = SHADES_H5_ITHRESHOLDS; !rc && t <= SHADES_H5_ICMC; t++)
-        rc = read_table(&rows[t - SHADES_H5_ITHRESHOLDS], &n[t - SHADES_H5_ITHRESHOLDS], f,
-                        &shades_h5_tables[t], path, err);
+    if (!rc)
+        rc = read_tables(rows, n, f, SHADES_H5_ITHRESHOLDS, SHADES_H5_ICMC, path, err);
     x->thresholds = rows[0];
     x->n_thresholds = n[0];
     x->groups = rows[1];
