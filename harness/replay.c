@@ -15,18 +15,17 @@ typedef struct columns {
     int col[3];
 } columns;
 
-/* Finds the named columns (NULL: optional and absent) in the header. */
+/* Finds the columns named by the config's keys[k] in section in the
+ * header; the last may be absent when optional_last. */
 static int take_header(columns *c, char **fields, size_t n, const char *const names[3],
-                       const char *section, int optional_last, shades_err *err)
+                       const char *section, const char *const keys[3], int optional_last,
+                       shades_err *err)
 {
-    static const char *const keys[2][3] = {{"reference", "probe", "score"},
-                                           {"image", "predicted", "confidence"}};
-    int which = strcmp(section, "scores") != 0;
     for (int k = 0; k < 3; k++) {
         c->col[k] = shades_csv_column(fields, n, names[k]);
         if (c->col[k] < 0 && !(optional_last && k == 2))
             return shades_err_set(err, SHADES_E_INPUT, "header: no column '%s' (engine.%s.%s)",
-                                  names[k], section, keys[which][k]);
+                                  names[k], section, keys[k]);
     }
     c->n = n;
     return 0;
@@ -58,8 +57,9 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, shades_err *err
     scores_reader *r = ctx;
     const shades_cfg_scores *cfg = r->cfg;
     if (!r->cols.n) {
+        static const char *const keys[3] = {"reference", "probe", "score"};
         const char *names[3] = {cfg->reference, cfg->probe, cfg->score};
-        return take_header(&r->cols, f, n, names, "scores", 0, err);
+        return take_header(&r->cols, f, n, names, "scores", keys, 0, err);
     }
     int rc = row_width(&r->cols, n, err);
     if (rc)
@@ -141,7 +141,7 @@ int shades_replay_scores(double *out_genuine, double *out_impostor, const shades
     scores_reader r = {.cfg = cfg, .m = m, .pairs = pairs, .genuine = out_genuine,
                        .impostor = out_impostor};
     r.want = shades_pair_map_create(total);
-    r.seen = shades_pair_map_create(shades_csv_count_lines(cfg->file));
+    r.seen = shades_pair_map_create(total);
     r.line_of = calloc(total ? total : 1, sizeof *r.line_of);
     int rc = r.want && r.seen && r.line_of ? 0 : shades_err_nomem(err);
     for (size_t k = 0; !rc && k < total; k++) {
@@ -180,8 +180,9 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err
     predictions_reader *r = ctx;
     const shades_cfg_predictions *cfg = r->cfg;
     if (!r->cols.n) {
+        static const char *const keys[3] = {"image", "predicted", "confidence"};
         const char *names[3] = {cfg->image, cfg->predicted, cfg->confidence};
-        return take_header(&r->cols, f, n, names, "predictions", 1, err);
+        return take_header(&r->cols, f, n, names, "predictions", keys, 1, err);
     }
     int rc = row_width(&r->cols, n, err);
     if (rc)

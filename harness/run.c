@@ -17,7 +17,7 @@ static void run_state_free(run_state *s)
     shades_failures_destroy(s->failures);
     free(s->genuine);
     free(s->impostor);
-    free(s->outcome);
+    free(s->no_failures);
     shades_pairs_destroy(s->pairs);
     shades_templates_destroy(s->templates);
     shades_instance_destroy(s->inst);
@@ -93,7 +93,7 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                 .n_images = s->manifest->n_items,
                 .n_subjects = s->manifest->n_subjects,
                 .seed = c->run.seed,
-                .threads = s->inst ? s->inst->threads : c->run.threads,
+                .threads = s->threads,
                 .min_subjects = c->groups.min_subjects,
             },
         .verification = s->vresults,
@@ -146,14 +146,17 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
         rc = shades_groups_build(&s.groups, s.manifest, s.config, err);
     if (!rc)
         rc = shades_criteria_check(s.config, s.groups, err);
+    if (!rc)
+        s.threads = opts && opts->threads ? opts->threads : s.config->run.threads;
     if (!rc && strcmp(s.config->engine.adapter, SHADES_REPLAY)) {
         char *options = shades_config_engine_options(s.config);
-        unsigned threads = opts && opts->threads ? opts->threads : s.config->run.threads;
         rc = options ? shades_instance_create(&s.inst, s.config->engine.adapter,
                                               s.config->engine.config_dir, options,
-                                              s.config->run.seed, threads, err)
+                                              s.config->run.seed, s.threads, err)
                      : shades_err_nomem(err);
         free(options);
+        if (!rc)
+            s.threads = s.inst->threads; /* capped by the engine's declared concurrency */
     }
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */
     if (!rc && opts && opts->progress)

@@ -18,11 +18,15 @@ static int make_templates(run_state *s, shades_err *err)
     if (rc)
         return rc;
     shades_progress_end(s->progress);
-    s->outcome = malloc(s->manifest->n_items * sizeof *s->outcome);
-    if (!s->outcome)
-        return shades_err_nomem(err);
-    memcpy(s->outcome, s->templates->outcome, s->manifest->n_items * sizeof *s->outcome);
+    s->outcome = s->templates->outcome;
     return 0;
+}
+
+/* Replay makes no templates, so no image failed to enrol. */
+static int no_template_failures(run_state *s, shades_err *err)
+{
+    s->outcome = s->no_failures = calloc(s->manifest->n_items, sizeof *s->no_failures);
+    return s->outcome ? 0 : shades_err_nomem(err);
 }
 
 static int engine_scores(run_state *s, shades_err *err)
@@ -57,10 +61,10 @@ int shades_run_verification(run_state *s, shades_err *err)
     if (s->inst) {
         rc = engine_scores(s, err);
     } else {
-        s->outcome = calloc(s->manifest->n_items, sizeof *s->outcome);
-        rc = s->outcome ? shades_replay_scores(s->genuine, s->impostor, c->engine.scores,
-                                               s->manifest, s->pairs, err)
-                        : shades_err_nomem(err);
+        rc = no_template_failures(s, err);
+        if (!rc)
+            rc = shades_replay_scores(s->genuine, s->impostor, c->engine.scores,
+                                      s->manifest, s->pairs, err);
     }
     if (rc)
         return rc;
@@ -72,7 +76,7 @@ int shades_run_verification(run_state *s, shades_err *err)
         .seed = c->run.seed,
         .alpha = c->verification.alpha ? *c->verification.alpha : 0.5,
         .det_per_axis = DET_PER_AXIS,
-        .threads = s->inst ? s->inst->threads : c->run.threads,
+        .threads = s->threads,
         .progress = s->progress,
     };
     rc = shades_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
@@ -83,9 +87,9 @@ int shades_run_verification(run_state *s, shades_err *err)
 }
 
 /* What each search found: the mate's rank and score, or the best score. */
-static int summarise_searches(shades_mated_search *mated, double *top,
-                              const shades_search_plan *p, const shades_candidates *mc,
-                              const shades_candidates *nc)
+static void summarise_searches(shades_mated_search *mated, double *top,
+                               const shades_search_plan *p, const shades_candidates *mc,
+                               const shades_candidates *nc)
 {
     size_t L = mc->length;
     for (size_t q = 0; q < p->n_mated; q++) {
@@ -98,7 +102,6 @@ static int summarise_searches(shades_mated_search *mated, double *top,
     }
     for (size_t q = 0; q < p->n_nonmated; q++)
         top[q] = nc->score[q * L];
-    return 0;
 }
 
 int shades_run_identification(run_state *s, shades_err *err)
@@ -128,7 +131,10 @@ int shades_run_identification(run_state *s, shades_err *err)
         shades_progress_end(s->progress);
         mated = malloc(plan->n_mated * sizeof *mated);
         top = malloc((plan->n_nonmated ? plan->n_nonmated : 1) * sizeof *top);
-        rc = mated && top ? summarise_searches(mated, top, plan, mc, nc) : shades_err_nomem(err);
+        if (mated && top)
+            summarise_searches(mated, top, plan, mc, nc);
+        else
+            rc = shades_err_nomem(err);
     }
     if (!rc) {
         shades_isearches searches = {plan->n_mated, plan->mated, mated,
@@ -184,8 +190,7 @@ int shades_run_classification(run_state *s, shades_err *err)
                                                  : (const char *const *)attr.group_names;
     size_t n_classes = cc->classes_count ? cc->classes_count : attr.n_groups;
     int32_t *truth = malloc(n * sizeof *truth), *predicted = malloc(n * sizeof *predicted);
-    s->outcome = calloc(n, sizeof *s->outcome);
-    rc = truth && predicted && s->outcome ? 0 : shades_err_nomem(err);
+    rc = truth && predicted ? no_template_failures(s, err) : shades_err_nomem(err);
     if (!rc)
         rc = truth_classes(truth, &attr, names, n_classes, s, err);
     if (!rc)

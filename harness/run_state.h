@@ -29,7 +29,9 @@ typedef struct run_state {
     shades_progress *progress;
     char manifest_sha[SHADES_SHA256_HEX];
     char warning[2048];            /* withdrawn datasets the card names */
-    int32_t *outcome;              /* per item: template outcome (all OK for replay) */
+    unsigned threads;              /* the engine's share of the run's threads, or the run's */
+    const int32_t *outcome;        /* per item: template outcome, the templates' or no_failures */
+    int32_t *no_failures;          /* all OK, for replay, which makes no templates */
     shades_templates *templates;
     shades_failures *failures;
     /* verification */

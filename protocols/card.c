@@ -164,7 +164,9 @@ static const withdrawn *find_withdrawn(const char *name)
     return NULL;
 }
 
-int shades_withdrawn_lookup(char *out, size_t cap, const char *name)
+/* The withdrawn dataset `name` stands for, directly or as a dataset drawn
+ * from one, as a sentence in out; 0 when it is none. */
+static int withdrawn_lookup(char *out, size_t cap, const char *name)
 {
     const char *via = NULL;
     const withdrawn *w = find_withdrawn(name);
@@ -194,7 +196,7 @@ int shades_card_withdrawn(char *out, size_t cap, const shades_card *card)
     char one[512];
     for (unsigned i = 0; i <= card->sources_count; i++) {
         const char *name = i == 0 ? card->name : card->sources[i - 1];
-        if (!shades_withdrawn_lookup(one, sizeof one, name))
+        if (!withdrawn_lookup(one, sizeof one, name))
             continue;
         if (strstr(out, one))
             continue; /* the card names it twice */

@@ -48,8 +48,4 @@ int shades_card_check(const shades_card *card, const char *manifest_path,
  * returns how many it found. */
 int shades_card_withdrawn(char *out, size_t cap, const shades_card *card);
 
-/* The withdrawn dataset `name` stands for, directly or as a dataset drawn
- * from one, as a sentence in out; 0 when it is none. */
-int shades_withdrawn_lookup(char *out, size_t cap, const char *name);
-
 #endif

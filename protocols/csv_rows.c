@@ -173,17 +173,3 @@ int shades_csv_column(char *const *header, size_t n, const char *name)
     return -1;
 }
 
-size_t shades_csv_count_lines(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = 1;
-    if (!f)
-        return n;
-    char buf[65536];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        for (size_t i = 0; i < got; i++)
-            n += buf[i] == '\n' || buf[i] == '\r';
-    fclose(f);
-    return n;
-}

@@ -26,8 +26,4 @@ int shades_csv_read(const char *path, const char *what, shades_csv_row_fn row, v
 /* Index of the column called name among header[0..n), or -1. */
 int shades_csv_column(char *const *header, size_t n, const char *name);
 
-/* An upper bound on the records of path (its line breaks plus one), to size
- * tables before reading; 1 when it cannot be opened. */
-size_t shades_csv_count_lines(const char *path);
-
 #endif

@@ -233,15 +233,27 @@ static int write_outputs(const char *dir, const manifest_out *m, const pairs_out
 
 /* ---- CSV layouts: PPB, FairFace, BFW ---- */
 
+struct csv_import;
+
+/* One CSV layout: the columns its rows read, in order, the manifest
+ * attributes it writes, and the function that turns a row into images. */
+typedef struct csv_layout {
+    const char *format;
+    const char *const *cols;   /* NULL-terminated */
+    const char *attrs[MAX_ATTRS];
+    size_t n_attrs;
+    int (*row)(struct csv_import *ci, char **f, size_t line, shades_err *err);
+} csv_layout;
+
 /* State of one CSV import. */
 typedef struct csv_import {
     const shades_import_options *o;
+    const csv_layout *layout;
     char prefix[PATH_MAX];     /* image path prefix, with its '/', or "" */
     manifest_out m;
     pairs_out p;
     size_t n_cols;
     int col[16];
-    int (*row)(struct csv_import *ci, char **f, size_t line, shades_err *err);
 } csv_import;
 
 /* Finds every named column in the header; NULL ends the list. */
@@ -268,16 +280,12 @@ static const char *const bfw_cols[] = {"fold", "p1", "p2", "label", "id1", "id2"
 static int csv_row(void *ctx, char **f, size_t n, size_t line, shades_err *err)
 {
     csv_import *ci = ctx;
-    if (!ci->n_cols) {
-        const char *const *cols = !strcmp(ci->o->format, "ppb")        ? ppb_cols
-                                  : !strcmp(ci->o->format, "fairface") ? fairface_cols
-                                                                       : bfw_cols;
-        return need_columns(ci, f, n, cols, err);
-    }
+    if (!ci->n_cols)
+        return need_columns(ci, f, n, ci->layout->cols, err);
     if (n != ci->n_cols)
         return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
                               ci->n_cols);
-    return ci->row(ci, f, line, err);
+    return ci->layout->row(ci, f, line, err);
 }
 
 /* A value mapped through pairs of (from, to), case-insensitively; NULL
@@ -379,28 +387,28 @@ static int bfw_row(csv_import *ci, char **f, size_t line, shades_err *err)
     return add_pair(&ci->p, f[ci->col[1]], f[ci->col[2]], fold, err);
 }
 
-static int import_csv(const shades_import_options *o, shades_err *err)
+static const csv_layout csv_layouts[] = {
+    {"ppb", ppb_cols, {"sex", "skin_type", "skin", "country"}, 4, ppb_row},
+    {"fairface", fairface_cols, {"age", "sex", "race", "service_test"}, 4, fairface_row},
+    {"bfw", bfw_cols, {"subgroup", "ethnicity", "sex"}, 3, bfw_row},
+};
+
+static const csv_layout *find_layout(const char *format)
 {
-    csv_import ci = {.o = o};
+    for (size_t k = 0; k < sizeof csv_layouts / sizeof *csv_layouts; k++)
+        if (!strcmp(csv_layouts[k].format, format))
+            return &csv_layouts[k];
+    return NULL;
+}
+
+static int import_csv(const shades_import_options *o, const csv_layout *layout, shades_err *err)
+{
+    csv_import ci = {.o = o, .layout = layout};
     const char *images = o->images ? o->images : "";
     snprintf(ci.prefix, sizeof ci.prefix, "%s%s", images,
              images[0] && images[strlen(images) - 1] != '/' ? "/" : "");
-    if (!strcmp(o->format, "ppb")) {
-        ci.row = ppb_row;
-        const char *attrs[] = {"sex", "skin_type", "skin", "country"};
-        ci.m.n_attrs = 4;
-        memcpy(ci.m.attr_names, attrs, sizeof attrs);
-    } else if (!strcmp(o->format, "fairface")) {
-        ci.row = fairface_row;
-        const char *attrs[] = {"age", "sex", "race", "service_test"};
-        ci.m.n_attrs = 4;
-        memcpy(ci.m.attr_names, attrs, sizeof attrs);
-    } else {
-        ci.row = bfw_row;
-        const char *attrs[] = {"subgroup", "ethnicity", "sex"};
-        ci.m.n_attrs = 3;
-        memcpy(ci.m.attr_names, attrs, sizeof attrs);
-    }
+    ci.m.n_attrs = layout->n_attrs;
+    memcpy(ci.m.attr_names, layout->attrs, sizeof layout->attrs);
     int rc = shades_csv_read(o->input, "input", csv_row, &ci, err);
     if (!rc && !ci.n_cols)
         rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row",
@@ -609,8 +617,9 @@ static int import_utkface(const shades_import_options *o, shades_err *err)
 
 int shades_import(const shades_import_options *o, shades_err *err)
 {
-    if (!strcmp(o->format, "ppb") || !strcmp(o->format, "fairface") || !strcmp(o->format, "bfw"))
-        return import_csv(o, err);
+    const csv_layout *layout = find_layout(o->format);
+    if (layout)
+        return import_csv(o, layout, err);
     if (!strcmp(o->format, "rfw"))
         return import_rfw(o, err);
     if (!strcmp(o->format, "utkface"))

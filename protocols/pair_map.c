@@ -2,13 +2,13 @@
 
 #include <stdlib.h>
 
-shades_pair_map *shades_pair_map_create(size_t max_entries)
+shades_pair_map *shades_pair_map_create(size_t expected)
 {
     shades_pair_map *map = calloc(1, sizeof *map);
     if (!map)
         return NULL;
     map->cap = 16;
-    while (map->cap < 2 * max_entries)
+    while (map->cap < 2 * expected)
         map->cap *= 2;
     map->keys = calloc(map->cap, sizeof *map->keys);
     map->values = malloc(map->cap * sizeof *map->values);
@@ -28,6 +28,11 @@ void shades_pair_map_destroy(shades_pair_map *map)
     free(map);
 }
 
+static uint64_t key_of(uint32_t a, uint32_t b)
+{
+    return ((uint64_t)a + 1) << 32 | b;
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static size_t slot_of(const shades_pair_map *map, uint64_t key)
 {
@@ -37,9 +42,27 @@ static size_t slot_of(const shades_pair_map *map, uint64_t key)
     return h;
 }
 
-static uint64_t key_of(uint32_t a, uint32_t b)
+/* Doubles the table, placing every entry again. */
+static int grow(shades_pair_map *map)
 {
-    return ((uint64_t)a + 1) << 32 | b;
+    shades_pair_map bigger = {.cap = map->cap * 2, .n = map->n};
+    bigger.keys = calloc(bigger.cap, sizeof *bigger.keys);
+    bigger.values = malloc(bigger.cap * sizeof *bigger.values);
+    if (!bigger.keys || !bigger.values) {
+        free(bigger.keys);
+        free(bigger.values);
+        return -1;
+    }
+    for (size_t i = 0; i < map->cap; i++)
+        if (map->keys[i]) {
+            size_t h = slot_of(&bigger, map->keys[i]);
+            bigger.keys[h] = map->keys[i];
+            bigger.values[h] = map->values[i];
+        }
+    free(map->keys);
+    free(map->values);
+    *map = bigger;
+    return 0;
 }
 
 int shades_pair_map_put(uint64_t *out_old, shades_pair_map *map, uint32_t a, uint32_t b,
@@ -52,8 +75,11 @@ int shades_pair_map_put(uint64_t *out_old, shades_pair_map *map, uint32_t a, uin
             *out_old = map->values[h];
         return 0;
     }
-    if (2 * (map->n + 1) > map->cap)
-        return -1;
+    if (2 * (map->n + 1) > map->cap) {
+        if (grow(map))
+            return -1;
+        h = slot_of(map, key);
+    }
     map->keys[h] = key;
     map->values[h] = value;
     map->n++;

@@ -6,24 +6,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Open addressing over (a, b) keys. Created by shades_pair_map_create and
- * freed by shades_pair_map_destroy; one thread at a time. */
+/* Open addressing over (a, b) keys, doubling when half full. Created by
+ * shades_pair_map_create and freed by shades_pair_map_destroy; one thread
+ * at a time. */
 typedef struct shades_pair_map {
-    size_t cap;            /* a power of two, at least twice the most entries */
+    size_t cap;            /* a power of two, at least twice the entries */
     size_t n;
     uint64_t *keys;        /* (a + 1) << 32 | b, so 0 marks an empty slot */
     uint64_t *values;
 } shades_pair_map;
 
-/* A map for up to max_entries pairs; NULL when out of memory. */
-shades_pair_map *shades_pair_map_create(size_t max_entries);
+/* A map sized for `expected` pairs (it grows past them); NULL when out of
+ * memory. */
+shades_pair_map *shades_pair_map_create(size_t expected);
 
 /* Frees a map; NULL is allowed. */
 void shades_pair_map_destroy(shades_pair_map *map);
 
 /* Inserts (a, b) -> value unless (a, b) is present. Returns 1 when
  * inserted, 0 when present (then *out_old, if not NULL, is its value), -1
- * when the map already holds max_entries pairs. */
+ * when out of memory. */
 int shades_pair_map_put(uint64_t *out_old, shades_pair_map *map, uint32_t a, uint32_t b,
                         uint64_t value);
 

@@ -1,7 +1,6 @@
 #include "verification.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,7 +227,7 @@ static int list_pairs(shades_pairs *p, const shades_manifest *m, const shades_cf
                       shades_err *err)
 {
     list_reader r = {.p = p, .m = m, .cfg = cfg};
-    r.seen = shades_pair_map_create(shades_csv_count_lines(cfg->file));
+    r.seen = shades_pair_map_create(1024);
     if (!r.seen)
         return shades_err_nomem(err);
     int rc = shades_csv_read(cfg->file, "pair list", list_row, &r, err);

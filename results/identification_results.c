@@ -25,7 +25,7 @@ typedef struct subset {
     double *top;
 } subset;
 
-static int gather(subset *out, const shades_isearches *s, const int32_t *item_group, int32_t g)
+static void gather(subset *out, const shades_isearches *s, const int32_t *item_group, int32_t g)
 {
     out->n_mated = out->n_nonmated = 0;
     for (size_t k = 0; k < s->n_mated; k++)
@@ -34,7 +34,6 @@ static int gather(subset *out, const shades_isearches *s, const int32_t *item_gr
     for (size_t k = 0; k < s->n_nonmated; k++)
         if (!item_group || item_group[s->nonmated_item[k]] == g)
             out->top[out->n_nonmated++] = s->nonmated_top[k];
-    return 0;
 }
 
 static uint64_t count_rate(double rate, size_t n)
