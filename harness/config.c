@@ -147,10 +147,18 @@ static const cyaml_schema_field_t identification_fields[] = {
     CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t engine_labels_fields[] = {
+    OPT_STR("female", shades_cfg_engine_labels, female),
+    OPT_STR("male", shades_cfg_engine_labels, male),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t classification_fields[] = {
     REQ_STR("attribute", shades_cfg_classification, attribute),
     CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                          shades_cfg_classification, classes, &string_entry, 2, 256),
+    CYAML_FIELD_MAPPING("engine_labels", CYAML_FLAG_OPTIONAL, shades_cfg_classification,
+                        engine_labels, engine_labels_fields),
     CYAML_FIELD_END,
 };
 
@@ -428,11 +436,24 @@ static int validate_engine(cfg *c, const char *path, shades_err *err)
     if (replay && (e->options_count || e->config_dir))
         return cfg_error(err, c, path, e->config_dir ? "engine.config_dir" : "engine.options", 0,
                          "adapter: %s runs no engine to configure", SHADES_REPLAY);
-    if (!replay && c->protocol == SHADES_PROTOCOL_CLASSIFICATION)
-        return cfg_error(err, c, path, "engine.adapter", 0,
-                         "classification reads predictions (adapter: %s); engines do not "
-                         "report attributes through this ABI version",
-                         SHADES_REPLAY);
+    shades_cfg_classification *cl = c->classification;
+    if (cl && replay && (cl->engine_labels.female || cl->engine_labels.male))
+        return cfg_error(err, c, path, "classification.engine_labels", 0,
+                         "adapter: %s reads the predicted labels themselves", SHADES_REPLAY);
+    if (cl && !replay) {
+        if (default_str(&cl->engine_labels.female, "F") || default_str(&cl->engine_labels.male, "M"))
+            return shades_err_nomem(err);
+        const char *labels[2] = {cl->engine_labels.female, cl->engine_labels.male};
+        for (unsigned k = 0; k < 2 && cl->classes_count; k++) {
+            unsigned j = 0;
+            while (j < cl->classes_count && strcmp(cl->classes[j], labels[k]))
+                j++;
+            if (j == cl->classes_count)
+                return cfg_error(err, c, path, k ? "classification.engine_labels.male"
+                                                 : "classification.engine_labels.female",
+                                 0, "'%s' is not one of classification.classes", labels[k]);
+        }
+    }
     if (replay && c->protocol == SHADES_PROTOCOL_IDENTIFICATION)
         return cfg_error(err, c, path, "engine.adapter", 0,
                          "identification searches need an engine; %s reads 1:1 scores and "

@@ -112,11 +112,18 @@ typedef struct shades_cfg_identification {
     unsigned target_fpir_count;
 } shades_cfg_identification;
 
+/* The dataset labels an engine's sex estimates stand for. */
+typedef struct shades_cfg_engine_labels {
+    char *female;          /* default "F" */
+    char *male;            /* default "M" */
+} shades_cfg_engine_labels;
+
 /* classification: which attribute is predicted and its classes. */
 typedef struct shades_cfg_classification {
     char *attribute;       /* a manifest column or derived attribute */
     char **classes;        /* in report order; NULL: the attribute's values */
     unsigned classes_count;
+    shades_cfg_engine_labels engine_labels; /* engines only (not replay) */
 } shades_cfg_classification;
 
 /* The protocol a run follows: whichever section the config has. */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isolate.h"
+
 const char *shades_status_name(int status)
 {
     switch (status) {
@@ -39,8 +41,85 @@ void shades_instance_last_message(shades_instance *inst, char *out, size_t cap)
             *p = ' ';
 }
 
-int shades_instance_create(shades_instance **out, const char *spec, const char *config_dir,
-                           const char *options, uint64_t seed, unsigned threads,
+/* Copies what the entry declares into id. */
+static void copy_identity(shades_identity *id, const shades_adapter *a)
+{
+    snprintf(id->name, sizeof id->name, "%s", a->name);
+    snprintf(id->version, sizeof id->version, "%s", a->version);
+    snprintf(id->vendor, sizeof id->vendor, "%s", a->vendor ? a->vendor : "");
+    snprintf(id->description, sizeof id->description, "%s",
+             a->description ? a->description : "");
+    id->abi_major = a->abi_major;
+    id->abi_minor = a->abi_minor;
+    id->capabilities = a->capabilities;
+}
+
+/* Loads the library and creates its engine in this process. */
+static int create_here(shades_instance *inst, const shades_instance_options *o, shades_err *err)
+{
+    int rc = shades_plugin_open(&inst->plugin, o->spec, err);
+    if (rc)
+        return rc;
+    const shades_adapter *a = inst->plugin->entry;
+    copy_identity(&inst->id, a);
+    inst->path = strdup(inst->plugin->path);
+    if (!inst->path)
+        return shades_err_nomem(err);
+    shades_engine_config cfg = {
+        .struct_size = sizeof cfg,
+        .config_dir = o->config_dir,
+        .options = o->options ? o->options : "",
+        .seed = o->seed,
+    };
+    int st = a->create(&inst->engine, &inst->host, &cfg);
+    if (st != SHADES_OK || !inst->engine) {
+        char msg[512];
+        shades_instance_last_message(inst, msg, sizeof msg);
+        inst->engine = NULL;
+        return shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': create failed (%s)%s%s",
+                              inst->path,
+                              st != SHADES_OK ? shades_status_name(st) : "no engine returned",
+                              msg[0] ? ": " : "", msg);
+    }
+    uint32_t conc = a->max_concurrency(inst->engine);
+    if (conc && conc < inst->threads)
+        inst->threads = conc;
+    inst->template_max = a->template_size_max(inst->engine);
+    if (inst->template_max == 0 || inst->template_max > SHADES_TEMPLATE_MAX_BYTES)
+        return shades_err_set(err, SHADES_E_ADAPTER,
+                              "adapter '%s': template_size_max %zu is outside 1..%u bytes",
+                              inst->path, inst->template_max, SHADES_TEMPLATE_MAX_BYTES);
+    rc = shades_extensions_find(&inst->ext, a, inst->engine, inst->template_max, inst->path, err);
+    if (!rc && inst->ext.embedding) {
+        inst->has_embedding = 1;
+        inst->embedding = *inst->ext.embedding;
+    }
+    return rc;
+}
+
+/* Starts the workers, which report what create_here found in theirs. */
+static int create_isolated(shades_instance *inst, const shades_instance_options *o,
+                           shades_err *err)
+{
+    shades_wire_hello hello;
+    int rc = shades_isolate_create(&inst->isolate, &hello, o, err);
+    if (rc)
+        return rc;
+    memcpy(inst->id.name, hello.name, sizeof inst->id.name);
+    memcpy(inst->id.version, hello.version, sizeof inst->id.version);
+    memcpy(inst->id.vendor, hello.vendor, sizeof inst->id.vendor);
+    memcpy(inst->id.description, hello.description, sizeof inst->id.description);
+    inst->id.abi_major = hello.abi_major;
+    inst->id.abi_minor = hello.abi_minor;
+    inst->id.capabilities = hello.capabilities;
+    inst->template_max = hello.template_max;
+    inst->has_embedding = (int)hello.has_embedding;
+    inst->embedding = hello.embedding;
+    inst->path = strdup(hello.message); /* the worker's resolved library path */
+    return inst->path ? 0 : shades_err_nomem(err);
+}
+
+int shades_instance_create(shades_instance **out, const shades_instance_options *o,
                            shades_err *err)
 {
     *out = NULL;
@@ -48,12 +127,6 @@ int shades_instance_create(shades_instance **out, const char *spec, const char *
     if (!inst)
         return shades_err_nomem(err);
     pthread_mutex_init(&inst->log_lock, NULL);
-    int rc = shades_plugin_open(&inst->plugin, spec, err);
-    if (rc) {
-        shades_instance_destroy(inst);
-        return rc;
-    }
-    const shades_adapter *a = inst->plugin->entry;
     inst->host = (shades_host){
         .struct_size = sizeof(shades_host),
         .abi_major = SHADES_ABI_MAJOR,
@@ -61,33 +134,9 @@ int shades_instance_create(shades_instance **out, const char *spec, const char *
         .host_data = inst,
         .log = host_log,
     };
-    shades_engine_config cfg = {
-        .struct_size = sizeof cfg,
-        .config_dir = config_dir,
-        .options = options ? options : "",
-        .seed = seed,
-    };
-    int st = a->create(&inst->engine, &inst->host, &cfg);
-    if (st != SHADES_OK || !inst->engine) {
-        char msg[512];
-        shades_instance_last_message(inst, msg, sizeof msg);
-        rc = shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': create failed (%s)%s%s",
-                            inst->plugin->path,
-                            st != SHADES_OK ? shades_status_name(st) : "no engine returned",
-                            msg[0] ? ": " : "", msg);
-        inst->engine = NULL;
-        shades_instance_destroy(inst);
-        return rc;
-    }
-    uint32_t conc = a->max_concurrency(inst->engine);
-    inst->threads = threads ? threads : 1;
-    if (conc && conc < inst->threads)
-        inst->threads = conc;
-    inst->template_max = a->template_size_max(inst->engine);
-    if (inst->template_max == 0 || inst->template_max > SHADES_TEMPLATE_MAX_BYTES) {
-        rc = shades_err_set(err, SHADES_E_ADAPTER,
-                            "adapter '%s': template_size_max %zu is outside 1..%u bytes",
-                            inst->plugin->path, inst->template_max, SHADES_TEMPLATE_MAX_BYTES);
+    inst->threads = o->threads ? o->threads : 1;
+    int rc = o->isolate ? create_isolated(inst, o, err) : create_here(inst, o, err);
+    if (rc) {
         shades_instance_destroy(inst);
         return rc;
     }
@@ -102,6 +151,8 @@ void shades_instance_destroy(shades_instance *inst)
     if (inst->engine)
         inst->plugin->entry->destroy(inst->engine);
     shades_plugin_close(inst->plugin);
+    shades_isolate_destroy(inst->isolate);
+    free(inst->path);
     pthread_mutex_destroy(&inst->log_lock);
     free(inst);
 }

@@ -1,18 +1,47 @@
 /* A running engine: a loaded adapter library, its engine, and the host
- * services handed to it. */
+ * services handed to it; or, isolated, the worker processes that hold
+ * them (isolate.h). */
 #ifndef SHADES_HARNESS_INSTANCE_H
 #define SHADES_HARNESS_INSTANCE_H
 
 #include <pthread.h>
 
 #include "error.h"
+#include "extensions.h"
 #include "plugin.h"
+
+struct shades_isolate;
+
+/* How to start an engine. */
+typedef struct shades_instance_options {
+    const char *spec;          /* built-in name or library path */
+    const char *config_dir;    /* engine files, or NULL */
+    const char *options;       /* "key=value" lines */
+    uint64_t seed;
+    unsigned threads;          /* concurrent calls the run wants */
+    int isolate;               /* run engine calls in worker processes */
+    unsigned call_timeout_ms;  /* isolated: longest call before the worker is killed */
+} shades_instance_options;
+
+/* What the adapter declared, copied so it outlives the library and can
+ * come from a worker. */
+typedef struct shades_identity {
+    char name[64], version[64], vendor[128], description[256];
+    uint32_t abi_major, abi_minor;
+    uint64_t capabilities;
+} shades_identity;
 
 /* Owned by the run that created it. Engine calls through it may come from
  * several threads, up to `threads`; the rest is read-only after create. */
 typedef struct shades_instance {
-    shades_plugin *plugin;
-    shades_engine *engine;
+    char *path;                /* the library file */
+    shades_identity id;
+    shades_plugin *plugin;     /* in-process; NULL when isolated */
+    shades_engine *engine;     /* in-process; NULL when isolated */
+    shades_extensions ext;     /* in-process tables; all NULL when isolated */
+    int has_embedding;         /* the engine declares embeddings (both modes) */
+    shades_embedding embedding;
+    struct shades_isolate *isolate; /* NULL in-process */
     shades_host host;
     unsigned threads;          /* run threads allowed by the engine */
     size_t template_max;       /* bytes the harness allocates per template */
@@ -23,14 +52,14 @@ typedef struct shades_instance {
 /* Largest template the harness will allocate, to refuse absurd claims. */
 #define SHADES_TEMPLATE_MAX_BYTES (64u << 20)
 
-/* Loads spec and creates its engine with options ("key=value" lines) and
- * seed; threads is what the run wants, capped by the engine's declared
- * concurrency. */
-int shades_instance_create(shades_instance **out, const char *spec, const char *config_dir,
-                           const char *options, uint64_t seed, unsigned threads,
+/* Loads o->spec and creates its engine, in this process or in workers.
+ * In-process, threads are capped by the engine's declared concurrency;
+ * isolated, each worker is one process and no cap applies. */
+int shades_instance_create(shades_instance **out, const shades_instance_options *o,
                            shades_err *err);
 
-/* Destroys the engine and unloads the library; NULL is allowed. */
+/* Destroys the engine (or stops the workers) and unloads the library; NULL
+ * is allowed. */
 void shades_instance_destroy(shades_instance *inst);
 
 /* Copies the engine's last error or warning message ("" if none). */

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_adapter.h"
 #include "cohort.h"
 #include "import.h"
 #include "demo.h"
 #include "error.h"
 #include "instance.h"
+#include "isolate.h"
 #include "plugin.h"
 #include "report.h"
 #include "run.h"
@@ -24,10 +26,13 @@ static void usage(FILE *f)
             "  demo [--out DIR] [--threads N] [--subjects N] [--images N] [--progress MODE]\n"
             "        generate a synthetic cohort, run the synthetic engine over it,\n"
             "        write DIR/demo.h5 (default DIR: out) and print the tables\n"
-            "  run CONFIG [--threads N] [--progress auto|bar|lines|off]\n"
+            "  run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
+            "        [--call-timeout S]\n"
             "        run a config (verification, identification or classification,\n"
             "        docs/config.md); progress goes to stderr,\n"
-            "        a bar on a terminal, a line every 10 s and per stage otherwise\n"
+            "        a bar on a terminal, a line every 10 s and per stage otherwise;\n"
+            "        --isolate runs the engine in worker processes, so a crash or a\n"
+            "        call longer than S seconds (default 30) is recorded per image\n"
             "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
             "        print results files; several side by side, one row per engine\n"
             "        (format defaults to PATH's extension, else txt)\n"
@@ -37,6 +42,11 @@ static void usage(FILE *f)
             "        turn a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
             "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
             "  info ADAPTER                 load an adapter and print what it declares\n"
+            "  check-adapter ADAPTER [--images DIR] [--option K=V]... [--config-dir DIR]\n"
+            "        [--timeout S]\n"
+            "        conformance checks, each in its own process: ABI, capabilities,\n"
+            "        determinism, symmetry, hostile images and templates, concurrency,\n"
+            "        timing against NIST's limits; exit 0 pass, 1 fail\n"
             "  version                      print the version\n");
 }
 
@@ -77,6 +87,13 @@ static int cmd_run(int argc, char **argv)
         if (strcmp(argv[i], "--threads") == 0) {
             if (parse_count(&opts.threads, "--threads", i + 1 < argc ? argv[++i] : NULL))
                 return EXIT_ERROR;
+        } else if (strcmp(argv[i], "--isolate") == 0) {
+            opts.isolate = 1;
+        } else if (strcmp(argv[i], "--call-timeout") == 0) {
+            unsigned seconds;
+            if (parse_count(&seconds, "--call-timeout", i + 1 < argc ? argv[++i] : NULL))
+                return EXIT_ERROR;
+            opts.call_timeout_ms = seconds * 1000;
         } else if (strcmp(argv[i], "--progress") == 0) {
             if (parse_progress(&opts.progress_mode, i + 1 < argc ? argv[++i] : NULL))
                 return EXIT_ERROR;
@@ -247,6 +264,43 @@ static int cmd_import(int argc, char **argv)
     return 0;
 }
 
+static int cmd_check_adapter(int argc, char **argv)
+{
+    if (argc < 1 || argv[0][0] == '-') {
+        fprintf(stderr, "shades: error: check-adapter needs an adapter name or path\n");
+        return EXIT_ERROR;
+    }
+    shades_check_options o = {.spec = argv[0], .out = stdout};
+    char options[4096] = "";
+    size_t used = 0;
+    for (int i = 1; i < argc; i += 2) {
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!val) {
+            fprintf(stderr, "shades: error: %s needs a value\n", argv[i]);
+            return EXIT_ERROR;
+        }
+        if (strcmp(argv[i], "--images") == 0) {
+            o.images = val;
+        } else if (strcmp(argv[i], "--config-dir") == 0) {
+            o.config_dir = val;
+        } else if (strcmp(argv[i], "--timeout") == 0) {
+            if (parse_count(&o.timeout_s, "--timeout", val))
+                return EXIT_ERROR;
+        } else if (strcmp(argv[i], "--option") == 0 && strchr(val, '=') &&
+                   used + strlen(val) + 2 < sizeof options) {
+            used += (size_t)sprintf(options + used, "%s\n", val);
+        } else {
+            fprintf(stderr, "shades: error: check-adapter: unknown or malformed option '%s %s'\n",
+                    argv[i], val);
+            return EXIT_ERROR;
+        }
+    }
+    o.options = options;
+    shades_err err = {0};
+    int rc = shades_check_adapter(&o, &err);
+    return rc < 0 ? fail(&err) : rc;
+}
+
 static int cmd_info(int argc, char **argv)
 {
     if (argc != 1) {
@@ -274,6 +328,8 @@ int main(int argc, char **argv)
         return EXIT_ERROR;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "__worker") == 0)
+        return shades_worker_main(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)
@@ -282,6 +338,8 @@ int main(int argc, char **argv)
         return cmd_demo(argc - 2, argv + 2);
     if (strcmp(cmd, "cohort") == 0)
         return cmd_cohort(argc - 2, argv + 2);
+    if (strcmp(cmd, "check-adapter") == 0)
+        return cmd_check_adapter(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "import") == 0)

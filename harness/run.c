@@ -5,6 +5,8 @@
 
 #include "h5_write.h"
 #include "report.h"
+#include "guard.h"
+#include "isolate.h"
 #include "run_state.h"
 #include "version.h"
 
@@ -17,6 +19,10 @@ static void run_state_free(run_state *s)
     shades_failures_destroy(s->failures);
     free(s->genuine);
     free(s->impostor);
+    free(s->genuine_faults);
+    free(s->impostor_faults);
+    free(s->estimate_outcome);
+    shades_guard_remove();
     free(s->no_failures);
     shades_pairs_destroy(s->pairs);
     shades_templates_destroy(s->templates);
@@ -56,13 +62,13 @@ static int dataset_card(run_state *s, shades_err *err)
 static int adapter_info(shades_run_info *info, char *sha, const run_state *s, shades_err *err)
 {
     if (s->inst) {
-        const shades_adapter *a = s->inst->plugin->entry;
-        info->adapter_name = (char *)a->name;
-        info->adapter_version = (char *)a->version;
-        info->adapter_vendor = (char *)(a->vendor ? a->vendor : "");
-        info->adapter_library = s->inst->plugin->path;
-        info->adapter_abi_major = a->abi_major;
-        info->adapter_abi_minor = a->abi_minor;
+        const shades_identity *id = &s->inst->id;
+        info->adapter_name = (char *)id->name;
+        info->adapter_version = (char *)id->version;
+        info->adapter_vendor = (char *)id->vendor;
+        info->adapter_library = s->inst->path;
+        info->adapter_abi_major = id->abi_major;
+        info->adapter_abi_minor = id->abi_minor;
     } else {
         const shades_cfg_engine *e = &s->config->engine;
         info->adapter_name = SHADES_REPLAY;
@@ -73,10 +79,37 @@ static int adapter_info(shades_run_info *info, char *sha, const run_state *s, sh
     return shades_sha256_file(sha, info->adapter_library, err);
 }
 
+/* Comparisons an isolated engine crashed or hung on, as failure rows
+ * naming the verify image. */
+static int pair_failures(run_state *s, shades_err *err)
+{
+    const uint8_t *faults[2] = {s->genuine_faults, s->impostor_faults};
+    const shades_pair *pairs[2] = {s->pairs ? s->pairs->genuine : NULL,
+                                   s->pairs ? s->pairs->impostor : NULL};
+    size_t n[2] = {s->pairs ? s->pairs->n_genuine : 0, s->pairs ? s->pairs->n_impostor : 0};
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; faults[k] && j < n[k]; j++) {
+            int rc = faults[k][j] == SHADES_FAULT_NONE
+                         ? 0
+                         : shades_failures_add(s->failures, s->manifest, pairs[k][j].b, "compare",
+                                               faults[k][j] == SHADES_FAULT_TIMED_OUT
+                                                   ? SHADES_RUN_TIMED_OUT
+                                                   : SHADES_RUN_CRASHED,
+                                               err);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
 static int write_results(run_state *s, const shades_run_options *opts, shades_err *err)
 {
     const shades_config *c = s->config;
-    int rc = shades_failures_collect(&s->failures, s->manifest, s->outcome, err);
+    int rc = shades_failures_collect(&s->failures, s->manifest,
+                                     s->estimate_outcome ? s->estimate_outcome : s->outcome,
+                                     s->estimate_outcome ? "estimate" : "template", err);
+    if (!rc)
+        rc = pair_failures(s, err);
     char adapter_sha[SHADES_SHA256_HEX];
     shades_results r = {
         .info =
@@ -118,6 +151,12 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
     if (s->pairs)
         fprintf(out, "        %zu genuine and %zu impostor pairs\n", s->pairs->n_genuine,
                 s->pairs->n_impostor);
+    if (s->inst && s->inst->isolate) {
+        uint64_t crashed, timed_out;
+        shades_isolate_faults(&crashed, &timed_out, s->inst->isolate);
+        fprintf(out, "        isolated engine: %llu calls crashed, %llu timed out (in /failures)\n",
+                (unsigned long long)crashed, (unsigned long long)timed_out);
+    }
     const shades_results *runs[] = {&r};
     const char *paths[] = {c->output.results};
     shades_report_options ro = {.format = SHADES_REPORT_TEXT, .brief = 1};
@@ -150,13 +189,23 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
         s.threads = opts && opts->threads ? opts->threads : s.config->run.threads;
     if (!rc && strcmp(s.config->engine.adapter, SHADES_REPLAY)) {
         char *options = shades_config_engine_options(s.config);
-        rc = options ? shades_instance_create(&s.inst, s.config->engine.adapter,
-                                              s.config->engine.config_dir, options,
-                                              s.config->run.seed, s.threads, err)
-                     : shades_err_nomem(err);
+        unsigned timeout = opts && opts->call_timeout_ms ? opts->call_timeout_ms
+                                                         : SHADES_CALL_TIMEOUT_MS;
+        shades_instance_options io = {
+            .spec = s.config->engine.adapter,
+            .config_dir = s.config->engine.config_dir,
+            .options = options,
+            .seed = s.config->run.seed,
+            .threads = s.threads,
+            .isolate = opts && opts->isolate,
+            .call_timeout_ms = timeout,
+        };
+        rc = options ? shades_instance_create(&s.inst, &io, err) : shades_err_nomem(err);
         free(options);
         if (!rc)
             s.threads = s.inst->threads; /* capped by the engine's declared concurrency */
+        if (!rc && !s.inst->isolate)
+            shades_guard_install(s.inst->id.name, s.manifest, timeout);
     }
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */
     if (!rc && opts && opts->progress)

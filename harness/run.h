@@ -14,6 +14,8 @@ typedef struct shades_run_options {
     FILE *report;              /* where the table goes; NULL for none */
     FILE *progress;            /* where progress goes (stderr); NULL for none */
     shades_progress_mode progress_mode;
+    int isolate;               /* engine calls in worker processes (--isolate) */
+    unsigned call_timeout_ms;  /* longest engine call; 0: SHADES_CALL_TIMEOUT_MS */
 } shades_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

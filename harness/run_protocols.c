@@ -10,11 +10,13 @@
 /* Points per axis of each group's DET curve: enough for smooth probit plots. */
 #define DET_PER_AXIS 100
 
-/* Templates of every image from the engine, with their outcomes. */
-static int make_templates(run_state *s, shades_err *err)
+/* Templates of every image from the engine, with their outcomes; roles
+ * per item, or NULL for 1:1 enrolment. */
+static int make_templates(run_state *s, const int32_t *roles, shades_err *err)
 {
     shades_progress_stage(s->progress, "templates", s->manifest->n_items);
-    int rc = shades_runner_templates(&s->templates, s->inst, s->manifest, s->progress, err);
+    int rc = shades_runner_templates(&s->templates, s->inst, s->manifest, roles, s->progress,
+                                     err);
     if (rc)
         return rc;
     shades_progress_end(s->progress);
@@ -31,17 +33,25 @@ static int no_template_failures(run_state *s, shades_err *err)
 
 static int engine_scores(run_state *s, shades_err *err)
 {
-    int rc = make_templates(s, err);
+    int rc = make_templates(s, NULL, err);
+    if (!rc && s->inst->isolate) {
+        s->genuine_faults = calloc(s->pairs->n_genuine + 1, 1);
+        s->impostor_faults = calloc(s->pairs->n_impostor + 1, 1);
+        if (!s->genuine_faults || !s->impostor_faults)
+            rc = shades_err_nomem(err);
+    }
     if (!rc) {
         shades_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
-        rc = shades_runner_compare(s->genuine, s->inst, s->templates, s->manifest,
-                                   s->pairs->genuine, s->pairs->n_genuine, s->progress, err);
+        rc = shades_runner_compare(s->genuine, s->genuine_faults, s->inst, s->templates,
+                                   s->manifest, s->pairs->genuine, s->pairs->n_genuine,
+                                   s->progress, err);
     }
     if (!rc) {
         shades_progress_end(s->progress);
         shades_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
-        rc = shades_runner_compare(s->impostor, s->inst, s->templates, s->manifest,
-                                   s->pairs->impostor, s->pairs->n_impostor, s->progress, err);
+        rc = shades_runner_compare(s->impostor, s->impostor_faults, s->inst, s->templates,
+                                   s->manifest, s->pairs->impostor, s->pairs->n_impostor,
+                                   s->progress, err);
     }
     if (!rc)
         shades_progress_end(s->progress);
@@ -111,9 +121,21 @@ int shades_run_identification(run_state *s, shades_err *err)
     shades_candidates *mc = NULL, *nc = NULL;
     shades_mated_search *mated = NULL;
     double *top = NULL;
+    int32_t *roles = NULL;
     int rc = shades_identification_plan(&plan, s->manifest, s->config, err);
+    if (!rc) {
+        /* Gallery images enrol for 1:N; every other image is a search. */
+        roles = malloc((s->manifest->n_items + 1) * sizeof *roles);
+        if (!roles)
+            rc = shades_err_nomem(err);
+        for (size_t i = 0; !rc && i < s->manifest->n_items; i++)
+            roles[i] = SHADES_ROLE_SEARCH_1N;
+        for (size_t g = 0; !rc && g < plan->n_gallery; g++)
+            roles[plan->gallery[g]] = SHADES_ROLE_ENROL_1N;
+    }
     if (!rc)
-        rc = make_templates(s, err);
+        rc = make_templates(s, roles, err);
+    free(roles);
     if (!rc) {
         shades_progress_stage(s->progress, "mated searches", plan->n_mated);
         rc = shades_runner_search(&mc, s->inst, s->templates, s->manifest, plan->gallery,
@@ -175,6 +197,52 @@ static int truth_classes(int32_t *truth, const shades_partition *attr, const cha
     return 0;
 }
 
+/* Predictions from the engine's attribute estimates: the class its sex
+ * estimate stands for (classification.engine_labels), or no prediction. */
+static int engine_predictions(int32_t *predicted, run_state *s, const char *const *names,
+                              size_t n_classes, shades_err *err)
+{
+    const shades_cfg_classification *cc = s->config->classification;
+    size_t n = s->manifest->n_items;
+    if (!(s->inst->id.capabilities & SHADES_CAP_ATTRIBUTES))
+        return shades_err_set(err, SHADES_E_ADAPTER,
+                              "%s: engine '%s' does not estimate attributes "
+                              "(SHADES_CAP_ATTRIBUTES), which classification needs",
+                              s->config->path, s->inst->id.name);
+    int32_t label[3] = {SHADES_NO_PREDICTION, SHADES_NO_PREDICTION, SHADES_NO_PREDICTION};
+    for (size_t c = 0; c < n_classes; c++) {
+        if (!strcmp(names[c], cc->engine_labels.female))
+            label[SHADES_SEX_FEMALE] = (int32_t)c;
+        if (!strcmp(names[c], cc->engine_labels.male))
+            label[SHADES_SEX_MALE] = (int32_t)c;
+    }
+    for (int k = SHADES_SEX_FEMALE; k <= SHADES_SEX_MALE; k++)
+        if (label[k] == SHADES_NO_PREDICTION)
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s: field 'classification.engine_labels.%s': '%s' is not a "
+                                  "class of '%s'",
+                                  s->config->path, k == SHADES_SEX_FEMALE ? "female" : "male",
+                                  k == SHADES_SEX_FEMALE ? cc->engine_labels.female
+                                                         : cc->engine_labels.male,
+                                  cc->attribute);
+    shades_attributes *a = malloc((n ? n : 1) * sizeof *a);
+    s->estimate_outcome = malloc((n ? n : 1) * sizeof *s->estimate_outcome);
+    if (!a || !s->estimate_outcome) {
+        free(a);
+        return shades_err_nomem(err);
+    }
+    shades_progress_stage(s->progress, "estimates", n);
+    int rc = shades_runner_estimate(a, s->inst, s->manifest, s->progress, err);
+    if (!rc)
+        shades_progress_end(s->progress);
+    for (size_t i = 0; !rc && i < n; i++) {
+        s->estimate_outcome[i] = a[i].outcome;
+        predicted[i] = a[i].outcome == SHADES_OUTCOME_OK ? label[a[i].sex] : SHADES_NO_PREDICTION;
+    }
+    free(a);
+    return rc;
+}
+
 int shades_run_classification(run_state *s, shades_err *err)
 {
     const shades_config *c = s->config;
@@ -193,7 +261,9 @@ int shades_run_classification(run_state *s, shades_err *err)
     rc = truth && predicted ? no_template_failures(s, err) : shades_err_nomem(err);
     if (!rc)
         rc = truth_classes(truth, &attr, names, n_classes, s, err);
-    if (!rc)
+    if (!rc && s->inst)
+        rc = engine_predictions(predicted, s, names, n_classes, err);
+    else if (!rc)
         rc = shades_replay_predictions(predicted, c->engine.predictions, s->manifest, names,
                                        n_classes, err);
     if (!rc)

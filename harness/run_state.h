@@ -33,10 +33,12 @@ typedef struct run_state {
     const int32_t *outcome;        /* per item: template outcome, the templates' or no_failures */
     int32_t *no_failures;          /* all OK, for replay, which makes no templates */
     shades_templates *templates;
+    int32_t *estimate_outcome;     /* classification by an engine: per item */
     shades_failures *failures;
     /* verification */
     shades_pairs *pairs;
     double *genuine, *impostor;
+    uint8_t *genuine_faults, *impostor_faults; /* isolated runs: shades_fault per pair */
     shades_vresults *vresults;
     shades_verdict *verdicts;
     /* identification */

@@ -4,93 +4,205 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "embedding_score.h"
+#include "guard.h"
 #include "image.h"
+#include "isolate.h"
 #include "parallel.h"
 #include "paths.h"
+
+/* The engine's last words, as ": message" or "". */
+static void engine_words(char *out, size_t cap, shades_instance *inst, const char *isolated)
+{
+    char msg[512];
+    if (isolated)
+        snprintf(msg, sizeof msg, "%s", isolated);
+    else
+        shades_instance_last_message(inst, msg, sizeof msg);
+    snprintf(out, cap, "%s%s", msg[0] ? ": " : "", msg);
+}
+
+int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manifest *m, size_t i,
+                      shades_err *err)
+{
+    char path[PATH_MAX];
+    int rc = shades_path_join(path, sizeof path, m->root, m->image_path[i], err);
+    if (!rc)
+        rc = shades_image_load(px, path, err);
+    if (rc) {
+        char why[SHADES_ERR_MSG_MAX];
+        memcpy(why, err->msg, sizeof why);
+        return shades_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
+    }
+    *out = (shades_image){
+        .struct_size = sizeof *out,
+        .width = px->width,
+        .height = px->height,
+        .stride = px->stride,
+        .format = px->format,
+        .capture = SHADES_CAPTURE_UNKNOWN,
+        .pixels = px->data,
+    };
+    return 0;
+}
+
+/* An isolated fault as the outcome recorded for its item. */
+static int32_t fault_outcome(shades_fault f)
+{
+    return f == SHADES_FAULT_TIMED_OUT ? SHADES_RUN_TIMED_OUT : SHADES_RUN_CRASHED;
+}
 
 typedef struct template_job {
     shades_instance *inst;
     const shades_manifest *m;
+    const int32_t *roles;
     shades_templates *t;
     shades_progress *progress;
 } template_job;
+
+/* One engine template call into slot i, in-process or isolated; a fault
+ * leaves result.outcome set to SHADES_RUN_*. */
+static int template_call(int *out_status, shades_template_result *res, char *words, size_t cap,
+                         template_job *job, size_t i, const shades_image *im, int role,
+                         shades_err *err)
+{
+    shades_instance *inst = job->inst;
+    uint8_t *slot = job->t->bytes + i * job->t->stride;
+    words[0] = 0;
+    if (!inst->isolate) {
+        shades_guard_enter("create_template", (uint32_t)i, UINT32_MAX);
+        *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
+                                                           job->t->capacity, role);
+        shades_guard_leave();
+        if (*out_status != SHADES_OK)
+            engine_words(words, cap, inst, NULL);
+        return 0;
+    }
+    shades_wire_template r;
+    shades_fault f;
+    char msg[SHADES_WIRE_MESSAGE_MAX];
+    int rc = shades_isolate_template(&r, &f, msg, sizeof msg, inst->isolate, (uint32_t)i, role, im,
+                                     err);
+    if (rc)
+        return rc;
+    *out_status = f ? SHADES_OK : r.status;
+    res->outcome = f ? fault_outcome(f) : r.outcome;
+    res->size = f ? 0 : r.size;
+    res->eyes = r.eyes;
+    if (*out_status != SHADES_OK)
+        engine_words(words, cap, inst, msg);
+    return 0;
+}
+
+/* Checks a declared embedding fits template i. */
+static int check_vector(template_job *job, size_t i, shades_err *err)
+{
+    const shades_embedding *e = &job->inst->embedding;
+    size_t need = (size_t)e->offset + 4 * (size_t)e->dimension;
+    if (job->t->size[i] < need)
+        return shades_err_set(err, SHADES_E_ENGINE,
+                              "engine '%s': template of image '%s' (%s:%zu) is %zu bytes; its "
+                              "declared embedding needs %zu",
+                              job->inst->id.name, job->m->image_id[i], job->m->path,
+                              job->m->line[i], job->t->size[i], need);
+    job->t->norm[i] = shades_embedding_norm(
+        e, shades_embedding_vector(e, job->t->bytes + i * job->t->stride));
+    return 0;
+}
 
 static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
 {
     template_job *job = ctx;
     const shades_manifest *m = job->m;
-    const shades_adapter *a = job->inst->plugin->entry;
+    const char *name = job->inst->id.name;
     for (size_t i = begin; i < end; i++) {
-        char path[PATH_MAX];
-        int rc = shades_path_join(path, sizeof path, m->root, m->image_path[i], err);
         shades_pixels px;
-        if (!rc)
-            rc = shades_image_load(&px, path, err);
-        if (rc) {
-            char why[SHADES_ERR_MSG_MAX];
-            memcpy(why, err->msg, sizeof why);
-            return shades_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
-        }
-        shades_image im = {
-            .struct_size = sizeof im,
-            .width = px.width,
-            .height = px.height,
-            .stride = px.stride,
-            .format = px.format,
-            .capture = SHADES_CAPTURE_UNKNOWN,
-            .pixels = px.data,
-        };
+        shades_image im;
+        int rc = shades_runner_image(&im, &px, m, i, err);
+        if (rc)
+            return rc;
         shades_template_result res = {.struct_size = sizeof res};
-        uint8_t *buf = job->t->bytes + i * job->t->stride;
-        int st = a->create_template(buf, &res, job->inst->engine, &im, 1, job->t->stride,
-                                    SHADES_ROLE_ENROL_11);
+        int st;
+        char words[600];
+        rc = template_call(&st, &res, words, sizeof words, job, i, &im,
+                           job->roles ? job->roles[i] : SHADES_ROLE_ENROL_11, err);
         shades_image_free(&px);
-        char msg[512];
-        if (st != SHADES_OK) {
-            shades_instance_last_message(job->inst, msg, sizeof msg);
+        if (rc)
+            return rc;
+        if (st != SHADES_OK)
             return shades_err_set(err, SHADES_E_ENGINE,
-                                  "engine '%s': create_template failed with %s on image '%s' (%s:%zu)%s%s",
-                                  a->name, shades_status_name(st), m->image_id[i], m->path,
-                                  m->line[i], msg[0] ? ": " : "", msg);
-        }
-        if (res.size > job->t->stride || res.outcome < SHADES_OUTCOME_OK ||
-            res.outcome > SHADES_OUTCOME_FAILED)
+                                  "engine '%s': create_template failed with %s on image '%s' "
+                                  "(%s:%zu)%s",
+                                  name, shades_status_name(st), m->image_id[i], m->path,
+                                  m->line[i], words);
+        int harness_outcome = res.outcome == SHADES_RUN_CRASHED || res.outcome == SHADES_RUN_TIMED_OUT;
+        if (res.size > job->t->capacity ||
+            (!harness_outcome && (res.outcome < SHADES_OUTCOME_OK ||
+                                  res.outcome > SHADES_OUTCOME_FAILED)))
             return shades_err_set(err, SHADES_E_ENGINE,
                                   "engine '%s': create_template on image '%s' (%s:%zu) reported %s",
-                                  a->name, m->image_id[i], m->path, m->line[i],
-                                  res.size > job->t->stride ? "a template larger than its buffer"
-                                                            : "an unknown outcome");
+                                  name, m->image_id[i], m->path, m->line[i],
+                                  res.size > job->t->capacity ? "a template larger than its buffer"
+                                                              : "an unknown outcome");
         job->t->size[i] = res.size;
         job->t->outcome[i] = res.outcome;
+        uint64_t size = res.size;
+        memcpy(job->t->bytes + (i + 1) * job->t->stride - 8, &size, 8);
+        if (job->t->norm && res.outcome == SHADES_OUTCOME_OK) {
+            rc = check_vector(job, i, err);
+            if (rc)
+                return rc;
+        }
         shades_progress_add(job->progress, 1);
     }
     return 0;
 }
 
+/* The templates' memory: a memfd, so isolated workers can map it too. */
+static int map_templates(shades_templates *t, shades_err *err)
+{
+    size_t bytes = t->n * t->stride;
+    t->fd = memfd_create("shades-templates", MFD_CLOEXEC);
+    if (t->fd < 0 || ftruncate(t->fd, (off_t)(bytes ? bytes : 8)) != 0)
+        return shades_err_set(err, SHADES_E_NOMEM, "templates: cannot reserve %zu bytes", bytes);
+    void *p = mmap(NULL, bytes ? bytes : 8, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
+    if (p == MAP_FAILED)
+        return shades_err_set(err, SHADES_E_NOMEM, "templates: cannot map %zu bytes", bytes);
+    t->bytes = p;
+    return 0;
+}
+
 int shades_runner_templates(shades_templates **out, shades_instance *inst,
-                            const shades_manifest *m, shades_progress *progress,
-                            shades_err *err)
+                            const shades_manifest *m, const int32_t *roles,
+                            shades_progress *progress, shades_err *err)
 {
     *out = NULL;
     shades_templates *t = calloc(1, sizeof *t);
     if (!t)
         return shades_err_nomem(err);
+    t->fd = -1;
     t->n = m->n_items;
-    t->stride = inst->template_max;
+    t->capacity = inst->template_max;
+    t->stride = (inst->template_max + 7) / 8 * 8 + 8;
     if (t->stride > SIZE_MAX / (t->n ? t->n : 1)) {
         free(t);
         return shades_err_nomem(err);
     }
-    t->bytes = calloc(t->n, t->stride);
-    t->size = calloc(t->n, sizeof *t->size);
-    t->outcome = calloc(t->n, sizeof *t->outcome);
-    if (!t->bytes || !t->size || !t->outcome) {
-        shades_templates_destroy(t);
-        return shades_err_nomem(err);
-    }
-    template_job job = {inst, m, t, progress};
-    int rc = shades_parallel_for(m->n_items, 16, inst->threads, make_templates, &job, err);
+    int rc = map_templates(t, err);
+    t->size = calloc(t->n ? t->n : 1, sizeof *t->size);
+    t->outcome = calloc(t->n ? t->n : 1, sizeof *t->outcome);
+    if (inst->has_embedding)
+        t->norm = calloc(t->n ? t->n : 1, sizeof *t->norm);
+    if (!rc && (!t->size || !t->outcome || (inst->has_embedding && !t->norm)))
+        rc = shades_err_nomem(err);
+    if (!rc && inst->isolate)
+        rc = shades_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, err);
+    template_job job = {inst, m, roles, t, progress};
+    if (!rc)
+        rc = shades_parallel_for(m->n_items, 16, inst->threads, make_templates, &job, err);
     if (rc) {
         shades_templates_destroy(t);
         return rc;
@@ -103,10 +215,122 @@ void shades_templates_destroy(shades_templates *t)
 {
     if (!t)
         return;
-    free(t->bytes);
+    if (t->bytes)
+        munmap(t->bytes, t->n ? t->n * t->stride : 8);
+    if (t->fd >= 0)
+        close(t->fd);
     free(t->size);
     free(t->outcome);
+    free(t->norm);
     free(t);
+}
+
+static const uint8_t *slot_of(const shades_templates *t, uint32_t i)
+{
+    return t->bytes + (size_t)i * t->stride;
+}
+
+/* The message for a failed compare of verify b with enrol a. */
+static int compare_error(shades_instance *inst, const shades_manifest *m, uint32_t a, uint32_t b,
+                         int st, const char *isolated, shades_err *err)
+{
+    char words[600];
+    engine_words(words, sizeof words, inst, isolated);
+    return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s%s",
+                          inst->id.name, m->image_id[b], m->image_id[a],
+                          st != SHADES_OK ? "failed with " : "returned NaN",
+                          st != SHADES_OK ? shades_status_name(st) : "", words);
+}
+
+/* Score of verify item b against enrol item a by the harness itself. */
+static double embedding_pair(const shades_instance *inst, const shades_templates *t, uint32_t a,
+                             uint32_t b)
+{
+    const shades_embedding *e = &inst->embedding;
+    return shades_embedding_score(e, shades_embedding_vector(e, slot_of(t, b)), t->norm[b],
+                                  shades_embedding_vector(e, slot_of(t, a)), t->norm[a]);
+}
+
+/* The engine's score of verify item b against enrol item a, in-process. */
+static int compare_here(double *out, shades_instance *inst, const shades_templates *t,
+                        const shades_manifest *m, uint32_t a, uint32_t b, shades_err *err)
+{
+    double s = NAN;
+    shades_guard_enter("compare", a, b);
+    int st = inst->plugin->entry->compare(&s, inst->engine, slot_of(t, b), t->size[b],
+                                          slot_of(t, a), t->size[a]);
+    shades_guard_leave();
+    if (st != SHADES_OK || isnan(s))
+        return compare_error(inst, m, a, b, st, NULL, err);
+    *out = s;
+    return 0;
+}
+
+/* Verify item b against enrol items a[0..n) through the engine's batch
+ * comparison, into out[0..n). */
+static int compare_batch(double *out, shades_instance *inst, const shades_templates *t,
+                         const shades_manifest *m, uint32_t b, const uint32_t *a, size_t n,
+                         shades_err *err)
+{
+    const uint8_t *refs[256];
+    size_t sizes[256];
+    for (size_t k = 0; k < n; k++) {
+        refs[k] = slot_of(t, a[k]);
+        sizes[k] = t->size[a[k]];
+        out[k] = NAN;
+    }
+    shades_guard_enter("compare_many", a[0], b);
+    int st = inst->ext.batch->compare_many(out, inst->engine, slot_of(t, b), t->size[b], refs,
+                                           sizes, n);
+    shades_guard_leave();
+    for (size_t k = 0; k < n; k++)
+        if (st != SHADES_OK || isnan(out[k]))
+            return compare_error(inst, m, a[k], b, st, NULL, err);
+    return 0;
+}
+
+int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *inst,
+                       const shades_templates *t, const shades_manifest *m,
+                       const shades_wire_pair *pairs, size_t n, shades_err *err)
+{
+    if (inst->has_embedding) {
+        for (size_t k = 0; k < n; k++)
+            out[k] = embedding_pair(inst, t, pairs[k].enrol, pairs[k].verify);
+        return 0;
+    }
+    if (inst->isolate) {
+        size_t bad;
+        shades_wire_score reply;
+        char msg[SHADES_WIRE_MESSAGE_MAX];
+        int rc = shades_isolate_compare(out, faults, &bad, &reply, msg, sizeof msg, inst->isolate,
+                                        pairs, n, err);
+        if (rc == 1)
+            return compare_error(inst, m, pairs[bad].enrol, pairs[bad].verify, reply.status, msg,
+                                 err);
+        for (size_t k = 0; !rc && k < n; k++)
+            if (!faults[k] && isnan(out[k]))
+                return compare_error(inst, m, pairs[k].enrol, pairs[k].verify, SHADES_OK, msg, err);
+        return rc;
+    }
+    for (size_t k = 0; k < n;) {
+        /* A run of pairs with one verify template goes to the batch call. */
+        size_t run = 1;
+        while (inst->ext.batch && k + run < n && run < 256 && pairs[k + run].verify == pairs[k].verify)
+            run++;
+        int rc;
+        if (run > 1) {
+            uint32_t a[256];
+            for (size_t j = 0; j < run; j++)
+                a[j] = pairs[k + j].enrol;
+            rc = compare_batch(out + k, inst, t, m, pairs[k].verify, a, run, err);
+        } else {
+            rc = compare_here(&out[k], inst, t, m, pairs[k].enrol, pairs[k].verify, err);
+        }
+        if (rc)
+            return rc;
+        k += run;
+    }
+    return 0;
 }
 
 typedef struct compare_job {
@@ -115,138 +339,53 @@ typedef struct compare_job {
     const shades_manifest *m;
     const shades_pair *pairs;
     double *scores;
+    uint8_t *faults;
     shades_progress *progress;
 } compare_job;
 
-/* The engine's score of verify item b against enrol item a into *out;
- * -inf when either template failed. */
-static int compare_one(double *out, shades_instance *inst, const shades_templates *t,
-                       const shades_manifest *m, uint32_t a, uint32_t b, shades_err *err)
-{
-    const shades_adapter *ad = inst->plugin->entry;
-    if (t->outcome[a] != SHADES_OUTCOME_OK || t->outcome[b] != SHADES_OUTCOME_OK) {
-        *out = -INFINITY;
-        return 0;
-    }
-    double s = NAN;
-    int st = ad->compare(&s, inst->engine, t->bytes + b * t->stride, t->size[b],
-                         t->bytes + a * t->stride, t->size[a]);
-    if (st != SHADES_OK || isnan(s)) {
-        char msg[512];
-        shades_instance_last_message(inst, msg, sizeof msg);
-        return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s%s%s",
-                              ad->name, m->image_id[b], m->image_id[a],
-                              st != SHADES_OK ? "failed with " : "returned NaN",
-                              st != SHADES_OK ? shades_status_name(st) : "", msg[0] ? ": " : "",
-                              msg);
-    }
-    *out = s;
-    return 0;
-}
+#define COMPARE_BLOCK 4096
 
 static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
 {
     compare_job *job = ctx;
-    for (size_t k = begin; k < end; k++) {
-        int rc = compare_one(&job->scores[k], job->inst, job->t, job->m, job->pairs[k].a,
-                             job->pairs[k].b, err);
-        if (rc)
-            return rc;
-    }
-    shades_progress_add(job->progress, end - begin);
-    return 0;
-}
-
-int shades_runner_compare(double *out_scores, shades_instance *inst, const shades_templates *t,
-                          const shades_manifest *m, const shades_pair *pairs, size_t n,
-                          shades_progress *progress, shades_err *err)
-{
-    compare_job job = {inst, t, m, pairs, out_scores, progress};
-    return shades_parallel_for(n, 4096, inst->threads, compare_block, &job, err);
-}
-
-typedef struct search_job {
-    shades_instance *inst;
-    const shades_templates *t;
-    const shades_manifest *m;
-    const uint32_t *gallery, *probes;
-    size_t n_gallery;
-    shades_candidates *c;
-    shades_progress *progress;
-} search_job;
-
-/* Inserts (score, slot) into a best-first list of length L if it belongs. */
-static void insert_candidate(double *score, uint32_t *slot, size_t L, double s, uint32_t g)
-{
-    if (!(s > score[L - 1]) && !(s == score[L - 1] && g < slot[L - 1]))
-        return;
-    size_t k = L - 1;
-    while (k > 0 && (s > score[k - 1] || (s == score[k - 1] && g < slot[k - 1]))) {
-        score[k] = score[k - 1];
-        slot[k] = slot[k - 1];
-        k--;
-    }
-    score[k] = s;
-    slot[k] = g;
-}
-
-static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
-{
-    search_job *job = ctx;
-    size_t L = job->c->length;
-    for (size_t q = begin; q < end; q++) {
-        double *score = job->c->score + q * L;
-        uint32_t *slot = job->c->slot + q * L;
-        for (size_t k = 0; k < L; k++) {
-            score[k] = -INFINITY;
-            slot[k] = UINT32_MAX;
-        }
-        for (size_t g = 0; g < job->n_gallery; g++) {
-            double s;
-            int rc = compare_one(&s, job->inst, job->t, job->m, job->gallery[g], job->probes[q],
-                                 err);
-            if (rc)
-                return rc;
-            if (s > -INFINITY) /* a failed template is never a candidate */
-                insert_candidate(score, slot, L, s, (uint32_t)g);
+    const shades_templates *t = job->t;
+    shades_wire_pair *live = calloc(end - begin, sizeof *live);
+    size_t *at = malloc((end - begin) * sizeof *at);
+    double *s = malloc((end - begin) * sizeof *s);
+    uint8_t *f = calloc(end - begin, 1);
+    size_t n = 0;
+    int rc = live && at && s && f ? 0 : shades_err_nomem(err);
+    for (size_t k = begin; !rc && k < end; k++) {
+        uint32_t a = job->pairs[k].a, b = job->pairs[k].b;
+        job->scores[k] = -INFINITY; /* a failed template is never compared */
+        if (job->faults)
+            job->faults[k] = SHADES_FAULT_NONE;
+        if (t->outcome[a] == SHADES_OUTCOME_OK && t->outcome[b] == SHADES_OUTCOME_OK) {
+            live[n] = (shades_wire_pair){a, b};
+            at[n++] = k;
         }
     }
-    shades_progress_add(job->progress, end - begin);
-    return 0;
+    if (!rc)
+        rc = shades_runner_score_pairs(s, f, job->inst, t, job->m, live, n, err);
+    for (size_t j = 0; !rc && j < n; j++) {
+        job->scores[at[j]] = s[j];
+        if (job->faults)
+            job->faults[at[j]] = f[j];
+    }
+    free(live);
+    free(at);
+    free(s);
+    free(f);
+    if (!rc)
+        shades_progress_add(job->progress, end - begin);
+    return rc;
 }
 
-int shades_runner_search(shades_candidates **out, shades_instance *inst,
-                         const shades_templates *t, const shades_manifest *m,
-                         const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, shades_progress *progress, shades_err *err)
+int shades_runner_compare(double *out_scores, uint8_t *out_faults, shades_instance *inst,
+                          const shades_templates *t, const shades_manifest *m,
+                          const shades_pair *pairs, size_t n, shades_progress *progress,
+                          shades_err *err)
 {
-    *out = NULL;
-    shades_candidates *c = calloc(1, sizeof *c);
-    if (c) {
-        c->n_searches = n;
-        c->length = length;
-        c->score = malloc((n ? n : 1) * length * sizeof *c->score);
-        c->slot = malloc((n ? n : 1) * length * sizeof *c->slot);
-    }
-    if (!c || !c->score || !c->slot) {
-        shades_candidates_destroy(c);
-        return shades_err_nomem(err);
-    }
-    search_job job = {inst, t, m, gallery, probes, n_gallery, c, progress};
-    int rc = shades_parallel_for(n, 8, inst->threads, search_block, &job, err);
-    if (rc) {
-        shades_candidates_destroy(c);
-        return rc;
-    }
-    *out = c;
-    return 0;
-}
-
-void shades_candidates_destroy(shades_candidates *c)
-{
-    if (!c)
-        return;
-    free(c->score);
-    free(c->slot);
-    free(c);
+    compare_job job = {inst, t, m, pairs, out_scores, out_faults, progress};
+    return shades_parallel_for(n, COMPARE_BLOCK, inst->threads, compare_block, &job, err);
 }

@@ -7,41 +7,70 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "failures.h"
+#include "image.h"
 #include "instance.h"
 #include "manifest.h"
 #include "progress.h"
 #include "verification.h"
+#include "wire.h"
 
-/* One template per manifest item. Owned by the run; read-only once made. */
+/* One template per manifest item, in memory that isolated workers share.
+ * Slot i is `stride` bytes at bytes + i * stride: the template (at most
+ * `capacity` bytes), then its size as a uint64 in the slot's last 8 bytes.
+ * Owned by the run; read-only once made. */
 typedef struct shades_templates {
     size_t n;
-    size_t stride;         /* bytes reserved per template */
-    uint8_t *bytes;        /* n * stride */
+    size_t stride;         /* bytes per slot, a multiple of 8 */
+    size_t capacity;       /* bytes the engine may write per template */
+    uint8_t *bytes;        /* n * stride, mapped from fd */
+    int fd;                /* the memfd behind bytes */
     size_t *size;          /* bytes used by each */
-    int32_t *outcome;      /* shades_outcome of each */
+    int32_t *outcome;      /* shades_outcome, or SHADES_RUN_*, of each */
+    float *norm;           /* declared embeddings: each vector's norm term; else NULL */
 } shades_templates;
 
-/* Decodes every image of m and makes its template (enrolment role),
- * counting each image on progress (may be NULL). A negative engine status
- * or an undecodable image stops the run with a message naming the image
- * and its manifest line. */
+/* Decodes item i of m into px (freed with shades_image_free) and describes
+ * it as an engine image in *out; a failure names the manifest line.
+ * [thread: any] */
+int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manifest *m, size_t i,
+                        shades_err *err);
+
+/* Decodes every image of m and makes its template, with roles[i] (NULL:
+ * all SHADES_ROLE_ENROL_11), counting each image on progress (may be
+ * NULL). A negative engine status or an undecodable image stops the run
+ * with a message naming the image and its manifest line; an isolated
+ * crash or hang is recorded as that image's outcome. */
 int shades_runner_templates(shades_templates **out, shades_instance *inst,
-                            const shades_manifest *m, shades_progress *progress,
-                            shades_err *err);
+                            const shades_manifest *m, const int32_t *roles,
+                            shades_progress *progress, shades_err *err);
 
 /* Frees templates; NULL is allowed. */
 void shades_templates_destroy(shades_templates *t);
 
 /* Scores n pairs into out_scores (n doubles, owned by the caller): the
- * engine's similarity of verify = b to enrol = a, or -infinity where either
- * template failed (never compared, always a non-match). Counts each pair
- * on progress (may be NULL). */
-int shades_runner_compare(double *out_scores, shades_instance *inst, const shades_templates *t,
-                          const shades_manifest *m, const shades_pair *pairs, size_t n,
-                          shades_progress *progress, shades_err *err);
+ * engine's similarity of verify = b to enrol = a (by BLAS for declared
+ * embeddings, in batches where the engine offers them), or -infinity where
+ * either template failed (never compared, always a non-match). out_faults
+ * (n bytes, may be NULL in-process) gets each pair's shades_fault; a
+ * faulted pair scores -infinity. Counts each pair on progress (may be
+ * NULL). */
+int shades_runner_compare(double *out_scores, uint8_t *out_faults, shades_instance *inst,
+                          const shades_templates *t, const shades_manifest *m,
+                          const shades_pair *pairs, size_t n, shades_progress *progress,
+                          shades_err *err);
 
-/* Candidate lists of 1:N searches, from the harness comparing each probe
- * with every gallery template (the engine's 1:1 compare). */
+/* Scores pairs[0..n) (slots of t whose templates all succeeded) into
+ * out_scores, by whichever path the engine allows: BLAS on declared
+ * embeddings, the isolated workers, batch or single compare. out_faults
+ * (n bytes) gets each pair's shades_fault. [thread: any] */
+int shades_runner_score_pairs(double *out_scores, uint8_t *out_faults, shades_instance *inst,
+                              const shades_templates *t, const shades_manifest *m,
+                              const shades_wire_pair *pairs, size_t n, shades_err *err);
+
+/* Candidate lists of 1:N searches: the engine's own search where it
+ * offers one (in-process), else the harness comparing each probe with
+ * every gallery template. */
 typedef struct shades_candidates {
     size_t n_searches;
     size_t length;         /* candidates per search (the list length L) */
@@ -52,11 +81,18 @@ typedef struct shades_candidates {
 /* Searches each of probes[0..n) against gallery[0..n_gallery) (item
  * numbers into t), keeping the `length` best candidates: higher score
  * first, ties to the lower gallery index, failed templates never listed.
- * Counts each search on progress (may be NULL). */
+ * A comparison lost to an isolated fault lists nothing. Counts each search
+ * on progress (may be NULL). */
 int shades_runner_search(shades_candidates **out, shades_instance *inst,
                          const shades_templates *t, const shades_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
                          size_t n, size_t length, shades_progress *progress, shades_err *err);
+
+/* Estimates the attributes of every image of m into out (n_items, owned
+ * by the caller), outcome set to SHADES_RUN_* on an isolated fault.
+ * [thread: main] */
+int shades_runner_estimate(shades_attributes *out, shades_instance *inst,
+                           const shades_manifest *m, shades_progress *progress, shades_err *err);
 
 /* Frees candidates; NULL is allowed. */
 void shades_candidates_destroy(shades_candidates *c);

@@ -17,37 +17,55 @@ const char *shades_outcome_label(int32_t outcome)
         return "refused";
     case SHADES_OUTCOME_FAILED:
         return "failed";
+    case SHADES_RUN_CRASHED:
+        return "crashed";
+    case SHADES_RUN_TIMED_OUT:
+        return "timed_out";
     default:
         return "unknown";
     }
 }
 
+int shades_failures_add(shades_failures *f, const shades_manifest *m, size_t i, const char *stage,
+                        int32_t outcome, shades_err *err)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 16;
+        shades_failure *rows = realloc(f->rows, cap * sizeof *rows);
+        if (!rows)
+            return shades_err_nomem(err);
+        f->rows = rows;
+        f->cap = cap;
+    }
+    shades_failure *r = &f->rows[f->n];
+    memset(r, 0, sizeof *r);
+    r->image_id = strdup(m->image_id[i]);
+    r->subject_id = strdup(m->subject_id[i]);
+    if (!r->image_id || !r->subject_id) {
+        free(r->image_id);
+        free(r->subject_id);
+        return shades_err_nomem(err);
+    }
+    r->manifest_line = m->line[i];
+    snprintf(r->stage, sizeof r->stage, "%s", stage);
+    snprintf(r->outcome, sizeof r->outcome, "%s", shades_outcome_label(outcome));
+    f->n++;
+    return 0;
+}
+
 int shades_failures_collect(shades_failures **out, const shades_manifest *m,
-                            const int32_t *outcome, shades_err *err)
+                            const int32_t *outcome, const char *stage, shades_err *err)
 {
     *out = NULL;
     shades_failures *f = calloc(1, sizeof *f);
-    size_t n = 0;
-    for (size_t i = 0; i < m->n_items; i++)
-        n += outcome[i] != SHADES_OUTCOME_OK;
-    if (f)
-        f->rows = calloc(n ? n : 1, sizeof *f->rows);
-    if (!f || !f->rows) {
-        shades_failures_destroy(f);
+    if (!f)
         return shades_err_nomem(err);
-    }
     for (size_t i = 0; i < m->n_items; i++) {
-        if (outcome[i] == SHADES_OUTCOME_OK)
-            continue;
-        shades_failure *r = &f->rows[f->n++];
-        r->image_id = strdup(m->image_id[i]);
-        r->subject_id = strdup(m->subject_id[i]);
-        r->manifest_line = m->line[i];
-        snprintf(r->stage, sizeof r->stage, "template");
-        snprintf(r->outcome, sizeof r->outcome, "%s", shades_outcome_label(outcome[i]));
-        if (!r->image_id || !r->subject_id) {
+        int rc = outcome[i] == SHADES_OUTCOME_OK ? 0
+                                                 : shades_failures_add(f, m, i, stage, outcome[i], err);
+        if (rc) {
             shades_failures_destroy(f);
-            return shades_err_nomem(err);
+            return rc;
         }
     }
     *out = f;

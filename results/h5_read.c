@@ -275,6 +275,7 @@ static int read_failures(shades_failures **out, hid_t f, const char *path, shade
     size_t row = shades_h5_failure_row_size(wi, ws);
     char *buf = rc ? NULL : calloc(n ? n : 1, row);
     (*out)->rows = rc ? NULL : calloc(n ? n : 1, sizeof *(*out)->rows);
+    (*out)->cap = (*out)->rows ? n : 0;
     if (!rc && (!buf || !(*out)->rows))
         rc = shades_err_nomem(err);
     if (!rc) {

@@ -11,6 +11,8 @@
 #include "model.h"
 #include "paths.h"
 
+_Static_assert(SYNTH_TRAIT_FEMALE == SYNTH_SEX_TRAIT, "the engine reads sex where the cohort writes it");
+
 static const char *const skin_types[6] = {"I", "II", "III", "IV", "V", "VI"};
 
 uint8_t synth_cohort_traits(const char *sex, const char *skin_type)

@@ -125,10 +125,53 @@ static int synthetic_compare(double *out_score, shades_engine *engine,
     return SHADES_OK;
 }
 
+static int synthetic_compare_many(double *out_scores, shades_engine *engine,
+                                  const uint8_t *verify, size_t verify_size,
+                                  const uint8_t *const *enrol, const size_t *enrol_sizes,
+                                  size_t count)
+{
+    for (size_t k = 0; k < count; k++) {
+        int st = synthetic_compare(&out_scores[k], engine, verify, verify_size, enrol[k],
+                                   enrol_sizes[k]);
+        if (st != SHADES_OK)
+            return st;
+    }
+    return SHADES_OK;
+}
+
+static const shades_batch_compare batch = {sizeof batch, 0, synthetic_compare_many};
+
+/* Sex from the trait the image carries, wrong with the planted probability. */
+static int synthetic_estimate(shades_attributes *out_attrs, shades_engine *engine,
+                              const shades_image *image)
+{
+    synth_code code;
+    if (!out_attrs || !engine || !image)
+        return SHADES_ERR_INVALID;
+    out_attrs->age = -1;
+    if ((image->format != SHADES_PIXEL_GRAY8 && image->format != SHADES_PIXEL_RGB8) ||
+        synth_code_read(&code, image->pixels, image->width, image->height, image->stride,
+                        image->format == SHADES_PIXEL_RGB8)) {
+        out_attrs->outcome = SHADES_OUTCOME_NO_FACE;
+        out_attrs->sex = SHADES_SEX_UNKNOWN;
+        return SHADES_OK;
+    }
+    out_attrs->outcome = SHADES_OUTCOME_OK;
+    out_attrs->sex = synth_model_says_female(&engine->model, &code) ? SHADES_SEX_FEMALE
+                                                                   : SHADES_SEX_MALE;
+    out_attrs->sex_confidence = (float)(1.0 - synth_model_sex_error(&engine->model, code.traits));
+    return SHADES_OK;
+}
+
+static const shades_attribute_estimation attributes = {sizeof attributes, 0, synthetic_estimate};
+
 static const void *synthetic_get_extension(const shades_engine *engine, const char *id)
 {
     (void)engine;
-    (void)id;
+    if (!strcmp(id, SHADES_EXT_BATCH_COMPARE))
+        return &batch;
+    if (!strcmp(id, SHADES_EXT_ATTRIBUTES))
+        return &attributes;
     return NULL;
 }
 
@@ -140,7 +183,8 @@ SHADES_ADAPTER_DEFINE = {
     .version = "1.0.0",
     .vendor = "shades project",
     .description = "planted-differential engine with closed-form error rates",
-    .capabilities = SHADES_CAP_VERIFY_11,
+    .capabilities = SHADES_CAP_VERIFY_11 | SHADES_CAP_BATCH_COMPARE | SHADES_CAP_ATTRIBUTES |
+                    SHADES_CAP_SYMMETRIC,
     .create = synthetic_create,
     .destroy = synthetic_destroy,
     .max_concurrency = synthetic_max_concurrency,

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ static int apply_option(synth_model *m, const char *key, const char *val)
             {"genuine_mean_shift", &t->genuine_mean_shift, -1e6, 1e6},
             {"impostor_mean_shift", &t->impostor_mean_shift, -1e6, 1e6},
             {"fte", &t->fte, 0.0, 0.999},
+            {"sex_error", &t->sex_error, 0.0, 1.0},
         };
         return set_field(fields, sizeof fields / sizeof fields[0], key + used, val);
     }
@@ -217,13 +219,32 @@ int synth_code_read(synth_code *out, const uint8_t *pixels, uint32_t width,
     return 0;
 }
 
-double synth_model_fte(const synth_model *m, uint8_t traits)
+/* 1 - product over the traits present of (1 - p_k), p_k at `offset` in a trait effect. */
+static double any_of(const synth_model *m, uint8_t traits, size_t offset)
 {
     double ok = 1.0;
     for (int k = 0; k < SYNTH_TRAITS; k++)
         if (traits & (1u << k))
-            ok *= 1.0 - m->trait[k].fte;
+            ok *= 1.0 - *(const double *)(const void *)((const char *)&m->trait[k] + offset);
     return 1.0 - ok;
+}
+
+double synth_model_fte(const synth_model *m, uint8_t traits)
+{
+    return any_of(m, traits, offsetof(synth_trait_effect, fte));
+}
+
+double synth_model_sex_error(const synth_model *m, uint8_t traits)
+{
+    return any_of(m, traits, offsetof(synth_trait_effect, sex_error));
+}
+
+int synth_model_says_female(const synth_model *m, const synth_code *code)
+{
+    int female = (code->traits >> SYNTH_SEX_TRAIT) & 1;
+    double p = synth_model_sex_error(m, code->traits);
+    int wrong = p > 0 && unit_open(hash3(m->seed, 0x5e7, image_key(code))) < p;
+    return female ^ wrong;
 }
 
 int synth_model_fails(const synth_model *m, const synth_code *code)

@@ -36,6 +36,7 @@ typedef struct synth_trait_effect {
     double genuine_mean_shift;   /* added to the genuine mean */
     double impostor_mean_shift;  /* added when both subjects carry the trait */
     double fte;                  /* probability a template fails */
+    double sex_error;            /* probability the sex estimate is wrong */
 } synth_trait_effect;
 
 /* The whole model: base distributions, correlation, per-trait effects. */
@@ -73,6 +74,18 @@ int synth_model_fails(const synth_model *m, const synth_code *code);
 
 /* Probability a template of an image with these traits fails. */
 double synth_model_fte(const synth_model *m, uint8_t traits);
+
+/* The trait bit the cohort sets for sex F (cohort.h SYNTH_TRAIT_FEMALE),
+ * which the engine's sex estimate reads. */
+#define SYNTH_SEX_TRAIT 1
+
+/* Probability the sex estimate of an image with these traits is wrong:
+ * 1 - product over its traits k of (1 - sex_error_k). */
+double synth_model_sex_error(const synth_model *m, uint8_t traits);
+
+/* 1 when the engine estimates the image's subject female: the truth,
+ * flipped with probability synth_model_sex_error (deterministic). */
+int synth_model_says_female(const synth_model *m, const synth_code *code);
 
 /* Score of a comparison of two successful templates (symmetric). */
 double synth_model_score(const synth_model *m, const synth_code *a,

@@ -102,8 +102,20 @@ typedef enum shades_template_role {
     SHADES_ROLE_SEARCH_1N = 3
 } shades_template_role;
 
-/* Capability bits an engine declares in shades_adapter.capabilities. */
-#define SHADES_CAP_VERIFY_11 (UINT64_C(1) << 0) /* create_template + compare; required */
+/* Capability bits an engine declares in shades_adapter.capabilities. Each
+ * optional one promises that get_extension returns the table named beside
+ * it; `shades check-adapter` holds the engine to that promise. */
+#define SHADES_CAP_VERIFY_11 (UINT64_C(1) << 0)  /* create_template + compare; required */
+#define SHADES_CAP_BATCH_COMPARE (UINT64_C(1) << 1) /* SHADES_EXT_BATCH_COMPARE */
+#define SHADES_CAP_EMBEDDING (UINT64_C(1) << 2)  /* SHADES_EXT_EMBEDDING */
+#define SHADES_CAP_SEARCH_1N (UINT64_C(1) << 3)  /* SHADES_EXT_SEARCH_1N */
+#define SHADES_CAP_ATTRIBUTES (UINT64_C(1) << 4) /* SHADES_EXT_ATTRIBUTES */
+#define SHADES_CAP_DETECTION (UINT64_C(1) << 5)  /* SHADES_EXT_DETECTION */
+#define SHADES_CAP_QUALITY (UINT64_C(1) << 6)    /* SHADES_EXT_QUALITY */
+/* compare(a, b) == compare(b, a) for every pair; a promise, no table. */
+#define SHADES_CAP_SYMMETRIC (UINT64_C(1) << 7)
+/* Every capability bit ABI 1.0 defines; a newer minor's bits are ignored. */
+#define SHADES_CAP_ALL_1_0 ((UINT64_C(1) << 8) - 1)
 
 /* A decoded image, owned by the harness, valid only during the call.
  * Never a file path, never a label. */
@@ -216,11 +228,144 @@ typedef struct shades_adapter {
                    const uint8_t *verify, size_t verify_size,
                    const uint8_t *enrol, size_t enrol_size);
 
-    /* Looks up an optional extension by id ("shades.batch-compare/1", ...);
-     * NULL when absent. The returned table is constant and owned by the
-     * library. [thread: any] */
+    /* Looks up an optional extension by id (SHADES_EXT_*, or a vendor's own
+     * "com.vendor.thing/N"); NULL when absent. The table is owned by the
+     * library or the engine and stays valid until destroy; it starts with
+     * its struct_size, checked like the entry's. [thread: any] */
     const void *(*get_extension)(const shades_engine *engine, const char *id);
 } shades_adapter;
+
+/* ---- Extensions ---------------------------------------------------------
+ * Each optional capability is a table found through get_extension by an id
+ * that ends in its version. A table grows only at its end; a new
+ * incompatible table gets a new id ("/2") and the old one may stay. */
+
+#define SHADES_EXT_BATCH_COMPARE "shades.batch-compare/1"
+#define SHADES_EXT_EMBEDDING "shades.embedding/1"
+#define SHADES_EXT_SEARCH_1N "shades.search-1n/1"
+#define SHADES_EXT_ATTRIBUTES "shades.attributes/1"
+#define SHADES_EXT_DETECTION "shades.detection/1"
+#define SHADES_EXT_QUALITY "shades.quality/1"
+
+/* One verification template against many enrolment templates, for engines
+ * that vectorise. Must give the scores compare would give. */
+typedef struct shades_batch_compare {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /* Scores verify against enrol[0..count) into out_scores[0..count)
+     * (owned by the harness); the rules of compare apply to each. [thread:
+     * any, up to max_concurrency] */
+    int (*compare_many)(double *out_scores, shades_engine *engine, const uint8_t *verify,
+                        size_t verify_size, const uint8_t *const *enrol,
+                        const size_t *enrol_sizes, size_t count);
+} shades_batch_compare;
+
+/* How the harness scores declared embeddings itself. */
+typedef enum shades_metric {
+    SHADES_METRIC_COSINE = 1, /* a.b / (|a| |b|); 0 when either norm is 0 */
+    SHADES_METRIC_DOT = 2,    /* a.b */
+    SHADES_METRIC_NEG_L2 = 3  /* -|a - b| */
+} shades_metric;
+
+/* A declaration that every successful template holds a float32 vector
+ * (native byte order, 4-byte aligned offset) at `offset`, so the harness
+ * may score pairs with BLAS instead of calling compare. The scores must
+ * equal compare's to float precision; check-adapter verifies it. */
+typedef struct shades_embedding {
+    uint32_t struct_size;
+    uint32_t metric;        /* shades_metric */
+    uint32_t dimension;     /* floats in the vector, >= 1 */
+    uint32_t offset;        /* byte offset of the vector in the template */
+} shades_embedding;
+
+/* A gallery the engine built for 1:N search: opaque, engine-owned. */
+typedef struct shades_gallery shades_gallery;
+
+/* One search result. Fixed layout: it is an array element, so it never
+ * grows; a richer candidate would come with a new extension id. */
+typedef struct shades_candidate {
+    uint64_t ref;           /* the harness's reference given at enrolment */
+    double score;           /* similarity; higher means more alike */
+} shades_candidate;
+
+/* Engine-side 1:N. Without it the harness searches by comparing the probe
+ * with every gallery template. */
+typedef struct shades_search_1n {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /* Builds a gallery into *out from count templates made with role
+     * SHADES_ROLE_ENROL_1N; refs[i] names templates[i] in results. The
+     * engine copies what it keeps. [thread: main; no other call on this
+     * engine runs meanwhile] */
+    int (*gallery_create)(shades_gallery **out, shades_engine *engine,
+                          const uint8_t *const *templates, const size_t *sizes,
+                          const uint64_t *refs, size_t count);
+    /* Frees a gallery. [thread: main; after its last search returned] */
+    void (*gallery_destroy)(shades_gallery *gallery);
+    /* Searches one SHADES_ROLE_SEARCH_1N template; writes at most `length`
+     * candidates, best first, into out (owned by the harness) and their
+     * number into *out_count. Failed gallery templates are never listed.
+     * [thread: any, up to max_concurrency] */
+    int (*search)(shades_candidate *out, size_t *out_count, shades_engine *engine,
+                  const shades_gallery *gallery, const uint8_t *probe, size_t probe_size,
+                  size_t length);
+} shades_search_1n;
+
+/* Estimated sex, as an engine reports it. */
+typedef enum shades_sex {
+    SHADES_SEX_UNKNOWN = 0,
+    SHADES_SEX_FEMALE = 1,
+    SHADES_SEX_MALE = 2
+} shades_sex;
+
+/* What attribute estimation reports for one image. The harness zeroes it
+ * and sets struct_size; an unknown value stays as zeroed except age. */
+typedef struct shades_attributes {
+    uint32_t struct_size;   /* set by the harness */
+    int32_t outcome;        /* shades_outcome: NO_FACE etc. as for templates */
+    int32_t sex;            /* shades_sex */
+    float sex_confidence;   /* in [0, 1] */
+    float age;              /* years; negative when not estimated */
+} shades_attributes;
+
+/* Attribute estimation for classification audits (Gender Shades). */
+typedef struct shades_attribute_estimation {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /* Estimates the attributes of the face in one image into *out_attrs.
+     * [thread: any, up to max_concurrency] */
+    int (*estimate)(shades_attributes *out_attrs, shades_engine *engine,
+                    const shades_image *image);
+} shades_attribute_estimation;
+
+/* One detected face. Fixed layout (an array element). */
+typedef struct shades_face {
+    float x, y, width, height; /* box in pixels of the image */
+    float confidence;          /* in [0, 1] */
+    shades_eyes eyes;
+} shades_face;
+
+/* Face detection, for engines that expose it. */
+typedef struct shades_detection {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /* Finds faces in one image; writes at most `capacity` of them, most
+     * confident first, into out (owned by the harness) and their number
+     * into *out_count (0 is an outcome, not an error). [thread: any, up to
+     * max_concurrency] */
+    int (*detect)(shades_face *out, size_t *out_count, shades_engine *engine,
+                  const shades_image *image, size_t capacity);
+} shades_detection;
+
+/* Image quality, for engines that score it. */
+typedef struct shades_quality {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /* Quality of the face in one image into *out_quality, in [0, 100],
+     * higher is better; negative when no face was found. [thread: any, up
+     * to max_concurrency] */
+    int (*assess)(double *out_quality, shades_engine *engine, const shades_image *image);
+} shades_quality;
 
 /* The smallest entry a 1.0 library may export: everything up to
  * get_extension. */

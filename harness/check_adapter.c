@@ -1,0 +1,208 @@
+#include "check_adapter.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cohort.h"
+#include "guard.h"
+#include "model.h"
+#include "paths.h"
+
+#define MAX_IMAGES 64
+
+/* Generated images: 8 subjects x 2 captures carrying the synthetic code,
+ * which only the synthetic engine reads as a face. Real engines need
+ * --images. */
+static int generated_images(shades_pixels *out, size_t *out_n, shades_err *err)
+{
+    size_t n = 0;
+    for (uint32_t s = 0; s < 8; s++)
+        for (uint32_t k = 0; k < 2; k++, n++) {
+            synth_code code = {s + 1, k, (uint8_t)(s & 3)};
+            out[n] = (shades_pixels){SYNTH_SIDE, SYNTH_SIDE, SYNTH_SIDE, SHADES_PIXEL_GRAY8,
+                                     malloc(SYNTH_SIDE * SYNTH_SIDE)};
+            if (!out[n].data) {
+                *out_n = n;
+                return shades_err_nomem(err);
+            }
+            synth_code_draw(out[n].data, &code, synth_mix64(n + 1));
+        }
+    *out_n = n;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The image files of dir, in name order, at most MAX_IMAGES. */
+static int directory_images(shades_pixels *out, size_t *out_n, const char *dir, shades_err *err)
+{
+    *out_n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return shades_err_set(err, SHADES_E_INPUT, "--images %s: %s", dir, strerror(errno));
+    char *names[MAX_IMAGES];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < MAX_IMAGES) {
+        const char *dot = strrchr(e->d_name, '.');
+        if (e->d_name[0] == '.' || !dot ||
+            (strcasecmp(dot, ".png") && strcasecmp(dot, ".jpg") && strcasecmp(dot, ".jpeg") &&
+             strcasecmp(dot, ".bmp") && strcasecmp(dot, ".pgm") && strcasecmp(dot, ".ppm")))
+            continue;
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, by_name);
+    int rc = n ? 0 : shades_err_set(err, SHADES_E_INPUT,
+                                    "--images %s: no .png, .jpg, .bmp or .pgm files", dir);
+    for (size_t k = 0; k < n; k++) {
+        char path[PATH_MAX];
+        if (!rc)
+            rc = shades_path_join(path, sizeof path, dir, names[k], err);
+        if (!rc)
+            rc = shades_image_load(&out[*out_n], path, err);
+        if (!rc)
+            (*out_n)++;
+        free(names[k]);
+    }
+    return rc;
+}
+
+/* Runs one check in a child; its verdict and detail come back on a pipe. */
+static int run_child(char *detail, size_t cap, const shades_check *check,
+                     const shades_check_options *o, const shades_pixels *images, size_t n)
+{
+    int fd[2];
+    if (pipe(fd)) {
+        snprintf(detail, cap, "cannot run: pipe: %s", strerror(errno));
+        return SHADES_CHECK_FAIL;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        shades_guard_default_signals();
+        shades_check_ctx ctx = {.images = images, .n_images = n, .notes = fd[1]};
+        shades_instance_options io = {.spec = o->spec, .config_dir = o->config_dir,
+                                      .options = o->options ? o->options : "", .seed = 1,
+                                      .threads = 8};
+        shades_err err = {0};
+        int r;
+        if (shades_instance_create(&ctx.inst, &io, &err)) {
+            snprintf(ctx.detail, sizeof ctx.detail, "%s", err.msg);
+            r = SHADES_CHECK_FAIL;
+        } else {
+            r = check->fn(&ctx);
+        }
+        char line[1100];
+        int len = snprintf(line, sizeof line, "=%d%s", r, ctx.detail);
+        ssize_t w = write(fd[1], line, (size_t)len);
+        (void)w;
+        shades_instance_destroy(ctx.inst);
+        _exit(0);
+    }
+    close(fd[1]);
+    if (pid < 0) {
+        close(fd[0]);
+        snprintf(detail, cap, "cannot run: fork: %s", strerror(errno));
+        return SHADES_CHECK_FAIL;
+    }
+    char buf[8192];
+    size_t got = 0;
+    unsigned limit_ms = (o->timeout_s ? o->timeout_s : 120) * 1000u;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int timed_out = 0;
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long long spent = (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        struct pollfd p = {fd[0], POLLIN, 0};
+        if (spent >= limit_ms || poll(&p, 1, (int)(limit_ms - spent)) == 0) {
+            timed_out = 1;
+            break;
+        }
+        ssize_t r = read(fd[0], buf + got, sizeof buf - 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd[0]);
+    if (timed_out)
+        kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    buf[got] = 0;
+    /* Notes ("@what\n") say where the child was; "=N detail" is its verdict. */
+    char *verdict = strchr(buf, '='), *note = NULL;
+    for (char *p = buf; (p = strchr(p, '@')) && (!verdict || p < verdict); p++)
+        note = p + 1;
+    char where[128] = "";
+    if (note)
+        snprintf(where, sizeof where, " %.*s", (int)strcspn(note, "\n"), note);
+    if (timed_out) {
+        snprintf(detail, cap, "did not finish within %u s (a hang)%s", limit_ms / 1000, where);
+        return SHADES_CHECK_FAIL;
+    }
+    if (WIFSIGNALED(status)) {
+        snprintf(detail, cap, "crashed (SIG%s)%s", sigabbrev_np(WTERMSIG(status)), where);
+        return SHADES_CHECK_FAIL;
+    }
+    if (!verdict || !verdict[1]) {
+        snprintf(detail, cap, "the engine ended the process (exit status %d)%s",
+                 WEXITSTATUS(status), where);
+        return SHADES_CHECK_FAIL;
+    }
+    snprintf(detail, cap, "%s", verdict + 2);
+    return verdict[1] - '0';
+}
+
+int shades_check_adapter(const shades_check_options *o, shades_err *err)
+{
+    shades_pixels images[MAX_IMAGES];
+    size_t n = 0;
+    int rc = o->images ? directory_images(images, &n, o->images, err)
+                       : generated_images(images, &n, err);
+    if (!rc) {
+        fprintf(o->out, "shades check-adapter %s (%zu %s images)\n", o->spec, n,
+                o->images ? "given" : "generated");
+        size_t failed = 0, skipped = 0;
+        int loaded = 1;
+        for (size_t k = 0; k < shades_n_checks; k++) {
+            char detail[1100] = "the adapter did not load";
+            /* The first check loads the adapter; without it the rest cannot run. */
+            int r = loaded ? run_child(detail, sizeof detail, &shades_checks[k], o, images, n)
+                           : SHADES_CHECK_SKIP;
+            if (k == 0)
+                loaded = r == SHADES_CHECK_PASS;
+            failed += r == SHADES_CHECK_FAIL;
+            skipped += r == SHADES_CHECK_SKIP;
+            fprintf(o->out, "  %-4s  %-14s %s\n",
+                    r == SHADES_CHECK_PASS ? "PASS" : r == SHADES_CHECK_SKIP ? "SKIP" : "FAIL",
+                    shades_checks[k].name, detail);
+            fflush(o->out);
+        }
+        fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped)\n",
+                failed ? "FAIL" : "PASS", shades_n_checks, shades_n_checks - failed - skipped,
+                failed, skipped);
+        rc = failed ? 1 : 0;
+    }
+    for (size_t k = 0; k < n; k++)
+        shades_image_free(&images[k]);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/* Scores of declared embeddings (shades_embedding) computed by the
+ * harness with BLAS instead of the engine's compare. */
+#ifndef SHADES_HARNESS_EMBEDDING_SCORE_H
+#define SHADES_HARNESS_EMBEDDING_SCORE_H
+
+#include <shades/adapter.h>
+
+/* The vector inside a template (the declaration's offset is 4-aligned and
+ * templates start 8-aligned). */
+static inline const float *shades_embedding_vector(const shades_embedding *e, const uint8_t *t)
+{
+    return (const float *)(const void *)(t + e->offset);
+}
+
+/* What the metric needs of one vector, computed once per template: 1/|v|
+ * for cosine (0 for a zero vector), |v|^2 for negative L2, else 0. */
+float shades_embedding_norm(const shades_embedding *e, const float *v);
+
+/* The score of two vectors with their norms. [thread: any] */
+double shades_embedding_score(const shades_embedding *e, const float *a, float norm_a,
+                              const float *b, float norm_b);
+
+/* Scores one probe against n gallery vectors stored row after row
+ * (gallery, n x dimension) into out_scores[n], with one BLAS call.
+ * [thread: any] */
+void shades_embedding_score_many(double *out_scores, const shades_embedding *e,
+                                 const float *gallery, const float *gallery_norms, size_t n,
+                                 const float *probe, float probe_norm, float *scratch);
+
+#endif

@@ -1,0 +1,357 @@
+#include "isolate.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Engine creation may load large models: a limit of its own. */
+#define CREATE_TIMEOUT_MS 120000
+
+typedef struct worker {
+    pid_t pid;        /* 0: not running */
+    int sock;
+    int busy;
+} worker;
+
+struct shades_isolate {
+    char *argv[7];    /* exe, "__worker", spec, config dir, options, seed, NULL */
+    unsigned n;
+    worker *w;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    int region_fd;
+    shades_wire_region region;
+    int timeout_ms;
+    atomic_uint_least64_t crashed, timed_out;
+};
+
+/* Reaps a worker and says how it ended, into why. */
+static void reap(worker *w, int kill_it, char *why, size_t cap)
+{
+    if (w->sock >= 0)
+        close(w->sock);
+    w->sock = -1;
+    if (w->pid <= 0)
+        return;
+    if (kill_it)
+        kill(w->pid, SIGKILL);
+    int status = 0;
+    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (why && WIFSIGNALED(status))
+        snprintf(why, cap, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else if (why)
+        snprintf(why, cap, "exited with status %d", WEXITSTATUS(status));
+    w->pid = 0;
+}
+
+/* Reads one reply of `type` whose fixed part is `len` bytes into buf and
+ * any message after it into message: 0, -1 (worker gone), -2 (timeout),
+ * -3 (protocol broken). */
+static int read_reply(void *buf, size_t len, char *message, size_t cap, const worker *w,
+                      uint32_t type, int timeout_ms)
+{
+    shades_wire_header h;
+    int r = shades_wire_read_header(&h, NULL, w->sock, timeout_ms);
+    if (r)
+        return r;
+    if (h.type != type || h.length < len || h.length - len > SHADES_WIRE_MESSAGE_MAX)
+        return -3;
+    r = shades_wire_read(w->sock, buf, len, timeout_ms);
+    char tail[SHADES_WIRE_MESSAGE_MAX + 1];
+    size_t extra = h.length - len;
+    if (!r && extra)
+        r = shades_wire_read(w->sock, tail, extra, timeout_ms);
+    if (r)
+        return r;
+    tail[extra] = 0;
+    if (message && cap)
+        snprintf(message, cap, "%s", tail);
+    return 0;
+}
+
+/* Starts worker w and reads its HELLO into *hello. */
+static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shades_err *err)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+        return shades_err_set(err, SHADES_E_IO, "isolation: socketpair: %s", strerror(errno));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    /* dup2 onto 3 clears close-on-exec there, so only this socket passes. */
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+    pid_t pid;
+    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(sv[1]);
+    if (rc) {
+        close(sv[0]);
+        return shades_err_set(err, SHADES_E_IO, "isolation: cannot start %s: %s", iso->argv[0],
+                              strerror(rc));
+    }
+    w->pid = pid;
+    w->sock = sv[0];
+    char why[128] = "";
+    int r = read_reply(hello, sizeof *hello, NULL, 0, w, SHADES_WIRE_HELLO, CREATE_TIMEOUT_MS);
+    if (r) {
+        reap(w, 1, why, sizeof why);
+        return shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': isolated worker %s before "
+                              "it was ready", iso->argv[2], r == -2 ? "hung" : why);
+    }
+    hello->message[sizeof hello->message - 1] = 0;
+    if (hello->status < 0) {
+        reap(w, 1, NULL, 0);
+        return shades_err_set(err, SHADES_E_ADAPTER, "%s", hello->message);
+    }
+    if (iso->region_fd >= 0 &&
+        shades_wire_send(w->sock, SHADES_WIRE_REGION, &iso->region, sizeof iso->region, NULL, 0,
+                         iso->region_fd)) {
+        reap(w, 1, why, sizeof why);
+        return shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': isolated worker %s",
+                              iso->argv[2], why);
+    }
+    return 0;
+}
+
+/* Takes a free worker, starting it if it is not running. */
+static int acquire(worker **out, shades_isolate *iso, shades_err *err)
+{
+    pthread_mutex_lock(&iso->lock);
+    worker *w = NULL;
+    while (!w) {
+        for (unsigned k = 0; k < iso->n && !w; k++)
+            if (!iso->w[k].busy)
+                w = &iso->w[k];
+        if (!w)
+            pthread_cond_wait(&iso->freed, &iso->lock);
+    }
+    w->busy = 1;
+    pthread_mutex_unlock(&iso->lock);
+    if (w->pid == 0) {
+        shades_wire_hello hello;
+        int rc = spawn(w, &hello, iso, err);
+        if (rc) {
+            pthread_mutex_lock(&iso->lock);
+            w->busy = 0;
+            pthread_cond_signal(&iso->freed);
+            pthread_mutex_unlock(&iso->lock);
+            return rc;
+        }
+    }
+    *out = w;
+    return 0;
+}
+
+static void release(shades_isolate *iso, worker *w)
+{
+    pthread_mutex_lock(&iso->lock);
+    w->busy = 0;
+    pthread_cond_signal(&iso->freed);
+    pthread_mutex_unlock(&iso->lock);
+}
+
+/* Records a fault on w: the worker is reaped and restarts on next use. */
+static shades_fault fault(shades_isolate *iso, worker *w, int r)
+{
+    reap(w, 1, NULL, 0);
+    if (r == -2) {
+        atomic_fetch_add(&iso->timed_out, 1);
+        return SHADES_FAULT_TIMED_OUT;
+    }
+    atomic_fetch_add(&iso->crashed, 1);
+    return SHADES_FAULT_CRASHED;
+}
+
+int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
+                          const shades_instance_options *o, shades_err *err)
+{
+    *out = NULL;
+    shades_isolate *iso = calloc(1, sizeof *iso);
+    if (!iso)
+        return shades_err_nomem(err);
+    iso->region_fd = -1;
+    iso->n = o->threads ? o->threads : 1;
+    iso->timeout_ms = (int)(o->call_timeout_ms ? o->call_timeout_ms : SHADES_CALL_TIMEOUT_MS);
+    pthread_mutex_init(&iso->lock, NULL);
+    pthread_cond_init(&iso->freed, NULL);
+    char exe[PATH_MAX], seed[24];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[len > 0 ? len : 0] = 0;
+    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+    const char *args[6] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
+                           o->options ? o->options : "", seed};
+    iso->w = calloc(iso->n, sizeof *iso->w);
+    int ok = iso->w != NULL;
+    for (int k = 0; k < 6 && ok; k++)
+        ok = (iso->argv[k] = strdup(args[k])) != NULL;
+    if (!ok) {
+        shades_isolate_destroy(iso);
+        return shades_err_nomem(err);
+    }
+    for (unsigned k = 0; k < iso->n; k++)
+        iso->w[k].sock = -1;
+    int rc = spawn(&iso->w[0], out_hello, iso, err);
+    if (rc) {
+        shades_isolate_destroy(iso);
+        return rc;
+    }
+    *out = iso;
+    return 0;
+}
+
+void shades_isolate_destroy(shades_isolate *iso)
+{
+    if (!iso)
+        return;
+    for (unsigned k = 0; iso->w && k < iso->n; k++) {
+        /* Closing the socket tells the worker to destroy its engine and go. */
+        if (iso->w[k].sock >= 0)
+            close(iso->w[k].sock);
+        iso->w[k].sock = -1;
+        reap(&iso->w[k], 0, NULL, 0);
+    }
+    free(iso->w);
+    for (int k = 0; k < 6; k++)
+        free(iso->argv[k]);
+    pthread_mutex_destroy(&iso->lock);
+    pthread_cond_destroy(&iso->freed);
+    free(iso);
+}
+
+int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride,
+                         shades_err *err)
+{
+    iso->region_fd = fd;
+    iso->region = (shades_wire_region){size, stride};
+    for (unsigned k = 0; k < iso->n; k++) {
+        worker *w = &iso->w[k];
+        if (w->pid && shades_wire_send(w->sock, SHADES_WIRE_REGION, &iso->region,
+                                       sizeof iso->region, NULL, 0, fd)) {
+            char why[128];
+            reap(w, 1, why, sizeof why);
+            return shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': isolated worker %s",
+                                  iso->argv[2], why);
+        }
+    }
+    return 0;
+}
+
+/* Sends an image request of `type` on w. */
+static int send_image(worker *w, uint32_t type, uint32_t slot, int role, const shades_image *im)
+{
+    shades_wire_image head = {slot, role, im->width, im->height, im->stride, im->format,
+                              im->capture, 0};
+    return shades_wire_send(w->sock, type, &head, sizeof head, im->pixels,
+                            (size_t)im->height * im->stride, -1);
+}
+
+/* One image request and its reply of `len` bytes, faults caught. */
+static int image_call(void *reply, size_t len, shades_fault *out_fault, char *message,
+                      size_t cap, shades_isolate *iso, uint32_t type, uint32_t slot, int role,
+                      const shades_image *im, shades_err *err)
+{
+    *out_fault = SHADES_FAULT_NONE;
+    if (message && cap)
+        message[0] = 0;
+    worker *w;
+    int rc = acquire(&w, iso, err);
+    if (rc)
+        return rc;
+    int r = send_image(w, type, slot, role, im);
+    if (!r)
+        r = read_reply(reply, len, message, cap, w, type, iso->timeout_ms);
+    if (r == -3) {
+        reap(w, 1, NULL, 0);
+        release(iso, w);
+        return shades_err_set(err, SHADES_E_INTERNAL, "isolation: worker sent a malformed reply");
+    }
+    if (r) {
+        memset(reply, 0, len);
+        *out_fault = fault(iso, w, r);
+    }
+    release(iso, w);
+    return 0;
+}
+
+int shades_isolate_template(shades_wire_template *out, shades_fault *out_fault, char *message,
+                            size_t cap, shades_isolate *iso, uint32_t slot, int role,
+                            const shades_image *im, shades_err *err)
+{
+    return image_call(out, sizeof *out, out_fault, message, cap, iso, SHADES_WIRE_TEMPLATE, slot,
+                      role, im, err);
+}
+
+int shades_isolate_estimate(shades_wire_attrs *out, shades_fault *out_fault, char *message,
+                            size_t cap, shades_isolate *iso, const shades_image *im,
+                            shades_err *err)
+{
+    return image_call(out, sizeof *out, out_fault, message, cap, iso, SHADES_WIRE_ESTIMATE, 0, 0,
+                      im, err);
+}
+
+int shades_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
+                           shades_wire_score *out_bad_reply, char *message, size_t cap,
+                           shades_isolate *iso, const shades_wire_pair *pairs, size_t n,
+                           shades_err *err)
+{
+    size_t k = 0;
+    while (k < n) {
+        worker *w;
+        int rc = acquire(&w, iso, err);
+        if (rc)
+            return rc;
+        /* Replies stream back as the worker goes, so the pair a worker died
+         * on is the first without a reply; the rest are sent again. */
+        int r = shades_wire_send(w->sock, SHADES_WIRE_COMPARE, &pairs[k], (n - k) * sizeof *pairs,
+                                 NULL, 0, -1);
+        for (; !r && k < n; k++) {
+            shades_wire_score s;
+            r = read_reply(&s, sizeof s, message, cap, w, SHADES_WIRE_SCORE, iso->timeout_ms);
+            if (r)
+                break;
+            if (s.status != SHADES_OK) {
+                /* The worker stops at an error; it is ready for the next request. */
+                *out_bad = k;
+                *out_bad_reply = s;
+                release(iso, w);
+                return 1;
+            }
+            out_scores[k] = s.score;
+            out_faults[k] = SHADES_FAULT_NONE;
+        }
+        if (r == -3) {
+            reap(w, 1, NULL, 0);
+            release(iso, w);
+            return shades_err_set(err, SHADES_E_INTERNAL,
+                                  "isolation: worker sent a malformed reply");
+        }
+        if (r) {
+            out_faults[k] = (uint8_t)fault(iso, w, r);
+            out_scores[k] = -INFINITY;
+            k++;
+        }
+        release(iso, w);
+    }
+    return 0;
+}
+
+void shades_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
+                           const shades_isolate *iso)
+{
+    *out_crashed = atomic_load(&((shades_isolate *)iso)->crashed);
+    *out_timed_out = atomic_load(&((shades_isolate *)iso)->timed_out);
+}

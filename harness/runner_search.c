@@ -1,0 +1,302 @@
+/* 1:N searches and attribute estimation: the runner's other two loops. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedding_score.h"
+#include "guard.h"
+#include "image.h"
+#include "isolate.h"
+#include "parallel.h"
+#include "runner.h"
+
+typedef struct search_job {
+    shades_instance *inst;
+    const shades_templates *t;
+    const shades_manifest *m;
+    const uint32_t *gallery, *probes;
+    size_t n_gallery;
+    /* the usable gallery: slots with a template, and for embeddings their vectors */
+    uint32_t *ok;
+    size_t n_ok;
+    float *vectors, *norms;
+    shades_gallery *engine_gallery;
+    shades_candidates *c;
+    shades_progress *progress;
+} search_job;
+
+/* Inserts (score, slot) into a best-first list of length L if it belongs. */
+static void insert_candidate(double *score, uint32_t *slot, size_t L, double s, uint32_t g)
+{
+    if (!(s > score[L - 1]) && !(s == score[L - 1] && g < slot[L - 1]))
+        return;
+    size_t k = L - 1;
+    while (k > 0 && (s > score[k - 1] || (s == score[k - 1] && g < slot[k - 1]))) {
+        score[k] = score[k - 1];
+        slot[k] = slot[k - 1];
+        k--;
+    }
+    score[k] = s;
+    slot[k] = g;
+}
+
+/* The engine's own search for probe q into its candidate list. */
+static int engine_search(search_job *job, size_t q, double *score, uint32_t *slot,
+                         shades_err *err)
+{
+    size_t L = job->c->length, got = 0;
+    uint32_t p = job->probes[q];
+    shades_candidate cand[1000];
+    shades_instance *inst = job->inst;
+    const shades_templates *t = job->t;
+    shades_guard_enter("search", p, UINT32_MAX);
+    int st = inst->ext.search->search(cand, &got, inst->engine, job->engine_gallery,
+                                      t->bytes + (size_t)p * t->stride, t->size[p], L);
+    shades_guard_leave();
+    const char *bad = st != SHADES_OK ? shades_status_name(st)
+                      : got > L       ? "more candidates than asked for"
+                                      : NULL;
+    for (size_t k = 0; !bad && k < got; k++)
+        if (cand[k].ref >= job->n_gallery || isnan(cand[k].score) ||
+            job->t->outcome[job->gallery[cand[k].ref]] != SHADES_OUTCOME_OK)
+            bad = "a candidate that is not a usable gallery entry";
+        else if (k && cand[k].score > cand[k - 1].score)
+            bad = "candidates out of order";
+    if (bad) {
+        char msg[512];
+        shades_instance_last_message(inst, msg, sizeof msg);
+        return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': search of '%s' returned %s%s%s",
+                              inst->id.name, job->m->image_id[p], bad, msg[0] ? ": " : "", msg);
+    }
+    for (size_t k = 0; k < got; k++)
+        insert_candidate(score, slot, L, cand[k].score, (uint32_t)cand[k].ref);
+    return 0;
+}
+
+/* Probe q against every usable gallery template, by the harness. */
+static int harness_search(search_job *job, size_t q, double *score, uint32_t *slot, double *s,
+                          uint8_t *f, shades_wire_pair *pairs, float *scratch, shades_err *err)
+{
+    uint32_t p = job->probes[q];
+    if (job->vectors) {
+        const shades_embedding *e = &job->inst->embedding;
+        shades_embedding_score_many(s, e, job->vectors, job->norms, job->n_ok,
+                                    shades_embedding_vector(e, job->t->bytes + (size_t)p * job->t->stride),
+                                    job->t->norm[p], scratch);
+        memset(f, 0, job->n_ok);
+    } else {
+        for (size_t k = 0; k < job->n_ok; k++)
+            pairs[k] = (shades_wire_pair){job->gallery[job->ok[k]], p};
+        int rc = shades_runner_score_pairs(s, f, job->inst, job->t, job->m, pairs, job->n_ok, err);
+        if (rc)
+            return rc;
+    }
+    for (size_t k = 0; k < job->n_ok; k++)
+        if (!f[k]) /* a comparison lost to a fault lists nothing */
+            insert_candidate(score, slot, job->c->length, s[k], job->ok[k]);
+    return 0;
+}
+
+static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
+{
+    search_job *job = ctx;
+    size_t L = job->c->length, n = job->n_ok ? job->n_ok : 1;
+    double *s = malloc(n * sizeof *s);
+    uint8_t *f = malloc(n);
+    shades_wire_pair *pairs = malloc(n * sizeof *pairs);
+    float *scratch = malloc(n * sizeof *scratch);
+    int rc = s && f && pairs && scratch ? 0 : shades_err_nomem(err);
+    for (size_t q = begin; !rc && q < end; q++) {
+        double *score = job->c->score + q * L;
+        uint32_t *slot = job->c->slot + q * L;
+        for (size_t k = 0; k < L; k++) {
+            score[k] = -INFINITY;
+            slot[k] = UINT32_MAX;
+        }
+        if (job->t->outcome[job->probes[q]] != SHADES_OUTCOME_OK)
+            continue; /* a failed probe finds nothing */
+        rc = job->engine_gallery ? engine_search(job, q, score, slot, err)
+                                 : harness_search(job, q, score, slot, s, f, pairs, scratch, err);
+    }
+    free(s);
+    free(f);
+    free(pairs);
+    free(scratch);
+    if (!rc)
+        shades_progress_add(job->progress, end - begin);
+    return rc;
+}
+
+/* The usable gallery, and what the chosen search path needs of it. */
+static int prepare_gallery(search_job *job, shades_err *err)
+{
+    const shades_templates *t = job->t;
+    shades_instance *inst = job->inst;
+    job->ok = malloc((job->n_gallery ? job->n_gallery : 1) * sizeof *job->ok);
+    if (!job->ok)
+        return shades_err_nomem(err);
+    for (size_t g = 0; g < job->n_gallery; g++)
+        if (t->outcome[job->gallery[g]] == SHADES_OUTCOME_OK)
+            job->ok[job->n_ok++] = (uint32_t)g;
+    size_t n = job->n_ok ? job->n_ok : 1;
+    if (inst->ext.search && !inst->isolate) {
+        const uint8_t **refs = malloc(n * sizeof *refs);
+        size_t *sizes = malloc(n * sizeof *sizes);
+        uint64_t *ids = malloc(n * sizeof *ids);
+        int rc = refs && sizes && ids ? 0 : shades_err_nomem(err);
+        for (size_t k = 0; !rc && k < job->n_ok; k++) {
+            uint32_t item = job->gallery[job->ok[k]];
+            refs[k] = t->bytes + (size_t)item * t->stride;
+            sizes[k] = t->size[item];
+            ids[k] = job->ok[k];
+        }
+        int st = rc ? SHADES_OK
+                    : inst->ext.search->gallery_create(&job->engine_gallery, inst->engine, refs,
+                                                       sizes, ids, job->n_ok);
+        free(refs);
+        free(sizes);
+        free(ids);
+        if (!rc && (st != SHADES_OK || !job->engine_gallery)) {
+            char msg[512];
+            shades_instance_last_message(inst, msg, sizeof msg);
+            job->engine_gallery = NULL;
+            rc = shades_err_set(err, SHADES_E_ENGINE, "engine '%s': gallery_create failed (%s)%s%s",
+                                inst->id.name, shades_status_name(st), msg[0] ? ": " : "", msg);
+        }
+        return rc;
+    }
+    if (inst->has_embedding) {
+        size_t d = inst->embedding.dimension;
+        job->vectors = malloc(n * d * sizeof *job->vectors);
+        job->norms = malloc(n * sizeof *job->norms);
+        if (!job->vectors || !job->norms)
+            return shades_err_nomem(err);
+        for (size_t k = 0; k < job->n_ok; k++) {
+            uint32_t item = job->gallery[job->ok[k]];
+            memcpy(job->vectors + k * d,
+                   shades_embedding_vector(&inst->embedding, t->bytes + (size_t)item * t->stride),
+                   d * sizeof(float));
+            job->norms[k] = t->norm[item];
+        }
+    }
+    return 0;
+}
+
+int shades_runner_search(shades_candidates **out, shades_instance *inst,
+                         const shades_templates *t, const shades_manifest *m,
+                         const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
+                         size_t n, size_t length, shades_progress *progress, shades_err *err)
+{
+    *out = NULL;
+    shades_candidates *c = calloc(1, sizeof *c);
+    if (c) {
+        c->n_searches = n;
+        c->length = length;
+        c->score = malloc((n ? n : 1) * length * sizeof *c->score);
+        c->slot = malloc((n ? n : 1) * length * sizeof *c->slot);
+    }
+    if (!c || !c->score || !c->slot) {
+        shades_candidates_destroy(c);
+        return shades_err_nomem(err);
+    }
+    search_job job = {.inst = inst, .t = t, .m = m, .gallery = gallery, .probes = probes,
+                      .n_gallery = n_gallery, .c = c, .progress = progress};
+    int rc = prepare_gallery(&job, err);
+    if (!rc)
+        rc = shades_parallel_for(n, 8, inst->threads, search_block, &job, err);
+    if (job.engine_gallery)
+        inst->ext.search->gallery_destroy(job.engine_gallery);
+    free(job.ok);
+    free(job.vectors);
+    free(job.norms);
+    if (rc) {
+        shades_candidates_destroy(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void shades_candidates_destroy(shades_candidates *c)
+{
+    if (!c)
+        return;
+    free(c->score);
+    free(c->slot);
+    free(c);
+}
+
+typedef struct estimate_job {
+    shades_instance *inst;
+    const shades_manifest *m;
+    shades_attributes *out;
+    shades_progress *progress;
+} estimate_job;
+
+/* Estimates item i into *a; a fault becomes a SHADES_RUN_* outcome. */
+static int estimate_one(shades_attributes *a, int *out_status, char *words, size_t cap,
+                        shades_instance *inst, const shades_image *im, size_t i, shades_err *err)
+{
+    words[0] = 0;
+    *a = (shades_attributes){.struct_size = sizeof *a, .age = -1};
+    if (!inst->isolate) {
+        shades_guard_enter("estimate", (uint32_t)i, UINT32_MAX);
+        *out_status = inst->ext.attributes->estimate(a, inst->engine, im);
+        shades_guard_leave();
+        if (*out_status != SHADES_OK)
+            shades_instance_last_message(inst, words, cap);
+        return 0;
+    }
+    shades_wire_attrs r;
+    shades_fault f;
+    int rc = shades_isolate_estimate(&r, &f, words, cap, inst->isolate, im, err);
+    if (rc)
+        return rc;
+    *out_status = f ? SHADES_OK : r.status;
+    if (f)
+        a->outcome = f == SHADES_FAULT_TIMED_OUT ? SHADES_RUN_TIMED_OUT : SHADES_RUN_CRASHED;
+    else
+        *a = r.attrs;
+    return 0;
+}
+
+static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
+{
+    estimate_job *job = ctx;
+    const shades_manifest *m = job->m;
+    for (size_t i = begin; i < end; i++) {
+        char words[512];
+        shades_pixels px;
+        shades_image im;
+        int rc = shades_runner_image(&im, &px, m, i, err);
+        if (rc)
+            return rc;
+        int st;
+        rc = estimate_one(&job->out[i], &st, words, sizeof words, job->inst, &im, i, err);
+        shades_image_free(&px);
+        if (rc)
+            return rc;
+        int32_t o = job->out[i].outcome, sex = job->out[i].sex;
+        int harness = o == SHADES_RUN_CRASHED || o == SHADES_RUN_TIMED_OUT;
+        const char *bad = st != SHADES_OK ? shades_status_name(st)
+                          : !harness && (o < SHADES_OUTCOME_OK || o > SHADES_OUTCOME_FAILED)
+                              ? "an unknown outcome"
+                          : sex < SHADES_SEX_UNKNOWN || sex > SHADES_SEX_MALE ? "an unknown sex"
+                                                                               : NULL;
+        if (bad)
+            return shades_err_set(err, SHADES_E_ENGINE,
+                                  "engine '%s': estimate on image '%s' (%s:%zu) %s %s%s%s",
+                                  job->inst->id.name, m->image_id[i], m->path, m->line[i],
+                                  st != SHADES_OK ? "failed with" : "reported", bad,
+                                  words[0] ? ": " : "", words);
+        shades_progress_add(job->progress, 1);
+    }
+    return 0;
+}
+
+int shades_runner_estimate(shades_attributes *out, shades_instance *inst,
+                           const shades_manifest *m, shades_progress *progress, shades_err *err)
+{
+    estimate_job job = {inst, m, out, progress};
+    return shades_parallel_for(m->n_items, 16, inst->threads, estimate_block, &job, err);
+}

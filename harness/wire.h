@@ -1,0 +1,94 @@
+/* Messages between the harness and an isolated engine worker: a small
+ * header and a payload on a stream socket, one process on each end. */
+#ifndef SHADES_HARNESS_WIRE_H
+#define SHADES_HARNESS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <shades/adapter.h>
+
+/* Message types; requests from the harness, replies from the worker. */
+enum {
+    SHADES_WIRE_HELLO = 1,    /* worker: identity and limits, once, after create */
+    SHADES_WIRE_REGION = 2,   /* harness: the shared template region (fd attached) */
+    SHADES_WIRE_TEMPLATE = 3, /* harness: one image; worker: its template result */
+    SHADES_WIRE_COMPARE = 4,  /* harness: pairs of slots; worker: one SCORE per pair */
+    SHADES_WIRE_SCORE = 5,
+    SHADES_WIRE_ESTIMATE = 6  /* harness: one image; worker: its attributes */
+};
+
+/* Longest engine message carried back with a reply. */
+#define SHADES_WIRE_MESSAGE_MAX 512
+
+/* Header of every message. */
+typedef struct shades_wire_header {
+    uint32_t type;
+    uint32_t length;          /* payload bytes that follow */
+} shades_wire_header;
+
+/* HELLO payload; status < 0 means the engine could not be created and
+ * `message` says why. */
+typedef struct shades_wire_hello {
+    int32_t status;
+    uint32_t abi_major, abi_minor;
+    uint32_t max_concurrency;
+    uint64_t capabilities;
+    uint64_t template_max;
+    uint32_t has_embedding;
+    shades_embedding embedding;
+    char name[64], version[64], vendor[128], description[256];
+    char message[4096];       /* the error, or the library path loaded */
+} shades_wire_hello;
+
+/* REGION payload: the template region's size and bytes per slot. */
+typedef struct shades_wire_region {
+    uint64_t size, stride;
+} shades_wire_region;
+
+/* TEMPLATE and ESTIMATE request payload, followed by height * stride pixel bytes. */
+typedef struct shades_wire_image {
+    uint32_t slot;            /* template slot to write (TEMPLATE) */
+    int32_t role;
+    uint32_t width, height, stride, format, capture, reserved;
+} shades_wire_image;
+
+/* TEMPLATE reply; like every reply, followed by the engine's last message
+ * when status < 0. */
+typedef struct shades_wire_template {
+    int32_t status, outcome;
+    uint64_t size;
+    shades_eyes eyes;
+} shades_wire_template;
+
+/* One pair of a COMPARE request: the engine scores verify against enrol. */
+typedef struct shades_wire_pair {
+    uint32_t enrol, verify;
+} shades_wire_pair;
+
+/* SCORE reply, one per pair, in request order. */
+typedef struct shades_wire_score {
+    int32_t status, reserved;
+    double score;
+} shades_wire_score;
+
+/* ESTIMATE reply. */
+typedef struct shades_wire_attrs {
+    int32_t status, reserved;
+    shades_attributes attrs;
+} shades_wire_attrs;
+
+/* Sends one message: header, head (head_len bytes) then tail (tail_len
+ * bytes, may be NULL), with fd attached when fd >= 0. 0 or -1 (peer gone). */
+int shades_wire_send(int sock, uint32_t type, const void *head, size_t head_len,
+                     const void *tail, size_t tail_len, int fd);
+
+/* Reads exactly n bytes within timeout_ms (< 0: no limit). 0, -1 when the
+ * peer is gone, -2 on timeout. */
+int shades_wire_read(int sock, void *buf, size_t n, int timeout_ms);
+
+/* Reads a header, taking an attached fd into *out_fd (may be NULL; -1 when
+ * none). Same returns as shades_wire_read. */
+int shades_wire_read_header(shades_wire_header *out, int *out_fd, int sock, int timeout_ms);
+
+#endif

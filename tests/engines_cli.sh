@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# engines_cli.sh SHADES BAD_DIR: runs misbehaving engines (tests/adapters/
+# misbehaving.c) over a generated cohort. Without --isolate a crash or a
+# hang stops the run with one message and no results file; with it, each
+# crashed or hung image is recorded as that image's failure, in its group.
+# Then a classification audit from a live engine's sex estimates.
+set -euo pipefail
+shades=$1 bad=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+"$shades" cohort cohort --subjects 20 --images 3 >/dev/null
+config() { # NAME ADAPTER
+  cat >"$1.yaml" <<YAML
+run: {name: $1, seed: 7, threads: 2, bootstrap: 50}
+dataset: {manifest: cohort/manifest.csv}
+engine: {adapter: $2}
+groups:
+  derived:
+    - name: skin
+      from: skin_type
+      map:
+        - {label: lighter, values: [I, II, III]}
+        - {label: darker, values: [IV, V, VI]}
+  partitions: [sex, skin]
+verification: {target_fmr: [1e-2]}
+output: {results: $1.h5}
+YAML
+}
+expect_fail() { # WHAT PATTERN COMMAND...
+  local what=$1 pattern=$2
+  shift 2
+  set +e
+  "$@" >out.txt 2>err.txt
+  local status=$?
+  set -e
+  [ "$status" -eq 2 ] || { echo "$what: exit $status, expected 2" >&2; cat err.txt >&2; exit 1; }
+  grep -q -- "$pattern" err.txt || { echo "$what: no '$pattern' in:" >&2; cat err.txt >&2; exit 1; }
+}
+# Image ids of the failures table with the given outcome, sorted.
+failed() { h5dump -d /failures "$1" | awk -v want="\"$2\"" '
+  /^ *\(/ { id = ""; next } { gsub(/[ ,]/, "") }
+  id == "" && /^"s[0-9]+_[0-9]+"$/ { id = $0 } $0 == want && id != "" { gsub(/"/, "", id); print id; id = "" }' | sort; }
+# Image ids of the manifest matching an awk condition on sex ($4), skin ($5), image number (n).
+expected() { awk -F, -v cond="$1" 'NR > 1 { split($1, p, "_"); n = p[2]; darker = ($5 ~ /^(IV|V|VI)$/)
+  if ((cond == "crash" && n == 0 && darker) || (cond == "hang" && n == 1 && $4 == "F")) print $1 }' \
+  cohort/manifest.csv | sort; }
+
+config crash "$bad/libmis_crash.so"
+echo keep >crash.h5
+expect_fail "crash without --isolate" \
+  "shades: error: engine 'crash' crashed (SIGSEGV) in create_template on image '" "$shades" run crash.yaml
+grep -q "no results were written (--isolate records" err.txt
+[ "$(cat crash.h5)" = keep ] || { echo "a failed run touched the results file" >&2; exit 1; }
+"$shades" run crash.yaml --isolate >out.txt
+grep -q "isolated engine: $(expected crash | wc -l) calls crashed, 0 timed out" out.txt
+diff <(failed crash.h5 crashed) <(expected crash)
+grep -Eq "^  lighter\* +0\.0%" out.txt
+
+config hang "$bad/libmis_hang.so"
+expect_fail "hang without --isolate" \
+  "shades: error: engine 'hang' did not return within 1.0 s in create_template on image '" \
+  "$shades" run hang.yaml --call-timeout 1
+[ ! -e hang.h5 ]
+"$shades" run hang.yaml --isolate --call-timeout 1 >out.txt
+diff <(failed hang.h5 timed_out) <(expected hang)
+grep -Eq "^  M\* +0\.0%" out.txt
+
+config garbage "$bad/libmis_garbage.so"
+expect_fail "garbage templates" "engine 'garbage': create_template on image '.*' (.*) reported a template larger than its buffer" \
+  "$shades" run garbage.yaml
+expect_fail "garbage templates, isolated" "reported a template larger than its buffer" \
+  "$shades" run garbage.yaml --isolate
+
+# Not thread-safe but honest (max_concurrency 1): the run serialises it.
+config serial "$bad/libmis_serial.so"
+"$shades" run serial.yaml --threads 2 >/dev/null
+
+# Gender Shades from a live engine: the synthetic engine's sex estimates,
+# wrong for 30% of darker-skinned images and never otherwise.
+cat >classify.yaml <<YAML
+run: {name: classify, seed: 7}
+dataset: {manifest: cohort/manifest.csv}
+engine: {adapter: synthetic, options: [trait0_sex_error=0.3]}
+groups:
+  derived:
+    - name: skin
+      from: skin_type
+      map:
+        - {label: lighter, values: [I, II, III]}
+        - {label: darker, values: [IV, V, VI]}
+  partitions: [skin]
+classification: {attribute: sex, classes: [F, M]}
+output: {results: classify.h5}
+YAML
+"$shades" run classify.yaml >out.txt
+grep -Eq "^  lighter +[0-9]+ +0 +0\.0%" out.txt || { cat out.txt >&2; exit 1; }
+grep -Eq "^  darker\*? +[0-9]+ +[1-9][0-9]* " out.txt || { cat out.txt >&2; exit 1; }
+sed 's/classes: \[F, M\]}/classes: [F, M], engine_labels: {female: W, male: M}}/' classify.yaml >labels.yaml
+expect_fail "engine label not a class" \
+  "field 'classification.engine_labels.female': 'W' is not one of classification.classes" \
+  "$shades" run labels.yaml
+echo "engines: crash, hang, garbage, serial and classification behave"
