@@ -115,6 +115,15 @@ static const uint8_t *tpl(const made *m, size_t i)
     return m->bytes + i * (m->cap + 8);
 }
 
+/* Pointers to and sizes of m's usable templates, for the many-template calls. */
+static void ok_templates(const uint8_t **refs, size_t *sizes, const made *m)
+{
+    for (size_t k = 0; k < m->n_ok; k++) {
+        refs[k] = tpl(m, m->ok[k]);
+        sizes[k] = m->size[m->ok[k]];
+    }
+}
+
 static int check_load(shades_check_ctx *c)
 {
     char caps[256];
@@ -400,10 +409,7 @@ static int check_batch(shades_check_ctx *c)
     const uint8_t *refs[MAX_PAIRED];
     size_t sizes[MAX_PAIRED];
     double many[MAX_PAIRED];
-    for (size_t k = 0; k < m.n_ok; k++) {
-        refs[k] = tpl(&m, m.ok[k]);
-        sizes[k] = m.size[m.ok[k]];
-    }
+    ok_templates(refs, sizes, &m);
     for (size_t x = 0; r == SHADES_CHECK_PASS && x < m.n_ok; x++) {
         size_t v = m.ok[x];
         int st = c->inst->ext.batch->compare_many(many, c->inst->engine, tpl(&m, v), m.size[v],
@@ -467,18 +473,20 @@ static int check_search(shades_check_ctx *c)
     if (!s)
         return result(c, SHADES_CHECK_SKIP, "not declared");
     made g, p;
-    if (make_all(&g, c, SHADES_ROLE_ENROL_1N) || make_all(&p, c, SHADES_ROLE_SEARCH_1N))
+    int fa = make_all(&g, c, SHADES_ROLE_ENROL_1N), fb = make_all(&p, c, SHADES_ROLE_SEARCH_1N);
+    if (fa || fb) {
+        made_free(&g);
+        made_free(&p);
         return result(c, SHADES_CHECK_FAIL, "out of memory");
+    }
     int r = g.n_ok < 2 ? result(c, SHADES_CHECK_SKIP, "fewer than two templates")
                        : SHADES_CHECK_PASS;
     const uint8_t *refs[MAX_PAIRED];
     size_t sizes[MAX_PAIRED];
     uint64_t ids[MAX_PAIRED];
-    for (size_t k = 0; k < g.n_ok; k++) {
-        refs[k] = tpl(&g, g.ok[k]);
-        sizes[k] = g.size[g.ok[k]];
+    ok_templates(refs, sizes, &g);
+    for (size_t k = 0; k < g.n_ok; k++)
         ids[k] = 1000 + k;
-    }
     shades_gallery *gal = NULL;
     int st = r ? SHADES_OK : s->gallery_create(&gal, c->inst->engine, refs, sizes, ids, g.n_ok);
     if (r == SHADES_CHECK_PASS && (st != SHADES_OK || !gal))
