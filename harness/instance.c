@@ -105,13 +105,7 @@ static int create_isolated(shades_instance *inst, const shades_instance_options 
     int rc = shades_isolate_create(&inst->isolate, &hello, o, err);
     if (rc)
         return rc;
-    memcpy(inst->id.name, hello.name, sizeof inst->id.name);
-    memcpy(inst->id.version, hello.version, sizeof inst->id.version);
-    memcpy(inst->id.vendor, hello.vendor, sizeof inst->id.vendor);
-    memcpy(inst->id.description, hello.description, sizeof inst->id.description);
-    inst->id.abi_major = hello.abi_major;
-    inst->id.abi_minor = hello.abi_minor;
-    inst->id.capabilities = hello.capabilities;
+    inst->id = hello.id;
     inst->template_max = hello.template_max;
     inst->has_embedding = (int)hello.has_embedding;
     inst->embedding = hello.embedding;

@@ -176,6 +176,15 @@ static shades_fault fault(shades_isolate *iso, worker *w, int r)
     return SHADES_FAULT_CRASHED;
 }
 
+/* A reply that breaks the protocol: the worker is stopped and the run
+ * with it, since the harness can no longer trust what it says. */
+static int malformed(shades_isolate *iso, worker *w, shades_err *err)
+{
+    reap(w, 1, NULL, 0);
+    release(iso, w);
+    return shades_err_set(err, SHADES_E_INTERNAL, "isolation: worker sent a malformed reply");
+}
+
 int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
                           const shades_instance_options *o, shades_err *err)
 {
@@ -232,11 +241,11 @@ void shades_isolate_destroy(shades_isolate *iso)
     free(iso);
 }
 
-int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride,
+int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride, size_t capacity,
                          shades_err *err)
 {
     iso->region_fd = fd;
-    iso->region = (shades_wire_region){size, stride};
+    iso->region = (shades_wire_region){size, stride, capacity};
     for (unsigned k = 0; k < iso->n; k++) {
         worker *w = &iso->w[k];
         if (w->pid && shades_wire_send(w->sock, SHADES_WIRE_REGION, &iso->region,
@@ -274,11 +283,8 @@ static int image_call(void *reply, size_t len, shades_fault *out_fault, char *me
     int r = send_image(w, type, slot, role, im);
     if (!r)
         r = read_reply(reply, len, message, cap, w, type, iso->timeout_ms);
-    if (r == -3) {
-        reap(w, 1, NULL, 0);
-        release(iso, w);
-        return shades_err_set(err, SHADES_E_INTERNAL, "isolation: worker sent a malformed reply");
-    }
+    if (r == -3)
+        return malformed(iso, w, err);
     if (r) {
         memset(reply, 0, len);
         *out_fault = fault(iso, w, r);
@@ -333,12 +339,8 @@ int shades_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_
             out_scores[k] = s.score;
             out_faults[k] = SHADES_FAULT_NONE;
         }
-        if (r == -3) {
-            reap(w, 1, NULL, 0);
-            release(iso, w);
-            return shades_err_set(err, SHADES_E_INTERNAL,
-                                  "isolation: worker sent a malformed reply");
-        }
+        if (r == -3)
+            return malformed(iso, w, err);
         if (r) {
             out_faults[k] = (uint8_t)fault(iso, w, r);
             out_scores[k] = -INFINITY;

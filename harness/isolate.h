@@ -35,10 +35,11 @@ int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
 /* Stops the workers; NULL is allowed. [thread: main] */
 void shades_isolate_destroy(shades_isolate *iso);
 
-/* Hands the template region (a memfd of `size` bytes, `stride` per slot)
- * to every worker, now and after each restart. The caller keeps fd open
- * for the life of iso. [thread: main, no call in flight] */
-int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride,
+/* Hands the template region (a memfd of `size` bytes, `stride` per slot,
+ * at most `capacity` template bytes each) to every worker, now and after
+ * each restart. The caller keeps fd open for the life of iso. [thread:
+ * main, no call in flight] */
+int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride, size_t capacity,
                          shades_err *err);
 
 /* Makes the template of one image in region slot `slot`. On a fault

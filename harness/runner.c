@@ -14,8 +14,8 @@
 #include "parallel.h"
 #include "paths.h"
 
-/* The engine's last words, as ": message" or "". */
-static void engine_words(char *out, size_t cap, shades_instance *inst, const char *isolated)
+void shades_runner_engine_words(char *out, size_t cap, shades_instance *inst,
+                                const char *isolated)
 {
     char msg[512];
     if (isolated)
@@ -49,10 +49,9 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
     return 0;
 }
 
-/* An isolated fault as the outcome recorded for its item. */
-static int32_t fault_outcome(shades_fault f)
+int32_t shades_runner_fault_outcome(int fault)
 {
-    return f == SHADES_FAULT_TIMED_OUT ? SHADES_RUN_TIMED_OUT : SHADES_RUN_CRASHED;
+    return fault == SHADES_FAULT_TIMED_OUT ? SHADES_RUN_TIMED_OUT : SHADES_RUN_CRASHED;
 }
 
 typedef struct template_job {
@@ -70,7 +69,7 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
                          shades_err *err)
 {
     shades_instance *inst = job->inst;
-    uint8_t *slot = job->t->bytes + i * job->t->stride;
+    uint8_t *slot = shades_templates_slot(job->t, i);
     words[0] = 0;
     if (!inst->isolate) {
         shades_guard_enter("create_template", (uint32_t)i, UINT32_MAX);
@@ -78,7 +77,7 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
                                                            job->t->capacity, role);
         shades_guard_leave();
         if (*out_status != SHADES_OK)
-            engine_words(words, cap, inst, NULL);
+            shades_runner_engine_words(words, cap, inst, NULL);
         return 0;
     }
     shades_wire_template r;
@@ -89,11 +88,11 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
     if (rc)
         return rc;
     *out_status = f ? SHADES_OK : r.status;
-    res->outcome = f ? fault_outcome(f) : r.outcome;
+    res->outcome = f ? shades_runner_fault_outcome(f) : r.outcome;
     res->size = f ? 0 : r.size;
     res->eyes = r.eyes;
     if (*out_status != SHADES_OK)
-        engine_words(words, cap, inst, msg);
+        shades_runner_engine_words(words, cap, inst, msg);
     return 0;
 }
 
@@ -109,7 +108,7 @@ static int check_vector(template_job *job, size_t i, shades_err *err)
                               job->inst->id.name, job->m->image_id[i], job->m->path,
                               job->m->line[i], job->t->size[i], need);
     job->t->norm[i] = shades_embedding_norm(
-        e, shades_embedding_vector(e, job->t->bytes + i * job->t->stride));
+        e, shades_embedding_vector(e, shades_templates_slot(job->t, i)));
     return 0;
 }
 
@@ -138,10 +137,7 @@ static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
                                   "(%s:%zu)%s",
                                   name, shades_status_name(st), m->image_id[i], m->path,
                                   m->line[i], words);
-        int harness_outcome = res.outcome == SHADES_RUN_CRASHED || res.outcome == SHADES_RUN_TIMED_OUT;
-        if (res.size > job->t->capacity ||
-            (!harness_outcome && (res.outcome < SHADES_OUTCOME_OK ||
-                                  res.outcome > SHADES_OUTCOME_FAILED)))
+        if (res.size > job->t->capacity || !shades_outcome_known(res.outcome))
             return shades_err_set(err, SHADES_E_ENGINE,
                                   "engine '%s': create_template on image '%s' (%s:%zu) reported %s",
                                   name, m->image_id[i], m->path, m->line[i],
@@ -149,8 +145,7 @@ static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
                                                               : "an unknown outcome");
         job->t->size[i] = res.size;
         job->t->outcome[i] = res.outcome;
-        uint64_t size = res.size;
-        memcpy(job->t->bytes + (i + 1) * job->t->stride - 8, &size, 8);
+        shades_wire_slot_set_size(shades_templates_slot(job->t, i), job->t->stride, res.size);
         if (job->t->norm && res.outcome == SHADES_OUTCOME_OK) {
             rc = check_vector(job, i, err);
             if (rc)
@@ -199,7 +194,8 @@ int shades_runner_templates(shades_templates **out, shades_instance *inst,
     if (!rc && (!t->size || !t->outcome || (inst->has_embedding && !t->norm)))
         rc = shades_err_nomem(err);
     if (!rc && inst->isolate)
-        rc = shades_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, err);
+        rc = shades_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, t->capacity,
+                                  err);
     template_job job = {inst, m, roles, t, progress};
     if (!rc)
         rc = shades_parallel_for(m->n_items, 16, inst->threads, make_templates, &job, err);
@@ -225,17 +221,12 @@ void shades_templates_destroy(shades_templates *t)
     free(t);
 }
 
-static const uint8_t *slot_of(const shades_templates *t, uint32_t i)
-{
-    return t->bytes + (size_t)i * t->stride;
-}
-
 /* The message for a failed compare of verify b with enrol a. */
 static int compare_error(shades_instance *inst, const shades_manifest *m, uint32_t a, uint32_t b,
                          int st, const char *isolated, shades_err *err)
 {
     char words[600];
-    engine_words(words, sizeof words, inst, isolated);
+    shades_runner_engine_words(words, sizeof words, inst, isolated);
     return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s%s",
                           inst->id.name, m->image_id[b], m->image_id[a],
                           st != SHADES_OK ? "failed with " : "returned NaN",
@@ -247,8 +238,8 @@ static double embedding_pair(const shades_instance *inst, const shades_templates
                              uint32_t b)
 {
     const shades_embedding *e = &inst->embedding;
-    return shades_embedding_score(e, shades_embedding_vector(e, slot_of(t, b)), t->norm[b],
-                                  shades_embedding_vector(e, slot_of(t, a)), t->norm[a]);
+    return shades_embedding_score(e, shades_embedding_vector(e, shades_templates_slot(t, b)), t->norm[b],
+                                  shades_embedding_vector(e, shades_templates_slot(t, a)), t->norm[a]);
 }
 
 /* The engine's score of verify item b against enrol item a, in-process. */
@@ -257,8 +248,8 @@ static int compare_here(double *out, shades_instance *inst, const shades_templat
 {
     double s = NAN;
     shades_guard_enter("compare", a, b);
-    int st = inst->plugin->entry->compare(&s, inst->engine, slot_of(t, b), t->size[b],
-                                          slot_of(t, a), t->size[a]);
+    int st = inst->plugin->entry->compare(&s, inst->engine, shades_templates_slot(t, b), t->size[b],
+                                          shades_templates_slot(t, a), t->size[a]);
     shades_guard_leave();
     if (st != SHADES_OK || isnan(s))
         return compare_error(inst, m, a, b, st, NULL, err);
@@ -275,12 +266,12 @@ static int compare_batch(double *out, shades_instance *inst, const shades_templa
     const uint8_t *refs[256];
     size_t sizes[256];
     for (size_t k = 0; k < n; k++) {
-        refs[k] = slot_of(t, a[k]);
+        refs[k] = shades_templates_slot(t, a[k]);
         sizes[k] = t->size[a[k]];
         out[k] = NAN;
     }
     shades_guard_enter("compare_many", a[0], b);
-    int st = inst->ext.batch->compare_many(out, inst->engine, slot_of(t, b), t->size[b], refs,
+    int st = inst->ext.batch->compare_many(out, inst->engine, shades_templates_slot(t, b), t->size[b], refs,
                                            sizes, n);
     shades_guard_leave();
     for (size_t k = 0; k < n; k++)
@@ -301,7 +292,7 @@ int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *ins
     if (inst->isolate) {
         size_t bad;
         shades_wire_score reply;
-        char msg[SHADES_WIRE_MESSAGE_MAX];
+        char msg[SHADES_WIRE_MESSAGE_MAX] = "";
         int rc = shades_isolate_compare(out, faults, &bad, &reply, msg, sizeof msg, inst->isolate,
                                         pairs, n, err);
         if (rc == 1)

@@ -30,6 +30,20 @@ typedef struct shades_templates {
     float *norm;           /* declared embeddings: each vector's norm term; else NULL */
 } shades_templates;
 
+/* Slot i of t: its template's bytes. [thread: any] */
+static inline uint8_t *shades_templates_slot(const shades_templates *t, size_t i)
+{
+    return t->bytes + i * t->stride;
+}
+
+/* The engine's last words as ": message", or "" when it said nothing:
+ * `isolated` when a worker carried them back, else the instance's log. */
+void shades_runner_engine_words(char *out, size_t cap, shades_instance *inst,
+                                const char *isolated);
+
+/* The outcome recorded for an item whose isolated call faulted. */
+int32_t shades_runner_fault_outcome(int fault);
+
 /* Decodes item i of m into px (freed with shades_image_free) and describes
  * it as an engine image in *out; a failure names the manifest line.
  * [thread: any] */

@@ -51,7 +51,7 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
     const shades_templates *t = job->t;
     shades_guard_enter("search", p, UINT32_MAX);
     int st = inst->ext.search->search(cand, &got, inst->engine, job->engine_gallery,
-                                      t->bytes + (size_t)p * t->stride, t->size[p], L);
+                                      shades_templates_slot(t, p), t->size[p], L);
     shades_guard_leave();
     const char *bad = st != SHADES_OK ? shades_status_name(st)
                       : got > L       ? "more candidates than asked for"
@@ -63,10 +63,10 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
         else if (k && cand[k].score > cand[k - 1].score)
             bad = "candidates out of order";
     if (bad) {
-        char msg[512];
-        shades_instance_last_message(inst, msg, sizeof msg);
-        return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': search of '%s' returned %s%s%s",
-                              inst->id.name, job->m->image_id[p], bad, msg[0] ? ": " : "", msg);
+        char words[600];
+        shades_runner_engine_words(words, sizeof words, inst, NULL);
+        return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': search of '%s' returned %s%s",
+                              inst->id.name, job->m->image_id[p], bad, words);
     }
     for (size_t k = 0; k < got; k++)
         insert_candidate(score, slot, L, cand[k].score, (uint32_t)cand[k].ref);
@@ -81,7 +81,7 @@ static int harness_search(search_job *job, size_t q, double *score, uint32_t *sl
     if (job->vectors) {
         const shades_embedding *e = &job->inst->embedding;
         shades_embedding_score_many(s, e, job->vectors, job->norms, job->n_ok,
-                                    shades_embedding_vector(e, job->t->bytes + (size_t)p * job->t->stride),
+                                    shades_embedding_vector(e, shades_templates_slot(job->t, p)),
                                     job->t->norm[p], scratch);
         memset(f, 0, job->n_ok);
     } else {
@@ -139,14 +139,14 @@ static int prepare_gallery(search_job *job, shades_err *err)
         if (t->outcome[job->gallery[g]] == SHADES_OUTCOME_OK)
             job->ok[job->n_ok++] = (uint32_t)g;
     size_t n = job->n_ok ? job->n_ok : 1;
-    if (inst->ext.search && !inst->isolate) {
+    if (inst->ext.search) { /* in-process only: isolated instances hold no tables */
         const uint8_t **refs = malloc(n * sizeof *refs);
         size_t *sizes = malloc(n * sizeof *sizes);
         uint64_t *ids = malloc(n * sizeof *ids);
         int rc = refs && sizes && ids ? 0 : shades_err_nomem(err);
         for (size_t k = 0; !rc && k < job->n_ok; k++) {
             uint32_t item = job->gallery[job->ok[k]];
-            refs[k] = t->bytes + (size_t)item * t->stride;
+            refs[k] = shades_templates_slot(t, item);
             sizes[k] = t->size[item];
             ids[k] = job->ok[k];
         }
@@ -157,11 +157,11 @@ static int prepare_gallery(search_job *job, shades_err *err)
         free(sizes);
         free(ids);
         if (!rc && (st != SHADES_OK || !job->engine_gallery)) {
-            char msg[512];
-            shades_instance_last_message(inst, msg, sizeof msg);
+            char words[600];
+            shades_runner_engine_words(words, sizeof words, inst, NULL);
             job->engine_gallery = NULL;
-            rc = shades_err_set(err, SHADES_E_ENGINE, "engine '%s': gallery_create failed (%s)%s%s",
-                                inst->id.name, shades_status_name(st), msg[0] ? ": " : "", msg);
+            rc = shades_err_set(err, SHADES_E_ENGINE, "engine '%s': gallery_create failed (%s)%s",
+                                inst->id.name, shades_status_name(st), words);
         }
         return rc;
     }
@@ -174,7 +174,7 @@ static int prepare_gallery(search_job *job, shades_err *err)
         for (size_t k = 0; k < job->n_ok; k++) {
             uint32_t item = job->gallery[job->ok[k]];
             memcpy(job->vectors + k * d,
-                   shades_embedding_vector(&inst->embedding, t->bytes + (size_t)item * t->stride),
+                   shades_embedding_vector(&inst->embedding, shades_templates_slot(t, item)),
                    d * sizeof(float));
             job->norms[k] = t->norm[item];
         }
@@ -233,7 +233,8 @@ typedef struct estimate_job {
     shades_progress *progress;
 } estimate_job;
 
-/* Estimates item i into *a; a fault becomes a SHADES_RUN_* outcome. */
+/* Estimates item i into *a; a fault becomes a SHADES_RUN_* outcome.
+ * words gets the engine's ": message" after an error status. */
 static int estimate_one(shades_attributes *a, int *out_status, char *words, size_t cap,
                         shades_instance *inst, const shades_image *im, size_t i, shades_err *err)
 {
@@ -244,19 +245,22 @@ static int estimate_one(shades_attributes *a, int *out_status, char *words, size
         *out_status = inst->ext.attributes->estimate(a, inst->engine, im);
         shades_guard_leave();
         if (*out_status != SHADES_OK)
-            shades_instance_last_message(inst, words, cap);
+            shades_runner_engine_words(words, cap, inst, NULL);
         return 0;
     }
     shades_wire_attrs r;
     shades_fault f;
-    int rc = shades_isolate_estimate(&r, &f, words, cap, inst->isolate, im, err);
+    char msg[SHADES_WIRE_MESSAGE_MAX];
+    int rc = shades_isolate_estimate(&r, &f, msg, sizeof msg, inst->isolate, im, err);
     if (rc)
         return rc;
     *out_status = f ? SHADES_OK : r.status;
     if (f)
-        a->outcome = f == SHADES_FAULT_TIMED_OUT ? SHADES_RUN_TIMED_OUT : SHADES_RUN_CRASHED;
+        a->outcome = shades_runner_fault_outcome(f);
     else
         *a = r.attrs;
+    if (*out_status != SHADES_OK)
+        shades_runner_engine_words(words, cap, inst, msg);
     return 0;
 }
 
@@ -265,7 +269,7 @@ static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
     estimate_job *job = ctx;
     const shades_manifest *m = job->m;
     for (size_t i = begin; i < end; i++) {
-        char words[512];
+        char words[600];
         shades_pixels px;
         shades_image im;
         int rc = shades_runner_image(&im, &px, m, i, err);
@@ -276,19 +280,16 @@ static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
         shades_image_free(&px);
         if (rc)
             return rc;
-        int32_t o = job->out[i].outcome, sex = job->out[i].sex;
-        int harness = o == SHADES_RUN_CRASHED || o == SHADES_RUN_TIMED_OUT;
+        int32_t sex = job->out[i].sex;
         const char *bad = st != SHADES_OK ? shades_status_name(st)
-                          : !harness && (o < SHADES_OUTCOME_OK || o > SHADES_OUTCOME_FAILED)
-                              ? "an unknown outcome"
+                          : !shades_outcome_known(job->out[i].outcome) ? "an unknown outcome"
                           : sex < SHADES_SEX_UNKNOWN || sex > SHADES_SEX_MALE ? "an unknown sex"
                                                                                : NULL;
         if (bad)
             return shades_err_set(err, SHADES_E_ENGINE,
-                                  "engine '%s': estimate on image '%s' (%s:%zu) %s %s%s%s",
+                                  "engine '%s': estimate on image '%s' (%s:%zu) %s %s%s",
                                   job->inst->id.name, m->image_id[i], m->path, m->line[i],
-                                  st != SHADES_OK ? "failed with" : "reported", bad,
-                                  words[0] ? ": " : "", words);
+                                  st != SHADES_OK ? "failed with" : "reported", bad, words);
         shades_progress_add(job->progress, 1);
     }
     return 0;

@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <shades/adapter.h>
+
+#include "instance.h"
 
 /* Message types; requests from the harness, replies from the worker. */
 enum {
@@ -31,20 +34,32 @@ typedef struct shades_wire_header {
  * `message` says why. */
 typedef struct shades_wire_hello {
     int32_t status;
-    uint32_t abi_major, abi_minor;
-    uint32_t max_concurrency;
-    uint64_t capabilities;
-    uint64_t template_max;
     uint32_t has_embedding;
+    uint64_t template_max;
+    shades_identity id;
     shades_embedding embedding;
-    char name[64], version[64], vendor[128], description[256];
     char message[4096];       /* the error, or the library path loaded */
 } shades_wire_hello;
 
-/* REGION payload: the template region's size and bytes per slot. */
+/* REGION payload: the template region's size, bytes per slot, and bytes
+ * the engine may write per template. */
 typedef struct shades_wire_region {
-    uint64_t size, stride;
+    uint64_t size, stride, capacity;
 } shades_wire_region;
+
+/* Each slot of the region ends with its template's size, a uint64 in the
+ * slot's last 8 bytes: the harness writes it, workers read it to compare. */
+static inline void shades_wire_slot_set_size(uint8_t *slot, size_t stride, uint64_t size)
+{
+    memcpy(slot + stride - 8, &size, 8);
+}
+
+static inline uint64_t shades_wire_slot_size(const uint8_t *slot, size_t stride)
+{
+    uint64_t size;
+    memcpy(&size, slot + stride - 8, 8);
+    return size;
+}
 
 /* TEMPLATE and ESTIMATE request payload, followed by height * stride pixel bytes. */
 typedef struct shades_wire_image {

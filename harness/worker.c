@@ -54,7 +54,7 @@ static int serve_template(worker_state *ws, size_t len)
     const shades_adapter *a = ws->inst->plugin->entry;
     shades_template_result res = {.struct_size = sizeof res};
     int st = a->create_template(ws->region + (size_t)h->slot * ws->layout.stride, &res,
-                                ws->inst->engine, &im, 1, ws->layout.stride, h->role);
+                                ws->inst->engine, &im, 1, ws->layout.capacity, h->role);
     shades_wire_template out = {st, res.outcome, res.size, res.eyes};
     return reply(ws, SHADES_WIRE_TEMPLATE, &out, sizeof out, st);
 }
@@ -83,12 +83,10 @@ static int serve_compare(worker_state *ws, size_t len)
     for (size_t k = 0; k < n; k++) {
         if (p[k].enrol >= slots || p[k].verify >= slots)
             return -1;
-        /* Template sizes travel in the slot's last 8 bytes (runner.c). */
         const uint8_t *e = ws->region + (size_t)p[k].enrol * ws->layout.stride;
         const uint8_t *v = ws->region + (size_t)p[k].verify * ws->layout.stride;
-        uint64_t es, vs;
-        memcpy(&es, e + ws->layout.stride - 8, 8);
-        memcpy(&vs, v + ws->layout.stride - 8, 8);
+        uint64_t es = shades_wire_slot_size(e, ws->layout.stride);
+        uint64_t vs = shades_wire_slot_size(v, ws->layout.stride);
         shades_wire_score out = {.score = NAN};
         out.status = a->compare(&out.score, ws->inst->engine, v, vs, e, es);
         if (reply(ws, SHADES_WIRE_SCORE, &out, sizeof out, out.status))
@@ -106,6 +104,8 @@ static int map_region(worker_state *ws, int fd, size_t len)
     if (ws->region)
         munmap(ws->region, ws->layout.size);
     memcpy(&ws->layout, ws->buf, sizeof ws->layout);
+    if (ws->layout.capacity + 8 > ws->layout.stride)
+        return -1;
     void *p = mmap(NULL, ws->layout.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     ws->region = p == MAP_FAILED ? NULL : p;
@@ -126,15 +126,8 @@ static int hello(worker_state *ws, char **argv)
         snprintf(h.message, sizeof h.message, "%s", err.msg);
     } else {
         const shades_instance *in = ws->inst;
-        memcpy(h.name, in->id.name, sizeof h.name);
-        memcpy(h.version, in->id.version, sizeof h.version);
-        memcpy(h.vendor, in->id.vendor, sizeof h.vendor);
-        memcpy(h.description, in->id.description, sizeof h.description);
-        h.abi_major = in->id.abi_major;
-        h.abi_minor = in->id.abi_minor;
-        h.capabilities = in->id.capabilities;
+        h.id = in->id;
         h.template_max = in->template_max;
-        h.max_concurrency = in->threads;
         h.has_embedding = (uint32_t)in->has_embedding;
         h.embedding = in->embedding;
         snprintf(h.message, sizeof h.message, "%s", in->path);

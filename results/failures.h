@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <shades/adapter.h>
+
 #include "error.h"
 #include "manifest.h"
 
@@ -13,6 +15,15 @@
  * when an isolated engine call produced nothing. */
 #define SHADES_RUN_CRASHED 16   /* the engine's worker died on this item */
 #define SHADES_RUN_TIMED_OUT 17 /* the engine did not return within the call limit */
+
+/* 1 when an item's outcome is one the engine may report (shades_outcome)
+ * or one the harness records (SHADES_RUN_*). */
+static inline int shades_outcome_known(int32_t outcome)
+{
+    return (outcome >= SHADES_OUTCOME_OK && outcome <= SHADES_OUTCOME_FAILED) ||
+           outcome == SHADES_RUN_CRASHED ||
+           outcome == SHADES_RUN_TIMED_OUT;
+}
 
 /* One failed image; one row of /failures. Owns its strings. */
 typedef struct shades_failure {
