@@ -8,17 +8,19 @@
 #include <string.h>
 
 #include "cohort.h"
+#include "faces.h"
 #include "config.h"
 #include "model.h"
 #include "paths.h"
+#include "report.h"
 #include "run.h"
 
-static int write_config(const char *path, shades_err *err)
+static int write_config(const char *path, const char *text, shades_err *err)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return shades_err_set(err, SHADES_E_IO, "%s: %s", path, strerror(errno));
-    fputs(shades_demo_config, f);
+    fputs(text, f);
     if (fclose(f) != 0)
         return shades_err_set(err, SHADES_E_IO, "%s: write error", path);
     return 0;
@@ -47,22 +49,14 @@ static void print_truth(const shades_vresults *v, const synth_model *model)
     }
 }
 
-int shades_demo(const shades_demo_options *opts, shades_err *err)
+/* Writes out_dir/name from text and runs it; *out_results may be NULL. */
+static int run_config(shades_vresults **out_results, const shades_demo_options *opts,
+                      const char *name, const char *text, shades_err *err)
 {
-    char cohort[PATH_MAX], config[PATH_MAX];
-    int rc = shades_path_mkdirs(opts->out_dir, err);
+    char config[PATH_MAX];
+    int rc = shades_path_join(config, sizeof config, opts->out_dir, name, err);
     if (!rc)
-        rc = shades_path_join(cohort, sizeof cohort, opts->out_dir, "demo-cohort", err);
-    if (!rc)
-        rc = shades_path_join(config, sizeof config, opts->out_dir, "demo.yaml", err);
-    if (rc)
-        return rc;
-    synth_cohort_spec spec = {opts->subjects, opts->images_per_subject, 20261122};
-    printf("shades demo: generating %u synthetic subjects x %u images in %s\n", spec.subjects,
-           spec.images_per_subject, cohort);
-    rc = synth_cohort_write(cohort, &spec, err);
-    if (!rc)
-        rc = write_config(config, err);
+        rc = write_config(config, text, err);
     if (rc)
         return rc;
     printf("shades demo: running %s\n", config);
@@ -72,11 +66,55 @@ int shades_demo(const shades_demo_options *opts, shades_err *err)
                              .progress_mode = opts->progress};
     shades_vresults *v = NULL;
     rc = shades_run(&v, config, &ro, err);
+    /* The demo plants differentials, so a failed criterion (rc 1) is its
+     * point, not an error. */
     if (rc < 0)
         return rc;
-    /* The demo plants differentials, so a failed criterion is its point,
-     * not an error. */
-    rc = 0;
+    if (out_results)
+        *out_results = v;
+    else
+        shades_vresults_destroy(v);
+    return 0;
+}
+
+/* The real engine on generated faces: shades synth, then opencv-classic. */
+static int demo_faces(const shades_demo_options *opts, shades_err *err)
+{
+    char faces[PATH_MAX];
+    int rc = shades_path_join(faces, sizeof faces, opts->out_dir, "demo-faces", err);
+    if (rc)
+        return rc;
+    synth_faces_spec spec = {.subjects = opts->face_subjects,
+                             .images_per_subject = 4,
+                             .seed = 20261122,
+                             .threads = opts->threads ? opts->threads : 2};
+    synth_face_params_default(&spec.params);
+    printf("shades demo: rendering %u synthetic identities x %u face images in %s\n",
+           spec.subjects, spec.images_per_subject, faces);
+    rc = synth_faces_write(faces, &spec, err);
+    if (!rc)
+        rc = run_config(NULL, opts, "demo-classic.yaml", shades_demo_classic_config, err);
+    return rc;
+}
+
+/* The synthetic engine on code images, with its planted truth beside. */
+static int demo_synthetic(const shades_demo_options *opts, shades_err *err)
+{
+    char cohort[PATH_MAX], config[PATH_MAX];
+    int rc = shades_path_join(cohort, sizeof cohort, opts->out_dir, "demo-cohort", err);
+    if (!rc)
+        rc = shades_path_join(config, sizeof config, opts->out_dir, "demo.yaml", err);
+    if (rc)
+        return rc;
+    synth_cohort_spec spec = {opts->subjects, opts->images_per_subject, 20261122};
+    printf("\nshades demo: generating %u synthetic subjects x %u code images in %s\n",
+           spec.subjects, spec.images_per_subject, cohort);
+    shades_vresults *v = NULL;
+    rc = synth_cohort_write(cohort, &spec, err);
+    if (!rc)
+        rc = run_config(&v, opts, "demo.yaml", shades_demo_config, err);
+    if (rc)
+        return rc;
     shades_config *c = NULL;
     rc = shades_config_load(&c, config, err);
     char *options = rc ? NULL : shades_config_engine_options(c);
@@ -90,5 +128,32 @@ int shades_demo(const shades_demo_options *opts, shades_err *err)
     free(options);
     shades_config_destroy(c);
     shades_vresults_destroy(v);
+    return rc;
+}
+
+int shades_demo(const shades_demo_options *opts, shades_err *err)
+{
+    char html[PATH_MAX], classic[PATH_MAX], synthetic[PATH_MAX];
+    int rc = shades_path_mkdirs(opts->out_dir, err);
+    if (!rc)
+        rc = shades_path_join(html, sizeof html, opts->out_dir, "report.html", err);
+    if (!rc)
+        rc = shades_path_join(classic, sizeof classic, opts->out_dir, "demo-classic.h5", err);
+    if (!rc)
+        rc = shades_path_join(synthetic, sizeof synthetic, opts->out_dir, "demo.h5", err);
+    if (!rc && opts->face_subjects)
+        rc = demo_faces(opts, err);
+    if (!rc)
+        rc = demo_synthetic(opts, err);
+    if (rc)
+        return rc;
+    const char *paths[2] = {classic, synthetic};
+    size_t first = opts->face_subjects ? 0 : 1;
+    shades_report_options ro = {.format = SHADES_REPORT_HTML};
+    rc = shades_report_files(paths + first, 2 - first, html, &ro, err);
+    if (!rc)
+        printf("\nshades demo: results %s%s%s\nshades demo: report  %s\n",
+               opts->face_subjects ? classic : "", opts->face_subjects ? ", " : "", synthetic,
+               html);
     return rc;
 }

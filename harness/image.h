@@ -34,6 +34,10 @@ void shades_image_free(shades_pixels *px);
 int shades_image_write_gray_png(const char *path, const uint8_t *pixels, uint32_t width,
                                 uint32_t height, uint32_t stride, shades_err *err);
 
+/* Writes 8-bit RGB pixels as a PNG file. [thread: any] */
+int shades_image_write_rgb_png(const char *path, const uint8_t *pixels, uint32_t width,
+                               uint32_t height, uint32_t stride, shades_err *err);
+
 /* The OpenCV version the codecs come from, for the results' build record. */
 const char *shades_image_codec_version(void);
 

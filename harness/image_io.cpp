@@ -88,18 +88,37 @@ extern "C" void shades_image_free(shades_pixels *px)
     px->data = nullptr;
 }
 
-extern "C" int shades_image_write_gray_png(const char *path, const uint8_t *pixels,
-                                           uint32_t width, uint32_t height, uint32_t stride,
-                                           shades_err *err)
+static int write_png(const char *path, const cv::Mat &m, shades_err *err)
 {
     try {
-        cv::Mat m((int)height, (int)width, CV_8UC1, const_cast<uint8_t *>(pixels), stride);
         if (!cv::imwrite(path, m))
             return shades_err_set(err, SHADES_E_IO, "%s: cannot write image", path);
         return 0;
     } catch (const cv::Exception &e) {
         return shades_err_set(err, SHADES_E_IO, "%s: cannot write image: %s", path,
                               e.msg.c_str());
+    }
+}
+
+extern "C" int shades_image_write_gray_png(const char *path, const uint8_t *pixels,
+                                           uint32_t width, uint32_t height, uint32_t stride,
+                                           shades_err *err)
+{
+    cv::Mat m((int)height, (int)width, CV_8UC1, const_cast<uint8_t *>(pixels), stride);
+    return write_png(path, m, err);
+}
+
+extern "C" int shades_image_write_rgb_png(const char *path, const uint8_t *pixels,
+                                          uint32_t width, uint32_t height, uint32_t stride,
+                                          shades_err *err)
+{
+    try {
+        cv::Mat rgb((int)height, (int)width, CV_8UC3, const_cast<uint8_t *>(pixels), stride);
+        cv::Mat bgr;
+        cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+        return write_png(path, bgr, err);
+    } catch (const std::bad_alloc &) {
+        return shades_err_nomem(err);
     }
 }
 

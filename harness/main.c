@@ -6,6 +6,7 @@
 
 #include "check_adapter.h"
 #include "cohort.h"
+#include "faces.h"
 #include "import.h"
 #include "demo.h"
 #include "error.h"
@@ -23,9 +24,12 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: shades COMMAND [ARGS]\n"
             "\n"
-            "  demo [--out DIR] [--threads N] [--subjects N] [--images N] [--progress MODE]\n"
-            "        generate a synthetic cohort, run the synthetic engine over it,\n"
-            "        write DIR/demo.h5 (default DIR: out) and print the tables\n"
+            "  demo [--out DIR] [--threads N] [--faces N] [--subjects N] [--images N]\n"
+            "        [--progress MODE]\n"
+            "        render N synthetic identities x 4 faces (default 300; 0 skips) and\n"
+            "        run opencv-classic on them, then run the synthetic engine on a\n"
+            "        code cohort of --subjects x --images with its planted truth; write\n"
+            "        DIR/demo-classic.h5, DIR/demo.h5 and DIR/report.html (DIR: out)\n"
             "  run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
             "        [--call-timeout S]\n"
             "        run a config (verification, identification or classification,\n"
@@ -36,8 +40,13 @@ static void usage(FILE *f)
             "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
             "        print results files; several side by side, one row per engine\n"
             "        (format defaults to PATH's extension, else txt)\n"
+            "  synth DIR [--subjects N] [--images N] [--seed S] [--threads N]\n"
+            "        [--set KEY=VALUE]...\n"
+            "        render synthetic face images of generated identities, with a\n"
+            "        manifest (sex, skin type, capture conditions) and a dataset card;\n"
+            "        settings in docs/synth.md\n"
             "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
-            "        write a synthetic cohort (PNG images and manifest.csv)\n"
+            "        write a cohort of code images for the synthetic engine\n"
             "  import FORMAT INPUT -o DIR [--images PREFIX] [--race NAME]\n"
             "        turn a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
             "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
@@ -173,7 +182,8 @@ static int cmd_report(int argc, char **argv)
 
 static int cmd_demo(int argc, char **argv)
 {
-    shades_demo_options opts = {.out_dir = "out", .subjects = 400, .images_per_subject = 5};
+    shades_demo_options opts = {
+        .out_dir = "out", .subjects = 400, .images_per_subject = 5, .face_subjects = 300};
     for (int i = 0; i < argc; i++) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
@@ -185,6 +195,10 @@ static int cmd_demo(int argc, char **argv)
             bad = parse_count(&opts.subjects, "--subjects", val);
         else if (strcmp(argv[i], "--images") == 0)
             bad = parse_count(&opts.images_per_subject, "--images", val);
+        else if (strcmp(argv[i], "--faces") == 0 && val && strcmp(val, "0") == 0)
+            opts.face_subjects = 0;
+        else if (strcmp(argv[i], "--faces") == 0)
+            bad = parse_count(&opts.face_subjects, "--faces", val);
         else if (strcmp(argv[i], "--progress") == 0)
             bad = parse_progress(&opts.progress, val);
         else {
@@ -229,6 +243,47 @@ static int cmd_cohort(int argc, char **argv)
         return fail(&err);
     printf("%s/manifest.csv: %u subjects x %u images\n", argv[0], spec.subjects,
            spec.images_per_subject);
+    return 0;
+}
+
+static int cmd_synth(int argc, char **argv)
+{
+    if (argc < 1 || argv[0][0] == '-') {
+        fprintf(stderr, "shades: error: synth needs an output directory\n");
+        return EXIT_ERROR;
+    }
+    synth_faces_spec spec = {.subjects = 100, .images_per_subject = 4, .seed = 1, .threads = 1};
+    synth_face_params_default(&spec.params);
+    for (int i = 1; i < argc; i += 2) {
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned seed;
+        int bad;
+        char why[160];
+        if (strcmp(argv[i], "--subjects") == 0)
+            bad = parse_count(&spec.subjects, "--subjects", val);
+        else if (strcmp(argv[i], "--images") == 0)
+            bad = parse_count(&spec.images_per_subject, "--images", val);
+        else if (strcmp(argv[i], "--threads") == 0)
+            bad = parse_count(&spec.threads, "--threads", val);
+        else if (strcmp(argv[i], "--seed") == 0) {
+            bad = parse_count(&seed, "--seed", val);
+            spec.seed = seed;
+        } else if (strcmp(argv[i], "--set") == 0) {
+            bad = !val ? -1 : synth_face_params_set(&spec.params, val, why, sizeof why);
+            if (bad)
+                fprintf(stderr, "shades: error: synth --set: %s\n", val ? why : "needs key=value");
+        } else {
+            fprintf(stderr, "shades: error: synth: unexpected argument '%s'\n", argv[i]);
+            return EXIT_ERROR;
+        }
+        if (bad)
+            return EXIT_ERROR;
+    }
+    shades_err err = {0};
+    if (synth_faces_write(argv[0], &spec, &err))
+        return fail(&err);
+    printf("%s/manifest.csv: %u synthetic identities x %u images, %u px (card: %s/card.yaml)\n",
+           argv[0], spec.subjects, spec.images_per_subject, spec.params.size, argv[0]);
     return 0;
 }
 
@@ -338,6 +393,8 @@ int main(int argc, char **argv)
         return cmd_demo(argc - 2, argv + 2);
     if (strcmp(cmd, "cohort") == 0)
         return cmd_cohort(argc - 2, argv + 2);
+    if (strcmp(cmd, "synth") == 0)
+        return cmd_synth(argc - 2, argv + 2);
     if (strcmp(cmd, "check-adapter") == 0)
         return cmd_check_adapter(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)

@@ -38,6 +38,12 @@ int shades_card_load(shades_card **out, const char *path, shades_err *err);
 /* Frees a card; NULL is allowed. */
 void shades_card_destroy(shades_card *card);
 
+/* Writes dir/card.yaml for a cohort shades generated: no person pictured,
+ * no rights reserved, bound to `manifest` by its sha256. `name`, `version`
+ * and `method` describe the generator and its settings. */
+int shades_card_write_generated(const char *dir, const char *manifest, const char *name,
+                                const char *version, const char *method, shades_err *err);
+
 /* Fails, naming the card and the manifest, unless the card's
  * manifest_sha256 equals manifest_sha256 (hex, either case). */
 int shades_card_check(const shades_card *card, const char *manifest_path,

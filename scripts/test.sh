@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 (cd build && ctest --output-on-failure -j "$(nproc)")
 ./scripts/setup.sh build-asan -DSHADES_SANITIZE=address,undefined
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-   ctest --output-on-failure -j "$(nproc)")
+   LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp" ctest --output-on-failure -j "$(nproc)")

@@ -1,0 +1,83 @@
+#include "options.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int apply(const ocv_option *o, const char *value, char *why, size_t cap)
+{
+    if (o->kind == OCV_OPT_TEXT) {
+        size_t len = strlen(value);
+        if (len == 0 || len >= o->text_cap) {
+            snprintf(why, cap, "option %s: value is empty or longer than %zu characters",
+                     o->name, o->text_cap - 1);
+            return -1;
+        }
+        memcpy(o->dest, value, len + 1);
+        return 0;
+    }
+    char *end;
+    double v = strtod(value, &end);
+    if (end == value || *end || !isfinite(v) || v < o->lo || v > o->hi ||
+        (o->kind == OCV_OPT_INT && v != floor(v))) {
+        snprintf(why, cap, "option %s: '%s' is not a%s number from %g to %g", o->name, value,
+                 o->kind == OCV_OPT_INT ? " whole" : "", o->lo, o->hi);
+        return -1;
+    }
+    if (o->kind == OCV_OPT_INT)
+        *(int *)o->dest = (int)v;
+    else
+        *(double *)o->dest = v;
+    return 0;
+}
+
+int ocv_options_parse(const char *options, const ocv_option *table, size_t n, char *why,
+                      size_t cap)
+{
+    const char *p = options ? options : "";
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        char line[1024];
+        if (len >= sizeof line) {
+            snprintf(why, cap, "an option line is longer than %zu characters", sizeof line - 1);
+            return -1;
+        }
+        memcpy(line, p, len);
+        line[len] = '\0';
+        p += len + (eol ? 1 : 0);
+        if (!line[0])
+            continue;
+        char *eq = strchr(line, '=');
+        if (!eq) {
+            snprintf(why, cap, "option '%s' is not key=value", line);
+            return -1;
+        }
+        *eq = '\0';
+        size_t i = 0;
+        while (i < n && strcmp(table[i].name, line))
+            i++;
+        if (i == n) {
+            snprintf(why, cap, "unknown option '%s'", line);
+            return -1;
+        }
+        if (apply(&table[i], eq + 1, why, cap))
+            return -1;
+    }
+    return 0;
+}
+
+void ocv_log_error(const shades_host *host, const char *engine, const char *fmt, ...)
+{
+    if (!host || !SHADES_HAS_MEMBER(shades_host, host->struct_size, log) || !host->log)
+        return;
+    char what[2048], line[2200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s: %s", engine, what);
+    host->log(host, SHADES_LOG_ERROR, line);
+}

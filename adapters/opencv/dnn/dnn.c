@@ -1,0 +1,210 @@
+/* opencv-dnn: YuNet face detection and SFace recognition through OpenCV's
+ * FaceDetectorYN and FaceRecognizerSF, from ONNX files the user supplies
+ * (docs/opencv-adapters.md says where to obtain them). The template is the
+ * 128-float SFace feature, declared as an embedding so the harness scores
+ * with BLAS. */
+#include <shades/adapter.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnn_cv.h"
+#include "options.h"
+
+#define MAGIC 0x31464e44u /* "DNF1" */
+
+/* Template layout: magic, feature length, then the feature at byte 8. */
+typedef struct dnn_template {
+    uint32_t magic;
+    uint32_t dim;
+    float feature[DNN_FEATURE_DIM];
+} dnn_template;
+
+struct shades_engine {
+    const shades_host *host;
+    dnn_cv *cv;
+};
+
+/* A model path as given, or under config_dir when relative. */
+static int resolve(char *path, size_t cap, const char *config_dir, const char *name, char *why,
+                   size_t whycap)
+{
+    if (!path[0]) {
+        snprintf(why, whycap, "option %s is required (the path of its ONNX file)", name);
+        return -1;
+    }
+    if (path[0] == '/' || !config_dir)
+        return 0;
+    char joined[DNN_PATH_MAX];
+    if ((size_t)snprintf(joined, sizeof joined, "%s/%s", config_dir, path) >= sizeof joined ||
+        strlen(joined) >= cap) {
+        snprintf(why, whycap, "option %s: path too long", name);
+        return -1;
+    }
+    memcpy(path, joined, strlen(joined) + 1);
+    return 0;
+}
+
+static int dnn_create(shades_engine **out, const shades_host *host,
+                      const shades_engine_config *config)
+{
+    *out = NULL;
+    dnn_settings s = {.score_threshold = 0.9, .nms_threshold = 0.3, .detect_size = 320};
+    const ocv_option table[] = {
+        {"detector", OCV_OPT_TEXT, s.detector, sizeof s.detector, 0, 0},
+        {"recognizer", OCV_OPT_TEXT, s.recognizer, sizeof s.recognizer, 0, 0},
+        {"score_threshold", OCV_OPT_REAL, &s.score_threshold, 0, 0, 1},
+        {"nms_threshold", OCV_OPT_REAL, &s.nms_threshold, 0, 0, 1},
+        {"detect_size", OCV_OPT_INT, &s.detect_size, 0, 64, 2048},
+    };
+    char why[2048];
+    const char *dir = config ? config->config_dir : NULL;
+    int bad = ocv_options_parse(config ? config->options : NULL, table,
+                                sizeof table / sizeof *table, why, sizeof why) ||
+              resolve(s.detector, sizeof s.detector, dir, "detector", why, sizeof why) ||
+              resolve(s.recognizer, sizeof s.recognizer, dir, "recognizer", why, sizeof why);
+    if (bad) {
+        ocv_log_error(host, "opencv-dnn", "%s", why);
+        return SHADES_ERR_CONFIG;
+    }
+    shades_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return SHADES_ERR_NOMEM;
+    e->host = host;
+    if (dnn_cv_create(&e->cv, &s, why, sizeof why)) {
+        ocv_log_error(host, "opencv-dnn", "%s", why);
+        free(e);
+        return SHADES_ERR_CONFIG;
+    }
+    *out = e;
+    return SHADES_OK;
+}
+
+static void dnn_destroy(shades_engine *e)
+{
+    if (e)
+        dnn_cv_destroy(e->cv);
+    free(e);
+}
+
+static uint32_t dnn_max_concurrency(const shades_engine *e)
+{
+    (void)e;
+    return 0; /* each call takes its own nets from the pool */
+}
+
+static size_t dnn_template_size_max(const shades_engine *e)
+{
+    (void)e;
+    return sizeof(dnn_template);
+}
+
+static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_result,
+                               shades_engine *e, const shades_image *images, size_t count,
+                               size_t capacity, int role)
+{
+    (void)role;
+    if (!out_buf || !out_result || !e || !images || count == 0)
+        return SHADES_ERR_INVALID;
+    if (capacity < sizeof(dnn_template))
+        return SHADES_ERR_BUFFER;
+    dnn_template t = {MAGIC, DNN_FEATURE_DIM, {0}};
+    out_result->size = 0;
+    int rc = dnn_cv_describe(t.feature, e->cv, &images[0]);
+    if (rc < 0) {
+        ocv_log_error(e->host, "opencv-dnn", "OpenCV failed while describing a face");
+        return rc;
+    }
+    out_result->outcome = rc;
+    if (rc == SHADES_OUTCOME_OK) {
+        memcpy(out_buf, &t, sizeof t);
+        out_result->size = sizeof t;
+    }
+    return SHADES_OK;
+}
+
+/* Cosine of two features, read in place (templates may be unaligned). */
+static double cosine(const uint8_t *a, const uint8_t *b)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t k = 0; k < DNN_FEATURE_DIM; k++) {
+        float x, y;
+        memcpy(&x, a + k * sizeof x, sizeof x);
+        memcpy(&y, b + k * sizeof y, sizeof y);
+        ab += (double)x * y;
+        aa += (double)x * x;
+        bb += (double)y * y;
+    }
+    return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
+}
+
+static int ours(const uint8_t *t, size_t size)
+{
+    dnn_template h;
+    if (size != sizeof h)
+        return 0;
+    memcpy(&h, t, offsetof(dnn_template, feature));
+    return h.magic == MAGIC && h.dim == DNN_FEATURE_DIM;
+}
+
+static int dnn_compare(double *out_score, shades_engine *e, const uint8_t *verify,
+                       size_t verify_size, const uint8_t *enrol, size_t enrol_size)
+{
+    (void)e;
+    if (!out_score)
+        return SHADES_ERR_INVALID;
+    if (verify_size == 0 || enrol_size == 0) {
+        *out_score = -1; /* a failed template: the lowest cosine */
+        return SHADES_OK;
+    }
+    if (!ours(verify, verify_size) || !ours(enrol, enrol_size))
+        return SHADES_ERR_TEMPLATE;
+    *out_score = cosine(verify + offsetof(dnn_template, feature),
+                        enrol + offsetof(dnn_template, feature));
+    return SHADES_OK;
+}
+
+static const shades_embedding embedding = {sizeof(shades_embedding), SHADES_METRIC_COSINE,
+                                           DNN_FEATURE_DIM, offsetof(dnn_template, feature)};
+
+static int dnn_detect(shades_face *out, size_t *out_count, shades_engine *e,
+                      const shades_image *image, size_t capacity)
+{
+    if (!out_count || !e || !image || (!out && capacity))
+        return SHADES_ERR_INVALID;
+    return dnn_cv_detect(out, out_count, e->cv, image, capacity);
+}
+
+static const shades_detection detection = {sizeof(shades_detection), 0, dnn_detect};
+
+static const void *dnn_get_extension(const shades_engine *e, const char *id)
+{
+    (void)e;
+    if (!strcmp(id, SHADES_EXT_EMBEDDING))
+        return &embedding;
+    if (!strcmp(id, SHADES_EXT_DETECTION))
+        return &detection;
+    return NULL;
+}
+
+SHADES_ADAPTER_DEFINE = {
+    .struct_size = sizeof(shades_adapter),
+    .abi_major = SHADES_ABI_MAJOR,
+    .abi_minor = SHADES_ABI_MINOR,
+    .name = "opencv-dnn",
+    .version = "1.0.0",
+    .vendor = "shades project",
+    .description = "YuNet detection and SFace features (ONNX files the user supplies), cosine",
+    .capabilities = SHADES_CAP_VERIFY_11 | SHADES_CAP_EMBEDDING | SHADES_CAP_DETECTION |
+                    SHADES_CAP_SYMMETRIC,
+    .create = dnn_create,
+    .destroy = dnn_destroy,
+    .max_concurrency = dnn_max_concurrency,
+    .template_size_max = dnn_template_size_max,
+    .create_template = dnn_create_template,
+    .compare = dnn_compare,
+    .get_extension = dnn_get_extension,
+};
