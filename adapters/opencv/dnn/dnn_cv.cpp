@@ -76,8 +76,8 @@ static cv::Mat detect(dnn_cv *cv, nets &n, const cv::Mat &bgr_full)
     cv::Mat small;
     cv::resize(bgr_full, small, cv::Size(), k, k, k < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
     cv::Mat square(side, side, CV_8UC3, cv::Scalar(0, 0, 0));
-    small(cv::Rect(0, 0, std::min(small.cols, side), std::min(small.rows, side)))
-        .copyTo(square(cv::Rect(0, 0, std::min(small.cols, side), std::min(small.rows, side))));
+    cv::Rect fit(0, 0, std::min(small.cols, side), std::min(small.rows, side));
+    small(fit).copyTo(square(fit));
     cv::Mat faces;
     n.detector->detect(square, faces);
     cv::Mat kept;
