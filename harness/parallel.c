@@ -8,7 +8,7 @@
 
 typedef struct pool {
     size_t n, block;
-    shades_block_fn fn;
+    shades_worker_block_fn fn;
     void *ctx;
     atomic_size_t next;
     atomic_int stop;
@@ -17,16 +17,23 @@ typedef struct pool {
     shades_err fail_err;
 } pool;
 
+/* One thread of a pool: the pool and the thread's number. */
+typedef struct seat {
+    pool *p;
+    unsigned index;
+} seat;
+
 static void *worker(void *arg)
 {
-    pool *p = arg;
+    seat *me = arg;
+    pool *p = me->p;
     shades_err err = {0};
     while (!atomic_load(&p->stop)) {
         size_t begin = atomic_fetch_add(&p->next, p->block);
         if (begin >= p->n)
             break;
         size_t end = begin + p->block < p->n ? begin + p->block : p->n;
-        int rc = p->fn(p->ctx, begin, end, &err);
+        int rc = p->fn(p->ctx, me->index, begin, end, &err);
         if (rc) {
             err.code = rc;
             pthread_mutex_lock(&p->lock);
@@ -41,30 +48,37 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int shades_parallel_for(size_t n, size_t block, unsigned threads, shades_block_fn fn, void *ctx,
-                        shades_err *err)
+int shades_parallel_for_workers(size_t n, size_t block, unsigned threads,
+                                shades_worker_block_fn fn, void *ctx, shades_err *err)
 {
     pool p = {.n = n, .block = block ? block : 1, .fn = fn, .ctx = ctx, .fail_at = SIZE_MAX};
     atomic_init(&p.next, 0);
     atomic_init(&p.stop, 0);
     pthread_mutex_init(&p.lock, NULL);
     if (threads <= 1) {
-        worker(&p);
+        seat me = {&p, 0};
+        worker(&me);
     } else {
         pthread_t *tids = calloc(threads, sizeof *tids);
-        if (!tids) {
+        seat *seats = calloc(threads, sizeof *seats);
+        if (!tids || !seats) {
+            free(tids);
+            free(seats);
             pthread_mutex_destroy(&p.lock);
             return shades_err_nomem(err);
         }
         unsigned started = 0;
-        for (; started < threads; started++)
-            if (pthread_create(&tids[started], NULL, worker, &p))
+        for (; started < threads; started++) {
+            seats[started] = (seat){&p, started};
+            if (pthread_create(&tids[started], NULL, worker, &seats[started]))
                 break;
+        }
         if (started == 0)
-            worker(&p);
+            worker(&seats[0]);
         for (unsigned t = 0; t < started; t++)
             pthread_join(tids[t], NULL);
         free(tids);
+        free(seats);
     }
     pthread_mutex_destroy(&p.lock);
     if (p.fail_at != SIZE_MAX) {
@@ -73,4 +87,24 @@ int shades_parallel_for(size_t n, size_t block, unsigned threads, shades_block_f
         return p.fail_err.code;
     }
     return 0;
+}
+
+/* shades_parallel_for's function, called without the worker's number. */
+typedef struct plain {
+    shades_block_fn fn;
+    void *ctx;
+} plain;
+
+static int plain_block(void *ctx, unsigned worker, size_t begin, size_t end, shades_err *err)
+{
+    (void)worker;
+    const plain *p = ctx;
+    return p->fn(p->ctx, begin, end, err);
+}
+
+int shades_parallel_for(size_t n, size_t block, unsigned threads, shades_block_fn fn, void *ctx,
+                        shades_err *err)
+{
+    plain p = {fn, ctx};
+    return shades_parallel_for_workers(n, block, threads, plain_block, &p, err);
 }

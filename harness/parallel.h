@@ -17,4 +17,13 @@ typedef int (*shades_block_fn)(void *ctx, size_t begin, size_t end, shades_err *
 int shades_parallel_for(size_t n, size_t block, unsigned threads, shades_block_fn fn, void *ctx,
                         shades_err *err);
 
+/* Like shades_block_fn, told which of the pool's threads (0 up to
+ * threads - 1) runs it, so each thread can keep its own scratch. */
+typedef int (*shades_worker_block_fn)(void *ctx, unsigned worker, size_t begin, size_t end,
+                                      shades_err *err);
+
+/* shades_parallel_for with the worker's number (0 when it runs inline). */
+int shades_parallel_for_workers(size_t n, size_t block, unsigned threads,
+                                shades_worker_block_fn fn, void *ctx, shades_err *err);
+
 #endif

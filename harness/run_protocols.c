@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "classification_measures.h"
+#include "embedding_blocks.h"
 #include "identification.h"
 #include "replay.h"
 #include "run_state.h"
@@ -46,7 +47,7 @@ static int engine_scores(run_state *s, shades_err *err)
                                    s->manifest, s->pairs->genuine, s->pairs->n_genuine,
                                    s->progress, err);
     }
-    if (!rc) {
+    if (!rc && !s->pairs->implicit) {
         shades_progress_end(s->progress);
         shades_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
         rc = shades_runner_compare(s->impostor, s->impostor_faults, s->inst, s->templates,
@@ -61,12 +62,16 @@ static int engine_scores(run_state *s, shades_err *err)
 int shades_run_verification(run_state *s, shades_err *err)
 {
     const shades_config *c = s->config;
-    int rc = shades_verification_pairs(&s->pairs, s->manifest, c, err);
+    /* Declared embeddings score every impostor pair block by block, never
+     * listing them; an opaque engine and replay need each pair's score. */
+    int blocks = s->inst && s->inst->has_embedding;
+    int rc = shades_verification_pairs(&s->pairs, s->manifest, c, blocks, err);
     if (rc)
         return rc;
     s->genuine = malloc((s->pairs->n_genuine ? s->pairs->n_genuine : 1) * sizeof(double));
-    s->impostor = malloc((s->pairs->n_impostor ? s->pairs->n_impostor : 1) * sizeof(double));
-    if (!s->genuine || !s->impostor)
+    if (!s->pairs->implicit)
+        s->impostor = malloc((s->pairs->n_impostor ? s->pairs->n_impostor : 1) * sizeof(double));
+    if (!s->genuine || (!s->pairs->implicit && !s->impostor))
         return shades_err_nomem(err);
     if (s->inst) {
         rc = engine_scores(s, err);
@@ -89,8 +94,21 @@ int shades_run_verification(run_state *s, shades_err *err)
         .threads = s->threads,
         .progress = s->progress,
     };
+    shades_array_source listed;
+    shades_embedding_source computed;
+    const shades_score_source *impostors;
+    if (s->pairs->implicit) {
+        shades_embedding_source_init(&computed, &s->inst->embedding, s->templates,
+                                     s->manifest->subject, s->manifest->n_items,
+                                     s->pairs->impostor_total, s->threads, 0);
+        impostors = &computed.base;
+    } else {
+        shades_array_source_init(&listed, s->pairs->impostor, s->impostor, s->pairs->n_impostor,
+                                 s->threads);
+        impostors = &listed.base;
+    }
     rc = shades_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
-                                     s->impostor, s->outcome, &mo, err);
+                                     impostors, s->outcome, &mo, err);
     if (!rc)
         rc = shades_criteria_evaluate(&s->verdicts, c, s->vresults, err);
     return rc;

@@ -107,8 +107,15 @@ static int check_vector(template_job *job, size_t i, shades_err *err)
                               "declared embedding needs %zu",
                               job->inst->id.name, job->m->image_id[i], job->m->path,
                               job->m->line[i], job->t->size[i], need);
-    job->t->norm[i] = shades_embedding_norm(
-        e, shades_embedding_vector(e, shades_templates_slot(job->t, i)));
+    const float *v = shades_embedding_vector(e, shades_templates_slot(job->t, i));
+    for (size_t k = 0; k < e->dimension; k++)
+        if (!isfinite(v[k]))
+            return shades_err_set(err, SHADES_E_ENGINE,
+                                  "engine '%s': template of image '%s' (%s:%zu) has a "
+                                  "non-finite value at element %zu of its declared embedding",
+                                  job->inst->id.name, job->m->image_id[i], job->m->path,
+                                  job->m->line[i], k);
+    job->t->norm[i] = shades_embedding_norm(e, v);
     return 0;
 }
 

@@ -70,8 +70,15 @@ static int genuine_pairs(shades_pairs *p, const shades_manifest *m, shades_err *
     return 0;
 }
 
-static int all_impostors(shades_pairs *p, const shades_manifest *m, shades_err *err)
+static int all_impostors(shades_pairs *p, const shades_manifest *m, int implicit,
+                         shades_err *err)
 {
+    p->all_impostors = 1;
+    if (implicit) {
+        p->implicit = 1;
+        p->n_impostor = (size_t)p->impostor_total;
+        return 0;
+    }
     if (p->impostor_total > SIZE_MAX / sizeof *p->impostor)
         return shades_err_set(err, SHADES_E_INPUT,
                               "%s: %llu impostor pairs are too many for 'all'; use impostors: sample",
@@ -246,7 +253,7 @@ static int list_pairs(shades_pairs *p, const shades_manifest *m, const shades_cf
 }
 
 int shades_verification_pairs(shades_pairs **out, const shades_manifest *m,
-                              const shades_config *config, shades_err *err)
+                              const shades_config *config, int implicit, shades_err *err)
 {
     *out = NULL;
     if (m->n_items > UINT32_MAX)
@@ -263,7 +270,7 @@ int shades_verification_pairs(shades_pairs **out, const shades_manifest *m,
         if (strcmp(config->verification.impostors, "sample") == 0 && k < p->impostor_total)
             rc = sample_impostors(p, m, k, config->run.seed, err);
         else
-            rc = all_impostors(p, m, err);
+            rc = all_impostors(p, m, implicit, err);
     }
     const char *from = list ? list->file : m->path;
     if (!rc && p->n_genuine == 0)

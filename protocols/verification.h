@@ -23,6 +23,9 @@ typedef struct shades_pairs {
     size_t n_impostor;
     shades_pair *impostor;     /* pairs of images of two subjects */
     uint64_t impostor_total;   /* how many impostor pairs exist (generated) or were listed */
+    int all_impostors;         /* every pair of images of two subjects is in the run */
+    int implicit;              /* those pairs are not listed (impostor is NULL): whoever
+                                * scores them enumerates a < b of different subjects */
     /* From a pair list only, else NULL: each pair's line and fold (-1: none). */
     size_t *genuine_line, *impostor_line;
     int32_t *genuine_fold, *impostor_fold;
@@ -35,9 +38,10 @@ typedef struct shades_pairs {
  * is drawn without replacement, seeded by run.seed; a sample as large as the
  * population is the population. A pair list fails naming its line on an
  * unknown image id, an image compared with itself, a pair listed twice (in
- * either direction) or a bad fold. */
+ * either direction) or a bad fold. With `implicit`, every impostor pair is
+ * left unlisted (see shades_pairs.implicit) when all are asked for. */
 int shades_verification_pairs(shades_pairs **out, const shades_manifest *m,
-                              const shades_config *config, shades_err *err);
+                              const shades_config *config, int implicit, shades_err *err);
 
 /* Frees pairs; NULL is allowed. */
 void shades_pairs_destroy(shades_pairs *p);

@@ -5,37 +5,91 @@
 
 #include "threshold.h"
 
+/* FNMR's count at t: genuine scores below it. */
+static double fnmr_at(const double *genuine, size_t n_gen, double t)
+{
+    return (double)shades_count_lt(genuine, n_gen, t) / (double)n_gen;
+}
+
+/* The upper edge of bin b: the lower edge of the next. */
+static double upper_edge(uint32_t b)
+{
+    return b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+}
+
+int shades_eer_want(shades_score_window *w, const shades_score_hist *h, const double *genuine,
+                    size_t n_gen)
+{
+    if (!n_gen || !h->n)
+        return 0;
+    double n = (double)h->n;
+    /* At any t the rates are those of the first score at or above t, so the
+     * worse rate at each bin edge is attained: the least of them bounds the
+     * EER from above. */
+    double best = 1.0; /* above every score: FMR 0, FNMR 1 */
+    for (uint32_t b = shades_hist_next_bin(h, UINT32_MAX); b != UINT32_MAX;
+         b = shades_hist_next_bin(h, b)) {
+        double below = fmax((shades_hist_above_bin(h, b) + shades_hist_in_bin(h, b)) / n,
+                            fnmr_at(genuine, n_gen, shades_score_bin_edge(b)));
+        double after = fmax(shades_hist_above_bin(h, b) / n, fnmr_at(genuine, n_gen, upper_edge(b)));
+        best = fmin(best, fmin(below, after));
+    }
+    /* Inside bin b FMR is at least its value at the upper edge and FNMR at
+     * least its value at the lower one: only bins where that bound reaches
+     * the best can hold the EER's threshold. */
+    if (shades_window_add(w, shades_hist_bin_of_rank(h, 0)))
+        return -1;
+    for (uint32_t b = shades_hist_next_bin(h, UINT32_MAX); b != UINT32_MAX;
+         b = shades_hist_next_bin(h, b)) {
+        double bound = fmax(shades_hist_above_bin(h, b) / n,
+                            fnmr_at(genuine, n_gen, shades_score_bin_edge(b)));
+        if (bound <= best && shades_window_add(w, b))
+            return -1;
+    }
+    return 0;
+}
+
+/* Whether the impostor count at t is exact. */
+static int exact_at(const shades_score_hist *h, const shades_score_window *w, double t)
+{
+    uint32_t b = shades_score_bin(t);
+    return t == -INFINITY || shades_window_has(w, b) || !shades_hist_in_bin(h, b) ||
+           t == shades_score_bin_edge(b);
+}
+
 int shades_eer(double *out_eer, double *out_t, const double *genuine, size_t n_gen,
-               const double *impostor, size_t n_imp)
+               const shades_score_hist *h, const shades_score_window *w)
 {
     *out_eer = *out_t = NAN;
-    if (!n_gen || !n_imp)
+    if (!n_gen || !h->n)
         return 0;
-    /* Candidates are every distinct score, ascending, then the next double
-     * above the largest. FMR falls and FNMR rises as t grows, and at each
-     * candidate i genuine and j impostor scores lie below it. */
-    double top = fmax(genuine[n_gen - 1], impostor[n_imp - 1]);
-    double best = INFINITY, best_t = NAN;
+    double top = fmax(genuine[n_gen - 1], shades_hist_rank_value(h, w, 0));
+    if (isnan(top))
+        return 0;
+    /* Candidates, ascending: every genuine score and every impostor score
+     * kept in the window, then the next double above the largest. Those
+     * whose count is not exact lie in bins shades_eer_want ruled out. */
+    double n = (double)h->n, best = INFINITY, best_t = NAN;
     size_t i = 0, j = 0;
     for (;;) {
-        int past_all = i == n_gen && j == n_imp;
+        int past_all = i == n_gen && j == h->n_window;
         if (past_all && isinf(top) && top > 0)
             break;
-        double t = past_all                                      ? nextafter(top, INFINITY)
-                   : i < n_gen && (j == n_imp || genuine[i] <= impostor[j]) ? genuine[i]
-                                                                 : impostor[j];
-        double fmr = (double)(n_imp - j) / (double)n_imp;
-        double fnmr = (double)i / (double)n_gen;
-        double worst = fmr > fnmr ? fmr : fnmr;
-        if (worst < best) {
-            best = worst;
-            best_t = t;
+        double t = past_all ? nextafter(top, INFINITY)
+                   : i < n_gen && (j == h->n_window || genuine[i] <= h->window[j]) ? genuine[i]
+                                                                                 : h->window[j];
+        if (exact_at(h, w, t)) {
+            double worst = fmax((double)shades_hist_count_ge(h, w, t) / n, fnmr_at(genuine, n_gen, t));
+            if (worst < best) {
+                best = worst;
+                best_t = t;
+            }
         }
         if (past_all)
             break;
         while (i < n_gen && genuine[i] == t)
             i++;
-        while (j < n_imp && impostor[j] == t)
+        while (j < h->n_window && h->window[j] == t)
             j++;
     }
     *out_eer = best;
@@ -44,9 +98,10 @@ int shades_eer(double *out_eer, double *out_t, const double *genuine, size_t n_g
 }
 
 size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *genuine,
-                        size_t n_gen, const double *impostor, size_t n_imp, double eer_t)
+                        size_t n_gen, const shades_score_hist *h, const shades_score_window *w,
+                        double eer_t)
 {
-    if (!n_gen || !n_imp || !per_axis)
+    if (!n_gen || !h->n || !per_axis)
         return 0;
     size_t n = 0;
     double *t = malloc(SHADES_DET_MAX_POINTS(per_axis) * sizeof *t);
@@ -54,29 +109,32 @@ size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *ge
         return 0;
     for (size_t s = 0; s < per_axis; s++) {
         double e = per_axis > 1 ? (double)s / (double)(per_axis - 1) : 1.0;
-        /* FMR targets from 1/N_imp up to 1: each an exact threshold. */
-        double a = pow(1.0 / (double)n_imp, 1.0 - e);
-        if (shades_threshold_at_fmr(&t[n], impostor, n_imp, a))
-            n++;
-        /* FNMR targets: the threshold just above the m-th lowest genuine
-         * score makes at least m of them non-matches. */
+        /* FMR targets from 1/N_imp up to 1: the upper edge of the bin that
+         * holds the threshold, where FMR is at most the target. */
+        uint64_t k;
+        if (shades_fmr_allowed(&k, h->n, pow(1.0 / (double)h->n, 1.0 - e)))
+            t[n++] = k >= h->n ? -INFINITY : upper_edge(shades_hist_bin_of_rank(h, k));
+        /* FNMR targets: just above the m-th lowest genuine score, or down to
+         * its bin's lower edge where the impostor count there is unknown. */
         double b = pow(1.0 / (double)n_gen, 1.0 - e);
         size_t m = (size_t)ceil(b * (double)n_gen);
-        if (m >= 1 && m <= n_gen)
-            t[n++] = nextafter(genuine[m - 1], INFINITY);
+        if (m >= 1 && m <= n_gen) {
+            double g = nextafter(genuine[m - 1], INFINITY);
+            t[n++] = exact_at(h, w, g) ? g : shades_score_bin_edge(shades_score_bin(g));
+        }
     }
     if (!isnan(eer_t))
         t[n++] = eer_t;
     shades_scores_sort(t, n);
-    size_t w = 0;
+    size_t out_n = 0;
     for (size_t k = 0; k < n; k++) {
-        if (w && t[k] == out[w - 1].threshold)
+        if (out_n && t[k] == out[out_n - 1].threshold)
             continue;
-        out[w].threshold = t[k];
-        out[w].fmr = (double)shades_count_ge(impostor, n_imp, t[k]) / (double)n_imp;
-        out[w].fnmr = (double)shades_count_lt(genuine, n_gen, t[k]) / (double)n_gen;
-        w++;
+        out[out_n].threshold = t[k];
+        out[out_n].fmr = (double)shades_hist_count_ge(h, w, t[k]) / (double)h->n;
+        out[out_n].fnmr = fnmr_at(genuine, n_gen, t[k]);
+        out_n++;
     }
     free(t);
-    return w;
+    return out_n;
 }

@@ -21,27 +21,65 @@ size_t shades_count_ge(const double *sorted, size_t n, double t)
     return n - shades_count_lt(sorted, n, t);
 }
 
-int shades_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target)
+int shades_fmr_allowed(uint64_t *out_k, uint64_t n, double target)
 {
-    *out_t = NAN;
+    *out_k = 0;
     if (n == 0 || (double)n * target < 1.0)
         return 0;
     /* k = the largest count with k / n <= target, decided by the same
      * division the rates use, so the two never disagree by rounding. */
-    size_t k = (size_t)floor(target * (double)n);
+    uint64_t k = (uint64_t)floor(target * (double)n);
     while (k < n && (double)(k + 1) / (double)n <= target)
         k++;
     while (k > 0 && (double)k / (double)n > target)
         k--;
-    if (k >= n) {
-        *out_t = -INFINITY;
-        return 1;
-    }
-    double s = sorted[n - 1 - k];
+    *out_k = k;
+    return 1;
+}
+
+/* The threshold just above the (k+1)-th largest score s. */
+static int above_score(double *out_t, double s)
+{
     if (isinf(s) && s > 0)
         return 0;
     *out_t = nextafter(s, INFINITY);
     return 1;
+}
+
+int shades_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target)
+{
+    uint64_t k;
+    *out_t = NAN;
+    if (!shades_fmr_allowed(&k, n, target))
+        return 0;
+    if (k >= n) {
+        *out_t = -INFINITY;
+        return 1;
+    }
+    return above_score(out_t, sorted[n - 1 - k]);
+}
+
+int shades_hist_threshold_at_fmr(double *out_t, const shades_score_hist *h,
+                                 const shades_score_window *w, double target)
+{
+    uint64_t k;
+    *out_t = NAN;
+    if (!shades_fmr_allowed(&k, h->n, target))
+        return 0;
+    if (k >= h->n) {
+        *out_t = -INFINITY;
+        return 1;
+    }
+    double s = shades_hist_rank_value(h, w, k);
+    return isnan(s) ? 0 : above_score(out_t, s);
+}
+
+int shades_hist_want_fmr(shades_score_window *w, const shades_score_hist *h, double target)
+{
+    uint64_t k;
+    if (!shades_fmr_allowed(&k, h->n, target) || k >= h->n)
+        return 0;
+    return shades_window_add(w, shades_hist_bin_of_rank(h, k));
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -4,6 +4,9 @@
 #define SHADES_RESULTS_THRESHOLD_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "score_hist.h"
 
 /* Number of scores >= t in an ascending array. */
 size_t shades_count_ge(const double *sorted, size_t n, double t);
@@ -18,6 +21,21 @@ size_t shades_count_lt(const double *sorted, size_t n, double t);
  * estimable, 0 (with *out_t NaN) when n < 1/target: the count cannot
  * support it. */
 int shades_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target);
+
+/* The most false matches target allows among n impostors: the largest k
+ * with k / n <= target, by the same division the rates use. Returns 0
+ * (k = 0) when n < 1/target: the count cannot support the target. */
+int shades_fmr_allowed(uint64_t *out_k, uint64_t n, double target);
+
+/* shades_threshold_at_fmr on a sealed distribution: exact when the bin the
+ * threshold falls in was wanted (shades_hist_want_fmr) before pass 2;
+ * returns 0 with NaN otherwise. */
+int shades_hist_threshold_at_fmr(double *out_t, const shades_score_hist *h,
+                                 const shades_score_window *w, double target);
+
+/* Between the passes: adds to w the bin shades_hist_threshold_at_fmr will
+ * need for target. Returns 0, or -1 when out of memory. */
+int shades_hist_want_fmr(shades_score_window *w, const shades_score_hist *h, double target);
 
 /* Sorts scores ascending in place (-inf first). */
 void shades_scores_sort(double *scores, size_t n);

@@ -99,18 +99,23 @@ static int grow(void **p, size_t n, size_t *cap, size_t sz)
     return 0;
 }
 
-int shades_vboot_add_impostor(shades_vboot *b, size_t g, uint32_t a, uint32_t sb, double score)
+int shades_vboot_add_impostor(shades_vboot *b, size_t g, uint32_t a, uint32_t sb)
 {
-    if (score >= b->lowest) {
-        if (grow((void **)&b->match, b->n_match, &b->cap_match, sizeof *b->match))
-            return -1;
-        b->match[b->n_match++] = (boot_match){(uint32_t)g, a, sb, score};
-    }
-    if (!b->complete) {
-        if (grow((void **)&b->cell, b->n_cell, &b->cap_cell, sizeof *b->cell))
-            return -1;
-        b->cell[b->n_cell++] = (boot_cell){(uint32_t)g, a < sb ? a : sb, a < sb ? sb : a, 1};
-    }
+    if (b->complete)
+        return 0;
+    if (grow((void **)&b->cell, b->n_cell, &b->cap_cell, sizeof *b->cell))
+        return -1;
+    b->cell[b->n_cell++] = (boot_cell){(uint32_t)g, a < sb ? a : sb, a < sb ? sb : a, 1};
+    return 0;
+}
+
+int shades_vboot_add_match(shades_vboot *b, size_t g, uint32_t a, uint32_t sb, double score)
+{
+    if (!(score >= b->lowest))
+        return 0;
+    if (grow((void **)&b->match, b->n_match, &b->cap_match, sizeof *b->match))
+        return -1;
+    b->match[b->n_match++] = (boot_match){(uint32_t)g, a, sb, score};
     return 0;
 }
 

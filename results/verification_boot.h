@@ -30,9 +30,14 @@ void shades_vboot_add_image(shades_vboot *b, size_t g, uint32_t s);
  * a failed template). */
 void shades_vboot_add_genuine(shades_vboot *b, size_t g, uint32_t s, double score);
 
-/* Records a same-group impostor pair of subjects a and b. Returns 0, or -1
- * when out of memory. */
-int shades_vboot_add_impostor(shades_vboot *b, size_t g, uint32_t a, uint32_t sb, double score);
+/* Records that subjects a and sb of group g were compared once, for a
+ * table that is not complete. Returns 0, or -1 when out of memory. */
+int shades_vboot_add_impostor(shades_vboot *b, size_t g, uint32_t a, uint32_t sb);
+
+/* Records a same-group impostor pair of subjects a and sb with its score;
+ * only scores at or above the lowest threshold matter, so the caller may
+ * pass just those. Returns 0, or -1 when out of memory. */
+int shades_vboot_add_match(shades_vboot *b, size_t g, uint32_t a, uint32_t sb, double score);
 
 /* Ends recording. Returns 0, or -1 when out of memory. */
 int shades_vboot_finish(shades_vboot *b);

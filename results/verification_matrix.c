@@ -45,16 +45,16 @@ void shades_vmatrix_clear(shades_vmatrix *m)
     memset(m, 0, sizeof *m);
 }
 
-int shades_vmatrix_compute(shades_vmatrix *out, const shades_partition *p,
-                           const shades_pairs *pairs, const double *impostor_scores,
+int shades_vmatrix_compute(shades_vmatrix *out, const shades_impostors *imp, size_t p,
                            const shades_vthreshold *thresholds, size_t n_targets,
                            shades_err *err)
 {
-    size_t ng = p->n_groups, cells = ng * ng;
-    if (shades_vmatrix_alloc(out, p->name, ng, n_targets))
+    const shades_partition *part = &imp->groups->partitions[p];
+    size_t ng = part->n_groups, cells = ng * ng;
+    if (shades_vmatrix_alloc(out, part->name, ng, n_targets))
         return shades_err_nomem(err);
     for (size_t i = 0; i < ng; i++) {
-        out->group[i] = strdup(p->group_names[i]);
+        out->group[i] = strdup(part->group_names[i]);
         if (!out->group[i]) {
             shades_vmatrix_clear(out);
             return shades_err_nomem(err);
@@ -64,30 +64,22 @@ int shades_vmatrix_compute(shades_vmatrix *out, const shades_partition *p,
         out->target_fmr[t] = thresholds[t].target_fmr;
         out->threshold[t] = thresholds[t].estimable ? thresholds[t].threshold : NAN;
     }
-    /* Counted over the upper triangle, then mirrored. */
-    for (size_t k = 0; k < pairs->n_impostor; k++) {
-        size_t a = (size_t)p->item_group[pairs->impostor[k].a];
-        size_t b = (size_t)p->item_group[pairs->impostor[k].b];
-        size_t cell = a < b ? a * ng + b : b * ng + a;
-        out->n_impostor[cell]++;
-        double s = impostor_scores[k];
-        for (size_t t = 0; t < n_targets; t++)
-            /* NaN thresholds compare false, so a target without one counts nothing. */
-            if (s >= out->threshold[t])
-                out->n_false_match[t * cells + cell]++;
-    }
     for (size_t i = 0; i < ng; i++)
-        for (size_t j = 0; j < i; j++) {
-            out->n_impostor[i * ng + j] = out->n_impostor[j * ng + i];
-            for (size_t t = 0; t < n_targets; t++)
-                out->n_false_match[t * cells + i * ng + j] =
-                    out->n_false_match[t * cells + j * ng + i];
+        for (size_t j = 0; j < ng; j++) {
+            const shades_score_hist *h = shades_impostors_cell(imp, p, i, j);
+            size_t c = i * ng + j;
+            out->n_impostor[c] = h->n;
+            for (size_t t = 0; t < n_targets; t++) {
+                double th = out->threshold[t];
+                if (isnan(th) || !h->n) {
+                    out->fmr[t * cells + c] = NAN;
+                    continue;
+                }
+                /* Exact: every global threshold's bin is in the window. */
+                out->n_false_match[t * cells + c] = shades_hist_count_ge(h, &imp->window, th);
+                out->fmr[t * cells + c] =
+                    (double)out->n_false_match[t * cells + c] / (double)h->n;
+            }
         }
-    for (size_t t = 0; t < n_targets; t++)
-        for (size_t c = 0; c < cells; c++)
-            out->fmr[t * cells + c] = out->n_impostor[c] && !isnan(out->threshold[t])
-                                          ? (double)out->n_false_match[t * cells + c] /
-                                                (double)out->n_impostor[c]
-                                          : NAN;
     return 0;
 }

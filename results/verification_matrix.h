@@ -8,7 +8,7 @@
 
 #include "error.h"
 #include "groups.h"
-#include "verification.h"
+#include "impostor_stats.h"
 
 struct shades_vthreshold;
 
@@ -28,11 +28,10 @@ typedef struct shades_vmatrix {
     double *fmr;               /* [t][i][j]; NaN where no pairs or no threshold */
 } shades_vmatrix;
 
-/* Fills out with the matrix of partition p over the impostor pairs and
- * their scores at the given global thresholds. Leaves out zeroed on
+/* Fills out with the matrix of partition p from the refined impostor
+ * distributions, at the given global thresholds. Leaves out zeroed on
  * failure. */
-int shades_vmatrix_compute(shades_vmatrix *out, const shades_partition *p,
-                           const shades_pairs *pairs, const double *impostor_scores,
+int shades_vmatrix_compute(shades_vmatrix *out, const shades_impostors *imp, size_t p,
                            const struct shades_vthreshold *thresholds, size_t n_targets,
                            shades_err *err);
 

@@ -14,18 +14,20 @@ static double rate(uint64_t k, uint64_t n)
     return n ? (double)k / (double)n : NAN;
 }
 
-/* Scores of one group, sorted, with the count of failed genuine pairs. */
+/* One group: its genuine scores, sorted, with the count of failed genuine
+ * pairs, and its same-group impostor distribution. */
 typedef struct bucket {
-    double *gen, *imp;
-    size_t n_gen, n_imp, n_gen_failed;
+    double *gen;
+    size_t n_gen, n_gen_failed;
     uint64_t n_images, n_fte, n_subjects;
+    const shades_score_hist *imp;
 } bucket;
 
-/* Splits pairs of one partition into per-group buckets; a pair belongs to
- * a group when both its images do. */
+/* Fills the genuine side of per-group buckets of one partition; a pair
+ * belongs to a group when both its images do. */
 static int fill_buckets(bucket *b, size_t n_groups, const int32_t *item_group,
                         const shades_manifest *m, const shades_pairs *pairs, const double *gs,
-                        const double *is, const int32_t *outcome)
+                        const int32_t *outcome)
 {
     for (size_t i = 0; i < m->n_items; i++) {
         b[item_group[i]].n_images++;
@@ -49,17 +51,11 @@ static int fill_buckets(bucket *b, size_t n_groups, const int32_t *item_group,
         if (ga == item_group[pairs->genuine[k].b])
             b[ga].n_gen++;
     }
-    for (size_t k = 0; k < pairs->n_impostor; k++) {
-        int32_t ga = item_group[pairs->impostor[k].a];
-        if (ga == item_group[pairs->impostor[k].b])
-            b[ga].n_imp++;
-    }
     for (size_t g = 0; g < n_groups; g++) {
         b[g].gen = malloc((b[g].n_gen ? b[g].n_gen : 1) * sizeof(double));
-        b[g].imp = malloc((b[g].n_imp ? b[g].n_imp : 1) * sizeof(double));
-        if (!b[g].gen || !b[g].imp)
+        if (!b[g].gen)
             return -1;
-        b[g].n_gen = b[g].n_imp = 0;
+        b[g].n_gen = 0;
     }
     for (size_t k = 0; k < pairs->n_genuine; k++) {
         int32_t ga = item_group[pairs->genuine[k].a];
@@ -69,21 +65,14 @@ static int fill_buckets(bucket *b, size_t n_groups, const int32_t *item_group,
         if (outcome[pairs->genuine[k].a] != 0 || outcome[pairs->genuine[k].b] != 0)
             b[ga].n_gen_failed++;
     }
-    for (size_t k = 0; k < pairs->n_impostor; k++) {
-        int32_t ga = item_group[pairs->impostor[k].a];
-        if (ga == item_group[pairs->impostor[k].b])
-            b[ga].imp[b[ga].n_imp++] = is[k];
-    }
-    for (size_t g = 0; g < n_groups; g++) {
+    for (size_t g = 0; g < n_groups; g++)
         shades_scores_sort(b[g].gen, b[g].n_gen);
-        shades_scores_sort(b[g].imp, b[g].n_imp);
-    }
     return 0;
 }
 
 static void group_row(shades_vgroup *row, const char *partition, const char *group,
-                      const bucket *b, double target, const shades_vthreshold *thr,
-                      double conf)
+                      const bucket *b, const shades_score_window *w, double target,
+                      const shades_vthreshold *thr, double conf)
 {
     memset(row, 0, sizeof *row);
     snprintf(row->partition, sizeof row->partition, "%s", partition);
@@ -98,32 +87,33 @@ static void group_row(shades_vgroup *row, const char *partition, const char *gro
     shades_clopper_pearson(&row->fte_cp_lo, &row->fte_cp_hi, b->n_fte, b->n_images, conf);
     row->n_genuine = b->n_gen;
     row->n_genuine_failed = b->n_gen_failed;
-    row->n_impostor = b->n_imp;
+    uint64_t n_imp = b->imp->n;
+    row->n_impostor = n_imp;
     /* Bootstrap bounds are filled in later, when there are replicates. */
     row->fnmr_boot_lo = row->fnmr_boot_hi = row->fmr_boot_lo = row->fmr_boot_hi = NAN;
     double t = thr->threshold;
     if (thr->estimable) {
         /* Failed pairs hold -inf, so they are among the scores below t. */
         row->n_false_nonmatch = shades_count_lt(b->gen, b->n_gen, t);
-        row->n_false_match = shades_count_ge(b->imp, b->n_imp, t);
+        row->n_false_match = shades_hist_count_ge(b->imp, w, t);
         row->fnmr = rate(row->n_false_nonmatch, b->n_gen);
         row->fnmr_without_failures =
             rate(row->n_false_nonmatch - b->n_gen_failed, b->n_gen - b->n_gen_failed);
-        row->fmr = rate(row->n_false_match, b->n_imp);
+        row->fmr = rate(row->n_false_match, n_imp);
         shades_wilson(&row->fnmr_wilson_lo, &row->fnmr_wilson_hi, row->n_false_nonmatch,
                       b->n_gen, conf);
         shades_clopper_pearson(&row->fnmr_cp_lo, &row->fnmr_cp_hi, row->n_false_nonmatch,
                                b->n_gen, conf);
-        shades_wilson(&row->fmr_wilson_lo, &row->fmr_wilson_hi, row->n_false_match, b->n_imp,
+        shades_wilson(&row->fmr_wilson_lo, &row->fmr_wilson_hi, row->n_false_match, n_imp,
                       conf);
-        shades_clopper_pearson(&row->fmr_cp_lo, &row->fmr_cp_hi, row->n_false_match, b->n_imp,
+        shades_clopper_pearson(&row->fmr_cp_lo, &row->fmr_cp_hi, row->n_false_match, n_imp,
                                conf);
     } else {
         row->fnmr = row->fnmr_wilson_lo = row->fnmr_wilson_hi = NAN;
         row->fnmr_cp_lo = row->fnmr_cp_hi = row->fnmr_without_failures = NAN;
         row->fmr = row->fmr_wilson_lo = row->fmr_wilson_hi = row->fmr_cp_lo = row->fmr_cp_hi = NAN;
     }
-    row->group_estimable = shades_threshold_at_fmr(&row->group_threshold, b->imp, b->n_imp, target);
+    row->group_estimable = shades_hist_threshold_at_fmr(&row->group_threshold, b->imp, w, target);
     row->group_fnmr = row->group_estimable
                           ? rate(shades_count_lt(b->gen, b->n_gen, row->group_threshold), b->n_gen)
                           : NAN;
@@ -131,15 +121,15 @@ static void group_row(shades_vgroup *row, const char *partition, const char *gro
 
 /* Appends the group's EER row and DET points to r. */
 static int curve_rows(shades_vresults *r, const char *partition, const char *group,
-                      const bucket *b, size_t per_axis)
+                      const bucket *b, const shades_score_window *w, size_t per_axis)
 {
     shades_veer *e = &r->eer[r->n_eer++];
     memset(e, 0, sizeof *e);
     snprintf(e->partition, sizeof e->partition, "%s", partition);
     snprintf(e->group, sizeof e->group, "%s", group);
     e->n_genuine = b->n_gen;
-    e->n_impostor = b->n_imp;
-    shades_eer(&e->eer, &e->eer_threshold, b->gen, b->n_gen, b->imp, b->n_imp);
+    e->n_impostor = b->imp->n;
+    shades_eer(&e->eer, &e->eer_threshold, b->gen, b->n_gen, b->imp, w);
     size_t cap = SHADES_DET_MAX_POINTS(per_axis);
     shades_det_point *pts = malloc(cap * sizeof *pts);
     shades_vdet *grown = realloc(r->det, (r->n_det + cap) * sizeof *r->det);
@@ -148,8 +138,7 @@ static int curve_rows(shades_vresults *r, const char *partition, const char *gro
         return -1;
     }
     r->det = grown;
-    size_t n = shades_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, b->n_imp,
-                                e->eer_threshold);
+    size_t n = shades_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, w, e->eer_threshold);
     for (size_t i = 0; i < n; i++) {
         shades_vdet *d = &r->det[r->n_det++];
         memset(d, 0, sizeof *d);
@@ -165,92 +154,181 @@ static int curve_rows(shades_vresults *r, const char *partition, const char *gro
 
 static void free_buckets(bucket *b, size_t n)
 {
-    for (size_t g = 0; b && g < n; g++) {
+    for (size_t g = 0; b && g < n; g++)
         free(b[g].gen);
-        free(b[g].imp);
-    }
     free(b);
+}
+
+/* The buckets of every partition, "all" first: their genuine scores and
+ * their same-group impostor distributions. */
+typedef struct buckets {
+    size_t n_parts;             /* 1 + configured partitions */
+    bucket **part;              /* [p]: one bucket per group */
+    size_t *n_groups;
+} buckets;
+
+static void buckets_free(buckets *bs)
+{
+    for (size_t p = 0; bs->part && p < bs->n_parts; p++)
+        free_buckets(bs->part[p], bs->n_groups[p]);
+    free(bs->part);
+    free(bs->n_groups);
+}
+
+static int buckets_fill(buckets *bs, const shades_manifest *m, const shades_groups *g,
+                        const shades_pairs *pairs, const double *gs, const int32_t *outcome,
+                        const shades_impostors *imp)
+{
+    bs->n_parts = 1 + g->n_partitions;
+    bs->part = calloc(bs->n_parts, sizeof *bs->part);
+    bs->n_groups = calloc(bs->n_parts, sizeof *bs->n_groups);
+    int32_t *all_group = calloc(m->n_items ? m->n_items : 1, sizeof *all_group);
+    int bad = !bs->part || !bs->n_groups || !all_group;
+    for (size_t p = 0; !bad && p < bs->n_parts; p++) {
+        const shades_partition *part = p ? &g->partitions[p - 1] : NULL;
+        size_t ng = part ? part->n_groups : 1;
+        bs->n_groups[p] = ng;
+        bs->part[p] = calloc(ng, sizeof **bs->part);
+        bad = !bs->part[p] || fill_buckets(bs->part[p], ng, part ? part->item_group : all_group,
+                                           m, pairs, gs, outcome);
+        for (size_t gi = 0; !bad && gi < ng; gi++)
+            bs->part[p][gi].imp = shades_impostors_cell(imp, part ? p - 1 : SIZE_MAX, gi, gi);
+    }
+    free(all_group);
+    return bad ? -1 : 0;
+}
+
+/* Between the passes: the bins every exact measure needs, and the lowest
+ * bin the bootstrap's false matches can lie in (UINT32_MAX: none). */
+static int want_bins(uint32_t *out_hit_bin, shades_impostors *imp, const buckets *bs,
+                     const shades_vmeasure_options *opts)
+{
+    const shades_score_hist *all = shades_impostors_cell(imp, SIZE_MAX, 0, 0);
+    *out_hit_bin = UINT32_MAX;
+    for (size_t k = 0; k < opts->n_targets; k++) {
+        uint64_t allowed;
+        if (!shades_fmr_allowed(&allowed, all->n, opts->targets[k]))
+            continue;
+        uint32_t b = allowed >= all->n ? 0 : shades_hist_bin_of_rank(all, allowed);
+        if (b < *out_hit_bin)
+            *out_hit_bin = b;
+        if (shades_hist_want_fmr(&imp->window, all, opts->targets[k]))
+            return -1;
+    }
+    if (!opts->bootstrap)
+        *out_hit_bin = UINT32_MAX;
+    for (size_t p = 0; p < bs->n_parts; p++)
+        for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
+            const bucket *b = &bs->part[p][gi];
+            for (size_t k = 0; k < opts->n_targets; k++)
+                if (shades_hist_want_fmr(&imp->window, b->imp, opts->targets[k]))
+                    return -1;
+            if (shades_eer_want(&imp->window, b->imp, b->gen, b->n_gen))
+                return -1;
+        }
+    return 0;
+}
+
+/* The overall row of target k. */
+static void threshold_row(shades_vthreshold *t, double target, const bucket *all,
+                          const shades_score_window *w)
+{
+    t->target_fmr = target;
+    t->estimable = shades_hist_threshold_at_fmr(&t->threshold, all->imp, w, target);
+    t->n_impostor = all->imp->n;
+    t->n_genuine = all->n_gen;
+    if (t->estimable) {
+        t->n_false_match = shades_hist_count_ge(all->imp, w, t->threshold);
+        t->n_false_nonmatch = shades_count_lt(all->gen, all->n_gen, t->threshold);
+        t->fmr = rate(t->n_false_match, t->n_impostor);
+        t->fnmr = rate(t->n_false_nonmatch, t->n_genuine);
+    } else {
+        t->fmr = t->fnmr = NAN;
+    }
+}
+
+/* Every row but the summaries and the matrices, from filled buckets. */
+static int measure_rows(shades_vresults *r, const buckets *bs, const shades_groups *g,
+                        const shades_score_window *w, const shades_vmeasure_options *opts)
+{
+    size_t n_targets = opts->n_targets;
+    const bucket *all = &bs->part[0][0];
+    for (size_t k = 0; k < n_targets; k++) {
+        threshold_row(&r->thresholds[k], opts->targets[k], all, w);
+        group_row(&r->groups[r->n_groups++], "all", "All", all, w, opts->targets[k],
+                  &r->thresholds[k], opts->confidence);
+    }
+    if (curve_rows(r, "all", "All", all, w, opts->det_per_axis))
+        return -1;
+    for (size_t p = 0; p < g->n_partitions; p++) {
+        const shades_partition *part = &g->partitions[p];
+        for (size_t gi = 0; gi < part->n_groups; gi++) {
+            const bucket *b = &bs->part[p + 1][gi];
+            for (size_t k = 0; k < n_targets; k++) {
+                group_row(&r->groups[r->n_groups], part->name, part->group_names[gi], b, w,
+                          opts->targets[k], &r->thresholds[k], opts->confidence);
+                r->groups[r->n_groups++].too_small = part->too_small && part->too_small[gi];
+            }
+            if (curve_rows(r, part->name, part->group_names[gi], b, w, opts->det_per_axis))
+                return -1;
+        }
+    }
+    return 0;
 }
 
 int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
                                 const shades_groups *g, const shades_pairs *pairs,
-                                const double *genuine_scores, const double *impostor_scores,
-                                const int32_t *outcome, const shades_vmeasure_options *opts,
-                                shades_err *err)
+                                const double *genuine_scores,
+                                const shades_score_source *impostors, const int32_t *outcome,
+                                const shades_vmeasure_options *opts, shades_err *err)
 {
     *out = NULL;
     size_t n_targets = opts->n_targets;
-    double confidence = opts->confidence;
+    shades_impostors *imp = NULL;
+    buckets bs = {0};
+    uint32_t hit_bin = UINT32_MAX;
+    shades_progress_stage(opts->progress, "impostor pass 1", impostors->n);
+    int rc = shades_impostors_count(&imp, g, impostors, opts->progress, err);
+    if (rc)
+        return rc;
+    shades_progress_end(opts->progress);
     shades_vresults *r = calloc(1, sizeof *r);
-    int32_t *all_group = calloc(m->n_items, sizeof *all_group);
     size_t n_rows = 1;
     for (size_t p = 0; p < g->n_partitions; p++)
         n_rows += g->partitions[p].n_groups;
     if (r) {
-        r->thresholds = calloc(n_targets, sizeof *r->thresholds);
-        r->groups = calloc(n_rows * n_targets, sizeof *r->groups);
+        r->thresholds = calloc(n_targets ? n_targets : 1, sizeof *r->thresholds);
+        r->groups = calloc(n_rows * n_targets + 1, sizeof *r->groups);
         r->eer = calloc(n_rows, sizeof *r->eer);
     }
-    bucket *all = calloc(1, sizeof *all);
-    if (!r || !all_group || !r->thresholds || !r->groups || !r->eer || !all ||
-        fill_buckets(all, 1, all_group, m, pairs, genuine_scores, impostor_scores, outcome) ||
-        curve_rows(r, "all", "All", all, opts->det_per_axis)) {
-        free_buckets(all, 1);
-        free(all_group);
-        shades_vresults_destroy(r);
-        return shades_err_nomem(err);
+    if (!r || !r->thresholds || !r->groups || !r->eer ||
+        buckets_fill(&bs, m, g, pairs, genuine_scores, outcome, imp) ||
+        want_bins(&hit_bin, imp, &bs, opts))
+        rc = shades_err_nomem(err);
+    if (!rc) {
+        shades_progress_stage(opts->progress, "impostor pass 2", impostors->n);
+        rc = shades_impostors_refine(imp, impostors, hit_bin, opts->progress, err);
+        if (!rc)
+            shades_progress_end(opts->progress);
     }
-    r->confidence = confidence;
-    r->bootstrap = opts->bootstrap;
-    r->n_thresholds = n_targets;
-    for (size_t k = 0; k < n_targets; k++) {
-        shades_vthreshold *t = &r->thresholds[k];
-        t->target_fmr = opts->targets[k];
-        t->estimable = shades_threshold_at_fmr(&t->threshold, all->imp, all->n_imp, t->target_fmr);
-        t->n_impostor = all->n_imp;
-        t->n_genuine = all->n_gen;
-        if (t->estimable) {
-            t->n_false_match = shades_count_ge(all->imp, all->n_imp, t->threshold);
-            t->n_false_nonmatch = shades_count_lt(all->gen, all->n_gen, t->threshold);
-            t->fmr = rate(t->n_false_match, t->n_impostor);
-            t->fnmr = rate(t->n_false_nonmatch, t->n_genuine);
-        } else {
-            t->fmr = t->fnmr = NAN;
-        }
-        group_row(&r->groups[r->n_groups++], "all", "All", all, t->target_fmr, t, confidence);
+    if (!rc) {
+        r->confidence = opts->confidence;
+        r->bootstrap = opts->bootstrap;
+        r->n_thresholds = n_targets;
+        if (measure_rows(r, &bs, g, &imp->window, opts))
+            rc = shades_err_nomem(err);
     }
-    free_buckets(all, 1);
-    free(all_group);
-    for (size_t p = 0; p < g->n_partitions; p++) {
-        const shades_partition *part = &g->partitions[p];
-        bucket *b = calloc(part->n_groups, sizeof *b);
-        int bad = !b || fill_buckets(b, part->n_groups, part->item_group, m, pairs,
-                                     genuine_scores, impostor_scores, outcome);
-        for (size_t gi = 0; !bad && gi < part->n_groups; gi++) {
-            for (size_t k = 0; k < n_targets; k++)
-            {
-                group_row(&r->groups[r->n_groups], part->name, part->group_names[gi], &b[gi],
-                          opts->targets[k], &r->thresholds[k], confidence);
-                r->groups[r->n_groups++].too_small = part->too_small && part->too_small[gi];
-            }
-            bad = curve_rows(r, part->name, part->group_names[gi], &b[gi], opts->det_per_axis);
-        }
-        free_buckets(b, part->n_groups);
-        if (bad) {
-            shades_vresults_destroy(r);
-            return shades_err_nomem(err);
-        }
-    }
-    int rc = shades_verification_summarise(r, m, g, pairs, genuine_scores, impostor_scores, opts,
-                                           err);
+    buckets_free(&bs);
+    if (!rc)
+        rc = shades_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
     if (!rc && g->n_partitions && !(r->matrices = calloc(g->n_partitions, sizeof *r->matrices)))
         rc = shades_err_nomem(err);
     for (size_t p = 0; !rc && p < g->n_partitions; p++) {
-        rc = shades_vmatrix_compute(&r->matrices[p], &g->partitions[p], pairs, impostor_scores,
-                                    r->thresholds, r->n_thresholds, err);
+        rc = shades_vmatrix_compute(&r->matrices[p], imp, p, r->thresholds, r->n_thresholds, err);
         if (!rc)
             r->n_matrices++;
     }
+    shades_impostors_destroy(imp);
     if (rc) {
         shades_vresults_destroy(r);
         return rc;

@@ -8,8 +8,10 @@
 
 #include "error.h"
 #include "groups.h"
-#include "progress.h"
+#include "impostor_stats.h"
 #include "manifest.h"
+#include "progress.h"
+#include "score_source.h"
 #include "verification.h"
 #include "verification_matrix.h"
 
@@ -138,14 +140,15 @@ typedef struct shades_vresults {
     shades_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
 } shades_vresults;
 
-/* Computes the measures from the pairs' scores (-inf for a failed
- * template) and each item's template outcome. The first partition
- * reported is "all", one group "All". */
+/* Computes the measures from the genuine pairs' scores (-inf for a failed
+ * template), the impostor scores of `impostors` (replayed twice, see
+ * score_hist.h; never all held at once) and each item's template outcome.
+ * The first partition reported is "all", one group "All". */
 int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
                                 const shades_groups *g, const shades_pairs *pairs,
-                                const double *genuine_scores, const double *impostor_scores,
-                                const int32_t *outcome, const shades_vmeasure_options *opts,
-                                shades_err *err);
+                                const double *genuine_scores,
+                                const shades_score_source *impostors, const int32_t *outcome,
+                                const shades_vmeasure_options *opts, shades_err *err);
 
 /* Frees results; NULL is allowed. */
 void shades_vresults_destroy(shades_vresults *r);
@@ -154,7 +157,7 @@ void shades_vresults_destroy(shades_vresults *r);
  * summaries; called by shades_verification_measure (verification_summary.c). */
 int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
                                   const shades_groups *g, const shades_pairs *pairs,
-                                  const double *genuine_scores, const double *impostor_scores,
+                                  const double *genuine_scores, const shades_impostors *imp,
                                   const shades_vmeasure_options *opts, shades_err *err);
 
 #endif

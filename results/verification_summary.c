@@ -159,7 +159,7 @@ static int replicate_block(void *ctx, size_t begin, size_t end, shades_err *err)
 /* Builds the per-subject tables of every partition. */
 static int build_tables(boot_part *parts, size_t n_parts, const shades_vresults *r,
                         const shades_manifest *m, const shades_pairs *pairs, const double *gs,
-                        const double *is)
+                        const shades_impostors *imp)
 {
     size_t K = r->n_thresholds;
     double *thr = malloc((K ? K : 1) * sizeof *thr);
@@ -167,7 +167,7 @@ static int build_tables(boot_part *parts, size_t n_parts, const shades_vresults 
         return -1;
     for (size_t k = 0; k < K; k++)
         thr[k] = r->thresholds[k].threshold;
-    int complete = pairs->n_impostor == pairs->impostor_total;
+    int complete = pairs->all_impostors;
     int bad = 0;
     for (size_t p = 0; p < n_parts && !bad; p++) {
         boot_part *bp = &parts[p];
@@ -185,12 +185,20 @@ static int build_tables(boot_part *parts, size_t n_parts, const shades_vresults 
             if (ga == gb)
                 shades_vboot_add_genuine(bp->boot, ga, m->subject[q->a], gs[k]);
         }
-        for (size_t k = 0; k < pairs->n_impostor && !bad; k++) {
+        /* A sample or a list: which subjects met, pair by pair. */
+        for (size_t k = 0; !complete && k < pairs->n_impostor && !bad; k++) {
             const shades_pair *q = &pairs->impostor[k];
             size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
             if (ga == gb)
                 bad = shades_vboot_add_impostor(bp->boot, ga, m->subject[q->a],
-                                                m->subject[q->b], is[k]) != 0;
+                                                m->subject[q->b]) != 0;
+        }
+        for (size_t k = 0; k < imp->n_hits && !bad; k++) {
+            const shades_pair *q = &imp->hits[k].pair;
+            size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
+            if (ga == gb)
+                bad = shades_vboot_add_match(bp->boot, ga, m->subject[q->a], m->subject[q->b],
+                                             imp->hits[k].score) != 0;
         }
         if (!bad)
             bad = shades_vboot_finish(bp->boot) != 0;
@@ -271,7 +279,7 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
 
 int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
                                   const shades_groups *g, const shades_pairs *pairs,
-                                  const double *genuine_scores, const double *impostor_scores,
+                                  const double *genuine_scores, const shades_impostors *imp,
                                   const shades_vmeasure_options *opts, shades_err *err)
 {
     size_t K = r->n_thresholds, n_parts = 1 + g->n_partitions, max_groups = 1;
@@ -309,7 +317,7 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
         job.rep_sum = malloc((r->n_summaries ? r->n_summaries : 1) * N_BOUNDED * job.R *
                              sizeof(double));
         if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum ||
-            build_tables(parts, n_parts, r, m, pairs, genuine_scores, impostor_scores))
+            build_tables(parts, n_parts, r, m, pairs, genuine_scores, imp))
             rc = shades_err_nomem(err);
     }
     if (!rc && job.R) {

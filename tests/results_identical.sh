@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# results_identical.sh SHADES DEMO_DIR: runs the demo config twice, in two
-# directories with one and with two threads, and passes when the two results
-# files hold identical data: only the attributes created, threads and
-# config_path may differ.
+# results_identical.sh SHADES DEMO_DIR [ENGINE]: runs the demo config twice,
+# in two directories with one and with two threads, and passes when the two
+# results files hold identical data: only the attributes created, threads
+# and config_path may differ. ENGINE swaps the synthetic engine for another
+# built-in without options (example: a declared embedding, so every
+# impostor pair is scored block by block with BLAS).
 set -euo pipefail
-shades=$1 demo=$(cd "$2" && pwd)
+shades=$1 demo=$(cd "$2" && pwd) engine=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in 1 2; do
   mkdir "$work/$t"
   sed -e "s|manifest: .*|manifest: $demo/demo-cohort/manifest.csv|" \
       -e "s|card: [^ ]*|card: $demo/demo-cohort/card.yaml|" "$demo/demo.yaml" >"$work/$t/run.yaml"
+  if [ -n "$engine" ]; then
+    sed -i -e "s|adapter: synthetic|adapter: $engine|" -e '/^  options:/d' \
+        -e '/^    - [a-z0-9_]*=/d' "$work/$t/run.yaml"
+  fi
   set +e
   "$shades" run "$work/$t/run.yaml" --threads "$t" >/dev/null
   status=$?

@@ -62,7 +62,7 @@ static void one_trial(coverage *c, gsl_rng *rng, uint64_t seed, double rho, doub
         for (int bb = a + 1; bb < SUBJECTS; bb++)
             for (int p = 0; p < IMAGES * IMAGES; p++) {
                 double score = cs[a] + cs[bb] + gsl_ran_gaussian(rng, sqrt(1 - rho_i));
-                assert_int_equal(shades_vboot_add_impostor(b, 0, (uint32_t)a, (uint32_t)bb, score),
+                assert_int_equal(shades_vboot_add_match(b, 0, (uint32_t)a, (uint32_t)bb, score),
                                  0);
                 imp++;
                 imp_err += score >= t_imp;

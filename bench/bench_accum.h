@@ -1,0 +1,54 @@
+/* The impostor side of a 1:1 run's measures, as the benchmarks time it:
+ * pass 1, the bins the thresholds need, pass 2, then every target's
+ * global threshold and each group's own, with the count at each. */
+#ifndef SHADES_BENCH_ACCUM_H
+#define SHADES_BENCH_ACCUM_H
+
+#include <stdio.h>
+
+#include "impostor_stats.h"
+#include "threshold.h"
+
+#define BENCH_TARGETS 3
+static const double bench_targets[BENCH_TARGETS] = {1e-4, 1e-3, 1e-2};
+
+/* Thresholds and counts: [0] all, then group g at [1 + g], per target. */
+typedef struct bench_answer {
+    double threshold[BENCH_TARGETS];
+    uint64_t count[BENCH_TARGETS];
+} bench_answer;
+
+/* Runs both passes over src; fills out[1 + n_groups]. Returns 0 or -1. */
+static inline int bench_accumulate(bench_answer *out, const shades_groups *g,
+                                   const shades_score_source *src)
+{
+    shades_err err = {0};
+    shades_impostors *imp = NULL;
+    size_t ng = g->partitions[0].n_groups;
+    if (shades_impostors_count(&imp, g, src, NULL, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    for (size_t k = 0; k <= ng; k++)
+        for (size_t t = 0; t < BENCH_TARGETS; t++)
+            shades_hist_want_fmr(&imp->window,
+                                 shades_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1),
+                                 bench_targets[t]);
+    if (shades_impostors_refine(imp, src, UINT32_MAX, NULL, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        shades_impostors_destroy(imp);
+        return -1;
+    }
+    for (size_t k = 0; k <= ng; k++) {
+        const shades_score_hist *h = shades_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1);
+        for (size_t t = 0; t < BENCH_TARGETS; t++) {
+            shades_hist_threshold_at_fmr(&out[k].threshold[t], h, &imp->window,
+                                         bench_targets[t]);
+            out[k].count[t] = shades_hist_count_ge(h, &imp->window, out[k].threshold[t]);
+        }
+    }
+    shades_impostors_destroy(imp);
+    return 0;
+}
+
+#endif

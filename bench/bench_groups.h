@@ -1,0 +1,39 @@
+/* A partition of items into groups by item number, built by hand for the
+ * benchmarks (a run builds it from a manifest and a config). */
+#ifndef SHADES_BENCH_GROUPS_H
+#define SHADES_BENCH_GROUPS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "groups.h"
+
+/* One partition "group" of n_groups groups; item i is in group
+ * group_of[i]. Freed with bench_groups_free. */
+static inline shades_groups *bench_groups(const int32_t *group_of, size_t n_items,
+                                          size_t n_groups)
+{
+    shades_groups *g = calloc(1, sizeof *g);
+    g->n_partitions = 1;
+    g->partitions = calloc(1, sizeof *g->partitions);
+    shades_partition *p = &g->partitions[0];
+    p->name = strdup("group");
+    p->n_groups = n_groups;
+    p->group_names = calloc(n_groups, sizeof *p->group_names);
+    for (size_t k = 0; k < n_groups; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "g%zu", k);
+        p->group_names[k] = strdup(name);
+    }
+    p->item_group = malloc(n_items * sizeof *p->item_group);
+    memcpy(p->item_group, group_of, n_items * sizeof *group_of);
+    return g;
+}
+
+static inline void bench_groups_free(shades_groups *g)
+{
+    shades_groups_destroy(g);
+}
+
+#endif

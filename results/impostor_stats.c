@@ -1,0 +1,204 @@
+#include "impostor_stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What one sink worker fills. */
+typedef struct worker_part {
+    shades_score_hist *stream;   /* n_streams */
+    shades_impostor_hit *hits;
+    size_t n_hits, cap_hits;
+} worker_part;
+
+typedef struct pass {
+    shades_impostors *s;
+    shades_progress *progress;
+    worker_part *w;
+    int refine;
+    uint32_t hit_bin;
+} pass;
+
+static size_t cells(size_t n_groups)
+{
+    return n_groups * (n_groups + 1) / 2;
+}
+
+shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, size_t i, size_t j)
+{
+    if (p == SIZE_MAX)
+        return &s->stream[0];
+    size_t ng = s->groups->partitions[p].n_groups;
+    if (i > j) {
+        size_t t = i;
+        i = j;
+        j = t;
+    }
+    /* Row i of the upper triangle starts after rows 0..i-1 of ng, ng-1, ... cells. */
+    return &s->stream[s->offset[p] + i * ng - i * (i - 1) / 2 + (j - i)];
+}
+
+static int add_hit(worker_part *w, const shades_pair *pr, double score)
+{
+    if (w->n_hits == w->cap_hits) {
+        size_t cap = w->cap_hits ? w->cap_hits * 2 : 1024;
+        shades_impostor_hit *h = realloc(w->hits, cap * sizeof *h);
+        if (!h)
+            return -1;
+        w->hits = h;
+        w->cap_hits = cap;
+    }
+    w->hits[w->n_hits++] = (shades_impostor_hit){*pr, score};
+    return 0;
+}
+
+static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, shades_err *err)
+{
+    const pass *ps = ctx;
+    const shades_impostors *s = ps->s;
+    worker_part *w = &ps->w[worker];
+    const shades_groups *g = s->groups;
+    int bad = 0;
+    for (size_t k = 0; k < batch->n && !bad; k++) {
+        double sc = batch->score[k];
+        const shades_pair *pr = &batch->pair[k];
+        if (ps->refine && shades_score_bin(sc) >= ps->hit_bin)
+            bad |= add_hit(w, pr, sc);
+        /* With partitions, "all" is the sum of the first one's cells. */
+        if (!g->n_partitions)
+            bad |= ps->refine ? shades_hist_keep(&w->stream[0], &s->window, sc)
+                              : shades_hist_add(&w->stream[0], sc);
+        for (size_t p = 0; p < g->n_partitions && !bad; p++) {
+            const shades_partition *part = &g->partitions[p];
+            size_t i = (size_t)part->item_group[pr->a], j = (size_t)part->item_group[pr->b];
+            size_t ng = part->n_groups;
+            if (i > j) {
+                size_t t = i;
+                i = j;
+                j = t;
+            }
+            shades_score_hist *h = &w->stream[s->offset[p] + i * ng - i * (i - 1) / 2 + (j - i)];
+            bad = ps->refine ? shades_hist_keep(h, &s->window, sc) : shades_hist_add(h, sc);
+        }
+    }
+    if (bad)
+        return shades_err_nomem(err);
+    shades_progress_add(ps->progress, batch->n);
+    return 0;
+}
+
+static int cmp_hit(const void *x, const void *y)
+{
+    const shades_impostor_hit *p = x, *q = y;
+    if (p->pair.a != q->pair.a)
+        return p->pair.a < q->pair.a ? -1 : 1;
+    if (p->pair.b != q->pair.b)
+        return p->pair.b < q->pair.b ? -1 : 1;
+    return (p->score > q->score) - (p->score < q->score);
+}
+
+/* Replays src into per-worker parts, then merges them into s in worker
+ * order. */
+static int run_pass(shades_impostors *s, const shades_score_source *src, int refine,
+                    uint32_t hit_bin, shades_progress *progress, shades_err *err)
+{
+    unsigned nw = src->workers ? src->workers : 1;
+    worker_part *w = calloc(nw, sizeof *w);
+    int rc = w ? 0 : shades_err_nomem(err);
+    for (unsigned k = 0; !rc && k < nw; k++)
+        if (!(w[k].stream = calloc(s->n_streams, sizeof *w[k].stream)))
+            rc = shades_err_nomem(err);
+    pass ps = {s, progress, w, refine, hit_bin};
+    if (!rc)
+        rc = src->replay(src, sink, &ps, err);
+    size_t n_hits = 0;
+    for (unsigned k = 0; !rc && k < nw; k++) {
+        for (size_t i = 0; !rc && i < s->n_streams; i++)
+            if (shades_hist_merge(&s->stream[i], &w[k].stream[i]))
+                rc = shades_err_nomem(err);
+        /* Each score is in exactly one cell of the first partition. */
+        size_t first = s->groups->n_partitions ? s->offset[0] : s->n_streams;
+        size_t last = s->groups->n_partitions > 1 ? s->offset[1] : s->n_streams;
+        for (size_t i = first; !rc && i < last; i++)
+            if (shades_hist_merge(&s->stream[0], &w[k].stream[i]))
+                rc = shades_err_nomem(err);
+        n_hits += w[k].n_hits;
+    }
+    if (!rc && n_hits) {
+        s->hits = malloc(n_hits * sizeof *s->hits);
+        if (!s->hits)
+            rc = shades_err_nomem(err);
+        for (unsigned k = 0; !rc && k < nw; k++)
+            if (w[k].n_hits) {
+                memcpy(s->hits + s->n_hits, w[k].hits, w[k].n_hits * sizeof *s->hits);
+                s->n_hits += w[k].n_hits;
+            }
+        /* Workers split the pairs by scheduling; sorted, the list is the same every run. */
+        if (!rc)
+            qsort(s->hits, s->n_hits, sizeof *s->hits, cmp_hit);
+    }
+    for (unsigned k = 0; w && k < nw; k++) {
+        for (size_t i = 0; w[k].stream && i < s->n_streams; i++)
+            shades_hist_clear(&w[k].stream[i]);
+        free(w[k].stream);
+        free(w[k].hits);
+    }
+    free(w);
+    return rc;
+}
+
+int shades_impostors_count(shades_impostors **out, const shades_groups *g,
+                           const shades_score_source *src, shades_progress *progress,
+                           shades_err *err)
+{
+    *out = NULL;
+    shades_impostors *s = calloc(1, sizeof *s);
+    if (!s)
+        return shades_err_nomem(err);
+    s->groups = g;
+    s->offset = calloc(g->n_partitions + 1, sizeof *s->offset);
+    s->n_streams = 1;
+    for (size_t p = 0; s->offset && p < g->n_partitions; p++) {
+        s->offset[p] = s->n_streams;
+        s->n_streams += cells(g->partitions[p].n_groups);
+    }
+    s->stream = calloc(s->n_streams, sizeof *s->stream);
+    int rc = s->offset && s->stream ? run_pass(s, src, 0, UINT32_MAX, progress, err) : shades_err_nomem(err);
+    for (size_t i = 0; !rc && i < s->n_streams; i++)
+        if (shades_hist_index(&s->stream[i]))
+            rc = shades_err_nomem(err);
+    if (!rc && s->stream[0].n != src->n)
+        rc = shades_err_set(err, SHADES_E_INTERNAL,
+                            "impostor scores: %llu handed over where %llu pairs were planned",
+                            (unsigned long long)s->stream[0].n, (unsigned long long)src->n);
+    if (rc) {
+        shades_impostors_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int shades_impostors_refine(shades_impostors *s, const shades_score_source *src,
+                            uint32_t hit_bin, shades_progress *progress, shades_err *err)
+{
+    int rc = run_pass(s, src, 1, hit_bin, progress, err);
+    for (size_t i = 0; !rc && i < s->n_streams; i++)
+        if (shades_hist_seal(&s->stream[i], &s->window))
+            rc = shades_err_set(err, SHADES_E_ENGINE,
+                                "impostor scores changed between two passes over the same "
+                                "pairs: the engine's scores are not deterministic");
+    return rc;
+}
+
+void shades_impostors_destroy(shades_impostors *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->stream && i < s->n_streams; i++)
+        shades_hist_clear(&s->stream[i]);
+    free(s->stream);
+    free(s->offset);
+    shades_window_clear(&s->window);
+    free(s->hits);
+    free(s);
+}

@@ -1,0 +1,229 @@
+#include "score_hist.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double shades_score_bin_edge(uint32_t b)
+{
+    uint64_t key = (uint64_t)b << SHADES_HIST_SHIFT;
+    uint64_t u = (key >> 63) ? key & ~(UINT64_C(1) << 63) : ~key;
+    double s;
+    memcpy(&s, &u, sizeof s);
+    if (isnan(s))
+        return (key >> 63) ? INFINITY : -INFINITY;
+    /* The negative half's smallest key is its most negative value; the
+     * lower edge of a negative bin is that value. */
+    return s;
+}
+
+int shades_window_add(shades_score_window *w, uint32_t b)
+{
+    uint64_t **m = &w->mask[b / SHADES_HIST_SUB];
+    if (!*m && !(*m = calloc(SHADES_HIST_SUB / 64, sizeof **m)))
+        return -1;
+    uint32_t lo = b % SHADES_HIST_SUB;
+    if (!((*m)[lo / 64] >> (lo % 64) & 1u)) {
+        (*m)[lo / 64] |= UINT64_C(1) << (lo % 64);
+        w->n_bins++;
+    }
+    return 0;
+}
+
+void shades_window_clear(shades_score_window *w)
+{
+    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)
+        free(w->mask[i]);
+    memset(w, 0, sizeof *w);
+}
+
+int shades_hist_add_slow(shades_score_hist *h, uint32_t b)
+{
+    uint64_t **blk = &h->block[b / SHADES_HIST_SUB];
+    if (!*blk && !(*blk = calloc(SHADES_HIST_SUB, sizeof **blk)))
+        return -1;
+    (*blk)[b % SHADES_HIST_SUB]++;
+    h->n++;
+    return 0;
+}
+
+static int reserve(shades_score_hist *h, size_t more)
+{
+    if (h->n_window + more <= h->cap_window)
+        return 0;
+    size_t cap = h->cap_window ? h->cap_window : 256;
+    while (cap < h->n_window + more)
+        cap *= 2;
+    double *p = realloc(h->window, cap * sizeof *p);
+    if (!p)
+        return -1;
+    h->window = p;
+    h->cap_window = cap;
+    return 0;
+}
+
+int shades_hist_keep_slow(shades_score_hist *h, double s)
+{
+    if (reserve(h, 1))
+        return -1;
+    h->window[h->n_window++] = s;
+    return 0;
+}
+
+int shades_hist_merge(shades_score_hist *dst, const shades_score_hist *src)
+{
+    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++) {
+        if (!src->block[i])
+            continue;
+        if (!dst->block[i] && !(dst->block[i] = calloc(SHADES_HIST_SUB, sizeof(uint64_t))))
+            return -1;
+        for (size_t j = 0; j < SHADES_HIST_SUB; j++)
+            dst->block[i][j] += src->block[i][j];
+    }
+    dst->n += src->n;
+    if (src->n_window) {
+        if (reserve(dst, src->n_window))
+            return -1;
+        memcpy(dst->window + dst->n_window, src->window, src->n_window * sizeof *src->window);
+        dst->n_window += src->n_window;
+    }
+    return 0;
+}
+
+void shades_hist_clear(shades_score_hist *h)
+{
+    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)
+        free(h->block[i]);
+    free(h->above);
+    free(h->window);
+    memset(h, 0, sizeof *h);
+}
+
+int shades_hist_index(shades_score_hist *h)
+{
+    if (!h->above && !(h->above = malloc(SHADES_HIST_BLOCKS * sizeof *h->above)))
+        return -1;
+    uint64_t sum = 0;
+    for (size_t i = SHADES_HIST_BLOCKS; i-- > 0;) {
+        h->above[i] = sum;
+        for (size_t j = 0; h->block[i] && j < SHADES_HIST_SUB; j++)
+            sum += h->block[i][j];
+    }
+    return 0;
+}
+
+uint64_t shades_hist_in_bin(const shades_score_hist *h, uint32_t b)
+{
+    const uint64_t *blk = h->block[b / SHADES_HIST_SUB];
+    return blk ? blk[b % SHADES_HIST_SUB] : 0;
+}
+
+uint64_t shades_hist_above_bin(const shades_score_hist *h, uint32_t b)
+{
+    uint32_t i = b / SHADES_HIST_SUB;
+    uint64_t sum = h->above[i];
+    for (uint32_t j = b % SHADES_HIST_SUB + 1; h->block[i] && j < SHADES_HIST_SUB; j++)
+        sum += h->block[i][j];
+    return sum;
+}
+
+uint32_t shades_hist_bin_of_rank(const shades_score_hist *h, uint64_t k)
+{
+    /* Counts above fall as blocks rise: the lowest non-empty block with at
+     * most k above it holds the score; then its bins from the top. */
+    size_t i = 0;
+    while (i + 1 < SHADES_HIST_BLOCKS && !(h->block[i] && h->above[i] <= k))
+        i++;
+    uint64_t sum = h->above[i];
+    for (uint32_t j = SHADES_HIST_SUB; j-- > 0;) {
+        sum += h->block[i][j];
+        if (sum > k)
+            return (uint32_t)i * SHADES_HIST_SUB + j;
+    }
+    return (uint32_t)i * SHADES_HIST_SUB; /* not reached for k < n */
+}
+
+uint32_t shades_hist_next_bin(const shades_score_hist *h, uint32_t b)
+{
+    uint64_t next = b == UINT32_MAX ? 0 : (uint64_t)b + 1;
+    while (next < SHADES_HIST_BINS) {
+        const uint64_t *blk = h->block[next / SHADES_HIST_SUB];
+        if (!blk) {
+            next = (next / SHADES_HIST_SUB + 1) * SHADES_HIST_SUB;
+            continue;
+        }
+        if (blk[next % SHADES_HIST_SUB])
+            return (uint32_t)next;
+        next++;
+    }
+    return UINT32_MAX;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Kept values >= t. */
+static size_t kept_ge(const shades_score_hist *h, double t)
+{
+    size_t lo = 0, hi = h->n_window;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->window[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return h->n_window - lo;
+}
+
+int shades_hist_seal(shades_score_hist *h, const shades_score_window *w)
+{
+    if (h->n_window)
+        qsort(h->window, h->n_window, sizeof *h->window, cmp_double);
+    /* Walk the kept values bin by bin against pass 1's counts. */
+    size_t k = 0;
+    while (k < h->n_window) {
+        uint32_t b = shades_score_bin(h->window[k]);
+        size_t start = k;
+        while (k < h->n_window && shades_score_bin(h->window[k]) == b)
+            k++;
+        if (k - start != shades_hist_in_bin(h, b))
+            return -1;
+    }
+    /* Every kept bin matched; now no window bin may be missing. */
+    uint64_t expected = 0;
+    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)
+        for (uint32_t j = 0; w->mask[i] && h->block[i] && j < SHADES_HIST_SUB; j++)
+            if (w->mask[i][j / 64] >> (j % 64) & 1u)
+                expected += h->block[i][j];
+    if (expected != h->n_window)
+        return -1;
+    return 0;
+}
+
+uint64_t shades_hist_count_ge(const shades_score_hist *h, const shades_score_window *w, double t)
+{
+    if (t == -INFINITY)
+        return h->n;
+    uint32_t b = shades_score_bin(t);
+    uint64_t above = shades_hist_above_bin(h, b);
+    if (!shades_window_has(w, b))
+        return above + (t == shades_score_bin_edge(b) ? shades_hist_in_bin(h, b) : 0);
+    double top = b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+    return above + kept_ge(h, t) - kept_ge(h, top);
+}
+
+double shades_hist_rank_value(const shades_score_hist *h, const shades_score_window *w,
+                              uint64_t k)
+{
+    uint32_t b = shades_hist_bin_of_rank(h, k);
+    if (!shades_window_has(w, b))
+        return NAN;
+    /* Within the bin, the (k - above)-th largest kept value. */
+    uint64_t above = shades_hist_above_bin(h, b);
+    double top = b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+    size_t hi = h->n_window - kept_ge(h, top); /* one past the bin's largest */
+    return h->window[hi - 1 - (size_t)(k - above)];
+}
