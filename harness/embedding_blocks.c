@@ -60,17 +60,12 @@ static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, shad
             for (size_t b = first; b < j1; b++) {
                 if (src->subject[a] == src->subject[b])
                     continue;
-                double dot = row[b - j0], sc;
-                if (!a_ok || t->outcome[b] != SHADES_OUTCOME_OK)
-                    sc = -INFINITY; /* a failed template is never compared */
-                else if (e->metric == SHADES_METRIC_COSINE)
-                    sc = dot * t->norm[b] * t->norm[a];
-                else if (e->metric == SHADES_METRIC_NEG_L2)
-                    sc = -sqrt(fmax(0.0, (double)t->norm[b] + t->norm[a] - 2 * dot));
-                else
-                    sc = dot;
                 s->pair[k] = (shades_pair){(uint32_t)a, (uint32_t)b};
-                s->score[k++] = sc;
+                /* A failed template is never compared. */
+                s->score[k++] = a_ok && t->outcome[b] == SHADES_OUTCOME_OK
+                                    ? shades_embedding_from_dot(e, row[b - j0], t->norm[b],
+                                                                t->norm[a])
+                                    : -INFINITY;
             }
             if (k) {
                 shades_score_batch batch = {k, s->pair, s->score};

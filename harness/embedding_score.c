@@ -39,13 +39,6 @@ void shades_embedding_score_many(double *out_scores, const shades_embedding *e,
     int d = (int)e->dimension;
     cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, d, 1.0f, gallery, d, probe, 1, 0.0f,
                 scratch, 1);
-    for (size_t g = 0; g < n; g++) {
-        double dot = scratch[g];
-        if (e->metric == SHADES_METRIC_COSINE)
-            out_scores[g] = dot * gallery_norms[g] * probe_norm;
-        else if (e->metric == SHADES_METRIC_NEG_L2)
-            out_scores[g] = -sqrt(fmax(0.0, (double)gallery_norms[g] + probe_norm - 2 * dot));
-        else
-            out_scores[g] = dot;
-    }
+    for (size_t g = 0; g < n; g++)
+        out_scores[g] = shades_embedding_from_dot(e, scratch[g], gallery_norms[g], probe_norm);
 }

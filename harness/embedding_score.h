@@ -3,6 +3,8 @@
 #ifndef SHADES_HARNESS_EMBEDDING_SCORE_H
 #define SHADES_HARNESS_EMBEDDING_SCORE_H
 
+#include <math.h>
+
 #include <shades/adapter.h>
 
 /* The vector inside a template (the declaration's offset is 4-aligned and
@@ -15,6 +17,18 @@ static inline const float *shades_embedding_vector(const shades_embedding *e, co
 /* What the metric needs of one vector, computed once per template: 1/|v|
  * for cosine (0 for a zero vector), |v|^2 for negative L2, else 0. */
 float shades_embedding_norm(const shades_embedding *e, const float *v);
+
+/* The score of two vectors from their dot product (float BLAS) and their
+ * norm terms (shades_embedding_norm). [thread: any] */
+static inline double shades_embedding_from_dot(const shades_embedding *e, double dot,
+                                               float norm_a, float norm_b)
+{
+    if (e->metric == SHADES_METRIC_COSINE)
+        return dot * norm_a * norm_b;
+    if (e->metric == SHADES_METRIC_NEG_L2)
+        return -sqrt(fmax(0.0, (double)norm_a + norm_b - 2 * dot));
+    return dot;
+}
 
 /* The score of two vectors with their norms. [thread: any] */
 double shades_embedding_score(const shades_embedding *e, const float *a, float norm_a,

@@ -11,12 +11,6 @@ static double fnmr_at(const double *genuine, size_t n_gen, double t)
     return (double)shades_count_lt(genuine, n_gen, t) / (double)n_gen;
 }
 
-/* The upper edge of bin b: the lower edge of the next. */
-static double upper_edge(uint32_t b)
-{
-    return b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
-}
-
 int shades_eer_want(shades_score_window *w, const shades_score_hist *h, const double *genuine,
                     size_t n_gen)
 {
@@ -31,7 +25,7 @@ int shades_eer_want(shades_score_window *w, const shades_score_hist *h, const do
          b = shades_hist_next_bin(h, b)) {
         double below = fmax((shades_hist_above_bin(h, b) + shades_hist_in_bin(h, b)) / n,
                             fnmr_at(genuine, n_gen, shades_score_bin_edge(b)));
-        double after = fmax(shades_hist_above_bin(h, b) / n, fnmr_at(genuine, n_gen, upper_edge(b)));
+        double after = fmax(shades_hist_above_bin(h, b) / n, fnmr_at(genuine, n_gen, shades_score_bin_top(b)));
         best = fmin(best, fmin(below, after));
     }
     /* Inside bin b FMR is at least its value at the upper edge and FNMR at
@@ -113,7 +107,7 @@ size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *ge
          * holds the threshold, where FMR is at most the target. */
         uint64_t k;
         if (shades_fmr_allowed(&k, h->n, pow(1.0 / (double)h->n, 1.0 - e)))
-            t[n++] = k >= h->n ? -INFINITY : upper_edge(shades_hist_bin_of_rank(h, k));
+            t[n++] = k >= h->n ? -INFINITY : shades_score_bin_top(shades_hist_bin_of_rank(h, k));
         /* FNMR targets: just above the m-th lowest genuine score, or down to
          * its bin's lower edge where the impostor count there is unknown. */
         double b = pow(1.0 / (double)n_gen, 1.0 - e);

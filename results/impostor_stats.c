@@ -23,10 +23,9 @@ static size_t cells(size_t n_groups)
     return n_groups * (n_groups + 1) / 2;
 }
 
-shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, size_t i, size_t j)
+/* The stream of the cell of groups i and j (either order) of partition p. */
+static size_t cell_stream(const shades_impostors *s, size_t p, size_t i, size_t j)
 {
-    if (p == SIZE_MAX)
-        return &s->stream[0];
     size_t ng = s->groups->partitions[p].n_groups;
     if (i > j) {
         size_t t = i;
@@ -34,7 +33,12 @@ shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, si
         j = t;
     }
     /* Row i of the upper triangle starts after rows 0..i-1 of ng, ng-1, ... cells. */
-    return &s->stream[s->offset[p] + i * ng - i * (i - 1) / 2 + (j - i)];
+    return s->offset[p] + i * ng - i * (i - 1) / 2 + (j - i);
+}
+
+shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, size_t i, size_t j)
+{
+    return &s->stream[p == SIZE_MAX ? 0 : cell_stream(s, p, i, j)];
 }
 
 static int add_hit(worker_part *w, const shades_pair *pr, double score)
@@ -69,14 +73,8 @@ static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, sha
                               : shades_hist_add(&w->stream[0], sc);
         for (size_t p = 0; p < g->n_partitions && !bad; p++) {
             const shades_partition *part = &g->partitions[p];
-            size_t i = (size_t)part->item_group[pr->a], j = (size_t)part->item_group[pr->b];
-            size_t ng = part->n_groups;
-            if (i > j) {
-                size_t t = i;
-                i = j;
-                j = t;
-            }
-            shades_score_hist *h = &w->stream[s->offset[p] + i * ng - i * (i - 1) / 2 + (j - i)];
+            shades_score_hist *h = &w->stream[cell_stream(s, p, (size_t)part->item_group[pr->a],
+                                                          (size_t)part->item_group[pr->b])];
             bad = ps->refine ? shades_hist_keep(h, &s->window, sc) : shades_hist_add(h, sc);
         }
     }

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "threshold.h"
+
 double shades_score_bin_edge(uint32_t b)
 {
     uint64_t key = (uint64_t)b << SHADES_HIST_SHIFT;
@@ -158,30 +160,16 @@ uint32_t shades_hist_next_bin(const shades_score_hist *h, uint32_t b)
     return UINT32_MAX;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Kept values >= t. */
 static size_t kept_ge(const shades_score_hist *h, double t)
 {
-    size_t lo = 0, hi = h->n_window;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->window[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return h->n_window - lo;
+    return shades_count_ge(h->window, h->n_window, t);
 }
 
 int shades_hist_seal(shades_score_hist *h, const shades_score_window *w)
 {
     if (h->n_window)
-        qsort(h->window, h->n_window, sizeof *h->window, cmp_double);
+        shades_scores_sort(h->window, h->n_window);
     /* Walk the kept values bin by bin against pass 1's counts. */
     size_t k = 0;
     while (k < h->n_window) {
@@ -211,7 +199,7 @@ uint64_t shades_hist_count_ge(const shades_score_hist *h, const shades_score_win
     uint64_t above = shades_hist_above_bin(h, b);
     if (!shades_window_has(w, b))
         return above + (t == shades_score_bin_edge(b) ? shades_hist_in_bin(h, b) : 0);
-    double top = b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+    double top = shades_score_bin_top(b);
     return above + kept_ge(h, t) - kept_ge(h, top);
 }
 
@@ -223,7 +211,7 @@ double shades_hist_rank_value(const shades_score_hist *h, const shades_score_win
         return NAN;
     /* Within the bin, the (k - above)-th largest kept value. */
     uint64_t above = shades_hist_above_bin(h, b);
-    double top = b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+    double top = shades_score_bin_top(b);
     size_t hi = h->n_window - kept_ge(h, top); /* one past the bin's largest */
     return h->window[hi - 1 - (size_t)(k - above)];
 }

@@ -14,6 +14,7 @@
 #ifndef SHADES_RESULTS_SCORE_HIST_H
 #define SHADES_RESULTS_SCORE_HIST_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -43,6 +44,13 @@ static inline uint32_t shades_score_bin(double s)
 /* The smallest double in bin b (its lower edge), -inf below every finite
  * score and +inf above them where the edge is not a number. */
 double shades_score_bin_edge(uint32_t b);
+
+/* The upper edge of bin b: the next bin's lower edge (+inf past the last),
+ * so every score in b lies below it. */
+static inline double shades_score_bin_top(uint32_t b)
+{
+    return b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+}
 
 /* The set of bins whose exact values pass 2 keeps. Read-only while
  * histograms fill from many threads. */
