@@ -291,6 +291,8 @@ int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *ins
                        const shades_templates *t, const shades_manifest *m,
                        const shades_wire_pair *pairs, size_t n, shades_err *err)
 {
+    if (!inst->isolate)
+        memset(faults, SHADES_FAULT_NONE, n); /* only isolated calls fault */
     if (inst->has_embedding) {
         for (size_t k = 0; k < n; k++)
             out[k] = embedding_pair(inst, t, pairs[k].enrol, pairs[k].verify);
