@@ -16,7 +16,7 @@ static double per_call(shades_instance *inst, const shades_manifest *m, size_t n
 {
     shades_err err = {0};
     shades_templates *t = NULL;
-    if (shades_runner_templates(&t, inst, m, NULL, NULL, &err)) {
+    if (shades_runner_templates(&t, inst, m, NULL, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }
@@ -25,7 +25,7 @@ static double per_call(shades_instance *inst, const shades_manifest *m, size_t n
     for (size_t k = 0; k < n; k++)
         pairs[k] = (shades_pair){(uint32_t)(k % m->n_items), (uint32_t)((k * 7 + 1) % m->n_items)};
     double t0 = bench_now();
-    if (shades_runner_compare(scores, NULL, inst, t, m, pairs, n, NULL, &err)) {
+    if (shades_runner_compare(scores, NULL, inst, t, m, pairs, n, NULL, 0, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }

@@ -15,7 +15,7 @@ static double time_templates(const shades_manifest *m, const char *options, unsi
     shades_templates *t = NULL;
     shades_err err = {0};
     double t0 = bench_now();
-    if (shades_runner_templates(&t, inst, m, NULL, NULL, &err)) {
+    if (shades_runner_templates(&t, inst, m, NULL, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }

@@ -191,6 +191,8 @@ static const cyaml_schema_value_t criterion_entry = {
 
 static const cyaml_schema_field_t output_fields[] = {
     CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, shades_cfg_output, results, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("checkpoint", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                           shades_cfg_output, checkpoint, 1, CYAML_UNLIMITED),
     CYAML_FIELD_END,
 };
 
@@ -547,6 +549,8 @@ static int validate(cfg *c, const char *path, shades_err *err)
         rc = resolve_path(&c->engine.predictions->file, dir, err);
     if (!rc)
         rc = resolve_path(&c->output.results, dir, err);
+    if (!rc && c->output.checkpoint)
+        rc = resolve_path(&c->output.checkpoint, dir, err);
     if (!rc && c->engine.config_dir)
         rc = resolve_path(&c->engine.config_dir, dir, err);
     /* A library path is relative to the config too; a built-in name is not. */

@@ -150,6 +150,7 @@ typedef struct shades_cfg_criterion {
 /* output: where the results file goes, resolved. */
 typedef struct shades_cfg_output {
     char *results;
+    char *checkpoint;      /* NULL: the results path plus ".checkpoint" */
 } shades_cfg_output;
 
 /* The parsed configuration. Created by shades_config_load, freed by

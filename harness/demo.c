@@ -63,7 +63,9 @@ static int run_config(shades_vresults **out_results, const shades_demo_options *
     shades_run_options ro = {.threads = opts->threads,
                              .report = stdout,
                              .progress = stderr,
-                             .progress_mode = opts->progress};
+                             .progress_mode = opts->progress,
+                             /* a demo is quick to run again; an old one's checkpoint must not stop it */
+                             .no_checkpoint = 1};
     shades_vresults *v = NULL;
     rc = shades_run(&v, config, &ro, err);
     /* The demo plants differentials, so a failed criterion (rc 1) is its

@@ -31,12 +31,15 @@ static void usage(FILE *f)
             "        code cohort of --subjects x --images with its planted truth; write\n"
             "        DIR/demo-classic.h5, DIR/demo.h5 and DIR/report.html (DIR: out)\n"
             "  run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
-            "        [--call-timeout S]\n"
+            "        [--call-timeout S] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
             "        run a config (verification, identification or classification,\n"
             "        docs/config.md); progress goes to stderr,\n"
             "        a bar on a terminal, a line every 10 s and per stage otherwise;\n"
             "        --isolate runs the engine in worker processes, so a crash or a\n"
-            "        call longer than S seconds (default 30) is recorded per image\n"
+            "        call longer than S seconds (default 30) is recorded per image;\n"
+            "        the engine's work is checkpointed beside the results (owner-only,\n"
+            "        deleted when the run completes unless kept), and --resume\n"
+            "        continues a killed run from it (docs/checkpoints.md)\n"
             "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
             "        print results files; several side by side, one row per engine\n"
             "        (format defaults to PATH's extension, else txt)\n"
@@ -98,6 +101,12 @@ static int cmd_run(int argc, char **argv)
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--isolate") == 0) {
             opts.isolate = 1;
+        } else if (strcmp(argv[i], "--resume") == 0) {
+            opts.resume = 1;
+        } else if (strcmp(argv[i], "--keep-checkpoint") == 0) {
+            opts.keep_checkpoint = 1;
+        } else if (strcmp(argv[i], "--no-checkpoint") == 0) {
+            opts.no_checkpoint = 1;
         } else if (strcmp(argv[i], "--call-timeout") == 0) {
             unsigned seconds;
             if (parse_count(&seconds, "--call-timeout", i + 1 < argc ? argv[++i] : NULL))

@@ -1,5 +1,6 @@
 #include "run.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ static void run_state_free(run_state *s)
     shades_manifest_destroy(s->manifest);
     shades_config_destroy(s->config);
     shades_progress_destroy(s->progress);
+    shades_checkpoint_close(s->checkpoint, 0, NULL);
 }
 
 static const char *protocol_name(shades_protocol p)
@@ -77,6 +79,59 @@ static int adapter_info(shades_run_info *info, char *sha, const run_state *s, sh
         info->adapter_library = e->scores ? e->scores->file : e->predictions->file;
     }
     return shades_sha256_file(sha, info->adapter_library, err);
+}
+
+/* The checkpoint of an engine run (replay calls no engine, so it has
+ * none), new or, with --resume, the one a killed run left. Its identity
+ * names everything the saved work depends on. */
+static int open_checkpoint(run_state *s, const shades_run_options *opts, shades_err *err)
+{
+    const shades_config *c = s->config;
+    char config_sha[SHADES_SHA256_HEX], adapter_sha[SHADES_SHA256_HEX], dir[PATH_MAX];
+    char identity[512];
+    if (!s->inst || (opts && opts->no_checkpoint))
+        return 0;
+    int rc = shades_sha256_bytes(config_sha, c->text, strlen(c->text), err);
+    if (!rc)
+        rc = shades_sha256_file(adapter_sha, s->inst->path, err);
+    if (rc)
+        return rc;
+    if ((size_t)snprintf(dir, sizeof dir, "%s%s", c->output.checkpoint ? c->output.checkpoint
+                                                                       : c->output.results,
+                         c->output.checkpoint ? "" : ".checkpoint") >= sizeof dir)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: field 'output': checkpoint path too long",
+                              c->path);
+    snprintf(identity, sizeof identity,
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\nisolate %s\n", SHADES_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, s->inst->isolate ? "yes" : "no");
+    int resumed = 0, resume = opts && opts->resume;
+    rc = shades_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
+    if (!rc && resume)
+        fprintf(stderr,
+                resumed ? "shades: resuming from checkpoint %s\n"
+                        : "shades: no checkpoint at %s; starting from the beginning\n",
+                dir);
+    return rc;
+}
+
+/* Ends the checkpoint: deleted after a complete run unless kept, kept
+ * for --resume after a failed one. */
+static void close_checkpoint(run_state *s, int complete, const shades_run_options *opts)
+{
+    uint64_t restored, found;
+    shades_checkpoint_counts(&restored, &found, s->checkpoint);
+    if (complete && found)
+        fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint, the rest "
+                        "computed\n",
+                (unsigned long long)restored);
+    if (s->checkpoint && !complete)
+        fprintf(stderr, "shades: the work done so far is kept in the checkpoint beside the "
+                        "results; continue it with --resume once the cause is fixed\n");
+    shades_err err = {0};
+    int keep = !complete || (opts && opts->keep_checkpoint);
+    if (shades_checkpoint_close(s->checkpoint, !keep, &err))
+        fprintf(stderr, "shades: warning: %s\n", err.msg);
+    s->checkpoint = NULL;
 }
 
 /* Comparisons an isolated engine crashed or hung on, as failure rows
@@ -207,6 +262,8 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
         if (!rc && !s.inst->isolate)
             shades_guard_install(s.inst->id.name, s.manifest, timeout);
     }
+    if (!rc)
+        rc = open_checkpoint(&s, opts, err);
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */
     if (!rc && opts && opts->progress)
         s.progress = shades_progress_create(opts->progress, opts->progress_mode, 10.0);
@@ -224,6 +281,8 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
     }
     if (!rc)
         rc = write_results(&s, opts, err);
+    if (s.checkpoint)
+        close_checkpoint(&s, !rc, opts);
     int failed = !rc && !shades_criteria_passed(s.verdicts, s.config->criteria_count);
     if (!rc && out) {
         *out = s.vresults;

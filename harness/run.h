@@ -16,6 +16,9 @@ typedef struct shades_run_options {
     shades_progress_mode progress_mode;
     int isolate;               /* engine calls in worker processes (--isolate) */
     unsigned call_timeout_ms;  /* longest engine call; 0: SHADES_CALL_TIMEOUT_MS */
+    int resume;                /* continue from the checkpoint a killed run left (--resume) */
+    int keep_checkpoint;       /* keep the checkpoint after a complete run */
+    int no_checkpoint;         /* write no checkpoint (--no-checkpoint) */
 } shades_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

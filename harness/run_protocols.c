@@ -16,8 +16,8 @@
 static int make_templates(run_state *s, const int32_t *roles, shades_err *err)
 {
     shades_progress_stage(s->progress, "templates", s->manifest->n_items);
-    int rc = shades_runner_templates(&s->templates, s->inst, s->manifest, roles, s->progress,
-                                     err);
+    int rc = shades_runner_templates(&s->templates, s->inst, s->manifest, roles, s->checkpoint,
+                                     s->progress, err);
     if (rc)
         return rc;
     shades_progress_end(s->progress);
@@ -45,18 +45,35 @@ static int engine_scores(run_state *s, shades_err *err)
         shades_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
         rc = shades_runner_compare(s->genuine, s->genuine_faults, s->inst, s->templates,
                                    s->manifest, s->pairs->genuine, s->pairs->n_genuine,
-                                   s->progress, err);
+                                   s->checkpoint, SHADES_CKPT_GENUINE, s->progress, err);
     }
     if (!rc && !s->pairs->implicit) {
         shades_progress_end(s->progress);
         shades_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
         rc = shades_runner_compare(s->impostor, s->impostor_faults, s->inst, s->templates,
                                    s->manifest, s->pairs->impostor, s->pairs->n_impostor,
-                                   s->progress, err);
+                                   s->checkpoint, SHADES_CKPT_IMPOSTOR, s->progress, err);
     }
     if (!rc)
         shades_progress_end(s->progress);
     return rc;
+}
+
+/* Pass 1's counts of uncounted impostors, kept in the checkpoint as one
+ * record over all of them. */
+static int counts_load(void *ctx, void **out, size_t *out_len, shades_err *err)
+{
+    const run_state *s = ctx;
+    return shades_checkpoint_load(out, out_len, s->checkpoint, SHADES_CKPT_IMPOSTOR_COUNTS, 0,
+                                  s->pairs->impostor_total, err);
+}
+
+static int counts_save(void *ctx, const void *data, size_t len, shades_err *err)
+{
+    const run_state *s = ctx;
+    struct iovec part = {(void *)data, len};
+    return shades_checkpoint_save(s->checkpoint, SHADES_CKPT_IMPOSTOR_COUNTS, 0,
+                                  s->pairs->impostor_total, &part, 1, err);
 }
 
 int shades_run_verification(run_state *s, shades_err *err)
@@ -94,6 +111,11 @@ int shades_run_verification(run_state *s, shades_err *err)
         .threads = s->threads,
         .progress = s->progress,
     };
+    /* Listed impostors' scores are checkpointed as they are compared;
+     * impostors scored block by block are kept as pass 1's counts. */
+    shades_count_store counts = {s, counts_load, counts_save};
+    if (s->pairs->implicit && s->checkpoint)
+        mo.counts = &counts;
     shades_array_source listed;
     shades_embedding_source computed;
     const shades_score_source *impostors;
@@ -158,14 +180,15 @@ int shades_run_identification(run_state *s, shades_err *err)
         shades_progress_stage(s->progress, "mated searches", plan->n_mated);
         rc = shades_runner_search(&mc, s->inst, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
-                                  s->progress, err);
+                                  s->checkpoint, SHADES_CKPT_MATED, s->progress, err);
     }
     if (!rc) {
         shades_progress_end(s->progress);
         shades_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
         rc = shades_runner_search(&nc, s->inst, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
-                                  id->candidates, s->progress, err);
+                                  id->candidates, s->checkpoint, SHADES_CKPT_NONMATED,
+                                  s->progress, err);
     }
     if (!rc) {
         shades_progress_end(s->progress);
@@ -250,7 +273,7 @@ static int engine_predictions(int32_t *predicted, run_state *s, const char *cons
         return shades_err_nomem(err);
     }
     shades_progress_stage(s->progress, "estimates", n);
-    int rc = shades_runner_estimate(a, s->inst, s->manifest, s->progress, err);
+    int rc = shades_runner_estimate(a, s->inst, s->manifest, s->checkpoint, s->progress, err);
     if (!rc)
         shades_progress_end(s->progress);
     for (size_t i = 0; !rc && i < n; i++) {

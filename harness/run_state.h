@@ -5,6 +5,7 @@
 #define SHADES_HARNESS_RUN_STATE_H
 
 #include "card.h"
+#include "checkpoint.h"
 #include "classification_results.h"
 #include "config.h"
 #include "criteria.h"
@@ -27,6 +28,7 @@ typedef struct run_state {
     shades_groups *groups;
     shades_instance *inst;         /* NULL for replay */
     shades_progress *progress;
+    shades_checkpoint *checkpoint; /* NULL for replay and --no-checkpoint */
     char manifest_sha[SHADES_SHA256_HEX];
     char warning[2048];            /* withdrawn datasets the card names */
     unsigned threads;              /* the engine's share of the run's threads, or the run's */

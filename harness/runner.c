@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "embedding_score.h"
 #include "guard.h"
 #include "image.h"
@@ -59,6 +60,7 @@ typedef struct template_job {
     const shades_manifest *m;
     const int32_t *roles;
     shades_templates *t;
+    shades_checkpoint *cp;
     shades_progress *progress;
 } template_job;
 
@@ -119,9 +121,11 @@ static int check_vector(template_job *job, size_t i, shades_err *err)
     return 0;
 }
 
-static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
+/* Templates per block, and per checkpoint record. */
+#define TEMPLATE_BLOCK 16
+
+static int make_templates_here(template_job *job, size_t begin, size_t end, shades_err *err)
 {
-    template_job *job = ctx;
     const shades_manifest *m = job->m;
     const char *name = job->inst->id.name;
     for (size_t i = begin; i < end; i++) {
@@ -163,6 +167,79 @@ static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
     return 0;
 }
 
+/* The per-item arrays of a templates record; the template bytes follow them. */
+static size_t template_arrays(shades_ckpt_array *out, const shades_templates *t)
+{
+    out[0] = (shades_ckpt_array){t->size, sizeof *t->size};
+    out[1] = (shades_ckpt_array){t->outcome, sizeof *t->outcome};
+    out[2] = (shades_ckpt_array){t->norm, t->norm ? sizeof *t->norm : 0};
+    return 3;
+}
+
+/* Templates [begin, end) from the checkpoint: 1 restored, 0 not there. */
+static int restore_templates(template_job *job, size_t begin, size_t end, shades_err *err)
+{
+    shades_templates *t = job->t;
+    void *payload;
+    size_t len;
+    int rc = shades_checkpoint_load(&payload, &len, job->cp, SHADES_CKPT_TEMPLATES, begin, end,
+                                    err);
+    if (rc <= 0)
+        return rc;
+    shades_ckpt_array a[3];
+    size_t na = template_arrays(a, t), at = 0, n = end - begin;
+    for (size_t k = 0; k < na && at + n * a[k].elem <= len; k++) {
+        if (a[k].elem) /* no norms without a declared embedding */
+            memcpy((uint8_t *)a[k].base + begin * a[k].elem, (uint8_t *)payload + at,
+                   n * a[k].elem);
+        at += n * a[k].elem;
+    }
+    for (size_t i = begin; i < end && at <= len; i++) {
+        if (t->size[i] > t->capacity || t->size[i] > len - at) {
+            at = len + 1;
+            break;
+        }
+        memcpy(shades_templates_slot(t, i), (uint8_t *)payload + at, t->size[i]);
+        shades_wire_slot_set_size(shades_templates_slot(t, i), t->stride, t->size[i]);
+        at += t->size[i];
+    }
+    free(payload);
+    if (at != len)
+        return shades_err_set(err, SHADES_E_IO,
+                              "checkpoint: templates %zu to %zu do not fit this engine's "
+                              "templates; delete the checkpoint to start over",
+                              begin, end - 1);
+    shades_progress_add(job->progress, n);
+    return 1;
+}
+
+/* Templates [begin, end) into the checkpoint. */
+static int save_templates(template_job *job, size_t begin, size_t end, shades_err *err)
+{
+    const shades_templates *t = job->t;
+    struct iovec parts[3 + TEMPLATE_BLOCK];
+    shades_ckpt_array a[3];
+    size_t na = template_arrays(a, t), n = end - begin, np = 0;
+    if (!job->cp)
+        return 0;
+    for (size_t k = 0; k < na; k++)
+        parts[np++] = (struct iovec){(uint8_t *)a[k].base + begin * a[k].elem, n * a[k].elem};
+    for (size_t i = begin; i < end; i++)
+        parts[np++] = (struct iovec){shades_templates_slot(t, i), t->size[i]};
+    return shades_checkpoint_save(job->cp, SHADES_CKPT_TEMPLATES, begin, end, parts, (int)np,
+                                  err);
+}
+
+static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
+{
+    template_job *job = ctx;
+    int rc = restore_templates(job, begin, end, err);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    rc = make_templates_here(job, begin, end, err);
+    return rc ? rc : save_templates(job, begin, end, err);
+}
+
 /* The templates' memory: a memfd, so isolated workers can map it too. */
 static int map_templates(shades_templates *t, shades_err *err)
 {
@@ -179,7 +256,7 @@ static int map_templates(shades_templates *t, shades_err *err)
 
 int shades_runner_templates(shades_templates **out, shades_instance *inst,
                             const shades_manifest *m, const int32_t *roles,
-                            shades_progress *progress, shades_err *err)
+                            shades_checkpoint *cp, shades_progress *progress, shades_err *err)
 {
     *out = NULL;
     shades_templates *t = calloc(1, sizeof *t);
@@ -203,9 +280,9 @@ int shades_runner_templates(shades_templates **out, shades_instance *inst,
     if (!rc && inst->isolate)
         rc = shades_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, t->capacity,
                                   err);
-    template_job job = {inst, m, roles, t, progress};
+    template_job job = {inst, m, roles, t, cp, progress};
     if (!rc)
-        rc = shades_parallel_for(m->n_items, 16, inst->threads, make_templates, &job, err);
+        rc = shades_parallel_for(m->n_items, TEMPLATE_BLOCK, inst->threads, make_templates, &job, err);
     if (rc) {
         shades_templates_destroy(t);
         return rc;
@@ -340,6 +417,8 @@ typedef struct compare_job {
     const shades_pair *pairs;
     double *scores;
     uint8_t *faults;
+    shades_checkpoint *cp;
+    uint32_t stage;
     shades_progress *progress;
 } compare_job;
 
@@ -349,6 +428,14 @@ static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
 {
     compare_job *job = ctx;
     const shades_templates *t = job->t;
+    shades_ckpt_array saved[2] = {{job->scores, sizeof *job->scores},
+                                  {job->faults, job->faults ? 1 : 0}};
+    int restored = shades_checkpoint_load_arrays(job->cp, job->stage, begin, end, saved, 2, err);
+    if (restored) {
+        if (restored > 0)
+            shades_progress_add(job->progress, end - begin);
+        return restored < 0 ? restored : 0;
+    }
     shades_wire_pair *live = calloc(end - begin, sizeof *live);
     size_t *at = malloc((end - begin) * sizeof *at);
     double *s = malloc((end - begin) * sizeof *s);
@@ -377,15 +464,17 @@ static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
     free(s);
     free(f);
     if (!rc)
+        rc = shades_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
+    if (!rc)
         shades_progress_add(job->progress, end - begin);
     return rc;
 }
 
 int shades_runner_compare(double *out_scores, uint8_t *out_faults, shades_instance *inst,
                           const shades_templates *t, const shades_manifest *m,
-                          const shades_pair *pairs, size_t n, shades_progress *progress,
-                          shades_err *err)
+                          const shades_pair *pairs, size_t n, shades_checkpoint *cp,
+                          uint32_t stage, shades_progress *progress, shades_err *err)
 {
-    compare_job job = {inst, t, m, pairs, out_scores, out_faults, progress};
+    compare_job job = {inst, t, m, pairs, out_scores, out_faults, cp, stage, progress};
     return shades_parallel_for(n, COMPARE_BLOCK, inst->threads, compare_block, &job, err);
 }

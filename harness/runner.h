@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "error.h"
 #include "failures.h"
 #include "image.h"
@@ -54,10 +55,11 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
  * all SHADES_ROLE_ENROL_11), counting each image on progress (may be
  * NULL). A negative engine status or an undecodable image stops the run
  * with a message naming the image and its manifest line; an isolated
- * crash or hang is recorded as that image's outcome. */
+ * crash or hang is recorded as that image's outcome. Blocks found in cp
+ * (may be NULL) are restored, and each block made is saved there. */
 int shades_runner_templates(shades_templates **out, shades_instance *inst,
                             const shades_manifest *m, const int32_t *roles,
-                            shades_progress *progress, shades_err *err);
+                            shades_checkpoint *cp, shades_progress *progress, shades_err *err);
 
 /* Frees templates; NULL is allowed. */
 void shades_templates_destroy(shades_templates *t);
@@ -68,11 +70,12 @@ void shades_templates_destroy(shades_templates *t);
  * either template failed (never compared, always a non-match). out_faults
  * (n bytes, may be NULL in-process) gets each pair's shades_fault; a
  * faulted pair scores -infinity. Counts each pair on progress (may be
- * NULL). */
+ * NULL). Blocks are restored from and saved to cp (may be NULL) as
+ * `stage` (SHADES_CKPT_GENUINE or SHADES_CKPT_IMPOSTOR). */
 int shades_runner_compare(double *out_scores, uint8_t *out_faults, shades_instance *inst,
                           const shades_templates *t, const shades_manifest *m,
-                          const shades_pair *pairs, size_t n, shades_progress *progress,
-                          shades_err *err);
+                          const shades_pair *pairs, size_t n, shades_checkpoint *cp,
+                          uint32_t stage, shades_progress *progress, shades_err *err);
 
 /* Scores pairs[0..n) (slots of t whose templates all succeeded) into
  * out_scores, by whichever path the engine allows: BLAS on declared
@@ -96,17 +99,20 @@ typedef struct shades_candidates {
  * numbers into t), keeping the `length` best candidates: higher score
  * first, ties to the lower gallery index, failed templates never listed.
  * A comparison lost to an isolated fault lists nothing. Counts each search
- * on progress (may be NULL). */
+ * on progress (may be NULL). Blocks are restored from and saved to cp (may
+ * be NULL) as `stage` (SHADES_CKPT_MATED or SHADES_CKPT_NONMATED). */
 int shades_runner_search(shades_candidates **out, shades_instance *inst,
                          const shades_templates *t, const shades_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, shades_progress *progress, shades_err *err);
+                         size_t n, size_t length, shades_checkpoint *cp, uint32_t stage,
+                         shades_progress *progress, shades_err *err);
 
 /* Estimates the attributes of every image of m into out (n_items, owned
- * by the caller), outcome set to SHADES_RUN_* on an isolated fault.
- * [thread: main] */
+ * by the caller), outcome set to SHADES_RUN_* on an isolated fault; blocks
+ * are restored from and saved to cp (may be NULL). [thread: main] */
 int shades_runner_estimate(shades_attributes *out, shades_instance *inst,
-                           const shades_manifest *m, shades_progress *progress, shades_err *err);
+                           const shades_manifest *m, shades_checkpoint *cp,
+                           shades_progress *progress, shades_err *err);
 
 /* Frees candidates; NULL is allowed. */
 void shades_candidates_destroy(shades_candidates *c);

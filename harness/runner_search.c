@@ -22,6 +22,8 @@ typedef struct search_job {
     float *vectors, *norms;
     shades_gallery *engine_gallery;
     shades_candidates *c;
+    shades_checkpoint *cp;
+    uint32_t stage;
     shades_progress *progress;
 } search_job;
 
@@ -101,6 +103,14 @@ static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
 {
     search_job *job = ctx;
     size_t L = job->c->length, n = job->n_ok ? job->n_ok : 1;
+    shades_ckpt_array saved[2] = {{job->c->score, L * sizeof *job->c->score},
+                                  {job->c->slot, L * sizeof *job->c->slot}};
+    int restored = shades_checkpoint_load_arrays(job->cp, job->stage, begin, end, saved, 2, err);
+    if (restored) {
+        if (restored > 0)
+            shades_progress_add(job->progress, end - begin);
+        return restored < 0 ? restored : 0;
+    }
     double *s = malloc(n * sizeof *s);
     uint8_t *f = malloc(n);
     shades_wire_pair *pairs = malloc(n * sizeof *pairs);
@@ -122,6 +132,8 @@ static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
     free(f);
     free(pairs);
     free(scratch);
+    if (!rc)
+        rc = shades_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
     if (!rc)
         shades_progress_add(job->progress, end - begin);
     return rc;
@@ -185,7 +197,8 @@ static int prepare_gallery(search_job *job, shades_err *err)
 int shades_runner_search(shades_candidates **out, shades_instance *inst,
                          const shades_templates *t, const shades_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, shades_progress *progress, shades_err *err)
+                         size_t n, size_t length, shades_checkpoint *cp, uint32_t stage,
+                         shades_progress *progress, shades_err *err)
 {
     *out = NULL;
     shades_candidates *c = calloc(1, sizeof *c);
@@ -200,7 +213,8 @@ int shades_runner_search(shades_candidates **out, shades_instance *inst,
         return shades_err_nomem(err);
     }
     search_job job = {.inst = inst, .t = t, .m = m, .gallery = gallery, .probes = probes,
-                      .n_gallery = n_gallery, .c = c, .progress = progress};
+                      .n_gallery = n_gallery, .c = c, .cp = cp, .stage = stage,
+                      .progress = progress};
     int rc = prepare_gallery(&job, err);
     if (!rc)
         rc = shades_parallel_for(n, 8, inst->threads, search_block, &job, err);
@@ -230,6 +244,7 @@ typedef struct estimate_job {
     shades_instance *inst;
     const shades_manifest *m;
     shades_attributes *out;
+    shades_checkpoint *cp;
     shades_progress *progress;
 } estimate_job;
 
@@ -268,6 +283,14 @@ static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
 {
     estimate_job *job = ctx;
     const shades_manifest *m = job->m;
+    shades_ckpt_array saved[1] = {{job->out, sizeof *job->out}};
+    int restored = shades_checkpoint_load_arrays(job->cp, SHADES_CKPT_ESTIMATES, begin, end,
+                                                 saved, 1, err);
+    if (restored) {
+        if (restored > 0)
+            shades_progress_add(job->progress, end - begin);
+        return restored < 0 ? restored : 0;
+    }
     for (size_t i = begin; i < end; i++) {
         char words[600];
         shades_pixels px;
@@ -292,12 +315,14 @@ static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
                                   st != SHADES_OK ? "failed with" : "reported", bad, words);
         shades_progress_add(job->progress, 1);
     }
-    return 0;
+    return shades_checkpoint_save_arrays(job->cp, SHADES_CKPT_ESTIMATES, begin, end, saved, 1,
+                                         err);
 }
 
 int shades_runner_estimate(shades_attributes *out, shades_instance *inst,
-                           const shades_manifest *m, shades_progress *progress, shades_err *err)
+                           const shades_manifest *m, shades_checkpoint *cp,
+                           shades_progress *progress, shades_err *err)
 {
-    estimate_job job = {inst, m, out, progress};
+    estimate_job job = {inst, m, out, cp, progress};
     return shades_parallel_for(m->n_items, 16, inst->threads, estimate_block, &job, err);
 }

@@ -6,6 +6,18 @@
 
 #include <openssl/evp.h>
 
+/* Ends ctx's digest as lower-case hex into out; -1 on failure. */
+static int hex_digest(char out[SHADES_SHA256_HEX], EVP_MD_CTX *ctx)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (!EVP_DigestFinal_ex(ctx, md, &len) || len != 32)
+        return -1;
+    for (unsigned i = 0; i < len; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
 int shades_sha256_file(char out[SHADES_SHA256_HEX], const char *path, shades_err *err)
 {
     FILE *f = fopen(path, "rb");
@@ -19,13 +31,19 @@ int shades_sha256_file(char out[SHADES_SHA256_HEX], const char *path, shades_err
         ok = EVP_DigestUpdate(ctx, buf, n);
     int read_failed = ferror(f);
     fclose(f);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    ok = ok && !read_failed && EVP_DigestFinal_ex(ctx, md, &len) && len == 32;
+    ok = ok && !read_failed && !hex_digest(out, ctx);
     EVP_MD_CTX_free(ctx);
     if (!ok)
         return shades_err_set(err, SHADES_E_IO, "%s: cannot compute its sha256", path);
-    for (unsigned i = 0; i < len; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
     return 0;
+}
+
+int shades_sha256_bytes(char out[SHADES_SHA256_HEX], const void *data, size_t n,
+                        shades_err *err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+             EVP_DigestUpdate(ctx, data, n) && !hex_digest(out, ctx);
+    EVP_MD_CTX_free(ctx);
+    return ok ? 0 : shades_err_set(err, SHADES_E_INTERNAL, "cannot compute a sha256");
 }

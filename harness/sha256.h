@@ -2,6 +2,8 @@
 #ifndef SHADES_HARNESS_SHA256_H
 #define SHADES_HARNESS_SHA256_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 /* Hex digest length plus its terminating NUL. */
@@ -10,5 +12,9 @@
 /* Writes the lower-case hex SHA-256 of the file at path into out.
  * [thread: any] */
 int shades_sha256_file(char out[SHADES_SHA256_HEX], const char *path, shades_err *err);
+
+/* Writes the lower-case hex SHA-256 of n bytes at data into out. */
+int shades_sha256_bytes(char out[SHADES_SHA256_HEX], const void *data, size_t n,
+                        shades_err *err);
 
 #endif

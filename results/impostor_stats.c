@@ -144,14 +144,12 @@ static int run_pass(shades_impostors *s, const shades_score_source *src, int ref
     return rc;
 }
 
-int shades_impostors_count(shades_impostors **out, const shades_groups *g,
-                           const shades_score_source *src, shades_progress *progress,
-                           shades_err *err)
+/* An empty accumulator over the partitions of g. */
+static shades_impostors *impostors_new(const shades_groups *g)
 {
-    *out = NULL;
     shades_impostors *s = calloc(1, sizeof *s);
     if (!s)
-        return shades_err_nomem(err);
+        return NULL;
     s->groups = g;
     s->offset = calloc(g->n_partitions + 1, sizeof *s->offset);
     s->n_streams = 1;
@@ -160,14 +158,115 @@ int shades_impostors_count(shades_impostors **out, const shades_groups *g,
         s->n_streams += cells(g->partitions[p].n_groups);
     }
     s->stream = calloc(s->n_streams, sizeof *s->stream);
-    int rc = s->offset && s->stream ? run_pass(s, src, 0, UINT32_MAX, progress, err) : shades_err_nomem(err);
-    for (size_t i = 0; !rc && i < s->n_streams; i++)
+    if (!s->offset || !s->stream) {
+        shades_impostors_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Ends pass 1: indexes every stream and checks n scores came. */
+static int end_count(shades_impostors *s, uint64_t n, shades_err *err)
+{
+    for (size_t i = 0; i < s->n_streams; i++)
         if (shades_hist_index(&s->stream[i]))
-            rc = shades_err_nomem(err);
-    if (!rc && s->stream[0].n != src->n)
-        rc = shades_err_set(err, SHADES_E_INTERNAL,
-                            "impostor scores: %llu handed over where %llu pairs were planned",
-                            (unsigned long long)s->stream[0].n, (unsigned long long)src->n);
+            return shades_err_nomem(err);
+    if (s->stream[0].n != n)
+        return shades_err_set(err, SHADES_E_INTERNAL,
+                              "impostor scores: %llu handed over where %llu pairs were planned",
+                              (unsigned long long)s->stream[0].n, (unsigned long long)n);
+    return 0;
+}
+
+int shades_impostors_count(shades_impostors **out, const shades_groups *g,
+                           const shades_score_source *src, shades_progress *progress,
+                           shades_err *err)
+{
+    *out = NULL;
+    shades_impostors *s = impostors_new(g);
+    int rc = s ? run_pass(s, src, 0, UINT32_MAX, progress, err) : shades_err_nomem(err);
+    if (!rc)
+        rc = end_count(s, src->n, err);
+    if (rc) {
+        shades_impostors_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+/* Packed counts: n_streams, then per stream its count, its number of
+ * blocks, and each block's number and SHADES_HIST_SUB counts; uint64s. */
+int shades_impostors_pack(void **out, size_t *out_len, const shades_impostors *s,
+                          shades_err *err)
+{
+    size_t words = 1;
+    for (size_t i = 0; i < s->n_streams; i++) {
+        words += 2;
+        for (size_t b = 0; b < SHADES_HIST_BLOCKS; b++)
+            words += s->stream[i].block[b] ? 1 + SHADES_HIST_SUB : 0;
+    }
+    uint64_t *w = malloc(words * sizeof *w), *p = w;
+    if (!w)
+        return shades_err_nomem(err);
+    *p++ = s->n_streams;
+    for (size_t i = 0; i < s->n_streams; i++) {
+        const shades_score_hist *h = &s->stream[i];
+        uint64_t *n_blocks = &p[1];
+        p[0] = h->n;
+        *n_blocks = 0;
+        p += 2;
+        for (size_t b = 0; b < SHADES_HIST_BLOCKS; b++)
+            if (h->block[b]) {
+                *p++ = b;
+                memcpy(p, h->block[b], SHADES_HIST_SUB * sizeof *p);
+                p += SHADES_HIST_SUB;
+                ++*n_blocks;
+            }
+    }
+    *out = w;
+    *out_len = words * sizeof *w;
+    return 0;
+}
+
+/* Fills s's streams from packed words; -1 when they do not fit s. */
+static int unpack_streams(shades_impostors *s, const uint64_t *p, size_t words)
+{
+    const uint64_t *end = p + words;
+    if (words < 1 || *p++ != s->n_streams)
+        return -1;
+    for (size_t i = 0; i < s->n_streams; i++) {
+        shades_score_hist *h = &s->stream[i];
+        if (end - p < 2)
+            return -1;
+        h->n = *p++;
+        uint64_t n_blocks = *p++;
+        for (uint64_t k = 0; k < n_blocks; k++) {
+            if ((size_t)(end - p) < 1 + SHADES_HIST_SUB || *p >= SHADES_HIST_BLOCKS ||
+                h->block[*p])
+                return -1;
+            uint64_t **blk = &h->block[*p++];
+            if (!(*blk = malloc(SHADES_HIST_SUB * sizeof **blk)))
+                return -2;
+            memcpy(*blk, p, SHADES_HIST_SUB * sizeof *p);
+            p += SHADES_HIST_SUB;
+        }
+    }
+    return p == end ? 0 : -1;
+}
+
+int shades_impostors_unpack(shades_impostors **out, const shades_groups *g, uint64_t n,
+                            const void *data, size_t len, shades_err *err)
+{
+    *out = NULL;
+    shades_impostors *s = impostors_new(g);
+    if (!s)
+        return shades_err_nomem(err);
+    int bad = len % sizeof(uint64_t) ? -1 : unpack_streams(s, data, len / sizeof(uint64_t));
+    int rc = bad == -2  ? shades_err_nomem(err)
+             : bad      ? shades_err_set(err, SHADES_E_INPUT,
+                                         "saved impostor counts do not fit this run's groups")
+                        : end_count(s, n, err);
     if (rc) {
         shades_impostors_destroy(s);
         return rc;

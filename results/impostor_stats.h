@@ -39,6 +39,26 @@ int shades_impostors_count(shades_impostors **out, const shades_groups *g,
                            const shades_score_source *src, shades_progress *progress,
                            shades_err *err);
 
+/* Where pass 1's counts outlive a killed run (the harness's checkpoint).
+ * load: 1 with *out (malloc'd) and *out_len set when counts were saved, 0
+ * when none were; save keeps them. */
+typedef struct shades_count_store {
+    void *ctx;
+    int (*load)(void *ctx, void **out, size_t *out_len, shades_err *err);
+    int (*save)(void *ctx, const void *data, size_t len, shades_err *err);
+} shades_count_store;
+
+/* Pass 1's counts as bytes, for a checkpoint: *out is malloc'd, the
+ * caller frees it. */
+int shades_impostors_pack(void **out, size_t *out_len, const shades_impostors *s,
+                          shades_err *err);
+
+/* Pass 1 as shades_impostors_count left it, from bytes that
+ * shades_impostors_pack wrote for the same groups and n scores; fails with
+ * a message when they do not fit. */
+int shades_impostors_unpack(shades_impostors **out, const shades_groups *g, uint64_t n,
+                            const void *data, size_t len, shades_err *err);
+
 /* All impostors (partition SIZE_MAX), or the cell of groups i and j of
  * partition p (either order). */
 shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, size_t i, size_t j);

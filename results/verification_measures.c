@@ -276,6 +276,39 @@ static int measure_rows(shades_vresults *r, const buckets *bs, const shades_grou
     return 0;
 }
 
+/* Pass 1: restored from opts->counts where it was saved there, else
+ * counted, then saved. */
+static int impostor_counts(shades_impostors **out, const shades_groups *g,
+                           const shades_score_source *impostors,
+                           const shades_vmeasure_options *opts, shades_err *err)
+{
+    const shades_count_store *store = opts->counts;
+    void *saved = NULL;
+    size_t len = 0;
+    int rc = store ? store->load(store->ctx, &saved, &len, err) : 0;
+    if (rc > 0) {
+        rc = shades_impostors_unpack(out, g, impostors->n, saved, len, err);
+        free(saved);
+        return rc;
+    }
+    shades_progress_stage(opts->progress, "impostor pass 1", impostors->n);
+    if (!rc)
+        rc = shades_impostors_count(out, g, impostors, opts->progress, err);
+    if (rc)
+        return rc;
+    shades_progress_end(opts->progress);
+    if (store)
+        rc = shades_impostors_pack(&saved, &len, *out, err);
+    if (store && !rc)
+        rc = store->save(store->ctx, saved, len, err);
+    free(saved);
+    if (rc) {
+        shades_impostors_destroy(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
                                 const shades_groups *g, const shades_pairs *pairs,
                                 const double *genuine_scores,
@@ -287,11 +320,9 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
     shades_impostors *imp = NULL;
     buckets bs = {0};
     uint32_t hit_bin = UINT32_MAX;
-    shades_progress_stage(opts->progress, "impostor pass 1", impostors->n);
-    int rc = shades_impostors_count(&imp, g, impostors, opts->progress, err);
+    int rc = impostor_counts(&imp, g, impostors, opts, err);
     if (rc)
         return rc;
-    shades_progress_end(opts->progress);
     shades_vresults *r = calloc(1, sizeof *r);
     size_t n_rows = 1;
     for (size_t p = 0; p < g->n_partitions; p++)

@@ -120,6 +120,7 @@ typedef struct shades_vmeasure_options {
     size_t det_per_axis;        /* DET points per axis (see det.h) */
     unsigned threads;           /* for the bootstrap replicates */
     shades_progress *progress;  /* counts replicates; NULL for none */
+    const shades_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
 } shades_vmeasure_options;
 
 /* Everything measured for verification. Owned by the caller. */

@@ -7,6 +7,7 @@
 # impostor pair is scored block by block with BLAS).
 set -euo pipefail
 shades=$1 demo=$(cd "$2" && pwd) engine=${3:-}
+. "$(dirname "$0")/h5_strip.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in 1 2; do
@@ -23,18 +24,11 @@ for t in 1 2; do
   set -e
   [ "$status" -le 1 ] || { echo "run $t failed with status $status" >&2; exit 1; }
 done
-strip() {
-  (cd "$(dirname "$1")" && h5dump "$(basename "$1")") | awk '
-    /ATTRIBUTE "(created|threads|config_path)"/ { skip = 1; depth = 0 }
-    skip { o = gsub(/{/, "{"); c = gsub(/}/, "}"); depth += o - c
-           if (depth <= 0 && (o || c)) skip = 0; next }
-    { print }'
-}
-if ! diff <(strip "$work/1/demo.h5") <(strip "$work/2/demo.h5") >"$work/diff"; then
+if ! diff <(h5_strip "$work/1/demo.h5") <(h5_strip "$work/2/demo.h5") >"$work/diff"; then
   echo "results differ between runs:" >&2
   head -40 "$work/diff" >&2
   exit 1
 fi
 # The filter must not have hidden the data itself.
-strip "$work/1/demo.h5" >"$work/dump"
+h5_strip "$work/1/demo.h5" >"$work/dump"
 grep -q '"fnmr_max_geomean_hi"' "$work/dump"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model.h"
 
@@ -21,6 +22,18 @@ static void log_error(const shades_host *host, const char *msg)
 {
     if (host && SHADES_HAS_MEMBER(shades_host, host->struct_size, log) && host->log)
         host->log(host, SHADES_LOG_ERROR, msg);
+}
+
+/* Stands in for a slow engine (option template_delay_ms), so tests can
+ * stop a run partway. */
+static void call_delay(double ms)
+{
+    if (ms > 0) {
+        double ns = ms * 1e6;
+        struct timespec ts = {(time_t)(ns / 1e9), (long)(ns - (double)(time_t)(ns / 1e9) * 1e9)};
+        while (nanosleep(&ts, &ts))
+            ;
+    }
 }
 
 static int synthetic_create(shades_engine **out, const shades_host *host,
@@ -72,6 +85,7 @@ static int synthetic_create_template(uint8_t *out_buf, shades_template_result *o
     if (capacity < TEMPLATE_BYTES)
         return SHADES_ERR_BUFFER;
     const shades_image *im = &images[0];
+    call_delay(engine->model.template_delay_ms);
     out_result->size = 0;
     if (im->format != SHADES_PIXEL_GRAY8 && im->format != SHADES_PIXEL_RGB8) {
         out_result->outcome = SHADES_OUTCOME_REFUSED;
@@ -107,12 +121,9 @@ static int read_template(synth_code *out, const uint8_t *t, size_t size)
     return 0;
 }
 
-static int synthetic_compare(double *out_score, shades_engine *engine,
-                             const uint8_t *verify, size_t verify_size,
-                             const uint8_t *enrol, size_t enrol_size)
+static int compare_one(double *out_score, const shades_engine *engine, const uint8_t *verify,
+                       size_t verify_size, const uint8_t *enrol, size_t enrol_size)
 {
-    if (!out_score || !engine)
-        return SHADES_ERR_INVALID;
     synth_code a, b;
     if (verify_size == 0 || enrol_size == 0) {
         /* A failed template matches nothing. */
@@ -125,14 +136,25 @@ static int synthetic_compare(double *out_score, shades_engine *engine,
     return SHADES_OK;
 }
 
+static int synthetic_compare(double *out_score, shades_engine *engine,
+                             const uint8_t *verify, size_t verify_size,
+                             const uint8_t *enrol, size_t enrol_size)
+{
+    if (!out_score || !engine)
+        return SHADES_ERR_INVALID;
+    return compare_one(out_score, engine, verify, verify_size, enrol, enrol_size);
+}
+
 static int synthetic_compare_many(double *out_scores, shades_engine *engine,
                                   const uint8_t *verify, size_t verify_size,
                                   const uint8_t *const *enrol, const size_t *enrol_sizes,
                                   size_t count)
 {
+    if (!out_scores || !engine)
+        return SHADES_ERR_INVALID;
     for (size_t k = 0; k < count; k++) {
-        int st = synthetic_compare(&out_scores[k], engine, verify, verify_size, enrol[k],
-                                   enrol_sizes[k]);
+        int st = compare_one(&out_scores[k], engine, verify, verify_size, enrol[k],
+                             enrol_sizes[k]);
         if (st != SHADES_OK)
             return st;
     }

@@ -116,6 +116,7 @@ static int apply_option(synth_model *m, const char *key, const char *val)
         {"impostor_mean", &m->impostor_mean, -1e6, 1e6},
         {"impostor_sd", &m->impostor_sd, 1e-9, 1e6},
         {"subject_corr", &m->subject_corr, 0.0, 0.999},
+        {"template_delay_ms", &m->template_delay_ms, 0.0, 10000.0},
     };
     return set_field(fields, sizeof fields / sizeof fields[0], key, val);
 }

@@ -46,6 +46,7 @@ typedef struct synth_model {
     double subject_corr;         /* share of genuine variance per subject */
     uint64_t seed;
     synth_trait_effect trait[SYNTH_TRAITS];
+    double template_delay_ms;    /* not the model: how long each template call sleeps */
 } synth_model;
 
 /* SplitMix64 finaliser: the one hash behind every draw of the model. */

@@ -1,0 +1,463 @@
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "paths.h"
+
+#define MAGIC 0x314b4353u /* "SCK1" */
+#define DIGEST 32
+/* Seconds between fdatasync calls: a kill loses nothing written, and a
+ * power cut loses at most this much work. */
+#define SYNC_EVERY 5.0
+
+/* A record's header, as written. */
+typedef struct header {
+    uint32_t magic, stage;
+    uint64_t begin, end, len;
+} header;
+
+/* Where a record the resume found lies in the log. */
+typedef struct entry {
+    uint32_t stage;
+    uint64_t begin, end, len;
+    uint64_t offset; /* of its header */
+} entry;
+
+struct shades_checkpoint {
+    char dir[PATH_MAX], log[PATH_MAX], identity[PATH_MAX];
+    int fd;                 /* the log */
+    int dir_fd;             /* the directory, locked while the run holds it */
+    pthread_mutex_t lock;   /* appends and the sync clock */
+    double synced;          /* when the log was last synced */
+    entry *found;           /* sorted by stage, begin; the last of duplicates */
+    size_t n_found;
+    atomic_uint_fast64_t restored;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int digest(uint8_t out[DIGEST], const header *h, const uint8_t *payload)
+{
+    unsigned len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+             EVP_DigestUpdate(ctx, h, sizeof *h) && EVP_DigestUpdate(ctx, payload, h->len) &&
+             EVP_DigestFinal_ex(ctx, out, &len) && len == DIGEST;
+    EVP_MD_CTX_free(ctx);
+    return ok ? 0 : -1;
+}
+
+static int io_error(shades_err *err, const char *path, const char *what)
+{
+    return shades_err_set(err, SHADES_E_IO, "checkpoint %s: cannot %s: %s", path, what,
+                          strerror(errno));
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_at(int fd, void *buf, size_t n, uint64_t offset)
+{
+    uint8_t *p = buf;
+    while (n) {
+        ssize_t r = pread(fd, p, n, (off_t)offset);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+        offset += (uint64_t)r;
+    }
+    return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    if (x->stage != y->stage)
+        return x->stage < y->stage ? -1 : 1;
+    if (x->begin != y->begin)
+        return x->begin < y->begin ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Indexes the log's whole records and cuts off a torn last one. */
+static int scan_log(shades_checkpoint *cp, shades_err *err)
+{
+    struct stat st;
+    if (fstat(cp->fd, &st))
+        return io_error(err, cp->log, "read it");
+    uint64_t size = (uint64_t)st.st_size, at = 0;
+    size_t cap = 0;
+    header h;
+    while (at + sizeof h <= size && !read_at(cp->fd, &h, sizeof h, at) && h.magic == MAGIC &&
+           h.len <= size - at - sizeof h && DIGEST <= size - at - sizeof h - h.len) {
+        if (cp->n_found == cap) {
+            cap = cap ? 2 * cap : 256;
+            entry *grown = realloc(cp->found, cap * sizeof *grown);
+            if (!grown)
+                return shades_err_nomem(err);
+            cp->found = grown;
+        }
+        cp->found[cp->n_found++] = (entry){h.stage, h.begin, h.end, h.len, at};
+        at += sizeof h + h.len + DIGEST;
+    }
+    if (at < size && ftruncate(cp->fd, (off_t)at))
+        return io_error(err, cp->log, "cut off its torn last record");
+    qsort(cp->found, cp->n_found, sizeof *cp->found, cmp_entry);
+    size_t kept = 0;
+    for (size_t i = 0; i < cp->n_found; i++) {
+        if (kept && cp->found[kept - 1].stage == cp->found[i].stage &&
+            cp->found[kept - 1].begin == cp->found[i].begin)
+            kept--; /* a later record of the same block replaces it */
+        cp->found[kept++] = cp->found[i];
+    }
+    cp->n_found = kept;
+    return 0;
+}
+
+/* The value of line `name` in identity text, into out. */
+static void identity_value(char *out, size_t cap, const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    out[0] = 0;
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, name, n) && l[n] == ' ') {
+            const char *v = l + n + 1, *e = strchr(v, '\n');
+            size_t len = e ? (size_t)(e - v) : strlen(v);
+            snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
+            return;
+        }
+}
+
+/* Checks the saved identity against this run's, naming the first line
+ * that differs. */
+static int check_identity(shades_checkpoint *cp, const char *saved, const char *identity,
+                          shades_err *err)
+{
+    for (const char *l = identity; *l;) {
+        const char *sp = strchr(l, ' '), *nl = strchr(l, '\n');
+        if (!sp || !nl || sp > nl)
+            break;
+        char name[64], was[512], is[512];
+        snprintf(name, sizeof name, "%.*s", (int)(sp - l), l);
+        identity_value(was, sizeof was, saved, name);
+        identity_value(is, sizeof is, identity, name);
+        if (strcmp(was, is))
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "checkpoint %s belongs to another run: its %s was '%s', now "
+                                  "'%s'; delete the directory to start over",
+                                  cp->dir, name, was, is);
+        l = nl + 1;
+    }
+    return 0;
+}
+
+/* Reads the identity file into a new string: NULL when there is none. */
+static char *read_identity(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = calloc(1, 8192);
+    if (text && fread(text, 1, 8191, f) == 0) {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+/* Starts an empty checkpoint: the identity (written whole, then renamed
+ * into place) and an empty log. */
+static int start_new(shades_checkpoint *cp, const char *identity, shades_err *err)
+{
+    char tmp[PATH_MAX + 8];
+    snprintf(tmp, sizeof tmp, "%s.tmp", cp->identity);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_error(err, tmp, "create it");
+    int bad = write_all(fd, (const uint8_t *)identity, strlen(identity)) || fsync(fd);
+    bad |= close(fd);
+    if (bad || rename(tmp, cp->identity)) {
+        unlink(tmp);
+        return io_error(err, cp->identity, "write it");
+    }
+    cp->fd = open(cp->log, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    return cp->fd < 0 ? io_error(err, cp->log, "create it") : 0;
+}
+
+/* The directory, made (with its parents, as the results file's are) or
+ * taken over owner-only. */
+static int own_dir(const char *dir, shades_err *err)
+{
+    struct stat st;
+    char parent[PATH_MAX];
+    int rc = shades_path_dirname(parent, sizeof parent, dir, err);
+    if (!rc)
+        rc = shades_path_mkdirs(parent, err);
+    if (rc)
+        return rc;
+    if (mkdir(dir, 0700) && errno != EEXIST)
+        return io_error(err, dir, "create it");
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: is not a directory", dir);
+    if (st.st_uid != geteuid())
+        return shades_err_set(err, SHADES_E_IO,
+                              "checkpoint %s: belongs to another user; it holds templates, "
+                              "so shades uses only its own",
+                              dir);
+    return chmod(dir, 0700) ? io_error(err, dir, "make it owner-only") : 0;
+}
+
+/* Holds the directory for this run alone: two runs of one config at once
+ * would interleave their work. */
+static int lock_dir(shades_checkpoint *cp, shades_err *err)
+{
+    cp->dir_fd = open(cp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cp->dir_fd < 0)
+        return io_error(err, cp->dir, "open it");
+    if (flock(cp->dir_fd, LOCK_EX | LOCK_NB))
+        return errno == EWOULDBLOCK
+                   ? shades_err_set(err, SHADES_E_IO,
+                                    "checkpoint %s is in use by another shades run of this "
+                                    "config; wait for it, or give this run another output",
+                                    cp->dir)
+                   : io_error(err, cp->dir, "lock it");
+    return 0;
+}
+
+static int open_in(shades_checkpoint *cp, int *out_resumed, const char *identity, int resume,
+                   shades_err *err)
+{
+    int rc = own_dir(cp->dir, err);
+    if (!rc)
+        rc = lock_dir(cp, err);
+    if (rc)
+        return rc;
+    char *saved = read_identity(cp->identity);
+    struct stat st;
+    int has_records = saved && !stat(cp->log, &st) && st.st_size > 0;
+    if (!has_records) {
+        free(saved);
+        return start_new(cp, identity, err);
+    }
+    if (!resume)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "checkpoint %s holds an interrupted run: continue it with "
+                            "'shades run CONFIG --resume', or delete the directory to start over",
+                            cp->dir);
+    if (!rc)
+        rc = check_identity(cp, saved, identity, err);
+    free(saved);
+    if (rc)
+        return rc;
+    cp->fd = open(cp->log, O_RDWR | O_APPEND | O_CLOEXEC);
+    if (cp->fd < 0 || fchmod(cp->fd, 0600) || chmod(cp->identity, 0600))
+        return io_error(err, cp->log, "open it owner-only");
+    rc = scan_log(cp, err);
+    *out_resumed = !rc;
+    return rc;
+}
+
+int shades_checkpoint_open(shades_checkpoint **out, int *out_resumed, const char *dir,
+                           const char *identity, int resume, shades_err *err)
+{
+    *out = NULL;
+    int resumed = 0;
+    shades_checkpoint *cp = calloc(1, sizeof *cp);
+    if (!cp)
+        return shades_err_nomem(err);
+    cp->fd = cp->dir_fd = -1;
+    atomic_init(&cp->restored, 0);
+    pthread_mutex_init(&cp->lock, NULL);
+    int rc = 0;
+    if ((size_t)snprintf(cp->dir, sizeof cp->dir, "%s", dir) >= sizeof cp->dir ||
+        (size_t)snprintf(cp->log, sizeof cp->log, "%s/log", dir) >= sizeof cp->log ||
+        (size_t)snprintf(cp->identity, sizeof cp->identity, "%s/identity", dir) >=
+            sizeof cp->identity)
+        rc = shades_err_set(err, SHADES_E_INPUT, "checkpoint %s: path too long", dir);
+    if (!rc)
+        rc = open_in(cp, &resumed, identity, resume, err);
+    if (rc) {
+        shades_checkpoint_close(cp, 0, NULL);
+        return rc;
+    }
+    cp->synced = now();
+    if (out_resumed)
+        *out_resumed = resumed;
+    *out = cp;
+    return 0;
+}
+
+int shades_checkpoint_save(shades_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
+                           const struct iovec *parts, int n_parts, shades_err *err)
+{
+    if (!cp)
+        return 0;
+    header h = {MAGIC, stage, begin, end, 0};
+    for (int k = 0; k < n_parts; k++)
+        h.len += parts[k].iov_len;
+    uint8_t *rec = malloc(sizeof h + h.len + DIGEST);
+    if (!rec)
+        return shades_err_nomem(err);
+    uint8_t *p = rec + sizeof h;
+    for (int k = 0; k < n_parts; k++) {
+        if (parts[k].iov_len)
+            memcpy(p, parts[k].iov_base, parts[k].iov_len);
+        p += parts[k].iov_len;
+    }
+    memcpy(rec, &h, sizeof h);
+    int rc = digest(p, &h, rec + sizeof h) ? shades_err_set(err, SHADES_E_INTERNAL,
+                                                             "checkpoint: SHA-256 failed")
+                                           : 0;
+    if (!rc) {
+        pthread_mutex_lock(&cp->lock);
+        if (write_all(cp->fd, rec, sizeof h + h.len + DIGEST))
+            rc = io_error(err, cp->log, "append to it");
+        double t = now();
+        if (!rc && t - cp->synced >= SYNC_EVERY) {
+            if (fdatasync(cp->fd))
+                rc = io_error(err, cp->log, "sync it");
+            cp->synced = t;
+        }
+        pthread_mutex_unlock(&cp->lock);
+    }
+    free(rec);
+    return rc;
+}
+
+int shades_checkpoint_load(void **out, size_t *out_len, shades_checkpoint *cp, uint32_t stage,
+                           size_t begin, size_t end, shades_err *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!cp || !cp->n_found)
+        return 0;
+    entry key = {.stage = stage, .begin = begin};
+    size_t lo = 0, hi = cp->n_found;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const entry *e = &cp->found[mid];
+        if (e->stage < stage || (e->stage == stage && e->begin < key.begin))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == cp->n_found || cp->found[lo].stage != stage || cp->found[lo].begin != begin ||
+        cp->found[lo].end != end)
+        return 0;
+    const entry *e = &cp->found[lo];
+    header h = {MAGIC, stage, begin, end, e->len};
+    uint8_t *buf = malloc(e->len + DIGEST + 1);
+    if (!buf)
+        return shades_err_nomem(err);
+    uint8_t want[DIGEST];
+    if (read_at(cp->fd, buf, e->len + DIGEST, e->offset + sizeof h) ||
+        digest(want, &h, buf) || memcmp(want, buf + e->len, DIGEST)) {
+        free(buf); /* unreadable or damaged: computed again */
+        return 0;
+    }
+    atomic_fetch_add(&cp->restored, 1);
+    *out = buf;
+    *out_len = e->len;
+    return 1;
+}
+
+int shades_checkpoint_save_arrays(shades_checkpoint *cp, uint32_t stage, size_t begin,
+                                  size_t end, const shades_ckpt_array *arrays, size_t n,
+                                  shades_err *err)
+{
+    struct iovec parts[8];
+    if (!cp)
+        return 0;
+    if (n > 8)
+        return shades_err_set(err, SHADES_E_INTERNAL, "checkpoint: too many arrays");
+    for (size_t k = 0; k < n; k++)
+        parts[k] = (struct iovec){(uint8_t *)arrays[k].base + begin * arrays[k].elem,
+                                  (end - begin) * arrays[k].elem};
+    return shades_checkpoint_save(cp, stage, begin, end, parts, (int)n, err);
+}
+
+int shades_checkpoint_load_arrays(shades_checkpoint *cp, uint32_t stage, size_t begin,
+                                  size_t end, const shades_ckpt_array *arrays, size_t n,
+                                  shades_err *err)
+{
+    void *payload;
+    size_t len, want = 0;
+    int rc = shades_checkpoint_load(&payload, &len, cp, stage, begin, end, err);
+    if (rc <= 0)
+        return rc;
+    for (size_t k = 0; k < n; k++)
+        want += (end - begin) * arrays[k].elem;
+    if (len != want) {
+        free(payload);
+        return shades_err_set(err, SHADES_E_IO,
+                              "checkpoint %s: block %zu of stage %u holds %zu bytes, not %zu",
+                              cp->dir, begin, (unsigned)stage, len, want);
+    }
+    const uint8_t *p = payload;
+    for (size_t k = 0; k < n; k++) {
+        size_t bytes = (end - begin) * arrays[k].elem;
+        if (bytes)
+            memcpy((uint8_t *)arrays[k].base + begin * arrays[k].elem, p, bytes);
+        p += bytes;
+    }
+    free(payload);
+    return 1;
+}
+
+void shades_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found,
+                              const shades_checkpoint *cp)
+{
+    *out_restored = cp ? atomic_load(&cp->restored) : 0;
+    *out_found = cp ? cp->n_found : 0;
+}
+
+int shades_checkpoint_close(shades_checkpoint *cp, int remove, shades_err *err)
+{
+    if (!cp)
+        return 0;
+    int rc = 0;
+    if (cp->fd >= 0 && close(cp->fd) && !remove)
+        rc = io_error(err, cp->log, "close it");
+    if (remove && ((unlink(cp->log) && errno != ENOENT) ||
+                   (unlink(cp->identity) && errno != ENOENT) || rmdir(cp->dir)))
+        rc = io_error(err, cp->dir, "delete it");
+    if (cp->dir_fd >= 0)
+        close(cp->dir_fd); /* and with it the lock */
+    pthread_mutex_destroy(&cp->lock);
+    free(cp->found);
+    free(cp);
+    return rc;
+}

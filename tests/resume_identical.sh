@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# resume_identical.sh SHADES DEMO_DIR [ENGINE [KILLS]]: a run that stops
+# partway and is resumed writes the results an uninterrupted run writes.
+#
+# The demo config (ENGINE: synthetic, its templates slowed, or a
+# built-in without options such as example, whose declared embedding takes
+# the BLAS path and checkpoints pass 1's counts) runs uninterrupted on one
+# thread for reference. Then:
+#  - a complete run on two threads keeps its checkpoint; its log, cut at
+#    points that fall inside records (as a kill leaves it) and at its end,
+#    is resumed on one or two threads;
+#  - KILLS runs (default 3; synthetic only) on two threads get SIGKILL at
+#    random moments and are resumed on one or two threads.
+#  - with synthetic, identification and classification runs of the same
+#    cohort (search and estimate records) are cut and resumed as well.
+# Every resume must give results identical to the reference (h5_strip.sh)
+# and delete its checkpoint. Also checked: the checkpoint is owner-only, a
+# run without --resume refuses an interrupted checkpoint, a changed config
+# is refused on resume, and a second run of one config at once is refused.
+set -euo pipefail
+shades=$1 demo=$(cd "$2" && pwd) engine=${3:-synthetic} kills=${4:-3}
+. "$(dirname "$0")/h5_strip.sh"
+work=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+fail() { echo "resume_identical: $*" >&2; exit 1; }
+
+# The demo config in directory $1, with the engine's slow-down; $2 swaps
+# verification (and the criteria, which measure it) for another protocol.
+make_config() {
+  mkdir -p "$1"
+  sed -e "s|manifest: .*|manifest: $demo/demo-cohort/manifest.csv|" \
+      -e "s|card: [^ ]*|card: $demo/demo-cohort/card.yaml|" "$demo/demo.yaml" >"$1/run.yaml"
+  case ${2:-verification} in
+    identification)
+      sed -i -e '/^verification:/,/^output:/{/^output:/!d}' -e '/^criteria:/,$d' "$1/run.yaml"
+      echo "identification: {holdout: 0.2, candidates: 20, target_fpir: [1e-1, 1e-2]}" \
+        >>"$1/run.yaml" ;;
+    classification)
+      sed -i -e '/^verification:/,/^output:/{/^output:/!d}' -e '/^criteria:/,$d' "$1/run.yaml"
+      echo "classification: {attribute: sex, classes: [F, M]}" >>"$1/run.yaml" ;;
+  esac
+  if [ "$engine" = synthetic ]; then
+    sed -i -e 's|^  options:|  options:\n    - template_delay_ms=6|' "$1/run.yaml"
+  else
+    sed -i -e "s|adapter: synthetic|adapter: $engine|" -e '/^  options:/d' \
+        -e '/^    - [a-z0-9_]*=/d' "$1/run.yaml"
+  fi
+}
+
+# Runs shades in directory $1 with the rest as arguments; exit 0 or 1 (a
+# criterion failed) is a complete run.
+run_in() {
+  local dir=$1 status=0
+  shift
+  (cd "$dir" && "$shades" run run.yaml --progress off "$@" >out.txt 2>err.txt) || status=$?
+  [ "$status" -le 1 ] || fail "run in $dir $* failed ($status): $(cat "$dir/err.txt")"
+}
+
+# Checks a resumed run in $1 matches the reference in $2 (default ref)
+# and left no checkpoint.
+check_same() {
+  local ref=$work/${2:-ref}
+  [ ! -e "$1/demo.h5.checkpoint" ] || fail "$1: the checkpoint outlived a complete run"
+  h5_strip "$1/demo.h5" >"$1/dump"
+  diff -q "$ref/dump" "$1/dump" >/dev/null ||
+    { diff "$ref/dump" "$1/dump" | head -20 >&2; fail "$1: results differ from $ref"; }
+}
+
+# Resumes copies of the kept checkpoint in $1, its log cut at each of the
+# percentages that follow, and checks each against the reference $2.
+resume_cuts() {
+  local kept=$1 ref=$2 size frac dir
+  shift 2
+  size=$(stat -c %s "$work/$kept/demo.h5.checkpoint/log")
+  for frac in "$@"; do
+    dir=$work/$kept-cut$frac
+    cp -r "$work/$kept" "$dir"
+    rm -f "$dir/demo.h5"
+    truncate -s $((size * frac / 100)) "$dir/demo.h5.checkpoint/log"
+    run_in "$dir" --resume --threads $((frac % 2 + 1))
+    check_same "$dir" "$ref"
+    cuts=$((cuts + 1))
+  done
+}
+
+make_config "$work/ref"
+run_in "$work/ref" --threads 1
+h5_strip "$work/ref/demo.h5" >"$work/ref/dump"
+grep -q '"fnmr_max_geomean_hi"' "$work/ref/dump" || fail "the reference holds no results"
+[ ! -e "$work/ref/demo.h5.checkpoint" ] || fail "a complete run kept its checkpoint"
+
+make_config "$work/kept"
+start=$(date +%s%N)
+run_in "$work/kept" --threads 2 --keep-checkpoint
+took_ms=$((($(date +%s%N) - start) / 1000000))
+ck=$work/kept/demo.h5.checkpoint
+[ "$(stat -c %a "$ck")" = 700 ] || fail "checkpoint directory is $(stat -c %a "$ck"), not 700"
+for f in "$ck"/*; do
+  [ "$(stat -c %a "$f")" = 600 ] || fail "$f is $(stat -c %a "$f"), not 600"
+done
+
+# Cuts: nothing, inside records, everything.
+cuts=0
+resume_cuts kept ref 0 7 29 53 71 97 100
+grep -q "blocks restored" "$work/kept-cut100/err.txt" || fail "a full checkpoint restored nothing"
+if [ "$engine" = synthetic ]; then
+  for protocol in identification classification; do
+    make_config "$work/$protocol-ref" "$protocol"
+    run_in "$work/$protocol-ref" --threads 1
+    h5_strip "$work/$protocol-ref/demo.h5" >"$work/$protocol-ref/dump"
+    make_config "$work/$protocol" "$protocol"
+    run_in "$work/$protocol" --threads 2 --keep-checkpoint
+    resume_cuts "$protocol" "$protocol-ref" 0 43 100
+  done
+fi
+
+# Refusals: an interrupted checkpoint without --resume, another config with it.
+dir=$work/refuse
+make_config "$dir"
+cp -a "$ck" "$dir/"
+status=0
+(cd "$dir" && "$shades" run run.yaml >/dev/null 2>err.txt) || status=$?
+[ "$status" = 2 ] && grep -q "holds an interrupted run" "$dir/err.txt" && [ ! -e "$dir/demo.h5" ] ||
+  fail "a run without --resume did not refuse the checkpoint ($status): $(cat "$dir/err.txt")"
+echo "# changed" >>"$dir/run.yaml"
+status=0
+(cd "$dir" && "$shades" run run.yaml --resume >/dev/null 2>err.txt) || status=$?
+[ "$status" = 2 ] && grep -q "belongs to another run: its config was" "$dir/err.txt" ||
+  fail "a resume with another config was not refused ($status): $(cat "$dir/err.txt")"
+
+# Two runs of one config at once: the second is refused while the first
+# holds the checkpoint (synthetic only: its templates are slow enough).
+if [ "$engine" = synthetic ]; then
+  dir=$work/busy
+  make_config "$dir"
+  (cd "$dir" && exec "$shades" run run.yaml --progress off --threads 1 >/dev/null 2>&1) &
+  pid=$!
+  for _ in $(seq 1 500); do
+    [ -s "$dir/demo.h5.checkpoint/log" ] && break
+    sleep 0.01
+  done
+  status=0
+  (cd "$dir" && "$shades" run run.yaml --resume >/dev/null 2>err2.txt) || status=$?
+  wait "$pid" || [ $? -le 1 ] || fail "the first of two runs at once failed"
+  [ "$status" = 2 ] && grep -q "is in use by another shades run" "$dir/err2.txt" ||
+    fail "a second run at once was not refused ($status): $(cat "$dir/err2.txt")"
+  check_same "$dir"
+fi
+
+survived=0
+[ "$engine" = synthetic ] || kills=0
+for trial in $(seq 1 "$kills"); do
+  dir=$work/kill$trial
+  make_config "$dir"
+  (cd "$dir" && exec "$shades" run run.yaml --progress off --threads 2 >/dev/null 2>&1) &
+  pid=$!
+  # Anywhere from the start to near the end of a run like the kept one.
+  at=$(awk -v r=$RANDOM -v t="$took_ms" 'BEGIN { printf "%.3f", (0.02 + 0.93 * r / 32767) * t / 1000 }')
+  sleep "$at"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  run_in "$dir" --resume --threads $((trial % 2 + 1))
+  check_same "$dir"
+  restored=$(sed -n 's/^shades: resumed: \([0-9]*\) blocks.*/\1/p' "$dir/err.txt")
+  echo "SIGKILL $trial at $at s: resumed with ${restored:-0} blocks restored, results identical"
+  survived=$((survived + 1))
+done
+echo "resume_identical ($engine): $cuts cut checkpoints and $survived SIGKILLs resumed, results identical"
