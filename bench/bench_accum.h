@@ -1,6 +1,8 @@
 /* The impostor side of a 1:1 run's measures, as the benchmarks time it:
- * pass 1, the bins the thresholds need, pass 2, then every target's
- * global threshold and each group's own, with the count at each. */
+ * a sample's prediction of the bins to keep (where the source samples),
+ * pass 1, the bins the thresholds need, pass 2 when pass 1 did not keep
+ * them, then every target's global threshold and each group's own, with
+ * the count at each. */
 #ifndef SHADES_BENCH_ACCUM_H
 #define SHADES_BENCH_ACCUM_H
 
@@ -18,14 +20,31 @@ typedef struct bench_answer {
     uint64_t count[BENCH_TARGETS];
 } bench_answer;
 
-/* Runs both passes over src; fills out[1 + n_groups]. Returns 0 or -1. */
-static inline int bench_accumulate(bench_answer *out, const shades_groups *g,
+/* Runs pass 1 over src and pass 2 unless pass 1 kept what the thresholds
+ * need (*out_one_pass says which); fills out[1 + n_groups]. Returns 0 or
+ * -1. */
+static inline int bench_accumulate(bench_answer *out, int *out_one_pass, const shades_groups *g,
                                    const shades_score_source *src)
 {
     shades_err err = {0};
-    shades_impostors *imp = NULL;
+    shades_impostors *imp = NULL, *smp = NULL;
+    shades_score_window keep = {0};
     size_t ng = g->partitions[0].n_groups;
-    if (shades_impostors_count(&imp, g, src, NULL, &err)) {
+    uint32_t low;
+    /* Where the source samples, the bins to keep in pass 1 are predicted,
+     * as the measures do (verification_measures.c). */
+    if (src->sample && shades_impostors_sample(&smp, g, src, 16, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    for (size_t k = 0; smp && k <= ng; k++)
+        for (size_t t = 0; t < BENCH_TARGETS; t++)
+            shades_hist_want_fmr_range(&keep, &low,
+                                       shades_impostors_cell(smp, k ? 0 : SIZE_MAX, k - 1, k - 1),
+                                       bench_targets[t]);
+    shades_impostors_destroy(smp);
+    if (shades_impostors_count(&imp, g, src, src->sample ? &keep : NULL, UINT32_MAX, NULL,
+                               &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
@@ -34,7 +53,9 @@ static inline int bench_accumulate(bench_answer *out, const shades_groups *g,
             shades_hist_want_fmr(&imp->window,
                                  shades_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1),
                                  bench_targets[t]);
-    if (shades_impostors_refine(imp, src, UINT32_MAX, NULL, &err)) {
+    int settled = shades_impostors_settle(imp, UINT32_MAX, &err);
+    *out_one_pass = settled == 1;
+    if (settled < 0 || (!settled && shades_impostors_refine(imp, src, UINT32_MAX, NULL, &err))) {
         fprintf(stderr, "%s\n", err.msg);
         shades_impostors_destroy(imp);
         return -1;

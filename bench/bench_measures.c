@@ -47,7 +47,8 @@ int main(int argc, char **argv)
     shades_array_source src;
     shades_array_source_init(&src, pairs, scores, n, threads);
     double t0 = bench_now();
-    if (bench_accumulate(ours, g, &src.base))
+    int one_pass;
+    if (bench_accumulate(ours, &one_pass, g, &src.base))
         return 2;
     double t_ours = bench_now() - t0;
 

@@ -63,7 +63,8 @@ int main(int argc, char **argv)
     double before = bench_peak_mib();
     bench_answer ans[9];
     double t0 = bench_now();
-    if (bench_accumulate(ans, g, &s.base))
+    int one_pass;
+    if (bench_accumulate(ans, &one_pass, g, &s.base))
         return 2;
     double secs = bench_now() - t0, peak = bench_peak_mib();
     double stored = (double)n * sizeof(double) / (1024.0 * 1024.0);

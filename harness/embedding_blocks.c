@@ -3,6 +3,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "embedding_score.h"
 #include "parallel.h"
@@ -13,6 +14,60 @@ typedef struct block_scratch {
     shades_pair *pair;   /* block */
     double *score;       /* block */
 } block_scratch;
+
+/* Scratch for nw workers, or NULL when out of memory. */
+static block_scratch *scratch_create(unsigned nw, size_t B)
+{
+    block_scratch *s = calloc(nw, sizeof *s);
+    for (unsigned w = 0; s && w < nw; w++) {
+        s[w].dot = malloc(B * B * sizeof(float));
+        s[w].pair = malloc(B * sizeof(shades_pair));
+        s[w].score = malloc(B * sizeof(double));
+        if (!s[w].dot || !s[w].pair || !s[w].score) {
+            for (unsigned k = 0; k <= w; k++) {
+                free(s[k].dot);
+                free(s[k].pair);
+                free(s[k].score);
+            }
+            free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+static void scratch_destroy(block_scratch *s, unsigned nw)
+{
+    for (unsigned w = 0; s && w < nw; w++) {
+        free(s[w].dot);
+        free(s[w].pair);
+        free(s[w].score);
+    }
+    free(s);
+}
+
+/* Hands item a's scores against items [first, j1) (dot products in row,
+ * from item j0) to sink, skipping a's own subject. */
+static int emit_row(const shades_embedding_source *src, block_scratch *s, unsigned worker,
+                    uint32_t a, const float *row, size_t j0, size_t first, size_t j1,
+                    shades_score_sink sink, void *ctx, shades_err *err)
+{
+    const shades_templates *t = src->t;
+    int a_ok = t->outcome[a] == SHADES_OUTCOME_OK;
+    size_t k = 0;
+    for (size_t b = first; b < j1; b++) {
+        if (src->subject[a] == src->subject[b])
+            continue;
+        s->pair[k] = a < b ? (shades_pair){a, (uint32_t)b} : (shades_pair){(uint32_t)b, a};
+        /* A failed template is never compared. */
+        s->score[k++] = a_ok && t->outcome[b] == SHADES_OUTCOME_OK
+                            ? shades_embedding_from_dot(src->embedding, row[b - j0], t->norm[b],
+                                                        t->norm[a])
+                            : -INFINITY;
+    }
+    shades_score_batch batch = {k, s->pair, s->score};
+    return k ? sink(ctx, worker, &batch, err) : 0;
+}
 
 typedef struct block_replay {
     const shades_embedding_source *src;
@@ -54,25 +109,10 @@ static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, shad
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, mj, d, 1.0f,
                     x + i0 * (size_t)ld, ld, x + j0 * (size_t)ld, ld, 0.0f, s->dot, mj);
         for (size_t a = i0; a < i1; a++) {
-            size_t k = 0, first = bi == bj ? a + 1 : j0;
-            int a_ok = t->outcome[a] == SHADES_OUTCOME_OK;
-            const float *row = s->dot + (a - i0) * (size_t)mj;
-            for (size_t b = first; b < j1; b++) {
-                if (src->subject[a] == src->subject[b])
-                    continue;
-                s->pair[k] = (shades_pair){(uint32_t)a, (uint32_t)b};
-                /* A failed template is never compared. */
-                s->score[k++] = a_ok && t->outcome[b] == SHADES_OUTCOME_OK
-                                    ? shades_embedding_from_dot(e, row[b - j0], t->norm[b],
-                                                                t->norm[a])
-                                    : -INFINITY;
-            }
-            if (k) {
-                shades_score_batch batch = {k, s->pair, s->score};
-                int rc = r->sink(r->ctx, worker, &batch, err);
-                if (rc)
-                    return rc;
-            }
+            int rc = emit_row(src, s, worker, (uint32_t)a, s->dot + (a - i0) * (size_t)mj, j0,
+                              bi == bj ? a + 1 : j0, j1, r->sink, r->ctx, err);
+            if (rc)
+                return rc;
         }
     }
     return 0;
@@ -84,27 +124,82 @@ static int blocks_replay(const shades_score_source *base, shades_score_sink sink
     const shades_embedding_source *src = base->self;
     size_t B = src->block, nb = (src->n_items + B - 1) / B;
     unsigned nw = base->workers;
-    block_replay r = {src, nb, calloc(nw, sizeof *r.scratch), sink, ctx};
+    block_replay r = {src, nb, scratch_create(nw, B), sink, ctx};
     int rc = r.scratch ? 0 : shades_err_nomem(err);
-    for (unsigned w = 0; !rc && w < nw; w++) {
-        r.scratch[w].dot = malloc(B * B * sizeof(float));
-        r.scratch[w].pair = malloc(B * sizeof(shades_pair));
-        r.scratch[w].score = malloc(B * sizeof(double));
-        if (!r.scratch[w].dot || !r.scratch[w].pair || !r.scratch[w].score)
-            rc = shades_err_nomem(err);
-    }
     /* The harness's threads split the work; BLAS inside each stays on one,
      * so the cores are not oversubscribed and every block is computed the
      * same way whatever the thread count. */
     openblas_set_num_threads(1);
     if (!rc)
         rc = shades_parallel_for_workers(nb * (nb + 1) / 2, 1, nw, score_task, &r, err);
-    for (unsigned w = 0; r.scratch && w < nw; w++) {
-        free(r.scratch[w].dot);
-        free(r.scratch[w].pair);
-        free(r.scratch[w].score);
+    scratch_destroy(r.scratch, nw);
+    return rc;
+}
+
+/* The sample: the sampled rows' vectors, packed, against every column
+ * block. */
+typedef struct sample_replay {
+    const shades_embedding_source *src;
+    float *rows;          /* n_rows x d */
+    uint32_t *row_item;   /* the item of each packed row */
+    size_t n_rows;
+    block_scratch *scratch;
+    shades_score_sink sink;
+    void *ctx;
+} sample_replay;
+
+static int sample_task(void *ctx, unsigned worker, size_t begin, size_t end, shades_err *err)
+{
+    const sample_replay *r = ctx;
+    const shades_embedding_source *src = r->src;
+    const shades_embedding *e = src->embedding;
+    const shades_templates *t = src->t;
+    block_scratch *s = &r->scratch[worker];
+    size_t B = src->block, n = src->n_items;
+    int d = (int)e->dimension, ld = (int)(t->stride / sizeof(float));
+    const float *x = shades_embedding_vector(e, t->bytes);
+    for (size_t task = begin; task < end; task++) {
+        size_t j0 = task * B, j1 = j0 + B < n ? j0 + B : n;
+        int mj = (int)(j1 - j0);
+        for (size_t r0 = 0; r0 < r->n_rows; r0 += B) {
+            int mi = (int)(r0 + B < r->n_rows ? B : r->n_rows - r0);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, mj, d, 1.0f,
+                        r->rows + r0 * (size_t)d, d, x + j0 * (size_t)ld, ld, 0.0f, s->dot, mj);
+            for (int i = 0; i < mi; i++) {
+                int rc = emit_row(src, s, worker, r->row_item[r0 + (size_t)i],
+                                  s->dot + (size_t)i * (size_t)mj, j0, j0, j1, r->sink, r->ctx,
+                                  err);
+                if (rc)
+                    return rc;
+            }
+        }
     }
-    free(r.scratch);
+    return 0;
+}
+
+static int blocks_sample(const shades_score_source *base, unsigned every, shades_score_sink sink,
+                         void *ctx, shades_err *err)
+{
+    const shades_embedding_source *src = base->self;
+    const shades_embedding *e = src->embedding;
+    size_t B = src->block, n = src->n_items, d = e->dimension;
+    size_t nb = (n + B - 1) / B, n_rows = every ? (n + every - 1) / every : 0;
+    unsigned nw = base->workers;
+    sample_replay r = {src, malloc((n_rows ? n_rows : 1) * d * sizeof(float)),
+                       malloc((n_rows ? n_rows : 1) * sizeof(uint32_t)), n_rows,
+                       scratch_create(nw, B), sink, ctx};
+    int rc = r.rows && r.row_item && r.scratch ? 0 : shades_err_nomem(err);
+    for (size_t i = 0; !rc && i < n_rows; i++) {
+        r.row_item[i] = (uint32_t)(i * every);
+        memcpy(r.rows + i * d, shades_embedding_vector(e, shades_templates_slot(src->t, i * every)),
+               d * sizeof(float));
+    }
+    openblas_set_num_threads(1);
+    if (!rc && n_rows)
+        rc = shades_parallel_for_workers(nb, 1, nw, sample_task, &r, err);
+    scratch_destroy(r.scratch, nw);
+    free(r.rows);
+    free(r.row_item);
     return rc;
 }
 
@@ -114,7 +209,8 @@ void shades_embedding_source_init(shades_embedding_source *out, const shades_emb
                                   size_t block)
 {
     out->base = (shades_score_source){.n = n_impostor, .workers = threads ? threads : 1,
-                                      .replay = blocks_replay, .self = out};
+                                      .replay = blocks_replay, .sample = blocks_sample,
+                                      .self = out};
     out->embedding = e;
     out->t = t;
     out->subject = subject;

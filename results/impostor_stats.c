@@ -3,18 +3,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Values and hits one worker may keep in pass 1 (16 bytes or more each)
+ * before it gives up sparing pass 2: memory stays bounded whatever the
+ * prediction. */
+#define KEEP_CAP ((size_t)1 << 22)
+
 /* What one sink worker fills. */
 typedef struct worker_part {
     shades_score_hist *stream;   /* n_streams */
     shades_impostor_hit *hits;
     size_t n_hits, cap_hits;
+    size_t n_kept;               /* pass 1: values kept */
+    int overflow;                /* pass 1: stopped keeping at KEEP_CAP */
 } worker_part;
+
+/* What a pass does with each score. */
+enum { COUNT, REFINE, COUNT_AND_KEEP };
 
 typedef struct pass {
     shades_impostors *s;
     shades_progress *progress;
     worker_part *w;
-    int refine;
+    int mode;
     uint32_t hit_bin;
 } pass;
 
@@ -55,6 +65,28 @@ static int add_hit(worker_part *w, const shades_pair *pr, double score)
     return 0;
 }
 
+/* Pass 1 with a prediction: counts sc into h, and keeps it when its bin
+ * was predicted, until the worker's cap. */
+static int count_and_keep(worker_part *w, shades_score_hist *h, const shades_score_window *kept,
+                          double sc)
+{
+    if (shades_hist_add(h, sc))
+        return -1;
+    if (w->overflow || !shades_window_has(kept, shades_score_bin(sc)))
+        return 0;
+    w->overflow = ++w->n_kept + w->n_hits > KEEP_CAP;
+    return shades_hist_keep_slow(h, sc);
+}
+
+/* One score into one stream, as the pass's mode says. */
+static int take(const pass *ps, worker_part *w, shades_score_hist *h, double sc)
+{
+    const shades_impostors *s = ps->s;
+    return ps->mode == REFINE ? shades_hist_keep(h, &s->window, sc)
+           : ps->mode == COUNT ? shades_hist_add(h, sc)
+                               : count_and_keep(w, h, &s->kept, sc);
+}
+
 static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, shades_err *err)
 {
     const pass *ps = ctx;
@@ -65,17 +97,20 @@ static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, sha
     for (size_t k = 0; k < batch->n && !bad; k++) {
         double sc = batch->score[k];
         const shades_pair *pr = &batch->pair[k];
-        if (ps->refine && shades_score_bin(sc) >= ps->hit_bin)
+        if (ps->mode != COUNT && !w->overflow && shades_score_bin(sc) >= ps->hit_bin) {
             bad |= add_hit(w, pr, sc);
+            if (ps->mode == COUNT_AND_KEEP)
+                w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
+        }
         /* With partitions, "all" is the sum of the first one's cells. */
         if (!g->n_partitions)
-            bad |= ps->refine ? shades_hist_keep(&w->stream[0], &s->window, sc)
-                              : shades_hist_add(&w->stream[0], sc);
+            bad |= take(ps, w, &w->stream[0], sc);
         for (size_t p = 0; p < g->n_partitions && !bad; p++) {
             const shades_partition *part = &g->partitions[p];
-            shades_score_hist *h = &w->stream[cell_stream(s, p, (size_t)part->item_group[pr->a],
-                                                          (size_t)part->item_group[pr->b])];
-            bad = ps->refine ? shades_hist_keep(h, &s->window, sc) : shades_hist_add(h, sc);
+            bad = take(ps, w,
+                       &w->stream[cell_stream(s, p, (size_t)part->item_group[pr->a],
+                                              (size_t)part->item_group[pr->b])],
+                       sc);
         }
     }
     if (bad)
@@ -96,8 +131,9 @@ static int cmp_hit(const void *x, const void *y)
 
 /* Replays src into per-worker parts, then merges them into s in worker
  * order. */
-static int run_pass(shades_impostors *s, const shades_score_source *src, int refine,
-                    uint32_t hit_bin, shades_progress *progress, shades_err *err)
+static int run_pass(shades_impostors *s, const shades_score_source *src, int mode,
+                    uint32_t hit_bin, unsigned sample_every, shades_progress *progress,
+                    shades_err *err)
 {
     unsigned nw = src->workers ? src->workers : 1;
     worker_part *w = calloc(nw, sizeof *w);
@@ -105,9 +141,10 @@ static int run_pass(shades_impostors *s, const shades_score_source *src, int ref
     for (unsigned k = 0; !rc && k < nw; k++)
         if (!(w[k].stream = calloc(s->n_streams, sizeof *w[k].stream)))
             rc = shades_err_nomem(err);
-    pass ps = {s, progress, w, refine, hit_bin};
+    pass ps = {s, progress, w, mode, hit_bin};
     if (!rc)
-        rc = src->replay(src, sink, &ps, err);
+        rc = sample_every ? src->sample(src, sample_every, sink, &ps, err)
+                          : src->replay(src, sink, &ps, err);
     size_t n_hits = 0;
     for (unsigned k = 0; !rc && k < nw; k++) {
         for (size_t i = 0; !rc && i < s->n_streams; i++)
@@ -120,6 +157,7 @@ static int run_pass(shades_impostors *s, const shades_score_source *src, int ref
             if (shades_hist_merge(&s->stream[0], &w[k].stream[i]))
                 rc = shades_err_nomem(err);
         n_hits += w[k].n_hits;
+        s->overflow |= w[k].overflow;
     }
     if (!rc && n_hits) {
         s->hits = malloc(n_hits * sizeof *s->hits);
@@ -179,12 +217,23 @@ static int end_count(shades_impostors *s, uint64_t n, shades_err *err)
 }
 
 int shades_impostors_count(shades_impostors **out, const shades_groups *g,
-                           const shades_score_source *src, shades_progress *progress,
-                           shades_err *err)
+                           const shades_score_source *src, shades_score_window *keep,
+                           uint32_t hit_bin, shades_progress *progress, shades_err *err)
 {
     *out = NULL;
     shades_impostors *s = impostors_new(g);
-    int rc = s ? run_pass(s, src, 0, UINT32_MAX, progress, err) : shades_err_nomem(err);
+    if (!s) {
+        if (keep)
+            shades_window_clear(keep);
+        return shades_err_nomem(err);
+    }
+    s->kept_hit_bin = UINT32_MAX;
+    if (keep) {
+        s->kept = *keep;
+        s->kept_hit_bin = hit_bin;
+        memset(keep, 0, sizeof *keep);
+    }
+    int rc = run_pass(s, src, keep ? COUNT_AND_KEEP : COUNT, s->kept_hit_bin, 0, progress, err);
     if (!rc)
         rc = end_count(s, src->n, err);
     if (rc) {
@@ -193,6 +242,49 @@ int shades_impostors_count(shades_impostors **out, const shades_groups *g,
     }
     *out = s;
     return 0;
+}
+
+int shades_impostors_sample(shades_impostors **out, const shades_groups *g,
+                            const shades_score_source *src, unsigned every, shades_err *err)
+{
+    *out = NULL;
+    shades_impostors *s = impostors_new(g);
+    int rc = s ? run_pass(s, src, COUNT, UINT32_MAX, every, NULL, err) : shades_err_nomem(err);
+    if (!rc)
+        rc = end_count(s, s->stream[0].n, err);
+    if (rc) {
+        shades_impostors_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int shades_impostors_settle(shades_impostors *s, uint32_t hit_bin, shades_err *err)
+{
+    int settled = !s->overflow && s->kept.n_bins && hit_bin >= s->kept_hit_bin &&
+                  shades_window_within(&s->window, &s->kept);
+    for (size_t i = 0; i < s->n_streams; i++) {
+        if (settled)
+            shades_hist_keep_only(&s->stream[i], &s->window);
+        else
+            s->stream[i].n_window = 0;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; settled && k < s->n_hits; k++)
+        if (shades_score_bin(s->hits[k].score) >= hit_bin)
+            s->hits[kept++] = s->hits[k];
+    s->n_hits = kept;
+    if (!kept) {
+        free(s->hits);
+        s->hits = NULL;
+    }
+    shades_window_clear(&s->kept);
+    for (size_t i = 0; settled && i < s->n_streams; i++)
+        if (shades_hist_seal(&s->stream[i], &s->window))
+            return shades_err_set(err, SHADES_E_INTERNAL,
+                                  "impostor scores: pass 1 kept a bin only in part");
+    return settled;
 }
 
 /* Packed counts: n_streams, then per stream its count, its number of
@@ -278,7 +370,7 @@ int shades_impostors_unpack(shades_impostors **out, const shades_groups *g, uint
 int shades_impostors_refine(shades_impostors *s, const shades_score_source *src,
                             uint32_t hit_bin, shades_progress *progress, shades_err *err)
 {
-    int rc = run_pass(s, src, 1, hit_bin, progress, err);
+    int rc = run_pass(s, src, REFINE, hit_bin, 0, progress, err);
     for (size_t i = 0; !rc && i < s->n_streams; i++)
         if (shades_hist_seal(&s->stream[i], &s->window))
             rc = shades_err_set(err, SHADES_E_ENGINE,
@@ -296,6 +388,7 @@ void shades_impostors_destroy(shades_impostors *s)
     free(s->stream);
     free(s->offset);
     shades_window_clear(&s->window);
+    shades_window_clear(&s->kept);
     free(s->hits);
     free(s);
 }

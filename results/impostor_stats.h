@@ -20,24 +20,42 @@ typedef struct shades_impostor_hit {
     double score;
 } shades_impostor_hit;
 
-/* Owned by the caller; built by shades_impostors_count, refined once by
- * shades_impostors_refine, then read-only. */
+/* Owned by the caller; built by shades_impostors_count, settled by
+ * shades_impostors_settle or refined once by shades_impostors_refine, then
+ * read-only. */
 typedef struct shades_impostors {
     const shades_groups *groups;
     size_t n_streams;
     shades_score_hist *stream;  /* [0] all, then each partition's cells */
     size_t *offset;             /* per partition: its first cell's stream */
-    shades_score_window window; /* bins whose exact values pass 2 keeps */
-    shades_impostor_hit *hits;  /* pass 2: impostors in bins >= the hit bin, by pair */
+    shades_score_window window; /* bins whose exact values the measures need */
+    shades_impostor_hit *hits;  /* impostors in bins >= the hit bin, by pair */
     size_t n_hits;
+    shades_score_window kept;   /* pass 1: bins whose values it kept (predicted) */
+    uint32_t kept_hit_bin;      /* pass 1: the lowest bin whose pairs it kept */
+    int overflow;               /* pass 1 stopped keeping: memory is bounded */
 } shades_impostors;
 
 /* Pass 1: counts every score of src into a new accumulator over the
  * partitions of g (which must outlive it), each score on progress (may be
- * NULL). */
+ * NULL). With keep (may be NULL; taken over and zeroed), it also keeps the
+ * values in keep's bins and, unless hit_bin is UINT32_MAX, the pairs
+ * scored in bins >= hit_bin, up to a bounded number, so that
+ * shades_impostors_settle can spare pass 2. */
 int shades_impostors_count(shades_impostors **out, const shades_groups *g,
-                           const shades_score_source *src, shades_progress *progress,
-                           shades_err *err);
+                           const shades_score_source *src, shades_score_window *keep,
+                           uint32_t hit_bin, shades_progress *progress, shades_err *err);
+
+/* Counts src's sample (src->sample must be set: the pairs of 1 in every
+ * items) into a new accumulator, to predict the bins pass 1 should keep. */
+int shades_impostors_sample(shades_impostors **out, const shades_groups *g,
+                            const shades_score_source *src, unsigned every, shades_err *err);
+
+/* Ends pass 1 once s->window names the bins the measures need: when pass 1
+ * kept them all and every pair from hit_bin up (UINT32_MAX: none), s is
+ * left as shades_impostors_refine would leave it and 1 is returned; else s
+ * drops what it kept and 0 says pass 2 (shades_impostors_refine) is due. */
+int shades_impostors_settle(shades_impostors *s, uint32_t hit_bin, shades_err *err);
 
 /* Where pass 1's counts outlive a killed run (the harness's checkpoint).
  * load: 1 with *out (malloc'd) and *out_len set when counts were saved, 0

@@ -31,6 +31,58 @@ int shades_window_add(shades_score_window *w, uint32_t b)
     return 0;
 }
 
+int shades_window_add_range(shades_score_window *w, uint32_t lo, uint32_t hi)
+{
+    /* Word by word: a range can span millions of bins. */
+    for (uint64_t b = lo; b <= hi;) {
+        uint64_t **m = &w->mask[b / SHADES_HIST_SUB];
+        if (!*m && !(*m = calloc(SHADES_HIST_SUB / 64, sizeof **m)))
+            return -1;
+        uint32_t lo_bit = (uint32_t)(b % 64);
+        uint64_t word_end = (b / 64 + 1) * 64; /* first bin of the next word */
+        uint32_t n = (uint32_t)((hi + 1 < word_end ? hi + 1 : word_end) - b);
+        uint64_t bits = (n == 64 ? ~UINT64_C(0) : ((UINT64_C(1) << n) - 1)) << lo_bit;
+        uint64_t *word = &(*m)[(b % SHADES_HIST_SUB) / 64];
+        w->n_bins += (size_t)__builtin_popcountll(bits & ~*word);
+        *word |= bits;
+        b += n;
+    }
+    return 0;
+}
+
+int shades_window_widen(shades_score_window *dst, const shades_score_window *src,
+                        uint32_t margin)
+{
+    for (uint32_t blk = 0; blk < SHADES_HIST_BLOCKS; blk++)
+        for (uint32_t j = 0; src->mask[blk] && j < SHADES_HIST_SUB; j++)
+            if (src->mask[blk][j / 64] >> (j % 64) & 1u) {
+                uint32_t b = blk * SHADES_HIST_SUB + j;
+                uint32_t lo = b > margin ? b - margin : 0;
+                uint32_t hi = b < SHADES_HIST_BINS - 1 - margin ? b + margin : SHADES_HIST_BINS - 1;
+                if (shades_window_add_range(dst, lo, hi))
+                    return -1;
+            }
+    return 0;
+}
+
+int shades_window_within(const shades_score_window *a, const shades_score_window *b)
+{
+    for (size_t blk = 0; blk < SHADES_HIST_BLOCKS; blk++)
+        for (size_t k = 0; a->mask[blk] && k < SHADES_HIST_SUB / 64; k++)
+            if (a->mask[blk][k] & ~(b->mask[blk] ? b->mask[blk][k] : 0))
+                return 0;
+    return 1;
+}
+
+void shades_hist_keep_only(shades_score_hist *h, const shades_score_window *w)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < h->n_window; i++)
+        if (shades_window_has(w, shades_score_bin(h->window[i])))
+            h->window[kept++] = h->window[i];
+    h->n_window = kept;
+}
+
 void shades_window_clear(shades_score_window *w)
 {
     for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)

@@ -1,8 +1,8 @@
 /* An exact, bounded-memory distribution of similarity scores.
  *
- * Pass 1 counts every score in a histogram on the top 22 bits of its
- * order-preserving 64-bit key: 4096 blocks (sign and exponent) of 1024
- * bins (the next 10 bits), a block allocated when first touched, so memory
+ * Pass 1 counts every score in a histogram on the top 20 bits of its
+ * order-preserving 64-bit key: 4096 blocks (sign and exponent) of 256
+ * bins (the next 8 bits), a block allocated when first touched, so memory
  * follows the binades the scores use, not how many pass. Counts at bin
  * edges are exact. Pass 2 replays the same scores and keeps the exact
  * values that fall in a few chosen bins (the window): those around the
@@ -20,8 +20,10 @@
 #include <string.h>
 
 #define SHADES_HIST_BLOCKS 4096u
-#define SHADES_HIST_SUB 1024u
-#define SHADES_HIST_SHIFT 42    /* 64 - 12 - 10 */
+/* 256 bins a binade: 2 KiB of counts per binade and cell stay in cache
+ * while pass 1 counts; a finer bin only narrows the window pass 2 keeps. */
+#define SHADES_HIST_SUB 256u
+#define SHADES_HIST_SHIFT 44    /* 64 - 12 - 8 */
 #define SHADES_HIST_BINS (SHADES_HIST_BLOCKS * SHADES_HIST_SUB)
 
 /* The order-preserving key of a score: a < b exactly when key(a) < key(b)
@@ -35,7 +37,7 @@ static inline uint64_t shades_score_key(double s)
     return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
 }
 
-/* The bin of a score: the top 22 bits of its key. */
+/* The bin of a score: the top 20 bits of its key. */
 static inline uint32_t shades_score_bin(double s)
 {
     return (uint32_t)(shades_score_key(s) >> SHADES_HIST_SHIFT);
@@ -55,7 +57,7 @@ static inline double shades_score_bin_top(uint32_t b)
 /* The set of bins whose exact values pass 2 keeps. Read-only while
  * histograms fill from many threads. */
 typedef struct shades_score_window {
-    uint64_t *mask[SHADES_HIST_BLOCKS]; /* 1024 bits per touched block */
+    uint64_t *mask[SHADES_HIST_BLOCKS]; /* SHADES_HIST_SUB bits per touched block */
     size_t n_bins;
 } shades_score_window;
 
@@ -69,6 +71,18 @@ static inline int shades_window_has(const shades_score_window *w, uint32_t b)
     uint32_t lo = b % SHADES_HIST_SUB;
     return m && (m[lo / 64] >> (lo % 64)) & 1u;
 }
+
+/* Adds bins lo to hi (both included) to w. Returns 0, or -1 when out of
+ * memory. */
+int shades_window_add_range(shades_score_window *w, uint32_t lo, uint32_t hi);
+
+/* Adds to dst every bin within `margin` bins of a bin of src. Returns 0,
+ * or -1 when out of memory. */
+int shades_window_widen(shades_score_window *dst, const shades_score_window *src,
+                        uint32_t margin);
+
+/* Whether every bin of a is in b. */
+int shades_window_within(const shades_score_window *a, const shades_score_window *b);
 
 /* Frees what w holds and zeroes it; a zeroed window is empty. */
 void shades_window_clear(shades_score_window *w);
@@ -109,6 +123,9 @@ int shades_hist_merge(shades_score_hist *dst, const shades_score_hist *src);
 
 /* Frees what h holds and zeroes it. */
 void shades_hist_clear(shades_score_hist *h);
+
+/* Drops the kept values whose bins are not in w. */
+void shades_hist_keep_only(shades_score_hist *h, const shades_score_window *w);
 
 /* Ends pass 1: builds the index the queries below use. Returns 0, or -1
  * when out of memory. */

@@ -31,10 +31,18 @@ typedef struct shades_score_source shades_score_source;
 typedef int (*shades_score_replay_fn)(const shades_score_source *src, shades_score_sink sink,
                                       void *ctx, shades_err *err);
 
+/* Hands a sample of the scores to sink: those of the pairs whose first
+ * or second item is one of every `every`-th item (a pair of two such items
+ * may come twice), so every group and pair of groups is in it in
+ * proportion. The same sample each time. */
+typedef int (*shades_score_sample_fn)(const shades_score_source *src, unsigned every,
+                                      shades_score_sink sink, void *ctx, shades_err *err);
+
 struct shades_score_source {
     uint64_t n;                 /* scores per replay */
     unsigned workers;           /* the most sink workers a replay uses */
     shades_score_replay_fn replay;
+    shades_score_sample_fn sample; /* NULL where a replay is cheap enough to make twice */
     const void *self;           /* the source's own state */
 };
 

@@ -82,6 +82,25 @@ int shades_hist_want_fmr(shades_score_window *w, const shades_score_hist *h, dou
     return shades_window_add(w, shades_hist_bin_of_rank(h, k));
 }
 
+int shades_hist_want_fmr_range(shades_score_window *w, uint32_t *out_low,
+                               const shades_score_hist *h, double target)
+{
+    *out_low = UINT32_MAX;
+    if (!h->n)
+        return 0;
+    /* The threshold's rank in the full scores, seen in a sample, lies
+     * within a few Poisson deviations of target x n; the sample's pairs
+     * share items, so the spread is generous. */
+    double k = target * (double)h->n, spread = 8.0 * sqrt(k) + 8.0;
+    uint64_t top = k > spread ? (uint64_t)(k - spread) : 0;
+    uint64_t bottom = k + spread < (double)(h->n - 1) ? (uint64_t)(k + spread) : h->n - 1;
+    uint32_t lo = shades_hist_bin_of_rank(h, bottom);
+    /* Near the top the full scores reach above the sample's highest. */
+    uint32_t hi = top ? shades_hist_bin_of_rank(h, top) : SHADES_HIST_BINS - 1;
+    *out_low = lo;
+    return shades_window_add_range(w, lo, hi);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

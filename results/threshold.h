@@ -37,6 +37,12 @@ int shades_hist_threshold_at_fmr(double *out_t, const shades_score_hist *h,
  * need for target. Returns 0, or -1 when out of memory. */
 int shades_hist_want_fmr(shades_score_window *w, const shades_score_hist *h, double target);
 
+/* Adds to w every bin where the threshold at `target` of scores that h
+ * samples can lie, and sets *out_low to the lowest of them (UINT32_MAX
+ * when h is empty). Returns 0, or -1 when out of memory. */
+int shades_hist_want_fmr_range(shades_score_window *w, uint32_t *out_low,
+                               const shades_score_hist *h, double target);
+
 /* Sorts scores ascending in place (-inf first). */
 void shades_scores_sort(double *scores, size_t n);
 

@@ -175,9 +175,17 @@ static void buckets_free(buckets *bs)
     free(bs->n_groups);
 }
 
+/* Points every bucket at its impostor distribution in imp. */
+static void buckets_point(buckets *bs, const shades_impostors *imp)
+{
+    for (size_t p = 0; p < bs->n_parts; p++)
+        for (size_t gi = 0; gi < bs->n_groups[p]; gi++)
+            bs->part[p][gi].imp = shades_impostors_cell(imp, p ? p - 1 : SIZE_MAX, gi, gi);
+}
+
+/* The genuine side of every bucket; buckets_point adds the impostors. */
 static int buckets_fill(buckets *bs, const shades_manifest *m, const shades_groups *g,
-                        const shades_pairs *pairs, const double *gs, const int32_t *outcome,
-                        const shades_impostors *imp)
+                        const shades_pairs *pairs, const double *gs, const int32_t *outcome)
 {
     bs->n_parts = 1 + g->n_partitions;
     bs->part = calloc(bs->n_parts, sizeof *bs->part);
@@ -191,8 +199,6 @@ static int buckets_fill(buckets *bs, const shades_manifest *m, const shades_grou
         bs->part[p] = calloc(ng, sizeof **bs->part);
         bad = !bs->part[p] || fill_buckets(bs->part[p], ng, part ? part->item_group : all_group,
                                            m, pairs, gs, outcome);
-        for (size_t gi = 0; !bad && gi < ng; gi++)
-            bs->part[p][gi].imp = shades_impostors_cell(imp, part ? p - 1 : SIZE_MAX, gi, gi);
     }
     free(all_group);
     return bad ? -1 : 0;
@@ -276,9 +282,52 @@ static int measure_rows(shades_vresults *r, const buckets *bs, const shades_grou
     return 0;
 }
 
+/* The sample that predicts pass 1's window: 1 in SAMPLE_EVERY items' pairs. */
+#define SAMPLE_EVERY 16
+/* Bins either side of each bin the sample's EER needs. */
+#define EER_MARGIN 64
+
+/* The bins pass 1 should keep, and the lowest bin whose pairs it should
+ * keep for the bootstrap, predicted from a sample of src: around every
+ * FMR target, a range of ranks wide enough for the sample's error, and
+ * around the EER's bins a margin. A wrong prediction costs pass 2, never
+ * exactness. */
+static int predict_bins(shades_score_window *out, uint32_t *out_hit_bin, buckets *bs,
+                        const shades_groups *g, const shades_score_source *src,
+                        const shades_vmeasure_options *opts, shades_err *err)
+{
+    shades_impostors *smp = NULL;
+    shades_score_window eer = {0};
+    *out_hit_bin = UINT32_MAX;
+    int rc = shades_impostors_sample(&smp, g, src, SAMPLE_EVERY, err), bad = 0;
+    if (rc)
+        return rc;
+    buckets_point(bs, smp);
+    for (size_t k = 0; k < opts->n_targets; k++) {
+        uint32_t low;
+        bad |= shades_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->targets[k]);
+        *out_hit_bin = low < *out_hit_bin ? low : *out_hit_bin;
+    }
+    for (size_t p = 1; p < bs->n_parts; p++)
+        for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
+            const bucket *b = &bs->part[p][gi];
+            uint32_t low;
+            for (size_t k = 0; k < opts->n_targets; k++)
+                bad |= shades_hist_want_fmr_range(out, &low, b->imp, opts->targets[k]);
+            bad |= shades_eer_want(&eer, b->imp, b->gen, b->n_gen);
+        }
+    bad |= shades_window_widen(out, &eer, EER_MARGIN);
+    if (!opts->bootstrap)
+        *out_hit_bin = UINT32_MAX;
+    shades_window_clear(&eer);
+    shades_impostors_destroy(smp);
+    return bad ? shades_err_nomem(err) : 0;
+}
+
 /* Pass 1: restored from opts->counts where it was saved there, else
- * counted, then saved. */
-static int impostor_counts(shades_impostors **out, const shades_groups *g,
+ * counted (keeping the bins a sample predicts, where the source samples),
+ * then saved. */
+static int impostor_counts(shades_impostors **out, buckets *bs, const shades_groups *g,
                            const shades_score_source *impostors,
                            const shades_vmeasure_options *opts, shades_err *err)
 {
@@ -291,9 +340,16 @@ static int impostor_counts(shades_impostors **out, const shades_groups *g,
         free(saved);
         return rc;
     }
+    shades_score_window keep = {0};
+    uint32_t hit_bin = UINT32_MAX;
+    int predict = !rc && impostors->sample;
+    if (predict)
+        rc = predict_bins(&keep, &hit_bin, bs, g, impostors, opts, err);
     shades_progress_stage(opts->progress, "impostor pass 1", impostors->n);
     if (!rc)
-        rc = shades_impostors_count(out, g, impostors, opts->progress, err);
+        rc = shades_impostors_count(out, g, impostors, predict ? &keep : NULL, hit_bin,
+                                    opts->progress, err);
+    shades_window_clear(&keep);
     if (rc)
         return rc;
     shades_progress_end(opts->progress);
@@ -320,9 +376,14 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
     shades_impostors *imp = NULL;
     buckets bs = {0};
     uint32_t hit_bin = UINT32_MAX;
-    int rc = impostor_counts(&imp, g, impostors, opts, err);
-    if (rc)
+    int rc = buckets_fill(&bs, m, g, pairs, genuine_scores, outcome) ? shades_err_nomem(err) : 0;
+    if (!rc)
+        rc = impostor_counts(&imp, &bs, g, impostors, opts, err);
+    if (rc) {
+        buckets_free(&bs);
         return rc;
+    }
+    buckets_point(&bs, imp);
     shades_vresults *r = calloc(1, sizeof *r);
     size_t n_rows = 1;
     for (size_t p = 0; p < g->n_partitions; p++)
@@ -332,11 +393,12 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
         r->groups = calloc(n_rows * n_targets + 1, sizeof *r->groups);
         r->eer = calloc(n_rows, sizeof *r->eer);
     }
-    if (!r || !r->thresholds || !r->groups || !r->eer ||
-        buckets_fill(&bs, m, g, pairs, genuine_scores, outcome, imp) ||
-        want_bins(&hit_bin, imp, &bs, opts))
+    if (!r || !r->thresholds || !r->groups || !r->eer || want_bins(&hit_bin, imp, &bs, opts))
         rc = shades_err_nomem(err);
-    if (!rc) {
+    int settled = rc ? 0 : shades_impostors_settle(imp, hit_bin, err);
+    if (settled < 0)
+        rc = settled;
+    if (!rc && !settled) {
         shades_progress_stage(opts->progress, "impostor pass 2", impostors->n);
         rc = shades_impostors_refine(imp, impostors, hit_bin, opts->progress, err);
         if (!rc)

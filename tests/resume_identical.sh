@@ -13,6 +13,9 @@
 #    random moments and are resumed on one or two threads.
 #  - with synthetic, identification and classification runs of the same
 #    cohort (search and estimate records) are cut and resumed as well.
+# With example, the uninterrupted runs settle in one pass (a sample predicts
+# the bins to keep) while a resume from saved pass-1 counts runs pass 2, so
+# the check also holds the two ways to each other.
 # Every resume must give results identical to the reference (h5_strip.sh)
 # and delete its checkpoint. Also checked: the checkpoint is owner-only, a
 # run without --resume refuses an interrupted checkpoint, a changed config
