@@ -45,6 +45,7 @@ struct shades_checkpoint {
     entry *found;           /* sorted by stage, begin; the last of duplicates */
     size_t n_found;
     atomic_uint_fast64_t restored;
+    atomic_uint_fast64_t saved;
 };
 
 static double now(void)
@@ -300,6 +301,7 @@ int shades_checkpoint_open(shades_checkpoint **out, int *out_resumed, const char
         return shades_err_nomem(err);
     cp->fd = cp->dir_fd = -1;
     atomic_init(&cp->restored, 0);
+    atomic_init(&cp->saved, 0);
     pthread_mutex_init(&cp->lock, NULL);
     int rc = 0;
     if ((size_t)snprintf(cp->dir, sizeof cp->dir, "%s", dir) >= sizeof cp->dir ||
@@ -345,6 +347,8 @@ int shades_checkpoint_save(shades_checkpoint *cp, uint32_t stage, size_t begin, 
         pthread_mutex_lock(&cp->lock);
         if (write_all(cp->fd, rec, sizeof h + h.len + DIGEST))
             rc = io_error(err, cp->log, "append to it");
+        else
+            atomic_fetch_add(&cp->saved, 1);
         double t = now();
         if (!rc && t - cp->synced >= SYNC_EVERY) {
             if (fdatasync(cp->fd))
@@ -437,11 +441,17 @@ int shades_checkpoint_load_arrays(shades_checkpoint *cp, uint32_t stage, size_t 
     return 1;
 }
 
-void shades_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found,
+void shades_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found, uint64_t *out_saved,
                               const shades_checkpoint *cp)
 {
     *out_restored = cp ? atomic_load(&cp->restored) : 0;
     *out_found = cp ? cp->n_found : 0;
+    *out_saved = cp ? atomic_load(&cp->saved) : 0;
+}
+
+const char *shades_checkpoint_dir(const shades_checkpoint *cp)
+{
+    return cp->dir;
 }
 
 int shades_checkpoint_close(shades_checkpoint *cp, int remove, shades_err *err)

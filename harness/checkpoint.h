@@ -70,9 +70,13 @@ int shades_checkpoint_load_arrays(shades_checkpoint *cp, uint32_t stage, size_t 
                                   size_t end, const shades_ckpt_array *arrays, size_t n,
                                   shades_err *err);
 
-/* Records restored so far and records the resume found. */
-void shades_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found,
+/* Records restored so far, records the resume found, and records saved
+ * by this run. */
+void shades_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found, uint64_t *out_saved,
                               const shades_checkpoint *cp);
+
+/* The checkpoint's directory, as opened. */
+const char *shades_checkpoint_dir(const shades_checkpoint *cp);
 
 /* Closes cp; with remove, deletes its files and directory (the run is
  * complete), else leaves them for a resume. NULL is allowed. */

@@ -115,20 +115,21 @@ static int open_checkpoint(run_state *s, const shades_run_options *opts, shades_
 }
 
 /* Ends the checkpoint: deleted after a complete run unless kept, kept
- * for --resume after a failed one. */
+ * for --resume after a failed one that saved or found work. */
 static void close_checkpoint(run_state *s, int complete, const shades_run_options *opts)
 {
-    uint64_t restored, found;
-    shades_checkpoint_counts(&restored, &found, s->checkpoint);
+    uint64_t restored, found, saved;
+    shades_checkpoint_counts(&restored, &found, &saved, s->checkpoint);
     if (complete && found)
         fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint, the rest "
                         "computed\n",
                 (unsigned long long)restored);
-    if (s->checkpoint && !complete)
-        fprintf(stderr, "shades: the work done so far is kept in the checkpoint beside the "
-                        "results; continue it with --resume once the cause is fixed\n");
+    int keep = complete ? opts && opts->keep_checkpoint : found || saved;
+    if (!complete && keep)
+        fprintf(stderr, "shades: the work done so far is kept in checkpoint %s; continue it "
+                        "with --resume once the cause is fixed, or delete it\n",
+                shades_checkpoint_dir(s->checkpoint));
     shades_err err = {0};
-    int keep = !complete || (opts && opts->keep_checkpoint);
     if (shades_checkpoint_close(s->checkpoint, !keep, &err))
         fprintf(stderr, "shades: warning: %s\n", err.msg);
     s->checkpoint = NULL;
