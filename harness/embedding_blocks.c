@@ -69,6 +69,30 @@ static int emit_row(const shades_embedding_source *src, block_scratch *s, unsign
     return k ? sink(ctx, worker, &batch, err) : 0;
 }
 
+/* Scores mi rows (at rows, ld floats apart: item row_item[i], or item0 + i
+ * when row_item is NULL) against items [j0, j1) with one sgemm, and hands
+ * each row's pairs to sink; `upper` keeps only items after the row's. */
+static int score_tile(const shades_embedding_source *src, block_scratch *s, unsigned worker,
+                      const float *rows, int ld, const uint32_t *row_item, size_t item0, int mi,
+                      size_t j0, size_t j1, int upper, shades_score_sink sink, void *ctx,
+                      shades_err *err)
+{
+    const shades_templates *t = src->t;
+    int d = (int)src->embedding->dimension, mj = (int)(j1 - j0);
+    int ldx = (int)(t->stride / sizeof(float));
+    const float *x = shades_embedding_vector(src->embedding, t->bytes);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, mj, d, 1.0f, rows, ld,
+                x + j0 * (size_t)ldx, ldx, 0.0f, s->dot, mj);
+    for (int i = 0; i < mi; i++) {
+        uint32_t a = row_item ? row_item[i] : (uint32_t)(item0 + (size_t)i);
+        int rc = emit_row(src, s, worker, a, s->dot + (size_t)i * (size_t)mj, j0,
+                          upper && a + 1 > j0 ? a + 1 : j0, j1, sink, ctx, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 typedef struct block_replay {
     const shades_embedding_source *src;
     size_t n_blocks;
@@ -94,26 +118,19 @@ static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, shad
 {
     const block_replay *r = ctx;
     const shades_embedding_source *src = r->src;
-    const shades_embedding *e = src->embedding;
     const shades_templates *t = src->t;
-    block_scratch *s = &r->scratch[worker];
     size_t B = src->block, n = src->n_items;
-    int d = (int)e->dimension, ld = (int)(t->stride / sizeof(float));
-    const float *x = shades_embedding_vector(e, t->bytes);
+    int ld = (int)(t->stride / sizeof(float));
+    const float *x = shades_embedding_vector(src->embedding, t->bytes);
     for (size_t task = begin; task < end; task++) {
         size_t bi, bj;
         task_blocks(&bi, &bj, task, r->n_blocks);
         size_t i0 = bi * B, i1 = i0 + B < n ? i0 + B : n;
         size_t j0 = bj * B, j1 = j0 + B < n ? j0 + B : n;
-        int mi = (int)(i1 - i0), mj = (int)(j1 - j0);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, mj, d, 1.0f,
-                    x + i0 * (size_t)ld, ld, x + j0 * (size_t)ld, ld, 0.0f, s->dot, mj);
-        for (size_t a = i0; a < i1; a++) {
-            int rc = emit_row(src, s, worker, (uint32_t)a, s->dot + (a - i0) * (size_t)mj, j0,
-                              bi == bj ? a + 1 : j0, j1, r->sink, r->ctx, err);
-            if (rc)
-                return rc;
-        }
+        int rc = score_tile(src, &r->scratch[worker], worker, x + i0 * (size_t)ld, ld, NULL, i0,
+                            (int)(i1 - i0), j0, j1, bi == bj, r->sink, r->ctx, err);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -152,26 +169,16 @@ static int sample_task(void *ctx, unsigned worker, size_t begin, size_t end, sha
 {
     const sample_replay *r = ctx;
     const shades_embedding_source *src = r->src;
-    const shades_embedding *e = src->embedding;
-    const shades_templates *t = src->t;
-    block_scratch *s = &r->scratch[worker];
     size_t B = src->block, n = src->n_items;
-    int d = (int)e->dimension, ld = (int)(t->stride / sizeof(float));
-    const float *x = shades_embedding_vector(e, t->bytes);
+    int d = (int)src->embedding->dimension;
     for (size_t task = begin; task < end; task++) {
         size_t j0 = task * B, j1 = j0 + B < n ? j0 + B : n;
-        int mj = (int)(j1 - j0);
         for (size_t r0 = 0; r0 < r->n_rows; r0 += B) {
             int mi = (int)(r0 + B < r->n_rows ? B : r->n_rows - r0);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, mj, d, 1.0f,
-                        r->rows + r0 * (size_t)d, d, x + j0 * (size_t)ld, ld, 0.0f, s->dot, mj);
-            for (int i = 0; i < mi; i++) {
-                int rc = emit_row(src, s, worker, r->row_item[r0 + (size_t)i],
-                                  s->dot + (size_t)i * (size_t)mj, j0, j0, j1, r->sink, r->ctx,
-                                  err);
-                if (rc)
-                    return rc;
-            }
+            int rc = score_tile(src, &r->scratch[worker], worker, r->rows + r0 * (size_t)d, d,
+                                r->row_item + r0, 0, mi, j0, j1, 0, r->sink, r->ctx, err);
+            if (rc)
+                return rc;
         }
     }
     return 0;
