@@ -240,6 +240,16 @@ static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
     return rc ? rc : save_templates(job, begin, end, err);
 }
 
+int shades_runner_restore(shades_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
+                          const shades_ckpt_array *arrays, size_t n, shades_progress *progress,
+                          shades_err *err)
+{
+    int rc = shades_checkpoint_load_arrays(cp, stage, begin, end, arrays, n, err);
+    if (rc > 0)
+        shades_progress_add(progress, end - begin);
+    return rc;
+}
+
 /* The templates' memory: a memfd, so isolated workers can map it too. */
 static int map_templates(shades_templates *t, shades_err *err)
 {
@@ -430,12 +440,10 @@ static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
     const shades_templates *t = job->t;
     shades_ckpt_array saved[2] = {{job->scores, sizeof *job->scores},
                                   {job->faults, job->faults ? 1 : 0}};
-    int restored = shades_checkpoint_load_arrays(job->cp, job->stage, begin, end, saved, 2, err);
-    if (restored) {
-        if (restored > 0)
-            shades_progress_add(job->progress, end - begin);
+    int restored = shades_runner_restore(job->cp, job->stage, begin, end, saved, 2,
+                                         job->progress, err);
+    if (restored)
         return restored < 0 ? restored : 0;
-    }
     shades_wire_pair *live = calloc(end - begin, sizeof *live);
     size_t *at = malloc((end - begin) * sizeof *at);
     double *s = malloc((end - begin) * sizeof *s);

@@ -61,6 +61,13 @@ int shades_runner_templates(shades_templates **out, shades_instance *inst,
                             const shades_manifest *m, const int32_t *roles,
                             shades_checkpoint *cp, shades_progress *progress, shades_err *err);
 
+/* Restores block [begin, end) of stage from cp (may be NULL) into
+ * arrays, counting it on progress: 1 restored, 0 not checkpointed, or a
+ * negative code. [thread: any] */
+int shades_runner_restore(shades_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
+                          const shades_ckpt_array *arrays, size_t n, shades_progress *progress,
+                          shades_err *err);
+
 /* Frees templates; NULL is allowed. */
 void shades_templates_destroy(shades_templates *t);
 

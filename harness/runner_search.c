@@ -105,12 +105,10 @@ static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
     size_t L = job->c->length, n = job->n_ok ? job->n_ok : 1;
     shades_ckpt_array saved[2] = {{job->c->score, L * sizeof *job->c->score},
                                   {job->c->slot, L * sizeof *job->c->slot}};
-    int restored = shades_checkpoint_load_arrays(job->cp, job->stage, begin, end, saved, 2, err);
-    if (restored) {
-        if (restored > 0)
-            shades_progress_add(job->progress, end - begin);
+    int restored = shades_runner_restore(job->cp, job->stage, begin, end, saved, 2,
+                                         job->progress, err);
+    if (restored)
         return restored < 0 ? restored : 0;
-    }
     double *s = malloc(n * sizeof *s);
     uint8_t *f = malloc(n);
     shades_wire_pair *pairs = malloc(n * sizeof *pairs);
@@ -284,13 +282,10 @@ static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
     estimate_job *job = ctx;
     const shades_manifest *m = job->m;
     shades_ckpt_array saved[1] = {{job->out, sizeof *job->out}};
-    int restored = shades_checkpoint_load_arrays(job->cp, SHADES_CKPT_ESTIMATES, begin, end,
-                                                 saved, 1, err);
-    if (restored) {
-        if (restored > 0)
-            shades_progress_add(job->progress, end - begin);
+    int restored = shades_runner_restore(job->cp, SHADES_CKPT_ESTIMATES, begin, end, saved, 1,
+                                         job->progress, err);
+    if (restored)
         return restored < 0 ? restored : 0;
-    }
     for (size_t i = begin; i < end; i++) {
         char words[600];
         shades_pixels px;

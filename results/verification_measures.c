@@ -308,7 +308,8 @@ static int predict_bins(shades_score_window *out, uint32_t *out_hit_bin, buckets
         bad |= shades_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->targets[k]);
         *out_hit_bin = low < *out_hit_bin ? low : *out_hit_bin;
     }
-    for (size_t p = 1; p < bs->n_parts; p++)
+    /* Every bucket, "all" included, as want_bins walks them. */
+    for (size_t p = 0; p < bs->n_parts; p++)
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
             const bucket *b = &bs->part[p][gi];
             uint32_t low;
