@@ -77,6 +77,8 @@ static const cyaml_schema_field_t run_fields[] = {
 static const cyaml_schema_field_t dataset_fields[] = {
     REQ_STR("manifest", shades_cfg_dataset, manifest),
     OPT_STR("card", shades_cfg_dataset, card),
+    CYAML_FIELD_BOOL("allow_outside_root", CYAML_FLAG_OPTIONAL, shades_cfg_dataset,
+                     allow_outside_root),
     CYAML_FIELD_END,
 };
 

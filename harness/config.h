@@ -3,6 +3,7 @@
 #ifndef SHADES_HARNESS_CONFIG_H
 #define SHADES_HARNESS_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -45,6 +46,7 @@ typedef struct shades_cfg_run {
 typedef struct shades_cfg_dataset {
     char *manifest;
     char *card;            /* dataset card (docs/datasets.md), or NULL */
+    bool allow_outside_root; /* image paths may leave the manifest's directory */
 } shades_cfg_dataset;
 
 /* A scores file for replay: one score per (reference, probe) pair. */

@@ -27,6 +27,10 @@ typedef struct shades_pixels {
  * file when it is missing, empty, truncated or not an image. [thread: any] */
 int shades_image_load(shades_pixels *out, const char *path, shades_err *err);
 
+/* As shades_image_load, from an open descriptor (the caller's, left open)
+ * of the file `path` names. [thread: any] */
+int shades_image_load_fd(shades_pixels *out, int fd, const char *path, shades_err *err);
+
 /* Frees what shades_image_load allocated; a zeroed struct is fine. */
 void shades_image_free(shades_pixels *px);
 

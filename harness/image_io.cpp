@@ -9,37 +9,61 @@
 #include <cstring>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-static int read_file(std::vector<uchar> &out, const char *path, shades_err *err)
+static int read_fd(std::vector<uchar> &out, int fd, const char *path, shades_err *err)
 {
-    FILE *f = std::fopen(path, "rb");
-    if (!f)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open image: %s", path,
-                              std::strerror(errno));
     uchar chunk[65536];
-    size_t n;
-    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return shades_err_set(err, SHADES_E_IO, "%s: read error: %s", path,
+                                  std::strerror(errno));
         out.insert(out.end(), chunk, chunk + n);
-    int bad = std::ferror(f);
-    std::fclose(f);
-    if (bad)
-        return shades_err_set(err, SHADES_E_IO, "%s: read error", path);
+    }
     if (out.empty())
         return shades_err_set(err, SHADES_E_INPUT, "%s: image file is empty", path);
     return 0;
 }
 
-extern "C" int shades_image_load(shades_pixels *out, const char *path, shades_err *err)
+static int decode(shades_pixels *out, const std::vector<uchar> &bytes, const char *path,
+                  shades_err *err);
+
+extern "C" int shades_image_load_fd(shades_pixels *out, int fd, const char *path, shades_err *err)
 {
     std::memset(out, 0, sizeof *out);
     try {
         std::vector<uchar> bytes;
-        int rc = read_file(bytes, path, err);
-        if (rc)
-            return rc;
+        int rc = read_fd(bytes, fd, path, err);
+        return rc ? rc : decode(out, bytes, path, err);
+    } catch (const std::bad_alloc &) {
+        return shades_err_set(err, SHADES_E_NOMEM, "%s: out of memory reading the image", path);
+    }
+}
+
+extern "C" int shades_image_load(shades_pixels *out, const char *path, shades_err *err)
+{
+    std::memset(out, 0, sizeof *out);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open image: %s", path,
+                              std::strerror(errno));
+    int rc = shades_image_load_fd(out, fd, path, err);
+    close(fd);
+    return rc;
+}
+
+static int decode(shades_pixels *out, const std::vector<uchar> &bytes, const char *path,
+                  shades_err *err)
+{
+    try {
         cv::Mat m = cv::imdecode(bytes, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
         if (m.empty())
             return shades_err_set(err, SHADES_E_INPUT,

@@ -109,6 +109,8 @@ static int create_isolated(shades_instance *inst, const shades_instance_options 
     inst->template_max = hello.template_max;
     inst->has_embedding = (int)hello.has_embedding;
     inst->embedding = hello.embedding;
+    hello.sandbox[sizeof hello.sandbox - 1] = 0;
+    snprintf(inst->sandbox, sizeof inst->sandbox, "%s", hello.sandbox);
     inst->path = strdup(hello.message); /* the worker's resolved library path */
     return inst->path ? 0 : shades_err_nomem(err);
 }

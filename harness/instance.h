@@ -42,6 +42,7 @@ typedef struct shades_instance {
     int has_embedding;         /* the engine declares embeddings (both modes) */
     shades_embedding embedding;
     struct shades_isolate *isolate; /* NULL in-process */
+    char sandbox[256];         /* isolated: what confines the workers */
     shades_host host;
     unsigned threads;          /* run threads allowed by the engine */
     size_t template_max;       /* bytes the harness allocates per template */

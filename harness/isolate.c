@@ -1,6 +1,7 @@
 #include "isolate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -14,6 +15,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "failures.h"
 
 extern char **environ;
 
@@ -32,10 +35,10 @@ struct shades_isolate {
     worker *w;
     pthread_mutex_t lock;
     pthread_cond_t freed;
-    int region_fd;
+    int region_fd;    /* read-only: workers cannot write the harness's templates */
     shades_wire_region region;
     int timeout_ms;
-    atomic_uint_least64_t crashed, timed_out;
+    atomic_uint_least64_t crashed, timed_out, bad_reply;
 };
 
 /* Reaps a worker and says how it ended, into why. */
@@ -59,29 +62,45 @@ static void reap(worker *w, int kill_it, char *why, size_t cap)
     w->pid = 0;
 }
 
-/* Reads one reply of `type` whose fixed part is `len` bytes into buf and
- * any message after it into message: 0, -1 (worker gone), -2 (timeout),
- * -3 (protocol broken). */
-static int read_reply(void *buf, size_t len, char *message, size_t cap, const worker *w,
-                      uint32_t type, int timeout_ms)
+/* Reads the header and fixed part (len bytes into buf) of one reply of
+ * `type`, leaving *out_extra bytes after it unread: 0, -1 (worker gone),
+ * -2 (timeout), -3 (protocol broken). */
+static int read_fixed(size_t *out_extra, void *buf, size_t len, const worker *w, uint32_t type,
+                      int timeout_ms)
 {
     shades_wire_header h;
     int r = shades_wire_read_header(&h, NULL, w->sock, timeout_ms);
     if (r)
         return r;
-    if (h.type != type || h.length < len || h.length - len > SHADES_WIRE_MESSAGE_MAX)
+    if (h.type != type || h.length < len)
         return -3;
-    r = shades_wire_read(w->sock, buf, len, timeout_ms);
+    *out_extra = h.length - len;
+    return shades_wire_read(w->sock, buf, len, timeout_ms);
+}
+
+/* Reads the engine's message of `extra` bytes after a reply into message. */
+static int read_message(char *message, size_t cap, const worker *w, size_t extra, int timeout_ms)
+{
     char tail[SHADES_WIRE_MESSAGE_MAX + 1];
-    size_t extra = h.length - len;
-    if (!r && extra)
-        r = shades_wire_read(w->sock, tail, extra, timeout_ms);
+    if (extra > SHADES_WIRE_MESSAGE_MAX)
+        return -3;
+    int r = extra ? shades_wire_read(w->sock, tail, extra, timeout_ms) : 0;
     if (r)
         return r;
     tail[extra] = 0;
     if (message && cap)
         snprintf(message, cap, "%s", tail);
     return 0;
+}
+
+/* Reads one reply of `type` whose fixed part is `len` bytes into buf and
+ * any message after it into message; returns as read_fixed. */
+static int read_reply(void *buf, size_t len, char *message, size_t cap, const worker *w,
+                      uint32_t type, int timeout_ms)
+{
+    size_t extra;
+    int r = read_fixed(&extra, buf, len, w, type, timeout_ms);
+    return r ? r : read_message(message, cap, w, extra, timeout_ms);
 }
 
 /* Starts worker w and reads its HELLO into *hello. */
@@ -164,10 +183,15 @@ static void release(shades_isolate *iso, worker *w)
     pthread_mutex_unlock(&iso->lock);
 }
 
-/* Records a fault on w: the worker is reaped and restarts on next use. */
+/* Records a fault on w: the worker is reaped and restarts on next use,
+ * since an engine that broke the ABI may be in any state. */
 static shades_fault fault(shades_isolate *iso, worker *w, int r)
 {
     reap(w, 1, NULL, 0);
+    if (r == -4) {
+        atomic_fetch_add(&iso->bad_reply, 1);
+        return SHADES_FAULT_BAD_REPLY;
+    }
     if (r == -2) {
         atomic_fetch_add(&iso->timed_out, 1);
         return SHADES_FAULT_TIMED_OUT;
@@ -234,6 +258,8 @@ void shades_isolate_destroy(shades_isolate *iso)
         reap(&iso->w[k], 0, NULL, 0);
     }
     free(iso->w);
+    if (iso->region_fd >= 0)
+        close(iso->region_fd);
     for (int k = 0; k < 6; k++)
         free(iso->argv[k]);
     pthread_mutex_destroy(&iso->lock);
@@ -244,12 +270,22 @@ void shades_isolate_destroy(shades_isolate *iso)
 int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride, size_t capacity,
                          shades_err *err)
 {
-    iso->region_fd = fd;
+    /* Reopened read-only, a mapping the worker makes can never be writable,
+     * even by mprotect: templates come back in replies instead. */
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    int ro = open(self, O_RDONLY | O_CLOEXEC);
+    if (ro < 0)
+        return shades_err_set(err, SHADES_E_IO, "isolation: cannot reopen the template region "
+                              "read-only: %s", strerror(errno));
+    if (iso->region_fd >= 0)
+        close(iso->region_fd);
+    iso->region_fd = ro;
     iso->region = (shades_wire_region){size, stride, capacity};
     for (unsigned k = 0; k < iso->n; k++) {
         worker *w = &iso->w[k];
         if (w->pid && shades_wire_send(w->sock, SHADES_WIRE_REGION, &iso->region,
-                                       sizeof iso->region, NULL, 0, fd)) {
+                                       sizeof iso->region, NULL, 0, ro)) {
             char why[128];
             reap(w, 1, why, sizeof why);
             return shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': isolated worker %s",
@@ -260,17 +296,39 @@ int shades_isolate_share(shades_isolate *iso, int fd, size_t size, size_t stride
 }
 
 /* Sends an image request of `type` on w. */
-static int send_image(worker *w, uint32_t type, uint32_t slot, int role, const shades_image *im)
+static int send_image(worker *w, uint32_t type, int role, const shades_image *im)
 {
-    shades_wire_image head = {slot, role, im->width, im->height, im->stride, im->format,
+    shades_wire_image head = {0, role, im->width, im->height, im->stride, im->format,
                               im->capture, 0};
     return shades_wire_send(w->sock, type, &head, sizeof head, im->pixels,
                             (size_t)im->height * im->stride, -1);
 }
 
-/* One image request and its reply of `len` bytes, faults caught. */
-static int image_call(void *reply, size_t len, shades_fault *out_fault, char *message,
-                      size_t cap, shades_isolate *iso, uint32_t type, uint32_t slot, int role,
+/* Reads a TEMPLATE reply: the template's bytes, when it made one that
+ * fits, go straight into out_buf; otherwise the engine's message follows.
+ * -4 when the reply breaks the ABI (a template larger than the buffer, a
+ * write past it, an unknown outcome); else as read_fixed. */
+static int read_template(uint8_t *out_buf, shades_wire_template *out, char *message, size_t cap,
+                         const shades_isolate *iso, const worker *w)
+{
+    size_t extra;
+    int r = read_fixed(&extra, out, sizeof *out, w, SHADES_WIRE_TEMPLATE, iso->timeout_ms);
+    if (r)
+        return r;
+    if (out->status == SHADES_OK && out->size <= iso->region.capacity) {
+        if (extra != out->size)
+            return -3;
+        r = extra ? shades_wire_read(w->sock, out_buf, extra, iso->timeout_ms) : 0;
+        return r ? r : shades_outcome_known(out->outcome) ? 0 : -4;
+    }
+    r = read_message(message, cap, w, extra, iso->timeout_ms);
+    return r ? r : out->status == SHADES_OK ? -4 : 0;
+}
+
+/* One image request and its reply (template bytes into out_buf for
+ * TEMPLATE), faults caught. */
+static int image_call(uint8_t *out_buf, void *reply, size_t len, shades_fault *out_fault,
+                      char *message, size_t cap, shades_isolate *iso, uint32_t type, int role,
                       const shades_image *im, shades_err *err)
 {
     *out_fault = SHADES_FAULT_NONE;
@@ -280,9 +338,11 @@ static int image_call(void *reply, size_t len, shades_fault *out_fault, char *me
     int rc = acquire(&w, iso, err);
     if (rc)
         return rc;
-    int r = send_image(w, type, slot, role, im);
+    int r = send_image(w, type, role, im);
     if (!r)
-        r = read_reply(reply, len, message, cap, w, type, iso->timeout_ms);
+        r = type == SHADES_WIRE_TEMPLATE
+                ? read_template(out_buf, reply, message, cap, iso, w)
+                : read_reply(reply, len, message, cap, w, type, iso->timeout_ms);
     if (r == -3)
         return malformed(iso, w, err);
     if (r) {
@@ -293,20 +353,20 @@ static int image_call(void *reply, size_t len, shades_fault *out_fault, char *me
     return 0;
 }
 
-int shades_isolate_template(shades_wire_template *out, shades_fault *out_fault, char *message,
-                            size_t cap, shades_isolate *iso, uint32_t slot, int role,
+int shades_isolate_template(uint8_t *out_buf, shades_wire_template *out, shades_fault *out_fault,
+                            char *message, size_t cap, shades_isolate *iso, int role,
                             const shades_image *im, shades_err *err)
 {
-    return image_call(out, sizeof *out, out_fault, message, cap, iso, SHADES_WIRE_TEMPLATE, slot,
-                      role, im, err);
+    return image_call(out_buf, out, sizeof *out, out_fault, message, cap, iso,
+                      SHADES_WIRE_TEMPLATE, role, im, err);
 }
 
 int shades_isolate_estimate(shades_wire_attrs *out, shades_fault *out_fault, char *message,
                             size_t cap, shades_isolate *iso, const shades_image *im,
                             shades_err *err)
 {
-    return image_call(out, sizeof *out, out_fault, message, cap, iso, SHADES_WIRE_ESTIMATE, 0, 0,
-                      im, err);
+    return image_call(NULL, out, sizeof *out, out_fault, message, cap, iso, SHADES_WIRE_ESTIMATE,
+                      0, im, err);
 }
 
 int shades_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
@@ -352,8 +412,9 @@ int shades_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_
 }
 
 void shades_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
-                           const shades_isolate *iso)
+                           uint64_t *out_bad_reply, const shades_isolate *iso)
 {
+    *out_bad_reply = atomic_load(&((shades_isolate *)iso)->bad_reply);
     *out_crashed = atomic_load(&((shades_isolate *)iso)->crashed);
     *out_timed_out = atomic_load(&((shades_isolate *)iso)->timed_out);
 }

@@ -1,6 +1,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,4 +63,19 @@ int shades_path_mkdirs(const char *dir, shades_err *err)
         }
     }
     return 0;
+}
+
+int shades_path_create_private(const char *path, shades_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /* An existing file keeps its mode through O_CREAT: set it. */
+    if (fd >= 0 && fchmod(fd, 0600) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        fd = -1;
+    }
+    if (fd < 0)
+        return shades_err_set(err, SHADES_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    return fd;
 }

@@ -18,4 +18,9 @@ int shades_path_exe_dir(char *out, size_t cap, shades_err *err);
 /* Creates dir and its parents (mode 0755 masked by umask); exists is fine. */
 int shades_path_mkdirs(const char *dir, shades_err *err);
 
+/* Creates path, or truncates it, readable and writable by its owner alone
+ * (0600, whatever the umask), without following a symbolic link. Returns
+ * the open descriptor, which the caller closes, or a negative code. */
+int shades_path_create_private(const char *path, shades_err *err);
+
 #endif

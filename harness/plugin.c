@@ -43,8 +43,7 @@ static int is_path(const char *spec)
     return strchr(spec, '/') || (n > 3 && strcmp(spec + n - 3, ".so") == 0);
 }
 
-/* Resolves spec to a file path in out. */
-static int resolve(char *out, size_t cap, const char *spec, shades_err *err)
+int shades_plugin_resolve(char *out, size_t cap, const char *spec, shades_err *err)
 {
     struct stat st;
     if (is_path(spec)) {
@@ -110,7 +109,7 @@ int shades_plugin_open(shades_plugin **out, const char *spec, shades_err *err)
 {
     *out = NULL;
     char path[PATH_MAX];
-    int rc = resolve(path, sizeof path, spec, err);
+    int rc = shades_plugin_resolve(path, sizeof path, spec, err);
     if (rc)
         return rc;
     dlerror();

@@ -19,6 +19,10 @@ typedef struct shades_plugin {
  * "adapters" beside the running executable. Written into out (cap bytes). */
 int shades_plugin_builtin_dir(char *out, size_t cap, shades_err *err);
 
+/* The file `spec` names, into out (cap bytes): a path when it contains '/'
+ * or ends in ".so", else a built-in adapter's file. Fails when it is missing. */
+int shades_plugin_resolve(char *out, size_t cap, const char *spec, shades_err *err);
+
 /* Opens `spec`: a path when it contains '/' or ends in ".so", else the name
  * of a built-in adapter. Fails, with one line naming the file, when the file
  * is missing, not a library, not a shades adapter, built for another major

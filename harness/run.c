@@ -166,7 +166,10 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                                      s->estimate_outcome ? "estimate" : "template", err);
     if (!rc)
         rc = pair_failures(s, err);
-    char adapter_sha[SHADES_SHA256_HEX];
+    char adapter_sha[SHADES_SHA256_HEX], isolation[300] = "replayed scores";
+    if (s->inst)
+        snprintf(isolation, sizeof isolation, "%s%s", s->inst->isolate ? "isolated: " : "in-process",
+                 s->inst->isolate ? s->inst->sandbox : "");
     shades_results r = {
         .info =
             {
@@ -178,6 +181,7 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                 .dataset_card = s->card ? s->card->text : "",
                 .dataset_name = s->card ? s->card->name : "",
                 .dataset_warning = s->warning,
+                .engine_isolation = isolation,
                 .protocol = (char *)protocol_name(c->protocol),
                 .n_images = s->manifest->n_items,
                 .n_subjects = s->manifest->n_subjects,
@@ -208,10 +212,11 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
         fprintf(out, "        %zu genuine and %zu impostor pairs\n", s->pairs->n_genuine,
                 s->pairs->n_impostor);
     if (s->inst && s->inst->isolate) {
-        uint64_t crashed, timed_out;
-        shades_isolate_faults(&crashed, &timed_out, s->inst->isolate);
-        fprintf(out, "        isolated engine: %llu calls crashed, %llu timed out (in /failures)\n",
-                (unsigned long long)crashed, (unsigned long long)timed_out);
+        uint64_t crashed, timed_out, bad;
+        shades_isolate_faults(&crashed, &timed_out, &bad, s->inst->isolate);
+        fprintf(out, "        isolated engine: %llu calls crashed, %llu timed out, %llu broke the "
+                "ABI (in /failures); sandbox: %s\n", (unsigned long long)crashed,
+                (unsigned long long)timed_out, (unsigned long long)bad, s->inst->sandbox);
     }
     const shades_results *runs[] = {&r};
     const char *paths[] = {c->output.results};
@@ -235,6 +240,8 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
     int rc = shades_config_load(&s.config, config_path, err);
     if (!rc)
         rc = shades_manifest_load(&s.manifest, s.config->dataset.manifest, err);
+    if (!rc && !s.config->dataset.allow_outside_root)
+        rc = shades_manifest_confine(s.manifest, err);
     if (!rc)
         rc = dataset_card(&s, err);
     if (!rc)

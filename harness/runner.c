@@ -30,9 +30,14 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
                       shades_err *err)
 {
     char path[PATH_MAX];
+    int fd = -1;
     int rc = shades_path_join(path, sizeof path, m->root, m->image_path[i], err);
     if (!rc)
-        rc = shades_image_load(px, path, err);
+        rc = shades_manifest_open(&fd, m, i, err);
+    if (rc)
+        return rc;
+    rc = shades_image_load_fd(px, fd, path, err);
+    close(fd);
     if (rc) {
         char why[SHADES_ERR_MSG_MAX];
         memcpy(why, err->msg, sizeof why);
@@ -52,7 +57,9 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
 
 int32_t shades_runner_fault_outcome(int fault)
 {
-    return fault == SHADES_FAULT_TIMED_OUT ? SHADES_RUN_TIMED_OUT : SHADES_RUN_CRASHED;
+    return fault == SHADES_FAULT_TIMED_OUT   ? SHADES_RUN_TIMED_OUT
+           : fault == SHADES_FAULT_BAD_REPLY ? SHADES_RUN_BAD_REPLY
+                                             : SHADES_RUN_CRASHED;
 }
 
 typedef struct template_job {
@@ -74,10 +81,21 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
     uint8_t *slot = shades_templates_slot(job->t, i);
     words[0] = 0;
     if (!inst->isolate) {
+        /* A canary over the slot's tail catches an engine that writes past
+         * its buffer before the damage can spread to the next template. */
+        size_t tail = job->t->stride - job->t->capacity;
+        memset(slot + job->t->capacity, SHADES_TEMPLATE_CANARY, tail);
         shades_guard_enter("create_template", (uint32_t)i, UINT32_MAX);
         *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
                                                            job->t->capacity, role);
         shades_guard_leave();
+        for (size_t k = 0; k < tail; k++)
+            if (slot[job->t->capacity + k] != SHADES_TEMPLATE_CANARY)
+                return shades_err_set(err, SHADES_E_ENGINE,
+                                      "engine '%s': create_template on image '%s' (%s:%zu) wrote "
+                                      "past the end of its %zu-byte buffer",
+                                      inst->id.name, job->m->image_id[i], job->m->path,
+                                      job->m->line[i], job->t->capacity);
         if (*out_status != SHADES_OK)
             shades_runner_engine_words(words, cap, inst, NULL);
         return 0;
@@ -85,8 +103,7 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
     shades_wire_template r;
     shades_fault f;
     char msg[SHADES_WIRE_MESSAGE_MAX];
-    int rc = shades_isolate_template(&r, &f, msg, sizeof msg, inst->isolate, (uint32_t)i, role, im,
-                                     err);
+    int rc = shades_isolate_template(slot, &r, &f, msg, sizeof msg, inst->isolate, role, im, err);
     if (rc)
         return rc;
     *out_status = f ? SHADES_OK : r.status;

@@ -14,7 +14,7 @@
 /* Message types; requests from the harness, replies from the worker. */
 enum {
     SHADES_WIRE_HELLO = 1,    /* worker: identity and limits, once, after create */
-    SHADES_WIRE_REGION = 2,   /* harness: the shared template region (fd attached) */
+    SHADES_WIRE_REGION = 2,   /* harness: the template region, read-only (fd attached) */
     SHADES_WIRE_TEMPLATE = 3, /* harness: one image; worker: its template result */
     SHADES_WIRE_COMPARE = 4,  /* harness: pairs of slots; worker: one SCORE per pair */
     SHADES_WIRE_SCORE = 5,
@@ -39,6 +39,7 @@ typedef struct shades_wire_hello {
     shades_identity id;
     shades_embedding embedding;
     char message[4096];       /* the error, or the library path loaded */
+    char sandbox[256];        /* what confines the worker (sandbox.h) */
 } shades_wire_hello;
 
 /* REGION payload: the template region's size, bytes per slot, and bytes
@@ -46,6 +47,11 @@ typedef struct shades_wire_hello {
 typedef struct shades_wire_region {
     uint64_t size, stride, capacity;
 } shades_wire_region;
+
+/* The byte the bytes after a template buffer are set to before each
+ * create_template call, to catch a write past the buffer. */
+#define SHADES_TEMPLATE_CANARY 0xA5
+#define SHADES_WIRE_CANARY_BYTES 64
 
 /* Each slot of the region ends with its template's size, a uint64 in the
  * slot's last 8 bytes: the harness writes it, workers read it to compare. */
@@ -63,13 +69,14 @@ static inline uint64_t shades_wire_slot_size(const uint8_t *slot, size_t stride)
 
 /* TEMPLATE and ESTIMATE request payload, followed by height * stride pixel bytes. */
 typedef struct shades_wire_image {
-    uint32_t slot;            /* template slot to write (TEMPLATE) */
+    uint32_t reserved0;       /* 0 */
     int32_t role;
     uint32_t width, height, stride, format, capture, reserved;
 } shades_wire_image;
 
-/* TEMPLATE reply; like every reply, followed by the engine's last message
- * when status < 0. */
+/* TEMPLATE reply, followed by the template's `size` bytes when status is
+ * SHADES_OK and size fits the region's capacity, else by the engine's last
+ * message (as every other reply is when status < 0). */
 typedef struct shades_wire_template {
     int32_t status, outcome;
     uint64_t size;

@@ -1,6 +1,8 @@
 /* The isolated worker: one engine in its own process, serving the
  * harness's requests on fd 3 (isolate.h). */
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,8 @@
 
 #include "guard.h"
 #include "isolate.h"
+#include "paths.h"
+#include "sandbox.h"
 
 #define SOCK 3
 
@@ -19,6 +23,8 @@ typedef struct worker_state {
     shades_wire_region layout;
     uint8_t *buf;       /* request payload, grown as needed */
     size_t cap;
+    uint8_t *tmpl;      /* the engine writes templates here: template_max bytes,
+                           then a canary */
 } worker_state;
 
 /* Sends a reply: the fixed part and, after an error status, the engine's words. */
@@ -48,15 +54,20 @@ static int serve_template(worker_state *ws, size_t len)
 {
     shades_image im;
     const shades_wire_image *h;
-    if (request_image(&im, &h, ws, len) || !ws->region ||
-        (uint64_t)(h->slot + 1) * ws->layout.stride > ws->layout.size)
+    if (request_image(&im, &h, ws, len))
         return -1;
     const shades_adapter *a = ws->inst->plugin->entry;
     shades_template_result res = {.struct_size = sizeof res};
-    int st = a->create_template(ws->region + (size_t)h->slot * ws->layout.stride, &res,
-                                ws->inst->engine, &im, 1, ws->layout.capacity, h->role);
+    size_t cap = ws->inst->template_max;
+    memset(ws->tmpl + cap, SHADES_TEMPLATE_CANARY, SHADES_WIRE_CANARY_BYTES);
+    int st = a->create_template(ws->tmpl, &res, ws->inst->engine, &im, 1, cap, h->role);
+    for (size_t k = 0; k < SHADES_WIRE_CANARY_BYTES; k++)
+        if (ws->tmpl[cap + k] != SHADES_TEMPLATE_CANARY)
+            res.size = UINT64_MAX; /* written past: the harness records a bad reply */
     shades_wire_template out = {st, res.outcome, res.size, res.eyes};
-    return reply(ws, SHADES_WIRE_TEMPLATE, &out, sizeof out, st);
+    if (st != SHADES_OK || res.size > ws->inst->template_max)
+        return reply(ws, SHADES_WIRE_TEMPLATE, &out, sizeof out, st);
+    return shades_wire_send(SOCK, SHADES_WIRE_TEMPLATE, &out, sizeof out, ws->tmpl, res.size, -1);
 }
 
 static int serve_estimate(worker_state *ws, size_t len)
@@ -106,13 +117,33 @@ static int map_region(worker_state *ws, int fd, size_t len)
     memcpy(&ws->layout, ws->buf, sizeof ws->layout);
     if (ws->layout.capacity + 8 > ws->layout.stride)
         return -1;
-    void *p = mmap(NULL, ws->layout.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void *p = mmap(NULL, ws->layout.size, PROT_READ, MAP_SHARED, fd, 0);
     close(fd);
     ws->region = p == MAP_FAILED ? NULL : p;
     return ws->region ? 0 : -1;
 }
 
-/* Creates the engine and says hello; 0 when it is ready to serve. */
+/* Enters the sandbox, with the adapter's directory and the engine's
+ * config dir readable; 0, or -1 with why in err. */
+static int confine(char *out, size_t cap, const shades_instance_options *o, shades_err *err)
+{
+    char path[PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
+    int rc = shades_plugin_resolve(path, sizeof path, o->spec, err);
+    if (!rc && !realpath(path, real))
+        rc = shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': %s", path, strerror(errno));
+    if (!rc)
+        rc = shades_path_dirname(dir, sizeof dir, real, err);
+    if (rc)
+        return rc;
+    const char *readable[] = {dir, o->config_dir};
+    if (shades_sandbox_enter(out, cap, readable, 2))
+        return shades_err_set(err, SHADES_E_INTERNAL, "isolation: cannot enter the sandbox: %s",
+                              out);
+    return 0;
+}
+
+/* Creates the engine in the sandbox and says hello; 0 when it is ready
+ * to serve. */
 static int hello(worker_state *ws, char **argv)
 {
     shades_instance_options o = {.spec = argv[0], .config_dir = argv[1][0] ? argv[1] : NULL,
@@ -121,7 +152,11 @@ static int hello(worker_state *ws, char **argv)
     shades_err err = {0};
     shades_wire_hello h;
     memset(&h, 0, sizeof h);
-    h.status = shades_instance_create(&ws->inst, &o, &err);
+    h.status = confine(h.sandbox, sizeof h.sandbox, &o, &err);
+    if (!h.status)
+        h.status = shades_instance_create(&ws->inst, &o, &err);
+    if (!h.status && !(ws->tmpl = malloc(ws->inst->template_max + SHADES_WIRE_CANARY_BYTES)))
+        h.status = shades_err_nomem(&err);
     if (h.status) {
         snprintf(h.message, sizeof h.message, "%s", err.msg);
     } else {
@@ -144,6 +179,9 @@ int shades_worker_main(int argc, char **argv)
         return 2;
     }
     shades_guard_default_signals();
+    /* Only the harness's socket may pass: whatever else a spawn caught
+     * open (an image another thread was reading) is closed. */
+    close_range(SOCK + 1, ~0U, 0);
     worker_state ws = {0};
     int status = hello(&ws, argv) ? 1 : 0;
     while (!status) {
@@ -173,6 +211,7 @@ int shades_worker_main(int argc, char **argv)
     if (ws.region)
         munmap(ws.region, ws.layout.size);
     free(ws.buf);
+    free(ws.tmpl);
     shades_instance_destroy(ws.inst);
     return status;
 }

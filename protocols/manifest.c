@@ -1,10 +1,14 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "csv_rows.h"
 #include "paths.h"
@@ -252,9 +256,93 @@ void shades_manifest_destroy(shades_manifest *m)
     free(m->line);
     free(m->subject);
     free(m->by_id);
+    if (m->confined)
+        close(m->root_fd);
     free(m->path);
     free(m->root);
     free(m);
+}
+
+/* Whether a relative path stays beneath its root, by its words alone. */
+static int stays_beneath(const char *p)
+{
+    if (p[0] == '/')
+        return 0;
+    long depth = 0;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            depth--;
+        else if (n && !(n == 1 && p[0] == '.'))
+            depth++;
+        if (depth < 0)
+            return 0;
+        p += n + (p[n] == '/');
+    }
+    return 1;
+}
+
+/* The words every refusal ends with. */
+#define ALLOW_HINT "set dataset.allow_outside_root: true in the config to allow it"
+
+int shades_manifest_confine(shades_manifest *m, shades_err *err)
+{
+    for (size_t i = 0; i < m->n_items; i++)
+        if (!stays_beneath(m->image_path[i]))
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s:%zu: field 'path': '%s' is outside the dataset root '%s'; "
+                                  ALLOW_HINT, m->path, m->line[i], m->image_path[i], m->root);
+    int fd = open(m->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open the dataset root '%s': %s",
+                              m->path, m->root, strerror(errno));
+    if (m->confined)
+        close(m->root_fd);
+    m->root_fd = fd;
+    m->confined = 1;
+    return 0;
+}
+
+/* openat2 beneath the root; where the kernel lacks it (before 5.6), the
+ * resolved path is compared with the resolved root instead. */
+static int open_beneath(const shades_manifest *m, const char *rel)
+{
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    long fd = syscall(SYS_openat2, m->root_fd, rel, &how, sizeof how);
+    if (fd >= 0 || errno != ENOSYS)
+        return (int)fd;
+    char root[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
+    if (!realpath(m->root, root) || snprintf(path, sizeof path, "%s/%s", root, rel) >=
+                                        (int)sizeof path || !realpath(path, real))
+        return -1;
+    size_t n = strlen(root);
+    if (strncmp(real, root, n) != 0 || (real[n] != '/' && !(n == 1 && root[0] == '/'))) {
+        errno = EXDEV;
+        return -1;
+    }
+    return open(real, O_RDONLY | O_CLOEXEC);
+}
+
+int shades_manifest_open(int *out, const shades_manifest *m, size_t i, shades_err *err)
+{
+    const char *rel = m->image_path[i];
+    char path[PATH_MAX];
+    int rc = shades_path_join(path, sizeof path, m->root, rel, err);
+    if (rc)
+        return rc;
+    int fd = m->confined ? open_beneath(m, rel) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        *out = fd;
+        return 0;
+    }
+    if (errno == EXDEV)
+        return shades_err_set(err, SHADES_E_INPUT,
+                              "%s:%zu: field 'path': '%s' leads outside the dataset root '%s' "
+                              "through a symbolic link; " ALLOW_HINT,
+                              m->path, m->line[i], rel, m->root);
+    return shades_err_set(err, SHADES_E_INPUT, "%s:%zu: field 'path': %s: cannot open image: %s",
+                          m->path, m->line[i], path, strerror(errno));
 }
 
 int shades_manifest_attr(const shades_manifest *m, const char *name)

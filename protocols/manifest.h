@@ -24,12 +24,24 @@ typedef struct shades_manifest {
     uint32_t *subject;     /* dense subject number of each item */
     size_t n_subjects;
     size_t *by_id;         /* items in image_id order, for shades_manifest_find */
+    int confined;          /* images open beneath root_fd (shades_manifest_confine) */
+    int root_fd;
 } shades_manifest;
 
 /* Loads path. Fails with "file:line: field 'name': why" on a missing
  * required column, a short or long row, an empty id or path, a duplicate
  * image_id, or malformed CSV. */
 int shades_manifest_load(shades_manifest **out, const char *path, shades_err *err);
+
+/* Confines m to its root: fails naming the line of the first path that is
+ * absolute or climbs out with "..", and from then on shades_manifest_open
+ * refuses a path that leaves the root through a symbolic link. */
+int shades_manifest_confine(shades_manifest *m, shades_err *err);
+
+/* Opens item i's image for reading into *out (the caller closes it),
+ * beneath the root when m is confined. Fails as "file:line: field 'path':
+ * why". [thread: any] */
+int shades_manifest_open(int *out, const shades_manifest *m, size_t i, shades_err *err);
 
 /* Frees a manifest; NULL is allowed. */
 void shades_manifest_destroy(shades_manifest *m);

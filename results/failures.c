@@ -21,6 +21,8 @@ const char *shades_outcome_label(int32_t outcome)
         return "crashed";
     case SHADES_RUN_TIMED_OUT:
         return "timed_out";
+    case SHADES_RUN_BAD_REPLY:
+        return "bad_reply";
     default:
         return "unknown";
     }

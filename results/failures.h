@@ -15,6 +15,7 @@
  * when an isolated engine call produced nothing. */
 #define SHADES_RUN_CRASHED 16   /* the engine's worker died on this item */
 #define SHADES_RUN_TIMED_OUT 17 /* the engine did not return within the call limit */
+#define SHADES_RUN_BAD_REPLY 18 /* the engine's reply broke the ABI (docs/isolation.md) */
 
 /* 1 when an item's outcome is one the engine may report (shades_outcome)
  * or one the harness records (SHADES_RUN_*). */
@@ -22,7 +23,7 @@ static inline int shades_outcome_known(int32_t outcome)
 {
     return (outcome >= SHADES_OUTCOME_OK && outcome <= SHADES_OUTCOME_FAILED) ||
            outcome == SHADES_RUN_CRASHED ||
-           outcome == SHADES_RUN_TIMED_OUT;
+           outcome == SHADES_RUN_TIMED_OUT || outcome == SHADES_RUN_BAD_REPLY;
 }
 
 /* One failed image; one row of /failures. Owns its strings. */

@@ -10,6 +10,7 @@
 #define ATTR(member) {#member, offsetof(shades_run_info, member), 0}
 /* An attribute schema 1.1 added: files of 1.0 lack it. */
 #define ATTR_1_1(member) {#member, offsetof(shades_run_info, member), 1}
+#define ATTR_1_2(member) {#member, offsetof(shades_run_info, member), 2}
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const shades_h5_attr shades_h5_string_attrs[] = {
@@ -20,6 +21,7 @@ const shades_h5_attr shades_h5_string_attrs[] = {
     ATTR(adapter_library), ATTR(adapter_sha256),  ATTR(manifest_path),
     ATTR(manifest_sha256), ATTR(dataset_card),    ATTR(criteria_passed),
     ATTR_1_1(protocol),    ATTR_1_1(dataset_name), ATTR_1_1(dataset_warning),
+    ATTR_1_2(engine_isolation),
 };
 const size_t shades_h5_n_string_attrs = NELEM(shades_h5_string_attrs);
 

@@ -11,7 +11,7 @@
 #include <hdf5.h>
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SHADES_RESULTS_SCHEMA "1.1"
+#define SHADES_RESULTS_SCHEMA "1.2"
 #define SHADES_RESULTS_SCHEMA_MAJOR 1
 
 /* What the root attributes record of a run. The writer borrows every
@@ -25,6 +25,7 @@ typedef struct shades_run_info {
     char *protocol;          /* "verification", "identification" or "classification" */
     char *dataset_name;      /* from the card; "" without one */
     char *dataset_warning;   /* withdrawn datasets the card names; "" when none */
+    char *engine_isolation;  /* "in-process", "isolated: <sandbox>" or "replayed scores" */
     uint64_t adapter_abi_major, adapter_abi_minor;
     uint64_t n_images, n_subjects, seed, threads;
     uint64_t min_subjects;   /* groups.min_subjects */

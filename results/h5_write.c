@@ -335,14 +335,21 @@ int shades_h5_write(const char *path, const shades_results *r, shades_err *err)
         return shades_err_set(err, SHADES_E_INPUT, "%s: path too long", path);
     /* HDF5 prints its own error stack by default; messages here are ours. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* Created owner-only first: HDF5 would create it as the umask says. */
+    int fd = shades_path_create_private(tmp, err);
+    if (fd < 0)
+        return fd;
+    close(fd);
     /* The 1.8 format stores attributes over 64 KiB (a long config or card)
      * densely; the earliest format cannot hold them. */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18);
     hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
-    if (f < 0)
+    if (f < 0) {
+        unlink(tmp);
         return shades_err_set(err, SHADES_E_IO, "%s: cannot create results file", tmp);
+    }
     int bad = write_contents(f, r);
     if (H5Fclose(f) < 0)
         bad = -1;

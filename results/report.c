@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -215,8 +216,14 @@ int shades_report_files(const char *const *paths, size_t n, const char *out_path
         if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid()) >=
                        sizeof tmp)
             rc = shades_err_set(err, SHADES_E_INPUT, "%s: path too long", out_path);
-        if (!rc && !(out = fopen(tmp, "w")))
+        int fd = rc ? -1 : shades_path_create_private(tmp, err);
+        if (fd < 0 && !rc)
+            rc = fd;
+        if (!rc && !(out = fdopen(fd, "w"))) {
             rc = shades_err_set(err, SHADES_E_IO, "%s: cannot write: %s", tmp, strerror(errno));
+            close(fd);
+            unlink(tmp);
+        }
     }
     if (!rc)
         rc = shades_report_write(out, (const shades_results *const *)runs, paths, n, opts, err);

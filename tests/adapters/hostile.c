@@ -1,0 +1,280 @@
+/* A hostile engine for the fault-injection and containment tests
+ * (tests/faults_cli.sh, tests/containment_cli.sh). It scores the synthetic
+ * cohort as the synthetic engine does, and its options (key=value lines)
+ * turn on faults, each on a fraction of calls chosen by a hash of the call's
+ * images, so a run meets the same faults every time:
+ *   segv=P      segfaults in create_template or compare
+ *   hang=P      never returns
+ *   abort=P     calls abort()
+ *   overrun=P   writes 16 bytes past its template buffer
+ *   oversize=P  reports a template larger than its buffer
+ *   garbage=P   returns random template bytes and an unknown outcome
+ *   leak=BYTES  leaks this much memory on every call
+ *   jitter=X    adds random noise of up to X to every score (not repeatable)
+ *   snoop=PATH  on its first template, tries to reach PATH (the results
+ *               file), its directory, the harness's memory and signals, and
+ *               prints one line per attempt to stderr. */
+#include <shades/adapter.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "model.h"
+
+#define TEMPLATE_BYTES 16
+
+typedef struct faults {
+    double segv, hang, abort, overrun, oversize, garbage, jitter;
+    size_t leak;
+    char snoop[1024];
+} faults;
+
+struct shades_engine {
+    synth_model model;
+    faults f;
+    uint64_t seed;
+};
+
+static int parse_options(faults *f, const char *options)
+{
+    memset(f, 0, sizeof *f);
+    const char *p = options;
+    while (p && *p) {
+        size_t n = strcspn(p, "\n");
+        char line[1100];
+        if (n >= sizeof line)
+            return SHADES_ERR_CONFIG;
+        memcpy(line, p, n);
+        line[n] = 0;
+        p += n + (p[n] == '\n');
+        char *eq = strchr(line, '=');
+        if (!eq)
+            return SHADES_ERR_CONFIG;
+        *eq++ = 0;
+        double v = strtod(eq, NULL);
+        if (!strcmp(line, "segv")) f->segv = v;
+        else if (!strcmp(line, "hang")) f->hang = v;
+        else if (!strcmp(line, "abort")) f->abort = v;
+        else if (!strcmp(line, "overrun")) f->overrun = v;
+        else if (!strcmp(line, "oversize")) f->oversize = v;
+        else if (!strcmp(line, "garbage")) f->garbage = v;
+        else if (!strcmp(line, "jitter")) f->jitter = v;
+        else if (!strcmp(line, "leak")) f->leak = (size_t)v;
+        else if (!strcmp(line, "snoop")) snprintf(f->snoop, sizeof f->snoop, "%s", eq);
+        else return SHADES_ERR_CONFIG;
+    }
+    return SHADES_OK;
+}
+
+static int h_create(shades_engine **out, const shades_host *host,
+                    const shades_engine_config *config)
+{
+    (void)host;
+    shades_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return SHADES_ERR_NOMEM;
+    int rc = parse_options(&e->f, config->options);
+    if (rc) {
+        free(e);
+        return rc;
+    }
+    synth_model_default(&e->model, config->seed);
+    e->seed = config->seed;
+    *out = e;
+    return SHADES_OK;
+}
+
+static void h_destroy(shades_engine *e)
+{
+    free(e);
+}
+
+static uint32_t h_max_concurrency(const shades_engine *e)
+{
+    (void)e;
+    return 0;
+}
+
+static size_t h_template_size_max(const shades_engine *e)
+{
+    (void)e;
+    return TEMPLATE_BYTES;
+}
+
+/* A fixed draw in [0, 1) for one call, from what it works on. */
+static double draw(uint64_t a, uint64_t b, uint64_t salt)
+{
+    return (double)(synth_mix64(synth_mix64(a * 0x9e3779b97f4a7c15u + b) ^ salt) >> 11) *
+           0x1.0p-53;
+}
+
+/* The faults every call may meet, in turn over [0, 1) so they never overlap. */
+static void common_faults(const shades_engine *e, double u)
+{
+    const faults *f = &e->f;
+    if (f->leak) {
+        char *lost = malloc(f->leak);
+        if (lost)
+            memset(lost, 1, f->leak);
+    }
+    if (u < f->segv) {
+        volatile int *volatile nowhere = NULL;
+        *nowhere = 1;
+    }
+    u -= f->segv;
+    if (u >= 0 && u < f->hang)
+        for (;;)
+            pause();
+    u -= f->hang;
+    if (u >= 0 && u < f->abort)
+        abort();
+}
+
+/* One attempt to reach outside the engine: prints what happened. */
+static void attempt(const char *what, int ok)
+{
+    fprintf(stderr, "hostile: %s: %s\n", what, ok ? "ALLOWED" : "refused");
+}
+
+static void snoop(const char *results)
+{
+    char dir[1024], path[1100];
+    snprintf(dir, sizeof dir, "%s", results);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open(results, O_RDONLY);
+    attempt("read the results file", fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    fd = open(results, O_WRONLY | O_APPEND);
+    attempt("write the results file", fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    snprintf(path, sizeof path, "%s/hostile-was-here", dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    attempt("create a file beside the results", fd >= 0);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)getppid());
+    fd = open(path, O_RDWR);
+    attempt("open the harness's memory", fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    attempt("ptrace the harness", ptrace(PTRACE_ATTACH, getppid(), NULL, NULL) == 0);
+    int word = 0;
+    struct iovec local = {&word, sizeof word}, remote = {&word, sizeof word};
+    attempt("write the harness's memory (process_vm_writev)",
+            process_vm_writev(getppid(), &local, 1, &remote, 1, 0) >= 0);
+    attempt("signal the harness", kill(getppid(), 0) == 0);
+    /* The template region: find its mapping and try to make it writable. */
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char line[512];
+    int writable = 0, found = 0;
+    while (maps && fgets(line, sizeof line, maps))
+        if (strstr(line, "shades-templates")) {
+            unsigned long lo, hi;
+            if (sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+                found = 1;
+                writable |= mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) == 0;
+            }
+        }
+    if (maps)
+        fclose(maps);
+    if (found)
+        attempt("make the template region writable", writable);
+}
+
+static int h_create_template(uint8_t *out_buf, shades_template_result *out_result,
+                             shades_engine *e, const shades_image *images, size_t count,
+                             size_t capacity, int role)
+{
+    (void)role;
+    (void)count;
+    static int snooped;
+    if (e->f.snoop[0] && !snooped) {
+        snooped = 1;
+        snoop(e->f.snoop);
+    }
+    synth_code code;
+    const shades_image *im = &images[0];
+    out_result->size = 0;
+    if (im->format != SHADES_PIXEL_GRAY8 ||
+        synth_code_read(&code, im->pixels, im->width, im->height, im->stride, 0)) {
+        out_result->outcome = SHADES_OUTCOME_NO_FACE;
+        return SHADES_OK;
+    }
+    double u = draw(code.subject, code.image, e->seed);
+    common_faults(e, u);
+    const faults *f = &e->f;
+    u -= f->segv + f->hang + f->abort;
+    memset(out_buf, 0, TEMPLATE_BYTES);
+    out_buf[4] = code.traits;
+    synth_put_u32(out_buf + 8, code.subject);
+    synth_put_u32(out_buf + 12, code.image);
+    out_result->outcome = SHADES_OUTCOME_OK;
+    out_result->size = TEMPLATE_BYTES;
+    if (u >= 0 && u < f->overrun)
+        memset(out_buf, 0x5a, capacity + 16);
+    u -= f->overrun;
+    if (u >= 0 && u < f->oversize)
+        out_result->size = capacity + 64;
+    u -= f->oversize;
+    if (u >= 0 && u < f->garbage) {
+        for (size_t k = 0; k < capacity; k++)
+            out_buf[k] = (uint8_t)rand();
+        out_result->outcome = 1000 + rand() % 1000;
+    }
+    return SHADES_OK;
+}
+
+static int h_compare(double *out_score, shades_engine *e, const uint8_t *v, size_t vs,
+                     const uint8_t *r, size_t rs)
+{
+    if (vs != TEMPLATE_BYTES || rs != TEMPLATE_BYTES)
+        return SHADES_ERR_TEMPLATE;
+    synth_code a = {synth_get_u32(v + 8), synth_get_u32(v + 12), v[4]};
+    synth_code b = {synth_get_u32(r + 8), synth_get_u32(r + 12), r[4]};
+    common_faults(e, draw(a.subject * 131u + a.image, b.subject * 131u + b.image, ~e->seed));
+    *out_score = synth_model_score(&e->model, &a, &b);
+    if (e->f.jitter > 0)
+        *out_score += e->f.jitter * ((double)rand() / RAND_MAX);
+    return SHADES_OK;
+}
+
+static const void *h_get_extension(const shades_engine *e, const char *id)
+{
+    (void)e;
+    (void)id;
+    return NULL;
+}
+
+SHADES_ADAPTER_DEFINE = {
+    .struct_size = sizeof(shades_adapter),
+    .abi_major = SHADES_ABI_MAJOR,
+    .abi_minor = SHADES_ABI_MINOR,
+    .name = "hostile",
+    .version = "0.0.1",
+    .vendor = "shades tests",
+    .description = "an engine that faults and snoops on purpose",
+    .capabilities = SHADES_CAP_VERIFY_11,
+    .create = h_create,
+    .destroy = h_destroy,
+    .max_concurrency = h_max_concurrency,
+    .template_size_max = h_template_size_max,
+    .create_template = h_create_template,
+    .compare = h_compare,
+    .get_extension = h_get_extension,
+};

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# faults_cli.sh SHADES BAD_DIR: fault injection (tests/adapters/hostile.c).
+# Without --isolate, each kind of fault stops the run with one line naming
+# the engine call, exit 2, and the results file as it was. With --isolate,
+# an engine that segfaults on 1% of calls, hangs on 0.5%, aborts, leaks,
+# writes past its buffer and returns oversized and garbage templates still
+# completes: every fault is a row of /failures against its image, and a
+# second run records the same rows and the same results.
+set -euo pipefail
+shades=$1 bad=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/h5_strip.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+"$shades" cohort cohort --subjects 20 --images 3 >/dev/null
+config() { # NAME OPTIONS...
+  local name=$1
+  shift
+  local opts
+  opts=$(IFS=,; echo "$*")
+  cat >"$name.yaml" <<YAML
+run: {name: $name, seed: 7, threads: 2, bootstrap: 50}
+dataset: {manifest: cohort/manifest.csv}
+engine: {adapter: $bad/libhostile.so, options: [$opts]}
+groups: {partitions: [sex]}
+verification: {target_fmr: [1e-2]}
+output: {results: $name.h5}
+YAML
+}
+
+# Unisolated: a clean stop naming the call, and no partial results.
+stopped=0
+unisolated() { # OPTION PATTERN
+  config alone "$1"
+  echo "an earlier run's results" >alone.h5
+  set +e
+  "$shades" run alone.yaml --call-timeout 1 --no-checkpoint >out.txt 2>err.txt
+  local status=$?
+  set -e
+  [ "$status" -eq 2 ] || { echo "$1: exit $status, expected 2" >&2; cat err.txt >&2; exit 1; }
+  [ "$(grep -c . err.txt)" -eq 1 ] || { echo "$1: not one line:" >&2; cat err.txt >&2; exit 1; }
+  grep -Eq -- "$2" err.txt || { echo "$1: no '$2' in:" >&2; cat err.txt >&2; exit 1; }
+  [ "$(cat alone.h5)" = "an earlier run's results" ] || { echo "$1: results file touched" >&2; exit 1; }
+  [ -z "$(ls alone.h5.* 2>/dev/null)" ] || { echo "$1: partial files left" >&2; ls >&2; exit 1; }
+  stopped=$((stopped + 1))
+}
+call="in (create_template on image|compare of) '"
+unisolated segv=0.05 "^shades: error: engine 'hostile' crashed \(SIGSEGV\) $call"
+unisolated abort=0.05 "^shades: error: engine 'hostile' crashed \(SIGABRT\) $call"
+unisolated hang=0.05 "^shades: error: engine 'hostile' did not return within 1.0 s $call"
+unisolated overrun=0.05 "^shades: error: engine 'hostile': create_template on image '[^']+' \((./)?cohort/manifest.csv:[0-9]+\) wrote past the end of its 16-byte buffer"
+unisolated oversize=0.05 "^shades: error: engine 'hostile': create_template on image '[^']+' \((./)?cohort/manifest.csv:[0-9]+\) reported a template larger than its buffer"
+unisolated garbage=0.05 "^shades: error: engine 'hostile': create_template on image '[^']+' \((./)?cohort/manifest.csv:[0-9]+\) reported an unknown outcome"
+
+# Isolated: every fault at once; the run completes and records each.
+rows() { h5dump -d /failures "$1" | grep -c "\"$2\"" || true; }
+faults="segv=0.01 hang=0.005 abort=0.005 overrun=0.02 oversize=0.02 garbage=0.02 leak=65536"
+config all $faults
+"$shades" run all.yaml --isolate --call-timeout 1 --no-checkpoint >out.txt 2>err.txt
+line=$(grep "isolated engine:" out.txt)
+read -r crashed timed_out bad_reply < <(echo "$line" |
+  sed -E 's/.* ([0-9]+) calls crashed, ([0-9]+) timed out, ([0-9]+) broke the ABI.*/\1 \2 \3/')
+[ "$crashed" -eq "$(rows all.h5 crashed)" ] || { echo "crashed: $crashed vs /failures" >&2; exit 1; }
+[ "$timed_out" -eq "$(rows all.h5 timed_out)" ] || { echo "timed out: $timed_out vs /failures" >&2; exit 1; }
+[ "$bad_reply" -eq "$(rows all.h5 bad_reply)" ] || { echo "bad replies: $bad_reply vs /failures" >&2; exit 1; }
+[ "$crashed" -gt 0 ] && [ "$timed_out" -gt 0 ] && [ "$bad_reply" -gt 0 ] ||
+  { echo "expected every kind of fault: $line" >&2; exit 1; }
+[ "$(stat -c %a all.h5)" = 600 ] || { echo "results file not owner-only" >&2; exit 1; }
+# Each failure names its image, which the manifest has, so its group is known.
+h5dump -d /failures all.h5 | grep -o '"s[0-9]*_[0-9]*"' | tr -d '"' | sort -u >failed.txt
+[ -s failed.txt ] && [ -z "$(comm -23 failed.txt <(cut -d, -f1 cohort/manifest.csv | sort))" ] ||
+  { echo "a failure names no image of the manifest" >&2; exit 1; }
+# The same faults again: the same rows and the same results, so none was lost.
+mkdir first && cp all.h5 first/
+"$shades" run all.yaml --isolate --call-timeout 1 --no-checkpoint >/dev/null 2>&1
+diff <(h5_strip first/all.h5) <(h5_strip all.h5) >/dev/null || { echo "a second run differs" >&2; exit 1; }
+
+# Scores that are not repeatable still complete, either way.
+config jitter jitter=0.5
+"$shades" run jitter.yaml --no-checkpoint >/dev/null
+"$shades" run jitter.yaml --isolate --no-checkpoint >/dev/null
+total=$((crashed + timed_out + bad_reply))
+echo "faults: survived $total engine faults under --isolate ($crashed crashed, $timed_out hung," \
+  "$bad_reply broke the ABI), each in /failures, the same on a second run;" \
+  "$stopped unisolated runs stopped cleanly with no partial results"
