@@ -580,6 +580,11 @@ int shades_config_load(shades_config **out, const char *path, shades_err *err)
     return 0;
 }
 
+unsigned shades_config_line(const shades_config *config, const char *section, const char *key)
+{
+    return key_line(config->text, section, key, 0);
+}
+
 void shades_config_destroy(shades_config *config)
 {
     if (!config)

@@ -177,6 +177,10 @@ typedef struct shades_config {
  * line and field. */
 int shades_config_load(shades_config **out, const char *path, shades_err *err);
 
+/* The line of `key` in top-level `section` of the config's text (of the
+ * section itself when key is NULL), or 0: for errors found after loading. */
+unsigned shades_config_line(const shades_config *config, const char *section, const char *key);
+
 /* Frees a config from shades_config_load; NULL is allowed. */
 void shades_config_destroy(shades_config *config);
 

@@ -40,9 +40,17 @@ static size_t describe_item(char *buf, size_t cap, const char *pre, unsigned i)
     return n > 0 ? (size_t)n : 0;
 }
 
-/* Prints the fatal message for slot s and ends the process with status 2. */
+/* Set by the first thread to die: the run ends with one message even when
+ * several engine calls crash at once, or a crash meets the watchdog. */
+static atomic_flag dying = ATOMIC_FLAG_INIT;
+
+/* Prints the fatal message for slot s and ends the process with status 2;
+ * a second caller waits for the first to end the process. */
 static void die(const slot *s, const char *what)
 {
+    if (atomic_flag_test_and_set(&dying))
+        for (;;)
+            pause();
     char msg[2048];
     size_t n = (size_t)snprintf(msg, sizeof msg, "shades: error: engine '%s' %s in %s", engine_name,
                                 what, atomic_load(&s->op));

@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -60,9 +61,52 @@ extern "C" int shades_image_load(shades_pixels *out, const char *path, shades_er
     return rc;
 }
 
+static uint32_t be32(const uchar *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* What is wrong with a PNG's chunks, or NULL: checked before decoding,
+ * because libpng prints its own line on stderr for a damaged file (OpenCV
+ * keeps libpng's default error handler), and because decoding a header
+ * beyond SHADES_IMAGE_MAX_SIDE would allocate all of it first. */
+static const char *png_problem(const std::vector<uchar> &b, char *buf, size_t cap)
+{
+    static const uchar sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (b.size() < 8 || std::memcmp(b.data(), sig, 8) != 0)
+        return NULL;
+    for (size_t at = 8;;) {
+        if (b.size() - at < 12)
+            return "truncated PNG (it ends inside a chunk, before IEND)";
+        uint32_t len = be32(&b[at]);
+        if (len > b.size() - at - 12)
+            return "truncated PNG (a chunk runs past the end of the file)";
+        uLong crc = crc32(0L, &b[at + 4], (uInt)len + 4);
+        if (crc != be32(&b[at + 8 + len])) {
+            std::snprintf(buf, cap, "damaged PNG (chunk '%.4s' fails its CRC)",
+                          (const char *)&b[at + 4]);
+            return buf;
+        }
+        if (std::memcmp(&b[at + 4], "IHDR", 4) == 0 && len >= 8 &&
+            (be32(&b[at + 8]) > SHADES_IMAGE_MAX_SIDE || be32(&b[at + 12]) > SHADES_IMAGE_MAX_SIDE)) {
+            /* Refused before decoding, which would allocate it all. */
+            std::snprintf(buf, cap, "image is %ux%u, larger than %d a side", be32(&b[at + 8]),
+                          be32(&b[at + 12]), SHADES_IMAGE_MAX_SIDE);
+            return buf;
+        }
+        if (std::memcmp(&b[at + 4], "IEND", 4) == 0)
+            return NULL;
+        at += 12 + (size_t)len;
+    }
+}
+
 static int decode(shades_pixels *out, const std::vector<uchar> &bytes, const char *path,
                   shades_err *err)
 {
+    char why[96];
+    const char *problem = png_problem(bytes, why, sizeof why);
+    if (problem)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: %s", path, problem);
     try {
         cv::Mat m = cv::imdecode(bytes, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
         if (m.empty())

@@ -76,7 +76,10 @@ static int create_here(shades_instance *inst, const shades_instance_options *o, 
         char msg[512];
         shades_instance_last_message(inst, msg, sizeof msg);
         inst->engine = NULL;
-        return shades_err_set(err, SHADES_E_ADAPTER, "adapter '%s': create failed (%s)%s%s",
+        /* SHADES_ERR_CONFIG: the engine finds its options or files unusable,
+         * which the config's author must fix. */
+        return shades_err_set(err, st == SHADES_ERR_CONFIG ? SHADES_E_INPUT : SHADES_E_ADAPTER,
+                              "adapter '%s': create failed (%s)%s%s",
                               inst->path,
                               st != SHADES_OK ? shades_status_name(st) : "no engine returned",
                               msg[0] ? ": " : "", msg);

@@ -387,6 +387,9 @@ static int cmd_info(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* OpenCV's own cap on decoded pixels, read once at its first decode:
+     * set to ours so no codec allocates a hostile header's full size. */
+    setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "268435456", 0);
     if (argc < 2) {
         usage(stderr);
         return EXIT_ERROR;

@@ -265,6 +265,13 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
         };
         rc = options ? shades_instance_create(&s.inst, &io, err) : shades_err_nomem(err);
         free(options);
+        if (rc == SHADES_E_INPUT) {
+            char why[SHADES_ERR_MSG_MAX];
+            memcpy(why, err->msg, sizeof why);
+            const char *key = s.config->engine.options_count ? "options" : "config_dir";
+            rc = shades_err_set(err, rc, "%s:%u: field 'engine.%s': %s", s.config->path,
+                                shades_config_line(s.config, "engine", key), key, why);
+        }
         if (!rc)
             s.threads = s.inst->threads; /* capped by the engine's declared concurrency */
         if (!rc && !s.inst->isolate)

@@ -98,6 +98,38 @@ static char *read_text(const char *path, const char *what, shades_err *err)
     return buf;
 }
 
+/* The YAML node kind libcyaml names, in the words a config's author uses. */
+static const char *node_words(const char *name)
+{
+    static const char *const map[][2] = {
+        {"STRING", "a string"},           {"SEQUENCE_START", "a list"},
+        {"MAPPING_START", "a mapping"},   {"SCALAR", "a single value"},
+        {"MAPPING", "a mapping"},         {"SEQUENCE", "a list"},
+        {"SEQUENCE_FIXED", "a list"},     {"INT", "a whole number"},
+        {"UINT", "a whole number"},       {"FLOAT", "a number"},
+        {"BOOL", "true or false"},        {"ENUM", "one of the listed words"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(name, map[i][0]) == 0)
+            return map[i][1];
+    return name;
+}
+
+/* libcyaml's "Expecting X, got event: Y" as "expected X, got Y"; other
+ * messages as they are. */
+static void plain_words(char *out, size_t cap, const char *why)
+{
+    char want[32], got[32], value[256];
+    if (sscanf(why, "Expecting %31[A-Z_], got event: %31[A-Z_]", want, got) == 2)
+        snprintf(out, cap, "expected %s, got %s", node_words(want), node_words(got));
+    else if (sscanf(why, "Invalid %31s value: '%255[^']'", want, value) == 2 ||
+             sscanf(why, "Invalid %31s value: %255[^\n]", want, value) == 2)
+        snprintf(out, cap, "'%s' is not %s", value,
+                 strstr(want, "int") || strstr(want, "INT") ? "a whole number" : "a number");
+    else
+        snprintf(out, cap, "%s", why);
+}
+
 static const cyaml_config_t *yaml_config(yaml_log *log)
 {
     static _Thread_local cyaml_config_t c;
@@ -122,22 +154,35 @@ int shades_yaml_load(void **out, char **out_text, const char *path, const char *
     yaml_log log = {0};
     cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
                                        schema, (cyaml_data_t **)out, NULL);
-    if (yerr == CYAML_OK) {
+    if (yerr == CYAML_OK && *out) {
         *out_text = text;
         return 0;
+    }
+    if (yerr == CYAML_OK) {
+        /* A file with no document (empty, or only comments) loads as NULL. */
+        free(text);
+        return shades_err_set(err, SHADES_E_INPUT, "%s:1: the %s is empty", path, what);
     }
     free(text);
     *out = NULL;
     const char *why = log.first[0] ? log.first : cyaml_strerror(yerr);
-    char field[256], at[32] = "";
+    char field[256], at[32] = "", plain[512];
     yaml_log_field(&log, field, sizeof field);
     if (log.line)
         snprintf(at, sizeof at, ":%d", log.line);
+    char key[128];
+    if (sscanf(why, "Unexpected key: %127s", key) == 1)
+        return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s%s%s': not a key this file "
+                              "may have", path, at, field, field[0] ? "." : "", key);
     /* libcyaml places a missing key at the end of the enclosing mapping,
      * which names the wrong field; the key itself suffices. */
-    if (field[0] && !strstr(why, "Missing required"))
-        return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
-    return shades_err_set(err, SHADES_E_INPUT, "%s%s: %s", path, at, why);
+    if (sscanf(why, "Missing required mapping field: %127s", key) == 1)
+        return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': required but missing",
+                              path, at, key);
+    plain_words(plain, sizeof plain, why);
+    if (field[0])
+        return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, plain);
+    return shades_err_set(err, SHADES_E_INPUT, "%s%s: %s", path, at, plain);
 }
 
 void shades_yaml_free(const cyaml_schema_value_t *schema, void *data)

@@ -109,8 +109,10 @@ static int find_column(column *out, const shades_manifest *m, const shades_confi
     int attr = shades_manifest_attr(m, name);
     if (attr < 0)
         return shades_err_set(err, SHADES_E_INPUT,
-                              "%s: field 'groups.partitions': '%s' is neither a column of %s nor a derived attribute",
-                              cfg->path, name, m->path);
+                              "%s:%u: field 'groups.partitions': '%s' is neither a column of %s "
+                              "nor a derived attribute",
+                              cfg->path, shades_config_line(cfg, "groups", "partitions"), name,
+                              m->path);
     return column_from_attr(out, m, attr, err);
 }
 

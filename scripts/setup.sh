@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev
           libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
-          opencv-data libopenblas-dev python3-onnx python3-numpy)
+          opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy clang
+          libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

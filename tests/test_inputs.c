@@ -143,18 +143,18 @@ static void expect_config_error(const char *from, const char *to, const char *ex
 static void config_errors_name_line_and_field(void **state)
 {
     (void)state;
-    expect_config_error("seed: 3", "seed: three", ":1: field 'run.seed': Invalid uint64_t value: 'three'");
-    expect_config_error("threads: 2", "threds: 2", ":1: field 'run': Unexpected key: threds");
+    expect_config_error("seed: 3", "seed: three", ":1: field 'run.seed': 'three' is not a whole number");
+    expect_config_error("threads: 2", "threds: 2", ":1: field 'run.threds': not a key this file may have");
     expect_config_error("threads: 2", "threads: 300", ":1: field 'run.threads': 300 is more than 256");
     expect_config_error("[0.01]", "[0.01, x]",
-                        ":5: field 'verification.target_fmr entry 2': Invalid FLOAT value: x");
+                        ":5: field 'verification.target_fmr entry 2': 'x' is not a number");
     expect_config_error("[0.01]", "[1.5]", ":5: field 'verification.target_fmr': 1.5 is not in (0, 1)");
     expect_config_error("[genuine_mean=4]", "[genuine_mean]",
                         ":3: field 'engine.options': 'genuine_mean' is not key=value");
     expect_config_error("verification: {target_fmr: [0.01]}",
                         "verification: {impostors: some, target_fmr: [0.01]}",
                         ":5: field 'verification.impostors': 'some' is neither all nor sample");
-    expect_config_error("output: {results: out/r.h5}\n", "", ":5: Missing required mapping field: output");
+    expect_config_error("output: {results: out/r.h5}\n", "", ":5: field 'output': required but missing");
 }
 
 /* A config with one criteria rule, written out in full. */
@@ -209,7 +209,7 @@ static void criteria_errors_name_rule_line_and_field(void **state)
                       ":8: field 'criteria entry 1.interval': fte has no bootstrap interval");
     expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.01\n"
                       "    at_most: x\n",
-                      ":12: field 'criteria entry 1.at_most': Invalid FLOAT value: x");
+                      ":12: field 'criteria entry 1.at_most': 'x' is not a number");
     expect_config_error("threads: 2}", "threads: 2, bootstrap: 0}\ncriteria:\n"
                         "  - {name: q, measure: inequity, partition: sex, target_fmr: 0.01,"
                         " at_most: 2}",

@@ -362,14 +362,14 @@ static void failed_runs_name_the_cause_and_write_nothing(void **state)
     write_variant(path, sizeof path, "bad_option", "    - genuine_mean=4.0\n",
                   "    - genuine_mean=4.0\n    - bogus=1\n");
     snprintf(want, sizeof want,
-             "adapter '%s/libshades_adapter_synthetic.so': create failed (SHADES_ERR_CONFIG): "
-             "synthetic: unknown option 'bogus'",
-             SHADES_TEST_ADAPTER_DIR);
+             "%s:5: field 'engine.options': adapter '%s/libshades_adapter_synthetic.so': create "
+             "failed (SHADES_ERR_CONFIG): synthetic: unknown option 'bogus'",
+             path, SHADES_TEST_ADAPTER_DIR);
     expect_run_error(path, want);
 
     write_variant(path, sizeof path, "bad_partition", "[sex x skin, sex]", "[sex x skn]");
     snprintf(want, sizeof want,
-             "%s: field 'groups.partitions': 'skn' is neither a column of %s/cohort/manifest.csv "
+             "%s:20: field 'groups.partitions': 'skn' is neither a column of %s/cohort/manifest.csv "
              "nor a derived attribute",
              path, dir);
     expect_run_error(path, want);

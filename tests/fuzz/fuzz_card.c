@@ -1,0 +1,18 @@
+/* libFuzzer: the dataset card loader (protocols/card.c). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "card.h"
+#include "fuzz_file.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    shades_err err = {0};
+    shades_card *card;
+    if (shades_card_load(&card, fuzz_file_set(data, size), &err) == 0) {
+        char warning[1024];
+        shades_card_withdrawn(warning, sizeof warning, card);
+        shades_card_destroy(card);
+    }
+    return 0;
+}
