@@ -167,6 +167,13 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
     if (!rc)
         rc = pair_failures(s, err);
     char adapter_sha[SHADES_SHA256_HEX], isolation[300] = "replayed scores";
+    char repeat[512] = "not checked: replayed scores";
+    if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)
+        shades_repeat_describe(repeat, sizeof repeat, &s->repeat, s->inst, s->manifest);
+    else if (s->inst)
+        snprintf(repeat, sizeof repeat, "not checked: checked in verification runs only");
+    if (s->repeat.differed)
+        fprintf(stderr, "shades: warning: engine '%s': %s\n", s->inst->id.name, repeat);
     if (s->inst)
         snprintf(isolation, sizeof isolation, "%s%s", s->inst->isolate ? "isolated: " : "in-process",
                  s->inst->isolate ? s->inst->sandbox : "");
@@ -182,6 +189,7 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                 .dataset_name = s->card ? s->card->name : "",
                 .dataset_warning = s->warning,
                 .engine_isolation = isolation,
+                .engine_repeatability = repeat,
                 .protocol = (char *)protocol_name(c->protocol),
                 .n_images = s->manifest->n_items,
                 .n_subjects = s->manifest->n_subjects,
@@ -218,6 +226,8 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                 "ABI (in /failures); sandbox: %s\n", (unsigned long long)crashed,
                 (unsigned long long)timed_out, (unsigned long long)bad, s->inst->sandbox);
     }
+    if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)
+        fprintf(out, "        repeatability: %s\n", repeat);
     const shades_results *runs[] = {&r};
     const char *paths[] = {c->output.results};
     shades_report_options ro = {.format = SHADES_REPORT_TEXT, .brief = 1};

@@ -56,6 +56,14 @@ static int engine_scores(run_state *s, shades_err *err)
     }
     if (!rc)
         shades_progress_end(s->progress);
+    if (!rc)
+        rc = shades_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
+                                 s->pairs->genuine, s->genuine, s->genuine_faults,
+                                 s->pairs->n_genuine, err);
+    if (!rc && !s->pairs->implicit)
+        rc = shades_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
+                                 s->pairs->impostor, s->impostor, s->impostor_faults,
+                                 s->pairs->n_impostor, err);
     return rc;
 }
 

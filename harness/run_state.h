@@ -15,6 +15,7 @@
 #include "instance.h"
 #include "manifest.h"
 #include "progress.h"
+#include "repeat_check.h"
 #include "runner.h"
 #include "sha256.h"
 #include "verification.h"
@@ -41,6 +42,7 @@ typedef struct run_state {
     shades_pairs *pairs;
     double *genuine, *impostor;
     uint8_t *genuine_faults, *impostor_faults; /* isolated runs: shades_fault per pair */
+    shades_repeat repeat;          /* engine runs: pairs scored again */
     shades_vresults *vresults;
     shades_verdict *verdicts;
     /* identification */

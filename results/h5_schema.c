@@ -21,7 +21,7 @@ const shades_h5_attr shades_h5_string_attrs[] = {
     ATTR(adapter_library), ATTR(adapter_sha256),  ATTR(manifest_path),
     ATTR(manifest_sha256), ATTR(dataset_card),    ATTR(criteria_passed),
     ATTR_1_1(protocol),    ATTR_1_1(dataset_name), ATTR_1_1(dataset_warning),
-    ATTR_1_2(engine_isolation),
+    ATTR_1_2(engine_isolation), ATTR_1_2(engine_repeatability),
 };
 const size_t shades_h5_n_string_attrs = NELEM(shades_h5_string_attrs);
 

@@ -26,6 +26,7 @@ typedef struct shades_run_info {
     char *dataset_name;      /* from the card; "" without one */
     char *dataset_warning;   /* withdrawn datasets the card names; "" when none */
     char *engine_isolation;  /* "in-process", "isolated: <sandbox>" or "replayed scores" */
+    char *engine_repeatability; /* what scoring a sample of pairs again found */
     uint64_t adapter_abi_major, adapter_abi_minor;
     uint64_t n_images, n_subjects, seed, threads;
     uint64_t min_subjects;   /* groups.min_subjects */

@@ -68,6 +68,7 @@ shades_table *shades_table_provenance(const shades_report_run *run)
         {"adapter library", f->adapter_library},
         {"adapter sha256", f->adapter_sha256},
         {"engine isolation", f->engine_isolation[0] ? f->engine_isolation : "not recorded"},
+        {"repeatability", f->engine_repeatability[0] ? f->engine_repeatability : "not recorded"},
         {"manifest", f->manifest_path},
         {"manifest sha256", f->manifest_sha256},
         {"protocol", f->protocol[0] ? f->protocol : "verification"},

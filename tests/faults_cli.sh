@@ -5,7 +5,8 @@
 # an engine that segfaults on 1% of calls, hangs on 0.5%, aborts, leaks,
 # writes past its buffer and returns oversized and garbage templates still
 # completes: every fault is a row of /failures against its image, and a
-# second run records the same rows and the same results.
+# second run records the same rows and the same results. Scores that do
+# not repeat are flagged.
 set -euo pipefail
 shades=$1 bad=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,11 +77,18 @@ mkdir first && cp all.h5 first/
 "$shades" run all.yaml --isolate --call-timeout 1 --no-checkpoint >/dev/null 2>&1
 diff <(h5_strip first/all.h5) <(h5_strip all.h5) >/dev/null || { echo "a second run differs" >&2; exit 1; }
 
-# Scores that are not repeatable still complete, either way.
+grep -Eq "^        repeatability: [0-9]+ of [0-9]+ pairs scored again gave the same score$" out.txt
+
+# Scores that are not repeatable: the run completes, either way, and says
+# so on stderr and in the results file.
 config jitter jitter=0.5
-"$shades" run jitter.yaml --no-checkpoint >/dev/null
-"$shades" run jitter.yaml --isolate --no-checkpoint >/dev/null
+for mode in --no-checkpoint --isolate; do
+  "$shades" run jitter.yaml --no-checkpoint $mode >out.txt 2>err.txt
+  grep -Eq "^shades: warning: engine 'hostile': [0-9]+ of [0-9]+ pairs scored again gave another score \(first: .*\): these results cannot be reproduced$" err.txt ||
+    { echo "no repeatability warning ($mode):" >&2; cat err.txt >&2; exit 1; }
+  h5dump -a /engine_repeatability jitter.h5 | grep -q "gave another score"
+done
 total=$((crashed + timed_out + bad_reply))
 echo "faults: survived $total engine faults under --isolate ($crashed crashed, $timed_out hung," \
   "$bad_reply broke the ABI), each in /failures, the same on a second run;" \
-  "$stopped unisolated runs stopped cleanly with no partial results"
+  "$stopped unisolated runs stopped cleanly with no partial results; scores that drift flagged"

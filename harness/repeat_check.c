@@ -1,0 +1,58 @@
+#include "repeat_check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int shades_repeat_check(shades_repeat *out, shades_instance *inst, const shades_templates *t,
+                        const shades_manifest *m, const shades_pair *pairs,
+                        const double *scores, const uint8_t *faults, size_t n, shades_err *err)
+{
+    if (inst->has_embedding || n == 0)
+        return 0; /* the harness scores declared embeddings itself */
+    shades_wire_pair live[SHADES_REPEAT_PAIRS];
+    size_t at[SHADES_REPEAT_PAIRS], k = 0;
+    size_t want = n < SHADES_REPEAT_PAIRS ? n : SHADES_REPEAT_PAIRS;
+    for (size_t j = 0; j < want; j++) {
+        size_t i = j * n / want;
+        uint32_t a = pairs[i].a, b = pairs[i].b;
+        if (t->outcome[a] != SHADES_OUTCOME_OK || t->outcome[b] != SHADES_OUTCOME_OK ||
+            (faults && faults[i]))
+            continue;
+        live[k] = (shades_wire_pair){a, b};
+        at[k++] = i;
+    }
+    double again[SHADES_REPEAT_PAIRS];
+    uint8_t fault[SHADES_REPEAT_PAIRS];
+    int rc = shades_runner_score_pairs(again, fault, inst, t, m, live, k, err);
+    for (size_t j = 0; !rc && j < k; j++) {
+        if (fault[j])
+            continue; /* a fault now is recorded nowhere: the first score stands */
+        out->checked++;
+        double was = scores[at[j]];
+        if (memcmp(&was, &again[j], sizeof was) != 0) {
+            if (!out->differed) {
+                out->first_a = live[j].enrol;
+                out->first_b = live[j].verify;
+                out->first_was = was;
+                out->first_now = again[j];
+            }
+            out->differed++;
+        }
+    }
+    return rc;
+}
+
+void shades_repeat_describe(char *out, size_t cap, const shades_repeat *r,
+                            const shades_instance *inst, const shades_manifest *m)
+{
+    if (inst->has_embedding)
+        snprintf(out, cap, "not checked: the harness scores the engine's declared embeddings");
+    else if (!r->differed)
+        snprintf(out, cap, "%zu of %zu pairs scored again gave the same score", r->checked,
+                 r->checked);
+    else
+        snprintf(out, cap, "%zu of %zu pairs scored again gave another score (first: '%s' with "
+                 "'%s', %.17g then %.17g): these results cannot be reproduced",
+                 r->differed, r->checked, m->image_id[r->first_b], m->image_id[r->first_a],
+                 r->first_was, r->first_now);
+}
