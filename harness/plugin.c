@@ -112,8 +112,12 @@ int shades_plugin_open(shades_plugin **out, const char *spec, shades_err *err)
     int rc = shades_plugin_resolve(path, sizeof path, spec, err);
     if (rc)
         return rc;
+    /* dlopen searches the library path for a name without a '/', which
+     * could load a system library of that name instead of this file. */
+    char here[PATH_MAX + 2];
+    snprintf(here, sizeof here, "%s%s", strchr(path, '/') ? "" : "./", path);
     dlerror();
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen(here, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
         const char *colon = why ? strrchr(why, ':') : NULL;
