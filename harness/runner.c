@@ -31,9 +31,7 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
 {
     char path[PATH_MAX];
     int fd = -1;
-    int rc = shades_path_join(path, sizeof path, m->root, m->image_path[i], err);
-    if (!rc)
-        rc = shades_manifest_open(&fd, m, i, err);
+    int rc = shades_manifest_open(&fd, path, m, i, err);
     if (rc)
         return rc;
     rc = shades_image_load_fd(px, fd, path, err);
@@ -84,18 +82,17 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
         /* A canary over the slot's tail catches an engine that writes past
          * its buffer before the damage can spread to the next template. */
         size_t tail = job->t->stride - job->t->capacity;
-        memset(slot + job->t->capacity, SHADES_TEMPLATE_CANARY, tail);
+        shades_canary_set(slot + job->t->capacity, tail);
         shades_guard_enter("create_template", (uint32_t)i, UINT32_MAX);
         *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
                                                            job->t->capacity, role);
         shades_guard_leave();
-        for (size_t k = 0; k < tail; k++)
-            if (slot[job->t->capacity + k] != SHADES_TEMPLATE_CANARY)
-                return shades_err_set(err, SHADES_E_ENGINE,
-                                      "engine '%s': create_template on image '%s' (%s:%zu) wrote "
-                                      "past the end of its %zu-byte buffer",
-                                      inst->id.name, job->m->image_id[i], job->m->path,
-                                      job->m->line[i], job->t->capacity);
+        if (!shades_canary_intact(slot + job->t->capacity, tail))
+            return shades_err_set(err, SHADES_E_ENGINE,
+                                  "engine '%s': create_template on image '%s' (%s:%zu) wrote "
+                                  "past the end of its %zu-byte buffer",
+                                  inst->id.name, job->m->image_id[i], job->m->path,
+                                  job->m->line[i], job->t->capacity);
         if (*out_status != SHADES_OK)
             shades_runner_engine_words(words, cap, inst, NULL);
         return 0;

@@ -48,10 +48,25 @@ typedef struct shades_wire_region {
     uint64_t size, stride, capacity;
 } shades_wire_region;
 
-/* The byte the bytes after a template buffer are set to before each
- * create_template call, to catch a write past the buffer. */
+/* The bytes after a template buffer are set to a canary before each
+ * create_template call and checked after it, to catch a write past the
+ * buffer (in-process: the slot's tail; isolated: 64 bytes in the worker). */
 #define SHADES_TEMPLATE_CANARY 0xA5
 #define SHADES_WIRE_CANARY_BYTES 64
+
+static inline void shades_canary_set(uint8_t *p, size_t n)
+{
+    memset(p, SHADES_TEMPLATE_CANARY, n);
+}
+
+/* 1 when the n canary bytes at p are as shades_canary_set left them. */
+static inline int shades_canary_intact(const uint8_t *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (p[k] != SHADES_TEMPLATE_CANARY)
+            return 0;
+    return 1;
+}
 
 /* Each slot of the region ends with its template's size, a uint64 in the
  * slot's last 8 bytes: the harness writes it, workers read it to compare. */

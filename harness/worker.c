@@ -59,11 +59,10 @@ static int serve_template(worker_state *ws, size_t len)
     const shades_adapter *a = ws->inst->plugin->entry;
     shades_template_result res = {.struct_size = sizeof res};
     size_t cap = ws->inst->template_max;
-    memset(ws->tmpl + cap, SHADES_TEMPLATE_CANARY, SHADES_WIRE_CANARY_BYTES);
+    shades_canary_set(ws->tmpl + cap, SHADES_WIRE_CANARY_BYTES);
     int st = a->create_template(ws->tmpl, &res, ws->inst->engine, &im, 1, cap, h->role);
-    for (size_t k = 0; k < SHADES_WIRE_CANARY_BYTES; k++)
-        if (ws->tmpl[cap + k] != SHADES_TEMPLATE_CANARY)
-            res.size = UINT64_MAX; /* written past: the harness records a bad reply */
+    if (!shades_canary_intact(ws->tmpl + cap, SHADES_WIRE_CANARY_BYTES))
+        res.size = UINT64_MAX; /* written past: the harness records a bad reply */
     shades_wire_template out = {st, res.outcome, res.size, res.eyes};
     if (st != SHADES_OK || res.size > ws->inst->template_max)
         return reply(ws, SHADES_WIRE_TEMPLATE, &out, sizeof out, st);

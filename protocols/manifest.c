@@ -324,13 +324,17 @@ static int open_beneath(const shades_manifest *m, const char *rel)
     return open(real, O_RDONLY | O_CLOEXEC);
 }
 
-int shades_manifest_open(int *out, const shades_manifest *m, size_t i, shades_err *err)
+int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, size_t i,
+                         shades_err *err)
 {
     const char *rel = m->image_path[i];
-    char path[PATH_MAX];
-    int rc = shades_path_join(path, sizeof path, m->root, rel, err);
-    if (rc)
-        return rc;
+    char *path = out_path;
+    int rc = shades_path_join(path, PATH_MAX, m->root, rel, err);
+    if (rc) {
+        char why[SHADES_ERR_MSG_MAX];
+        memcpy(why, err->msg, sizeof why);
+        return shades_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
+    }
     int fd = m->confined ? open_beneath(m, rel) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         *out = fd;

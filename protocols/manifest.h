@@ -39,9 +39,11 @@ int shades_manifest_load(shades_manifest **out, const char *path, shades_err *er
 int shades_manifest_confine(shades_manifest *m, shades_err *err);
 
 /* Opens item i's image for reading into *out (the caller closes it),
- * beneath the root when m is confined. Fails as "file:line: field 'path':
- * why". [thread: any] */
-int shades_manifest_open(int *out, const shades_manifest *m, size_t i, shades_err *err);
+ * beneath the root when m is confined, and writes its path (the root
+ * joined with the manifest's) into out_path (PATH_MAX bytes). Fails as
+ * "file:line: field 'path': why". [thread: any] */
+int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, size_t i,
+                         shades_err *err);
 
 /* Frees a manifest; NULL is allowed. */
 void shades_manifest_destroy(shades_manifest *m);

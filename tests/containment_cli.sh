@@ -8,6 +8,7 @@
 # or by a symbolic link, is refused unless the config allows it.
 set -euo pipefail
 shades=$1 bad=$2
+. "$(cd "$(dirname "$0")" && pwd)/expect_fail.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -22,17 +23,6 @@ groups: {partitions: [sex]}
 verification: {target_fmr: [1e-2]}
 output: {results: res/$1.h5}
 YAML
-}
-expect_fail() { # WHAT PATTERN COMMAND...
-  local what=$1 pattern=$2
-  shift 2
-  set +e
-  "$@" >out.txt 2>err.txt
-  local status=$?
-  set -e
-  [ "$status" -eq 2 ] || { echo "$what: exit $status, expected 2" >&2; cat err.txt >&2; exit 1; }
-  [ "$(grep -c . err.txt)" -eq 1 ] || { echo "$what: not one line:" >&2; cat err.txt >&2; exit 1; }
-  grep -q -- "$pattern" err.txt || { echo "$what: no '$pattern' in:" >&2; cat err.txt >&2; exit 1; }
 }
 
 # The engine, isolated, against the results of an earlier run.

@@ -7,6 +7,7 @@
 # Then a classification audit from a live engine's sex estimates.
 set -euo pipefail
 shades=$1 bad=$2
+. "$(cd "$(dirname "$0")" && pwd)/expect_fail.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -27,16 +28,6 @@ groups:
 verification: {target_fmr: [1e-2]}
 output: {results: $1.h5}
 YAML
-}
-expect_fail() { # WHAT PATTERN COMMAND...
-  local what=$1 pattern=$2
-  shift 2
-  set +e
-  "$@" >out.txt 2>err.txt
-  local status=$?
-  set -e
-  [ "$status" -eq 2 ] || { echo "$what: exit $status, expected 2" >&2; cat err.txt >&2; exit 1; }
-  grep -q -- "$pattern" err.txt || { echo "$what: no '$pattern' in:" >&2; cat err.txt >&2; exit 1; }
 }
 # Image ids of the failures table with the given outcome, sorted.
 failed() { h5dump -d /failures "$1" | awk -v want="\"$2\"" '

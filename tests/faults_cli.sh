@@ -11,6 +11,7 @@ set -euo pipefail
 shades=$1 bad=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/h5_strip.sh"
+. "$here/expect_fail.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -35,13 +36,7 @@ stopped=0
 unisolated() { # OPTION PATTERN
   config alone "$1"
   echo "an earlier run's results" >alone.h5
-  set +e
-  "$shades" run alone.yaml --call-timeout 1 --no-checkpoint >out.txt 2>err.txt
-  local status=$?
-  set -e
-  [ "$status" -eq 2 ] || { echo "$1: exit $status, expected 2" >&2; cat err.txt >&2; exit 1; }
-  [ "$(grep -c . err.txt)" -eq 1 ] || { echo "$1: not one line:" >&2; cat err.txt >&2; exit 1; }
-  grep -Eq -- "$2" err.txt || { echo "$1: no '$2' in:" >&2; cat err.txt >&2; exit 1; }
+  expect_fail -E "$1" "$2" "$shades" run alone.yaml --call-timeout 1 --no-checkpoint
   [ "$(cat alone.h5)" = "an earlier run's results" ] || { echo "$1: results file touched" >&2; exit 1; }
   [ -z "$(ls alone.h5.* 2>/dev/null)" ] || { echo "$1: partial files left" >&2; ls >&2; exit 1; }
   stopped=$((stopped + 1))
