@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,19 +186,60 @@ static int check_identity(shades_checkpoint *cp, const char *saved, const char *
     return 0;
 }
 
-/* Reads the identity file into a new string: NULL when there is none. */
-static char *read_identity(const char *path)
+/* Opens NAME inside the checkpoint directory without following a link,
+ * and refuses anything but a regular file of this user: a planted link or
+ * another user's file must never be appended to or made owner-only.
+ * Returns the descriptor, -1 with errno ENOENT when there is none, or a
+ * negative code with err set. */
+static int open_member(const shades_checkpoint *cp, const char *name, const char *path, int flags,
+                       shades_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = calloc(1, 8192);
-    if (text && fread(text, 1, 8191, f) == 0) {
-        free(text);
-        text = NULL;
+    int fd = openat(cp->dir_fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == ENOENT && !(flags & O_CREAT))
+        return -1;
+    if (fd < 0 && errno == ELOOP)
+        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: is a symbolic link; shades "
+                              "writes only its own files there", path);
+    if (fd < 0)
+        return io_error(err, path, "open it");
+    struct stat st;
+    const char *why = fstat(fd, &st)              ? "cannot be examined"
+                      : !S_ISREG(st.st_mode)      ? "is not a regular file"
+                      : st.st_uid != geteuid()    ? "belongs to another user"
+                      : fchmod(fd, 0600)          ? "cannot be made owner-only"
+                      : NULL;
+    if (why) {
+        close(fd);
+        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: %s; shades writes only its own "
+                              "files there", path, why);
     }
-    fclose(f);
-    return text;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
+/* Reads the identity file into *out (a new string, NULL when there is
+ * none). */
+static int read_identity(char **out, const shades_checkpoint *cp, shades_err *err)
+{
+    *out = NULL;
+    int fd = open_member(cp, "identity", cp->identity, O_RDONLY, err);
+    if (fd == -1)
+        return 0;
+    if (fd < 0)
+        return fd;
+    char *text = calloc(1, 8192);
+    ssize_t n = text ? read(fd, text, 8191) : 0;
+    close(fd);
+    if (!text)
+        return shades_err_nomem(err);
+    if (n <= 0) {
+        free(text);
+        return 0;
+    }
+    *out = text;
+    return 0;
 }
 
 /* Starts an empty checkpoint: the identity (written whole, then renamed
@@ -205,23 +248,70 @@ static int start_new(shades_checkpoint *cp, const char *identity, shades_err *er
 {
     char tmp[PATH_MAX + 8];
     snprintf(tmp, sizeof tmp, "%s.tmp", cp->identity);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    unlinkat(cp->dir_fd, "identity.tmp", 0); /* a killed run's, or a planted link */
+    int fd = open_member(cp, "identity.tmp", tmp, O_WRONLY | O_CREAT | O_EXCL, err);
     if (fd < 0)
-        return io_error(err, tmp, "create it");
+        return fd;
     int bad = write_all(fd, (const uint8_t *)identity, strlen(identity)) || fsync(fd);
     bad |= close(fd);
-    if (bad || rename(tmp, cp->identity)) {
-        unlink(tmp);
+    if (bad || renameat(cp->dir_fd, "identity.tmp", cp->dir_fd, "identity")) {
+        unlinkat(cp->dir_fd, "identity.tmp", 0);
         return io_error(err, cp->identity, "write it");
     }
-    cp->fd = open(cp->log, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-    return cp->fd < 0 ? io_error(err, cp->log, "create it") : 0;
+    int rc = open_member(cp, "log", cp->log, O_RDWR | O_CREAT | O_APPEND, err);
+    if (rc < 0)
+        return rc == -1 ? io_error(err, cp->log, "create it") : rc;
+    cp->fd = rc;
+    return ftruncate(cp->fd, 0) ? io_error(err, cp->log, "empty it") : 0;
+}
+
+/* Whether the process holding the flock on the directory st is exiting:
+ * killed (SIGKILL pending), a zombie, or already gone (/proc/locks). */
+static int holder_dying(const struct stat *st)
+{
+    FILE *f = fopen("/proc/locks", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    long pid = 0;
+    while (!pid && fgets(line, sizeof line, f)) {
+        unsigned maj, min;
+        unsigned long ino;
+        long p;
+        char kind[16];
+        if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", kind, &p, &maj, &min, &ino) == 5 &&
+            !strcmp(kind, "FLOCK") && ino == (unsigned long)st->st_ino &&
+            maj == major(st->st_dev) && min == minor(st->st_dev))
+            pid = p;
+    }
+    fclose(f);
+    if (pid <= 0)
+        return 1; /* released between the two looks */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    if (!(f = fopen(path, "r")))
+        return 1;
+    int dying = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long mask;
+        if (!strncmp(line, "State:", 6))
+            dying |= strchr(line, 'Z') != NULL || strchr(line, 'X') != NULL;
+        else if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
+                  sscanf(line, "ShdPnd: %llx", &mask) == 1) &&
+                 mask & (1ULL << (SIGKILL - 1)))
+            dying = 1;
+    }
+    fclose(f);
+    return dying;
 }
 
 /* The directory, made (with its parents, as the results file's are) or
- * taken over owner-only. */
-static int own_dir(const char *dir, shades_err *err)
+ * taken over owner-only, and held for this run alone: two runs of one
+ * config at once would interleave their work. Opened without following a
+ * link, so the files inside are the ones checked. */
+static int own_dir(shades_checkpoint *cp, shades_err *err)
 {
+    const char *dir = cp->dir;
     struct stat st;
     char parent[PATH_MAX];
     int rc = shades_path_dirname(parent, sizeof parent, dir, err);
@@ -231,44 +321,61 @@ static int own_dir(const char *dir, shades_err *err)
         return rc;
     if (mkdir(dir, 0700) && errno != EEXIST)
         return io_error(err, dir, "create it");
-    if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: is not a directory", dir);
+    cp->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (cp->dir_fd < 0)
+        return errno == ENOTDIR || errno == ELOOP
+                   ? shades_err_set(err, SHADES_E_IO, "checkpoint %s: is not a directory (a "
+                                    "symbolic link or a file)", dir)
+                   : io_error(err, dir, "open it");
+    if (fstat(cp->dir_fd, &st))
+        return io_error(err, dir, "examine it");
     if (st.st_uid != geteuid())
         return shades_err_set(err, SHADES_E_IO,
                               "checkpoint %s: belongs to another user; it holds templates, "
                               "so shades uses only its own",
                               dir);
-    return chmod(dir, 0700) ? io_error(err, dir, "make it owner-only") : 0;
-}
-
-/* Holds the directory for this run alone: two runs of one config at once
- * would interleave their work. */
-static int lock_dir(shades_checkpoint *cp, shades_err *err)
-{
-    cp->dir_fd = open(cp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (cp->dir_fd < 0)
-        return io_error(err, cp->dir, "open it");
-    if (flock(cp->dir_fd, LOCK_EX | LOCK_NB))
+    if (fchmod(cp->dir_fd, 0700))
+        return io_error(err, dir, "make it owner-only");
+    /* A run killed a moment ago may still be letting go (a supervised run
+     * dies with its parent, a moment after it): wait for that one only. */
+    int locked = flock(cp->dir_fd, LOCK_EX | LOCK_NB) == 0;
+    for (int k = 0; !locked && errno == EWOULDBLOCK && k < 100 && holder_dying(&st); k++) {
+        nanosleep(&(struct timespec){0, 20000000L}, NULL);
+        locked = flock(cp->dir_fd, LOCK_EX | LOCK_NB) == 0;
+    }
+    if (!locked)
         return errno == EWOULDBLOCK
                    ? shades_err_set(err, SHADES_E_IO,
                                     "checkpoint %s is in use by another shades run of this "
                                     "config; wait for it, or give this run another output",
                                     cp->dir)
                    : io_error(err, cp->dir, "lock it");
+    /* The run it waited for completed and deleted the directory. */
+    if (fstat(cp->dir_fd, &st) == 0 && st.st_nlink == 0)
+        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: the run that held it completed "
+                              "and deleted it; run again", cp->dir);
     return 0;
 }
 
 static int open_in(shades_checkpoint *cp, int *out_resumed, const char *identity, int resume,
                    shades_err *err)
 {
-    int rc = own_dir(cp->dir, err);
+    char *saved = NULL;
+    int rc = own_dir(cp, err);
     if (!rc)
-        rc = lock_dir(cp, err);
+        rc = read_identity(&saved, cp, err);
     if (rc)
         return rc;
-    char *saved = read_identity(cp->identity);
     struct stat st;
-    int has_records = saved && !stat(cp->log, &st) && st.st_size > 0;
+    int found = !fstatat(cp->dir_fd, "log", &st, AT_SYMLINK_NOFOLLOW);
+    if (found && !S_ISREG(st.st_mode)) { /* planted: say what it is, touch nothing */
+        free(saved);
+        rc = open_member(cp, "log", cp->log, O_RDONLY, err);
+        if (rc >= 0)
+            close(rc);
+        return rc < 0 ? rc : io_error(err, cp->log, "open it");
+    }
+    int has_records = saved && found && st.st_size > 0;
     if (!has_records) {
         free(saved);
         return start_new(cp, identity, err);
@@ -283,9 +390,10 @@ static int open_in(shades_checkpoint *cp, int *out_resumed, const char *identity
     free(saved);
     if (rc)
         return rc;
-    cp->fd = open(cp->log, O_RDWR | O_APPEND | O_CLOEXEC);
-    if (cp->fd < 0 || fchmod(cp->fd, 0600) || chmod(cp->identity, 0600))
-        return io_error(err, cp->log, "open it owner-only");
+    rc = open_member(cp, "log", cp->log, O_RDWR | O_APPEND, err);
+    if (rc < 0)
+        return rc == -1 ? io_error(err, cp->log, "open it") : rc;
+    cp->fd = rc;
     rc = scan_log(cp, err);
     *out_resumed = !rc;
     return rc;
@@ -461,8 +569,9 @@ int shades_checkpoint_close(shades_checkpoint *cp, int remove, shades_err *err)
     int rc = 0;
     if (cp->fd >= 0 && close(cp->fd) && !remove)
         rc = io_error(err, cp->log, "close it");
-    if (remove && ((unlink(cp->log) && errno != ENOENT) ||
-                   (unlink(cp->identity) && errno != ENOENT) || rmdir(cp->dir)))
+    if (remove && cp->dir_fd >= 0 &&
+        ((unlinkat(cp->dir_fd, "log", 0) && errno != ENOENT) ||
+         (unlinkat(cp->dir_fd, "identity", 0) && errno != ENOENT) || rmdir(cp->dir)))
         rc = io_error(err, cp->dir, "delete it");
     if (cp->dir_fd >= 0)
         close(cp->dir_fd); /* and with it the lock */

@@ -1,12 +1,28 @@
-/* In-process engine calls under watch: a crash or a hang inside the engine
- * ends the run at once with one message naming the call and the image,
- * before any results file exists. (Isolated runs record these instead.) */
+/* In-process engine calls under watch: a crash, a hang, an exit() or the
+ * closing of the harness's descriptors inside the engine ends the run at
+ * once with one message naming the call and the image, before any results
+ * file exists. (Isolated runs record these instead.) What the process
+ * itself cannot report (an engine's _exit, a fault with the signal set to
+ * be ignored in the same call) a supervising parent reports from the
+ * shared state (supervise.h). */
 #ifndef SHADES_HARNESS_GUARD_H
 #define SHADES_HARNESS_GUARD_H
 
 #include <stdint.h>
 
 #include "manifest.h"
+
+/* The guard's state: calls in flight and the run's last word. */
+typedef struct shades_guard_state shades_guard_state;
+
+/* Moves the guard's state into memory shared with children forked after
+ * this call; NULL when no such memory could be had. [thread: main, before
+ * any other thread exists] */
+shades_guard_state *shades_guard_share(void);
+
+/* In the supervised child: the guard leaves its messages in the shared
+ * state for the parent to print, instead of printing them. [thread: main] */
+void shades_guard_supervised(void);
 
 /* Installs the fatal-signal handlers and the watchdog thread for calls of
  * engine `name` on items of m. One guard per process. [thread: main] */
@@ -27,5 +43,19 @@ void shades_guard_enter(const char *op, uint32_t a, uint32_t b);
 
 /* Marks the calling thread as back in the harness. [thread: any] */
 void shades_guard_leave(void);
+
+/* After a call that returned: ends the run, naming the calling thread's
+ * last call, when the engine closed the harness's standard error; puts
+ * back the guard's handler for a fatal signal the engine set to be
+ * ignored or to its default. Costs a few system calls: once per template,
+ * estimate or search, once per block of comparisons. [thread: any] */
+void shades_guard_check(void);
+
+/* In a supervising parent, after the child ended with wait status
+ * `status`: writes the one line to print into out (cap bytes) and returns
+ * 1, when the child left a message or ended inside an engine call (items
+ * named from m, which may be NULL); 0 otherwise. */
+int shades_guard_postmortem(char *out, size_t cap, const shades_guard_state *s, int status,
+                            const shades_manifest *m);
 
 #endif

@@ -1,5 +1,6 @@
 // OpenCV has no C API for its codecs; this file gives them a C face.
 #include "image.h"
+#include "manifest.h"
 
 #include <shades/adapter.h>
 
@@ -28,6 +29,9 @@ static int read_fd(std::vector<uchar> &out, int fd, const char *path, shades_err
             return shades_err_set(err, SHADES_E_IO, "%s: read error: %s", path,
                                   std::strerror(errno));
         out.insert(out.end(), chunk, chunk + n);
+        if (out.size() > SHADES_MANIFEST_IMAGE_MAX_BYTES)
+            return shades_err_set(err, SHADES_E_INPUT, "%s: image file is over the limit of "
+                                  "%d MiB", path, SHADES_MANIFEST_IMAGE_MAX_BYTES >> 20);
     }
     if (out.empty())
         return shades_err_set(err, SHADES_E_INPUT, "%s: image file is empty", path);

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "extensions.h"
 #include "plugin.h"
+#include "sandbox.h"
 
 struct shades_isolate;
 
@@ -21,6 +22,7 @@ typedef struct shades_instance_options {
     unsigned threads;          /* concurrent calls the run wants */
     int isolate;               /* run engine calls in worker processes */
     unsigned call_timeout_ms;  /* isolated: longest call before the worker is killed */
+    shades_sandbox_policy sandbox; /* isolated: the workers' user and limits */
 } shades_instance_options;
 
 /* What the adapter declared, copied so it outlives the library and can
@@ -42,7 +44,7 @@ typedef struct shades_instance {
     int has_embedding;         /* the engine declares embeddings (both modes) */
     shades_embedding embedding;
     struct shades_isolate *isolate; /* NULL in-process */
-    char sandbox[256];         /* isolated: what confines the workers */
+    char sandbox[512];         /* isolated: what confines the workers */
     shades_host host;
     unsigned threads;          /* run threads allowed by the engine */
     size_t template_max;       /* bytes the harness allocates per template */

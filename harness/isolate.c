@@ -29,8 +29,10 @@ typedef struct worker {
     int busy;
 } worker;
 
+#define ARGS 7
+
 struct shades_isolate {
-    char *argv[7];    /* exe, "__worker", spec, config dir, options, seed, NULL */
+    char *argv[ARGS + 1]; /* exe, "__worker", spec, config dir, options, seed, limits, NULL */
     unsigned n;
     worker *w;
     pthread_mutex_t lock;
@@ -39,7 +41,35 @@ struct shades_isolate {
     shades_wire_region region;
     int timeout_ms;
     atomic_uint_least64_t crashed, timed_out, bad_reply;
+    int log[2];       /* the workers' stdout and stderr, a pipe the harness relays */
+    pthread_t relay;
+    int relaying;
 };
+
+/* Copies what the engines print to the harness's stderr, so that a worker
+ * holds no descriptor of the harness's files: it cannot seek, truncate or
+ * grow them, and its file-size limit can be 0. Ends when every worker and
+ * the harness have closed the pipe's write end. */
+static void *relay(void *arg)
+{
+    shades_isolate *iso = arg;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(iso->log[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return NULL;
+        for (ssize_t at = 0; at < n;) {
+            ssize_t w = write(STDERR_FILENO, buf + at, (size_t)(n - at));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break; /* stderr is gone: drain the pipe all the same */
+            at += w;
+        }
+    }
+}
 
 /* Reaps a worker and says how it ended, into why. */
 static void reap(worker *w, int kill_it, char *why, size_t cap)
@@ -111,7 +141,11 @@ static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shade
         return shades_err_set(err, SHADES_E_IO, "isolation: socketpair: %s", strerror(errno));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    /* dup2 onto 3 clears close-on-exec there, so only this socket passes. */
+    /* dup2 clears close-on-exec on 1, 2 and 3, so only these pass: no
+     * input, the relay pipe for output, the socket. */
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, iso->log[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, iso->log[1], 2);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
     pid_t pid;
     int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, environ);
@@ -217,27 +251,41 @@ int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
     if (!iso)
         return shades_err_nomem(err);
     iso->region_fd = -1;
+    iso->log[0] = iso->log[1] = -1;
     iso->n = o->threads ? o->threads : 1;
     iso->timeout_ms = (int)(o->call_timeout_ms ? o->call_timeout_ms : SHADES_CALL_TIMEOUT_MS);
     pthread_mutex_init(&iso->lock, NULL);
     pthread_cond_init(&iso->freed, NULL);
-    char exe[PATH_MAX], seed[24];
+    char exe[PATH_MAX], seed[24], limits[128];
+    shades_sandbox_limits lim;
+    int rc = shades_sandbox_resolve(&lim, &o->sandbox, err);
+    if (rc) {
+        shades_isolate_destroy(iso);
+        return rc;
+    }
+    shades_sandbox_limits_format(limits, sizeof limits, &lim);
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[len > 0 ? len : 0] = 0;
     snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
-    const char *args[6] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
-                           o->options ? o->options : "", seed};
+    const char *args[ARGS] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
+                              o->options ? o->options : "", seed, limits};
     iso->w = calloc(iso->n, sizeof *iso->w);
     int ok = iso->w != NULL;
-    for (int k = 0; k < 6 && ok; k++)
+    for (int k = 0; k < ARGS && ok; k++)
         ok = (iso->argv[k] = strdup(args[k])) != NULL;
     if (!ok) {
         shades_isolate_destroy(iso);
         return shades_err_nomem(err);
     }
+    if (pipe2(iso->log, O_CLOEXEC)) {
+        rc = shades_err_set(err, SHADES_E_IO, "isolation: pipe: %s", strerror(errno));
+        shades_isolate_destroy(iso);
+        return rc;
+    }
+    iso->relaying = pthread_create(&iso->relay, NULL, relay, iso) == 0;
     for (unsigned k = 0; k < iso->n; k++)
         iso->w[k].sock = -1;
-    int rc = spawn(&iso->w[0], out_hello, iso, err);
+    rc = spawn(&iso->w[0], out_hello, iso, err);
     if (rc) {
         shades_isolate_destroy(iso);
         return rc;
@@ -260,7 +308,14 @@ void shades_isolate_destroy(shades_isolate *iso)
     free(iso->w);
     if (iso->region_fd >= 0)
         close(iso->region_fd);
-    for (int k = 0; k < 6; k++)
+    /* Every worker is gone: closing the last write end ends the relay. */
+    if (iso->log[1] >= 0)
+        close(iso->log[1]);
+    if (iso->relaying)
+        pthread_join(iso->relay, NULL);
+    if (iso->log[0] >= 0)
+        close(iso->log[0]);
+    for (int k = 0; k < ARGS; k++)
         free(iso->argv[k]);
     pthread_mutex_destroy(&iso->lock);
     pthread_cond_destroy(&iso->freed);
@@ -395,6 +450,10 @@ int shades_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_
                 *out_bad_reply = s;
                 release(iso, w);
                 return 1;
+            }
+            if (!isfinite(s.score)) {
+                r = -4; /* NaN or inf breaks the ABI: a bad reply, as in-process */
+                break;
             }
             out_scores[k] = s.score;
             out_faults[k] = SHADES_FAULT_NONE;

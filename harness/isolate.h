@@ -73,7 +73,8 @@ void shades_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
                            uint64_t *out_bad_reply, const shades_isolate *iso);
 
 /* The worker side: serves requests on fd 3 until the harness goes away.
- * argv: library spec, config dir ("" for none), options, seed. Returns
+ * argv: library spec, config dir ("" for none), options, seed, limits
+ * (shades_sandbox_limits_format). Returns
  * the process exit status. */
 int shades_worker_main(int argc, char **argv);
 

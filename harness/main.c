@@ -12,6 +12,7 @@
 #include "error.h"
 #include "instance.h"
 #include "isolate.h"
+#include "supervise.h"
 #include "plugin.h"
 #include "report.h"
 #include "run.h"
@@ -31,12 +32,16 @@ static void usage(FILE *f)
             "        code cohort of --subjects x --images with its planted truth; write\n"
             "        DIR/demo-classic.h5, DIR/demo.h5 and DIR/report.html (DIR: out)\n"
             "  run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
-            "        [--call-timeout S] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
+            "        [--call-timeout S] [--isolate-user USER] [--isolate-memory MIB]\n"
+            "        [--isolate-files N] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
             "        run a config (verification, identification or classification,\n"
             "        docs/config.md); progress goes to stderr,\n"
             "        a bar on a terminal, a line every 10 s and per stage otherwise;\n"
             "        --isolate runs the engine in worker processes, so a crash or a\n"
             "        call longer than S seconds (default 30) is recorded per image;\n"
+            "        each worker runs as USER (default nobody, when run as root), in at\n"
+            "        most MIB of address space (default 16384; 0: no limit) with N open\n"
+            "        files (default 1024), in a sandbox (docs/isolation.md);\n"
             "        the engine's work is checkpointed beside the results (owner-only,\n"
             "        deleted when the run completes unless kept), and --resume\n"
             "        continues a killed run from it (docs/checkpoints.md)\n"
@@ -101,6 +106,25 @@ static int cmd_run(int argc, char **argv)
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--isolate") == 0) {
             opts.isolate = 1;
+        } else if (strcmp(argv[i], "--isolate-user") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "shades: error: --isolate-user needs a user name\n");
+                return EXIT_ERROR;
+            }
+            opts.sandbox.user = argv[++i];
+        } else if (strcmp(argv[i], "--isolate-memory") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            unsigned mib = 0;
+            if (v && strcmp(v, "0") == 0)
+                opts.sandbox.memory_mib = UINT64_MAX; /* no limit */
+            else if (parse_count(&mib, "--isolate-memory", v))
+                return EXIT_ERROR;
+            else
+                opts.sandbox.memory_mib = mib;
+        } else if (strcmp(argv[i], "--isolate-files") == 0) {
+            if (parse_count(&opts.sandbox.open_files, "--isolate-files",
+                            i + 1 < argc ? argv[++i] : NULL))
+                return EXIT_ERROR;
         } else if (strcmp(argv[i], "--resume") == 0) {
             opts.resume = 1;
         } else if (strcmp(argv[i], "--keep-checkpoint") == 0) {
@@ -126,6 +150,20 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "shades: error: run needs a config file\n");
         return EXIT_ERROR;
     }
+    if (opts.isolate) {
+        shades_sandbox_limits checked;
+        shades_err bad = {0};
+        if (shades_sandbox_resolve(&checked, &opts.sandbox, &bad))
+            return fail(&bad);
+    } else if (opts.sandbox.user || opts.sandbox.memory_mib || opts.sandbox.open_files) {
+        fprintf(stderr, "shades: error: --isolate-user, --isolate-memory and --isolate-files "
+                        "set the workers of --isolate, which this run does not have\n");
+        return EXIT_ERROR;
+    }
+    /* In-process, the engine shares this process: a parent outlives it. */
+    int status;
+    if (!opts.isolate && shades_supervise(&status, config))
+        return status;
     shades_err err = {0};
     int rc = shades_run(NULL, config, &opts, &err);
     /* Exit 0: criteria passed (or none); 1: a criterion failed; 2: error. */

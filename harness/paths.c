@@ -1,9 +1,12 @@
 #include "paths.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,4 +81,41 @@ int shades_path_create_private(const char *path, shades_err *err)
     if (fd < 0)
         return shades_err_set(err, SHADES_E_IO, "%s: cannot create: %s", path, strerror(errno));
     return fd;
+}
+
+/* The pid in NAME when it is BASE ".tmp." and digits; 0 otherwise. */
+static long temp_pid(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) || strncmp(name + n, ".tmp.", 5) || !name[n + 5])
+        return 0;
+    char *end;
+    long pid = strtol(name + n + 5, &end, 10);
+    return *end || pid <= 0 ? 0 : pid;
+}
+
+void shades_path_remove_stale_temps(const char *path)
+{
+    char dir[PATH_MAX];
+    shades_err ignored = {0};
+    if (shades_path_dirname(dir, sizeof dir, path, &ignored))
+        return;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        long pid = temp_pid(e->d_name, base);
+        struct stat st;
+        /* Only a dead writer's own regular file: a live run's temporary, or
+         * a link someone planted under that name, is left alone. */
+        if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode) ||
+            st.st_uid != geteuid())
+            continue;
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
 }

@@ -23,4 +23,9 @@ int shades_path_mkdirs(const char *dir, shades_err *err);
  * the open descriptor, which the caller closes, or a negative code. */
 int shades_path_create_private(const char *path, shades_err *err);
 
+/* Removes the temporaries "PATH.tmp.PID" that a killed writer of path
+ * left behind: regular files of this user whose PID is no longer running.
+ * Best effort; a live run's temporary is never touched. */
+void shades_path_remove_stale_temps(const char *path);
+
 #endif

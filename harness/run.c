@@ -135,8 +135,8 @@ static void close_checkpoint(run_state *s, int complete, const shades_run_option
     s->checkpoint = NULL;
 }
 
-/* Comparisons an isolated engine crashed or hung on, as failure rows
- * naming the verify image. */
+/* Comparisons an isolated engine crashed, hung or broke the ABI on (a
+ * score that is not finite), as failure rows naming the verify image. */
 static int pair_failures(run_state *s, shades_err *err)
 {
     const uint8_t *faults[2] = {s->genuine_faults, s->impostor_faults};
@@ -150,6 +150,8 @@ static int pair_failures(run_state *s, shades_err *err)
                          : shades_failures_add(s->failures, s->manifest, pairs[k][j].b, "compare",
                                                faults[k][j] == SHADES_FAULT_TIMED_OUT
                                                    ? SHADES_RUN_TIMED_OUT
+                                               : faults[k][j] == SHADES_FAULT_BAD_REPLY
+                                                   ? SHADES_RUN_BAD_REPLY
                                                    : SHADES_RUN_CRASHED,
                                                err);
             if (rc)
@@ -166,7 +168,7 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                                      s->estimate_outcome ? "estimate" : "template", err);
     if (!rc)
         rc = pair_failures(s, err);
-    char adapter_sha[SHADES_SHA256_HEX], isolation[300] = "replayed scores";
+    char adapter_sha[SHADES_SHA256_HEX], isolation[600] = "replayed scores";
     char repeat[512] = "not checked: replayed scores";
     if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)
         shades_repeat_describe(repeat, sizeof repeat, &s->repeat, s->inst, s->manifest);
@@ -273,6 +275,8 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
             .isolate = opts && opts->isolate,
             .call_timeout_ms = timeout,
         };
+        if (opts)
+            io.sandbox = opts->sandbox;
         rc = options ? shades_instance_create(&s.inst, &io, err) : shades_err_nomem(err);
         free(options);
         if (rc == SHADES_E_INPUT) {

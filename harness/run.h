@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "progress.h"
+#include "sandbox.h"
 #include "verification_measures.h"
 
 /* Overrides from the command line; zero means "as the config says". */
@@ -19,6 +20,7 @@ typedef struct shades_run_options {
     int resume;                /* continue from the checkpoint a killed run left (--resume) */
     int keep_checkpoint;       /* keep the checkpoint after a complete run */
     int no_checkpoint;         /* write no checkpoint (--no-checkpoint) */
+    shades_sandbox_policy sandbox; /* isolated workers' user and limits (--isolate-*) */
 } shades_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

@@ -87,6 +87,7 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
         *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
                                                            job->t->capacity, role);
         shades_guard_leave();
+        shades_guard_check();
         if (!shades_canary_intact(slot + job->t->capacity, tail))
             return shades_err_set(err, SHADES_E_ENGINE,
                                   "engine '%s': create_template on image '%s' (%s:%zu) wrote "
@@ -329,16 +330,20 @@ void shades_templates_destroy(shades_templates *t)
     free(t);
 }
 
-/* The message for a failed compare of verify b with enrol a. */
+/* The message for a failed compare of verify b with enrol a: an error
+ * status, or a score that is not a finite number. */
 static int compare_error(shades_instance *inst, const shades_manifest *m, uint32_t a, uint32_t b,
-                         int st, const char *isolated, shades_err *err)
+                         int st, double score, const char *isolated, shades_err *err)
 {
-    char words[600];
+    char words[600], what[64];
     shades_runner_engine_words(words, sizeof words, inst, isolated);
-    return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s%s",
-                          inst->id.name, m->image_id[b], m->image_id[a],
-                          st != SHADES_OK ? "failed with " : "returned NaN",
-                          st != SHADES_OK ? shades_status_name(st) : "", words);
+    if (st != SHADES_OK)
+        snprintf(what, sizeof what, "failed with %s", shades_status_name(st));
+    else
+        snprintf(what, sizeof what, "returned %s, not a finite score",
+                 isnan(score) ? "NaN" : score > 0 ? "+inf" : "-inf");
+    return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s",
+                          inst->id.name, m->image_id[b], m->image_id[a], what, words);
 }
 
 /* Score of verify item b against enrol item a by the harness itself. */
@@ -359,8 +364,8 @@ static int compare_here(double *out, shades_instance *inst, const shades_templat
     int st = inst->plugin->entry->compare(&s, inst->engine, shades_templates_slot(t, b), t->size[b],
                                           shades_templates_slot(t, a), t->size[a]);
     shades_guard_leave();
-    if (st != SHADES_OK || isnan(s))
-        return compare_error(inst, m, a, b, st, NULL, err);
+    if (st != SHADES_OK || !isfinite(s))
+        return compare_error(inst, m, a, b, st, s, NULL, err);
     *out = s;
     return 0;
 }
@@ -383,8 +388,8 @@ static int compare_batch(double *out, shades_instance *inst, const shades_templa
                                            sizes, n);
     shades_guard_leave();
     for (size_t k = 0; k < n; k++)
-        if (st != SHADES_OK || isnan(out[k]))
-            return compare_error(inst, m, a[k], b, st, NULL, err);
+        if (st != SHADES_OK || !isfinite(out[k]))
+            return compare_error(inst, m, a[k], b, st, out[k], NULL, err);
     return 0;
 }
 
@@ -406,12 +411,9 @@ int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *ins
         int rc = shades_isolate_compare(out, faults, &bad, &reply, msg, sizeof msg, inst->isolate,
                                         pairs, n, err);
         if (rc == 1)
-            return compare_error(inst, m, pairs[bad].enrol, pairs[bad].verify, reply.status, msg,
-                                 err);
-        for (size_t k = 0; !rc && k < n; k++)
-            if (!faults[k] && isnan(out[k]))
-                return compare_error(inst, m, pairs[k].enrol, pairs[k].verify, SHADES_OK, msg, err);
-        return rc;
+            return compare_error(inst, m, pairs[bad].enrol, pairs[bad].verify, reply.status,
+                                 reply.score, msg, err);
+        return rc; /* a score that is not finite came back as a bad_reply fault */
     }
     for (size_t k = 0; k < n;) {
         /* A run of pairs with one verify template goes to the batch call. */
@@ -431,6 +433,7 @@ int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *ins
             return rc;
         k += run;
     }
+    shades_guard_check(); /* once a block: a comparison is too cheap to check each */
     return 0;
 }
 

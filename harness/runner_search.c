@@ -55,11 +55,12 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
     int st = inst->ext.search->search(cand, &got, inst->engine, job->engine_gallery,
                                       shades_templates_slot(t, p), t->size[p], L);
     shades_guard_leave();
+    shades_guard_check();
     const char *bad = st != SHADES_OK ? shades_status_name(st)
                       : got > L       ? "more candidates than asked for"
                                       : NULL;
     for (size_t k = 0; !bad && k < got; k++)
-        if (cand[k].ref >= job->n_gallery || isnan(cand[k].score) ||
+        if (cand[k].ref >= job->n_gallery || !isfinite(cand[k].score) ||
             job->t->outcome[job->gallery[cand[k].ref]] != SHADES_OUTCOME_OK)
             bad = "a candidate that is not a usable gallery entry";
         else if (k && cand[k].score > cand[k - 1].score)
@@ -257,6 +258,7 @@ static int estimate_one(shades_attributes *a, int *out_status, char *words, size
         shades_guard_enter("estimate", (uint32_t)i, UINT32_MAX);
         *out_status = inst->ext.attributes->estimate(a, inst->engine, im);
         shades_guard_leave();
+        shades_guard_check();
         if (*out_status != SHADES_OK)
             shades_runner_engine_words(words, cap, inst, NULL);
         return 0;

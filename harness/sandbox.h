@@ -4,17 +4,55 @@
 #define SHADES_HARNESS_SANDBOX_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
-/* Directories every worker may read: the system's libraries and settings. */
-extern const char *const shades_sandbox_system_dirs[];
+#include "error.h"
 
-/* Confines the calling process for good: no new privileges; no ptrace or
- * process_vm_* calls (seccomp); and, where the kernel has Landlock, reads
- * only beneath `readable` (n paths, each may be NULL or missing) and the
- * system directories, writes nowhere but /dev/null, no TCP, no signals or
- * abstract sockets outside itself. Writes what it achieved to out (for the
- * run's record). 0, or -1 with out saying which step failed. [thread: call
- * before any other thread exists] */
-int shades_sandbox_enter(char *out, size_t cap, const char *const *readable, size_t n);
+/* Default limits of one worker: address space and open files. */
+#define SHADES_SANDBOX_MEMORY_MIB 16384u
+#define SHADES_SANDBOX_OPEN_FILES 1024u
+
+/* Who a worker runs as and what it may use, as the harness asks for it. */
+typedef struct shades_sandbox_policy {
+    const char *user;          /* as root: the user to become; NULL: "nobody" */
+    uint64_t memory_mib;       /* address space per worker; 0: SHADES_SANDBOX_MEMORY_MIB,
+                                  UINT64_MAX: no limit */
+    unsigned open_files;       /* 0: SHADES_SANDBOX_OPEN_FILES */
+} shades_sandbox_policy;
+
+/* The same, resolved to numbers, as a worker receives it. */
+typedef struct shades_sandbox_limits {
+    int drop;                  /* become uid/gid (the harness runs as root) */
+    uid_t uid;
+    gid_t gid;
+    uint64_t memory_bytes;     /* 0: none */
+    uint64_t open_files;
+} shades_sandbox_limits;
+
+/* Resolves a policy in the harness: the user's ids (only as root; another
+ * user may not change ids, so naming one is an error) and the limits.
+ * [thread: any] */
+int shades_sandbox_resolve(shades_sandbox_limits *out, const shades_sandbox_policy *p,
+                           shades_err *err);
+
+/* The limits as one argument for a worker's command line, and back. */
+void shades_sandbox_limits_format(char *out, size_t cap, const shades_sandbox_limits *l);
+int shades_sandbox_limits_parse(shades_sandbox_limits *out, const char *text);
+
+/* Confines the calling process for good, before the engine is loaded: a
+ * new empty network namespace; as root, the unprivileged user of `l`
+ * with no groups or capabilities; resource limits (address space, open
+ * files, no file writes, no core dumps); no new privileges; seccomp
+ * refusing sockets, new processes, ptrace and process_vm_*, io_uring and
+ * namespace changes; and, where the kernel has Landlock, reads only
+ * beneath the system's library directories, a few named files and
+ * `readable` (n paths, each may be NULL or missing), writes nowhere but
+ * /dev/null, no TCP, no signals or abstract sockets outside itself.
+ * Writes what it achieved to out (for the run's record). 0, or -1 with
+ * out saying which step failed. [thread: call before any other thread
+ * exists] */
+int shades_sandbox_enter(char *out, size_t cap, const shades_sandbox_limits *l,
+                         const char *const *readable, size_t n);
 
 #endif

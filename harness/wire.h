@@ -39,7 +39,7 @@ typedef struct shades_wire_hello {
     shades_identity id;
     shades_embedding embedding;
     char message[4096];       /* the error, or the library path loaded */
-    char sandbox[256];        /* what confines the worker (sandbox.h) */
+    char sandbox[512];        /* what confines the worker (sandbox.h) */
 } shades_wire_hello;
 
 /* REGION payload: the template region's size, bytes per slot, and bytes

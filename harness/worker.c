@@ -122,9 +122,23 @@ static int map_region(worker_state *ws, int fd, size_t len)
     return ws->region ? 0 : -1;
 }
 
+/* Says, after the sandbox is entered, when the user the engine now runs
+ * as cannot read path: a clearer word than the loader's. */
+static int readable_by_worker(const char *what, const char *path, int mode, shades_err *err)
+{
+    if (!path || !path[0] || access(path, mode) == 0 || errno != EACCES)
+        return 0;
+    return shades_err_set(err, SHADES_E_ADAPTER,
+                          "isolation: %s '%s' is not readable by uid %u, the user isolated "
+                          "engines run as (--isolate-user); make it and the directories above "
+                          "it readable to that user",
+                          what, path, (unsigned)geteuid());
+}
+
 /* Enters the sandbox, with the adapter's directory and the engine's
  * config dir readable; 0, or -1 with why in err. */
-static int confine(char *out, size_t cap, const shades_instance_options *o, shades_err *err)
+static int confine(char *out, size_t cap, const shades_instance_options *o,
+                   const shades_sandbox_limits *l, shades_err *err)
 {
     char path[PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
     int rc = shades_plugin_resolve(path, sizeof path, o->spec, err);
@@ -135,10 +149,11 @@ static int confine(char *out, size_t cap, const shades_instance_options *o, shad
     if (rc)
         return rc;
     const char *readable[] = {dir, o->config_dir};
-    if (shades_sandbox_enter(out, cap, readable, 2))
+    if (shades_sandbox_enter(out, cap, l, readable, 2))
         return shades_err_set(err, SHADES_E_INTERNAL, "isolation: cannot enter the sandbox: %s",
                               out);
-    return 0;
+    rc = readable_by_worker("adapter", real, R_OK, err);
+    return rc ? rc : readable_by_worker("engine.config_dir", o->config_dir, R_OK | X_OK, err);
 }
 
 /* Creates the engine in the sandbox and says hello; 0 when it is ready
@@ -151,7 +166,11 @@ static int hello(worker_state *ws, char **argv)
     shades_err err = {0};
     shades_wire_hello h;
     memset(&h, 0, sizeof h);
-    h.status = confine(h.sandbox, sizeof h.sandbox, &o, &err);
+    shades_sandbox_limits l;
+    if (shades_sandbox_limits_parse(&l, argv[4]))
+        h.status = shades_err_set(&err, SHADES_E_INTERNAL, "isolation: bad worker limits");
+    else
+        h.status = confine(h.sandbox, sizeof h.sandbox, &o, &l, &err);
     if (!h.status)
         h.status = shades_instance_create(&ws->inst, &o, &err);
     if (!h.status && !(ws->tmpl = malloc(ws->inst->template_max + SHADES_WIRE_CANARY_BYTES)))
@@ -173,7 +192,7 @@ static int hello(worker_state *ws, char **argv)
 
 int shades_worker_main(int argc, char **argv)
 {
-    if (argc != 4) {
+    if (argc != 5) {
         fprintf(stderr, "shades: error: __worker is started by the harness, not by hand\n");
         return 2;
     }

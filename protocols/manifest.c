@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv_rows.h"
@@ -307,7 +308,7 @@ int shades_manifest_confine(shades_manifest *m, shades_err *err)
  * resolved path is compared with the resolved root instead. */
 static int open_beneath(const shades_manifest *m, const char *rel)
 {
-    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+    struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
     long fd = syscall(SYS_openat2, m->root_fd, rel, &how, sizeof how);
     if (fd >= 0 || errno != ENOSYS)
@@ -321,7 +322,31 @@ static int open_beneath(const shades_manifest *m, const char *rel)
         errno = EXDEV;
         return -1;
     }
-    return open(real, O_RDONLY | O_CLOEXEC);
+    return open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Why the open file fd cannot be an image, or NULL: a FIFO or a device
+ * would block or never end (the open itself did not block: O_NONBLOCK). */
+static const char *not_an_image(char *buf, size_t cap, int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st))
+        return strerror(errno);
+    if (S_ISDIR(st.st_mode))
+        return "is a directory, not an image file";
+    if (!S_ISREG(st.st_mode))
+        return S_ISFIFO(st.st_mode)  ? "is a FIFO, not an image file"
+               : S_ISCHR(st.st_mode) ? "is a character device, not an image file"
+               : S_ISBLK(st.st_mode) ? "is a block device, not an image file"
+                                     : "is a socket or other special file, not an image file";
+    if ((uint64_t)st.st_size > SHADES_MANIFEST_IMAGE_MAX_BYTES) {
+        snprintf(buf, cap, "is %lld bytes, over the limit of %d MiB an image may have",
+                 (long long)st.st_size, SHADES_MANIFEST_IMAGE_MAX_BYTES >> 20);
+        return buf;
+    }
+    /* Reads block again, as a regular file's always could. */
+    int fl = fcntl(fd, F_GETFL);
+    return fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) ? strerror(errno) : NULL;
 }
 
 int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, size_t i,
@@ -335,10 +360,17 @@ int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, siz
         memcpy(why, err->msg, sizeof why);
         return shades_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
     }
-    int fd = m->confined ? open_beneath(m, rel) : open(path, O_RDONLY | O_CLOEXEC);
+    int fd = m->confined ? open_beneath(m, rel) : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd >= 0) {
-        *out = fd;
-        return 0;
+        char buf[128];
+        const char *why = not_an_image(buf, sizeof buf, fd);
+        if (!why) {
+            *out = fd;
+            return 0;
+        }
+        close(fd);
+        return shades_err_set(err, SHADES_E_INPUT, "%s:%zu: field 'path': %s: %s", m->path,
+                              m->line[i], path, why);
     }
     if (errno == EXDEV)
         return shades_err_set(err, SHADES_E_INPUT,

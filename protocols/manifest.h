@@ -8,6 +8,10 @@
 
 #include "error.h"
 
+/* The most bytes one image file may have (64 MiB): a larger one is
+ * refused before it is read, and reading stops there should it grow. */
+#define SHADES_MANIFEST_IMAGE_MAX_BYTES (64 << 20)
+
 /* A loaded manifest. Created by shades_manifest_load and freed by
  * shades_manifest_destroy; read-only afterwards, so threads may share it. */
 typedef struct shades_manifest {
@@ -40,8 +44,10 @@ int shades_manifest_confine(shades_manifest *m, shades_err *err);
 
 /* Opens item i's image for reading into *out (the caller closes it),
  * beneath the root when m is confined, and writes its path (the root
- * joined with the manifest's) into out_path (PATH_MAX bytes). Fails as
- * "file:line: field 'path': why". [thread: any] */
+ * joined with the manifest's) into out_path (PATH_MAX bytes). Only a
+ * regular file of at most SHADES_MANIFEST_IMAGE_MAX_BYTES opens: a FIFO or
+ * a device is refused without blocking. Fails as "file:line: field
+ * 'path': why". [thread: any] */
 int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, size_t i,
                          shades_err *err);
 

@@ -331,6 +331,7 @@ int shades_h5_write(const char *path, const shades_results *r, shades_err *err)
         rc = shades_path_mkdirs(dir, err);
     if (rc)
         return rc;
+    shades_path_remove_stale_temps(path);
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
         return shades_err_set(err, SHADES_E_INPUT, "%s: path too long", path);
     /* HDF5 prints its own error stack by default; messages here are ours. */

@@ -213,6 +213,8 @@ int shades_report_files(const char *const *paths, size_t n, const char *out_path
         rc = shades_path_dirname(dir, sizeof dir, out_path, err);
         if (!rc)
             rc = shades_path_mkdirs(dir, err);
+        if (!rc)
+            shades_path_remove_stale_temps(out_path);
         if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid()) >=
                        sizeof tmp)
             rc = shades_err_set(err, SHADES_E_INPUT, "%s: path too long", out_path);

@@ -123,6 +123,12 @@ open(sys.argv[1], 'wb').write(png + chunk(b'IDAT', body) + chunk(b'IEND', b''))
 PY
        ;;
   g05) rm "data/$img" ;;
+  g06) rm "data/$img" && mkfifo "data/$img" ;;
+  g07) cfg "" "" && sed -i "s|dataset: {manifest: $manifest,|dataset: {manifest: $manifest, allow_outside_root: true,|" run.yaml
+       set_row 2 "$(first 1),$(first 2),/dev/zero,$(sed -n 2p "$manifest" | cut -d, -f4-)"
+       sha=$(sha256sum "$manifest" | cut -d' ' -f1) && card ;;
+  g08) truncate -s $((64 * 1024 * 1024 + 1)) "data/$img" ;;
+  g09) rm "data/$img" && mkdir "data/$img" ;;
   # ---- adapters ----
   a01) cfg "engine: {adapter: $bad/libbad_major.so}" ;;
   a02) cfg "engine: {adapter: $bad/libbad_no_entry.so}" ;;
@@ -131,6 +137,18 @@ PY
   a04) cfg "engine: {adapter: absent.so}" ;;
   a05) cfg "engine: {adapter: $bad/libbad_size.so}" ;;
   a06) cfg "engine: {adapter: no-such-engine}" ;;
+  # ---- checkpoints (planted before the run; left where they were) ----
+  k01) mkdir -p -m 700 out/bad.h5.checkpoint && echo victim >victim
+       ln -s ../../victim out/bad.h5.checkpoint/log
+       run=(run run.yaml --resume --progress off) ;;
+  k02) mkdir -p elsewhere out && ln -s ../elsewhere out/bad.h5.checkpoint
+       run=(run run.yaml --progress off) ;;
+  k03) [ "$(id -u)" = 0 ] || { echo "k03: needs root to give a file to another user (skipped)"; exit 0; }
+       mkdir -p -m 700 out/bad.h5.checkpoint && touch out/bad.h5.checkpoint/log
+       chown nobody out/bad.h5.checkpoint/log
+       run=(run run.yaml --resume --progress off) ;;
+  # ---- command line ----
+  o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
   *) echo "bad_inputs.sh: no fixture for row $id" >&2; exit 1 ;;
 esac
 
@@ -152,5 +170,10 @@ got=$(sed -e "s|$bad|BAD|g" -e "s|$(dirname "$shades")/adapters|ADAPTERS|g" \
 [ ! -s stdout.txt ] || { echo "$id: output on stdout:" >&2; cat stdout.txt >&2; exit 1; }
 [ "$(cat out/bad.h5)" = "an earlier run's results" ] || { echo "$id: results file touched" >&2; exit 1; }
 left=$(ls out imported 2>/dev/null | grep -v '^bad.h5$' | grep -v '^out:$' || true)
+case $id in k*) # the planted checkpoint is the input: as it was, its target untouched
+  left=$(echo "$left" | grep -v '^bad.h5.checkpoint$' || true)
+  [ ! -e victim ] || [ "$(cat victim)" = victim ] || { echo "$id: the link's target was written" >&2; exit 1; }
+  [ ! -e victim ] || [ "$(stat -c %a victim)" = 644 ] || { echo "$id: the link's target changed mode" >&2; exit 1; } ;;
+esac
 [ -z "$left" ] || { echo "$id: partial output left: $left" >&2; exit 1; }
 echo "$id: $want"

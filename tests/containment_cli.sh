@@ -3,12 +3,15 @@
 # cannot reach. An isolated hostile engine (tests/adapters/hostile.c,
 # snoop=) tries to read and write the results file, write beside it, open,
 # ptrace and write the harness's memory, signal it, and make the template
-# region writable: each attempt must be refused. Results and checkpoints
+# region writable; then to send to listeners on loopback TCP, UDP and Unix
+# sockets, read a root-only file and /dev/shm, start a process that
+# outlives the run, and eat memory: each attempt must be refused. Results and checkpoints
 # are owner-only. A manifest path that leaves the dataset's root, by ".."
 # or by a symbolic link, is refused unless the config allows it.
 set -euo pipefail
 shades=$1 bad=$2
-. "$(cd "$(dirname "$0")" && pwd)/expect_fail.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/expect_fail.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -31,7 +34,7 @@ config snoop "$bad/libhostile.so" "snoop=$work/res/snoop.h5"
 echo "an earlier run's results" >res/snoop.h5
 "$shades" run snoop.yaml --isolate --keep-checkpoint >out.txt 2>err.txt
 sandbox=$(sed -n 's/.*sandbox: //p' out.txt)
-attempts=$(grep -c "^hostile: " err.txt)
+attempts=$(grep -Ec "^hostile: .*: (refused|ALLOWED)$" err.txt)
 refused=$(grep -c "^hostile: .*: refused$" err.txt || true)
 [ "$attempts" -ge 8 ] || { echo "the engine made only $attempts attempts" >&2; cat err.txt >&2; exit 1; }
 case $sandbox in
@@ -52,6 +55,79 @@ h5dump -a /engine_isolation res/snoop.h5 | grep -q "\"isolated: $sandbox\""
 [ -z "$(find res/snoop.h5.checkpoint -type f ! -perm 600)" ]
 "$shades" report res/snoop.h5 -o res/snoop.html >/dev/null
 [ "$(stat -c %a res/snoop.html)" = 600 ]
+
+# The network, other users' files, processes of its own, and memory.
+# Listeners this test starts on loopback TCP and UDP ports and a pathname
+# Unix socket must receive nothing; a root-only file and one in /dev/shm
+# must stay unread (as root the engine runs as nobody, and Landlock reads
+# neither); a process the engine starts must not be started, nor outlive
+# the run, while its threads still work.
+mkdir -m 755 net
+python3 "$here/listeners.py" net 60 & listener=$!
+trap 'kill $listener 2>/dev/null || true; rm -rf "$work" "/dev/shm/shades-containment-$$"' EXIT
+for _ in $(seq 100); do [ -e net/ports ] && break; sleep 0.1; done
+read -r tcp udp <net/ports
+echo "the test's shared memory" >"/dev/shm/shades-containment-$$"
+mkdir -m 755 secrets && echo "root only" >secrets/key && chmod 600 secrets/key
+# The worker reads its adapter and config dir as the engine's user.
+chmod 755 "$work"
+config reach "$bad/libhostile.so" "snoop=$work/res/reach.h5, tcp=$tcp, udp=$udp, unix=$work/net/unix.sock, abstract=shades-containment-$$, secret=$work/secrets/key, secret=/dev/shm/shades-containment-$$, fork=1"
+"$shades" run reach.yaml --isolate --no-checkpoint >out.txt 2>err.txt
+sandbox=$(sed -n 's/.*sandbox: //p' out.txt)
+must_refuse() { grep -q "^hostile: $1: refused$" err.txt || { echo "not refused: $1" >&2; cat err.txt >&2; exit 1; }; }
+must_refuse "send to a loopback TCP port"
+must_refuse "send to a loopback UDP port"
+must_refuse "send to a pathname Unix socket"
+must_refuse "send to an abstract Unix socket"
+must_refuse "start a process that outlives the run"
+grep -q "^hostile: note: a thread ran$" err.txt || { echo "threads do not work in the sandbox" >&2; exit 1; }
+case $sandbox in *"seccomp (no sockets, processes or exec)"*) ;; *) echo "no seccomp: $sandbox" >&2; exit 1 ;; esac
+if [ "$(id -u)" = 0 ] || [[ $sandbox == landlock* ]]; then
+  must_refuse "read $work/secrets/key"
+  must_refuse "read /dev/shm/shades-containment-$$"
+fi
+if [ "$(id -u)" = 0 ]; then
+  case $sandbox in *"uid 65534"*) ;; *) echo "as root, the engine did not become nobody: $sandbox" >&2; exit 1 ;; esac
+fi
+sleep 1
+[ ! -s net/received ] || { echo "a listener received:" >&2; cat net/received >&2; exit 1; }
+if pgrep -f -- "snoop=$work/res/reach.h5" >/dev/null; then
+  echo "an engine process outlived the run:" >&2; pgrep -af -- "snoop=$work/res/reach.h5" >&2; exit 1
+fi
+h5dump -a /engine_isolation res/reach.h5 | grep -q "file size 0, no core dumps"
+# An engine that eats memory fails its own calls, not the machine.
+case $sandbox in
+  *"no address-space limit"*) echo "note: no address-space limit in this build ($sandbox)" ;;
+  *)
+    config eat "$bad/libhostile.so" "eat=0.1"
+    "$shades" run eat.yaml --isolate --isolate-memory 1024 --no-checkpoint >out.txt 2>err.txt
+    grep -Eq "isolated engine: [1-9][0-9]* calls crashed" out.txt ||
+      { echo "the memory eater was not stopped:" >&2; cat out.txt err.txt >&2; exit 1; }
+    h5dump -a /engine_isolation res/eat.h5 | grep -q "address space 1024 MiB" ;;
+esac
+if [ "$(id -u)" = 0 ]; then
+  expect_fail "unknown user" "^shades: error: --isolate-user 'no-such-user-here': no such user$" \
+    "$shades" run reach.yaml --isolate --isolate-user no-such-user-here --no-checkpoint
+  expect_fail "root" "^shades: error: --isolate-user 'root': an isolated engine never runs as root; name an unprivileged user$" \
+    "$shades" run reach.yaml --isolate --isolate-user root --no-checkpoint
+fi
+chmod 700 "$work"
+
+# Temporaries a killed writer left: the next run to that output removes its
+# own dead ones, and leaves a live run's and anything not a plain file.
+dead=$(sh -c 'echo $$')
+echo partial >"res/stale.h5.tmp.$dead"
+echo live >"res/stale.h5.tmp.$$"
+ln -s ../outside-target "res/stale.h5.tmp.$((dead + 1))"
+config stale synthetic ""
+"$shades" run stale.yaml --no-checkpoint >/dev/null 2>&1
+[ ! -e "res/stale.h5.tmp.$dead" ] || { echo "a stale temporary was left" >&2; exit 1; }
+[ -e "res/stale.h5.tmp.$$" ] && [ -L "res/stale.h5.tmp.$((dead + 1))" ] ||
+  { echo "a live temporary or a link was removed" >&2; exit 1; }
+"$shades" report res/stale.h5 -o res/stale.html >/dev/null
+echo partial >"res/stale.html.tmp.$dead"
+"$shades" report res/stale.h5 -o res/stale.html >/dev/null
+[ ! -e "res/stale.html.tmp.$dead" ] || { echo "a stale report temporary was left" >&2; exit 1; }
 
 # Dataset paths that leave the root.
 mkdir -p outside
@@ -80,5 +156,6 @@ mkdir data/cohort/sub
 sed "2s|,$first,|,sub/../$first,|" good.csv >data/cohort/manifest.csv
 config escape synthetic ""
 "$shades" run escape.yaml --no-checkpoint >/dev/null
-echo "containment: $refused of $attempts attempts by an isolated engine refused ($sandbox);" \
+echo "containment: $refused of $attempts attempts by an isolated engine refused, and the" \
+  "network, other files, processes and memory out of reach ($sandbox);" \
   "results and checkpoints owner-only; 3 escaping dataset paths refused"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # faults_cli.sh SHADES BAD_DIR: fault injection (tests/adapters/hostile.c).
 # Without --isolate, each kind of fault stops the run with one line naming
-# the engine call, exit 2, and the results file as it was. With --isolate,
-# an engine that segfaults on 1% of calls, hangs on 0.5%, aborts, leaks,
-# writes past its buffer and returns oversized and garbage templates still
-# completes: every fault is a row of /failures against its image, and a
+# the engine call, exit 2, and the results file as it was: crashes, hangs,
+# exit() and _exit(), a fault with SIGSEGV ignored, closing every
+# descriptor, infinite scores, broken templates. With --isolate, an engine
+# that segfaults on 1% of calls, hangs on 0.5%, aborts, exits, leaks,
+# writes past its buffer, returns oversized and garbage templates and
+# infinite scores still completes: every fault is a row of /failures against its image, and a
 # second run records the same rows and the same results. Scores that do
 # not repeat are flagged.
 set -euo pipefail
@@ -33,10 +35,11 @@ YAML
 
 # Unisolated: a clean stop naming the call, and no partial results.
 stopped=0
-unisolated() { # OPTION PATTERN
-  config alone "$1"
+unisolated() { # "OPTION..." PATTERN
+  # shellcheck disable=SC2086 # the options are words
+  config alone $1
   echo "an earlier run's results" >alone.h5
-  expect_fail -E "$1" "$2" "$shades" run alone.yaml --call-timeout 1 --no-checkpoint
+  expect_fail -E "$1" "$2" "$shades" run alone.yaml --call-timeout 1 --no-checkpoint --progress off
   [ "$(cat alone.h5)" = "an earlier run's results" ] || { echo "$1: results file touched" >&2; exit 1; }
   [ -z "$(ls alone.h5.* 2>/dev/null)" ] || { echo "$1: partial files left" >&2; ls >&2; exit 1; }
   stopped=$((stopped + 1))
@@ -48,10 +51,19 @@ unisolated hang=0.05 "^shades: error: engine 'hostile' did not return within 1.0
 unisolated overrun=0.05 "^shades: error: engine 'hostile': create_template on image '[^']+' \((./)?cohort/manifest.csv:[0-9]+\) wrote past the end of its 16-byte buffer"
 unisolated oversize=0.05 "^shades: error: engine 'hostile': create_template on image '[^']+' \((./)?cohort/manifest.csv:[0-9]+\) reported a template larger than its buffer"
 unisolated garbage=0.05 "^shades: error: engine 'hostile': create_template on image '[^']+' \((./)?cohort/manifest.csv:[0-9]+\) reported an unknown outcome"
+# What an engine does to the process it shares: the run still ends with
+# exit 2 and one line (from the run's supervising parent where the run's
+# own process cannot speak any more).
+unisolated exit=0.05 "^shades: error: engine 'hostile' called exit\(0\) $call"
+unisolated _exit=0.05 "^shades: error: engine 'hostile' ended the run with exit status 0 $call"
+# (With two threads, the other's check may put the guard's handler back first.)
+unisolated "ignsegv=1 segv=0.05" "^shades: error: engine 'hostile' (ended the run by signal 11 \(SIGSEGV\)|crashed \(SIGSEGV\)) $call"
+unisolated closefds=1 "^shades: error: engine 'hostile' closed the harness's descriptors \(standard error among them\) in create_template on image '"
+unisolated inf=0.05 "^shades: error: engine 'hostile': compare of '[^']+' with '[^']+' returned [+-]inf, not a finite score"
 
 # Isolated: every fault at once; the run completes and records each.
 rows() { h5dump -d /failures "$1" | grep -c "\"$2\"" || true; }
-faults="segv=0.01 hang=0.005 abort=0.005 overrun=0.02 oversize=0.02 garbage=0.02 leak=65536"
+faults="segv=0.01 hang=0.005 abort=0.005 exit=0.005 _exit=0.005 overrun=0.02 oversize=0.02 garbage=0.02 inf=0.01 leak=65536"
 config all $faults
 "$shades" run all.yaml --isolate --call-timeout 1 --no-checkpoint >out.txt 2>err.txt
 line=$(grep "isolated engine:" out.txt)

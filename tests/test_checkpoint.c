@@ -188,7 +188,39 @@ static void refusals_say_why(void **state)
     assert_non_null(f);
     fclose(f);
     assert_int_equal(shades_checkpoint_open(&other, NULL, file, identity, 0, &err), SHADES_E_IO);
-    snprintf(want, sizeof want, "checkpoint %s: is not a directory", file);
+    snprintf(want, sizeof want, "checkpoint %s: is not a directory (a symbolic link or a file)",
+             file);
+    assert_string_equal(err.msg, want);
+
+    /* A symbolic link planted at the log (or the directory): refused, and
+     * its target neither appended to nor made owner-only. */
+    char victim[160], log[200], linked[160];
+    snprintf(victim, sizeof victim, "%s/victim", root);
+    f = fopen(victim, "w");
+    assert_non_null(f);
+    fputs("someone else's\n", f);
+    fclose(f);
+    assert_int_equal(chmod(victim, 0644), 0);
+    snprintf(log, sizeof log, "%s/log", dir);
+    unlink(log);
+    assert_int_equal(symlink(victim, log), 0);
+    for (int resume = 0; resume < 2; resume++) {
+        assert_int_equal(shades_checkpoint_open(&other, NULL, dir, identity, resume, &err),
+                         SHADES_E_IO);
+        snprintf(want, sizeof want, "checkpoint %s: is a symbolic link; shades writes only its "
+                 "own files there", log);
+        assert_string_equal(err.msg, want);
+    }
+    struct stat vs;
+    assert_int_equal(stat(victim, &vs), 0);
+    assert_int_equal(vs.st_size, 15);
+    assert_int_equal(vs.st_mode & 0777, 0644);
+    unlink(log);
+    snprintf(linked, sizeof linked, "%s/linked", root);
+    assert_int_equal(symlink(dir, linked), 0);
+    assert_int_equal(shades_checkpoint_open(&other, NULL, linked, identity, 0, &err), SHADES_E_IO);
+    snprintf(want, sizeof want, "checkpoint %s: is not a directory (a symbolic link or a file)",
+             linked);
     assert_string_equal(err.msg, want);
 
     /* --resume with nothing there starts afresh, and says nothing was found. */

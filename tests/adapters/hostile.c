@@ -11,20 +11,40 @@
  *   garbage=P   returns random template bytes and an unknown outcome
  *   leak=BYTES  leaks this much memory on every call
  *   jitter=X    adds random noise of up to X to every score (not repeatable)
+ *   eat=P       allocates and touches 2 GiB (freed after), unchecked
+ *   inf=P       compare returns +inf (and -inf on every other such pair)
+ *   exit=P      calls exit(0)
+ *   _exit=P     calls _exit(0), which no exit handler sees
+ *   closefds=1  on its first template, closes every descriptor below the
+ *               open-files limit, as a daemon does
+ *   ignsegv=1   sets SIGSEGV to be ignored on every call, before any fault
  *   snoop=PATH  on its first template, tries to reach PATH (the results
  *               file), its directory, the harness's memory and signals, and
- *               prints one line per attempt to stderr. */
+ *               prints one line per attempt to stderr; with it
+ *   tcp=PORT, udp=PORT, unix=PATH  sends to a loopback TCP or UDP port or
+ *               a pathname Unix socket, and abstract=NAME to an abstract one;
+ *   secret=PATH reads a file (a root-only one, /dev/shm's);
+ *   fork=1      starts a process that leaves its session and outlives the
+ *               engine (pid to stderr), and runs a thread, which must work. */
 #include <shades/adapter.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "model.h"
@@ -32,9 +52,11 @@
 #define TEMPLATE_BYTES 16
 
 typedef struct faults {
-    double segv, hang, abort, overrun, oversize, garbage, jitter;
+    double segv, hang, abort, overrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
     size_t leak;
-    char snoop[1024];
+    int closefds, ignsegv, fork, tcp, udp;
+    char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
+    int n_secret;
 } faults;
 
 struct shades_engine {
@@ -68,6 +90,19 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "garbage")) f->garbage = v;
         else if (!strcmp(line, "jitter")) f->jitter = v;
         else if (!strcmp(line, "leak")) f->leak = (size_t)v;
+        else if (!strcmp(line, "eat")) f->eat = v;
+        else if (!strcmp(line, "inf")) f->inf = v;
+        else if (!strcmp(line, "exit")) f->exit = v;
+        else if (!strcmp(line, "_exit")) f->quick_exit = v;
+        else if (!strcmp(line, "closefds")) f->closefds = (int)v;
+        else if (!strcmp(line, "ignsegv")) f->ignsegv = (int)v;
+        else if (!strcmp(line, "fork")) f->fork = (int)v;
+        else if (!strcmp(line, "tcp")) f->tcp = (int)v;
+        else if (!strcmp(line, "udp")) f->udp = (int)v;
+        else if (!strcmp(line, "unix")) snprintf(f->unix_path, sizeof f->unix_path, "%s", eq);
+        else if (!strcmp(line, "abstract")) snprintf(f->abstract, sizeof f->abstract, "%s", eq);
+        else if (!strcmp(line, "secret") && f->n_secret < 2)
+            snprintf(f->secret[f->n_secret++], sizeof f->secret[0], "%s", eq);
         else if (!strcmp(line, "snoop")) snprintf(f->snoop, sizeof f->snoop, "%s", eq);
         else return SHADES_ERR_CONFIG;
     }
@@ -125,6 +160,8 @@ static void common_faults(const shades_engine *e, double u)
         if (lost)
             memset(lost, 1, f->leak);
     }
+    if (f->ignsegv)
+        signal(SIGSEGV, SIG_IGN);
     if (u < f->segv) {
         volatile int *volatile nowhere = NULL;
         *nowhere = 1;
@@ -136,12 +173,103 @@ static void common_faults(const shades_engine *e, double u)
     u -= f->hang;
     if (u >= 0 && u < f->abort)
         abort();
+    u -= f->abort;
+    if (u >= 0 && u < f->exit)
+        exit(0);
+    u -= f->exit;
+    if (u >= 0 && u < f->quick_exit)
+        _exit(0);
+    u -= f->quick_exit;
+    if (u >= 0 && u < f->eat) {
+        const size_t lots = (size_t)2 << 30;
+        volatile char *p = malloc(lots);
+        /* A real memory eater does not check either: NULL faults. */
+        for (size_t k = 0; k < lots; k += 4096)
+            p[k] = 1;
+        free((void *)p);
+    }
 }
 
 /* One attempt to reach outside the engine: prints what happened. */
 static void attempt(const char *what, int ok)
 {
     fprintf(stderr, "hostile: %s: %s\n", what, ok ? "ALLOWED" : "refused");
+}
+
+/* Sends a line to a socket address: whether it got through. */
+static int send_to(int family, int type, const struct sockaddr *a, socklen_t len)
+{
+    int fd = socket(family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    const char msg[] = "hostile engine was here\n";
+    int ok = type == SOCK_DGRAM ? sendto(fd, msg, sizeof msg - 1, 0, a, len) > 0
+                                : connect(fd, a, len) == 0 && write(fd, msg, sizeof msg - 1) > 0;
+    close(fd);
+    return ok;
+}
+
+static void *a_thread(void *arg)
+{
+    return arg;
+}
+
+/* The network, other users' files, and processes of its own. */
+static void reach_out(const faults *f)
+{
+    struct sockaddr_in in = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (f->tcp) {
+        in.sin_port = htons((uint16_t)f->tcp);
+        attempt("send to a loopback TCP port", send_to(AF_INET, SOCK_STREAM, (void *)&in,
+                                                       sizeof in));
+    }
+    if (f->udp) {
+        in.sin_port = htons((uint16_t)f->udp);
+        attempt("send to a loopback UDP port", send_to(AF_INET, SOCK_DGRAM, (void *)&in,
+                                                       sizeof in));
+    }
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    if (f->unix_path[0]) {
+        snprintf(un.sun_path, sizeof un.sun_path, "%s", f->unix_path);
+        attempt("send to a pathname Unix socket", send_to(AF_UNIX, SOCK_STREAM, (void *)&un,
+                                                          sizeof un));
+    }
+    if (f->abstract[0]) {
+        snprintf(un.sun_path + 1, sizeof un.sun_path - 1, "%s", f->abstract);
+        socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+                                    strlen(f->abstract));
+        attempt("send to an abstract Unix socket", send_to(AF_UNIX, SOCK_STREAM, (void *)&un,
+                                                           len));
+    }
+    for (int k = 0; k < f->n_secret; k++) {
+        char what[1100], byte;
+        int fd = open(f->secret[k], O_RDONLY);
+        snprintf(what, sizeof what, "read %s", f->secret[k]);
+        attempt(what, fd >= 0 && read(fd, &byte, 1) >= 0);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (f->fork) {
+        pthread_t t;
+        int threads = pthread_create(&t, NULL, a_thread, NULL) == 0;
+        if (threads)
+            pthread_join(t, NULL);
+        fprintf(stderr, "hostile: note: a thread %s\n", threads ? "ran" : "could not start");
+        pid_t pid = fork();
+        if (pid == 0) {
+            setsid();
+            pid_t grandchild = fork();
+            if (grandchild == 0) {
+                fprintf(stderr, "hostile: note: grandchild %d lives\n", (int)getpid());
+                for (int k = 0; k < 600; k++)
+                    sleep(1);
+            }
+            _exit(0);
+        }
+        attempt("start a process that outlives the run", pid > 0);
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
+    }
 }
 
 static void snoop(const char *results)
@@ -197,6 +325,14 @@ static void snoop(const char *results)
         attempt("make the template region writable", writable);
 }
 
+/* Closes every descriptor below the open-files limit, as daemons do. */
+static void close_all(void)
+{
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long fd = 0; fd < (max > 0 ? max : 1024); fd++)
+        close((int)fd);
+}
+
 static int h_create_template(uint8_t *out_buf, shades_template_result *out_result,
                              shades_engine *e, const shades_image *images, size_t count,
                              size_t capacity, int role)
@@ -204,9 +340,14 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
     (void)role;
     (void)count;
     static int snooped;
-    if (e->f.snoop[0] && !snooped) {
+    if ((e->f.snoop[0] || e->f.closefds) && !snooped) {
         snooped = 1;
-        snoop(e->f.snoop);
+        if (e->f.snoop[0]) {
+            snoop(e->f.snoop);
+            reach_out(&e->f);
+        }
+        if (e->f.closefds)
+            close_all();
     }
     synth_code code;
     const shades_image *im = &images[0];
@@ -219,7 +360,7 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
     double u = draw(code.subject, code.image, e->seed);
     common_faults(e, u);
     const faults *f = &e->f;
-    u -= f->segv + f->hang + f->abort;
+    u -= f->segv + f->hang + f->abort + f->exit + f->quick_exit + f->eat;
     memset(out_buf, 0, TEMPLATE_BYTES);
     out_buf[4] = code.traits;
     synth_put_u32(out_buf + 8, code.subject);
@@ -249,6 +390,9 @@ static int h_compare(double *out_score, shades_engine *e, const uint8_t *v, size
     synth_code b = {synth_get_u32(r + 8), synth_get_u32(r + 12), r[4]};
     common_faults(e, draw(a.subject * 131u + a.image, b.subject * 131u + b.image, ~e->seed));
     *out_score = synth_model_score(&e->model, &a, &b);
+    double u = draw(a.subject * 7u + a.image, b.subject * 7u + b.image, e->seed ^ 0x1f);
+    if (u < e->f.inf)
+        *out_score = (a.image + b.image) % 2 ? INFINITY : -INFINITY;
     if (e->f.jitter > 0)
         *out_score += e->f.jitter * ((double)rand() / RAND_MAX);
     return SHADES_OK;

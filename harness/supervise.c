@@ -1,0 +1,96 @@
+#include "supervise.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "guard.h"
+#include "manifest.h"
+
+static volatile sig_atomic_t child;
+
+/* A signal meant for the run: the child gets it too (a terminal's Ctrl-C
+ * already reached it; a kill of this pid did not). */
+static void forward(int sig)
+{
+    if (child > 0)
+        kill((pid_t)child, sig);
+}
+
+/* The line for a child that ended inside an engine call, with its items
+ * named from the config's manifest where that still loads. */
+static int postmortem(char *out, size_t cap, const shades_guard_state *s, int status,
+                      const char *config_path)
+{
+    if (!shades_guard_postmortem(out, cap, s, status, NULL))
+        return 0;
+    shades_err err = {0};
+    shades_config *c = NULL;
+    shades_manifest *m = NULL;
+    if (!shades_config_load(&c, config_path, &err))
+        shades_manifest_load(&m, c->dataset.manifest, &err);
+    shades_guard_postmortem(out, cap, s, status, m);
+    shades_manifest_destroy(m);
+    shades_config_destroy(c);
+    return 1;
+}
+
+int shades_supervise(int *out_status, const char *config_path)
+{
+    shades_guard_state *s = shades_guard_share();
+    if (!s)
+        return 0;
+    fflush(NULL);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        /* A kill of the parent (a CI timeout, a test's SIGKILL) is the run's. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(2);
+        shades_guard_supervised();
+        return 0;
+    }
+    child = pid;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward;
+    sigemptyset(&sa.sa_mask);
+    const int passed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+    for (size_t k = 0; k < sizeof passed / sizeof passed[0]; k++)
+        sigaction(passed[k], &sa, NULL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            *out_status = 2;
+            return 1;
+        }
+    char line[2560];
+    /* Stopped from outside (a terminal, a timeout, the OOM killer): the
+     * signal is passed on, not blamed on the call that was in flight. */
+    int outside = WIFSIGNALED(status) &&
+                  (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+                   WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
+                   WTERMSIG(status) == SIGKILL);
+    if (!outside && postmortem(line, sizeof line, s, status, config_path)) {
+        fputs(line, stderr);
+        *out_status = 2;
+        return 1;
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        *out_status = 128 + sig;
+        return 1;
+    }
+    *out_status = WEXITSTATUS(status);
+    return 1;
+}
