@@ -193,7 +193,7 @@ static int cmd_demo(int argc, char **argv)
 {
     shades_demo_options opts = {
         .out_dir = "out", .subjects = 400, .images_per_subject = 5, .face_subjects = 300};
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc; i += 2) { /* every flag takes a value */
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
         if (strcmp(argv[i], "--out") == 0 && val)
@@ -216,7 +216,6 @@ static int cmd_demo(int argc, char **argv)
         }
         if (bad)
             return EXIT_ERROR;
-        i++;
     }
     shades_err err = {0};
     return shades_demo(&opts, &err) ? fail(&err) : 0;
