@@ -15,6 +15,7 @@
 #include "guard.h"
 #include "model.h"
 #include "paths.h"
+#include "plugin.h"
 
 #define MAX_IMAGES 64
 
@@ -95,7 +96,8 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
     if (pid == 0) {
         close(fd[0]);
         shades_guard_default_signals();
-        shades_check_ctx ctx = {.images = images, .n_images = n, .notes = fd[1]};
+        shades_check_ctx ctx = {
+            .images = images, .n_images = n, .notes = fd[1], .timing = o->timing};
         shades_instance_options io = {.spec = o->spec, .config_dir = o->config_dir,
                                       .options = o->options ? o->options : "", .seed = 1,
                                       .threads = 8};
@@ -172,16 +174,41 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
     return verdict[1] - '0';
 }
 
+int shades_check_timing_parse(shades_check_timing *out, const char *s)
+{
+    static const char *const names[] = {"fail", "warn", "off"};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(s, names[k]) == 0) {
+            *out = (shades_check_timing)k;
+            return 0;
+        }
+    return -1;
+}
+
+static const char *verdict_name(int r)
+{
+    return r == SHADES_CHECK_PASS   ? "PASS"
+           : r == SHADES_CHECK_SKIP ? "SKIP"
+           : r == SHADES_CHECK_WARN ? "WARN"
+                                    : "FAIL";
+}
+
 int shades_check_adapter(const shades_check_options *o, shades_err *err)
 {
+    /* A file that is not there, or no such built-in, is the caller's
+     * mistake (exit 2), not a failed check. */
+    char library[PATH_MAX];
+    int rc = shades_plugin_resolve(library, sizeof library, o->spec, err);
+    if (rc)
+        return rc;
     shades_pixels images[MAX_IMAGES];
     size_t n = 0;
-    int rc = o->images ? directory_images(images, &n, o->images, err)
-                       : generated_images(images, &n, err);
+    rc = o->images ? directory_images(images, &n, o->images, err)
+                   : generated_images(images, &n, err);
     if (!rc) {
         fprintf(o->out, "shades check-adapter %s (%zu %s images)\n", o->spec, n,
                 o->images ? "given" : "generated");
-        size_t failed = 0, skipped = 0;
+        size_t failed = 0, skipped = 0, warned = 0;
         int loaded = 1;
         for (size_t k = 0; k < shades_n_checks; k++) {
             char detail[1100] = "the adapter did not load";
@@ -192,14 +219,16 @@ int shades_check_adapter(const shades_check_options *o, shades_err *err)
                 loaded = r == SHADES_CHECK_PASS;
             failed += r == SHADES_CHECK_FAIL;
             skipped += r == SHADES_CHECK_SKIP;
-            fprintf(o->out, "  %-4s  %-14s %s\n",
-                    r == SHADES_CHECK_PASS ? "PASS" : r == SHADES_CHECK_SKIP ? "SKIP" : "FAIL",
-                    shades_checks[k].name, detail);
+            warned += r == SHADES_CHECK_WARN;
+            fprintf(o->out, "  %-4s  %-14s %s\n", verdict_name(r), shades_checks[k].name, detail);
             fflush(o->out);
         }
-        fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped)\n",
-                failed ? "FAIL" : "PASS", shades_n_checks, shades_n_checks - failed - skipped,
-                failed, skipped);
+        fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped",
+                failed ? "FAIL" : "PASS", shades_n_checks,
+                shades_n_checks - failed - skipped - warned, failed, skipped);
+        if (warned)
+            fprintf(o->out, ", %zu passed with a warning", warned);
+        fprintf(o->out, ")\n");
         rc = failed ? 1 : 0;
     }
     for (size_t k = 0; k < n; k++)

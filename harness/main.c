@@ -55,10 +55,11 @@ static void usage(FILE *f)
             "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
             "  info ADAPTER                 load an adapter and print what it declares\n"
             "  check-adapter ADAPTER [--images DIR] [--option K=V]... [--config-dir DIR]\n"
-            "        [--timeout S]\n"
+            "        [--timeout S] [--timing fail|warn|off]\n"
             "        conformance checks, each in its own process: ABI, capabilities,\n"
             "        determinism, symmetry, hostile images and templates, concurrency,\n"
-            "        timing against NIST's limits; exit 0 pass, 1 fail\n"
+            "        timing (CPU time, best of 5) against NIST's limits; exit 0 pass,\n"
+            "        1 fail, 2 error\n"
             "  version                      print the version\n");
 }
 
@@ -349,6 +350,11 @@ static int cmd_check_adapter(int argc, char **argv)
         } else if (strcmp(argv[i], "--timeout") == 0) {
             if (parse_count(&o.timeout_s, "--timeout", val))
                 return EXIT_ERROR;
+        } else if (strcmp(argv[i], "--timing") == 0) {
+            if (shades_check_timing_parse(&o.timing, val)) {
+                fprintf(stderr, "shades: error: --timing needs fail, warn or off\n");
+                return EXIT_ERROR;
+            }
         } else if (strcmp(argv[i], "--option") == 0 && strchr(val, '=') &&
                    used + strlen(val) + 2 < sizeof options) {
             used += (size_t)sprintf(options + used, "%s\n", val);
