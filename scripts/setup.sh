@@ -20,7 +20,8 @@ clang_rt_package() {
 packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev
           libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
-          opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy clang
+          opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
+          python3-pandas clang
           "$(clang_rt_package)")
 missing=()
 for p in "${packages[@]}"; do
