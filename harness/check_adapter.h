@@ -23,7 +23,9 @@ int shades_check_timing_parse(shades_check_timing *out, const char *s);
 /* What check-adapter is asked to do. */
 typedef struct shades_check_options {
     const char *spec;          /* library path or built-in name */
-    const char *images;        /* directory of face images, or NULL: generated */
+    const char *images;        /* directory of face images (searched below too), or NULL:
+                                  generated */
+    unsigned max_images;       /* at most this many of them; 0: 64 */
     const char *options;       /* engine options, "key=value" lines, or "" */
     const char *config_dir;    /* engine files, or NULL */
     unsigned timeout_s;        /* per check; 0: 120 */

@@ -628,9 +628,9 @@ static double time_templates(shades_check_ctx *c, const made *m)
     for (size_t i = 0; buf && i < m->n; i++) {
         shades_image im = image_of(&c->images[i]);
         double best = INFINITY;
+        shades_check_note(c, "in create_template on image %zu (timing)", i);
         for (int rep = 0; rep < TIMING_REPS; rep++) {
             shades_template_result r = {.struct_size = sizeof r};
-            shades_check_note(c, "in create_template on image %zu (timing)", i);
             double t0 = thread_cpu_s();
             entry(c)->create_template(buf, &r, c->inst->engine, &im, 1, m->cap,
                                       SHADES_ROLE_ENROL_11);

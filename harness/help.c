@@ -126,8 +126,8 @@ static const page pages[] = {
      "example:\n"
      "  shades info synthetic\n"},
     {"check-adapter", "conformance checks for an adapter, for a vendor's CI",
-     "usage: shades check-adapter ADAPTER [--images DIR] [--option K=V]... [--config-dir DIR]\n"
-     "                            [--timeout S] [--timing fail|warn|off]\n"
+     "usage: shades check-adapter ADAPTER [--images DIR [--max-images N]] [--option K=V]...\n"
+     "                            [--config-dir DIR] [--timeout S] [--timing fail|warn|off]\n"
      "\n"
      "Runs each conformance check in its own process: ABI, capabilities,\n"
      "determinism, symmetry, hostile images and templates, concurrency, the\n"
@@ -136,8 +136,10 @@ static const page pages[] = {
      "Exit 0: all passed; 1: a check failed; 2: error (no such adapter or images).\n"
      "\n"
      "options:\n"
-     "  --images DIR         face images to use, in name order, at most 64 (default:\n"
-     "                       generated images only the synthetic engine reads)\n"
+     "  --images DIR         face images to use, found in DIR and its subfolders (a\n"
+     "                       shades synth folder as it is), in path order (default:\n"
+     "                       16 generated images only the synthetic engine reads)\n"
+     "  --max-images N       use the first N of them (default 64)\n"
      "  --option K=V         an engine option, as in the config's engine.options\n"
      "  --config-dir DIR     the engine's model files (engine.config_dir)\n"
      "  --timeout S          seconds each check may take (default 120)\n"
@@ -146,7 +148,7 @@ static const page pages[] = {
      "  -h, --help           this help\n"
      "\n"
      "example:\n"
-     "  shades check-adapter ./libmy_engine.so --images faces/images --timing warn\n"},
+     "  shades check-adapter ./libmy_engine.so --images faces --max-images 200 --timing warn\n"},
     {"help", "print this overview, or one command's help",
      "usage: shades help [COMMAND]\n"
      "\n"

@@ -319,6 +319,9 @@ static int cmd_check_adapter(int argc, char **argv)
         }
         if (strcmp(argv[i], "--images") == 0) {
             o.images = val;
+        } else if (strcmp(argv[i], "--max-images") == 0) {
+            if (parse_count(&o.max_images, "--max-images", val))
+                return EXIT_ERROR;
         } else if (strcmp(argv[i], "--config-dir") == 0) {
             o.config_dir = val;
         } else if (strcmp(argv[i], "--timeout") == 0) {

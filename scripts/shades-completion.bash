@@ -16,7 +16,7 @@ _shades() {
     --format) COMPREPLY=($(compgen -W "txt md csv html" -- "$cur")); return ;;
     --timing) COMPREPLY=($(compgen -W "fail warn off" -- "$cur")); return ;;
     --out | --images | --config-dir | -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --threads | --call-timeout | --min-subjects | --faces | --subjects | --seed | --timeout | \
+    --threads | --call-timeout | --min-subjects | --faces | --subjects | --seed | --timeout | --max-images | \
       --option | --set | --race) return ;;
   esac
   case "$cmd" in
@@ -31,7 +31,7 @@ _shades() {
         return
       fi ;;
     info) opts="" ;;
-    check-adapter) opts="--images --option --config-dir --timeout --timing" ;;
+    check-adapter) opts="--images --max-images --option --config-dir --timeout --timing" ;;
     help)
       [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
       return ;;
