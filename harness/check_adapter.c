@@ -193,7 +193,9 @@ int shades_check_adapter(const shades_check_options *o, shades_err *err)
     int rc = shades_plugin_resolve(library, sizeof library, o->spec, err);
     if (rc)
         return rc;
-    size_t max = !o->images ? GENERATED_IMAGES : o->max_images ? o->max_images : DEFAULT_MAX_IMAGES;
+    size_t max = !o->images       ? GENERATED_IMAGES
+                 : o->max_images ? o->max_images
+                                 : DEFAULT_MAX_IMAGES;
     shades_pixels *images = calloc(max, sizeof *images);
     if (!images)
         return shades_err_nomem(err);
