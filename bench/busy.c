@@ -1,16 +1,28 @@
 /* A benchmark engine: each template costs `work` rounds of integer mixing
  * over the image (work=0: returns at once), so the harness's own cost and
  * its thread scaling show without a real engine's noise. Compare returns
- * a fixed score. Any number of calls at once. */
+ * a fixed score, after spinning spin_us microseconds of CPU time and
+ * sleeping sleep_us (both 0 by default; check-adapter's timing tests).
+ * Any number of calls at once. */
 #include <shades/adapter.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct shades_engine {
-    unsigned work;
+    unsigned work;     /* rounds of mixing per template */
+    unsigned spin_us;  /* CPU microseconds per comparison */
+    unsigned sleep_us; /* idle microseconds per comparison */
 };
+
+/* Reads "name=N" from the option lines into *out; 0, or -1 if malformed. */
+static int option_uint(unsigned *out, const char *options, const char *name)
+{
+    const char *opt = options ? strstr(options, name) : NULL;
+    return opt && sscanf(opt + strlen(name), "%u", out) != 1 ? -1 : 0;
+}
 
 static int busy_create(shades_engine **out, const shades_host *host,
                        const shades_engine_config *config)
@@ -20,8 +32,9 @@ static int busy_create(shades_engine **out, const shades_host *host,
     shades_engine *e = calloc(1, sizeof *e);
     if (!e)
         return SHADES_ERR_NOMEM;
-    const char *opt = config && config->options ? strstr(config->options, "work=") : NULL;
-    if (opt && sscanf(opt, "work=%u", &e->work) != 1) {
+    const char *options = config ? config->options : NULL;
+    if (option_uint(&e->work, options, "work=") || option_uint(&e->spin_us, options, "spin_us=") ||
+        option_uint(&e->sleep_us, options, "sleep_us=")) {
         free(e);
         return SHADES_ERR_CONFIG;
     }
@@ -69,7 +82,18 @@ static int busy_create_template(uint8_t *out_buf, shades_template_result *out_re
 static int busy_compare(double *out_score, shades_engine *e, const uint8_t *verify,
                         size_t verify_size, const uint8_t *enrol, size_t enrol_size)
 {
-    (void)e, (void)verify, (void)verify_size, (void)enrol, (void)enrol_size;
+    (void)verify, (void)verify_size, (void)enrol, (void)enrol_size;
+    if (e->spin_us) {
+        struct timespec t0, t;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+        do
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        while ((t.tv_sec - t0.tv_sec) * 1000000 + (t.tv_nsec - t0.tv_nsec) / 1000 < e->spin_us);
+    }
+    if (e->sleep_us) {
+        struct timespec idle = {e->sleep_us / 1000000, (long)(e->sleep_us % 1000000) * 1000};
+        nanosleep(&idle, NULL);
+    }
     *out_score = 0.5;
     return SHADES_OK;
 }
@@ -81,7 +105,7 @@ SHADES_ADAPTER_DEFINE = {
     .name = "bench-busy",
     .version = "1.0.0",
     .vendor = "shades project",
-    .description = "benchmark engine: templates cost work=N rounds, compare is free",
+    .description = "benchmark engine: templates cost work=N rounds, compare spin_us=N CPU us",
     .capabilities = SHADES_CAP_VERIFY_11,
     .create = busy_create,
     .destroy = busy_destroy,

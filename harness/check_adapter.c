@@ -1,6 +1,5 @@
 #include "check_adapter.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -13,10 +12,15 @@
 
 #include "cohort.h"
 #include "guard.h"
+#include "image_dir.h"
 #include "model.h"
 #include "paths.h"
+#include "plugin.h"
 
-#define MAX_IMAGES 64
+/* Images used from --images unless --max-images says otherwise. */
+#define DEFAULT_MAX_IMAGES 64
+/* Generated images: 8 subjects x 2 captures. */
+#define GENERATED_IMAGES 16
 
 /* Generated images: 8 subjects x 2 captures carrying the synthetic code,
  * which only the synthetic engine reads as a face. Real engines need
@@ -39,45 +43,25 @@ static int generated_images(shades_pixels *out, size_t *out_n, shades_err *err)
     return 0;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The image files of dir, in name order, at most MAX_IMAGES. */
-static int directory_images(shades_pixels *out, size_t *out_n, const char *dir, shades_err *err)
+/* The first `max` image files under dir and its subdirectories, in path
+ * order (a `shades synth` or `shades cohort` folder as it is). */
+static int directory_images(shades_pixels *out, size_t *out_n, const char *dir, size_t max,
+                            shades_err *err)
 {
     *out_n = 0;
-    DIR *d = opendir(dir);
-    if (!d)
-        return shades_err_set(err, SHADES_E_INPUT, "--images %s: %s", dir, strerror(errno));
-    char *names[MAX_IMAGES];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < MAX_IMAGES) {
-        const char *dot = strrchr(e->d_name, '.');
-        if (e->d_name[0] == '.' || !dot ||
-            (strcasecmp(dot, ".png") && strcasecmp(dot, ".jpg") && strcasecmp(dot, ".jpeg") &&
-             strcasecmp(dot, ".bmp") && strcasecmp(dot, ".pgm") && strcasecmp(dot, ".ppm")))
-            continue;
-        if (!(names[n] = strdup(e->d_name)))
-            break;
-        n++;
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, by_name);
-    int rc = n ? 0 : shades_err_set(err, SHADES_E_INPUT,
-                                    "--images %s: no .png, .jpg, .bmp or .pgm files", dir);
-    for (size_t k = 0; k < n; k++) {
-        char path[PATH_MAX];
-        if (!rc)
-            rc = shades_path_join(path, sizeof path, dir, names[k], err);
-        if (!rc)
-            rc = shades_image_load(&out[*out_n], path, err);
+    char **paths;
+    size_t n;
+    int rc = shades_image_dir_list(&paths, &n, dir, err);
+    if (!rc && !n)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "--images %s: no .png, .jpg, .bmp, .pgm or .ppm files in it or below",
+                            dir);
+    for (size_t k = 0; !rc && k < n && k < max; k++) {
+        rc = shades_image_load(&out[k], paths[k], err);
         if (!rc)
             (*out_n)++;
-        free(names[k]);
     }
+    shades_image_dir_free(paths, n);
     return rc;
 }
 
@@ -95,7 +79,8 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
     if (pid == 0) {
         close(fd[0]);
         shades_guard_default_signals();
-        shades_check_ctx ctx = {.images = images, .n_images = n, .notes = fd[1]};
+        shades_check_ctx ctx = {
+            .images = images, .n_images = n, .notes = fd[1], .timing = o->timing};
         shades_instance_options io = {.spec = o->spec, .config_dir = o->config_dir,
                                       .options = o->options ? o->options : "", .seed = 1,
                                       .threads = 8};
@@ -133,6 +118,15 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
         if (spent >= limit_ms || poll(&p, 1, (int)(limit_ms - spent)) == 0) {
             timed_out = 1;
             break;
+        }
+        /* Near full: keep only the latest note, so a child that notes many
+         * calls never finds the pipe closed under it (SIGPIPE). */
+        if (sizeof buf - 1 - got < 2048) {
+            buf[got] = 0;
+            char *last = strrchr(buf, '@');
+            size_t keep = last ? got - (size_t)(last - buf) : 0;
+            memmove(buf, buf + got - keep, keep);
+            got = keep;
         }
         ssize_t r = read(fd[0], buf + got, sizeof buf - 1 - got);
         if (r < 0 && errno == EINTR)
@@ -172,16 +166,46 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
     return verdict[1] - '0';
 }
 
+int shades_check_timing_parse(shades_check_timing *out, const char *s)
+{
+    static const char *const names[] = {"fail", "warn", "off"};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(s, names[k]) == 0) {
+            *out = (shades_check_timing)k;
+            return 0;
+        }
+    return -1;
+}
+
+static const char *verdict_name(int r)
+{
+    return r == SHADES_CHECK_PASS   ? "PASS"
+           : r == SHADES_CHECK_SKIP ? "SKIP"
+           : r == SHADES_CHECK_WARN ? "WARN"
+                                    : "FAIL";
+}
+
 int shades_check_adapter(const shades_check_options *o, shades_err *err)
 {
-    shades_pixels images[MAX_IMAGES];
+    /* A file that is not there, or no such built-in, is the caller's
+     * mistake (exit 2), not a failed check. */
+    char library[PATH_MAX];
+    int rc = shades_plugin_resolve(library, sizeof library, o->spec, err);
+    if (rc)
+        return rc;
+    size_t max = !o->images       ? GENERATED_IMAGES
+                 : o->max_images ? o->max_images
+                                 : DEFAULT_MAX_IMAGES;
+    shades_pixels *images = calloc(max, sizeof *images);
+    if (!images)
+        return shades_err_nomem(err);
     size_t n = 0;
-    int rc = o->images ? directory_images(images, &n, o->images, err)
-                       : generated_images(images, &n, err);
+    rc = o->images ? directory_images(images, &n, o->images, max, err)
+                   : generated_images(images, &n, err);
     if (!rc) {
         fprintf(o->out, "shades check-adapter %s (%zu %s images)\n", o->spec, n,
                 o->images ? "given" : "generated");
-        size_t failed = 0, skipped = 0;
+        size_t failed = 0, skipped = 0, warned = 0;
         int loaded = 1;
         for (size_t k = 0; k < shades_n_checks; k++) {
             char detail[1100] = "the adapter did not load";
@@ -192,17 +216,20 @@ int shades_check_adapter(const shades_check_options *o, shades_err *err)
                 loaded = r == SHADES_CHECK_PASS;
             failed += r == SHADES_CHECK_FAIL;
             skipped += r == SHADES_CHECK_SKIP;
-            fprintf(o->out, "  %-4s  %-14s %s\n",
-                    r == SHADES_CHECK_PASS ? "PASS" : r == SHADES_CHECK_SKIP ? "SKIP" : "FAIL",
-                    shades_checks[k].name, detail);
+            warned += r == SHADES_CHECK_WARN;
+            fprintf(o->out, "  %-4s  %-14s %s\n", verdict_name(r), shades_checks[k].name, detail);
             fflush(o->out);
         }
-        fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped)\n",
-                failed ? "FAIL" : "PASS", shades_n_checks, shades_n_checks - failed - skipped,
-                failed, skipped);
+        fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped",
+                failed ? "FAIL" : "PASS", shades_n_checks,
+                shades_n_checks - failed - skipped - warned, failed, skipped);
+        if (warned)
+            fprintf(o->out, ", %zu passed with a warning", warned);
+        fprintf(o->out, ")\n");
         rc = failed ? 1 : 0;
     }
     for (size_t k = 0; k < n; k++)
         shades_image_free(&images[k]);
+    free(images);
     return rc;
 }

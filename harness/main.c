@@ -10,8 +10,11 @@
 #include "import.h"
 #include "demo.h"
 #include "error.h"
+#include "extensions.h"
+#include "help.h"
 #include "instance.h"
 #include "isolate.h"
+#include "parallel.h"
 #include "supervise.h"
 #include "plugin.h"
 #include "report.h"
@@ -19,53 +22,6 @@
 #include "version.h"
 
 #define EXIT_ERROR 2
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: shades COMMAND [ARGS]\n"
-            "\n"
-            "  demo [--out DIR] [--threads N] [--faces N] [--subjects N] [--images N]\n"
-            "        [--progress MODE]\n"
-            "        render N synthetic identities x 4 faces (default 300; 0 skips) and\n"
-            "        run opencv-classic on them, then run the synthetic engine on a\n"
-            "        code cohort of --subjects x --images with its planted truth; write\n"
-            "        DIR/demo-classic.h5, DIR/demo.h5 and DIR/report.html (DIR: out)\n"
-            "  run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
-            "        [--call-timeout S] [--isolate-user USER] [--isolate-memory MIB]\n"
-            "        [--isolate-files N] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
-            "        run a config (verification, identification or classification,\n"
-            "        docs/config.md); progress goes to stderr,\n"
-            "        a bar on a terminal, a line every 10 s and per stage otherwise;\n"
-            "        --isolate runs the engine in worker processes, so a crash or a\n"
-            "        call longer than S seconds (default 30) is recorded per image;\n"
-            "        each worker runs as USER (default nobody, when run as root), in at\n"
-            "        most MIB of address space (default 16384; 0: no limit) with N open\n"
-            "        files (default 1024), in a sandbox (docs/isolation.md);\n"
-            "        the engine's work is checkpointed beside the results (owner-only,\n"
-            "        deleted when the run completes unless kept), and --resume\n"
-            "        continues a killed run from it (docs/checkpoints.md)\n"
-            "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
-            "        print results files; several side by side, one row per engine\n"
-            "        (format defaults to PATH's extension, else txt)\n"
-            "  synth DIR [--subjects N] [--images N] [--seed S] [--threads N]\n"
-            "        [--set KEY=VALUE]...\n"
-            "        render synthetic face images of generated identities, with a\n"
-            "        manifest (sex, skin type, capture conditions) and a dataset card;\n"
-            "        settings in docs/synth.md\n"
-            "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
-            "        write a cohort of code images for the synthetic engine\n"
-            "  import FORMAT INPUT -o DIR [--images PREFIX] [--race NAME]\n"
-            "        turn a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
-            "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
-            "  info ADAPTER                 load an adapter and print what it declares\n"
-            "  check-adapter ADAPTER [--images DIR] [--option K=V]... [--config-dir DIR]\n"
-            "        [--timeout S]\n"
-            "        conformance checks, each in its own process: ABI, capabilities,\n"
-            "        determinism, symmetry, hostile images and templates, concurrency,\n"
-            "        timing against NIST's limits; exit 0 pass, 1 fail\n"
-            "  version                      print the version\n");
-}
 
 static int fail(const shades_err *err)
 {
@@ -80,6 +36,21 @@ static int parse_count(unsigned *out, const char *flag, const char *s)
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
     if (!s || *end || v == 0 || v > 1000000 || s[0] == '-') {
         fprintf(stderr, "shades: error: %s needs a count from 1 to 1000000\n", flag);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* Parses a --threads count, 1 to SHADES_THREADS_MAX as in a config's
+ * run.threads; prints the error itself. */
+static int parse_threads(unsigned *out, const char *s)
+{
+    char *end;
+    unsigned long v = s ? strtoul(s, &end, 10) : 0;
+    if (!s || *end || v == 0 || v > SHADES_THREADS_MAX || s[0] == '-') {
+        fprintf(stderr, "shades: error: --threads needs a count from 1 to %d\n",
+                SHADES_THREADS_MAX);
         return -1;
     }
     *out = (unsigned)v;
@@ -102,7 +73,7 @@ static int cmd_run(int argc, char **argv)
     shades_run_options opts = {.report = stdout, .progress = stderr};
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--threads") == 0) {
-            if (parse_count(&opts.threads, "--threads", i + 1 < argc ? argv[++i] : NULL))
+            if (parse_threads(&opts.threads, i + 1 < argc ? argv[++i] : NULL))
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--isolate") == 0) {
             opts.isolate = 1;
@@ -231,13 +202,13 @@ static int cmd_demo(int argc, char **argv)
 {
     shades_demo_options opts = {
         .out_dir = "out", .subjects = 400, .images_per_subject = 5, .face_subjects = 300};
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc; i += 2) { /* every flag takes a value */
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
         if (strcmp(argv[i], "--out") == 0 && val)
             opts.out_dir = val;
         else if (strcmp(argv[i], "--threads") == 0)
-            bad = parse_count(&opts.threads, "--threads", val);
+            bad = parse_threads(&opts.threads, val);
         else if (strcmp(argv[i], "--subjects") == 0)
             bad = parse_count(&opts.subjects, "--subjects", val);
         else if (strcmp(argv[i], "--images") == 0)
@@ -254,7 +225,6 @@ static int cmd_demo(int argc, char **argv)
         }
         if (bad)
             return EXIT_ERROR;
-        i++;
     }
     shades_err err = {0};
     return shades_demo(&opts, &err) ? fail(&err) : 0;
@@ -311,7 +281,7 @@ static int cmd_synth(int argc, char **argv)
         else if (strcmp(argv[i], "--images") == 0)
             bad = parse_count(&spec.images_per_subject, "--images", val);
         else if (strcmp(argv[i], "--threads") == 0)
-            bad = parse_count(&spec.threads, "--threads", val);
+            bad = parse_threads(&spec.threads, val);
         else if (strcmp(argv[i], "--seed") == 0) {
             bad = parse_count(&seed, "--seed", val);
             spec.seed = seed;
@@ -383,11 +353,19 @@ static int cmd_check_adapter(int argc, char **argv)
         }
         if (strcmp(argv[i], "--images") == 0) {
             o.images = val;
+        } else if (strcmp(argv[i], "--max-images") == 0) {
+            if (parse_count(&o.max_images, "--max-images", val))
+                return EXIT_ERROR;
         } else if (strcmp(argv[i], "--config-dir") == 0) {
             o.config_dir = val;
         } else if (strcmp(argv[i], "--timeout") == 0) {
             if (parse_count(&o.timeout_s, "--timeout", val))
                 return EXIT_ERROR;
+        } else if (strcmp(argv[i], "--timing") == 0) {
+            if (shades_check_timing_parse(&o.timing, val)) {
+                fprintf(stderr, "shades: error: --timing needs fail, warn or off\n");
+                return EXIT_ERROR;
+            }
         } else if (strcmp(argv[i], "--option") == 0 && strchr(val, '=') &&
                    used + strlen(val) + 2 < sizeof options) {
             used += (size_t)sprintf(options + used, "%s\n", val);
@@ -414,14 +392,59 @@ static int cmd_info(int argc, char **argv)
     if (shades_plugin_open(&p, argv[0], &err))
         return fail(&err);
     const shades_adapter *a = p->entry;
+    char caps[512];
+    shades_capabilities_describe(caps, sizeof caps, a->capabilities);
     printf("library:      %s\nname:         %s\nversion:      %s\nvendor:       %s\n"
-           "description:  %s\nabi:          %u.%u (harness %d.%d)\ncapabilities: 0x%llx\n",
+           "description:  %s\nabi:          %u.%u (harness %d.%d)\ncapabilities: %s\n",
            p->path, a->name, a->version, a->vendor ? a->vendor : "",
            a->description ? a->description : "", a->abi_major, a->abi_minor, SHADES_ABI_MAJOR,
-           SHADES_ABI_MINOR, (unsigned long long)a->capabilities);
+           SHADES_ABI_MINOR, caps);
     shades_plugin_close(p);
     return 0;
 }
+
+/* -h or --help anywhere among a command's arguments. */
+static int asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        shades_help_overview(stdout);
+        return 0;
+    }
+    if (argc > 1 || shades_help_command(stdout, argv[0])) {
+        fprintf(stderr, "shades: error: help: no command '%s' (commands: %s)\n", argv[0],
+                shades_help_commands);
+        return EXIT_ERROR;
+    }
+    return 0;
+}
+
+static int cmd_version(void)
+{
+    printf("shades %s (adapter ABI %d.%d)\n", SHADES_VERSION, SHADES_ABI_MAJOR, SHADES_ABI_MINOR);
+    return 0;
+}
+
+/* A command's name and what runs it. */
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run},       {"report", cmd_report},
+    {"demo", cmd_demo},     {"cohort", cmd_cohort},
+    {"synth", cmd_synth},   {"check-adapter", cmd_check_adapter},
+    {"info", cmd_info},     {"import", cmd_import},
+    {"help", cmd_help},
+};
 
 int main(int argc, char **argv)
 {
@@ -429,37 +452,22 @@ int main(int argc, char **argv)
      * set to ours so no codec allocates a hostile header's full size. */
     setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "268435456", 0);
     if (argc < 2) {
-        usage(stderr);
+        shades_help_overview(stderr);
         return EXIT_ERROR;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "__worker") == 0)
         return shades_worker_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "report") == 0)
-        return cmd_report(argc - 2, argv + 2);
-    if (strcmp(cmd, "demo") == 0)
-        return cmd_demo(argc - 2, argv + 2);
-    if (strcmp(cmd, "cohort") == 0)
-        return cmd_cohort(argc - 2, argv + 2);
-    if (strcmp(cmd, "synth") == 0)
-        return cmd_synth(argc - 2, argv + 2);
-    if (strcmp(cmd, "check-adapter") == 0)
-        return cmd_check_adapter(argc - 2, argv + 2);
-    if (strcmp(cmd, "info") == 0)
-        return cmd_info(argc - 2, argv + 2);
-    if (strcmp(cmd, "import") == 0)
-        return cmd_import(argc - 2, argv + 2);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("shades %s (adapter ABI %d.%d)\n", SHADES_VERSION, SHADES_ABI_MAJOR,
-               SHADES_ABI_MINOR);
-        return 0;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        usage(stdout);
-        return 0;
-    }
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+        return cmd_help(argc - 2, argv + 2);
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0)
+        return cmd_version();
+    if (strcmp(cmd, "version") == 0)
+        return asks_help(argc - 2, argv + 2) ? cmd_help(1, argv + 1) : cmd_version();
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(cmd, commands[k].name) == 0)
+            return asks_help(argc - 2, argv + 2) ? cmd_help(1, argv + 1)
+                                                 : commands[k].fn(argc - 2, argv + 2);
     fprintf(stderr, "shades: error: unknown command '%s' (try shades help)\n", cmd);
     return EXIT_ERROR;
 }

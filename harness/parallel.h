@@ -6,6 +6,10 @@
 
 #include "error.h"
 
+/* The most threads a run may ask for, in a config (run.threads) or on the
+ * command line (--threads). */
+#define SHADES_THREADS_MAX 256
+
 /* Work on items [begin, end); returns 0 or a negative code with err set.
  * Called from many threads at once with distinct ranges. */
 typedef int (*shades_block_fn)(void *ctx, size_t begin, size_t end, shades_err *err);

@@ -111,6 +111,9 @@ static void print(shades_progress *p, uint64_t done, double t, int final)
     per_second(speed, sizeof speed, rate);
     if (rate > 0 && done < p->total)
         duration(eta, sizeof eta, (double)(p->total - done) / rate);
+    /* What the run printed so far goes first when both streams share a file. */
+    if (p->out != stdout)
+        fflush(stdout);
     if (p->bar) {
         char bar[31];
         int filled = (int)(frac * 30);

@@ -280,12 +280,12 @@ static int limits(const shades_sandbox_limits *l, char *out, size_t cap)
 {
     int bad = 0;
     const char *as = "no address-space limit";
-    char mem[64];
 #ifdef SANDBOX_SANITIZED
     /* A sanitizer's shadow memory is terabytes of address space. */
     if (l->memory_bytes)
         as = "no address-space limit (a sanitizer build)";
 #else
+    char mem[64];
     if (l->memory_bytes) {
         bad |= set_limit(RLIMIT_AS, l->memory_bytes);
         snprintf(mem, sizeof mem, "address space %llu MiB",

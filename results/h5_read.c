@@ -8,7 +8,22 @@
 
 #include <hdf5.h>
 
-/* A string attribute of loc, or NULL when it is absent or not a string. */
+/* A variable-length string attribute (schema 1.3 on) as a new string. */
+static char *read_variable_string(hid_t a, hid_t ft)
+{
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    char *v = NULL, *s = NULL;
+    if (H5Aread(a, mt, &v) >= 0)
+        s = strdup(v ? v : "");
+    H5free_memory(v);
+    H5Tclose(mt);
+    return s;
+}
+
+/* A string attribute of loc, or NULL when it is absent or not a string.
+ * Fixed-length (files before 1.3) or variable-length. */
 static char *read_string_attr(hid_t loc, const char *name)
 {
     if (H5Aexists(loc, name) <= 0)
@@ -16,7 +31,9 @@ static char *read_string_attr(hid_t loc, const char *name)
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     hid_t ft = a < 0 ? -1 : H5Aget_type(a);
     char *s = NULL;
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0) {
+        s = read_variable_string(a, ft);
+    } else if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
         size_t n = H5Tget_size(ft);
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, n + 1);

@@ -11,7 +11,7 @@
 #include <hdf5.h>
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SHADES_RESULTS_SCHEMA "1.2"
+#define SHADES_RESULTS_SCHEMA "1.3"
 #define SHADES_RESULTS_SCHEMA_MAJOR 1
 
 /* What the root attributes record of a run. The writer borrows every

@@ -15,14 +15,17 @@
 #include "paths.h"
 #include "version.h"
 
+/* A string attribute: variable-length UTF-8, which h5py reads as str
+ * (fixed-length strings come back as bytes). */
 static int attr_string(hid_t loc, const char *name, const char *value)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     hid_t space = H5Screate(H5S_SCALAR);
-    H5Tset_size(type, strlen(value ? value : "") + 1);
+    H5Tset_size(type, H5T_VARIABLE);
     H5Tset_cset(type, H5T_CSET_UTF8);
+    const char *text = value ? value : "";
     hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t w = a < 0 ? -1 : H5Awrite(a, type, value ? value : "");
+    herr_t w = a < 0 ? -1 : H5Awrite(a, type, &text);
     if (a >= 0)
         H5Aclose(a);
     H5Sclose(space);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "h5_read.h"
@@ -210,9 +211,15 @@ int shades_report_files(const char *const *paths, size_t n, const char *out_path
     FILE *out = stdout;
     if (!rc && out_path) {
         char dir[PATH_MAX];
+        struct stat st;
         rc = shades_path_dirname(dir, sizeof dir, out_path, err);
-        if (!rc)
-            rc = shades_path_mkdirs(dir, err);
+        /* A missing directory is more likely a typo than a wish: say so. */
+        if (!rc && stat(dir, &st) != 0)
+            rc = shades_err_set(err, SHADES_E_INPUT, "report -o %s: directory '%s': %s", out_path,
+                                dir, strerror(errno));
+        else if (!rc && !S_ISDIR(st.st_mode))
+            rc = shades_err_set(err, SHADES_E_INPUT, "report -o %s: '%s' is not a directory",
+                                out_path, dir);
         if (!rc)
             shades_path_remove_stale_temps(out_path);
         if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid()) >=

@@ -10,9 +10,9 @@ seconds=${1:-10}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(manifest config card pairs import)
-./scripts/setup.sh build >/dev/null   # the packages, clang among them
+./scripts/setup.sh build -DSHADES_WERROR=ON >/dev/null   # the packages, clang among them
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHADES_FUZZ=ON \
-  >/dev/null
+  -DSHADES_WERROR=ON >/dev/null
 cmake --build build-fuzz -j "$(nproc)" $(printf -- '--target fuzz_%s ' "${targets[@]}") >/dev/null
 mkdir -p build-fuzz/crashes
 for t in "${targets[@]}"; do

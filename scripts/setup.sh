@@ -4,11 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The compiler-rt package (sanitizer and libFuzzer runtimes) of the clang that
+# builds: the installed clang's major version, else the distribution's default
+# (libclang-rt-dev depends on the one that matches the default clang).
+clang_rt_package() {
+  local major
+  major=$(clang -dumpversion 2>/dev/null | cut -d. -f1) || true
+  if [ -n "$major" ] && apt-cache show "libclang-rt-$major-dev" >/dev/null 2>&1; then
+    echo "libclang-rt-$major-dev"
+  else
+    echo libclang-rt-dev
+  fi
+}
+
 packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev
           libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
-          opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy clang
-          libclang-rt-14-dev)
+          opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
+          python3-pandas clang
+          "$(clang_rt_package)")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

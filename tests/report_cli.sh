@@ -37,7 +37,16 @@ groups_b=$(h5dump -H -d /verification/groups "$b" | sed -n 's/.*DATASPACE  SIMPL
 lines=$(wc -l <"$work/r.csv")
 [ "$lines" -eq $((groups + groups_b + 1)) ] || fail "csv has $lines lines, want $((groups + groups_b + 1))"
 
+# -o into a directory that does not exist: refused, nothing created.
+if "$shades" report "$a" -o "$work/sub/r.html" 2>"$work/err.txt"; then
+  fail "report -o into a missing directory succeeded"
+fi
+grep -qx "shades: error: report -o $work/sub/r.html: directory '$work/sub': No such file or directory" \
+  "$work/err.txt" || fail "report -o into a missing directory: $(cat "$work/err.txt")"
+[ ! -e "$work/sub" ] || fail "report -o created the missing directory"
+
 # HTML: self-contained, with every kind of plot.
+mkdir "$work/sub"
 "$shades" report "$a" "$b" -o "$work/sub/r.html"
 html="$work/sub/r.html"
 for want in '<svg class="plot"' 'aria-label="DET curves by sex x skin"' \

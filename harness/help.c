@@ -1,0 +1,196 @@
+/* The help pages of the shades command line. Keep them, README's command
+ * table, docs/shades.1 and scripts/shades-completion.bash in step. */
+#include "help.h"
+
+#include <string.h>
+
+/* One command's page. */
+typedef struct page {
+    const char *name;
+    const char *summary; /* one line for the overview */
+    const char *text;    /* usage, description, options, example */
+} page;
+
+static const page pages[] = {
+    {"run", "run a config: verification, identification or classification",
+     "usage: shades run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
+     "                  [--call-timeout S] [--isolate-user USER] [--isolate-memory MIB]\n"
+     "                  [--isolate-files N] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
+     "\n"
+     "Runs the config (docs/config.md): an engine or replayed score and prediction\n"
+     "files over a dataset, split into groups; writes the results file (HDF5) and\n"
+     "prints the tables. Exit 0: every criterion passed (or none); 1: a criterion\n"
+     "failed (results still written); 2: error.\n"
+     "\n"
+     "options:\n"
+     "  --threads N          threads, 1 to 256 (default: the config's run.threads),\n"
+     "                       capped by the engine's declared concurrency\n"
+     "  --progress MODE      on stderr: auto (a bar on a terminal, else lines), bar,\n"
+     "                       lines (per stage and every 10 s) or off\n"
+     "  --isolate            call the engine in sandboxed worker processes; a crash or\n"
+     "                       a hang costs one image, not the run; no network, no new\n"
+     "                       processes, no files but its libraries (docs/isolation.md)\n"
+     "  --call-timeout S     seconds one engine call may take (default 30)\n"
+     "  --isolate-user USER  run as root: the user workers become (default nobody)\n"
+     "  --isolate-memory MIB address space of each worker (default 16384; 0: none)\n"
+     "  --isolate-files N    open files of each worker (default 1024)\n"
+     "  --resume             continue a killed run from its checkpoint\n"
+     "  --keep-checkpoint    keep the checkpoint after the run completes\n"
+     "  --no-checkpoint      write no checkpoint (docs/checkpoints.md)\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades run out/demo.yaml --threads 2 --progress lines\n"},
+    {"report", "print results files as text, Markdown, CSV or HTML",
+     "usage: shades report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
+     "\n"
+     "Prints one or more results files; several side by side, one row per engine.\n"
+     "\n"
+     "options:\n"
+     "  --format FMT         txt (100 columns), md, csv (tidy) or html (one page with\n"
+     "                       plots); default: PATH's extension, else txt\n"
+     "  -o PATH              write to PATH instead of stdout; its directory must exist\n"
+     "  --min-subjects N     mark groups under N subjects with '*'\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades report out/demo.h5 -o out/demo.html\n"},
+    {"demo", "render faces, run two engines, write the results and a report",
+     "usage: shades demo [--out DIR] [--threads N] [--faces N] [--subjects N] [--images N]\n"
+     "                   [--progress auto|bar|lines|off]\n"
+     "\n"
+     "Renders synthetic identities x 4 faces and runs opencv-classic on them, then\n"
+     "runs the synthetic engine on a code cohort with its planted truth; writes\n"
+     "DIR/demo-classic.h5, DIR/demo.h5 and DIR/report.html.\n"
+     "\n"
+     "options:\n"
+     "  --out DIR            where to write (default out)\n"
+     "  --threads N          threads, 1 to 256 (default 2)\n"
+     "  --faces N            rendered identities (default 300; 0 skips the OpenCV part)\n"
+     "  --subjects N         code-cohort subjects (default 400)\n"
+     "  --images N           code images per subject (default 5)\n"
+     "  --progress MODE      auto, bar, lines or off\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades demo --out out --faces 60\n"},
+    {"synth", "render synthetic face images with a manifest and a card",
+     "usage: shades synth DIR [--subjects N] [--images N] [--seed S] [--threads N]\n"
+     "                    [--set KEY=VALUE]...\n"
+     "\n"
+     "Renders face images of generated identities into DIR/images, with\n"
+     "DIR/manifest.csv (sex, skin type, ITA, capture conditions) and DIR/card.yaml.\n"
+     "\n"
+     "options:\n"
+     "  --subjects N         identities (default 100)\n"
+     "  --images N           images per identity (default 4)\n"
+     "  --seed S             seed (default 1)\n"
+     "  --threads N          threads, 1 to 256 (default 1)\n"
+     "  --set KEY=VALUE      a rendering setting (docs/synth.md lists them)\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades synth faces --subjects 40 --images 4 --set yaw=0.2\n"},
+    {"cohort", "write a cohort of code images for the synthetic engine",
+     "usage: shades cohort DIR [--subjects N] [--images N] [--seed S]\n"
+     "\n"
+     "Writes code images (an identity code and trait bits that only the synthetic\n"
+     "engine reads) with DIR/manifest.csv and DIR/card.yaml (docs/synthetic.md).\n"
+     "\n"
+     "options:\n"
+     "  --subjects N         subjects (default 100)\n"
+     "  --images N           images per subject (default 4)\n"
+     "  --seed S             seed (default 1)\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades cohort cohort --subjects 200 --images 4\n"},
+    {"import", "turn a published dataset layout into a manifest (and pairs)",
+     "usage: shades import FORMAT INPUT -o DIR [--images PREFIX] [--race NAME]\n"
+     "\n"
+     "Turns a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
+     "DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md).\n"
+     "\n"
+     "options:\n"
+     "  -o DIR               where to write (required)\n"
+     "  --images PREFIX      prefix of the image paths written in the manifest\n"
+     "  --race NAME          rfw: the race the pairs file covers\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades import utkface UTKFace -o utk\n"},
+    {"info", "load an adapter and print what it declares",
+     "usage: shades info ADAPTER\n"
+     "\n"
+     "Loads an adapter (a built-in name or a library path) and prints its name,\n"
+     "version, vendor, ABI and declared capabilities.\n"
+     "\n"
+     "options:\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades info synthetic\n"},
+    {"check-adapter", "conformance checks for an adapter, for a vendor's CI",
+     "usage: shades check-adapter ADAPTER [--images DIR [--max-images N]] [--option K=V]...\n"
+     "                            [--config-dir DIR] [--timeout S] [--timing fail|warn|off]\n"
+     "\n"
+     "Runs each conformance check in its own process: ABI, capabilities,\n"
+     "determinism, symmetry, hostile images and templates, concurrency, the\n"
+     "declared extensions and timing against NIST FRVT's limits (1.5 s per\n"
+     "template, 100 us per comparison; CPU time of the calling thread, best of 5).\n"
+     "Exit 0: all passed; 1: a check failed; 2: error (no such adapter or images).\n"
+     "\n"
+     "options:\n"
+     "  --images DIR         face images to use, found in DIR and its subfolders (a\n"
+     "                       shades synth folder as it is), in path order (default:\n"
+     "                       16 generated images only the synthetic engine reads)\n"
+     "  --max-images N       use the first N of them (default 64)\n"
+     "  --option K=V         an engine option, as in the config's engine.options\n"
+     "  --config-dir DIR     the engine's model files (engine.config_dir)\n"
+     "  --timeout S          seconds each check may take (default 120)\n"
+     "  --timing MODE        over a limit: fail (default), warn (print WARN, pass)\n"
+     "                       or off (do not measure)\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades check-adapter ./libmy_engine.so --images faces --max-images 200 --timing warn\n"},
+    {"help", "print this overview, or one command's help",
+     "usage: shades help [COMMAND]\n"
+     "\n"
+     "Prints the overview of the commands, or COMMAND's own help (the same as\n"
+     "shades COMMAND --help).\n"
+     "\n"
+     "example:\n"
+     "  shades help run\n"},
+    {"version", "print the version",
+     "usage: shades version   (or shades -V, shades --version)\n"
+     "\n"
+     "Prints the version of shades and of the adapter ABI it speaks.\n"
+     "\n"
+     "example:\n"
+     "  shades --version\n"},
+};
+
+const char shades_help_commands[] =
+    "run report demo synth cohort import info check-adapter help version";
+
+void shades_help_overview(FILE *out)
+{
+    fprintf(out, "usage: shades COMMAND [ARGS]\n"
+                 "       shades COMMAND --help      one command's usage, options and an example\n"
+                 "       shades --version\n\ncommands:\n");
+    for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++)
+        fprintf(out, "  %-14s %s\n", pages[k].name, pages[k].summary);
+    fprintf(out, "\nExit status: 0 success, 1 a run's criterion or a check failed, 2 error.\n"
+                 "Docs: man shades, and docs/ in the source.\n");
+}
+
+int shades_help_command(FILE *out, const char *cmd)
+{
+    for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++)
+        if (strcmp(cmd, pages[k].name) == 0) {
+            fputs(pages[k].text, out);
+            return 0;
+        }
+    return -1;
+}

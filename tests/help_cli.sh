@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# help_cli.sh SHADES SOURCE_DIR: every command answers -h, --help and
+# `shades help CMD` alike (usage, options, example; exit 0, nothing on
+# stderr); -V, --version and version agree; the man page and the bash
+# completion name every command and every option the help pages list.
+set -euo pipefail
+shades=$1 src=$2
+man=$src/docs/shades.1 completion=$src/scripts/shades-completion.bash
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "help_cli: $*" >&2; exit 1; }
+
+"$shades" help >"$work/overview" 2>"$work/err" || fail "shades help exited $?"
+[ ! -s "$work/err" ] || fail "shades help wrote to stderr"
+commands=$(awk '/^commands:$/ { on = 1; next } on && NF { print $1 } on && !NF { exit }' "$work/overview")
+[ "$(echo "$commands" | wc -l)" -ge 10 ] || fail "the overview lists too few commands: $commands"
+"$shades" --help | cmp -s - "$work/overview" || fail "shades --help differs from shades help"
+"$shades" -h | cmp -s - "$work/overview" || fail "shades -h differs from shades help"
+
+for c in $commands; do
+  "$shades" "$c" --help >"$work/$c" 2>"$work/err" || fail "shades $c --help exited $?"
+  [ ! -s "$work/err" ] || fail "shades $c --help wrote to stderr: $(cat "$work/err")"
+  head -1 "$work/$c" | grep -q "^usage: shades $c" || fail "shades $c --help: first line $(head -1 "$work/$c")"
+  grep -q '^example:$' "$work/$c" || fail "shades $c --help has no example"
+  grep -q "^  shades " "$work/$c" || fail "shades $c --help: the example runs no shades command"
+  "$shades" "$c" -h | cmp -s - "$work/$c" || fail "shades $c -h differs from --help"
+  "$shades" help "$c" | cmp -s - "$work/$c" || fail "shades help $c differs from --help"
+  grep -q "^\.SS \"shades $c" "$man" || fail "docs/shades.1 has no section for $c"
+  grep -qw -- "$c" <(grep '^  local commands=' "$completion") || fail "completion lacks command $c"
+  # Every option of the page: in the man page and offered by the completion.
+  for o in $(sed -n 's/^  \(-[a-zA-Z]\|--[a-z-]*\).*/\1/p' "$work/$c" | sort -u); do
+    case $o in -h | --help) continue ;; esac
+    man_o=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+    grep -q "^\.BI\? $man_o\b" "$man" || fail "docs/shades.1 lacks $c's option $o"
+    grep -Eq "^ +$c\) opts=\"([^\"]* )?$o([ \"]|\$)" "$completion" ||
+      fail "completion lacks $c's option $o"
+  done
+done
+
+# The options' arguments are real: run's help names the thread limit a
+# config has (docs/config.md), and --threads refuses one more.
+grep -q "threads, 1 to 256" "$work/run" || fail "run --help does not say 1 to 256 threads"
+grep -q "at most 256" "$src/docs/config.md" || fail "docs/config.md does not say at most 256 threads"
+if "$shades" run x.yaml --threads 257 2>"$work/err"; then fail "--threads 257 accepted"; fi
+grep -qx "shades: error: --threads needs a count from 1 to 256" "$work/err" ||
+  fail "--threads 257: $(cat "$work/err")"
+
+# Versions.
+want=$("$shades" version)
+echo "$want" | grep -Eqx 'shades [0-9]+\.[0-9]+\.[0-9]+ \(adapter ABI [0-9]+\.[0-9]+\)' ||
+  fail "version prints '$want'"
+[ "$("$shades" -V)" = "$want" ] || fail "-V differs from version"
+[ "$("$shades" --version)" = "$want" ] || fail "--version differs from version"
+version=$(echo "$want" | cut -d' ' -f2)
+grep -q "^\.TH SHADES 1 .*\"shades $version\"" "$man" || fail "docs/shades.1's header does not say $version"
+
+# Errors: an unknown command, help on one, and no command at all.
+for args in "help nosuch" "nosuch"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$shades" $args >"$work/out" 2>"$work/err"
+  status=$?
+  set -e
+  [ "$status" = 2 ] || fail "shades $args exited $status, want 2"
+  [ "$(wc -l <"$work/err")" = 1 ] || fail "shades $args: $(wc -l <"$work/err") stderr lines"
+  [ ! -s "$work/out" ] || fail "shades $args wrote to stdout"
+done
+set +e
+"$shades" >/dev/null 2>&1
+status=$?
+set -e
+[ "$status" = 2 ] || fail "shades with no command exited $status, want 2"
+echo "help_cli: $(echo $commands | wc -w) commands, their help, man page and completion agree"
