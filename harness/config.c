@@ -77,6 +77,7 @@ static const cyaml_schema_field_t run_fields[] = {
 static const cyaml_schema_field_t dataset_fields[] = {
     REQ_STR("manifest", shades_cfg_dataset, manifest),
     OPT_STR("card", shades_cfg_dataset, card),
+    OPT_STR("root", shades_cfg_dataset, root),
     CYAML_FIELD_BOOL("allow_outside_root", CYAML_FLAG_OPTIONAL, shades_cfg_dataset,
                      allow_outside_root),
     CYAML_FIELD_END,
@@ -543,6 +544,8 @@ static int validate(cfg *c, const char *path, shades_err *err)
         rc = resolve_path(&c->dataset.manifest, dir, err);
     if (!rc && c->dataset.card)
         rc = resolve_path(&c->dataset.card, dir, err);
+    if (!rc && c->dataset.root)
+        rc = resolve_path(&c->dataset.root, dir, err);
     if (!rc && c->verification.pairs)
         rc = resolve_path(&c->verification.pairs->file, dir, err);
     if (!rc && c->engine.scores)

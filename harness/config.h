@@ -46,6 +46,8 @@ typedef struct shades_cfg_run {
 typedef struct shades_cfg_dataset {
     char *manifest;
     char *card;            /* dataset card (docs/datasets.md), or NULL */
+    char *root;            /* folder image paths are relative to, or NULL: the
+                            * card's root, else the manifest's directory */
     bool allow_outside_root; /* image paths may leave the manifest's directory */
 } shades_cfg_dataset;
 

@@ -50,7 +50,7 @@ static void usage(FILE *f)
             "        settings in docs/synth.md\n"
             "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
             "        write a cohort of code images for the synthetic engine\n"
-            "  import FORMAT INPUT -o DIR [--images PREFIX] [--race NAME]\n"
+            "  import FORMAT INPUT -o DIR [--images ROOT] [--race NAME]\n"
             "        turn a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
             "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
             "  info ADAPTER                 load an adapter and print what it declares\n"
@@ -322,9 +322,15 @@ static int cmd_import(int argc, char **argv)
         return EXIT_ERROR;
     }
     shades_err err = {0};
-    if (shades_import(&o, &err))
+    shades_import_result r;
+    if (shades_import(&r, &o, &err))
         return fail(&err);
-    printf("%s/manifest.csv written from %s (%s)\n", o.out_dir, o.input, o.format);
+    printf("%s/manifest.csv: %zu images from %s (%s); image paths are relative to %s\n",
+           o.out_dir, r.n_images, o.input, o.format, r.root);
+    if (r.n_pairs)
+        printf("%s/pairs.csv: %zu pairs\n", o.out_dir, r.n_pairs);
+    printf(r.card_kept ? "%s/card.yaml: kept as it was; update its manifest_sha256 and root\n"
+                       : "%s/card.yaml: fill in its TODO fields before a run\n", o.out_dir);
     return 0;
 }
 

@@ -49,11 +49,9 @@ static const char *protocol_name(shades_protocol p)
 static int dataset_card(run_state *s, shades_err *err)
 {
     int rc = shades_sha256_file(s->manifest_sha, s->manifest->path, err);
-    if (rc || !s->config->dataset.card)
+    if (rc || !s->card)
         return rc;
-    rc = shades_card_load(&s->card, s->config->dataset.card, err);
-    if (!rc)
-        rc = shades_card_check(s->card, s->manifest->path, s->manifest_sha, err);
+    rc = shades_card_check(s->card, s->manifest->path, s->manifest_sha, err);
     if (!rc && shades_card_withdrawn(s->warning, sizeof s->warning, s->card))
         fprintf(stderr, "shades: warning: dataset '%s': %s\n", s->card->name, s->warning);
     return rc;
@@ -250,6 +248,15 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
     int rc = shades_config_load(&s.config, config_path, err);
     if (!rc)
         rc = shades_manifest_load(&s.manifest, s.config->dataset.manifest, err);
+    if (!rc && s.config->dataset.card)
+        rc = shades_card_load(&s.card, s.config->dataset.card, err);
+    /* The dataset root: the config's, else the card's, else the manifest's
+     * directory (docs/datasets.md). */
+    const char *root = !s.config ? NULL : s.config->dataset.root ? s.config->dataset.root
+                                        : s.card                 ? s.card->root
+                                                                 : NULL;
+    if (!rc && root)
+        rc = shades_manifest_set_root(s.manifest, root, err);
     if (!rc && !s.config->dataset.allow_outside_root)
         rc = shades_manifest_confine(s.manifest, err);
     if (!rc)

@@ -86,6 +86,7 @@ case $id in
   d04) sed -i 's/^consent: .*/consent: [yes]/' data/card.yaml ;;
   d05) sed -i 's|card: data/card.yaml|card: data/absent.yaml|' run.yaml ;;
   d06) : >data/card.yaml ;;
+  d07) sed -i 's/^licence: .*/licence: "TODO: the terms you obtained the data under"/' data/card.yaml ;;
   # ---- pair lists ----
   p01) cfg "" "" && sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
        echo "$(first 1),nobody" >>data/pairs.csv ;;
@@ -104,6 +105,10 @@ case $id in
   i04) printf 'file,age,gender,race\n' >ff.csv
        run=(import fairface ff.csv -o imported) ;;
   i05) run=(import nosuchformat x.csv -o imported) ;;
+  i06) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n1,b.jpg,Male,4,darker,X\n' >ppb.csv
+       run=(import ppb ppb.csv -o imported) ;;
+  i07) printf 'm.01\t1\t2\nm.01\t1\tm.02\t1\nm.01\t2\t1\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
   # ---- replayed scores ----
   r01) printf 'reference_id,probe_id,score\n%s,%s,0.5\n' "$(first 1)" nobody >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;

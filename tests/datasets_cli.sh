@@ -26,14 +26,15 @@ cmp "$work/bfw/pairs.csv" "$fx/bfw.expected-pairs.csv" || fail "bfw pairs"
 mkdir -p "$work/utk"
 for f in 25_0_2_20170116174525125.jpg 3_1_0_20170109191326447.jpg 61_1_3_x.jpg \
          not_a_face.jpg 40_2_1_bad.jpg; do : > "$work/utk/$f"; done
-"$shades" import utkface "$work/utk" -o "$work/utk-out" --images faces 2>"$work/utk.log" >/dev/null
+"$shades" import utkface "$work/utk" -o "$work/utk-out" 2>"$work/utk.log" >/dev/null
 printf '%s\n' "image_id,subject_id,path,age,sex,race" \
-  "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,faces/25_0_2_20170116174525125.jpg,25,M,Asian" \
-  "3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,faces/3_1_0_20170109191326447.jpg,3,F,White" \
-  "61_1_3_x.jpg,61_1_3_x.jpg,faces/61_1_3_x.jpg,61,F,Indian" > "$work/utk.expected"
+  "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25,M,Asian" \
+  "3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,3,F,White" \
+  "61_1_3_x.jpg,61_1_3_x.jpg,61_1_3_x.jpg,61,F,Indian" > "$work/utk.expected"
 cmp "$work/utk-out/manifest.csv" "$work/utk.expected" || fail "utkface manifest"
 grep -q "skipped 'not_a_face.jpg'" "$work/utk.log" || fail "utkface skip not reported"
 grep -q "2 of 5 file names skipped" "$work/utk.log" || fail "utkface skip count"
+grep -qx "root: \"$work/utk\"" "$work/utk-out/card.yaml" || fail "utkface card: root is not the image folder"
 
 # ---- importers: malformed lines name file and line ----
 printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,7,darker,X\n' > "$work/bad-ppb.csv"
@@ -52,7 +53,8 @@ printf 'file,age,gender,race\n' > "$work/bad-ff.csv"
 test ! -e "$work/bad" || fail "a failed import wrote files"
 
 # ---- classification replay over PPB: the Gender Shades layout ----
-cp "$fx/ppb-predictions.csv" "$work/ppb/"
+# Predictions, scores and pair lists may start with a spreadsheet's byte-order mark.
+{ printf '\xef\xbb\xbf'; cat "$fx/ppb-predictions.csv"; } >"$work/ppb/ppb-predictions.csv"
 cat > "$work/ppb/gs.yaml" <<'YAML'
 run: {name: ppb-replay}
 dataset: {manifest: manifest.csv}
@@ -85,7 +87,7 @@ test ! -e "$work/ppb/gs.h5.tmp" || fail "partial results"
 # Eight subgroups of 50 subjects x 3 images; every within-subgroup pair, so
 # each subgroup has over 10^4 impostors and a threshold of its own at 1e-4.
 awk 'BEGIN {
-  srand(7); print "fold,p1,p2,label,id1,id2,att1,att2,senet50,a1,a2,g1,g2,e1,e2"
+  srand(7); printf "\357\273\277"; print "fold,p1,p2,label,id1,id2,att1,att2,senet50,a1,a2,g1,g2,e1,e2"
   split("asian_females asian_males black_females black_males indian_females indian_males white_females white_males", att, " ")
   for (g = 1; g <= 8; g++) {
     a = toupper(substr(att[g], 1, 1)); s = (att[g] ~ /females/) ? "F" : "M"
@@ -99,6 +101,7 @@ awk 'BEGIN {
   }
 }' > "$work/bfw-table.csv"
 "$shades" import bfw "$work/bfw-table.csv" -o "$work/bfw-run" >/dev/null
+sed -i '1s/^/\xef\xbb\xbf/' "$work/bfw-run/pairs.csv"
 cat > "$work/bfw-run/bfw.yaml" <<YAML
 run: {name: bfw-replay, bootstrap: 0}
 dataset: {manifest: manifest.csv}

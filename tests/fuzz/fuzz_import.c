@@ -17,6 +17,8 @@ static void remove_dir(void)
     unlink(path);
     snprintf(path, sizeof path, "%s/pairs.csv", dir);
     unlink(path);
+    snprintf(path, sizeof path, "%s/card.yaml", dir);
+    unlink(path);
     rmdir(dir);
 }
 
@@ -37,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                .out_dir = dir,
                                .race = "African"};
     shades_err err = {0};
-    shades_import(&o, &err);
+    shades_import_result r;
+    shades_import(&r, &o, &err);
     return 0;
 }
