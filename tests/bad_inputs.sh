@@ -69,6 +69,13 @@ case $id in
   c08) cfg "engine: {adapter: synthetic, options: [nonsense=1]}" ;;
   c09) cfg "" "criteria: [{name: parity, measure: fnmr_max_geomean, partition: hair, target_fmr: 1e-2, at_most: 1.5}]" ;;
   c10) : >run.yaml ;;
+  c11) sed -i 's/seed: 1,/seed: -1,/' run.yaml ;;
+  c12) sed -i 's/bootstrap: 10}/bootstrap: 4000000000}/' run.yaml ;;
+  c13) sed -i 's/partitions: \[sex\]/partitions: [sex, sex]/' run.yaml ;;
+  c14) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, II, III]}, {label: darker, values: [III, IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
+  c15) sed -i 's/^groups: .*/groups: {derived: [{name: sex, from: skin_type, map: [{label: any, values: [I, II, III, IV, V, VI]}]}], partitions: [sex]}/' run.yaml ;;
+  c16) sed -i 's/name: bad/name: b\xe9d/' run.yaml ;;
+  c17) sed -i 's/partitions: \[sex\]/partitions: [a x b x c x d x e x f x g x h x i]/' run.yaml ;;
   # ---- manifests ----
   m01) sed -i "s|manifest: $manifest|manifest: data/absent.csv|" run.yaml ;;
   m02) sed -i '1s/,path,/,file,/' "$manifest" ;;
