@@ -50,7 +50,7 @@ static void usage(FILE *f)
             "        settings in docs/synth.md\n"
             "  cohort DIR [--subjects N] [--images N] [--seed S]\n"
             "        write a cohort of code images for the synthetic engine\n"
-            "  import FORMAT INPUT -o DIR [--images ROOT] [--race NAME]\n"
+            "  import FORMAT INPUT... -o DIR [--images ROOT] [--race NAME]\n"
             "        turn a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
             "        DIR/manifest.csv and, for rfw and bfw, DIR/pairs.csv (docs/datasets.md)\n"
             "  info ADAPTER                 load an adapter and print what it declares\n"
@@ -303,8 +303,13 @@ static int cmd_import(int argc, char **argv)
                 shades_import_formats);
         return EXIT_ERROR;
     }
-    shades_import_options o = {.format = argv[0], .input = argv[1], .log = stderr};
-    for (int i = 2; i < argc; i += 2) {
+    const char *inputs[256];
+    shades_import_options o = {.format = argv[0], .inputs = inputs, .log = stderr};
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-' && o.n_inputs < sizeof inputs / sizeof *inputs) {
+            inputs[o.n_inputs++] = argv[i];
+            continue;
+        }
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         const char **slot = !strcmp(argv[i], "-o")         ? &o.out_dir
                             : !strcmp(argv[i], "--images") ? &o.images
@@ -316,6 +321,7 @@ static int cmd_import(int argc, char **argv)
             return EXIT_ERROR;
         }
         *slot = val;
+        i++;
     }
     if (!o.out_dir) {
         fprintf(stderr, "shades: error: import needs -o DIR for the manifest\n");
@@ -325,8 +331,8 @@ static int cmd_import(int argc, char **argv)
     shades_import_result r;
     if (shades_import(&r, &o, &err))
         return fail(&err);
-    printf("%s/manifest.csv: %zu images from %s (%s); image paths are relative to %s\n",
-           o.out_dir, r.n_images, o.input, o.format, r.root);
+    printf("%s/manifest.csv: %zu images from %zu file%s (%s); image paths are relative to %s\n",
+           o.out_dir, r.n_images, r.n_files, r.n_files == 1 ? "" : "s", o.format, r.root);
     if (r.n_pairs)
         printf("%s/pairs.csv: %zu pairs\n", o.out_dir, r.n_pairs);
     printf(r.card_kept ? "%s/card.yaml: kept as it was; update its manifest_sha256 and root\n"

@@ -132,8 +132,8 @@ static int write_outputs(int *out_kept, const shades_import_job *job, const char
 }
 
 /* The dataset root as an absolute path: --images, or by default the
- * input's own folder (utkface, or rfw given a folder) or the folder the
- * input file is in. */
+ * first input's own folder (utkface, or rfw given a folder) or the folder
+ * the input file is in. */
 static int find_root(char *out, size_t cap, const shades_import_options *o, shades_err *err)
 {
     char dir[PATH_MAX];
@@ -141,10 +141,10 @@ static int find_root(char *out, size_t cap, const shades_import_options *o, shad
     int rc = 0;
     if (o->images)
         rc = shades_path_join(dir, sizeof dir, "", o->images, err);
-    else if (stat(o->input, &st) == 0 && S_ISDIR(st.st_mode))
-        rc = shades_path_join(dir, sizeof dir, "", o->input, err);
+    else if (stat(o->inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
+        rc = shades_path_join(dir, sizeof dir, "", o->inputs[0], err);
     else
-        rc = shades_path_dirname(dir, sizeof dir, o->input, err);
+        rc = shades_path_dirname(dir, sizeof dir, o->inputs[0], err);
     if (rc)
         return rc;
     char real[PATH_MAX], cwd[PATH_MAX];
@@ -161,8 +161,15 @@ static int find_root(char *out, size_t cap, const shades_import_options *o, shad
 int shades_import(shades_import_result *out, const shades_import_options *o, shades_err *err)
 {
     memset(out, 0, sizeof *out);
-    shades_import_job job = {.o = o};
-    int rc = shades_import_csv(&job, err);
+    if (o->n_inputs == 0)
+        return shades_err_set(err, SHADES_E_INPUT, "import: no input");
+    shades_import_job job = {.o = o, .input = o->inputs[0]};
+    int rc = 0;
+    if (o->n_inputs > 1 && strcmp(o->format, "rfw"))
+        rc = shades_err_set(err, SHADES_E_INPUT, "import: %s reads one input, not %zu",
+                            o->format, o->n_inputs);
+    if (!rc)
+        rc = shades_import_csv(&job, err);
     if (rc == 1) {
         if (!strcmp(o->format, "rfw"))
             rc = shades_import_rfw(&job, err);

@@ -13,8 +13,9 @@
 /* What an import reads and where it writes. */
 typedef struct shades_import_options {
     const char *format;        /* ppb, rfw, bfw, fairface, utkface */
-    const char *input;         /* the published file (utkface: the image folder; rfw:
-                                * a pairs file or a folder searched for them) */
+    const char *const *inputs; /* the published file (utkface: the image folder); rfw:
+                                * pairs files or folders searched for them */
+    size_t n_inputs;           /* one, except for rfw */
     const char *out_dir;       /* manifest.csv, pairs.csv and card.yaml go here */
     const char *images;        /* the dataset root, which the manifest's image paths
                                 * are relative to; NULL: the input folder, or the
@@ -26,7 +27,8 @@ typedef struct shades_import_options {
 /* What an import wrote. */
 typedef struct shades_import_result {
     char root[PATH_MAX];       /* the dataset root, absolute, as the card records it */
-    size_t n_images, n_pairs, n_files;
+    size_t n_images, n_pairs;
+    size_t n_files;            /* input files read (rfw: the pair lists found) */
     int card_kept;             /* an existing card.yaml was left as it was */
 } shades_import_result;
 

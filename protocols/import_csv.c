@@ -98,7 +98,7 @@ static int ppb_row(csv_import *ci, char **f, size_t line, shades_err *err)
         return bad_value(err, "bi.fitz", f[ci->col[4]], "lighter or darker");
     const char *row[] = {id, id, file, sex, type, skin, f[ci->col[5]]};
     size_t r;
-    return shades_import_add_image(&r, &ci->job->m, row, ci->job->o->input, line, "image_id",
+    return shades_import_add_image(&r, &ci->job->m, row, ci->job->input, line, "image_id",
                                    err);
 }
 
@@ -115,7 +115,7 @@ static int fairface_row(csv_import *ci, char **f, size_t line, shades_err *err)
         return bad_value(err, f[ci->col[1]][0] ? "race" : "age", "", "a label");
     const char *row[] = {file, file, file, f[ci->col[1]], sex, f[ci->col[3]], f[ci->col[4]]};
     size_t r;
-    return shades_import_add_image(&r, &ci->job->m, row, ci->job->o->input, line, "file", err);
+    return shades_import_add_image(&r, &ci->job->m, row, ci->job->input, line, "file", err);
 }
 
 /* BFW: one row per pair, both images' subjects and attributes on it; the
@@ -144,13 +144,13 @@ static int bfw_row(csv_import *ci, char **f, size_t line, shades_err *err)
             return bad_value(err, side ? "g2" : "g1", f[ci->col[10 + side]], "F or M");
         const char *row[] = {p, f[ci->col[4 + side]], p, f[ci->col[6 + side]],
                              f[ci->col[8 + side]], sex};
-        int rc = shades_import_add_image(&rows[side], &ci->job->m, row, ci->job->o->input, line,
+        int rc = shades_import_add_image(&rows[side], &ci->job->m, row, ci->job->input, line,
                                          NULL, err);
         if (rc)
             return rc;
     }
     return shades_import_add_pair(&ci->job->p, &ci->job->m, rows[0], rows[1], fold,
-                                  ci->job->o->input, line, err);
+                                  ci->job->input, line, err);
 }
 
 static const csv_layout csv_layouts[] = {
@@ -170,7 +170,7 @@ int shades_import_csv(shades_import_job *job, shades_err *err)
     csv_import ci = {.job = job, .layout = layout};
     job->m.n_attrs = layout->n_attrs;
     memcpy(job->m.attr_names, layout->attrs, sizeof layout->attrs);
-    const char *input = job->o->input;
+    const char *input = job->input;
     int rc = shades_csv_read(input, "input", csv_row, &ci, err);
     if (!rc && !ci.n_cols)
         rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row", input);

@@ -12,6 +12,7 @@
 /* The reader's inputs and what it builds. */
 typedef struct shades_import_job {
     const shades_import_options *o;
+    const char *input;     /* o->inputs[0] */
     shades_import_manifest m;
     shades_import_pairs p;
     char **files;          /* input files a reader found (the tables point at them) */
@@ -22,7 +23,7 @@ typedef struct shades_import_job {
  * not one of them (nothing done), 0 when read, or a negative code. */
 int shades_import_csv(shades_import_job *job, shades_err *err);
 
-/* Reads RFW pair lists: o->input is one <Race>_pairs.txt or a folder
+/* Reads RFW pair lists: each input is a <Race>_pairs.txt or a folder
  * searched for them. */
 int shades_import_rfw(shades_import_job *job, shades_err *err);
 

@@ -188,22 +188,26 @@ int shades_import_rfw(shades_import_job *job, shades_err *err)
     const shades_import_options *o = job->o;
     job->m.n_attrs = 1;
     job->m.attr_names[0] = "race";
-    struct stat st;
     file_list lists = {0};
     int rc = 0;
-    if (stat(o->input, &st) == 0 && S_ISDIR(st.st_mode)) {
-        rc = find_lists(&lists, o->input, RFW_MAX_DEPTH, err);
-        if (!rc && !lists.n)
-            rc = shades_err_set(err, SHADES_E_INPUT, "%s: no <Race>_pairs.txt in this folder",
-                                o->input);
-        if (!rc && o->race)
-            rc = shades_err_set(err, SHADES_E_INPUT,
-                                "import: --race names the race of one pairs file, and %s is a "
-                                "folder (each file's race is its name)", o->input);
-        qsort(lists.paths, lists.n, sizeof *lists.paths, cmp_path);
-    } else if (list_add(&lists, o->input)) {
-        rc = shades_err_nomem(err);
+    for (size_t i = 0; !rc && i < o->n_inputs; i++) {
+        const char *in = o->inputs[i];
+        struct stat st;
+        size_t before = lists.n;
+        if (stat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
+            rc = find_lists(&lists, in, RFW_MAX_DEPTH, err);
+            if (!rc && lists.n == before)
+                rc = shades_err_set(err, SHADES_E_INPUT, "%s: no <Race>_pairs.txt in this folder",
+                                    in);
+            qsort(lists.paths + before, lists.n - before, sizeof *lists.paths, cmp_path);
+        } else if (list_add(&lists, in)) {
+            rc = shades_err_nomem(err);
+        }
     }
+    if (!rc && o->race && lists.n != 1)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "import: --race names the race of one pairs file, and there are %zu "
+                            "(each file's race is the start of its name)", lists.n);
     for (size_t i = 0; !rc && i < lists.n; i++) {
         size_t before = job->p.n;
         rc = read_list(job, lists.paths[i], o->race, err);

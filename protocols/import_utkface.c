@@ -83,7 +83,7 @@ int shades_import_utkface(shades_import_job *job, shades_err *err)
     job->m.attr_names[2] = "race";
     char **names = NULL;
     size_t n = 0, skipped = 0;
-    int rc = read_names(&names, &n, o->input, err);
+    int rc = read_names(&names, &n, job->input, err);
     for (size_t i = 0; !rc && i < n; i++) {
         long age;
         const char *sex, *race;
@@ -98,13 +98,13 @@ int shades_import_utkface(shades_import_job *job, shades_err *err)
         snprintf(age_s, sizeof age_s, "%ld", age);
         const char *row[] = {names[i], names[i], names[i], age_s, sex, race};
         size_t r;
-        rc = shades_import_add_image(&r, &job->m, row, o->input, i + 1, "file name", err);
+        rc = shades_import_add_image(&r, &job->m, row, job->input, i + 1, "file name", err);
     }
     if (!rc && o->log && skipped)
         fprintf(o->log, "shades: import utkface: %zu of %zu file names skipped\n", skipped, n);
     if (!rc && !job->m.n)
         rc = shades_err_set(err, SHADES_E_INPUT, "%s: no file named age_gender_race_datetime.jpg",
-                            o->input);
+                            job->input);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);

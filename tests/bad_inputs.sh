@@ -116,6 +116,7 @@ case $id in
        run=(import ppb ppb.csv -o imported) ;;
   i07) printf 'm.01\t1\t2\nm.01\t1\tm.02\t1\nm.01\t2\t1\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
+  i08) run=(import ppb a.csv b.csv -o imported) ;;
   # ---- replayed scores ----
   r01) printf 'reference_id,probe_id,score\n%s,%s,0.5\n' "$(first 1)" nobody >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;

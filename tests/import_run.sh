@@ -71,6 +71,11 @@ done
 "$shades" import rfw tree/rfw/test/txts -o data/rfw --images tree/rfw/test/data >/dev/null
 [ "$(cut -d, -f4 data/rfw/manifest.csv | sort -u | tr '\n' ' ')" = "African Asian race " ] \
   || fail "rfw: one manifest of both races"
+# The race files named one by one give the same manifest and pairs.
+"$shades" import rfw tree/rfw/test/txts/African/African_pairs.txt \
+  tree/rfw/test/txts/Asian/Asian_pairs.txt -o rfw-files --images tree/rfw/test/data >/dev/null
+cmp data/rfw/manifest.csv rfw-files/manifest.csv || fail "rfw: files and folder differ"
+cmp data/rfw/pairs.csv rfw-files/pairs.csv || fail "rfw: files' and folder's pairs differ"
 
 # ---- BFW: the datatable, with images under faces/<subgroup>/<id>/.
 mkdir -p tree/bfw/faces
@@ -119,6 +124,15 @@ YAML
   [ -s "$dir/$ds.h5" ] || fail "$ds: no results file"
   echo "$ds: imported and run"
 done
+
+# dataset.root in the config overrides the card's root: the images moved.
+mv tree/ppb/imgs moved-imgs
+(cd / && "$shades" run "$work/data/ppb/run.yaml" --no-checkpoint --progress off >/dev/null 2>&1) \
+  && fail "ppb: ran without its images"
+sed -i "s|^dataset: {|dataset: {root: $work/moved-imgs, |" data/ppb/run.yaml
+(cd / && "$shades" run "$work/data/ppb/run.yaml" --no-checkpoint --progress off >/dev/null) \
+  || fail "ppb: dataset.root did not find the moved images"
+mv moved-imgs tree/ppb/imgs
 
 # A second import keeps the card the user filled in.
 "$shades" import ppb tree/ppb/PPB-2017-metadata.csv -o data/ppb --images tree/ppb/imgs >out.txt

@@ -34,8 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size < 1)
         return 0;
+    const char *input = fuzz_file_set(data + 1, size - 1);
     shades_import_options o = {.format = formats[data[0] % 4],
-                               .input = fuzz_file_set(data + 1, size - 1),
+                               .inputs = &input,
+                               .n_inputs = 1,
                                .out_dir = dir,
                                .race = "African"};
     shades_err err = {0};
