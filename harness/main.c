@@ -40,7 +40,7 @@ static void usage(FILE *f)
             "        the engine's work is checkpointed beside the results (owner-only,\n"
             "        deleted when the run completes unless kept), and --resume\n"
             "        continues a killed run from it (docs/checkpoints.md)\n"
-            "  report FILE... [--format txt|md|csv|html] [-o PATH] [--min-subjects N]\n"
+            "  report FILE... [--format txt|md|csv|html] [-o PATH]\n"
             "        print results files; several side by side, one row per engine\n"
             "        (format defaults to PATH's extension, else txt)\n"
             "  synth DIR [--subjects N] [--images N] [--seed S] [--threads N]\n"
@@ -163,9 +163,6 @@ static int cmd_report(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "-o") == 0 && val) {
             out_path = argv[++i];
-        } else if (strcmp(argv[i], "--min-subjects") == 0) {
-            bad = parse_count(&opts.min_subjects, "--min-subjects", val);
-            i++;
         } else if (argv[i][0] != '-') {
             files[n++] = argv[i];
         } else {

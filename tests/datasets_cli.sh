@@ -74,9 +74,24 @@ output: {results: gs.h5}
 YAML
 "$shades" run "$work/ppb/gs.yaml" > "$work/gs.txt" 2>/dev/null
 # All, F, M, Darker, Lighter, DF, DM, LF, LM in that order, with n and errors.
-got=$(awk '$1 ~ /^(All|F|M|Darker|Lighter|Darker\/F|Darker\/M|Lighter\/F|Lighter\/M)\*?$/ {print $1, $2, $3}' "$work/gs.txt" | tr '\n' ';')
-want='All* 8 3;F* 4 2;M* 4 1;Darker* 4 3;Lighter* 4 0;Darker/F* 2 2;Darker/M* 2 1;Lighter/F* 2 0;Lighter/M* 2 0;'
+gs_rows() { awk '$1 ~ /^(All|F|M|Darker|Lighter|Darker\/F|Darker\/M|Lighter\/F|Lighter\/M)\*?$/ {print $1, $2, $3}' "$1" | tr '\n' ';'; }
+got=$(gs_rows "$work/gs.txt")
+want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F 2 2;Darker/M 2 1;Lighter/F 2 0;Lighter/M 2 0;'
 [ "$got" = "$want" ] || fail "Gender Shades layout: got '$got'"
+# One rule for small groups: the run's groups.min_subjects (default 0) marks
+# the same groups in the run's tables and in a report of its file.
+stars() { grep -oE '[A-Za-z/]+[*]' "$1" | sort -u | tr '\n' ' '; }
+"$shades" report "$work/ppb/gs.h5" > "$work/gs-report.txt"
+[ -z "$(stars "$work/gs.txt")$(stars "$work/gs-report.txt")" ] || fail "groups marked with min_subjects 0"
+sed -e 's/^  partitions: .*/&\n  min_subjects: 3/' -e 's/gs.h5/gs3.h5/' "$work/ppb/gs.yaml" > "$work/ppb/gs3.yaml"
+"$shades" run "$work/ppb/gs3.yaml" > "$work/gs3.txt" 2>/dev/null
+want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F* 2 2;Darker/M* 2 1;Lighter/F* 2 0;Lighter/M* 2 0;'
+[ "$(gs_rows "$work/gs3.txt")" = "$want" ] || fail "min_subjects 3 in the run: got '$(gs_rows "$work/gs3.txt")'"
+"$shades" report "$work/ppb/gs3.h5" > "$work/gs3-report.txt"
+[ "$(stars "$work/gs3-report.txt")" = "Darker/F* Darker/M* Lighter/F* Lighter/M* " ] \
+  || fail "min_subjects 3 in the report: $(stars "$work/gs3-report.txt")"
+grep -q "fewer than 3 subjects (groups.min_subjects): too small to estimate" "$work/gs3-report.txt" \
+  || fail "the report's note does not give the run's min_subjects"
 printf 'image_id,predicted\n1,M\n2,M\n3,X\n' > "$work/ppb/bad-pred.csv"
 sed 's/ppb-predictions.csv/bad-pred.csv/' "$work/ppb/gs.yaml" > "$work/ppb/bad.yaml"
 "$expect" 2 "shades: error: $work/ppb/bad-pred.csv:4: field 'predicted': 'X' is not one of the classes F, M (leave it empty for no prediction)" \
