@@ -25,6 +25,7 @@ static void run_state_free(run_state *s)
     free(s->estimate_outcome);
     shades_guard_remove();
     free(s->no_failures);
+    free(s->no_prediction);
     shades_pairs_destroy(s->pairs);
     shades_templates_destroy(s->templates);
     shades_instance_destroy(s->inst);
@@ -164,6 +165,12 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                                      s->estimate_outcome ? "estimate" : "template", err);
     if (!rc)
         rc = pair_failures(s, err);
+    /* Images that came back without a class, unless their call failed. */
+    for (size_t i = 0; !rc && s->no_prediction && i < s->manifest->n_items; i++)
+        if (s->no_prediction[i] &&
+            (!s->estimate_outcome || s->estimate_outcome[i] == SHADES_OUTCOME_OK))
+            rc = shades_failures_add(s->failures, s->manifest, i, "prediction",
+                                     SHADES_RUN_NO_PREDICTION, err);
     char adapter_sha[SHADES_SHA256_HEX], isolation[300] = "replayed scores";
     char repeat[512] = "not checked: replayed scores";
     if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)

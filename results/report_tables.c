@@ -315,19 +315,21 @@ shades_table *shades_table_criteria(const shades_report_run *run)
 shades_table *shades_table_failures(const shades_report_run *run)
 {
     const shades_failures *f = run->r->failures;
-    shades_table *t = shades_table_create("Images without a template", "stage|outcome|images",
-                                          "llr");
+    shades_table *t = shades_table_create("Images that failed", "stage|outcome|images", "llr");
     if (!t)
         return NULL;
-    static const char *outcomes[] = {"no_face", "refused", "failed", "unknown"};
-    for (size_t o = 0; o < sizeof outcomes / sizeof outcomes[0]; o++) {
-        size_t n = 0;
-        for (size_t i = 0; i < f->n; i++)
-            n += strcmp(f->rows[i].outcome, outcomes[o]) == 0;
-        if (!n)
+    /* One row per (stage, outcome), in the order they first appear. */
+    for (size_t i = 0; i < f->n; i++) {
+        const shades_failure *r = &f->rows[i];
+        size_t j = 0, n = 0;
+        while (j < i && (strcmp(f->rows[j].stage, r->stage) || strcmp(f->rows[j].outcome, r->outcome)))
+            j++;
+        if (j < i)
             continue;
-        shades_table_cellf(t, "template");
-        shades_table_cellf(t, "%s", outcomes[o]);
+        for (size_t k = i; k < f->n; k++)
+            n += !strcmp(f->rows[k].stage, r->stage) && !strcmp(f->rows[k].outcome, r->outcome);
+        shades_table_cellf(t, "%s", r->stage);
+        shades_table_cellf(t, "%s", r->outcome);
         shades_table_cellf(t, "%zu", n);
     }
     shades_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,

@@ -83,6 +83,10 @@ want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F 2 2;Darker/M 2 1;Light
 stars() { grep -oE '[A-Za-z/]+[*]' "$1" | sort -u | tr '\n' ' '; }
 "$shades" report "$work/ppb/gs.h5" > "$work/gs-report.txt"
 [ -z "$(stars "$work/gs.txt")$(stars "$work/gs-report.txt")" ] || fail "groups marked with min_subjects 0"
+# Image 5's empty prediction is a failure on record, stage prediction.
+grep -Eq '^prediction +no_prediction +1$' "$work/gs-report.txt" || fail "no-prediction image not in the report"
+grep -q '^1 of 8 images; their ids are in /failures.' "$work/gs-report.txt" || fail "failure count"
+h5dump -d /failures "$work/ppb/gs.h5" | grep -q '"prediction"' || fail "no-prediction image not in /failures"
 sed -e 's/^  partitions: .*/&\n  min_subjects: 3/' -e 's/gs.h5/gs3.h5/' "$work/ppb/gs.yaml" > "$work/ppb/gs3.yaml"
 "$shades" run "$work/ppb/gs3.yaml" > "$work/gs3.txt" 2>/dev/null
 want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F* 2 2;Darker/M* 2 1;Lighter/F* 2 0;Lighter/M* 2 0;'
