@@ -50,6 +50,14 @@ echo '1,x/n1/01.jpg,x/n3/01.jpg,1,n1,n3,x,x,0.5,A,A,F,F,AF,AF' >> "$work/bad-bfw
 printf 'file,age,gender,race\n' > "$work/bad-ff.csv"
 "$expect" 2 "shades: error: $work/bad-ff.csv:1: header: no column 'service_test' (the fairface layout)" \
   "$shades" import fairface "$work/bad-ff.csv" -o "$work/bad"
+# An image listed twice (FairFace) and a pair listed twice, either way
+# round (BFW), name both lines.
+{ head -2 "$fx/fairface.csv"; sed -n 2p "$fx/fairface.csv"; } > "$work/dup-ff.csv"
+"$expect" 2 "shades: error: $work/dup-ff.csv:3: field 'file': duplicate 'train/1.jpg' (first on line 2)" \
+  "$shades" import fairface "$work/dup-ff.csv" -o "$work/bad"
+{ head -2 "$fx/bfw.csv"; echo '2,asian_females/n1/02.jpg,asian_females/n1/01.jpg,1,n1,n1,asian_females,asian_females,0.7,A,A,F,F,AF,AF'; } > "$work/dup-bfw.csv"
+"$expect" 2 "shades: error: $work/dup-bfw.csv:3: pair 'asian_females/n1/02.jpg', 'asian_females/n1/01.jpg' is listed twice (first on line 2)" \
+  "$shades" import bfw "$work/dup-bfw.csv" -o "$work/bad"
 test ! -e "$work/bad" || fail "a failed import wrote files"
 
 # ---- classification replay over PPB: the Gender Shades layout ----
