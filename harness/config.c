@@ -9,6 +9,7 @@
 
 #include <cyaml/cyaml.h>
 
+#include "config_groups.h"
 #include "criteria.h"
 #include "paths.h"
 #include "yaml_file.h"
@@ -77,6 +78,7 @@ static const cyaml_schema_field_t run_fields[] = {
 static const cyaml_schema_field_t dataset_fields[] = {
     REQ_STR("manifest", shades_cfg_dataset, manifest),
     OPT_STR("card", shades_cfg_dataset, card),
+    OPT_STR("root", shades_cfg_dataset, root),
     CYAML_FIELD_BOOL("allow_outside_root", CYAML_FLAG_OPTIONAL, shades_cfg_dataset,
                      allow_outside_root),
     CYAML_FIELD_END,
@@ -480,8 +482,48 @@ static int validate_engine(cfg *c, const char *path, shades_err *err)
     return 0;
 }
 
+/* Whole-number fields libcyaml reads as unsigned, where "-1" would wrap
+ * round to a huge number. */
+static const char *const whole_fields[][2] = {
+    {"run", "seed"},          {"run", "threads"},
+    {"run", "bootstrap"},     {"groups", "min_subjects"},
+    {"verification", "impostor_sample"}, {"identification", "candidates"},
+};
+
+/* Refuses a negative value of a whole-number field, as written. */
+static int validate_not_negative(cfg *c, const char *path, shades_err *err)
+{
+    for (size_t k = 0; k < sizeof whole_fields / sizeof *whole_fields; k++) {
+        const char *section = whole_fields[k][0], *key = whole_fields[k][1];
+        unsigned line = key_line(c->text, section, key, 0);
+        const char *p = c->text;
+        for (unsigned l = 1; line && l < line; l++)
+            p = strchr(p, '\n') + 1;
+        const char *at = line ? strstr(p, key) : NULL;
+        while (at && at[strlen(key)] != ':')
+            at = strstr(at + 1, key);
+        if (!at)
+            continue;
+        const char *v = at + strlen(key) + 1;
+        v += strspn(v, " \t\"'");
+        if (*v != '-')
+            continue;
+        char field[64];
+        snprintf(field, sizeof field, "%s.%s", section, key);
+        return field_error(err, path, line, field, "'%.*s' is not a whole number of 0 or more",
+                           (int)strcspn(v, " \t,}\"'\r\n#"), v);
+    }
+    return 0;
+}
+
 static int validate(cfg *c, const char *path, shades_err *err)
 {
+    int bad = validate_not_negative(c, path, err);
+    if (bad)
+        return bad;
+    if (c->run.bootstrap && *c->run.bootstrap > SHADES_MAX_BOOTSTRAP)
+        return cfg_error(err, c, path, "run.bootstrap", 0, "%u is more than %d",
+                         *c->run.bootstrap, SHADES_MAX_BOOTSTRAP);
     if (c->run.threads == 0)
         c->run.threads = 1;
     if (c->run.threads > 256)
@@ -532,6 +574,9 @@ static int validate(cfg *c, const char *path, shades_err *err)
                                    d->name,
                                    d->bands[b].label, d->bands[b].min, d->bands[b].below);
     }
+    rc = shades_config_check_groups(c, err);
+    if (rc)
+        return rc;
     for (unsigned i = 0; i < c->criteria_count; i++) {
         int rc = validate_criterion(c, i, path, err);
         if (rc)
@@ -543,6 +588,8 @@ static int validate(cfg *c, const char *path, shades_err *err)
         rc = resolve_path(&c->dataset.manifest, dir, err);
     if (!rc && c->dataset.card)
         rc = resolve_path(&c->dataset.card, dir, err);
+    if (!rc && c->dataset.root)
+        rc = resolve_path(&c->dataset.root, dir, err);
     if (!rc && c->verification.pairs)
         rc = resolve_path(&c->verification.pairs->file, dir, err);
     if (!rc && c->engine.scores)
@@ -583,6 +630,12 @@ int shades_config_load(shades_config **out, const char *path, shades_err *err)
 unsigned shades_config_line(const shades_config *config, const char *section, const char *key)
 {
     return key_line(config->text, section, key, 0);
+}
+
+unsigned shades_config_line_nth(const shades_config *config, const char *section,
+                                const char *key, unsigned nth)
+{
+    return key_line(config->text, section, key, nth);
 }
 
 void shades_config_destroy(shades_config *config)

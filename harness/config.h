@@ -30,6 +30,7 @@ typedef struct shades_cfg_derived {
     unsigned map_count;
     shades_cfg_band *bands;
     unsigned bands_count;
+    unsigned line;         /* where its name is in the config */
 } shades_cfg_derived;
 
 /* run: identity and reproducibility of the run. */
@@ -39,6 +40,7 @@ typedef struct shades_cfg_run {
     unsigned threads;
     double confidence;     /* two-sided, for every interval; 0.95 if unset */
     unsigned *bootstrap;   /* subject-bootstrap replicates; NULL: 1000 */
+#define SHADES_MAX_BOOTSTRAP 100000 /* most replicates a config may ask for */
 } shades_cfg_run;
 
 /* dataset: the manifest and its card, resolved against the config's
@@ -46,6 +48,8 @@ typedef struct shades_cfg_run {
 typedef struct shades_cfg_dataset {
     char *manifest;
     char *card;            /* dataset card (docs/datasets.md), or NULL */
+    char *root;            /* folder image paths are relative to, or NULL: the
+                            * card's root, else the manifest's directory */
     bool allow_outside_root; /* image paths may leave the manifest's directory */
 } shades_cfg_dataset;
 
@@ -78,6 +82,9 @@ typedef struct shades_cfg_engine {
     shades_cfg_scores *scores;           /* replay, verification */
     shades_cfg_predictions *predictions; /* replay, classification */
 } shades_cfg_engine;
+
+/* Most factors an intersection partition may have ("a x b x ..."). */
+#define SHADES_MAX_FACTORS 8
 
 /* groups: derived attributes and the partitions reported. */
 typedef struct shades_cfg_groups {
@@ -180,6 +187,10 @@ int shades_config_load(shades_config **out, const char *path, shades_err *err);
 /* The line of `key` in top-level `section` of the config's text (of the
  * section itself when key is NULL), or 0: for errors found after loading. */
 unsigned shades_config_line(const shades_config *config, const char *section, const char *key);
+
+/* As shades_config_line for the nth `key` (from 0) in section. */
+unsigned shades_config_line_nth(const shades_config *config, const char *section,
+                                const char *key, unsigned nth);
 
 /* Frees a config from shades_config_load; NULL is allowed. */
 void shades_config_destroy(shades_config *config);

@@ -172,9 +172,6 @@ static int cmd_report(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "-o") == 0 && val) {
             out_path = argv[++i];
-        } else if (strcmp(argv[i], "--min-subjects") == 0) {
-            bad = parse_count(&opts.min_subjects, "--min-subjects", val);
-            i++;
         } else if (argv[i][0] != '-') {
             files[n++] = argv[i];
         } else {
@@ -311,8 +308,13 @@ static int cmd_import(int argc, char **argv)
                 shades_import_formats);
         return EXIT_ERROR;
     }
-    shades_import_options o = {.format = argv[0], .input = argv[1], .log = stderr};
-    for (int i = 2; i < argc; i += 2) {
+    const char *inputs[256];
+    shades_import_options o = {.format = argv[0], .inputs = inputs, .log = stderr};
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-' && o.n_inputs < sizeof inputs / sizeof *inputs) {
+            inputs[o.n_inputs++] = argv[i];
+            continue;
+        }
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         const char **slot = !strcmp(argv[i], "-o")         ? &o.out_dir
                             : !strcmp(argv[i], "--images") ? &o.images
@@ -324,15 +326,22 @@ static int cmd_import(int argc, char **argv)
             return EXIT_ERROR;
         }
         *slot = val;
+        i++;
     }
     if (!o.out_dir) {
         fprintf(stderr, "shades: error: import needs -o DIR for the manifest\n");
         return EXIT_ERROR;
     }
     shades_err err = {0};
-    if (shades_import(&o, &err))
+    shades_import_result r;
+    if (shades_import(&r, &o, &err))
         return fail(&err);
-    printf("%s/manifest.csv written from %s (%s)\n", o.out_dir, o.input, o.format);
+    printf("%s/manifest.csv: %zu images from %zu file%s (%s); image paths are relative to %s\n",
+           o.out_dir, r.n_images, r.n_files, r.n_files == 1 ? "" : "s", o.format, r.root);
+    if (r.n_pairs)
+        printf("%s/pairs.csv: %zu pairs\n", o.out_dir, r.n_pairs);
+    printf(r.card_kept ? "%s/card.yaml: kept as it was; update its manifest_sha256 and root\n"
+                       : "%s/card.yaml: fill in its TODO fields before a run\n", o.out_dir);
     return 0;
 }
 

@@ -25,6 +25,7 @@ static void run_state_free(run_state *s)
     free(s->estimate_outcome);
     shades_guard_remove();
     free(s->no_failures);
+    free(s->no_prediction);
     shades_pairs_destroy(s->pairs);
     shades_templates_destroy(s->templates);
     shades_instance_destroy(s->inst);
@@ -49,11 +50,9 @@ static const char *protocol_name(shades_protocol p)
 static int dataset_card(run_state *s, shades_err *err)
 {
     int rc = shades_sha256_file(s->manifest_sha, s->manifest->path, err);
-    if (rc || !s->config->dataset.card)
+    if (rc || !s->card)
         return rc;
-    rc = shades_card_load(&s->card, s->config->dataset.card, err);
-    if (!rc)
-        rc = shades_card_check(s->card, s->manifest->path, s->manifest_sha, err);
+    rc = shades_card_check(s->card, s->manifest->path, s->manifest_sha, err);
     if (!rc && shades_card_withdrawn(s->warning, sizeof s->warning, s->card))
         fprintf(stderr, "shades: warning: dataset '%s': %s\n", s->card->name, s->warning);
     return rc;
@@ -168,6 +167,12 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                                      s->estimate_outcome ? "estimate" : "template", err);
     if (!rc)
         rc = pair_failures(s, err);
+    /* Images that came back without a class, unless their call failed. */
+    for (size_t i = 0; !rc && s->no_prediction && i < s->manifest->n_items; i++)
+        if (s->no_prediction[i] &&
+            (!s->estimate_outcome || s->estimate_outcome[i] == SHADES_OUTCOME_OK))
+            rc = shades_failures_add(s->failures, s->manifest, i, "prediction",
+                                     SHADES_RUN_NO_PREDICTION, err);
     char adapter_sha[SHADES_SHA256_HEX], isolation[600] = "replayed scores";
     char repeat[512] = "not checked: replayed scores";
     if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)
@@ -252,7 +257,18 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
     int rc = shades_config_load(&s.config, config_path, err);
     if (!rc)
         rc = shades_manifest_load(&s.manifest, s.config->dataset.manifest, err);
-    if (!rc && !s.config->dataset.allow_outside_root)
+    if (!rc && s.config->dataset.card)
+        rc = shades_card_load(&s.card, s.config->dataset.card, err);
+    /* The dataset root: the config's, else the card's, else the manifest's
+     * directory (docs/datasets.md). */
+    const char *root = !s.config ? NULL : s.config->dataset.root ? s.config->dataset.root
+                                        : s.card                 ? s.card->root
+                                                                 : NULL;
+    if (!rc && root)
+        rc = shades_manifest_set_root(s.manifest, root, err);
+    /* Replay opens no image, so its images need not be there. */
+    if (!rc && !s.config->dataset.allow_outside_root &&
+        strcmp(s.config->engine.adapter, SHADES_REPLAY))
         rc = shades_manifest_confine(s.manifest, err);
     if (!rc)
         rc = dataset_card(&s, err);

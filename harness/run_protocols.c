@@ -315,6 +315,10 @@ int shades_run_classification(run_state *s, shades_err *err)
     else if (!rc)
         rc = shades_replay_predictions(predicted, c->engine.predictions, s->manifest, names,
                                        n_classes, err);
+    if (!rc && !(s->no_prediction = calloc(n ? n : 1, 1)))
+        rc = shades_err_nomem(err);
+    for (size_t i = 0; !rc && i < n; i++)
+        s->no_prediction[i] = predicted[i] == SHADES_NO_PREDICTION;
     if (!rc)
         rc = shades_classification_results(&s->cresults, cc->attribute, names, n_classes,
                                            s->groups, truth, predicted, n, c->run.confidence,

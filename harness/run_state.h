@@ -37,6 +37,7 @@ typedef struct run_state {
     int32_t *no_failures;          /* all OK, for replay, which makes no templates */
     shades_templates *templates;
     int32_t *estimate_outcome;     /* classification by an engine: per item */
+    uint8_t *no_prediction;        /* classification: per item, 1 when no class came back */
     shades_failures *failures;
     /* verification */
     shades_pairs *pairs;

@@ -98,6 +98,48 @@ static char *read_text(const char *path, const char *what, shades_err *err)
     return buf;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one
+ * (a stray or missing continuation, an overlong form, a surrogate, past
+ * U+10FFFF). */
+static size_t utf8_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || p[0] > 0xF4)
+        return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* Fails naming the line and column (in characters) of the first byte of
+ * text that is not UTF-8, which libyaml reports without a place. */
+static int check_utf8(const char *text, const char *path, shades_err *err)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    unsigned line = 1, column = 1;
+    while (*p) {
+        size_t n = utf8_len(p);
+        if (!n)
+            return shades_err_set(err, SHADES_E_INPUT,
+                                  "%s:%u: column %u: byte 0x%02x is not UTF-8 (save the file "
+                                  "as UTF-8)", path, line, column, *p);
+        if (*p == '\n') {
+            line++;
+            column = 1;
+        } else {
+            column++;
+        }
+        p += n;
+    }
+    return 0;
+}
+
 /* The YAML node kind libcyaml names, in the words a config's author uses. */
 static const char *node_words(const char *name)
 {
@@ -151,6 +193,11 @@ int shades_yaml_load(void **out, char **out_text, const char *path, const char *
     char *text = read_text(path, what, err);
     if (!text)
         return err ? err->code : SHADES_E_INPUT;
+    int rc = check_utf8(text, path, err);
+    if (rc) {
+        free(text);
+        return rc;
+    }
     yaml_log log = {0};
     cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
                                        schema, (cyaml_data_t **)out, NULL);

@@ -36,6 +36,7 @@ static const cyaml_schema_field_t card_fields[] = {
     REQ_STR("manifest_sha256", shades_card, manifest_sha256),
     CYAML_FIELD_SEQUENCE("sources", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_card,
                          sources, &string_entry, 0, CYAML_UNLIMITED),
+    SHADES_YAML_OPT_STR("root", shades_card, root),
     CYAML_FIELD_END,
 };
 
@@ -43,16 +44,76 @@ static const cyaml_schema_value_t card_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, shades_card, card_fields),
 };
 
-/* The line of `key:` at the start of a line of text, or 0. */
+/* The line of `key:` at the start of a line of text (after any
+ * indentation), or 0. */
 static unsigned key_line(const char *text, const char *key)
 {
     size_t klen = strlen(key);
     unsigned line = 1;
     for (const char *p = text; *p; p++) {
-        if ((p == text || p[-1] == '\n') && !strncmp(p, key, klen) && p[klen] == ':')
-            return line;
+        if (p == text || p[-1] == '\n') {
+            const char *k = p + strspn(p, " ");
+            if (!strncmp(k, key, klen) && k[klen] == ':')
+                return line;
+        }
         line += *p == '\n';
     }
+    return 0;
+}
+
+/* Whether a value is still an imported skeleton's placeholder. */
+static int is_todo(const char *v)
+{
+    return v && !strncmp(v, "TODO", 4);
+}
+
+/* Refuses the first field that still reads TODO, naming it. */
+static int check_filled(const shades_card *c, const char *path, shades_err *err)
+{
+    const char *field = NULL, *key = NULL;
+    const char *const scalars[][2] = {
+        {"name", c->name},       {"version", c->version},
+        {"licence", c->licence}, {"consent", c->consent},
+        {"collection.method", c->collection.method},
+        {"collection.dates", c->collection.dates},
+    };
+    for (size_t k = 0; !field && k < sizeof scalars / sizeof *scalars; k++)
+        if (is_todo(scalars[k][1]))
+            field = scalars[k][0];
+    for (unsigned k = 0; !field && k < c->permitted_uses_count; k++)
+        if (is_todo(c->permitted_uses[k]))
+            field = "permitted_uses";
+    if (!field && is_todo(c->contact))
+        field = "contact";
+    for (unsigned k = 0; !field && k < c->sources_count; k++)
+        if (is_todo(c->sources[k]))
+            field = "sources";
+    if (!field && is_todo(c->root))
+        field = "root";
+    if (!field)
+        return 0;
+    key = strchr(field, '.') ? strchr(field, '.') + 1 : field;
+    return shades_err_set(err, SHADES_E_INPUT,
+                          "%s:%u: field '%s': still TODO; fill it in before a run "
+                          "(docs/datasets.md)", path, key_line(c->text, key), field);
+}
+
+/* Resolves the card's root against the card's own folder. */
+static int resolve_root(shades_card *c, const char *path, shades_err *err)
+{
+    if (!c->root)
+        return 0;
+    char dir[PATH_MAX], root[PATH_MAX];
+    int rc = shades_path_dirname(dir, sizeof dir, path, err);
+    if (!rc)
+        rc = shades_path_join(root, sizeof root, dir, c->root, err);
+    if (rc)
+        return rc;
+    char *copy = strdup(root);
+    if (!copy)
+        return shades_err_nomem(err);
+    free(c->root);
+    c->root = copy;
     return 0;
 }
 
@@ -76,6 +137,10 @@ int shades_card_load(shades_card **out, const char *path, shades_err *err)
                             "%s:%u: field 'manifest_sha256': '%s' is not 64 hex digits "
                             "(sha256sum of the manifest)",
                             path, key_line(text, "manifest_sha256"), c->manifest_sha256);
+    if (!rc)
+        rc = check_filled(c, path, err);
+    if (!rc)
+        rc = resolve_root(c, path, err);
     if (rc) {
         shades_card_destroy(c);
         return rc;
@@ -170,7 +235,7 @@ static const withdrawn *find_withdrawn(const char *name)
 
 /* The withdrawn dataset `name` stands for, directly or as a dataset drawn
  * from one, as a sentence in out; 0 when it is none. */
-static int withdrawn_lookup(char *out, size_t cap, const char *name)
+static int withdrawn_lookup(char *out, size_t cap, const withdrawn **out_w, const char *name)
 {
     const char *via = NULL;
     const withdrawn *w = find_withdrawn(name);
@@ -181,6 +246,7 @@ static int withdrawn_lookup(char *out, size_t cap, const char *name)
         }
     if (!w)
         return 0;
+    *out_w = w;
     char year[32] = "";
     if (w->year)
         snprintf(year, sizeof year, " (%d)", w->year);
@@ -198,13 +264,18 @@ int shades_card_withdrawn(char *out, size_t cap, const shades_card *card)
     int found = 0;
     size_t len = 0;
     char one[512];
+    const withdrawn *seen[sizeof withdrawn_list / sizeof *withdrawn_list];
     for (unsigned i = 0; i <= card->sources_count; i++) {
         const char *name = i == 0 ? card->name : card->sources[i - 1];
-        if (!withdrawn_lookup(one, sizeof one, name))
+        const withdrawn *w = NULL;
+        if (!withdrawn_lookup(one, sizeof one, &w, name))
             continue;
-        if (strstr(out, one))
-            continue; /* the card names it twice */
-        found++;
+        int again = 0;
+        for (int k = 0; k < found; k++)
+            again |= seen[k] == w;
+        if (again)
+            continue; /* the card names it twice, or as itself and its source */
+        seen[found++] = w;
         if (len < cap)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "", one);
     }

@@ -27,11 +27,14 @@ typedef struct shades_card {
     char *manifest_sha256;           /* of the manifest file, 64 hex digits */
     char **sources;                  /* datasets the images were drawn from; optional */
     unsigned sources_count;
+    char *root;                      /* folder the manifest's image paths are relative to,
+                                      * resolved against the card's folder; optional */
     char *path;                      /* the card file */
     char *text;                      /* its full text, recorded in the results */
 } shades_card;
 
-/* Loads and validates the card at path: every field present and non-empty,
+/* Loads and validates the card at path: every field present, non-empty
+ * and no longer reading "TODO" (as an imported card's skeleton does),
  * manifest_sha256 64 hex digits. Errors name the file, line and field. */
 int shades_card_load(shades_card **out, const char *path, shades_err *err);
 

@@ -129,10 +129,16 @@ int shades_csv_read(const char *path, const char *what, shades_csv_row_fn row, v
     }
     char buf[65536];
     size_t n, carry = 0;
-    int rc = 0;
+    int rc = 0, first = 1;
     /* Chunks end at the last line break so no line is split between feeds. */
     while (!rc && (n = fread(buf + carry, 1, sizeof buf - carry, f)) > 0) {
         size_t len = carry + n, cut = len;
+        if (first && len >= 3 && !memcmp(buf, SHADES_UTF8_BOM, 3)) {
+            memmove(buf, buf + 3, len - 3); /* a spreadsheet's byte-order mark */
+            len -= 3;
+            cut = len;
+        }
+        first = 0;
         while (cut > 0 && buf[cut - 1] != '\n' && buf[cut - 1] != '\r')
             cut--;
         if (cut == 0 && len == sizeof buf)

@@ -15,8 +15,12 @@
 typedef int (*shades_csv_row_fn)(void *ctx, char **fields, size_t n_fields, size_t line,
                                  shades_err *err);
 
+/* The UTF-8 byte-order mark spreadsheets write before a CSV header. */
+#define SHADES_UTF8_BOM "\xEF\xBB\xBF"
+
 /* Reads path as RFC 4180 CSV (libcsv, strict), calling row for every
- * record; LF, CRLF and lone CR all end a line; blank lines are skipped.
+ * record; LF, CRLF and lone CR all end a line; blank lines are skipped;
+ * a UTF-8 byte-order mark before the first record is skipped.
  * `what` names the file in an open error ("manifest", "scores file").
  * Fails on the first callback error, on malformed quoting, and on an
  * unreadable file, each naming path and line. */

@@ -8,7 +8,7 @@
 
 #include "pair_map.h"
 
-#define MAX_FACTORS 8
+#define MAX_FACTORS SHADES_MAX_FACTORS
 
 /* One column the partitions can use: a manifest attribute or a derived
  * attribute, with its distinct labels in report order. */
@@ -153,13 +153,14 @@ int shades_partition_build(shades_partition *part, const shades_manifest *m,
     memset(part, 0, sizeof *part);
     char buf[512], *names[MAX_FACTORS];
     if (strlen(spec) >= sizeof buf)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: field 'groups.partitions': too long",
-                              cfg->path);
+        return shades_err_set(err, SHADES_E_INPUT, "%s:%u: field 'groups.partitions': too long",
+                              cfg->path, shades_config_line(cfg, "groups", "partitions"));
     int nf = split_factors(buf, names, spec);
     if (nf <= 0)
         return shades_err_set(err, SHADES_E_INPUT,
-                              "%s: field 'groups.partitions': '%s' is not 'attr' or 'attr x attr' (at most %d)",
-                              cfg->path, spec, MAX_FACTORS);
+                              "%s:%u: field 'groups.partitions': '%s' is not 'attr' or 'attr x attr' (at most %d)",
+                              cfg->path, shades_config_line(cfg, "groups", "partitions"), spec,
+                              MAX_FACTORS);
     column cols[MAX_FACTORS] = {0};
     int rc = 0;
     size_t cells = 1;
@@ -264,6 +265,15 @@ int shades_groups_build(shades_groups **out, const shades_manifest *m,
         return shades_err_nomem(err);
     }
     int rc = 0;
+    /* A derived attribute named like a column would hide the column. */
+    for (unsigned k = 0; k < config->groups.derived_count && !rc; k++) {
+        const shades_cfg_derived *d = &config->groups.derived[k];
+        if (shades_manifest_attr(m, d->name) >= 0)
+            rc = shades_err_set(err, SHADES_E_INPUT,
+                                "%s:%u: field 'groups.derived.name': '%s' is also a column of %s; "
+                                "give the derived attribute another name",
+                                config->path, d->line, d->name, m->path);
+    }
     for (unsigned p = 0; p < config->groups.partitions_count && !rc; p++) {
         g->n_partitions = p + 1;
         rc = shades_partition_build(&g->partitions[p], m, config, config->groups.partitions[p],

@@ -4,6 +4,8 @@
 #ifndef SHADES_PROTOCOLS_IMPORT_H
 #define SHADES_PROTOCOLS_IMPORT_H
 
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -11,18 +13,32 @@
 /* What an import reads and where it writes. */
 typedef struct shades_import_options {
     const char *format;        /* ppb, rfw, bfw, fairface, utkface */
-    const char *input;         /* the published file (utkface: the image folder) */
-    const char *out_dir;       /* manifest.csv (and pairs.csv) go here */
-    const char *images;        /* prefix of image paths in the manifest; NULL: the
-                                * format's own ("" for none) */
-    const char *race;          /* rfw: the race of the pairs file; NULL: from its name */
+    const char *const *inputs; /* the published file (utkface: the image folder); rfw:
+                                * pairs files or folders searched for them */
+    size_t n_inputs;           /* one, except for rfw */
+    const char *out_dir;       /* manifest.csv, pairs.csv and card.yaml go here */
+    const char *images;        /* the dataset root, which the manifest's image paths
+                                * are relative to; NULL: the input folder, or the
+                                * folder the input file is in */
+    const char *race;          /* rfw: the race of one pairs file; NULL: from its name */
     FILE *log;                 /* where skipped inputs are listed; NULL for none */
 } shades_import_options;
 
-/* Runs one import. Output files are written to temporary names and renamed
- * only when the whole input was read, so a failed import leaves what was
- * there before. Errors name the input file, line and field. */
-int shades_import(const shades_import_options *opts, shades_err *err);
+/* What an import wrote. */
+typedef struct shades_import_result {
+    char root[PATH_MAX];       /* the dataset root, absolute, as the card records it */
+    size_t n_images, n_pairs;
+    size_t n_files;            /* input files read (rfw: the pair lists found) */
+    int card_kept;             /* an existing card.yaml was left as it was */
+} shades_import_result;
+
+/* Runs one import: manifest.csv, pairs.csv for pair layouts, and a card.yaml
+ * skeleton recording the dataset root and the manifest's sha256 (an
+ * existing card is kept). Output files are written to temporary names and
+ * renamed only when the whole input was read, so a failed import leaves
+ * what was there before. Errors name the input file, line and field. */
+int shades_import(shades_import_result *out, const shades_import_options *opts,
+                  shades_err *err);
 
 /* The formats shades_import knows, for help text. */
 extern const char shades_import_formats[];

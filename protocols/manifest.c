@@ -264,6 +264,16 @@ void shades_manifest_destroy(shades_manifest *m)
     free(m);
 }
 
+int shades_manifest_set_root(shades_manifest *m, const char *root, shades_err *err)
+{
+    char *copy = strdup(root);
+    if (!copy)
+        return shades_err_nomem(err);
+    free(m->root);
+    m->root = copy;
+    return 0;
+}
+
 /* Whether a relative path stays beneath its root, by its words alone. */
 static int stays_beneath(const char *p)
 {

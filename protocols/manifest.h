@@ -16,7 +16,8 @@
  * shades_manifest_destroy; read-only afterwards, so threads may share it. */
 typedef struct shades_manifest {
     char *path;            /* the manifest file */
-    char *root;            /* its directory: image paths are relative to it */
+    char *root;            /* the dataset root image paths are relative to: the
+                            * manifest's directory unless set_root changes it */
     size_t n_items;
     size_t n_attrs;        /* attribute columns after the three required */
     char **attr_names;     /* n_attrs names in column order */
@@ -36,6 +37,10 @@ typedef struct shades_manifest {
  * required column, a short or long row, an empty id or path, a duplicate
  * image_id, or malformed CSV. */
 int shades_manifest_load(shades_manifest **out, const char *path, shades_err *err);
+
+/* Makes image paths relative to root instead of the manifest's directory
+ * (docs/datasets.md, "The dataset root"); before shades_manifest_confine. */
+int shades_manifest_set_root(shades_manifest *m, const char *root, shades_err *err);
 
 /* Confines m to its root: fails naming the line of the first path that is
  * absolute or climbs out with "..", and from then on shades_manifest_open

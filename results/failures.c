@@ -23,6 +23,8 @@ const char *shades_outcome_label(int32_t outcome)
         return "timed_out";
     case SHADES_RUN_BAD_REPLY:
         return "bad_reply";
+    case SHADES_RUN_NO_PREDICTION:
+        return "no_prediction";
     default:
         return "unknown";
     }

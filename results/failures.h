@@ -16,6 +16,8 @@
 #define SHADES_RUN_CRASHED 16   /* the engine's worker died on this item */
 #define SHADES_RUN_TIMED_OUT 17 /* the engine did not return within the call limit */
 #define SHADES_RUN_BAD_REPLY 18 /* the engine's reply broke the ABI (docs/isolation.md) */
+#define SHADES_RUN_NO_PREDICTION 19 /* classification: no class for the image (an
+                                     * empty prediction, or an unknown estimate) */
 
 /* 1 when an item's outcome is one the engine may report (shades_outcome)
  * or one the harness records (SHADES_RUN_*). */
@@ -31,8 +33,10 @@ typedef struct shades_failure {
     char *image_id;
     char *subject_id;
     uint64_t manifest_line;
-    char stage[16];     /* "template", "compare" (the verify image), "estimate" */
-    char outcome[16];   /* "no_face", "refused", "failed", "crashed", "timed_out" */
+    char stage[16];     /* "template", "compare" (the verify image), "estimate",
+                         * "prediction" */
+    char outcome[16];   /* "no_face", "refused", "failed", "crashed", "timed_out",
+                         * "bad_reply", "no_prediction" */
 } shades_failure;
 
 /* The failures of a run, in manifest order. */

@@ -15,7 +15,6 @@
 
 /* Terminal tables stay within this many columns. */
 #define TEXT_WIDTH 100
-#define DEFAULT_MIN_SUBJECTS 30
 
 int shades_report_format_parse(shades_report_format *out, const char *name)
 {
@@ -141,12 +140,12 @@ static int make_labels(char **labels, const shades_results *const *runs, size_t 
 int shades_report_write(FILE *out, const shades_results *const *runs, const char *const *paths,
                         size_t n, const shades_report_options *opts, shades_err *err)
 {
-    /* The run's own groups.min_subjects decides what is too small to
-     * estimate, unless the reader asks for another line. */
-    unsigned run_min = n ? (unsigned)runs[0]->info.min_subjects : 0;
-    shades_report_style st = {opts->min_subjects ? opts->min_subjects
-                              : run_min          ? run_min
-                                                 : DEFAULT_MIN_SUBJECTS};
+    /* Each run's own groups.min_subjects decided what is too small to
+     * estimate, and its differentials and criteria left those groups out:
+     * the report marks the same groups. */
+    shades_report_style st = {n ? (unsigned)runs[0]->info.min_subjects : 0, 0};
+    for (size_t i = 1; i < n; i++)
+        st.mixed |= runs[i]->info.min_subjects != runs[0]->info.min_subjects;
     shades_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
     int bad = !rr || !labels || make_labels(labels, runs, n), rc = 0;

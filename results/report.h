@@ -16,10 +16,10 @@ typedef enum shades_report_format {
     SHADES_REPORT_HTML
 } shades_report_format;
 
-/* What a report shows. */
+/* What a report shows. Groups are marked too small to estimate exactly
+ * as the run decided (groups.min_subjects, the file's too_small fields). */
 typedef struct shades_report_options {
     shades_report_format format;
-    unsigned min_subjects;   /* groups with fewer subjects are marked; 0: 30 */
     int brief;               /* text only: groups, differentials, criteria (a run's own output) */
 } shades_report_options;
 

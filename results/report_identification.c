@@ -58,7 +58,7 @@ shades_table *shades_table_identification(const shades_report_run *run, size_t k
         shades_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_positive,
                            (unsigned long long)g->n_nonmated);
     }
-    shades_report_small_note(t, any_small, st->min_subjects, iname);
+    shades_report_small_note(t, any_small, st, iname);
     return t;
 }
 

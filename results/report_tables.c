@@ -100,19 +100,31 @@ void shades_report_partition_row(shades_table *t, const char *partition)
         shades_table_cellf(t, "%s", "");
 }
 
-/* A group's label, indented under its partition, '*' when small. */
-static void group_label(char *out, size_t size, const shades_vgroup *g, unsigned min_subjects)
+/* A group's label, indented under its partition, '*' when the run found
+ * it too small. */
+static void group_label(char *out, size_t size, const shades_vgroup *g)
 {
     snprintf(out, size, "%s%s%s", strcmp(g->partition, "all") ? "  " : "", g->group,
-             g->n_subjects < min_subjects ? "*" : "");
+             g->too_small ? "*" : "");
 }
 
-void shades_report_small_note(shades_table *t, int any_small, unsigned min_subjects,
+/* What '*' means, in the words of the notes. */
+static void small_words(char *out, size_t size, const shades_report_style *st)
+{
+    if (st->mixed)
+        snprintf(out, size, "fewer subjects than its run's groups.min_subjects");
+    else
+        snprintf(out, size, "fewer than %u subjects (groups.min_subjects)", st->min_subjects);
+}
+
+void shades_report_small_note(shades_table *t, int any_small, const shades_report_style *st,
                               const char *iname)
 {
+    char words[96];
+    small_words(words, sizeof words, st);
     if (any_small)
-        shades_table_note(t, "Intervals: %s. * fewer than %u subjects: too small to estimate.",
-                          iname, min_subjects);
+        shades_table_note(t, "Intervals: %s. * %s: too small to estimate, left out of the "
+                             "differentials and criteria.", iname, words);
     else
         shades_table_note(t, "Intervals: %s.", iname);
 }
@@ -149,8 +161,8 @@ shades_table *shades_table_groups(const shades_report_run *run, size_t k,
             shades_report_partition_row(t, g->partition);
             last = g->partition;
         }
-        group_label(label, sizeof label, g, st->min_subjects);
-        any_small |= g->n_subjects < st->min_subjects;
+        group_label(label, sizeof label, g);
+        any_small |= g->too_small != 0;
         shades_table_cellf(t, "%s", label);
         shades_table_cellf(t, "%.1f%%", 100 * g->fte);
         shades_report_fnmr_bounds(v, g, &lo, &hi);
@@ -164,7 +176,7 @@ shades_table *shades_table_groups(const shades_report_run *run, size_t k,
         shades_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
                            (unsigned long long)g->n_impostor);
     }
-    shades_report_small_note(t, any_small, st->min_subjects, iname);
+    shades_report_small_note(t, any_small, st, iname);
     return t;
 }
 
@@ -303,19 +315,21 @@ shades_table *shades_table_criteria(const shades_report_run *run)
 shades_table *shades_table_failures(const shades_report_run *run)
 {
     const shades_failures *f = run->r->failures;
-    shades_table *t = shades_table_create("Images without a template", "stage|outcome|images",
-                                          "llr");
+    shades_table *t = shades_table_create("Images that failed", "stage|outcome|images", "llr");
     if (!t)
         return NULL;
-    static const char *outcomes[] = {"no_face", "refused", "failed", "unknown"};
-    for (size_t o = 0; o < sizeof outcomes / sizeof outcomes[0]; o++) {
-        size_t n = 0;
-        for (size_t i = 0; i < f->n; i++)
-            n += strcmp(f->rows[i].outcome, outcomes[o]) == 0;
-        if (!n)
+    /* One row per (stage, outcome), in the order they first appear. */
+    for (size_t i = 0; i < f->n; i++) {
+        const shades_failure *r = &f->rows[i];
+        size_t j = 0, n = 0;
+        while (j < i && (strcmp(f->rows[j].stage, r->stage) || strcmp(f->rows[j].outcome, r->outcome)))
+            j++;
+        if (j < i)
             continue;
-        shades_table_cellf(t, "template");
-        shades_table_cellf(t, "%s", outcomes[o]);
+        for (size_t k = i; k < f->n; k++)
+            n += !strcmp(f->rows[k].stage, r->stage) && !strcmp(f->rows[k].outcome, r->outcome);
+        shades_table_cellf(t, "%s", r->stage);
+        shades_table_cellf(t, "%s", r->outcome);
         shades_table_cellf(t, "%zu", n);
     }
     shades_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,
@@ -419,7 +433,7 @@ shades_table *shades_table_compare(const shades_report_run *runs, size_t n, cons
                     shades_report_fnmr_bounds(v, g, &lo, &hi);
                 char cell[64];
                 shades_report_rate(cell, sizeof cell, fmr ? g->fmr : g->fnmr, lo, hi);
-                int small = g->n_subjects < st->min_subjects;
+                int small = g->too_small != 0;
                 any_small |= small;
                 shades_table_cellf(t, "%s%s", cell, small ? "*" : "");
             }
@@ -429,7 +443,7 @@ shades_table *shades_table_compare(const shades_report_run *runs, size_t n, cons
         shades_report_interval_name(iname, sizeof iname, v0);
     else
         snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
-    shades_report_small_note(t, any_small, st->min_subjects, iname);
+    shades_report_small_note(t, any_small, st, iname);
     return t;
 }
 
@@ -462,7 +476,7 @@ shades_table *shades_table_classification(const shades_report_run *run,
             last = g->partition;
         }
         char cell[64];
-        int small = g->n < st->min_subjects;
+        int small = g->too_small != 0;
         any_small |= small;
         percent(cell, sizeof cell, g);
         shades_table_cellf(t, "%s%s%s", strcmp(g->partition, "all") ? "  " : "", g->group,
@@ -473,10 +487,11 @@ shades_table *shades_table_classification(const shades_report_run *run,
         shades_table_cellf(t, "%llu", (unsigned long long)g->n_no_prediction);
         shades_table_cellf(t, isnan(g->error_share) ? "n/a" : "%.1f%%", 100 * g->error_share);
     }
+    char words[96];
+    small_words(words, sizeof words, st);
     if (any_small)
-        shades_table_note(t, "Intervals: %g%% Wilson. * fewer than %u images: too few to "
-                             "estimate reliably.",
-                          100 * c->confidence, st->min_subjects);
+        shades_table_note(t, "Intervals: %g%% Wilson. * %s: too small to estimate.",
+                          100 * c->confidence, words);
     else
         shades_table_note(t, "Intervals: %g%% Wilson.", 100 * c->confidence);
     return t;
@@ -551,15 +566,17 @@ shades_table *shades_table_gender_shades(const shades_report_run *runs, size_t n
                 continue;
             }
             percent(cell, sizeof cell, g);
-            int small = g->n < st->min_subjects;
+            int small = g->too_small != 0;
             any_small |= small;
             shades_table_cellf(t, "%s%s", cell, small ? "*" : "");
         }
     }
+    char words[96];
+    small_words(words, sizeof words, st);
     if (any_small)
-        shades_table_note(t, "Error rate in percent with its %g%% Wilson interval; * fewer "
-                             "than %u images: too few to estimate reliably.",
-                          100 * c0->confidence, st->min_subjects);
+        shades_table_note(t, "Error rate in percent with its %g%% Wilson interval; * %s: too "
+                             "small to estimate.",
+                          100 * c0->confidence, words);
     else
         shades_table_note(t, "Error rate in percent with its %g%% Wilson interval.",
                           100 * c0->confidence);

@@ -16,9 +16,11 @@ typedef struct shades_report_run {
     const char *label;        /* "engine version", made unique across runs */
 } shades_report_run;
 
-/* How estimates are marked and which interval is shown. */
+/* How estimates are marked: a group is marked '*' when its too_small
+ * field says the run left it out (fewer subjects than groups.min_subjects). */
 typedef struct shades_report_style {
-    unsigned min_subjects;    /* groups with fewer subjects are marked '*' */
+    unsigned min_subjects;    /* the (first) run's groups.min_subjects, for the notes */
+    int mixed;                /* the runs' min_subjects differ */
 } shades_report_style;
 
 /* One row per run: engine, run name, size, creation time, criteria. */
@@ -80,7 +82,7 @@ shades_table *shades_table_cmc(const shades_report_run *run);
 void shades_report_partition_row(shades_table *t, const char *partition);
 
 /* The note under a group table: the interval, and what '*' marks. */
-void shades_report_small_note(shades_table *t, int any_small, unsigned min_subjects,
+void shades_report_small_note(shades_table *t, int any_small, const shades_report_style *st,
                               const char *iname);
 
 /* The partitions of v in report order, "all" first, each once; at most cap. */

@@ -16,12 +16,12 @@ _shades() {
     --format) COMPREPLY=($(compgen -W "txt md csv html" -- "$cur")); return ;;
     --timing) COMPREPLY=($(compgen -W "fail warn off" -- "$cur")); return ;;
     --out | --images | --config-dir | -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --threads | --call-timeout | --min-subjects | --faces | --subjects | --seed | --timeout | --max-images | \
+    --threads | --call-timeout | --faces | --subjects | --seed | --timeout | --max-images | \
       --option | --set | --race) return ;;
   esac
   case "$cmd" in
     run) opts="--threads --progress --isolate --call-timeout --isolate-user --isolate-memory --isolate-files --resume --keep-checkpoint --no-checkpoint" ;;
-    report) opts="--format -o --min-subjects" ;;
+    report) opts="--format -o" ;;
     demo) opts="--out --threads --faces --subjects --images --progress" ;;
     synth) opts="--subjects --images --seed --threads --set" ;;
     cohort) opts="--subjects --images --seed" ;;

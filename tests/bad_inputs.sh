@@ -69,6 +69,17 @@ case $id in
   c08) cfg "engine: {adapter: synthetic, options: [nonsense=1]}" ;;
   c09) cfg "" "criteria: [{name: parity, measure: fnmr_max_geomean, partition: hair, target_fmr: 1e-2, at_most: 1.5}]" ;;
   c10) : >run.yaml ;;
+  c11) sed -i 's/seed: 1,/seed: -1,/' run.yaml ;;
+  c12) sed -i 's/bootstrap: 10}/bootstrap: 4000000000}/' run.yaml ;;
+  c13) sed -i 's/partitions: \[sex\]/partitions: [sex, sex]/' run.yaml ;;
+  c14) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, II, III]}, {label: darker, values: [III, IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
+  c15) sed -i 's/^groups: .*/groups: {derived: [{name: sex, from: skin_type, map: [{label: any, values: [I, II, III, IV, V, VI]}]}], partitions: [sex]}/' run.yaml ;;
+  c16) sed -i 's/name: bad/name: b\xe9d/' run.yaml ;;
+  c17) sed -i 's/partitions: \[sex\]/partitions: [a x b x c x d x e x f x g x h x i]/' run.yaml ;;
+  c18) sed -i 's/partitions: \[sex\]/partitions: [sex x sex]/' run.yaml ;;
+  c19) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: any, values: [I, II, III, IV, V, VI]}]}, {name: skin, from: skin_type, map: [{label: all, values: [I, II, III, IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
+  c20) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, II, III]}, {label: lighter, values: [IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
+  c21) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, I, II, III]}, {label: darker, values: [IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
   # ---- manifests ----
   m01) sed -i "s|manifest: $manifest|manifest: data/absent.csv|" run.yaml ;;
   m02) sed -i '1s/,path,/,file,/' "$manifest" ;;
@@ -86,6 +97,7 @@ case $id in
   d04) sed -i 's/^consent: .*/consent: [yes]/' data/card.yaml ;;
   d05) sed -i 's|card: data/card.yaml|card: data/absent.yaml|' run.yaml ;;
   d06) : >data/card.yaml ;;
+  d07) sed -i 's/^licence: .*/licence: "TODO: the terms you obtained the data under"/' data/card.yaml ;;
   # ---- pair lists ----
   p01) cfg "" "" && sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
        echo "$(first 1),nobody" >>data/pairs.csv ;;
@@ -104,6 +116,20 @@ case $id in
   i04) printf 'file,age,gender,race\n' >ff.csv
        run=(import fairface ff.csv -o imported) ;;
   i05) run=(import nosuchformat x.csv -o imported) ;;
+  i06) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n1,b.jpg,Male,4,darker,X\n' >ppb.csv
+       run=(import ppb ppb.csv -o imported) ;;
+  i07) printf 'm.01\t1\t2\nm.01\t1\tm.02\t1\nm.01\t2\t1\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
+  i08) run=(import ppb a.csv b.csv -o imported) ;;
+  i09) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb.csv
+       run=(import ppb ppb.csv -o imported --race African) ;;
+  i10) mkdir empty
+       run=(import rfw empty -o imported) ;;
+  i11) printf 'm.01\t1\t2\n' >African_pairs.txt
+       cp African_pairs.txt Asian_pairs.txt
+       run=(import rfw African_pairs.txt Asian_pairs.txt -o imported --race African) ;;
+  i12) printf 'm.01\t1\t1\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
   # ---- replayed scores ----
   r01) printf 'reference_id,probe_id,score\n%s,%s,0.5\n' "$(first 1)" nobody >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;

@@ -26,14 +26,15 @@ cmp "$work/bfw/pairs.csv" "$fx/bfw.expected-pairs.csv" || fail "bfw pairs"
 mkdir -p "$work/utk"
 for f in 25_0_2_20170116174525125.jpg 3_1_0_20170109191326447.jpg 61_1_3_x.jpg \
          not_a_face.jpg 40_2_1_bad.jpg; do : > "$work/utk/$f"; done
-"$shades" import utkface "$work/utk" -o "$work/utk-out" --images faces 2>"$work/utk.log" >/dev/null
+"$shades" import utkface "$work/utk" -o "$work/utk-out" 2>"$work/utk.log" >/dev/null
 printf '%s\n' "image_id,subject_id,path,age,sex,race" \
-  "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,faces/25_0_2_20170116174525125.jpg,25,M,Asian" \
-  "3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,faces/3_1_0_20170109191326447.jpg,3,F,White" \
-  "61_1_3_x.jpg,61_1_3_x.jpg,faces/61_1_3_x.jpg,61,F,Indian" > "$work/utk.expected"
+  "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25,M,Asian" \
+  "3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,3,F,White" \
+  "61_1_3_x.jpg,61_1_3_x.jpg,61_1_3_x.jpg,61,F,Indian" > "$work/utk.expected"
 cmp "$work/utk-out/manifest.csv" "$work/utk.expected" || fail "utkface manifest"
 grep -q "skipped 'not_a_face.jpg'" "$work/utk.log" || fail "utkface skip not reported"
 grep -q "2 of 5 file names skipped" "$work/utk.log" || fail "utkface skip count"
+grep -qx "root: \"$work/utk\"" "$work/utk-out/card.yaml" || fail "utkface card: root is not the image folder"
 
 # ---- importers: malformed lines name file and line ----
 printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,7,darker,X\n' > "$work/bad-ppb.csv"
@@ -49,10 +50,19 @@ echo '1,x/n1/01.jpg,x/n3/01.jpg,1,n1,n3,x,x,0.5,A,A,F,F,AF,AF' >> "$work/bad-bfw
 printf 'file,age,gender,race\n' > "$work/bad-ff.csv"
 "$expect" 2 "shades: error: $work/bad-ff.csv:1: header: no column 'service_test' (the fairface layout)" \
   "$shades" import fairface "$work/bad-ff.csv" -o "$work/bad"
+# An image listed twice (FairFace) and a pair listed twice, either way
+# round (BFW), name both lines.
+{ head -2 "$fx/fairface.csv"; sed -n 2p "$fx/fairface.csv"; } > "$work/dup-ff.csv"
+"$expect" 2 "shades: error: $work/dup-ff.csv:3: field 'file': duplicate 'train/1.jpg' (first on line 2)" \
+  "$shades" import fairface "$work/dup-ff.csv" -o "$work/bad"
+{ head -2 "$fx/bfw.csv"; echo '2,asian_females/n1/02.jpg,asian_females/n1/01.jpg,1,n1,n1,asian_females,asian_females,0.7,A,A,F,F,AF,AF'; } > "$work/dup-bfw.csv"
+"$expect" 2 "shades: error: $work/dup-bfw.csv:3: pair 'asian_females/n1/02.jpg', 'asian_females/n1/01.jpg' is listed twice (first on line 2)" \
+  "$shades" import bfw "$work/dup-bfw.csv" -o "$work/bad"
 test ! -e "$work/bad" || fail "a failed import wrote files"
 
 # ---- classification replay over PPB: the Gender Shades layout ----
-cp "$fx/ppb-predictions.csv" "$work/ppb/"
+# Predictions, scores and pair lists may start with a spreadsheet's byte-order mark.
+{ printf '\xef\xbb\xbf'; cat "$fx/ppb-predictions.csv"; } >"$work/ppb/ppb-predictions.csv"
 cat > "$work/ppb/gs.yaml" <<'YAML'
 run: {name: ppb-replay}
 dataset: {manifest: manifest.csv}
@@ -72,9 +82,28 @@ output: {results: gs.h5}
 YAML
 "$shades" run "$work/ppb/gs.yaml" > "$work/gs.txt" 2>/dev/null
 # All, F, M, Darker, Lighter, DF, DM, LF, LM in that order, with n and errors.
-got=$(awk '$1 ~ /^(All|F|M|Darker|Lighter|Darker\/F|Darker\/M|Lighter\/F|Lighter\/M)\*?$/ {print $1, $2, $3}' "$work/gs.txt" | tr '\n' ';')
-want='All* 8 3;F* 4 2;M* 4 1;Darker* 4 3;Lighter* 4 0;Darker/F* 2 2;Darker/M* 2 1;Lighter/F* 2 0;Lighter/M* 2 0;'
+gs_rows() { awk '$1 ~ /^(All|F|M|Darker|Lighter|Darker\/F|Darker\/M|Lighter\/F|Lighter\/M)\*?$/ {print $1, $2, $3}' "$1" | tr '\n' ';'; }
+got=$(gs_rows "$work/gs.txt")
+want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F 2 2;Darker/M 2 1;Lighter/F 2 0;Lighter/M 2 0;'
 [ "$got" = "$want" ] || fail "Gender Shades layout: got '$got'"
+# One rule for small groups: the run's groups.min_subjects (default 0) marks
+# the same groups in the run's tables and in a report of its file.
+stars() { grep -oE '[A-Za-z/]+[*]' "$1" | sort -u | tr '\n' ' '; }
+"$shades" report "$work/ppb/gs.h5" > "$work/gs-report.txt"
+[ -z "$(stars "$work/gs.txt")$(stars "$work/gs-report.txt")" ] || fail "groups marked with min_subjects 0"
+# Image 5's empty prediction is a failure on record, stage prediction.
+grep -Eq '^prediction +no_prediction +1$' "$work/gs-report.txt" || fail "no-prediction image not in the report"
+grep -q '^1 of 8 images; their ids are in /failures.' "$work/gs-report.txt" || fail "failure count"
+h5dump -d /failures "$work/ppb/gs.h5" | grep -q '"prediction"' || fail "no-prediction image not in /failures"
+sed -e 's/^  partitions: .*/&\n  min_subjects: 3/' -e 's/gs.h5/gs3.h5/' "$work/ppb/gs.yaml" > "$work/ppb/gs3.yaml"
+"$shades" run "$work/ppb/gs3.yaml" > "$work/gs3.txt" 2>/dev/null
+want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F* 2 2;Darker/M* 2 1;Lighter/F* 2 0;Lighter/M* 2 0;'
+[ "$(gs_rows "$work/gs3.txt")" = "$want" ] || fail "min_subjects 3 in the run: got '$(gs_rows "$work/gs3.txt")'"
+"$shades" report "$work/ppb/gs3.h5" > "$work/gs3-report.txt"
+[ "$(stars "$work/gs3-report.txt")" = "Darker/F* Darker/M* Lighter/F* Lighter/M* " ] \
+  || fail "min_subjects 3 in the report: $(stars "$work/gs3-report.txt")"
+grep -q "fewer than 3 subjects (groups.min_subjects): too small to estimate" "$work/gs3-report.txt" \
+  || fail "the report's note does not give the run's min_subjects"
 printf 'image_id,predicted\n1,M\n2,M\n3,X\n' > "$work/ppb/bad-pred.csv"
 sed 's/ppb-predictions.csv/bad-pred.csv/' "$work/ppb/gs.yaml" > "$work/ppb/bad.yaml"
 "$expect" 2 "shades: error: $work/ppb/bad-pred.csv:4: field 'predicted': 'X' is not one of the classes F, M (leave it empty for no prediction)" \
@@ -85,7 +114,7 @@ test ! -e "$work/ppb/gs.h5.tmp" || fail "partial results"
 # Eight subgroups of 50 subjects x 3 images; every within-subgroup pair, so
 # each subgroup has over 10^4 impostors and a threshold of its own at 1e-4.
 awk 'BEGIN {
-  srand(7); print "fold,p1,p2,label,id1,id2,att1,att2,senet50,a1,a2,g1,g2,e1,e2"
+  srand(7); printf "\357\273\277"; print "fold,p1,p2,label,id1,id2,att1,att2,senet50,a1,a2,g1,g2,e1,e2"
   split("asian_females asian_males black_females black_males indian_females indian_males white_females white_males", att, " ")
   for (g = 1; g <= 8; g++) {
     a = toupper(substr(att[g], 1, 1)); s = (att[g] ~ /females/) ? "F" : "M"
@@ -99,6 +128,7 @@ awk 'BEGIN {
   }
 }' > "$work/bfw-table.csv"
 "$shades" import bfw "$work/bfw-table.csv" -o "$work/bfw-run" >/dev/null
+sed -i '1s/^/\xef\xbb\xbf/' "$work/bfw-run/pairs.csv"
 cat > "$work/bfw-run/bfw.yaml" <<YAML
 run: {name: bfw-replay, bootstrap: 0}
 dataset: {manifest: manifest.csv}

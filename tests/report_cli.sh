@@ -22,7 +22,7 @@ long=$(awk 'length($0) > 100' "$work/two.txt" | wc -l)
 # One file: provenance, matrices, EER, failures.
 "$shades" report "$a" >"$work/one.txt"
 for want in '^adapter sha256 +[0-9a-f]{64}$' '^Cross-group FMR, sex x skin, at the threshold' \
-            '^Equal error rate per group$' '^Images without a template$'; do
+            '^Equal error rate per group$' '^Images that failed$'; do
   grep -Eq "$want" "$work/one.txt" || fail "one-file report lacks /$want/"
 done
 

@@ -100,7 +100,7 @@ static void measured_written_read_and_reported(void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    shades_report_options o = {.format = SHADES_REPORT_TEXT, .min_subjects = 5};
+    shades_report_options o = {.format = SHADES_REPORT_TEXT};
     assert_int_equal(shades_report_write(f, runs, paths, 2, &o, &err), 0);
     fclose(f);
     assert_non_null(strstr(text, "Classification error of sex by group (Gender Shades layout)"));

@@ -65,6 +65,27 @@ static void manifest_reads_columns_and_subjects(void **state)
     shades_manifest_destroy(m);
 }
 
+/* A spreadsheet's UTF-8 byte-order mark before the header is skipped; line
+ * numbers still count from the header's line. */
+static void manifest_skips_a_byte_order_mark(void **state)
+{
+    (void)state;
+    const char *p = write_file("bom.csv", "\xEF\xBB\xBFimage_id,subject_id,path\r\n"
+                                          "a1,A,a1.png\r\n"
+                                          "a1,A,a2.png\r\n");
+    shades_manifest *m = NULL;
+    shades_err err = {0};
+    assert_int_equal(shades_manifest_load(&m, p, &err), SHADES_E_INPUT);
+    char want[512];
+    snprintf(want, sizeof want, "%s:3: field 'image_id': duplicate 'a1' (first on line 2)", p);
+    assert_string_equal(err.msg, want);
+    p = write_file("bom.csv", "\xEF\xBB\xBFimage_id,subject_id,path\na1,A,a1.png\n");
+    assert_int_equal(shades_manifest_load(&m, p, &err), 0);
+    assert_string_equal(m->image_id[0], "a1");
+    assert_int_equal(m->line[0], 2);
+    shades_manifest_destroy(m);
+}
+
 static void expect_manifest_error(const char *text, const char *expected)
 {
     const char *p = write_file("bad.csv", text);
@@ -234,6 +255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(manifest_reads_columns_and_subjects),
         cmocka_unit_test(manifest_errors_name_line_and_field),
+        cmocka_unit_test(manifest_skips_a_byte_order_mark),
         cmocka_unit_test(config_resolves_paths_against_its_directory),
         cmocka_unit_test(config_errors_name_line_and_field),
         cmocka_unit_test(criteria_errors_name_rule_line_and_field),

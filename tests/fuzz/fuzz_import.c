@@ -17,6 +17,8 @@ static void remove_dir(void)
     unlink(path);
     snprintf(path, sizeof path, "%s/pairs.csv", dir);
     unlink(path);
+    snprintf(path, sizeof path, "%s/card.yaml", dir);
+    unlink(path);
     rmdir(dir);
 }
 
@@ -32,11 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size < 1)
         return 0;
+    const char *input = fuzz_file_set(data + 1, size - 1);
     shades_import_options o = {.format = formats[data[0] % 4],
-                               .input = fuzz_file_set(data + 1, size - 1),
+                               .inputs = &input,
+                               .n_inputs = 1,
                                .out_dir = dir,
                                .race = "African"};
     shades_err err = {0};
-    shades_import(&o, &err);
+    shades_import_result r;
+    shades_import(&r, &o, &err);
     return 0;
 }

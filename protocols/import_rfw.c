@@ -1,0 +1,221 @@
+/* RFW pair lists: one <Race>_pairs.txt, or every one found in a folder,
+ * into one manifest and one pair list. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csv_rows.h"
+#include "import_job.h"
+
+/* How deep below the folder given pair lists are looked for: RFW keeps
+ * them as txts/<Race>/<Race>_pairs.txt. */
+#define RFW_MAX_DEPTH 3
+
+/* The pair lists found, as paths. */
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **grown = realloc(l->paths, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        l->paths = grown;
+        l->cap = cap;
+    }
+    if (!(l->paths[l->n] = strdup(path)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n > k && !strcmp(s + n - k, tail);
+}
+
+/* Every *_pairs.txt beneath dir, down to depth levels. */
+static int find_lists(file_list *l, const char *dir, int depth, shades_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open folder: %s", dir,
+                              strerror(errno));
+    int rc = 0;
+    for (struct dirent *e; !rc && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) {
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s/%s: path too long", dir, e->d_name);
+            break;
+        }
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && depth > 0)
+            rc = find_lists(l, path, depth - 1, err);
+        else if (S_ISREG(st.st_mode) && ends_with(e->d_name, "_pairs.txt") && list_add(l, path))
+            rc = shades_err_nomem(err);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Splits a line at tabs (or runs of spaces) into at most cap fields. */
+static size_t split_fields(char **out, size_t cap, char *line)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(line, "\t \r\n", &save); tok && n < cap;
+         tok = strtok_r(NULL, "\t \r\n", &save))
+        out[n++] = tok;
+    return n;
+}
+
+static int parse_index(long *out, const char *s)
+{
+    char *end;
+    *out = strtol(s, &end, 10);
+    return *s && !*end && *out >= 0 && *out <= 99999;
+}
+
+/* The next line of f into *buf, without a leading byte-order mark on the
+ * first; -1 at the end. */
+static ssize_t next_line(char **buf, size_t *cap, FILE *f, size_t line)
+{
+    ssize_t n = getline(buf, cap, f);
+    if (n >= 3 && line == 0 && !memcmp(*buf, SHADES_UTF8_BOM, 3)) {
+        memmove(*buf, *buf + 3, (size_t)n - 2);
+        n -= 3;
+    }
+    return n;
+}
+
+/* One image of a pair line, added to the manifest; *out_row is its row. */
+static int add_side(size_t *out_row, shades_import_job *job, const char *input, size_t line,
+                    const char *race, const char *id, long index, char *img, size_t img_cap,
+                    shades_err *err)
+{
+    char path[PATH_MAX];
+    snprintf(img, img_cap, "%s_%04ld", id, index);
+    snprintf(path, sizeof path, "%s/%s/%s.jpg", race, id, img);
+    const char *row[] = {img, id, path, race};
+    return shades_import_add_image(out_row, &job->m, row, input, line, NULL, err);
+}
+
+/* One pair list: `id n m` (mated) or `id1 n id2 m` (non-mated); the file
+ * holds ten folds of equal size, each its mated lines then its non-mated
+ * ones. Image `id` number n is <race>/<id>/<id>_<n as 4 digits>.jpg. */
+static int read_list(shades_import_job *job, const char *input, const char *race_opt,
+                     shades_err *err)
+{
+    FILE *f = fopen(input, "r");
+    if (!f)
+        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open input: %s", input,
+                              strerror(errno));
+    char race[64];
+    const char *base = strrchr(input, '/') ? strrchr(input, '/') + 1 : input;
+    snprintf(race, sizeof race, "%.*s", race_opt ? (int)strlen(race_opt) : (int)strcspn(base, "_."),
+             race_opt ? race_opt : base);
+    char *buf = NULL;
+    size_t cap = 0, line = 0, data_lines = 0;
+    int rc = 0;
+    /* First pass: count pair lines, to size the folds. */
+    while (next_line(&buf, &cap, f, line++) > 0) {
+        char *fields[5];
+        data_lines += split_fields(fields, 5, buf) > 0;
+    }
+    rewind(f);
+    line = 0;
+    size_t fold_size = data_lines / 10 ? data_lines / 10 : 1, k = 0;
+    while (!rc && next_line(&buf, &cap, f, line) > 0) {
+        line++;
+        char *fields[5];
+        size_t n = split_fields(fields, 5, buf);
+        if (n == 0)
+            continue;
+        long a, b;
+        const char *id1 = fields[0], *id2 = n == 4 ? fields[2] : fields[0];
+        if ((n != 3 && n != 4) || !parse_index(&a, fields[1]) ||
+            !parse_index(&b, fields[n - 1])) {
+            rc = shades_err_set(err, SHADES_E_INPUT,
+                                "%s:%zu: expected 'id<TAB>n<TAB>m' or 'id1<TAB>n<TAB>id2<TAB>m'",
+                                input, line);
+            break;
+        }
+        if (n == 4 && !strcmp(id1, id2)) {
+            rc = shades_err_set(err, SHADES_E_INPUT,
+                                "%s:%zu: field 3: a non-mated line names '%s' twice", input, line,
+                                id1);
+            break;
+        }
+        char img[2][192];
+        size_t rows[2];
+        shades_err why = {0};
+        int bad = add_side(&rows[0], job, input, line, race, id1, a, img[0], sizeof img[0], &why);
+        if (!bad)
+            bad = add_side(&rows[1], job, input, line, race, id2, b, img[1], sizeof img[1], &why);
+        if (!bad) {
+            long fold = (long)(k++ / fold_size);
+            bad = shades_import_add_pair(&job->p, &job->m, rows[0], rows[1], fold > 9 ? 9 : fold,
+                                         input, line, &why);
+        }
+        if (bad)
+            rc = shades_err_set(err, why.code, "%s:%zu: %s", input, line, why.msg);
+    }
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+int shades_import_rfw(shades_import_job *job, shades_err *err)
+{
+    const shades_import_options *o = job->o;
+    job->m.n_attrs = 1;
+    job->m.attr_names[0] = "race";
+    file_list lists = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < o->n_inputs; i++) {
+        const char *in = o->inputs[i];
+        struct stat st;
+        size_t before = lists.n;
+        if (stat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
+            rc = find_lists(&lists, in, RFW_MAX_DEPTH, err);
+            if (!rc && lists.n == before)
+                rc = shades_err_set(err, SHADES_E_INPUT, "%s: no <Race>_pairs.txt in this folder",
+                                    in);
+            qsort(lists.paths + before, lists.n - before, sizeof *lists.paths, cmp_path);
+        } else if (list_add(&lists, in)) {
+            rc = shades_err_nomem(err);
+        }
+    }
+    if (!rc && o->race && lists.n != 1)
+        rc = shades_err_set(err, SHADES_E_INPUT,
+                            "import: --race names the race of one pairs file, and there are %zu "
+                            "(each file's race is the start of its name)", lists.n);
+    for (size_t i = 0; !rc && i < lists.n; i++) {
+        size_t before = job->p.n;
+        rc = read_list(job, lists.paths[i], o->race, err);
+        if (!rc && job->p.n == before)
+            rc = shades_err_set(err, SHADES_E_INPUT, "%s: no pairs", lists.paths[i]);
+    }
+    /* The tables point at the file names: the job keeps them. */
+    job->files = lists.paths;
+    job->n_files = lists.n;
+    return rc;
+}
