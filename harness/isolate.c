@@ -41,6 +41,7 @@ struct shades_isolate {
     shades_wire_region region;
     int timeout_ms;
     atomic_uint_least64_t crashed, timed_out, bad_reply;
+    char **env;       /* the workers' environment: ours, OpenBLAS on one thread */
     int log[2];       /* the workers' stdout and stderr, a pipe the harness relays */
     pthread_t relay;
     int relaying;
@@ -148,7 +149,7 @@ static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shade
     posix_spawn_file_actions_adddup2(&fa, iso->log[1], 2);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
     pid_t pid;
-    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, environ);
+    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, iso->env);
     posix_spawn_file_actions_destroy(&fa);
     close(sv[1]);
     if (rc) {
@@ -277,6 +278,21 @@ int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
         shades_isolate_destroy(iso);
         return shades_err_nomem(err);
     }
+    /* OpenBLAS starts its threads when it is loaded, before the worker's
+     * main: on one thread it starts none, so the sandbox, which the worker
+     * enters single-threaded, covers every thread there will be. A worker
+     * makes one call at a time; the run's threads are its workers. */
+    size_t n_env = 0;
+    while (environ[n_env])
+        n_env++;
+    if (!(iso->env = calloc(n_env + 2, sizeof *iso->env))) {
+        shades_isolate_destroy(iso);
+        return shades_err_nomem(err);
+    }
+    iso->env[0] = "OPENBLAS_NUM_THREADS=1";
+    for (size_t k = 0, j = 1; k < n_env; k++)
+        if (strncmp(environ[k], "OPENBLAS_NUM_THREADS=", 21))
+            iso->env[j++] = environ[k];
     if (pipe2(iso->log, O_CLOEXEC)) {
         rc = shades_err_set(err, SHADES_E_IO, "isolation: pipe: %s", strerror(errno));
         shades_isolate_destroy(iso);
@@ -317,6 +333,7 @@ void shades_isolate_destroy(shades_isolate *iso)
         close(iso->log[0]);
     for (int k = 0; k < ARGS; k++)
         free(iso->argv[k]);
+    free(iso->env);
     pthread_mutex_destroy(&iso->lock);
     pthread_cond_destroy(&iso->freed);
     free(iso);

@@ -1,5 +1,6 @@
 #include "sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -203,7 +204,9 @@ static int seccomp_filter(void)
         refuse(&p, enosys[k], ENOSYS);
     emit(&p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
     struct sock_fprog prog = {p.n, p.f};
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -1 : 1;
+    /* Every thread, should a library have started one despite the check. */
+    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) ? -1
+                                                                                           : 1;
 #else
     return 0;
 #endif
@@ -306,10 +309,32 @@ static int limits(const shades_sandbox_limits *l, char *out, size_t cap)
     return 0;
 }
 
+/* The process's threads, from /proc/self/task. */
+static int thread_count(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
 int shades_sandbox_enter(char *out, size_t cap, const shades_sandbox_limits *l,
                          const char *const *readable, size_t n)
 {
     char netbuf[128], lim[160], who[96];
+    /* Namespaces, Landlock and capabilities bind the calling thread (and
+     * the threads it starts) only: one started earlier would be outside. */
+    int threads = thread_count();
+#ifndef SANDBOX_SANITIZED
+    if (threads > 1) {
+        snprintf(out, cap, "the worker has %d threads before its sandbox (a library started "
+                 "them when it was loaded); the sandbox would not hold for them", threads);
+        return -1;
+    }
+#endif
     const char *nonet = own_network(netbuf, sizeof netbuf);
     if (l->drop && become(l, out, cap))
         return -1;
@@ -348,8 +373,9 @@ int shades_sandbox_enter(char *out, size_t cap, const shades_sandbox_limits *l,
                  sc ? "" : " either");
     else
         snprintf(net, sizeof net, "network namespace");
-    snprintf(out, cap, "%s, %s, %s, %s; %s", ll,
-             sc ? "seccomp (no sockets, processes or exec)" : "no seccomp", net, who, lim);
+    snprintf(out, cap, "%s, %s, %s, %s; %s%s", ll,
+             sc ? "seccomp (no sockets, processes or exec)" : "no seccomp", net, who, lim,
+             threads > 1 ? "; a sanitizer's thread started before it is outside Landlock" : "");
     return 0;
 }
 

@@ -81,6 +81,7 @@ must_refuse "send to a pathname Unix socket"
 must_refuse "send to an abstract Unix socket"
 must_refuse "start a process that outlives the run"
 grep -q "^hostile: note: a thread ran$" err.txt || { echo "threads do not work in the sandbox" >&2; exit 1; }
+grep -q "^hostile: note: 0 threads outside seccomp$" err.txt || { echo "a thread escaped the sandbox:" >&2; cat err.txt >&2; exit 1; }
 case $sandbox in *"seccomp (no sockets, processes or exec)"*) ;; *) echo "no seccomp: $sandbox" >&2; exit 1 ;; esac
 if [ "$(id -u)" = 0 ] || [[ $sandbox == landlock* ]]; then
   must_refuse "read $work/secrets/key"

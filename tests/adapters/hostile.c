@@ -29,6 +29,7 @@
 #include <shades/adapter.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -255,6 +256,24 @@ static void reach_out(const faults *f)
         if (threads)
             pthread_join(t, NULL);
         fprintf(stderr, "hostile: note: a thread %s\n", threads ? "ran" : "could not start");
+        /* Every thread of this process, whoever started it, under seccomp. */
+        int outside = 0;
+        DIR *d = opendir("/proc/self/task");
+        for (struct dirent *t; d && (t = readdir(d));) {
+            char path[300], line[128];
+            if (t->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "/proc/self/task/%s/status", t->d_name);
+            FILE *f = fopen(path, "r");
+            while (f && fgets(line, sizeof line, f))
+                if (!strncmp(line, "Seccomp:", 8))
+                    outside += atoi(line + 8) != 2;
+            if (f)
+                fclose(f);
+        }
+        if (d)
+            closedir(d);
+        fprintf(stderr, "hostile: note: %d threads outside seccomp\n", outside);
         pid_t pid = fork();
         if (pid == 0) {
             setsid();
