@@ -175,7 +175,6 @@ void shades_guard_supervised(void)
 
 void shades_guard_install(const char *name, const shades_manifest *m, unsigned timeout_ms)
 {
-    static int exit_hooked;
     if (atomic_load(&watching))
         return;
     snprintf(st->engine, sizeof st->engine, "%s", name);
@@ -186,8 +185,6 @@ void shades_guard_install(const char *name, const shades_manifest *m, unsigned t
     sigemptyset(&ours.sa_mask);
     for (int k = 0; k < 5; k++)
         sigaction(fatal[k], &ours, &saved[k]);
-    if (!exit_hooked)
-        exit_hooked = on_exit(on_exit_call, NULL) == 0;
     atomic_store(&watching, 1);
     if (pthread_create(&watchdog, NULL, watch, NULL))
         atomic_store(&watching, 0);
@@ -212,8 +209,17 @@ static int op_index(const char *op)
     return (int)N_OPS - 1;
 }
 
+/* Set once the exit hook is in. */
+static atomic_flag exit_hooked = ATOMIC_FLAG_INIT;
+
 void shades_guard_enter(const char *op, uint32_t a, uint32_t b)
 {
+    /* Exit handlers run last-registered first: hooked at the first engine
+     * call, after the first image was decoded, ours runs before the
+     * destructors of the codecs' lazily made statics, which other threads
+     * still use. */
+    if (!atomic_flag_test_and_set(&exit_hooked))
+        on_exit(on_exit_call, NULL);
     if (my_slot < 0) {
         unsigned k = atomic_fetch_add(&st->slots_used, 1);
         my_slot = k < SLOTS ? (int)k : SLOTS; /* beyond SLOTS: unwatched */
