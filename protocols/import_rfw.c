@@ -199,7 +199,8 @@ int shades_import_rfw(shades_import_job *job, shades_err *err)
             if (!rc && lists.n == before)
                 rc = shades_err_set(err, SHADES_E_INPUT, "%s: no <Race>_pairs.txt in this folder",
                                     in);
-            qsort(lists.paths + before, lists.n - before, sizeof *lists.paths, cmp_path);
+            if (!rc)
+                qsort(lists.paths + before, lists.n - before, sizeof *lists.paths, cmp_path);
         } else if (list_add(&lists, in)) {
             rc = shades_err_nomem(err);
         }
