@@ -110,6 +110,12 @@ if [ "$(id -u)" = 0 ]; then
     "$shades" run reach.yaml --isolate --isolate-user no-such-user-here --no-checkpoint
   expect_fail "root" "^shades: error: --isolate-user 'root': an isolated engine never runs as root; name an unprivileged user$" \
     "$shades" run reach.yaml --isolate --isolate-user root --no-checkpoint
+  # A config dir the engine's user cannot read is named, with that user.
+  mkdir -m 700 private && mkdir private/models
+  config private "$bad/libhostile.so" ""
+  sed -i 's|^engine: {|engine: {config_dir: private/models, |' private.yaml
+  expect_fail "private config dir" "^shades: error: isolation: engine.config_dir '\./private/models' is not readable by user 'nobody' (uid 65534), the user isolated engines run as (--isolate-user); make it and the directories above it readable to that user$" \
+    "$shades" run private.yaml --isolate --no-checkpoint
 fi
 chmod 700 "$work"
 
