@@ -168,7 +168,10 @@ static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shade
     hello->message[sizeof hello->message - 1] = 0;
     if (hello->status < 0) {
         reap(w, 1, NULL, 0);
-        return shades_err_set(err, SHADES_E_ADAPTER, "%s", hello->message);
+        /* A bad option stays bad input, so the run names its config line. */
+        return shades_err_set(err, hello->status == SHADES_E_INPUT ? SHADES_E_INPUT
+                                                                   : SHADES_E_ADAPTER,
+                              "%s", hello->message);
     }
     if (iso->region_fd >= 0 &&
         shades_wire_send(w->sock, SHADES_WIRE_REGION, &iso->region, sizeof iso->region, NULL, 0,
