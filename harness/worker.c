@@ -191,8 +191,21 @@ static int hello(worker_state *ws, char **argv)
         h.status = shades_err_set(&err, SHADES_E_INTERNAL, "isolation: bad worker limits");
     else
         h.status = confine(h.sandbox, sizeof h.sandbox, &o, &l, &err);
-    if (!h.status)
+    if (!h.status) {
         h.status = shades_instance_create(&ws->inst, &o, &err);
+        /* Too small an address space shows as a library the loader cannot
+         * map: say which limit held. */
+        if (h.status && l.memory_bytes &&
+            (strstr(err.msg, "failed to map segment") ||
+             strstr(err.msg, "annot allocate memory"))) {
+            char why[sizeof err.msg];
+            memcpy(why, err.msg, sizeof why);
+            shades_err_set(&err, err.code,
+                           "%s (the worker's address space was limited to %llu MiB by "
+                           "--isolate-memory; too little for this engine?)",
+                           why, (unsigned long long)(l.memory_bytes >> 20));
+        }
+    }
     if (!h.status && !(ws->tmpl = malloc(ws->inst->template_max + SHADES_WIRE_CANARY_BYTES)))
         h.status = shades_err_nomem(&err);
     if (h.status) {

@@ -103,7 +103,10 @@ case $sandbox in
     "$shades" run eat.yaml --isolate --isolate-memory 1024 --no-checkpoint >out.txt 2>err.txt
     grep -Eq "isolated engine: [1-9][0-9]* calls crashed" out.txt ||
       { echo "the memory eater was not stopped:" >&2; cat out.txt err.txt >&2; exit 1; }
-    h5dump -a /engine_isolation res/eat.h5 | grep -q "address space 1024 MiB" ;;
+    h5dump -a /engine_isolation res/eat.h5 | grep -q "address space 1024 MiB"
+    # Too small a limit to load the library at all: the error says which limit.
+    expect_fail "too little memory" "limited to 100 MiB by --isolate-memory; too little for this engine?)$" \
+      "$shades" run eat.yaml --isolate --isolate-memory 100 --no-checkpoint ;;
 esac
 if [ "$(id -u)" = 0 ]; then
   expect_fail "unknown user" "^shades: error: --isolate-user 'no-such-user-here': no such user$" \
