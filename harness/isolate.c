@@ -33,6 +33,7 @@ typedef struct worker {
 
 struct shades_isolate {
     char *argv[ARGS + 1]; /* exe, "__worker", spec, config dir, options, seed, limits, NULL */
+    char **envp;          /* the harness's environment, OpenBLAS on one thread */
     unsigned n;
     worker *w;
     pthread_mutex_t lock;
@@ -148,7 +149,7 @@ static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shade
     posix_spawn_file_actions_adddup2(&fa, iso->log[1], 2);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
     pid_t pid;
-    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, environ);
+    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, iso->envp);
     posix_spawn_file_actions_destroy(&fa);
     close(sv[1]);
     if (rc) {
@@ -246,6 +247,28 @@ static int malformed(shades_isolate *iso, worker *w, shades_err *err)
     return shades_err_set(err, SHADES_E_INTERNAL, "isolation: worker sent a malformed reply");
 }
 
+/* The workers' environment: the harness's, with OpenBLAS (which the
+ * shades binary links, and which starts its thread pool as it loads) kept
+ * to one thread. A worker that already has threads cannot enter a user
+ * namespace (unshare fails with EINVAL), so without this a run not started
+ * as root never got a network namespace of its own. Each worker serves one
+ * call at a time anyway. 1, or 0 when out of memory. */
+static int worker_environment(shades_isolate *iso)
+{
+    static char one_thread[] = "OPENBLAS_NUM_THREADS=1";
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    if (!(iso->envp = calloc(n + 2, sizeof *iso->envp)))
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "OPENBLAS_NUM_THREADS=", 21))
+            iso->envp[k++] = environ[i];
+    iso->envp[k] = one_thread;
+    return 1;
+}
+
 int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
                           const shades_instance_options *o, shades_err *err)
 {
@@ -273,7 +296,7 @@ int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
     const char *args[ARGS] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
                               o->options ? o->options : "", seed, limits};
     iso->w = calloc(iso->n, sizeof *iso->w);
-    int ok = iso->w != NULL;
+    int ok = iso->w != NULL && worker_environment(iso);
     for (int k = 0; k < ARGS && ok; k++)
         ok = (iso->argv[k] = strdup(args[k])) != NULL;
     if (!ok) {
@@ -320,6 +343,7 @@ void shades_isolate_destroy(shades_isolate *iso)
         close(iso->log[0]);
     for (int k = 0; k < ARGS; k++)
         free(iso->argv[k]);
+    free(iso->envp);
     pthread_mutex_destroy(&iso->lock);
     pthread_cond_destroy(&iso->freed);
     free(iso);

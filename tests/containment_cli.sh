@@ -113,6 +113,19 @@ if [ "$(id -u)" = 0 ]; then
     "$shades" run reach.yaml --isolate --isolate-user no-such-user-here --no-checkpoint
   expect_fail "root" "^shades: error: --isolate-user 'root': an isolated engine never runs as root; name an unprivileged user$" \
     "$shades" run reach.yaml --isolate --isolate-user root --no-checkpoint
+  # Started as another user, where the kernel lets that user make a user
+  # namespace, the workers get a network namespace too (a worker that
+  # already had threads, OpenBLAS's, could not make one).
+  if command -v setpriv >/dev/null &&
+     setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -n true 2>/dev/null; then
+    mkdir -m 777 unpriv
+    config unpriv synthetic ""
+    sed -i 's|results: res/|results: unpriv/|' unpriv.yaml
+    setpriv --reuid=65534 --regid=65534 --clear-groups \
+      "$shades" run unpriv.yaml --isolate --no-checkpoint >out.txt 2>err.txt
+    grep -q "sandbox: .*, network namespace, uid 65534 gid 65534;" out.txt ||
+      { echo "an unprivileged run's workers have no network namespace:" >&2; cat out.txt err.txt >&2; exit 1; }
+  fi
   # A config dir the engine's user cannot read is named, with that user.
   mkdir -m 700 private && mkdir private/models
   config private "$bad/libhostile.so" ""
