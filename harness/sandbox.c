@@ -333,7 +333,9 @@ int shades_sandbox_enter(char *out, size_t cap, const shades_sandbox_limits *l,
     }
     int abi;
     if (landlock(&abi, readable, n)) {
-        snprintf(out, cap, "landlock: %s", strerror(errno));
+        int e = errno;
+        snprintf(out, cap, "landlock: %s%s", strerror(e),
+                 e == EMFILE ? " (raise --isolate-files: the sandbox itself opens a few)" : "");
         return -1;
     }
     char ll[160];

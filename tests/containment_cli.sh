@@ -108,6 +108,12 @@ case $sandbox in
     expect_fail "too little memory" "limited to 100 MiB by --isolate-memory; too little for this engine?)$" \
       "$shades" run eat.yaml --isolate --isolate-memory 100 --no-checkpoint ;;
 esac
+# Too few open files for Landlock's own descriptors: the error names the option.
+case $sandbox in
+  landlock*)
+    expect_fail "too few files" "landlock: Too many open files (raise --isolate-files: the sandbox itself opens a few)$" \
+      "$shades" run eat.yaml --isolate --isolate-files 3 --no-checkpoint ;;
+esac
 if [ "$(id -u)" = 0 ]; then
   expect_fail "unknown user" "^shades: error: --isolate-user 'no-such-user-here': no such user$" \
     "$shades" run reach.yaml --isolate --isolate-user no-such-user-here --no-checkpoint
