@@ -341,7 +341,7 @@ int shades_sandbox_enter(char *out, size_t cap, const shades_sandbox_limits *l,
     char ll[160];
     if (abi)
         snprintf(ll, sizeof ll, "landlock ABI %d (reads only system directories, the "
-                 "adapter's and engine.config_dir; writes nothing)", abi);
+                 "adapter's directory and engine.config_dir; writes nothing)", abi);
     else
         snprintf(ll, sizeof ll, "no Landlock in this kernel: the engine can read what its "
                  "user can");
