@@ -33,6 +33,7 @@ typedef struct worker {
 
 struct shades_isolate {
     char *argv[ARGS + 1]; /* exe, "__worker", spec, config dir, options, seed, limits, NULL */
+    char **envp;          /* the harness's environment, OpenBLAS on one thread */
     unsigned n;
     worker *w;
     pthread_mutex_t lock;
@@ -41,7 +42,6 @@ struct shades_isolate {
     shades_wire_region region;
     int timeout_ms;
     atomic_uint_least64_t crashed, timed_out, bad_reply;
-    char **env;       /* the workers' environment: ours, OpenBLAS on one thread */
     int log[2];       /* the workers' stdout and stderr, a pipe the harness relays */
     pthread_t relay;
     int relaying;
@@ -149,7 +149,7 @@ static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shade
     posix_spawn_file_actions_adddup2(&fa, iso->log[1], 2);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
     pid_t pid;
-    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, iso->env);
+    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, iso->envp);
     posix_spawn_file_actions_destroy(&fa);
     close(sv[1]);
     if (rc) {
@@ -169,7 +169,10 @@ static int spawn(worker *w, shades_wire_hello *hello, shades_isolate *iso, shade
     hello->message[sizeof hello->message - 1] = 0;
     if (hello->status < 0) {
         reap(w, 1, NULL, 0);
-        return shades_err_set(err, SHADES_E_ADAPTER, "%s", hello->message);
+        /* A bad option stays bad input, so the run names its config line. */
+        return shades_err_set(err, hello->status == SHADES_E_INPUT ? SHADES_E_INPUT
+                                                                   : SHADES_E_ADAPTER,
+                              "%s", hello->message);
     }
     if (iso->region_fd >= 0 &&
         shades_wire_send(w->sock, SHADES_WIRE_REGION, &iso->region, sizeof iso->region, NULL, 0,
@@ -244,6 +247,29 @@ static int malformed(shades_isolate *iso, worker *w, shades_err *err)
     return shades_err_set(err, SHADES_E_INTERNAL, "isolation: worker sent a malformed reply");
 }
 
+/* The workers' environment: the harness's, with OpenBLAS (which the
+ * shades binary links, and which starts its thread pool as it loads) kept
+ * to one thread, so the worker enters its sandbox single-threaded:
+ * namespaces, Landlock and capabilities bind only the thread that enters
+ * them (and a process with threads cannot enter a user namespace at all).
+ * Each worker serves one call at a time anyway. 1, or 0 when out of
+ * memory. */
+static int worker_environment(shades_isolate *iso)
+{
+    static char one_thread[] = "OPENBLAS_NUM_THREADS=1";
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    if (!(iso->envp = calloc(n + 2, sizeof *iso->envp)))
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "OPENBLAS_NUM_THREADS=", 21))
+            iso->envp[k++] = environ[i];
+    iso->envp[k] = one_thread;
+    return 1;
+}
+
 int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
                           const shades_instance_options *o, shades_err *err)
 {
@@ -271,28 +297,13 @@ int shades_isolate_create(shades_isolate **out, shades_wire_hello *out_hello,
     const char *args[ARGS] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
                               o->options ? o->options : "", seed, limits};
     iso->w = calloc(iso->n, sizeof *iso->w);
-    int ok = iso->w != NULL;
+    int ok = iso->w != NULL && worker_environment(iso);
     for (int k = 0; k < ARGS && ok; k++)
         ok = (iso->argv[k] = strdup(args[k])) != NULL;
     if (!ok) {
         shades_isolate_destroy(iso);
         return shades_err_nomem(err);
     }
-    /* OpenBLAS starts its threads when it is loaded, before the worker's
-     * main: on one thread it starts none, so the sandbox, which the worker
-     * enters single-threaded, covers every thread there will be. A worker
-     * makes one call at a time; the run's threads are its workers. */
-    size_t n_env = 0;
-    while (environ[n_env])
-        n_env++;
-    if (!(iso->env = calloc(n_env + 2, sizeof *iso->env))) {
-        shades_isolate_destroy(iso);
-        return shades_err_nomem(err);
-    }
-    iso->env[0] = "OPENBLAS_NUM_THREADS=1";
-    for (size_t k = 0, j = 1; k < n_env; k++)
-        if (strncmp(environ[k], "OPENBLAS_NUM_THREADS=", 21))
-            iso->env[j++] = environ[k];
     if (pipe2(iso->log, O_CLOEXEC)) {
         rc = shades_err_set(err, SHADES_E_IO, "isolation: pipe: %s", strerror(errno));
         shades_isolate_destroy(iso);
@@ -333,7 +344,7 @@ void shades_isolate_destroy(shades_isolate *iso)
         close(iso->log[0]);
     for (int k = 0; k < ARGS; k++)
         free(iso->argv[k]);
-    free(iso->env);
+    free(iso->envp);
     pthread_mutex_destroy(&iso->lock);
     pthread_cond_destroy(&iso->freed);
     free(iso);

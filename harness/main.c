@@ -29,13 +29,15 @@ static int fail(const shades_err *err)
     return EXIT_ERROR;
 }
 
-/* Parses a positive count for a flag; prints the error itself. */
+/* Parses a positive count for a flag; prints the error itself, naming flag
+ * (NULL: prints nothing, for a caller with its own words). */
 static int parse_count(unsigned *out, const char *flag, const char *s)
 {
     char *end;
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
     if (!s || *end || v == 0 || v > 1000000 || s[0] == '-') {
-        fprintf(stderr, "shades: error: %s needs a count from 1 to 1000000\n", flag);
+        if (flag)
+            fprintf(stderr, "shades: error: %s needs a count from 1 to 1000000\n", flag);
         return -1;
     }
     *out = (unsigned)v;
@@ -212,8 +214,10 @@ static int cmd_demo(int argc, char **argv)
             bad = parse_count(&opts.images_per_subject, "--images", val);
         else if (strcmp(argv[i], "--faces") == 0 && val && strcmp(val, "0") == 0)
             opts.face_subjects = 0;
-        else if (strcmp(argv[i], "--faces") == 0)
-            bad = parse_count(&opts.face_subjects, "--faces", val);
+        else if (strcmp(argv[i], "--faces") == 0 &&
+                 (bad = parse_count(&opts.face_subjects, NULL, val)))
+            fprintf(stderr, "shades: error: --faces needs a count from 0 (no OpenCV part) "
+                            "to 1000000\n");
         else if (strcmp(argv[i], "--progress") == 0)
             bad = parse_progress(&opts.progress, val);
         else {

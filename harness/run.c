@@ -119,6 +119,7 @@ static void close_checkpoint(run_state *s, int complete, const shades_run_option
 {
     uint64_t restored, found, saved;
     shades_checkpoint_counts(&restored, &found, &saved, s->checkpoint);
+    fflush(stdout); /* the tables before these lines, when both go to one file */
     if (complete && found)
         fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint, the rest "
                         "computed\n",

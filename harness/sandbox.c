@@ -358,12 +358,15 @@ int shades_sandbox_enter(char *out, size_t cap, const shades_sandbox_limits *l,
     }
     int abi;
     if (landlock(&abi, readable, n)) {
-        snprintf(out, cap, "landlock: %s", strerror(errno));
+        int e = errno;
+        snprintf(out, cap, "landlock: %s%s", strerror(e),
+                 e == EMFILE ? " (raise --isolate-files: the sandbox itself opens a few)" : "");
         return -1;
     }
     char ll[160];
     if (abi)
-        snprintf(ll, sizeof ll, "landlock ABI %d", abi);
+        snprintf(ll, sizeof ll, "landlock ABI %d (reads only system directories, the "
+                 "adapter's directory and engine.config_dir; writes nothing)", abi);
     else
         snprintf(ll, sizeof ll, "no Landlock in this kernel: the engine can read what its "
                  "user can");

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,16 +124,32 @@ static int map_region(worker_state *ws, int fd, size_t len)
 }
 
 /* Says, after the sandbox is entered, when the user the engine now runs
- * as cannot read path: a clearer word than the loader's. */
-static int readable_by_worker(const char *what, const char *path, int mode, shades_err *err)
+ * as (who, looked up before it) cannot read path: a clearer word than the
+ * loader's. */
+static int readable_by_worker(const char *what, const char *path, int mode, const char *who,
+                              shades_err *err)
 {
     if (!path || !path[0] || access(path, mode) == 0 || errno != EACCES)
         return 0;
     return shades_err_set(err, SHADES_E_ADAPTER,
-                          "isolation: %s '%s' is not readable by uid %u, the user isolated "
-                          "engines run as (--isolate-user); make it and the directories above "
-                          "it readable to that user",
-                          what, path, (unsigned)geteuid());
+                          "isolation: %s '%s' is not readable by %s; make it and the "
+                          "directories above it readable to that user",
+                          what, path, who);
+}
+
+/* who = the user the engine will run as, by name where it has one, and
+ * how it was chosen. Looked up before the sandbox, which hides
+ * /etc/passwd. */
+static void worker_user(char *who, size_t cap, const shades_sandbox_limits *l)
+{
+    uid_t uid = l->drop ? l->uid : geteuid();
+    const struct passwd *pw = getpwuid(uid);
+    const char *how = l->drop ? "the user isolated engines run as (--isolate-user)"
+                              : "the user shades runs as";
+    if (pw && pw->pw_name)
+        snprintf(who, cap, "user '%s' (uid %u), %s", pw->pw_name, (unsigned)uid, how);
+    else
+        snprintf(who, cap, "uid %u, %s", (unsigned)uid, how);
 }
 
 /* Enters the sandbox, with the adapter's directory and the engine's
@@ -148,12 +165,15 @@ static int confine(char *out, size_t cap, const shades_instance_options *o,
         rc = shades_path_dirname(dir, sizeof dir, real, err);
     if (rc)
         return rc;
+    char who[256];
+    worker_user(who, sizeof who, l);
     const char *readable[] = {dir, o->config_dir};
     if (shades_sandbox_enter(out, cap, l, readable, 2))
         return shades_err_set(err, SHADES_E_INTERNAL, "isolation: cannot enter the sandbox: %s",
                               out);
-    rc = readable_by_worker("adapter", real, R_OK, err);
-    return rc ? rc : readable_by_worker("engine.config_dir", o->config_dir, R_OK | X_OK, err);
+    rc = readable_by_worker("adapter", real, R_OK, who, err);
+    return rc ? rc
+              : readable_by_worker("engine.config_dir", o->config_dir, R_OK | X_OK, who, err);
 }
 
 /* Creates the engine in the sandbox and says hello; 0 when it is ready
@@ -171,8 +191,21 @@ static int hello(worker_state *ws, char **argv)
         h.status = shades_err_set(&err, SHADES_E_INTERNAL, "isolation: bad worker limits");
     else
         h.status = confine(h.sandbox, sizeof h.sandbox, &o, &l, &err);
-    if (!h.status)
+    if (!h.status) {
         h.status = shades_instance_create(&ws->inst, &o, &err);
+        /* Too small an address space shows as a library the loader cannot
+         * map: say which limit held. */
+        if (h.status && l.memory_bytes &&
+            (strstr(err.msg, "failed to map segment") ||
+             strstr(err.msg, "annot allocate memory"))) {
+            char why[sizeof err.msg];
+            memcpy(why, err.msg, sizeof why);
+            shades_err_set(&err, err.code,
+                           "%s (the worker's address space was limited to %llu MiB by "
+                           "--isolate-memory; too little for this engine?)",
+                           why, (unsigned long long)(l.memory_bytes >> 20));
+        }
+    }
     if (!h.status && !(ws->tmpl = malloc(ws->inst->template_max + SHADES_WIRE_CANARY_BYTES)))
         h.status = shades_err_nomem(&err);
     if (h.status) {

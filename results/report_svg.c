@@ -229,7 +229,11 @@ int shades_svg_bars(FILE *out, const char *title, const shades_bar *bars, size_t
     }
     top = nice_ceiling(top > 0 ? top : 1);
     const double row = 18, L = 12 + 7.0 * (double)label_w, T = 30, pw = 260, R = 190;
-    double W = L + pw + R, H = T + row * (double)rows + 30;
+    /* Wide enough for the title too (12 px text, about 6.6 px a character):
+     * "FMR (same-group impostors) at the threshold for FMR 0.0001, with
+     * intervals" lost its last letters at L + pw + R. */
+    double W = fmax(L + pw + R, ceil(L + 6.6 * (double)strlen(title) + 8)),
+           H = T + row * (double)rows + 30;
     fprintf(out, "<svg class=\"plot\" viewBox=\"0 0 %g %g\" width=\"%g\" height=\"%g\" "
                  "role=\"img\" aria-label=\"",
             W, H, W, H);

@@ -175,6 +175,8 @@ PY
        run=(run run.yaml --resume --progress off) ;;
   # ---- command line ----
   o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
+  o02) cfg "engine: {adapter: synthetic, options: [nonsense=1]}"
+       run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
   *) echo "bad_inputs.sh: no fixture for row $id" >&2; exit 1 ;;
 esac
 

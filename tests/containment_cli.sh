@@ -104,13 +104,41 @@ case $sandbox in
     "$shades" run eat.yaml --isolate --isolate-memory 1024 --no-checkpoint >out.txt 2>err.txt
     grep -Eq "isolated engine: [1-9][0-9]* calls crashed" out.txt ||
       { echo "the memory eater was not stopped:" >&2; cat out.txt err.txt >&2; exit 1; }
-    h5dump -a /engine_isolation res/eat.h5 | grep -q "address space 1024 MiB" ;;
+    h5dump -a /engine_isolation res/eat.h5 | grep -q "address space 1024 MiB"
+    # Too small a limit to load the library at all: the error says which limit.
+    expect_fail "too little memory" "limited to 100 MiB by --isolate-memory; too little for this engine?)$" \
+      "$shades" run eat.yaml --isolate --isolate-memory 100 --no-checkpoint ;;
+esac
+# Too few open files for Landlock's own descriptors: the error names the option.
+case $sandbox in
+  landlock*)
+    expect_fail "too few files" "landlock: Too many open files (raise --isolate-files: the sandbox itself opens a few)$" \
+      "$shades" run eat.yaml --isolate --isolate-files 3 --no-checkpoint ;;
 esac
 if [ "$(id -u)" = 0 ]; then
   expect_fail "unknown user" "^shades: error: --isolate-user 'no-such-user-here': no such user$" \
     "$shades" run reach.yaml --isolate --isolate-user no-such-user-here --no-checkpoint
   expect_fail "root" "^shades: error: --isolate-user 'root': an isolated engine never runs as root; name an unprivileged user$" \
     "$shades" run reach.yaml --isolate --isolate-user root --no-checkpoint
+  # Started as another user, where the kernel lets that user make a user
+  # namespace, the workers get a network namespace too (a worker that
+  # already had threads, OpenBLAS's, could not make one).
+  if command -v setpriv >/dev/null &&
+     setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -n true 2>/dev/null; then
+    mkdir -m 777 unpriv
+    config unpriv synthetic ""
+    sed -i 's|results: res/|results: unpriv/|' unpriv.yaml
+    setpriv --reuid=65534 --regid=65534 --clear-groups \
+      "$shades" run unpriv.yaml --isolate --no-checkpoint >out.txt 2>err.txt
+    grep -q "sandbox: .*, network namespace, uid 65534 gid 65534;" out.txt ||
+      { echo "an unprivileged run's workers have no network namespace:" >&2; cat out.txt err.txt >&2; exit 1; }
+  fi
+  # A config dir the engine's user cannot read is named, with that user.
+  mkdir -m 700 private && mkdir private/models
+  config private "$bad/libhostile.so" ""
+  sed -i 's|^engine: {|engine: {config_dir: private/models, |' private.yaml
+  expect_fail "private config dir" "^shades: error: isolation: engine.config_dir '\./private/models' is not readable by user 'nobody' (uid 65534), the user isolated engines run as (--isolate-user); make it and the directories above it readable to that user$" \
+    "$shades" run private.yaml --isolate --no-checkpoint
 fi
 chmod 700 "$work"
 

@@ -54,6 +54,20 @@ for want in '<svg class="plot"' 'aria-label="DET curves by sex x skin"' \
             'aria-label="FMR (same-group impostors) at the threshold' '<caption>Differentials across groups'; do
   grep -q "$want" "$html" || fail "html lacks $want"
 done
+# Each bar chart is as wide as its title (12 px text, 6.5 px a
+# character), so the title of the FMR chart at 1e-4 is not cut off.
+python3 - "$html" <<'PY' || fail "a plot is narrower than its title"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+charts = re.findall(r'<svg class="plot"[^>]* width="([0-9.]+)"[^>]*>\n<title>[^<]*'
+                    r'</title>\n<text x="([0-9.]+)" y="16" class="axis">([^<]*)</text>',
+                    html)
+if not charts:
+    sys.exit("no bar chart found")
+for w, x, title in charts:
+    if float(w) < float(x) + 6.5 * len(title):
+        sys.exit(f"width {w} < {x} + 6.5 x {len(title)} for '{title}'")
+PY
 if grep -Eq 'https?:|src=|href=|url\([^#]|@import|<script|<link' "$html"; then
   fail "html refers to something outside itself"
 fi
