@@ -33,7 +33,8 @@ struct shades_guard_state {
     char msg[2048];
 };
 
-/* Engine functions by index, since a pointer means nothing to the parent. */
+/* Engine functions by shades_guard_op, as the messages name them; a
+ * pointer would mean nothing to the supervising parent. */
 static const char *const ops[] = {"create_template", "compare", "compare_many", "search",
                                   "estimate", "an engine call"};
 #define N_OPS (sizeof ops / sizeof ops[0])
@@ -200,25 +201,17 @@ void shades_guard_remove(void)
         sigaction(fatal[k], &saved[k], NULL);
 }
 
-/* The index of op in ops. */
-static int op_index(const char *op)
-{
-    for (size_t k = 0; k + 1 < N_OPS; k++)
-        if (!strcmp(ops[k], op))
-            return (int)k;
-    return (int)N_OPS - 1;
-}
-
 /* Set once the exit hook is in. */
-static atomic_flag exit_hooked = ATOMIC_FLAG_INIT;
+static atomic_int exit_hooked;
 
-void shades_guard_enter(const char *op, uint32_t a, uint32_t b)
+void shades_guard_enter(shades_guard_op op, uint32_t a, uint32_t b)
 {
     /* Exit handlers run last-registered first: hooked at the first engine
      * call, after the first image was decoded, ours runs before the
      * destructors of the codecs' lazily made statics, which other threads
      * still use. */
-    if (!atomic_flag_test_and_set(&exit_hooked))
+    if (!atomic_load_explicit(&exit_hooked, memory_order_relaxed) &&
+        !atomic_exchange(&exit_hooked, 1))
         on_exit(on_exit_call, NULL);
     if (my_slot < 0) {
         unsigned k = atomic_fetch_add(&st->slots_used, 1);
@@ -227,7 +220,7 @@ void shades_guard_enter(const char *op, uint32_t a, uint32_t b)
     if (my_slot >= SLOTS)
         return;
     slot *s = &st->slots[my_slot];
-    atomic_store(&s->op, op_index(op));
+    atomic_store(&s->op, (int)op);
     atomic_store(&s->a, a);
     atomic_store(&s->b, b);
     atomic_fetch_add(&s->seq, 1);

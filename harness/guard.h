@@ -37,9 +37,18 @@ void shades_guard_remove(void);
  * status. [thread: main of the child] */
 void shades_guard_default_signals(void);
 
-/* Marks the calling thread as inside engine function `op` (a string
- * literal) on items a and b (UINT32_MAX: none). [thread: any] */
-void shades_guard_enter(const char *op, uint32_t a, uint32_t b);
+/* The engine functions a guarded call may be in. */
+typedef enum shades_guard_op {
+    SHADES_GUARD_CREATE_TEMPLATE,
+    SHADES_GUARD_COMPARE,
+    SHADES_GUARD_COMPARE_MANY,
+    SHADES_GUARD_SEARCH,
+    SHADES_GUARD_ESTIMATE
+} shades_guard_op;
+
+/* Marks the calling thread as inside engine function op on items a and b
+ * (UINT32_MAX: none). [thread: any] */
+void shades_guard_enter(shades_guard_op op, uint32_t a, uint32_t b);
 
 /* Marks the calling thread as back in the harness. [thread: any] */
 void shades_guard_leave(void);

@@ -83,7 +83,7 @@ static int template_call(int *out_status, shades_template_result *res, char *wor
          * its buffer before the damage can spread to the next template. */
         size_t tail = job->t->stride - job->t->capacity;
         shades_canary_set(slot + job->t->capacity, tail);
-        shades_guard_enter("create_template", (uint32_t)i, UINT32_MAX);
+        shades_guard_enter(SHADES_GUARD_CREATE_TEMPLATE, (uint32_t)i, UINT32_MAX);
         *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
                                                            job->t->capacity, role);
         shades_guard_leave();
@@ -360,7 +360,7 @@ static int compare_here(double *out, shades_instance *inst, const shades_templat
                         const shades_manifest *m, uint32_t a, uint32_t b, shades_err *err)
 {
     double s = NAN;
-    shades_guard_enter("compare", a, b);
+    shades_guard_enter(SHADES_GUARD_COMPARE, a, b);
     int st = inst->plugin->entry->compare(&s, inst->engine, shades_templates_slot(t, b), t->size[b],
                                           shades_templates_slot(t, a), t->size[a]);
     shades_guard_leave();
@@ -383,7 +383,7 @@ static int compare_batch(double *out, shades_instance *inst, const shades_templa
         sizes[k] = t->size[a[k]];
         out[k] = NAN;
     }
-    shades_guard_enter("compare_many", a[0], b);
+    shades_guard_enter(SHADES_GUARD_COMPARE_MANY, a[0], b);
     int st = inst->ext.batch->compare_many(out, inst->engine, shades_templates_slot(t, b), t->size[b], refs,
                                            sizes, n);
     shades_guard_leave();

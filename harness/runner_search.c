@@ -51,7 +51,7 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
     shades_candidate cand[1000];
     shades_instance *inst = job->inst;
     const shades_templates *t = job->t;
-    shades_guard_enter("search", p, UINT32_MAX);
+    shades_guard_enter(SHADES_GUARD_SEARCH, p, UINT32_MAX);
     int st = inst->ext.search->search(cand, &got, inst->engine, job->engine_gallery,
                                       shades_templates_slot(t, p), t->size[p], L);
     shades_guard_leave();
@@ -255,7 +255,7 @@ static int estimate_one(shades_attributes *a, int *out_status, char *words, size
     words[0] = 0;
     *a = (shades_attributes){.struct_size = sizeof *a, .age = -1};
     if (!inst->isolate) {
-        shades_guard_enter("estimate", (uint32_t)i, UINT32_MAX);
+        shades_guard_enter(SHADES_GUARD_ESTIMATE, (uint32_t)i, UINT32_MAX);
         *out_status = inst->ext.attributes->estimate(a, inst->engine, im);
         shades_guard_leave();
         shades_guard_check();
