@@ -214,11 +214,11 @@ static int cmd_demo(int argc, char **argv)
             bad = parse_count(&opts.images_per_subject, "--images", val);
         else if (strcmp(argv[i], "--faces") == 0 && val && strcmp(val, "0") == 0)
             opts.face_subjects = 0;
-        else if (strcmp(argv[i], "--faces") == 0 &&
-                 (bad = parse_count(&opts.face_subjects, NULL, val)))
-            fprintf(stderr, "shades: error: --faces needs a count from 0 (no OpenCV part) "
-                            "to 1000000\n");
-        else if (strcmp(argv[i], "--progress") == 0)
+        else if (strcmp(argv[i], "--faces") == 0) {
+            if ((bad = parse_count(&opts.face_subjects, NULL, val)))
+                fprintf(stderr, "shades: error: --faces needs a count from 0 (no OpenCV part) "
+                                "to 1000000\n");
+        } else if (strcmp(argv[i], "--progress") == 0)
             bad = parse_progress(&opts.progress, val);
         else {
             fprintf(stderr, "shades: error: demo: unexpected argument '%s'\n", argv[i]);
