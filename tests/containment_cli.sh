@@ -112,8 +112,9 @@ esac
 # Too few open files for Landlock's own descriptors: the error names the option.
 case $sandbox in
   landlock*)
+    config files "$bad/libhostile.so" ""
     expect_fail "too few files" "landlock: Too many open files (raise --isolate-files: the sandbox itself opens a few)$" \
-      "$shades" run eat.yaml --isolate --isolate-files 3 --no-checkpoint ;;
+      "$shades" run files.yaml --isolate --isolate-files 3 --no-checkpoint ;;
 esac
 if [ "$(id -u)" = 0 ]; then
   expect_fail "unknown user" "^shades: error: --isolate-user 'no-such-user-here': no such user$" \
