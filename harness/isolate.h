@@ -74,8 +74,8 @@ void shades_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
 
 /* The worker side: serves requests on fd 3 until the harness goes away.
  * argv: library spec, config dir ("" for none), options, seed, limits
- * (shades_sandbox_limits_format). Returns
- * the process exit status. */
+ * (shades_sandbox_limits_format). Ends the process, without exit
+ * handlers, with its exit status; returns only on a wrong argument count. */
 int shades_worker_main(int argc, char **argv);
 
 #endif
