@@ -1,7 +1,7 @@
 /* What every benchmark shares: a clock, peak memory, and the closing
  * verdict line that says whether the figure met its target. */
-#ifndef SHADES_BENCH_H
-#define SHADES_BENCH_H
+#ifndef SH_BENCH_H
+#define SH_BENCH_H
 
 #include <stdio.h>
 #include <sys/resource.h>

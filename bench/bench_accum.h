@@ -3,8 +3,8 @@
  * pass 1, the bins the thresholds need, pass 2 when pass 1 did not keep
  * them, then every target's global threshold and each group's own, with
  * the count at each. */
-#ifndef SHADES_BENCH_ACCUM_H
-#define SHADES_BENCH_ACCUM_H
+#ifndef SH_BENCH_ACCUM_H
+#define SH_BENCH_ACCUM_H
 
 #include <stdio.h>
 
@@ -23,52 +23,52 @@ typedef struct bench_answer {
 /* Runs pass 1 over src and pass 2 unless pass 1 kept what the thresholds
  * need (*out_one_pass says which); fills out[1 + n_groups]. Returns 0 or
  * -1. */
-static inline int bench_accumulate(bench_answer *out, int *out_one_pass, const shades_groups *g,
-                                   const shades_score_source *src)
+static inline int bench_accumulate(bench_answer *out, int *out_one_pass, const sh_groups *g,
+                                   const sh_score_source *src)
 {
-    shades_err err = {0};
-    shades_impostors *imp = NULL, *smp = NULL;
-    shades_score_window keep = {0};
+    sh_err err = {0};
+    sh_impostors *imp = NULL, *smp = NULL;
+    sh_score_window keep = {0};
     size_t ng = g->partitions[0].n_groups;
     uint32_t low;
     /* Where the source samples, the bins to keep in pass 1 are predicted,
      * as the measures do (verification_measures.c). */
-    if (src->sample && shades_impostors_sample(&smp, g, src, 16, &err)) {
+    if (src->sample && sh_impostors_sample(&smp, g, src, 16, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     for (size_t k = 0; smp && k <= ng; k++)
         for (size_t t = 0; t < BENCH_TARGETS; t++)
-            shades_hist_want_fmr_range(&keep, &low,
-                                       shades_impostors_cell(smp, k ? 0 : SIZE_MAX, k - 1, k - 1),
+            sh_hist_want_fmr_range(&keep, &low,
+                                       sh_impostors_cell(smp, k ? 0 : SIZE_MAX, k - 1, k - 1),
                                        bench_targets[t]);
-    shades_impostors_destroy(smp);
-    if (shades_impostors_count(&imp, g, src, src->sample ? &keep : NULL, UINT32_MAX, NULL,
+    sh_impostors_destroy(smp);
+    if (sh_impostors_count(&imp, g, src, src->sample ? &keep : NULL, UINT32_MAX, NULL,
                                &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
     for (size_t k = 0; k <= ng; k++)
         for (size_t t = 0; t < BENCH_TARGETS; t++)
-            shades_hist_want_fmr(&imp->window,
-                                 shades_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1),
+            sh_hist_want_fmr(&imp->window,
+                                 sh_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1),
                                  bench_targets[t]);
-    int settled = shades_impostors_settle(imp, UINT32_MAX, &err);
+    int settled = sh_impostors_settle(imp, UINT32_MAX, &err);
     *out_one_pass = settled == 1;
-    if (settled < 0 || (!settled && shades_impostors_refine(imp, src, UINT32_MAX, NULL, &err))) {
+    if (settled < 0 || (!settled && sh_impostors_refine(imp, src, UINT32_MAX, NULL, &err))) {
         fprintf(stderr, "%s\n", err.msg);
-        shades_impostors_destroy(imp);
+        sh_impostors_destroy(imp);
         return -1;
     }
     for (size_t k = 0; k <= ng; k++) {
-        const shades_score_hist *h = shades_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1);
+        const sh_score_hist *h = sh_impostors_cell(imp, k ? 0 : SIZE_MAX, k - 1, k - 1);
         for (size_t t = 0; t < BENCH_TARGETS; t++) {
-            shades_hist_threshold_at_fmr(&out[k].threshold[t], h, &imp->window,
+            sh_hist_threshold_at_fmr(&out[k].threshold[t], h, &imp->window,
                                          bench_targets[t]);
-            out[k].count[t] = shades_hist_count_ge(h, &imp->window, out[k].threshold[t]);
+            out[k].count[t] = sh_hist_count_ge(h, &imp->window, out[k].threshold[t]);
         }
     }
-    shades_impostors_destroy(imp);
+    sh_impostors_destroy(imp);
     return 0;
 }
 

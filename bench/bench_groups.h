@@ -1,7 +1,7 @@
 /* A partition of items into groups by item number, built by hand for the
  * benchmarks (a run builds it from a manifest and a config). */
-#ifndef SHADES_BENCH_GROUPS_H
-#define SHADES_BENCH_GROUPS_H
+#ifndef SH_BENCH_GROUPS_H
+#define SH_BENCH_GROUPS_H
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +11,13 @@
 
 /* One partition "group" of n_groups groups; item i is in group
  * group_of[i]. Freed with bench_groups_free. */
-static inline shades_groups *bench_groups(const int32_t *group_of, size_t n_items,
+static inline sh_groups *bench_groups(const int32_t *group_of, size_t n_items,
                                           size_t n_groups)
 {
-    shades_groups *g = calloc(1, sizeof *g);
+    sh_groups *g = calloc(1, sizeof *g);
     g->n_partitions = 1;
     g->partitions = calloc(1, sizeof *g->partitions);
-    shades_partition *p = &g->partitions[0];
+    sh_partition *p = &g->partitions[0];
     p->name = strdup("group");
     p->n_groups = n_groups;
     p->group_names = calloc(n_groups, sizeof *p->group_names);
@@ -31,9 +31,9 @@ static inline shades_groups *bench_groups(const int32_t *group_of, size_t n_item
     return g;
 }
 
-static inline void bench_groups_free(shades_groups *g)
+static inline void bench_groups_free(sh_groups *g)
 {
-    shades_groups_destroy(g);
+    sh_groups_destroy(g);
 }
 
 #endif

@@ -17,10 +17,10 @@
 /* The sort-based answer for one set of scores (sorted in place). */
 static void by_sorting(bench_answer *out, double *s, size_t n)
 {
-    shades_scores_sort(s, n);
+    sh_scores_sort(s, n);
     for (size_t t = 0; t < BENCH_TARGETS; t++) {
-        shades_threshold_at_fmr(&out->threshold[t], s, n, bench_targets[t]);
-        out->count[t] = shades_count_ge(s, n, out->threshold[t]);
+        sh_threshold_at_fmr(&out->threshold[t], s, n, bench_targets[t]);
+        out->count[t] = sh_count_ge(s, n, out->threshold[t]);
     }
 }
 
@@ -32,20 +32,20 @@ int main(int argc, char **argv)
     int32_t group_of[GROUPS];
     for (int g = 0; g < GROUPS; g++)
         group_of[g] = g;
-    shades_groups *g = bench_groups(group_of, GROUPS, GROUPS);
-    shades_pair *pairs = malloc(n * sizeof *pairs);
+    sh_groups *g = bench_groups(group_of, GROUPS, GROUPS);
+    sh_pair *pairs = malloc(n * sizeof *pairs);
     double *scores = malloc(n * sizeof *scores);
     size_t per[GROUPS] = {0};
     for (size_t k = 0; k < n; k++) {
         uint32_t gr = (uint32_t)(bench_mix(~k) % GROUPS);
-        pairs[k] = (shades_pair){gr, gr};
+        pairs[k] = (sh_pair){gr, gr};
         scores[k] = bench_score(k, gr);
         per[gr]++;
     }
 
     bench_answer ours[1 + GROUPS], ref[1 + GROUPS];
-    shades_array_source src;
-    shades_array_source_init(&src, pairs, scores, n, threads);
+    sh_array_source src;
+    sh_array_source_init(&src, pairs, scores, n, threads);
     double t0 = bench_now();
     int one_pass;
     if (bench_accumulate(ours, &one_pass, g, &src.base))

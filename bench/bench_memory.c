@@ -15,29 +15,29 @@
 #define CHUNK 4096
 
 typedef struct stream {
-    shades_score_source base;
+    sh_score_source base;
 } stream;
 
 typedef struct stream_job {
-    shades_score_sink sink;
+    sh_score_sink sink;
     void *ctx;
     uint64_t n;
 } stream_job;
 
-static int stream_block(void *ctx, unsigned worker, size_t begin, size_t end, shades_err *err)
+static int stream_block(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
 {
     const stream_job *j = ctx;
-    shades_pair pair[CHUNK];
+    sh_pair pair[CHUNK];
     double score[CHUNK];
     for (size_t c = begin; c < end; c++) {
         uint64_t k0 = (uint64_t)c * CHUNK;
         size_t m = 0;
         for (uint64_t k = k0; k < k0 + CHUNK && k < j->n; k++, m++) {
             uint32_t g = (uint32_t)(bench_mix(~k) % 8);
-            pair[m] = (shades_pair){g, g};
+            pair[m] = (sh_pair){g, g};
             score[m] = bench_score(k, g);
         }
-        shades_score_batch b = {m, pair, score};
+        sh_score_batch b = {m, pair, score};
         int rc = j->sink(j->ctx, worker, &b, err);
         if (rc)
             return rc;
@@ -45,11 +45,11 @@ static int stream_block(void *ctx, unsigned worker, size_t begin, size_t end, sh
     return 0;
 }
 
-static int stream_replay(const shades_score_source *src, shades_score_sink sink, void *ctx,
-                         shades_err *err)
+static int stream_replay(const sh_score_source *src, sh_score_sink sink, void *ctx,
+                         sh_err *err)
 {
     stream_job j = {sink, ctx, src->n};
-    return shades_parallel_for_workers((size_t)((src->n + CHUNK - 1) / CHUNK), 16, src->workers,
+    return sh_parallel_for_workers((size_t)((src->n + CHUNK - 1) / CHUNK), 16, src->workers,
                                        stream_block, &j, err);
 }
 
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 {
     uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000000u;
     int32_t group_of[8] = {0, 1, 2, 3, 4, 5, 6, 7};
-    shades_groups *g = bench_groups(group_of, 8, 8);
+    sh_groups *g = bench_groups(group_of, 8, 8);
     stream s = {{.n = n, .workers = 2, .replay = stream_replay}};
     s.base.self = &s;
     double before = bench_peak_mib();

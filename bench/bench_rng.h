@@ -1,7 +1,7 @@
 /* Fast deterministic scores for the benchmarks: a counter-based mix, so
  * score k is the same whoever draws it, in whatever order. */
-#ifndef SHADES_BENCH_RNG_H
-#define SHADES_BENCH_RNG_H
+#ifndef SH_BENCH_RNG_H
+#define SH_BENCH_RNG_H
 
 #include <stdint.h>
 

@@ -21,7 +21,7 @@ int main(int argc, char **argv)
     unsigned d = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 512;
     unsigned threads = 2, per_subject = 4, n_groups = 8;
     shades_embedding e = {sizeof e, SHADES_METRIC_COSINE, d, 8};
-    shades_templates t = {0};
+    sh_templates t = {0};
     t.n = n;
     t.stride = 8 + 4 * (size_t)d + 8;
     t.bytes = aligned_alloc(64, n * t.stride);
@@ -36,13 +36,13 @@ int main(int argc, char **argv)
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;
             v[k] = (float)((double)(x >> 11) / 9007199254740992.0 - 0.5);
         }
-        t.norm[i] = shades_embedding_norm(&e, v);
+        t.norm[i] = sh_embedding_norm(&e, v);
         subject[i] = (uint32_t)(i / per_subject);
         group[i] = (int32_t)(subject[i] % n_groups);
     }
     uint64_t pairs = (uint64_t)n * (n - 1) / 2 - (uint64_t)(n / per_subject) * per_subject *
                                                      (per_subject - 1) / 2;
-    shades_groups *g = bench_groups(group, n, n_groups);
+    sh_groups *g = bench_groups(group, n, n_groups);
 
     /* Reference: the bare product, OpenBLAS on every thread. */
     openblas_set_num_threads((int)threads);
@@ -54,8 +54,8 @@ int main(int argc, char **argv)
     double ref = bench_now() - t0;
     free(c);
 
-    shades_embedding_source src;
-    shades_embedding_source_init(&src, &e, &t, subject, n, pairs, threads, 0);
+    sh_embedding_source src;
+    sh_embedding_source_init(&src, &e, &t, subject, n, pairs, threads, 0);
     bench_answer *ans = calloc(1 + n_groups, sizeof *ans);
     t0 = bench_now();
     int one_pass = 0;

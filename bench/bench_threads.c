@@ -9,19 +9,19 @@
 #include "bench_engine.h"
 #include "runner.h"
 
-static double time_templates(const shades_manifest *m, const char *options, unsigned threads)
+static double time_templates(const sh_manifest *m, const char *options, unsigned threads)
 {
-    shades_instance *inst = bench_engine(options, threads, 0);
-    shades_templates *t = NULL;
-    shades_err err = {0};
+    sh_instance *inst = bench_engine(options, threads, 0);
+    sh_templates *t = NULL;
+    sh_err err = {0};
     double t0 = bench_now();
-    if (shades_runner_templates(&t, inst, m, NULL, NULL, NULL, &err)) {
+    if (sh_runner_templates(&t, inst, m, NULL, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }
     double secs = bench_now() - t0;
-    shades_templates_destroy(t);
-    shades_instance_destroy(inst);
+    sh_templates_destroy(t);
+    sh_instance_destroy(inst);
     return secs;
 }
 
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 {
     unsigned subjects = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 200;
     const char *work = argc > 2 ? argv[2] : "work=60";
-    shades_manifest *m = bench_cohort(subjects, 4);
+    sh_manifest *m = bench_cohort(subjects, 4);
     time_templates(m, work, 2); /* warm the page cache */
     double one = time_templates(m, work, 1);
     double two = time_templates(m, work, 2);
@@ -37,6 +37,6 @@ int main(int argc, char **argv)
     printf("  1 thread: %.3f s (%.2f ms a template)\n", one, one / (double)m->n_items * 1e3);
     printf("  2 threads: %.3f s\n", two);
     printf("  speed-up: %.2f\n", one / two);
-    shades_manifest_destroy(m);
+    sh_manifest_destroy(m);
     return bench_verdict("bench_threads", one / two >= 1.8, "speed-up >= 1.8 on 2 threads");
 }

@@ -13,7 +13,7 @@
 #include "cohort.h"
 #include "guard.h"
 #include "image_dir.h"
-#include "model.h"
+#include <shades/synthetic.h>
 #include "paths.h"
 #include "plugin.h"
 
@@ -25,17 +25,17 @@
 /* Generated images: 8 subjects x 2 captures carrying the synthetic code,
  * which only the synthetic engine reads as a face. Real engines need
  * --images. */
-static int generated_images(shades_pixels *out, size_t *out_n, shades_err *err)
+static int generated_images(sh_pixels *out, size_t *out_n, sh_err *err)
 {
     size_t n = 0;
     for (uint32_t s = 0; s < 8; s++)
         for (uint32_t k = 0; k < 2; k++, n++) {
             synth_code code = {s + 1, k, (uint8_t)(s & 3)};
-            out[n] = (shades_pixels){SYNTH_SIDE, SYNTH_SIDE, SYNTH_SIDE, SHADES_PIXEL_GRAY8,
+            out[n] = (sh_pixels){SYNTH_SIDE, SYNTH_SIDE, SYNTH_SIDE, SHADES_PIXEL_GRAY8,
                                      malloc(SYNTH_SIDE * SYNTH_SIDE)};
             if (!out[n].data) {
                 *out_n = n;
-                return shades_err_nomem(err);
+                return sh_err_nomem(err);
             }
             synth_code_draw(out[n].data, &code, synth_mix64(n + 1));
         }
@@ -45,50 +45,50 @@ static int generated_images(shades_pixels *out, size_t *out_n, shades_err *err)
 
 /* The first `max` image files under dir and its subdirectories, in path
  * order (a `shades synth` or `shades cohort` folder as it is). */
-static int directory_images(shades_pixels *out, size_t *out_n, const char *dir, size_t max,
-                            shades_err *err)
+static int directory_images(sh_pixels *out, size_t *out_n, const char *dir, size_t max,
+                            sh_err *err)
 {
     *out_n = 0;
     char **paths;
     size_t n;
-    int rc = shades_image_dir_list(&paths, &n, dir, err);
+    int rc = sh_image_dir_list(&paths, &n, dir, err);
     if (!rc && !n)
-        rc = shades_err_set(err, SHADES_E_INPUT,
+        rc = sh_err_set(err, SH_E_INPUT,
                             "--images %s: no .png, .jpg, .bmp, .pgm or .ppm files in it or below",
                             dir);
     for (size_t k = 0; !rc && k < n && k < max; k++) {
-        rc = shades_image_load(&out[k], paths[k], err);
+        rc = sh_image_load(&out[k], paths[k], err);
         if (!rc)
             (*out_n)++;
     }
-    shades_image_dir_free(paths, n);
+    sh_image_dir_free(paths, n);
     return rc;
 }
 
 /* Runs one check in a child; its verdict and detail come back on a pipe. */
-static int run_child(char *detail, size_t cap, const shades_check *check,
-                     const shades_check_options *o, const shades_pixels *images, size_t n)
+static int run_child(char *detail, size_t cap, const sh_check *check,
+                     const sh_check_options *o, const sh_pixels *images, size_t n)
 {
     int fd[2];
     if (pipe(fd)) {
         snprintf(detail, cap, "cannot run: pipe: %s", strerror(errno));
-        return SHADES_CHECK_FAIL;
+        return SH_CHECK_FAIL;
     }
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
-        shades_guard_default_signals();
-        shades_check_ctx ctx = {
+        sh_guard_default_signals();
+        sh_check_ctx ctx = {
             .images = images, .n_images = n, .notes = fd[1], .timing = o->timing};
-        shades_instance_options io = {.spec = o->spec, .config_dir = o->config_dir,
+        sh_instance_options io = {.spec = o->spec, .config_dir = o->config_dir,
                                       .options = o->options ? o->options : "", .seed = 1,
                                       .threads = 8};
-        shades_err err = {0};
+        sh_err err = {0};
         int r;
-        if (shades_instance_create(&ctx.inst, &io, &err)) {
+        if (sh_instance_create(&ctx.inst, &io, &err)) {
             snprintf(ctx.detail, sizeof ctx.detail, "%s", err.msg);
-            r = SHADES_CHECK_FAIL;
+            r = SH_CHECK_FAIL;
         } else {
             r = check->fn(&ctx);
         }
@@ -96,14 +96,14 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
         int len = snprintf(line, sizeof line, "=%d%s", r, ctx.detail);
         ssize_t w = write(fd[1], line, (size_t)len);
         (void)w;
-        shades_instance_destroy(ctx.inst);
+        sh_instance_destroy(ctx.inst);
         _exit(0);
     }
     close(fd[1]);
     if (pid < 0) {
         close(fd[0]);
         snprintf(detail, cap, "cannot run: fork: %s", strerror(errno));
-        return SHADES_CHECK_FAIL;
+        return SH_CHECK_FAIL;
     }
     char buf[8192];
     size_t got = 0;
@@ -151,27 +151,27 @@ static int run_child(char *detail, size_t cap, const shades_check *check,
         snprintf(where, sizeof where, " %.*s", (int)strcspn(note, "\n"), note);
     if (timed_out) {
         snprintf(detail, cap, "did not finish within %u s (a hang)%s", limit_ms / 1000, where);
-        return SHADES_CHECK_FAIL;
+        return SH_CHECK_FAIL;
     }
     if (WIFSIGNALED(status)) {
         snprintf(detail, cap, "crashed (SIG%s)%s", sigabbrev_np(WTERMSIG(status)), where);
-        return SHADES_CHECK_FAIL;
+        return SH_CHECK_FAIL;
     }
     if (!verdict || !verdict[1]) {
         snprintf(detail, cap, "the engine ended the process (exit status %d)%s",
                  WEXITSTATUS(status), where);
-        return SHADES_CHECK_FAIL;
+        return SH_CHECK_FAIL;
     }
     snprintf(detail, cap, "%s", verdict + 2);
     return verdict[1] - '0';
 }
 
-int shades_check_timing_parse(shades_check_timing *out, const char *s)
+int sh_check_timing_parse(sh_check_timing *out, const char *s)
 {
     static const char *const names[] = {"fail", "warn", "off"};
     for (int k = 0; k < 3; k++)
         if (strcmp(s, names[k]) == 0) {
-            *out = (shades_check_timing)k;
+            *out = (sh_check_timing)k;
             return 0;
         }
     return -1;
@@ -179,26 +179,26 @@ int shades_check_timing_parse(shades_check_timing *out, const char *s)
 
 static const char *verdict_name(int r)
 {
-    return r == SHADES_CHECK_PASS   ? "PASS"
-           : r == SHADES_CHECK_SKIP ? "SKIP"
-           : r == SHADES_CHECK_WARN ? "WARN"
+    return r == SH_CHECK_PASS   ? "PASS"
+           : r == SH_CHECK_SKIP ? "SKIP"
+           : r == SH_CHECK_WARN ? "WARN"
                                     : "FAIL";
 }
 
-int shades_check_adapter(const shades_check_options *o, shades_err *err)
+int sh_check_adapter(const sh_check_options *o, sh_err *err)
 {
     /* A file that is not there, or no such built-in, is the caller's
      * mistake (exit 2), not a failed check. */
     char library[PATH_MAX];
-    int rc = shades_plugin_resolve(library, sizeof library, o->spec, err);
+    int rc = sh_plugin_resolve(library, sizeof library, o->spec, err);
     if (rc)
         return rc;
     size_t max = !o->images       ? GENERATED_IMAGES
                  : o->max_images ? o->max_images
                                  : DEFAULT_MAX_IMAGES;
-    shades_pixels *images = calloc(max, sizeof *images);
+    sh_pixels *images = calloc(max, sizeof *images);
     if (!images)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     size_t n = 0;
     rc = o->images ? directory_images(images, &n, o->images, max, err)
                    : generated_images(images, &n, err);
@@ -207,29 +207,29 @@ int shades_check_adapter(const shades_check_options *o, shades_err *err)
                 o->images ? "given" : "generated");
         size_t failed = 0, skipped = 0, warned = 0;
         int loaded = 1;
-        for (size_t k = 0; k < shades_n_checks; k++) {
+        for (size_t k = 0; k < sh_n_checks; k++) {
             char detail[1100] = "the adapter did not load";
             /* The first check loads the adapter; without it the rest cannot run. */
-            int r = loaded ? run_child(detail, sizeof detail, &shades_checks[k], o, images, n)
-                           : SHADES_CHECK_SKIP;
+            int r = loaded ? run_child(detail, sizeof detail, &sh_checks[k], o, images, n)
+                           : SH_CHECK_SKIP;
             if (k == 0)
-                loaded = r == SHADES_CHECK_PASS;
-            failed += r == SHADES_CHECK_FAIL;
-            skipped += r == SHADES_CHECK_SKIP;
-            warned += r == SHADES_CHECK_WARN;
-            fprintf(o->out, "  %-4s  %-14s %s\n", verdict_name(r), shades_checks[k].name, detail);
+                loaded = r == SH_CHECK_PASS;
+            failed += r == SH_CHECK_FAIL;
+            skipped += r == SH_CHECK_SKIP;
+            warned += r == SH_CHECK_WARN;
+            fprintf(o->out, "  %-4s  %-14s %s\n", verdict_name(r), sh_checks[k].name, detail);
             fflush(o->out);
         }
         fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped",
-                failed ? "FAIL" : "PASS", shades_n_checks,
-                shades_n_checks - failed - skipped - warned, failed, skipped);
+                failed ? "FAIL" : "PASS", sh_n_checks,
+                sh_n_checks - failed - skipped - warned, failed, skipped);
         if (warned)
             fprintf(o->out, ", %zu passed with a warning", warned);
         fprintf(o->out, ")\n");
         rc = failed ? 1 : 0;
     }
     for (size_t k = 0; k < n; k++)
-        shades_image_free(&images[k]);
+        sh_image_free(&images[k]);
     free(images);
     return rc;
 }

@@ -29,9 +29,9 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int result(shades_check_ctx *c, int r, const char *fmt, ...)
+static int result(sh_check_ctx *c, int r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int result(shades_check_ctx *c, int r, const char *fmt, ...)
+static int result(sh_check_ctx *c, int r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -40,7 +40,7 @@ static int result(shades_check_ctx *c, int r, const char *fmt, ...)
     return r;
 }
 
-void shades_check_note(const shades_check_ctx *ctx, const char *fmt, ...)
+void sh_check_note(const sh_check_ctx *ctx, const char *fmt, ...)
 {
     char line[160];
     va_list ap;
@@ -54,7 +54,7 @@ void shades_check_note(const shades_check_ctx *ctx, const char *fmt, ...)
     (void)w;
 }
 
-static shades_image image_of(const shades_pixels *px)
+static shades_image image_of(const sh_pixels *px)
 {
     return (shades_image){sizeof(shades_image), px->width, px->height, px->stride, px->format,
                           SHADES_CAPTURE_UNKNOWN, px->data};
@@ -72,12 +72,12 @@ typedef struct made {
     size_t ok[MAX_PAIRED]; /* first OK templates */
 } made;
 
-static const shades_adapter *entry(const shades_check_ctx *c)
+static const shades_adapter *entry(const sh_check_ctx *c)
 {
     return c->inst->plugin->entry;
 }
 
-static int make_all(made *m, shades_check_ctx *c, int role)
+static int make_all(made *m, sh_check_ctx *c, int role)
 {
     memset(m, 0, sizeof *m);
     m->n = c->n_images;
@@ -91,7 +91,7 @@ static int make_all(made *m, shades_check_ctx *c, int role)
     for (size_t i = 0; i < m->n; i++) {
         shades_image im = image_of(&c->images[i]);
         shades_template_result r = {.struct_size = sizeof r};
-        shades_check_note(c, "in create_template on image %zu", i);
+        sh_check_note(c, "in create_template on image %zu", i);
         double t0 = now_s();
         m->status[i] = entry(c)->create_template(m->bytes + i * (m->cap + 8), &r, c->inst->engine,
                                                  &im, 1, m->cap, role);
@@ -136,40 +136,40 @@ static void ok_templates(const uint8_t **refs, size_t *sizes, const made *m)
     }
 }
 
-static int check_load(shades_check_ctx *c)
+static int check_load(sh_check_ctx *c)
 {
     char caps[256];
-    shades_capabilities_describe(caps, sizeof caps, c->inst->id.capabilities);
-    const shades_identity *id = &c->inst->id;
-    return result(c, SHADES_CHECK_PASS,
+    sh_capabilities_describe(caps, sizeof caps, c->inst->id.capabilities);
+    const sh_identity *id = &c->inst->id;
+    return result(c, SH_CHECK_PASS,
                   "%s %s (%s), ABI %u.%u, template_size_max %zu, concurrency %s; %s", id->name,
                   id->version, id->vendor, id->abi_major, id->abi_minor, c->inst->template_max,
                   entry(c)->max_concurrency(c->inst->engine) ? "limited" : "any", caps);
 }
 
-static int check_templates(shades_check_ctx *c)
+static int check_templates(sh_check_ctx *c)
 {
     made a, b;
-    int r = SHADES_CHECK_PASS;
+    int r = SH_CHECK_PASS;
     if (make_all(&a, c, SHADES_ROLE_ENROL_11) || make_all(&b, c, SHADES_ROLE_ENROL_11))
-        r = result(c, SHADES_CHECK_FAIL, "out of memory");
+        r = result(c, SH_CHECK_FAIL, "out of memory");
     size_t largest = 0;
-    for (size_t i = 0; r == SHADES_CHECK_PASS && i < a.n; i++) {
+    for (size_t i = 0; r == SH_CHECK_PASS && i < a.n; i++) {
         if (a.status[i] != SHADES_OK)
-            r = result(c, SHADES_CHECK_FAIL, "image %zu: create_template returned %s", i,
-                       shades_status_name(a.status[i]));
+            r = result(c, SH_CHECK_FAIL, "image %zu: create_template returned %s", i,
+                       sh_status_name(a.status[i]));
         else if (a.size[i] > a.cap)
-            r = result(c, SHADES_CHECK_FAIL, "image %zu: template of %zu bytes, more than "
+            r = result(c, SH_CHECK_FAIL, "image %zu: template of %zu bytes, more than "
                        "template_size_max %zu", i, a.size[i], a.cap);
         else if (a.outcome[i] < SHADES_OUTCOME_OK || a.outcome[i] > SHADES_OUTCOME_FAILED)
-            r = result(c, SHADES_CHECK_FAIL, "image %zu: unknown outcome %d", i, a.outcome[i]);
+            r = result(c, SH_CHECK_FAIL, "image %zu: unknown outcome %d", i, a.outcome[i]);
         else if (a.outcome[i] != b.outcome[i] || a.size[i] != b.size[i] ||
                  memcmp(tpl(&a, i), tpl(&b, i), a.size[i]))
-            r = result(c, SHADES_CHECK_FAIL, "image %zu: two templates of the same image differ "
+            r = result(c, SH_CHECK_FAIL, "image %zu: two templates of the same image differ "
                        "(not deterministic)", i);
         largest = a.size[i] > largest ? a.size[i] : largest;
     }
-    if (r == SHADES_CHECK_PASS)
+    if (r == SH_CHECK_PASS)
         result(c, r, "%zu images, %zu templates; deterministic; largest %zu of %zu bytes", a.n,
                usable(&a), largest, a.cap);
     made_free(&a);
@@ -177,26 +177,26 @@ static int check_templates(shades_check_ctx *c)
     return r;
 }
 
-static int compare(double *out, shades_check_ctx *c, const uint8_t *v, size_t vs,
+static int compare(double *out, sh_check_ctx *c, const uint8_t *v, size_t vs,
                    const uint8_t *e, size_t es)
 {
     *out = NAN;
     return entry(c)->compare(out, c->inst->engine, v, vs, e, es);
 }
 
-static int check_compare(shades_check_ctx *c)
+static int check_compare(sh_check_ctx *c)
 {
     made m;
     if (make_all(&m, c, SHADES_ROLE_ENROL_11))
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
-    int r = SHADES_CHECK_PASS, symmetric = 1;
+        return result(c, SH_CHECK_FAIL, "out of memory");
+    int r = SH_CHECK_PASS, symmetric = 1;
     size_t pairs = 0;
     int declared = (c->inst->id.capabilities & SHADES_CAP_SYMMETRIC) != 0;
     if (m.n_ok < 2)
-        r = result(c, SHADES_CHECK_SKIP, "fewer than two images gave a template; give face "
+        r = result(c, SH_CHECK_SKIP, "fewer than two images gave a template; give face "
                    "images with --images DIR");
-    for (size_t x = 0; r == SHADES_CHECK_PASS && x < m.n_ok; x++)
-        for (size_t y = 0; r == SHADES_CHECK_PASS && y < m.n_ok; y++) {
+    for (size_t x = 0; r == SH_CHECK_PASS && x < m.n_ok; x++)
+        for (size_t y = 0; r == SH_CHECK_PASS && y < m.n_ok; y++) {
             size_t i = m.ok[x], j = m.ok[y];
             double s1, s2, s3;
             int st = compare(&s1, c, tpl(&m, i), m.size[i], tpl(&m, j), m.size[j]);
@@ -204,17 +204,17 @@ static int check_compare(shades_check_ctx *c)
             int st3 = compare(&s3, c, tpl(&m, j), m.size[j], tpl(&m, i), m.size[i]);
             pairs++;
             if (st != SHADES_OK || st2 != SHADES_OK || st3 != SHADES_OK)
-                r = result(c, SHADES_CHECK_FAIL, "templates %zu and %zu: compare returned %s", i,
-                           j, shades_status_name(st != SHADES_OK ? st : st2 != SHADES_OK ? st2 : st3));
+                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: compare returned %s", i,
+                           j, sh_status_name(st != SHADES_OK ? st : st2 != SHADES_OK ? st2 : st3));
             else if (isnan(s1))
-                r = result(c, SHADES_CHECK_FAIL, "templates %zu and %zu: score is NaN", i, j);
+                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: score is NaN", i, j);
             else if (s1 != s2)
-                r = result(c, SHADES_CHECK_FAIL, "templates %zu and %zu: scores %g then %g (not "
+                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: scores %g then %g (not "
                            "deterministic)", i, j, s1, s2);
             else if (s1 != s3) {
                 symmetric = 0;
                 if (declared)
-                    r = result(c, SHADES_CHECK_FAIL, "declares SHADES_CAP_SYMMETRIC but "
+                    r = result(c, SH_CHECK_FAIL, "declares SHADES_CAP_SYMMETRIC but "
                                "compare(%zu, %zu) = %g and compare(%zu, %zu) = %g", i, j, s1, j, i,
                                s3);
             }
@@ -223,26 +223,26 @@ static int check_compare(shades_check_ctx *c)
     double s;
     int st = m.n_ok ? compare(&s, c, tpl(&m, m.ok[0]), 0, tpl(&m, m.ok[0]), m.size[m.ok[0]])
                     : SHADES_OK;
-    if (r == SHADES_CHECK_PASS && st != SHADES_OK && st != SHADES_ERR_TEMPLATE)
-        r = result(c, SHADES_CHECK_FAIL, "compare with an empty (failed) template returned %s; "
-                   "expected SHADES_OK or SHADES_ERR_TEMPLATE", shades_status_name(st));
-    if (r == SHADES_CHECK_PASS)
+    if (r == SH_CHECK_PASS && st != SHADES_OK && st != SHADES_ERR_TEMPLATE)
+        r = result(c, SH_CHECK_FAIL, "compare with an empty (failed) template returned %s; "
+                   "expected SHADES_OK or SHADES_ERR_TEMPLATE", sh_status_name(st));
+    if (r == SH_CHECK_PASS)
         result(c, r, "%zu comparisons: deterministic, %s%s; an empty template gives %s", pairs,
                symmetric ? "symmetric" : "not symmetric",
-               declared ? " as declared" : " (not declared)", shades_status_name(st));
+               declared ? " as declared" : " (not declared)", sh_status_name(st));
     made_free(&m);
     return r;
 }
 
 /* One hostile image's fate: a message naming the outcome, or failure. */
-static int hostile(shades_check_ctx *c, char *out, size_t cap, const char *what,
+static int hostile(sh_check_ctx *c, char *out, size_t cap, const char *what,
                    const shades_image *im)
 {
     uint8_t *buf = malloc(c->inst->template_max);
     shades_template_result r = {.struct_size = sizeof r};
     if (!buf)
         return -1;
-    shades_check_note(c, "in create_template on the %s image", what);
+    sh_check_note(c, "in create_template on the %s image", what);
     int st = entry(c)->create_template(buf, &r, c->inst->engine, im, 1, c->inst->template_max,
                                        SHADES_ROLE_ENROL_11);
     free(buf);
@@ -252,17 +252,17 @@ static int hostile(shades_check_ctx *c, char *out, size_t cap, const char *what,
         return 0;
     }
     if (st == SHADES_ERR_INVALID || st == SHADES_ERR_UNSUPPORTED) {
-        snprintf(out, cap, "%s: %s", what, shades_status_name(st));
+        snprintf(out, cap, "%s: %s", what, sh_status_name(st));
         return 0;
     }
     snprintf(out, cap, "%s: %s", what,
-             st != SHADES_OK ? shades_status_name(st)
+             st != SHADES_OK ? sh_status_name(st)
              : r.size > c->inst->template_max ? "a template larger than its buffer"
                                               : "an unknown outcome");
     return 1;
 }
 
-static int check_bad_images(shades_check_ctx *c)
+static int check_bad_images(sh_check_ctx *c)
 {
     enum { HUGE_SIDE = 6000, NOISE_SIDE = 256 };
     uint8_t one = 0;
@@ -271,7 +271,7 @@ static int check_bad_images(shades_check_ctx *c)
     if (!big || !noise) {
         free(big);
         free(noise);
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
+        return result(c, SH_CHECK_FAIL, "out of memory");
     }
     uint64_t h = 12345;
     for (size_t k = 0; k < (size_t)NOISE_SIDE * NOISE_SIDE * 3; k++)
@@ -291,11 +291,11 @@ static int check_bad_images(shades_check_ctx *c)
         {"unknown format", {sizeof(shades_image), 16, 16, 16, 99, 0, noise}},
     };
     char all[900] = "", one_line[200];
-    int r = SHADES_CHECK_PASS;
+    int r = SH_CHECK_PASS;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         int bad = hostile(c, one_line, sizeof one_line, cases[k].what, &cases[k].im);
         if (bad) {
-            r = result(c, SHADES_CHECK_FAIL, bad < 0 ? "out of memory" : "%s (expected an "
+            r = result(c, SH_CHECK_FAIL, bad < 0 ? "out of memory" : "%s (expected an "
                        "outcome, SHADES_ERR_INVALID or SHADES_ERR_UNSUPPORTED)", one_line);
             break;
         }
@@ -304,35 +304,35 @@ static int check_bad_images(shades_check_ctx *c)
     }
     free(big);
     free(noise);
-    return r == SHADES_CHECK_PASS ? result(c, r, "%s", all) : r;
+    return r == SH_CHECK_PASS ? result(c, r, "%s", all) : r;
 }
 
-static int check_bad_templates(shades_check_ctx *c)
+static int check_bad_templates(sh_check_ctx *c)
 {
     made m;
     if (make_all(&m, c, SHADES_ROLE_ENROL_11))
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
-    int r = SHADES_CHECK_PASS;
+        return result(c, SH_CHECK_FAIL, "out of memory");
+    int r = SH_CHECK_PASS;
     if (m.n_ok == 0)
-        r = result(c, SHADES_CHECK_SKIP, "no image gave a template; give face images with "
+        r = result(c, SH_CHECK_SKIP, "no image gave a template; give face images with "
                    "--images DIR");
     size_t cap = c->inst->template_max;
     uint8_t *junk = malloc(cap);
     for (size_t k = 0; junk && k < cap; k++)
         junk[k] = (uint8_t)(k * 131 + 7);
     const char *what[] = {"random bytes", "a truncated template"};
-    for (int k = 0; junk && r == SHADES_CHECK_PASS && k < 2; k++) {
+    for (int k = 0; junk && r == SH_CHECK_PASS && k < 2; k++) {
         size_t good = m.ok[0];
         double s;
         int st = compare(&s, c, k ? tpl(&m, good) : junk, k ? m.size[good] / 2 : cap,
                          tpl(&m, good), m.size[good]);
         if (st != SHADES_OK && st != SHADES_ERR_TEMPLATE && st != SHADES_ERR_INVALID)
-            r = result(c, SHADES_CHECK_FAIL, "compare with %s returned %s; expected "
-                       "SHADES_ERR_TEMPLATE", what[k], shades_status_name(st));
+            r = result(c, SH_CHECK_FAIL, "compare with %s returned %s; expected "
+                       "SHADES_ERR_TEMPLATE", what[k], sh_status_name(st));
         else if (st == SHADES_OK && isnan(s))
-            r = result(c, SHADES_CHECK_FAIL, "compare with %s returned NaN", what[k]);
+            r = result(c, SH_CHECK_FAIL, "compare with %s returned NaN", what[k]);
     }
-    if (r == SHADES_CHECK_PASS)
+    if (r == SH_CHECK_PASS)
         result(c, r, junk ? "random bytes and a truncated template are refused or scored" :
                "out of memory");
     free(junk);
@@ -341,7 +341,7 @@ static int check_bad_templates(shades_check_ctx *c)
 }
 
 typedef struct race {
-    shades_check_ctx *c;
+    sh_check_ctx *c;
     const made *ref;
     int rounds;
     size_t bad;            /* image that differed, or SIZE_MAX */
@@ -368,16 +368,16 @@ static void *race_thread(void *arg)
     return NULL;
 }
 
-static int check_concurrency(shades_check_ctx *c)
+static int check_concurrency(sh_check_ctx *c)
 {
     uint32_t declared = entry(c)->max_concurrency(c->inst->engine);
     if (declared == 1)
-        return result(c, SHADES_CHECK_PASS, "declares one call at a time; the harness "
+        return result(c, SH_CHECK_PASS, "declares one call at a time; the harness "
                       "serialises it (not exercised)");
     unsigned n = declared && declared < 8 ? declared : 8;
     made ref;
     if (make_all(&ref, c, SHADES_ROLE_ENROL_11))
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
+        return result(c, SH_CHECK_FAIL, "out of memory");
     race x[8];
     pthread_t th[8];
     unsigned started = 0;
@@ -393,11 +393,11 @@ static int check_concurrency(shades_check_ctx *c)
     }
     for (unsigned k = 0; k < started; k++)
         pthread_join(th[k], NULL);
-    int r = result(c, SHADES_CHECK_PASS, "%u concurrent callers x %d rounds, %s declared: every "
+    int r = result(c, SH_CHECK_PASS, "%u concurrent callers x %d rounds, %s declared: every "
                    "template as made alone", started, rounds, declared ? "as" : "any number");
     for (unsigned k = 0; k < started; k++)
         if (x[k].bad != SIZE_MAX) {
-            r = result(c, SHADES_CHECK_FAIL, "image %zu: its template differs under %u concurrent "
+            r = result(c, SH_CHECK_FAIL, "image %zu: its template differs under %u concurrent "
                        "calls (declared %s); declare max_concurrency 1 or make the engine "
                        "thread-safe", x[k].bad, started, declared ? "a limit" : "any number");
             break;
@@ -412,90 +412,90 @@ static int agrees(double a, double b)
     return fabs(a - b) <= 1e-4 * fmax(1.0, fmax(fabs(a), fabs(b)));
 }
 
-static int check_batch(shades_check_ctx *c)
+static int check_batch(sh_check_ctx *c)
 {
     if (!c->inst->ext.batch)
-        return result(c, SHADES_CHECK_SKIP, "not declared");
+        return result(c, SH_CHECK_SKIP, "not declared");
     made m;
     if (make_all(&m, c, SHADES_ROLE_ENROL_11))
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
-    int r = m.n_ok < 2 ? result(c, SHADES_CHECK_SKIP, "fewer than two templates to compare")
-                       : SHADES_CHECK_PASS;
+        return result(c, SH_CHECK_FAIL, "out of memory");
+    int r = m.n_ok < 2 ? result(c, SH_CHECK_SKIP, "fewer than two templates to compare")
+                       : SH_CHECK_PASS;
     const uint8_t *refs[MAX_PAIRED];
     size_t sizes[MAX_PAIRED];
     double many[MAX_PAIRED];
     ok_templates(refs, sizes, &m);
-    for (size_t x = 0; r == SHADES_CHECK_PASS && x < m.n_ok; x++) {
+    for (size_t x = 0; r == SH_CHECK_PASS && x < m.n_ok; x++) {
         size_t v = m.ok[x];
         int st = c->inst->ext.batch->compare_many(many, c->inst->engine, tpl(&m, v), m.size[v],
                                                   refs, sizes, m.n_ok);
-        for (size_t y = 0; r == SHADES_CHECK_PASS && y < m.n_ok; y++) {
+        for (size_t y = 0; r == SH_CHECK_PASS && y < m.n_ok; y++) {
             double one;
             compare(&one, c, tpl(&m, v), m.size[v], refs[y], sizes[y]);
             if (st != SHADES_OK)
-                r = result(c, SHADES_CHECK_FAIL, "compare_many returned %s",
-                           shades_status_name(st));
+                r = result(c, SH_CHECK_FAIL, "compare_many returned %s",
+                           sh_status_name(st));
             else if (!agrees(many[y], one))
-                r = result(c, SHADES_CHECK_FAIL, "compare_many gives %g where compare gives %g "
+                r = result(c, SH_CHECK_FAIL, "compare_many gives %g where compare gives %g "
                            "(templates %zu, %zu)", many[y], one, v, m.ok[y]);
         }
     }
-    if (r == SHADES_CHECK_PASS)
+    if (r == SH_CHECK_PASS)
         result(c, r, "%zu batches agree with compare", m.n_ok);
     made_free(&m);
     return r;
 }
 
-static int check_embedding(shades_check_ctx *c)
+static int check_embedding(sh_check_ctx *c)
 {
     if (!c->inst->has_embedding)
-        return result(c, SHADES_CHECK_SKIP, "not declared");
+        return result(c, SH_CHECK_SKIP, "not declared");
     const shades_embedding *e = &c->inst->embedding;
     made m;
     if (make_all(&m, c, SHADES_ROLE_ENROL_11))
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
-    int r = m.n_ok < 2 ? result(c, SHADES_CHECK_SKIP, "fewer than two templates to compare")
-                       : SHADES_CHECK_PASS;
+        return result(c, SH_CHECK_FAIL, "out of memory");
+    int r = m.n_ok < 2 ? result(c, SH_CHECK_SKIP, "fewer than two templates to compare")
+                       : SH_CHECK_PASS;
     size_t need = (size_t)e->offset + 4 * (size_t)e->dimension;
-    for (size_t x = 0; r == SHADES_CHECK_PASS && x < m.n_ok; x++)
+    for (size_t x = 0; r == SH_CHECK_PASS && x < m.n_ok; x++)
         if (m.size[m.ok[x]] < need)
-            r = result(c, SHADES_CHECK_FAIL, "template %zu is %zu bytes; the declared vector "
+            r = result(c, SH_CHECK_FAIL, "template %zu is %zu bytes; the declared vector "
                        "needs %zu", m.ok[x], m.size[m.ok[x]], need);
-    for (size_t x = 0; r == SHADES_CHECK_PASS && x < m.n_ok; x++)
-        for (size_t y = 0; r == SHADES_CHECK_PASS && y < m.n_ok; y++) {
-            const float *a = shades_embedding_vector(e, tpl(&m, m.ok[x]));
-            const float *b = shades_embedding_vector(e, tpl(&m, m.ok[y]));
-            double mine = shades_embedding_score(e, a, shades_embedding_norm(e, a), b,
-                                                 shades_embedding_norm(e, b));
+    for (size_t x = 0; r == SH_CHECK_PASS && x < m.n_ok; x++)
+        for (size_t y = 0; r == SH_CHECK_PASS && y < m.n_ok; y++) {
+            const float *a = sh_embedding_vector(e, tpl(&m, m.ok[x]));
+            const float *b = sh_embedding_vector(e, tpl(&m, m.ok[y]));
+            double mine = sh_embedding_score(e, a, sh_embedding_norm(e, a), b,
+                                                 sh_embedding_norm(e, b));
             double theirs;
             compare(&theirs, c, tpl(&m, m.ok[x]), m.size[m.ok[x]], tpl(&m, m.ok[y]),
                     m.size[m.ok[y]]);
             if (!agrees(mine, theirs))
-                r = result(c, SHADES_CHECK_FAIL, "the declared metric gives %g where compare "
+                r = result(c, SH_CHECK_FAIL, "the declared metric gives %g where compare "
                            "gives %g (templates %zu, %zu)", mine, theirs, m.ok[x], m.ok[y]);
         }
     const char *metric[] = {"", "cosine", "dot", "negative L2"};
-    if (r == SHADES_CHECK_PASS)
+    if (r == SH_CHECK_PASS)
         result(c, r, "%u floats at byte %u, %s: the harness's scores match compare",
                e->dimension, e->offset, metric[e->metric]);
     made_free(&m);
     return r;
 }
 
-static int check_search(shades_check_ctx *c)
+static int check_search(sh_check_ctx *c)
 {
     const shades_search_1n *s = c->inst->ext.search;
     if (!s)
-        return result(c, SHADES_CHECK_SKIP, "not declared");
+        return result(c, SH_CHECK_SKIP, "not declared");
     made g, p;
     int fa = make_all(&g, c, SHADES_ROLE_ENROL_1N), fb = make_all(&p, c, SHADES_ROLE_SEARCH_1N);
     if (fa || fb) {
         made_free(&g);
         made_free(&p);
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
+        return result(c, SH_CHECK_FAIL, "out of memory");
     }
-    int r = g.n_ok < 2 ? result(c, SHADES_CHECK_SKIP, "fewer than two templates")
-                       : SHADES_CHECK_PASS;
+    int r = g.n_ok < 2 ? result(c, SH_CHECK_SKIP, "fewer than two templates")
+                       : SH_CHECK_PASS;
     const uint8_t *refs[MAX_PAIRED];
     size_t sizes[MAX_PAIRED];
     uint64_t ids[MAX_PAIRED];
@@ -504,28 +504,28 @@ static int check_search(shades_check_ctx *c)
         ids[k] = 1000 + k;
     shades_gallery *gal = NULL;
     int st = r ? SHADES_OK : s->gallery_create(&gal, c->inst->engine, refs, sizes, ids, g.n_ok);
-    if (r == SHADES_CHECK_PASS && (st != SHADES_OK || !gal))
-        r = result(c, SHADES_CHECK_FAIL, "gallery_create returned %s", shades_status_name(st));
+    if (r == SH_CHECK_PASS && (st != SHADES_OK || !gal))
+        r = result(c, SH_CHECK_FAIL, "gallery_create returned %s", sh_status_name(st));
     size_t L = g.n_ok < 5 ? g.n_ok : 5;
-    for (size_t x = 0; r == SHADES_CHECK_PASS && x < p.n_ok; x++) {
+    for (size_t x = 0; r == SH_CHECK_PASS && x < p.n_ok; x++) {
         shades_candidate cand[5];
         size_t got = SIZE_MAX;
         size_t q = p.ok[x];
         st = s->search(cand, &got, c->inst->engine, gal, tpl(&p, q), p.size[q], L);
         if (st != SHADES_OK)
-            r = result(c, SHADES_CHECK_FAIL, "search returned %s", shades_status_name(st));
+            r = result(c, SH_CHECK_FAIL, "search returned %s", sh_status_name(st));
         else if (got > L)
-            r = result(c, SHADES_CHECK_FAIL, "search listed %zu candidates, asked for %zu", got, L);
-        for (size_t k = 0; r == SHADES_CHECK_PASS && k < got; k++)
+            r = result(c, SH_CHECK_FAIL, "search listed %zu candidates, asked for %zu", got, L);
+        for (size_t k = 0; r == SH_CHECK_PASS && k < got; k++)
             if (cand[k].ref < 1000 || cand[k].ref >= 1000 + g.n_ok)
-                r = result(c, SHADES_CHECK_FAIL, "search listed ref %llu, not one enrolled",
+                r = result(c, SH_CHECK_FAIL, "search listed ref %llu, not one enrolled",
                            (unsigned long long)cand[k].ref);
             else if (isnan(cand[k].score) || (k && cand[k].score > cand[k - 1].score))
-                r = result(c, SHADES_CHECK_FAIL, "search listed candidates out of order");
+                r = result(c, SH_CHECK_FAIL, "search listed candidates out of order");
     }
     if (gal)
         s->gallery_destroy(gal);
-    if (r == SHADES_CHECK_PASS)
+    if (r == SH_CHECK_PASS)
         result(c, r, "gallery of %zu, %zu searches: refs enrolled, best first, at most %zu",
                g.n_ok, p.n_ok, L);
     made_free(&g);
@@ -533,11 +533,11 @@ static int check_search(shades_check_ctx *c)
     return r;
 }
 
-static int check_attributes(shades_check_ctx *c)
+static int check_attributes(sh_check_ctx *c)
 {
     const shades_attribute_estimation *x = c->inst->ext.attributes;
     if (!x)
-        return result(c, SHADES_CHECK_SKIP, "not declared");
+        return result(c, SH_CHECK_SKIP, "not declared");
     size_t counts[3] = {0, 0, 0};
     for (size_t i = 0; i < c->n_images; i++) {
         shades_image im = image_of(&c->images[i]);
@@ -545,25 +545,25 @@ static int check_attributes(shades_check_ctx *c)
         int st = x->estimate(&a, c->inst->engine, &im);
         int st2 = x->estimate(&b, c->inst->engine, &im);
         if (st != SHADES_OK || st2 != SHADES_OK)
-            return result(c, SHADES_CHECK_FAIL, "image %zu: estimate returned %s", i,
-                          shades_status_name(st != SHADES_OK ? st : st2));
+            return result(c, SH_CHECK_FAIL, "image %zu: estimate returned %s", i,
+                          sh_status_name(st != SHADES_OK ? st : st2));
         if (a.outcome < 0 || a.outcome > SHADES_OUTCOME_FAILED || a.sex < 0 ||
             a.sex > SHADES_SEX_MALE || !(a.sex_confidence >= 0 && a.sex_confidence <= 1))
-            return result(c, SHADES_CHECK_FAIL, "image %zu: outcome %d, sex %d, confidence %g "
+            return result(c, SH_CHECK_FAIL, "image %zu: outcome %d, sex %d, confidence %g "
                           "out of range", i, a.outcome, a.sex, a.sex_confidence);
         if (memcmp(&a, &b, sizeof a))
-            return result(c, SHADES_CHECK_FAIL, "image %zu: two estimates differ", i);
+            return result(c, SH_CHECK_FAIL, "image %zu: two estimates differ", i);
         counts[a.sex]++;
     }
-    return result(c, SHADES_CHECK_PASS, "%zu images: %zu female, %zu male, %zu unknown; "
+    return result(c, SH_CHECK_PASS, "%zu images: %zu female, %zu male, %zu unknown; "
                   "deterministic", c->n_images, counts[1], counts[2], counts[0]);
 }
 
-static int check_detection(shades_check_ctx *c)
+static int check_detection(sh_check_ctx *c)
 {
     const shades_detection *x = c->inst->ext.detection;
     if (!x)
-        return result(c, SHADES_CHECK_SKIP, "not declared");
+        return result(c, SH_CHECK_SKIP, "not declared");
     size_t faces = 0;
     for (size_t i = 0; i < c->n_images; i++) {
         shades_image im = image_of(&c->images[i]);
@@ -571,28 +571,28 @@ static int check_detection(shades_check_ctx *c)
         size_t got = SIZE_MAX;
         int st = x->detect(f, &got, c->inst->engine, &im, 8);
         if (st != SHADES_OK)
-            return result(c, SHADES_CHECK_FAIL, "image %zu: detect returned %s", i,
-                          shades_status_name(st));
+            return result(c, SH_CHECK_FAIL, "image %zu: detect returned %s", i,
+                          sh_status_name(st));
         if (got > 8)
-            return result(c, SHADES_CHECK_FAIL, "image %zu: %zu faces for a capacity of 8", i, got);
+            return result(c, SH_CHECK_FAIL, "image %zu: %zu faces for a capacity of 8", i, got);
         for (size_t k = 0; k < got; k++)
             if (!(f[k].width > 0 && f[k].height > 0 && f[k].x >= -f[k].width &&
                   f[k].y >= -f[k].height && f[k].x < im.width && f[k].y < im.height &&
                   f[k].confidence >= 0 && f[k].confidence <= 1))
-                return result(c, SHADES_CHECK_FAIL, "image %zu: face %zu (%g,%g %gx%g, "
+                return result(c, SH_CHECK_FAIL, "image %zu: face %zu (%g,%g %gx%g, "
                               "confidence %g) is not in the image", i, k, f[k].x, f[k].y,
                               f[k].width, f[k].height, f[k].confidence);
         faces += got;
     }
-    return result(c, SHADES_CHECK_PASS, "%zu faces in %zu images, boxes inside them", faces,
+    return result(c, SH_CHECK_PASS, "%zu faces in %zu images, boxes inside them", faces,
                   c->n_images);
 }
 
-static int check_quality(shades_check_ctx *c)
+static int check_quality(sh_check_ctx *c)
 {
     const shades_quality *x = c->inst->ext.quality;
     if (!x)
-        return result(c, SHADES_CHECK_SKIP, "not declared");
+        return result(c, SH_CHECK_SKIP, "not declared");
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < c->n_images; i++) {
         shades_image im = image_of(&c->images[i]);
@@ -600,15 +600,15 @@ static int check_quality(shades_check_ctx *c)
         int st = x->assess(&q, c->inst->engine, &im);
         int st2 = x->assess(&q2, c->inst->engine, &im);
         if (st != SHADES_OK || st2 != SHADES_OK)
-            return result(c, SHADES_CHECK_FAIL, "image %zu: assess returned %s", i,
-                          shades_status_name(st != SHADES_OK ? st : st2));
+            return result(c, SH_CHECK_FAIL, "image %zu: assess returned %s", i,
+                          sh_status_name(st != SHADES_OK ? st : st2));
         if (isnan(q) || q > 100 || q != q2)
-            return result(c, SHADES_CHECK_FAIL, "image %zu: quality %g then %g (needs a "
+            return result(c, SH_CHECK_FAIL, "image %zu: quality %g then %g (needs a "
                           "repeatable value <= 100)", i, q, q2);
         lo = fmin(lo, q);
         hi = fmax(hi, q);
     }
-    return result(c, SHADES_CHECK_PASS, "%zu images, quality %g to %g", c->n_images, lo, hi);
+    return result(c, SH_CHECK_PASS, "%zu images, quality %g to %g", c->n_images, lo, hi);
 }
 
 /* CPU seconds the calling thread has used: what a loaded machine's other
@@ -621,14 +621,14 @@ static double thread_cpu_s(void)
 }
 
 /* Mean thread CPU seconds per template: each image's best of TIMING_REPS. */
-static double time_templates(shades_check_ctx *c, const made *m)
+static double time_templates(sh_check_ctx *c, const made *m)
 {
     uint8_t *buf = malloc(m->cap + 8);
     double total = 0;
     for (size_t i = 0; buf && i < m->n; i++) {
         shades_image im = image_of(&c->images[i]);
         double best = INFINITY;
-        shades_check_note(c, "in create_template on image %zu (timing)", i);
+        sh_check_note(c, "in create_template on image %zu (timing)", i);
         for (int rep = 0; rep < TIMING_REPS; rep++) {
             shades_template_result r = {.struct_size = sizeof r};
             double t0 = thread_cpu_s();
@@ -644,7 +644,7 @@ static double time_templates(shades_check_ctx *c, const made *m)
 
 /* Mean thread CPU seconds per comparison: the best of TIMING_REPS rounds
  * over pairs of usable templates; *out_calls says how many were timed. */
-static double time_compares(size_t *out_calls, shades_check_ctx *c, const made *m)
+static double time_compares(size_t *out_calls, sh_check_ctx *c, const made *m)
 {
     double best = INFINITY;
     *out_calls = 0;
@@ -663,30 +663,30 @@ static double time_compares(size_t *out_calls, shades_check_ctx *c, const made *
     return *out_calls ? best : 0;
 }
 
-static int check_timing(shades_check_ctx *c)
+static int check_timing(sh_check_ctx *c)
 {
-    if (c->timing == SHADES_TIMING_OFF)
-        return result(c, SHADES_CHECK_SKIP, "not measured (--timing off)");
+    if (c->timing == SH_TIMING_OFF)
+        return result(c, SH_CHECK_SKIP, "not measured (--timing off)");
     made m;
     if (make_all(&m, c, SHADES_ROLE_ENROL_11))
-        return result(c, SHADES_CHECK_FAIL, "out of memory");
+        return result(c, SH_CHECK_FAIL, "out of memory");
     double per_template = time_templates(c, &m);
     size_t calls;
     double per_compare = time_compares(&calls, c, &m);
     made_free(&m);
     int slow = per_template > NIST_TEMPLATE_S || per_compare > NIST_COMPARE_S;
-    int r = !slow                               ? SHADES_CHECK_PASS
-            : c->timing == SHADES_TIMING_WARN ? SHADES_CHECK_WARN
-                                              : SHADES_CHECK_FAIL;
+    int r = !slow                               ? SH_CHECK_PASS
+            : c->timing == SH_TIMING_WARN ? SH_CHECK_WARN
+                                              : SH_CHECK_FAIL;
     return result(c, r,
                   "%.3g ms per template (NIST limit %.0f ms), %.3g us per comparison (limit "
                   "%.0f us), CPU time, best of %d%s%s",
                   per_template * 1e3, NIST_TEMPLATE_S * 1e3, per_compare * 1e6,
                   NIST_COMPARE_S * 1e6, TIMING_REPS, calls ? "" : "; no comparisons timed",
-                  r == SHADES_CHECK_WARN ? "; over a limit (--timing warn)" : "");
+                  r == SH_CHECK_WARN ? "; over a limit (--timing warn)" : "");
 }
 
-const shades_check shades_checks[] = {
+const sh_check sh_checks[] = {
     {"load", check_load},
     {"templates", check_templates},
     {"compare", check_compare},
@@ -701,4 +701,4 @@ const shades_check shades_checks[] = {
     {"quality", check_quality},
     {"timing", check_timing},
 };
-const size_t shades_n_checks = sizeof shades_checks / sizeof shades_checks[0];
+const size_t sh_n_checks = sizeof sh_checks / sizeof sh_checks[0];

@@ -38,7 +38,7 @@ typedef struct entry {
     uint64_t offset; /* of its header */
 } entry;
 
-struct shades_checkpoint {
+struct sh_checkpoint {
     char dir[PATH_MAX], log[PATH_MAX], identity[PATH_MAX];
     int fd;                 /* the log */
     int dir_fd;             /* the directory, locked while the run holds it */
@@ -68,9 +68,9 @@ static int digest(uint8_t out[DIGEST], const header *h, const uint8_t *payload)
     return ok ? 0 : -1;
 }
 
-static int io_error(shades_err *err, const char *path, const char *what)
+static int io_error(sh_err *err, const char *path, const char *what)
 {
-    return shades_err_set(err, SHADES_E_IO, "checkpoint %s: cannot %s: %s", path, what,
+    return sh_err_set(err, SH_E_IO, "checkpoint %s: cannot %s: %s", path, what,
                           strerror(errno));
 }
 
@@ -115,7 +115,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Indexes the log's whole records and cuts off a torn last one. */
-static int scan_log(shades_checkpoint *cp, shades_err *err)
+static int scan_log(sh_checkpoint *cp, sh_err *err)
 {
     struct stat st;
     if (fstat(cp->fd, &st))
@@ -129,7 +129,7 @@ static int scan_log(shades_checkpoint *cp, shades_err *err)
             cap = cap ? 2 * cap : 256;
             entry *grown = realloc(cp->found, cap * sizeof *grown);
             if (!grown)
-                return shades_err_nomem(err);
+                return sh_err_nomem(err);
             cp->found = grown;
         }
         cp->found[cp->n_found++] = (entry){h.stage, h.begin, h.end, h.len, at};
@@ -165,8 +165,8 @@ static void identity_value(char *out, size_t cap, const char *text, const char *
 
 /* Checks the saved identity against this run's, naming the first line
  * that differs. */
-static int check_identity(shades_checkpoint *cp, const char *saved, const char *identity,
-                          shades_err *err)
+static int check_identity(sh_checkpoint *cp, const char *saved, const char *identity,
+                          sh_err *err)
 {
     for (const char *l = identity; *l;) {
         const char *sp = strchr(l, ' '), *nl = strchr(l, '\n');
@@ -177,7 +177,7 @@ static int check_identity(shades_checkpoint *cp, const char *saved, const char *
         identity_value(was, sizeof was, saved, name);
         identity_value(is, sizeof is, identity, name);
         if (strcmp(was, is))
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "checkpoint %s belongs to another run: its %s was '%s', now "
                                   "'%s'; delete the directory to start over",
                                   cp->dir, name, was, is);
@@ -191,14 +191,14 @@ static int check_identity(shades_checkpoint *cp, const char *saved, const char *
  * another user's file must never be appended to or made owner-only.
  * Returns the descriptor, -1 with errno ENOENT when there is none, or a
  * negative code with err set. */
-static int open_member(const shades_checkpoint *cp, const char *name, const char *path, int flags,
-                       shades_err *err)
+static int open_member(const sh_checkpoint *cp, const char *name, const char *path, int flags,
+                       sh_err *err)
 {
     int fd = openat(cp->dir_fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0 && errno == ENOENT && !(flags & O_CREAT))
         return -1;
     if (fd < 0 && errno == ELOOP)
-        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: is a symbolic link; shades "
+        return sh_err_set(err, SH_E_IO, "checkpoint %s: is a symbolic link; shades "
                               "writes only its own files there", path);
     if (fd < 0)
         return io_error(err, path, "open it");
@@ -210,7 +210,7 @@ static int open_member(const shades_checkpoint *cp, const char *name, const char
                       : NULL;
     if (why) {
         close(fd);
-        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: %s; shades writes only its own "
+        return sh_err_set(err, SH_E_IO, "checkpoint %s: %s; shades writes only its own "
                               "files there", path, why);
     }
     int fl = fcntl(fd, F_GETFL);
@@ -221,7 +221,7 @@ static int open_member(const shades_checkpoint *cp, const char *name, const char
 
 /* Reads the identity file into *out (a new string, NULL when there is
  * none). */
-static int read_identity(char **out, const shades_checkpoint *cp, shades_err *err)
+static int read_identity(char **out, const sh_checkpoint *cp, sh_err *err)
 {
     *out = NULL;
     int fd = open_member(cp, "identity", cp->identity, O_RDONLY, err);
@@ -233,7 +233,7 @@ static int read_identity(char **out, const shades_checkpoint *cp, shades_err *er
     ssize_t n = text ? read(fd, text, 8191) : 0;
     close(fd);
     if (!text)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     if (n <= 0) {
         free(text);
         return 0;
@@ -244,7 +244,7 @@ static int read_identity(char **out, const shades_checkpoint *cp, shades_err *er
 
 /* Starts an empty checkpoint: the identity (written whole, then renamed
  * into place) and an empty log. */
-static int start_new(shades_checkpoint *cp, const char *identity, shades_err *err)
+static int start_new(sh_checkpoint *cp, const char *identity, sh_err *err)
 {
     char tmp[PATH_MAX + 8];
     snprintf(tmp, sizeof tmp, "%s.tmp", cp->identity);
@@ -309,14 +309,14 @@ static int holder_dying(const struct stat *st)
  * taken over owner-only, and held for this run alone: two runs of one
  * config at once would interleave their work. Opened without following a
  * link, so the files inside are the ones checked. */
-static int own_dir(shades_checkpoint *cp, shades_err *err)
+static int own_dir(sh_checkpoint *cp, sh_err *err)
 {
     const char *dir = cp->dir;
     struct stat st;
     char parent[PATH_MAX];
-    int rc = shades_path_dirname(parent, sizeof parent, dir, err);
+    int rc = sh_path_dirname(parent, sizeof parent, dir, err);
     if (!rc)
-        rc = shades_path_mkdirs(parent, err);
+        rc = sh_path_mkdirs(parent, err);
     if (rc)
         return rc;
     if (mkdir(dir, 0700) && errno != EEXIST)
@@ -324,13 +324,13 @@ static int own_dir(shades_checkpoint *cp, shades_err *err)
     cp->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (cp->dir_fd < 0)
         return errno == ENOTDIR || errno == ELOOP
-                   ? shades_err_set(err, SHADES_E_IO, "checkpoint %s: is not a directory (a "
+                   ? sh_err_set(err, SH_E_IO, "checkpoint %s: is not a directory (a "
                                     "symbolic link or a file)", dir)
                    : io_error(err, dir, "open it");
     if (fstat(cp->dir_fd, &st))
         return io_error(err, dir, "examine it");
     if (st.st_uid != geteuid())
-        return shades_err_set(err, SHADES_E_IO,
+        return sh_err_set(err, SH_E_IO,
                               "checkpoint %s: belongs to another user; it holds templates, "
                               "so shades uses only its own",
                               dir);
@@ -345,20 +345,20 @@ static int own_dir(shades_checkpoint *cp, shades_err *err)
     }
     if (!locked)
         return errno == EWOULDBLOCK
-                   ? shades_err_set(err, SHADES_E_IO,
+                   ? sh_err_set(err, SH_E_IO,
                                     "checkpoint %s is in use by another shades run of this "
                                     "config; wait for it, or give this run another output",
                                     cp->dir)
                    : io_error(err, cp->dir, "lock it");
     /* The run it waited for completed and deleted the directory. */
     if (fstat(cp->dir_fd, &st) == 0 && st.st_nlink == 0)
-        return shades_err_set(err, SHADES_E_IO, "checkpoint %s: the run that held it completed "
+        return sh_err_set(err, SH_E_IO, "checkpoint %s: the run that held it completed "
                               "and deleted it; run again", cp->dir);
     return 0;
 }
 
-static int open_in(shades_checkpoint *cp, int *out_resumed, const char *identity, int resume,
-                   shades_err *err)
+static int open_in(sh_checkpoint *cp, int *out_resumed, const char *identity, int resume,
+                   sh_err *err)
 {
     char *saved = NULL;
     int rc = own_dir(cp, err);
@@ -381,7 +381,7 @@ static int open_in(shades_checkpoint *cp, int *out_resumed, const char *identity
         return start_new(cp, identity, err);
     }
     if (!resume)
-        rc = shades_err_set(err, SHADES_E_INPUT,
+        rc = sh_err_set(err, SH_E_INPUT,
                             "checkpoint %s holds an interrupted run: continue it with "
                             "'shades run CONFIG --resume', or delete the directory to start over",
                             cp->dir);
@@ -399,14 +399,14 @@ static int open_in(shades_checkpoint *cp, int *out_resumed, const char *identity
     return rc;
 }
 
-int shades_checkpoint_open(shades_checkpoint **out, int *out_resumed, const char *dir,
-                           const char *identity, int resume, shades_err *err)
+int sh_checkpoint_open(sh_checkpoint **out, int *out_resumed, const char *dir,
+                           const char *identity, int resume, sh_err *err)
 {
     *out = NULL;
     int resumed = 0;
-    shades_checkpoint *cp = calloc(1, sizeof *cp);
+    sh_checkpoint *cp = calloc(1, sizeof *cp);
     if (!cp)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     cp->fd = cp->dir_fd = -1;
     atomic_init(&cp->restored, 0);
     atomic_init(&cp->saved, 0);
@@ -416,11 +416,11 @@ int shades_checkpoint_open(shades_checkpoint **out, int *out_resumed, const char
         (size_t)snprintf(cp->log, sizeof cp->log, "%s/log", dir) >= sizeof cp->log ||
         (size_t)snprintf(cp->identity, sizeof cp->identity, "%s/identity", dir) >=
             sizeof cp->identity)
-        rc = shades_err_set(err, SHADES_E_INPUT, "checkpoint %s: path too long", dir);
+        rc = sh_err_set(err, SH_E_INPUT, "checkpoint %s: path too long", dir);
     if (!rc)
         rc = open_in(cp, &resumed, identity, resume, err);
     if (rc) {
-        shades_checkpoint_close(cp, 0, NULL);
+        sh_checkpoint_close(cp, 0, NULL);
         return rc;
     }
     cp->synced = now();
@@ -430,8 +430,8 @@ int shades_checkpoint_open(shades_checkpoint **out, int *out_resumed, const char
     return 0;
 }
 
-int shades_checkpoint_save(shades_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
-                           const struct iovec *parts, int n_parts, shades_err *err)
+int sh_checkpoint_save(sh_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
+                           const struct iovec *parts, int n_parts, sh_err *err)
 {
     if (!cp)
         return 0;
@@ -440,7 +440,7 @@ int shades_checkpoint_save(shades_checkpoint *cp, uint32_t stage, size_t begin, 
         h.len += parts[k].iov_len;
     uint8_t *rec = malloc(sizeof h + h.len + DIGEST);
     if (!rec)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     uint8_t *p = rec + sizeof h;
     for (int k = 0; k < n_parts; k++) {
         if (parts[k].iov_len)
@@ -448,7 +448,7 @@ int shades_checkpoint_save(shades_checkpoint *cp, uint32_t stage, size_t begin, 
         p += parts[k].iov_len;
     }
     memcpy(rec, &h, sizeof h);
-    int rc = digest(p, &h, rec + sizeof h) ? shades_err_set(err, SHADES_E_INTERNAL,
+    int rc = digest(p, &h, rec + sizeof h) ? sh_err_set(err, SH_E_INTERNAL,
                                                              "checkpoint: SHA-256 failed")
                                            : 0;
     if (!rc) {
@@ -469,8 +469,8 @@ int shades_checkpoint_save(shades_checkpoint *cp, uint32_t stage, size_t begin, 
     return rc;
 }
 
-int shades_checkpoint_load(void **out, size_t *out_len, shades_checkpoint *cp, uint32_t stage,
-                           size_t begin, size_t end, shades_err *err)
+int sh_checkpoint_load(void **out, size_t *out_len, sh_checkpoint *cp, uint32_t stage,
+                           size_t begin, size_t end, sh_err *err)
 {
     *out = NULL;
     *out_len = 0;
@@ -493,7 +493,7 @@ int shades_checkpoint_load(void **out, size_t *out_len, shades_checkpoint *cp, u
     header h = {MAGIC, stage, begin, end, e->len};
     uint8_t *buf = malloc(e->len + DIGEST + 1);
     if (!buf)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     uint8_t want[DIGEST];
     if (read_at(cp->fd, buf, e->len + DIGEST, e->offset + sizeof h) ||
         digest(want, &h, buf) || memcmp(want, buf + e->len, DIGEST)) {
@@ -506,35 +506,35 @@ int shades_checkpoint_load(void **out, size_t *out_len, shades_checkpoint *cp, u
     return 1;
 }
 
-int shades_checkpoint_save_arrays(shades_checkpoint *cp, uint32_t stage, size_t begin,
-                                  size_t end, const shades_ckpt_array *arrays, size_t n,
-                                  shades_err *err)
+int sh_checkpoint_save_arrays(sh_checkpoint *cp, uint32_t stage, size_t begin,
+                                  size_t end, const sh_ckpt_array *arrays, size_t n,
+                                  sh_err *err)
 {
     struct iovec parts[8];
     if (!cp)
         return 0;
     if (n > 8)
-        return shades_err_set(err, SHADES_E_INTERNAL, "checkpoint: too many arrays");
+        return sh_err_set(err, SH_E_INTERNAL, "checkpoint: too many arrays");
     for (size_t k = 0; k < n; k++)
         parts[k] = (struct iovec){(uint8_t *)arrays[k].base + begin * arrays[k].elem,
                                   (end - begin) * arrays[k].elem};
-    return shades_checkpoint_save(cp, stage, begin, end, parts, (int)n, err);
+    return sh_checkpoint_save(cp, stage, begin, end, parts, (int)n, err);
 }
 
-int shades_checkpoint_load_arrays(shades_checkpoint *cp, uint32_t stage, size_t begin,
-                                  size_t end, const shades_ckpt_array *arrays, size_t n,
-                                  shades_err *err)
+int sh_checkpoint_load_arrays(sh_checkpoint *cp, uint32_t stage, size_t begin,
+                                  size_t end, const sh_ckpt_array *arrays, size_t n,
+                                  sh_err *err)
 {
     void *payload;
     size_t len, want = 0;
-    int rc = shades_checkpoint_load(&payload, &len, cp, stage, begin, end, err);
+    int rc = sh_checkpoint_load(&payload, &len, cp, stage, begin, end, err);
     if (rc <= 0)
         return rc;
     for (size_t k = 0; k < n; k++)
         want += (end - begin) * arrays[k].elem;
     if (len != want) {
         free(payload);
-        return shades_err_set(err, SHADES_E_IO,
+        return sh_err_set(err, SH_E_IO,
                               "checkpoint %s: block %zu of stage %u holds %zu bytes, not %zu",
                               cp->dir, begin, (unsigned)stage, len, want);
     }
@@ -549,20 +549,20 @@ int shades_checkpoint_load_arrays(shades_checkpoint *cp, uint32_t stage, size_t 
     return 1;
 }
 
-void shades_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found, uint64_t *out_saved,
-                              const shades_checkpoint *cp)
+void sh_checkpoint_counts(uint64_t *out_restored, uint64_t *out_found, uint64_t *out_saved,
+                              const sh_checkpoint *cp)
 {
     *out_restored = cp ? atomic_load(&cp->restored) : 0;
     *out_found = cp ? cp->n_found : 0;
     *out_saved = cp ? atomic_load(&cp->saved) : 0;
 }
 
-const char *shades_checkpoint_dir(const shades_checkpoint *cp)
+const char *sh_checkpoint_dir(const sh_checkpoint *cp)
 {
     return cp->dir;
 }
 
-int shades_checkpoint_close(shades_checkpoint *cp, int remove, shades_err *err)
+int sh_checkpoint_close(sh_checkpoint *cp, int remove, sh_err *err)
 {
     if (!cp)
         return 0;

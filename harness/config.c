@@ -9,7 +9,6 @@
 
 #include <cyaml/cyaml.h>
 
-#include "config_groups.h"
 #include "criteria.h"
 #include "paths.h"
 #include "yaml_file.h"
@@ -25,160 +24,160 @@ static const cyaml_schema_value_t double_entry = {
 };
 
 static const cyaml_schema_field_t label_fields[] = {
-    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, shades_cfg_label, label, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE("values", CYAML_FLAG_POINTER, shades_cfg_label, values, &string_entry, 1,
+    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, sh_group_label, label, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("values", CYAML_FLAG_POINTER, sh_group_label, values, &string_entry, 1,
                          CYAML_UNLIMITED),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_value_t label_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_label, label_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, sh_group_label, label_fields),
 };
 
 static const cyaml_schema_field_t band_fields[] = {
-    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, shades_cfg_band, label, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_FLOAT("min", CYAML_FLAG_DEFAULT, shades_cfg_band, min),
-    CYAML_FIELD_FLOAT("below", CYAML_FLAG_DEFAULT, shades_cfg_band, below),
+    CYAML_FIELD_STRING_PTR("label", CYAML_FLAG_POINTER, sh_group_band, label, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("min", CYAML_FLAG_DEFAULT, sh_group_band, min),
+    CYAML_FIELD_FLOAT("below", CYAML_FLAG_DEFAULT, sh_group_band, below),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_value_t band_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_band, band_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, sh_group_band, band_fields),
 };
 
 static const cyaml_schema_field_t derived_fields[] = {
-    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, shades_cfg_derived, name, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, shades_cfg_derived, from, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE("map", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_derived, map,
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, sh_group_derived, name, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER, sh_group_derived, from, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("map", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_group_derived, map,
                          &label_entry, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE("bands", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_derived,
+    CYAML_FIELD_SEQUENCE("bands", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_group_derived,
                          bands, &band_entry, 1, CYAML_UNLIMITED),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_value_t derived_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_derived, derived_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, sh_group_derived, derived_fields),
 };
 
-typedef struct shades_config cfg;
+typedef struct sh_config cfg;
 
 static const cyaml_schema_field_t run_fields[] = {
-    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, shades_cfg_run, name, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_UINT("seed", CYAML_FLAG_OPTIONAL, shades_cfg_run, seed),
-    CYAML_FIELD_UINT("threads", CYAML_FLAG_OPTIONAL, shades_cfg_run, threads),
-    CYAML_FIELD_FLOAT("confidence", CYAML_FLAG_OPTIONAL, shades_cfg_run, confidence),
-    CYAML_FIELD_UINT_PTR("bootstrap", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_run,
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, sh_cfg_run, name, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_UINT("seed", CYAML_FLAG_OPTIONAL, sh_cfg_run, seed),
+    CYAML_FIELD_UINT("threads", CYAML_FLAG_OPTIONAL, sh_cfg_run, threads),
+    CYAML_FIELD_FLOAT("confidence", CYAML_FLAG_OPTIONAL, sh_cfg_run, confidence),
+    CYAML_FIELD_UINT_PTR("bootstrap", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_run,
                          bootstrap),
     CYAML_FIELD_END,
 };
 
-#define OPT_STR SHADES_YAML_OPT_STR
-#define REQ_STR SHADES_YAML_STR
+#define OPT_STR SH_YAML_OPT_STR
+#define REQ_STR SH_YAML_STR
 
 static const cyaml_schema_field_t dataset_fields[] = {
-    REQ_STR("manifest", shades_cfg_dataset, manifest),
-    OPT_STR("card", shades_cfg_dataset, card),
-    OPT_STR("root", shades_cfg_dataset, root),
-    CYAML_FIELD_BOOL("allow_outside_root", CYAML_FLAG_OPTIONAL, shades_cfg_dataset,
+    REQ_STR("manifest", sh_cfg_dataset, manifest),
+    OPT_STR("card", sh_cfg_dataset, card),
+    OPT_STR("root", sh_cfg_dataset, root),
+    CYAML_FIELD_BOOL("allow_outside_root", CYAML_FLAG_OPTIONAL, sh_cfg_dataset,
                      allow_outside_root),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t scores_fields[] = {
-    REQ_STR("file", shades_cfg_scores, file),
-    OPT_STR("reference", shades_cfg_scores, reference),
-    OPT_STR("probe", shades_cfg_scores, probe),
-    OPT_STR("score", shades_cfg_scores, score),
+    REQ_STR("file", sh_cfg_scores, file),
+    OPT_STR("reference", sh_cfg_scores, reference),
+    OPT_STR("probe", sh_cfg_scores, probe),
+    OPT_STR("score", sh_cfg_scores, score),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t predictions_fields[] = {
-    REQ_STR("file", shades_cfg_predictions, file),
-    OPT_STR("image", shades_cfg_predictions, image),
-    OPT_STR("predicted", shades_cfg_predictions, predicted),
-    OPT_STR("confidence", shades_cfg_predictions, confidence),
+    REQ_STR("file", sh_cfg_predictions, file),
+    OPT_STR("image", sh_cfg_predictions, image),
+    OPT_STR("predicted", sh_cfg_predictions, predicted),
+    OPT_STR("confidence", sh_cfg_predictions, confidence),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t pairs_fields[] = {
-    REQ_STR("file", shades_cfg_pairs, file),
-    OPT_STR("reference", shades_cfg_pairs, reference),
-    OPT_STR("probe", shades_cfg_pairs, probe),
-    OPT_STR("fold", shades_cfg_pairs, fold),
+    REQ_STR("file", sh_pair_list, file),
+    OPT_STR("reference", sh_pair_list, reference),
+    OPT_STR("probe", sh_pair_list, probe),
+    OPT_STR("fold", sh_pair_list, fold),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t engine_fields[] = {
-    CYAML_FIELD_STRING_PTR("adapter", CYAML_FLAG_POINTER, shades_cfg_engine, adapter, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_STRING_PTR("config_dir", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine,
+    CYAML_FIELD_STRING_PTR("adapter", CYAML_FLAG_POINTER, sh_cfg_engine, adapter, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("config_dir", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine,
                            config_dir, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine, options,
+    CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine, options,
                          &string_entry, 0, CYAML_UNLIMITED),
-    CYAML_FIELD_MAPPING_PTR("scores", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_engine,
+    CYAML_FIELD_MAPPING_PTR("scores", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine,
                             scores, scores_fields),
     CYAML_FIELD_MAPPING_PTR("predictions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-                            shades_cfg_engine, predictions, predictions_fields),
+                            sh_cfg_engine, predictions, predictions_fields),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t groups_fields[] = {
-    CYAML_FIELD_SEQUENCE("derived", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_groups, derived,
+    CYAML_FIELD_SEQUENCE("derived", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_groups, derived,
                          &derived_entry, 0, CYAML_UNLIMITED),
-    CYAML_FIELD_SEQUENCE("partitions", CYAML_FLAG_POINTER, shades_cfg_groups, partitions, &string_entry,
+    CYAML_FIELD_SEQUENCE("partitions", CYAML_FLAG_POINTER, sh_cfg_groups, partitions, &string_entry,
                          1, CYAML_UNLIMITED),
-    CYAML_FIELD_UINT("min_subjects", CYAML_FLAG_OPTIONAL, shades_cfg_groups, min_subjects),
+    CYAML_FIELD_UINT("min_subjects", CYAML_FLAG_OPTIONAL, sh_cfg_groups, min_subjects),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t verification_fields[] = {
     CYAML_FIELD_MAPPING_PTR("pairs", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-                            shades_cfg_verification, pairs, pairs_fields),
-    CYAML_FIELD_STRING_PTR("impostors", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_verification,
+                            sh_cfg_verification, pairs, pairs_fields),
+    CYAML_FIELD_STRING_PTR("impostors", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_verification,
                            impostors, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_UINT("impostor_sample", CYAML_FLAG_OPTIONAL, shades_cfg_verification, impostor_sample),
-    CYAML_FIELD_SEQUENCE("target_fmr", CYAML_FLAG_POINTER, shades_cfg_verification, target_fmr,
+    CYAML_FIELD_UINT("impostor_sample", CYAML_FLAG_OPTIONAL, sh_cfg_verification, impostor_sample),
+    CYAML_FIELD_SEQUENCE("target_fmr", CYAML_FLAG_POINTER, sh_cfg_verification, target_fmr,
                          &double_entry, 1, 64),
     CYAML_FIELD_FLOAT_PTR("alpha", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-                          shades_cfg_verification, alpha),
+                          sh_cfg_verification, alpha),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t identification_fields[] = {
-    CYAML_FIELD_FLOAT("holdout", CYAML_FLAG_OPTIONAL, shades_cfg_identification, holdout),
-    CYAML_FIELD_UINT("candidates", CYAML_FLAG_OPTIONAL, shades_cfg_identification, candidates),
-    CYAML_FIELD_SEQUENCE("target_fpir", CYAML_FLAG_POINTER, shades_cfg_identification,
+    CYAML_FIELD_FLOAT("holdout", CYAML_FLAG_OPTIONAL, sh_cfg_identification, holdout),
+    CYAML_FIELD_UINT("candidates", CYAML_FLAG_OPTIONAL, sh_cfg_identification, candidates),
+    CYAML_FIELD_SEQUENCE("target_fpir", CYAML_FLAG_POINTER, sh_cfg_identification,
                          target_fpir, &double_entry, 1, 64),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t engine_labels_fields[] = {
-    OPT_STR("female", shades_cfg_engine_labels, female),
-    OPT_STR("male", shades_cfg_engine_labels, male),
+    OPT_STR("female", sh_cfg_engine_labels, female),
+    OPT_STR("male", sh_cfg_engine_labels, male),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t classification_fields[] = {
-    REQ_STR("attribute", shades_cfg_classification, attribute),
+    REQ_STR("attribute", sh_cfg_classification, attribute),
     CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-                         shades_cfg_classification, classes, &string_entry, 2, 256),
-    CYAML_FIELD_MAPPING("engine_labels", CYAML_FLAG_OPTIONAL, shades_cfg_classification,
+                         sh_cfg_classification, classes, &string_entry, 2, 256),
+    CYAML_FIELD_MAPPING("engine_labels", CYAML_FLAG_OPTIONAL, sh_cfg_classification,
                         engine_labels, engine_labels_fields),
     CYAML_FIELD_END,
 };
 
 #define OPT_STRING(key, member)                                                                 \
-    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_criterion, \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_criterion, \
                            member, 1, CYAML_UNLIMITED)
 #define OPT_FLOAT(key, member)                                                                  \
-    CYAML_FIELD_FLOAT_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_cfg_criterion, \
+    CYAML_FIELD_FLOAT_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_criterion, \
                           member)
 
 static const cyaml_schema_field_t criterion_fields[] = {
-    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, shades_cfg_criterion, name, 1,
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, sh_criterion, name, 1,
                            CYAML_UNLIMITED),
-    CYAML_FIELD_STRING_PTR("measure", CYAML_FLAG_POINTER, shades_cfg_criterion, measure, 1,
+    CYAML_FIELD_STRING_PTR("measure", CYAML_FLAG_POINTER, sh_criterion, measure, 1,
                            CYAML_UNLIMITED),
-    CYAML_FIELD_STRING_PTR("partition", CYAML_FLAG_POINTER, shades_cfg_criterion, partition, 1,
+    CYAML_FIELD_STRING_PTR("partition", CYAML_FLAG_POINTER, sh_criterion, partition, 1,
                            CYAML_UNLIMITED),
     OPT_FLOAT("target_fmr", target_fmr),
     OPT_STRING("group", group),
@@ -190,13 +189,13 @@ static const cyaml_schema_field_t criterion_fields[] = {
 };
 
 static const cyaml_schema_value_t criterion_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, shades_cfg_criterion, criterion_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, sh_criterion, criterion_fields),
 };
 
 static const cyaml_schema_field_t output_fields[] = {
-    CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, shades_cfg_output, results, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, sh_cfg_output, results, 1, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("checkpoint", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-                           shades_cfg_output, checkpoint, 1, CYAML_UNLIMITED),
+                           sh_cfg_output, checkpoint, 1, CYAML_UNLIMITED),
     CYAML_FIELD_END,
 };
 
@@ -252,10 +251,10 @@ static unsigned key_line(const char *text, const char *section, const char *key,
     return 0;
 }
 
-static int field_error(shades_err *err, const char *path, unsigned line, const char *field,
+static int field_error(sh_err *err, const char *path, unsigned line, const char *field,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int field_error(shades_err *err, const char *path, unsigned line, const char *field,
+static int field_error(sh_err *err, const char *path, unsigned line, const char *field,
                        const char *fmt, ...)
 {
     char why[512], at[24] = "";
@@ -265,15 +264,15 @@ static int field_error(shades_err *err, const char *path, unsigned line, const c
     va_end(ap);
     if (line)
         snprintf(at, sizeof at, ":%u", line);
-    return shades_err_set(err, SHADES_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
+    return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s': %s", path, at, field, why);
 }
 
 /* field_error for a field written "section.sub.key": the line is that of
  * the nth `key:` inside section. */
-static int cfg_error(shades_err *err, const cfg *c, const char *path, const char *field,
+static int cfg_error(sh_err *err, const cfg *c, const char *path, const char *field,
                      unsigned nth, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static int cfg_error(shades_err *err, const cfg *c, const char *path, const char *field,
+static int cfg_error(sh_err *err, const cfg *c, const char *path, const char *field,
                      unsigned nth, const char *fmt, ...)
 {
     char section[64], why[512];
@@ -289,15 +288,15 @@ static int cfg_error(shades_err *err, const cfg *c, const char *path, const char
 
 
 /* Replaces *slot (a malloc'd relative path) by its resolution against dir. */
-static int resolve_path(char **slot, const char *dir, shades_err *err)
+static int resolve_path(char **slot, const char *dir, sh_err *err)
 {
     char buf[PATH_MAX];
-    int rc = shades_path_join(buf, sizeof buf, dir, *slot, err);
+    int rc = sh_path_join(buf, sizeof buf, dir, *slot, err);
     if (rc)
         return rc;
     char *copy = strdup(buf);
     if (!copy)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     free(*slot);
     *slot = copy;
     return 0;
@@ -305,22 +304,22 @@ static int resolve_path(char **slot, const char *dir, shades_err *err)
 
 /* One pass/fail rule: everything about it that can be checked before the
  * manifest is read. Group names are checked once groups exist. */
-static int validate_criterion(cfg *c, unsigned i, const char *path, shades_err *err)
+static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
 {
-    shades_cfg_criterion *k = &c->criteria[i];
+    sh_criterion *k = &c->criteria[i];
     k->line = key_line(c->text, "criteria", "name", i);
     char field[64];
     const char *why = NULL, *name = NULL;
     char buf[256];
-    shades_criterion_kind kind = shades_criterion_kind_of(k->measure);
-    int known_partition = !strcmp(k->partition, "all") && kind != SHADES_CRITERION_SUMMARY;
+    sh_criterion_kind kind = sh_criterion_kind_of(k->measure);
+    int known_partition = !strcmp(k->partition, "all") && kind != SH_CRITERION_SUMMARY;
     for (unsigned p = 0; p < c->groups.partitions_count; p++)
         known_partition |= !strcmp(c->groups.partitions[p], k->partition);
     int known_target = 0;
     for (unsigned t = 0; k->target_fmr && t < c->verification.target_fmr_count; t++)
         known_target |= c->verification.target_fmr[t] == *k->target_fmr;
     const char *iv = k->interval ? k->interval : "";
-    if (kind == SHADES_CRITERION_UNKNOWN) {
+    if (kind == SH_CRITERION_UNKNOWN) {
         name = "measure";
         snprintf(buf, sizeof buf, "'%s' is not a measure a rule can name", k->measure);
         why = buf;
@@ -328,7 +327,7 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, shades_err *
         name = "partition";
         snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions", k->partition);
         why = buf;
-    } else if (kind != SHADES_CRITERION_FTE && !k->target_fmr) {
+    } else if (kind != SH_CRITERION_FTE && !k->target_fmr) {
         name = "target_fmr";
         why = "is required for this measure";
     } else if (k->target_fmr && !known_target) {
@@ -343,10 +342,10 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, shades_err *
         name = "bound";
         snprintf(buf, sizeof buf, "'%s' is not value, lower or upper", k->bound);
         why = buf;
-    } else if (k->group && kind == SHADES_CRITERION_SUMMARY) {
+    } else if (k->group && kind == SH_CRITERION_SUMMARY) {
         name = "group";
         why = "a summary covers every group of its partition";
-    } else if (k->interval && kind == SHADES_CRITERION_SUMMARY) {
+    } else if (k->interval && kind == SH_CRITERION_SUMMARY) {
         name = "interval";
         why = "summaries have bootstrap intervals only";
     } else if (k->interval && strcmp(iv, "wilson") && strcmp(iv, "clopper-pearson") &&
@@ -354,13 +353,13 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, shades_err *
         name = "interval";
         snprintf(buf, sizeof buf, "'%s' is not wilson, clopper-pearson or bootstrap", iv);
         why = buf;
-    } else if (kind == SHADES_CRITERION_FTE && !strcmp(iv, "bootstrap")) {
+    } else if (kind == SH_CRITERION_FTE && !strcmp(iv, "bootstrap")) {
         name = "interval";
         why = "fte has no bootstrap interval";
     } else if (c->run.bootstrap && *c->run.bootstrap == 0 &&
                (!k->bound || strcmp(k->bound, "value")) &&
-               (kind == SHADES_CRITERION_SUMMARY ||
-                (kind == SHADES_CRITERION_RATE && (!k->interval || !strcmp(iv, "bootstrap"))))) {
+               (kind == SH_CRITERION_SUMMARY ||
+                (kind == SH_CRITERION_RATE && (!k->interval || !strcmp(iv, "bootstrap"))))) {
         name = "bound";
         why = "needs bootstrap intervals, but run.bootstrap is 0";
     }
@@ -380,23 +379,23 @@ static int default_str(char **slot, const char *value)
 }
 
 /* Exactly one protocol section, and what that protocol needs. */
-static int validate_protocol(cfg *c, const char *path, shades_err *err)
+static int validate_protocol(cfg *c, const char *path, sh_err *err)
 {
     int n = 0;
     if (c->verification.target_fmr) {
-        c->protocol = SHADES_PROTOCOL_VERIFICATION;
+        c->protocol = SH_PROTOCOL_VERIFICATION;
         n++;
     }
     if (c->identification) {
-        c->protocol = SHADES_PROTOCOL_IDENTIFICATION;
+        c->protocol = SH_PROTOCOL_IDENTIFICATION;
         n++;
     }
     if (c->classification) {
-        c->protocol = SHADES_PROTOCOL_CLASSIFICATION;
+        c->protocol = SH_PROTOCOL_CLASSIFICATION;
         n++;
     }
     if (n == 0)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s: no protocol: give one section of verification, "
                               "identification or classification", path);
     if (n > 1) {
@@ -405,10 +404,10 @@ static int validate_protocol(cfg *c, const char *path, shades_err *err)
         return cfg_error(err, c, path, later, 0,
                          "a run follows one protocol; this file has %d protocol sections", n);
     }
-    if (c->protocol != SHADES_PROTOCOL_VERIFICATION && c->criteria_count)
+    if (c->protocol != SH_PROTOCOL_VERIFICATION && c->criteria_count)
         return cfg_error(err, c, path, "criteria", 0,
                          "pass/fail rules apply to verification runs only");
-    shades_cfg_identification *id = c->identification;
+    sh_cfg_identification *id = c->identification;
     if (id) {
         if (id->holdout == 0)
             id->holdout = 0.2;
@@ -425,30 +424,30 @@ static int validate_protocol(cfg *c, const char *path, shades_err *err)
                 return cfg_error(err, c, path, "identification.target_fpir", 0,
                                  "%g is not in (0, 1)", id->target_fpir[i]);
     }
-    shades_cfg_pairs *p = c->verification.pairs;
+    sh_pair_list *p = c->verification.pairs;
     if (p && (default_str(&p->reference, "reference_id") || default_str(&p->probe, "probe_id")))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     return 0;
 }
 
 /* An engine, or replay with the file the protocol reads. */
-static int validate_engine(cfg *c, const char *path, shades_err *err)
+static int validate_engine(cfg *c, const char *path, sh_err *err)
 {
-    shades_cfg_engine *e = &c->engine;
-    int replay = !strcmp(e->adapter, SHADES_REPLAY);
+    sh_cfg_engine *e = &c->engine;
+    int replay = !strcmp(e->adapter, SH_REPLAY);
     if (!replay && (e->scores || e->predictions))
         return cfg_error(err, c, path, e->scores ? "engine.scores" : "engine.predictions", 0,
-                         "only adapter: %s reads files in place of an engine", SHADES_REPLAY);
+                         "only adapter: %s reads files in place of an engine", SH_REPLAY);
     if (replay && (e->options_count || e->config_dir))
         return cfg_error(err, c, path, e->config_dir ? "engine.config_dir" : "engine.options", 0,
-                         "adapter: %s runs no engine to configure", SHADES_REPLAY);
-    shades_cfg_classification *cl = c->classification;
+                         "adapter: %s runs no engine to configure", SH_REPLAY);
+    sh_cfg_classification *cl = c->classification;
     if (cl && replay && (cl->engine_labels.female || cl->engine_labels.male))
         return cfg_error(err, c, path, "classification.engine_labels", 0,
-                         "adapter: %s reads the predicted labels themselves", SHADES_REPLAY);
+                         "adapter: %s reads the predicted labels themselves", SH_REPLAY);
     if (cl && !replay) {
         if (default_str(&cl->engine_labels.female, "F") || default_str(&cl->engine_labels.male, "M"))
-            return shades_err_nomem(err);
+            return sh_err_nomem(err);
         const char *labels[2] = {cl->engine_labels.female, cl->engine_labels.male};
         for (unsigned k = 0; k < 2 && cl->classes_count; k++) {
             unsigned j = 0;
@@ -460,25 +459,25 @@ static int validate_engine(cfg *c, const char *path, shades_err *err)
                                  0, "'%s' is not one of classification.classes", labels[k]);
         }
     }
-    if (replay && c->protocol == SHADES_PROTOCOL_IDENTIFICATION)
+    if (replay && c->protocol == SH_PROTOCOL_IDENTIFICATION)
         return cfg_error(err, c, path, "engine.adapter", 0,
                          "identification searches need an engine; %s reads 1:1 scores and "
-                         "predictions only", SHADES_REPLAY);
-    if (replay && c->protocol == SHADES_PROTOCOL_VERIFICATION && !e->scores)
+                         "predictions only", SH_REPLAY);
+    if (replay && c->protocol == SH_PROTOCOL_VERIFICATION && !e->scores)
         return cfg_error(err, c, path, "engine.scores", 0,
-                         "adapter: %s needs a scores file for verification", SHADES_REPLAY);
-    if (replay && c->protocol == SHADES_PROTOCOL_CLASSIFICATION && !e->predictions)
+                         "adapter: %s needs a scores file for verification", SH_REPLAY);
+    if (replay && c->protocol == SH_PROTOCOL_CLASSIFICATION && !e->predictions)
         return cfg_error(err, c, path, "engine.predictions", 0,
                          "adapter: %s needs a predictions file for classification",
-                         SHADES_REPLAY);
+                         SH_REPLAY);
     if (e->scores && (default_str(&e->scores->reference, "reference_id") ||
                       default_str(&e->scores->probe, "probe_id") ||
                       default_str(&e->scores->score, "score")))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     if (e->predictions && (default_str(&e->predictions->image, "image_id") ||
                            default_str(&e->predictions->predicted, "predicted") ||
                            default_str(&e->predictions->confidence, "confidence")))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     return 0;
 }
 
@@ -491,7 +490,7 @@ static const char *const whole_fields[][2] = {
 };
 
 /* Refuses a negative value of a whole-number field, as written. */
-static int validate_not_negative(cfg *c, const char *path, shades_err *err)
+static int validate_not_negative(cfg *c, const char *path, sh_err *err)
 {
     for (size_t k = 0; k < sizeof whole_fields / sizeof *whole_fields; k++) {
         const char *section = whole_fields[k][0], *key = whole_fields[k][1];
@@ -516,14 +515,14 @@ static int validate_not_negative(cfg *c, const char *path, shades_err *err)
     return 0;
 }
 
-static int validate(cfg *c, const char *path, shades_err *err)
+static int validate(cfg *c, const char *path, sh_err *err)
 {
     int bad = validate_not_negative(c, path, err);
     if (bad)
         return bad;
-    if (c->run.bootstrap && *c->run.bootstrap > SHADES_MAX_BOOTSTRAP)
+    if (c->run.bootstrap && *c->run.bootstrap > SH_MAX_BOOTSTRAP)
         return cfg_error(err, c, path, "run.bootstrap", 0, "%u is more than %d",
-                         *c->run.bootstrap, SHADES_MAX_BOOTSTRAP);
+                         *c->run.bootstrap, SH_MAX_BOOTSTRAP);
     if (c->run.threads == 0)
         c->run.threads = 1;
     if (c->run.threads > 256)
@@ -550,7 +549,7 @@ static int validate(cfg *c, const char *path, shades_err *err)
         return cfg_error(err, c, path, "verification.impostors", 0,
                          "an explicit pair list (verification.pairs) sets the impostors");
     if (!c->verification.impostors && default_str(&c->verification.impostors, "all"))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     if (strcmp(c->verification.impostors, "all") && strcmp(c->verification.impostors, "sample"))
         return cfg_error(err, c, path, "verification.impostors", 0,
                          "'%s' is neither all nor sample", c->verification.impostors);
@@ -563,7 +562,7 @@ static int validate(cfg *c, const char *path, shades_err *err)
             return cfg_error(err, c, path, "verification.target_fmr", 0, "%g is not in (0, 1)", a);
     }
     for (unsigned i = 0; i < c->groups.derived_count; i++) {
-        const shades_cfg_derived *d = &c->groups.derived[i];
+        const sh_group_derived *d = &c->groups.derived[i];
         if ((d->map_count > 0) == (d->bands_count > 0))
             return field_error(err, path, key_line(c->text, "groups", "name", i), "groups.derived",
                                "'%s' needs exactly one of map or bands", d->name);
@@ -574,7 +573,7 @@ static int validate(cfg *c, const char *path, shades_err *err)
                                    d->name,
                                    d->bands[b].label, d->bands[b].min, d->bands[b].below);
     }
-    rc = shades_config_check_groups(c, err);
+    rc = sh_config_check_groups(c, err);
     if (rc)
         return rc;
     for (unsigned i = 0; i < c->criteria_count; i++) {
@@ -583,7 +582,7 @@ static int validate(cfg *c, const char *path, shades_err *err)
             return rc;
     }
     char dir[PATH_MAX];
-    rc = shades_path_dirname(dir, sizeof dir, path, err);
+    rc = sh_path_dirname(dir, sizeof dir, path, err);
     if (!rc)
         rc = resolve_path(&c->dataset.manifest, dir, err);
     if (!rc && c->dataset.card)
@@ -608,47 +607,47 @@ static int validate(cfg *c, const char *path, shades_err *err)
     return rc;
 }
 
-int shades_config_load(shades_config **out, const char *path, shades_err *err)
+int sh_config_load(sh_config **out, const char *path, sh_err *err)
 {
     *out = NULL;
     cfg *c = NULL;
     char *text = NULL;
-    int rc = shades_yaml_load((void **)&c, &text, path, "config", &top_schema, err);
+    int rc = sh_yaml_load((void **)&c, &text, path, "config", &top_schema, err);
     if (rc)
         return rc;
     c->text = text;
     c->path = strdup(path);
-    rc = c->path ? validate(c, path, err) : shades_err_nomem(err);
+    rc = c->path ? validate(c, path, err) : sh_err_nomem(err);
     if (rc) {
-        shades_config_destroy(c);
+        sh_config_destroy(c);
         return rc;
     }
     *out = c;
     return 0;
 }
 
-unsigned shades_config_line(const shades_config *config, const char *section, const char *key)
+unsigned sh_config_line(const sh_config *config, const char *section, const char *key)
 {
     return key_line(config->text, section, key, 0);
 }
 
-unsigned shades_config_line_nth(const shades_config *config, const char *section,
+unsigned sh_config_line_nth(const sh_config *config, const char *section,
                                 const char *key, unsigned nth)
 {
     return key_line(config->text, section, key, nth);
 }
 
-void shades_config_destroy(shades_config *config)
+void sh_config_destroy(sh_config *config)
 {
     if (!config)
         return;
     free(config->text);
     free(config->path);
     config->text = config->path = NULL;
-    shades_yaml_free(&top_schema, config);
+    sh_yaml_free(&top_schema, config);
 }
 
-char *shades_config_engine_options(const shades_config *config)
+char *sh_config_engine_options(const sh_config *config)
 {
     size_t len = 1;
     for (unsigned i = 0; i < config->engine.options_count; i++)
@@ -662,4 +661,37 @@ char *shades_config_engine_options(const shades_config *config)
         strcat(s, "\n");
     }
     return s;
+}
+
+void sh_config_groups_spec(sh_groups_spec *out, const sh_config *c)
+{
+    *out = (sh_groups_spec){
+        .derived = c->groups.derived,
+        .derived_count = c->groups.derived_count,
+        .partitions = c->groups.partitions,
+        .partitions_count = c->groups.partitions_count,
+        .min_subjects = c->groups.min_subjects,
+        .config_path = c->path,
+        .partitions_line = sh_config_line(c, "groups", "partitions"),
+    };
+}
+
+void sh_config_pairs_spec(sh_pairs_spec *out, const sh_config *c)
+{
+    *out = (sh_pairs_spec){
+        .list = c->verification.pairs,
+        .sample = c->verification.impostors && !strcmp(c->verification.impostors, "sample"),
+        .impostor_sample = c->verification.impostor_sample,
+        .seed = c->run.seed,
+    };
+}
+
+void sh_config_criteria_spec(sh_criteria_spec *out, const sh_config *c)
+{
+    *out = (sh_criteria_spec){
+        .rules = c->criteria,
+        .n_rules = c->criteria_count,
+        .config_path = c->path,
+        .min_subjects = c->groups.min_subjects,
+    };
 }

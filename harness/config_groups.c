@@ -1,14 +1,14 @@
-#include "config_groups.h"
+#include "config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 /* "path:line: field 'field': why". */
-static int line_error(shades_err *err, const shades_config *c, unsigned line, const char *field,
+static int line_error(sh_err *err, const sh_config *c, unsigned line, const char *field,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int line_error(shades_err *err, const shades_config *c, unsigned line, const char *field,
+static int line_error(sh_err *err, const sh_config *c, unsigned line, const char *field,
                       const char *fmt, ...)
 {
     char why[768];
@@ -16,7 +16,7 @@ static int line_error(shades_err *err, const shades_config *c, unsigned line, co
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return shades_err_set(err, SHADES_E_INPUT, "%s:%u: field '%s': %s", c->path, line, field,
+    return sh_err_set(err, SH_E_INPUT, "%s:%u: field '%s': %s", c->path, line, field,
                           why);
 }
 
@@ -41,21 +41,21 @@ static size_t factors(char names[][128], size_t cap, const char *spec)
     }
 }
 
-static int check_partitions(const shades_config *c, shades_err *err)
+static int check_partitions(const sh_config *c, sh_err *err)
 {
-    const shades_cfg_groups *g = &c->groups;
-    unsigned line = shades_config_line(c, "groups", "partitions");
+    const sh_cfg_groups *g = &c->groups;
+    unsigned line = sh_config_line(c, "groups", "partitions");
     for (unsigned i = 0; i < g->partitions_count; i++) {
         const char *spec = g->partitions[i];
         for (unsigned j = 0; j < i; j++)
             if (!strcmp(g->partitions[j], spec))
                 return line_error(err, c, line, "groups.partitions", "'%s' is listed twice",
                                   spec);
-        char names[SHADES_MAX_FACTORS][128];
-        size_t n = factors(names, SHADES_MAX_FACTORS, spec);
-        if (n > SHADES_MAX_FACTORS)
+        char names[SH_MAX_FACTORS][128];
+        size_t n = factors(names, SH_MAX_FACTORS, spec);
+        if (n > SH_MAX_FACTORS)
             return line_error(err, c, line, "groups.partitions",
-                              "'%s' has %zu factors, at most %d", spec, n, SHADES_MAX_FACTORS);
+                              "'%s' has %zu factors, at most %d", spec, n, SH_MAX_FACTORS);
         for (size_t a = 0; a < n; a++)
             for (size_t b = 0; b < a; b++)
                 if (!strcmp(names[a], names[b]))
@@ -66,9 +66,9 @@ static int check_partitions(const shades_config *c, shades_err *err)
 }
 
 /* One derived attribute: each label once, each mapped value under one. */
-static int check_derived(const shades_config *c, unsigned i, shades_err *err)
+static int check_derived(const sh_config *c, unsigned i, sh_err *err)
 {
-    const shades_cfg_derived *d = &c->groups.derived[i];
+    const sh_group_derived *d = &c->groups.derived[i];
     for (unsigned j = 0; j < i; j++)
         if (!strcmp(c->groups.derived[j].name, d->name))
             return line_error(err, c, d->line, "groups.derived.name",
@@ -99,10 +99,10 @@ static int check_derived(const shades_config *c, unsigned i, shades_err *err)
     return 0;
 }
 
-int shades_config_check_groups(shades_config *c, shades_err *err)
+int sh_config_check_groups(sh_config *c, sh_err *err)
 {
     for (unsigned i = 0; i < c->groups.derived_count; i++)
-        c->groups.derived[i].line = shades_config_line_nth(c, "groups", "name", i);
+        c->groups.derived[i].line = sh_config_line_nth(c, "groups", "name", i);
     int rc = check_partitions(c, err);
     for (unsigned i = 0; !rc && i < c->groups.derived_count; i++)
         rc = check_derived(c, i, err);

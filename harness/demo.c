@@ -10,30 +10,30 @@
 #include "cohort.h"
 #include "faces.h"
 #include "config.h"
-#include "model.h"
+#include <shades/synthetic.h>
 #include "paths.h"
 #include "report.h"
 #include "run.h"
 
-static int write_config(const char *path, const char *text, shades_err *err)
+static int write_config(const char *path, const char *text, sh_err *err)
 {
     FILE *f = fopen(path, "w");
     if (!f)
-        return shades_err_set(err, SHADES_E_IO, "%s: %s", path, strerror(errno));
+        return sh_err_set(err, SH_E_IO, "%s: %s", path, strerror(errno));
     fputs(text, f);
     if (fclose(f) != 0)
-        return shades_err_set(err, SHADES_E_IO, "%s: write error", path);
+        return sh_err_set(err, SH_E_IO, "%s: write error", path);
     return 0;
 }
 
 /* The closed-form truth for the sex x skin groups, whose traits are fixed. */
-static void print_truth(const shades_vresults *v, const synth_model *model)
+static void print_truth(const sh_vresults *v, const synth_model *model)
 {
     printf("\nPlanted truth (closed form, docs/synthetic.md) beside the measured rates, sex x skin:\n");
     printf("%-12s %-10s %8s %8s %10s %10s %10s %10s\n", "target FMR", "group", "FTE", "true",
            "FNMR", "true", "FMR", "true");
     for (size_t i = 0; i < v->n_groups; i++) {
-        const shades_vgroup *g = &v->groups[i];
+        const sh_vgroup *g = &v->groups[i];
         char sex[8], skin[16];
         if (strcmp(g->partition, "sex x skin") || isnan(g->threshold) ||
             sscanf(g->group, "%7[^/]/%15s", sex, skin) != 2)
@@ -50,24 +50,24 @@ static void print_truth(const shades_vresults *v, const synth_model *model)
 }
 
 /* Writes out_dir/name from text and runs it; *out_results may be NULL. */
-static int run_config(shades_vresults **out_results, const shades_demo_options *opts,
-                      const char *name, const char *text, shades_err *err)
+static int run_config(sh_vresults **out_results, const sh_demo_options *opts,
+                      const char *name, const char *text, sh_err *err)
 {
     char config[PATH_MAX];
-    int rc = shades_path_join(config, sizeof config, opts->out_dir, name, err);
+    int rc = sh_path_join(config, sizeof config, opts->out_dir, name, err);
     if (!rc)
         rc = write_config(config, text, err);
     if (rc)
         return rc;
     printf("shades demo: running %s\n", config);
-    shades_run_options ro = {.threads = opts->threads,
+    sh_run_options ro = {.threads = opts->threads,
                              .report = stdout,
                              .progress = stderr,
                              .progress_mode = opts->progress,
                              /* a demo is quick to run again; an old one's checkpoint must not stop it */
                              .no_checkpoint = 1};
-    shades_vresults *v = NULL;
-    rc = shades_run(&v, config, &ro, err);
+    sh_vresults *v = NULL;
+    rc = sh_run(&v, config, &ro, err);
     /* The demo plants differentials, so a failed criterion (rc 1) is its
      * point, not an error. */
     if (rc < 0)
@@ -75,15 +75,15 @@ static int run_config(shades_vresults **out_results, const shades_demo_options *
     if (out_results)
         *out_results = v;
     else
-        shades_vresults_destroy(v);
+        sh_vresults_destroy(v);
     return 0;
 }
 
 /* The real engine on generated faces: shades synth, then opencv-classic. */
-static int demo_faces(const shades_demo_options *opts, shades_err *err)
+static int demo_faces(const sh_demo_options *opts, sh_err *err)
 {
     char faces[PATH_MAX];
-    int rc = shades_path_join(faces, sizeof faces, opts->out_dir, "demo-faces", err);
+    int rc = sh_path_join(faces, sizeof faces, opts->out_dir, "demo-faces", err);
     if (rc)
         return rc;
     synth_faces_spec spec = {.subjects = opts->face_subjects,
@@ -95,31 +95,31 @@ static int demo_faces(const shades_demo_options *opts, shades_err *err)
            spec.subjects, spec.images_per_subject, faces);
     rc = synth_faces_write(faces, &spec, err);
     if (!rc)
-        rc = run_config(NULL, opts, "demo-classic.yaml", shades_demo_classic_config, err);
+        rc = run_config(NULL, opts, "demo-classic.yaml", sh_demo_classic_config, err);
     return rc;
 }
 
 /* The synthetic engine on code images, with its planted truth beside. */
-static int demo_synthetic(const shades_demo_options *opts, shades_err *err)
+static int demo_synthetic(const sh_demo_options *opts, sh_err *err)
 {
     char cohort[PATH_MAX], config[PATH_MAX];
-    int rc = shades_path_join(cohort, sizeof cohort, opts->out_dir, "demo-cohort", err);
+    int rc = sh_path_join(cohort, sizeof cohort, opts->out_dir, "demo-cohort", err);
     if (!rc)
-        rc = shades_path_join(config, sizeof config, opts->out_dir, "demo.yaml", err);
+        rc = sh_path_join(config, sizeof config, opts->out_dir, "demo.yaml", err);
     if (rc)
         return rc;
     synth_cohort_spec spec = {opts->subjects, opts->images_per_subject, 20261122};
     printf("\nshades demo: generating %u synthetic subjects x %u code images in %s\n",
            spec.subjects, spec.images_per_subject, cohort);
-    shades_vresults *v = NULL;
+    sh_vresults *v = NULL;
     rc = synth_cohort_write(cohort, &spec, err);
     if (!rc)
-        rc = run_config(&v, opts, "demo.yaml", shades_demo_config, err);
+        rc = run_config(&v, opts, "demo.yaml", sh_demo_config, err);
     if (rc)
         return rc;
-    shades_config *c = NULL;
-    rc = shades_config_load(&c, config, err);
-    char *options = rc ? NULL : shades_config_engine_options(c);
+    sh_config *c = NULL;
+    rc = sh_config_load(&c, config, err);
+    char *options = rc ? NULL : sh_config_engine_options(c);
     synth_model model;
     if (!rc && options) {
         char why[256];
@@ -128,21 +128,21 @@ static int demo_synthetic(const shades_demo_options *opts, shades_err *err)
             print_truth(v, &model);
     }
     free(options);
-    shades_config_destroy(c);
-    shades_vresults_destroy(v);
+    sh_config_destroy(c);
+    sh_vresults_destroy(v);
     return rc;
 }
 
-int shades_demo(const shades_demo_options *opts, shades_err *err)
+int sh_demo(const sh_demo_options *opts, sh_err *err)
 {
     char html[PATH_MAX], classic[PATH_MAX], synthetic[PATH_MAX];
-    int rc = shades_path_mkdirs(opts->out_dir, err);
+    int rc = sh_path_mkdirs(opts->out_dir, err);
     if (!rc)
-        rc = shades_path_join(html, sizeof html, opts->out_dir, "report.html", err);
+        rc = sh_path_join(html, sizeof html, opts->out_dir, "report.html", err);
     if (!rc)
-        rc = shades_path_join(classic, sizeof classic, opts->out_dir, "demo-classic.h5", err);
+        rc = sh_path_join(classic, sizeof classic, opts->out_dir, "demo-classic.h5", err);
     if (!rc)
-        rc = shades_path_join(synthetic, sizeof synthetic, opts->out_dir, "demo.h5", err);
+        rc = sh_path_join(synthetic, sizeof synthetic, opts->out_dir, "demo.h5", err);
     if (!rc && opts->face_subjects)
         rc = demo_faces(opts, err);
     if (!rc)
@@ -151,8 +151,8 @@ int shades_demo(const shades_demo_options *opts, shades_err *err)
         return rc;
     const char *paths[2] = {classic, synthetic};
     size_t first = opts->face_subjects ? 0 : 1;
-    shades_report_options ro = {.format = SHADES_REPORT_HTML};
-    rc = shades_report_files(paths + first, 2 - first, html, &ro, err);
+    sh_report_options ro = {.format = SH_REPORT_HTML};
+    rc = sh_report_files(paths + first, 2 - first, html, &ro, err);
     if (!rc)
         printf("\nshades demo: results %s%s%s\nshades demo: report  %s\n",
                opts->face_subjects ? classic : "", opts->face_subjects ? ", " : "", synthetic,

@@ -11,7 +11,7 @@
 /* One worker's block of dot products and the row it hands over. */
 typedef struct block_scratch {
     float *dot;          /* block x block */
-    shades_pair *pair;   /* block */
+    sh_pair *pair;   /* block */
     double *score;       /* block */
 } block_scratch;
 
@@ -21,7 +21,7 @@ static block_scratch *scratch_create(unsigned nw, size_t B)
     block_scratch *s = calloc(nw, sizeof *s);
     for (unsigned w = 0; s && w < nw; w++) {
         s[w].dot = malloc(B * B * sizeof(float));
-        s[w].pair = malloc(B * sizeof(shades_pair));
+        s[w].pair = malloc(B * sizeof(sh_pair));
         s[w].score = malloc(B * sizeof(double));
         if (!s[w].dot || !s[w].pair || !s[w].score) {
             for (unsigned k = 0; k <= w; k++) {
@@ -48,39 +48,39 @@ static void scratch_destroy(block_scratch *s, unsigned nw)
 
 /* Hands item a's scores against items [first, j1) (dot products in row,
  * from item j0) to sink, skipping a's own subject. */
-static int emit_row(const shades_embedding_source *src, block_scratch *s, unsigned worker,
+static int emit_row(const sh_embedding_source *src, block_scratch *s, unsigned worker,
                     uint32_t a, const float *row, size_t j0, size_t first, size_t j1,
-                    shades_score_sink sink, void *ctx, shades_err *err)
+                    sh_score_sink sink, void *ctx, sh_err *err)
 {
-    const shades_templates *t = src->t;
+    const sh_templates *t = src->t;
     int a_ok = t->outcome[a] == SHADES_OUTCOME_OK;
     size_t k = 0;
     for (size_t b = first; b < j1; b++) {
         if (src->subject[a] == src->subject[b])
             continue;
-        s->pair[k] = a < b ? (shades_pair){a, (uint32_t)b} : (shades_pair){(uint32_t)b, a};
+        s->pair[k] = a < b ? (sh_pair){a, (uint32_t)b} : (sh_pair){(uint32_t)b, a};
         /* A failed template is never compared. */
         s->score[k++] = a_ok && t->outcome[b] == SHADES_OUTCOME_OK
-                            ? shades_embedding_from_dot(src->embedding, row[b - j0], t->norm[b],
+                            ? sh_embedding_from_dot(src->embedding, row[b - j0], t->norm[b],
                                                         t->norm[a])
                             : -INFINITY;
     }
-    shades_score_batch batch = {k, s->pair, s->score};
+    sh_score_batch batch = {k, s->pair, s->score};
     return k ? sink(ctx, worker, &batch, err) : 0;
 }
 
 /* Scores mi rows (at rows, ld floats apart: item row_item[i], or item0 + i
  * when row_item is NULL) against items [j0, j1) with one sgemm, and hands
  * each row's pairs to sink; `upper` keeps only items after the row's. */
-static int score_tile(const shades_embedding_source *src, block_scratch *s, unsigned worker,
+static int score_tile(const sh_embedding_source *src, block_scratch *s, unsigned worker,
                       const float *rows, int ld, const uint32_t *row_item, size_t item0, int mi,
-                      size_t j0, size_t j1, int upper, shades_score_sink sink, void *ctx,
-                      shades_err *err)
+                      size_t j0, size_t j1, int upper, sh_score_sink sink, void *ctx,
+                      sh_err *err)
 {
-    const shades_templates *t = src->t;
+    const sh_templates *t = src->t;
     int d = (int)src->embedding->dimension, mj = (int)(j1 - j0);
     int ldx = (int)(t->stride / sizeof(float));
-    const float *x = shades_embedding_vector(src->embedding, t->bytes);
+    const float *x = sh_embedding_vector(src->embedding, t->bytes);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, mj, d, 1.0f, rows, ld,
                 x + j0 * (size_t)ldx, ldx, 0.0f, s->dot, mj);
     for (int i = 0; i < mi; i++) {
@@ -94,10 +94,10 @@ static int score_tile(const shades_embedding_source *src, block_scratch *s, unsi
 }
 
 typedef struct block_replay {
-    const shades_embedding_source *src;
+    const sh_embedding_source *src;
     size_t n_blocks;
     block_scratch *scratch;
-    shades_score_sink sink;
+    sh_score_sink sink;
     void *ctx;
 } block_replay;
 
@@ -114,14 +114,14 @@ static void task_blocks(size_t *out_i, size_t *out_j, size_t task, size_t n_bloc
     *out_j = i + task;
 }
 
-static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, shades_err *err)
+static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
 {
     const block_replay *r = ctx;
-    const shades_embedding_source *src = r->src;
-    const shades_templates *t = src->t;
+    const sh_embedding_source *src = r->src;
+    const sh_templates *t = src->t;
     size_t B = src->block, n = src->n_items;
     int ld = (int)(t->stride / sizeof(float));
-    const float *x = shades_embedding_vector(src->embedding, t->bytes);
+    const float *x = sh_embedding_vector(src->embedding, t->bytes);
     for (size_t task = begin; task < end; task++) {
         size_t bi, bj;
         task_blocks(&bi, &bj, task, r->n_blocks);
@@ -135,20 +135,20 @@ static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, shad
     return 0;
 }
 
-static int blocks_replay(const shades_score_source *base, shades_score_sink sink, void *ctx,
-                         shades_err *err)
+static int blocks_replay(const sh_score_source *base, sh_score_sink sink, void *ctx,
+                         sh_err *err)
 {
-    const shades_embedding_source *src = base->self;
+    const sh_embedding_source *src = base->self;
     size_t B = src->block, nb = (src->n_items + B - 1) / B;
     unsigned nw = base->workers;
     block_replay r = {src, nb, scratch_create(nw, B), sink, ctx};
-    int rc = r.scratch ? 0 : shades_err_nomem(err);
+    int rc = r.scratch ? 0 : sh_err_nomem(err);
     /* The harness's threads split the work; BLAS inside each stays on one,
      * so the cores are not oversubscribed and every block is computed the
      * same way whatever the thread count. */
     openblas_set_num_threads(1);
     if (!rc)
-        rc = shades_parallel_for_workers(nb * (nb + 1) / 2, 1, nw, score_task, &r, err);
+        rc = sh_parallel_for_workers(nb * (nb + 1) / 2, 1, nw, score_task, &r, err);
     scratch_destroy(r.scratch, nw);
     return rc;
 }
@@ -156,19 +156,19 @@ static int blocks_replay(const shades_score_source *base, shades_score_sink sink
 /* The sample: the sampled rows' vectors, packed, against every column
  * block. */
 typedef struct sample_replay {
-    const shades_embedding_source *src;
+    const sh_embedding_source *src;
     float *rows;          /* n_rows x d */
     uint32_t *row_item;   /* the item of each packed row */
     size_t n_rows;
     block_scratch *scratch;
-    shades_score_sink sink;
+    sh_score_sink sink;
     void *ctx;
 } sample_replay;
 
-static int sample_task(void *ctx, unsigned worker, size_t begin, size_t end, shades_err *err)
+static int sample_task(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
 {
     const sample_replay *r = ctx;
-    const shades_embedding_source *src = r->src;
+    const sh_embedding_source *src = r->src;
     size_t B = src->block, n = src->n_items;
     int d = (int)src->embedding->dimension;
     for (size_t task = begin; task < end; task++) {
@@ -184,10 +184,10 @@ static int sample_task(void *ctx, unsigned worker, size_t begin, size_t end, sha
     return 0;
 }
 
-static int blocks_sample(const shades_score_source *base, unsigned every, shades_score_sink sink,
-                         void *ctx, shades_err *err)
+static int blocks_sample(const sh_score_source *base, unsigned every, sh_score_sink sink,
+                         void *ctx, sh_err *err)
 {
-    const shades_embedding_source *src = base->self;
+    const sh_embedding_source *src = base->self;
     const shades_embedding *e = src->embedding;
     size_t B = src->block, n = src->n_items, d = e->dimension;
     size_t nb = (n + B - 1) / B, n_rows = every ? (n + every - 1) / every : 0;
@@ -195,32 +195,32 @@ static int blocks_sample(const shades_score_source *base, unsigned every, shades
     sample_replay r = {src, malloc((n_rows ? n_rows : 1) * d * sizeof(float)),
                        malloc((n_rows ? n_rows : 1) * sizeof(uint32_t)), n_rows,
                        scratch_create(nw, B), sink, ctx};
-    int rc = r.rows && r.row_item && r.scratch ? 0 : shades_err_nomem(err);
+    int rc = r.rows && r.row_item && r.scratch ? 0 : sh_err_nomem(err);
     for (size_t i = 0; !rc && i < n_rows; i++) {
         r.row_item[i] = (uint32_t)(i * every);
-        memcpy(r.rows + i * d, shades_embedding_vector(e, shades_templates_slot(src->t, i * every)),
+        memcpy(r.rows + i * d, sh_embedding_vector(e, sh_templates_slot(src->t, i * every)),
                d * sizeof(float));
     }
     openblas_set_num_threads(1);
     if (!rc && n_rows)
-        rc = shades_parallel_for_workers(nb, 1, nw, sample_task, &r, err);
+        rc = sh_parallel_for_workers(nb, 1, nw, sample_task, &r, err);
     scratch_destroy(r.scratch, nw);
     free(r.rows);
     free(r.row_item);
     return rc;
 }
 
-void shades_embedding_source_init(shades_embedding_source *out, const shades_embedding *e,
-                                  const shades_templates *t, const uint32_t *subject,
+void sh_embedding_source_init(sh_embedding_source *out, const shades_embedding *e,
+                                  const sh_templates *t, const uint32_t *subject,
                                   size_t n_items, uint64_t n_impostor, unsigned threads,
                                   size_t block)
 {
-    out->base = (shades_score_source){.n = n_impostor, .workers = threads ? threads : 1,
+    out->base = (sh_score_source){.n = n_impostor, .workers = threads ? threads : 1,
                                       .replay = blocks_replay, .sample = blocks_sample,
                                       .self = out};
     out->embedding = e;
     out->t = t;
     out->subject = subject;
     out->n_items = n_items;
-    out->block = block ? block : SHADES_EMBEDDING_BLOCK;
+    out->block = block ? block : SH_EMBEDDING_BLOCK;
 }

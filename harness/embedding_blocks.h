@@ -1,8 +1,8 @@
 /* Every impostor pair of a run scored from declared embeddings with BLAS,
  * block by block, as a score source (score_source.h): the score matrix is
  * never stored, each block's scores go straight to the accumulators. */
-#ifndef SHADES_HARNESS_EMBEDDING_BLOCKS_H
-#define SHADES_HARNESS_EMBEDDING_BLOCKS_H
+#ifndef SH_HARNESS_EMBEDDING_BLOCKS_H
+#define SH_HARNESS_EMBEDDING_BLOCKS_H
 
 #include <stddef.h>
 
@@ -12,22 +12,22 @@
 #include "score_source.h"
 
 /* Rows of a block: 256 x 512-float vectors is 512 KiB, an L2's worth. */
-#define SHADES_EMBEDDING_BLOCK 256
+#define SH_EMBEDDING_BLOCK 256
 
 /* A source over every pair (a < b) of items of different subjects in m,
  * scored from t's declared embeddings (-inf where either template
  * failed), on `threads` threads in blocks of `block` rows (0: the
  * default). Read-only while it lives; out must not move. */
-typedef struct shades_embedding_source {
-    shades_score_source base;
+typedef struct sh_embedding_source {
+    sh_score_source base;
     const shades_embedding *embedding;
-    const shades_templates *t;
+    const sh_templates *t;
     const uint32_t *subject;   /* per item */
     size_t n_items, block;
-} shades_embedding_source;
+} sh_embedding_source;
 
-void shades_embedding_source_init(shades_embedding_source *out, const shades_embedding *e,
-                                  const shades_templates *t, const uint32_t *subject,
+void sh_embedding_source_init(sh_embedding_source *out, const shades_embedding *e,
+                                  const sh_templates *t, const uint32_t *subject,
                                   size_t n_items, uint64_t n_impostor, unsigned threads,
                                   size_t block);
 

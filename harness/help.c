@@ -174,10 +174,10 @@ static const page pages[] = {
      "  shades --version\n"},
 };
 
-const char shades_help_commands[] =
+const char sh_help_commands[] =
     "run report demo synth cohort import info check-adapter help version";
 
-void shades_help_overview(FILE *out)
+void sh_help_overview(FILE *out)
 {
     fprintf(out, "usage: shades COMMAND [ARGS]\n"
                  "       shades COMMAND --help      one command's usage, options and an example\n"
@@ -188,7 +188,7 @@ void shades_help_overview(FILE *out)
                  "Docs: man shades, and docs/ in the source.\n");
 }
 
-int shades_help_command(FILE *out, const char *cmd)
+int sh_help_command(FILE *out, const char *cmd)
 {
     for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++)
         if (strcmp(cmd, pages[k].name) == 0) {

@@ -1,18 +1,18 @@
 /* The command line's help: the overview and each command's own page
  * (usage, what it does, its options, an example), for `shades help`,
  * `shades help CMD` and `shades CMD --help`. */
-#ifndef SHADES_HARNESS_HELP_H
-#define SHADES_HARNESS_HELP_H
+#ifndef SH_HARNESS_HELP_H
+#define SH_HARNESS_HELP_H
 
 #include <stdio.h>
 
 /* Prints the overview: every command on a line of its own. */
-void shades_help_overview(FILE *out);
+void sh_help_overview(FILE *out);
 
 /* Prints cmd's page into out. Returns 0, or -1 when cmd is no command. */
-int shades_help_command(FILE *out, const char *cmd);
+int sh_help_command(FILE *out, const char *cmd);
 
 /* The commands, space separated, in the overview's order. */
-extern const char shades_help_commands[];
+extern const char sh_help_commands[];
 
 #endif

@@ -29,28 +29,28 @@ static int is_image_name(const char *name)
     return 0;
 }
 
-static int push(list *l, const char *path, shades_err *err)
+static int push(list *l, const char *path, sh_err *err)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 64;
         char **v = realloc(l->v, cap * sizeof *v);
         if (!v)
-            return shades_err_nomem(err);
+            return sh_err_nomem(err);
         l->v = v;
         l->cap = cap;
     }
     if (!(l->v[l->n] = strdup(path)))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     l->n++;
     return 0;
 }
 
 /* Adds the image files under dir (depth levels down so far) to l. */
-static int walk(list *l, const char *dir, int depth, shades_err *err)
+static int walk(list *l, const char *dir, int depth, sh_err *err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return shades_err_set(err, SHADES_E_INPUT, "--images %s: %s", dir, strerror(errno));
+        return sh_err_set(err, SH_E_INPUT, "--images %s: %s", dir, strerror(errno));
     int rc = 0;
     struct dirent *e;
     while (!rc && (e = readdir(d))) {
@@ -58,7 +58,7 @@ static int walk(list *l, const char *dir, int depth, shades_err *err)
             continue;
         char path[PATH_MAX];
         struct stat st;
-        rc = shades_path_join(path, sizeof path, dir, e->d_name, err);
+        rc = sh_path_join(path, sizeof path, dir, e->d_name, err);
         if (rc || lstat(path, &st) != 0)
             continue;
         if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH)
@@ -75,14 +75,14 @@ static int by_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int shades_image_dir_list(char ***out, size_t *out_n, const char *dir, shades_err *err)
+int sh_image_dir_list(char ***out, size_t *out_n, const char *dir, sh_err *err)
 {
     *out = NULL;
     *out_n = 0;
     list l = {0};
     int rc = walk(&l, dir, 0, err);
     if (rc) {
-        shades_image_dir_free(l.v, l.n);
+        sh_image_dir_free(l.v, l.n);
         return rc;
     }
     qsort(l.v, l.n, sizeof *l.v, by_path);
@@ -91,7 +91,7 @@ int shades_image_dir_list(char ***out, size_t *out_n, const char *dir, shades_er
     return 0;
 }
 
-void shades_image_dir_free(char **paths, size_t n)
+void sh_image_dir_free(char **paths, size_t n)
 {
     for (size_t k = 0; paths && k < n; k++)
         free(paths[k]);

@@ -1,7 +1,7 @@
 /* The image files under a directory, found recursively, for commands that
  * take a folder of images (check-adapter --images). */
-#ifndef SHADES_HARNESS_IMAGE_DIR_H
-#define SHADES_HARNESS_IMAGE_DIR_H
+#ifndef SH_HARNESS_IMAGE_DIR_H
+#define SH_HARNESS_IMAGE_DIR_H
 
 #include <stddef.h>
 
@@ -11,10 +11,10 @@
  * (.png, .jpg, .jpeg, .bmp, .pgm, .ppm; any case) under dir and its
  * subdirectories, in byte order of the path, skipping names that start
  * with '.' and symbolic links. *out is a new array of new strings, freed
- * with shades_image_dir_free; none found is not an error (*out_n = 0). */
-int shades_image_dir_list(char ***out, size_t *out_n, const char *dir, shades_err *err);
+ * with sh_image_dir_free; none found is not an error (*out_n = 0). */
+int sh_image_dir_list(char ***out, size_t *out_n, const char *dir, sh_err *err);
 
-/* Frees what shades_image_dir_list returned. */
-void shades_image_dir_free(char **paths, size_t n);
+/* Frees what sh_image_dir_list returned. */
+void sh_image_dir_free(char **paths, size_t n);
 
 #endif

@@ -23,7 +23,7 @@
 
 #define EXIT_ERROR 2
 
-static int fail(const shades_err *err)
+static int fail(const sh_err *err)
 {
     fprintf(stderr, "shades: error: %s\n", err->msg);
     return EXIT_ERROR;
@@ -44,15 +44,15 @@ static int parse_count(unsigned *out, const char *flag, const char *s)
     return 0;
 }
 
-/* Parses a --threads count, 1 to SHADES_THREADS_MAX as in a config's
+/* Parses a --threads count, 1 to SH_THREADS_MAX as in a config's
  * run.threads; prints the error itself. */
 static int parse_threads(unsigned *out, const char *s)
 {
     char *end;
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
-    if (!s || *end || v == 0 || v > SHADES_THREADS_MAX || s[0] == '-') {
+    if (!s || *end || v == 0 || v > SH_THREADS_MAX || s[0] == '-') {
         fprintf(stderr, "shades: error: --threads needs a count from 1 to %d\n",
-                SHADES_THREADS_MAX);
+                SH_THREADS_MAX);
         return -1;
     }
     *out = (unsigned)v;
@@ -60,9 +60,9 @@ static int parse_threads(unsigned *out, const char *s)
 }
 
 /* Parses a --progress mode; prints the error itself. */
-static int parse_progress(shades_progress_mode *out, const char *s)
+static int parse_progress(sh_progress_mode *out, const char *s)
 {
-    if (!s || shades_progress_mode_parse(out, s)) {
+    if (!s || sh_progress_mode_parse(out, s)) {
         fprintf(stderr, "shades: error: --progress needs auto, bar, lines or off\n");
         return -1;
     }
@@ -72,7 +72,7 @@ static int parse_progress(shades_progress_mode *out, const char *s)
 static int cmd_run(int argc, char **argv)
 {
     const char *config = NULL;
-    shades_run_options opts = {.report = stdout, .progress = stderr};
+    sh_run_options opts = {.report = stdout, .progress = stderr};
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--threads") == 0) {
             if (parse_threads(&opts.threads, i + 1 < argc ? argv[++i] : NULL))
@@ -124,9 +124,9 @@ static int cmd_run(int argc, char **argv)
         return EXIT_ERROR;
     }
     if (opts.isolate) {
-        shades_sandbox_limits checked;
-        shades_err bad = {0};
-        if (shades_sandbox_resolve(&checked, &opts.sandbox, &bad))
+        sh_sandbox_limits checked;
+        sh_err bad = {0};
+        if (sh_sandbox_resolve(&checked, &opts.sandbox, &bad))
             return fail(&bad);
     } else if (opts.sandbox.user || opts.sandbox.memory_mib || opts.sandbox.open_files) {
         fprintf(stderr, "shades: error: --isolate-user, --isolate-memory and --isolate-files "
@@ -135,21 +135,23 @@ static int cmd_run(int argc, char **argv)
     }
     /* In-process, the engine shares this process: a parent outlives it. */
     int status;
-    if (!opts.isolate && shades_supervise(&status, config))
+    sh_supervise_items items = {sh_run_guard_items_load, sh_run_guard_items_release,
+                                    (void *)config};
+    if (!opts.isolate && sh_supervise(&status, &items))
         return status;
-    shades_err err = {0};
-    int rc = shades_run(NULL, config, &opts, &err);
+    sh_err err = {0};
+    int rc = sh_run(NULL, config, &opts, &err);
     /* Exit 0: criteria passed (or none); 1: a criterion failed; 2: error. */
     return rc < 0 ? fail(&err) : rc;
 }
 
 /* The format a report path's extension implies, or text. */
-static shades_report_format format_of_path(const char *path)
+static sh_report_format format_of_path(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    shades_report_format f = SHADES_REPORT_TEXT;
+    sh_report_format f = SH_REPORT_TEXT;
     if (dot && !strchr(dot, '/'))
-        shades_report_format_parse(&f, dot + 1);
+        sh_report_format_parse(&f, dot + 1);
     return f;
 }
 
@@ -160,13 +162,13 @@ static int cmd_report(int argc, char **argv)
         return EXIT_ERROR;
     size_t n = 0;
     const char *out_path = NULL, *format = NULL;
-    shades_report_options opts = {0};
+    sh_report_options opts = {0};
     int bad = 0;
     for (int i = 0; i < argc && !bad; i++) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--format") == 0 && val) {
             format = argv[++i];
-            if (shades_report_format_parse(&opts.format, format)) {
+            if (sh_report_format_parse(&opts.format, format)) {
                 fprintf(stderr, "shades: error: report: unknown format '%s' (txt, md, csv or "
                                 "html)\n",
                         format);
@@ -191,15 +193,15 @@ static int cmd_report(int argc, char **argv)
     }
     if (!format)
         opts.format = format_of_path(out_path);
-    shades_err err = {0};
-    int rc = shades_report_files(files, n, out_path, &opts, &err);
+    sh_err err = {0};
+    int rc = sh_report_files(files, n, out_path, &opts, &err);
     free(files);
     return rc ? fail(&err) : 0;
 }
 
 static int cmd_demo(int argc, char **argv)
 {
-    shades_demo_options opts = {
+    sh_demo_options opts = {
         .out_dir = "out", .subjects = 400, .images_per_subject = 5, .face_subjects = 300};
     for (int i = 0; i < argc; i += 2) { /* every flag takes a value */
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -227,8 +229,8 @@ static int cmd_demo(int argc, char **argv)
         if (bad)
             return EXIT_ERROR;
     }
-    shades_err err = {0};
-    return shades_demo(&opts, &err) ? fail(&err) : 0;
+    sh_err err = {0};
+    return sh_demo(&opts, &err) ? fail(&err) : 0;
 }
 
 static int cmd_cohort(int argc, char **argv)
@@ -256,7 +258,7 @@ static int cmd_cohort(int argc, char **argv)
         if (bad)
             return EXIT_ERROR;
     }
-    shades_err err = {0};
+    sh_err err = {0};
     if (synth_cohort_write(argv[0], &spec, &err))
         return fail(&err);
     printf("%s/manifest.csv: %u subjects x %u images\n", argv[0], spec.subjects,
@@ -297,7 +299,7 @@ static int cmd_synth(int argc, char **argv)
         if (bad)
             return EXIT_ERROR;
     }
-    shades_err err = {0};
+    sh_err err = {0};
     if (synth_faces_write(argv[0], &spec, &err))
         return fail(&err);
     printf("%s/manifest.csv: %u synthetic identities x %u images, %u px (card: %s/card.yaml)\n",
@@ -309,11 +311,11 @@ static int cmd_import(int argc, char **argv)
 {
     if (argc < 2 || argv[0][0] == '-' || argv[1][0] == '-') {
         fprintf(stderr, "shades: error: import needs a format (%s) and an input\n",
-                shades_import_formats);
+                sh_import_formats);
         return EXIT_ERROR;
     }
     const char *inputs[256];
-    shades_import_options o = {.format = argv[0], .inputs = inputs, .log = stderr};
+    sh_import_options o = {.format = argv[0], .inputs = inputs, .log = stderr};
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] != '-' && o.n_inputs < sizeof inputs / sizeof *inputs) {
             inputs[o.n_inputs++] = argv[i];
@@ -336,9 +338,9 @@ static int cmd_import(int argc, char **argv)
         fprintf(stderr, "shades: error: import needs -o DIR for the manifest\n");
         return EXIT_ERROR;
     }
-    shades_err err = {0};
-    shades_import_result r;
-    if (shades_import(&r, &o, &err))
+    sh_err err = {0};
+    sh_import_result r;
+    if (sh_import(&r, &o, &err))
         return fail(&err);
     printf("%s/manifest.csv: %zu images from %zu file%s (%s); image paths are relative to %s\n",
            o.out_dir, r.n_images, r.n_files, r.n_files == 1 ? "" : "s", o.format, r.root);
@@ -355,7 +357,7 @@ static int cmd_check_adapter(int argc, char **argv)
         fprintf(stderr, "shades: error: check-adapter needs an adapter name or path\n");
         return EXIT_ERROR;
     }
-    shades_check_options o = {.spec = argv[0], .out = stdout};
+    sh_check_options o = {.spec = argv[0], .out = stdout};
     char options[4096] = "";
     size_t used = 0;
     for (int i = 1; i < argc; i += 2) {
@@ -375,7 +377,7 @@ static int cmd_check_adapter(int argc, char **argv)
             if (parse_count(&o.timeout_s, "--timeout", val))
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--timing") == 0) {
-            if (shades_check_timing_parse(&o.timing, val)) {
+            if (sh_check_timing_parse(&o.timing, val)) {
                 fprintf(stderr, "shades: error: --timing needs fail, warn or off\n");
                 return EXIT_ERROR;
             }
@@ -389,8 +391,8 @@ static int cmd_check_adapter(int argc, char **argv)
         }
     }
     o.options = options;
-    shades_err err = {0};
-    int rc = shades_check_adapter(&o, &err);
+    sh_err err = {0};
+    int rc = sh_check_adapter(&o, &err);
     return rc < 0 ? fail(&err) : rc;
 }
 
@@ -400,19 +402,19 @@ static int cmd_info(int argc, char **argv)
         fprintf(stderr, "shades: error: info needs one adapter name or path\n");
         return EXIT_ERROR;
     }
-    shades_err err = {0};
-    shades_plugin *p;
-    if (shades_plugin_open(&p, argv[0], &err))
+    sh_err err = {0};
+    sh_plugin *p;
+    if (sh_plugin_open(&p, argv[0], &err))
         return fail(&err);
     const shades_adapter *a = p->entry;
     char caps[512];
-    shades_capabilities_describe(caps, sizeof caps, a->capabilities);
+    sh_capabilities_describe(caps, sizeof caps, a->capabilities);
     printf("library:      %s\nname:         %s\nversion:      %s\nvendor:       %s\n"
            "description:  %s\nabi:          %u.%u (harness %d.%d)\ncapabilities: %s\n",
            p->path, a->name, a->version, a->vendor ? a->vendor : "",
            a->description ? a->description : "", a->abi_major, a->abi_minor, SHADES_ABI_MAJOR,
            SHADES_ABI_MINOR, caps);
-    shades_plugin_close(p);
+    sh_plugin_close(p);
     return 0;
 }
 
@@ -428,12 +430,12 @@ static int asks_help(int argc, char **argv)
 static int cmd_help(int argc, char **argv)
 {
     if (argc == 0) {
-        shades_help_overview(stdout);
+        sh_help_overview(stdout);
         return 0;
     }
-    if (argc > 1 || shades_help_command(stdout, argv[0])) {
+    if (argc > 1 || sh_help_command(stdout, argv[0])) {
         fprintf(stderr, "shades: error: help: no command '%s' (commands: %s)\n", argv[0],
-                shades_help_commands);
+                sh_help_commands);
         return EXIT_ERROR;
     }
     return 0;
@@ -441,7 +443,7 @@ static int cmd_help(int argc, char **argv)
 
 static int cmd_version(void)
 {
-    printf("shades %s (adapter ABI %d.%d)\n", SHADES_VERSION, SHADES_ABI_MAJOR, SHADES_ABI_MINOR);
+    printf("shades %s (adapter ABI %d.%d)\n", SH_VERSION, SHADES_ABI_MAJOR, SHADES_ABI_MINOR);
     return 0;
 }
 
@@ -465,12 +467,12 @@ int main(int argc, char **argv)
      * set to ours so no codec allocates a hostile header's full size. */
     setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "268435456", 0);
     if (argc < 2) {
-        shades_help_overview(stderr);
+        sh_help_overview(stderr);
         return EXIT_ERROR;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "__worker") == 0)
-        return shades_worker_main(argc - 2, argv + 2);
+        return sh_worker_main(argc - 2, argv + 2);
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
         return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0)

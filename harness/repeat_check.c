@@ -3,27 +3,27 @@
 #include <stdio.h>
 #include <string.h>
 
-int shades_repeat_check(shades_repeat *out, shades_instance *inst, const shades_templates *t,
-                        const shades_manifest *m, const shades_pair *pairs,
-                        const double *scores, const uint8_t *faults, size_t n, shades_err *err)
+int sh_repeat_check(sh_repeat *out, sh_instance *inst, const sh_templates *t,
+                        const sh_manifest *m, const sh_pair *pairs,
+                        const double *scores, const uint8_t *faults, size_t n, sh_err *err)
 {
     if (inst->has_embedding || n == 0)
         return 0; /* the harness scores declared embeddings itself */
-    shades_wire_pair live[SHADES_REPEAT_PAIRS];
-    size_t at[SHADES_REPEAT_PAIRS], k = 0;
-    size_t want = n < SHADES_REPEAT_PAIRS ? n : SHADES_REPEAT_PAIRS;
+    sh_wire_pair live[SH_REPEAT_PAIRS];
+    size_t at[SH_REPEAT_PAIRS], k = 0;
+    size_t want = n < SH_REPEAT_PAIRS ? n : SH_REPEAT_PAIRS;
     for (size_t j = 0; j < want; j++) {
         size_t i = j * n / want;
         uint32_t a = pairs[i].a, b = pairs[i].b;
         if (t->outcome[a] != SHADES_OUTCOME_OK || t->outcome[b] != SHADES_OUTCOME_OK ||
             (faults && faults[i]))
             continue;
-        live[k] = (shades_wire_pair){a, b};
+        live[k] = (sh_wire_pair){a, b};
         at[k++] = i;
     }
-    double again[SHADES_REPEAT_PAIRS];
-    uint8_t fault[SHADES_REPEAT_PAIRS];
-    int rc = shades_runner_score_pairs(again, fault, inst, t, m, live, k, err);
+    double again[SH_REPEAT_PAIRS];
+    uint8_t fault[SH_REPEAT_PAIRS];
+    int rc = sh_runner_score_pairs(again, fault, inst, t, m, live, k, err);
     for (size_t j = 0; !rc && j < k; j++) {
         if (fault[j])
             continue; /* a fault now is recorded nowhere: the first score stands */
@@ -42,8 +42,8 @@ int shades_repeat_check(shades_repeat *out, shades_instance *inst, const shades_
     return rc;
 }
 
-void shades_repeat_describe(char *out, size_t cap, const shades_repeat *r,
-                            const shades_instance *inst, const shades_manifest *m)
+void sh_repeat_describe(char *out, size_t cap, const sh_repeat *r,
+                            const sh_instance *inst, const sh_manifest *m)
 {
     if (inst->has_embedding)
         snprintf(out, cap, "not checked: the harness scores the engine's declared embeddings");

@@ -19,22 +19,22 @@ typedef struct columns {
  * header; the last may be absent when optional_last. */
 static int take_header(columns *c, char **fields, size_t n, const char *const names[3],
                        const char *section, const char *const keys[3], int optional_last,
-                       shades_err *err)
+                       sh_err *err)
 {
     for (int k = 0; k < 3; k++) {
-        c->col[k] = shades_csv_column(fields, n, names[k]);
+        c->col[k] = sh_csv_column(fields, n, names[k]);
         if (c->col[k] < 0 && !(optional_last && k == 2))
-            return shades_err_set(err, SHADES_E_INPUT, "header: no column '%s' (engine.%s.%s)",
+            return sh_err_set(err, SH_E_INPUT, "header: no column '%s' (engine.%s.%s)",
                                   names[k], section, keys[k]);
     }
     c->n = n;
     return 0;
 }
 
-static int row_width(const columns *c, size_t n, shades_err *err)
+static int row_width(const columns *c, size_t n, sh_err *err)
 {
     if (n != c->n)
-        return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
+        return sh_err_set(err, SH_E_INPUT, "row has %zu fields, the header has %zu", n,
                               c->n);
     return 0;
 }
@@ -43,19 +43,19 @@ static int row_width(const columns *c, size_t n, shades_err *err)
 
 typedef struct scores_reader {
     columns cols;
-    const shades_cfg_scores *cfg;
-    const shades_manifest *m;
-    const shades_pairs *pairs;
-    shades_pair_map *want;     /* (a, b) of each pair -> its index, genuine first */
-    shades_pair_map *seen;     /* (reference, probe) of each row -> line */
+    const sh_cfg_scores *cfg;
+    const sh_manifest *m;
+    const sh_pairs *pairs;
+    sh_pair_map *want;     /* (a, b) of each pair -> its index, genuine first */
+    sh_pair_map *seen;     /* (reference, probe) of each row -> line */
     size_t *line_of;           /* per pair: the row that scored it, 0 if none */
     double *genuine, *impostor;
 } scores_reader;
 
-static int score_row(void *ctx, char **f, size_t n, size_t line, shades_err *err)
+static int score_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
 {
     scores_reader *r = ctx;
-    const shades_cfg_scores *cfg = r->cfg;
+    const sh_cfg_scores *cfg = r->cfg;
     if (!r->cols.n) {
         static const char *const keys[3] = {"reference", "probe", "score"};
         const char *names[3] = {cfg->reference, cfg->probe, cfg->score};
@@ -66,9 +66,9 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, shades_err *err
         return rc;
     const char *ref_id = f[r->cols.col[0]], *probe_id = f[r->cols.col[1]];
     const char *text = f[r->cols.col[2]];
-    long ref = shades_manifest_find(r->m, ref_id), probe = shades_manifest_find(r->m, probe_id);
+    long ref = sh_manifest_find(r->m, ref_id), probe = sh_manifest_find(r->m, probe_id);
     if (ref < 0 || probe < 0)
-        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not an image_id of %s",
+        return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not an image_id of %s",
                               ref < 0 ? cfg->reference : cfg->probe, ref < 0 ? ref_id : probe_id,
                               r->m->path);
     double score = -INFINITY;
@@ -76,25 +76,25 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, shades_err *err
         char *end;
         score = strtod(text, &end);
         if (*end || !isfinite(score))
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "field '%s': '%s' is not a finite number (leave it empty for "
                                   "a failed comparison)",
                                   cfg->score, text);
     }
     uint64_t first = 0;
-    int put = shades_pair_map_put(&first, r->seen, (uint32_t)ref, (uint32_t)probe, line);
+    int put = sh_pair_map_put(&first, r->seen, (uint32_t)ref, (uint32_t)probe, line);
     if (put < 0)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     if (put == 0)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "reference '%s' and probe '%s' are scored twice (first on line %llu)",
                               ref_id, probe_id, (unsigned long long)first);
     uint64_t k;
-    if (!shades_pair_map_get(&k, r->want, (uint32_t)ref, (uint32_t)probe) &&
-        !shades_pair_map_get(&k, r->want, (uint32_t)probe, (uint32_t)ref))
+    if (!sh_pair_map_get(&k, r->want, (uint32_t)ref, (uint32_t)probe) &&
+        !sh_pair_map_get(&k, r->want, (uint32_t)probe, (uint32_t)ref))
         return 0; /* a pair this run does not use */
     if (r->line_of[k])
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "reference '%s' and probe '%s' score the pair that line %zu "
                               "already scored",
                               ref_id, probe_id, r->line_of[k]);
@@ -108,16 +108,16 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, shades_err *err
 }
 
 /* Reports the first pair of the run without a score. */
-static int missing_score(const scores_reader *r, shades_err *err)
+static int missing_score(const scores_reader *r, sh_err *err)
 {
-    const shades_pairs *p = r->pairs;
+    const sh_pairs *p = r->pairs;
     size_t total = p->n_genuine + p->n_impostor;
     for (size_t k = 0; k < total; k++) {
         if (r->line_of[k])
             continue;
         int g = k < p->n_genuine;
         size_t i = g ? k : k - p->n_genuine;
-        shades_pair pair = g ? p->genuine[i] : p->impostor[i];
+        sh_pair pair = g ? p->genuine[i] : p->impostor[i];
         const size_t *lines = g ? p->genuine_line : p->impostor_line;
         char where[64] = "";
         if (lines)
@@ -125,7 +125,7 @@ static int missing_score(const scores_reader *r, shades_err *err)
         size_t missing = 0;
         for (size_t j = k; j < total; j++)
             missing += !r->line_of[j];
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s: no score for reference '%s' and probe '%s'%s; %zu pair%s of "
                               "the run %s no score",
                               r->cfg->file, r->m->image_id[pair.a], r->m->image_id[pair.b], where,
@@ -134,31 +134,31 @@ static int missing_score(const scores_reader *r, shades_err *err)
     return 0;
 }
 
-int shades_replay_scores(double *out_genuine, double *out_impostor, const shades_cfg_scores *cfg,
-                         const shades_manifest *m, const shades_pairs *pairs, shades_err *err)
+int sh_replay_scores(double *out_genuine, double *out_impostor, const sh_cfg_scores *cfg,
+                         const sh_manifest *m, const sh_pairs *pairs, sh_err *err)
 {
     size_t total = pairs->n_genuine + pairs->n_impostor;
     scores_reader r = {.cfg = cfg, .m = m, .pairs = pairs, .genuine = out_genuine,
                        .impostor = out_impostor};
-    r.want = shades_pair_map_create(total);
-    r.seen = shades_pair_map_create(total);
+    r.want = sh_pair_map_create(total);
+    r.seen = sh_pair_map_create(total);
     r.line_of = calloc(total ? total : 1, sizeof *r.line_of);
-    int rc = r.want && r.seen && r.line_of ? 0 : shades_err_nomem(err);
+    int rc = r.want && r.seen && r.line_of ? 0 : sh_err_nomem(err);
     for (size_t k = 0; !rc && k < total; k++) {
-        shades_pair p = k < pairs->n_genuine ? pairs->genuine[k]
+        sh_pair p = k < pairs->n_genuine ? pairs->genuine[k]
                                              : pairs->impostor[k - pairs->n_genuine];
-        if (shades_pair_map_put(NULL, r.want, p.a, p.b, k) < 0)
-            rc = shades_err_nomem(err);
+        if (sh_pair_map_put(NULL, r.want, p.a, p.b, k) < 0)
+            rc = sh_err_nomem(err);
     }
     if (!rc)
-        rc = shades_csv_read(cfg->file, "scores file", score_row, &r, err);
+        rc = sh_csv_read(cfg->file, "scores file", score_row, &r, err);
     if (!rc && !r.cols.n)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row",
+        rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row",
                             cfg->file);
     if (!rc)
         rc = missing_score(&r, err);
-    shades_pair_map_destroy(r.want);
-    shades_pair_map_destroy(r.seen);
+    sh_pair_map_destroy(r.want);
+    sh_pair_map_destroy(r.seen);
     free(r.line_of);
     return rc;
 }
@@ -167,18 +167,18 @@ int shades_replay_scores(double *out_genuine, double *out_impostor, const shades
 
 typedef struct predictions_reader {
     columns cols;
-    const shades_cfg_predictions *cfg;
-    const shades_manifest *m;
+    const sh_cfg_predictions *cfg;
+    const sh_manifest *m;
     const char *const *class_names;
     size_t n_classes;
     int32_t *predicted;
     size_t *line_of;           /* per item: the row that predicted it, 0 if none */
 } predictions_reader;
 
-static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err *err)
+static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
 {
     predictions_reader *r = ctx;
-    const shades_cfg_predictions *cfg = r->cfg;
+    const sh_cfg_predictions *cfg = r->cfg;
     if (!r->cols.n) {
         static const char *const keys[3] = {"image", "predicted", "confidence"};
         const char *names[3] = {cfg->image, cfg->predicted, cfg->confidence};
@@ -188,14 +188,14 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err
     if (rc)
         return rc;
     const char *id = f[r->cols.col[0]], *label = f[r->cols.col[1]];
-    long i = shades_manifest_find(r->m, id);
+    long i = sh_manifest_find(r->m, id);
     if (i < 0)
-        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not an image_id of %s",
+        return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not an image_id of %s",
                               cfg->image, id, r->m->path);
     if (r->line_of[i])
-        return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is predicted twice "
+        return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is predicted twice "
                               "(first on line %zu)", cfg->image, id, r->line_of[i]);
-    int32_t cls = SHADES_NO_PREDICTION;
+    int32_t cls = SH_NO_PREDICTION;
     if (label[0]) {
         for (size_t c = 0; c < r->n_classes && cls < 0; c++)
             if (!strcmp(label, r->class_names[c]))
@@ -206,7 +206,7 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err
             for (size_t c = 0; c < r->n_classes && len < sizeof list; c++)
                 len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", c ? ", " : "",
                                         r->class_names[c]);
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "field '%s': '%s' is not one of the classes %s (leave it "
                                   "empty for no prediction)",
                                   cfg->predicted, label, list);
@@ -216,7 +216,7 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err
         char *end;
         double conf = strtod(f[r->cols.col[2]], &end);
         if (*end || !(conf >= 0 && conf <= 1))
-            return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not a number in [0, 1]",
+            return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not a number in [0, 1]",
                                   cfg->confidence, f[r->cols.col[2]]);
     }
     r->predicted[i] = cls;
@@ -224,25 +224,25 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, shades_err
     return 0;
 }
 
-int shades_replay_predictions(int32_t *out_predicted, const shades_cfg_predictions *cfg,
-                              const shades_manifest *m, const char *const *class_names,
-                              size_t n_classes, shades_err *err)
+int sh_replay_predictions(int32_t *out_predicted, const sh_cfg_predictions *cfg,
+                              const sh_manifest *m, const char *const *class_names,
+                              size_t n_classes, sh_err *err)
 {
     predictions_reader r = {.cfg = cfg, .m = m, .class_names = class_names,
                             .n_classes = n_classes, .predicted = out_predicted};
     r.line_of = calloc(m->n_items, sizeof *r.line_of);
     if (!r.line_of)
-        return shades_err_nomem(err);
-    int rc = shades_csv_read(cfg->file, "predictions file", prediction_row, &r, err);
+        return sh_err_nomem(err);
+    int rc = sh_csv_read(cfg->file, "predictions file", prediction_row, &r, err);
     if (!rc && !r.cols.n)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row",
+        rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row",
                             cfg->file);
     size_t missing = 0, first = 0;
     for (size_t i = 0; !rc && i < m->n_items; i++)
         if (!r.line_of[i] && !missing++)
             first = i;
     if (!rc && missing)
-        rc = shades_err_set(err, SHADES_E_INPUT,
+        rc = sh_err_set(err, SH_E_INPUT,
                             "%s: no prediction for image '%s' (%s line %zu); %zu image%s of the "
                             "manifest %s no row (an empty predicted field records a failure)",
                             cfg->file, m->image_id[first], m->path, m->line[first], missing,

@@ -13,57 +13,57 @@
 
 static void run_state_free(run_state *s)
 {
-    shades_vresults_destroy(s->vresults);
+    sh_vresults_destroy(s->vresults);
     free(s->verdicts);
-    shades_iresults_destroy(s->iresults);
-    shades_cresults_destroy(s->cresults);
-    shades_failures_destroy(s->failures);
+    sh_iresults_destroy(s->iresults);
+    sh_cresults_destroy(s->cresults);
+    sh_failures_destroy(s->failures);
     free(s->genuine);
     free(s->impostor);
     free(s->genuine_faults);
     free(s->impostor_faults);
     free(s->estimate_outcome);
-    shades_guard_remove();
+    sh_guard_remove();
     free(s->no_failures);
     free(s->no_prediction);
-    shades_pairs_destroy(s->pairs);
-    shades_templates_destroy(s->templates);
-    shades_instance_destroy(s->inst);
-    shades_groups_destroy(s->groups);
-    shades_card_destroy(s->card);
-    shades_manifest_destroy(s->manifest);
-    shades_config_destroy(s->config);
-    shades_progress_destroy(s->progress);
-    shades_checkpoint_close(s->checkpoint, 0, NULL);
+    sh_pairs_destroy(s->pairs);
+    sh_templates_destroy(s->templates);
+    sh_instance_destroy(s->inst);
+    sh_groups_destroy(s->groups);
+    sh_card_destroy(s->card);
+    sh_manifest_destroy(s->manifest);
+    sh_config_destroy(s->config);
+    sh_progress_destroy(s->progress);
+    sh_checkpoint_close(s->checkpoint, 0, NULL);
 }
 
-static const char *protocol_name(shades_protocol p)
+static const char *protocol_name(sh_protocol p)
 {
-    return p == SHADES_PROTOCOL_IDENTIFICATION   ? "identification"
-           : p == SHADES_PROTOCOL_CLASSIFICATION ? "classification"
+    return p == SH_PROTOCOL_IDENTIFICATION   ? "identification"
+           : p == SH_PROTOCOL_CLASSIFICATION ? "classification"
                                                  : "verification";
 }
 
 /* The card, checked against the manifest, and its withdrawn-dataset
  * warning, which goes to stderr at once: the run's output must carry it
  * even when the run fails later. */
-static int dataset_card(run_state *s, shades_err *err)
+static int dataset_card(run_state *s, sh_err *err)
 {
-    int rc = shades_sha256_file(s->manifest_sha, s->manifest->path, err);
+    int rc = sh_sha256_file(s->manifest_sha, s->manifest->path, err);
     if (rc || !s->card)
         return rc;
-    rc = shades_card_check(s->card, s->manifest->path, s->manifest_sha, err);
-    if (!rc && shades_card_withdrawn(s->warning, sizeof s->warning, s->card))
+    rc = sh_card_check(s->card, s->manifest->path, s->manifest_sha, err);
+    if (!rc && sh_card_withdrawn(s->warning, sizeof s->warning, s->card))
         fprintf(stderr, "shades: warning: dataset '%s': %s\n", s->card->name, s->warning);
     return rc;
 }
 
 /* The adapter as the results record it: the engine's library, or for
  * replay the file replayed. */
-static int adapter_info(shades_run_info *info, char *sha, const run_state *s, shades_err *err)
+static int adapter_info(sh_run_info *info, char *sha, const run_state *s, sh_err *err)
 {
     if (s->inst) {
-        const shades_identity *id = &s->inst->id;
+        const sh_identity *id = &s->inst->id;
         info->adapter_name = (char *)id->name;
         info->adapter_version = (char *)id->version;
         info->adapter_vendor = (char *)id->vendor;
@@ -71,40 +71,40 @@ static int adapter_info(shades_run_info *info, char *sha, const run_state *s, sh
         info->adapter_abi_major = id->abi_major;
         info->adapter_abi_minor = id->abi_minor;
     } else {
-        const shades_cfg_engine *e = &s->config->engine;
-        info->adapter_name = SHADES_REPLAY;
-        info->adapter_version = SHADES_VERSION; /* the replay reader is part of shades */
+        const sh_cfg_engine *e = &s->config->engine;
+        info->adapter_name = SH_REPLAY;
+        info->adapter_version = SH_VERSION; /* the replay reader is part of shades */
         info->adapter_vendor = "";
         info->adapter_library = e->scores ? e->scores->file : e->predictions->file;
     }
-    return shades_sha256_file(sha, info->adapter_library, err);
+    return sh_sha256_file(sha, info->adapter_library, err);
 }
 
 /* The checkpoint of an engine run (replay calls no engine, so it has
  * none), new or, with --resume, the one a killed run left. Its identity
  * names everything the saved work depends on. */
-static int open_checkpoint(run_state *s, const shades_run_options *opts, shades_err *err)
+static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err)
 {
-    const shades_config *c = s->config;
-    char config_sha[SHADES_SHA256_HEX], adapter_sha[SHADES_SHA256_HEX], dir[PATH_MAX];
+    const sh_config *c = s->config;
+    char config_sha[SH_SHA256_HEX], adapter_sha[SH_SHA256_HEX], dir[PATH_MAX];
     char identity[512];
     if (!s->inst || (opts && opts->no_checkpoint))
         return 0;
-    int rc = shades_sha256_bytes(config_sha, c->text, strlen(c->text), err);
+    int rc = sh_sha256_bytes(config_sha, c->text, strlen(c->text), err);
     if (!rc)
-        rc = shades_sha256_file(adapter_sha, s->inst->path, err);
+        rc = sh_sha256_file(adapter_sha, s->inst->path, err);
     if (rc)
         return rc;
     if ((size_t)snprintf(dir, sizeof dir, "%s%s", c->output.checkpoint ? c->output.checkpoint
                                                                        : c->output.results,
                          c->output.checkpoint ? "" : ".checkpoint") >= sizeof dir)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: field 'output': checkpoint path too long",
+        return sh_err_set(err, SH_E_INPUT, "%s: field 'output': checkpoint path too long",
                               c->path);
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\nisolate %s\n", SHADES_VERSION,
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\nisolate %s\n", SH_VERSION,
              config_sha, s->manifest_sha, adapter_sha, s->inst->isolate ? "yes" : "no");
     int resumed = 0, resume = opts && opts->resume;
-    rc = shades_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
+    rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
     if (!rc && resume)
         fprintf(stderr,
                 resumed ? "shades: resuming from checkpoint %s\n"
@@ -115,10 +115,10 @@ static int open_checkpoint(run_state *s, const shades_run_options *opts, shades_
 
 /* Ends the checkpoint: deleted after a complete run unless kept, kept
  * for --resume after a failed one that saved or found work. */
-static void close_checkpoint(run_state *s, int complete, const shades_run_options *opts)
+static void close_checkpoint(run_state *s, int complete, const sh_run_options *opts)
 {
     uint64_t restored, found, saved;
-    shades_checkpoint_counts(&restored, &found, &saved, s->checkpoint);
+    sh_checkpoint_counts(&restored, &found, &saved, s->checkpoint);
     fflush(stdout); /* the tables before these lines, when both go to one file */
     if (complete && found)
         fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint, the rest "
@@ -128,31 +128,31 @@ static void close_checkpoint(run_state *s, int complete, const shades_run_option
     if (!complete && keep)
         fprintf(stderr, "shades: the work done so far is kept in checkpoint %s; continue it "
                         "with --resume once the cause is fixed, or delete it\n",
-                shades_checkpoint_dir(s->checkpoint));
-    shades_err err = {0};
-    if (shades_checkpoint_close(s->checkpoint, !keep, &err))
+                sh_checkpoint_dir(s->checkpoint));
+    sh_err err = {0};
+    if (sh_checkpoint_close(s->checkpoint, !keep, &err))
         fprintf(stderr, "shades: warning: %s\n", err.msg);
     s->checkpoint = NULL;
 }
 
 /* Comparisons an isolated engine crashed, hung or broke the ABI on (a
  * score that is not finite), as failure rows naming the verify image. */
-static int pair_failures(run_state *s, shades_err *err)
+static int pair_failures(run_state *s, sh_err *err)
 {
     const uint8_t *faults[2] = {s->genuine_faults, s->impostor_faults};
-    const shades_pair *pairs[2] = {s->pairs ? s->pairs->genuine : NULL,
+    const sh_pair *pairs[2] = {s->pairs ? s->pairs->genuine : NULL,
                                    s->pairs ? s->pairs->impostor : NULL};
     size_t n[2] = {s->pairs ? s->pairs->n_genuine : 0, s->pairs ? s->pairs->n_impostor : 0};
     for (int k = 0; k < 2; k++)
         for (size_t j = 0; faults[k] && j < n[k]; j++) {
-            int rc = faults[k][j] == SHADES_FAULT_NONE
+            int rc = faults[k][j] == SH_FAULT_NONE
                          ? 0
-                         : shades_failures_add(s->failures, s->manifest, pairs[k][j].b, "compare",
-                                               faults[k][j] == SHADES_FAULT_TIMED_OUT
-                                                   ? SHADES_RUN_TIMED_OUT
-                                               : faults[k][j] == SHADES_FAULT_BAD_REPLY
-                                                   ? SHADES_RUN_BAD_REPLY
-                                                   : SHADES_RUN_CRASHED,
+                         : sh_failures_add(s->failures, s->manifest, pairs[k][j].b, "compare",
+                                               faults[k][j] == SH_FAULT_TIMED_OUT
+                                                   ? SH_RUN_TIMED_OUT
+                                               : faults[k][j] == SH_FAULT_BAD_REPLY
+                                                   ? SH_RUN_BAD_REPLY
+                                                   : SH_RUN_CRASHED,
                                                err);
             if (rc)
                 return rc;
@@ -160,10 +160,10 @@ static int pair_failures(run_state *s, shades_err *err)
     return 0;
 }
 
-static int write_results(run_state *s, const shades_run_options *opts, shades_err *err)
+static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
 {
-    const shades_config *c = s->config;
-    int rc = shades_failures_collect(&s->failures, s->manifest,
+    const sh_config *c = s->config;
+    int rc = sh_failures_collect(&s->failures, s->manifest,
                                      s->estimate_outcome ? s->estimate_outcome : s->outcome,
                                      s->estimate_outcome ? "estimate" : "template", err);
     if (!rc)
@@ -172,12 +172,12 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
     for (size_t i = 0; !rc && s->no_prediction && i < s->manifest->n_items; i++)
         if (s->no_prediction[i] &&
             (!s->estimate_outcome || s->estimate_outcome[i] == SHADES_OUTCOME_OK))
-            rc = shades_failures_add(s->failures, s->manifest, i, "prediction",
-                                     SHADES_RUN_NO_PREDICTION, err);
-    char adapter_sha[SHADES_SHA256_HEX], isolation[600] = "replayed scores";
+            rc = sh_failures_add(s->failures, s->manifest, i, "prediction",
+                                     SH_RUN_NO_PREDICTION, err);
+    char adapter_sha[SH_SHA256_HEX], isolation[600] = "replayed scores";
     char repeat[512] = "not checked: replayed scores";
-    if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)
-        shades_repeat_describe(repeat, sizeof repeat, &s->repeat, s->inst, s->manifest);
+    if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
+        sh_repeat_describe(repeat, sizeof repeat, &s->repeat, s->inst, s->manifest);
     else if (s->inst)
         snprintf(repeat, sizeof repeat, "not checked: checked in verification runs only");
     if (s->repeat.differed)
@@ -185,7 +185,7 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
     if (s->inst)
         snprintf(isolation, sizeof isolation, "%s%s", s->inst->isolate ? "isolated: " : "in-process",
                  s->inst->isolate ? s->inst->sandbox : "");
-    shades_results r = {
+    sh_results r = {
         .info =
             {
                 .run_name = c->run.name,
@@ -216,7 +216,7 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
         rc = adapter_info(&r.info, adapter_sha, s, err);
     r.info.adapter_sha256 = adapter_sha;
     if (!rc)
-        rc = shades_h5_write(c->output.results, &r, err);
+        rc = sh_h5_write(c->output.results, &r, err);
     if (rc || !opts || !opts->report)
         return rc;
     FILE *out = opts->report;
@@ -229,17 +229,17 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
                 s->pairs->n_impostor);
     if (s->inst && s->inst->isolate) {
         uint64_t crashed, timed_out, bad;
-        shades_isolate_faults(&crashed, &timed_out, &bad, s->inst->isolate);
+        sh_isolate_faults(&crashed, &timed_out, &bad, s->inst->isolate);
         fprintf(out, "        isolated engine: %llu calls crashed, %llu timed out, %llu broke the "
                 "ABI (in /failures); sandbox: %s\n", (unsigned long long)crashed,
                 (unsigned long long)timed_out, (unsigned long long)bad, s->inst->sandbox);
     }
-    if (s->inst && c->protocol == SHADES_PROTOCOL_VERIFICATION)
+    if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
         fprintf(out, "        repeatability: %s\n", repeat);
-    const shades_results *runs[] = {&r};
+    const sh_results *runs[] = {&r};
     const char *paths[] = {c->output.results};
-    shades_report_options ro = {.format = SHADES_REPORT_TEXT, .brief = 1};
-    rc = shades_report_write(out, runs, paths, 1, &ro, err);
+    sh_report_options ro = {.format = SH_REPORT_TEXT, .brief = 1};
+    rc = sh_report_write(out, runs, paths, 1, &ro, err);
     if (!rc && !s->card)
         fprintf(out, "\nnote: no dataset card (dataset.card, docs/datasets.md): the results "
                      "record no licence or consent basis\n");
@@ -249,41 +249,46 @@ static int write_results(run_state *s, const shades_run_options *opts, shades_er
     return rc;
 }
 
-int shades_run(shades_vresults **out, const char *config_path, const shades_run_options *opts,
-               shades_err *err)
+int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opts,
+               sh_err *err)
 {
     if (out)
         *out = NULL;
     run_state s = {0};
-    int rc = shades_config_load(&s.config, config_path, err);
+    int rc = sh_config_load(&s.config, config_path, err);
     if (!rc)
-        rc = shades_manifest_load(&s.manifest, s.config->dataset.manifest, err);
+        rc = sh_manifest_load(&s.manifest, s.config->dataset.manifest, err);
     if (!rc && s.config->dataset.card)
-        rc = shades_card_load(&s.card, s.config->dataset.card, err);
+        rc = sh_card_load(&s.card, s.config->dataset.card, err);
     /* The dataset root: the config's, else the card's, else the manifest's
      * directory (docs/datasets.md). */
     const char *root = !s.config ? NULL : s.config->dataset.root ? s.config->dataset.root
                                         : s.card                 ? s.card->root
                                                                  : NULL;
     if (!rc && root)
-        rc = shades_manifest_set_root(s.manifest, root, err);
+        rc = sh_manifest_set_root(s.manifest, root, err);
     /* Replay opens no image, so its images need not be there. */
     if (!rc && !s.config->dataset.allow_outside_root &&
-        strcmp(s.config->engine.adapter, SHADES_REPLAY))
-        rc = shades_manifest_confine(s.manifest, err);
+        strcmp(s.config->engine.adapter, SH_REPLAY))
+        rc = sh_manifest_confine(s.manifest, err);
     if (!rc)
         rc = dataset_card(&s, err);
+    sh_groups_spec groups;
+    sh_criteria_spec criteria;
+    if (!rc) {
+        sh_config_groups_spec(&groups, s.config);
+        sh_config_criteria_spec(&criteria, s.config);
+        rc = sh_groups_build(&s.groups, s.manifest, &groups, err);
+    }
     if (!rc)
-        rc = shades_groups_build(&s.groups, s.manifest, s.config, err);
-    if (!rc)
-        rc = shades_criteria_check(s.config, s.groups, err);
+        rc = sh_criteria_check(&criteria, s.groups, err);
     if (!rc)
         s.threads = opts && opts->threads ? opts->threads : s.config->run.threads;
-    if (!rc && strcmp(s.config->engine.adapter, SHADES_REPLAY)) {
-        char *options = shades_config_engine_options(s.config);
+    if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY)) {
+        char *options = sh_config_engine_options(s.config);
         unsigned timeout = opts && opts->call_timeout_ms ? opts->call_timeout_ms
-                                                         : SHADES_CALL_TIMEOUT_MS;
-        shades_instance_options io = {
+                                                         : SH_CALL_TIMEOUT_MS;
+        sh_instance_options io = {
             .spec = s.config->engine.adapter,
             .config_dir = s.config->engine.config_dir,
             .options = options,
@@ -294,46 +299,70 @@ int shades_run(shades_vresults **out, const char *config_path, const shades_run_
         };
         if (opts)
             io.sandbox = opts->sandbox;
-        rc = options ? shades_instance_create(&s.inst, &io, err) : shades_err_nomem(err);
+        rc = options ? sh_instance_create(&s.inst, &io, err) : sh_err_nomem(err);
         free(options);
-        if (rc == SHADES_E_INPUT) {
-            char why[SHADES_ERR_MSG_MAX];
+        if (rc == SH_E_INPUT) {
+            char why[SH_ERR_MSG_MAX];
             memcpy(why, err->msg, sizeof why);
             const char *key = s.config->engine.options_count ? "options" : "config_dir";
-            rc = shades_err_set(err, rc, "%s:%u: field 'engine.%s': %s", s.config->path,
-                                shades_config_line(s.config, "engine", key), key, why);
+            rc = sh_err_set(err, rc, "%s:%u: field 'engine.%s': %s", s.config->path,
+                                sh_config_line(s.config, "engine", key), key, why);
         }
         if (!rc)
             s.threads = s.inst->threads; /* capped by the engine's declared concurrency */
         if (!rc && !s.inst->isolate)
-            shades_guard_install(s.inst->id.name, s.manifest, timeout);
+        {
+            s.guard_items = (sh_guard_items){s.manifest->path, s.manifest->image_id,
+                                                 s.manifest->line, s.manifest->n_items};
+            sh_guard_install(s.inst->id.name, &s.guard_items, timeout);
+        }
     }
     if (!rc)
         rc = open_checkpoint(&s, opts, err);
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */
     if (!rc && opts && opts->progress)
-        s.progress = shades_progress_create(opts->progress, opts->progress_mode, 10.0);
+        s.progress = sh_progress_create(opts->progress, opts->progress_mode, 10.0);
     if (!rc) {
         switch (s.config->protocol) {
-        case SHADES_PROTOCOL_IDENTIFICATION:
-            rc = shades_run_identification(&s, err);
+        case SH_PROTOCOL_IDENTIFICATION:
+            rc = sh_run_identification(&s, err);
             break;
-        case SHADES_PROTOCOL_CLASSIFICATION:
-            rc = shades_run_classification(&s, err);
+        case SH_PROTOCOL_CLASSIFICATION:
+            rc = sh_run_classification(&s, err);
             break;
         default:
-            rc = shades_run_verification(&s, err);
+            rc = sh_run_verification(&s, err);
         }
     }
     if (!rc)
         rc = write_results(&s, opts, err);
     if (s.checkpoint)
         close_checkpoint(&s, !rc, opts);
-    int failed = !rc && !shades_criteria_passed(s.verdicts, s.config->criteria_count);
+    int failed = !rc && !sh_criteria_passed(s.verdicts, s.config->criteria_count);
     if (!rc && out) {
         *out = s.vresults;
         s.vresults = NULL;
     }
     run_state_free(&s);
     return rc ? rc : failed;
+}
+
+int sh_run_guard_items_load(sh_guard_items *out, void **out_owner, void *config_path)
+{
+    sh_err err = {0};
+    sh_config *c = NULL;
+    sh_manifest *m = NULL;
+    if (!sh_config_load(&c, config_path, &err))
+        sh_manifest_load(&m, c->dataset.manifest, &err);
+    sh_config_destroy(c);
+    if (!m)
+        return -1;
+    *out = (sh_guard_items){m->path, m->image_id, m->line, m->n_items};
+    *out_owner = m;
+    return 0;
+}
+
+void sh_run_guard_items_release(void *owner)
+{
+    sh_manifest_destroy(owner);
 }

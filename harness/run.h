@@ -1,34 +1,42 @@
 /* One verification run from a config file to a results file. */
-#ifndef SHADES_HARNESS_RUN_H
-#define SHADES_HARNESS_RUN_H
+#ifndef SH_HARNESS_RUN_H
+#define SH_HARNESS_RUN_H
 
 #include <stdio.h>
 
 #include "error.h"
+#include "guard.h"
 #include "progress.h"
 #include "sandbox.h"
 #include "verification_measures.h"
 
 /* Overrides from the command line; zero means "as the config says". */
-typedef struct shades_run_options {
+typedef struct sh_run_options {
     unsigned threads;
     FILE *report;              /* where the table goes; NULL for none */
     FILE *progress;            /* where progress goes (stderr); NULL for none */
-    shades_progress_mode progress_mode;
+    sh_progress_mode progress_mode;
     int isolate;               /* engine calls in worker processes (--isolate) */
-    unsigned call_timeout_ms;  /* longest engine call; 0: SHADES_CALL_TIMEOUT_MS */
+    unsigned call_timeout_ms;  /* longest engine call; 0: SH_CALL_TIMEOUT_MS */
     int resume;                /* continue from the checkpoint a killed run left (--resume) */
     int keep_checkpoint;       /* keep the checkpoint after a complete run */
     int no_checkpoint;         /* write no checkpoint (--no-checkpoint) */
-    shades_sandbox_policy sandbox; /* isolated workers' user and limits (--isolate-*) */
-} shades_run_options;
+    sh_sandbox_policy sandbox; /* isolated workers' user and limits (--isolate-*) */
+} sh_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be
  * NULL) receives the measures, owned by the caller. Returns 0 when every
  * criterion passed (or there are none), 1 when one failed (the results are
  * written either way), or a negative code with err set, and then nothing
  * is written. */
-int shades_run(shades_vresults **out, const char *config_path, const shades_run_options *opts,
-               shades_err *err);
+int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opts,
+               sh_err *err);
+
+/* For a supervising parent (supervise.h): the items of config_path's
+ * manifest as the guard names them; *out_owner goes to
+ * sh_run_guard_items_release. Returns 0, or nonzero when the config or
+ * its manifest does not load. */
+int sh_run_guard_items_load(sh_guard_items *out, void **out_owner, void *config_path);
+void sh_run_guard_items_release(void *owner);
 
 #endif

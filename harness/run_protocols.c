@@ -13,55 +13,55 @@
 
 /* Templates of every image from the engine, with their outcomes; roles
  * per item, or NULL for 1:1 enrolment. */
-static int make_templates(run_state *s, const int32_t *roles, shades_err *err)
+static int make_templates(run_state *s, const int32_t *roles, sh_err *err)
 {
-    shades_progress_stage(s->progress, "templates", s->manifest->n_items);
-    int rc = shades_runner_templates(&s->templates, s->inst, s->manifest, roles, s->checkpoint,
+    sh_progress_stage(s->progress, "templates", s->manifest->n_items);
+    int rc = sh_runner_templates(&s->templates, s->inst, s->manifest, roles, s->checkpoint,
                                      s->progress, err);
     if (rc)
         return rc;
-    shades_progress_end(s->progress);
+    sh_progress_end(s->progress);
     s->outcome = s->templates->outcome;
     return 0;
 }
 
 /* Replay makes no templates, so no image failed to enrol. */
-static int no_template_failures(run_state *s, shades_err *err)
+static int no_template_failures(run_state *s, sh_err *err)
 {
     s->outcome = s->no_failures = calloc(s->manifest->n_items, sizeof *s->no_failures);
-    return s->outcome ? 0 : shades_err_nomem(err);
+    return s->outcome ? 0 : sh_err_nomem(err);
 }
 
-static int engine_scores(run_state *s, shades_err *err)
+static int engine_scores(run_state *s, sh_err *err)
 {
     int rc = make_templates(s, NULL, err);
     if (!rc && s->inst->isolate) {
         s->genuine_faults = calloc(s->pairs->n_genuine + 1, 1);
         s->impostor_faults = calloc(s->pairs->n_impostor + 1, 1);
         if (!s->genuine_faults || !s->impostor_faults)
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     }
     if (!rc) {
-        shades_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
-        rc = shades_runner_compare(s->genuine, s->genuine_faults, s->inst, s->templates,
+        sh_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
+        rc = sh_runner_compare(s->genuine, s->genuine_faults, s->inst, s->templates,
                                    s->manifest, s->pairs->genuine, s->pairs->n_genuine,
-                                   s->checkpoint, SHADES_CKPT_GENUINE, s->progress, err);
+                                   s->checkpoint, SH_CKPT_GENUINE, s->progress, err);
     }
     if (!rc && !s->pairs->implicit) {
-        shades_progress_end(s->progress);
-        shades_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
-        rc = shades_runner_compare(s->impostor, s->impostor_faults, s->inst, s->templates,
+        sh_progress_end(s->progress);
+        sh_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
+        rc = sh_runner_compare(s->impostor, s->impostor_faults, s->inst, s->templates,
                                    s->manifest, s->pairs->impostor, s->pairs->n_impostor,
-                                   s->checkpoint, SHADES_CKPT_IMPOSTOR, s->progress, err);
+                                   s->checkpoint, SH_CKPT_IMPOSTOR, s->progress, err);
     }
     if (!rc)
-        shades_progress_end(s->progress);
+        sh_progress_end(s->progress);
     if (!rc)
-        rc = shades_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
+        rc = sh_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
                                  s->pairs->genuine, s->genuine, s->genuine_faults,
                                  s->pairs->n_genuine, err);
     if (!rc && !s->pairs->implicit)
-        rc = shades_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
+        rc = sh_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
                                  s->pairs->impostor, s->impostor, s->impostor_faults,
                                  s->pairs->n_impostor, err);
     return rc;
@@ -69,46 +69,48 @@ static int engine_scores(run_state *s, shades_err *err)
 
 /* Pass 1's counts of uncounted impostors, kept in the checkpoint as one
  * record over all of them. */
-static int counts_load(void *ctx, void **out, size_t *out_len, shades_err *err)
+static int counts_load(void *ctx, void **out, size_t *out_len, sh_err *err)
 {
     const run_state *s = ctx;
-    return shades_checkpoint_load(out, out_len, s->checkpoint, SHADES_CKPT_IMPOSTOR_COUNTS, 0,
+    return sh_checkpoint_load(out, out_len, s->checkpoint, SH_CKPT_IMPOSTOR_COUNTS, 0,
                                   s->pairs->impostor_total, err);
 }
 
-static int counts_save(void *ctx, const void *data, size_t len, shades_err *err)
+static int counts_save(void *ctx, const void *data, size_t len, sh_err *err)
 {
     const run_state *s = ctx;
     struct iovec part = {(void *)data, len};
-    return shades_checkpoint_save(s->checkpoint, SHADES_CKPT_IMPOSTOR_COUNTS, 0,
+    return sh_checkpoint_save(s->checkpoint, SH_CKPT_IMPOSTOR_COUNTS, 0,
                                   s->pairs->impostor_total, &part, 1, err);
 }
 
-int shades_run_verification(run_state *s, shades_err *err)
+int sh_run_verification(run_state *s, sh_err *err)
 {
-    const shades_config *c = s->config;
+    const sh_config *c = s->config;
     /* Declared embeddings score every impostor pair block by block, never
      * listing them; an opaque engine and replay need each pair's score. */
     int blocks = s->inst && s->inst->has_embedding;
-    int rc = shades_verification_pairs(&s->pairs, s->manifest, c, blocks, err);
+    sh_pairs_spec pairs;
+    sh_config_pairs_spec(&pairs, c);
+    int rc = sh_verification_pairs(&s->pairs, s->manifest, &pairs, blocks, err);
     if (rc)
         return rc;
     s->genuine = malloc((s->pairs->n_genuine ? s->pairs->n_genuine : 1) * sizeof(double));
     if (!s->pairs->implicit)
         s->impostor = malloc((s->pairs->n_impostor ? s->pairs->n_impostor : 1) * sizeof(double));
     if (!s->genuine || (!s->pairs->implicit && !s->impostor))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     if (s->inst) {
         rc = engine_scores(s, err);
     } else {
         rc = no_template_failures(s, err);
         if (!rc)
-            rc = shades_replay_scores(s->genuine, s->impostor, c->engine.scores,
+            rc = sh_replay_scores(s->genuine, s->impostor, c->engine.scores,
                                       s->manifest, s->pairs, err);
     }
     if (rc)
         return rc;
-    shades_vmeasure_options mo = {
+    sh_vmeasure_options mo = {
         .targets = c->verification.target_fmr,
         .n_targets = c->verification.target_fmr_count,
         .confidence = c->run.confidence,
@@ -121,40 +123,42 @@ int shades_run_verification(run_state *s, shades_err *err)
     };
     /* Listed impostors' scores are checkpointed as they are compared;
      * impostors scored block by block are kept as pass 1's counts. */
-    shades_count_store counts = {s, counts_load, counts_save};
+    sh_count_store counts = {s, counts_load, counts_save};
     if (s->pairs->implicit && s->checkpoint)
         mo.counts = &counts;
-    shades_array_source listed;
-    shades_embedding_source computed;
-    const shades_score_source *impostors;
+    sh_array_source listed;
+    sh_embedding_source computed;
+    const sh_score_source *impostors;
     if (s->pairs->implicit) {
-        shades_embedding_source_init(&computed, &s->inst->embedding, s->templates,
+        sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
                                      s->manifest->subject, s->manifest->n_items,
                                      s->pairs->impostor_total, s->threads, 0);
         impostors = &computed.base;
     } else {
-        shades_array_source_init(&listed, s->pairs->impostor, s->impostor, s->pairs->n_impostor,
+        sh_array_source_init(&listed, s->pairs->impostor, s->impostor, s->pairs->n_impostor,
                                  s->threads);
         impostors = &listed.base;
     }
-    rc = shades_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
+    rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
                                      impostors, s->outcome, &mo, err);
+    sh_criteria_spec criteria;
+    sh_config_criteria_spec(&criteria, c);
     if (!rc)
-        rc = shades_criteria_evaluate(&s->verdicts, c, s->vresults, err);
+        rc = sh_criteria_evaluate(&s->verdicts, &criteria, s->vresults, err);
     return rc;
 }
 
 /* What each search found: the mate's rank and score, or the best score. */
-static void summarise_searches(shades_mated_search *mated, double *top,
-                               const shades_search_plan *p, const shades_candidates *mc,
-                               const shades_candidates *nc)
+static void summarise_searches(sh_mated_search *mated, double *top,
+                               const sh_search_plan *p, const sh_candidates *mc,
+                               const sh_candidates *nc)
 {
     size_t L = mc->length;
     for (size_t q = 0; q < p->n_mated; q++) {
-        mated[q] = (shades_mated_search){0, -INFINITY};
+        mated[q] = (sh_mated_search){0, -INFINITY};
         for (size_t k = 0; k < L; k++)
             if (mc->slot[q * L + k] == p->mate[q]) {
-                mated[q] = (shades_mated_search){(uint32_t)(k + 1), mc->score[q * L + k]};
+                mated[q] = (sh_mated_search){(uint32_t)(k + 1), mc->score[q * L + k]};
                 break;
             }
     }
@@ -162,20 +166,21 @@ static void summarise_searches(shades_mated_search *mated, double *top,
         top[q] = nc->score[q * L];
 }
 
-int shades_run_identification(run_state *s, shades_err *err)
+int sh_run_identification(run_state *s, sh_err *err)
 {
-    const shades_cfg_identification *id = s->config->identification;
-    shades_search_plan *plan = NULL;
-    shades_candidates *mc = NULL, *nc = NULL;
-    shades_mated_search *mated = NULL;
+    const sh_cfg_identification *id = s->config->identification;
+    sh_search_plan *plan = NULL;
+    sh_candidates *mc = NULL, *nc = NULL;
+    sh_mated_search *mated = NULL;
     double *top = NULL;
     int32_t *roles = NULL;
-    int rc = shades_identification_plan(&plan, s->manifest, s->config, err);
+    int rc = sh_identification_plan(&plan, s->manifest, s->config->identification->holdout,
+                                        s->config->run.seed, err);
     if (!rc) {
         /* Gallery images enrol for 1:N; every other image is a search. */
         roles = malloc((s->manifest->n_items + 1) * sizeof *roles);
         if (!roles)
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
         for (size_t i = 0; !rc && i < s->manifest->n_items; i++)
             roles[i] = SHADES_ROLE_SEARCH_1N;
         for (size_t g = 0; !rc && g < plan->n_gallery; g++)
@@ -185,32 +190,32 @@ int shades_run_identification(run_state *s, shades_err *err)
         rc = make_templates(s, roles, err);
     free(roles);
     if (!rc) {
-        shades_progress_stage(s->progress, "mated searches", plan->n_mated);
-        rc = shades_runner_search(&mc, s->inst, s->templates, s->manifest, plan->gallery,
+        sh_progress_stage(s->progress, "mated searches", plan->n_mated);
+        rc = sh_runner_search(&mc, s->inst, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
-                                  s->checkpoint, SHADES_CKPT_MATED, s->progress, err);
+                                  s->checkpoint, SH_CKPT_MATED, s->progress, err);
     }
     if (!rc) {
-        shades_progress_end(s->progress);
-        shades_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
-        rc = shades_runner_search(&nc, s->inst, s->templates, s->manifest, plan->gallery,
+        sh_progress_end(s->progress);
+        sh_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
+        rc = sh_runner_search(&nc, s->inst, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
-                                  id->candidates, s->checkpoint, SHADES_CKPT_NONMATED,
+                                  id->candidates, s->checkpoint, SH_CKPT_NONMATED,
                                   s->progress, err);
     }
     if (!rc) {
-        shades_progress_end(s->progress);
+        sh_progress_end(s->progress);
         mated = malloc(plan->n_mated * sizeof *mated);
         top = malloc((plan->n_nonmated ? plan->n_nonmated : 1) * sizeof *top);
         if (mated && top)
             summarise_searches(mated, top, plan, mc, nc);
         else
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     }
     if (!rc) {
-        shades_isearches searches = {plan->n_mated, plan->mated, mated,
+        sh_isearches searches = {plan->n_mated, plan->mated, mated,
                                      plan->n_nonmated, plan->nonmated, top};
-        rc = shades_identification_results(&s->iresults, s->groups, &searches, id->target_fpir,
+        rc = sh_identification_results(&s->iresults, s->groups, &searches, id->target_fpir,
                                            id->target_fpir_count, plan->n_gallery,
                                            id->candidates, s->config->run.confidence, err);
     }
@@ -218,18 +223,18 @@ int shades_run_identification(run_state *s, shades_err *err)
         s->iresults->n_holdout = plan->n_holdout;
     free(mated);
     free(top);
-    shades_candidates_destroy(mc);
-    shades_candidates_destroy(nc);
-    shades_search_plan_destroy(plan);
+    sh_candidates_destroy(mc);
+    sh_candidates_destroy(nc);
+    sh_search_plan_destroy(plan);
     return rc;
 }
 
 /* Each item's true class as an index into the class names, failing on an
  * image whose label is not a class. */
-static int truth_classes(int32_t *truth, const shades_partition *attr, const char *const *names,
-                         size_t n_classes, const run_state *s, shades_err *err)
+static int truth_classes(int32_t *truth, const sh_partition *attr, const char *const *names,
+                         size_t n_classes, const run_state *s, sh_err *err)
 {
-    const shades_manifest *m = s->manifest;
+    const sh_manifest *m = s->manifest;
     const char *name = s->config->classification->attribute;
     for (size_t i = 0; i < m->n_items; i++) {
         const char *label = attr->group_names[attr->item_group[i]];
@@ -238,7 +243,7 @@ static int truth_classes(int32_t *truth, const shades_partition *attr, const cha
             if (!strcmp(label, names[c]))
                 truth[i] = (int32_t)c;
         if (truth[i] < 0)
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "%s:%zu: field '%s': '%s' is not one of classification.classes "
                                   "(%s)",
                                   m->path, m->line[i], name, label, s->config->path);
@@ -249,16 +254,16 @@ static int truth_classes(int32_t *truth, const shades_partition *attr, const cha
 /* Predictions from the engine's attribute estimates: the class its sex
  * estimate stands for (classification.engine_labels), or no prediction. */
 static int engine_predictions(int32_t *predicted, run_state *s, const char *const *names,
-                              size_t n_classes, shades_err *err)
+                              size_t n_classes, sh_err *err)
 {
-    const shades_cfg_classification *cc = s->config->classification;
+    const sh_cfg_classification *cc = s->config->classification;
     size_t n = s->manifest->n_items;
     if (!(s->inst->id.capabilities & SHADES_CAP_ATTRIBUTES))
-        return shades_err_set(err, SHADES_E_ADAPTER,
+        return sh_err_set(err, SH_E_ADAPTER,
                               "%s: engine '%s' does not estimate attributes "
                               "(SHADES_CAP_ATTRIBUTES), which classification needs",
                               s->config->path, s->inst->id.name);
-    int32_t label[3] = {SHADES_NO_PREDICTION, SHADES_NO_PREDICTION, SHADES_NO_PREDICTION};
+    int32_t label[3] = {SH_NO_PREDICTION, SH_NO_PREDICTION, SH_NO_PREDICTION};
     for (size_t c = 0; c < n_classes; c++) {
         if (!strcmp(names[c], cc->engine_labels.female))
             label[SHADES_SEX_FEMALE] = (int32_t)c;
@@ -266,8 +271,8 @@ static int engine_predictions(int32_t *predicted, run_state *s, const char *cons
             label[SHADES_SEX_MALE] = (int32_t)c;
     }
     for (int k = SHADES_SEX_FEMALE; k <= SHADES_SEX_MALE; k++)
-        if (label[k] == SHADES_NO_PREDICTION)
-            return shades_err_set(err, SHADES_E_INPUT,
+        if (label[k] == SH_NO_PREDICTION)
+            return sh_err_set(err, SH_E_INPUT,
                                   "%s: field 'classification.engine_labels.%s': '%s' is not a "
                                   "class of '%s'",
                                   s->config->path, k == SHADES_SEX_FEMALE ? "female" : "male",
@@ -278,53 +283,55 @@ static int engine_predictions(int32_t *predicted, run_state *s, const char *cons
     s->estimate_outcome = malloc((n ? n : 1) * sizeof *s->estimate_outcome);
     if (!a || !s->estimate_outcome) {
         free(a);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
-    shades_progress_stage(s->progress, "estimates", n);
-    int rc = shades_runner_estimate(a, s->inst, s->manifest, s->checkpoint, s->progress, err);
+    sh_progress_stage(s->progress, "estimates", n);
+    int rc = sh_runner_estimate(a, s->inst, s->manifest, s->checkpoint, s->progress, err);
     if (!rc)
-        shades_progress_end(s->progress);
+        sh_progress_end(s->progress);
     for (size_t i = 0; !rc && i < n; i++) {
         s->estimate_outcome[i] = a[i].outcome;
-        predicted[i] = a[i].outcome == SHADES_OUTCOME_OK ? label[a[i].sex] : SHADES_NO_PREDICTION;
+        predicted[i] = a[i].outcome == SHADES_OUTCOME_OK ? label[a[i].sex] : SH_NO_PREDICTION;
     }
     free(a);
     return rc;
 }
 
-int shades_run_classification(run_state *s, shades_err *err)
+int sh_run_classification(run_state *s, sh_err *err)
 {
-    const shades_config *c = s->config;
-    const shades_cfg_classification *cc = c->classification;
+    const sh_config *c = s->config;
+    const sh_cfg_classification *cc = c->classification;
     size_t n = s->manifest->n_items;
-    shades_partition attr;
-    int rc = shades_partition_build(&attr, s->manifest, c, cc->attribute, err);
+    sh_partition attr;
+    sh_groups_spec groups;
+    sh_config_groups_spec(&groups, c);
+    int rc = sh_partition_build(&attr, s->manifest, &groups, cc->attribute, err);
     if (rc) {
-        shades_partition_free(&attr);
+        sh_partition_free(&attr);
         return rc;
     }
     const char *const *names = cc->classes_count ? (const char *const *)cc->classes
                                                  : (const char *const *)attr.group_names;
     size_t n_classes = cc->classes_count ? cc->classes_count : attr.n_groups;
     int32_t *truth = malloc(n * sizeof *truth), *predicted = malloc(n * sizeof *predicted);
-    rc = truth && predicted ? no_template_failures(s, err) : shades_err_nomem(err);
+    rc = truth && predicted ? no_template_failures(s, err) : sh_err_nomem(err);
     if (!rc)
         rc = truth_classes(truth, &attr, names, n_classes, s, err);
     if (!rc && s->inst)
         rc = engine_predictions(predicted, s, names, n_classes, err);
     else if (!rc)
-        rc = shades_replay_predictions(predicted, c->engine.predictions, s->manifest, names,
+        rc = sh_replay_predictions(predicted, c->engine.predictions, s->manifest, names,
                                        n_classes, err);
     if (!rc && !(s->no_prediction = calloc(n ? n : 1, 1)))
-        rc = shades_err_nomem(err);
+        rc = sh_err_nomem(err);
     for (size_t i = 0; !rc && i < n; i++)
-        s->no_prediction[i] = predicted[i] == SHADES_NO_PREDICTION;
+        s->no_prediction[i] = predicted[i] == SH_NO_PREDICTION;
     if (!rc)
-        rc = shades_classification_results(&s->cresults, cc->attribute, names, n_classes,
+        rc = sh_classification_results(&s->cresults, cc->attribute, names, n_classes,
                                            s->groups, truth, predicted, n, c->run.confidence,
                                            err);
     free(truth);
     free(predicted);
-    shades_partition_free(&attr);
+    sh_partition_free(&attr);
     return rc;
 }

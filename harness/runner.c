@@ -15,31 +15,31 @@
 #include "parallel.h"
 #include "paths.h"
 
-void shades_runner_engine_words(char *out, size_t cap, shades_instance *inst,
+void sh_runner_engine_words(char *out, size_t cap, sh_instance *inst,
                                 const char *isolated)
 {
     char msg[512];
     if (isolated)
         snprintf(msg, sizeof msg, "%s", isolated);
     else
-        shades_instance_last_message(inst, msg, sizeof msg);
+        sh_instance_last_message(inst, msg, sizeof msg);
     snprintf(out, cap, "%s%s", msg[0] ? ": " : "", msg);
 }
 
-int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manifest *m, size_t i,
-                      shades_err *err)
+int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size_t i,
+                      sh_err *err)
 {
     char path[PATH_MAX];
     int fd = -1;
-    int rc = shades_manifest_open(&fd, path, m, i, err);
+    int rc = sh_manifest_open(&fd, path, m, i, err);
     if (rc)
         return rc;
-    rc = shades_image_load_fd(px, fd, path, err);
+    rc = sh_image_load_fd(px, fd, path, err);
     close(fd);
     if (rc) {
-        char why[SHADES_ERR_MSG_MAX];
+        char why[SH_ERR_MSG_MAX];
         memcpy(why, err->msg, sizeof why);
-        return shades_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
+        return sh_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
     }
     *out = (shades_image){
         .struct_size = sizeof *out,
@@ -53,100 +53,100 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
     return 0;
 }
 
-int32_t shades_runner_fault_outcome(int fault)
+int32_t sh_runner_fault_outcome(int fault)
 {
-    return fault == SHADES_FAULT_TIMED_OUT   ? SHADES_RUN_TIMED_OUT
-           : fault == SHADES_FAULT_BAD_REPLY ? SHADES_RUN_BAD_REPLY
-                                             : SHADES_RUN_CRASHED;
+    return fault == SH_FAULT_TIMED_OUT   ? SH_RUN_TIMED_OUT
+           : fault == SH_FAULT_BAD_REPLY ? SH_RUN_BAD_REPLY
+                                             : SH_RUN_CRASHED;
 }
 
 typedef struct template_job {
-    shades_instance *inst;
-    const shades_manifest *m;
+    sh_instance *inst;
+    const sh_manifest *m;
     const int32_t *roles;
-    shades_templates *t;
-    shades_checkpoint *cp;
-    shades_progress *progress;
+    sh_templates *t;
+    sh_checkpoint *cp;
+    sh_progress *progress;
 } template_job;
 
 /* One engine template call into slot i, in-process or isolated; a fault
- * leaves result.outcome set to SHADES_RUN_*. */
+ * leaves result.outcome set to SH_RUN_*. */
 static int template_call(int *out_status, shades_template_result *res, char *words, size_t cap,
                          template_job *job, size_t i, const shades_image *im, int role,
-                         shades_err *err)
+                         sh_err *err)
 {
-    shades_instance *inst = job->inst;
-    uint8_t *slot = shades_templates_slot(job->t, i);
+    sh_instance *inst = job->inst;
+    uint8_t *slot = sh_templates_slot(job->t, i);
     words[0] = 0;
     if (!inst->isolate) {
         /* A canary over the slot's tail catches an engine that writes past
          * its buffer before the damage can spread to the next template. */
         size_t tail = job->t->stride - job->t->capacity;
-        shades_canary_set(slot + job->t->capacity, tail);
-        shades_guard_enter(SHADES_GUARD_CREATE_TEMPLATE, (uint32_t)i, UINT32_MAX);
+        sh_canary_set(slot + job->t->capacity, tail);
+        sh_guard_enter(SH_GUARD_CREATE_TEMPLATE, (uint32_t)i, UINT32_MAX);
         *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
                                                            job->t->capacity, role);
-        shades_guard_leave();
-        shades_guard_check();
-        if (!shades_canary_intact(slot + job->t->capacity, tail))
-            return shades_err_set(err, SHADES_E_ENGINE,
+        sh_guard_leave();
+        sh_guard_check();
+        if (!sh_canary_intact(slot + job->t->capacity, tail))
+            return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': create_template on image '%s' (%s:%zu) wrote "
                                   "past the end of its %zu-byte buffer",
                                   inst->id.name, job->m->image_id[i], job->m->path,
                                   job->m->line[i], job->t->capacity);
         if (*out_status != SHADES_OK)
-            shades_runner_engine_words(words, cap, inst, NULL);
+            sh_runner_engine_words(words, cap, inst, NULL);
         return 0;
     }
-    shades_wire_template r;
-    shades_fault f;
-    char msg[SHADES_WIRE_MESSAGE_MAX];
-    int rc = shades_isolate_template(slot, &r, &f, msg, sizeof msg, inst->isolate, role, im, err);
+    sh_wire_template r;
+    sh_fault f;
+    char msg[SH_WIRE_MESSAGE_MAX];
+    int rc = sh_isolate_template(slot, &r, &f, msg, sizeof msg, inst->isolate, role, im, err);
     if (rc)
         return rc;
     *out_status = f ? SHADES_OK : r.status;
-    res->outcome = f ? shades_runner_fault_outcome(f) : r.outcome;
+    res->outcome = f ? sh_runner_fault_outcome(f) : r.outcome;
     res->size = f ? 0 : r.size;
     res->eyes = r.eyes;
     if (*out_status != SHADES_OK)
-        shades_runner_engine_words(words, cap, inst, msg);
+        sh_runner_engine_words(words, cap, inst, msg);
     return 0;
 }
 
 /* Checks a declared embedding fits template i. */
-static int check_vector(template_job *job, size_t i, shades_err *err)
+static int check_vector(template_job *job, size_t i, sh_err *err)
 {
     const shades_embedding *e = &job->inst->embedding;
     size_t need = (size_t)e->offset + 4 * (size_t)e->dimension;
     if (job->t->size[i] < need)
-        return shades_err_set(err, SHADES_E_ENGINE,
+        return sh_err_set(err, SH_E_ENGINE,
                               "engine '%s': template of image '%s' (%s:%zu) is %zu bytes; its "
                               "declared embedding needs %zu",
                               job->inst->id.name, job->m->image_id[i], job->m->path,
                               job->m->line[i], job->t->size[i], need);
-    const float *v = shades_embedding_vector(e, shades_templates_slot(job->t, i));
+    const float *v = sh_embedding_vector(e, sh_templates_slot(job->t, i));
     for (size_t k = 0; k < e->dimension; k++)
         if (!isfinite(v[k]))
-            return shades_err_set(err, SHADES_E_ENGINE,
+            return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': template of image '%s' (%s:%zu) has a "
                                   "non-finite value at element %zu of its declared embedding",
                                   job->inst->id.name, job->m->image_id[i], job->m->path,
                                   job->m->line[i], k);
-    job->t->norm[i] = shades_embedding_norm(e, v);
+    job->t->norm[i] = sh_embedding_norm(e, v);
     return 0;
 }
 
 /* Templates per block, and per checkpoint record. */
 #define TEMPLATE_BLOCK 16
 
-static int make_templates_here(template_job *job, size_t begin, size_t end, shades_err *err)
+static int make_templates_here(template_job *job, size_t begin, size_t end, sh_err *err)
 {
-    const shades_manifest *m = job->m;
+    const sh_manifest *m = job->m;
     const char *name = job->inst->id.name;
     for (size_t i = begin; i < end; i++) {
-        shades_pixels px;
+        sh_pixels px;
         shades_image im;
-        int rc = shades_runner_image(&im, &px, m, i, err);
+        int rc = sh_runner_image(&im, &px, m, i, err);
         if (rc)
             return rc;
         shades_template_result res = {.struct_size = sizeof res};
@@ -154,54 +154,54 @@ static int make_templates_here(template_job *job, size_t begin, size_t end, shad
         char words[600];
         rc = template_call(&st, &res, words, sizeof words, job, i, &im,
                            job->roles ? job->roles[i] : SHADES_ROLE_ENROL_11, err);
-        shades_image_free(&px);
+        sh_image_free(&px);
         if (rc)
             return rc;
         if (st != SHADES_OK)
-            return shades_err_set(err, SHADES_E_ENGINE,
+            return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': create_template failed with %s on image '%s' "
                                   "(%s:%zu)%s",
-                                  name, shades_status_name(st), m->image_id[i], m->path,
+                                  name, sh_status_name(st), m->image_id[i], m->path,
                                   m->line[i], words);
-        if (res.size > job->t->capacity || !shades_outcome_known(res.outcome))
-            return shades_err_set(err, SHADES_E_ENGINE,
+        if (res.size > job->t->capacity || !sh_outcome_known(res.outcome))
+            return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': create_template on image '%s' (%s:%zu) reported %s",
                                   name, m->image_id[i], m->path, m->line[i],
                                   res.size > job->t->capacity ? "a template larger than its buffer"
                                                               : "an unknown outcome");
         job->t->size[i] = res.size;
         job->t->outcome[i] = res.outcome;
-        shades_wire_slot_set_size(shades_templates_slot(job->t, i), job->t->stride, res.size);
+        sh_wire_slot_set_size(sh_templates_slot(job->t, i), job->t->stride, res.size);
         if (job->t->norm && res.outcome == SHADES_OUTCOME_OK) {
             rc = check_vector(job, i, err);
             if (rc)
                 return rc;
         }
-        shades_progress_add(job->progress, 1);
+        sh_progress_add(job->progress, 1);
     }
     return 0;
 }
 
 /* The per-item arrays of a templates record; the template bytes follow them. */
-static size_t template_arrays(shades_ckpt_array *out, const shades_templates *t)
+static size_t template_arrays(sh_ckpt_array *out, const sh_templates *t)
 {
-    out[0] = (shades_ckpt_array){t->size, sizeof *t->size};
-    out[1] = (shades_ckpt_array){t->outcome, sizeof *t->outcome};
-    out[2] = (shades_ckpt_array){t->norm, t->norm ? sizeof *t->norm : 0};
+    out[0] = (sh_ckpt_array){t->size, sizeof *t->size};
+    out[1] = (sh_ckpt_array){t->outcome, sizeof *t->outcome};
+    out[2] = (sh_ckpt_array){t->norm, t->norm ? sizeof *t->norm : 0};
     return 3;
 }
 
 /* Templates [begin, end) from the checkpoint: 1 restored, 0 not there. */
-static int restore_templates(template_job *job, size_t begin, size_t end, shades_err *err)
+static int restore_templates(template_job *job, size_t begin, size_t end, sh_err *err)
 {
-    shades_templates *t = job->t;
+    sh_templates *t = job->t;
     void *payload;
     size_t len;
-    int rc = shades_checkpoint_load(&payload, &len, job->cp, SHADES_CKPT_TEMPLATES, begin, end,
+    int rc = sh_checkpoint_load(&payload, &len, job->cp, SH_CKPT_TEMPLATES, begin, end,
                                     err);
     if (rc <= 0)
         return rc;
-    shades_ckpt_array a[3];
+    sh_ckpt_array a[3];
     size_t na = template_arrays(a, t), at = 0, n = end - begin;
     for (size_t k = 0; k < na && at + n * a[k].elem <= len; k++) {
         if (a[k].elem) /* no norms without a declared embedding */
@@ -214,38 +214,38 @@ static int restore_templates(template_job *job, size_t begin, size_t end, shades
             at = len + 1;
             break;
         }
-        memcpy(shades_templates_slot(t, i), (uint8_t *)payload + at, t->size[i]);
-        shades_wire_slot_set_size(shades_templates_slot(t, i), t->stride, t->size[i]);
+        memcpy(sh_templates_slot(t, i), (uint8_t *)payload + at, t->size[i]);
+        sh_wire_slot_set_size(sh_templates_slot(t, i), t->stride, t->size[i]);
         at += t->size[i];
     }
     free(payload);
     if (at != len)
-        return shades_err_set(err, SHADES_E_IO,
+        return sh_err_set(err, SH_E_IO,
                               "checkpoint: templates %zu to %zu do not fit this engine's "
                               "templates; delete the checkpoint to start over",
                               begin, end - 1);
-    shades_progress_add(job->progress, n);
+    sh_progress_add(job->progress, n);
     return 1;
 }
 
 /* Templates [begin, end) into the checkpoint. */
-static int save_templates(template_job *job, size_t begin, size_t end, shades_err *err)
+static int save_templates(template_job *job, size_t begin, size_t end, sh_err *err)
 {
-    const shades_templates *t = job->t;
+    const sh_templates *t = job->t;
     struct iovec parts[3 + TEMPLATE_BLOCK];
-    shades_ckpt_array a[3];
+    sh_ckpt_array a[3];
     size_t na = template_arrays(a, t), n = end - begin, np = 0;
     if (!job->cp)
         return 0;
     for (size_t k = 0; k < na; k++)
         parts[np++] = (struct iovec){(uint8_t *)a[k].base + begin * a[k].elem, n * a[k].elem};
     for (size_t i = begin; i < end; i++)
-        parts[np++] = (struct iovec){shades_templates_slot(t, i), t->size[i]};
-    return shades_checkpoint_save(job->cp, SHADES_CKPT_TEMPLATES, begin, end, parts, (int)np,
+        parts[np++] = (struct iovec){sh_templates_slot(t, i), t->size[i]};
+    return sh_checkpoint_save(job->cp, SH_CKPT_TEMPLATES, begin, end, parts, (int)np,
                                   err);
 }
 
-static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
+static int make_templates(void *ctx, size_t begin, size_t end, sh_err *err)
 {
     template_job *job = ctx;
     int rc = restore_templates(job, begin, end, err);
@@ -255,45 +255,45 @@ static int make_templates(void *ctx, size_t begin, size_t end, shades_err *err)
     return rc ? rc : save_templates(job, begin, end, err);
 }
 
-int shades_runner_restore(shades_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
-                          const shades_ckpt_array *arrays, size_t n, shades_progress *progress,
-                          shades_err *err)
+int sh_runner_restore(sh_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
+                          const sh_ckpt_array *arrays, size_t n, sh_progress *progress,
+                          sh_err *err)
 {
-    int rc = shades_checkpoint_load_arrays(cp, stage, begin, end, arrays, n, err);
+    int rc = sh_checkpoint_load_arrays(cp, stage, begin, end, arrays, n, err);
     if (rc > 0)
-        shades_progress_add(progress, end - begin);
+        sh_progress_add(progress, end - begin);
     return rc;
 }
 
 /* The templates' memory: a memfd, so isolated workers can map it too. */
-static int map_templates(shades_templates *t, shades_err *err)
+static int map_templates(sh_templates *t, sh_err *err)
 {
     size_t bytes = t->n * t->stride;
     t->fd = memfd_create("shades-templates", MFD_CLOEXEC);
     if (t->fd < 0 || ftruncate(t->fd, (off_t)(bytes ? bytes : 8)) != 0)
-        return shades_err_set(err, SHADES_E_NOMEM, "templates: cannot reserve %zu bytes", bytes);
+        return sh_err_set(err, SH_E_NOMEM, "templates: cannot reserve %zu bytes", bytes);
     void *p = mmap(NULL, bytes ? bytes : 8, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
     if (p == MAP_FAILED)
-        return shades_err_set(err, SHADES_E_NOMEM, "templates: cannot map %zu bytes", bytes);
+        return sh_err_set(err, SH_E_NOMEM, "templates: cannot map %zu bytes", bytes);
     t->bytes = p;
     return 0;
 }
 
-int shades_runner_templates(shades_templates **out, shades_instance *inst,
-                            const shades_manifest *m, const int32_t *roles,
-                            shades_checkpoint *cp, shades_progress *progress, shades_err *err)
+int sh_runner_templates(sh_templates **out, sh_instance *inst,
+                            const sh_manifest *m, const int32_t *roles,
+                            sh_checkpoint *cp, sh_progress *progress, sh_err *err)
 {
     *out = NULL;
-    shades_templates *t = calloc(1, sizeof *t);
+    sh_templates *t = calloc(1, sizeof *t);
     if (!t)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     t->fd = -1;
     t->n = m->n_items;
     t->capacity = inst->template_max;
     t->stride = (inst->template_max + 7) / 8 * 8 + 8;
     if (t->stride > SIZE_MAX / (t->n ? t->n : 1)) {
         free(t);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     int rc = map_templates(t, err);
     t->size = calloc(t->n ? t->n : 1, sizeof *t->size);
@@ -301,22 +301,22 @@ int shades_runner_templates(shades_templates **out, shades_instance *inst,
     if (inst->has_embedding)
         t->norm = calloc(t->n ? t->n : 1, sizeof *t->norm);
     if (!rc && (!t->size || !t->outcome || (inst->has_embedding && !t->norm)))
-        rc = shades_err_nomem(err);
+        rc = sh_err_nomem(err);
     if (!rc && inst->isolate)
-        rc = shades_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, t->capacity,
+        rc = sh_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, t->capacity,
                                   err);
     template_job job = {inst, m, roles, t, cp, progress};
     if (!rc)
-        rc = shades_parallel_for(m->n_items, TEMPLATE_BLOCK, inst->threads, make_templates, &job, err);
+        rc = sh_parallel_for(m->n_items, TEMPLATE_BLOCK, inst->threads, make_templates, &job, err);
     if (rc) {
-        shades_templates_destroy(t);
+        sh_templates_destroy(t);
         return rc;
     }
     *out = t;
     return 0;
 }
 
-void shades_templates_destroy(shades_templates *t)
+void sh_templates_destroy(sh_templates *t)
 {
     if (!t)
         return;
@@ -332,38 +332,38 @@ void shades_templates_destroy(shades_templates *t)
 
 /* The message for a failed compare of verify b with enrol a: an error
  * status, or a score that is not a finite number. */
-static int compare_error(shades_instance *inst, const shades_manifest *m, uint32_t a, uint32_t b,
-                         int st, double score, const char *isolated, shades_err *err)
+static int compare_error(sh_instance *inst, const sh_manifest *m, uint32_t a, uint32_t b,
+                         int st, double score, const char *isolated, sh_err *err)
 {
     char words[600], what[64];
-    shades_runner_engine_words(words, sizeof words, inst, isolated);
+    sh_runner_engine_words(words, sizeof words, inst, isolated);
     if (st != SHADES_OK)
-        snprintf(what, sizeof what, "failed with %s", shades_status_name(st));
+        snprintf(what, sizeof what, "failed with %s", sh_status_name(st));
     else
         snprintf(what, sizeof what, "returned %s, not a finite score",
                  isnan(score) ? "NaN" : score > 0 ? "+inf" : "-inf");
-    return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s",
+    return sh_err_set(err, SH_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s",
                           inst->id.name, m->image_id[b], m->image_id[a], what, words);
 }
 
 /* Score of verify item b against enrol item a by the harness itself. */
-static double embedding_pair(const shades_instance *inst, const shades_templates *t, uint32_t a,
+static double embedding_pair(const sh_instance *inst, const sh_templates *t, uint32_t a,
                              uint32_t b)
 {
     const shades_embedding *e = &inst->embedding;
-    return shades_embedding_score(e, shades_embedding_vector(e, shades_templates_slot(t, b)), t->norm[b],
-                                  shades_embedding_vector(e, shades_templates_slot(t, a)), t->norm[a]);
+    return sh_embedding_score(e, sh_embedding_vector(e, sh_templates_slot(t, b)), t->norm[b],
+                                  sh_embedding_vector(e, sh_templates_slot(t, a)), t->norm[a]);
 }
 
 /* The engine's score of verify item b against enrol item a, in-process. */
-static int compare_here(double *out, shades_instance *inst, const shades_templates *t,
-                        const shades_manifest *m, uint32_t a, uint32_t b, shades_err *err)
+static int compare_here(double *out, sh_instance *inst, const sh_templates *t,
+                        const sh_manifest *m, uint32_t a, uint32_t b, sh_err *err)
 {
     double s = NAN;
-    shades_guard_enter(SHADES_GUARD_COMPARE, a, b);
-    int st = inst->plugin->entry->compare(&s, inst->engine, shades_templates_slot(t, b), t->size[b],
-                                          shades_templates_slot(t, a), t->size[a]);
-    shades_guard_leave();
+    sh_guard_enter(SH_GUARD_COMPARE, a, b);
+    int st = inst->plugin->entry->compare(&s, inst->engine, sh_templates_slot(t, b), t->size[b],
+                                          sh_templates_slot(t, a), t->size[a]);
+    sh_guard_leave();
     if (st != SHADES_OK || !isfinite(s))
         return compare_error(inst, m, a, b, st, s, NULL, err);
     *out = s;
@@ -372,33 +372,33 @@ static int compare_here(double *out, shades_instance *inst, const shades_templat
 
 /* Verify item b against enrol items a[0..n) through the engine's batch
  * comparison, into out[0..n). */
-static int compare_batch(double *out, shades_instance *inst, const shades_templates *t,
-                         const shades_manifest *m, uint32_t b, const uint32_t *a, size_t n,
-                         shades_err *err)
+static int compare_batch(double *out, sh_instance *inst, const sh_templates *t,
+                         const sh_manifest *m, uint32_t b, const uint32_t *a, size_t n,
+                         sh_err *err)
 {
     const uint8_t *refs[256];
     size_t sizes[256];
     for (size_t k = 0; k < n; k++) {
-        refs[k] = shades_templates_slot(t, a[k]);
+        refs[k] = sh_templates_slot(t, a[k]);
         sizes[k] = t->size[a[k]];
         out[k] = NAN;
     }
-    shades_guard_enter(SHADES_GUARD_COMPARE_MANY, a[0], b);
-    int st = inst->ext.batch->compare_many(out, inst->engine, shades_templates_slot(t, b), t->size[b], refs,
+    sh_guard_enter(SH_GUARD_COMPARE_MANY, a[0], b);
+    int st = inst->ext.batch->compare_many(out, inst->engine, sh_templates_slot(t, b), t->size[b], refs,
                                            sizes, n);
-    shades_guard_leave();
+    sh_guard_leave();
     for (size_t k = 0; k < n; k++)
         if (st != SHADES_OK || !isfinite(out[k]))
             return compare_error(inst, m, a[k], b, st, out[k], NULL, err);
     return 0;
 }
 
-int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *inst,
-                       const shades_templates *t, const shades_manifest *m,
-                       const shades_wire_pair *pairs, size_t n, shades_err *err)
+int sh_runner_score_pairs(double *out, uint8_t *faults, sh_instance *inst,
+                       const sh_templates *t, const sh_manifest *m,
+                       const sh_wire_pair *pairs, size_t n, sh_err *err)
 {
     if (!inst->isolate)
-        memset(faults, SHADES_FAULT_NONE, n); /* only isolated calls fault */
+        memset(faults, SH_FAULT_NONE, n); /* only isolated calls fault */
     if (inst->has_embedding) {
         for (size_t k = 0; k < n; k++)
             out[k] = embedding_pair(inst, t, pairs[k].enrol, pairs[k].verify);
@@ -406,9 +406,9 @@ int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *ins
     }
     if (inst->isolate) {
         size_t bad;
-        shades_wire_score reply;
-        char msg[SHADES_WIRE_MESSAGE_MAX] = "";
-        int rc = shades_isolate_compare(out, faults, &bad, &reply, msg, sizeof msg, inst->isolate,
+        sh_wire_score reply;
+        char msg[SH_WIRE_MESSAGE_MAX] = "";
+        int rc = sh_isolate_compare(out, faults, &bad, &reply, msg, sizeof msg, inst->isolate,
                                         pairs, n, err);
         if (rc == 1)
             return compare_error(inst, m, pairs[bad].enrol, pairs[bad].verify, reply.status,
@@ -433,52 +433,52 @@ int shades_runner_score_pairs(double *out, uint8_t *faults, shades_instance *ins
             return rc;
         k += run;
     }
-    shades_guard_check(); /* once a block: a comparison is too cheap to check each */
+    sh_guard_check(); /* once a block: a comparison is too cheap to check each */
     return 0;
 }
 
 typedef struct compare_job {
-    shades_instance *inst;
-    const shades_templates *t;
-    const shades_manifest *m;
-    const shades_pair *pairs;
+    sh_instance *inst;
+    const sh_templates *t;
+    const sh_manifest *m;
+    const sh_pair *pairs;
     double *scores;
     uint8_t *faults;
-    shades_checkpoint *cp;
+    sh_checkpoint *cp;
     uint32_t stage;
-    shades_progress *progress;
+    sh_progress *progress;
 } compare_job;
 
 #define COMPARE_BLOCK 4096
 
-static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
+static int compare_block(void *ctx, size_t begin, size_t end, sh_err *err)
 {
     compare_job *job = ctx;
-    const shades_templates *t = job->t;
-    shades_ckpt_array saved[2] = {{job->scores, sizeof *job->scores},
+    const sh_templates *t = job->t;
+    sh_ckpt_array saved[2] = {{job->scores, sizeof *job->scores},
                                   {job->faults, job->faults ? 1 : 0}};
-    int restored = shades_runner_restore(job->cp, job->stage, begin, end, saved, 2,
+    int restored = sh_runner_restore(job->cp, job->stage, begin, end, saved, 2,
                                          job->progress, err);
     if (restored)
         return restored < 0 ? restored : 0;
-    shades_wire_pair *live = calloc(end - begin, sizeof *live);
+    sh_wire_pair *live = calloc(end - begin, sizeof *live);
     size_t *at = malloc((end - begin) * sizeof *at);
     double *s = malloc((end - begin) * sizeof *s);
     uint8_t *f = calloc(end - begin, 1);
     size_t n = 0;
-    int rc = live && at && s && f ? 0 : shades_err_nomem(err);
+    int rc = live && at && s && f ? 0 : sh_err_nomem(err);
     for (size_t k = begin; !rc && k < end; k++) {
         uint32_t a = job->pairs[k].a, b = job->pairs[k].b;
         job->scores[k] = -INFINITY; /* a failed template is never compared */
         if (job->faults)
-            job->faults[k] = SHADES_FAULT_NONE;
+            job->faults[k] = SH_FAULT_NONE;
         if (t->outcome[a] == SHADES_OUTCOME_OK && t->outcome[b] == SHADES_OUTCOME_OK) {
-            live[n] = (shades_wire_pair){a, b};
+            live[n] = (sh_wire_pair){a, b};
             at[n++] = k;
         }
     }
     if (!rc)
-        rc = shades_runner_score_pairs(s, f, job->inst, t, job->m, live, n, err);
+        rc = sh_runner_score_pairs(s, f, job->inst, t, job->m, live, n, err);
     for (size_t j = 0; !rc && j < n; j++) {
         job->scores[at[j]] = s[j];
         if (job->faults)
@@ -489,17 +489,17 @@ static int compare_block(void *ctx, size_t begin, size_t end, shades_err *err)
     free(s);
     free(f);
     if (!rc)
-        rc = shades_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
+        rc = sh_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
     if (!rc)
-        shades_progress_add(job->progress, end - begin);
+        sh_progress_add(job->progress, end - begin);
     return rc;
 }
 
-int shades_runner_compare(double *out_scores, uint8_t *out_faults, shades_instance *inst,
-                          const shades_templates *t, const shades_manifest *m,
-                          const shades_pair *pairs, size_t n, shades_checkpoint *cp,
-                          uint32_t stage, shades_progress *progress, shades_err *err)
+int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst,
+                          const sh_templates *t, const sh_manifest *m,
+                          const sh_pair *pairs, size_t n, sh_checkpoint *cp,
+                          uint32_t stage, sh_progress *progress, sh_err *err)
 {
     compare_job job = {inst, t, m, pairs, out_scores, out_faults, cp, stage, progress};
-    return shades_parallel_for(n, COMPARE_BLOCK, inst->threads, compare_block, &job, err);
+    return sh_parallel_for(n, COMPARE_BLOCK, inst->threads, compare_block, &job, err);
 }

@@ -1,7 +1,7 @@
 /* The runner: templates for every image, then every pair's score, on a
  * thread pool, with results that do not depend on the thread count. */
-#ifndef SHADES_HARNESS_RUNNER_H
-#define SHADES_HARNESS_RUNNER_H
+#ifndef SH_HARNESS_RUNNER_H
+#define SH_HARNESS_RUNNER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,36 +20,36 @@
  * Slot i is `stride` bytes at bytes + i * stride: the template (at most
  * `capacity` bytes), then its size as a uint64 in the slot's last 8 bytes.
  * Owned by the run; read-only once made. */
-typedef struct shades_templates {
+typedef struct sh_templates {
     size_t n;
     size_t stride;         /* bytes per slot, a multiple of 8 */
     size_t capacity;       /* bytes the engine may write per template */
     uint8_t *bytes;        /* n * stride, mapped from fd */
     int fd;                /* the memfd behind bytes */
     size_t *size;          /* bytes used by each */
-    int32_t *outcome;      /* shades_outcome, or SHADES_RUN_*, of each */
+    int32_t *outcome;      /* shades_outcome, or SH_RUN_*, of each */
     float *norm;           /* declared embeddings: each vector's norm term; else NULL */
-} shades_templates;
+} sh_templates;
 
 /* Slot i of t: its template's bytes. [thread: any] */
-static inline uint8_t *shades_templates_slot(const shades_templates *t, size_t i)
+static inline uint8_t *sh_templates_slot(const sh_templates *t, size_t i)
 {
     return t->bytes + i * t->stride;
 }
 
 /* The engine's last words as ": message", or "" when it said nothing:
  * `isolated` when a worker carried them back, else the instance's log. */
-void shades_runner_engine_words(char *out, size_t cap, shades_instance *inst,
+void sh_runner_engine_words(char *out, size_t cap, sh_instance *inst,
                                 const char *isolated);
 
 /* The outcome recorded for an item whose isolated call faulted. */
-int32_t shades_runner_fault_outcome(int fault);
+int32_t sh_runner_fault_outcome(int fault);
 
-/* Decodes item i of m into px (freed with shades_image_free) and describes
+/* Decodes item i of m into px (freed with sh_image_free) and describes
  * it as an engine image in *out; a failure names the manifest line.
  * [thread: any] */
-int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manifest *m, size_t i,
-                        shades_err *err);
+int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size_t i,
+                        sh_err *err);
 
 /* Decodes every image of m and makes its template, with roles[i] (NULL:
  * all SHADES_ROLE_ENROL_11), counting each image on progress (may be
@@ -57,71 +57,71 @@ int shades_runner_image(shades_image *out, shades_pixels *px, const shades_manif
  * with a message naming the image and its manifest line; an isolated
  * crash or hang is recorded as that image's outcome. Blocks found in cp
  * (may be NULL) are restored, and each block made is saved there. */
-int shades_runner_templates(shades_templates **out, shades_instance *inst,
-                            const shades_manifest *m, const int32_t *roles,
-                            shades_checkpoint *cp, shades_progress *progress, shades_err *err);
+int sh_runner_templates(sh_templates **out, sh_instance *inst,
+                            const sh_manifest *m, const int32_t *roles,
+                            sh_checkpoint *cp, sh_progress *progress, sh_err *err);
 
 /* Restores block [begin, end) of stage from cp (may be NULL) into
  * arrays, counting it on progress: 1 restored, 0 not checkpointed, or a
  * negative code. [thread: any] */
-int shades_runner_restore(shades_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
-                          const shades_ckpt_array *arrays, size_t n, shades_progress *progress,
-                          shades_err *err);
+int sh_runner_restore(sh_checkpoint *cp, uint32_t stage, size_t begin, size_t end,
+                          const sh_ckpt_array *arrays, size_t n, sh_progress *progress,
+                          sh_err *err);
 
 /* Frees templates; NULL is allowed. */
-void shades_templates_destroy(shades_templates *t);
+void sh_templates_destroy(sh_templates *t);
 
 /* Scores n pairs into out_scores (n doubles, owned by the caller): the
  * engine's similarity of verify = b to enrol = a (by BLAS for declared
  * embeddings, in batches where the engine offers them), or -infinity where
  * either template failed (never compared, always a non-match). out_faults
- * (n bytes, may be NULL in-process) gets each pair's shades_fault; a
+ * (n bytes, may be NULL in-process) gets each pair's sh_fault; a
  * faulted pair scores -infinity. Counts each pair on progress (may be
  * NULL). Blocks are restored from and saved to cp (may be NULL) as
- * `stage` (SHADES_CKPT_GENUINE or SHADES_CKPT_IMPOSTOR). */
-int shades_runner_compare(double *out_scores, uint8_t *out_faults, shades_instance *inst,
-                          const shades_templates *t, const shades_manifest *m,
-                          const shades_pair *pairs, size_t n, shades_checkpoint *cp,
-                          uint32_t stage, shades_progress *progress, shades_err *err);
+ * `stage` (SH_CKPT_GENUINE or SH_CKPT_IMPOSTOR). */
+int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst,
+                          const sh_templates *t, const sh_manifest *m,
+                          const sh_pair *pairs, size_t n, sh_checkpoint *cp,
+                          uint32_t stage, sh_progress *progress, sh_err *err);
 
 /* Scores pairs[0..n) (slots of t whose templates all succeeded) into
  * out_scores, by whichever path the engine allows: BLAS on declared
  * embeddings, the isolated workers, batch or single compare. out_faults
- * (n bytes) gets each pair's shades_fault. [thread: any] */
-int shades_runner_score_pairs(double *out_scores, uint8_t *out_faults, shades_instance *inst,
-                              const shades_templates *t, const shades_manifest *m,
-                              const shades_wire_pair *pairs, size_t n, shades_err *err);
+ * (n bytes) gets each pair's sh_fault. [thread: any] */
+int sh_runner_score_pairs(double *out_scores, uint8_t *out_faults, sh_instance *inst,
+                              const sh_templates *t, const sh_manifest *m,
+                              const sh_wire_pair *pairs, size_t n, sh_err *err);
 
 /* Candidate lists of 1:N searches: the engine's own search where it
  * offers one (in-process), else the harness comparing each probe with
  * every gallery template. */
-typedef struct shades_candidates {
+typedef struct sh_candidates {
     size_t n_searches;
     size_t length;         /* candidates per search (the list length L) */
     double *score;         /* n_searches x length, best first; -inf pads a short list */
     uint32_t *slot;        /* gallery index of each candidate; UINT32_MAX pads */
-} shades_candidates;
+} sh_candidates;
 
 /* Searches each of probes[0..n) against gallery[0..n_gallery) (item
  * numbers into t), keeping the `length` best candidates: higher score
  * first, ties to the lower gallery index, failed templates never listed.
  * A comparison lost to an isolated fault lists nothing. Counts each search
  * on progress (may be NULL). Blocks are restored from and saved to cp (may
- * be NULL) as `stage` (SHADES_CKPT_MATED or SHADES_CKPT_NONMATED). */
-int shades_runner_search(shades_candidates **out, shades_instance *inst,
-                         const shades_templates *t, const shades_manifest *m,
+ * be NULL) as `stage` (SH_CKPT_MATED or SH_CKPT_NONMATED). */
+int sh_runner_search(sh_candidates **out, sh_instance *inst,
+                         const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, shades_checkpoint *cp, uint32_t stage,
-                         shades_progress *progress, shades_err *err);
+                         size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
+                         sh_progress *progress, sh_err *err);
 
 /* Estimates the attributes of every image of m into out (n_items, owned
- * by the caller), outcome set to SHADES_RUN_* on an isolated fault; blocks
+ * by the caller), outcome set to SH_RUN_* on an isolated fault; blocks
  * are restored from and saved to cp (may be NULL). [thread: main] */
-int shades_runner_estimate(shades_attributes *out, shades_instance *inst,
-                           const shades_manifest *m, shades_checkpoint *cp,
-                           shades_progress *progress, shades_err *err);
+int sh_runner_estimate(shades_attributes *out, sh_instance *inst,
+                           const sh_manifest *m, sh_checkpoint *cp,
+                           sh_progress *progress, sh_err *err);
 
 /* Frees candidates; NULL is allowed. */
-void shades_candidates_destroy(shades_candidates *c);
+void sh_candidates_destroy(sh_candidates *c);
 
 #endif

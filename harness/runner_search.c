@@ -11,9 +11,9 @@
 #include "runner.h"
 
 typedef struct search_job {
-    shades_instance *inst;
-    const shades_templates *t;
-    const shades_manifest *m;
+    sh_instance *inst;
+    const sh_templates *t;
+    const sh_manifest *m;
     const uint32_t *gallery, *probes;
     size_t n_gallery;
     /* the usable gallery: slots with a template, and for embeddings their vectors */
@@ -21,10 +21,10 @@ typedef struct search_job {
     size_t n_ok;
     float *vectors, *norms;
     shades_gallery *engine_gallery;
-    shades_candidates *c;
-    shades_checkpoint *cp;
+    sh_candidates *c;
+    sh_checkpoint *cp;
     uint32_t stage;
-    shades_progress *progress;
+    sh_progress *progress;
 } search_job;
 
 /* Inserts (score, slot) into a best-first list of length L if it belongs. */
@@ -44,19 +44,19 @@ static void insert_candidate(double *score, uint32_t *slot, size_t L, double s, 
 
 /* The engine's own search for probe q into its candidate list. */
 static int engine_search(search_job *job, size_t q, double *score, uint32_t *slot,
-                         shades_err *err)
+                         sh_err *err)
 {
     size_t L = job->c->length, got = 0;
     uint32_t p = job->probes[q];
     shades_candidate cand[1000];
-    shades_instance *inst = job->inst;
-    const shades_templates *t = job->t;
-    shades_guard_enter(SHADES_GUARD_SEARCH, p, UINT32_MAX);
+    sh_instance *inst = job->inst;
+    const sh_templates *t = job->t;
+    sh_guard_enter(SH_GUARD_SEARCH, p, UINT32_MAX);
     int st = inst->ext.search->search(cand, &got, inst->engine, job->engine_gallery,
-                                      shades_templates_slot(t, p), t->size[p], L);
-    shades_guard_leave();
-    shades_guard_check();
-    const char *bad = st != SHADES_OK ? shades_status_name(st)
+                                      sh_templates_slot(t, p), t->size[p], L);
+    sh_guard_leave();
+    sh_guard_check();
+    const char *bad = st != SHADES_OK ? sh_status_name(st)
                       : got > L       ? "more candidates than asked for"
                                       : NULL;
     for (size_t k = 0; !bad && k < got; k++)
@@ -67,8 +67,8 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
             bad = "candidates out of order";
     if (bad) {
         char words[600];
-        shades_runner_engine_words(words, sizeof words, inst, NULL);
-        return shades_err_set(err, SHADES_E_ENGINE, "engine '%s': search of '%s' returned %s%s",
+        sh_runner_engine_words(words, sizeof words, inst, NULL);
+        return sh_err_set(err, SH_E_ENGINE, "engine '%s': search of '%s' returned %s%s",
                               inst->id.name, job->m->image_id[p], bad, words);
     }
     for (size_t k = 0; k < got; k++)
@@ -78,19 +78,19 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
 
 /* Probe q against every usable gallery template, by the harness. */
 static int harness_search(search_job *job, size_t q, double *score, uint32_t *slot, double *s,
-                          uint8_t *f, shades_wire_pair *pairs, float *scratch, shades_err *err)
+                          uint8_t *f, sh_wire_pair *pairs, float *scratch, sh_err *err)
 {
     uint32_t p = job->probes[q];
     if (job->vectors) {
         const shades_embedding *e = &job->inst->embedding;
-        shades_embedding_score_many(s, e, job->vectors, job->norms, job->n_ok,
-                                    shades_embedding_vector(e, shades_templates_slot(job->t, p)),
+        sh_embedding_score_many(s, e, job->vectors, job->norms, job->n_ok,
+                                    sh_embedding_vector(e, sh_templates_slot(job->t, p)),
                                     job->t->norm[p], scratch);
         memset(f, 0, job->n_ok);
     } else {
         for (size_t k = 0; k < job->n_ok; k++)
-            pairs[k] = (shades_wire_pair){job->gallery[job->ok[k]], p};
-        int rc = shades_runner_score_pairs(s, f, job->inst, job->t, job->m, pairs, job->n_ok, err);
+            pairs[k] = (sh_wire_pair){job->gallery[job->ok[k]], p};
+        int rc = sh_runner_score_pairs(s, f, job->inst, job->t, job->m, pairs, job->n_ok, err);
         if (rc)
             return rc;
     }
@@ -100,21 +100,21 @@ static int harness_search(search_job *job, size_t q, double *score, uint32_t *sl
     return 0;
 }
 
-static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
+static int search_block(void *ctx, size_t begin, size_t end, sh_err *err)
 {
     search_job *job = ctx;
     size_t L = job->c->length, n = job->n_ok ? job->n_ok : 1;
-    shades_ckpt_array saved[2] = {{job->c->score, L * sizeof *job->c->score},
+    sh_ckpt_array saved[2] = {{job->c->score, L * sizeof *job->c->score},
                                   {job->c->slot, L * sizeof *job->c->slot}};
-    int restored = shades_runner_restore(job->cp, job->stage, begin, end, saved, 2,
+    int restored = sh_runner_restore(job->cp, job->stage, begin, end, saved, 2,
                                          job->progress, err);
     if (restored)
         return restored < 0 ? restored : 0;
     double *s = malloc(n * sizeof *s);
     uint8_t *f = malloc(n);
-    shades_wire_pair *pairs = malloc(n * sizeof *pairs);
+    sh_wire_pair *pairs = malloc(n * sizeof *pairs);
     float *scratch = malloc(n * sizeof *scratch);
-    int rc = s && f && pairs && scratch ? 0 : shades_err_nomem(err);
+    int rc = s && f && pairs && scratch ? 0 : sh_err_nomem(err);
     for (size_t q = begin; !rc && q < end; q++) {
         double *score = job->c->score + q * L;
         uint32_t *slot = job->c->slot + q * L;
@@ -132,20 +132,20 @@ static int search_block(void *ctx, size_t begin, size_t end, shades_err *err)
     free(pairs);
     free(scratch);
     if (!rc)
-        rc = shades_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
+        rc = sh_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
     if (!rc)
-        shades_progress_add(job->progress, end - begin);
+        sh_progress_add(job->progress, end - begin);
     return rc;
 }
 
 /* The usable gallery, and what the chosen search path needs of it. */
-static int prepare_gallery(search_job *job, shades_err *err)
+static int prepare_gallery(search_job *job, sh_err *err)
 {
-    const shades_templates *t = job->t;
-    shades_instance *inst = job->inst;
+    const sh_templates *t = job->t;
+    sh_instance *inst = job->inst;
     job->ok = malloc((job->n_gallery ? job->n_gallery : 1) * sizeof *job->ok);
     if (!job->ok)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     for (size_t g = 0; g < job->n_gallery; g++)
         if (t->outcome[job->gallery[g]] == SHADES_OUTCOME_OK)
             job->ok[job->n_ok++] = (uint32_t)g;
@@ -154,10 +154,10 @@ static int prepare_gallery(search_job *job, shades_err *err)
         const uint8_t **refs = malloc(n * sizeof *refs);
         size_t *sizes = malloc(n * sizeof *sizes);
         uint64_t *ids = malloc(n * sizeof *ids);
-        int rc = refs && sizes && ids ? 0 : shades_err_nomem(err);
+        int rc = refs && sizes && ids ? 0 : sh_err_nomem(err);
         for (size_t k = 0; !rc && k < job->n_ok; k++) {
             uint32_t item = job->gallery[job->ok[k]];
-            refs[k] = shades_templates_slot(t, item);
+            refs[k] = sh_templates_slot(t, item);
             sizes[k] = t->size[item];
             ids[k] = job->ok[k];
         }
@@ -169,10 +169,10 @@ static int prepare_gallery(search_job *job, shades_err *err)
         free(ids);
         if (!rc && (st != SHADES_OK || !job->engine_gallery)) {
             char words[600];
-            shades_runner_engine_words(words, sizeof words, inst, NULL);
+            sh_runner_engine_words(words, sizeof words, inst, NULL);
             job->engine_gallery = NULL;
-            rc = shades_err_set(err, SHADES_E_ENGINE, "engine '%s': gallery_create failed (%s)%s",
-                                inst->id.name, shades_status_name(st), words);
+            rc = sh_err_set(err, SH_E_ENGINE, "engine '%s': gallery_create failed (%s)%s",
+                                inst->id.name, sh_status_name(st), words);
         }
         return rc;
     }
@@ -181,11 +181,11 @@ static int prepare_gallery(search_job *job, shades_err *err)
         job->vectors = malloc(n * d * sizeof *job->vectors);
         job->norms = malloc(n * sizeof *job->norms);
         if (!job->vectors || !job->norms)
-            return shades_err_nomem(err);
+            return sh_err_nomem(err);
         for (size_t k = 0; k < job->n_ok; k++) {
             uint32_t item = job->gallery[job->ok[k]];
             memcpy(job->vectors + k * d,
-                   shades_embedding_vector(&inst->embedding, shades_templates_slot(t, item)),
+                   sh_embedding_vector(&inst->embedding, sh_templates_slot(t, item)),
                    d * sizeof(float));
             job->norms[k] = t->norm[item];
         }
@@ -193,14 +193,14 @@ static int prepare_gallery(search_job *job, shades_err *err)
     return 0;
 }
 
-int shades_runner_search(shades_candidates **out, shades_instance *inst,
-                         const shades_templates *t, const shades_manifest *m,
+int sh_runner_search(sh_candidates **out, sh_instance *inst,
+                         const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, shades_checkpoint *cp, uint32_t stage,
-                         shades_progress *progress, shades_err *err)
+                         size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
+                         sh_progress *progress, sh_err *err)
 {
     *out = NULL;
-    shades_candidates *c = calloc(1, sizeof *c);
+    sh_candidates *c = calloc(1, sizeof *c);
     if (c) {
         c->n_searches = n;
         c->length = length;
@@ -208,29 +208,29 @@ int shades_runner_search(shades_candidates **out, shades_instance *inst,
         c->slot = malloc((n ? n : 1) * length * sizeof *c->slot);
     }
     if (!c || !c->score || !c->slot) {
-        shades_candidates_destroy(c);
-        return shades_err_nomem(err);
+        sh_candidates_destroy(c);
+        return sh_err_nomem(err);
     }
     search_job job = {.inst = inst, .t = t, .m = m, .gallery = gallery, .probes = probes,
                       .n_gallery = n_gallery, .c = c, .cp = cp, .stage = stage,
                       .progress = progress};
     int rc = prepare_gallery(&job, err);
     if (!rc)
-        rc = shades_parallel_for(n, 8, inst->threads, search_block, &job, err);
+        rc = sh_parallel_for(n, 8, inst->threads, search_block, &job, err);
     if (job.engine_gallery)
         inst->ext.search->gallery_destroy(job.engine_gallery);
     free(job.ok);
     free(job.vectors);
     free(job.norms);
     if (rc) {
-        shades_candidates_destroy(c);
+        sh_candidates_destroy(c);
         return rc;
     }
     *out = c;
     return 0;
 }
 
-void shades_candidates_destroy(shades_candidates *c)
+void sh_candidates_destroy(sh_candidates *c)
 {
     if (!c)
         return;
@@ -240,86 +240,86 @@ void shades_candidates_destroy(shades_candidates *c)
 }
 
 typedef struct estimate_job {
-    shades_instance *inst;
-    const shades_manifest *m;
+    sh_instance *inst;
+    const sh_manifest *m;
     shades_attributes *out;
-    shades_checkpoint *cp;
-    shades_progress *progress;
+    sh_checkpoint *cp;
+    sh_progress *progress;
 } estimate_job;
 
-/* Estimates item i into *a; a fault becomes a SHADES_RUN_* outcome.
+/* Estimates item i into *a; a fault becomes a SH_RUN_* outcome.
  * words gets the engine's ": message" after an error status. */
 static int estimate_one(shades_attributes *a, int *out_status, char *words, size_t cap,
-                        shades_instance *inst, const shades_image *im, size_t i, shades_err *err)
+                        sh_instance *inst, const shades_image *im, size_t i, sh_err *err)
 {
     words[0] = 0;
     *a = (shades_attributes){.struct_size = sizeof *a, .age = -1};
     if (!inst->isolate) {
-        shades_guard_enter(SHADES_GUARD_ESTIMATE, (uint32_t)i, UINT32_MAX);
+        sh_guard_enter(SH_GUARD_ESTIMATE, (uint32_t)i, UINT32_MAX);
         *out_status = inst->ext.attributes->estimate(a, inst->engine, im);
-        shades_guard_leave();
-        shades_guard_check();
+        sh_guard_leave();
+        sh_guard_check();
         if (*out_status != SHADES_OK)
-            shades_runner_engine_words(words, cap, inst, NULL);
+            sh_runner_engine_words(words, cap, inst, NULL);
         return 0;
     }
-    shades_wire_attrs r;
-    shades_fault f;
-    char msg[SHADES_WIRE_MESSAGE_MAX];
-    int rc = shades_isolate_estimate(&r, &f, msg, sizeof msg, inst->isolate, im, err);
+    sh_wire_attrs r;
+    sh_fault f;
+    char msg[SH_WIRE_MESSAGE_MAX];
+    int rc = sh_isolate_estimate(&r, &f, msg, sizeof msg, inst->isolate, im, err);
     if (rc)
         return rc;
     *out_status = f ? SHADES_OK : r.status;
     if (f)
-        a->outcome = shades_runner_fault_outcome(f);
+        a->outcome = sh_runner_fault_outcome(f);
     else
         *a = r.attrs;
     if (*out_status != SHADES_OK)
-        shades_runner_engine_words(words, cap, inst, msg);
+        sh_runner_engine_words(words, cap, inst, msg);
     return 0;
 }
 
-static int estimate_block(void *ctx, size_t begin, size_t end, shades_err *err)
+static int estimate_block(void *ctx, size_t begin, size_t end, sh_err *err)
 {
     estimate_job *job = ctx;
-    const shades_manifest *m = job->m;
-    shades_ckpt_array saved[1] = {{job->out, sizeof *job->out}};
-    int restored = shades_runner_restore(job->cp, SHADES_CKPT_ESTIMATES, begin, end, saved, 1,
+    const sh_manifest *m = job->m;
+    sh_ckpt_array saved[1] = {{job->out, sizeof *job->out}};
+    int restored = sh_runner_restore(job->cp, SH_CKPT_ESTIMATES, begin, end, saved, 1,
                                          job->progress, err);
     if (restored)
         return restored < 0 ? restored : 0;
     for (size_t i = begin; i < end; i++) {
         char words[600];
-        shades_pixels px;
+        sh_pixels px;
         shades_image im;
-        int rc = shades_runner_image(&im, &px, m, i, err);
+        int rc = sh_runner_image(&im, &px, m, i, err);
         if (rc)
             return rc;
         int st;
         rc = estimate_one(&job->out[i], &st, words, sizeof words, job->inst, &im, i, err);
-        shades_image_free(&px);
+        sh_image_free(&px);
         if (rc)
             return rc;
         int32_t sex = job->out[i].sex;
-        const char *bad = st != SHADES_OK ? shades_status_name(st)
-                          : !shades_outcome_known(job->out[i].outcome) ? "an unknown outcome"
+        const char *bad = st != SHADES_OK ? sh_status_name(st)
+                          : !sh_outcome_known(job->out[i].outcome) ? "an unknown outcome"
                           : sex < SHADES_SEX_UNKNOWN || sex > SHADES_SEX_MALE ? "an unknown sex"
                                                                                : NULL;
         if (bad)
-            return shades_err_set(err, SHADES_E_ENGINE,
+            return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': estimate on image '%s' (%s:%zu) %s %s%s",
                                   job->inst->id.name, m->image_id[i], m->path, m->line[i],
                                   st != SHADES_OK ? "failed with" : "reported", bad, words);
-        shades_progress_add(job->progress, 1);
+        sh_progress_add(job->progress, 1);
     }
-    return shades_checkpoint_save_arrays(job->cp, SHADES_CKPT_ESTIMATES, begin, end, saved, 1,
+    return sh_checkpoint_save_arrays(job->cp, SH_CKPT_ESTIMATES, begin, end, saved, 1,
                                          err);
 }
 
-int shades_runner_estimate(shades_attributes *out, shades_instance *inst,
-                           const shades_manifest *m, shades_checkpoint *cp,
-                           shades_progress *progress, shades_err *err)
+int sh_runner_estimate(shades_attributes *out, sh_instance *inst,
+                           const sh_manifest *m, sh_checkpoint *cp,
+                           sh_progress *progress, sh_err *err)
 {
     estimate_job job = {inst, m, out, cp, progress};
-    return shades_parallel_for(m->n_items, 16, inst->threads, estimate_block, &job, err);
+    return sh_parallel_for(m->n_items, 16, inst->threads, estimate_block, &job, err);
 }

@@ -15,33 +15,33 @@ static const cyaml_schema_value_t string_entry = {
     CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
 };
 
-#define REQ_STR SHADES_YAML_STR
+#define REQ_STR SH_YAML_STR
 
 static const cyaml_schema_field_t collection_fields[] = {
-    REQ_STR("method", shades_card_collection, method),
-    REQ_STR("dates", shades_card_collection, dates),
+    REQ_STR("method", sh_card_collection, method),
+    REQ_STR("dates", sh_card_collection, dates),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t card_fields[] = {
-    REQ_STR("name", shades_card, name),
-    REQ_STR("version", shades_card, version),
-    REQ_STR("licence", shades_card, licence),
-    REQ_STR("consent", shades_card, consent),
-    CYAML_FIELD_MAPPING("collection", CYAML_FLAG_DEFAULT, shades_card, collection,
+    REQ_STR("name", sh_card, name),
+    REQ_STR("version", sh_card, version),
+    REQ_STR("licence", sh_card, licence),
+    REQ_STR("consent", sh_card, consent),
+    CYAML_FIELD_MAPPING("collection", CYAML_FLAG_DEFAULT, sh_card, collection,
                         collection_fields),
-    CYAML_FIELD_SEQUENCE("permitted_uses", CYAML_FLAG_POINTER, shades_card, permitted_uses,
+    CYAML_FIELD_SEQUENCE("permitted_uses", CYAML_FLAG_POINTER, sh_card, permitted_uses,
                          &string_entry, 1, CYAML_UNLIMITED),
-    REQ_STR("contact", shades_card, contact),
-    REQ_STR("manifest_sha256", shades_card, manifest_sha256),
-    CYAML_FIELD_SEQUENCE("sources", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, shades_card,
+    REQ_STR("contact", sh_card, contact),
+    REQ_STR("manifest_sha256", sh_card, manifest_sha256),
+    CYAML_FIELD_SEQUENCE("sources", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_card,
                          sources, &string_entry, 0, CYAML_UNLIMITED),
-    SHADES_YAML_OPT_STR("root", shades_card, root),
+    SH_YAML_OPT_STR("root", sh_card, root),
     CYAML_FIELD_END,
 };
 
 static const cyaml_schema_value_t card_schema = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, shades_card, card_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, sh_card, card_fields),
 };
 
 /* The line of `key:` at the start of a line of text (after any
@@ -68,7 +68,7 @@ static int is_todo(const char *v)
 }
 
 /* Refuses the first field that still reads TODO, naming it. */
-static int check_filled(const shades_card *c, const char *path, shades_err *err)
+static int check_filled(const sh_card *c, const char *path, sh_err *err)
 {
     const char *field = NULL, *key = NULL;
     const char *const scalars[][2] = {
@@ -93,47 +93,47 @@ static int check_filled(const shades_card *c, const char *path, shades_err *err)
     if (!field)
         return 0;
     key = strchr(field, '.') ? strchr(field, '.') + 1 : field;
-    return shades_err_set(err, SHADES_E_INPUT,
+    return sh_err_set(err, SH_E_INPUT,
                           "%s:%u: field '%s': still TODO; fill it in before a run "
                           "(docs/datasets.md)", path, key_line(c->text, key), field);
 }
 
 /* Resolves the card's root against the card's own folder. */
-static int resolve_root(shades_card *c, const char *path, shades_err *err)
+static int resolve_root(sh_card *c, const char *path, sh_err *err)
 {
     if (!c->root)
         return 0;
     char dir[PATH_MAX], root[PATH_MAX];
-    int rc = shades_path_dirname(dir, sizeof dir, path, err);
+    int rc = sh_path_dirname(dir, sizeof dir, path, err);
     if (!rc)
-        rc = shades_path_join(root, sizeof root, dir, c->root, err);
+        rc = sh_path_join(root, sizeof root, dir, c->root, err);
     if (rc)
         return rc;
     char *copy = strdup(root);
     if (!copy)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     free(c->root);
     c->root = copy;
     return 0;
 }
 
-int shades_card_load(shades_card **out, const char *path, shades_err *err)
+int sh_card_load(sh_card **out, const char *path, sh_err *err)
 {
     *out = NULL;
-    shades_card *c = NULL;
+    sh_card *c = NULL;
     char *text = NULL;
-    int rc = shades_yaml_load((void **)&c, &text, path, "dataset card", &card_schema, err);
+    int rc = sh_yaml_load((void **)&c, &text, path, "dataset card", &card_schema, err);
     if (rc)
         return rc;
     c->text = text;
     c->path = strdup(path);
     if (!c->path)
-        rc = shades_err_nomem(err);
+        rc = sh_err_nomem(err);
     size_t n = 0;
     while (!rc && isxdigit((unsigned char)c->manifest_sha256[n]))
         n++;
     if (!rc && (n != 64 || c->manifest_sha256[n]))
-        rc = shades_err_set(err, SHADES_E_INPUT,
+        rc = sh_err_set(err, SH_E_INPUT,
                             "%s:%u: field 'manifest_sha256': '%s' is not 64 hex digits "
                             "(sha256sum of the manifest)",
                             path, key_line(text, "manifest_sha256"), c->manifest_sha256);
@@ -142,29 +142,29 @@ int shades_card_load(shades_card **out, const char *path, shades_err *err)
     if (!rc)
         rc = resolve_root(c, path, err);
     if (rc) {
-        shades_card_destroy(c);
+        sh_card_destroy(c);
         return rc;
     }
     *out = c;
     return 0;
 }
 
-void shades_card_destroy(shades_card *card)
+void sh_card_destroy(sh_card *card)
 {
     if (!card)
         return;
     free(card->text);
     free(card->path);
     card->text = card->path = NULL;
-    shades_yaml_free(&card_schema, card);
+    sh_yaml_free(&card_schema, card);
 }
 
-int shades_card_check(const shades_card *card, const char *manifest_path,
-                      const char *manifest_sha256, shades_err *err)
+int sh_card_check(const sh_card *card, const char *manifest_path,
+                      const char *manifest_sha256, sh_err *err)
 {
     if (!strcasecmp(card->manifest_sha256, manifest_sha256))
         return 0;
-    return shades_err_set(err, SHADES_E_INPUT,
+    return sh_err_set(err, SH_E_INPUT,
                           "%s:%u: field 'manifest_sha256': the card describes another manifest: "
                           "%s has sha256 %s",
                           card->path, key_line(card->text, "manifest_sha256"), manifest_path,
@@ -180,9 +180,9 @@ typedef struct withdrawn {
 } withdrawn;
 
 static const withdrawn withdrawn_list[] = {
-#define SHADES_WITHDRAWN(name, aliases, year, reason) {name, aliases, year, reason},
+#define SH_WITHDRAWN(name, aliases, year, reason) {name, aliases, year, reason},
 #include "withdrawn.def"
-#undef SHADES_WITHDRAWN
+#undef SH_WITHDRAWN
 };
 
 typedef struct derived {
@@ -190,9 +190,9 @@ typedef struct derived {
 } derived;
 
 static const derived derived_list[] = {
-#define SHADES_DERIVED(name, aliases, source) {name, aliases, source},
+#define SH_DERIVED(name, aliases, source) {name, aliases, source},
 #include "withdrawn_derived.def"
-#undef SHADES_DERIVED
+#undef SH_DERIVED
 };
 
 /* Letters and digits of s, lower case, into out. */
@@ -258,7 +258,7 @@ static int withdrawn_lookup(char *out, size_t cap, const withdrawn **out_w, cons
     return 1;
 }
 
-int shades_card_withdrawn(char *out, size_t cap, const shades_card *card)
+int sh_card_withdrawn(char *out, size_t cap, const sh_card *card)
 {
     out[0] = '\0';
     int found = 0;
@@ -282,18 +282,18 @@ int shades_card_withdrawn(char *out, size_t cap, const shades_card *card)
     return found;
 }
 
-int shades_card_write_generated(const char *dir, const char *manifest, const char *name,
-                                const char *version, const char *method, shades_err *err)
+int sh_card_write_generated(const char *dir, const char *manifest, const char *name,
+                                const char *version, const char *method, sh_err *err)
 {
-    char sha[SHADES_SHA256_HEX], path[PATH_MAX];
-    int rc = shades_sha256_file(sha, manifest, err);
+    char sha[SH_SHA256_HEX], path[PATH_MAX];
+    int rc = sh_sha256_file(sha, manifest, err);
     if (!rc)
-        rc = shades_path_join(path, sizeof path, dir, "card.yaml", err);
+        rc = sh_path_join(path, sizeof path, dir, "card.yaml", err);
     if (rc)
         return rc;
     FILE *f = fopen(path, "w");
     if (!f)
-        return shades_err_set(err, SHADES_E_IO, "%s: %s", path, strerror(errno));
+        return sh_err_set(err, SH_E_IO, "%s: %s", path, strerror(errno));
     fprintf(f,
             "# Dataset card of a cohort generated by shades (docs/datasets.md).\n"
             "name: %s\n"
@@ -311,6 +311,6 @@ int shades_card_write_generated(const char *dir, const char *manifest, const cha
             "manifest_sha256: %s\n",
             name, version, method, sha);
     if (fclose(f) != 0)
-        return shades_err_set(err, SHADES_E_IO, "%s: write error", path);
+        return sh_err_set(err, SH_E_IO, "%s: write error", path);
     return 0;
 }

@@ -1,26 +1,26 @@
 /* Dataset cards: who made a dataset, under what consent and licence, and
  * which manifest they describe (docs/datasets.md). */
-#ifndef SHADES_PROTOCOLS_CARD_H
-#define SHADES_PROTOCOLS_CARD_H
+#ifndef SH_PROTOCOLS_CARD_H
+#define SH_PROTOCOLS_CARD_H
 
 #include <stddef.h>
 
 #include "error.h"
 
 /* How and when the faces were gathered. */
-typedef struct shades_card_collection {
+typedef struct sh_card_collection {
     char *method;
     char *dates;
-} shades_card_collection;
+} sh_card_collection;
 
-/* A loaded card. Created by shades_card_load, freed by shades_card_destroy;
+/* A loaded card. Created by sh_card_load, freed by sh_card_destroy;
  * read-only afterwards. */
-typedef struct shades_card {
+typedef struct sh_card {
     char *name;
     char *version;
     char *licence;
     char *consent;                   /* the basis on which the people pictured agreed */
-    shades_card_collection collection;
+    sh_card_collection collection;
     char **permitted_uses;
     unsigned permitted_uses_count;
     char *contact;
@@ -31,30 +31,30 @@ typedef struct shades_card {
                                       * resolved against the card's folder; optional */
     char *path;                      /* the card file */
     char *text;                      /* its full text, recorded in the results */
-} shades_card;
+} sh_card;
 
 /* Loads and validates the card at path: every field present, non-empty
  * and no longer reading "TODO" (as an imported card's skeleton does),
  * manifest_sha256 64 hex digits. Errors name the file, line and field. */
-int shades_card_load(shades_card **out, const char *path, shades_err *err);
+int sh_card_load(sh_card **out, const char *path, sh_err *err);
 
 /* Frees a card; NULL is allowed. */
-void shades_card_destroy(shades_card *card);
+void sh_card_destroy(sh_card *card);
 
 /* Writes dir/card.yaml for a cohort shades generated: no person pictured,
  * no rights reserved, bound to `manifest` by its sha256. `name`, `version`
  * and `method` describe the generator and its settings. */
-int shades_card_write_generated(const char *dir, const char *manifest, const char *name,
-                                const char *version, const char *method, shades_err *err);
+int sh_card_write_generated(const char *dir, const char *manifest, const char *name,
+                                const char *version, const char *method, sh_err *err);
 
 /* Fails, naming the card and the manifest, unless the card's
  * manifest_sha256 equals manifest_sha256 (hex, either case). */
-int shades_card_check(const shades_card *card, const char *manifest_path,
-                      const char *manifest_sha256, shades_err *err);
+int sh_card_check(const sh_card *card, const char *manifest_path,
+                      const char *manifest_sha256, sh_err *err);
 
 /* Writes into out (cap bytes) one sentence per withdrawn dataset the card
  * names as itself or a source (protocols/withdrawn.def), "" when none;
  * returns how many it found. */
-int shades_card_withdrawn(char *out, size_t cap, const shades_card *card);
+int sh_card_withdrawn(char *out, size_t cap, const sh_card *card);
 
 #endif

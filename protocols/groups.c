@@ -8,7 +8,7 @@
 
 #include "pair_map.h"
 
-#define MAX_FACTORS SHADES_MAX_FACTORS
+#define MAX_FACTORS SH_MAX_FACTORS
 
 /* One column the partitions can use: a manifest attribute or a derived
  * attribute, with its distinct labels in report order. */
@@ -25,16 +25,16 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Labels of a raw attribute: its distinct values, sorted. */
-static int column_from_attr(column *c, const shades_manifest *m, int attr, shades_err *err)
+static int column_from_attr(column *c, const sh_manifest *m, int attr, sh_err *err)
 {
     const char **sorted = malloc(m->n_items * sizeof *sorted);
     c->item_label = malloc(m->n_items * sizeof *c->item_label);
     if (!sorted || !c->item_label) {
         free(sorted);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     for (size_t i = 0; i < m->n_items; i++)
-        sorted[i] = shades_manifest_value(m, i, attr);
+        sorted[i] = sh_manifest_value(m, i, attr);
     qsort(sorted, m->n_items, sizeof *sorted, cmp_str);
     size_t n = 0;
     for (size_t i = 0; i < m->n_items; i++)
@@ -43,7 +43,7 @@ static int column_from_attr(column *c, const shades_manifest *m, int attr, shade
     c->labels = sorted;
     c->n_labels = n;
     for (size_t i = 0; i < m->n_items; i++) {
-        const char *v = shades_manifest_value(m, i, attr);
+        const char *v = sh_manifest_value(m, i, attr);
         const char **hit = bsearch(&v, sorted, n, sizeof *sorted, cmp_str);
         c->item_label[i] = (uint32_t)(hit - sorted);
     }
@@ -51,24 +51,24 @@ static int column_from_attr(column *c, const shades_manifest *m, int attr, shade
 }
 
 /* Labels of a derived attribute, in the order the config lists them. */
-static int column_from_derived(column *c, const shades_manifest *m, const shades_cfg_derived *d,
-                               const char *config_path, shades_err *err)
+static int column_from_derived(column *c, const sh_manifest *m, const sh_group_derived *d,
+                               const char *config_path, sh_err *err)
 {
-    int attr = shades_manifest_attr(m, d->from);
+    int attr = sh_manifest_attr(m, d->from);
     if (attr < 0)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s: field 'groups.derived.from': '%s' (for '%s') is not a column of %s",
                               config_path, d->from, d->name, m->path);
     size_t n = d->map_count ? d->map_count : d->bands_count;
     c->labels = malloc(n * sizeof *c->labels);
     c->item_label = malloc(m->n_items * sizeof *c->item_label);
     if (!c->labels || !c->item_label)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     c->n_labels = n;
     for (size_t k = 0; k < n; k++)
         c->labels[k] = d->map_count ? d->map[k].label : d->bands[k].label;
     for (size_t i = 0; i < m->n_items; i++) {
-        const char *v = shades_manifest_value(m, i, attr);
+        const char *v = sh_manifest_value(m, i, attr);
         long found = -1;
         if (d->map_count) {
             for (unsigned k = 0; k < d->map_count && found < 0; k++)
@@ -82,7 +82,7 @@ static int column_from_derived(column *c, const shades_manifest *m, const shades
             errno = 0;
             double x = strtod(v, &end);
             if (errno || end == v || *end || !isfinite(x))
-                return shades_err_set(err, SHADES_E_INPUT,
+                return sh_err_set(err, SH_E_INPUT,
                                       "%s:%zu: field '%s': '%s' is not a number (needed for bands of '%s')",
                                       m->path, m->line[i], d->from, v, d->name);
             for (unsigned k = 0; k < d->bands_count && found < 0; k++)
@@ -90,7 +90,7 @@ static int column_from_derived(column *c, const shades_manifest *m, const shades
                     found = k;
         }
         if (found < 0)
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "%s:%zu: field '%s': value '%s' falls in no group of '%s' (%s, groups.derived)",
                                   m->path, m->line[i], d->from, v, d->name, config_path);
         c->item_label[i] = (uint32_t)found;
@@ -98,20 +98,20 @@ static int column_from_derived(column *c, const shades_manifest *m, const shades
     return 0;
 }
 
-static int find_column(column *out, const shades_manifest *m, const shades_config *cfg,
-                       const char *name, shades_err *err)
+static int find_column(column *out, const sh_manifest *m, const sh_groups_spec *cfg,
+                       const char *name, sh_err *err)
 {
     memset(out, 0, sizeof *out);
     out->name = name;
-    for (unsigned k = 0; k < cfg->groups.derived_count; k++)
-        if (strcmp(cfg->groups.derived[k].name, name) == 0)
-            return column_from_derived(out, m, &cfg->groups.derived[k], cfg->path, err);
-    int attr = shades_manifest_attr(m, name);
+    for (unsigned k = 0; k < cfg->derived_count; k++)
+        if (strcmp(cfg->derived[k].name, name) == 0)
+            return column_from_derived(out, m, &cfg->derived[k], cfg->config_path, err);
+    int attr = sh_manifest_attr(m, name);
     if (attr < 0)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s:%u: field 'groups.partitions': '%s' is neither a column of %s "
                               "nor a derived attribute",
-                              cfg->path, shades_config_line(cfg, "groups", "partitions"), name,
+                              cfg->config_path, cfg->partitions_line, name,
                               m->path);
     return column_from_attr(out, m, attr, err);
 }
@@ -147,19 +147,19 @@ static int split_factors(char *buf, char **names, const char *spec)
 
 /* Builds one partition as the intersection of its factors; groups that no
  * item falls into are left out, the rest keep the factors' label order. */
-int shades_partition_build(shades_partition *part, const shades_manifest *m,
-                           const shades_config *cfg, const char *spec, shades_err *err)
+int sh_partition_build(sh_partition *part, const sh_manifest *m,
+                           const sh_groups_spec *cfg, const char *spec, sh_err *err)
 {
     memset(part, 0, sizeof *part);
     char buf[512], *names[MAX_FACTORS];
     if (strlen(spec) >= sizeof buf)
-        return shades_err_set(err, SHADES_E_INPUT, "%s:%u: field 'groups.partitions': too long",
-                              cfg->path, shades_config_line(cfg, "groups", "partitions"));
+        return sh_err_set(err, SH_E_INPUT, "%s:%u: field 'groups.partitions': too long",
+                              cfg->config_path, cfg->partitions_line);
     int nf = split_factors(buf, names, spec);
     if (nf <= 0)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s:%u: field 'groups.partitions': '%s' is not 'attr' or 'attr x attr' (at most %d)",
-                              cfg->path, shades_config_line(cfg, "groups", "partitions"), spec,
+                              cfg->config_path, cfg->partitions_line, spec,
                               MAX_FACTORS);
     column cols[MAX_FACTORS] = {0};
     int rc = 0;
@@ -167,8 +167,8 @@ int shades_partition_build(shades_partition *part, const shades_manifest *m,
     for (int f = 0; f < nf && !rc; f++) {
         rc = find_column(&cols[f], m, cfg, names[f], err);
         if (!rc && cols[f].n_labels > 0 && cells > SIZE_MAX / 4096 / cols[f].n_labels)
-            rc = shades_err_set(err, SHADES_E_INPUT, "%s: partition '%s' has too many groups",
-                                cfg->path, spec);
+            rc = sh_err_set(err, SH_E_INPUT, "%s: partition '%s' has too many groups",
+                                cfg->config_path, spec);
         if (!rc)
             cells *= cols[f].n_labels;
     }
@@ -179,7 +179,7 @@ int shades_partition_build(shades_partition *part, const shades_manifest *m,
         part->item_group = malloc(m->n_items * sizeof *part->item_group);
         part->name = strdup(spec);
         if (!cell_of || !group_of_cell || !part->item_group || !part->name)
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     }
     if (!rc) {
         for (size_t i = 0; i < m->n_items; i++) {
@@ -199,7 +199,7 @@ int shades_partition_build(shades_partition *part, const shades_manifest *m,
         part->n_groups = n;
         part->group_names = calloc(n ? n : 1, sizeof *part->group_names);
         if (!part->group_names)
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
         for (size_t c = 0; c < cells && !rc; c++) {
             if (group_of_cell[c] == SIZE_MAX)
                 continue;
@@ -217,7 +217,7 @@ int shades_partition_build(shades_partition *part, const shades_manifest *m,
                                                                   : "(missing)");
             part->group_names[group_of_cell[c]] = strdup(label);
             if (!part->group_names[group_of_cell[c]])
-                rc = shades_err_nomem(err);
+                rc = sh_err_nomem(err);
         }
         for (size_t i = 0; i < m->n_items && !rc; i++)
             part->item_group[i] = (int32_t)group_of_cell[cell_of[i]];
@@ -231,65 +231,65 @@ int shades_partition_build(shades_partition *part, const shades_manifest *m,
 
 /* Distinct subjects with an image in each group, and which groups have
  * fewer than min_subjects. */
-static int count_subjects(shades_partition *part, const shades_manifest *m, unsigned min_subjects,
-                          shades_err *err)
+static int count_subjects(sh_partition *part, const sh_manifest *m, unsigned min_subjects,
+                          sh_err *err)
 {
     part->n_subjects = calloc(part->n_groups ? part->n_groups : 1, sizeof *part->n_subjects);
     part->too_small = calloc(part->n_groups ? part->n_groups : 1, sizeof *part->too_small);
-    shades_pair_map *seen = shades_pair_map_create(m->n_items);
+    sh_pair_map *seen = sh_pair_map_create(m->n_items);
     if (!part->n_subjects || !part->too_small || !seen) {
-        shades_pair_map_destroy(seen);
-        return shades_err_nomem(err);
+        sh_pair_map_destroy(seen);
+        return sh_err_nomem(err);
     }
     for (size_t i = 0; i < m->n_items; i++) {
         uint32_t g = (uint32_t)part->item_group[i];
-        if (shades_pair_map_put(NULL, seen, m->subject[i], g, 0) == 1)
+        if (sh_pair_map_put(NULL, seen, m->subject[i], g, 0) == 1)
             part->n_subjects[g]++;
     }
-    shades_pair_map_destroy(seen);
+    sh_pair_map_destroy(seen);
     for (size_t g = 0; g < part->n_groups; g++)
         part->too_small[g] = part->n_subjects[g] < min_subjects;
     return 0;
 }
 
-int shades_groups_build(shades_groups **out, const shades_manifest *m,
-                        const shades_config *config, shades_err *err)
+int sh_groups_build(sh_groups **out, const sh_manifest *m,
+                        const sh_groups_spec *spec, sh_err *err)
 {
     *out = NULL;
-    shades_groups *g = calloc(1, sizeof *g);
+    sh_groups *g = calloc(1, sizeof *g);
     if (!g)
-        return shades_err_nomem(err);
-    g->partitions = calloc(config->groups.partitions_count, sizeof *g->partitions);
+        return sh_err_nomem(err);
+    g->partitions = calloc(spec->partitions_count, sizeof *g->partitions);
     if (!g->partitions) {
         free(g);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     int rc = 0;
     /* A derived attribute named like a column would hide the column. */
-    for (unsigned k = 0; k < config->groups.derived_count && !rc; k++) {
-        const shades_cfg_derived *d = &config->groups.derived[k];
-        if (shades_manifest_attr(m, d->name) >= 0)
-            rc = shades_err_set(err, SHADES_E_INPUT,
+    for (unsigned k = 0; k < spec->derived_count && !rc; k++) {
+        const sh_group_derived *d = &spec->derived[k];
+        if (sh_manifest_attr(m, d->name) >= 0)
+            rc = sh_err_set(err, SH_E_INPUT,
                                 "%s:%u: field 'groups.derived.name': '%s' is also a column of %s; "
                                 "give the derived attribute another name",
-                                config->path, d->line, d->name, m->path);
+                                spec->config_path, d->line, d->name, m->path);
     }
-    for (unsigned p = 0; p < config->groups.partitions_count && !rc; p++) {
+    for (unsigned p = 0; p < spec->partitions_count && !rc; p++) {
         g->n_partitions = p + 1;
-        rc = shades_partition_build(&g->partitions[p], m, config, config->groups.partitions[p],
+        rc = sh_partition_build(&g->partitions[p], m, spec, spec->partitions[p],
                                     err);
         if (!rc)
-            rc = count_subjects(&g->partitions[p], m, config->groups.min_subjects, err);
+            rc = count_subjects(&g->partitions[p], m, spec->min_subjects, err);
     }
     if (rc) {
-        shades_groups_destroy(g);
+        sh_groups_destroy(g);
         return rc;
     }
     *out = g;
     return 0;
 }
 
-void shades_partition_free(shades_partition *part)
+void sh_partition_free(sh_partition *part)
 {
     for (size_t k = 0; k < part->n_groups && part->group_names; k++)
         free(part->group_names[k]);
@@ -301,12 +301,12 @@ void shades_partition_free(shades_partition *part)
     memset(part, 0, sizeof *part);
 }
 
-void shades_groups_destroy(shades_groups *g)
+void sh_groups_destroy(sh_groups *g)
 {
     if (!g)
         return;
     for (size_t p = 0; p < g->n_partitions; p++)
-        shades_partition_free(&g->partitions[p]);
+        sh_partition_free(&g->partitions[p]);
     free(g->partitions);
     free(g);
 }

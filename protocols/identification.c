@@ -6,7 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-void shades_search_plan_destroy(shades_search_plan *p)
+void sh_search_plan_destroy(sh_search_plan *p)
 {
     if (!p)
         return;
@@ -36,7 +36,7 @@ static void scratch_free(scratch *s)
 }
 
 /* Fills the plan from the shuffle; every allocation is already made. */
-static void fill_plan(shades_search_plan *p, scratch *s, const shades_manifest *m, size_t holdout,
+static void fill_plan(sh_search_plan *p, scratch *s, const sh_manifest *m, size_t holdout,
                       gsl_rng *rng)
 {
     size_t ns = m->n_subjects;
@@ -67,20 +67,20 @@ static void fill_plan(shades_search_plan *p, scratch *s, const shades_manifest *
     p->n_holdout = holdout;
 }
 
-int shades_identification_plan(shades_search_plan **out, const shades_manifest *m,
-                               const shades_config *config, shades_err *err)
+int sh_identification_plan(sh_search_plan **out, const sh_manifest *m,
+                               double holdout_share, uint64_t seed, sh_err *err)
 {
     *out = NULL;
     size_t ns = m->n_subjects;
     if (ns < 2)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s: identification needs two subjects or more", m->path);
-    size_t holdout = (size_t)llround(config->identification->holdout * (double)ns);
+    size_t holdout = (size_t)llround(holdout_share * (double)ns);
     if (holdout < 1)
         holdout = 1;
     if (holdout > ns - 1)
         holdout = ns - 1;
-    shades_search_plan *p = calloc(1, sizeof *p);
+    sh_search_plan *p = calloc(1, sizeof *p);
     scratch s = {
         .order = malloc(ns * sizeof *s.order),
         .count = calloc(ns, sizeof *s.count),
@@ -100,10 +100,10 @@ int shades_identification_plan(shades_search_plan **out, const shades_manifest *
         scratch_free(&s);
         if (rng)
             gsl_rng_free(rng);
-        shades_search_plan_destroy(p);
-        return shades_err_nomem(err);
+        sh_search_plan_destroy(p);
+        return sh_err_nomem(err);
     }
-    gsl_rng_set(rng, (unsigned long)config->run.seed);
+    gsl_rng_set(rng, (unsigned long)seed);
     for (size_t k = 0; k < ns; k++)
         s.order[k] = k;
     gsl_ran_shuffle(rng, s.order, ns, sizeof *s.order);
@@ -111,8 +111,8 @@ int shades_identification_plan(shades_search_plan **out, const shades_manifest *
     scratch_free(&s);
     gsl_rng_free(rng);
     if (p->n_mated == 0) {
-        shades_search_plan_destroy(p);
-        return shades_err_set(err, SHADES_E_INPUT,
+        sh_search_plan_destroy(p);
+        return sh_err_set(err, SH_E_INPUT,
                               "%s: no mated searches: every enrolled subject has a single image",
                               m->path);
     }

@@ -1,17 +1,16 @@
 /* The 1:N identification protocol: who is enrolled in the gallery, which
  * images search it, and which searches have a mate there. */
-#ifndef SHADES_PROTOCOLS_IDENTIFICATION_H
-#define SHADES_PROTOCOLS_IDENTIFICATION_H
+#ifndef SH_PROTOCOLS_IDENTIFICATION_H
+#define SH_PROTOCOLS_IDENTIFICATION_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "error.h"
 #include "manifest.h"
 
 /* A gallery and its searches. Read-only once built. */
-typedef struct shades_search_plan {
+typedef struct sh_search_plan {
     size_t n_gallery;
     uint32_t *gallery;         /* one item per enrolled subject, in subject order */
     size_t n_mated;
@@ -20,16 +19,16 @@ typedef struct shades_search_plan {
     size_t n_nonmated;
     uint32_t *nonmated;        /* every image of the subjects held out */
     size_t n_holdout;          /* subjects held out of the gallery */
-} shades_search_plan;
+} sh_search_plan;
 
 /* Holds out round(holdout x subjects) subjects (at least one, and at least
- * one enrolled), chosen with run.seed; enrols one image, also chosen with
+ * one enrolled), chosen with `seed`; enrols one image, also chosen with
  * the seed, of every other subject. Fails when there are fewer than two
  * subjects or no enrolled subject has a second image to search with. */
-int shades_identification_plan(shades_search_plan **out, const shades_manifest *m,
-                               const shades_config *config, shades_err *err);
+int sh_identification_plan(sh_search_plan **out, const sh_manifest *m,
+                               double holdout, uint64_t seed, sh_err *err);
 
 /* Frees a plan; NULL is allowed. */
-void shades_search_plan_destroy(shades_search_plan *p);
+void sh_search_plan_destroy(sh_search_plan *p);
 
 #endif

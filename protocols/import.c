@@ -11,7 +11,7 @@
 #include "paths.h"
 #include "sha256.h"
 
-const char shades_import_formats[] = "ppb, rfw, bfw, fairface, utkface";
+const char sh_import_formats[] = "ppb, rfw, bfw, fairface, utkface";
 
 /* One CSV field, quoted only when it must be (RFC 4180). */
 static void put_field(FILE *f, const char *s, int first)
@@ -38,25 +38,25 @@ typedef struct out_file {
     FILE *f;
 } out_file;
 
-static int out_open(out_file *o, const char *dir, const char *name, shades_err *err)
+static int out_open(out_file *o, const char *dir, const char *name, sh_err *err)
 {
-    int rc = shades_path_join(o->final, sizeof o->final, dir, name, err);
+    int rc = sh_path_join(o->final, sizeof o->final, dir, name, err);
     if (rc)
         return rc;
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->final, (long)getpid());
     if (!(o->f = fopen(o->tmp, "w"))) {
         o->tmp[0] = '\0';
-        return shades_err_set(err, SHADES_E_IO, "%s: %s", o->final, strerror(errno));
+        return sh_err_set(err, SH_E_IO, "%s: %s", o->final, strerror(errno));
     }
     return 0;
 }
 
-static int out_close(out_file *o, shades_err *err)
+static int out_close(out_file *o, sh_err *err)
 {
     int bad = ferror(o->f) != 0;
     bad |= fclose(o->f) != 0;
     o->f = NULL;
-    return bad ? shades_err_set(err, SHADES_E_IO, "%s: write error", o->final) : 0;
+    return bad ? sh_err_set(err, SH_E_IO, "%s: write error", o->final) : 0;
 }
 
 /* Writes rows of w fields under a header. */
@@ -75,15 +75,15 @@ static void put_table(FILE *f, const char *const *head, size_t w, char *const *c
 /* Writes manifest.csv, pairs.csv (when there are pairs) and card.yaml
  * (unless one is there) into dir: all of them or none. *out_kept is set
  * when an existing card was kept. */
-static int write_outputs(int *out_kept, const shades_import_job *job, const char *root,
-                         shades_err *err)
+static int write_outputs(int *out_kept, const sh_import_job *job, const char *root,
+                         sh_err *err)
 {
     const char *dir = job->o->out_dir;
-    int rc = shades_path_mkdirs(dir, err);
+    int rc = sh_path_mkdirs(dir, err);
     if (rc)
         return rc;
-    const shades_import_manifest *m = &job->m;
-    const char *head[3 + SHADES_IMPORT_MAX_ATTRS] = {"image_id", "subject_id", "path"};
+    const sh_import_manifest *m = &job->m;
+    const char *head[3 + SH_IMPORT_MAX_ATTRS] = {"image_id", "subject_id", "path"};
     for (size_t k = 0; k < m->n_attrs; k++)
         head[3 + k] = m->attr_names[k];
     static const char *const pair_head[] = {"reference_id", "probe_id", "fold"};
@@ -101,19 +101,19 @@ static int write_outputs(int *out_kept, const shades_import_job *job, const char
             rc = out_close(&files[1], err);
         }
     }
-    char card[PATH_MAX], sha[SHADES_SHA256_HEX];
+    char card[PATH_MAX], sha[SH_SHA256_HEX];
     struct stat st;
     if (!rc)
-        rc = shades_path_join(card, sizeof card, dir, "card.yaml", err);
+        rc = sh_path_join(card, sizeof card, dir, "card.yaml", err);
     *out_kept = !rc && lstat(card, &st) == 0;
     if (!rc && !*out_kept) {
-        rc = shades_sha256_file(sha, files[0].tmp, err);
+        rc = sh_sha256_file(sha, files[0].tmp, err);
         if (!rc)
             rc = out_open(&files[2], dir, "card.yaml", err);
-        if (!rc && shades_import_card_write(files[2].f, job->o->format, root, sha)) {
+        if (!rc && sh_import_card_write(files[2].f, job->o->format, root, sha)) {
             fclose(files[2].f);
             files[2].f = NULL;
-            rc = shades_err_set(err, SHADES_E_IO, "%s: write error", files[2].final);
+            rc = sh_err_set(err, SH_E_IO, "%s: write error", files[2].final);
         }
         if (!rc)
             rc = out_close(&files[2], err);
@@ -126,7 +126,7 @@ static int write_outputs(int *out_kept, const shades_import_job *job, const char
         if (rc)
             remove(files[i].tmp);
         else if (rename(files[i].tmp, files[i].final) != 0)
-            rc = shades_err_set(err, SHADES_E_IO, "%s: %s", files[i].final, strerror(errno));
+            rc = sh_err_set(err, SH_E_IO, "%s: %s", files[i].final, strerror(errno));
     }
     return rc;
 }
@@ -134,53 +134,53 @@ static int write_outputs(int *out_kept, const shades_import_job *job, const char
 /* The dataset root as an absolute path: --images, or by default the
  * first input's own folder (utkface, or rfw given a folder) or the folder
  * the input file is in. */
-static int find_root(char *out, size_t cap, const shades_import_options *o, shades_err *err)
+static int find_root(char *out, size_t cap, const sh_import_options *o, sh_err *err)
 {
     char dir[PATH_MAX];
     struct stat st;
     int rc = 0;
     if (o->images)
-        rc = shades_path_join(dir, sizeof dir, "", o->images, err);
+        rc = sh_path_join(dir, sizeof dir, "", o->images, err);
     else if (stat(o->inputs[0], &st) == 0 && S_ISDIR(st.st_mode))
-        rc = shades_path_join(dir, sizeof dir, "", o->inputs[0], err);
+        rc = sh_path_join(dir, sizeof dir, "", o->inputs[0], err);
     else
-        rc = shades_path_dirname(dir, sizeof dir, o->inputs[0], err);
+        rc = sh_path_dirname(dir, sizeof dir, o->inputs[0], err);
     if (rc)
         return rc;
     char real[PATH_MAX], cwd[PATH_MAX];
     if (realpath(dir, real))
-        return shades_path_join(out, cap, "", real, err);
+        return sh_path_join(out, cap, "", real, err);
     if (dir[0] == '/')
-        return shades_path_join(out, cap, "", dir, err);
+        return sh_path_join(out, cap, "", dir, err);
     if (!getcwd(cwd, sizeof cwd))
-        return shades_err_set(err, SHADES_E_IO, "import: cannot find the working directory: %s",
+        return sh_err_set(err, SH_E_IO, "import: cannot find the working directory: %s",
                               strerror(errno));
-    return shades_path_join(out, cap, cwd, dir, err);
+    return sh_path_join(out, cap, cwd, dir, err);
 }
 
-int shades_import(shades_import_result *out, const shades_import_options *o, shades_err *err)
+int sh_import(sh_import_result *out, const sh_import_options *o, sh_err *err)
 {
     memset(out, 0, sizeof *out);
     if (o->n_inputs == 0)
-        return shades_err_set(err, SHADES_E_INPUT, "import: no input");
-    shades_import_job job = {.o = o, .input = o->inputs[0]};
+        return sh_err_set(err, SH_E_INPUT, "import: no input");
+    sh_import_job job = {.o = o, .input = o->inputs[0]};
     int rc = 0;
     if (o->n_inputs > 1 && strcmp(o->format, "rfw"))
-        rc = shades_err_set(err, SHADES_E_INPUT, "import: %s reads one input, not %zu",
+        rc = sh_err_set(err, SH_E_INPUT, "import: %s reads one input, not %zu",
                             o->format, o->n_inputs);
     if (!rc)
-        rc = shades_import_csv(&job, err);
+        rc = sh_import_csv(&job, err);
     if (rc == 1) {
         if (!strcmp(o->format, "rfw"))
-            rc = shades_import_rfw(&job, err);
+            rc = sh_import_rfw(&job, err);
         else if (!strcmp(o->format, "utkface"))
-            rc = shades_import_utkface(&job, err);
+            rc = sh_import_utkface(&job, err);
         else
-            rc = shades_err_set(err, SHADES_E_INPUT, "import: unknown format '%s' (one of %s)",
-                                o->format, shades_import_formats);
+            rc = sh_err_set(err, SH_E_INPUT, "import: unknown format '%s' (one of %s)",
+                                o->format, sh_import_formats);
     }
     if (!rc && o->race && strcmp(o->format, "rfw"))
-        rc = shades_err_set(err, SHADES_E_INPUT, "import: --race is for rfw only");
+        rc = sh_err_set(err, SH_E_INPUT, "import: --race is for rfw only");
     if (!rc)
         rc = find_root(out->root, sizeof out->root, o, err);
     if (!rc)
@@ -190,8 +190,8 @@ int shades_import(shades_import_result *out, const shades_import_options *o, sha
         out->n_pairs = job.p.n;
         out->n_files = job.n_files ? job.n_files : 1;
     }
-    shades_import_manifest_free(&job.m);
-    shades_import_pairs_free(&job.p);
+    sh_import_manifest_free(&job.m);
+    sh_import_pairs_free(&job.p);
     for (size_t i = 0; i < job.n_files; i++)
         free(job.files[i]);
     free(job.files);

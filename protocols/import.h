@@ -1,8 +1,8 @@
 /* Importers: published datasets' metadata layouts turned into a shades
  * manifest (and, where the layout has pairs, a pair list), so a paper's
  * protocol runs on the user's own copy of its data (docs/datasets.md). */
-#ifndef SHADES_PROTOCOLS_IMPORT_H
-#define SHADES_PROTOCOLS_IMPORT_H
+#ifndef SH_PROTOCOLS_IMPORT_H
+#define SH_PROTOCOLS_IMPORT_H
 
 #include <limits.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include "error.h"
 
 /* What an import reads and where it writes. */
-typedef struct shades_import_options {
+typedef struct sh_import_options {
     const char *format;        /* ppb, rfw, bfw, fairface, utkface */
     const char *const *inputs; /* the published file (utkface: the image folder); rfw:
                                 * pairs files or folders searched for them */
@@ -22,25 +22,25 @@ typedef struct shades_import_options {
                                 * folder the input file is in */
     const char *race;          /* rfw: the race of one pairs file; NULL: from its name */
     FILE *log;                 /* where skipped inputs are listed; NULL for none */
-} shades_import_options;
+} sh_import_options;
 
 /* What an import wrote. */
-typedef struct shades_import_result {
+typedef struct sh_import_result {
     char root[PATH_MAX];       /* the dataset root, absolute, as the card records it */
     size_t n_images, n_pairs;
     size_t n_files;            /* input files read (rfw: the pair lists found) */
     int card_kept;             /* an existing card.yaml was left as it was */
-} shades_import_result;
+} sh_import_result;
 
 /* Runs one import: manifest.csv, pairs.csv for pair layouts, and a card.yaml
  * skeleton recording the dataset root and the manifest's sha256 (an
  * existing card is kept). Output files are written to temporary names and
  * renamed only when the whole input was read, so a failed import leaves
  * what was there before. Errors name the input file, line and field. */
-int shades_import(shades_import_result *out, const shades_import_options *opts,
-                  shades_err *err);
+int sh_import(sh_import_result *out, const sh_import_options *opts,
+                  sh_err *err);
 
-/* The formats shades_import knows, for help text. */
-extern const char shades_import_formats[];
+/* The formats sh_import knows, for help text. */
+extern const char sh_import_formats[];
 
 #endif

@@ -44,7 +44,7 @@ static void put_quoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int shades_import_card_write(FILE *f, const char *format, const char *root, const char *sha256)
+int sh_import_card_write(FILE *f, const char *format, const char *root, const char *sha256)
 {
     const card_facts *c = NULL;
     for (size_t k = 0; k < sizeof facts / sizeof *facts; k++)

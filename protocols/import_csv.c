@@ -14,14 +14,14 @@ struct csv_import;
 typedef struct csv_layout {
     const char *format;
     const char *const *cols;   /* NULL-terminated */
-    const char *attrs[SHADES_IMPORT_MAX_ATTRS];
+    const char *attrs[SH_IMPORT_MAX_ATTRS];
     size_t n_attrs;
-    int (*row)(struct csv_import *ci, char **f, size_t line, shades_err *err);
+    int (*row)(struct csv_import *ci, char **f, size_t line, sh_err *err);
 } csv_layout;
 
 /* State of one CSV import. */
 typedef struct csv_import {
-    shades_import_job *job;
+    sh_import_job *job;
     const csv_layout *layout;
     size_t n_cols;
     int col[16];
@@ -29,11 +29,11 @@ typedef struct csv_import {
 
 /* Finds every named column in the header; NULL ends the list. */
 static int need_columns(csv_import *ci, char **f, size_t n, const char *const *names,
-                        shades_err *err)
+                        sh_err *err)
 {
     for (size_t k = 0; names[k]; k++)
-        if ((ci->col[k] = shades_csv_column(f, n, names[k])) < 0)
-            return shades_err_set(err, SHADES_E_INPUT, "header: no column '%s' (the %s layout)",
+        if ((ci->col[k] = sh_csv_column(f, n, names[k])) < 0)
+            return sh_err_set(err, SH_E_INPUT, "header: no column '%s' (the %s layout)",
                                   names[k], ci->layout->format);
     ci->n_cols = n;
     return 0;
@@ -48,13 +48,13 @@ static const char *const fairface_cols[] = {"file", "age", "gender", "race", "se
 static const char *const bfw_cols[] = {"fold", "p1", "p2", "label", "id1", "id2", "att1", "att2",
                                        "a1", "a2", "g1", "g2", NULL};
 
-static int csv_row(void *ctx, char **f, size_t n, size_t line, shades_err *err)
+static int csv_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
 {
     csv_import *ci = ctx;
     if (!ci->n_cols)
         return need_columns(ci, f, n, ci->layout->cols, err);
     if (n != ci->n_cols)
-        return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
+        return sh_err_set(err, SH_E_INPUT, "row has %zu fields, the header has %zu", n,
                               ci->n_cols);
     return ci->layout->row(ci, f, line, err);
 }
@@ -75,14 +75,14 @@ static const char *const roman[] = {"1", "I", "2", "II", "3", "III", "4", "IV",
 static const char *const lighter_darker[] = {"lighter", "lighter", "darker", "darker",
                                              "light", "lighter", "dark", "darker", NULL};
 
-static int bad_value(shades_err *err, const char *field, const char *value, const char *want)
+static int bad_value(sh_err *err, const char *field, const char *value, const char *want)
 {
-    return shades_err_set(err, SHADES_E_INPUT, "field '%s': '%s' is not %s", field, value, want);
+    return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not %s", field, value, want);
 }
 
 /* PPB: one image per person; Fitzpatrick type as 1-6 and its binary
  * lighter/darker; gender as Female/Male. */
-static int ppb_row(csv_import *ci, char **f, size_t line, shades_err *err)
+static int ppb_row(csv_import *ci, char **f, size_t line, sh_err *err)
 {
     const char *id = f[ci->col[0]], *file = f[ci->col[1]];
     const char *sex = map_value(f[ci->col[2]], sex_words);
@@ -98,12 +98,12 @@ static int ppb_row(csv_import *ci, char **f, size_t line, shades_err *err)
         return bad_value(err, "bi.fitz", f[ci->col[4]], "lighter or darker");
     const char *row[] = {id, id, file, sex, type, skin, f[ci->col[5]]};
     size_t r;
-    return shades_import_add_image(&r, &ci->job->m, row, ci->job->input, line, "image_id",
+    return sh_import_add_image(&r, &ci->job->m, row, ci->job->input, line, "image_id",
                                    err);
 }
 
 /* FairFace: one image per person; age already binned ("20-29"). */
-static int fairface_row(csv_import *ci, char **f, size_t line, shades_err *err)
+static int fairface_row(csv_import *ci, char **f, size_t line, sh_err *err)
 {
     const char *file = f[ci->col[0]];
     const char *sex = map_value(f[ci->col[2]], sex_words);
@@ -115,12 +115,12 @@ static int fairface_row(csv_import *ci, char **f, size_t line, shades_err *err)
         return bad_value(err, f[ci->col[1]][0] ? "race" : "age", "", "a label");
     const char *row[] = {file, file, file, f[ci->col[1]], sex, f[ci->col[3]], f[ci->col[4]]};
     size_t r;
-    return shades_import_add_image(&r, &ci->job->m, row, ci->job->input, line, "file", err);
+    return sh_import_add_image(&r, &ci->job->m, row, ci->job->input, line, "file", err);
 }
 
 /* BFW: one row per pair, both images' subjects and attributes on it; the
  * label must agree with the subject ids. */
-static int bfw_row(csv_import *ci, char **f, size_t line, shades_err *err)
+static int bfw_row(csv_import *ci, char **f, size_t line, sh_err *err)
 {
     char *end;
     long fold = strtol(f[ci->col[0]], &end, 10);
@@ -131,7 +131,7 @@ static int bfw_row(csv_import *ci, char **f, size_t line, shades_err *err)
         return bad_value(err, "label", label, "0 or 1");
     int same = !strcmp(f[ci->col[4]], f[ci->col[5]]);
     if (same != (label[0] == '1'))
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "field 'label': %s, but id1 '%s' and id2 '%s' are %s", label,
                               f[ci->col[4]], f[ci->col[5]], same ? "the same" : "different");
     size_t rows[2];
@@ -144,12 +144,12 @@ static int bfw_row(csv_import *ci, char **f, size_t line, shades_err *err)
             return bad_value(err, side ? "g2" : "g1", f[ci->col[10 + side]], "F or M");
         const char *row[] = {p, f[ci->col[4 + side]], p, f[ci->col[6 + side]],
                              f[ci->col[8 + side]], sex};
-        int rc = shades_import_add_image(&rows[side], &ci->job->m, row, ci->job->input, line,
+        int rc = sh_import_add_image(&rows[side], &ci->job->m, row, ci->job->input, line,
                                          NULL, err);
         if (rc)
             return rc;
     }
-    return shades_import_add_pair(&ci->job->p, &ci->job->m, rows[0], rows[1], fold,
+    return sh_import_add_pair(&ci->job->p, &ci->job->m, rows[0], rows[1], fold,
                                   ci->job->input, line, err);
 }
 
@@ -159,7 +159,7 @@ static const csv_layout csv_layouts[] = {
     {"bfw", bfw_cols, {"subgroup", "ethnicity", "sex"}, 3, bfw_row},
 };
 
-int shades_import_csv(shades_import_job *job, shades_err *err)
+int sh_import_csv(sh_import_job *job, sh_err *err)
 {
     const csv_layout *layout = NULL;
     for (size_t k = 0; k < sizeof csv_layouts / sizeof *csv_layouts; k++)
@@ -171,10 +171,10 @@ int shades_import_csv(shades_import_job *job, shades_err *err)
     job->m.n_attrs = layout->n_attrs;
     memcpy(job->m.attr_names, layout->attrs, sizeof layout->attrs);
     const char *input = job->input;
-    int rc = shades_csv_read(input, "input", csv_row, &ci, err);
+    int rc = sh_csv_read(input, "input", csv_row, &ci, err);
     if (!rc && !ci.n_cols)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row", input);
+        rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", input);
     if (!rc && !job->m.n)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s: no rows after the header", input);
+        rc = sh_err_set(err, SH_E_INPUT, "%s: no rows after the header", input);
     return rc;
 }

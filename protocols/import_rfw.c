@@ -44,11 +44,11 @@ static int ends_with(const char *s, const char *tail)
 }
 
 /* Every *_pairs.txt beneath dir, down to depth levels. */
-static int find_lists(file_list *l, const char *dir, int depth, shades_err *err)
+static int find_lists(file_list *l, const char *dir, int depth, sh_err *err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open folder: %s", dir,
+        return sh_err_set(err, SH_E_INPUT, "%s: cannot open folder: %s", dir,
                               strerror(errno));
     int rc = 0;
     for (struct dirent *e; !rc && (e = readdir(d));) {
@@ -56,7 +56,7 @@ static int find_lists(file_list *l, const char *dir, int depth, shades_err *err)
             continue;
         char path[PATH_MAX];
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) {
-            rc = shades_err_set(err, SHADES_E_INPUT, "%s/%s: path too long", dir, e->d_name);
+            rc = sh_err_set(err, SH_E_INPUT, "%s/%s: path too long", dir, e->d_name);
             break;
         }
         struct stat st;
@@ -65,7 +65,7 @@ static int find_lists(file_list *l, const char *dir, int depth, shades_err *err)
         if (S_ISDIR(st.st_mode) && depth > 0)
             rc = find_lists(l, path, depth - 1, err);
         else if (S_ISREG(st.st_mode) && ends_with(e->d_name, "_pairs.txt") && list_add(l, path))
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     }
     closedir(d);
     return rc;
@@ -99,7 +99,7 @@ static int parse_index(long *out, const char *s)
 static ssize_t next_line(char **buf, size_t *cap, FILE *f, size_t line)
 {
     ssize_t n = getline(buf, cap, f);
-    if (n >= 3 && line == 0 && !memcmp(*buf, SHADES_UTF8_BOM, 3)) {
+    if (n >= 3 && line == 0 && !memcmp(*buf, SH_UTF8_BOM, 3)) {
         memmove(*buf, *buf + 3, (size_t)n - 2);
         n -= 3;
     }
@@ -107,26 +107,26 @@ static ssize_t next_line(char **buf, size_t *cap, FILE *f, size_t line)
 }
 
 /* One image of a pair line, added to the manifest; *out_row is its row. */
-static int add_side(size_t *out_row, shades_import_job *job, const char *input, size_t line,
+static int add_side(size_t *out_row, sh_import_job *job, const char *input, size_t line,
                     const char *race, const char *id, long index, char *img, size_t img_cap,
-                    shades_err *err)
+                    sh_err *err)
 {
     char path[PATH_MAX];
     snprintf(img, img_cap, "%s_%04ld", id, index);
     snprintf(path, sizeof path, "%s/%s/%s.jpg", race, id, img);
     const char *row[] = {img, id, path, race};
-    return shades_import_add_image(out_row, &job->m, row, input, line, NULL, err);
+    return sh_import_add_image(out_row, &job->m, row, input, line, NULL, err);
 }
 
 /* One pair list: `id n m` (mated) or `id1 n id2 m` (non-mated); the file
  * holds ten folds of equal size, each its mated lines then its non-mated
  * ones. Image `id` number n is <race>/<id>/<id>_<n as 4 digits>.jpg. */
-static int read_list(shades_import_job *job, const char *input, const char *race_opt,
-                     shades_err *err)
+static int read_list(sh_import_job *job, const char *input, const char *race_opt,
+                     sh_err *err)
 {
     FILE *f = fopen(input, "r");
     if (!f)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open input: %s", input,
+        return sh_err_set(err, SH_E_INPUT, "%s: cannot open input: %s", input,
                               strerror(errno));
     char race[64];
     const char *base = strrchr(input, '/') ? strrchr(input, '/') + 1 : input;
@@ -153,39 +153,39 @@ static int read_list(shades_import_job *job, const char *input, const char *race
         const char *id1 = fields[0], *id2 = n == 4 ? fields[2] : fields[0];
         if ((n != 3 && n != 4) || !parse_index(&a, fields[1]) ||
             !parse_index(&b, fields[n - 1])) {
-            rc = shades_err_set(err, SHADES_E_INPUT,
+            rc = sh_err_set(err, SH_E_INPUT,
                                 "%s:%zu: expected 'id<TAB>n<TAB>m' or 'id1<TAB>n<TAB>id2<TAB>m'",
                                 input, line);
             break;
         }
         if (n == 4 && !strcmp(id1, id2)) {
-            rc = shades_err_set(err, SHADES_E_INPUT,
+            rc = sh_err_set(err, SH_E_INPUT,
                                 "%s:%zu: field 3: a non-mated line names '%s' twice", input, line,
                                 id1);
             break;
         }
         char img[2][192];
         size_t rows[2];
-        shades_err why = {0};
+        sh_err why = {0};
         int bad = add_side(&rows[0], job, input, line, race, id1, a, img[0], sizeof img[0], &why);
         if (!bad)
             bad = add_side(&rows[1], job, input, line, race, id2, b, img[1], sizeof img[1], &why);
         if (!bad) {
             long fold = (long)(k++ / fold_size);
-            bad = shades_import_add_pair(&job->p, &job->m, rows[0], rows[1], fold > 9 ? 9 : fold,
+            bad = sh_import_add_pair(&job->p, &job->m, rows[0], rows[1], fold > 9 ? 9 : fold,
                                          input, line, &why);
         }
         if (bad)
-            rc = shades_err_set(err, why.code, "%s:%zu: %s", input, line, why.msg);
+            rc = sh_err_set(err, why.code, "%s:%zu: %s", input, line, why.msg);
     }
     free(buf);
     fclose(f);
     return rc;
 }
 
-int shades_import_rfw(shades_import_job *job, shades_err *err)
+int sh_import_rfw(sh_import_job *job, sh_err *err)
 {
-    const shades_import_options *o = job->o;
+    const sh_import_options *o = job->o;
     job->m.n_attrs = 1;
     job->m.attr_names[0] = "race";
     file_list lists = {0};
@@ -197,23 +197,23 @@ int shades_import_rfw(shades_import_job *job, shades_err *err)
         if (stat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
             rc = find_lists(&lists, in, RFW_MAX_DEPTH, err);
             if (!rc && lists.n == before)
-                rc = shades_err_set(err, SHADES_E_INPUT, "%s: no <Race>_pairs.txt in this folder",
+                rc = sh_err_set(err, SH_E_INPUT, "%s: no <Race>_pairs.txt in this folder",
                                     in);
             if (!rc)
                 qsort(lists.paths + before, lists.n - before, sizeof *lists.paths, cmp_path);
         } else if (list_add(&lists, in)) {
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
         }
     }
     if (!rc && o->race && lists.n != 1)
-        rc = shades_err_set(err, SHADES_E_INPUT,
+        rc = sh_err_set(err, SH_E_INPUT,
                             "import: --race names the race of one pairs file, and there are %zu "
                             "(each file's race is the start of its name)", lists.n);
     for (size_t i = 0; !rc && i < lists.n; i++) {
         size_t before = job->p.n;
         rc = read_list(job, lists.paths[i], o->race, err);
         if (!rc && job->p.n == before)
-            rc = shades_err_set(err, SHADES_E_INPUT, "%s: no pairs", lists.paths[i]);
+            rc = sh_err_set(err, SH_E_INPUT, "%s: no pairs", lists.paths[i]);
     }
     /* The tables point at the file names: the job keeps them. */
     job->files = lists.paths;

@@ -13,7 +13,7 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static int index_grow(shades_import_manifest *m)
+static int index_grow(sh_import_manifest *m)
 {
     size_t cap = m->index_cap ? m->index_cap * 2 : 1024;
     size_t *index = calloc(cap, sizeof *index);
@@ -32,7 +32,7 @@ static int index_grow(shades_import_manifest *m)
 }
 
 /* The row of image id, or SIZE_MAX; *slot receives where it would go. */
-static size_t find_image(const shades_import_manifest *m, const char *id, size_t *slot)
+static size_t find_image(const sh_import_manifest *m, const char *id, size_t *slot)
 {
     size_t h = hash_str(id) & (m->index_cap - 1);
     while (m->index[h]) {
@@ -46,7 +46,7 @@ static size_t find_image(const shades_import_manifest *m, const char *id, size_t
 }
 
 /* "line N" or "FILE:N" when the first mention was in another file. */
-static void where(char *out, size_t cap, const shades_import_manifest *m, size_t r,
+static void where(char *out, size_t cap, const sh_import_manifest *m, size_t r,
                   const char *file)
 {
     if (m->first_file[r] && file && strcmp(m->first_file[r], file))
@@ -55,7 +55,7 @@ static void where(char *out, size_t cap, const shades_import_manifest *m, size_t
         snprintf(out, cap, "line %zu", m->first_line[r]);
 }
 
-static int grow_rows(shades_import_manifest *m, size_t w)
+static int grow_rows(sh_import_manifest *m, size_t w)
 {
     if (m->n < m->cap)
         return 0;
@@ -75,23 +75,23 @@ static int grow_rows(shades_import_manifest *m, size_t w)
     return 0;
 }
 
-int shades_import_add_image(size_t *out_row, shades_import_manifest *m,
+int sh_import_add_image(size_t *out_row, sh_import_manifest *m,
                             const char *const *fields, const char *file, size_t line,
-                            const char *id_field, shades_err *err)
+                            const char *id_field, sh_err *err)
 {
     size_t w = 3 + m->n_attrs, slot = 0;
     if ((m->n + 1) * 2 > m->index_cap && index_grow(m))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     size_t r = find_image(m, fields[0], &slot);
     if (r != SIZE_MAX) {
         char first[512];
         where(first, sizeof first, m, r, file);
         if (id_field)
-            return shades_err_set(err, SHADES_E_INPUT, "field '%s': duplicate '%s' (first on %s)",
+            return sh_err_set(err, SH_E_INPUT, "field '%s': duplicate '%s' (first on %s)",
                                   id_field, fields[0], first);
         for (size_t k = 1; k < w; k++)
             if (strcmp(m->rows[r * w + k], fields[k]))
-                return shades_err_set(err, SHADES_E_INPUT,
+                return sh_err_set(err, SH_E_INPUT,
                                       "image '%s': %s '%s' here but '%s' on %s", fields[0],
                                       k == 1 ? "subject" : k == 2 ? "path" : m->attr_names[k - 3],
                                       fields[k], m->rows[r * w + k], first);
@@ -99,12 +99,12 @@ int shades_import_add_image(size_t *out_row, shades_import_manifest *m,
         return 0;
     }
     if (grow_rows(m, w))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     for (size_t k = 0; k < w; k++)
         if (!(m->rows[m->n * w + k] = strdup(fields[k]))) {
             for (size_t j = 0; j < k; j++)
                 free(m->rows[m->n * w + j]);
-            return shades_err_nomem(err);
+            return sh_err_nomem(err);
         }
     m->first_line[m->n] = line;
     m->first_file[m->n] = file;
@@ -113,7 +113,7 @@ int shades_import_add_image(size_t *out_row, shades_import_manifest *m,
     return 0;
 }
 
-static int grow_pairs(shades_import_pairs *p)
+static int grow_pairs(sh_import_pairs *p)
 {
     if (p->n < p->cap)
         return 0;
@@ -133,30 +133,30 @@ static int grow_pairs(shades_import_pairs *p)
     return 0;
 }
 
-int shades_import_add_pair(shades_import_pairs *p, const shades_import_manifest *m, size_t ref,
+int sh_import_add_pair(sh_import_pairs *p, const sh_import_manifest *m, size_t ref,
                            size_t probe, long fold, const char *file, size_t line,
-                           shades_err *err)
+                           sh_err *err)
 {
     const char *ref_id = m->rows[ref * (3 + m->n_attrs)];
     const char *probe_id = m->rows[probe * (3 + m->n_attrs)];
     if (ref == probe)
-        return shades_err_set(err, SHADES_E_INPUT, "image '%s' is compared with itself", ref_id);
-    if (!p->seen && !(p->seen = shades_pair_map_create(1024)))
-        return shades_err_nomem(err);
+        return sh_err_set(err, SH_E_INPUT, "image '%s' is compared with itself", ref_id);
+    if (!p->seen && !(p->seen = sh_pair_map_create(1024)))
+        return sh_err_nomem(err);
     if (grow_pairs(p))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     uint64_t first = 0;
     uint32_t lo = (uint32_t)(ref < probe ? ref : probe), hi = (uint32_t)(ref < probe ? probe : ref);
-    int put = shades_pair_map_put(&first, p->seen, lo, hi, p->n);
+    int put = sh_pair_map_put(&first, p->seen, lo, hi, p->n);
     if (put < 0)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     if (put == 0) {
         char at[512];
         if (p->file[first] && file && strcmp(p->file[first], file))
             snprintf(at, sizeof at, "%s:%zu", p->file[first], p->line[first]);
         else
             snprintf(at, sizeof at, "line %zu", p->line[first]);
-        return shades_err_set(err, SHADES_E_INPUT, "pair '%s', '%s' is listed twice (first on %s)",
+        return sh_err_set(err, SH_E_INPUT, "pair '%s', '%s' is listed twice (first on %s)",
                               ref_id, probe_id, at);
     }
     p->line[p->n] = line;
@@ -169,11 +169,11 @@ int shades_import_add_pair(shades_import_pairs *p, const shades_import_manifest 
     c[2] = strdup(f);
     p->n++;
     if (!c[0] || !c[1] || !c[2])
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     return 0;
 }
 
-void shades_import_manifest_free(shades_import_manifest *m)
+void sh_import_manifest_free(sh_import_manifest *m)
 {
     for (size_t i = 0; i < m->n * (3 + m->n_attrs); i++)
         free(m->rows[i]);
@@ -184,13 +184,13 @@ void shades_import_manifest_free(shades_import_manifest *m)
     memset(m, 0, sizeof *m);
 }
 
-void shades_import_pairs_free(shades_import_pairs *p)
+void sh_import_pairs_free(sh_import_pairs *p)
 {
     for (size_t i = 0; i < p->n * 3; i++)
         free(p->cells[i]);
     free(p->cells);
     free(p->line);
     free(p->file);
-    shades_pair_map_destroy(p->seen);
+    sh_pair_map_destroy(p->seen);
     memset(p, 0, sizeof *p);
 }

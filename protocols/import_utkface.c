@@ -40,11 +40,11 @@ static int utk_parse(const char *name, long *age, const char **sex, const char *
 }
 
 /* The folder's visible entries, sorted, into *out (n of them). */
-static int read_names(char ***out, size_t *n, const char *dir, shades_err *err)
+static int read_names(char ***out, size_t *n, const char *dir, sh_err *err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open folder: %s", dir,
+        return sh_err_set(err, SH_E_INPUT, "%s: cannot open folder: %s", dir,
                               strerror(errno));
     char **names = NULL;
     size_t cap = 0;
@@ -57,13 +57,13 @@ static int read_names(char ***out, size_t *n, const char *dir, shades_err *err)
             cap = cap ? cap * 2 : 256;
             char **grown = realloc(names, cap * sizeof *names);
             if (!grown) {
-                rc = shades_err_nomem(err);
+                rc = sh_err_nomem(err);
                 break;
             }
             names = grown;
         }
         if (!(names[*n] = strdup(e->d_name)))
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
         else
             (*n)++;
     }
@@ -74,9 +74,9 @@ static int read_names(char ***out, size_t *n, const char *dir, shades_err *err)
     return rc;
 }
 
-int shades_import_utkface(shades_import_job *job, shades_err *err)
+int sh_import_utkface(sh_import_job *job, sh_err *err)
 {
-    const shades_import_options *o = job->o;
+    const sh_import_options *o = job->o;
     job->m.n_attrs = 3;
     job->m.attr_names[0] = "age";
     job->m.attr_names[1] = "sex";
@@ -98,12 +98,12 @@ int shades_import_utkface(shades_import_job *job, shades_err *err)
         snprintf(age_s, sizeof age_s, "%ld", age);
         const char *row[] = {names[i], names[i], names[i], age_s, sex, race};
         size_t r;
-        rc = shades_import_add_image(&r, &job->m, row, job->input, i + 1, "file name", err);
+        rc = sh_import_add_image(&r, &job->m, row, job->input, i + 1, "file name", err);
     }
     if (!rc && o->log && skipped)
         fprintf(o->log, "shades: import utkface: %zu of %zu file names skipped\n", skipped, n);
     if (!rc && !job->m.n)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s: no file named age_gender_race_datetime.jpg",
+        rc = sh_err_set(err, SH_E_INPUT, "%s: no file named age_gender_race_datetime.jpg",
                             job->input);
     for (size_t i = 0; i < n; i++)
         free(names[i]);

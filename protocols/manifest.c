@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "csv_rows.h"
+#include "image.h"
 #include "paths.h"
 
 #define REQUIRED 3
@@ -19,7 +20,7 @@ static const char *const required[REQUIRED] = {"image_id", "subject_id", "path"}
 
 /* Loader state shared with the row callback. */
 typedef struct reader {
-    shades_manifest *m;
+    sh_manifest *m;
     int header_done;
     size_t n_cols;         /* header columns */
     int col_index[REQUIRED];
@@ -27,25 +28,25 @@ typedef struct reader {
     size_t cap_items;
 } reader;
 
-static int take_header(reader *r, char **fields, size_t n, shades_err *err)
+static int take_header(reader *r, char **fields, size_t n, sh_err *err)
 {
-    shades_manifest *m = r->m;
+    sh_manifest *m = r->m;
     for (size_t i = 0; i < n; i++) {
         if (!fields[i][0])
-            return shades_err_set(err, SHADES_E_INPUT, "header: column %zu has no name", i + 1);
-        if (shades_csv_column(fields, i, fields[i]) >= 0)
-            return shades_err_set(err, SHADES_E_INPUT, "header: column '%s' appears twice",
+            return sh_err_set(err, SH_E_INPUT, "header: column %zu has no name", i + 1);
+        if (sh_csv_column(fields, i, fields[i]) >= 0)
+            return sh_err_set(err, SH_E_INPUT, "header: column '%s' appears twice",
                                   fields[i]);
     }
     for (int k = 0; k < REQUIRED; k++)
-        if ((r->col_index[k] = shades_csv_column(fields, n, required[k])) < 0)
-            return shades_err_set(err, SHADES_E_INPUT, "header: missing required column '%s'",
+        if ((r->col_index[k] = sh_csv_column(fields, n, required[k])) < 0)
+            return sh_err_set(err, SH_E_INPUT, "header: missing required column '%s'",
                                   required[k]);
     r->header = calloc(n, sizeof *r->header);
     m->n_attrs = n - REQUIRED;
     m->attr_names = calloc(m->n_attrs ? m->n_attrs : 1, sizeof *m->attr_names);
     if (!r->header || !m->attr_names)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     r->n_cols = n;
     size_t a = 0;
     for (size_t i = 0; i < n; i++) {
@@ -63,7 +64,7 @@ static int take_header(reader *r, char **fields, size_t n, shades_err *err)
 
 static int grow_items(reader *r)
 {
-    shades_manifest *m = r->m;
+    sh_manifest *m = r->m;
     if (m->n_items < r->cap_items)
         return 0;
     size_t cap = r->cap_items ? r->cap_items * 2 : 256;
@@ -86,20 +87,20 @@ static int grow_items(reader *r)
     return 0;
 }
 
-static int on_row(void *ctx, char **fields, size_t n, size_t line, shades_err *err)
+static int on_row(void *ctx, char **fields, size_t n, size_t line, sh_err *err)
 {
     reader *r = ctx;
     if (!r->header_done)
         return take_header(r, fields, n, err);
     if (n != r->n_cols)
-        return shades_err_set(err, SHADES_E_INPUT, "row has %zu fields, the header has %zu", n,
+        return sh_err_set(err, SH_E_INPUT, "row has %zu fields, the header has %zu", n,
                               r->n_cols);
     for (int k = 0; k < REQUIRED; k++)
         if (!fields[r->col_index[k]][0])
-            return shades_err_set(err, SHADES_E_INPUT, "field '%s': empty", required[k]);
+            return sh_err_set(err, SH_E_INPUT, "field '%s': empty", required[k]);
     if (grow_items(r))
-        return shades_err_nomem(err);
-    shades_manifest *m = r->m;
+        return sh_err_nomem(err);
+    sh_manifest *m = r->m;
     size_t i = m->n_items, a = 0;
     for (size_t c = 0; c < r->n_cols; c++) {
         char *v = fields[c];
@@ -129,7 +130,7 @@ static int cmp_by_key(const void *a, const void *b)
 
 /* Index order sorted by keys; ties keep file order. qsort has no context
  * argument, so this runs under the caller's single thread only. */
-static size_t *sorted_order(const shades_manifest *m, char *const *keys)
+static size_t *sorted_order(const sh_manifest *m, char *const *keys)
 {
     size_t *order = malloc((m->n_items ? m->n_items : 1) * sizeof *order);
     if (!order)
@@ -141,15 +142,15 @@ static size_t *sorted_order(const shades_manifest *m, char *const *keys)
     return order;
 }
 
-static int index_items(shades_manifest *m, const char *path, shades_err *err)
+static int index_items(sh_manifest *m, const char *path, sh_err *err)
 {
     size_t *order = sorted_order(m, m->image_id);
     if (!order)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     for (size_t k = 1; k < m->n_items; k++) {
         size_t a = order[k - 1], b = order[k];
         if (strcmp(m->image_id[a], m->image_id[b]) == 0) {
-            int rc = shades_err_set(err, SHADES_E_INPUT,
+            int rc = sh_err_set(err, SH_E_INPUT,
                                     "%s:%zu: field 'image_id': duplicate '%s' (first on line %zu)",
                                     path, m->line[b], m->image_id[b], m->line[a]);
             free(order);
@@ -161,14 +162,14 @@ static int index_items(shades_manifest *m, const char *path, shades_err *err)
     m->subject = malloc(m->n_items * sizeof *m->subject);
     if (!order || !m->subject) {
         free(order);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     /* Subjects are numbered in order of first appearance in the file, so
      * numbering does not depend on the spelling of ids. */
     uint32_t *first_seen = malloc(m->n_items * sizeof *first_seen);
     if (!first_seen) {
         free(order);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     for (size_t k = 0; k < m->n_items; k++) {
         size_t i = order[k];
@@ -179,7 +180,7 @@ static int index_items(shades_manifest *m, const char *path, shades_err *err)
     if (!number) {
         free(order);
         free(first_seen);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     m->n_subjects = 0;
     for (size_t i = 0; i < m->n_items; i++) {
@@ -193,14 +194,14 @@ static int index_items(shades_manifest *m, const char *path, shades_err *err)
     return 0;
 }
 
-int shades_manifest_load(shades_manifest **out, const char *path, shades_err *err)
+int sh_manifest_load(sh_manifest **out, const char *path, sh_err *err)
 {
     *out = NULL;
-    shades_manifest *m = calloc(1, sizeof *m);
+    sh_manifest *m = calloc(1, sizeof *m);
     char root[PATH_MAX];
     if (!m)
-        return shades_err_nomem(err);
-    int rc = shades_path_dirname(root, sizeof root, path, err);
+        return sh_err_nomem(err);
+    int rc = sh_path_dirname(root, sizeof root, path, err);
     if (rc) {
         free(m);
         return rc;
@@ -208,12 +209,12 @@ int shades_manifest_load(shades_manifest **out, const char *path, shades_err *er
     m->path = strdup(path);
     m->root = strdup(root);
     reader r = {.m = m};
-    rc = m->path && m->root ? shades_csv_read(path, "manifest", on_row, &r, err)
-                            : shades_err_nomem(err);
+    rc = m->path && m->root ? sh_csv_read(path, "manifest", on_row, &r, err)
+                            : sh_err_nomem(err);
     if (!rc && !r.header_done)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s:1: empty file, expected a header row", path);
+        rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", path);
     if (!rc && m->n_items == 0)
-        rc = shades_err_set(err, SHADES_E_INPUT, "%s: no rows after the header", path);
+        rc = sh_err_set(err, SH_E_INPUT, "%s: no rows after the header", path);
     if (!rc)
         rc = index_items(m, path, err);
     /* The header's required-column names are not kept; attribute names are. */
@@ -228,14 +229,14 @@ int shades_manifest_load(shades_manifest **out, const char *path, shades_err *er
         free(r.header);
     }
     if (rc) {
-        shades_manifest_destroy(m);
+        sh_manifest_destroy(m);
         return rc;
     }
     *out = m;
     return 0;
 }
 
-void shades_manifest_destroy(shades_manifest *m)
+void sh_manifest_destroy(sh_manifest *m)
 {
     if (!m)
         return;
@@ -264,11 +265,11 @@ void shades_manifest_destroy(shades_manifest *m)
     free(m);
 }
 
-int shades_manifest_set_root(shades_manifest *m, const char *root, shades_err *err)
+int sh_manifest_set_root(sh_manifest *m, const char *root, sh_err *err)
 {
     char *copy = strdup(root);
     if (!copy)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     free(m->root);
     m->root = copy;
     return 0;
@@ -296,16 +297,16 @@ static int stays_beneath(const char *p)
 /* The words every refusal ends with. */
 #define ALLOW_HINT "set dataset.allow_outside_root: true in the config to allow it"
 
-int shades_manifest_confine(shades_manifest *m, shades_err *err)
+int sh_manifest_confine(sh_manifest *m, sh_err *err)
 {
     for (size_t i = 0; i < m->n_items; i++)
         if (!stays_beneath(m->image_path[i]))
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "%s:%zu: field 'path': '%s' is outside the dataset root '%s'; "
                                   ALLOW_HINT, m->path, m->line[i], m->image_path[i], m->root);
     int fd = open(m->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return shades_err_set(err, SHADES_E_INPUT, "%s: cannot open the dataset root '%s': %s",
+        return sh_err_set(err, SH_E_INPUT, "%s: cannot open the dataset root '%s': %s",
                               m->path, m->root, strerror(errno));
     if (m->confined)
         close(m->root_fd);
@@ -316,7 +317,7 @@ int shades_manifest_confine(shades_manifest *m, shades_err *err)
 
 /* openat2 beneath the root; where the kernel lacks it (before 5.6), the
  * resolved path is compared with the resolved root instead. */
-static int open_beneath(const shades_manifest *m, const char *rel)
+static int open_beneath(const sh_manifest *m, const char *rel)
 {
     struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
@@ -349,9 +350,9 @@ static const char *not_an_image(char *buf, size_t cap, int fd)
                : S_ISCHR(st.st_mode) ? "is a character device, not an image file"
                : S_ISBLK(st.st_mode) ? "is a block device, not an image file"
                                      : "is a socket or other special file, not an image file";
-    if ((uint64_t)st.st_size > SHADES_MANIFEST_IMAGE_MAX_BYTES) {
+    if ((uint64_t)st.st_size > SH_IMAGE_MAX_BYTES) {
         snprintf(buf, cap, "is %lld bytes, over the limit of %d MiB an image may have",
-                 (long long)st.st_size, SHADES_MANIFEST_IMAGE_MAX_BYTES >> 20);
+                 (long long)st.st_size, SH_IMAGE_MAX_BYTES >> 20);
         return buf;
     }
     /* Reads block again, as a regular file's always could. */
@@ -359,16 +360,16 @@ static const char *not_an_image(char *buf, size_t cap, int fd)
     return fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) ? strerror(errno) : NULL;
 }
 
-int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, size_t i,
-                         shades_err *err)
+int sh_manifest_open(int *out, char *out_path, const sh_manifest *m, size_t i,
+                         sh_err *err)
 {
     const char *rel = m->image_path[i];
     char *path = out_path;
-    int rc = shades_path_join(path, PATH_MAX, m->root, rel, err);
+    int rc = sh_path_join(path, PATH_MAX, m->root, rel, err);
     if (rc) {
-        char why[SHADES_ERR_MSG_MAX];
+        char why[SH_ERR_MSG_MAX];
         memcpy(why, err->msg, sizeof why);
-        return shades_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
+        return sh_err_set(err, rc, "%s:%zu: field 'path': %s", m->path, m->line[i], why);
     }
     int fd = m->confined ? open_beneath(m, rel) : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd >= 0) {
@@ -379,19 +380,19 @@ int shades_manifest_open(int *out, char *out_path, const shades_manifest *m, siz
             return 0;
         }
         close(fd);
-        return shades_err_set(err, SHADES_E_INPUT, "%s:%zu: field 'path': %s: %s", m->path,
+        return sh_err_set(err, SH_E_INPUT, "%s:%zu: field 'path': %s: %s", m->path,
                               m->line[i], path, why);
     }
     if (errno == EXDEV)
-        return shades_err_set(err, SHADES_E_INPUT,
+        return sh_err_set(err, SH_E_INPUT,
                               "%s:%zu: field 'path': '%s' leads outside the dataset root '%s' "
                               "through a symbolic link; " ALLOW_HINT,
                               m->path, m->line[i], rel, m->root);
-    return shades_err_set(err, SHADES_E_INPUT, "%s:%zu: field 'path': %s: cannot open image: %s",
+    return sh_err_set(err, SH_E_INPUT, "%s:%zu: field 'path': %s: cannot open image: %s",
                           m->path, m->line[i], path, strerror(errno));
 }
 
-int shades_manifest_attr(const shades_manifest *m, const char *name)
+int sh_manifest_attr(const sh_manifest *m, const char *name)
 {
     for (size_t a = 0; a < m->n_attrs; a++)
         if (strcmp(m->attr_names[a], name) == 0)
@@ -399,12 +400,12 @@ int shades_manifest_attr(const shades_manifest *m, const char *name)
     return -1;
 }
 
-const char *shades_manifest_value(const shades_manifest *m, size_t i, int attr)
+const char *sh_manifest_value(const sh_manifest *m, size_t i, int attr)
 {
     return m->attr_values[i * m->n_attrs + (size_t)attr];
 }
 
-long shades_manifest_find(const shades_manifest *m, const char *image_id)
+long sh_manifest_find(const sh_manifest *m, const char *image_id)
 {
     size_t lo = 0, hi = m->n_items;
     while (lo < hi) {

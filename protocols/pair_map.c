@@ -2,9 +2,9 @@
 
 #include <stdlib.h>
 
-shades_pair_map *shades_pair_map_create(size_t expected)
+sh_pair_map *sh_pair_map_create(size_t expected)
 {
-    shades_pair_map *map = calloc(1, sizeof *map);
+    sh_pair_map *map = calloc(1, sizeof *map);
     if (!map)
         return NULL;
     map->cap = 16;
@@ -13,13 +13,13 @@ shades_pair_map *shades_pair_map_create(size_t expected)
     map->keys = calloc(map->cap, sizeof *map->keys);
     map->values = malloc(map->cap * sizeof *map->values);
     if (!map->keys || !map->values) {
-        shades_pair_map_destroy(map);
+        sh_pair_map_destroy(map);
         return NULL;
     }
     return map;
 }
 
-void shades_pair_map_destroy(shades_pair_map *map)
+void sh_pair_map_destroy(sh_pair_map *map)
 {
     if (!map)
         return;
@@ -34,7 +34,7 @@ static uint64_t key_of(uint32_t a, uint32_t b)
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static size_t slot_of(const shades_pair_map *map, uint64_t key)
+static size_t slot_of(const sh_pair_map *map, uint64_t key)
 {
     size_t h = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & (map->cap - 1);
     while (map->keys[h] && map->keys[h] != key)
@@ -43,9 +43,9 @@ static size_t slot_of(const shades_pair_map *map, uint64_t key)
 }
 
 /* Doubles the table, placing every entry again. */
-static int grow(shades_pair_map *map)
+static int grow(sh_pair_map *map)
 {
-    shades_pair_map bigger = {.cap = map->cap * 2, .n = map->n};
+    sh_pair_map bigger = {.cap = map->cap * 2, .n = map->n};
     bigger.keys = calloc(bigger.cap, sizeof *bigger.keys);
     bigger.values = malloc(bigger.cap * sizeof *bigger.values);
     if (!bigger.keys || !bigger.values) {
@@ -65,7 +65,7 @@ static int grow(shades_pair_map *map)
     return 0;
 }
 
-int shades_pair_map_put(uint64_t *out_old, shades_pair_map *map, uint32_t a, uint32_t b,
+int sh_pair_map_put(uint64_t *out_old, sh_pair_map *map, uint32_t a, uint32_t b,
                         uint64_t value)
 {
     uint64_t key = key_of(a, b);
@@ -86,7 +86,7 @@ int shades_pair_map_put(uint64_t *out_old, shades_pair_map *map, uint32_t a, uin
     return 1;
 }
 
-int shades_pair_map_get(uint64_t *out, const shades_pair_map *map, uint32_t a, uint32_t b)
+int sh_pair_map_get(uint64_t *out, const sh_pair_map *map, uint32_t a, uint32_t b)
 {
     size_t h = slot_of(map, key_of(a, b));
     if (!map->keys[h])

@@ -7,7 +7,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
-int shades_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate)
+int sh_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng)
@@ -32,7 +32,7 @@ static int cmp_nan_last(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void shades_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
+void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
                             double conf)
 {
     qsort(values, n, sizeof *values, cmp_nan_last);

@@ -1,7 +1,7 @@
 /* The subject bootstrap's building blocks: reproducible resampling weights
  * and percentile intervals. */
-#ifndef SHADES_RESULTS_BOOTSTRAP_H
-#define SHADES_RESULTS_BOOTSTRAP_H
+#ifndef SH_RESULTS_BOOTSTRAP_H
+#define SH_RESULTS_BOOTSTRAP_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,12 +9,12 @@
 /* Weights of one replicate: n draws with replacement from n subjects, as
  * the number of times each was drawn. Replicate r of a seed is the same on
  * every machine and thread count. Returns 0, or -1 when out of memory. */
-int shades_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate);
+int sh_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate);
 
 /* Percentile interval of the non-NaN values (sorted in place, NaNs moved
  * last) at two-sided confidence conf, with linear interpolation between
  * order statistics. Both bounds NaN when no value is finite or NaN. */
-void shades_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
+void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
                             double conf);
 
 #endif

@@ -11,7 +11,7 @@ static double ratio(uint64_t k, uint64_t n)
     return n ? (double)k / (double)n : NAN;
 }
 
-void shades_cgroup_free(shades_cgroup *c)
+void sh_cgroup_free(sh_cgroup *c)
 {
     free(c->confusion);
     free(c->tpr);
@@ -20,7 +20,7 @@ void shades_cgroup_free(shades_cgroup *c)
     memset(c, 0, sizeof *c);
 }
 
-int shades_classification_measure(shades_cgroup *out, const int32_t *truth,
+int sh_classification_measure(sh_cgroup *out, const int32_t *truth,
                                   const int32_t *predicted, const int32_t *item_group, int32_t g,
                                   size_t n_items, size_t n_classes, uint64_t total_errors,
                                   double conf)
@@ -33,27 +33,27 @@ int shades_classification_measure(shades_cgroup *out, const int32_t *truth,
     out->fpr = calloc(n_classes + 1, sizeof *out->fpr);
     out->ppv = calloc(n_classes + 1, sizeof *out->ppv);
     if (!out->confusion || !out->tpr || !out->fpr || !out->ppv) {
-        shades_cgroup_free(out);
+        sh_cgroup_free(out);
         return -1;
     }
     for (size_t i = 0; i < n_items; i++) {
         if (item_group && item_group[i] != g)
             continue;
         int32_t t = truth[i], p = predicted[i];
-        if (t < 0 || (size_t)t >= n_classes || p < SHADES_NO_PREDICTION ||
+        if (t < 0 || (size_t)t >= n_classes || p < SH_NO_PREDICTION ||
             (p >= 0 && (size_t)p >= n_classes)) {
-            shades_cgroup_free(out);
+            sh_cgroup_free(out);
             return -1;
         }
-        size_t col = p == SHADES_NO_PREDICTION ? n_classes : (size_t)p;
+        size_t col = p == SH_NO_PREDICTION ? n_classes : (size_t)p;
         out->confusion[(size_t)t * cols + col]++;
         out->n++;
         out->errors += p != t;
-        out->n_no_prediction += p == SHADES_NO_PREDICTION;
+        out->n_no_prediction += p == SH_NO_PREDICTION;
     }
     out->error_rate = ratio(out->errors, out->n);
-    shades_wilson(&out->error_wilson_lo, &out->error_wilson_hi, out->errors, out->n, conf);
-    shades_clopper_pearson(&out->error_cp_lo, &out->error_cp_hi, out->errors, out->n, conf);
+    sh_wilson(&out->error_wilson_lo, &out->error_wilson_hi, out->errors, out->n, conf);
+    sh_clopper_pearson(&out->error_cp_lo, &out->error_cp_hi, out->errors, out->n, conf);
     out->error_share = ratio(out->errors, total_errors);
     for (size_t c = 0; c < n_classes; c++) {
         uint64_t actual = 0, predicted_as = 0, negatives = 0, false_pos = 0;

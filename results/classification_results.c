@@ -6,7 +6,7 @@
 
 #include "classification_measures.h"
 
-void shades_cresults_destroy(shades_cresults *r)
+void sh_cresults_destroy(sh_cresults *r)
 {
     if (!r)
         return;
@@ -17,16 +17,16 @@ void shades_cresults_destroy(shades_cresults *r)
 }
 
 /* Appends group gi of a partition (item_group NULL: all items). */
-static int add_group(shades_cresults *r, const char *partition, const char *group,
+static int add_group(sh_cresults *r, const char *partition, const char *group,
                      const char *const *names, size_t nc, const int32_t *truth,
                      const int32_t *predicted, const int32_t *item_group, int32_t gi, size_t n,
                      uint64_t total_errors, double conf)
 {
-    shades_cgroup c;
-    if (shades_classification_measure(&c, truth, predicted, item_group, gi, n, nc, total_errors,
+    sh_cgroup c;
+    if (sh_classification_measure(&c, truth, predicted, item_group, gi, n, nc, total_errors,
                                       conf))
         return -1;
-    shades_crow *row = &r->groups[r->n_groups++];
+    sh_crow *row = &r->groups[r->n_groups++];
     memset(row, 0, sizeof *row);
     snprintf(row->partition, sizeof row->partition, "%s", partition);
     snprintf(row->group, sizeof row->group, "%s", group);
@@ -41,7 +41,7 @@ static int add_group(shades_cresults *r, const char *partition, const char *grou
     row->error_share = c.error_share;
     size_t cols = nc + 1;
     for (size_t k = 0; k < nc; k++) {
-        shades_cclass *x = &r->classes[r->n_classes++];
+        sh_cclass *x = &r->classes[r->n_classes++];
         memset(x, 0, sizeof *x);
         snprintf(x->partition, sizeof x->partition, "%s", partition);
         snprintf(x->group, sizeof x->group, "%s", group);
@@ -55,35 +55,35 @@ static int add_group(shades_cresults *r, const char *partition, const char *grou
         x->fpr = c.fpr[k];
         x->ppv = c.ppv[k];
         for (size_t j = 0; j < cols; j++) {
-            shades_cconfusion *y = &r->confusion[r->n_confusion++];
+            sh_cconfusion *y = &r->confusion[r->n_confusion++];
             memset(y, 0, sizeof *y);
             snprintf(y->partition, sizeof y->partition, "%s", partition);
             snprintf(y->group, sizeof y->group, "%s", group);
             snprintf(y->truth, sizeof y->truth, "%s", names[k]);
-            snprintf(y->predicted, sizeof y->predicted, "%s", j < nc ? names[j] : SHADES_CLASS_NONE);
+            snprintf(y->predicted, sizeof y->predicted, "%s", j < nc ? names[j] : SH_CLASS_NONE);
             y->count = c.confusion[k * cols + j];
         }
     }
-    shades_cgroup_free(&c);
+    sh_cgroup_free(&c);
     return 0;
 }
 
-int shades_classification_results(shades_cresults **out, const char *attribute,
+int sh_classification_results(sh_cresults **out, const char *attribute,
                                   const char *const *class_names, size_t n_classes,
-                                  const shades_groups *g, const int32_t *truth,
+                                  const sh_groups *g, const int32_t *truth,
                                   const int32_t *predicted, size_t n_items, double confidence,
-                                  shades_err *err)
+                                  sh_err *err)
 {
     *out = NULL;
     for (size_t i = 0; i < n_items; i++)
-        if (truth[i] < 0 || (size_t)truth[i] >= n_classes || predicted[i] < SHADES_NO_PREDICTION ||
+        if (truth[i] < 0 || (size_t)truth[i] >= n_classes || predicted[i] < SH_NO_PREDICTION ||
             (predicted[i] >= 0 && (size_t)predicted[i] >= n_classes))
-            return shades_err_set(err, SHADES_E_INPUT,
+            return sh_err_set(err, SH_E_INPUT,
                                   "classification: item %zu has a class out of range", i);
     size_t rows = 1;
     for (size_t p = 0; p < g->n_partitions; p++)
         rows += g->partitions[p].n_groups;
-    shades_cresults *r = calloc(1, sizeof *r);
+    sh_cresults *r = calloc(1, sizeof *r);
     if (r) {
         r->groups = calloc(rows, sizeof *r->groups);
         r->classes = calloc(rows * (n_classes ? n_classes : 1), sizeof *r->classes);
@@ -91,8 +91,8 @@ int shades_classification_results(shades_cresults **out, const char *attribute,
                               sizeof *r->confusion);
     }
     if (!r || !r->groups || !r->classes || !r->confusion) {
-        shades_cresults_destroy(r);
-        return shades_err_nomem(err);
+        sh_cresults_destroy(r);
+        return sh_err_nomem(err);
     }
     snprintf(r->attribute, sizeof r->attribute, "%s", attribute);
     r->confidence = confidence;
@@ -102,7 +102,7 @@ int shades_classification_results(shades_cresults **out, const char *attribute,
     int bad = add_group(r, "all", "All", class_names, n_classes, truth, predicted, NULL, 0,
                         n_items, total_errors, confidence);
     for (size_t p = 0; !bad && p < g->n_partitions; p++) {
-        const shades_partition *part = &g->partitions[p];
+        const sh_partition *part = &g->partitions[p];
         for (size_t gi = 0; !bad && gi < part->n_groups; gi++)
         {
             bad = add_group(r, part->name, part->group_names[gi], class_names, n_classes, truth,
@@ -113,8 +113,8 @@ int shades_classification_results(shades_cresults **out, const char *attribute,
         }
     }
     if (bad) {
-        shades_cresults_destroy(r);
-        return shades_err_nomem(err);
+        sh_cresults_destroy(r);
+        return sh_err_nomem(err);
     }
     *out = r;
     return 0;

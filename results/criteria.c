@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A group rate's value and bounds by interval; offsets in shades_vgroup. */
+/* A group rate's value and bounds by interval; offsets in sh_vgroup. */
 typedef struct rate_fields {
     const char *measure;
     size_t value, wilson, cp, boot; /* boot is 0 when there is none */
 } rate_fields;
 
-#define GOFF(m) offsetof(shades_vgroup, m)
+#define GOFF(m) offsetof(sh_vgroup, m)
 
 static const rate_fields rates[] = {
     {"fnmr", GOFF(fnmr), GOFF(fnmr_wilson_lo), GOFF(fnmr_cp_lo), GOFF(fnmr_boot_lo)},
@@ -27,51 +27,51 @@ static const rate_fields *rate_of(const char *measure)
     return NULL;
 }
 
-static const shades_vsummary_field *summary_of(const char *measure)
+static const sh_vsummary_field *summary_of(const char *measure)
 {
-    for (size_t i = 0; i < SHADES_VSUMMARY_FIELDS; i++)
-        if (!strcmp(shades_vsummary_fields[i].name, measure))
-            return &shades_vsummary_fields[i];
+    for (size_t i = 0; i < SH_VSUMMARY_FIELDS; i++)
+        if (!strcmp(sh_vsummary_fields[i].name, measure))
+            return &sh_vsummary_fields[i];
     return NULL;
 }
 
-shades_criterion_kind shades_criterion_kind_of(const char *measure)
+sh_criterion_kind sh_criterion_kind_of(const char *measure)
 {
     if (summary_of(measure))
-        return SHADES_CRITERION_SUMMARY;
+        return SH_CRITERION_SUMMARY;
     if (!strcmp(measure, "fte"))
-        return SHADES_CRITERION_FTE;
-    return rate_of(measure) ? SHADES_CRITERION_RATE : SHADES_CRITERION_UNKNOWN;
+        return SH_CRITERION_FTE;
+    return rate_of(measure) ? SH_CRITERION_RATE : SH_CRITERION_UNKNOWN;
 }
 
-static const char *bound_of(const shades_cfg_criterion *k)
+static const char *bound_of(const sh_criterion *k)
 {
     return k->bound ? k->bound : "upper";
 }
 
-static const char *interval_of(const shades_cfg_criterion *k)
+static const char *interval_of(const sh_criterion *k)
 {
     if (k->interval)
         return k->interval;
-    return shades_criterion_kind_of(k->measure) == SHADES_CRITERION_FTE ? "clopper-pearson"
+    return sh_criterion_kind_of(k->measure) == SH_CRITERION_FTE ? "clopper-pearson"
                                                                          : "bootstrap";
 }
 
-static int rule_error(shades_err *err, const shades_config *c, unsigned i, const char *field,
+static int rule_error(sh_err *err, const sh_criteria_spec *c, unsigned i, const char *field,
                       const char *why)
 {
-    const shades_cfg_criterion *k = &c->criteria[i];
-    return shades_err_set(err, SHADES_E_INPUT, "%s:%u: field 'criteria entry %u.%s': %s (rule '%s')",
-                          c->path, k->line, i + 1, field, why, k->name);
+    const sh_criterion *k = &c->rules[i];
+    return sh_err_set(err, SH_E_INPUT, "%s:%u: field 'criteria entry %u.%s': %s (rule '%s')",
+                          c->config_path, k->line, i + 1, field, why, k->name);
 }
 
-int shades_criteria_check(const shades_config *c, const shades_groups *g, shades_err *err)
+int sh_criteria_check(const sh_criteria_spec *c, const sh_groups *g, sh_err *err)
 {
-    for (unsigned i = 0; i < c->criteria_count; i++) {
-        const shades_cfg_criterion *k = &c->criteria[i];
+    for (unsigned i = 0; i < c->n_rules; i++) {
+        const sh_criterion *k = &c->rules[i];
         if (!k->group)
             continue;
-        const shades_partition *part = NULL;
+        const sh_partition *part = NULL;
         for (size_t p = 0; p < g->n_partitions; p++)
             if (!strcmp(g->partitions[p].name, k->partition))
                 part = &g->partitions[p];
@@ -90,7 +90,7 @@ int shades_criteria_check(const shades_config *c, const shades_groups *g, shades
                          "group '%s' has %llu subjects, fewer than groups.min_subjects (%u): "
                          "too small to estimate",
                          k->group, (unsigned long long)part->n_subjects[gi],
-                         c->groups.min_subjects);
+                         c->min_subjects);
                 return rule_error(err, c, i, "group", why);
             }
     }
@@ -110,12 +110,12 @@ static double get(const void *row, size_t off)
     return *(const double *)((const char *)row + off);
 }
 
-static void evaluate_summary(shades_verdict *v, const shades_cfg_criterion *k,
-                             const shades_vresults *r)
+static void evaluate_summary(sh_verdict *v, const sh_criterion *k,
+                             const sh_vresults *r)
 {
-    const shades_vsummary_field *f = summary_of(k->measure);
+    const sh_vsummary_field *f = summary_of(k->measure);
     for (size_t s = 0; s < r->n_summaries; s++) {
-        const shades_vsummary *row = &r->summaries[s];
+        const sh_vsummary *row = &r->summaries[s];
         if (strcmp(row->partition, k->partition) || row->target_fmr != *k->target_fmr)
             continue;
         const double *base = (const double *)((const char *)row + f->offset);
@@ -130,8 +130,8 @@ static void evaluate_summary(shades_verdict *v, const shades_cfg_criterion *k,
     snprintf(v->reason, sizeof v->reason, "no summary for partition '%s'", k->partition);
 }
 
-static void evaluate_rate(shades_verdict *v, const shades_cfg_criterion *k,
-                          const shades_vresults *r, int at_most)
+static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
+                          const sh_vresults *r, int at_most)
 {
     const rate_fields *f = rate_of(k->measure);
     const char *iv = v->interval;
@@ -139,7 +139,7 @@ static void evaluate_rate(shades_verdict *v, const shades_cfg_criterion *k,
     int seen = 0;
     double target = r->n_thresholds ? r->thresholds[0].target_fmr : NAN;
     for (size_t i = 0; i < r->n_groups; i++) {
-        const shades_vgroup *row = &r->groups[i];
+        const sh_vgroup *row = &r->groups[i];
         /* FTE does not depend on the threshold: any one target's rows do. */
         double want = k->target_fmr ? *k->target_fmr : target;
         if (strcmp(row->partition, k->partition) || row->target_fmr != want ||
@@ -164,15 +164,15 @@ static void evaluate_rate(shades_verdict *v, const shades_cfg_criterion *k,
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
 }
 
-int shades_criteria_evaluate(shades_verdict **out, const shades_config *c,
-                             const shades_vresults *r, shades_err *err)
+int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
+                             const sh_vresults *r, sh_err *err)
 {
-    *out = calloc(c->criteria_count ? c->criteria_count : 1, sizeof **out);
+    *out = calloc(c->n_rules ? c->n_rules : 1, sizeof **out);
     if (!*out)
-        return shades_err_nomem(err);
-    for (unsigned i = 0; i < c->criteria_count; i++) {
-        const shades_cfg_criterion *k = &c->criteria[i];
-        shades_verdict *v = &(*out)[i];
+        return sh_err_nomem(err);
+    for (unsigned i = 0; i < c->n_rules; i++) {
+        const sh_criterion *k = &c->rules[i];
+        sh_verdict *v = &(*out)[i];
         int at_most = k->at_most != NULL;
         snprintf(v->name, sizeof v->name, "%s", k->name);
         snprintf(v->measure, sizeof v->measure, "%s", k->measure);
@@ -182,7 +182,7 @@ int shades_criteria_evaluate(shades_verdict **out, const shades_config *c,
         v->limit = at_most ? *k->at_most : *k->at_least;
         snprintf(v->op, sizeof v->op, "%s", at_most ? "<=" : ">=");
         v->value = NAN;
-        if (shades_criterion_kind_of(k->measure) == SHADES_CRITERION_SUMMARY) {
+        if (sh_criterion_kind_of(k->measure) == SH_CRITERION_SUMMARY) {
             evaluate_summary(v, k, r);
         } else {
             snprintf(v->interval, sizeof v->interval, "%s", interval_of(k));
@@ -196,7 +196,7 @@ int shades_criteria_evaluate(shades_verdict **out, const shades_config *c,
     return 0;
 }
 
-int shades_criteria_passed(const shades_verdict *v, size_t n)
+int sh_criteria_passed(const sh_verdict *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!v[i].pass)

@@ -1,33 +1,55 @@
 /* Pass/fail criteria: rules fixed in the config before a run, evaluated on
  * its measures. docs/measures.md lists the measures a rule may name. */
-#ifndef SHADES_RESULTS_CRITERIA_H
-#define SHADES_RESULTS_CRITERIA_H
+#ifndef SH_RESULTS_CRITERIA_H
+#define SH_RESULTS_CRITERIA_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "error.h"
 #include "groups.h"
 #include "verification_measures.h"
 
+/* One pass/fail rule, fixed before the run (docs/criteria.md). */
+typedef struct sh_criterion {
+    char *name;
+    char *measure;         /* a summary (fnmr_max_geomean) or a group rate (fnmr) */
+    char *partition;
+    double *target_fmr;    /* one of verification.target_fmr */
+    char *group;           /* group rates: one group; NULL: every group */
+    char *bound;           /* value, lower or upper; NULL: upper */
+    char *interval;        /* group rates: wilson, clopper-pearson or bootstrap */
+    double *at_most;       /* exactly one of at_most and at_least */
+    double *at_least;
+    unsigned line;         /* where the rule starts in the config */
+} sh_criterion;
+
+/* The rules of a run and what their messages name: the config file and
+ * the groups' minimum size. Borrowed. */
+typedef struct sh_criteria_spec {
+    const sh_criterion *rules;
+    unsigned n_rules;
+    const char *config_path;
+    unsigned min_subjects;     /* groups.min_subjects, for the message on a small group */
+} sh_criteria_spec;
+
 /* What a measure name refers to. */
-typedef enum shades_criterion_kind {
-    SHADES_CRITERION_UNKNOWN = 0,
-    SHADES_CRITERION_SUMMARY,   /* a differential summary of a partition */
-    SHADES_CRITERION_RATE,      /* fnmr or fmr of a group, at a target */
-    SHADES_CRITERION_FTE        /* failure to enrol of a group */
-} shades_criterion_kind;
+typedef enum sh_criterion_kind {
+    SH_CRITERION_UNKNOWN = 0,
+    SH_CRITERION_SUMMARY,   /* a differential summary of a partition */
+    SH_CRITERION_RATE,      /* fnmr or fmr of a group, at a target */
+    SH_CRITERION_FTE        /* failure to enrol of a group */
+} sh_criterion_kind;
 
 /* The kind of a measure name. */
-shades_criterion_kind shades_criterion_kind_of(const char *measure);
+sh_criterion_kind sh_criterion_kind_of(const char *measure);
 
 /* One rule's verdict; one row of /criteria. */
-typedef struct shades_verdict {
-    char name[SHADES_NAME_MAX];
-    char measure[SHADES_NAME_MAX];
-    char partition[SHADES_NAME_MAX];
-    char group[SHADES_NAME_MAX];   /* the group that decided it, for rates */
+typedef struct sh_verdict {
+    char name[SH_NAME_MAX];
+    char measure[SH_NAME_MAX];
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];   /* the group that decided it, for rates */
     double target_fmr;             /* NaN for fte */
     char bound[16];                /* value, lower, upper */
     char interval[16];             /* for rates: wilson, clopper-pearson, bootstrap */
@@ -36,19 +58,19 @@ typedef struct shades_verdict {
     double value;                  /* what was compared with the limit */
     int32_t pass;
     char reason[160];              /* why it failed, or "" */
-} shades_verdict;
+} sh_verdict;
 
 /* Checks that every rule's partition and group exist in g, before any
  * engine runs. Fails naming the config line and field. */
-int shades_criteria_check(const shades_config *c, const shades_groups *g, shades_err *err);
+int sh_criteria_check(const sh_criteria_spec *c, const sh_groups *g, sh_err *err);
 
-/* Evaluates every rule of c on r into *out (c->criteria_count verdicts,
+/* Evaluates every rule of c on r into *out (c->n_rules verdicts,
  * caller frees). A rule whose measure is NaN (not estimable, too few
  * groups) fails, with the reason given. */
-int shades_criteria_evaluate(shades_verdict **out, const shades_config *c,
-                             const shades_vresults *r, shades_err *err);
+int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
+                             const sh_vresults *r, sh_err *err);
 
 /* 1 when every verdict passes (or there are none). */
-int shades_criteria_passed(const shades_verdict *v, size_t n);
+int sh_criteria_passed(const sh_verdict *v, size_t n);
 
 #endif

@@ -1,8 +1,8 @@
 /* Equal error rate and DET curves of genuine scores (sorted, exact)
  * against an impostor distribution (score_hist.h): every point is the
  * (FMR, FNMR) of a real threshold, never interpolated. */
-#ifndef SHADES_RESULTS_DET_H
-#define SHADES_RESULTS_DET_H
+#ifndef SH_RESULTS_DET_H
+#define SH_RESULTS_DET_H
 
 #include <stddef.h>
 
@@ -10,38 +10,38 @@
 
 /* One operating point: FMR = #(impostor >= t) / N_imp and
  * FNMR = #(genuine < t) / N_gen. */
-typedef struct shades_det_point {
+typedef struct sh_det_point {
     double threshold;
     double fmr;
     double fnmr;
-} shades_det_point;
+} sh_det_point;
 
-/* Between the passes: adds to w the bins shades_eer needs exactly (those
+/* Between the passes: adds to w the bins sh_eer needs exactly (those
  * where the least worse rate can fall, found from the counts at bin edges,
  * and the largest impostor's). h must be indexed. Returns 0, or -1 when
  * out of memory. */
-int shades_eer_want(shades_score_window *w, const shades_score_hist *h, const double *genuine,
+int sh_eer_want(sh_score_window *w, const sh_score_hist *h, const double *genuine,
                     size_t n_gen);
 
 /* The equal error rate: the least max(FMR(t), FNMR(t)) over all t, and the
  * smallest threshold that attains it, for ascending genuine scores and a
- * sealed impostor distribution whose window holds shades_eer_want's bins.
+ * sealed impostor distribution whose window holds sh_eer_want's bins.
  * Returns 0 with both outputs NaN when either side is empty, else 1. */
-int shades_eer(double *out_eer, double *out_t, const double *genuine, size_t n_gen,
-               const shades_score_hist *h, const shades_score_window *w);
+int sh_eer(double *out_eer, double *out_t, const double *genuine, size_t n_gen,
+               const sh_score_hist *h, const sh_score_window *w);
 
-/* Most points shades_det_curve writes for `per_axis`. */
-#define SHADES_DET_MAX_POINTS(per_axis) (2 * (per_axis) + 1)
+/* Most points sh_det_curve writes for `per_axis`. */
+#define SH_DET_MAX_POINTS(per_axis) (2 * (per_axis) + 1)
 
 /* A DET curve for plotting on probit axes: per_axis target FMRs log-spaced
  * from 1/N_imp to 1 and per_axis target FNMRs log-spaced from 1/N_gen to
  * 1, each at the nearest histogram bin edge on the side that keeps the
  * rate at or below its target (where counts are exact without a window),
  * and eer_t (NaN for none), deduplicated and ascending. out holds
- * SHADES_DET_MAX_POINTS(per_axis) points; returns how many were written (0
+ * SH_DET_MAX_POINTS(per_axis) points; returns how many were written (0
  * when either side is empty or memory runs out). */
-size_t shades_det_curve(shades_det_point *out, size_t per_axis, const double *genuine,
-                        size_t n_gen, const shades_score_hist *h, const shades_score_window *w,
+size_t sh_det_curve(sh_det_point *out, size_t per_axis, const double *genuine,
+                        size_t n_gen, const sh_score_hist *h, const sh_score_window *w,
                         double eer_t);
 
 #endif

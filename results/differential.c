@@ -3,14 +3,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-double shades_rate_floored(double k, double n)
+double sh_rate_floored(double k, double n)
 {
     if (!(n > 0))
         return NAN;
     return k > 0 ? k / n : 0.5 / n;
 }
 
-double shades_gini(const double *x, size_t n)
+double sh_gini(const double *x, size_t n)
 {
     if (n < 2)
         return NAN;
@@ -26,10 +26,10 @@ double shades_gini(const double *x, size_t n)
     return nn / (nn - 1.0) * diff / (2.0 * nn * nn * mean);
 }
 
-void shades_rate_summarise(shades_rate_summary *out, const double *k, const double *n,
+void sh_rate_summarise(sh_rate_summary *out, const double *k, const double *n,
                            size_t n_groups)
 {
-    *out = (shades_rate_summary){0};
+    *out = (sh_rate_summary){0};
     out->max_min = out->max_geomean = out->gini = out->gap = NAN;
     double *raw = malloc((n_groups ? n_groups : 1) * sizeof *raw);
     if (!raw)
@@ -39,7 +39,7 @@ void shades_rate_summarise(shades_rate_summary *out, const double *k, const doub
     for (size_t i = 0; i < n_groups; i++) {
         if (!(n[i] > 0))
             continue;
-        double r = k[i] / n[i], f = shades_rate_floored(k[i], n[i]);
+        double r = k[i] / n[i], f = sh_rate_floored(k[i], n[i]);
         raw[out->n_groups++] = r;
         out->n_zero += k[i] == 0;
         fmax_ = fmax(fmax_, f);
@@ -58,18 +58,18 @@ void shades_rate_summarise(shades_rate_summary *out, const double *k, const doub
     if (out->n_groups >= 2) {
         out->max_min = fmax_ / fmin_;
         out->max_geomean = fmax_ / exp(log_sum / out->n_groups);
-        out->gini = shades_gini(raw, out->n_groups);
+        out->gini = sh_gini(raw, out->n_groups);
         out->gap = rmax - rmin;
     }
     free(raw);
 }
 
-void shades_differential_compute(shades_differential *out, const double *fnmr_k,
+void sh_differential_compute(sh_differential *out, const double *fnmr_k,
                                  const double *fnmr_n, const double *fmr_k,
                                  const double *fmr_n, size_t n_groups, double alpha)
 {
-    shades_rate_summarise(&out->fnmr, fnmr_k, fnmr_n, n_groups);
-    shades_rate_summarise(&out->fmr, fmr_k, fmr_n, n_groups);
+    sh_rate_summarise(&out->fnmr, fnmr_k, fnmr_n, n_groups);
+    sh_rate_summarise(&out->fmr, fmr_k, fmr_n, n_groups);
     out->garbe = alpha * out->fmr.gini + (1 - alpha) * out->fnmr.gini;
     out->fdr = 1 - (alpha * out->fmr.gap + (1 - alpha) * out->fnmr.gap);
     out->inequity = pow(out->fmr.max_min, alpha) * pow(out->fnmr.max_min, 1 - alpha);

@@ -6,7 +6,7 @@
 
 #include "shades/adapter.h"
 
-const char *shades_outcome_label(int32_t outcome)
+const char *sh_outcome_label(int32_t outcome)
 {
     switch (outcome) {
     case SHADES_OUTCOME_OK:
@@ -17,58 +17,58 @@ const char *shades_outcome_label(int32_t outcome)
         return "refused";
     case SHADES_OUTCOME_FAILED:
         return "failed";
-    case SHADES_RUN_CRASHED:
+    case SH_RUN_CRASHED:
         return "crashed";
-    case SHADES_RUN_TIMED_OUT:
+    case SH_RUN_TIMED_OUT:
         return "timed_out";
-    case SHADES_RUN_BAD_REPLY:
+    case SH_RUN_BAD_REPLY:
         return "bad_reply";
-    case SHADES_RUN_NO_PREDICTION:
+    case SH_RUN_NO_PREDICTION:
         return "no_prediction";
     default:
         return "unknown";
     }
 }
 
-int shades_failures_add(shades_failures *f, const shades_manifest *m, size_t i, const char *stage,
-                        int32_t outcome, shades_err *err)
+int sh_failures_add(sh_failures *f, const sh_manifest *m, size_t i, const char *stage,
+                        int32_t outcome, sh_err *err)
 {
     if (f->n == f->cap) {
         size_t cap = f->cap ? 2 * f->cap : 16;
-        shades_failure *rows = realloc(f->rows, cap * sizeof *rows);
+        sh_failure *rows = realloc(f->rows, cap * sizeof *rows);
         if (!rows)
-            return shades_err_nomem(err);
+            return sh_err_nomem(err);
         f->rows = rows;
         f->cap = cap;
     }
-    shades_failure *r = &f->rows[f->n];
+    sh_failure *r = &f->rows[f->n];
     memset(r, 0, sizeof *r);
     r->image_id = strdup(m->image_id[i]);
     r->subject_id = strdup(m->subject_id[i]);
     if (!r->image_id || !r->subject_id) {
         free(r->image_id);
         free(r->subject_id);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     r->manifest_line = m->line[i];
     snprintf(r->stage, sizeof r->stage, "%s", stage);
-    snprintf(r->outcome, sizeof r->outcome, "%s", shades_outcome_label(outcome));
+    snprintf(r->outcome, sizeof r->outcome, "%s", sh_outcome_label(outcome));
     f->n++;
     return 0;
 }
 
-int shades_failures_collect(shades_failures **out, const shades_manifest *m,
-                            const int32_t *outcome, const char *stage, shades_err *err)
+int sh_failures_collect(sh_failures **out, const sh_manifest *m,
+                            const int32_t *outcome, const char *stage, sh_err *err)
 {
     *out = NULL;
-    shades_failures *f = calloc(1, sizeof *f);
+    sh_failures *f = calloc(1, sizeof *f);
     if (!f)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     for (size_t i = 0; i < m->n_items; i++) {
         int rc = outcome[i] == SHADES_OUTCOME_OK ? 0
-                                                 : shades_failures_add(f, m, i, stage, outcome[i], err);
+                                                 : sh_failures_add(f, m, i, stage, outcome[i], err);
         if (rc) {
-            shades_failures_destroy(f);
+            sh_failures_destroy(f);
             return rc;
         }
     }
@@ -76,7 +76,7 @@ int shades_failures_collect(shades_failures **out, const shades_manifest *m,
     return 0;
 }
 
-void shades_failures_destroy(shades_failures *f)
+void sh_failures_destroy(sh_failures *f)
 {
     if (!f)
         return;

@@ -2,7 +2,7 @@
 
 #include <math.h>
 
-double shades_fnir(const shades_mated_search *s, size_t n, uint32_t rank, double threshold)
+double sh_fnir(const sh_mated_search *s, size_t n, uint32_t rank, double threshold)
 {
     if (!n)
         return NAN;
@@ -13,7 +13,7 @@ double shades_fnir(const shades_mated_search *s, size_t n, uint32_t rank, double
     return (double)misses / (double)n;
 }
 
-double shades_fpir(const double *top_scores, size_t n, double threshold)
+double sh_fpir(const double *top_scores, size_t n, double threshold)
 {
     if (!n)
         return NAN;
@@ -23,7 +23,7 @@ double shades_fpir(const double *top_scores, size_t n, double threshold)
     return (double)alarms / (double)n;
 }
 
-void shades_cmc(double *out, const shades_mated_search *s, size_t n, uint32_t max_rank)
+void sh_cmc(double *out, const sh_mated_search *s, size_t n, uint32_t max_rank)
 {
     for (uint32_t r = 0; r < max_rank; r++)
         out[r] = 0;

@@ -8,7 +8,7 @@
 #include "interval.h"
 #include "threshold.h"
 
-void shades_iresults_destroy(shades_iresults *r)
+void sh_iresults_destroy(sh_iresults *r)
 {
     if (!r)
         return;
@@ -21,11 +21,11 @@ void shades_iresults_destroy(shades_iresults *r)
 /* The searches of one group (item_group NULL: all), gathered. */
 typedef struct subset {
     size_t n_mated, n_nonmated;
-    shades_mated_search *mated;
+    sh_mated_search *mated;
     double *top;
 } subset;
 
-static void gather(subset *out, const shades_isearches *s, const int32_t *item_group, int32_t g)
+static void gather(subset *out, const sh_isearches *s, const int32_t *item_group, int32_t g)
 {
     out->n_mated = out->n_nonmated = 0;
     for (size_t k = 0; k < s->n_mated; k++)
@@ -41,12 +41,12 @@ static uint64_t count_rate(double rate, size_t n)
     return isnan(rate) ? 0 : (uint64_t)llround(rate * (double)n);
 }
 
-static void group_rows(shades_iresults *r, const char *partition, const char *group,
+static void group_rows(sh_iresults *r, const char *partition, const char *group,
                        const subset *sub, uint64_t candidates, int too_small)
 {
     for (size_t k = 0; k < r->n_thresholds; k++) {
-        const shades_ithreshold *t = &r->thresholds[k];
-        shades_igroup *row = &r->groups[r->n_groups++];
+        const sh_ithreshold *t = &r->thresholds[k];
+        sh_igroup *row = &r->groups[r->n_groups++];
         memset(row, 0, sizeof *row);
         snprintf(row->partition, sizeof row->partition, "%s", partition);
         snprintf(row->group, sizeof row->group, "%s", group);
@@ -55,10 +55,10 @@ static void group_rows(shades_iresults *r, const char *partition, const char *gr
         row->too_small = too_small;
         row->n_mated = sub->n_mated;
         row->n_nonmated = sub->n_nonmated;
-        double fnir = t->estimable ? shades_fnir(sub->mated, sub->n_mated, (uint32_t)candidates,
+        double fnir = t->estimable ? sh_fnir(sub->mated, sub->n_mated, (uint32_t)candidates,
                                                  t->threshold)
                                    : NAN;
-        double fpir = t->estimable ? shades_fpir(sub->top, sub->n_nonmated, t->threshold) : NAN;
+        double fpir = t->estimable ? sh_fpir(sub->top, sub->n_nonmated, t->threshold) : NAN;
         row->n_miss = count_rate(fnir, sub->n_mated);
         row->n_false_positive = count_rate(fpir, sub->n_nonmated);
         row->fnir = fnir;
@@ -66,26 +66,26 @@ static void group_rows(shades_iresults *r, const char *partition, const char *gr
         row->fnir_wilson_lo = row->fnir_wilson_hi = row->fnir_cp_lo = row->fnir_cp_hi = NAN;
         row->fpir_wilson_lo = row->fpir_wilson_hi = row->fpir_cp_lo = row->fpir_cp_hi = NAN;
         if (!isnan(fnir)) {
-            shades_wilson(&row->fnir_wilson_lo, &row->fnir_wilson_hi, row->n_miss, row->n_mated,
+            sh_wilson(&row->fnir_wilson_lo, &row->fnir_wilson_hi, row->n_miss, row->n_mated,
                           r->confidence);
-            shades_clopper_pearson(&row->fnir_cp_lo, &row->fnir_cp_hi, row->n_miss, row->n_mated,
+            sh_clopper_pearson(&row->fnir_cp_lo, &row->fnir_cp_hi, row->n_miss, row->n_mated,
                                    r->confidence);
         }
         if (!isnan(fpir)) {
-            shades_wilson(&row->fpir_wilson_lo, &row->fpir_wilson_hi, row->n_false_positive,
+            sh_wilson(&row->fpir_wilson_lo, &row->fpir_wilson_hi, row->n_false_positive,
                           row->n_nonmated, r->confidence);
-            shades_clopper_pearson(&row->fpir_cp_lo, &row->fpir_cp_hi, row->n_false_positive,
+            sh_clopper_pearson(&row->fpir_cp_lo, &row->fpir_cp_hi, row->n_false_positive,
                                    row->n_nonmated, r->confidence);
         }
     }
 }
 
-static void cmc_rows(shades_iresults *r, const char *partition, const char *group,
+static void cmc_rows(sh_iresults *r, const char *partition, const char *group,
                      const subset *sub, double *curve)
 {
-    shades_cmc(curve, sub->mated, sub->n_mated, (uint32_t)r->candidates);
+    sh_cmc(curve, sub->mated, sub->n_mated, (uint32_t)r->candidates);
     for (size_t k = 0; k < r->candidates; k++) {
-        shades_icmc *row = &r->cmc[r->n_cmc++];
+        sh_icmc *row = &r->cmc[r->n_cmc++];
         memset(row, 0, sizeof *row);
         snprintf(row->partition, sizeof row->partition, "%s", partition);
         snprintf(row->group, sizeof row->group, "%s", group);
@@ -98,43 +98,43 @@ static void cmc_rows(shades_iresults *r, const char *partition, const char *grou
 
 /* Overall thresholds: exact, from the sorted best scores of non-mated
  * searches, as the 1:1 thresholds are from impostor scores. */
-static int thresholds(shades_iresults *r, const shades_isearches *s, const double *targets,
+static int thresholds(sh_iresults *r, const sh_isearches *s, const double *targets,
                       size_t n_targets)
 {
     double *sorted = malloc((s->n_nonmated ? s->n_nonmated : 1) * sizeof *sorted);
     if (!sorted)
         return -1;
     memcpy(sorted, s->nonmated_top, s->n_nonmated * sizeof *sorted);
-    shades_scores_sort(sorted, s->n_nonmated);
+    sh_scores_sort(sorted, s->n_nonmated);
     for (size_t k = 0; k < n_targets; k++) {
-        shades_ithreshold *t = &r->thresholds[r->n_thresholds++];
+        sh_ithreshold *t = &r->thresholds[r->n_thresholds++];
         memset(t, 0, sizeof *t);
         t->target_fpir = targets[k];
-        t->estimable = shades_threshold_at_fmr(&t->threshold, sorted, s->n_nonmated, targets[k]);
+        t->estimable = sh_threshold_at_fmr(&t->threshold, sorted, s->n_nonmated, targets[k]);
         t->n_nonmated = s->n_nonmated;
         t->n_mated = s->n_mated;
         t->fpir = t->fnir = NAN;
         if (!t->estimable)
             continue;
-        t->n_false_positive = shades_count_ge(sorted, s->n_nonmated, t->threshold);
+        t->n_false_positive = sh_count_ge(sorted, s->n_nonmated, t->threshold);
         t->fpir = (double)t->n_false_positive / (double)s->n_nonmated;
-        t->fnir = shades_fnir(s->mated, s->n_mated, (uint32_t)r->candidates, t->threshold);
+        t->fnir = sh_fnir(s->mated, s->n_mated, (uint32_t)r->candidates, t->threshold);
         t->n_miss = count_rate(t->fnir, s->n_mated);
     }
     free(sorted);
     return 0;
 }
 
-int shades_identification_results(shades_iresults **out, const shades_groups *g,
-                                   const shades_isearches *s, const double *targets,
+int sh_identification_results(sh_iresults **out, const sh_groups *g,
+                                   const sh_isearches *s, const double *targets,
                                    size_t n_targets, uint64_t n_gallery, uint64_t candidates,
-                                   double confidence, shades_err *err)
+                                   double confidence, sh_err *err)
 {
     *out = NULL;
     size_t rows = 1;
     for (size_t p = 0; p < g->n_partitions; p++)
         rows += g->partitions[p].n_groups;
-    shades_iresults *r = calloc(1, sizeof *r);
+    sh_iresults *r = calloc(1, sizeof *r);
     subset sub = {0};
     double *curve = malloc((candidates ? candidates : 1) * sizeof *curve);
     sub.mated = malloc((s->n_mated ? s->n_mated : 1) * sizeof *sub.mated);
@@ -157,7 +157,7 @@ int shades_identification_results(shades_iresults **out, const shades_groups *g,
         cmc_rows(r, "all", "All", &sub, curve);
     }
     for (size_t p = 0; !bad && p < g->n_partitions; p++) {
-        const shades_partition *part = &g->partitions[p];
+        const sh_partition *part = &g->partitions[p];
         for (size_t gi = 0; gi < part->n_groups; gi++) {
             gather(&sub, s, part->item_group, (int32_t)gi);
             group_rows(r, part->name, part->group_names[gi], &sub, candidates,
@@ -169,8 +169,8 @@ int shades_identification_results(shades_iresults **out, const shades_groups *g,
     free(sub.mated);
     free(sub.top);
     if (bad) {
-        shades_iresults_destroy(r);
-        return shades_err_nomem(err);
+        sh_iresults_destroy(r);
+        return sh_err_nomem(err);
     }
     *out = r;
     return 0;

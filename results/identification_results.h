@@ -1,8 +1,8 @@
 /* 1:N identification results of a run (NIST IR 8271 terms): FNIR and FPIR
  * per group at exact global thresholds for target FPIRs, and CMC ranks, as
  * the rows of the /identification tables. */
-#ifndef SHADES_RESULTS_IDENTIFICATION_RESULTS_H
-#define SHADES_RESULTS_IDENTIFICATION_RESULTS_H
+#ifndef SH_RESULTS_IDENTIFICATION_RESULTS_H
+#define SH_RESULTS_IDENTIFICATION_RESULTS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include "verification_measures.h"
 
 /* Overall rates at one target FPIR; one row of /identification/thresholds. */
-typedef struct shades_ithreshold {
+typedef struct sh_ithreshold {
     double target_fpir;
     int32_t estimable;          /* 0: too few non-mated searches for this target */
     double threshold;           /* NaN when not estimable */
@@ -21,14 +21,14 @@ typedef struct shades_ithreshold {
     double fpir;
     uint64_t n_mated, n_miss;
     double fnir;                /* FNIR(N, L, T), L the candidate list length */
-} shades_ithreshold;
+} sh_ithreshold;
 
 /* One group at one target FPIR; one row of /identification/groups. Mated
  * searches count towards the group of the searched subject's image, as do
  * non-mated ones. */
-typedef struct shades_igroup {
-    char partition[SHADES_NAME_MAX];
-    char group[SHADES_NAME_MAX];
+typedef struct sh_igroup {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
     double target_fpir;
     double threshold;           /* the global threshold */
     uint64_t n_mated, n_miss;
@@ -36,46 +36,46 @@ typedef struct shades_igroup {
     uint64_t n_nonmated, n_false_positive;
     double fpir, fpir_wilson_lo, fpir_wilson_hi, fpir_cp_lo, fpir_cp_hi;
     int32_t too_small;          /* fewer subjects than groups.min_subjects */
-} shades_igroup;
+} sh_igroup;
 
 /* One rank of one group's CMC; one row of /identification/cmc. */
-typedef struct shades_icmc {
-    char partition[SHADES_NAME_MAX];
-    char group[SHADES_NAME_MAX];
+typedef struct sh_icmc {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
     uint64_t rank;              /* 1 .. L */
     uint64_t n_mated, n_hit;    /* searches with the mate at this rank or better */
     double rate;                /* n_hit / n_mated, regardless of score */
-} shades_icmc;
+} sh_icmc;
 
 /* Everything measured for identification; owned by the caller. */
-typedef struct shades_iresults {
+typedef struct sh_iresults {
     double confidence;
     uint64_t n_gallery, candidates, n_holdout;
     size_t n_thresholds;
-    shades_ithreshold *thresholds;
+    sh_ithreshold *thresholds;
     size_t n_groups;
-    shades_igroup *groups;      /* "all" first, then by partition, group, target */
+    sh_igroup *groups;      /* "all" first, then by partition, group, target */
     size_t n_cmc;
-    shades_icmc *cmc;           /* by partition, group, then rank */
-} shades_iresults;
+    sh_icmc *cmc;           /* by partition, group, then rank */
+} sh_iresults;
 
 /* The searches of a run: which items searched, and what they found. */
-typedef struct shades_isearches {
+typedef struct sh_isearches {
     size_t n_mated;
     const uint32_t *mated_item;          /* the probe image of each mated search */
-    const shades_mated_search *mated;    /* its mate's rank and score */
+    const sh_mated_search *mated;    /* its mate's rank and score */
     size_t n_nonmated;
     const uint32_t *nonmated_item;
     const double *nonmated_top;          /* best candidate score, -inf: none */
-} shades_isearches;
+} sh_isearches;
 
 /* Measures every group of g (and "all") at each target FPIR. */
-int shades_identification_results(shades_iresults **out, const shades_groups *g,
-                                   const shades_isearches *s, const double *targets,
+int sh_identification_results(sh_iresults **out, const sh_groups *g,
+                                   const sh_isearches *s, const double *targets,
                                    size_t n_targets, uint64_t n_gallery, uint64_t candidates,
-                                   double confidence, shades_err *err);
+                                   double confidence, sh_err *err);
 
 /* Frees r; NULL is allowed. */
-void shades_iresults_destroy(shades_iresults *r);
+void sh_iresults_destroy(sh_iresults *r);
 
 #endif

@@ -10,8 +10,8 @@
 
 /* What one sink worker fills. */
 typedef struct worker_part {
-    shades_score_hist *stream;   /* n_streams */
-    shades_impostor_hit *hits;
+    sh_score_hist *stream;   /* n_streams */
+    sh_impostor_hit *hits;
     size_t n_hits, cap_hits;
     size_t n_kept;               /* pass 1: values kept */
     int overflow;                /* pass 1: stopped keeping at KEEP_CAP */
@@ -21,8 +21,8 @@ typedef struct worker_part {
 enum { COUNT, REFINE, COUNT_AND_KEEP };
 
 typedef struct pass {
-    shades_impostors *s;
-    shades_progress *progress;
+    sh_impostors *s;
+    sh_progress *progress;
     worker_part *w;
     int mode;
     uint32_t hit_bin;
@@ -34,7 +34,7 @@ static size_t cells(size_t n_groups)
 }
 
 /* The stream of the cell of groups i and j (either order) of partition p. */
-static size_t cell_stream(const shades_impostors *s, size_t p, size_t i, size_t j)
+static size_t cell_stream(const sh_impostors *s, size_t p, size_t i, size_t j)
 {
     size_t ng = s->groups->partitions[p].n_groups;
     if (i > j) {
@@ -46,58 +46,58 @@ static size_t cell_stream(const shades_impostors *s, size_t p, size_t i, size_t 
     return s->offset[p] + i * ng - i * (i - 1) / 2 + (j - i);
 }
 
-shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, size_t i, size_t j)
+sh_score_hist *sh_impostors_cell(const sh_impostors *s, size_t p, size_t i, size_t j)
 {
     return &s->stream[p == SIZE_MAX ? 0 : cell_stream(s, p, i, j)];
 }
 
-static int add_hit(worker_part *w, const shades_pair *pr, double score)
+static int add_hit(worker_part *w, const sh_pair *pr, double score)
 {
     if (w->n_hits == w->cap_hits) {
         size_t cap = w->cap_hits ? w->cap_hits * 2 : 1024;
-        shades_impostor_hit *h = realloc(w->hits, cap * sizeof *h);
+        sh_impostor_hit *h = realloc(w->hits, cap * sizeof *h);
         if (!h)
             return -1;
         w->hits = h;
         w->cap_hits = cap;
     }
-    w->hits[w->n_hits++] = (shades_impostor_hit){*pr, score};
+    w->hits[w->n_hits++] = (sh_impostor_hit){*pr, score};
     return 0;
 }
 
 /* Pass 1 with a prediction: counts sc into h, and keeps it when its bin
  * was predicted, until the worker's cap. */
-static int count_and_keep(worker_part *w, shades_score_hist *h, const shades_score_window *kept,
+static int count_and_keep(worker_part *w, sh_score_hist *h, const sh_score_window *kept,
                           double sc)
 {
-    if (shades_hist_add(h, sc))
+    if (sh_hist_add(h, sc))
         return -1;
-    if (w->overflow || !shades_window_has(kept, shades_score_bin(sc)))
+    if (w->overflow || !sh_window_has(kept, sh_score_bin(sc)))
         return 0;
     w->overflow = ++w->n_kept + w->n_hits > KEEP_CAP;
-    return shades_hist_keep_slow(h, sc);
+    return sh_hist_keep_slow(h, sc);
 }
 
 /* One score into one stream, as the pass's mode says. */
-static int take(const pass *ps, worker_part *w, shades_score_hist *h, double sc)
+static int take(const pass *ps, worker_part *w, sh_score_hist *h, double sc)
 {
-    const shades_impostors *s = ps->s;
-    return ps->mode == REFINE ? shades_hist_keep(h, &s->window, sc)
-           : ps->mode == COUNT ? shades_hist_add(h, sc)
+    const sh_impostors *s = ps->s;
+    return ps->mode == REFINE ? sh_hist_keep(h, &s->window, sc)
+           : ps->mode == COUNT ? sh_hist_add(h, sc)
                                : count_and_keep(w, h, &s->kept, sc);
 }
 
-static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, shades_err *err)
+static int sink(void *ctx, unsigned worker, const sh_score_batch *batch, sh_err *err)
 {
     const pass *ps = ctx;
-    const shades_impostors *s = ps->s;
+    const sh_impostors *s = ps->s;
     worker_part *w = &ps->w[worker];
-    const shades_groups *g = s->groups;
+    const sh_groups *g = s->groups;
     int bad = 0;
     for (size_t k = 0; k < batch->n && !bad; k++) {
         double sc = batch->score[k];
-        const shades_pair *pr = &batch->pair[k];
-        if (ps->mode != COUNT && !w->overflow && shades_score_bin(sc) >= ps->hit_bin) {
+        const sh_pair *pr = &batch->pair[k];
+        if (ps->mode != COUNT && !w->overflow && sh_score_bin(sc) >= ps->hit_bin) {
             bad |= add_hit(w, pr, sc);
             if (ps->mode == COUNT_AND_KEEP)
                 w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
@@ -106,7 +106,7 @@ static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, sha
         if (!g->n_partitions)
             bad |= take(ps, w, &w->stream[0], sc);
         for (size_t p = 0; p < g->n_partitions && !bad; p++) {
-            const shades_partition *part = &g->partitions[p];
+            const sh_partition *part = &g->partitions[p];
             bad = take(ps, w,
                        &w->stream[cell_stream(s, p, (size_t)part->item_group[pr->a],
                                               (size_t)part->item_group[pr->b])],
@@ -114,14 +114,14 @@ static int sink(void *ctx, unsigned worker, const shades_score_batch *batch, sha
         }
     }
     if (bad)
-        return shades_err_nomem(err);
-    shades_progress_add(ps->progress, batch->n);
+        return sh_err_nomem(err);
+    sh_progress_add(ps->progress, batch->n);
     return 0;
 }
 
 static int cmp_hit(const void *x, const void *y)
 {
-    const shades_impostor_hit *p = x, *q = y;
+    const sh_impostor_hit *p = x, *q = y;
     if (p->pair.a != q->pair.a)
         return p->pair.a < q->pair.a ? -1 : 1;
     if (p->pair.b != q->pair.b)
@@ -131,16 +131,16 @@ static int cmp_hit(const void *x, const void *y)
 
 /* Replays src into per-worker parts, then merges them into s in worker
  * order. */
-static int run_pass(shades_impostors *s, const shades_score_source *src, int mode,
-                    uint32_t hit_bin, unsigned sample_every, shades_progress *progress,
-                    shades_err *err)
+static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
+                    uint32_t hit_bin, unsigned sample_every, sh_progress *progress,
+                    sh_err *err)
 {
     unsigned nw = src->workers ? src->workers : 1;
     worker_part *w = calloc(nw, sizeof *w);
-    int rc = w ? 0 : shades_err_nomem(err);
+    int rc = w ? 0 : sh_err_nomem(err);
     for (unsigned k = 0; !rc && k < nw; k++)
         if (!(w[k].stream = calloc(s->n_streams, sizeof *w[k].stream)))
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     pass ps = {s, progress, w, mode, hit_bin};
     if (!rc)
         rc = sample_every ? src->sample(src, sample_every, sink, &ps, err)
@@ -148,21 +148,21 @@ static int run_pass(shades_impostors *s, const shades_score_source *src, int mod
     size_t n_hits = 0;
     for (unsigned k = 0; !rc && k < nw; k++) {
         for (size_t i = 0; !rc && i < s->n_streams; i++)
-            if (shades_hist_merge(&s->stream[i], &w[k].stream[i]))
-                rc = shades_err_nomem(err);
+            if (sh_hist_merge(&s->stream[i], &w[k].stream[i]))
+                rc = sh_err_nomem(err);
         /* Each score is in exactly one cell of the first partition. */
         size_t first = s->groups->n_partitions ? s->offset[0] : s->n_streams;
         size_t last = s->groups->n_partitions > 1 ? s->offset[1] : s->n_streams;
         for (size_t i = first; !rc && i < last; i++)
-            if (shades_hist_merge(&s->stream[0], &w[k].stream[i]))
-                rc = shades_err_nomem(err);
+            if (sh_hist_merge(&s->stream[0], &w[k].stream[i]))
+                rc = sh_err_nomem(err);
         n_hits += w[k].n_hits;
         s->overflow |= w[k].overflow;
     }
     if (!rc && n_hits) {
         s->hits = malloc(n_hits * sizeof *s->hits);
         if (!s->hits)
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
         for (unsigned k = 0; !rc && k < nw; k++)
             if (w[k].n_hits) {
                 memcpy(s->hits + s->n_hits, w[k].hits, w[k].n_hits * sizeof *s->hits);
@@ -174,7 +174,7 @@ static int run_pass(shades_impostors *s, const shades_score_source *src, int mod
     }
     for (unsigned k = 0; w && k < nw; k++) {
         for (size_t i = 0; w[k].stream && i < s->n_streams; i++)
-            shades_hist_clear(&w[k].stream[i]);
+            sh_hist_clear(&w[k].stream[i]);
         free(w[k].stream);
         free(w[k].hits);
     }
@@ -183,9 +183,9 @@ static int run_pass(shades_impostors *s, const shades_score_source *src, int mod
 }
 
 /* An empty accumulator over the partitions of g. */
-static shades_impostors *impostors_new(const shades_groups *g)
+static sh_impostors *impostors_new(const sh_groups *g)
 {
-    shades_impostors *s = calloc(1, sizeof *s);
+    sh_impostors *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->groups = g;
@@ -197,35 +197,35 @@ static shades_impostors *impostors_new(const shades_groups *g)
     }
     s->stream = calloc(s->n_streams, sizeof *s->stream);
     if (!s->offset || !s->stream) {
-        shades_impostors_destroy(s);
+        sh_impostors_destroy(s);
         return NULL;
     }
     return s;
 }
 
 /* Ends pass 1: indexes every stream and checks n scores came. */
-static int end_count(shades_impostors *s, uint64_t n, shades_err *err)
+static int end_count(sh_impostors *s, uint64_t n, sh_err *err)
 {
     for (size_t i = 0; i < s->n_streams; i++)
-        if (shades_hist_index(&s->stream[i]))
-            return shades_err_nomem(err);
+        if (sh_hist_index(&s->stream[i]))
+            return sh_err_nomem(err);
     if (s->stream[0].n != n)
-        return shades_err_set(err, SHADES_E_INTERNAL,
+        return sh_err_set(err, SH_E_INTERNAL,
                               "impostor scores: %llu handed over where %llu pairs were planned",
                               (unsigned long long)s->stream[0].n, (unsigned long long)n);
     return 0;
 }
 
-int shades_impostors_count(shades_impostors **out, const shades_groups *g,
-                           const shades_score_source *src, shades_score_window *keep,
-                           uint32_t hit_bin, shades_progress *progress, shades_err *err)
+int sh_impostors_count(sh_impostors **out, const sh_groups *g,
+                           const sh_score_source *src, sh_score_window *keep,
+                           uint32_t hit_bin, sh_progress *progress, sh_err *err)
 {
     *out = NULL;
-    shades_impostors *s = impostors_new(g);
+    sh_impostors *s = impostors_new(g);
     if (!s) {
         if (keep)
-            shades_window_clear(keep);
-        return shades_err_nomem(err);
+            sh_window_clear(keep);
+        return sh_err_nomem(err);
     }
     s->kept_hit_bin = UINT32_MAX;
     if (keep) {
@@ -237,82 +237,82 @@ int shades_impostors_count(shades_impostors **out, const shades_groups *g,
     if (!rc)
         rc = end_count(s, src->n, err);
     if (rc) {
-        shades_impostors_destroy(s);
+        sh_impostors_destroy(s);
         return rc;
     }
     *out = s;
     return 0;
 }
 
-int shades_impostors_sample(shades_impostors **out, const shades_groups *g,
-                            const shades_score_source *src, unsigned every, shades_err *err)
+int sh_impostors_sample(sh_impostors **out, const sh_groups *g,
+                            const sh_score_source *src, unsigned every, sh_err *err)
 {
     *out = NULL;
-    shades_impostors *s = impostors_new(g);
-    int rc = s ? run_pass(s, src, COUNT, UINT32_MAX, every, NULL, err) : shades_err_nomem(err);
+    sh_impostors *s = impostors_new(g);
+    int rc = s ? run_pass(s, src, COUNT, UINT32_MAX, every, NULL, err) : sh_err_nomem(err);
     if (!rc)
         rc = end_count(s, s->stream[0].n, err);
     if (rc) {
-        shades_impostors_destroy(s);
+        sh_impostors_destroy(s);
         return rc;
     }
     *out = s;
     return 0;
 }
 
-int shades_impostors_settle(shades_impostors *s, uint32_t hit_bin, shades_err *err)
+int sh_impostors_settle(sh_impostors *s, uint32_t hit_bin, sh_err *err)
 {
     int settled = !s->overflow && s->kept.n_bins && hit_bin >= s->kept_hit_bin &&
-                  shades_window_within(&s->window, &s->kept);
+                  sh_window_within(&s->window, &s->kept);
     for (size_t i = 0; i < s->n_streams; i++) {
         if (settled)
-            shades_hist_keep_only(&s->stream[i], &s->window);
+            sh_hist_keep_only(&s->stream[i], &s->window);
         else
             s->stream[i].n_window = 0;
     }
     size_t kept = 0;
     for (size_t k = 0; settled && k < s->n_hits; k++)
-        if (shades_score_bin(s->hits[k].score) >= hit_bin)
+        if (sh_score_bin(s->hits[k].score) >= hit_bin)
             s->hits[kept++] = s->hits[k];
     s->n_hits = kept;
     if (!kept) {
         free(s->hits);
         s->hits = NULL;
     }
-    shades_window_clear(&s->kept);
+    sh_window_clear(&s->kept);
     for (size_t i = 0; settled && i < s->n_streams; i++)
-        if (shades_hist_seal(&s->stream[i], &s->window))
-            return shades_err_set(err, SHADES_E_INTERNAL,
+        if (sh_hist_seal(&s->stream[i], &s->window))
+            return sh_err_set(err, SH_E_INTERNAL,
                                   "impostor scores: pass 1 kept a bin only in part");
     return settled;
 }
 
 /* Packed counts: n_streams, then per stream its count, its number of
- * blocks, and each block's number and SHADES_HIST_SUB counts; uint64s. */
-int shades_impostors_pack(void **out, size_t *out_len, const shades_impostors *s,
-                          shades_err *err)
+ * blocks, and each block's number and SH_HIST_SUB counts; uint64s. */
+int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
+                          sh_err *err)
 {
     size_t words = 1;
     for (size_t i = 0; i < s->n_streams; i++) {
         words += 2;
-        for (size_t b = 0; b < SHADES_HIST_BLOCKS; b++)
-            words += s->stream[i].block[b] ? 1 + SHADES_HIST_SUB : 0;
+        for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
+            words += s->stream[i].block[b] ? 1 + SH_HIST_SUB : 0;
     }
     uint64_t *w = malloc(words * sizeof *w), *p = w;
     if (!w)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     *p++ = s->n_streams;
     for (size_t i = 0; i < s->n_streams; i++) {
-        const shades_score_hist *h = &s->stream[i];
+        const sh_score_hist *h = &s->stream[i];
         uint64_t *n_blocks = &p[1];
         p[0] = h->n;
         *n_blocks = 0;
         p += 2;
-        for (size_t b = 0; b < SHADES_HIST_BLOCKS; b++)
+        for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
             if (h->block[b]) {
                 *p++ = b;
-                memcpy(p, h->block[b], SHADES_HIST_SUB * sizeof *p);
-                p += SHADES_HIST_SUB;
+                memcpy(p, h->block[b], SH_HIST_SUB * sizeof *p);
+                p += SH_HIST_SUB;
                 ++*n_blocks;
             }
     }
@@ -322,73 +322,73 @@ int shades_impostors_pack(void **out, size_t *out_len, const shades_impostors *s
 }
 
 /* Fills s's streams from packed words; -1 when they do not fit s. */
-static int unpack_streams(shades_impostors *s, const uint64_t *p, size_t words)
+static int unpack_streams(sh_impostors *s, const uint64_t *p, size_t words)
 {
     const uint64_t *end = p + words;
     if (words < 1 || *p++ != s->n_streams)
         return -1;
     for (size_t i = 0; i < s->n_streams; i++) {
-        shades_score_hist *h = &s->stream[i];
+        sh_score_hist *h = &s->stream[i];
         if (end - p < 2)
             return -1;
         h->n = *p++;
         uint64_t n_blocks = *p++;
         for (uint64_t k = 0; k < n_blocks; k++) {
-            if ((size_t)(end - p) < 1 + SHADES_HIST_SUB || *p >= SHADES_HIST_BLOCKS ||
+            if ((size_t)(end - p) < 1 + SH_HIST_SUB || *p >= SH_HIST_BLOCKS ||
                 h->block[*p])
                 return -1;
             uint64_t **blk = &h->block[*p++];
-            if (!(*blk = malloc(SHADES_HIST_SUB * sizeof **blk)))
+            if (!(*blk = malloc(SH_HIST_SUB * sizeof **blk)))
                 return -2;
-            memcpy(*blk, p, SHADES_HIST_SUB * sizeof *p);
-            p += SHADES_HIST_SUB;
+            memcpy(*blk, p, SH_HIST_SUB * sizeof *p);
+            p += SH_HIST_SUB;
         }
     }
     return p == end ? 0 : -1;
 }
 
-int shades_impostors_unpack(shades_impostors **out, const shades_groups *g, uint64_t n,
-                            const void *data, size_t len, shades_err *err)
+int sh_impostors_unpack(sh_impostors **out, const sh_groups *g, uint64_t n,
+                            const void *data, size_t len, sh_err *err)
 {
     *out = NULL;
-    shades_impostors *s = impostors_new(g);
+    sh_impostors *s = impostors_new(g);
     if (!s)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     int bad = len % sizeof(uint64_t) ? -1 : unpack_streams(s, data, len / sizeof(uint64_t));
-    int rc = bad == -2  ? shades_err_nomem(err)
-             : bad      ? shades_err_set(err, SHADES_E_INPUT,
+    int rc = bad == -2  ? sh_err_nomem(err)
+             : bad      ? sh_err_set(err, SH_E_INPUT,
                                          "saved impostor counts do not fit this run's groups")
                         : end_count(s, n, err);
     if (rc) {
-        shades_impostors_destroy(s);
+        sh_impostors_destroy(s);
         return rc;
     }
     *out = s;
     return 0;
 }
 
-int shades_impostors_refine(shades_impostors *s, const shades_score_source *src,
-                            uint32_t hit_bin, shades_progress *progress, shades_err *err)
+int sh_impostors_refine(sh_impostors *s, const sh_score_source *src,
+                            uint32_t hit_bin, sh_progress *progress, sh_err *err)
 {
     int rc = run_pass(s, src, REFINE, hit_bin, 0, progress, err);
     for (size_t i = 0; !rc && i < s->n_streams; i++)
-        if (shades_hist_seal(&s->stream[i], &s->window))
-            rc = shades_err_set(err, SHADES_E_ENGINE,
+        if (sh_hist_seal(&s->stream[i], &s->window))
+            rc = sh_err_set(err, SH_E_ENGINE,
                                 "impostor scores changed between two passes over the same "
                                 "pairs: the engine's scores are not deterministic");
     return rc;
 }
 
-void shades_impostors_destroy(shades_impostors *s)
+void sh_impostors_destroy(sh_impostors *s)
 {
     if (!s)
         return;
     for (size_t i = 0; s->stream && i < s->n_streams; i++)
-        shades_hist_clear(&s->stream[i]);
+        sh_hist_clear(&s->stream[i]);
     free(s->stream);
     free(s->offset);
-    shades_window_clear(&s->window);
-    shades_window_clear(&s->kept);
+    sh_window_clear(&s->window);
+    sh_window_clear(&s->kept);
     free(s->hits);
     free(s);
 }

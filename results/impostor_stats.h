@@ -2,8 +2,8 @@
  * score source: one exact distribution (score_hist.h) for all impostors
  * and one per cell of every partition's group-by-group matrix (the
  * diagonal cells are the same-group impostors of /verification/groups). */
-#ifndef SHADES_RESULTS_IMPOSTOR_STATS_H
-#define SHADES_RESULTS_IMPOSTOR_STATS_H
+#ifndef SH_RESULTS_IMPOSTOR_STATS_H
+#define SH_RESULTS_IMPOSTOR_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,79 +15,79 @@
 #include "score_source.h"
 
 /* A scored impostor pair kept for the subject bootstrap. */
-typedef struct shades_impostor_hit {
-    shades_pair pair;
+typedef struct sh_impostor_hit {
+    sh_pair pair;
     double score;
-} shades_impostor_hit;
+} sh_impostor_hit;
 
-/* Owned by the caller; built by shades_impostors_count, settled by
- * shades_impostors_settle or refined once by shades_impostors_refine, then
+/* Owned by the caller; built by sh_impostors_count, settled by
+ * sh_impostors_settle or refined once by sh_impostors_refine, then
  * read-only. */
-typedef struct shades_impostors {
-    const shades_groups *groups;
+typedef struct sh_impostors {
+    const sh_groups *groups;
     size_t n_streams;
-    shades_score_hist *stream;  /* [0] all, then each partition's cells */
+    sh_score_hist *stream;  /* [0] all, then each partition's cells */
     size_t *offset;             /* per partition: its first cell's stream */
-    shades_score_window window; /* bins whose exact values the measures need */
-    shades_impostor_hit *hits;  /* impostors in bins >= the hit bin, by pair */
+    sh_score_window window; /* bins whose exact values the measures need */
+    sh_impostor_hit *hits;  /* impostors in bins >= the hit bin, by pair */
     size_t n_hits;
-    shades_score_window kept;   /* pass 1: bins whose values it kept (predicted) */
+    sh_score_window kept;   /* pass 1: bins whose values it kept (predicted) */
     uint32_t kept_hit_bin;      /* pass 1: the lowest bin whose pairs it kept */
     int overflow;               /* pass 1 stopped keeping: memory is bounded */
-} shades_impostors;
+} sh_impostors;
 
 /* Pass 1: counts every score of src into a new accumulator over the
  * partitions of g (which must outlive it), each score on progress (may be
  * NULL). With keep (may be NULL; taken over and zeroed), it also keeps the
  * values in keep's bins and, unless hit_bin is UINT32_MAX, the pairs
  * scored in bins >= hit_bin, up to a bounded number, so that
- * shades_impostors_settle can spare pass 2. */
-int shades_impostors_count(shades_impostors **out, const shades_groups *g,
-                           const shades_score_source *src, shades_score_window *keep,
-                           uint32_t hit_bin, shades_progress *progress, shades_err *err);
+ * sh_impostors_settle can spare pass 2. */
+int sh_impostors_count(sh_impostors **out, const sh_groups *g,
+                           const sh_score_source *src, sh_score_window *keep,
+                           uint32_t hit_bin, sh_progress *progress, sh_err *err);
 
 /* Counts src's sample (src->sample must be set: the pairs of 1 in every
  * items) into a new accumulator, to predict the bins pass 1 should keep. */
-int shades_impostors_sample(shades_impostors **out, const shades_groups *g,
-                            const shades_score_source *src, unsigned every, shades_err *err);
+int sh_impostors_sample(sh_impostors **out, const sh_groups *g,
+                            const sh_score_source *src, unsigned every, sh_err *err);
 
 /* Ends pass 1 once s->window names the bins the measures need: when pass 1
  * kept them all and every pair from hit_bin up (UINT32_MAX: none), s is
- * left as shades_impostors_refine would leave it and 1 is returned; else s
- * drops what it kept and 0 says pass 2 (shades_impostors_refine) is due. */
-int shades_impostors_settle(shades_impostors *s, uint32_t hit_bin, shades_err *err);
+ * left as sh_impostors_refine would leave it and 1 is returned; else s
+ * drops what it kept and 0 says pass 2 (sh_impostors_refine) is due. */
+int sh_impostors_settle(sh_impostors *s, uint32_t hit_bin, sh_err *err);
 
 /* Where pass 1's counts outlive a killed run (the harness's checkpoint).
  * load: 1 with *out (malloc'd) and *out_len set when counts were saved, 0
  * when none were; save keeps them. */
-typedef struct shades_count_store {
+typedef struct sh_count_store {
     void *ctx;
-    int (*load)(void *ctx, void **out, size_t *out_len, shades_err *err);
-    int (*save)(void *ctx, const void *data, size_t len, shades_err *err);
-} shades_count_store;
+    int (*load)(void *ctx, void **out, size_t *out_len, sh_err *err);
+    int (*save)(void *ctx, const void *data, size_t len, sh_err *err);
+} sh_count_store;
 
 /* Pass 1's counts as bytes, for a checkpoint: *out is malloc'd, the
  * caller frees it. */
-int shades_impostors_pack(void **out, size_t *out_len, const shades_impostors *s,
-                          shades_err *err);
+int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
+                          sh_err *err);
 
-/* Pass 1 as shades_impostors_count left it, from bytes that
- * shades_impostors_pack wrote for the same groups and n scores; fails with
+/* Pass 1 as sh_impostors_count left it, from bytes that
+ * sh_impostors_pack wrote for the same groups and n scores; fails with
  * a message when they do not fit. */
-int shades_impostors_unpack(shades_impostors **out, const shades_groups *g, uint64_t n,
-                            const void *data, size_t len, shades_err *err);
+int sh_impostors_unpack(sh_impostors **out, const sh_groups *g, uint64_t n,
+                            const void *data, size_t len, sh_err *err);
 
 /* All impostors (partition SIZE_MAX), or the cell of groups i and j of
  * partition p (either order). */
-shades_score_hist *shades_impostors_cell(const shades_impostors *s, size_t p, size_t i, size_t j);
+sh_score_hist *sh_impostors_cell(const sh_impostors *s, size_t p, size_t i, size_t j);
 
 /* Pass 2: replays src, keeping the exact values of the bins in s->window and,
  * unless hit_bin is UINT32_MAX, every pair scored in a bin >= hit_bin.
  * Fails when a replay's scores differ from the count's. */
-int shades_impostors_refine(shades_impostors *s, const shades_score_source *src,
-                            uint32_t hit_bin, shades_progress *progress, shades_err *err);
+int sh_impostors_refine(sh_impostors *s, const sh_score_source *src,
+                            uint32_t hit_bin, sh_progress *progress, sh_err *err);
 
 /* Frees s; NULL is allowed. */
-void shades_impostors_destroy(shades_impostors *s);
+void sh_impostors_destroy(sh_impostors *s);
 
 #endif

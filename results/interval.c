@@ -6,7 +6,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-void shades_wilson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double conf)
+void sh_wilson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double conf)
 {
     if (n == 0) {
         *out_lo = *out_hi = NAN;
@@ -20,7 +20,7 @@ void shades_wilson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, doubl
     *out_hi = k == n ? 1.0 : fmin(1.0, centre + half);
 }
 
-double shades_zero_upper(double n, double conf)
+double sh_zero_upper(double n, double conf)
 {
     if (!(n > 0))
         return NAN;
@@ -64,7 +64,7 @@ static double beta_quantile(double target, double a, double b)
     return x;
 }
 
-void shades_clopper_pearson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double conf)
+void sh_clopper_pearson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double conf)
 {
     if (n == 0) {
         *out_lo = *out_hi = NAN;
@@ -72,11 +72,11 @@ void shades_clopper_pearson(double *out_lo, double *out_hi, uint64_t k, uint64_t
     }
     if (k == 0) {
         *out_lo = 0.0;
-        *out_hi = shades_zero_upper((double)n, conf);
+        *out_hi = sh_zero_upper((double)n, conf);
         return;
     }
     if (k == n) {
-        *out_lo = 1.0 - shades_zero_upper((double)n, conf);
+        *out_lo = 1.0 - sh_zero_upper((double)n, conf);
         *out_hi = 1.0;
         return;
     }

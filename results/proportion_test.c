@@ -9,7 +9,7 @@ static double lchoose(double a, double b)
     return lgamma(a + 1) - lgamma(b + 1) - lgamma(a - b + 1);
 }
 
-double shades_fisher_exact(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2)
+double sh_fisher_exact(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2)
 {
     if (!n1 || !n2)
         return NAN;

@@ -1,6 +1,6 @@
 /* Significance of a difference between two error rates. */
-#ifndef SHADES_RESULTS_PROPORTION_TEST_H
-#define SHADES_RESULTS_PROPORTION_TEST_H
+#ifndef SH_RESULTS_PROPORTION_TEST_H
+#define SH_RESULTS_PROPORTION_TEST_H
 
 #include <stdint.h>
 
@@ -8,6 +8,6 @@
  * the probability, under equal rates and fixed margins, of a table no more
  * likely than the one observed (tables within a relative 1e-7 of it count,
  * as R's fisher.test does). NaN when either n is 0. */
-double shades_fisher_exact(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
+double sh_fisher_exact(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
 
 #endif

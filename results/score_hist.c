@@ -5,9 +5,9 @@
 
 #include "threshold.h"
 
-double shades_score_bin_edge(uint32_t b)
+double sh_score_bin_edge(uint32_t b)
 {
-    uint64_t key = (uint64_t)b << SHADES_HIST_SHIFT;
+    uint64_t key = (uint64_t)b << SH_HIST_SHIFT;
     uint64_t u = (key >> 63) ? key & ~(UINT64_C(1) << 63) : ~key;
     double s;
     memcpy(&s, &u, sizeof s);
@@ -18,12 +18,12 @@ double shades_score_bin_edge(uint32_t b)
     return s;
 }
 
-int shades_window_add(shades_score_window *w, uint32_t b)
+int sh_window_add(sh_score_window *w, uint32_t b)
 {
-    uint64_t **m = &w->mask[b / SHADES_HIST_SUB];
-    if (!*m && !(*m = calloc(SHADES_HIST_SUB / 64, sizeof **m)))
+    uint64_t **m = &w->mask[b / SH_HIST_SUB];
+    if (!*m && !(*m = calloc(SH_HIST_SUB / 64, sizeof **m)))
         return -1;
-    uint32_t lo = b % SHADES_HIST_SUB;
+    uint32_t lo = b % SH_HIST_SUB;
     if (!((*m)[lo / 64] >> (lo % 64) & 1u)) {
         (*m)[lo / 64] |= UINT64_C(1) << (lo % 64);
         w->n_bins++;
@@ -31,18 +31,18 @@ int shades_window_add(shades_score_window *w, uint32_t b)
     return 0;
 }
 
-int shades_window_add_range(shades_score_window *w, uint32_t lo, uint32_t hi)
+int sh_window_add_range(sh_score_window *w, uint32_t lo, uint32_t hi)
 {
     /* Word by word: a range can span millions of bins. */
     for (uint64_t b = lo; b <= hi;) {
-        uint64_t **m = &w->mask[b / SHADES_HIST_SUB];
-        if (!*m && !(*m = calloc(SHADES_HIST_SUB / 64, sizeof **m)))
+        uint64_t **m = &w->mask[b / SH_HIST_SUB];
+        if (!*m && !(*m = calloc(SH_HIST_SUB / 64, sizeof **m)))
             return -1;
         uint32_t lo_bit = (uint32_t)(b % 64);
         uint64_t word_end = (b / 64 + 1) * 64; /* first bin of the next word */
         uint32_t n = (uint32_t)((hi + 1 < word_end ? hi + 1 : word_end) - b);
         uint64_t bits = (n == 64 ? ~UINT64_C(0) : ((UINT64_C(1) << n) - 1)) << lo_bit;
-        uint64_t *word = &(*m)[(b % SHADES_HIST_SUB) / 64];
+        uint64_t *word = &(*m)[(b % SH_HIST_SUB) / 64];
         w->n_bins += (size_t)__builtin_popcountll(bits & ~*word);
         *word |= bits;
         b += n;
@@ -50,57 +50,57 @@ int shades_window_add_range(shades_score_window *w, uint32_t lo, uint32_t hi)
     return 0;
 }
 
-int shades_window_widen(shades_score_window *dst, const shades_score_window *src,
+int sh_window_widen(sh_score_window *dst, const sh_score_window *src,
                         uint32_t margin)
 {
-    for (uint32_t blk = 0; blk < SHADES_HIST_BLOCKS; blk++)
-        for (uint32_t j = 0; src->mask[blk] && j < SHADES_HIST_SUB; j++)
+    for (uint32_t blk = 0; blk < SH_HIST_BLOCKS; blk++)
+        for (uint32_t j = 0; src->mask[blk] && j < SH_HIST_SUB; j++)
             if (src->mask[blk][j / 64] >> (j % 64) & 1u) {
-                uint32_t b = blk * SHADES_HIST_SUB + j;
+                uint32_t b = blk * SH_HIST_SUB + j;
                 uint32_t lo = b > margin ? b - margin : 0;
-                uint32_t hi = b < SHADES_HIST_BINS - 1 - margin ? b + margin : SHADES_HIST_BINS - 1;
-                if (shades_window_add_range(dst, lo, hi))
+                uint32_t hi = b < SH_HIST_BINS - 1 - margin ? b + margin : SH_HIST_BINS - 1;
+                if (sh_window_add_range(dst, lo, hi))
                     return -1;
             }
     return 0;
 }
 
-int shades_window_within(const shades_score_window *a, const shades_score_window *b)
+int sh_window_within(const sh_score_window *a, const sh_score_window *b)
 {
-    for (size_t blk = 0; blk < SHADES_HIST_BLOCKS; blk++)
-        for (size_t k = 0; a->mask[blk] && k < SHADES_HIST_SUB / 64; k++)
+    for (size_t blk = 0; blk < SH_HIST_BLOCKS; blk++)
+        for (size_t k = 0; a->mask[blk] && k < SH_HIST_SUB / 64; k++)
             if (a->mask[blk][k] & ~(b->mask[blk] ? b->mask[blk][k] : 0))
                 return 0;
     return 1;
 }
 
-void shades_hist_keep_only(shades_score_hist *h, const shades_score_window *w)
+void sh_hist_keep_only(sh_score_hist *h, const sh_score_window *w)
 {
     size_t kept = 0;
     for (size_t i = 0; i < h->n_window; i++)
-        if (shades_window_has(w, shades_score_bin(h->window[i])))
+        if (sh_window_has(w, sh_score_bin(h->window[i])))
             h->window[kept++] = h->window[i];
     h->n_window = kept;
 }
 
-void shades_window_clear(shades_score_window *w)
+void sh_window_clear(sh_score_window *w)
 {
-    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++)
         free(w->mask[i]);
     memset(w, 0, sizeof *w);
 }
 
-int shades_hist_add_slow(shades_score_hist *h, uint32_t b)
+int sh_hist_add_slow(sh_score_hist *h, uint32_t b)
 {
-    uint64_t **blk = &h->block[b / SHADES_HIST_SUB];
-    if (!*blk && !(*blk = calloc(SHADES_HIST_SUB, sizeof **blk)))
+    uint64_t **blk = &h->block[b / SH_HIST_SUB];
+    if (!*blk && !(*blk = calloc(SH_HIST_SUB, sizeof **blk)))
         return -1;
-    (*blk)[b % SHADES_HIST_SUB]++;
+    (*blk)[b % SH_HIST_SUB]++;
     h->n++;
     return 0;
 }
 
-static int reserve(shades_score_hist *h, size_t more)
+static int reserve(sh_score_hist *h, size_t more)
 {
     if (h->n_window + more <= h->cap_window)
         return 0;
@@ -115,7 +115,7 @@ static int reserve(shades_score_hist *h, size_t more)
     return 0;
 }
 
-int shades_hist_keep_slow(shades_score_hist *h, double s)
+int sh_hist_keep_slow(sh_score_hist *h, double s)
 {
     if (reserve(h, 1))
         return -1;
@@ -123,14 +123,14 @@ int shades_hist_keep_slow(shades_score_hist *h, double s)
     return 0;
 }
 
-int shades_hist_merge(shades_score_hist *dst, const shades_score_hist *src)
+int sh_hist_merge(sh_score_hist *dst, const sh_score_hist *src)
 {
-    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++) {
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
         if (!src->block[i])
             continue;
-        if (!dst->block[i] && !(dst->block[i] = calloc(SHADES_HIST_SUB, sizeof(uint64_t))))
+        if (!dst->block[i] && !(dst->block[i] = calloc(SH_HIST_SUB, sizeof(uint64_t))))
             return -1;
-        for (size_t j = 0; j < SHADES_HIST_SUB; j++)
+        for (size_t j = 0; j < SH_HIST_SUB; j++)
             dst->block[i][j] += src->block[i][j];
     }
     dst->n += src->n;
@@ -143,69 +143,69 @@ int shades_hist_merge(shades_score_hist *dst, const shades_score_hist *src)
     return 0;
 }
 
-void shades_hist_clear(shades_score_hist *h)
+void sh_hist_clear(sh_score_hist *h)
 {
-    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++)
         free(h->block[i]);
     free(h->above);
     free(h->window);
     memset(h, 0, sizeof *h);
 }
 
-int shades_hist_index(shades_score_hist *h)
+int sh_hist_index(sh_score_hist *h)
 {
-    if (!h->above && !(h->above = malloc(SHADES_HIST_BLOCKS * sizeof *h->above)))
+    if (!h->above && !(h->above = malloc(SH_HIST_BLOCKS * sizeof *h->above)))
         return -1;
     uint64_t sum = 0;
-    for (size_t i = SHADES_HIST_BLOCKS; i-- > 0;) {
+    for (size_t i = SH_HIST_BLOCKS; i-- > 0;) {
         h->above[i] = sum;
-        for (size_t j = 0; h->block[i] && j < SHADES_HIST_SUB; j++)
+        for (size_t j = 0; h->block[i] && j < SH_HIST_SUB; j++)
             sum += h->block[i][j];
     }
     return 0;
 }
 
-uint64_t shades_hist_in_bin(const shades_score_hist *h, uint32_t b)
+uint64_t sh_hist_in_bin(const sh_score_hist *h, uint32_t b)
 {
-    const uint64_t *blk = h->block[b / SHADES_HIST_SUB];
-    return blk ? blk[b % SHADES_HIST_SUB] : 0;
+    const uint64_t *blk = h->block[b / SH_HIST_SUB];
+    return blk ? blk[b % SH_HIST_SUB] : 0;
 }
 
-uint64_t shades_hist_above_bin(const shades_score_hist *h, uint32_t b)
+uint64_t sh_hist_above_bin(const sh_score_hist *h, uint32_t b)
 {
-    uint32_t i = b / SHADES_HIST_SUB;
+    uint32_t i = b / SH_HIST_SUB;
     uint64_t sum = h->above[i];
-    for (uint32_t j = b % SHADES_HIST_SUB + 1; h->block[i] && j < SHADES_HIST_SUB; j++)
+    for (uint32_t j = b % SH_HIST_SUB + 1; h->block[i] && j < SH_HIST_SUB; j++)
         sum += h->block[i][j];
     return sum;
 }
 
-uint32_t shades_hist_bin_of_rank(const shades_score_hist *h, uint64_t k)
+uint32_t sh_hist_bin_of_rank(const sh_score_hist *h, uint64_t k)
 {
     /* Counts above fall as blocks rise: the lowest non-empty block with at
      * most k above it holds the score; then its bins from the top. */
     size_t i = 0;
-    while (i + 1 < SHADES_HIST_BLOCKS && !(h->block[i] && h->above[i] <= k))
+    while (i + 1 < SH_HIST_BLOCKS && !(h->block[i] && h->above[i] <= k))
         i++;
     uint64_t sum = h->above[i];
-    for (uint32_t j = SHADES_HIST_SUB; j-- > 0;) {
+    for (uint32_t j = SH_HIST_SUB; j-- > 0;) {
         sum += h->block[i][j];
         if (sum > k)
-            return (uint32_t)i * SHADES_HIST_SUB + j;
+            return (uint32_t)i * SH_HIST_SUB + j;
     }
-    return (uint32_t)i * SHADES_HIST_SUB; /* not reached for k < n */
+    return (uint32_t)i * SH_HIST_SUB; /* not reached for k < n */
 }
 
-uint32_t shades_hist_next_bin(const shades_score_hist *h, uint32_t b)
+uint32_t sh_hist_next_bin(const sh_score_hist *h, uint32_t b)
 {
     uint64_t next = b == UINT32_MAX ? 0 : (uint64_t)b + 1;
-    while (next < SHADES_HIST_BINS) {
-        const uint64_t *blk = h->block[next / SHADES_HIST_SUB];
+    while (next < SH_HIST_BINS) {
+        const uint64_t *blk = h->block[next / SH_HIST_SUB];
         if (!blk) {
-            next = (next / SHADES_HIST_SUB + 1) * SHADES_HIST_SUB;
+            next = (next / SH_HIST_SUB + 1) * SH_HIST_SUB;
             continue;
         }
-        if (blk[next % SHADES_HIST_SUB])
+        if (blk[next % SH_HIST_SUB])
             return (uint32_t)next;
         next++;
     }
@@ -213,29 +213,29 @@ uint32_t shades_hist_next_bin(const shades_score_hist *h, uint32_t b)
 }
 
 /* Kept values >= t. */
-static size_t kept_ge(const shades_score_hist *h, double t)
+static size_t kept_ge(const sh_score_hist *h, double t)
 {
-    return shades_count_ge(h->window, h->n_window, t);
+    return sh_count_ge(h->window, h->n_window, t);
 }
 
-int shades_hist_seal(shades_score_hist *h, const shades_score_window *w)
+int sh_hist_seal(sh_score_hist *h, const sh_score_window *w)
 {
     if (h->n_window)
-        shades_scores_sort(h->window, h->n_window);
+        sh_scores_sort(h->window, h->n_window);
     /* Walk the kept values bin by bin against pass 1's counts. */
     size_t k = 0;
     while (k < h->n_window) {
-        uint32_t b = shades_score_bin(h->window[k]);
+        uint32_t b = sh_score_bin(h->window[k]);
         size_t start = k;
-        while (k < h->n_window && shades_score_bin(h->window[k]) == b)
+        while (k < h->n_window && sh_score_bin(h->window[k]) == b)
             k++;
-        if (k - start != shades_hist_in_bin(h, b))
+        if (k - start != sh_hist_in_bin(h, b))
             return -1;
     }
     /* Every kept bin matched; now no window bin may be missing. */
     uint64_t expected = 0;
-    for (size_t i = 0; i < SHADES_HIST_BLOCKS; i++)
-        for (uint32_t j = 0; w->mask[i] && h->block[i] && j < SHADES_HIST_SUB; j++)
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++)
+        for (uint32_t j = 0; w->mask[i] && h->block[i] && j < SH_HIST_SUB; j++)
             if (w->mask[i][j / 64] >> (j % 64) & 1u)
                 expected += h->block[i][j];
     if (expected != h->n_window)
@@ -243,27 +243,27 @@ int shades_hist_seal(shades_score_hist *h, const shades_score_window *w)
     return 0;
 }
 
-uint64_t shades_hist_count_ge(const shades_score_hist *h, const shades_score_window *w, double t)
+uint64_t sh_hist_count_ge(const sh_score_hist *h, const sh_score_window *w, double t)
 {
     if (t == -INFINITY)
         return h->n;
-    uint32_t b = shades_score_bin(t);
-    uint64_t above = shades_hist_above_bin(h, b);
-    if (!shades_window_has(w, b))
-        return above + (t == shades_score_bin_edge(b) ? shades_hist_in_bin(h, b) : 0);
-    double top = shades_score_bin_top(b);
+    uint32_t b = sh_score_bin(t);
+    uint64_t above = sh_hist_above_bin(h, b);
+    if (!sh_window_has(w, b))
+        return above + (t == sh_score_bin_edge(b) ? sh_hist_in_bin(h, b) : 0);
+    double top = sh_score_bin_top(b);
     return above + kept_ge(h, t) - kept_ge(h, top);
 }
 
-double shades_hist_rank_value(const shades_score_hist *h, const shades_score_window *w,
+double sh_hist_rank_value(const sh_score_hist *h, const sh_score_window *w,
                               uint64_t k)
 {
-    uint32_t b = shades_hist_bin_of_rank(h, k);
-    if (!shades_window_has(w, b))
+    uint32_t b = sh_hist_bin_of_rank(h, k);
+    if (!sh_window_has(w, b))
         return NAN;
     /* Within the bin, the (k - above)-th largest kept value. */
-    uint64_t above = shades_hist_above_bin(h, b);
-    double top = shades_score_bin_top(b);
+    uint64_t above = sh_hist_above_bin(h, b);
+    double top = sh_score_bin_top(b);
     size_t hi = h->n_window - kept_ge(h, top); /* one past the bin's largest */
     return h->window[hi - 1 - (size_t)(k - above)];
 }

@@ -11,24 +11,24 @@
  *
  * A histogram is filled by one thread; histograms of the same scores split
  * any way merge to the same one, so threads each keep their own. */
-#ifndef SHADES_RESULTS_SCORE_HIST_H
-#define SHADES_RESULTS_SCORE_HIST_H
+#ifndef SH_RESULTS_SCORE_HIST_H
+#define SH_RESULTS_SCORE_HIST_H
 
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#define SHADES_HIST_BLOCKS 4096u
+#define SH_HIST_BLOCKS 4096u
 /* 256 bins a binade: 2 KiB of counts per binade and cell stay in cache
  * while pass 1 counts; a finer bin only narrows the window pass 2 keeps. */
-#define SHADES_HIST_SUB 256u
-#define SHADES_HIST_SHIFT 44    /* 64 - 12 - 8 */
-#define SHADES_HIST_BINS (SHADES_HIST_BLOCKS * SHADES_HIST_SUB)
+#define SH_HIST_SUB 256u
+#define SH_HIST_SHIFT 44    /* 64 - 12 - 8 */
+#define SH_HIST_BINS (SH_HIST_BLOCKS * SH_HIST_SUB)
 
 /* The order-preserving key of a score: a < b exactly when key(a) < key(b)
  * (NaN is never a score). */
-static inline uint64_t shades_score_key(double s)
+static inline uint64_t sh_score_key(double s)
 {
     uint64_t u;
     if (s == 0)
@@ -38,126 +38,126 @@ static inline uint64_t shades_score_key(double s)
 }
 
 /* The bin of a score: the top 20 bits of its key. */
-static inline uint32_t shades_score_bin(double s)
+static inline uint32_t sh_score_bin(double s)
 {
-    return (uint32_t)(shades_score_key(s) >> SHADES_HIST_SHIFT);
+    return (uint32_t)(sh_score_key(s) >> SH_HIST_SHIFT);
 }
 
 /* The smallest double in bin b (its lower edge), -inf below every finite
  * score and +inf above them where the edge is not a number. */
-double shades_score_bin_edge(uint32_t b);
+double sh_score_bin_edge(uint32_t b);
 
 /* The upper edge of bin b: the next bin's lower edge (+inf past the last),
  * so every score in b lies below it. */
-static inline double shades_score_bin_top(uint32_t b)
+static inline double sh_score_bin_top(uint32_t b)
 {
-    return b + 1 < SHADES_HIST_BINS ? shades_score_bin_edge(b + 1) : INFINITY;
+    return b + 1 < SH_HIST_BINS ? sh_score_bin_edge(b + 1) : INFINITY;
 }
 
 /* The set of bins whose exact values pass 2 keeps. Read-only while
  * histograms fill from many threads. */
-typedef struct shades_score_window {
-    uint64_t *mask[SHADES_HIST_BLOCKS]; /* SHADES_HIST_SUB bits per touched block */
+typedef struct sh_score_window {
+    uint64_t *mask[SH_HIST_BLOCKS]; /* SH_HIST_SUB bits per touched block */
     size_t n_bins;
-} shades_score_window;
+} sh_score_window;
 
 /* Adds bin b to w. Returns 0, or -1 when out of memory. */
-int shades_window_add(shades_score_window *w, uint32_t b);
+int sh_window_add(sh_score_window *w, uint32_t b);
 
 /* Whether bin b is in w. [thread: any, once w is built] */
-static inline int shades_window_has(const shades_score_window *w, uint32_t b)
+static inline int sh_window_has(const sh_score_window *w, uint32_t b)
 {
-    const uint64_t *m = w->mask[b / SHADES_HIST_SUB];
-    uint32_t lo = b % SHADES_HIST_SUB;
+    const uint64_t *m = w->mask[b / SH_HIST_SUB];
+    uint32_t lo = b % SH_HIST_SUB;
     return m && (m[lo / 64] >> (lo % 64)) & 1u;
 }
 
 /* Adds bins lo to hi (both included) to w. Returns 0, or -1 when out of
  * memory. */
-int shades_window_add_range(shades_score_window *w, uint32_t lo, uint32_t hi);
+int sh_window_add_range(sh_score_window *w, uint32_t lo, uint32_t hi);
 
 /* Adds to dst every bin within `margin` bins of a bin of src. Returns 0,
  * or -1 when out of memory. */
-int shades_window_widen(shades_score_window *dst, const shades_score_window *src,
+int sh_window_widen(sh_score_window *dst, const sh_score_window *src,
                         uint32_t margin);
 
 /* Whether every bin of a is in b. */
-int shades_window_within(const shades_score_window *a, const shades_score_window *b);
+int sh_window_within(const sh_score_window *a, const sh_score_window *b);
 
 /* Frees what w holds and zeroes it; a zeroed window is empty. */
-void shades_window_clear(shades_score_window *w);
+void sh_window_clear(sh_score_window *w);
 
-/* One distribution. Zeroed is empty; shades_hist_clear frees. */
-typedef struct shades_score_hist {
+/* One distribution. Zeroed is empty; sh_hist_clear frees. */
+typedef struct sh_score_hist {
     uint64_t n;                          /* scores counted */
-    uint64_t *block[SHADES_HIST_BLOCKS]; /* SHADES_HIST_SUB counts, or NULL */
+    uint64_t *block[SH_HIST_BLOCKS]; /* SH_HIST_SUB counts, or NULL */
     uint64_t *above;                     /* after indexing: scores in blocks above each */
     double *window;                      /* pass 2: exact values in window bins */
     size_t n_window, cap_window;
-} shades_score_hist;
+} sh_score_hist;
 
 /* Counts one score. Returns 0, or -1 when out of memory. [thread: the owner] */
-int shades_hist_add_slow(shades_score_hist *h, uint32_t b);
-static inline int shades_hist_add(shades_score_hist *h, double s)
+int sh_hist_add_slow(sh_score_hist *h, uint32_t b);
+static inline int sh_hist_add(sh_score_hist *h, double s)
 {
-    uint32_t b = shades_score_bin(s);
-    uint64_t *blk = h->block[b / SHADES_HIST_SUB];
+    uint32_t b = sh_score_bin(s);
+    uint64_t *blk = h->block[b / SH_HIST_SUB];
     if (!blk)
-        return shades_hist_add_slow(h, b);
-    blk[b % SHADES_HIST_SUB]++;
+        return sh_hist_add_slow(h, b);
+    blk[b % SH_HIST_SUB]++;
     h->n++;
     return 0;
 }
 
 /* Pass 2: keeps s when its bin is in w. Returns 0, or -1 when out of
  * memory. [thread: the owner] */
-int shades_hist_keep_slow(shades_score_hist *h, double s);
-static inline int shades_hist_keep(shades_score_hist *h, const shades_score_window *w, double s)
+int sh_hist_keep_slow(sh_score_hist *h, double s);
+static inline int sh_hist_keep(sh_score_hist *h, const sh_score_window *w, double s)
 {
-    return shades_window_has(w, shades_score_bin(s)) ? shades_hist_keep_slow(h, s) : 0;
+    return sh_window_has(w, sh_score_bin(s)) ? sh_hist_keep_slow(h, s) : 0;
 }
 
 /* Adds src's counts and kept values to dst. Returns 0, or -1 when out of
  * memory (dst then holds part of src: discard it). */
-int shades_hist_merge(shades_score_hist *dst, const shades_score_hist *src);
+int sh_hist_merge(sh_score_hist *dst, const sh_score_hist *src);
 
 /* Frees what h holds and zeroes it. */
-void shades_hist_clear(shades_score_hist *h);
+void sh_hist_clear(sh_score_hist *h);
 
 /* Drops the kept values whose bins are not in w. */
-void shades_hist_keep_only(shades_score_hist *h, const shades_score_window *w);
+void sh_hist_keep_only(sh_score_hist *h, const sh_score_window *w);
 
 /* Ends pass 1: builds the index the queries below use. Returns 0, or -1
  * when out of memory. */
-int shades_hist_index(shades_score_hist *h);
+int sh_hist_index(sh_score_hist *h);
 
 /* Scores in bin b. */
-uint64_t shades_hist_in_bin(const shades_score_hist *h, uint32_t b);
+uint64_t sh_hist_in_bin(const sh_score_hist *h, uint32_t b);
 
 /* Scores in bins above b. Needs the index. */
-uint64_t shades_hist_above_bin(const shades_score_hist *h, uint32_t b);
+uint64_t sh_hist_above_bin(const sh_score_hist *h, uint32_t b);
 
 /* The bin holding the k-th largest score (k = 0 the largest; k < n).
  * Needs the index. */
-uint32_t shades_hist_bin_of_rank(const shades_score_hist *h, uint64_t k);
+uint32_t sh_hist_bin_of_rank(const sh_score_hist *h, uint64_t k);
 
 /* The next non-empty bin after b, or UINT32_MAX; b = UINT32_MAX starts. */
-uint32_t shades_hist_next_bin(const shades_score_hist *h, uint32_t b);
+uint32_t sh_hist_next_bin(const sh_score_hist *h, uint32_t b);
 
 /* Ends pass 2: sorts the kept values and checks that each window bin kept
  * as many as pass 1 counted there. Returns 0, or -1 when they differ: the
  * scores changed between the passes. */
-int shades_hist_seal(shades_score_hist *h, const shades_score_window *w);
+int sh_hist_seal(sh_score_hist *h, const sh_score_window *w);
 
 /* Exact after sealing, where noted. */
 
 /* The number of scores >= t: exact when t's bin is in the window, is
  * empty, or t is its lower edge. */
-uint64_t shades_hist_count_ge(const shades_score_hist *h, const shades_score_window *w, double t);
+uint64_t sh_hist_count_ge(const sh_score_hist *h, const sh_score_window *w, double t);
 
 /* The k-th largest score (k = 0 the largest), exact when its bin is in
  * the window; NaN when it is not. */
-double shades_hist_rank_value(const shades_score_hist *h, const shades_score_window *w,
+double sh_hist_rank_value(const sh_score_hist *h, const sh_score_window *w,
                               uint64_t k);
 
 #endif

@@ -2,8 +2,8 @@
  * two passes (see score_hist.h) without ever holding them all: a source
  * hands the same scores over on every replay, from stored scores or by
  * computing them again. */
-#ifndef SHADES_RESULTS_SCORE_SOURCE_H
-#define SHADES_RESULTS_SCORE_SOURCE_H
+#ifndef SH_RESULTS_SCORE_SOURCE_H
+#define SH_RESULTS_SCORE_SOURCE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,50 +12,50 @@
 #include "verification.h"
 
 /* Some scored pairs: pair[i] (enrol = a, verify = b) scored score[i]. */
-typedef struct shades_score_batch {
+typedef struct sh_score_batch {
     size_t n;
-    const shades_pair *pair;
+    const sh_pair *pair;
     const double *score;
-} shades_score_batch;
+} sh_score_batch;
 
 /* Takes batches. `worker` is below the source's workers, and one worker's
  * batches come from one thread at a time. Returns 0 or a negative code
  * with err set, which stops the replay. */
-typedef int (*shades_score_sink)(void *ctx, unsigned worker, const shades_score_batch *batch,
-                                 shades_err *err);
+typedef int (*sh_score_sink)(void *ctx, unsigned worker, const sh_score_batch *batch,
+                                 sh_err *err);
 
-typedef struct shades_score_source shades_score_source;
+typedef struct sh_score_source sh_score_source;
 
 /* Hands every score to sink, in any order and split any way, the same
  * scores each time. */
-typedef int (*shades_score_replay_fn)(const shades_score_source *src, shades_score_sink sink,
-                                      void *ctx, shades_err *err);
+typedef int (*sh_score_replay_fn)(const sh_score_source *src, sh_score_sink sink,
+                                      void *ctx, sh_err *err);
 
 /* Hands a sample of the scores to sink: those of the pairs whose first
  * or second item is one of every `every`-th item (a pair of two such items
  * may come twice), so every group and pair of groups is in it in
  * proportion. The same sample each time. */
-typedef int (*shades_score_sample_fn)(const shades_score_source *src, unsigned every,
-                                      shades_score_sink sink, void *ctx, shades_err *err);
+typedef int (*sh_score_sample_fn)(const sh_score_source *src, unsigned every,
+                                      sh_score_sink sink, void *ctx, sh_err *err);
 
-struct shades_score_source {
+struct sh_score_source {
     uint64_t n;                 /* scores per replay */
     unsigned workers;           /* the most sink workers a replay uses */
-    shades_score_replay_fn replay;
-    shades_score_sample_fn sample; /* NULL where a replay is cheap enough to make twice */
+    sh_score_replay_fn replay;
+    sh_score_sample_fn sample; /* NULL where a replay is cheap enough to make twice */
     const void *self;           /* the source's own state */
 };
 
 /* Scores already held: pairs[k] scored scores[k]. Read-only while it lives. */
-typedef struct shades_array_source {
-    shades_score_source base;
-    const shades_pair *pairs;
+typedef struct sh_array_source {
+    sh_score_source base;
+    const sh_pair *pairs;
     const double *scores;
-} shades_array_source;
+} sh_array_source;
 
 /* Makes out a source over n stored scores, replayed in blocks on `threads`
  * threads. out must outlive its use and not move. */
-void shades_array_source_init(shades_array_source *out, const shades_pair *pairs,
+void sh_array_source_init(sh_array_source *out, const sh_pair *pairs,
                               const double *scores, size_t n, unsigned threads);
 
 #endif

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-size_t shades_count_lt(const double *sorted, size_t n, double t)
+size_t sh_count_lt(const double *sorted, size_t n, double t)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -16,12 +16,12 @@ size_t shades_count_lt(const double *sorted, size_t n, double t)
     return lo;
 }
 
-size_t shades_count_ge(const double *sorted, size_t n, double t)
+size_t sh_count_ge(const double *sorted, size_t n, double t)
 {
-    return n - shades_count_lt(sorted, n, t);
+    return n - sh_count_lt(sorted, n, t);
 }
 
-int shades_fmr_allowed(uint64_t *out_k, uint64_t n, double target)
+int sh_fmr_allowed(uint64_t *out_k, uint64_t n, double target)
 {
     *out_k = 0;
     if (n == 0 || (double)n * target < 1.0)
@@ -46,11 +46,11 @@ static int above_score(double *out_t, double s)
     return 1;
 }
 
-int shades_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target)
+int sh_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target)
 {
     uint64_t k;
     *out_t = NAN;
-    if (!shades_fmr_allowed(&k, n, target))
+    if (!sh_fmr_allowed(&k, n, target))
         return 0;
     if (k >= n) {
         *out_t = -INFINITY;
@@ -59,31 +59,31 @@ int shades_threshold_at_fmr(double *out_t, const double *sorted, size_t n, doubl
     return above_score(out_t, sorted[n - 1 - k]);
 }
 
-int shades_hist_threshold_at_fmr(double *out_t, const shades_score_hist *h,
-                                 const shades_score_window *w, double target)
+int sh_hist_threshold_at_fmr(double *out_t, const sh_score_hist *h,
+                                 const sh_score_window *w, double target)
 {
     uint64_t k;
     *out_t = NAN;
-    if (!shades_fmr_allowed(&k, h->n, target))
+    if (!sh_fmr_allowed(&k, h->n, target))
         return 0;
     if (k >= h->n) {
         *out_t = -INFINITY;
         return 1;
     }
-    double s = shades_hist_rank_value(h, w, k);
+    double s = sh_hist_rank_value(h, w, k);
     return isnan(s) ? 0 : above_score(out_t, s);
 }
 
-int shades_hist_want_fmr(shades_score_window *w, const shades_score_hist *h, double target)
+int sh_hist_want_fmr(sh_score_window *w, const sh_score_hist *h, double target)
 {
     uint64_t k;
-    if (!shades_fmr_allowed(&k, h->n, target) || k >= h->n)
+    if (!sh_fmr_allowed(&k, h->n, target) || k >= h->n)
         return 0;
-    return shades_window_add(w, shades_hist_bin_of_rank(h, k));
+    return sh_window_add(w, sh_hist_bin_of_rank(h, k));
 }
 
-int shades_hist_want_fmr_range(shades_score_window *w, uint32_t *out_low,
-                               const shades_score_hist *h, double target)
+int sh_hist_want_fmr_range(sh_score_window *w, uint32_t *out_low,
+                               const sh_score_hist *h, double target)
 {
     *out_low = UINT32_MAX;
     if (!h->n)
@@ -94,11 +94,11 @@ int shades_hist_want_fmr_range(shades_score_window *w, uint32_t *out_low,
     double k = target * (double)h->n, spread = 8.0 * sqrt(k) + 8.0;
     uint64_t top = k > spread ? (uint64_t)(k - spread) : 0;
     uint64_t bottom = k + spread < (double)(h->n - 1) ? (uint64_t)(k + spread) : h->n - 1;
-    uint32_t lo = shades_hist_bin_of_rank(h, bottom);
+    uint32_t lo = sh_hist_bin_of_rank(h, bottom);
     /* Near the top the full scores reach above the sample's highest. */
-    uint32_t hi = top ? shades_hist_bin_of_rank(h, top) : SHADES_HIST_BINS - 1;
+    uint32_t hi = top ? sh_hist_bin_of_rank(h, top) : SH_HIST_BINS - 1;
     *out_low = lo;
-    return shades_window_add_range(w, lo, hi);
+    return sh_window_add_range(w, lo, hi);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -107,7 +107,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void shades_scores_sort(double *scores, size_t n)
+void sh_scores_sort(double *scores, size_t n)
 {
     qsort(scores, n, sizeof *scores, cmp_double);
 }

@@ -1,7 +1,7 @@
 /* Exact operating points on sorted similarity scores. A decision is
  * "score >= t means match". */
-#ifndef SHADES_RESULTS_THRESHOLD_H
-#define SHADES_RESULTS_THRESHOLD_H
+#ifndef SH_RESULTS_THRESHOLD_H
+#define SH_RESULTS_THRESHOLD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,10 +9,10 @@
 #include "score_hist.h"
 
 /* Number of scores >= t in an ascending array. */
-size_t shades_count_ge(const double *sorted, size_t n, double t);
+size_t sh_count_ge(const double *sorted, size_t n, double t);
 
 /* Number of scores < t in an ascending array. */
-size_t shades_count_lt(const double *sorted, size_t n, double t);
+size_t sh_count_lt(const double *sorted, size_t n, double t);
 
 /* The smallest double t with FMR(t) = #(impostor >= t) / n <= target, for
  * ascending impostor scores: the next double above the (k+1)-th largest
@@ -20,30 +20,30 @@ size_t shades_count_lt(const double *sorted, size_t n, double t);
  * with that one is a non-match. Returns 1 and sets *out_t when the target is
  * estimable, 0 (with *out_t NaN) when n < 1/target: the count cannot
  * support it. */
-int shades_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target);
+int sh_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target);
 
 /* The most false matches target allows among n impostors: the largest k
  * with k / n <= target, by the same division the rates use. Returns 0
  * (k = 0) when n < 1/target: the count cannot support the target. */
-int shades_fmr_allowed(uint64_t *out_k, uint64_t n, double target);
+int sh_fmr_allowed(uint64_t *out_k, uint64_t n, double target);
 
-/* shades_threshold_at_fmr on a sealed distribution: exact when the bin the
- * threshold falls in was wanted (shades_hist_want_fmr) before pass 2;
+/* sh_threshold_at_fmr on a sealed distribution: exact when the bin the
+ * threshold falls in was wanted (sh_hist_want_fmr) before pass 2;
  * returns 0 with NaN otherwise. */
-int shades_hist_threshold_at_fmr(double *out_t, const shades_score_hist *h,
-                                 const shades_score_window *w, double target);
+int sh_hist_threshold_at_fmr(double *out_t, const sh_score_hist *h,
+                                 const sh_score_window *w, double target);
 
-/* Between the passes: adds to w the bin shades_hist_threshold_at_fmr will
+/* Between the passes: adds to w the bin sh_hist_threshold_at_fmr will
  * need for target. Returns 0, or -1 when out of memory. */
-int shades_hist_want_fmr(shades_score_window *w, const shades_score_hist *h, double target);
+int sh_hist_want_fmr(sh_score_window *w, const sh_score_hist *h, double target);
 
 /* Adds to w every bin where the threshold at `target` of scores that h
  * samples can lie, and sets *out_low to the lowest of them (UINT32_MAX
  * when h is empty). Returns 0, or -1 when out of memory. */
-int shades_hist_want_fmr_range(shades_score_window *w, uint32_t *out_low,
-                               const shades_score_hist *h, double target);
+int sh_hist_want_fmr_range(sh_score_window *w, uint32_t *out_low,
+                               const sh_score_hist *h, double target);
 
 /* Sorts scores ascending in place (-inf first). */
-void shades_scores_sort(double *scores, size_t n);
+void sh_scores_sort(double *scores, size_t n);
 
 #endif

@@ -16,7 +16,7 @@ typedef struct boot_cell {
     uint32_t count;
 } boot_cell;
 
-struct shades_vboot {
+struct sh_vboot {
     size_t n_subjects, n_groups, n_thr;
     double *thr;              /* n_thr thresholds, NaN when not estimable */
     double lowest;            /* the smallest real threshold */
@@ -30,10 +30,10 @@ struct shades_vboot {
     size_t n_cell, cap_cell;
 };
 
-shades_vboot *shades_vboot_create(size_t n_subjects, size_t n_groups, const double *thresholds,
+sh_vboot *sh_vboot_create(size_t n_subjects, size_t n_groups, const double *thresholds,
                                   size_t n_thresholds, int complete)
 {
-    shades_vboot *b = calloc(1, sizeof *b);
+    sh_vboot *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
     size_t gs = n_groups * n_subjects;
@@ -46,7 +46,7 @@ shades_vboot *shades_vboot_create(size_t n_subjects, size_t n_groups, const doub
     b->gen_err = calloc(gs * n_thresholds + 1, sizeof *b->gen_err);
     b->images = calloc(gs ? gs : 1, sizeof *b->images);
     if (!b->thr || !b->gen_n || !b->gen_err || !b->images) {
-        shades_vboot_destroy(b);
+        sh_vboot_destroy(b);
         return NULL;
     }
     b->lowest = INFINITY;
@@ -58,7 +58,7 @@ shades_vboot *shades_vboot_create(size_t n_subjects, size_t n_groups, const doub
     return b;
 }
 
-void shades_vboot_destroy(shades_vboot *b)
+void sh_vboot_destroy(sh_vboot *b)
 {
     if (!b)
         return;
@@ -71,12 +71,12 @@ void shades_vboot_destroy(shades_vboot *b)
     free(b);
 }
 
-void shades_vboot_add_image(shades_vboot *b, size_t g, uint32_t s)
+void sh_vboot_add_image(sh_vboot *b, size_t g, uint32_t s)
 {
     b->images[g * b->n_subjects + s] += 1;
 }
 
-void shades_vboot_add_genuine(shades_vboot *b, size_t g, uint32_t s, double score)
+void sh_vboot_add_genuine(sh_vboot *b, size_t g, uint32_t s, double score)
 {
     size_t gs = g * b->n_subjects + s;
     b->gen_n[gs] += 1;
@@ -99,7 +99,7 @@ static int grow(void **p, size_t n, size_t *cap, size_t sz)
     return 0;
 }
 
-int shades_vboot_add_impostor(shades_vboot *b, size_t g, uint32_t a, uint32_t sb)
+int sh_vboot_add_impostor(sh_vboot *b, size_t g, uint32_t a, uint32_t sb)
 {
     if (b->complete)
         return 0;
@@ -109,7 +109,7 @@ int shades_vboot_add_impostor(shades_vboot *b, size_t g, uint32_t a, uint32_t sb
     return 0;
 }
 
-int shades_vboot_add_match(shades_vboot *b, size_t g, uint32_t a, uint32_t sb, double score)
+int sh_vboot_add_match(sh_vboot *b, size_t g, uint32_t a, uint32_t sb, double score)
 {
     if (!(score >= b->lowest))
         return 0;
@@ -129,7 +129,7 @@ static int cmp_cell(const void *x, const void *y)
     return (p->b > q->b) - (p->b < q->b);
 }
 
-int shades_vboot_finish(shades_vboot *b)
+int sh_vboot_finish(sh_vboot *b)
 {
     if (b->complete || !b->n_cell)
         return 0;
@@ -145,7 +145,7 @@ int shades_vboot_finish(shades_vboot *b)
     return 0;
 }
 
-void shades_vboot_replicate(const shades_vboot *b, const uint32_t *w, double *out_fnmr_k,
+void sh_vboot_replicate(const sh_vboot *b, const uint32_t *w, double *out_fnmr_k,
                             double *out_fnmr_n, double *out_fmr_k, double *out_fmr_n)
 {
     size_t S = b->n_subjects, K = b->n_thr;

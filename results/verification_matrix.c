@@ -6,7 +6,7 @@
 
 #include "verification_measures.h"
 
-int shades_vmatrix_alloc(shades_vmatrix *out, const char *partition, size_t n_groups,
+int sh_vmatrix_alloc(sh_vmatrix *out, const char *partition, size_t n_groups,
                          size_t n_targets)
 {
     memset(out, 0, sizeof *out);
@@ -23,13 +23,13 @@ int shades_vmatrix_alloc(shades_vmatrix *out, const char *partition, size_t n_gr
     out->fmr = calloc(cube, sizeof *out->fmr);
     if (!out->partition || !out->group || !out->target_fmr || !out->threshold ||
         !out->n_impostor || !out->n_false_match || !out->fmr) {
-        shades_vmatrix_clear(out);
+        sh_vmatrix_clear(out);
         return -1;
     }
     return 0;
 }
 
-void shades_vmatrix_clear(shades_vmatrix *m)
+void sh_vmatrix_clear(sh_vmatrix *m)
 {
     if (!m)
         return;
@@ -45,19 +45,19 @@ void shades_vmatrix_clear(shades_vmatrix *m)
     memset(m, 0, sizeof *m);
 }
 
-int shades_vmatrix_compute(shades_vmatrix *out, const shades_impostors *imp, size_t p,
-                           const shades_vthreshold *thresholds, size_t n_targets,
-                           shades_err *err)
+int sh_vmatrix_compute(sh_vmatrix *out, const sh_impostors *imp, size_t p,
+                           const sh_vthreshold *thresholds, size_t n_targets,
+                           sh_err *err)
 {
-    const shades_partition *part = &imp->groups->partitions[p];
+    const sh_partition *part = &imp->groups->partitions[p];
     size_t ng = part->n_groups, cells = ng * ng;
-    if (shades_vmatrix_alloc(out, part->name, ng, n_targets))
-        return shades_err_nomem(err);
+    if (sh_vmatrix_alloc(out, part->name, ng, n_targets))
+        return sh_err_nomem(err);
     for (size_t i = 0; i < ng; i++) {
         out->group[i] = strdup(part->group_names[i]);
         if (!out->group[i]) {
-            shades_vmatrix_clear(out);
-            return shades_err_nomem(err);
+            sh_vmatrix_clear(out);
+            return sh_err_nomem(err);
         }
     }
     for (size_t t = 0; t < n_targets; t++) {
@@ -66,7 +66,7 @@ int shades_vmatrix_compute(shades_vmatrix *out, const shades_impostors *imp, siz
     }
     for (size_t i = 0; i < ng; i++)
         for (size_t j = 0; j < ng; j++) {
-            const shades_score_hist *h = shades_impostors_cell(imp, p, i, j);
+            const sh_score_hist *h = sh_impostors_cell(imp, p, i, j);
             size_t c = i * ng + j;
             out->n_impostor[c] = h->n;
             for (size_t t = 0; t < n_targets; t++) {
@@ -76,7 +76,7 @@ int shades_vmatrix_compute(shades_vmatrix *out, const shades_impostors *imp, siz
                     continue;
                 }
                 /* Exact: every global threshold's bin is in the window. */
-                out->n_false_match[t * cells + c] = shades_hist_count_ge(h, &imp->window, th);
+                out->n_false_match[t * cells + c] = sh_hist_count_ge(h, &imp->window, th);
                 out->fmr[t * cells + c] =
                     (double)out->n_false_match[t * cells + c] / (double)h->n;
             }

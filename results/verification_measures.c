@@ -20,13 +20,13 @@ typedef struct bucket {
     double *gen;
     size_t n_gen, n_gen_failed;
     uint64_t n_images, n_fte, n_subjects;
-    const shades_score_hist *imp;
+    const sh_score_hist *imp;
 } bucket;
 
 /* Fills the genuine side of per-group buckets of one partition; a pair
  * belongs to a group when both its images do. */
 static int fill_buckets(bucket *b, size_t n_groups, const int32_t *item_group,
-                        const shades_manifest *m, const shades_pairs *pairs, const double *gs,
+                        const sh_manifest *m, const sh_pairs *pairs, const double *gs,
                         const int32_t *outcome)
 {
     for (size_t i = 0; i < m->n_items; i++) {
@@ -66,13 +66,13 @@ static int fill_buckets(bucket *b, size_t n_groups, const int32_t *item_group,
             b[ga].n_gen_failed++;
     }
     for (size_t g = 0; g < n_groups; g++)
-        shades_scores_sort(b[g].gen, b[g].n_gen);
+        sh_scores_sort(b[g].gen, b[g].n_gen);
     return 0;
 }
 
-static void group_row(shades_vgroup *row, const char *partition, const char *group,
-                      const bucket *b, const shades_score_window *w, double target,
-                      const shades_vthreshold *thr, double conf)
+static void group_row(sh_vgroup *row, const char *partition, const char *group,
+                      const bucket *b, const sh_score_window *w, double target,
+                      const sh_vthreshold *thr, double conf)
 {
     memset(row, 0, sizeof *row);
     snprintf(row->partition, sizeof row->partition, "%s", partition);
@@ -83,8 +83,8 @@ static void group_row(shades_vgroup *row, const char *partition, const char *gro
     row->n_images = b->n_images;
     row->n_fte = b->n_fte;
     row->fte = rate(b->n_fte, b->n_images);
-    shades_wilson(&row->fte_wilson_lo, &row->fte_wilson_hi, b->n_fte, b->n_images, conf);
-    shades_clopper_pearson(&row->fte_cp_lo, &row->fte_cp_hi, b->n_fte, b->n_images, conf);
+    sh_wilson(&row->fte_wilson_lo, &row->fte_wilson_hi, b->n_fte, b->n_images, conf);
+    sh_clopper_pearson(&row->fte_cp_lo, &row->fte_cp_hi, b->n_fte, b->n_images, conf);
     row->n_genuine = b->n_gen;
     row->n_genuine_failed = b->n_gen_failed;
     uint64_t n_imp = b->imp->n;
@@ -94,53 +94,53 @@ static void group_row(shades_vgroup *row, const char *partition, const char *gro
     double t = thr->threshold;
     if (thr->estimable) {
         /* Failed pairs hold -inf, so they are among the scores below t. */
-        row->n_false_nonmatch = shades_count_lt(b->gen, b->n_gen, t);
-        row->n_false_match = shades_hist_count_ge(b->imp, w, t);
+        row->n_false_nonmatch = sh_count_lt(b->gen, b->n_gen, t);
+        row->n_false_match = sh_hist_count_ge(b->imp, w, t);
         row->fnmr = rate(row->n_false_nonmatch, b->n_gen);
         row->fnmr_without_failures =
             rate(row->n_false_nonmatch - b->n_gen_failed, b->n_gen - b->n_gen_failed);
         row->fmr = rate(row->n_false_match, n_imp);
-        shades_wilson(&row->fnmr_wilson_lo, &row->fnmr_wilson_hi, row->n_false_nonmatch,
+        sh_wilson(&row->fnmr_wilson_lo, &row->fnmr_wilson_hi, row->n_false_nonmatch,
                       b->n_gen, conf);
-        shades_clopper_pearson(&row->fnmr_cp_lo, &row->fnmr_cp_hi, row->n_false_nonmatch,
+        sh_clopper_pearson(&row->fnmr_cp_lo, &row->fnmr_cp_hi, row->n_false_nonmatch,
                                b->n_gen, conf);
-        shades_wilson(&row->fmr_wilson_lo, &row->fmr_wilson_hi, row->n_false_match, n_imp,
+        sh_wilson(&row->fmr_wilson_lo, &row->fmr_wilson_hi, row->n_false_match, n_imp,
                       conf);
-        shades_clopper_pearson(&row->fmr_cp_lo, &row->fmr_cp_hi, row->n_false_match, n_imp,
+        sh_clopper_pearson(&row->fmr_cp_lo, &row->fmr_cp_hi, row->n_false_match, n_imp,
                                conf);
     } else {
         row->fnmr = row->fnmr_wilson_lo = row->fnmr_wilson_hi = NAN;
         row->fnmr_cp_lo = row->fnmr_cp_hi = row->fnmr_without_failures = NAN;
         row->fmr = row->fmr_wilson_lo = row->fmr_wilson_hi = row->fmr_cp_lo = row->fmr_cp_hi = NAN;
     }
-    row->group_estimable = shades_hist_threshold_at_fmr(&row->group_threshold, b->imp, w, target);
+    row->group_estimable = sh_hist_threshold_at_fmr(&row->group_threshold, b->imp, w, target);
     row->group_fnmr = row->group_estimable
-                          ? rate(shades_count_lt(b->gen, b->n_gen, row->group_threshold), b->n_gen)
+                          ? rate(sh_count_lt(b->gen, b->n_gen, row->group_threshold), b->n_gen)
                           : NAN;
 }
 
 /* Appends the group's EER row and DET points to r. */
-static int curve_rows(shades_vresults *r, const char *partition, const char *group,
-                      const bucket *b, const shades_score_window *w, size_t per_axis)
+static int curve_rows(sh_vresults *r, const char *partition, const char *group,
+                      const bucket *b, const sh_score_window *w, size_t per_axis)
 {
-    shades_veer *e = &r->eer[r->n_eer++];
+    sh_veer *e = &r->eer[r->n_eer++];
     memset(e, 0, sizeof *e);
     snprintf(e->partition, sizeof e->partition, "%s", partition);
     snprintf(e->group, sizeof e->group, "%s", group);
     e->n_genuine = b->n_gen;
     e->n_impostor = b->imp->n;
-    shades_eer(&e->eer, &e->eer_threshold, b->gen, b->n_gen, b->imp, w);
-    size_t cap = SHADES_DET_MAX_POINTS(per_axis);
-    shades_det_point *pts = malloc(cap * sizeof *pts);
-    shades_vdet *grown = realloc(r->det, (r->n_det + cap) * sizeof *r->det);
+    sh_eer(&e->eer, &e->eer_threshold, b->gen, b->n_gen, b->imp, w);
+    size_t cap = SH_DET_MAX_POINTS(per_axis);
+    sh_det_point *pts = malloc(cap * sizeof *pts);
+    sh_vdet *grown = realloc(r->det, (r->n_det + cap) * sizeof *r->det);
     if (!pts || !grown) {
         free(pts);
         return -1;
     }
     r->det = grown;
-    size_t n = shades_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, w, e->eer_threshold);
+    size_t n = sh_det_curve(pts, per_axis, b->gen, b->n_gen, b->imp, w, e->eer_threshold);
     for (size_t i = 0; i < n; i++) {
-        shades_vdet *d = &r->det[r->n_det++];
+        sh_vdet *d = &r->det[r->n_det++];
         memset(d, 0, sizeof *d);
         snprintf(d->partition, sizeof d->partition, "%s", partition);
         snprintf(d->group, sizeof d->group, "%s", group);
@@ -176,16 +176,16 @@ static void buckets_free(buckets *bs)
 }
 
 /* Points every bucket at its impostor distribution in imp. */
-static void buckets_point(buckets *bs, const shades_impostors *imp)
+static void buckets_point(buckets *bs, const sh_impostors *imp)
 {
     for (size_t p = 0; p < bs->n_parts; p++)
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++)
-            bs->part[p][gi].imp = shades_impostors_cell(imp, p ? p - 1 : SIZE_MAX, gi, gi);
+            bs->part[p][gi].imp = sh_impostors_cell(imp, p ? p - 1 : SIZE_MAX, gi, gi);
 }
 
 /* The genuine side of every bucket; buckets_point adds the impostors. */
-static int buckets_fill(buckets *bs, const shades_manifest *m, const shades_groups *g,
-                        const shades_pairs *pairs, const double *gs, const int32_t *outcome)
+static int buckets_fill(buckets *bs, const sh_manifest *m, const sh_groups *g,
+                        const sh_pairs *pairs, const double *gs, const int32_t *outcome)
 {
     bs->n_parts = 1 + g->n_partitions;
     bs->part = calloc(bs->n_parts, sizeof *bs->part);
@@ -193,7 +193,7 @@ static int buckets_fill(buckets *bs, const shades_manifest *m, const shades_grou
     int32_t *all_group = calloc(m->n_items ? m->n_items : 1, sizeof *all_group);
     int bad = !bs->part || !bs->n_groups || !all_group;
     for (size_t p = 0; !bad && p < bs->n_parts; p++) {
-        const shades_partition *part = p ? &g->partitions[p - 1] : NULL;
+        const sh_partition *part = p ? &g->partitions[p - 1] : NULL;
         size_t ng = part ? part->n_groups : 1;
         bs->n_groups[p] = ng;
         bs->part[p] = calloc(ng, sizeof **bs->part);
@@ -206,19 +206,19 @@ static int buckets_fill(buckets *bs, const shades_manifest *m, const shades_grou
 
 /* Between the passes: the bins every exact measure needs, and the lowest
  * bin the bootstrap's false matches can lie in (UINT32_MAX: none). */
-static int want_bins(uint32_t *out_hit_bin, shades_impostors *imp, const buckets *bs,
-                     const shades_vmeasure_options *opts)
+static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs,
+                     const sh_vmeasure_options *opts)
 {
-    const shades_score_hist *all = shades_impostors_cell(imp, SIZE_MAX, 0, 0);
+    const sh_score_hist *all = sh_impostors_cell(imp, SIZE_MAX, 0, 0);
     *out_hit_bin = UINT32_MAX;
     for (size_t k = 0; k < opts->n_targets; k++) {
         uint64_t allowed;
-        if (!shades_fmr_allowed(&allowed, all->n, opts->targets[k]))
+        if (!sh_fmr_allowed(&allowed, all->n, opts->targets[k]))
             continue;
-        uint32_t b = allowed >= all->n ? 0 : shades_hist_bin_of_rank(all, allowed);
+        uint32_t b = allowed >= all->n ? 0 : sh_hist_bin_of_rank(all, allowed);
         if (b < *out_hit_bin)
             *out_hit_bin = b;
-        if (shades_hist_want_fmr(&imp->window, all, opts->targets[k]))
+        if (sh_hist_want_fmr(&imp->window, all, opts->targets[k]))
             return -1;
     }
     if (!opts->bootstrap)
@@ -227,25 +227,25 @@ static int want_bins(uint32_t *out_hit_bin, shades_impostors *imp, const buckets
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
             const bucket *b = &bs->part[p][gi];
             for (size_t k = 0; k < opts->n_targets; k++)
-                if (shades_hist_want_fmr(&imp->window, b->imp, opts->targets[k]))
+                if (sh_hist_want_fmr(&imp->window, b->imp, opts->targets[k]))
                     return -1;
-            if (shades_eer_want(&imp->window, b->imp, b->gen, b->n_gen))
+            if (sh_eer_want(&imp->window, b->imp, b->gen, b->n_gen))
                 return -1;
         }
     return 0;
 }
 
 /* The overall row of target k. */
-static void threshold_row(shades_vthreshold *t, double target, const bucket *all,
-                          const shades_score_window *w)
+static void threshold_row(sh_vthreshold *t, double target, const bucket *all,
+                          const sh_score_window *w)
 {
     t->target_fmr = target;
-    t->estimable = shades_hist_threshold_at_fmr(&t->threshold, all->imp, w, target);
+    t->estimable = sh_hist_threshold_at_fmr(&t->threshold, all->imp, w, target);
     t->n_impostor = all->imp->n;
     t->n_genuine = all->n_gen;
     if (t->estimable) {
-        t->n_false_match = shades_hist_count_ge(all->imp, w, t->threshold);
-        t->n_false_nonmatch = shades_count_lt(all->gen, all->n_gen, t->threshold);
+        t->n_false_match = sh_hist_count_ge(all->imp, w, t->threshold);
+        t->n_false_nonmatch = sh_count_lt(all->gen, all->n_gen, t->threshold);
         t->fmr = rate(t->n_false_match, t->n_impostor);
         t->fnmr = rate(t->n_false_nonmatch, t->n_genuine);
     } else {
@@ -254,8 +254,8 @@ static void threshold_row(shades_vthreshold *t, double target, const bucket *all
 }
 
 /* Every row but the summaries and the matrices, from filled buckets. */
-static int measure_rows(shades_vresults *r, const buckets *bs, const shades_groups *g,
-                        const shades_score_window *w, const shades_vmeasure_options *opts)
+static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
+                        const sh_score_window *w, const sh_vmeasure_options *opts)
 {
     size_t n_targets = opts->n_targets;
     const bucket *all = &bs->part[0][0];
@@ -267,7 +267,7 @@ static int measure_rows(shades_vresults *r, const buckets *bs, const shades_grou
     if (curve_rows(r, "all", "All", all, w, opts->det_per_axis))
         return -1;
     for (size_t p = 0; p < g->n_partitions; p++) {
-        const shades_partition *part = &g->partitions[p];
+        const sh_partition *part = &g->partitions[p];
         for (size_t gi = 0; gi < part->n_groups; gi++) {
             const bucket *b = &bs->part[p + 1][gi];
             for (size_t k = 0; k < n_targets; k++) {
@@ -292,20 +292,20 @@ static int measure_rows(shades_vresults *r, const buckets *bs, const shades_grou
  * FMR target, a range of ranks wide enough for the sample's error, and
  * around the EER's bins a margin. A wrong prediction costs pass 2, never
  * exactness. */
-static int predict_bins(shades_score_window *out, uint32_t *out_hit_bin, buckets *bs,
-                        const shades_groups *g, const shades_score_source *src,
-                        const shades_vmeasure_options *opts, shades_err *err)
+static int predict_bins(sh_score_window *out, uint32_t *out_hit_bin, buckets *bs,
+                        const sh_groups *g, const sh_score_source *src,
+                        const sh_vmeasure_options *opts, sh_err *err)
 {
-    shades_impostors *smp = NULL;
-    shades_score_window eer = {0};
+    sh_impostors *smp = NULL;
+    sh_score_window eer = {0};
     *out_hit_bin = UINT32_MAX;
-    int rc = shades_impostors_sample(&smp, g, src, SAMPLE_EVERY, err), bad = 0;
+    int rc = sh_impostors_sample(&smp, g, src, SAMPLE_EVERY, err), bad = 0;
     if (rc)
         return rc;
     buckets_point(bs, smp);
     for (size_t k = 0; k < opts->n_targets; k++) {
         uint32_t low;
-        bad |= shades_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->targets[k]);
+        bad |= sh_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->targets[k]);
         *out_hit_bin = low < *out_hit_bin ? low : *out_hit_bin;
     }
     /* Every bucket, "all" included, as want_bins walks them. */
@@ -314,70 +314,70 @@ static int predict_bins(shades_score_window *out, uint32_t *out_hit_bin, buckets
             const bucket *b = &bs->part[p][gi];
             uint32_t low;
             for (size_t k = 0; k < opts->n_targets; k++)
-                bad |= shades_hist_want_fmr_range(out, &low, b->imp, opts->targets[k]);
-            bad |= shades_eer_want(&eer, b->imp, b->gen, b->n_gen);
+                bad |= sh_hist_want_fmr_range(out, &low, b->imp, opts->targets[k]);
+            bad |= sh_eer_want(&eer, b->imp, b->gen, b->n_gen);
         }
-    bad |= shades_window_widen(out, &eer, EER_MARGIN);
+    bad |= sh_window_widen(out, &eer, EER_MARGIN);
     if (!opts->bootstrap)
         *out_hit_bin = UINT32_MAX;
-    shades_window_clear(&eer);
-    shades_impostors_destroy(smp);
-    return bad ? shades_err_nomem(err) : 0;
+    sh_window_clear(&eer);
+    sh_impostors_destroy(smp);
+    return bad ? sh_err_nomem(err) : 0;
 }
 
 /* Pass 1: restored from opts->counts where it was saved there, else
  * counted (keeping the bins a sample predicts, where the source samples),
  * then saved. */
-static int impostor_counts(shades_impostors **out, buckets *bs, const shades_groups *g,
-                           const shades_score_source *impostors,
-                           const shades_vmeasure_options *opts, shades_err *err)
+static int impostor_counts(sh_impostors **out, buckets *bs, const sh_groups *g,
+                           const sh_score_source *impostors,
+                           const sh_vmeasure_options *opts, sh_err *err)
 {
-    const shades_count_store *store = opts->counts;
+    const sh_count_store *store = opts->counts;
     void *saved = NULL;
     size_t len = 0;
     int rc = store ? store->load(store->ctx, &saved, &len, err) : 0;
     if (rc > 0) {
-        rc = shades_impostors_unpack(out, g, impostors->n, saved, len, err);
+        rc = sh_impostors_unpack(out, g, impostors->n, saved, len, err);
         free(saved);
         return rc;
     }
-    shades_score_window keep = {0};
+    sh_score_window keep = {0};
     uint32_t hit_bin = UINT32_MAX;
     int predict = !rc && impostors->sample;
     if (predict)
         rc = predict_bins(&keep, &hit_bin, bs, g, impostors, opts, err);
-    shades_progress_stage(opts->progress, "impostor pass 1", impostors->n);
+    sh_progress_stage(opts->progress, "impostor pass 1", impostors->n);
     if (!rc)
-        rc = shades_impostors_count(out, g, impostors, predict ? &keep : NULL, hit_bin,
+        rc = sh_impostors_count(out, g, impostors, predict ? &keep : NULL, hit_bin,
                                     opts->progress, err);
-    shades_window_clear(&keep);
+    sh_window_clear(&keep);
     if (rc)
         return rc;
-    shades_progress_end(opts->progress);
+    sh_progress_end(opts->progress);
     if (store)
-        rc = shades_impostors_pack(&saved, &len, *out, err);
+        rc = sh_impostors_pack(&saved, &len, *out, err);
     if (store && !rc)
         rc = store->save(store->ctx, saved, len, err);
     free(saved);
     if (rc) {
-        shades_impostors_destroy(*out);
+        sh_impostors_destroy(*out);
         *out = NULL;
     }
     return rc;
 }
 
-int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
-                                const shades_groups *g, const shades_pairs *pairs,
+int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
+                                const sh_groups *g, const sh_pairs *pairs,
                                 const double *genuine_scores,
-                                const shades_score_source *impostors, const int32_t *outcome,
-                                const shades_vmeasure_options *opts, shades_err *err)
+                                const sh_score_source *impostors, const int32_t *outcome,
+                                const sh_vmeasure_options *opts, sh_err *err)
 {
     *out = NULL;
     size_t n_targets = opts->n_targets;
-    shades_impostors *imp = NULL;
+    sh_impostors *imp = NULL;
     buckets bs = {0};
     uint32_t hit_bin = UINT32_MAX;
-    int rc = buckets_fill(&bs, m, g, pairs, genuine_scores, outcome) ? shades_err_nomem(err) : 0;
+    int rc = buckets_fill(&bs, m, g, pairs, genuine_scores, outcome) ? sh_err_nomem(err) : 0;
     if (!rc)
         rc = impostor_counts(&imp, &bs, g, impostors, opts, err);
     if (rc) {
@@ -385,7 +385,7 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
         return rc;
     }
     buckets_point(&bs, imp);
-    shades_vresults *r = calloc(1, sizeof *r);
+    sh_vresults *r = calloc(1, sizeof *r);
     size_t n_rows = 1;
     for (size_t p = 0; p < g->n_partitions; p++)
         n_rows += g->partitions[p].n_groups;
@@ -395,43 +395,43 @@ int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
         r->eer = calloc(n_rows, sizeof *r->eer);
     }
     if (!r || !r->thresholds || !r->groups || !r->eer || want_bins(&hit_bin, imp, &bs, opts))
-        rc = shades_err_nomem(err);
-    int settled = rc ? 0 : shades_impostors_settle(imp, hit_bin, err);
+        rc = sh_err_nomem(err);
+    int settled = rc ? 0 : sh_impostors_settle(imp, hit_bin, err);
     if (settled < 0)
         rc = settled;
     if (!rc && !settled) {
-        shades_progress_stage(opts->progress, "impostor pass 2", impostors->n);
-        rc = shades_impostors_refine(imp, impostors, hit_bin, opts->progress, err);
+        sh_progress_stage(opts->progress, "impostor pass 2", impostors->n);
+        rc = sh_impostors_refine(imp, impostors, hit_bin, opts->progress, err);
         if (!rc)
-            shades_progress_end(opts->progress);
+            sh_progress_end(opts->progress);
     }
     if (!rc) {
         r->confidence = opts->confidence;
         r->bootstrap = opts->bootstrap;
         r->n_thresholds = n_targets;
         if (measure_rows(r, &bs, g, &imp->window, opts))
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     }
     buckets_free(&bs);
     if (!rc)
-        rc = shades_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
+        rc = sh_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
     if (!rc && g->n_partitions && !(r->matrices = calloc(g->n_partitions, sizeof *r->matrices)))
-        rc = shades_err_nomem(err);
+        rc = sh_err_nomem(err);
     for (size_t p = 0; !rc && p < g->n_partitions; p++) {
-        rc = shades_vmatrix_compute(&r->matrices[p], imp, p, r->thresholds, r->n_thresholds, err);
+        rc = sh_vmatrix_compute(&r->matrices[p], imp, p, r->thresholds, r->n_thresholds, err);
         if (!rc)
             r->n_matrices++;
     }
-    shades_impostors_destroy(imp);
+    sh_impostors_destroy(imp);
     if (rc) {
-        shades_vresults_destroy(r);
+        sh_vresults_destroy(r);
         return rc;
     }
     *out = r;
     return 0;
 }
 
-void shades_vresults_destroy(shades_vresults *r)
+void sh_vresults_destroy(sh_vresults *r)
 {
     if (!r)
         return;
@@ -441,7 +441,7 @@ void shades_vresults_destroy(shades_vresults *r)
     free(r->det);
     free(r->summaries);
     for (size_t i = 0; i < r->n_matrices; i++)
-        shades_vmatrix_clear(&r->matrices[i]);
+        sh_vmatrix_clear(&r->matrices[i]);
     free(r->matrices);
     free(r);
 }

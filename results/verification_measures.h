@@ -1,7 +1,7 @@
 /* 1:1 verification measures per group at exact global thresholds, with
  * their intervals, EER and DET curves, and the differential summaries. */
-#ifndef SHADES_RESULTS_VERIFICATION_MEASURES_H
-#define SHADES_RESULTS_VERIFICATION_MEASURES_H
+#ifndef SH_RESULTS_VERIFICATION_MEASURES_H
+#define SH_RESULTS_VERIFICATION_MEASURES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,10 +15,10 @@
 #include "verification.h"
 #include "verification_matrix.h"
 
-#define SHADES_NAME_MAX 64
+#define SH_NAME_MAX 64
 
 /* Overall rates at one target FMR; one row of /verification/thresholds. */
-typedef struct shades_vthreshold {
+typedef struct sh_vthreshold {
     double target_fmr;
     int32_t estimable;          /* 0: too few impostors for this target */
     double threshold;           /* NaN when not estimable */
@@ -26,13 +26,13 @@ typedef struct shades_vthreshold {
     double fmr;
     uint64_t n_genuine, n_false_nonmatch;
     double fnmr;
-} shades_vthreshold;
+} sh_vthreshold;
 
 /* One group at one target FMR; one row of /verification/groups. Each rate
  * has Wilson, Clopper-Pearson and subject-bootstrap bounds. */
-typedef struct shades_vgroup {
-    char partition[SHADES_NAME_MAX];
-    char group[SHADES_NAME_MAX];
+typedef struct sh_vgroup {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
     double target_fmr;
     double threshold;           /* the global threshold */
     uint64_t n_subjects, n_images, n_fte;
@@ -52,65 +52,65 @@ typedef struct shades_vgroup {
     double group_fnmr;          /* FNMR at the group's own threshold */
     int32_t too_small;          /* fewer subjects than groups.min_subjects: left
                                  * out of the summaries and criteria */
-} shades_vgroup;
+} sh_vgroup;
 
 /* One group's equal error rate; one row of /verification/eer. */
-typedef struct shades_veer {
-    char partition[SHADES_NAME_MAX];
-    char group[SHADES_NAME_MAX];
+typedef struct sh_veer {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
     uint64_t n_genuine, n_impostor;
     double eer;
     double eer_threshold;
-} shades_veer;
+} sh_veer;
 
 /* One point of a group's DET curve; rows of /verification/det. */
-typedef struct shades_vdet {
-    char partition[SHADES_NAME_MAX];
-    char group[SHADES_NAME_MAX];
+typedef struct sh_vdet {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
     double threshold, fmr, fnmr;
-} shades_vdet;
+} sh_vdet;
 
 /* A measure with its bootstrap interval, as three adjacent fields. */
-#define SHADES_BOUNDED(name) double name, name##_lo, name##_hi
+#define SH_BOUNDED(name) double name, name##_lo, name##_hi
 
 /* The differential summaries of one partition at one global threshold;
  * one row of /verification/summaries. */
-typedef struct shades_vsummary {
-    char partition[SHADES_NAME_MAX];
+typedef struct sh_vsummary {
+    char partition[SH_NAME_MAX];
     double target_fmr;
     double threshold;
     double alpha;               /* weight on FMR in the joint measures */
     int32_t fnmr_groups, fnmr_zero_groups, fmr_groups, fmr_zero_groups;
-    SHADES_BOUNDED(fnmr_max_min);
-    SHADES_BOUNDED(fnmr_max_geomean);
-    SHADES_BOUNDED(fnmr_gini);
-    SHADES_BOUNDED(fnmr_gap);
-    SHADES_BOUNDED(fmr_max_min);
-    SHADES_BOUNDED(fmr_max_geomean);
-    SHADES_BOUNDED(fmr_gini);
-    SHADES_BOUNDED(fmr_gap);
-    SHADES_BOUNDED(garbe);
-    SHADES_BOUNDED(fdr);
-    SHADES_BOUNDED(inequity);
-    char fnmr_gap_high[SHADES_NAME_MAX], fnmr_gap_low[SHADES_NAME_MAX];
+    SH_BOUNDED(fnmr_max_min);
+    SH_BOUNDED(fnmr_max_geomean);
+    SH_BOUNDED(fnmr_gini);
+    SH_BOUNDED(fnmr_gap);
+    SH_BOUNDED(fmr_max_min);
+    SH_BOUNDED(fmr_max_geomean);
+    SH_BOUNDED(fmr_gini);
+    SH_BOUNDED(fmr_gap);
+    SH_BOUNDED(garbe);
+    SH_BOUNDED(fdr);
+    SH_BOUNDED(inequity);
+    char fnmr_gap_high[SH_NAME_MAX], fnmr_gap_low[SH_NAME_MAX];
     double fnmr_gap_p;          /* Fisher exact, two-sided */
-    char fmr_gap_high[SHADES_NAME_MAX], fmr_gap_low[SHADES_NAME_MAX];
+    char fmr_gap_high[SH_NAME_MAX], fmr_gap_low[SH_NAME_MAX];
     double fmr_gap_p;
-} shades_vsummary;
+} sh_vsummary;
 
-/* A bounded summary by name: its value's offset in shades_vsummary; the
+/* A bounded summary by name: its value's offset in sh_vsummary; the
  * lower and upper bounds are the next two doubles. */
-typedef struct shades_vsummary_field {
+typedef struct sh_vsummary_field {
     const char *name;
     size_t offset;
-} shades_vsummary_field;
+} sh_vsummary_field;
 
 /* The bounded summaries, in table order. */
-extern const shades_vsummary_field shades_vsummary_fields[];
-#define SHADES_VSUMMARY_FIELDS 11
+extern const sh_vsummary_field sh_vsummary_fields[];
+#define SH_VSUMMARY_FIELDS 11
 
 /* How the measures are computed. */
-typedef struct shades_vmeasure_options {
+typedef struct sh_vmeasure_options {
     const double *targets;      /* target FMRs */
     size_t n_targets;
     double confidence;          /* two-sided, for every interval */
@@ -119,46 +119,46 @@ typedef struct shades_vmeasure_options {
     double alpha;               /* weight on FMR in GARBE, FDR, inequity */
     size_t det_per_axis;        /* DET points per axis (see det.h) */
     unsigned threads;           /* for the bootstrap replicates */
-    shades_progress *progress;  /* counts replicates; NULL for none */
-    const shades_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
-} shades_vmeasure_options;
+    sh_progress *progress;  /* counts replicates; NULL for none */
+    const sh_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
+} sh_vmeasure_options;
 
 /* Everything measured for verification. Owned by the caller. */
-typedef struct shades_vresults {
+typedef struct sh_vresults {
     double confidence;
     unsigned bootstrap;
     size_t n_thresholds;
-    shades_vthreshold *thresholds;
+    sh_vthreshold *thresholds;
     size_t n_groups;
-    shades_vgroup *groups;      /* by partition, group, then target */
+    sh_vgroup *groups;      /* by partition, group, then target */
     size_t n_eer;
-    shades_veer *eer;           /* by partition, group */
+    sh_veer *eer;           /* by partition, group */
     size_t n_det;
-    shades_vdet *det;           /* by partition, group, then threshold */
+    sh_vdet *det;           /* by partition, group, then threshold */
     size_t n_summaries;
-    shades_vsummary *summaries; /* by partition, then target */
+    sh_vsummary *summaries; /* by partition, then target */
     size_t n_matrices;
-    shades_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
-} shades_vresults;
+    sh_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
+} sh_vresults;
 
 /* Computes the measures from the genuine pairs' scores (-inf for a failed
  * template), the impostor scores of `impostors` (replayed twice, see
  * score_hist.h; never all held at once) and each item's template outcome.
  * The first partition reported is "all", one group "All". */
-int shades_verification_measure(shades_vresults **out, const shades_manifest *m,
-                                const shades_groups *g, const shades_pairs *pairs,
+int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
+                                const sh_groups *g, const sh_pairs *pairs,
                                 const double *genuine_scores,
-                                const shades_score_source *impostors, const int32_t *outcome,
-                                const shades_vmeasure_options *opts, shades_err *err);
+                                const sh_score_source *impostors, const int32_t *outcome,
+                                const sh_vmeasure_options *opts, sh_err *err);
 
 /* Frees results; NULL is allowed. */
-void shades_vresults_destroy(shades_vresults *r);
+void sh_vresults_destroy(sh_vresults *r);
 
 /* Fills the bootstrap bounds of r's group rows and adds the differential
- * summaries; called by shades_verification_measure (verification_summary.c). */
-int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
-                                  const shades_groups *g, const shades_pairs *pairs,
-                                  const double *genuine_scores, const shades_impostors *imp,
-                                  const shades_vmeasure_options *opts, shades_err *err);
+ * summaries; called by sh_verification_measure (verification_summary.c). */
+int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
+                                  const sh_groups *g, const sh_pairs *pairs,
+                                  const double *genuine_scores, const sh_impostors *imp,
+                                  const sh_vmeasure_options *opts, sh_err *err);
 
 #endif

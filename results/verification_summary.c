@@ -15,17 +15,17 @@
 #include "proportion_test.h"
 #include "verification_boot.h"
 
-#define FIELD(name) {#name, offsetof(shades_vsummary, name)}
+#define FIELD(name) {#name, offsetof(sh_vsummary, name)}
 
-const shades_vsummary_field shades_vsummary_fields[SHADES_VSUMMARY_FIELDS] = {
+const sh_vsummary_field sh_vsummary_fields[SH_VSUMMARY_FIELDS] = {
     FIELD(fnmr_max_min), FIELD(fnmr_max_geomean), FIELD(fnmr_gini), FIELD(fnmr_gap),
     FIELD(fmr_max_min),  FIELD(fmr_max_geomean),  FIELD(fmr_gini),  FIELD(fmr_gap),
     FIELD(garbe),        FIELD(fdr),              FIELD(inequity),
 };
-#define N_BOUNDED SHADES_VSUMMARY_FIELDS
+#define N_BOUNDED SH_VSUMMARY_FIELDS
 
 /* Writes d's summaries into the value fields of s; bounds are untouched. */
-static void put_values(shades_vsummary *s, const shades_differential *d)
+static void put_values(sh_vsummary *s, const sh_differential *d)
 {
     s->fnmr_max_min = d->fnmr.max_min;
     s->fnmr_max_geomean = d->fnmr.max_geomean;
@@ -40,9 +40,9 @@ static void put_values(shades_vsummary *s, const shades_differential *d)
     s->inequity = d->inequity;
 }
 
-static double *field(shades_vsummary *s, size_t i)
+static double *field(sh_vsummary *s, size_t i)
 {
-    return (double *)((char *)s + shades_vsummary_fields[i].offset);
+    return (double *)((char *)s + sh_vsummary_fields[i].offset);
 }
 
 /* One partition as the bootstrap sees it: "all" or a configured one. */
@@ -54,12 +54,12 @@ typedef struct boot_part {
     const uint8_t *too_small;   /* groups left out of the summaries, or NULL */
     size_t first_row;           /* its first row in r->groups */
     size_t first_summary;       /* its first row in r->summaries, or SIZE_MAX */
-    shades_vboot *boot;
+    sh_vboot *boot;
 } boot_part;
 
 /* Shared by the replicate workers. */
 typedef struct boot_job {
-    const shades_vresults *r;
+    const sh_vresults *r;
     const boot_part *parts;
     size_t n_parts, n_subjects, max_groups, K;
     unsigned R;
@@ -67,7 +67,7 @@ typedef struct boot_job {
     double alpha;
     double *rep_fnmr, *rep_fmr; /* [group row][replicate] */
     double *rep_sum;            /* [summary row][field][replicate] */
-    shades_progress *progress;
+    sh_progress *progress;
 } boot_job;
 
 /* Scratch for one replicate worker. */
@@ -112,7 +112,7 @@ static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size
 static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch *s, size_t K,
                              size_t replicate)
 {
-    shades_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
+    sh_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
     for (size_t k = 0; k < K; k++) {
         for (size_t g = 0; g < p->n_groups; g++) {
             s->gk[g] = s->fnmr_k[g * K + k];
@@ -127,9 +127,9 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
         }
         if (p->first_summary == SIZE_MAX)
             continue;
-        shades_differential d;
-        shades_differential_compute(&d, s->gk, s->gn, s->mk, s->mn, p->n_groups, j->alpha);
-        shades_vsummary values;
+        sh_differential d;
+        sh_differential_compute(&d, s->gk, s->gn, s->mk, s->mn, p->n_groups, j->alpha);
+        sh_vsummary values;
         put_values(&values, &d);
         size_t srow = p->first_summary + k;
         for (size_t f = 0; f < N_BOUNDED; f++)
@@ -137,29 +137,29 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
     }
 }
 
-static int replicate_block(void *ctx, size_t begin, size_t end, shades_err *err)
+static int replicate_block(void *ctx, size_t begin, size_t end, sh_err *err)
 {
     const boot_job *j = ctx;
     boot_scratch s;
     if (scratch_alloc(&s, j->n_subjects, j->max_groups, j->K))
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     for (size_t rep = begin; rep < end; rep++) {
-        if (shades_boot_weights(s.w, j->n_subjects, j->seed, rep)) {
+        if (sh_boot_weights(s.w, j->n_subjects, j->seed, rep)) {
             scratch_free(&s);
-            return shades_err_nomem(err);
+            return sh_err_nomem(err);
         }
         for (size_t p = 0; p < j->n_parts; p++)
             partition_counts(j, &j->parts[p], &s, j->K, rep);
-        shades_progress_add(j->progress, 1);
+        sh_progress_add(j->progress, 1);
     }
     scratch_free(&s);
     return 0;
 }
 
 /* Builds the per-subject tables of every partition. */
-static int build_tables(boot_part *parts, size_t n_parts, const shades_vresults *r,
-                        const shades_manifest *m, const shades_pairs *pairs, const double *gs,
-                        const shades_impostors *imp)
+static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
+                        const sh_manifest *m, const sh_pairs *pairs, const double *gs,
+                        const sh_impostors *imp)
 {
     size_t K = r->n_thresholds;
     double *thr = malloc((K ? K : 1) * sizeof *thr);
@@ -171,37 +171,37 @@ static int build_tables(boot_part *parts, size_t n_parts, const shades_vresults 
     int bad = 0;
     for (size_t p = 0; p < n_parts && !bad; p++) {
         boot_part *bp = &parts[p];
-        bp->boot = shades_vboot_create(m->n_subjects, bp->n_groups, thr, K, complete);
+        bp->boot = sh_vboot_create(m->n_subjects, bp->n_groups, thr, K, complete);
         if (!bp->boot) {
             bad = 1;
             break;
         }
         const int32_t *ig = bp->item_group;
         for (size_t i = 0; i < m->n_items; i++)
-            shades_vboot_add_image(bp->boot, ig ? (size_t)ig[i] : 0, m->subject[i]);
+            sh_vboot_add_image(bp->boot, ig ? (size_t)ig[i] : 0, m->subject[i]);
         for (size_t k = 0; k < pairs->n_genuine; k++) {
-            const shades_pair *q = &pairs->genuine[k];
+            const sh_pair *q = &pairs->genuine[k];
             size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
             if (ga == gb)
-                shades_vboot_add_genuine(bp->boot, ga, m->subject[q->a], gs[k]);
+                sh_vboot_add_genuine(bp->boot, ga, m->subject[q->a], gs[k]);
         }
         /* A sample or a list: which subjects met, pair by pair. */
         for (size_t k = 0; !complete && k < pairs->n_impostor && !bad; k++) {
-            const shades_pair *q = &pairs->impostor[k];
+            const sh_pair *q = &pairs->impostor[k];
             size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
             if (ga == gb)
-                bad = shades_vboot_add_impostor(bp->boot, ga, m->subject[q->a],
+                bad = sh_vboot_add_impostor(bp->boot, ga, m->subject[q->a],
                                                 m->subject[q->b]) != 0;
         }
         for (size_t k = 0; k < imp->n_hits && !bad; k++) {
-            const shades_pair *q = &imp->hits[k].pair;
+            const sh_pair *q = &imp->hits[k].pair;
             size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
             if (ga == gb)
-                bad = shades_vboot_add_match(bp->boot, ga, m->subject[q->a], m->subject[q->b],
+                bad = sh_vboot_add_match(bp->boot, ga, m->subject[q->a], m->subject[q->b],
                                              imp->hits[k].score) != 0;
         }
         if (!bad)
-            bad = shades_vboot_finish(bp->boot) != 0;
+            bad = sh_vboot_finish(bp->boot) != 0;
     }
     free(thr);
     return bad ? -1 : 0;
@@ -217,32 +217,32 @@ static void rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R
         *out_lo = *out_hi = NAN;
     } else if (k == 0) {
         *out_lo = 0;
-        *out_hi = shades_zero_upper((double)n, conf);
+        *out_hi = sh_zero_upper((double)n, conf);
     } else if (k == n) {
-        *out_lo = 1 - shades_zero_upper((double)n, conf);
+        *out_lo = 1 - sh_zero_upper((double)n, conf);
         *out_hi = 1;
     } else {
-        shades_boot_percentile(out_lo, out_hi, reps, R, conf);
+        sh_boot_percentile(out_lo, out_hi, reps, R, conf);
     }
 }
 
 /* The two groups of a rate's largest gap, by name, and the Fisher exact p
  * of their counts. */
-static void name_gap(char *out_high, char *out_low, double *out_p, const shades_rate_summary *rs,
+static void name_gap(char *out_high, char *out_low, double *out_p, const sh_rate_summary *rs,
                      const boot_part *p, const double *k, const double *n)
 {
     *out_p = NAN;
     if (rs->n_groups < 2)
         return;
-    snprintf(out_high, SHADES_NAME_MAX, "%s", p->group_names[rs->gap_hi]);
-    snprintf(out_low, SHADES_NAME_MAX, "%s", p->group_names[rs->gap_lo]);
-    *out_p = shades_fisher_exact((uint64_t)k[rs->gap_hi], (uint64_t)n[rs->gap_hi],
+    snprintf(out_high, SH_NAME_MAX, "%s", p->group_names[rs->gap_hi]);
+    snprintf(out_low, SH_NAME_MAX, "%s", p->group_names[rs->gap_lo]);
+    *out_p = sh_fisher_exact((uint64_t)k[rs->gap_hi], (uint64_t)n[rs->gap_hi],
                                  (uint64_t)k[rs->gap_lo], (uint64_t)n[rs->gap_lo]);
 }
 
 /* The observed summary row of partition p at target k; every value NaN
  * when the target is not estimable. */
-static void observed_summary(shades_vsummary *out, const shades_vresults *r, const boot_part *p,
+static void observed_summary(sh_vsummary *out, const sh_vresults *r, const boot_part *p,
                              size_t k, double alpha, double *gk, double *gn, double *mk,
                              double *mn)
 {
@@ -258,7 +258,7 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
     if (!r->thresholds[k].estimable)
         return;
     for (size_t g = 0; g < p->n_groups; g++) {
-        const shades_vgroup *row = &r->groups[p->first_row + g * K + k];
+        const sh_vgroup *row = &r->groups[p->first_row + g * K + k];
         gk[g] = (double)row->n_false_nonmatch;
         gn[g] = (double)row->n_genuine;
         mk[g] = (double)row->n_false_match;
@@ -266,8 +266,8 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
         if (p->too_small && p->too_small[g])
             gn[g] = mn[g] = 0; /* no trials: left out of the summaries */
     }
-    shades_differential d;
-    shades_differential_compute(&d, gk, gn, mk, mn, p->n_groups, alpha);
+    sh_differential d;
+    sh_differential_compute(&d, gk, gn, mk, mn, p->n_groups, alpha);
     put_values(out, &d);
     out->fnmr_groups = (int32_t)d.fnmr.n_groups;
     out->fnmr_zero_groups = (int32_t)d.fnmr.n_zero;
@@ -277,10 +277,10 @@ static void observed_summary(shades_vsummary *out, const shades_vresults *r, con
     name_gap(out->fmr_gap_high, out->fmr_gap_low, &out->fmr_gap_p, &d.fmr, p, mk, mn);
 }
 
-int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
-                                  const shades_groups *g, const shades_pairs *pairs,
-                                  const double *genuine_scores, const shades_impostors *imp,
-                                  const shades_vmeasure_options *opts, shades_err *err)
+int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
+                                  const sh_groups *g, const sh_pairs *pairs,
+                                  const double *genuine_scores, const sh_impostors *imp,
+                                  const sh_vmeasure_options *opts, sh_err *err)
 {
     size_t K = r->n_thresholds, n_parts = 1 + g->n_partitions, max_groups = 1;
     static const char *const all_names[] = {"All"};
@@ -288,12 +288,12 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
     r->summaries = calloc(g->n_partitions * K + 1, sizeof *r->summaries);
     if (!parts || !r->summaries) {
         free(parts);
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     }
     parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, 0, SIZE_MAX, NULL};
     size_t row = K;
     for (size_t p = 0; p < g->n_partitions; p++) {
-        const shades_partition *part = &g->partitions[p];
+        const sh_partition *part = &g->partitions[p];
         parts[p + 1] = (boot_part){part->name, part->n_groups,
                                    (const char *const *)part->group_names, part->item_group,
                                    part->too_small, row, p * K, NULL};
@@ -305,7 +305,7 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
                     .max_groups = max_groups, .K = K, .R = opts->bootstrap, .seed = opts->seed,
                     .alpha = opts->alpha};
     double *gk = malloc(4 * max_groups * sizeof *gk);
-    int rc = gk ? 0 : shades_err_nomem(err);
+    int rc = gk ? 0 : sh_err_nomem(err);
     for (size_t p = 1; !rc && p < n_parts; p++)
         for (size_t k = 0; k < K; k++)
             observed_summary(&r->summaries[r->n_summaries++], r, &parts[p], k, opts->alpha, gk,
@@ -318,20 +318,20 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
                              sizeof(double));
         if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum ||
             build_tables(parts, n_parts, r, m, pairs, genuine_scores, imp))
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
     }
     if (!rc && job.R) {
         job.progress = opts->progress;
-        shades_progress_stage(job.progress, "bootstrap", job.R);
-        rc = shades_parallel_for(job.R, 16, opts->threads ? opts->threads : 1, replicate_block,
+        sh_progress_stage(job.progress, "bootstrap", job.R);
+        rc = sh_parallel_for(job.R, 16, opts->threads ? opts->threads : 1, replicate_block,
                                  &job, err);
         if (!rc)
-            shades_progress_end(job.progress);
+            sh_progress_end(job.progress);
     }
     if (!rc && job.R) {
         double conf = opts->confidence;
         for (size_t i = 0; i < r->n_groups; i++) {
-            shades_vgroup *gr = &r->groups[i];
+            sh_vgroup *gr = &r->groups[i];
             if (isnan(gr->threshold))
                 continue;
             rate_bounds(&gr->fnmr_boot_lo, &gr->fnmr_boot_hi, job.rep_fnmr + i * job.R, job.R,
@@ -345,14 +345,14 @@ int shades_verification_summarise(shades_vresults *r, const shades_manifest *m,
             for (size_t f = 0; f < N_BOUNDED; f++) {
                 double *v = field(&r->summaries[s], f);
                 if (!isnan(v[0]))
-                    shades_boot_percentile(&v[1], &v[2],
+                    sh_boot_percentile(&v[1], &v[2],
                                            job.rep_sum + (s * N_BOUNDED + f) * job.R, job.R,
                                            conf);
             }
         }
     }
     for (size_t p = 0; p < n_parts; p++)
-        shades_vboot_destroy(parts[p].boot);
+        sh_vboot_destroy(parts[p].boot);
     free(parts);
     free(job.rep_fnmr);
     free(job.rep_fmr);

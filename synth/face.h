@@ -3,8 +3,8 @@
  * conditions. docs/synth.md states the model and its sources. No image of a
  * real person is used or produced; a generated cohort shows how the harness
  * measures, and is no evidence about any engine on real people. */
-#ifndef SHADES_SYNTH_FACE_H
-#define SHADES_SYNTH_FACE_H
+#ifndef SH_SYNTH_FACE_H
+#define SH_SYNTH_FACE_H
 
 #include <stddef.h>
 #include <stdint.h>

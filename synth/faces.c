@@ -23,14 +23,14 @@ static void image_name(char *out, size_t cap, unsigned subject, unsigned k)
     snprintf(out, cap, "s%05u_%u.png", subject + 1, k);
 }
 
-static int render_block(void *ctx, size_t begin, size_t end, shades_err *err)
+static int render_block(void *ctx, size_t begin, size_t end, sh_err *err)
 {
     const render_job *job = ctx;
     const synth_faces_spec *spec = job->spec;
     unsigned side = spec->params.size;
     uint8_t *rgb = malloc((size_t)3 * side * side);
     if (!rgb)
-        return shades_err_nomem(err);
+        return sh_err_nomem(err);
     int rc = 0;
     for (size_t i = begin; i < end && !rc; i++) {
         unsigned s = (unsigned)(i / spec->images_per_subject);
@@ -41,21 +41,21 @@ static int render_block(void *ctx, size_t begin, size_t end, shades_err *err)
         synth_face_capture_draw(&cap, &spec->params, spec->seed, s, k);
         char name[64], path[PATH_MAX];
         image_name(name, sizeof name, s, k);
-        rc = shades_path_join(path, sizeof path, job->images, name, err);
+        rc = sh_path_join(path, sizeof path, job->images, name, err);
         if (!rc && synth_face_render(rgb, side, &id, &cap))
-            rc = shades_err_nomem(err);
+            rc = sh_err_nomem(err);
         if (!rc)
-            rc = shades_image_write_rgb_png(path, rgb, side, side, 3 * side, err);
+            rc = sh_image_write_rgb_png(path, rgb, side, side, 3 * side, err);
     }
     free(rgb);
     return rc;
 }
 
-static int write_manifest(const char *tmp, const synth_faces_spec *spec, shades_err *err)
+static int write_manifest(const char *tmp, const synth_faces_spec *spec, sh_err *err)
 {
     FILE *f = fopen(tmp, "w");
     if (!f)
-        return shades_err_set(err, SHADES_E_IO, "%s: %s", tmp, strerror(errno));
+        return sh_err_set(err, SH_E_IO, "%s: %s", tmp, strerror(errno));
     fprintf(f, "image_id,subject_id,path,sex,skin_type,ita,illumination,light_angle,roll,yaw,"
                "pitch,smile,mouth_open,exposure,noise_sd,blur\n");
     for (unsigned s = 0; s < spec->subjects; s++) {
@@ -76,33 +76,33 @@ static int write_manifest(const char *tmp, const synth_faces_spec *spec, shades_
         }
     }
     if (fclose(f) != 0)
-        return shades_err_set(err, SHADES_E_IO, "%s: write error", tmp);
+        return sh_err_set(err, SH_E_IO, "%s: write error", tmp);
     return 0;
 }
 
-int synth_faces_write(const char *dir, const synth_faces_spec *spec, shades_err *err)
+int synth_faces_write(const char *dir, const synth_faces_spec *spec, sh_err *err)
 {
     if (spec->subjects == 0 || spec->images_per_subject == 0)
-        return shades_err_set(err, SHADES_E_INPUT, "a cohort needs at least one subject and image");
+        return sh_err_set(err, SH_E_INPUT, "a cohort needs at least one subject and image");
     if ((uint64_t)spec->subjects > 99999)
-        return shades_err_set(err, SHADES_E_INPUT, "at most 99999 subjects");
+        return sh_err_set(err, SH_E_INPUT, "at most 99999 subjects");
     char images[PATH_MAX], manifest[PATH_MAX], tmp[PATH_MAX];
-    int rc = shades_path_join(images, sizeof images, dir, "images", err);
+    int rc = sh_path_join(images, sizeof images, dir, "images", err);
     if (!rc)
-        rc = shades_path_join(manifest, sizeof manifest, dir, "manifest.csv", err);
+        rc = sh_path_join(manifest, sizeof manifest, dir, "manifest.csv", err);
     if (!rc)
-        rc = shades_path_join(tmp, sizeof tmp, dir, "manifest.csv.tmp", err);
+        rc = sh_path_join(tmp, sizeof tmp, dir, "manifest.csv.tmp", err);
     if (!rc)
-        rc = shades_path_mkdirs(images, err);
+        rc = sh_path_mkdirs(images, err);
     render_job job = {spec, images};
     size_t n = (size_t)spec->subjects * spec->images_per_subject;
     if (!rc)
-        rc = shades_parallel_for(n, 16, spec->threads ? spec->threads : 1, render_block, &job,
+        rc = sh_parallel_for(n, 16, spec->threads ? spec->threads : 1, render_block, &job,
                                  err);
     if (!rc)
         rc = write_manifest(tmp, spec, err);
     if (!rc && rename(tmp, manifest) != 0)
-        rc = shades_err_set(err, SHADES_E_IO, "%s: %s", manifest, strerror(errno));
+        rc = sh_err_set(err, SH_E_IO, "%s: %s", manifest, strerror(errno));
     if (rc) {
         remove(tmp);
         return rc;
@@ -113,6 +113,6 @@ int synth_faces_write(const char *dir, const synth_faces_spec *spec, shades_err 
              "seed %llu, %u subjects x %u images, %u px, illumination %g-%g",
              (unsigned long long)spec->seed, spec->subjects, spec->images_per_subject, p->size,
              p->illumination_min, p->illumination_max);
-    return shades_card_write_generated(dir, manifest, "shades synthetic faces", version,
+    return sh_card_write_generated(dir, manifest, "shades synthetic faces", version,
                                        "rendered by shades synth (synth/, docs/synth.md)", err);
 }

@@ -1,7 +1,7 @@
 /* A generated face cohort on disk: PNG images, a manifest with sex, skin
  * type and capture conditions, and a dataset card (docs/synth.md). */
-#ifndef SHADES_SYNTH_FACES_H
-#define SHADES_SYNTH_FACES_H
+#ifndef SH_SYNTH_FACES_H
+#define SH_SYNTH_FACES_H
 
 #include <stdint.h>
 
@@ -21,6 +21,6 @@ typedef struct synth_faces_spec {
  * Deterministic from spec (the thread count changes nothing). The manifest
  * is written last, under a temporary name renamed into place, so a failed
  * run leaves no manifest that names missing images. */
-int synth_faces_write(const char *dir, const synth_faces_spec *spec, shades_err *err);
+int synth_faces_write(const char *dir, const synth_faces_spec *spec, sh_err *err);
 
 #endif

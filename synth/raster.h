@@ -1,7 +1,7 @@
 /* The generator's use of OpenCV (raster.cpp is its one C++ file): colour
  * conversion and optical blur. */
-#ifndef SHADES_SYNTH_RASTER_H
-#define SHADES_SYNTH_RASTER_H
+#ifndef SH_SYNTH_RASTER_H
+#define SH_SYNTH_RASTER_H
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,12 +1,12 @@
 /* Counter-based draws for the generator: every value is a pure function of
  * (seed, stream, index), so any image can be regenerated alone. */
-#ifndef SHADES_SYNTH_RNG_H
-#define SHADES_SYNTH_RNG_H
+#ifndef SH_SYNTH_RNG_H
+#define SH_SYNTH_RNG_H
 
 #include <math.h>
 #include <stdint.h>
 
-#include "model.h"
+#include <shades/synthetic.h>
 
 /* A stream of draws; next() advances the counter. */
 typedef struct synth_rng {

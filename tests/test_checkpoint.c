@@ -39,23 +39,23 @@ static int teardown(void **state)
 
 /* Saves block [begin, begin + 4) of stage 3 holding four doubles from x
  * (begin at most 12). */
-static void save_block(shades_checkpoint *cp, size_t begin, double x)
+static void save_block(sh_checkpoint *cp, size_t begin, double x)
 {
     double v[16] = {0};
     for (size_t k = 0; k < 4; k++)
         v[begin + k] = x + (double)k;
-    shades_ckpt_array a = {v, sizeof *v};
-    shades_err err = {0};
-    assert_int_equal(shades_checkpoint_save_arrays(cp, 3, begin, begin + 4, &a, 1, &err), 0);
+    sh_ckpt_array a = {v, sizeof *v};
+    sh_err err = {0};
+    assert_int_equal(sh_checkpoint_save_arrays(cp, 3, begin, begin + 4, &a, 1, &err), 0);
 }
 
 /* Whether block [begin, begin + 4) comes back, and its first value. */
-static int load_block(shades_checkpoint *cp, size_t begin, double *first)
+static int load_block(sh_checkpoint *cp, size_t begin, double *first)
 {
     double v[16] = {0};
-    shades_ckpt_array a = {v, sizeof *v};
-    shades_err err = {0};
-    int rc = shades_checkpoint_load_arrays(cp, 3, begin, begin + 4, &a, 1, &err);
+    sh_ckpt_array a = {v, sizeof *v};
+    sh_err err = {0};
+    int rc = sh_checkpoint_load_arrays(cp, 3, begin, begin + 4, &a, 1, &err);
     assert_true(rc >= 0);
     *first = v[begin];
     if (rc)
@@ -63,12 +63,12 @@ static int load_block(shades_checkpoint *cp, size_t begin, double *first)
     return rc;
 }
 
-static shades_checkpoint *reopen(int resume)
+static sh_checkpoint *reopen(int resume)
 {
-    shades_checkpoint *cp = NULL;
-    shades_err err = {0};
+    sh_checkpoint *cp = NULL;
+    sh_err err = {0};
     int resumed = -1;
-    assert_int_equal(shades_checkpoint_open(&cp, &resumed, dir, identity, resume, &err), 0);
+    assert_int_equal(sh_checkpoint_open(&cp, &resumed, dir, identity, resume, &err), 0);
     return cp;
 }
 
@@ -83,7 +83,7 @@ static long log_size(void)
 static void records_come_back_and_torn_ones_are_cut(void **state)
 {
     (void)state;
-    shades_checkpoint *cp = reopen(0);
+    sh_checkpoint *cp = reopen(0);
     struct stat st;
     assert_int_equal(stat(dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -91,7 +91,7 @@ static void records_come_back_and_torn_ones_are_cut(void **state)
     save_block(cp, 4, 20);
     save_block(cp, 0, 30); /* the later record of block 0 counts */
     save_block(cp, 8, 40);
-    assert_int_equal(shades_checkpoint_close(cp, 0, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 0, NULL), 0);
     long whole = log_size();
     char path[160];
     snprintf(path, sizeof path, "%s/log", dir);
@@ -106,29 +106,29 @@ static void records_come_back_and_torn_ones_are_cut(void **state)
     assert_int_equal(load_block(cp, 8, &first), 0); /* torn: computed again */
     assert_int_equal(load_block(cp, 12, &first), 0);
     uint64_t restored, found, saved;
-    shades_checkpoint_counts(&restored, &found, &saved, cp);
+    sh_checkpoint_counts(&restored, &found, &saved, cp);
     assert_int_equal(restored, 2);
     assert_int_equal(found, 2);
     assert_int_equal(saved, 0);
     /* The torn tail is gone, so new records follow whole ones. */
     assert_true(log_size() < whole - 5);
     save_block(cp, 8, 50);
-    assert_int_equal(shades_checkpoint_close(cp, 0, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 0, NULL), 0);
 
     cp = reopen(1);
     assert_int_equal(load_block(cp, 8, &first), 1);
     assert_true(first == 50);
-    assert_int_equal(shades_checkpoint_close(cp, 1, NULL), 0); /* complete: deleted */
+    assert_int_equal(sh_checkpoint_close(cp, 1, NULL), 0); /* complete: deleted */
     assert_int_equal(access(dir, F_OK), -1);
 }
 
 static void a_damaged_record_is_computed_again(void **state)
 {
     (void)state;
-    shades_checkpoint *cp = reopen(0);
+    sh_checkpoint *cp = reopen(0);
     save_block(cp, 0, 1);
     save_block(cp, 4, 2);
-    assert_int_equal(shades_checkpoint_close(cp, 0, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 0, NULL), 0);
     char path[160];
     snprintf(path, sizeof path, "%s/log", dir);
     int fd = open(path, O_WRONLY);
@@ -141,30 +141,30 @@ static void a_damaged_record_is_computed_again(void **state)
     assert_int_equal(load_block(cp, 0, &first), 0);
     assert_int_equal(load_block(cp, 4, &first), 1);
     assert_true(first == 2);
-    assert_int_equal(shades_checkpoint_close(cp, 1, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 1, NULL), 0);
 }
 
 static void refusals_say_why(void **state)
 {
     (void)state;
-    shades_checkpoint *cp = reopen(0), *other = NULL;
+    sh_checkpoint *cp = reopen(0), *other = NULL;
     save_block(cp, 0, 1);
-    shades_err err = {0};
+    sh_err err = {0};
     char want[512];
 
     /* A second run while the first holds it. */
-    assert_int_equal(shades_checkpoint_open(&other, NULL, dir, identity, 1, &err), SHADES_E_IO);
+    assert_int_equal(sh_checkpoint_open(&other, NULL, dir, identity, 1, &err), SH_E_IO);
     assert_null(other);
     snprintf(want, sizeof want,
              "checkpoint %s is in use by another shades run of this config; wait for it, or "
              "give this run another output",
              dir);
     assert_string_equal(err.msg, want);
-    assert_int_equal(shades_checkpoint_close(cp, 0, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 0, NULL), 0);
 
     /* Records there, and no --resume. */
-    assert_int_equal(shades_checkpoint_open(&other, NULL, dir, identity, 0, &err),
-                     SHADES_E_INPUT);
+    assert_int_equal(sh_checkpoint_open(&other, NULL, dir, identity, 0, &err),
+                     SH_E_INPUT);
     snprintf(want, sizeof want,
              "checkpoint %s holds an interrupted run: continue it with 'shades run CONFIG "
              "--resume', or delete the directory to start over",
@@ -172,9 +172,9 @@ static void refusals_say_why(void **state)
     assert_string_equal(err.msg, want);
 
     /* Another run's checkpoint. */
-    assert_int_equal(shades_checkpoint_open(&other, NULL, dir,
+    assert_int_equal(sh_checkpoint_open(&other, NULL, dir,
                                             "shades 1\nconfig aaa\nmanifest ccc\n", 1, &err),
-                     SHADES_E_INPUT);
+                     SH_E_INPUT);
     snprintf(want, sizeof want,
              "checkpoint %s belongs to another run: its manifest was 'bbb', now 'ccc'; delete "
              "the directory to start over",
@@ -187,7 +187,7 @@ static void refusals_say_why(void **state)
     FILE *f = fopen(file, "w");
     assert_non_null(f);
     fclose(f);
-    assert_int_equal(shades_checkpoint_open(&other, NULL, file, identity, 0, &err), SHADES_E_IO);
+    assert_int_equal(sh_checkpoint_open(&other, NULL, file, identity, 0, &err), SH_E_IO);
     snprintf(want, sizeof want, "checkpoint %s: is not a directory (a symbolic link or a file)",
              file);
     assert_string_equal(err.msg, want);
@@ -205,8 +205,8 @@ static void refusals_say_why(void **state)
     unlink(log);
     assert_int_equal(symlink(victim, log), 0);
     for (int resume = 0; resume < 2; resume++) {
-        assert_int_equal(shades_checkpoint_open(&other, NULL, dir, identity, resume, &err),
-                         SHADES_E_IO);
+        assert_int_equal(sh_checkpoint_open(&other, NULL, dir, identity, resume, &err),
+                         SH_E_IO);
         snprintf(want, sizeof want, "checkpoint %s: is a symbolic link; shades writes only its "
                  "own files there", log);
         assert_string_equal(err.msg, want);
@@ -218,18 +218,18 @@ static void refusals_say_why(void **state)
     unlink(log);
     snprintf(linked, sizeof linked, "%s/linked", root);
     assert_int_equal(symlink(dir, linked), 0);
-    assert_int_equal(shades_checkpoint_open(&other, NULL, linked, identity, 0, &err), SHADES_E_IO);
+    assert_int_equal(sh_checkpoint_open(&other, NULL, linked, identity, 0, &err), SH_E_IO);
     snprintf(want, sizeof want, "checkpoint %s: is not a directory (a symbolic link or a file)",
              linked);
     assert_string_equal(err.msg, want);
 
     /* --resume with nothing there starts afresh, and says nothing was found. */
     cp = reopen(1);
-    assert_int_equal(shades_checkpoint_close(cp, 1, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 1, NULL), 0);
     int resumed = -1;
-    assert_int_equal(shades_checkpoint_open(&cp, &resumed, dir, identity, 1, &err), 0);
+    assert_int_equal(sh_checkpoint_open(&cp, &resumed, dir, identity, 1, &err), 0);
     assert_int_equal(resumed, 0);
-    assert_int_equal(shades_checkpoint_close(cp, 1, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 1, NULL), 0);
 }
 
 static void a_loose_directory_is_made_owner_only(void **state)
@@ -240,7 +240,7 @@ static void a_loose_directory_is_made_owner_only(void **state)
     mkdir(parent, 0755);
     assert_int_equal(mkdir(dir, 0777), 0);
     assert_int_equal(chmod(dir, 0777), 0);
-    shades_checkpoint *cp = reopen(0);
+    sh_checkpoint *cp = reopen(0);
     struct stat st;
     assert_int_equal(stat(dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -249,7 +249,7 @@ static void a_loose_directory_is_made_owner_only(void **state)
     snprintf(path, sizeof path, "%s/log", dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(shades_checkpoint_close(cp, 1, NULL), 0);
+    assert_int_equal(sh_checkpoint_close(cp, 1, NULL), 0);
 }
 
 int main(void)

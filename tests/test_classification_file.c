@@ -36,7 +36,7 @@ static void make_set(void)
         truth[i] = sex[i];
         predicted[i] = k < errors[cell] ? 1 - truth[i] : truth[i];
     }
-    predicted[0] = SHADES_NO_PREDICTION;
+    predicted[0] = SH_NO_PREDICTION;
 }
 
 static void measured_written_read_and_reported(void **state)
@@ -45,16 +45,16 @@ static void measured_written_read_and_reported(void **state)
     make_set();
     char *sex_names[] = {"F", "M"}, *skin_names[] = {"darker", "lighter"};
     char *both_names[] = {"F/darker", "F/lighter", "M/darker", "M/lighter"};
-    shades_partition parts[] = {
+    sh_partition parts[] = {
         {"sex", 2, sex_names, sex, NULL, NULL},
         {"skin", 2, skin_names, skin, NULL, NULL},
         {"sex x skin", 4, both_names, both, NULL, NULL},
     };
-    shades_groups g = {3, parts};
+    sh_groups g = {3, parts};
     const char *classes[] = {"F", "M"};
-    shades_cresults *c;
-    shades_err err = {0};
-    assert_int_equal(shades_classification_results(&c, "sex", classes, 2, &g, truth, predicted, N,
+    sh_cresults *c;
+    sh_err err = {0};
+    assert_int_equal(sh_classification_results(&c, "sex", classes, 2, &g, truth, predicted, N,
                                                     0.95, &err),
                      0);
     assert_int_equal(c->n_groups, 9);
@@ -74,16 +74,16 @@ static void measured_written_read_and_reported(void **state)
     assert_int_equal(c->confusion[0].count, 16);  /* F predicted F */
     assert_int_equal(c->confusion[1].count, 3);   /* F predicted M */
     assert_int_equal(c->confusion[2].count, 1);   /* F, no prediction */
-    assert_string_equal(c->confusion[2].predicted, SHADES_CLASS_NONE);
+    assert_string_equal(c->confusion[2].predicted, SH_CLASS_NONE);
 
-    shades_results r = {
+    sh_results r = {
         .info = {.run_name = "gender-shades-like", .adapter_name = "replay",
                  .adapter_version = "1", .dataset_card = "", .n_images = N},
         .classification = c,
     };
-    assert_int_equal(shades_h5_write(out_path, &r, &err), 0);
-    shades_results *back;
-    assert_int_equal(shades_h5_read(&back, out_path, &err), 0);
+    assert_int_equal(sh_h5_write(out_path, &r, &err), 0);
+    sh_results *back;
+    assert_int_equal(sh_h5_read(&back, out_path, &err), 0);
     assert_null(back->verification);
     assert_non_null(back->classification);
     assert_string_equal(back->classification->attribute, "sex");
@@ -95,13 +95,13 @@ static void measured_written_read_and_reported(void **state)
                         c->n_confusion * sizeof *c->confusion);
 
     /* Two engines side by side: one row each, every group's error rate. */
-    const shades_results *runs[] = {back, back};
+    const sh_results *runs[] = {back, back};
     const char *paths[] = {out_path, out_path};
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    shades_report_options o = {.format = SHADES_REPORT_TEXT};
-    assert_int_equal(shades_report_write(f, runs, paths, 2, &o, &err), 0);
+    sh_report_options o = {.format = SH_REPORT_TEXT};
+    assert_int_equal(sh_report_write(f, runs, paths, 2, &o, &err), 0);
     fclose(f);
     assert_non_null(strstr(text, "Classification error of sex by group (Gender Shades layout)"));
     assert_non_null(strstr(text, "replay 1 #1  12.5% ["));
@@ -110,8 +110,8 @@ static void measured_written_read_and_reported(void **state)
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
         assert_non_null(strstr(text, cells[i]));
     free(text);
-    shades_results_destroy(back);
-    shades_cresults_destroy(c);
+    sh_results_destroy(back);
+    sh_cresults_destroy(c);
 }
 
 int main(int argc, char **argv)

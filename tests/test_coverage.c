@@ -41,20 +41,20 @@ static void one_trial(coverage *c, gsl_rng *rng, uint64_t seed, double rho, doub
                       double t_gen, double t_imp)
 {
     double thr[2] = {t_gen, t_imp};
-    shades_vboot *b = shades_vboot_create(SUBJECTS, 1, thr, 2, 1);
+    sh_vboot *b = sh_vboot_create(SUBJECTS, 1, thr, 2, 1);
     assert_non_null(b);
     double u[SUBJECTS], cs[SUBJECTS];
     for (int s = 0; s < SUBJECTS; s++) {
         u[s] = gsl_ran_gaussian(rng, sqrt(rho));
         cs[s] = gsl_ran_gaussian(rng, sqrt(rho_i / 2));
         for (int i = 0; i < IMAGES; i++)
-            shades_vboot_add_image(b, 0, (uint32_t)s);
+            sh_vboot_add_image(b, 0, (uint32_t)s);
     }
     uint64_t gen = 0, gen_err = 0, imp = 0, imp_err = 0;
     for (int s = 0; s < SUBJECTS; s++)
         for (int p = 0; p < IMAGES * (IMAGES - 1) / 2; p++) {
             double score = MU + u[s] + gsl_ran_gaussian(rng, sqrt(1 - rho));
-            shades_vboot_add_genuine(b, 0, (uint32_t)s, score);
+            sh_vboot_add_genuine(b, 0, (uint32_t)s, score);
             gen++;
             gen_err += score < t_gen;
         }
@@ -62,32 +62,32 @@ static void one_trial(coverage *c, gsl_rng *rng, uint64_t seed, double rho, doub
         for (int bb = a + 1; bb < SUBJECTS; bb++)
             for (int p = 0; p < IMAGES * IMAGES; p++) {
                 double score = cs[a] + cs[bb] + gsl_ran_gaussian(rng, sqrt(1 - rho_i));
-                assert_int_equal(shades_vboot_add_match(b, 0, (uint32_t)a, (uint32_t)bb, score),
+                assert_int_equal(sh_vboot_add_match(b, 0, (uint32_t)a, (uint32_t)bb, score),
                                  0);
                 imp++;
                 imp_err += score >= t_imp;
             }
-    shades_vboot_finish(b);
+    sh_vboot_finish(b);
     double true_fnmr = gsl_cdf_ugaussian_P(t_gen - MU), true_fmr = gsl_cdf_ugaussian_Q(t_imp);
     double lo, hi;
-    shades_wilson(&lo, &hi, gen_err, gen, 0.95);
+    sh_wilson(&lo, &hi, gen_err, gen, 0.95);
     c->wilson_fnmr += lo <= true_fnmr && true_fnmr <= hi;
-    shades_wilson(&lo, &hi, imp_err, imp, 0.95);
+    sh_wilson(&lo, &hi, imp_err, imp, 0.95);
     c->wilson_fmr += lo <= true_fmr && true_fmr <= hi;
     static double fnmr_rep[REPLICATES], fmr_rep[REPLICATES];
     uint32_t w[SUBJECTS];
     double gk[2], gn[1], mk[2], mn[1];
     for (int r = 0; r < REPLICATES; r++) {
-        shades_boot_weights(w, SUBJECTS, seed, (uint64_t)r);
-        shades_vboot_replicate(b, w, gk, gn, mk, mn);
+        sh_boot_weights(w, SUBJECTS, seed, (uint64_t)r);
+        sh_vboot_replicate(b, w, gk, gn, mk, mn);
         fnmr_rep[r] = gk[0] / gn[0];
         fmr_rep[r] = mk[1] / mn[0];
     }
-    shades_boot_percentile(&lo, &hi, fnmr_rep, REPLICATES, 0.95);
+    sh_boot_percentile(&lo, &hi, fnmr_rep, REPLICATES, 0.95);
     c->boot_fnmr += lo <= true_fnmr && true_fnmr <= hi;
-    shades_boot_percentile(&lo, &hi, fmr_rep, REPLICATES, 0.95);
+    sh_boot_percentile(&lo, &hi, fmr_rep, REPLICATES, 0.95);
     c->boot_fmr += lo <= true_fmr && true_fmr <= hi;
-    shades_vboot_destroy(b);
+    sh_vboot_destroy(b);
 }
 
 static coverage run_trials(double rho, double rho_i, uint64_t seed)

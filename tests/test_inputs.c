@@ -49,9 +49,9 @@ static void manifest_reads_columns_and_subjects(void **state)
                                         "F,a1,A,a1.png,IV\r\n"
                                         "F,a2,A,\"a,2.png\",IV\r\n"
                                         "M,b1,B,b1.png,\r\n");
-    shades_manifest *m;
-    shades_err err = {0};
-    assert_int_equal(shades_manifest_load(&m, p, &err), 0);
+    sh_manifest *m;
+    sh_err err = {0};
+    assert_int_equal(sh_manifest_load(&m, p, &err), 0);
     assert_int_equal(m->n_items, 3);
     assert_int_equal(m->n_subjects, 2);
     assert_int_equal(m->n_attrs, 2);
@@ -60,9 +60,9 @@ static void manifest_reads_columns_and_subjects(void **state)
     assert_string_equal(m->image_path[1], "a,2.png");
     assert_int_equal(m->subject[0], m->subject[1]);
     assert_int_not_equal(m->subject[0], m->subject[2]);
-    assert_string_equal(shades_manifest_value(m, 2, 1), "");
+    assert_string_equal(sh_manifest_value(m, 2, 1), "");
     assert_int_equal(m->line[2], 4);
-    shades_manifest_destroy(m);
+    sh_manifest_destroy(m);
 }
 
 /* A spreadsheet's UTF-8 byte-order mark before the header is skipped; line
@@ -73,25 +73,25 @@ static void manifest_skips_a_byte_order_mark(void **state)
     const char *p = write_file("bom.csv", "\xEF\xBB\xBFimage_id,subject_id,path\r\n"
                                           "a1,A,a1.png\r\n"
                                           "a1,A,a2.png\r\n");
-    shades_manifest *m = NULL;
-    shades_err err = {0};
-    assert_int_equal(shades_manifest_load(&m, p, &err), SHADES_E_INPUT);
+    sh_manifest *m = NULL;
+    sh_err err = {0};
+    assert_int_equal(sh_manifest_load(&m, p, &err), SH_E_INPUT);
     char want[512];
     snprintf(want, sizeof want, "%s:3: field 'image_id': duplicate 'a1' (first on line 2)", p);
     assert_string_equal(err.msg, want);
     p = write_file("bom.csv", "\xEF\xBB\xBFimage_id,subject_id,path\na1,A,a1.png\n");
-    assert_int_equal(shades_manifest_load(&m, p, &err), 0);
+    assert_int_equal(sh_manifest_load(&m, p, &err), 0);
     assert_string_equal(m->image_id[0], "a1");
     assert_int_equal(m->line[0], 2);
-    shades_manifest_destroy(m);
+    sh_manifest_destroy(m);
 }
 
 static void expect_manifest_error(const char *text, const char *expected)
 {
     const char *p = write_file("bad.csv", text);
-    shades_manifest *m = (shades_manifest *)1;
-    shades_err err = {0};
-    assert_int_equal(shades_manifest_load(&m, p, &err), SHADES_E_INPUT);
+    sh_manifest *m = (sh_manifest *)1;
+    sh_err err = {0};
+    assert_int_equal(sh_manifest_load(&m, p, &err), SH_E_INPUT);
     assert_null(m);
     char want[512];
     snprintf(want, sizeof want, "%s/bad.csv%s", dir, expected);
@@ -128,9 +128,9 @@ static void config_resolves_paths_against_its_directory(void **state)
 {
     (void)state;
     const char *p = write_file("c.yaml", good_config);
-    shades_config *c;
-    shades_err err = {0};
-    assert_int_equal(shades_config_load(&c, p, &err), 0);
+    sh_config *c;
+    sh_err err = {0};
+    assert_int_equal(sh_config_load(&c, p, &err), 0);
     char want[256];
     snprintf(want, sizeof want, "%s/m.csv", dir);
     assert_string_equal(c->dataset.manifest, want);
@@ -138,10 +138,10 @@ static void config_resolves_paths_against_its_directory(void **state)
     assert_string_equal(c->output.results, want);
     assert_string_equal(c->verification.impostors, "all");
     assert_float_equal(c->run.confidence, 0.95, 0);
-    char *opts = shades_config_engine_options(c);
+    char *opts = sh_config_engine_options(c);
     assert_string_equal(opts, "genuine_mean=4\n");
     free(opts);
-    shades_config_destroy(c);
+    sh_config_destroy(c);
 }
 
 static void expect_config_error(const char *from, const char *to, const char *expected)
@@ -152,9 +152,9 @@ static void expect_config_error(const char *from, const char *to, const char *ex
     snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good_config), good_config, to,
              at + strlen(from));
     const char *p = write_file("bad.yaml", text);
-    shades_config *c = (shades_config *)1;
-    shades_err err = {0};
-    assert_int_equal(shades_config_load(&c, p, &err), SHADES_E_INPUT);
+    sh_config *c = (sh_config *)1;
+    sh_err err = {0};
+    assert_int_equal(sh_config_load(&c, p, &err), SH_E_INPUT);
     assert_null(c);
     char want[512];
     snprintf(want, sizeof want, "%s/bad.yaml%s", dir, expected);
@@ -241,12 +241,12 @@ static void criteria_errors_name_rule_line_and_field(void **state)
 static void missing_files_are_named(void **state)
 {
     (void)state;
-    shades_config *c;
-    shades_manifest *m;
-    shades_err err = {0};
-    assert_int_equal(shades_config_load(&c, "/nonexistent/c.yaml", &err), SHADES_E_INPUT);
+    sh_config *c;
+    sh_manifest *m;
+    sh_err err = {0};
+    assert_int_equal(sh_config_load(&c, "/nonexistent/c.yaml", &err), SH_E_INPUT);
     assert_string_equal(err.msg, "/nonexistent/c.yaml: cannot open config: No such file or directory");
-    assert_int_equal(shades_manifest_load(&m, "/nonexistent/m.csv", &err), SHADES_E_INPUT);
+    assert_int_equal(sh_manifest_load(&m, "/nonexistent/m.csv", &err), SH_E_INPUT);
     assert_string_equal(err.msg, "/nonexistent/m.csv: cannot open manifest: No such file or directory");
 }
 

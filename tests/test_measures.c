@@ -26,63 +26,63 @@ static void clopper_pearson_known_values(void **state)
 {
     (void)state;
     double lo, hi;
-    shades_clopper_pearson(&lo, &hi, 5, 10, 0.95);
+    sh_clopper_pearson(&lo, &hi, 5, 10, 0.95);
     assert_float_equal(lo, 0.187086, 1e-6);
     assert_float_equal(hi, 0.812914, 1e-6);
     /* Zero errors: one-sided exact bound, 1 - 0.05^(1/10), near 3/n. */
-    shades_clopper_pearson(&lo, &hi, 0, 10, 0.95);
+    sh_clopper_pearson(&lo, &hi, 0, 10, 0.95);
     assert_float_equal(lo, 0.0, 0);
     assert_float_equal(hi, 0.2588656, 1e-7);
-    assert_float_equal(shades_zero_upper(1e6, 0.95), 2.9957277789e-6, 1e-16);
-    shades_clopper_pearson(&lo, &hi, 10, 10, 0.95);
+    assert_float_equal(sh_zero_upper(1e6, 0.95), 2.9957277789e-6, 1e-16);
+    sh_clopper_pearson(&lo, &hi, 10, 10, 0.95);
     assert_float_equal(lo, 1 - 0.2588656, 1e-7);
     assert_float_equal(hi, 1.0, 0);
     /* One error in a million, where GSL's own beta inverse gives up: the
      * lower bound has the closed form 1 - 0.975^(1/n), and the upper bound
      * leaves 2.5% below it: P(X <= 1) = 0.025. */
     double n = 1e6;
-    shades_clopper_pearson(&lo, &hi, 1, 1000000, 0.95);
+    sh_clopper_pearson(&lo, &hi, 1, 1000000, 0.95);
     assert_float_equal(lo, -expm1(log(0.975) / n), 1e-12);
     double tail = exp(n * log1p(-hi)) + n * hi * exp((n - 1) * log1p(-hi));
     assert_float_equal(tail, 0.025, 1e-8);
-    shades_clopper_pearson(&lo, &hi, 0, 0, 0.95);
+    sh_clopper_pearson(&lo, &hi, 0, 0, 0.95);
     assert_true(isnan(lo) && isnan(hi));
 }
 
 /* An impostor distribution as a run builds it: counted, refined where the
  * EER needs it, sealed. */
 typedef struct dist {
-    shades_score_hist h;
-    shades_score_window w;
+    sh_score_hist h;
+    sh_score_window w;
 } dist;
 
 static const dist *dist_of(dist *d, const double *imp, size_t n, const double *gen, size_t ng)
 {
-    shades_hist_clear(&d->h);
-    shades_window_clear(&d->w);
+    sh_hist_clear(&d->h);
+    sh_window_clear(&d->w);
     for (size_t k = 0; k < n; k++)
-        assert_int_equal(shades_hist_add(&d->h, imp[k]), 0);
-    assert_int_equal(shades_hist_index(&d->h), 0);
-    assert_int_equal(shades_eer_want(&d->w, &d->h, gen, ng), 0);
+        assert_int_equal(sh_hist_add(&d->h, imp[k]), 0);
+    assert_int_equal(sh_hist_index(&d->h), 0);
+    assert_int_equal(sh_eer_want(&d->w, &d->h, gen, ng), 0);
     for (size_t k = 0; k < n; k++)
-        assert_int_equal(shades_hist_keep(&d->h, &d->w, imp[k]), 0);
-    assert_int_equal(shades_hist_seal(&d->h, &d->w), 0);
+        assert_int_equal(sh_hist_keep(&d->h, &d->w, imp[k]), 0);
+    assert_int_equal(sh_hist_seal(&d->h, &d->w), 0);
     return d;
 }
 
 static void dist_free(dist *d)
 {
-    shades_hist_clear(&d->h);
-    shades_window_clear(&d->w);
+    sh_hist_clear(&d->h);
+    sh_window_clear(&d->w);
 }
 
-/* shades_eer on stored impostors, through a distribution. */
+/* sh_eer on stored impostors, through a distribution. */
 static int eer_of(double *out_eer, double *out_t, const double *g, size_t ng, const double *imp,
                   size_t n)
 {
     dist d = {0};
     dist_of(&d, imp, n, g, ng);
-    int rc = shades_eer(out_eer, out_t, g, ng, &d.h, &d.w);
+    int rc = sh_eer(out_eer, out_t, g, ng, &d.h, &d.w);
     dist_free(&d);
     return rc;
 }
@@ -123,19 +123,19 @@ static void det_points_are_exact_and_monotone(void **state)
         g[k] = 1.0 + 0.01 * (k % 150);   /* ties, on purpose */
     for (int k = 0; k < NI; k++)
         im[k] = 0.0004 * k;
-    shades_scores_sort(g, NG);
+    sh_scores_sort(g, NG);
     double eer, t;
     dist d = {0};
     dist_of(&d, im, NI, g, NG);
-    shades_eer(&eer, &t, g, NG, &d.h, &d.w);
-    shades_det_point pts[SHADES_DET_MAX_POINTS(20)];
-    size_t n = shades_det_curve(pts, 20, g, NG, &d.h, &d.w, t);
+    sh_eer(&eer, &t, g, NG, &d.h, &d.w);
+    sh_det_point pts[SH_DET_MAX_POINTS(20)];
+    size_t n = sh_det_curve(pts, 20, g, NG, &d.h, &d.w, t);
     dist_free(&d);
-    assert_true(n > 20 && n <= SHADES_DET_MAX_POINTS(20));
+    assert_true(n > 20 && n <= SH_DET_MAX_POINTS(20));
     int has_eer = 0;
     for (size_t k = 0; k < n; k++) {
-        assert_float_equal(pts[k].fmr, (double)shades_count_ge(im, NI, pts[k].threshold) / NI, 0);
-        assert_float_equal(pts[k].fnmr, (double)shades_count_lt(g, NG, pts[k].threshold) / NG, 0);
+        assert_float_equal(pts[k].fmr, (double)sh_count_ge(im, NI, pts[k].threshold) / NI, 0);
+        assert_float_equal(pts[k].fnmr, (double)sh_count_lt(g, NG, pts[k].threshold) / NG, 0);
         has_eer |= pts[k].threshold == t;
         if (k) {
             assert_true(pts[k].threshold > pts[k - 1].threshold);
@@ -158,16 +158,16 @@ static void gini_and_summaries_known_values(void **state)
 {
     (void)state;
     double x[3] = {0.1, 0.2, 0.3};
-    assert_float_equal(shades_gini(x, 3), 1.0 / 3.0, 1e-12);
+    assert_float_equal(sh_gini(x, 3), 1.0 / 3.0, 1e-12);
     double z[2] = {0, 0};
-    assert_float_equal(shades_gini(z, 2), 0.0, 0);
-    assert_true(isnan(shades_gini(x, 1)));
+    assert_float_equal(sh_gini(z, 2), 0.0, 0);
+    assert_true(isnan(sh_gini(x, 1)));
     /* FNMR .01 .02 .04 over 100 each; FMR 0/1000, 1/1000 and a group with
      * no impostor pairs, which is left out. */
     double gk[3] = {1, 2, 4}, gn[3] = {100, 100, 100};
     double mk[3] = {0, 1, 0}, mn[3] = {1000, 1000, 0};
-    shades_differential d;
-    shades_differential_compute(&d, gk, gn, mk, mn, 3, 0.5);
+    sh_differential d;
+    sh_differential_compute(&d, gk, gn, mk, mn, 3, 0.5);
     assert_int_equal(d.fnmr.n_groups, 3);
     assert_float_equal(d.fnmr.max_min, 4.0, 1e-12);
     assert_float_equal(d.fnmr.max_geomean, 2.0, 1e-12); /* geomean 0.02 */
@@ -186,7 +186,7 @@ static void gini_and_summaries_known_values(void **state)
     assert_float_equal(d.fdr, 1 - (0.5 * 0.001 + 0.5 * 0.03), 1e-12);
     assert_float_equal(d.inequity, sqrt(2.0) * sqrt(4.0), 1e-12);
     /* One group: nothing to compare. */
-    shades_differential_compute(&d, gk, gn, mk, mn, 1, 0.5);
+    sh_differential_compute(&d, gk, gn, mk, mn, 1, 0.5);
     assert_true(isnan(d.fnmr.max_min) && isnan(d.garbe) && isnan(d.fdr));
 }
 
@@ -194,21 +194,21 @@ static void fisher_exact_known_values(void **state)
 {
     (void)state;
     /* Against exact sums over the hypergeometric support (as R's fisher.test). */
-    assert_float_equal(shades_fisher_exact(3, 4, 1, 4), 0.4857142857, 1e-9);
-    assert_float_equal(shades_fisher_exact(1, 10, 9, 10), 0.001093333911, 1e-11);
-    assert_float_equal(shades_fisher_exact(2, 1000, 12, 1000), 0.0126410306, 1e-9);
-    assert_float_equal(shades_fisher_exact(0, 50, 0, 60), 1.0, 0);
-    assert_float_equal(shades_fisher_exact(12, 1000, 2, 1000), 0.0126410306, 1e-9);
-    assert_true(isnan(shades_fisher_exact(0, 0, 1, 10)));
+    assert_float_equal(sh_fisher_exact(3, 4, 1, 4), 0.4857142857, 1e-9);
+    assert_float_equal(sh_fisher_exact(1, 10, 9, 10), 0.001093333911, 1e-11);
+    assert_float_equal(sh_fisher_exact(2, 1000, 12, 1000), 0.0126410306, 1e-9);
+    assert_float_equal(sh_fisher_exact(0, 50, 0, 60), 1.0, 0);
+    assert_float_equal(sh_fisher_exact(12, 1000, 2, 1000), 0.0126410306, 1e-9);
+    assert_true(isnan(sh_fisher_exact(0, 0, 1, 10)));
 }
 
 static void bootstrap_weights_are_reproducible_draws(void **state)
 {
     (void)state;
     uint32_t a[50], b[50], c[50];
-    assert_int_equal(shades_boot_weights(a, 50, 7, 3), 0);
-    assert_int_equal(shades_boot_weights(b, 50, 7, 3), 0);
-    assert_int_equal(shades_boot_weights(c, 50, 7, 4), 0);
+    assert_int_equal(sh_boot_weights(a, 50, 7, 3), 0);
+    assert_int_equal(sh_boot_weights(b, 50, 7, 3), 0);
+    assert_int_equal(sh_boot_weights(c, 50, 7, 4), 0);
     uint32_t sum = 0;
     for (int i = 0; i < 50; i++)
         sum += a[i];
@@ -218,43 +218,43 @@ static void bootstrap_weights_are_reproducible_draws(void **state)
     double v[6] = {NAN, 4, 1, 3, 2, 5};
     double lo, hi;
     /* Five values 1..5: the 2.5% and 97.5% points interpolate. */
-    shades_boot_percentile(&lo, &hi, v, 6, 0.95);
+    sh_boot_percentile(&lo, &hi, v, 6, 0.95);
     assert_float_equal(lo, 1.1, 1e-12);
     assert_float_equal(hi, 4.9, 1e-12);
 }
 
 /* Subjects 0..2 with 2, 1 and 3 images; impostor pairs between every two
  * images of different subjects; two genuine pairs of subject 2. */
-static void fill_boot(shades_vboot *b)
+static void fill_boot(sh_vboot *b)
 {
     uint32_t subject[6] = {0, 0, 1, 2, 2, 2};
     double score[6][6] = {{0}};
     score[0][2] = 0.9; /* 0-1 false match at both thresholds */
     score[1][3] = 0.6; /* 0-2 false match at the lower only */
     for (int i = 0; i < 6; i++)
-        shades_vboot_add_image(b, 0, subject[i]);
+        sh_vboot_add_image(b, 0, subject[i]);
     for (int i = 0; i < 6; i++)
         for (int j = i + 1; j < 6; j++)
             if (subject[i] != subject[j]) {
-                shades_vboot_add_impostor(b, 0, subject[i], subject[j]);
-                shades_vboot_add_match(b, 0, subject[i], subject[j], score[i][j]);
+                sh_vboot_add_impostor(b, 0, subject[i], subject[j]);
+                sh_vboot_add_match(b, 0, subject[i], subject[j], score[i][j]);
             }
-    shades_vboot_add_genuine(b, 0, 2, 0.4); /* below both thresholds */
-    shades_vboot_add_genuine(b, 0, 2, 0.7); /* below the upper only */
-    shades_vboot_finish(b);
+    sh_vboot_add_genuine(b, 0, 2, 0.4); /* below both thresholds */
+    sh_vboot_add_genuine(b, 0, 2, 0.7); /* below the upper only */
+    sh_vboot_finish(b);
 }
 
 static void subject_bootstrap_counts_move_subjects_together(void **state)
 {
     (void)state;
     double thr[2] = {0.5, 0.8};
-    shades_vboot *complete = shades_vboot_create(3, 1, thr, 2, 1);
-    shades_vboot *cells = shades_vboot_create(3, 1, thr, 2, 0);
+    sh_vboot *complete = sh_vboot_create(3, 1, thr, 2, 1);
+    sh_vboot *cells = sh_vboot_create(3, 1, thr, 2, 0);
     fill_boot(complete);
     fill_boot(cells);
     double gk[2], gn[1], mk[2], mn[1], ck[2], cn[1], cmk[2], cmn[1];
     uint32_t ones[3] = {1, 1, 1};
-    shades_vboot_replicate(complete, ones, gk, gn, mk, mn);
+    sh_vboot_replicate(complete, ones, gk, gn, mk, mn);
     /* Observed: 2 genuine (1 and 2 errors), 2+6+3 = 11 impostor pairs. */
     assert_float_equal(gn[0], 2, 0);
     assert_float_equal(gk[0], 1, 0);
@@ -265,8 +265,8 @@ static void subject_bootstrap_counts_move_subjects_together(void **state)
     /* Subject 0 twice, 1 never, 2 once: impostor pairs 0-2 count twice
      * (w0 w2 m0 m2 = 2 * 1 * 2 * 3 = 12), 0-1 none; genuine pairs once. */
     uint32_t w[3] = {2, 0, 1};
-    shades_vboot_replicate(complete, w, gk, gn, mk, mn);
-    shades_vboot_replicate(cells, w, ck, cn, cmk, cmn);
+    sh_vboot_replicate(complete, w, gk, gn, mk, mn);
+    sh_vboot_replicate(cells, w, ck, cn, cmk, cmn);
     assert_float_equal(mn[0], 12, 0);
     assert_float_equal(mk[0], 2, 0);   /* the 0-2 match, twice */
     assert_float_equal(mk[1], 0, 0);
@@ -274,8 +274,8 @@ static void subject_bootstrap_counts_move_subjects_together(void **state)
     /* The closed form for complete impostors equals the stored pairs. */
     assert_float_equal(cmn[0], mn[0], 0);
     assert_memory_equal(cmk, mk, sizeof mk);
-    shades_vboot_destroy(complete);
-    shades_vboot_destroy(cells);
+    sh_vboot_destroy(complete);
+    sh_vboot_destroy(cells);
 }
 
 /* A results object by hand: partition "p" with groups a and b at one
@@ -283,8 +283,8 @@ static void subject_bootstrap_counts_move_subjects_together(void **state)
 static void criteria_verdicts_known(void **state)
 {
     (void)state;
-    shades_vthreshold thr = {.target_fmr = 1e-3, .estimable = 1, .threshold = 2.0};
-    shades_vgroup rows[2] = {
+    sh_vthreshold thr = {.target_fmr = 1e-3, .estimable = 1, .threshold = 2.0};
+    sh_vgroup rows[2] = {
         {.partition = "p", .group = "a", .target_fmr = 1e-3, .threshold = 2.0, .fnmr = 0.10,
          .fnmr_boot_lo = 0.08, .fnmr_boot_hi = 0.12, .fnmr_cp_lo = 0.07, .fnmr_cp_hi = 0.13,
          .fte = 0.01, .fte_cp_lo = 0.005, .fte_cp_hi = 0.02},
@@ -292,15 +292,15 @@ static void criteria_verdicts_known(void **state)
          .fnmr_boot_lo = 0.17, .fnmr_boot_hi = 0.23, .fnmr_cp_lo = 0.16, .fnmr_cp_hi = 0.25,
          .fte = 0.03, .fte_cp_lo = 0.02, .fte_cp_hi = 0.05},
     };
-    shades_vsummary sum = {.partition = "p", .target_fmr = 1e-3, .threshold = 2.0,
+    sh_vsummary sum = {.partition = "p", .target_fmr = 1e-3, .threshold = 2.0,
                            .fnmr_max_geomean = 1.41, .fnmr_max_geomean_lo = 1.2,
                            .fnmr_max_geomean_hi = 1.6, .fmr_max_min = NAN,
                            .fmr_max_min_lo = NAN, .fmr_max_min_hi = NAN};
-    shades_vresults r = {.confidence = 0.95, .bootstrap = 100, .n_thresholds = 1,
+    sh_vresults r = {.confidence = 0.95, .bootstrap = 100, .n_thresholds = 1,
                          .thresholds = &thr, .n_groups = 2, .groups = rows, .n_summaries = 1,
                          .summaries = &sum};
     double t = 1e-3, most_15 = 1.5, most_13 = 1.3, most_025 = 0.25, least = 0.05, fte = 0.04;
-    shades_cfg_criterion k[6] = {
+    sh_criterion k[6] = {
         {.name = "ratio-upper", .measure = "fnmr_max_geomean", .partition = "p",
          .target_fmr = &t, .at_most = &most_15},
         {.name = "ratio-value", .measure = "fnmr_max_geomean", .partition = "p",
@@ -313,10 +313,10 @@ static void criteria_verdicts_known(void **state)
         {.name = "nan", .measure = "fmr_max_min", .partition = "p", .target_fmr = &t,
          .at_most = &most_15},
     };
-    shades_config c = {.criteria = k, .criteria_count = 6, .path = "c.yaml"};
-    shades_verdict *v;
-    shades_err err = {0};
-    assert_int_equal(shades_criteria_evaluate(&v, &c, &r, &err), 0);
+    sh_criteria_spec c = {.rules = k, .n_rules = 6, .config_path = "c.yaml"};
+    sh_verdict *v;
+    sh_err err = {0};
+    assert_int_equal(sh_criteria_evaluate(&v, &c, &r, &err), 0);
     assert_true(!v[0].pass && v[0].value == 1.6);       /* upper 1.6 > 1.5 */
     assert_true(!v[1].pass && v[1].value == 1.41);      /* value 1.41 > 1.3 */
     assert_true(v[2].pass && v[2].value == 0.25);       /* worst group b: 0.25 <= 0.25 */
@@ -328,8 +328,8 @@ static void criteria_verdicts_known(void **state)
     assert_string_equal(v[5].reason, "fmr_max_min is not defined: fewer than two groups with "
                                      "trials, or no bootstrap");
     assert_string_equal(v[0].reason, "upper fnmr_max_geomean is 1.6, limit <= 1.5");
-    assert_false(shades_criteria_passed(v, 6));
-    assert_true(shades_criteria_passed(v + 2, 2));
+    assert_false(sh_criteria_passed(v, 6));
+    assert_true(sh_criteria_passed(v + 2, 2));
     free(v);
 }
 
@@ -338,10 +338,10 @@ static void classification_group_known_values(void **state)
     (void)state;
     /* Classes F = 0, M = 1; -1 is no prediction (always an error). */
     int32_t truth[8] = {0, 0, 0, 1, 1, 1, 0, 1};
-    int32_t pred[8] = {0, 1, SHADES_NO_PREDICTION, 1, 1, 0, 0, 1};
+    int32_t pred[8] = {0, 1, SH_NO_PREDICTION, 1, 1, 0, 0, 1};
     int32_t group[8] = {0, 0, 0, 0, 1, 1, 0, 1};
-    shades_cgroup c;
-    assert_int_equal(shades_classification_measure(&c, truth, pred, group, 0, 8, 2, 3, 0.95), 0);
+    sh_cgroup c;
+    assert_int_equal(sh_classification_measure(&c, truth, pred, group, 0, 8, 2, 3, 0.95), 0);
     assert_int_equal(c.n, 5);
     assert_int_equal(c.errors, 2);
     assert_int_equal(c.n_no_prediction, 1);
@@ -356,27 +356,27 @@ static void classification_group_known_values(void **state)
     assert_float_equal(c.ppv[0], 1.0, 0);
     assert_float_equal(c.ppv[1], 0.5, 0);
     double lo, hi;
-    shades_wilson(&lo, &hi, 2, 5, 0.95);
+    sh_wilson(&lo, &hi, 2, 5, 0.95);
     assert_float_equal(c.error_wilson_lo, lo, 0);
-    shades_cgroup_free(&c);
+    sh_cgroup_free(&c);
     int32_t bad[8] = {0, 0, 0, 2, 1, 1, 0, 1};
-    assert_int_equal(shades_classification_measure(&c, bad, pred, NULL, 0, 8, 2, 3, 0.95), -1);
+    assert_int_equal(sh_classification_measure(&c, bad, pred, NULL, 0, 8, 2, 3, 0.95), -1);
 }
 
 static void identification_known_values(void **state)
 {
     (void)state;
-    shades_mated_search m[5] = {{1, 0.9}, {2, 0.8}, {0, -INFINITY}, {1, 0.3}, {5, 0.95}};
-    assert_float_equal(shades_fnir(m, 5, 1, 0.5), 0.8, 1e-15);
-    assert_float_equal(shades_fnir(m, 5, 5, 0.5), 0.4, 1e-15);
-    assert_float_equal(shades_fnir(m, 5, 5, -INFINITY), 0.2, 1e-15);
+    sh_mated_search m[5] = {{1, 0.9}, {2, 0.8}, {0, -INFINITY}, {1, 0.3}, {5, 0.95}};
+    assert_float_equal(sh_fnir(m, 5, 1, 0.5), 0.8, 1e-15);
+    assert_float_equal(sh_fnir(m, 5, 5, 0.5), 0.4, 1e-15);
+    assert_float_equal(sh_fnir(m, 5, 5, -INFINITY), 0.2, 1e-15);
     double cmc[5], want[5] = {0.4, 0.6, 0.6, 0.6, 0.8};
-    shades_cmc(cmc, m, 5, 5);
+    sh_cmc(cmc, m, 5, 5);
     for (int r = 0; r < 5; r++)
         assert_float_equal(cmc[r], want[r], 1e-15);
     double top[4] = {0.1, 0.6, -INFINITY, 0.5};
-    assert_float_equal(shades_fpir(top, 4, 0.5), 0.5, 0);
-    assert_true(isnan(shades_fpir(top, 0, 0.5)) && isnan(shades_fnir(m, 0, 1, 0)));
+    assert_float_equal(sh_fpir(top, 4, 0.5), 0.5, 0);
+    assert_true(isnan(sh_fpir(top, 0, 0.5)) && isnan(sh_fnir(m, 0, 1, 0)));
 }
 
 int main(void)

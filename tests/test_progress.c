@@ -16,16 +16,16 @@
 static void off_means_no_reporter(void **state)
 {
     (void)state;
-    assert_null(shades_progress_create(stderr, SHADES_PROGRESS_OFF, 1));
+    assert_null(sh_progress_create(stderr, SH_PROGRESS_OFF, 1));
     /* Every call accepts NULL. */
-    shades_progress_stage(NULL, "x", 1);
-    shades_progress_add(NULL, 1);
-    shades_progress_end(NULL);
-    shades_progress_destroy(NULL);
-    shades_progress_mode m;
-    assert_int_equal(shades_progress_mode_parse(&m, "lines"), 0);
-    assert_int_equal(m, SHADES_PROGRESS_LINES);
-    assert_int_equal(shades_progress_mode_parse(&m, "loud"), -1);
+    sh_progress_stage(NULL, "x", 1);
+    sh_progress_add(NULL, 1);
+    sh_progress_end(NULL);
+    sh_progress_destroy(NULL);
+    sh_progress_mode m;
+    assert_int_equal(sh_progress_mode_parse(&m, "lines"), 0);
+    assert_int_equal(m, SH_PROGRESS_LINES);
+    assert_int_equal(sh_progress_mode_parse(&m, "loud"), -1);
 }
 
 static void lines_report_progress_then_the_total(void **state)
@@ -35,12 +35,12 @@ static void lines_report_progress_then_the_total(void **state)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     /* Interval 0: every call may print. */
-    shades_progress *p = shades_progress_create(f, SHADES_PROGRESS_LINES, 0);
-    shades_progress_stage(p, "templates", 4);
-    shades_progress_add(p, 1);
-    shades_progress_add(p, 3);
-    shades_progress_end(p);
-    shades_progress_destroy(p);
+    sh_progress *p = sh_progress_create(f, SH_PROGRESS_LINES, 0);
+    sh_progress_stage(p, "templates", 4);
+    sh_progress_add(p, 1);
+    sh_progress_add(p, 3);
+    sh_progress_end(p);
+    sh_progress_destroy(p);
     fclose(f);
     assert_non_null(strstr(buf, "shades: templates: 1/4 (25%), "));
     assert_non_null(strstr(buf, ", ETA "));
@@ -57,12 +57,12 @@ static void a_long_interval_prints_only_the_stage_end(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    shades_progress *p = shades_progress_create(f, SHADES_PROGRESS_LINES, 3600);
-    shades_progress_stage(p, "impostor pairs", 1000);
+    sh_progress *p = sh_progress_create(f, SH_PROGRESS_LINES, 3600);
+    sh_progress_stage(p, "impostor pairs", 1000);
     for (int i = 0; i < 1000; i++)
-        shades_progress_add(p, 1);
-    shades_progress_end(p);
-    shades_progress_destroy(p);
+        sh_progress_add(p, 1);
+    sh_progress_end(p);
+    sh_progress_destroy(p);
     fclose(f);
     assert_true(strncmp(buf, "shades: impostor pairs: 1000 done in ", 37) == 0);
     assert_non_null(strchr(buf, '\n'));
@@ -76,13 +76,13 @@ static void a_bar_redraws_one_line_and_ends_it(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    shades_progress *p = shades_progress_create(f, SHADES_PROGRESS_BAR, 0);
-    shades_progress_stage(p, "bootstrap", 10);
-    shades_progress_add(p, 10);
-    shades_progress_end(p);
+    sh_progress *p = sh_progress_create(f, SH_PROGRESS_BAR, 0);
+    sh_progress_stage(p, "bootstrap", 10);
+    sh_progress_add(p, 10);
+    sh_progress_end(p);
     /* A stage cut short by a failure still ends its line. */
-    shades_progress_stage(p, "templates", 10);
-    shades_progress_destroy(p);
+    sh_progress_stage(p, "templates", 10);
+    sh_progress_destroy(p);
     fclose(f);
     assert_int_equal(buf[0], '\r');
     assert_non_null(strstr(buf, "[##############################] 100% 10/10 "));
@@ -92,14 +92,14 @@ static void a_bar_redraws_one_line_and_ends_it(void **state)
 }
 
 typedef struct adder {
-    shades_progress *p;
+    sh_progress *p;
 } adder;
 
 static void *add_many(void *ctx)
 {
     adder *a = ctx;
     for (int i = 0; i < 10000; i++)
-        shades_progress_add(a->p, 1);
+        sh_progress_add(a->p, 1);
     return NULL;
 }
 
@@ -109,16 +109,16 @@ static void counts_from_many_threads_add_up(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    shades_progress *p = shades_progress_create(f, SHADES_PROGRESS_LINES, 0.001);
-    shades_progress_stage(p, "pairs", 40000);
+    sh_progress *p = sh_progress_create(f, SH_PROGRESS_LINES, 0.001);
+    sh_progress_stage(p, "pairs", 40000);
     pthread_t t[4];
     adder a = {p};
     for (int i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&t[i], NULL, add_many, &a), 0);
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
-    shades_progress_end(p);
-    shades_progress_destroy(p);
+    sh_progress_end(p);
+    sh_progress_destroy(p);
     fclose(f);
     assert_non_null(strstr(buf, "shades: pairs: 40000 done in "));
     free(buf);

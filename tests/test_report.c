@@ -18,7 +18,7 @@
 #include "report_table.h"
 
 /* Prints with fn into a string the caller frees. */
-static char *capture(int (*fn)(FILE *, const shades_table *, size_t), const shades_table *t,
+static char *capture(int (*fn)(FILE *, const sh_table *, size_t), const sh_table *t,
                      size_t width)
 {
     char *buf = NULL;
@@ -29,29 +29,29 @@ static char *capture(int (*fn)(FILE *, const shades_table *, size_t), const shad
     return buf;
 }
 
-static int print_md(FILE *f, const shades_table *t, size_t level)
+static int print_md(FILE *f, const sh_table *t, size_t level)
 {
-    return shades_table_print_markdown(f, t, (int)level);
+    return sh_table_print_markdown(f, t, (int)level);
 }
 
-static int print_html(FILE *f, const shades_table *t, size_t unused)
+static int print_html(FILE *f, const sh_table *t, size_t unused)
 {
     (void)unused;
-    return shades_table_print_html(f, t);
+    return sh_table_print_html(f, t);
 }
 
 static void text_table_aligns_and_has_no_trailing_blanks(void **state)
 {
     (void)state;
-    shades_table *t = shades_table_create("Rates", "group|n|rate", "lrl");
-    shades_table_cellf(t, "F");
-    shades_table_cellf(t, "%d", 120);
-    shades_table_cellf(t, "0.1");
-    shades_table_cellf(t, "M/darker");
-    shades_table_cellf(t, "%d", 7);
-    shades_table_cellf(t, "%s", "");
-    shades_table_note(t, "a note");
-    char *s = capture(shades_table_print_text, t, 100);
+    sh_table *t = sh_table_create("Rates", "group|n|rate", "lrl");
+    sh_table_cellf(t, "F");
+    sh_table_cellf(t, "%d", 120);
+    sh_table_cellf(t, "0.1");
+    sh_table_cellf(t, "M/darker");
+    sh_table_cellf(t, "%d", 7);
+    sh_table_cellf(t, "%s", "");
+    sh_table_note(t, "a note");
+    char *s = capture(sh_table_print_text, t, 100);
     assert_string_equal(s, "\nRates\n"
                            "group       n  rate\n"
                            "--------  ---  ----\n"
@@ -59,21 +59,21 @@ static void text_table_aligns_and_has_no_trailing_blanks(void **state)
                            "M/darker    7\n"
                            "a note\n");
     free(s);
-    shades_table_destroy(t);
+    sh_table_destroy(t);
 }
 
 static void wide_tables_wrap_repeating_the_key_columns(void **state)
 {
     (void)state;
-    shades_table *t = shades_table_create("Wide", "engine|rate|a|b|c|d", "llrrrr");
+    sh_table *t = sh_table_create("Wide", "engine|rate|a|b|c|d", "llrrrr");
     t->n_key = 2;
     for (int r = 0; r < 2; r++) {
-        shades_table_cellf(t, "engine-%d", r);
-        shades_table_cellf(t, "FNMR");
+        sh_table_cellf(t, "engine-%d", r);
+        sh_table_cellf(t, "FNMR");
         for (int c = 0; c < 4; c++)
-            shades_table_cellf(t, "%030d", c);
+            sh_table_cellf(t, "%030d", c);
     }
-    char *s = capture(shades_table_print_text, t, 100);
+    char *s = capture(sh_table_print_text, t, 100);
     /* engine(8) + rate(4) + 2 x 30 fit in 100 with separators; 3 do not. */
     size_t blocks = 0;
     for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
@@ -85,31 +85,31 @@ static void wide_tables_wrap_repeating_the_key_columns(void **state)
     }
     assert_int_equal(blocks, 2);
     free(s);
-    shades_table_destroy(t);
+    sh_table_destroy(t);
 }
 
 static void a_cell_too_wide_for_the_page_wraps_under_itself(void **state)
 {
     (void)state;
-    shades_table *t = shades_table_create("Provenance", "item|value", "ll");
-    shades_table_cellf(t, "build");
-    shades_table_cellf(t, "alpha beta gamma delta epsilon");
-    char *s = capture(shades_table_print_text, t, 27);
+    sh_table *t = sh_table_create("Provenance", "item|value", "ll");
+    sh_table_cellf(t, "build");
+    sh_table_cellf(t, "alpha beta gamma delta epsilon");
+    char *s = capture(sh_table_print_text, t, 27);
     assert_string_equal(s, "\nProvenance\n"
                            "item   value\n"
                            "-----  --------------------\n"
                            "build  alpha beta gamma\n"
                            "       delta epsilon\n");
     free(s);
-    shades_table_destroy(t);
+    sh_table_destroy(t);
 }
 
 static void markdown_and_html_escape_cells(void **state)
 {
     (void)state;
-    shades_table *t = shades_table_create("A <b> & c", "x|y", "lr");
-    shades_table_cellf(t, "a|b");
-    shades_table_cellf(t, "<script>");
+    sh_table *t = sh_table_create("A <b> & c", "x|y", "lr");
+    sh_table_cellf(t, "a|b");
+    sh_table_cellf(t, "<script>");
     char *md = capture(print_md, t, 3);
     assert_non_null(strstr(md, "### A <b> & c"));
     assert_non_null(strstr(md, "| a\\|b | <script> |"));
@@ -120,20 +120,20 @@ static void markdown_and_html_escape_cells(void **state)
     assert_null(strstr(html, "<script>"));
     free(md);
     free(html);
-    shades_table_destroy(t);
+    sh_table_destroy(t);
 }
 
 static void formats_parse_by_name(void **state)
 {
     (void)state;
-    shades_report_format f;
-    assert_int_equal(shades_report_format_parse(&f, "html"), 0);
-    assert_int_equal(f, SHADES_REPORT_HTML);
-    assert_int_equal(shades_report_format_parse(&f, "md"), 0);
-    assert_int_equal(f, SHADES_REPORT_MARKDOWN);
-    assert_int_equal(shades_report_format_parse(&f, "csv"), 0);
-    assert_int_equal(shades_report_format_parse(&f, "txt"), 0);
-    assert_int_equal(shades_report_format_parse(&f, "pdf"), -1);
+    sh_report_format f;
+    assert_int_equal(sh_report_format_parse(&f, "html"), 0);
+    assert_int_equal(f, SH_REPORT_HTML);
+    assert_int_equal(sh_report_format_parse(&f, "md"), 0);
+    assert_int_equal(f, SH_REPORT_MARKDOWN);
+    assert_int_equal(sh_report_format_parse(&f, "csv"), 0);
+    assert_int_equal(sh_report_format_parse(&f, "txt"), 0);
+    assert_int_equal(sh_report_format_parse(&f, "pdf"), -1);
 }
 
 static char dir[64];
@@ -158,9 +158,9 @@ static void write_h5(const char *path, const char *name, const char *value)
 
 static void expect_read_error(const char *path, const char *want)
 {
-    shades_results *r = (shades_results *)1;
-    shades_err err = {0};
-    assert_true(shades_h5_read(&r, path, &err) < 0);
+    sh_results *r = (sh_results *)1;
+    sh_err err = {0};
+    assert_true(sh_h5_read(&r, path, &err) < 0);
     assert_null(r);
     char full[512];
     snprintf(full, sizeof full, "%s: %s", path, want);
@@ -200,9 +200,9 @@ static void unreadable_results_files_are_named_with_the_reason(void **state)
     char out[256];
     snprintf(out, sizeof out, "%s/report.html", dir);
     const char *paths[] = {path};
-    shades_report_options o = {.format = SHADES_REPORT_HTML};
-    shades_err err = {0};
-    assert_true(shades_report_files(paths, 1, out, &o, &err) < 0);
+    sh_report_options o = {.format = SH_REPORT_HTML};
+    sh_err err = {0};
+    assert_true(sh_report_files(paths, 1, out, &o, &err) < 0);
     assert_int_equal(access(out, F_OK), -1);
 
     char cmd[128];

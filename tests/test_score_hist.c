@@ -25,17 +25,17 @@ static void keys_keep_the_order_of_doubles(void **state)
     size_t n = sizeof v / sizeof v[0];
     for (size_t i = 0; i + 1 < n; i++) {
         if (v[i] == v[i + 1])
-            assert_true(shades_score_key(v[i]) == shades_score_key(v[i + 1]));
+            assert_true(sh_score_key(v[i]) == sh_score_key(v[i + 1]));
         else
-            assert_true(shades_score_key(v[i]) < shades_score_key(v[i + 1]));
-        assert_true(shades_score_bin(v[i]) <= shades_score_bin(v[i + 1]));
+            assert_true(sh_score_key(v[i]) < sh_score_key(v[i + 1]));
+        assert_true(sh_score_bin(v[i]) <= sh_score_bin(v[i + 1]));
     }
     /* Every value lies at or above its bin's lower edge and below the next. */
     for (size_t i = 0; i < n; i++) {
-        uint32_t b = shades_score_bin(v[i]);
-        assert_true(shades_score_bin_edge(b) <= v[i]);
-        if (b + 1 < SHADES_HIST_BINS && !isinf(v[i]))
-            assert_true(v[i] < shades_score_bin_edge(b + 1));
+        uint32_t b = sh_score_bin(v[i]);
+        assert_true(sh_score_bin_edge(b) <= v[i]);
+        if (b + 1 < SH_HIST_BINS && !isinf(v[i]))
+            assert_true(v[i] < sh_score_bin_edge(b + 1));
     }
 }
 
@@ -58,52 +58,52 @@ static void agrees_with_sorting(size_t n, unsigned parts, uint64_t seed)
     }
     memcpy(sorted, s, n * sizeof *s);
     qsort(sorted, n, sizeof *sorted, cmp);
-    shades_score_hist *h = calloc(parts, sizeof *h), all = {0};
-    shades_score_window w = {0};
+    sh_score_hist *h = calloc(parts, sizeof *h), all = {0};
+    sh_score_window w = {0};
     for (size_t k = 0; k < n; k++)
-        assert_int_equal(shades_hist_add(&h[k % parts], s[k]), 0);
+        assert_int_equal(sh_hist_add(&h[k % parts], s[k]), 0);
     for (unsigned p = 0; p < parts; p++)
-        assert_int_equal(shades_hist_merge(&all, &h[p]), 0);
-    assert_int_equal(shades_hist_index(&all), 0);
+        assert_int_equal(sh_hist_merge(&all, &h[p]), 0);
+    assert_int_equal(sh_hist_index(&all), 0);
     assert_true(all.n == n);
     const double targets[] = {1e-4, 1e-3, 0.01, 0.05, 0.5, 0.9};
     size_t nt = sizeof targets / sizeof targets[0];
     for (size_t t = 0; t < nt; t++)
-        assert_int_equal(shades_hist_want_fmr(&w, &all, targets[t]), 0);
+        assert_int_equal(sh_hist_want_fmr(&w, &all, targets[t]), 0);
     for (unsigned p = 0; p < parts; p++)
-        shades_hist_clear(&h[p]);
+        sh_hist_clear(&h[p]);
     for (size_t k = 0; k < n; k++)
-        assert_int_equal(shades_hist_keep(&h[k % parts], &w, s[k]), 0);
+        assert_int_equal(sh_hist_keep(&h[k % parts], &w, s[k]), 0);
     for (unsigned p = 0; p < parts; p++)
-        assert_int_equal(shades_hist_merge(&all, &h[p]), 0);
-    assert_int_equal(shades_hist_seal(&all, &w), 0);
+        assert_int_equal(sh_hist_merge(&all, &h[p]), 0);
+    assert_int_equal(sh_hist_seal(&all, &w), 0);
     /* Far fewer values kept than counted. */
     assert_true(all.n_window < n / 4);
     for (size_t t = 0; t < nt; t++) {
         double want, got;
-        int ok = shades_threshold_at_fmr(&want, sorted, n, targets[t]);
-        assert_int_equal(shades_hist_threshold_at_fmr(&got, &all, &w, targets[t]), ok);
+        int ok = sh_threshold_at_fmr(&want, sorted, n, targets[t]);
+        assert_int_equal(sh_hist_threshold_at_fmr(&got, &all, &w, targets[t]), ok);
         if (!ok)
             continue;
         assert_true(got == want);
-        assert_true(shades_hist_count_ge(&all, &w, got) == shades_count_ge(sorted, n, want));
+        assert_true(sh_hist_count_ge(&all, &w, got) == sh_count_ge(sorted, n, want));
     }
     /* Counts on bin edges need no window. */
     for (size_t k = 0; k < n; k += n / 97) {
-        double e = shades_score_bin_edge(shades_score_bin(s[k]));
-        assert_true(shades_hist_count_ge(&all, &w, e) == shades_count_ge(sorted, n, e));
+        double e = sh_score_bin_edge(sh_score_bin(s[k]));
+        assert_true(sh_hist_count_ge(&all, &w, e) == sh_count_ge(sorted, n, e));
     }
     /* Ranks inside the window are the sorted values. */
     for (uint64_t k = 0; k < 20; k++) {
-        double v = shades_hist_rank_value(&all, &w, k * (n / 100));
+        double v = sh_hist_rank_value(&all, &w, k * (n / 100));
         if (!isnan(v))
             assert_true(v == sorted[n - 1 - k * (n / 100)]);
     }
     for (unsigned p = 0; p < parts; p++)
-        shades_hist_clear(&h[p]);
+        sh_hist_clear(&h[p]);
     free(h);
-    shades_hist_clear(&all);
-    shades_window_clear(&w);
+    sh_hist_clear(&all);
+    sh_window_clear(&w);
     free(s);
     free(sorted);
     gsl_rng_free(rng);
@@ -120,19 +120,19 @@ static void thresholds_match_sorting(void **state)
 static void a_changed_replay_is_caught(void **state)
 {
     (void)state;
-    shades_score_hist h = {0};
-    shades_score_window w = {0};
+    sh_score_hist h = {0};
+    sh_score_window w = {0};
     for (int k = 0; k < 100; k++)
-        assert_int_equal(shades_hist_add(&h, k * 0.01), 0);
-    assert_int_equal(shades_hist_index(&h), 0);
-    assert_int_equal(shades_hist_want_fmr(&w, &h, 0.05), 0);
+        assert_int_equal(sh_hist_add(&h, k * 0.01), 0);
+    assert_int_equal(sh_hist_index(&h), 0);
+    assert_int_equal(sh_hist_want_fmr(&w, &h, 0.05), 0);
     /* Pass 2 sees a score move into the window's bin (that of the 6th
      * largest, 0.94). */
     for (int k = 0; k < 100; k++)
-        assert_int_equal(shades_hist_keep(&h, &w, k == 50 ? 0.94 : k * 0.01), 0);
-    assert_int_equal(shades_hist_seal(&h, &w), -1);
-    shades_hist_clear(&h);
-    shades_window_clear(&w);
+        assert_int_equal(sh_hist_keep(&h, &w, k == 50 ? 0.94 : k * 0.01), 0);
+    assert_int_equal(sh_hist_seal(&h, &w), -1);
+    sh_hist_clear(&h);
+    sh_window_clear(&w);
 }
 
 int main(void)

@@ -18,12 +18,12 @@
 #include "cohort.h"
 #include "h5_read.h"
 #include "manifest.h"
-#include "model.h"
+#include <shades/synthetic.h>
 #include "run.h"
 
 static char dir[64], config[128], results[128];
 /* The truth config's run, made once in setup and read by several tests. */
-static shades_vresults *shared;
+static sh_vresults *shared;
 
 static const char *options[] = {
     "genuine_mean=4.0", "genuine_sd=1.0", "impostor_mean=0.0", "impostor_sd=1.0",
@@ -35,14 +35,14 @@ static const char *options[] = {
 static int setup(void **state)
 {
     (void)state;
-    setenv("SHADES_ADAPTER_DIR", SHADES_TEST_ADAPTER_DIR, 1);
+    setenv("SHADES_ADAPTER_DIR", SH_TEST_ADAPTER_DIR, 1);
     snprintf(dir, sizeof dir, "/tmp/shades-truth-XXXXXX");
     if (!mkdtemp(dir))
         return -1;
     char cohort[128];
     snprintf(cohort, sizeof cohort, "%s/cohort", dir);
     synth_cohort_spec spec = {300, 5, 5};
-    shades_err err = {0};
+    sh_err err = {0};
     if (synth_cohort_write(cohort, &spec, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
@@ -63,8 +63,8 @@ static int setup(void **state)
                "output: {results: out/r.h5}\n");
     if (fclose(f))
         return -1;
-    shades_run_options ro = {0};
-    if (shades_run(&shared, config, &ro, &err)) {
+    sh_run_options ro = {0};
+    if (sh_run(&shared, config, &ro, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
@@ -74,30 +74,30 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    shades_vresults_destroy(shared);
+    sh_vresults_destroy(shared);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static synth_code code_of(const shades_manifest *m, size_t i)
+static synth_code code_of(const sh_manifest *m, size_t i)
 {
     synth_code c;
     c.subject = (uint32_t)atoi(m->subject_id[i] + 1);
     c.image = (uint32_t)atoi(strchr(m->image_id[i], '_') + 1);
-    c.traits = synth_cohort_traits(shades_manifest_value(m, i, shades_manifest_attr(m, "sex")),
-                                   shades_manifest_value(m, i, shades_manifest_attr(m, "skin_type")));
+    c.traits = synth_cohort_traits(sh_manifest_value(m, i, sh_manifest_attr(m, "sex")),
+                                   sh_manifest_value(m, i, sh_manifest_attr(m, "skin_type")));
     return c;
 }
 
-static int in_group(const shades_manifest *m, size_t i, const char *group)
+static int in_group(const sh_manifest *m, size_t i, const char *group)
 {
     char sex[8], skin[16];
     if (sscanf(group, "%7[^/]/%15s", sex, skin) != 2)
         return 0;
-    const char *st = shades_manifest_value(m, i, shades_manifest_attr(m, "skin_type"));
+    const char *st = sh_manifest_value(m, i, sh_manifest_attr(m, "skin_type"));
     int darker = !strcmp(st, "IV") || !strcmp(st, "V") || !strcmp(st, "VI");
-    return !strcmp(shades_manifest_value(m, i, shades_manifest_attr(m, "sex")), sex) &&
+    return !strcmp(sh_manifest_value(m, i, sh_manifest_attr(m, "sex")), sex) &&
            darker == !strcmp(skin, "darker");
 }
 
@@ -114,12 +114,12 @@ static void assert_near(const char *what, const char *group, double obs, double 
 static void planted_rates_are_recovered(void **state)
 {
     (void)state;
-    shades_err err = {0};
-    const shades_vresults *v = shared;
-    shades_manifest *m;
+    sh_err err = {0};
+    const sh_vresults *v = shared;
+    sh_manifest *m;
     char mpath[160];
     snprintf(mpath, sizeof mpath, "%s/cohort/manifest.csv", dir);
-    assert_int_equal(shades_manifest_load(&m, mpath, &err), 0);
+    assert_int_equal(sh_manifest_load(&m, mpath, &err), 0);
     synth_model model;
     synth_model_default(&model, SEED);
     char opts[512] = "", why[256];
@@ -128,7 +128,7 @@ static void planted_rates_are_recovered(void **state)
     assert_int_equal(synth_model_parse(&model, opts, why, sizeof why), 0);
     int checked = 0;
     for (size_t r = 0; r < v->n_groups; r++) {
-        const shades_vgroup *g = &v->groups[r];
+        const sh_vgroup *g = &v->groups[r];
         if (strcmp(g->partition, "sex x skin"))
             continue;
         double t = g->threshold;
@@ -168,7 +168,7 @@ static void planted_rates_are_recovered(void **state)
         checked++;
     }
     assert_int_equal(checked, 8); /* four groups at two targets */
-    shades_manifest_destroy(m);
+    sh_manifest_destroy(m);
 }
 
 /* The planted effects must show: darker FNMR above lighter, female FMR
@@ -176,16 +176,16 @@ static void planted_rates_are_recovered(void **state)
 static void differentials_point_the_planted_way(void **state)
 {
     (void)state;
-    const shades_vresults *v = shared;
+    const sh_vresults *v = shared;
     for (size_t r = 0; r < v->n_groups; r++) {
-        const shades_vgroup *g = &v->groups[r];
+        const sh_vgroup *g = &v->groups[r];
         if (!strcmp(g->group, "F/darker")) {
-            const shades_vgroup *lighter = g - 2; /* F/lighter at the same target */
+            const sh_vgroup *lighter = g - 2; /* F/lighter at the same target */
             assert_string_equal(lighter->group, "F/lighter");
             assert_true(g->fnmr > lighter->fnmr);
         }
         if (!strcmp(g->partition, "sex") && !strcmp(g->group, "F")) {
-            const shades_vgroup *male = g + v->n_thresholds;
+            const sh_vgroup *male = g + v->n_thresholds;
             assert_string_equal(male->group, "M");
             assert_true(g->fmr > 2 * male->fmr);
         }
@@ -193,11 +193,11 @@ static void differentials_point_the_planted_way(void **state)
 }
 
 /* Every field of n rows of table t agrees between a and b (NaN with NaN). */
-static void assert_rows_equal(const shades_h5_table *t, const void *a, const void *b, size_t n)
+static void assert_rows_equal(const sh_h5_table *t, const void *a, const void *b, size_t n)
 {
     for (size_t r = 0; r < n; r++)
         for (size_t c = 0; c < t->n_cols; c++) {
-            const shades_h5_column *col = &t->cols[c];
+            const sh_h5_column *col = &t->cols[c];
             const char *x = (const char *)a + r * t->row_size + col->offset;
             const char *y = (const char *)b + r * t->row_size + col->offset;
             if (col->kind == 's') {
@@ -218,20 +218,20 @@ static void assert_rows_equal(const shades_h5_table *t, const void *a, const voi
 static void results_file_reads_back_whole(void **state)
 {
     (void)state;
-    const shades_vresults *v = shared;
-    shades_results *r;
-    shades_err err = {0};
-    assert_int_equal(shades_h5_read(&r, results, &err), 0);
-    const shades_vresults *w = r->verification;
+    const sh_vresults *v = shared;
+    sh_results *r;
+    sh_err err = {0};
+    assert_int_equal(sh_h5_read(&r, results, &err), 0);
+    const sh_vresults *w = r->verification;
     const void *mine[] = {v->thresholds, v->groups, v->eer, v->det, v->summaries};
     const void *read[] = {w->thresholds, w->groups, w->eer, w->det, w->summaries};
     size_t n_mine[] = {v->n_thresholds, v->n_groups, v->n_eer, v->n_det, v->n_summaries};
     size_t n_read[] = {w->n_thresholds, w->n_groups, w->n_eer, w->n_det, w->n_summaries};
     for (size_t t = 0; t < 5; t++) {
         assert_int_equal(n_mine[t], n_read[t]);
-        assert_rows_equal(&shades_h5_tables[t], mine[t], read[t], n_mine[t]);
+        assert_rows_equal(&sh_h5_tables[t], mine[t], read[t], n_mine[t]);
     }
-    assert_string_equal(r->info.schema_version, SHADES_RESULTS_SCHEMA);
+    assert_string_equal(r->info.schema_version, SH_RESULTS_SCHEMA);
     assert_string_equal(r->info.adapter_name, "synthetic");
     assert_string_equal(r->info.criteria_passed, "none");
     assert_int_equal(strlen(r->info.adapter_sha256), 64);
@@ -250,7 +250,7 @@ static void results_file_reads_back_whole(void **state)
     /* The matrices come back in partition order, with their group names. */
     assert_int_equal(w->n_matrices, v->n_matrices);
     for (size_t m = 0; m < v->n_matrices; m++) {
-        const shades_vmatrix *a = &v->matrices[m], *b = &w->matrices[m];
+        const sh_vmatrix *a = &v->matrices[m], *b = &w->matrices[m];
         assert_string_equal(a->partition, b->partition);
         assert_int_equal(a->n_groups, b->n_groups);
         size_t cube = a->n_targets * a->n_groups * a->n_groups;
@@ -260,7 +260,7 @@ static void results_file_reads_back_whole(void **state)
         assert_memory_equal(a->n_impostor, b->n_impostor,
                             a->n_groups * a->n_groups * sizeof(uint64_t));
     }
-    shades_results_destroy(r);
+    sh_results_destroy(r);
 }
 
 /* The matrix diagonal is the same-group FMR of the groups table, the
@@ -268,10 +268,10 @@ static void results_file_reads_back_whole(void **state)
 static void fmr_matrix_agrees_with_the_groups(void **state)
 {
     (void)state;
-    const shades_vresults *v = shared;
+    const sh_vresults *v = shared;
     assert_int_equal(v->n_matrices, 2); /* sex x skin, sex */
     for (size_t m = 0; m < v->n_matrices; m++) {
-        const shades_vmatrix *x = &v->matrices[m];
+        const sh_vmatrix *x = &v->matrices[m];
         size_t ng = x->n_groups, cells = ng * ng;
         uint64_t pairs = 0;
         for (size_t i = 0; i < ng; i++)
@@ -289,7 +289,7 @@ static void fmr_matrix_agrees_with_the_groups(void **state)
                 }
             assert_int_equal(matches, v->thresholds[t].n_false_match);
             for (size_t i = 0; i < ng; i++) {
-                const shades_vgroup *g = NULL;
+                const sh_vgroup *g = NULL;
                 for (size_t k = 0; k < v->n_groups; k++)
                     if (strcmp(v->groups[k].partition, x->partition) == 0 &&
                         strcmp(v->groups[k].group, x->group[i]) == 0 &&
@@ -307,16 +307,16 @@ static void fmr_matrix_agrees_with_the_groups(void **state)
 static void thread_count_changes_nothing(void **state)
 {
     (void)state;
-    shades_err err = {0};
-    shades_vresults *one;
-    const shades_vresults *two = shared;
-    shades_run_options r1 = {.threads = 1};
-    assert_int_equal(shades_run(&one, config, &r1, &err), 0);
+    sh_err err = {0};
+    sh_vresults *one;
+    const sh_vresults *two = shared;
+    sh_run_options r1 = {.threads = 1};
+    assert_int_equal(sh_run(&one, config, &r1, &err), 0);
     assert_int_equal(one->n_groups, two->n_groups);
     assert_memory_equal(one->groups, two->groups, one->n_groups * sizeof *one->groups);
     assert_memory_equal(one->thresholds, two->thresholds,
                         one->n_thresholds * sizeof *one->thresholds);
-    shades_vresults_destroy(one);
+    sh_vresults_destroy(one);
 }
 
 /* Writes dir/<name>.yaml: the truth config with `from` replaced by `to`,
@@ -345,10 +345,10 @@ static void expect_run_error(const char *config_path, const char *expected)
     char out[160];
     snprintf(out, sizeof out, "%s/out/bad.h5", dir);
     unlink(out);
-    shades_err err = {0};
-    shades_vresults *v = (shades_vresults *)1;
-    shades_run_options ro = {0};
-    assert_true(shades_run(&v, config_path, &ro, &err) < 0);
+    sh_err err = {0};
+    sh_vresults *v = (sh_vresults *)1;
+    sh_run_options ro = {0};
+    assert_true(sh_run(&v, config_path, &ro, &err) < 0);
     assert_null(v);
     assert_string_equal(err.msg, expected);
     assert_int_equal(access(out, F_OK), -1);
@@ -364,7 +364,7 @@ static void failed_runs_name_the_cause_and_write_nothing(void **state)
     snprintf(want, sizeof want,
              "%s:5: field 'engine.options': adapter '%s/libshades_adapter_synthetic.so': create "
              "failed (SHADES_ERR_CONFIG): synthetic: unknown option 'bogus'",
-             path, SHADES_TEST_ADAPTER_DIR);
+             path, SH_TEST_ADAPTER_DIR);
     expect_run_error(path, want);
 
     write_variant(path, sizeof path, "bad_partition", "[sex x skin, sex]", "[sex x skn]");
@@ -397,19 +397,19 @@ static void impostor_sample_is_seeded_and_exact_in_size(void **state)
     char path[160];
     write_variant(path, sizeof path, "sample", "verification: {",
                   "verification: {impostors: sample, impostor_sample: 20000, ");
-    shades_err err = {0};
-    shades_vresults *a, *b;
-    shades_run_options ro = {0};
-    assert_int_equal(shades_run(&a, path, &ro, &err), 0);
-    assert_int_equal(shades_run(&b, path, &ro, &err), 0);
+    sh_err err = {0};
+    sh_vresults *a, *b;
+    sh_run_options ro = {0};
+    assert_int_equal(sh_run(&a, path, &ro, &err), 0);
+    assert_int_equal(sh_run(&b, path, &ro, &err), 0);
     assert_int_equal(a->thresholds[0].n_impostor, 20000);
     assert_int_equal(a->thresholds[0].n_genuine, 300 * 10);
     assert_memory_equal(a->groups, b->groups, a->n_groups * sizeof *a->groups);
     /* 20000 impostors support FMR 1e-3 (20 false matches) at the global cut. */
     assert_int_equal(a->thresholds[1].estimable, 1);
     assert_int_equal(a->thresholds[1].n_false_match, 20);
-    shades_vresults_destroy(a);
-    shades_vresults_destroy(b);
+    sh_vresults_destroy(a);
+    sh_vresults_destroy(b);
 }
 
 int main(void)

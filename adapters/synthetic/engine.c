@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include <shades/synthetic.h>
 
 #define TEMPLATE_BYTES 16
 static const uint8_t template_magic[4] = {'S', 'Y', 'T', '1'};

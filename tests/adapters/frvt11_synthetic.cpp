@@ -11,7 +11,7 @@
 #include "frvt11_api.h"
 
 extern "C" {
-#include "model.h"
+#include <shades/synthetic.h>
 }
 
 namespace FRVT_11 {

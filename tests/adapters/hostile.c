@@ -48,7 +48,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "model.h"
+#include <shades/synthetic.h>
 
 #define TEMPLATE_BYTES 16
 

@@ -17,8 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cohort.h"
-#include "model.h"
+#include <shades/synthetic.h>
 
 #define TEMPLATE_BYTES 16
 

@@ -7,12 +7,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    shades_err err = {0};
-    shades_card *card;
-    if (shades_card_load(&card, fuzz_file_set(data, size), &err) == 0) {
+    sh_err err = {0};
+    sh_card *card;
+    if (sh_card_load(&card, fuzz_file_set(data, size), &err) == 0) {
         char warning[1024];
-        shades_card_withdrawn(warning, sizeof warning, card);
-        shades_card_destroy(card);
+        sh_card_withdrawn(warning, sizeof warning, card);
+        sh_card_destroy(card);
     }
     return 0;
 }

@@ -7,9 +7,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    shades_err err = {0};
-    shades_config *c;
-    if (shades_config_load(&c, fuzz_file_set(data, size), &err) == 0)
-        shades_config_destroy(c);
+    sh_err err = {0};
+    sh_config *c;
+    if (sh_config_load(&c, fuzz_file_set(data, size), &err) == 0)
+        sh_config_destroy(c);
     return 0;
 }

@@ -1,7 +1,7 @@
 /* Fuzz targets hand their input to the parsers as a file: a memfd, named
  * by its /proc/self/fd path, rewritten for each input. */
-#ifndef SHADES_FUZZ_FILE_H
-#define SHADES_FUZZ_FILE_H
+#ifndef SH_FUZZ_FILE_H
+#define SH_FUZZ_FILE_H
 
 #include <stdio.h>
 #include <stdlib.h>

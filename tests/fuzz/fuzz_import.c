@@ -35,13 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     const char *input = fuzz_file_set(data + 1, size - 1);
-    shades_import_options o = {.format = formats[data[0] % 4],
+    sh_import_options o = {.format = formats[data[0] % 4],
                                .inputs = &input,
                                .n_inputs = 1,
                                .out_dir = dir,
                                .race = "African"};
-    shades_err err = {0};
-    shades_import_result r;
-    shades_import(&r, &o, &err);
+    sh_err err = {0};
+    sh_import_result r;
+    sh_import(&r, &o, &err);
     return 0;
 }

@@ -7,14 +7,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    shades_err err = {0};
-    shades_manifest *m;
-    if (shades_manifest_load(&m, fuzz_file_set(data, size), &err) == 0) {
-        shades_manifest_confine(m, &err);
+    sh_err err = {0};
+    sh_manifest *m;
+    if (sh_manifest_load(&m, fuzz_file_set(data, size), &err) == 0) {
+        sh_manifest_confine(m, &err);
         for (size_t i = 0; i < m->n_items; i++)
-            if (shades_manifest_find(m, m->image_id[i]) != (long)i)
+            if (sh_manifest_find(m, m->image_id[i]) != (long)i)
                 abort();
-        shades_manifest_destroy(m);
+        sh_manifest_destroy(m);
     }
     return 0;
 }

@@ -9,8 +9,8 @@
 #include "manifest.h"
 #include "verification.h"
 
-static shades_manifest *manifest;
-static shades_config *config;
+static sh_manifest *manifest;
+static sh_config *config;
 
 /* Writes text to a memfd of its own and returns its path (kept open). */
 static const char *fixed_file(const char *text, char *path, size_t cap)
@@ -24,7 +24,7 @@ static const char *fixed_file(const char *text, char *path, size_t cap)
 
 static void setup(void)
 {
-    shades_err err = {0};
+    sh_err err = {0};
     char mpath[64], cpath[64], text[512];
     const char *pairs = fuzz_file_get()->path;
     fixed_file("image_id,subject_id,path,sex\n"
@@ -37,7 +37,7 @@ static void setup(void)
              "verification: {target_fmr: [1e-2], pairs: {file: %s, fold: fold}}\n"
              "output: {results: /dev/null}\n", mpath, pairs);
     fixed_file(text, cpath, sizeof cpath);
-    if (shades_manifest_load(&manifest, mpath, &err) || shades_config_load(&config, cpath, &err)) {
+    if (sh_manifest_load(&manifest, mpath, &err) || sh_config_load(&config, cpath, &err)) {
         fprintf(stderr, "fuzz_pairs setup: %s\n", err.msg);
         abort();
     }
@@ -48,9 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!manifest)
         setup();
     fuzz_file_set(data, size);
-    shades_err err = {0};
-    shades_pairs *p;
-    if (shades_verification_pairs(&p, manifest, config, 0, &err) == 0)
-        shades_pairs_destroy(p);
+    sh_err err = {0};
+    sh_pairs *p;
+    sh_pairs_spec spec;
+    sh_config_pairs_spec(&spec, config);
+    if (sh_verification_pairs(&p, manifest, &spec, 0, &err) == 0)
+        sh_pairs_destroy(p);
     return 0;
 }

@@ -1,0 +1,19 @@
+#include "build_info.h"
+
+#include <stdio.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <openssl/crypto.h>
+
+#include "image.h"
+#include "version.h"
+
+void sh_build_info(char *out, size_t size)
+{
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(out, size, "shades %s; %s; HDF5 %u.%u.%u, GSL %s, OpenCV %s, %s", SH_VERSION,
+             SH_BUILD_INFO, maj, min, rel, gsl_version, sh_image_codec_version(),
+             OpenSSL_version(OPENSSL_VERSION));
+}

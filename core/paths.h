@@ -1,0 +1,31 @@
+/* Path helpers: joining, directories of files and of the executable. */
+#ifndef SH_HARNESS_PATHS_H
+#define SH_HARNESS_PATHS_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* out = dir "/" name, or name alone when it is absolute or dir is empty. */
+int sh_path_join(char *out, size_t cap, const char *dir, const char *name, sh_err *err);
+
+/* out = the directory part of path ("." when it has none). */
+int sh_path_dirname(char *out, size_t cap, const char *path, sh_err *err);
+
+/* out = the directory holding the running executable. */
+int sh_path_exe_dir(char *out, size_t cap, sh_err *err);
+
+/* Creates dir and its parents (mode 0755 masked by umask); exists is fine. */
+int sh_path_mkdirs(const char *dir, sh_err *err);
+
+/* Creates path, or truncates it, readable and writable by its owner alone
+ * (0600, whatever the umask), without following a symbolic link. Returns
+ * the open descriptor, which the caller closes, or a negative code. */
+int sh_path_create_private(const char *path, sh_err *err);
+
+/* Removes the temporaries "PATH.tmp.PID" that a killed writer of path
+ * left behind: regular files of this user whose PID is no longer running.
+ * Best effort; a live run's temporary is never touched. */
+void sh_path_remove_stale_temps(const char *path);
+
+#endif

@@ -1,0 +1,241 @@
+#include "yaml_file.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- libcyaml's log, gathered into one line ---- */
+
+typedef struct yaml_log {
+    char first[512];  /* the first error libcyaml reports: the cause */
+    char seg[8][72];  /* backtrace segments, innermost first */
+    int nseg;
+    int line;         /* innermost line libcyaml names, or 0 */
+} yaml_log;
+
+static void yaml_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    yaml_log *log = ctx;
+    if (level < CYAML_LOG_ERROR)
+        return;
+    char text[512];
+    vsnprintf(text, sizeof text, fmt, args);
+    text[strcspn(text, "\n")] = '\0';
+    const char *msg = strncmp(text, "Load: ", 6) == 0 ? text + 6 : text;
+    msg += strspn(msg, " ");
+    if (strncmp(msg, "Backtrace:", 10) == 0)
+        return;
+    char name[64];
+    int line;
+    if (strncmp(msg, "in ", 3) == 0) {
+        /* "in mapping field 'seed' (line: 3, column: 9)" or
+         * "in sequence entry '2' (line: ...)" */
+        if (log->nseg < 8 && (sscanf(msg, "in mapping field '%63[^']'", name) == 1 ||
+                              sscanf(msg, "in sequence entry '%63[^']'", name) == 1)) {
+            if (strstr(msg, "sequence entry"))
+                snprintf(log->seg[log->nseg++], sizeof log->seg[0], " entry %s", name);
+            else
+                snprintf(log->seg[log->nseg++], sizeof log->seg[0], "%s", name);
+        }
+        const char *at = strstr(msg, "(line: ");
+        if (at && !log->line && sscanf(at, "(line: %d", &line) == 1)
+            log->line = line;
+        return;
+    }
+    if (!log->first[0])
+        snprintf(log->first, sizeof log->first, "%s", msg);
+}
+
+/* The backtrace as a dotted field path, outermost first. */
+static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = log->nseg - 1; i >= 0 && len < cap; i--) {
+        const char *sep = (len && log->seg[i][0] != ' ') ? "." : "";
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", sep, log->seg[i]);
+    }
+}
+
+static char *read_text(const char *path, const char *what, sh_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sh_err_set(err, SH_E_INPUT, "%s: cannot open %s: %s", path, what, strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                sh_err_nomem(err);
+                return NULL;
+            }
+            buf = grown;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        sh_err_set(err, SH_E_IO, "%s: read error", path);
+        return NULL;
+    }
+    if (!buf && !(buf = calloc(1, 1)))
+        sh_err_nomem(err);
+    else
+        buf[len] = '\0';
+    return buf;
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one
+ * (a stray or missing continuation, an overlong form, a surrogate, past
+ * U+10FFFF). */
+static size_t utf8_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || p[0] > 0xF4)
+        return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* Fails naming the line and column (in characters) of the first byte of
+ * text that is not UTF-8, which libyaml reports without a place. */
+static int check_utf8(const char *text, const char *path, sh_err *err)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    unsigned line = 1, column = 1;
+    while (*p) {
+        size_t n = utf8_len(p);
+        if (!n)
+            return sh_err_set(err, SH_E_INPUT,
+                                  "%s:%u: column %u: byte 0x%02x is not UTF-8 (save the file "
+                                  "as UTF-8)", path, line, column, *p);
+        if (*p == '\n') {
+            line++;
+            column = 1;
+        } else {
+            column++;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+/* The YAML node kind libcyaml names, in the words a config's author uses. */
+static const char *node_words(const char *name)
+{
+    static const char *const map[][2] = {
+        {"STRING", "a string"},           {"SEQUENCE_START", "a list"},
+        {"MAPPING_START", "a mapping"},   {"SCALAR", "a single value"},
+        {"MAPPING", "a mapping"},         {"SEQUENCE", "a list"},
+        {"SEQUENCE_FIXED", "a list"},     {"INT", "a whole number"},
+        {"UINT", "a whole number"},       {"FLOAT", "a number"},
+        {"BOOL", "true or false"},        {"ENUM", "one of the listed words"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(name, map[i][0]) == 0)
+            return map[i][1];
+    return name;
+}
+
+/* libcyaml's "Expecting X, got event: Y" as "expected X, got Y"; other
+ * messages as they are. */
+static void plain_words(char *out, size_t cap, const char *why)
+{
+    char want[32], got[32], value[256];
+    if (sscanf(why, "Expecting %31[A-Z_], got event: %31[A-Z_]", want, got) == 2)
+        snprintf(out, cap, "expected %s, got %s", node_words(want), node_words(got));
+    else if (sscanf(why, "Invalid %31s value: '%255[^']'", want, value) == 2 ||
+             sscanf(why, "Invalid %31s value: %255[^\n]", want, value) == 2)
+        snprintf(out, cap, "'%s' is not %s", value,
+                 strstr(want, "int") || strstr(want, "INT") ? "a whole number" : "a number");
+    else
+        snprintf(out, cap, "%s", why);
+}
+
+static const cyaml_config_t *yaml_config(yaml_log *log)
+{
+    static _Thread_local cyaml_config_t c;
+    c = (cyaml_config_t){
+        .log_fn = yaml_log_fn,
+        .log_ctx = log,
+        .mem_fn = cyaml_mem,
+        .log_level = CYAML_LOG_ERROR,
+        .flags = CYAML_CFG_DEFAULT,
+    };
+    return &c;
+}
+
+int sh_yaml_load(void **out, char **out_text, const char *path, const char *what,
+                     const cyaml_schema_value_t *schema, sh_err *err)
+{
+    *out = NULL;
+    *out_text = NULL;
+    char *text = read_text(path, what, err);
+    if (!text)
+        return err ? err->code : SH_E_INPUT;
+    int rc = check_utf8(text, path, err);
+    if (rc) {
+        free(text);
+        return rc;
+    }
+    yaml_log log = {0};
+    cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
+                                       schema, (cyaml_data_t **)out, NULL);
+    if (yerr == CYAML_OK && *out) {
+        *out_text = text;
+        return 0;
+    }
+    if (yerr == CYAML_OK) {
+        /* A file with no document (empty, or only comments) loads as NULL. */
+        free(text);
+        return sh_err_set(err, SH_E_INPUT, "%s:1: the %s is empty", path, what);
+    }
+    free(text);
+    *out = NULL;
+    const char *why = log.first[0] ? log.first : cyaml_strerror(yerr);
+    char field[256], at[32] = "", plain[512];
+    yaml_log_field(&log, field, sizeof field);
+    if (log.line)
+        snprintf(at, sizeof at, ":%d", log.line);
+    char key[128];
+    if (sscanf(why, "Unexpected key: %127s", key) == 1)
+        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': not a key this file "
+                              "may have", path, at, field, field[0] ? "." : "", key);
+    /* libcyaml places a missing key at the end of the enclosing mapping,
+     * which names the wrong field; the key itself suffices. */
+    if (sscanf(why, "Missing required mapping field: %127s", key) == 1)
+        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s': required but missing",
+                              path, at, key);
+    plain_words(plain, sizeof plain, why);
+    if (field[0])
+        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s': %s", path, at, field, plain);
+    return sh_err_set(err, SH_E_INPUT, "%s%s: %s", path, at, plain);
+}
+
+void sh_yaml_free(const cyaml_schema_value_t *schema, void *data)
+{
+    if (!data)
+        return;
+    yaml_log log = {0};
+    cyaml_free(yaml_config(&log), schema, data, 0);
+}

@@ -1,0 +1,28 @@
+/* Loads a YAML file into a struct with libcyaml, turning libcyaml's log
+ * into one message that names the file, line and field. */
+#ifndef SH_HARNESS_YAML_FILE_H
+#define SH_HARNESS_YAML_FILE_H
+
+#include <cyaml/cyaml.h>
+
+#include "error.h"
+
+/* Schema fields for a required or optional string member of a struct. */
+#define SH_YAML_STR(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+#define SH_YAML_OPT_STR(key, type, member)                                         \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, 1, \
+                           CYAML_UNLIMITED)
+
+/* Reads path and loads it against schema (a pointer mapping) into *out;
+ * *out_text receives the file's full text. Both are the caller's: free the
+ * data with sh_yaml_free and the text with free(). On failure both are
+ * NULL and err reads "path:line: field 'a.b': why". `what` names the file
+ * in an open error ("config", "dataset card"). */
+int sh_yaml_load(void **out, char **out_text, const char *path, const char *what,
+                     const cyaml_schema_value_t *schema, sh_err *err);
+
+/* Frees data loaded by sh_yaml_load against schema; NULL is allowed. */
+void sh_yaml_free(const cyaml_schema_value_t *schema, void *data);
+
+#endif

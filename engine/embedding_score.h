@@ -1,0 +1,44 @@
+/* Scores of declared embeddings (shades_embedding) computed by the
+ * harness with BLAS instead of the engine's compare. */
+#ifndef SH_HARNESS_EMBEDDING_SCORE_H
+#define SH_HARNESS_EMBEDDING_SCORE_H
+
+#include <math.h>
+
+#include <shades/adapter.h>
+
+/* The vector inside a template (the declaration's offset is 4-aligned and
+ * templates start 8-aligned). */
+static inline const float *sh_embedding_vector(const shades_embedding *e, const uint8_t *t)
+{
+    return (const float *)(const void *)(t + e->offset);
+}
+
+/* What the metric needs of one vector, computed once per template: 1/|v|
+ * for cosine (0 for a zero vector), |v|^2 for negative L2, else 0. */
+float sh_embedding_norm(const shades_embedding *e, const float *v);
+
+/* The score of two vectors from their dot product (float BLAS) and their
+ * norm terms (sh_embedding_norm). [thread: any] */
+static inline double sh_embedding_from_dot(const shades_embedding *e, double dot,
+                                               float norm_a, float norm_b)
+{
+    if (e->metric == SHADES_METRIC_COSINE)
+        return dot * norm_a * norm_b;
+    if (e->metric == SHADES_METRIC_NEG_L2)
+        return -sqrt(fmax(0.0, (double)norm_a + norm_b - 2 * dot));
+    return dot;
+}
+
+/* The score of two vectors with their norms. [thread: any] */
+double sh_embedding_score(const shades_embedding *e, const float *a, float norm_a,
+                              const float *b, float norm_b);
+
+/* Scores one probe against n gallery vectors stored row after row
+ * (gallery, n x dimension) into out_scores[n], with one BLAS call.
+ * [thread: any] */
+void sh_embedding_score_many(double *out_scores, const shades_embedding *e,
+                                 const float *gallery, const float *gallery_norms, size_t n,
+                                 const float *probe, float probe_norm, float *scratch);
+
+#endif

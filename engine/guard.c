@@ -1,0 +1,285 @@
+#include "guard.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SLOTS 256
+#define TICK_MS 100
+
+/* One thread's current engine call; seq is odd while inside. */
+typedef struct slot {
+    atomic_uint seq;
+    atomic_int op;  /* index into ops */
+    atomic_uint a, b;
+} slot;
+
+/* What a supervising parent reads after the run's process ends: the calls
+ * in flight, and a message the run wrote instead of printing it. */
+struct sh_guard_state {
+    slot slots[SLOTS];
+    atomic_uint slots_used;
+    atomic_int supervised;  /* messages go to msg, for the parent to print */
+    atomic_int said;        /* msg holds the run's last word */
+    char engine[128];
+    char msg[2048];
+};
+
+/* Engine functions by sh_guard_op, as the messages name them; a
+ * pointer would mean nothing to the supervising parent. */
+static const char *const ops[] = {"create_template", "compare", "compare_many", "search",
+                                  "estimate", "an engine call"};
+#define N_OPS (sizeof ops / sizeof ops[0])
+
+static struct sh_guard_state local_state;
+static struct sh_guard_state *st = &local_state;
+static _Thread_local int my_slot = -1;
+
+static const sh_guard_items *items;
+static unsigned limit_ms;
+static atomic_int watching;
+static pthread_t watchdog;
+static struct sigaction ours, saved[5];
+static const int fatal[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+/* Writes "on image 'ID' (manifest:line)" for item i into buf. */
+static size_t describe_item(char *buf, size_t cap, const sh_guard_items *m, const char *pre,
+                            unsigned i)
+{
+    if (i == UINT32_MAX || !m || i >= m->n || !cap)
+        return 0;
+    int n = snprintf(buf, cap, "%s'%s' (%s:%zu)", pre, m->image_id[i], m->path, m->line[i]);
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* "engine 'X' WHAT in OP of image 'B' with 'A'" into buf. */
+static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *s,
+                            const slot *c, const sh_guard_items *m, const char *what)
+{
+    int op = atomic_load(&c->op);
+    int n = snprintf(buf, cap, "shades: error: engine '%s' %s in %s", s->engine, what,
+                     ops[op >= 0 && (size_t)op < N_OPS ? (size_t)op : N_OPS - 1]);
+    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    unsigned a = atomic_load(&c->a), b = atomic_load(&c->b);
+    len += describe_item(buf + len, cap - len, m, b == UINT32_MAX ? " on image " : " of image ",
+                         b == UINT32_MAX ? a : b);
+    if (b != UINT32_MAX)
+        len += describe_item(buf + len, cap - len, m, " with ", a);
+    return len;
+}
+
+static const char tail[] = "; no results were written (--isolate records such failures per "
+                           "image and goes on)\n";
+
+/* Set by the first thread to die: the run ends with one message even when
+ * several engine calls crash at once, or a crash meets the watchdog. */
+static atomic_flag dying = ATOMIC_FLAG_INIT;
+
+/* Prints (or, supervised, leaves for the parent) the fatal message for
+ * slot c and ends the process with status 2; a second caller waits for
+ * the first to end the process. */
+static void die(const slot *c, const char *what)
+{
+    if (atomic_flag_test_and_set(&dying))
+        for (;;)
+            pause();
+    char msg[sizeof st->msg];
+    size_t n = describe_call(msg, sizeof msg - sizeof tail, st, c, items, what);
+    memcpy(msg + n, tail, sizeof tail);
+    if (atomic_load(&st->supervised)) {
+        memcpy(st->msg, msg, sizeof msg);
+        atomic_store(&st->said, 1);
+    } else {
+        ssize_t w = write(STDERR_FILENO, msg, strlen(msg));
+        (void)w;
+    }
+    _exit(2);
+}
+
+static void on_signal(int sig)
+{
+    if (my_slot >= 0 && my_slot < SLOTS && atomic_load(&st->slots[my_slot].seq) & 1) {
+        char what[64];
+        snprintf(what, sizeof what, "crashed (SIG%s)", sigabbrev_np(sig));
+        die(&st->slots[my_slot], what);
+    }
+    /* Not inside the engine: a harness fault, left to the default action. */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* exit() called while an engine call is in flight: the engine's, since
+ * the harness never exits from inside one. */
+static void on_exit_call(int status, void *arg)
+{
+    (void)arg;
+    char what[64];
+    snprintf(what, sizeof what, "called exit(%d)", status);
+    if (my_slot >= 0 && my_slot < SLOTS && atomic_load(&st->slots[my_slot].seq) & 1)
+        die(&st->slots[my_slot], what);
+    unsigned used = atomic_load(&st->slots_used);
+    for (unsigned k = 0; k < used && k < SLOTS; k++)
+        if (atomic_load(&st->slots[k].seq) & 1)
+            die(&st->slots[k], what); /* from a thread of the engine's own */
+}
+
+static void *watch(void *arg)
+{
+    (void)arg;
+    static unsigned seen[SLOTS], ticks[SLOTS];
+    struct timespec tick = {0, TICK_MS * 1000000L};
+    while (atomic_load(&watching)) {
+        nanosleep(&tick, NULL);
+        unsigned used = atomic_load(&st->slots_used);
+        for (unsigned k = 0; k < used && k < SLOTS; k++) {
+            unsigned seq = atomic_load(&st->slots[k].seq);
+            if (!(seq & 1) || seq != seen[k]) {
+                seen[k] = seq;
+                ticks[k] = 0;
+            } else if (++ticks[k] * TICK_MS >= limit_ms) {
+                char what[64];
+                snprintf(what, sizeof what, "did not return within %.1f s", limit_ms / 1000.0);
+                die(&st->slots[k], what);
+            }
+        }
+    }
+    return NULL;
+}
+
+void sh_guard_default_signals(void)
+{
+    for (int k = 0; k < 5; k++)
+        signal(fatal[k], SIG_DFL);
+}
+
+sh_guard_state *sh_guard_share(void)
+{
+    void *p = mmap(NULL, sizeof *st, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    st = p;
+    return st;
+}
+
+void sh_guard_supervised(void)
+{
+    atomic_store(&st->supervised, 1);
+}
+
+void sh_guard_install(const char *name, const sh_guard_items *m, unsigned timeout_ms)
+{
+    if (atomic_load(&watching))
+        return;
+    snprintf(st->engine, sizeof st->engine, "%s", name);
+    items = m;
+    limit_ms = timeout_ms;
+    memset(&ours, 0, sizeof ours);
+    ours.sa_handler = on_signal;
+    sigemptyset(&ours.sa_mask);
+    for (int k = 0; k < 5; k++)
+        sigaction(fatal[k], &ours, &saved[k]);
+    atomic_store(&watching, 1);
+    if (pthread_create(&watchdog, NULL, watch, NULL))
+        atomic_store(&watching, 0);
+}
+
+void sh_guard_remove(void)
+{
+    if (!atomic_load(&watching))
+        return;
+    atomic_store(&watching, 0);
+    pthread_join(watchdog, NULL);
+    for (int k = 0; k < 5; k++)
+        sigaction(fatal[k], &saved[k], NULL);
+}
+
+/* Set once the exit hook is in. */
+static atomic_int exit_hooked;
+
+void sh_guard_enter(sh_guard_op op, uint32_t a, uint32_t b)
+{
+    /* Exit handlers run last-registered first: hooked at the first engine
+     * call, after the first image was decoded, ours runs before the
+     * destructors of the codecs' lazily made statics, which other threads
+     * still use. */
+    if (!atomic_load_explicit(&exit_hooked, memory_order_relaxed) &&
+        !atomic_exchange(&exit_hooked, 1))
+        on_exit(on_exit_call, NULL);
+    if (my_slot < 0) {
+        unsigned k = atomic_fetch_add(&st->slots_used, 1);
+        my_slot = k < SLOTS ? (int)k : SLOTS; /* beyond SLOTS: unwatched */
+    }
+    if (my_slot >= SLOTS)
+        return;
+    slot *s = &st->slots[my_slot];
+    atomic_store(&s->op, (int)op);
+    atomic_store(&s->a, a);
+    atomic_store(&s->b, b);
+    atomic_fetch_add(&s->seq, 1);
+}
+
+void sh_guard_leave(void)
+{
+    if (my_slot >= 0 && my_slot < SLOTS)
+        atomic_fetch_add(&st->slots[my_slot].seq, 1);
+}
+
+void sh_guard_check(void)
+{
+    if (!atomic_load(&watching) || my_slot < 0 || my_slot >= SLOTS)
+        return;
+    /* The engine closed the harness's descriptors: nothing it writes from
+     * here on can be trusted to land. */
+    if (fcntl(STDERR_FILENO, F_GETFD) < 0) {
+        slot *s = &st->slots[my_slot];
+        die(s, "closed the harness's descriptors (standard error among them)");
+    }
+    /* An engine that set a fatal signal to be ignored (or back to default)
+     * would die unexplained on its next fault: ours again. A handler of the
+     * engine's own (a runtime's) is left in place. */
+    for (int k = 0; k < 5; k++) {
+        struct sigaction cur;
+        if (sigaction(fatal[k], NULL, &cur) == 0 &&
+            (cur.sa_handler == SIG_IGN || cur.sa_handler == SIG_DFL) &&
+            !(cur.sa_flags & SA_SIGINFO))
+            sigaction(fatal[k], &ours, NULL);
+    }
+}
+
+int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int status,
+                            const sh_guard_items *m)
+{
+    if (atomic_load(&s->said)) {
+        snprintf(out, cap, "%s", s->msg);
+        return 1;
+    }
+    unsigned used = atomic_load(&s->slots_used), inside = 0;
+    for (unsigned k = 0; k < used && k < SLOTS; k++)
+        inside += atomic_load(&s->slots[k].seq) & 1;
+    for (unsigned k = 0; k < used && k < SLOTS; k++) {
+        if (!(atomic_load(&s->slots[k].seq) & 1))
+            continue;
+        char what[96];
+        if (WIFSIGNALED(status))
+            snprintf(what, sizeof what, "ended the run by signal %d (SIG%s)", WTERMSIG(status),
+                     sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+        else
+            snprintf(what, sizeof what, "ended the run with exit status %d", WEXITSTATUS(status));
+        size_t n = describe_call(out, cap > sizeof tail ? cap - sizeof tail : cap, s,
+                                 &s->slots[k], m, what);
+        if (inside > 1 && n + 64 + sizeof tail < cap)
+            n += (size_t)snprintf(out + n, 64, " (one of %u calls in flight)", inside);
+        if (n + sizeof tail <= cap)
+            memcpy(out + n, tail, sizeof tail);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* A running engine: a loaded adapter library, its engine, and the host
+ * services handed to it; or, isolated, the worker processes that hold
+ * them (isolate.h). */
+#ifndef SH_HARNESS_INSTANCE_H
+#define SH_HARNESS_INSTANCE_H
+
+#include <pthread.h>
+
+#include "error.h"
+#include "extensions.h"
+#include "plugin.h"
+#include "sandbox.h"
+
+struct sh_isolate;
+
+/* How to start an engine. */
+typedef struct sh_instance_options {
+    const char *spec;          /* built-in name or library path */
+    const char *config_dir;    /* engine files, or NULL */
+    const char *options;       /* "key=value" lines */
+    uint64_t seed;
+    unsigned threads;          /* concurrent calls the run wants */
+    int isolate;               /* run engine calls in worker processes */
+    unsigned call_timeout_ms;  /* isolated: longest call before the worker is killed */
+    sh_sandbox_policy sandbox; /* isolated: the workers' user and limits */
+} sh_instance_options;
+
+/* What the adapter declared, copied so it outlives the library and can
+ * come from a worker. */
+typedef struct sh_identity {
+    char name[64], version[64], vendor[128], description[256];
+    uint32_t abi_major, abi_minor;
+    uint64_t capabilities;
+} sh_identity;
+
+/* Owned by the run that created it. Engine calls through it may come from
+ * several threads, up to `threads`; the rest is read-only after create. */
+typedef struct sh_instance {
+    char *path;                /* the library file */
+    sh_identity id;
+    sh_plugin *plugin;     /* in-process; NULL when isolated */
+    shades_engine *engine;     /* in-process; NULL when isolated */
+    sh_extensions ext;     /* in-process tables; all NULL when isolated */
+    int has_embedding;         /* the engine declares embeddings (both modes) */
+    shades_embedding embedding;
+    struct sh_isolate *isolate; /* NULL in-process */
+    char sandbox[512];         /* isolated: what confines the workers */
+    shades_host host;
+    unsigned threads;          /* run threads allowed by the engine */
+    size_t template_max;       /* bytes the harness allocates per template */
+    pthread_mutex_t log_lock;
+    char last_message[512];    /* engine's last error or warning */
+} sh_instance;
+
+/* Largest template the harness will allocate, to refuse absurd claims. */
+#define SH_TEMPLATE_MAX_BYTES (64u << 20)
+
+/* Loads o->spec and creates its engine, in this process or in workers.
+ * In-process, threads are capped by the engine's declared concurrency;
+ * isolated, each worker is one process and no cap applies. */
+int sh_instance_create(sh_instance **out, const sh_instance_options *o,
+                           sh_err *err);
+
+/* Destroys the engine (or stops the workers) and unloads the library; NULL
+ * is allowed. */
+void sh_instance_destroy(sh_instance *inst);
+
+/* Copies the engine's last error or warning message ("" if none). */
+void sh_instance_last_message(sh_instance *inst, char *out, size_t cap);
+
+/* Name of a shades_status code, for messages. */
+const char *sh_status_name(int status);
+
+#endif

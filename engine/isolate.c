@@ -1,0 +1,507 @@
+#include "isolate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "outcome.h"
+
+extern char **environ;
+
+/* Engine creation may load large models: a limit of its own. */
+#define CREATE_TIMEOUT_MS 120000
+
+typedef struct worker {
+    pid_t pid;        /* 0: not running */
+    int sock;
+    int busy;
+} worker;
+
+#define ARGS 7
+
+struct sh_isolate {
+    char *argv[ARGS + 1]; /* exe, "__worker", spec, config dir, options, seed, limits, NULL */
+    char **envp;          /* the harness's environment, OpenBLAS on one thread */
+    unsigned n;
+    worker *w;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    int region_fd;    /* read-only: workers cannot write the harness's templates */
+    sh_wire_region region;
+    int timeout_ms;
+    atomic_uint_least64_t crashed, timed_out, bad_reply;
+    int log[2];       /* the workers' stdout and stderr, a pipe the harness relays */
+    pthread_t relay;
+    int relaying;
+};
+
+/* Copies what the engines print to the harness's stderr, so that a worker
+ * holds no descriptor of the harness's files: it cannot seek, truncate or
+ * grow them, and its file-size limit can be 0. Ends when every worker and
+ * the harness have closed the pipe's write end. */
+static void *relay(void *arg)
+{
+    sh_isolate *iso = arg;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(iso->log[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return NULL;
+        for (ssize_t at = 0; at < n;) {
+            ssize_t w = write(STDERR_FILENO, buf + at, (size_t)(n - at));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break; /* stderr is gone: drain the pipe all the same */
+            at += w;
+        }
+    }
+}
+
+/* Reaps a worker and says how it ended, into why. */
+static void reap(worker *w, int kill_it, char *why, size_t cap)
+{
+    if (w->sock >= 0)
+        close(w->sock);
+    w->sock = -1;
+    if (w->pid <= 0)
+        return;
+    if (kill_it)
+        kill(w->pid, SIGKILL);
+    int status = 0;
+    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (why && WIFSIGNALED(status))
+        snprintf(why, cap, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else if (why)
+        snprintf(why, cap, "exited with status %d", WEXITSTATUS(status));
+    w->pid = 0;
+}
+
+/* Reads the header and fixed part (len bytes into buf) of one reply of
+ * `type`, leaving *out_extra bytes after it unread: 0, -1 (worker gone),
+ * -2 (timeout), -3 (protocol broken). */
+static int read_fixed(size_t *out_extra, void *buf, size_t len, const worker *w, uint32_t type,
+                      int timeout_ms)
+{
+    sh_wire_header h;
+    int r = sh_wire_read_header(&h, NULL, w->sock, timeout_ms);
+    if (r)
+        return r;
+    if (h.type != type || h.length < len)
+        return -3;
+    *out_extra = h.length - len;
+    return sh_wire_read(w->sock, buf, len, timeout_ms);
+}
+
+/* Reads the engine's message of `extra` bytes after a reply into message. */
+static int read_message(char *message, size_t cap, const worker *w, size_t extra, int timeout_ms)
+{
+    char tail[SH_WIRE_MESSAGE_MAX + 1];
+    if (extra > SH_WIRE_MESSAGE_MAX)
+        return -3;
+    int r = extra ? sh_wire_read(w->sock, tail, extra, timeout_ms) : 0;
+    if (r)
+        return r;
+    tail[extra] = 0;
+    if (message && cap)
+        snprintf(message, cap, "%s", tail);
+    return 0;
+}
+
+/* Reads one reply of `type` whose fixed part is `len` bytes into buf and
+ * any message after it into message; returns as read_fixed. */
+static int read_reply(void *buf, size_t len, char *message, size_t cap, const worker *w,
+                      uint32_t type, int timeout_ms)
+{
+    size_t extra;
+    int r = read_fixed(&extra, buf, len, w, type, timeout_ms);
+    return r ? r : read_message(message, cap, w, extra, timeout_ms);
+}
+
+/* Starts worker w and reads its HELLO into *hello. */
+static int spawn(worker *w, sh_wire_hello *hello, sh_isolate *iso, sh_err *err)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+        return sh_err_set(err, SH_E_IO, "isolation: socketpair: %s", strerror(errno));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    /* dup2 clears close-on-exec on 1, 2 and 3, so only these pass: no
+     * input, the relay pipe for output, the socket. */
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, iso->log[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, iso->log[1], 2);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+    pid_t pid;
+    int rc = posix_spawn(&pid, iso->argv[0], &fa, NULL, iso->argv, iso->envp);
+    posix_spawn_file_actions_destroy(&fa);
+    close(sv[1]);
+    if (rc) {
+        close(sv[0]);
+        return sh_err_set(err, SH_E_IO, "isolation: cannot start %s: %s", iso->argv[0],
+                              strerror(rc));
+    }
+    w->pid = pid;
+    w->sock = sv[0];
+    char why[128] = "";
+    int r = read_reply(hello, sizeof *hello, NULL, 0, w, SH_WIRE_HELLO, CREATE_TIMEOUT_MS);
+    if (r) {
+        reap(w, 1, why, sizeof why);
+        return sh_err_set(err, SH_E_ADAPTER, "adapter '%s': isolated worker %s before "
+                              "it was ready", iso->argv[2], r == -2 ? "hung" : why);
+    }
+    hello->message[sizeof hello->message - 1] = 0;
+    if (hello->status < 0) {
+        reap(w, 1, NULL, 0);
+        /* A bad option stays bad input, so the run names its config line. */
+        return sh_err_set(err, hello->status == SH_E_INPUT ? SH_E_INPUT
+                                                                   : SH_E_ADAPTER,
+                              "%s", hello->message);
+    }
+    if (iso->region_fd >= 0 &&
+        sh_wire_send(w->sock, SH_WIRE_REGION, &iso->region, sizeof iso->region, NULL, 0,
+                         iso->region_fd)) {
+        reap(w, 1, why, sizeof why);
+        return sh_err_set(err, SH_E_ADAPTER, "adapter '%s': isolated worker %s",
+                              iso->argv[2], why);
+    }
+    return 0;
+}
+
+/* Takes a free worker, starting it if it is not running. */
+static int acquire(worker **out, sh_isolate *iso, sh_err *err)
+{
+    pthread_mutex_lock(&iso->lock);
+    worker *w = NULL;
+    while (!w) {
+        for (unsigned k = 0; k < iso->n && !w; k++)
+            if (!iso->w[k].busy)
+                w = &iso->w[k];
+        if (!w)
+            pthread_cond_wait(&iso->freed, &iso->lock);
+    }
+    w->busy = 1;
+    pthread_mutex_unlock(&iso->lock);
+    if (w->pid == 0) {
+        sh_wire_hello hello;
+        int rc = spawn(w, &hello, iso, err);
+        if (rc) {
+            pthread_mutex_lock(&iso->lock);
+            w->busy = 0;
+            pthread_cond_signal(&iso->freed);
+            pthread_mutex_unlock(&iso->lock);
+            return rc;
+        }
+    }
+    *out = w;
+    return 0;
+}
+
+static void release(sh_isolate *iso, worker *w)
+{
+    pthread_mutex_lock(&iso->lock);
+    w->busy = 0;
+    pthread_cond_signal(&iso->freed);
+    pthread_mutex_unlock(&iso->lock);
+}
+
+/* Records a fault on w: the worker is reaped and restarts on next use,
+ * since an engine that broke the ABI may be in any state. */
+static sh_fault fault(sh_isolate *iso, worker *w, int r)
+{
+    reap(w, 1, NULL, 0);
+    if (r == -4) {
+        atomic_fetch_add(&iso->bad_reply, 1);
+        return SH_FAULT_BAD_REPLY;
+    }
+    if (r == -2) {
+        atomic_fetch_add(&iso->timed_out, 1);
+        return SH_FAULT_TIMED_OUT;
+    }
+    atomic_fetch_add(&iso->crashed, 1);
+    return SH_FAULT_CRASHED;
+}
+
+/* A reply that breaks the protocol: the worker is stopped and the run
+ * with it, since the harness can no longer trust what it says. */
+static int malformed(sh_isolate *iso, worker *w, sh_err *err)
+{
+    reap(w, 1, NULL, 0);
+    release(iso, w);
+    return sh_err_set(err, SH_E_INTERNAL, "isolation: worker sent a malformed reply");
+}
+
+/* The workers' environment: the harness's, with OpenBLAS (which the
+ * shades binary links, and which starts its thread pool as it loads) kept
+ * to one thread, so the worker enters its sandbox single-threaded:
+ * namespaces, Landlock and capabilities bind only the thread that enters
+ * them (and a process with threads cannot enter a user namespace at all).
+ * Each worker serves one call at a time anyway. 1, or 0 when out of
+ * memory. */
+static int worker_environment(sh_isolate *iso)
+{
+    static char one_thread[] = "OPENBLAS_NUM_THREADS=1";
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    if (!(iso->envp = calloc(n + 2, sizeof *iso->envp)))
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "OPENBLAS_NUM_THREADS=", 21))
+            iso->envp[k++] = environ[i];
+    iso->envp[k] = one_thread;
+    return 1;
+}
+
+int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
+                          const sh_instance_options *o, sh_err *err)
+{
+    *out = NULL;
+    sh_isolate *iso = calloc(1, sizeof *iso);
+    if (!iso)
+        return sh_err_nomem(err);
+    iso->region_fd = -1;
+    iso->log[0] = iso->log[1] = -1;
+    iso->n = o->threads ? o->threads : 1;
+    iso->timeout_ms = (int)(o->call_timeout_ms ? o->call_timeout_ms : SH_CALL_TIMEOUT_MS);
+    pthread_mutex_init(&iso->lock, NULL);
+    pthread_cond_init(&iso->freed, NULL);
+    char exe[PATH_MAX], seed[24], limits[128];
+    sh_sandbox_limits lim;
+    int rc = sh_sandbox_resolve(&lim, &o->sandbox, err);
+    if (rc) {
+        sh_isolate_destroy(iso);
+        return rc;
+    }
+    sh_sandbox_limits_format(limits, sizeof limits, &lim);
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[len > 0 ? len : 0] = 0;
+    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+    const char *args[ARGS] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
+                              o->options ? o->options : "", seed, limits};
+    iso->w = calloc(iso->n, sizeof *iso->w);
+    int ok = iso->w != NULL && worker_environment(iso);
+    for (int k = 0; k < ARGS && ok; k++)
+        ok = (iso->argv[k] = strdup(args[k])) != NULL;
+    if (!ok) {
+        sh_isolate_destroy(iso);
+        return sh_err_nomem(err);
+    }
+    if (pipe2(iso->log, O_CLOEXEC)) {
+        rc = sh_err_set(err, SH_E_IO, "isolation: pipe: %s", strerror(errno));
+        sh_isolate_destroy(iso);
+        return rc;
+    }
+    iso->relaying = pthread_create(&iso->relay, NULL, relay, iso) == 0;
+    for (unsigned k = 0; k < iso->n; k++)
+        iso->w[k].sock = -1;
+    rc = spawn(&iso->w[0], out_hello, iso, err);
+    if (rc) {
+        sh_isolate_destroy(iso);
+        return rc;
+    }
+    *out = iso;
+    return 0;
+}
+
+void sh_isolate_destroy(sh_isolate *iso)
+{
+    if (!iso)
+        return;
+    for (unsigned k = 0; iso->w && k < iso->n; k++) {
+        /* Closing the socket tells the worker to destroy its engine and go. */
+        if (iso->w[k].sock >= 0)
+            close(iso->w[k].sock);
+        iso->w[k].sock = -1;
+        reap(&iso->w[k], 0, NULL, 0);
+    }
+    free(iso->w);
+    if (iso->region_fd >= 0)
+        close(iso->region_fd);
+    /* Every worker is gone: closing the last write end ends the relay. */
+    if (iso->log[1] >= 0)
+        close(iso->log[1]);
+    if (iso->relaying)
+        pthread_join(iso->relay, NULL);
+    if (iso->log[0] >= 0)
+        close(iso->log[0]);
+    for (int k = 0; k < ARGS; k++)
+        free(iso->argv[k]);
+    free(iso->envp);
+    pthread_mutex_destroy(&iso->lock);
+    pthread_cond_destroy(&iso->freed);
+    free(iso);
+}
+
+int sh_isolate_share(sh_isolate *iso, int fd, size_t size, size_t stride, size_t capacity,
+                         sh_err *err)
+{
+    /* Reopened read-only, a mapping the worker makes can never be writable,
+     * even by mprotect: templates come back in replies instead. */
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    int ro = open(self, O_RDONLY | O_CLOEXEC);
+    if (ro < 0)
+        return sh_err_set(err, SH_E_IO, "isolation: cannot reopen the template region "
+                              "read-only: %s", strerror(errno));
+    if (iso->region_fd >= 0)
+        close(iso->region_fd);
+    iso->region_fd = ro;
+    iso->region = (sh_wire_region){size, stride, capacity};
+    for (unsigned k = 0; k < iso->n; k++) {
+        worker *w = &iso->w[k];
+        if (w->pid && sh_wire_send(w->sock, SH_WIRE_REGION, &iso->region,
+                                       sizeof iso->region, NULL, 0, ro)) {
+            char why[128];
+            reap(w, 1, why, sizeof why);
+            return sh_err_set(err, SH_E_ADAPTER, "adapter '%s': isolated worker %s",
+                                  iso->argv[2], why);
+        }
+    }
+    return 0;
+}
+
+/* Sends an image request of `type` on w. */
+static int send_image(worker *w, uint32_t type, int role, const shades_image *im)
+{
+    sh_wire_image head = {0, role, im->width, im->height, im->stride, im->format,
+                              im->capture, 0};
+    return sh_wire_send(w->sock, type, &head, sizeof head, im->pixels,
+                            (size_t)im->height * im->stride, -1);
+}
+
+/* Reads a TEMPLATE reply: the template's bytes, when it made one that
+ * fits, go straight into out_buf; otherwise the engine's message follows.
+ * -4 when the reply breaks the ABI (a template larger than the buffer, a
+ * write past it, an unknown outcome); else as read_fixed. */
+static int read_template(uint8_t *out_buf, sh_wire_template *out, char *message, size_t cap,
+                         const sh_isolate *iso, const worker *w)
+{
+    size_t extra;
+    int r = read_fixed(&extra, out, sizeof *out, w, SH_WIRE_TEMPLATE, iso->timeout_ms);
+    if (r)
+        return r;
+    if (out->status == SHADES_OK && out->size <= iso->region.capacity) {
+        if (extra != out->size)
+            return -3;
+        r = extra ? sh_wire_read(w->sock, out_buf, extra, iso->timeout_ms) : 0;
+        return r ? r : sh_outcome_known(out->outcome) ? 0 : -4;
+    }
+    r = read_message(message, cap, w, extra, iso->timeout_ms);
+    return r ? r : out->status == SHADES_OK ? -4 : 0;
+}
+
+/* One image request and its reply (template bytes into out_buf for
+ * TEMPLATE), faults caught. */
+static int image_call(uint8_t *out_buf, void *reply, size_t len, sh_fault *out_fault,
+                      char *message, size_t cap, sh_isolate *iso, uint32_t type, int role,
+                      const shades_image *im, sh_err *err)
+{
+    *out_fault = SH_FAULT_NONE;
+    if (message && cap)
+        message[0] = 0;
+    worker *w;
+    int rc = acquire(&w, iso, err);
+    if (rc)
+        return rc;
+    int r = send_image(w, type, role, im);
+    if (!r)
+        r = type == SH_WIRE_TEMPLATE
+                ? read_template(out_buf, reply, message, cap, iso, w)
+                : read_reply(reply, len, message, cap, w, type, iso->timeout_ms);
+    if (r == -3)
+        return malformed(iso, w, err);
+    if (r) {
+        memset(reply, 0, len);
+        *out_fault = fault(iso, w, r);
+    }
+    release(iso, w);
+    return 0;
+}
+
+int sh_isolate_template(uint8_t *out_buf, sh_wire_template *out, sh_fault *out_fault,
+                            char *message, size_t cap, sh_isolate *iso, int role,
+                            const shades_image *im, sh_err *err)
+{
+    return image_call(out_buf, out, sizeof *out, out_fault, message, cap, iso,
+                      SH_WIRE_TEMPLATE, role, im, err);
+}
+
+int sh_isolate_estimate(sh_wire_attrs *out, sh_fault *out_fault, char *message,
+                            size_t cap, sh_isolate *iso, const shades_image *im,
+                            sh_err *err)
+{
+    return image_call(NULL, out, sizeof *out, out_fault, message, cap, iso, SH_WIRE_ESTIMATE,
+                      0, im, err);
+}
+
+int sh_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
+                           sh_wire_score *out_bad_reply, char *message, size_t cap,
+                           sh_isolate *iso, const sh_wire_pair *pairs, size_t n,
+                           sh_err *err)
+{
+    size_t k = 0;
+    while (k < n) {
+        worker *w;
+        int rc = acquire(&w, iso, err);
+        if (rc)
+            return rc;
+        /* Replies stream back as the worker goes, so the pair a worker died
+         * on is the first without a reply; the rest are sent again. */
+        int r = sh_wire_send(w->sock, SH_WIRE_COMPARE, &pairs[k], (n - k) * sizeof *pairs,
+                                 NULL, 0, -1);
+        for (; !r && k < n; k++) {
+            sh_wire_score s;
+            r = read_reply(&s, sizeof s, message, cap, w, SH_WIRE_SCORE, iso->timeout_ms);
+            if (r)
+                break;
+            if (s.status != SHADES_OK) {
+                /* The worker stops at an error; it is ready for the next request. */
+                *out_bad = k;
+                *out_bad_reply = s;
+                release(iso, w);
+                return 1;
+            }
+            if (!isfinite(s.score)) {
+                r = -4; /* NaN or inf breaks the ABI: a bad reply, as in-process */
+                break;
+            }
+            out_scores[k] = s.score;
+            out_faults[k] = SH_FAULT_NONE;
+        }
+        if (r == -3)
+            return malformed(iso, w, err);
+        if (r) {
+            out_faults[k] = (uint8_t)fault(iso, w, r);
+            out_scores[k] = -INFINITY;
+            k++;
+        }
+        release(iso, w);
+    }
+    return 0;
+}
+
+void sh_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
+                           uint64_t *out_bad_reply, const sh_isolate *iso)
+{
+    *out_bad_reply = atomic_load(&((sh_isolate *)iso)->bad_reply);
+    *out_crashed = atomic_load(&((sh_isolate *)iso)->crashed);
+    *out_timed_out = atomic_load(&((sh_isolate *)iso)->timed_out);
+}

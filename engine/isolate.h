@@ -1,0 +1,81 @@
+/* Process isolation: engine calls run in worker processes, one call at a
+ * time each, so a crash or a hang costs one item instead of the run. The
+ * workers are this program re-executed as `shades __worker`, each in a
+ * sandbox (sandbox.h). Templates live in a region of shared memory the
+ * harness writes and the workers may only read. */
+#ifndef SH_HARNESS_ISOLATE_H
+#define SH_HARNESS_ISOLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "instance.h"
+#include "wire.h"
+
+typedef struct sh_isolate sh_isolate;
+
+/* Why a call produced nothing; recorded against its item, never fatal. */
+typedef enum sh_fault {
+    SH_FAULT_NONE = 0,
+    SH_FAULT_CRASHED = 1,   /* the worker died (signal or exit) */
+    SH_FAULT_TIMED_OUT = 2, /* no reply within the call limit; worker killed */
+    SH_FAULT_BAD_REPLY = 3  /* a reply that breaks the ABI; worker restarted */
+} sh_fault;
+
+/* Default per-call limit, far above NIST's 1.5 s per template, so only a
+ * hang trips it. */
+#define SH_CALL_TIMEOUT_MS 30000u
+
+/* Starts one worker per thread of o and fills *out_hello from the first
+ * (identity, limits; its `message` holds the library path). Fails with the
+ * worker's own message when the library or engine cannot be created.
+ * [thread: main] */
+int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
+                          const sh_instance_options *o, sh_err *err);
+
+/* Stops the workers; NULL is allowed. [thread: main] */
+void sh_isolate_destroy(sh_isolate *iso);
+
+/* Hands the template region (a memfd of `size` bytes, `stride` per slot,
+ * at most `capacity` template bytes each) to every worker, read-only, now
+ * and after each restart. iso keeps a read-only descriptor of its own.
+ * [thread: main, no call in flight] */
+int sh_isolate_share(sh_isolate *iso, int fd, size_t size, size_t stride, size_t capacity,
+                         sh_err *err);
+
+/* Makes the template of one image into out_buf (the region's capacity
+ * in bytes). On a fault *out_fault says which and *out is zeroed;
+ * otherwise *out is the engine's reply and `message` (cap bytes) its
+ * words when status < 0. [thread: any] */
+int sh_isolate_template(uint8_t *out_buf, sh_wire_template *out, sh_fault *out_fault,
+                            char *message, size_t cap, sh_isolate *iso, int role,
+                            const shades_image *im, sh_err *err);
+
+/* Scores n pairs of slots into out_scores and out_faults (n each; a
+ * faulted pair scores -inf). Returns 0, or 1 when the engine returned an
+ * error status on pair *out_bad (its reply in *out_bad_reply, its words in
+ * message) and the rest were not scored, or a negative harness error.
+ * [thread: any] */
+int sh_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
+                           sh_wire_score *out_bad_reply, char *message, size_t cap,
+                           sh_isolate *iso, const sh_wire_pair *pairs, size_t n,
+                           sh_err *err);
+
+/* Estimates the attributes of one image, as sh_isolate_template does
+ * templates. [thread: any] */
+int sh_isolate_estimate(sh_wire_attrs *out, sh_fault *out_fault, char *message,
+                            size_t cap, sh_isolate *iso, const shades_image *im,
+                            sh_err *err);
+
+/* Faults so far: crashes and timeouts. [thread: any] */
+void sh_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
+                           uint64_t *out_bad_reply, const sh_isolate *iso);
+
+/* The worker side: serves requests on fd 3 until the harness goes away.
+ * argv: library spec, config dir ("" for none), options, seed, limits
+ * (sh_sandbox_limits_format). Ends the process, without exit
+ * handlers, with its exit status; returns only on a wrong argument count. */
+int sh_worker_main(int argc, char **argv);
+
+#endif

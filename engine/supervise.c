@@ -1,0 +1,93 @@
+#include "supervise.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guard.h"
+
+static volatile sig_atomic_t child;
+
+/* A signal meant for the run: the child gets it too (a terminal's Ctrl-C
+ * already reached it; a kill of this pid did not). */
+static void forward(int sig)
+{
+    if (child > 0)
+        kill((pid_t)child, sig);
+}
+
+/* The line for a child that ended inside an engine call, with its items
+ * named where they still load. */
+static int postmortem(char *out, size_t cap, const sh_guard_state *s, int status,
+                      const sh_supervise_items *items)
+{
+    if (!sh_guard_postmortem(out, cap, s, status, NULL))
+        return 0;
+    sh_guard_items named;
+    void *owner = NULL;
+    if (items && items->load && !items->load(&named, &owner, items->ctx)) {
+        sh_guard_postmortem(out, cap, s, status, &named);
+        if (items->release)
+            items->release(owner);
+    }
+    return 1;
+}
+
+int sh_supervise(int *out_status, const sh_supervise_items *items)
+{
+    sh_guard_state *s = sh_guard_share();
+    if (!s)
+        return 0;
+    fflush(NULL);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        /* A kill of the parent (a CI timeout, a test's SIGKILL) is the run's. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(2);
+        sh_guard_supervised();
+        return 0;
+    }
+    child = pid;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward;
+    sigemptyset(&sa.sa_mask);
+    const int passed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+    for (size_t k = 0; k < sizeof passed / sizeof passed[0]; k++)
+        sigaction(passed[k], &sa, NULL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            *out_status = 2;
+            return 1;
+        }
+    char line[2560];
+    /* Stopped from outside (a terminal, a timeout, the OOM killer): the
+     * signal is passed on, not blamed on the call that was in flight. */
+    int outside = WIFSIGNALED(status) &&
+                  (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+                   WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
+                   WTERMSIG(status) == SIGKILL);
+    if (!outside && postmortem(line, sizeof line, s, status, items)) {
+        fputs(line, stderr);
+        *out_status = 2;
+        return 1;
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        *out_status = 128 + sig;
+        return 1;
+    }
+    *out_status = WEXITSTATUS(status);
+    return 1;
+}

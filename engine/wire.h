@@ -1,0 +1,131 @@
+/* Messages between the harness and an isolated engine worker: a small
+ * header and a payload on a stream socket, one process on each end. */
+#ifndef SH_HARNESS_WIRE_H
+#define SH_HARNESS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <shades/adapter.h>
+
+#include "instance.h"
+
+/* Message types; requests from the harness, replies from the worker. */
+enum {
+    SH_WIRE_HELLO = 1,    /* worker: identity and limits, once, after create */
+    SH_WIRE_REGION = 2,   /* harness: the template region, read-only (fd attached) */
+    SH_WIRE_TEMPLATE = 3, /* harness: one image; worker: its template result */
+    SH_WIRE_COMPARE = 4,  /* harness: pairs of slots; worker: one SCORE per pair */
+    SH_WIRE_SCORE = 5,
+    SH_WIRE_ESTIMATE = 6  /* harness: one image; worker: its attributes */
+};
+
+/* Longest engine message carried back with a reply. */
+#define SH_WIRE_MESSAGE_MAX 512
+
+/* Header of every message. */
+typedef struct sh_wire_header {
+    uint32_t type;
+    uint32_t length;          /* payload bytes that follow */
+} sh_wire_header;
+
+/* HELLO payload; status < 0 means the engine could not be created and
+ * `message` says why. */
+typedef struct sh_wire_hello {
+    int32_t status;
+    uint32_t has_embedding;
+    uint64_t template_max;
+    sh_identity id;
+    shades_embedding embedding;
+    char message[4096];       /* the error, or the library path loaded */
+    char sandbox[512];        /* what confines the worker (sandbox.h) */
+} sh_wire_hello;
+
+/* REGION payload: the template region's size, bytes per slot, and bytes
+ * the engine may write per template. */
+typedef struct sh_wire_region {
+    uint64_t size, stride, capacity;
+} sh_wire_region;
+
+/* The bytes after a template buffer are set to a canary before each
+ * create_template call and checked after it, to catch a write past the
+ * buffer (in-process: the slot's tail; isolated: 64 bytes in the worker). */
+#define SH_TEMPLATE_CANARY 0xA5
+#define SH_WIRE_CANARY_BYTES 64
+
+static inline void sh_canary_set(uint8_t *p, size_t n)
+{
+    memset(p, SH_TEMPLATE_CANARY, n);
+}
+
+/* 1 when the n canary bytes at p are as sh_canary_set left them. */
+static inline int sh_canary_intact(const uint8_t *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (p[k] != SH_TEMPLATE_CANARY)
+            return 0;
+    return 1;
+}
+
+/* Each slot of the region ends with its template's size, a uint64 in the
+ * slot's last 8 bytes: the harness writes it, workers read it to compare. */
+static inline void sh_wire_slot_set_size(uint8_t *slot, size_t stride, uint64_t size)
+{
+    memcpy(slot + stride - 8, &size, 8);
+}
+
+static inline uint64_t sh_wire_slot_size(const uint8_t *slot, size_t stride)
+{
+    uint64_t size;
+    memcpy(&size, slot + stride - 8, 8);
+    return size;
+}
+
+/* TEMPLATE and ESTIMATE request payload, followed by height * stride pixel bytes. */
+typedef struct sh_wire_image {
+    uint32_t reserved0;       /* 0 */
+    int32_t role;
+    uint32_t width, height, stride, format, capture, reserved;
+} sh_wire_image;
+
+/* TEMPLATE reply, followed by the template's `size` bytes when status is
+ * SHADES_OK and size fits the region's capacity, else by the engine's last
+ * message (as every other reply is when status < 0). */
+typedef struct sh_wire_template {
+    int32_t status, outcome;
+    uint64_t size;
+    shades_eyes eyes;
+} sh_wire_template;
+
+/* One pair of a COMPARE request: the engine scores verify against enrol. */
+typedef struct sh_wire_pair {
+    uint32_t enrol, verify;
+} sh_wire_pair;
+
+/* SCORE reply, one per pair, in request order. */
+typedef struct sh_wire_score {
+    int32_t status, reserved;
+    double score;
+} sh_wire_score;
+
+/* ESTIMATE reply. */
+typedef struct sh_wire_attrs {
+    int32_t status, reserved;
+    shades_attributes attrs;
+} sh_wire_attrs;
+
+/* Sends one message: header, head (head_len bytes) then tail (tail_len
+ * bytes, may be NULL), with fd attached when fd >= 0. 0 or -1 (peer gone). */
+int sh_wire_send(int sock, uint32_t type, const void *head, size_t head_len,
+                     const void *tail, size_t tail_len, int fd);
+
+/* Reads exactly n bytes within timeout_ms (< 0: no limit). 0, -1 when the
+ * peer is gone, -2 on timeout. */
+int sh_wire_read(int sock, void *buf, size_t n, int timeout_ms);
+
+/* Reads a header, taking an attached fd into *out_fd (may be NULL; -1 when
+ * none). Same returns as sh_wire_read. */
+int sh_wire_read_header(sh_wire_header *out, int *out_fd, int sock, int timeout_ms);
+
+#endif

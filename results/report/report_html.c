@@ -1,0 +1,219 @@
+/* The HTML report: one self-contained page (inline CSS and SVG, no script,
+ * no external resource), readable on screen and in print. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_svg.h"
+#include "report_tables.h"
+
+static const char style[] =
+    "body{font:14px/1.45 system-ui,sans-serif;color:#111;max-width:1200px;margin:2em auto;"
+    "padding:0 1em}\n"
+    "h1{font-size:1.6em}h2{border-bottom:2px solid #333;margin-top:2em}h3{margin-top:1.5em}\n"
+    "table{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}\n"
+    "caption{text-align:left;font-weight:600;padding:.3em 0}\n"
+    "th,td{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}\n"
+    "th{background:#f0f0f0}.num{text-align:right}\n"
+    "p.note{font-size:.9em;color:#444;margin-top:-.5em}\n"
+    ".plots{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0 0 1em}\n"
+    "svg.plot{max-width:100%;height:auto;font-size:11px}\n"
+    "svg .frame{fill:none;stroke:#333}svg .grid{stroke:#ddd}svg .tick{fill:#333}\n"
+    "svg .axis{fill:#111;font-size:12px}svg .legend{fill:#111}svg .part{font-weight:600}\n"
+    "svg .bar{fill:#7aa6cf}svg .whisker{stroke:#111;stroke-width:1.5;fill:none}\n"
+    "svg .cell{stroke:#fff}svg .cellv{fill:#111}svg .cellv.light{fill:#fff}\n"
+    ".verdict-fail{color:#a00;font-weight:700}.verdict-pass{color:#060;font-weight:700}\n"
+    "@media print{body{max-width:none;margin:0;font-size:11px}h2{page-break-before:always}"
+    "h2:first-of-type{page-break-before:avoid}figure,table,svg{page-break-inside:avoid}"
+    "th{background:none}}\n";
+
+static int table(FILE *out, sh_table *t)
+{
+    int rc = t ? sh_table_print_html(out, t) : -1;
+    sh_table_destroy(t);
+    return rc;
+}
+
+static void figure(FILE *out, const char *caption)
+{
+    fputs("<figcaption>", out);
+    sh_html_escape(out, caption);
+    fputs("</figcaption></figure>\n", out);
+}
+
+/* FNMR (fmr 0) or FMR (fmr 1) of every group at the k-th target. */
+static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
+{
+    double target = v->thresholds[k].target_fmr;
+    sh_bar *bars = calloc(v->n_groups ? v->n_groups : 1, sizeof *bars);
+    if (!bars)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        if (g->target_fmr != target)
+            continue;
+        sh_bar *b = &bars[n++];
+        b->partition = g->partition;
+        b->group = g->group;
+        b->rate = fmr ? g->fmr : g->fnmr;
+        if (fmr)
+            sh_report_fmr_bounds(v, g, &b->lo, &b->hi);
+        else
+            sh_report_fnmr_bounds(v, g, &b->lo, &b->hi);
+    }
+    char title[128];
+    snprintf(title, sizeof title, "%s at the threshold for FMR %g, with intervals",
+             fmr ? "FMR (same-group impostors)" : "FNMR", target);
+    int rc = sh_svg_bars(out, title, bars, n);
+    free(bars);
+    return rc;
+}
+
+/* The verification plots and tables of one run. */
+static int verification_section(FILE *out, const sh_report_run *run,
+                                const sh_report_style *st, unsigned *heat_id)
+{
+    const sh_vresults *v = run->r->verification;
+    int bad = 0;
+    fputs("<h3>Error rates by group</h3>\n<div class=\"plots\">\n", out);
+    for (size_t k = 0; k < v->n_thresholds; k++) {
+        if (!v->thresholds[k].estimable)
+            continue;
+        for (int fmr = 0; fmr < 2; fmr++) {
+            fputs("<figure>", out);
+            bad |= verification_bars(out, v, k, fmr);
+            char cap[160];
+            snprintf(cap, sizeof cap, "%s per group at the global threshold for FMR %g; "
+                                      "whiskers: the interval.",
+                     fmr ? "FMR" : "FNMR", v->thresholds[k].target_fmr);
+            figure(out, cap);
+        }
+    }
+    fputs("</div>\n", out);
+    for (size_t k = 0; k < v->n_thresholds; k++)
+        bad |= table(out, sh_table_groups(run, k, st));
+
+    fputs("<h3>DET curves</h3>\n<div class=\"plots\">\n", out);
+    const char *parts[64];
+    size_t np = sh_report_partitions(parts, 64, v);
+    for (size_t p = 0; p < np; p++) {
+        fputs("<figure>", out);
+        bad |= sh_svg_det(out, v, parts[p]);
+        char cap[160];
+        snprintf(cap, sizeof cap, "DET by %s: FNMR against FMR, both on probit axes.",
+                 strcmp(parts[p], "all") ? parts[p] : "all images");
+        figure(out, cap);
+    }
+    fputs("</div>\n", out);
+    bad |= table(out, sh_table_eer(run));
+
+    if (v->n_matrices) {
+        fputs("<h3>Cross-group false match rates</h3>\n<p class=\"note\">Each cell: the FMR of "
+              "impostor pairs with one image in the row's group and one in the column's, on a "
+              "log colour scale from a tenth of the target FMR to ten times it (wider where the "
+              "data are); grey cells had no false match.</p>\n<div class=\"plots\">\n",
+              out);
+        for (size_t m = 0; m < v->n_matrices; m++)
+            for (size_t k = 0; k < v->matrices[m].n_targets; k++) {
+                if (isnan(v->matrices[m].threshold[k]))
+                    continue;
+                fputs("<figure>", out);
+                bad |= sh_svg_heatmap(out, &v->matrices[m], k, ++*heat_id);
+                char cap[160];
+                snprintf(cap, sizeof cap, "%s, target FMR %g", v->matrices[m].partition,
+                         v->matrices[m].target_fmr[k]);
+                figure(out, cap);
+            }
+        fputs("</div>\n", out);
+    }
+
+    fputs("<h3>Differentials</h3>\n", out);
+    bad |= table(out, sh_table_summaries(run));
+    return bad;
+}
+
+/* The classification plot and tables of one run. */
+static int classification_section(FILE *out, const sh_report_run *run,
+                                  const sh_report_style *st)
+{
+    const sh_cresults *c = run->r->classification;
+    sh_bar *bars = calloc(c->n_groups ? c->n_groups : 1, sizeof *bars);
+    if (!bars)
+        return -1;
+    for (size_t i = 0; i < c->n_groups; i++)
+        bars[i] = (sh_bar){c->groups[i].partition, c->groups[i].group, c->groups[i].error_rate,
+                               c->groups[i].error_wilson_lo, c->groups[i].error_wilson_hi};
+    char title[160];
+    snprintf(title, sizeof title, "Classification error of %s by group", c->attribute);
+    fputs("<h3>", out);
+    sh_html_escape(out, title);
+    fputs("</h3>\n<figure>", out);
+    int bad = sh_svg_bars(out, title, bars, c->n_groups);
+    free(bars);
+    figure(out, "Error rate per group; whiskers: the Wilson interval.");
+    bad |= table(out, sh_table_classification(run, st));
+    bad |= table(out, sh_table_class_rates(run));
+    return bad;
+}
+
+static int run_section(FILE *out, const sh_report_run *run, const sh_report_style *st,
+                       unsigned *heat_id)
+{
+    const sh_vresults *v = run->r->verification;
+    int bad = 0;
+    fputs("<h2>", out);
+    sh_html_escape(out, run->label);
+    fputs(": ", out);
+    sh_html_escape(out, run->r->info.run_name);
+    fputs("</h2>\n", out);
+    if (run->r->n_verdicts) {
+        int pass = strcmp(run->r->info.criteria_passed, "pass") == 0;
+        fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",
+                pass ? "pass" : "fail", pass ? "PASS" : "FAIL");
+    }
+    bad |= table(out, sh_table_provenance(run));
+
+    if (run->r->classification)
+        bad |= classification_section(out, run, st);
+    if (v)
+        bad |= verification_section(out, run, st, heat_id);
+    const sh_iresults *id = run->r->identification;
+    for (size_t k = 0; id && k < id->n_thresholds; k++)
+        bad |= table(out, sh_table_identification(run, k, st));
+    if (id)
+        bad |= table(out, sh_table_cmc(run));
+    if (run->r->n_verdicts)
+        bad |= table(out, sh_table_criteria(run));
+    bad |= table(out, sh_table_failures(run));
+    return bad;
+}
+
+int sh_report_html(FILE *out, const sh_report_run *runs, size_t n,
+                       const sh_report_style *st)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>shades report</title>\n<style>\n",
+          out);
+    fputs(style, out);
+    fputs("</style>\n</head>\n<body>\n<h1>shades report</h1>\n", out);
+    fputs("<p>Error rates of face-recognition engines by demographic group: counts beside "
+          "rates, intervals on every estimate. Definitions: docs/measures.md.</p>\n",
+          out);
+    int bad = table(out, sh_table_runs(runs, n));
+    if (n > 1) {
+        sh_table *tables[1024];
+        size_t nt = sh_report_comparison(tables, 1024, runs, n, st);
+        fputs("<h2>Engines side by side</h2>\n", out);
+        for (size_t i = 0; i < nt; i++)
+            bad |= table(out, tables[i]);
+    }
+    unsigned heat_id = 0;
+    for (size_t i = 0; i < n; i++)
+        bad |= run_section(out, &runs[i], st, &heat_id);
+    fputs("</body>\n</html>\n", out);
+    return bad ? -1 : 0;
+}

@@ -1,0 +1,305 @@
+#include "report_table.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+sh_table *sh_table_create(const char *title, const char *heads, const char *align)
+{
+    sh_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->n_cols = strlen(align);
+    t->n_key = 1;
+    t->title = strdup(title);
+    t->align = strdup(align);
+    t->head = calloc(t->n_cols, sizeof *t->head);
+    char *copy = strdup(heads);
+    if (!t->title || !t->align || !t->head || !copy) {
+        free(copy);
+        sh_table_destroy(t);
+        return NULL;
+    }
+    char *save = NULL, *tok = strtok_r(copy, "|", &save);
+    for (size_t i = 0; i < t->n_cols; i++, tok = strtok_r(NULL, "|", &save))
+        if (!(t->head[i] = strdup(tok ? tok : "")))
+            t->nomem = 1;
+    free(copy);
+    return t;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+void sh_table_cellf(sh_table *t, const char *fmt, ...)
+{
+    if (!t || t->nomem)
+        return;
+    if (t->n_cells == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        char **grown = realloc(t->cells, cap * sizeof *grown);
+        if (!grown) {
+            t->nomem = 1;
+            return;
+        }
+        t->cells = grown;
+        t->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    if (!s) {
+        t->nomem = 1;
+        return;
+    }
+    t->cells[t->n_cells++] = s;
+    t->n_rows = t->n_cells / t->n_cols;
+}
+
+void sh_table_note(sh_table *t, const char *fmt, ...)
+{
+    if (!t)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    free(t->note);
+    t->note = s;
+    if (!s)
+        t->nomem = 1;
+}
+
+static int complete(const sh_table *t)
+{
+    return t && !t->nomem && t->n_cells == t->n_rows * t->n_cols;
+}
+
+/* Display width of a UTF-8 string: continuation bytes take no column. */
+static size_t display_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void pad_cell(FILE *out, const char *s, size_t width, char align)
+{
+    size_t w = display_width(s), pad = width > w ? width - w : 0;
+    if (align == 'r')
+        fprintf(out, "%*s%s", (int)pad, "", s);
+    else
+        fprintf(out, "%s%*s", s, (int)pad, "");
+}
+
+/* Bytes of s that fit in `width` columns, cut after the last blank that
+ * fits (or at the width when there is none). */
+static size_t fit(const char *s, size_t width)
+{
+    size_t cols = 0, i = 0, cut = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && cols++ == width)
+            break;
+        if (s[i] == ' ')
+            cut = i + 1;
+    }
+    return !s[i] ? i : cut ? cut : i;
+}
+
+/* One line of a block: the cells of the columns in idx, or a rule; the
+ * line is built in buf so trailing blanks can be cut. A last cell wider
+ * than its column is wrapped onto further lines, under itself. */
+static void text_line(FILE *out, char *buf, size_t cap, const sh_table *t, const size_t *w,
+                      const size_t *idx, size_t n_idx, const char *const *cells)
+{
+    const char *rest = NULL;
+    size_t indent = 0;
+    FILE *line = fmemopen(buf, cap, "w");
+    if (!line)
+        return;
+    for (size_t k = 0; k < n_idx; k++) {
+        size_t c = idx[k];
+        if (k)
+            fputs("  ", line);
+        if (!cells) {
+            for (size_t i = 0; i < w[c]; i++)
+                fputc('-', line);
+        } else if (k + 1 == n_idx && display_width(cells[c]) > w[c]) {
+            size_t n = fit(cells[c], w[c]);
+            fprintf(line, "%.*s", (int)n, cells[c]);
+            rest = cells[c] + n;
+        } else {
+            pad_cell(line, cells[c], w[c], t->align[c]);
+        }
+        if (k + 1 < n_idx)
+            indent += w[c] + 2;
+    }
+    fclose(line);
+    size_t n = strlen(buf);
+    while (n && buf[n - 1] == ' ')
+        n--;
+    fprintf(out, "%.*s\n", (int)n, buf);
+    while (rest && *rest) {
+        size_t k = fit(rest, w[idx[n_idx - 1]]), shown = k;
+        while (shown && rest[shown - 1] == ' ')
+            shown--;
+        fprintf(out, "%*s%.*s\n", (int)indent, "", (int)shown, rest);
+        rest += k;
+    }
+}
+
+int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
+{
+    if (!complete(t))
+        return -1;
+    size_t *w = calloc(t->n_cols, sizeof *w);
+    size_t *idx = calloc(t->n_cols, sizeof *idx);
+    size_t cap = 1;
+    for (size_t c = 0; w && c < t->n_cols; c++) {
+        w[c] = display_width(t->head[c]);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            const char *s = t->cells[r * t->n_cols + c];
+            size_t x = display_width(s);
+            w[c] = x > w[c] ? x : w[c];
+        }
+        cap += 4 * w[c] + 2; /* a UTF-8 character takes up to four bytes */
+    }
+    char *buf = malloc(cap);
+    if (!w || !idx || !buf) {
+        free(w);
+        free(idx);
+        free(buf);
+        return -1;
+    }
+    size_t keys = t->n_key < t->n_cols ? t->n_key : t->n_cols;
+    fprintf(out, "\n%s\n", t->title);
+    size_t next = keys;
+    do {
+        /* A block: the key columns, then as many further columns as fit. */
+        size_t n_idx = 0, used = 0;
+        for (; n_idx < keys; n_idx++) {
+            idx[n_idx] = n_idx;
+            used += w[n_idx] + (n_idx ? 2 : 0);
+        }
+        if (next > keys)
+            fputc('\n', out); /* a continuation block */
+        while (next < t->n_cols && (n_idx == keys || used + 2 + w[next] <= width)) {
+            used += 2 + w[next];
+            idx[n_idx++] = next++;
+        }
+        /* A column too wide even alone is narrowed; its cells wrap. */
+        size_t last = idx[n_idx - 1];
+        if (used > width && n_idx > keys && used - w[last] + 20 <= width)
+            w[last] -= used - width;
+        text_line(out, buf, cap, t, w, idx, n_idx, (const char *const *)t->head);
+        text_line(out, buf, cap, t, w, idx, n_idx, NULL);
+        for (size_t r = 0; r < t->n_rows; r++)
+            text_line(out, buf, cap, t, w, idx, n_idx,
+                      (const char *const *)t->cells + r * t->n_cols);
+    } while (next < t->n_cols);
+    if (t->note)
+        fprintf(out, "%s\n", t->note);
+    free(w);
+    free(idx);
+    free(buf);
+    return 0;
+}
+
+/* A Markdown cell: '|' escaped so it does not end the cell. */
+static void md_cell(FILE *out, const char *s)
+{
+    fputs("| ", out);
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputc(' ', out);
+}
+
+int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
+{
+    if (!complete(t))
+        return -1;
+    fprintf(out, "\n%.*s %s\n\n", level, "######", t->title);
+    for (size_t c = 0; c < t->n_cols; c++)
+        md_cell(out, t->head[c]);
+    fputs("|\n", out);
+    for (size_t c = 0; c < t->n_cols; c++)
+        fputs(t->align[c] == 'r' ? "|---:" : "|:---", out);
+    fputs("|\n", out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t c = 0; c < t->n_cols; c++)
+            md_cell(out, t->cells[r * t->n_cols + c]);
+        fputs("|\n", out);
+    }
+    if (t->note)
+        fprintf(out, "\n%s\n", t->note);
+    return 0;
+}
+
+void sh_html_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&#39;", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+int sh_table_print_html(FILE *out, const sh_table *t)
+{
+    if (!complete(t))
+        return -1;
+    fputs("<table>\n<caption>", out);
+    sh_html_escape(out, t->title);
+    fputs("</caption>\n<thead><tr>", out);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        fputs(t->align[c] == 'r' ? "<th class=\"num\">" : "<th>", out);
+        sh_html_escape(out, t->head[c]);
+        fputs("</th>", out);
+    }
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs("<tr>", out);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            fputs(t->align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
+            sh_html_escape(out, t->cells[r * t->n_cols + c]);
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody>\n</table>\n", out);
+    if (t->note) {
+        fputs("<p class=\"note\">", out);
+        sh_html_escape(out, t->note);
+        fputs("</p>\n", out);
+    }
+    return 0;
+}
+
+void sh_table_destroy(sh_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_cells; i++)
+        free(t->cells[i]);
+    for (size_t c = 0; t->head && c < t->n_cols; c++)
+        free(t->head[c]);
+    free(t->cells);
+    free(t->head);
+    free(t->align);
+    free(t->title);
+    free(t->note);
+    free(t);
+}

@@ -1,0 +1,53 @@
+/* A small table model shared by the report formats: filled once, then
+ * printed as aligned text, Markdown or HTML. */
+#ifndef SH_RESULTS_REPORT_TABLE_H
+#define SH_RESULTS_REPORT_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A titled table of text cells. Owns every string; not thread-safe. */
+typedef struct sh_table {
+    char *title;
+    size_t n_cols;
+    char **head;      /* n_cols headings */
+    char *align;      /* n_cols of 'l' or 'r' */
+    size_t n_rows, cap;
+    char **cells;     /* row-major, n_rows * n_cols once complete */
+    size_t n_cells;
+    size_t n_key;     /* leading columns repeated in each text block; 1 by default */
+    char *note;       /* printed under the table, or NULL */
+    int nomem;        /* an allocation failed; printing reports it */
+} sh_table;
+
+/* Creates a table whose headings are given as one string with the columns
+ * separated by '|', and align as one character per column. NULL on
+ * allocation failure. */
+sh_table *sh_table_create(const char *title, const char *heads, const char *align);
+
+/* Appends one cell, filling rows left to right. */
+void sh_table_cellf(sh_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sets the note under the table (replacing any). */
+void sh_table_note(sh_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints t as text within `width` columns: columns that do not fit go to
+ * further blocks, each repeating the key columns, and a single column too
+ * wide for the rest wraps its text. Returns -1 if t is incomplete after a
+ * failed allocation. Lines carry no trailing blanks. */
+int sh_table_print_text(FILE *out, const sh_table *t, size_t width);
+
+/* Prints t as a GitHub-flavoured Markdown table with its title as a
+ * heading of the given level. */
+int sh_table_print_markdown(FILE *out, const sh_table *t, int level);
+
+/* Prints t as an HTML table with its title as the caption. */
+int sh_table_print_html(FILE *out, const sh_table *t);
+
+/* Writes s with HTML's five special characters escaped. */
+void sh_html_escape(FILE *out, const char *s);
+
+/* Frees t; NULL is allowed. */
+void sh_table_destroy(sh_table *t);
+
+#endif

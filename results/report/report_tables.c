@@ -1,0 +1,584 @@
+#include "report_tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void sh_report_rate(char *out, size_t size, double r, double lo, double hi)
+{
+    if (isnan(r))
+        snprintf(out, size, "n/a");
+    else if (isnan(lo) || isnan(hi))
+        snprintf(out, size, "%.3g", r);
+    else
+        snprintf(out, size, "%.3g [%.2g,%.2g]", r, lo, hi);
+}
+
+void sh_report_fnmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,
+                               double *hi)
+{
+    *lo = v->bootstrap ? g->fnmr_boot_lo : g->fnmr_wilson_lo;
+    *hi = v->bootstrap ? g->fnmr_boot_hi : g->fnmr_wilson_hi;
+}
+
+void sh_report_fmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,
+                              double *hi)
+{
+    *lo = v->bootstrap ? g->fmr_boot_lo : g->fmr_wilson_lo;
+    *hi = v->bootstrap ? g->fmr_boot_hi : g->fmr_wilson_hi;
+}
+
+void sh_report_interval_name(char *out, size_t size, const sh_vresults *v)
+{
+    snprintf(out, size, "%g%% %s", 100 * v->confidence,
+             v->bootstrap ? "subject-bootstrap" : "Wilson");
+}
+
+sh_table *sh_table_runs(const sh_report_run *runs, size_t n)
+{
+    sh_table *t = sh_table_create("Runs", "engine|run|images|subjects|created|criteria",
+                                          "llrrll");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const sh_run_info *f = &runs[i].r->info;
+        sh_table_cellf(t, "%s", runs[i].label);
+        sh_table_cellf(t, "%s", f->run_name);
+        sh_table_cellf(t, "%llu", (unsigned long long)f->n_images);
+        sh_table_cellf(t, "%llu", (unsigned long long)f->n_subjects);
+        sh_table_cellf(t, "%s", f->created);
+        sh_table_cellf(t, "%s", f->criteria_passed);
+    }
+    return t;
+}
+
+sh_table *sh_table_provenance(const sh_report_run *run)
+{
+    const sh_run_info *f = &run->r->info;
+    char title[512];
+    snprintf(title, sizeof title, "Provenance of %s", run->path);
+    sh_table *t = sh_table_create(title, "item|value", "ll");
+    if (!t)
+        return NULL;
+    const char *rows[][2] = {
+        {"run", f->run_name},
+        {"config", f->config_path},
+        {"adapter", f->adapter_name},
+        {"adapter version", f->adapter_version},
+        {"adapter library", f->adapter_library},
+        {"adapter sha256", f->adapter_sha256},
+        {"engine isolation", f->engine_isolation[0] ? f->engine_isolation : "not recorded"},
+        {"repeatability", f->engine_repeatability[0] ? f->engine_repeatability : "not recorded"},
+        {"manifest", f->manifest_path},
+        {"manifest sha256", f->manifest_sha256},
+        {"protocol", f->protocol[0] ? f->protocol : "verification"},
+        {"dataset", f->dataset_name[0] ? f->dataset_name : "(no card)"},
+        {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
+        {"dataset warning", f->dataset_warning[0] ? f->dataset_warning : "none"},
+        {"created", f->created},
+        {"build", f->build},
+        {"schema", f->schema_version},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        sh_table_cellf(t, "%s", rows[i][0]);
+        sh_table_cellf(t, "%s", rows[i][1]);
+    }
+    sh_table_cellf(t, "adapter ABI");
+    sh_table_cellf(t, "%llu.%llu", (unsigned long long)f->adapter_abi_major,
+                       (unsigned long long)f->adapter_abi_minor);
+    sh_table_cellf(t, "seed, threads");
+    sh_table_cellf(t, "%llu, %llu", (unsigned long long)f->seed,
+                       (unsigned long long)f->threads);
+    return t;
+}
+
+/* A row naming a partition, its other cells empty, above its groups. */
+void sh_report_partition_row(sh_table *t, const char *partition)
+{
+    sh_table_cellf(t, "%s", partition);
+    for (size_t c = 1; c < t->n_cols; c++)
+        sh_table_cellf(t, "%s", "");
+}
+
+/* A group's label, indented under its partition, '*' when the run found
+ * it too small. */
+static void group_label(char *out, size_t size, const sh_vgroup *g)
+{
+    snprintf(out, size, "%s%s%s", strcmp(g->partition, "all") ? "  " : "", g->group,
+             g->too_small ? "*" : "");
+}
+
+/* What '*' means, in the words of the notes. */
+static void small_words(char *out, size_t size, const sh_report_style *st)
+{
+    if (st->mixed)
+        snprintf(out, size, "fewer subjects than its run's groups.min_subjects");
+    else
+        snprintf(out, size, "fewer than %u subjects (groups.min_subjects)", st->min_subjects);
+}
+
+void sh_report_small_note(sh_table *t, int any_small, const sh_report_style *st,
+                              const char *iname)
+{
+    char words[96];
+    small_words(words, sizeof words, st);
+    if (any_small)
+        sh_table_note(t, "Intervals: %s. * %s: too small to estimate, left out of the "
+                             "differentials and criteria.", iname, words);
+    else
+        sh_table_note(t, "Intervals: %s.", iname);
+}
+
+sh_table *sh_table_groups(const sh_report_run *run, size_t k,
+                                  const sh_report_style *st)
+{
+    const sh_vresults *v = run->r->verification;
+    const sh_vthreshold *th = &v->thresholds[k];
+    char title[256], iname[64];
+    if (th->estimable)
+        snprintf(title, sizeof title,
+                 "Target FMR %g: global threshold %.6g (overall FMR %.3g, FNMR %.3g)",
+                 th->target_fmr, th->threshold, th->fmr, th->fnmr);
+    else
+        snprintf(title, sizeof title,
+                 "Target FMR %g: not estimable (%llu impostor pairs, %.0f needed)",
+                 th->target_fmr, (unsigned long long)th->n_impostor, ceil(1 / th->target_fmr));
+    sh_report_interval_name(iname, sizeof iname, v);
+    sh_table *t = sh_table_create(title, "group|FTE|FNMR [interval]|errors/n|"
+                                                 "FMR [interval]|errors/n",
+                                          "lrlrlr");
+    if (!t)
+        return NULL;
+    int any_small = 0;
+    const char *last = "all";
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        if (g->target_fmr != th->target_fmr)
+            continue;
+        char label[160], cell[64];
+        double lo, hi;
+        if (strcmp(g->partition, last)) {
+            sh_report_partition_row(t, g->partition);
+            last = g->partition;
+        }
+        group_label(label, sizeof label, g);
+        any_small |= g->too_small != 0;
+        sh_table_cellf(t, "%s", label);
+        sh_table_cellf(t, "%.1f%%", 100 * g->fte);
+        sh_report_fnmr_bounds(v, g, &lo, &hi);
+        sh_report_rate(cell, sizeof cell, g->fnmr, lo, hi);
+        sh_table_cellf(t, "%s", cell);
+        sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_nonmatch,
+                           (unsigned long long)g->n_genuine);
+        sh_report_fmr_bounds(v, g, &lo, &hi);
+        sh_report_rate(cell, sizeof cell, g->fmr, lo, hi);
+        sh_table_cellf(t, "%s", cell);
+        sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
+                           (unsigned long long)g->n_impostor);
+    }
+    sh_report_small_note(t, any_small, st, iname);
+    return t;
+}
+
+/* "value [lo, hi]" of a bounded summary. */
+static void bounded(char *out, size_t size, const double *v)
+{
+    sh_report_rate(out, size, v[0], v[1], v[2]);
+}
+
+/* A p-value; the exact value underflows for very large groups. */
+static const char *p_value(char *out, size_t size, double p)
+{
+    snprintf(out, size, p > 0 || isnan(p) ? "%.2g" : "<1e-300", p);
+    return out;
+}
+
+sh_table *sh_table_summaries(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    char title[160];
+    snprintf(title, sizeof title, "Differentials across groups (%g%% bootstrap intervals)",
+             100 * v->confidence);
+    sh_table *t = sh_table_create(
+        title, "partition|target|FNMR max/geomean|FNMR gap (high - low, Fisher p)|"
+               "FMR max/geomean|FMR gap (high - low, Fisher p)|GARBE|FDR",
+        "lrllllll");
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    for (size_t i = 0; i < v->n_summaries; i++) {
+        const sh_vsummary *s = &v->summaries[i];
+        char a[64], b[64], c[64], d[64], e[64], f[64], pa[32];
+        bounded(a, sizeof a, &s->fnmr_max_geomean);
+        bounded(c, sizeof c, &s->fmr_max_geomean);
+        bounded(e, sizeof e, &s->garbe);
+        bounded(f, sizeof f, &s->fdr);
+        sh_report_rate(b, sizeof b, s->fnmr_gap, NAN, NAN);
+        sh_report_rate(d, sizeof d, s->fmr_gap, NAN, NAN);
+        sh_table_cellf(t, "%s", s->partition);
+        sh_table_cellf(t, "%g", s->target_fmr);
+        sh_table_cellf(t, "%s", a);
+        sh_table_cellf(t, "%s (%s - %s, p %s)", b, s->fnmr_gap_high, s->fnmr_gap_low,
+                           p_value(pa, sizeof pa, s->fnmr_gap_p));
+        sh_table_cellf(t, "%s", c);
+        sh_table_cellf(t, "%s (%s - %s, p %s)", d, s->fmr_gap_high, s->fmr_gap_low,
+                           p_value(pa, sizeof pa, s->fmr_gap_p));
+        sh_table_cellf(t, "%s", e);
+        sh_table_cellf(t, "%s", f);
+    }
+    sh_table_note(t, "alpha (weight on FMR) %g; Gini, max/min and inequity are in the file.",
+                      v->n_summaries ? v->summaries[0].alpha : NAN);
+    return t;
+}
+
+sh_table *sh_table_eer(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    sh_table *t = sh_table_create("Equal error rate per group",
+                                          "group|genuine|impostor|EER|threshold", "lrrrr");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < v->n_eer; i++) {
+        const sh_veer *e = &v->eer[i];
+        if (strcmp(e->partition, "all") == 0)
+            sh_table_cellf(t, "%s", e->group);
+        else
+            sh_table_cellf(t, "%s: %s", e->partition, e->group);
+        sh_table_cellf(t, "%llu", (unsigned long long)e->n_genuine);
+        sh_table_cellf(t, "%llu", (unsigned long long)e->n_impostor);
+        sh_table_cellf(t, isnan(e->eer) ? "n/a" : "%.4g", e->eer);
+        sh_table_cellf(t, isnan(e->eer_threshold) ? "n/a" : "%.6g", e->eer_threshold);
+    }
+    return t;
+}
+
+sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k)
+{
+    (void)run;
+    char title[256], heads[4096] = "FMR";
+    snprintf(title, sizeof title, "Cross-group FMR, %s, at the threshold for FMR %g (%.6g)",
+             m->partition, m->target_fmr[k], m->threshold[k]);
+    char align[256] = "l";
+    size_t ng = m->n_groups < sizeof align - 1 ? m->n_groups : sizeof align - 2;
+    for (size_t j = 0; j < ng; j++) {
+        size_t used = strlen(heads);
+        snprintf(heads + used, sizeof heads - used, "|%s", m->group[j]);
+        align[j + 1] = 'r';
+        align[j + 2] = '\0';
+    }
+    sh_table *t = sh_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    size_t cells = m->n_groups * m->n_groups;
+    for (size_t i = 0; i < ng; i++) {
+        sh_table_cellf(t, "%s", m->group[i]);
+        for (size_t j = 0; j < ng; j++) {
+            double r = m->fmr[k * cells + i * m->n_groups + j];
+            sh_table_cellf(t, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+        }
+    }
+    sh_table_note(t, "Row and column: the groups of the pair's two images; the diagonal is "
+                         "the same-group FMR.");
+    return t;
+}
+
+sh_table *sh_table_criteria(const sh_report_run *run)
+{
+    const sh_results *r = run->r;
+    char title[64];
+    snprintf(title, sizeof title, "Criteria: %s",
+             sh_criteria_passed(r->verdicts, r->n_verdicts) ? "PASS" : "FAIL");
+    /* A reason is shown only where the value cannot say it (not estimable). */
+    int why = 0;
+    for (size_t i = 0; i < r->n_verdicts; i++)
+        why |= isnan(r->verdicts[i].value);
+    sh_table *t = sh_table_create(title, "verdict|rule|what|value|limit|why",
+                                          why ? "llllll" : "lllll");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < r->n_verdicts; i++) {
+        const sh_verdict *v = &r->verdicts[i];
+        sh_table_cellf(t, "%s", v->pass ? "pass" : "FAIL");
+        sh_table_cellf(t, "%s", v->name);
+        if (v->group[0])
+            sh_table_cellf(t, "%s %s (%s)", v->bound, v->measure, v->group);
+        else
+            sh_table_cellf(t, "%s %s", v->bound, v->measure);
+        sh_table_cellf(t, "%.4g", v->value);
+        sh_table_cellf(t, "%s %.4g", v->op, v->limit);
+        if (why)
+            sh_table_cellf(t, "%s", isnan(v->value) ? v->reason : "");
+    }
+    return t;
+}
+
+sh_table *sh_table_failures(const sh_report_run *run)
+{
+    const sh_failures *f = run->r->failures;
+    sh_table *t = sh_table_create("Images that failed", "stage|outcome|images", "llr");
+    if (!t)
+        return NULL;
+    /* One row per (stage, outcome), in the order they first appear. */
+    for (size_t i = 0; i < f->n; i++) {
+        const sh_failure *r = &f->rows[i];
+        size_t j = 0, n = 0;
+        while (j < i && (strcmp(f->rows[j].stage, r->stage) || strcmp(f->rows[j].outcome, r->outcome)))
+            j++;
+        if (j < i)
+            continue;
+        for (size_t k = i; k < f->n; k++)
+            n += !strcmp(f->rows[k].stage, r->stage) && !strcmp(f->rows[k].outcome, r->outcome);
+        sh_table_cellf(t, "%s", r->stage);
+        sh_table_cellf(t, "%s", r->outcome);
+        sh_table_cellf(t, "%zu", n);
+    }
+    sh_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,
+                      (unsigned long long)run->r->info.n_images);
+    return t;
+}
+
+/* The row of `group` in `partition` at a target, or NULL. */
+static const sh_vgroup *find_group(const sh_vresults *v, const char *partition,
+                                       const char *group, double target)
+{
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (v->groups[i].target_fmr == target && strcmp(v->groups[i].partition, partition) == 0 &&
+            strcmp(v->groups[i].group, group) == 0)
+            return &v->groups[i];
+    return NULL;
+}
+
+size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < n; j++)
+            seen |= strcmp(out[j], v->groups[i].partition) == 0;
+        if (!seen && n < cap)
+            out[n++] = v->groups[i].partition;
+    }
+    return n;
+}
+
+size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *runs,
+                                size_t n, const sh_report_style *st)
+{
+    size_t count = 0;
+    for (size_t r = 0; r < n && count < cap; r++)
+        if (runs[r].r->classification) {
+            out[count++] = sh_table_gender_shades(runs, n, st);
+            break;
+        }
+    const sh_vresults *v0 = sh_report_first_verification(runs, n);
+    const char *parts[64];
+    size_t np = v0 ? sh_report_partitions(parts, 64, v0) : 0;
+    for (size_t p = 0; p < np; p++)
+        for (size_t k = 0; strcmp(parts[p], "all") && k < v0->n_thresholds && count < cap; k++)
+            out[count++] = sh_table_compare(runs, n, parts[p], k, st);
+    return count;
+}
+
+const sh_vresults *sh_report_first_verification(const sh_report_run *runs, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        if (runs[r].r->verification)
+            return runs[r].r->verification;
+    return NULL;
+}
+
+sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *partition,
+                                   size_t k, const sh_report_style *st)
+{
+    const sh_vresults *v0 = sh_report_first_verification(runs, n);
+    double target = v0->thresholds[k].target_fmr;
+    char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[64];
+    snprintf(title, sizeof title, "By %s, at each engine's global threshold for FMR %g",
+             partition, target);
+    /* Columns: the groups of the first run in this partition. */
+    size_t n_cols = 0;
+    const char *cols[128];
+    for (size_t i = 0; i < v0->n_groups && n_cols < 128 && n_cols + 4 < sizeof align; i++)
+        if (v0->groups[i].target_fmr == target && strcmp(v0->groups[i].partition, partition) == 0) {
+            cols[n_cols++] = v0->groups[i].group;
+            size_t used = strlen(heads);
+            snprintf(heads + used, sizeof heads - used, "|%s", v0->groups[i].group);
+            align[n_cols + 2] = 'r';
+            align[n_cols + 3] = '\0';
+        }
+    sh_table *t = sh_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    int any_small = 0, same_interval = 1;
+    for (size_t r = 0; r < n; r++) {
+        const sh_vresults *v = runs[r].r->verification;
+        if (!v)
+            continue;
+        same_interval &= !v->bootstrap == !v0->bootstrap && v->confidence == v0->confidence;
+        for (int fmr = 0; fmr < 2; fmr++) {
+            sh_table_cellf(t, "%s", fmr ? "" : runs[r].label);
+            sh_table_cellf(t, "%s", fmr ? "FMR" : "FNMR");
+            for (size_t c = 0; c <= n_cols; c++) {
+                const sh_vgroup *g = c ? find_group(v, partition, cols[c - 1], target)
+                                           : find_group(v, "all", "All", target);
+                if (!g) {
+                    sh_table_cellf(t, "-");
+                    continue;
+                }
+                double lo, hi;
+                if (fmr)
+                    sh_report_fmr_bounds(v, g, &lo, &hi);
+                else
+                    sh_report_fnmr_bounds(v, g, &lo, &hi);
+                char cell[64];
+                sh_report_rate(cell, sizeof cell, fmr ? g->fmr : g->fnmr, lo, hi);
+                int small = g->too_small != 0;
+                any_small |= small;
+                sh_table_cellf(t, "%s%s", cell, small ? "*" : "");
+            }
+        }
+    }
+    if (same_interval)
+        sh_report_interval_name(iname, sizeof iname, v0);
+    else
+        snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
+    sh_report_small_note(t, any_small, st, iname);
+    return t;
+}
+
+/* "8.1% [6.2,10.4]": an error rate in percent with its Wilson interval. */
+static void percent(char *out, size_t size, const sh_crow *g)
+{
+    if (isnan(g->error_rate))
+        snprintf(out, size, "n/a");
+    else
+        snprintf(out, size, "%.1f%% [%.1f,%.1f]", 100 * g->error_rate, 100 * g->error_wilson_lo,
+                 100 * g->error_wilson_hi);
+}
+
+sh_table *sh_table_classification(const sh_report_run *run,
+                                          const sh_report_style *st)
+{
+    const sh_cresults *c = run->r->classification;
+    char title[160];
+    snprintf(title, sizeof title, "Classification of %s: error by group", c->attribute);
+    sh_table *t = sh_table_create(
+        title, "group|n|errors|error [interval]|no prediction|share of errors", "lrrlrr");
+    if (!t)
+        return NULL;
+    const char *last = "all";
+    int any_small = 0;
+    for (size_t i = 0; i < c->n_groups; i++) {
+        const sh_crow *g = &c->groups[i];
+        if (strcmp(g->partition, last)) {
+            sh_report_partition_row(t, g->partition);
+            last = g->partition;
+        }
+        char cell[64];
+        int small = g->too_small != 0;
+        any_small |= small;
+        percent(cell, sizeof cell, g);
+        sh_table_cellf(t, "%s%s%s", strcmp(g->partition, "all") ? "  " : "", g->group,
+                           small ? "*" : "");
+        sh_table_cellf(t, "%llu", (unsigned long long)g->n);
+        sh_table_cellf(t, "%llu", (unsigned long long)g->errors);
+        sh_table_cellf(t, "%s", cell);
+        sh_table_cellf(t, "%llu", (unsigned long long)g->n_no_prediction);
+        sh_table_cellf(t, isnan(g->error_share) ? "n/a" : "%.1f%%", 100 * g->error_share);
+    }
+    char words[96];
+    small_words(words, sizeof words, st);
+    if (any_small)
+        sh_table_note(t, "Intervals: %g%% Wilson. * %s: too small to estimate.",
+                          100 * c->confidence, words);
+    else
+        sh_table_note(t, "Intervals: %g%% Wilson.", 100 * c->confidence);
+    return t;
+}
+
+sh_table *sh_table_class_rates(const sh_report_run *run)
+{
+    const sh_cresults *c = run->r->classification;
+    char title[160];
+    snprintf(title, sizeof title, "Classification of %s: rates per class", c->attribute);
+    sh_table *t =
+        sh_table_create(title, "group|class|n|TPR|FPR|PPV", "llrrrr");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < c->n_classes; i++) {
+        const sh_cclass *x = &c->classes[i];
+        if (strcmp(x->partition, "all") == 0)
+            sh_table_cellf(t, "%s", x->group);
+        else
+            sh_table_cellf(t, "%s: %s", x->partition, x->group);
+        sh_table_cellf(t, "%s", x->class_name);
+        sh_table_cellf(t, "%llu", (unsigned long long)x->n_true);
+        sh_table_cellf(t, isnan(x->tpr) ? "n/a" : "%.3f", x->tpr);
+        sh_table_cellf(t, isnan(x->fpr) ? "n/a" : "%.3f", x->fpr);
+        sh_table_cellf(t, isnan(x->ppv) ? "n/a" : "%.3f", x->ppv);
+    }
+    return t;
+}
+
+/* The row of (partition, group) in c, or NULL. */
+static const sh_crow *find_crow(const sh_cresults *c, const char *partition,
+                                    const char *group)
+{
+    for (size_t i = 0; i < c->n_groups; i++)
+        if (strcmp(c->groups[i].partition, partition) == 0 &&
+            strcmp(c->groups[i].group, group) == 0)
+            return &c->groups[i];
+    return NULL;
+}
+
+sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
+                                         const sh_report_style *st)
+{
+    const sh_cresults *c0 = NULL;
+    for (size_t r = 0; r < n && !c0; r++)
+        c0 = runs[r].r->classification;
+    if (!c0)
+        return NULL;
+    char title[160], heads[4096] = "engine", align[256] = "l";
+    snprintf(title, sizeof title, "Classification error of %s by group (Gender Shades layout)",
+             c0->attribute);
+    size_t cols = 0;
+    for (size_t i = 0; i < c0->n_groups && cols + 2 < sizeof align; i++) {
+        size_t used = strlen(heads);
+        snprintf(heads + used, sizeof heads - used, "|%s", c0->groups[i].group);
+        align[++cols] = 'r';
+        align[cols + 1] = '\0';
+    }
+    sh_table *t = sh_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    int any_small = 0;
+    for (size_t r = 0; r < n; r++) {
+        const sh_cresults *c = runs[r].r->classification;
+        sh_table_cellf(t, "%s", runs[r].label);
+        for (size_t i = 0; i < cols; i++) {
+            const sh_crow *g =
+                c ? find_crow(c, c0->groups[i].partition, c0->groups[i].group) : NULL;
+            char cell[64];
+            if (!g) {
+                sh_table_cellf(t, "-");
+                continue;
+            }
+            percent(cell, sizeof cell, g);
+            int small = g->too_small != 0;
+            any_small |= small;
+            sh_table_cellf(t, "%s%s", cell, small ? "*" : "");
+        }
+    }
+    char words[96];
+    small_words(words, sizeof words, st);
+    if (any_small)
+        sh_table_note(t, "Error rate in percent with its %g%% Wilson interval; * %s: too "
+                             "small to estimate.",
+                          100 * c0->confidence, words);
+    else
+        sh_table_note(t, "Error rate in percent with its %g%% Wilson interval.",
+                          100 * c0->confidence);
+    return t;
+}

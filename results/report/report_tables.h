@@ -1,0 +1,114 @@
+/* The tables of a report, built once from results files and printed in
+ * any format (report_table.h). Every builder returns a new table the
+ * caller destroys, or NULL when out of memory. */
+#ifndef SH_RESULTS_REPORT_TABLES_H
+#define SH_RESULTS_REPORT_TABLES_H
+
+#include <stddef.h>
+
+#include "h5_write.h"
+#include "report_table.h"
+
+/* One results file as a report sees it. */
+typedef struct sh_report_run {
+    const sh_results *r;
+    const char *path;
+    const char *label;        /* "engine version", made unique across runs */
+} sh_report_run;
+
+/* How estimates are marked: a group is marked '*' when its too_small
+ * field says the run left it out (fewer subjects than groups.min_subjects). */
+typedef struct sh_report_style {
+    unsigned min_subjects;    /* the (first) run's groups.min_subjects, for the notes */
+    int mixed;                /* the runs' min_subjects differ */
+} sh_report_style;
+
+/* One row per run: engine, run name, size, creation time, criteria. */
+sh_table *sh_table_runs(const sh_report_run *runs, size_t n);
+
+/* Where a run came from: config, library and manifest digests, build. */
+sh_table *sh_table_provenance(const sh_report_run *run);
+
+/* Every group at the k-th target: FTE, FNMR and FMR with intervals and
+ * counts, marking small groups. */
+sh_table *sh_table_groups(const sh_report_run *run, size_t k,
+                                  const sh_report_style *st);
+
+/* The differential summaries of every partition and target. */
+sh_table *sh_table_summaries(const sh_report_run *run);
+
+/* Each group's equal error rate and its threshold. */
+sh_table *sh_table_eer(const sh_report_run *run);
+
+/* One partition's cross-group FMR matrix at the k-th target. */
+sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k);
+
+/* The criteria verdicts. */
+sh_table *sh_table_criteria(const sh_report_run *run);
+
+/* Failure counts by stage and outcome. */
+sh_table *sh_table_failures(const sh_report_run *run);
+
+/* NIST layout across runs: two rows per engine, its FNMR and its
+ * same-group FMR at its own global threshold for the k-th target, one
+ * column per group of `partition` after All. */
+sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *partition,
+                                   size_t k, const sh_report_style *st);
+
+/* Classification: every group's n, errors, error rate with its Wilson
+ * interval, missing predictions and share of all errors; groups with
+ * fewer than min_subjects images are marked. */
+sh_table *sh_table_classification(const sh_report_run *run,
+                                          const sh_report_style *st);
+
+/* Classification: TPR, FPR and PPV of every class within every group. */
+sh_table *sh_table_class_rates(const sh_report_run *run);
+
+/* Gender Shades layout across runs: one row per engine, its error rate in
+ * All and in every group of every partition, in the file's order. */
+sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
+                                         const sh_report_style *st);
+
+/* Identification: every group's FNIR and FPIR at the k-th target FPIR,
+ * with Wilson intervals and counts, marking small groups. */
+sh_table *sh_table_identification(const sh_report_run *run, size_t k,
+                                          const sh_report_style *st);
+
+/* Identification: every group's rank-1, rank-5, rank-10 and rank-L
+ * identification rates (CMC), with the mated search counts. */
+sh_table *sh_table_cmc(const sh_report_run *run);
+
+/* A row naming a partition, its other cells empty, above its groups. */
+void sh_report_partition_row(sh_table *t, const char *partition);
+
+/* The note under a group table: the interval, and what '*' marks. */
+void sh_report_small_note(sh_table *t, int any_small, const sh_report_style *st,
+                              const char *iname);
+
+/* The partitions of v in report order, "all" first, each once; at most cap. */
+size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v);
+
+/* The side-by-side tables of several runs: the Gender Shades layout when
+ * any run has classification results, then sh_table_compare for every
+ * partition (but "all") and target of the first verification run. Fills
+ * out with at most cap tables (NULL where one could not be built) and
+ * returns how many. */
+size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *runs,
+                                size_t n, const sh_report_style *st);
+
+/* The verification results of the first run that has them, or NULL. */
+const sh_vresults *sh_report_first_verification(const sh_report_run *runs, size_t n);
+
+/* "rate [lo,hi]" of a rate and its bounds ("n/a" for NaN), and the
+ * interval a run's report shows: bootstrap when it has replicates, else
+ * Wilson. */
+void sh_report_rate(char *out, size_t size, double r, double lo, double hi);
+void sh_report_fnmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,
+                               double *hi);
+void sh_report_fmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,
+                              double *hi);
+
+/* The name of the interval shown, e.g. "95% subject-bootstrap". */
+void sh_report_interval_name(char *out, size_t size, const sh_vresults *v);
+
+#endif

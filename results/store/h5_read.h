@@ -1,0 +1,18 @@
+/* Reads a results file back (for `shades report` and for tests). */
+#ifndef SH_RESULTS_H5_READ_H
+#define SH_RESULTS_H5_READ_H
+
+#include "error.h"
+#include "h5_write.h"
+
+/* Loads every attribute and table of the results file at path into *out,
+ * freed with sh_results_destroy. Fails naming the file and what is
+ * wrong: not HDF5, not a shades file, another schema major version, a
+ * missing table or field. [thread: one at a time; HDF5 is built
+ * without thread safety] */
+int sh_h5_read(sh_results **out, const char *path, sh_err *err);
+
+/* Frees what sh_h5_read returned; NULL is allowed. */
+void sh_results_destroy(sh_results *r);
+
+#endif

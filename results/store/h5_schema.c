@@ -1,0 +1,262 @@
+#include "h5_schema.h"
+
+#include <stdio.h>
+
+#include "classification_results.h"
+#include "criteria.h"
+#include "identification_results.h"
+#include "verification_measures.h"
+
+#define ATTR(member) {#member, offsetof(sh_run_info, member), 0}
+/* An attribute schema 1.1 added: files of 1.0 lack it. */
+#define ATTR_1_1(member) {#member, offsetof(sh_run_info, member), 1}
+#define ATTR_1_2(member) {#member, offsetof(sh_run_info, member), 2}
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+const sh_h5_attr sh_h5_string_attrs[] = {
+    ATTR(creator),         ATTR(creator_version), ATTR(schema_version),
+    ATTR(created),         ATTR(build),           ATTR(run_name),
+    ATTR(config_path),     {"config", offsetof(sh_run_info, config_text), 0},
+    ATTR(adapter_name),    ATTR(adapter_version), ATTR(adapter_vendor),
+    ATTR(adapter_library), ATTR(adapter_sha256),  ATTR(manifest_path),
+    ATTR(manifest_sha256), ATTR(dataset_card),    ATTR(criteria_passed),
+    ATTR_1_1(protocol),    ATTR_1_1(dataset_name), ATTR_1_1(dataset_warning),
+    ATTR_1_2(engine_isolation), ATTR_1_2(engine_repeatability),
+};
+const size_t sh_h5_n_string_attrs = NELEM(sh_h5_string_attrs);
+
+const sh_h5_attr sh_h5_u64_attrs[] = {
+    ATTR(adapter_abi_major), ATTR(adapter_abi_minor), ATTR(n_images),
+    ATTR(n_subjects),        ATTR(seed),              ATTR(threads),
+    ATTR_1_1(min_subjects),
+};
+const size_t sh_h5_n_u64_attrs = NELEM(sh_h5_u64_attrs);
+
+#define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
+/* A bounded summary: the value and its two bounds. */
+#define BOUNDED(member)                                                                         \
+    COL(sh_vsummary, 'd', member), COL(sh_vsummary, 'd', member##_lo),                 \
+        COL(sh_vsummary, 'd', member##_hi)
+
+static const sh_h5_column threshold_cols[] = {
+    COL(sh_vthreshold, 'd', target_fmr),    COL(sh_vthreshold, 'i', estimable),
+    COL(sh_vthreshold, 'd', threshold),     COL(sh_vthreshold, 'u', n_impostor),
+    COL(sh_vthreshold, 'u', n_false_match), COL(sh_vthreshold, 'd', fmr),
+    COL(sh_vthreshold, 'u', n_genuine),     COL(sh_vthreshold, 'u', n_false_nonmatch),
+    COL(sh_vthreshold, 'd', fnmr),
+};
+
+static const sh_h5_column group_cols[] = {
+    COL(sh_vgroup, 's', partition),
+    COL(sh_vgroup, 's', group),
+    COL(sh_vgroup, 'd', target_fmr),
+    COL(sh_vgroup, 'd', threshold),
+    COL(sh_vgroup, 'u', n_subjects),
+    COL(sh_vgroup, 'u', n_images),
+    COL(sh_vgroup, 'u', n_fte),
+    COL(sh_vgroup, 'd', fte),
+    COL(sh_vgroup, 'd', fte_wilson_lo),
+    COL(sh_vgroup, 'd', fte_wilson_hi),
+    COL(sh_vgroup, 'd', fte_cp_lo),
+    COL(sh_vgroup, 'd', fte_cp_hi),
+    COL(sh_vgroup, 'u', n_genuine),
+    COL(sh_vgroup, 'u', n_genuine_failed),
+    COL(sh_vgroup, 'u', n_false_nonmatch),
+    COL(sh_vgroup, 'd', fnmr),
+    COL(sh_vgroup, 'd', fnmr_wilson_lo),
+    COL(sh_vgroup, 'd', fnmr_wilson_hi),
+    COL(sh_vgroup, 'd', fnmr_cp_lo),
+    COL(sh_vgroup, 'd', fnmr_cp_hi),
+    COL(sh_vgroup, 'd', fnmr_boot_lo),
+    COL(sh_vgroup, 'd', fnmr_boot_hi),
+    COL(sh_vgroup, 'd', fnmr_without_failures),
+    COL(sh_vgroup, 'u', n_impostor),
+    COL(sh_vgroup, 'u', n_false_match),
+    COL(sh_vgroup, 'd', fmr),
+    COL(sh_vgroup, 'd', fmr_wilson_lo),
+    COL(sh_vgroup, 'd', fmr_wilson_hi),
+    COL(sh_vgroup, 'd', fmr_cp_lo),
+    COL(sh_vgroup, 'd', fmr_cp_hi),
+    COL(sh_vgroup, 'd', fmr_boot_lo),
+    COL(sh_vgroup, 'd', fmr_boot_hi),
+    COL(sh_vgroup, 'i', group_estimable),
+    COL(sh_vgroup, 'd', group_threshold),
+    COL(sh_vgroup, 'd', group_fnmr),
+    COL(sh_vgroup, 'i', too_small),
+};
+
+static const sh_h5_column eer_cols[] = {
+    COL(sh_veer, 's', partition), COL(sh_veer, 's', group),
+    COL(sh_veer, 'u', n_genuine), COL(sh_veer, 'u', n_impostor),
+    COL(sh_veer, 'd', eer),       COL(sh_veer, 'd', eer_threshold),
+};
+
+static const sh_h5_column det_cols[] = {
+    COL(sh_vdet, 's', partition), COL(sh_vdet, 's', group),
+    COL(sh_vdet, 'd', threshold), COL(sh_vdet, 'd', fmr),
+    COL(sh_vdet, 'd', fnmr),
+};
+
+static const sh_h5_column summary_cols[] = {
+    COL(sh_vsummary, 's', partition),
+    COL(sh_vsummary, 'd', target_fmr),
+    COL(sh_vsummary, 'd', threshold),
+    COL(sh_vsummary, 'd', alpha),
+    COL(sh_vsummary, 'i', fnmr_groups),
+    COL(sh_vsummary, 'i', fnmr_zero_groups),
+    COL(sh_vsummary, 'i', fmr_groups),
+    COL(sh_vsummary, 'i', fmr_zero_groups),
+    BOUNDED(fnmr_max_min),
+    BOUNDED(fnmr_max_geomean),
+    BOUNDED(fnmr_gini),
+    BOUNDED(fnmr_gap),
+    BOUNDED(fmr_max_min),
+    BOUNDED(fmr_max_geomean),
+    BOUNDED(fmr_gini),
+    BOUNDED(fmr_gap),
+    BOUNDED(garbe),
+    BOUNDED(fdr),
+    BOUNDED(inequity),
+    COL(sh_vsummary, 's', fnmr_gap_high),
+    COL(sh_vsummary, 's', fnmr_gap_low),
+    COL(sh_vsummary, 'd', fnmr_gap_p),
+    COL(sh_vsummary, 's', fmr_gap_high),
+    COL(sh_vsummary, 's', fmr_gap_low),
+    COL(sh_vsummary, 'd', fmr_gap_p),
+};
+
+static const sh_h5_column verdict_cols[] = {
+    COL(sh_verdict, 's', name),     COL(sh_verdict, 's', measure),
+    COL(sh_verdict, 's', partition), COL(sh_verdict, 's', group),
+    COL(sh_verdict, 'd', target_fmr), COL(sh_verdict, 's', bound),
+    COL(sh_verdict, 's', interval), COL(sh_verdict, 's', op),
+    COL(sh_verdict, 'd', limit),    COL(sh_verdict, 'd', value),
+    COL(sh_verdict, 'i', pass),     COL(sh_verdict, 's', reason),
+};
+
+static const sh_h5_column cgroup_cols[] = {
+    COL(sh_crow, 's', partition),      COL(sh_crow, 's', group),
+    COL(sh_crow, 'u', n),              COL(sh_crow, 'u', errors),
+    COL(sh_crow, 'u', n_no_prediction), COL(sh_crow, 'd', error_rate),
+    COL(sh_crow, 'd', error_wilson_lo), COL(sh_crow, 'd', error_wilson_hi),
+    COL(sh_crow, 'd', error_cp_lo),    COL(sh_crow, 'd', error_cp_hi),
+    COL(sh_crow, 'd', error_share),    COL(sh_crow, 'i', too_small),
+};
+
+static const sh_h5_column cclass_cols[] = {
+    COL(sh_cclass, 's', partition),   COL(sh_cclass, 's', group),
+    COL(sh_cclass, 's', class_name),  COL(sh_cclass, 'u', n_true),
+    COL(sh_cclass, 'u', n_predicted), COL(sh_cclass, 'u', n_correct),
+    COL(sh_cclass, 'd', tpr),         COL(sh_cclass, 'd', fpr),
+    COL(sh_cclass, 'd', ppv),
+};
+
+static const sh_h5_column cconfusion_cols[] = {
+    COL(sh_cconfusion, 's', partition), COL(sh_cconfusion, 's', group),
+    COL(sh_cconfusion, 's', truth),     COL(sh_cconfusion, 's', predicted),
+    COL(sh_cconfusion, 'u', count),
+};
+
+static const sh_h5_column ithreshold_cols[] = {
+    COL(sh_ithreshold, 'd', target_fpir), COL(sh_ithreshold, 'i', estimable),
+    COL(sh_ithreshold, 'd', threshold),   COL(sh_ithreshold, 'u', n_nonmated),
+    COL(sh_ithreshold, 'u', n_false_positive), COL(sh_ithreshold, 'd', fpir),
+    COL(sh_ithreshold, 'u', n_mated),     COL(sh_ithreshold, 'u', n_miss),
+    COL(sh_ithreshold, 'd', fnir),
+};
+
+static const sh_h5_column igroup_cols[] = {
+    COL(sh_igroup, 's', partition),      COL(sh_igroup, 's', group),
+    COL(sh_igroup, 'd', target_fpir),    COL(sh_igroup, 'd', threshold),
+    COL(sh_igroup, 'u', n_mated),        COL(sh_igroup, 'u', n_miss),
+    COL(sh_igroup, 'd', fnir),           COL(sh_igroup, 'd', fnir_wilson_lo),
+    COL(sh_igroup, 'd', fnir_wilson_hi), COL(sh_igroup, 'd', fnir_cp_lo),
+    COL(sh_igroup, 'd', fnir_cp_hi),     COL(sh_igroup, 'u', n_nonmated),
+    COL(sh_igroup, 'u', n_false_positive), COL(sh_igroup, 'd', fpir),
+    COL(sh_igroup, 'd', fpir_wilson_lo), COL(sh_igroup, 'd', fpir_wilson_hi),
+    COL(sh_igroup, 'd', fpir_cp_lo),     COL(sh_igroup, 'd', fpir_cp_hi),
+    COL(sh_igroup, 'i', too_small),
+};
+
+static const sh_h5_column icmc_cols[] = {
+    COL(sh_icmc, 's', partition), COL(sh_icmc, 's', group),
+    COL(sh_icmc, 'u', rank),      COL(sh_icmc, 'u', n_mated),
+    COL(sh_icmc, 'u', n_hit),     COL(sh_icmc, 'd', rate),
+};
+
+#define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
+
+const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
+    [SH_H5_THRESHOLDS] = TABLE("/verification/thresholds", threshold_cols, sh_vthreshold),
+    [SH_H5_GROUPS] = TABLE("/verification/groups", group_cols, sh_vgroup),
+    [SH_H5_EER] = TABLE("/verification/eer", eer_cols, sh_veer),
+    [SH_H5_DET] = TABLE("/verification/det", det_cols, sh_vdet),
+    [SH_H5_SUMMARIES] = TABLE("/verification/summaries", summary_cols, sh_vsummary),
+    [SH_H5_CRITERIA] = TABLE("/criteria", verdict_cols, sh_verdict),
+    [SH_H5_CGROUPS] = TABLE("/classification/groups", cgroup_cols, sh_crow),
+    [SH_H5_CCLASSES] = TABLE("/classification/classes", cclass_cols, sh_cclass),
+    [SH_H5_CCONFUSION] = TABLE("/classification/confusion", cconfusion_cols,
+                                   sh_cconfusion),
+    [SH_H5_ITHRESHOLDS] = TABLE("/identification/thresholds", ithreshold_cols,
+                                    sh_ithreshold),
+    [SH_H5_IGROUPS] = TABLE("/identification/groups", igroup_cols, sh_igroup),
+    [SH_H5_ICMC] = TABLE("/identification/cmc", icmc_cols, sh_icmc),
+};
+
+hid_t sh_h5_compound_type(const sh_h5_table *t, int native)
+{
+    hid_t type = H5Tcreate(H5T_COMPOUND, t->row_size);
+    for (size_t i = 0; i < t->n_cols; i++) {
+        const sh_h5_column *c = &t->cols[i];
+        hid_t ft;
+        if (c->kind == 's') {
+            ft = H5Tcopy(H5T_C_S1);
+            H5Tset_size(ft, c->size);
+            H5Tset_strpad(ft, H5T_STR_NULLTERM);
+            H5Tset_cset(ft, H5T_CSET_UTF8);
+        } else {
+            ft = c->kind == 'd'   ? (native ? H5T_NATIVE_DOUBLE : H5T_IEEE_F64LE)
+                 : c->kind == 'u' ? (native ? H5T_NATIVE_UINT64 : H5T_STD_U64LE)
+                                  : (native ? H5T_NATIVE_INT32 : H5T_STD_I32LE);
+        }
+        H5Tinsert(type, c->name, c->offset, ft);
+        if (c->kind == 's')
+            H5Tclose(ft);
+    }
+    if (!native)
+        H5Tpack(type);
+    return type;
+}
+
+size_t sh_h5_failure_row_size(size_t wi, size_t ws)
+{
+    return wi + ws + sizeof(uint64_t) + 2 * SH_H5_FAILURE_TAIL;
+}
+
+hid_t sh_h5_failure_type(size_t wi, size_t ws, int native)
+{
+    const size_t widths[] = {wi, ws, SH_H5_FAILURE_TAIL, SH_H5_FAILURE_TAIL};
+    const char *names[] = {"image_id", "subject_id", "stage", "outcome"};
+    const size_t offsets[] = {0, wi, wi + ws + 8, wi + ws + 8 + SH_H5_FAILURE_TAIL};
+    hid_t t = H5Tcreate(H5T_COMPOUND, sh_h5_failure_row_size(wi, ws));
+    for (size_t i = 0; i < 4; i++) {
+        hid_t s = H5Tcopy(H5T_C_S1);
+        H5Tset_size(s, widths[i]);
+        H5Tset_strpad(s, H5T_STR_NULLTERM);
+        H5Tset_cset(s, H5T_CSET_UTF8);
+        H5Tinsert(t, names[i], offsets[i], s);
+        H5Tclose(s);
+        if (i == 1)
+            H5Tinsert(t, "manifest_line", wi + ws, native ? H5T_NATIVE_UINT64 : H5T_STD_U64LE);
+    }
+    return t;
+}
+
+void sh_h5_partition_link(char *out, size_t size, const char *partition)
+{
+    size_t i = 0;
+    for (; partition[i] && i + 1 < size; i++)
+        out[i] = partition[i] == '/' ? '|' : partition[i];
+    if (size)
+        out[i] = '\0';
+}

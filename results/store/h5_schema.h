@@ -1,0 +1,104 @@
+/* The results file's layout, shared by its writer and its reader:
+ * root attributes, and the named fields of every compound table.
+ * docs/results-schema.md documents it; tests/test_schema.c holds the two
+ * to each other. */
+#ifndef SH_RESULTS_H5_SCHEMA_H
+#define SH_RESULTS_H5_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hdf5.h>
+
+/* Schema version: a reader accepts files of its own major version. */
+#define SH_RESULTS_SCHEMA "1.3"
+#define SH_RESULTS_SCHEMA_MAJOR 1
+
+/* What the root attributes record of a run. The writer borrows every
+ * string; the reader owns them (sh_results_file_destroy). */
+typedef struct sh_run_info {
+    char *creator, *creator_version, *schema_version, *created, *build;
+    char *run_name, *config_path, *config_text;
+    char *adapter_name, *adapter_version, *adapter_vendor, *adapter_library, *adapter_sha256;
+    char *manifest_path, *manifest_sha256, *dataset_card;
+    char *criteria_passed;   /* "pass", "fail" or "none" */
+    char *protocol;          /* "verification", "identification" or "classification" */
+    char *dataset_name;      /* from the card; "" without one */
+    char *dataset_warning;   /* withdrawn datasets the card names; "" when none */
+    char *engine_isolation;  /* "in-process", "isolated: <sandbox>" or "replayed scores" */
+    char *engine_repeatability; /* what scoring a sample of pairs again found */
+    uint64_t adapter_abi_major, adapter_abi_minor;
+    uint64_t n_images, n_subjects, seed, threads;
+    uint64_t min_subjects;   /* groups.min_subjects */
+} sh_run_info;
+
+/* One root attribute: its name and where it lives in sh_run_info. */
+typedef struct sh_h5_attr {
+    const char *name;
+    size_t offset;
+    int since_minor;         /* the schema 1.x that added it; older files lack it */
+} sh_h5_attr;
+
+/* The root string attributes (char *) and integer attributes (uint64_t). */
+extern const sh_h5_attr sh_h5_string_attrs[];
+extern const size_t sh_h5_n_string_attrs;
+extern const sh_h5_attr sh_h5_u64_attrs[];
+extern const size_t sh_h5_n_u64_attrs;
+
+/* One field of a compound table: name, offset in the row struct, kind
+ * ('d' double, 'u' uint64, 'i' int32, 's' fixed string) and size. */
+typedef struct sh_h5_column {
+    const char *name;
+    size_t offset;
+    char kind;
+    size_t size;
+} sh_h5_column;
+
+/* A compound table at a fixed path, one row per struct. */
+typedef struct sh_h5_table {
+    const char *path;
+    const sh_h5_column *cols;
+    size_t n_cols;
+    size_t row_size;
+} sh_h5_table;
+
+/* The fixed-path tables, in the order they are written. */
+enum {
+    SH_H5_THRESHOLDS,
+    SH_H5_GROUPS,
+    SH_H5_EER,
+    SH_H5_DET,
+    SH_H5_SUMMARIES,
+    SH_H5_CRITERIA,
+    SH_H5_CGROUPS,          /* the classification tables, when a run has them */
+    SH_H5_CCLASSES,
+    SH_H5_CCONFUSION,
+    SH_H5_ITHRESHOLDS,      /* the identification tables, when a run has them */
+    SH_H5_IGROUPS,
+    SH_H5_ICMC,
+    SH_H5_N_TABLES
+};
+extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];
+
+/* The compound type of a table's rows: native (for memory) or packed
+ * little-endian (for the file). The caller closes it. */
+hid_t sh_h5_compound_type(const sh_h5_table *t, int native);
+
+/* A /failures row packed in a buffer: image_id (wi bytes), subject_id (ws
+ * bytes), manifest_line (uint64), stage and outcome (16 bytes each). */
+#define SH_H5_FAILURE_TAIL 16
+size_t sh_h5_failure_row_size(size_t wi, size_t ws);
+
+/* The compound type of such rows: native (memory) or little-endian (file).
+ * The caller closes it. */
+hid_t sh_h5_failure_type(size_t wi, size_t ws, int native);
+
+/* Groups holding the per-partition FMR matrices, and the failure records. */
+#define SH_H5_MATRIX_GROUP "/verification/fmr_matrix"
+#define SH_H5_FAILURES "/failures"
+
+/* The HDF5 link name of a partition's matrix group: its name with '/'
+ * (not allowed in a link name) written as '|'. */
+void sh_h5_partition_link(char *out, size_t size, const char *partition);
+
+#endif

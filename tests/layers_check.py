@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""layers_check.py REPO: the include graph keeps the floors of docs/design.md.
+
+Fails (exit 1), listing each offence, when
+  - a file includes a header of a higher floor, or of a sibling it does not
+    stand on (floors, ground first: core, engine, protocols, synth, results,
+    results/store, results/report, harness);
+  - an adapter includes anything but include/ and its own adapters/ files;
+  - modules include each other in a cycle, a module being a name's .c, .cpp
+    and .h together (score_hist.c and threshold.c calling each other is one
+    such cycle; one of them belongs below the other).
+The build enforces the floors too (each folder's target sees only the
+include directories of the targets it links); this check also names the
+line, and catches the cycles that a build cannot."""
+import os
+import re
+import sys
+
+FLOORS = ['core', 'engine', 'protocols', 'synth', 'results', 'results/store',
+          'results/report', 'harness']
+root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else '.')
+SRC = ('.c', '.h', '.cpp', '.hpp')
+INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]([^">]+)[">]')
+
+
+def floor_of(rel):
+    parts = rel.split(os.sep)
+    if parts[0] == 'results' and len(parts) > 2 and parts[1] in ('store', 'report'):
+        return 'results/' + parts[1]
+    if parts[0] in FLOORS:
+        return parts[0]
+    if parts[0] in ('include', 'adapters'):
+        return parts[0]
+    return None
+
+
+files = {}
+for top in FLOORS[:1] + ['engine', 'protocols', 'synth', 'results', 'harness', 'include',
+                         'adapters']:
+    for dirpath, _, names in os.walk(os.path.join(root, top)):
+        for n in names:
+            if n.endswith(SRC):
+                rel = os.path.relpath(os.path.join(dirpath, n), root)
+                files.setdefault(n, []).append(rel)
+
+
+def resolve(rel, target):
+    here = os.path.normpath(os.path.join(os.path.dirname(rel), target))
+    if os.path.exists(os.path.join(root, here)):
+        return [here]
+    if os.path.exists(os.path.join(root, 'include', target)):
+        return [os.path.join('include', target)]
+    return files.get(os.path.basename(target), [])
+
+
+def rank(f):
+    return FLOORS.index(f) if f in FLOORS else -1
+
+
+bad = []
+edges = {}
+for rels in files.values():
+    for rel in rels:
+        f = floor_of(rel)
+        with open(os.path.join(root, rel), errors='replace') as fh:
+            for ln, line in enumerate(fh, 1):
+                m = INCLUDE.match(line)
+                if not m:
+                    continue
+                for c in resolve(rel, m.group(1)):
+                    if c == rel:
+                        continue
+                    g = floor_of(c)
+                    if f == 'adapters':
+                        if g != 'include' and not (g == 'adapters' and
+                                                   c.split(os.sep)[1] == rel.split(os.sep)[1]):
+                            bad.append(f'{rel}:{ln}: an adapter includes {c}')
+                        continue
+                    if f == 'include' and g != 'include':
+                        bad.append(f'{rel}:{ln}: a public header includes {c}')
+                    elif g == 'adapters':
+                        bad.append(f'{rel}:{ln}: {f}/ includes an adapter\'s {c}')
+                    elif f in FLOORS and g in FLOORS and rank(g) > rank(f):
+                        bad.append(f'{rel}:{ln}: {f}/ includes {c}, a higher floor')
+                    elif (f in ('results/store', 'results/report') and g == 'results/report'
+                          and f != g):
+                        bad.append(f'{rel}:{ln}: {f}/ includes {c}, which stands on it')
+                    mod_a = os.path.splitext(rel)[0]
+                    mod_b = os.path.splitext(c)[0]
+                    if mod_a != mod_b:
+                        edges.setdefault(mod_a, set()).add((mod_b, f'{rel}:{ln}'))
+
+# Cycles between modules: Tarjan's strongly connected components.
+index, low, on, stack, sccs, counter = {}, {}, set(), [], [], [0]
+
+
+def visit(v):
+    index[v] = low[v] = counter[0]
+    counter[0] += 1
+    stack.append(v)
+    on.add(v)
+    for w, _ in edges.get(v, ()):
+        if w not in index:
+            visit(w)
+            low[v] = min(low[v], low[w])
+        elif w in on:
+            low[v] = min(low[v], index[w])
+    if low[v] == index[v]:
+        comp = []
+        while True:
+            w = stack.pop()
+            on.discard(w)
+            comp.append(w)
+            if w == v:
+                break
+        if len(comp) > 1:
+            sccs.append(sorted(comp))
+
+
+sys.setrecursionlimit(10000)
+for v in sorted(edges):
+    if v not in index:
+        visit(v)
+for comp in sccs:
+    where = sorted(at for a in comp for b, at in edges.get(a, ()) if b in comp)
+    bad.append('modules include each other: ' + ', '.join(comp) + ' (' + '; '.join(where) + ')')
+
+for b in sorted(set(bad)):
+    print(b)
+if bad:
+    print(f'{len(set(bad))} offence(s) against the layers (docs/design.md, "The floors")')
+    sys.exit(1)
+print('every include stays on its floor or below, and no modules include each other')
