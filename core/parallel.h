@@ -8,7 +8,7 @@
 
 /* The most threads a run may ask for, in a config (run.threads) or on the
  * command line (--threads). */
-#define SH_THREADS_MAX 256
+#include "executor.h" /* SH_THREADS_MAX */
 
 /* Work on items [begin, end); returns 0 or a negative code with err set.
  * Called from many threads at once with distinct ranges. */

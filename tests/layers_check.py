@@ -8,7 +8,10 @@ Fails (exit 1), listing each offence, when
   - an adapter includes anything but include/ and its own adapters/ files;
   - modules include each other in a cycle, a module being a name's .c, .cpp
     and .h together (score_hist.c and threshold.c calling each other is one
-    such cycle; one of them belongs below the other).
+    such cycle; one of them belongs below the other);
+  - code below include/ names something shades_ or SHADES_ that the public
+    header include/shades/adapter.h does not declare: those prefixes are the
+    ABI's, internal names are sh_ and SH_ (as libuv keeps uv_ for its API).
 The build enforces the floors too (each folder's target sees only the
 include directories of the targets it links); this check also names the
 line, and catches the cycles that a build cannot."""
@@ -124,6 +127,21 @@ for v in sorted(edges):
 for comp in sccs:
     where = sorted(at for a in comp for b, at in edges.get(a, ()) if b in comp)
     bad.append('modules include each other: ' + ', '.join(comp) + ' (' + '; '.join(where) + ')')
+
+# Internal names: code (not strings or comments) outside include/ and adapters/.
+abi = set(re.findall(r'\b(?:shades|SHADES)_\w+',
+                     open(os.path.join(root, 'include/shades/adapter.h')).read()))
+LEXEME = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.S)
+for rels in files.values():
+    for rel in rels:
+        if floor_of(rel) not in FLOORS:
+            continue
+        text = open(os.path.join(root, rel), errors='replace').read()
+        code = LEXEME.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+        for m in re.finditer(r'\b(?:shades|SHADES)_\w+', code):
+            if m.group(0) not in abi:
+                ln = code.count('\n', 0, m.start()) + 1
+                bad.append(f'{rel}:{ln}: internal name {m.group(0)} (shades_ and SHADES_ are the ABI\'s; use sh_)')
 
 for b in sorted(set(bad)):
     print(b)
