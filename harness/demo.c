@@ -88,12 +88,14 @@ static int demo_faces(const sh_demo_options *opts, sh_err *err)
         return rc;
     synth_faces_spec spec = {.subjects = opts->face_subjects,
                              .images_per_subject = 4,
-                             .seed = 20261122,
-                             .threads = opts->threads ? opts->threads : 2};
+                             .seed = 20261122};
     synth_face_params_default(&spec.params);
     printf("shades demo: rendering %u synthetic identities x %u face images in %s\n",
            spec.subjects, spec.images_per_subject, faces);
-    rc = synth_faces_write(faces, &spec, err);
+    rc = sh_executor_create(&spec.executor, opts->threads ? opts->threads : 2, err);
+    if (!rc)
+        rc = synth_faces_write(faces, &spec, err);
+    sh_executor_destroy(spec.executor);
     if (!rc)
         rc = run_config(NULL, opts, "demo-classic.yaml", sh_demo_classic_config, err);
     return rc;

@@ -14,7 +14,7 @@
 #include "help.h"
 #include "instance.h"
 #include "isolate.h"
-#include "parallel.h"
+#include "executor.h"
 #include "supervise.h"
 #include "plugin.h"
 #include "report.h"
@@ -272,7 +272,8 @@ static int cmd_synth(int argc, char **argv)
         fprintf(stderr, "shades: error: synth needs an output directory\n");
         return EXIT_ERROR;
     }
-    synth_faces_spec spec = {.subjects = 100, .images_per_subject = 4, .seed = 1, .threads = 1};
+    synth_faces_spec spec = {.subjects = 100, .images_per_subject = 4, .seed = 1};
+    unsigned threads = 1;
     synth_face_params_default(&spec.params);
     for (int i = 1; i < argc; i += 2) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -284,7 +285,7 @@ static int cmd_synth(int argc, char **argv)
         else if (strcmp(argv[i], "--images") == 0)
             bad = parse_count(&spec.images_per_subject, "--images", val);
         else if (strcmp(argv[i], "--threads") == 0)
-            bad = parse_threads(&spec.threads, val);
+            bad = parse_threads(&threads, val);
         else if (strcmp(argv[i], "--seed") == 0) {
             bad = parse_count(&seed, "--seed", val);
             spec.seed = seed;
@@ -300,7 +301,11 @@ static int cmd_synth(int argc, char **argv)
             return EXIT_ERROR;
     }
     sh_err err = {0};
-    if (synth_faces_write(argv[0], &spec, &err))
+    int rc = sh_executor_create(&spec.executor, threads, &err);
+    if (!rc)
+        rc = synth_faces_write(argv[0], &spec, &err);
+    sh_executor_destroy(spec.executor);
+    if (rc)
         return fail(&err);
     printf("%s/manifest.csv: %u synthetic identities x %u images, %u px (card: %s/card.yaml)\n",
            argv[0], spec.subjects, spec.images_per_subject, spec.params.size, argv[0]);

@@ -9,7 +9,7 @@
 
 #include "card.h"
 #include "image.h"
-#include "parallel.h"
+#include "executor.h"
 #include "paths.h"
 
 /* Shared by the rendering threads; read-only once set. */
@@ -97,8 +97,7 @@ int synth_faces_write(const char *dir, const synth_faces_spec *spec, sh_err *err
     render_job job = {spec, images};
     size_t n = (size_t)spec->subjects * spec->images_per_subject;
     if (!rc)
-        rc = sh_parallel_for(n, 16, spec->threads ? spec->threads : 1, render_block, &job,
-                                 err);
+        rc = sh_executor_for_blocks(spec->executor, 0, n, 16, render_block, &job, err);
     if (!rc)
         rc = write_manifest(tmp, spec, err);
     if (!rc && rename(tmp, manifest) != 0)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "executor.h"
 #include "face.h"
 
 /* What to generate. */
@@ -13,7 +14,7 @@ typedef struct synth_faces_spec {
     unsigned subjects;
     unsigned images_per_subject;
     uint64_t seed;
-    unsigned threads;          /* rendering threads; 0 means 1 */
+    sh_executor *executor;     /* renders on it (borrowed); NULL: on the calling thread */
     synth_face_params params;
 } synth_faces_spec;
 
