@@ -4,11 +4,14 @@
 
 #include <string.h>
 
+#include "import.h"
+
 /* One command's page. */
 typedef struct page {
     const char *name;
     const char *summary; /* one line for the overview */
-    const char *text;    /* usage, description, options, example */
+    const char *text;    /* usage, description, options, example; {formats} and
+                          * {pair_formats} stand for the importers' names */
 } page;
 
 static const page pages[] = {
@@ -108,8 +111,8 @@ static const page pages[] = {
     {"import", "turn a published dataset layout into a manifest (and pairs)",
      "usage: shades import FORMAT INPUT... -o DIR [--images ROOT] [--race NAME]\n"
      "\n"
-     "Turns a published layout (ppb, rfw, bfw, fairface, utkface) into\n"
-     "DIR/manifest.csv, for rfw and bfw DIR/pairs.csv, and DIR/card.yaml, a card\n"
+     "Turns a published layout ({formats}) into\n"
+     "DIR/manifest.csv, for {pair_formats} DIR/pairs.csv, and DIR/card.yaml, a card\n"
      "skeleton whose licence and consent you fill in (docs/datasets.md). rfw takes\n"
      "several pair files or folders into one manifest; the others read one input.\n"
      "\n"
@@ -188,11 +191,33 @@ void sh_help_overview(FILE *out)
                  "Docs: man shades, and docs/ in the source.\n");
 }
 
+/* Prints text with {formats} as every importer's name and {pair_formats}
+ * as those that write pairs.csv, from the registry (protocols/import.h). */
+static void put_page(FILE *out, const char *text)
+{
+    static const char all[] = "{formats}", pairs[] = "{pair_formats}";
+    char names[256];
+    for (const char *brace; (brace = strchr(text, '{'));) {
+        fwrite(text, 1, (size_t)(brace - text), out);
+        if (!strncmp(brace, all, sizeof all - 1)) {
+            fputs(sh_import_format_names(names, sizeof names, 0, ", ", ", "), out);
+            text = brace + sizeof all - 1;
+        } else if (!strncmp(brace, pairs, sizeof pairs - 1)) {
+            fputs(sh_import_format_names(names, sizeof names, 1, ", ", " and "), out);
+            text = brace + sizeof pairs - 1;
+        } else {
+            fputc('{', out);
+            text = brace + 1;
+        }
+    }
+    fputs(text, out);
+}
+
 int sh_help_command(FILE *out, const char *cmd)
 {
     for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++)
         if (strcmp(cmd, pages[k].name) == 0) {
-            fputs(pages[k].text, out);
+            put_page(out, pages[k].text);
             return 0;
         }
     return -1;

@@ -315,8 +315,9 @@ static int cmd_synth(int argc, char **argv)
 static int cmd_import(int argc, char **argv)
 {
     if (argc < 2 || argv[0][0] == '-' || argv[1][0] == '-') {
+        char formats[256];
         fprintf(stderr, "shades: error: import needs a format (%s) and an input\n",
-                sh_import_formats);
+                sh_import_format_names(formats, sizeof formats, 0, ", ", ", "));
         return EXIT_ERROR;
     }
     const char *inputs[256];

@@ -7,11 +7,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "import_job.h"
+#include "importer.h"
 #include "paths.h"
 #include "sha256.h"
 
-const char sh_import_formats[] = "ppb, rfw, bfw, fairface, utkface";
+/* The names of the formats whose writes and takes hold every bit of the
+ * masks given, in the registry's order, joined as sh_import_format_names
+ * joins them. */
+static const char *join_names(char *out, size_t cap, unsigned writes, unsigned takes,
+                              const char *sep, const char *last_sep)
+{
+    size_t n = 0, used = 0, total = 0;
+    for (size_t k = 0; k < sh_n_importers; k++)
+        total += (sh_importers[k].writes & writes) == writes &&
+                 (sh_importers[k].takes & takes) == takes;
+    if (cap)
+        out[0] = '\0';
+    for (size_t k = 0; k < sh_n_importers; k++) {
+        const sh_importer *imp = &sh_importers[k];
+        if ((imp->writes & writes) != writes || (imp->takes & takes) != takes)
+            continue;
+        const char *before = n == 0 ? "" : n + 1 == total ? last_sep : sep;
+        n++;
+        if (used < cap) {
+            int w = snprintf(out + used, cap - used, "%s%s", before, imp->name);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return out;
+}
+
+const char *sh_import_format_names(char *out, size_t cap, int pairs_only, const char *sep,
+                                   const char *last_sep)
+{
+    return join_names(out, cap, pairs_only ? SH_IMPORT_WRITES_PAIRS : 0, 0, sep, last_sep);
+}
 
 /* One CSV field, quoted only when it must be (RFC 4180). */
 static void put_field(FILE *f, const char *s, int first)
@@ -75,10 +105,9 @@ static void put_table(FILE *f, const char *const *head, size_t w, char *const *c
 /* Writes manifest.csv, pairs.csv (when there are pairs) and card.yaml
  * (unless one is there) into dir: all of them or none. *out_kept is set
  * when an existing card was kept. */
-static int write_outputs(int *out_kept, const sh_import_job *job, const char *root,
-                         sh_err *err)
+static int write_outputs(int *out_kept, const sh_import_job *job, const sh_importer *imp,
+                         const char *dir, const char *root, sh_err *err)
 {
-    const char *dir = job->o->out_dir;
     int rc = sh_path_mkdirs(dir, err);
     if (rc)
         return rc;
@@ -110,7 +139,7 @@ static int write_outputs(int *out_kept, const sh_import_job *job, const char *ro
         rc = sh_sha256_file(sha, files[0].tmp, err);
         if (!rc)
             rc = out_open(&files[2], dir, "card.yaml", err);
-        if (!rc && sh_import_card_write(files[2].f, job->o->format, root, sha)) {
+        if (!rc && sh_import_card_write(files[2].f, imp, root, sha)) {
             fclose(files[2].f);
             files[2].f = NULL;
             rc = sh_err_set(err, SH_E_IO, "%s: write error", files[2].final);
@@ -163,28 +192,30 @@ int sh_import(sh_import_result *out, const sh_import_options *o, sh_err *err)
     memset(out, 0, sizeof *out);
     if (o->n_inputs == 0)
         return sh_err_set(err, SH_E_INPUT, "import: no input");
-    sh_import_job job = {.o = o, .input = o->inputs[0]};
+    const sh_importer *imp = sh_importer_find(o->format);
+    sh_import_job job = {.inputs = o->inputs,
+                         .n_inputs = o->n_inputs,
+                         .input = o->inputs[0],
+                         .race = o->race,
+                         .log = o->log};
+    char names[256];
     int rc = 0;
-    if (o->n_inputs > 1 && strcmp(o->format, "rfw"))
+    if (o->n_inputs > 1 && !(imp && imp->takes & SH_IMPORT_TAKES_INPUTS))
         rc = sh_err_set(err, SH_E_INPUT, "import: %s reads one input, not %zu",
                             o->format, o->n_inputs);
+    if (!rc && !imp)
+        rc = sh_err_set(err, SH_E_INPUT, "import: unknown format '%s' (one of %s)",
+                            o->format, join_names(names, sizeof names, 0, 0, ", ", ", "));
     if (!rc)
-        rc = sh_import_csv(&job, err);
-    if (rc == 1) {
-        if (!strcmp(o->format, "rfw"))
-            rc = sh_import_rfw(&job, err);
-        else if (!strcmp(o->format, "utkface"))
-            rc = sh_import_utkface(&job, err);
-        else
-            rc = sh_err_set(err, SH_E_INPUT, "import: unknown format '%s' (one of %s)",
-                                o->format, sh_import_formats);
-    }
-    if (!rc && o->race && strcmp(o->format, "rfw"))
-        rc = sh_err_set(err, SH_E_INPUT, "import: --race is for rfw only");
+        rc = imp->read(&job, err);
+    if (!rc && o->race && !(imp->takes & SH_IMPORT_TAKES_RACE))
+        rc = sh_err_set(err, SH_E_INPUT, "import: --race is for %s only",
+                            join_names(names, sizeof names, 0, SH_IMPORT_TAKES_RACE, ", ",
+                                       " and "));
     if (!rc)
         rc = find_root(out->root, sizeof out->root, o, err);
     if (!rc)
-        rc = write_outputs(&out->card_kept, &job, out->root, err);
+        rc = write_outputs(&out->card_kept, &job, imp, o->out_dir, out->root, err);
     if (!rc) {
         out->n_images = job.m.n;
         out->n_pairs = job.p.n;

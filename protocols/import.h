@@ -12,7 +12,7 @@
 
 /* What an import reads and where it writes. */
 typedef struct sh_import_options {
-    const char *format;        /* ppb, rfw, bfw, fairface, utkface */
+    const char *format;        /* a name sh_import_format_names lists */
     const char *const *inputs; /* the published file (utkface: the image folder); rfw:
                                 * pairs files or folders searched for them */
     size_t n_inputs;           /* one, except for rfw */
@@ -40,7 +40,11 @@ typedef struct sh_import_result {
 int sh_import(sh_import_result *out, const sh_import_options *opts,
                   sh_err *err);
 
-/* The formats sh_import knows, for help text. */
-extern const char sh_import_formats[];
+/* Writes the names of the formats sh_import knows (protocols/importers.c)
+ * into out, cap bytes at most, in the order help lists them, joined by sep
+ * and the last two by last_sep; with pairs_only, only the formats that
+ * write pairs.csv. Returns out. */
+const char *sh_import_format_names(char *out, size_t cap, int pairs_only, const char *sep,
+                                   const char *last_sep);
 
 #endif

@@ -1,32 +1,8 @@
-/* The dataset card an import writes beside its manifest. */
+/* The dataset card an import writes beside its manifest, from its
+ * format's row of the registry. */
 #include <stdio.h>
-#include <string.h>
 
-#include "import_job.h"
-
-/* What is published about each format's dataset. */
-typedef struct card_facts {
-    const char *format, *name, *version, *method, *dates, *sources;
-} card_facts;
-
-static const card_facts facts[] = {
-    {"ppb", "PPB", "2017",
-     "photographs of members of the parliaments of Rwanda, Senegal, South Africa, Iceland, "
-     "Finland and Sweden, labelled for gender and Fitzpatrick skin type (Buolamwini and "
-     "Gebru, 2018)", "2017", NULL},
-    {"rfw", "RFW", "2019",
-     "images from MS-Celeb-1M in four race subsets, African, Asian, Caucasian and Indian "
-     "(Wang et al., 2019)", "2019", "MS-Celeb-1M"},
-    {"bfw", "BFW", "0.1.5",
-     "images from VGGFace2 balanced over eight subgroups of ethnicity and gender (Robinson "
-     "et al., 2020)", "2020", "VGGFace2"},
-    {"fairface", "FairFace", "2021",
-     "images from the YFCC-100M Flickr dataset, labelled for race, gender and age (Karkkainen "
-     "and Joo, 2021)", "2019-2021", "YFCC-100M"},
-    {"utkface", "UTKFace", "2017",
-     "images gathered from the web, labelled for age, gender and race (Zhang et al., 2017)",
-     "2017", NULL},
-};
+#include "importer.h"
 
 /* s as a YAML double-quoted scalar. */
 static void put_quoted(FILE *f, const char *s)
@@ -44,14 +20,10 @@ static void put_quoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int sh_import_card_write(FILE *f, const char *format, const char *root, const char *sha256)
+int sh_import_card_write(FILE *f, const sh_importer *imp, const char *root,
+                         const char *sha256)
 {
-    const card_facts *c = NULL;
-    for (size_t k = 0; k < sizeof facts / sizeof *facts; k++)
-        if (!strcmp(facts[k].format, format))
-            c = &facts[k];
-    if (!c)
-        return -1;
+    const sh_import_card *c = &imp->card;
     fprintf(f,
             "# Dataset card written by `shades import %s` (docs/datasets.md). The\n"
             "# facts below are as published: check them against your copy. Replace\n"
@@ -69,7 +41,7 @@ int sh_import_card_write(FILE *f, const char *format, const char *root, const ch
             "# relative root is taken from this card's folder, and the config's\n"
             "# dataset.root overrides it.\n"
             "root: ",
-            format, c->name, c->version, c->method, c->dates);
+            imp->name, c->name, c->version, c->method, c->dates);
     put_quoted(f, root);
     fprintf(f, "\nmanifest_sha256: %s\n", sha256);
     if (c->sources)

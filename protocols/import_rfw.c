@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "csv_rows.h"
-#include "import_job.h"
+#include "importer.h"
 
 /* How deep below the folder given pair lists are looked for: RFW keeps
  * them as txts/<Race>/<Race>_pairs.txt. */
@@ -183,15 +183,14 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
     return rc;
 }
 
-int sh_import_rfw(sh_import_job *job, sh_err *err)
+int sh_import_read_rfw(sh_import_job *job, sh_err *err)
 {
-    const sh_import_options *o = job->o;
     job->m.n_attrs = 1;
     job->m.attr_names[0] = "race";
     file_list lists = {0};
     int rc = 0;
-    for (size_t i = 0; !rc && i < o->n_inputs; i++) {
-        const char *in = o->inputs[i];
+    for (size_t i = 0; !rc && i < job->n_inputs; i++) {
+        const char *in = job->inputs[i];
         struct stat st;
         size_t before = lists.n;
         if (stat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -205,13 +204,13 @@ int sh_import_rfw(sh_import_job *job, sh_err *err)
             rc = sh_err_nomem(err);
         }
     }
-    if (!rc && o->race && lists.n != 1)
+    if (!rc && job->race && lists.n != 1)
         rc = sh_err_set(err, SH_E_INPUT,
                             "import: --race names the race of one pairs file, and there are %zu "
                             "(each file's race is the start of its name)", lists.n);
     for (size_t i = 0; !rc && i < lists.n; i++) {
         size_t before = job->p.n;
-        rc = read_list(job, lists.paths[i], o->race, err);
+        rc = read_list(job, lists.paths[i], job->race, err);
         if (!rc && job->p.n == before)
             rc = sh_err_set(err, SH_E_INPUT, "%s: no pairs", lists.paths[i]);
     }

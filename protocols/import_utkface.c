@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "import_job.h"
+#include "importer.h"
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -74,9 +74,8 @@ static int read_names(char ***out, size_t *n, const char *dir, sh_err *err)
     return rc;
 }
 
-int sh_import_utkface(sh_import_job *job, sh_err *err)
+int sh_import_read_utkface(sh_import_job *job, sh_err *err)
 {
-    const sh_import_options *o = job->o;
     job->m.n_attrs = 3;
     job->m.attr_names[0] = "age";
     job->m.attr_names[1] = "sex";
@@ -88,9 +87,9 @@ int sh_import_utkface(sh_import_job *job, sh_err *err)
         long age;
         const char *sex, *race;
         if (!utk_parse(names[i], &age, &sex, &race)) {
-            if (o->log)
-                fprintf(o->log, "shades: import utkface: skipped '%s': not "
-                                "age_gender_race_datetime.jpg\n", names[i]);
+            if (job->log)
+                fprintf(job->log, "shades: import utkface: skipped '%s': not "
+                                  "age_gender_race_datetime.jpg\n", names[i]);
             skipped++;
             continue;
         }
@@ -100,8 +99,8 @@ int sh_import_utkface(sh_import_job *job, sh_err *err)
         size_t r;
         rc = sh_import_add_image(&r, &job->m, row, job->input, i + 1, "file name", err);
     }
-    if (!rc && o->log && skipped)
-        fprintf(o->log, "shades: import utkface: %zu of %zu file names skipped\n", skipped, n);
+    if (!rc && job->log && skipped)
+        fprintf(job->log, "shades: import utkface: %zu of %zu file names skipped\n", skipped, n);
     if (!rc && !job->m.n)
         rc = sh_err_set(err, SH_E_INPUT, "%s: no file named age_gender_race_datetime.jpg",
                             job->input);

@@ -2,7 +2,8 @@
 # help_cli.sh SHADES SOURCE_DIR: every command answers -h, --help and
 # `shades help CMD` alike (usage, options, example; exit 0, nothing on
 # stderr); -V, --version and version agree; the man page and the bash
-# completion name every command and every option the help pages list.
+# completion name every command and every option the help pages list, and
+# the importers' formats as the registry lists them.
 set -euo pipefail
 shades=$1 src=$2
 man=$src/docs/shades.1 completion=$src/scripts/shades-completion.bash
@@ -36,6 +37,27 @@ for c in $commands; do
       fail "completion lacks $c's option $o"
   done
 done
+
+# The importers' formats: help and the usage message list them from the
+# registry (protocols/importers.c); the man page, the completion and
+# docs/datasets.md list the same, in the same order.
+formats=$(sed -n 's/^Turns a published layout (\([^)]*\)) into$/\1/p' "$work/import")
+[ -n "$formats" ] || fail "shades import --help lists no formats"
+set +e
+"$shades" import >/dev/null 2>"$work/err"
+set -e
+grep -qxF "shades: error: import needs a format ($formats) and an input" "$work/err" ||
+  fail "shades import's usage lists other formats than its help: $(cat "$work/err")"
+words=$(echo "$formats" | sed 's/, / /g')
+man_list=$(echo "$formats" | sed 's/, / ", " /g')
+grep -qxF ".RB ( $man_list )" "$man" || fail "docs/shades.1 does not list the formats $formats"
+pairs=$(sed -n 's/^DIR\/manifest.csv, for \(.*\) DIR\/pairs.csv,.*/\1/p' "$work/import")
+[ -n "$pairs" ] || fail "shades import --help names no format that writes pairs.csv"
+grep -qxF "for $pairs" "$man" || fail "docs/shades.1 does not say pairs.csv is for $pairs"
+grep -qF "COMPREPLY=(\$(compgen -W \"$words\" -- \"\$cur\"))" <(grep -A2 '^ *import) opts=' "$completion") ||
+  fail "the completion does not offer the formats $words"
+[ "$(sed -n 's/^| `\([a-z0-9]*\)` | .*/\1/p' "$src/docs/datasets.md" | tr '\n' ' ')" = "$words " ] ||
+  fail "docs/datasets.md's importer table does not list $words"
 
 # The options' arguments are real: run's help names the thread limit a
 # config has (docs/config.md), and --threads refuses one more.
