@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "h5_write.h"
+#include "results.h"
 #include "report.h"
 #include "guard.h"
 #include "isolate.h"
