@@ -153,7 +153,7 @@ int sh_demo(const sh_demo_options *opts, sh_err *err)
         return rc;
     const char *paths[2] = {classic, synthetic};
     size_t first = opts->face_subjects ? 0 : 1;
-    sh_report_options ro = {.format = SH_REPORT_HTML};
+    sh_report_options ro = {.format = sh_report_format_find("html")};
     rc = sh_report_files(paths + first, 2 - first, html, &ro, err);
     if (!rc)
         printf("\nshades demo: results %s%s%s\nshades demo: report  %s\n",

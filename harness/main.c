@@ -145,14 +145,11 @@ static int cmd_run(int argc, char **argv)
     return rc < 0 ? fail(&err) : rc;
 }
 
-/* The format a report path's extension implies, or text. */
-static sh_report_format format_of_path(const char *path)
+/* The format a report path's extension implies, or NULL (text). */
+static const sh_report_format *format_of_path(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    sh_report_format f = SH_REPORT_TEXT;
-    if (dot && !strchr(dot, '/'))
-        sh_report_format_parse(&f, dot + 1);
-    return f;
+    return dot && !strchr(dot, '/') ? sh_report_format_find(dot + 1) : NULL;
 }
 
 static int cmd_report(int argc, char **argv)
@@ -168,10 +165,11 @@ static int cmd_report(int argc, char **argv)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--format") == 0 && val) {
             format = argv[++i];
-            if (sh_report_format_parse(&opts.format, format)) {
-                fprintf(stderr, "shades: error: report: unknown format '%s' (txt, md, csv or "
-                                "html)\n",
-                        format);
+            if (!(opts.format = sh_report_format_find(format))) {
+                char names[128];
+                sh_report_format_list(names, sizeof names);
+                fprintf(stderr, "shades: error: report: unknown format '%s' (%s)\n", format,
+                        names);
                 bad = 1;
             }
         } else if (strcmp(argv[i], "-o") == 0 && val) {

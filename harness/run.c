@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "h5_write.h"
+#include "results.h"
 #include "report.h"
 #include "guard.h"
 #include "isolate.h"
@@ -238,7 +239,7 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         fprintf(out, "        repeatability: %s\n", repeat);
     const sh_results *runs[] = {&r};
     const char *paths[] = {c->output.results};
-    sh_report_options ro = {.format = SH_REPORT_TEXT, .brief = 1};
+    sh_report_options ro = {.brief = 1}; /* text */
     rc = sh_report_write(out, runs, paths, 1, &ro, err);
     if (!rc && !s->card)
         fprintf(out, "\nnote: no dataset card (dataset.card, docs/datasets.md): the results "

@@ -9,7 +9,7 @@
 
 #include "error.h"
 #include "groups.h"
-#include "verification_measures.h"
+#include "verification_tables.h"
 
 /* One group; a row of /classification/groups. */
 typedef struct sh_crow {

@@ -8,7 +8,7 @@
 
 #include "error.h"
 #include "groups.h"
-#include "verification_measures.h"
+#include "verification_tables.h"
 
 /* One pass/fail rule, fixed before the run (docs/criteria.md). */
 typedef struct sh_criterion {

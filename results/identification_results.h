@@ -10,7 +10,7 @@
 #include "error.h"
 #include "groups.h"
 #include "identification_measures.h"
-#include "verification_measures.h"
+#include "verification_tables.h"
 
 /* Overall rates at one target FPIR; one row of /identification/thresholds. */
 typedef struct sh_ithreshold {

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "threshold.h"
+#include "score_sort.h"
 
 double sh_score_bin_edge(uint32_t b)
 {

@@ -1,25 +1,6 @@
 #include "threshold.h"
 
 #include <math.h>
-#include <stdlib.h>
-
-size_t sh_count_lt(const double *sorted, size_t n, double t)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-size_t sh_count_ge(const double *sorted, size_t n, double t)
-{
-    return n - sh_count_lt(sorted, n, t);
-}
 
 int sh_fmr_allowed(uint64_t *out_k, uint64_t n, double target)
 {
@@ -99,15 +80,4 @@ int sh_hist_want_fmr_range(sh_score_window *w, uint32_t *out_low,
     uint32_t hi = top ? sh_hist_bin_of_rank(h, top) : SH_HIST_BINS - 1;
     *out_low = lo;
     return sh_window_add_range(w, lo, hi);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-void sh_scores_sort(double *scores, size_t n)
-{
-    qsort(scores, n, sizeof *scores, cmp_double);
 }

@@ -7,12 +7,7 @@
 #include <stdint.h>
 
 #include "score_hist.h"
-
-/* Number of scores >= t in an ascending array. */
-size_t sh_count_ge(const double *sorted, size_t n, double t);
-
-/* Number of scores < t in an ascending array. */
-size_t sh_count_lt(const double *sorted, size_t n, double t);
+#include "score_sort.h"
 
 /* The smallest double t with FMR(t) = #(impostor >= t) / n <= target, for
  * ascending impostor scores: the next double above the (k+1)-th largest
@@ -42,8 +37,5 @@ int sh_hist_want_fmr(sh_score_window *w, const sh_score_hist *h, double target);
  * when h is empty). Returns 0, or -1 when out of memory. */
 int sh_hist_want_fmr_range(sh_score_window *w, uint32_t *out_low,
                                const sh_score_hist *h, double target);
-
-/* Sorts scores ascending in place (-inf first). */
-void sh_scores_sort(double *scores, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include "det.h"
 #include "interval.h"
 #include "threshold.h"
+#include "verification_matrix.h"
 
 static double rate(uint64_t k, uint64_t n)
 {
@@ -429,19 +430,4 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
     }
     *out = r;
     return 0;
-}
-
-void sh_vresults_destroy(sh_vresults *r)
-{
-    if (!r)
-        return;
-    free(r->thresholds);
-    free(r->groups);
-    free(r->eer);
-    free(r->det);
-    free(r->summaries);
-    for (size_t i = 0; i < r->n_matrices; i++)
-        sh_vmatrix_clear(&r->matrices[i]);
-    free(r->matrices);
-    free(r);
 }

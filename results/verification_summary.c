@@ -15,29 +15,16 @@
 #include "proportion_test.h"
 #include "verification_boot.h"
 
-#define FIELD(name) {#name, offsetof(sh_vsummary, name)}
-
-const sh_vsummary_field sh_vsummary_fields[SH_VSUMMARY_FIELDS] = {
-    FIELD(fnmr_max_min), FIELD(fnmr_max_geomean), FIELD(fnmr_gini), FIELD(fnmr_gap),
-    FIELD(fmr_max_min),  FIELD(fmr_max_geomean),  FIELD(fmr_gini),  FIELD(fmr_gap),
-    FIELD(garbe),        FIELD(fdr),              FIELD(inequity),
-};
 #define N_BOUNDED SH_VSUMMARY_FIELDS
 
 /* Writes d's summaries into the value fields of s; bounds are untouched. */
 static void put_values(sh_vsummary *s, const sh_differential *d)
 {
-    s->fnmr_max_min = d->fnmr.max_min;
-    s->fnmr_max_geomean = d->fnmr.max_geomean;
-    s->fnmr_gini = d->fnmr.gini;
-    s->fnmr_gap = d->fnmr.gap;
-    s->fmr_max_min = d->fmr.max_min;
-    s->fmr_max_geomean = d->fmr.max_geomean;
-    s->fmr_gini = d->fmr.gini;
-    s->fmr_gap = d->fmr.gap;
-    s->garbe = d->garbe;
-    s->fdr = d->fdr;
-    s->inequity = d->inequity;
+#define SH_VSUMMARY(name, value, heading) s->name = d->value;
+#define SH_VSUMMARY_GAP SH_VSUMMARY
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
 }
 
 static double *field(sh_vsummary *s, size_t i)

@@ -17,6 +17,7 @@
 #include "h5_read.h"
 #include "h5_write.h"
 #include "report.h"
+#include "report_format.h"
 
 static const char *out_path;
 
@@ -100,7 +101,7 @@ static void measured_written_read_and_reported(void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    sh_report_options o = {.format = SH_REPORT_TEXT};
+    sh_report_options o = {.format = &sh_report_text};
     assert_int_equal(sh_report_write(f, runs, paths, 2, &o, &err), 0);
     fclose(f);
     assert_non_null(strstr(text, "Classification error of sex by group (Gender Shades layout)"));

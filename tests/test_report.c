@@ -1,6 +1,6 @@
 /* The report's building blocks: text tables that stay within 100 columns,
- * Markdown and HTML escaping, and the reader's message for every kind of
- * file it cannot use. */
+ * Markdown and HTML escaping, the table of formats, and the reader's
+ * message for every kind of file it cannot use. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,9 @@
 #include <hdf5.h>
 
 #include "h5_read.h"
+#include "help.h"
 #include "report.h"
+#include "report_format.h"
 #include "report_table.h"
 
 /* Prints with fn into a string the caller frees. */
@@ -126,14 +128,37 @@ static void markdown_and_html_escape_cells(void **state)
 static void formats_parse_by_name(void **state)
 {
     (void)state;
-    sh_report_format f;
-    assert_int_equal(sh_report_format_parse(&f, "html"), 0);
-    assert_int_equal(f, SH_REPORT_HTML);
-    assert_int_equal(sh_report_format_parse(&f, "md"), 0);
-    assert_int_equal(f, SH_REPORT_MARKDOWN);
-    assert_int_equal(sh_report_format_parse(&f, "csv"), 0);
-    assert_int_equal(sh_report_format_parse(&f, "txt"), 0);
-    assert_int_equal(sh_report_format_parse(&f, "pdf"), -1);
+    assert_ptr_equal(sh_report_format_find("html"), &sh_report_html);
+    assert_ptr_equal(sh_report_format_find("md"), &sh_report_markdown);
+    assert_ptr_equal(sh_report_format_find("markdown"), &sh_report_markdown);
+    assert_ptr_equal(sh_report_format_find("csv"), &sh_report_csv);
+    assert_ptr_equal(sh_report_format_find("txt"), &sh_report_text);
+    assert_ptr_equal(sh_report_format_find("text"), &sh_report_text);
+    assert_null(sh_report_format_find("pdf"));
+    char names[64];
+    sh_report_format_list(names, sizeof names);
+    assert_string_equal(names, "txt, md, csv or html");
+}
+
+/* `shades report --help` lists the formats of the table, so a new format
+ * cannot be left out of it (help_cli.sh holds the man page and the
+ * completion to the help). */
+static void help_lists_every_format(void **state)
+{
+    (void)state;
+    char want[128] = "[--format ";
+    for (size_t i = 0; i < sh_report_n_formats; i++) {
+        strcat(want, i ? "|" : "");
+        strcat(want, sh_report_formats[i]->name);
+    }
+    strcat(want, "]");
+    char *page = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&page, &len);
+    assert_int_equal(sh_help_command(f, "report"), 0);
+    fclose(f);
+    assert_non_null(strstr(page, want));
+    free(page);
 }
 
 static char dir[64];
@@ -200,7 +225,7 @@ static void unreadable_results_files_are_named_with_the_reason(void **state)
     char out[256];
     snprintf(out, sizeof out, "%s/report.html", dir);
     const char *paths[] = {path};
-    sh_report_options o = {.format = SH_REPORT_HTML};
+    sh_report_options o = {.format = &sh_report_html};
     sh_err err = {0};
     assert_true(sh_report_files(paths, 1, out, &o, &err) < 0);
     assert_int_equal(access(out, F_OK), -1);
@@ -218,6 +243,7 @@ int main(void)
         cmocka_unit_test(a_cell_too_wide_for_the_page_wraps_under_itself),
         cmocka_unit_test(markdown_and_html_escape_cells),
         cmocka_unit_test(formats_parse_by_name),
+        cmocka_unit_test(help_lists_every_format),
         cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 
 #include "cohort.h"
 #include "h5_read.h"
+#include "h5_schema.h"
 #include "manifest.h"
 #include <shades/synthetic.h>
 #include "run.h"

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,94 +10,38 @@
 
 #include "h5_read.h"
 #include "paths.h"
+#include "report_format.h"
 #include "report_tables.h"
 
-/* Terminal tables stay within this many columns. */
-#define TEXT_WIDTH 100
+const sh_report_format *const sh_report_formats[] = {
+    &sh_report_text,
+    &sh_report_markdown,
+    &sh_report_csv,
+    &sh_report_html,
+};
+const size_t sh_report_n_formats = sizeof sh_report_formats / sizeof sh_report_formats[0];
 
-int sh_report_format_parse(sh_report_format *out, const char *name)
+const sh_report_format *sh_report_format_find(const char *name)
 {
-    static const struct {
-        const char *name;
-        sh_report_format f;
-    } names[] = {{"txt", SH_REPORT_TEXT},
-                 {"text", SH_REPORT_TEXT},
-                 {"md", SH_REPORT_MARKDOWN},
-                 {"markdown", SH_REPORT_MARKDOWN},
-                 {"csv", SH_REPORT_CSV},
-                 {"html", SH_REPORT_HTML}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i].name) == 0) {
-            *out = names[i].f;
-            return 0;
-        }
-    return -1;
+    for (size_t i = 0; i < sh_report_n_formats; i++)
+        for (const char *const *e = sh_report_formats[i]->extensions; *e; e++)
+            if (strcmp(name, *e) == 0)
+                return sh_report_formats[i];
+    return NULL;
 }
 
-/* Prints and frees one table; 0, or -1 when it could not be built. */
-static int emit(FILE *out, sh_table *t, sh_report_format f)
+void sh_report_format_list(char *out, size_t size)
 {
-    int rc = !t ? -1
-             : f == SH_REPORT_MARKDOWN ? sh_table_print_markdown(out, t, 3)
-                                           : sh_table_print_text(out, t, TEXT_WIDTH);
-    sh_table_destroy(t);
-    return rc;
-}
-
-static void heading(FILE *out, sh_report_format f, const char *text)
-{
-    if (f == SH_REPORT_MARKDOWN)
-        fprintf(out, "\n## %s\n", text);
-    else
-        fprintf(out, "\n== %s ==\n", text);
-}
-
-/* The tables of one run, in reading order. */
-static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *st,
-                   const sh_report_options *o)
-{
-    const sh_vresults *v = run->r->verification;
-    int bad = 0;
-    if (!o->brief)
-        bad |= emit(out, sh_table_provenance(run), o->format);
-    if (run->r->classification) {
-        bad |= emit(out, sh_table_classification(run, st), o->format);
-        if (!o->brief)
-            bad |= emit(out, sh_table_class_rates(run), o->format);
+    size_t used = 0;
+    if (size)
+        out[0] = '\0';
+    for (size_t i = 0; i < sh_report_n_formats && used < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == sh_report_n_formats ? " or " : ", ";
+        int w = snprintf(out + used, size - used, "%s%s", sep, sh_report_formats[i]->name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
     }
-    const sh_iresults *id = run->r->identification;
-    for (size_t k = 0; id && k < id->n_thresholds; k++)
-        bad |= emit(out, sh_table_identification(run, k, st), o->format);
-    if (id)
-        bad |= emit(out, sh_table_cmc(run), o->format);
-    for (size_t k = 0; v && k < v->n_thresholds; k++)
-        bad |= emit(out, sh_table_groups(run, k, st), o->format);
-    if (v)
-        bad |= emit(out, sh_table_summaries(run), o->format);
-    if (!o->brief && v) {
-        bad |= emit(out, sh_table_eer(run), o->format);
-        for (size_t m = 0; m < v->n_matrices; m++)
-            for (size_t k = 0; k < v->matrices[m].n_targets; k++)
-                if (!isnan(v->matrices[m].threshold[k]))
-                    bad |= emit(out, sh_table_matrix(run, &v->matrices[m], k), o->format);
-    }
-    if (!o->brief)
-        bad |= emit(out, sh_table_failures(run), o->format);
-    if (run->r->n_verdicts)
-        bad |= emit(out, sh_table_criteria(run), o->format);
-    return bad;
-}
-
-/* The Runs table, then the tables that set the runs side by side. */
-static int comparison(FILE *out, const sh_report_run *runs, size_t n,
-                      const sh_report_style *st, sh_report_format f)
-{
-    sh_table *tables[1024];
-    size_t nt = sh_report_comparison(tables, 1024, runs, n, st);
-    int bad = emit(out, sh_table_runs(runs, n), f);
-    for (size_t i = 0; i < nt; i++)
-        bad |= emit(out, tables[i], f);
-    return bad;
 }
 
 /* Labels "engine version"; where two runs would share one, the run name
@@ -143,6 +86,7 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
     /* Each run's own groups.min_subjects decided what is too small to
      * estimate, and its differentials and criteria left those groups out:
      * the report marks the same groups. */
+    const sh_report_format *fmt = opts->format ? opts->format : &sh_report_text;
     sh_report_style st = {n ? (unsigned)runs[0]->info.min_subjects : 0, 0};
     for (size_t i = 1; i < n; i++)
         st.mixed |= runs[i]->info.min_subjects != runs[0]->info.min_subjects;
@@ -151,39 +95,17 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
     int bad = !rr || !labels || make_labels(labels, runs, n), rc = 0;
     for (size_t i = 0; !bad && i < n; i++)
         rr[i] = (sh_report_run){runs[i], paths[i], labels[i]};
-    /* One CSV is one table, so its files must share a protocol. */
-    for (size_t i = 1; !bad && !rc && opts->format == SH_REPORT_CSV && i < n; i++)
+    /* A format that is one table (CSV) takes files of one protocol. */
+    for (size_t i = 1; !bad && !rc && fmt->one_protocol && i < n; i++)
         if (!runs[0]->verification != !runs[i]->verification ||
             !runs[0]->classification != !runs[i]->classification ||
             !runs[0]->identification != !runs[i]->identification)
             rc = sh_err_set(err, SH_E_INPUT,
-                                "%s: holds other protocols than %s; a CSV report takes files of "
+                                "%s: holds other protocols than %s; a %s report takes files of "
                                 "one protocol",
-                                paths[i], paths[0]);
-    if (!bad && !rc) {
-        if (opts->format == SH_REPORT_CSV)
-            bad = sh_report_csv(out, rr, n);
-        else if (opts->format == SH_REPORT_HTML)
-            bad = sh_report_html(out, rr, n, &st);
-        else {
-            if (opts->format == SH_REPORT_MARKDOWN)
-                fprintf(out, "# shades report\n");
-            if (n > 1) {
-                heading(out, opts->format, "Engines side by side");
-                bad |= comparison(out, rr, n, &st, opts->format);
-            } else if (!opts->brief) {
-                bad |= emit(out, sh_table_runs(rr, n), opts->format);
-            }
-            for (size_t i = 0; n > 1 && i < n; i++) {
-                char h[PATH_MAX + 64];
-                snprintf(h, sizeof h, "%s (%s)", rr[i].label, paths[i]);
-                heading(out, opts->format, h);
-                bad |= one_run(out, &rr[i], &st, opts);
-            }
-            if (n == 1)
-                bad |= one_run(out, &rr[0], &st, opts);
-        }
-    }
+                                paths[i], paths[0], fmt->label);
+    if (!bad && !rc)
+        bad = fmt->write(out, rr, n, &st, opts) != 0;
     for (size_t i = 0; labels && i < n; i++)
         free(labels[i]);
     free(labels);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report_format.h"
 #include "report_svg.h"
 #include "report_tables.h"
 
@@ -191,9 +191,10 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
     return bad;
 }
 
-int sh_report_html(FILE *out, const sh_report_run *runs, size_t n,
-                       const sh_report_style *st)
+static int write_html(FILE *out, const sh_report_run *runs, size_t n, const sh_report_style *st,
+                      const struct sh_report_options *opts)
 {
+    (void)opts;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<title>shades report</title>\n<style>\n",
@@ -217,3 +218,7 @@ int sh_report_html(FILE *out, const sh_report_run *runs, size_t n,
     fputs("</body>\n</html>\n", out);
     return bad ? -1 : 0;
 }
+
+static const char *const extensions[] = {"html", NULL};
+
+const sh_report_format sh_report_html = {"html", "HTML", extensions, 0, write_html};

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "verification_measures.h"
+#include "verification_tables.h"
 
 /* DET curves of every group of `partition` on probit axes (FMR across,
  * FNMR up), one colour and dash pattern per group, with a legend. Points

@@ -1,6 +1,7 @@
 #include "report_tables.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -193,41 +194,68 @@ static const char *p_value(char *out, size_t size, double p)
     return out;
 }
 
+/* The summaries the reports show: those of vsummary_fields.def with a
+ * heading, in list order; a gap with its two groups and Fisher p, the
+ * others with their bootstrap intervals. */
+typedef struct summary_column {
+    const char *heading;
+    size_t value;               /* the value's offset in sh_vsummary; bounds follow */
+    int gap;
+    size_t high, low, p;        /* a gap's groups and p */
+} summary_column;
+
+static const summary_column summary_columns[] = {
+#define SH_VSUMMARY(name, value, heading) {heading, offsetof(sh_vsummary, name), 0, 0, 0, 0},
+#define SH_VSUMMARY_GAP(name, value, heading)                                                  \
+    {heading, offsetof(sh_vsummary, name), 1, offsetof(sh_vsummary, name##_high),                \
+     offsetof(sh_vsummary, name##_low), offsetof(sh_vsummary, name##_p)},
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
+};
+#define N_SUMMARY_COLUMNS (sizeof summary_columns / sizeof summary_columns[0])
+
 sh_table *sh_table_summaries(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
-    char title[160];
+    char title[160], heads[1024] = "partition|target", align[N_SUMMARY_COLUMNS + 3] = "lr";
     snprintf(title, sizeof title, "Differentials across groups (%g%% bootstrap intervals)",
              100 * v->confidence);
-    sh_table *t = sh_table_create(
-        title, "partition|target|FNMR max/geomean|FNMR gap (high - low, Fisher p)|"
-               "FMR max/geomean|FMR gap (high - low, Fisher p)|GARBE|FDR",
-        "lrllllll");
+    for (size_t c = 0, used = strlen(heads); c < N_SUMMARY_COLUMNS; c++) {
+        const summary_column *sc = &summary_columns[c];
+        if (!sc->heading)
+            continue;
+        used += (size_t)snprintf(heads + used, sizeof heads - used, "|%s%s", sc->heading,
+                                 sc->gap ? " (high - low, Fisher p)" : "");
+        strcat(align, "l");
+    }
+    sh_table *t = sh_table_create(title, heads, align);
     if (!t)
         return NULL;
     t->n_key = 2;
     for (size_t i = 0; i < v->n_summaries; i++) {
         const sh_vsummary *s = &v->summaries[i];
-        char a[64], b[64], c[64], d[64], e[64], f[64], pa[32];
-        bounded(a, sizeof a, &s->fnmr_max_geomean);
-        bounded(c, sizeof c, &s->fmr_max_geomean);
-        bounded(e, sizeof e, &s->garbe);
-        bounded(f, sizeof f, &s->fdr);
-        sh_report_rate(b, sizeof b, s->fnmr_gap, NAN, NAN);
-        sh_report_rate(d, sizeof d, s->fmr_gap, NAN, NAN);
+        const char *row = (const char *)s;
         sh_table_cellf(t, "%s", s->partition);
         sh_table_cellf(t, "%g", s->target_fmr);
-        sh_table_cellf(t, "%s", a);
-        sh_table_cellf(t, "%s (%s - %s, p %s)", b, s->fnmr_gap_high, s->fnmr_gap_low,
-                           p_value(pa, sizeof pa, s->fnmr_gap_p));
-        sh_table_cellf(t, "%s", c);
-        sh_table_cellf(t, "%s (%s - %s, p %s)", d, s->fmr_gap_high, s->fmr_gap_low,
-                           p_value(pa, sizeof pa, s->fmr_gap_p));
-        sh_table_cellf(t, "%s", e);
-        sh_table_cellf(t, "%s", f);
+        for (size_t c = 0; c < N_SUMMARY_COLUMNS; c++) {
+            const summary_column *sc = &summary_columns[c];
+            const double *value = (const double *)(row + sc->value);
+            char cell[64], pa[32];
+            if (!sc->heading)
+                continue;
+            if (sc->gap) {
+                sh_report_rate(cell, sizeof cell, value[0], NAN, NAN);
+                sh_table_cellf(t, "%s (%s - %s, p %s)", cell, row + sc->high, row + sc->low,
+                               p_value(pa, sizeof pa, *(const double *)(row + sc->p)));
+            } else {
+                bounded(cell, sizeof cell, value);
+                sh_table_cellf(t, "%s", cell);
+            }
+        }
     }
-    sh_table_note(t, "alpha (weight on FMR) %g; Gini, max/min and inequity are in the file.",
-                      v->n_summaries ? v->summaries[0].alpha : NAN);
+    sh_table_note(t, "alpha (weight on FMR) %g; " SH_VSUMMARY_UNREPORTED " are in the file.",
+                  v->n_summaries ? v->summaries[0].alpha : NAN);
     return t;
 }
 

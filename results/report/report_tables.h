@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "h5_write.h"
+#include "results.h"
 #include "report_table.h"
 
 /* One results file as a report sees it. */

@@ -8,6 +8,8 @@
 
 #include <hdf5.h>
 
+#include "h5_schema.h"
+
 /* A variable-length string attribute (schema 1.3 on) as a new string. */
 static char *read_variable_string(hid_t a, hid_t ft)
 {
@@ -489,8 +491,10 @@ int sh_h5_read(sh_results **out, const char *path, sh_err *err)
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
         return sh_err_set(err, SH_E_INPUT, "%s: cannot open as HDF5", path);
-    sh_results *r = calloc(1, sizeof *r);
-    int rc = r ? read_contents(r, f, path, err) : sh_err_nomem(err);
+    sh_results *r;
+    int rc = sh_results_create(&r, err);
+    if (!rc)
+        rc = read_contents(r, f, path, err);
     H5Fclose(f);
     if (rc) {
         sh_results_destroy(r);
@@ -498,18 +502,4 @@ int sh_h5_read(sh_results **out, const char *path, sh_err *err)
     }
     *out = r;
     return 0;
-}
-
-void sh_results_destroy(sh_results *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < sh_h5_n_string_attrs; i++)
-        free(*(char **)((char *)&r->info + sh_h5_string_attrs[i].offset));
-    sh_vresults_destroy(r->verification);
-    sh_cresults_destroy(r->classification);
-    sh_iresults_destroy(r->identification);
-    free(r->verdicts);
-    sh_failures_destroy(r->failures);
-    free(r);
 }

@@ -3,7 +3,7 @@
 #define SH_RESULTS_H5_READ_H
 
 #include "error.h"
-#include "h5_write.h"
+#include "results.h"
 
 /* Loads every attribute and table of the results file at path into *out,
  * freed with sh_results_destroy. Fails naming the file and what is
@@ -11,8 +11,5 @@
  * missing table or field. [thread: one at a time; HDF5 is built
  * without thread safety] */
 int sh_h5_read(sh_results **out, const char *path, sh_err *err);
-
-/* Frees what sh_h5_read returned; NULL is allowed. */
-void sh_results_destroy(sh_results *r);
 
 #endif

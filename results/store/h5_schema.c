@@ -2,41 +2,31 @@
 
 #include <stdio.h>
 
-#include "classification_results.h"
-#include "criteria.h"
-#include "identification_results.h"
-#include "verification_measures.h"
-
-#define ATTR(member) {#member, offsetof(sh_run_info, member), 0}
-/* An attribute schema 1.1 added: files of 1.0 lack it. */
-#define ATTR_1_1(member) {#member, offsetof(sh_run_info, member), 1}
-#define ATTR_1_2(member) {#member, offsetof(sh_run_info, member), 2}
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const sh_h5_attr sh_h5_string_attrs[] = {
-    ATTR(creator),         ATTR(creator_version), ATTR(schema_version),
-    ATTR(created),         ATTR(build),           ATTR(run_name),
-    ATTR(config_path),     {"config", offsetof(sh_run_info, config_text), 0},
-    ATTR(adapter_name),    ATTR(adapter_version), ATTR(adapter_vendor),
-    ATTR(adapter_library), ATTR(adapter_sha256),  ATTR(manifest_path),
-    ATTR(manifest_sha256), ATTR(dataset_card),    ATTR(criteria_passed),
-    ATTR_1_1(protocol),    ATTR_1_1(dataset_name), ATTR_1_1(dataset_warning),
-    ATTR_1_2(engine_isolation), ATTR_1_2(engine_repeatability),
+#define SH_RUN_TEXT(member, name, since) {name, offsetof(sh_run_info, member), since},
+#define SH_RUN_COUNT(member, name, since)
+#include "run_info.def"
+#undef SH_RUN_TEXT
+#undef SH_RUN_COUNT
 };
 const size_t sh_h5_n_string_attrs = NELEM(sh_h5_string_attrs);
 
 const sh_h5_attr sh_h5_u64_attrs[] = {
-    ATTR(adapter_abi_major), ATTR(adapter_abi_minor), ATTR(n_images),
-    ATTR(n_subjects),        ATTR(seed),              ATTR(threads),
-    ATTR_1_1(min_subjects),
+#define SH_RUN_TEXT(member, name, since)
+#define SH_RUN_COUNT(member, name, since) {name, offsetof(sh_run_info, member), since},
+#include "run_info.def"
+#undef SH_RUN_TEXT
+#undef SH_RUN_COUNT
 };
 const size_t sh_h5_n_u64_attrs = NELEM(sh_h5_u64_attrs);
 
 #define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
 /* A bounded summary: the value and its two bounds. */
-#define BOUNDED(member)                                                                         \
-    COL(sh_vsummary, 'd', member), COL(sh_vsummary, 'd', member##_lo),                 \
-        COL(sh_vsummary, 'd', member##_hi)
+#define BOUNDED(member)                                                                     \
+    COL(sh_vsummary, 'd', member), COL(sh_vsummary, 'd', member##_lo),                      \
+        COL(sh_vsummary, 'd', member##_hi),
 
 static const sh_h5_column threshold_cols[] = {
     COL(sh_vthreshold, 'd', target_fmr),    COL(sh_vthreshold, 'i', estimable),
@@ -106,23 +96,18 @@ static const sh_h5_column summary_cols[] = {
     COL(sh_vsummary, 'i', fnmr_zero_groups),
     COL(sh_vsummary, 'i', fmr_groups),
     COL(sh_vsummary, 'i', fmr_zero_groups),
-    BOUNDED(fnmr_max_min),
-    BOUNDED(fnmr_max_geomean),
-    BOUNDED(fnmr_gini),
-    BOUNDED(fnmr_gap),
-    BOUNDED(fmr_max_min),
-    BOUNDED(fmr_max_geomean),
-    BOUNDED(fmr_gini),
-    BOUNDED(fmr_gap),
-    BOUNDED(garbe),
-    BOUNDED(fdr),
-    BOUNDED(inequity),
-    COL(sh_vsummary, 's', fnmr_gap_high),
-    COL(sh_vsummary, 's', fnmr_gap_low),
-    COL(sh_vsummary, 'd', fnmr_gap_p),
-    COL(sh_vsummary, 's', fmr_gap_high),
-    COL(sh_vsummary, 's', fmr_gap_low),
-    COL(sh_vsummary, 'd', fmr_gap_p),
+#define SH_VSUMMARY(name, value, heading) BOUNDED(name)
+#define SH_VSUMMARY_GAP SH_VSUMMARY
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
+#define SH_VSUMMARY(name, value, heading)
+#define SH_VSUMMARY_GAP(name, value, heading)                                              \
+    COL(sh_vsummary, 's', name##_high), COL(sh_vsummary, 's', name##_low),                 \
+        COL(sh_vsummary, 'd', name##_p),
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
 };
 
 static const sh_h5_column verdict_cols[] = {

@@ -10,29 +10,14 @@
 
 #include <hdf5.h>
 
+#include "results.h"
+
 /* Schema version: a reader accepts files of its own major version. */
 #define SH_RESULTS_SCHEMA "1.3"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
-/* What the root attributes record of a run. The writer borrows every
- * string; the reader owns them (sh_results_file_destroy). */
-typedef struct sh_run_info {
-    char *creator, *creator_version, *schema_version, *created, *build;
-    char *run_name, *config_path, *config_text;
-    char *adapter_name, *adapter_version, *adapter_vendor, *adapter_library, *adapter_sha256;
-    char *manifest_path, *manifest_sha256, *dataset_card;
-    char *criteria_passed;   /* "pass", "fail" or "none" */
-    char *protocol;          /* "verification", "identification" or "classification" */
-    char *dataset_name;      /* from the card; "" without one */
-    char *dataset_warning;   /* withdrawn datasets the card names; "" when none */
-    char *engine_isolation;  /* "in-process", "isolated: <sandbox>" or "replayed scores" */
-    char *engine_repeatability; /* what scoring a sample of pairs again found */
-    uint64_t adapter_abi_major, adapter_abi_minor;
-    uint64_t n_images, n_subjects, seed, threads;
-    uint64_t min_subjects;   /* groups.min_subjects */
-} sh_run_info;
-
-/* One root attribute: its name and where it lives in sh_run_info. */
+/* One root attribute: its name and where it lives in sh_run_info
+ * (run_info.def). */
 typedef struct sh_h5_attr {
     const char *name;
     size_t offset;

@@ -12,6 +12,7 @@
 #include <hdf5_hl.h>
 
 #include "build_info.h"
+#include "h5_schema.h"
 #include "paths.h"
 #include "version.h"
 

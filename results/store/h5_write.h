@@ -5,27 +5,8 @@
 
 #include <stddef.h>
 
-#include "classification_results.h"
-#include "criteria.h"
 #include "error.h"
-#include "failures.h"
-#include "h5_schema.h"
-#include "identification_results.h"
-#include "verification_measures.h"
-
-/* Everything a results file holds: verification, identification or
- * classification results (the others NULL). sh_h5_write borrows it;
- * sh_h5_read returns one that owns everything, freed with
- * sh_results_destroy. */
-typedef struct sh_results {
-    sh_run_info info;
-    sh_vresults *verification;
-    sh_cresults *classification;
-    sh_iresults *identification;
-    size_t n_verdicts;
-    sh_verdict *verdicts;
-    sh_failures *failures;
-} sh_results;
+#include "results.h"
 
 /* Writes r to path, creating its directory. The writer sets creator,
  * versions, schema, created, build and criteria_passed itself. On failure

@@ -1,0 +1,26 @@
+#include "results.h"
+
+#include <stdlib.h>
+
+int sh_results_create(sh_results **out, sh_err *err)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : sh_err_nomem(err);
+}
+
+void sh_results_destroy(sh_results *r)
+{
+    if (!r)
+        return;
+#define SH_RUN_TEXT(member, name, since) free(r->info.member);
+#define SH_RUN_COUNT(member, name, since)
+#include "run_info.def"
+#undef SH_RUN_TEXT
+#undef SH_RUN_COUNT
+    sh_vresults_destroy(r->verification);
+    sh_cresults_destroy(r->classification);
+    sh_iresults_destroy(r->identification);
+    free(r->verdicts);
+    sh_failures_destroy(r->failures);
+    free(r);
+}

@@ -1,0 +1,53 @@
+/* The results model: what one run's results file holds, its run info and
+ * its tables. The harness fills it, store/ writes and reads it, report/
+ * prints it; none of them needs another's headers for it. */
+#ifndef SH_RESULTS_RESULTS_H
+#define SH_RESULTS_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classification_results.h"
+#include "criteria.h"
+#include "error.h"
+#include "failures.h"
+#include "identification_results.h"
+#include "verification_tables.h"
+
+/* What a run's results file records of the run (run_info.def). Strings
+ * are borrowed where the caller fills it for writing, owned where
+ * sh_results_create's result is filled (by the reader). */
+typedef struct sh_run_info {
+#define SH_RUN_TEXT(member, name, since) char *member;
+#define SH_RUN_COUNT(member, name, since)
+#include "run_info.def"
+#undef SH_RUN_TEXT
+#undef SH_RUN_COUNT
+#define SH_RUN_TEXT(member, name, since)
+#define SH_RUN_COUNT(member, name, since) uint64_t member;
+#include "run_info.def"
+#undef SH_RUN_TEXT
+#undef SH_RUN_COUNT
+} sh_run_info;
+
+/* Everything a results file holds: verification, identification or
+ * classification results (the others NULL), the criteria's verdicts and
+ * the failures. The writer borrows it; one from sh_results_create owns
+ * everything and is freed with sh_results_destroy. */
+typedef struct sh_results {
+    sh_run_info info;
+    sh_vresults *verification;
+    sh_cresults *classification;
+    sh_iresults *identification;
+    size_t n_verdicts;
+    sh_verdict *verdicts;
+    sh_failures *failures;
+} sh_results;
+
+/* An empty results that will own what is put in it. */
+int sh_results_create(sh_results **out, sh_err *err);
+
+/* Frees r and everything it owns; NULL is allowed. */
+void sh_results_destroy(sh_results *r);
+
+#endif

@@ -1,0 +1,162 @@
+/* The verification tables of a run, as measured and as a results file
+ * holds them: the rows of /verification/thresholds, groups, eer, det and
+ * summaries, and the cross-group FMR matrices. verification_measures.h
+ * computes them; store/ writes and reads them; report/ prints them. */
+#ifndef SH_RESULTS_VERIFICATION_TABLES_H
+#define SH_RESULTS_VERIFICATION_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SH_NAME_MAX 64
+
+/* Overall rates at one target FMR; one row of /verification/thresholds. */
+typedef struct sh_vthreshold {
+    double target_fmr;
+    int32_t estimable;          /* 0: too few impostors for this target */
+    double threshold;           /* NaN when not estimable */
+    uint64_t n_impostor, n_false_match;
+    double fmr;
+    uint64_t n_genuine, n_false_nonmatch;
+    double fnmr;
+} sh_vthreshold;
+
+/* One group at one target FMR; one row of /verification/groups. Each rate
+ * has Wilson, Clopper-Pearson and subject-bootstrap bounds. */
+typedef struct sh_vgroup {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    double target_fmr;
+    double threshold;           /* the global threshold */
+    uint64_t n_subjects, n_images, n_fte;
+    double fte, fte_wilson_lo, fte_wilson_hi, fte_cp_lo, fte_cp_hi;
+    uint64_t n_genuine;         /* genuine pairs inside the group */
+    uint64_t n_genuine_failed;  /* of which a template failed */
+    uint64_t n_false_nonmatch;  /* score < threshold, or a failed template */
+    double fnmr, fnmr_wilson_lo, fnmr_wilson_hi, fnmr_cp_lo, fnmr_cp_hi;
+    double fnmr_boot_lo, fnmr_boot_hi;
+    double fnmr_without_failures; /* among pairs with both templates */
+    uint64_t n_impostor;        /* same-group impostor pairs */
+    uint64_t n_false_match;
+    double fmr, fmr_wilson_lo, fmr_wilson_hi, fmr_cp_lo, fmr_cp_hi;
+    double fmr_boot_lo, fmr_boot_hi;
+    int32_t group_estimable;
+    double group_threshold;     /* this group's own threshold for the target */
+    double group_fnmr;          /* FNMR at the group's own threshold */
+    int32_t too_small;          /* fewer subjects than groups.min_subjects: left
+                                 * out of the summaries and criteria */
+} sh_vgroup;
+
+/* One group's equal error rate; one row of /verification/eer. */
+typedef struct sh_veer {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    uint64_t n_genuine, n_impostor;
+    double eer;
+    double eer_threshold;
+} sh_veer;
+
+/* One point of a group's DET curve; rows of /verification/det. */
+typedef struct sh_vdet {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    double threshold, fmr, fnmr;
+} sh_vdet;
+
+/* A measure with its bootstrap interval, as three adjacent fields. */
+#define SH_BOUNDED(name) double name, name##_lo, name##_hi
+
+/* The differential summaries of one partition at one global threshold;
+ * one row of /verification/summaries. The summaries are those of
+ * vsummary_fields.def: every one bounded, in list order, then the two
+ * groups and the Fisher exact p (two-sided) of each gap. */
+typedef struct sh_vsummary {
+    char partition[SH_NAME_MAX];
+    double target_fmr;
+    double threshold;
+    double alpha;               /* weight on FMR in the joint measures */
+    int32_t fnmr_groups, fnmr_zero_groups, fmr_groups, fmr_zero_groups;
+#define SH_VSUMMARY(name, value, heading) SH_BOUNDED(name);
+#define SH_VSUMMARY_GAP(name, value, heading) SH_BOUNDED(name);
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
+#define SH_VSUMMARY(name, value, heading)
+#define SH_VSUMMARY_GAP(name, value, heading)                                              \
+    char name##_high[SH_NAME_MAX], name##_low[SH_NAME_MAX];                                 \
+    double name##_p;
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
+} sh_vsummary;
+
+/* A bounded summary by name: its value's offset in sh_vsummary; the
+ * lower and upper bounds are the next two doubles. */
+typedef struct sh_vsummary_field {
+    const char *name;
+    size_t offset;
+} sh_vsummary_field;
+
+/* The bounded summaries' positions in list order, and their count. */
+enum {
+#define SH_VSUMMARY(name, value, heading) SH_VS_##name,
+#define SH_VSUMMARY_GAP SH_VSUMMARY
+#include "vsummary_fields.def"
+#undef SH_VSUMMARY
+#undef SH_VSUMMARY_GAP
+    SH_VSUMMARY_FIELDS
+};
+
+/* The bounded summaries, in table order (vsummary_fields.def). */
+extern const sh_vsummary_field sh_vsummary_fields[SH_VSUMMARY_FIELDS];
+
+/* The summaries the reports leave to the file (no heading in
+ * vsummary_fields.def), in words for the reports' note. */
+#define SH_VSUMMARY_UNREPORTED "Gini, max/min and inequity"
+
+/* One partition's matrix. Cells are symmetric: (i, j) and (j, i) both
+ * count the pairs with one image in group i and the other in group j, so
+ * the diagonal is the same-group FMR of /verification/groups. Owns every
+ * array; freed with sh_vmatrix_clear. */
+typedef struct sh_vmatrix {
+    char *partition;
+    size_t n_groups;
+    char **group;              /* n_groups names, in report order */
+    size_t n_targets;
+    double *target_fmr;        /* n_targets */
+    double *threshold;         /* the global threshold per target; NaN if not estimable */
+    uint64_t *n_impostor;      /* [i][j], n_groups x n_groups */
+    uint64_t *n_false_match;   /* [t][i][j] */
+    double *fmr;               /* [t][i][j]; NaN where no pairs or no threshold */
+} sh_vmatrix;
+
+/* Everything measured for verification. Owned by the caller. */
+typedef struct sh_vresults {
+    double confidence;
+    unsigned bootstrap;
+    size_t n_thresholds;
+    sh_vthreshold *thresholds;
+    size_t n_groups;
+    sh_vgroup *groups;      /* by partition, group, then target */
+    size_t n_eer;
+    sh_veer *eer;           /* by partition, group */
+    size_t n_det;
+    sh_vdet *det;           /* by partition, group, then threshold */
+    size_t n_summaries;
+    sh_vsummary *summaries; /* by partition, then target */
+    size_t n_matrices;
+    sh_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
+} sh_vresults;
+
+/* Frees results; NULL is allowed. */
+void sh_vresults_destroy(sh_vresults *r);
+
+/* Allocates the arrays of a matrix of n_groups and n_targets, zeroed, with
+ * the partition name copied; used by the computation and the reader. */
+int sh_vmatrix_alloc(sh_vmatrix *out, const char *partition, size_t n_groups,
+                         size_t n_targets);
+
+/* Frees what m owns and zeroes it; a zeroed matrix is allowed. */
+void sh_vmatrix_clear(sh_vmatrix *m);
+
+#endif
