@@ -8,8 +8,8 @@
 
 #include "bench.h"
 #include "bench_engine.h"
-#include "isolate.h"
 #include "runner.h"
+#include "worker.h"
 
 /* Seconds per pair for the runner's compare over n pairs of m's items. */
 static double per_call(sh_instance *inst, const sh_manifest *m, size_t n)

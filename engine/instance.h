@@ -1,17 +1,16 @@
-/* A running engine: a loaded adapter library, its engine, and the host
- * services handed to it; or, isolated, the worker processes that hold
- * them (isolate.h). */
+/* A running engine: its identity, the host services handed to it, and
+ * the table its calls go through (call.h): a loaded adapter library and
+ * its engine in this process, or the worker processes that hold them. */
 #ifndef SH_HARNESS_INSTANCE_H
 #define SH_HARNESS_INSTANCE_H
 
 #include <pthread.h>
 
+#include "call.h"
 #include "error.h"
 #include "extensions.h"
 #include "plugin.h"
 #include "sandbox.h"
-
-struct sh_isolate;
 
 /* How to start an engine. */
 typedef struct sh_instance_options {
@@ -20,7 +19,7 @@ typedef struct sh_instance_options {
     const char *options;       /* "key=value" lines */
     uint64_t seed;
     unsigned threads;          /* concurrent calls the run wants */
-    int isolate;               /* run engine calls in worker processes */
+    int isolate;               /* run engine calls in worker processes (picks the table) */
     unsigned call_timeout_ms;  /* isolated: longest call before the worker is killed */
     sh_sandbox_policy sandbox; /* isolated: the workers' user and limits */
 } sh_instance_options;
@@ -36,15 +35,16 @@ typedef struct sh_identity {
 /* Owned by the run that created it. Engine calls through it may come from
  * several threads, up to `threads`; the rest is read-only after create. */
 typedef struct sh_instance {
+    const sh_engine_calls *calls; /* how engine calls are made; set at create */
+    void *state;               /* the table's own (isolated: its workers) */
     char *path;                /* the library file */
     sh_identity id;
-    sh_plugin *plugin;     /* in-process; NULL when isolated */
-    shades_engine *engine;     /* in-process; NULL when isolated */
-    sh_extensions ext;     /* in-process tables; all NULL when isolated */
-    int has_embedding;         /* the engine declares embeddings (both modes) */
+    sh_plugin *plugin;         /* in-process table only (and check-adapter's raw calls) */
+    shades_engine *engine;     /* in-process table only */
+    sh_extensions ext;         /* in-process table only; all NULL otherwise */
+    int has_embedding;         /* the engine declares embeddings (every table) */
     shades_embedding embedding;
-    struct sh_isolate *isolate; /* NULL in-process */
-    char sandbox[512];         /* isolated: what confines the workers */
+    int has_search;            /* calls->gallery_create and search may be used */
     shades_host host;
     unsigned threads;          /* run threads allowed by the engine */
     size_t template_max;       /* bytes the harness allocates per template */
@@ -55,9 +55,13 @@ typedef struct sh_instance {
 /* Largest template the harness will allocate, to refuse absurd claims. */
 #define SH_TEMPLATE_MAX_BYTES (64u << 20)
 
-/* Loads o->spec and creates its engine, in this process or in workers.
- * In-process, threads are capped by the engine's declared concurrency;
- * isolated, each worker is one process and no cap applies. */
+/* The table of engine calls o picks (o->isolate: the isolated one). */
+const sh_engine_calls *sh_instance_calls(const sh_instance_options *o);
+
+/* Loads o->spec and creates its engine through the table o picks (in
+ * this process, or in workers when o->isolate). In-process, threads are
+ * capped by the engine's declared concurrency; isolated, each worker is
+ * one process and no cap applies. */
 int sh_instance_create(sh_instance **out, const sh_instance_options *o,
                            sh_err *err);
 

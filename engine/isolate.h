@@ -2,30 +2,20 @@
  * time each, so a crash or a hang costs one item instead of the run. The
  * workers are this program re-executed as `shades __worker`, each in a
  * sandbox (sandbox.h). Templates live in a region of shared memory the
- * harness writes and the workers may only read. */
+ * harness writes and the workers may only read. The transport of the
+ * isolated engine calls (call_isolated.c). */
 #ifndef SH_HARNESS_ISOLATE_H
 #define SH_HARNESS_ISOLATE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "call.h"
 #include "error.h"
 #include "instance.h"
 #include "wire.h"
 
 typedef struct sh_isolate sh_isolate;
-
-/* Why a call produced nothing; recorded against its item, never fatal. */
-typedef enum sh_fault {
-    SH_FAULT_NONE = 0,
-    SH_FAULT_CRASHED = 1,   /* the worker died (signal or exit) */
-    SH_FAULT_TIMED_OUT = 2, /* no reply within the call limit; worker killed */
-    SH_FAULT_BAD_REPLY = 3  /* a reply that breaks the ABI; worker restarted */
-} sh_fault;
-
-/* Default per-call limit, far above NIST's 1.5 s per template, so only a
- * hang trips it. */
-#define SH_CALL_TIMEOUT_MS 30000u
 
 /* Starts one worker per thread of o and fills *out_hello from the first
  * (identity, limits; its `message` holds the library path). Fails with the
@@ -71,11 +61,5 @@ int sh_isolate_estimate(sh_wire_attrs *out, sh_fault *out_fault, char *message,
 /* Faults so far: crashes and timeouts. [thread: any] */
 void sh_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
                            uint64_t *out_bad_reply, const sh_isolate *iso);
-
-/* The worker side: serves requests on fd 3 until the harness goes away.
- * argv: library spec, config dir ("" for none), options, seed, limits
- * (sh_sandbox_limits_format). Ends the process, without exit
- * handlers, with its exit status; returns only on a wrong argument count. */
-int sh_worker_main(int argc, char **argv);
 
 #endif

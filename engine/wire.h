@@ -9,6 +9,7 @@
 
 #include <shades/adapter.h>
 
+#include "call.h"
 #include "instance.h"
 
 /* Message types; requests from the harness, replies from the worker. */
@@ -22,7 +23,7 @@ enum {
 };
 
 /* Longest engine message carried back with a reply. */
-#define SH_WIRE_MESSAGE_MAX 512
+#define SH_WIRE_MESSAGE_MAX SH_ENGINE_MESSAGE_MAX
 
 /* Header of every message. */
 typedef struct sh_wire_header {
@@ -48,39 +49,8 @@ typedef struct sh_wire_region {
     uint64_t size, stride, capacity;
 } sh_wire_region;
 
-/* The bytes after a template buffer are set to a canary before each
- * create_template call and checked after it, to catch a write past the
- * buffer (in-process: the slot's tail; isolated: 64 bytes in the worker). */
-#define SH_TEMPLATE_CANARY 0xA5
+/* Canary bytes after the worker's template buffer (call.h's canary). */
 #define SH_WIRE_CANARY_BYTES 64
-
-static inline void sh_canary_set(uint8_t *p, size_t n)
-{
-    memset(p, SH_TEMPLATE_CANARY, n);
-}
-
-/* 1 when the n canary bytes at p are as sh_canary_set left them. */
-static inline int sh_canary_intact(const uint8_t *p, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (p[k] != SH_TEMPLATE_CANARY)
-            return 0;
-    return 1;
-}
-
-/* Each slot of the region ends with its template's size, a uint64 in the
- * slot's last 8 bytes: the harness writes it, workers read it to compare. */
-static inline void sh_wire_slot_set_size(uint8_t *slot, size_t stride, uint64_t size)
-{
-    memcpy(slot + stride - 8, &size, 8);
-}
-
-static inline uint64_t sh_wire_slot_size(const uint8_t *slot, size_t stride)
-{
-    uint64_t size;
-    memcpy(&size, slot + stride - 8, 8);
-    return size;
-}
 
 /* TEMPLATE and ESTIMATE request payload, followed by height * stride pixel bytes. */
 typedef struct sh_wire_image {
@@ -98,10 +68,8 @@ typedef struct sh_wire_template {
     shades_eyes eyes;
 } sh_wire_template;
 
-/* One pair of a COMPARE request: the engine scores verify against enrol. */
-typedef struct sh_wire_pair {
-    uint32_t enrol, verify;
-} sh_wire_pair;
+/* One pair of a COMPARE request, as call.h has it: slots enrol and verify. */
+typedef sh_engine_pair sh_wire_pair;
 
 /* SCORE reply, one per pair, in request order. */
 typedef struct sh_wire_score {

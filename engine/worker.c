@@ -1,5 +1,7 @@
 /* The isolated worker: one engine in its own process, serving the
  * harness's requests on fd 3 (isolate.h). */
+#include "worker.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -96,8 +98,8 @@ static int serve_compare(worker_state *ws, size_t len)
             return -1;
         const uint8_t *e = ws->region + (size_t)p[k].enrol * ws->layout.stride;
         const uint8_t *v = ws->region + (size_t)p[k].verify * ws->layout.stride;
-        uint64_t es = sh_wire_slot_size(e, ws->layout.stride);
-        uint64_t vs = sh_wire_slot_size(v, ws->layout.stride);
+        uint64_t es = sh_engine_slot_size(e, ws->layout.stride);
+        uint64_t vs = sh_engine_slot_size(v, ws->layout.stride);
         sh_wire_score out = {.score = NAN};
         out.status = a->compare(&out.score, ws->inst->engine, v, vs, e, es);
         if (reply(ws, SH_WIRE_SCORE, &out, sizeof out, out.status))

@@ -13,13 +13,13 @@
 #include "extensions.h"
 #include "help.h"
 #include "instance.h"
-#include "isolate.h"
 #include "executor.h"
 #include "supervise.h"
 #include "plugin.h"
 #include "report.h"
 #include "run.h"
 #include "version.h"
+#include "worker.h"
 
 #define EXIT_ERROR 2
 
@@ -133,11 +133,12 @@ static int cmd_run(int argc, char **argv)
                         "set the workers of --isolate, which this run does not have\n");
         return EXIT_ERROR;
     }
-    /* In-process, the engine shares this process: a parent outlives it. */
+    /* Where the engine shares this process, a parent outlives it. */
     int status;
     sh_supervise_items items = {sh_run_guard_items_load, sh_run_guard_items_release,
                                     (void *)config};
-    if (!opts.isolate && sh_supervise(&status, &items))
+    sh_instance_options how = {.isolate = opts.isolate};
+    if (sh_instance_calls(&how)->supervised && sh_supervise(&status, &items))
         return status;
     sh_err err = {0};
     int rc = sh_run(NULL, config, &opts, &err);

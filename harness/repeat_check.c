@@ -9,7 +9,7 @@ int sh_repeat_check(sh_repeat *out, sh_instance *inst, const sh_templates *t,
 {
     if (inst->has_embedding || n == 0)
         return 0; /* the harness scores declared embeddings itself */
-    sh_wire_pair live[SH_REPEAT_PAIRS];
+    sh_engine_pair live[SH_REPEAT_PAIRS];
     size_t at[SH_REPEAT_PAIRS], k = 0;
     size_t want = n < SH_REPEAT_PAIRS ? n : SH_REPEAT_PAIRS;
     for (size_t j = 0; j < want; j++) {
@@ -18,7 +18,7 @@ int sh_repeat_check(sh_repeat *out, sh_instance *inst, const sh_templates *t,
         if (t->outcome[a] != SHADES_OUTCOME_OK || t->outcome[b] != SHADES_OUTCOME_OK ||
             (faults && faults[i]))
             continue;
-        live[k] = (sh_wire_pair){a, b};
+        live[k] = (sh_engine_pair){a, b};
         at[k++] = i;
     }
     double again[SH_REPEAT_PAIRS];

@@ -7,8 +7,6 @@
 #include "h5_write.h"
 #include "results.h"
 #include "report.h"
-#include "guard.h"
-#include "isolate.h"
 #include "run_state.h"
 #include "version.h"
 
@@ -24,7 +22,6 @@ static void run_state_free(run_state *s)
     free(s->genuine_faults);
     free(s->impostor_faults);
     free(s->estimate_outcome);
-    sh_guard_remove();
     free(s->no_failures);
     free(s->no_prediction);
     sh_pairs_destroy(s->pairs);
@@ -102,8 +99,8 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
         return sh_err_set(err, SH_E_INPUT, "%s: field 'output': checkpoint path too long",
                               c->path);
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\nisolate %s\n", SH_VERSION,
-             config_sha, s->manifest_sha, adapter_sha, s->inst->isolate ? "yes" : "no");
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s\n", SH_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
     if (!rc && resume)
@@ -136,8 +133,9 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     s->checkpoint = NULL;
 }
 
-/* Comparisons an isolated engine crashed, hung or broke the ABI on (a
- * score that is not finite), as failure rows naming the verify image. */
+/* Comparisons the engine's calls faulted on (crashed, hung or broke the
+ * ABI, as a score that is not finite), as failure rows naming the verify
+ * image. */
 static int pair_failures(run_state *s, sh_err *err)
 {
     const uint8_t *faults[2] = {s->genuine_faults, s->impostor_faults};
@@ -149,12 +147,7 @@ static int pair_failures(run_state *s, sh_err *err)
             int rc = faults[k][j] == SH_FAULT_NONE
                          ? 0
                          : sh_failures_add(s->failures, s->manifest, pairs[k][j].b, "compare",
-                                               faults[k][j] == SH_FAULT_TIMED_OUT
-                                                   ? SH_RUN_TIMED_OUT
-                                               : faults[k][j] == SH_FAULT_BAD_REPLY
-                                                   ? SH_RUN_BAD_REPLY
-                                                   : SH_RUN_CRASHED,
-                                               err);
+                                               sh_fault_outcome(faults[k][j]), err);
             if (rc)
                 return rc;
         }
@@ -184,8 +177,7 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (s->repeat.differed)
         fprintf(stderr, "shades: warning: engine '%s': %s\n", s->inst->id.name, repeat);
     if (s->inst)
-        snprintf(isolation, sizeof isolation, "%s%s", s->inst->isolate ? "isolated: " : "in-process",
-                 s->inst->isolate ? s->inst->sandbox : "");
+        s->inst->calls->describe(isolation, sizeof isolation, s->inst);
     sh_results r = {
         .info =
             {
@@ -228,13 +220,11 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (s->pairs)
         fprintf(out, "        %zu genuine and %zu impostor pairs\n", s->pairs->n_genuine,
                 s->pairs->n_impostor);
-    if (s->inst && s->inst->isolate) {
-        uint64_t crashed, timed_out, bad;
-        sh_isolate_faults(&crashed, &timed_out, &bad, s->inst->isolate);
-        fprintf(out, "        isolated engine: %llu calls crashed, %llu timed out, %llu broke the "
-                "ABI (in /failures); sandbox: %s\n", (unsigned long long)crashed,
-                (unsigned long long)timed_out, (unsigned long long)bad, s->inst->sandbox);
-    }
+    char faults[1024] = "";
+    if (s->inst)
+        s->inst->calls->summary(faults, sizeof faults, s->inst);
+    if (faults[0])
+        fprintf(out, "        %s\n", faults);
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
         fprintf(out, "        repeatability: %s\n", repeat);
     const sh_results *runs[] = {&r};
@@ -311,11 +301,10 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         }
         if (!rc)
             s.threads = s.inst->threads; /* capped by the engine's declared concurrency */
-        if (!rc && !s.inst->isolate)
-        {
+        if (!rc) {
             s.guard_items = (sh_guard_items){s.manifest->path, s.manifest->image_id,
                                                  s.manifest->line, s.manifest->n_items};
-            sh_guard_install(s.inst->id.name, &s.guard_items, timeout);
+            s.inst->calls->watch(s.inst, &s.guard_items, timeout);
         }
     }
     if (!rc)

@@ -35,7 +35,7 @@ static int no_template_failures(run_state *s, sh_err *err)
 static int engine_scores(run_state *s, sh_err *err)
 {
     int rc = make_templates(s, NULL, err);
-    if (!rc && s->inst->isolate) {
+    if (!rc && s->inst->calls->may_fault) {
         s->genuine_faults = calloc(s->pairs->n_genuine + 1, 1);
         s->impostor_faults = calloc(s->pairs->n_impostor + 1, 1);
         if (!s->genuine_faults || !s->impostor_faults)

@@ -44,7 +44,7 @@ typedef struct run_state {
     /* verification */
     sh_pairs *pairs;
     double *genuine, *impostor;
-    uint8_t *genuine_faults, *impostor_faults; /* isolated runs: sh_fault per pair */
+    uint8_t *genuine_faults, *impostor_faults; /* calls that may fault: sh_fault per pair */
     sh_repeat repeat;          /* engine runs: pairs scored again */
     sh_vresults *vresults;
     sh_verdict *verdicts;

@@ -9,21 +9,14 @@
 
 #include "checkpoint.h"
 #include "embedding_score.h"
-#include "guard.h"
 #include "image.h"
-#include "isolate.h"
+#include "outcome.h"
 #include "parallel.h"
 #include "paths.h"
 
-void sh_runner_engine_words(char *out, size_t cap, sh_instance *inst,
-                                const char *isolated)
+void sh_runner_engine_words(char *out, size_t cap, const char *message)
 {
-    char msg[512];
-    if (isolated)
-        snprintf(msg, sizeof msg, "%s", isolated);
-    else
-        sh_instance_last_message(inst, msg, sizeof msg);
-    snprintf(out, cap, "%s%s", msg[0] ? ": " : "", msg);
+    snprintf(out, cap, "%s%s", message[0] ? ": " : "", message);
 }
 
 int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size_t i,
@@ -53,13 +46,6 @@ int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size
     return 0;
 }
 
-int32_t sh_runner_fault_outcome(int fault)
-{
-    return fault == SH_FAULT_TIMED_OUT   ? SH_RUN_TIMED_OUT
-           : fault == SH_FAULT_BAD_REPLY ? SH_RUN_BAD_REPLY
-                                             : SH_RUN_CRASHED;
-}
-
 typedef struct template_job {
     sh_instance *inst;
     const sh_manifest *m;
@@ -69,47 +55,30 @@ typedef struct template_job {
     sh_progress *progress;
 } template_job;
 
-/* One engine template call into slot i, in-process or isolated; a fault
- * leaves result.outcome set to SH_RUN_*. */
+/* One engine template call into slot i; a fault leaves result.outcome
+ * set to SH_RUN_*. */
 static int template_call(int *out_status, shades_template_result *res, char *words, size_t cap,
                          template_job *job, size_t i, const shades_image *im, int role,
                          sh_err *err)
 {
     sh_instance *inst = job->inst;
-    uint8_t *slot = sh_templates_slot(job->t, i);
+    sh_engine_reply reply;
     words[0] = 0;
-    if (!inst->isolate) {
-        /* A canary over the slot's tail catches an engine that writes past
-         * its buffer before the damage can spread to the next template. */
-        size_t tail = job->t->stride - job->t->capacity;
-        sh_canary_set(slot + job->t->capacity, tail);
-        sh_guard_enter(SH_GUARD_CREATE_TEMPLATE, (uint32_t)i, UINT32_MAX);
-        *out_status = inst->plugin->entry->create_template(slot, res, inst->engine, im, 1,
-                                                           job->t->capacity, role);
-        sh_guard_leave();
-        sh_guard_check();
-        if (!sh_canary_intact(slot + job->t->capacity, tail))
-            return sh_err_set(err, SH_E_ENGINE,
-                                  "engine '%s': create_template on image '%s' (%s:%zu) wrote "
-                                  "past the end of its %zu-byte buffer",
-                                  inst->id.name, job->m->image_id[i], job->m->path,
-                                  job->m->line[i], job->t->capacity);
-        if (*out_status != SHADES_OK)
-            sh_runner_engine_words(words, cap, inst, NULL);
-        return 0;
-    }
-    sh_wire_template r;
-    sh_fault f;
-    char msg[SH_WIRE_MESSAGE_MAX];
-    int rc = sh_isolate_template(slot, &r, &f, msg, sizeof msg, inst->isolate, role, im, err);
+    *out_status = SHADES_OK;
+    int rc = inst->calls->create_template(res, &reply, inst, sh_templates_slot(job->t, i),
+                                          job->t->capacity, job->t->stride, im, role,
+                                          (uint32_t)i, err);
+    if (rc == 1)
+        return sh_err_set(err, SH_E_ENGINE,
+                              "engine '%s': create_template on image '%s' (%s:%zu) wrote "
+                              "past the end of its %zu-byte buffer",
+                              inst->id.name, job->m->image_id[i], job->m->path,
+                              job->m->line[i], job->t->capacity);
     if (rc)
         return rc;
-    *out_status = f ? SHADES_OK : r.status;
-    res->outcome = f ? sh_runner_fault_outcome(f) : r.outcome;
-    res->size = f ? 0 : r.size;
-    res->eyes = r.eyes;
+    *out_status = reply.status;
     if (*out_status != SHADES_OK)
-        sh_runner_engine_words(words, cap, inst, msg);
+        sh_runner_engine_words(words, cap, reply.message);
     return 0;
 }
 
@@ -171,7 +140,7 @@ static int make_templates_here(template_job *job, size_t begin, size_t end, sh_e
                                                               : "an unknown outcome");
         job->t->size[i] = res.size;
         job->t->outcome[i] = res.outcome;
-        sh_wire_slot_set_size(sh_templates_slot(job->t, i), job->t->stride, res.size);
+        sh_engine_slot_set_size(sh_templates_slot(job->t, i), job->t->stride, res.size);
         if (job->t->norm && res.outcome == SHADES_OUTCOME_OK) {
             rc = check_vector(job, i, err);
             if (rc)
@@ -215,7 +184,7 @@ static int restore_templates(template_job *job, size_t begin, size_t end, sh_err
             break;
         }
         memcpy(sh_templates_slot(t, i), (uint8_t *)payload + at, t->size[i]);
-        sh_wire_slot_set_size(sh_templates_slot(t, i), t->stride, t->size[i]);
+        sh_engine_slot_set_size(sh_templates_slot(t, i), t->stride, t->size[i]);
         at += t->size[i];
     }
     free(payload);
@@ -265,7 +234,8 @@ int sh_runner_restore(sh_checkpoint *cp, uint32_t stage, size_t begin, size_t en
     return rc;
 }
 
-/* The templates' memory: a memfd, so isolated workers can map it too. */
+/* The templates' memory: a memfd, so engine calls made in other processes
+ * can map it too (calls->share). */
 static int map_templates(sh_templates *t, sh_err *err)
 {
     size_t bytes = t->n * t->stride;
@@ -302,9 +272,9 @@ int sh_runner_templates(sh_templates **out, sh_instance *inst,
         t->norm = calloc(t->n ? t->n : 1, sizeof *t->norm);
     if (!rc && (!t->size || !t->outcome || (inst->has_embedding && !t->norm)))
         rc = sh_err_nomem(err);
-    if (!rc && inst->isolate)
-        rc = sh_isolate_share(inst->isolate, t->fd, t->n * t->stride, t->stride, t->capacity,
-                                  err);
+    sh_engine_slots slots = sh_templates_slots(t);
+    if (!rc)
+        rc = inst->calls->share(inst, &slots, err);
     template_job job = {inst, m, roles, t, cp, progress};
     if (!rc)
         rc = sh_parallel_for(m->n_items, TEMPLATE_BLOCK, inst->threads, make_templates, &job, err);
@@ -333,15 +303,15 @@ void sh_templates_destroy(sh_templates *t)
 /* The message for a failed compare of verify b with enrol a: an error
  * status, or a score that is not a finite number. */
 static int compare_error(sh_instance *inst, const sh_manifest *m, uint32_t a, uint32_t b,
-                         int st, double score, const char *isolated, sh_err *err)
+                         const sh_engine_bad_pair *bad, sh_err *err)
 {
     char words[600], what[64];
-    sh_runner_engine_words(words, sizeof words, inst, isolated);
-    if (st != SHADES_OK)
-        snprintf(what, sizeof what, "failed with %s", sh_status_name(st));
+    sh_runner_engine_words(words, sizeof words, bad->message);
+    if (bad->status != SHADES_OK)
+        snprintf(what, sizeof what, "failed with %s", sh_status_name(bad->status));
     else
         snprintf(what, sizeof what, "returned %s, not a finite score",
-                 isnan(score) ? "NaN" : score > 0 ? "+inf" : "-inf");
+                 isnan(bad->score) ? "NaN" : bad->score > 0 ? "+inf" : "-inf");
     return sh_err_set(err, SH_E_ENGINE, "engine '%s': compare of '%s' with '%s' %s%s",
                           inst->id.name, m->image_id[b], m->image_id[a], what, words);
 }
@@ -355,86 +325,23 @@ static double embedding_pair(const sh_instance *inst, const sh_templates *t, uin
                                   sh_embedding_vector(e, sh_templates_slot(t, a)), t->norm[a]);
 }
 
-/* The engine's score of verify item b against enrol item a, in-process. */
-static int compare_here(double *out, sh_instance *inst, const sh_templates *t,
-                        const sh_manifest *m, uint32_t a, uint32_t b, sh_err *err)
-{
-    double s = NAN;
-    sh_guard_enter(SH_GUARD_COMPARE, a, b);
-    int st = inst->plugin->entry->compare(&s, inst->engine, sh_templates_slot(t, b), t->size[b],
-                                          sh_templates_slot(t, a), t->size[a]);
-    sh_guard_leave();
-    if (st != SHADES_OK || !isfinite(s))
-        return compare_error(inst, m, a, b, st, s, NULL, err);
-    *out = s;
-    return 0;
-}
-
-/* Verify item b against enrol items a[0..n) through the engine's batch
- * comparison, into out[0..n). */
-static int compare_batch(double *out, sh_instance *inst, const sh_templates *t,
-                         const sh_manifest *m, uint32_t b, const uint32_t *a, size_t n,
-                         sh_err *err)
-{
-    const uint8_t *refs[256];
-    size_t sizes[256];
-    for (size_t k = 0; k < n; k++) {
-        refs[k] = sh_templates_slot(t, a[k]);
-        sizes[k] = t->size[a[k]];
-        out[k] = NAN;
-    }
-    sh_guard_enter(SH_GUARD_COMPARE_MANY, a[0], b);
-    int st = inst->ext.batch->compare_many(out, inst->engine, sh_templates_slot(t, b), t->size[b], refs,
-                                           sizes, n);
-    sh_guard_leave();
-    for (size_t k = 0; k < n; k++)
-        if (st != SHADES_OK || !isfinite(out[k]))
-            return compare_error(inst, m, a[k], b, st, out[k], NULL, err);
-    return 0;
-}
-
 int sh_runner_score_pairs(double *out, uint8_t *faults, sh_instance *inst,
                        const sh_templates *t, const sh_manifest *m,
-                       const sh_wire_pair *pairs, size_t n, sh_err *err)
+                       const sh_engine_pair *pairs, size_t n, sh_err *err)
 {
-    if (!inst->isolate)
-        memset(faults, SH_FAULT_NONE, n); /* only isolated calls fault */
     if (inst->has_embedding) {
+        memset(faults, SH_FAULT_NONE, n); /* the harness's own scores never fault */
         for (size_t k = 0; k < n; k++)
             out[k] = embedding_pair(inst, t, pairs[k].enrol, pairs[k].verify);
         return 0;
     }
-    if (inst->isolate) {
-        size_t bad;
-        sh_wire_score reply;
-        char msg[SH_WIRE_MESSAGE_MAX] = "";
-        int rc = sh_isolate_compare(out, faults, &bad, &reply, msg, sizeof msg, inst->isolate,
-                                        pairs, n, err);
-        if (rc == 1)
-            return compare_error(inst, m, pairs[bad].enrol, pairs[bad].verify, reply.status,
-                                 reply.score, msg, err);
-        return rc; /* a score that is not finite came back as a bad_reply fault */
-    }
-    for (size_t k = 0; k < n;) {
-        /* A run of pairs with one verify template goes to the batch call. */
-        size_t run = 1;
-        while (inst->ext.batch && k + run < n && run < 256 && pairs[k + run].verify == pairs[k].verify)
-            run++;
-        int rc;
-        if (run > 1) {
-            uint32_t a[256];
-            for (size_t j = 0; j < run; j++)
-                a[j] = pairs[k + j].enrol;
-            rc = compare_batch(out + k, inst, t, m, pairs[k].verify, a, run, err);
-        } else {
-            rc = compare_here(&out[k], inst, t, m, pairs[k].enrol, pairs[k].verify, err);
-        }
-        if (rc)
-            return rc;
-        k += run;
-    }
-    sh_guard_check(); /* once a block: a comparison is too cheap to check each */
-    return 0;
+    sh_engine_slots slots = sh_templates_slots(t);
+    sh_engine_bad_pair bad;
+    int rc = inst->calls->compare_batch(out, faults, &bad, inst, &slots, pairs, n, err);
+    if (rc == 1)
+        return compare_error(inst, m, pairs[bad.index].enrol, pairs[bad.index].verify, &bad,
+                             err);
+    return rc;
 }
 
 typedef struct compare_job {
@@ -461,7 +368,7 @@ static int compare_block(void *ctx, size_t begin, size_t end, sh_err *err)
                                          job->progress, err);
     if (restored)
         return restored < 0 ? restored : 0;
-    sh_wire_pair *live = calloc(end - begin, sizeof *live);
+    sh_engine_pair *live = calloc(end - begin, sizeof *live);
     size_t *at = malloc((end - begin) * sizeof *at);
     double *s = malloc((end - begin) * sizeof *s);
     uint8_t *f = calloc(end - begin, 1);
@@ -473,7 +380,7 @@ static int compare_block(void *ctx, size_t begin, size_t end, sh_err *err)
         if (job->faults)
             job->faults[k] = SH_FAULT_NONE;
         if (t->outcome[a] == SHADES_OUTCOME_OK && t->outcome[b] == SHADES_OUTCOME_OK) {
-            live[n] = (sh_wire_pair){a, b};
+            live[n] = (sh_engine_pair){a, b};
             at[n++] = k;
         }
     }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "call.h"
 #include "checkpoint.h"
 #include "error.h"
 #include "failures.h"
@@ -14,9 +15,9 @@
 #include "manifest.h"
 #include "progress.h"
 #include "verification.h"
-#include "wire.h"
 
-/* One template per manifest item, in memory that isolated workers share.
+/* One template per manifest item, in memory that engine calls in other
+ * processes may share.
  * Slot i is `stride` bytes at bytes + i * stride: the template (at most
  * `capacity` bytes), then its size as a uint64 in the slot's last 8 bytes.
  * Owned by the run; read-only once made. */
@@ -37,13 +38,15 @@ static inline uint8_t *sh_templates_slot(const sh_templates *t, size_t i)
     return t->bytes + i * t->stride;
 }
 
-/* The engine's last words as ": message", or "" when it said nothing:
- * `isolated` when a worker carried them back, else the instance's log. */
-void sh_runner_engine_words(char *out, size_t cap, sh_instance *inst,
-                                const char *isolated);
+/* The engine's slots view of t, for its calls (call.h). [thread: any] */
+static inline sh_engine_slots sh_templates_slots(const sh_templates *t)
+{
+    return (sh_engine_slots){t->bytes, t->n, t->stride, t->capacity, t->size, t->fd};
+}
 
-/* The outcome recorded for an item whose isolated call faulted. */
-int32_t sh_runner_fault_outcome(int fault);
+/* The engine's last words (a reply's message) as ": message", or "" when
+ * it said nothing. */
+void sh_runner_engine_words(char *out, size_t cap, const char *message);
 
 /* Decodes item i of m into px (freed with sh_image_free) and describes
  * it as an engine image in *out; a failure names the manifest line.
@@ -54,8 +57,8 @@ int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size
 /* Decodes every image of m and makes its template, with roles[i] (NULL:
  * all SHADES_ROLE_ENROL_11), counting each image on progress (may be
  * NULL). A negative engine status or an undecodable image stops the run
- * with a message naming the image and its manifest line; an isolated
- * crash or hang is recorded as that image's outcome. Blocks found in cp
+ * with a message naming the image and its manifest line; a call that
+ * faults (calls->may_fault) is recorded as that image's outcome. Blocks found in cp
  * (may be NULL) are restored, and each block made is saved there. */
 int sh_runner_templates(sh_templates **out, sh_instance *inst,
                             const sh_manifest *m, const int32_t *roles,
@@ -75,7 +78,7 @@ void sh_templates_destroy(sh_templates *t);
  * engine's similarity of verify = b to enrol = a (by BLAS for declared
  * embeddings, in batches where the engine offers them), or -infinity where
  * either template failed (never compared, always a non-match). out_faults
- * (n bytes, may be NULL in-process) gets each pair's sh_fault; a
+ * (n bytes, may be NULL where calls cannot fault) gets each pair's sh_fault; a
  * faulted pair scores -infinity. Counts each pair on progress (may be
  * NULL). Blocks are restored from and saved to cp (may be NULL) as
  * `stage` (SH_CKPT_GENUINE or SH_CKPT_IMPOSTOR). */
@@ -86,14 +89,14 @@ int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst
 
 /* Scores pairs[0..n) (slots of t whose templates all succeeded) into
  * out_scores, by whichever path the engine allows: BLAS on declared
- * embeddings, the isolated workers, batch or single compare. out_faults
+ * embeddings, else the engine's calls (calls->compare_batch). out_faults
  * (n bytes) gets each pair's sh_fault. [thread: any] */
 int sh_runner_score_pairs(double *out_scores, uint8_t *out_faults, sh_instance *inst,
                               const sh_templates *t, const sh_manifest *m,
-                              const sh_wire_pair *pairs, size_t n, sh_err *err);
+                              const sh_engine_pair *pairs, size_t n, sh_err *err);
 
-/* Candidate lists of 1:N searches: the engine's own search where it
- * offers one (in-process), else the harness comparing each probe with
+/* Candidate lists of 1:N searches: the engine's own search where its
+ * calls offer one (inst->has_search), else the harness comparing each probe with
  * every gallery template. */
 typedef struct sh_candidates {
     size_t n_searches;
@@ -105,7 +108,7 @@ typedef struct sh_candidates {
 /* Searches each of probes[0..n) against gallery[0..n_gallery) (item
  * numbers into t), keeping the `length` best candidates: higher score
  * first, ties to the lower gallery index, failed templates never listed.
- * A comparison lost to an isolated fault lists nothing. Counts each search
+ * A comparison lost to a fault lists nothing. Counts each search
  * on progress (may be NULL). Blocks are restored from and saved to cp (may
  * be NULL) as `stage` (SH_CKPT_MATED or SH_CKPT_NONMATED). */
 int sh_runner_search(sh_candidates **out, sh_instance *inst,
@@ -115,7 +118,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst,
                          sh_progress *progress, sh_err *err);
 
 /* Estimates the attributes of every image of m into out (n_items, owned
- * by the caller), outcome set to SH_RUN_* on an isolated fault; blocks
+ * by the caller), outcome set to SH_RUN_* on a faulted call; blocks
  * are restored from and saved to cp (may be NULL). [thread: main] */
 int sh_runner_estimate(shades_attributes *out, sh_instance *inst,
                            const sh_manifest *m, sh_checkpoint *cp,

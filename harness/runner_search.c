@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "embedding_score.h"
-#include "guard.h"
 #include "image.h"
-#include "isolate.h"
+#include "outcome.h"
 #include "parallel.h"
 #include "runner.h"
 
@@ -20,7 +19,7 @@ typedef struct search_job {
     uint32_t *ok;
     size_t n_ok;
     float *vectors, *norms;
-    shades_gallery *engine_gallery;
+    sh_engine_gallery *engine_gallery;
     sh_candidates *c;
     sh_checkpoint *cp;
     uint32_t stage;
@@ -51,11 +50,13 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
     shades_candidate cand[1000];
     sh_instance *inst = job->inst;
     const sh_templates *t = job->t;
-    sh_guard_enter(SH_GUARD_SEARCH, p, UINT32_MAX);
-    int st = inst->ext.search->search(cand, &got, inst->engine, job->engine_gallery,
-                                      sh_templates_slot(t, p), t->size[p], L);
-    sh_guard_leave();
-    sh_guard_check();
+    sh_engine_slots slots = sh_templates_slots(t);
+    sh_engine_reply reply;
+    int rc = inst->calls->search(cand, &got, &reply, inst, job->engine_gallery, &slots, p, L,
+                                 err);
+    if (rc)
+        return rc;
+    int st = reply.status;
     const char *bad = st != SHADES_OK ? sh_status_name(st)
                       : got > L       ? "more candidates than asked for"
                                       : NULL;
@@ -67,7 +68,7 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
             bad = "candidates out of order";
     if (bad) {
         char words[600];
-        sh_runner_engine_words(words, sizeof words, inst, NULL);
+        sh_runner_engine_words(words, sizeof words, reply.message);
         return sh_err_set(err, SH_E_ENGINE, "engine '%s': search of '%s' returned %s%s",
                               inst->id.name, job->m->image_id[p], bad, words);
     }
@@ -78,7 +79,7 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
 
 /* Probe q against every usable gallery template, by the harness. */
 static int harness_search(search_job *job, size_t q, double *score, uint32_t *slot, double *s,
-                          uint8_t *f, sh_wire_pair *pairs, float *scratch, sh_err *err)
+                          uint8_t *f, sh_engine_pair *pairs, float *scratch, sh_err *err)
 {
     uint32_t p = job->probes[q];
     if (job->vectors) {
@@ -89,7 +90,7 @@ static int harness_search(search_job *job, size_t q, double *score, uint32_t *sl
         memset(f, 0, job->n_ok);
     } else {
         for (size_t k = 0; k < job->n_ok; k++)
-            pairs[k] = (sh_wire_pair){job->gallery[job->ok[k]], p};
+            pairs[k] = (sh_engine_pair){job->gallery[job->ok[k]], p};
         int rc = sh_runner_score_pairs(s, f, job->inst, job->t, job->m, pairs, job->n_ok, err);
         if (rc)
             return rc;
@@ -112,7 +113,7 @@ static int search_block(void *ctx, size_t begin, size_t end, sh_err *err)
         return restored < 0 ? restored : 0;
     double *s = malloc(n * sizeof *s);
     uint8_t *f = malloc(n);
-    sh_wire_pair *pairs = malloc(n * sizeof *pairs);
+    sh_engine_pair *pairs = malloc(n * sizeof *pairs);
     float *scratch = malloc(n * sizeof *scratch);
     int rc = s && f && pairs && scratch ? 0 : sh_err_nomem(err);
     for (size_t q = begin; !rc && q < end; q++) {
@@ -150,29 +151,26 @@ static int prepare_gallery(search_job *job, sh_err *err)
         if (t->outcome[job->gallery[g]] == SHADES_OUTCOME_OK)
             job->ok[job->n_ok++] = (uint32_t)g;
     size_t n = job->n_ok ? job->n_ok : 1;
-    if (inst->ext.search) { /* in-process only: isolated instances hold no tables */
-        const uint8_t **refs = malloc(n * sizeof *refs);
-        size_t *sizes = malloc(n * sizeof *sizes);
+    if (inst->has_search) {
+        uint32_t *items = malloc(n * sizeof *items);
         uint64_t *ids = malloc(n * sizeof *ids);
-        int rc = refs && sizes && ids ? 0 : sh_err_nomem(err);
+        int rc = items && ids ? 0 : sh_err_nomem(err);
         for (size_t k = 0; !rc && k < job->n_ok; k++) {
-            uint32_t item = job->gallery[job->ok[k]];
-            refs[k] = sh_templates_slot(t, item);
-            sizes[k] = t->size[item];
+            items[k] = job->gallery[job->ok[k]];
             ids[k] = job->ok[k];
         }
-        int st = rc ? SHADES_OK
-                    : inst->ext.search->gallery_create(&job->engine_gallery, inst->engine, refs,
-                                                       sizes, ids, job->n_ok);
-        free(refs);
-        free(sizes);
+        sh_engine_slots slots = sh_templates_slots(t);
+        sh_engine_reply reply;
+        if (!rc)
+            rc = inst->calls->gallery_create(&job->engine_gallery, &reply, inst, &slots, items,
+                                             ids, job->n_ok, err);
+        free(items);
         free(ids);
-        if (!rc && (st != SHADES_OK || !job->engine_gallery)) {
+        if (!rc && !job->engine_gallery) {
             char words[600];
-            sh_runner_engine_words(words, sizeof words, inst, NULL);
-            job->engine_gallery = NULL;
+            sh_runner_engine_words(words, sizeof words, reply.message);
             rc = sh_err_set(err, SH_E_ENGINE, "engine '%s': gallery_create failed (%s)%s",
-                                inst->id.name, sh_status_name(st), words);
+                                inst->id.name, sh_status_name(reply.status), words);
         }
         return rc;
     }
@@ -218,7 +216,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst,
     if (!rc)
         rc = sh_parallel_for(n, 8, inst->threads, search_block, &job, err);
     if (job.engine_gallery)
-        inst->ext.search->gallery_destroy(job.engine_gallery);
+        inst->calls->gallery_destroy(inst, job.engine_gallery);
     free(job.ok);
     free(job.vectors);
     free(job.norms);
@@ -254,28 +252,13 @@ static int estimate_one(shades_attributes *a, int *out_status, char *words, size
 {
     words[0] = 0;
     *a = (shades_attributes){.struct_size = sizeof *a, .age = -1};
-    if (!inst->isolate) {
-        sh_guard_enter(SH_GUARD_ESTIMATE, (uint32_t)i, UINT32_MAX);
-        *out_status = inst->ext.attributes->estimate(a, inst->engine, im);
-        sh_guard_leave();
-        sh_guard_check();
-        if (*out_status != SHADES_OK)
-            sh_runner_engine_words(words, cap, inst, NULL);
-        return 0;
-    }
-    sh_wire_attrs r;
-    sh_fault f;
-    char msg[SH_WIRE_MESSAGE_MAX];
-    int rc = sh_isolate_estimate(&r, &f, msg, sizeof msg, inst->isolate, im, err);
+    sh_engine_reply reply;
+    int rc = inst->calls->estimate(a, &reply, inst, im, (uint32_t)i, err);
     if (rc)
         return rc;
-    *out_status = f ? SHADES_OK : r.status;
-    if (f)
-        a->outcome = sh_runner_fault_outcome(f);
-    else
-        *a = r.attrs;
+    *out_status = reply.status;
     if (*out_status != SHADES_OK)
-        sh_runner_engine_words(words, cap, inst, msg);
+        sh_runner_engine_words(words, cap, reply.message);
     return 0;
 }
 
