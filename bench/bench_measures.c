@@ -44,8 +44,12 @@ int main(int argc, char **argv)
     }
 
     bench_answer ours[1 + GROUPS], ref[1 + GROUPS];
+    sh_executor *ex;
+    sh_err xerr = {0};
+    if (sh_executor_create(&ex, threads, &xerr))
+        return 2;
     sh_array_source src;
-    sh_array_source_init(&src, pairs, scores, n, threads);
+    sh_array_source_init(&src, pairs, scores, n, ex);
     double t0 = bench_now();
     int one_pass;
     if (bench_accumulate(ours, &one_pass, g, &src.base))
@@ -78,6 +82,7 @@ int main(int argc, char **argv)
                ref[0].threshold[t], (unsigned long long)ref[0].count[t]);
     printf("  every group's thresholds and counts %s sorting's\n", same ? "equal" : "DIFFER from");
     printf("  speed-up over sorting: %.1f\n", t_ref / t_ours);
+    sh_executor_destroy(ex);
     free(pairs);
     free(scores);
     bench_groups_free(g);

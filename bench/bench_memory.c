@@ -10,7 +10,7 @@
 #include "bench_accum.h"
 #include "bench_groups.h"
 #include "bench_rng.h"
-#include "parallel.h"
+#include "executor.h"
 
 #define CHUNK 4096
 
@@ -49,8 +49,8 @@ static int stream_replay(const sh_score_source *src, sh_score_sink sink, void *c
                          sh_err *err)
 {
     stream_job j = {sink, ctx, src->n};
-    return sh_parallel_for_workers((size_t)((src->n + CHUNK - 1) / CHUNK), 16, src->workers,
-                                       stream_block, &j, err);
+    return sh_executor_for(src->executor, src->workers, (size_t)((src->n + CHUNK - 1) / CHUNK),
+                           16, stream_block, &j, err);
 }
 
 int main(int argc, char **argv)
@@ -58,7 +58,11 @@ int main(int argc, char **argv)
     uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000000u;
     int32_t group_of[8] = {0, 1, 2, 3, 4, 5, 6, 7};
     sh_groups *g = bench_groups(group_of, 8, 8);
-    stream s = {{.n = n, .workers = 2, .replay = stream_replay}};
+    sh_executor *ex;
+    sh_err xerr = {0};
+    if (sh_executor_create(&ex, 2, &xerr))
+        return 2;
+    stream s = {{.n = n, .workers = 2, .executor = ex, .replay = stream_replay}};
     s.base.self = &s;
     double before = bench_peak_mib();
     bench_answer ans[9];
@@ -75,6 +79,7 @@ int main(int argc, char **argv)
     printf("  threshold at FMR 1e-4: %.17g (%llu false matches)\n", ans[0].threshold[0],
            (unsigned long long)ans[0].count[0]);
     printf("  ratio of peak to stored: %.4f\n", peak / stored);
+    sh_executor_destroy(ex);
     bench_groups_free(g);
     return bench_verdict("bench_memory", peak < 256, "peak < 256 MiB");
 }

@@ -54,8 +54,12 @@ int main(int argc, char **argv)
     double ref = bench_now() - t0;
     free(c);
 
+    sh_executor *ex;
+    sh_err xerr = {0};
+    if (sh_executor_create(&ex, threads, &xerr))
+        return 2;
     sh_embedding_source src;
-    sh_embedding_source_init(&src, &e, &t, subject, n, pairs, threads, 0);
+    sh_embedding_source_init(&src, &e, &t, subject, n, pairs, ex, 0);
     bench_answer *ans = calloc(1 + n_groups, sizeof *ans);
     t0 = bench_now();
     int one_pass = 0;
@@ -81,6 +85,7 @@ int main(int argc, char **argv)
     free(t.bytes);
     free(t.outcome);
     free(t.norm);
+    sh_executor_destroy(ex);
     free(subject);
     free(group);
     return bench_verdict("bench_scoring", ref / ours >= 0.5, "ratio >= 0.5");

@@ -14,12 +14,18 @@ static double time_templates(const sh_manifest *m, const char *options, unsigned
     sh_instance *inst = bench_engine(options, threads, 0);
     sh_templates *t = NULL;
     sh_err err = {0};
+    sh_executor *ex;
+    if (sh_executor_create(&ex, threads, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(2);
+    }
     double t0 = bench_now();
-    if (sh_runner_templates(&t, inst, m, NULL, NULL, NULL, &err)) {
+    if (sh_runner_templates(&t, inst, ex, m, NULL, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }
     double secs = bench_now() - t0;
+    sh_executor_destroy(ex);
     sh_templates_destroy(t);
     sh_instance_destroy(inst);
     return secs;

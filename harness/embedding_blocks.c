@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "embedding_score.h"
-#include "parallel.h"
+#include "executor.h"
 
 /* One worker's block of dot products and the row it hands over. */
 typedef struct block_scratch {
@@ -148,7 +148,7 @@ static int blocks_replay(const sh_score_source *base, sh_score_sink sink, void *
      * same way whatever the thread count. */
     openblas_set_num_threads(1);
     if (!rc)
-        rc = sh_parallel_for_workers(nb * (nb + 1) / 2, 1, nw, score_task, &r, err);
+        rc = sh_executor_for(base->executor, nw, nb * (nb + 1) / 2, 1, score_task, &r, err);
     scratch_destroy(r.scratch, nw);
     return rc;
 }
@@ -203,7 +203,7 @@ static int blocks_sample(const sh_score_source *base, unsigned every, sh_score_s
     }
     openblas_set_num_threads(1);
     if (!rc && n_rows)
-        rc = sh_parallel_for_workers(nb, 1, nw, sample_task, &r, err);
+        rc = sh_executor_for(base->executor, nw, nb, 1, sample_task, &r, err);
     scratch_destroy(r.scratch, nw);
     free(r.rows);
     free(r.row_item);
@@ -212,12 +212,15 @@ static int blocks_sample(const sh_score_source *base, unsigned every, sh_score_s
 
 void sh_embedding_source_init(sh_embedding_source *out, const shades_embedding *e,
                                   const sh_templates *t, const uint32_t *subject,
-                                  size_t n_items, uint64_t n_impostor, unsigned threads,
+                                  size_t n_items, uint64_t n_impostor, sh_executor *ex,
                                   size_t block)
 {
-    out->base = (sh_score_source){.n = n_impostor, .workers = threads ? threads : 1,
-                                      .replay = blocks_replay, .sample = blocks_sample,
-                                      .self = out};
+    out->base = (sh_score_source){.n = n_impostor,
+                                  .workers = sh_executor_threads(ex),
+                                  .executor = ex,
+                                  .replay = blocks_replay,
+                                  .sample = blocks_sample,
+                                  .self = out};
     out->embedding = e;
     out->t = t;
     out->subject = subject;

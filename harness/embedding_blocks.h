@@ -16,8 +16,8 @@
 
 /* A source over every pair (a < b) of items of different subjects in m,
  * scored from t's declared embeddings (-inf where either template
- * failed), on `threads` threads in blocks of `block` rows (0: the
- * default). Read-only while it lives; out must not move. */
+ * failed), on the executor ex (NULL: the calling thread) in blocks of
+ * `block` rows (0: the default). Read-only while it lives; out must not move. */
 typedef struct sh_embedding_source {
     sh_score_source base;
     const shades_embedding *embedding;
@@ -28,7 +28,7 @@ typedef struct sh_embedding_source {
 
 void sh_embedding_source_init(sh_embedding_source *out, const shades_embedding *e,
                                   const sh_templates *t, const uint32_t *subject,
-                                  size_t n_items, uint64_t n_impostor, unsigned threads,
+                                  size_t n_items, uint64_t n_impostor, sh_executor *ex,
                                   size_t block);
 
 #endif

@@ -12,6 +12,7 @@
 
 static void run_state_free(run_state *s)
 {
+    sh_executor_destroy(s->executor);
     sh_vresults_destroy(s->vresults);
     free(s->verdicts);
     sh_iresults_destroy(s->iresults);
@@ -307,6 +308,10 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
             s.inst->calls->watch(s.inst, &s.guard_items, timeout);
         }
     }
+    /* Started after the engine (whose declared concurrency caps the
+     * threads) and after sh_supervise's fork, which must find one thread. */
+    if (!rc)
+        rc = sh_executor_create(&s.executor, s.threads, err);
     if (!rc)
         rc = open_checkpoint(&s, opts, err);
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */

@@ -16,7 +16,7 @@
 static int make_templates(run_state *s, const int32_t *roles, sh_err *err)
 {
     sh_progress_stage(s->progress, "templates", s->manifest->n_items);
-    int rc = sh_runner_templates(&s->templates, s->inst, s->manifest, roles, s->checkpoint,
+    int rc = sh_runner_templates(&s->templates, s->inst, s->executor, s->manifest, roles, s->checkpoint,
                                      s->progress, err);
     if (rc)
         return rc;
@@ -43,14 +43,14 @@ static int engine_scores(run_state *s, sh_err *err)
     }
     if (!rc) {
         sh_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
-        rc = sh_runner_compare(s->genuine, s->genuine_faults, s->inst, s->templates,
+        rc = sh_runner_compare(s->genuine, s->genuine_faults, s->inst, s->executor, s->templates,
                                    s->manifest, s->pairs->genuine, s->pairs->n_genuine,
                                    s->checkpoint, SH_CKPT_GENUINE, s->progress, err);
     }
     if (!rc && !s->pairs->implicit) {
         sh_progress_end(s->progress);
         sh_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
-        rc = sh_runner_compare(s->impostor, s->impostor_faults, s->inst, s->templates,
+        rc = sh_runner_compare(s->impostor, s->impostor_faults, s->inst, s->executor, s->templates,
                                    s->manifest, s->pairs->impostor, s->pairs->n_impostor,
                                    s->checkpoint, SH_CKPT_IMPOSTOR, s->progress, err);
     }
@@ -118,7 +118,7 @@ int sh_run_verification(run_state *s, sh_err *err)
         .seed = c->run.seed,
         .alpha = c->verification.alpha ? *c->verification.alpha : 0.5,
         .det_per_axis = DET_PER_AXIS,
-        .threads = s->threads,
+        .executor = s->executor,
         .progress = s->progress,
     };
     /* Listed impostors' scores are checkpointed as they are compared;
@@ -132,11 +132,11 @@ int sh_run_verification(run_state *s, sh_err *err)
     if (s->pairs->implicit) {
         sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
                                      s->manifest->subject, s->manifest->n_items,
-                                     s->pairs->impostor_total, s->threads, 0);
+                                     s->pairs->impostor_total, s->executor, 0);
         impostors = &computed.base;
     } else {
         sh_array_source_init(&listed, s->pairs->impostor, s->impostor, s->pairs->n_impostor,
-                                 s->threads);
+                                 s->executor);
         impostors = &listed.base;
     }
     rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
@@ -191,14 +191,14 @@ int sh_run_identification(run_state *s, sh_err *err)
     free(roles);
     if (!rc) {
         sh_progress_stage(s->progress, "mated searches", plan->n_mated);
-        rc = sh_runner_search(&mc, s->inst, s->templates, s->manifest, plan->gallery,
+        rc = sh_runner_search(&mc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
                                   s->checkpoint, SH_CKPT_MATED, s->progress, err);
     }
     if (!rc) {
         sh_progress_end(s->progress);
         sh_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
-        rc = sh_runner_search(&nc, s->inst, s->templates, s->manifest, plan->gallery,
+        rc = sh_runner_search(&nc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
                                   id->candidates, s->checkpoint, SH_CKPT_NONMATED,
                                   s->progress, err);
@@ -286,7 +286,7 @@ static int engine_predictions(int32_t *predicted, run_state *s, const char *cons
         return sh_err_nomem(err);
     }
     sh_progress_stage(s->progress, "estimates", n);
-    int rc = sh_runner_estimate(a, s->inst, s->manifest, s->checkpoint, s->progress, err);
+    int rc = sh_runner_estimate(a, s->inst, s->executor, s->manifest, s->checkpoint, s->progress, err);
     if (!rc)
         sh_progress_end(s->progress);
     for (size_t i = 0; !rc && i < n; i++) {

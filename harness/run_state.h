@@ -10,6 +10,7 @@
 #include "config.h"
 #include "criteria.h"
 #include "failures.h"
+#include "executor.h"
 #include "groups.h"
 #include "guard.h"
 #include "identification_results.h"
@@ -35,6 +36,7 @@ typedef struct run_state {
     char manifest_sha[SH_SHA256_HEX];
     char warning[2048];            /* withdrawn datasets the card names */
     unsigned threads;              /* the engine's share of the run's threads, or the run's */
+    sh_executor *executor;         /* of `threads` threads: every parallel stage runs on it */
     const int32_t *outcome;        /* per item: template outcome, the templates' or no_failures */
     int32_t *no_failures;          /* all OK, for replay, which makes no templates */
     sh_templates *templates;

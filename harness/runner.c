@@ -11,7 +11,7 @@
 #include "embedding_score.h"
 #include "image.h"
 #include "outcome.h"
-#include "parallel.h"
+#include "executor.h"
 #include "paths.h"
 
 void sh_runner_engine_words(char *out, size_t cap, const char *message)
@@ -249,7 +249,7 @@ static int map_templates(sh_templates *t, sh_err *err)
     return 0;
 }
 
-int sh_runner_templates(sh_templates **out, sh_instance *inst,
+int sh_runner_templates(sh_templates **out, sh_instance *inst, sh_executor *ex,
                             const sh_manifest *m, const int32_t *roles,
                             sh_checkpoint *cp, sh_progress *progress, sh_err *err)
 {
@@ -277,7 +277,7 @@ int sh_runner_templates(sh_templates **out, sh_instance *inst,
         rc = inst->calls->share(inst, &slots, err);
     template_job job = {inst, m, roles, t, cp, progress};
     if (!rc)
-        rc = sh_parallel_for(m->n_items, TEMPLATE_BLOCK, inst->threads, make_templates, &job, err);
+        rc = sh_executor_for_blocks(ex, inst->threads, m->n_items, TEMPLATE_BLOCK, make_templates, &job, err);
     if (rc) {
         sh_templates_destroy(t);
         return rc;
@@ -403,10 +403,11 @@ static int compare_block(void *ctx, size_t begin, size_t end, sh_err *err)
 }
 
 int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst,
+                      sh_executor *ex,
                           const sh_templates *t, const sh_manifest *m,
                           const sh_pair *pairs, size_t n, sh_checkpoint *cp,
                           uint32_t stage, sh_progress *progress, sh_err *err)
 {
     compare_job job = {inst, t, m, pairs, out_scores, out_faults, cp, stage, progress};
-    return sh_parallel_for(n, COMPARE_BLOCK, inst->threads, compare_block, &job, err);
+    return sh_executor_for_blocks(ex, inst->threads, n, COMPARE_BLOCK, compare_block, &job, err);
 }

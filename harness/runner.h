@@ -9,6 +9,7 @@
 #include "call.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "executor.h"
 #include "failures.h"
 #include "image.h"
 #include "instance.h"
@@ -60,7 +61,7 @@ int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size
  * with a message naming the image and its manifest line; a call that
  * faults (calls->may_fault) is recorded as that image's outcome. Blocks found in cp
  * (may be NULL) are restored, and each block made is saved there. */
-int sh_runner_templates(sh_templates **out, sh_instance *inst,
+int sh_runner_templates(sh_templates **out, sh_instance *inst, sh_executor *ex,
                             const sh_manifest *m, const int32_t *roles,
                             sh_checkpoint *cp, sh_progress *progress, sh_err *err);
 
@@ -83,6 +84,7 @@ void sh_templates_destroy(sh_templates *t);
  * NULL). Blocks are restored from and saved to cp (may be NULL) as
  * `stage` (SH_CKPT_GENUINE or SH_CKPT_IMPOSTOR). */
 int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst,
+                      sh_executor *ex,
                           const sh_templates *t, const sh_manifest *m,
                           const sh_pair *pairs, size_t n, sh_checkpoint *cp,
                           uint32_t stage, sh_progress *progress, sh_err *err);
@@ -111,7 +113,7 @@ typedef struct sh_candidates {
  * A comparison lost to a fault lists nothing. Counts each search
  * on progress (may be NULL). Blocks are restored from and saved to cp (may
  * be NULL) as `stage` (SH_CKPT_MATED or SH_CKPT_NONMATED). */
-int sh_runner_search(sh_candidates **out, sh_instance *inst,
+int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                          const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
                          size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
@@ -120,7 +122,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst,
 /* Estimates the attributes of every image of m into out (n_items, owned
  * by the caller), outcome set to SH_RUN_* on a faulted call; blocks
  * are restored from and saved to cp (may be NULL). [thread: main] */
-int sh_runner_estimate(shades_attributes *out, sh_instance *inst,
+int sh_runner_estimate(shades_attributes *out, sh_instance *inst, sh_executor *ex,
                            const sh_manifest *m, sh_checkpoint *cp,
                            sh_progress *progress, sh_err *err);
 

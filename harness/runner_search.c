@@ -6,7 +6,7 @@
 #include "embedding_score.h"
 #include "image.h"
 #include "outcome.h"
-#include "parallel.h"
+#include "executor.h"
 #include "runner.h"
 
 typedef struct search_job {
@@ -191,7 +191,7 @@ static int prepare_gallery(search_job *job, sh_err *err)
     return 0;
 }
 
-int sh_runner_search(sh_candidates **out, sh_instance *inst,
+int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                          const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
                          size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
@@ -214,7 +214,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst,
                       .progress = progress};
     int rc = prepare_gallery(&job, err);
     if (!rc)
-        rc = sh_parallel_for(n, 8, inst->threads, search_block, &job, err);
+        rc = sh_executor_for_blocks(ex, inst->threads, n, 8, search_block, &job, err);
     if (job.engine_gallery)
         inst->calls->gallery_destroy(inst, job.engine_gallery);
     free(job.ok);
@@ -299,10 +299,10 @@ static int estimate_block(void *ctx, size_t begin, size_t end, sh_err *err)
                                          err);
 }
 
-int sh_runner_estimate(shades_attributes *out, sh_instance *inst,
+int sh_runner_estimate(shades_attributes *out, sh_instance *inst, sh_executor *ex,
                            const sh_manifest *m, sh_checkpoint *cp,
                            sh_progress *progress, sh_err *err)
 {
     estimate_job job = {inst, m, out, cp, progress};
-    return sh_parallel_for(m->n_items, 16, inst->threads, estimate_block, &job, err);
+    return sh_executor_for_blocks(ex, inst->threads, m->n_items, 16, estimate_block, &job, err);
 }

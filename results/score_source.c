@@ -1,6 +1,6 @@
 #include "score_source.h"
 
-#include "parallel.h"
+#include "executor.h"
 
 /* Scores per batch: small enough to stay in cache, big enough to pay for the call. */
 #define ARRAY_BATCH 4096
@@ -23,15 +23,18 @@ static int array_replay_all(const sh_score_source *src, sh_score_sink sink, void
 {
     const sh_array_source *a = src->self;
     array_replay r = {a, sink, ctx};
-    return sh_parallel_for_workers((size_t)src->n, ARRAY_BATCH, src->workers, array_block, &r,
-                                       err);
+    return sh_executor_for(src->executor, src->workers, (size_t)src->n, ARRAY_BATCH, array_block,
+                           &r, err);
 }
 
 void sh_array_source_init(sh_array_source *out, const sh_pair *pairs,
-                              const double *scores, size_t n, unsigned threads)
+                              const double *scores, size_t n, sh_executor *ex)
 {
-    out->base = (sh_score_source){
-        .n = n, .workers = threads ? threads : 1, .replay = array_replay_all, .self = out};
+    out->base = (sh_score_source){.n = n,
+                                  .workers = sh_executor_threads(ex),
+                                  .executor = ex,
+                                  .replay = array_replay_all,
+                                  .self = out};
     out->pairs = pairs;
     out->scores = scores;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "executor.h"
 #include "verification.h"
 
 /* Some scored pairs: pair[i] (enrol = a, verify = b) scored score[i]. */
@@ -41,6 +42,7 @@ typedef int (*sh_score_sample_fn)(const sh_score_source *src, unsigned every,
 struct sh_score_source {
     uint64_t n;                 /* scores per replay */
     unsigned workers;           /* the most sink workers a replay uses */
+    sh_executor *executor;      /* replays run on it (borrowed); NULL: the calling thread */
     sh_score_replay_fn replay;
     sh_score_sample_fn sample; /* NULL where a replay is cheap enough to make twice */
     const void *self;           /* the source's own state */
@@ -53,9 +55,10 @@ typedef struct sh_array_source {
     const double *scores;
 } sh_array_source;
 
-/* Makes out a source over n stored scores, replayed in blocks on `threads`
- * threads. out must outlive its use and not move. */
+/* Makes out a source over n stored scores, replayed in blocks on the
+ * executor ex (NULL: the calling thread). out must outlive its use and not
+ * move. */
 void sh_array_source_init(sh_array_source *out, const sh_pair *pairs,
-                              const double *scores, size_t n, unsigned threads);
+                              const double *scores, size_t n, sh_executor *ex);
 
 #endif

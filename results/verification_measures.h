@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "executor.h"
 #include "groups.h"
 #include "impostor_stats.h"
 #include "manifest.h"
@@ -24,7 +25,7 @@ typedef struct sh_vmeasure_options {
     uint64_t seed;              /* seeds the bootstrap */
     double alpha;               /* weight on FMR in GARBE, FDR, inequity */
     size_t det_per_axis;        /* DET points per axis (see det.h) */
-    unsigned threads;           /* for the bootstrap replicates */
+    sh_executor *executor;      /* the bootstrap replicates run on it; NULL: this thread */
     sh_progress *progress;  /* counts replicates; NULL for none */
     const sh_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
 } sh_vmeasure_options;

@@ -11,7 +11,7 @@
 #include "bootstrap.h"
 #include "differential.h"
 #include "interval.h"
-#include "parallel.h"
+#include "executor.h"
 #include "proportion_test.h"
 #include "verification_boot.h"
 
@@ -310,8 +310,7 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
     if (!rc && job.R) {
         job.progress = opts->progress;
         sh_progress_stage(job.progress, "bootstrap", job.R);
-        rc = sh_parallel_for(job.R, 16, opts->threads ? opts->threads : 1, replicate_block,
-                                 &job, err);
+        rc = sh_executor_for_blocks(opts->executor, 0, job.R, 16, replicate_block, &job, err);
         if (!rc)
             sh_progress_end(job.progress);
     }
