@@ -1,6 +1,6 @@
 /* What this harness was built with, recorded in every results file. */
-#ifndef SH_HARNESS_BUILD_INFO_H
-#define SH_HARNESS_BUILD_INFO_H
+#ifndef SH_CORE_BUILD_INFO_H
+#define SH_CORE_BUILD_INFO_H
 
 #include <stddef.h>
 

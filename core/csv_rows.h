@@ -1,7 +1,7 @@
 /* Reads a delimited text file record by record with libcsv, telling the
  * caller the line each record starts on, so every message can name it. */
-#ifndef SH_PROTOCOLS_CSV_ROWS_H
-#define SH_PROTOCOLS_CSV_ROWS_H
+#ifndef SH_CORE_CSV_ROWS_H
+#define SH_CORE_CSV_ROWS_H
 
 #include <stddef.h>
 

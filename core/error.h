@@ -1,7 +1,7 @@
 /* Error reporting inside the harness: a negative code plus one message line.
  * A function that fails fills the caller's sh_err and leaves no state. */
-#ifndef SH_HARNESS_ERROR_H
-#define SH_HARNESS_ERROR_H
+#ifndef SH_CORE_ERROR_H
+#define SH_CORE_ERROR_H
 
 #include <stdarg.h>
 

@@ -1,7 +1,7 @@
 /* Image files in and out, through OpenCV's codecs (image_io.cpp is the one
  * C++ file behind this C face). */
-#ifndef SH_HARNESS_IMAGE_H
-#define SH_HARNESS_IMAGE_H
+#ifndef SH_CORE_IMAGE_H
+#define SH_CORE_IMAGE_H
 
 #include <stddef.h>
 #include <stdint.h>

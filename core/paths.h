@@ -1,6 +1,6 @@
 /* Path helpers: joining, directories of files and of the executable. */
-#ifndef SH_HARNESS_PATHS_H
-#define SH_HARNESS_PATHS_H
+#ifndef SH_CORE_PATHS_H
+#define SH_CORE_PATHS_H
 
 #include <stddef.h>
 

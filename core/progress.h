@@ -1,7 +1,7 @@
 /* Progress of a run's long stages: a bar with rate and ETA on a terminal,
  * plain periodic lines otherwise. */
-#ifndef SH_HARNESS_PROGRESS_H
-#define SH_HARNESS_PROGRESS_H
+#ifndef SH_CORE_PROGRESS_H
+#define SH_CORE_PROGRESS_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SHA-256 digests of files, through OpenSSL's libcrypto. */
-#ifndef SH_HARNESS_SHA256_H
-#define SH_HARNESS_SHA256_H
+#ifndef SH_CORE_SHA256_H
+#define SH_CORE_SHA256_H
 
 #include <stddef.h>
 

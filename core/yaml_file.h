@@ -1,7 +1,7 @@
 /* Loads a YAML file into a struct with libcyaml, turning libcyaml's log
  * into one message that names the file, line and field. */
-#ifndef SH_HARNESS_YAML_FILE_H
-#define SH_HARNESS_YAML_FILE_H
+#ifndef SH_CORE_YAML_FILE_H
+#define SH_CORE_YAML_FILE_H
 
 #include <cyaml/cyaml.h>
 

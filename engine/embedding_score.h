@@ -1,7 +1,7 @@
 /* Scores of declared embeddings (shades_embedding) computed by the
  * harness with BLAS instead of the engine's compare. */
-#ifndef SH_HARNESS_EMBEDDING_SCORE_H
-#define SH_HARNESS_EMBEDDING_SCORE_H
+#ifndef SH_ENGINE_EMBEDDING_SCORE_H
+#define SH_ENGINE_EMBEDDING_SCORE_H
 
 #include <math.h>
 

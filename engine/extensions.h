@@ -1,7 +1,7 @@
 /* The optional capabilities an engine declares, looked up through its
  * get_extension and checked before use. */
-#ifndef SH_HARNESS_EXTENSIONS_H
-#define SH_HARNESS_EXTENSIONS_H
+#ifndef SH_ENGINE_EXTENSIONS_H
+#define SH_ENGINE_EXTENSIONS_H
 
 #include <shades/adapter.h>
 

@@ -5,8 +5,8 @@
  * itself cannot report (an engine's _exit, a fault with the signal set to
  * be ignored in the same call) a supervising parent reports from the
  * shared state (supervise.h). */
-#ifndef SH_HARNESS_GUARD_H
-#define SH_HARNESS_GUARD_H
+#ifndef SH_ENGINE_GUARD_H
+#define SH_ENGINE_GUARD_H
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
 /* A running engine: its identity, the host services handed to it, and
  * the table its calls go through (call.h): a loaded adapter library and
  * its engine in this process, or the worker processes that hold them. */
-#ifndef SH_HARNESS_INSTANCE_H
-#define SH_HARNESS_INSTANCE_H
+#ifndef SH_ENGINE_INSTANCE_H
+#define SH_ENGINE_INSTANCE_H
 
 #include <pthread.h>
 

@@ -4,8 +4,8 @@
  * sandbox (sandbox.h). Templates live in a region of shared memory the
  * harness writes and the workers may only read. The transport of the
  * isolated engine calls (call_isolated.c). */
-#ifndef SH_HARNESS_ISOLATE_H
-#define SH_HARNESS_ISOLATE_H
+#ifndef SH_ENGINE_ISOLATE_H
+#define SH_ENGINE_ISOLATE_H
 
 #include <stddef.h>
 #include <stdint.h>

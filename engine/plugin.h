@@ -1,7 +1,7 @@
 /* Loading adapter libraries: by built-in name or by path, with every ABI
  * check done before any member of the entry is used. */
-#ifndef SH_HARNESS_PLUGIN_H
-#define SH_HARNESS_PLUGIN_H
+#ifndef SH_ENGINE_PLUGIN_H
+#define SH_ENGINE_PLUGIN_H
 
 #include <shades/adapter.h>
 

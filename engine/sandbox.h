@@ -1,7 +1,7 @@
 /* The isolated worker's sandbox: what a hostile engine may still reach
  * once its worker has entered it (docs/isolation.md). */
-#ifndef SH_HARNESS_SANDBOX_H
-#define SH_HARNESS_SANDBOX_H
+#ifndef SH_ENGINE_SANDBOX_H
+#define SH_ENGINE_SANDBOX_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * ignore a fatal signal and then fault) the parent, which the engine
  * cannot touch, still says in one line what happened, and the run still
  * ends with status 2. */
-#ifndef SH_HARNESS_SUPERVISE_H
-#define SH_HARNESS_SUPERVISE_H
+#ifndef SH_ENGINE_SUPERVISE_H
+#define SH_ENGINE_SUPERVISE_H
 
 #include "guard.h"
 

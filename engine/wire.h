@@ -1,7 +1,7 @@
 /* Messages between the harness and an isolated engine worker: a small
  * header and a payload on a stream socket, one process on each end. */
-#ifndef SH_HARNESS_WIRE_H
-#define SH_HARNESS_WIRE_H
+#ifndef SH_ENGINE_WIRE_H
+#define SH_ENGINE_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* `shades report`: results files printed in one of the formats of the
  * table of formats (report_format.h): text, Markdown, CSV or a
  * self-contained HTML page. */
-#ifndef SH_RESULTS_REPORT_H
-#define SH_RESULTS_REPORT_H
+#ifndef SH_RESULTS_REPORT_REPORT_H
+#define SH_RESULTS_REPORT_REPORT_H
 
 #include <stddef.h>
 #include <stdio.h>

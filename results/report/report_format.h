@@ -3,8 +3,8 @@
  * sh_report_formats (report.c). `shades report`'s --format, the path
  * extensions it recognises and the list its messages give all come from
  * the table. report.h, above it, finds a format by name. */
-#ifndef SH_RESULTS_REPORT_FORMAT_H
-#define SH_RESULTS_REPORT_FORMAT_H
+#ifndef SH_RESULTS_REPORT_REPORT_FORMAT_H
+#define SH_RESULTS_REPORT_REPORT_FORMAT_H
 
 #include <stddef.h>
 #include <stdio.h>

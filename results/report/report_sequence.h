@@ -1,8 +1,8 @@
 /* The tables of a report printed one after another, in reading order:
  * the body of the formats that print so (text, Markdown), each of which
  * says how it prints a table and a heading. */
-#ifndef SH_RESULTS_REPORT_SEQUENCE_H
-#define SH_RESULTS_REPORT_SEQUENCE_H
+#ifndef SH_RESULTS_REPORT_REPORT_SEQUENCE_H
+#define SH_RESULTS_REPORT_REPORT_SEQUENCE_H
 
 #include <stddef.h>
 #include <stdio.h>

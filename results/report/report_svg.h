@@ -1,6 +1,6 @@
 /* Inline SVG plots for the HTML report: no script, no external resource. */
-#ifndef SH_RESULTS_REPORT_SVG_H
-#define SH_RESULTS_REPORT_SVG_H
+#ifndef SH_RESULTS_REPORT_REPORT_SVG_H
+#define SH_RESULTS_REPORT_REPORT_SVG_H
 
 #include <stdio.h>
 

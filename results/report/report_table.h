@@ -1,7 +1,7 @@
 /* A small table model shared by the report formats: filled once, then
  * printed as aligned text, Markdown or HTML. */
-#ifndef SH_RESULTS_REPORT_TABLE_H
-#define SH_RESULTS_REPORT_TABLE_H
+#ifndef SH_RESULTS_REPORT_REPORT_TABLE_H
+#define SH_RESULTS_REPORT_REPORT_TABLE_H
 
 #include <stddef.h>
 #include <stdio.h>

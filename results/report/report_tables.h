@@ -1,8 +1,8 @@
 /* The tables of a report, built once from results files and printed in
  * any format (report_table.h). Every builder returns a new table the
  * caller destroys, or NULL when out of memory. */
-#ifndef SH_RESULTS_REPORT_TABLES_H
-#define SH_RESULTS_REPORT_TABLES_H
+#ifndef SH_RESULTS_REPORT_REPORT_TABLES_H
+#define SH_RESULTS_REPORT_REPORT_TABLES_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Reads a results file back (for `shades report` and for tests). */
-#ifndef SH_RESULTS_H5_READ_H
-#define SH_RESULTS_H5_READ_H
+#ifndef SH_RESULTS_STORE_H5_READ_H
+#define SH_RESULTS_STORE_H5_READ_H
 
 #include "error.h"
 #include "results.h"

@@ -2,8 +2,8 @@
  * root attributes, and the named fields of every compound table.
  * docs/results-schema.md documents it; tests/test_schema.c holds the two
  * to each other. */
-#ifndef SH_RESULTS_H5_SCHEMA_H
-#define SH_RESULTS_H5_SCHEMA_H
+#ifndef SH_RESULTS_STORE_H5_SCHEMA_H
+#define SH_RESULTS_STORE_H5_SCHEMA_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* The results file: one HDF5 file per run (docs/results-schema.md), written
  * to a temporary name and renamed into place, so it is complete or absent. */
-#ifndef SH_RESULTS_H5_WRITE_H
-#define SH_RESULTS_H5_WRITE_H
+#ifndef SH_RESULTS_STORE_H5_WRITE_H
+#define SH_RESULTS_STORE_H5_WRITE_H
 
 #include <stddef.h>
 
