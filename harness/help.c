@@ -19,6 +19,7 @@ static const page pages[] = {
      "usage: shades run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
      "                  [--call-timeout S] [--isolate-user USER] [--isolate-memory MIB]\n"
      "                  [--isolate-files N] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
+     "                  [--sign KEY]\n"
      "\n"
      "Runs the config (docs/config.md): an engine or replayed score and prediction\n"
      "files over a dataset, split into groups; writes the results file (HDF5) and\n"
@@ -40,6 +41,8 @@ static const page pages[] = {
      "  --resume             continue a killed run from its checkpoint\n"
      "  --keep-checkpoint    keep the checkpoint after the run completes\n"
      "  --no-checkpoint      write no checkpoint (docs/checkpoints.md)\n"
+     "  --sign KEY           sign the results file with the private key KEY before it\n"
+     "                       is moved into place (shades keygen; docs/attestation.md)\n"
      "  -h, --help           this help\n"
      "\n"
      "example:\n"
@@ -160,6 +163,55 @@ static const page pages[] = {
      "\n"
      "example:\n"
      "  shades check-adapter ./libmy_engine.so --images faces --max-images 200 --timing warn\n"},
+    {"keygen", "make an Ed25519 key pair for signing results files",
+     "usage: shades keygen KEY\n"
+     "\n"
+     "Writes a new Ed25519 private key to KEY (PEM, readable by its owner only) and\n"
+     "its public key to KEY.pub, and prints the key's fingerprint; never overwrites\n"
+     "a file. Give KEY.pub (or the fingerprint) to whoever verifies your files.\n"
+     "\n"
+     "example:\n"
+     "  shades keygen lab.pem\n"},
+    {"sign", "sign a results file",
+     "usage: shades sign FILE --key KEY\n"
+     "\n"
+     "Signs the results file FILE in place with the private key KEY: an Ed25519\n"
+     "signature over a digest of every table and attribute, kept in the file with\n"
+     "the public key and its fingerprint (docs/attestation.md). The file is signed\n"
+     "or left as it was; a file already signed is refused (one signature a file).\n"
+     "\n"
+     "options:\n"
+     "  --key KEY            the private key (shades keygen)\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades sign out/demo.h5 --key lab.pem\n"},
+    {"verify", "check a results file's signature",
+     "usage: shades verify FILE [--key PUBKEY]\n"
+     "\n"
+     "Checks that FILE is as it was signed and prints \"signed by key SHA256:...,\n"
+     "valid\", \"unsigned\", or \"ALTERED: PATH\" naming the first object that\n"
+     "changed. Without --key it checks against the key the file carries: compare\n"
+     "the fingerprint with the signer's. Exit 0: valid; 1: altered, unsigned or\n"
+     "signed by another key; 2: error.\n"
+     "\n"
+     "options:\n"
+     "  --key PUBKEY         the signer's public key (KEY.pub); another key fails\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "example:\n"
+     "  shades verify out/demo.h5 --key lab.pem.pub\n"},
+    {"rerun", "run a results file's run again and compare every table",
+     "usage: shades rerun FILE\n"
+     "\n"
+     "Runs the config FILE records again on this machine, with its seed and thread\n"
+     "count, from the directory the run was started in, and compares every table\n"
+     "with FILE's: \"identical\" (exit 0), or the first differing cell with both\n"
+     "values (exit 1). Refuses (exit 2) when the adapter library or the manifest\n"
+     "here is not the one FILE records. Leaves no file behind.\n"
+     "\n"
+     "example:\n"
+     "  shades rerun out/demo.h5\n"},
     {"help", "print this overview, or one command's help",
      "usage: shades help [COMMAND]\n"
      "\n"
@@ -178,7 +230,8 @@ static const page pages[] = {
 };
 
 const char sh_help_commands[] =
-    "run report demo synth cohort import info check-adapter help version";
+    "run report demo synth cohort import info check-adapter keygen sign verify rerun help "
+    "version";
 
 void sh_help_overview(FILE *out)
 {

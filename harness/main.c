@@ -17,6 +17,9 @@
 #include "supervise.h"
 #include "plugin.h"
 #include "report.h"
+#include "h5_read.h"
+#include "h5_sign.h"
+#include "rerun.h"
 #include "run.h"
 #include "version.h"
 #include "worker.h"
@@ -112,6 +115,12 @@ static int cmd_run(int argc, char **argv)
         } else if (strcmp(argv[i], "--progress") == 0) {
             if (parse_progress(&opts.progress_mode, i + 1 < argc ? argv[++i] : NULL))
                 return EXIT_ERROR;
+        } else if (strcmp(argv[i], "--sign") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "shades: error: --sign needs a private key file\n");
+                return EXIT_ERROR;
+            }
+            opts.sign_key = argv[++i];
         } else if (!config && argv[i][0] != '-') {
             config = argv[i];
         } else {
@@ -452,6 +461,113 @@ static int cmd_version(void)
     return 0;
 }
 
+static int cmd_keygen(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-') {
+        fprintf(stderr, "shades: error: keygen needs one key file to write\n");
+        return EXIT_ERROR;
+    }
+    sh_err err = {0};
+    sh_key *k = NULL;
+    if (sh_key_generate(argv[0], &err) || sh_key_load(&k, argv[0], 1, &err))
+        return fail(&err);
+    char fpr[SH_KEY_FPR];
+    sh_key_fingerprint(fpr, k);
+    sh_key_destroy(k);
+    printf("private key: %s (owner only)\npublic key:  %s.pub\nfingerprint: %s\n", argv[0],
+           argv[0], fpr);
+    return 0;
+}
+
+/* FILE and --key KEY from a command's arguments; prints its own error. */
+static int file_and_key(const char **file, const char **key, const char *cmd, int argc,
+                        char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--key") == 0 && i + 1 < argc && argv[i + 1][0]) {
+            *key = argv[++i];
+        } else if (!*file && argv[i][0] != '-') {
+            *file = argv[i];
+        } else {
+            fprintf(stderr, "shades: error: %s: unexpected argument '%s'\n", cmd, argv[i]);
+            return -1;
+        }
+    }
+    if (!*file) {
+        fprintf(stderr, "shades: error: %s needs a results file\n", cmd);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+    const char *file = NULL, *key = NULL;
+    if (file_and_key(&file, &key, "sign", argc, argv))
+        return EXIT_ERROR;
+    if (!key) {
+        fprintf(stderr, "shades: error: sign needs --key PRIVATE.pem\n");
+        return EXIT_ERROR;
+    }
+    sh_err err = {0};
+    sh_key *k = NULL;
+    sh_results *r = NULL;
+    /* Only a results file is signed: the reader names what else it is. */
+    int rc = sh_key_load(&k, key, 1, &err);
+    if (!rc)
+        rc = sh_h5_read(&r, file, &err);
+    sh_results_destroy(r);
+    if (!rc)
+        rc = sh_h5_sign_file(file, k, &err);
+    char fpr[SH_KEY_FPR] = "";
+    if (!rc)
+        sh_key_fingerprint(fpr, k);
+    sh_key_destroy(k);
+    if (rc)
+        return fail(&err);
+    printf("%s: signed by key %s\n", file, fpr);
+    return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    const char *file = NULL, *key = NULL;
+    if (file_and_key(&file, &key, "verify", argc, argv))
+        return EXIT_ERROR;
+    sh_err err = {0};
+    sh_key *k = NULL;
+    sh_sig_status st;
+    int rc = key ? sh_key_load(&k, key, 0, &err) : 0;
+    if (!rc)
+        rc = sh_h5_verify(&st, file, k, &err);
+    sh_key_destroy(k);
+    if (rc)
+        return fail(&err);
+    char line[2048];
+    sh_sig_describe(line, sizeof line, &st);
+    printf("%s: %s\n", file, line);
+    /* 0 valid; 1 altered, unsigned or another key's. */
+    return st.state == SH_SIG_VALID ? 0 : 1;
+}
+
+static int cmd_rerun(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-') {
+        fprintf(stderr, "shades: error: rerun needs one results file\n");
+        return EXIT_ERROR;
+    }
+    sh_err err = {0};
+    char diff[2048] = "";
+    int rc = sh_rerun(diff, sizeof diff, argv[0], &err);
+    if (rc < 0)
+        return fail(&err);
+    if (rc)
+        printf("%s: differs: %s\n", argv[0], diff);
+    else
+        printf("%s: identical: every table of the rerun matches the file\n", argv[0]);
+    return rc;
+}
+
 /* A command's name and what runs it. */
 typedef struct command {
     const char *name;
@@ -463,6 +579,8 @@ static const command commands[] = {
     {"demo", cmd_demo},     {"cohort", cmd_cohort},
     {"synth", cmd_synth},   {"check-adapter", cmd_check_adapter},
     {"info", cmd_info},     {"import", cmd_import},
+    {"keygen", cmd_keygen}, {"sign", cmd_sign},
+    {"verify", cmd_verify}, {"rerun", cmd_rerun},
     {"help", cmd_help},
 };
 

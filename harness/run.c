@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "h5_write.h"
+#include "provenance.h"
 #include "results.h"
 #include "report.h"
 #include "run_state.h"
@@ -34,6 +35,7 @@ static void run_state_free(run_state *s)
     sh_config_destroy(s->config);
     sh_progress_destroy(s->progress);
     sh_checkpoint_close(s->checkpoint, 0, NULL);
+    sh_key_destroy(s->sign_key);
 }
 
 static const char *protocol_name(sh_protocol p)
@@ -77,6 +79,30 @@ static int adapter_info(sh_run_info *info, char *sha, const run_state *s, sh_err
         info->adapter_library = e->scores ? e->scores->file : e->predictions->file;
     }
     return sh_sha256_file(sha, info->adapter_library, err);
+}
+
+/* A rerun's refusal: the adapter or manifest differs from the one the
+ * results file it reproduces records. */
+static int check_expected(const run_state *s, const sh_run_options *opts, sh_err *err)
+{
+    if (!opts || !opts->expect_from)
+        return 0;
+    const sh_cfg_engine *e = &s->config->engine;
+    const char *lib = s->inst ? s->inst->path : e->scores ? e->scores->file : e->predictions->file;
+    char sha[SH_SHA256_HEX];
+    int rc = sh_sha256_file(sha, lib, err);
+    if (!rc && opts->expect_adapter_sha256 && strcmp(sha, opts->expect_adapter_sha256))
+        return sh_err_set(err, SH_E_INPUT,
+                          "rerun %s: adapter %s (sha256 %s) is not the one the file records; "
+                          "refusing",
+                          opts->expect_from, lib, sha);
+    if (!rc && opts->expect_manifest_sha256 &&
+        strcmp(s->manifest_sha, opts->expect_manifest_sha256))
+        return sh_err_set(err, SH_E_INPUT,
+                          "rerun %s: manifest %s (sha256 %s) is not the one the file records; "
+                          "refusing",
+                          opts->expect_from, s->manifest->path, s->manifest_sha);
+    return rc;
 }
 
 /* The checkpoint of an engine run (replay calls no engine, so it has
@@ -158,6 +184,7 @@ static int pair_failures(run_state *s, sh_err *err)
 static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
 {
     const sh_config *c = s->config;
+    const char *results = opts && opts->results_path ? opts->results_path : c->output.results;
     int rc = sh_failures_collect(&s->failures, s->manifest,
                                      s->estimate_outcome ? s->estimate_outcome : s->outcome,
                                      s->estimate_outcome ? "estimate" : "template", err);
@@ -209,8 +236,17 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (!rc)
         rc = adapter_info(&r.info, adapter_sha, s, err);
     r.info.adapter_sha256 = adapter_sha;
+    sh_provenance prov;
     if (!rc)
-        rc = sh_h5_write(c->output.results, &r, err);
+        rc = sh_provenance_collect(&prov, s->manifest, c->dataset.card, s->inst != NULL, err);
+    if (!rc) {
+        r.info.card_sha256 = prov.card_sha256;
+        r.info.host_cpu = prov.host_cpu;
+        r.info.host_os = prov.host_os;
+        r.info.images_merkle_root = prov.images_merkle_root;
+        r.info.images_hashed = prov.images_hashed;
+        rc = sh_h5_write_signed(results, &r, s->sign_key, err);
+    }
     if (rc || !opts || !opts->report)
         return rc;
     FILE *out = opts->report;
@@ -229,15 +265,14 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
         fprintf(out, "        repeatability: %s\n", repeat);
     const sh_results *runs[] = {&r};
-    const char *paths[] = {c->output.results};
+    const char *paths[] = {results};
     sh_report_options ro = {.brief = 1}; /* text */
     rc = sh_report_write(out, runs, paths, 1, &ro, err);
     if (!rc && !s->card)
         fprintf(out, "\nnote: no dataset card (dataset.card, docs/datasets.md): the results "
                      "record no licence or consent basis\n");
     if (!rc)
-        fprintf(out, "\nresults: %s (full report: shades report %s)\n", c->output.results,
-                c->output.results);
+        fprintf(out, "\nresults: %s (full report: shades report %s)\n", results, results);
     return rc;
 }
 
@@ -247,7 +282,9 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (out)
         *out = NULL;
     run_state s = {0};
-    int rc = sh_config_load(&s.config, config_path, err);
+    int rc = opts && opts->sign_key ? sh_key_load(&s.sign_key, opts->sign_key, 1, err) : 0;
+    if (!rc)
+        rc = sh_config_load(&s.config, config_path, err);
     if (!rc)
         rc = sh_manifest_load(&s.manifest, s.config->dataset.manifest, err);
     if (!rc && s.config->dataset.card)
@@ -312,6 +349,8 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
      * threads) and after sh_supervise's fork, which must find one thread. */
     if (!rc)
         rc = sh_executor_create(&s.executor, s.threads, err);
+    if (!rc)
+        rc = check_expected(&s, opts, err);
     if (!rc)
         rc = open_checkpoint(&s, opts, err);
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */

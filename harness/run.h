@@ -22,6 +22,11 @@ typedef struct sh_run_options {
     int keep_checkpoint;       /* keep the checkpoint after a complete run */
     int no_checkpoint;         /* write no checkpoint (--no-checkpoint) */
     sh_sandbox_policy sandbox; /* isolated workers' user and limits (--isolate-*) */
+    const char *sign_key;      /* private key that signs the results file (--sign) */
+    const char *results_path;  /* write here, not to the config's output.results (rerun) */
+    const char *expect_from;   /* a results file whose adapter and manifest the run must */
+    const char *expect_adapter_sha256;  /* have (rerun): refused before any engine call */
+    const char *expect_manifest_sha256; /* when either differs */
 } sh_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

@@ -20,6 +20,7 @@
 #include "repeat_check.h"
 #include "runner.h"
 #include "sha256.h"
+#include "sign_key.h"
 #include "verification.h"
 #include "verification_measures.h"
 
@@ -34,6 +35,7 @@ typedef struct run_state {
     sh_checkpoint *checkpoint; /* NULL for replay and --no-checkpoint */
     sh_guard_items guard_items; /* the manifest's items, as the in-process guard names them */
     char manifest_sha[SH_SHA256_HEX];
+    sh_key *sign_key;              /* signs the results file (--sign); NULL: unsigned */
     char warning[2048];            /* withdrawn datasets the card names */
     unsigned threads;              /* the engine's share of the run's threads, or the run's */
     sh_executor *executor;         /* of `threads` threads: every parallel stage runs on it */

@@ -5,7 +5,7 @@ _shades() {
   local cur prev cmd opts
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run report demo synth cohort import info check-adapter help version"
+  local commands="run report demo synth cohort import info check-adapter keygen sign verify rerun help version"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands -h --help -V --version" -- "$cur"))
     return
@@ -16,11 +16,12 @@ _shades() {
     --format) COMPREPLY=($(compgen -W "txt md csv html" -- "$cur")); return ;;
     --timing) COMPREPLY=($(compgen -W "fail warn off" -- "$cur")); return ;;
     --out | --images | --config-dir | -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --key | --sign) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --threads | --call-timeout | --faces | --subjects | --seed | --timeout | --max-images | \
       --option | --set | --race) return ;;
   esac
   case "$cmd" in
-    run) opts="--threads --progress --isolate --call-timeout --isolate-user --isolate-memory --isolate-files --resume --keep-checkpoint --no-checkpoint" ;;
+    run) opts="--threads --progress --isolate --call-timeout --isolate-user --isolate-memory --isolate-files --resume --keep-checkpoint --no-checkpoint --sign" ;;
     report) opts="--format -o" ;;
     demo) opts="--out --threads --faces --subjects --images --progress" ;;
     synth) opts="--subjects --images --seed --threads --set" ;;
@@ -31,6 +32,10 @@ _shades() {
         return
       fi ;;
     info) opts="" ;;
+    keygen) opts="" ;;
+    sign) opts="--key" ;;
+    verify) opts="--key" ;;
+    rerun) opts="" ;;
     check-adapter) opts="--images --max-images --option --config-dir --timeout --timing" ;;
     help)
       [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -177,6 +177,18 @@ PY
   o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
   o02) cfg "engine: {adapter: synthetic, options: [nonsense=1]}"
        run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
+  # ---- signing and reproducing (docs/attestation.md) ----
+  s01) run=(sign out/bad.h5 --key absent.pem) ;;
+  s02) echo "not a key" >k.pem && run=(sign out/bad.h5 --key k.pem) ;;
+  s03) "$shades" keygen k.pem >/dev/null && run=(sign out/bad.h5 --key k.pem) ;;
+  s04) run=(verify out/bad.h5) ;;
+  s05) "$shades" keygen k.pem >/dev/null && run=(run run.yaml --no-checkpoint --progress off --sign k.pem.pub) ;;
+  s06) echo "an old key" >k.pem && run=(keygen k.pem) ;;
+  s07) run=(rerun out/bad.h5) ;;
+  s08) sed -i 's|output: {results: out/bad.h5}|output: {results: prior/p.h5}|' run.yaml
+       "$shades" run run.yaml --no-checkpoint --progress off >/dev/null
+       sed -i '$d' "$manifest" && sha=$(sha256sum "$manifest" | cut -d' ' -f1) && card
+       run=(rerun prior/p.h5) ;;
   *) echo "bad_inputs.sh: no fixture for row $id" >&2; exit 1 ;;
 esac
 

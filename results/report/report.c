@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "h5_read.h"
+#include "h5_sign.h"
 #include "paths.h"
 #include "report_format.h"
 #include "report_tables.h"
@@ -93,8 +94,18 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
     sh_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
     int bad = !rr || !labels || make_labels(labels, runs, n), rc = 0;
-    for (size_t i = 0; !bad && i < n; i++)
-        rr[i] = (sh_report_run){runs[i], paths[i], labels[i]};
+    /* Each file's signature status, read from the file itself. */
+    char (*sig)[1200] = calloc(n ? n : 1, sizeof *sig);
+    bad |= !sig;
+    for (size_t i = 0; !bad && i < n; i++) {
+        sh_sig_status st;
+        sh_err ignore = {0};
+        if (sh_h5_verify(&st, paths[i], NULL, &ignore))
+            snprintf(sig[i], sizeof sig[i], "not checked: %s", ignore.msg);
+        else
+            sh_sig_describe(sig[i], sizeof sig[i], &st);
+        rr[i] = (sh_report_run){runs[i], paths[i], labels[i], sig[i]};
+    }
     /* A format that is one table (CSV) takes files of one protocol. */
     for (size_t i = 1; !bad && !rc && fmt->one_protocol && i < n; i++)
         if (!runs[0]->verification != !runs[i]->verification ||
@@ -110,6 +121,7 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
         free(labels[i]);
     free(labels);
     free(rr);
+    free(sig);
     if (rc)
         return rc;
     if (bad)

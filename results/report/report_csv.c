@@ -45,6 +45,13 @@ static void cell_engine(FILE *out, const csv_row *r, size_t offset)
     text(out, r->run->label);
 }
 
+/* The file's signature status (h5_sign.h). */
+static void cell_signature(FILE *out, const csv_row *r, size_t offset)
+{
+    (void)offset;
+    text(out, r->run->signature ? r->run->signature : "");
+}
+
 static void cell_file(FILE *out, const csv_row *r, size_t offset)
 {
     (void)offset;
@@ -140,6 +147,7 @@ static const csv_column verification_columns[] = {
     RUN("interval", cell_interval),
     {"group_threshold", cell_group_threshold, 0},
     FIELD(cell_number, sh_vgroup, group_fnmr),
+    RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 
 static const csv_column classification_columns[] = {
@@ -156,6 +164,7 @@ static const csv_column classification_columns[] = {
     FIELD_AS("error_hi", cell_number, sh_crow, error_wilson_hi),
     RUN("interval", cell_interval),
     FIELD(cell_number, sh_crow, error_share),
+    RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 
 static const csv_column identification_columns[] = {
@@ -177,6 +186,7 @@ static const csv_column identification_columns[] = {
     FIELD_AS("fpir_hi", cell_number, sh_igroup, fpir_wilson_hi),
     RUN("interval", cell_interval),
     FIELD(cell_flag, sh_igroup, too_small),
+    RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

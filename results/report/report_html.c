@@ -174,6 +174,11 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
         fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",
                 pass ? "pass" : "fail", pass ? "PASS" : "FAIL");
     }
+    if (run->signature) {
+        fputs("<p>Signature: ", out);
+        sh_html_escape(out, run->signature);
+        fputs("</p>\n", out);
+    }
     bad |= table(out, sh_table_provenance(run));
 
     if (run->r->classification)

@@ -37,8 +37,9 @@ void sh_report_interval_name(char *out, size_t size, const sh_vresults *v)
 
 sh_table *sh_table_runs(const sh_report_run *runs, size_t n)
 {
-    sh_table *t = sh_table_create("Runs", "engine|run|images|subjects|created|criteria",
-                                          "llrrll");
+    sh_table *t = sh_table_create("Runs",
+                                  "engine|run|images|subjects|created|criteria|signature",
+                                  "llrrlll");
     if (!t)
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -49,6 +50,7 @@ sh_table *sh_table_runs(const sh_report_run *runs, size_t n)
         sh_table_cellf(t, "%llu", (unsigned long long)f->n_subjects);
         sh_table_cellf(t, "%s", f->created);
         sh_table_cellf(t, "%s", f->criteria_passed);
+        sh_table_cellf(t, "%s", runs[i].signature ? runs[i].signature : "");
     }
     return t;
 }
@@ -78,6 +80,11 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         {"dataset warning", f->dataset_warning[0] ? f->dataset_warning : "none"},
         {"created", f->created},
         {"build", f->build},
+        {"host", f->host_cpu[0] ? f->host_cpu : "not recorded"},
+        {"host OS", f->host_os[0] ? f->host_os : "not recorded"},
+        {"card sha256", f->card_sha256[0] ? f->card_sha256 : "none"},
+        {"images Merkle root", f->images_merkle_root[0] ? f->images_merkle_root : "none"},
+        {"signature", run->signature ? run->signature : ""},
         {"schema", f->schema_version},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

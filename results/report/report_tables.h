@@ -14,6 +14,8 @@ typedef struct sh_report_run {
     const sh_results *r;
     const char *path;
     const char *label;        /* "engine version", made unique across runs */
+    const char *signature;    /* "signed by key SHA256:..., valid", "unsigned" or
+                               * "ALTERED: /path" (h5_sign.h) */
 } sh_report_run;
 
 /* How estimates are marked: a group is marked '*' when its too_small

@@ -13,6 +13,7 @@
 
 #include "build_info.h"
 #include "h5_schema.h"
+#include "h5_sign.h"
 #include "paths.h"
 #include "version.h"
 
@@ -329,6 +330,11 @@ static int write_contents(hid_t f, const sh_results *r)
 
 int sh_h5_write(const char *path, const sh_results *r, sh_err *err)
 {
+    return sh_h5_write_signed(path, r, NULL, err);
+}
+
+int sh_h5_write_signed(const char *path, const sh_results *r, const sh_key *key, sh_err *err)
+{
     char dir[PATH_MAX], tmp[PATH_MAX];
     int rc = sh_path_dirname(dir, sizeof dir, path, err);
     if (!rc)
@@ -361,6 +367,11 @@ int sh_h5_write(const char *path, const sh_results *r, sh_err *err)
     if (bad) {
         unlink(tmp);
         return sh_err_set(err, SH_E_IO, "%s: cannot write results", path);
+    }
+    /* Signed before the rename: the file is complete and signed, or absent. */
+    if (key && (rc = sh_h5_sign(tmp, key, err))) {
+        unlink(tmp);
+        return rc;
     }
     if (rename(tmp, path) != 0) {
         int e = errno;

@@ -1,0 +1,74 @@
+#include "rerun.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "h5_compare.h"
+#include "h5_read.h"
+#include "paths.h"
+#include "run.h"
+
+/* Writes text to a new private file. */
+static int write_text(const char *path, const char *text, sh_err *err)
+{
+    int fd = sh_path_create_private(path, err);
+    if (fd < 0)
+        return fd;
+    size_t n = strlen(text);
+    int bad = write(fd, text, n) != (ssize_t)n;
+    bad |= close(fd) != 0;
+    if (bad) {
+        unlink(path);
+        return sh_err_set(err, SH_E_IO, "%s: cannot write: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+int sh_rerun(char *out, size_t size, const char *path, sh_err *err)
+{
+    sh_results *was = NULL;
+    int rc = sh_h5_read(&was, path, err);
+    if (rc)
+        return rc;
+    const sh_run_info *in = &was->info;
+    char dir[PATH_MAX], config[PATH_MAX], results[PATH_MAX];
+    if (!in->config_text[0] || !in->config_path[0])
+        rc = sh_err_set(err, SH_E_INPUT, "%s: records no config to rerun", path);
+    if (!rc)
+        rc = sh_path_dirname(dir, sizeof dir, in->config_path, err);
+    if (!rc && access(dir, W_OK) != 0)
+        rc = sh_err_set(err, SH_E_INPUT,
+                        "rerun %s: the recorded config's directory '%s' is not here (run "
+                        "rerun where the run was started)",
+                        path, dir);
+    if (!rc && ((size_t)snprintf(config, sizeof config, "%s/.shades-rerun.%ld.yaml", dir,
+                                 (long)getpid()) >= sizeof config ||
+                (size_t)snprintf(results, sizeof results, "%s.rerun.%ld.h5", path,
+                                 (long)getpid()) >= sizeof results))
+        rc = sh_err_set(err, SH_E_INPUT, "%s: path too long", path);
+    if (!rc)
+        rc = write_text(config, in->config_text, err);
+    int wrote_config = !rc;
+    sh_run_options opts = {
+        .threads = (unsigned)in->threads,
+        .no_checkpoint = 1,
+        .results_path = results,
+        .expect_from = path,
+        .expect_adapter_sha256 = in->adapter_sha256,
+        .expect_manifest_sha256 = in->manifest_sha256,
+    };
+    if (!rc) {
+        rc = sh_run(NULL, config, &opts, err);
+        rc = rc < 0 ? rc : 0; /* a failed criterion is a result like any other */
+    }
+    if (!rc)
+        rc = sh_h5_compare(out, size, path, results, err);
+    if (wrote_config)
+        unlink(config);
+    unlink(results);
+    sh_results_destroy(was);
+    return rc;
+}
