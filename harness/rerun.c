@@ -59,6 +59,8 @@ int sh_rerun(char *out, size_t size, const char *path, sh_err *err)
         .expect_from = path,
         .expect_adapter_sha256 = in->adapter_sha256,
         .expect_manifest_sha256 = in->manifest_sha256,
+        .expect_model_files = was->model_files,
+        .n_expect_model_files = was->n_model_files,
     };
     if (!rc) {
         rc = sh_run(NULL, config, &opts, err);

@@ -3,8 +3,11 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "h5_write.h"
+#include "model_files.h"
+#include "paths.h"
 #include "provenance.h"
 #include "results.h"
 #include "report.h"
@@ -19,6 +22,7 @@ static void run_state_free(run_state *s)
     sh_iresults_destroy(s->iresults);
     sh_cresults_destroy(s->cresults);
     sh_failures_destroy(s->failures);
+    free(s->model_files);
     free(s->genuine);
     free(s->impostor);
     free(s->genuine_faults);
@@ -196,6 +200,12 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
             (!s->estimate_outcome || s->estimate_outcome[i] == SHADES_OUTCOME_OK))
             rc = sh_failures_add(s->failures, s->manifest, i, "prediction",
                                      SH_RUN_NO_PREDICTION, err);
+    /* The config's path absolute, so that rerun finds it from anywhere. */
+    char config_path[PATH_MAX], cwd[PATH_MAX] = "/";
+    if (!rc && c->path[0] != '/' && !getcwd(cwd, sizeof cwd))
+        rc = sh_err_set(err, SH_E_IO, "cannot read the working directory");
+    if (!rc)
+        rc = sh_path_join(config_path, sizeof config_path, cwd, c->path, err);
     char adapter_sha[SH_SHA256_HEX], isolation[600] = "replayed scores";
     char repeat[512] = "not checked: replayed scores";
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
@@ -210,7 +220,7 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         .info =
             {
                 .run_name = c->run.name,
-                .config_path = c->path,
+                .config_path = config_path,
                 .config_text = c->text,
                 .manifest_path = s->manifest->path,
                 .manifest_sha256 = s->manifest_sha,
@@ -232,6 +242,9 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         .n_verdicts = c->criteria_count,
         .verdicts = s->verdicts,
         .failures = s->failures,
+        .has_model_files = s->inst != NULL,
+        .n_model_files = s->n_model_files,
+        .model_files = s->model_files,
     };
     if (!rc)
         rc = adapter_info(&r.info, adapter_sha, s, err);
@@ -313,6 +326,13 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = sh_criteria_check(&criteria, s.groups, err);
     if (!rc)
         s.threads = opts && opts->threads ? opts->threads : s.config->run.threads;
+    /* The model files, and a rerun's check of them, before the engine
+     * loads any. */
+    if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY))
+        rc = sh_model_files_collect(&s.model_files, &s.n_model_files, s.config, err);
+    if (!rc && opts && opts->expect_from)
+        rc = sh_model_files_check(opts->expect_model_files, opts->n_expect_model_files,
+                                  opts->expect_from, err);
     if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY)) {
         char *options = sh_config_engine_options(s.config);
         unsigned timeout = opts && opts->call_timeout_ms ? opts->call_timeout_ms

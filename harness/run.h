@@ -7,6 +7,7 @@
 #include "error.h"
 #include "guard.h"
 #include "progress.h"
+#include "results.h"
 #include "sandbox.h"
 #include "verification_measures.h"
 
@@ -27,6 +28,8 @@ typedef struct sh_run_options {
     const char *expect_from;   /* a results file whose adapter and manifest the run must */
     const char *expect_adapter_sha256;  /* have (rerun): refused before any engine call */
     const char *expect_manifest_sha256; /* when either differs */
+    const sh_model_file *expect_model_files; /* and when one of these differs or is */
+    size_t n_expect_model_files;              /* missing (engine runs) */
 } sh_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

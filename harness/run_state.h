@@ -18,6 +18,7 @@
 #include "manifest.h"
 #include "progress.h"
 #include "repeat_check.h"
+#include "results.h"
 #include "runner.h"
 #include "sha256.h"
 #include "sign_key.h"
@@ -56,6 +57,8 @@ typedef struct run_state {
     sh_iresults *iresults;
     /* classification */
     sh_cresults *cresults;
+    sh_model_file *model_files; /* engine runs: /engine/model_files */
+    size_t n_model_files;
 } run_state;
 
 /* The protocols: each leaves its results in s or fails with err set. */

@@ -22,5 +22,6 @@ void sh_results_destroy(sh_results *r)
     sh_iresults_destroy(r->identification);
     free(r->verdicts);
     sh_failures_destroy(r->failures);
+    free(r->model_files);
     free(r);
 }

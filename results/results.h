@@ -30,6 +30,14 @@ typedef struct sh_run_info {
 #undef SH_RUN_COUNT
 } sh_run_info;
 
+/* A file an engine run's model may be read from (docs/attestation.md):
+ * its absolute path, SHA-256 (hex) and size. */
+typedef struct sh_model_file {
+    char path[1024];
+    char sha256[65];
+    uint64_t bytes;
+} sh_model_file;
+
 /* Everything a results file holds: verification, identification or
  * classification results (the others NULL), the criteria's verdicts and
  * the failures. The writer borrows it; one from sh_results_create owns
@@ -42,6 +50,9 @@ typedef struct sh_results {
     size_t n_verdicts;
     sh_verdict *verdicts;
     sh_failures *failures;
+    int has_model_files; /* an engine run (schema 1.5): /engine/model_files is written */
+    size_t n_model_files;
+    sh_model_file *model_files;
 } sh_results;
 
 /* An empty results that will own what is put in it. */

@@ -6,7 +6,9 @@
 # file and a second signature are refused; run --sign writes a signed file;
 # the doc's h5py verifier and Merkle snippet agree with shades; reports show
 # the status; rerun of the demo config is identical, names a changed cell and
-# refuses another adapter.
+# refuses another adapter; the files under engine.config_dir are recorded,
+# signed, and a changed or missing one is refused by rerun (run from
+# anywhere).
 set -euo pipefail
 shades=$1 python=$2 src=$3
 work=$(mktemp -d)
@@ -110,4 +112,34 @@ expect 1 "differs: /verification/groups: row 0 column fnmr: file " "$shades" rer
 expect 2 "is not the one the file records; refusing" "$shades" rerun root.h5
 [ "$(grep -c . out.txt)" -eq 1 ] || fail "rerun's refusal is not one line: $(cat out.txt)"
 [ -z "$(ls -A demo | grep -e rerun -e '\.tmp\.')" ] || fail "rerun left files: $(ls -A demo)"
+# Model files: the files under engine.config_dir are recorded (absolute
+# paths, SHA-256, size), bound by the signature, and checked by rerun, which
+# works from any directory (the config's path is recorded absolute).
+mkdir -p demo/models/sub elsewhere
+echo detector >demo/models/det.onnx && echo recognizer >demo/models/sub/rec.onnx
+sed -e 's|^  adapter: synthetic$|&\n  config_dir: models|' \
+    -e 's|^  results: .*|  results: models-run/run.h5|' demo/demo.yaml >demo/models.yaml
+grep -q "config_dir: models" demo/models.yaml || fail "could not give the demo config a config_dir"
+set +e; "$shades" run demo/models.yaml --sign k.pem --progress off --no-checkpoint >/dev/null 2>&1
+status=$?; set -e
+[ "$status" -le 1 ] || fail "run with config_dir exited $status"
+here=$(pwd -P) m=demo/models-run/run.h5
+cat >models.py <<'PY'
+import hashlib, sys, h5py
+rows = [tuple(x.decode() if isinstance(x, bytes) else int(x) for x in r)
+        for r in h5py.File(sys.argv[1], "r")["/engine/model_files"][()]]
+want = [(p, hashlib.sha256(open(p, "rb").read()).hexdigest(), len(open(p, "rb").read()))
+        for p in sys.argv[2:]]
+print(rows == want or rows)
+PY
+expect 0 "^True$" "$python" models.py $m "$here/demo/models/det.onnx" "$here/demo/models/sub/rec.onnx"
+expect 0 "valid" "$shades" verify $m
+cp $m models-altered.h5 && flip models-altered.h5 "d = f['/engine/model_files']; r = d[1]; r['bytes'] += 1; d[1] = r"
+expect 1 "ALTERED: /engine/model_files$" "$shades" verify models-altered.h5
+(cd elsewhere && expect 0 "run.h5: identical" "$shades" rerun "$here/$m")
+echo changed >>demo/models/sub/rec.onnx
+expect 2 "rerun $m: model file $here/demo/models/sub/rec.onnx (sha256 [0-9a-f]*) is not the one the file records; refusing" "$shades" rerun $m
+[ "$(grep -c . out.txt)" -eq 1 ] || fail "rerun's model refusal is not one line: $(cat out.txt)"
+rm demo/models/det.onnx
+expect 2 "model file $here/demo/models/det.onnx that the file records is missing; refusing" "$shades" rerun $m
 echo "signed, verified, repacked, altered, rerun: all as documented"

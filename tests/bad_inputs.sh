@@ -199,9 +199,10 @@ set +e
 "$shades" "${run[@]}" >stdout.txt 2>stderr.txt
 status=$?
 set -e
-# The table writes the build's directories as BAD and ADAPTERS, and the
-# manifest's SHA-256 (which the generator decides) as SHA.
-got=$(sed -e "s|$bad|BAD|g" -e "s|$(dirname "$shades")/adapters|ADAPTERS|g" \
+# The table writes the build's directories as BAD and ADAPTERS, this
+# working directory as WORK, and the manifest's SHA-256 (which the
+# generator decides) as SHA.
+got=$(sed -e "s|$bad|BAD|g" -e "s|$(dirname "$shades")/adapters|ADAPTERS|g" -e "s|$(pwd -P)/|WORK/|g" \
   -e "s|$(sha256sum "$manifest" 2>/dev/null | cut -d' ' -f1)|SHA|g" stderr.txt)
 [ "$status" -eq 2 ] && [ "$(grep -c . stderr.txt)" -eq 1 ] && [ "$got" = "$want" ] || {
   printf '%s: want exit 2 and one line:\n  %s\ngot exit %s:\n%s\n' "$id" "$want" "$status" "$got" >&2

@@ -477,6 +477,17 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
     r->verdicts = verdicts;
     if (!rc)
         rc = read_failures(&r->failures, f, path, err);
+    void *models = NULL;
+    if (!rc && H5Lexists(f, "/engine", H5P_DEFAULT) > 0) {
+        r->has_model_files = 1;
+        rc = read_table(&models, &r->n_model_files, f, &sh_h5_tables[SH_H5_MODEL_FILES], path,
+                        err);
+        r->model_files = models;
+    }
+    for (size_t i = 0; !rc && i < r->n_model_files; i++) {
+        r->model_files[i].path[sizeof r->model_files[i].path - 1] = '\0';
+        r->model_files[i].sha256[sizeof r->model_files[i].sha256 - 1] = '\0';
+    }
     return rc;
 }
 

@@ -169,6 +169,12 @@ static const sh_h5_column icmc_cols[] = {
     COL(sh_icmc, 'u', n_hit),     COL(sh_icmc, 'd', rate),
 };
 
+static const sh_h5_column model_file_cols[] = {
+    COL(sh_model_file, 's', path),
+    COL(sh_model_file, 's', sha256),
+    COL(sh_model_file, 'u', bytes),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
@@ -186,6 +192,7 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
                                     sh_ithreshold),
     [SH_H5_IGROUPS] = TABLE("/identification/groups", igroup_cols, sh_igroup),
     [SH_H5_ICMC] = TABLE("/identification/cmc", icmc_cols, sh_icmc),
+    [SH_H5_MODEL_FILES] = TABLE("/engine/model_files", model_file_cols, sh_model_file),
 };
 
 hid_t sh_h5_compound_type(const sh_h5_table *t, int native)

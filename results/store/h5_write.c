@@ -325,6 +325,13 @@ static int write_contents(hid_t f, const sh_results *r)
         bad = write_table(f, &sh_h5_tables[SH_H5_CRITERIA], r->verdicts, r->n_verdicts);
     if (!bad)
         bad = write_failures(f, r->failures);
+    if (!bad && r->has_model_files) {
+        hid_t g = create_group(f, "engine");
+        bad = g < 0 ? -1 : H5Gclose(g) < 0;
+        if (!bad)
+            bad = write_table(f, &sh_h5_tables[SH_H5_MODEL_FILES], r->model_files,
+                              r->n_model_files);
+    }
     return bad ? -1 : 0;
 }
 
