@@ -201,7 +201,8 @@ static int object_lines(char **text, size_t *len, size_t *cap, hid_t f, const ch
     int rc = H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_INC, &idx, visit_attr, &attrs) < 0
                  ? sh_err_set(err, SH_E_INPUT, "%s: %s: cannot list attributes", file, path)
                  : 0;
-    qsort(attrs.v, attrs.n, sizeof *attrs.v, by_bytes);
+    if (attrs.n) /* qsort's base may not be NULL, even for no elements */
+        qsort(attrs.v, attrs.n, sizeof *attrs.v, by_bytes);
     char name[4096];
     unsigned char md[32];
     for (size_t i = 0; !rc && i <= attrs.n; i++) {
