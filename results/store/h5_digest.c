@@ -51,8 +51,10 @@ static herr_t visit_link(hid_t g, const char *name, const H5L_info_t *info, void
     (void)g;
     if (info->type != H5L_TYPE_HARD)
         return 0;
-    if (strcmp(name, SH_H5_SIGNATURE + 1) == 0 ||
-        strncmp(name, SH_H5_SIGNATURE "/" + 1, strlen(SH_H5_SIGNATURE)) == 0)
+    /* name is relative to the root: the signature group without its '/'. */
+    static const char sig[] = SH_H5_SIGNATURE "/";
+    size_t n = sizeof sig - 3; /* "signature": no leading '/', trailing '/' or NUL */
+    if (strncmp(name, &sig[1], n) == 0 && (name[n] == '\0' || name[n] == '/'))
         return 0;
     return names_add(data, "/", name) ? -1 : 0;
 }
