@@ -20,7 +20,7 @@ typedef struct paths {
 static herr_t visit(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     paths *l = data;
-    if (info->type != H5L_TYPE_HARD || strncmp(name, &SH_H5_SIGNATURE[1], sizeof SH_H5_SIGNATURE - 2) == 0)
+    if (info->type != H5L_TYPE_HARD || sh_h5_in_signature(name))
         return 0;
     H5O_info_t oi;
     if (H5Oget_info_by_name(g, name, &oi, H5P_DEFAULT) < 0 || oi.type != H5O_TYPE_DATASET)

@@ -45,16 +45,20 @@ static int by_bytes(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int sh_h5_in_signature(const char *name)
+{
+    const char *sig = &SH_H5_SIGNATURE[1]; /* relative to the root: no leading '/' */
+    size_t n = strlen(sig);
+    return strncmp(name, sig, n) == 0 && (name[n] == '\0' || name[n] == '/');
+}
+
 /* Every hard link under the root but /signature and what it holds. */
 static herr_t visit_link(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     (void)g;
     if (info->type != H5L_TYPE_HARD)
         return 0;
-    /* name is relative to the root: the signature group without its '/'. */
-    static const char sig[] = SH_H5_SIGNATURE "/";
-    size_t n = sizeof sig - 3; /* "signature": no leading '/', trailing '/' or NUL */
-    if (strncmp(name, &sig[1], n) == 0 && (name[n] == '\0' || name[n] == '/'))
+    if (sh_h5_in_signature(name))
         return 0;
     return names_add(data, "/", name) ? -1 : 0;
 }

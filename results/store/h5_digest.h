@@ -13,6 +13,10 @@
 /* The group the signature lives in, left out of the digest. */
 #define SH_H5_SIGNATURE "/signature"
 
+/* 1 when `name`, a link path relative to the root as H5Lvisit gives it,
+ * is the signature group or lies inside it. */
+int sh_h5_in_signature(const char *name);
+
 /* Writes the lines of the file at path into *out_lines (malloc'd, freed
  * by the caller) and their SHA-256 into out_hex. Fails naming the file
  * (and object) when it is not HDF5 or holds a datatype the digest does
