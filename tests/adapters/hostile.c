@@ -35,6 +35,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
@@ -358,9 +359,9 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
 {
     (void)role;
     (void)count;
-    static int snooped;
-    if ((e->f.snoop[0] || e->f.closefds) && !snooped) {
-        snooped = 1;
+    /* Atomic: two of the harness's threads make their first call at once. */
+    static atomic_int snooped;
+    if ((e->f.snoop[0] || e->f.closefds) && !atomic_exchange(&snooped, 1)) {
         if (e->f.snoop[0]) {
             snoop(e->f.snoop);
             reach_out(&e->f);
