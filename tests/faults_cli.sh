@@ -58,7 +58,12 @@ unisolated exit=0.05 "^shades: error: engine 'hostile' called exit\(0\) $call"
 unisolated _exit=0.05 "^shades: error: engine 'hostile' ended the run with exit status 0 $call"
 # (With two threads, the other's check may put the guard's handler back first.)
 unisolated "ignsegv=1 segv=0.05" "^shades: error: engine 'hostile' (ended the run by signal 11 \(SIGSEGV\)|crashed \(SIGSEGV\)) $call"
-unisolated closefds=1 "^shades: error: engine 'hostile' closed the harness's descriptors \(standard error among them\) in create_template on image '"
+# Closing descriptors that another thread is reading is a race by design,
+# and ThreadSanitizer rightly reports it; with halt_on_error it would end the
+# run itself (status 66) before the guard could. What is tested is the
+# guard's answer, so that one report is let pass.
+TSAN_OPTIONS="${TSAN_OPTIONS:-} halt_on_error=0" \
+  unisolated closefds=1 "^shades: error: engine 'hostile' closed the harness's descriptors \(standard error among them\) in create_template on image '"
 unisolated inf=0.05 "^shades: error: engine 'hostile': compare of '[^']+' with '[^']+' returned [+-]inf, not a finite score"
 
 # Isolated: every fault at once; the run completes and records each.
