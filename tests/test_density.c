@@ -1,5 +1,6 @@
-/* Per-group score densities (results/score_density.c): known counts, and
- * exact counts from histograms split any way. */
+/* Per-group score densities (results/score_density.c) and their plot
+ * (results/report/report_svg_density.c): known counts, exact counts from
+ * histograms split any way, and one panel per group. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "report_svg_density.h"
 #include "score_density.h"
 #include "score_sort.h"
 
@@ -105,11 +107,62 @@ static void hist_counts_are_exact(void **state)
     }
 }
 
+/* A partition of three groups draws three panels; another partition's
+ * rows and a partition without rows draw none. */
+static void one_panel_per_group(void **state)
+{
+    (void)state;
+    const char *groups[] = {"I", "II", "III", "All"};
+    const char *parts[] = {"skin", "skin", "skin", "all"};
+    sh_vdensity rows[4 * 2 * 3];
+    size_t n = 0;
+    for (size_t g = 0; g < 4; g++)
+        for (int kind = 0; kind < 2; kind++)
+            for (int j = 0; j < 3; j++) {
+                sh_vdensity *d = &rows[n++];
+                memset(d, 0, sizeof *d);
+                snprintf(d->partition, sizeof d->partition, "%s", parts[g]);
+                snprintf(d->group, sizeof d->group, "%s", groups[g]);
+                snprintf(d->kind, sizeof d->kind, "%s", kind ? "impostor" : "genuine");
+                d->bin_lo = j;
+                d->bin_hi = j + 1;
+                d->count = kind ? (uint64_t)(3 - j) * 10 : (uint64_t)j + 1;
+            }
+    sh_vthreshold thr[2] = {{.target_fmr = 1e-2, .estimable = 1, .threshold = 1.5},
+                            {.target_fmr = 1e-3, .estimable = 1, .threshold = 2.5}};
+    sh_vresults v = {.n_thresholds = 2, .thresholds = thr, .n_density = n, .density = rows};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(sh_svg_density(f, &v, "skin"), 0);
+    fclose(f);
+    size_t panels = 0;
+    for (const char *p = buf; (p = strstr(p, "<g class=\"panel\"")); p++)
+        panels++;
+    assert_int_equal(panels, 3);
+    assert_non_null(strstr(buf, "aria-label=\"II\""));
+    assert_null(strstr(buf, "aria-label=\"All\""));
+    assert_non_null(strstr(buf, "FMR 0.001"));
+    /* Two curves a panel, solid and dashed. */
+    size_t lines = 0;
+    for (const char *p = buf; (p = strstr(p, "<polyline")); p++)
+        lines++;
+    assert_int_equal(lines, 6);
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(sh_svg_density(f, &v, "sex"), 0);
+    fclose(f);
+    assert_int_equal(len, 0);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(known_counts),
         cmocka_unit_test(hist_counts_are_exact),
+        cmocka_unit_test(one_panel_per_group),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
