@@ -7,6 +7,7 @@
 
 #include "det.h"
 #include "interval.h"
+#include "score_density.h"
 #include "threshold.h"
 #include "verification_matrix.h"
 
@@ -260,12 +261,15 @@ static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
 {
     size_t n_targets = opts->n_targets;
     const bucket *all = &bs->part[0][0];
+    sh_density_bins dens;
+    sh_density_bins_make(&dens, all->gen, all->n_gen, all->imp, SH_DENSITY_BINS);
     for (size_t k = 0; k < n_targets; k++) {
         threshold_row(&r->thresholds[k], opts->targets[k], all, w);
         group_row(&r->groups[r->n_groups++], "all", "All", all, w, opts->targets[k],
                   &r->thresholds[k], opts->confidence);
     }
-    if (curve_rows(r, "all", "All", all, w, opts->det_per_axis))
+    if (curve_rows(r, "all", "All", all, w, opts->det_per_axis) ||
+        sh_density_append(r, &dens, "all", "All", all->gen, all->n_gen, all->imp))
         return -1;
     for (size_t p = 0; p < g->n_partitions; p++) {
         const sh_partition *part = &g->partitions[p];
@@ -276,7 +280,9 @@ static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
                           opts->targets[k], &r->thresholds[k], opts->confidence);
                 r->groups[r->n_groups++].too_small = part->too_small && part->too_small[gi];
             }
-            if (curve_rows(r, part->name, part->group_names[gi], b, w, opts->det_per_axis))
+            if (curve_rows(r, part->name, part->group_names[gi], b, w, opts->det_per_axis) ||
+                sh_density_append(r, &dens, part->name, part->group_names[gi], b->gen,
+                                  b->n_gen, b->imp))
                 return -1;
         }
     }

@@ -20,6 +20,7 @@ void sh_vresults_destroy(sh_vresults *r)
     free(r->eer);
     free(r->det);
     free(r->summaries);
+    free(r->density);
     for (size_t i = 0; i < r->n_matrices; i++)
         sh_vmatrix_clear(&r->matrices[i]);
     free(r->matrices);

@@ -1,6 +1,6 @@
 /* The verification tables of a run, as measured and as a results file
- * holds them: the rows of /verification/thresholds, groups, eer, det and
- * summaries, and the cross-group FMR matrices. verification_measures.h
+ * holds them: the rows of /verification/thresholds, groups, eer, det,
+ * summaries and score_density, and the cross-group FMR matrices. verification_measures.h
  * computes them; store/ writes and reads them; report/ prints them. */
 #ifndef SH_RESULTS_VERIFICATION_TABLES_H
 #define SH_RESULTS_VERIFICATION_TABLES_H
@@ -62,6 +62,16 @@ typedef struct sh_vdet {
     char group[SH_NAME_MAX];
     double threshold, fmr, fnmr;
 } sh_vdet;
+
+/* One bin of a group's genuine or impostor score density; rows of
+ * /verification/score_density (score_density.h). */
+typedef struct sh_vdensity {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    char kind[16];              /* "genuine" or "impostor" (same-group pairs) */
+    double bin_lo, bin_hi;      /* the bin: bin_lo <= score < bin_hi */
+    uint64_t count;             /* finite scores in the bin */
+} sh_vdensity;
 
 /* A measure with its bootstrap interval, as three adjacent fields. */
 #define SH_BOUNDED(name) double name, name##_lo, name##_hi
@@ -146,6 +156,8 @@ typedef struct sh_vresults {
     sh_vsummary *summaries; /* by partition, then target */
     size_t n_matrices;
     sh_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
+    size_t n_density;
+    sh_vdensity *density;   /* by partition, group, kind (genuine first), then bin */
 } sh_vresults;
 
 /* Frees results; NULL is allowed. */

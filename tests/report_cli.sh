@@ -54,6 +54,9 @@ for want in '<svg class="plot"' 'aria-label="DET curves by sex x skin"' \
             'aria-label="FMR (same-group impostors) at the threshold' '<caption>Differentials across groups'; do
   grep -q "$want" "$html" || fail "html lacks $want"
 done
+# The score densities: one panel per group of sex x skin (four) in each run.
+[ "$(sed -n '/aria-label="Score densities by sex x skin"/,/<\/svg>/p' "$html" |
+     grep -c '<g class="panel"')" = 8 ] || fail "html lacks the four sex x skin density panels per run"
 # Each bar chart is as wide as its title (12 px text, 6.5 px a
 # character), so the title of the FMR chart at 1e-4 is not cut off.
 python3 - "$html" <<'PY' || fail "a plot is narrower than its title"

@@ -232,6 +232,23 @@ static void results_file_reads_back_whole(void **state)
         assert_int_equal(n_mine[t], n_read[t]);
         assert_rows_equal(&sh_h5_tables[t], mine[t], read[t], n_mine[t]);
     }
+    assert_true(v->n_density > 0);
+    assert_int_equal(w->n_density, v->n_density);
+    assert_rows_equal(&sh_h5_tables[SH_H5_DENSITY], v->density, w->density, v->n_density);
+    /* Each group's genuine bins hold its pairs whose templates both exist,
+     * its impostor bins at most its same-group impostors. */
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        uint64_t gen = 0, imp = 0;
+        for (size_t j = 0; j < v->n_density; j++) {
+            const sh_vdensity *d = &v->density[j];
+            if (strcmp(d->partition, g->partition) || strcmp(d->group, g->group))
+                continue;
+            *(strcmp(d->kind, "genuine") ? &imp : &gen) += d->count;
+        }
+        assert_int_equal(gen, g->n_genuine - g->n_genuine_failed);
+        assert_true(imp <= g->n_impostor && imp > 0);
+    }
     assert_string_equal(r->info.schema_version, SH_RESULTS_SCHEMA);
     assert_string_equal(r->info.adapter_name, "synthetic");
     assert_string_equal(r->info.criteria_passed, "none");

@@ -7,6 +7,7 @@
 
 #include "report_format.h"
 #include "report_svg.h"
+#include "report_svg_density.h"
 #include "report_tables.h"
 
 static const char style[] =
@@ -108,6 +109,15 @@ static int verification_section(FILE *out, const sh_report_run *run,
         figure(out, cap);
     }
     fputs("</div>\n", out);
+    for (size_t p = 0; v->n_density && p < np; p++) {
+        fputs("<figure>", out);
+        bad |= sh_svg_density(out, v, parts[p]);
+        char cap[240];
+        snprintf(cap, sizeof cap, "Score distributions by %s: genuine (solid) and same-group "
+                 "impostor (dashed) densities, each of area 1, on one scale; dotted: the global "
+                 "threshold at each target FMR.", strcmp(parts[p], "all") ? parts[p] : "all images");
+        figure(out, cap);
+    }
     bad |= table(out, sh_table_eer(run));
 
     if (v->n_matrices) {

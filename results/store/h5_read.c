@@ -356,6 +356,15 @@ static int read_verification(sh_results *r, hid_t f, const char *path, sh_err *e
     v->n_det = n[SH_H5_DET];
     v->summaries = rows[SH_H5_SUMMARIES];
     v->n_summaries = n[SH_H5_SUMMARIES];
+    /* Files before 1.6 have no densities. */
+    void *density = NULL;
+    if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_DENSITY].path, H5P_DEFAULT) > 0)
+        rc = read_table(&density, &v->n_density, f, &sh_h5_tables[SH_H5_DENSITY], path, err);
+    v->density = density;
+    for (size_t i = 0; i < v->n_density; i++) {
+        v->density[i].partition[SH_NAME_MAX - 1] = v->density[i].group[SH_NAME_MAX - 1] = '\0';
+        v->density[i].kind[sizeof v->density[i].kind - 1] = '\0';
+    }
     if (!rc) {
         matrix_walk w = {v, 0, 0};
         hid_t mg = H5Gopen2(f, SH_H5_MATRIX_GROUP, H5P_DEFAULT);

@@ -175,6 +175,12 @@ static const sh_h5_column model_file_cols[] = {
     COL(sh_model_file, 'u', bytes),
 };
 
+static const sh_h5_column density_cols[] = {
+    COL(sh_vdensity, 's', partition), COL(sh_vdensity, 's', group),
+    COL(sh_vdensity, 's', kind),      COL(sh_vdensity, 'd', bin_lo),
+    COL(sh_vdensity, 'd', bin_hi),    COL(sh_vdensity, 'u', count),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
@@ -193,6 +199,7 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_IGROUPS] = TABLE("/identification/groups", igroup_cols, sh_igroup),
     [SH_H5_ICMC] = TABLE("/identification/cmc", icmc_cols, sh_icmc),
     [SH_H5_MODEL_FILES] = TABLE("/engine/model_files", model_file_cols, sh_model_file),
+    [SH_H5_DENSITY] = TABLE("/verification/score_density", density_cols, sh_vdensity),
 };
 
 hid_t sh_h5_compound_type(const sh_h5_table *t, int native)

@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.5"
+#define SH_RESULTS_SCHEMA "1.6"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
@@ -62,6 +62,7 @@ enum {
     SH_H5_IGROUPS,
     SH_H5_ICMC,
     SH_H5_MODEL_FILES, /* engine runs only, since 1.5 */
+    SH_H5_DENSITY,     /* /verification/score_density, since 1.6 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

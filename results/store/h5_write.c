@@ -275,6 +275,8 @@ static int write_verification(hid_t f, const sh_vresults *v)
     for (size_t t = SH_H5_THRESHOLDS; !bad && t <= SH_H5_SUMMARIES; t++)
         bad |= write_table(f, &sh_h5_tables[t], rows[t - SH_H5_THRESHOLDS],
                            n[t - SH_H5_THRESHOLDS]);
+    if (!bad)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_DENSITY], v->density, v->n_density);
     return bad ? -1 : 0;
 }
 
