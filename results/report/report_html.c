@@ -1,6 +1,7 @@
 /* The HTML report: one self-contained page (inline CSS and SVG, no script,
  * no external resource), readable on screen and in print. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,43 @@ static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
     return rc;
 }
 
+/* Appends to the string in out (size bytes), cutting what does not fit. */
+static void appendf(char *out, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(out);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + used, size - used, fmt, ap);
+    va_end(ap);
+}
+
+/* A DET plot's caption: what it shows, and how many points it could not
+ * draw and why, or that it drew every one. */
+static void det_caption(char *out, size_t size, const char *partition, const sh_det_drawn *d)
+{
+    size_t off = d->points_zero + d->points_one;
+    snprintf(out, size, "DET by %s: FNMR against FMR, both on probit axes; markers: each "
+                        "group's FMR and FNMR at the global threshold for each target FMR. ",
+             strcmp(partition, "all") ? partition : "all images");
+    if (!off && !d->marks_off) {
+        appendf(out, size, "Every point is drawn.");
+        return;
+    }
+    appendf(out, size, "Not drawn (a probit axis has no place for a rate of 0 or 1): %zu of %zu "
+                       "curve points",
+            off, d->points);
+    if (d->points_zero && d->points_one)
+        appendf(out, size, " (%zu with an FMR or FNMR of 0, %zu with a rate of 1)",
+                d->points_zero, d->points_one);
+    else if (off)
+        appendf(out, size, ", with %s", d->points_zero ? "an FMR or FNMR of 0" : "a rate of 1");
+    if (d->marks_off)
+        appendf(out, size, "; %zu of %zu operating points, with a rate of 0 or 1.",
+                d->marks_off, d->marks);
+    else
+        appendf(out, size, "; every operating point is drawn.");
+}
+
 /* The verification plots and tables of one run. */
 static int verification_section(FILE *out, const sh_report_run *run,
                                 const sh_report_style *st, unsigned *heat_id)
@@ -100,11 +138,12 @@ static int verification_section(FILE *out, const sh_report_run *run,
     const char *parts[64];
     size_t np = sh_report_partitions(parts, 64, v);
     for (size_t p = 0; p < np; p++) {
-        fputs("<figure>", out);
-        bad |= sh_svg_det(out, v, parts[p]);
-        char cap[160];
-        snprintf(cap, sizeof cap, "DET by %s: FNMR against FMR, both on probit axes.",
-                 strcmp(parts[p], "all") ? parts[p] : "all images");
+        /* As wide as the plot, so the long caption wraps under it. */
+        fputs("<figure style=\"max-width:560px\">", out);
+        sh_det_drawn drawn;
+        bad |= sh_svg_det(out, &drawn, v, parts[p]);
+        char cap[512];
+        det_caption(cap, sizeof cap, parts[p], &drawn);
         figure(out, cap);
     }
     fputs("</div>\n", out);
