@@ -1,7 +1,7 @@
 /* The report's building blocks: text tables that stay within 100 columns,
  * Markdown and HTML escaping, the table of formats, the reader's message
- * for every kind of file it cannot use, and the DET plot's axes, points
- * and operating-point markers. */
+ * for every kind of file it cannot use, the DET plot's axes, points and
+ * operating-point markers, and Gender Shades' order of groups. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include "help.h"
 #include "report.h"
 #include "report_format.h"
+#include "report_order.h"
 #include "report_probit.h"
 #include "report_svg.h"
 #include "report_table.h"
@@ -280,6 +281,48 @@ static void det_draws_high_fnmr_and_marks_each_target(void **state)
     free(svg);
 }
 
+/* Gender Shades' order whatever the config's: All, the classified
+ * attribute, the attributes crossed, the intersections with the
+ * classified attribute varying fastest, then the rest. */
+static void classification_groups_in_gender_shades_order(void **state)
+{
+    (void)state;
+    static const char *const rows[][2] = {
+        {"all", "All"},
+        {"skin_type", "I"},        {"skin_type", "II"},
+        {"skin x sex", "darker/F"}, {"skin x sex", "darker/M"},
+        {"skin x sex", "lighter/F"}, {"skin x sex", "lighter/M"},
+        {"age x sex", "young/F"},  {"age x sex", "young/M"},
+        {"age x sex", "old/F"},    {"age x sex", "old/M"},
+        {"skin", "darker"},        {"skin", "lighter"},
+        {"sex", "F"},              {"sex", "M"},
+    };
+    enum { N_ROWS = sizeof rows / sizeof rows[0] };
+    sh_crow g[N_ROWS] = {0};
+    for (size_t i = 0; i < N_ROWS; i++) {
+        strcpy(g[i].partition, rows[i][0]);
+        strcpy(g[i].group, rows[i][1]);
+    }
+    sh_cresults c = {.attribute = "sex", .n_groups = N_ROWS, .groups = g};
+    size_t order[N_ROWS];
+    assert_int_equal(sh_report_gender_shades_order(order, &c), 0);
+    const char *want[] = {"All",      "F",        "M",         "darker",    "lighter",
+                          "darker/F", "darker/M", "lighter/F", "lighter/M", "young/F",
+                          "young/M",  "old/F",    "old/M",     "I",         "II"};
+    for (size_t i = 0; i < N_ROWS; i++)
+        assert_string_equal(g[order[i]].group, want[i]);
+    /* Sex first in the intersection: still DF, DM, LF, LM. */
+    static const char *const both[] = {"F/darker", "F/lighter", "M/darker", "M/lighter"};
+    for (size_t i = 0; i < 4; i++) {
+        strcpy(g[3 + i].partition, "sex x skin");
+        strcpy(g[3 + i].group, both[i]);
+    }
+    assert_int_equal(sh_report_gender_shades_order(order, &c), 0);
+    const char *want2[] = {"F/darker", "M/darker", "F/lighter", "M/lighter"};
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(g[order[5 + i]].group, want2[i]);
+}
+
 static char dir[64];
 
 /* Writes an HDF5 file with a root string attribute (none when value is NULL). */
@@ -365,6 +408,7 @@ int main(void)
         cmocka_unit_test(help_lists_every_format),
         cmocka_unit_test(probit_axes_are_fitted_to_the_data),
         cmocka_unit_test(det_draws_high_fnmr_and_marks_each_target),
+        cmocka_unit_test(classification_groups_in_gender_shades_order),
         cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

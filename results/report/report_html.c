@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report_format.h"
+#include "report_order.h"
 #include "report_svg.h"
 #include "report_tables.h"
 
@@ -174,25 +175,35 @@ static int verification_section(FILE *out, const sh_report_run *run,
     return bad;
 }
 
-/* The classification plot and tables of one run. */
+/* The classification plot (Gender Shades' bar chart) and tables of one run. */
 static int classification_section(FILE *out, const sh_report_run *run,
                                   const sh_report_style *st)
 {
     const sh_cresults *c = run->r->classification;
-    sh_bar *bars = calloc(c->n_groups ? c->n_groups : 1, sizeof *bars);
-    if (!bars)
-        return -1;
-    for (size_t i = 0; i < c->n_groups; i++)
-        bars[i] = (sh_bar){c->groups[i].partition, c->groups[i].group, c->groups[i].error_rate,
-                               c->groups[i].error_wilson_lo, c->groups[i].error_wilson_hi};
+    size_t n = c->n_groups ? c->n_groups : 1;
+    sh_bar *bars = calloc(n, sizeof *bars);
+    size_t *order = calloc(n, sizeof *order);
+    int bad = !bars || !order || sh_report_gender_shades_order(order, c);
+    for (size_t i = 0; bars && order && i < c->n_groups; i++) {
+        const sh_crow *g = &c->groups[order[i]];
+        bars[i] = (sh_bar){g->partition, g->group, g->error_rate, g->error_wilson_lo,
+                           g->error_wilson_hi};
+    }
     char title[160];
     snprintf(title, sizeof title, "Classification error of %s by group", c->attribute);
     fputs("<h3>", out);
     sh_html_escape(out, title);
     fputs("</h3>\n<figure>", out);
-    int bad = sh_svg_bars(out, title, bars, c->n_groups);
+    if (bars && order)
+        bad |= sh_svg_bars(out, title, bars, c->n_groups);
     free(bars);
-    figure(out, "Error rate per group; whiskers: the Wilson interval.");
+    free(order);
+    char cap[256];
+    snprintf(cap, sizeof cap, "Error rate per group, in Gender Shades' order: All, the %s "
+                              "groups, the other attributes crossed, then their intersections; "
+                              "whiskers: the %g%% Wilson interval.",
+             c->attribute, 100 * c->confidence);
+    figure(out, cap);
     bad |= table(out, sh_table_classification(run, st));
     bad |= table(out, sh_table_class_rates(run));
     return bad;

@@ -67,7 +67,8 @@ sh_table *sh_table_classification(const sh_report_run *run,
 sh_table *sh_table_class_rates(const sh_report_run *run);
 
 /* Gender Shades layout across runs: one row per engine, its error rate in
- * All and in every group of every partition, in the file's order. */
+ * All and in every group of every partition, in the paper's order
+ * (report_order.h). */
 sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
                                          const sh_report_style *st);
 
