@@ -110,6 +110,16 @@ static void measured_written_read_and_reported(void **state)
     const char *cells[] = {"20.0% [", "5.0% [", "30.0% [", "10.0% [", "0.0% [0.0,"};
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
         assert_non_null(strstr(text, cells[i]));
+    /* The side-by-side table's columns and the run's error table's rows
+     * in the paper's order: DF, DM, LF, LM. */
+    const char *head = strstr(text, "engine ");
+    assert_non_null(head);
+    assert_true(strstr(head, "F/darker") < strstr(head, "M/darker") &&
+                strstr(head, "M/darker") < strstr(head, "F/lighter"));
+    const char *rows = strstr(text, "Classification of sex: error by group");
+    assert_non_null(rows);
+    assert_true(strstr(rows, "  F/darker") < strstr(rows, "  M/darker") &&
+                strstr(rows, "  M/darker") < strstr(rows, "  F/lighter"));
     free(text);
 
     /* HTML: Gender Shades' bar chart, one bar per group with its whiskers,

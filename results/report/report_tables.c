@@ -501,14 +501,22 @@ sh_table *sh_table_classification(const sh_report_run *run,
     const sh_cresults *c = run->r->classification;
     char title[160];
     snprintf(title, sizeof title, "Classification of %s: error by group", c->attribute);
-    sh_table *t = sh_table_create(
-        title, "group|n|errors|error [interval]|no prediction|share of errors", "lrrlrr");
-    if (!t)
+    /* Rows in the paper's order, as the chart above (report_order.h). */
+    size_t *order = malloc((c->n_groups ? c->n_groups : 1) * sizeof *order);
+    sh_table *t = order && !sh_report_gender_shades_order(order, c)
+                      ? sh_table_create(title,
+                                        "group|n|errors|error [interval]|no prediction|share of "
+                                        "errors",
+                                        "lrrlrr")
+                      : NULL;
+    if (!t) {
+        free(order);
         return NULL;
+    }
     const char *last = "all";
     int any_small = 0;
     for (size_t i = 0; i < c->n_groups; i++) {
-        const sh_crow *g = &c->groups[i];
+        const sh_crow *g = &c->groups[order[i]];
         if (strcmp(g->partition, last)) {
             sh_report_partition_row(t, g->partition);
             last = g->partition;
@@ -525,6 +533,7 @@ sh_table *sh_table_classification(const sh_report_run *run,
         sh_table_cellf(t, "%llu", (unsigned long long)g->n_no_prediction);
         sh_table_cellf(t, isnan(g->error_share) ? "n/a" : "%.1f%%", 100 * g->error_share);
     }
+    free(order);
     char words[96];
     small_words(words, sizeof words, st);
     if (any_small)
