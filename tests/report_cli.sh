@@ -75,3 +75,48 @@ if grep -Eq 'https?:|src=|href=|url\([^#]|@import|<script|<link' "$html"; then
   fail "html refers to something outside itself"
 fi
 [ -z "$(ls "$work/sub" | grep -v '^r.html$')" ] || fail "temporary files left beside the html"
+
+# DET plots of a weak engine (the demo's opencv-classic run, FNMR up to
+# 0.97): every row of the file's DET table with both rates inside (0, 1)
+# is drawn inside the frame, the caption counts the others, and every
+# group is marked at every target's global threshold, bar those the
+# caption counts.
+classic="$(dirname "$a")/demo-classic.h5"
+"$shades" report "$classic" -o "$work/classic.html"
+h5dump -d /verification/det "$classic" >"$work/classic-det.txt"
+python3 - "$work/classic.html" "$work/classic-det.txt" <<'PY' || fail "DET plots of the opencv-classic run"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+inside, total = {}, {}
+for part, fmr, fnmr in re.findall(r'\{\s*"([^"]*)",\s*"[^"]*",\s*\S+?,\s*(\S+?),\s*(\S+?)\s*\}',
+                                  open(sys.argv[2]).read()):
+    total[part] = total.get(part, 0) + 1
+    inside[part] = inside.get(part, 0) + (0 < float(fmr) < 1 and 0 < float(fnmr) < 1)
+figs = re.findall(r'<figure[^>]*>(<svg class="plot"[^>]*aria-label="DET curves by ([^"]*)">.*?</svg>)\n'
+                  r'<figcaption>(.*?)</figcaption>', html, re.S)
+if len(figs) != len(total):
+    sys.exit(f"{len(figs)} DET plots for {len(total)} partitions")
+for svg, part, cap in figs:
+    drawn = 0
+    for pts in re.findall(r'class="det"[^>]*points="([^"]*)"', svg):
+        for xy in pts.split():
+            x, y = map(float, xy.split(","))
+            if not (60 <= x <= 400 and 20 <= y <= 350):
+                sys.exit(f"{part}: point {xy} outside the frame")
+            drawn += 1
+    if drawn != inside[part]:
+        sys.exit(f"{part}: {drawn} points drawn of {inside[part]} with rates in (0, 1)")
+    m = re.search(r"Not drawn \(a probit axis has no place for a rate of 0 or 1\): "
+                  r"([0-9]+) of ([0-9]+) curve points", cap)
+    if (int(m.group(1)), int(m.group(2))) != (total[part] - drawn, total[part]) if m else \
+            drawn != total[part] or "Every point is drawn." not in cap:
+        sys.exit(f"{part}: {drawn} of {total[part]} drawn; caption: {cap}")
+    marks = len(re.findall(r'class="op"', svg))
+    keys = len(re.findall(r'class="op-key"', svg))
+    groups = len(re.findall(r'class="det"', svg))
+    m = re.search(r"([0-9]+) of ([0-9]+) operating points", cap)
+    marks_off, marks_all = (int(m.group(1)), int(m.group(2))) if m else (0, groups * keys)
+    if keys != 2 or marks + marks_off != marks_all or marks_all != groups * keys:
+        sys.exit(f"{part}: {marks} markers + {marks_off} left out, {groups} groups x {keys} "
+                 f"targets: {cap}")
+PY

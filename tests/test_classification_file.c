@@ -110,6 +110,44 @@ static void measured_written_read_and_reported(void **state)
     const char *cells[] = {"20.0% [", "5.0% [", "30.0% [", "10.0% [", "0.0% [0.0,"};
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
         assert_non_null(strstr(text, cells[i]));
+    /* The side-by-side table's columns and the run's error table's rows
+     * in the paper's order: DF, DM, LF, LM. */
+    const char *head = strstr(text, "engine ");
+    assert_non_null(head);
+    assert_true(strstr(head, "F/darker") < strstr(head, "M/darker") &&
+                strstr(head, "M/darker") < strstr(head, "F/lighter"));
+    const char *rows = strstr(text, "Classification of sex: error by group");
+    assert_non_null(rows);
+    assert_true(strstr(rows, "  F/darker") < strstr(rows, "  M/darker") &&
+                strstr(rows, "  M/darker") < strstr(rows, "  F/lighter"));
+    free(text);
+
+    /* HTML: Gender Shades' bar chart, one bar per group with its whiskers,
+     * the intersections with sex varying fastest (DF, DM, LF, LM). */
+    text = NULL;
+    f = open_memstream(&text, &len);
+    o.format = &sh_report_html;
+    assert_int_equal(sh_report_write(f, runs, paths, 1, &o, &err), 0);
+    fclose(f);
+    const char *chart = strstr(text, "aria-label=\"Classification error of sex by group\"");
+    assert_non_null(chart);
+    const char *end = strstr(chart, "</svg>");
+    size_t bars = 0, whiskers = 0;
+    for (const char *p = strstr(chart, "class=\"bar\""); p && p < end; p = strstr(p + 1, "class=\"bar\""))
+        bars++;
+    for (const char *p = strstr(chart, "class=\"whisker\""); p && p < end;
+         p = strstr(p + 1, "class=\"whisker\""))
+        whiskers++;
+    assert_int_equal(bars, 9);
+    assert_int_equal(whiskers, 9);
+    const char *order[] = {">All<", ">F<", ">M<", ">darker<", ">lighter<",
+                           ">F/darker<", ">M/darker<", ">F/lighter<", ">M/lighter<"};
+    const char *at = chart;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        at = strstr(at, order[i]);
+        assert_non_null(at);
+        assert_true(at < end);
+    }
     free(text);
     sh_results_destroy(back);
     sh_cresults_destroy(c);

@@ -1,11 +1,13 @@
 /* The HTML report: one self-contained page (inline CSS and SVG, no script,
  * no external resource), readable on screen and in print. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_format.h"
+#include "report_order.h"
 #include "report_svg.h"
 #include "report_svg_density.h"
 #include "report_tables.h"
@@ -73,6 +75,43 @@ static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
     return rc;
 }
 
+/* Appends to the string in out (size bytes), cutting what does not fit. */
+static void appendf(char *out, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(out);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + used, size - used, fmt, ap);
+    va_end(ap);
+}
+
+/* A DET plot's caption: what it shows, and how many points it could not
+ * draw and why, or that it drew every one. */
+static void det_caption(char *out, size_t size, const char *partition, const sh_det_drawn *d)
+{
+    size_t off = d->points_zero + d->points_one;
+    snprintf(out, size, "DET by %s: FNMR against FMR, both on probit axes; markers: each "
+                        "group's FMR and FNMR at the global threshold for each target FMR. ",
+             strcmp(partition, "all") ? partition : "all images");
+    if (!off && !d->marks_off) {
+        appendf(out, size, "Every point is drawn.");
+        return;
+    }
+    appendf(out, size, "Not drawn (a probit axis has no place for a rate of 0 or 1): %zu of %zu "
+                       "curve points",
+            off, d->points);
+    if (d->points_zero && d->points_one)
+        appendf(out, size, " (%zu with an FMR or FNMR of 0, %zu with a rate of 1)",
+                d->points_zero, d->points_one);
+    else if (off)
+        appendf(out, size, ", with %s", d->points_zero ? "an FMR or FNMR of 0" : "a rate of 1");
+    if (d->marks_off)
+        appendf(out, size, "; %zu of %zu operating points, with a rate of 0 or 1.",
+                d->marks_off, d->marks);
+    else
+        appendf(out, size, "; every operating point is drawn.");
+}
+
 /* The verification plots and tables of one run. */
 static int verification_section(FILE *out, const sh_report_run *run,
                                 const sh_report_style *st, unsigned *heat_id)
@@ -101,11 +140,12 @@ static int verification_section(FILE *out, const sh_report_run *run,
     const char *parts[64];
     size_t np = sh_report_partitions(parts, 64, v);
     for (size_t p = 0; p < np; p++) {
-        fputs("<figure>", out);
-        bad |= sh_svg_det(out, v, parts[p]);
-        char cap[160];
-        snprintf(cap, sizeof cap, "DET by %s: FNMR against FMR, both on probit axes.",
-                 strcmp(parts[p], "all") ? parts[p] : "all images");
+        /* As wide as the plot, so the long caption wraps under it. */
+        fputs("<figure style=\"max-width:560px\">", out);
+        sh_det_drawn drawn;
+        bad |= sh_svg_det(out, &drawn, v, parts[p]);
+        char cap[512];
+        det_caption(cap, sizeof cap, parts[p], &drawn);
         figure(out, cap);
     }
     fputs("</div>\n", out);
@@ -145,25 +185,35 @@ static int verification_section(FILE *out, const sh_report_run *run,
     return bad;
 }
 
-/* The classification plot and tables of one run. */
+/* The classification plot (Gender Shades' bar chart) and tables of one run. */
 static int classification_section(FILE *out, const sh_report_run *run,
                                   const sh_report_style *st)
 {
     const sh_cresults *c = run->r->classification;
-    sh_bar *bars = calloc(c->n_groups ? c->n_groups : 1, sizeof *bars);
-    if (!bars)
-        return -1;
-    for (size_t i = 0; i < c->n_groups; i++)
-        bars[i] = (sh_bar){c->groups[i].partition, c->groups[i].group, c->groups[i].error_rate,
-                               c->groups[i].error_wilson_lo, c->groups[i].error_wilson_hi};
+    size_t n = c->n_groups ? c->n_groups : 1;
+    sh_bar *bars = calloc(n, sizeof *bars);
+    size_t *order = calloc(n, sizeof *order);
+    int bad = !bars || !order || sh_report_gender_shades_order(order, c);
+    for (size_t i = 0; bars && order && i < c->n_groups; i++) {
+        const sh_crow *g = &c->groups[order[i]];
+        bars[i] = (sh_bar){g->partition, g->group, g->error_rate, g->error_wilson_lo,
+                           g->error_wilson_hi};
+    }
     char title[160];
     snprintf(title, sizeof title, "Classification error of %s by group", c->attribute);
     fputs("<h3>", out);
     sh_html_escape(out, title);
     fputs("</h3>\n<figure>", out);
-    int bad = sh_svg_bars(out, title, bars, c->n_groups);
+    if (bars && order)
+        bad |= sh_svg_bars(out, title, bars, c->n_groups);
     free(bars);
-    figure(out, "Error rate per group; whiskers: the Wilson interval.");
+    free(order);
+    char cap[256];
+    snprintf(cap, sizeof cap, "Error rate per group, in Gender Shades' order: All, the %s "
+                              "groups, the other attributes crossed, then their intersections; "
+                              "whiskers: the %g%% Wilson interval.",
+             c->attribute, 100 * c->confidence);
+    figure(out, cap);
     bad |= table(out, sh_table_classification(run, st));
     bad |= table(out, sh_table_class_rates(run));
     return bad;

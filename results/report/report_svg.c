@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
+#include "report_probit.h"
 #include "report_table.h"
 #include "report_tables.h"
 
@@ -16,100 +15,211 @@ static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7"
 static const char *const dashes[] = {"", "6 3", "2 2", "8 3 2 3", "1 3", "10 4", "4 4", "12 2"};
 #define N_STYLES 8
 
-/* Decade tick labels: "0.1", "0.01", then "1e-3" and below. */
-static void decade_label(char *out, size_t size, int e)
+/* The row of group `group` of `partition` at `target`, or NULL. */
+static const sh_vgroup *find_vgroup(const sh_vresults *v, const char *partition,
+                                    const char *group, double target)
 {
-    if (e >= -2)
-        snprintf(out, size, "%g", pow(10, e));
-    else
-        snprintf(out, size, "1e%d", e);
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (v->groups[i].target_fmr == target && !strcmp(v->groups[i].partition, partition) &&
+            !strcmp(v->groups[i].group, group))
+            return &v->groups[i];
+    return NULL;
 }
 
-/* Maps a rate to [0, 1] along a probit axis from 10^lo_exp to 0.5. */
-static double probit_pos(double r, int lo_exp)
+/* Marker shapes for the targets' operating points, told apart in grey too. */
+#define N_MARKS 5
+
+/* Opens a path of class `cls`, marker `shape` centred on (x, y), stroked
+ * in `colour`; the caller adds its title and closes it. */
+static void mark_open(FILE *out, unsigned shape, double x, double y, const char *colour,
+                      const char *cls)
 {
-    double a = gsl_cdf_ugaussian_Pinv(pow(10, lo_exp)), b = 0; /* probit(0.5) = 0 */
-    return (gsl_cdf_ugaussian_Pinv(r) - a) / (b - a);
+    fprintf(out, "<path class=\"%s\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", cls,
+            colour);
+    switch (shape % N_MARKS) {
+    case 0: /* circle */
+        fprintf(out, "M%.1f %.1fa4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0 -9 0Z", x - 4.5, y);
+        break;
+    case 1: /* square */
+        fprintf(out, "M%.1f %.1fh8v8h-8Z", x - 4, y - 4);
+        break;
+    case 2: /* triangle */
+        fprintf(out, "M%.1f %.1fl5.5 9.5h-11Z", x, y - 6);
+        break;
+    case 3: /* diamond */
+        fprintf(out, "M%.1f %.1fl5.5 5.5l-5.5 5.5l-5.5 -5.5Z", x, y - 5.5);
+        break;
+    default: /* triangle pointing down */
+        fprintf(out, "M%.1f %.1fl5.5 -9.5h-11Z", x, y + 6);
+        break;
+    }
+    fputs("\">", out);
 }
 
-int sh_svg_det(FILE *out, const sh_vresults *v, const char *partition)
+/* Grows the range [*lo, *hi] to r. */
+static void widen(double *lo, double *hi, double r)
 {
-    /* Axis floors: the decade below the smallest positive rate, not below 1e-6. */
-    double min_fmr = 0.5, min_fnmr = 0.5;
+    *lo = isnan(*lo) || r < *lo ? r : *lo;
+    *hi = isnan(*hi) || r > *hi ? r : *hi;
+}
+
+/* Whether a point can sit on probit axes at all (both rates in (0, 1)). */
+static int inside(double fmr, double fnmr)
+{
+    return fmr > 0 && fmr < 1 && fnmr > 0 && fnmr < 1;
+}
+
+/* Grid lines and labels of one axis (across when `across`), labels that
+ * would overlap the previous one left out. */
+static void probit_grid(FILE *out, const sh_probit_axis *a, int across, double L, double T,
+                        double pw, double ph)
+{
+    double ticks[SH_PROBIT_MAX_TICKS], last = -1e9;
+    size_t n = sh_probit_ticks(ticks, a);
+    for (size_t i = 0; i < n; i++) {
+        char lab[32];
+        sh_probit_label(lab, sizeof lab, ticks[i]);
+        double at = sh_probit_pos(a, ticks[i]), half = 3.2 * (double)strlen(lab) + 3;
+        if (across) {
+            double x = L + pw * at;
+            fprintf(out, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" class=\"grid\"/>", x,
+                    T, x, T + ph);
+            if (x - half >= last) {
+                fprintf(out, "<text x=\"%.1f\" y=\"%g\" class=\"tick\" "
+                             "text-anchor=\"middle\">%s</text>",
+                        x, T + ph + 16, lab);
+                last = x + half;
+            }
+        } else {
+            double y = T + ph * (1 - at);
+            fprintf(out, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" class=\"grid\"/>", L,
+                    y, L + pw, y);
+            if (-y - 6 >= last) {
+                fprintf(out, "<text x=\"%g\" y=\"%.1f\" class=\"tick\" "
+                             "text-anchor=\"end\">%s</text>",
+                        L - 6, y + 4, lab);
+                last = -y + 6;
+            }
+        }
+        fputc('\n', out);
+    }
+}
+
+int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char *partition)
+{
+    memset(drawn, 0, sizeof *drawn);
+    /* The axes hold every point and operating point with both rates in (0, 1). */
+    double x_lo = NAN, x_hi = NAN, y_lo = NAN, y_hi = NAN;
     size_t n_groups = 0;
     const char *groups[64];
     for (size_t i = 0; i < v->n_det; i++) {
         const sh_vdet *d = &v->det[i];
         if (strcmp(d->partition, partition))
             continue;
-        if (d->fmr > 0 && d->fmr < min_fmr)
-            min_fmr = d->fmr;
-        if (d->fnmr > 0 && d->fnmr < min_fnmr)
-            min_fnmr = d->fnmr;
+        if (inside(d->fmr, d->fnmr)) {
+            widen(&x_lo, &x_hi, d->fmr);
+            widen(&y_lo, &y_hi, d->fnmr);
+        }
         if ((!n_groups || strcmp(groups[n_groups - 1], d->group)) && n_groups < 64)
             groups[n_groups++] = d->group;
     }
-    int xe = (int)floor(log10(min_fmr)), ye = (int)floor(log10(min_fnmr));
-    xe = xe < -6 ? -6 : xe > -1 ? -1 : xe;
-    ye = ye < -6 ? -6 : ye > -1 ? -1 : ye;
-    const double W = 560, H = 380, L = 60, R = 150, T = 20, B = 50;
-    const double pw = W - L - R, ph = H - T - B;
+    size_t n_targets = 0;
+    for (size_t k = 0; k < v->n_thresholds; k++) {
+        n_targets += v->thresholds[k].estimable != 0;
+        for (size_t gi = 0; gi < n_groups && v->thresholds[k].estimable; gi++) {
+            const sh_vgroup *g = find_vgroup(v, partition, groups[gi], v->thresholds[k].target_fmr);
+            if (g && inside(g->fmr, g->fnmr)) {
+                widen(&x_lo, &x_hi, g->fmr);
+                widen(&y_lo, &y_hi, g->fnmr);
+            }
+        }
+    }
+    sh_probit_axis xa, ya;
+    sh_probit_axis_fit(&xa, x_lo, x_hi);
+    sh_probit_axis_fit(&ya, y_lo, y_hi);
+
+    /* The legend (groups, then the targets' markers) sets the height past
+     * the plot's own when it is long. */
+    const double W = 560, L = 60, R = 160, T = 20, B = 50, ph = 330, pw = W - L - R;
+    double legend_end = T + 18 * (double)n_groups + (n_targets ? 30 + 18 * (double)n_targets : 0);
+    double H = fmax(T + ph + B, legend_end + 10);
     fprintf(out, "<svg class=\"plot\" viewBox=\"0 0 %g %g\" width=\"%g\" height=\"%g\" "
-                 "role=\"img\" aria-label=\"DET curves by %s\">\n",
-            W, H, W, H, partition);
-    fputs("<title>DET curves by ", out);
+                 "role=\"img\" aria-label=\"DET curves by ",
+            W, H, W, H);
+    sh_html_escape(out, partition);
+    fputs("\">\n<title>DET curves by ", out);
     sh_html_escape(out, partition);
     fputs("</title>\n", out);
     fprintf(out, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" class=\"frame\"/>\n", L, T,
             pw, ph);
-    char lab[32];
-    for (int e = xe; e <= 0; e++) {
-        double r = e == 0 ? 0.5 : pow(10, e);
-        double x = L + pw * probit_pos(r, xe);
-        e == 0 ? snprintf(lab, sizeof lab, "0.5") : decade_label(lab, sizeof lab, e);
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" class=\"grid\"/>"
-                     "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
-                x, T, x, T + ph, x, T + ph + 16, lab);
-    }
-    for (int e = ye; e <= 0; e++) {
-        double r = e == 0 ? 0.5 : pow(10, e);
-        double y = T + ph * (1 - probit_pos(r, ye));
-        e == 0 ? snprintf(lab, sizeof lab, "0.5") : decade_label(lab, sizeof lab, e);
-        fprintf(out, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" class=\"grid\"/>"
-                     "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>\n",
-                L, y, L + pw, y, L - 6, y + 4, lab);
-    }
+    probit_grid(out, &xa, 1, L, T, pw, ph);
+    probit_grid(out, &ya, 0, L, T, pw, ph);
     fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"axis\" text-anchor=\"middle\">FMR "
                  "(probit scale)</text>\n",
-            L + pw / 2, H - 10);
+            L + pw / 2, T + ph + B - 10);
     fprintf(out, "<text x=\"14\" y=\"%g\" class=\"axis\" text-anchor=\"middle\" "
                  "transform=\"rotate(-90 14 %g)\">FNMR (probit scale)</text>\n",
             T + ph / 2, T + ph / 2);
     for (size_t gi = 0; gi < n_groups; gi++) {
-        fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s%s%s points=\"",
-                colours[gi % N_STYLES], dashes[gi % N_STYLES][0] ? " stroke-dasharray=\"" : "",
-                dashes[gi % N_STYLES], dashes[gi % N_STYLES][0] ? "\"" : "");
-        /* DET rows run by threshold; plotted from high FMR to low. */
+        const char *colour = colours[gi % N_STYLES], *dash = dashes[gi % N_STYLES];
+        fprintf(out, "<polyline class=\"det\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s%s%s "
+                     "points=\"",
+                colour, dash[0] ? " stroke-dasharray=\"" : "", dash, dash[0] ? "\"" : "");
+        /* DET rows run by threshold: from high FMR to low. */
         for (size_t i = 0; i < v->n_det; i++) {
             const sh_vdet *d = &v->det[i];
             if (strcmp(d->partition, partition) || strcmp(d->group, groups[gi]))
                 continue;
-            if (!(d->fmr > 0) || !(d->fnmr > 0) || d->fmr > 0.5 || d->fnmr > 0.5 ||
-                d->fmr < pow(10, xe) || d->fnmr < pow(10, ye))
-                continue;
-            fprintf(out, "%.1f,%.1f ", L + pw * probit_pos(d->fmr, xe),
-                    T + ph * (1 - probit_pos(d->fnmr, ye)));
+            drawn->points++;
+            if (sh_probit_holds(&xa, d->fmr) && sh_probit_holds(&ya, d->fnmr))
+                fprintf(out, "%.1f,%.1f ", L + pw * sh_probit_pos(&xa, d->fmr),
+                        T + ph * (1 - sh_probit_pos(&ya, d->fnmr)));
+            else if ((d->fmr < 0.5 && !sh_probit_holds(&xa, d->fmr)) ||
+                     (d->fnmr < 0.5 && !sh_probit_holds(&ya, d->fnmr)))
+                drawn->points_zero++;
+            else
+                drawn->points_one++;
         }
         fputs("\"/>\n", out);
+        /* Where each target's global threshold puts this group. */
+        for (size_t k = 0; k < v->n_thresholds; k++) {
+            double target = v->thresholds[k].target_fmr;
+            const sh_vgroup *g = find_vgroup(v, partition, groups[gi], target);
+            if (!v->thresholds[k].estimable || !g)
+                continue;
+            drawn->marks++;
+            if (!sh_probit_holds(&xa, g->fmr) || !sh_probit_holds(&ya, g->fnmr)) {
+                drawn->marks_off++;
+                continue;
+            }
+            mark_open(out, (unsigned)k, L + pw * sh_probit_pos(&xa, g->fmr),
+                      T + ph * (1 - sh_probit_pos(&ya, g->fnmr)), colour, "op");
+            fputs("<title>", out);
+            sh_html_escape(out, g->group);
+            fprintf(out, " at the global threshold for FMR %g: FMR %.3g, FNMR %.3g</title></path>\n",
+                    target, g->fmr, g->fnmr);
+        }
         double ly = T + 14 + 18 * (double)gi;
         fprintf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" "
                      "stroke-width=\"2\"%s%s%s/>"
                      "<text x=\"%g\" y=\"%g\" class=\"legend\">",
-                L + pw + 10, ly, L + pw + 34, ly, colours[gi % N_STYLES],
-                dashes[gi % N_STYLES][0] ? " stroke-dasharray=\"" : "", dashes[gi % N_STYLES],
-                dashes[gi % N_STYLES][0] ? "\"" : "", L + pw + 40, ly + 4);
+                L + pw + 10, ly, L + pw + 34, ly, colour, dash[0] ? " stroke-dasharray=\"" : "",
+                dash, dash[0] ? "\"" : "", L + pw + 40, ly + 4);
         sh_html_escape(out, groups[gi]);
         fputs("</text>\n", out);
+    }
+    /* The markers' legend: which shape is which target. */
+    double ly = T + 18 * (double)n_groups + 26;
+    if (n_targets)
+        fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"legend\">global threshold for</text>\n",
+                L + pw + 10, ly);
+    for (size_t k = 0; k < v->n_thresholds; k++) {
+        if (!v->thresholds[k].estimable)
+            continue;
+        ly += 18;
+        mark_open(out, (unsigned)k, L + pw + 22, ly - 4, "#333", "op-key");
+        fprintf(out, "</path><text x=\"%g\" y=\"%g\" class=\"legend\">FMR %g</text>\n",
+                L + pw + 40, ly, v->thresholds[k].target_fmr);
     }
     fputs("</svg>\n", out);
     return 0;

@@ -6,11 +6,23 @@
 
 #include "verification_tables.h"
 
+/* What a DET plot drew and left out, for its caption. */
+typedef struct sh_det_drawn {
+    size_t points;        /* curve points of the partition's groups */
+    size_t points_zero;   /* of which not drawn: FMR or FNMR is 0 (or under 1e-18) */
+    size_t points_one;    /* not drawn: the others, a rate of 1 (or within 1e-18 of it) */
+    size_t marks;         /* operating points: groups x estimable targets */
+    size_t marks_off;     /* of which not drawn: a rate is 0 or 1 */
+} sh_det_drawn;
+
 /* DET curves of every group of `partition` on probit axes (FMR across,
- * FNMR up), one colour and dash pattern per group, with a legend. Points
- * where either rate is 0 cannot sit on a probit axis and are left out.
- * Returns -1 when out of memory. */
-int sh_svg_det(FILE *out, const sh_vresults *v, const char *partition);
+ * FNMR up), one colour and dash pattern per group, each marked where the
+ * global threshold of every estimable target FMR puts that group (one
+ * marker shape per target), with a legend. Each axis runs from the decade
+ * below its smallest rate to 0.5, or to the first of 0.9, 0.99... at or
+ * above its largest; points with a rate of 0 or 1 have no place on a
+ * probit axis and are counted in drawn. Returns 0. */
+int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char *partition);
 
 /* The cross-group FMR matrix at target k as a heatmap on a log colour
  * scale from target/10 to target*10 (widened to the data), each cell

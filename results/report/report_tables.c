@@ -3,7 +3,10 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "report_order.h"
 
 void sh_report_rate(char *out, size_t size, double r, double lo, double hi)
 {
@@ -498,14 +501,22 @@ sh_table *sh_table_classification(const sh_report_run *run,
     const sh_cresults *c = run->r->classification;
     char title[160];
     snprintf(title, sizeof title, "Classification of %s: error by group", c->attribute);
-    sh_table *t = sh_table_create(
-        title, "group|n|errors|error [interval]|no prediction|share of errors", "lrrlrr");
-    if (!t)
+    /* Rows in the paper's order, as the chart above (report_order.h). */
+    size_t *order = malloc((c->n_groups ? c->n_groups : 1) * sizeof *order);
+    sh_table *t = order && !sh_report_gender_shades_order(order, c)
+                      ? sh_table_create(title,
+                                        "group|n|errors|error [interval]|no prediction|share of "
+                                        "errors",
+                                        "lrrlrr")
+                      : NULL;
+    if (!t) {
+        free(order);
         return NULL;
+    }
     const char *last = "all";
     int any_small = 0;
     for (size_t i = 0; i < c->n_groups; i++) {
-        const sh_crow *g = &c->groups[i];
+        const sh_crow *g = &c->groups[order[i]];
         if (strcmp(g->partition, last)) {
             sh_report_partition_row(t, g->partition);
             last = g->partition;
@@ -522,6 +533,7 @@ sh_table *sh_table_classification(const sh_report_run *run,
         sh_table_cellf(t, "%llu", (unsigned long long)g->n_no_prediction);
         sh_table_cellf(t, isnan(g->error_share) ? "n/a" : "%.1f%%", 100 * g->error_share);
     }
+    free(order);
     char words[96];
     small_words(words, sizeof words, st);
     if (any_small)
@@ -578,23 +590,31 @@ sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
     char title[160], heads[4096] = "engine", align[256] = "l";
     snprintf(title, sizeof title, "Classification error of %s by group (Gender Shades layout)",
              c0->attribute);
+    /* Columns in the paper's order (report_order.h). */
+    size_t *order = malloc((c0->n_groups ? c0->n_groups : 1) * sizeof *order);
+    if (!order || sh_report_gender_shades_order(order, c0)) {
+        free(order);
+        return NULL;
+    }
     size_t cols = 0;
     for (size_t i = 0; i < c0->n_groups && cols + 2 < sizeof align; i++) {
         size_t used = strlen(heads);
-        snprintf(heads + used, sizeof heads - used, "|%s", c0->groups[i].group);
+        snprintf(heads + used, sizeof heads - used, "|%s", c0->groups[order[i]].group);
         align[++cols] = 'r';
         align[cols + 1] = '\0';
     }
     sh_table *t = sh_table_create(title, heads, align);
-    if (!t)
+    if (!t) {
+        free(order);
         return NULL;
+    }
     int any_small = 0;
     for (size_t r = 0; r < n; r++) {
         const sh_cresults *c = runs[r].r->classification;
         sh_table_cellf(t, "%s", runs[r].label);
         for (size_t i = 0; i < cols; i++) {
-            const sh_crow *g =
-                c ? find_crow(c, c0->groups[i].partition, c0->groups[i].group) : NULL;
+            const sh_crow *col = &c0->groups[order[i]];
+            const sh_crow *g = c ? find_crow(c, col->partition, col->group) : NULL;
             char cell[64];
             if (!g) {
                 sh_table_cellf(t, "-");
@@ -606,6 +626,7 @@ sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
             sh_table_cellf(t, "%s%s", cell, small ? "*" : "");
         }
     }
+    free(order);
     char words[96];
     small_words(words, sizeof words, st);
     if (any_small)

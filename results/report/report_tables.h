@@ -58,8 +58,9 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
                                    size_t k, const sh_report_style *st);
 
 /* Classification: every group's n, errors, error rate with its Wilson
- * interval, missing predictions and share of all errors; groups with
- * fewer than min_subjects images are marked. */
+ * interval, missing predictions and share of all errors, in the paper's
+ * order (report_order.h); groups with fewer than min_subjects images are
+ * marked. */
 sh_table *sh_table_classification(const sh_report_run *run,
                                           const sh_report_style *st);
 
@@ -67,7 +68,8 @@ sh_table *sh_table_classification(const sh_report_run *run,
 sh_table *sh_table_class_rates(const sh_report_run *run);
 
 /* Gender Shades layout across runs: one row per engine, its error rate in
- * All and in every group of every partition, in the file's order. */
+ * All and in every group of every partition, in the paper's order
+ * (report_order.h). */
 sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
                                          const sh_report_style *st);
 
