@@ -393,7 +393,7 @@ static void a_failed_rule_is_one_sentence_with_its_numbers(void **state)
                                "[3.0, 19.0], 4 of 50 images (95% Wilson intervals)."));
     /* The criteria table: the estimate beside the tested bound, and the bound explained. */
     assert_non_null(strstr(md, "| FAIL | parity | upper fnmr_max_geomean | 2.82 | <= 1.5 | "
-                               "2 [2.1,2.8]\u2020 |"));
+                               "2 [2.1,2.8]\u2020 bootstrap |"));
     assert_non_null(strstr(md, "Bound: what a rule compares with its limit."));
     /* The interval above its estimate is marked and footnoted beside the table. */
     assert_true(count(md, "\u2020 The interval does not contain its estimate.") >= 2);

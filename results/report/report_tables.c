@@ -364,6 +364,7 @@ sh_table *sh_table_criteria(const sh_report_run *run)
                                   why ? "lllrlll" : "lllrll");
     if (!t)
         return NULL;
+    t->n_key = 2;
     for (size_t i = 0; i < r->n_verdicts; i++) {
         const sh_verdict *v = &r->verdicts[i];
         double e[3];
@@ -378,8 +379,8 @@ sh_table *sh_table_criteria(const sh_report_run *run)
         sh_table_cellf(t, "%.4g", v->value);
         sh_table_cellf(t, "%s %.4g", v->op, v->limit);
         outside |= sh_report_rate(cell, sizeof cell, e[0], e[1], e[2]);
-        if (v->interval[0] && !isnan(e[1]))
-            sh_table_cellf(t, "%s %s", cell, v->interval);
+        if (!isnan(e[1]))
+            sh_table_cellf(t, "%s %s", cell, v->interval[0] ? v->interval : "bootstrap");
         else
             sh_table_cellf(t, "%s", cell);
         if (why)
