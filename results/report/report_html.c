@@ -281,7 +281,7 @@ static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
     sh_summary *all = calloc(n ? n : 1, sizeof *all);
     bad |= !all;
     for (size_t i = 0; all && i < n; i++)
-        bad |= sh_summary_build(&all[i], runs, n, i) != 0;
+        bad |= sh_summary_build(&all[i], runs, i) != 0;
     /* Several runs: every verdict in one line first, so all are on the
      * first screen. */
     if (all && n > 1) {

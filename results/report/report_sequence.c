@@ -74,7 +74,7 @@ static int summaries(FILE *out, const sh_report_run *runs, size_t n, const sh_re
     sh_summary_free_lines(lines);
     for (size_t i = 0; i < n; i++) {
         sh_summary s;
-        if (sh_summary_build(&s, runs, n, i)) {
+        if (sh_summary_build(&s, runs, i)) {
             bad = 1;
             continue;
         }

@@ -264,7 +264,7 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     return s;
 }
 
-int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t n, size_t i)
+int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i)
 {
     memset(out, 0, sizeof *out);
     const sh_report_run *run = &runs[i];
@@ -306,7 +306,6 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t n, size_
             out->nomem = 1;
         }
     }
-    (void)n;
     if (out->nomem) {
         sh_summary_clear(out);
         return -1;

@@ -36,7 +36,7 @@ typedef struct sh_summary {
 /* Builds the panel of runs[i]; an earlier run with the same card warning
  * is named rather than the warning repeated. 0, or -1 when out of memory
  * (out is cleared then). */
-int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t n, size_t i);
+int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i);
 
 /* Frees what s owns and zeroes it; a zeroed panel is allowed. */
 void sh_summary_clear(sh_summary *s);
