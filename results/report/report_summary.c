@@ -223,6 +223,74 @@ static sh_table *worst_classification(const sh_cresults *c)
     return t;
 }
 
+/* Identification: the cells of one rate (fpir 0: FNIR, 1: FPIR) of a
+ * partition at a target: the highest group with its Wilson interval, and
+ * how many times the lowest it is. */
+static void worst_search_cells(sh_table *t, const sh_iresults *id, const char *partition,
+                               double target, int fpir)
+{
+    const sh_igroup *hi = NULL, *lo = NULL;
+    for (size_t i = 0; i < id->n_groups; i++) {
+        const sh_igroup *g = &id->groups[i];
+        double r = fpir ? g->fpir : g->fnir;
+        if (strcmp(g->partition, partition) || g->target_fpir != target || g->too_small ||
+            !(fpir ? g->n_nonmated : g->n_mated) || isnan(r))
+            continue;
+        if (!hi || r > (fpir ? hi->fpir : hi->fnir))
+            hi = g;
+        if (!lo || r < (fpir ? lo->fpir : lo->fnir))
+            lo = g;
+    }
+    if (!hi || hi == lo) {
+        sh_table_cellf(t, "-");
+        sh_table_cellf(t, "-");
+        return;
+    }
+    char cell[64];
+    double h = fpir ? hi->fpir : hi->fnir, l = fpir ? lo->fpir : lo->fnir;
+    sh_report_rate(cell, sizeof cell, h, fpir ? hi->fpir_wilson_lo : hi->fnir_wilson_lo,
+                   fpir ? hi->fpir_wilson_hi : hi->fnir_wilson_hi);
+    sh_table_cellf(t, "%s %s", hi->group, cell);
+    if (l > 0)
+        sh_table_cellf(t, "%.3gx (%s)", h / l, lo->group);
+    else
+        sh_table_cellf(t, "- (%s had none)", lo->group);
+}
+
+/* Identification: one row per partition and estimable target FPIR. */
+static sh_table *worst_identification(const sh_iresults *id)
+{
+    sh_table *t = sh_table_create("Worst differential per partition",
+                                  "partition|target FPIR|highest FNIR|times the lowest|"
+                                  "highest FPIR|times the lowest",
+                                  "lrllll");
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    for (size_t k = 0; k < id->n_thresholds; k++) {
+        if (!id->thresholds[k].estimable)
+            continue;
+        double target = id->thresholds[k].target_fpir;
+        for (size_t i = 0; i < id->n_groups; i++) {
+            const char *part = id->groups[i].partition;
+            int first = id->groups[i].target_fpir == target && strcmp(part, "all");
+            for (size_t j = 0; first && j < i; j++)
+                first = id->groups[j].target_fpir != target || strcmp(id->groups[j].partition, part);
+            if (!first)
+                continue;
+            sh_table_cellf(t, "%s", part);
+            sh_table_cellf(t, "%g", target);
+            worst_search_cells(t, id, part, target, 0);
+            worst_search_cells(t, id, part, target, 1);
+        }
+    }
+    sh_table_note(t, "At the global threshold for each target FPIR: the group with the highest "
+                     "rate, with its %g%% Wilson interval, and how many times the lowest "
+                     "group's rate it is (the ratio has no interval of its own).",
+                  100 * id->confidence);
+    return t;
+}
+
 /* Groups whose FTE is above SH_SUMMARY_FTE_SHARE, in one sentence, or NULL. */
 static char *fte_sentence(const sh_vresults *v, int *nomem)
 {
@@ -289,6 +357,9 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i)
         out->nomem |= !out->worst;
     } else if (r->classification) {
         out->worst = worst_classification(r->classification);
+        out->nomem |= !out->worst;
+    } else if (r->identification) {
+        out->worst = worst_identification(r->identification);
         out->nomem |= !out->worst;
     }
     if (r->verification)
