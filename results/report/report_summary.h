@@ -1,10 +1,11 @@
 /* The summary panel at the top of every report (text, Markdown, HTML):
  * for each run the criteria verdict, each failed rule in one sentence,
  * the worst differential per partition and target, failure to enrol above
- * a set share, and the dataset card's warning; and, when several runs are
- * set side by side, what differs among them (manifests, cards, group
- * definitions, targets) and their verdicts rule by rule. Built here once,
- * printed by each format in its own way. */
+ * a set share, and the dataset card's warning (report_summary.c); and,
+ * when several runs are set side by side, what differs among them
+ * (manifests, cards, group definitions, targets) and their verdicts rule
+ * by rule (report_compare.c). Built once, printed by each format its own
+ * way. */
 #ifndef SH_RESULTS_REPORT_REPORT_SUMMARY_H
 #define SH_RESULTS_REPORT_REPORT_SUMMARY_H
 
