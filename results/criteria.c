@@ -196,6 +196,42 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
     return 0;
 }
 
+int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r)
+{
+    out[0] = out[1] = out[2] = NAN;
+    if (!r)
+        return -1;
+    const sh_vsummary_field *sf = summary_of(v->measure);
+    for (size_t s = 0; sf && s < r->n_summaries; s++) {
+        const sh_vsummary *row = &r->summaries[s];
+        if (strcmp(row->partition, v->partition) || row->target_fmr != v->target_fmr)
+            continue;
+        memcpy(out, (const char *)row + sf->offset, 3 * sizeof *out);
+        return 0;
+    }
+    const rate_fields *f = sf ? NULL : rate_of(v->measure);
+    if (!f)
+        return -1;
+    const char *iv = v->interval;
+    size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
+    /* FTE has no target: any one target's rows hold it. */
+    double want = isnan(v->target_fmr) && r->n_thresholds ? r->thresholds[0].target_fmr
+                                                          : v->target_fmr;
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const sh_vgroup *row = &r->groups[i];
+        if (strcmp(row->partition, v->partition) || strcmp(row->group, v->group) ||
+            row->target_fmr != want)
+            continue;
+        out[0] = get(row, f->value);
+        if (lo) {
+            out[1] = get(row, lo);
+            out[2] = get(row, lo + sizeof(double));
+        }
+        return 0;
+    }
+    return -1;
+}
+
 int sh_criteria_passed(const sh_verdict *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)

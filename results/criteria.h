@@ -70,6 +70,12 @@ int sh_criteria_check(const sh_criteria_spec *c, const sh_groups *g, sh_err *err
 int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
                              const sh_vresults *r, sh_err *err);
 
+/* The estimate behind a verdict, read from r: out[0] the point estimate,
+ * out[1] and out[2] the bounds of the interval the rule names (NaN where
+ * there is none). The rule's value is one of the three (its bound). 0, or
+ * -1 when r has no row for it (left NaN). */
+int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r);
+
 /* 1 when every verdict passes (or there are none). */
 int sh_criteria_passed(const sh_verdict *v, size_t n);
 

@@ -180,4 +180,9 @@ sed "s|card: $demo/demo-cohort/card.yaml|card: $work/rfw-card.yaml|" "$work/id.y
 grep -q "shades: warning: dataset 'RFW': RFW draws its images from MS-Celeb-1M, withdrawn (2019)" "$work/warn.txt" \
   || fail "withdrawn warning: $(cat "$work/warn.txt")"
 h5dump -a /dataset_warning "$work/id.h5" | grep -q "MS-Celeb-1M" || fail "warning not in results"
+# Its report: the warning once, in the summary, above the worst FNIR and FPIR.
+"$shades" report "$work/id.h5" > "$work/id-report.txt"
+[ "$(grep -c "MS-Celeb-1M" "$work/id-report.txt")" -eq 1 ] || fail "the report gives the warning other than once"
+grep -q '^Dataset warning: RFW draws its images from MS-Celeb-1M' "$work/id-report.txt" || fail "no warning in the summary"
+grep -Eq '^partition +target FPIR +highest FNIR +times the lowest' "$work/id-report.txt" || fail "no worst FNIR in the summary"
 echo ok

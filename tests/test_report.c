@@ -1,7 +1,9 @@
 /* The report's building blocks: text tables that stay within 100 columns,
  * Markdown and HTML escaping, the table of formats, the reader's message
  * for every kind of file it cannot use, the DET plot's axes, points and
- * operating-point markers, and Gender Shades' order of groups. */
+ * operating-point markers, Gender Shades' order of groups, and the summary
+ * panel each format opens with (on a run held in memory, so every number is
+ * known). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include "report_format.h"
 #include "report_order.h"
 #include "report_probit.h"
+#include "report_summary.h"
 #include "report_svg.h"
 #include "report_table.h"
 
@@ -397,6 +400,247 @@ static void unreadable_results_files_are_named_with_the_reason(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- the summary panel, on runs held in memory ---- */
+
+#define WARNING_TEXT "RFW draws its images from MS-Celeb-1M, withdrawn (2019): a test."
+
+/* Sets a run-info string, freeing the one before. */
+static void set_text(char **member, const char *value)
+{
+    free(*member);
+    *member = strdup(value);
+}
+
+/* One group row of sex at `target`. */
+static sh_vgroup group_row(const char *partition, const char *group, double target, double fnmr,
+                           double lo, double hi, double fte)
+{
+    sh_vgroup g = {.target_fmr = target, .threshold = 0.5, .n_subjects = 40, .n_images = 50,
+                   .fte = fte, .fte_wilson_lo = 0.03, .fte_wilson_hi = 0.19,
+                   .n_fte = (uint64_t)(fte * 50 + 0.5), .n_genuine = 100,
+                   .n_false_nonmatch = (uint64_t)(fnmr * 100 + 0.5), .fnmr = fnmr,
+                   .fnmr_boot_lo = lo, .fnmr_boot_hi = hi, .n_impostor = 1000,
+                   .n_false_match = 1, .fmr = 0.001, .fmr_boot_lo = 0.0005,
+                   .fmr_boot_hi = 0.002, .group_estimable = 1, .group_threshold = 0.6,
+                   .group_fnmr = fnmr / 2};
+    snprintf(g.partition, sizeof g.partition, "%s", partition);
+    snprintf(g.group, sizeof g.group, "%s", group);
+    return g;
+}
+
+/* A verification run: groups F and M of sex at one target, a summary whose
+ * interval lies above its estimate, one failed rule (or none), no failed
+ * image, and a card's warning. */
+static sh_results *memory_run(const char *manifest_sha, double target, int rule)
+{
+    sh_results *r;
+    sh_err err = {0};
+    assert_int_equal(sh_results_create(&r, &err), 0);
+#define SH_RUN_TEXT(member, name, since) r->info.member = strdup("");
+#define SH_RUN_COUNT(member, name, since)
+#include "run_info.def"
+#undef SH_RUN_TEXT
+#undef SH_RUN_COUNT
+    set_text(&r->info.adapter_name, "eng");
+    set_text(&r->info.adapter_version, "1.0");
+    set_text(&r->info.run_name, "r");
+    set_text(&r->info.manifest_sha256, manifest_sha);
+    set_text(&r->info.dataset_name, "RFW");
+    set_text(&r->info.dataset_warning, WARNING_TEXT);
+    set_text(&r->info.criteria_passed, rule ? "fail" : "none");
+    r->info.n_images = 100;
+    sh_vresults *v = calloc(1, sizeof *v);
+    v->confidence = 0.95;
+    v->bootstrap = 100;
+    v->n_thresholds = 1;
+    v->thresholds = calloc(1, sizeof *v->thresholds);
+    v->thresholds[0] = (sh_vthreshold){target, 1, 0.5, 2000, 2, 0.001, 200, 25, 0.125};
+    v->n_groups = 3;
+    v->groups = calloc(3, sizeof *v->groups);
+    v->groups[0] = group_row("all", "All", target, 0.125, 0.1, 0.15, 0.04);
+    v->groups[1] = group_row("sex", "F", target, 0.2, 0.15, 0.25, 0.08);
+    v->groups[2] = group_row("sex", "M", target, 0.05, 0.03, 0.08, 0);
+    v->n_summaries = 1;
+    v->summaries = calloc(1, sizeof *v->summaries);
+    sh_vsummary *s = v->summaries;
+    snprintf(s->partition, sizeof s->partition, "sex");
+    s->target_fmr = target;
+    s->threshold = 0.5;
+    s->alpha = 0.5;
+    s->fnmr_max_geomean = 2;
+    s->fnmr_max_geomean_lo = 2.1;
+    s->fnmr_max_geomean_hi = 2.82;
+    s->fnmr_max_min = 4;
+    s->fnmr_max_min_lo = 3;
+    s->fnmr_max_min_hi = 6;
+    s->fmr_max_min = 1;
+    s->fmr_max_min_lo = 1;
+    s->fmr_max_min_hi = 1.5;
+    r->verification = v;
+    r->failures = calloc(1, sizeof *r->failures);
+    if (rule) {
+        r->n_verdicts = 1;
+        r->verdicts = calloc(1, sizeof *r->verdicts);
+        sh_verdict *k = r->verdicts;
+        snprintf(k->name, sizeof k->name, "parity");
+        snprintf(k->measure, sizeof k->measure, "fnmr_max_geomean");
+        snprintf(k->partition, sizeof k->partition, "sex");
+        snprintf(k->bound, sizeof k->bound, "upper");
+        snprintf(k->op, sizeof k->op, "<=");
+        k->target_fmr = target;
+        k->limit = 1.5;
+        k->value = 2.82;
+    }
+    return r;
+}
+
+/* The report of n runs in a format, as a string the caller frees. */
+static char *report_of(sh_results **runs, size_t n, const sh_report_format *fmt)
+{
+    const char *paths[] = {"/nonexistent/a.h5", "/nonexistent/b.h5"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sh_report_options o = {.format = fmt};
+    sh_err err = {0};
+    assert_int_equal(sh_report_write(f, (const sh_results *const *)runs, paths, n, &o, &err), 0);
+    fclose(f);
+    return buf;
+}
+
+/* How many times needle occurs in s. */
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void the_summary_comes_first_in_every_format(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 1);
+    char *text = report_of(&r, 1, &sh_report_text);
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    char *html = report_of(&r, 1, &sh_report_html);
+    assert_true(strncmp(text, "\n== Summary: eng 1.0, run r ==\nCriteria: FAIL (1 of 1 rules "
+                              "failed)\n- parity: FNMR max/geomean across sex",
+                        91) == 0);
+    assert_true(strncmp(md, "# shades report\n\n## Summary: eng 1.0, run r\n\n**Criteria: "
+                            "FAIL** (1 of 1 rules failed)\n",
+                        82) == 0);
+    assert_non_null(strstr(html, "<body>\n<h1>shades report</h1>\n<section id=\"summary\">"));
+    const char *badge = strstr(html, "<span class=\"badge fail\">FAIL</span>");
+    assert_non_null(badge);
+    assert_true(badge < strstr(html, "</section>"));
+    free(text);
+    free(md);
+    free(html);
+    sh_results_destroy(r);
+}
+
+static void a_failed_rule_is_one_sentence_with_its_numbers(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 1);
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    assert_non_null(strstr(md, "\n- parity: FNMR max/geomean across sex at FMR 0.001 is 2 "
+                               "[2.1, 2.82]\u2020 (bootstrap interval); its upper bound 2.82 is "
+                               "above the limit 1.5 (a rule on the upper bound needs the whole "
+                               "interval within the limit).\n"));
+    /* The worst differential: F's FNMR, 4 times M's, with intervals. */
+    assert_non_null(strstr(md, "| sex | 0.001 | F 0.2 [0.15,0.25] | 4x [3,6] (M) |"));
+    /* FTE above 5%: F, not M. */
+    assert_non_null(strstr(md, "Failure to enrol above 5% of a group's images: F (sex) 8.0% "
+                               "[3.0, 19.0], 4 of 50 images (95% Wilson intervals)."));
+    /* The criteria table: the estimate beside the tested bound, and the bound explained. */
+    assert_non_null(strstr(md, "| FAIL | parity | upper fnmr_max_geomean | 2.82 | <= 1.5 | "
+                               "2 [2.1,2.8]\u2020 bootstrap |"));
+    assert_non_null(strstr(md, "Bound: what a rule compares with its limit."));
+    /* The interval above its estimate is marked and footnoted beside the table. */
+    assert_true(count(md, "\u2020 The interval does not contain its estimate.") >= 2);
+    /* Per-group thresholds (BFW). */
+    assert_non_null(strstr(md, "### Each group at its own threshold (BFW)"));
+    assert_non_null(strstr(md, "|   F | 0.001 | 0.6 | 0.1 | 0.9 | 0.2 |"));
+    free(md);
+    sh_results_destroy(r);
+}
+
+static void no_failures_and_the_warning_once(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 1);
+    const sh_report_format *fmts[] = {&sh_report_text, &sh_report_markdown, &sh_report_html};
+    for (size_t i = 0; i < 3; i++) {
+        char *s = report_of(&r, 1, fmts[i]);
+        assert_int_equal(count(s, "MS-Celeb-1M"), 1);
+        assert_non_null(strstr(s, "No failures: every one of the 100 images went through."));
+        assert_null(strstr(s, "stage"));
+        free(s);
+    }
+    /* Two runs on one card: the second run's panel points to the first. */
+    sh_results *two[] = {r, r};
+    char *md = report_of(two, 2, &sh_report_markdown);
+    assert_int_equal(count(md, "MS-Celeb-1M"), 1);
+    assert_non_null(strstr(md, "> **Dataset warning:** the same as for eng 1.0 #1 above."));
+    free(md);
+    sh_results_destroy(r);
+}
+
+static void a_run_without_criteria_says_so(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 0);
+    char *text = report_of(&r, 1, &sh_report_text);
+    char *html = report_of(&r, 1, &sh_report_html);
+    assert_non_null(strstr(text, "\nCriteria: no criteria set\n"));
+    assert_null(strstr(text, "FAIL"));
+    assert_non_null(strstr(html, "<span class=\"badge none\">no criteria set</span>"));
+    free(text);
+    free(html);
+    sh_results_destroy(r);
+}
+
+static void runs_on_other_data_are_warned_about_first(void **state)
+{
+    (void)state;
+    sh_results *a = memory_run("aaaaaaaaaaaaaaaa", 1e-3, 1), *b = memory_run("bbbbbbbbbbbbbbbb", 1e-4, 1);
+    sh_report_run runs[] = {{a, "a.h5", "A", ""}, {b, "b.h5", "B", ""}};
+    char **lines;
+    assert_int_equal(sh_summary_differences(&lines, runs, 2), 2);
+    assert_string_equal(lines[0], "The runs used different manifests: A manifest sha256 "
+                                  "aaaaaaaaaaaa; B manifest sha256 bbbbbbbbbbbb. Their rates "
+                                  "were measured on different images.");
+    assert_string_equal(lines[1], "The runs used different targets: A FMR 0.001; B FMR 0.0001. "
+                                  "Their thresholds, and every rate at them, differ by design.");
+    sh_summary_free_lines(lines);
+    sh_report_run same[] = {{a, "a.h5", "A", ""}, {a, "a.h5", "A2", ""}};
+    assert_int_equal(sh_summary_differences(&lines, same, 2), 0);
+    sh_summary_free_lines(lines);
+    /* Group definitions: another config's groups: section. */
+    set_text(&b->info.manifest_sha256, "aaaaaaaaaaaaaaaa");
+    set_text(&a->info.config_text, "run: {name: x}\ngroups:\n  partitions: [sex]  # comment\n");
+    set_text(&b->info.config_text, "groups:\n  partitions: [sex]\n  min_subjects: 5\n");
+    assert_int_equal(sh_summary_differences(&lines, runs, 2), 2);
+    assert_non_null(strstr(lines[0], "The runs defined their groups differently"));
+    sh_summary_free_lines(lines);
+
+    /* The text report: the warnings above all else; the verdicts side by side. */
+    sh_results *both[] = {a, b};
+    char *text = report_of(both, 2, &sh_report_text);
+    assert_true(strncmp(text, "\nWARNING: The runs defined their groups differently", 51) == 0);
+    assert_non_null(strstr(text, "\nCriteria side by side\n"));
+    assert_non_null(strstr(text, "\nparity     FAIL 2.82\n"));
+    /* B's rule of that name is at another target: its cell says so. */
+    assert_non_null(strstr(text, "\nparity     FAIL 2.82 (its rule: upper fnmr_max_geomean, sex, "
+                                 "FMR 0.0001, <= 1.5)\n"));
+    assert_non_null(strstr(text, "those verdicts are not comparable"));
+    free(text);
+    sh_results_destroy(a);
+    sh_results_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +654,11 @@ int main(void)
         cmocka_unit_test(det_draws_high_fnmr_and_marks_each_target),
         cmocka_unit_test(classification_groups_in_gender_shades_order),
         cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
+        cmocka_unit_test(the_summary_comes_first_in_every_format),
+        cmocka_unit_test(a_failed_rule_is_one_sentence_with_its_numbers),
+        cmocka_unit_test(no_failures_and_the_warning_once),
+        cmocka_unit_test(a_run_without_criteria_says_so),
+        cmocka_unit_test(runs_on_other_data_are_warned_about_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "report_format.h"
 #include "report_order.h"
+#include "report_summary.h"
 #include "report_svg.h"
 #include "report_svg_density.h"
 #include "report_tables.h"
@@ -28,9 +29,21 @@ static const char style[] =
     "svg .bar{fill:#7aa6cf}svg .whisker{stroke:#111;stroke-width:1.5;fill:none}\n"
     "svg .cell{stroke:#fff}svg .cellv{fill:#111}svg .cellv.light{fill:#fff}\n"
     ".verdict-fail{color:#a00;font-weight:700}.verdict-pass{color:#060;font-weight:700}\n"
+    "#summary{border:2px solid #333;padding:0 1em .5em;margin:1em 0}\n"
+    "#summary h2{border:0;margin:.5em 0 0;font-size:1.3em}#summary h3{margin:.8em 0 .3em}\n"
+    "#summary ul{margin:.3em 0;padding-left:1.4em}#summary table{margin:.5em 0}\n"
+    ".badge{display:inline-block;border:2px solid currentColor;padding:0 .5em;"
+    "font-weight:700;letter-spacing:.08em;margin-left:.4em}\n"
+    ".badge.fail{color:#a00;background:#fdd;border:4px double currentColor}"
+    ".badge.pass{color:#060;background:#dfd}"
+    ".badge.none{color:#333;font-weight:400;border-style:dashed}\n"
+    ".warning{border:2px solid #333;border-left-width:8px;padding:.3em .6em;margin:.6em 0;"
+    "background:#fff4e0}.warning ul{margin:.2em 0}\n"
+    "p.verdicts{font-size:1.1em;font-weight:600}\n"
+    "p.empty{margin:1em 0}\n"
     "@media print{body{max-width:none;margin:0;font-size:11px}h2{page-break-before:always}"
     "h2:first-of-type{page-break-before:avoid}figure,table,svg{page-break-inside:avoid}"
-    "th{background:none}}\n";
+    "th{background:none}.badge,p.warning{background:none}}\n";
 
 static int table(FILE *out, sh_table *t)
 {
@@ -135,6 +148,8 @@ static int verification_section(FILE *out, const sh_report_run *run,
     fputs("</div>\n", out);
     for (size_t k = 0; k < v->n_thresholds; k++)
         bad |= table(out, sh_table_groups(run, k, st));
+    if (sh_report_has_group_thresholds(v))
+        bad |= table(out, sh_table_group_thresholds(run));
 
     fputs("<h3>DET curves</h3>\n<div class=\"plots\">\n", out);
     const char *parts[64];
@@ -256,6 +271,98 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
     return bad;
 }
 
+/* A run's verdict as a badge: the word in bold within a border (double
+ * for FAIL, dashed without criteria), coloured too, so it reads in grey. */
+static void badge(FILE *out, const sh_summary *s)
+{
+    if (!s->verdict)
+        fputs(" <span class=\"badge none\">" SH_SUMMARY_NO_CRITERIA "</span>", out);
+    else
+        fprintf(out, " <span class=\"badge %s\">%s</span>", s->n_failed ? "fail" : "pass",
+                s->verdict);
+}
+
+/* One run's summary panel: its verdict as a badge (word and border, not
+ * colour alone), failed rules, worst differentials, FTE and warning. */
+static int summary_block(FILE *out, const sh_summary *s)
+{
+    fputs("<div class=\"run-summary\">\n<h3>", out);
+    sh_html_escape(out, s->label);
+    fputs(", run ", out);
+    sh_html_escape(out, s->run_name);
+    fputs(": criteria", out);
+    badge(out, s);
+    fputs("</h3>\n", out);
+    if (s->verdict && s->n_failed)
+        fprintf(out, "<p>%zu of %zu rules failed:</p>\n<ul class=\"failed\">\n", s->n_failed,
+                s->n_rules);
+    else if (s->verdict)
+        fprintf(out, "<p>All %zu rules passed.</p>\n", s->n_rules);
+    for (size_t i = 0; i < s->n_failed; i++) {
+        fputs("<li>", out);
+        sh_html_escape(out, s->failed[i]);
+        fputs("</li>\n", out);
+    }
+    if (s->verdict && s->n_failed)
+        fputs("</ul>\n", out);
+    if (s->warning) {
+        fputs("<p class=\"warning\"><strong>Dataset warning:</strong> ", out);
+        sh_html_escape(out, s->warning);
+        fputs("</p>\n", out);
+    }
+    int rc = s->worst ? sh_table_print_html(out, s->worst) : 0;
+    if (s->fte) {
+        fputs("<p>", out);
+        sh_html_escape(out, s->fte);
+        fputs("</p>\n", out);
+    }
+    fputs("</div>\n", out);
+    return rc;
+}
+
+/* The summary section, first in the page: what differs among the runs,
+ * then each run's panel. */
+static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
+{
+    char **lines = NULL;
+    int bad = sh_summary_differences(&lines, runs, n) < 0;
+    fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", out);
+    if (lines && lines[0]) {
+        fputs("<div class=\"warning\"><strong>Warning: these runs differ, so setting them "
+              "side by side can mislead.</strong>\n<ul>\n", out);
+        for (size_t i = 0; lines[i]; i++) {
+            fputs("<li>", out);
+            sh_html_escape(out, lines[i]);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul></div>\n", out);
+    }
+    sh_summary_free_lines(lines);
+    sh_summary *all = calloc(n ? n : 1, sizeof *all);
+    bad |= !all;
+    for (size_t i = 0; all && i < n; i++)
+        bad |= sh_summary_build(&all[i], runs, i) != 0;
+    /* Several runs: every verdict in one line first, so all are on the
+     * first screen. */
+    if (all && n > 1) {
+        fputs("<p class=\"verdicts\">Criteria:", out);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? "; " : " ", out);
+            sh_html_escape(out, runs[i].label);
+            badge(out, &all[i]);
+        }
+        fputs("</p>\n", out);
+    }
+    for (size_t i = 0; all && i < n; i++) {
+        if (all[i].label) /* NULL: not built, out of memory */
+            bad |= summary_block(out, &all[i]) != 0;
+        sh_summary_clear(&all[i]);
+    }
+    free(all);
+    fputs("</section>\n", out);
+    return bad;
+}
+
 static int write_html(FILE *out, const sh_report_run *runs, size_t n, const sh_report_style *st,
                       const struct sh_report_options *opts)
 {
@@ -266,14 +373,17 @@ static int write_html(FILE *out, const sh_report_run *runs, size_t n, const sh_r
           out);
     fputs(style, out);
     fputs("</style>\n</head>\n<body>\n<h1>shades report</h1>\n", out);
+    int bad = summary_section(out, runs, n);
     fputs("<p>Error rates of face-recognition engines by demographic group: counts beside "
           "rates, intervals on every estimate. Definitions: docs/measures.md.</p>\n",
           out);
-    int bad = table(out, sh_table_runs(runs, n));
+    bad |= table(out, sh_table_runs(runs, n));
     if (n > 1) {
         sh_table *tables[1024];
         size_t nt = sh_report_comparison(tables, 1024, runs, n, st);
         fputs("<h2>Engines side by side</h2>\n", out);
+        if (sh_summary_any_criteria(runs, n))
+            bad |= table(out, sh_table_criteria_compare(runs, n));
         for (size_t i = 0; i < nt; i++)
             bad |= table(out, tables[i]);
     }

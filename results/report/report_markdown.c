@@ -12,10 +12,38 @@ static void heading(FILE *out, const char *text)
     fprintf(out, "\n## %s\n", text);
 }
 
+static int summary(FILE *out, const sh_summary *s)
+{
+    fprintf(out, "\n## Summary: %s, run %s\n\n", s->label, s->run_name);
+    if (!s->verdict)
+        fprintf(out, "**Criteria: %s**\n", SH_SUMMARY_NO_CRITERIA);
+    else if (s->n_failed)
+        fprintf(out, "**Criteria: %s** (%zu of %zu rules failed)\n", s->verdict, s->n_failed,
+                s->n_rules);
+    else
+        fprintf(out, "**Criteria: %s** (all %zu rules passed)\n", s->verdict, s->n_rules);
+    if (s->n_failed)
+        fputc('\n', out);
+    for (size_t i = 0; i < s->n_failed; i++)
+        fprintf(out, "- %s\n", s->failed[i]);
+    if (s->warning)
+        fprintf(out, "\n> **Dataset warning:** %s\n", s->warning);
+    int rc = s->worst ? table(out, s->worst) : 0;
+    if (s->fte)
+        fprintf(out, "\n%s\n", s->fte);
+    return rc;
+}
+
+static void warning(FILE *out, const char *text)
+{
+    fprintf(out, "\n> **Warning:** %s\n", text);
+}
+
 static int write_markdown(FILE *out, const sh_report_run *runs, size_t n,
                           const sh_report_style *st, const sh_report_options *opts)
 {
-    static const sh_report_printer printer = {"# shades report\n", table, heading};
+    static const sh_report_printer printer = {"# shades report\n", table, heading, summary,
+                                              warning};
     return sh_report_print_sequence(out, runs, n, st, opts, &printer);
 }
 

@@ -32,6 +32,8 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
         bad |= emit(out, sh_table_cmc(run), p);
     for (size_t k = 0; v && k < v->n_thresholds; k++)
         bad |= emit(out, sh_table_groups(run, k, st), p);
+    if (!o->brief && sh_report_has_group_thresholds(v))
+        bad |= emit(out, sh_table_group_thresholds(run), p);
     if (v)
         bad |= emit(out, sh_table_summaries(run), p);
     if (!o->brief && v) {
@@ -55,8 +57,30 @@ static int comparison(FILE *out, const sh_report_run *runs, size_t n,
     sh_table *tables[1024];
     size_t nt = sh_report_comparison(tables, 1024, runs, n, st);
     int bad = emit(out, sh_table_runs(runs, n), p);
+    if (sh_summary_any_criteria(runs, n))
+        bad |= emit(out, sh_table_criteria_compare(runs, n), p);
     for (size_t i = 0; i < nt; i++)
         bad |= emit(out, tables[i], p);
+    return bad;
+}
+
+/* What differs among the runs, then every run's summary panel. */
+static int summaries(FILE *out, const sh_report_run *runs, size_t n, const sh_report_printer *p)
+{
+    char **lines = NULL;
+    int bad = sh_summary_differences(&lines, runs, n) < 0;
+    for (size_t i = 0; lines && lines[i]; i++)
+        p->warning(out, lines[i]);
+    sh_summary_free_lines(lines);
+    for (size_t i = 0; i < n; i++) {
+        sh_summary s;
+        if (sh_summary_build(&s, runs, i)) {
+            bad = 1;
+            continue;
+        }
+        bad |= p->summary(out, &s) != 0;
+        sh_summary_clear(&s);
+    }
     return bad;
 }
 
@@ -67,6 +91,8 @@ int sh_report_print_sequence(FILE *out, const sh_report_run *runs, size_t n,
     int bad = 0;
     if (p->title)
         fputs(p->title, out);
+    if (!opts->brief)
+        bad |= summaries(out, runs, n, p);
     if (n > 1) {
         p->heading(out, "Engines side by side");
         bad |= comparison(out, runs, n, st, p);

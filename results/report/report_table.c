@@ -74,6 +74,25 @@ void sh_table_note(sh_table *t, const char *fmt, ...)
         t->nomem = 1;
 }
 
+void sh_table_note_add(sh_table *t, const char *fmt, ...)
+{
+    if (!t)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap), *joined = NULL;
+    va_end(ap);
+    if (s && t->note && asprintf(&joined, "%s %s", t->note, s) < 0)
+        joined = NULL;
+    else if (s && !t->note)
+        joined = s, s = NULL;
+    free(s);
+    free(t->note);
+    t->note = joined;
+    if (!joined)
+        t->nomem = 1;
+}
+
 static int complete(const sh_table *t)
 {
     return t && !t->nomem && t->n_cells == t->n_rows * t->n_cols;
@@ -153,6 +172,34 @@ static void text_line(FILE *out, char *buf, size_t cap, const sh_table *t, const
     }
 }
 
+void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent, size_t width)
+{
+    fputs(prefix, out);
+    const char *nl = strrchr(prefix, '\n');
+    size_t col = display_width(nl ? nl + 1 : prefix);
+    for (int first = 1; *text; first = 0) {
+        while (*text == ' ')
+            text++;
+        size_t word = strcspn(text, " ");
+        if (!word)
+            break;
+        char *w = strndup(text, word);
+        size_t cols = w ? display_width(w) : word;
+        free(w);
+        if (!first && col + 1 + cols > width) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (!first) {
+            fputc(' ', out);
+            col++;
+        }
+        fprintf(out, "%.*s", (int)word, text);
+        col += cols;
+        text += word;
+    }
+    fputc('\n', out);
+}
+
 int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
 {
     if (!complete(t))
@@ -179,7 +226,7 @@ int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
     size_t keys = t->n_key < t->n_cols ? t->n_key : t->n_cols;
     fprintf(out, "\n%s\n", t->title);
     size_t next = keys;
-    do {
+    while (t->n_rows) {
         /* A block: the key columns, then as many further columns as fit. */
         size_t n_idx = 0, used = 0;
         for (; n_idx < keys; n_idx++) {
@@ -201,9 +248,11 @@ int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
         for (size_t r = 0; r < t->n_rows; r++)
             text_line(out, buf, cap, t, w, idx, n_idx,
                       (const char *const *)t->cells + r * t->n_cols);
-    } while (next < t->n_cols);
+        if (next >= t->n_cols)
+            break;
+    }
     if (t->note)
-        fprintf(out, "%s\n", t->note);
+        sh_text_wrap(out, "", t->note, 0, width);
     free(w);
     free(idx);
     free(buf);
@@ -227,6 +276,11 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
     if (!complete(t))
         return -1;
     fprintf(out, "\n%.*s %s\n\n", level, "######", t->title);
+    if (!t->n_rows) {
+        if (t->note)
+            fprintf(out, "%s\n", t->note);
+        return 0;
+    }
     for (size_t c = 0; c < t->n_cols; c++)
         md_cell(out, t->head[c]);
     fputs("|\n", out);
@@ -261,6 +315,17 @@ int sh_table_print_html(FILE *out, const sh_table *t)
 {
     if (!complete(t))
         return -1;
+    if (!t->n_rows) {
+        fputs("<p class=\"empty\"><strong>", out);
+        sh_html_escape(out, t->title);
+        fputs("</strong>", out);
+        if (t->note) {
+            fputs(": ", out);
+            sh_html_escape(out, t->note);
+        }
+        fputs("</p>\n", out);
+        return 0;
+    }
     fputs("<table>\n<caption>", out);
     sh_html_escape(out, t->title);
     fputs("</caption>\n<thead><tr>", out);

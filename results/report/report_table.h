@@ -31,11 +31,21 @@ void sh_table_cellf(sh_table *t, const char *fmt, ...) __attribute__((format(pri
 /* Sets the note under the table (replacing any). */
 void sh_table_note(sh_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Adds a sentence to the note under the table, after any there is. */
+void sh_table_note_add(sh_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A table without rows prints as its title and note alone (the note says
+ * why it is empty), in every format. */
+
 /* Prints t as text within `width` columns: columns that do not fit go to
  * further blocks, each repeating the key columns, and a single column too
  * wide for the rest wraps its text. Returns -1 if t is incomplete after a
- * failed allocation. Lines carry no trailing blanks. */
+ * failed allocation. Lines carry no trailing blanks; the note wraps. */
 int sh_table_print_text(FILE *out, const sh_table *t, size_t width);
+
+/* Prints prefix, then text wrapped at blanks within `width` columns,
+ * further lines indented by `indent` blanks, and a newline. */
+void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent, size_t width);
 
 /* Prints t as a GitHub-flavoured Markdown table with its title as a
  * heading of the given level. */

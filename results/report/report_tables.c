@@ -8,14 +8,42 @@
 
 #include "report_order.h"
 
-void sh_report_rate(char *out, size_t size, double r, double lo, double hi)
+int sh_report_outside(double r, double lo, double hi)
 {
+    return !isnan(r) && !isnan(lo) && !isnan(hi) && (r < lo || r > hi);
+}
+
+int sh_report_rate(char *out, size_t size, double r, double lo, double hi)
+{
+    int outside = sh_report_outside(r, lo, hi);
     if (isnan(r))
         snprintf(out, size, "n/a");
     else if (isnan(lo) || isnan(hi))
         snprintf(out, size, "%.3g", r);
     else
-        snprintf(out, size, "%.3g [%.2g,%.2g]", r, lo, hi);
+        snprintf(out, size, "%.3g [%.2g,%.2g]%s", r, lo, hi, outside ? SH_REPORT_OUTSIDE : "");
+    return outside;
+}
+
+void sh_report_outside_note(sh_table *t, int any)
+{
+    if (any)
+        sh_table_note_add(t, SH_REPORT_OUTSIDE " The interval does not contain its estimate. "
+                             "Bootstrap intervals are percentile intervals of the replicates; "
+                             "a maximum or a ratio of noisy group rates is biased upward (FDR, "
+                             "one minus a maximum, downward), so with small groups the "
+                             "replicates, and the interval, can sit beside the estimate "
+                             "rather than around it. That is the estimator's nature, shown as "
+                             "is, not an error (docs/measures.md).");
+}
+
+void sh_report_bound_note(sh_table *t)
+{
+    sh_table_note_add(t, "Bound: what a rule compares with its limit. value: the estimate "
+                         "itself; upper: the upper end of its interval, so an 'at most' rule "
+                         "passes only when the whole interval is within the limit; lower: "
+                         "the lower end, so an 'at least' rule passes only when the whole "
+                         "interval is within it.");
 }
 
 void sh_report_fnmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,
@@ -80,7 +108,8 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         {"protocol", f->protocol[0] ? f->protocol : "verification"},
         {"dataset", f->dataset_name[0] ? f->dataset_name : "(no card)"},
         {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
-        {"dataset warning", f->dataset_warning[0] ? f->dataset_warning : "none"},
+        {"dataset warning", f->dataset_warning[0] ? "yes: shown in the summary at the top"
+                                                  : "none"},
         {"created", f->created},
         {"build", f->build},
         {"host", f->host_cpu[0] ? f->host_cpu : "not recorded"},
@@ -160,7 +189,7 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
                                           "lrlrlr");
     if (!t)
         return NULL;
-    int any_small = 0;
+    int any_small = 0, outside = 0;
     const char *last = "all";
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
@@ -177,24 +206,25 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
         sh_table_cellf(t, "%s", label);
         sh_table_cellf(t, "%.1f%%", 100 * g->fte);
         sh_report_fnmr_bounds(v, g, &lo, &hi);
-        sh_report_rate(cell, sizeof cell, g->fnmr, lo, hi);
+        outside |= sh_report_rate(cell, sizeof cell, g->fnmr, lo, hi);
         sh_table_cellf(t, "%s", cell);
         sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_nonmatch,
                            (unsigned long long)g->n_genuine);
         sh_report_fmr_bounds(v, g, &lo, &hi);
-        sh_report_rate(cell, sizeof cell, g->fmr, lo, hi);
+        outside |= sh_report_rate(cell, sizeof cell, g->fmr, lo, hi);
         sh_table_cellf(t, "%s", cell);
         sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
                            (unsigned long long)g->n_impostor);
     }
     sh_report_small_note(t, any_small, st, iname);
+    sh_report_outside_note(t, outside);
     return t;
 }
 
-/* "value [lo, hi]" of a bounded summary. */
-static void bounded(char *out, size_t size, const double *v)
+/* "value [lo, hi]" of a bounded summary; 1 when marked outside. */
+static int bounded(char *out, size_t size, const double *v)
 {
-    sh_report_rate(out, size, v[0], v[1], v[2]);
+    return sh_report_rate(out, size, v[0], v[1], v[2]);
 }
 
 /* A p-value; the exact value underflows for very large groups. */
@@ -243,6 +273,7 @@ sh_table *sh_table_summaries(const sh_report_run *run)
     if (!t)
         return NULL;
     t->n_key = 2;
+    int outside = 0;
     for (size_t i = 0; i < v->n_summaries; i++) {
         const sh_vsummary *s = &v->summaries[i];
         const char *row = (const char *)s;
@@ -259,13 +290,14 @@ sh_table *sh_table_summaries(const sh_report_run *run)
                 sh_table_cellf(t, "%s (%s - %s, p %s)", cell, row + sc->high, row + sc->low,
                                p_value(pa, sizeof pa, *(const double *)(row + sc->p)));
             } else {
-                bounded(cell, sizeof cell, value);
+                outside |= bounded(cell, sizeof cell, value);
                 sh_table_cellf(t, "%s", cell);
             }
         }
     }
     sh_table_note(t, "alpha (weight on FMR) %g; " SH_VSUMMARY_UNREPORTED " are in the file.",
                   v->n_summaries ? v->summaries[0].alpha : NAN);
+    sh_report_outside_note(t, outside);
     return t;
 }
 
@@ -327,15 +359,20 @@ sh_table *sh_table_criteria(const sh_report_run *run)
     snprintf(title, sizeof title, "Criteria: %s",
              sh_criteria_passed(r->verdicts, r->n_verdicts) ? "PASS" : "FAIL");
     /* A reason is shown only where the value cannot say it (not estimable). */
-    int why = 0;
+    int why = 0, outside = 0;
     for (size_t i = 0; i < r->n_verdicts; i++)
         why |= isnan(r->verdicts[i].value);
-    sh_table *t = sh_table_create(title, "verdict|rule|what|value|limit|why",
-                                          why ? "llllll" : "lllll");
+    sh_table *t = sh_table_create(title, "verdict|rule|bound tested|value|limit|estimate "
+                                         "[interval]|why",
+                                  why ? "lllrlll" : "lllrll");
     if (!t)
         return NULL;
+    t->n_key = 2;
     for (size_t i = 0; i < r->n_verdicts; i++) {
         const sh_verdict *v = &r->verdicts[i];
+        double e[3];
+        char cell[64];
+        sh_verdict_estimate(e, v, r->verification);
         sh_table_cellf(t, "%s", v->pass ? "pass" : "FAIL");
         sh_table_cellf(t, "%s", v->name);
         if (v->group[0])
@@ -344,10 +381,63 @@ sh_table *sh_table_criteria(const sh_report_run *run)
             sh_table_cellf(t, "%s %s", v->bound, v->measure);
         sh_table_cellf(t, "%.4g", v->value);
         sh_table_cellf(t, "%s %.4g", v->op, v->limit);
+        outside |= sh_report_rate(cell, sizeof cell, e[0], e[1], e[2]);
+        if (!isnan(e[1]))
+            sh_table_cellf(t, "%s %s", cell, v->interval[0] ? v->interval : "bootstrap");
+        else
+            sh_table_cellf(t, "%s", cell);
         if (why)
             sh_table_cellf(t, "%s", isnan(v->value) ? v->reason : "");
     }
+    sh_report_bound_note(t);
+    sh_report_outside_note(t, outside);
     return t;
+}
+
+sh_table *sh_table_group_thresholds(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    sh_table *t = sh_table_create("Each group at its own threshold (BFW)",
+                                  "group|target FMR|own threshold|FNMR at own|TAR at own|"
+                                  "FNMR at global",
+                                  "lrrrrr");
+    if (!t)
+        return NULL;
+    const char *last = "all";
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        char label[160];
+        if (strcmp(g->partition, last)) {
+            sh_report_partition_row(t, g->partition);
+            last = g->partition;
+        }
+        group_label(label, sizeof label, g);
+        sh_table_cellf(t, "%s", label);
+        sh_table_cellf(t, "%g", g->target_fmr);
+        if (g->group_estimable) {
+            sh_table_cellf(t, "%.6g", g->group_threshold);
+            sh_table_cellf(t, isnan(g->group_fnmr) ? "n/a" : "%.3g", g->group_fnmr);
+            sh_table_cellf(t, isnan(g->group_fnmr) ? "n/a" : "%.3g", 1 - g->group_fnmr);
+        } else {
+            sh_table_cellf(t, "not estimable");
+            sh_table_cellf(t, "-");
+            sh_table_cellf(t, "-");
+        }
+        sh_table_cellf(t, isnan(g->fnmr) ? "n/a" : "%.3g", g->fnmr);
+    }
+    sh_table_note(t, "Own threshold: the score at which the group's own same-group impostors "
+                     "reach the target FMR (Robinson et al., 2020); TAR = 1 - FNMR. Shown "
+                     "because the file holds estimable per-group thresholds; the differentials "
+                     "and criteria use the global threshold.");
+    return t;
+}
+
+int sh_report_has_group_thresholds(const sh_vresults *v)
+{
+    for (size_t i = 0; v && i < v->n_groups; i++)
+        if (v->groups[i].group_estimable && strcmp(v->groups[i].partition, "all"))
+            return 1;
+    return 0;
 }
 
 sh_table *sh_table_failures(const sh_report_run *run)
@@ -370,7 +460,11 @@ sh_table *sh_table_failures(const sh_report_run *run)
         sh_table_cellf(t, "%s", r->outcome);
         sh_table_cellf(t, "%zu", n);
     }
-    sh_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,
+    if (f->n)
+        sh_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,
+                      (unsigned long long)run->r->info.n_images);
+    else
+        sh_table_note(t, "No failures: every one of the %llu images went through.",
                       (unsigned long long)run->r->info.n_images);
     return t;
 }
@@ -448,7 +542,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
     if (!t)
         return NULL;
     t->n_key = 2;
-    int any_small = 0, same_interval = 1;
+    int any_small = 0, same_interval = 1, outside = 0;
     for (size_t r = 0; r < n; r++) {
         const sh_vresults *v = runs[r].r->verification;
         if (!v)
@@ -470,7 +564,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
                 else
                     sh_report_fnmr_bounds(v, g, &lo, &hi);
                 char cell[64];
-                sh_report_rate(cell, sizeof cell, fmr ? g->fmr : g->fnmr, lo, hi);
+                outside |= sh_report_rate(cell, sizeof cell, fmr ? g->fmr : g->fnmr, lo, hi);
                 int small = g->too_small != 0;
                 any_small |= small;
                 sh_table_cellf(t, "%s%s", cell, small ? "*" : "");
@@ -482,6 +576,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
     else
         snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
     sh_report_small_note(t, any_small, st, iname);
+    sh_report_outside_note(t, outside);
     return t;
 }
 

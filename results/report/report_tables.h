@@ -45,8 +45,17 @@ sh_table *sh_table_eer(const sh_report_run *run);
 /* One partition's cross-group FMR matrix at the k-th target. */
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k);
 
-/* The criteria verdicts. */
+/* The criteria verdicts: the bound each rule tested, its value and limit,
+ * and the estimate with its interval; a note says what the bounds mean. */
 sh_table *sh_table_criteria(const sh_report_run *run);
+
+/* BFW's layout: every group's own threshold at each target, its FNMR and
+ * TAR there, beside its FNMR at the global threshold. */
+sh_table *sh_table_group_thresholds(const sh_report_run *run);
+
+/* 1 when v holds an estimable per-group threshold for a group of a
+ * partition (not "all"): the reports then show sh_table_group_thresholds. */
+int sh_report_has_group_thresholds(const sh_vresults *v);
 
 /* Failure counts by stage and outcome. */
 sh_table *sh_table_failures(const sh_report_run *run);
@@ -103,10 +112,23 @@ size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *run
 /* The verification results of the first run that has them, or NULL. */
 const sh_vresults *sh_report_first_verification(const sh_report_run *runs, size_t n);
 
-/* "rate [lo,hi]" of a rate and its bounds ("n/a" for NaN), and the
- * interval a run's report shows: bootstrap when it has replicates, else
- * Wilson. */
-void sh_report_rate(char *out, size_t size, double r, double lo, double hi);
+/* The mark of an interval that does not contain its estimate. */
+#define SH_REPORT_OUTSIDE "\u2020"
+
+/* 1 when r, lo and hi are numbers and r lies outside [lo, hi]. */
+int sh_report_outside(double r, double lo, double hi);
+
+/* "rate [lo,hi]" of a rate and its bounds ("n/a" for NaN), marked
+ * SH_REPORT_OUTSIDE when the interval does not contain the rate; returns
+ * 1 then. The interval a run's report shows: bootstrap when it has
+ * replicates, else Wilson. */
+int sh_report_rate(char *out, size_t size, double r, double lo, double hi);
+
+/* Adds the footnote that explains SH_REPORT_OUTSIDE to t when any is 1. */
+void sh_report_outside_note(sh_table *t, int any);
+
+/* Adds to t's note what a rule's bound (value, upper, lower) means. */
+void sh_report_bound_note(sh_table *t);
 void sh_report_fnmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,
                                double *hi);
 void sh_report_fmr_bounds(const sh_vresults *v, const sh_vgroup *g, double *lo,

@@ -1,0 +1,396 @@
+#include "report_summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "criteria.h"
+
+/* ---- words ---- */
+
+void sh_summary_measure_words(char *out, size_t size, const char *measure)
+{
+    static const char *const whole[][2] = {
+        {"fnmr", "FNMR"}, {"fmr", "FMR"}, {"fte", "FTE"}, {"garbe", "GARBE"},
+        {"fdr", "FDR"},   {"inequity", "inequity rate"},
+    };
+    static const char *const suffix[][2] = {
+        {"max_min", "max/min"}, {"max_geomean", "max/geomean"}, {"gini", "Gini"},
+        {"gap", "gap (highest - lowest)"},
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+        if (!strcmp(measure, whole[i][0])) {
+            snprintf(out, size, "%s", whole[i][1]);
+            return;
+        }
+    const char *rate = !strncmp(measure, "fnmr_", 5) ? "FNMR" : !strncmp(measure, "fmr_", 4) ? "FMR"
+                                                                                         : NULL;
+    const char *rest = rate ? strchr(measure, '_') + 1 : measure;
+    for (size_t i = 0; rate && i < sizeof suffix / sizeof suffix[0]; i++)
+        if (!strcmp(rest, suffix[i][0])) {
+            snprintf(out, size, "%s %s", rate, suffix[i][1]);
+            return;
+        }
+    snprintf(out, size, "%s", measure);
+}
+
+/* "2.41 [2.1, 2.82]", the numbers a sentence gives. */
+static void estimate_words(char *out, size_t size, const double *e)
+{
+    if (isnan(e[0]))
+        snprintf(out, size, "not estimated");
+    else if (isnan(e[1]) || isnan(e[2]))
+        snprintf(out, size, "%.4g", e[0]);
+    else
+        snprintf(out, size, "%.4g [%.4g, %.4g]%s", e[0], e[1], e[2],
+                 sh_report_outside(e[0], e[1], e[2]) ? SH_REPORT_OUTSIDE : "");
+}
+
+/* One failed rule in one sentence, with its value, bound, limit and interval. */
+static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr)
+{
+    char what[96], where[200], at[48] = "", est[96];
+    sh_summary_measure_words(what, sizeof what, v->measure);
+    if (sh_criterion_kind_of(v->measure) == SH_CRITERION_SUMMARY)
+        snprintf(where, sizeof where, "across %s", v->partition);
+    else if (v->group[0])
+        snprintf(where, sizeof where, "of %s (%s)", v->group, v->partition);
+    else
+        snprintf(where, sizeof where, "in %s", v->partition);
+    if (!isnan(v->target_fmr))
+        snprintf(at, sizeof at, " at FMR %g", v->target_fmr);
+    char *s = NULL;
+    if (isnan(v->value)) {
+        if (asprintf(&s, "%s: %s %s%s could not be evaluated (%s); a rule that cannot be "
+                         "evaluated fails.",
+                     v->name, what, where, at, v->reason) < 0)
+            return NULL;
+        return s;
+    }
+    double e[3];
+    sh_verdict_estimate(e, v, vr);
+    estimate_words(est, sizeof est, e);
+    const char *side = !strcmp(v->op, "<=") ? "above" : "below";
+    char iv[48] = "";
+    if (!isnan(e[1]))
+        snprintf(iv, sizeof iv, " (%s interval)", v->interval[0] ? v->interval : "bootstrap");
+    int rc;
+    if (!strcmp(v->bound, "value")) {
+        rc = asprintf(&s, "%s: %s %s%s is %s%s, %s the limit %g (the rule tests the estimate "
+                          "itself).",
+                      v->name, what, where, at, est, iv, side, v->limit);
+    } else {
+        /* An 'at most' rule on the upper bound (or 'at least' on the lower)
+         * needs the whole interval within the limit; the other way round,
+         * it fails only when the whole interval is beyond it. */
+        int strict = (!strcmp(v->op, "<=")) == (!strcmp(v->bound, "upper"));
+        rc = asprintf(&s, "%s: %s %s%s is %s%s; its %s bound %.4g is %s the limit %g (a rule "
+                          "on the %s bound %s).",
+                      v->name, what, where, at, est, iv, v->bound, v->value, side, v->limit,
+                      v->bound,
+                      strict ? "needs the whole interval within the limit"
+                             : "fails only when the whole interval is beyond the limit");
+    }
+    return rc < 0 ? NULL : s;
+}
+
+/* ---- the worst differential ---- */
+
+/* The highest and lowest rate (fmr 0: FNMR, 1: FMR) among the groups of a
+ * partition at a target that the summaries took in (not too small, with
+ * trials); NULL when none. */
+static void extremes(const sh_vgroup **hi, const sh_vgroup **lo, const sh_vresults *v,
+                     const char *partition, double target, int fmr)
+{
+    *hi = *lo = NULL;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        double r = fmr ? g->fmr : g->fnmr;
+        if (strcmp(g->partition, partition) || g->target_fmr != target || g->too_small ||
+            !(fmr ? g->n_impostor : g->n_genuine) || isnan(r))
+            continue;
+        if (!*hi || r > (fmr ? (*hi)->fmr : (*hi)->fnmr))
+            *hi = g;
+        if (!*lo || r < (fmr ? (*lo)->fmr : (*lo)->fnmr))
+            *lo = g;
+    }
+}
+
+/* The two cells of one rate: the highest group with its rate and interval,
+ * and max/min with its interval against the lowest group. */
+static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, int fmr)
+{
+    const sh_vgroup *hi, *lo;
+    extremes(&hi, &lo, v, s->partition, s->target_fmr, fmr);
+    if (!hi || hi == lo) {
+        sh_table_cellf(t, "-");
+        sh_table_cellf(t, "-");
+        return 0;
+    }
+    double a, b;
+    char cell[64], ratio[64];
+    if (fmr)
+        sh_report_fmr_bounds(v, hi, &a, &b);
+    else
+        sh_report_fnmr_bounds(v, hi, &a, &b);
+    int outside = sh_report_rate(cell, sizeof cell, fmr ? hi->fmr : hi->fnmr, a, b);
+    sh_table_cellf(t, "%s %s", hi->group, cell);
+    const double *m = (const double *)((const char *)s +
+                                       sh_vsummary_fields[fmr ? SH_VS_fmr_max_min
+                                                              : SH_VS_fnmr_max_min].offset);
+    int off = sh_report_outside(m[0], m[1], m[2]);
+    outside |= off;
+    if (isnan(m[0]))
+        snprintf(ratio, sizeof ratio, "n/a");
+    else if (isnan(m[1]) || isnan(m[2]))
+        snprintf(ratio, sizeof ratio, "%.3gx", m[0]);
+    else
+        snprintf(ratio, sizeof ratio, "%.3gx [%.2g,%.2g]%s", m[0], m[1], m[2],
+                 off ? SH_REPORT_OUTSIDE : "");
+    int zero = (fmr ? lo->n_false_match : lo->n_false_nonmatch) == 0;
+    sh_table_cellf(t, "%s (%s%s)", ratio, lo->group, zero ? ", no errors" : "");
+    return outside;
+}
+
+/* Verification: one row per partition and estimable target. */
+static sh_table *worst_verification(const sh_vresults *v)
+{
+    char title[160], iname[64];
+    snprintf(title, sizeof title, "Worst differential per partition");
+    sh_table *t = sh_table_create(title, "partition|target FMR|highest FNMR|times the lowest|"
+                                         "highest FMR|times the lowest",
+                                  "lrllll");
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    int outside = 0;
+    for (size_t i = 0; i < v->n_summaries; i++) {
+        const sh_vsummary *s = &v->summaries[i];
+        if (isnan(s->threshold))
+            continue;
+        sh_table_cellf(t, "%s", s->partition);
+        sh_table_cellf(t, "%g", s->target_fmr);
+        outside |= worst_cells(t, v, s, 0);
+        outside |= worst_cells(t, v, s, 1);
+    }
+    sh_report_interval_name(iname, sizeof iname, v);
+    sh_table_note(t, "At the global threshold for each target FMR: the group with the highest "
+                     "rate, with its %s interval, and how many times the lowest group's rate "
+                     "it is (max/min, with its %g%% bootstrap interval; a group with no errors "
+                     "counts half an error).",
+                  iname, 100 * v->confidence);
+    sh_report_outside_note(t, outside);
+    return t;
+}
+
+/* Classification: one row per partition, the highest error rate and how
+ * many times the lowest it is. */
+static sh_table *worst_classification(const sh_cresults *c)
+{
+    sh_table *t = sh_table_create("Worst differential per partition",
+                                  "partition|highest error|times the lowest", "lll");
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < c->n_groups;) {
+        const char *part = c->groups[i].partition;
+        const sh_crow *hi = NULL, *lo = NULL;
+        size_t j = i;
+        for (; j < c->n_groups && !strcmp(c->groups[j].partition, part); j++) {
+            const sh_crow *g = &c->groups[j];
+            if (g->too_small || !g->n || isnan(g->error_rate))
+                continue;
+            if (!hi || g->error_rate > hi->error_rate)
+                hi = g;
+            if (!lo || g->error_rate < lo->error_rate)
+                lo = g;
+        }
+        i = j;
+        if (!strcmp(part, "all") || !hi || hi == lo)
+            continue;
+        sh_table_cellf(t, "%s", part);
+        sh_table_cellf(t, "%s %.1f%% [%.1f,%.1f]", hi->group, 100 * hi->error_rate,
+                       100 * hi->error_wilson_lo, 100 * hi->error_wilson_hi);
+        if (lo->error_rate > 0)
+            sh_table_cellf(t, "%.3gx (%s %.1f%%)", hi->error_rate / lo->error_rate, lo->group,
+                           100 * lo->error_rate);
+        else
+            sh_table_cellf(t, "- (%s had no errors)", lo->group);
+    }
+    sh_table_note(t, "Error rate in percent with its %g%% Wilson interval; the ratio has no "
+                     "interval of its own.",
+                  100 * c->confidence);
+    return t;
+}
+
+/* Identification: the cells of one rate (fpir 0: FNIR, 1: FPIR) of a
+ * partition at a target: the highest group with its Wilson interval, and
+ * how many times the lowest it is. */
+static void worst_search_cells(sh_table *t, const sh_iresults *id, const char *partition,
+                               double target, int fpir)
+{
+    const sh_igroup *hi = NULL, *lo = NULL;
+    for (size_t i = 0; i < id->n_groups; i++) {
+        const sh_igroup *g = &id->groups[i];
+        double r = fpir ? g->fpir : g->fnir;
+        if (strcmp(g->partition, partition) || g->target_fpir != target || g->too_small ||
+            !(fpir ? g->n_nonmated : g->n_mated) || isnan(r))
+            continue;
+        if (!hi || r > (fpir ? hi->fpir : hi->fnir))
+            hi = g;
+        if (!lo || r < (fpir ? lo->fpir : lo->fnir))
+            lo = g;
+    }
+    if (!hi || hi == lo) {
+        sh_table_cellf(t, "-");
+        sh_table_cellf(t, "-");
+        return;
+    }
+    char cell[64];
+    double h = fpir ? hi->fpir : hi->fnir, l = fpir ? lo->fpir : lo->fnir;
+    sh_report_rate(cell, sizeof cell, h, fpir ? hi->fpir_wilson_lo : hi->fnir_wilson_lo,
+                   fpir ? hi->fpir_wilson_hi : hi->fnir_wilson_hi);
+    sh_table_cellf(t, "%s %s", hi->group, cell);
+    if (l > 0)
+        sh_table_cellf(t, "%.3gx (%s)", h / l, lo->group);
+    else
+        sh_table_cellf(t, "- (%s had none)", lo->group);
+}
+
+/* Identification: one row per partition and estimable target FPIR. */
+static sh_table *worst_identification(const sh_iresults *id)
+{
+    sh_table *t = sh_table_create("Worst differential per partition",
+                                  "partition|target FPIR|highest FNIR|times the lowest|"
+                                  "highest FPIR|times the lowest",
+                                  "lrllll");
+    if (!t)
+        return NULL;
+    t->n_key = 2;
+    for (size_t k = 0; k < id->n_thresholds; k++) {
+        if (!id->thresholds[k].estimable)
+            continue;
+        double target = id->thresholds[k].target_fpir;
+        for (size_t i = 0; i < id->n_groups; i++) {
+            const char *part = id->groups[i].partition;
+            int first = id->groups[i].target_fpir == target && strcmp(part, "all");
+            for (size_t j = 0; first && j < i; j++)
+                first = id->groups[j].target_fpir != target || strcmp(id->groups[j].partition, part);
+            if (!first)
+                continue;
+            sh_table_cellf(t, "%s", part);
+            sh_table_cellf(t, "%g", target);
+            worst_search_cells(t, id, part, target, 0);
+            worst_search_cells(t, id, part, target, 1);
+        }
+    }
+    sh_table_note(t, "At the global threshold for each target FPIR: the group with the highest "
+                     "rate, with its %g%% Wilson interval, and how many times the lowest "
+                     "group's rate it is (the ratio has no interval of its own).",
+                  100 * id->confidence);
+    return t;
+}
+
+/* Groups whose FTE is above SH_SUMMARY_FTE_SHARE, in one sentence, or NULL. */
+static char *fte_sentence(const sh_vresults *v, int *nomem)
+{
+    if (!v->n_thresholds)
+        return NULL;
+    double target = v->thresholds[0].target_fmr;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        *nomem = 1;
+        return NULL;
+    }
+    int any = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        if (g->target_fmr != target || !(g->fte > SH_SUMMARY_FTE_SHARE))
+            continue;
+        fprintf(f, "%s%s (%s) %.1f%% [%.1f, %.1f], %llu of %llu images%s", any ? "; " : "",
+                g->group, g->partition, 100 * g->fte, 100 * g->fte_wilson_lo,
+                100 * g->fte_wilson_hi, (unsigned long long)g->n_fte,
+                (unsigned long long)g->n_images, g->too_small ? ", too small to estimate" : "");
+        any = 1;
+    }
+    if (fclose(f) != 0)
+        *nomem = 1;
+    if (!any || *nomem) {
+        free(buf);
+        return NULL;
+    }
+    char *s = NULL;
+    if (asprintf(&s, "Failure to enrol above %g%% of a group's images: %s (95%% Wilson "
+                     "intervals).",
+                 100 * SH_SUMMARY_FTE_SHARE, buf) < 0) {
+        *nomem = 1;
+        s = NULL;
+    }
+    free(buf);
+    return s;
+}
+
+int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i)
+{
+    memset(out, 0, sizeof *out);
+    const sh_report_run *run = &runs[i];
+    const sh_results *r = run->r;
+    out->label = run->label;
+    out->run_name = r->info.run_name;
+    out->n_rules = r->n_verdicts;
+    if (r->n_verdicts)
+        out->verdict = sh_criteria_passed(r->verdicts, r->n_verdicts) ? "PASS" : "FAIL";
+    out->failed = calloc(r->n_verdicts + 1, sizeof *out->failed);
+    out->nomem |= !out->failed;
+    for (size_t k = 0; out->failed && k < r->n_verdicts; k++) {
+        if (r->verdicts[k].pass)
+            continue;
+        char *s = failed_sentence(&r->verdicts[k], r->verification);
+        out->nomem |= !s;
+        if (s)
+            out->failed[out->n_failed++] = s;
+    }
+    if (r->verification && r->verification->n_summaries) {
+        out->worst = worst_verification(r->verification);
+        out->nomem |= !out->worst;
+    } else if (r->classification) {
+        out->worst = worst_classification(r->classification);
+        out->nomem |= !out->worst;
+    } else if (r->identification) {
+        out->worst = worst_identification(r->identification);
+        out->nomem |= !out->worst;
+    }
+    if (r->verification)
+        out->fte = fte_sentence(r->verification, &out->nomem);
+    const char *w = r->info.dataset_warning;
+    if (w && w[0]) {
+        size_t same = i;
+        for (size_t j = 0; j < i && same == i; j++)
+            if (runs[j].r->info.dataset_warning && !strcmp(runs[j].r->info.dataset_warning, w))
+                same = j;
+        int rc = same < i ? asprintf(&out->warning, "the same as for %s above.", runs[same].label)
+                          : asprintf(&out->warning, "%s", w);
+        if (rc < 0) {
+            out->warning = NULL;
+            out->nomem = 1;
+        }
+    }
+    if (out->nomem) {
+        sh_summary_clear(out);
+        return -1;
+    }
+    return 0;
+}
+
+void sh_summary_clear(sh_summary *s)
+{
+    for (size_t k = 0; s->failed && k < s->n_failed; k++)
+        free(s->failed[k]);
+    free(s->failed);
+    sh_table_destroy(s->worst);
+    free(s->fte);
+    free(s->warning);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,64 @@
+/* The summary panel at the top of every report (text, Markdown, HTML):
+ * for each run the criteria verdict, each failed rule in one sentence,
+ * the worst differential per partition and target, failure to enrol above
+ * a set share, and the dataset card's warning (report_summary.c); and,
+ * when several runs are set side by side, what differs among them
+ * (manifests, cards, group definitions, targets) and their verdicts rule
+ * by rule (report_compare.c). Built once, printed by each format its own
+ * way. */
+#ifndef SH_RESULTS_REPORT_REPORT_SUMMARY_H
+#define SH_RESULTS_REPORT_REPORT_SUMMARY_H
+
+#include <stddef.h>
+
+#include "report_table.h"
+#include "report_tables.h"
+
+/* A group's FTE above this share is named in the summary (5%). */
+#define SH_SUMMARY_FTE_SHARE 0.05
+
+/* The words the summary says for a run without criteria. */
+#define SH_SUMMARY_NO_CRITERIA "no criteria set"
+
+/* One run's panel. Owns its strings and table; sh_summary_clear frees. */
+typedef struct sh_summary {
+    const char *label;      /* the run's label (borrowed) */
+    const char *run_name;   /* the run's name (borrowed) */
+    const char *verdict;    /* "PASS", "FAIL", or NULL: no criteria set */
+    size_t n_rules;         /* the run's rules */
+    size_t n_failed;
+    char **failed;          /* one sentence per failed rule */
+    sh_table *worst;        /* the worst differential per partition and target, or NULL */
+    char *fte;              /* groups whose FTE is above SH_SUMMARY_FTE_SHARE, or NULL */
+    char *warning;          /* the card's warning, or "as for <label> above", or NULL */
+    int nomem;              /* an allocation failed: the panel is incomplete */
+} sh_summary;
+
+/* Builds the panel of runs[i]; an earlier run with the same card warning
+ * is named rather than the warning repeated. 0, or -1 when out of memory
+ * (out is cleared then). */
+int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i);
+
+/* Frees what s owns and zeroes it; a zeroed panel is allowed. */
+void sh_summary_clear(sh_summary *s);
+
+/* The differences among n runs that make a side-by-side comparison
+ * misleading (manifest, dataset card, group definitions, target FMRs,
+ * protocol), one sentence each, into *out (NULL-ended, freed with
+ * sh_summary_free_lines). Returns how many, or -1 when out of memory. */
+int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n);
+
+/* Frees a NULL-ended list of sh_summary_differences. */
+void sh_summary_free_lines(char **lines);
+
+/* The runs' criteria verdicts side by side: one row per rule (by name),
+ * one column per run; NULL when out of memory. */
+sh_table *sh_table_criteria_compare(const sh_report_run *runs, size_t n);
+
+/* 1 when any of the n runs has criteria. */
+int sh_summary_any_criteria(const sh_report_run *runs, size_t n);
+
+/* A measure's name in words: "fnmr_max_geomean" is "FNMR max/geomean". */
+void sh_summary_measure_words(char *out, size_t size, const char *measure);
+
+#endif
