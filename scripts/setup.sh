@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages shades needs (only those missing), then
 # configures and builds into build/ (or $1, with extra cmake arguments after).
+# SHADES_EXTRA_PACKAGES names more Debian packages to install the same way
+# (scripts/test.sh: chromium and a font, for the report's browser test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,8 @@ packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev lib
           opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
           python3-pandas clang
           "$(clang_rt_package)")
+# shellcheck disable=SC2206 # a list of package names, split on spaces
+packages+=(${SHADES_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,7 +8,7 @@
 # Every build here treats warnings as errors (SHADES_WERROR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh build -DSHADES_WERROR=ON
+SHADES_EXTRA_PACKAGES="chromium fonts-dejavu-core" ./scripts/setup.sh build -DSHADES_WERROR=ON
 (cd build && ctest --output-on-failure -j "$(nproc)")
 ./scripts/setup.sh build-asan -DSHADES_WERROR=ON -DSHADES_SANITIZE=address,undefined
 # A test that fails here runs once more: LeakSanitizer's exit-time check
