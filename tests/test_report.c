@@ -508,15 +508,6 @@ static char *report_of(sh_results **runs, size_t n, const sh_report_format *fmt)
     return buf;
 }
 
-/* How many times needle occurs in s. */
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
-}
-
 static void the_summary_comes_first_in_every_format(void **state)
 {
     (void)state;
