@@ -148,6 +148,10 @@ static void measured_written_read_and_reported(void **state)
         assert_non_null(at);
         assert_true(at < end);
     }
+    /* Its values read in percent, as the error table beside it: All is 5 of 40. */
+    const char *all = strstr(chart, ">12.5% [");
+    assert_non_null(all);
+    assert_true(all < end);
     free(text);
     sh_results_destroy(back);
     sh_cresults_destroy(c);

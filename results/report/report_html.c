@@ -83,7 +83,7 @@ static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
     char title[128];
     snprintf(title, sizeof title, "%s at the threshold for FMR %g, with intervals",
              fmr ? "FMR (same-group impostors)" : "FNMR", target);
-    int rc = sh_svg_bars(out, title, bars, n);
+    int rc = sh_svg_bars(out, title, bars, n, 0);
     free(bars);
     return rc;
 }
@@ -220,7 +220,7 @@ static int classification_section(FILE *out, const sh_report_run *run,
     sh_html_escape(out, title);
     fputs("</h3>\n<figure>", out);
     if (bars && order)
-        bad |= sh_svg_bars(out, title, bars, c->n_groups);
+        bad |= sh_svg_bars(out, title, bars, c->n_groups, 1);
     free(bars);
     free(order);
     char cap[256];

@@ -325,7 +325,7 @@ static double nice_ceiling(double x)
     return 10 * p;
 }
 
-int sh_svg_bars(FILE *out, const char *title, const sh_bar *bars, size_t n)
+int sh_svg_bars(FILE *out, const char *title, const sh_bar *bars, size_t n, int percent)
 {
     double top = 0;
     size_t rows = 0, label_w = 8;
@@ -356,8 +356,9 @@ int sh_svg_bars(FILE *out, const char *title, const sh_bar *bars, size_t n)
     for (int q = 0; q <= 4; q++) {
         double x = L + pw * q / 4.0;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" class=\"grid\"/>"
-                     "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">%.3g</text>\n",
-                x, T, x, T + row * (double)rows, x, T + row * (double)rows + 14, top * q / 4.0);
+                     "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">%.3g%s</text>\n",
+                x, T, x, T + row * (double)rows, x, T + row * (double)rows + 14,
+                (percent ? 100 : 1) * top * q / 4.0, percent ? "%" : "");
     }
     double y = T;
     last = "";
@@ -382,7 +383,13 @@ int sh_svg_bars(FILE *out, const char *title, const sh_bar *bars, size_t n)
                     L + pw * b->lo / top, y + 5, y + row - 5, L + pw * b->lo / top, y + row / 2,
                     L + pw * b->hi / top, L + pw * b->hi / top, y + 5, y + row - 5);
         char cell[64];
-        sh_report_rate(cell, sizeof cell, b->rate, b->lo, b->hi);
+        if (percent && !isnan(b->rate) && !isnan(b->lo) && !isnan(b->hi))
+            snprintf(cell, sizeof cell, "%.1f%% [%.1f,%.1f]", 100 * b->rate, 100 * b->lo,
+                     100 * b->hi);
+        else if (percent && !isnan(b->rate))
+            snprintf(cell, sizeof cell, "%.1f%%", 100 * b->rate);
+        else
+            sh_report_rate(cell, sizeof cell, b->rate, b->lo, b->hi);
         fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"tick\">%s</text>\n", L + pw + 8, y + 13,
                 cell);
         y += row;

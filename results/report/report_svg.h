@@ -37,7 +37,9 @@ typedef struct sh_bar {
 } sh_bar;
 
 /* Horizontal bars with interval whiskers on a linear axis from 0, grouped
- * under their partitions in the order given; title labels the plot. */
-int sh_svg_bars(FILE *out, const char *title, const sh_bar *bars, size_t n);
+ * under their partitions in the order given; title labels the plot. With
+ * percent, ticks and values read in percent, as the classification tables
+ * beside the chart do; otherwise as fractions, as the verification tables. */
+int sh_svg_bars(FILE *out, const char *title, const sh_bar *bars, size_t n, int percent);
 
 #endif
