@@ -119,6 +119,16 @@ static void extremes(const sh_vgroup **hi, const sh_vgroup **lo, const sh_vresul
 
 /* The two cells of one rate: the highest group with its rate and interval,
  * and max/min with its interval against the lowest group. */
+/* x to digits significant figures, but whole numbers from 10^digits up:
+ * %.2g writes an interval's end of 120 as "1.2e+02". */
+static void ratio_number(char *out, size_t size, double x, int digits)
+{
+    if (fabs(x) >= pow(10, digits))
+        snprintf(out, size, "%.0f", x);
+    else
+        snprintf(out, size, "%.*g", digits, x);
+}
+
 static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, int fmr)
 {
     const sh_vgroup *hi, *lo;
@@ -129,7 +139,7 @@ static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, 
         return 0;
     }
     double a, b;
-    char cell[64], ratio[64];
+    char cell[64], ratio[96];
     if (fmr)
         sh_report_fmr_bounds(v, hi, &a, &b);
     else
@@ -145,9 +155,13 @@ static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, 
         snprintf(ratio, sizeof ratio, "n/a");
     else if (isnan(m[1]) || isnan(m[2]))
         snprintf(ratio, sizeof ratio, "%.3gx", m[0]);
-    else
-        snprintf(ratio, sizeof ratio, "%.3gx [%.2g,%.2g]%s", m[0], m[1], m[2],
+    else {
+        char a1[32], a2[32];
+        ratio_number(a1, sizeof a1, m[1], 2);
+        ratio_number(a2, sizeof a2, m[2], 2);
+        snprintf(ratio, sizeof ratio, "%.3gx [%s,%s]%s", m[0], a1, a2,
                  off ? SH_REPORT_OUTSIDE : "");
+    }
     int zero = (fmr ? lo->n_false_match : lo->n_false_nonmatch) == 0;
     sh_table_cellf(t, "%s (%s%s)", ratio, lo->group, zero ? ", no errors" : "");
     return outside;
