@@ -3,8 +3,8 @@
 # in headless Chromium (Debian's package; scripts/test.sh installs it).
 # Checks that the page makes no request of its own (no fetch, image, style
 # sheet or font from anywhere, not even the local disk), that every plot has
-# a size, that the summary panel (the verdict) is on the first screen of a
-# 1366x768 window, and that no table or figure is wider than an A4 page in
+# a size, that the summary panel (the verdict, and the first failed rule
+# if any) is on the first screen of a 1366x768 window, and that no table or figure is wider than an A4 page in
 # the print layout. Screenshots go to SHOTS for a person to look at.
 # Exits 77 (ctest: skipped, not passed) when no Chromium is installed.
 set -euo pipefail
@@ -55,6 +55,13 @@ window.addEventListener('load', function () {
       if (r.top >= H || first.bottom > H)
         out.push('summary: starts at ' + Math.round(r.top) + ' px, its first line ends at ' +
                  Math.round(first.bottom) + ' px, below the first screen (' + H + ' px)');
+      // A failed rule's sentence is what a reader came for: the first one
+      // must show too, however many runs the report holds.
+      var rule = p.querySelector('ul.failed li');
+      if (rule && rule.getBoundingClientRect().bottom > H)
+        out.push('summary: the first failed rule ends at ' +
+                 Math.round(rule.getBoundingClientRect().bottom) +
+                 ' px, below the first screen (' + H + ' px)');
       var before = document.querySelector('table, svg, figure');
       if (before && (p.compareDocumentPosition(before) & Node.DOCUMENT_POSITION_PRECEDING))
         out.push('summary: a table or plot comes before it');

@@ -43,7 +43,10 @@ static const char style[] =
     "p.empty{margin:1em 0}\n"
     "@media print{body{max-width:none;margin:0;font-size:11px}h2{page-break-before:always}"
     "h2:first-of-type{page-break-before:avoid}figure,table,svg{page-break-inside:avoid}"
-    "th{background:none}.badge,p.warning{background:none}}\n";
+    "th{background:none}.badge,p.warning{background:none}\n"
+    /* Side-by-side tables of many groups are wider than A4: smaller type,
+     * and a cell may break inside a number rather than run off the page. */
+    "table{font-size:10px}th,td{padding:.1em .3em;overflow-wrap:anywhere}}\n";
 
 static int table(FILE *out, sh_table *t)
 {
@@ -339,9 +342,16 @@ static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
     }
     sh_summary_free_lines(lines);
     sh_summary *all = calloc(n ? n : 1, sizeof *all);
-    bad |= !all;
-    for (size_t i = 0; all && i < n; i++)
-        bad |= sh_summary_build(&all[i], runs, i) != 0;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    bad |= !all || !order;
+    if (!order) {
+        free(all);
+        all = NULL;
+    } else
+        sh_summary_order(order, runs, n);
+    /* all[i] is runs[i]'s panel, built in the order the panels are shown. */
+    for (size_t k = 0; all && k < n; k++)
+        bad |= sh_summary_build(&all[order[k]], runs, order, k) != 0;
     /* Several runs: every verdict in one line first, so all are on the
      * first screen. */
     if (all && n > 1) {
@@ -353,12 +363,14 @@ static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
         }
         fputs("</p>\n", out);
     }
-    for (size_t i = 0; all && i < n; i++) {
-        if (all[i].label) /* NULL: not built, out of memory */
-            bad |= summary_block(out, &all[i]) != 0;
-        sh_summary_clear(&all[i]);
+    for (size_t k = 0; all && k < n; k++) {
+        sh_summary *s = &all[order[k]];
+        if (s->label) /* NULL: not built, out of memory */
+            bad |= summary_block(out, s) != 0;
+        sh_summary_clear(s);
     }
     free(all);
+    free(order);
     fputs("</section>\n", out);
     return bad;
 }

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Prints and frees one table; 0, or -1 when it could not be built. */
 static int emit(FILE *out, sh_table *t, const sh_report_printer *p)
@@ -72,15 +73,20 @@ static int summaries(FILE *out, const sh_report_run *runs, size_t n, const sh_re
     for (size_t i = 0; lines && lines[i]; i++)
         p->warning(out, lines[i]);
     sh_summary_free_lines(lines);
-    for (size_t i = 0; i < n; i++) {
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return 1;
+    sh_summary_order(order, runs, n);
+    for (size_t k = 0; k < n; k++) {
         sh_summary s;
-        if (sh_summary_build(&s, runs, i)) {
+        if (sh_summary_build(&s, runs, order, k)) {
             bad = 1;
             continue;
         }
         bad |= p->summary(out, &s) != 0;
         sh_summary_clear(&s);
     }
+    free(order);
     return bad;
 }
 

@@ -117,8 +117,6 @@ static void extremes(const sh_vgroup **hi, const sh_vgroup **lo, const sh_vresul
     }
 }
 
-/* The two cells of one rate: the highest group with its rate and interval,
- * and max/min with its interval against the lowest group. */
 /* x to digits significant figures, but whole numbers from 10^digits up:
  * %.2g writes an interval's end of 120 as "1.2e+02". */
 static void ratio_number(char *out, size_t size, double x, int digits)
@@ -129,6 +127,38 @@ static void ratio_number(char *out, size_t size, double x, int digits)
         snprintf(out, size, "%.*g", digits, x);
 }
 
+/* Names the groups that extremes() takes in with no errors at all into
+ * out ("V", "V and VI", or "3 groups"); returns how many there are. */
+static size_t errorless(char *out, size_t size, const sh_vresults *v, const char *partition,
+                        double target, int fmr)
+{
+    size_t k = 0;
+    const char *first = NULL, *second = NULL;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        if (strcmp(g->partition, partition) || g->target_fmr != target || g->too_small ||
+            !(fmr ? g->n_impostor : g->n_genuine) || (fmr ? g->n_false_match : g->n_false_nonmatch))
+            continue;
+        if (k == 0)
+            first = g->group;
+        else if (k == 1)
+            second = g->group;
+        k++;
+    }
+    if (k == 1)
+        snprintf(out, size, "%s", first);
+    else if (k == 2)
+        snprintf(out, size, "%s and %s", first, second);
+    else
+        snprintf(out, size, "%zu groups", k);
+    return k;
+}
+
+/* The two cells of one rate: the highest group with its rate and interval,
+ * and max/min with its interval against the lowest group; "-" when the
+ * lowest had no errors, since a ratio to zero has no value (the
+ * differentials' max/min counts half an error there, docs/measures.md, and
+ * a headline figure should not rest on that convention). */
 static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, int fmr)
 {
     const sh_vgroup *hi, *lo;
@@ -146,6 +176,12 @@ static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, 
         sh_report_fnmr_bounds(v, hi, &a, &b);
     int outside = sh_report_rate(cell, sizeof cell, fmr ? hi->fmr : hi->fnmr, a, b);
     sh_table_cellf(t, "%s %s", hi->group, cell);
+    char none[2 * SH_NAME_MAX + 8];
+    size_t n_none = errorless(none, sizeof none, v, s->partition, s->target_fmr, fmr);
+    if (n_none) {
+        sh_table_cellf(t, "- (%s had no errors)", none);
+        return outside;
+    }
     const double *m = (const double *)((const char *)s +
                                        sh_vsummary_fields[fmr ? SH_VS_fmr_max_min
                                                               : SH_VS_fnmr_max_min].offset);
@@ -162,8 +198,7 @@ static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, 
         snprintf(ratio, sizeof ratio, "%.3gx [%s,%s]%s", m[0], a1, a2,
                  off ? SH_REPORT_OUTSIDE : "");
     }
-    int zero = (fmr ? lo->n_false_match : lo->n_false_nonmatch) == 0;
-    sh_table_cellf(t, "%s (%s%s)", ratio, lo->group, zero ? ", no errors" : "");
+    sh_table_cellf(t, "%s (%s)", ratio, lo->group);
     return outside;
 }
 
@@ -191,8 +226,8 @@ static sh_table *worst_verification(const sh_vresults *v)
     sh_report_interval_name(iname, sizeof iname, v);
     sh_table_note(t, "At the global threshold for each target FMR: the group with the highest "
                      "rate, with its %s interval, and how many times the lowest group's rate "
-                     "it is (max/min, with its %g%% bootstrap interval; a group with no errors "
-                     "counts half an error).",
+                     "it is (max/min, with its %g%% bootstrap interval; '-' where a group had "
+                     "no errors, since a ratio to zero has no value).",
                   iname, 100 * v->confidence);
     sh_report_outside_note(t, outside);
     return t;
@@ -346,10 +381,26 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     return s;
 }
 
-int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i)
+/* 0: failed its criteria, 1: passed, 2: has none. */
+static int verdict_rank(const sh_results *r)
+{
+    return !r->n_verdicts ? 2 : sh_criteria_passed(r->verdicts, r->n_verdicts) ? 1 : 0;
+}
+
+void sh_summary_order(size_t *out, const sh_report_run *runs, size_t n)
+{
+    size_t k = 0;
+    for (int rank = 0; rank < 3; rank++)
+        for (size_t i = 0; i < n; i++)
+            if (verdict_rank(runs[i].r) == rank)
+                out[k++] = i;
+}
+
+int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *order,
+                     size_t k)
 {
     memset(out, 0, sizeof *out);
-    const sh_report_run *run = &runs[i];
+    const sh_report_run *run = &runs[order[k]];
     const sh_results *r = run->r;
     out->label = run->label;
     out->run_name = r->info.run_name;
@@ -380,12 +431,15 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i)
         out->fte = fte_sentence(r->verification, &out->nomem);
     const char *w = r->info.dataset_warning;
     if (w && w[0]) {
-        size_t same = i;
-        for (size_t j = 0; j < i && same == i; j++)
-            if (runs[j].r->info.dataset_warning && !strcmp(runs[j].r->info.dataset_warning, w))
+        size_t same = k;
+        for (size_t j = 0; j < k && same == k; j++) {
+            const char *wj = runs[order[j]].r->info.dataset_warning;
+            if (wj && !strcmp(wj, w))
                 same = j;
-        int rc = same < i ? asprintf(&out->warning, "the same as for %s above.", runs[same].label)
-                          : asprintf(&out->warning, "%s", w);
+        }
+        int rc = same < k
+                     ? asprintf(&out->warning, "the same as for %s above.", runs[order[same]].label)
+                     : asprintf(&out->warning, "%s", w);
         if (rc < 0) {
             out->warning = NULL;
             out->nomem = 1;

@@ -34,10 +34,17 @@ typedef struct sh_summary {
     int nomem;              /* an allocation failed: the panel is incomplete */
 } sh_summary;
 
-/* Builds the panel of runs[i]; an earlier run with the same card warning
- * is named rather than the warning repeated. 0, or -1 when out of memory
- * (out is cleared then). */
-int sh_summary_build(sh_summary *out, const sh_report_run *runs, size_t i);
+/* The order panels are shown in, into out (n indices into runs): runs
+ * that failed their criteria first, then those that passed, then those
+ * without criteria, each in the order given, so a failed rule's sentence
+ * is on the first screen however many runs come before it. */
+void sh_summary_order(size_t *out, const sh_report_run *runs, size_t n);
+
+/* Builds the panel of runs[order[k]]; a run shown earlier (order[0..k-1])
+ * with the same card warning is named rather than the warning repeated.
+ * 0, or -1 when out of memory (out is cleared then). */
+int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *order,
+                     size_t k);
 
 /* Frees what s owns and zeroes it; a zeroed panel is allowed. */
 void sh_summary_clear(sh_summary *s);
