@@ -286,7 +286,8 @@ static void det_draws_high_fnmr_and_marks_each_target(void **state)
 
 /* Gender Shades' order whatever the config's: All, the classified
  * attribute, the attributes crossed, the intersections with the
- * classified attribute varying fastest, then the rest. */
+ * classified attribute varying fastest, each alphabetically (the file
+ * lists lighter before darker, young before old), then the rest. */
 static void classification_groups_in_gender_shades_order(void **state)
 {
     (void)state;
@@ -297,7 +298,7 @@ static void classification_groups_in_gender_shades_order(void **state)
         {"skin x sex", "lighter/F"}, {"skin x sex", "lighter/M"},
         {"age x sex", "young/F"},  {"age x sex", "young/M"},
         {"age x sex", "old/F"},    {"age x sex", "old/M"},
-        {"skin", "darker"},        {"skin", "lighter"},
+        {"skin", "lighter"},       {"skin", "darker"},
         {"sex", "F"},              {"sex", "M"},
     };
     enum { N_ROWS = sizeof rows / sizeof rows[0] };
@@ -310,8 +311,8 @@ static void classification_groups_in_gender_shades_order(void **state)
     size_t order[N_ROWS];
     assert_int_equal(sh_report_gender_shades_order(order, &c), 0);
     const char *want[] = {"All",      "F",        "M",         "darker",    "lighter",
-                          "darker/F", "darker/M", "lighter/F", "lighter/M", "young/F",
-                          "young/M",  "old/F",    "old/M",     "I",         "II"};
+                          "darker/F", "darker/M", "lighter/F", "lighter/M", "old/F",
+                          "old/M",    "young/F",  "young/M",   "I",         "II"};
     for (size_t i = 0; i < N_ROWS; i++)
         assert_string_equal(g[order[i]].group, want[i]);
     /* Sex first in the intersection: still DF, DM, LF, LM. */

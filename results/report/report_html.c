@@ -226,10 +226,13 @@ static int classification_section(FILE *out, const sh_report_run *run,
         bad |= sh_svg_bars(out, title, bars, c->n_groups, 1);
     free(bars);
     free(order);
-    char cap[256];
-    snprintf(cap, sizeof cap, "Error rate per group, in Gender Shades' order: All, the %s "
-                              "groups, the other attributes crossed, then their intersections; "
-                              "whiskers: the %g%% Wilson interval.",
+    char cap[640];
+    snprintf(cap, sizeof cap, "Error rate per group, in the order of Gender Shades' table (All, "
+                              "F, M, Darker, Lighter, DF, DM, LF, LM): All; the %s groups; the "
+                              "groups of each attribute an intersection crosses with it; the "
+                              "intersections, %s varying fastest; each alphabetically. "
+                              "Whiskers: the %g%% Wilson interval.",
+             c->attribute,
              c->attribute, 100 * c->confidence);
     figure(out, cap);
     bad |= table(out, sh_table_classification(run, st));

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Most factors of an intersection this order sorts by. */
 #define MAX_FACTORS 8
@@ -64,16 +65,26 @@ static int label(char *out, const char *group, size_t k)
     return 1;
 }
 
-/* Rank of label k of group `at` among the partition's rows [first, end):
- * the row where that label first appears. */
-static size_t label_rank(const sh_cresults *c, size_t first, size_t end, size_t at, size_t k)
+/* Label k of rows a and b compared, letter case aside: Gender Shades'
+ * table is alphabetical within each attribute (F before M, Darker before
+ * Lighter), so the order does not depend on how a config lists groups. */
+static int label_cmp(const sh_cresults *c, size_t a, size_t b, size_t k)
 {
-    char want[SH_NAME_MAX], got[SH_NAME_MAX];
-    label(want, c->groups[at].group, k);
-    for (size_t i = first; i < end; i++)
-        if (label(got, c->groups[i].group, k) && !strcmp(got, want))
-            return i;
-    return at;
+    char la[SH_NAME_MAX], lb[SH_NAME_MAX];
+    label(la, c->groups[a].group, k);
+    label(lb, c->groups[b].group, k);
+    return strcasecmp(la, lb);
+}
+
+/* One attribute's rows [first, end) in out, alphabetically, stable. */
+static void alphabetical(size_t *out, const sh_cresults *c, size_t first, size_t end)
+{
+    for (size_t i = first; i < end; i++) {
+        size_t j = i - first;
+        for (; j > 0 && strcasecmp(c->groups[i].group, c->groups[out[j - 1]].group) < 0; j--)
+            out[j] = out[j - 1];
+        out[j] = i;
+    }
 }
 
 /* One intersection's rows [first, end) in out, the classified attribute's
@@ -98,10 +109,9 @@ static void intersection(size_t *out, const sh_cresults *c, size_t first, size_t
                 for (size_t k = 0; k < nf && !decided; k++) {
                     if ((k == ci) != (pass == 1))
                         continue;
-                    size_t a = label_rank(c, first, end, row, k);
-                    size_t b = label_rank(c, first, end, out[j - 1], k);
-                    if (a != b) {
-                        before = a < b;
+                    int d = label_cmp(c, row, out[j - 1], k);
+                    if (d) {
+                        before = d < 0;
                         decided = 1;
                     }
                 }
@@ -132,6 +142,8 @@ int sh_report_gender_shades_order(size_t *out, const sh_cresults *c)
                 end++;
             if (steps[i] == s && s == 3)
                 intersection(out + n, c, i, end);
+            else if (steps[i] == s && (s == 1 || s == 2))
+                alphabetical(out + n, c, i, end);
             else if (steps[i] == s)
                 for (size_t j = i; j < end; j++)
                     out[n + j - i] = j;
