@@ -127,6 +127,11 @@ done
 # The score densities: one panel per group of sex x skin (four) in each run.
 [ "$(sed -n '/aria-label="Score densities by sex x skin"/,/<\/svg>/p' "$html" |
      grep -c '<g class="panel"')" = 8 ] || fail "html lacks the four sex x skin density panels per run"
+# Both demo engines fail to enrol some images: every density caption says
+# how many pairs it leaves out.
+[ "$(grep -c 'Pairs with a failed template have no score' "$html")" = \
+  "$(grep -c 'aria-label="Score densities by' "$html")" ] ||
+  fail "a density caption does not say what it leaves out"
 # Each bar chart is as wide as its title (12 px text, 6.5 px a
 # character), so the title of the FMR chart at 1e-4 is not cut off.
 python3 - "$html" <<'PY' || fail "a plot is narrower than its title"

@@ -2,6 +2,7 @@
  * no external resource), readable on screen and in print. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,26 @@ static void appendf(char *out, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Of a partition's genuine and same-group impostor pairs (0 and 1): how
+ * many the densities hold (in) and how many the groups table counts
+ * (all); they differ by the pairs with a failed template. */
+static void density_counts(uint64_t *in, uint64_t *all, const sh_vresults *v,
+                           const char *partition)
+{
+    in[0] = in[1] = all[0] = all[1] = 0;
+    for (size_t i = 0; i < v->n_density; i++)
+        if (!strcmp(v->density[i].partition, partition))
+            in[strcmp(v->density[i].kind, "genuine") != 0] += v->density[i].count;
+    /* Each group once: its rows at the first target. */
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        if (!strcmp(g->partition, partition) && g->target_fmr == v->groups[0].target_fmr) {
+            all[0] += g->n_genuine;
+            all[1] += g->n_impostor;
+        }
+    }
+}
+
 /* A DET plot's caption: what it shows, and how many points it could not
  * draw and why, or that it drew every one. */
 static void det_caption(char *out, size_t size, const char *partition, const sh_det_drawn *d)
@@ -170,10 +191,21 @@ static int verification_section(FILE *out, const sh_report_run *run,
     for (size_t p = 0; v->n_density && p < np; p++) {
         fputs("<figure>", out);
         bad |= sh_svg_density(out, v, parts[p]);
-        char cap[240];
-        snprintf(cap, sizeof cap, "Score distributions by %s: genuine (solid) and same-group "
-                 "impostor (dashed) densities, each of area 1, on one scale; dotted: the global "
-                 "threshold at each target FMR.", strcmp(parts[p], "all") ? parts[p] : "all images");
+        char cap[600];
+        int w = snprintf(cap, sizeof cap, "Score distributions by %s: genuine (solid) and "
+                         "same-group impostor (dashed) densities, each of area 1, on one scale; "
+                         "dotted: the global threshold at each target FMR.",
+                         strcmp(parts[p], "all") ? parts[p] : "all images");
+        uint64_t in[2], all[2];
+        density_counts(in, all, v, parts[p]);
+        if (w > 0 && (size_t)w < sizeof cap && (in[0] < all[0] || in[1] < all[1]))
+            snprintf(cap + w, sizeof cap - (size_t)w,
+                     " Pairs with a failed template have no score and are in no density: "
+                     "%llu of %llu genuine pairs (the tables count each as a false non-match, "
+                     "so the genuine mass below a threshold is less than the FNMR) and %llu of "
+                     "%llu impostor pairs (never a false match).",
+                     (unsigned long long)(all[0] - in[0]), (unsigned long long)all[0],
+                     (unsigned long long)(all[1] - in[1]), (unsigned long long)all[1]);
         figure(out, cap);
     }
     bad |= table(out, sh_table_eer(run));
