@@ -100,6 +100,14 @@ fi
 grep -qx "shades: error: report -o $work/sub/r.html: directory '$work/sub': No such file or directory" \
   "$work/err.txt" || fail "report -o into a missing directory: $(cat "$work/err.txt")"
 [ ! -e "$work/sub" ] || fail "report -o created the missing directory"
+# -o naming a directory: refused before anything is written, with the fix.
+mkdir "$work/dir"
+if "$shades" report "$a" -o "$work/dir" 2>"$work/err.txt"; then
+  fail "report -o into a directory succeeded"
+fi
+grep -qx "shades: error: report -o $work/dir: a directory; -o takes the report's file path, e.g. $work/dir/report.html" \
+  "$work/err.txt" || fail "report -o a directory: $(cat "$work/err.txt")"
+[ -z "$(ls -A "$work/dir")" ] || fail "report -o a directory left files in it"
 
 # HTML: self-contained, with every kind of plot.
 mkdir "$work/sub"

@@ -153,6 +153,15 @@ int sh_report_files(const char *const *paths, size_t n, const char *out_path,
         else if (!rc && !S_ISDIR(st.st_mode))
             rc = sh_err_set(err, SH_E_INPUT, "report -o %s: '%s' is not a directory",
                                 out_path, dir);
+        /* "-o ." or "-o out/" would fail at the rename, after the report
+         * was written, with the system's words. */
+        else if (!rc && out_path[0] && (out_path[strlen(out_path) - 1] == '/' ||
+                         (stat(out_path, &st) == 0 && S_ISDIR(st.st_mode))))
+            rc = sh_err_set(err, SH_E_INPUT,
+                                "report -o %s: a directory; -o takes the report's file path, "
+                                "e.g. %s%sreport.html",
+                                out_path, out_path,
+                                out_path[strlen(out_path) - 1] == '/' ? "" : "/");
         if (!rc)
             sh_path_remove_stale_temps(out_path);
         if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid()) >=
