@@ -185,4 +185,7 @@ h5dump -a /dataset_warning "$work/id.h5" | grep -q "MS-Celeb-1M" || fail "warnin
 [ "$(grep -c "MS-Celeb-1M" "$work/id-report.txt")" -eq 1 ] || fail "the report gives the warning other than once"
 grep -q '^Dataset warning: RFW draws its images from MS-Celeb-1M' "$work/id-report.txt" || fail "no warning in the summary"
 grep -Eq '^partition +target FPIR +highest FNIR +times the lowest' "$work/id-report.txt" || fail "no worst FNIR in the summary"
+# Within 100 columns, as every text report (a target's title with its gallery was 104).
+wide=$(LC_ALL=C.UTF-8 awk 'length($0) > 100' "$work/id-report.txt")
+[ -z "$wide" ] || fail "identification report wider than 100 columns: $wide"
 echo ok

@@ -224,7 +224,9 @@ int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
         return -1;
     }
     size_t keys = t->n_key < t->n_cols ? t->n_key : t->n_cols;
-    fprintf(out, "\n%s\n", t->title);
+    /* A long title (an identification target's, with its gallery) wraps
+     * too, under itself. */
+    sh_text_wrap(out, "\n", t->title, 2, width);
     size_t next = keys;
     while (t->n_rows) {
         /* A block: the key columns, then as many further columns as fit. */
