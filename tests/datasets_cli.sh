@@ -188,4 +188,10 @@ grep -Eq '^partition +target FPIR +highest FNIR +times the lowest' "$work/id-rep
 # Within 100 columns, as every text report (a target's title with its gallery was 104).
 wide=$(LC_ALL=C.UTF-8 awk 'length($0) > 100' "$work/id-report.txt")
 [ -z "$wide" ] || fail "identification report wider than 100 columns: $wide"
+# Its HTML page: FNIR and FPIR bars per group, with their intervals.
+"$shades" report "$work/id.h5" -o "$work/id.html"
+for m in FNIR FPIR; do
+  grep -q "aria-label=\"$m at the threshold for FPIR 0.1, with intervals\"" "$work/id.html" ||
+    fail "no $m bars in the identification page"
+done
 echo ok

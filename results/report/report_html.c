@@ -92,6 +92,58 @@ static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
     return rc;
 }
 
+/* FNIR (fpir 0) or FPIR (fpir 1) of every group at the k-th target FPIR,
+ * with Wilson intervals. */
+static int identification_bars(FILE *out, const sh_iresults *id, size_t k, int fpir)
+{
+    double target = id->thresholds[k].target_fpir;
+    sh_bar *bars = calloc(id->n_groups ? id->n_groups : 1, sizeof *bars);
+    if (!bars)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < id->n_groups; i++) {
+        const sh_igroup *g = &id->groups[i];
+        if (g->target_fpir != target)
+            continue;
+        bars[n++] = (sh_bar){g->partition, g->group, fpir ? g->fpir : g->fnir,
+                             fpir ? g->fpir_wilson_lo : g->fnir_wilson_lo,
+                             fpir ? g->fpir_wilson_hi : g->fnir_wilson_hi};
+    }
+    char title[128];
+    snprintf(title, sizeof title, "%s at the threshold for FPIR %g, with intervals",
+             fpir ? "FPIR" : "FNIR", target);
+    int rc = sh_svg_bars(out, title, bars, n, 0);
+    free(bars);
+    return rc;
+}
+
+/* Identification: FNIR and FPIR bars per estimable target, then the
+ * tables. */
+static int identification_section(FILE *out, const sh_report_run *run,
+                                  const sh_report_style *st)
+{
+    const sh_iresults *id = run->r->identification;
+    int bad = 0;
+    fputs("<h3>Identification error rates by group</h3>\n<div class=\"plots\">\n", out);
+    for (size_t k = 0; k < id->n_thresholds; k++)
+        for (int fpir = 0; fpir < 2 && id->thresholds[k].estimable; fpir++) {
+            fputs("<figure>", out);
+            bad |= identification_bars(out, id, k, fpir) != 0;
+            char cap[200];
+            snprintf(cap, sizeof cap, "%s per group at the global threshold for FPIR %g; "
+                     "whiskers: the %g%% Wilson interval.",
+                     fpir ? "FPIR (non-mated searches with a candidate above the threshold)"
+                          : "FNIR (mated searches whose mate is not returned above it)",
+                     id->thresholds[k].target_fpir, 100 * id->confidence);
+            figure(out, cap);
+        }
+    fputs("</div>\n", out);
+    for (size_t k = 0; k < id->n_thresholds; k++)
+        bad |= table(out, sh_table_identification(run, k, st));
+    bad |= table(out, sh_table_cmc(run));
+    return bad;
+}
+
 /* Appends to the string in out (size bytes), cutting what does not fit. */
 static void appendf(char *out, size_t size, const char *fmt, ...)
 {
@@ -298,11 +350,8 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
         bad |= classification_section(out, run, st);
     if (v)
         bad |= verification_section(out, run, st, heat_id);
-    const sh_iresults *id = run->r->identification;
-    for (size_t k = 0; id && k < id->n_thresholds; k++)
-        bad |= table(out, sh_table_identification(run, k, st));
-    if (id)
-        bad |= table(out, sh_table_cmc(run));
+    if (run->r->identification)
+        bad |= identification_section(out, run, st);
     if (run->r->n_verdicts)
         bad |= table(out, sh_table_criteria(run));
     bad |= table(out, sh_table_failures(run));
