@@ -22,6 +22,7 @@ static const char style[] =
     "caption{text-align:left;font-weight:600;padding:.3em 0}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}\n"
     "th{background:#f0f0f0}.num{text-align:right}\n"
+    "tr.part td{font-weight:600;padding-top:.5em}td.group{padding-left:1.6em}\n"
     "p.note{font-size:.9em;color:#444;margin-top:-.5em}\n"
     ".plots{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0 0 1em}\n"
     "svg.plot{max-width:100%;height:auto;font-size:11px}\n"

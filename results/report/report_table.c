@@ -261,16 +261,40 @@ int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
     return 0;
 }
 
-/* A Markdown cell: '|' escaped so it does not end the cell. */
-static void md_cell(FILE *out, const char *s)
+/* Markdown text: '|' escaped so it does not end the cell. */
+static void md_text(FILE *out, const char *s)
 {
-    fputs("| ", out);
     for (; *s; s++) {
         if (*s == '|')
             fputc('\\', out);
         fputc(*s, out);
     }
+}
+
+/* A Markdown cell. */
+static void md_cell(FILE *out, const char *s)
+{
+    fputs("| ", out);
+    md_text(out, s);
     fputc(' ', out);
+}
+
+/* Whether a cell is a group's label indented under its partition. */
+static int indented(const char *s)
+{
+    return s[0] == ' ' && s[1] == ' ' && s[2] && s[2] != ' ';
+}
+
+/* Whether row r is a partition's name over its indented groups: the
+ * first cell alone filled, and the next row's label indented. */
+static int partition_row(const sh_table *t, size_t r)
+{
+    const char *const *row = (const char *const *)t->cells + r * t->n_cols;
+    int heading = row[0][0] && row[0][0] != ' ' && r + 1 < t->n_rows &&
+                  indented(t->cells[(r + 1) * t->n_cols]);
+    for (size_t c = 1; heading && c < t->n_cols; c++)
+        heading = !row[c][0];
+    return heading;
 }
 
 int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
@@ -290,8 +314,23 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
         fputs(t->align[c] == 'r' ? "|---:" : "|:---", out);
     fputs("|\n", out);
     for (size_t r = 0; r < t->n_rows; r++) {
-        for (size_t c = 0; c < t->n_cols; c++)
-            md_cell(out, t->cells[r * t->n_cols + c]);
+        const char *const *row = (const char *const *)t->cells + r * t->n_cols;
+        /* Renderers strip a cell's leading blanks, so the text's layout of
+         * a partition over its indented groups is said in Markdown's terms:
+         * the partition's row bold, the groups indented by no-break spaces. */
+        int heading = partition_row(t, r);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            if (c == 0 && heading) {
+                fputs("| **", out);
+                md_text(out, row[c]);
+                fputs("** ", out);
+            } else if (c == 0 && indented(row[c])) {
+                fputs("| &nbsp;&nbsp;", out);
+                md_text(out, row[c] + 2);
+                fputc(' ', out);
+            } else
+                md_cell(out, row[c]);
+        }
         fputs("|\n", out);
     }
     if (t->note)
@@ -338,10 +377,19 @@ int sh_table_print_html(FILE *out, const sh_table *t)
     }
     fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t r = 0; r < t->n_rows; r++) {
-        fputs("<tr>", out);
+        const char *const *row = (const char *const *)t->cells + r * t->n_cols;
+        /* A partition over its indented groups: HTML collapses the blanks,
+         * so the partition's row is marked and the groups' cells padded. */
+        int heading = partition_row(t, r);
+        fputs(heading ? "<tr class=\"part\">" : "<tr>", out);
         for (size_t c = 0; c < t->n_cols; c++) {
-            fputs(t->align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
-            sh_html_escape(out, t->cells[r * t->n_cols + c]);
+            if (c == 0 && indented(row[c])) {
+                fputs("<td class=\"group\">", out);
+                sh_html_escape(out, row[c] + 2);
+            } else {
+                fputs(t->align[c] == 'r' ? "<td class=\"num\">" : "<td>", out);
+                sh_html_escape(out, row[c]);
+            }
             fputs("</td>", out);
         }
         fputs("</tr>\n", out);
