@@ -97,6 +97,14 @@ static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr)
 
 /* ---- the worst differential ---- */
 
+/* Whether the summaries took g in at this partition and target: not too
+ * small, with trials of the rate (fmr 0: FNMR, 1: FMR). */
+static int taken_in(const sh_vgroup *g, const char *partition, double target, int fmr)
+{
+    return !strcmp(g->partition, partition) && g->target_fmr == target && !g->too_small &&
+           (fmr ? g->n_impostor : g->n_genuine);
+}
+
 /* The highest and lowest rate (fmr 0: FNMR, 1: FMR) among the groups of a
  * partition at a target that the summaries took in (not too small, with
  * trials); NULL when none. */
@@ -107,8 +115,7 @@ static void extremes(const sh_vgroup **hi, const sh_vgroup **lo, const sh_vresul
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
         double r = fmr ? g->fmr : g->fnmr;
-        if (strcmp(g->partition, partition) || g->target_fmr != target || g->too_small ||
-            !(fmr ? g->n_impostor : g->n_genuine) || isnan(r))
+        if (!taken_in(g, partition, target, fmr) || isnan(r))
             continue;
         if (!*hi || r > (fmr ? (*hi)->fmr : (*hi)->fnmr))
             *hi = g;
@@ -127,7 +134,7 @@ static void ratio_number(char *out, size_t size, double x, int digits)
         snprintf(out, size, "%.*g", digits, x);
 }
 
-/* Names the groups that extremes() takes in with no errors at all into
+/* Names the groups the summaries took in with no errors at all into
  * out ("V", "V and VI", or "3 groups"); returns how many there are. */
 static size_t errorless(char *out, size_t size, const sh_vresults *v, const char *partition,
                         double target, int fmr)
@@ -136,8 +143,8 @@ static size_t errorless(char *out, size_t size, const sh_vresults *v, const char
     const char *first = NULL, *second = NULL;
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
-        if (strcmp(g->partition, partition) || g->target_fmr != target || g->too_small ||
-            !(fmr ? g->n_impostor : g->n_genuine) || (fmr ? g->n_false_match : g->n_false_nonmatch))
+        if (!taken_in(g, partition, target, fmr) ||
+            (fmr ? g->n_false_match : g->n_false_nonmatch))
             continue;
         if (k == 0)
             first = g->group;
