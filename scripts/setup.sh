@@ -3,6 +3,8 @@
 # configures and builds into build/ (or $1, with extra cmake arguments after).
 # SHADES_EXTRA_PACKAGES names more Debian packages to install the same way
 # (scripts/test.sh: chromium and a font, for the report's browser test).
+# Last it fetches the pretrained model sets configs/models/ pins (checked by
+# SHA-256) into ${SHADES_MODELS:-models}/: the only download outside apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,7 @@ packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev lib
           libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
           opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
-          python3-pandas clang
+          python3-pandas python3-yaml clang
           "$(clang_rt_package)")
 # shellcheck disable=SC2206 # a list of package names, split on spaces
 packages+=(${SHADES_EXTRA_PACKAGES:-})
@@ -43,3 +45,4 @@ build="${1:-build}"
 shift || true
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build "$build" -j "$(nproc)"
+/usr/bin/env python3 scripts/fetch_models.py
