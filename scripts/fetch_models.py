@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Fetches the pretrained model sets named by the model cards in
 configs/models/ into ${SHADES_MODELS:-models}/NAME-VERSION/.
 

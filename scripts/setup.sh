@@ -45,4 +45,4 @@ build="${1:-build}"
 shift || true
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build "$build" -j "$(nproc)"
-/usr/bin/env python3 scripts/fetch_models.py
+/usr/bin/python3 scripts/fetch_models.py
