@@ -113,6 +113,7 @@ static const cyaml_schema_field_t engine_fields[] = {
                            config_dir, 1, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine, options,
                          &string_entry, 0, CYAML_UNLIMITED),
+    OPT_STR("model_card", sh_cfg_engine, model_card),
     CYAML_FIELD_MAPPING_PTR("scores", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine,
                             scores, scores_fields),
     CYAML_FIELD_MAPPING_PTR("predictions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
@@ -438,9 +439,12 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
     if (!replay && (e->scores || e->predictions))
         return cfg_error(err, c, path, e->scores ? "engine.scores" : "engine.predictions", 0,
                          "only adapter: %s reads files in place of an engine", SH_REPLAY);
-    if (replay && (e->options_count || e->config_dir))
-        return cfg_error(err, c, path, e->config_dir ? "engine.config_dir" : "engine.options", 0,
-                         "adapter: %s runs no engine to configure", SH_REPLAY);
+    if (replay && (e->options_count || e->config_dir || e->model_card))
+        return cfg_error(err, c, path,
+                         e->config_dir   ? "engine.config_dir"
+                         : e->model_card ? "engine.model_card"
+                                         : "engine.options",
+                         0, "adapter: %s runs no engine to configure", SH_REPLAY);
     sh_cfg_classification *cl = c->classification;
     if (cl && replay && (cl->engine_labels.female || cl->engine_labels.male))
         return cfg_error(err, c, path, "classification.engine_labels", 0,
@@ -601,6 +605,8 @@ static int validate(cfg *c, const char *path, sh_err *err)
         rc = resolve_path(&c->output.checkpoint, dir, err);
     if (!rc && c->engine.config_dir)
         rc = resolve_path(&c->engine.config_dir, dir, err);
+    if (!rc && c->engine.model_card)
+        rc = resolve_path(&c->engine.model_card, dir, err);
     /* A library path is relative to the config too; a built-in name is not. */
     if (!rc && strchr(c->engine.adapter, '/'))
         rc = resolve_path(&c->engine.adapter, dir, err);

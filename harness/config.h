@@ -58,6 +58,7 @@ typedef struct sh_cfg_engine {
     char *config_dir;      /* resolved, or NULL */
     char **options;        /* "key=value" strings */
     unsigned options_count;
+    char *model_card;      /* the model set's card (docs/models.md), resolved, or NULL */
     sh_cfg_scores *scores;           /* replay, verification */
     sh_cfg_predictions *predictions; /* replay, classification */
 } sh_cfg_engine;

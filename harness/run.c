@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "h5_write.h"
+#include "model_card_record.h"
 #include "model_files.h"
 #include "paths.h"
 #include "provenance.h"
@@ -35,6 +36,7 @@ static void run_state_free(run_state *s)
     sh_instance_destroy(s->inst);
     sh_groups_destroy(s->groups);
     sh_card_destroy(s->card);
+    sh_model_card_destroy(s->model_card);
     sh_manifest_destroy(s->manifest);
     sh_config_destroy(s->config);
     sh_progress_destroy(s->progress);
@@ -246,6 +248,11 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         .n_model_files = s->n_model_files,
         .model_files = s->model_files,
     };
+    sh_model_card_info model_card = {0};
+    if (!rc && s->model_card) {
+        rc = sh_model_card_record(&model_card, s->model_card, s->model_warning, err);
+        r.model_card = rc ? NULL : &model_card;
+    }
     if (!rc)
         rc = adapter_info(&r.info, adapter_sha, s, err);
     r.info.adapter_sha256 = adapter_sha;
@@ -260,6 +267,8 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         r.info.images_hashed = prov.images_hashed;
         rc = sh_h5_write_signed(results, &r, s->sign_key, err);
     }
+    sh_model_card_record_release(&model_card);
+    r.model_card = NULL;
     if (rc || !opts || !opts->report)
         return rc;
     FILE *out = opts->report;
@@ -315,6 +324,12 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = sh_manifest_confine(s.manifest, err);
     if (!rc)
         rc = dataset_card(&s, err);
+    /* The model card and its files, before anything is written. */
+    if (!rc && s.config->engine.model_card)
+        rc = sh_model_card_open(&s.model_card, s.model_warning, sizeof s.model_warning,
+                                s.config->engine.model_card, err);
+    if (!rc && s.model_warning[0])
+        fprintf(stderr, "shades: warning: model %s\n", s.model_warning);
     sh_groups_spec groups;
     sh_criteria_spec criteria;
     if (!rc) {

@@ -16,6 +16,7 @@
 #include "identification_results.h"
 #include "instance.h"
 #include "manifest.h"
+#include "model_card.h"
 #include "progress.h"
 #include "repeat_check.h"
 #include "results.h"
@@ -59,6 +60,8 @@ typedef struct run_state {
     sh_cresults *cresults;
     sh_model_file *model_files; /* engine runs: /engine/model_files */
     size_t n_model_files;
+    sh_model_card *model_card;  /* engine.model_card, its files checked; or NULL */
+    char model_warning[2048];   /* withdrawn datasets the model card names; "" none */
 } run_state;
 
 /* The protocols: each leaves its results in s or fails with err set. */

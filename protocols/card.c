@@ -258,28 +258,41 @@ static int withdrawn_lookup(char *out, size_t cap, const withdrawn **out_w, cons
     return 1;
 }
 
-int sh_card_withdrawn(char *out, size_t cap, const sh_card *card)
+/* One sentence per withdrawn dataset that `first` (NULL: none) or one of
+ * rest[0..n) names, each once, into out; returns how many. */
+static int withdrawn_scan(char *out, size_t cap, const char *first, char *const *rest,
+                          size_t n)
 {
     out[0] = '\0';
     int found = 0;
     size_t len = 0;
     char one[512];
     const withdrawn *seen[sizeof withdrawn_list / sizeof *withdrawn_list];
-    for (unsigned i = 0; i <= card->sources_count; i++) {
-        const char *name = i == 0 ? card->name : card->sources[i - 1];
+    for (size_t i = 0; i <= n; i++) {
+        const char *name = i == 0 ? first : rest[i - 1];
         const withdrawn *w = NULL;
-        if (!withdrawn_lookup(one, sizeof one, &w, name))
+        if (!name || !withdrawn_lookup(one, sizeof one, &w, name))
             continue;
         int again = 0;
         for (int k = 0; k < found; k++)
             again |= seen[k] == w;
         if (again)
-            continue; /* the card names it twice, or as itself and its source */
+            continue; /* named twice, or as itself and its source */
         seen[found++] = w;
         if (len < cap)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "", one);
     }
     return found;
+}
+
+int sh_card_withdrawn(char *out, size_t cap, const sh_card *card)
+{
+    return withdrawn_scan(out, cap, card->name, card->sources, card->sources_count);
+}
+
+int sh_card_withdrawn_names(char *out, size_t cap, char *const *names, size_t n)
+{
+    return withdrawn_scan(out, cap, NULL, names, n);
 }
 
 int sh_card_write_generated(const char *dir, const char *manifest, const char *name,

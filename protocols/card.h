@@ -57,4 +57,9 @@ int sh_card_check(const sh_card *card, const char *manifest_path,
  * returns how many it found. */
 int sh_card_withdrawn(char *out, size_t cap, const sh_card *card);
 
+/* The same for any n dataset names (a model card's training datasets):
+ * one sentence per withdrawn dataset they name, each once; "" and 0 when
+ * none. */
+int sh_card_withdrawn_names(char *out, size_t cap, char *const *names, size_t n);
+
 #endif

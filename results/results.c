@@ -23,5 +23,12 @@ void sh_results_destroy(sh_results *r)
     free(r->verdicts);
     sh_failures_destroy(r->failures);
     free(r->model_files);
+    if (r->model_card) {
+#define SH_MODEL_CARD_TEXT(member, name) free(r->model_card->member);
+#include "model_card_fields.def"
+#undef SH_MODEL_CARD_TEXT
+        free(r->model_card->files);
+        free(r->model_card);
+    }
     free(r);
 }

@@ -38,6 +38,25 @@ typedef struct sh_model_file {
     uint64_t bytes;
 } sh_model_file;
 
+/* One file a run's model card lists (/engine/model_card/files, schema
+ * 1.7): its path in the card's folder, SHA-256 (hex) and purpose. */
+typedef struct sh_model_card_file {
+    char path[256];
+    char sha256[65];
+    char purpose[512];
+} sh_model_card_file;
+
+/* The model card a run was pinned to (model_card_fields.def) and its
+ * files. Strings and files are borrowed where the harness fills it for
+ * writing, owned where the reader fills it. */
+typedef struct sh_model_card_info {
+#define SH_MODEL_CARD_TEXT(member, name) char *member;
+#include "model_card_fields.def"
+#undef SH_MODEL_CARD_TEXT
+    size_t n_files;
+    sh_model_card_file *files;
+} sh_model_card_info;
+
 /* Everything a results file holds: verification, identification or
  * classification results (the others NULL), the criteria's verdicts and
  * the failures. The writer borrows it; one from sh_results_create owns
@@ -53,6 +72,7 @@ typedef struct sh_results {
     int has_model_files; /* an engine run (schema 1.5): /engine/model_files is written */
     size_t n_model_files;
     sh_model_file *model_files;
+    sh_model_card_info *model_card; /* engine.model_card (schema 1.7), or NULL: none */
 } sh_results;
 
 /* An empty results that will own what is put in it. */

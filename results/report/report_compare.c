@@ -122,6 +122,17 @@ static void fact_card(char *out, size_t size, const sh_results *r)
         snprintf(out, size, "%s", name);
 }
 
+/* The model card's name, version and digest ("no model card" without one). */
+static void fact_model_card(char *out, size_t size, const sh_results *r)
+{
+    const sh_model_card_info *mc = r->model_card;
+    if (mc)
+        snprintf(out, size, "%s %s, model card sha256 %.12s", mc->name, mc->version,
+                 mc->card_sha256);
+    else
+        snprintf(out, size, "no model card");
+}
+
 /* The protocol the run measured. */
 static void fact_protocol(char *out, size_t size, const sh_results *r)
 {
@@ -166,7 +177,7 @@ static char *difference(const sh_report_run *runs, size_t n, fact_fn fact, const
 
 int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
 {
-    *out = calloc(6, sizeof **out);
+    *out = calloc(7, sizeof **out);
     if (!*out)
         return -1;
     int nomem = 0, count = 0;
@@ -176,6 +187,10 @@ int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
         (*out)[count++] = s;
     if (n > 1 && (s = difference(runs, n, fact_card, "The runs used different dataset cards",
                                  "They describe different data.", &nomem)))
+        (*out)[count++] = s;
+    if (n > 1 && (s = difference(runs, n, fact_model_card, "The runs used different model cards",
+                                 "Their engines ran different models, or models nobody pinned.",
+                                 &nomem)))
         (*out)[count++] = s;
     /* Group definitions: the groups found and the config's groups: section. */
     int groups_differ = 0;

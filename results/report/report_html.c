@@ -346,6 +346,8 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
         fputs("</p>\n", out);
     }
     bad |= table(out, sh_table_provenance(run));
+    if (run->r->model_card)
+        bad |= table(out, sh_table_model_card(run));
 
     if (run->r->classification)
         bad |= classification_section(out, run, st);
@@ -396,6 +398,11 @@ static int summary_block(FILE *out, const sh_summary *s)
     if (s->warning) {
         fputs("<p class=\"warning\"><strong>Dataset warning:</strong> ", out);
         sh_html_escape(out, s->warning);
+        fputs("</p>\n", out);
+    }
+    if (s->model_warning) {
+        fputs("<p class=\"warning\"><strong>Model warning:</strong> ", out);
+        sh_html_escape(out, s->model_warning);
         fputs("</p>\n", out);
     }
     int rc = s->worst ? sh_table_print_html(out, s->worst) : 0;

@@ -21,6 +21,8 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
     int bad = 0;
     if (!o->brief)
         bad |= emit(out, sh_table_provenance(run), p);
+    if (!o->brief && run->r->model_card)
+        bad |= emit(out, sh_table_model_card(run), p);
     if (run->r->classification) {
         bad |= emit(out, sh_table_classification(run, st), p);
         if (!o->brief)

@@ -403,6 +403,41 @@ void sh_summary_order(size_t *out, const sh_report_run *runs, size_t n)
                 out[k++] = i;
 }
 
+/* A run's dataset card warning, or "" (files before 1.1 have none). */
+static const char *dataset_warning(const sh_results *r)
+{
+    return r->info.dataset_warning ? r->info.dataset_warning : "";
+}
+
+/* A run's model card warning, or "" without a model card. */
+static const char *model_warning(const sh_results *r)
+{
+    return r->model_card && r->model_card->warning ? r->model_card->warning : "";
+}
+
+/* The warning `get` finds in runs[order[k]], or, when a run shown before
+ * it has the same one, words naming that run; NULL when it has none
+ * (*nomem set when out of memory). */
+static char *same_warning(const sh_report_run *runs, const size_t *order, size_t k,
+                          const char *(*get)(const sh_results *), int *nomem)
+{
+    const char *w = get(runs[order[k]].r);
+    if (!w[0])
+        return NULL;
+    size_t same = k;
+    for (size_t j = 0; j < k && same == k; j++)
+        if (!strcmp(get(runs[order[j]].r), w))
+            same = j;
+    char *out = NULL;
+    int rc = same < k ? asprintf(&out, "the same as for %s above.", runs[order[same]].label)
+                      : asprintf(&out, "%s", w);
+    if (rc < 0) {
+        *nomem = 1;
+        return NULL;
+    }
+    return out;
+}
+
 int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *order,
                      size_t k)
 {
@@ -436,22 +471,8 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     }
     if (r->verification)
         out->fte = fte_sentence(r->verification, &out->nomem);
-    const char *w = r->info.dataset_warning;
-    if (w && w[0]) {
-        size_t same = k;
-        for (size_t j = 0; j < k && same == k; j++) {
-            const char *wj = runs[order[j]].r->info.dataset_warning;
-            if (wj && !strcmp(wj, w))
-                same = j;
-        }
-        int rc = same < k
-                     ? asprintf(&out->warning, "the same as for %s above.", runs[order[same]].label)
-                     : asprintf(&out->warning, "%s", w);
-        if (rc < 0) {
-            out->warning = NULL;
-            out->nomem = 1;
-        }
-    }
+    out->warning = same_warning(runs, order, k, dataset_warning, &out->nomem);
+    out->model_warning = same_warning(runs, order, k, model_warning, &out->nomem);
     if (out->nomem) {
         sh_summary_clear(out);
         return -1;
@@ -467,5 +488,6 @@ void sh_summary_clear(sh_summary *s)
     sh_table_destroy(s->worst);
     free(s->fte);
     free(s->warning);
+    free(s->model_warning);
     memset(s, 0, sizeof *s);
 }

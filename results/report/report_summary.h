@@ -1,9 +1,11 @@
 /* The summary panel at the top of every report (text, Markdown, HTML):
  * for each run the criteria verdict, each failed rule in one sentence,
  * the worst differential per partition and target, failure to enrol above
- * a set share, and the dataset card's warning (report_summary.c); and,
+ * a set share, the dataset card's warning and the model card's
+ * (report_summary.c); and,
  * when several runs are set side by side, what differs among them
- * (manifests, cards, group definitions, targets) and their verdicts rule
+ * (manifests, cards, model cards, group definitions, targets) and their
+ * verdicts rule
  * by rule (report_compare.c). Built once, printed by each format its own
  * way. */
 #ifndef SH_RESULTS_REPORT_REPORT_SUMMARY_H
@@ -31,6 +33,7 @@ typedef struct sh_summary {
     sh_table *worst;        /* the worst differential per partition and target, or NULL */
     char *fte;              /* groups whose FTE is above SH_SUMMARY_FTE_SHARE, or NULL */
     char *warning;          /* the card's warning, or "as for <label> above", or NULL */
+    char *model_warning;    /* the model card's (withdrawn training data), the same way */
     int nomem;              /* an allocation failed: the panel is incomplete */
 } sh_summary;
 
@@ -41,7 +44,8 @@ typedef struct sh_summary {
 void sh_summary_order(size_t *out, const sh_report_run *runs, size_t n);
 
 /* Builds the panel of runs[order[k]]; a run shown earlier (order[0..k-1])
- * with the same card warning is named rather than the warning repeated.
+ * with the same card (or model card) warning is named rather than the
+ * warning repeated.
  * 0, or -1 when out of memory (out is cleared then). */
 int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *order,
                      size_t k);
@@ -50,7 +54,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
 void sh_summary_clear(sh_summary *s);
 
 /* The differences among n runs that make a side-by-side comparison
- * misleading (manifest, dataset card, group definitions, target FMRs,
+ * misleading (manifest, dataset card, model card, group definitions, target FMRs,
  * protocol), one sentence each, into *out (NULL-ended, freed with
  * sh_summary_free_lines). Returns how many, or -1 when out of memory. */
 int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n);

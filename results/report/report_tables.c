@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report_order.h"
 
@@ -89,8 +90,13 @@ sh_table *sh_table_runs(const sh_report_run *runs, size_t n)
 sh_table *sh_table_provenance(const sh_report_run *run)
 {
     const sh_run_info *f = &run->r->info;
-    char title[512];
+    const sh_model_card_info *mc = run->r->model_card;
+    char title[512], model[512];
     snprintf(title, sizeof title, "Provenance of %s", run->path);
+    if (mc)
+        snprintf(model, sizeof model, "%s %s (below)", mc->name, mc->version);
+    else
+        snprintf(model, sizeof model, "none (engine.model_card, docs/models.md)");
     sh_table *t = sh_table_create(title, "item|value", "ll");
     if (!t)
         return NULL;
@@ -110,6 +116,7 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
         {"dataset warning", f->dataset_warning[0] ? "yes: shown in the summary at the top"
                                                   : "none"},
+        {"model card", model},
         {"created", f->created},
         {"build", f->build},
         {"host", f->host_cpu[0] ? f->host_cpu : "not recorded"},
@@ -129,6 +136,65 @@ sh_table *sh_table_provenance(const sh_report_run *run)
     sh_table_cellf(t, "seed, threads");
     sh_table_cellf(t, "%llu, %llu", (unsigned long long)f->seed,
                        (unsigned long long)f->threads);
+    return t;
+}
+
+/* Whether a card's training_data says the data is not stated. */
+static int not_stated(const char *text)
+{
+    return !strncasecmp(text, "not stated", 10);
+}
+
+sh_table *sh_table_model_card(const sh_report_run *run)
+{
+    const sh_model_card_info *mc = run->r->model_card;
+    char title[512];
+    snprintf(title, sizeof title, "Model card of %s", run->path);
+    sh_table *t = sh_table_create(title, "item|value", "ll");
+    if (!t)
+        return NULL;
+    char datasets[1024]; /* the names, one a line in the file, as a list */
+    size_t len = 0;
+    for (const char *p = mc->training_datasets; *p && len + 3 < sizeof datasets; p++) {
+        if (*p == '\n') {
+            datasets[len++] = ',';
+            datasets[len++] = ' ';
+        } else {
+            datasets[len++] = *p;
+        }
+    }
+    datasets[len] = '\0';
+    const char *rows[][2] = {
+        {"model", mc->name},
+        {"version", mc->version},
+        {"package", mc->package},
+        {"source", mc->source},
+        {"source sha256", mc->source_sha256},
+        {"licence", mc->licence},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        sh_table_cellf(t, "%s", rows[i][0]);
+        sh_table_cellf(t, "%s", rows[i][1]);
+    }
+    sh_table_cellf(t, "training data");
+    if (not_stated(mc->training_data))
+        sh_table_cellf(t, "NOT STATED: the publisher does not say what data trained this "
+                          "model. The card reads: %s", mc->training_data);
+    else
+        sh_table_cellf(t, "%s (as the publisher states it)", mc->training_data);
+    sh_table_cellf(t, "training datasets");
+    sh_table_cellf(t, "%s", datasets[0] ? datasets : "none named");
+    sh_table_cellf(t, "withdrawn among them");
+    sh_table_cellf(t, "%s", mc->warning[0] ? "yes: shown in the summary at the top" : "none");
+    sh_table_cellf(t, "card");
+    sh_table_cellf(t, "%s", mc->card_path);
+    sh_table_cellf(t, "card sha256");
+    sh_table_cellf(t, "%s", mc->card_sha256);
+    for (size_t i = 0; i < mc->n_files; i++) {
+        sh_table_cellf(t, "file %s", mc->files[i].path);
+        sh_table_cellf(t, "%s; sha256 %s", mc->files[i].purpose, mc->files[i].sha256);
+    }
+    sh_table_note(t, "The files were checked against these SHA-256 sums before the run.");
     return t;
 }
 

@@ -31,6 +31,12 @@ sh_table *sh_table_runs(const sh_report_run *runs, size_t n);
 /* Where a run came from: config, library and manifest digests, build. */
 sh_table *sh_table_provenance(const sh_report_run *run);
 
+/* The run's model card (run->r->model_card, not NULL): name, version,
+ * package, licence, training data as stated (said plainly when not
+ * stated), training datasets and any withdrawn among them, the card's
+ * digest and every file with its purpose. */
+sh_table *sh_table_model_card(const sh_report_run *run);
+
 /* Every group at the k-th target: FTE, FNMR and FMR with intervals and
  * counts, marking small groups. */
 sh_table *sh_table_groups(const sh_report_run *run, size_t k,

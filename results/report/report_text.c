@@ -37,6 +37,8 @@ static int summary(FILE *out, const sh_summary *s)
         wrapped(out, "- ", s->failed[i], 2);
     if (s->warning)
         wrapped(out, "\nDataset warning: ", s->warning, 2);
+    if (s->model_warning)
+        wrapped(out, "\nModel warning: ", s->model_warning, 2);
     int rc = s->worst ? table(out, s->worst) : 0;
     if (s->fte)
         wrapped(out, "\n", s->fte, 0);

@@ -450,6 +450,43 @@ static int read_identification(sh_results *r, hid_t f, const char *path, sh_err 
     return rc;
 }
 
+/* /engine/model_card, when the file has one (schema 1.7 on). */
+static int read_model_card(sh_results *r, hid_t f, const char *path, sh_err *err)
+{
+    if (H5Lexists(f, "/engine", H5P_DEFAULT) <= 0 ||
+        H5Lexists(f, SH_H5_MODEL_CARD, H5P_DEFAULT) <= 0)
+        return 0;
+    sh_model_card_info *mc = calloc(1, sizeof *mc);
+    if (!mc)
+        return sh_err_nomem(err);
+    r->model_card = mc;
+    hid_t g = H5Gopen2(f, SH_H5_MODEL_CARD, H5P_DEFAULT);
+    int rc = g < 0 ? sh_err_set(err, SH_E_INPUT, "%s: %s is not a group", path,
+                                SH_H5_MODEL_CARD)
+                   : 0;
+    for (size_t i = 0; !rc && i < sh_h5_n_model_card_attrs; i++) {
+        const sh_h5_attr *a = &sh_h5_model_card_attrs[i];
+        char **slot = (char **)((char *)mc + a->offset);
+        if (!(*slot = read_string_attr(g, a->name)))
+            rc = sh_err_set(err, SH_E_INPUT,
+                            "%s: attribute '%s' of %s is missing or not a string", path,
+                            a->name, SH_H5_MODEL_CARD);
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    void *files = NULL;
+    if (!rc)
+        rc = read_table(&files, &mc->n_files, f, &sh_h5_tables[SH_H5_MODEL_CARD_FILES], path,
+                        err);
+    mc->files = files;
+    for (size_t i = 0; !rc && i < mc->n_files; i++) {
+        sh_model_card_file *x = &mc->files[i];
+        x->path[sizeof x->path - 1] = x->sha256[sizeof x->sha256 - 1] = '\0';
+        x->purpose[sizeof x->purpose - 1] = '\0';
+    }
+    return rc;
+}
+
 static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
 {
     char *schema = read_string_attr(f, "schema_version");
@@ -497,6 +534,8 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
         r->model_files[i].path[sizeof r->model_files[i].path - 1] = '\0';
         r->model_files[i].sha256[sizeof r->model_files[i].sha256 - 1] = '\0';
     }
+    if (!rc)
+        rc = read_model_card(r, f, path, err);
     return rc;
 }
 

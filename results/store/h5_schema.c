@@ -22,6 +22,13 @@ const sh_h5_attr sh_h5_u64_attrs[] = {
 };
 const size_t sh_h5_n_u64_attrs = NELEM(sh_h5_u64_attrs);
 
+const sh_h5_attr sh_h5_model_card_attrs[] = {
+#define SH_MODEL_CARD_TEXT(member, name) {name, offsetof(sh_model_card_info, member), 7},
+#include "model_card_fields.def"
+#undef SH_MODEL_CARD_TEXT
+};
+const size_t sh_h5_n_model_card_attrs = NELEM(sh_h5_model_card_attrs);
+
 #define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
 /* A bounded summary: the value and its two bounds. */
 #define BOUNDED(member)                                                                     \
@@ -175,6 +182,12 @@ static const sh_h5_column model_file_cols[] = {
     COL(sh_model_file, 'u', bytes),
 };
 
+static const sh_h5_column model_card_file_cols[] = {
+    COL(sh_model_card_file, 's', path),
+    COL(sh_model_card_file, 's', sha256),
+    COL(sh_model_card_file, 's', purpose),
+};
+
 static const sh_h5_column density_cols[] = {
     COL(sh_vdensity, 's', partition), COL(sh_vdensity, 's', group),
     COL(sh_vdensity, 's', kind),      COL(sh_vdensity, 'd', bin_lo),
@@ -200,6 +213,8 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_ICMC] = TABLE("/identification/cmc", icmc_cols, sh_icmc),
     [SH_H5_MODEL_FILES] = TABLE("/engine/model_files", model_file_cols, sh_model_file),
     [SH_H5_DENSITY] = TABLE("/verification/score_density", density_cols, sh_vdensity),
+    [SH_H5_MODEL_CARD_FILES] = TABLE(SH_H5_MODEL_CARD "/files", model_card_file_cols,
+                                     sh_model_card_file),
 };
 
 hid_t sh_h5_compound_type(const sh_h5_table *t, int native)

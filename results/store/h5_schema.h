@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.6"
+#define SH_RESULTS_SCHEMA "1.7"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
@@ -29,6 +29,12 @@ extern const sh_h5_attr sh_h5_string_attrs[];
 extern const size_t sh_h5_n_string_attrs;
 extern const sh_h5_attr sh_h5_u64_attrs[];
 extern const size_t sh_h5_n_u64_attrs;
+
+/* The attributes of /engine/model_card (char * members of
+ * sh_model_card_info, model_card_fields.def), since 1.7. */
+#define SH_H5_MODEL_CARD "/engine/model_card"
+extern const sh_h5_attr sh_h5_model_card_attrs[];
+extern const size_t sh_h5_n_model_card_attrs;
 
 /* One field of a compound table: name, offset in the row struct, kind
  * ('d' double, 'u' uint64, 'i' int32, 's' fixed string) and size. */
@@ -63,6 +69,7 @@ enum {
     SH_H5_ICMC,
     SH_H5_MODEL_FILES, /* engine runs only, since 1.5 */
     SH_H5_DENSITY,     /* /verification/score_density, since 1.6 */
+    SH_H5_MODEL_CARD_FILES, /* /engine/model_card/files: runs with a model card, since 1.7 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

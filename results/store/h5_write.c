@@ -314,6 +314,28 @@ static int write_identification(hid_t f, const sh_iresults *r)
     return bad ? -1 : 0;
 }
 
+/* /engine/model_card: the card's fields as attributes, its files as a
+ * table; /engine is made when the run wrote no model files. */
+static int write_model_card(hid_t f, const sh_model_card_info *mc)
+{
+    hid_t e = H5Lexists(f, "/engine", H5P_DEFAULT) > 0 ? H5Gopen2(f, "/engine", H5P_DEFAULT)
+                                                      : create_group(f, "engine");
+    hid_t g = e < 0 ? -1 : create_group(e, "model_card");
+    int bad = g < 0;
+    for (size_t i = 0; !bad && i < sh_h5_n_model_card_attrs; i++) {
+        const char *v =
+            *(char *const *)((const char *)mc + sh_h5_model_card_attrs[i].offset);
+        bad |= attr_string(g, sh_h5_model_card_attrs[i].name, v ? v : "");
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    if (e >= 0)
+        H5Gclose(e);
+    if (!bad)
+        bad = write_table(f, &sh_h5_tables[SH_H5_MODEL_CARD_FILES], mc->files, mc->n_files);
+    return bad ? -1 : 0;
+}
+
 static int write_contents(hid_t f, const sh_results *r)
 {
     int bad = write_attrs(f, &r->info, r->n_verdicts, r->verdicts);
@@ -334,6 +356,8 @@ static int write_contents(hid_t f, const sh_results *r)
             bad = write_table(f, &sh_h5_tables[SH_H5_MODEL_FILES], r->model_files,
                               r->n_model_files);
     }
+    if (!bad && r->model_card)
+        bad = write_model_card(f, r->model_card);
     return bad ? -1 : 0;
 }
 

@@ -1,0 +1,30 @@
+/* A run's model card (engine.model_card, docs/models.md): loaded and its
+ * files checked before the run writes anything, then recorded in the
+ * results file (/engine/model_card). */
+#ifndef SH_HARNESS_MODEL_CARD_RECORD_H
+#define SH_HARNESS_MODEL_CARD_RECORD_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "model_card.h"
+#include "results.h"
+
+/* Loads the card at path, checks that every file it lists is in its
+ * folder with its SHA-256, and writes into warning (cap bytes) the
+ * sentence the run records when its training datasets name a withdrawn
+ * dataset ("" when none). *out is the caller's (sh_model_card_destroy);
+ * NULL on failure, with err naming the card or the file. */
+int sh_model_card_open(sh_model_card **out, char *warning, size_t cap, const char *path,
+                       sh_err *err);
+
+/* Fills out for the writer: strings borrowed from card and warning,
+ * except training_datasets (one name a line) and files, which are
+ * malloc'd; release them with sh_model_card_record_release. */
+int sh_model_card_record(sh_model_card_info *out, const sh_model_card *card,
+                         const char *warning, sh_err *err);
+
+/* Frees what sh_model_card_record allocated; a zeroed out is allowed. */
+void sh_model_card_record_release(sh_model_card_info *out);
+
+#endif
