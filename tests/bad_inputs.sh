@@ -51,6 +51,31 @@ ${2:-}
 YAML
 }
 cfg
+mcard() { # a model card with two stand-in files, named by the config
+  mkdir -p data/model
+  printf 'detector\n' >data/model/a.bin
+  printf 'embedder\n' >data/model/b.bin
+  cat >data/model/card.yaml <<YAML
+name: fixture-model
+version: "1"
+package: none, written by the test
+source: https://example.invalid/fixture-model-1.tgz
+source_sha256: $(printf package | sha256sum | cut -d' ' -f1)
+licence: MIT
+training_data: "not stated"
+training_datasets: []
+files:
+  - path: a.bin
+    from: package/a.bin
+    sha256: $(sha256sum data/model/a.bin | cut -d' ' -f1)
+    purpose: detection stand-in
+  - path: b.bin
+    from: package/b.bin
+    sha256: $(sha256sum data/model/b.bin | cut -d' ' -f1)
+    purpose: embedding stand-in
+YAML
+  cfg "engine: {adapter: synthetic, model_card: data/model/card.yaml}"
+}
 set_row() { # LINE CSV-ROW: replaces manifest line LINE
   awk -v n="$1" -v row="$2" 'NR == n { print row; next } { print }' "$manifest" >m.tmp
   mv m.tmp "$manifest"
@@ -130,6 +155,18 @@ case $id in
        run=(import rfw African_pairs.txt Asian_pairs.txt -o imported --race African) ;;
   i12) printf 'm.01\t1\t1\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
+  # ---- model cards (engine.model_card, docs/models.md) ----
+  e01) mcard && sed -i '/^licence:/d' data/model/card.yaml ;;
+  e02) mcard && sed -i 's/^training_data: .*/training_data: ""/' data/model/card.yaml ;;
+  e03) mcard && sed -i 's/^source_sha256: .*/source_sha256: abc/' data/model/card.yaml ;;
+  e04) mcard && sed -i '16s/sha256: .*/sha256: 12/' data/model/card.yaml ;;
+  e05) mcard && sed -i '10,$d' data/model/card.yaml && echo "files: []" >>data/model/card.yaml && sed -i '9d' data/model/card.yaml ;;
+  e06) mcard && sed -i 's|^  - path: b.bin|  - path: ../../secret.bin|' data/model/card.yaml ;;
+  e07) mcard && rm data/model/card.yaml ;;
+  e08) mcard && rm data/model/b.bin ;;
+  e09) mcard && echo altered >>data/model/b.bin ;;
+  e10) mcard && cfg "engine: {adapter: replay, model_card: data/model/card.yaml, scores: {file: scores.csv\}}"
+       printf 'reference_id,probe_id,score\n' >scores.csv ;;
   # ---- replayed scores ----
   r01) printf 'reference_id,probe_id,score\n%s,%s,0.5\n' "$(first 1)" nobody >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
