@@ -636,6 +636,88 @@ static void runs_on_other_data_are_warned_about_first(void **state)
     sh_results_destroy(b);
 }
 
+/* A model card record owned by r (as the reader leaves one). */
+static void give_model_card(sh_results *r, const char *sha, const char *training_data,
+                            const char *warning)
+{
+    sh_model_card_info *mc = calloc(1, sizeof *mc);
+    assert_non_null(mc);
+#define SH_MODEL_CARD_TEXT(member, name) mc->member = strdup("");
+#include "model_card_fields.def"
+#undef SH_MODEL_CARD_TEXT
+    set_text(&mc->name, "stand-in");
+    set_text(&mc->version, "2");
+    set_text(&mc->package, "npm stand-in@2");
+    set_text(&mc->licence, "MIT, as the package states");
+    set_text(&mc->training_data, training_data);
+    set_text(&mc->training_datasets, "MS1M-ArcFace\nGlint360K");
+    set_text(&mc->warning, warning);
+    set_text(&mc->card_sha256, sha);
+    mc->n_files = 1;
+    mc->files = calloc(1, sizeof *mc->files);
+    snprintf(mc->files[0].path, sizeof mc->files[0].path, "w.onnx");
+    snprintf(mc->files[0].purpose, sizeof mc->files[0].purpose, "the embedding");
+    r->model_card = mc;
+}
+
+#define MODEL_WARNING "stand-in 2 was trained on withdrawn data: MS-Celeb-1M was withdrawn."
+
+static void the_model_card_is_shown_and_its_warning_once(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 0);
+    give_model_card(r, "cccccccccccccccccccc", "not stated: nobody says", MODEL_WARNING);
+    char *text = report_of(&r, 1, &sh_report_text);
+    assert_non_null(strstr(text, "\nModel warning: " MODEL_WARNING "\n"));
+    assert_non_null(strstr(text, "\nModel card of /nonexistent/a.h5\n"));
+    assert_non_null(strstr(text, "\nlicence               MIT, as the package states\n"));
+    assert_non_null(strstr(text, "\ntraining data         NOT STATED: the publisher does not "));
+    assert_non_null(strstr(text, "\ntraining datasets     MS1M-ArcFace, Glint360K\n"));
+    assert_non_null(strstr(text, "\nmodel card          stand-in 2 (below)\n"));
+    free(text);
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    assert_non_null(strstr(md, "> **Model warning:** " MODEL_WARNING "\n"));
+    free(md);
+    char *html = report_of(&r, 1, &sh_report_html);
+    assert_non_null(strstr(html, "<strong>Model warning:</strong> " MODEL_WARNING));
+    assert_non_null(strstr(html, "<caption>Model card of /nonexistent/a.h5</caption>"));
+    free(html);
+    /* Stated training data is shown as stated; two runs on one card warn once. */
+    set_text(&r->model_card->training_data, "a licensed set of 1M images");
+    sh_results *two[] = {r, r};
+    text = report_of(two, 2, &sh_report_text);
+    assert_non_null(strstr(text, "a licensed set of 1M images (as the publisher states it)"));
+    assert_null(strstr(text, "NOT STATED"));
+    assert_int_equal(count(text, "MS-Celeb-1M was withdrawn."), 1);
+    assert_non_null(strstr(text, "Model warning: the same as for eng 1.0 #1 above."));
+    assert_null(strstr(text, "different model cards"));
+    free(text);
+    sh_results_destroy(r);
+}
+
+static void runs_on_other_model_cards_are_warned_about(void **state)
+{
+    (void)state;
+    sh_results *a = memory_run("aaaa", 1e-3, 0), *b = memory_run("aaaa", 1e-3, 0);
+    give_model_card(a, "cccccccccccccccccccc", "stated", "");
+    sh_report_run runs[] = {{a, "a.h5", "A", ""}, {b, "b.h5", "B", ""}};
+    char **lines;
+    assert_int_equal(sh_summary_differences(&lines, runs, 2), 1);
+    assert_string_equal(lines[0], "The runs used different model cards: A stand-in 2, model card "
+                                  "sha256 cccccccccccc; B no model card. Their engines ran "
+                                  "different models, or models nobody pinned.");
+    sh_summary_free_lines(lines);
+    give_model_card(b, "dddddddddddddddddddd", "stated", "");
+    assert_int_equal(sh_summary_differences(&lines, runs, 2), 1);
+    assert_non_null(strstr(lines[0], "B stand-in 2, model card sha256 dddddddddddd."));
+    sh_summary_free_lines(lines);
+    set_text(&b->model_card->card_sha256, "cccccccccccccccccccc");
+    assert_int_equal(sh_summary_differences(&lines, runs, 2), 0);
+    sh_summary_free_lines(lines);
+    sh_results_destroy(a);
+    sh_results_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +736,8 @@ int main(void)
         cmocka_unit_test(no_failures_and_the_warning_once),
         cmocka_unit_test(a_run_without_criteria_says_so),
         cmocka_unit_test(runs_on_other_data_are_warned_about_first),
+        cmocka_unit_test(the_model_card_is_shown_and_its_warning_once),
+        cmocka_unit_test(runs_on_other_model_cards_are_warned_about),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
