@@ -102,6 +102,14 @@ static int check_expected(const run_state *s, const sh_run_options *opts, sh_err
                           "rerun %s: adapter %s (sha256 %s) is not the one the file records; "
                           "refusing",
                           opts->expect_from, lib, sha);
+    const char *card_sha = s->model_card ? s->model_card->sha256 : "";
+    if (!rc && opts->expect_model_card_sha256 && strcmp(card_sha, opts->expect_model_card_sha256))
+        return sh_err_set(err, SH_E_INPUT,
+                          "rerun %s: model card %s (sha256 %s) is not the one the file records; "
+                          "refusing",
+                          opts->expect_from,
+                          s->model_card ? s->model_card->path : "(none)",
+                          card_sha[0] ? card_sha : "none");
     if (!rc && opts->expect_manifest_sha256 &&
         strcmp(s->manifest_sha, opts->expect_manifest_sha256))
         return sh_err_set(err, SH_E_INPUT,

@@ -30,6 +30,7 @@ typedef struct sh_run_options {
     const char *expect_manifest_sha256; /* when either differs */
     const sh_model_file *expect_model_files; /* and when one of these differs or is */
     size_t n_expect_model_files;              /* missing (engine runs) */
+    const char *expect_model_card_sha256;     /* or the model card is another ("": none) */
 } sh_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

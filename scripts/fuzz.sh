@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(manifest config card pairs import)
+[ ${#targets[@]} -gt 0 ] || targets=(manifest config card model_card pairs import)
 ./scripts/setup.sh build -DSHADES_WERROR=ON >/dev/null   # the packages, clang among them
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHADES_FUZZ=ON \
   -DSHADES_WERROR=ON >/dev/null

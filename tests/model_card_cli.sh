@@ -5,8 +5,8 @@
 # and HTML reports show it; a card naming a withdrawn training dataset
 # gives the warning on stderr, in the file and in the summary; a missing
 # or altered file refuses the run with one line and writes nothing; two
-# runs on different cards are flagged side by side. WORK/mc.h5 is left
-# for test_schema (docs/results-schema.md).
+# runs on different cards are flagged side by side; rerun refuses a changed
+# card. WORK/mc.h5 is left for test_schema (docs/results-schema.md).
 set -eu
 shades=$1 work=$2
 expect="$(cd "$(dirname "$0")" && pwd)/expect_error.sh"
@@ -90,6 +90,14 @@ grep -q "<caption>Model card of mc.h5</caption>" mc.html || fail "HTML report: n
 grep -q "NOT STATED: the publisher does not say" mc.html || fail "HTML report: training data"
 "$shades" report mc.h5 -o mc.md
 grep -q "Model card of mc.h5" mc.md || fail "Markdown report: no model card table"
+
+# ---- rerun reproduces it, and refuses once the card changed ----
+"$shades" rerun mc.h5 >rerun.out || fail "rerun of a run with a model card: $(cat rerun.out)"
+cp models/stand-in-1/card.yaml card.kept
+sed -i 's/^licence: .*/licence: MIT, changed after the run/' models/stand-in-1/card.yaml
+"$expect" 2 "shades: error: rerun mc.h5: model card $(pwd -P)/models/stand-in-1/card.yaml (sha256 $(sha models/stand-in-1/card.yaml)) is not the one the file records; refusing" \
+  "$shades" rerun mc.h5 || fail "rerun with a changed model card"
+mv card.kept models/stand-in-1/card.yaml
 
 # ---- a run without a card writes no /engine/model_card ----
 cfg plain plain.h5
