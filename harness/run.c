@@ -139,9 +139,12 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
                          c->output.checkpoint ? "" : ".checkpoint") >= sizeof dir)
         return sh_err_set(err, SH_E_INPUT, "%s: field 'output': checkpoint path too long",
                               c->path);
+    char model_card[128] = ""; /* the model set the saved work was computed with */
+    if (s->model_card)
+        snprintf(model_card, sizeof model_card, "model_card %s\n", s->model_card->sha256);
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s\n", SH_VERSION,
-             config_sha, s->manifest_sha, adapter_sha, s->inst->calls->identity);
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s\n", SH_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, model_card, s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
     if (!rc && resume)

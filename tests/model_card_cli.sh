@@ -6,7 +6,8 @@
 # gives the warning on stderr, in the file and in the summary; a missing
 # or altered file refuses the run with one line and writes nothing; two
 # runs on different cards are flagged side by side; rerun refuses a changed
-# card. WORK/mc.h5 is left for test_schema (docs/results-schema.md).
+# card, and so does --resume. WORK/mc.h5 is left for test_schema
+# (docs/results-schema.md).
 set -eu
 shades=$1 work=$2
 expect="$(cd "$(dirname "$0")" && pwd)/expect_error.sh"
@@ -98,6 +99,16 @@ sed -i 's/^licence: .*/licence: MIT, changed after the run/' models/stand-in-1/c
 "$expect" 2 "shades: error: rerun mc.h5: model card $(pwd -P)/models/stand-in-1/card.yaml (sha256 $(sha models/stand-in-1/card.yaml)) is not the one the file records; refusing" \
   "$shades" rerun mc.h5 || fail "rerun with a changed model card"
 mv card.kept models/stand-in-1/card.yaml
+
+# ---- a checkpoint belongs to the model card it was computed with ----
+"$shades" run mc.yaml --progress off --keep-checkpoint >/dev/null 2>&1 || fail "run keeping its checkpoint"
+was=$(sha models/stand-in-1/card.yaml)
+cp models/stand-in-1/card.yaml card.kept
+sed -i 's/^licence: .*/licence: MIT, changed after the run/' models/stand-in-1/card.yaml
+"$expect" 2 "shades: error: checkpoint ./mc.h5.checkpoint belongs to another run: its model_card was '$was', now '$(sha models/stand-in-1/card.yaml)'; delete the directory to start over" \
+  "$shades" run mc.yaml --progress off --resume || fail "resume with a changed model card"
+mv card.kept models/stand-in-1/card.yaml
+rm -rf mc.h5.checkpoint
 
 # ---- a run without a card writes no /engine/model_card ----
 cfg plain plain.h5
