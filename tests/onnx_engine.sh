@@ -47,7 +47,8 @@ config again "verification: {target_fmr: [1e-1, 1e-2]}"
 sed -i 's/threads: 2/threads: 1/' "$work/again.yaml"
 config cls "classification: {attribute: sex, classes: [F, M]}"
 for c in ver again cls; do
-  "$shades" run "$work/$c.yaml" --progress off > "$work/$c.txt" || fail "run $c: $(tail -3 "$work/$c.txt")"
+  "$shades" run "$work/$c.yaml" --progress off > "$work/$c.txt" \
+    || fail "run $c: $(tail -3 "$work/$c.txt")"
 done
 for t in det score_density groups eer; do
   cmp -s <(h5dump -d /verification/$t "$work/ver.h5" | tail -n +3) \

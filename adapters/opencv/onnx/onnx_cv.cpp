@@ -35,6 +35,12 @@ struct face {
 // The five points of a face: eyes (image left first), nose tip, mouth corners.
 typedef std::array<cv::Point2d, 5> five;
 
+// A face found but unusable (a crop of no pixels, landmarks that coincide):
+// the outcome FAILED, not an engine error.
+struct face_failed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // UltraFace's input size.
 const int DETECT_W = 320, DETECT_H = 240;
 // The aligned crop the feature model takes.
@@ -102,7 +108,8 @@ static bool load_all(nets &n, const onnx_settings *s, char *why, size_t cap)
 static uint32_t feature_length(nets &n)
 {
     cv::Mat grey(FEATURE_SIDE, FEATURE_SIDE, CV_8UC3, cv::Scalar(127, 127, 127));
-    n.feature.setInput(cv::dnn::blobFromImage(grey, 1 / 128.0, cv::Size(), cv::Scalar(127, 127, 127)));
+    n.feature.setInput(
+        cv::dnn::blobFromImage(grey, 1 / 128.0, cv::Size(), cv::Scalar(127, 127, 127)), "input");
     cv::Mat out = n.feature.forward();
     return out.type() == CV_32F ? (uint32_t)out.total() : 0;
 }
@@ -236,7 +243,10 @@ static cv::Rect crop_of(const cv::Rect2d &box, double scale, const cv::Mat &img)
     if (b > sh - 1)
         t -= b - sh + 1, b = sh - 1;
     cv::Rect rect((int)std::max(l, 0.0), (int)std::max(t, 0.0), (int)(r - l), (int)(b - t));
-    return rect & cv::Rect(0, 0, img.cols, img.rows);
+    rect &= cv::Rect(0, 0, img.cols, img.rows);
+    if (rect.width < 1 || rect.height < 1)
+        throw face_failed("crop: no pixels");
+    return rect;
 }
 
 // The five points of the face in box, from its 68 landmarks (the package's
@@ -253,8 +263,12 @@ static five landmarks(nets &n, const cv::Mat &rgb, const cv::Rect2d &box)
     if (out.total() != 136)
         throw std::runtime_error("landmark: not 68 points");
     const float *v = out.ptr<float>();
-    auto pt = [&](int i) { return cv::Point2d(v[2 * i] * r.width + r.x, v[2 * i + 1] * r.height + r.y); };
-    auto mean4 = [&](int a, int b, int c, int d) { return (pt(a) + pt(b) + pt(c) + pt(d)) / 4; };
+    auto pt = [&](int i) {
+        return cv::Point2d(v[2 * i] * r.width + r.x, v[2 * i + 1] * r.height + r.y);
+    };
+    auto mean4 = [&](int a, int b, int c, int d) {
+        return (pt(a) + pt(b) + pt(c) + pt(d)) / 4;
+    };
     return {mean4(37, 38, 40, 41), mean4(43, 44, 46, 47), pt(30), (pt(48) + pt(60)) / 2,
             (pt(54) + pt(64)) / 2};
 }
@@ -278,7 +292,7 @@ static cv::Mat similarity(const five &p)
         norm += u.dot(u);
     }
     if (!(norm > 1e-9))
-        throw std::runtime_error("align: the five points coincide");
+        throw face_failed("align: the five points coincide");
     a /= norm, b /= norm;
     cv::Mat m = (cv::Mat_<double>(2, 3) << a, -b, 0, b, a, 0);
     m.at<double>(0, 2) = qm.x - (a * pm.x - b * pm.y);
@@ -350,9 +364,15 @@ extern "C" int onnx_cv_describe(float *out_feature, shades_eyes *out_eyes, onnx_
             std::vector<face> faces = detect(cv, n, rgb);
             if (faces.empty())
                 return (int)SHADES_OUTCOME_NO_FACE;
-            five p = landmarks(n, rgb, faces[0].box);
-            cv::Mat aligned;
-            cv::warpAffine(rgb, aligned, similarity(p), cv::Size(FEATURE_SIDE, FEATURE_SIDE),
+            five p;
+            cv::Mat m, aligned;
+            try {
+                p = landmarks(n, rgb, faces[0].box);
+                m = similarity(p);
+            } catch (const face_failed &) {
+                return (int)SHADES_OUTCOME_FAILED;
+            }
+            cv::warpAffine(rgb, aligned, m, cv::Size(FEATURE_SIDE, FEATURE_SIDE),
                            cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(0, 0, 0));
             n.feature.setInput(cv::dnn::blobFromImage(aligned, 1 / 128.0, cv::Size(),
                                                       cv::Scalar(127, 127, 127)), "input");
@@ -384,7 +404,11 @@ extern "C" int onnx_cv_detect(shades_face *out, size_t *out_count, onnx_cv *cv,
                 f.x = (float)(b.x / k), f.y = (float)(b.y / k);
                 f.width = (float)(b.width / k), f.height = (float)(b.height / k);
                 f.confidence = std::min(1.0f, std::max(0.0f, faces[i].score));
-                f.eyes = eyes_of(landmarks(n, rgb, b), k);
+                try {
+                    f.eyes = eyes_of(landmarks(n, rgb, b), k);
+                } catch (const face_failed &) {
+                    // a face without usable landmarks is reported without eyes
+                }
                 out[i] = f;
             }
             *out_count = count;
@@ -412,16 +436,24 @@ extern "C" int onnx_cv_estimate(shades_attributes *out, onnx_cv *cv, const shade
                 return (int)SHADES_OK;
             }
             cv::Mat crop;
-            cv::resize(rgb(crop_of(faces[0].box, 1.4, rgb)), crop, cv::Size(64, 64));
+            try {
+                cv::resize(rgb(crop_of(faces[0].box, 1.4, rgb)), crop, cv::Size(64, 64));
+            } catch (const face_failed &) {
+                out->outcome = SHADES_OUTCOME_FAILED;
+                return (int)SHADES_OK;
+            }
             if (!n.gender.empty()) {
                 // 0..1, higher is male on generated faces of known sex
                 // (docs/opencv-adapters.md); the distance from 0.5 is the confidence.
                 double g = ssr(n.gender, crop, 1);
-                out->sex = g >= 0.5 ? SHADES_SEX_MALE : SHADES_SEX_FEMALE;
-                out->sex_confidence = (float)std::min(1.0, std::fabs(2 * g - 1));
+                if (std::isfinite(g)) {
+                    out->sex = g >= 0.5 ? SHADES_SEX_MALE : SHADES_SEX_FEMALE;
+                    out->sex_confidence = (float)std::min(1.0, std::fabs(2 * g - 1));
+                }
             }
-            if (!n.age.empty())
-                out->age = (float)std::max(0.0, ssr(n.age, crop, 101));
+            double age = n.age.empty() ? -1 : ssr(n.age, crop, 101);
+            if (std::isfinite(age) && age >= 0)
+                out->age = (float)age;
             out->outcome = SHADES_OUTCOME_OK;
             return (int)SHADES_OK;
         });
