@@ -246,7 +246,7 @@ SHADES_ADAPTER_DEFINE = {
     .version = "1.0.0",
     .vendor = "shades project",
     .description = "faceplugin ONNX models through OpenCV dnn: UltraFace, 68 landmarks, "
-                   "512-float feature (cosine), SSR-Net sex and age",
+                   "ArcFace-aligned feature (cosine), SSR-Net sex and age",
     .capabilities = SHADES_CAP_VERIFY_11 | SHADES_CAP_EMBEDDING | SHADES_CAP_DETECTION |
                     SHADES_CAP_ATTRIBUTES | SHADES_CAP_SYMMETRIC,
     .create = onnx_create,
