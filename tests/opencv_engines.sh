@@ -3,7 +3,8 @@
 # over the good-light faces that synth_faces.sh rendered into FACES.
 # opencv-classic must find most of the faces; opencv-dnn runs with the
 # stand-in ONNX models tests/models/make_test_models.py writes, so its
-# loading, detection parsing, alignment and embedding code really run.
+# loading, detection parsing, alignment and embedding code really run, and
+# declares the embedding length of whichever recognizer it is given.
 set -euo pipefail
 shades=$1 faces=$(cd "$2" && pwd) work=$3 python=$4 src=$5
 rm -rf "$work" && mkdir -p "$work"
@@ -39,3 +40,9 @@ fte=$(awk '$1 == "All" { sub("%", "", $2); print $2; exit }' "$work/dnn.txt")
   --option detect_size=160 | tee "$work/check.txt" | tail -1
 grep -Eq "PASS  embedding +128 floats at byte 8, cosine" "$work/check.txt" || fail "embedding check"
 grep -q "result: PASS" "$work/check.txt" || fail "check-adapter opencv-dnn"
+# The feature length is the recognizer's, not a constant.
+"$shades" check-adapter opencv-dnn --images "$faces/images" --config-dir "$work" --max-images 8 \
+  --option detector=yunet-test.onnx --option recognizer=sface-test-64.onnx \
+  --option detect_size=160 --timing off > "$work/check64.txt" || fail "check-adapter, 64 floats"
+grep -Eq "PASS  embedding +64 floats at byte 8, cosine" "$work/check64.txt" \
+  || fail "embedding of a 64-float recognizer: $(grep embedding "$work/check64.txt")"

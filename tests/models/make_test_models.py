@@ -13,7 +13,8 @@ face. Every other prior scores near zero.
 
 sface-test.onnx: input 1x3x112x112 -> 8x8 average pooling -> a fixed random
 projection with zero-sum columns to 128 floats: a feature that depends on
-the aligned face, not a recogniser.
+the aligned face, not a recogniser. sface-test-64.onnx is the same with 64
+floats, for an engine that must take its feature length from the model.
 
 Usage: make_test_models.py OUTDIR"""
 import sys
@@ -100,9 +101,9 @@ def yunet(path):
     save(graph, path)
 
 
-def sface(path):
+def sface(path, dim=128):
     rng = np.random.default_rng(20261122)
-    w = rng.standard_normal((3 * 14 * 14, 128)).astype(np.float32)
+    w = rng.standard_normal((3 * 14 * 14, dim)).astype(np.float32)
     w -= w.mean(axis=0, keepdims=True)
     nodes = [
         helper.make_node("AveragePool", ["data"], ["pooled"], kernel_shape=[8, 8], strides=[8, 8]),
@@ -110,11 +111,11 @@ def sface(path):
         helper.make_node("Gemm", ["flat", "proj", "bias"], ["fc1"], transB=1),
     ]
     inits = [numpy_helper.from_array(np.ascontiguousarray(w.T), "proj"),
-             numpy_helper.from_array(np.zeros(128, np.float32), "bias")]
+             numpy_helper.from_array(np.zeros(dim, np.float32), "bias")]
     graph = helper.make_graph(
         nodes, "sface-test",
         [helper.make_tensor_value_info("data", TensorProto.FLOAT, [1, 3, 112, 112])],
-        [helper.make_tensor_value_info("fc1", TensorProto.FLOAT, [1, 128])],
+        [helper.make_tensor_value_info("fc1", TensorProto.FLOAT, [1, dim])],
         inits)
     save(graph, path)
 
@@ -132,3 +133,4 @@ if __name__ == "__main__":
         sys.exit(__doc__)
     yunet(sys.argv[1] + "/yunet-test.onnx")
     sface(sys.argv[1] + "/sface-test.onnx")
+    sface(sys.argv[1] + "/sface-test-64.onnx", 64)

@@ -1,8 +1,8 @@
 /* opencv-dnn: YuNet face detection and SFace recognition through OpenCV's
  * FaceDetectorYN and FaceRecognizerSF, from ONNX files the user supplies
  * (docs/opencv-adapters.md says where to obtain them). The template is the
- * 128-float SFace feature, declared as an embedding so the harness scores
- * with BLAS. */
+ * recognizer's feature (128 floats for SFace), declared as an embedding of
+ * that length so the harness scores with BLAS. */
 #include <shades/adapter.h>
 
 #include <limits.h>
@@ -16,17 +16,24 @@
 
 #define MAGIC 0x31464e44u /* "DNF1" */
 
-/* Template layout: magic, feature length, then the feature at byte 8. */
-typedef struct dnn_template {
+/* Template header: magic, feature length; the feature follows at byte 8. */
+typedef struct dnn_header {
     uint32_t magic;
     uint32_t dim;
-    float feature[DNN_FEATURE_DIM];
-} dnn_template;
+} dnn_header;
 
 struct shades_engine {
     const shades_host *host;
     dnn_cv *cv;
+    uint32_t dim;                /* floats in a feature, the recognizer's */
+    shades_embedding embedding;  /* this engine's declaration */
 };
+
+/* Bytes of a successful template. */
+static size_t template_bytes(const shades_engine *e)
+{
+    return sizeof(dnn_header) + (size_t)e->dim * sizeof(float);
+}
 
 /* A model path as given, or under config_dir when relative. */
 static int resolve(char *path, size_t cap, const char *config_dir, const char *name, char *why,
@@ -79,6 +86,9 @@ static int dnn_create(shades_engine **out, const shades_host *host,
         free(e);
         return SHADES_ERR_CONFIG;
     }
+    e->dim = dnn_cv_dimension(e->cv);
+    e->embedding = (shades_embedding){sizeof(shades_embedding), SHADES_METRIC_COSINE, e->dim,
+                                      sizeof(dnn_header)};
     *out = e;
     return SHADES_OK;
 }
@@ -98,8 +108,7 @@ static uint32_t dnn_max_concurrency(const shades_engine *e)
 
 static size_t dnn_template_size_max(const shades_engine *e)
 {
-    (void)e;
-    return sizeof(dnn_template);
+    return template_bytes(e);
 }
 
 static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_result,
@@ -109,28 +118,34 @@ static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_res
     (void)role;
     if (!out_buf || !out_result || !e || !images || count == 0)
         return SHADES_ERR_INVALID;
-    if (capacity < sizeof(dnn_template))
+    if (capacity < template_bytes(e))
         return SHADES_ERR_BUFFER;
-    dnn_template t = {MAGIC, DNN_FEATURE_DIM, {0}};
+    float *feature = malloc((size_t)e->dim * sizeof *feature);
+    if (!feature)
+        return SHADES_ERR_NOMEM;
     out_result->size = 0;
-    int rc = dnn_cv_describe(t.feature, e->cv, &images[0]);
+    int rc = dnn_cv_describe(feature, e->cv, &images[0]);
     if (rc < 0) {
+        free(feature);
         ocv_log_error(e->host, "opencv-dnn", "OpenCV failed while describing a face");
         return rc;
     }
     out_result->outcome = rc;
     if (rc == SHADES_OUTCOME_OK) {
-        memcpy(out_buf, &t, sizeof t);
-        out_result->size = sizeof t;
+        dnn_header h = {MAGIC, e->dim};
+        memcpy(out_buf, &h, sizeof h);
+        memcpy(out_buf + sizeof h, feature, (size_t)e->dim * sizeof *feature);
+        out_result->size = template_bytes(e);
     }
+    free(feature);
     return SHADES_OK;
 }
 
 /* Cosine of two features, read in place (templates may be unaligned). */
-static double cosine(const uint8_t *a, const uint8_t *b)
+static double cosine(const uint8_t *a, const uint8_t *b, uint32_t dim)
 {
     double ab = 0, aa = 0, bb = 0;
-    for (size_t k = 0; k < DNN_FEATURE_DIM; k++) {
+    for (size_t k = 0; k < dim; k++) {
         float x, y;
         memcpy(&x, a + k * sizeof x, sizeof x);
         memcpy(&y, b + k * sizeof y, sizeof y);
@@ -141,34 +156,30 @@ static double cosine(const uint8_t *a, const uint8_t *b)
     return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
 }
 
-static int ours(const uint8_t *t, size_t size)
+/* Whether t is a successful template of this engine. */
+static int ours(const shades_engine *e, const uint8_t *t, size_t size)
 {
-    dnn_template h;
-    if (size != sizeof h)
+    dnn_header h;
+    if (size != template_bytes(e))
         return 0;
-    memcpy(&h, t, offsetof(dnn_template, feature));
-    return h.magic == MAGIC && h.dim == DNN_FEATURE_DIM;
+    memcpy(&h, t, sizeof h);
+    return h.magic == MAGIC && h.dim == e->dim;
 }
 
 static int dnn_compare(double *out_score, shades_engine *e, const uint8_t *verify,
                        size_t verify_size, const uint8_t *enrol, size_t enrol_size)
 {
-    (void)e;
-    if (!out_score)
+    if (!out_score || !e)
         return SHADES_ERR_INVALID;
     if (verify_size == 0 || enrol_size == 0) {
         *out_score = -1; /* a failed template: the lowest cosine */
         return SHADES_OK;
     }
-    if (!ours(verify, verify_size) || !ours(enrol, enrol_size))
+    if (!ours(e, verify, verify_size) || !ours(e, enrol, enrol_size))
         return SHADES_ERR_TEMPLATE;
-    *out_score = cosine(verify + offsetof(dnn_template, feature),
-                        enrol + offsetof(dnn_template, feature));
+    *out_score = cosine(verify + sizeof(dnn_header), enrol + sizeof(dnn_header), e->dim);
     return SHADES_OK;
 }
-
-static const shades_embedding embedding = {sizeof(shades_embedding), SHADES_METRIC_COSINE,
-                                           DNN_FEATURE_DIM, offsetof(dnn_template, feature)};
 
 static int dnn_detect(shades_face *out, size_t *out_count, shades_engine *e,
                       const shades_image *image, size_t capacity)
@@ -180,11 +191,13 @@ static int dnn_detect(shades_face *out, size_t *out_count, shades_engine *e,
 
 static const shades_detection detection = {sizeof(shades_detection), 0, dnn_detect};
 
+/* The embedding table lives in the engine: its length is the recognizer's. */
 static const void *dnn_get_extension(const shades_engine *e, const char *id)
 {
-    (void)e;
+    if (!e || !id)
+        return NULL;
     if (!strcmp(id, SHADES_EXT_EMBEDDING))
-        return &embedding;
+        return &e->embedding;
     if (!strcmp(id, SHADES_EXT_DETECTION))
         return &detection;
     return NULL;

@@ -23,6 +23,7 @@ struct nets {
 
 struct dnn_cv {
     dnn_settings s;
+    uint32_t dim = 0;
     std::unique_ptr<shades_ocv::pool<nets>> pool;
 };
 
@@ -48,6 +49,17 @@ extern "C" int dnn_cv_create(dnn_cv **out, const dnn_settings *s, char *why, siz
             std::snprintf(why, cap, "cannot load the models");
             return -1;
         }
+        // The feature length is the recognizer's: one run on a grey crop.
+        cv->dim = cv->pool->with([](nets &n) {
+            cv::Mat grey(112, 112, CV_8UC3, cv::Scalar(127, 127, 127)), feature;
+            n.recognizer->feature(grey, feature);
+            return feature.type() == CV_32F ? (uint32_t)feature.total() : 0u;
+        });
+        if (cv->dim == 0 || cv->dim > 65536) {
+            std::snprintf(why, cap, "recognizer '%s' gives %u floats, not a feature of 1-65536 "
+                          "floats", s->recognizer, cv->dim);
+            return -1;
+        }
         *out = cv.release();
         return 0;
     } catch (const cv::Exception &e) {
@@ -63,6 +75,11 @@ extern "C" int dnn_cv_create(dnn_cv **out, const dnn_settings *s, char *why, siz
 extern "C" void dnn_cv_destroy(dnn_cv *cv)
 {
     delete cv;
+}
+
+extern "C" uint32_t dnn_cv_dimension(const dnn_cv *cv)
+{
+    return cv->dim;
 }
 
 // Faces of the image, most confident first, as YuNet rows (box, five
@@ -125,10 +142,10 @@ extern "C" int dnn_cv_describe(float *out_feature, dnn_cv *cv, const shades_imag
             cv::Mat aligned, feature;
             n.recognizer->alignCrop(bgr, faces.row(0), aligned);
             n.recognizer->feature(aligned, feature);
-            if (feature.type() != CV_32F || feature.total() != DNN_FEATURE_DIM)
+            if (feature.type() != CV_32F || feature.total() != cv->dim)
                 return (int)SHADES_ERR_ENGINE;
             const float *f = feature.ptr<float>();
-            std::copy(f, f + DNN_FEATURE_DIM, out_feature);
+            std::copy(f, f + cv->dim, out_feature);
             return (int)SHADES_OUTCOME_OK;
         });
     } catch (const std::bad_alloc &) {

@@ -13,7 +13,6 @@ extern "C" {
 #endif
 
 #define DNN_PATH_MAX 1024
-#define DNN_FEATURE_DIM 128 /* SFace's feature length */
 
 /* Settings from the engine options (docs/opencv-adapters.md). */
 typedef struct dnn_settings {
@@ -33,8 +32,12 @@ int dnn_cv_create(dnn_cv **out, const dnn_settings *s, char *why, size_t cap);
 /* Frees the nets; NULL is allowed. */
 void dnn_cv_destroy(dnn_cv *cv);
 
+/* Floats in a feature, read from the recognizer's output (128 for SFace).
+ * [thread: any] */
+uint32_t dnn_cv_dimension(const dnn_cv *cv);
+
 /* Detects the most confident face, aligns it and writes its
- * DNN_FEATURE_DIM-float feature into out_feature; returns a
+ * dnn_cv_dimension-float feature into out_feature; returns a
  * shades_outcome, or a negative shades_status when OpenCV fails.
  * [thread: any] */
 int dnn_cv_describe(float *out_feature, dnn_cv *cv, const shades_image *image);
