@@ -175,7 +175,21 @@ static char *difference(const sh_report_run *runs, size_t n, fact_fn fact, const
     return buf;
 }
 
+/* Appends line s, what differs in `kind` words, to *out (and kinds). */
+static void push(char **out, const char **kinds, int *count, char *s, const char *kind)
+{
+    if (kinds)
+        kinds[*count] = kind;
+    out[(*count)++] = s;
+}
+
 int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
+{
+    return sh_summary_differences_named(out, NULL, runs, n);
+}
+
+int sh_summary_differences_named(char ***out, const char **kinds, const sh_report_run *runs,
+                                 size_t n)
 {
     *out = calloc(7, sizeof **out);
     if (!*out)
@@ -184,14 +198,14 @@ int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
     char *s;
     if (n > 1 && (s = difference(runs, n, fact_manifest, "The runs used different manifests",
                                  "Their rates were measured on different images.", &nomem)))
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "manifests");
     if (n > 1 && (s = difference(runs, n, fact_card, "The runs used different dataset cards",
                                  "They describe different data.", &nomem)))
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "dataset cards");
     if (n > 1 && (s = difference(runs, n, fact_model_card, "The runs used different model cards",
                                  "Their engines ran different models, or models nobody pinned.",
                                  &nomem)))
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "model cards");
     /* Group definitions: the groups found and the config's groups: section. */
     int groups_differ = 0;
     char *first = n > 1 ? group_definition(runs[0].r) : NULL;
@@ -207,19 +221,19 @@ int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
         (s = difference(runs, n, partition_list, "The runs defined their groups differently "
                         "(the config's groups, their minimum size or the groups found)",
                         "A group of one name may hold different people in each.", &nomem)))
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "group definitions");
     else if (groups_differ &&
              asprintf(&s, "The runs defined their groups differently (their configs' groups: "
                           "sections differ, with the same partitions). A group of one name may "
                           "hold different people in each.") >= 0)
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "group definitions");
     if (n > 1 && (s = difference(runs, n, target_list, "The runs used different targets",
                                  "Their thresholds, and every rate at them, differ by design.",
                                  &nomem)))
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "targets");
     if (n > 1 && (s = difference(runs, n, fact_protocol, "The runs used different protocols",
                                  "Their tables measure different things.", &nomem)))
-        (*out)[count++] = s;
+        push(*out, kinds, &count, s, "protocols");
     if (nomem) {
         sh_summary_free_lines(*out);
         *out = NULL;

@@ -420,19 +420,21 @@ static int summary_block(FILE *out, const sh_summary *s)
 static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
 {
     char **lines = NULL;
-    int bad = sh_summary_differences(&lines, runs, n) < 0;
+    const char *kinds[7] = {0};
+    int count = sh_summary_differences_named(&lines, kinds, runs, n), bad = count < 0;
     fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", out);
     if (lines && lines[0]) {
-        fputs("<div class=\"warning\"><strong>Warning: these runs differ, so setting them "
-              "side by side can mislead.</strong>\n<ul>\n", out);
-        for (size_t i = 0; lines[i]; i++) {
-            fputs("<li>", out);
-            sh_html_escape(out, lines[i]);
-            fputs("</li>\n", out);
+        /* One sentence names what differs at the top; the run-by-run detail
+         * follows the panels, so the verdicts stay on the first screen
+         * however many runs differ. */
+        fputs("<div class=\"warning\"><strong>Warning: these runs differ in ", out);
+        for (int i = 0; i < count; i++) {
+            fputs(i == 0 ? "" : i + 1 == count ? " and " : ", ", out);
+            sh_html_escape(out, kinds[i]);
         }
-        fputs("</ul></div>\n", out);
+        fputs(", so setting them side by side can mislead</strong> (what each run used follows "
+              "the verdicts).</div>\n", out);
     }
-    sh_summary_free_lines(lines);
     sh_summary *all = calloc(n ? n : 1, sizeof *all);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     bad |= !all || !order;
@@ -463,6 +465,17 @@ static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
     }
     free(all);
     free(order);
+    if (lines && lines[0]) {
+        fputs("<div class=\"warning\" id=\"differences\"><strong>What each run used</strong>\n"
+              "<ul>\n", out);
+        for (size_t i = 0; lines[i]; i++) {
+            fputs("<li>", out);
+            sh_html_escape(out, lines[i]);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul></div>\n", out);
+    }
+    sh_summary_free_lines(lines);
     fputs("</section>\n", out);
     return bad;
 }

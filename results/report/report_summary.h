@@ -59,6 +59,11 @@ void sh_summary_clear(sh_summary *s);
  * sh_summary_free_lines). Returns how many, or -1 when out of memory. */
 int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n);
 
+/* As sh_summary_differences, and kinds[i] (static words, e.g. "manifests";
+ * kinds holds at least 7) names what line i is about. */
+int sh_summary_differences_named(char ***out, const char **kinds, const sh_report_run *runs,
+                                 size_t n);
+
 /* Frees a NULL-ended list of sh_summary_differences. */
 void sh_summary_free_lines(char **lines);
 
