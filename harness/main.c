@@ -226,7 +226,7 @@ static int cmd_demo(int argc, char **argv)
             opts.face_subjects = 0;
         else if (strcmp(argv[i], "--faces") == 0) {
             if ((bad = parse_count(&opts.face_subjects, NULL, val)))
-                fprintf(stderr, "shades: error: --faces needs a count from 0 (no OpenCV part) "
+                fprintf(stderr, "shades: error: --faces needs a count from 0 (no model part) "
                                 "to 1000000\n");
         } else if (strcmp(argv[i], "--progress") == 0)
             bad = parse_progress(&opts.progress, val);

@@ -50,7 +50,7 @@ for config in "$root"/configs/*.yaml; do
   sed -e "s|^  manifest: .*|  manifest: $work/$data/manifest.csv|" \
       -e "s|^  card: .*|  card: $work/$data/card.yaml|" \
       -e "s|^  adapter: .*|  adapter: synthetic|" \
-      -e '/^  config_dir: /d' -e '/^  options:/d' -e '/^    - [a-z0-9_]*=/d' \
+      -e '/^  config_dir: /d' -e '/^  model_card: /d' -e '/^  options:/d' -e '/^    - [a-z0-9_]*=/d' \
       -e '/^  predictions: /d' -e '/^  pairs: /d' \
       -e "s|^  results: .*|  results: $work/$name.h5|" \
       -e 's|^  bootstrap: .*|  bootstrap: 50|' -e 's|^  threads: .*|  threads: 2|' \
