@@ -84,7 +84,7 @@ static int run_config(sh_vresults **out_results, const sh_demo_options *opts,
 static const char *models_dir(void)
 {
     const char *env = getenv("SHADES_MODELS");
-    return env && env[0] ? env : SHADES_DEFAULT_MODELS;
+    return env && env[0] ? env : SH_DEFAULT_MODELS;
 }
 
 /* text with every "../models" replaced by dir: the shipped demo configs name
