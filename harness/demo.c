@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cohort.h"
 #include "faces.h"
@@ -79,6 +80,9 @@ static int run_config(sh_vresults **out_results, const sh_demo_options *opts,
     return 0;
 }
 
+/* The model set the demo's configs name (configs/models/). */
+#define SH_DEMO_MODEL_SET "faceplugin-face-recognition-js-0.0.1"
+
 /* The folder model sets are installed in: $SHADES_MODELS, else the source
  * tree's models/ (scripts/fetch_models.py installs there by default). */
 static const char *models_dir(void)
@@ -119,10 +123,20 @@ static char *with_models(const char *text, const char *dir)
  * classification audit of their sex estimate. */
 static int demo_faces(const sh_demo_options *opts, sh_err *err)
 {
-    char faces[PATH_MAX];
+    char faces[PATH_MAX], card[PATH_MAX];
     int rc = sh_path_join(faces, sizeof faces, opts->out_dir, "demo-faces", err);
+    if (!rc)
+        rc = sh_path_join(card, sizeof card, models_dir(), SH_DEMO_MODEL_SET "/card.yaml", err);
     if (rc)
         return rc;
+    /* Before rendering anything: the run would refuse later, with less said. */
+    if (access(card, R_OK) != 0)
+        return sh_err_set(err, SH_E_INPUT,
+                          "%s: %s: the demo's pretrained models are not installed (fetch them "
+                          "with scripts/fetch_models.py, or skip them with --faces 0)",
+                          card, strerror(errno));
+    printf("shades demo: the faces are generated; no rate below is evidence about any engine "
+           "on real people\n");
     synth_faces_spec spec = {.subjects = opts->face_subjects,
                              .images_per_subject = 4,
                              .seed = 20261122};

@@ -28,6 +28,7 @@
 
 static int fail(const sh_err *err)
 {
+    fflush(stdout); /* what was printed before the error reads before it */
     fprintf(stderr, "shades: error: %s\n", err->msg);
     return EXIT_ERROR;
 }

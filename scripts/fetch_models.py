@@ -9,8 +9,9 @@ scripts/setup.sh; nothing is fetched at run or test time.
 
     scripts/fetch_models.py [--models DIR] [--check] [CARD ...]
 
---check only verifies what is installed (no network) and exits 1 naming
-the first missing or altered file.
+--check only verifies what is installed (no network): every file and the
+installed copy of the card, which must equal the repository's. It prints
+one line per problem and exits 1 if there is any.
 """
 import argparse
 import hashlib
@@ -20,6 +21,7 @@ import shutil
 import sys
 import tarfile
 import tempfile
+import urllib.error
 import urllib.request
 
 import yaml
@@ -40,24 +42,45 @@ def file_sha256(path):
     return h.hexdigest()
 
 
+def die(message):
+    sys.exit(f"fetch_models: {message}")
+
+
 def load_card(path):
-    with open(path, encoding="utf-8") as f:
-        card = yaml.safe_load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            card = yaml.safe_load(f)
+    except OSError as e:
+        die(f"{path}: cannot read the model card: {e.strerror}")
+    except yaml.YAMLError as e:
+        die(f"{path}: not YAML: {e}".replace("\n", " "))
+    if not isinstance(card, dict):
+        die(f"{path}: not a model card (docs/models.md)")
     for key in ("name", "version", "source", "source_sha256", "files"):
         if not card.get(key):
-            sys.exit(f"{path}: field '{key}' is missing")
+            die(f"{path}: field '{key}' is missing")
+    for i, entry in enumerate(card["files"]):
+        if not isinstance(entry, dict) or not all(entry.get(k) for k in ("path", "from", "sha256")):
+            die(f"{path}: files entry {i + 1} needs path, from and sha256")
     return card
 
 
-def problem(card, target):
-    """The first missing or altered file of an installed set, or None."""
+def problems(card_path, card, target):
+    """Every missing or altered file of an installed set, the installed
+    card among them (it must equal the repository's)."""
+    found = []
     for entry in card["files"]:
         path = os.path.join(target, entry["path"])
         if not os.path.isfile(path):
-            return f"{path}: missing"
-        if file_sha256(path) != entry["sha256"]:
-            return f"{path}: SHA-256 differs from the model card's"
-    return None
+            found.append(f"{path}: missing")
+        elif file_sha256(path) != entry["sha256"]:
+            found.append(f"{path}: SHA-256 differs from the model card {card_path}")
+    installed = os.path.join(target, "card.yaml")
+    if not os.path.isfile(installed):
+        found.append(f"{installed}: missing")
+    elif file_sha256(installed) != file_sha256(card_path):
+        found.append(f"{installed}: differs from {card_path}")
+    return found
 
 
 def download(url):
@@ -65,31 +88,39 @@ def download(url):
     registry = os.environ.get("npm_config_registry") or os.environ.get("NPM_CONFIG_REGISTRY")
     if registry and url.startswith("https://registry.npmjs.org/"):
         url = registry.rstrip("/") + url[len("https://registry.npmjs.org"):]
-    with urllib.request.urlopen(url, timeout=120) as r:
-        return r.read()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return r.read()
+    except (urllib.error.URLError, OSError) as e:
+        reason = getattr(e, "reason", None) or e
+        die(f"cannot download {url}: {reason} (the npm registry, or the mirror "
+            f"npm_config_registry names, must be reachable at set-up)")
 
 
 def install(card_path, card, models):
     target = os.path.join(models, f"{card['name']}-{card['version']}")
-    if problem(card, target) is None and os.path.isfile(os.path.join(target, "card.yaml")):
+    if not problems(card_path, card, target):
         print(f"fetch_models: {target} is installed and intact")
         return
     print(f"fetch_models: downloading {card['source']}")
     data = download(card["source"])
     got = sha256(data)
     if got != card["source_sha256"]:
-        sys.exit(f"fetch_models: {card['source']}: SHA-256 {got}, the card "
-                 f"{card_path} pins {card['source_sha256']}; nothing installed")
+        die(f"{card['source']}: SHA-256 {got}, the card {card_path} pins "
+            f"{card['source_sha256']}; nothing installed")
     os.makedirs(models, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".fetch-", dir=models)
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
             for entry in card["files"]:
-                member = tar.getmember(entry["from"])
-                blob = tar.extractfile(member).read()
+                try:
+                    blob = tar.extractfile(tar.getmember(entry["from"])).read()
+                except (KeyError, AttributeError):
+                    die(f"{card['source']} has no file {entry['from']} (card {card_path}); "
+                        f"nothing installed")
                 if sha256(blob) != entry["sha256"]:
-                    sys.exit(f"fetch_models: {entry['from']} in {card['source']}: SHA-256 "
-                             f"differs from the card {card_path}; nothing installed")
+                    die(f"{entry['from']} in {card['source']}: SHA-256 differs from the card "
+                        f"{card_path}; nothing installed")
                 with open(os.path.join(staging, entry["path"]), "wb") as f:
                     f.write(blob)
         shutil.copyfile(card_path, os.path.join(staging, "card.yaml"))
@@ -116,16 +147,21 @@ def main():
     cards = args.cards or sorted(
         os.path.join(ROOT, "configs", "models", n)
         for n in os.listdir(os.path.join(ROOT, "configs", "models")) if n.endswith(".yaml"))
+    bad = 0
     for path in cards:
         card = load_card(path)
         if args.check:
             target = os.path.join(args.models, f"{card['name']}-{card['version']}")
-            bad = problem(card, target)
-            if bad:
-                sys.exit(f"{bad} (fetch it with {FETCH})")
-            print(f"fetch_models: {target} is intact")
+            found = problems(path, card, target)
+            for line in found:
+                print(f"fetch_models: {line} (fetch it again with {FETCH})", file=sys.stderr)
+            bad += len(found)
+            if not found:
+                print(f"fetch_models: {target} is intact")
         else:
             install(path, card, args.models)
+    if bad:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
