@@ -119,10 +119,14 @@ static void draw_panel(FILE *out, const sh_vresults *v, const panel *p, double x
         if (!v->thresholds[k].estimable || !(t >= lo && t <= hi))
             continue;
         double x = x0 + ML + (t - lo) * sx;
+        /* In the right half the label goes left of its line, so that it
+         * stays inside the panel (the next panel's starts at its edge). */
+        int left = x > x0 + ML + pw / 2;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" " THRESHOLD_STYLE
-                     "/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" " LABEL_STYLE
-                     ">FMR %g</text>\n",
-                x, y0 + MT, x, y0 + PH - MB, x + 2, y0 + MT + 9 + 9 * (double)shown++,
+                     "/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%s\" "
+                     LABEL_STYLE ">FMR %g</text>\n",
+                x, y0 + MT, x, y0 + PH - MB, left ? x - 2 : x + 2,
+                y0 + MT + 9 + 9 * (double)shown++, left ? "end" : "start",
                 v->thresholds[k].target_fmr);
     }
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\"><tspan class=\"part\">", x0 + ML,
