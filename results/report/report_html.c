@@ -373,7 +373,8 @@ static void badge(FILE *out, const sh_summary *s)
 }
 
 /* One run's summary panel: its verdict as a badge (word and border, not
- * colour alone), failed rules, worst differentials, FTE and warning. */
+ * colour alone), failed rules, worst differentials, FTE, warnings and
+ * the model card's unstated training data. */
 static int summary_block(FILE *out, const sh_summary *s)
 {
     fputs("<div class=\"run-summary\">\n<h3>", out);
@@ -403,6 +404,11 @@ static int summary_block(FILE *out, const sh_summary *s)
     if (s->model_warning) {
         fputs("<p class=\"warning\"><strong>Model warning:</strong> ", out);
         sh_html_escape(out, s->model_warning);
+        fputs("</p>\n", out);
+    }
+    if (s->unstated) {
+        fputs("<p>", out);
+        sh_html_escape(out, s->unstated);
         fputs("</p>\n", out);
     }
     int rc = s->worst ? sh_table_print_html(out, s->worst) : 0;

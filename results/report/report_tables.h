@@ -37,6 +37,10 @@ sh_table *sh_table_provenance(const sh_report_run *run);
  * digest and every file with its purpose. */
 sh_table *sh_table_model_card(const sh_report_run *run);
 
+/* 1 when a model card's training_data says the data is not stated (it
+ * begins "not stated", any case), else 0; NULL is 0. */
+int sh_report_not_stated(const char *training_data);
+
 /* Every group at the k-th target: FTE, FNMR and FMR with intervals and
  * counts, marking small groups. */
 sh_table *sh_table_groups(const sh_report_run *run, size_t k,
