@@ -327,6 +327,30 @@ static void classification_groups_in_gender_shades_order(void **state)
         assert_string_equal(g[order[5 + i]].group, want2[i]);
 }
 
+/* In the Gender Shades layout across runs, only classification runs have
+ * a row: a verification run's row would be all dashes. */
+static void gender_shades_layout_leaves_out_runs_without_classification(void **state)
+{
+    (void)state;
+    sh_crow g[2] = {0};
+    strcpy(g[0].partition, "all");
+    strcpy(g[0].group, "All");
+    strcpy(g[1].partition, "sex");
+    strcpy(g[1].group, "F");
+    sh_cresults c = {.attribute = "sex", .n_groups = 2, .groups = g, .confidence = 0.95};
+    sh_results verification = {0}, classification = {.classification = &c};
+    sh_report_run runs[] = {{&verification, "v.h5", "V", ""},
+                            {&classification, "c.h5", "C", ""},
+                            {&verification, "w.h5", "W", ""}};
+    sh_report_style st = {.min_subjects = 10};
+    sh_table *t = sh_table_gender_shades(runs, 3, &st);
+    assert_non_null(t);
+    assert_int_equal(t->n_rows, 1);
+    assert_string_equal(t->cells[0], "C");
+    sh_table_destroy(t);
+    assert_null(sh_table_gender_shades(runs, 1, &st));
+}
+
 static char dir[64];
 
 /* Writes an HDF5 file with a root string attribute (none when value is NULL). */
@@ -770,6 +794,7 @@ int main(void)
         cmocka_unit_test(probit_axes_are_fitted_to_the_data),
         cmocka_unit_test(det_draws_high_fnmr_and_marks_each_target),
         cmocka_unit_test(classification_groups_in_gender_shades_order),
+        cmocka_unit_test(gender_shades_layout_leaves_out_runs_without_classification),
         cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
         cmocka_unit_test(the_summary_comes_first_in_every_format),
         cmocka_unit_test(a_failed_rule_is_one_sentence_with_its_numbers),

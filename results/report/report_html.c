@@ -19,6 +19,8 @@ static const char style[] =
     "padding:0 1em}\n"
     "h1{font-size:1.6em}h2{border-bottom:2px solid #333;margin-top:2em}h3{margin-top:1.5em}\n"
     "table{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}\n"
+    /* A table wider than the page scrolls inside its own box. */
+    "div.table{max-width:100%;overflow-x:auto}\n"
     "caption{text-align:left;font-weight:600;padding:.3em 0}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}\n"
     "th{background:#f0f0f0}.num{text-align:right}\n"
@@ -48,7 +50,9 @@ static const char style[] =
     "th{background:none}.badge,p.warning{background:none}\n"
     /* Side-by-side tables of many groups are wider than A4: smaller type,
      * and a cell may break inside a number rather than run off the page. */
-    "table{font-size:10px}th,td{padding:.1em .3em;overflow-wrap:anywhere}}\n";
+    "table{font-size:10px}th,td{padding:.1em .3em;overflow-wrap:anywhere}"
+    /* Paper does not scroll: the table is laid out within the page. */
+    "div.table{overflow-x:visible}}\n";
 
 static int table(FILE *out, sh_table *t)
 {

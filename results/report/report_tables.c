@@ -771,6 +771,8 @@ sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
     int any_small = 0;
     for (size_t r = 0; r < n; r++) {
         const sh_cresults *c = runs[r].r->classification;
+        if (!c)
+            continue; /* a verification or identification run: no row of dashes */
         sh_table_cellf(t, "%s", runs[r].label);
         for (size_t i = 0; i < cols; i++) {
             const sh_crow *col = &c0->groups[order[i]];

@@ -86,9 +86,10 @@ sh_table *sh_table_classification(const sh_report_run *run,
 /* Classification: TPR, FPR and PPV of every class within every group. */
 sh_table *sh_table_class_rates(const sh_report_run *run);
 
-/* Gender Shades layout across runs: one row per engine, its error rate in
- * All and in every group of every partition, in the paper's order
- * (report_order.h). */
+/* Gender Shades layout across runs: one row per classification run, its
+ * error rate in All and in every group of every partition, in the paper's
+ * order (report_order.h); runs without classification results are left
+ * out. NULL when none has them. */
 sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
                                          const sh_report_style *st);
 
