@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 _Static_assert(sizeof(((sh_model_card_file *)0)->path) == SH_MODEL_CARD_PATH_MAX &&
                    sizeof(((sh_model_card_file *)0)->purpose) == SH_MODEL_CARD_PURPOSE_MAX,
@@ -26,6 +27,22 @@ int sh_model_card_open(sh_model_card **out, char *warning, size_t cap, const cha
         snprintf(warning, cap, "%s %s was trained on withdrawn data: %s", card->name,
                  card->version, found);
     *out = card;
+    return 0;
+}
+
+int sh_model_card_check_files(const sh_model_card *card, const sh_model_file *files,
+                              size_t n, sh_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *sha = files[i].sha256;
+        if (!strcasecmp(sha, card->sha256) || sh_model_card_pins(card, sha))
+            continue;
+        return sh_err_set(err, SH_E_INPUT,
+                          "%s: not a file the model card %s pins (its SHA-256 %s is none of "
+                          "the card's; the engine may read only the card's files, as "
+                          "scripts/fetch_models.py installs them)",
+                          files[i].path, card->path, sha);
+    }
     return 0;
 }
 

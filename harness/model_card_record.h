@@ -18,6 +18,14 @@
 int sh_model_card_open(sh_model_card **out, char *warning, size_t cap, const char *path,
                        sh_err *err);
 
+/* Refuses, with one line naming the file, any of the n model files the
+ * run collected (sh_model_files_collect: what the engine may read) whose
+ * SHA-256 the card does not pin; the card file itself (its SHA-256) is
+ * allowed. So the engine reads only files the card pins, wherever
+ * engine.config_dir points. */
+int sh_model_card_check_files(const sh_model_card *card, const sh_model_file *files,
+                              size_t n, sh_err *err);
+
 /* Fills out for the writer: strings borrowed from card and warning,
  * except training_datasets (one name a line) and files, which are
  * malloc'd; release them with sh_model_card_record_release. */

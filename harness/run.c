@@ -356,6 +356,9 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
      * loads any. */
     if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_model_files_collect(&s.model_files, &s.n_model_files, s.config, err);
+    /* The engine may read only files the model card pins. */
+    if (!rc && s.model_card)
+        rc = sh_model_card_check_files(s.model_card, s.model_files, s.n_model_files, err);
     if (!rc && opts && opts->expect_from)
         rc = sh_model_files_check(opts->expect_model_files, opts->n_expect_model_files,
                                   opts->expect_from, err);

@@ -220,6 +220,14 @@ int sh_model_card_verify(const sh_model_card *card, sh_err *err)
     return 0;
 }
 
+int sh_model_card_pins(const sh_model_card *card, const char *sha256)
+{
+    for (unsigned i = 0; i < card->files_count; i++)
+        if (!strcasecmp(card->files[i].sha256, sha256))
+            return 1;
+    return 0;
+}
+
 int sh_model_card_withdrawn(char *out, size_t cap, const sh_model_card *card)
 {
     return sh_card_withdrawn_names(out, cap, card->training_datasets,

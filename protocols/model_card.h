@@ -55,6 +55,9 @@ void sh_model_card_destroy(sh_model_card *card);
  * the command that fetches it (scripts/fetch_models.py). Reads only. */
 int sh_model_card_verify(const sh_model_card *card, sh_err *err);
 
+/* 1 when sha256 (64 hex digits) is one of the card's files' SHA-256, else 0. */
+int sh_model_card_pins(const sh_model_card *card, const char *sha256);
+
 /* Writes into out (cap bytes) one sentence per withdrawn dataset the
  * card's training_datasets name (protocols/withdrawn.def), "" when none;
  * returns how many it found. */

@@ -167,6 +167,9 @@ case $id in
   e09) mcard && echo altered >>data/model/b.bin ;;
   e10) mcard && cfg "engine: {adapter: replay, model_card: data/model/card.yaml, scores: {file: scores.csv\}}"
        printf 'reference_id,probe_id,score\n' >scores.csv ;;
+  e11) mcard && mkdir data/copy && cp data/model/a.bin data/model/b.bin data/copy/
+       printf 'tampered\n' >data/copy/a.bin
+       cfg "engine: {adapter: synthetic, config_dir: data/copy, model_card: data/model/card.yaml}" ;;
   # ---- replayed scores ----
   r01) printf 'reference_id,probe_id,score\n%s,%s,0.5\n' "$(first 1)" nobody >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;

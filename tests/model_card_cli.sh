@@ -4,7 +4,9 @@
 # run with the card records it in /engine/model_card and the text, Markdown
 # and HTML reports show it; a card naming a withdrawn training dataset
 # gives the warning on stderr, in the file and in the summary; a missing
-# or altered file refuses the run with one line and writes nothing; two
+# or altered file refuses the run with one line and writes nothing, and so
+# does a file in engine.config_dir or named by an option that the card does
+# not pin; two
 # runs on different cards are flagged side by side; rerun refuses a changed
 # card, and so does --resume. WORK/mc.h5 is left for test_schema
 # (docs/results-schema.md).
@@ -153,4 +155,25 @@ printf 'altered weights\n' >models/stand-in-1/embed.bin
 [ ! -e refused.h5 ] || fail "a refused run wrote results"
 ls refused.h5* 2>/dev/null && fail "a refused run left files behind"
 mv embed.bin models/stand-in-1/embed.bin
+
+# ---- engine.config_dir elsewhere: every file there must be one the card pins ----
+mkdir -p copy
+cp models/stand-in-1/detect.bin models/stand-in-1/embed.bin models/stand-in-1/card.yaml copy/
+sed -i 's|^engine: .*|engine: {adapter: synthetic, config_dir: copy, model_card: models/stand-in-1/card.yaml}|' refused.yaml
+run refused >/dev/null 2>refused.err || fail "an intact copy of the card's files refused: $(cat refused.err)"
+rm -f refused.h5
+printf 'altered weights\n' >copy/detect.bin
+"$expect" 2 "shades: error: $(pwd -P)/./copy/detect.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha copy/detect.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
+  "$shades" run refused.yaml --progress off || fail "altered file in config_dir"
+[ ! -e refused.h5 ] || fail "a refused run wrote results"
+cp models/stand-in-1/detect.bin copy/detect.bin
+printf 'extra\n' >copy/extra.bin
+"$expect" 2 "shades: error: $(pwd -P)/./copy/extra.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha copy/extra.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
+  "$shades" run refused.yaml --progress off || fail "extra file in config_dir"
+rm copy/extra.bin
+printf 'option file\n' >opt.bin
+sed -i "s|^engine: .*|engine: {adapter: synthetic, model_card: models/stand-in-1/card.yaml, options: [model=$(pwd -P)/opt.bin]}|" refused.yaml
+"$expect" 2 "shades: error: $(pwd -P)/opt.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha opt.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
+  "$shades" run refused.yaml --progress off || fail "an option naming a file the card does not pin"
+ls refused.h5* 2>/dev/null && fail "a refused run left files behind"
 echo "model_card_cli: ok"

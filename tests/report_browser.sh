@@ -4,8 +4,9 @@
 # Checks that the page makes no request of its own (no fetch, image, style
 # sheet or font from anywhere, not even the local disk), that every plot has
 # a size, that the summary panel (the verdict, and the first failed rule
-# if any) is on the first screen of a 1366x768 window, and that no table or figure is wider than an A4 page in
-# the print layout. Screenshots go to SHOTS for a person to look at.
+# if any) is on the first screen of a 1366x768 window, that no table runs
+# off that window (a wide one scrolls inside its own box), and that no table
+# or figure is wider than an A4 page in the print layout. Screenshots go to SHOTS for a person to look at.
 # Exits 77 (ctest: skipped, not passed) when no Chromium is installed.
 set -euo pipefail
 report=$1 shots=$2
@@ -66,6 +67,17 @@ window.addEventListener('load', function () {
       if (before && (p.compareDocumentPosition(before) & Node.DOCUMENT_POSITION_PRECEDING))
         out.push('summary: a table or plot comes before it');
     }
+    // A table wider than the window scrolls inside its own box: the page
+    // itself never runs off the screen.
+    document.querySelectorAll('table').forEach(function (e, i) {
+      var box = e.parentElement, r = box.getBoundingClientRect();
+      if (!box.classList.contains('table') || r.right > W + 1 || r.left < -1)
+        out.push('table ' + (i + 1) + ' is not in a box within the window (' + W + ' px): ' +
+                 e.textContent.replace(/\s+/g, ' ').slice(0, 60));
+    });
+    if (document.documentElement.scrollWidth > W + 1)
+      out.push('the page is ' + document.documentElement.scrollWidth +
+               ' px wide, wider than the window (' + W + ' px)');
   } else {
     document.querySelectorAll('table, figure, svg:not(svg svg), pre').forEach(function (e, i) {
       var r = e.getBoundingClientRect();

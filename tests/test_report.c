@@ -327,6 +327,30 @@ static void classification_groups_in_gender_shades_order(void **state)
         assert_string_equal(g[order[5 + i]].group, want2[i]);
 }
 
+/* In the Gender Shades layout across runs, only classification runs have
+ * a row: a verification run's row would be all dashes. */
+static void gender_shades_layout_leaves_out_runs_without_classification(void **state)
+{
+    (void)state;
+    sh_crow g[2] = {0};
+    strcpy(g[0].partition, "all");
+    strcpy(g[0].group, "All");
+    strcpy(g[1].partition, "sex");
+    strcpy(g[1].group, "F");
+    sh_cresults c = {.attribute = "sex", .n_groups = 2, .groups = g, .confidence = 0.95};
+    sh_results verification = {0}, classification = {.classification = &c};
+    sh_report_run runs[] = {{&verification, "v.h5", "V", ""},
+                            {&classification, "c.h5", "C", ""},
+                            {&verification, "w.h5", "W", ""}};
+    sh_report_style st = {.min_subjects = 10};
+    sh_table *t = sh_table_gender_shades(runs, 3, &st);
+    assert_non_null(t);
+    assert_int_equal(t->n_rows, 1);
+    assert_string_equal(t->cells[0], "C");
+    sh_table_destroy(t);
+    assert_null(sh_table_gender_shades(runs, 1, &st));
+}
+
 static char dir[64];
 
 /* Writes an HDF5 file with a root string attribute (none when value is NULL). */
@@ -695,6 +719,46 @@ static void the_model_card_is_shown_and_its_warning_once(void **state)
     sh_results_destroy(r);
 }
 
+#define UNSTATED "Model stand-in 2: its publisher does not state what data trained it."
+
+static void unstated_training_data_is_in_the_summary_once_per_card(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 0);
+    give_model_card(r, "cccccccccccccccccccc", "NOT Stated: nobody says", "");
+    char *text = report_of(&r, 1, &sh_report_text);
+    const char *line = strstr(text, "\n" UNSTATED "\n");
+    assert_non_null(line);
+    assert_true(line < strstr(text, "\nModel card of /nonexistent/a.h5\n"));
+    free(text);
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    assert_non_null(strstr(md, "\n" UNSTATED "\n"));
+    free(md);
+    char *html = report_of(&r, 1, &sh_report_html);
+    line = strstr(html, "<p>" UNSTATED "</p>");
+    assert_non_null(line);
+    assert_true(line < strstr(html, "</section>"));
+    free(html);
+    /* Two runs on the card: said once, the second names the first. */
+    sh_results *two[] = {r, r};
+    text = report_of(two, 2, &sh_report_text);
+    assert_int_equal(count(text, UNSTATED), 1);
+    assert_non_null(strstr(text, "Model stand-in 2: training data not stated, as for eng 1.0 #1 "
+                                 "above."));
+    free(text);
+    /* Stated training data, or no model card: no such line. */
+    set_text(&r->model_card->training_data, "a licensed set; not stated elsewhere");
+    text = report_of(&r, 1, &sh_report_text);
+    assert_null(strstr(text, "does not state what data"));
+    free(text);
+    sh_results *plain = memory_run("aaaa", 1e-3, 0);
+    html = report_of(&plain, 1, &sh_report_html);
+    assert_null(strstr(html, "does not state what data"));
+    free(html);
+    sh_results_destroy(plain);
+    sh_results_destroy(r);
+}
+
 static void runs_on_other_model_cards_are_warned_about(void **state)
 {
     (void)state;
@@ -730,6 +794,7 @@ int main(void)
         cmocka_unit_test(probit_axes_are_fitted_to_the_data),
         cmocka_unit_test(det_draws_high_fnmr_and_marks_each_target),
         cmocka_unit_test(classification_groups_in_gender_shades_order),
+        cmocka_unit_test(gender_shades_layout_leaves_out_runs_without_classification),
         cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
         cmocka_unit_test(the_summary_comes_first_in_every_format),
         cmocka_unit_test(a_failed_rule_is_one_sentence_with_its_numbers),
@@ -737,6 +802,7 @@ int main(void)
         cmocka_unit_test(a_run_without_criteria_says_so),
         cmocka_unit_test(runs_on_other_data_are_warned_about_first),
         cmocka_unit_test(the_model_card_is_shown_and_its_warning_once),
+        cmocka_unit_test(unstated_training_data_is_in_the_summary_once_per_card),
         cmocka_unit_test(runs_on_other_model_cards_are_warned_about),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,8 @@ static const char style[] =
     "padding:0 1em}\n"
     "h1{font-size:1.6em}h2{border-bottom:2px solid #333;margin-top:2em}h3{margin-top:1.5em}\n"
     "table{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}\n"
+    /* A table wider than the page scrolls inside its own box. */
+    "div.table{max-width:100%;overflow-x:auto}\n"
     "caption{text-align:left;font-weight:600;padding:.3em 0}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}\n"
     "th{background:#f0f0f0}.num{text-align:right}\n"
@@ -48,7 +50,9 @@ static const char style[] =
     "th{background:none}.badge,p.warning{background:none}\n"
     /* Side-by-side tables of many groups are wider than A4: smaller type,
      * and a cell may break inside a number rather than run off the page. */
-    "table{font-size:10px}th,td{padding:.1em .3em;overflow-wrap:anywhere}}\n";
+    "table{font-size:10px}th,td{padding:.1em .3em;overflow-wrap:anywhere}"
+    /* Paper does not scroll: the table is laid out within the page. */
+    "div.table{overflow-x:visible}}\n";
 
 static int table(FILE *out, sh_table *t)
 {
@@ -373,7 +377,8 @@ static void badge(FILE *out, const sh_summary *s)
 }
 
 /* One run's summary panel: its verdict as a badge (word and border, not
- * colour alone), failed rules, worst differentials, FTE and warning. */
+ * colour alone), failed rules, worst differentials, FTE, warnings and
+ * the model card's unstated training data. */
 static int summary_block(FILE *out, const sh_summary *s)
 {
     fputs("<div class=\"run-summary\">\n<h3>", out);
@@ -403,6 +408,11 @@ static int summary_block(FILE *out, const sh_summary *s)
     if (s->model_warning) {
         fputs("<p class=\"warning\"><strong>Model warning:</strong> ", out);
         sh_html_escape(out, s->model_warning);
+        fputs("</p>\n", out);
+    }
+    if (s->unstated) {
+        fputs("<p>", out);
+        sh_html_escape(out, s->unstated);
         fputs("</p>\n", out);
     }
     int rc = s->worst ? sh_table_print_html(out, s->worst) : 0;

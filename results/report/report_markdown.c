@@ -30,6 +30,8 @@ static int summary(FILE *out, const sh_summary *s)
         fprintf(out, "\n> **Dataset warning:** %s\n", s->warning);
     if (s->model_warning)
         fprintf(out, "\n> **Model warning:** %s\n", s->model_warning);
+    if (s->unstated)
+        fprintf(out, "\n%s\n", s->unstated);
     int rc = s->worst ? table(out, s->worst) : 0;
     if (s->fte)
         fprintf(out, "\n%s\n", s->fte);

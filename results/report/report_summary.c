@@ -438,6 +438,44 @@ static char *same_warning(const sh_report_run *runs, const size_t *order, size_t
     return out;
 }
 
+/* The sentence for a run whose model card does not state its training
+ * data, into out (cap bytes); 0 when it has none to say. */
+static int unstated_sentence(char *out, size_t cap, const sh_results *r)
+{
+    const sh_model_card_info *mc = r->model_card;
+    if (!mc || !sh_report_not_stated(mc->training_data))
+        return 0;
+    snprintf(out, cap, "Model %s %s: its publisher does not state what data trained it.",
+             mc->name ? mc->name : "", mc->version ? mc->version : "");
+    return 1;
+}
+
+/* The unstated-training-data line of runs[order[k]], or, when a run shown
+ * before it has the same card's, words naming that run; NULL when its card
+ * states its training data (*nomem set when out of memory). */
+static char *unstated_line(const sh_report_run *runs, const size_t *order, size_t k,
+                           int *nomem)
+{
+    char mine[1024], theirs[1024];
+    if (!unstated_sentence(mine, sizeof mine, runs[order[k]].r))
+        return NULL;
+    size_t same = k;
+    for (size_t j = 0; j < k && same == k; j++)
+        if (unstated_sentence(theirs, sizeof theirs, runs[order[j]].r) && !strcmp(theirs, mine))
+            same = j;
+    const sh_model_card_info *mc = runs[order[k]].r->model_card;
+    char *out = NULL;
+    int rc = same < k ? asprintf(&out, "Model %s %s: training data not stated, as for %s above.",
+                                 mc->name ? mc->name : "", mc->version ? mc->version : "",
+                                 runs[order[same]].label)
+                      : asprintf(&out, "%s", mine);
+    if (rc < 0) {
+        *nomem = 1;
+        return NULL;
+    }
+    return out;
+}
+
 int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *order,
                      size_t k)
 {
@@ -473,6 +511,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
         out->fte = fte_sentence(r->verification, &out->nomem);
     out->warning = same_warning(runs, order, k, dataset_warning, &out->nomem);
     out->model_warning = same_warning(runs, order, k, model_warning, &out->nomem);
+    out->unstated = unstated_line(runs, order, k, &out->nomem);
     if (out->nomem) {
         sh_summary_clear(out);
         return -1;
@@ -489,5 +528,6 @@ void sh_summary_clear(sh_summary *s)
     free(s->fte);
     free(s->warning);
     free(s->model_warning);
+    free(s->unstated);
     memset(s, 0, sizeof *s);
 }

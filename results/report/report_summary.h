@@ -1,7 +1,8 @@
 /* The summary panel at the top of every report (text, Markdown, HTML):
  * for each run the criteria verdict, each failed rule in one sentence,
  * the worst differential per partition and target, failure to enrol above
- * a set share, the dataset card's warning and the model card's
+ * a set share, the dataset card's warning and the model card's, and a
+ * line when the model card does not state its training data
  * (report_summary.c); and,
  * when several runs are set side by side, what differs among them
  * (manifests, cards, model cards, group definitions, targets) and their
@@ -34,6 +35,7 @@ typedef struct sh_summary {
     char *fte;              /* groups whose FTE is above SH_SUMMARY_FTE_SHARE, or NULL */
     char *warning;          /* the card's warning, or "as for <label> above", or NULL */
     char *model_warning;    /* the model card's (withdrawn training data), the same way */
+    char *unstated;         /* the model card's training data is not stated, once per card */
     int nomem;              /* an allocation failed: the panel is incomplete */
 } sh_summary;
 

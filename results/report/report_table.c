@@ -367,7 +367,9 @@ int sh_table_print_html(FILE *out, const sh_table *t)
         fputs("</p>\n", out);
         return 0;
     }
-    fputs("<table>\n<caption>", out);
+    /* In its own box, which scrolls sideways when the table is wider
+     * than the page (report_html.c's style). */
+    fputs("<div class=\"table\"><table>\n<caption>", out);
     sh_html_escape(out, t->title);
     fputs("</caption>\n<thead><tr>", out);
     for (size_t c = 0; c < t->n_cols; c++) {
@@ -394,7 +396,7 @@ int sh_table_print_html(FILE *out, const sh_table *t)
         }
         fputs("</tr>\n", out);
     }
-    fputs("</tbody>\n</table>\n", out);
+    fputs("</tbody>\n</table></div>\n", out);
     if (t->note) {
         fputs("<p class=\"note\">", out);
         sh_html_escape(out, t->note);

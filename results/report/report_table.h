@@ -51,7 +51,8 @@ void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent
  * heading of the given level. */
 int sh_table_print_markdown(FILE *out, const sh_table *t, int level);
 
-/* Prints t as an HTML table with its title as the caption. */
+/* Prints t as an HTML table with its title as the caption, inside a
+ * <div class="table"> (which the report's style scrolls sideways). */
 int sh_table_print_html(FILE *out, const sh_table *t);
 
 /* Writes s with HTML's five special characters escaped. */

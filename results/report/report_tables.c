@@ -139,10 +139,9 @@ sh_table *sh_table_provenance(const sh_report_run *run)
     return t;
 }
 
-/* Whether a card's training_data says the data is not stated. */
-static int not_stated(const char *text)
+int sh_report_not_stated(const char *training_data)
 {
-    return !strncasecmp(text, "not stated", 10);
+    return training_data && !strncasecmp(training_data, "not stated", 10);
 }
 
 sh_table *sh_table_model_card(const sh_report_run *run)
@@ -177,7 +176,7 @@ sh_table *sh_table_model_card(const sh_report_run *run)
         sh_table_cellf(t, "%s", rows[i][1]);
     }
     sh_table_cellf(t, "training data");
-    if (not_stated(mc->training_data))
+    if (sh_report_not_stated(mc->training_data))
         sh_table_cellf(t, "NOT STATED: the publisher does not say what data trained this "
                           "model. The card reads: %s", mc->training_data);
     else
@@ -772,6 +771,8 @@ sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
     int any_small = 0;
     for (size_t r = 0; r < n; r++) {
         const sh_cresults *c = runs[r].r->classification;
+        if (!c)
+            continue; /* a verification or identification run: no row of dashes */
         sh_table_cellf(t, "%s", runs[r].label);
         for (size_t i = 0; i < cols; i++) {
             const sh_crow *col = &c0->groups[order[i]];

@@ -37,6 +37,10 @@ sh_table *sh_table_provenance(const sh_report_run *run);
  * digest and every file with its purpose. */
 sh_table *sh_table_model_card(const sh_report_run *run);
 
+/* 1 when a model card's training_data says the data is not stated (it
+ * begins "not stated", any case), else 0; NULL is 0. */
+int sh_report_not_stated(const char *training_data);
+
 /* Every group at the k-th target: FTE, FNMR and FMR with intervals and
  * counts, marking small groups. */
 sh_table *sh_table_groups(const sh_report_run *run, size_t k,
@@ -82,9 +86,10 @@ sh_table *sh_table_classification(const sh_report_run *run,
 /* Classification: TPR, FPR and PPV of every class within every group. */
 sh_table *sh_table_class_rates(const sh_report_run *run);
 
-/* Gender Shades layout across runs: one row per engine, its error rate in
- * All and in every group of every partition, in the paper's order
- * (report_order.h). */
+/* Gender Shades layout across runs: one row per classification run, its
+ * error rate in All and in every group of every partition, in the paper's
+ * order (report_order.h); runs without classification results are left
+ * out. NULL when none has them. */
 sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
                                          const sh_report_style *st);
 

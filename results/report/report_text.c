@@ -39,6 +39,8 @@ static int summary(FILE *out, const sh_summary *s)
         wrapped(out, "\nDataset warning: ", s->warning, 2);
     if (s->model_warning)
         wrapped(out, "\nModel warning: ", s->model_warning, 2);
+    if (s->unstated)
+        wrapped(out, "\n", s->unstated, 0);
     int rc = s->worst ? table(out, s->worst) : 0;
     if (s->fte)
         wrapped(out, "\n", s->fte, 0);
