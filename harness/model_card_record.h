@@ -26,6 +26,10 @@ int sh_model_card_open(sh_model_card **out, char *warning, size_t cap, const cha
 int sh_model_card_check_files(const sh_model_card *card, const sh_model_file *files,
                               size_t n, sh_err *err);
 
+/* The model cards shades ships: {path under the source tree, SHA-256},
+ * ended by {NULL, NULL}; generated from configs/models/ at build time. */
+extern const char *const sh_shipped_model_cards[][2];
+
 /* Fills out for the writer: strings borrowed from card and warning,
  * except training_datasets (one name a line) and files, which are
  * malloc'd; release them with sh_model_card_record_release. */

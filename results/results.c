@@ -24,7 +24,7 @@ void sh_results_destroy(sh_results *r)
     sh_failures_destroy(r->failures);
     free(r->model_files);
     if (r->model_card) {
-#define SH_MODEL_CARD_TEXT(member, name) free(r->model_card->member);
+#define SH_MODEL_CARD_TEXT(member, name, since) free(r->model_card->member);
 #include "model_card_fields.def"
 #undef SH_MODEL_CARD_TEXT
         free(r->model_card->files);

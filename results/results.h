@@ -50,7 +50,7 @@ typedef struct sh_model_card_file {
  * files. Strings and files are borrowed where the harness fills it for
  * writing, owned where the reader fills it. */
 typedef struct sh_model_card_info {
-#define SH_MODEL_CARD_TEXT(member, name) char *member;
+#define SH_MODEL_CARD_TEXT(member, name, since) char *member;
 #include "model_card_fields.def"
 #undef SH_MODEL_CARD_TEXT
     size_t n_files;

@@ -28,6 +28,7 @@ dataset: {manifest: faces/manifest.csv, card: faces/card.yaml}
 engine:
   adapter: opencv-onnx
   config_dir: $set_dir
+  model_card: $set_dir/card.yaml
   options: [$(IFS=,; echo "${opts[*]}")]
 groups: {partitions: [sex, skin_type]}
 $2
@@ -71,6 +72,10 @@ o = np.lexsort((tar, fmr))
 x = np.concatenate(([0.0], fmr[o], [1.0]))
 y = np.concatenate(([tar[o][0]], tar[o], [1.0]))
 auc = float(np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2))
+# The installed card is the shipped one, byte for byte, and the run says so.
+shipped = text(ver["/engine/model_card"].attrs["shipped_as"])
+if shipped != "configs/models/faceplugin-face-recognition-js-0.0.1.yaml":
+    sys.exit(f"onnx_engine: shipped_as is '{shipped}'")
 cls = h5py.File(sys.argv[2], "r")
 err = [r for r in cls["/classification/groups"][()] if text(r["group"]) == "All"][0]
 acc = 1 - err["error_rate"]

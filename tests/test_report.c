@@ -666,7 +666,7 @@ static void give_model_card(sh_results *r, const char *sha, const char *training
 {
     sh_model_card_info *mc = calloc(1, sizeof *mc);
     assert_non_null(mc);
-#define SH_MODEL_CARD_TEXT(member, name) mc->member = strdup("");
+#define SH_MODEL_CARD_TEXT(member, name, since) mc->member = strdup("");
 #include "model_card_fields.def"
 #undef SH_MODEL_CARD_TEXT
     set_text(&mc->name, "stand-in");

@@ -189,6 +189,12 @@ sh_table *sh_table_model_card(const sh_report_run *run)
     sh_table_cellf(t, "%s", mc->card_path);
     sh_table_cellf(t, "card sha256");
     sh_table_cellf(t, "%s", mc->card_sha256);
+    sh_table_cellf(t, "shipped with shades");
+    if (mc->shipped_as && mc->shipped_as[0])
+        sh_table_cellf(t, "yes: byte for byte %s", mc->shipped_as);
+    else
+        sh_table_cellf(t, "no: not a card shades ships (or one altered); what it states is "
+                          "its author's word");
     for (size_t i = 0; i < mc->n_files; i++) {
         sh_table_cellf(t, "file %s", mc->files[i].path);
         sh_table_cellf(t, "%s; sha256 %s", mc->files[i].purpose, mc->files[i].sha256);

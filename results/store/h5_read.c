@@ -451,7 +451,7 @@ static int read_identification(sh_results *r, hid_t f, const char *path, sh_err 
 }
 
 /* /engine/model_card, when the file has one (schema 1.7 on). */
-static int read_model_card(sh_results *r, hid_t f, const char *path, sh_err *err)
+static int read_model_card(sh_results *r, hid_t f, int minor, const char *path, sh_err *err)
 {
     if (H5Lexists(f, "/engine", H5P_DEFAULT) <= 0 ||
         H5Lexists(f, SH_H5_MODEL_CARD, H5P_DEFAULT) <= 0)
@@ -467,7 +467,9 @@ static int read_model_card(sh_results *r, hid_t f, const char *path, sh_err *err
     for (size_t i = 0; !rc && i < sh_h5_n_model_card_attrs; i++) {
         const sh_h5_attr *a = &sh_h5_model_card_attrs[i];
         char **slot = (char **)((char *)mc + a->offset);
-        if (!(*slot = read_string_attr(g, a->name)))
+        /* attributes newer than the file's minor version read as "" */
+        *slot = a->since_minor > minor ? strdup("") : read_string_attr(g, a->name);
+        if (!*slot)
             rc = sh_err_set(err, SH_E_INPUT,
                             "%s: attribute '%s' of %s is missing or not a string", path,
                             a->name, SH_H5_MODEL_CARD);
@@ -535,7 +537,7 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
         r->model_files[i].sha256[sizeof r->model_files[i].sha256 - 1] = '\0';
     }
     if (!rc)
-        rc = read_model_card(r, f, path, err);
+        rc = read_model_card(r, f, minor, path, err);
     return rc;
 }
 

@@ -23,7 +23,7 @@ const sh_h5_attr sh_h5_u64_attrs[] = {
 const size_t sh_h5_n_u64_attrs = NELEM(sh_h5_u64_attrs);
 
 const sh_h5_attr sh_h5_model_card_attrs[] = {
-#define SH_MODEL_CARD_TEXT(member, name) {name, offsetof(sh_model_card_info, member), 7},
+#define SH_MODEL_CARD_TEXT(member, name, since) {name, offsetof(sh_model_card_info, member), since},
 #include "model_card_fields.def"
 #undef SH_MODEL_CARD_TEXT
 };
