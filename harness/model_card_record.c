@@ -83,11 +83,16 @@ int sh_model_card_record(sh_model_card_info *out, const sh_model_card *card,
     out->card_path = card->path;
     out->card_text = card->text;
     out->card_sha256 = (char *)card->sha256;
-    out->shipped_as = "";
+    out->shipped_as = (char *)sh_model_card_shipped_as(card);
+    return 0;
+}
+
+const char *sh_model_card_shipped_as(const sh_model_card *card)
+{
     for (size_t i = 0; sh_shipped_model_cards[i][0]; i++)
         if (!strcasecmp(sh_shipped_model_cards[i][1], card->sha256))
-            out->shipped_as = (char *)sh_shipped_model_cards[i][0];
-    return 0;
+            return sh_shipped_model_cards[i][0];
+    return "";
 }
 
 void sh_model_card_record_release(sh_model_card_info *out)

@@ -30,6 +30,9 @@ int sh_model_card_check_files(const sh_model_card *card, const sh_model_file *fi
  * ended by {NULL, NULL}; generated from configs/models/ at build time. */
 extern const char *const sh_shipped_model_cards[][2];
 
+/* The path of the shipped card that card is byte for byte, or "". */
+const char *sh_model_card_shipped_as(const sh_model_card *card);
+
 /* Fills out for the writer: strings borrowed from card and warning,
  * except training_datasets (one name a line) and files, which are
  * malloc'd; release them with sh_model_card_record_release. */

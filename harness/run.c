@@ -8,6 +8,7 @@
 #include "h5_write.h"
 #include "model_card_record.h"
 #include "model_files.h"
+#include "report_tables.h"
 #include "paths.h"
 #include "provenance.h"
 #include "results.h"
@@ -297,6 +298,14 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         fprintf(out, "        %s\n", faults);
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
         fprintf(out, "        repeatability: %s\n", repeat);
+    if (s->model_card) {
+        const char *shipped = sh_model_card_shipped_as(s->model_card);
+        fprintf(out, "        model card: %s %s, %s; training data %s\n", s->model_card->name,
+                s->model_card->version,
+                shipped[0] ? "as shipped in configs/models/" : "not a card shades ships",
+                sh_report_not_stated(s->model_card->training_data) ? "not stated"
+                                                                   : "as the card states it");
+    }
     const sh_results *runs[] = {&r};
     const char *paths[] = {results};
     sh_report_options ro = {.brief = 1}; /* text */
