@@ -10,6 +10,7 @@
 
 #include "cohort.h"
 #include "faces.h"
+#include "model_card_record.h"
 #include "config.h"
 #include <shades/synthetic.h>
 #include "paths.h"
@@ -135,6 +136,12 @@ static int demo_faces(const sh_demo_options *opts, sh_err *err)
                           "%s: %s: the demo's pretrained models are not installed (fetch them "
                           "with scripts/fetch_models.py, or skip them with --faces 0)",
                           card, strerror(errno));
+    sh_model_card *mc = NULL;
+    char warning[1024];
+    rc = sh_model_card_open(&mc, warning, sizeof warning, card, err);
+    sh_model_card_destroy(mc);
+    if (rc)
+        return rc;
     printf("shades demo: the faces are generated; no rate below is evidence about any engine "
            "on real people\n");
     synth_faces_spec spec = {.subjects = opts->face_subjects,

@@ -59,9 +59,18 @@ def load_card(path):
     for key in ("name", "version", "source", "source_sha256", "files"):
         if not card.get(key):
             die(f"{path}: field '{key}' is missing")
+    for key in ("name", "version", "source", "source_sha256"):
+        if not isinstance(card[key], (str, int, float)):
+            die(f"{path}: field '{key}' is not text")
+        card[key] = str(card[key])
+    if not isinstance(card["files"], list):
+        die(f"{path}: field 'files' is not a list")
     for i, entry in enumerate(card["files"]):
-        if not isinstance(entry, dict) or not all(entry.get(k) for k in ("path", "from", "sha256")):
-            die(f"{path}: files entry {i + 1} needs path, from and sha256")
+        if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(k), str) and entry.get(k) for k in ("path", "from", "sha256")):
+            die(f"{path}: files entry {i + 1} needs path, from and sha256, each text")
+        if "/" in entry["path"] or entry["path"] in (".", "..", "card.yaml"):
+            die(f"{path}: files entry {i + 1}: path '{entry['path']}' is not a plain file name")
     return card
 
 
@@ -80,6 +89,12 @@ def problems(card_path, card, target):
         found.append(f"{installed}: missing")
     elif file_sha256(installed) != file_sha256(card_path):
         found.append(f"{installed}: differs from {card_path}")
+    # A run refuses any file the card does not pin, so one is a problem here too.
+    listed = {entry["path"] for entry in card["files"]} | {"card.yaml"}
+    if os.path.isdir(target):
+        for name in sorted(os.listdir(target)):
+            if name not in listed:
+                found.append(f"{os.path.join(target, name)}: not a file the card lists")
     return found
 
 
@@ -102,13 +117,18 @@ def install(card_path, card, models):
     if not problems(card_path, card, target):
         print(f"fetch_models: {target} is installed and intact")
         return
+    try:
+        os.makedirs(models, exist_ok=True)
+    except OSError as e:
+        die(f"{models}: cannot create the models folder: {e.strerror}")
+    if not os.access(models, os.W_OK):
+        die(f"{models}: cannot write into the models folder")
     print(f"fetch_models: downloading {card['source']}")
     data = download(card["source"])
     got = sha256(data)
     if got != card["source_sha256"]:
         die(f"{card['source']}: SHA-256 {got}, the card {card_path} pins "
             f"{card['source_sha256']}; nothing installed")
-    os.makedirs(models, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".fetch-", dir=models)
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:

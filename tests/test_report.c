@@ -677,6 +677,7 @@ static void give_model_card(sh_results *r, const char *sha, const char *training
     set_text(&mc->training_datasets, "MS1M-ArcFace\nGlint360K");
     set_text(&mc->warning, warning);
     set_text(&mc->card_sha256, sha);
+    set_text(&mc->shipped_as, "configs/models/stand-in-2.yaml");
     mc->n_files = 1;
     mc->files = calloc(1, sizeof *mc->files);
     snprintf(mc->files[0].path, sizeof mc->files[0].path, "w.onnx");
@@ -746,10 +747,24 @@ static void unstated_training_data_is_in_the_summary_once_per_card(void **state)
     assert_non_null(strstr(text, "Model stand-in 2: training data not stated, as for eng 1.0 #1 "
                                  "above."));
     free(text);
-    /* Stated training data, or no model card: no such line. */
+    /* A card shades does not ship (or an altered one): its claims are its
+     * author's, said before what it says of its training data. */
+    set_text(&r->model_card->shipped_as, "");
+    text = report_of(&r, 1, &sh_report_markdown); /* text wraps the long line */
+    assert_non_null(strstr(text, "\nModel stand-in 2: its card is not one shades ships (or is "
+                                 "one altered), so what it states is its author's word; it says "
+                                 "its training data is not stated.\n"));
+    free(text);
+    /* Stated training data, or no model card: no such line; an unshipped
+     * card with stated training data is still said to be unshipped. */
     set_text(&r->model_card->training_data, "a licensed set; not stated elsewhere");
-    text = report_of(&r, 1, &sh_report_text);
+    text = report_of(&r, 1, &sh_report_markdown);
     assert_null(strstr(text, "does not state what data"));
+    assert_non_null(strstr(text, "so what it states is its author's word.\n"));
+    free(text);
+    set_text(&r->model_card->shipped_as, "configs/models/stand-in-2.yaml");
+    text = report_of(&r, 1, &sh_report_text);
+    assert_null(strstr(text, "Model stand-in 2:"));
     free(text);
     sh_results *plain = memory_run("aaaa", 1e-3, 0);
     html = report_of(&plain, 1, &sh_report_html);

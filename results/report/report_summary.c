@@ -438,21 +438,40 @@ static char *same_warning(const sh_report_run *runs, const size_t *order, size_t
     return out;
 }
 
-/* The sentence for a run whose model card does not state its training
- * data, into out (cap bytes); 0 when it has none to say. */
+/* What a run's model card leaves to its author's word: "" when the card is
+ * shipped and states its training data, else words for each. */
+static const char *card_doubt(const sh_model_card_info *mc)
+{
+    int unshipped = !mc->shipped_as || !mc->shipped_as[0];
+    int unstated = sh_report_not_stated(mc->training_data);
+    return unshipped && unstated ? "card not one shades ships; training data not stated"
+           : unshipped           ? "card not one shades ships"
+           : unstated            ? "training data not stated"
+                                 : "";
+}
+
+/* The sentence for a run whose model card is not one shades ships or does
+ * not state its training data, into out (cap bytes); 0 when neither. */
 static int unstated_sentence(char *out, size_t cap, const sh_results *r)
 {
     const sh_model_card_info *mc = r->model_card;
-    if (!mc || !sh_report_not_stated(mc->training_data))
+    if (!mc || !card_doubt(mc)[0])
         return 0;
-    snprintf(out, cap, "Model %s %s: its publisher does not state what data trained it.",
-             mc->name ? mc->name : "", mc->version ? mc->version : "");
+    const char *name = mc->name ? mc->name : "", *version = mc->version ? mc->version : "";
+    int unstated = sh_report_not_stated(mc->training_data);
+    if (mc->shipped_as && mc->shipped_as[0])
+        snprintf(out, cap, "Model %s %s: its publisher does not state what data trained it.",
+                 name, version);
+    else
+        snprintf(out, cap, "Model %s %s: its card is not one shades ships (or is one altered), "
+                           "so what it states is its author's word%s", name, version,
+                 unstated ? "; it says its training data is not stated." : ".");
     return 1;
 }
 
-/* The unstated-training-data line of runs[order[k]], or, when a run shown
- * before it has the same card's, words naming that run; NULL when its card
- * states its training data (*nomem set when out of memory). */
+/* The model card line of runs[order[k]], or, when a run shown before it
+ * has the same card's, words naming that run; NULL when there is nothing
+ * to say (*nomem set when out of memory). */
 static char *unstated_line(const sh_report_run *runs, const size_t *order, size_t k,
                            int *nomem)
 {
@@ -465,9 +484,9 @@ static char *unstated_line(const sh_report_run *runs, const size_t *order, size_
             same = j;
     const sh_model_card_info *mc = runs[order[k]].r->model_card;
     char *out = NULL;
-    int rc = same < k ? asprintf(&out, "Model %s %s: training data not stated, as for %s above.",
+    int rc = same < k ? asprintf(&out, "Model %s %s: %s, as for %s above.",
                                  mc->name ? mc->name : "", mc->version ? mc->version : "",
-                                 runs[order[same]].label)
+                                 card_doubt(mc), runs[order[same]].label)
                       : asprintf(&out, "%s", mine);
     if (rc < 0) {
         *nomem = 1;
