@@ -81,3 +81,24 @@ void ocv_log_error(const shades_host *host, const char *engine, const char *fmt,
     snprintf(line, sizeof line, "%s: %s", engine, what);
     host->log(host, SHADES_LOG_ERROR, line);
 }
+
+int ocv_model_path(char *path, size_t cap, const char *config_dir, const char *name,
+                   int required, char *why, size_t whycap)
+{
+    if (!path[0]) {
+        if (required)
+            snprintf(why, whycap, "option %s is required (the path of its ONNX file)", name);
+        return required ? -1 : 0;
+    }
+    if (path[0] == '/' || !config_dir)
+        return 0;
+    size_t dir = strlen(config_dir), len = strlen(path);
+    if (dir + 1 + len >= cap) {
+        snprintf(why, whycap, "option %s: path too long", name);
+        return -1;
+    }
+    memmove(path + dir + 1, path, len + 1);
+    memcpy(path, config_dir, dir);
+    path[dir] = '/';
+    return 0;
+}

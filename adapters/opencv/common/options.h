@@ -28,6 +28,13 @@ typedef struct ocv_option {
 int ocv_options_parse(const char *options, const ocv_option *table, size_t n, char *why,
                       size_t cap);
 
+/* Resolves a model-file option in place: a relative path goes under
+ * config_dir (when the harness gave one). An empty path fails with "option
+ * NAME is required" when required, else stays empty. Returns 0, or -1
+ * with one line in why (also for a joined path longer than cap). */
+int ocv_model_path(char *path, size_t cap, const char *config_dir, const char *name,
+                   int required, char *why, size_t whycap);
+
 /* Sends "<engine>: <message>" to the harness's log as an error, when the
  * host offers one. [thread: any] */
 void ocv_log_error(const shades_host *host, const char *engine, const char *fmt, ...)

@@ -5,22 +5,15 @@
  * that length so the harness scores with BLAS. */
 #include <shades/adapter.h>
 
-#include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dnn_cv.h"
+#include "feature.h"
 #include "options.h"
 
 #define MAGIC 0x31464e44u /* "DNF1" */
-
-/* Template header: magic, feature length; the feature follows at byte 8. */
-typedef struct dnn_header {
-    uint32_t magic;
-    uint32_t dim;
-} dnn_header;
 
 struct shades_engine {
     const shades_host *host;
@@ -28,32 +21,6 @@ struct shades_engine {
     uint32_t dim;                /* floats in a feature, the recognizer's */
     shades_embedding embedding;  /* this engine's declaration */
 };
-
-/* Bytes of a successful template. */
-static size_t template_bytes(const shades_engine *e)
-{
-    return sizeof(dnn_header) + (size_t)e->dim * sizeof(float);
-}
-
-/* A model path as given, or under config_dir when relative. */
-static int resolve(char *path, size_t cap, const char *config_dir, const char *name, char *why,
-                   size_t whycap)
-{
-    if (!path[0]) {
-        snprintf(why, whycap, "option %s is required (the path of its ONNX file)", name);
-        return -1;
-    }
-    if (path[0] == '/' || !config_dir)
-        return 0;
-    char joined[DNN_PATH_MAX];
-    if ((size_t)snprintf(joined, sizeof joined, "%s/%s", config_dir, path) >= sizeof joined ||
-        strlen(joined) >= cap) {
-        snprintf(why, whycap, "option %s: path too long", name);
-        return -1;
-    }
-    memcpy(path, joined, strlen(joined) + 1);
-    return 0;
-}
 
 static int dnn_create(shades_engine **out, const shades_host *host,
                       const shades_engine_config *config)
@@ -71,8 +38,9 @@ static int dnn_create(shades_engine **out, const shades_host *host,
     const char *dir = config ? config->config_dir : NULL;
     int bad = ocv_options_parse(config ? config->options : NULL, table,
                                 sizeof table / sizeof *table, why, sizeof why) ||
-              resolve(s.detector, sizeof s.detector, dir, "detector", why, sizeof why) ||
-              resolve(s.recognizer, sizeof s.recognizer, dir, "recognizer", why, sizeof why);
+              ocv_model_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
+              ocv_model_path(s.recognizer, sizeof s.recognizer, dir, "recognizer", 1, why,
+                             sizeof why);
     if (bad) {
         ocv_log_error(host, "opencv-dnn", "%s", why);
         return SHADES_ERR_CONFIG;
@@ -88,7 +56,7 @@ static int dnn_create(shades_engine **out, const shades_host *host,
     }
     e->dim = dnn_cv_dimension(e->cv);
     e->embedding = (shades_embedding){sizeof(shades_embedding), SHADES_METRIC_COSINE, e->dim,
-                                      sizeof(dnn_header)};
+                                      OCV_FEATURE_OFFSET};
     *out = e;
     return SHADES_OK;
 }
@@ -108,7 +76,7 @@ static uint32_t dnn_max_concurrency(const shades_engine *e)
 
 static size_t dnn_template_size_max(const shades_engine *e)
 {
-    return template_bytes(e);
+    return ocv_feature_bytes(e->dim);
 }
 
 static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_result,
@@ -118,7 +86,7 @@ static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_res
     (void)role;
     if (!out_buf || !out_result || !e || !images || count == 0)
         return SHADES_ERR_INVALID;
-    if (capacity < template_bytes(e))
+    if (capacity < ocv_feature_bytes(e->dim))
         return SHADES_ERR_BUFFER;
     float *feature = malloc((size_t)e->dim * sizeof *feature);
     if (!feature)
@@ -132,38 +100,11 @@ static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_res
     }
     out_result->outcome = rc;
     if (rc == SHADES_OUTCOME_OK) {
-        dnn_header h = {MAGIC, e->dim};
-        memcpy(out_buf, &h, sizeof h);
-        memcpy(out_buf + sizeof h, feature, (size_t)e->dim * sizeof *feature);
-        out_result->size = template_bytes(e);
+        ocv_feature_write(out_buf, MAGIC, feature, e->dim);
+        out_result->size = ocv_feature_bytes(e->dim);
     }
     free(feature);
     return SHADES_OK;
-}
-
-/* Cosine of two features, read in place (templates may be unaligned). */
-static double cosine(const uint8_t *a, const uint8_t *b, uint32_t dim)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (size_t k = 0; k < dim; k++) {
-        float x, y;
-        memcpy(&x, a + k * sizeof x, sizeof x);
-        memcpy(&y, b + k * sizeof y, sizeof y);
-        ab += (double)x * y;
-        aa += (double)x * x;
-        bb += (double)y * y;
-    }
-    return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
-}
-
-/* Whether t is a successful template of this engine. */
-static int ours(const shades_engine *e, const uint8_t *t, size_t size)
-{
-    dnn_header h;
-    if (size != template_bytes(e))
-        return 0;
-    memcpy(&h, t, sizeof h);
-    return h.magic == MAGIC && h.dim == e->dim;
 }
 
 static int dnn_compare(double *out_score, shades_engine *e, const uint8_t *verify,
@@ -171,14 +112,7 @@ static int dnn_compare(double *out_score, shades_engine *e, const uint8_t *verif
 {
     if (!out_score || !e)
         return SHADES_ERR_INVALID;
-    if (verify_size == 0 || enrol_size == 0) {
-        *out_score = -1; /* a failed template: the lowest cosine */
-        return SHADES_OK;
-    }
-    if (!ours(e, verify, verify_size) || !ours(e, enrol, enrol_size))
-        return SHADES_ERR_TEMPLATE;
-    *out_score = cosine(verify + sizeof(dnn_header), enrol + sizeof(dnn_header), e->dim);
-    return SHADES_OK;
+    return ocv_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
 }
 
 static int dnn_detect(shades_face *out, size_t *out_count, shades_engine *e,

@@ -5,22 +5,16 @@
  * length so the harness scores with BLAS. */
 #include <shades/adapter.h>
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "onnx_cv.h"
+#include "feature.h"
 #include "options.h"
 
 #define MAGIC 0x31584e4fu /* "ONX1" */
 #define NAME "opencv-onnx"
-
-/* Template header; the feature's floats follow at byte 8. */
-typedef struct onnx_header {
-    uint32_t magic;
-    uint32_t dim;
-} onnx_header;
 
 struct shades_engine {
     const shades_host *host;
@@ -30,34 +24,6 @@ struct shades_engine {
     shades_attribute_estimation attributes;
     shades_detection detection;
 };
-
-/* Bytes of a successful template. */
-static size_t template_bytes(const shades_engine *e)
-{
-    return sizeof(onnx_header) + (size_t)e->dim * sizeof(float);
-}
-
-/* A model path as given, or under config_dir when relative; an empty
- * optional path stays empty. */
-static int resolve(char *path, size_t cap, const char *config_dir, const char *name,
-                   int required, char *why, size_t whycap)
-{
-    if (!path[0]) {
-        if (required)
-            snprintf(why, whycap, "option %s is required (the path of its ONNX file)", name);
-        return required ? -1 : 0;
-    }
-    if (path[0] == '/' || !config_dir)
-        return 0;
-    char joined[ONNX_PATH_MAX];
-    if ((size_t)snprintf(joined, sizeof joined, "%s/%s", config_dir, path) >= sizeof joined ||
-        strlen(joined) >= cap) {
-        snprintf(why, whycap, "option %s: path too long", name);
-        return -1;
-    }
-    memcpy(path, joined, strlen(joined) + 1);
-    return 0;
-}
 
 static int onnx_estimate(shades_attributes *out, shades_engine *e, const shades_image *image);
 static int onnx_detect(shades_face *out, size_t *out_count, shades_engine *e,
@@ -81,11 +47,11 @@ static int onnx_create(shades_engine **out, const shades_host *host,
     const char *dir = config ? config->config_dir : NULL;
     int bad = ocv_options_parse(config ? config->options : NULL, table,
                                 sizeof table / sizeof *table, why, sizeof why) ||
-              resolve(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
-              resolve(s.landmark, sizeof s.landmark, dir, "landmark", 1, why, sizeof why) ||
-              resolve(s.feature, sizeof s.feature, dir, "feature", 1, why, sizeof why) ||
-              resolve(s.gender, sizeof s.gender, dir, "gender", 0, why, sizeof why) ||
-              resolve(s.age, sizeof s.age, dir, "age", 0, why, sizeof why);
+              ocv_model_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
+              ocv_model_path(s.landmark, sizeof s.landmark, dir, "landmark", 1, why, sizeof why) ||
+              ocv_model_path(s.feature, sizeof s.feature, dir, "feature", 1, why, sizeof why) ||
+              ocv_model_path(s.gender, sizeof s.gender, dir, "gender", 0, why, sizeof why) ||
+              ocv_model_path(s.age, sizeof s.age, dir, "age", 0, why, sizeof why);
     if (bad) {
         ocv_log_error(host, NAME, "%s", why);
         return SHADES_ERR_CONFIG;
@@ -101,7 +67,7 @@ static int onnx_create(shades_engine **out, const shades_host *host,
     }
     e->dim = onnx_cv_dimension(e->cv);
     e->embedding = (shades_embedding){sizeof(shades_embedding), SHADES_METRIC_COSINE, e->dim,
-                                      sizeof(onnx_header)};
+                                      OCV_FEATURE_OFFSET};
     e->attributes = (shades_attribute_estimation){sizeof(shades_attribute_estimation), 0,
                                                   onnx_estimate};
     e->detection = (shades_detection){sizeof(shades_detection), 0, onnx_detect};
@@ -124,7 +90,7 @@ static uint32_t onnx_max_concurrency(const shades_engine *e)
 
 static size_t onnx_template_size_max(const shades_engine *e)
 {
-    return template_bytes(e);
+    return ocv_feature_bytes(e->dim);
 }
 
 static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_result,
@@ -134,7 +100,7 @@ static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_re
     (void)role;
     if (!out_buf || !out_result || !e || !images || count == 0)
         return SHADES_ERR_INVALID;
-    if (capacity < template_bytes(e))
+    if (capacity < ocv_feature_bytes(e->dim))
         return SHADES_ERR_BUFFER;
     float *feature = malloc((size_t)e->dim * sizeof *feature);
     if (!feature)
@@ -149,10 +115,8 @@ static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_re
     }
     out_result->outcome = rc;
     if (rc == SHADES_OUTCOME_OK) {
-        onnx_header h = {MAGIC, e->dim};
-        memcpy(out_buf, &h, sizeof h);
-        memcpy(out_buf + sizeof h, feature, (size_t)e->dim * sizeof *feature);
-        out_result->size = template_bytes(e);
+        ocv_feature_write(out_buf, MAGIC, feature, e->dim);
+        out_result->size = ocv_feature_bytes(e->dim);
         if (SHADES_HAS_MEMBER(shades_template_result, out_result->struct_size, eyes))
             out_result->eyes = eyes;
     }
@@ -160,45 +124,12 @@ static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_re
     return SHADES_OK;
 }
 
-/* Cosine of two features, read in place (templates may be unaligned), in
- * double like the harness's own embedding scores. */
-static double cosine(const uint8_t *a, const uint8_t *b, uint32_t dim)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (size_t k = 0; k < dim; k++) {
-        float x, y;
-        memcpy(&x, a + k * sizeof x, sizeof x);
-        memcpy(&y, b + k * sizeof y, sizeof y);
-        ab += (double)x * y;
-        aa += (double)x * x;
-        bb += (double)y * y;
-    }
-    return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
-}
-
-/* Whether t is a successful template of this engine. */
-static int ours(const shades_engine *e, const uint8_t *t, size_t size)
-{
-    onnx_header h;
-    if (size != template_bytes(e))
-        return 0;
-    memcpy(&h, t, sizeof h);
-    return h.magic == MAGIC && h.dim == e->dim;
-}
-
 static int onnx_compare(double *out_score, shades_engine *e, const uint8_t *verify,
                         size_t verify_size, const uint8_t *enrol, size_t enrol_size)
 {
     if (!out_score || !e)
         return SHADES_ERR_INVALID;
-    if (verify_size == 0 || enrol_size == 0) {
-        *out_score = -1; /* a failed template: the lowest cosine */
-        return SHADES_OK;
-    }
-    if (!ours(e, verify, verify_size) || !ours(e, enrol, enrol_size))
-        return SHADES_ERR_TEMPLATE;
-    *out_score = cosine(verify + sizeof(onnx_header), enrol + sizeof(onnx_header), e->dim);
-    return SHADES_OK;
+    return ocv_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
 }
 
 static int onnx_detect(shades_face *out, size_t *out_count, shades_engine *e,
