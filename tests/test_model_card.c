@@ -18,30 +18,7 @@
 #include "model_card_record.h"
 #include "sha256.h"
 
-static char root[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(root, sizeof root, "/tmp/shades-mcard-XXXXXX");
-    return mkdtemp(root) ? chdir(root) : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return chdir("/") || system(cmd);
-}
-
-static void put(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "scratch_dir.h"
 
 /* A well-formed SHA-256 that no file here has. */
 #define SHA_ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -204,5 +181,5 @@ int main(void)
         cmocka_unit_test(files_are_checked),
         cmocka_unit_test(withdrawn_training_data_warns),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

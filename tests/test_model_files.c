@@ -19,32 +19,9 @@
 #include "config.h"
 #include "model_files.h"
 
-static char root[64];
+#include "scratch_dir.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(root, sizeof root, "/tmp/shades-models-XXXXXX");
-    return mkdtemp(root) ? chdir(root) : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return chdir("/") || system(cmd);
-}
-
-static void put(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* A config in root/cfg with the given engine lines. */
+/* A config in scratch_root/cfg with the given engine lines. */
 static sh_config *load(const char *engine)
 {
     char text[2048];
@@ -76,7 +53,7 @@ static void options_and_config_dir(void **state)
     put("cfg/models/sub/rec.onnx", "");
     put("here.onnx", "x");
     char abs[256];
-    snprintf(abs, sizeof abs, "%s/here.onnx", root);
+    snprintf(abs, sizeof abs, "%s/here.onnx", scratch_root);
 
     /* Without config_dir, an option value is a path as given (from the
      * working directory); other values are not files and are left out. */
@@ -105,10 +82,10 @@ static void options_and_config_dir(void **state)
     assert_int_equal(sh_model_files_collect(&m, &n, c, &err), 0);
     assert_int_equal(n, 2);
     char want[256];
-    snprintf(want, sizeof want, "%s/cfg/models/det.onnx", root);
+    snprintf(want, sizeof want, "%s/cfg/models/det.onnx", scratch_root);
     assert_string_equal(m[0].path, want);
     assert_int_equal(m[0].bytes, 3);
-    snprintf(want, sizeof want, "%s/cfg/models/sub/rec.onnx", root);
+    snprintf(want, sizeof want, "%s/cfg/models/sub/rec.onnx", scratch_root);
     assert_string_equal(m[1].path, want);
     assert_string_equal(m[1].sha256,
                         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -140,7 +117,8 @@ static void options_and_config_dir(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(options_and_config_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(options_and_config_dir, scratch_setup,
+                                        scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
