@@ -246,6 +246,8 @@ typedef struct shades_adapter {
 #define SHADES_EXT_ATTRIBUTES "shades.attributes/1"
 #define SHADES_EXT_DETECTION "shades.detection/1"
 #define SHADES_EXT_QUALITY "shades.quality/1"
+/* Found by id alone, with no capability bit: an engine offers it or not. */
+#define SHADES_EXT_PROVENANCE "shades.provenance/1"
 
 /* One verification template against many enrolment templates, for engines
  * that vectorise. Must give the scores compare would give. */
@@ -366,6 +368,21 @@ typedef struct shades_quality {
      * to max_concurrency] */
     int (*assess)(double *out_quality, shades_engine *engine, const shades_image *image);
 } shades_quality;
+
+/* Where an engine's answers came from, for engines that answer through
+ * something the harness cannot see (a cloud service, a response cache).
+ * The harness records the lines under /engine/provenance in the results
+ * and shows them beside the engine in reports. */
+typedef struct shades_provenance {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /* Writes "key=value\n" lines (keys [a-z0-9_]+, values one line of
+     * printable text, never a secret) into out (cap bytes, owned by the
+     * harness), NUL-terminated. Returns SHADES_OK, or SHADES_ERR_BUFFER
+     * when cap is too small. [thread: main; after the run's last call on
+     * the engine] */
+    int (*describe)(char *out, size_t cap, const shades_engine *engine);
+} shades_provenance;
 
 /* The smallest entry a 1.0 library may export: everything up to
  * get_extension. */
