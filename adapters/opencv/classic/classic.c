@@ -44,22 +44,22 @@ static int classic_create(shades_engine **out, const shades_host *host,
         .crop = 64,
         .max_side = 1024,
     };
-    const ocv_option table[] = {
-        {"face_cascade", OCV_OPT_TEXT, s.face_cascade, sizeof s.face_cascade, 0, 0},
-        {"eye_cascade", OCV_OPT_TEXT, s.eye_cascade, sizeof s.eye_cascade, 0, 0},
-        {"min_face", OCV_OPT_INT, &s.min_face, 0, 8, 4096},
-        {"scale_factor", OCV_OPT_REAL, &s.scale_factor, 0, 1.01, 2},
-        {"min_neighbors", OCV_OPT_INT, &s.min_neighbors, 0, 0, 50},
-        {"radius", OCV_OPT_INT, &s.radius, 0, 1, 4},
-        {"neighbors", OCV_OPT_INT, &s.neighbors, 0, 4, 8},
-        {"grid", OCV_OPT_INT, &s.grid, 0, 1, 16},
-        {"crop", OCV_OPT_INT, &s.crop, 0, 32, 512},
-        {"max_side", OCV_OPT_INT, &s.max_side, 0, 64, 8192},
+    const adapter_option table[] = {
+        {"face_cascade", ADAPTER_OPT_TEXT, s.face_cascade, sizeof s.face_cascade, 0, 0},
+        {"eye_cascade", ADAPTER_OPT_TEXT, s.eye_cascade, sizeof s.eye_cascade, 0, 0},
+        {"min_face", ADAPTER_OPT_INT, &s.min_face, 0, 8, 4096},
+        {"scale_factor", ADAPTER_OPT_REAL, &s.scale_factor, 0, 1.01, 2},
+        {"min_neighbors", ADAPTER_OPT_INT, &s.min_neighbors, 0, 0, 50},
+        {"radius", ADAPTER_OPT_INT, &s.radius, 0, 1, 4},
+        {"neighbors", ADAPTER_OPT_INT, &s.neighbors, 0, 4, 8},
+        {"grid", ADAPTER_OPT_INT, &s.grid, 0, 1, 16},
+        {"crop", ADAPTER_OPT_INT, &s.crop, 0, 32, 512},
+        {"max_side", ADAPTER_OPT_INT, &s.max_side, 0, 64, 8192},
     };
     char why[1200];
-    if (ocv_options_parse(config ? config->options : NULL, table, sizeof table / sizeof *table,
+    if (adapter_options_parse(config ? config->options : NULL, table, sizeof table / sizeof *table,
                           why, sizeof why)) {
-        ocv_log_error(host, "opencv-classic", "%s", why);
+        adapter_log_error(host, "opencv-classic", "%s", why);
         return SHADES_ERR_CONFIG;
     }
     shades_engine *e = calloc(1, sizeof *e);
@@ -69,7 +69,7 @@ static int classic_create(shades_engine **out, const shades_host *host,
     e->s = s;
     e->dim = classic_cv_dim(&s);
     if (classic_cv_create(&e->cv, &s, why, sizeof why)) {
-        ocv_log_error(host, "opencv-classic", "%s", why);
+        adapter_log_error(host, "opencv-classic", "%s", why);
         free(e);
         return SHADES_ERR_CONFIG;
     }
@@ -112,7 +112,7 @@ static int classic_create_template(uint8_t *out_buf, shades_template_result *out
     int rc = classic_cv_describe(hist, e->cv, &images[0]);
     if (rc < 0) {
         free(hist);
-        ocv_log_error(e->host, "opencv-classic", "OpenCV failed while describing a face");
+        adapter_log_error(e->host, "opencv-classic", "OpenCV failed while describing a face");
         return rc;
     }
     out_result->outcome = rc;

@@ -27,22 +27,22 @@ static int dnn_create(shades_engine **out, const shades_host *host,
 {
     *out = NULL;
     dnn_settings s = {.score_threshold = 0.9, .nms_threshold = 0.3, .detect_size = 320};
-    const ocv_option table[] = {
-        {"detector", OCV_OPT_TEXT, s.detector, sizeof s.detector, 0, 0},
-        {"recognizer", OCV_OPT_TEXT, s.recognizer, sizeof s.recognizer, 0, 0},
-        {"score_threshold", OCV_OPT_REAL, &s.score_threshold, 0, 0, 1},
-        {"nms_threshold", OCV_OPT_REAL, &s.nms_threshold, 0, 0, 1},
-        {"detect_size", OCV_OPT_INT, &s.detect_size, 0, 64, 2048},
+    const adapter_option table[] = {
+        {"detector", ADAPTER_OPT_TEXT, s.detector, sizeof s.detector, 0, 0},
+        {"recognizer", ADAPTER_OPT_TEXT, s.recognizer, sizeof s.recognizer, 0, 0},
+        {"score_threshold", ADAPTER_OPT_REAL, &s.score_threshold, 0, 0, 1},
+        {"nms_threshold", ADAPTER_OPT_REAL, &s.nms_threshold, 0, 0, 1},
+        {"detect_size", ADAPTER_OPT_INT, &s.detect_size, 0, 64, 2048},
     };
     char why[2048];
     const char *dir = config ? config->config_dir : NULL;
-    int bad = ocv_options_parse(config ? config->options : NULL, table,
+    int bad = adapter_options_parse(config ? config->options : NULL, table,
                                 sizeof table / sizeof *table, why, sizeof why) ||
-              ocv_model_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
-              ocv_model_path(s.recognizer, sizeof s.recognizer, dir, "recognizer", 1, why,
+              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
+              adapter_file_path(s.recognizer, sizeof s.recognizer, dir, "recognizer", 1, why,
                              sizeof why);
     if (bad) {
-        ocv_log_error(host, "opencv-dnn", "%s", why);
+        adapter_log_error(host, "opencv-dnn", "%s", why);
         return SHADES_ERR_CONFIG;
     }
     shades_engine *e = calloc(1, sizeof *e);
@@ -50,13 +50,13 @@ static int dnn_create(shades_engine **out, const shades_host *host,
         return SHADES_ERR_NOMEM;
     e->host = host;
     if (dnn_cv_create(&e->cv, &s, why, sizeof why)) {
-        ocv_log_error(host, "opencv-dnn", "%s", why);
+        adapter_log_error(host, "opencv-dnn", "%s", why);
         free(e);
         return SHADES_ERR_CONFIG;
     }
     e->dim = dnn_cv_dimension(e->cv);
     e->embedding = (shades_embedding){sizeof(shades_embedding), SHADES_METRIC_COSINE, e->dim,
-                                      OCV_FEATURE_OFFSET};
+                                      ADAPTER_FEATURE_OFFSET};
     *out = e;
     return SHADES_OK;
 }
@@ -76,7 +76,7 @@ static uint32_t dnn_max_concurrency(const shades_engine *e)
 
 static size_t dnn_template_size_max(const shades_engine *e)
 {
-    return ocv_feature_bytes(e->dim);
+    return adapter_feature_bytes(e->dim);
 }
 
 static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_result,
@@ -86,7 +86,7 @@ static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_res
     (void)role;
     if (!out_buf || !out_result || !e || !images || count == 0)
         return SHADES_ERR_INVALID;
-    if (capacity < ocv_feature_bytes(e->dim))
+    if (capacity < adapter_feature_bytes(e->dim))
         return SHADES_ERR_BUFFER;
     float *feature = malloc((size_t)e->dim * sizeof *feature);
     if (!feature)
@@ -95,13 +95,13 @@ static int dnn_create_template(uint8_t *out_buf, shades_template_result *out_res
     int rc = dnn_cv_describe(feature, e->cv, &images[0]);
     if (rc < 0) {
         free(feature);
-        ocv_log_error(e->host, "opencv-dnn", "OpenCV failed while describing a face");
+        adapter_log_error(e->host, "opencv-dnn", "OpenCV failed while describing a face");
         return rc;
     }
     out_result->outcome = rc;
     if (rc == SHADES_OUTCOME_OK) {
-        ocv_feature_write(out_buf, MAGIC, feature, e->dim);
-        out_result->size = ocv_feature_bytes(e->dim);
+        adapter_feature_write(out_buf, MAGIC, feature, e->dim);
+        out_result->size = adapter_feature_bytes(e->dim);
     }
     free(feature);
     return SHADES_OK;
@@ -112,7 +112,7 @@ static int dnn_compare(double *out_score, shades_engine *e, const uint8_t *verif
 {
     if (!out_score || !e)
         return SHADES_ERR_INVALID;
-    return ocv_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
+    return adapter_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
 }
 
 static int dnn_detect(shades_face *out, size_t *out_count, shades_engine *e,

@@ -34,26 +34,26 @@ static int onnx_create(shades_engine **out, const shades_host *host,
 {
     *out = NULL;
     onnx_settings s = {.score_threshold = 0.65, .nms_threshold = 0.4};
-    const ocv_option table[] = {
-        {"detector", OCV_OPT_TEXT, s.detector, sizeof s.detector, 0, 0},
-        {"landmark", OCV_OPT_TEXT, s.landmark, sizeof s.landmark, 0, 0},
-        {"feature", OCV_OPT_TEXT, s.feature, sizeof s.feature, 0, 0},
-        {"gender", OCV_OPT_TEXT, s.gender, sizeof s.gender, 0, 0},
-        {"age", OCV_OPT_TEXT, s.age, sizeof s.age, 0, 0},
-        {"score_threshold", OCV_OPT_REAL, &s.score_threshold, 0, 0, 1},
-        {"nms_threshold", OCV_OPT_REAL, &s.nms_threshold, 0, 0, 1},
+    const adapter_option table[] = {
+        {"detector", ADAPTER_OPT_TEXT, s.detector, sizeof s.detector, 0, 0},
+        {"landmark", ADAPTER_OPT_TEXT, s.landmark, sizeof s.landmark, 0, 0},
+        {"feature", ADAPTER_OPT_TEXT, s.feature, sizeof s.feature, 0, 0},
+        {"gender", ADAPTER_OPT_TEXT, s.gender, sizeof s.gender, 0, 0},
+        {"age", ADAPTER_OPT_TEXT, s.age, sizeof s.age, 0, 0},
+        {"score_threshold", ADAPTER_OPT_REAL, &s.score_threshold, 0, 0, 1},
+        {"nms_threshold", ADAPTER_OPT_REAL, &s.nms_threshold, 0, 0, 1},
     };
     char why[2048];
     const char *dir = config ? config->config_dir : NULL;
-    int bad = ocv_options_parse(config ? config->options : NULL, table,
+    int bad = adapter_options_parse(config ? config->options : NULL, table,
                                 sizeof table / sizeof *table, why, sizeof why) ||
-              ocv_model_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
-              ocv_model_path(s.landmark, sizeof s.landmark, dir, "landmark", 1, why, sizeof why) ||
-              ocv_model_path(s.feature, sizeof s.feature, dir, "feature", 1, why, sizeof why) ||
-              ocv_model_path(s.gender, sizeof s.gender, dir, "gender", 0, why, sizeof why) ||
-              ocv_model_path(s.age, sizeof s.age, dir, "age", 0, why, sizeof why);
+              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
+              adapter_file_path(s.landmark, sizeof s.landmark, dir, "landmark", 1, why, sizeof why) ||
+              adapter_file_path(s.feature, sizeof s.feature, dir, "feature", 1, why, sizeof why) ||
+              adapter_file_path(s.gender, sizeof s.gender, dir, "gender", 0, why, sizeof why) ||
+              adapter_file_path(s.age, sizeof s.age, dir, "age", 0, why, sizeof why);
     if (bad) {
-        ocv_log_error(host, NAME, "%s", why);
+        adapter_log_error(host, NAME, "%s", why);
         return SHADES_ERR_CONFIG;
     }
     shades_engine *e = calloc(1, sizeof *e);
@@ -61,13 +61,13 @@ static int onnx_create(shades_engine **out, const shades_host *host,
         return SHADES_ERR_NOMEM;
     e->host = host;
     if (onnx_cv_create(&e->cv, &s, why, sizeof why)) {
-        ocv_log_error(host, NAME, "%s", why);
+        adapter_log_error(host, NAME, "%s", why);
         free(e);
         return SHADES_ERR_CONFIG;
     }
     e->dim = onnx_cv_dimension(e->cv);
     e->embedding = (shades_embedding){sizeof(shades_embedding), SHADES_METRIC_COSINE, e->dim,
-                                      OCV_FEATURE_OFFSET};
+                                      ADAPTER_FEATURE_OFFSET};
     e->attributes = (shades_attribute_estimation){sizeof(shades_attribute_estimation), 0,
                                                   onnx_estimate};
     e->detection = (shades_detection){sizeof(shades_detection), 0, onnx_detect};
@@ -90,7 +90,7 @@ static uint32_t onnx_max_concurrency(const shades_engine *e)
 
 static size_t onnx_template_size_max(const shades_engine *e)
 {
-    return ocv_feature_bytes(e->dim);
+    return adapter_feature_bytes(e->dim);
 }
 
 static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_result,
@@ -100,7 +100,7 @@ static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_re
     (void)role;
     if (!out_buf || !out_result || !e || !images || count == 0)
         return SHADES_ERR_INVALID;
-    if (capacity < ocv_feature_bytes(e->dim))
+    if (capacity < adapter_feature_bytes(e->dim))
         return SHADES_ERR_BUFFER;
     float *feature = malloc((size_t)e->dim * sizeof *feature);
     if (!feature)
@@ -110,13 +110,13 @@ static int onnx_create_template(uint8_t *out_buf, shades_template_result *out_re
     int rc = onnx_cv_describe(feature, &eyes, e->cv, &images[0]);
     if (rc < 0) {
         free(feature);
-        ocv_log_error(e->host, NAME, "OpenCV failed while describing a face");
+        adapter_log_error(e->host, NAME, "OpenCV failed while describing a face");
         return rc;
     }
     out_result->outcome = rc;
     if (rc == SHADES_OUTCOME_OK) {
-        ocv_feature_write(out_buf, MAGIC, feature, e->dim);
-        out_result->size = ocv_feature_bytes(e->dim);
+        adapter_feature_write(out_buf, MAGIC, feature, e->dim);
+        out_result->size = adapter_feature_bytes(e->dim);
         if (SHADES_HAS_MEMBER(shades_template_result, out_result->struct_size, eyes))
             out_result->eyes = eyes;
     }
@@ -129,7 +129,7 @@ static int onnx_compare(double *out_score, shades_engine *e, const uint8_t *veri
 {
     if (!out_score || !e)
         return SHADES_ERR_INVALID;
-    return ocv_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
+    return adapter_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
 }
 
 static int onnx_detect(shades_face *out, size_t *out_count, shades_engine *e,
@@ -139,7 +139,7 @@ static int onnx_detect(shades_face *out, size_t *out_count, shades_engine *e,
         return SHADES_ERR_INVALID;
     int rc = onnx_cv_detect(out, out_count, e->cv, image, capacity);
     if (rc < 0)
-        ocv_log_error(e->host, NAME, "OpenCV failed while detecting faces");
+        adapter_log_error(e->host, NAME, "OpenCV failed while detecting faces");
     return rc;
 }
 
@@ -149,7 +149,7 @@ static int onnx_estimate(shades_attributes *out, shades_engine *e, const shades_
         return SHADES_ERR_INVALID;
     int rc = onnx_cv_estimate(out, e->cv, image);
     if (rc < 0)
-        ocv_log_error(e->host, NAME, "OpenCV failed while estimating attributes");
+        adapter_log_error(e->host, NAME, "OpenCV failed while estimating attributes");
     return rc;
 }
 

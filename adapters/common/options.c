@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int apply(const ocv_option *o, const char *value, char *why, size_t cap)
+static int apply(const adapter_option *o, const char *value, char *why, size_t cap)
 {
-    if (o->kind == OCV_OPT_TEXT) {
+    if (o->kind == ADAPTER_OPT_TEXT) {
         size_t len = strlen(value);
         if (len == 0 || len >= o->text_cap) {
             snprintf(why, cap, "option %s: value is empty or longer than %zu characters",
@@ -21,19 +21,19 @@ static int apply(const ocv_option *o, const char *value, char *why, size_t cap)
     char *end;
     double v = strtod(value, &end);
     if (end == value || *end || !isfinite(v) || v < o->lo || v > o->hi ||
-        (o->kind == OCV_OPT_INT && v != floor(v))) {
+        (o->kind == ADAPTER_OPT_INT && v != floor(v))) {
         snprintf(why, cap, "option %s: '%s' is not a%s number from %g to %g", o->name, value,
-                 o->kind == OCV_OPT_INT ? " whole" : "", o->lo, o->hi);
+                 o->kind == ADAPTER_OPT_INT ? " whole" : "", o->lo, o->hi);
         return -1;
     }
-    if (o->kind == OCV_OPT_INT)
+    if (o->kind == ADAPTER_OPT_INT)
         *(int *)o->dest = (int)v;
     else
         *(double *)o->dest = v;
     return 0;
 }
 
-int ocv_options_parse(const char *options, const ocv_option *table, size_t n, char *why,
+int adapter_options_parse(const char *options, const adapter_option *table, size_t n, char *why,
                       size_t cap)
 {
     const char *p = options ? options : "";
@@ -69,7 +69,7 @@ int ocv_options_parse(const char *options, const ocv_option *table, size_t n, ch
     return 0;
 }
 
-void ocv_log_error(const shades_host *host, const char *engine, const char *fmt, ...)
+void adapter_log_error(const shades_host *host, const char *engine, const char *fmt, ...)
 {
     if (!host || !SHADES_HAS_MEMBER(shades_host, host->struct_size, log) || !host->log)
         return;
@@ -82,7 +82,7 @@ void ocv_log_error(const shades_host *host, const char *engine, const char *fmt,
     host->log(host, SHADES_LOG_ERROR, line);
 }
 
-int ocv_model_path(char *path, size_t cap, const char *config_dir, const char *name,
+int adapter_file_path(char *path, size_t cap, const char *config_dir, const char *name,
                    int required, char *why, size_t whycap)
 {
     if (!path[0]) {

@@ -5,23 +5,23 @@
 
 #include <shades/adapter.h>
 
-size_t ocv_feature_bytes(uint32_t dim)
+size_t adapter_feature_bytes(uint32_t dim)
 {
-    return OCV_FEATURE_OFFSET + (size_t)dim * sizeof(float);
+    return ADAPTER_FEATURE_OFFSET + (size_t)dim * sizeof(float);
 }
 
-void ocv_feature_write(uint8_t *out, uint32_t magic, const float *feature, uint32_t dim)
+void adapter_feature_write(uint8_t *out, uint32_t magic, const float *feature, uint32_t dim)
 {
     memcpy(out, &magic, sizeof magic);
     memcpy(out + sizeof magic, &dim, sizeof dim);
-    memcpy(out + OCV_FEATURE_OFFSET, feature, (size_t)dim * sizeof *feature);
+    memcpy(out + ADAPTER_FEATURE_OFFSET, feature, (size_t)dim * sizeof *feature);
 }
 
 /* Whether t is a successful template of this magic and length. */
 static int ours(const uint8_t *t, size_t size, uint32_t magic, uint32_t dim)
 {
     uint32_t h[2];
-    if (size != ocv_feature_bytes(dim))
+    if (size != adapter_feature_bytes(dim))
         return 0;
     memcpy(h, t, sizeof h);
     return h[0] == magic && h[1] == dim;
@@ -42,7 +42,7 @@ static double cosine(const uint8_t *a, const uint8_t *b, uint32_t dim)
     return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
 }
 
-int ocv_feature_compare(double *out_score, uint32_t magic, uint32_t dim, const uint8_t *verify,
+int adapter_feature_compare(double *out_score, uint32_t magic, uint32_t dim, const uint8_t *verify,
                         size_t verify_size, const uint8_t *enrol, size_t enrol_size)
 {
     if (verify_size == 0 || enrol_size == 0) {
@@ -51,6 +51,6 @@ int ocv_feature_compare(double *out_score, uint32_t magic, uint32_t dim, const u
     }
     if (!ours(verify, verify_size, magic, dim) || !ours(enrol, enrol_size, magic, dim))
         return SHADES_ERR_TEMPLATE;
-    *out_score = cosine(verify + OCV_FEATURE_OFFSET, enrol + OCV_FEATURE_OFFSET, dim);
+    *out_score = cosine(verify + ADAPTER_FEATURE_OFFSET, enrol + ADAPTER_FEATURE_OFFSET, dim);
     return SHADES_OK;
 }
