@@ -172,6 +172,28 @@ static void plain_words(char *out, size_t cap, const char *why)
         snprintf(out, cap, "%s", why);
 }
 
+/* The first line at or after `from` where `key:` starts the line (after
+ * indentation or "- ") or follows "{" or ","; 0 when none. */
+static int key_line_from(const char *text, const char *key, int from)
+{
+    size_t n = strlen(key);
+    int line = 1;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n') {
+            line++;
+            continue;
+        }
+        if (line < from || strncmp(p, key, n) || p[n] != ':')
+            continue;
+        const char *b = p;
+        while (b > text && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '-'))
+            b--;
+        if (b == text || b[-1] == '\n' || b[-1] == '{' || b[-1] == ',')
+            return line;
+    }
+    return 0;
+}
+
 static const cyaml_config_t *yaml_config(yaml_log *log)
 {
     static _Thread_local cyaml_config_t c;
@@ -210,17 +232,24 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
         free(text);
         return sh_err_set(err, SH_E_INPUT, "%s:1: the %s is empty", path, what);
     }
-    free(text);
     *out = NULL;
     const char *why = log.first[0] ? log.first : cyaml_strerror(yerr);
     char field[256], at[32] = "", plain[512];
     yaml_log_field(&log, field, sizeof field);
-    if (log.line)
-        snprintf(at, sizeof at, ":%d", log.line);
     char key[128];
-    if (sscanf(why, "Unexpected key: %127s", key) == 1)
+    if (sscanf(why, "Unexpected key: %127s", key) == 1) {
+        /* libcyaml places an unexpected key on the line of the field
+         * before it: name the key's own line. */
+        int line = key_line_from(text, key, log.line);
+        free(text);
+        if (line)
+            snprintf(at, sizeof at, ":%d", line);
         return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': not a key this file "
                               "may have", path, at, field, field[0] ? "." : "", key);
+    }
+    free(text);
+    if (log.line)
+        snprintf(at, sizeof at, ":%d", log.line);
     /* libcyaml places a missing key at the end of the enclosing mapping,
      * which names the wrong field; the key itself suffices. */
     if (sscanf(why, "Missing required mapping field: %127s", key) == 1)

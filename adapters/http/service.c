@@ -104,22 +104,44 @@ static const cyaml_schema_value_t service_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, http_service, service_fields),
 };
 
-/* The line of the first line-starting `key:` at or after `from`, or 0:
- * semantic errors name the line as libcyaml's do. */
-static unsigned key_line(const char *text, const char *key, unsigned from)
+/* The line of `key:` at or after line `from`, where the key starts a line
+ * (after indentation or "- ") or follows "{" or "," in a flow mapping;
+ * 0 when absent. */
+static unsigned key_line(const char *text, const char *key, size_t n, unsigned from)
 {
-    size_t n = strlen(key);
     unsigned line = 1;
-    for (const char *p = text; *p; line++) {
-        const char *s = p + strspn(p, " \t-");
-        if (line >= from && !strncmp(s, key, n) && s[n] == ':')
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n') {
+            line++;
+            continue;
+        }
+        if (line < from || strncmp(p, key, n) || p[n] != ':')
+            continue;
+        const char *b = p;
+        while (b > text && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '-'))
+            b--;
+        if (b == text || b[-1] == '\n' || b[-1] == '{' || b[-1] == ',')
             return line;
-        p = strchr(p, '\n');
-        if (!p)
-            break;
-        p++;
     }
     return 0;
+}
+
+/* The line of a dotted field ("calls.verify.body"): each key searched from
+ * the line of the one before, so the verify call's body is not the detect
+ * call's. */
+static unsigned field_line(const char *text, const char *field)
+{
+    unsigned line = 1;
+    for (const char *p = field; *p;) {
+        size_t n = strcspn(p, ".");
+        unsigned at = key_line(text, p, n, line);
+        if (!at)
+            return p == field ? 0 : line;
+        line = at;
+        p += n;
+        p += *p == '.';
+    }
+    return line;
 }
 
 typedef struct checker {
@@ -130,8 +152,7 @@ typedef struct checker {
 
 static int bad(const checker *c, const char *field, const char *fmt, const char *arg)
 {
-    const char *leaf = strrchr(field, '.');
-    unsigned line = key_line(c->text, leaf ? leaf + 1 : field, 1);
+    unsigned line = field_line(c->text, field);
     char why[512];
     snprintf(why, sizeof why, fmt, arg ? arg : "");
     if (line)
