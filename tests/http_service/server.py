@@ -41,7 +41,9 @@ exact round trip).
 Log (--log): one JSON line per request, appended and flushed:
   {"api": ..., "call": "detect"|"verify"|"embed", "images": [sha256 hex of
    each received image payload, in request order], "status": code}
-api and call are null for a request no route matches.
+api and call are null for a request no route matches; images is [] when
+the request was refused before its images were read (authentication,
+parsing). Request bodies may have a Content-Length or be chunked.
 
 Misbehaviour options, all combinable; "image set" = (api, call, the
 received images' sha256 in order), so a client's retry of one request
@@ -463,6 +465,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.api = None
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            body = self.read_chunked()
+            if body is None:
+                self.close_connection = True
+                self.send(400, {"error": "malformed chunked body"})
+                self.server.state.write_log(None, None, [], 400)
+                return
+            self.handle_any(body, allowed=True)
+            return
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
             self.close_connection = True
@@ -471,6 +482,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         body = self.rfile.read(int(length))
         self.handle_any(body, allowed=True)
+
+    def read_chunked(self):
+        body = b""
+        while True:
+            line = self.rfile.readline(1024).split(b";")[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                return None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
+            body += self.rfile.read(size)
+            if self.rfile.read(2) != b"\r\n":
+                return None
 
     def handle_any(self, body, allowed):
         state = self.server.state
