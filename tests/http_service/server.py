@@ -64,9 +64,10 @@ counts against the same set:
   --empty-faces        detect answers an empty face list
   --stop-after N       after N successful (200) answers, every request is
                        answered 503
-Order per request: route, parse, authenticate, slow, fail-first,
-stop-after, answer. Requests that fail authentication or parsing count
-towards nothing.
+Order per request: route; authenticate and parse the body (Face++ carries
+its credentials in the body, so it is parsed first); slow; fail-first;
+stop-after; decode the PNGs (a bad one is a 400); answer. Requests refused
+before slow count towards nothing.
 """
 
 import argparse
