@@ -168,6 +168,8 @@ static void plain_words(char *out, size_t cap, const char *why)
              sscanf(why, "Invalid %31s value: %255[^\n]", want, value) == 2)
         snprintf(out, cap, "'%s' is not %s", value,
                  strstr(want, "int") || strstr(want, "INT") ? "a whole number" : "a number");
+    else if (!strncmp(why, "STRING length < 1", 17))
+        snprintf(out, cap, "empty, where text is needed");
     else
         snprintf(out, cap, "%s", why);
 }

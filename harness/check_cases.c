@@ -155,9 +155,17 @@ static int check_templates(sh_check_ctx *c)
         r = result(c, SH_CHECK_FAIL, "out of memory");
     size_t largest = 0;
     for (size_t i = 0; r == SH_CHECK_PASS && i < a.n; i++) {
-        if (a.status[i] != SHADES_OK)
-            r = result(c, SH_CHECK_FAIL, "image %zu: create_template returned %s", i,
-                       sh_status_name(a.status[i]));
+        if (a.status[i] != SHADES_OK) {
+            /* The engine's own explanation, when it gave one, says why. */
+            char said[520] = "";
+            sh_instance_last_message(c->inst, said + 2, sizeof said - 4);
+            if (said[2]) {
+                said[0] = ' ', said[1] = '(';
+                strcat(said, ")");
+            }
+            r = result(c, SH_CHECK_FAIL, "image %zu: create_template returned %s%s", i,
+                       sh_status_name(a.status[i]), said);
+        }
         else if (a.size[i] > a.cap)
             r = result(c, SH_CHECK_FAIL, "image %zu: template of %zu bytes, more than "
                        "template_size_max %zu", i, a.size[i], a.cap);

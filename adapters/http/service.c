@@ -28,7 +28,9 @@ static const cyaml_schema_value_t pair_schema = {
 };
 
 static const cyaml_schema_field_t answer_fields[] = {
-    OPT("faces", http_answer, faces),
+    /* "" is a path: the response itself is the face list. */
+    CYAML_FIELD_STRING_PTR("faces", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, http_answer, faces,
+                           0, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("box", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, http_answer, box,
                          &string_entry, 4, 4),
     OPT("box_units", http_answer, box_units),
