@@ -352,6 +352,8 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
     bad |= table(out, sh_table_provenance(run));
     if (run->r->model_card)
         bad |= table(out, sh_table_model_card(run));
+    if (sh_report_has_service(run->r))
+        bad |= table(out, sh_table_service(run));
 
     if (run->r->classification)
         bad |= classification_section(out, run, st);
