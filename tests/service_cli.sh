@@ -130,6 +130,8 @@ cfg plain plain.h5 synthetic
 run plain >/dev/null 2>&1 || fail "run without either"
 h5dump -n plain.h5 | grep -qE "/engine/(service|provenance)$" && fail "a plain run recorded a service or provenance"
 grep -q "Service of" <("$shades" report plain.h5) && fail "report of a plain run shows a Service table"
+"$shades" report svc.h5 plain.h5 >both.txt
+grep -q "WARNING: The runs used different service descriptions" both.txt || fail "comparison: no service difference"
 # Under --isolate an engine's provenance is not asked (the wire does not carry it).
 sed 's/^output: .*/output: {results: cache-iso.h5}/' cache.yaml >cache-iso.yaml
 "$shades" run cache-iso.yaml --isolate --no-checkpoint --progress off >/dev/null 2>&1 || fail "isolated run of a provenance engine"
