@@ -176,6 +176,15 @@ typedef struct sh_engine_calls {
                     struct sh_instance *inst, const shades_image *im, uint32_t item,
                     sh_err *err);
 
+    /* What the engine says of where its answers came from
+     * (shades.provenance/1): its "key=value\n" lines into out (cap bytes,
+     * NUL-terminated) and *out_has 1; *out_has 0 and out "" when the
+     * engine offers none, or where this way does not ask (isolated). A
+     * describe that fails or leaves out without its NUL is an error naming
+     * the engine. [thread: main, after the run's last other call] */
+    int (*provenance)(int *out_has, char *out, size_t cap, struct sh_instance *inst,
+                      sh_err *err);
+
     /* How the calls ran, as the results file records it ("in-process"). */
     void (*describe)(char *out, size_t cap, const struct sh_instance *inst);
     /* The run summary's line on faults so far, or "" when there is none

@@ -268,6 +268,39 @@ static int estimate(shades_attributes *out, sh_engine_reply *reply, sh_instance 
     return 0;
 }
 
+static int provenance(int *out_has, char *out, size_t cap, sh_instance *inst, sh_err *err)
+{
+    *out_has = 0;
+    const shades_provenance *p = NULL;
+    int st = SHADES_OK;
+    /* Filled first, so that a describe that leaves out unterminated shows. */
+    memset(out, 'x', cap);
+    sh_guard_enter(SH_GUARD_DESCRIBE, UINT32_MAX, UINT32_MAX);
+    int rc = sh_extension_provenance(&p, inst->plugin->entry, inst->engine, inst->path, err);
+    if (!rc && p)
+        st = p->describe(out, cap, inst->engine);
+    sh_guard_leave();
+    sh_guard_check();
+    if (rc || !p || st != SHADES_OK || !memchr(out, 0, cap))
+        out[0] = 0;
+    if (rc || !p)
+        return rc;
+    if (st != SHADES_OK) {
+        char msg[512];
+        sh_instance_last_message(inst, msg, sizeof msg);
+        return sh_err_set(err, SH_E_ADAPTER, "engine '%s': %s describe failed (%s%s)%s%s",
+                          inst->id.name, SHADES_EXT_PROVENANCE, sh_status_name(st),
+                          st == SHADES_ERR_BUFFER ? ": the harness gives it 16 KiB" : "",
+                          msg[0] ? ": " : "", msg);
+    }
+    if (!memchr(out, 0, cap))
+        return sh_err_set(err, SH_E_ADAPTER,
+                          "engine '%s': %s describe left its %zu bytes without a NUL",
+                          inst->id.name, SHADES_EXT_PROVENANCE, cap);
+    *out_has = 1;
+    return 0;
+}
+
 static void describe(char *out, size_t cap, const sh_instance *inst)
 {
     (void)inst;
@@ -297,6 +330,7 @@ const sh_engine_calls sh_engine_calls_inprocess = {
     .search = search,
     .gallery_destroy = gallery_destroy,
     .estimate = estimate,
+    .provenance = provenance,
     .describe = describe,
     .summary = summary,
 };

@@ -160,6 +160,17 @@ static int estimate(shades_attributes *out, sh_engine_reply *reply, sh_instance 
     return 0;
 }
 
+/* The wire carries no provenance: an isolated run records none
+ * (docs/isolation.md; a service engine refuses --isolate). */
+static int provenance(int *out_has, char *out, size_t cap, sh_instance *inst, sh_err *err)
+{
+    (void)inst, (void)err;
+    *out_has = 0;
+    if (cap)
+        out[0] = 0;
+    return 0;
+}
+
 static void describe(char *out, size_t cap, const sh_instance *inst)
 {
     snprintf(out, cap, "isolated: %s", state_of(inst)->sandbox);
@@ -190,6 +201,7 @@ const sh_engine_calls sh_engine_calls_isolated = {
     .search = search,
     .gallery_destroy = gallery_destroy,
     .estimate = estimate,
+    .provenance = provenance,
     .describe = describe,
     .summary = summary,
 };

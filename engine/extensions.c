@@ -120,3 +120,25 @@ int sh_extensions_find(sh_extensions *out, const shades_adapter *e,
     }
     return 0;
 }
+
+int sh_extension_provenance(const shades_provenance **out, const shades_adapter *e,
+                            const shades_engine *engine, const char *path, sh_err *err)
+{
+    *out = NULL;
+    const void *t = e->get_extension ? e->get_extension(engine, SHADES_EXT_PROVENANCE) : NULL;
+    if (!t)
+        return 0;
+    uint32_t size = *(const uint32_t *)t;
+    size_t need = SHADES_MEMBER_END(shades_provenance, describe);
+    char why[96];
+    if (size < need)
+        snprintf(why, sizeof why, "its table is %u bytes, this harness needs %zu", size, need);
+    else if (!((const shades_provenance *)t)->describe)
+        snprintf(why, sizeof why, "describe is NULL");
+    else {
+        *out = t;
+        return 0;
+    }
+    return sh_err_set(err, SH_E_ADAPTER, "adapter '%s': offers %s but %s", path,
+                      SHADES_EXT_PROVENANCE, why);
+}

@@ -26,6 +26,13 @@ int sh_extensions_find(sh_extensions *out, const shades_adapter *entry,
                            const shades_engine *engine, size_t template_max, const char *path,
                            sh_err *err);
 
+/* The engine's shades.provenance/1 table into *out, found by id alone
+ * (no capability bit): NULL when get_extension offers none. A table
+ * too small to hold describe, or with describe NULL, is an error naming
+ * `path`. [thread: main] */
+int sh_extension_provenance(const shades_provenance **out, const shades_adapter *entry,
+                            const shades_engine *engine, const char *path, sh_err *err);
+
 /* Space-separated names of the capability bits set in caps, into out. */
 void sh_capabilities_describe(char *out, size_t cap, uint64_t caps);
 

@@ -36,7 +36,7 @@ struct sh_guard_state {
 /* Engine functions by sh_guard_op, as the messages name them; a
  * pointer would mean nothing to the supervising parent. */
 static const char *const ops[] = {"create_template", "compare", "compare_many", "search",
-                                  "estimate", "an engine call"};
+                                  "estimate", "describe", "an engine call"};
 #define N_OPS (sizeof ops / sizeof ops[0])
 
 static struct sh_guard_state local_state;

@@ -54,7 +54,8 @@ typedef enum sh_guard_op {
     SH_GUARD_COMPARE,
     SH_GUARD_COMPARE_MANY,
     SH_GUARD_SEARCH,
-    SH_GUARD_ESTIMATE
+    SH_GUARD_ESTIMATE,
+    SH_GUARD_DESCRIBE /* shades.provenance/1's describe */
 } sh_guard_op;
 
 /* Marks the calling thread as inside engine function op on items a and b

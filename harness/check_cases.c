@@ -11,6 +11,8 @@
 
 #include "check_adapter.h"
 #include "embedding_score.h"
+#include "engine_provenance.h"
+#include "extensions.h"
 
 /* NIST FRVT 1:1's limits, the reference lines of the timing check. */
 #define NIST_TEMPLATE_S 1.5
@@ -619,6 +621,41 @@ static int check_quality(sh_check_ctx *c)
     return result(c, SH_CHECK_PASS, "%zu images, quality %g to %g", c->n_images, lo, hi);
 }
 
+/* shades.provenance/1, offered by id alone: describe's lines as a run
+ * checks them after its last engine call (engine_provenance.h). */
+static int check_provenance(sh_check_ctx *c)
+{
+    const shades_provenance *x = NULL;
+    sh_err err = {0};
+    if (sh_extension_provenance(&x, entry(c), c->inst->engine, c->inst->path, &err))
+        return result(c, SH_CHECK_FAIL, "%s", err.msg);
+    if (!x)
+        return result(c, SH_CHECK_SKIP, "not offered");
+    char *text = malloc(SH_PROVENANCE_BUFFER);
+    if (!text)
+        return result(c, SH_CHECK_FAIL, "out of memory");
+    memset(text, 'x', SH_PROVENANCE_BUFFER);
+    sh_check_note(c, "in describe");
+    int st = x->describe(text, SH_PROVENANCE_BUFFER, c->inst->engine);
+    sh_provenance_pair *rows = NULL;
+    size_t n = 0;
+    int r;
+    if (st != SHADES_OK)
+        r = result(c, SH_CHECK_FAIL, "describe returned %s with %d bytes", sh_status_name(st),
+                   SH_PROVENANCE_BUFFER);
+    else if (!memchr(text, 0, SH_PROVENANCE_BUFFER))
+        r = result(c, SH_CHECK_FAIL, "describe left its %d bytes without a NUL",
+                   SH_PROVENANCE_BUFFER);
+    else if (sh_engine_provenance_parse(&rows, &n, text, entry(c)->name, &err))
+        r = result(c, SH_CHECK_FAIL, "%s", err.msg);
+    else
+        r = result(c, SH_CHECK_PASS, "%zu line%s of key=value, as a run records them", n,
+                   n == 1 ? "" : "s");
+    free(rows);
+    free(text);
+    return r;
+}
+
 /* CPU seconds the calling thread has used: what a loaded machine's other
  * processes do not inflate, unlike wall time. */
 static double thread_cpu_s(void)
@@ -707,6 +744,7 @@ const sh_check sh_checks[] = {
     {"attributes", check_attributes},
     {"detection", check_detection},
     {"quality", check_quality},
+    {"provenance", check_provenance},
     {"timing", check_timing},
 };
 const size_t sh_n_checks = sizeof sh_checks / sizeof sh_checks[0];

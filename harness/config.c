@@ -114,6 +114,7 @@ static const cyaml_schema_field_t engine_fields[] = {
     CYAML_FIELD_SEQUENCE("options", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine, options,
                          &string_entry, 0, CYAML_UNLIMITED),
     OPT_STR("model_card", sh_cfg_engine, model_card),
+    OPT_STR("service", sh_cfg_engine, service),
     CYAML_FIELD_MAPPING_PTR("scores", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_engine,
                             scores, scores_fields),
     CYAML_FIELD_MAPPING_PTR("predictions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
@@ -439,10 +440,11 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
     if (!replay && (e->scores || e->predictions))
         return cfg_error(err, c, path, e->scores ? "engine.scores" : "engine.predictions", 0,
                          "only adapter: %s reads files in place of an engine", SH_REPLAY);
-    if (replay && (e->options_count || e->config_dir || e->model_card))
+    if (replay && (e->options_count || e->config_dir || e->model_card || e->service))
         return cfg_error(err, c, path,
                          e->config_dir   ? "engine.config_dir"
                          : e->model_card ? "engine.model_card"
+                         : e->service    ? "engine.service"
                                          : "engine.options",
                          0, "adapter: %s runs no engine to configure", SH_REPLAY);
     sh_cfg_classification *cl = c->classification;
@@ -543,6 +545,12 @@ static int validate(cfg *c, const char *path, sh_err *err)
         const char *o = c->engine.options[i];
         if (!strchr(o, '=') || o[0] == '=' || strchr(o, '\n'))
             return cfg_error(err, c, path, "engine.options", 0, "'%s' is not key=value", o);
+        /* engine.service hands the engine this option, once its checks pass. */
+        if (!strncmp(o, SH_SERVICE_OPTION "=", sizeof SH_SERVICE_OPTION))
+            return cfg_error(err, c, path, "engine.options", 0,
+                             "'%s': the option '%s' is engine.service's to give, after "
+                             "its checks; name the description in engine.service instead",
+                             o, SH_SERVICE_OPTION);
     }
     int rc = validate_protocol(c, path, err);
     if (!rc)
@@ -607,6 +615,8 @@ static int validate(cfg *c, const char *path, sh_err *err)
         rc = resolve_path(&c->engine.config_dir, dir, err);
     if (!rc && c->engine.model_card)
         rc = resolve_path(&c->engine.model_card, dir, err);
+    if (!rc && c->engine.service)
+        rc = resolve_path(&c->engine.service, dir, err);
     /* A library path is relative to the config too; a built-in name is not. */
     if (!rc && strchr(c->engine.adapter, '/'))
         rc = resolve_path(&c->engine.adapter, dir, err);

@@ -48,6 +48,10 @@ typedef struct sh_cfg_predictions {
     char *confidence;
 } sh_cfg_predictions;
 
+/* The engine option engine.service gives: "service=<the description's
+ * absolute path>"; a config may not set it as an option itself. */
+#define SH_SERVICE_OPTION "service"
+
 /* The adapter name that reads existing outputs instead of running an engine. */
 #define SH_REPLAY "replay"
 
@@ -59,6 +63,8 @@ typedef struct sh_cfg_engine {
     char **options;        /* "key=value" strings */
     unsigned options_count;
     char *model_card;      /* the model set's card (docs/models.md), resolved, or NULL */
+    char *service;         /* the service description of an engine that sends images to
+                            * a third party (docs/config.md), resolved, or NULL */
     sh_cfg_scores *scores;           /* replay, verification */
     sh_cfg_predictions *predictions; /* replay, classification */
 } sh_cfg_engine;

@@ -62,6 +62,7 @@ int sh_rerun(char *out, size_t size, const char *path, sh_err *err)
         .expect_model_files = was->model_files,
         .n_expect_model_files = was->n_model_files,
         .expect_model_card_sha256 = was->model_card ? was->model_card->card_sha256 : "",
+        .expect_service_sha256 = was->service ? was->service->description_sha256 : "",
     };
     if (!rc) {
         rc = sh_run(NULL, config, &opts, err);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine_provenance.h"
 #include "h5_write.h"
 #include "model_card_record.h"
 #include "model_files.h"
@@ -25,6 +26,7 @@ static void run_state_free(run_state *s)
     sh_cresults_destroy(s->cresults);
     sh_failures_destroy(s->failures);
     free(s->model_files);
+    free(s->provenance);
     free(s->genuine);
     free(s->impostor);
     free(s->genuine_faults);
@@ -111,6 +113,13 @@ static int check_expected(const run_state *s, const sh_run_options *opts, sh_err
                           opts->expect_from,
                           s->model_card ? s->model_card->path : "(none)",
                           card_sha[0] ? card_sha : "none");
+    const char *service_sha = s->has_service ? s->service.sha256 : "";
+    if (!rc && opts->expect_service_sha256 && strcmp(service_sha, opts->expect_service_sha256))
+        return sh_err_set(err, SH_E_INPUT,
+                          "rerun %s: service description %s (sha256 %s) is not the one the "
+                          "file records; refusing",
+                          opts->expect_from, s->has_service ? s->service.path : "(none)",
+                          service_sha[0] ? service_sha : "none");
     if (!rc && opts->expect_manifest_sha256 &&
         strcmp(s->manifest_sha, opts->expect_manifest_sha256))
         return sh_err_set(err, SH_E_INPUT,
@@ -143,9 +152,13 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     char model_card[128] = ""; /* the model set the saved work was computed with */
     if (s->model_card)
         snprintf(model_card, sizeof model_card, "model_card %s\n", s->model_card->sha256);
+    char service[128] = ""; /* the service description the engine answered through */
+    if (s->has_service)
+        snprintf(service, sizeof service, "service_description %s\n", s->service.sha256);
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s\n", SH_VERSION,
-             config_sha, s->manifest_sha, adapter_sha, model_card, s->inst->calls->identity);
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s\n", SH_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, model_card, service,
+             s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
     if (!rc && resume)
@@ -197,6 +210,23 @@ static int pair_failures(run_state *s, sh_err *err)
                 return rc;
         }
     return 0;
+}
+
+/* The run summary's line on the engine's provenance: how many lines, and
+ * their keys (their values are in the file and the full report). */
+static void print_provenance(FILE *out, const run_state *s)
+{
+    char keys[200] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < s->n_provenance && len < sizeof keys; i++) {
+        int n = snprintf(keys + len, sizeof keys - len, "%s%s", i ? ", " : "",
+                         s->provenance[i].key);
+        len += n < 0 ? 0 : (size_t)n;
+    }
+    if (len >= sizeof keys)
+        memcpy(keys + sizeof keys - 4, "...", 4);
+    fprintf(out, "        provenance: %zu line%s from the engine (%s)%s%s\n", s->n_provenance,
+            s->n_provenance == 1 ? "" : "s", SHADES_EXT_PROVENANCE, len ? ": " : "", keys);
 }
 
 static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
@@ -265,6 +295,14 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         rc = sh_model_card_record(&model_card, s->model_card, s->model_warning, err);
         r.model_card = rc ? NULL : &model_card;
     }
+    sh_service_info service = {0};
+    if (s->has_service) {
+        sh_service_record(&service, &s->service);
+        r.service = &service;
+    }
+    r.has_provenance = s->has_provenance;
+    r.n_provenance = s->n_provenance;
+    r.provenance = s->provenance;
     if (!rc)
         rc = adapter_info(&r.info, adapter_sha, s, err);
     r.info.adapter_sha256 = adapter_sha;
@@ -306,6 +344,11 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
                 sh_report_not_stated(s->model_card->training_data) ? "not stated"
                                                                    : "as the card states it");
     }
+    if (s->has_service)
+        fprintf(out, "        service: %s, description %s (sha256 %.12s)\n", s->service.name,
+                s->service.path, s->service.sha256);
+    if (s->has_provenance)
+        print_provenance(out, s);
     const sh_results *runs[] = {&r};
     const char *paths[] = {results};
     sh_report_options ro = {.brief = 1}; /* text */
@@ -327,6 +370,11 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     int rc = opts && opts->sign_key ? sh_key_load(&s.sign_key, opts->sign_key, 1, err) : 0;
     if (!rc)
         rc = sh_config_load(&s.config, config_path, err);
+    /* The service description, readable and hashed, before anything else. */
+    if (!rc && s.config->engine.service) {
+        rc = sh_service_open(&s.service, s.config, opts && opts->isolate, err);
+        s.has_service = !rc;
+    }
     if (!rc)
         rc = sh_manifest_load(&s.manifest, s.config->dataset.manifest, err);
     if (!rc && s.config->dataset.card)
@@ -344,6 +392,9 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = sh_manifest_confine(s.manifest, err);
     if (!rc)
         rc = dataset_card(&s, err);
+    /* The images may go to a third party only where the dataset card says so. */
+    if (!rc && s.has_service)
+        rc = sh_service_check_card(&s.service, s.card, s.config, err);
     /* The model card and its files, before anything is written. */
     if (!rc && s.config->engine.model_card)
         rc = sh_model_card_open(&s.model_card, s.model_warning, sizeof s.model_warning,
@@ -372,7 +423,7 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = sh_model_files_check(opts->expect_model_files, opts->n_expect_model_files,
                                   opts->expect_from, err);
     if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY)) {
-        char *options = sh_config_engine_options(s.config);
+        char *options = sh_service_engine_options(s.has_service ? &s.service : NULL, s.config);
         unsigned timeout = opts && opts->call_timeout_ms ? opts->call_timeout_ms
                                                          : SH_CALL_TIMEOUT_MS;
         sh_instance_options io = {
@@ -391,7 +442,9 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         if (rc == SH_E_INPUT) {
             char why[SH_ERR_MSG_MAX];
             memcpy(why, err->msg, sizeof why);
-            const char *key = s.config->engine.options_count ? "options" : "config_dir";
+            const char *key = s.config->engine.options_count ? "options"
+                              : s.has_service                ? "service"
+                                                             : "config_dir";
             rc = sh_err_set(err, rc, "%s:%u: field 'engine.%s': %s", s.config->path,
                                 sh_config_line(s.config, "engine", key), key, why);
         }
@@ -426,6 +479,10 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
             rc = sh_run_verification(&s, err);
         }
     }
+    /* After the run's last engine call, before the results are written. */
+    if (!rc && s.inst)
+        rc = sh_engine_provenance_collect(&s.provenance, &s.n_provenance, &s.has_provenance,
+                                          s.inst, err);
     if (!rc)
         rc = write_results(&s, opts, err);
     if (s.checkpoint)

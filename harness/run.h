@@ -31,6 +31,7 @@ typedef struct sh_run_options {
     const sh_model_file *expect_model_files; /* and when one of these differs or is */
     size_t n_expect_model_files;              /* missing (engine runs) */
     const char *expect_model_card_sha256;     /* or the model card is another ("": none) */
+    const char *expect_service_sha256;        /* or the service description ("": none) */
 } sh_run_options;
 
 /* Runs config_path end to end and writes its results file. *out (may be

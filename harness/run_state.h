@@ -21,6 +21,7 @@
 #include "repeat_check.h"
 #include "results.h"
 #include "runner.h"
+#include "service.h"
 #include "sha256.h"
 #include "sign_key.h"
 #include "verification.h"
@@ -62,6 +63,11 @@ typedef struct run_state {
     size_t n_model_files;
     sh_model_card *model_card;  /* engine.model_card, its files checked; or NULL */
     char model_warning[2048];   /* withdrawn datasets the model card names; "" none */
+    int has_service;            /* engine.service: the description, checked */
+    sh_service service;
+    int has_provenance;         /* the engine offered shades.provenance/1 */
+    sh_provenance_pair *provenance; /* its lines, after the last engine call */
+    size_t n_provenance;
 } run_state;
 
 /* The protocols: each leaves its results in s or fails with err set. */

@@ -327,3 +327,34 @@ int sh_card_write_generated(const char *dir, const char *manifest, const char *n
         return sh_err_set(err, SH_E_IO, "%s: write error", path);
     return 0;
 }
+
+/* 1 when text contains word, in any case (ASCII). */
+static int contains_nocase(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; *p; p++) {
+        size_t k = 0;
+        while (k < n && p[k] && tolower((unsigned char)p[k]) == word[k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+int sh_card_permits_third_party(const sh_card *card, const char *service, sh_err *err)
+{
+    int permits = 0, forbids = 0;
+    for (unsigned k = 0; k < card->permitted_uses_count; k++) {
+        permits |= contains_nocase(card->permitted_uses[k], "third-party processing");
+        forbids |= contains_nocase(card->permitted_uses[k], "no third-party processing");
+    }
+    if (permits && !forbids)
+        return 0;
+    return sh_err_set(err, SH_E_INPUT,
+                      "%s:%u: field 'permitted_uses': %s third-party processing, which "
+                      "engine.service (%s) needs: it sends the images to a third party's "
+                      "service (docs/datasets.md)",
+                      card->path, key_line(card->text, "permitted_uses"),
+                      forbids ? "rules out" : "does not permit", service);
+}

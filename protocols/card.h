@@ -52,6 +52,13 @@ int sh_card_write_generated(const char *dir, const char *manifest, const char *n
 int sh_card_check(const sh_card *card, const char *manifest_path,
                       const char *manifest_sha256, sh_err *err);
 
+/* Fails, naming the card, line and field permitted_uses, unless some
+ * entry of the card's permitted_uses contains "third-party processing"
+ * and none contains "no third-party processing" (any case): the images
+ * of a run through engine.service (`service`, its name) go to a third
+ * party (docs/datasets.md). */
+int sh_card_permits_third_party(const sh_card *card, const char *service, sh_err *err);
+
 /* Writes into out (cap bytes) one sentence per withdrawn dataset the card
  * names as itself or a source (protocols/withdrawn.def), "" when none;
  * returns how many it found. */

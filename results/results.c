@@ -30,5 +30,12 @@ void sh_results_destroy(sh_results *r)
         free(r->model_card->files);
         free(r->model_card);
     }
+    if (r->service) {
+#define SH_SERVICE_TEXT(member, name, since) free(r->service->member);
+#include "service_fields.def"
+#undef SH_SERVICE_TEXT
+        free(r->service);
+    }
+    free(r->provenance);
     free(r);
 }

@@ -57,6 +57,29 @@ typedef struct sh_model_card_info {
     sh_model_card_file *files;
 } sh_model_card_info;
 
+/* The service description a run's engine answered through
+ * (engine.service, service_fields.def; schema 1.8). Strings borrowed
+ * where the harness fills it for writing, owned where the reader fills
+ * it. */
+typedef struct sh_service_info {
+#define SH_SERVICE_TEXT(member, name, since) char *member;
+#include "service_fields.def"
+#undef SH_SERVICE_TEXT
+} sh_service_info;
+
+/* Most lines an engine's provenance may have, and the longest key and
+ * value (bytes, with the NUL) a line may hold. */
+#define SH_PROVENANCE_LINES_MAX 64
+#define SH_PROVENANCE_KEY_MAX 64
+#define SH_PROVENANCE_VALUE_MAX 1024
+
+/* One line of what an engine says of where its answers came from
+ * (shades.provenance/1; a row of /engine/provenance, schema 1.8). */
+typedef struct sh_provenance_pair {
+    char key[SH_PROVENANCE_KEY_MAX];
+    char value[SH_PROVENANCE_VALUE_MAX];
+} sh_provenance_pair;
+
 /* Everything a results file holds: verification, identification or
  * classification results (the others NULL), the criteria's verdicts and
  * the failures. The writer borrows it; one from sh_results_create owns
@@ -73,6 +96,10 @@ typedef struct sh_results {
     size_t n_model_files;
     sh_model_file *model_files;
     sh_model_card_info *model_card; /* engine.model_card (schema 1.7), or NULL: none */
+    sh_service_info *service;       /* engine.service (schema 1.8), or NULL: none */
+    int has_provenance;   /* the engine offered shades.provenance/1 (schema 1.8) */
+    size_t n_provenance;  /* its lines, in the engine's order */
+    sh_provenance_pair *provenance;
 } sh_results;
 
 /* An empty results that will own what is put in it. */

@@ -76,6 +76,12 @@ files:
 YAML
   cfg "engine: {adapter: synthetic, model_card: data/model/card.yaml}"
 }
+service() { # a service description, named by the config; the card permits sending the images
+  mkdir -p data/svc
+  printf 'name: acme\nendpoint: https://faces.example.invalid/v1\n' >data/svc/acme.yaml
+  sed -i 's/^permitted_uses: .*/permitted_uses: [testing, third-party processing]/' data/card.yaml
+  cfg "engine: {adapter: $bad/libprov_good.so, service: data/svc/acme.yaml}"
+}
 set_row() { # LINE CSV-ROW: replaces manifest line LINE
   awk -v n="$1" -v row="$2" 'NR == n { print row; next } { print }' "$manifest" >m.tmp
   mv m.tmp "$manifest"
@@ -170,6 +176,16 @@ case $id in
   e11) mcard && mkdir data/copy && cp data/model/a.bin data/model/b.bin data/copy/
        printf 'tampered\n' >data/copy/a.bin
        cfg "engine: {adapter: synthetic, config_dir: data/copy, model_card: data/model/card.yaml}" ;;
+  # ---- service descriptions (engine.service, docs/config.md) ----
+  v01) service && rm data/svc/acme.yaml ;;
+  v02) service && cfg "engine: {adapter: replay, service: data/svc/acme.yaml, scores: {file: scores.csv\}}"
+       printf 'reference_id,probe_id,score\n' >scores.csv ;;
+  v03) service && cfg "engine: {adapter: $bad/libprov_good.so, service: data/svc/acme.yaml, options: [service=data/svc/other.yaml]}" ;;
+  v04) service && run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
+  v05) service && sed -i 's/^permitted_uses: .*/permitted_uses: [testing, research on bias]/' data/card.yaml ;;
+  v06) service && sed -i 's/^permitted_uses: .*/permitted_uses: [testing, No third-party processing]/' data/card.yaml ;;
+  v07) service && sed -i 's|, card: data/card.yaml||' run.yaml ;;
+  v08) service && cfg "engine: {adapter: $bad/libprov_bad_key.so, service: data/svc/acme.yaml}" ;;
   # ---- replayed scores ----
   r01) printf 'reference_id,probe_id,score\n%s,%s,0.5\n' "$(first 1)" nobody >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
@@ -232,6 +248,10 @@ PY
   s09) mcard && sed -i 's|output: {results: out/bad.h5}|output: {results: prior/p.h5}|' run.yaml
        "$shades" run run.yaml --no-checkpoint --progress off >/dev/null
        sed -i 's/^licence: .*/licence: MIT, changed after the run/' data/model/card.yaml
+       run=(rerun prior/p.h5) ;;
+  s10) service && sed -i 's|output: {results: out/bad.h5}|output: {results: prior/p.h5}|' run.yaml
+       "$shades" run run.yaml --no-checkpoint --progress off >/dev/null
+       printf 'name: acme\nendpoint: https://faces.example.invalid/v2\n' >data/svc/acme.yaml
        run=(rerun prior/p.h5) ;;
   *) echo "bad_inputs.sh: no fixture for row $id" >&2; exit 1 ;;
 esac

@@ -720,6 +720,82 @@ static void the_model_card_is_shown_and_its_warning_once(void **state)
     sh_results_destroy(r);
 }
 
+/* A service record and n provenance lines owned by r (as the reader leaves
+ * them). */
+static void give_service(sh_results *r, const char *sha, size_t n)
+{
+    sh_service_info *sv = calloc(1, sizeof *sv);
+    assert_non_null(sv);
+    sv->description = strdup("./services/acme.yaml");
+    sv->description_sha256 = strdup(sha);
+    r->service = sv;
+    r->has_provenance = 1;
+    r->n_provenance = n;
+    r->provenance = calloc(n ? n : 1, sizeof *r->provenance);
+    assert_non_null(r->provenance);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(r->provenance[i].key, sizeof r->provenance[i].key, "key_%zu", i);
+        snprintf(r->provenance[i].value, sizeof r->provenance[i].value, "<value %zu>", i);
+    }
+}
+
+/* Frees r's service record, leaving its provenance. */
+static void drop_service(sh_results *r)
+{
+    free(r->service->description);
+    free(r->service->description_sha256);
+    free(r->service);
+    r->service = NULL;
+}
+
+static void the_service_table_is_shown_in_every_format(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 0);
+    give_service(r, "dddddddddddddddddddd", 2);
+    char *text = report_of(&r, 1, &sh_report_text);
+    assert_non_null(strstr(text, "\nService of /nonexistent/a.h5\n"));
+    assert_non_null(strstr(text, "\nservice description  ./services/acme.yaml\n"));
+    assert_non_null(strstr(text, "\ndescription sha256   dddddddddddddddddddd\n"));
+    assert_non_null(strstr(text, "\nkey_1                <value 1>\n"));
+    assert_non_null(strstr(text, "\nservice             ./services/acme.yaml (below)\n"));
+    free(text);
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    assert_non_null(strstr(md, "Service of /nonexistent/a.h5"));
+    assert_non_null(strstr(md, "| key_0 "));
+    free(md);
+    char *html = report_of(&r, 1, &sh_report_html);
+    assert_non_null(strstr(html, "<caption>Service of /nonexistent/a.h5</caption>"));
+    assert_non_null(strstr(html, "&lt;value 1&gt;")); /* the engine's words, escaped */
+    assert_null(strstr(html, "<value 1>"));
+    free(html);
+    /* Provenance without a service description; a run with neither has no table. */
+    drop_service(r);
+    text = report_of(&r, 1, &sh_report_text);
+    assert_non_null(strstr(text, "\nservice description  none (engine.service, docs/config.md)\n"));
+    assert_non_null(strstr(text, "\nkey_0                <value 0>\n"));
+    free(text);
+    sh_results *plain = memory_run("aaaa", 1e-3, 0);
+    text = report_of(&plain, 1, &sh_report_text);
+    assert_null(strstr(text, "Service of"));
+    free(text);
+    /* Runs through different descriptions are warned about. */
+    free(r->provenance);
+    give_service(r, "dddddddddddddddddddd", 0);
+    give_service(plain, "eeeeeeeeeeeeeeeeeeee", 0);
+    sh_report_run runs[] = {{r, "a.h5", "A", ""}, {plain, "b.h5", "B", ""}};
+    char **lines;
+    assert_int_equal(sh_summary_differences(&lines, runs, 2), 1);
+    assert_string_equal(lines[0], "The runs used different service descriptions: A service "
+                                  "description ./services/acme.yaml, sha256 dddddddddddd; B "
+                                  "service description ./services/acme.yaml, sha256 "
+                                  "eeeeeeeeeeee. Their engines answered through different "
+                                  "services, or not through one.");
+    sh_summary_free_lines(lines);
+    sh_results_destroy(r);
+    sh_results_destroy(plain);
+}
+
 #define UNSTATED "Model stand-in 2: its publisher does not state what data trained it."
 
 static void unstated_training_data_is_in_the_summary_once_per_card(void **state)
@@ -819,6 +895,7 @@ int main(void)
         cmocka_unit_test(the_model_card_is_shown_and_its_warning_once),
         cmocka_unit_test(unstated_training_data_is_in_the_summary_once_per_card),
         cmocka_unit_test(runs_on_other_model_cards_are_warned_about),
+        cmocka_unit_test(the_service_table_is_shown_in_every_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

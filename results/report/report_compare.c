@@ -133,6 +133,18 @@ static void fact_model_card(char *out, size_t size, const sh_results *r)
         snprintf(out, size, "no model card");
 }
 
+/* The service description's name and digest ("no service description"
+ * without one). */
+static void fact_service(char *out, size_t size, const sh_results *r)
+{
+    const sh_service_info *sv = r->service;
+    if (sv)
+        snprintf(out, size, "service description %s, sha256 %.12s", sv->description,
+                 sv->description_sha256);
+    else
+        snprintf(out, size, "no service description");
+}
+
 /* The protocol the run measured. */
 static void fact_protocol(char *out, size_t size, const sh_results *r)
 {
@@ -191,7 +203,7 @@ int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
 int sh_summary_differences_named(char ***out, const char **kinds, const sh_report_run *runs,
                                  size_t n)
 {
-    *out = calloc(7, sizeof **out);
+    *out = calloc(8, sizeof **out);
     if (!*out)
         return -1;
     int nomem = 0, count = 0;
@@ -206,6 +218,12 @@ int sh_summary_differences_named(char ***out, const char **kinds, const sh_repor
                                  "Their engines ran different models, or models nobody pinned.",
                                  &nomem)))
         push(*out, kinds, &count, s, "model cards");
+    if (n > 1 && (s = difference(runs, n, fact_service,
+                                 "The runs used different service descriptions",
+                                 "Their engines answered through different services, or "
+                                 "not through one.",
+                                 &nomem)))
+        push(*out, kinds, &count, s, "service descriptions");
     /* Group definitions: the groups found and the config's groups: section. */
     int groups_differ = 0;
     char *first = n > 1 ? group_definition(runs[0].r) : NULL;

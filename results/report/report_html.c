@@ -352,6 +352,8 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
     bad |= table(out, sh_table_provenance(run));
     if (run->r->model_card)
         bad |= table(out, sh_table_model_card(run));
+    if (sh_report_has_service(run->r))
+        bad |= table(out, sh_table_service(run));
 
     if (run->r->classification)
         bad |= classification_section(out, run, st);
@@ -430,7 +432,7 @@ static int summary_block(FILE *out, const sh_summary *s)
 static int summary_section(FILE *out, const sh_report_run *runs, size_t n)
 {
     char **lines = NULL;
-    const char *kinds[7] = {0};
+    const char *kinds[8] = {0};
     int count = sh_summary_differences_named(&lines, kinds, runs, n), bad = count < 0;
     fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", out);
     if (lines && lines[0]) {

@@ -23,6 +23,8 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
         bad |= emit(out, sh_table_provenance(run), p);
     if (!o->brief && run->r->model_card)
         bad |= emit(out, sh_table_model_card(run), p);
+    if (!o->brief && sh_report_has_service(run->r))
+        bad |= emit(out, sh_table_service(run), p);
     if (run->r->classification) {
         bad |= emit(out, sh_table_classification(run, st), p);
         if (!o->brief)

@@ -56,13 +56,14 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
 void sh_summary_clear(sh_summary *s);
 
 /* The differences among n runs that make a side-by-side comparison
- * misleading (manifest, dataset card, model card, group definitions, target FMRs,
- * protocol), one sentence each, into *out (NULL-ended, freed with
- * sh_summary_free_lines). Returns how many, or -1 when out of memory. */
+ * misleading (manifest, dataset card, model card, service description, group
+ * definitions, target FMRs, protocol), one sentence each, into *out
+ * (NULL-ended, freed with sh_summary_free_lines). Returns how many, or -1
+ * when out of memory. */
 int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n);
 
 /* As sh_summary_differences, and kinds[i] (static words, e.g. "manifests";
- * kinds holds at least 7) names what line i is about. */
+ * kinds holds at least 8) names what line i is about. */
 int sh_summary_differences_named(char ***out, const char **kinds, const sh_report_run *runs,
                                  size_t n);
 

@@ -91,12 +91,17 @@ sh_table *sh_table_provenance(const sh_report_run *run)
 {
     const sh_run_info *f = &run->r->info;
     const sh_model_card_info *mc = run->r->model_card;
-    char title[512], model[512];
+    const sh_service_info *sv = run->r->service;
+    char title[512], model[512], service[1200];
     snprintf(title, sizeof title, "Provenance of %s", run->path);
     if (mc)
         snprintf(model, sizeof model, "%s %s (below)", mc->name, mc->version);
     else
         snprintf(model, sizeof model, "none (engine.model_card, docs/models.md)");
+    if (sv)
+        snprintf(service, sizeof service, "%s (below)", sv->description);
+    else
+        snprintf(service, sizeof service, "none (engine.service, docs/config.md)");
     sh_table *t = sh_table_create(title, "item|value", "ll");
     if (!t)
         return NULL;
@@ -117,6 +122,7 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         {"dataset warning", f->dataset_warning[0] ? "yes: shown in the summary at the top"
                                                   : "none"},
         {"model card", model},
+        {"service", service},
         {"created", f->created},
         {"build", f->build},
         {"host", f->host_cpu[0] ? f->host_cpu : "not recorded"},
@@ -200,6 +206,41 @@ sh_table *sh_table_model_card(const sh_report_run *run)
         sh_table_cellf(t, "%s; sha256 %s", mc->files[i].purpose, mc->files[i].sha256);
     }
     sh_table_note(t, "The files were checked against these SHA-256 sums before the run.");
+    return t;
+}
+
+int sh_report_has_service(const sh_results *r)
+{
+    return r->service || r->has_provenance;
+}
+
+sh_table *sh_table_service(const sh_report_run *run)
+{
+    const sh_service_info *sv = run->r->service;
+    char title[512];
+    snprintf(title, sizeof title, "Service of %s", run->path);
+    sh_table *t = sh_table_create(title, "item|value", "ll");
+    if (!t)
+        return NULL;
+    sh_table_cellf(t, "service description");
+    sh_table_cellf(t, "%s", sv ? sv->description : "none (engine.service, docs/config.md)");
+    if (sv) {
+        sh_table_cellf(t, "description sha256");
+        sh_table_cellf(t, "%s", sv->description_sha256);
+    }
+    sh_table_cellf(t, "engine provenance");
+    if (!run->r->has_provenance)
+        sh_table_cellf(t, "none: the engine does not offer %s", "shades.provenance/1");
+    else
+        sh_table_cellf(t, "%zu line%s, as the engine states them (shades.provenance/1)",
+                       run->r->n_provenance, run->r->n_provenance == 1 ? "" : "s");
+    for (size_t i = 0; i < run->r->n_provenance; i++) {
+        sh_table_cellf(t, "%s", run->r->provenance[i].key);
+        sh_table_cellf(t, "%s", run->r->provenance[i].value);
+    }
+    if (sv)
+        sh_table_note(t, "The engine sent the images to the service this description names; "
+                         "the dataset card permitted third-party processing.");
     return t;
 }
 

@@ -37,6 +37,14 @@ sh_table *sh_table_provenance(const sh_report_run *run);
  * digest and every file with its purpose. */
 sh_table *sh_table_model_card(const sh_report_run *run);
 
+/* The service description a run's engine answered through (its path and
+ * SHA-256) and each line of the engine's own provenance, in its order;
+ * for a run where sh_report_has_service. */
+sh_table *sh_table_service(const sh_report_run *run);
+
+/* 1 when r records a service description or an engine's provenance. */
+int sh_report_has_service(const sh_results *r);
+
 /* 1 when a model card's training_data says the data is not stated (it
  * begins "not stated", any case), else 0; NULL is 0. */
 int sh_report_not_stated(const char *training_data);

@@ -489,6 +489,47 @@ static int read_model_card(sh_results *r, hid_t f, int minor, const char *path, 
     return rc;
 }
 
+/* /engine/service and /engine/provenance, when the file has them (schema
+ * 1.8 on). */
+static int read_service(sh_results *r, hid_t f, int minor, const char *path, sh_err *err)
+{
+    if (H5Lexists(f, "/engine", H5P_DEFAULT) <= 0)
+        return 0;
+    int rc = 0;
+    if (H5Lexists(f, SH_H5_SERVICE, H5P_DEFAULT) > 0) {
+        sh_service_info *sv = calloc(1, sizeof *sv);
+        if (!sv)
+            return sh_err_nomem(err);
+        r->service = sv;
+        hid_t g = H5Gopen2(f, SH_H5_SERVICE, H5P_DEFAULT);
+        if (g < 0)
+            rc = sh_err_set(err, SH_E_INPUT, "%s: %s is not a group", path, SH_H5_SERVICE);
+        for (size_t i = 0; !rc && i < sh_h5_n_service_attrs; i++) {
+            const sh_h5_attr *a = &sh_h5_service_attrs[i];
+            char **slot = (char **)((char *)sv + a->offset);
+            *slot = a->since_minor > minor ? strdup("") : read_string_attr(g, a->name);
+            if (!*slot)
+                rc = sh_err_set(err, SH_E_INPUT,
+                                "%s: attribute '%s' of %s is missing or not a string", path,
+                                a->name, SH_H5_SERVICE);
+        }
+        if (g >= 0)
+            H5Gclose(g);
+    }
+    const sh_h5_table *t = &sh_h5_tables[SH_H5_PROVENANCE];
+    if (!rc && H5Lexists(f, t->path, H5P_DEFAULT) > 0) {
+        void *rows = NULL;
+        r->has_provenance = 1;
+        rc = read_table(&rows, &r->n_provenance, f, t, path, err);
+        r->provenance = rows;
+    }
+    for (size_t i = 0; !rc && i < r->n_provenance; i++) {
+        sh_provenance_pair *x = &r->provenance[i];
+        x->key[sizeof x->key - 1] = x->value[sizeof x->value - 1] = '\0';
+    }
+    return rc;
+}
+
 static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
 {
     char *schema = read_string_attr(f, "schema_version");
@@ -538,6 +579,8 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
     }
     if (!rc)
         rc = read_model_card(r, f, minor, path, err);
+    if (!rc)
+        rc = read_service(r, f, minor, path, err);
     return rc;
 }
 

@@ -29,6 +29,13 @@ const sh_h5_attr sh_h5_model_card_attrs[] = {
 };
 const size_t sh_h5_n_model_card_attrs = NELEM(sh_h5_model_card_attrs);
 
+const sh_h5_attr sh_h5_service_attrs[] = {
+#define SH_SERVICE_TEXT(member, name, since) {name, offsetof(sh_service_info, member), since},
+#include "service_fields.def"
+#undef SH_SERVICE_TEXT
+};
+const size_t sh_h5_n_service_attrs = NELEM(sh_h5_service_attrs);
+
 #define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
 /* A bounded summary: the value and its two bounds. */
 #define BOUNDED(member)                                                                     \
@@ -188,6 +195,11 @@ static const sh_h5_column model_card_file_cols[] = {
     COL(sh_model_card_file, 's', purpose),
 };
 
+static const sh_h5_column provenance_cols[] = {
+    COL(sh_provenance_pair, 's', key),
+    COL(sh_provenance_pair, 's', value),
+};
+
 static const sh_h5_column density_cols[] = {
     COL(sh_vdensity, 's', partition), COL(sh_vdensity, 's', group),
     COL(sh_vdensity, 's', kind),      COL(sh_vdensity, 'd', bin_lo),
@@ -215,6 +227,7 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_DENSITY] = TABLE("/verification/score_density", density_cols, sh_vdensity),
     [SH_H5_MODEL_CARD_FILES] = TABLE(SH_H5_MODEL_CARD "/files", model_card_file_cols,
                                      sh_model_card_file),
+    [SH_H5_PROVENANCE] = TABLE("/engine/provenance", provenance_cols, sh_provenance_pair),
 };
 
 hid_t sh_h5_compound_type(const sh_h5_table *t, int native)

@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.7"
+#define SH_RESULTS_SCHEMA "1.8"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
@@ -35,6 +35,12 @@ extern const size_t sh_h5_n_u64_attrs;
 #define SH_H5_MODEL_CARD "/engine/model_card"
 extern const sh_h5_attr sh_h5_model_card_attrs[];
 extern const size_t sh_h5_n_model_card_attrs;
+
+/* The attributes of /engine/service (char * members of sh_service_info,
+ * service_fields.def), since 1.8. */
+#define SH_H5_SERVICE "/engine/service"
+extern const sh_h5_attr sh_h5_service_attrs[];
+extern const size_t sh_h5_n_service_attrs;
 
 /* One field of a compound table: name, offset in the row struct, kind
  * ('d' double, 'u' uint64, 'i' int32, 's' fixed string) and size. */
@@ -70,6 +76,7 @@ enum {
     SH_H5_MODEL_FILES, /* engine runs only, since 1.5 */
     SH_H5_DENSITY,     /* /verification/score_density, since 1.6 */
     SH_H5_MODEL_CARD_FILES, /* /engine/model_card/files: runs with a model card, since 1.7 */
+    SH_H5_PROVENANCE,  /* /engine/provenance: engines that offer it, since 1.8 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

@@ -314,12 +314,18 @@ static int write_identification(hid_t f, const sh_iresults *r)
     return bad ? -1 : 0;
 }
 
+/* /engine, made when the run wrote no model files; the caller closes it. */
+static hid_t engine_group(hid_t f)
+{
+    return H5Lexists(f, "/engine", H5P_DEFAULT) > 0 ? H5Gopen2(f, "/engine", H5P_DEFAULT)
+                                                    : create_group(f, "engine");
+}
+
 /* /engine/model_card: the card's fields as attributes, its files as a
- * table; /engine is made when the run wrote no model files. */
+ * table. */
 static int write_model_card(hid_t f, const sh_model_card_info *mc)
 {
-    hid_t e = H5Lexists(f, "/engine", H5P_DEFAULT) > 0 ? H5Gopen2(f, "/engine", H5P_DEFAULT)
-                                                      : create_group(f, "engine");
+    hid_t e = engine_group(f);
     hid_t g = e < 0 ? -1 : create_group(e, "model_card");
     int bad = g < 0;
     for (size_t i = 0; !bad && i < sh_h5_n_model_card_attrs; i++) {
@@ -334,6 +340,33 @@ static int write_model_card(hid_t f, const sh_model_card_info *mc)
     if (!bad)
         bad = write_table(f, &sh_h5_tables[SH_H5_MODEL_CARD_FILES], mc->files, mc->n_files);
     return bad ? -1 : 0;
+}
+
+/* /engine/service: the description's path and SHA-256 as attributes. */
+static int write_service(hid_t f, const sh_service_info *sv)
+{
+    hid_t e = engine_group(f);
+    hid_t g = e < 0 ? -1 : create_group(e, "service");
+    int bad = g < 0;
+    for (size_t i = 0; !bad && i < sh_h5_n_service_attrs; i++) {
+        const char *v = *(char *const *)((const char *)sv + sh_h5_service_attrs[i].offset);
+        bad |= attr_string(g, sh_h5_service_attrs[i].name, v ? v : "");
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    if (e >= 0)
+        H5Gclose(e);
+    return bad ? -1 : 0;
+}
+
+/* /engine/provenance: the engine's lines, a row each, in its order. */
+static int write_provenance(hid_t f, const sh_results *r)
+{
+    hid_t e = engine_group(f);
+    if (e < 0)
+        return -1;
+    H5Gclose(e);
+    return write_table(f, &sh_h5_tables[SH_H5_PROVENANCE], r->provenance, r->n_provenance);
 }
 
 static int write_contents(hid_t f, const sh_results *r)
@@ -358,6 +391,10 @@ static int write_contents(hid_t f, const sh_results *r)
     }
     if (!bad && r->model_card)
         bad = write_model_card(f, r->model_card);
+    if (!bad && r->service)
+        bad = write_service(f, r->service);
+    if (!bad && r->has_provenance)
+        bad = write_provenance(f, r);
     return bad ? -1 : 0;
 }
 
