@@ -180,9 +180,23 @@ expect_fail() { # name service section message [options]
   [ ! -e "$1.h5" ] || fail "$1 left a results file"
 }
 start_server --fail-first 2 --fail-status 429 --retry-after 0
-config r429 generic "$classes"
+config r429 generic "$classes" "export=published"
 run r429
 same_tables r429.h5 rep-cls-generic.h5 classification "${cls_tables[@]}"
+# The export holds every response the run used, with its index line.
+[ "$(wc -l < published/responses.tsv)" = 36 ] && [ "$(ls published/*.json | wc -l)" = 36 ] \
+  || fail "export: $(wc -l < published/responses.tsv) index lines"
+# Retry-After is honoured: 4 images on 2 threads, each told to wait 1 s.
+"$shades" synth few --subjects 2 --images 2 --seed 3 >/dev/null
+sed -i 's/^permitted_uses:$/permitted_uses:\n  - third-party processing by the loopback test service/' \
+  few/card.yaml
+start_server --fail-first 1 --fail-status 429 --retry-after 1
+config wait generic "$classes"
+sed -i 's|faces/|few/|g' wait.yaml
+t0=$(date +%s.%N)
+run wait
+python3 -c "import sys; d = float(sys.argv[2]) - float(sys.argv[1]); sys.exit(d < 2)" \
+  "$t0" "$(date +%s.%N)" || fail "Retry-After: 1 was not waited for"
 start_server --fail-first 2 --fail-status 500
 config r500 aws-rekognition "$classes"
 run r500
