@@ -32,6 +32,13 @@ sed -i 's/^permitted_uses:$/permitted_uses:\n  - third-party processing by the l
   faces/card.yaml
 grep -q "third-party processing" faces/card.yaml || fail "could not edit the card"
 
+# The stand-in service itself first: its answers against expected.py's,
+# each misbehaviour option, and its PNG decoder against OpenCV's.
+python3 "$src/tests/http_service/selftest.py" faces/manifest.csv > selftest.txt 2>&1 \
+  || fail "the test server's self-test: $(tail -5 selftest.txt)"
+bash "$src/tests/http_service/check_decoder.sh" > decoder.txt 2>&1 \
+  || fail "the test server's PNG decoder: $(tail -5 decoder.txt)"
+
 pid=""
 stop_server() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=""; }
 trap stop_server EXIT
