@@ -31,6 +31,9 @@ secrets=("$SHADES_SERVICE_KEY" "$AWS_SECRET_ACCESS_KEY" "$AZURE_FACE_KEY" "$FACE
 sed -i 's/^permitted_uses:$/permitted_uses:\n  - third-party processing by the loopback test service/' \
   faces/card.yaml
 grep -q "third-party processing" faces/card.yaml || fail "could not edit the card"
+"$shades" synth few --subjects 2 --images 2 --seed 3 >/dev/null
+sed -i 's/^permitted_uses:$/permitted_uses:\n  - third-party processing by the loopback test service/' \
+  few/card.yaml
 
 # The stand-in service itself first: its answers against expected.py's,
 # each misbehaviour option, and its PNG decoder against OpenCV's.
@@ -178,6 +181,16 @@ if twice or len(seen) != 36:
     sys.exit(f"{len(twice)} images asked twice; {len(seen)} of 36 answered")
 PY
 
+# The generic API's key as a bearer token and as a query parameter.
+for kind in bearer query; do
+  sed -e "s/^  kind: header$/  kind: $kind/" -e "s/^  name: X-Api-Key$/  name: api_key/" \
+    "$src/configs/services/generic.yaml" > "generic-$kind.yaml"
+  config "auth-$kind" generic "$classes"
+  sed -i -e "s|service: .*|service: generic-$kind.yaml|" -e 's|faces/|few/|g' "auth-$kind.yaml"
+  run "auth-$kind"
+  grep -q "^All  *4 " "auth-$kind.txt" || fail "auth $kind: $(grep All "auth-$kind.txt")"
+done
+
 # Misbehaviour: retried, or stopped with one line.
 expect_fail() { # name service section message [options]
   config "$1" "$2" "$3" "${5:-retries=2}"
@@ -194,9 +207,6 @@ same_tables r429.h5 rep-cls-generic.h5 classification "${cls_tables[@]}"
 [ "$(wc -l < published/responses.tsv)" = 36 ] && [ "$(ls published/*.json | wc -l)" = 36 ] \
   || fail "export: $(wc -l < published/responses.tsv) index lines"
 # Retry-After is honoured: 4 images on 2 threads, each told to wait 1 s.
-"$shades" synth few --subjects 2 --images 2 --seed 3 >/dev/null
-sed -i 's/^permitted_uses:$/permitted_uses:\n  - third-party processing by the loopback test service/' \
-  few/card.yaml
 start_server --fail-first 1 --fail-status 429 --retry-after 1
 config wait generic "$classes"
 sed -i 's|faces/|few/|g' wait.yaml

@@ -11,15 +11,14 @@ SIGTERM or SIGINT. Python 3 standard library only.
 
 Routes (one server, every shape):
   generic          POST /v1/detect, /v1/verify, /v1/embed   (multipart)
-                   auth: header X-Api-Key = $SHADES_SERVICE_KEY
+                   auth: $SHADES_SERVICE_KEY as header X-Api-Key, as a bearer
+                   token, or as query parameter api_key
   aws-rekognition  POST /  with X-Amz-Target RekognitionService.DetectFaces
                    or RekognitionService.CompareFaces, application/x-amz-json-1.1
                    auth: SigV4 (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and
                    AWS_SESSION_TOKEN as X-Amz-Security-Token when set),
-                   region us-east-1, service rekognition, checked by
-                   sigv4_check.verify when that module is present; without it
-                   only the Authorization header's form and credential scope are
-                   checked (a warning says so once on stderr)
+                   region us-east-1, service rekognition, the signature
+                   recomputed by sigv4_check.verify
   azure-face       POST /face/v1.0/detect  (application/octet-stream body)
                    auth: header Ocp-Apim-Subscription-Key = $AZURE_FACE_KEY
   facepp           POST /facepp/v3/detect, /facepp/v3/compare  (multipart)
@@ -89,10 +88,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import face_rule  # noqa: E402
 
-try:
-    import sigv4_check  # noqa: E402  (tests/http_service/sigv4_check.py)
-except ImportError:
-    sigv4_check = None
+import sigv4_check  # noqa: E402
 
 AWS_REGION = "us-east-1"
 AWS_SERVICE = "rekognition"
@@ -208,9 +204,6 @@ def check_secret(api, given, expected, what):
         refuse(api, 403, "Forbidden", "wrong " + what)
 
 
-_sigv4_warned = False
-
-
 def check_sigv4(req, path, query, body):
     api = "aws-rekognition"
     access = need_env(api, "AWS_ACCESS_KEY_ID")
@@ -225,40 +218,27 @@ def check_sigv4(req, path, query, body):
             refuse(api, 401, "MissingAuthenticationTokenException", "no X-Amz-Security-Token")
         if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode()):
             refuse(api, 403, "UnrecognizedClientException", "wrong X-Amz-Security-Token")
-    if sigv4_check is not None:
-        ok, why = sigv4_check.verify(req.command, path, query, req.headers, body, access, secret,
-                                     AWS_REGION, AWS_SERVICE)
-        if not ok:
-            refuse(api, 403, "InvalidSignatureException", str(why))
-        return
-    global _sigv4_warned
-    if not _sigv4_warned:
-        _sigv4_warned = True
-        print("server.py: warning: sigv4_check.py not found; AWS signatures are only checked "
-              "for form and credential scope", file=sys.stderr, flush=True)
-    m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request,"
-                 r"\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$", auth)
-    if not m:
-        refuse(api, 403, "IncompleteSignatureException", "malformed Authorization header")
-    if m.group(1) != access:
-        refuse(api, 403, "UnrecognizedClientException", "unknown access key")
-    if (m.group(3), m.group(4)) != (AWS_REGION, AWS_SERVICE):
-        refuse(api, 403, "InvalidSignatureException", "credential scope is %s/%s, expected %s/%s"
-               % (m.group(3), m.group(4), AWS_REGION, AWS_SERVICE))
-    signed = m.group(5).split(";")
-    if "host" not in signed or "x-amz-date" not in signed:
-        refuse(api, 403, "InvalidSignatureException", "host and x-amz-date must be signed")
-    date = req.headers.get("X-Amz-Date", "")
-    if not date.startswith(m.group(2)):
-        refuse(api, 403, "InvalidSignatureException", "X-Amz-Date does not match the scope date")
+    ok, why = sigv4_check.verify(req.command, path, query, req.headers, body, access, secret,
+                                 AWS_REGION, AWS_SERVICE)
+    if not ok:
+        refuse(api, 403, "InvalidSignatureException", str(why))
 
 
 # ---- the four APIs: (api, call, images, answer function) ----------------------
 
 def generic_request(req, call, body):
     api = "generic"
-    check_secret(api, req.headers.get("X-Api-Key"), need_env(api, "SHADES_SERVICE_KEY"),
-                 "X-Api-Key")
+    # The key as a header, a bearer token or a query parameter: the three
+    # auth kinds a description may choose for it.
+    key = need_env(api, "SHADES_SERVICE_KEY")
+    bearer = req.headers.get("Authorization") or ""
+    in_query = urllib.parse.parse_qs(urllib.parse.urlsplit(req.path).query).get("api_key")
+    if bearer.startswith("Bearer "):
+        check_secret(api, bearer[7:], key, "bearer token")
+    elif in_query:
+        check_secret(api, in_query[0], key, "api_key parameter")
+    else:
+        check_secret(api, req.headers.get("X-Api-Key"), key, "X-Api-Key")
     parts = parse_multipart(api, req.headers.get("Content-Type"), body)
     names = ["image1", "image2"] if call == "verify" else ["image"]
     return [part_named(api, parts, n, True) for n in names], {}
