@@ -45,13 +45,32 @@ void sh_report_format_list(char *out, size_t size)
     }
 }
 
-/* Labels "engine version"; where two runs would share one, the run name
- * is added, and where that is not enough either, the position instead. */
+/* The service an engine says it answered through (its provenance's
+ * "service" line), or NULL. */
+static const char *service_of(const sh_results *r)
+{
+    for (size_t k = 0; k < r->n_provenance; k++)
+        if (!strcmp(r->provenance[k].key, "service"))
+            return r->provenance[k].value;
+    return NULL;
+}
+
+/* "engine version", or "service via engine version" for an engine that
+ * names the service it asked, then suffix, into *out (malloc'd). */
+static int base_label(char **out, const sh_results *r, const char *suffix)
+{
+    const char *svc = service_of(r);
+    return svc ? asprintf(out, "%s via %s %s%s", svc, r->info.adapter_name,
+                          r->info.adapter_version, suffix)
+               : asprintf(out, "%s %s%s", r->info.adapter_name, r->info.adapter_version, suffix);
+}
+
+/* Labels each run by base_label; where two runs would share one, the run
+ * name is added, and where that is not enough either, the position. */
 static int make_labels(char **labels, const sh_results *const *runs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (asprintf(&labels[i], "%s %s", runs[i]->info.adapter_name,
-                     runs[i]->info.adapter_version) < 0)
+        if (base_label(&labels[i], runs[i], "") < 0)
             return -1;
     int *dup = calloc(n ? n : 1, sizeof *dup);
     if (!dup)
@@ -67,8 +86,9 @@ static int make_labels(char **labels, const sh_results *const *runs, size_t n)
             char *s;
             if (!dup[i])
                 continue;
-            if ((pass ? asprintf(&s, "%s %s #%zu", runs[i]->info.adapter_name,
-                                 runs[i]->info.adapter_version, i + 1)
+            char at[32];
+            snprintf(at, sizeof at, " #%zu", i + 1);
+            if ((pass ? base_label(&s, runs[i], at)
                       : asprintf(&s, "%s (%s)", labels[i], runs[i]->info.run_name)) < 0)
                 rc = -1;
             else {
