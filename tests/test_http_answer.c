@@ -107,7 +107,16 @@ static void refusals(void **state)
 {
     (void)state;
     assert_string_equal(load_edited("service: test", "service: Test Service"),
-                        ":1: field 'service': 'Test Service' is not a short id ([a-z0-9_-]+)");
+                        ":1: field 'service': 'Test Service' is not a short id ([a-z0-9_-]+, at most "
+                        "63)");
+    assert_string_equal(load_edited("api_version: \"2\"", "api_version: \"2 beta\""),
+                        ":2: field 'api_version': '2 beta' is not one word of printable text "
+                        "(at most 64)");
+    assert_string_equal(load_edited("score_absent: 0}", "score_absent: 0}\n  embed:\n    method: POST\n"
+                                    "    path: /e\n    body: raw\n    answer: {embedding: v, "
+                                    "dimension: 70000}"),
+                        ":36: field 'calls.embed.answer': an embed call needs 'embedding' and "
+                        "'dimension' (1 to 65536)");
     assert_string_equal(load_edited("http://127.0.0.1:1", "ftp://x"),
                         ":5: field 'base_url': 'ftp://x' is not an http:// or https:// address");
     assert_string_equal(load_edited("kind: header", "kind: cookie"),

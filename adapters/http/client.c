@@ -1,4 +1,3 @@
-#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "client.h"
 
 #include <ctype.h>
@@ -235,9 +234,13 @@ static void slot_give(http_client *c)
 
 /* ---- one request ---- */
 
+/* The largest response body taken: a face API answers in kilobytes. */
+#define BODY_MAX (64u << 20)
+
 typedef struct buffer {
     char *data;
     size_t size, cap;
+    int over;      /* a response body passed BODY_MAX */
 } buffer;
 
 static int buf_add(buffer *b, const void *p, size_t n)
@@ -260,7 +263,12 @@ static int buf_add(buffer *b, const void *p, size_t n)
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
-    return buf_add(ctx, p, size * n) ? 0 : size * n;
+    buffer *b = ctx;
+    if (b->size + size * n > BODY_MAX) {
+        b->over = 1;
+        return 0;
+    }
+    return buf_add(b, p, size * n) ? 0 : size * n;
 }
 
 /* Keeps Retry-After (seconds, or an HTTP date) from the headers. */
@@ -602,6 +610,12 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
             *out = body.data;
             *out_size = body.size;
             return 0;
+        }
+        if (body.over) {
+            free(body.data);
+            snprintf(why, cap, "%s %s: the response from %s is larger than %u MiB", svc,
+                     call_name, c->base_url, BODY_MAX >> 20);
+            return -1;
         }
         char text[200] = "";
         if (e == CURLE_OK)

@@ -37,6 +37,7 @@ struct shades_engine {
     http_client *client;
     http_cache *cache;
     char spool[PATH_MAX];      /* images waiting for a verify call */
+    int curl_ready;            /* curl_global_init succeeded: cleanup owed */
     shades_attribute_estimation attributes;
     shades_detection detection;
     shades_provenance provenance;
@@ -125,7 +126,7 @@ static int http_create(shades_engine **out, const shades_host *host,
     }
     /* libcurl's global set-up is not thread-safe: create runs on the main
      * thread with no other call on this library. */
-    if (!rc && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    if (!rc && !(e->curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK))
         rc = sh_err_set(&err, SH_E_ENGINE, "libcurl could not start");
     if (!rc)
         rc = http_client_create(&e->client, e->service, &set, &err);
@@ -145,9 +146,9 @@ static void http_destroy(shades_engine *e)
 {
     if (!e)
         return;
-    if (e->client)
-        curl_global_cleanup();
     http_client_destroy(e->client);
+    if (e->curl_ready)
+        curl_global_cleanup();
     http_cache_close(e->cache);
     http_service_destroy(e->service);
     pthread_mutex_destroy(&e->lock);
@@ -215,14 +216,18 @@ static int answer(json_t **out, shades_engine *e, const char *call_name, const h
                   size_t n, char *why, size_t cap)
 {
     *out = NULL;
-    char material[512];
-    int m = snprintf(material, sizeof material, "%s\n%s\n%s\n%s", call_name,
-                     e->service->sha256, e->service->api_version, shas[0]);
-    if (n == 2)
-        snprintf(material + m, sizeof material - (size_t)m, "\n%s", shas[1]);
+    /* The key: the call, the description and its API version, the images. */
+    char *material = NULL;
+    if (asprintf(&material, "%s\n%s\n%s\n%s%s%s", call_name, e->service->sha256,
+                 e->service->api_version, shas[0], n == 2 ? "\n" : "", n == 2 ? shas[1] : "") < 0) {
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
     char key[SH_SHA256_HEX];
     sh_err err = {0};
-    if (sh_sha256_bytes(key, material, strlen(material), &err)) {
+    int krc = sh_sha256_bytes(key, material, strlen(material), &err);
+    free(material);
+    if (krc) {
         snprintf(why, cap, "%s", err.msg);
         return -1;
     }
@@ -258,13 +263,19 @@ static int answer(json_t **out, shades_engine *e, const char *call_name, const h
         free(body);
         return -1;
     }
-    char index[512], date[32];
+    char date[32], *index = NULL;
     struct tm tm;
     gmtime_r(&when, &tm);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(index, sizeof index, "%s\t%s\t%s\t%s\t%s%s%s\t%s\t%s", key, call_name,
-             e->service->service, e->service->api_version, shas[0], n == 2 ? "," : "",
-             n == 2 ? shas[1] : "", date, hit ? "cache" : "network");
+    if (asprintf(&index, "%s\t%s\t%s\t%s\t%s%s%s\t%s\t%s", key, call_name, e->service->service,
+                 e->service->api_version, shas[0], n == 2 ? "," : "", n == 2 ? shas[1] : "",
+                 date, hit ? "cache" : "network") < 0) {
+        snprintf(why, cap, "out of memory");
+        free(body);
+        json_decref(*out);
+        *out = NULL;
+        return -1;
+    }
     int rc = 0;
     /* Only a response that parsed is kept: a malformed one is asked again. */
     if (!hit)
@@ -272,6 +283,7 @@ static int answer(json_t **out, shades_engine *e, const char *call_name, const h
     if (!rc)
         rc = http_cache_export(e->cache, key, body, size, index, &err);
     free(body);
+    free(index);
     if (rc) {
         snprintf(why, cap, "%s", err.msg);
         json_decref(*out);
@@ -498,6 +510,18 @@ static int http_compare(double *out_score, shades_engine *e, const uint8_t *veri
 
 /* ---- provenance ---- */
 
+/* text as one line of printable ASCII within cap bytes, as the harness
+ * records provenance values; the rest marked "...". */
+static void printable(char *out, size_t cap, const char *text)
+{
+    size_t k = 0, n = strlen(text);
+    for (size_t i = 0; i < n && k + 1 < cap; i++)
+        out[k++] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : ' ';
+    out[k] = 0;
+    if (n >= cap && cap > 4)
+        memcpy(out + cap - 4, "...", 4);
+}
+
 static int http_describe(char *out, size_t cap, const shades_engine *e)
 {
     http_stats st;
@@ -516,13 +540,16 @@ static int http_describe(char *out, size_t cap, const shades_engine *e)
         strftime(l, sizeof l, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
     const http_service *s = e->service;
+    char follows[1000], cache[1000];
+    printable(follows, sizeof follows, s->follows);
+    printable(cache, sizeof cache, http_cache_dir(e->cache));
     int n = snprintf(out, cap,
                      "service=%s\napi_version=%s\nfollows=%s\nbase_url=%s\n"
                      "description_sha256=%s\nanswers=%ld\nfrom_cache=%ld\nrequests=%ld\n"
                      "retries=%ld\nfirst_answer=%s\nlast_answer=%s\ncache=%s\n",
-                     s->service, s->api_version, s->follows, http_client_base_url(e->client),
+                     s->service, s->api_version, follows, http_client_base_url(e->client),
                      s->sha256, answers, cached, st.requests, st.retries, f[0] ? f : "none",
-                     l[0] ? l : "none", http_cache_dir(e->cache));
+                     l[0] ? l : "none", cache);
     return n < 0 || (size_t)n >= cap ? SHADES_ERR_BUFFER : SHADES_OK;
 }
 

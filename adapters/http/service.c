@@ -246,8 +246,8 @@ static int check_answer(const checker *c, const char *call, const http_answer *a
     } else if (!strcmp(call, "verify")) {
         if (!a->score)
             return bad(c, f, "a verify call needs 'score', the path of the similarity", NULL);
-    } else if (!a->embedding || a->dimension == 0) {
-        return bad(c, f, "an embed call needs 'embedding' and 'dimension' (>= 1)", NULL);
+    } else if (!a->embedding || a->dimension == 0 || a->dimension > 65536) {
+        return bad(c, f, "an embed call needs 'embedding' and 'dimension' (1 to 65536)", NULL);
     }
     if (a->score_scale < 0 || a->confidence_scale < 0 || a->sex_confidence_scale < 0)
         return bad(c, f, "a scale is negative%s", NULL);
@@ -336,8 +336,15 @@ static int check_auth(const checker *c, http_auth *a)
 
 static int check(const checker *c, http_service *s)
 {
-    if (!is_id(s->service))
-        return bad(c, "service", "'%s' is not a short id ([a-z0-9_-]+)", s->service);
+    if (!is_id(s->service) || strlen(s->service) > 63)
+        return bad(c, "service", "'%s' is not a short id ([a-z0-9_-]+, at most 63)", s->service);
+    /* It goes into the cache's tab-separated index and the results. */
+    size_t v = 0;
+    while (s->api_version[v] > 0x20 && s->api_version[v] < 0x7f)
+        v++;
+    if (s->api_version[v] || v > 64)
+        return bad(c, "api_version", "'%s' is not one word of printable text (at most 64)",
+                   s->api_version);
     if (strncmp(s->base_url, "https://", 8) && strncmp(s->base_url, "http://", 7))
         return bad(c, "base_url", "'%s' is not an http:// or https:// address", s->base_url);
     if (s->auth && check_auth(c, s->auth))
