@@ -222,6 +222,9 @@ start_server --fail-first 5 --fail-status 503
 expect_fail r503 generic "$classes" "generic detect: no answer from http://127.0.0.1:$port after 3 attempts; the last: HTTP 503"
 start_server --slow 1
 expect_fail slow generic "$classes" "the last: Timeout was reached" "timeout=0.2"
+expect_fail deadline generic "$classes" \
+  "generic detect: no answer from http://127.0.0.1:$port within the deadline of 1.5 s (2 attempts); the last: Timeout was reached" \
+  "timeout=0.6, retries=5, deadline=1.5"
 start_server --malformed
 expect_fail malformed facepp "$classes" "facepp detect: the response is not JSON"
 start_server --missing-field

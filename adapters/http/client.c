@@ -577,7 +577,9 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
     *out_size = 0;
     char last[320] = "";
     const char *svc = c->service->service;
-    for (int attempt = 0; attempt <= c->set.retries; attempt++) {
+    double start = now_seconds();
+    int attempt = 0;
+    for (; attempt <= c->set.retries; attempt++) {
         char wwhy[512];
         if (slot_take(c, why, cap))
             return -1;
@@ -630,14 +632,24 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
             snprintf(why, cap, "%s %s: %s from %s", svc, call_name, last, c->base_url);
             return -1;
         }
-        if (attempt < c->set.retries) {
-            pthread_mutex_lock(&c->lock);
-            c->stats.retries++;
-            pthread_mutex_unlock(&c->lock);
-            sleep_seconds(backoff_delay(c, attempt, retry_after));
+        if (attempt == c->set.retries)
+            break;
+        double delay = backoff_delay(c, attempt, retry_after);
+        /* A retry that could end past the deadline is not started, so the
+         * call ends with this message, before the harness's --call-timeout. */
+        if (c->set.deadline > 0 &&
+            now_seconds() + delay + c->set.timeout > start + c->set.deadline) {
+            snprintf(why, cap, "%s %s: no answer from %s within the deadline of %g s (%d "
+                     "attempts); the last: %s", svc, call_name, c->base_url, c->set.deadline,
+                     attempt + 1, last);
+            return -1;
         }
+        pthread_mutex_lock(&c->lock);
+        c->stats.retries++;
+        pthread_mutex_unlock(&c->lock);
+        sleep_seconds(delay);
     }
     snprintf(why, cap, "%s %s: no answer from %s after %d attempts; the last: %s", svc,
-             call_name, c->base_url, c->set.retries + 1, last);
+             call_name, c->base_url, attempt + 1, last);
     return -1;
 }

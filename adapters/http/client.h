@@ -21,6 +21,8 @@ typedef struct http_settings {
     double timeout;          /* seconds one attempt may take */
     int retries;             /* attempts after the first */
     double backoff;          /* seconds before the first retry; doubles each time */
+    double deadline;         /* seconds one call may take, retries included: no
+                              * retry starts that could end past it */
     long budget;             /* requests this run may send; 0: no limit */
 } http_settings;
 

@@ -76,7 +76,9 @@ static int http_create(shades_engine **out, const shades_host *host,
     char service[PATH_MAX] = "", base_url[1024] = "", credentials[PATH_MAX] = "";
     char cache[PATH_MAX] = "", export_dir[PATH_MAX] = "";
     int concurrency = 4, retries = 4, budget = 0;
-    http_settings set = {.rate = 5, .timeout = 30, .backoff = 0.5};
+    /* Defaults that end a call well inside the harness's default
+     * --call-timeout of 30 s. */
+    http_settings set = {.rate = 5, .timeout = 10, .backoff = 0.5, .deadline = 25};
     const adapter_option table[] = {
         {"service", ADAPTER_OPT_TEXT, service, sizeof service, 0, 0},
         {"base_url", ADAPTER_OPT_TEXT, base_url, sizeof base_url, 0, 0},
@@ -88,6 +90,7 @@ static int http_create(shades_engine **out, const shades_host *host,
         {"timeout", ADAPTER_OPT_REAL, &set.timeout, 0, 0.001, 3600},
         {"retries", ADAPTER_OPT_INT, &retries, 0, 0, 100},
         {"backoff", ADAPTER_OPT_REAL, &set.backoff, 0, 0, 3600},
+        {"deadline", ADAPTER_OPT_REAL, &set.deadline, 0, 0, 86400},
         {"budget", ADAPTER_OPT_INT, &budget, 0, 0, INT_MAX},
     };
     char why[2048];
