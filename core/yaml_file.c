@@ -174,12 +174,9 @@ static void plain_words(char *out, size_t cap, const char *why)
         snprintf(out, cap, "%s", why);
 }
 
-/* The first line at or after `from` where `key:` starts the line (after
- * indentation or "- ") or follows "{" or ","; 0 when none. */
-static int key_line_from(const char *text, const char *key, int from)
+unsigned sh_yaml_key_line(const char *text, const char *key, size_t n, unsigned from)
 {
-    size_t n = strlen(key);
-    int line = 1;
+    unsigned line = 1;
     for (const char *p = text; *p; p++) {
         if (*p == '\n') {
             line++;
@@ -242,10 +239,10 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
     if (sscanf(why, "Unexpected key: %127s", key) == 1) {
         /* libcyaml places an unexpected key on the line of the field
          * before it: name the key's own line. */
-        int line = key_line_from(text, key, log.line);
+        unsigned line = sh_yaml_key_line(text, key, strlen(key), (unsigned)log.line);
         free(text);
         if (line)
-            snprintf(at, sizeof at, ":%d", line);
+            snprintf(at, sizeof at, ":%u", line);
         return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': not a key this file "
                               "may have", path, at, field, field[0] ? "." : "", key);
     }

@@ -4,6 +4,7 @@
 #define SH_CORE_YAML_FILE_H
 
 #include <cyaml/cyaml.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -21,6 +22,12 @@
  * in an open error ("config", "dataset card"). */
 int sh_yaml_load(void **out, char **out_text, const char *path, const char *what,
                      const cyaml_schema_value_t *schema, sh_err *err);
+
+/* The line (from 1) of the first `key:` (key's first n bytes) at or after
+ * line `from` where the key starts a line, after indentation or "- ", or
+ * follows "{" or "," in a flow mapping; 0 when none. For messages about a
+ * loaded file's fields that libcyaml did not locate. */
+unsigned sh_yaml_key_line(const char *text, const char *key, size_t n, unsigned from);
 
 /* Frees data loaded by sh_yaml_load against schema; NULL is allowed. */
 void sh_yaml_free(const cyaml_schema_value_t *schema, void *data);

@@ -106,28 +106,6 @@ static const cyaml_schema_value_t service_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, http_service, service_fields),
 };
 
-/* The line of `key:` at or after line `from`, where the key starts a line
- * (after indentation or "- ") or follows "{" or "," in a flow mapping;
- * 0 when absent. */
-static unsigned key_line(const char *text, const char *key, size_t n, unsigned from)
-{
-    unsigned line = 1;
-    for (const char *p = text; *p; p++) {
-        if (*p == '\n') {
-            line++;
-            continue;
-        }
-        if (line < from || strncmp(p, key, n) || p[n] != ':')
-            continue;
-        const char *b = p;
-        while (b > text && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '-'))
-            b--;
-        if (b == text || b[-1] == '\n' || b[-1] == '{' || b[-1] == ',')
-            return line;
-    }
-    return 0;
-}
-
 /* The line of a dotted field ("calls.verify.body"): each key searched from
  * the line of the one before, so the verify call's body is not the detect
  * call's. */
@@ -136,7 +114,7 @@ static unsigned field_line(const char *text, const char *field)
     unsigned line = 1;
     for (const char *p = field; *p;) {
         size_t n = strcspn(p, ".");
-        unsigned at = key_line(text, p, n, line);
+        unsigned at = sh_yaml_key_line(text, p, n, line);
         if (!at)
             return p == field ? 0 : line;
         line = at;
