@@ -42,8 +42,9 @@ static double cosine(const uint8_t *a, const uint8_t *b, uint32_t dim)
     return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
 }
 
-int adapter_feature_compare(double *out_score, uint32_t magic, uint32_t dim, const uint8_t *verify,
-                        size_t verify_size, const uint8_t *enrol, size_t enrol_size)
+int adapter_feature_compare(double *out_score, uint32_t magic, uint32_t dim,
+                            const uint8_t *verify, size_t verify_size, const uint8_t *enrol,
+                            size_t enrol_size)
 {
     if (verify_size == 0 || enrol_size == 0) {
         *out_score = -1;

@@ -22,7 +22,8 @@ void adapter_feature_write(uint8_t *out, uint32_t magic, const float *feature, u
  * in double as the harness's embedding scores are; -1, the lowest, when
  * either is a failed (empty) template. Returns SHADES_OK, or
  * SHADES_ERR_TEMPLATE for bytes that are not such a template. [thread: any] */
-int adapter_feature_compare(double *out_score, uint32_t magic, uint32_t dim, const uint8_t *verify,
-                        size_t verify_size, const uint8_t *enrol, size_t enrol_size);
+int adapter_feature_compare(double *out_score, uint32_t magic, uint32_t dim,
+                            const uint8_t *verify, size_t verify_size, const uint8_t *enrol,
+                            size_t enrol_size);
 
 #endif

@@ -33,8 +33,8 @@ static int apply(const adapter_option *o, const char *value, char *why, size_t c
     return 0;
 }
 
-int adapter_options_parse(const char *options, const adapter_option *table, size_t n, char *why,
-                      size_t cap)
+int adapter_options_parse(const char *options, const adapter_option *table, size_t n,
+                          char *why, size_t cap)
 {
     const char *p = options ? options : "";
     while (*p) {
@@ -83,7 +83,7 @@ void adapter_log_error(const shades_host *host, const char *engine, const char *
 }
 
 int adapter_file_path(char *path, size_t cap, const char *config_dir, const char *name,
-                   int required, char *why, size_t whycap)
+                      int required, char *why, size_t whycap)
 {
     if (!path[0]) {
         if (required)

@@ -9,7 +9,11 @@
 #include <stddef.h>
 
 /* What an option's value must be. */
-typedef enum adapter_option_kind { ADAPTER_OPT_TEXT, ADAPTER_OPT_INT, ADAPTER_OPT_REAL } adapter_option_kind;
+typedef enum adapter_option_kind {
+    ADAPTER_OPT_TEXT,
+    ADAPTER_OPT_INT,
+    ADAPTER_OPT_REAL
+} adapter_option_kind;
 
 /* One option the adapter takes. TEXT writes a NUL-terminated copy into
  * `dest` (capacity `text_cap`); INT writes an int, REAL a double, each
@@ -26,15 +30,15 @@ typedef struct adapter_option {
  * Returns 0, or -1 with one line naming the option and the fault in why;
  * on failure the destinations may hold some values already applied, so
  * callers parse into a scratch copy. */
-int adapter_options_parse(const char *options, const adapter_option *table, size_t n, char *why,
-                      size_t cap);
+int adapter_options_parse(const char *options, const adapter_option *table, size_t n,
+                          char *why, size_t cap);
 
 /* Resolves a model-file option in place: a relative path goes under
  * config_dir (when the harness gave one). An empty path fails with "option
  * NAME is required" when required, else stays empty. Returns 0, or -1
  * with one line in why (also for a joined path longer than cap). */
 int adapter_file_path(char *path, size_t cap, const char *config_dir, const char *name,
-                   int required, char *why, size_t whycap);
+                      int required, char *why, size_t whycap);
 
 /* Sends "<engine>: <message>" to the harness's log as an error, when the
  * host offers one. [thread: any] */

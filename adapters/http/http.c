@@ -95,15 +95,15 @@ static int http_create(shades_engine **out, const shades_host *host,
     };
     char why[2048];
     const char *dir = config ? config->config_dir : NULL;
-    if (adapter_options_parse(config ? config->options : NULL, table, sizeof table / sizeof *table,
-                          why, sizeof why) ||
+    if (adapter_options_parse(config ? config->options : NULL, table,
+                              sizeof table / sizeof *table, why, sizeof why) ||
         adapter_file_path(service, sizeof service, dir, "service", 1, why, sizeof why)) {
         adapter_log_error(host, NAME, "%s", why);
         return SHADES_ERR_CONFIG;
     }
     if (!cache[0] && default_cache(cache, sizeof cache)) {
-        adapter_log_error(host, NAME, "option cache is required: neither XDG_CACHE_HOME nor HOME "
-                      "is set");
+        adapter_log_error(host, NAME, "option cache is required: neither XDG_CACHE_HOME nor "
+                          "HOME is set");
         return SHADES_ERR_CONFIG;
     }
     set.concurrency = concurrency;
@@ -344,19 +344,18 @@ static int detect_answer(json_t **out, shades_engine *e, const shades_image *ima
     return SHADES_OK;
 }
 
-static int http_estimate(shades_attributes *out, shades_engine *e, const shades_image *image)
+/* The detect call's faces (at most capacity into out) and the most
+ * confident one's attributes (into attrs, when not NULL) for one image. */
+static int detect_faces(shades_face *out, size_t *out_count, shades_attributes *attrs,
+                        size_t capacity, shades_engine *e, const shades_image *image)
 {
-    if (!out || !e || !image)
-        return SHADES_ERR_INVALID;
     json_t *root;
     int rc = detect_answer(&root, e, image);
     if (rc)
         return rc;
-    size_t count;
     char why[512];
-    shades_attributes a = *out;
-    rc = http_answer_faces(NULL, &count, &a, 0, e->service->calls->detect->answer, root,
-                           image->width, image->height, why, sizeof why);
+    rc = http_answer_faces(out, out_count, attrs, capacity, e->service->calls->detect->answer,
+                           root, image->width, image->height, why, sizeof why);
     json_decref(root);
     if (rc) {
         char line[700];
@@ -364,6 +363,18 @@ static int http_estimate(shades_attributes *out, shades_engine *e, const shades_
         log_error(e, line);
         return SHADES_ERR_ENGINE;
     }
+    return SHADES_OK;
+}
+
+static int http_estimate(shades_attributes *out, shades_engine *e, const shades_image *image)
+{
+    if (!out || !e || !image)
+        return SHADES_ERR_INVALID;
+    size_t count;
+    shades_attributes a = *out;
+    int rc = detect_faces(NULL, &count, &a, 0, e, image);
+    if (rc)
+        return rc;
     out->outcome = a.outcome;
     out->sex = a.sex;
     out->sex_confidence = a.sex_confidence;
@@ -377,21 +388,7 @@ static int http_detect(shades_face *out, size_t *out_count, shades_engine *e,
 {
     if (!out_count || !e || !image || (!out && capacity))
         return SHADES_ERR_INVALID;
-    json_t *root;
-    int rc = detect_answer(&root, e, image);
-    if (rc)
-        return rc;
-    char why[512];
-    rc = http_answer_faces(out, out_count, NULL, capacity, e->service->calls->detect->answer,
-                           root, image->width, image->height, why, sizeof why);
-    json_decref(root);
-    if (rc) {
-        char line[700];
-        snprintf(line, sizeof line, "%s detect: %s", e->service->service, why);
-        log_error(e, line);
-        return SHADES_ERR_ENGINE;
-    }
-    return SHADES_OK;
+    return detect_faces(out, out_count, NULL, capacity, e, image);
 }
 
 /* ---- templates and compare ---- */

@@ -29,7 +29,9 @@ int http_png_encode(uint8_t **out, size_t *out_size, const shades_image *im)
 {
     *out = NULL;
     *out_size = 0;
-    unsigned channels = im->format == SHADES_PIXEL_GRAY8 ? 1 : im->format == SHADES_PIXEL_RGB8 ? 3 : 0;
+    unsigned channels = im->format == SHADES_PIXEL_GRAY8  ? 1
+                        : im->format == SHADES_PIXEL_RGB8 ? 3
+                                                          : 0;
     if (!channels || !im->width || !im->height || !im->pixels ||
         im->stride < (size_t)im->width * channels)
         return SHADES_ERR_INVALID;

@@ -57,8 +57,8 @@ static int classic_create(shades_engine **out, const shades_host *host,
         {"max_side", ADAPTER_OPT_INT, &s.max_side, 0, 64, 8192},
     };
     char why[1200];
-    if (adapter_options_parse(config ? config->options : NULL, table, sizeof table / sizeof *table,
-                          why, sizeof why)) {
+    if (adapter_options_parse(config ? config->options : NULL, table,
+                              sizeof table / sizeof *table, why, sizeof why)) {
         adapter_log_error(host, "opencv-classic", "%s", why);
         return SHADES_ERR_CONFIG;
     }

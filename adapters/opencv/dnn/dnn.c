@@ -37,10 +37,11 @@ static int dnn_create(shades_engine **out, const shades_host *host,
     char why[2048];
     const char *dir = config ? config->config_dir : NULL;
     int bad = adapter_options_parse(config ? config->options : NULL, table,
-                                sizeof table / sizeof *table, why, sizeof why) ||
-              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
+                                    sizeof table / sizeof *table, why, sizeof why) ||
+              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why,
+                                sizeof why) ||
               adapter_file_path(s.recognizer, sizeof s.recognizer, dir, "recognizer", 1, why,
-                             sizeof why);
+                                sizeof why);
     if (bad) {
         adapter_log_error(host, "opencv-dnn", "%s", why);
         return SHADES_ERR_CONFIG;
@@ -112,7 +113,8 @@ static int dnn_compare(double *out_score, shades_engine *e, const uint8_t *verif
 {
     if (!out_score || !e)
         return SHADES_ERR_INVALID;
-    return adapter_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
+    return adapter_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol,
+                                   enrol_size);
 }
 
 static int dnn_detect(shades_face *out, size_t *out_count, shades_engine *e,

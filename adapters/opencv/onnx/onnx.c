@@ -46,9 +46,11 @@ static int onnx_create(shades_engine **out, const shades_host *host,
     char why[2048];
     const char *dir = config ? config->config_dir : NULL;
     int bad = adapter_options_parse(config ? config->options : NULL, table,
-                                sizeof table / sizeof *table, why, sizeof why) ||
-              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why, sizeof why) ||
-              adapter_file_path(s.landmark, sizeof s.landmark, dir, "landmark", 1, why, sizeof why) ||
+                                    sizeof table / sizeof *table, why, sizeof why) ||
+              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why,
+                                sizeof why) ||
+              adapter_file_path(s.landmark, sizeof s.landmark, dir, "landmark", 1, why,
+                                sizeof why) ||
               adapter_file_path(s.feature, sizeof s.feature, dir, "feature", 1, why, sizeof why) ||
               adapter_file_path(s.gender, sizeof s.gender, dir, "gender", 0, why, sizeof why) ||
               adapter_file_path(s.age, sizeof s.age, dir, "age", 0, why, sizeof why);
@@ -129,7 +131,8 @@ static int onnx_compare(double *out_score, shades_engine *e, const uint8_t *veri
 {
     if (!out_score || !e)
         return SHADES_ERR_INVALID;
-    return adapter_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol, enrol_size);
+    return adapter_feature_compare(out_score, MAGIC, e->dim, verify, verify_size, enrol,
+                                   enrol_size);
 }
 
 static int onnx_detect(shades_face *out, size_t *out_count, shades_engine *e,
