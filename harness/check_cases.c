@@ -149,6 +149,19 @@ static int check_load(sh_check_ctx *c)
                   entry(c)->max_concurrency(c->inst->engine) ? "limited" : "any", caps);
 }
 
+/* " (the engine's last message)" when it logged one, else "": a failed
+ * call's reason, in the engine's words. */
+static const char *engine_said(char *out, size_t cap, sh_check_ctx *c)
+{
+    out[0] = 0;
+    sh_instance_last_message(c->inst, out + 2, cap - 4);
+    if (out[2]) {
+        out[0] = ' ', out[1] = '(';
+        strcat(out, ")");
+    }
+    return out;
+}
+
 static int check_templates(sh_check_ctx *c)
 {
     made a, b;
@@ -158,15 +171,9 @@ static int check_templates(sh_check_ctx *c)
     size_t largest = 0;
     for (size_t i = 0; r == SH_CHECK_PASS && i < a.n; i++) {
         if (a.status[i] != SHADES_OK) {
-            /* The engine's own explanation, when it gave one, says why. */
-            char said[520] = "";
-            sh_instance_last_message(c->inst, said + 2, sizeof said - 4);
-            if (said[2]) {
-                said[0] = ' ', said[1] = '(';
-                strcat(said, ")");
-            }
+            char said[520];
             r = result(c, SH_CHECK_FAIL, "image %zu: create_template returned %s%s", i,
-                       sh_status_name(a.status[i]), said);
+                       sh_status_name(a.status[i]), engine_said(said, sizeof said, c));
         }
         else if (a.size[i] > a.cap)
             r = result(c, SH_CHECK_FAIL, "image %zu: template of %zu bytes, more than "
@@ -554,9 +561,11 @@ static int check_attributes(sh_check_ctx *c)
         shades_attributes a = {.struct_size = sizeof a, .age = -1}, b = a;
         int st = x->estimate(&a, c->inst->engine, &im);
         int st2 = x->estimate(&b, c->inst->engine, &im);
+        char said[520];
         if (st != SHADES_OK || st2 != SHADES_OK)
-            return result(c, SH_CHECK_FAIL, "image %zu: estimate returned %s", i,
-                          sh_status_name(st != SHADES_OK ? st : st2));
+            return result(c, SH_CHECK_FAIL, "image %zu: estimate returned %s%s", i,
+                          sh_status_name(st != SHADES_OK ? st : st2),
+                          engine_said(said, sizeof said, c));
         if (a.outcome < 0 || a.outcome > SHADES_OUTCOME_FAILED || a.sex < 0 ||
             a.sex > SHADES_SEX_MALE || !(a.sex_confidence >= 0 && a.sex_confidence <= 1))
             return result(c, SH_CHECK_FAIL, "image %zu: outcome %d, sex %d, confidence %g "
@@ -580,9 +589,10 @@ static int check_detection(sh_check_ctx *c)
         shades_face f[8];
         size_t got = SIZE_MAX;
         int st = x->detect(f, &got, c->inst->engine, &im, 8);
+        char said[520];
         if (st != SHADES_OK)
-            return result(c, SH_CHECK_FAIL, "image %zu: detect returned %s", i,
-                          sh_status_name(st));
+            return result(c, SH_CHECK_FAIL, "image %zu: detect returned %s%s", i,
+                          sh_status_name(st), engine_said(said, sizeof said, c));
         if (got > 8)
             return result(c, SH_CHECK_FAIL, "image %zu: %zu faces for a capacity of 8", i, got);
         for (size_t k = 0; k < got; k++)
@@ -609,9 +619,11 @@ static int check_quality(sh_check_ctx *c)
         double q = NAN, q2 = NAN;
         int st = x->assess(&q, c->inst->engine, &im);
         int st2 = x->assess(&q2, c->inst->engine, &im);
+        char said[520];
         if (st != SHADES_OK || st2 != SHADES_OK)
-            return result(c, SH_CHECK_FAIL, "image %zu: assess returned %s", i,
-                          sh_status_name(st != SHADES_OK ? st : st2));
+            return result(c, SH_CHECK_FAIL, "image %zu: assess returned %s%s", i,
+                          sh_status_name(st != SHADES_OK ? st : st2),
+                          engine_said(said, sizeof said, c));
         if (isnan(q) || q > 100 || q != q2)
             return result(c, SH_CHECK_FAIL, "image %zu: quality %g then %g (needs a "
                           "repeatable value <= 100)", i, q, q2);

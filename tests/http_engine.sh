@@ -233,8 +233,12 @@ start_server --empty-faces
 config empty generic "$classes"
 run empty
 grep -Eq "^All +36 +36 .* +36 +100.0%$" empty.txt || fail "empty faces: $(grep All empty.txt)"
-export SHADES_SERVICE_KEY=wrong-key
-expect_fail denied generic "$classes" "generic detect: HTTP 403"
+# A refused key the service quotes back is not passed on.
+start_server --echo-credentials
+export SHADES_SERVICE_KEY=wrong-key-3f9a5c
+secrets+=("$SHADES_SERVICE_KEY")
+expect_fail denied generic "$classes" \
+  "generic detect: HTTP 403: {\"error\": \"wrong X-Api-Key: \[credential\]\""
 export SHADES_SERVICE_KEY=generic-key-5d1e2a
 
 # No credential in anything the runs wrote or printed.

@@ -145,6 +145,18 @@ static void refusals(void **state)
                                     "signing_service: s}"),
                         ":29: field 'calls.verify.body': aws_sigv4 signs the body's bytes: use "
                         "json or raw");
+    assert_string_equal(load_edited("'{\"img\":\"$image\"}'", "'{\"img\":\"$image\"'"),
+                        ":12: field 'calls.detect.json': the template is not JSON: '}' expected "
+                        "near end of file");
+    assert_string_equal(load_edited("path: /detect", "path: \"/de tect\""),
+                        ":10: field 'calls.detect.path': '/de tect' has a space or a control "
+                        "character (encode it)");
+    assert_string_equal(load_edited("score_scale: 100", "score_scale: 0"),
+                        ":31: field 'calls.verify.answer.score_scale': a scale divides the "
+                        "number found: it must be more than 0");
+    assert_string_equal(load_edited("http://127.0.0.1:1", "http:///x"),
+                        ":5: field 'base_url': 'http:///x' is not an http:// or https:// "
+                        "address");
     assert_string_equal(load_edited("base_url:", "base_uri:"),
                         ":5: field 'base_uri': not a key this file may have");
 }

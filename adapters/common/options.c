@@ -22,8 +22,13 @@ static int apply(const adapter_option *o, const char *value, char *why, size_t c
     double v = strtod(value, &end);
     if (end == value || *end || !isfinite(v) || v < o->lo || v > o->hi ||
         (o->kind == ADAPTER_OPT_INT && v != floor(v))) {
-        snprintf(why, cap, "option %s: '%s' is not a%s number from %g to %g", o->name, value,
-                 o->kind == ADAPTER_OPT_INT ? " whole" : "", o->lo, o->hi);
+        /* Whole-number ranges print whole ("2147483647", not "2.14748e+09"). */
+        if (o->kind == ADAPTER_OPT_INT)
+            snprintf(why, cap, "option %s: '%s' is not a whole number from %.0f to %.0f",
+                     o->name, value, o->lo, o->hi);
+        else
+            snprintf(why, cap, "option %s: '%s' is not a number from %g to %g", o->name, value,
+                     o->lo, o->hi);
         return -1;
     }
     if (o->kind == ADAPTER_OPT_INT)
@@ -83,11 +88,11 @@ void adapter_log_error(const shades_host *host, const char *engine, const char *
 }
 
 int adapter_file_path(char *path, size_t cap, const char *config_dir, const char *name,
-                      int required, char *why, size_t whycap)
+                      const char *what, int required, char *why, size_t whycap)
 {
     if (!path[0]) {
         if (required)
-            snprintf(why, whycap, "option %s is required (the path of its ONNX file)", name);
+            snprintf(why, whycap, "option %s is required (the path of its %s)", name, what);
         return required ? -1 : 0;
     }
     if (path[0] == '/' || !config_dir)

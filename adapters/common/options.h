@@ -35,10 +35,10 @@ int adapter_options_parse(const char *options, const adapter_option *table, size
 
 /* Resolves a model-file option in place: a relative path goes under
  * config_dir (when the harness gave one). An empty path fails with "option
- * NAME is required" when required, else stays empty. Returns 0, or -1
+ * NAME is required (the path of its WHAT)" when required, else stays empty. Returns 0, or -1
  * with one line in why (also for a joined path longer than cap). */
 int adapter_file_path(char *path, size_t cap, const char *config_dir, const char *name,
-                      int required, char *why, size_t whycap);
+                      const char *what, int required, char *why, size_t whycap);
 
 /* Sends "<engine>: <message>" to the harness's log as an error, when the
  * host offers one. [thread: any] */

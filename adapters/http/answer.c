@@ -41,8 +41,8 @@ int http_json_parse(json_t **out, const char *body, size_t size, char *why, size
     return 0;
 }
 
-/* A number at path under v, divided by scale (0 means 1). */
-static int number(double *out, json_t *v, const char *path, double scale, char *why,
+/* A number at path under v, divided by *scale (NULL: 1). */
+static int number(double *out, json_t *v, const char *path, const double *scale, char *why,
                   size_t cap)
 {
     json_t *n = http_json_at(v, path);
@@ -54,7 +54,7 @@ static int number(double *out, json_t *v, const char *path, double scale, char *
         snprintf(why, cap, "the response's '%s' is not a number", path);
         return -1;
     }
-    *out = json_number_value(n) / (scale > 0 ? scale : 1);
+    *out = json_number_value(n) / (scale ? *scale : 1);
     return 0;
 }
 
@@ -62,7 +62,7 @@ static int number(double *out, json_t *v, const char *path, double scale, char *
 static double face_confidence(const http_answer *a, json_t *f)
 {
     json_t *c = a->confidence ? http_json_at(f, a->confidence) : NULL;
-    double s = a->confidence_scale > 0 ? a->confidence_scale : 1;
+    double s = a->confidence_scale ? *a->confidence_scale : 1;
     return c && json_is_number(c) ? json_number_value(c) / s : 1;
 }
 
@@ -91,12 +91,13 @@ static int sex_and_age(shades_attributes *out, const http_answer *a, json_t *f, 
     }
     if (a->age) {
         double age;
-        if (number(&age, f, a->age, 1, why, cap))
+        if (number(&age, f, a->age, NULL, why, cap))
             return -1;
         out->age = (float)age;
     } else if (a->age_low) {
         double lo, hi;
-        if (number(&lo, f, a->age_low, 1, why, cap) || number(&hi, f, a->age_high, 1, why, cap))
+        if (number(&lo, f, a->age_low, NULL, why, cap) ||
+            number(&hi, f, a->age_high, NULL, why, cap))
             return -1;
         out->age = (float)((lo + hi) / 2);
     }
@@ -148,7 +149,7 @@ int http_answer_faces(shades_face *out, size_t *out_count, shades_attributes *ou
         if (a->box_count == 4) {
             double b[4];
             for (int j = 0; j < 4; j++)
-                if (number(&b[j], f, a->box[j], 1, why, cap)) {
+                if (number(&b[j], f, a->box[j], NULL, why, cap)) {
                     free(taken);
                     return -1;
                 }

@@ -61,6 +61,8 @@ static int file_value(char **out, const char *file, const char *name, sh_err *er
     struct stat st;
     if (stat(file, &st))
         return sh_err_set(err, SH_E_INPUT, "credentials file '%s': %s", file, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return sh_err_set(err, SH_E_INPUT, "credentials file '%s': not a file", file);
     if (st.st_mode & 077)
         return sh_err_set(err, SH_E_INPUT, "credentials file '%s': others may read it (mode "
                           "%04o): chmod 600 it", file, (unsigned)(st.st_mode & 07777));
@@ -83,7 +85,10 @@ static int file_value(char **out, const char *file, const char *name, sh_err *er
             rc = sh_err_set(err, SH_E_INPUT, "credentials file '%s':%u: not a NAME=value line",
                             file, lineno);
         } else if ((size_t)(eq - s) == n && !strncmp(s, name, n) && !*out) {
-            if (!(*out = strdup(eq + 1)))
+            if (!eq[1])
+                rc = sh_err_set(err, SH_E_INPUT, "credentials file '%s':%u: %s is empty", file,
+                                lineno, name);
+            else if (!(*out = strdup(eq + 1)))
                 rc = sh_err_nomem(err);
         }
     }
@@ -188,6 +193,27 @@ void http_client_stats(http_stats *out, http_client *c)
     pthread_mutex_lock(&c->lock);
     *out = c->stats;
     pthread_mutex_unlock(&c->lock);
+}
+
+void http_client_redact(const http_client *c, char *text, size_t cap)
+{
+    const char *values[3] = {c->cred.key, c->cred.secret, c->cred.token};
+    for (int k = 0; k < 3; k++) {
+        if (!values[k] || !values[k][0])
+            continue;
+        size_t n = strlen(values[k]);
+        char *at;
+        while ((at = strstr(text, values[k]))) {
+            static const char mark[] = "[credential]";
+            size_t tail = strlen(at + n);
+            size_t room = cap - (size_t)(at - text) - 1;
+            size_t m = sizeof mark - 1 < room ? sizeof mark - 1 : room;
+            size_t keep = tail < room - m ? tail : room - m;
+            memmove(at + m, at + n, keep);
+            memcpy(at, mark, m);
+            at[m + keep] = 0;
+        }
+    }
 }
 
 /* ---- pacing ---- */
@@ -530,7 +556,7 @@ static int request_build(request *r, http_client *c, const http_call *call,
 static void snippet(char *out, size_t cap, const char *body, size_t n)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < cap && k < 160; i++)
+    for (size_t i = 0; i < n && k + 1 < cap; i++)
         out[k++] = isprint((unsigned char)body[i]) ? body[i] : ' ';
     out[k] = 0;
 }
@@ -619,9 +645,12 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
                      call_name, c->base_url, BODY_MAX >> 20);
             return -1;
         }
-        char text[200] = "";
+        /* Redacted whole, then cut, so no part of a key survives the cut. */
+        char text[4096] = "";
         if (e == CURLE_OK)
             snippet(text, sizeof text, body.data ? body.data : "", body.size);
+        http_client_redact(c, text, sizeof text);
+        text[160] = 0;
         free(body.data);
         int again = e != CURLE_OK ? transient(e) : status == 429 || status >= 500;
         if (e != CURLE_OK)

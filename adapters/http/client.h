@@ -56,6 +56,11 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
 /* The run's figures so far. [thread: any] */
 void http_client_stats(http_stats *out, http_client *c);
 
+/* Replaces, in text (cap bytes, NUL-terminated), every credential value
+ * the client holds with "[credential]": for messages that quote what a
+ * service sent back, which may echo a key. [thread: any] */
+void http_client_redact(const http_client *c, char *text, size_t cap);
+
 /* The address requests go to: scheme://host[:port] and any path prefix. */
 const char *http_client_base_url(const http_client *c);
 

@@ -97,8 +97,14 @@ static int http_create(shades_engine **out, const shades_host *host,
     const char *dir = config ? config->config_dir : NULL;
     if (adapter_options_parse(config ? config->options : NULL, table,
                               sizeof table / sizeof *table, why, sizeof why) ||
-        adapter_file_path(service, sizeof service, dir, "service", 1, why, sizeof why)) {
+        adapter_file_path(service, sizeof service, dir, "service", "service description",
+                          1, why, sizeof why)) {
         adapter_log_error(host, NAME, "%s", why);
+        return SHADES_ERR_CONFIG;
+    }
+    if (base_url[0] && !http_url_ok(base_url)) {
+        adapter_log_error(host, NAME, "option base_url: '%s' is not an http:// or https:// "
+                          "address", base_url);
         return SHADES_ERR_CONFIG;
     }
     if (!cache[0] && default_cache(cache, sizeof cache)) {
@@ -261,6 +267,7 @@ static int answer(json_t **out, shades_engine *e, const char *call_name, const h
     }
     char jwhy[256];
     if (http_json_parse(out, body, size, jwhy, sizeof jwhy)) {
+        http_client_redact(e->client, jwhy, sizeof jwhy);
         snprintf(why, cap, "%s %s: %s%s", e->service->service, call_name, jwhy,
                  hit ? " (a cached response: delete it from the cache to ask again)" : "");
         free(body);

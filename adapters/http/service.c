@@ -5,13 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "sha256.h"
 #include "yaml_file.h"
 
 #define STR(key, type, member) SH_YAML_STR(key, type, member)
 #define OPT(key, type, member) SH_YAML_OPT_STR(key, type, member)
 #define OPT_REAL(key, type, member) \
-    CYAML_FIELD_FLOAT(key, CYAML_FLAG_OPTIONAL, type, member)
+    CYAML_FIELD_FLOAT_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member)
 
 static const cyaml_schema_value_t string_entry = {
     CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
@@ -227,9 +229,24 @@ static int check_answer(const checker *c, const char *call, const http_answer *a
     } else if (!a->embedding || a->dimension == 0 || a->dimension > 65536) {
         return bad(c, f, "an embed call needs 'embedding' and 'dimension' (1 to 65536)", NULL);
     }
-    if (a->score_scale < 0 || a->confidence_scale < 0 || a->sex_confidence_scale < 0)
-        return bad(c, f, "a scale is negative%s", NULL);
+    const double *scales[] = {a->confidence_scale, a->sex_confidence_scale, a->score_scale};
+    const char *scale_names[] = {"confidence_scale", "sex_confidence_scale", "score_scale"};
+    for (int k = 0; k < 3; k++)
+        if (scales[k] && !(*scales[k] > 0 && *scales[k] < 1e300)) {
+            snprintf(f, sizeof f, "calls.%s.answer.%s", call, scale_names[k]);
+            return bad(c, f, "a scale divides the number found: it must be more than 0%s",
+                       NULL);
+        }
     return 0;
+}
+
+/* Text that goes into a URL as it is: printable, no space. */
+static int url_text(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+            return 0;
+    return 1;
 }
 
 /* The placeholders each call's images take. */
@@ -245,6 +262,11 @@ static int check_call(const checker *c, const char *name, http_call *call)
     snprintf(f, sizeof f, "calls.%s.path", name);
     if (call->path[0] != '/')
         return bad(c, f, "'%s' does not start with '/'", call->path);
+    if (!url_text(call->path))
+        return bad(c, f, "'%s' has a space or a control character (encode it)", call->path);
+    snprintf(f, sizeof f, "calls.%s.query", name);
+    if (call->query && !url_text(call->query))
+        return bad(c, f, "'%s' has a space or a control character (encode it)", call->query);
     snprintf(f, sizeof f, "calls.%s.body", name);
     if (!strcmp(call->body, "multipart"))
         call->body_kind = HTTP_BODY_MULTIPART;
@@ -266,6 +288,16 @@ static int check_call(const checker *c, const char *name, http_call *call)
             snprintf(quoted, sizeof quoted, "\"%s\"", *im);
             if (!strstr(call->json, quoted))
                 return bad(c, f, "the template has no \"%s\" for the image", *im);
+        }
+        /* The template with its placeholders in place must be JSON, or
+         * every paid request would be refused. */
+        json_error_t je;
+        json_t *t = json_loads(call->json, JSON_DECODE_ANY, &je);
+        json_decref(t);
+        if (!t) {
+            char why[200];
+            snprintf(why, sizeof why, "the template is not JSON: %s", je.text);
+            return bad(c, f, "%s", why);
         }
     }
     if (call->body_kind == HTTP_BODY_MULTIPART) {
@@ -323,7 +355,7 @@ static int check(const checker *c, http_service *s)
     if (s->api_version[v] || v > 64)
         return bad(c, "api_version", "'%s' is not one word of printable text (at most 64)",
                    s->api_version);
-    if (strncmp(s->base_url, "https://", 8) && strncmp(s->base_url, "http://", 7))
+    if (!http_url_ok(s->base_url))
         return bad(c, "base_url", "'%s' is not an http:// or https:// address", s->base_url);
     if (s->auth && check_auth(c, s->auth))
         return c->err->code;
@@ -349,6 +381,14 @@ static int check(const checker *c, http_service *s)
     if (!any)
         return bad(c, "calls", "none of detect, verify and embed is described%s", NULL);
     return 0;
+}
+
+int http_url_ok(const char *url)
+{
+    const char *host = !strncmp(url, "https://", 8) ? url + 8
+                       : !strncmp(url, "http://", 7) ? url + 7
+                                                      : NULL;
+    return host && *host && *host != '/' && url_text(url);
 }
 
 int http_service_load(http_service **out, const char *path, sh_err *err)

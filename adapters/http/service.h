@@ -29,24 +29,24 @@ typedef struct http_pair {
 
 /* Where a call's answers lie in its response: paths such as
  * "FaceDetails" or "BoundingBox.Left", NULL when the description gives
- * none. Scales divide the number found. */
+ * none. Scales (NULL: 1) divide the number found. */
 typedef struct http_answer {
     char *faces;
     char **box;
     unsigned box_count;
     char *box_units;
     char *confidence;
-    double confidence_scale;
+    double *confidence_scale;
     char *sex;
     char *female;
     char *male;
     char *sex_confidence;
-    double sex_confidence_scale;
+    double *sex_confidence_scale;
     char *age;
     char *age_low;
     char *age_high;
     char *score;
-    double score_scale;
+    double *score_scale;
     double *score_absent; /* the score when `score` is absent, or NULL: an error */
     char *embedding;
     unsigned dimension;
@@ -105,6 +105,10 @@ typedef struct http_service {
 /* Loads and checks the description at path into *out. On failure *out is
  * NULL and err reads "path:line: field 'x': why". */
 int http_service_load(http_service **out, const char *path, sh_err *err);
+
+/* True when url is an http:// or https:// address with a host and no
+ * space or control character. */
+int http_url_ok(const char *url);
 
 /* Frees a description; NULL is allowed. */
 void http_service_destroy(http_service *s);

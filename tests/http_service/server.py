@@ -63,6 +63,8 @@ counts against the same set:
   --empty-faces        detect answers an empty face list
   --stop-after N       after N successful (200) answers, every request is
                        answered 503
+  --echo-credentials   a refused credential is quoted in the error body, as
+                       some services do
 Order per request: route; authenticate and parse the body (Face++ carries
 its credentials in the body, so it is parsed first); slow; fail-first;
 stop-after; decode the PNGs (a bad one is a 400); answer. Requests refused
@@ -196,12 +198,18 @@ def need_env(api, name):
     return value
 
 
+ECHO_CREDENTIALS = False
+
+
 def check_secret(api, given, expected, what):
     if given is None or given == "":
         refuse(api, 401, "Unauthorized", "missing " + what)
     if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
                                expected.encode("utf-8")):
-        refuse(api, 403, "Forbidden", "wrong " + what)
+        # Some services quote the key they refused; the client must not
+        # pass it on.
+        refuse(api, 403, "Forbidden", "wrong " + what +
+               (": " + given if ECHO_CREDENTIALS else ""))
 
 
 def check_sigv4(req, path, query, body):
@@ -564,7 +572,10 @@ def main(argv=None):
     ap.add_argument("--missing-field", action="store_true")
     ap.add_argument("--empty-faces", action="store_true")
     ap.add_argument("--stop-after", type=int, default=None, metavar="N")
+    ap.add_argument("--echo-credentials", action="store_true")
     opts = ap.parse_args(argv)
+    global ECHO_CREDENTIALS
+    ECHO_CREDENTIALS = opts.echo_credentials
     if not 400 <= opts.fail_status <= 599:
         ap.error("--fail-status must be a 4xx or 5xx code")
     if opts.fail_first < 0 or opts.slow < 0 or opts.retry_after < 0:

@@ -38,10 +38,10 @@ static int dnn_create(shades_engine **out, const shades_host *host,
     const char *dir = config ? config->config_dir : NULL;
     int bad = adapter_options_parse(config ? config->options : NULL, table,
                                     sizeof table / sizeof *table, why, sizeof why) ||
-              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why,
-                                sizeof why) ||
-              adapter_file_path(s.recognizer, sizeof s.recognizer, dir, "recognizer", 1, why,
-                                sizeof why);
+              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", "ONNX file",
+                                1, why, sizeof why) ||
+              adapter_file_path(s.recognizer, sizeof s.recognizer, dir, "recognizer", "ONNX file",
+                                1, why, sizeof why);
     if (bad) {
         adapter_log_error(host, "opencv-dnn", "%s", why);
         return SHADES_ERR_CONFIG;

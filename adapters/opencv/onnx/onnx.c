@@ -47,13 +47,15 @@ static int onnx_create(shades_engine **out, const shades_host *host,
     const char *dir = config ? config->config_dir : NULL;
     int bad = adapter_options_parse(config ? config->options : NULL, table,
                                     sizeof table / sizeof *table, why, sizeof why) ||
-              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", 1, why,
-                                sizeof why) ||
-              adapter_file_path(s.landmark, sizeof s.landmark, dir, "landmark", 1, why,
-                                sizeof why) ||
-              adapter_file_path(s.feature, sizeof s.feature, dir, "feature", 1, why, sizeof why) ||
-              adapter_file_path(s.gender, sizeof s.gender, dir, "gender", 0, why, sizeof why) ||
-              adapter_file_path(s.age, sizeof s.age, dir, "age", 0, why, sizeof why);
+              adapter_file_path(s.detector, sizeof s.detector, dir, "detector", "ONNX file",
+                                1, why, sizeof why) ||
+              adapter_file_path(s.landmark, sizeof s.landmark, dir, "landmark", "ONNX file",
+                                1, why, sizeof why) ||
+              adapter_file_path(s.feature, sizeof s.feature, dir, "feature", "ONNX file",
+                                1, why, sizeof why) ||
+              adapter_file_path(s.gender, sizeof s.gender, dir, "gender", "ONNX file",
+                                0, why, sizeof why) ||
+              adapter_file_path(s.age, sizeof s.age, dir, "age", "ONNX file", 0, why, sizeof why);
     if (bad) {
         adapter_log_error(host, NAME, "%s", why);
         return SHADES_ERR_CONFIG;
