@@ -249,8 +249,8 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
         if (c->set.deadline > 0 &&
             now_seconds() + delay + c->set.timeout > start + c->set.deadline) {
             snprintf(why, cap, "%s %s: no answer from %s within the deadline of %g s (%d "
-                     "attempts); the last: %s", svc, call_name, c->base_url, c->set.deadline,
-                     attempt + 1, last);
+                     "attempt%s); the last: %s", svc, call_name, c->base_url, c->set.deadline,
+                     attempt + 1, attempt ? "s" : "", last);
             return -1;
         }
         pthread_mutex_lock(&c->lock);
@@ -258,7 +258,7 @@ int http_client_send(char **out, size_t *out_size, http_client *c, const char *c
         pthread_mutex_unlock(&c->lock);
         sleep_seconds(delay);
     }
-    snprintf(why, cap, "%s %s: no answer from %s after %d attempts; the last: %s", svc,
-             call_name, c->base_url, attempt + 1, last);
+    snprintf(why, cap, "%s %s: no answer from %s after %d attempt%s; the last: %s", svc,
+             call_name, c->base_url, attempt + 1, attempt ? "s" : "", last);
     return -1;
 }
