@@ -16,9 +16,7 @@ struct http_cache {
     pthread_mutex_t lock;      /* one index line at a time */
 };
 
-/* Makes dir and its missing parents, the last one mode 0700, and checks
- * that it is ours and closed to others. */
-static int private_dir(const char *dir, const char *what, sh_err *err)
+int http_private_dir(const char *dir, const char *what, sh_err *err)
 {
     char path[PATH_MAX];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
@@ -53,9 +51,9 @@ static int private_dir(const char *dir, const char *what, sh_err *err)
 int http_cache_open(http_cache **out, const char *dir, const char *export_dir, sh_err *err)
 {
     *out = NULL;
-    int rc = private_dir(dir, "cache", err);
+    int rc = http_private_dir(dir, "cache", err);
     if (!rc && export_dir && *export_dir)
-        rc = private_dir(export_dir, "export", err);
+        rc = http_private_dir(export_dir, "export", err);
     if (rc)
         return rc;
     http_cache *c = calloc(1, sizeof *c);

@@ -13,6 +13,11 @@
  * to. Calls from any thread. */
 typedef struct http_cache http_cache;
 
+/* Makes dir and its missing parents, the last one mode 0700, and checks
+ * that it is ours and closed to others; `what` names it in messages
+ * ("cache folder 'DIR': ..."). */
+int http_private_dir(const char *dir, const char *what, sh_err *err);
+
 /* Opens (creating, mode 0700) the cache folder dir, and export (or NULL)
  * the same way. Refuses a folder others can read or that is not ours.
  * *out is the caller's (http_cache_close). */

@@ -128,11 +128,8 @@ static int http_create(shades_engine **out, const shades_host *host,
         rc = http_cache_open(&e->cache, cache, export_dir, &err);
     if (!rc && snprintf(e->spool, sizeof e->spool, "%s/spool", cache) >= (int)sizeof e->spool)
         rc = sh_err_set(&err, SH_E_INPUT, "option cache: path too long");
-    if (!rc && e->service->calls->verify && !e->service->calls->embed) {
-        http_cache *spool = NULL;
-        rc = http_cache_open(&spool, e->spool, NULL, &err);
-        http_cache_close(spool);
-    }
+    if (!rc && e->service->calls->verify && !e->service->calls->embed)
+        rc = http_private_dir(e->spool, "cache", &err);
     /* libcurl's global set-up is not thread-safe: create runs on the main
      * thread with no other call on this library. */
     if (!rc && !(e->curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK))
