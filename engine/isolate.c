@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outcome.h"
@@ -24,9 +27,11 @@ extern char **environ;
 #define CREATE_TIMEOUT_MS 120000
 
 typedef struct worker {
-    pid_t pid;        /* 0: not running */
+    pid_t pid;          /* 0: not running */
     int sock;
     int busy;
+    int area_fd;        /* the slot's score area (wire.h), kept across restarts; -1: none */
+    sh_wire_area *area; /* mapped here too; touched only by the thread holding the worker */
 } worker;
 
 #define ARGS 7
@@ -174,9 +179,12 @@ static int spawn(worker *w, sh_wire_hello *hello, sh_isolate *iso, sh_err *err)
                                                                    : SH_E_ADAPTER,
                               "%s", hello->message);
     }
-    if (iso->region_fd >= 0 &&
-        sh_wire_send(w->sock, SH_WIRE_REGION, &iso->region, sizeof iso->region, NULL, 0,
-                         iso->region_fd)) {
+    uint64_t area_size = sizeof *w->area;
+    if (sh_wire_send(w->sock, SH_WIRE_AREA, &area_size, sizeof area_size, NULL, 0,
+                     w->area_fd) ||
+        (iso->region_fd >= 0 &&
+         sh_wire_send(w->sock, SH_WIRE_REGION, &iso->region, sizeof iso->region, NULL, 0,
+                      iso->region_fd))) {
         reap(w, 1, why, sizeof why);
         return sh_err_set(err, SH_E_ADAPTER, "adapter '%s': isolated worker %s",
                               iso->argv[2], why);
@@ -270,6 +278,22 @@ static int worker_environment(sh_isolate *iso)
     return 1;
 }
 
+/* Makes w's score area: a memfd the worker maps read-write, one per slot,
+ * handed to each worker started there. */
+static int make_area(worker *w, sh_err *err)
+{
+    w->area_fd = memfd_create("shades-scores", MFD_CLOEXEC);
+    if (w->area_fd < 0 || ftruncate(w->area_fd, (off_t)sizeof *w->area))
+        return sh_err_set(err, SH_E_IO, "isolation: cannot make a score area: %s",
+                          strerror(errno));
+    void *p = mmap(NULL, sizeof *w->area, PROT_READ | PROT_WRITE, MAP_SHARED, w->area_fd, 0);
+    if (p == MAP_FAILED)
+        return sh_err_set(err, SH_E_IO, "isolation: cannot map a score area: %s",
+                          strerror(errno));
+    w->area = p;
+    return 0;
+}
+
 int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
                           const sh_instance_options *o, sh_err *err)
 {
@@ -311,7 +335,12 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
     }
     iso->relaying = pthread_create(&iso->relay, NULL, relay, iso) == 0;
     for (unsigned k = 0; k < iso->n; k++)
-        iso->w[k].sock = -1;
+        iso->w[k].sock = iso->w[k].area_fd = -1;
+    for (unsigned k = 0; k < iso->n; k++)
+        if ((rc = make_area(&iso->w[k], err))) {
+            sh_isolate_destroy(iso);
+            return rc;
+        }
     rc = spawn(&iso->w[0], out_hello, iso, err);
     if (rc) {
         sh_isolate_destroy(iso);
@@ -331,6 +360,10 @@ void sh_isolate_destroy(sh_isolate *iso)
             close(iso->w[k].sock);
         iso->w[k].sock = -1;
         reap(&iso->w[k], 0, NULL, 0);
+        if (iso->w[k].area)
+            munmap(iso->w[k].area, sizeof *iso->w[k].area);
+        if (iso->w[k].area_fd >= 0)
+            close(iso->w[k].area_fd);
     }
     free(iso->w);
     if (iso->region_fd >= 0)
@@ -452,6 +485,87 @@ int sh_isolate_estimate(sh_wire_attrs *out, sh_fault *out_fault, char *message,
                       0, im, err);
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until w's reply to a COMPARE of m pairs can be read: 0, -1 (gone)
+ * or -2 when one call has hung. A call hangs when the area's `done` has
+ * not moved for the call limit, as the harness sees it, looking every
+ * tenth of the limit (at most 100 ms): so a hang is reported between the
+ * limit and the limit and a tenth after its call began, however long the
+ * block. Only a rise within the block counts as progress, so a worker
+ * cannot hold its harness longer than m + 1 limits. */
+static int await_scored(const sh_isolate *iso, const worker *w, uint32_t m)
+{
+    int step = iso->timeout_ms / 10 < 1 ? 1 : iso->timeout_ms / 10 > 100 ? 100
+                                                                          : iso->timeout_ms / 10;
+    uint32_t seen = 0;
+    long long since = now_ms();
+    for (;;) {
+        long long left = since + iso->timeout_ms - now_ms();
+        if (left <= 0)
+            return -2;
+        struct pollfd p = {w->sock, POLLIN, 0};
+        int r = poll(&p, 1, (int)(left < step ? left : step));
+        if (r > 0)
+            return 0; /* a reply, or the worker's end: the read says which */
+        if (r < 0 && errno != EINTR)
+            return -1;
+        uint32_t done = atomic_load_explicit(&w->area->done, memory_order_acquire);
+        if (done > seen && done <= m) {
+            seen = done;
+            since = now_ms();
+        }
+    }
+}
+
+/* Sends pairs[0..m) to w and takes its scores into out_scores, *out_got
+ * of them (finite, each checked). Returns 0 when all m came back; 1 when
+ * the pair at *out_got returned an error status (*out_stop); -4 when it
+ * gave a score that is not finite; -1 or -2 when the worker died or hung
+ * on it; -3 when the worker broke the protocol; -5 when it died or hung
+ * after its last pair, outside any call. */
+static int compare_block(double *out_scores, size_t *out_got, sh_wire_score *out_stop,
+                         char *message, size_t cap, const sh_isolate *iso, const worker *w,
+                         const sh_wire_pair *pairs, uint32_t m)
+{
+    *out_got = 0;
+    atomic_store_explicit(&w->area->done, 0, memory_order_relaxed);
+    sh_wire_scored s = {0, SHADES_OK, 0};
+    int r = sh_wire_send(w->sock, SH_WIRE_COMPARE, pairs, m * sizeof *pairs, NULL, 0, -1);
+    if (!r)
+        r = await_scored(iso, w, m);
+    if (!r)
+        r = read_reply(&s, sizeof s, message, cap, w, SH_WIRE_SCORED, iso->timeout_ms);
+    /* Replied: it says how far the worker got. Died or hung: the area does. */
+    uint32_t got = !r ? s.count
+                      : atomic_load_explicit(&w->area->done, memory_order_acquire);
+    if (r == -3 || got > m)
+        return -3;
+    for (size_t j = 0; j < got; j++) {
+        double v = w->area->score[j];
+        if (!isfinite(v)) { /* the worker stops before such a score: an engine wrote it */
+            *out_got = j;
+            return -4;
+        }
+        out_scores[j] = v;
+    }
+    *out_got = got;
+    if (got == m)
+        return r ? -5 : 0;
+    if (r)
+        return r;
+    if (s.status != SHADES_OK) {
+        *out_stop = (sh_wire_score){.status = s.status, .score = s.score};
+        return 1;
+    }
+    return isfinite(s.score) ? -3 : -4; /* NaN or inf breaks the ABI, as in-process */
+}
+
 int sh_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
                            sh_wire_score *out_bad_reply, char *message, size_t cap,
                            sh_isolate *iso, const sh_wire_pair *pairs, size_t n,
@@ -463,32 +577,25 @@ int sh_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
         int rc = acquire(&w, iso, err);
         if (rc)
             return rc;
-        /* Replies stream back as the worker goes, so the pair a worker died
-         * on is the first without a reply; the rest are sent again. */
-        int r = sh_wire_send(w->sock, SH_WIRE_COMPARE, &pairs[k], (n - k) * sizeof *pairs,
-                                 NULL, 0, -1);
-        for (; !r && k < n; k++) {
-            sh_wire_score s;
-            r = read_reply(&s, sizeof s, message, cap, w, SH_WIRE_SCORE, iso->timeout_ms);
-            if (r)
-                break;
-            if (s.status != SHADES_OK) {
-                /* The worker stops at an error; it is ready for the next request. */
-                *out_bad = k;
-                *out_bad_reply = s;
-                release(iso, w);
-                return 1;
-            }
-            if (!isfinite(s.score)) {
-                r = -4; /* NaN or inf breaks the ABI: a bad reply, as in-process */
-                break;
-            }
-            out_scores[k] = s.score;
-            out_faults[k] = SH_FAULT_NONE;
+        /* A block at a time; the pair a block stopped at is the fault's,
+         * and the rest go again, to a fresh worker where it was reaped. */
+        uint32_t m = (uint32_t)(n - k < SH_WIRE_BATCH ? n - k : SH_WIRE_BATCH);
+        size_t got;
+        int r = compare_block(&out_scores[k], &got, out_bad_reply, message, cap, iso, w,
+                              &pairs[k], m);
+        memset(&out_faults[k], SH_FAULT_NONE, got);
+        k += got;
+        if (r == 1) {
+            /* The worker stops at an error; it is ready for the next request. */
+            *out_bad = k;
+            release(iso, w);
+            return 1;
         }
         if (r == -3)
             return malformed(iso, w, err);
-        if (r) {
+        if (r == -5)
+            reap(w, 1, NULL, 0); /* no call was in hand: restarted on next use */
+        else if (r) {
             out_faults[k] = (uint8_t)fault(iso, w, r);
             out_scores[k] = -INFINITY;
             k++;

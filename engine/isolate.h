@@ -43,7 +43,10 @@ int sh_isolate_template(uint8_t *out_buf, sh_wire_template *out, sh_fault *out_f
                             const shades_image *im, sh_err *err);
 
 /* Scores n pairs of slots into out_scores and out_faults (n each; a
- * faulted pair scores -inf). Returns 0, or 1 when the engine returned an
+ * faulted pair scores -inf), in blocks of up to SH_WIRE_BATCH pairs, one
+ * request and one reply a block (the scores through the worker's area,
+ * wire.h); a fault is recorded against its own pair, and the pairs after
+ * it go on to a fresh worker. Returns 0, or 1 when the engine returned an
  * error status on pair *out_bad (its reply in *out_bad_reply, its words in
  * message) and the rest were not scored, or a negative harness error.
  * [thread: any] */

@@ -17,9 +17,10 @@ enum {
     SH_WIRE_HELLO = 1,    /* worker: identity and limits, once, after create */
     SH_WIRE_REGION = 2,   /* harness: the template region, read-only (fd attached) */
     SH_WIRE_TEMPLATE = 3, /* harness: one image; worker: its template result */
-    SH_WIRE_COMPARE = 4,  /* harness: pairs of slots; worker: one SCORE per pair */
-    SH_WIRE_SCORE = 5,
-    SH_WIRE_ESTIMATE = 6  /* harness: one image; worker: its attributes */
+    SH_WIRE_COMPARE = 4,  /* harness: a block of pairs; scores go to the worker's area */
+    SH_WIRE_SCORED = 5,   /* worker: where it stopped a COMPARE, once per block */
+    SH_WIRE_ESTIMATE = 6, /* harness: one image; worker: its attributes */
+    SH_WIRE_AREA = 7      /* harness: the worker's score area, read-write (fd attached) */
 };
 
 /* Longest engine message carried back with a reply. */
@@ -71,7 +72,36 @@ typedef struct sh_wire_template {
 /* One pair of a COMPARE request, as call.h has it: slots enrol and verify. */
 typedef sh_engine_pair sh_wire_pair;
 
-/* SCORE reply, one per pair, in request order. */
+/* Most pairs in one COMPARE request; the harness splits longer calls. */
+#define SH_WIRE_BATCH 4096u
+
+/* A worker's score area: shared memory the harness makes, one per worker
+ * slot, handed over by AREA after HELLO. For each pair k of a COMPARE in
+ * turn the worker writes score[k], then sets done to k + 1 (release), so
+ * at any moment `done` is the pair in the engine's hands: a crash or hang
+ * is recorded against it exactly, and the harness watches it advance to
+ * tell a slow block from a hung call. The harness sets done to 0 before
+ * each request. Written by the worker, which the engine shares: the
+ * harness checks done <= the block's pairs and every score it takes. */
+typedef struct sh_wire_area {
+    _Atomic uint32_t done;
+    uint32_t reserved;
+    double score[SH_WIRE_BATCH];
+} sh_wire_area;
+
+_Static_assert(sizeof(sh_wire_area) == 8 + 8 * SH_WIRE_BATCH, "sh_wire_area has no padding");
+
+/* SCORED reply, one per COMPARE: `count` pairs scored (in the area), and,
+ * when count is short of the request, the pair at count stopped it with
+ * `status` (followed by the engine's words) or a `score` that is not
+ * finite. */
+typedef struct sh_wire_scored {
+    uint32_t count;
+    int32_t status;
+    double score;
+} sh_wire_scored;
+
+/* The pair a COMPARE stopped at: the engine's status and score. */
 typedef struct sh_wire_score {
     int32_t status, reserved;
     double score;

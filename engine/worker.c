@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ typedef struct worker_state {
     size_t cap;
     uint8_t *tmpl;      /* the engine writes templates here: template_max bytes,
                            then a canary */
+    sh_wire_area *area; /* scores of the COMPARE in hand (wire.h), shared with the harness */
 } worker_state;
 
 /* Sends a reply: the fixed part and, after an error status, the engine's words. */
@@ -86,28 +88,48 @@ static int serve_estimate(worker_state *ws, size_t len)
     return reply(ws, SH_WIRE_ESTIMATE, &out, sizeof out, out.status);
 }
 
+/* Scores a block of pairs into the area, one engine call each, and says
+ * where it stopped: at the end, or at the first pair with an error status
+ * or a score that is not finite (that pair is not counted). */
 static int serve_compare(worker_state *ws, size_t len)
 {
     const sh_wire_pair *p = (const sh_wire_pair *)ws->buf;
     size_t n = len / sizeof *p, slots = ws->layout.stride ? ws->layout.size / ws->layout.stride : 0;
-    if (len % sizeof *p || !ws->region)
+    if (len % sizeof *p || n > SH_WIRE_BATCH || !ws->region || !ws->area)
         return -1;
     const shades_adapter *a = ws->inst->plugin->entry;
-    for (size_t k = 0; k < n; k++) {
+    sh_wire_scored out = {0, SHADES_OK, 0};
+    size_t k = 0;
+    for (; k < n; k++) {
         if (p[k].enrol >= slots || p[k].verify >= slots)
             return -1;
         const uint8_t *e = ws->region + (size_t)p[k].enrol * ws->layout.stride;
         const uint8_t *v = ws->region + (size_t)p[k].verify * ws->layout.stride;
         uint64_t es = sh_engine_slot_size(e, ws->layout.stride);
         uint64_t vs = sh_engine_slot_size(v, ws->layout.stride);
-        sh_wire_score out = {.score = NAN};
-        out.status = a->compare(&out.score, ws->inst->engine, v, vs, e, es);
-        if (reply(ws, SH_WIRE_SCORE, &out, sizeof out, out.status))
-            return -1;
-        if (out.status != SHADES_OK)
+        double score = NAN;
+        int st = a->compare(&score, ws->inst->engine, v, vs, e, es);
+        if (st != SHADES_OK || !isfinite(score)) {
+            out.status = st;
+            out.score = score;
             break;
+        }
+        ws->area->score[k] = score;
+        atomic_store_explicit(&ws->area->done, (uint32_t)(k + 1), memory_order_release);
     }
-    return 0;
+    out.count = (uint32_t)k;
+    return reply(ws, SH_WIRE_SCORED, &out, sizeof out, out.status);
+}
+
+/* Maps the score area the harness hands over, read-write. */
+static int map_area(worker_state *ws, int fd, size_t len)
+{
+    if (fd < 0 || len != sizeof(uint64_t) || ws->area)
+        return -1;
+    void *p = mmap(NULL, sizeof *ws->area, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    ws->area = p == MAP_FAILED ? NULL : p;
+    return ws->area ? 0 : -1;
 }
 
 static int map_region(worker_state *ws, int fd, size_t len)
@@ -257,12 +279,15 @@ int sh_worker_main(int argc, char **argv)
                  : h.type == SH_WIRE_COMPARE  ? serve_compare(&ws, h.length)
                  : h.type == SH_WIRE_ESTIMATE ? serve_estimate(&ws, h.length)
                  : h.type == SH_WIRE_REGION   ? map_region(&ws, fd, h.length)
+                 : h.type == SH_WIRE_AREA     ? map_area(&ws, fd, h.length)
                                                   : -1;
         if (rc)
             status = 1;
     }
     if (ws.region)
         munmap(ws.region, ws.layout.size);
+    if (ws.area)
+        munmap(ws.area, sizeof *ws.area);
     free(ws.buf);
     free(ws.tmpl);
     sh_instance_destroy(ws.inst);
