@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     const float *xv = (const float *)(void *)(t.bytes + 8);
     int ldx = (int)(t.stride / 4);
     float *c = malloc(n * n * sizeof *c);
-    memset(c, 1, n * n * sizeof *c); /* not 0: malloc + memset(0) may become calloc */
+    memset(c, 0, n * n * sizeof *c);
     double gemm = INFINITY, syrk = INFINITY;
     for (unsigned r = 0; r < runs; r++) {
         double t0 = bench_now();
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     if (sh_executor_create(&ex, threads, &xerr))
         return 2;
     sh_embedding_source src;
-    sh_embedding_source_init(&src, &e, &t, subject, g, n, pairs, ex, 0);
+    sh_embedding_source_init(&src, &e, &t, subject, n, pairs, ex, 0);
     bench_answer *ans = calloc(1 + n_groups, sizeof *ans);
     double ours = INFINITY, worst = 0;
     int one_pass = 1;

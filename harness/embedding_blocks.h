@@ -6,7 +6,6 @@
 
 #include <stddef.h>
 
-#include "groups.h"
 #include "instance.h"
 #include "manifest.h"
 #include "runner.h"
@@ -17,24 +16,19 @@
 
 /* A source over every pair (a < b) of items of different subjects in m,
  * scored from t's declared embeddings (-inf where either template
- * failed), on the executor ex (NULL: the calling thread) in tiles of
- * `block` x `block` items (0: the default). The tiles walk the items
- * ordered by their groups in `groups` (NULL: by number), so that one
- * tile's scores land in few cells of the accumulators; a replay holds a
- * packed copy of the vectors in that order. Read-only while it lives; out
- * must not move. */
+ * failed), on the executor ex (NULL: the calling thread) in blocks of
+ * `block` rows (0: the default). Read-only while it lives; out must not move. */
 typedef struct sh_embedding_source {
     sh_score_source base;
     const shades_embedding *embedding;
     const sh_templates *t;
     const uint32_t *subject;   /* per item */
-    const sh_groups *groups;   /* borrowed, may be NULL */
     size_t n_items, block;
 } sh_embedding_source;
 
 void sh_embedding_source_init(sh_embedding_source *out, const shades_embedding *e,
                                   const sh_templates *t, const uint32_t *subject,
-                                  const sh_groups *groups, size_t n_items,
-                                  uint64_t n_impostor, sh_executor *ex, size_t block);
+                                  size_t n_items, uint64_t n_impostor, sh_executor *ex,
+                                  size_t block);
 
 #endif

@@ -131,7 +131,7 @@ int sh_run_verification(run_state *s, sh_err *err)
     const sh_score_source *impostors;
     if (s->pairs->implicit) {
         sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
-                                     s->manifest->subject, s->groups, s->manifest->n_items,
+                                     s->manifest->subject, s->manifest->n_items,
                                      s->pairs->impostor_total, s->executor, 0);
         impostors = &computed.base;
     } else {
