@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     const float *xv = (const float *)(void *)(t.bytes + 8);
     int ldx = (int)(t.stride / 4);
     float *c = malloc(n * n * sizeof *c);
-    memset(c, 0, n * n * sizeof *c);
+    memset(c, 1, n * n * sizeof *c); /* not 0: malloc + memset(0) may become calloc */
     double gemm = INFINITY, syrk = INFINITY;
     for (unsigned r = 0; r < runs; r++) {
         double t0 = bench_now();
