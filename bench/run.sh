@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh build >/dev/null || exit 2
 status=0
-for b in bench_scoring bench_measures bench_memory bench_threads bench_overhead bench_executor; do
+for b in bench_scoring bench_search bench_measures bench_memory bench_threads bench_overhead bench_executor; do
   ./build/bench/$b || status=1
   echo
 done

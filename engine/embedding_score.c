@@ -32,13 +32,9 @@ double sh_embedding_score(const shades_embedding *e, const float *a, float norm_
     return e->metric == SHADES_METRIC_COSINE ? dot * norm_a * norm_b : dot;
 }
 
-void sh_embedding_score_many(double *out_scores, const shades_embedding *e,
-                                 const float *gallery, const float *gallery_norms, size_t n,
-                                 const float *probe, float probe_norm, float *scratch)
+void sh_embedding_dots(float *out, const float *a, size_t n_a, size_t lda, const float *b,
+                       size_t n_b, size_t ldb, size_t d)
 {
-    int d = (int)e->dimension;
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, d, 1.0f, gallery, d, probe, 1, 0.0f,
-                scratch, 1);
-    for (size_t g = 0; g < n; g++)
-        out_scores[g] = sh_embedding_from_dot(e, scratch[g], gallery_norms[g], probe_norm);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n_a, (int)n_b, (int)d, 1.0f, a,
+                (int)lda, b, (int)ldb, 0.0f, out, (int)n_b);
 }

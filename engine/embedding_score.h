@@ -34,11 +34,11 @@ static inline double sh_embedding_from_dot(const shades_embedding *e, double dot
 double sh_embedding_score(const shades_embedding *e, const float *a, float norm_a,
                               const float *b, float norm_b);
 
-/* Scores one probe against n gallery vectors stored row after row
- * (gallery, n x dimension) into out_scores[n], with one BLAS call.
- * [thread: any] */
-void sh_embedding_score_many(double *out_scores, const shades_embedding *e,
-                                 const float *gallery, const float *gallery_norms, size_t n,
-                                 const float *probe, float probe_norm, float *scratch);
+/* The dot products of n_a vectors of d floats (a, lda floats apart) with
+ * n_b (b, ldb apart) into out (n_a x n_b, row by row), with one sgemm on
+ * BLAS's current threads. Each is what sgemm returns for that pair at this
+ * d, as the impostor blocks score it. [thread: any] */
+void sh_embedding_dots(float *out, const float *a, size_t n_a, size_t lda, const float *b,
+                       size_t n_b, size_t ldb, size_t d);
 
 #endif

@@ -47,25 +47,35 @@ static void scratch_destroy(block_scratch *s, unsigned nw)
 }
 
 /* Hands item a's scores against items [first, j1) (dot products in row,
- * from item j0) to sink, skipping a's own subject. */
+ * from item j0) to sink, skipping a's own subject. What is read of a is
+ * read once, and the metric chosen once per row. */
 static int emit_row(const sh_embedding_source *src, block_scratch *s, unsigned worker,
                     uint32_t a, const float *row, size_t j0, size_t first, size_t j1,
                     sh_score_sink sink, void *ctx, sh_err *err)
 {
     const sh_templates *t = src->t;
-    int a_ok = t->outcome[a] == SHADES_OUTCOME_OK;
+    const shades_embedding *e = src->embedding;
+    const uint32_t *subject = src->subject;
+    const int32_t *outcome = t->outcome;
+    const float *norm = t->norm;
+    uint32_t sa = subject[a];
+    float na = norm[a];
+    int a_ok = outcome[a] == SHADES_OUTCOME_OK, cosine = e->metric == SHADES_METRIC_COSINE;
+    sh_pair *pair = s->pair;
+    double *score = s->score;
     size_t k = 0;
     for (size_t b = first; b < j1; b++) {
-        if (src->subject[a] == src->subject[b])
+        if (subject[b] == sa)
             continue;
-        s->pair[k] = a < b ? (sh_pair){a, (uint32_t)b} : (sh_pair){(uint32_t)b, a};
-        /* A failed template is never compared. */
-        s->score[k++] = a_ok && t->outcome[b] == SHADES_OUTCOME_OK
-                            ? sh_embedding_from_dot(src->embedding, row[b - j0], t->norm[b],
-                                                        t->norm[a])
-                            : -INFINITY;
+        pair[k] = a < b ? (sh_pair){a, (uint32_t)b} : (sh_pair){(uint32_t)b, a};
+        /* A failed template is never compared. The score is
+         * sh_embedding_from_dot's, cosine's written out. */
+        double dot = row[b - j0];
+        score[k++] = !a_ok || outcome[b] != SHADES_OUTCOME_OK ? -INFINITY
+                     : cosine ? dot * norm[b] * na
+                              : sh_embedding_from_dot(e, dot, norm[b], na);
     }
-    sh_score_batch batch = {k, s->pair, s->score};
+    sh_score_batch batch = {k, pair, score};
     return k ? sink(ctx, worker, &batch, err) : 0;
 }
 

@@ -1,4 +1,5 @@
 /* 1:N searches and attribute estimation: the runner's other two loops. */
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,12 @@
 #include "outcome.h"
 #include "executor.h"
 #include "runner.h"
+
+/* Probes a harness search of declared embeddings scores together (a block
+ * of the executor's and of the checkpoint's), and gallery vectors per sgemm:
+ * a 64 x 512 tile of scores stays in L2 while its candidates are picked. */
+#define SEARCH_BLOCK 64
+#define SEARCH_TILE 512
 
 typedef struct search_job {
     sh_instance *inst;
@@ -77,27 +84,65 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
     return 0;
 }
 
-/* Probe q against every usable gallery template, by the harness. */
+/* Probe q against every usable gallery template, by the engine's compare. */
 static int harness_search(search_job *job, size_t q, double *score, uint32_t *slot, double *s,
-                          uint8_t *f, sh_engine_pair *pairs, float *scratch, sh_err *err)
+                          uint8_t *f, sh_engine_pair *pairs, sh_err *err)
 {
     uint32_t p = job->probes[q];
-    if (job->vectors) {
-        const shades_embedding *e = &job->inst->embedding;
-        sh_embedding_score_many(s, e, job->vectors, job->norms, job->n_ok,
-                                    sh_embedding_vector(e, sh_templates_slot(job->t, p)),
-                                    job->t->norm[p], scratch);
-        memset(f, 0, job->n_ok);
-    } else {
-        for (size_t k = 0; k < job->n_ok; k++)
-            pairs[k] = (sh_engine_pair){job->gallery[job->ok[k]], p};
-        int rc = sh_runner_score_pairs(s, f, job->inst, job->t, job->m, pairs, job->n_ok, err);
-        if (rc)
-            return rc;
-    }
+    for (size_t k = 0; k < job->n_ok; k++)
+        pairs[k] = (sh_engine_pair){job->gallery[job->ok[k]], p};
+    int rc = sh_runner_score_pairs(s, f, job->inst, job->t, job->m, pairs, job->n_ok, err);
+    if (rc)
+        return rc;
     for (size_t k = 0; k < job->n_ok; k++)
         if (!f[k]) /* a comparison lost to a fault lists nothing */
             insert_candidate(score, slot, job->c->length, s[k], job->ok[k]);
+    return 0;
+}
+
+/* Probes [begin, end) (at most SEARCH_BLOCK, their lists already emptied)
+ * against every usable gallery vector, by the harness: the usable probes'
+ * vectors packed, scored against SEARCH_TILE gallery vectors at a time with
+ * one sgemm, each tile's scores inserted while it is in cache. A list does
+ * not depend on the order its candidates come in. Returns 0 or -1. */
+static int embedding_search(search_job *job, size_t begin, size_t end)
+{
+    const shades_embedding *e = &job->inst->embedding;
+    const sh_templates *t = job->t;
+    size_t d = e->dimension, L = job->c->length, n_rows = 0;
+    float *rows = malloc(SEARCH_BLOCK * d * sizeof *rows);
+    float *dots = malloc(SEARCH_BLOCK * SEARCH_TILE * sizeof *dots);
+    size_t *row_q = malloc(SEARCH_BLOCK * sizeof *row_q);
+    if (!rows || !dots || !row_q) {
+        free(rows);
+        free(dots);
+        free(row_q);
+        return -1;
+    }
+    for (size_t q = begin; q < end; q++)
+        if (t->outcome[job->probes[q]] == SHADES_OUTCOME_OK) {
+            memcpy(rows + n_rows * d, sh_embedding_vector(e, sh_templates_slot(t, job->probes[q])),
+                   d * sizeof *rows);
+            row_q[n_rows++] = q;
+        }
+    for (size_t g0 = 0; n_rows && g0 < job->n_ok; g0 += SEARCH_TILE) {
+        size_t ng = job->n_ok - g0 < SEARCH_TILE ? job->n_ok - g0 : SEARCH_TILE;
+        sh_embedding_dots(dots, rows, n_rows, d, job->vectors + g0 * d, ng, d, d);
+        for (size_t i = 0; i < n_rows; i++) {
+            size_t q = row_q[i];
+            float pn = t->norm[job->probes[q]];
+            double *score = job->c->score + q * L;
+            uint32_t *slot = job->c->slot + q * L;
+            const float *dot = dots + i * ng;
+            for (size_t k = 0; k < ng; k++)
+                insert_candidate(score, slot, L,
+                                 sh_embedding_from_dot(e, dot[k], job->norms[g0 + k], pn),
+                                 job->ok[g0 + k]);
+        }
+    }
+    free(rows);
+    free(dots);
+    free(row_q);
     return 0;
 }
 
@@ -111,29 +156,34 @@ static int search_block(void *ctx, size_t begin, size_t end, sh_err *err)
                                          job->progress, err);
     if (restored)
         return restored < 0 ? restored : 0;
-    double *s = malloc(n * sizeof *s);
-    uint8_t *f = malloc(n);
-    sh_engine_pair *pairs = malloc(n * sizeof *pairs);
-    float *scratch = malloc(n * sizeof *scratch);
-    int rc = s && f && pairs && scratch ? 0 : sh_err_nomem(err);
-    for (size_t q = begin; !rc && q < end; q++) {
-        double *score = job->c->score + q * L;
-        uint32_t *slot = job->c->slot + q * L;
+    for (size_t q = begin; q < end; q++)
         for (size_t k = 0; k < L; k++) {
-            score[k] = -INFINITY;
-            slot[k] = UINT32_MAX;
+            job->c->score[q * L + k] = -INFINITY;
+            job->c->slot[q * L + k] = UINT32_MAX;
         }
-        if (job->t->outcome[job->probes[q]] != SHADES_OUTCOME_OK)
-            continue; /* a failed probe finds nothing */
-        rc = job->engine_gallery ? engine_search(job, q, score, slot, err)
-                                 : harness_search(job, q, score, slot, s, f, pairs, scratch, err);
+    if (job->vectors) {
+        if (embedding_search(job, begin, end))
+            return sh_err_nomem(err);
+    } else {
+        double *s = malloc(n * sizeof *s);
+        uint8_t *f = malloc(n);
+        sh_engine_pair *pairs = malloc(n * sizeof *pairs);
+        int rc = s && f && pairs ? 0 : sh_err_nomem(err);
+        for (size_t q = begin; !rc && q < end; q++) {
+            double *score = job->c->score + q * L;
+            uint32_t *slot = job->c->slot + q * L;
+            if (job->t->outcome[job->probes[q]] != SHADES_OUTCOME_OK)
+                continue; /* a failed probe finds nothing */
+            rc = job->engine_gallery ? engine_search(job, q, score, slot, err)
+                                     : harness_search(job, q, score, slot, s, f, pairs, err);
+        }
+        free(s);
+        free(f);
+        free(pairs);
+        if (rc)
+            return rc;
     }
-    free(s);
-    free(f);
-    free(pairs);
-    free(scratch);
-    if (!rc)
-        rc = sh_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
+    int rc = sh_checkpoint_save_arrays(job->cp, job->stage, begin, end, saved, 2, err);
     if (!rc)
         sh_progress_add(job->progress, end - begin);
     return rc;
@@ -213,8 +263,12 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                       .n_gallery = n_gallery, .c = c, .cp = cp, .stage = stage,
                       .progress = progress};
     int rc = prepare_gallery(&job, err);
+    /* BLAS on each search thread alone: the threads already fill the cores. */
+    if (!rc && job.vectors)
+        openblas_set_num_threads(1);
     if (!rc)
-        rc = sh_executor_for_blocks(ex, inst->threads, n, 8, search_block, &job, err);
+        rc = sh_executor_for_blocks(ex, inst->threads, n, job.vectors ? SEARCH_BLOCK : 8,
+                                    search_block, &job, err);
     if (job.engine_gallery)
         inst->calls->gallery_destroy(inst, job.engine_gallery);
     free(job.ok);

@@ -26,6 +26,8 @@ typedef struct pass {
     worker_part *w;
     int mode;
     uint32_t hit_bin;
+    uint32_t *cell;      /* per partition, ng x ng: the stream of groups (i, j) */
+    size_t *cell_at;     /* per partition: its table's start in cell */
 } pass;
 
 static size_t cells(size_t n_groups)
@@ -65,57 +67,124 @@ static int add_hit(worker_part *w, const sh_pair *pr, double score)
     return 0;
 }
 
-/* Pass 1 with a prediction: counts sc into h, and keeps it when its bin
- * was predicted, until the worker's cap. */
-static int count_and_keep(worker_part *w, sh_score_hist *h, const sh_score_window *kept,
-                          double sc)
+/* Counts a score of bin b into h, all but h->n: a worker's n is recounted
+ * from its bins when the pass ends (recount), so consecutive scores of one
+ * cell do not wait on each other's store. Returns 0, or -1 when out of
+ * memory. */
+static inline int add_bin(sh_score_hist *h, uint32_t b)
 {
-    if (sh_hist_add(h, sc))
-        return -1;
-    if (w->overflow || !sh_window_has(kept, sh_score_bin(sc)))
-        return 0;
-    w->overflow = ++w->n_kept + w->n_hits > KEEP_CAP;
-    return sh_hist_keep_slow(h, sc);
+    uint64_t *blk = h->block[b / SH_HIST_SUB];
+    if (!blk)
+        return sh_hist_add_slow(h, b);
+    blk[b % SH_HIST_SUB]++;
+    return 0;
 }
 
-/* One score into one stream, as the pass's mode says. */
-static int take(const pass *ps, worker_part *w, sh_score_hist *h, double sc)
+/* Sets h->n to the sum of its bins' counts. */
+static void recount(sh_score_hist *h)
 {
-    const sh_impostors *s = ps->s;
-    return ps->mode == REFINE ? sh_hist_keep(h, &s->window, sc)
-           : ps->mode == COUNT ? sh_hist_add(h, sc)
-                               : count_and_keep(w, h, &s->kept, sc);
+    uint64_t n = 0;
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++)
+        for (size_t j = 0; h->block[i] && j < SH_HIST_SUB; j++)
+            n += h->block[i][j];
+    h->n = n;
+}
+
+/* Scores a sink call takes at a time: their bins and cells in L1. */
+#define SINK_CHUNK 256
+
+/* Pass 1: counts m scores (bins b, streams cell; NULL: stream 0) and, with
+ * a prediction, keeps those whose bins were predicted, until the worker's
+ * cap. The counts first, in a loop of their own, so the cache misses of
+ * independent increments overlap. Returns 0, or -1 when out of memory. */
+static int count_chunk(const pass *ps, worker_part *w, const double *sc, const uint32_t *b,
+                       const uint32_t *cell, size_t m)
+{
+    int bad = 0;
+    for (size_t k = 0; k < m; k++)
+        bad |= add_bin(&w->stream[cell ? cell[k] : 0], b[k]);
+    const sh_score_window *kept = &ps->s->kept;
+    for (size_t k = 0; ps->mode == COUNT_AND_KEEP && !bad && k < m; k++)
+        if (!w->overflow && sh_window_has(kept, b[k])) {
+            w->overflow = ++w->n_kept + w->n_hits > KEEP_CAP;
+            bad = sh_hist_keep_slow(&w->stream[cell ? cell[k] : 0], sc[k]);
+        }
+    return bad;
+}
+
+/* Pass 2: keeps each of m scores whose bin is in the window. */
+static int refine_chunk(const pass *ps, worker_part *w, const double *sc, const uint32_t *b,
+                        const uint32_t *cell, size_t m)
+{
+    const sh_score_window *win = &ps->s->window;
+    for (size_t k = 0; k < m; k++)
+        if (sh_window_has(win, b[k]) && sh_hist_keep_slow(&w->stream[cell ? cell[k] : 0], sc[k]))
+            return -1;
+    return 0;
 }
 
 static int sink(void *ctx, unsigned worker, const sh_score_batch *batch, sh_err *err)
 {
     const pass *ps = ctx;
-    const sh_impostors *s = ps->s;
     worker_part *w = &ps->w[worker];
-    const sh_groups *g = s->groups;
+    const sh_groups *g = ps->s->groups;
+    size_t np = g->n_partitions;
+    uint32_t bin[SINK_CHUNK], cell[SINK_CHUNK];
     int bad = 0;
-    for (size_t k = 0; k < batch->n && !bad; k++) {
-        double sc = batch->score[k];
-        const sh_pair *pr = &batch->pair[k];
-        if (ps->mode != COUNT && !w->overflow && sh_score_bin(sc) >= ps->hit_bin) {
-            bad |= add_hit(w, pr, sc);
-            if (ps->mode == COUNT_AND_KEEP)
-                w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
-        }
-        /* With partitions, "all" is the sum of the first one's cells. */
-        if (!g->n_partitions)
-            bad |= take(ps, w, &w->stream[0], sc);
-        for (size_t p = 0; p < g->n_partitions && !bad; p++) {
-            const sh_partition *part = &g->partitions[p];
-            bad = take(ps, w,
-                       &w->stream[cell_stream(s, p, (size_t)part->item_group[pr->a],
-                                              (size_t)part->item_group[pr->b])],
-                       sc);
+    for (size_t k0 = 0; k0 < batch->n && !bad; k0 += SINK_CHUNK) {
+        size_t m = batch->n - k0 < SINK_CHUNK ? batch->n - k0 : SINK_CHUNK;
+        const double *sc = batch->score + k0;
+        const sh_pair *pr = batch->pair + k0;
+        for (size_t k = 0; k < m; k++)
+            bin[k] = sh_score_bin(sc[k]);
+        for (size_t k = 0; ps->mode != COUNT && ps->hit_bin != UINT32_MAX && k < m; k++)
+            if (!w->overflow && bin[k] >= ps->hit_bin) {
+                bad |= add_hit(w, &pr[k], sc[k]);
+                if (ps->mode == COUNT_AND_KEEP)
+                    w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
+            }
+        /* With partitions, "all" is the sum of the first one's cells;
+         * without, every score goes to stream 0. */
+        for (size_t p = 0; p < (np ? np : 1) && !bad; p++) {
+            if (np) {
+                const sh_partition *part = &g->partitions[p];
+                const uint32_t *table = ps->cell + ps->cell_at[p];
+                size_t ng = part->n_groups;
+                for (size_t k = 0; k < m; k++)
+                    cell[k] = table[(size_t)part->item_group[pr[k].a] * ng +
+                                    (size_t)part->item_group[pr[k].b]];
+            }
+            bad = ps->mode == REFINE ? refine_chunk(ps, w, sc, bin, np ? cell : NULL, m)
+                                     : count_chunk(ps, w, sc, bin, np ? cell : NULL, m);
         }
     }
     if (bad)
         return sh_err_nomem(err);
     sh_progress_add(ps->progress, batch->n);
+    return 0;
+}
+
+/* The pass's table of cells: every partition's ng x ng streams. Returns 0
+ * or -1. */
+static int cell_table(pass *ps)
+{
+    const sh_impostors *s = ps->s;
+    const sh_groups *g = s->groups;
+    size_t total = 0;
+    ps->cell_at = malloc((g->n_partitions + 1) * sizeof *ps->cell_at);
+    for (size_t p = 0; ps->cell_at && p < g->n_partitions; p++) {
+        ps->cell_at[p] = total;
+        total += g->partitions[p].n_groups * g->partitions[p].n_groups;
+    }
+    ps->cell = malloc((total ? total : 1) * sizeof *ps->cell);
+    if (!ps->cell_at || !ps->cell)
+        return -1;
+    for (size_t p = 0; p < g->n_partitions; p++) {
+        size_t ng = g->partitions[p].n_groups;
+        for (size_t i = 0; i < ng; i++)
+            for (size_t j = 0; j < ng; j++)
+                ps->cell[ps->cell_at[p] + i * ng + j] = (uint32_t)cell_stream(s, p, i, j);
+    }
     return 0;
 }
 
@@ -141,11 +210,16 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
     for (unsigned k = 0; !rc && k < nw; k++)
         if (!(w[k].stream = calloc(s->n_streams, sizeof *w[k].stream)))
             rc = sh_err_nomem(err);
-    pass ps = {s, progress, w, mode, hit_bin};
+    pass ps = {s, progress, w, mode, hit_bin, NULL, NULL};
+    if (!rc && cell_table(&ps))
+        rc = sh_err_nomem(err);
     if (!rc)
         rc = sample_every ? src->sample(src, sample_every, sink, &ps, err)
                           : src->replay(src, sink, &ps, err);
     size_t n_hits = 0;
+    for (unsigned k = 0; !rc && mode != REFINE && k < nw; k++)
+        for (size_t i = 0; i < s->n_streams; i++)
+            recount(&w[k].stream[i]);
     for (unsigned k = 0; !rc && k < nw; k++) {
         for (size_t i = 0; !rc && i < s->n_streams; i++)
             if (sh_hist_merge(&s->stream[i], &w[k].stream[i]))
@@ -179,6 +253,8 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
         free(w[k].hits);
     }
     free(w);
+    free(ps.cell);
+    free(ps.cell_at);
     return rc;
 }
 
