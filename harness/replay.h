@@ -9,7 +9,10 @@
 
 #include "config.h"
 #include "error.h"
+#include "executor.h"
 #include "manifest.h"
+#include "score_source.h"
+#include "str_index.h"
 #include "verification.h"
 
 /* Fills out_genuine[n_genuine] and out_impostor[n_impostor] (the caller's)
@@ -21,6 +24,33 @@
  * naming the pair on a pair of the run the file has no score for. */
 int sh_replay_scores(double *out_genuine, double *out_impostor, const sh_cfg_scores *cfg,
                          const sh_manifest *m, const sh_pairs *pairs, sh_err *err);
+
+/* Every impostor pair of a run whose pairs are all pairs, left implicit
+ * (sh_pairs.implicit), as a score source that reads the scores file again
+ * on each replay, in blocks split across the executor's threads: memory is
+ * a block of text per replay and one bit per image pair, never a score per
+ * pair. Made by sh_replay_all_pairs; read-only while it lives (replays may
+ * not overlap); out must not move. */
+typedef struct sh_replay_source {
+    sh_score_source base;
+    const sh_cfg_scores *cfg;
+    const sh_manifest *m;
+    sh_str_index *ids;         /* owned */
+    int col[3];                /* reference, probe and score columns */
+    size_t width;              /* the header's fields */
+} sh_replay_source;
+
+/* sh_replay_scores for pairs that are all pairs, implicit: reads and
+ * checks the whole file once (in parallel on ex, NULL: the calling thread;
+ * the same checks and messages, the first in file order), fills
+ * out_genuine[n_genuine], and makes out the source of the impostors'
+ * scores. Close it with sh_replay_source_close. */
+int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg_scores *cfg,
+                        const sh_manifest *m, const sh_pairs *pairs, sh_executor *ex,
+                        sh_err *err);
+
+/* Frees what the source holds; a zeroed one is allowed. */
+void sh_replay_source_close(sh_replay_source *src);
 
 /* Fills out_predicted[m->n_items] (the caller's) with the index in
  * class_names of each image's predicted class, or SH_NO_PREDICTION for
