@@ -23,8 +23,8 @@ static void end_line(const char *text, size_t len, size_t *pos)
     *pos = p;
 }
 
-int sh_csv_split(char *text, size_t len, size_t *pos, char **fields, size_t max,
-                 size_t *n_fields, sh_err *err)
+int sh_csv_split(char *text, size_t len, size_t *pos, char **fields, size_t *lens,
+                 size_t max, size_t *n_fields, sh_err *err)
 {
     size_t p = *pos, n = 0;
     int any = 0;           /* a quote or a delimiter: not a blank line */
@@ -84,8 +84,11 @@ int sh_csv_split(char *text, size_t len, size_t *pos, char **fields, size_t max,
         }
         int more = p < len && text[p] == ',';
         any |= more;
-        if (n < max)
+        if (n < max) {
             fields[n] = start;
+            if (lens)
+                lens[n] = (size_t)(out - start);
+        }
         n++;
         if (!more) {
             /* The NUL may overwrite the line ending, once it is passed. */
@@ -130,7 +133,8 @@ int sh_csv_read_fast(const char *path, const char *what, sh_csv_row_fn row, void
             size_t n;
             sh_err why = {0};
             line++;
-            rc = sh_csv_split(text, len, &pos, fields, SH_CSV_FAST_MAX_FIELDS, &n, &why);
+            rc = sh_csv_split(text, len, &pos, fields, NULL, SH_CSV_FAST_MAX_FIELDS, &n,
+                              &why);
             if (!rc && n > SH_CSV_FAST_MAX_FIELDS)
                 rc = sh_err_set(&why, SH_E_INPUT, "row has %zu fields, more than %d", n,
                                 SH_CSV_FAST_MAX_FIELDS);

@@ -16,14 +16,15 @@
 
 /* Splits the line at text[*pos] (text[0..len) holds whole lines, and
  * text[len] is writable) in place:
- * fields[0..min(*n_fields, max)) point into text, NUL-terminated,
+ * fields[0..min(*n_fields, max)) point into text, NUL-terminated, their
+ * lengths in lens[] (NULL: not wanted),
  * unquoted fields trimmed of spaces and tabs, quoted ones unescaped; a
  * line of nothing but blanks has 0 fields. Moves *pos past the line and
  * its ending (LF, CRLF or CR). Returns 0, or SH_E_INPUT with err set to
  * the reason alone ("malformed CSV: ...", "field 2: contains a NUL byte").
  * [thread: any, on its own text] */
-int sh_csv_split(char *text, size_t len, size_t *pos, char **fields, size_t max,
-                 size_t *n_fields, sh_err *err);
+int sh_csv_split(char *text, size_t len, size_t *pos, char **fields, size_t *lens,
+                 size_t max, size_t *n_fields, sh_err *err);
 
 /* Skips a UTF-8 byte-order mark at text[*pos]. */
 void sh_csv_skip_bom(const char *text, size_t len, size_t *pos);

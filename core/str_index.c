@@ -6,18 +6,33 @@
 
 struct sh_str_index {
     const char *const *keys;
+    uint32_t *len;           /* each key's length */
     size_t mask;             /* slots - 1; slots a power of two, over twice the keys */
     uint32_t *slot;          /* key position + 1; 0: empty */
     uint32_t *tag;           /* the hash of each slot's key, to skip most compares */
 };
 
-/* FNV-1a, 64-bit, folded: short ids hash in a few cycles. */
-static uint64_t hash(const char *s, size_t len)
+/* Eight bytes at a time, multiply and fold: short ids hash in a few cycles. */
+static inline uint64_t hash(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
-    return h ^ (h >> 29);
+    uint64_t h = 0x9E3779B97F4A7C15u ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+        h ^= h >> 31;
+        s += 8;
+        len -= 8;
+    }
+    if (len) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < len; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = (h ^ w) * 0x94D049BB133111EBu;
+    }
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    return h ^ (h >> 32);
 }
 
 sh_str_index *sh_str_index_create(const char *const *keys, size_t n)
@@ -32,14 +47,21 @@ sh_str_index *sh_str_index_create(const char *const *keys, size_t n)
         x->keys = keys;
         x->mask = slots - 1;
         x->slot = calloc(slots, sizeof *x->slot);
+        x->len = malloc((n ? n : 1) * sizeof *x->len);
         x->tag = calloc(slots, sizeof *x->tag);
     }
-    if (!x || !x->slot || !x->tag) {
+    if (!x || !x->slot || !x->tag || !x->len) {
         sh_str_index_destroy(x);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t h = hash(keys[i], strlen(keys[i]));
+        size_t len = strlen(keys[i]);
+        if (len > UINT32_MAX) {
+            sh_str_index_destroy(x);
+            return NULL;
+        }
+        x->len[i] = (uint32_t)len;
+        uint64_t h = hash(keys[i], len);
         size_t s = (size_t)h & x->mask;
         while (x->slot[s])
             s = (s + 1) & x->mask;
@@ -56,9 +78,15 @@ long sh_str_index_find(const sh_str_index *x, const char *text, size_t len)
     for (size_t s = (size_t)h & x->mask; x->slot[s]; s = (s + 1) & x->mask) {
         if (x->tag[s] != tag)
             continue;
-        const char *k = x->keys[x->slot[s] - 1];
-        if (!strncmp(k, text, len) && k[len] == '\0')
-            return (long)x->slot[s] - 1;
+        uint32_t i = x->slot[s] - 1;
+        if (x->len[i] != len)
+            continue;
+        const char *k = x->keys[i];
+        size_t j = 0;
+        while (j < len && k[j] == text[j])
+            j++;
+        if (j == len)
+            return (long)i;
     }
     return -1;
 }
@@ -69,5 +97,6 @@ void sh_str_index_destroy(sh_str_index *x)
         return;
     free(x->slot);
     free(x->tag);
+    free(x->len);
     free(x);
 }

@@ -34,14 +34,31 @@ int sh_replay_width(const sh_replay_columns *c, size_t n, sh_err *err)
     return 0;
 }
 
-int sh_replay_row(uint32_t *out_ref, uint32_t *out_probe, double *out_score, char **f,
-                  const sh_replay_columns *cols, const sh_cfg_scores *cfg,
-                  const sh_manifest *m, const sh_str_index *ids, sh_err *err)
+/* The item of id text[0..len), through the cache when it holds it. */
+static long find_id(const sh_str_index *ids, sh_replay_cache *cache, const char *text,
+                    size_t len)
 {
-    const char *ref_id = f[cols->col[0]], *probe_id = f[cols->col[1]];
+    if (cache && cache->len == len && !memcmp(cache->text, text, len))
+        return (long)cache->item;
+    long i = sh_str_index_find(ids, text, len);
+    if (cache && i >= 0 && len && len <= sizeof cache->text) {
+        memcpy(cache->text, text, len);
+        cache->len = len;
+        cache->item = (uint32_t)i;
+    }
+    return i;
+}
+
+int sh_replay_row(uint32_t *out_ref, uint32_t *out_probe, double *out_score, char **f,
+                  const size_t *lens, sh_replay_cache *cache, const sh_replay_columns *cols,
+                  const sh_cfg_scores *cfg, const sh_manifest *m, const sh_str_index *ids,
+                  sh_err *err)
+{
+    int c0 = cols->col[0], c1 = cols->col[1];
+    const char *ref_id = f[c0], *probe_id = f[c1];
     const char *text = f[cols->col[2]];
-    long ref = sh_str_index_find(ids, ref_id, strlen(ref_id));
-    long probe = ref < 0 ? -1 : sh_str_index_find(ids, probe_id, strlen(probe_id));
+    long ref = find_id(ids, cache, ref_id, lens ? lens[c0] : strlen(ref_id));
+    long probe = ref < 0 ? -1 : find_id(ids, NULL, probe_id, lens ? lens[c1] : strlen(probe_id));
     if (ref < 0 || probe < 0)
         return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not an image_id of %s",
                               ref < 0 ? cfg->reference : cfg->probe, ref < 0 ? ref_id : probe_id,
@@ -66,6 +83,7 @@ typedef struct scores_reader {
     const sh_manifest *m;
     const sh_pairs *pairs;
     const sh_str_index *ids;   /* the manifest's image ids */
+    sh_replay_cache cache;
     sh_pair_map *want;     /* (a, b) of each pair -> its index, genuine first */
     sh_pair_map *seen;     /* (reference, probe) of each row -> line */
     size_t *line_of;           /* per pair: the row that scored it, 0 if none */
@@ -87,7 +105,8 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
     const char *ref_id = f[r->cols.col[0]], *probe_id = f[r->cols.col[1]];
     uint32_t ref, probe;
     double score;
-    rc = sh_replay_row(&ref, &probe, &score, f, &r->cols, cfg, r->m, r->ids, err);
+    rc = sh_replay_row(&ref, &probe, &score, f, NULL, &r->cache, &r->cols, cfg, r->m, r->ids,
+                       err);
     if (rc)
         return rc;
     uint64_t first = 0;

@@ -27,11 +27,21 @@ int sh_replay_header(sh_replay_columns *c, char **fields, size_t n,
 /* Fails unless a row has the header's n fields. */
 int sh_replay_width(const sh_replay_columns *c, size_t n, sh_err *err);
 
+/* The last reference id a reader resolved: files sorted by reference
+ * repeat it row after row. One per thread; zeroed to start. */
+typedef struct sh_replay_cache {
+    char text[64];
+    size_t len;            /* 0: empty */
+    uint32_t item;
+} sh_replay_cache;
+
 /* A scores row's reference and probe items (through ids, the manifest's
  * image ids indexed) and its score (-inf when empty), or a message naming
- * the field. [thread: any] */
+ * the field. lens: the fields' lengths, or NULL; cache: NULL or the
+ * caller's thread's. [thread: any] */
 int sh_replay_row(uint32_t *out_ref, uint32_t *out_probe, double *out_score, char **f,
-                  const sh_replay_columns *cols, const sh_cfg_scores *cfg,
-                  const sh_manifest *m, const sh_str_index *ids, sh_err *err);
+                  const size_t *lens, sh_replay_cache *cache, const sh_replay_columns *cols,
+                  const sh_cfg_scores *cfg, const sh_manifest *m, const sh_str_index *ids,
+                  sh_err *err);
 
 #endif

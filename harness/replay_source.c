@@ -14,10 +14,18 @@
 #define BATCH 4096
 /* Tasks each thread's share of a block is cut into, so threads finish together. */
 #define TASKS_PER_THREAD 4
+/* The sample the checking read keeps: the impostors of 1 in SAMPLE_EVERY
+ * items, as results/verification_measures.c asks for them (any other
+ * `every` reads the file), while it fits in SAMPLE_MAX_BYTES. */
+#define SAMPLE_EVERY 16
+#define SAMPLE_MAX_BYTES (32u << 20)
+
+typedef sh_replay_sample sample_part;
 
 /* Work on one record of a parallel read, as `worker`; 0 or a negative code
  * with err set to the reason. */
-typedef int (*row_fn)(void *ctx, unsigned worker, char **f, size_t n, sh_err *err);
+typedef int (*row_fn)(void *ctx, unsigned worker, char **f, const size_t *lens, size_t n,
+                      sh_err *err);
 
 /* The columns as replay_rows.h holds them. */
 static sh_replay_columns columns_of(const sh_replay_source *s)
@@ -38,13 +46,15 @@ static int block_task(void *ctx, unsigned worker, size_t begin, size_t end, sh_e
 {
     const block_job *j = ctx;
     char *fields[SH_CSV_FAST_MAX_FIELDS];
+    size_t lens[SH_CSV_FAST_MAX_FIELDS];
     for (size_t t = begin; t < end; t++) {
         size_t pos = j->bound[t], stop = j->bound[t + 1];
         while (pos < stop) {
             size_t n;
-            int rc = sh_csv_split(j->text, stop, &pos, fields, SH_CSV_FAST_MAX_FIELDS, &n, err);
+            int rc = sh_csv_split(j->text, stop, &pos, fields, lens, SH_CSV_FAST_MAX_FIELDS, &n,
+                                  err);
             if (!rc && n)
-                rc = j->row(j->ctx, worker, fields, n, err);
+                rc = j->row(j->ctx, worker, fields, lens, n, err);
             if (rc)
                 return rc;
         }
@@ -83,7 +93,7 @@ static int read_rows(const sh_replay_source *s, row_fn row, void *ctx, sh_err *e
         first = 0;
         while (!rc && header && pos < len) {
             size_t n;
-            rc = sh_csv_split(text, len, &pos, fields, SH_CSV_FAST_MAX_FIELDS, &n, err);
+            rc = sh_csv_split(text, len, &pos, fields, NULL, SH_CSV_FAST_MAX_FIELDS, &n, err);
             header = !n;
         }
         if (rc || pos == len)
@@ -118,8 +128,61 @@ typedef struct checker {
     _Atomic uint64_t *self;    /* pair (a, a) scored, per image */
     uint64_t n_bits;
     int header_seen;           /* the sequential read: the header is behind */
-    size_t header_line;
+    sh_replay_cache *cache;    /* per worker */
+    sample_part *sample;       /* per worker; NULL: not kept */
+    _Atomic size_t n_sample;   /* kept so far, all workers */
+    _Atomic int sample_off;    /* too big, or out of memory: none kept */
 } checker;
+
+/* Keeps pair (lo, hi) once for each of its items the sample takes. */
+static void keep_sample(checker *c, unsigned worker, uint32_t lo, uint32_t hi, double score)
+{
+    int k = (lo % SAMPLE_EVERY == 0) + (hi % SAMPLE_EVERY == 0);
+    if (!k || !c->sample || atomic_load_explicit(&c->sample_off, memory_order_relaxed))
+        return;
+    size_t total = atomic_fetch_add_explicit(&c->n_sample, (size_t)k, memory_order_relaxed);
+    sample_part *p = &c->sample[worker];
+    if ((total + (size_t)k) * (sizeof(sh_pair) + sizeof(double)) > SAMPLE_MAX_BYTES) {
+        atomic_store(&c->sample_off, 1);
+        return;
+    }
+    if (p->n + 2 > p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 4096;
+        sh_pair *pair = realloc(p->pair, cap * sizeof *pair);
+        if (pair)
+            p->pair = pair;
+        double *score = realloc(p->score, cap * sizeof *score);
+        if (score)
+            p->score = score;
+        if (!pair || !score) {
+            atomic_store(&c->sample_off, 1);
+            return;
+        }
+        p->cap = cap;
+    }
+    for (int i = 0; i < k; i++) {
+        p->pair[p->n] = (sh_pair){lo, hi};
+        p->score[p->n++] = score;
+    }
+}
+
+/* Hands the workers' samples to the source, or drops them. */
+static void sample_keep(checker *c, sh_replay_source *s, unsigned nw)
+{
+    if (c->sample && !atomic_load(&c->sample_off)) {
+        s->part = c->sample;
+        s->n_parts = nw;
+        s->sample_every = SAMPLE_EVERY;
+        c->sample = NULL;
+        return;
+    }
+    for (unsigned w = 0; c->sample && w < nw; w++) {
+        free(c->sample[w].pair);
+        free(c->sample[w].score);
+    }
+    free(c->sample);
+    c->sample = NULL;
+}
 
 /* The bit of pair (lo < hi) of n images. */
 static uint64_t triangle_bit(uint64_t lo, uint64_t hi, uint64_t n)
@@ -175,8 +238,8 @@ static int find_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
     }
     uint32_t ref, probe;
     double score;
-    if (line >= ff->before ||
-        sh_replay_row(&ref, &probe, &score, f, &ff->cols, ff->s->cfg, ff->s->m, ff->s->ids, err))
+    if (line >= ff->before || sh_replay_row(&ref, &probe, &score, f, NULL, NULL, &ff->cols,
+                                            ff->s->cfg, ff->s->m, ff->s->ids, err))
         return SH_E_INTERNAL;
     if ((ref == ff->a && probe == ff->b) || (ref == ff->b && probe == ff->a)) {
         ff->found = 1;
@@ -207,14 +270,15 @@ static int scored_twice(const checker *c, uint32_t ref, uint32_t probe, size_t l
 /* Checks one row and keeps a genuine pair's score; `line` is 0 in a
  * parallel read, where a pair scored twice fails with no message (the
  * sequential read that follows finds the first error and words it). */
-static int check(checker *c, char **f, size_t n, size_t line, sh_err *err)
+static int check(checker *c, unsigned worker, char **f, const size_t *lens, size_t n,
+                 size_t line, sh_err *err)
 {
     int rc = sh_replay_width(&c->cols, n, err);
     uint32_t ref, probe;
     double score;
     if (!rc)
-        rc = sh_replay_row(&ref, &probe, &score, f, &c->cols, c->s->cfg, c->s->m, c->s->ids,
-                           err);
+        rc = sh_replay_row(&ref, &probe, &score, f, lens, &c->cache[worker], &c->cols,
+                           c->s->cfg, c->s->m, c->s->ids, err);
     if (rc)
         return rc;
     uint32_t lo = ref < probe ? ref : probe, hi = ref < probe ? probe : ref;
@@ -225,13 +289,15 @@ static int check(checker *c, char **f, size_t n, size_t line, sh_err *err)
                     : sh_err_set(err, SH_E_INPUT, "a pair is scored twice");
     if (lo != hi && c->s->m->subject[lo] == c->s->m->subject[hi])
         c->genuine[genuine_index(c->pairs, lo, hi)] = score;
+    else if (c->s->m->subject[lo] != c->s->m->subject[hi])
+        keep_sample(c, worker, lo, hi, score);
     return 0;
 }
 
-static int check_parallel(void *ctx, unsigned worker, char **f, size_t n, sh_err *err)
+static int check_parallel(void *ctx, unsigned worker, char **f, const size_t *lens, size_t n,
+                          sh_err *err)
 {
-    (void)worker;
-    return check(ctx, f, n, 0, err);
+    return check(ctx, worker, f, lens, n, 0, err);
 }
 
 static int check_sequential(void *ctx, char **f, size_t n, size_t line, sh_err *err)
@@ -241,7 +307,7 @@ static int check_sequential(void *ctx, char **f, size_t n, size_t line, sh_err *
         c->header_seen = 1;
         return 0;
     }
-    return check(c, f, n, line, err);
+    return check(c, 0, f, NULL, n, line, err);
 }
 
 /* The header: the columns, or the message naming its line. */
@@ -323,6 +389,7 @@ static int missing_score(const checker *c, sh_err *err)
 
 /* One worker's batch being filled. */
 typedef struct worker_batch {
+    sh_replay_cache cache;
     sh_pair pair[BATCH];
     double score[BATCH];
     size_t n;
@@ -346,14 +413,15 @@ static int flush(emitter *e, unsigned worker, sh_err *err)
     return batch.n ? e->sink(e->ctx, worker, &batch, err) : 0;
 }
 
-static int emit(void *ctx, unsigned worker, char **f, size_t n, sh_err *err)
+static int emit(void *ctx, unsigned worker, char **f, const size_t *lens, size_t n,
+                sh_err *err)
 {
     emitter *e = ctx;
     (void)n;
     uint32_t ref, probe;
     double score;
-    int rc = sh_replay_row(&ref, &probe, &score, f, &e->cols, e->s->cfg, e->s->m, e->s->ids,
-                           err);
+    int rc = sh_replay_row(&ref, &probe, &score, f, lens, &e->w[worker].cache, &e->cols,
+                           e->s->cfg, e->s->m, e->s->ids, err);
     if (rc)
         return rc;
     const uint32_t *subject = e->s->m->subject;
@@ -390,6 +458,75 @@ static int file_replay(const sh_score_source *base, sh_score_sink sink, void *ct
     return rc;
 }
 
+/* The sample of 1 in `every` items: read from the file, kept for
+ * another `every`. */
+typedef struct sampler {
+    emitter e;
+    unsigned every;
+} sampler;
+
+static int emit_sampled(void *ctx, unsigned worker, char **f, const size_t *lens, size_t n,
+                        sh_err *err)
+{
+    sampler *sm = ctx;
+    emitter *e = &sm->e;
+    (void)n;
+    uint32_t ref, probe;
+    double score;
+    int rc = sh_replay_row(&ref, &probe, &score, f, lens, &e->w[worker].cache, &e->cols,
+                           e->s->cfg, e->s->m, e->s->ids, err);
+    if (rc || e->s->m->subject[ref] == e->s->m->subject[probe])
+        return rc;
+    uint32_t lo = ref < probe ? ref : probe, hi = ref < probe ? probe : ref;
+    int k = (lo % sm->every == 0) + (hi % sm->every == 0);
+    for (int i = 0; i < k && !rc; i++) {
+        worker_batch *b = &e->w[worker];
+        b->pair[b->n] = (sh_pair){lo, hi};
+        b->score[b->n++] = score;
+        if (b->n == BATCH)
+            rc = flush(e, worker, err);
+    }
+    return rc;
+}
+
+typedef struct kept_replay {
+    const sample_part *part;
+    sh_score_sink sink;
+    void *ctx;
+} kept_replay;
+
+static int kept_block(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
+{
+    const kept_replay *k = ctx;
+    sh_score_batch b = {end - begin, k->part->pair + begin, k->part->score + begin};
+    return k->sink(k->ctx, worker, &b, err);
+}
+
+static int file_sample(const sh_score_source *base, unsigned every, sh_score_sink sink,
+                       void *ctx, sh_err *err)
+{
+    const sh_replay_source *s = base->self;
+    unsigned nw = base->workers ? base->workers : 1;
+    if (every && every == s->sample_every) {
+        int rc = 0;
+        for (unsigned p = 0; p < s->n_parts && !rc; p++) {
+            kept_replay k = {&s->part[p], sink, ctx};
+            rc = sh_executor_for(base->executor, nw, s->part[p].n, BATCH, kept_block, &k, err);
+        }
+        return rc;
+    }
+    if (!every)
+        return 0;
+    sampler sm = {{s, columns_of(s), sink, ctx, calloc(nw, sizeof(worker_batch))}, every};
+    if (!sm.e.w)
+        return sh_err_nomem(err);
+    int rc = read_rows(s, emit_sampled, &sm, err);
+    for (unsigned w = 0; w < nw && !rc; w++)
+        rc = flush(&sm.e, w, err);
+    free(sm.e.w);
+    return rc;
+}
+
 int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg_scores *cfg,
                         const sh_manifest *m, const sh_pairs *pairs, sh_executor *ex,
                         sh_err *err)
@@ -399,6 +536,7 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
                                   .workers = sh_executor_threads(ex),
                                   .executor = ex,
                                   .replay = file_replay,
+                                  .sample = file_sample,
                                   .self = out};
     out->cfg = cfg;
     out->m = m;
@@ -411,8 +549,10 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         rc = 0;
     else if (!rc)
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", cfg->file);
-    checker c = {out, columns_of(out), pairs, out_genuine, NULL, NULL, 0, 0, 0};
-    if (!rc && bits_create(&c, m->n_items))
+    unsigned nw = out->base.workers ? out->base.workers : 1;
+    checker c = {out, columns_of(out), pairs, out_genuine, NULL, NULL, 0, 0,
+                 calloc(nw, sizeof(sh_replay_cache)), calloc(nw, sizeof(sample_part)), 0, 0};
+    if (!rc && (!c.cache || bits_create(&c, m->n_items)))
         rc = sh_err_nomem(err);
     int parallel = !rc;
     if (parallel)
@@ -421,6 +561,7 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         /* Word the first error in file order, with its line, as a
          * single reader meets it. */
         bits_free(&c);
+        sample_keep(&c, out, nw);   /* no sample is kept for a run that fails */
         sh_err again = {0};
         int seq = bits_create(&c, m->n_items)
                       ? sh_err_nomem(&again)
@@ -432,6 +573,8 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
     if (!rc)
         rc = missing_score(&c, err);
     bits_free(&c);
+    free(c.cache);
+    sample_keep(&c, out, nw);
     if (rc)
         sh_replay_source_close(out);
     return rc;
@@ -440,5 +583,13 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
 void sh_replay_source_close(sh_replay_source *src)
 {
     sh_str_index_destroy(src->ids);
+    for (unsigned p = 0; p < src->n_parts; p++) {
+        free(src->part[p].pair);
+        free(src->part[p].score);
+    }
+    free(src->part);
     src->ids = NULL;
+    src->part = NULL;
+    src->n_parts = 0;
+    src->sample_every = 0;
 }

@@ -114,7 +114,7 @@ static int split(const char *text, char *out, size_t cap, size_t *n)
     memcpy(buf, text, len + 1);
     char *fields[8];
     sh_err err = {0};
-    int rc = sh_csv_split(buf, len, &pos, fields, 8, n, &err);
+    int rc = sh_csv_split(buf, len, &pos, fields, NULL, 8, n, &err);
     out[0] = '\0';
     if (rc) {
         snprintf(out, cap, "%.200s", err.msg);
