@@ -116,6 +116,9 @@ static int write_scores(FILE *f, uint32_t n)
     return fwrite(buf, 1, len, f) == len ? 0 : -1;
 }
 
+/* CPU seconds (user + system) of the last child run_child waited for. */
+static double last_cpu;
+
 /* Runs argv in dir with stdout to out_path (NULL: /dev/null), stderr to
  * /dev/null; its wall seconds, peak RSS (MiB) and exit status. */
 static int run_child(double *secs, double *rss_mib, const char *dir, char *const argv[],
@@ -141,6 +144,8 @@ static int run_child(double *secs, double *rss_mib, const char *dir, char *const
         return -1;
     *secs = bench_now() - t0;
     *rss_mib = (double)ru.ru_maxrss / 1024.0;
+    last_cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+               (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -184,7 +189,7 @@ static int time_harness(double *t, double *rss, int R, const char *dir, const ch
 }
 
 /* pandas_seconds from the reference's output, and whether it checked identical. */
-static int read_pandas(const char *path, double *secs, int *identical)
+static int read_pandas(const char *path, double *secs, double *cpu, int *identical)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -193,6 +198,7 @@ static int read_pandas(const char *path, double *secs, int *identical)
     *identical = 0;
     while (fgets(line, sizeof line, f)) {
         sscanf(line, "pandas_seconds %lf", secs);
+        sscanf(line, "pandas_cpu_seconds %lf", cpu);
         if (!strncmp(line, "check: identical", 16))
             *identical = 1;
         if (!strncmp(line, "DIFFER", 6))
@@ -221,7 +227,7 @@ static int standard(const char *dir, int R, const char *threads, const char *pyt
     printf("replay: %llu rows (%u images, all pairs), %.1f MB, generated in %.1f s, "
            "%s threads\n",
            (unsigned long long)rows, n, (double)st.st_size / 1e6, bench_now() - t0, threads);
-    double th[64], tr[64], pt[64], pr[64];
+    double th[64], tr[64], pt[64], pr[64], hc[64], pc[64];
     int ok = 1;
     char script[4096], out[4096];
     snprintf(script, sizeof script, "%s/replay_pandas.py", SH_BENCH_SOURCE_DIR);
@@ -229,14 +235,15 @@ static int standard(const char *dir, int R, const char *threads, const char *pyt
     for (int r = 0; r < R && ok; r++) {
         if (time_harness(&th[r], &tr[r], 1, dir, "plain", threads))
             return 2;
+        hc[r] = last_cpu;
         char *argv[] = {(char *)python, script, (char *)dir, TARGETS_ARGS, "--check",
                         "plain.h5", NULL};
         if (r)
             argv[5] = NULL;
         double wall;
         int identical = 0, rc = run_child(&wall, &pr[r], dir, argv, out);
-        pt[r] = NAN;
-        read_pandas(out, &pt[r], &identical);
+        pt[r] = pc[r] = NAN;
+        read_pandas(out, &pt[r], &pc[r], &identical);
         if (rc != 0 && !(r && rc == 0)) {
             if (!r)
                 ok = 0;
@@ -246,9 +253,9 @@ static int standard(const char *dir, int R, const char *threads, const char *pyt
             printf("  counts and thresholds: %s\n",
                    identical ? "identical to the pandas pipeline's" : "DIFFERENT");
         ok &= r || identical;
-        printf("  run %d: shades %.2f s (%.0f MiB peak), pandas %.2f s (reading and computing; "
-               "%.0f MiB), ratio %.2fx\n",
-               r + 1, th[r], tr[r], pt[r], pr[r], pt[r] / th[r]);
+        printf("  run %d: shades %.2f s (%.2f s CPU, %.0f MiB peak), pandas %.2f s (reading and "
+               "computing; %.2f s CPU, %.0f MiB), ratio %.2fx (CPU %.2fx)\n",
+               r + 1, th[r], hc[r], tr[r], pt[r], pc[r], pr[r], pt[r] / th[r], pc[r] / hc[r]);
     }
     if (!ok)
         return bench_verdict("replay", 0, "identical counts");
@@ -259,10 +266,16 @@ static int standard(const char *dir, int R, const char *threads, const char *pyt
     spread(th, R, &hm, &hl, &hh);
     spread(pt, R, &pm, &pl, &ph);
     spread(tr, R, &rm, &rl, &rh);
+    double hcm, hcl, hch, pcm, pcl, pch;
+    spread(hc, R, &hcm, &hcl, &hch);
+    spread(pc, R, &pcm, &pcl, &pch);
     double limit = 128 + bitmap_mib(n);
     printf("replay: shades %.2f s (median of %d; %.2f-%.2f), %.0f MB/s; pandas %.2f s "
            "(%.2f-%.2f); ratio %.2fx (worst %.2fx)\n",
            hm, R, hl, hh, (double)st.st_size / 1e6 / hm, pm, pl, ph, pm / hm, pl / hh);
+    printf("replay: CPU seconds (load-independent): shades %.2f (%.2f-%.2f, the whole process), "
+           "pandas %.2f (%.2f-%.2f, reading and computing); ratio %.2fx\n",
+           hcm, hcl, hch, pcm, pcl, pch, pcm / hcm);
     printf("replay: shades peak RSS %.0f MiB (%.0f-%.0f), limit %.1f MiB (128 + %.1f bitmap)\n",
            rm, rl, rh, limit, bitmap_mib(n));
     /* Compressed copies, read directly. */
