@@ -146,6 +146,8 @@ static int run_child(double *secs, double *rss_mib, const char *dir, char *const
     *rss_mib = (double)ru.ru_maxrss / 1024.0;
     last_cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
                (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    if (WIFSIGNALED(status))
+        fprintf(stderr, "bench_replay: %s ended by signal %d\n", argv[0], WTERMSIG(status));
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 

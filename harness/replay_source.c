@@ -575,6 +575,10 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
     bits_free(&c);
     free(c.cache);
     sample_keep(&c, out, nw);
+    /* Without a kept sample, reading one would cost a pass: pass 1 then
+     * counts and pass 2 refines, as many reads as a sample and pass 1. */
+    if (!out->sample_every)
+        out->base.sample = NULL;
     if (rc)
         sh_replay_source_close(out);
     return rc;
