@@ -38,8 +38,13 @@ int sh_replay_width(const sh_replay_columns *c, size_t n, sh_err *err)
 static long find_id(const sh_str_index *ids, sh_replay_cache *cache, const char *text,
                     size_t len)
 {
-    if (cache && cache->len == len && !memcmp(cache->text, text, len))
-        return (long)cache->item;
+    if (cache && cache->len == len) {
+        size_t j = 0;
+        while (j < len && cache->text[j] == text[j])
+            j++;
+        if (j == len)
+            return (long)cache->item;
+    }
     long i = sh_str_index_find(ids, text, len);
     if (cache && i >= 0 && len && len <= sizeof cache->text) {
         memcpy(cache->text, text, len);

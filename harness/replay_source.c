@@ -130,7 +130,7 @@ typedef struct checker {
     int header_seen;           /* the sequential read: the header is behind */
     sh_replay_cache *cache;    /* per worker */
     sample_part *sample;       /* per worker; NULL: not kept */
-    _Atomic size_t n_sample;   /* kept so far, all workers */
+    size_t n_workers;
     _Atomic int sample_off;    /* too big, or out of memory: none kept */
 } checker;
 
@@ -140,9 +140,10 @@ static void keep_sample(checker *c, unsigned worker, uint32_t lo, uint32_t hi, d
     int k = (lo % SAMPLE_EVERY == 0) + (hi % SAMPLE_EVERY == 0);
     if (!k || !c->sample || atomic_load_explicit(&c->sample_off, memory_order_relaxed))
         return;
-    size_t total = atomic_fetch_add_explicit(&c->n_sample, (size_t)k, memory_order_relaxed);
+    /* Each worker's share of the cap, so no count is shared between threads. */
     sample_part *p = &c->sample[worker];
-    if ((total + (size_t)k) * (sizeof(sh_pair) + sizeof(double)) > SAMPLE_MAX_BYTES) {
+    if ((p->n + (size_t)k) * (sizeof(sh_pair) + sizeof(double)) * c->n_workers >
+        SAMPLE_MAX_BYTES) {
         atomic_store(&c->sample_off, 1);
         return;
     }
@@ -551,7 +552,7 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", cfg->file);
     unsigned nw = out->base.workers ? out->base.workers : 1;
     checker c = {out, columns_of(out), pairs, out_genuine, NULL, NULL, 0, 0,
-                 calloc(nw, sizeof(sh_replay_cache)), calloc(nw, sizeof(sample_part)), 0, 0};
+                 calloc(nw, sizeof(sh_replay_cache)), calloc(nw, sizeof(sample_part)), nw, 0};
     if (!rc && (!c.cache || bits_create(&c, m->n_items)))
         rc = sh_err_nomem(err);
     int parallel = !rc;
