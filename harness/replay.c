@@ -6,20 +6,15 @@
 #include <string.h>
 
 #include "classification_measures.h"
-#include "csv_rows.h"
+#include "csv_fast.h"
+#include "fast_float.h"
 #include "pair_map.h"
+#include "replay_rows.h"
+#include "str_index.h"
 
-/* The columns a row callback needs, found in the header. */
-typedef struct columns {
-    size_t n;              /* header width; 0 until the header is read */
-    int col[3];
-} columns;
-
-/* Finds the columns named by the config's keys[k] in section in the
- * header; the last may be absent when optional_last. */
-static int take_header(columns *c, char **fields, size_t n, const char *const names[3],
-                       const char *section, const char *const keys[3], int optional_last,
-                       sh_err *err)
+int sh_replay_header(sh_replay_columns *c, char **fields, size_t n,
+                     const char *const names[3], const char *section,
+                     const char *const keys[3], int optional_last, sh_err *err)
 {
     for (int k = 0; k < 3; k++) {
         c->col[k] = sh_csv_column(fields, n, names[k]);
@@ -31,7 +26,7 @@ static int take_header(columns *c, char **fields, size_t n, const char *const na
     return 0;
 }
 
-static int row_width(const columns *c, size_t n, sh_err *err)
+int sh_replay_width(const sh_replay_columns *c, size_t n, sh_err *err)
 {
     if (n != c->n)
         return sh_err_set(err, SH_E_INPUT, "row has %zu fields, the header has %zu", n,
@@ -39,13 +34,61 @@ static int row_width(const columns *c, size_t n, sh_err *err)
     return 0;
 }
 
+/* The item of id text[0..len), through the cache when it holds it. */
+static long find_id(const sh_str_index *ids, sh_replay_cache *cache, const char *text,
+                    size_t len)
+{
+    if (cache && cache->len == len) {
+        size_t j = 0;
+        while (j < len && cache->text[j] == text[j])
+            j++;
+        if (j == len)
+            return (long)cache->item;
+    }
+    long i = sh_str_index_find(ids, text, len);
+    if (cache && i >= 0 && len && len <= sizeof cache->text) {
+        memcpy(cache->text, text, len);
+        cache->len = len;
+        cache->item = (uint32_t)i;
+    }
+    return i;
+}
+
+int sh_replay_row(uint32_t *out_ref, uint32_t *out_probe, double *out_score, char **f,
+                  const size_t *lens, sh_replay_cache *cache, const sh_replay_columns *cols,
+                  const sh_cfg_scores *cfg, const sh_manifest *m, const sh_str_index *ids,
+                  sh_err *err)
+{
+    int c0 = cols->col[0], c1 = cols->col[1];
+    const char *ref_id = f[c0], *probe_id = f[c1];
+    const char *text = f[cols->col[2]];
+    long ref = find_id(ids, cache, ref_id, lens ? lens[c0] : strlen(ref_id));
+    long probe = ref < 0 ? -1 : find_id(ids, NULL, probe_id, lens ? lens[c1] : strlen(probe_id));
+    if (ref < 0 || probe < 0)
+        return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not an image_id of %s",
+                              ref < 0 ? cfg->reference : cfg->probe, ref < 0 ? ref_id : probe_id,
+                              m->path);
+    double score = -INFINITY;
+    if (text[0] && !(sh_parse_double(text, &score) && isfinite(score)))
+        return sh_err_set(err, SH_E_INPUT,
+                              "field '%s': '%s' is not a finite number (leave it empty for "
+                              "a failed comparison)",
+                              cfg->score, text);
+    *out_ref = (uint32_t)ref;
+    *out_probe = (uint32_t)probe;
+    *out_score = score;
+    return 0;
+}
+
 /* ---- scores ---- */
 
 typedef struct scores_reader {
-    columns cols;
+    sh_replay_columns cols;
     const sh_cfg_scores *cfg;
     const sh_manifest *m;
     const sh_pairs *pairs;
+    const sh_str_index *ids;   /* the manifest's image ids */
+    sh_replay_cache cache;
     sh_pair_map *want;     /* (a, b) of each pair -> its index, genuine first */
     sh_pair_map *seen;     /* (reference, probe) of each row -> line */
     size_t *line_of;           /* per pair: the row that scored it, 0 if none */
@@ -59,30 +102,20 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
     if (!r->cols.n) {
         static const char *const keys[3] = {"reference", "probe", "score"};
         const char *names[3] = {cfg->reference, cfg->probe, cfg->score};
-        return take_header(&r->cols, f, n, names, "scores", keys, 0, err);
+        return sh_replay_header(&r->cols, f, n, names, "scores", keys, 0, err);
     }
-    int rc = row_width(&r->cols, n, err);
+    int rc = sh_replay_width(&r->cols, n, err);
     if (rc)
         return rc;
     const char *ref_id = f[r->cols.col[0]], *probe_id = f[r->cols.col[1]];
-    const char *text = f[r->cols.col[2]];
-    long ref = sh_manifest_find(r->m, ref_id), probe = sh_manifest_find(r->m, probe_id);
-    if (ref < 0 || probe < 0)
-        return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not an image_id of %s",
-                              ref < 0 ? cfg->reference : cfg->probe, ref < 0 ? ref_id : probe_id,
-                              r->m->path);
-    double score = -INFINITY;
-    if (text[0]) {
-        char *end;
-        score = strtod(text, &end);
-        if (*end || !isfinite(score))
-            return sh_err_set(err, SH_E_INPUT,
-                                  "field '%s': '%s' is not a finite number (leave it empty for "
-                                  "a failed comparison)",
-                                  cfg->score, text);
-    }
+    uint32_t ref, probe;
+    double score;
+    rc = sh_replay_row(&ref, &probe, &score, f, NULL, &r->cache, &r->cols, cfg, r->m, r->ids,
+                       err);
+    if (rc)
+        return rc;
     uint64_t first = 0;
-    int put = sh_pair_map_put(&first, r->seen, (uint32_t)ref, (uint32_t)probe, line);
+    int put = sh_pair_map_put(&first, r->seen, ref, probe, line);
     if (put < 0)
         return sh_err_nomem(err);
     if (put == 0)
@@ -90,8 +123,7 @@ static int score_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
                               "reference '%s' and probe '%s' are scored twice (first on line %llu)",
                               ref_id, probe_id, (unsigned long long)first);
     uint64_t k;
-    if (!sh_pair_map_get(&k, r->want, (uint32_t)ref, (uint32_t)probe) &&
-        !sh_pair_map_get(&k, r->want, (uint32_t)probe, (uint32_t)ref))
+    if (!sh_pair_map_get(&k, r->want, ref, probe) && !sh_pair_map_get(&k, r->want, probe, ref))
         return 0; /* a pair this run does not use */
     if (r->line_of[k])
         return sh_err_set(err, SH_E_INPUT,
@@ -140,10 +172,12 @@ int sh_replay_scores(double *out_genuine, double *out_impostor, const sh_cfg_sco
     size_t total = pairs->n_genuine + pairs->n_impostor;
     scores_reader r = {.cfg = cfg, .m = m, .pairs = pairs, .genuine = out_genuine,
                        .impostor = out_impostor};
+    sh_str_index *ids = sh_str_index_create((const char *const *)m->image_id, m->n_items);
+    r.ids = ids;
     r.want = sh_pair_map_create(total);
     r.seen = sh_pair_map_create(total);
     r.line_of = calloc(total ? total : 1, sizeof *r.line_of);
-    int rc = r.want && r.seen && r.line_of ? 0 : sh_err_nomem(err);
+    int rc = ids && r.want && r.seen && r.line_of ? 0 : sh_err_nomem(err);
     for (size_t k = 0; !rc && k < total; k++) {
         sh_pair p = k < pairs->n_genuine ? pairs->genuine[k]
                                              : pairs->impostor[k - pairs->n_genuine];
@@ -151,12 +185,13 @@ int sh_replay_scores(double *out_genuine, double *out_impostor, const sh_cfg_sco
             rc = sh_err_nomem(err);
     }
     if (!rc)
-        rc = sh_csv_read(cfg->file, "scores file", score_row, &r, err);
+        rc = sh_csv_read_fast(cfg->file, "scores file", score_row, &r, err);
     if (!rc && !r.cols.n)
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row",
                             cfg->file);
     if (!rc)
         rc = missing_score(&r, err);
+    sh_str_index_destroy(ids);
     sh_pair_map_destroy(r.want);
     sh_pair_map_destroy(r.seen);
     free(r.line_of);
@@ -166,7 +201,7 @@ int sh_replay_scores(double *out_genuine, double *out_impostor, const sh_cfg_sco
 /* ---- predictions ---- */
 
 typedef struct predictions_reader {
-    columns cols;
+    sh_replay_columns cols;
     const sh_cfg_predictions *cfg;
     const sh_manifest *m;
     const char *const *class_names;
@@ -182,9 +217,9 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *er
     if (!r->cols.n) {
         static const char *const keys[3] = {"image", "predicted", "confidence"};
         const char *names[3] = {cfg->image, cfg->predicted, cfg->confidence};
-        return take_header(&r->cols, f, n, names, "predictions", keys, 1, err);
+        return sh_replay_header(&r->cols, f, n, names, "predictions", keys, 1, err);
     }
-    int rc = row_width(&r->cols, n, err);
+    int rc = sh_replay_width(&r->cols, n, err);
     if (rc)
         return rc;
     const char *id = f[r->cols.col[0]], *label = f[r->cols.col[1]];
@@ -233,7 +268,7 @@ int sh_replay_predictions(int32_t *out_predicted, const sh_cfg_predictions *cfg,
     r.line_of = calloc(m->n_items, sizeof *r.line_of);
     if (!r.line_of)
         return sh_err_nomem(err);
-    int rc = sh_csv_read(cfg->file, "predictions file", prediction_row, &r, err);
+    int rc = sh_csv_read_fast(cfg->file, "predictions file", prediction_row, &r, err);
     if (!rc && !r.cols.n)
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row",
                             cfg->file);

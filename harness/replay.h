@@ -9,7 +9,10 @@
 
 #include "config.h"
 #include "error.h"
+#include "executor.h"
 #include "manifest.h"
+#include "score_source.h"
+#include "str_index.h"
 #include "verification.h"
 
 /* Fills out_genuine[n_genuine] and out_impostor[n_impostor] (the caller's)
@@ -21,6 +24,47 @@
  * naming the pair on a pair of the run the file has no score for. */
 int sh_replay_scores(double *out_genuine, double *out_impostor, const sh_cfg_scores *cfg,
                          const sh_manifest *m, const sh_pairs *pairs, sh_err *err);
+
+/* Part of a kept sample: pair[i] scored score[i]. */
+typedef struct sh_replay_sample {
+    sh_pair *pair;
+    double *score;
+    size_t n, cap;
+} sh_replay_sample;
+
+/* Every impostor pair of a run whose pairs are all pairs, left implicit
+ * (sh_pairs.implicit), as a score source that reads the scores file again
+ * on each replay, in blocks split across the executor's threads: memory is
+ * a block of text per replay and one bit per image pair, never a score per
+ * pair. Made by sh_replay_all_pairs; read-only while it lives (replays may
+ * not overlap); out must not move. */
+typedef struct sh_replay_source {
+    sh_score_source base;
+    const sh_cfg_scores *cfg;
+    const sh_manifest *m;
+    sh_str_index *ids;         /* owned */
+    int col[3];                /* reference, probe and score columns */
+    size_t width;              /* the header's fields */
+    /* The sample (score_source.h) the checking read kept, when small
+     * enough: the impostor pairs of 1 in sample_every items; owned. */
+    unsigned sample_every;     /* 0: none kept; a sample reads the file */
+    unsigned n_parts;          /* one part per worker of the checking read */
+    struct sh_replay_sample *part;
+} sh_replay_source;
+
+/* sh_replay_scores for pairs that are all pairs, implicit: reads and
+ * checks the whole file once (in parallel on ex, NULL: the calling thread;
+ * the same checks and messages, the first in file order), fills
+ * out_genuine[n_genuine], and makes out the source of the impostors'
+ * scores, with the sample the measures predict pass 1's window from (kept
+ * by the checking read up to a few MiB, so that pass 2 is seldom needed).
+ * Close it with sh_replay_source_close. */
+int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg_scores *cfg,
+                        const sh_manifest *m, const sh_pairs *pairs, sh_executor *ex,
+                        sh_err *err);
+
+/* Frees what the source holds; a zeroed one is allowed. */
+void sh_replay_source_close(sh_replay_source *src);
 
 /* Fills out_predicted[m->n_items] (the caller's) with the index in
  * class_names of each image's predicted class, or SH_NO_PREDICTION for

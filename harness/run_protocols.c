@@ -87,12 +87,17 @@ static int counts_save(void *ctx, const void *data, size_t len, sh_err *err)
 int sh_run_verification(run_state *s, sh_err *err)
 {
     const sh_config *c = s->config;
-    /* Declared embeddings score every impostor pair block by block, never
-     * listing them; an opaque engine and replay need each pair's score. */
+    /* Declared embeddings score every impostor pair block by block, and
+     * replay reads every pair's score from its file on each pass, never
+     * listing them; an opaque engine needs each pair's score. */
     int blocks = s->inst && s->inst->has_embedding;
     sh_pairs_spec pairs;
     sh_config_pairs_spec(&pairs, c);
-    int rc = sh_verification_pairs(&s->pairs, s->manifest, &pairs, blocks, err);
+    /* SHADES_REPLAY_LISTED: replay lists every pair and holds every score,
+     * as before issue 27; only tests/replay_stream.sh sets it, to check
+     * that both ways give the same tables and messages. */
+    int streamed = !s->inst && !getenv("SHADES_REPLAY_LISTED");
+    int rc = sh_verification_pairs(&s->pairs, s->manifest, &pairs, blocks || streamed, err);
     if (rc)
         return rc;
     s->genuine = malloc((s->pairs->n_genuine ? s->pairs->n_genuine : 1) * sizeof(double));
@@ -100,11 +105,15 @@ int sh_run_verification(run_state *s, sh_err *err)
         s->impostor = malloc((s->pairs->n_impostor ? s->pairs->n_impostor : 1) * sizeof(double));
     if (!s->genuine || (!s->pairs->implicit && !s->impostor))
         return sh_err_nomem(err);
+    sh_replay_source replayed = {0};
     if (s->inst) {
         rc = engine_scores(s, err);
     } else {
         rc = no_template_failures(s, err);
-        if (!rc)
+        if (!rc && s->pairs->implicit)
+            rc = sh_replay_all_pairs(&replayed, s->genuine, c->engine.scores, s->manifest,
+                                     s->pairs, s->executor, err);
+        else if (!rc)
             rc = sh_replay_scores(s->genuine, s->impostor, c->engine.scores,
                                       s->manifest, s->pairs, err);
     }
@@ -122,14 +131,17 @@ int sh_run_verification(run_state *s, sh_err *err)
         .progress = s->progress,
     };
     /* Listed impostors' scores are checkpointed as they are compared;
-     * impostors scored block by block are kept as pass 1's counts. */
+     * impostors scored block by block are kept as pass 1's counts (not
+     * replayed ones: the file may change between runs, and is the record). */
     sh_count_store counts = {s, counts_load, counts_save};
-    if (s->pairs->implicit && s->checkpoint)
+    if (s->pairs->implicit && s->checkpoint && s->inst)
         mo.counts = &counts;
     sh_array_source listed;
     sh_embedding_source computed;
     const sh_score_source *impostors;
-    if (s->pairs->implicit) {
+    if (s->pairs->implicit && !s->inst) {
+        impostors = &replayed.base;
+    } else if (s->pairs->implicit) {
         sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
                                      s->manifest->subject, s->manifest->n_items,
                                      s->pairs->impostor_total, s->executor, 0);
@@ -141,6 +153,7 @@ int sh_run_verification(run_state *s, sh_err *err)
     }
     rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
                                      impostors, s->outcome, &mo, err);
+    sh_replay_source_close(&replayed);
     sh_criteria_spec criteria;
     sh_config_criteria_spec(&criteria, c);
     if (!rc)

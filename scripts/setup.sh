@@ -25,7 +25,7 @@ packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev lib
           libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
           opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
-          python3-pandas python3-yaml clang
+          libzstd-dev python3-pandas python3-yaml clang
           libcurl4-openssl-dev libjansson-dev
           "$(clang_rt_package)")
 # shellcheck disable=SC2206 # a list of package names, split on spaces

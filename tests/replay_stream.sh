@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# replay_stream.sh SHADES: replayed scores of all pairs are streamed from
+# their file (harness/replay_source.c) and give exactly the tables of the
+# listed, in-memory path (SHADES_REPLAY_LISTED=1), with one or three
+# threads, from plain, gzip and zstd files with a byte-order mark, CRLF
+# endings, quoted fields, pairs either way round and failed comparisons;
+# and every malformed file gets the same message from both paths.
+set -euo pipefail
+shades=$1
+. "$(dirname "$0")/h5_strip.sh"
+work=$(mktemp -d)
+trap "[ -n \"${KEEP:-}\" ] || rm -rf \"$work\"" EXIT
+cd "$work"
+fail() { echo "replay_stream: $*" >&2; exit 1; }
+
+# 40 subjects x 3 images, two groups; every pair scored, some reversed.
+awk 'BEGIN { print "image_id,subject_id,path,sex"
+  for (s = 0; s < 40; s++) for (k = 0; k < 3; k++)
+    printf "img%d_%d,s%d,x/%d_%d.png,%s\n", s, k, s, s, k, (s % 2 ? "F" : "M") }' >manifest.csv
+awk 'BEGIN { srand(3); printf "\357\273\277reference_id,probe_id,score\r\n"
+  n = 0; for (s = 0; s < 40; s++) for (k = 0; k < 3; k++) { id[n] = "img" s "_" k; sub_[n++] = s }
+  for (a = 0; a < n; a++) for (b = a + 1; b < n; b++) {
+    x = id[a]; y = id[b]
+    if ((a + b) % 3 == 0) { t = x; x = y; y = t }
+    if ((a * b) % 7 == 0) x = "\"" x "\""
+    sc = sub_[a] == sub_[b] ? 0.6 + 0.3 * rand() : 0.4 * rand()
+    r = (a + 2 * b) % 11
+    if (r == 0) s = ""
+    else if (r == 1) s = sprintf("%.3e", sc)
+    else if (r == 2) s = sprintf("%.17g", sc)
+    else s = sprintf("%.6f", sc)
+    if (a == 5 && b == 9) s = "0.25"
+    if (a == 6 && b == 9) s = "0.25"
+    printf "%s,%s,%s\r\n", x, y, s } }' >scores.csv
+gzip -k scores.csv
+zstd -q -k scores.csv
+# Each run in a folder of its own, its scores file named "scores" whatever
+# its compression, so the configs (stored in the results) are the same.
+config() { # SCORES-FILE RESULTS
+  cat <<YAML
+run: {name: replay-stream, bootstrap: 50, seed: 9}
+dataset: {manifest: ../manifest.csv}
+engine: {adapter: replay, scores: {file: $1}}
+groups: {partitions: [sex]}
+verification: {target_fmr: [1e-1, 1e-2, 1e-3]}
+output: {results: $2}
+YAML
+}
+run() { # NAME SCORES-FILE THREADS [ENV...]
+  local name=$1 file=$2 threads=$3
+  shift 3
+  mkdir "$name"
+  cp "$file" "$name/scores"
+  config scores out.h5 >"$name/run.yaml"
+  (cd "$name" && env "$@" "$shades" run run.yaml --threads "$threads" >/dev/null 2>err) ||
+    true
+  [ -s "$name/out.h5" ] || { cat "$name/err" >&2; fail "$name: no results"; }
+  h5_strip "$name/out.h5" >"$name/full"
+  # adapter_sha256 is the scores file's, which compression changes.
+  h5_strip "$name/out.h5" adapter_sha256 >"$name/dump"
+}
+run listed scores.csv 1 SHADES_REPLAY_LISTED=1
+grep -q '"n_false_match"' listed/dump || fail "the dump holds no table"
+for r in "plain scores.csv 1" "plain3 scores.csv 3" "gzip scores.csv.gz 3" \
+         "zstd scores.csv.zst 2"; do
+  set -- $r
+  run "$1" "$2" "$3"
+  diff listed/dump "$1/dump" >/dev/null ||
+    { diff listed/dump "$1/dump" | head -20 >&2; fail "$1 differs"; }
+done
+cmp -s listed/full plain/full || fail "plain differs in adapter_sha256"
+
+# Malformed files: the streamed path words each as the listed path does.
+bad() { # NAME SED-SCRIPT
+  sed "$2" scores.csv >"$1.csv"
+  config "$1.csv" "$1.h5" | sed 's|\.\./manifest|manifest|' >"$1.yaml"
+  local a b
+  a=$("$shades" run "$1.yaml" 2>&1 >/dev/null || true)
+  b=$(SHADES_REPLAY_LISTED=1 "$shades" run "$1.yaml" 2>&1 >/dev/null || true)
+  [ -n "$a" ] || fail "$1: no error"
+  [ "$a" = "$b" ] || fail "$1: streamed '$a', listed '$b'"
+  case "$a" in *"$3"*) ;; *) fail "$1: '$a' lacks '$3'" ;; esac
+}
+bad unknown '900s/^"\{0,1\}img[0-9_]*"\{0,1\}/nobody/' \
+  ":900: field 'reference_id': 'nobody' is not an image_id"
+bad nan '1200s/,[^,]*\r$/,high\r/' ":1200: field 'score': 'high' is not a finite number"
+bad twice '3000p' ":3001: reference"
+bad reversed '3000{p;s/^\([^,]*\),\([^,]*\),/\2,\1,/}' \
+  "score the pair that line 3000 already scored"
+bad missing '4000d' "pair of the run has no score"
+bad header '1s/score/sc/' ":1: header: no column 'score'"
+bad width '2000s/\r$/,x\r/' ":2000: row has 4 fields, the header has 3"
+bad quote '2500s/^/"/' ":2500: malformed CSV"
+: >empty.csv
+config empty.csv empty.h5 | sed 's|\.\./manifest|manifest|' >empty.yaml
+out=$("$shades" run empty.yaml 2>&1 || true)
+case "$out" in *"empty.csv:1: empty file, expected a header row"*) ;; *) fail "empty: $out" ;; esac
+echo "replay_stream: ok"
