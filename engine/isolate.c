@@ -279,11 +279,14 @@ static int worker_environment(sh_isolate *iso)
 }
 
 /* Makes w's score area: a memfd the worker maps read-write, one per slot,
- * handed to each worker started there. */
+ * handed to each worker started there. Sealed at its size: an engine can
+ * catch the descriptor in flight (MSG_PEEK copies it) and, unsealed, shrink
+ * the file under the harness's mapping, whose next read is a SIGBUS. */
 static int make_area(worker *w, sh_err *err)
 {
-    w->area_fd = memfd_create("shades-scores", MFD_CLOEXEC);
-    if (w->area_fd < 0 || ftruncate(w->area_fd, (off_t)sizeof *w->area))
+    w->area_fd = memfd_create("shades-scores", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (w->area_fd < 0 || ftruncate(w->area_fd, (off_t)sizeof *w->area) ||
+        fcntl(w->area_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
         return sh_err_set(err, SH_E_IO, "isolation: cannot make a score area: %s",
                           strerror(errno));
     void *p = mmap(NULL, sizeof *w->area, PROT_READ | PROT_WRITE, MAP_SHARED, w->area_fd, 0);
@@ -498,14 +501,24 @@ static long long now_ms(void)
  * tenth of the limit (at most 100 ms): so a hang is reported between the
  * limit and the limit and a tenth after its call began, however long the
  * block. Only a rise within the block counts as progress, so a worker
- * cannot hold its harness longer than m + 1 limits. */
-static int await_scored(const sh_isolate *iso, const worker *w, uint32_t m)
+ * cannot hold its harness longer than m + 1 limits waiting for scores (the
+ * reply's reads then have limits of their own). *out_seen is the count the
+ * harness last saw rise: on a hang, the pair that did not move, whatever a
+ * worker writes to the area after it is given up on. */
+static int await_scored(uint32_t *out_seen, const sh_isolate *iso, const worker *w,
+                        uint32_t m)
 {
     int step = iso->timeout_ms / 10 < 1 ? 1 : iso->timeout_ms / 10 > 100 ? 100
                                                                           : iso->timeout_ms / 10;
-    uint32_t seen = 0;
+    uint32_t seen = *out_seen = 0;
     long long since = now_ms();
     for (;;) {
+        /* Read before judging, so a rise in the last step is never a hang. */
+        uint32_t done = atomic_load_explicit(&w->area->done, memory_order_acquire);
+        if (done > seen && done <= m) {
+            seen = *out_seen = done;
+            since = now_ms();
+        }
         long long left = since + iso->timeout_ms - now_ms();
         if (left <= 0)
             return -2;
@@ -515,11 +528,6 @@ static int await_scored(const sh_isolate *iso, const worker *w, uint32_t m)
             return 0; /* a reply, or the worker's end: the read says which */
         if (r < 0 && errno != EINTR)
             return -1;
-        uint32_t done = atomic_load_explicit(&w->area->done, memory_order_acquire);
-        if (done > seen && done <= m) {
-            seen = done;
-            since = now_ms();
-        }
     }
 }
 
@@ -536,14 +544,18 @@ static int compare_block(double *out_scores, size_t *out_got, sh_wire_score *out
     *out_got = 0;
     atomic_store_explicit(&w->area->done, 0, memory_order_relaxed);
     sh_wire_scored s = {0, SHADES_OK, 0};
+    uint32_t seen = 0;
+    int waited = 0;
     int r = sh_wire_send(w->sock, SH_WIRE_COMPARE, pairs, m * sizeof *pairs, NULL, 0, -1);
     if (!r)
-        r = await_scored(iso, w, m);
+        r = waited = await_scored(&seen, iso, w, m);
     if (!r)
         r = read_reply(&s, sizeof s, message, cap, w, SH_WIRE_SCORED, iso->timeout_ms);
-    /* Replied: it says how far the worker got. Died or hung: the area does. */
-    uint32_t got = !r ? s.count
-                      : atomic_load_explicit(&w->area->done, memory_order_acquire);
+    /* Replied: it says how far the worker got. Hung on a pair: the count
+     * that stopped rising. Died, or hung in its reply: the area. */
+    uint32_t got = !r            ? s.count
+                   : waited == -2 ? seen
+                                  : atomic_load_explicit(&w->area->done, memory_order_acquire);
     if (r == -3 || got > m)
         return -3;
     for (size_t j = 0; j < got; j++) {

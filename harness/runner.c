@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -235,17 +237,24 @@ int sh_runner_restore(sh_checkpoint *cp, uint32_t stage, size_t begin, size_t en
 }
 
 /* The templates' memory: a memfd, so engine calls made in other processes
- * can map it too (calls->share). */
+ * can map it too (calls->share). Once mapped here it is sealed: its size
+ * fixed, and no other writable mapping or write(), since a worker handed a
+ * read-only descriptor can reopen it read-write through /proc and, unsealed,
+ * could shrink it under this mapping (a SIGBUS here) or rewrite templates. */
 static int map_templates(sh_templates *t, sh_err *err)
 {
     size_t bytes = t->n * t->stride;
-    t->fd = memfd_create("shades-templates", MFD_CLOEXEC);
+    t->fd = memfd_create("shades-templates", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (t->fd < 0 || ftruncate(t->fd, (off_t)(bytes ? bytes : 8)) != 0)
         return sh_err_set(err, SH_E_NOMEM, "templates: cannot reserve %zu bytes", bytes);
     void *p = mmap(NULL, bytes ? bytes : 8, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
     if (p == MAP_FAILED)
         return sh_err_set(err, SH_E_NOMEM, "templates: cannot map %zu bytes", bytes);
     t->bytes = p;
+    if (fcntl(t->fd, F_ADD_SEALS,
+              F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE | F_SEAL_SEAL))
+        return sh_err_set(err, SH_E_IO, "templates: cannot seal their memory: %s",
+                          strerror(errno));
     return 0;
 }
 

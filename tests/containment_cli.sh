@@ -5,7 +5,8 @@
 # ptrace and write the harness's memory, signal it, and make the template
 # region writable; then to send to listeners on loopback TCP, UDP and Unix
 # sockets, read a root-only file and /dev/shm, start a process that
-# outlives the run, and eat memory: each attempt must be refused. Results and checkpoints
+# outlives the run, resize the memory files it shares with the harness, and
+# eat memory: each attempt must be refused. Results and checkpoints
 # are owner-only. A manifest path that leaves the dataset's root, by ".."
 # or by a symbolic link, is refused unless the config allows it.
 set -euo pipefail
@@ -96,6 +97,16 @@ if pgrep -f -- "snoop=$work/res/reach.h5" >/dev/null; then
   echo "an engine process outlived the run:" >&2; pgrep -af -- "snoop=$work/res/reach.h5" >&2; exit 1
 fi
 h5dump -a /engine_isolation res/reach.h5 | grep -q "file size 0, no core dumps"
+# Memory files the harness shares with a worker: an engine that catches their
+# descriptors in flight on its socket cannot resize them (a shrink would
+# end the harness with SIGBUS): the run completes.
+config shrink "$bad/libhostile.so" "shrink=1"
+"$shades" run shrink.yaml --isolate --no-checkpoint >out.txt 2>err.txt ||
+  { echo "the run with shrink=1 failed ($?):" >&2; cat err.txt >&2; exit 1; }
+must_refuse "resize the harness's score area"
+if grep -q "^hostile: resize .*: ALLOWED$" err.txt; then
+  echo "a shared memory file was resized:" >&2; cat err.txt >&2; exit 1
+fi
 # An engine that eats memory fails its own calls, not the machine.
 case $sandbox in
   *"no address-space limit"*) echo "note: no address-space limit in this build ($sandbox)" ;;

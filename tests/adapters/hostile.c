@@ -25,7 +25,13 @@
  *               a pathname Unix socket, and abstract=NAME to an abstract one;
  *   secret=PATH reads a file (a root-only one, /dev/shm's);
  *   fork=1      starts a process that leaves its session and outlives the
- *               engine (pid to stderr), and runs a thread, which must work. */
+ *               engine (pid to stderr), and runs a thread, which must work;
+ *   shrink=1    from create on, a thread peeks at the worker's socket
+ *               (MSG_PEEK copies the descriptors a message carries) for
+ *               the memory files the harness sends, and the first compare
+ *               that has them tries to shrink and grow each (also reopened
+ *               read-write through /proc), printing one line per file;
+ *               a compare before any was caught aborts, for a fresh try. */
 #include <shades/adapter.h>
 
 #include <arpa/inet.h>
@@ -56,7 +62,7 @@
 typedef struct faults {
     double segv, hang, abort, overrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
     size_t leak;
-    int closefds, ignsegv, fork, tcp, udp;
+    int closefds, ignsegv, fork, tcp, udp, shrink;
     char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
     int n_secret;
 } faults;
@@ -99,6 +105,7 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "closefds")) f->closefds = (int)v;
         else if (!strcmp(line, "ignsegv")) f->ignsegv = (int)v;
         else if (!strcmp(line, "fork")) f->fork = (int)v;
+        else if (!strcmp(line, "shrink")) f->shrink = (int)v;
         else if (!strcmp(line, "tcp")) f->tcp = (int)v;
         else if (!strcmp(line, "udp")) f->udp = (int)v;
         else if (!strcmp(line, "unix")) snprintf(f->unix_path, sizeof f->unix_path, "%s", eq);
@@ -110,6 +117,8 @@ static int parse_options(faults *f, const char *options)
     }
     return SHADES_OK;
 }
+
+static void *catch_fds(void *arg);
 
 static int h_create(shades_engine **out, const shades_host *host,
                     const shades_engine_config *config)
@@ -125,6 +134,9 @@ static int h_create(shades_engine **out, const shades_host *host,
     }
     synth_model_default(&e->model, config->seed);
     e->seed = config->seed;
+    pthread_t thief;
+    if (e->f.shrink && pthread_create(&thief, NULL, catch_fds, NULL) == 0)
+        pthread_detach(thief);
     *out = e;
     return SHADES_OK;
 }
@@ -401,6 +413,77 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
     return SHADES_OK;
 }
 
+/* shrink=1: the memory files caught in flight on the worker's socket (fd 3,
+ * engine/worker.c), until the first compare takes them. */
+static atomic_int caught[4] = {-1, -1, -1, -1};
+static atomic_int n_caught, shrink_done;
+
+static void *catch_fds(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&n_caught) < 2 && !atomic_load(&shrink_done)) {
+        char buf[64], cbuf[CMSG_SPACE(4 * sizeof(int))];
+        struct iovec iov = {buf, sizeof buf};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+                            .msg_controllen = sizeof cbuf};
+        if (recvmsg(3, &mh, MSG_PEEK | MSG_DONTWAIT) <= 0)
+            continue;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+            if (c->cmsg_type != SCM_RIGHTS)
+                continue;
+            int fd;
+            memcpy(&fd, CMSG_DATA(c), sizeof fd);
+            char self[64], name[256] = "";
+            snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+            ssize_t len = readlink(self, name, sizeof name - 1);
+            name[len > 0 ? len : 0] = 0;
+            int seen = 0;
+            for (int k = 0; k < atomic_load(&n_caught); k++) {
+                char other[64], oname[256] = "";
+                snprintf(other, sizeof other, "/proc/self/fd/%d", atomic_load(&caught[k]));
+                ssize_t ol = readlink(other, oname, sizeof oname - 1);
+                oname[ol > 0 ? ol : 0] = 0;
+                seen |= !strcmp(name, oname);
+            }
+            if (seen || atomic_load(&n_caught) >= 4)
+                close(fd);
+            else { /* this thread alone adds: the slot is filled before it counts */
+                atomic_store(&caught[atomic_load(&n_caught)], fd);
+                atomic_fetch_add(&n_caught, 1);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* shrink=1: tries to change the size of each caught file, once. */
+static void shrink_caught(void)
+{
+    if (atomic_load(&n_caught) == 0)
+        abort(); /* missed them: a fresh worker is sent them again */
+    if (atomic_exchange(&shrink_done, 1))
+        return;
+    /* The worker's file-size limit is 0: growing a file would raise SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
+    for (int k = 0; k < atomic_load(&n_caught); k++) {
+        int fd = atomic_load(&caught[k]);
+        char self[64], name[256] = "", what[400];
+        snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+        ssize_t len = readlink(self, name, sizeof name - 1);
+        name[len > 0 ? len : 0] = 0;
+        int rw = open(self, O_RDWR);
+        int changed = ftruncate(fd, 0) == 0 || ftruncate(fd, 1 << 20) == 0 ||
+                      (rw >= 0 && (ftruncate(rw, 0) == 0 || ftruncate(rw, 1 << 20) == 0));
+        if (rw >= 0)
+            close(rw);
+        snprintf(what, sizeof what, "resize %s",
+                 strstr(name, "shades-scores")      ? "the harness's score area"
+                 : strstr(name, "shades-templates") ? "the harness's templates"
+                                                    : name);
+        attempt(what, changed);
+    }
+}
+
 static int h_compare(double *out_score, shades_engine *e, const uint8_t *v, size_t vs,
                      const uint8_t *r, size_t rs)
 {
@@ -409,6 +492,8 @@ static int h_compare(double *out_score, shades_engine *e, const uint8_t *v, size
     synth_code a = {synth_get_u32(v + 8), synth_get_u32(v + 12), v[4]};
     synth_code b = {synth_get_u32(r + 8), synth_get_u32(r + 12), r[4]};
     common_faults(e, draw(a.subject * 131u + a.image, b.subject * 131u + b.image, ~e->seed));
+    if (e->f.shrink)
+        shrink_caught();
     *out_score = synth_model_score(&e->model, &a, &b);
     double u = draw(a.subject * 7u + a.image, b.subject * 7u + b.image, e->seed ^ 0x1f);
     if (u < e->f.inf)
