@@ -8,6 +8,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "huge_alloc.h"
+
 /* Compressed bytes read per call. */
 #define IN_CHUNK (1u << 20)
 
@@ -59,7 +61,7 @@ int sh_text_open(sh_text_blocks **out, const char *path, const char *what, sh_er
         r->path = path;
         r->f = f;
         r->cap = SH_TEXT_BLOCK + 65536;
-        r->buf = malloc(r->cap);
+        r->buf = sh_huge_alloc(r->cap);
         r->in = malloc(IN_CHUNK);
     }
     if (!r || !r->buf || !r->in) {

@@ -33,11 +33,14 @@ typedef struct sh_replay_sample {
 } sh_replay_sample;
 
 /* Every impostor pair of a run whose pairs are all pairs, left implicit
- * (sh_pairs.implicit), as a score source that reads the scores file again
- * on each replay, in blocks split across the executor's threads: memory is
- * a block of text per replay and one bit per image pair, never a score per
- * pair. Made by sh_replay_all_pairs; read-only while it lives (replays may
- * not overlap); out must not move. */
+ * (sh_pairs.implicit), as a score source. While the image pairs' scores fit
+ * in SH_REPLAY_HELD_MAX_BYTES at 4 bytes a pair, and each is a decimal of
+ * at most `digits` places that an int32 holds exactly (so it comes back
+ * with the same bits), the checking read keeps them and replays never read
+ * the file again. Otherwise each replay reads the file again, in blocks
+ * split across the executor's threads: memory is then a block of text per
+ * replay and one bit per image pair. Made by sh_replay_all_pairs;
+ * read-only while it lives (replays may not overlap); out must not move. */
 typedef struct sh_replay_source {
     sh_score_source base;
     const sh_cfg_scores *cfg;
@@ -50,7 +53,18 @@ typedef struct sh_replay_source {
     unsigned sample_every;     /* 0: none kept; a sample reads the file */
     unsigned n_parts;          /* one part per worker of the checking read */
     struct sh_replay_sample *part;
+    /* Each image pair's score times 10^digits, by its bit (upper triangle
+     * row by row), SH_REPLAY_HELD_FAILED for a failed comparison; NULL:
+     * not held. Owned. */
+    int32_t *held;
+    unsigned digits;
+    _Atomic unsigned reads;    /* whole reads of the file so far */
 } sh_replay_source;
+
+/* The most memory held scores may take: 16.7 M image pairs, 5,800 images. */
+#define SH_REPLAY_HELD_MAX_BYTES (64u << 20)
+/* A held failed comparison (-inf). */
+#define SH_REPLAY_HELD_FAILED INT32_MIN
 
 /* sh_replay_scores for pairs that are all pairs, implicit: reads and
  * checks the whole file once (in parallel on ex, NULL: the calling thread;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv_fast.h"
+#include "huge_alloc.h"
 #include "replay.h"
 #include "replay_rows.h"
 #include "text_blocks.h"
@@ -70,12 +71,13 @@ static int line_starts(const char *text, size_t i)
 
 /* Calls row for every record after the header, each block's records split
  * across the source's workers. */
-static int read_rows(const sh_replay_source *s, row_fn row, void *ctx, sh_err *err)
+static int read_rows(sh_replay_source *s, row_fn row, void *ctx, sh_err *err)
 {
     sh_text_blocks *in;
     int rc = sh_text_open(&in, s->cfg->file, "scores file", err);
     if (rc)
         return rc;
+    atomic_fetch_add(&s->reads, 1);
     unsigned nw = s->base.workers ? s->base.workers : 1;
     size_t T = nw > 1 ? (size_t)nw * TASKS_PER_THREAD : 1;
     size_t *bound = malloc((T + 1) * sizeof *bound);
@@ -132,6 +134,9 @@ typedef struct checker {
     sample_part *sample;       /* per worker; NULL: not kept */
     size_t n_workers;
     _Atomic int sample_off;    /* too big, or out of memory: none kept */
+    int32_t *held;             /* sh_replay_source.held being filled; NULL: not */
+    double scale;              /* 10^digits */
+    _Atomic int held_off;      /* a score it cannot hold: none held */
 } checker;
 
 /* Keeps pair (lo, hi) once for each of its items the sample takes. */
@@ -170,7 +175,7 @@ static void keep_sample(checker *c, unsigned worker, uint32_t lo, uint32_t hi, d
 /* Hands the workers' samples to the source, or drops them. */
 static void sample_keep(checker *c, sh_replay_source *s, unsigned nw)
 {
-    if (c->sample && !atomic_load(&c->sample_off)) {
+    if (c->sample && !atomic_load(&c->sample_off) && !s->held) {
         s->part = c->sample;
         s->n_parts = nw;
         s->sample_every = SAMPLE_EVERY;
@@ -201,6 +206,26 @@ static int test_bit(_Atomic uint64_t *words, uint64_t bit)
 {
     uint64_t mask = UINT64_C(1) << (bit & 63);
     return (atomic_load_explicit(&words[bit >> 6], memory_order_relaxed) & mask) != 0;
+}
+
+/* Holds score at held[bit], or gives up holding: a score held is
+ * round(score x 10^digits), kept only when dividing it by 10^digits gives
+ * back the same bits (both exact, the division correctly rounded, so it
+ * does every time). */
+static void hold(checker *c, uint64_t bit, double score)
+{
+    if (!c->held || atomic_load_explicit(&c->held_off, memory_order_relaxed))
+        return;
+    if (score == -INFINITY) {
+        c->held[bit] = SH_REPLAY_HELD_FAILED;
+        return;
+    }
+    double v = nearbyint(score * c->scale);
+    double back = v / c->scale;
+    if (fabs(v) < 2147483647.0 && memcmp(&back, &score, sizeof back) == 0)
+        c->held[bit] = (int32_t)v;
+    else
+        atomic_store_explicit(&c->held_off, 1, memory_order_relaxed);
 }
 
 /* The index of genuine pair (lo, hi) in pairs (sorted by a, then b). */
@@ -283,15 +308,17 @@ static int check(checker *c, unsigned worker, char **f, const size_t *lens, size
     if (rc)
         return rc;
     uint32_t lo = ref < probe ? ref : probe, hi = ref < probe ? probe : ref;
-    int again = lo == hi ? test_and_set(c->self, lo)
-                         : test_and_set(c->bits, triangle_bit(lo, hi, c->s->m->n_items));
+    uint64_t bit = lo == hi ? 0 : triangle_bit(lo, hi, c->s->m->n_items);
+    int again = lo == hi ? test_and_set(c->self, lo) : test_and_set(c->bits, bit);
     if (again)
         return line ? scored_twice(c, ref, probe, line, err)
                     : sh_err_set(err, SH_E_INPUT, "a pair is scored twice");
-    if (lo != hi && c->s->m->subject[lo] == c->s->m->subject[hi])
+    if (lo != hi && c->s->m->subject[lo] == c->s->m->subject[hi]) {
         c->genuine[genuine_index(c->pairs, lo, hi)] = score;
-    else if (c->s->m->subject[lo] != c->s->m->subject[hi])
+    } else if (c->s->m->subject[lo] != c->s->m->subject[hi]) {
+        hold(c, bit, score);
         keep_sample(c, worker, lo, hi, score);
+    }
     return 0;
 }
 
@@ -311,16 +338,57 @@ static int check_sequential(void *ctx, char **f, size_t n, size_t line, sh_err *
     return check(c, 0, f, NULL, n, line, err);
 }
 
-/* The header: the columns, or the message naming its line. */
+/* Rows after the header that decide whether scores can be held. */
+#define HELD_PROBE_ROWS 100
+
+/* The header: the columns, or the message naming its line; then the first
+ * rows' scores, to choose sh_replay_source.digits. */
 typedef struct header_reader {
     sh_replay_source *s;
     int seen;
+    size_t rows;
+    long places;               /* the most decimal places among them */
+    double largest;            /* the largest magnitude among them */
 } header_reader;
+
+/* A score's decimal places: "0.125" 3, "1.5e-3" 4, "12" 0. */
+static long decimal_places(const char *score)
+{
+    const char *dot = strchr(score, '.');
+    const char *e = strpbrk(score, "eE");
+    long places = dot ? (long)strcspn(dot + 1, "eE") : 0;
+    return places - (e ? strtol(e + 1, NULL, 10) : 0);
+}
+
+/* The places held scores keep: the first rows' most, at least 6 (a short
+ * first score, "0.5", says little), fewer where the largest would not fit an
+ * int32; 0 when they cannot be held: more than 9 places (full-precision
+ * doubles, "0.12345678901234567"), or none of the rows. */
+static unsigned held_digits(const header_reader *h)
+{
+    if (!h->rows || h->places > 9)
+        return 0;
+    unsigned digits = h->places < 6 ? 6 : (unsigned)h->places;
+    while (digits > 0 && h->largest * pow(10, digits) >= 2147483647.0)
+        digits--;
+    return digits < (unsigned)(h->places > 0 ? h->places : 0) ? 0 : digits;
+}
 
 static int header_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
 {
     (void)line;
     header_reader *h = ctx;
+    if (h->seen) {
+        /* Read only for their scores; the checking read checks them later. */
+        if ((size_t)h->s->col[2] < n && f[h->s->col[2]][0]) {
+            const char *score = f[h->s->col[2]];
+            long places = decimal_places(score);
+            double v = fabs(strtod(score, NULL));
+            h->places = places > h->places ? places : h->places;
+            h->largest = v > h->largest ? v : h->largest;
+        }
+        return ++h->rows == HELD_PROBE_ROWS ? SH_E_INTERNAL : 0;
+    }
     const sh_cfg_scores *cfg = h->s->cfg;
     static const char *const keys[3] = {"reference", "probe", "score"};
     const char *names[3] = {cfg->reference, cfg->probe, cfg->score};
@@ -331,7 +399,7 @@ static int header_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
     h->s->width = cols.n;
     memcpy(h->s->col, cols.col, sizeof cols.col);
     h->seen = 1;
-    return SH_E_INTERNAL;   /* stop: the rows are read in parallel */
+    return 0;
 }
 
 /* Allocates the checker's bits (zeroed). */
@@ -434,9 +502,85 @@ static int emit(void *ctx, unsigned worker, char **f, const size_t *lens, size_t
     return b->n == BATCH ? flush(e, worker, err) : 0;
 }
 
+/* ---- replays of held scores ---- */
+
+/* Rows of images handed to a thread at once: rows near the end are short. */
+#define HELD_ROWS 16
+
+typedef struct held_replay {
+    const sh_replay_source *s;
+    sh_score_sink sink;
+    void *ctx;
+    unsigned every;            /* 0: every impostor pair; else the sample of 1 in `every` */
+    double scale;              /* 10^digits */
+    worker_batch *w;
+} held_replay;
+
+/* Adds pair (a, b)'s held score to the worker's batch, `times` times. */
+static int held_emit(held_replay *h, unsigned worker, uint32_t a, uint32_t b, int32_t v,
+                     int times, sh_err *err)
+{
+    worker_batch *bt = &h->w[worker];
+    for (int i = 0; i < times; i++) {
+        bt->pair[bt->n] = (sh_pair){a, b};
+        bt->score[bt->n++] = v == SH_REPLAY_HELD_FAILED ? -INFINITY : v / h->scale;
+        if (bt->n == BATCH) {
+            sh_score_batch batch = {bt->n, bt->pair, bt->score};
+            bt->total += bt->n;
+            bt->n = 0;
+            int rc = h->sink(h->ctx, worker, &batch, err);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int held_rows(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
+{
+    held_replay *h = ctx;
+    const sh_manifest *m = h->s->m;
+    uint64_t n = m->n_items;
+    int rc = 0;
+    for (uint32_t a = (uint32_t)begin; a < end && !rc; a++) {
+        uint64_t first = a + 1 < n ? triangle_bit(a, a + 1, n) : 0;
+        for (uint32_t b = a + 1; b < n && !rc; b++) {
+            if (m->subject[a] == m->subject[b])
+                continue;
+            int times = !h->every ? 1 : (a % h->every == 0) + (b % h->every == 0);
+            if (times)
+                rc = held_emit(h, worker, a, b, h->s->held[first + (b - a - 1)], times, err);
+        }
+    }
+    return rc;
+}
+
+/* Replays the held scores, or their sample of 1 in `every` items. */
+static int held_replay_all(const sh_replay_source *s, unsigned every, sh_score_sink sink,
+                           void *ctx, sh_err *err)
+{
+    const sh_score_source *base = &s->base;
+    unsigned nw = base->workers ? base->workers : 1;
+    held_replay h = {s, sink, ctx, every, pow(10, s->digits), calloc(nw, sizeof(worker_batch))};
+    if (!h.w)
+        return sh_err_nomem(err);
+    int rc = sh_executor_for(base->executor, nw, s->m->n_items, HELD_ROWS, held_rows, &h, err);
+    for (unsigned w = 0; w < nw && !rc; w++) {
+        worker_batch *bt = &h.w[w];
+        sh_score_batch batch = {bt->n, bt->pair, bt->score};
+        bt->n = 0;
+        rc = batch.n ? sink(ctx, w, &batch, err) : 0;
+    }
+    free(h.w);
+    return rc;
+}
+
 static int file_replay(const sh_score_source *base, sh_score_sink sink, void *ctx, sh_err *err)
 {
-    const sh_replay_source *s = base->self;
+    /* Not const: the source counts its reads (sh_replay_source.reads). */
+    sh_replay_source *s = (sh_replay_source *)base->self;
+    if (s->held)
+        return held_replay_all(s, 0, sink, ctx, err);
     unsigned nw = base->workers ? base->workers : 1;
     emitter e = {s, columns_of(s), sink, ctx, calloc(nw, sizeof(worker_batch))};
     if (!e.w)
@@ -506,7 +650,9 @@ static int kept_block(void *ctx, unsigned worker, size_t begin, size_t end, sh_e
 static int file_sample(const sh_score_source *base, unsigned every, sh_score_sink sink,
                        void *ctx, sh_err *err)
 {
-    const sh_replay_source *s = base->self;
+    sh_replay_source *s = (sh_replay_source *)base->self;
+    if (s->held)
+        return every ? held_replay_all(s, every, sink, ctx, err) : 0;
     unsigned nw = base->workers ? base->workers : 1;
     if (every && every == s->sample_every) {
         int rc = 0;
@@ -544,16 +690,24 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
     out->ids = sh_str_index_create((const char *const *)m->image_id, m->n_items);
     if (!out->ids)
         return sh_err_nomem(err);
-    header_reader h = {out, 0};
+    header_reader h = {out, 0, 0, 0, 0};
     int rc = sh_csv_read_fast(cfg->file, "scores file", header_row, &h, err);
-    if (rc == SH_E_INTERNAL && h.seen)
-        rc = 0;
+    if (h.seen)
+        rc = 0;   /* a bad first row is worded by the checking read, in its place */
     else if (!rc)
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", cfg->file);
     unsigned nw = out->base.workers ? out->base.workers : 1;
     checker c = {out, columns_of(out), pairs, out_genuine, NULL, NULL, 0, 0,
-                 calloc(nw, sizeof(sh_replay_cache)), calloc(nw, sizeof(sample_part)), nw, 0};
+                 calloc(nw, sizeof(sh_replay_cache)), NULL, nw, 0, NULL, 1.0, 0};
     if (!rc && (!c.cache || bits_create(&c, m->n_items)))
+        rc = sh_err_nomem(err);
+    /* Scores held need no sample: it is read from them. Without them the
+     * sample is kept, or the read would be one more. */
+    out->digits = held_digits(&h);
+    if (!rc && out->digits && c.n_bits <= SH_REPLAY_HELD_MAX_BYTES / sizeof(int32_t))
+        c.held = sh_huge_alloc((size_t)c.n_bits * sizeof(int32_t));
+    c.scale = pow(10, out->digits);
+    if (!rc && !c.held && !(c.sample = calloc(nw, sizeof(sample_part))))
         rc = sh_err_nomem(err);
     int parallel = !rc;
     if (parallel)
@@ -575,6 +729,12 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         rc = missing_score(&c, err);
     bits_free(&c);
     free(c.cache);
+    if (!rc && c.held && !atomic_load(&c.held_off)) {
+        out->held = c.held;
+        out->sample_every = SAMPLE_EVERY;
+    } else {
+        free(c.held);
+    }
     sample_keep(&c, out, nw);
     /* Without a kept sample, reading one would cost a pass: pass 1 then
      * counts and pass 2 refines, as many reads as a sample and pass 1. */
@@ -587,6 +747,8 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
 
 void sh_replay_source_close(sh_replay_source *src)
 {
+    free(src->held);
+    src->held = NULL;
     sh_str_index_destroy(src->ids);
     for (unsigned p = 0; p < src->n_parts; p++) {
         free(src->part[p].pair);

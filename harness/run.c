@@ -327,8 +327,8 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
             s->inst ? "engine" : "replaying", s->inst ? r.info.adapter_name
                                                       : r.info.adapter_library);
     if (s->pairs)
-        fprintf(out, "        %zu genuine and %zu impostor pairs\n", s->pairs->n_genuine,
-                s->pairs->n_impostor);
+        fprintf(out, "        %zu genuine and %zu impostor pairs%s%s\n", s->pairs->n_genuine,
+                s->pairs->n_impostor, s->replay_reads[0] ? "; " : "", s->replay_reads);
     char faults[1024] = "";
     if (s->inst)
         s->inst->calls->summary(faults, sizeof faults, s->inst);

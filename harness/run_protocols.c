@@ -1,4 +1,6 @@
 #include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +155,14 @@ int sh_run_verification(run_state *s, sh_err *err)
     }
     rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
                                      impostors, s->outcome, &mo, err);
+    if (s->pairs->implicit && !s->inst) {
+        unsigned reads = atomic_load(&replayed.reads);
+        char times[32] = "once";
+        if (reads != 1)
+            snprintf(times, sizeof times, "%u times", reads);
+        snprintf(s->replay_reads, sizeof s->replay_reads, "scores file read %s%s", times,
+                 replayed.held ? ", then its scores held in memory (4 bytes a pair)" : "");
+    }
     sh_replay_source_close(&replayed);
     sh_criteria_spec criteria;
     sh_config_criteria_spec(&criteria, c);

@@ -54,6 +54,7 @@ typedef struct run_state {
     uint8_t *genuine_faults, *impostor_faults; /* calls that may fault: sh_fault per pair */
     sh_repeat repeat;          /* engine runs: pairs scored again */
     sh_vresults *vresults;
+    char replay_reads[96];     /* replay of all pairs: how often the file was read; "" */
     sh_verdict *verdicts;
     /* identification */
     sh_iresults *iresults;

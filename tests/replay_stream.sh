@@ -4,7 +4,10 @@
 # listed, in-memory path (SHADES_REPLAY_LISTED=1), with one or three
 # threads, from plain, gzip and zstd files with a byte-order mark, CRLF
 # endings, quoted fields, pairs either way round and failed comparisons;
-# and every malformed file gets the same message from both paths.
+# whether their scores are held after one read (every score a decimal of
+# few places), or read again on each pass (full-precision scores, or a
+# late one among short ones); and every malformed file gets the same
+# message from both paths.
 set -euo pipefail
 shades=$1
 . "$(dirname "$0")/h5_strip.sh"
@@ -52,7 +55,7 @@ run() { # NAME SCORES-FILE THREADS [ENV...]
   mkdir "$name"
   cp "$file" "$name/scores"
   config scores out.h5 >"$name/run.yaml"
-  (cd "$name" && env "$@" "$shades" run run.yaml --threads "$threads" >/dev/null 2>err) ||
+  (cd "$name" && env "$@" "$shades" run run.yaml --threads "$threads" >out 2>err) ||
     true
   [ -s "$name/out.h5" ] || { cat "$name/err" >&2; fail "$name: no results"; }
   h5_strip "$name/out.h5" >"$name/full"
@@ -69,6 +72,33 @@ for r in "plain scores.csv 1" "plain3 scores.csv 3" "gzip scores.csv.gz 3" \
     { diff listed/dump "$1/dump" | head -20 >&2; fail "$1 differs"; }
 done
 cmp -s listed/full plain/full || fail "plain differs in adapter_sha256"
+# Full-precision scores in the first rows: read on each pass, never held.
+reads() { # NAME EXPECTED-TEXT
+  grep -q "scores file read $2\$" "$1/out" ||
+    fail "$1: expected 'scores file read $2': $(grep 'scores file' "$1/out")"
+}
+reads plain "2 times"
+
+# Scores of six places (and failed comparisons): read once, then held.
+sed 's/,\([0-9.e+-]*\)\r$/,\1\r/' scores.csv | awk -F, 'BEGIN { OFS = "," }
+  NR > 1 && $3 != "\r" { sub(/\r$/, "", $3); $3 = sprintf("%.6f\r", $3) } { print }' >six.csv
+zstd -q -k six.csv
+run listed6 six.csv 1 SHADES_REPLAY_LISTED=1
+for r in "held6 six.csv 1" "held6x3 six.csv 3" "held6zstd six.csv.zst 2"; do
+  set -- $r
+  run "$1" "$2" "$3"
+  diff listed6/dump "$1/dump" >/dev/null ||
+    { diff listed6/dump "$1/dump" | head -20 >&2; fail "$1 differs"; }
+  reads "$1" "once, then its scores held in memory (4 bytes a pair)"
+done
+# A full-precision score after the first rows: holding stops, the file is
+# read again (check, pass 1 and pass 2: no sample was kept), the same tables.
+awk 'NR == 5000 { sub(/,[^,]*\r$/, ",0.12345678901234567\r") } { print }' six.csv >late.csv
+run listed_late late.csv 1 SHADES_REPLAY_LISTED=1
+run late late.csv 2
+diff listed_late/dump late/dump >/dev/null ||
+  { diff listed_late/dump late/dump | head -20 >&2; fail "late differs"; }
+reads late "3 times"
 
 # Malformed files: the streamed path words each as the listed path does.
 bad() { # NAME SED-SCRIPT
