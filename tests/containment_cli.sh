@@ -117,8 +117,8 @@ case $sandbox in
       { echo "the memory eater was not stopped:" >&2; cat out.txt err.txt >&2; exit 1; }
     h5dump -a /engine_isolation res/eat.h5 | grep -q "address space 1024 MiB"
     # Too small a limit to load the library at all: the error says which limit.
-    expect_fail "too little memory" "limited to 100 MiB by --isolate-memory; too little for this engine?)$" \
-      "$shades" run eat.yaml --isolate --isolate-memory 100 --no-checkpoint ;;
+    expect_fail "too little memory" "limited to 32 MiB by --isolate-memory; too little for this engine?)$" \
+      "$shades" run eat.yaml --isolate --isolate-memory 32 --no-checkpoint ;;
 esac
 # Too few open files for Landlock's own descriptors: the error names the option.
 case $sandbox in
