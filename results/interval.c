@@ -20,12 +20,12 @@ void sh_wilson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, double co
     *out_hi = k == n ? 1.0 : fmin(1.0, centre + half);
 }
 
-double sh_zero_upper(double n, double conf)
+double sh_zero_upper_one_sided(double n, double level)
 {
     if (!(n > 0))
         return NAN;
     /* expm1/log1p keep the bound exact when n is in the billions. */
-    return -expm1(log1p(-conf) / n);
+    return -expm1(log1p(-level) / n);
 }
 
 /* The regularised incomplete beta I_p(a, b) minus a target, for root finding. */
@@ -87,13 +87,16 @@ void sh_clopper_pearson(double *out_lo, double *out_hi, uint64_t k, uint64_t n, 
         *out_lo = *out_hi = NAN;
         return;
     }
+    /* B(1 - a/2; 1, n) in closed form: each tail gets (1 - conf) / 2 at k = 0
+     * as at every other k. */
+    double tail = (1.0 + conf) / 2.0;
     if (k == 0) {
         *out_lo = 0.0;
-        *out_hi = sh_zero_upper((double)n, conf);
+        *out_hi = sh_zero_upper_one_sided((double)n, tail);
         return;
     }
     if (k == n) {
-        *out_lo = 1.0 - sh_zero_upper((double)n, conf);
+        *out_lo = 1.0 - sh_zero_upper_one_sided((double)n, tail);
         *out_hi = 1.0;
         return;
     }

@@ -195,19 +195,15 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
 }
 
 /* A rate's bootstrap bounds: percentiles of the replicates, except that
- * zero (or all) observed errors give the exact one-sided bound, since no
- * replicate can show an error that was never seen. */
+ * zero (or all) observed errors give Clopper-Pearson's exact bounds there,
+ * since no replicate can show an error that was never seen. */
 static void rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, uint64_t k,
                         uint64_t n, double conf)
 {
     if (n == 0 || R == 0) {
         *out_lo = *out_hi = NAN;
-    } else if (k == 0) {
-        *out_lo = 0;
-        *out_hi = sh_zero_upper((double)n, conf);
-    } else if (k == n) {
-        *out_lo = 1 - sh_zero_upper((double)n, conf);
-        *out_hi = 1;
+    } else if (k == 0 || k == n) {
+        sh_clopper_pearson(out_lo, out_hi, k, n, conf);
     } else {
         sh_boot_percentile(out_lo, out_hi, reps, R, conf);
     }

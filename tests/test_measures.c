@@ -29,13 +29,16 @@ static void clopper_pearson_known_values(void **state)
     sh_clopper_pearson(&lo, &hi, 5, 10, 0.95);
     assert_float_equal(lo, 0.187086, 1e-6);
     assert_float_equal(hi, 0.812914, 1e-6);
-    /* Zero errors: one-sided exact bound, 1 - 0.05^(1/10), near 3/n. */
+    /* Zero errors: two-sided like every other k, 1 - 0.025^(1/10); the
+     * one-sided rule-of-three bound 1 - 0.05^(1/n) only under its own name. */
     sh_clopper_pearson(&lo, &hi, 0, 10, 0.95);
     assert_float_equal(lo, 0.0, 0);
-    assert_float_equal(hi, 0.2588656, 1e-7);
-    assert_float_equal(sh_zero_upper(1e6, 0.95), 2.9957277789e-6, 1e-16);
+    assert_float_equal(hi, 0.3084971078, 1e-9);
+    assert_float_equal(sh_zero_upper_one_sided(1e6, 0.95), 2.9957277864e-6, 1e-15);
+    sh_clopper_pearson(&lo, &hi, 0, 1000000, 0.95);
+    assert_float_equal(hi, 3.6888726502e-6, 1e-15);
     sh_clopper_pearson(&lo, &hi, 10, 10, 0.95);
-    assert_float_equal(lo, 1 - 0.2588656, 1e-7);
+    assert_float_equal(lo, 1 - 0.3084971078, 1e-9);
     assert_float_equal(hi, 1.0, 0);
     /* One error in a million, where GSL's own beta inverse gives up: the
      * lower bound has the closed form 1 - 0.975^(1/n), and the upper bound
