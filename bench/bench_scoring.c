@@ -15,6 +15,7 @@
 #include "bench.h"
 #include "bench_accum.h"
 #include "bench_groups.h"
+#include "bench_templates.h"
 #include "embedding_blocks.h"
 #include "embedding_score.h"
 
@@ -26,22 +27,11 @@ int main(int argc, char **argv)
     unsigned threads = 2, per_subject = 4, n_groups = 8;
     runs = runs ? runs : 1;
     shades_embedding e = {sizeof e, SHADES_METRIC_COSINE, d, 8};
-    sh_templates t = {0};
-    t.n = n;
-    t.stride = 8 + 4 * (size_t)d + 8;
-    t.bytes = aligned_alloc(64, n * t.stride);
-    t.outcome = calloc(n, sizeof *t.outcome);
-    t.norm = malloc(n * sizeof *t.norm);
+    sh_templates t;
+    bench_templates(&t, n, &e);
     uint32_t *subject = malloc(n * sizeof *subject);
     int32_t *group = malloc(n * sizeof *group);
-    uint64_t x = 88172645463325252u;
     for (size_t i = 0; i < n; i++) {
-        float *v = (float *)(void *)(t.bytes + i * t.stride + 8);
-        for (unsigned k = 0; k < d; k++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            v[k] = (float)((double)(x >> 11) / 9007199254740992.0 - 0.5);
-        }
-        t.norm[i] = sh_embedding_norm(&e, v);
         subject[i] = (uint32_t)(i / per_subject);
         group[i] = (int32_t)(subject[i] % n_groups);
     }
@@ -112,9 +102,7 @@ int main(int argc, char **argv)
            rate / gemm_dots);
     free(ans);
     bench_groups_free(g);
-    free(t.bytes);
-    free(t.outcome);
-    free(t.norm);
+    bench_templates_free(&t);
     sh_executor_destroy(ex);
     free(subject);
     free(group);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_templates.h"
 #include "embedding_score.h"
 #include "runner.h"
 
@@ -28,22 +29,11 @@ int main(int argc, char **argv)
     sh_instance inst = {.has_embedding = 1, .threads = threads};
     inst.embedding = (shades_embedding){sizeof inst.embedding, SHADES_METRIC_COSINE, d, 8};
     strcpy(inst.id.name, "bench");
-    sh_templates t = {0};
-    t.n = n;
-    t.stride = 8 + 4 * (size_t)d + 8;
-    t.bytes = aligned_alloc(64, n * t.stride);
-    t.outcome = calloc(n, sizeof *t.outcome);
-    t.norm = malloc(n * sizeof *t.norm);
+    sh_templates t;
+    bench_templates(&t, n, &inst.embedding);
     uint32_t *gallery = malloc(n_gallery * sizeof *gallery);
     uint32_t *probes = malloc(n_probes * sizeof *probes);
-    uint64_t x = 88172645463325252u;
     for (size_t i = 0; i < n; i++) {
-        float *v = (float *)(void *)(t.bytes + i * t.stride + 8);
-        for (unsigned k = 0; k < d; k++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            v[k] = (float)((double)(x >> 11) / 9007199254740992.0 - 0.5);
-        }
-        t.norm[i] = sh_embedding_norm(&inst.embedding, v);
         if (i < n_gallery)
             gallery[i] = (uint32_t)i;
         else
@@ -106,9 +96,7 @@ int main(int argc, char **argv)
     printf("  ratio, comparisons/s to dots/s: %.3f to sgemm, %.3f to sgemv per probe\n",
            rate / (dots / gemm), rate / (dots / gemv));
     sh_executor_destroy(ex);
-    free(t.bytes);
-    free(t.outcome);
-    free(t.norm);
+    bench_templates_free(&t);
     free(gallery);
     free(probes);
     return bench_verdict("bench_search", rate / (dots / gemm) >= 0.85,

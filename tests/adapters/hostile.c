@@ -419,6 +419,15 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
 static atomic_int caught[4] = {-1, -1, -1, -1};
 static atomic_int n_caught, shrink_done;
 
+/* What descriptor fd is open on ("/memfd:shades-scores (deleted)"), or "". */
+static void fd_name(char *out, size_t cap, int fd)
+{
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    ssize_t len = readlink(self, out, cap - 1);
+    out[len > 0 ? len : 0] = 0;
+}
+
 static void *catch_fds(void *arg)
 {
     (void)arg;
@@ -434,17 +443,12 @@ static void *catch_fds(void *arg)
                 continue;
             int fd;
             memcpy(&fd, CMSG_DATA(c), sizeof fd);
-            char self[64], name[256] = "";
-            snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-            ssize_t len = readlink(self, name, sizeof name - 1);
-            name[len > 0 ? len : 0] = 0;
+            char name[256], other[256];
+            fd_name(name, sizeof name, fd);
             int seen = 0;
             for (int k = 0; k < atomic_load(&n_caught); k++) {
-                char other[64], oname[256] = "";
-                snprintf(other, sizeof other, "/proc/self/fd/%d", atomic_load(&caught[k]));
-                ssize_t ol = readlink(other, oname, sizeof oname - 1);
-                oname[ol > 0 ? ol : 0] = 0;
-                seen |= !strcmp(name, oname);
+                fd_name(other, sizeof other, atomic_load(&caught[k]));
+                seen |= !strcmp(name, other);
             }
             if (seen || atomic_load(&n_caught) >= 4)
                 close(fd);
@@ -462,10 +466,8 @@ static void shrink_caught(void)
 {
     int area = 0;
     for (int k = 0; k < atomic_load(&n_caught); k++) {
-        char self[64], name[256] = "";
-        snprintf(self, sizeof self, "/proc/self/fd/%d", atomic_load(&caught[k]));
-        ssize_t len = readlink(self, name, sizeof name - 1);
-        name[len > 0 ? len : 0] = 0;
+        char name[256];
+        fd_name(name, sizeof name, atomic_load(&caught[k]));
         area |= strstr(name, "shades-scores") != NULL;
     }
     if (!area)
@@ -476,10 +478,9 @@ static void shrink_caught(void)
     signal(SIGXFSZ, SIG_IGN);
     for (int k = 0; k < atomic_load(&n_caught); k++) {
         int fd = atomic_load(&caught[k]);
-        char self[64], name[256] = "", what[400];
+        char self[64], name[256], what[400];
+        fd_name(name, sizeof name, fd);
         snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-        ssize_t len = readlink(self, name, sizeof name - 1);
-        name[len > 0 ? len : 0] = 0;
         int rw = open(self, O_RDWR);
         int changed = ftruncate(fd, 0) == 0 || ftruncate(fd, 1 << 20) == 0 ||
                       (rw >= 0 && (ftruncate(rw, 0) == 0 || ftruncate(rw, 1 << 20) == 0));
