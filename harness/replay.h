@@ -32,15 +32,23 @@ typedef struct sh_replay_sample {
     size_t n, cap;
 } sh_replay_sample;
 
+/* A held score that is not a count of 10^-digits, kept beside: pair `bit`
+ * scored `score`. */
+typedef struct sh_replay_other {
+    uint64_t bit;
+    double score;
+} sh_replay_other;
+
 /* Every impostor pair of a run whose pairs are all pairs, left implicit
  * (sh_pairs.implicit), as a score source. While the image pairs' scores fit
- * in SH_REPLAY_HELD_MAX_BYTES at 4 bytes a pair, and each is a decimal of
- * at most `digits` places that an int32 holds exactly (so it comes back
- * with the same bits), the checking read keeps them and replays never read
- * the file again. Otherwise each replay reads the file again, in blocks
- * split across the executor's threads: memory is then a block of text per
- * replay and one bit per image pair. Made by sh_replay_all_pairs;
- * read-only while it lives (replays may not overlap); out must not move. */
+ * in SH_REPLAY_HELD_MAX_BYTES at 4 bytes a pair, each a count of 10^-digits
+ * that an int32 holds and that gives back the same double bit for bit, bar
+ * a few (-0.0, a score of more places) kept aside with their pair, the
+ * checking read keeps them and replays never read the file again.
+ * Otherwise each replay reads the file again, in blocks split across the
+ * executor's threads: memory is then a block of text per replay and one bit
+ * per image pair. Made by sh_replay_all_pairs; read-only while it lives
+ * (replays may not overlap); out must not move. */
 typedef struct sh_replay_source {
     sh_score_source base;
     const sh_cfg_scores *cfg;
@@ -54,10 +62,12 @@ typedef struct sh_replay_source {
     unsigned n_parts;          /* one part per worker of the checking read */
     struct sh_replay_sample *part;
     /* Each image pair's score times 10^digits, by its bit (upper triangle
-     * row by row), SH_REPLAY_HELD_FAILED for a failed comparison; NULL:
-     * not held. Owned. */
+     * row by row), SH_REPLAY_HELD_FAILED for a failed comparison,
+     * SH_REPLAY_HELD_OTHER for one in `other`; NULL: not held. Owned. */
     int32_t *held;
     unsigned digits;
+    sh_replay_other *other;    /* sorted by bit; owned */
+    size_t n_other;
     _Atomic unsigned reads;    /* whole reads of the file so far */
 } sh_replay_source;
 
@@ -65,6 +75,8 @@ typedef struct sh_replay_source {
 #define SH_REPLAY_HELD_MAX_BYTES (64u << 20)
 /* A held failed comparison (-inf). */
 #define SH_REPLAY_HELD_FAILED INT32_MIN
+/* A held score kept in sh_replay_source.other. */
+#define SH_REPLAY_HELD_OTHER (INT32_MIN + 1)
 
 /* sh_replay_scores for pairs that are all pairs, implicit: reads and
  * checks the whole file once (in parallel on ex, NULL: the calling thread;

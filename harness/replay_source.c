@@ -136,7 +136,10 @@ typedef struct checker {
     _Atomic int sample_off;    /* too big, or out of memory: none kept */
     int32_t *held;             /* sh_replay_source.held being filled; NULL: not */
     double scale;              /* 10^digits */
-    _Atomic int held_off;      /* a score it cannot hold: none held */
+    _Atomic int held_off;      /* too many scores it cannot count: none held */
+    struct other_part *other;  /* per worker: the scores held aside */
+    size_t other_max;          /* the most held aside, all workers together */
+    _Atomic size_t n_other;    /* held aside so far (rare: shared) */
 } checker;
 
 /* Keeps pair (lo, hi) once for each of its items the sample takes. */
@@ -208,11 +211,44 @@ static int test_bit(_Atomic uint64_t *words, uint64_t bit)
     return (atomic_load_explicit(&words[bit >> 6], memory_order_relaxed) & mask) != 0;
 }
 
-/* Holds score at held[bit], or gives up holding: a score held is
- * round(score x 10^digits), kept only when dividing it by 10^digits gives
- * back the same bits (both exact, the division correctly rounded, so it
- * does every time). */
-static void hold(checker *c, uint64_t bit, double score)
+/* One worker's scores held aside (sh_replay_source.other). */
+typedef struct other_part {
+    sh_replay_other *item;
+    size_t n, cap;
+} other_part;
+
+/* Scores held aside at most: a few per cent of the pairs, and 1 Mi (16 MiB). */
+static size_t other_max(uint64_t n_bits)
+{
+    uint64_t most = 1024 + n_bits / 64;
+    return most < (1u << 20) ? (size_t)most : (size_t)1 << 20;
+}
+
+/* Keeps (bit, score) aside in the worker's part; 0, or -1 when all the
+ * workers together hold the most, or memory ran out. */
+static int hold_aside(checker *c, unsigned worker, uint64_t bit, double score)
+{
+    if (atomic_fetch_add_explicit(&c->n_other, 1, memory_order_relaxed) >= c->other_max)
+        return -1;
+    other_part *p = &c->other[worker];
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        sh_replay_other *grown = realloc(p->item, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        p->item = grown;
+        p->cap = cap;
+    }
+    p->item[p->n++] = (sh_replay_other){bit, score};
+    return 0;
+}
+
+/* Holds score at held[bit], or aside, or gives up holding. A score held in
+ * place is round(score x 10^digits), kept only when dividing it by
+ * 10^digits gives back the same bits (both exact, the division correctly
+ * rounded, so it does every time); -0.0 would come back +0.0, and a score
+ * of more places or too large would not come back at all: those go aside. */
+static void hold(checker *c, unsigned worker, uint64_t bit, double score)
 {
     if (!c->held || atomic_load_explicit(&c->held_off, memory_order_relaxed))
         return;
@@ -222,10 +258,48 @@ static void hold(checker *c, uint64_t bit, double score)
     }
     double v = nearbyint(score * c->scale);
     double back = v / c->scale;
-    if (fabs(v) < 2147483647.0 && memcmp(&back, &score, sizeof back) == 0)
+    /* -0.0 would be held as 0, which comes back +0.0. */
+    if (fabs(v) < 2147483647.0 && !(v == 0 && signbit(v)) &&
+        memcmp(&back, &score, sizeof back) == 0) {
         c->held[bit] = (int32_t)v;
-    else
+    } else if (hold_aside(c, worker, bit, score) == 0) {
+        c->held[bit] = SH_REPLAY_HELD_OTHER;
+    } else {
         atomic_store_explicit(&c->held_off, 1, memory_order_relaxed);
+    }
+}
+
+static int cmp_other(const void *a, const void *b)
+{
+    uint64_t x = ((const sh_replay_other *)a)->bit, y = ((const sh_replay_other *)b)->bit;
+    return (x > y) - (x < y);
+}
+
+/* Gathers the workers' scores held aside into s->other, sorted; 0 or -1. */
+static int others_keep(checker *c, sh_replay_source *s)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < c->n_workers; w++)
+        n += c->other[w].n;
+    s->other = malloc((n ? n : 1) * sizeof *s->other);
+    if (!s->other)
+        return -1;
+    for (size_t w = 0; w < c->n_workers; w++) {
+        if (c->other[w].n)
+            memcpy(s->other + s->n_other, c->other[w].item,
+                   c->other[w].n * sizeof *s->other);
+        s->n_other += c->other[w].n;
+    }
+    qsort(s->other, s->n_other, sizeof *s->other, cmp_other);
+    return 0;
+}
+
+static void others_free(checker *c)
+{
+    for (size_t w = 0; c->other && w < c->n_workers; w++)
+        free(c->other[w].item);
+    free(c->other);
+    c->other = NULL;
 }
 
 /* The index of genuine pair (lo, hi) in pairs (sorted by a, then b). */
@@ -316,7 +390,7 @@ static int check(checker *c, unsigned worker, char **f, const size_t *lens, size
     if (lo != hi && c->s->m->subject[lo] == c->s->m->subject[hi]) {
         c->genuine[genuine_index(c->pairs, lo, hi)] = score;
     } else if (c->s->m->subject[lo] != c->s->m->subject[hi]) {
-        hold(c, bit, score);
+        hold(c, worker, bit, score);
         keep_sample(c, worker, lo, hi, score);
     }
     return 0;
@@ -347,31 +421,37 @@ typedef struct header_reader {
     sh_replay_source *s;
     int seen;
     size_t rows;
-    long places;               /* the most decimal places among them */
+    size_t long_rows;          /* of them, scores of more than 9 places */
     double largest;            /* the largest magnitude among them */
 } header_reader;
 
-/* A score's decimal places: "0.125" 3, "1.5e-3" 4, "12" 0. */
-static long decimal_places(const char *score)
+/* Whether a score has more than 9 decimal places: "0.1234567891" and
+ * "1.23456e-05" do, "0.125", "1.5e-3" and "12" do not. */
+static int long_places(const char *score)
 {
     const char *dot = strchr(score, '.');
     const char *e = strpbrk(score, "eE");
-    long places = dot ? (long)strcspn(dot + 1, "eE") : 0;
-    return places - (e ? strtol(e + 1, NULL, 10) : 0);
+    long places = dot ? (long)strcspn(dot + 1, "eE ") : 0;
+    long shift = e ? strtol(e + 1, NULL, 10) : 0;
+    /* Clamped, so no exponent a file can hold overflows the difference. */
+    shift = shift < -1000 ? -1000 : shift > 1000 ? 1000 : shift;
+    return places - shift > 9;
 }
 
-/* The places held scores keep: the first rows' most, at least 6 (a short
- * first score, "0.5", says little), fewer where the largest would not fit an
- * int32; 0 when they cannot be held: more than 9 places (full-precision
- * doubles, "0.12345678901234567"), or none of the rows. */
-static unsigned held_digits(const header_reader *h)
+/* The places held scores count in (sh_replay_source.digits): as many as 9,
+ * fewer where twice the first rows' largest score would not fit an int32
+ * (room for a larger one later); -1 when the scores are not held: none of
+ * the rows had one, or more than a tenth of them had more than 9 places
+ * (full-precision doubles, "0.12345678901234567"), which would all be held
+ * aside. */
+static int held_digits(const header_reader *h)
 {
-    if (!h->rows || h->places > 9)
-        return 0;
-    unsigned digits = h->places < 6 ? 6 : (unsigned)h->places;
-    while (digits > 0 && h->largest * pow(10, digits) >= 2147483647.0)
+    if (!h->rows || h->long_rows * 10 > h->rows || !(h->largest * 2 < 2147483647.0))
+        return -1;
+    int digits = 9;
+    while (digits > 0 && h->largest * 2 * pow(10, digits) >= 2147483647.0)
         digits--;
-    return digits < (unsigned)(h->places > 0 ? h->places : 0) ? 0 : digits;
+    return digits;
 }
 
 static int header_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
@@ -382,9 +462,8 @@ static int header_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
         /* Read only for their scores; the checking read checks them later. */
         if ((size_t)h->s->col[2] < n && f[h->s->col[2]][0]) {
             const char *score = f[h->s->col[2]];
-            long places = decimal_places(score);
             double v = fabs(strtod(score, NULL));
-            h->places = places > h->places ? places : h->places;
+            h->long_rows += long_places(score);
             h->largest = v > h->largest ? v : h->largest;
         }
         return ++h->rows == HELD_PROBE_ROWS ? SH_E_INTERNAL : 0;
@@ -516,14 +595,33 @@ typedef struct held_replay {
     worker_batch *w;
 } held_replay;
 
+/* The score held for pair `bit`. */
+static double held_score(const held_replay *h, uint64_t bit)
+{
+    int32_t v = h->s->held[bit];
+    if (v == SH_REPLAY_HELD_FAILED)
+        return -INFINITY;
+    if (v != SH_REPLAY_HELD_OTHER)
+        return v / h->scale;
+    size_t a = 0, b = h->s->n_other;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (h->s->other[mid].bit < bit)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return h->s->other[a].score;   /* there: it was put aside with its bit */
+}
+
 /* Adds pair (a, b)'s held score to the worker's batch, `times` times. */
-static int held_emit(held_replay *h, unsigned worker, uint32_t a, uint32_t b, int32_t v,
+static int held_emit(held_replay *h, unsigned worker, uint32_t a, uint32_t b, double score,
                      int times, sh_err *err)
 {
     worker_batch *bt = &h->w[worker];
     for (int i = 0; i < times; i++) {
         bt->pair[bt->n] = (sh_pair){a, b};
-        bt->score[bt->n++] = v == SH_REPLAY_HELD_FAILED ? -INFINITY : v / h->scale;
+        bt->score[bt->n++] = score;
         if (bt->n == BATCH) {
             sh_score_batch batch = {bt->n, bt->pair, bt->score};
             bt->total += bt->n;
@@ -549,7 +647,8 @@ static int held_rows(void *ctx, unsigned worker, size_t begin, size_t end, sh_er
                 continue;
             int times = !h->every ? 1 : (a % h->every == 0) + (b % h->every == 0);
             if (times)
-                rc = held_emit(h, worker, a, b, h->s->held[first + (b - a - 1)], times, err);
+                rc = held_emit(h, worker, a, b, held_score(h, first + (b - a - 1)), times,
+                               err);
         }
     }
     return rc;
@@ -698,15 +797,19 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", cfg->file);
     unsigned nw = out->base.workers ? out->base.workers : 1;
     checker c = {out, columns_of(out), pairs, out_genuine, NULL, NULL, 0, 0,
-                 calloc(nw, sizeof(sh_replay_cache)), NULL, nw, 0, NULL, 1.0, 0};
+                 calloc(nw, sizeof(sh_replay_cache)), NULL, nw, 0, NULL, 1.0, 0, NULL, 0, 0};
     if (!rc && (!c.cache || bits_create(&c, m->n_items)))
         rc = sh_err_nomem(err);
     /* Scores held need no sample: it is read from them. Without them the
      * sample is kept, or the read would be one more. */
-    out->digits = held_digits(&h);
-    if (!rc && out->digits && c.n_bits <= SH_REPLAY_HELD_MAX_BYTES / sizeof(int32_t))
+    int digits = held_digits(&h);
+    out->digits = digits < 0 ? 0 : (unsigned)digits;
+    if (!rc && digits >= 0 && c.n_bits <= SH_REPLAY_HELD_MAX_BYTES / sizeof(int32_t))
         c.held = sh_huge_alloc((size_t)c.n_bits * sizeof(int32_t));
     c.scale = pow(10, out->digits);
+    c.other_max = other_max(c.n_bits);
+    if (!rc && c.held && !(c.other = calloc(nw, sizeof(other_part))))
+        rc = sh_err_nomem(err);
     if (!rc && !c.held && !(c.sample = calloc(nw, sizeof(sample_part))))
         rc = sh_err_nomem(err);
     int parallel = !rc;
@@ -729,12 +832,13 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         rc = missing_score(&c, err);
     bits_free(&c);
     free(c.cache);
-    if (!rc && c.held && !atomic_load(&c.held_off)) {
+    if (!rc && c.held && !atomic_load(&c.held_off) && others_keep(&c, out) == 0) {
         out->held = c.held;
         out->sample_every = SAMPLE_EVERY;
     } else {
         free(c.held);
     }
+    others_free(&c);
     sample_keep(&c, out, nw);
     /* Without a kept sample, reading one would cost a pass: pass 1 then
      * counts and pass 2 refines, as many reads as a sample and pass 1. */
@@ -748,7 +852,10 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
 void sh_replay_source_close(sh_replay_source *src)
 {
     free(src->held);
+    free(src->other);
     src->held = NULL;
+    src->other = NULL;
+    src->n_other = 0;
     sh_str_index_destroy(src->ids);
     for (unsigned p = 0; p < src->n_parts; p++) {
         free(src->part[p].pair);

@@ -4,10 +4,10 @@
 # listed, in-memory path (SHADES_REPLAY_LISTED=1), with one or three
 # threads, from plain, gzip and zstd files with a byte-order mark, CRLF
 # endings, quoted fields, pairs either way round and failed comparisons;
-# whether their scores are held after one read (every score a decimal of
-# few places), or read again on each pass (full-precision scores, or a
-# late one among short ones); and every malformed file gets the same
-# message from both paths.
+# whether their scores are held after one read (decimals of few places,
+# with a few others held aside: full-precision scores, -0.0), or read again
+# on each pass (mostly full-precision scores, or many after the first rows);
+# and every malformed file gets the same message from both paths.
 set -euo pipefail
 shades=$1
 . "$(dirname "$0")/h5_strip.sh"
@@ -77,7 +77,8 @@ reads() { # NAME EXPECTED-TEXT
   grep -q "scores file read $2\$" "$1/out" ||
     fail "$1: expected 'scores file read $2': $(grep 'scores file' "$1/out")"
 }
-reads plain "2 times"
+# One score in 11 of full precision, the rest short: held, those aside.
+reads plain "once, then its scores held in memory (4 bytes a pair)"
 
 # Scores of six places (and failed comparisons): read once, then held.
 sed 's/,\([0-9.e+-]*\)\r$/,\1\r/' scores.csv | awk -F, 'BEGIN { OFS = "," }
@@ -91,14 +92,36 @@ for r in "held6 six.csv 1" "held6x3 six.csv 3" "held6zstd six.csv.zst 2"; do
     { diff listed6/dump "$1/dump" | head -20 >&2; fail "$1 differs"; }
   reads "$1" "once, then its scores held in memory (4 bytes a pair)"
 done
-# A full-precision score after the first rows: holding stops, the file is
-# read again (check, pass 1 and pass 2: no sample was kept), the same tables.
-awk 'NR == 5000 { sub(/,[^,]*\r$/, ",0.12345678901234567\r") } { print }' six.csv >late.csv
+# Full precision from the 3,000th row on: more than can be held aside, so
+# holding stops and the file is read again (check, pass 1 and pass 2: no
+# sample was kept), with the same tables.
+awk 'NR >= 3000 && !/,\r$/ { sub(/,[^,]*\r$/, sprintf(",%.17g\r", 0.4 * NR / 7141)) }
+  { print }' six.csv >late.csv
 run listed_late late.csv 1 SHADES_REPLAY_LISTED=1
 run late late.csv 2
 diff listed_late/dump late/dump >/dev/null ||
   { diff listed_late/dump late/dump | head -20 >&2; fail "late differs"; }
 reads late "3 times"
+# Every full-precision file: never held, read twice (the sample kept).
+awk 'NR > 1 && !/,\r$/ { sub(/,[^,]*\r$/, sprintf(",%.17g\r", 0.4 * NR / 7141)) }
+  { print }' six.csv >full.csv
+run listed_full full.csv 1 SHADES_REPLAY_LISTED=1
+run full full.csv 3
+diff listed_full/dump full/dump >/dev/null || fail "full differs"
+reads full "2 times"
+# -0.0 is held aside (held as a count it would come back +0.0): here it is
+# the EER's threshold, whose sign the tables show.
+awk 'NR > 1 && !/,\r$/ { split($0, f, ","); gsub(/"|_.*/, "", f[1]); gsub(/"|_.*/, "", f[2])
+  u = (NR * 7919) % 100
+  sub(/,[^,]*\r$/, f[1] == f[2] ? (u < 50 ? ",1.000000\r" : ",-1.000000\r") \
+                                  : (u < 90 ? ",-0.500000\r" : ",-0.000000\r")) }
+  { print }' six.csv >zero.csv
+run listed_zero zero.csv 1 SHADES_REPLAY_LISTED=1
+run zero zero.csv 2
+diff listed_zero/dump zero/dump >/dev/null ||
+  { diff listed_zero/dump zero/dump | head -20 >&2; fail "zero differs"; }
+reads zero "once, then its scores held in memory (4 bytes a pair)"
+grep -q -- '-0,' listed_zero/dump || fail "zero: no -0 in the tables; the case tests nothing"
 
 # Malformed files: the streamed path words each as the listed path does.
 bad() { # NAME SED-SCRIPT
