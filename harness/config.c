@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cyaml/cyaml.h>
 
@@ -432,6 +433,27 @@ static int validate_protocol(cfg *c, const char *path, sh_err *err)
     return 0;
 }
 
+/* A replayed file is read more than once (its SHA-256, its rows, and again
+ * on each pass where the scores are not held): a FIFO or device would block
+ * or give different bytes each time, so it is refused here, by its field.
+ * A missing file is left to the read, whose message names it. */
+static int replayed_file_check(const cfg *c, const char *path, sh_err *err)
+{
+    const char *file = c->engine.scores        ? c->engine.scores->file
+                       : c->engine.predictions ? c->engine.predictions->file
+                                               : NULL;
+    struct stat st;
+    if (!file || stat(file, &st) || S_ISREG(st.st_mode))
+        return 0;
+    return cfg_error(err, c, path,
+                     c->engine.scores ? "engine.scores.file" : "engine.predictions.file", 0,
+                     "%s %s, not a regular file: replay reads it more than once", file,
+                     S_ISDIR(st.st_mode)    ? "is a directory"
+                     : S_ISFIFO(st.st_mode) ? "is a FIFO"
+                     : S_ISCHR(st.st_mode)  ? "is a character device"
+                                            : "is a special file");
+}
+
 /* An engine, or replay with the file the protocol reads. */
 static int validate_engine(cfg *c, const char *path, sh_err *err)
 {
@@ -607,6 +629,8 @@ static int validate(cfg *c, const char *path, sh_err *err)
         rc = resolve_path(&c->engine.scores->file, dir, err);
     if (!rc && c->engine.predictions)
         rc = resolve_path(&c->engine.predictions->file, dir, err);
+    if (!rc)
+        rc = replayed_file_check(c, path, err);
     if (!rc)
         rc = resolve_path(&c->output.results, dir, err);
     if (!rc && c->output.checkpoint)

@@ -191,6 +191,8 @@ case $id in
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
   r02) printf 'reference_id,probe_id,score\n%s,%s,high\n' "$(first 1)" "$(sed -n 3p "$manifest" | cut -d, -f1)" >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
+  r03) mkfifo scores.csv
+       cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
   # ---- images ----
   g01) head -c 100 "data/$img" >t.png && mv t.png "data/$img" ;;
   g02) : >"data/$img" ;;
