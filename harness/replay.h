@@ -68,7 +68,7 @@ typedef struct sh_replay_source {
     unsigned digits;
     sh_replay_other *other;    /* sorted by bit; owned */
     size_t n_other;
-    _Atomic unsigned reads;    /* whole reads of the file so far */
+    unsigned reads;            /* whole reads of the file so far (replays never overlap) */
 } sh_replay_source;
 
 /* The most memory held scores may take: 16.7 M image pairs, 5,800 images. */

@@ -77,7 +77,7 @@ static int read_rows(sh_replay_source *s, row_fn row, void *ctx, sh_err *err)
     int rc = sh_text_open(&in, s->cfg->file, "scores file", err);
     if (rc)
         return rc;
-    atomic_fetch_add(&s->reads, 1);
+    s->reads++;
     unsigned nw = s->base.workers ? s->base.workers : 1;
     size_t T = nw > 1 ? (size_t)nw * TASKS_PER_THREAD : 1;
     size_t *bound = malloc((T + 1) * sizeof *bound);
@@ -552,13 +552,34 @@ typedef struct emitter {
     worker_batch *w;
 } emitter;
 
-static int flush(emitter *e, unsigned worker, sh_err *err)
+/* Hands worker's batch b to the sink and empties it. */
+static int batch_flush(worker_batch *b, sh_score_sink sink, void *ctx, unsigned worker,
+                       sh_err *err)
 {
-    worker_batch *b = &e->w[worker];
     sh_score_batch batch = {b->n, b->pair, b->score};
     b->total += b->n;
     b->n = 0;
-    return batch.n ? e->sink(e->ctx, worker, &batch, err) : 0;
+    return batch.n ? sink(ctx, worker, &batch, err) : 0;
+}
+
+/* Adds pair p's score to worker's batch b `times` times, handing each full
+ * batch to the sink. */
+static int batch_add(worker_batch *b, sh_pair p, double score, int times, sh_score_sink sink,
+                     void *ctx, unsigned worker, sh_err *err)
+{
+    int rc = 0;
+    for (int i = 0; i < times && !rc; i++) {
+        b->pair[b->n] = p;
+        b->score[b->n++] = score;
+        if (b->n == BATCH)
+            rc = batch_flush(b, sink, ctx, worker, err);
+    }
+    return rc;
+}
+
+static int flush(emitter *e, unsigned worker, sh_err *err)
+{
+    return batch_flush(&e->w[worker], e->sink, e->ctx, worker, err);
 }
 
 static int emit(void *ctx, unsigned worker, char **f, const size_t *lens, size_t n,
@@ -575,10 +596,8 @@ static int emit(void *ctx, unsigned worker, char **f, const size_t *lens, size_t
     const uint32_t *subject = e->s->m->subject;
     if (subject[ref] == subject[probe])
         return 0;   /* genuine, or an image against itself */
-    worker_batch *b = &e->w[worker];
-    b->pair[b->n] = ref < probe ? (sh_pair){ref, probe} : (sh_pair){probe, ref};
-    b->score[b->n++] = score;
-    return b->n == BATCH ? flush(e, worker, err) : 0;
+    return batch_add(&e->w[worker], ref < probe ? (sh_pair){ref, probe} : (sh_pair){probe, ref},
+                     score, 1, e->sink, e->ctx, worker, err);
 }
 
 /* ---- replays of held scores ---- */
@@ -614,26 +633,6 @@ static double held_score(const held_replay *h, uint64_t bit)
     return h->s->other[a].score;   /* there: it was put aside with its bit */
 }
 
-/* Adds pair (a, b)'s held score to the worker's batch, `times` times. */
-static int held_emit(held_replay *h, unsigned worker, uint32_t a, uint32_t b, double score,
-                     int times, sh_err *err)
-{
-    worker_batch *bt = &h->w[worker];
-    for (int i = 0; i < times; i++) {
-        bt->pair[bt->n] = (sh_pair){a, b};
-        bt->score[bt->n++] = score;
-        if (bt->n == BATCH) {
-            sh_score_batch batch = {bt->n, bt->pair, bt->score};
-            bt->total += bt->n;
-            bt->n = 0;
-            int rc = h->sink(h->ctx, worker, &batch, err);
-            if (rc)
-                return rc;
-        }
-    }
-    return 0;
-}
-
 static int held_rows(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
 {
     held_replay *h = ctx;
@@ -647,8 +646,9 @@ static int held_rows(void *ctx, unsigned worker, size_t begin, size_t end, sh_er
                 continue;
             int times = !h->every ? 1 : (a % h->every == 0) + (b % h->every == 0);
             if (times)
-                rc = held_emit(h, worker, a, b, held_score(h, first + (b - a - 1)), times,
-                               err);
+                rc = batch_add(&h->w[worker], (sh_pair){a, b},
+                               held_score(h, first + (b - a - 1)), times, h->sink, h->ctx,
+                               worker, err);
         }
     }
     return rc;
@@ -664,12 +664,8 @@ static int held_replay_all(const sh_replay_source *s, unsigned every, sh_score_s
     if (!h.w)
         return sh_err_nomem(err);
     int rc = sh_executor_for(base->executor, nw, s->m->n_items, HELD_ROWS, held_rows, &h, err);
-    for (unsigned w = 0; w < nw && !rc; w++) {
-        worker_batch *bt = &h.w[w];
-        sh_score_batch batch = {bt->n, bt->pair, bt->score};
-        bt->n = 0;
-        rc = batch.n ? sink(ctx, w, &batch, err) : 0;
-    }
+    for (unsigned w = 0; w < nw && !rc; w++)
+        rc = batch_flush(&h.w[w], sink, ctx, w, err);
     free(h.w);
     return rc;
 }
@@ -723,14 +719,7 @@ static int emit_sampled(void *ctx, unsigned worker, char **f, const size_t *lens
         return rc;
     uint32_t lo = ref < probe ? ref : probe, hi = ref < probe ? probe : ref;
     int k = (lo % sm->every == 0) + (hi % sm->every == 0);
-    for (int i = 0; i < k && !rc; i++) {
-        worker_batch *b = &e->w[worker];
-        b->pair[b->n] = (sh_pair){lo, hi};
-        b->score[b->n++] = score;
-        if (b->n == BATCH)
-            rc = flush(e, worker, err);
-    }
-    return rc;
+    return batch_add(&e->w[worker], (sh_pair){lo, hi}, score, k, e->sink, e->ctx, worker, err);
 }
 
 typedef struct kept_replay {

@@ -1,5 +1,4 @@
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,7 +155,7 @@ int sh_run_verification(run_state *s, sh_err *err)
     rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
                                      impostors, s->outcome, &mo, err);
     if (s->pairs->implicit && !s->inst) {
-        unsigned reads = atomic_load(&replayed.reads);
+        unsigned reads = replayed.reads;
         char times[32] = "once";
         if (reads != 1)
             snprintf(times, sizeof times, "%u times", reads);

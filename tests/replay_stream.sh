@@ -62,17 +62,26 @@ run() { # NAME SCORES-FILE THREADS [ENV...]
   # adapter_sha256 is the scores file's, which compression changes.
   h5_strip "$name/out.h5" adapter_sha256 >"$name/dump"
 }
+# The tables of run NAME are those of run LISTED, or the test fails showing how.
+same_tables() { # LISTED NAME
+  diff "$1/dump" "$2/dump" >/dev/null ||
+    { diff "$1/dump" "$2/dump" | head -20 >&2; fail "$2 differs"; }
+}
+# The run of FILE on THREADS threads, and the listed path's on one, give the same tables.
+as_listed() { # NAME FILE THREADS
+  run "listed_$1" "$2" 1 SHADES_REPLAY_LISTED=1
+  run "$1" "$2" "$3"
+  same_tables "listed_$1" "$1"
+}
 run listed scores.csv 1 SHADES_REPLAY_LISTED=1
 grep -q '"n_false_match"' listed/dump || fail "the dump holds no table"
 for r in "plain scores.csv 1" "plain3 scores.csv 3" "gzip scores.csv.gz 3" \
          "zstd scores.csv.zst 2"; do
   set -- $r
   run "$1" "$2" "$3"
-  diff listed/dump "$1/dump" >/dev/null ||
-    { diff listed/dump "$1/dump" | head -20 >&2; fail "$1 differs"; }
+  same_tables listed "$1"
 done
 cmp -s listed/full plain/full || fail "plain differs in adapter_sha256"
-# Full-precision scores in the first rows: read on each pass, never held.
 reads() { # NAME EXPECTED-TEXT
   grep -q "scores file read $2\$" "$1/out" ||
     fail "$1: expected 'scores file read $2': $(grep 'scores file' "$1/out")"
@@ -88,8 +97,7 @@ run listed6 six.csv 1 SHADES_REPLAY_LISTED=1
 for r in "held6 six.csv 1" "held6x3 six.csv 3" "held6zstd six.csv.zst 2"; do
   set -- $r
   run "$1" "$2" "$3"
-  diff listed6/dump "$1/dump" >/dev/null ||
-    { diff listed6/dump "$1/dump" | head -20 >&2; fail "$1 differs"; }
+  same_tables listed6 "$1"
   reads "$1" "once, then its scores held in memory (4 bytes a pair)"
 done
 # Full precision from the 3,000th row on: more than can be held aside, so
@@ -97,17 +105,12 @@ done
 # sample was kept), with the same tables.
 awk 'NR >= 3000 && !/,\r$/ { sub(/,[^,]*\r$/, sprintf(",%.17g\r", 0.4 * NR / 7141)) }
   { print }' six.csv >late.csv
-run listed_late late.csv 1 SHADES_REPLAY_LISTED=1
-run late late.csv 2
-diff listed_late/dump late/dump >/dev/null ||
-  { diff listed_late/dump late/dump | head -20 >&2; fail "late differs"; }
+as_listed late late.csv 2
 reads late "3 times"
 # Every full-precision file: never held, read twice (the sample kept).
 awk 'NR > 1 && !/,\r$/ { sub(/,[^,]*\r$/, sprintf(",%.17g\r", 0.4 * NR / 7141)) }
   { print }' six.csv >full.csv
-run listed_full full.csv 1 SHADES_REPLAY_LISTED=1
-run full full.csv 3
-diff listed_full/dump full/dump >/dev/null || fail "full differs"
+as_listed full full.csv 3
 reads full "2 times"
 # -0.0 is held aside (held as a count it would come back +0.0): here it is
 # the EER's threshold, whose sign the tables show.
@@ -116,10 +119,7 @@ awk 'NR > 1 && !/,\r$/ { split($0, f, ","); gsub(/"|_.*/, "", f[1]); gsub(/"|_.*
   sub(/,[^,]*\r$/, f[1] == f[2] ? (u < 50 ? ",1.000000\r" : ",-1.000000\r") \
                                   : (u < 90 ? ",-0.500000\r" : ",-0.000000\r")) }
   { print }' six.csv >zero.csv
-run listed_zero zero.csv 1 SHADES_REPLAY_LISTED=1
-run zero zero.csv 2
-diff listed_zero/dump zero/dump >/dev/null ||
-  { diff listed_zero/dump zero/dump | head -20 >&2; fail "zero differs"; }
+as_listed zero zero.csv 2
 reads zero "once, then its scores held in memory (4 bytes a pair)"
 grep -q -- '-0,' listed_zero/dump || fail "zero: no -0 in the tables; the case tests nothing"
 
