@@ -138,8 +138,12 @@ static const cyaml_schema_field_t verification_fields[] = {
     CYAML_FIELD_STRING_PTR("impostors", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_verification,
                            impostors, 1, CYAML_UNLIMITED),
     CYAML_FIELD_UINT("impostor_sample", CYAML_FLAG_OPTIONAL, sh_cfg_verification, impostor_sample),
-    CYAML_FIELD_SEQUENCE("target_fmr", CYAML_FLAG_POINTER, sh_cfg_verification, target_fmr,
-                         &double_entry, 1, 64),
+    CYAML_FIELD_SEQUENCE("target_fmr", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                         sh_cfg_verification, target_fmr, &double_entry, 1, 64),
+    CYAML_FIELD_SEQUENCE("target_fnmr", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                         sh_cfg_verification, target_fnmr, &double_entry, 1, 64),
+    CYAML_FIELD_SEQUENCE("fixed_threshold", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                         sh_cfg_verification, fixed_threshold, &double_entry, 1, 64),
     CYAML_FIELD_FLOAT_PTR("alpha", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                           sh_cfg_verification, alpha),
     CYAML_FIELD_END,
@@ -183,6 +187,8 @@ static const cyaml_schema_field_t criterion_fields[] = {
     CYAML_FIELD_STRING_PTR("partition", CYAML_FLAG_POINTER, sh_criterion, partition, 1,
                            CYAML_UNLIMITED),
     OPT_FLOAT("target_fmr", target_fmr),
+    OPT_FLOAT("target_fnmr", target_fnmr),
+    OPT_FLOAT("fixed_threshold", fixed_threshold),
     OPT_STRING("group", group),
     OPT_STRING("bound", bound),
     OPT_STRING("interval", interval),
@@ -318,9 +324,16 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     int known_partition = !strcmp(k->partition, "all") && kind != SH_CRITERION_SUMMARY;
     for (unsigned p = 0; p < c->groups.partitions_count; p++)
         known_partition |= !strcmp(c->groups.partitions[p], k->partition);
-    int known_target = 0;
-    for (unsigned t = 0; k->target_fmr && t < c->verification.target_fmr_count; t++)
-        known_target |= c->verification.target_fmr[t] == *k->target_fmr;
+    const sh_cfg_verification *ver = &c->verification;
+    const double *list[] = {ver->target_fmr, ver->target_fnmr, ver->fixed_threshold};
+    const unsigned count[] = {ver->target_fmr_count, ver->target_fnmr_count,
+                              ver->fixed_threshold_count};
+    sh_vpoint at;
+    int has_point = sh_criterion_point(&at, k), known_point = 0;
+    int n_points = !!k->target_fmr + !!k->target_fnmr + !!k->fixed_threshold;
+    for (unsigned t = 0; has_point && t < count[at.kind]; t++)
+        known_point |= list[at.kind][t] == at.value;
+    const char *point = has_point ? sh_vpoint_name(at.kind) : "";
     const char *iv = k->interval ? k->interval : "";
     if (kind == SH_CRITERION_UNKNOWN) {
         name = "measure";
@@ -330,12 +343,15 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         name = "partition";
         snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions", k->partition);
         why = buf;
-    } else if (kind != SH_CRITERION_FTE && !k->target_fmr) {
+    } else if (kind != SH_CRITERION_FTE && !has_point) {
         name = "target_fmr";
-        why = "is required for this measure";
-    } else if (k->target_fmr && !known_target) {
-        name = "target_fmr";
-        snprintf(buf, sizeof buf, "%g is not one of verification.target_fmr", *k->target_fmr);
+        why = "is required for this measure (or target_fnmr or fixed_threshold)";
+    } else if (n_points > 1) {
+        name = point;
+        why = "give one operating point: target_fmr, target_fnmr or fixed_threshold";
+    } else if (has_point && !known_point) {
+        name = point;
+        snprintf(buf, sizeof buf, "%g is not one of verification.%s", at.value, point);
         why = buf;
     } else if ((k->at_most != NULL) == (k->at_least != NULL)) {
         name = "at_most";
@@ -385,9 +401,14 @@ static int default_str(char **slot, const char *value)
 static int validate_protocol(cfg *c, const char *path, sh_err *err)
 {
     int n = 0;
-    if (c->verification.target_fmr) {
+    const sh_cfg_verification *v = &c->verification;
+    if (v->target_fmr || v->target_fnmr || v->fixed_threshold) {
         c->protocol = SH_PROTOCOL_VERIFICATION;
         n++;
+    } else if (v->pairs || v->impostors || v->impostor_sample || v->alpha) {
+        return cfg_error(err, c, path, "verification", 0,
+                         "no operating point: give target_fmr, target_fnmr or "
+                         "fixed_threshold");
     }
     if (c->identification) {
         c->protocol = SH_PROTOCOL_IDENTIFICATION;
@@ -594,6 +615,18 @@ static int validate(cfg *c, const char *path, sh_err *err)
         double a = c->verification.target_fmr[i];
         if (!(a > 0 && a < 1))
             return cfg_error(err, c, path, "verification.target_fmr", 0, "%g is not in (0, 1)", a);
+    }
+    for (unsigned i = 0; i < c->verification.target_fnmr_count; i++) {
+        double a = c->verification.target_fnmr[i];
+        if (!(a > 0 && a < 1))
+            return cfg_error(err, c, path, "verification.target_fnmr", 0, "%g is not in (0, 1)",
+                             a);
+    }
+    for (unsigned i = 0; i < c->verification.fixed_threshold_count; i++) {
+        double a = c->verification.fixed_threshold[i];
+        if (!isfinite(a))
+            return cfg_error(err, c, path, "verification.fixed_threshold", 0,
+                             "%g is not a finite score", a);
     }
     for (unsigned i = 0; i < c->groups.derived_count; i++) {
         const sh_group_derived *d = &c->groups.derived[i];

@@ -79,13 +79,18 @@ typedef struct sh_cfg_groups {
 } sh_cfg_groups;
 
 
-/* verification: pairs and operating points. Present when target_fmr is. */
+/* verification: pairs and operating points. Present when an operating
+ * point is: a target FMR, a target FNMR or a fixed threshold. */
 typedef struct sh_cfg_verification {
     sh_pair_list *pairs; /* explicit pair list, or NULL: pairs generated */
     char *impostors;       /* "all" or "sample" (generated pairs) */
     uint64_t impostor_sample;
     double *target_fmr;
     unsigned target_fmr_count;
+    double *target_fnmr;   /* thresholds where the overall FNMR is the target */
+    unsigned target_fnmr_count;
+    double *fixed_threshold; /* thresholds given as they are (a vendor's default) */
+    unsigned fixed_threshold_count;
     double *alpha;         /* weight on FMR in GARBE, FDR, inequity; NULL: 0.5 */
 } sh_cfg_verification;
 

@@ -120,9 +120,19 @@ int sh_run_verification(run_state *s, sh_err *err)
     }
     if (rc)
         return rc;
+    const sh_cfg_verification *ver = &c->verification;
+    const double *list[] = {ver->target_fmr, ver->target_fnmr, ver->fixed_threshold};
+    const unsigned count[] = {ver->target_fmr_count, ver->target_fnmr_count,
+                              ver->fixed_threshold_count};
+    /* The tables' order: target FMRs, target FNMRs, fixed thresholds. */
+    sh_vpoint points[3 * 64];
+    size_t n_points = 0;
+    for (int kind = SH_VPOINT_FMR; kind <= SH_VPOINT_FIXED; kind++)
+        for (unsigned i = 0; i < count[kind] && n_points < 3 * 64; i++)
+            points[n_points++] = (sh_vpoint){(sh_vpoint_kind)kind, list[kind][i]};
     sh_vmeasure_options mo = {
-        .targets = c->verification.target_fmr,
-        .n_targets = c->verification.target_fmr_count,
+        .points = points,
+        .n_points = n_points,
         .confidence = c->run.confidence,
         .bootstrap = c->run.bootstrap ? *c->run.bootstrap : 1000,
         .seed = c->run.seed,

@@ -110,18 +110,50 @@ static double get(const void *row, size_t off)
     return *(const double *)((const char *)row + off);
 }
 
+int sh_criterion_point(sh_vpoint *out, const sh_criterion *k)
+{
+    if (k->target_fmr)
+        *out = (sh_vpoint){SH_VPOINT_FMR, *k->target_fmr};
+    else if (k->target_fnmr)
+        *out = (sh_vpoint){SH_VPOINT_FNMR, *k->target_fnmr};
+    else if (k->fixed_threshold)
+        *out = (sh_vpoint){SH_VPOINT_FIXED, *k->fixed_threshold};
+    else
+        return 0;
+    return 1;
+}
+
+int sh_verdict_point(sh_vpoint *out, const sh_verdict *v)
+{
+    *out = sh_vpoint_of(v->point, v->target_fmr, v->target_fnmr, v->threshold);
+    return v->point[0] || !isnan(v->target_fmr);
+}
+
+/* The point a verdict was judged at; for fte (none), the first point's,
+ * whose rows hold FTE as every point's do. */
+static sh_vpoint verdict_point(const sh_verdict *v, const sh_vresults *r)
+{
+    sh_vpoint p;
+    if (!sh_verdict_point(&p, v) && r->n_thresholds)
+        return sh_vthreshold_point(&r->thresholds[0]);
+    return p;
+}
+
 static void evaluate_summary(sh_verdict *v, const sh_criterion *k,
                              const sh_vresults *r)
 {
     const sh_vsummary_field *f = summary_of(k->measure);
+    sh_vpoint at = verdict_point(v, r);
     for (size_t s = 0; s < r->n_summaries; s++) {
         const sh_vsummary *row = &r->summaries[s];
-        if (strcmp(row->partition, k->partition) || row->target_fmr != *k->target_fmr)
+        if (strcmp(row->partition, k->partition) || !sh_vpoint_same(sh_vsummary_point(row), at))
             continue;
         const double *base = (const double *)((const char *)row + f->offset);
         v->value = pick(v->bound, base[0], base + 1);
+        char words[64];
         if (isnan(row->threshold))
-            snprintf(v->reason, sizeof v->reason, "target FMR %g is not estimable", v->target_fmr);
+            snprintf(v->reason, sizeof v->reason, "%s is not estimable",
+                     sh_vpoint_label(words, sizeof words, at));
         else if (isnan(v->value))
             snprintf(v->reason, sizeof v->reason, "%s is not defined: fewer than two groups with "
                                                   "trials, or no bootstrap", k->measure);
@@ -137,12 +169,10 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
     const char *iv = v->interval;
     size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
     int seen = 0;
-    double target = r->n_thresholds ? r->thresholds[0].target_fmr : NAN;
+    sh_vpoint at = verdict_point(v, r);
     for (size_t i = 0; i < r->n_groups; i++) {
         const sh_vgroup *row = &r->groups[i];
-        /* FTE does not depend on the threshold: any one target's rows do. */
-        double want = k->target_fmr ? *k->target_fmr : target;
-        if (strcmp(row->partition, k->partition) || row->target_fmr != want ||
+        if (strcmp(row->partition, k->partition) || !sh_vpoint_same(sh_vgroup_point(row), at) ||
             (k->group && strcmp(row->group, k->group)) || row->too_small)
             continue; /* a group too small to estimate is judged by no rule */
         double x = pick(v->bound, get(row, f->value), (const double *)((const char *)row + lo));
@@ -178,7 +208,16 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
         snprintf(v->measure, sizeof v->measure, "%s", k->measure);
         snprintf(v->partition, sizeof v->partition, "%s", k->partition);
         snprintf(v->bound, sizeof v->bound, "%s", bound_of(k));
-        v->target_fmr = k->target_fmr ? *k->target_fmr : NAN;
+        sh_vpoint at;
+        v->target_fmr = v->target_fnmr = v->threshold = NAN;
+        if (sh_criterion_point(&at, k)) {
+            sh_vpoint_put(v->point, &v->target_fmr, &v->target_fnmr, at);
+            for (size_t t = 0; t < r->n_thresholds; t++)
+                if (sh_vpoint_same(sh_vthreshold_point(&r->thresholds[t]), at))
+                    v->threshold = r->thresholds[t].threshold;
+            if (at.kind == SH_VPOINT_FIXED)
+                v->threshold = at.value;
+        }
         v->limit = at_most ? *k->at_most : *k->at_least;
         snprintf(v->op, sizeof v->op, "%s", at_most ? "<=" : ">=");
         v->value = NAN;
@@ -202,9 +241,10 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
     if (!r)
         return -1;
     const sh_vsummary_field *sf = summary_of(v->measure);
+    sh_vpoint at = verdict_point(v, r);
     for (size_t s = 0; sf && s < r->n_summaries; s++) {
         const sh_vsummary *row = &r->summaries[s];
-        if (strcmp(row->partition, v->partition) || row->target_fmr != v->target_fmr)
+        if (strcmp(row->partition, v->partition) || !sh_vpoint_same(sh_vsummary_point(row), at))
             continue;
         memcpy(out, (const char *)row + sf->offset, 3 * sizeof *out);
         return 0;
@@ -214,13 +254,10 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return -1;
     const char *iv = v->interval;
     size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
-    /* FTE has no target: any one target's rows hold it. */
-    double want = isnan(v->target_fmr) && r->n_thresholds ? r->thresholds[0].target_fmr
-                                                          : v->target_fmr;
     for (size_t i = 0; i < r->n_groups; i++) {
         const sh_vgroup *row = &r->groups[i];
         if (strcmp(row->partition, v->partition) || strcmp(row->group, v->group) ||
-            row->target_fmr != want)
+            !sh_vpoint_same(sh_vgroup_point(row), at))
             continue;
         out[0] = get(row, f->value);
         if (lo) {

@@ -15,7 +15,9 @@ typedef struct sh_criterion {
     char *name;
     char *measure;         /* a summary (fnmr_max_geomean) or a group rate (fnmr) */
     char *partition;
-    double *target_fmr;    /* one of verification.target_fmr */
+    double *target_fmr;    /* the point: one of verification.target_fmr, */
+    double *target_fnmr;   /* or of verification.target_fnmr, */
+    double *fixed_threshold; /* or of verification.fixed_threshold (one of the three) */
     char *group;           /* group rates: one group; NULL: every group */
     char *bound;           /* value, lower or upper; NULL: upper */
     char *interval;        /* group rates: wilson, clopper-pearson or bootstrap */
@@ -37,7 +39,7 @@ typedef struct sh_criteria_spec {
 typedef enum sh_criterion_kind {
     SH_CRITERION_UNKNOWN = 0,
     SH_CRITERION_SUMMARY,   /* a differential summary of a partition */
-    SH_CRITERION_RATE,      /* fnmr or fmr of a group, at a target */
+    SH_CRITERION_RATE,      /* fnmr or fmr of a group, at an operating point */
     SH_CRITERION_FTE        /* failure to enrol of a group */
 } sh_criterion_kind;
 
@@ -50,7 +52,7 @@ typedef struct sh_verdict {
     char measure[SH_NAME_MAX];
     char partition[SH_NAME_MAX];
     char group[SH_NAME_MAX];   /* the group that decided it, for rates */
-    double target_fmr;             /* NaN for fte */
+    double target_fmr;             /* NaN unless the point is a target FMR */
     char bound[16];                /* value, lower, upper */
     char interval[16];             /* for rates: wilson, clopper-pearson, bootstrap */
     char op[4];                    /* "<=" or ">=" */
@@ -58,7 +60,17 @@ typedef struct sh_verdict {
     double value;                  /* what was compared with the limit */
     int32_t pass;
     char reason[160];              /* why it failed, or "" */
+    char point[SH_VPOINT_NAME_MAX];/* the rule's point; "" for fte (schema 1.10) */
+    double target_fnmr;            /* NaN unless the point is a target FNMR (1.10) */
+    double threshold;              /* the point's global threshold; NaN for fte (1.10) */
 } sh_verdict;
+
+/* The operating point a rule names into *out; 0 when it names none (fte). */
+int sh_criterion_point(sh_vpoint *out, const sh_criterion *k);
+
+/* The operating point a verdict was judged at into *out; 0 when it has
+ * none (fte). */
+int sh_verdict_point(sh_vpoint *out, const sh_verdict *v);
 
 /* Checks that every rule's partition and group exist in g, before any
  * engine runs. Fails naming the config line and field. */

@@ -40,6 +40,16 @@ int sh_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double ta
     return above_score(out_t, sorted[n - 1 - k]);
 }
 
+int sh_threshold_at_fnmr(double *out_t, const double *sorted, size_t n, double target)
+{
+    uint64_t k;
+    *out_t = NAN;
+    if (!sh_fmr_allowed(&k, n, target) || k >= n || sorted[k] == -INFINITY)
+        return 0;
+    *out_t = sorted[k];
+    return 1;
+}
+
 int sh_hist_threshold_at_fmr(double *out_t, const sh_score_hist *h,
                                  const sh_score_window *w, double target)
 {

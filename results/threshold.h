@@ -17,6 +17,15 @@
  * support it. */
 int sh_threshold_at_fmr(double *out_t, const double *sorted, size_t n, double target);
 
+/* The largest double t with FNMR(t) = #(genuine < t) / n <= target, for
+ * ascending genuine scores (-inf for a failed template): the (k+1)-th
+ * smallest score, k the most false non-matches the target allows (as
+ * sh_fmr_allowed counts them), so the pairs tied with it match. Returns 1
+ * and sets *out_t when the target is estimable; 0 (with *out_t NaN) when
+ * n < 1/target or the failed templates alone exceed it (no threshold
+ * reaches it). */
+int sh_threshold_at_fnmr(double *out_t, const double *sorted, size_t n, double target);
+
 /* The most false matches target allows among n impostors: the largest k
  * with k / n <= target, by the same division the rates use. Returns 0
  * (k = 0) when n < 1/target: the count cannot support the target. */

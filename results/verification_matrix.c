@@ -21,6 +21,8 @@ int sh_vmatrix_compute(sh_vmatrix *out, const sh_impostors *imp, size_t p,
     }
     for (size_t t = 0; t < n_targets; t++) {
         out->target_fmr[t] = thresholds[t].target_fmr;
+        out->target_fnmr[t] = thresholds[t].target_fnmr;
+        memcpy(out->point[t], thresholds[t].point, sizeof out->point[t]);
         out->threshold[t] = thresholds[t].estimable ? thresholds[t].threshold : NAN;
     }
     for (size_t i = 0; i < ng; i++)

@@ -72,14 +72,28 @@ static int fill_buckets(bucket *b, size_t n_groups, const int32_t *item_group,
     return 0;
 }
 
+/* The group's own threshold at point p (a target FMR or FNMR reached
+ * within the group alone); 0 with NaN at a fixed threshold or where the
+ * group's pairs cannot support the target. */
+static int own_threshold(double *out_t, const bucket *b, const sh_score_window *w,
+                         sh_vpoint p)
+{
+    *out_t = NAN;
+    if (p.kind == SH_VPOINT_FMR)
+        return sh_hist_threshold_at_fmr(out_t, b->imp, w, p.value);
+    if (p.kind == SH_VPOINT_FNMR)
+        return sh_threshold_at_fnmr(out_t, b->gen, b->n_gen, p.value);
+    return 0;
+}
+
 static void group_row(sh_vgroup *row, const char *partition, const char *group,
-                      const bucket *b, const sh_score_window *w, double target,
+                      const bucket *b, const sh_score_window *w, sh_vpoint p,
                       const sh_vthreshold *thr, double conf)
 {
     memset(row, 0, sizeof *row);
     snprintf(row->partition, sizeof row->partition, "%s", partition);
     snprintf(row->group, sizeof row->group, "%s", group);
-    row->target_fmr = target;
+    sh_vpoint_put(row->point, &row->target_fmr, &row->target_fnmr, p);
     row->threshold = thr->threshold;
     row->n_subjects = b->n_subjects;
     row->n_images = b->n_images;
@@ -115,10 +129,11 @@ static void group_row(sh_vgroup *row, const char *partition, const char *group,
         row->fnmr_cp_lo = row->fnmr_cp_hi = row->fnmr_without_failures = NAN;
         row->fmr = row->fmr_wilson_lo = row->fmr_wilson_hi = row->fmr_cp_lo = row->fmr_cp_hi = NAN;
     }
-    row->group_estimable = sh_hist_threshold_at_fmr(&row->group_threshold, b->imp, w, target);
-    row->group_fnmr = row->group_estimable
-                          ? rate(sh_count_lt(b->gen, b->n_gen, row->group_threshold), b->n_gen)
-                          : NAN;
+    row->group_estimable = own_threshold(&row->group_threshold, b, w, p);
+    double gt = row->group_threshold;
+    row->group_fnmr = row->group_estimable ? rate(sh_count_lt(b->gen, b->n_gen, gt), b->n_gen)
+                                           : NAN;
+    row->group_fmr = row->group_estimable ? rate(sh_hist_count_ge(b->imp, w, gt), n_imp) : NAN;
 }
 
 /* Appends the group's EER row and DET points to r. */
@@ -206,43 +221,96 @@ static int buckets_fill(buckets *bs, const sh_manifest *m, const sh_groups *g,
     return bad ? -1 : 0;
 }
 
+/* Bins the bootstrap may hold pairs from: 2^26 of 16 bytes is 1 GiB. */
+#define HIT_CAP ((uint64_t)1 << 26)
+
+/* The thresholds known before pass 1, from the genuine scores alone: a
+ * target FNMR's or a fixed one, global (in "all") or a group's own. Adds
+ * the bin of each to w, and lowers *low to the lowest global one's bin. */
+static int want_known(sh_score_window *w, uint32_t *low, const buckets *bs,
+                      const sh_vmeasure_options *opts)
+{
+    for (size_t k = 0; k < opts->n_points; k++) {
+        sh_vpoint p = opts->points[k];
+        if (p.kind == SH_VPOINT_FMR)
+            continue;
+        for (size_t q = 0; q < bs->n_parts; q++)
+            for (size_t gi = 0; gi < bs->n_groups[q]; gi++) {
+                const bucket *b = &bs->part[q][gi];
+                double t = p.value;
+                if (p.kind == SH_VPOINT_FNMR &&
+                    !sh_threshold_at_fnmr(&t, b->gen, b->n_gen, p.value))
+                    continue;
+                uint32_t bin = sh_score_bin(t);
+                if (sh_window_add(w, bin))
+                    return -1;
+                if (q == 0 && bin < *low)
+                    *low = bin;
+                if (p.kind == SH_VPOINT_FIXED)
+                    break; /* one threshold for every group */
+            }
+    }
+    return 0;
+}
+
 /* Between the passes: the bins every exact measure needs, and the lowest
- * bin the bootstrap's false matches can lie in (UINT32_MAX: none). */
+ * bin the bootstrap's false matches can lie in (UINT32_MAX: none). Fails
+ * with a message when the bootstrap would hold more pairs than HIT_CAP. */
 static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs,
-                     const sh_vmeasure_options *opts)
+                     const sh_vmeasure_options *opts, sh_err *err)
 {
     const sh_score_hist *all = sh_impostors_cell(imp, SIZE_MAX, 0, 0);
     *out_hit_bin = UINT32_MAX;
-    for (size_t k = 0; k < opts->n_targets; k++) {
+    for (size_t k = 0; k < opts->n_points; k++) {
         uint64_t allowed;
-        if (!sh_fmr_allowed(&allowed, all->n, opts->targets[k]))
+        double target = opts->points[k].value;
+        if (opts->points[k].kind != SH_VPOINT_FMR || !sh_fmr_allowed(&allowed, all->n, target))
             continue;
         uint32_t b = allowed >= all->n ? 0 : sh_hist_bin_of_rank(all, allowed);
         if (b < *out_hit_bin)
             *out_hit_bin = b;
-        if (sh_hist_want_fmr(&imp->window, all, opts->targets[k]))
-            return -1;
+        if (sh_hist_want_fmr(&imp->window, all, target))
+            return sh_err_nomem(err);
     }
+    if (want_known(&imp->window, out_hit_bin, bs, opts))
+        return sh_err_nomem(err);
     if (!opts->bootstrap)
         *out_hit_bin = UINT32_MAX;
     for (size_t p = 0; p < bs->n_parts; p++)
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
             const bucket *b = &bs->part[p][gi];
-            for (size_t k = 0; k < opts->n_targets; k++)
-                if (sh_hist_want_fmr(&imp->window, b->imp, opts->targets[k]))
-                    return -1;
+            for (size_t k = 0; k < opts->n_points; k++)
+                if (opts->points[k].kind == SH_VPOINT_FMR &&
+                    sh_hist_want_fmr(&imp->window, b->imp, opts->points[k].value))
+                    return sh_err_nomem(err);
             if (sh_eer_want(&imp->window, b->imp, b->gen, b->n_gen))
-                return -1;
+                return sh_err_nomem(err);
         }
+    uint32_t hb = *out_hit_bin;
+    uint64_t held = hb == UINT32_MAX ? 0 : sh_hist_in_bin(all, hb) + sh_hist_above_bin(all, hb);
+    if (held > HIT_CAP)
+        return sh_err_set(err, SH_E_INPUT,
+                              "the subject bootstrap would hold the %llu impostor pairs that "
+                              "score at or above %g (16 bytes each; at most %llu): raise the "
+                              "lowest operating point's threshold or set run.bootstrap: 0",
+                              (unsigned long long)held, sh_score_bin_edge(hb),
+                              (unsigned long long)HIT_CAP);
     return 0;
 }
 
-/* The overall row of target k. */
-static void threshold_row(sh_vthreshold *t, double target, const bucket *all,
+/* The overall row of point p. */
+static void threshold_row(sh_vthreshold *t, sh_vpoint p, const bucket *all,
                           const sh_score_window *w)
 {
-    t->target_fmr = target;
-    t->estimable = sh_hist_threshold_at_fmr(&t->threshold, all->imp, w, target);
+    sh_vpoint_put(t->point, &t->target_fmr, &t->target_fnmr, p);
+    if (p.kind == SH_VPOINT_FMR) {
+        t->estimable = sh_hist_threshold_at_fmr(&t->threshold, all->imp, w, p.value);
+    } else if (p.kind == SH_VPOINT_FNMR) {
+        t->estimable = sh_threshold_at_fnmr(&t->threshold, all->gen, all->n_gen, p.value);
+    } else {
+        t->estimable = 1;
+        t->threshold = p.value;
+    }
     t->n_impostor = all->imp->n;
     t->n_genuine = all->n_gen;
     if (t->estimable) {
@@ -259,13 +327,13 @@ static void threshold_row(sh_vthreshold *t, double target, const bucket *all,
 static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
                         const sh_score_window *w, const sh_vmeasure_options *opts)
 {
-    size_t n_targets = opts->n_targets;
+    size_t n_points = opts->n_points;
     const bucket *all = &bs->part[0][0];
     sh_density_bins dens;
     sh_density_bins_make(&dens, all->gen, all->n_gen, all->imp, SH_DENSITY_BINS);
-    for (size_t k = 0; k < n_targets; k++) {
-        threshold_row(&r->thresholds[k], opts->targets[k], all, w);
-        group_row(&r->groups[r->n_groups++], "all", "All", all, w, opts->targets[k],
+    for (size_t k = 0; k < n_points; k++) {
+        threshold_row(&r->thresholds[k], opts->points[k], all, w);
+        group_row(&r->groups[r->n_groups++], "all", "All", all, w, opts->points[k],
                   &r->thresholds[k], opts->confidence);
     }
     if (curve_rows(r, "all", "All", all, w, opts->det_per_axis) ||
@@ -275,9 +343,9 @@ static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
         const sh_partition *part = &g->partitions[p];
         for (size_t gi = 0; gi < part->n_groups; gi++) {
             const bucket *b = &bs->part[p + 1][gi];
-            for (size_t k = 0; k < n_targets; k++) {
+            for (size_t k = 0; k < n_points; k++) {
                 group_row(&r->groups[r->n_groups], part->name, part->group_names[gi], b, w,
-                          opts->targets[k], &r->thresholds[k], opts->confidence);
+                          opts->points[k], &r->thresholds[k], opts->confidence);
                 r->groups[r->n_groups++].too_small = part->too_small && part->too_small[gi];
             }
             if (curve_rows(r, part->name, part->group_names[gi], b, w, opts->det_per_axis) ||
@@ -310,18 +378,22 @@ static int predict_bins(sh_score_window *out, uint32_t *out_hit_bin, buckets *bs
     if (rc)
         return rc;
     buckets_point(bs, smp);
-    for (size_t k = 0; k < opts->n_targets; k++) {
+    for (size_t k = 0; k < opts->n_points; k++) {
         uint32_t low;
-        bad |= sh_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->targets[k]);
+        if (opts->points[k].kind != SH_VPOINT_FMR)
+            continue;
+        bad |= sh_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->points[k].value);
         *out_hit_bin = low < *out_hit_bin ? low : *out_hit_bin;
     }
+    bad |= want_known(out, out_hit_bin, bs, opts);
     /* Every bucket, "all" included, as want_bins walks them. */
     for (size_t p = 0; p < bs->n_parts; p++)
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
             const bucket *b = &bs->part[p][gi];
             uint32_t low;
-            for (size_t k = 0; k < opts->n_targets; k++)
-                bad |= sh_hist_want_fmr_range(out, &low, b->imp, opts->targets[k]);
+            for (size_t k = 0; k < opts->n_points; k++)
+                if (opts->points[k].kind == SH_VPOINT_FMR)
+                    bad |= sh_hist_want_fmr_range(out, &low, b->imp, opts->points[k].value);
             bad |= sh_eer_want(&eer, b->imp, b->gen, b->n_gen);
         }
     bad |= sh_window_widen(out, &eer, EER_MARGIN);
@@ -380,7 +452,7 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
                                 const sh_vmeasure_options *opts, sh_err *err)
 {
     *out = NULL;
-    size_t n_targets = opts->n_targets;
+    size_t n_points = opts->n_points;
     sh_impostors *imp = NULL;
     buckets bs = {0};
     uint32_t hit_bin = UINT32_MAX;
@@ -397,12 +469,14 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
     for (size_t p = 0; p < g->n_partitions; p++)
         n_rows += g->partitions[p].n_groups;
     if (r) {
-        r->thresholds = calloc(n_targets ? n_targets : 1, sizeof *r->thresholds);
-        r->groups = calloc(n_rows * n_targets + 1, sizeof *r->groups);
+        r->thresholds = calloc(n_points ? n_points : 1, sizeof *r->thresholds);
+        r->groups = calloc(n_rows * n_points + 1, sizeof *r->groups);
         r->eer = calloc(n_rows, sizeof *r->eer);
     }
-    if (!r || !r->thresholds || !r->groups || !r->eer || want_bins(&hit_bin, imp, &bs, opts))
+    if (!r || !r->thresholds || !r->groups || !r->eer)
         rc = sh_err_nomem(err);
+    if (!rc)
+        rc = want_bins(&hit_bin, imp, &bs, opts, err);
     int settled = rc ? 0 : sh_impostors_settle(imp, hit_bin, err);
     if (settled < 0)
         rc = settled;
@@ -415,7 +489,7 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
     if (!rc) {
         r->confidence = opts->confidence;
         r->bootstrap = opts->bootstrap;
-        r->n_thresholds = n_targets;
+        r->n_thresholds = n_points;
         if (measure_rows(r, &bs, g, &imp->window, opts))
             rc = sh_err_nomem(err);
     }

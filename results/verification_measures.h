@@ -18,8 +18,8 @@
 
 /* How the measures are computed. */
 typedef struct sh_vmeasure_options {
-    const double *targets;      /* target FMRs */
-    size_t n_targets;
+    const sh_vpoint *points;    /* the operating points, in table order */
+    size_t n_points;
     double confidence;          /* two-sided, for every interval */
     unsigned bootstrap;         /* subject-bootstrap replicates; 0: none */
     uint64_t seed;              /* seeds the bootstrap */

@@ -223,8 +223,8 @@ static void name_gap(char *out_high, char *out_low, double *out_p, const sh_rate
                                  (uint64_t)k[rs->gap_lo], (uint64_t)n[rs->gap_lo]);
 }
 
-/* The observed summary row of partition p at target k; every value NaN
- * when the target is not estimable. */
+/* The observed summary row of partition p at point k; every value NaN
+ * when the point is not estimable. */
 static void observed_summary(sh_vsummary *out, const sh_vresults *r, const boot_part *p,
                              size_t k, double alpha, double *gk, double *gn, double *mk,
                              double *mn)
@@ -233,6 +233,8 @@ static void observed_summary(sh_vsummary *out, const sh_vresults *r, const boot_
     memset(out, 0, sizeof *out);
     snprintf(out->partition, sizeof out->partition, "%s", p->name);
     out->target_fmr = r->thresholds[k].target_fmr;
+    out->target_fnmr = r->thresholds[k].target_fnmr;
+    memcpy(out->point, r->thresholds[k].point, sizeof out->point);
     out->threshold = r->thresholds[k].threshold;
     out->alpha = alpha;
     out->fnmr_gap_p = out->fmr_gap_p = NAN;

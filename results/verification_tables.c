@@ -1,5 +1,7 @@
 #include "verification_tables.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,64 @@ const sh_vsummary_field sh_vsummary_fields[SH_VSUMMARY_FIELDS] = {
 #undef SH_VSUMMARY
 #undef SH_VSUMMARY_GAP
 };
+
+static const char *const point_names[] = {"target_fmr", "target_fnmr", "fixed_threshold"};
+
+const char *sh_vpoint_name(sh_vpoint_kind kind)
+{
+    return point_names[kind];
+}
+
+int sh_vpoint_kind_of(sh_vpoint_kind *out, const char *name)
+{
+    for (int k = SH_VPOINT_FMR; k <= SH_VPOINT_FIXED; k++)
+        if (!strcmp(name, point_names[k])) {
+            *out = (sh_vpoint_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+sh_vpoint sh_vpoint_of(const char *point, double target_fmr, double target_fnmr,
+                       double threshold)
+{
+    sh_vpoint_kind kind = SH_VPOINT_FMR;
+    if (point[0] && sh_vpoint_kind_of(&kind, point))
+        kind = SH_VPOINT_FMR;
+    double v = kind == SH_VPOINT_FMR ? target_fmr
+               : kind == SH_VPOINT_FNMR ? target_fnmr : threshold;
+    return (sh_vpoint){kind, v};
+}
+
+int sh_vpoint_same(sh_vpoint a, sh_vpoint b)
+{
+    return a.kind == b.kind && a.value == b.value;
+}
+
+const char *sh_vpoint_label(char *buf, size_t n, sh_vpoint p)
+{
+    static const char *const words[] = {"FMR", "FNMR", "threshold"};
+    snprintf(buf, n, "%s %g", words[p.kind], p.value);
+    return buf;
+}
+
+const char *sh_vpoint_threshold_words(char *buf, size_t n, sh_vpoint p)
+{
+    if (p.kind == SH_VPOINT_FIXED)
+        snprintf(buf, n, "the fixed threshold %g", p.value);
+    else
+        snprintf(buf, n, "the global threshold for %s %g", p.kind == SH_VPOINT_FMR ? "FMR" : "FNMR",
+                 p.value);
+    return buf;
+}
+
+void sh_vpoint_put(char *out_point, double *out_target_fmr, double *out_target_fnmr,
+                   sh_vpoint p)
+{
+    snprintf(out_point, SH_VPOINT_NAME_MAX, "%s", point_names[p.kind]);
+    *out_target_fmr = p.kind == SH_VPOINT_FMR ? p.value : NAN;
+    *out_target_fnmr = p.kind == SH_VPOINT_FNMR ? p.value : NAN;
+}
 
 void sh_vresults_destroy(sh_vresults *r)
 {
@@ -38,11 +98,14 @@ int sh_vmatrix_alloc(sh_vmatrix *out, const char *partition, size_t n_groups,
     out->partition = strdup(partition);
     out->group = calloc(n_groups ? n_groups : 1, sizeof *out->group);
     out->target_fmr = calloc(n_targets ? n_targets : 1, sizeof *out->target_fmr);
+    out->target_fnmr = calloc(n_targets ? n_targets : 1, sizeof *out->target_fnmr);
+    out->point = calloc(n_targets ? n_targets : 1, sizeof *out->point);
     out->threshold = calloc(n_targets ? n_targets : 1, sizeof *out->threshold);
     out->n_impostor = calloc(cells ? cells : 1, sizeof *out->n_impostor);
     out->n_false_match = calloc(cube, sizeof *out->n_false_match);
     out->fmr = calloc(cube, sizeof *out->fmr);
-    if (!out->partition || !out->group || !out->target_fmr || !out->threshold ||
+    if (!out->partition || !out->group || !out->target_fmr || !out->target_fnmr ||
+        !out->point || !out->threshold ||
         !out->n_impostor || !out->n_false_match || !out->fmr) {
         sh_vmatrix_clear(out);
         return -1;
@@ -59,6 +122,8 @@ void sh_vmatrix_clear(sh_vmatrix *m)
     free(m->group);
     free(m->partition);
     free(m->target_fmr);
+    free(m->target_fnmr);
+    free(m->point);
     free(m->threshold);
     free(m->n_impostor);
     free(m->n_false_match);

@@ -10,23 +10,68 @@
 
 #define SH_NAME_MAX 64
 
-/* Overall rates at one target FMR; one row of /verification/thresholds. */
+/* What fixes a global threshold (an operating point): a target FMR over
+ * all impostors, a target FNMR over all genuine pairs, or the threshold
+ * itself (a vendor's default). */
+typedef enum sh_vpoint_kind {
+    SH_VPOINT_FMR,
+    SH_VPOINT_FNMR,
+    SH_VPOINT_FIXED
+} sh_vpoint_kind;
+
+/* One operating point: its kind and its target or threshold. */
+typedef struct sh_vpoint {
+    sh_vpoint_kind kind;
+    double value;
+} sh_vpoint;
+
+/* Longest point name with its NUL: the `point` column's width. */
+#define SH_VPOINT_NAME_MAX 16
+
+/* The point's name in the tables and the config: "target_fmr",
+ * "target_fnmr" or "fixed_threshold". */
+const char *sh_vpoint_name(sh_vpoint_kind kind);
+
+/* The kind a name stands for; -1 when it names none. */
+int sh_vpoint_kind_of(sh_vpoint_kind *out, const char *name);
+
+/* The point a table row stands at, from its point name (empty: a file
+ * older than schema 1.10, whose points are all target FMRs), target FMR,
+ * target FNMR and global threshold. */
+sh_vpoint sh_vpoint_of(const char *point, double target_fmr, double target_fnmr,
+                       double threshold);
+
+/* Whether two points are the same: same kind and value. */
+int sh_vpoint_same(sh_vpoint a, sh_vpoint b);
+
+/* The point in words for a heading, as "FMR 0.001", "FNMR 0.05" or
+ * "threshold 0.42", into buf of n bytes. Returns buf. */
+const char *sh_vpoint_label(char *buf, size_t n, sh_vpoint p);
+
+/* Its threshold in words, as "the global threshold for FMR 0.001" or
+ * "the fixed threshold 0.42", into buf of n bytes. Returns buf. */
+const char *sh_vpoint_threshold_words(char *buf, size_t n, sh_vpoint p);
+
+/* Overall rates at one operating point; one row of
+ * /verification/thresholds. */
 typedef struct sh_vthreshold {
-    double target_fmr;
+    double target_fmr;          /* NaN unless the point is a target FMR */
     int32_t estimable;          /* 0: too few impostors for this target */
     double threshold;           /* NaN when not estimable */
     uint64_t n_impostor, n_false_match;
     double fmr;
     uint64_t n_genuine, n_false_nonmatch;
     double fnmr;
+    char point[SH_VPOINT_NAME_MAX]; /* sh_vpoint_name of the point (schema 1.10) */
+    double target_fnmr;         /* NaN unless the point is a target FNMR (1.10) */
 } sh_vthreshold;
 
-/* One group at one target FMR; one row of /verification/groups. Each rate
- * has Wilson, Clopper-Pearson and subject-bootstrap bounds. */
+/* One group at one operating point; one row of /verification/groups.
+ * Each rate has Wilson, Clopper-Pearson and subject-bootstrap bounds. */
 typedef struct sh_vgroup {
     char partition[SH_NAME_MAX];
     char group[SH_NAME_MAX];
-    double target_fmr;
+    double target_fmr;          /* NaN unless the point is a target FMR */
     double threshold;           /* the global threshold */
     uint64_t n_subjects, n_images, n_fte;
     double fte, fte_wilson_lo, fte_wilson_hi, fte_cp_lo, fte_cp_hi;
@@ -41,10 +86,14 @@ typedef struct sh_vgroup {
     double fmr, fmr_wilson_lo, fmr_wilson_hi, fmr_cp_lo, fmr_cp_hi;
     double fmr_boot_lo, fmr_boot_hi;
     int32_t group_estimable;
-    double group_threshold;     /* this group's own threshold for the target */
+    double group_threshold;     /* this group's own threshold for the target
+                                 * (NaN at a fixed threshold) */
     double group_fnmr;          /* FNMR at the group's own threshold */
     int32_t too_small;          /* fewer subjects than groups.min_subjects: left
                                  * out of the summaries and criteria */
+    char point[SH_VPOINT_NAME_MAX]; /* as in sh_vthreshold (schema 1.10) */
+    double target_fnmr;         /* NaN unless the point is a target FNMR (1.10) */
+    double group_fmr;           /* FMR at the group's own threshold (1.10) */
 } sh_vgroup;
 
 /* One group's equal error rate; one row of /verification/eer. */
@@ -82,7 +131,7 @@ typedef struct sh_vdensity {
  * groups and the Fisher exact p (two-sided) of each gap. */
 typedef struct sh_vsummary {
     char partition[SH_NAME_MAX];
-    double target_fmr;
+    double target_fmr;          /* NaN unless the point is a target FMR */
     double threshold;
     double alpha;               /* weight on FMR in the joint measures */
     int32_t fnmr_groups, fnmr_zero_groups, fmr_groups, fmr_zero_groups;
@@ -98,6 +147,8 @@ typedef struct sh_vsummary {
 #include "vsummary_fields.def"
 #undef SH_VSUMMARY
 #undef SH_VSUMMARY_GAP
+    char point[SH_VPOINT_NAME_MAX]; /* as in sh_vthreshold (schema 1.10) */
+    double target_fnmr;         /* NaN unless the point is a target FNMR (1.10) */
 } sh_vsummary;
 
 /* A bounded summary by name: its value's offset in sh_vsummary; the
@@ -132,9 +183,11 @@ typedef struct sh_vmatrix {
     char *partition;
     size_t n_groups;
     char **group;              /* n_groups names, in report order */
-    size_t n_targets;
-    double *target_fmr;        /* n_targets */
-    double *threshold;         /* the global threshold per target; NaN if not estimable */
+    size_t n_targets;          /* operating points, as /verification/thresholds */
+    double *target_fmr;        /* n_targets; NaN where the point is not a target FMR */
+    double *target_fnmr;       /* n_targets; NaN where the point is not a target FNMR */
+    char (*point)[SH_VPOINT_NAME_MAX]; /* n_targets point names */
+    double *threshold;         /* the global threshold per point; NaN if not estimable */
     uint64_t *n_impostor;      /* [i][j], n_groups x n_groups */
     uint64_t *n_false_match;   /* [t][i][j] */
     double *fmr;               /* [t][i][j]; NaN where no pairs or no threshold */
@@ -162,6 +215,28 @@ typedef struct sh_vresults {
 
 /* Frees results; NULL is allowed. */
 void sh_vresults_destroy(sh_vresults *r);
+
+/* The points of rows of each table. */
+static inline sh_vpoint sh_vthreshold_point(const sh_vthreshold *t)
+{
+    return sh_vpoint_of(t->point, t->target_fmr, t->target_fnmr, t->threshold);
+}
+static inline sh_vpoint sh_vgroup_point(const sh_vgroup *g)
+{
+    return sh_vpoint_of(g->point, g->target_fmr, g->target_fnmr, g->threshold);
+}
+static inline sh_vpoint sh_vsummary_point(const sh_vsummary *s)
+{
+    return sh_vpoint_of(s->point, s->target_fmr, s->target_fnmr, s->threshold);
+}
+static inline sh_vpoint sh_vmatrix_point(const sh_vmatrix *m, size_t k)
+{
+    return sh_vpoint_of(m->point[k], m->target_fmr[k], m->target_fnmr[k], m->threshold[k]);
+}
+
+/* Fills a row's point columns (point, target_fmr, target_fnmr) for p. */
+void sh_vpoint_put(char *out_point, double *out_target_fmr, double *out_target_fnmr,
+                   sh_vpoint p);
 
 /* Allocates the arrays of a matrix of n_groups and n_targets, zeroed, with
  * the partition name copied; used by the computation and the reader. */

@@ -111,6 +111,11 @@ case $id in
   c19) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: any, values: [I, II, III, IV, V, VI]}]}, {name: skin, from: skin_type, map: [{label: all, values: [I, II, III, IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
   c20) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, II, III]}, {label: lighter, values: [IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
   c21) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, I, II, III]}, {label: darker, values: [IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
+  c22) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2], target_fnmr: [0]/' run.yaml ;;
+  c23) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2], fixed_threshold: [nan]/' run.yaml ;;
+  c24) sed -i 's/target_fmr: \[1e-2\]/impostors: all/' run.yaml ;;
+  c25) cfg "" "criteria: [{name: p, measure: fnmr, partition: sex, target_fmr: 1e-2, fixed_threshold: 0.5, at_most: 0.1}]" ;;
+  c26) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, fixed_threshold: 0.5, at_most: 0.1}]" ;;
   # ---- manifests ----
   m01) sed -i "s|manifest: $manifest|manifest: data/absent.csv|" run.yaml ;;
   m02) sed -i '1s/,path,/,file,/' "$manifest" ;;

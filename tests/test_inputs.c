@@ -202,7 +202,8 @@ static void criteria_errors_name_rule_line_and_field(void **state)
                       ":8: field 'criteria entry 1.partition': 'all' is not one of "
                       "groups.partitions");
     expect_rule_error("    measure: fnmr\n    partition: sex\n    at_most: 0.1\n",
-                      ":8: field 'criteria entry 1.target_fmr': is required for this measure");
+                      ":8: field 'criteria entry 1.target_fmr': is required for this measure "
+                      "(or target_fnmr or fixed_threshold)");
     expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.02\n"
                       "    at_most: 0.1\n",
                       ":8: field 'criteria entry 1.target_fmr': 0.02 is not one of "

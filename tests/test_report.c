@@ -447,7 +447,7 @@ static sh_vgroup group_row(const char *partition, const char *group, double targ
                    .fnmr_boot_lo = lo, .fnmr_boot_hi = hi, .n_impostor = 1000,
                    .n_false_match = 1, .fmr = 0.001, .fmr_boot_lo = 0.0005,
                    .fmr_boot_hi = 0.002, .group_estimable = 1, .group_threshold = 0.6,
-                   .group_fnmr = fnmr / 2};
+                   .group_fnmr = fnmr / 2, .group_fmr = 0.0008};
     snprintf(g.partition, sizeof g.partition, "%s", partition);
     snprintf(g.group, sizeof g.group, "%s", group);
     return g;
@@ -479,7 +479,8 @@ static sh_results *memory_run(const char *manifest_sha, double target, int rule)
     v->bootstrap = 100;
     v->n_thresholds = 1;
     v->thresholds = calloc(1, sizeof *v->thresholds);
-    v->thresholds[0] = (sh_vthreshold){target, 1, 0.5, 2000, 2, 0.001, 200, 25, 0.125};
+    v->thresholds[0] = (sh_vthreshold){target, 1, 0.5, 2000, 2, 0.001, 200, 25, 0.125,
+                                       "target_fmr", NAN};
     v->n_groups = 3;
     v->groups = calloc(3, sizeof *v->groups);
     v->groups[0] = group_row("all", "All", target, 0.125, 0.1, 0.15, 0.04);
@@ -566,13 +567,13 @@ static void a_failed_rule_is_one_sentence_with_its_numbers(void **state)
                                "above the limit 1.5 (a rule on the upper bound needs the whole "
                                "interval within the limit).\n"));
     /* The worst differential: F's FNMR, 4 times M's, with intervals. */
-    assert_non_null(strstr(md, "| sex | 0.001 | F 0.2 [0.15,0.25] | 4x [3,6] (M) |"));
+    assert_non_null(strstr(md, "| sex | FMR 0.001 | F 0.2 [0.15,0.25] | 4x [3,6] (M) |"));
     /* FTE above 5%: F, not M. */
     assert_non_null(strstr(md, "Failure to enrol above 5% of a group's images: F (sex) 8.0% "
                                "[3.0, 19.0], 4 of 50 images (95% Wilson intervals)."));
     /* The criteria table: the estimate beside the tested bound, and the bound explained. */
-    assert_non_null(strstr(md, "| FAIL | parity | upper fnmr_max_geomean | 2.82 | <= 1.5 | "
-                               "2 [2.1,2.8]\u2020 bootstrap |"));
+    assert_non_null(strstr(md, "| FAIL | parity | FMR 0.001 | upper fnmr_max_geomean | 2.82 | "
+                               "<= 1.5 | 2 [2.1,2.8]\u2020 bootstrap |"));
     assert_non_null(strstr(md, "Bound: what a rule compares with its limit."));
     /* The interval above its estimate is marked and footnoted beside the table. */
     assert_true(count(md, "\u2020 The interval does not contain its estimate.") >= 2);
@@ -580,7 +581,8 @@ static void a_failed_rule_is_one_sentence_with_its_numbers(void **state)
     assert_non_null(strstr(md, "### Each group at its own threshold (BFW)"));
     /* Groups indented under their partition, in Markdown's terms: a
      * renderer strips leading blanks. */
-    assert_non_null(strstr(md, "| &nbsp;&nbsp;F | 0.001 | 0.6 | 0.1 | 0.9 | 0.2 |"));
+    assert_non_null(
+        strstr(md, "| &nbsp;&nbsp;F | FMR 0.001 | 0.6 | 0.1 | 0.0008 | 0.2 | 0.001 |"));
     assert_null(strstr(md, "|   F |"));
     free(md);
     sh_results_destroy(r);

@@ -64,6 +64,35 @@ static void failed_templates_sort_first_and_never_match(void **state)
     assert_int_equal(sh_count_ge(s, 6, -1e300), 4);
 }
 
+static void fnmr_threshold_is_the_k_plus_first_lowest_genuine_score(void **state)
+{
+    (void)state;
+    double s[10] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    double t;
+    /* FNMR 0.1 of 10 allows one false non-match: 0.1 fails, 0.2 matches. */
+    assert_int_equal(sh_threshold_at_fnmr(&t, s, 10, 0.1), 1);
+    assert_true(t == 0.2);
+    assert_int_equal(sh_count_lt(s, 10, t), 1);
+    /* 0.3 is exactly three of ten, and the largest such threshold is 0.4. */
+    assert_int_equal(sh_threshold_at_fnmr(&t, s, 10, 0.3), 1);
+    assert_true(t == 0.4);
+    assert_int_equal(sh_count_lt(s, 10, t), 3);
+    /* Ties at the cut all match: the achieved FNMR is below the target. */
+    double tied[6] = {0.2, 0.5, 0.5, 0.5, 0.8, 0.9};
+    assert_int_equal(sh_threshold_at_fnmr(&t, tied, 6, 0.34), 1);
+    assert_true(t == 0.5);
+    assert_int_equal(sh_count_lt(tied, 6, t), 1);
+    /* Too few genuine pairs for the target. */
+    assert_int_equal(sh_threshold_at_fnmr(&t, s, 10, 0.05), 0);
+    assert_true(isnan(t));
+    /* Failed templates (-inf) beyond what the target allows: no threshold reaches it. */
+    double failed[5] = {-INFINITY, -INFINITY, 0.3, 0.6, 0.9};
+    assert_int_equal(sh_threshold_at_fnmr(&t, failed, 5, 0.2), 0);
+    assert_int_equal(sh_threshold_at_fnmr(&t, failed, 5, 0.4), 1);
+    assert_true(t == 0.3);
+    assert_int_equal(sh_count_lt(failed, 5, t), 2);
+}
+
 static void wilson_known_values(void **state)
 {
     (void)state;
@@ -86,6 +115,7 @@ int main(void)
         cmocka_unit_test(ties_straddling_the_cut_are_all_non_matches),
         cmocka_unit_test(too_few_impostors_is_not_estimable),
         cmocka_unit_test(failed_templates_sort_first_and_never_match),
+        cmocka_unit_test(fnmr_threshold_is_the_k_plus_first_lowest_genuine_score),
         cmocka_unit_test(wilson_known_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ static char *group_definition(const sh_results *r)
         return NULL;
     const sh_vresults *v = r->verification;
     for (size_t i = 0; v && i < v->n_groups; i++)
-        if (v->groups[i].target_fmr == v->groups[0].target_fmr)
+        if (sh_vpoint_same(sh_vgroup_point(&v->groups[i]), sh_vgroup_point(&v->groups[0])))
             fprintf(f, "%s/%s\n", v->groups[i].partition, v->groups[i].group);
     const sh_cresults *c = r->classification;
     for (size_t i = 0; c && i < c->n_groups; i++)
@@ -83,16 +83,21 @@ static void partition_list(char *out, size_t size, const sh_results *r)
                  (unsigned long long)r->info.min_subjects);
 }
 
-/* The targets of a run, "FMR 0.01, 0.001", into out. */
+/* The operating points of a run, "FMR 0.01, 0.001; threshold 0.4", into
+ * out. */
 static void target_list(char *out, size_t size, const sh_results *r)
 {
     size_t used = 0;
     out[0] = '\0';
     const sh_vresults *v = r->verification;
     const sh_iresults *id = r->identification;
-    for (size_t k = 0; v && k < v->n_thresholds && used < size; k++)
-        used += (size_t)snprintf(out + used, size - used, "%s%g", k ? ", " : "FMR ",
-                                 v->thresholds[k].target_fmr);
+    static const char *const kinds[] = {"FMR ", "FNMR ", "threshold "};
+    for (size_t k = 0; v && k < v->n_thresholds && used < size; k++) {
+        sh_vpoint p = sh_vthreshold_point(&v->thresholds[k]);
+        int same = k && sh_vthreshold_point(&v->thresholds[k - 1]).kind == p.kind;
+        used += (size_t)snprintf(out + used, size - used, "%s%s%g", same ? ", " : k ? "; " : "",
+                                 same ? "" : kinds[p.kind], p.value);
+    }
     for (size_t k = 0; id && k < id->n_thresholds && used < size; k++)
         used += (size_t)snprintf(out + used, size - used, "%s%g",
                                  k ? ", " : used ? "; FPIR " : "FPIR ",
@@ -287,9 +292,10 @@ static const sh_verdict *find_verdict(const sh_results *r, const char *name)
 /* A rule in words: "upper fnmr_max_geomean, sex x skin, FMR 0.001, <= 1.5". */
 static void rule_words(char *out, size_t size, const sh_verdict *v)
 {
-    char at[48] = "";
-    if (!isnan(v->target_fmr))
-        snprintf(at, sizeof at, ", FMR %g", v->target_fmr);
+    char at[64] = "", words[48];
+    sh_vpoint p;
+    if (sh_verdict_point(&p, v))
+        snprintf(at, sizeof at, ", %s", sh_vpoint_label(words, sizeof words, p));
     snprintf(out, size, "%s %s, %s%s, %s %g", v->bound, v->measure, v->partition, at, v->op,
              v->limit);
 }

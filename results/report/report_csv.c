@@ -147,6 +147,9 @@ static const csv_column verification_columns[] = {
     RUN("interval", cell_interval),
     {"group_threshold", cell_group_threshold, 0},
     FIELD(cell_number, sh_vgroup, group_fnmr),
+    FIELD(cell_text, sh_vgroup, point),
+    FIELD(cell_number, sh_vgroup, target_fnmr),
+    FIELD(cell_number, sh_vgroup, group_fmr),
     RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 
@@ -240,7 +243,7 @@ static void identification_csv(FILE *out, const sh_report_run *runs, size_t n)
     }
 }
 
-/* Verification: one row per run, group and target FMR. */
+/* Verification: one row per run, group and operating point. */
 static void verification_csv(FILE *out, const sh_report_run *runs, size_t n)
 {
     heading_line(out, verification_columns, NELEM(verification_columns));

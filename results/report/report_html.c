@@ -71,14 +71,14 @@ static void figure(FILE *out, const char *caption)
 /* FNMR (fmr 0) or FMR (fmr 1) of every group at the k-th target. */
 static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
 {
-    double target = v->thresholds[k].target_fmr;
+    sh_vpoint target = sh_vthreshold_point(&v->thresholds[k]);
     sh_bar *bars = calloc(v->n_groups ? v->n_groups : 1, sizeof *bars);
     if (!bars)
         return -1;
     size_t n = 0;
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
-        if (g->target_fmr != target)
+        if (!sh_vpoint_same(sh_vgroup_point(g), target))
             continue;
         sh_bar *b = &bars[n++];
         b->partition = g->partition;
@@ -89,9 +89,10 @@ static int verification_bars(FILE *out, const sh_vresults *v, size_t k, int fmr)
         else
             sh_report_fnmr_bounds(v, g, &b->lo, &b->hi);
     }
-    char title[128];
-    snprintf(title, sizeof title, "%s at the threshold for FMR %g, with intervals",
-             fmr ? "FMR (same-group impostors)" : "FNMR", target);
+    char title[160], at[64];
+    snprintf(title, sizeof title, "%s at %s, with intervals",
+             fmr ? "FMR (same-group impostors)" : "FNMR",
+             sh_vpoint_threshold_words(at, sizeof at, target));
     int rc = sh_svg_bars(out, title, bars, n, 0);
     free(bars);
     return rc;
@@ -172,7 +173,8 @@ static void density_counts(uint64_t *in, uint64_t *all, const sh_vresults *v,
     /* Each group once: its rows at the first target. */
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
-        if (!strcmp(g->partition, partition) && g->target_fmr == v->groups[0].target_fmr) {
+        if (!strcmp(g->partition, partition) &&
+            sh_vpoint_same(sh_vgroup_point(g), sh_vgroup_point(&v->groups[0]))) {
             all[0] += g->n_genuine;
             all[1] += g->n_impostor;
         }
@@ -185,7 +187,7 @@ static void det_caption(char *out, size_t size, const char *partition, const sh_
 {
     size_t off = d->points_zero + d->points_one;
     snprintf(out, size, "DET by %s: FNMR against FMR, both on probit axes; markers: each "
-                        "group's FMR and FNMR at the global threshold for each target FMR. ",
+                        "group's FMR and FNMR at the global threshold of each operating point. ",
              strcmp(partition, "all") ? partition : "all images");
     if (!off && !d->marks_off) {
         appendf(out, size, "Every point is drawn.");
@@ -219,10 +221,11 @@ static int verification_section(FILE *out, const sh_report_run *run,
         for (int fmr = 0; fmr < 2; fmr++) {
             fputs("<figure>", out);
             bad |= verification_bars(out, v, k, fmr);
-            char cap[160];
-            snprintf(cap, sizeof cap, "%s per group at the global threshold for FMR %g; "
-                                      "whiskers: the interval.",
-                     fmr ? "FMR" : "FNMR", v->thresholds[k].target_fmr);
+            char cap[160], at[64];
+            snprintf(cap, sizeof cap, "%s per group at %s; whiskers: the interval.",
+                     fmr ? "FMR" : "FNMR",
+                     sh_vpoint_threshold_words(at, sizeof at,
+                                               sh_vthreshold_point(&v->thresholds[k])));
             figure(out, cap);
         }
     }
@@ -251,7 +254,7 @@ static int verification_section(FILE *out, const sh_report_run *run,
         char cap[600];
         int w = snprintf(cap, sizeof cap, "Score distributions by %s: genuine (solid) and "
                          "same-group impostor (dashed) densities, each of area 1, on one scale; "
-                         "dotted: the global threshold at each target FMR.",
+                         "dotted: the global threshold of each operating point.",
                          strcmp(parts[p], "all") ? parts[p] : "all images");
         uint64_t in[2], all[2];
         density_counts(in, all, v, parts[p]);
@@ -270,8 +273,9 @@ static int verification_section(FILE *out, const sh_report_run *run,
     if (v->n_matrices) {
         fputs("<h3>Cross-group false match rates</h3>\n<p class=\"note\">Each cell: the FMR of "
               "impostor pairs with one image in the row's group and one in the column's, on a "
-              "log colour scale from a tenth of the target FMR to ten times it (wider where the "
-              "data are); grey cells had no false match.</p>\n<div class=\"plots\">\n",
+              "log colour scale from a tenth of the target FMR to ten times it (of the FMR of all "
+              "cells, at a target FNMR or fixed threshold; wider where the data are); grey "
+              "cells had no false match.</p>\n<div class=\"plots\">\n",
               out);
         for (size_t m = 0; m < v->n_matrices; m++)
             for (size_t k = 0; k < v->matrices[m].n_targets; k++) {
@@ -279,9 +283,9 @@ static int verification_section(FILE *out, const sh_report_run *run,
                     continue;
                 fputs("<figure>", out);
                 bad |= sh_svg_heatmap(out, &v->matrices[m], k, ++*heat_id);
-                char cap[160];
-                snprintf(cap, sizeof cap, "%s, target FMR %g", v->matrices[m].partition,
-                         v->matrices[m].target_fmr[k]);
+                char cap[160], at[64];
+                snprintf(cap, sizeof cap, "%s, %s", v->matrices[m].partition,
+                         sh_vpoint_label(at, sizeof at, sh_vmatrix_point(&v->matrices[m], k)));
                 figure(out, cap);
             }
         fputs("</div>\n", out);

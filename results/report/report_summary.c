@@ -58,8 +58,11 @@ static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr)
         snprintf(where, sizeof where, "of %s (%s)", v->group, v->partition);
     else
         snprintf(where, sizeof where, "in %s", v->partition);
-    if (!isnan(v->target_fmr))
-        snprintf(at, sizeof at, " at FMR %g", v->target_fmr);
+    sh_vpoint p;
+    if (sh_verdict_point(&p, v)) {
+        char words[40];
+        snprintf(at, sizeof at, " at %s", sh_vpoint_label(words, sizeof words, p));
+    }
     char *s = NULL;
     if (isnan(v->value)) {
         if (asprintf(&s, "%s: %s %s%s could not be evaluated (%s); a rule that cannot be "
@@ -99,9 +102,10 @@ static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr)
 
 /* Whether the summaries took g in at this partition and target: not too
  * small, with trials of the rate (fmr 0: FNMR, 1: FMR). */
-static int taken_in(const sh_vgroup *g, const char *partition, double target, int fmr)
+static int taken_in(const sh_vgroup *g, const char *partition, sh_vpoint target, int fmr)
 {
-    return !strcmp(g->partition, partition) && g->target_fmr == target && !g->too_small &&
+    return !strcmp(g->partition, partition) && sh_vpoint_same(sh_vgroup_point(g), target) &&
+           !g->too_small &&
            (fmr ? g->n_impostor : g->n_genuine);
 }
 
@@ -109,7 +113,7 @@ static int taken_in(const sh_vgroup *g, const char *partition, double target, in
  * partition at a target that the summaries took in (not too small, with
  * trials); NULL when none. */
 static void extremes(const sh_vgroup **hi, const sh_vgroup **lo, const sh_vresults *v,
-                     const char *partition, double target, int fmr)
+                     const char *partition, sh_vpoint target, int fmr)
 {
     *hi = *lo = NULL;
     for (size_t i = 0; i < v->n_groups; i++) {
@@ -137,7 +141,7 @@ static void ratio_number(char *out, size_t size, double x, int digits)
 /* Names the groups the summaries took in with no errors at all into
  * out ("V", "V and VI", or "3 groups"); returns how many there are. */
 static size_t errorless(char *out, size_t size, const sh_vresults *v, const char *partition,
-                        double target, int fmr)
+                        sh_vpoint target, int fmr)
 {
     size_t k = 0;
     const char *first = NULL, *second = NULL;
@@ -169,7 +173,7 @@ static size_t errorless(char *out, size_t size, const sh_vresults *v, const char
 static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, int fmr)
 {
     const sh_vgroup *hi, *lo;
-    extremes(&hi, &lo, v, s->partition, s->target_fmr, fmr);
+    extremes(&hi, &lo, v, s->partition, sh_vsummary_point(s), fmr);
     if (!hi || hi == lo) {
         sh_table_cellf(t, "-");
         sh_table_cellf(t, "-");
@@ -184,7 +188,7 @@ static int worst_cells(sh_table *t, const sh_vresults *v, const sh_vsummary *s, 
     int outside = sh_report_rate(cell, sizeof cell, fmr ? hi->fmr : hi->fnmr, a, b);
     sh_table_cellf(t, "%s %s", hi->group, cell);
     char none[2 * SH_NAME_MAX + 8];
-    size_t n_none = errorless(none, sizeof none, v, s->partition, s->target_fmr, fmr);
+    size_t n_none = errorless(none, sizeof none, v, s->partition, sh_vsummary_point(s), fmr);
     if (n_none) {
         sh_table_cellf(t, "- (%s had no errors)", none);
         return outside;
@@ -214,7 +218,7 @@ static sh_table *worst_verification(const sh_vresults *v)
 {
     char title[160], iname[64];
     snprintf(title, sizeof title, "Worst differential per partition");
-    sh_table *t = sh_table_create(title, "partition|target FMR|highest FNMR|times the lowest|"
+    sh_table *t = sh_table_create(title, "partition|at|highest FNMR|times the lowest|"
                                          "highest FMR|times the lowest",
                                   "lrllll");
     if (!t)
@@ -225,13 +229,14 @@ static sh_table *worst_verification(const sh_vresults *v)
         const sh_vsummary *s = &v->summaries[i];
         if (isnan(s->threshold))
             continue;
+        char at[64];
         sh_table_cellf(t, "%s", s->partition);
-        sh_table_cellf(t, "%g", s->target_fmr);
+        sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, sh_vsummary_point(s)));
         outside |= worst_cells(t, v, s, 0);
         outside |= worst_cells(t, v, s, 1);
     }
     sh_report_interval_name(iname, sizeof iname, v);
-    sh_table_note(t, "At the global threshold for each target FMR: the group with the highest "
+    sh_table_note(t, "At the global threshold of each operating point: the group with the highest "
                      "rate, with its %s interval, and how many times the lowest group's rate "
                      "it is (max/min, with its %g%% bootstrap interval; '-' where a group had "
                      "no errors, since a ratio to zero has no value).",
@@ -352,7 +357,7 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
 {
     if (!v->n_thresholds)
         return NULL;
-    double target = v->thresholds[0].target_fmr;
+    sh_vpoint target = sh_vthreshold_point(&v->thresholds[0]);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -363,7 +368,7 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     int any = 0;
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
-        if (g->target_fmr != target || !(g->fte > SH_SUMMARY_FTE_SHARE))
+        if (!sh_vpoint_same(sh_vgroup_point(g), target) || !(g->fte > SH_SUMMARY_FTE_SHARE))
             continue;
         fprintf(f, "%s%s (%s) %.1f%% [%.1f, %.1f], %llu of %llu images%s", any ? "; " : "",
                 g->group, g->partition, 100 * g->fte, 100 * g->fte_wilson_lo,

@@ -17,10 +17,11 @@ static const char *const dashes[] = {"", "6 3", "2 2", "8 3 2 3", "1 3", "10 4",
 
 /* The row of group `group` of `partition` at `target`, or NULL. */
 static const sh_vgroup *find_vgroup(const sh_vresults *v, const char *partition,
-                                    const char *group, double target)
+                                    const char *group, sh_vpoint target)
 {
     for (size_t i = 0; i < v->n_groups; i++)
-        if (v->groups[i].target_fmr == target && !strcmp(v->groups[i].partition, partition) &&
+        if (sh_vpoint_same(sh_vgroup_point(&v->groups[i]), target) &&
+            !strcmp(v->groups[i].partition, partition) &&
             !strcmp(v->groups[i].group, group))
             return &v->groups[i];
     return NULL;
@@ -127,7 +128,8 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
     for (size_t k = 0; k < v->n_thresholds; k++) {
         n_targets += v->thresholds[k].estimable != 0;
         for (size_t gi = 0; gi < n_groups && v->thresholds[k].estimable; gi++) {
-            const sh_vgroup *g = find_vgroup(v, partition, groups[gi], v->thresholds[k].target_fmr);
+            const sh_vgroup *g =
+                find_vgroup(v, partition, groups[gi], sh_vthreshold_point(&v->thresholds[k]));
             if (g && inside(g->fmr, g->fnmr)) {
                 widen(&x_lo, &x_hi, g->fmr);
                 widen(&y_lo, &y_hi, g->fnmr);
@@ -183,7 +185,8 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
         fputs("\"/>\n", out);
         /* Where each target's global threshold puts this group. */
         for (size_t k = 0; k < v->n_thresholds; k++) {
-            double target = v->thresholds[k].target_fmr;
+            char at[64];
+            sh_vpoint target = sh_vthreshold_point(&v->thresholds[k]);
             const sh_vgroup *g = find_vgroup(v, partition, groups[gi], target);
             if (!v->thresholds[k].estimable || !g)
                 continue;
@@ -196,8 +199,8 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
                       T + ph * (1 - sh_probit_pos(&ya, g->fnmr)), colour, "op");
             fputs("<title>", out);
             sh_html_escape(out, g->group);
-            fprintf(out, " at the global threshold for FMR %g: FMR %.3g, FNMR %.3g</title></path>\n",
-                    target, g->fmr, g->fnmr);
+            fprintf(out, " at %s: FMR %.3g, FNMR %.3g</title></path>\n",
+                    sh_vpoint_threshold_words(at, sizeof at, target), g->fmr, g->fnmr);
         }
         double ly = T + 14 + 18 * (double)gi;
         fprintf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" "
@@ -211,15 +214,17 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
     /* The markers' legend: which shape is which target. */
     double ly = T + 18 * (double)n_groups + 26;
     if (n_targets)
-        fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"legend\">global threshold for</text>\n",
+        fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"legend\">operating point</text>\n",
                 L + pw + 10, ly);
     for (size_t k = 0; k < v->n_thresholds; k++) {
         if (!v->thresholds[k].estimable)
             continue;
+        char at[64];
         ly += 18;
         mark_open(out, (unsigned)k, L + pw + 22, ly - 4, "#333", "op-key");
-        fprintf(out, "</path><text x=\"%g\" y=\"%g\" class=\"legend\">FMR %g</text>\n",
-                L + pw + 40, ly, v->thresholds[k].target_fmr);
+        fprintf(out, "</path><text x=\"%g\" y=\"%g\" class=\"legend\">%s</text>\n",
+                L + pw + 40, ly,
+                sh_vpoint_label(at, sizeof at, sh_vthreshold_point(&v->thresholds[k])));
     }
     fputs("</svg>\n", out);
     return 0;
@@ -248,8 +253,19 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
     size_t ng = m->n_groups, cells = ng * ng;
     const double *f = m->fmr + k * cells;
     /* The scale runs from a tenth of the target to ten times it, widened to
-     * the data: cells near the target look alike, departures stand out. */
-    double lo = log10(m->target_fmr[k]) - 1, hi = log10(m->target_fmr[k]) + 1;
+     * the data: cells near the target look alike, departures stand out.
+     * Where the point is not a target FMR, the FMR of all its cells
+     * together stands for the target. */
+    double centre = m->target_fmr[k];
+    if (isnan(centre)) {
+        double fm = 0, n = 0;
+        for (size_t c = 0; c < cells; c++) {
+            fm += (double)m->n_false_match[k * cells + c];
+            n += (double)m->n_impostor[c];
+        }
+        centre = fm > 0 && n > 0 ? fm / n : 1e-3;
+    }
+    double lo = log10(centre) - 1, hi = log10(centre) + 1;
     for (size_t c = 0; c < cells; c++)
         if (f[c] > 0) {
             lo = fmin(lo, log10(f[c]));
@@ -263,10 +279,12 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
     fprintf(out, "<svg class=\"plot\" viewBox=\"0 0 %g %g\" width=\"%g\" height=\"%g\" "
                  "role=\"img\" aria-label=\"cross-group FMR\">\n<title>Cross-group FMR, ",
             W, H, W, H);
+    char at[64];
+    sh_vpoint_label(at, sizeof at, sh_vmatrix_point(m, k));
     sh_html_escape(out, m->partition);
-    fprintf(out, ", target FMR %g</title>\n", m->target_fmr[k]);
-    fprintf(out, "<text x=\"%g\" y=\"16\" class=\"axis\">target FMR %g, threshold %.4g</text>\n",
-            L, m->target_fmr[k], m->threshold[k]);
+    fprintf(out, ", %s</title>\n", at);
+    fprintf(out, "<text x=\"%g\" y=\"16\" class=\"axis\">%s, threshold %.4g</text>\n",
+            L, at, m->threshold[k]);
     for (size_t i = 0; i < ng; i++) {
         fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"tick\" text-anchor=\"end\">", L - 6,
                 T + cell * ((double)i + 0.5) + 4);

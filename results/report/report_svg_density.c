@@ -116,6 +116,7 @@ static void draw_panel(FILE *out, const sh_vresults *v, const panel *p, double x
     size_t shown = 0;
     for (size_t k = 0; k < v->n_thresholds; k++) {
         double t = v->thresholds[k].threshold;
+        char at[64];
         if (!v->thresholds[k].estimable || !(t >= lo && t <= hi))
             continue;
         double x = x0 + ML + (t - lo) * sx;
@@ -124,10 +125,10 @@ static void draw_panel(FILE *out, const sh_vresults *v, const panel *p, double x
         int left = x > x0 + ML + pw / 2;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" " THRESHOLD_STYLE
                      "/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%s\" "
-                     LABEL_STYLE ">FMR %g</text>\n",
+                     LABEL_STYLE ">%s</text>\n",
                 x, y0 + MT, x, y0 + PH - MB, left ? x - 2 : x + 2,
                 y0 + MT + 9 + 9 * (double)shown++, left ? "end" : "start",
-                v->thresholds[k].target_fmr);
+                sh_vpoint_label(at, sizeof at, sh_vthreshold_point(&v->thresholds[k])));
     }
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\"><tspan class=\"part\">", x0 + ML,
             y0 + MT - 6);
@@ -176,7 +177,7 @@ int sh_svg_density(FILE *out, const sh_vresults *v, const char *partition)
                  "<line x1=\"%g\" y1=\"12\" x2=\"%g\" y2=\"12\" " IMPOSTOR_STYLE "/>"
                  "<text x=\"%g\" y=\"16\" class=\"legend\">impostor (same group)</text>\n"
                  "<line x1=\"%g\" y1=\"4\" x2=\"%g\" y2=\"20\" " THRESHOLD_STYLE "/>"
-                 "<text x=\"%g\" y=\"16\" class=\"legend\">global threshold at a target FMR</text>\n",
+                 "<text x=\"%g\" y=\"16\" class=\"legend\">global thresholds</text>\n",
             ML, ML + 24, ML + 30, ML + 100, ML + 124, ML + 130, ML + 290, ML + 290, ML + 296);
     for (size_t i = 0; i < n; i++)
         draw_panel(out, v, &ps[i], PW * (double)(i % COLS), LEGEND + PH * (double)(i / COLS), lo,

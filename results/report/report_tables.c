@@ -286,15 +286,23 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
 {
     const sh_vresults *v = run->r->verification;
     const sh_vthreshold *th = &v->thresholds[k];
-    char title[256], iname[64];
+    char title[256], iname[64], at[64];
+    sh_vpoint point = sh_vthreshold_point(th);
+    sh_vpoint_label(at, sizeof at, point);
+    const char *kind = point.kind == SH_VPOINT_FIXED ? "Fixed" : "Target";
     if (th->estimable)
         snprintf(title, sizeof title,
-                 "Target FMR %g: global threshold %.6g (overall FMR %.3g, FNMR %.3g)",
-                 th->target_fmr, th->threshold, th->fmr, th->fnmr);
+                 "%s %s: global threshold %.6g (overall FMR %.3g, FNMR %.3g)", kind, at,
+                 th->threshold, th->fmr, th->fnmr);
+    else if (point.kind == SH_VPOINT_FMR)
+        snprintf(title, sizeof title,
+                 "Target %s: not estimable (%llu impostor pairs, %.0f needed)", at,
+                 (unsigned long long)th->n_impostor, ceil(1 / point.value));
     else
         snprintf(title, sizeof title,
-                 "Target FMR %g: not estimable (%llu impostor pairs, %.0f needed)",
-                 th->target_fmr, (unsigned long long)th->n_impostor, ceil(1 / th->target_fmr));
+                 "Target %s: not estimable (%llu genuine pairs, %.0f needed, and the failed "
+                 "templates must stay within it)", at, (unsigned long long)th->n_genuine,
+                 ceil(1 / point.value));
     sh_report_interval_name(iname, sizeof iname, v);
     sh_table *t = sh_table_create(title, "group|FTE|FNMR [interval]|errors/n|"
                                                  "FMR [interval]|errors/n",
@@ -305,7 +313,7 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
     const char *last = "all";
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
-        if (g->target_fmr != th->target_fmr)
+        if (!sh_vpoint_same(sh_vgroup_point(g), point))
             continue;
         char label[160], cell[64];
         double lo, hi;
@@ -370,7 +378,7 @@ static const summary_column summary_columns[] = {
 sh_table *sh_table_summaries(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
-    char title[160], heads[1024] = "partition|target", align[N_SUMMARY_COLUMNS + 3] = "lr";
+    char title[160], heads[1024] = "partition|at", align[N_SUMMARY_COLUMNS + 3] = "lr";
     snprintf(title, sizeof title, "Differentials across groups (%g%% bootstrap intervals)",
              100 * v->confidence);
     for (size_t c = 0, used = strlen(heads); c < N_SUMMARY_COLUMNS; c++) {
@@ -389,8 +397,9 @@ sh_table *sh_table_summaries(const sh_report_run *run)
     for (size_t i = 0; i < v->n_summaries; i++) {
         const sh_vsummary *s = &v->summaries[i];
         const char *row = (const char *)s;
+        char at[64];
         sh_table_cellf(t, "%s", s->partition);
-        sh_table_cellf(t, "%g", s->target_fmr);
+        sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, sh_vsummary_point(s)));
         for (size_t c = 0; c < N_SUMMARY_COLUMNS; c++) {
             const summary_column *sc = &summary_columns[c];
             const double *value = (const double *)(row + sc->value);
@@ -437,9 +446,10 @@ sh_table *sh_table_eer(const sh_report_run *run)
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k)
 {
     (void)run;
-    char title[256], heads[4096] = "FMR";
-    snprintf(title, sizeof title, "Cross-group FMR, %s, at the threshold for FMR %g (%.6g)",
-             m->partition, m->target_fmr[k], m->threshold[k]);
+    char title[256], heads[4096] = "FMR", at[64];
+    sh_vpoint_label(at, sizeof at, sh_vmatrix_point(m, k));
+    snprintf(title, sizeof title, "Cross-group FMR, %s, at the threshold for %s (%.6g)",
+             m->partition, at, m->threshold[k]);
     char align[256] = "l";
     size_t ng = m->n_groups < sizeof align - 1 ? m->n_groups : sizeof align - 2;
     for (size_t j = 0; j < ng; j++) {
@@ -474,9 +484,9 @@ sh_table *sh_table_criteria(const sh_report_run *run)
     int why = 0, outside = 0;
     for (size_t i = 0; i < r->n_verdicts; i++)
         why |= isnan(r->verdicts[i].value);
-    sh_table *t = sh_table_create(title, "verdict|rule|bound tested|value|limit|estimate "
+    sh_table *t = sh_table_create(title, "verdict|rule|at|bound tested|value|limit|estimate "
                                          "[interval]|why",
-                                  why ? "lllrlll" : "lllrll");
+                                  why ? "llllrlll" : "llllrll");
     if (!t)
         return NULL;
     t->n_key = 2;
@@ -487,6 +497,11 @@ sh_table *sh_table_criteria(const sh_report_run *run)
         sh_verdict_estimate(e, v, r->verification);
         sh_table_cellf(t, "%s", v->pass ? "pass" : "FAIL");
         sh_table_cellf(t, "%s", v->name);
+        char at[64] = "-";
+        sh_vpoint p;
+        if (sh_verdict_point(&p, v))
+            sh_vpoint_label(at, sizeof at, p);
+        sh_table_cellf(t, "%s", at);
         if (v->group[0])
             sh_table_cellf(t, "%s %s (%s)", v->bound, v->measure, v->group);
         else
@@ -510,35 +525,41 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
     sh_table *t = sh_table_create("Each group at its own threshold (BFW)",
-                                  "group|target FMR|own threshold|FNMR at own|TAR at own|"
-                                  "FNMR at global",
-                                  "lrrrrr");
+                                  "group|target|own threshold|FNMR at own|FMR at own|"
+                                  "FNMR at global|FMR at global",
+                                  "lrrrrrr");
     if (!t)
         return NULL;
     const char *last = "all";
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
-        char label[160];
+        char label[160], at[64];
+        sh_vpoint point = sh_vgroup_point(g);
+        if (point.kind == SH_VPOINT_FIXED)
+            continue; /* one threshold for every group: no group has its own */
         if (strcmp(g->partition, last)) {
             sh_report_partition_row(t, g->partition);
             last = g->partition;
         }
         group_label(label, sizeof label, g);
         sh_table_cellf(t, "%s", label);
-        sh_table_cellf(t, "%g", g->target_fmr);
+        sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, point));
         if (g->group_estimable) {
             sh_table_cellf(t, "%.6g", g->group_threshold);
             sh_table_cellf(t, isnan(g->group_fnmr) ? "n/a" : "%.3g", g->group_fnmr);
-            sh_table_cellf(t, isnan(g->group_fnmr) ? "n/a" : "%.3g", 1 - g->group_fnmr);
+            sh_table_cellf(t, isnan(g->group_fmr) ? "n/a" : "%.3g", g->group_fmr);
         } else {
             sh_table_cellf(t, "not estimable");
             sh_table_cellf(t, "-");
             sh_table_cellf(t, "-");
         }
         sh_table_cellf(t, isnan(g->fnmr) ? "n/a" : "%.3g", g->fnmr);
+        sh_table_cellf(t, isnan(g->fmr) ? "n/a" : "%.3g", g->fmr);
     }
-    sh_table_note(t, "Own threshold: the score at which the group's own same-group impostors "
-                     "reach the target FMR (Robinson et al., 2020); TAR = 1 - FNMR. Shown "
+    sh_table_note(t, "Own threshold: the score at which the group alone reaches the target: "
+                     "its same-group impostors the target FMR (Robinson et al., 2020), or its "
+                     "genuine pairs the target FNMR. Beside it, the rates the one global "
+                     "threshold gives the group: the trade-off an operator faces. Shown "
                      "because the file holds estimable per-group thresholds; the differentials "
                      "and criteria use the global threshold.");
     return t;
@@ -581,12 +602,13 @@ sh_table *sh_table_failures(const sh_report_run *run)
     return t;
 }
 
-/* The row of `group` in `partition` at a target, or NULL. */
+/* The row of `group` in `partition` at a point, or NULL. */
 static const sh_vgroup *find_group(const sh_vresults *v, const char *partition,
-                                       const char *group, double target)
+                                       const char *group, sh_vpoint target)
 {
     for (size_t i = 0; i < v->n_groups; i++)
-        if (v->groups[i].target_fmr == target && strcmp(v->groups[i].partition, partition) == 0 &&
+        if (sh_vpoint_same(sh_vgroup_point(&v->groups[i]), target) &&
+            strcmp(v->groups[i].partition, partition) == 0 &&
             strcmp(v->groups[i].group, group) == 0)
             return &v->groups[i];
     return NULL;
@@ -635,15 +657,20 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
                                    size_t k, const sh_report_style *st)
 {
     const sh_vresults *v0 = sh_report_first_verification(runs, n);
-    double target = v0->thresholds[k].target_fmr;
-    char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[64];
-    snprintf(title, sizeof title, "By %s, at each engine's global threshold for FMR %g",
-             partition, target);
+    sh_vpoint target = sh_vthreshold_point(&v0->thresholds[k]);
+    char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[64], at[64];
+    sh_vpoint_label(at, sizeof at, target);
+    if (target.kind == SH_VPOINT_FIXED)
+        snprintf(title, sizeof title, "By %s, at the fixed %s", partition, at);
+    else
+        snprintf(title, sizeof title, "By %s, at each engine's global threshold for %s",
+                 partition, at);
     /* Columns: the groups of the first run in this partition. */
     size_t n_cols = 0;
     const char *cols[128];
     for (size_t i = 0; i < v0->n_groups && n_cols < 128 && n_cols + 4 < sizeof align; i++)
-        if (v0->groups[i].target_fmr == target && strcmp(v0->groups[i].partition, partition) == 0) {
+        if (sh_vpoint_same(sh_vgroup_point(&v0->groups[i]), target) &&
+            strcmp(v0->groups[i].partition, partition) == 0) {
             cols[n_cols++] = v0->groups[i].group;
             size_t used = strlen(heads);
             snprintf(heads + used, sizeof heads - used, "|%s", v0->groups[i].group);

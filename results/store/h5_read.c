@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,8 +92,9 @@ static int read_attrs(hid_t f, sh_run_info *info, int minor, const char *path,
     return 0;
 }
 
-/* Reads a whole 1-D dataset of t's rows into a new array. */
-static int read_table(void **out, size_t *out_n, hid_t f, const sh_h5_table *t,
+/* Reads a whole 1-D dataset of t's rows into a new array; columns newer
+ * than the file's schema `minor` that it lacks read as NaN, 0 or "". */
+static int read_table(void **out, size_t *out_n, hid_t f, const sh_h5_table *t, int minor,
                       const char *path, sh_err *err)
 {
     *out = NULL;
@@ -106,7 +108,7 @@ static int read_table(void **out, size_t *out_n, hid_t f, const sh_h5_table *t,
     if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_COMPOUND || H5Sget_simple_extent_ndims(sp) != 1)
         rc = sh_err_set(err, SH_E_INPUT, "%s: %s is not a table", path, t->path);
     for (size_t i = 0; !rc && i < t->n_cols; i++)
-        if (H5Tget_member_index(ft, t->cols[i].name) < 0)
+        if (H5Tget_member_index(ft, t->cols[i].name) < 0 && t->cols[i].since_minor <= minor)
             rc = sh_err_set(err, SH_E_INPUT, "%s: table %s has no field '%s'", path,
                                 t->path, t->cols[i].name);
     hsize_t n = 0;
@@ -115,8 +117,14 @@ static int read_table(void **out, size_t *out_n, hid_t f, const sh_h5_table *t,
     void *rows = rc ? NULL : calloc(n ? n : 1, t->row_size);
     if (!rc && !rows)
         rc = sh_err_nomem(err);
+    for (size_t i = 0; !rc && i < t->n_cols; i++) {
+        const sh_h5_column *c = &t->cols[i];
+        if (c->kind == 'd' && H5Tget_member_index(ft, c->name) < 0)
+            for (hsize_t k = 0; k < n; k++)
+                *(double *)((char *)rows + k * t->row_size + c->offset) = NAN;
+    }
     if (!rc) {
-        hid_t mt = sh_h5_compound_type(t, 1);
+        hid_t mt = sh_h5_compound_type_read(t, ft);
         if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
             rc = sh_err_set(err, SH_E_INPUT, "%s: cannot read table %s", path, t->path);
         H5Tclose(mt);
@@ -187,6 +195,14 @@ static char **read_names(hid_t g, const char *name, size_t *out_n)
     return names;
 }
 
+/* A point column a file before 1.10 lacked: "target_fmr", as its rows were. */
+static void default_point(char *point)
+{
+    point[SH_VPOINT_NAME_MAX - 1] = '\0';
+    if (!point[0])
+        snprintf(point, SH_VPOINT_NAME_MAX, "%s", sh_vpoint_name(SH_VPOINT_FMR));
+}
+
 typedef struct matrix_walk {
     sh_vresults *v;
     size_t cap;
@@ -222,6 +238,24 @@ static herr_t read_matrix(hid_t mg, const char *link, const H5L_info_t *info, vo
               read_array(g, "n_impostor", H5T_NATIVE_UINT64, m.n_impostor, ng * ng) ||
               read_array(g, "n_false_match", H5T_NATIVE_UINT64, m.n_false_match, nt * ng * ng) ||
               read_array(g, "fmr", H5T_NATIVE_DOUBLE, m.fmr, nt * ng * ng);
+        /* Files before 1.10 hold target FMRs only. */
+        if (!bad && H5Lexists(g, "target_fnmr", H5P_DEFAULT) > 0)
+            bad = read_array(g, "target_fnmr", H5T_NATIVE_DOUBLE, m.target_fnmr, nt);
+        else
+            for (size_t k = 0; k < nt; k++)
+                m.target_fnmr[k] = NAN;
+        size_t np = 0;
+        char **points = bad || H5Lexists(g, "point", H5P_DEFAULT) <= 0
+                            ? NULL : read_names(g, "point", &np);
+        bad |= points && np != nt;
+        for (size_t k = 0; k < np; k++) {
+            if (!bad)
+                snprintf(m.point[k], sizeof m.point[k], "%s", points[k]);
+            free(points[k]);
+        }
+        free(points);
+        for (size_t k = 0; !bad && k < nt; k++)
+            default_point(m.point[k]);
         if (!bad && w->v->n_matrices == w->cap) {
             size_t cap = w->cap ? 2 * w->cap : 8;
             sh_vmatrix *grown = realloc(w->v->matrices, cap * sizeof *grown);
@@ -326,7 +360,8 @@ static int read_failures(sh_failures **out, hid_t f, const char *path, sh_err *e
     return rc;
 }
 
-static int read_verification(sh_results *r, hid_t f, const char *path, sh_err *err)
+static int read_verification(sh_results *r, hid_t f, int minor, const char *path,
+                             sh_err *err)
 {
     sh_vresults *v = calloc(1, sizeof *v);
     if (!v)
@@ -345,7 +380,7 @@ static int read_verification(sh_results *r, hid_t f, const char *path, sh_err *e
     void *rows[SH_H5_SUMMARIES + 1] = {0};
     size_t n[SH_H5_SUMMARIES + 1] = {0};
     for (size_t t = SH_H5_THRESHOLDS; !rc && t <= SH_H5_SUMMARIES; t++)
-        rc = read_table(&rows[t], &n[t], f, &sh_h5_tables[t], path, err);
+        rc = read_table(&rows[t], &n[t], f, &sh_h5_tables[t], minor, path, err);
     v->thresholds = rows[SH_H5_THRESHOLDS];
     v->n_thresholds = n[SH_H5_THRESHOLDS];
     v->groups = rows[SH_H5_GROUPS];
@@ -356,10 +391,18 @@ static int read_verification(sh_results *r, hid_t f, const char *path, sh_err *e
     v->n_det = n[SH_H5_DET];
     v->summaries = rows[SH_H5_SUMMARIES];
     v->n_summaries = n[SH_H5_SUMMARIES];
+    /* Before 1.10 every point was a target FMR. */
+    for (size_t i = 0; i < v->n_thresholds; i++)
+        default_point(v->thresholds[i].point);
+    for (size_t i = 0; i < v->n_groups; i++)
+        default_point(v->groups[i].point);
+    for (size_t i = 0; i < v->n_summaries; i++)
+        default_point(v->summaries[i].point);
     /* Files before 1.6 have no densities. */
     void *density = NULL;
     if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_DENSITY].path, H5P_DEFAULT) > 0)
-        rc = read_table(&density, &v->n_density, f, &sh_h5_tables[SH_H5_DENSITY], path, err);
+        rc = read_table(&density, &v->n_density, f, &sh_h5_tables[SH_H5_DENSITY], minor, path,
+                        err);
     v->density = density;
     for (size_t i = 0; i < v->n_density; i++) {
         v->density[i].partition[SH_NAME_MAX - 1] = v->density[i].group[SH_NAME_MAX - 1] = '\0';
@@ -382,15 +425,16 @@ static int read_verification(sh_results *r, hid_t f, const char *path, sh_err *e
 /* Reads the fixed tables first..last into rows[] and n[]; on failure the
  * tables read so far stay in rows[] for the caller to free. */
 static int read_tables(void **rows, size_t *n, hid_t f, size_t first, size_t last,
-                       const char *path, sh_err *err)
+                       int minor, const char *path, sh_err *err)
 {
     int rc = 0;
     for (size_t t = first; !rc && t <= last; t++)
-        rc = read_table(&rows[t - first], &n[t - first], f, &sh_h5_tables[t], path, err);
+        rc = read_table(&rows[t - first], &n[t - first], f, &sh_h5_tables[t], minor, path, err);
     return rc;
 }
 
-static int read_classification(sh_results *r, hid_t f, const char *path, sh_err *err)
+static int read_classification(sh_results *r, hid_t f, int minor, const char *path,
+                               sh_err *err)
 {
     sh_cresults *c = calloc(1, sizeof *c);
     if (!c)
@@ -410,7 +454,7 @@ static int read_classification(sh_results *r, hid_t f, const char *path, sh_err 
     void *rows[3] = {0};
     size_t n[3] = {0};
     if (!rc)
-        rc = read_tables(rows, n, f, SH_H5_CGROUPS, SH_H5_CCONFUSION, path, err);
+        rc = read_tables(rows, n, f, SH_H5_CGROUPS, SH_H5_CCONFUSION, minor, path, err);
     c->groups = rows[0];
     c->n_groups = n[0];
     c->classes = rows[1];
@@ -420,7 +464,8 @@ static int read_classification(sh_results *r, hid_t f, const char *path, sh_err 
     return rc;
 }
 
-static int read_identification(sh_results *r, hid_t f, const char *path, sh_err *err)
+static int read_identification(sh_results *r, hid_t f, int minor, const char *path,
+                               sh_err *err)
 {
     sh_iresults *x = calloc(1, sizeof *x);
     if (!x)
@@ -440,7 +485,7 @@ static int read_identification(sh_results *r, hid_t f, const char *path, sh_err 
     void *rows[3] = {0};
     size_t n[3] = {0};
     if (!rc)
-        rc = read_tables(rows, n, f, SH_H5_ITHRESHOLDS, SH_H5_ICMC, path, err);
+        rc = read_tables(rows, n, f, SH_H5_ITHRESHOLDS, SH_H5_ICMC, minor, path, err);
     x->thresholds = rows[0];
     x->n_thresholds = n[0];
     x->groups = rows[1];
@@ -478,7 +523,8 @@ static int read_model_card(sh_results *r, hid_t f, int minor, const char *path, 
         H5Gclose(g);
     void *files = NULL;
     if (!rc)
-        rc = read_table(&files, &mc->n_files, f, &sh_h5_tables[SH_H5_MODEL_CARD_FILES], path,
+        rc = read_table(&files, &mc->n_files, f, &sh_h5_tables[SH_H5_MODEL_CARD_FILES], minor,
+                        path,
                         err);
     mc->files = files;
     for (size_t i = 0; !rc && i < mc->n_files; i++) {
@@ -520,7 +566,7 @@ static int read_service(sh_results *r, hid_t f, int minor, const char *path, sh_
     if (!rc && H5Lexists(f, t->path, H5P_DEFAULT) > 0) {
         void *rows = NULL;
         r->has_provenance = 1;
-        rc = read_table(&rows, &r->n_provenance, f, t, path, err);
+        rc = read_table(&rows, &r->n_provenance, f, t, minor, path, err);
         r->provenance = rows;
     }
     for (size_t i = 0; !rc && i < r->n_provenance; i++) {
@@ -554,23 +600,26 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
                             "%s: holds none of /verification, /identification and "
                             "/classification", path);
     if (!rc && has_v)
-        rc = read_verification(r, f, path, err);
+        rc = read_verification(r, f, minor, path, err);
     if (!rc && has_c)
-        rc = read_classification(r, f, path, err);
+        rc = read_classification(r, f, minor, path, err);
     if (!rc && has_i)
-        rc = read_identification(r, f, path, err);
+        rc = read_identification(r, f, minor, path, err);
     void *verdicts = NULL;
     if (!rc)
-        rc = read_table(&verdicts, &r->n_verdicts, f, &sh_h5_tables[SH_H5_CRITERIA], path,
-                        err);
+        rc = read_table(&verdicts, &r->n_verdicts, f, &sh_h5_tables[SH_H5_CRITERIA], minor,
+                        path, err);
     r->verdicts = verdicts;
+    for (size_t i = 0; i < r->n_verdicts; i++)
+        if (!isnan(r->verdicts[i].target_fmr))
+            default_point(r->verdicts[i].point);
     if (!rc)
         rc = read_failures(&r->failures, f, path, err);
     void *models = NULL;
     if (!rc && H5Lexists(f, "/engine", H5P_DEFAULT) > 0) {
         r->has_model_files = 1;
-        rc = read_table(&models, &r->n_model_files, f, &sh_h5_tables[SH_H5_MODEL_FILES], path,
-                        err);
+        rc = read_table(&models, &r->n_model_files, f, &sh_h5_tables[SH_H5_MODEL_FILES], minor,
+                        path, err);
         r->model_files = models;
     }
     for (size_t i = 0; !rc && i < r->n_model_files; i++) {

@@ -36,7 +36,9 @@ const sh_h5_attr sh_h5_service_attrs[] = {
 };
 const size_t sh_h5_n_service_attrs = NELEM(sh_h5_service_attrs);
 
-#define COL(type, kind, member) {#member, offsetof(type, member), kind, sizeof(((type *)0)->member)}
+#define COL(type, kind, member) COL_SINCE(type, kind, member, 0)
+#define COL_SINCE(type, kind, member, since)                                                \
+    {#member, offsetof(type, member), kind, sizeof(((type *)0)->member), since}
 /* A bounded summary: the value and its two bounds. */
 #define BOUNDED(member)                                                                     \
     COL(sh_vsummary, 'd', member), COL(sh_vsummary, 'd', member##_lo),                      \
@@ -48,6 +50,7 @@ static const sh_h5_column threshold_cols[] = {
     COL(sh_vthreshold, 'u', n_false_match), COL(sh_vthreshold, 'd', fmr),
     COL(sh_vthreshold, 'u', n_genuine),     COL(sh_vthreshold, 'u', n_false_nonmatch),
     COL(sh_vthreshold, 'd', fnmr),
+    COL_SINCE(sh_vthreshold, 's', point, 10), COL_SINCE(sh_vthreshold, 'd', target_fnmr, 10),
 };
 
 static const sh_h5_column group_cols[] = {
@@ -87,6 +90,9 @@ static const sh_h5_column group_cols[] = {
     COL(sh_vgroup, 'd', group_threshold),
     COL(sh_vgroup, 'd', group_fnmr),
     COL(sh_vgroup, 'i', too_small),
+    COL_SINCE(sh_vgroup, 's', point, 10),
+    COL_SINCE(sh_vgroup, 'd', target_fnmr, 10),
+    COL_SINCE(sh_vgroup, 'd', group_fmr, 10),
 };
 
 static const sh_h5_column eer_cols[] = {
@@ -122,6 +128,8 @@ static const sh_h5_column summary_cols[] = {
 #include "vsummary_fields.def"
 #undef SH_VSUMMARY
 #undef SH_VSUMMARY_GAP
+    COL_SINCE(sh_vsummary, 's', point, 10),
+    COL_SINCE(sh_vsummary, 'd', target_fnmr, 10),
 };
 
 static const sh_h5_column verdict_cols[] = {
@@ -131,6 +139,8 @@ static const sh_h5_column verdict_cols[] = {
     COL(sh_verdict, 's', interval), COL(sh_verdict, 's', op),
     COL(sh_verdict, 'd', limit),    COL(sh_verdict, 'd', value),
     COL(sh_verdict, 'i', pass),     COL(sh_verdict, 's', reason),
+    COL_SINCE(sh_verdict, 's', point, 10), COL_SINCE(sh_verdict, 'd', target_fnmr, 10),
+    COL_SINCE(sh_verdict, 'd', threshold, 10),
 };
 
 static const sh_h5_column cgroup_cols[] = {
@@ -230,11 +240,14 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_PROVENANCE] = TABLE("/engine/provenance", provenance_cols, sh_provenance_pair),
 };
 
-hid_t sh_h5_compound_type(const sh_h5_table *t, int native)
+/* The type of t's columns; with in_file >= 0, only those it has. */
+static hid_t compound_type(const sh_h5_table *t, int native, hid_t in_file)
 {
     hid_t type = H5Tcreate(H5T_COMPOUND, t->row_size);
     for (size_t i = 0; i < t->n_cols; i++) {
         const sh_h5_column *c = &t->cols[i];
+        if (in_file >= 0 && H5Tget_member_index(in_file, c->name) < 0)
+            continue;
         hid_t ft;
         if (c->kind == 's') {
             ft = H5Tcopy(H5T_C_S1);
@@ -253,6 +266,16 @@ hid_t sh_h5_compound_type(const sh_h5_table *t, int native)
     if (!native)
         H5Tpack(type);
     return type;
+}
+
+hid_t sh_h5_compound_type(const sh_h5_table *t, int native)
+{
+    return compound_type(t, native, -1);
+}
+
+hid_t sh_h5_compound_type_read(const sh_h5_table *t, hid_t in_file)
+{
+    return compound_type(t, 1, in_file);
 }
 
 size_t sh_h5_failure_row_size(size_t wi, size_t ws)

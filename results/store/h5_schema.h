@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.9"
+#define SH_RESULTS_SCHEMA "1.10"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
@@ -43,12 +43,16 @@ extern const sh_h5_attr sh_h5_service_attrs[];
 extern const size_t sh_h5_n_service_attrs;
 
 /* One field of a compound table: name, offset in the row struct, kind
- * ('d' double, 'u' uint64, 'i' int32, 's' fixed string) and size. */
+ * ('d' double, 'u' uint64, 'i' int32, 's' fixed string), size, and the
+ * schema 1.x that added it to a table older than it (0: as old as the
+ * table). A reader fills a newer field that an older file lacks with NaN,
+ * 0 or "". */
 typedef struct sh_h5_column {
     const char *name;
     size_t offset;
     char kind;
     size_t size;
+    int since_minor;
 } sh_h5_column;
 
 /* A compound table at a fixed path, one row per struct. */
@@ -84,6 +88,10 @@ extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];
 /* The compound type of a table's rows: native (for memory) or packed
  * little-endian (for the file). The caller closes it. */
 hid_t sh_h5_compound_type(const sh_h5_table *t, int native);
+
+/* The native type of the columns of t that a file's type `in_file` has,
+ * for reading a file older than a column. The caller closes it. */
+hid_t sh_h5_compound_type_read(const sh_h5_table *t, hid_t in_file);
 
 /* A /failures row packed in a buffer: image_id (wi bytes), subject_id (ws
  * bytes), manifest_line (uint64), stage and outcome (16 bytes each). */

@@ -148,8 +148,9 @@ static hid_t write_names(hid_t loc, const char *name, const char *label, char *c
     return d;
 }
 
-/* One partition's matrix group: fmr and n_false_match [target][i][j],
- * n_impostor [i][j], with target_fmr, threshold and group as scales. */
+/* One partition's matrix group: fmr and n_false_match [point][i][j],
+ * n_impostor [i][j], with point, target_fmr, target_fnmr, threshold and
+ * group as scales. */
 static int write_matrix(hid_t parent, const sh_vmatrix *m)
 {
     char link[256];
@@ -167,20 +168,29 @@ static int write_matrix(hid_t parent, const sh_vmatrix *m)
                            m->n_impostor);
     hid_t tf = write_array(g, "target_fmr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, line,
                            m->target_fmr);
+    hid_t tn = write_array(g, "target_fnmr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, line,
+                           m->target_fnmr);
     hid_t th = write_array(g, "threshold", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, line,
                            m->threshold);
     hid_t gr = write_names(g, "group", "group", m->group, m->n_groups);
-    bad |= fmr < 0 || fm < 0 || ni < 0 || tf < 0 || th < 0 || gr < 0;
+    char **points = calloc(nt ? nt : 1, sizeof *points);
+    for (size_t k = 0; points && k < nt; k++)
+        points[k] = m->point[k];
+    hid_t pt = points ? write_names(g, "point", "point", points, nt) : -1;
+    free(points);
+    bad |= fmr < 0 || fm < 0 || ni < 0 || tf < 0 || tn < 0 || th < 0 || gr < 0 || pt < 0;
     if (!bad) {
-        bad |= H5DSset_scale(tf, "target_fmr") < 0 || H5DSset_scale(th, "threshold") < 0;
+        bad |= H5DSset_scale(tf, "target_fmr") < 0 || H5DSset_scale(tn, "target_fnmr") < 0 ||
+               H5DSset_scale(th, "threshold") < 0;
         for (int k = 0; k < 2; k++) {
             hid_t cubes = k ? fm : fmr;
-            bad |= H5DSattach_scale(cubes, tf, 0) < 0 || H5DSattach_scale(cubes, th, 0) < 0;
+            bad |= H5DSattach_scale(cubes, pt, 0) < 0 || H5DSattach_scale(cubes, tf, 0) < 0 ||
+                   H5DSattach_scale(cubes, tn, 0) < 0 || H5DSattach_scale(cubes, th, 0) < 0;
             bad |= H5DSattach_scale(cubes, gr, 1) < 0 || H5DSattach_scale(cubes, gr, 2) < 0;
         }
         bad |= H5DSattach_scale(ni, gr, 0) < 0 || H5DSattach_scale(ni, gr, 1) < 0;
     }
-    hid_t ids[] = {fmr, fm, ni, tf, th, gr};
+    hid_t ids[] = {fmr, fm, ni, tf, tn, th, gr, pt};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (ids[i] >= 0)
             H5Dclose(ids[i]);
