@@ -20,6 +20,7 @@ static inline sh_groups *bench_groups(const int32_t *group_of, size_t n_items,
     sh_partition *p = &g->partitions[0];
     p->name = strdup("group");
     p->n_groups = n_groups;
+    p->reference = -1;
     p->group_names = calloc(n_groups, sizeof *p->group_names);
     for (size_t k = 0; k < n_groups; k++) {
         char name[16];

@@ -60,6 +60,18 @@ static const cyaml_schema_value_t derived_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, sh_group_derived, derived_fields),
 };
 
+static const cyaml_schema_field_t reference_fields[] = {
+    CYAML_FIELD_STRING_PTR("partition", CYAML_FLAG_POINTER, sh_group_reference, partition, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("group", CYAML_FLAG_POINTER, sh_group_reference, group, 1,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t reference_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, sh_group_reference, reference_fields),
+};
+
 typedef struct sh_config cfg;
 
 static const cyaml_schema_field_t run_fields[] = {
@@ -129,6 +141,8 @@ static const cyaml_schema_field_t groups_fields[] = {
     CYAML_FIELD_SEQUENCE("partitions", CYAML_FLAG_POINTER, sh_cfg_groups, partitions, &string_entry,
                          1, CYAML_UNLIMITED),
     CYAML_FIELD_UINT("min_subjects", CYAML_FLAG_OPTIONAL, sh_cfg_groups, min_subjects),
+    CYAML_FIELD_SEQUENCE("reference", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_groups,
+                         reference, &reference_entry, 1, CYAML_UNLIMITED),
     CYAML_FIELD_END,
 };
 
@@ -321,7 +335,8 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     const char *why = NULL, *name = NULL;
     char buf[256];
     sh_criterion_kind kind = sh_criterion_kind_of(k->measure);
-    int known_partition = !strcmp(k->partition, "all") && kind != SH_CRITERION_SUMMARY;
+    int known_partition = !strcmp(k->partition, "all") && kind != SH_CRITERION_SUMMARY &&
+                          kind != SH_CRITERION_TEST;
     for (unsigned p = 0; p < c->groups.partitions_count; p++)
         known_partition |= !strcmp(c->groups.partitions[p], k->partition);
     const sh_cfg_verification *ver = &c->verification;
@@ -334,6 +349,9 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     for (unsigned t = 0; has_point && t < count[at.kind]; t++)
         known_point |= list[at.kind][t] == at.value;
     const char *point = has_point ? sh_vpoint_name(at.kind) : "";
+    int has_reference = 0;
+    for (unsigned r = 0; r < c->groups.reference_count; r++)
+        has_reference |= !strcmp(c->groups.reference[r].partition, k->partition);
     const char *iv = k->interval ? k->interval : "";
     if (kind == SH_CRITERION_UNKNOWN) {
         name = "measure";
@@ -361,12 +379,29 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         name = "bound";
         snprintf(buf, sizeof buf, "'%s' is not value, lower or upper", k->bound);
         why = buf;
-    } else if (k->group && kind == SH_CRITERION_SUMMARY) {
+    } else if (k->group && (kind == SH_CRITERION_SUMMARY || kind == SH_CRITERION_TEST)) {
         name = "group";
-        why = "a summary covers every group of its partition";
+        why = kind == SH_CRITERION_TEST ? "a test covers every group of its partition"
+                                        : "a summary covers every group of its partition";
+    } else if (kind == SH_CRITERION_TEST && (k->interval || (k->bound && strcmp(k->bound,
+                                                                                 "value")))) {
+        name = k->interval ? "interval" : "bound";
+        why = "a test's p-value has no interval: its bound is the value";
+    } else if (kind == SH_CRITERION_TEST && strstr(k->measure, "_boot_") && c->run.bootstrap &&
+               *c->run.bootstrap == 0) {
+        name = "measure";
+        why = "needs bootstrap replicates, but run.bootstrap is 0";
     } else if (k->interval && kind == SH_CRITERION_SUMMARY) {
         name = "interval";
         why = "summaries have bootstrap intervals only";
+    } else if (k->interval && sh_criterion_is_ratio(k->measure) && strcmp(iv, "bootstrap")) {
+        name = "interval";
+        why = "ratios to the reference group have bootstrap intervals only";
+    } else if (sh_criterion_is_ratio(k->measure) && !has_reference) {
+        name = "measure";
+        snprintf(buf, sizeof buf, "%s needs a reference group for partition '%s' "
+                 "(groups.reference)", k->measure, k->partition);
+        why = buf;
     } else if (k->interval && strcmp(iv, "wilson") && strcmp(iv, "clopper-pearson") &&
                strcmp(iv, "bootstrap")) {
         name = "interval";
@@ -397,6 +432,27 @@ static int default_str(char **slot, const char *value)
     return *slot ? 0 : -1;
 }
 
+/* Each operating point listed once: a second would double its rows, and a
+ * rule naming it would match both. */
+static int no_point_twice(cfg *c, const char *path, sh_err *err)
+{
+    const sh_cfg_verification *v = &c->verification;
+    const double *list[] = {v->target_fmr, v->target_fnmr, v->fixed_threshold};
+    const unsigned count[] = {v->target_fmr_count, v->target_fnmr_count,
+                              v->fixed_threshold_count};
+    for (int kind = SH_VPOINT_FMR; kind <= SH_VPOINT_FIXED; kind++)
+        for (unsigned i = 0; i < count[kind]; i++)
+            for (unsigned j = 0; j < i; j++)
+                if (list[kind][i] == list[kind][j]) {
+                    char field[40];
+                    snprintf(field, sizeof field, "verification.%s",
+                             sh_vpoint_name((sh_vpoint_kind)kind));
+                    return cfg_error(err, c, path, field, 0, "%g is listed twice",
+                                     list[kind][i]);
+                }
+    return 0;
+}
+
 /* Exactly one protocol section, and what that protocol needs. */
 static int validate_protocol(cfg *c, const char *path, sh_err *err)
 {
@@ -405,7 +461,7 @@ static int validate_protocol(cfg *c, const char *path, sh_err *err)
     if (v->target_fmr || v->target_fnmr || v->fixed_threshold) {
         c->protocol = SH_PROTOCOL_VERIFICATION;
         n++;
-    } else if (v->pairs || v->impostors || v->impostor_sample || v->alpha) {
+    } else if (key_line(c->text, "verification", NULL, 0)) {
         return cfg_error(err, c, path, "verification", 0,
                          "no operating point: give target_fmr, target_fnmr or "
                          "fixed_threshold");
@@ -616,6 +672,9 @@ static int validate(cfg *c, const char *path, sh_err *err)
         if (!(a > 0 && a < 1))
             return cfg_error(err, c, path, "verification.target_fmr", 0, "%g is not in (0, 1)", a);
     }
+    rc = no_point_twice(c, path, err);
+    if (rc)
+        return rc;
     for (unsigned i = 0; i < c->verification.target_fnmr_count; i++) {
         double a = c->verification.target_fnmr[i];
         if (!(a > 0 && a < 1))
@@ -744,6 +803,8 @@ void sh_config_groups_spec(sh_groups_spec *out, const sh_config *c)
         .partitions = c->groups.partitions,
         .partitions_count = c->groups.partitions_count,
         .min_subjects = c->groups.min_subjects,
+        .references = c->groups.reference,
+        .references_count = c->groups.reference_count,
         .config_path = c->path,
         .partitions_line = sh_config_line(c, "groups", "partitions"),
     };

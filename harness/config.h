@@ -76,6 +76,9 @@ typedef struct sh_cfg_groups {
     char **partitions;     /* "attr" or "attr x attr ..." */
     unsigned partitions_count;
     unsigned min_subjects; /* groups with fewer are too small to estimate */
+    sh_group_reference *reference; /* per partition, the group the others'
+                                    * rates are divided by (verification) */
+    unsigned reference_count;
 } sh_cfg_groups;
 
 

@@ -99,12 +99,43 @@ static int check_derived(const sh_config *c, unsigned i, sh_err *err)
     return 0;
 }
 
+/* Each reference: a configured partition, named once, in a verification
+ * run (the group itself is checked once the manifest gives the groups). */
+static int check_references(const sh_config *c, sh_err *err)
+{
+    const sh_cfg_groups *g = &c->groups;
+    for (unsigned i = 0; i < g->reference_count; i++) {
+        const sh_group_reference *ref = &g->reference[i];
+        char field[64];
+        snprintf(field, sizeof field, "groups.reference entry %u.partition", i + 1);
+        int known = 0;
+        for (unsigned p = 0; p < g->partitions_count; p++)
+            known |= !strcmp(g->partitions[p], ref->partition);
+        if (!known)
+            return line_error(err, c, ref->line, field, "'%s' is not one of groups.partitions",
+                              ref->partition);
+        for (unsigned j = 0; j < i; j++)
+            if (!strcmp(g->reference[j].partition, ref->partition))
+                return line_error(err, c, ref->line, field,
+                                  "'%s' has a reference group already (line %u)",
+                                  ref->partition, g->reference[j].line);
+        if (c->protocol != SH_PROTOCOL_VERIFICATION)
+            return line_error(err, c, ref->line, field,
+                              "reference groups apply to verification runs only");
+    }
+    return 0;
+}
+
 int sh_config_check_groups(sh_config *c, sh_err *err)
 {
     for (unsigned i = 0; i < c->groups.derived_count; i++)
         c->groups.derived[i].line = sh_config_line_nth(c, "groups", "name", i);
+    for (unsigned i = 0; i < c->groups.reference_count; i++)
+        c->groups.reference[i].line = sh_config_line_nth(c, "groups", "partition", i);
     int rc = check_partitions(c, err);
     for (unsigned i = 0; !rc && i < c->groups.derived_count; i++)
         rc = check_derived(c, i, err);
+    if (!rc)
+        rc = check_references(c, err);
     return rc;
 }

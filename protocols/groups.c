@@ -151,6 +151,7 @@ int sh_partition_build(sh_partition *part, const sh_manifest *m,
                            const sh_groups_spec *cfg, const char *spec, sh_err *err)
 {
     memset(part, 0, sizeof *part);
+    part->reference = -1;
     char buf[512], *names[MAX_FACTORS];
     if (strlen(spec) >= sizeof buf)
         return sh_err_set(err, SH_E_INPUT, "%s:%u: field 'groups.partitions': too long",
@@ -252,6 +253,38 @@ static int count_subjects(sh_partition *part, const sh_manifest *m, unsigned min
     return 0;
 }
 
+/* Sets each configured reference group; fails naming the entry when its
+ * partition has no such group or the group is too small to estimate. */
+static int set_references(sh_groups *g, const sh_groups_spec *spec, sh_err *err)
+{
+    for (unsigned i = 0; i < spec->references_count; i++) {
+        const sh_group_reference *ref = &spec->references[i];
+        for (size_t p = 0; p < g->n_partitions; p++) {
+            sh_partition *part = &g->partitions[p];
+            if (strcmp(part->name, ref->partition))
+                continue;
+            for (size_t gi = 0; gi < part->n_groups; gi++)
+                if (!strcmp(part->group_names[gi], ref->group))
+                    part->reference = (int32_t)gi;
+            if (part->reference < 0)
+                return sh_err_set(err, SH_E_INPUT,
+                                      "%s:%u: field 'groups.reference entry %u.group': partition "
+                                      "'%s' has no group '%s'",
+                                      spec->config_path, ref->line, i + 1, ref->partition,
+                                      ref->group);
+            if (part->too_small[part->reference])
+                return sh_err_set(err, SH_E_INPUT,
+                                      "%s:%u: field 'groups.reference entry %u.group': group '%s' "
+                                      "has %llu subjects, fewer than groups.min_subjects (%u): "
+                                      "too small to be the reference",
+                                      spec->config_path, ref->line, i + 1, ref->group,
+                                      (unsigned long long)part->n_subjects[part->reference],
+                                      spec->min_subjects);
+        }
+    }
+    return 0;
+}
+
 int sh_groups_build(sh_groups **out, const sh_manifest *m,
                         const sh_groups_spec *spec, sh_err *err)
 {
@@ -281,6 +314,8 @@ int sh_groups_build(sh_groups **out, const sh_manifest *m,
         if (!rc)
             rc = count_subjects(&g->partitions[p], m, spec->min_subjects, err);
     }
+    if (!rc)
+        rc = set_references(g, spec, err);
     if (rc) {
         sh_groups_destroy(g);
         return rc;

@@ -34,6 +34,14 @@ typedef struct sh_group_derived {
     unsigned line;         /* where its name is in the config */
 } sh_group_derived;
 
+/* A partition's reference group, whose rates the other groups' are
+ * divided by (groups.reference). */
+typedef struct sh_group_reference {
+    char *partition;
+    char *group;
+    unsigned line;         /* where its entry is in the config */
+} sh_group_reference;
+
 /* Most factors an intersection partition may have ("a x b x ..."). */
 #define SH_MAX_FACTORS 8
 
@@ -45,6 +53,8 @@ typedef struct sh_groups_spec {
     char *const *partitions;   /* "attr" or "attr x attr ..." */
     unsigned partitions_count;
     unsigned min_subjects;     /* groups with fewer are too small to estimate */
+    const sh_group_reference *references; /* at most one per partition */
+    unsigned references_count;
     const char *config_path;
     unsigned partitions_line;  /* line of groups.partitions in config_path */
 } sh_groups_spec;
@@ -59,6 +69,8 @@ typedef struct sh_partition {
     uint64_t *n_subjects;  /* per group: distinct subjects with an image in it */
     uint8_t *too_small;    /* per group: fewer than groups.min_subjects subjects, so
                             * reported but left out of summaries and criteria */
+    int32_t reference;     /* the group whose rates the others' are divided by
+                            * (groups.reference), or -1: none */
 } sh_partition;
 
 /* All partitions of a run. Built once, then read-only. */

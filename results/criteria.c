@@ -17,6 +17,9 @@ static const rate_fields rates[] = {
     {"fnmr", GOFF(fnmr), GOFF(fnmr_wilson_lo), GOFF(fnmr_cp_lo), GOFF(fnmr_boot_lo)},
     {"fmr", GOFF(fmr), GOFF(fmr_wilson_lo), GOFF(fmr_cp_lo), GOFF(fmr_boot_lo)},
     {"fte", GOFF(fte), GOFF(fte_wilson_lo), GOFF(fte_cp_lo), 0},
+    /* Ratios to the reference group have bootstrap bounds only. */
+    {"fnmr_ratio", GOFF(fnmr_ratio), 0, 0, GOFF(fnmr_ratio_lo)},
+    {"fmr_ratio", GOFF(fmr_ratio), 0, 0, GOFF(fmr_ratio_lo)},
 };
 
 static const rate_fields *rate_of(const char *measure)
@@ -25,6 +28,33 @@ static const rate_fields *rate_of(const char *measure)
         if (!strcmp(rates[i].measure, measure))
             return &rates[i];
     return NULL;
+}
+
+/* A test's p-value by name: its rate and its field in sh_vtest. */
+typedef struct test_field {
+    const char *measure, *rate;
+    size_t offset;
+} test_field;
+
+static const test_field tests[] = {
+    {"fnmr_chi2_p", "fnmr", offsetof(sh_vtest, p_chi2)},
+    {"fmr_chi2_p", "fmr", offsetof(sh_vtest, p_chi2)},
+    {"fnmr_boot_p", "fnmr", offsetof(sh_vtest, p_boot)},
+    {"fmr_boot_p", "fmr", offsetof(sh_vtest, p_boot)},
+};
+
+static const test_field *test_of(const char *measure)
+{
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+        if (!strcmp(tests[i].measure, measure))
+            return &tests[i];
+    return NULL;
+}
+
+int sh_criterion_is_ratio(const char *measure)
+{
+    const rate_fields *f = rate_of(measure);
+    return f && !f->wilson;
 }
 
 static const sh_vsummary_field *summary_of(const char *measure)
@@ -41,12 +71,16 @@ sh_criterion_kind sh_criterion_kind_of(const char *measure)
         return SH_CRITERION_SUMMARY;
     if (!strcmp(measure, "fte"))
         return SH_CRITERION_FTE;
+    if (test_of(measure))
+        return SH_CRITERION_TEST;
     return rate_of(measure) ? SH_CRITERION_RATE : SH_CRITERION_UNKNOWN;
 }
 
 static const char *bound_of(const sh_criterion *k)
 {
-    return k->bound ? k->bound : "upper";
+    if (k->bound)
+        return k->bound;
+    return sh_criterion_kind_of(k->measure) == SH_CRITERION_TEST ? "value" : "upper";
 }
 
 static const char *interval_of(const sh_criterion *k)
@@ -162,12 +196,40 @@ static void evaluate_summary(sh_verdict *v, const sh_criterion *k,
     snprintf(v->reason, sizeof v->reason, "no summary for partition '%s'", k->partition);
 }
 
+/* The row of /verification/tests a verdict names, or NULL. */
+static const sh_vtest *test_row(const sh_verdict *v, const sh_vresults *r, sh_vpoint at)
+{
+    const test_field *f = test_of(v->measure);
+    for (size_t i = 0; f && i < r->n_tests; i++) {
+        const sh_vtest *t = &r->tests[i];
+        if (!strcmp(t->partition, v->partition) && !strcmp(t->rate, f->rate) &&
+            sh_vpoint_same(sh_vtest_point(t), at))
+            return t;
+    }
+    return NULL;
+}
+
+static void evaluate_test(sh_verdict *v, const sh_vresults *r)
+{
+    const sh_vtest *t = test_row(v, r, verdict_point(v, r));
+    if (!t) {
+        snprintf(v->reason, sizeof v->reason, "no test for partition '%s'", v->partition);
+        return;
+    }
+    v->value = get(t, test_of(v->measure)->offset);
+    if (isnan(v->value))
+        snprintf(v->reason, sizeof v->reason, "%s is not defined: the point is not estimable, "
+                                              "fewer than two groups have trials, or no "
+                                              "bootstrap", v->measure);
+}
+
 static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
                           const sh_vresults *r, int at_most)
 {
     const rate_fields *f = rate_of(k->measure);
     const char *iv = v->interval;
     size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
+    static const double none[2] = {NAN, NAN};
     int seen = 0;
     sh_vpoint at = verdict_point(v, r);
     for (size_t i = 0; i < r->n_groups; i++) {
@@ -175,12 +237,18 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
         if (strcmp(row->partition, k->partition) || !sh_vpoint_same(sh_vgroup_point(row), at) ||
             (k->group && strcmp(row->group, k->group)) || row->too_small)
             continue; /* a group too small to estimate is judged by no rule */
-        double x = pick(v->bound, get(row, f->value), (const double *)((const char *)row + lo));
+        const double *bounds = lo ? (const double *)((const char *)row + lo) : none;
+        double x = pick(v->bound, get(row, f->value), bounds);
         if (isnan(x)) {
             v->value = NAN;
             snprintf(v->group, sizeof v->group, "%s", row->group);
-            snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable", k->measure,
-                     row->group);
+            char words[64];
+            if (isnan(row->threshold))
+                snprintf(v->reason, sizeof v->reason, "%s is not estimable",
+                         sh_vpoint_label(words, sizeof words, at));
+            else
+                snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable",
+                         k->measure, row->group);
             return;
         }
         /* Every group must meet the rule: keep the one furthest from it. */
@@ -223,6 +291,8 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
         v->value = NAN;
         if (sh_criterion_kind_of(k->measure) == SH_CRITERION_SUMMARY) {
             evaluate_summary(v, k, r);
+        } else if (sh_criterion_kind_of(k->measure) == SH_CRITERION_TEST) {
+            evaluate_test(v, r);
         } else {
             snprintf(v->interval, sizeof v->interval, "%s", interval_of(k));
             evaluate_rate(v, k, r, at_most);
@@ -242,6 +312,13 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return -1;
     const sh_vsummary_field *sf = summary_of(v->measure);
     sh_vpoint at = verdict_point(v, r);
+    if (test_of(v->measure)) {
+        const sh_vtest *t = test_row(v, r, at);
+        if (!t)
+            return -1;
+        out[0] = get(t, test_of(v->measure)->offset);
+        return 0;
+    }
     for (size_t s = 0; sf && s < r->n_summaries; s++) {
         const sh_vsummary *row = &r->summaries[s];
         if (strcmp(row->partition, v->partition) || !sh_vpoint_same(sh_vsummary_point(row), at))

@@ -13,7 +13,8 @@
 /* One pass/fail rule, fixed before the run (docs/criteria.md). */
 typedef struct sh_criterion {
     char *name;
-    char *measure;         /* a summary (fnmr_max_geomean) or a group rate (fnmr) */
+    char *measure;         /* a summary (fnmr_max_geomean) or a group rate (fnmr,
+                            * fnmr_ratio) */
     char *partition;
     double *target_fmr;    /* the point: one of verification.target_fmr, */
     double *target_fnmr;   /* or of verification.target_fnmr, */
@@ -39,12 +40,20 @@ typedef struct sh_criteria_spec {
 typedef enum sh_criterion_kind {
     SH_CRITERION_UNKNOWN = 0,
     SH_CRITERION_SUMMARY,   /* a differential summary of a partition */
-    SH_CRITERION_RATE,      /* fnmr or fmr of a group, at an operating point */
-    SH_CRITERION_FTE        /* failure to enrol of a group */
+    SH_CRITERION_RATE,      /* fnmr, fmr or their ratio to the reference group, of
+                             * a group at an operating point */
+    SH_CRITERION_FTE,       /* failure to enrol of a group */
+    SH_CRITERION_TEST       /* a p-value of the test of equal rates across a
+                             * partition's groups (/verification/tests) */
 } sh_criterion_kind;
 
 /* The kind of a measure name. */
 sh_criterion_kind sh_criterion_kind_of(const char *measure);
+
+/* Whether a group measure is a rate over the partition's reference
+ * group's (fnmr_ratio, fmr_ratio: groups.reference), which has subject
+ * bootstrap bounds only. */
+int sh_criterion_is_ratio(const char *measure);
 
 /* One rule's verdict; one row of /criteria. */
 typedef struct sh_verdict {

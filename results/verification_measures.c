@@ -105,8 +105,11 @@ static void group_row(sh_vgroup *row, const char *partition, const char *group,
     row->n_genuine_failed = b->n_gen_failed;
     uint64_t n_imp = b->imp->n;
     row->n_impostor = n_imp;
-    /* Bootstrap bounds are filled in later, when there are replicates. */
+    /* Bootstrap bounds, and ratios to a reference group, are filled in
+     * later (verification_summary.c). */
     row->fnmr_boot_lo = row->fnmr_boot_hi = row->fmr_boot_lo = row->fmr_boot_hi = NAN;
+    row->fnmr_ratio = row->fnmr_ratio_lo = row->fnmr_ratio_hi = NAN;
+    row->fmr_ratio = row->fmr_ratio_lo = row->fmr_ratio_hi = NAN;
     double t = thr->threshold;
     if (thr->estimable) {
         /* Failed pairs hold -inf, so they are among the scores below t. */
@@ -288,13 +291,34 @@ static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs
         }
     uint32_t hb = *out_hit_bin;
     uint64_t held = hb == UINT32_MAX ? 0 : sh_hist_in_bin(all, hb) + sh_hist_above_bin(all, hb);
-    if (held > HIT_CAP)
+    if (held > HIT_CAP) {
+        /* Name the point whose threshold is lowest: the one to raise. */
+        size_t low = 0;
+        double low_t = INFINITY;
+        for (size_t k = 0; k < opts->n_points; k++) {
+            double t = opts->points[k].value;
+            uint64_t allowed;
+            if (opts->points[k].kind == SH_VPOINT_FMR)
+                t = sh_fmr_allowed(&allowed, all->n, t) && allowed < all->n
+                        ? sh_score_bin_edge(sh_hist_bin_of_rank(all, allowed)) : INFINITY;
+            else if (opts->points[k].kind == SH_VPOINT_FNMR &&
+                     !sh_threshold_at_fnmr(&t, bs->part[0][0].gen, bs->part[0][0].n_gen, t))
+                t = INFINITY;
+            if (t < low_t) {
+                low_t = t;
+                low = k;
+            }
+        }
+        char at[64];
         return sh_err_set(err, SH_E_INPUT,
-                              "the subject bootstrap would hold the %llu impostor pairs that "
-                              "score at or above %g (16 bytes each; at most %llu): raise the "
-                              "lowest operating point's threshold or set run.bootstrap: 0",
-                              (unsigned long long)held, sh_score_bin_edge(hb),
-                              (unsigned long long)HIT_CAP);
+                              "verification.%s %s: the subject bootstrap would hold the %llu "
+                              "impostor pairs that score near or above its threshold (16 bytes "
+                              "each; at most %llu): raise it, or set run.bootstrap: 0, and run "
+                              "again from the start",
+                              sh_vpoint_name(opts->points[low].kind),
+                              sh_vpoint_value_text(at, sizeof at, opts->points[low]),
+                              (unsigned long long)held, (unsigned long long)HIT_CAP);
+    }
     return 0;
 }
 

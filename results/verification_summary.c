@@ -14,6 +14,7 @@
 #include "executor.h"
 #include "proportion_test.h"
 #include "verification_boot.h"
+#include "verification_tests.h"
 
 #define N_BOUNDED SH_VSUMMARY_FIELDS
 
@@ -39,6 +40,7 @@ typedef struct boot_part {
     const char *const *group_names;
     const int32_t *item_group;
     const uint8_t *too_small;   /* groups left out of the summaries, or NULL */
+    int32_t reference;          /* the group rates are divided by, or -1 */
     size_t first_row;           /* its first row in r->groups */
     size_t first_summary;       /* its first row in r->summaries, or SIZE_MAX */
     sh_vboot *boot;
@@ -262,6 +264,77 @@ static void observed_summary(sh_vsummary *out, const sh_vresults *r, const boot_
     name_gap(out->fmr_gap_high, out->fmr_gap_low, &out->fmr_gap_p, &d.fmr, p, mk, mn);
 }
 
+/* a / b for a rate over its reference's: NaN where b is 0 (the reference
+ * had no errors: no ratio can be estimated) or either is NaN. */
+static double ratio(double a, double b)
+{
+    return isnan(a) || isnan(b) || b == 0 ? NAN : a / b;
+}
+
+/* The same for one replicate's rates: +inf where only b is 0 (the interval
+ * then reaches infinity), NaN where both are (left out). */
+static double replicate_ratio(double a, double b)
+{
+    if (b == 0 && a > 0)
+        return INFINITY;
+    return ratio(a, b);
+}
+
+/* Percentile bounds of replicate ratios, which may be +inf: an end that
+ * falls among infinite replicates is +inf. */
+static void ratio_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, double conf)
+{
+    size_t n_inf = 0;
+    for (unsigned i = 0; i < R; i++)
+        n_inf += isinf(reps[i]) != 0;
+    sh_boot_percentile(out_lo, out_hi, reps, R, conf);
+    if (n_inf && isnan(*out_hi))
+        *out_hi = INFINITY;
+    if (n_inf && isnan(*out_lo))
+        *out_lo = INFINITY;
+}
+
+/* Each group row's rates over its partition's reference group's at the
+ * same point, with bootstrap bounds from the replicates' ratios where
+ * there are replicates (rep_fnmr, rep_fmr: [row][replicate], or NULL). */
+static int reference_ratios(sh_vresults *r, const boot_part *parts, size_t n_parts, size_t K,
+                            const double *rep_fnmr, const double *rep_fmr, unsigned R,
+                            double conf)
+{
+    double *reps = malloc((R ? R : 1) * sizeof *reps);
+    if (!reps)
+        return -1;
+    for (size_t p = 0; p < n_parts; p++) {
+        const boot_part *bp = &parts[p];
+        if (bp->reference < 0)
+            continue;
+        for (size_t g = 0; g < bp->n_groups; g++)
+            for (size_t k = 0; k < K; k++) {
+                size_t i = bp->first_row + g * K + k;
+                size_t ref = bp->first_row + (size_t)bp->reference * K + k;
+                sh_vgroup *row = &r->groups[i];
+                const sh_vgroup *rr = &r->groups[ref];
+                snprintf(row->reference, sizeof row->reference, "%s", rr->group);
+                row->fnmr_ratio = ratio(row->fnmr, rr->fnmr);
+                row->fmr_ratio = ratio(row->fmr, rr->fmr);
+                for (int fmr = 0; R && fmr < 2; fmr++) {
+                    const double *rep = fmr ? rep_fmr : rep_fnmr;
+                    double value = fmr ? row->fmr_ratio : row->fnmr_ratio;
+                    if (isnan(value))
+                        continue; /* no estimate: no interval either */
+                    for (unsigned b = 0; b < R; b++)
+                        reps[b] = replicate_ratio(rep[i * R + b], rep[ref * R + b]);
+                    if (fmr)
+                        ratio_bounds(&row->fmr_ratio_lo, &row->fmr_ratio_hi, reps, R, conf);
+                    else
+                        ratio_bounds(&row->fnmr_ratio_lo, &row->fnmr_ratio_hi, reps, R, conf);
+                }
+            }
+    }
+    free(reps);
+    return 0;
+}
+
 int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
                                   const sh_groups *g, const sh_pairs *pairs,
                                   const double *genuine_scores, const sh_impostors *imp,
@@ -275,13 +348,13 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         free(parts);
         return sh_err_nomem(err);
     }
-    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, 0, SIZE_MAX, NULL};
+    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, -1, 0, SIZE_MAX, NULL};
     size_t row = K;
     for (size_t p = 0; p < g->n_partitions; p++) {
         const sh_partition *part = &g->partitions[p];
         parts[p + 1] = (boot_part){part->name, part->n_groups,
                                    (const char *const *)part->group_names, part->item_group,
-                                   part->too_small, row, p * K, NULL};
+                                   part->too_small, part->reference, row, p * K, NULL};
         row += part->n_groups * K;
         if (part->n_groups > max_groups)
             max_groups = part->n_groups;
@@ -312,6 +385,13 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         if (!rc)
             sh_progress_end(job.progress);
     }
+    /* Ratios and tests pair groups' rates replicate by replicate: before
+     * the bounds below sort each row's replicates. */
+    if (!rc && reference_ratios(r, parts, n_parts, K, job.rep_fnmr, job.rep_fmr, job.R,
+                                opts->confidence))
+        rc = sh_err_nomem(err);
+    if (!rc)
+        rc = sh_verification_tests(r, g, job.rep_fnmr, job.rep_fmr, job.R, err);
     if (!rc && job.R) {
         double conf = opts->confidence;
         for (size_t i = 0; i < r->n_groups; i++) {

@@ -46,20 +46,41 @@ int sh_vpoint_same(sh_vpoint a, sh_vpoint b)
     return a.kind == b.kind && a.value == b.value;
 }
 
+/* x in the fewest significant digits (6 at least) that read back as x:
+ * two fixed thresholds that differ in the 8th digit must not print alike. */
+static void shortest(char *out, size_t n, double x)
+{
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(out, n, "%.*g", digits, x);
+        if (strtod(out, NULL) == x)
+            return;
+    }
+}
+
+const char *sh_vpoint_value_text(char *buf, size_t n, sh_vpoint p)
+{
+    shortest(buf, n, p.value);
+    return buf;
+}
+
 const char *sh_vpoint_label(char *buf, size_t n, sh_vpoint p)
 {
     static const char *const words[] = {"FMR", "FNMR", "threshold"};
-    snprintf(buf, n, "%s %g", words[p.kind], p.value);
+    char v[32];
+    shortest(v, sizeof v, p.value);
+    snprintf(buf, n, "%s %s", words[p.kind], v);
     return buf;
 }
 
 const char *sh_vpoint_threshold_words(char *buf, size_t n, sh_vpoint p)
 {
+    char v[32];
+    shortest(v, sizeof v, p.value);
     if (p.kind == SH_VPOINT_FIXED)
-        snprintf(buf, n, "the fixed threshold %g", p.value);
+        snprintf(buf, n, "the fixed threshold %s", v);
     else
-        snprintf(buf, n, "the global threshold for %s %g", p.kind == SH_VPOINT_FMR ? "FMR" : "FNMR",
-                 p.value);
+        snprintf(buf, n, "the global threshold for %s %s", p.kind == SH_VPOINT_FMR ? "FMR" : "FNMR",
+                 v);
     return buf;
 }
 
@@ -81,6 +102,8 @@ void sh_vresults_destroy(sh_vresults *r)
     free(r->det);
     free(r->summaries);
     free(r->density);
+    free(r->tests);
+    free(r->pairwise);
     for (size_t i = 0; i < r->n_matrices; i++)
         sh_vmatrix_clear(&r->matrices[i]);
     free(r->matrices);

@@ -48,6 +48,10 @@ int sh_vpoint_same(sh_vpoint a, sh_vpoint b);
  * "threshold 0.42", into buf of n bytes. Returns buf. */
 const char *sh_vpoint_label(char *buf, size_t n, sh_vpoint p);
 
+/* The point's target or threshold alone, in the fewest digits (6 at
+ * least) that read back as it, into buf of n bytes. Returns buf. */
+const char *sh_vpoint_value_text(char *buf, size_t n, sh_vpoint p);
+
 /* Its threshold in words, as "the global threshold for FMR 0.001" or
  * "the fixed threshold 0.42", into buf of n bytes. Returns buf. */
 const char *sh_vpoint_threshold_words(char *buf, size_t n, sh_vpoint p);
@@ -94,6 +98,10 @@ typedef struct sh_vgroup {
     char point[SH_VPOINT_NAME_MAX]; /* as in sh_vthreshold (schema 1.10) */
     double target_fnmr;         /* NaN unless the point is a target FNMR (1.10) */
     double group_fmr;           /* FMR at the group's own threshold (1.10) */
+    char reference[SH_NAME_MAX];/* the partition's reference group, or "" (1.10) */
+    double fnmr_ratio, fnmr_ratio_lo, fnmr_ratio_hi; /* fnmr over the reference's, with
+                                 * subject-bootstrap bounds (1.10) */
+    double fmr_ratio, fmr_ratio_lo, fmr_ratio_hi;    /* the same for fmr (1.10) */
 } sh_vgroup;
 
 /* One group's equal error rate; one row of /verification/eer. */
@@ -121,6 +129,35 @@ typedef struct sh_vdensity {
     double bin_lo, bin_hi;      /* the bin: bin_lo <= score < bin_hi */
     uint64_t count;             /* finite scores in the bin */
 } sh_vdensity;
+
+/* The test that one rate (FNMR or FMR) is equal across a partition's
+ * groups at one point; one row of /verification/tests (schema 1.10). */
+typedef struct sh_vtest {
+    char partition[SH_NAME_MAX];
+    char point[SH_VPOINT_NAME_MAX];
+    double target_fmr, target_fnmr; /* the point, as in sh_vthreshold */
+    double threshold;           /* its global threshold */
+    char rate[8];               /* "fnmr" or "fmr" */
+    int32_t n_groups;           /* groups tested: with trials, not too small */
+    int32_t df;                 /* n_groups - 1 */
+    double chi2;                /* Pearson's statistic over the groups' counts */
+    double p_chi2;              /* its chi-square p: comparisons independent */
+    double p_boot;              /* the subject bootstrap's p; NaN without replicates */
+} sh_vtest;
+
+/* Two groups' rates compared; one row of /verification/pairwise (1.10). */
+typedef struct sh_vpair_test {
+    char partition[SH_NAME_MAX];
+    char point[SH_VPOINT_NAME_MAX];
+    double target_fmr, target_fnmr, threshold;
+    char rate[8];
+    char group_a[SH_NAME_MAX], group_b[SH_NAME_MAX];
+    uint64_t errors_a, n_a, errors_b, n_b;
+    double p_fisher;            /* Fisher's exact, two-sided: comparisons independent */
+    double p_fisher_holm;       /* Holm-adjusted over the family's pairs */
+    double p_boot;              /* the subject bootstrap's p */
+    double p_boot_holm;
+} sh_vpair_test;
 
 /* A measure with its bootstrap interval, as three adjacent fields. */
 #define SH_BOUNDED(name) double name, name##_lo, name##_hi
@@ -211,6 +248,10 @@ typedef struct sh_vresults {
     sh_vmatrix *matrices;   /* cross-group FMR, by partition ("all" has none) */
     size_t n_density;
     sh_vdensity *density;   /* by partition, group, kind (genuine first), then bin */
+    size_t n_tests;
+    sh_vtest *tests;        /* by partition, point, then rate (fnmr first) */
+    size_t n_pairwise;
+    sh_vpair_test *pairwise; /* by partition, point, rate, then pair in group order */
 } sh_vresults;
 
 /* Frees results; NULL is allowed. */
@@ -228,6 +269,10 @@ static inline sh_vpoint sh_vgroup_point(const sh_vgroup *g)
 static inline sh_vpoint sh_vsummary_point(const sh_vsummary *s)
 {
     return sh_vpoint_of(s->point, s->target_fmr, s->target_fnmr, s->threshold);
+}
+static inline sh_vpoint sh_vtest_point(const sh_vtest *t)
+{
+    return sh_vpoint_of(t->point, t->target_fmr, t->target_fnmr, t->threshold);
 }
 static inline sh_vpoint sh_vmatrix_point(const sh_vmatrix *m, size_t k)
 {

@@ -113,9 +113,18 @@ case $id in
   c21) sed -i 's/^groups: .*/groups: {derived: [{name: skin, from: skin_type, map: [{label: lighter, values: [I, I, II, III]}, {label: darker, values: [IV, V, VI]}]}], partitions: [skin]}/' run.yaml ;;
   c22) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2], target_fnmr: [0]/' run.yaml ;;
   c23) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2], fixed_threshold: [nan]/' run.yaml ;;
-  c24) sed -i 's/target_fmr: \[1e-2\]/impostors: all/' run.yaml ;;
+  c24) sed -i 's/^verification: .*/verification: {}/' run.yaml ;;
   c25) cfg "" "criteria: [{name: p, measure: fnmr, partition: sex, target_fmr: 1e-2, fixed_threshold: 0.5, at_most: 0.1}]" ;;
   c26) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, fixed_threshold: 0.5, at_most: 0.1}]" ;;
+  c27) sed -i 's/partitions: \[sex\]}/partitions: [sex], reference: [{partition: skin, group: M}]}/' run.yaml ;;
+  c28) sed -i 's/partitions: \[sex\]}/partitions: [sex], reference: [{partition: sex, group: X}]}/' run.yaml ;;
+  c29) cfg "" "criteria: [{name: r, measure: fnmr_ratio, partition: sex, target_fmr: 1e-2, at_most: 2}]" ;;
+  c30) cfg "" "criteria: [{name: r, measure: fnmr_ratio, partition: sex, target_fmr: 1e-2, interval: wilson, at_most: 2}]"
+       sed -i 's/partitions: \[sex\]}/partitions: [sex], reference: [{partition: sex, group: M}]}/' run.yaml ;;
+  c31) cfg "" "criteria: [{name: t, measure: fnmr_chi2_p, partition: sex, target_fmr: 1e-2, group: F, at_least: 0.05}]" ;;
+  c32) cfg "" "criteria: [{name: t, measure: fmr_boot_p, partition: sex, target_fmr: 1e-2, at_least: 0.05}]"
+       sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
+  c33) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2], target_fnmr: [0.1, 0.1]/' run.yaml ;;
   # ---- manifests ----
   m01) sed -i "s|manifest: $manifest|manifest: data/absent.csv|" run.yaml ;;
   m02) sed -i '1s/,path,/,file,/' "$manifest" ;;

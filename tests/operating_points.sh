@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # operating_points.sh SHADES PYTHON: a run at a target FMR, a target FNMR
 # and a fixed threshold writes, for each, the thresholds, group rows (with
-# each group's own threshold, FNMR and FMR there), summaries, matrices and
-# verdicts that a brute-force count over every pair gives; a criterion at a
-# target FNMR or fixed threshold names it and judges its rows; and a file of
+# each group's own threshold, FNMR and FMR there, and its rates over the
+# reference group's), summaries, matrices and verdicts that a brute-force
+# count over every pair gives; a criterion at a target FNMR or fixed
+# threshold, or on a ratio, names it and judges its rows; and a file of
 # schema 1.9, which knows target FMRs only, still reads as one.
 set -euo pipefail
 shades=$1 python=$2
@@ -25,10 +26,10 @@ awk 'BEGIN { srand(11); print "reference_id,probe_id,score"
     if ((a == 3 && b == 4) || (a == 10 && b == 11)) s = ""
     printf "%s,%s,%s\n", id[a], id[b], s } }' >scores.csv
 cat >run.yaml <<'YAML'
-run: {name: operating-points, bootstrap: 200, seed: 5}
+run: {name: operating-points, bootstrap: 2000, seed: 5}
 dataset: {manifest: manifest.csv}
 engine: {adapter: replay, scores: {file: scores.csv}}
-groups: {partitions: [sex]}
+groups: {partitions: [sex], reference: [{partition: sex, group: F}]}
 verification:
   target_fmr: [1e-2]
   target_fnmr: [0.05]
@@ -41,6 +42,9 @@ criteria:
      bound: value, at_most: 0.001}
   - {name: gap-at-fixed, measure: fnmr_gap, partition: sex, fixed_threshold: 0.4,
      bound: value, at_most: 1}
+  - {name: fmr-ratio-at-fixed, measure: fmr_ratio, partition: sex, fixed_threshold: 0.4,
+     at_most: 2}
+  - {name: equal-fnmr, measure: fnmr_boot_p, partition: sex, target_fnmr: 0.05, at_least: 0.05}
 YAML
 set +e
 "$shades" run run.yaml >out 2>err
@@ -116,6 +120,21 @@ with h5py.File(h5, "r") as f:
             if point != "fixed_threshold":
                 same(f"{point} {g} group_fnmr", r["group_fnmr"], fnmr(gen[g], own) / len(gen[g]))
                 same(f"{point} {g} group_fmr", r["group_fmr"], fmr(imp[g], own) / len(imp[g]))
+            # Relative to the reference group F, at the same point.
+            if g != "All":
+                ref = [x for x in groups if x["group"].decode() == "F" and x["point"].decode() == point][0]
+                same(f"{point} {g} reference", r["reference"].decode(), "F")
+                for rate in ("fnmr", "fmr"):
+                    want = r[rate] / ref[rate] if ref[rate] > 0 else math.nan
+                    same(f"{point} {g} {rate}_ratio", r[rate + "_ratio"], want)
+                    lo, hi = r[rate + "_ratio_lo"], r[rate + "_ratio_hi"]
+                    if g == "F" and not math.isnan(want) and (lo, hi) != (1.0, 1.0):
+                        bad.append(f"{point} F: its ratio to itself has bounds [{lo}, {hi}]")
+                    if not math.isnan(want) and not (lo <= want <= hi):
+                        bad.append(f"{point} {g}: {rate}_ratio {want} outside [{lo}, {hi}]")
+            else:
+                same(f"{point} All reference", r["reference"].decode(), "")
+                same(f"{point} All fnmr_ratio", r["fnmr_ratio"], math.nan)
             lo, hi = r["fnmr_boot_lo"], r["fnmr_boot_hi"]
             if not (lo <= r["fnmr"] <= hi):
                 bad.append(f"{point} {g}: FNMR {r['fnmr']} outside its bootstrap bounds [{lo}, {hi}]")
@@ -138,17 +157,100 @@ with h5py.File(h5, "r") as f:
     same("fixed rule threshold", c["threshold"], 0.4)
     same("fixed rule value", c["value"], max(fmr(imp[g], 0.4) / len(imp[g]) for g in ("F", "M")))
     same("fixed rule fails", c["pass"], 0)
+    c = by["fmr-ratio-at-fixed"]
+    rows = [x for x in groups if x["partition"].decode() == "sex" and x["point"].decode() == "fixed_threshold"]
+    same("ratio rule value", c["value"], max(x["fmr_ratio_hi"] for x in rows))
+    same("ratio rule interval", c["interval"].decode(), "bootstrap")
+    c = by["equal-fnmr"]
+    t = [x for x in f["/verification/tests"][:] if x["point"].decode() == "target_fnmr"
+         and x["rate"].decode() == "fnmr"][0]
+    same("test rule value", c["value"], t["p_boot"])
+    same("test rule bound", c["bound"].decode(), "value")
+    pw = [x for x in f["/verification/pairwise"][:] if x["point"].decode() == "target_fnmr"
+          and x["rate"].decode() == "fnmr"]
+    same("pairs", len(pw), 1)
+    same("pair Fisher p = Holm's with one pair", pw[0]["p_fisher_holm"], pw[0]["p_fisher"])
+
+    # The subject bootstrap, redone here with numpy's generator: subjects
+    # drawn with replacement, a genuine pair weighted by its subject's
+    # draws, an impostor pair by both. Ratios and tests pair the groups'
+    # rates within each replicate; 4000 replicates here against the run's
+    # 2000 agree to a few hundredths.
+    subs = sorted(set(subject.values()))
+    sx = {subject[i]: sex[i] for i in subject}
+    at = {p: th[k]["threshold"] for k, (p, v) in enumerate(points)}
+    S = len(subs); ix = {s: i for i, s in enumerate(subs)}
+    cnt = {p: {"gen": np.zeros((S,)), "gerr": np.zeros((S,)), "imp": np.zeros((S, S)),
+               "ierr": np.zeros((S, S))} for p in at}
+    for r in csv.DictReader(open(scores_csv)):
+        a, b = subject[r["reference_id"]], subject[r["probe_id"]]
+        s = float(r["score"]) if r["score"] else -math.inf
+        for p, t in at.items():
+            c = cnt[p]
+            if a == b:
+                c["gen"][ix[a]] += 1; c["gerr"][ix[a]] += s < t
+            elif sx[a] == sx[b]:
+                c["imp"][ix[a], ix[b]] += 1; c["ierr"][ix[a], ix[b]] += s >= t
+    isF = np.array([sx[s] == "F" for s in subs])
+    rng = np.random.default_rng(7)
+    W = [np.bincount(rng.integers(0, S, S), minlength=S).astype(float) for _ in range(4000)]
+    def reps(p, rate, g):
+        c, m = cnt[p], isF if g == "F" else ~isF
+        out = []
+        for w in W:
+            if rate == "fnmr":
+                out.append((w * c["gerr"] * m).sum() / (w * c["gen"] * m).sum())
+            else:
+                ww = np.outer(w * m, w * m)
+                out.append((ww * c["ierr"]).sum() / (ww * c["imp"]).sum())
+        return np.array(out)
+    tests = f["/verification/tests"][:]
+    for p in at:
+        for rate in ("fnmr", "fmr"):
+            xf, xm = reps(p, rate, "F"), reps(p, rate, "M")
+            r = {g: [x for x in groups if x["group"].decode() == g and x["point"].decode() == p][0]
+                 for g in ("F", "M")}
+            # Ratio M / F (F is the reference): the percentile interval of paired replicates.
+            if r["F"][rate] > 0 and r["M"][rate] > 0:
+                # A replicate with no reference errors: +inf, or left out where M has none either.
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.sort(np.where(xf > 0, xm / xf, np.where(xm > 0, np.inf, np.nan)))
+                ratio = ratio[~np.isnan(ratio)]
+                def quantile(v, a):  # GSL's interpolation; an end among infinities is infinite
+                    pos = a * (len(v) - 1); i = int(pos); dlt = pos - i
+                    return v[i] if dlt == 0 or np.isinf(v[i + 1]) and np.isinf(v[i]) else \
+                        (np.inf if np.isinf(v[i + 1]) else v[i] + dlt * (v[i + 1] - v[i]))
+                q = (quantile(ratio, 0.025), quantile(ratio, 0.975))
+                got = (r["M"][rate + "_ratio_lo"], r["M"][rate + "_ratio_hi"])
+                if not np.allclose(got, q, rtol=0.05):
+                    bad.append(f"{p} M {rate}_ratio bounds {got}, numpy's bootstrap {tuple(q)}")
+            # The test of equal rates: its centred bootstrap p.
+            t = [x for x in tests if x["point"].decode() == p and x["rate"].decode() == rate][0]
+            d = r["F"][rate] - r["M"][rate]
+            if d != 0:
+                want = np.mean(np.abs(xf - xm - d) >= abs(d) * (1 - 1e-9))
+                if abs(t["p_boot"] - want) > 0.03:
+                    bad.append(f"{p} {rate}: bootstrap p {t['p_boot']}, numpy's {want}")
+            e = np.array([r[g]["n_false_match" if rate == "fmr" else "n_false_nonmatch"] for g in "FM"], float)
+            n = np.array([r[g]["n_impostor" if rate == "fmr" else "n_genuine"] for g in "FM"], float)
+            pooled = e.sum() / n.sum()
+            chi2 = (n * (e / n - pooled) ** 2).sum() / (pooled * (1 - pooled)) if 0 < pooled < 1 else 0
+            if not math.isclose(t["chi2"], chi2, rel_tol=1e-9, abs_tol=1e-12):
+                bad.append(f"{p} {rate}: chi2 {t['chi2']}, by hand {chi2}")
 if bad:
     sys.exit("operating_points:\n  " + "\n  ".join(bad))
 PY
 
 # The reports name each point; the text report's rule line names its point.
 "$shades" report out.h5 >report.txt
-for want in "Target FMR 0.01" "Target FNMR 0.05" "Fixed threshold 0.4" "at threshold 0.4"; do
+for want in "Target FMR 0.01" "Target FNMR 0.05" "Fixed threshold 0.4" "at threshold 0.4" \
+            "Rates relative to the reference group" "sex (reference F)" \
+            "Are the rates equal across groups?"; do
   grep -q "$want" report.txt || fail "the report lacks '$want'"
 done
 "$shades" report out.h5 --format csv >report.csv
-head -1 report.csv | grep -q ",point,target_fnmr,group_fmr," || fail "the CSV has no point columns"
+head -1 report.csv | grep -q ",point,target_fnmr,group_fmr,reference,fnmr_ratio," ||
+  fail "the CSV has no point or ratio columns"
 "$shades" report out.h5 --format html >report.html
 grep -q "FNMR 0.05" report.html || fail "the HTML report does not name the FNMR target"
 
@@ -178,7 +280,8 @@ import sys, h5py, numpy as np
 from numpy.lib import recfunctions as rf
 with h5py.File(sys.argv[1], "r+") as f:
     for path, drop in (("/verification/thresholds", ["point", "target_fnmr"]),
-                       ("/verification/groups", ["point", "target_fnmr", "group_fmr"]),
+                       ("/verification/groups", ["point", "target_fnmr", "group_fmr", "reference"]
+                        + [r + s for r in ("fnmr_ratio", "fmr_ratio") for s in ("", "_lo", "_hi")]),
                        ("/verification/summaries", ["point", "target_fnmr"]),
                        ("/criteria", ["point", "target_fnmr", "threshold"])):
         rows = rf.drop_fields(f[path][:], drop, usemask=False)

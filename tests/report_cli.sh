@@ -22,7 +22,7 @@ long=$(python3 -c 'import sys; print(sum(len(l.rstrip("\n")) > 100 for l in open
 
 # One file: provenance, matrices, EER, failures.
 "$shades" report "$a" >"$work/one.txt"
-for want in '^adapter sha256 +[0-9a-f]{64}$' '^Cross-group FMR, sex x skin, at the threshold' \
+for want in '^adapter sha256 +[0-9a-f]{64}$' '^Cross-group FMR, sex x skin, at the global threshold for FMR' \
             '^Equal error rate per group$' '^Images that failed$'; do
   grep -Eq "$want" "$work/one.txt" || fail "one-file report lacks /$want/"
 done
@@ -69,7 +69,7 @@ grep -Eq '^all rules +FAIL \([12] of 2 rules\) +FAIL \([12] of 2 rules\)$' "$wor
 if grep -q 'WARNING' "$work/same.txt"; then fail "a file against itself warns"; fi
 onnx="$(dirname "$a")/demo-onnx.h5"
 "$shades" report "$onnx" "$a" --format md >"$work/targets.md"
-grep -q '^> \*\*Warning:\*\* The runs used different targets: opencv-onnx 1.0.0 FMR 0.01, 0.001; synthetic 1.0.0 FMR 0.01, 0.001, 0.0001\.' "$work/targets.md" ||
+grep -q '^> \*\*Warning:\*\* The runs used different operating points: opencv-onnx 1.0.0 FMR 0.01, 0.001; synthetic 1.0.0 FMR 0.01, 0.001, 0.0001\.' "$work/targets.md" ||
   fail "no warning for different targets"
 grep -q '^\*\*Criteria: no criteria set\*\*$' "$work/targets.md" || fail "a run without criteria"
 

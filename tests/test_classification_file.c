@@ -47,9 +47,9 @@ static void measured_written_read_and_reported(void **state)
     char *sex_names[] = {"F", "M"}, *skin_names[] = {"darker", "lighter"};
     char *both_names[] = {"F/darker", "F/lighter", "M/darker", "M/lighter"};
     sh_partition parts[] = {
-        {"sex", 2, sex_names, sex, NULL, NULL},
-        {"skin", 2, skin_names, skin, NULL, NULL},
-        {"sex x skin", 4, both_names, both, NULL, NULL},
+        {"sex", 2, sex_names, sex, NULL, NULL, -1},
+        {"skin", 2, skin_names, skin, NULL, NULL, -1},
+        {"sex x skin", 4, both_names, both, NULL, NULL, -1},
     };
     sh_groups g = {3, parts};
     const char *classes[] = {"F", "M"};

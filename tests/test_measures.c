@@ -1,11 +1,13 @@
 /* Known answers for every measure on small hand-worked inputs: intervals,
- * EER and DET, differential summaries, Fisher's exact test, the subject
+ * EER and DET, differential summaries, Fisher's exact test, the tests of
+ * equal rates across groups with Holm's adjustment, the subject
  * bootstrap's weights and counts, and criteria verdicts. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@
 #include "proportion_test.h"
 #include "threshold.h"
 #include "verification_boot.h"
+#include "verification_tests.h"
 
 static void clopper_pearson_known_values(void **state)
 {
@@ -336,6 +339,58 @@ static void criteria_verdicts_known(void **state)
     free(v);
 }
 
+/* Three groups' FNMR, 10, 20 and 5 errors of 100: Pearson's chi-square
+ * 11.3208 on 2 df (p = exp(-x/2) = 0.003481), and each pair's Fisher p
+ * with Holm's adjustment (scipy.stats.fisher_exact; R's p.adjust "holm"). */
+static void tests_across_groups_known_values(void **state)
+{
+    (void)state;
+    char *names[] = {"A", "B", "C"};
+    int32_t item_group[1] = {0};
+    sh_partition part = {"p", 3, names, item_group, NULL, NULL, -1};
+    sh_groups g = {1, &part};
+    sh_vthreshold th = {.target_fmr = 1e-3, .estimable = 1, .threshold = 0.5,
+                        .point = "target_fmr", .target_fnmr = NAN};
+    sh_vgroup rows[4];
+    const uint64_t e[4] = {35, 10, 20, 5};
+    for (int i = 0; i < 4; i++) {
+        rows[i] = (sh_vgroup){.target_fmr = 1e-3, .threshold = 0.5, .point = "target_fmr",
+                              .target_fnmr = NAN, .n_genuine = i ? 100 : 300,
+                              .n_false_nonmatch = e[i], .n_impostor = 1000, .n_false_match = 1};
+        snprintf(rows[i].partition, sizeof rows[i].partition, "%s", i ? "p" : "all");
+        snprintf(rows[i].group, sizeof rows[i].group, "%s", i ? names[i - 1] : "All");
+    }
+    sh_vresults r = {.confidence = 0.95, .n_thresholds = 1, .thresholds = &th, .n_groups = 4,
+                     .groups = rows};
+    sh_err err = {0};
+    assert_int_equal(sh_verification_tests(&r, &g, NULL, NULL, 0, &err), 0);
+    assert_int_equal(r.n_tests, 2);
+    const sh_vtest *t = &r.tests[0];
+    assert_string_equal(t->rate, "fnmr");
+    assert_int_equal(t->n_groups, 3);
+    assert_int_equal(t->df, 2);
+    assert_float_equal(t->chi2, 11.320754716981133, 1e-12);
+    assert_float_equal(t->p_chi2, 0.003481202988814607, 1e-12);
+    assert_true(isnan(t->p_boot));
+    /* Every FMR is 1/1000: nothing to test, p = 1. */
+    assert_float_equal(r.tests[1].chi2, 0, 0);
+    assert_float_equal(r.tests[1].p_chi2, 1, 0);
+    assert_int_equal(r.n_pairwise, 6);
+    const double fisher[3] = {0.07342758972137635, 0.2827638303777806, 0.0021972325519849056};
+    const double holm[3] = {0.1468551794427527, 0.2827638303777806, 0.006591697655954716};
+    const char *pairs[3][2] = {{"A", "B"}, {"A", "C"}, {"B", "C"}};
+    for (int i = 0; i < 3; i++) {
+        const sh_vpair_test *q = &r.pairwise[i];
+        assert_string_equal(q->group_a, pairs[i][0]);
+        assert_string_equal(q->group_b, pairs[i][1]);
+        assert_float_equal(q->p_fisher, fisher[i], 1e-7);
+        assert_float_equal(q->p_fisher_holm, holm[i], 1e-7);
+        assert_true(isnan(q->p_boot) && isnan(q->p_boot_holm));
+    }
+    free(r.tests);
+    free(r.pairwise);
+}
+
 static void classification_group_known_values(void **state)
 {
     (void)state;
@@ -393,6 +448,7 @@ int main(void)
         cmocka_unit_test(bootstrap_weights_are_reproducible_draws),
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),
         cmocka_unit_test(criteria_verdicts_known),
+        cmocka_unit_test(tests_across_groups_known_values),
         cmocka_unit_test(classification_group_known_values),
         cmocka_unit_test(identification_known_values),
     };

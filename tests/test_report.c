@@ -633,8 +633,9 @@ static void runs_on_other_data_are_warned_about_first(void **state)
     assert_string_equal(lines[0], "The runs used different manifests: A manifest sha256 "
                                   "aaaaaaaaaaaa; B manifest sha256 bbbbbbbbbbbb. Their rates "
                                   "were measured on different images.");
-    assert_string_equal(lines[1], "The runs used different targets: A FMR 0.001; B FMR 0.0001. "
-                                  "Their thresholds, and every rate at them, differ by design.");
+    assert_string_equal(lines[1], "The runs used different operating points: A FMR 0.001; B FMR "
+                                  "0.0001. Their thresholds, and every rate at them, differ by "
+                                  "design.");
     sh_summary_free_lines(lines);
     sh_report_run same[] = {{a, "a.h5", "A", ""}, {a, "a.h5", "A2", ""}};
     assert_int_equal(sh_summary_differences(&lines, same, 2), 0);

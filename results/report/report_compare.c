@@ -250,7 +250,7 @@ int sh_summary_differences_named(char ***out, const char **kinds, const sh_repor
                           "sections differ, with the same partitions). A group of one name may "
                           "hold different people in each.") >= 0)
         push(*out, kinds, &count, s, "group definitions");
-    if (n > 1 && (s = difference(runs, n, target_list, "The runs used different targets",
+    if (n > 1 && (s = difference(runs, n, target_list, "The runs used different operating points",
                                  "Their thresholds, and every rate at them, differ by design.",
                                  &nomem)))
         push(*out, kinds, &count, s, "targets");

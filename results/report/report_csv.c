@@ -150,6 +150,13 @@ static const csv_column verification_columns[] = {
     FIELD(cell_text, sh_vgroup, point),
     FIELD(cell_number, sh_vgroup, target_fnmr),
     FIELD(cell_number, sh_vgroup, group_fmr),
+    FIELD(cell_text, sh_vgroup, reference),
+    FIELD(cell_number, sh_vgroup, fnmr_ratio),
+    FIELD(cell_number, sh_vgroup, fnmr_ratio_lo),
+    FIELD(cell_number, sh_vgroup, fnmr_ratio_hi),
+    FIELD(cell_number, sh_vgroup, fmr_ratio),
+    FIELD(cell_number, sh_vgroup, fmr_ratio_lo),
+    FIELD(cell_number, sh_vgroup, fmr_ratio_hi),
     RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 

@@ -234,6 +234,8 @@ static int verification_section(FILE *out, const sh_report_run *run,
         bad |= table(out, sh_table_groups(run, k, st));
     if (sh_report_has_group_thresholds(v))
         bad |= table(out, sh_table_group_thresholds(run));
+    if (sh_report_has_ratios(v))
+        bad |= table(out, sh_table_ratios(run));
 
     fputs("<h3>DET curves</h3>\n<div class=\"plots\">\n", out);
     const char *parts[64];
@@ -293,6 +295,8 @@ static int verification_section(FILE *out, const sh_report_run *run,
 
     fputs("<h3>Differentials</h3>\n", out);
     bad |= table(out, sh_table_summaries(run));
+    if (v->n_tests)
+        bad |= table(out, sh_table_tests(run));
     return bad;
 }
 

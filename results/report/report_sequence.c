@@ -39,8 +39,12 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
         bad |= emit(out, sh_table_groups(run, k, st), p);
     if (!o->brief && sh_report_has_group_thresholds(v))
         bad |= emit(out, sh_table_group_thresholds(run), p);
+    if (sh_report_has_ratios(v))
+        bad |= emit(out, sh_table_ratios(run), p);
     if (v)
         bad |= emit(out, sh_table_summaries(run), p);
+    if (v && v->n_tests)
+        bad |= emit(out, sh_table_tests(run), p);
     if (!o->brief && v) {
         bad |= emit(out, sh_table_eer(run), p);
         for (size_t m = 0; m < v->n_matrices; m++)

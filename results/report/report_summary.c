@@ -239,7 +239,8 @@ static sh_table *worst_verification(const sh_vresults *v)
     sh_table_note(t, "At the global threshold of each operating point: the group with the highest "
                      "rate, with its %s interval, and how many times the lowest group's rate "
                      "it is (max/min, with its %g%% bootstrap interval; '-' where a group had "
-                     "no errors, since a ratio to zero has no value).",
+                     "no errors, since a ratio to zero has no value, or every group's rate was the "
+                     "same).",
                   iname, 100 * v->confidence);
     sh_report_outside_note(t, outside);
     return t;

@@ -27,17 +27,30 @@ static const sh_vgroup *find_vgroup(const sh_vresults *v, const char *partition,
     return NULL;
 }
 
-/* Marker shapes for the targets' operating points, told apart in grey too. */
-#define N_MARKS 5
+/* Marker shapes for the operating points, told apart in grey too: five
+ * outlines, then the same five filled; past ten they repeat (each marker's
+ * title and the legend still name its point). */
+#define N_SHAPES 5
+#define N_MARKS (2 * N_SHAPES)
+
+/* The marker of point k: its place among the estimable points, which are
+ * the ones drawn. */
+static unsigned mark_of(const sh_vresults *v, size_t k)
+{
+    unsigned m = 0;
+    for (size_t i = 0; i < k; i++)
+        m += v->thresholds[i].estimable != 0;
+    return m % N_MARKS;
+}
 
 /* Opens a path of class `cls`, marker `shape` centred on (x, y), stroked
  * in `colour`; the caller adds its title and closes it. */
 static void mark_open(FILE *out, unsigned shape, double x, double y, const char *colour,
                       const char *cls)
 {
-    fprintf(out, "<path class=\"%s\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.5\" d=\"", cls,
-            colour);
-    switch (shape % N_MARKS) {
+    fprintf(out, "<path class=\"%s\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\" d=\"",
+            cls, shape % N_MARKS < N_SHAPES ? "#fff" : colour, colour);
+    switch (shape % N_SHAPES) {
     case 0: /* circle */
         fprintf(out, "M%.1f %.1fa4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0 -9 0Z", x - 4.5, y);
         break;
@@ -195,7 +208,7 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
                 drawn->marks_off++;
                 continue;
             }
-            mark_open(out, (unsigned)k, L + pw * sh_probit_pos(&xa, g->fmr),
+            mark_open(out, mark_of(v, k), L + pw * sh_probit_pos(&xa, g->fmr),
                       T + ph * (1 - sh_probit_pos(&ya, g->fnmr)), colour, "op");
             fputs("<title>", out);
             sh_html_escape(out, g->group);
@@ -221,7 +234,7 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
             continue;
         char at[64];
         ly += 18;
-        mark_open(out, (unsigned)k, L + pw + 22, ly - 4, "#333", "op-key");
+        mark_open(out, mark_of(v, k), L + pw + 22, ly - 4, "#333", "op-key");
         fprintf(out, "</path><text x=\"%g\" y=\"%g\" class=\"legend\">%s</text>\n",
                 L + pw + 40, ly,
                 sh_vpoint_label(at, sizeof at, sh_vthreshold_point(&v->thresholds[k])));
@@ -265,7 +278,9 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
         }
         centre = fm > 0 && n > 0 ? fm / n : 1e-3;
     }
-    double lo = log10(centre) - 1, hi = log10(centre) + 1;
+    /* ...and never past 1, which no FMR exceeds. */
+    double lo = log10(centre) - 1, hi = fmin(log10(centre) + 1, 0);
+    lo = fmin(lo, hi - 1);
     for (size_t c = 0; c < cells; c++)
         if (f[c] > 0) {
             lo = fmin(lo, log10(f[c]));
@@ -283,8 +298,11 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
     sh_vpoint_label(at, sizeof at, sh_vmatrix_point(m, k));
     sh_html_escape(out, m->partition);
     fprintf(out, ", %s</title>\n", at);
-    fprintf(out, "<text x=\"%g\" y=\"16\" class=\"axis\">%s, threshold %.4g</text>\n",
-            L, at, m->threshold[k]);
+    if (sh_vmatrix_point(m, k).kind == SH_VPOINT_FIXED)
+        fprintf(out, "<text x=\"%g\" y=\"16\" class=\"axis\">%s</text>\n", L, at);
+    else
+        fprintf(out, "<text x=\"%g\" y=\"16\" class=\"axis\">%s, threshold %.4g</text>\n",
+                L, at, m->threshold[k]);
     for (size_t i = 0; i < ng; i++) {
         fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"tick\" text-anchor=\"end\">", L - 6,
                 T + cell * ((double)i + 0.5) + 4);

@@ -17,12 +17,24 @@ int sh_report_outside(double r, double lo, double hi)
 int sh_report_rate(char *out, size_t size, double r, double lo, double hi)
 {
     int outside = sh_report_outside(r, lo, hi);
-    if (isnan(r))
+    if (isnan(r)) {
         snprintf(out, size, "n/a");
-    else if (isnan(lo) || isnan(hi))
+    } else if (isnan(lo) || isnan(hi)) {
         snprintf(out, size, "%.3g", r);
-    else
-        snprintf(out, size, "%.3g [%.2g,%.2g]%s", r, lo, hi, outside ? SH_REPORT_OUTSIDE : "");
+    } else {
+        /* Two digits for the bounds, more where two would seem to leave out
+         * an estimate they hold (0.999 [1,1] for bounds 0.9978 and 0.9996). */
+        char a[32], b[32], e[32];
+        snprintf(e, sizeof e, "%.3g", r);
+        for (int digits = 2; digits <= 17; digits++) {
+            snprintf(a, sizeof a, "%.*g", digits, lo);
+            snprintf(b, sizeof b, "%.*g", digits, hi);
+            double shown = strtod(e, NULL);
+            if (outside || (strtod(a, NULL) <= shown && shown <= strtod(b, NULL)))
+                break;
+        }
+        snprintf(out, size, "%s [%s,%s]%s", e, a, b, outside ? SH_REPORT_OUTSIDE : "");
+    }
     return outside;
 }
 
@@ -281,6 +293,16 @@ void sh_report_small_note(sh_table *t, int any_small, const sh_report_style *st,
         sh_table_note(t, "Intervals: %s.", iname);
 }
 
+/* Genuine pairs with a failed template, over all groups, at point p. */
+static uint64_t failed_pairs(const sh_vresults *v, sh_vpoint p)
+{
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (!strcmp(v->groups[i].partition, "all") &&
+            sh_vpoint_same(sh_vgroup_point(&v->groups[i]), p))
+            return v->groups[i].n_genuine_failed;
+    return 0;
+}
+
 sh_table *sh_table_groups(const sh_report_run *run, size_t k,
                                   const sh_report_style *st)
 {
@@ -298,11 +320,15 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
         snprintf(title, sizeof title,
                  "Target %s: not estimable (%llu impostor pairs, %.0f needed)", at,
                  (unsigned long long)th->n_impostor, ceil(1 / point.value));
+    else if ((double)th->n_genuine * point.value < 1)
+        snprintf(title, sizeof title,
+                 "Target %s: not estimable (%llu genuine pairs, %.0f needed)", at,
+                 (unsigned long long)th->n_genuine, ceil(1 / point.value));
     else
         snprintf(title, sizeof title,
-                 "Target %s: not estimable (%llu genuine pairs, %.0f needed, and the failed "
-                 "templates must stay within it)", at, (unsigned long long)th->n_genuine,
-                 ceil(1 / point.value));
+                 "Target %s: not estimable (%llu of %llu genuine pairs have a failed template, "
+                 "more than the target allows)", at, (unsigned long long)failed_pairs(v, point),
+                 (unsigned long long)th->n_genuine);
     sh_report_interval_name(iname, sizeof iname, v);
     sh_table *t = sh_table_create(title, "group|FTE|FNMR [interval]|errors/n|"
                                                  "FMR [interval]|errors/n",
@@ -446,10 +472,14 @@ sh_table *sh_table_eer(const sh_report_run *run)
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k)
 {
     (void)run;
-    char title[256], heads[4096] = "FMR", at[64];
-    sh_vpoint_label(at, sizeof at, sh_vmatrix_point(m, k));
-    snprintf(title, sizeof title, "Cross-group FMR, %s, at the threshold for %s (%.6g)",
-             m->partition, at, m->threshold[k]);
+    char title[256], heads[4096] = "FMR", at[96];
+    sh_vpoint point = sh_vmatrix_point(m, k);
+    sh_vpoint_threshold_words(at, sizeof at, point);
+    if (point.kind == SH_VPOINT_FIXED)
+        snprintf(title, sizeof title, "Cross-group FMR, %s, at %s", m->partition, at);
+    else
+        snprintf(title, sizeof title, "Cross-group FMR, %s, at %s (%.6g)", m->partition, at,
+                 m->threshold[k]);
     char align[256] = "l";
     size_t ng = m->n_groups < sizeof align - 1 ? m->n_groups : sizeof align - 2;
     for (size_t j = 0; j < ng; j++) {
@@ -563,6 +593,130 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
                      "because the file holds estimable per-group thresholds; the differentials "
                      "and criteria use the global threshold.");
     return t;
+}
+
+sh_table *sh_table_ratios(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    sh_table *t = sh_table_create("Rates relative to the reference group",
+                                  "group|at|FNMR / reference|FMR / reference", "lrll");
+    if (!t)
+        return NULL;
+    const char *last = "";
+    int outside = 0;
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        char label[160], at[64], cell[64];
+        if (!g->reference[0])
+            continue;
+        if (strcmp(g->partition, last)) {
+            char head[2 * SH_NAME_MAX + 24];
+            snprintf(head, sizeof head, "%s (reference %s)", g->partition, g->reference);
+            sh_report_partition_row(t, head);
+            last = g->partition;
+        }
+        group_label(label, sizeof label, g);
+        sh_table_cellf(t, "%s", label);
+        sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, sh_vgroup_point(g)));
+        outside |= sh_report_rate(cell, sizeof cell, g->fnmr_ratio, g->fnmr_ratio_lo,
+                                  g->fnmr_ratio_hi);
+        sh_table_cellf(t, "%s", cell);
+        outside |= sh_report_rate(cell, sizeof cell, g->fmr_ratio, g->fmr_ratio_lo,
+                                  g->fmr_ratio_hi);
+        sh_table_cellf(t, "%s", cell);
+    }
+    sh_table_note(t, "Each group's rate divided by its partition's reference group's at the "
+                     "same global threshold (groups.reference), with %g%% subject-bootstrap "
+                     "intervals (the ratio of each replicate's two rates; inf where a "
+                     "replicate's reference has no errors); n/a where the reference had none.",
+                  100 * v->confidence);
+    sh_report_outside_note(t, outside);
+    return t;
+}
+
+/* A p-value for a cell: "n/a", "<1e-300" or three significant figures. */
+static void p_cell(char *out, size_t size, double p)
+{
+    if (isnan(p))
+        snprintf(out, size, "n/a");
+    else if (p == 0)
+        snprintf(out, size, "<1e-300");
+    else
+        snprintf(out, size, "%.3g", p);
+}
+
+/* The pairs of test t whose Holm-adjusted p (the bootstrap's where there
+ * are replicates, else Fisher's) is below alpha, as "F-M, F-X"; "none". */
+static void pairs_apart(char *out, size_t size, const sh_vresults *v, const sh_vtest *t,
+                        double alpha)
+{
+    size_t used = 0, shown = 0, more = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < v->n_pairwise; i++) {
+        const sh_vpair_test *q = &v->pairwise[i];
+        double p = v->bootstrap ? q->p_boot_holm : q->p_fisher_holm;
+        if (strcmp(q->partition, t->partition) || strcmp(q->rate, t->rate) ||
+            !sh_vpoint_same(sh_vpoint_of(q->point, q->target_fmr, q->target_fnmr, q->threshold),
+                            sh_vtest_point(t)) ||
+            !(p < alpha))
+            continue;
+        if (shown < 6 && used < size)
+            used += (size_t)snprintf(out + used, size - used, "%s%s-%s", shown ? ", " : "",
+                                     q->group_a, q->group_b), shown++;
+        else
+            more++;
+    }
+    if (!shown)
+        snprintf(out, size, "none");
+    else if (more && used < size)
+        snprintf(out + used, size - used, " and %zu more", more);
+}
+
+sh_table *sh_table_tests(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    sh_table *t = sh_table_create("Are the rates equal across groups?",
+                                  "partition|at|rate|groups|chi-square (df)|p|"
+                                  "p (subject bootstrap)|pairs apart (Holm)",
+                                  "lllrrrrl");
+    if (!t)
+        return NULL;
+    t->n_key = 3;
+    double alpha = 1 - v->confidence;
+    for (size_t i = 0; i < v->n_tests; i++) {
+        const sh_vtest *x = &v->tests[i];
+        char at[64], p1[32], p2[32], apart[512];
+        sh_table_cellf(t, "%s", x->partition);
+        sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, sh_vtest_point(x)));
+        sh_table_cellf(t, "%s", !strcmp(x->rate, "fmr") ? "FMR" : "FNMR");
+        sh_table_cellf(t, "%d", (int)x->n_groups);
+        sh_table_cellf(t, isnan(x->chi2) ? "n/a" : "%.4g (%d)", x->chi2, (int)x->df);
+        p_cell(p1, sizeof p1, x->p_chi2);
+        p_cell(p2, sizeof p2, x->p_boot);
+        sh_table_cellf(t, "%s", p1);
+        sh_table_cellf(t, "%s", p2);
+        pairs_apart(apart, sizeof apart, v, x, alpha);
+        sh_table_cellf(t, "%s", apart);
+    }
+    sh_table_note(t, "Whether a rate is the same in every group of a partition that has trials "
+                     "and is not too small. chi-square: Pearson's, with its p as if every "
+                     "comparison were independent, which they are not (a subject's "
+                     "comparisons share its images), so it runs small. p (subject bootstrap): "
+                     "how often the replicates, moved to equal rates, vary as much; it keeps "
+                     "each subject's comparisons together. Pairs apart: those whose two-group "
+                     "p (the bootstrap's, else Fisher's exact) is below %g after Holm's "
+                     "adjustment over the partition's pairs; every pair is in "
+                     "/verification/pairwise (docs/measures.md).",
+                  alpha);
+    return t;
+}
+
+int sh_report_has_ratios(const sh_vresults *v)
+{
+    for (size_t i = 0; v && i < v->n_groups; i++)
+        if (v->groups[i].reference[0])
+            return 1;
+    return 0;
 }
 
 int sh_report_has_group_thresholds(const sh_vresults *v)

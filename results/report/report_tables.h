@@ -68,8 +68,20 @@ sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t 
 sh_table *sh_table_criteria(const sh_report_run *run);
 
 /* BFW's layout: every group's own threshold at each target, its FNMR and
- * TAR there, beside its FNMR at the global threshold. */
+ * FMR there, beside its FNMR and FMR at the global threshold. */
 sh_table *sh_table_group_thresholds(const sh_report_run *run);
+
+/* NIST IR 8280's relative rates: each group's FNMR and FMR over its
+ * partition's reference group's (groups.reference), at every point. */
+sh_table *sh_table_ratios(const sh_report_run *run);
+
+/* 1 when v holds rates relative to a reference group. */
+int sh_report_has_ratios(const sh_vresults *v);
+
+/* The tests of equal rates across each partition's groups, at every point:
+ * the chi-square and bootstrap p-values, and the pairs that differ after
+ * Holm's adjustment. */
+sh_table *sh_table_tests(const sh_report_run *run);
 
 /* 1 when v holds an estimable per-group threshold for a group of a
  * partition (not "all"): the reports then show sh_table_group_thresholds. */

@@ -404,6 +404,15 @@ static int read_verification(sh_results *r, hid_t f, int minor, const char *path
         rc = read_table(&density, &v->n_density, f, &sh_h5_tables[SH_H5_DENSITY], minor, path,
                         err);
     v->density = density;
+    /* Files before 1.10 have no tests across groups. */
+    void *tests = NULL, *pairs = NULL;
+    if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_TESTS].path, H5P_DEFAULT) > 0)
+        rc = read_table(&tests, &v->n_tests, f, &sh_h5_tables[SH_H5_TESTS], minor, path, err);
+    v->tests = tests;
+    if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_PAIRWISE].path, H5P_DEFAULT) > 0)
+        rc = read_table(&pairs, &v->n_pairwise, f, &sh_h5_tables[SH_H5_PAIRWISE], minor, path,
+                        err);
+    v->pairwise = pairs;
     for (size_t i = 0; i < v->n_density; i++) {
         v->density[i].partition[SH_NAME_MAX - 1] = v->density[i].group[SH_NAME_MAX - 1] = '\0';
         v->density[i].kind[sizeof v->density[i].kind - 1] = '\0';

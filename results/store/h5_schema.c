@@ -93,6 +93,13 @@ static const sh_h5_column group_cols[] = {
     COL_SINCE(sh_vgroup, 's', point, 10),
     COL_SINCE(sh_vgroup, 'd', target_fnmr, 10),
     COL_SINCE(sh_vgroup, 'd', group_fmr, 10),
+    COL_SINCE(sh_vgroup, 's', reference, 10),
+    COL_SINCE(sh_vgroup, 'd', fnmr_ratio, 10),
+    COL_SINCE(sh_vgroup, 'd', fnmr_ratio_lo, 10),
+    COL_SINCE(sh_vgroup, 'd', fnmr_ratio_hi, 10),
+    COL_SINCE(sh_vgroup, 'd', fmr_ratio, 10),
+    COL_SINCE(sh_vgroup, 'd', fmr_ratio_lo, 10),
+    COL_SINCE(sh_vgroup, 'd', fmr_ratio_hi, 10),
 };
 
 static const sh_h5_column eer_cols[] = {
@@ -216,6 +223,26 @@ static const sh_h5_column density_cols[] = {
     COL(sh_vdensity, 'd', bin_hi),    COL(sh_vdensity, 'u', count),
 };
 
+static const sh_h5_column test_cols[] = {
+    COL(sh_vtest, 's', partition),   COL(sh_vtest, 's', point),
+    COL(sh_vtest, 'd', target_fmr),  COL(sh_vtest, 'd', target_fnmr),
+    COL(sh_vtest, 'd', threshold),   COL(sh_vtest, 's', rate),
+    COL(sh_vtest, 'i', n_groups),    COL(sh_vtest, 'i', df),
+    COL(sh_vtest, 'd', chi2),        COL(sh_vtest, 'd', p_chi2),
+    COL(sh_vtest, 'd', p_boot),
+};
+
+static const sh_h5_column pair_test_cols[] = {
+    COL(sh_vpair_test, 's', partition),     COL(sh_vpair_test, 's', point),
+    COL(sh_vpair_test, 'd', target_fmr),    COL(sh_vpair_test, 'd', target_fnmr),
+    COL(sh_vpair_test, 'd', threshold),     COL(sh_vpair_test, 's', rate),
+    COL(sh_vpair_test, 's', group_a),       COL(sh_vpair_test, 's', group_b),
+    COL(sh_vpair_test, 'u', errors_a),      COL(sh_vpair_test, 'u', n_a),
+    COL(sh_vpair_test, 'u', errors_b),      COL(sh_vpair_test, 'u', n_b),
+    COL(sh_vpair_test, 'd', p_fisher),      COL(sh_vpair_test, 'd', p_fisher_holm),
+    COL(sh_vpair_test, 'd', p_boot),        COL(sh_vpair_test, 'd', p_boot_holm),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
@@ -238,6 +265,8 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_MODEL_CARD_FILES] = TABLE(SH_H5_MODEL_CARD "/files", model_card_file_cols,
                                      sh_model_card_file),
     [SH_H5_PROVENANCE] = TABLE("/engine/provenance", provenance_cols, sh_provenance_pair),
+    [SH_H5_TESTS] = TABLE("/verification/tests", test_cols, sh_vtest),
+    [SH_H5_PAIRWISE] = TABLE("/verification/pairwise", pair_test_cols, sh_vpair_test),
 };
 
 /* The type of t's columns; with in_file >= 0, only those it has. */

@@ -81,6 +81,8 @@ enum {
     SH_H5_DENSITY,     /* /verification/score_density, since 1.6 */
     SH_H5_MODEL_CARD_FILES, /* /engine/model_card/files: runs with a model card, since 1.7 */
     SH_H5_PROVENANCE,  /* /engine/provenance: engines that offer it, since 1.8 */
+    SH_H5_TESTS,       /* /verification/tests, since 1.10 */
+    SH_H5_PAIRWISE,    /* /verification/pairwise, since 1.10 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

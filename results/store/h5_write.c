@@ -287,6 +287,10 @@ static int write_verification(hid_t f, const sh_vresults *v)
                            n[t - SH_H5_THRESHOLDS]);
     if (!bad)
         bad |= write_table(f, &sh_h5_tables[SH_H5_DENSITY], v->density, v->n_density);
+    if (!bad)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_TESTS], v->tests, v->n_tests);
+    if (!bad)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_PAIRWISE], v->pairwise, v->n_pairwise);
     return bad ? -1 : 0;
 }
 

@@ -1,0 +1,235 @@
+/* Tests that a rate is equal across a partition's groups: Pearson's
+ * chi-square over all of them and Fisher's exact test for each pair (both
+ * take comparisons as independent), and beside each a subject-bootstrap
+ * p-value, which keeps each subject's comparisons together; pairwise
+ * p-values Holm-adjusted per family (partition, point and rate). */
+#include "verification_tests.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "proportion_test.h"
+
+/* One family's groups as the tests see them: those with trials and not too
+ * small, their counts and rows. */
+typedef struct family {
+    size_t n;
+    size_t *row;          /* each group's row in r->groups */
+    double *e, *t;        /* errors and trials */
+} family;
+
+/* Pearson's statistic for equal rates over groups of t trials: the
+ * rates' weighted squared distance from their weighted mean, over the
+ * binomial variance at `pooled`; 0 when pooled is 0 or 1 (no variation to
+ * test). */
+static double pearson(const double *rate, const double *t, size_t n, double pooled)
+{
+    if (!(pooled > 0 && pooled < 1))
+        return 0;
+    double mean = 0, sum = 0, x = 0;
+    for (size_t g = 0; g < n; g++) {
+        mean += t[g] * rate[g];
+        sum += t[g];
+    }
+    mean /= sum;
+    for (size_t g = 0; g < n; g++)
+        x += t[g] * (rate[g] - mean) * (rate[g] - mean);
+    return x / (pooled * (1 - pooled));
+}
+
+/* Whether a replicate's statistic is at least the observed one; a relative
+ * 1e-9 keeps ties that rounding would break (counts are small integers). */
+static int at_least(double replicate, double observed)
+{
+    return replicate >= observed * (1 - 1e-9);
+}
+
+/* The rate of group row i in replicate b, or NaN. */
+static double rep_rate(const double *rep, unsigned R, size_t i, unsigned b)
+{
+    return rep ? rep[i * R + b] : NAN;
+}
+
+/* Holm's step-down adjustment of the m p-values p into adj; NaN ones
+ * are left out of the family and stay NaN. */
+static void holm(double *adj, const double *p, size_t m)
+{
+    size_t *order = malloc((m ? m : 1) * sizeof *order);
+    if (!order) {
+        for (size_t i = 0; i < m; i++)
+            adj[i] = NAN;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(p[i]))
+            order[n++] = i;
+    /* Insertion sort: a family has few pairs. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && p[order[j - 1]] > p[order[j]]; j--) {
+            size_t x = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = x;
+        }
+    double running = 0;
+    for (size_t i = 0; i < m; i++)
+        adj[i] = NAN;
+    for (size_t i = 0; i < n; i++) {
+        double a = (double)(n - i) * p[order[i]];
+        running = fmax(running, fmin(1, a));
+        adj[order[i]] = running;
+    }
+    free(order);
+}
+
+/* The omnibus row and the pair rows of one family. */
+static int test_family(sh_vresults *r, const family *f, const sh_vgroup *first,
+                       const char *rate_name, const double *rep, unsigned R)
+{
+    sh_vtest *t = &r->tests[r->n_tests++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->partition, sizeof t->partition, "%s", first->partition);
+    memcpy(t->point, first->point, sizeof t->point);
+    t->target_fmr = first->target_fmr;
+    t->target_fnmr = first->target_fnmr;
+    t->threshold = first->threshold;
+    snprintf(t->rate, sizeof t->rate, "%s", rate_name);
+    t->n_groups = (int32_t)f->n;
+    t->df = f->n ? (int32_t)f->n - 1 : 0;
+    t->chi2 = t->p_chi2 = t->p_boot = NAN;
+    double *rate = malloc((f->n ? f->n : 1) * 2 * sizeof *rate), *c = rate + f->n;
+    if (!rate)
+        return -1;
+    double e = 0, n = 0;
+    for (size_t g = 0; g < f->n; g++) {
+        rate[g] = f->e[g] / f->t[g];
+        e += f->e[g];
+        n += f->t[g];
+    }
+    double pooled = n > 0 ? e / n : NAN;
+    if (f->n >= 2 && !isnan(first->threshold)) {
+        t->chi2 = pearson(rate, f->t, f->n, pooled);
+        t->p_chi2 = t->chi2 > 0 ? gsl_cdf_chisq_Q(t->chi2, t->df) : 1;
+        /* The bootstrap: each replicate's rates moved to the null (each
+         * shifted by its group's observed distance from the pooled rate),
+         * so the statistic's spread is what subject sampling gives it; its
+         * scale stays the observed pooled rate's. */
+        unsigned valid = 0, above = 0;
+        for (unsigned b = 0; rep && b < R && t->chi2 > 0; b++) {
+            int ok = 1;
+            for (size_t g = 0; g < f->n && ok; g++) {
+                double x = rep_rate(rep, R, f->row[g], b);
+                ok = !isnan(x);
+                c[g] = x - rate[g] + pooled;
+            }
+            if (!ok)
+                continue;
+            valid++;
+            above += at_least(pearson(c, f->t, f->n, pooled), t->chi2);
+        }
+        if (rep && R && t->chi2 == 0)
+            t->p_boot = 1;
+        else if (valid)
+            t->p_boot = (1.0 + above) / (1.0 + valid);
+    }
+    /* The pairs, in group order. */
+    size_t m = f->n * (f->n ? f->n - 1 : 0) / 2, first_pair = r->n_pairwise;
+    double *pf = malloc((m ? m : 1) * 4 * sizeof *pf), *pb = pf + m, *af = pb + m, *ab = af + m;
+    if (!pf) {
+        free(rate);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t a = 0; a < f->n; a++)
+        for (size_t b = a + 1; b < f->n; b++, k++) {
+            sh_vpair_test *q = &r->pairwise[r->n_pairwise++];
+            memset(q, 0, sizeof *q);
+            memcpy(q->partition, t->partition, sizeof q->partition);
+            memcpy(q->point, t->point, sizeof q->point);
+            q->target_fmr = t->target_fmr;
+            q->target_fnmr = t->target_fnmr;
+            q->threshold = t->threshold;
+            memcpy(q->rate, t->rate, sizeof q->rate);
+            snprintf(q->group_a, sizeof q->group_a, "%s", r->groups[f->row[a]].group);
+            snprintf(q->group_b, sizeof q->group_b, "%s", r->groups[f->row[b]].group);
+            q->errors_a = (uint64_t)f->e[a];
+            q->n_a = (uint64_t)f->t[a];
+            q->errors_b = (uint64_t)f->e[b];
+            q->n_b = (uint64_t)f->t[b];
+            pf[k] = pb[k] = NAN;
+            if (isnan(first->threshold))
+                continue;
+            pf[k] = sh_fisher_exact(q->errors_a, q->n_a, q->errors_b, q->n_b);
+            double d = rate[a] - rate[b];
+            unsigned valid = 0, above = 0;
+            for (unsigned i = 0; rep && i < R; i++) {
+                double x = rep_rate(rep, R, f->row[a], i), y = rep_rate(rep, R, f->row[b], i);
+                if (isnan(x) || isnan(y))
+                    continue;
+                valid++;
+                /* The replicate's difference, moved to the null. */
+                above += at_least(fabs(x - y - d), fabs(d));
+            }
+            if (valid)
+                pb[k] = (1.0 + above) / (1.0 + valid);
+        }
+    holm(af, pf, m);
+    holm(ab, pb, m);
+    for (k = 0; k < m; k++) {
+        sh_vpair_test *q = &r->pairwise[first_pair + k];
+        q->p_fisher = pf[k];
+        q->p_fisher_holm = af[k];
+        q->p_boot = pb[k];
+        q->p_boot_holm = ab[k];
+    }
+    free(pf);
+    free(rate);
+    return 0;
+}
+
+int sh_verification_tests(sh_vresults *r, const sh_groups *g, const double *rep_fnmr,
+                          const double *rep_fmr, unsigned R, sh_err *err)
+{
+    size_t K = r->n_thresholds, n_tests = 0, n_pairs = 0, max_groups = 1;
+    for (size_t p = 0; p < g->n_partitions; p++) {
+        size_t ng = g->partitions[p].n_groups;
+        n_tests += 2 * K;
+        n_pairs += 2 * K * ng * (ng - 1) / 2;
+        max_groups = ng > max_groups ? ng : max_groups;
+    }
+    r->tests = calloc(n_tests ? n_tests : 1, sizeof *r->tests);
+    r->pairwise = calloc(n_pairs ? n_pairs : 1, sizeof *r->pairwise);
+    family f = {0, malloc(max_groups * sizeof *f.row), malloc(max_groups * sizeof(double)),
+                malloc(max_groups * sizeof(double))};
+    int bad = !r->tests || !r->pairwise || !f.row || !f.e || !f.t;
+    size_t first_row = K; /* "all" first: one group */
+    for (size_t p = 0; !bad && p < g->n_partitions; p++) {
+        const sh_partition *part = &g->partitions[p];
+        for (size_t k = 0; !bad && k < K; k++)
+            for (int fmr = 0; !bad && fmr < 2; fmr++) {
+                f.n = 0;
+                for (size_t gi = 0; gi < part->n_groups; gi++) {
+                    size_t i = first_row + gi * K + k;
+                    const sh_vgroup *row = &r->groups[i];
+                    uint64_t e = fmr ? row->n_false_match : row->n_false_nonmatch;
+                    uint64_t t = fmr ? row->n_impostor : row->n_genuine;
+                    if (row->too_small || !t)
+                        continue; /* as the summaries: no trials, or too small */
+                    f.row[f.n] = i;
+                    f.e[f.n] = (double)e;
+                    f.t[f.n++] = (double)t;
+                }
+                bad = test_family(r, &f, &r->groups[first_row + k], fmr ? "fmr" : "fnmr",
+                                  fmr ? rep_fmr : rep_fnmr, R) != 0;
+            }
+        first_row += part->n_groups * K;
+    }
+    free(f.row);
+    free(f.e);
+    free(f.t);
+    return bad ? sh_err_nomem(err) : 0;
+}
