@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_statistics_double.h>
 
 int sh_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate)
 {
@@ -32,6 +31,25 @@ static int cmp_nan_last(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The f-quantile of m sorted values, interpolated between neighbours as
+ * GSL's gsl_stats_quantile_from_sorted_data does, except that a position
+ * within 1e-9 of a value is that value ((1 - 0.95) / 2 is not exactly
+ * 0.025, and interpolating 0 and x by 1e-15 gives 3e-16), and an end
+ * among infinite values is infinite (GSL's 0 x inf is NaN). */
+static double quantile(const double *v, size_t m, double f)
+{
+    double pos = f * (double)(m - 1);
+    size_t i = (size_t)floor(pos);
+    double delta = pos - (double)i;
+    if (delta < 1e-9 || i + 1 >= m)
+        return v[i < m ? i : m - 1];
+    if (delta > 1 - 1e-9)
+        return v[i + 1];
+    if (isinf(v[i]) || isinf(v[i + 1]))
+        return isinf(v[i + 1]) ? v[i + 1] : v[i];
+    return (1 - delta) * v[i] + delta * v[i + 1];
+}
+
 void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
                             double conf)
 {
@@ -44,6 +62,6 @@ void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n
         return;
     }
     double a = (1.0 - conf) / 2.0;
-    *out_lo = gsl_stats_quantile_from_sorted_data(values, 1, m, a);
-    *out_hi = gsl_stats_quantile_from_sorted_data(values, 1, m, 1.0 - a);
+    *out_lo = quantile(values, m, a);
+    *out_hi = quantile(values, m, 1.0 - a);
 }

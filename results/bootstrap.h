@@ -13,7 +13,8 @@ int sh_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate
 
 /* Percentile interval of the non-NaN values (sorted in place, NaNs moved
  * last) at two-sided confidence conf, with linear interpolation between
- * order statistics. Both bounds NaN when no value is finite or NaN. */
+ * order statistics (an end among +inf values is +inf). Both bounds NaN
+ * when every value is NaN. */
 void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
                             double conf);
 

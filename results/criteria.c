@@ -218,9 +218,41 @@ static void evaluate_test(sh_verdict *v, const sh_vresults *r)
     }
     v->value = get(t, test_of(v->measure)->offset);
     if (isnan(v->value))
-        snprintf(v->reason, sizeof v->reason, "%s is not defined: the point is not estimable, "
-                                              "fewer than two groups have trials, or no "
-                                              "bootstrap", v->measure);
+        snprintf(v->reason, sizeof v->reason,
+                 "%.16s is not defined: no threshold, under two groups with trials, or "
+                 "(bootstrap) a group under %d subjects or with no errors or only errors",
+                 v->measure, SH_TEST_BOOT_SUBJECTS);
+}
+
+/* Why a group's ratio to its reference, or its bound, is NaN. */
+static void ratio_reason(sh_verdict *v, const sh_vresults *r, const sh_vgroup *row,
+                         const char *measure, sh_vpoint at)
+{
+    int fmr = !strcmp(measure, "fmr_ratio");
+    const sh_vgroup *ref = NULL;
+    for (size_t i = 0; i < r->n_groups && !ref; i++)
+        if (!strcmp(r->groups[i].partition, row->partition) &&
+            !strcmp(r->groups[i].group, row->reference) &&
+            sh_vpoint_same(sh_vgroup_point(&r->groups[i]), at))
+            ref = &r->groups[i];
+    uint64_t ref_n = ref ? (fmr ? ref->n_impostor : ref->n_genuine) : 0;
+    uint64_t ref_k = ref ? (fmr ? ref->n_false_match : ref->n_false_nonmatch) : 0;
+    uint64_t k = fmr ? row->n_false_match : row->n_false_nonmatch;
+    uint64_t n = fmr ? row->n_impostor : row->n_genuine;
+    if (!ref_n)
+        snprintf(v->reason, sizeof v->reason, "the reference group '%s' has no trials",
+                 row->reference);
+    else if (!ref_k)
+        snprintf(v->reason, sizeof v->reason, "the reference group '%s' had no errors: no "
+                 "ratio to it can be estimated", row->reference);
+    else if (!n)
+        snprintf(v->reason, sizeof v->reason, "group '%s' has no trials", row->group);
+    else if (k == 0 || k == n)
+        snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap interval: "
+                 "the group had %s errors", measure, row->group, k ? "only" : "no");
+    else
+        snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable", measure,
+                 row->group);
 }
 
 static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
@@ -246,6 +278,8 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
             if (isnan(row->threshold))
                 snprintf(v->reason, sizeof v->reason, "%s is not estimable",
                          sh_vpoint_label(words, sizeof words, at));
+            else if (sh_criterion_is_ratio(k->measure))
+                ratio_reason(v, r, row, k->measure, at);
             else
                 snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable",
                          k->measure, row->group);

@@ -280,20 +280,6 @@ static double replicate_ratio(double a, double b)
     return ratio(a, b);
 }
 
-/* Percentile bounds of replicate ratios, which may be +inf: an end that
- * falls among infinite replicates is +inf. */
-static void ratio_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, double conf)
-{
-    size_t n_inf = 0;
-    for (unsigned i = 0; i < R; i++)
-        n_inf += isinf(reps[i]) != 0;
-    sh_boot_percentile(out_lo, out_hi, reps, R, conf);
-    if (n_inf && isnan(*out_hi))
-        *out_hi = INFINITY;
-    if (n_inf && isnan(*out_lo))
-        *out_lo = INFINITY;
-}
-
 /* Each group row's rates over its partition's reference group's at the
  * same point, with bootstrap bounds from the replicates' ratios where
  * there are replicates (rep_fnmr, rep_fmr: [row][replicate], or NULL). */
@@ -320,14 +306,21 @@ static int reference_ratios(sh_vresults *r, const boot_part *parts, size_t n_par
                 for (int fmr = 0; R && fmr < 2; fmr++) {
                     const double *rep = fmr ? rep_fmr : rep_fnmr;
                     double value = fmr ? row->fmr_ratio : row->fnmr_ratio;
-                    if (isnan(value))
-                        continue; /* no estimate: no interval either */
+                    uint64_t k = fmr ? row->n_false_match : row->n_false_nonmatch;
+                    uint64_t n = fmr ? row->n_impostor : row->n_genuine;
+                    /* No estimate, no interval; nor where the group had no
+                     * errors (or only errors): its replicates cannot vary, so
+                     * their ratios would bound nothing (0 [0, 0]). The
+                     * reference's own ratio is 1 exactly. */
+                    if (isnan(value) || (i != ref && (k == 0 || k == n)))
+                        continue;
                     for (unsigned b = 0; b < R; b++)
                         reps[b] = replicate_ratio(rep[i * R + b], rep[ref * R + b]);
                     if (fmr)
-                        ratio_bounds(&row->fmr_ratio_lo, &row->fmr_ratio_hi, reps, R, conf);
+                        sh_boot_percentile(&row->fmr_ratio_lo, &row->fmr_ratio_hi, reps, R, conf);
                     else
-                        ratio_bounds(&row->fnmr_ratio_lo, &row->fnmr_ratio_hi, reps, R, conf);
+                        sh_boot_percentile(&row->fnmr_ratio_lo, &row->fnmr_ratio_hi, reps, R,
+                                           conf);
                 }
             }
     }

@@ -15,11 +15,12 @@
 #include "proportion_test.h"
 
 /* One family's groups as the tests see them: those with trials and not too
- * small, their counts and rows. */
+ * small, their counts and rows, and whether the bootstrap can judge each. */
 typedef struct family {
     size_t n;
     size_t *row;          /* each group's row in r->groups */
     double *e, *t;        /* errors and trials */
+    uint8_t *judged;      /* errors and non-errors, and SH_TEST_BOOT_SUBJECTS subjects */
 } family;
 
 /* Pearson's statistic for equal rates over groups of t trials: the
@@ -118,8 +119,11 @@ static int test_family(sh_vresults *r, const family *f, const sh_vgroup *first,
          * shifted by its group's observed distance from the pooled rate),
          * so the statistic's spread is what subject sampling gives it; its
          * scale stays the observed pooled rate's. */
+        int judged = 1;
+        for (size_t g = 0; g < f->n; g++)
+            judged &= f->judged[g];
         unsigned valid = 0, above = 0;
-        for (unsigned b = 0; rep && b < R && t->chi2 > 0; b++) {
+        for (unsigned b = 0; rep && judged && b < R && t->chi2 > 0; b++) {
             int ok = 1;
             for (size_t g = 0; g < f->n && ok; g++) {
                 double x = rep_rate(rep, R, f->row[g], b);
@@ -166,7 +170,7 @@ static int test_family(sh_vresults *r, const family *f, const sh_vgroup *first,
             pf[k] = sh_fisher_exact(q->errors_a, q->n_a, q->errors_b, q->n_b);
             double d = rate[a] - rate[b];
             unsigned valid = 0, above = 0;
-            for (unsigned i = 0; rep && i < R; i++) {
+            for (unsigned i = 0; rep && f->judged[a] && f->judged[b] && i < R; i++) {
                 double x = rep_rate(rep, R, f->row[a], i), y = rep_rate(rep, R, f->row[b], i);
                 if (isnan(x) || isnan(y))
                     continue;
@@ -204,8 +208,8 @@ int sh_verification_tests(sh_vresults *r, const sh_groups *g, const double *rep_
     r->tests = calloc(n_tests ? n_tests : 1, sizeof *r->tests);
     r->pairwise = calloc(n_pairs ? n_pairs : 1, sizeof *r->pairwise);
     family f = {0, malloc(max_groups * sizeof *f.row), malloc(max_groups * sizeof(double)),
-                malloc(max_groups * sizeof(double))};
-    int bad = !r->tests || !r->pairwise || !f.row || !f.e || !f.t;
+                malloc(max_groups * sizeof(double)), malloc(max_groups)};
+    int bad = !r->tests || !r->pairwise || !f.row || !f.e || !f.t || !f.judged;
     size_t first_row = K; /* "all" first: one group */
     for (size_t p = 0; !bad && p < g->n_partitions; p++) {
         const sh_partition *part = &g->partitions[p];
@@ -221,6 +225,7 @@ int sh_verification_tests(sh_vresults *r, const sh_groups *g, const double *rep_
                         continue; /* as the summaries: no trials, or too small */
                     f.row[f.n] = i;
                     f.e[f.n] = (double)e;
+                    f.judged[f.n] = e > 0 && e < t && row->n_subjects >= SH_TEST_BOOT_SUBJECTS;
                     f.t[f.n++] = (double)t;
                 }
                 bad = test_family(r, &f, &r->groups[first_row + k], fmr ? "fmr" : "fnmr",
@@ -231,5 +236,6 @@ int sh_verification_tests(sh_vresults *r, const sh_groups *g, const double *rep_
     free(f.row);
     free(f.e);
     free(f.t);
+    free(f.judged);
     return bad ? sh_err_nomem(err) : 0;
 }

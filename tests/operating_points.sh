@@ -130,7 +130,12 @@ with h5py.File(h5, "r") as f:
                     lo, hi = r[rate + "_ratio_lo"], r[rate + "_ratio_hi"]
                     if g == "F" and not math.isnan(want) and (lo, hi) != (1.0, 1.0):
                         bad.append(f"{point} F: its ratio to itself has bounds [{lo}, {hi}]")
-                    if not math.isnan(want) and not (lo <= want <= hi):
+                    errs = r["n_false_match" if rate == "fmr" else "n_false_nonmatch"]
+                    trials = r["n_impostor" if rate == "fmr" else "n_genuine"]
+                    if g == "M" and errs in (0, trials):  # no spread: no interval, not 0 [0, 0]
+                        if not (math.isnan(lo) and math.isnan(hi)):
+                            bad.append(f"{point} M {rate}_ratio: [{lo}, {hi}] with {errs} of {trials} errors")
+                    elif not math.isnan(want) and not (lo <= want <= hi):
                         bad.append(f"{point} {g}: {rate}_ratio {want} outside [{lo}, {hi}]")
             else:
                 same(f"{point} All reference", r["reference"].decode(), "")
@@ -227,7 +232,13 @@ with h5py.File(h5, "r") as f:
             # The test of equal rates: its centred bootstrap p.
             t = [x for x in tests if x["point"].decode() == p and x["rate"].decode() == rate][0]
             d = r["F"][rate] - r["M"][rate]
-            if d != 0:
+            k = {g: r[g]["n_false_match" if rate == "fmr" else "n_false_nonmatch"] for g in "FM"}
+            n = {g: r[g]["n_impostor" if rate == "fmr" else "n_genuine"] for g in "FM"}
+            if any(k[g] in (0, n[g]) for g in "FM"):
+                # A group with no errors (or only errors) has no spread to judge by.
+                if d != 0 and not math.isnan(t["p_boot"]):
+                    bad.append(f"{p} {rate}: a bootstrap p {t['p_boot']} with a group of no errors")
+            elif d != 0:
                 want = np.mean(np.abs(xf - xm - d) >= abs(d) * (1 - 1e-9))
                 if abs(t["p_boot"] - want) > 0.03:
                     bad.append(f"{p} {rate}: bootstrap p {t['p_boot']}, numpy's {want}")

@@ -227,6 +227,20 @@ static void bootstrap_weights_are_reproducible_draws(void **state)
     sh_boot_percentile(&lo, &hi, v, 6, 0.95);
     assert_float_equal(lo, 1.1, 1e-12);
     assert_float_equal(hi, 4.9, 1e-12);
+    /* 41 values: the 97.5% point is the 40th exactly, though (1 - 0.95) / 2
+     * is not 0.025 in binary; the largest, +inf, must not reach it, and the
+     * 2.5% point is the second zero, not 3e-16. */
+    double w[41];
+    for (int i = 0; i < 41; i++)
+        w[i] = i < 2 ? 0 : i;
+    w[40] = INFINITY;
+    sh_boot_percentile(&lo, &hi, w, 41, 0.95);
+    assert_true(lo == 0);
+    assert_true(hi == 39);
+    /* An end among infinite values is infinite. */
+    w[39] = INFINITY;
+    sh_boot_percentile(&lo, &hi, w, 41, 0.95);
+    assert_true(isinf(hi) && hi > 0);
 }
 
 /* Subjects 0..2 with 2, 1 and 3 images; impostor pairs between every two

@@ -26,14 +26,15 @@ int sh_report_rate(char *out, size_t size, double r, double lo, double hi)
          * an estimate they hold (0.999 [1,1] for bounds 0.9978 and 0.9996). */
         char a[32], b[32], e[32];
         snprintf(e, sizeof e, "%.3g", r);
-        for (int digits = 2; digits <= 17; digits++) {
+        for (int digits = 2; digits <= 9; digits++) {
             snprintf(a, sizeof a, "%.*g", digits, lo);
             snprintf(b, sizeof b, "%.*g", digits, hi);
             double shown = strtod(e, NULL);
             if (outside || (strtod(a, NULL) <= shown && shown <= strtod(b, NULL)))
                 break;
         }
-        snprintf(out, size, "%s [%s,%s]%s", e, a, b, outside ? SH_REPORT_OUTSIDE : "");
+        /* At most 9 digits a bound (16 characters): a cell fits 64 bytes. */
+        snprintf(out, size, "%.12s [%.16s,%.16s]%s", e, a, b, outside ? SH_REPORT_OUTSIDE : "");
     }
     return outside;
 }
@@ -625,36 +626,53 @@ sh_table *sh_table_ratios(const sh_report_run *run)
                                   g->fmr_ratio_hi);
         sh_table_cellf(t, "%s", cell);
     }
-    sh_table_note(t, "Each group's rate divided by its partition's reference group's at the "
-                     "same global threshold (groups.reference), with %g%% subject-bootstrap "
-                     "intervals (the ratio of each replicate's two rates; inf where a "
-                     "replicate's reference has no errors); n/a where the reference had none.",
-                  100 * v->confidence);
+    if (v->bootstrap)
+        sh_table_note(t, "Each group's rate divided by its partition's reference group's at "
+                         "the same global threshold (groups.reference), with %g%% "
+                         "subject-bootstrap intervals (the ratio of each replicate's two rates; "
+                         "inf where a replicate's reference has no errors; none where the group "
+                         "had no errors or only errors). n/a where the reference had no errors, "
+                         "or a rate has no trials or no threshold.",
+                      100 * v->confidence);
+    else
+        sh_table_note(t, "Each group's rate divided by its partition's reference group's at "
+                         "the same global threshold (groups.reference); no intervals without "
+                         "bootstrap replicates. n/a where the reference had no errors, or a "
+                         "rate has no trials or no threshold.");
     sh_report_outside_note(t, outside);
     return t;
 }
 
-/* A p-value for a cell: "n/a", "<1e-300" or three significant figures. */
-static void p_cell(char *out, size_t size, double p)
+/* A p-value for a cell: "n/a", "<1e-300", "<=x" at `floor` (a bootstrap p
+ * can be no smaller than 1 / (1 + replicates)), or three significant
+ * figures. */
+static void p_cell(char *out, size_t size, double p, double floor)
 {
     if (isnan(p))
         snprintf(out, size, "n/a");
     else if (p == 0)
         snprintf(out, size, "<1e-300");
+    else if (p <= floor * (1 + 1e-9))
+        snprintf(out, size, "<=%.3g", p);
     else
         snprintf(out, size, "%.3g", p);
 }
 
-/* The pairs of test t whose Holm-adjusted p (the bootstrap's where there
- * are replicates, else Fisher's) is below alpha, as "F-M, F-X"; "none". */
+/* The pairs of test t whose bootstrap p, Holm-adjusted, is below alpha, as
+ * "F-M, F-X"; "none"; "n/a" without replicates or a threshold (Fisher's p
+ * runs small on correlated comparisons: it names no pair here). */
 static void pairs_apart(char *out, size_t size, const sh_vresults *v, const sh_vtest *t,
                         double alpha)
 {
     size_t used = 0, shown = 0, more = 0;
     out[0] = '\0';
+    if (!v->bootstrap || isnan(t->chi2)) {
+        snprintf(out, size, "n/a");
+        return;
+    }
     for (size_t i = 0; i < v->n_pairwise; i++) {
         const sh_vpair_test *q = &v->pairwise[i];
-        double p = v->bootstrap ? q->p_boot_holm : q->p_fisher_holm;
+        double p = q->p_boot_holm;
         if (strcmp(q->partition, t->partition) || strcmp(q->rate, t->rate) ||
             !sh_vpoint_same(sh_vpoint_of(q->point, q->target_fmr, q->target_fnmr, q->threshold),
                             sh_vtest_point(t)) ||
@@ -691,8 +709,8 @@ sh_table *sh_table_tests(const sh_report_run *run)
         sh_table_cellf(t, "%s", !strcmp(x->rate, "fmr") ? "FMR" : "FNMR");
         sh_table_cellf(t, "%d", (int)x->n_groups);
         sh_table_cellf(t, isnan(x->chi2) ? "n/a" : "%.4g (%d)", x->chi2, (int)x->df);
-        p_cell(p1, sizeof p1, x->p_chi2);
-        p_cell(p2, sizeof p2, x->p_boot);
+        p_cell(p1, sizeof p1, x->p_chi2, 0);
+        p_cell(p2, sizeof p2, x->p_boot, 1.0 / (1.0 + v->bootstrap));
         sh_table_cellf(t, "%s", p1);
         sh_table_cellf(t, "%s", p2);
         pairs_apart(apart, sizeof apart, v, x, alpha);
@@ -703,11 +721,12 @@ sh_table *sh_table_tests(const sh_report_run *run)
                      "comparison were independent, which they are not (a subject's "
                      "comparisons share its images), so it runs small. p (subject bootstrap): "
                      "how often the replicates, moved to equal rates, vary as much; it keeps "
-                     "each subject's comparisons together. Pairs apart: those whose two-group "
-                     "p (the bootstrap's, else Fisher's exact) is below %g after Holm's "
-                     "adjustment over the partition's pairs; every pair is in "
-                     "/verification/pairwise (docs/measures.md).",
-                  alpha);
+                     "each subject's comparisons together, and is n/a where a group has fewer "
+                     "than %d subjects, or no errors, or only errors (too little spread to "
+                     "judge). Pairs apart: those whose bootstrap p is below %g after Holm's "
+                     "adjustment over the partition's pairs; every pair, with Fisher's exact "
+                     "p too, is in /verification/pairwise (docs/measures.md).",
+                  SH_TEST_BOOT_SUBJECTS, alpha);
     return t;
 }
 
