@@ -339,15 +339,12 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
                           kind != SH_CRITERION_TEST;
     for (unsigned p = 0; p < c->groups.partitions_count; p++)
         known_partition |= !strcmp(c->groups.partitions[p], k->partition);
-    const sh_cfg_verification *ver = &c->verification;
-    const double *list[] = {ver->target_fmr, ver->target_fnmr, ver->fixed_threshold};
-    const unsigned count[] = {ver->target_fmr_count, ver->target_fnmr_count,
-                              ver->fixed_threshold_count};
-    sh_vpoint at;
+    sh_vpoint at, points[SH_CONFIG_POINTS_MAX];
     int has_point = sh_criterion_point(&at, k), known_point = 0;
     int n_points = !!k->target_fmr + !!k->target_fnmr + !!k->fixed_threshold;
-    for (unsigned t = 0; has_point && t < count[at.kind]; t++)
-        known_point |= list[at.kind][t] == at.value;
+    size_t n_listed = sh_config_points(points, c);
+    for (size_t t = 0; has_point && t < n_listed; t++)
+        known_point |= sh_vpoint_same(points[t], at);
     const char *point = has_point ? sh_vpoint_name(at.kind) : "";
     int has_reference = 0;
     for (unsigned r = 0; r < c->groups.reference_count; r++)
@@ -436,20 +433,15 @@ static int default_str(char **slot, const char *value)
  * rule naming it would match both. */
 static int no_point_twice(cfg *c, const char *path, sh_err *err)
 {
-    const sh_cfg_verification *v = &c->verification;
-    const double *list[] = {v->target_fmr, v->target_fnmr, v->fixed_threshold};
-    const unsigned count[] = {v->target_fmr_count, v->target_fnmr_count,
-                              v->fixed_threshold_count};
-    for (int kind = SH_VPOINT_FMR; kind <= SH_VPOINT_FIXED; kind++)
-        for (unsigned i = 0; i < count[kind]; i++)
-            for (unsigned j = 0; j < i; j++)
-                if (list[kind][i] == list[kind][j]) {
-                    char field[40];
-                    snprintf(field, sizeof field, "verification.%s",
-                             sh_vpoint_name((sh_vpoint_kind)kind));
-                    return cfg_error(err, c, path, field, 0, "%g is listed twice",
-                                     list[kind][i]);
-                }
+    sh_vpoint points[SH_CONFIG_POINTS_MAX];
+    size_t n = sh_config_points(points, c);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (sh_vpoint_same(points[i], points[j])) {
+                char field[40];
+                snprintf(field, sizeof field, "verification.%s", sh_vpoint_name(points[i].kind));
+                return cfg_error(err, c, path, field, 0, "%g is listed twice", points[i].value);
+            }
     return 0;
 }
 
@@ -793,6 +785,19 @@ char *sh_config_engine_options(const sh_config *config)
         strcat(s, "\n");
     }
     return s;
+}
+
+size_t sh_config_points(sh_vpoint out[SH_CONFIG_POINTS_MAX], const sh_config *c)
+{
+    const sh_cfg_verification *v = &c->verification;
+    const double *list[] = {v->target_fmr, v->target_fnmr, v->fixed_threshold};
+    const unsigned count[] = {v->target_fmr_count, v->target_fnmr_count,
+                              v->fixed_threshold_count};
+    size_t n = 0;
+    for (int kind = SH_VPOINT_FMR; kind <= SH_VPOINT_FIXED; kind++)
+        for (unsigned i = 0; i < count[kind] && n < SH_CONFIG_POINTS_MAX; i++)
+            out[n++] = (sh_vpoint){(sh_vpoint_kind)kind, list[kind][i]};
+    return n;
 }
 
 void sh_config_groups_spec(sh_groups_spec *out, const sh_config *c)

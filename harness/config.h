@@ -176,6 +176,14 @@ void sh_config_groups_spec(sh_groups_spec *out, const sh_config *config);
 void sh_config_pairs_spec(sh_pairs_spec *out, const sh_config *config);
 void sh_config_criteria_spec(sh_criteria_spec *out, const sh_config *config);
 
+/* Most operating points a verification section lists: 64 of each kind. */
+#define SH_CONFIG_POINTS_MAX (3 * 64)
+
+/* The verification section's operating points in table order: its target
+ * FMRs, then target FNMRs, then fixed thresholds, each in config order.
+ * Returns how many were written to out. */
+size_t sh_config_points(sh_vpoint out[SH_CONFIG_POINTS_MAX], const sh_config *config);
+
 /* Part of sh_config_load (config_groups.c): refuses, naming the config
  * line, a partition listed twice, an intersection of more than
  * SH_MAX_FACTORS factors or naming one twice, a derived attribute defined

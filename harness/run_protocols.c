@@ -120,16 +120,8 @@ int sh_run_verification(run_state *s, sh_err *err)
     }
     if (rc)
         return rc;
-    const sh_cfg_verification *ver = &c->verification;
-    const double *list[] = {ver->target_fmr, ver->target_fnmr, ver->fixed_threshold};
-    const unsigned count[] = {ver->target_fmr_count, ver->target_fnmr_count,
-                              ver->fixed_threshold_count};
-    /* The tables' order: target FMRs, target FNMRs, fixed thresholds. */
-    sh_vpoint points[3 * 64];
-    size_t n_points = 0;
-    for (int kind = SH_VPOINT_FMR; kind <= SH_VPOINT_FIXED; kind++)
-        for (unsigned i = 0; i < count[kind] && n_points < 3 * 64; i++)
-            points[n_points++] = (sh_vpoint){(sh_vpoint_kind)kind, list[kind][i]};
+    sh_vpoint points[SH_CONFIG_POINTS_MAX];
+    size_t n_points = sh_config_points(points, c);
     sh_vmeasure_options mo = {
         .points = points,
         .n_points = n_points,

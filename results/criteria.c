@@ -229,12 +229,7 @@ static void ratio_reason(sh_verdict *v, const sh_vresults *r, const sh_vgroup *r
                          const char *measure, sh_vpoint at)
 {
     int fmr = !strcmp(measure, "fmr_ratio");
-    const sh_vgroup *ref = NULL;
-    for (size_t i = 0; i < r->n_groups && !ref; i++)
-        if (!strcmp(r->groups[i].partition, row->partition) &&
-            !strcmp(r->groups[i].group, row->reference) &&
-            sh_vpoint_same(sh_vgroup_point(&r->groups[i]), at))
-            ref = &r->groups[i];
+    const sh_vgroup *ref = sh_vresults_group(r, row->partition, row->reference, at);
     uint64_t ref_n = ref ? (fmr ? ref->n_impostor : ref->n_genuine) : 0;
     uint64_t ref_k = ref ? (fmr ? ref->n_false_match : ref->n_false_nonmatch) : 0;
     uint64_t k = fmr ? row->n_false_match : row->n_false_nonmatch;
@@ -365,19 +360,15 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return -1;
     const char *iv = v->interval;
     size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
-    for (size_t i = 0; i < r->n_groups; i++) {
-        const sh_vgroup *row = &r->groups[i];
-        if (strcmp(row->partition, v->partition) || strcmp(row->group, v->group) ||
-            !sh_vpoint_same(sh_vgroup_point(row), at))
-            continue;
-        out[0] = get(row, f->value);
-        if (lo) {
-            out[1] = get(row, lo);
-            out[2] = get(row, lo + sizeof(double));
-        }
-        return 0;
+    const sh_vgroup *row = sh_vresults_group(r, v->partition, v->group, at);
+    if (!row)
+        return -1;
+    out[0] = get(row, f->value);
+    if (lo) {
+        out[1] = get(row, lo);
+        out[2] = get(row, lo + sizeof(double));
     }
-    return -1;
+    return 0;
 }
 
 int sh_criteria_passed(const sh_verdict *v, size_t n)

@@ -227,11 +227,33 @@ static int buckets_fill(buckets *bs, const sh_manifest *m, const sh_groups *g,
 /* Bins the bootstrap may hold pairs from: 2^26 of 16 bytes is 1 GiB. */
 #define HIT_CAP ((uint64_t)1 << 26)
 
-/* The thresholds known before pass 1, from the genuine scores alone: a
- * target FNMR's or a fixed one, global (in "all") or a group's own. Adds
- * the bin of each to w, and lowers *low to the lowest global one's bin. */
-static int want_known(sh_score_window *w, uint32_t *low, const buckets *bs,
-                      const sh_vmeasure_options *opts)
+/* The bin of bucket b's threshold at a target FNMR or fixed threshold p,
+ * known before pass 1 from the genuine scores alone; UINT32_MAX where the
+ * target is not estimable. */
+static uint32_t known_bin(const bucket *b, sh_vpoint p)
+{
+    double t = p.value;
+    if (p.kind == SH_VPOINT_FNMR && !sh_threshold_at_fnmr(&t, b->gen, b->n_gen, p.value))
+        return UINT32_MAX;
+    return sh_score_bin(t);
+}
+
+/* The lowest bin of point p's global threshold, over all pairs (`all`,
+ * whose impostors are counted): where the bootstrap's false matches at p
+ * begin. UINT32_MAX where p is not estimable. */
+static uint32_t global_bin(const bucket *all, sh_vpoint p)
+{
+    uint64_t allowed;
+    if (p.kind != SH_VPOINT_FMR)
+        return known_bin(all, p);
+    if (!sh_fmr_allowed(&allowed, all->imp->n, p.value))
+        return UINT32_MAX;
+    return allowed >= all->imp->n ? 0 : sh_hist_bin_of_rank(all->imp, allowed);
+}
+
+/* Adds to w the bins of the thresholds known before pass 1: each target
+ * FNMR's and fixed threshold's, global (in "all") and each group's own. */
+static int want_known(sh_score_window *w, const buckets *bs, const sh_vmeasure_options *opts)
 {
     for (size_t k = 0; k < opts->n_points; k++) {
         sh_vpoint p = opts->points[k];
@@ -239,16 +261,9 @@ static int want_known(sh_score_window *w, uint32_t *low, const buckets *bs,
             continue;
         for (size_t q = 0; q < bs->n_parts; q++)
             for (size_t gi = 0; gi < bs->n_groups[q]; gi++) {
-                const bucket *b = &bs->part[q][gi];
-                double t = p.value;
-                if (p.kind == SH_VPOINT_FNMR &&
-                    !sh_threshold_at_fnmr(&t, b->gen, b->n_gen, p.value))
-                    continue;
-                uint32_t bin = sh_score_bin(t);
-                if (sh_window_add(w, bin))
+                uint32_t bin = known_bin(&bs->part[q][gi], p);
+                if (bin != UINT32_MAX && sh_window_add(w, bin))
                     return -1;
-                if (q == 0 && bin < *low)
-                    *low = bin;
                 if (p.kind == SH_VPOINT_FIXED)
                     break; /* one threshold for every group */
             }
@@ -258,27 +273,26 @@ static int want_known(sh_score_window *w, uint32_t *low, const buckets *bs,
 
 /* Between the passes: the bins every exact measure needs, and the lowest
  * bin the bootstrap's false matches can lie in (UINT32_MAX: none). Fails
- * with a message when the bootstrap would hold more pairs than HIT_CAP. */
+ * with a message, naming the point with the lowest threshold, when the
+ * bootstrap would hold more pairs than HIT_CAP. */
 static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs,
                      const sh_vmeasure_options *opts, sh_err *err)
 {
-    const sh_score_hist *all = sh_impostors_cell(imp, SIZE_MAX, 0, 0);
+    const bucket *all = &bs->part[0][0];
+    size_t low = 0;
     *out_hit_bin = UINT32_MAX;
     for (size_t k = 0; k < opts->n_points; k++) {
-        uint64_t allowed;
-        double target = opts->points[k].value;
-        if (opts->points[k].kind != SH_VPOINT_FMR || !sh_fmr_allowed(&allowed, all->n, target))
-            continue;
-        uint32_t b = allowed >= all->n ? 0 : sh_hist_bin_of_rank(all, allowed);
-        if (b < *out_hit_bin)
+        uint32_t b = global_bin(all, opts->points[k]);
+        if (b < *out_hit_bin) {
             *out_hit_bin = b;
-        if (sh_hist_want_fmr(&imp->window, all, target))
-            return sh_err_nomem(err);
+            low = k;
+        }
     }
-    if (want_known(&imp->window, out_hit_bin, bs, opts))
+    if (want_known(&imp->window, bs, opts))
         return sh_err_nomem(err);
     if (!opts->bootstrap)
         *out_hit_bin = UINT32_MAX;
+    /* Every bucket, "all" included. */
     for (size_t p = 0; p < bs->n_parts; p++)
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
             const bucket *b = &bs->part[p][gi];
@@ -290,25 +304,9 @@ static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs
                 return sh_err_nomem(err);
         }
     uint32_t hb = *out_hit_bin;
-    uint64_t held = hb == UINT32_MAX ? 0 : sh_hist_in_bin(all, hb) + sh_hist_above_bin(all, hb);
+    uint64_t held = hb == UINT32_MAX ? 0 : sh_hist_in_bin(all->imp, hb) +
+                                               sh_hist_above_bin(all->imp, hb);
     if (held > HIT_CAP) {
-        /* Name the point whose threshold is lowest: the one to raise. */
-        size_t low = 0;
-        double low_t = INFINITY;
-        for (size_t k = 0; k < opts->n_points; k++) {
-            double t = opts->points[k].value;
-            uint64_t allowed;
-            if (opts->points[k].kind == SH_VPOINT_FMR)
-                t = sh_fmr_allowed(&allowed, all->n, t) && allowed < all->n
-                        ? sh_score_bin_edge(sh_hist_bin_of_rank(all, allowed)) : INFINITY;
-            else if (opts->points[k].kind == SH_VPOINT_FNMR &&
-                     !sh_threshold_at_fnmr(&t, bs->part[0][0].gen, bs->part[0][0].n_gen, t))
-                t = INFINITY;
-            if (t < low_t) {
-                low_t = t;
-                low = k;
-            }
-        }
         char at[64];
         return sh_err_set(err, SH_E_INPUT,
                               "verification.%s %s: the subject bootstrap would hold the %llu "
@@ -403,13 +401,13 @@ static int predict_bins(sh_score_window *out, uint32_t *out_hit_bin, buckets *bs
         return rc;
     buckets_point(bs, smp);
     for (size_t k = 0; k < opts->n_points; k++) {
-        uint32_t low;
-        if (opts->points[k].kind != SH_VPOINT_FMR)
-            continue;
-        bad |= sh_hist_want_fmr_range(out, &low, bs->part[0][0].imp, opts->points[k].value);
+        sh_vpoint p = opts->points[k];
+        uint32_t low = p.kind == SH_VPOINT_FMR ? UINT32_MAX : global_bin(&bs->part[0][0], p);
+        if (p.kind == SH_VPOINT_FMR)
+            bad |= sh_hist_want_fmr_range(out, &low, bs->part[0][0].imp, p.value);
         *out_hit_bin = low < *out_hit_bin ? low : *out_hit_bin;
     }
-    bad |= want_known(out, out_hit_bin, bs, opts);
+    bad |= want_known(out, bs, opts);
     /* Every bucket, "all" included, as want_bins walks them. */
     for (size_t p = 0; p < bs->n_parts; p++)
         for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {

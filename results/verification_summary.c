@@ -306,13 +306,13 @@ static int reference_ratios(sh_vresults *r, const boot_part *parts, size_t n_par
                 for (int fmr = 0; R && fmr < 2; fmr++) {
                     const double *rep = fmr ? rep_fmr : rep_fnmr;
                     double value = fmr ? row->fmr_ratio : row->fnmr_ratio;
-                    uint64_t k = fmr ? row->n_false_match : row->n_false_nonmatch;
-                    uint64_t n = fmr ? row->n_impostor : row->n_genuine;
+                    uint64_t errors = fmr ? row->n_false_match : row->n_false_nonmatch;
+                    uint64_t trials = fmr ? row->n_impostor : row->n_genuine;
                     /* No estimate, no interval; nor where the group had no
                      * errors (or only errors): its replicates cannot vary, so
                      * their ratios would bound nothing (0 [0, 0]). The
                      * reference's own ratio is 1 exactly. */
-                    if (isnan(value) || (i != ref && (k == 0 || k == n)))
+                    if (isnan(value) || (i != ref && (errors == 0 || errors == trials)))
                         continue;
                     for (unsigned b = 0; b < R; b++)
                         reps[b] = replicate_ratio(rep[i * R + b], rep[ref * R + b]);

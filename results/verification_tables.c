@@ -84,6 +84,16 @@ const char *sh_vpoint_threshold_words(char *buf, size_t n, sh_vpoint p)
     return buf;
 }
 
+const sh_vgroup *sh_vresults_group(const sh_vresults *v, const char *partition,
+                                   const char *group, sh_vpoint p)
+{
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (!strcmp(v->groups[i].partition, partition) && !strcmp(v->groups[i].group, group) &&
+            sh_vpoint_same(sh_vgroup_point(&v->groups[i]), p))
+            return &v->groups[i];
+    return NULL;
+}
+
 void sh_vpoint_put(char *out_point, double *out_target_fmr, double *out_target_fnmr,
                    sh_vpoint p)
 {

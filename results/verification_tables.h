@@ -286,6 +286,10 @@ static inline sh_vpoint sh_vmatrix_point(const sh_vmatrix *m, size_t k)
     return sh_vpoint_of(m->point[k], m->target_fmr[k], m->target_fnmr[k], m->threshold[k]);
 }
 
+/* The row of `group` in `partition` at point p, or NULL. */
+const sh_vgroup *sh_vresults_group(const sh_vresults *v, const char *partition,
+                                   const char *group, sh_vpoint p);
+
 /* Fills a row's point columns (point, target_fmr, target_fnmr) for p. */
 void sh_vpoint_put(char *out_point, double *out_target_fmr, double *out_target_fnmr,
                    sh_vpoint p);

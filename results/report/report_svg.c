@@ -15,18 +15,6 @@ static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7"
 static const char *const dashes[] = {"", "6 3", "2 2", "8 3 2 3", "1 3", "10 4", "4 4", "12 2"};
 #define N_STYLES 8
 
-/* The row of group `group` of `partition` at `target`, or NULL. */
-static const sh_vgroup *find_vgroup(const sh_vresults *v, const char *partition,
-                                    const char *group, sh_vpoint target)
-{
-    for (size_t i = 0; i < v->n_groups; i++)
-        if (sh_vpoint_same(sh_vgroup_point(&v->groups[i]), target) &&
-            !strcmp(v->groups[i].partition, partition) &&
-            !strcmp(v->groups[i].group, group))
-            return &v->groups[i];
-    return NULL;
-}
-
 /* Marker shapes for the operating points, told apart in grey too: five
  * outlines, then the same five filled; past ten they repeat (each marker's
  * title and the legend still name its point). */
@@ -142,7 +130,7 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
         n_targets += v->thresholds[k].estimable != 0;
         for (size_t gi = 0; gi < n_groups && v->thresholds[k].estimable; gi++) {
             const sh_vgroup *g =
-                find_vgroup(v, partition, groups[gi], sh_vthreshold_point(&v->thresholds[k]));
+                sh_vresults_group(v, partition, groups[gi], sh_vthreshold_point(&v->thresholds[k]));
             if (g && inside(g->fmr, g->fnmr)) {
                 widen(&x_lo, &x_hi, g->fmr);
                 widen(&y_lo, &y_hi, g->fnmr);
@@ -200,7 +188,7 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
         for (size_t k = 0; k < v->n_thresholds; k++) {
             char at[64];
             sh_vpoint target = sh_vthreshold_point(&v->thresholds[k]);
-            const sh_vgroup *g = find_vgroup(v, partition, groups[gi], target);
+            const sh_vgroup *g = sh_vresults_group(v, partition, groups[gi], target);
             if (!v->thresholds[k].estimable || !g)
                 continue;
             drawn->marks++;

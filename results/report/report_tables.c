@@ -294,16 +294,6 @@ void sh_report_small_note(sh_table *t, int any_small, const sh_report_style *st,
         sh_table_note(t, "Intervals: %s.", iname);
 }
 
-/* Genuine pairs with a failed template, over all groups, at point p. */
-static uint64_t failed_pairs(const sh_vresults *v, sh_vpoint p)
-{
-    for (size_t i = 0; i < v->n_groups; i++)
-        if (!strcmp(v->groups[i].partition, "all") &&
-            sh_vpoint_same(sh_vgroup_point(&v->groups[i]), p))
-            return v->groups[i].n_genuine_failed;
-    return 0;
-}
-
 sh_table *sh_table_groups(const sh_report_run *run, size_t k,
                                   const sh_report_style *st)
 {
@@ -325,11 +315,14 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
         snprintf(title, sizeof title,
                  "Target %s: not estimable (%llu genuine pairs, %.0f needed)", at,
                  (unsigned long long)th->n_genuine, ceil(1 / point.value));
-    else
+    else {
+        const sh_vgroup *all = sh_vresults_group(v, "all", "All", point);
         snprintf(title, sizeof title,
                  "Target %s: not estimable (%llu of %llu genuine pairs have a failed template, "
-                 "more than the target allows)", at, (unsigned long long)failed_pairs(v, point),
+                 "more than the target allows)", at,
+                 (unsigned long long)(all ? all->n_genuine_failed : 0),
                  (unsigned long long)th->n_genuine);
+    }
     sh_report_interval_name(iname, sizeof iname, v);
     sh_table *t = sh_table_create(title, "group|FTE|FNMR [interval]|errors/n|"
                                                  "FMR [interval]|errors/n",
@@ -775,18 +768,6 @@ sh_table *sh_table_failures(const sh_report_run *run)
     return t;
 }
 
-/* The row of `group` in `partition` at a point, or NULL. */
-static const sh_vgroup *find_group(const sh_vresults *v, const char *partition,
-                                       const char *group, sh_vpoint target)
-{
-    for (size_t i = 0; i < v->n_groups; i++)
-        if (sh_vpoint_same(sh_vgroup_point(&v->groups[i]), target) &&
-            strcmp(v->groups[i].partition, partition) == 0 &&
-            strcmp(v->groups[i].group, group) == 0)
-            return &v->groups[i];
-    return NULL;
-}
-
 size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v)
 {
     size_t n = 0;
@@ -864,8 +845,8 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
             sh_table_cellf(t, "%s", fmr ? "" : runs[r].label);
             sh_table_cellf(t, "%s", fmr ? "FMR" : "FNMR");
             for (size_t c = 0; c <= n_cols; c++) {
-                const sh_vgroup *g = c ? find_group(v, partition, cols[c - 1], target)
-                                           : find_group(v, "all", "All", target);
+                const sh_vgroup *g = c ? sh_vresults_group(v, partition, cols[c - 1], target)
+                                           : sh_vresults_group(v, "all", "All", target);
                 if (!g) {
                     sh_table_cellf(t, "-");
                     continue;
