@@ -350,15 +350,25 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     for (unsigned r = 0; r < c->groups.reference_count; r++)
         has_reference |= !strcmp(c->groups.reference[r].partition, k->partition);
     const char *iv = k->interval ? k->interval : "";
+    int classification = c->protocol == SH_PROTOCOL_CLASSIFICATION;
     if (kind == SH_CRITERION_UNKNOWN) {
         name = "measure";
         snprintf(buf, sizeof buf, "'%s' is not a measure a rule can name", k->measure);
+        why = buf;
+    } else if (sh_criterion_classification(k->measure) != classification) {
+        name = "measure";
+        snprintf(buf, sizeof buf, "'%s' is a %s measure; this is a %s run", k->measure,
+                 classification ? "verification" : "classification",
+                 classification ? "classification" : "verification");
         why = buf;
     } else if (!known_partition) {
         name = "partition";
         snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions", k->partition);
         why = buf;
-    } else if (kind != SH_CRITERION_FTE && !has_point) {
+    } else if (classification && has_point) {
+        name = point;
+        why = "classification rules name no operating point";
+    } else if (!classification && kind != SH_CRITERION_FTE && !has_point) {
         name = "target_fmr";
         why = "is required for this measure (or target_fnmr or fixed_threshold)";
     } else if (n_points > 1) {
@@ -476,9 +486,9 @@ static int validate_protocol(cfg *c, const char *path, sh_err *err)
         return cfg_error(err, c, path, later, 0,
                          "a run follows one protocol; this file has %d protocol sections", n);
     }
-    if (c->protocol != SH_PROTOCOL_VERIFICATION && c->criteria_count)
+    if (c->protocol == SH_PROTOCOL_IDENTIFICATION && c->criteria_count)
         return cfg_error(err, c, path, "criteria", 0,
-                         "pass/fail rules apply to verification runs only");
+                         "pass/fail rules apply to verification and classification runs only");
     sh_cfg_identification *id = c->identification;
     if (id) {
         if (id->holdout == 0)

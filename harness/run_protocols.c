@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "classification_measures.h"
+#include "classification_results.h"
 #include "embedding_blocks.h"
 #include "identification.h"
 #include "replay.h"
@@ -168,7 +169,7 @@ int sh_run_verification(run_state *s, sh_err *err)
     sh_criteria_spec criteria;
     sh_config_criteria_spec(&criteria, c);
     if (!rc)
-        rc = sh_criteria_evaluate(&s->verdicts, &criteria, s->vresults, err);
+        rc = sh_criteria_evaluate(&s->verdicts, &criteria, s->vresults, NULL, err);
     return rc;
 }
 
@@ -350,10 +351,22 @@ int sh_run_classification(run_state *s, sh_err *err)
         rc = sh_err_nomem(err);
     for (size_t i = 0; !rc && i < n; i++)
         s->no_prediction[i] = predicted[i] == SH_NO_PREDICTION;
+    sh_cmeasure_options mo = {
+        .confidence = c->run.confidence,
+        .bootstrap = c->run.bootstrap ? *c->run.bootstrap : 1000,
+        .seed = c->run.seed,
+        .subject = s->manifest->subject,
+        .n_subjects = s->manifest->n_subjects,
+        .executor = s->executor,
+        .progress = s->progress,
+    };
     if (!rc)
         rc = sh_classification_results(&s->cresults, cc->attribute, names, n_classes,
-                                           s->groups, truth, predicted, n, c->run.confidence,
-                                           err);
+                                       s->groups, truth, predicted, n, &mo, err);
+    sh_criteria_spec criteria;
+    sh_config_criteria_spec(&criteria, c);
+    if (!rc)
+        rc = sh_criteria_evaluate(&s->verdicts, &criteria, NULL, s->cresults, err);
     free(truth);
     free(predicted);
     sh_partition_free(&attr);

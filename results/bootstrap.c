@@ -6,6 +6,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "interval.h"
+
 int sh_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -64,4 +66,16 @@ void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n
     double a = (1.0 - conf) / 2.0;
     *out_lo = quantile(values, m, a);
     *out_hi = quantile(values, m, 1.0 - a);
+}
+
+void sh_boot_rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, uint64_t k,
+                         uint64_t n, double conf)
+{
+    if (n == 0 || R == 0) {
+        *out_lo = *out_hi = NAN;
+    } else if (k == 0 || k == n) {
+        sh_clopper_pearson(out_lo, out_hi, k, n, conf);
+    } else {
+        sh_boot_percentile(out_lo, out_hi, reps, R, conf);
+    }
 }

@@ -18,4 +18,11 @@ int sh_boot_weights(uint32_t *out_w, size_t n, uint64_t seed, uint64_t replicate
 void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n,
                             double conf);
 
+/* A rate's bounds from its R replicates (sorted in place): their
+ * percentile interval, except that zero (or all) observed errors k of n
+ * give Clopper-Pearson's exact bounds, since no replicate can show an error
+ * that was never seen. NaN when n or R is 0. */
+void sh_boot_rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, uint64_t k,
+                         uint64_t n, double conf);
+
 #endif

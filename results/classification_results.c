@@ -1,5 +1,6 @@
 #include "classification_results.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@ void sh_cresults_destroy(sh_cresults *r)
     free(r->groups);
     free(r->classes);
     free(r->confusion);
+    free(r->summaries);
+    free(r->pairwise);
     free(r);
 }
 
@@ -39,6 +42,7 @@ static int add_group(sh_cresults *r, const char *partition, const char *group,
     row->error_cp_lo = c.error_cp_lo;
     row->error_cp_hi = c.error_cp_hi;
     row->error_share = c.error_share;
+    row->error_boot_lo = row->error_boot_hi = NAN;
     size_t cols = nc + 1;
     for (size_t k = 0; k < nc; k++) {
         sh_cclass *x = &r->classes[r->n_classes++];
@@ -70,10 +74,11 @@ static int add_group(sh_cresults *r, const char *partition, const char *group,
 
 int sh_classification_results(sh_cresults **out, const char *attribute,
                                   const char *const *class_names, size_t n_classes,
-                                  const sh_groups *g, const int32_t *truth,
-                                  const int32_t *predicted, size_t n_items, double confidence,
-                                  sh_err *err)
+                              const sh_groups *g, const int32_t *truth,
+                              const int32_t *predicted, size_t n_items,
+                              const sh_cmeasure_options *opts, sh_err *err)
 {
+    double confidence = opts->confidence;
     *out = NULL;
     for (size_t i = 0; i < n_items; i++)
         if (truth[i] < 0 || (size_t)truth[i] >= n_classes || predicted[i] < SH_NO_PREDICTION ||
@@ -112,9 +117,11 @@ int sh_classification_results(sh_cresults **out, const char *attribute,
                 r->groups[r->n_groups - 1].too_small = part->too_small[gi];
         }
     }
-    if (bad) {
+    int rc = bad ? sh_err_nomem(err)
+                 : sh_classification_summarise(r, g, truth, predicted, n_items, opts, err);
+    if (rc) {
         sh_cresults_destroy(r);
-        return sh_err_nomem(err);
+        return rc;
     }
     *out = r;
     return 0;

@@ -22,12 +22,36 @@ static const rate_fields rates[] = {
     {"fmr_ratio", GOFF(fmr_ratio), 0, 0, GOFF(fmr_ratio_lo)},
 };
 
+#define COFF(m) offsetof(sh_crow, m)
+
+/* Classification's group rate. */
+static const rate_fields class_rate = {"error_rate", COFF(error_rate), COFF(error_wilson_lo),
+                                       COFF(error_cp_lo), COFF(error_boot_lo)};
+
+/* The lower bound's offset in a row for the verdict's interval; 0: none. */
+static size_t interval_offset(const rate_fields *f, const char *iv)
+{
+    return !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
+}
+
+/* The entry named `name` of a table of n structs of `stride` bytes whose
+ * first member is their name, or NULL. */
+static const void *find_named(const void *table, size_t n, size_t stride, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        const void *entry = (const char *)table + i * stride;
+        if (!strcmp(*(const char *const *)entry, name))
+            return entry;
+    }
+    return NULL;
+}
+
+#define FIND(table, n, name) find_named(table, n, sizeof(table)[0], name)
+#define NELEM(a) (sizeof(a) / sizeof(a)[0])
+
 static const rate_fields *rate_of(const char *measure)
 {
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
-        if (!strcmp(rates[i].measure, measure))
-            return &rates[i];
-    return NULL;
+    return FIND(rates, NELEM(rates), measure);
 }
 
 /* A test's p-value by name: its rate and its field in sh_vtest. */
@@ -45,10 +69,29 @@ static const test_field tests[] = {
 
 static const test_field *test_of(const char *measure)
 {
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (!strcmp(tests[i].measure, measure))
-            return &tests[i];
-    return NULL;
+    return FIND(tests, NELEM(tests), measure);
+}
+
+/* Classification's tests: fields of sh_csummary. */
+static const test_field class_tests[] = {
+    {"error_chi2_p", "error", offsetof(sh_csummary, p_chi2)},
+    {"error_boot_p", "error", offsetof(sh_csummary, p_boot)},
+};
+
+static const test_field *class_test_of(const char *measure)
+{
+    return FIND(class_tests, NELEM(class_tests), measure);
+}
+
+static const sh_csummary_field *class_summary_of(const char *measure)
+{
+    return FIND(sh_csummary_fields, SH_CSUMMARY_FIELDS, measure);
+}
+
+int sh_criterion_classification(const char *measure)
+{
+    return !strcmp(measure, class_rate.measure) || class_test_of(measure) ||
+           class_summary_of(measure);
 }
 
 int sh_criterion_is_ratio(const char *measure)
@@ -59,21 +102,19 @@ int sh_criterion_is_ratio(const char *measure)
 
 static const sh_vsummary_field *summary_of(const char *measure)
 {
-    for (size_t i = 0; i < SH_VSUMMARY_FIELDS; i++)
-        if (!strcmp(sh_vsummary_fields[i].name, measure))
-            return &sh_vsummary_fields[i];
-    return NULL;
+    return FIND(sh_vsummary_fields, SH_VSUMMARY_FIELDS, measure);
 }
 
 sh_criterion_kind sh_criterion_kind_of(const char *measure)
 {
-    if (summary_of(measure))
+    if (summary_of(measure) || class_summary_of(measure))
         return SH_CRITERION_SUMMARY;
     if (!strcmp(measure, "fte"))
         return SH_CRITERION_FTE;
-    if (test_of(measure))
+    if (test_of(measure) || class_test_of(measure))
         return SH_CRITERION_TEST;
-    return rate_of(measure) ? SH_CRITERION_RATE : SH_CRITERION_UNKNOWN;
+    return rate_of(measure) || !strcmp(measure, class_rate.measure) ? SH_CRITERION_RATE
+                                                                    : SH_CRITERION_UNKNOWN;
 }
 
 static const char *bound_of(const sh_criterion *k)
@@ -254,8 +295,7 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
                           const sh_vresults *r, int at_most)
 {
     const rate_fields *f = rate_of(k->measure);
-    const char *iv = v->interval;
-    size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
+    size_t lo = interval_offset(f, v->interval);
     static const double none[2] = {NAN, NAN};
     int seen = 0;
     sh_vpoint at = verdict_point(v, r);
@@ -291,8 +331,71 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
 }
 
+/* Classification: the summary row of a partition, or NULL. */
+static const sh_csummary *class_summary_row(const sh_cresults *r, const char *partition)
+{
+    for (size_t i = 0; r && i < r->n_summaries; i++)
+        if (!strcmp(r->summaries[i].partition, partition))
+            return &r->summaries[i];
+    return NULL;
+}
+
+static void evaluate_class_summary(sh_verdict *v, const sh_cresults *r)
+{
+    const sh_csummary *row = class_summary_row(r, v->partition);
+    if (!row) {
+        snprintf(v->reason, sizeof v->reason, "no summary for partition '%s'", v->partition);
+        return;
+    }
+    const test_field *t = class_test_of(v->measure);
+    if (t) {
+        v->value = get(row, t->offset);
+        if (isnan(v->value))
+            snprintf(v->reason, sizeof v->reason,
+                     "%.16s is not defined: under two groups with images, or (bootstrap) a "
+                     "group under %d subjects or with no errors or only errors",
+                     v->measure, SH_TEST_BOOT_SUBJECTS);
+        return;
+    }
+    const double *base =
+        (const double *)((const char *)row + class_summary_of(v->measure)->offset);
+    v->value = pick(v->bound, base[0], base + 1);
+    if (isnan(v->value))
+        snprintf(v->reason, sizeof v->reason, "%s is not defined: fewer than two groups with "
+                                              "images, or no bootstrap", v->measure);
+}
+
+static void evaluate_class_rate(sh_verdict *v, const sh_criterion *k, const sh_cresults *r,
+                                int at_most)
+{
+    size_t lo = interval_offset(&class_rate, v->interval);
+    int seen = 0;
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const sh_crow *row = &r->groups[i];
+        if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
+            row->too_small)
+            continue;
+        double x = pick(v->bound, row->error_rate, (const double *)((const char *)row + lo));
+        if (isnan(x)) {
+            v->value = NAN;
+            snprintf(v->group, sizeof v->group, "%s", row->group);
+            snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable%s",
+                     k->measure, row->group,
+                     row->n ? " (no bootstrap replicates)" : ": it has no images");
+            return;
+        }
+        if (!seen || (at_most ? x > v->value : x < v->value)) {
+            v->value = x;
+            snprintf(v->group, sizeof v->group, "%s", row->group);
+        }
+        seen = 1;
+    }
+    if (!seen)
+        snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
+}
+
 int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
-                             const sh_vresults *r, sh_err *err)
+                         const sh_vresults *r, const sh_cresults *cr, sh_err *err)
 {
     *out = calloc(c->n_rules ? c->n_rules : 1, sizeof **out);
     if (!*out)
@@ -309,7 +412,7 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
         v->target_fmr = v->target_fnmr = v->threshold = NAN;
         if (sh_criterion_point(&at, k)) {
             sh_vpoint_put(v->point, &v->target_fmr, &v->target_fnmr, at);
-            for (size_t t = 0; t < r->n_thresholds; t++)
+            for (size_t t = 0; r && t < r->n_thresholds; t++)
                 if (sh_vpoint_same(sh_vthreshold_point(&r->thresholds[t]), at))
                     v->threshold = r->thresholds[t].threshold;
             if (at.kind == SH_VPOINT_FIXED)
@@ -318,9 +421,20 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
         v->limit = at_most ? *k->at_most : *k->at_least;
         snprintf(v->op, sizeof v->op, "%s", at_most ? "<=" : ">=");
         v->value = NAN;
-        if (sh_criterion_kind_of(k->measure) == SH_CRITERION_SUMMARY) {
+        int classification = sh_criterion_classification(k->measure);
+        sh_criterion_kind kind = sh_criterion_kind_of(k->measure);
+        if (classification != (cr != NULL)) {
+            /* The config refuses this; a results pair built by hand may not. */
+            snprintf(v->reason, sizeof v->reason, "%s is not a measure of this run's protocol",
+                     k->measure);
+        } else if (classification && kind == SH_CRITERION_RATE) {
+            snprintf(v->interval, sizeof v->interval, "%s", interval_of(k));
+            evaluate_class_rate(v, k, cr, at_most);
+        } else if (classification) {
+            evaluate_class_summary(v, cr);
+        } else if (kind == SH_CRITERION_SUMMARY) {
             evaluate_summary(v, k, r);
-        } else if (sh_criterion_kind_of(k->measure) == SH_CRITERION_TEST) {
+        } else if (kind == SH_CRITERION_TEST) {
             evaluate_test(v, r);
         } else {
             snprintf(v->interval, sizeof v->interval, "%s", interval_of(k));
@@ -334,9 +448,42 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
     return 0;
 }
 
-int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r)
+/* sh_verdict_estimate for a classification rule. */
+static int class_estimate(double out[3], const sh_verdict *v, const sh_cresults *r)
+{
+    if (!strcmp(v->measure, class_rate.measure)) {
+        size_t lo = interval_offset(&class_rate, v->interval);
+        for (size_t i = 0; i < r->n_groups; i++) {
+            const sh_crow *row = &r->groups[i];
+            if (strcmp(row->partition, v->partition) || strcmp(row->group, v->group))
+                continue;
+            out[0] = row->error_rate;
+            out[1] = get(row, lo);
+            out[2] = get(row, lo + sizeof(double));
+            return 0;
+        }
+        return -1;
+    }
+    const sh_csummary *row = class_summary_row(r, v->partition);
+    if (!row)
+        return -1;
+    if (class_test_of(v->measure)) {
+        out[0] = get(row, class_test_of(v->measure)->offset);
+        return 0;
+    }
+    const sh_csummary_field *f = class_summary_of(v->measure);
+    if (!f)
+        return -1;
+    memcpy(out, (const char *)row + f->offset, 3 * sizeof *out);
+    return 0;
+}
+
+int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r,
+                        const sh_cresults *cr)
 {
     out[0] = out[1] = out[2] = NAN;
+    if (cr && sh_criterion_classification(v->measure))
+        return class_estimate(out, v, cr);
     if (!r)
         return -1;
     const sh_vsummary_field *sf = summary_of(v->measure);
@@ -358,8 +505,7 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
     const rate_fields *f = sf ? NULL : rate_of(v->measure);
     if (!f)
         return -1;
-    const char *iv = v->interval;
-    size_t lo = !strcmp(iv, "wilson") ? f->wilson : !strcmp(iv, "bootstrap") ? f->boot : f->cp;
+    size_t lo = interval_offset(f, v->interval);
     const sh_vgroup *row = sh_vresults_group(r, v->partition, v->group, at);
     if (!row)
         return -1;

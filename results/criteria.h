@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "classification_results.h"
 #include "error.h"
 #include "groups.h"
 #include "verification_tables.h"
@@ -41,14 +42,20 @@ typedef enum sh_criterion_kind {
     SH_CRITERION_UNKNOWN = 0,
     SH_CRITERION_SUMMARY,   /* a differential summary of a partition */
     SH_CRITERION_RATE,      /* fnmr, fmr or their ratio to the reference group, of
-                             * a group at an operating point */
+                             * a group at an operating point; classification's
+                             * error_rate of a group */
     SH_CRITERION_FTE,       /* failure to enrol of a group */
     SH_CRITERION_TEST       /* a p-value of the test of equal rates across a
-                             * partition's groups (/verification/tests) */
+                             * partition's groups (/verification/tests, or
+                             * /classification/summaries) */
 } sh_criterion_kind;
 
 /* The kind of a measure name. */
 sh_criterion_kind sh_criterion_kind_of(const char *measure);
+
+/* Whether a measure is one of classification's (error_rate, its
+ * summaries and tests) rather than verification's. */
+int sh_criterion_classification(const char *measure);
 
 /* Whether a group measure is a rate over the partition's reference
  * group's (fnmr_ratio, fmr_ratio: groups.reference), which has subject
@@ -85,17 +92,19 @@ int sh_verdict_point(sh_vpoint *out, const sh_verdict *v);
  * engine runs. Fails naming the config line and field. */
 int sh_criteria_check(const sh_criteria_spec *c, const sh_groups *g, sh_err *err);
 
-/* Evaluates every rule of c on r into *out (c->n_rules verdicts,
+/* Evaluates every rule of c on a run's results (r for verification or cr
+ * for classification; the other NULL) into *out (c->n_rules verdicts,
  * caller frees). A rule whose measure is NaN (not estimable, too few
  * groups) fails, with the reason given. */
 int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
-                             const sh_vresults *r, sh_err *err);
+                         const sh_vresults *r, const sh_cresults *cr, sh_err *err);
 
-/* The estimate behind a verdict, read from r: out[0] the point estimate,
+/* The estimate behind a verdict, read from r (or cr, classification): out[0] the point estimate,
  * out[1] and out[2] the bounds of the interval the rule names (NaN where
  * there is none). The rule's value is one of the three (its bound). 0, or
  * -1 when r has no row for it (left NaN). */
-int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r);
+int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r,
+                        const sh_cresults *cr);
 
 /* 1 when every verdict passes (or there are none). */
 int sh_criteria_passed(const sh_verdict *v, size_t n);

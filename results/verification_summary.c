@@ -196,21 +196,6 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
     return bad ? -1 : 0;
 }
 
-/* A rate's bootstrap bounds: percentiles of the replicates, except that
- * zero (or all) observed errors give Clopper-Pearson's exact bounds there,
- * since no replicate can show an error that was never seen. */
-static void rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, uint64_t k,
-                        uint64_t n, double conf)
-{
-    if (n == 0 || R == 0) {
-        *out_lo = *out_hi = NAN;
-    } else if (k == 0 || k == n) {
-        sh_clopper_pearson(out_lo, out_hi, k, n, conf);
-    } else {
-        sh_boot_percentile(out_lo, out_hi, reps, R, conf);
-    }
-}
-
 /* The two groups of a rate's largest gap, by name, and the Fisher exact p
  * of their counts. */
 static void name_gap(char *out_high, char *out_low, double *out_p, const sh_rate_summary *rs,
@@ -391,10 +376,10 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
             sh_vgroup *gr = &r->groups[i];
             if (isnan(gr->threshold))
                 continue;
-            rate_bounds(&gr->fnmr_boot_lo, &gr->fnmr_boot_hi, job.rep_fnmr + i * job.R, job.R,
-                        gr->n_false_nonmatch, gr->n_genuine, conf);
-            rate_bounds(&gr->fmr_boot_lo, &gr->fmr_boot_hi, job.rep_fmr + i * job.R, job.R,
-                        gr->n_false_match, gr->n_impostor, conf);
+            sh_boot_rate_bounds(&gr->fnmr_boot_lo, &gr->fnmr_boot_hi, job.rep_fnmr + i * job.R,
+                                job.R, gr->n_false_nonmatch, gr->n_genuine, conf);
+            sh_boot_rate_bounds(&gr->fmr_boot_lo, &gr->fmr_boot_hi, job.rep_fmr + i * job.R,
+                                job.R, gr->n_false_match, gr->n_impostor, conf);
         }
         for (size_t s = 0; s < r->n_summaries; s++) {
             if (isnan(r->summaries[s].threshold))

@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
-#include "proportion_test.h"
+#include "rate_tests.h"
 
 /* One family's groups as the tests see them: those with trials and not too
  * small, their counts and rows, and whether the bootstrap can judge each. */
@@ -22,70 +20,6 @@ typedef struct family {
     double *e, *t;        /* errors and trials */
     uint8_t *judged;      /* errors and non-errors, and SH_TEST_BOOT_SUBJECTS subjects */
 } family;
-
-/* Pearson's statistic for equal rates over groups of t trials: the
- * rates' weighted squared distance from their weighted mean, over the
- * binomial variance at `pooled`; 0 when pooled is 0 or 1 (no variation to
- * test). */
-static double pearson(const double *rate, const double *t, size_t n, double pooled)
-{
-    if (!(pooled > 0 && pooled < 1))
-        return 0;
-    double mean = 0, sum = 0, x = 0;
-    for (size_t g = 0; g < n; g++) {
-        mean += t[g] * rate[g];
-        sum += t[g];
-    }
-    mean /= sum;
-    for (size_t g = 0; g < n; g++)
-        x += t[g] * (rate[g] - mean) * (rate[g] - mean);
-    return x / (pooled * (1 - pooled));
-}
-
-/* Whether a replicate's statistic is at least the observed one; a relative
- * 1e-9 keeps ties that rounding would break (counts are small integers). */
-static int at_least(double replicate, double observed)
-{
-    return replicate >= observed * (1 - 1e-9);
-}
-
-/* The rate of group row i in replicate b, or NaN. */
-static double rep_rate(const double *rep, unsigned R, size_t i, unsigned b)
-{
-    return rep ? rep[i * R + b] : NAN;
-}
-
-/* Holm's step-down adjustment of the m p-values p into adj; NaN ones
- * are left out of the family and stay NaN. */
-static void holm(double *adj, const double *p, size_t m)
-{
-    size_t *order = malloc((m ? m : 1) * sizeof *order);
-    if (!order) {
-        for (size_t i = 0; i < m; i++)
-            adj[i] = NAN;
-        return;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < m; i++)
-        if (!isnan(p[i]))
-            order[n++] = i;
-    /* Insertion sort: a family has few pairs. */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && p[order[j - 1]] > p[order[j]]; j--) {
-            size_t x = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = x;
-        }
-    double running = 0;
-    for (size_t i = 0; i < m; i++)
-        adj[i] = NAN;
-    for (size_t i = 0; i < n; i++) {
-        double a = (double)(n - i) * p[order[i]];
-        running = fmax(running, fmin(1, a));
-        adj[order[i]] = running;
-    }
-    free(order);
-}
 
 /* The omnibus row and the pair rows of one family. */
 static int test_family(sh_vresults *r, const family *f, const sh_vgroup *first,
@@ -102,49 +36,19 @@ static int test_family(sh_vresults *r, const family *f, const sh_vgroup *first,
     t->n_groups = (int32_t)f->n;
     t->df = f->n ? (int32_t)f->n - 1 : 0;
     t->chi2 = t->p_chi2 = t->p_boot = NAN;
-    double *rate = malloc((f->n ? f->n : 1) * 2 * sizeof *rate), *c = rate + f->n;
-    if (!rate)
+    sh_rate_family rf = {f->n, f->row, f->e, f->t, f->judged, rep, R};
+    int estimable = !isnan(first->threshold);
+    if (estimable && sh_rate_omnibus(&t->chi2, &t->p_chi2, &t->p_boot, &rf))
         return -1;
-    double e = 0, n = 0;
-    for (size_t g = 0; g < f->n; g++) {
-        rate[g] = f->e[g] / f->t[g];
-        e += f->e[g];
-        n += f->t[g];
-    }
-    double pooled = n > 0 ? e / n : NAN;
-    if (f->n >= 2 && !isnan(first->threshold)) {
-        t->chi2 = pearson(rate, f->t, f->n, pooled);
-        t->p_chi2 = t->chi2 > 0 ? gsl_cdf_chisq_Q(t->chi2, t->df) : 1;
-        /* The bootstrap: each replicate's rates moved to the null (each
-         * shifted by its group's observed distance from the pooled rate),
-         * so the statistic's spread is what subject sampling gives it; its
-         * scale stays the observed pooled rate's. */
-        int judged = 1;
-        for (size_t g = 0; g < f->n; g++)
-            judged &= f->judged[g];
-        unsigned valid = 0, above = 0;
-        for (unsigned b = 0; rep && judged && b < R && t->chi2 > 0; b++) {
-            int ok = 1;
-            for (size_t g = 0; g < f->n && ok; g++) {
-                double x = rep_rate(rep, R, f->row[g], b);
-                ok = !isnan(x);
-                c[g] = x - rate[g] + pooled;
-            }
-            if (!ok)
-                continue;
-            valid++;
-            above += at_least(pearson(c, f->t, f->n, pooled), t->chi2);
-        }
-        if (rep && R && t->chi2 == 0)
-            t->p_boot = 1;
-        else if (valid)
-            t->p_boot = (1.0 + above) / (1.0 + valid);
-    }
     /* The pairs, in group order. */
-    size_t m = f->n * (f->n ? f->n - 1 : 0) / 2, first_pair = r->n_pairwise;
+    size_t m = f->n * (f->n ? f->n - 1 : 0) / 2;
     double *pf = malloc((m ? m : 1) * 4 * sizeof *pf), *pb = pf + m, *af = pb + m, *ab = af + m;
-    if (!pf) {
-        free(rate);
+    if (!pf)
+        return -1;
+    for (size_t k = 0; k < 4 * m; k++)
+        pf[k] = NAN;
+    if (estimable && sh_rate_pairwise(pf, af, pb, ab, &rf)) {
+        free(pf);
         return -1;
     }
     size_t k = 0;
@@ -164,34 +68,12 @@ static int test_family(sh_vresults *r, const family *f, const sh_vgroup *first,
             q->n_a = (uint64_t)f->t[a];
             q->errors_b = (uint64_t)f->e[b];
             q->n_b = (uint64_t)f->t[b];
-            pf[k] = pb[k] = NAN;
-            if (isnan(first->threshold))
-                continue;
-            pf[k] = sh_fisher_exact(q->errors_a, q->n_a, q->errors_b, q->n_b);
-            double d = rate[a] - rate[b];
-            unsigned valid = 0, above = 0;
-            for (unsigned i = 0; rep && f->judged[a] && f->judged[b] && i < R; i++) {
-                double x = rep_rate(rep, R, f->row[a], i), y = rep_rate(rep, R, f->row[b], i);
-                if (isnan(x) || isnan(y))
-                    continue;
-                valid++;
-                /* The replicate's difference, moved to the null. */
-                above += at_least(fabs(x - y - d), fabs(d));
-            }
-            if (valid)
-                pb[k] = (1.0 + above) / (1.0 + valid);
+            q->p_fisher = pf[k];
+            q->p_fisher_holm = af[k];
+            q->p_boot = pb[k];
+            q->p_boot_holm = ab[k];
         }
-    holm(af, pf, m);
-    holm(ab, pb, m);
-    for (k = 0; k < m; k++) {
-        sh_vpair_test *q = &r->pairwise[first_pair + k];
-        q->p_fisher = pf[k];
-        q->p_fisher_holm = af[k];
-        q->p_boot = pb[k];
-        q->p_boot_holm = ab[k];
-    }
     free(pf);
-    free(rate);
     return 0;
 }
 

@@ -125,6 +125,11 @@ case $id in
   c32) cfg "" "criteria: [{name: t, measure: fmr_boot_p, partition: sex, target_fmr: 1e-2, at_least: 0.05}]"
        sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
   c33) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2], target_fnmr: [0.1, 0.1]/' run.yaml ;;
+  c34) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, at_most: 0.1}]"
+       sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' run.yaml ;;
+  c35) cfg "" "criteria: [{name: t, measure: error_rate, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
+  c36) cfg "" "criteria: [{name: t, measure: error_rate, partition: sex, target_fmr: 1e-2, at_most: 0.1}]"
+       sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' run.yaml ;;
   # ---- manifests ----
   m01) sed -i "s|manifest: $manifest|manifest: data/absent.csv|" run.yaml ;;
   m02) sed -i '1s/,path,/,file,/' "$manifest" ;;

@@ -102,7 +102,9 @@ want='All 8 3;F 4 2;M 4 1;Darker 4 3;Lighter 4 0;Darker/F* 2 2;Darker/M* 2 1;Lig
 "$shades" report "$work/ppb/gs3.h5" > "$work/gs3-report.txt"
 [ "$(stars "$work/gs3-report.txt")" = "Darker/F* Darker/M* Lighter/F* Lighter/M* " ] \
   || fail "min_subjects 3 in the report: $(stars "$work/gs3-report.txt")"
-grep -q "fewer than 3 subjects (groups.min_subjects): too small to estimate" "$work/gs3-report.txt" \
+# The note wraps at the report's width: read it as one line.
+tr '\n' ' ' <"$work/gs3-report.txt" |
+  grep -q "fewer than 3 subjects (groups.min_subjects): too small to estimate" \
   || fail "the report's note does not give the run's min_subjects"
 printf 'image_id,predicted\n1,M\n2,M\n3,X\n' > "$work/ppb/bad-pred.csv"
 sed 's/ppb-predictions.csv/bad-pred.csv/' "$work/ppb/gs.yaml" > "$work/ppb/bad.yaml"

@@ -56,7 +56,8 @@ static void measured_written_read_and_reported(void **state)
     sh_cresults *c;
     sh_err err = {0};
     assert_int_equal(sh_classification_results(&c, "sex", classes, 2, &g, truth, predicted, N,
-                                                    0.95, &err),
+                                                &(sh_cmeasure_options){.confidence = 0.95},
+                                                &err),
                      0);
     assert_int_equal(c->n_groups, 9);
     const struct {

@@ -13,7 +13,12 @@
  * Two groups' FNMRs the same way: the bootstrap interval of their ratio
  * (paired replicates) covers the true ratio, and the subject bootstrap's
  * test of equal rates holds its level where Pearson's chi-square, taking
- * pairs as independent, does not. */
+ * pairs as independent, does not.
+ *
+ * Classification the same way: each subject's images err with its own
+ * propensity, drawn from a beta distribution around its group's rate, so
+ * the subject bootstrap's interval of a group's error rate covers the
+ * group's rate and its test of equal rates holds its level. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +33,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "bootstrap.h"
+#include "classification_results.h"
 #include "interval.h"
 #include "verification_boot.h"
 #include "verification_tests.h"
@@ -236,12 +242,90 @@ static void two_groups_ratio_covers_and_the_bootstrap_test_holds_its_level(void 
     assert_true(alt_boot >= (int)(0.35 * TRIALS));
 }
 
+#define CLASS_SUBJECTS 40
+#define CLASS_IMAGES 8
+
+/* One classification data set of two groups of CLASS_SUBJECTS subjects
+ * whose error propensities are Beta(a, b) with mean rate_a or rate_b
+ * (a + b = 4: a subject's images correlate by 1/5); counts the group
+ * intervals (Wilson and bootstrap) that cover their group's rate, and the
+ * tests that reject equal rates at 0.05. */
+static void class_groups(int *boot_covers, int *wilson_covers, int *boot_rejects,
+                         int *chi2_rejects, gsl_rng *rng, uint64_t seed, double rate_a,
+                         double rate_b)
+{
+    enum { S = 2 * CLASS_SUBJECTS, N = S * CLASS_IMAGES };
+    static int32_t truth[N], predicted[N], group[N];
+    static uint32_t subject[N];
+    double rate[2] = {rate_a, rate_b};
+    for (size_t s = 0; s < S; s++) {
+        size_t g = s / CLASS_SUBJECTS;
+        double q = gsl_ran_beta(rng, 4 * rate[g], 4 * (1 - rate[g]));
+        for (size_t k = 0; k < CLASS_IMAGES; k++) {
+            size_t i = s * CLASS_IMAGES + k;
+            truth[i] = 0;
+            predicted[i] = gsl_rng_uniform(rng) < q;
+            group[i] = (int32_t)g;
+            subject[i] = (uint32_t)s;
+        }
+    }
+    char *names[] = {"A", "B"};
+    uint64_t n_subjects[2] = {CLASS_SUBJECTS, CLASS_SUBJECTS};
+    sh_partition part = {"p", 2, names, group, n_subjects, NULL, -1};
+    sh_groups groups = {1, &part};
+    const char *classes[] = {"x", "y"};
+    sh_cmeasure_options o = {.confidence = 0.95, .bootstrap = REPLICATES, .seed = seed,
+                             .subject = subject, .n_subjects = S};
+    sh_cresults *r;
+    sh_err err = {0};
+    assert_int_equal(sh_classification_results(&r, "x", classes, 2, &groups, truth, predicted, N,
+                                               &o, &err),
+                     0);
+    for (size_t g = 0; g < 2; g++) {
+        const sh_crow *row = &r->groups[1 + g];
+        *boot_covers += row->error_boot_lo <= rate[g] && rate[g] <= row->error_boot_hi;
+        *wilson_covers += row->error_wilson_lo <= rate[g] && rate[g] <= row->error_wilson_hi;
+    }
+    *boot_rejects += r->summaries[0].p_boot < 0.05;
+    *chi2_rejects += r->summaries[0].p_chi2 < 0.05;
+    sh_cresults_destroy(r);
+}
+
+static void classification_bootstrap_covers_and_its_test_holds_its_level(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 4000);
+    int boot = 0, wilson = 0, null_boot = 0, null_chi2 = 0, alt_boot = 0, alt_chi2 = 0;
+    int unused = 0;
+    for (int k = 0; k < TRIALS; k++) {
+        class_groups(&boot, &wilson, &null_boot, &null_chi2, rng, 4000 + (uint64_t)k, 0.15,
+                     0.15);
+        class_groups(&unused, &unused, &alt_boot, &alt_chi2, rng, 7000 + (uint64_t)k, 0.1, 0.2);
+    }
+    gsl_rng_free(rng);
+    printf("classification, two groups of %d subjects x %d images over %d data sets: error "
+           "rate covered by the bootstrap %.3f, by Wilson %.3f; equal rates rejected at 0.05 "
+           "by the bootstrap %.3f, by chi-square %.3f; B = 2 A rejected by the bootstrap "
+           "%.3f, by chi-square %.3f\n",
+           CLASS_SUBJECTS, CLASS_IMAGES, TRIALS, (double)boot / (2 * TRIALS),
+           (double)wilson / (2 * TRIALS), (double)null_boot / TRIALS,
+           (double)null_chi2 / TRIALS, (double)alt_boot / TRIALS, (double)alt_chi2 / TRIALS);
+    /* Two intervals a data set: 600 in all. */
+    assert_true(boot >= (int)(0.91 * 2 * TRIALS) && boot <= (int)(0.985 * 2 * TRIALS));
+    assert_true(wilson < boot);
+    assert_true(null_boot <= (int)(0.09 * TRIALS));
+    assert_true(null_chi2 >= (int)(0.15 * TRIALS));
+    assert_true(alt_boot >= (int)(0.35 * TRIALS));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(independent_pairs_both_intervals_cover),
         cmocka_unit_test(correlated_subjects_need_the_subject_bootstrap),
         cmocka_unit_test(two_groups_ratio_covers_and_the_bootstrap_test_holds_its_level),
+        cmocka_unit_test(classification_bootstrap_covers_and_its_test_holds_its_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -336,7 +336,7 @@ static void criteria_verdicts_known(void **state)
     sh_criteria_spec c = {.rules = k, .n_rules = 6, .config_path = "c.yaml"};
     sh_verdict *v;
     sh_err err = {0};
-    assert_int_equal(sh_criteria_evaluate(&v, &c, &r, &err), 0);
+    assert_int_equal(sh_criteria_evaluate(&v, &c, &r, NULL, &err), 0);
     assert_true(!v[0].pass && v[0].value == 1.6);       /* upper 1.6 > 1.5 */
     assert_true(!v[1].pass && v[1].value == 1.41);      /* value 1.41 > 1.3 */
     assert_true(v[2].pass && v[2].value == 0.25);       /* worst group b: 0.25 <= 0.25 */

@@ -174,6 +174,8 @@ static const csv_column classification_columns[] = {
     FIELD_AS("error_hi", cell_number, sh_crow, error_wilson_hi),
     RUN("interval", cell_interval),
     FIELD(cell_number, sh_crow, error_share),
+    FIELD(cell_number, sh_crow, error_boot_lo),
+    FIELD(cell_number, sh_crow, error_boot_hi),
     RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 

@@ -333,6 +333,8 @@ static int classification_section(FILE *out, const sh_report_run *run,
              c->attribute, 100 * c->confidence);
     figure(out, cap);
     bad |= table(out, sh_table_classification(run, st));
+    if (c->n_summaries)
+        bad |= table(out, sh_table_class_summaries(run));
     bad |= table(out, sh_table_class_rates(run));
     return bad;
 }

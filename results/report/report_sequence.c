@@ -27,6 +27,8 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
         bad |= emit(out, sh_table_service(run), p);
     if (run->r->classification) {
         bad |= emit(out, sh_table_classification(run, st), p);
+        if (run->r->classification->n_summaries)
+            bad |= emit(out, sh_table_class_summaries(run), p);
         if (!o->brief)
             bad |= emit(out, sh_table_class_rates(run), p);
     }

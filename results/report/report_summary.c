@@ -13,7 +13,7 @@ void sh_summary_measure_words(char *out, size_t size, const char *measure)
 {
     static const char *const whole[][2] = {
         {"fnmr", "FNMR"}, {"fmr", "FMR"}, {"fte", "FTE"}, {"garbe", "GARBE"},
-        {"fdr", "FDR"},   {"inequity", "inequity rate"},
+        {"fdr", "FDR"},   {"inequity", "inequity rate"}, {"error_rate", "error rate"},
     };
     static const char *const suffix[][2] = {
         {"max_min", "max/min"}, {"max_geomean", "max/geomean"}, {"gini", "Gini"},
@@ -24,8 +24,10 @@ void sh_summary_measure_words(char *out, size_t size, const char *measure)
             snprintf(out, size, "%s", whole[i][1]);
             return;
         }
-    const char *rate = !strncmp(measure, "fnmr_", 5) ? "FNMR" : !strncmp(measure, "fmr_", 4) ? "FMR"
-                                                                                         : NULL;
+    const char *rate = !strncmp(measure, "fnmr_", 5)    ? "FNMR"
+                       : !strncmp(measure, "fmr_", 4)   ? "FMR"
+                       : !strncmp(measure, "error_", 6) ? "error rate"
+                                                        : NULL;
     const char *rest = rate ? strchr(measure, '_') + 1 : measure;
     for (size_t i = 0; rate && i < sizeof suffix / sizeof suffix[0]; i++)
         if (!strcmp(rest, suffix[i][0])) {
@@ -48,7 +50,8 @@ static void estimate_words(char *out, size_t size, const double *e)
 }
 
 /* One failed rule in one sentence, with its value, bound, limit and interval. */
-static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr)
+static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr,
+                             const sh_cresults *cr)
 {
     char what[96], where[200], at[48] = "", est[96];
     sh_summary_measure_words(what, sizeof what, v->measure);
@@ -72,7 +75,7 @@ static char *failed_sentence(const sh_verdict *v, const sh_vresults *vr)
         return s;
     }
     double e[3];
-    sh_verdict_estimate(e, v, vr);
+    sh_verdict_estimate(e, v, vr, cr);
     estimate_words(est, sizeof est, e);
     const char *side = !strcmp(v->op, "<=") ? "above" : "below";
     char iv[48] = "";
@@ -254,6 +257,7 @@ static sh_table *worst_classification(const sh_cresults *c)
                                   "partition|highest error|times the lowest", "lll");
     if (!t)
         return NULL;
+    int bounded = 0;
     for (size_t i = 0; i < c->n_groups;) {
         const char *part = c->groups[i].partition;
         const sh_crow *hi = NULL, *lo = NULL;
@@ -273,15 +277,33 @@ static sh_table *worst_classification(const sh_cresults *c)
         sh_table_cellf(t, "%s", part);
         sh_table_cellf(t, "%s %.1f%% [%.1f,%.1f]", hi->group, 100 * hi->error_rate,
                        100 * hi->error_wilson_lo, 100 * hi->error_wilson_hi);
-        if (lo->error_rate > 0)
+        /* The summaries' max/min is this ratio where no group had a zero
+         * rate, with its bootstrap interval (schema 1.11). */
+        const sh_csummary *sum = NULL;
+        for (size_t k = 0; k < c->n_summaries; k++)
+            if (!strcmp(c->summaries[k].partition, part))
+                sum = &c->summaries[k];
+        if (lo->error_rate > 0 && sum && !isnan(sum->error_max_min_lo)) {
+            sh_table_cellf(t, "%.3gx [%.3g, %.3g] (%s %.1f%%)", hi->error_rate / lo->error_rate,
+                           sum->error_max_min_lo, sum->error_max_min_hi, lo->group,
+                           100 * lo->error_rate);
+            bounded = 1;
+        } else if (lo->error_rate > 0) {
             sh_table_cellf(t, "%.3gx (%s %.1f%%)", hi->error_rate / lo->error_rate, lo->group,
                            100 * lo->error_rate);
-        else
+        } else {
             sh_table_cellf(t, "- (%s had no errors)", lo->group);
+        }
     }
-    sh_table_note(t, "Error rate in percent with its %g%% Wilson interval; the ratio has no "
-                     "interval of its own.",
-                  100 * c->confidence);
+    if (bounded)
+        sh_table_note(t, "Error rate in percent with its %g%% Wilson interval; the ratio with "
+                         "its %g%% subject-bootstrap interval (max/min, "
+                         "/classification/summaries).",
+                      100 * c->confidence, 100 * c->confidence);
+    else
+        sh_table_note(t, "Error rate in percent with its %g%% Wilson interval; the ratio has no "
+                         "interval of its own.",
+                      100 * c->confidence);
     return t;
 }
 
@@ -517,7 +539,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     for (size_t k = 0; out->failed && k < r->n_verdicts; k++) {
         if (r->verdicts[k].pass)
             continue;
-        char *s = failed_sentence(&r->verdicts[k], r->verification);
+        char *s = failed_sentence(&r->verdicts[k], r->verification, r->classification);
         out->nomem |= !s;
         if (s)
             out->failed[out->n_failed++] = s;

@@ -518,7 +518,7 @@ sh_table *sh_table_criteria(const sh_report_run *run)
         const sh_verdict *v = &r->verdicts[i];
         double e[3];
         char cell[64];
-        sh_verdict_estimate(e, v, r->verification);
+        sh_verdict_estimate(e, v, r->verification, r->classification);
         sh_table_cellf(t, "%s", v->pass ? "pass" : "FAIL");
         sh_table_cellf(t, "%s", v->name);
         char at[64] = "-";
@@ -651,13 +651,38 @@ static void p_cell(char *out, size_t size, double p, double floor)
         snprintf(out, size, "%.3g", p);
 }
 
+/* A list of pairs of groups, as "F-M, F-X", at most six named. */
+typedef struct apart {
+    char *out;
+    size_t size, used, shown, more;
+} apart;
+
+static void apart_add(apart *a, const char *group_a, const char *group_b)
+{
+    if (a->shown < 6 && a->used < a->size)
+        a->used += (size_t)snprintf(a->out + a->used, a->size - a->used, "%s%s-%s",
+                                    a->shown ? ", " : "", group_a, group_b),
+            a->shown++;
+    else
+        a->more++;
+}
+
+/* Ends the list: "none" when it is empty, else "and N more" past six. */
+static void apart_end(apart *a)
+{
+    if (!a->shown)
+        snprintf(a->out, a->size, "none");
+    else if (a->more && a->used < a->size)
+        snprintf(a->out + a->used, a->size - a->used, " and %zu more", a->more);
+}
+
 /* The pairs of test t whose bootstrap p, Holm-adjusted, is below alpha, as
  * "F-M, F-X"; "none"; "n/a" without replicates or a threshold (Fisher's p
  * runs small on correlated comparisons: it names no pair here). */
 static void pairs_apart(char *out, size_t size, const sh_vresults *v, const sh_vtest *t,
                         double alpha)
 {
-    size_t used = 0, shown = 0, more = 0;
+    apart a = {out, size, 0, 0, 0};
     out[0] = '\0';
     if (!v->bootstrap || isnan(t->chi2)) {
         snprintf(out, size, "n/a");
@@ -665,22 +690,13 @@ static void pairs_apart(char *out, size_t size, const sh_vresults *v, const sh_v
     }
     for (size_t i = 0; i < v->n_pairwise; i++) {
         const sh_vpair_test *q = &v->pairwise[i];
-        double p = q->p_boot_holm;
-        if (strcmp(q->partition, t->partition) || strcmp(q->rate, t->rate) ||
-            !sh_vpoint_same(sh_vpoint_of(q->point, q->target_fmr, q->target_fnmr, q->threshold),
-                            sh_vtest_point(t)) ||
-            !(p < alpha))
-            continue;
-        if (shown < 6 && used < size)
-            used += (size_t)snprintf(out + used, size - used, "%s%s-%s", shown ? ", " : "",
-                                     q->group_a, q->group_b), shown++;
-        else
-            more++;
+        if (!strcmp(q->partition, t->partition) && !strcmp(q->rate, t->rate) &&
+            sh_vpoint_same(sh_vpoint_of(q->point, q->target_fmr, q->target_fnmr, q->threshold),
+                           sh_vtest_point(t)) &&
+            q->p_boot_holm < alpha)
+            apart_add(&a, q->group_a, q->group_b);
     }
-    if (!shown)
-        snprintf(out, size, "none");
-    else if (more && used < size)
-        snprintf(out + used, size - used, " and %zu more", more);
+    apart_end(&a);
 }
 
 sh_table *sh_table_tests(const sh_report_run *run)
@@ -893,9 +909,9 @@ sh_table *sh_table_classification(const sh_report_run *run,
     size_t *order = malloc((c->n_groups ? c->n_groups : 1) * sizeof *order);
     sh_table *t = order && !sh_report_gender_shades_order(order, c)
                       ? sh_table_create(title,
-                                        "group|n|errors|error [interval]|no prediction|share of "
-                                        "errors",
-                                        "lrrlrr")
+                                        "group|n|errors|error [interval]|bootstrap|no "
+                                        "prediction|share of errors",
+                                        "lrrllrr")
                       : NULL;
     if (!t) {
         free(order);
@@ -918,6 +934,10 @@ sh_table *sh_table_classification(const sh_report_run *run,
         sh_table_cellf(t, "%llu", (unsigned long long)g->n);
         sh_table_cellf(t, "%llu", (unsigned long long)g->errors);
         sh_table_cellf(t, "%s", cell);
+        if (isnan(g->error_boot_lo))
+            sh_table_cellf(t, "n/a");
+        else
+            sh_table_cellf(t, "[%.1f,%.1f]", 100 * g->error_boot_lo, 100 * g->error_boot_hi);
         sh_table_cellf(t, "%llu", (unsigned long long)g->n_no_prediction);
         sh_table_cellf(t, isnan(g->error_share) ? "n/a" : "%.1f%%", 100 * g->error_share);
     }
@@ -925,10 +945,81 @@ sh_table *sh_table_classification(const sh_report_run *run,
     char words[96];
     small_words(words, sizeof words, st);
     if (any_small)
-        sh_table_note(t, "Intervals: %g%% Wilson. * %s: too small to estimate.",
-                          100 * c->confidence, words);
+        sh_table_note(t, "Intervals: %g%% Wilson; bootstrap: %g%% subject bootstrap (%u "
+                         "replicates; n/a without). * %s: too small to estimate.",
+                      100 * c->confidence, 100 * c->confidence, c->bootstrap, words);
     else
-        sh_table_note(t, "Intervals: %g%% Wilson.", 100 * c->confidence);
+        sh_table_note(t, "Intervals: %g%% Wilson; bootstrap: %g%% subject bootstrap (%u "
+                         "replicates; n/a without).",
+                      100 * c->confidence, 100 * c->confidence, c->bootstrap);
+    return t;
+}
+
+/* The pairs of a classification partition whose bootstrap p, Holm-
+ * adjusted, is below alpha, as for verification's tests. */
+static void class_pairs_apart(char *out, size_t size, const sh_cresults *c,
+                              const sh_csummary *s, double alpha)
+{
+    apart a = {out, size, 0, 0, 0};
+    out[0] = '\0';
+    if (!c->bootstrap || isnan(s->chi2)) {
+        snprintf(out, size, "n/a");
+        return;
+    }
+    for (size_t i = 0; i < c->n_pairwise; i++) {
+        const sh_cpair_test *q = &c->pairwise[i];
+        if (!strcmp(q->partition, s->partition) && q->p_boot_holm < alpha)
+            apart_add(&a, q->group_a, q->group_b);
+    }
+    apart_end(&a);
+}
+
+sh_table *sh_table_class_summaries(const sh_report_run *run)
+{
+    const sh_cresults *c = run->r->classification;
+    char title[160];
+    snprintf(title, sizeof title, "Classification of %s: differences between groups",
+             c->attribute);
+    sh_table *t = sh_table_create(title,
+                                  "partition|groups|max/geomean|gap (high - low, Fisher p)|"
+                                  "chi-square (df)|p|p (subject bootstrap)|pairs apart (Holm)",
+                                  "lrllrrrl");
+    if (!t)
+        return NULL;
+    double alpha = 1 - c->confidence;
+    int outside = 0;
+    for (size_t i = 0; i < c->n_summaries; i++) {
+        const sh_csummary *s = &c->summaries[i];
+        char cell[64], gap[64], pa[32], p1[32], p2[32], apart[512];
+        sh_table_cellf(t, "%s", s->partition);
+        sh_table_cellf(t, "%d", (int)s->n_groups);
+        outside |= bounded(cell, sizeof cell, &s->error_max_geomean);
+        sh_table_cellf(t, "%s", cell);
+        outside |= bounded(gap, sizeof gap, &s->error_gap);
+        if (s->n_groups >= 2)
+            sh_table_cellf(t, "%s (%s - %s, p %s)", gap, s->error_gap_high, s->error_gap_low,
+                           p_value(pa, sizeof pa, s->error_gap_p));
+        else
+            sh_table_cellf(t, "n/a");
+        sh_table_cellf(t, isnan(s->chi2) ? "n/a" : "%.4g (%d)", s->chi2, (int)s->df);
+        p_cell(p1, sizeof p1, s->p_chi2, 0);
+        p_cell(p2, sizeof p2, s->p_boot, 1.0 / (1.0 + c->bootstrap));
+        sh_table_cellf(t, "%s", p1);
+        sh_table_cellf(t, "%s", p2);
+        class_pairs_apart(apart, sizeof apart, c, s, alpha);
+        sh_table_cellf(t, "%s", apart);
+    }
+    sh_table_note(t, "Error rates of a partition's groups that have images and are not too "
+                     "small, with %g%% subject-bootstrap intervals. Gap: highest rate minus "
+                     "lowest, with Fisher's exact p of the two. chi-square: Pearson's, its p as if "
+                     "every image were independent, which they are not (a subject's images "
+                     "share a face), so it runs small. p (subject bootstrap): keeps each "
+                     "subject's images together; n/a where a group has fewer than %d subjects, "
+                     "or no errors, or only errors. Pairs apart: bootstrap p below %g after "
+                     "Holm's adjustment; every pair is in /classification/pairwise, max/min and "
+                     "Gini in /classification/summaries (docs/measures.md).",
+                  100 * c->confidence, SH_TEST_BOOT_SUBJECTS, alpha);
+    sh_report_outside_note(t, outside);
     return t;
 }
 

@@ -103,6 +103,10 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
 sh_table *sh_table_classification(const sh_report_run *run,
                                           const sh_report_style *st);
 
+/* Classification: each partition's differential summaries with their
+ * bootstrap intervals, and the tests that its error rates are equal. */
+sh_table *sh_table_class_summaries(const sh_report_run *run);
+
 /* Classification: TPR, FPR and PPV of every class within every group. */
 sh_table *sh_table_class_rates(const sh_report_run *run);
 

@@ -458,6 +458,12 @@ static int read_classification(sh_results *r, hid_t f, int minor, const char *pa
     else
         snprintf(c->attribute, sizeof c->attribute, "%s", attribute);
     free(attribute);
+    /* Since 1.11; older files had no classification bootstrap. */
+    uint64_t boot = 0;
+    if (!rc && minor >= 11 &&
+        read_number_attr(g, "bootstrap_replicates", H5T_NATIVE_UINT64, &boot))
+        rc = sh_err_set(err, SH_E_INPUT, "%s: /classification lacks bootstrap_replicates", path);
+    c->bootstrap = (unsigned)boot;
     if (g >= 0)
         H5Gclose(g);
     void *rows[3] = {0};
@@ -470,6 +476,20 @@ static int read_classification(sh_results *r, hid_t f, int minor, const char *pa
     c->n_classes = n[1];
     c->confusion = rows[2];
     c->n_confusion = n[2];
+    /* Older files (before 1.11) have no summaries or tests. */
+    for (size_t t = SH_H5_CSUMMARIES; !rc && t <= SH_H5_CPAIRWISE; t++) {
+        void *got = NULL;
+        size_t count = 0;
+        if (H5Lexists(f, sh_h5_tables[t].path, H5P_DEFAULT) > 0)
+            rc = read_table(&got, &count, f, &sh_h5_tables[t], minor, path, err);
+        if (t == SH_H5_CSUMMARIES) {
+            c->summaries = got;
+            c->n_summaries = count;
+        } else {
+            c->pairwise = got;
+            c->n_pairwise = count;
+        }
+    }
     return rc;
 }
 

@@ -157,6 +157,31 @@ static const sh_h5_column cgroup_cols[] = {
     COL(sh_crow, 'd', error_wilson_lo), COL(sh_crow, 'd', error_wilson_hi),
     COL(sh_crow, 'd', error_cp_lo),    COL(sh_crow, 'd', error_cp_hi),
     COL(sh_crow, 'd', error_share),    COL(sh_crow, 'i', too_small),
+    COL_SINCE(sh_crow, 'd', error_boot_lo, 11), COL_SINCE(sh_crow, 'd', error_boot_hi, 11),
+};
+
+/* A bounded classification summary: the value and its two bounds. */
+#define CBOUNDED(member)                                                                    \
+    COL(sh_csummary, 'd', member), COL(sh_csummary, 'd', member##_lo),                      \
+        COL(sh_csummary, 'd', member##_hi)
+
+static const sh_h5_column csummary_cols[] = {
+    COL(sh_csummary, 's', partition),      COL(sh_csummary, 'i', n_groups),
+    COL(sh_csummary, 'i', zero_groups),    CBOUNDED(error_max_min),
+    CBOUNDED(error_max_geomean),           CBOUNDED(error_gini),
+    CBOUNDED(error_gap),                   COL(sh_csummary, 's', error_gap_high),
+    COL(sh_csummary, 's', error_gap_low),  COL(sh_csummary, 'd', error_gap_p),
+    COL(sh_csummary, 'i', df),             COL(sh_csummary, 'd', chi2),
+    COL(sh_csummary, 'd', p_chi2),         COL(sh_csummary, 'd', p_boot),
+};
+
+static const sh_h5_column cpair_test_cols[] = {
+    COL(sh_cpair_test, 's', partition),    COL(sh_cpair_test, 's', group_a),
+    COL(sh_cpair_test, 's', group_b),      COL(sh_cpair_test, 'u', errors_a),
+    COL(sh_cpair_test, 'u', n_a),          COL(sh_cpair_test, 'u', errors_b),
+    COL(sh_cpair_test, 'u', n_b),          COL(sh_cpair_test, 'd', p_fisher),
+    COL(sh_cpair_test, 'd', p_fisher_holm), COL(sh_cpair_test, 'd', p_boot),
+    COL(sh_cpair_test, 'd', p_boot_holm),
 };
 
 static const sh_h5_column cclass_cols[] = {
@@ -267,6 +292,8 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_PROVENANCE] = TABLE("/engine/provenance", provenance_cols, sh_provenance_pair),
     [SH_H5_TESTS] = TABLE("/verification/tests", test_cols, sh_vtest),
     [SH_H5_PAIRWISE] = TABLE("/verification/pairwise", pair_test_cols, sh_vpair_test),
+    [SH_H5_CSUMMARIES] = TABLE("/classification/summaries", csummary_cols, sh_csummary),
+    [SH_H5_CPAIRWISE] = TABLE("/classification/pairwise", cpair_test_cols, sh_cpair_test),
 };
 
 /* The type of t's columns; with in_file >= 0, only those it has. */

@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.10"
+#define SH_RESULTS_SCHEMA "1.11"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
@@ -83,6 +83,8 @@ enum {
     SH_H5_PROVENANCE,  /* /engine/provenance: engines that offer it, since 1.8 */
     SH_H5_TESTS,       /* /verification/tests, since 1.10 */
     SH_H5_PAIRWISE,    /* /verification/pairwise, since 1.10 */
+    SH_H5_CSUMMARIES,  /* /classification/summaries, since 1.11 */
+    SH_H5_CPAIRWISE,   /* /classification/pairwise, since 1.11 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

@@ -301,12 +301,18 @@ static int write_classification(hid_t f, const sh_cresults *c)
         return -1;
     int bad = attr_string(g, "attribute", c->attribute);
     bad |= attr_number(g, "confidence", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &c->confidence);
+    uint64_t boot = c->bootstrap;
+    bad |= attr_number(g, "bootstrap_replicates", H5T_STD_U64LE, H5T_NATIVE_UINT64, &boot);
     H5Gclose(g);
     const void *rows[] = {c->groups, c->classes, c->confusion};
     size_t n[] = {c->n_groups, c->n_classes, c->n_confusion};
     for (size_t t = SH_H5_CGROUPS; !bad && t <= SH_H5_CCONFUSION; t++)
         bad |= write_table(f, &sh_h5_tables[t], rows[t - SH_H5_CGROUPS],
                            n[t - SH_H5_CGROUPS]);
+    if (!bad)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_CSUMMARIES], c->summaries, c->n_summaries);
+    if (!bad)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_CPAIRWISE], c->pairwise, c->n_pairwise);
     return bad ? -1 : 0;
 }
 
