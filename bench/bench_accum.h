@@ -7,6 +7,8 @@
 #define SH_BENCH_ACCUM_H
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "impostor_stats.h"
 #include "threshold.h"
@@ -21,8 +23,9 @@ typedef struct bench_answer {
 } bench_answer;
 
 /* Runs pass 1 over src and pass 2 unless pass 1 kept what the thresholds
- * need (*out_one_pass says which); fills out[1 + n_groups]. Returns 0 or
- * -1. */
+ * need (*out_one_pass says which); fills out[1 + n_groups]. With
+ * BENCH_MOMENTS=1 in the environment, pass 1 also keeps the exact sums of
+ * verification.impostor_moments. Returns 0 or -1. */
 static inline int bench_accumulate(bench_answer *out, int *out_one_pass, const sh_groups *g,
                                    const sh_score_source *src)
 {
@@ -43,7 +46,9 @@ static inline int bench_accumulate(bench_answer *out, int *out_one_pass, const s
                                        sh_impostors_cell(smp, k ? 0 : SIZE_MAX, k - 1, k - 1),
                                        bench_targets[t]);
     sh_impostors_destroy(smp);
-    if (sh_impostors_count(&imp, g, src, src->sample ? &keep : NULL, UINT32_MAX, NULL,
+    const char *moments = getenv("BENCH_MOMENTS");
+    if (sh_impostors_count(&imp, g, src, src->sample ? &keep : NULL, UINT32_MAX,
+                           moments && !strcmp(moments, "1"), NULL,
                                &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;

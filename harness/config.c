@@ -160,6 +160,8 @@ static const cyaml_schema_field_t verification_fields[] = {
                          sh_cfg_verification, fixed_threshold, &double_entry, 1, 64),
     CYAML_FIELD_FLOAT_PTR("alpha", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                           sh_cfg_verification, alpha),
+    CYAML_FIELD_BOOL("impostor_moments", CYAML_FLAG_OPTIONAL, sh_cfg_verification,
+                     impostor_moments),
     CYAML_FIELD_END,
 };
 
@@ -368,7 +370,15 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if (classification && has_point) {
         name = point;
         why = "classification rules name no operating point";
-    } else if (!classification && kind != SH_CRITERION_FTE && !has_point) {
+    } else if (kind == SH_CRITERION_SCORE && has_point) {
+        name = point;
+        why = "score statistics hold at no operating point";
+    } else if (!strcmp(k->measure, "d_prime") && !c->verification.impostor_moments) {
+        name = "measure";
+        why = "d_prime needs the impostors' exact means and SDs: set "
+              "verification.impostor_moments: true";
+    } else if (!classification && kind != SH_CRITERION_FTE && kind != SH_CRITERION_SCORE &&
+               !has_point) {
         name = "target_fmr";
         why = "is required for this measure (or target_fnmr or fixed_threshold)";
     } else if (n_points > 1) {
@@ -394,6 +404,10 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
                                                                                  "value")))) {
         name = k->interval ? "interval" : "bound";
         why = "a test's p-value has no interval: its bound is the value";
+    } else if (kind == SH_CRITERION_SCORE && (k->interval || (k->bound && strcmp(k->bound,
+                                                                                  "value")))) {
+        name = k->interval ? "interval" : "bound";
+        why = "score statistics have no interval: the bound is the value";
     } else if (kind == SH_CRITERION_TEST && strstr(k->measure, "_boot_") && c->run.bootstrap &&
                *c->run.bootstrap == 0) {
         name = "measure";
@@ -421,8 +435,12 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
                (!k->bound || strcmp(k->bound, "value")) &&
                (kind == SH_CRITERION_SUMMARY ||
                 (kind == SH_CRITERION_RATE && (!k->interval || !strcmp(iv, "bootstrap"))))) {
-        name = "bound";
-        why = "needs bootstrap intervals, but run.bootstrap is 0";
+        /* A rate that took the default interval: name what to change. */
+        int by_default = kind == SH_CRITERION_RATE && !k->interval;
+        name = by_default ? "interval" : "bound";
+        why = by_default ? "defaults to bootstrap, but run.bootstrap is 0: give interval: "
+                           "wilson or clopper-pearson, or bound: value"
+                         : "needs bootstrap intervals, but run.bootstrap is 0";
     }
     if (!why)
         return 0;

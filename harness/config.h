@@ -95,6 +95,7 @@ typedef struct sh_cfg_verification {
     double *fixed_threshold; /* thresholds given as they are (a vendor's default) */
     unsigned fixed_threshold_count;
     double *alpha;         /* weight on FMR in GARBE, FDR, inequity; NULL: 0.5 */
+    bool impostor_moments; /* exact impostor means and SDs (and d'): pass 1 costs more */
 } sh_cfg_verification;
 
 /* identification: gallery, searches and operating points. */

@@ -130,6 +130,7 @@ int sh_run_verification(run_state *s, sh_err *err)
         .bootstrap = c->run.bootstrap ? *c->run.bootstrap : 1000,
         .seed = c->run.seed,
         .alpha = c->verification.alpha ? *c->verification.alpha : 0.5,
+        .moments = c->verification.impostor_moments,
         .det_per_axis = DET_PER_AXIS,
         .executor = s->executor,
         .progress = s->progress,

@@ -130,6 +130,7 @@ static int replicate_block(void *ctx, size_t begin, size_t end, sh_err *err)
         }
         for (size_t pi = 0; pi < j->n_parts; pi++) {
             const cpart *p = &j->parts[pi];
+            int missing = 0;
             for (size_t g = 0; g < p->n_groups; g++) {
                 double wk = 0, wn = 0;
                 for (size_t x = p->start[g]; x < p->start[g + 1]; x++) {
@@ -137,15 +138,21 @@ static int replicate_block(void *ctx, size_t begin, size_t end, sh_err *err)
                     wn += (double)w[p->subject[x]] * p->n[x];
                 }
                 j->rep_rate[(p->first_row + g) * j->R + b] = wn > 0 ? wk / wn : NAN;
+                int small = p->too_small && p->too_small[g];
                 k[g] = wk;
-                n[g] = p->too_small && p->too_small[g] ? 0 : wn;
+                n[g] = small ? 0 : wn;
+                missing |= !small && p->start[g + 1] > p->start[g] && wn == 0;
             }
             if (p->summary == SIZE_MAX)
                 continue;
+            /* A replicate that drew none of a group's subjects summarises
+             * fewer groups: a different statistic, so it gives none. */
             sh_rate_summary rs;
             sh_rate_summarise(&rs, k, n, p->n_groups);
             double v[SH_CSUMMARY_FIELDS];
             summary_values(v, &rs);
+            for (size_t f = 0; missing && f < SH_CSUMMARY_FIELDS; f++)
+                v[f] = NAN;
             for (size_t f = 0; f < SH_CSUMMARY_FIELDS; f++)
                 j->rep_sum[(p->summary * SH_CSUMMARY_FIELDS + f) * j->R + b] = v[f];
         }
@@ -293,12 +300,21 @@ int sh_classification_summarise(sh_cresults *r, const sh_groups *g, const int32_
     for (size_t p = 1; !rc && p < n_parts; p++)
         if (observe(r, &parts[p], job.rep_rate, R))
             rc = sh_err_nomem(err);
-    for (size_t i = 0; !rc && R && i < r->n_groups; i++) {
-        sh_crow *cr = &r->groups[i];
-        sh_boot_rate_bounds(&cr->error_boot_lo, &cr->error_boot_hi, job.rep_rate + i * R, R,
-                            cr->errors, cr->n, o->confidence);
-    }
-    for (size_t s = 0; !rc && R && s < r->n_summaries; s++)
+    for (size_t p = 0; !rc && R && p < n_parts; p++)
+        for (size_t g = 0; g < parts[p].n_groups; g++) {
+            size_t i = parts[p].first_row + g;
+            sh_crow *cr = &r->groups[i];
+            /* Too few subjects and the replicates cannot show the spread
+             * between subjects (one subject: every replicate the same). */
+            uint64_t ns = !p                   ? o->n_subjects
+                          : parts[p].n_subjects ? parts[p].n_subjects[g]
+                                                : UINT64_MAX;
+            if (ns < SH_TEST_BOOT_SUBJECTS)
+                continue;
+            sh_boot_rate_bounds(&cr->error_boot_lo, &cr->error_boot_hi, job.rep_rate + i * R,
+                                R, cr->errors, cr->n, o->confidence);
+        }
+    for (size_t s = 0; !rc && R && s < r->n_summaries; s++) {
         for (size_t f = 0; f < SH_CSUMMARY_FIELDS; f++) {
             double *v = field(&r->summaries[s], f);
             if (!isnan(v[0]))
@@ -306,6 +322,7 @@ int sh_classification_summarise(sh_cresults *r, const sh_groups *g, const int32_
                                    job.rep_sum + (s * SH_CSUMMARY_FIELDS + f) * R, R,
                                    o->confidence);
         }
+    }
     for (size_t p = 0; p < n_parts; p++)
         cpart_free(&parts[p]);
     free(parts);

@@ -72,6 +72,24 @@ static const test_field *test_of(const char *measure)
     return FIND(tests, NELEM(tests), measure);
 }
 
+/* The score statistics a rule may name: fields of sh_vscore. */
+typedef struct score_field {
+    const char *measure;
+    size_t offset;
+} score_field;
+
+static const score_field scores[] = {
+    {"d_prime", offsetof(sh_vscore, d_prime)},
+    {"auc", offsetof(sh_vscore, auc)},
+    {"zero_fmr", offsetof(sh_vscore, zero_fmr)},
+    {"zero_fnmr", offsetof(sh_vscore, zero_fnmr)},
+};
+
+static const score_field *score_of(const char *measure)
+{
+    return FIND(scores, NELEM(scores), measure);
+}
+
 /* Classification's tests: fields of sh_csummary. */
 static const test_field class_tests[] = {
     {"error_chi2_p", "error", offsetof(sh_csummary, p_chi2)},
@@ -113,6 +131,8 @@ sh_criterion_kind sh_criterion_kind_of(const char *measure)
         return SH_CRITERION_FTE;
     if (test_of(measure) || class_test_of(measure))
         return SH_CRITERION_TEST;
+    if (score_of(measure))
+        return SH_CRITERION_SCORE;
     return rate_of(measure) || !strcmp(measure, class_rate.measure) ? SH_CRITERION_RATE
                                                                     : SH_CRITERION_UNKNOWN;
 }
@@ -121,7 +141,8 @@ static const char *bound_of(const sh_criterion *k)
 {
     if (k->bound)
         return k->bound;
-    return sh_criterion_kind_of(k->measure) == SH_CRITERION_TEST ? "value" : "upper";
+    sh_criterion_kind kind = sh_criterion_kind_of(k->measure);
+    return kind == SH_CRITERION_TEST || kind == SH_CRITERION_SCORE ? "value" : "upper";
 }
 
 static const char *interval_of(const sh_criterion *k)
@@ -212,6 +233,17 @@ static sh_vpoint verdict_point(const sh_verdict *v, const sh_vresults *r)
     if (!sh_verdict_point(&p, v) && r->n_thresholds)
         return sh_vthreshold_point(&r->thresholds[0]);
     return p;
+}
+
+/* Every group must meet a rule: keeps the value furthest from it, and its
+ * group, in v. */
+static void keep_worst(sh_verdict *v, int *seen, double x, const char *group, int at_most)
+{
+    if (!*seen || (at_most ? x > v->value : x < v->value)) {
+        v->value = x;
+        snprintf(v->group, sizeof v->group, "%s", group);
+    }
+    *seen = 1;
 }
 
 static void evaluate_summary(sh_verdict *v, const sh_criterion *k,
@@ -315,17 +347,17 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
                          sh_vpoint_label(words, sizeof words, at));
             else if (sh_criterion_is_ratio(k->measure))
                 ratio_reason(v, r, row, k->measure, at);
+            else if (!strcmp(v->interval, "bootstrap") && strcmp(v->bound, "value") &&
+                     row->n_subjects < SH_TEST_BOOT_SUBJECTS)
+                snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap "
+                         "interval: %llu subjects, under %d", k->measure, row->group,
+                         (unsigned long long)row->n_subjects, SH_TEST_BOOT_SUBJECTS);
             else
                 snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable",
                          k->measure, row->group);
             return;
         }
-        /* Every group must meet the rule: keep the one furthest from it. */
-        if (!seen || (at_most ? x > v->value : x < v->value)) {
-            v->value = x;
-            snprintf(v->group, sizeof v->group, "%s", row->group);
-        }
-        seen = 1;
+        keep_worst(v, &seen, x, row->group, at_most);
     }
     if (!seen)
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
@@ -361,8 +393,8 @@ static void evaluate_class_summary(sh_verdict *v, const sh_cresults *r)
         (const double *)((const char *)row + class_summary_of(v->measure)->offset);
     v->value = pick(v->bound, base[0], base + 1);
     if (isnan(v->value))
-        snprintf(v->reason, sizeof v->reason, "%s is not defined: fewer than two groups with "
-                                              "images, or no bootstrap", v->measure);
+        snprintf(v->reason, sizeof v->reason, "%.24s is not defined: under two groups with "
+                 "images and not too small, or (bounds) no bootstrap", v->measure);
 }
 
 static void evaluate_class_rate(sh_verdict *v, const sh_criterion *k, const sh_cresults *r,
@@ -379,16 +411,46 @@ static void evaluate_class_rate(sh_verdict *v, const sh_criterion *k, const sh_c
         if (isnan(x)) {
             v->value = NAN;
             snprintf(v->group, sizeof v->group, "%s", row->group);
-            snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable%s",
-                     k->measure, row->group,
-                     row->n ? " (no bootstrap replicates)" : ": it has no images");
+            if (!row->n)
+                snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable: it "
+                         "has no images", k->measure, row->group);
+            else if (!strcmp(v->interval, "bootstrap") && strcmp(v->bound, "value"))
+                snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap "
+                         "interval: a group needs %d subjects for one", k->measure, row->group,
+                         SH_TEST_BOOT_SUBJECTS);
+            else
+                snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not estimable",
+                         k->measure, row->group);
             return;
         }
-        if (!seen || (at_most ? x > v->value : x < v->value)) {
-            v->value = x;
+        keep_worst(v, &seen, x, row->group, at_most);
+    }
+    if (!seen)
+        snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
+}
+
+/* A score statistic: every group of the partition (or the one named) must
+ * meet the rule; the verdict names the one furthest from it. */
+static void evaluate_score(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
+                           int at_most)
+{
+    size_t off = score_of(k->measure)->offset;
+    int seen = 0;
+    for (size_t i = 0; i < r->n_scores; i++) {
+        const sh_vscore *row = &r->scores[i];
+        if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
+            row->too_small)
+            continue;
+        double x = get(row, off);
+        if (isnan(x)) {
+            v->value = NAN;
             snprintf(v->group, sizeof v->group, "%s", row->group);
+            snprintf(v->reason, sizeof v->reason, "%s of group '%s' is not defined: it has no "
+                     "genuine or no impostor scores, or they do not vary", k->measure,
+                     row->group);
+            return;
         }
-        seen = 1;
+        keep_worst(v, &seen, x, row->group, at_most);
     }
     if (!seen)
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
@@ -432,6 +494,8 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
             evaluate_class_rate(v, k, cr, at_most);
         } else if (classification) {
             evaluate_class_summary(v, cr);
+        } else if (kind == SH_CRITERION_SCORE) {
+            evaluate_score(v, k, r, at_most);
         } else if (kind == SH_CRITERION_SUMMARY) {
             evaluate_summary(v, k, r);
         } else if (kind == SH_CRITERION_TEST) {
@@ -486,6 +550,15 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return class_estimate(out, v, cr);
     if (!r)
         return -1;
+    if (score_of(v->measure)) {
+        for (size_t i = 0; i < r->n_scores; i++)
+            if (!strcmp(r->scores[i].partition, v->partition) &&
+                !strcmp(r->scores[i].group, v->group)) {
+                out[0] = get(&r->scores[i], score_of(v->measure)->offset);
+                return 0;
+            }
+        return -1;
+    }
     const sh_vsummary_field *sf = summary_of(v->measure);
     sh_vpoint at = verdict_point(v, r);
     if (test_of(v->measure)) {

@@ -45,9 +45,11 @@ typedef enum sh_criterion_kind {
                              * a group at an operating point; classification's
                              * error_rate of a group */
     SH_CRITERION_FTE,       /* failure to enrol of a group */
-    SH_CRITERION_TEST       /* a p-value of the test of equal rates across a
+    SH_CRITERION_TEST,      /* a p-value of the test of equal rates across a
                              * partition's groups (/verification/tests, or
                              * /classification/summaries) */
+    SH_CRITERION_SCORE      /* a group's score statistic (/verification/scores):
+                             * d_prime, auc, zero_fmr, zero_fnmr; no point */
 } sh_criterion_kind;
 
 /* The kind of a measure name. */

@@ -56,10 +56,18 @@ void sh_rate_summarise(sh_rate_summary *out, const double *k, const double *n,
         }
     }
     if (out->n_groups >= 2) {
-        out->max_min = fmax_ / fmin_;
-        out->max_geomean = fmax_ / exp(log_sum / out->n_groups);
+        /* With no errors anywhere the floored rates differ only by the
+         * groups' sizes: no difference was observed. */
+        int none = out->n_zero == out->n_groups;
+        out->max_min = none ? 1 : fmax_ / fmin_;
+        out->max_geomean = none ? 1 : fmax_ / exp(log_sum / out->n_groups);
         out->gini = sh_gini(raw, out->n_groups);
         out->gap = rmax - rmin;
+        /* Every rate equal: the gap's low end is another group (the last),
+         * not the high end's again. */
+        for (size_t i = n_groups; out->gap_lo == out->gap_hi && i-- > 0;)
+            if (n[i] > 0 && i != out->gap_hi)
+                out->gap_lo = (unsigned)i;
     }
     free(raw);
 }

@@ -74,8 +74,11 @@ static int add_hit(worker_part *w, const sh_pair *pr, double score)
 static inline int add_bin(sh_score_hist *h, uint32_t b)
 {
     uint64_t *blk = h->block[b / SH_HIST_SUB];
-    if (!blk)
-        return sh_hist_add_slow(h, b);
+    if (!blk) {
+        if (sh_hist_touch(h, b))
+            return -1;
+        blk = h->block[b / SH_HIST_SUB];
+    }
     blk[b % SH_HIST_SUB]++;
     return 0;
 }
@@ -93,16 +96,25 @@ static void recount(sh_score_hist *h)
 /* Scores a sink call takes at a time: their bins and cells in L1. */
 #define SINK_CHUNK 256
 
-/* Pass 1: counts m scores (bins b, streams cell; NULL: stream 0) and, with
- * a prediction, keeps those whose bins were predicted, until the worker's
- * cap. The counts first, in a loop of their own, so the cache misses of
- * independent increments overlap. Returns 0, or -1 when out of memory. */
+/* Pass 1: counts m scores (bins b, streams cell; NULL: stream 0), adds
+ * their sums (keys `key`; where the pass keeps sums) to stream 0 (cell
+ * NULL) or to the cells of one group (diag[k]: only "all" and each group's
+ * own cell need them) and, with a prediction, keeps those whose bins were
+ * predicted, until the worker's cap. The counts first, in a loop of their
+ * own, so the cache misses of independent increments overlap; consecutive
+ * sums go to different lanes. Returns 0, or -1 when out of memory. */
 static int count_chunk(const pass *ps, worker_part *w, const double *sc, const uint32_t *b,
-                       const uint32_t *cell, size_t m)
+                       const uint64_t *key, const uint32_t *cell, const uint8_t *diag, size_t m)
 {
     int bad = 0;
     for (size_t k = 0; k < m; k++)
         bad |= add_bin(&w->stream[cell ? cell[k] : 0], b[k]);
+    for (size_t k = 0; ps->s->moments && !bad && k < m; k++) {
+        if (cell && !diag[k])
+            continue;
+        uint64_t *blk = w->stream[cell ? cell[k] : 0].block[b[k] / SH_HIST_SUB];
+        sh_hist_add_moments(SH_HIST_LANE(blk, k % SH_HIST_LANES), key[k]);
+    }
     const sh_score_window *kept = &ps->s->kept;
     for (size_t k = 0; ps->mode == COUNT_AND_KEEP && !bad && k < m; k++)
         if (!w->overflow && sh_window_has(kept, b[k])) {
@@ -130,32 +142,59 @@ static int sink(void *ctx, unsigned worker, const sh_score_batch *batch, sh_err 
     const sh_groups *g = ps->s->groups;
     size_t np = g->n_partitions;
     uint32_t bin[SINK_CHUNK], cell[SINK_CHUNK];
+    uint64_t key[SINK_CHUNK];
+    uint8_t diag[SINK_CHUNK];
     int bad = 0;
     for (size_t k0 = 0; k0 < batch->n && !bad; k0 += SINK_CHUNK) {
         size_t m = batch->n - k0 < SINK_CHUNK ? batch->n - k0 : SINK_CHUNK;
         const double *sc = batch->score + k0;
         const sh_pair *pr = batch->pair + k0;
-        for (size_t k = 0; k < m; k++)
-            bin[k] = sh_score_bin(sc[k]);
+        int sums = ps->s->moments && ps->mode != REFINE;
+        if (sums)
+            for (size_t k = 0; k < m; k++) {
+                key[k] = sh_score_key(sc[k]);
+                bin[k] = (uint32_t)(key[k] >> SH_HIST_SHIFT);
+            }
+        else
+            for (size_t k = 0; k < m; k++)
+                bin[k] = sh_score_bin(sc[k]);
         for (size_t k = 0; ps->mode != COUNT && ps->hit_bin != UINT32_MAX && k < m; k++)
             if (!w->overflow && bin[k] >= ps->hit_bin) {
                 bad |= add_hit(w, &pr[k], sc[k]);
                 if (ps->mode == COUNT_AND_KEEP)
                     w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
             }
-        /* With partitions, "all" is the sum of the first one's cells;
-         * without, every score goes to stream 0. */
+        /* With partitions, "all" counts the sum of the first one's cells,
+         * and its sums are added here; without, every score goes to
+         * stream 0. */
+        for (size_t k = 0; np && sums && !bad && k < m; k++) {
+            sh_score_hist *all = &w->stream[0];
+            if (!all->block[bin[k] / SH_HIST_SUB] && sh_hist_touch(all, bin[k]))
+                bad = 1;
+            else
+                sh_hist_add_moments(SH_HIST_LANE(all->block[bin[k] / SH_HIST_SUB],
+                                                 k % SH_HIST_LANES),
+                                    key[k]);
+        }
         for (size_t p = 0; p < (np ? np : 1) && !bad; p++) {
             if (np) {
                 const sh_partition *part = &g->partitions[p];
                 const uint32_t *table = ps->cell + ps->cell_at[p];
                 size_t ng = part->n_groups;
-                for (size_t k = 0; k < m; k++)
-                    cell[k] = table[(size_t)part->item_group[pr[k].a] * ng +
-                                    (size_t)part->item_group[pr[k].b]];
+                if (sums)
+                    for (size_t k = 0; k < m; k++) {
+                        int32_t ga = part->item_group[pr[k].a], gb = part->item_group[pr[k].b];
+                        cell[k] = table[(size_t)ga * ng + (size_t)gb];
+                        diag[k] = ga == gb;
+                    }
+                else
+                    for (size_t k = 0; k < m; k++)
+                        cell[k] = table[(size_t)part->item_group[pr[k].a] * ng +
+                                        (size_t)part->item_group[pr[k].b]];
             }
-            bad = ps->mode == REFINE ? refine_chunk(ps, w, sc, bin, np ? cell : NULL, m)
-                                     : count_chunk(ps, w, sc, bin, np ? cell : NULL, m);
+            bad = ps->mode == REFINE
+                      ? refine_chunk(ps, w, sc, bin, np ? cell : NULL, m)
+                      : count_chunk(ps, w, sc, bin, key, np ? cell : NULL, diag, m);
         }
     }
     if (bad)
@@ -210,6 +249,9 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
     for (unsigned k = 0; !rc && k < nw; k++)
         if (!(w[k].stream = calloc(s->n_streams, sizeof *w[k].stream)))
             rc = sh_err_nomem(err);
+        else
+            for (size_t i = 0; i < s->n_streams; i++)
+                w[k].stream[i].no_sums = !s->moments;
     pass ps = {s, progress, w, mode, hit_bin, NULL, NULL};
     if (!rc && cell_table(&ps))
         rc = sh_err_nomem(err);
@@ -228,7 +270,7 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
         size_t first = s->groups->n_partitions ? s->offset[0] : s->n_streams;
         size_t last = s->groups->n_partitions > 1 ? s->offset[1] : s->n_streams;
         for (size_t i = first; !rc && i < last; i++)
-            if (sh_hist_merge(&s->stream[0], &w[k].stream[i]))
+            if (sh_hist_merge_counts(&s->stream[0], &w[k].stream[i]))
                 rc = sh_err_nomem(err);
         n_hits += w[k].n_hits;
         s->overflow |= w[k].overflow;
@@ -294,7 +336,7 @@ static int end_count(sh_impostors *s, uint64_t n, sh_err *err)
 
 int sh_impostors_count(sh_impostors **out, const sh_groups *g,
                            const sh_score_source *src, sh_score_window *keep,
-                           uint32_t hit_bin, sh_progress *progress, sh_err *err)
+                           uint32_t hit_bin, int moments, sh_progress *progress, sh_err *err)
 {
     *out = NULL;
     sh_impostors *s = impostors_new(g);
@@ -303,6 +345,9 @@ int sh_impostors_count(sh_impostors **out, const sh_groups *g,
             sh_window_clear(keep);
         return sh_err_nomem(err);
     }
+    s->moments = moments;
+    for (size_t i = 0; i < s->n_streams; i++)
+        s->stream[i].no_sums = !moments;
     s->kept_hit_bin = UINT32_MAX;
     if (keep) {
         s->kept = *keep;
@@ -365,18 +410,31 @@ int sh_impostors_settle(sh_impostors *s, uint32_t hit_bin, sh_err *err)
 
 /* Packed counts: n_streams, then per stream its count, its number of
  * blocks, and each block's number and SH_HIST_SUB counts; uint64s. */
+/* Words a block of s's streams holds: counts, and sums where pass 1 kept them. */
+static size_t block_words(const sh_impostors *s)
+{
+    return s->moments ? SH_HIST_BLOCK_WORDS : SH_HIST_SUB;
+}
+
+/* The packed counts' first word: their layout's version ("SHIC", then 2:
+ * each block's exact sums joined the counts, after whether pass 1 kept
+ * them). */
+#define PACK_MAGIC UINT64_C(0x5348494300000002)
+
 int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
                           sh_err *err)
 {
-    size_t words = 1;
+    size_t words = 3, per_block = block_words(s);
     for (size_t i = 0; i < s->n_streams; i++) {
         words += 2;
         for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
-            words += s->stream[i].block[b] ? 1 + SH_HIST_SUB : 0;
+            words += s->stream[i].block[b] ? 1 + per_block : 0;
     }
     uint64_t *w = malloc(words * sizeof *w), *p = w;
     if (!w)
         return sh_err_nomem(err);
+    *p++ = PACK_MAGIC;
+    *p++ = (uint64_t)s->moments;
     *p++ = s->n_streams;
     for (size_t i = 0; i < s->n_streams; i++) {
         const sh_score_hist *h = &s->stream[i];
@@ -387,8 +445,8 @@ int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
         for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
             if (h->block[b]) {
                 *p++ = b;
-                memcpy(p, h->block[b], SH_HIST_SUB * sizeof *p);
-                p += SH_HIST_SUB;
+                memcpy(p, h->block[b], per_block * sizeof *p);
+                p += per_block;
                 ++*n_blocks;
             }
     }
@@ -401,7 +459,9 @@ int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
 static int unpack_streams(sh_impostors *s, const uint64_t *p, size_t words)
 {
     const uint64_t *end = p + words;
-    if (words < 1 || *p++ != s->n_streams)
+    size_t per_block = block_words(s);
+    if (words < 3 || *p++ != PACK_MAGIC || *p++ != (uint64_t)s->moments ||
+        *p++ != s->n_streams)
         return -1;
     for (size_t i = 0; i < s->n_streams; i++) {
         sh_score_hist *h = &s->stream[i];
@@ -410,30 +470,35 @@ static int unpack_streams(sh_impostors *s, const uint64_t *p, size_t words)
         h->n = *p++;
         uint64_t n_blocks = *p++;
         for (uint64_t k = 0; k < n_blocks; k++) {
-            if ((size_t)(end - p) < 1 + SH_HIST_SUB || *p >= SH_HIST_BLOCKS ||
+            if ((size_t)(end - p) < 1 + per_block || *p >= SH_HIST_BLOCKS ||
                 h->block[*p])
                 return -1;
-            uint64_t **blk = &h->block[*p++];
-            if (!(*blk = malloc(SH_HIST_SUB * sizeof **blk)))
+            uint32_t b = (uint32_t)*p++;
+            if (sh_hist_touch(h, b * SH_HIST_SUB))
                 return -2;
-            memcpy(*blk, p, SH_HIST_SUB * sizeof *p);
-            p += SH_HIST_SUB;
+            memcpy(h->block[b], p, per_block * sizeof *p);
+            p += per_block;
         }
     }
     return p == end ? 0 : -1;
 }
 
-int sh_impostors_unpack(sh_impostors **out, const sh_groups *g, uint64_t n,
+int sh_impostors_unpack(sh_impostors **out, const sh_groups *g, uint64_t n, int moments,
                             const void *data, size_t len, sh_err *err)
 {
     *out = NULL;
     sh_impostors *s = impostors_new(g);
     if (!s)
         return sh_err_nomem(err);
+    s->moments = moments;
+    for (size_t i = 0; i < s->n_streams; i++)
+        s->stream[i].no_sums = !moments;
     int bad = len % sizeof(uint64_t) ? -1 : unpack_streams(s, data, len / sizeof(uint64_t));
     int rc = bad == -2  ? sh_err_nomem(err)
              : bad      ? sh_err_set(err, SH_E_INPUT,
-                                         "saved impostor counts do not fit this run's groups")
+                                         "saved impostor counts do not fit this run's groups "
+                                         "or verification.impostor_moments (or were saved "
+                                         "by another version of shades)")
                         : end_count(s, n, err);
     if (rc) {
         sh_impostors_destroy(s);

@@ -33,6 +33,7 @@ typedef struct sh_impostors {
     size_t n_hits;
     sh_score_window kept;   /* pass 1: bins whose values it kept (predicted) */
     uint32_t kept_hit_bin;      /* pass 1: the lowest bin whose pairs it kept */
+    int moments;                /* pass 1 summed "all" and each group's own cell */
     int overflow;               /* pass 1 stopped keeping: memory is bounded */
 } sh_impostors;
 
@@ -41,10 +42,13 @@ typedef struct sh_impostors {
  * NULL). With keep (may be NULL; taken over and zeroed), it also keeps the
  * values in keep's bins and, unless hit_bin is UINT32_MAX, the pairs
  * scored in bins >= hit_bin, up to a bounded number, so that
- * sh_impostors_settle can spare pass 2. */
+ * sh_impostors_settle can spare pass 2. With moments, it also adds each
+ * score to the exact sums (score_hist.h) of "all" and of its group's own
+ * cell (the mean and SD of /verification/scores); they cost pass 1 about a
+ * third more on BLAS-scored embeddings (bench/README.md). */
 int sh_impostors_count(sh_impostors **out, const sh_groups *g,
                            const sh_score_source *src, sh_score_window *keep,
-                           uint32_t hit_bin, sh_progress *progress, sh_err *err);
+                           uint32_t hit_bin, int moments, sh_progress *progress, sh_err *err);
 
 /* Counts src's sample (src->sample must be set: the pairs of 1 in every
  * items) into a new accumulator, to predict the bins pass 1 should keep. */
@@ -72,9 +76,9 @@ int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
                           sh_err *err);
 
 /* Pass 1 as sh_impostors_count left it, from bytes that
- * sh_impostors_pack wrote for the same groups and n scores; fails with
- * a message when they do not fit. */
-int sh_impostors_unpack(sh_impostors **out, const sh_groups *g, uint64_t n,
+ * sh_impostors_pack wrote for the same groups, n scores and moments; fails
+ * with a message when they do not fit. */
+int sh_impostors_unpack(sh_impostors **out, const sh_groups *g, uint64_t n, int moments,
                             const void *data, size_t len, sh_err *err);
 
 /* All impostors (partition SIZE_MAX), or the cell of groups i and j of

@@ -108,7 +108,7 @@ int sh_rate_omnibus(double *out_chi2, double *out_p_chi2, double *out_p_boot,
         valid++;
         above += at_least(pearson(c, f->t, f->n, pooled), chi2);
     }
-    if (f->rep && f->R && chi2 == 0)
+    if (f->rep && f->R && chi2 == 0 && judged)
         *out_p_boot = 1;
     else if (valid)
         *out_p_boot = (1.0 + above) / (1.0 + valid);

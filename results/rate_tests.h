@@ -23,8 +23,8 @@ typedef struct sh_rate_family {
 
 /* Pearson's statistic, its chi-square p on n - 1 degrees of freedom, and
  * the bootstrap's p (replicates moved to the null; NaN without replicates
- * or where a group cannot be judged, 1 when the statistic is 0). All NaN
- * under two groups. Returns 0, or -1 when out of memory. */
+ * or where a group cannot be judged, else 1 when the statistic is 0).
+ * All NaN under two groups. Returns 0, or -1 when out of memory. */
 int sh_rate_omnibus(double *out_chi2, double *out_p_chi2, double *out_p_boot,
                     const sh_rate_family *f);
 

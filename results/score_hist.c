@@ -90,14 +90,105 @@ void sh_window_clear(sh_score_window *w)
     memset(w, 0, sizeof *w);
 }
 
-int sh_hist_add_slow(sh_score_hist *h, uint32_t b)
+int sh_hist_touch(sh_score_hist *h, uint32_t b)
 {
     uint64_t **blk = &h->block[b / SH_HIST_SUB];
-    if (!*blk && !(*blk = calloc(SH_HIST_SUB, sizeof **blk)))
+    if (!*blk && !(*blk = calloc(h->no_sums ? SH_HIST_SUB : SH_HIST_BLOCK_WORDS, sizeof **blk)))
         return -1;
-    (*blk)[b % SH_HIST_SUB]++;
-    h->n++;
     return 0;
+}
+
+/* The score of a key (inverse of sh_score_key). */
+static double key_value(uint64_t key)
+{
+    uint64_t u = (key >> 63) ? key & ~(UINT64_C(1) << 63) : ~key;
+    double s;
+    memcpy(&s, &u, sizeof s);
+    return s;
+}
+
+/* u128 to double, rounded. */
+static double u128_double(sh_u128 x)
+{
+    return (double)(uint64_t)(x >> 64) * 18446744073709551616.0 + (double)(uint64_t)x;
+}
+
+/* Adds lane `from` of a block's sums into lane `to` of another's (or the
+ * same block's); integer adds, so any order gives the same sums. */
+/* Two words, low first, as one 128-bit integer. */
+static sh_u128 u128_of(const uint64_t *w)
+{
+    return (sh_u128)w[1] << 64 | w[0];
+}
+
+static void add_lane(uint64_t *to, const uint64_t *from)
+{
+    sh_u128 a = u128_of(to) + u128_of(from), add = u128_of(from + 2);
+    sh_u128 lo = u128_of(to + 2) + add;
+    to[0] = (uint64_t)a;
+    to[1] = (uint64_t)(a >> 64);
+    to[2] = (uint64_t)lo;
+    to[3] = (uint64_t)(lo >> 64);
+    to[4] += from[4] + (lo < add);
+}
+
+/* A block's sums over its lanes, as doubles: the offsets' and their
+ * squares'. */
+static void block_sums(double *out_s1, double *out_s2, const uint64_t *blk)
+{
+    uint64_t m[SH_HIST_SUMS] = {0};
+    for (unsigned l = 0; l < SH_HIST_LANES; l++)
+        add_lane(m, SH_HIST_LANE(blk, l));
+    *out_s1 = u128_double(u128_of(m));
+    *out_s2 = u128_double(u128_of(m + 2)) +
+              (double)m[4] * 18446744073709551616.0 * 18446744073709551616.0;
+}
+
+void sh_hist_moments(uint64_t *out_n, double *out_mean, double *out_sd,
+                     const sh_score_hist *h)
+{
+    /* A score of block i is edge + offset * step exactly: within a binade
+     * the key's low 52 bits are the significand's (sign and exponent are
+     * fixed), so a block's sum is n edge + step s1. */
+    uint64_t n = 0;
+    double sum = 0;
+    *out_n = 0;
+    *out_mean = *out_sd = NAN;
+    if (h->no_sums)
+        return;
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
+        const uint64_t *blk = h->block[i];
+        uint64_t base = (uint64_t)i << 52, c = 0;
+        double edge = key_value(base), s1, s2;
+        if (!blk || !isfinite(edge))
+            continue; /* the blocks of -inf and +inf, and empty ones */
+        for (size_t j = 0; j < SH_HIST_SUB; j++)
+            c += blk[j];
+        block_sums(&s1, &s2, blk);
+        n += c;
+        sum += (double)c * edge + (key_value(base + 1) - edge) * s1;
+    }
+    *out_n = n;
+    *out_mean = *out_sd = NAN;
+    if (!n)
+        return;
+    double mean = sum / (double)n, ss = 0;
+    /* Squares about the mean, block by block: sum (d + step u)^2 with d the
+     * edge's distance from the mean. */
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
+        const uint64_t *blk = h->block[i];
+        uint64_t base = (uint64_t)i << 52, c = 0;
+        double edge = key_value(base), s1, s2;
+        if (!blk || !isfinite(edge))
+            continue;
+        for (size_t j = 0; j < SH_HIST_SUB; j++)
+            c += blk[j];
+        block_sums(&s1, &s2, blk);
+        double step = key_value(base + 1) - edge, d = edge - mean;
+        ss += (double)c * d * d + 2 * d * step * s1 + step * step * s2;
+    }
+    *out_mean = mean;
+    *out_sd = sqrt(fmax(ss, 0) / (double)n);
 }
 
 static int reserve(sh_score_hist *h, size_t more)
@@ -123,15 +214,19 @@ int sh_hist_keep_slow(sh_score_hist *h, double s)
     return 0;
 }
 
-int sh_hist_merge(sh_score_hist *dst, const sh_score_hist *src)
+static int merge(sh_score_hist *dst, const sh_score_hist *src, int sums)
 {
     for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
         if (!src->block[i])
             continue;
-        if (!dst->block[i] && !(dst->block[i] = calloc(SH_HIST_SUB, sizeof(uint64_t))))
+        if (sh_hist_touch(dst, (uint32_t)(i * SH_HIST_SUB)))
             return -1;
+        uint64_t *d = dst->block[i];
+        const uint64_t *s = src->block[i];
         for (size_t j = 0; j < SH_HIST_SUB; j++)
-            dst->block[i][j] += src->block[i][j];
+            d[j] += s[j];
+        for (unsigned l = 0; sums && !dst->no_sums && !src->no_sums && l < SH_HIST_LANES; l++)
+            add_lane(SH_HIST_LANE(d, l), SH_HIST_LANE(s, l));
     }
     dst->n += src->n;
     if (src->n_window) {
@@ -143,13 +238,25 @@ int sh_hist_merge(sh_score_hist *dst, const sh_score_hist *src)
     return 0;
 }
 
+int sh_hist_merge(sh_score_hist *dst, const sh_score_hist *src)
+{
+    return merge(dst, src, 1);
+}
+
+int sh_hist_merge_counts(sh_score_hist *dst, const sh_score_hist *src)
+{
+    return merge(dst, src, 0);
+}
+
 void sh_hist_clear(sh_score_hist *h)
 {
+    int no_sums = h->no_sums;
     for (size_t i = 0; i < SH_HIST_BLOCKS; i++)
         free(h->block[i]);
     free(h->above);
     free(h->window);
     memset(h, 0, sizeof *h);
+    h->no_sums = no_sums; /* a cleared histogram keeps its kind */
 }
 
 int sh_hist_index(sh_score_hist *h)

@@ -9,6 +9,12 @@
  * thresholds, so a threshold and every count at it come out as sorting
  * all scores would give them.
  *
+ * Each block also sums its scores exactly: as integers, the offsets of their
+ * keys from the block's lower edge (the low 52 bits: within a binade a
+ * score is its edge plus a multiple of one step) and their squares, so the
+ * mean and SD of a distribution come out the same however its scores were
+ * split among threads.
+ *
  * A histogram is filled by one thread; histograms of the same scores split
  * any way merge to the same one, so threads each keep their own. */
 #ifndef SH_RESULTS_SCORE_HIST_H
@@ -25,6 +31,17 @@
 #define SH_HIST_SUB 256u
 #define SH_HIST_SHIFT 44    /* 64 - 12 - 8 */
 #define SH_HIST_BINS (SH_HIST_BLOCKS * SH_HIST_SUB)
+/* A key's offset from its block's lower edge. */
+#define SH_HIST_OFFSET(key) ((key) & ((UINT64_C(1) << 52) - 1))
+/* After a block's SH_HIST_SUB counts, its sums in SH_HIST_LANES lanes of
+ * five words, low word first: the offsets' in two, their squares' in three.
+ * Consecutive scores of one block go to different lanes, so their adds do
+ * not wait on each other; the lanes are summed when read. */
+#define SH_HIST_LANES 4
+#define SH_HIST_SUMS 5
+#define SH_HIST_BLOCK_WORDS (SH_HIST_SUB + SH_HIST_LANES * SH_HIST_SUMS)
+
+__extension__ typedef unsigned __int128 sh_u128;
 
 /* The order-preserving key of a score: a < b exactly when key(a) < key(b)
  * (NaN is never a score). */
@@ -90,21 +107,50 @@ void sh_window_clear(sh_score_window *w);
 /* One distribution. Zeroed is empty; sh_hist_clear frees. */
 typedef struct sh_score_hist {
     uint64_t n;                          /* scores counted */
-    uint64_t *block[SH_HIST_BLOCKS]; /* SH_HIST_SUB counts, or NULL */
+    uint64_t *block[SH_HIST_BLOCKS]; /* SH_HIST_BLOCK_WORDS: counts, then sums; or NULL */
+    int no_sums;                         /* blocks hold counts only (set while empty) */
     uint64_t *above;                     /* after indexing: scores in blocks above each */
     double *window;                      /* pass 2: exact values in window bins */
     size_t n_window, cap_window;
 } sh_score_hist;
 
+/* Lane `lane` (< SH_HIST_LANES) of the sums of block blk. */
+#define SH_HIST_LANE(blk, lane) ((blk) + SH_HIST_SUB + (lane) * SH_HIST_SUMS)
+
+/* Adds a score of key `key` to the sums of one lane (SH_HIST_LANE of its
+ * block). [thread: the owner] */
+static inline void sh_hist_add_moments(uint64_t *lane, uint64_t key)
+{
+    /* Word by word, so each load meets the store before it whole. */
+    uint64_t off = SH_HIST_OFFSET(key);
+    sh_u128 sq = (sh_u128)off * off;
+    uint64_t sq_lo = (uint64_t)sq, sq_hi = (uint64_t)(sq >> 64);
+    uint64_t a = lane[0] + off;
+    lane[1] += a < off;
+    lane[0] = a;
+    uint64_t b = lane[2] + sq_lo;
+    uint64_t carry = b < sq_lo;
+    lane[2] = b;
+    uint64_t c = lane[3] + sq_hi + carry; /* sq_hi < 2^40: no wrap of sq_hi + carry */
+    lane[4] += c < sq_hi + carry;
+    lane[3] = c;
+}
+
+/* Allocates the block of bin b (counts and sums). Returns 0, or -1 when out
+ * of memory. [thread: the owner] */
+int sh_hist_touch(sh_score_hist *h, uint32_t b);
+
 /* Counts one score. Returns 0, or -1 when out of memory. [thread: the owner] */
-int sh_hist_add_slow(sh_score_hist *h, uint32_t b);
 static inline int sh_hist_add(sh_score_hist *h, double s)
 {
-    uint32_t b = sh_score_bin(s);
+    uint64_t key = sh_score_key(s);
+    uint32_t b = (uint32_t)(key >> SH_HIST_SHIFT);
+    if (!h->block[b / SH_HIST_SUB] && sh_hist_touch(h, b))
+        return -1;
     uint64_t *blk = h->block[b / SH_HIST_SUB];
-    if (!blk)
-        return sh_hist_add_slow(h, b);
     blk[b % SH_HIST_SUB]++;
+    if (!h->no_sums)
+        sh_hist_add_moments(SH_HIST_LANE(blk, 0), key);
     h->n++;
     return 0;
 }
@@ -117,9 +163,12 @@ static inline int sh_hist_keep(sh_score_hist *h, const sh_score_window *w, doubl
     return sh_window_has(w, sh_score_bin(s)) ? sh_hist_keep_slow(h, s) : 0;
 }
 
-/* Adds src's counts and kept values to dst. Returns 0, or -1 when out of
- * memory (dst then holds part of src: discard it). */
+/* Adds src's counts, sums and kept values to dst. Returns 0, or -1 when out
+ * of memory (dst then holds part of src: discard it). */
 int sh_hist_merge(sh_score_hist *dst, const sh_score_hist *src);
+
+/* The same without the sums, for a dst whose sums come from elsewhere. */
+int sh_hist_merge_counts(sh_score_hist *dst, const sh_score_hist *src);
 
 /* Frees what h holds and zeroes it. */
 void sh_hist_clear(sh_score_hist *h);
@@ -133,6 +182,12 @@ int sh_hist_index(sh_score_hist *h);
 
 /* Scores in bin b. */
 uint64_t sh_hist_in_bin(const sh_score_hist *h, uint32_t b);
+
+/* The finite scores' count, mean and SD (population: over n, not n - 1),
+ * from the exact sums; NaN mean and SD with none, or where h kept no sums. */
+void sh_hist_moments(uint64_t *out_n, double *out_mean, double *out_sd,
+                     const sh_score_hist *h);
+
 
 /* Scores in bins above b. Needs the index. */
 uint64_t sh_hist_above_bin(const sh_score_hist *h, uint32_t b);

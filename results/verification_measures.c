@@ -8,6 +8,7 @@
 #include "det.h"
 #include "interval.h"
 #include "score_density.h"
+#include "score_stats.h"
 #include "threshold.h"
 #include "verification_matrix.h"
 
@@ -252,9 +253,15 @@ static uint32_t global_bin(const bucket *all, sh_vpoint p)
 }
 
 /* Adds to w the bins of the thresholds known before pass 1: each target
- * FNMR's and fixed threshold's, global (in "all") and each group's own. */
+ * FNMR's and fixed threshold's, global (in "all") and each group's own, and
+ * each group's lowest finite genuine score (ZeroFNMR's). */
 static int want_known(sh_score_window *w, const buckets *bs, const sh_vmeasure_options *opts)
 {
+    /* ZeroFNMR's threshold in every bucket: its lowest finite genuine score. */
+    for (size_t q = 0; q < bs->n_parts; q++)
+        for (size_t gi = 0; gi < bs->n_groups[q]; gi++)
+            if (sh_score_stats_want(w, bs->part[q][gi].gen, bs->part[q][gi].n_gen))
+                return -1;
     for (size_t k = 0; k < opts->n_points; k++) {
         sh_vpoint p = opts->points[k];
         if (p.kind == SH_VPOINT_FMR)
@@ -358,6 +365,8 @@ static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
         group_row(&r->groups[r->n_groups++], "all", "All", all, w, opts->points[k],
                   &r->thresholds[k], opts->confidence);
     }
+    sh_score_stats_row(&r->scores[r->n_scores++], "all", "All", all->gen, all->n_gen, all->imp,
+                       w, opts->moments);
     if (curve_rows(r, "all", "All", all, w, opts->det_per_axis) ||
         sh_density_append(r, &dens, "all", "All", all->gen, all->n_gen, all->imp))
         return -1;
@@ -370,6 +379,9 @@ static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
                           opts->points[k], &r->thresholds[k], opts->confidence);
                 r->groups[r->n_groups++].too_small = part->too_small && part->too_small[gi];
             }
+            sh_score_stats_row(&r->scores[r->n_scores], part->name, part->group_names[gi],
+                               b->gen, b->n_gen, b->imp, w, opts->moments);
+            r->scores[r->n_scores++].too_small = part->too_small && part->too_small[gi];
             if (curve_rows(r, part->name, part->group_names[gi], b, w, opts->det_per_axis) ||
                 sh_density_append(r, &dens, part->name, part->group_names[gi], b->gen,
                                   b->n_gen, b->imp))
@@ -438,7 +450,7 @@ static int impostor_counts(sh_impostors **out, buckets *bs, const sh_groups *g,
     size_t len = 0;
     int rc = store ? store->load(store->ctx, &saved, &len, err) : 0;
     if (rc > 0) {
-        rc = sh_impostors_unpack(out, g, impostors->n, saved, len, err);
+        rc = sh_impostors_unpack(out, g, impostors->n, opts->moments, saved, len, err);
         free(saved);
         return rc;
     }
@@ -449,7 +461,7 @@ static int impostor_counts(sh_impostors **out, buckets *bs, const sh_groups *g,
         rc = predict_bins(&keep, &hit_bin, bs, g, impostors, opts, err);
     sh_progress_stage(opts->progress, "impostor pass 1", impostors->n);
     if (!rc)
-        rc = sh_impostors_count(out, g, impostors, predict ? &keep : NULL, hit_bin,
+        rc = sh_impostors_count(out, g, impostors, predict ? &keep : NULL, hit_bin, opts->moments,
                                     opts->progress, err);
     sh_window_clear(&keep);
     if (rc)
@@ -494,8 +506,9 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
         r->thresholds = calloc(n_points ? n_points : 1, sizeof *r->thresholds);
         r->groups = calloc(n_rows * n_points + 1, sizeof *r->groups);
         r->eer = calloc(n_rows, sizeof *r->eer);
+        r->scores = calloc(n_rows, sizeof *r->scores);
     }
-    if (!r || !r->thresholds || !r->groups || !r->eer)
+    if (!r || !r->thresholds || !r->groups || !r->eer || !r->scores)
         rc = sh_err_nomem(err);
     if (!rc)
         rc = want_bins(&hit_bin, imp, &bs, opts, err);

@@ -28,6 +28,7 @@ typedef struct sh_vmeasure_options {
     sh_executor *executor;      /* the bootstrap replicates run on it; NULL: this thread */
     sh_progress *progress;  /* counts replicates; NULL for none */
     const sh_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
+    int moments;                /* exact impostor means and SDs (verification.impostor_moments) */
 } sh_vmeasure_options;
 
 

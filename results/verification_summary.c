@@ -103,6 +103,7 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
 {
     sh_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
     for (size_t k = 0; k < K; k++) {
+        int miss_fnmr = 0, miss_fmr = 0;
         for (size_t g = 0; g < p->n_groups; g++) {
             s->gk[g] = s->fnmr_k[g * K + k];
             s->gn[g] = s->fnmr_n[g];
@@ -111,13 +112,27 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
             size_t row = p->first_row + g * K + k;
             j->rep_fnmr[row * j->R + replicate] = s->gn[g] > 0 ? s->gk[g] / s->gn[g] : NAN;
             j->rep_fmr[row * j->R + replicate] = s->mn[g] > 0 ? s->mk[g] / s->mn[g] : NAN;
-            if (p->too_small && p->too_small[g])
+            if (p->too_small && p->too_small[g]) {
                 s->gn[g] = s->mn[g] = 0; /* no trials: left out of the summaries */
+                continue;
+            }
+            const sh_vgroup *obs = &j->r->groups[row];
+            miss_fnmr |= obs->n_genuine > 0 && s->gn[g] == 0;
+            miss_fmr |= obs->n_impostor > 0 && s->mn[g] == 0;
         }
         if (p->first_summary == SIZE_MAX)
             continue;
         sh_differential d;
         sh_differential_compute(&d, s->gk, s->gn, s->mk, s->mn, p->n_groups, j->alpha);
+        /* A replicate that drew none of a group's subjects summarises fewer
+         * groups, a different statistic: it gives none for that rate (nor
+         * for the joint measures). */
+        if (miss_fnmr)
+            d.fnmr.max_min = d.fnmr.max_geomean = d.fnmr.gini = d.fnmr.gap = NAN;
+        if (miss_fmr)
+            d.fmr.max_min = d.fmr.max_geomean = d.fmr.gini = d.fmr.gap = NAN;
+        if (miss_fnmr || miss_fmr)
+            d.garbe = d.fdr = d.inequity = NAN;
         sh_vsummary values;
         put_values(&values, &d);
         size_t srow = p->first_summary + k;
@@ -375,6 +390,10 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         for (size_t i = 0; i < r->n_groups; i++) {
             sh_vgroup *gr = &r->groups[i];
             if (isnan(gr->threshold))
+                continue;
+            /* Too few subjects and the replicates cannot show the spread
+             * between subjects (one subject: every replicate the same). */
+            if (gr->n_subjects < SH_TEST_BOOT_SUBJECTS)
                 continue;
             sh_boot_rate_bounds(&gr->fnmr_boot_lo, &gr->fnmr_boot_hi, job.rep_fnmr + i * job.R,
                                 job.R, gr->n_false_nonmatch, gr->n_genuine, conf);

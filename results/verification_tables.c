@@ -114,6 +114,7 @@ void sh_vresults_destroy(sh_vresults *r)
     free(r->density);
     free(r->tests);
     free(r->pairwise);
+    free(r->scores);
     for (size_t i = 0; i < r->n_matrices; i++)
         sh_vmatrix_clear(&r->matrices[i]);
     free(r->matrices);

@@ -113,6 +113,25 @@ typedef struct sh_veer {
     double eer_threshold;
 } sh_veer;
 
+/* One group's score distributions; one row of /verification/scores (1.11).
+ * Genuine pairs include failed templates (-inf), which the means leave out
+ * and AUC and ZeroFMR count as non-matches, as every rate does. */
+typedef struct sh_vscore {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    uint64_t n_genuine, n_impostor;     /* every pair, failed ones included */
+    double genuine_mean, genuine_sd;    /* finite scores; SD over n */
+    double impostor_mean, impostor_sd;
+    double d_prime;                     /* decidability (mean gap over RMS SD) */
+    double auc;                         /* P(genuine > impostor) + P(equal) / 2 */
+    double auc_lo, auc_hi;              /* where pairs share a bin: its exact bounds */
+    double max_impostor;                /* the highest impostor score */
+    double zero_fmr;                    /* FNMR at the lowest threshold with no false match */
+    double min_genuine;                 /* the lowest finite genuine score */
+    double zero_fnmr;                   /* FMR where every finite genuine pair matches */
+    int32_t too_small;                  /* as in /verification/groups */
+} sh_vscore;
+
 /* One point of a group's DET curve; rows of /verification/det. */
 typedef struct sh_vdet {
     char partition[SH_NAME_MAX];
@@ -259,6 +278,8 @@ typedef struct sh_vresults {
     sh_vtest *tests;        /* by partition, point, then rate (fnmr first) */
     size_t n_pairwise;
     sh_vpair_test *pairwise; /* by partition, point, rate, then pair in group order */
+    size_t n_scores;
+    sh_vscore *scores;      /* by partition, then group (1.11) */
 } sh_vresults;
 
 /* Frees results; NULL is allowed. */

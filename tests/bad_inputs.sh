@@ -128,6 +128,11 @@ case $id in
   c34) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, at_most: 0.1}]"
        sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' run.yaml ;;
   c35) cfg "" "criteria: [{name: t, measure: error_rate, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
+  c39) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.5}]"
+       sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
+  c40) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, at_least: 2}]" ;;
+  c37) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, target_fmr: 1e-2, at_least: 2}]" ;;
+  c38) cfg "" "criteria: [{name: t, measure: auc, partition: sex, interval: wilson, at_least: 0.9}]" ;;
   c36) cfg "" "criteria: [{name: t, measure: error_rate, partition: sex, target_fmr: 1e-2, at_most: 0.1}]"
        sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' run.yaml ;;
   # ---- manifests ----

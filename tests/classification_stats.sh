@@ -16,10 +16,12 @@ fail() { echo "classification_stats: $*" >&2; exit 1; }
 # 160 subjects x 5 images; sex, skin and a band by subject. Each subject
 # has its own error propensity (so its images err together), higher for
 # darker women; the band plants no difference; one image has no prediction.
-awk 'BEGIN { srand(3); print "image_id,subject_id,path,sex,skin,band"
+# A site of 6 subjects is too few for a bootstrap interval.
+awk 'BEGIN { srand(3); print "image_id,subject_id,path,sex,skin,band,site"
   for (s = 0; s < 160; s++) for (k = 0; k < 5; k++)
-    printf "i%d_%d,s%d,x/%d_%d.png,%s,%s,%s\n", s, k, s, s, k, (s % 2 ? "F" : "M"),
-           (int(s / 2) % 2 ? "darker" : "lighter"), (int(s / 4) % 2 ? "A" : "B") }' >manifest.csv
+    printf "i%d_%d,s%d,x/%d_%d.png,%s,%s,%s,%s\n", s, k, s, s, k, (s % 2 ? "F" : "M"),
+           (int(s / 2) % 2 ? "darker" : "lighter"), (int(s / 4) % 2 ? "A" : "B"),
+           (s < 6 ? "small" : "large") }' >manifest.csv
 awk -F, 'BEGIN { srand(17); print "image_id,predicted" }
   NR > 1 { s = substr($2, 2) + 0
     if (!(s in q)) { base = ($4 == "F" && $5 == "darker") ? 0.30 : ($4 == "F") ? 0.12 : 0.06
@@ -32,7 +34,7 @@ cat >run.yaml <<'YAML'
 run: {name: classification-stats, bootstrap: 2000, seed: 9}
 dataset: {manifest: manifest.csv}
 engine: {adapter: replay, predictions: {file: predictions.csv}}
-groups: {partitions: [sex, skin, sex x skin, band]}
+groups: {partitions: [sex, skin, sex x skin, band, site, skin x band]}
 classification: {attribute: sex, classes: [F, M]}
 output: {results: out.h5}
 criteria:
@@ -42,6 +44,7 @@ criteria:
   - {name: geomean, measure: error_max_geomean, partition: sex x skin, at_most: 1.2}
   - {name: equal-sex, measure: error_boot_p, partition: sex, at_least: 0.05}
   - {name: equal-skin-chi2, measure: error_chi2_p, partition: skin, at_least: 0.0}
+  - {name: small-site, measure: error_rate, partition: site, group: small, at_most: 0.9}
 YAML
 set +e
 "$shades" run run.yaml >out 2>err
@@ -64,6 +67,8 @@ parts = {
     "skin": lambda r: r["skin"],
     "sex x skin": lambda r: r["sex"] + "/" + r["skin"],
     "band": lambda r: r["band"],
+    "site": lambda r: r["site"],
+    "skin x band": lambda r: r["skin"] + "/" + r["band"],
 }
 f = h5py.File(h5, "r")
 bad = []
@@ -148,16 +153,28 @@ for p, key in parts.items():
     # The subject bootstrap, redone with numpy: subjects drawn with
     # replacement, an image weighted by its subject's draws. 4000 replicates
     # here against the run's 2000 agree to a few hundredths.
-    reps = np.array([(W * e[g]).sum(1) / (W * n[g]).sum(1) for g in names])  # G x R
+    with np.errstate(invalid="ignore"):
+        reps = np.array([(W * e[g]).sum(1) / (W * n[g]).sum(1) for g in names])  # G x R
     for i, g in enumerate(names):
-        q = np.quantile(reps[i], [0.025, 0.975])
         got = (row[g]["error_boot_lo"], row[g]["error_boot_hi"])
+        if (n[g] > 0).sum() < 25:  # too few subjects: no bounds
+            if not (math.isnan(got[0]) and math.isnan(got[1])):
+                bad.append(f"{p} {g}: bootstrap bounds {got} with {(n[g] > 0).sum()} subjects")
+            continue
+        q = np.quantile(reps[i], [0.025, 0.975])
         if not np.allclose(got, q, rtol=0.08, atol=0.004):
             bad.append(f"{p} {g}: bootstrap bounds {got}, numpy's {tuple(q)}")
-    gaps = reps.max(0) - reps.min(0)
+    # A replicate missing a group gives no summary.
+    full = ~np.isnan(reps).any(0)
+    gaps = reps[:, full].max(0) - reps[:, full].min(0)
     q = np.quantile(gaps, [0.025, 0.975])
-    if not np.allclose((s["error_gap_lo"], s["error_gap_hi"]), q, rtol=0.08, atol=0.004):
-        bad.append(f"{p} gap bounds {(s['error_gap_lo'], s['error_gap_hi'])}, numpy's {tuple(q)}")
+    got = (s["error_gap_lo"], s["error_gap_hi"])
+    if not np.allclose(got, q, rtol=0.08, atol=0.004):
+        bad.append(f"{p} gap bounds {got}, numpy's {tuple(q)}")
+    if any((n[g] > 0).sum() < 25 or k[i] in (0, t[i]) for i, g in enumerate(names)):
+        if not math.isnan(s["p_boot"]):
+            bad.append(f"{p}: a bootstrap p {s['p_boot']} with a group it cannot judge")
+        continue
     c = reps - rate[:, None] + pooled
     stat = (t[:, None] * (c - (t[:, None] * c).sum(0) / t.sum()) ** 2).sum(0) / (pooled * (1 - pooled))
     want = np.mean(stat >= chi2 * (1 - 1e-9))
@@ -178,6 +195,9 @@ same("geomean fails", int(v["geomean"]["pass"]), 0)
 same("equal-sex value", v["equal-sex"]["value"], summ["sex"]["p_boot"])
 same("chi2 rule value", v["equal-skin-chi2"]["value"], summ["skin"]["p_chi2"])
 same("rules name no point", v["geomean"]["point"].decode(), "")
+same("small site fails", int(v["small-site"]["pass"]), 0)
+same("small site reason", v["small-site"]["reason"].decode(),
+     "error_rate of group 'small' has no bootstrap interval: a group needs 25 subjects for one")
 if bad:
     print("\n".join(bad[:40]))
     sys.exit(1)
@@ -225,6 +245,6 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 2 ] || fail "a bootstrap rule without replicates: exit $rc"
-grep -q "criteria entry 1.bound': needs bootstrap intervals, but run.bootstrap is 0" noboot.err ||
+grep -q "criteria entry 1.interval': defaults to bootstrap, but run.bootstrap is 0: give interval: wilson or clopper-pearson, or bound: value" noboot.err ||
   { cat noboot.err >&2; fail "a bootstrap rule without replicates: wrong message"; }
 echo "classification_stats: ok"

@@ -21,6 +21,7 @@
 #include "identification_measures.h"
 #include "interval.h"
 #include "proportion_test.h"
+#include "rate_tests.h"
 #include "threshold.h"
 #include "verification_boot.h"
 #include "verification_tests.h"
@@ -194,6 +195,41 @@ static void gini_and_summaries_known_values(void **state)
     /* One group: nothing to compare. */
     sh_differential_compute(&d, gk, gn, mk, mn, 1, 0.5);
     assert_true(isnan(d.fnmr.max_min) && isnan(d.garbe) && isnan(d.fdr));
+    /* No errors anywhere: groups of 40 and 400 show no difference (the
+     * floored rates would give 10, their sizes' ratio), and the gap's two
+     * ends are two groups. */
+    double k0[2] = {0, 0}, n0[2] = {40, 400};
+    sh_rate_summary rs;
+    sh_rate_summarise(&rs, k0, n0, 2);
+    assert_float_equal(rs.max_min, 1.0, 0);
+    assert_float_equal(rs.max_geomean, 1.0, 0);
+    assert_float_equal(rs.gap, 0.0, 0);
+    assert_int_equal(rs.gap_hi, 0);
+    assert_int_equal(rs.gap_lo, 1);
+    /* Equal non-zero rates: the same two ends. */
+    double k1[3] = {1, 2, 0}, n1[3] = {10, 20, 0};
+    sh_rate_summarise(&rs, k1, n1, 3);
+    assert_int_equal(rs.gap_hi, 0);
+    assert_int_equal(rs.gap_lo, 1);
+}
+
+/* The omnibus test's bootstrap p is 1 where the rates are equal only when
+ * every group can be judged; NaN otherwise, as where they differ. */
+static void equal_rates_need_judged_groups(void **state)
+{
+    (void)state;
+    size_t row[2] = {0, 1};
+    double e[2] = {0, 0}, t[2] = {50, 60}, rep[4] = {0, 0, 0, 0};
+    uint8_t no[2] = {0, 0}, yes[2] = {1, 1};
+    double chi2, p, pb;
+    sh_rate_family f = {2, row, e, t, no, rep, 2};
+    assert_int_equal(sh_rate_omnibus(&chi2, &p, &pb, &f), 0);
+    assert_float_equal(chi2, 0, 0);
+    assert_float_equal(p, 1, 0);
+    assert_true(isnan(pb));
+    f.judged = yes;
+    assert_int_equal(sh_rate_omnibus(&chi2, &p, &pb, &f), 0);
+    assert_float_equal(pb, 1, 0);
 }
 
 static void fisher_exact_known_values(void **state)
@@ -458,6 +494,7 @@ int main(void)
         cmocka_unit_test(eer_is_least_worse_rate_at_smallest_threshold),
         cmocka_unit_test(det_points_are_exact_and_monotone),
         cmocka_unit_test(gini_and_summaries_known_values),
+        cmocka_unit_test(equal_rates_need_judged_groups),
         cmocka_unit_test(fisher_exact_known_values),
         cmocka_unit_test(bootstrap_weights_are_reproducible_draws),
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),

@@ -135,12 +135,73 @@ static void a_changed_replay_is_caught(void **state)
     sh_window_clear(&w);
 }
 
+/* The exact sums: the mean and SD of finite scores of every sign and
+ * size (negatives, subnormals, ties, both infinities among them) match
+ * long double arithmetic, and the same scores split among 1, 3 or 7
+ * histograms merge to the same bits. */
+static void moments_are_exact_and_split_free(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    static double s[N];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 77);
+    long double sum = 0, ss = 0;
+    size_t finite = 0;
+    for (size_t k = 0; k < N; k++) {
+        double u = gsl_rng_uniform(rng);
+        s[k] = u < 0.01   ? -INFINITY
+               : u < 0.02 ? 4.9e-320 * (double)(k % 7) /* subnormal */
+               : u < 0.1  ? -0.375
+               : u < 0.5  ? gsl_ran_gaussian(rng, 3.0)
+                          : 1e6 * gsl_rng_uniform(rng);
+    }
+    s[N - 1] = INFINITY;
+    for (size_t k = 0; k < N; k++)
+        if (isfinite(s[k])) {
+            sum += s[k];
+            finite++;
+        }
+    long double mean = sum / finite;
+    for (size_t k = 0; k < N; k++)
+        if (isfinite(s[k]))
+            ss += (s[k] - mean) * (s[k] - mean);
+    double want_sd = (double)sqrtl(ss / finite);
+    double first_mean = 0, first_sd = 0;
+    const unsigned splits[] = {1, 3, 7};
+    for (size_t t = 0; t < 3; t++) {
+        sh_score_hist *h = calloc(splits[t], sizeof *h), all = {0};
+        for (size_t k = 0; k < N; k++)
+            assert_int_equal(sh_hist_add(&h[(k * 2654435761u) % splits[t]], s[k]), 0);
+        for (unsigned p = 0; p < splits[t]; p++) {
+            assert_int_equal(sh_hist_merge(&all, &h[p]), 0);
+            sh_hist_clear(&h[p]);
+        }
+        free(h);
+        uint64_t n;
+        double m, sd;
+        sh_hist_moments(&n, &m, &sd, &all);
+        assert_true(n == finite);
+        assert_true(fabs(m - (double)mean) <= 1e-12 * fabs((double)mean));
+        assert_true(fabs(sd - want_sd) <= 1e-12 * want_sd);
+        if (t == 0) {
+            first_mean = m;
+            first_sd = sd;
+        }
+        assert_memory_equal(&m, &first_mean, sizeof m);
+        assert_memory_equal(&sd, &first_sd, sizeof sd);
+        sh_hist_clear(&all);
+    }
+    gsl_rng_free(rng);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keys_keep_the_order_of_doubles),
         cmocka_unit_test(thresholds_match_sorting),
         cmocka_unit_test(a_changed_replay_is_caught),
+        cmocka_unit_test(moments_are_exact_and_split_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

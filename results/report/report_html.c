@@ -271,6 +271,8 @@ static int verification_section(FILE *out, const sh_report_run *run,
         figure(out, cap);
     }
     bad |= table(out, sh_table_eer(run));
+    if (v->n_scores)
+        bad |= table(out, sh_table_scores(run));
 
     if (v->n_matrices) {
         fputs("<h3>Cross-group false match rates</h3>\n<p class=\"note\">Each cell: the FMR of "

@@ -95,11 +95,11 @@ static void intersection(size_t *out, const sh_cresults *c, size_t first, size_t
     size_t nf = factors(f, c->groups[first].partition), ci = nf;
     for (size_t k = 0; k < nf; k++)
         ci = strcmp(f[k], c->attribute) ? ci : k;
-    for (size_t i = first; i < end; i++) {
+    for (size_t i = first; i < end; i++)
         out[i - first] = i;
+    for (size_t i = first; i < end; i++)
         if (ci == nf || !label(tmp, c->groups[i].group, nf - 1) || label(tmp, c->groups[i].group, nf))
             return; /* the classified attribute not crossed, or names not "a/b": file order */
-    }
     /* Insertion sort, stable: few groups. */
     for (size_t i = 1; i < end - first; i++) {
         size_t row = out[i], j = i;

@@ -49,6 +49,8 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
         bad |= emit(out, sh_table_tests(run), p);
     if (!o->brief && v) {
         bad |= emit(out, sh_table_eer(run), p);
+        if (v->n_scores)
+            bad |= emit(out, sh_table_scores(run), p);
         for (size_t m = 0; m < v->n_matrices; m++)
             for (size_t k = 0; k < v->matrices[m].n_targets; k++)
                 if (!isnan(v->matrices[m].threshold[k]))

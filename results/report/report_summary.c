@@ -14,6 +14,7 @@ void sh_summary_measure_words(char *out, size_t size, const char *measure)
     static const char *const whole[][2] = {
         {"fnmr", "FNMR"}, {"fmr", "FMR"}, {"fte", "FTE"}, {"garbe", "GARBE"},
         {"fdr", "FDR"},   {"inequity", "inequity rate"}, {"error_rate", "error rate"},
+        {"d_prime", "d'"}, {"auc", "AUC"}, {"zero_fmr", "ZeroFMR"}, {"zero_fnmr", "ZeroFNMR"},
     };
     static const char *const suffix[][2] = {
         {"max_min", "max/min"}, {"max_geomean", "max/geomean"}, {"gini", "Gini"},
@@ -257,7 +258,7 @@ static sh_table *worst_classification(const sh_cresults *c)
                                   "partition|highest error|times the lowest", "lll");
     if (!t)
         return NULL;
-    int bounded = 0;
+    int bounded = 0, outside = 0;
     for (size_t i = 0; i < c->n_groups;) {
         const char *part = c->groups[i].partition;
         const sh_crow *hi = NULL, *lo = NULL;
@@ -283,14 +284,16 @@ static sh_table *worst_classification(const sh_cresults *c)
         for (size_t k = 0; k < c->n_summaries; k++)
             if (!strcmp(c->summaries[k].partition, part))
                 sum = &c->summaries[k];
+        double ratio = lo->error_rate > 0 ? hi->error_rate / lo->error_rate : NAN;
         if (lo->error_rate > 0 && sum && !isnan(sum->error_max_min_lo)) {
-            sh_table_cellf(t, "%.3gx [%.3g, %.3g] (%s %.1f%%)", hi->error_rate / lo->error_rate,
-                           sum->error_max_min_lo, sum->error_max_min_hi, lo->group,
+            int out = sh_report_outside(ratio, sum->error_max_min_lo, sum->error_max_min_hi);
+            sh_table_cellf(t, "%.3gx [%.3g, %.3g]%s (%s %.1f%%)", ratio, sum->error_max_min_lo,
+                           sum->error_max_min_hi, out ? SH_REPORT_OUTSIDE : "", lo->group,
                            100 * lo->error_rate);
             bounded = 1;
+            outside |= out;
         } else if (lo->error_rate > 0) {
-            sh_table_cellf(t, "%.3gx (%s %.1f%%)", hi->error_rate / lo->error_rate, lo->group,
-                           100 * lo->error_rate);
+            sh_table_cellf(t, "%.3gx (%s %.1f%%)", ratio, lo->group, 100 * lo->error_rate);
         } else {
             sh_table_cellf(t, "- (%s had no errors)", lo->group);
         }
@@ -304,6 +307,7 @@ static sh_table *worst_classification(const sh_cresults *c)
         sh_table_note(t, "Error rate in percent with its %g%% Wilson interval; the ratio has no "
                          "interval of its own.",
                       100 * c->confidence);
+    sh_report_outside_note(t, outside);
     return t;
 }
 

@@ -463,6 +463,70 @@ sh_table *sh_table_eer(const sh_report_run *run)
     return t;
 }
 
+/* A score statistic for a cell: "n/a" where NaN. */
+static void stat_cell(char *out, size_t size, const char *fmt, double x)
+{
+    if (isnan(x))
+        snprintf(out, size, "n/a");
+    else
+        snprintf(out, size, fmt, x);
+}
+
+sh_table *sh_table_scores(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    sh_table *t = sh_table_create("Score distributions per group",
+                                  "group|genuine mean (SD)|impostor mean (SD)|d'|AUC|ZeroFMR|"
+                                  "ZeroFNMR",
+                                  "lllrlrr");
+    if (!t)
+        return NULL;
+    int bracket = 0, no_moments = 0;
+    for (size_t i = 0; i < v->n_scores; i++) {
+        const sh_vscore *x = &v->scores[i];
+        no_moments |= x->n_impostor > 0 && isnan(x->impostor_mean);
+        char g[64], m[64], a[64], b[32], c[32], d[32];
+        if (strcmp(x->partition, "all") == 0)
+            sh_table_cellf(t, "%s", x->group);
+        else
+            sh_table_cellf(t, "%s: %s", x->partition, x->group);
+        stat_cell(g, sizeof g, "%.4g", x->genuine_mean);
+        stat_cell(b, sizeof b, "%.3g", x->genuine_sd);
+        sh_table_cellf(t, "%s (%s)", g, b);
+        stat_cell(m, sizeof m, "%.4g", x->impostor_mean);
+        stat_cell(b, sizeof b, "%.3g", x->impostor_sd);
+        sh_table_cellf(t, "%s (%s)", m, b);
+        stat_cell(c, sizeof c, "%.3f", x->d_prime);
+        sh_table_cellf(t, "%s", c);
+        if (isnan(x->auc)) {
+            snprintf(a, sizeof a, "n/a");
+        } else if (x->auc_lo == x->auc_hi) {
+            snprintf(a, sizeof a, "%.6f", x->auc);
+        } else {
+            snprintf(a, sizeof a, "%.6f +-%.1e", x->auc, (x->auc_hi - x->auc_lo) / 2);
+            bracket = 1;
+        }
+        sh_table_cellf(t, "%s", a);
+        stat_cell(d, sizeof d, "%.4g", x->zero_fmr);
+        sh_table_cellf(t, "%s", d);
+        stat_cell(d, sizeof d, "%.4g", x->zero_fnmr);
+        sh_table_cellf(t, "%s", d);
+    }
+    sh_table_note(t, "Means and SDs of the finite scores (failed templates left out); d': the "
+                     "gap of the means over the root mean square of the SDs. AUC: the chance a "
+                     "genuine pair outscores an impostor pair (ties half), failed pairs "
+                     "scoring lowest. ZeroFMR: the FNMR at the lowest threshold no impostor "
+                     "reaches; ZeroFNMR: the FMR at the highest threshold every genuine pair "
+                     "with templates meets. Same-group impostors, as everywhere.%s",
+                  bracket ? " +-: the most the AUC can be off, where genuine and impostor "
+                            "scores share a bin whose values were not kept; its exact bounds "
+                            "are in /verification/scores (docs/measures.md)." : "");
+    if (no_moments)
+        sh_table_note_add(t, "Impostor means and SDs, and d', need "
+                             "verification.impostor_moments: true.");
+    return t;
+}
+
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k)
 {
     (void)run;
@@ -944,14 +1008,17 @@ sh_table *sh_table_classification(const sh_report_run *run,
     free(order);
     char words[96];
     small_words(words, sizeof words, st);
-    if (any_small)
+    if (c->bootstrap)
         sh_table_note(t, "Intervals: %g%% Wilson; bootstrap: %g%% subject bootstrap (%u "
-                         "replicates; n/a without). * %s: too small to estimate.",
-                      100 * c->confidence, 100 * c->confidence, c->bootstrap, words);
+                         "replicates; Clopper-Pearson's bounds where a group had no errors or "
+                         "only errors; n/a under %d subjects).",
+                      100 * c->confidence, 100 * c->confidence, c->bootstrap,
+                      SH_TEST_BOOT_SUBJECTS);
     else
-        sh_table_note(t, "Intervals: %g%% Wilson; bootstrap: %g%% subject bootstrap (%u "
-                         "replicates; n/a without).",
-                      100 * c->confidence, 100 * c->confidence, c->bootstrap);
+        sh_table_note(t, "Intervals: %g%% Wilson; no bootstrap (run.bootstrap is 0).",
+                      100 * c->confidence);
+    if (any_small)
+        sh_table_note_add(t, "* %s: too small to estimate.", words);
     return t;
 }
 
@@ -1009,16 +1076,22 @@ sh_table *sh_table_class_summaries(const sh_report_run *run)
         class_pairs_apart(apart, sizeof apart, c, s, alpha);
         sh_table_cellf(t, "%s", apart);
     }
+    char intervals[64] = "no bootstrap intervals (run.bootstrap is 0)";
+    if (c->bootstrap)
+        snprintf(intervals, sizeof intervals, "%g%% subject-bootstrap intervals",
+                 100 * c->confidence);
     sh_table_note(t, "Error rates of a partition's groups that have images and are not too "
-                     "small, with %g%% subject-bootstrap intervals. Gap: highest rate minus "
-                     "lowest, with Fisher's exact p of the two. chi-square: Pearson's, its p as if "
-                     "every image were independent, which they are not (a subject's images "
-                     "share a face), so it runs small. p (subject bootstrap): keeps each "
-                     "subject's images together; n/a where a group has fewer than %d subjects, "
-                     "or no errors, or only errors. Pairs apart: bootstrap p below %g after "
-                     "Holm's adjustment; every pair is in /classification/pairwise, max/min and "
-                     "Gini in /classification/summaries (docs/measures.md).",
-                  100 * c->confidence, SH_TEST_BOOT_SUBJECTS, alpha);
+                     "small, with %s (a replicate that draws none of a group's subjects gives "
+                     "no summary). Gap: highest rate minus lowest, with Fisher's exact p of the "
+                     "two. chi-square: Pearson's, its p as if every image were independent, "
+                     "which they are not (a subject's images share a face), so it runs small. "
+                     "p (subject bootstrap): keeps each subject's images together; n/a where a "
+                     "group has fewer than %d subjects, or no errors, or only errors. Pairs "
+                     "apart: bootstrap p below %g after Holm's adjustment over the pairs the "
+                     "bootstrap can judge (pairs with such a group are not named: their Fisher "
+                     "p is in /classification/pairwise); max/min and Gini are in "
+                     "/classification/summaries (docs/measures.md).",
+                  intervals, SH_TEST_BOOT_SUBJECTS, alpha);
     sh_report_outside_note(t, outside);
     return t;
 }

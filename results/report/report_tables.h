@@ -60,6 +60,10 @@ sh_table *sh_table_summaries(const sh_report_run *run);
 /* Each group's equal error rate and its threshold. */
 sh_table *sh_table_eer(const sh_report_run *run);
 
+/* Verification: each group's score means and SDs, d', AUC, ZeroFMR and
+ * ZeroFNMR (/verification/scores). */
+sh_table *sh_table_scores(const sh_report_run *run);
+
 /* One partition's cross-group FMR matrix at the k-th target. */
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k);
 

@@ -413,6 +413,12 @@ static int read_verification(sh_results *r, hid_t f, int minor, const char *path
         rc = read_table(&pairs, &v->n_pairwise, f, &sh_h5_tables[SH_H5_PAIRWISE], minor, path,
                         err);
     v->pairwise = pairs;
+    /* Files before 1.11 have no score statistics. */
+    void *scores = NULL;
+    if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_SCORES].path, H5P_DEFAULT) > 0)
+        rc = read_table(&scores, &v->n_scores, f, &sh_h5_tables[SH_H5_SCORES], minor, path,
+                        err);
+    v->scores = scores;
     for (size_t i = 0; i < v->n_density; i++) {
         v->density[i].partition[SH_NAME_MAX - 1] = v->density[i].group[SH_NAME_MAX - 1] = '\0';
         v->density[i].kind[sizeof v->density[i].kind - 1] = '\0';

@@ -268,6 +268,18 @@ static const sh_h5_column pair_test_cols[] = {
     COL(sh_vpair_test, 'd', p_boot),        COL(sh_vpair_test, 'd', p_boot_holm),
 };
 
+static const sh_h5_column score_cols[] = {
+    COL(sh_vscore, 's', partition),     COL(sh_vscore, 's', group),
+    COL(sh_vscore, 'u', n_genuine),     COL(sh_vscore, 'u', n_impostor),
+    COL(sh_vscore, 'd', genuine_mean),  COL(sh_vscore, 'd', genuine_sd),
+    COL(sh_vscore, 'd', impostor_mean), COL(sh_vscore, 'd', impostor_sd),
+    COL(sh_vscore, 'd', d_prime),       COL(sh_vscore, 'd', auc),
+    COL(sh_vscore, 'd', auc_lo),        COL(sh_vscore, 'd', auc_hi),
+    COL(sh_vscore, 'd', max_impostor),  COL(sh_vscore, 'd', zero_fmr),
+    COL(sh_vscore, 'd', min_genuine),   COL(sh_vscore, 'd', zero_fnmr),
+    COL(sh_vscore, 'i', too_small),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
@@ -294,6 +306,7 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_PAIRWISE] = TABLE("/verification/pairwise", pair_test_cols, sh_vpair_test),
     [SH_H5_CSUMMARIES] = TABLE("/classification/summaries", csummary_cols, sh_csummary),
     [SH_H5_CPAIRWISE] = TABLE("/classification/pairwise", cpair_test_cols, sh_cpair_test),
+    [SH_H5_SCORES] = TABLE("/verification/scores", score_cols, sh_vscore),
 };
 
 /* The type of t's columns; with in_file >= 0, only those it has. */

@@ -85,6 +85,7 @@ enum {
     SH_H5_PAIRWISE,    /* /verification/pairwise, since 1.10 */
     SH_H5_CSUMMARIES,  /* /classification/summaries, since 1.11 */
     SH_H5_CPAIRWISE,   /* /classification/pairwise, since 1.11 */
+    SH_H5_SCORES,      /* /verification/scores, since 1.11 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];
