@@ -442,6 +442,10 @@ static void evaluate_score(sh_verdict *v, const sh_criterion *k, const sh_vresul
             row->too_small)
             continue;
         double x = get(row, off);
+        /* An AUC known only within its exact bounds is judged at the end
+         * furthest from passing: a rule must not pass on the midpoint. */
+        if (!strcmp(k->measure, "auc") && row->auc_lo != row->auc_hi)
+            x = at_most ? row->auc_hi : row->auc_lo;
         if (isnan(x)) {
             v->value = NAN;
             snprintf(v->group, sizeof v->group, "%s", row->group);

@@ -107,12 +107,6 @@ static double key_value(uint64_t key)
     return s;
 }
 
-/* u128 to double, rounded. */
-static double u128_double(sh_u128 x)
-{
-    return (double)(uint64_t)(x >> 64) * 18446744073709551616.0 + (double)(uint64_t)x;
-}
-
 /* Adds lane `from` of a block's sums into lane `to` of another's (or the
  * same block's); integer adds, so any order gives the same sums. */
 /* Two words, low first, as one 128-bit integer. */
@@ -132,16 +126,50 @@ static void add_lane(uint64_t *to, const uint64_t *from)
     to[4] += from[4] + (lo < add);
 }
 
-/* A block's sums over its lanes, as doubles: the offsets' and their
- * squares'. */
-static void block_sums(double *out_s1, double *out_s2, const uint64_t *blk)
+/* A block's count and its sums over its lanes: the offsets' (two words)
+ * and their squares' (three), low words first. */
+static uint64_t block_sums(uint64_t *out_m, const uint64_t *blk)
 {
-    uint64_t m[SH_HIST_SUMS] = {0};
+    uint64_t c = 0;
+    memset(out_m, 0, SH_HIST_SUMS * sizeof *out_m);
     for (unsigned l = 0; l < SH_HIST_LANES; l++)
-        add_lane(m, SH_HIST_LANE(blk, l));
-    *out_s1 = u128_double(u128_of(m));
-    *out_s2 = u128_double(u128_of(m + 2)) +
-              (double)m[4] * 18446744073709551616.0 * 18446744073709551616.0;
+        add_lane(out_m, SH_HIST_LANE(blk, l));
+    for (size_t j = 0; j < SH_HIST_SUB; j++)
+        c += blk[j];
+    return c;
+}
+
+/* Adds p to the 256-bit integer w (four words, low first) at word i. */
+static void add_at(uint64_t *w, size_t i, sh_u128 p)
+{
+    for (; p && i < 4; i++) {
+        sh_u128 t = (sh_u128)w[i] + (uint64_t)p;
+        w[i] = (uint64_t)t;
+        p = (p >> 64) + (t >> 64);
+    }
+}
+
+/* c s2 - s1^2 for a block of c offsets (sums m): c times their sum of
+ * squares about their own mean, exactly (Cauchy-Schwarz: never negative),
+ * as a long double. */
+static long double spread(uint64_t c, const uint64_t *m)
+{
+    uint64_t x[4] = {0}, y[4] = {0};
+    for (size_t j = 0; j < 3; j++)
+        add_at(x, j, (sh_u128)c * m[2 + j]);
+    add_at(y, 0, (sh_u128)m[0] * m[0]);
+    add_at(y, 1, (sh_u128)m[0] * m[1]);
+    add_at(y, 1, (sh_u128)m[0] * m[1]);
+    add_at(y, 2, (sh_u128)m[1] * m[1]);
+    uint64_t borrow = 0;
+    long double v = 0, scale = 1;
+    for (size_t j = 0; j < 4; j++) {
+        uint64_t d = x[j] - y[j] - borrow;
+        borrow = x[j] < y[j] || (x[j] == y[j] && borrow);
+        v += (long double)d * scale;
+        scale *= 18446744073709551616.0L;
+    }
+    return v;
 }
 
 void sh_hist_moments(uint64_t *out_n, double *out_mean, double *out_sd,
@@ -149,46 +177,44 @@ void sh_hist_moments(uint64_t *out_n, double *out_mean, double *out_sd,
 {
     /* A score of block i is edge + offset * step exactly: within a binade
      * the key's low 52 bits are the significand's (sign and exponent are
-     * fixed), so a block's sum is n edge + step s1. */
-    uint64_t n = 0;
-    double sum = 0;
+     * fixed). A block's mean is edge + step (s1 / c), its offsets' integer
+     * quotient exact; its spread about that mean is exact in integers; the
+     * rest is long double (no overflow at 1e300, no underflow of squared
+     * subnormal steps). */
+    uint64_t n = 0, m[SH_HIST_SUMS];
     *out_n = 0;
     *out_mean = *out_sd = NAN;
     if (h->no_sums)
         return;
-    for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
-        const uint64_t *blk = h->block[i];
-        uint64_t base = (uint64_t)i << 52, c = 0;
-        double edge = key_value(base), s1, s2;
-        if (!blk || !isfinite(edge))
-            continue; /* the blocks of -inf and +inf, and empty ones */
-        for (size_t j = 0; j < SH_HIST_SUB; j++)
-            c += blk[j];
-        block_sums(&s1, &s2, blk);
-        n += c;
-        sum += (double)c * edge + (key_value(base + 1) - edge) * s1;
-    }
+    for (size_t i = 0; i < SH_HIST_BLOCKS; i++)
+        if (h->block[i] && isfinite(key_value((uint64_t)i << 52)))
+            n += block_sums(m, h->block[i]); /* not the blocks of -inf and +inf */
     *out_n = n;
-    *out_mean = *out_sd = NAN;
     if (!n)
         return;
-    double mean = sum / (double)n, ss = 0;
-    /* Squares about the mean, block by block: sum (d + step u)^2 with d the
-     * edge's distance from the mean. */
-    for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
-        const uint64_t *blk = h->block[i];
-        uint64_t base = (uint64_t)i << 52, c = 0;
-        double edge = key_value(base), s1, s2;
-        if (!blk || !isfinite(edge))
-            continue;
-        for (size_t j = 0; j < SH_HIST_SUB; j++)
-            c += blk[j];
-        block_sums(&s1, &s2, blk);
-        double step = key_value(base + 1) - edge, d = edge - mean;
-        ss += (double)c * d * d + 2 * d * step * s1 + step * step * s2;
-    }
-    *out_mean = mean;
-    *out_sd = sqrt(fmax(ss, 0) / (double)n);
+    long double mean = 0, ss = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < SH_HIST_BLOCKS; i++) {
+            uint64_t base = (uint64_t)i << 52;
+            double edge = key_value(base);
+            if (!h->block[i] || !isfinite(edge))
+                continue;
+            uint64_t c = block_sums(m, h->block[i]);
+            if (!c)
+                continue;
+            long double step = (long double)key_value(base + 1) - edge;
+            sh_u128 s1 = u128_of(m), q = s1 / c, r = s1 % c;
+            long double bm = (long double)edge + step * (long double)(uint64_t)q +
+                             step * ((long double)(uint64_t)r / (long double)c);
+            if (pass == 0) {
+                mean += ((long double)c / (long double)n) * bm;
+            } else {
+                long double d = bm - mean;
+                ss += step * step * (spread(c, m) / (long double)c) + (long double)c * d * d;
+            }
+        }
+    *out_mean = (double)mean;
+    *out_sd = (double)sqrtl(ss / (long double)n);
 }
 
 static int reserve(sh_score_hist *h, size_t more)

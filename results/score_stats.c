@@ -21,7 +21,9 @@ int sh_score_stats_want(sh_score_window *w, const double *gen, size_t n_gen)
     return i < n_gen && isfinite(gen[i]) ? sh_window_add(w, sh_score_bin(gen[i])) : 0;
 }
 
-/* Mean and SD (over n) of the finite scores of an ascending array. */
+/* Mean and SD (over n) of the finite scores of an ascending array: about
+ * the first of them, in long double, so equal scores give their value and
+ * an SD of 0 exactly, and 1e300 squares without overflow. */
 static void genuine_moments(double *out_mean, double *out_sd, const double *gen, size_t n)
 {
     size_t lo = first_finite(gen, n), hi = n;
@@ -30,14 +32,14 @@ static void genuine_moments(double *out_mean, double *out_sd, const double *gen,
     *out_mean = *out_sd = NAN;
     if (hi == lo)
         return;
-    double sum = 0, ss = 0;
+    long double ref = gen[lo], sum = 0, ss = 0, k = (long double)(hi - lo);
     for (size_t i = lo; i < hi; i++)
-        sum += gen[i];
-    double mean = sum / (double)(hi - lo);
+        sum += gen[i] - ref;
+    long double mean = ref + sum / k;
     for (size_t i = lo; i < hi; i++)
-        ss += (gen[i] - mean) * (gen[i] - mean);
-    *out_mean = mean;
-    *out_sd = sqrt(ss / (double)(hi - lo));
+        ss += ((long double)gen[i] - mean) * ((long double)gen[i] - mean);
+    *out_mean = (double)mean;
+    *out_sd = (double)sqrtl(ss / k);
 }
 
 /* The AUC's exact bounds, as twice the count of pairs won plus ties:
@@ -112,20 +114,22 @@ void sh_score_stats_row(sh_vscore *out, const char *partition, const char *group
         out->auc_hi = u128_ratio(hi, pairs);
         out->auc = (out->auc_lo + out->auc_hi) / 2;
     }
+    /* Exact: sh_eer_want keeps the bin of every distribution's largest. */
+    if (imp->n)
+        out->max_impostor = sh_hist_rank_value(imp, w, 0);
     if (n_gen && imp->n) {
         /* The lowest threshold with no false match is just above the
          * highest impostor: the genuine pairs at or below it fail. */
-        /* Exact: sh_eer_want keeps the bin of every distribution's largest. */
-        out->max_impostor = sh_hist_rank_value(imp, w, 0);
         out->zero_fmr = (double)(n_gen - sh_count_ge(gen, n_gen, nextafter(out->max_impostor,
                                                                               INFINITY))) /
                         (double)n_gen;
     }
     size_t f = first_finite(gen, n_gen);
+    if (f < n_gen && isfinite(gen[f]))
+        out->min_genuine = gen[f];
     if (f < n_gen && isfinite(gen[f]) && imp->n) {
         /* The highest threshold every finite genuine pair meets: the lowest
          * of them; failed pairs fail at any threshold. */
-        out->min_genuine = gen[f];
         out->zero_fnmr = (double)sh_hist_count_ge(imp, w, gen[f]) / (double)imp->n;
     }
 }

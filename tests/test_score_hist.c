@@ -193,6 +193,31 @@ static void moments_are_exact_and_split_free(void **state)
         sh_hist_clear(&all);
     }
     gsl_rng_free(rng);
+    /* Equal scores: their own value and an SD of exactly 0. */
+    sh_score_hist c = {0};
+    for (int k = 0; k < 945; k++)
+        assert_int_equal(sh_hist_add(&c, 0.01), 0);
+    uint64_t n;
+    double m, sd;
+    sh_hist_moments(&n, &m, &sd, &c);
+    assert_true(n == 945 && m == 0.01 && sd == 0);
+    sh_hist_clear(&c);
+    /* Scores near 1e300 and near 1e-310 (subnormal): no overflow or
+     * underflow in the squares. */
+    const double big[] = {1e300, 3e300, -2e300}, small[] = {1e-310, 3e-310, 2e-310};
+    for (int t = 0; t < 2; t++) {
+        const double *x = t ? small : big;
+        for (int k = 0; k < 3; k++)
+            assert_int_equal(sh_hist_add(&c, x[k]), 0);
+        long double mu = ((long double)x[0] + x[1] + x[2]) / 3, v = 0;
+        for (int k = 0; k < 3; k++)
+            v += (x[k] - mu) * (x[k] - mu);
+        sh_hist_moments(&n, &m, &sd, &c);
+        assert_true(isfinite(sd) && sd > 0);
+        assert_true(fabs(sd - (double)sqrtl(v / 3)) <= 1e-12 * sd);
+        assert_true(fabs(m - (double)mu) <= 1e-12 * fabs((double)mu));
+        sh_hist_clear(&c);
+    }
 }
 
 int main(void)

@@ -481,15 +481,18 @@ sh_table *sh_table_scores(const sh_report_run *run)
                                   "lllrlrr");
     if (!t)
         return NULL;
-    int bracket = 0, no_moments = 0;
+    int bracket = 0, with_impostors = 0, moments = 0, any_small = 0;
     for (size_t i = 0; i < v->n_scores; i++) {
         const sh_vscore *x = &v->scores[i];
-        no_moments |= x->n_impostor > 0 && isnan(x->impostor_mean);
+        with_impostors |= x->n_impostor > 0;
+        moments |= !isnan(x->impostor_mean);
+        any_small |= x->too_small != 0;
+        const char *star = x->too_small ? "*" : "";
         char g[64], m[64], a[64], b[32], c[32], d[32];
         if (strcmp(x->partition, "all") == 0)
-            sh_table_cellf(t, "%s", x->group);
+            sh_table_cellf(t, "%s%s", x->group, star);
         else
-            sh_table_cellf(t, "%s: %s", x->partition, x->group);
+            sh_table_cellf(t, "%s: %s%s", x->partition, x->group, star);
         stat_cell(g, sizeof g, "%.4g", x->genuine_mean);
         stat_cell(b, sizeof b, "%.3g", x->genuine_sd);
         sh_table_cellf(t, "%s (%s)", g, b);
@@ -501,9 +504,9 @@ sh_table *sh_table_scores(const sh_report_run *run)
         if (isnan(x->auc)) {
             snprintf(a, sizeof a, "n/a");
         } else if (x->auc_lo == x->auc_hi) {
-            snprintf(a, sizeof a, "%.6f", x->auc);
+            snprintf(a, sizeof a, "%.8g", x->auc);
         } else {
-            snprintf(a, sizeof a, "%.6f +-%.1e", x->auc, (x->auc_hi - x->auc_lo) / 2);
+            snprintf(a, sizeof a, "%.8g +-%.1e", x->auc, (x->auc_hi - x->auc_lo) / 2);
             bracket = 1;
         }
         sh_table_cellf(t, "%s", a);
@@ -515,15 +518,18 @@ sh_table *sh_table_scores(const sh_report_run *run)
     sh_table_note(t, "Means and SDs of the finite scores (failed templates left out); d': the "
                      "gap of the means over the root mean square of the SDs. AUC: the chance a "
                      "genuine pair outscores an impostor pair (ties half), failed pairs "
-                     "scoring lowest. ZeroFMR: the FNMR at the lowest threshold no impostor "
+                     "scoring lowest on both sides. ZeroFMR: the FNMR at the lowest threshold no impostor "
                      "reaches; ZeroFNMR: the FMR at the highest threshold every genuine pair "
                      "with templates meets. Same-group impostors, as everywhere.%s",
                   bracket ? " +-: the most the AUC can be off, where genuine and impostor "
                             "scores share a bin whose values were not kept; its exact bounds "
                             "are in /verification/scores (docs/measures.md)." : "");
-    if (no_moments)
+    if (with_impostors && !moments)
         sh_table_note_add(t, "Impostor means and SDs, and d', need "
                              "verification.impostor_moments: true.");
+    if (any_small)
+        sh_table_note_add(t, "* fewer subjects than groups.min_subjects: too small to "
+                             "estimate.");
     return t;
 }
 
