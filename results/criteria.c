@@ -315,6 +315,11 @@ static void ratio_reason(sh_verdict *v, const sh_vresults *r, const sh_vgroup *r
                  "ratio to it can be estimated", row->reference);
     else if (!n)
         snprintf(v->reason, sizeof v->reason, "group '%s' has no trials", row->group);
+    else if (row->n_subjects < SH_TEST_BOOT_SUBJECTS || (ref && ref->n_subjects <
+                                                                SH_TEST_BOOT_SUBJECTS))
+        snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap interval: "
+                 "it or the reference group has under %d subjects", measure, row->group,
+                 SH_TEST_BOOT_SUBJECTS);
     else if (k == 0 || k == n)
         snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap interval: "
                  "the group had %s errors", measure, row->group, k ? "only" : "no");

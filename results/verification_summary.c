@@ -311,8 +311,11 @@ static int reference_ratios(sh_vresults *r, const boot_part *parts, size_t n_par
                     /* No estimate, no interval; nor where the group had no
                      * errors (or only errors): its replicates cannot vary, so
                      * their ratios would bound nothing (0 [0, 0]). The
-                     * reference's own ratio is 1 exactly. */
-                    if (isnan(value) || (i != ref && (errors == 0 || errors == trials)))
+                     * reference's own ratio is 1 exactly. Nor where either
+                     * group has too few subjects for bounds of its own. */
+                    if (isnan(value) || (i != ref && (errors == 0 || errors == trials)) ||
+                        row->n_subjects < SH_TEST_BOOT_SUBJECTS ||
+                        rr->n_subjects < SH_TEST_BOOT_SUBJECTS)
                         continue;
                     for (unsigned b = 0; b < R; b++)
                         reps[b] = replicate_ratio(rep[i * R + b], rep[ref * R + b]);

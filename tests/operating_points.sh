@@ -309,4 +309,32 @@ same_report() { awk '/at its own threshold/ { own = 1 } own && /^$/ { own = 0 }
 diff <(same_report new.txt) <(same_report old.txt) >&2 || fail "a schema 1.9 file reports differently"
 grep -A12 "at its own threshold" old.txt | grep -q "FMR 0.01 .* n/a " ||
   fail "a schema 1.9 file's FMR at each group's own threshold is not n/a"
+# With 12 subjects a group, no group's rates or ratios get bootstrap bounds,
+# and a ratio rule says why.
+awk -F, 'NR == 1 || substr($2, 2) + 0 < 24' manifest.csv >small.csv
+awk -F, 'NR == 1 { print; next } { split($1, a, "_"); split($2, b, "_")
+  if (substr(a[1], 4) + 0 < 24 && substr(b[1], 4) + 0 < 24) print }' scores.csv >small-scores.csv
+cat >small.yaml <<'YAML'
+run: {name: operating-points-small, bootstrap: 200, seed: 5}
+dataset: {manifest: small.csv}
+engine: {adapter: replay, scores: {file: small-scores.csv}}
+groups: {partitions: [sex], reference: [{partition: sex, group: F}]}
+verification: {target_fmr: [1e-1]}
+output: {results: small.h5}
+criteria:
+  - {name: ratio, measure: fmr_ratio, partition: sex, group: M, target_fmr: 1e-1, at_most: 5}
+YAML
+"$shades" run small.yaml >/dev/null 2>small.err && fail "a ratio rule without bounds passed"
+"$python" - small.h5 <<'PY' || fail "small groups got bootstrap bounds"
+import math, sys, h5py
+f = h5py.File(sys.argv[1], "r")
+for r in f["/verification/groups"][:]:
+    if r["partition"].decode() == "sex":
+        assert r["n_subjects"] == 12, r["n_subjects"]
+        for c in ("fnmr_boot_lo", "fmr_boot_hi", "fmr_ratio_lo", "fnmr_ratio_hi"):
+            assert math.isnan(r[c]), (r["group"], c, r[c])
+v = f["/criteria"][0]
+assert v["reason"].decode() == ("fmr_ratio of group 'M' has no bootstrap interval: it or the "
+                                "reference group has under 25 subjects"), v["reason"]
+PY
 echo "operating_points: target FMR, target FNMR and fixed threshold match brute force; old files read"
