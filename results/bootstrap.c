@@ -69,9 +69,9 @@ void sh_boot_percentile(double *out_lo, double *out_hi, double *values, size_t n
 }
 
 void sh_boot_rate_bounds(double *out_lo, double *out_hi, double *reps, unsigned R, uint64_t k,
-                         uint64_t n, double conf)
+                         uint64_t n, uint64_t subjects, double conf)
 {
-    if (n == 0 || R == 0) {
+    if (n == 0 || R == 0 || subjects < SH_TEST_BOOT_SUBJECTS) {
         *out_lo = *out_hi = NAN;
     } else if (k == 0 || k == n) {
         sh_clopper_pearson(out_lo, out_hi, k, n, conf);

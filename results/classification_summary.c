@@ -304,15 +304,11 @@ int sh_classification_summarise(sh_cresults *r, const sh_groups *g, const int32_
         for (size_t g = 0; g < parts[p].n_groups; g++) {
             size_t i = parts[p].first_row + g;
             sh_crow *cr = &r->groups[i];
-            /* Too few subjects and the replicates cannot show the spread
-             * between subjects (one subject: every replicate the same). */
             uint64_t ns = !p                   ? o->n_subjects
                           : parts[p].n_subjects ? parts[p].n_subjects[g]
                                                 : UINT64_MAX;
-            if (ns < SH_TEST_BOOT_SUBJECTS)
-                continue;
             sh_boot_rate_bounds(&cr->error_boot_lo, &cr->error_boot_hi, job.rep_rate + i * R,
-                                R, cr->errors, cr->n, o->confidence);
+                                R, cr->errors, cr->n, ns, o->confidence);
         }
     for (size_t s = 0; !rc && R && s < r->n_summaries; s++) {
         for (size_t f = 0; f < SH_CSUMMARY_FIELDS; f++) {

@@ -394,14 +394,11 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
             sh_vgroup *gr = &r->groups[i];
             if (isnan(gr->threshold))
                 continue;
-            /* Too few subjects and the replicates cannot show the spread
-             * between subjects (one subject: every replicate the same). */
-            if (gr->n_subjects < SH_TEST_BOOT_SUBJECTS)
-                continue;
             sh_boot_rate_bounds(&gr->fnmr_boot_lo, &gr->fnmr_boot_hi, job.rep_fnmr + i * job.R,
-                                job.R, gr->n_false_nonmatch, gr->n_genuine, conf);
+                                job.R, gr->n_false_nonmatch, gr->n_genuine, gr->n_subjects,
+                                conf);
             sh_boot_rate_bounds(&gr->fmr_boot_lo, &gr->fmr_boot_hi, job.rep_fmr + i * job.R,
-                                job.R, gr->n_false_match, gr->n_impostor, conf);
+                                job.R, gr->n_false_match, gr->n_impostor, gr->n_subjects, conf);
         }
         for (size_t s = 0; s < r->n_summaries; s++) {
             if (isnan(r->summaries[s].threshold))

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bootstrap.h"
+
 #define SH_NAME_MAX 64
 
 /* What fixes a global threshold (an operating point): a target FMR over
@@ -149,12 +151,6 @@ typedef struct sh_vdensity {
     uint64_t count;             /* finite scores in the bin */
 } sh_vdensity;
 
-/* The fewest subjects a group needs for the bootstrap's p to judge it: a
- * group of a few subjects (or with no errors, or only errors) shows too
- * little spread in the replicates, so the bootstrap would take its rate as
- * exact. In a reviewer's simulations of correlated null data, groups of 25
- * subjects gave 2-7% of p below 0.05; groups of 10, up to 28%. */
-#define SH_TEST_BOOT_SUBJECTS 25
 
 /* The test that one rate (FNMR or FMR) is equal across a partition's
  * groups at one point; one row of /verification/tests (schema 1.10). */
