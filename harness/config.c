@@ -221,6 +221,8 @@ static const cyaml_schema_field_t output_fields[] = {
     CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, sh_cfg_output, results, 1, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("checkpoint", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                            sh_cfg_output, checkpoint, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("export", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_output,
+                         export, &string_entry, 0, 8),
     CYAML_FIELD_END,
 };
 
@@ -640,6 +642,37 @@ static int validate_not_negative(cfg *c, const char *path, sh_err *err)
     return 0;
 }
 
+/* output.export: known names, each once, each for the run's protocol. */
+static int validate_export(cfg *c, const char *path, sh_err *err)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+        sh_protocol protocol;
+        const char *needs;
+    } known[] = {
+        {"roc", SH_EXPORT_ROC, SH_PROTOCOL_VERIFICATION, "verification"},
+        {"candidates", SH_EXPORT_CANDIDATES, SH_PROTOCOL_IDENTIFICATION, "identification"},
+    };
+    sh_cfg_output *o = &c->output;
+    for (unsigned i = 0; i < o->export_count; i++) {
+        size_t k = 0;
+        while (k < sizeof known / sizeof *known && strcmp(o->export[i], known[k].name))
+            k++;
+        if (k == sizeof known / sizeof *known)
+            return cfg_error(err, c, path, "output.export", 0,
+                             "'%s' is not one of roc, candidates", o->export[i]);
+        if (o->exports & known[k].bit)
+            return cfg_error(err, c, path, "output.export", 0, "'%s' is listed twice",
+                             o->export[i]);
+        if (c->protocol != known[k].protocol)
+            return cfg_error(err, c, path, "output.export", 0,
+                             "'%s' is exported by %s runs only", o->export[i], known[k].needs);
+        o->exports |= known[k].bit;
+    }
+    return 0;
+}
+
 static int validate(cfg *c, const char *path, sh_err *err)
 {
     int bad = validate_not_negative(c, path, err);
@@ -674,6 +707,8 @@ static int validate(cfg *c, const char *path, sh_err *err)
     int rc = validate_protocol(c, path, err);
     if (!rc)
         rc = validate_engine(c, path, err);
+    if (!rc)
+        rc = validate_export(c, path, err);
     if (rc)
         return rc;
     if (c->verification.pairs && c->verification.impostors)

@@ -128,10 +128,18 @@ typedef enum sh_protocol {
 } sh_protocol;
 
 
+/* What output.export may name: the tables a third party needs to recompute
+ * the measures, written only when asked (docs/config.md). */
+#define SH_EXPORT_ROC 1u         /* verification: every group's exact ROC points */
+#define SH_EXPORT_CANDIDATES 2u  /* identification: gallery, searches, candidate lists */
+
 /* output: where the results file goes, resolved. */
 typedef struct sh_cfg_output {
     char *results;
     char *checkpoint;      /* NULL: the results path plus ".checkpoint" */
+    char **export;         /* names as written; see exports */
+    unsigned export_count;
+    unsigned exports;      /* SH_EXPORT_* bits, set by validation */
 } sh_cfg_output;
 
 /* The parsed configuration. Created by sh_config_load, freed by

@@ -128,6 +128,8 @@ case $id in
   c34) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, at_most: 0.1}]"
        sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' run.yaml ;;
   c35) cfg "" "criteria: [{name: t, measure: error_rate, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
+  c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
+  c42) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [candidates]}|' run.yaml ;;
   c39) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.5}]"
        sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
   c40) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, at_least: 2}]" ;;
