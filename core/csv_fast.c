@@ -110,8 +110,46 @@ void sh_csv_skip_bom(const char *text, size_t len, size_t *pos)
         *pos += 3;
 }
 
-int sh_csv_read_fast(const char *path, const char *what, sh_csv_row_fn row, void *ctx,
-                     sh_err *err)
+/* One line's splitter: sh_csv_split's contract. */
+typedef int (*split_fn)(char *text, size_t len, size_t *pos, char **fields, size_t *lens,
+                        size_t max, size_t *n_fields, sh_err *err);
+
+int sh_words_split(char *text, size_t len, size_t *pos, char **fields, size_t *lens,
+                   size_t max, size_t *n_fields, sh_err *err)
+{
+    (void)err;
+    size_t p = *pos, end = p;
+    while (end < len && text[end] != '\n' && text[end] != '\r')
+        end++;
+    size_t next = end < len && text[end] == '\r' && end + 1 < len && text[end + 1] == '\n'
+                      ? end + 2
+                      : end < len ? end + 1 : end;
+    size_t n = 0;
+    int blank = 1;
+    for (size_t i = p; i < end; i++)
+        blank &= text[i] == ' ' || text[i] == '\t';
+    while (!blank) {
+        size_t w = p;
+        while (w < end && text[w] != ' ')
+            w++;
+        if (n < max) {
+            fields[n] = text + p;
+            if (lens)
+                lens[n] = w - p;
+        }
+        n++;
+        text[w] = '\0'; /* text[len] is writable, so the last word ends too */
+        if (w >= end)
+            break;
+        p = w + 1;
+    }
+    *pos = next;
+    *n_fields = n;
+    return 0;
+}
+
+static int read_lines(const char *path, const char *what, split_fn split, sh_csv_row_fn row,
+                      void *ctx, sh_err *err)
 {
     sh_text_blocks *in;
     int rc = sh_text_open(&in, path, what, err);
@@ -133,8 +171,7 @@ int sh_csv_read_fast(const char *path, const char *what, sh_csv_row_fn row, void
             size_t n;
             sh_err why = {0};
             line++;
-            rc = sh_csv_split(text, len, &pos, fields, NULL, SH_CSV_FAST_MAX_FIELDS, &n,
-                              &why);
+            rc = split(text, len, &pos, fields, NULL, SH_CSV_FAST_MAX_FIELDS, &n, &why);
             if (!rc && n > SH_CSV_FAST_MAX_FIELDS)
                 rc = sh_err_set(&why, SH_E_INPUT, "row has %zu fields, more than %d", n,
                                 SH_CSV_FAST_MAX_FIELDS);
@@ -148,4 +185,16 @@ int sh_csv_read_fast(const char *path, const char *what, sh_csv_row_fn row, void
     }
     sh_text_close(in);
     return rc;
+}
+
+int sh_csv_read_fast(const char *path, const char *what, sh_csv_row_fn row, void *ctx,
+                     sh_err *err)
+{
+    return read_lines(path, what, sh_csv_split, row, ctx, err);
+}
+
+int sh_words_read_fast(const char *path, const char *what, sh_csv_row_fn row, void *ctx,
+                       sh_err *err)
+{
+    return read_lines(path, what, sh_words_split, row, ctx, err);
 }

@@ -104,6 +104,12 @@ static const cyaml_schema_field_t scores_fields[] = {
     CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t candidates_fields[] = {
+    REQ_STR("file", sh_cfg_candidates, file),
+    OPT_STR("gallery", sh_cfg_candidates, gallery),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t predictions_fields[] = {
     REQ_STR("file", sh_cfg_predictions, file),
     OPT_STR("image", sh_cfg_predictions, image),
@@ -132,6 +138,8 @@ static const cyaml_schema_field_t engine_fields[] = {
                             scores, scores_fields),
     CYAML_FIELD_MAPPING_PTR("predictions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                             sh_cfg_engine, predictions, predictions_fields),
+    CYAML_FIELD_MAPPING_PTR("candidates", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+                            sh_cfg_engine, candidates, candidates_fields),
     CYAML_FIELD_END,
 };
 
@@ -538,14 +546,15 @@ static int validate_protocol(cfg *c, const char *path, sh_err *err)
  * A missing file is left to the read, whose message names it. */
 static int replayed_file_check(const cfg *c, const char *path, sh_err *err)
 {
-    const char *file = c->engine.scores        ? c->engine.scores->file
-                       : c->engine.predictions ? c->engine.predictions->file
-                                               : NULL;
+    const char *file = sh_config_replayed(&c->engine);
     struct stat st;
     if (!file || stat(file, &st) || S_ISREG(st.st_mode))
         return 0;
     return cfg_error(err, c, path,
-                     c->engine.scores ? "engine.scores.file" : "engine.predictions.file", 0,
+                     c->engine.scores        ? "engine.scores.file"
+                     : c->engine.predictions ? "engine.predictions.file"
+                                             : "engine.candidates.file",
+                     0,
                      "%s %s, not a regular file: replay reads it more than once", file,
                      S_ISDIR(st.st_mode)    ? "is a directory"
                      : S_ISFIFO(st.st_mode) ? "is a FIFO"
@@ -558,8 +567,12 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
 {
     sh_cfg_engine *e = &c->engine;
     int replay = !strcmp(e->adapter, SH_REPLAY);
-    if (!replay && (e->scores || e->predictions))
-        return cfg_error(err, c, path, e->scores ? "engine.scores" : "engine.predictions", 0,
+    if (!replay && (e->scores || e->predictions || e->candidates))
+        return cfg_error(err, c, path,
+                         e->scores        ? "engine.scores"
+                         : e->predictions ? "engine.predictions"
+                                          : "engine.candidates",
+                         0,
                          "only adapter: %s reads files in place of an engine", SH_REPLAY);
     if (replay && (e->options_count || e->config_dir || e->model_card || e->service))
         return cfg_error(err, c, path,
@@ -586,10 +599,22 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
                                  0, "'%s' is not one of classification.classes", labels[k]);
         }
     }
-    if (replay && c->protocol == SH_PROTOCOL_IDENTIFICATION)
-        return cfg_error(err, c, path, "engine.adapter", 0,
-                         "identification searches need an engine; %s reads 1:1 scores and "
-                         "predictions only", SH_REPLAY);
+    if (replay && c->protocol == SH_PROTOCOL_IDENTIFICATION && !e->candidates)
+        return cfg_error(err, c, path, "engine", 0,
+                         "adapter: %s needs a candidate-lists file (engine.candidates) for "
+                         "identification", SH_REPLAY);
+    /* Each protocol reads its own file; another's would be silently unused. */
+    const char *stray = c->protocol != SH_PROTOCOL_VERIFICATION && e->scores ? "engine.scores"
+                        : c->protocol != SH_PROTOCOL_CLASSIFICATION && e->predictions
+                            ? "engine.predictions"
+                        : c->protocol != SH_PROTOCOL_IDENTIFICATION && e->candidates
+                            ? "engine.candidates"
+                            : NULL;
+    if (replay && stray)
+        return cfg_error(err, c, path, stray, 0, "this %s run does not read it",
+                         c->protocol == SH_PROTOCOL_VERIFICATION     ? "verification"
+                         : c->protocol == SH_PROTOCOL_IDENTIFICATION ? "identification"
+                                                                     : "classification");
     if (replay && c->protocol == SH_PROTOCOL_VERIFICATION && !e->scores)
         return cfg_error(err, c, path, "engine.scores", 0,
                          "adapter: %s needs a scores file for verification", SH_REPLAY);
@@ -776,6 +801,10 @@ static int validate(cfg *c, const char *path, sh_err *err)
         rc = resolve_path(&c->engine.scores->file, dir, err);
     if (!rc && c->engine.predictions)
         rc = resolve_path(&c->engine.predictions->file, dir, err);
+    if (!rc && c->engine.candidates)
+        rc = resolve_path(&c->engine.candidates->file, dir, err);
+    if (!rc && c->engine.candidates && c->engine.candidates->gallery)
+        rc = resolve_path(&c->engine.candidates->gallery, dir, err);
     if (!rc)
         rc = replayed_file_check(c, path, err);
     if (!rc)
@@ -792,6 +821,14 @@ static int validate(cfg *c, const char *path, sh_err *err)
     if (!rc && strchr(c->engine.adapter, '/'))
         rc = resolve_path(&c->engine.adapter, dir, err);
     return rc;
+}
+
+const char *sh_config_replayed(const sh_cfg_engine *e)
+{
+    if (strcmp(e->adapter, SH_REPLAY))
+        return NULL;
+    return e->scores ? e->scores->file : e->predictions ? e->predictions->file
+           : e->candidates ? e->candidates->file : NULL;
 }
 
 int sh_config_load(sh_config **out, const char *path, sh_err *err)

@@ -48,6 +48,13 @@ typedef struct sh_cfg_predictions {
     char *confidence;
 } sh_cfg_predictions;
 
+/* Candidate lists for 1:N replay, in NIST's 1:N layout (docs/datasets.md). */
+typedef struct sh_cfg_candidates {
+    char *file;            /* resolved */
+    char *gallery;         /* resolved CSV of the enrolled images' ids, or NULL: the
+                            * gallery the run's seed and holdout draw */
+} sh_cfg_candidates;
+
 /* The engine option engine.service gives: "service=<the description's
  * absolute path>"; a config may not set it as an option itself. */
 #define SH_SERVICE_OPTION "service"
@@ -67,7 +74,12 @@ typedef struct sh_cfg_engine {
                             * a third party (docs/config.md), resolved, or NULL */
     sh_cfg_scores *scores;           /* replay, verification */
     sh_cfg_predictions *predictions; /* replay, classification */
+    sh_cfg_candidates *candidates;   /* replay, identification */
 } sh_cfg_engine;
+
+/* The file a replay reads in place of an engine (its scores, predictions or
+ * candidate lists), or NULL when the engine is not replay. */
+const char *sh_config_replayed(const sh_cfg_engine *e);
 
 /* groups: derived attributes and the partitions reported. */
 typedef struct sh_cfg_groups {

@@ -85,7 +85,7 @@ static int adapter_info(sh_run_info *info, char *sha, const run_state *s, sh_err
         info->adapter_name = SH_REPLAY;
         info->adapter_version = SH_VERSION; /* the replay reader is part of shades */
         info->adapter_vendor = "";
-        info->adapter_library = e->scores ? e->scores->file : e->predictions->file;
+        info->adapter_library = (char *)sh_config_replayed(e);
     }
     return sh_sha256_file(sha, info->adapter_library, err);
 }
@@ -97,7 +97,7 @@ static int check_expected(const run_state *s, const sh_run_options *opts, sh_err
     if (!opts || !opts->expect_from)
         return 0;
     const sh_cfg_engine *e = &s->config->engine;
-    const char *lib = s->inst ? s->inst->path : e->scores ? e->scores->file : e->predictions->file;
+    const char *lib = s->inst ? s->inst->path : sh_config_replayed(e);
     char sha[SH_SHA256_HEX];
     int rc = sh_sha256_file(sha, lib, err);
     if (!rc && opts->expect_adapter_sha256 && strcmp(sha, opts->expect_adapter_sha256))

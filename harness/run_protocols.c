@@ -8,6 +8,7 @@
 #include "embedding_blocks.h"
 #include "identification.h"
 #include "replay.h"
+#include "replay_candidates.h"
 #include "run_state.h"
 
 /* Points per axis of each group's DET curve: enough for smooth probit plots. */
@@ -192,47 +193,102 @@ static void summarise_searches(sh_mated_search *mated, double *top,
         top[q] = nc->score[q * L];
 }
 
-int sh_run_identification(run_state *s, sh_err *err)
+/* The export of a run's searches (output.export: candidates): copies of
+ * the plan and both candidate blocks, mated lists first. */
+static int export_searches(sh_iexport **out, const sh_search_plan *p, const sh_candidates *mc,
+                           const sh_candidates *nc, const sh_manifest *m, sh_err *err)
+{
+    size_t n = p->n_mated + p->n_nonmated, L = mc->length;
+    sh_iexport *x = calloc(1, sizeof *x);
+    if (x) {
+        *x = (sh_iexport){.m = m, .n_gallery = p->n_gallery, .n_searches = n, .length = L};
+        x->gallery = malloc((p->n_gallery + 1) * sizeof *x->gallery);
+        x->item = malloc((n + 1) * sizeof *x->item);
+        x->mate = malloc((n + 1) * sizeof *x->mate);
+        x->score = malloc((n * L + 1) * sizeof *x->score);
+        x->slot = malloc((n * L + 1) * sizeof *x->slot);
+    }
+    if (!x || !x->gallery || !x->item || !x->mate || !x->score || !x->slot) {
+        sh_iexport_destroy(x);
+        return sh_err_nomem(err);
+    }
+    memcpy(x->gallery, p->gallery, p->n_gallery * sizeof *x->gallery);
+    for (size_t q = 0; q < p->n_mated; q++) {
+        x->item[q] = p->mated[q];
+        x->mate[q] = p->mate[q];
+    }
+    for (size_t q = 0; q < p->n_nonmated; q++) {
+        x->item[p->n_mated + q] = p->nonmated[q];
+        x->mate[p->n_mated + q] = UINT32_MAX;
+    }
+    size_t nm = p->n_mated * L;
+    memcpy(x->score, mc->score, nm * sizeof *x->score);
+    memcpy(x->slot, mc->slot, nm * sizeof *x->slot);
+    memcpy(x->score + nm, nc->score, p->n_nonmated * L * sizeof *x->score);
+    memcpy(x->slot + nm, nc->slot, p->n_nonmated * L * sizeof *x->slot);
+    *out = x;
+    return 0;
+}
+
+/* The engine's searches of the drawn gallery: templates (gallery images
+ * enrol for 1:N, every other image searches), then both kinds of search. */
+static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
+                           const sh_search_plan *plan, sh_err *err)
 {
     const sh_cfg_identification *id = s->config->identification;
-    sh_search_plan *plan = NULL;
-    sh_candidates *mc = NULL, *nc = NULL;
-    sh_mated_search *mated = NULL;
-    double *top = NULL;
-    int32_t *roles = NULL;
-    int rc = sh_identification_plan(&plan, s->manifest, s->config->identification->holdout,
-                                        s->config->run.seed, err);
-    if (!rc) {
-        /* Gallery images enrol for 1:N; every other image is a search. */
-        roles = malloc((s->manifest->n_items + 1) * sizeof *roles);
-        if (!roles)
-            rc = sh_err_nomem(err);
-        for (size_t i = 0; !rc && i < s->manifest->n_items; i++)
-            roles[i] = SHADES_ROLE_SEARCH_1N;
-        for (size_t g = 0; !rc && g < plan->n_gallery; g++)
-            roles[plan->gallery[g]] = SHADES_ROLE_ENROL_1N;
-    }
-    if (!rc)
-        rc = make_templates(s, roles, err);
+    int32_t *roles = malloc((s->manifest->n_items + 1) * sizeof *roles);
+    if (!roles)
+        return sh_err_nomem(err);
+    for (size_t i = 0; i < s->manifest->n_items; i++)
+        roles[i] = SHADES_ROLE_SEARCH_1N;
+    for (size_t g = 0; g < plan->n_gallery; g++)
+        roles[plan->gallery[g]] = SHADES_ROLE_ENROL_1N;
+    int rc = make_templates(s, roles, err);
     free(roles);
     if (!rc) {
         sh_progress_stage(s->progress, "mated searches", plan->n_mated);
-        rc = sh_runner_search(&mc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
+        rc = sh_runner_search(mc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
                                   s->checkpoint, SH_CKPT_MATED, s->progress, err);
     }
     if (!rc) {
         sh_progress_end(s->progress);
         sh_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
-        rc = sh_runner_search(&nc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
+        rc = sh_runner_search(nc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
                                   id->candidates, s->checkpoint, SH_CKPT_NONMATED,
                                   s->progress, err);
     }
-    if (!rc) {
+    if (!rc)
         sh_progress_end(s->progress);
-        mated = malloc(plan->n_mated * sizeof *mated);
-        top = malloc((plan->n_nonmated ? plan->n_nonmated : 1) * sizeof *top);
+    return rc;
+}
+
+int sh_run_identification(run_state *s, sh_err *err)
+{
+    const sh_cfg_identification *id = s->config->identification;
+    const sh_cfg_candidates *replayed = s->inst ? NULL : s->config->engine.candidates;
+    sh_search_plan *drawn = NULL, *plan = NULL;
+    sh_candidates *mc = NULL, *nc = NULL;
+    sh_mated_search *mated = NULL;
+    double *top = NULL;
+    int rc = sh_identification_plan(&drawn, s->manifest, s->config->identification->holdout,
+                                        s->config->run.seed, err);
+    if (!rc && replayed) {
+        rc = sh_replay_gallery(&plan, &drawn, replayed, s->manifest, err);
+        if (!rc)
+            rc = sh_replay_candidates(&mc, &nc, replayed, s->manifest, plan, id->candidates,
+                                      err);
+        if (!rc)
+            rc = no_template_failures(s, err);
+    } else if (!rc) {
+        plan = drawn;
+        drawn = NULL;
+        rc = engine_searches(&mc, &nc, s, plan, err);
+    }
+    if (!rc) {
+        mated = malloc((plan->n_mated + 1) * sizeof *mated);
+        top = malloc((plan->n_nonmated + 1) * sizeof *top);
         if (mated && top)
             summarise_searches(mated, top, plan, mc, nc);
         else
@@ -247,11 +303,17 @@ int sh_run_identification(run_state *s, sh_err *err)
     }
     if (!rc)
         s->iresults->n_holdout = plan->n_holdout;
+    if (!rc && (s->config->output.exports & SH_EXPORT_CANDIDATES)) {
+        rc = export_searches(&s->iresults->export, plan, mc, nc, s->manifest, err);
+        if (!rc)
+            s->iresults->n_exported = plan->n_mated + plan->n_nonmated;
+    }
     free(mated);
     free(top);
     sh_candidates_destroy(mc);
     sh_candidates_destroy(nc);
     sh_search_plan_destroy(plan);
+    sh_search_plan_destroy(drawn);
     return rc;
 }
 

@@ -126,6 +126,10 @@ int sh_runner_estimate(shades_attributes *out, sh_instance *inst, sh_executor *e
                            const sh_manifest *m, sh_checkpoint *cp,
                            sh_progress *progress, sh_err *err);
 
+/* Empty lists for n searches of `length` candidates (every slot padding),
+ * or NULL when out of memory. */
+sh_candidates *sh_candidates_create(size_t n, size_t length);
+
 /* Frees candidates; NULL is allowed. */
 void sh_candidates_destroy(sh_candidates *c);
 

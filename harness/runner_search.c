@@ -248,17 +248,9 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                          sh_progress *progress, sh_err *err)
 {
     *out = NULL;
-    sh_candidates *c = calloc(1, sizeof *c);
-    if (c) {
-        c->n_searches = n;
-        c->length = length;
-        c->score = malloc((n ? n : 1) * length * sizeof *c->score);
-        c->slot = malloc((n ? n : 1) * length * sizeof *c->slot);
-    }
-    if (!c || !c->score || !c->slot) {
-        sh_candidates_destroy(c);
+    sh_candidates *c = sh_candidates_create(n, length);
+    if (!c)
         return sh_err_nomem(err);
-    }
     search_job job = {.inst = inst, .t = t, .m = m, .gallery = gallery, .probes = probes,
                       .n_gallery = n_gallery, .c = c, .cp = cp, .stage = stage,
                       .progress = progress};
@@ -280,6 +272,26 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
     }
     *out = c;
     return 0;
+}
+
+sh_candidates *sh_candidates_create(size_t n, size_t length)
+{
+    sh_candidates *c = calloc(1, sizeof *c);
+    if (c) {
+        c->n_searches = n;
+        c->length = length;
+        c->score = malloc((n ? n : 1) * length * sizeof *c->score);
+        c->slot = malloc((n ? n : 1) * length * sizeof *c->slot);
+    }
+    if (!c || !c->score || !c->slot) {
+        sh_candidates_destroy(c);
+        return NULL;
+    }
+    for (size_t k = 0; k < n * length; k++) {
+        c->score[k] = -INFINITY;
+        c->slot[k] = UINT32_MAX;
+    }
+    return c;
 }
 
 void sh_candidates_destroy(sh_candidates *c)

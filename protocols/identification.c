@@ -119,3 +119,49 @@ int sh_identification_plan(sh_search_plan **out, const sh_manifest *m,
     *out = p;
     return 0;
 }
+
+int sh_identification_plan_gallery(sh_search_plan **out, const sh_manifest *m,
+                                       const uint32_t *items, size_t n, sh_err *err)
+{
+    *out = NULL;
+    sh_search_plan *p = calloc(1, sizeof *p);
+    uint32_t *slot = malloc((m->n_subjects + 1) * sizeof *slot);
+    if (p) {
+        p->gallery = malloc((n + 1) * sizeof *p->gallery);
+        p->mated = malloc((m->n_items + 1) * sizeof *p->mated);
+        p->mate = malloc((m->n_items + 1) * sizeof *p->mate);
+        p->nonmated = malloc((m->n_items + 1) * sizeof *p->nonmated);
+    }
+    if (!p || !slot || !p->gallery || !p->mated || !p->mate || !p->nonmated) {
+        free(slot);
+        sh_search_plan_destroy(p);
+        return sh_err_nomem(err);
+    }
+    for (size_t k = 0; k < m->n_subjects; k++)
+        slot[k] = UINT32_MAX;
+    for (size_t g = 0; g < n; g++) {
+        p->gallery[g] = items[g];
+        slot[m->subject[items[g]]] = (uint32_t)g;
+    }
+    p->n_gallery = n;
+    for (size_t i = 0; i < m->n_items; i++) {
+        uint32_t mate = slot[m->subject[i]];
+        if (mate == UINT32_MAX) {
+            p->nonmated[p->n_nonmated++] = (uint32_t)i;
+        } else if (items[mate] != i) {
+            p->mate[p->n_mated] = mate;
+            p->mated[p->n_mated++] = (uint32_t)i;
+        }
+    }
+    for (size_t k = 0; k < m->n_subjects; k++)
+        p->n_holdout += slot[k] == UINT32_MAX;
+    free(slot);
+    if (p->n_mated == 0) {
+        sh_search_plan_destroy(p);
+        return sh_err_set(err, SH_E_INPUT,
+                              "%s: no mated searches: no enrolled subject has a second image",
+                              m->path);
+    }
+    *out = p;
+    return 0;
+}

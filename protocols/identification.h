@@ -28,6 +28,14 @@ typedef struct sh_search_plan {
 int sh_identification_plan(sh_search_plan **out, const sh_manifest *m,
                                double holdout, uint64_t seed, sh_err *err);
 
+/* The plan of a given gallery: items[0..n) (one image each of distinct
+ * subjects, in slot order) enrolled, every other image of their subjects a
+ * mated search, every image of the other subjects a non-mated one. The
+ * caller checks the items are distinct subjects'. Fails when there is no
+ * mated search. */
+int sh_identification_plan_gallery(sh_search_plan **out, const sh_manifest *m,
+                                       const uint32_t *items, size_t n, sh_err *err);
+
 /* Frees a plan; NULL is allowed. */
 void sh_search_plan_destroy(sh_search_plan *p);
 

@@ -8,10 +8,23 @@
 #include "interval.h"
 #include "threshold.h"
 
+void sh_iexport_destroy(sh_iexport *x)
+{
+    if (!x)
+        return;
+    free(x->gallery);
+    free(x->item);
+    free(x->mate);
+    free(x->score);
+    free(x->slot);
+    free(x);
+}
+
 void sh_iresults_destroy(sh_iresults *r)
 {
     if (!r)
         return;
+    sh_iexport_destroy(r->export);
     free(r->thresholds);
     free(r->groups);
     free(r->cmc);

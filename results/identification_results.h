@@ -10,6 +10,7 @@
 #include "error.h"
 #include "groups.h"
 #include "identification_measures.h"
+#include "manifest.h"
 #include "verification_tables.h"
 
 /* Overall rates at one target FPIR; one row of /identification/thresholds. */
@@ -47,6 +48,26 @@ typedef struct sh_icmc {
     double rate;                /* n_hit / n_mated, regardless of score */
 } sh_icmc;
 
+/* What a third party needs to recompute every identification measure by
+ * brute force (output.export: candidates): the gallery, each search and its
+ * candidate list, written to /identification/gallery, /searches and
+ * /candidates. Arrays owned; the manifest borrowed for the ids (it
+ * outlives the write). */
+typedef struct sh_iexport {
+    const sh_manifest *m;
+    size_t n_gallery;
+    uint32_t *gallery;          /* the image each slot enrols */
+    size_t n_searches;          /* the mated searches, then the non-mated */
+    uint32_t *item;             /* each search's probe image */
+    uint32_t *mate;             /* its mate's slot; UINT32_MAX when non-mated */
+    size_t length;              /* candidates a search (L) */
+    double *score;              /* n_searches x length, best first; -inf pads */
+    uint32_t *slot;             /* each candidate's slot; UINT32_MAX pads */
+} sh_iexport;
+
+/* Frees x; NULL is allowed. */
+void sh_iexport_destroy(sh_iexport *x);
+
 /* Everything measured for identification; owned by the caller. */
 typedef struct sh_iresults {
     double confidence;
@@ -57,6 +78,8 @@ typedef struct sh_iresults {
     sh_igroup *groups;      /* "all" first, then by partition, group, target */
     size_t n_cmc;
     sh_icmc *cmc;           /* by partition, group, then rank */
+    sh_iexport *export;     /* owned; NULL unless exported by this run */
+    uint64_t n_exported;    /* searches in /identification/searches (0: none) */
 } sh_iresults;
 
 /* The searches of a run: which items searched, and what they found. */

@@ -82,6 +82,18 @@ service() { # a service description, named by the config; the card permits sendi
   sed -i 's/^permitted_uses: .*/permitted_uses: [testing, third-party processing]/' data/card.yaml
   cfg "engine: {adapter: $bad/libprov_good.so, service: data/svc/acme.yaml}"
 }
+lists() { # a gallery of subjects 1-3 and good candidate lists (NIST's 1:N layout) for
+  # an identification replay of three candidates; s00004 is held out
+  id() { sed -n "$1p" "$manifest" | cut -d, -f1; }
+  printf 'image_id\n%s\n%s\n%s\n' "$(id 2)" "$(id 4)" "$(id 6)" >gallery.csv
+  { echo "searchId candidateRank searchRetCode isAssigned templateId score decision"
+    for q in 3 5 7 8 9; do
+      printf '%s 0 0 1 %s 0.9 0\n%s 1 0 1 %s 0.5 0\n%s 2 0 1 %s 0.1 0\n' \
+        "$(id $q)" "$(id 2)" "$(id $q)" "$(id 4)" "$(id $q)" "$(id 6)"
+    done; } >cand.txt
+  cfg "engine: {adapter: replay, candidates: {file: cand.txt, gallery: gallery.csv}}"
+  sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml
+}
 set_row() { # LINE CSV-ROW: replaces manifest line LINE
   awk -v n="$1" -v row="$2" 'NR == n { print row; next } { print }' "$manifest" >m.tmp
   mv m.tmp "$manifest"
@@ -219,6 +231,16 @@ case $id in
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
   r03) mkfifo scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
+  r04) lists && sed -i '2s/^[^ ]*/nobody/' cand.txt ;;
+  r05) lists && sed -i "3s/ 1 [^ ]* 0.5/ 1 $(sed -n 8p "$manifest" | cut -d, -f1) 0.5/" cand.txt ;;
+  r06) lists && sed -i '3s/ 0.5 / high /' cand.txt ;;
+  r07) lists && sed -i '4s/ 2 0 1 / 3 0 1 /' cand.txt ;;
+  r08) lists && sed -i '3s/ 0.5 / 0.95 /' cand.txt ;;
+  r09) lists && sed -i '14,16d' cand.txt ;;
+  r10) lists && sed -i "4s/.*/$(sed -n 5p "$manifest" | cut -d, -f1)/" gallery.csv ;;
+  r11) lists && sed -i '3s/ 0 1 / 0 0 /' cand.txt ;;
+  c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
+       sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;
   # ---- images ----
   g01) head -c 100 "data/$img" >t.png && mv t.png "data/$img" ;;
   g02) : >"data/$img" ;;

@@ -161,7 +161,7 @@ dataset: {manifest: $demo/demo-cohort/manifest.csv, card: $demo/demo-cohort/card
 engine: {adapter: synthetic, options: [trait1_impostor_mean_shift=0.5]}
 groups: {partitions: [sex, skin_type], min_subjects: 8}
 identification: {holdout: 0.3, candidates: 10, target_fpir: [0.1]}
-output: {results: id.h5}
+output: {results: id.h5, export: [candidates]}
 YAML
 "$shades" run "$work/id.yaml" > "$work/id.txt" 2>/dev/null
 grep -q "Target FPIR 0.1: global threshold" "$work/id.txt" || fail "identification threshold"

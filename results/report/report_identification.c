@@ -100,5 +100,11 @@ sh_table *sh_table_cmc(const sh_report_run *run)
             sh_table_cellf(t, "%.4f", at->rate);
         }
     }
+    if (id->n_exported)
+        sh_table_note(t,
+                      "Candidate lists exported: %llu searches, with the gallery, in "
+                      "/identification/gallery, /searches and /candidates (output.export), "
+                      "to recompute every rate here by brute force.",
+                      (unsigned long long)id->n_exported);
     return t;
 }

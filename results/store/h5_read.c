@@ -527,6 +527,21 @@ static int read_identification(sh_results *r, hid_t f, int minor, const char *pa
     x->n_groups = n[1];
     x->cmc = rows[2];
     x->n_cmc = n[2];
+    /* The export's rows are not read back: the reports only name it. */
+    if (!rc && H5Lexists(f, "/identification/searches", H5P_DEFAULT) > 0) {
+        hid_t d = H5Dopen2(f, "/identification/searches", H5P_DEFAULT);
+        hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+        hssize_t rows_in = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+        if (rows_in < 0)
+            rc = sh_err_set(err, SH_E_INPUT, "%s: /identification/searches is unreadable",
+                            path);
+        else
+            x->n_exported = (uint64_t)rows_in;
+        if (sp >= 0)
+            H5Sclose(sp);
+        if (d >= 0)
+            H5Dclose(d);
+    }
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <hdf5_hl.h>
 
 #include "build_info.h"
+#include "h5_export.h"
 #include "h5_schema.h"
 #include "h5_sign.h"
 #include "paths.h"
@@ -52,7 +53,7 @@ static int attr_number(hid_t loc, const char *name, hid_t file_type, hid_t mem_t
 
 /* Dataset creation properties: object times off, so two runs with the same
  * inputs give the same data; chunked and compressed above CHUNK_ROWS rows. */
-static hid_t dataset_props(int rank, const hsize_t *dims)
+hid_t sh_h5_dataset_props(int rank, const hsize_t *dims)
 {
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(dcpl, 0);
@@ -89,7 +90,7 @@ static hid_t write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem
                          const hsize_t *dims, const void *data)
 {
     hid_t space = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = dataset_props(rank, dims);
+    hid_t dcpl = sh_h5_dataset_props(rank, dims);
     hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (d >= 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         H5Dclose(d);
@@ -333,6 +334,8 @@ static int write_identification(hid_t f, const sh_iresults *r)
     for (size_t t = SH_H5_ITHRESHOLDS; !bad && t <= SH_H5_ICMC; t++)
         bad |= write_table(f, &sh_h5_tables[t], rows[t - SH_H5_ITHRESHOLDS],
                            n[t - SH_H5_ITHRESHOLDS]);
+    if (!bad && r->export)
+        bad = sh_h5_write_iexport(f, r->export);
     return bad ? -1 : 0;
 }
 
