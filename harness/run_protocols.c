@@ -9,10 +9,20 @@
 #include "identification.h"
 #include "replay.h"
 #include "replay_candidates.h"
+#include "roc_export.h"
 #include "run_state.h"
 
 /* Points per axis of each group's DET curve: enough for smooth probit plots. */
 #define DET_PER_AXIS 100
+
+/* Impostor values up to which the ROC export is at every score; the tests
+ * set SHADES_ROC_EVERY_SCORE_CAP (0: never) to see the bounded form on a
+ * small run. */
+static uint64_t roc_cap(void)
+{
+    const char *cap = getenv("SHADES_ROC_EVERY_SCORE_CAP");
+    return cap && *cap ? strtoull(cap, NULL, 10) : SH_ROC_EVERY_SCORE_CAP;
+}
 
 /* Templates of every image from the engine, with their outcomes; roles
  * per item, or NULL for 1:1 enrolment. */
@@ -132,6 +142,8 @@ int sh_run_verification(run_state *s, sh_err *err)
         .seed = c->run.seed,
         .alpha = c->verification.alpha ? *c->verification.alpha : 0.5,
         .moments = c->verification.impostor_moments,
+        .roc = !!(c->output.exports & SH_EXPORT_ROC),
+        .roc_cap = roc_cap(),
         .det_per_axis = DET_PER_AXIS,
         .executor = s->executor,
         .progress = s->progress,

@@ -7,6 +7,7 @@
 
 #include "det.h"
 #include "interval.h"
+#include "roc_export.h"
 #include "score_density.h"
 #include "score_stats.h"
 #include "threshold.h"
@@ -391,6 +392,31 @@ static int measure_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
     return 0;
 }
 
+/* The ROC export's rows: every bucket's, "all" first, in the order of the
+ * EER rows. */
+static int roc_rows(sh_vresults *r, const buckets *bs, const sh_groups *g,
+                    const sh_impostors *imp, const sh_score_source *src,
+                    const sh_vmeasure_options *opts, sh_err *err)
+{
+    size_t n = 0, k = 0;
+    for (size_t p = 0; p < bs->n_parts; p++)
+        n += bs->n_groups[p];
+    sh_roc_group *list = calloc(n ? n : 1, sizeof *list);
+    if (!list)
+        return sh_err_nomem(err);
+    for (size_t p = 0; p < bs->n_parts; p++)
+        for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
+            const sh_partition *part = p ? &g->partitions[p - 1] : NULL;
+            list[k++] = (sh_roc_group){part ? part->name : "all",
+                                       part ? part->group_names[gi] : "All",
+                                       part ? p - 1 : SIZE_MAX, gi, bs->part[p][gi].gen,
+                                       bs->part[p][gi].n_gen};
+        }
+    int rc = sh_roc_export(r, list, n, imp, src, opts->roc_cap, opts->progress, err);
+    free(list);
+    return rc;
+}
+
 /* The sample that predicts pass 1's window: 1 in SAMPLE_EVERY items' pairs. */
 #define SAMPLE_EVERY 16
 /* Bins either side of each bin the sample's EER needs. */
@@ -528,6 +554,8 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
         if (measure_rows(r, &bs, g, &imp->window, opts))
             rc = sh_err_nomem(err);
     }
+    if (!rc && opts->roc)
+        rc = roc_rows(r, &bs, g, imp, impostors, opts, err);
     buckets_free(&bs);
     if (!rc)
         rc = sh_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);

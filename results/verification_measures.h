@@ -29,6 +29,9 @@ typedef struct sh_vmeasure_options {
     sh_progress *progress;  /* counts replicates; NULL for none */
     const sh_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
     int moments;                /* exact impostor means and SDs (verification.impostor_moments) */
+    int roc;                    /* export /verification/roc (output.export: [roc]) */
+    uint64_t roc_cap;           /* impostor values up to which its rows are at every score
+                                 * (SH_ROC_EVERY_SCORE_CAP; roc_export.h) */
 } sh_vmeasure_options;
 
 

@@ -115,6 +115,7 @@ void sh_vresults_destroy(sh_vresults *r)
     free(r->tests);
     free(r->pairwise);
     free(r->scores);
+    free(r->roc);
     for (size_t i = 0; i < r->n_matrices; i++)
         sh_vmatrix_clear(&r->matrices[i]);
     free(r->matrices);

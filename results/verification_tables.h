@@ -141,6 +141,19 @@ typedef struct sh_vdet {
     double threshold, fmr, fnmr;
 } sh_vdet;
 
+/* One point of a group's ROC; rows of /verification/roc, written only with
+ * output.export: [roc] (schema 1.12; roc_export.h). */
+typedef struct sh_vroc {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    double threshold;
+    uint64_t n_genuine, n_false_nonmatch;   /* genuine scores < threshold (failed: -inf) */
+    uint64_t n_impostor, n_false_match;     /* same-group impostor scores >= threshold */
+    double fnmr, fmr;                       /* NaN without pairs */
+    int32_t exact_since_previous;           /* 1: no score lies between the previous
+                                             * row's threshold and this one */
+} sh_vroc;
+
 /* One bin of a group's genuine or impostor score density; rows of
  * /verification/score_density (score_density.h). */
 typedef struct sh_vdensity {
@@ -276,6 +289,10 @@ typedef struct sh_vresults {
     sh_vpair_test *pairwise; /* by partition, point, rate, then pair in group order */
     size_t n_scores;
     sh_vscore *scores;      /* by partition, then group (1.11) */
+    int has_roc;            /* /verification/roc exported (1.12) */
+    size_t n_roc;
+    sh_vroc *roc;           /* by partition, group, then threshold; NULL as read back
+                             * from a file, which counts its rows in n_roc */
 } sh_vresults;
 
 /* Frees results; NULL is allowed. */

@@ -460,6 +460,8 @@ sh_table *sh_table_eer(const sh_report_run *run)
         sh_table_cellf(t, isnan(e->eer) ? "n/a" : "%.4g", e->eer);
         sh_table_cellf(t, isnan(e->eer_threshold) ? "n/a" : "%.6g", e->eer_threshold);
     }
+    if (v->has_roc)
+        sh_table_note_add(t, "ROC exported: %zu points in /verification/roc.", v->n_roc);
     return t;
 }
 

@@ -360,6 +360,22 @@ static int read_failures(sh_failures **out, hid_t f, const char *path, sh_err *e
     return rc;
 }
 
+/* The rows of the 1-D table at `table`, without reading them. */
+static int count_rows(size_t *out, hid_t f, const char *table, const char *path, sh_err *err)
+{
+    hid_t d = H5Dopen2(f, table, H5P_DEFAULT);
+    hid_t sp = d < 0 ? -1 : H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+             H5Sget_simple_extent_dims(sp, dims, NULL) == 1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    *out = (size_t)dims[0];
+    return ok ? 0 : sh_err_set(err, SH_E_INPUT, "%s: cannot read %s", path, table);
+}
+
 static int read_verification(sh_results *r, hid_t f, int minor, const char *path,
                              sh_err *err)
 {
@@ -419,6 +435,10 @@ static int read_verification(sh_results *r, hid_t f, int minor, const char *path
         rc = read_table(&scores, &v->n_scores, f, &sh_h5_tables[SH_H5_SCORES], minor, path,
                         err);
     v->scores = scores;
+    /* The ROC export (1.12) is data for a third party: counted, not read. */
+    if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_ROC].path, H5P_DEFAULT) > 0)
+        rc = count_rows(&v->n_roc, f, sh_h5_tables[SH_H5_ROC].path, path, err);
+    v->has_roc = !rc && H5Lexists(f, sh_h5_tables[SH_H5_ROC].path, H5P_DEFAULT) > 0;
     for (size_t i = 0; i < v->n_density; i++) {
         v->density[i].partition[SH_NAME_MAX - 1] = v->density[i].group[SH_NAME_MAX - 1] = '\0';
         v->density[i].kind[sizeof v->density[i].kind - 1] = '\0';

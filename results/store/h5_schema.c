@@ -280,6 +280,14 @@ static const sh_h5_column score_cols[] = {
     COL(sh_vscore, 'i', too_small),
 };
 
+static const sh_h5_column roc_cols[] = {
+    COL(sh_vroc, 's', partition),        COL(sh_vroc, 's', group),
+    COL(sh_vroc, 'd', threshold),        COL(sh_vroc, 'u', n_genuine),
+    COL(sh_vroc, 'u', n_false_nonmatch), COL(sh_vroc, 'u', n_impostor),
+    COL(sh_vroc, 'u', n_false_match),    COL(sh_vroc, 'd', fnmr),
+    COL(sh_vroc, 'd', fmr),              COL(sh_vroc, 'i', exact_since_previous),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
@@ -307,6 +315,7 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_CSUMMARIES] = TABLE("/classification/summaries", csummary_cols, sh_csummary),
     [SH_H5_CPAIRWISE] = TABLE("/classification/pairwise", cpair_test_cols, sh_cpair_test),
     [SH_H5_SCORES] = TABLE("/verification/scores", score_cols, sh_vscore),
+    [SH_H5_ROC] = TABLE("/verification/roc", roc_cols, sh_vroc),
 };
 
 /* The type of t's columns; with in_file >= 0, only those it has. */

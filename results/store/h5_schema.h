@@ -86,6 +86,7 @@ enum {
     SH_H5_CSUMMARIES,  /* /classification/summaries, since 1.11 */
     SH_H5_CPAIRWISE,   /* /classification/pairwise, since 1.11 */
     SH_H5_SCORES,      /* /verification/scores, since 1.11 */
+    SH_H5_ROC,         /* /verification/roc: output.export [roc] only, since 1.12 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

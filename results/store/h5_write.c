@@ -294,6 +294,8 @@ static int write_verification(hid_t f, const sh_vresults *v)
         bad |= write_table(f, &sh_h5_tables[SH_H5_PAIRWISE], v->pairwise, v->n_pairwise);
     if (!bad)
         bad |= write_table(f, &sh_h5_tables[SH_H5_SCORES], v->scores, v->n_scores);
+    if (!bad && v->has_roc)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_ROC], v->roc, v->n_roc);
     return bad ? -1 : 0;
 }
 
