@@ -529,8 +529,7 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
             rc = sh_err_nomem(err);
     }
     buckets_free(&bs);
-    if (!rc)
-        rc = sh_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
+    /* The matrices before the bootstrap, which bounds their cells. */
     if (!rc && g->n_partitions && !(r->matrices = calloc(g->n_partitions, sizeof *r->matrices)))
         rc = sh_err_nomem(err);
     for (size_t p = 0; !rc && p < g->n_partitions; p++) {
@@ -538,6 +537,8 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
         if (!rc)
             r->n_matrices++;
     }
+    if (!rc)
+        rc = sh_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
     sh_impostors_destroy(imp);
     if (rc) {
         sh_vresults_destroy(r);

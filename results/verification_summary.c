@@ -44,6 +44,7 @@ typedef struct boot_part {
     size_t first_row;           /* its first row in r->groups */
     size_t first_summary;       /* its first row in r->summaries, or SIZE_MAX */
     sh_vboot *boot;
+    size_t first_cell;          /* its first cell i < j in the job's rep_cell, or SIZE_MAX */
 } boot_part;
 
 /* Shared by the replicate workers. */
@@ -56,6 +57,7 @@ typedef struct boot_job {
     double alpha;
     double *rep_fnmr, *rep_fmr; /* [group row][replicate] */
     double *rep_sum;            /* [summary row][field][replicate] */
+    double *rep_cell;           /* [cell i < j of a partition's matrix][point][replicate] */
     sh_progress *progress;
 } boot_job;
 
@@ -63,6 +65,7 @@ typedef struct boot_job {
 typedef struct boot_scratch {
     uint32_t *w;
     double *fnmr_k, *fnmr_n, *fmr_k, *fmr_n, *gk, *gn, *mk, *mn;
+    double *xk, *xn;            /* the FMR matrix's cells, as sh_vboot_replicate_cross */
 } boot_scratch;
 
 static void scratch_free(boot_scratch *s)
@@ -76,6 +79,8 @@ static void scratch_free(boot_scratch *s)
     free(s->gn);
     free(s->mk);
     free(s->mn);
+    free(s->xk);
+    free(s->xn);
 }
 
 static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size_t K)
@@ -87,13 +92,37 @@ static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size
         .fmr_k = malloc(gk * sizeof(double)),  .fmr_n = malloc(groups * sizeof(double)),
         .gk = malloc(groups * sizeof(double)), .gn = malloc(groups * sizeof(double)),
         .mk = malloc(groups * sizeof(double)), .mn = malloc(groups * sizeof(double)),
+        .xk = malloc(groups * gk * sizeof(double)), .xn = malloc(groups * groups * sizeof(double)),
     };
     if (!s->w || !s->fnmr_k || !s->fnmr_n || !s->fmr_k || !s->fmr_n || !s->gk || !s->gn ||
-        !s->mk || !s->mn) {
+        !s->mk || !s->mn || !s->xk || !s->xn) {
         scratch_free(s);
         return -1;
     }
     return 0;
+}
+
+/* The position of cell i < j among a matrix's cells above the diagonal of
+ * n groups, row by row. */
+static size_t upper_cell(size_t n, size_t i, size_t j)
+{
+    return i * n - i * (i + 1) / 2 + (j - i - 1);
+}
+
+/* One replicate's FMR in each cell across two groups of partition p. */
+static void cross_counts(const boot_job *j, const boot_part *p, boot_scratch *s, size_t K,
+                         size_t replicate)
+{
+    size_t G = p->n_groups;
+    sh_vboot_replicate_cross(p->boot, s->w, s->xk, s->xn);
+    for (size_t a = 0; a < G; a++)
+        for (size_t b = a + 1; b < G; b++) {
+            double n = s->xn[a * G + b];
+            size_t row = (p->first_cell + upper_cell(G, a, b)) * K;
+            for (size_t k = 0; k < K; k++)
+                j->rep_cell[(row + k) * j->R + replicate] =
+                    n > 0 ? s->xk[(a * G + b) * K + k] / n : NAN;
+        }
 }
 
 /* One replicate of partition p at the weights in s->w: every group's rates
@@ -102,6 +131,8 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
                              size_t replicate)
 {
     sh_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
+    if (p->first_cell != SIZE_MAX)
+        cross_counts(j, p, s, K, replicate);
     for (size_t k = 0; k < K; k++) {
         int miss_fnmr = 0, miss_fmr = 0;
         for (size_t g = 0; g < p->n_groups; g++) {
@@ -196,6 +227,9 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
             if (ga == gb)
                 bad = sh_vboot_add_impostor(bp->boot, ga, m->subject[q->a],
                                                 m->subject[q->b]) != 0;
+            else if (bp->first_cell != SIZE_MAX)
+                bad = sh_vboot_add_cross_impostor(bp->boot, ga, gb, m->subject[q->a],
+                                                  m->subject[q->b]) != 0;
         }
         for (size_t k = 0; k < imp->n_hits && !bad; k++) {
             const sh_pair *q = &imp->hits[k].pair;
@@ -203,6 +237,9 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
             if (ga == gb)
                 bad = sh_vboot_add_match(bp->boot, ga, m->subject[q->a], m->subject[q->b],
                                              imp->hits[k].score) != 0;
+            else if (bp->first_cell != SIZE_MAX)
+                bad = sh_vboot_add_cross_match(bp->boot, ga, gb, m->subject[q->a],
+                                               m->subject[q->b], imp->hits[k].score) != 0;
         }
         if (!bad)
             bad = sh_vboot_finish(bp->boot) != 0;
@@ -331,6 +368,36 @@ static int reference_ratios(sh_vresults *r, const boot_part *parts, size_t n_par
     return 0;
 }
 
+/* The FMR matrix's bootstrap bounds of partition p, after its groups'
+ * (whose rows give the diagonal): the rule of sh_boot_rate_bounds for each
+ * cell across groups, with the fewer subjects of its two groups. */
+static void matrix_bounds(sh_vmatrix *mx, const sh_vresults *r, const boot_part *p,
+                          double *rep_cell, size_t K, unsigned R, double conf)
+{
+    size_t G = p->n_groups, cells = G * G;
+    for (size_t k = 0; k < K; k++) {
+        if (isnan(mx->threshold[k]))
+            continue;
+        for (size_t a = 0; a < G; a++) {
+            const sh_vgroup *ga = &r->groups[p->first_row + a * K + k];
+            mx->fmr_boot_lo[k * cells + a * G + a] = ga->fmr_boot_lo;
+            mx->fmr_boot_hi[k * cells + a * G + a] = ga->fmr_boot_hi;
+            for (size_t b = a + 1; b < G; b++) {
+                const sh_vgroup *gb = &r->groups[p->first_row + b * K + k];
+                size_t c = k * cells + a * G + b, c2 = k * cells + b * G + a;
+                double *reps = rep_cell + ((p->first_cell + upper_cell(G, a, b)) * K + k) * R;
+                uint64_t subjects = ga->n_subjects < gb->n_subjects ? ga->n_subjects
+                                                                    : gb->n_subjects;
+                sh_boot_rate_bounds(&mx->fmr_boot_lo[c], &mx->fmr_boot_hi[c], reps, R,
+                                    mx->n_false_match[c], mx->n_impostor[a * G + b], subjects,
+                                    conf);
+                mx->fmr_boot_lo[c2] = mx->fmr_boot_lo[c];
+                mx->fmr_boot_hi[c2] = mx->fmr_boot_hi[c];
+            }
+        }
+    }
+}
+
 int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
                                   const sh_groups *g, const sh_pairs *pairs,
                                   const double *genuine_scores, const sh_impostors *imp,
@@ -344,14 +411,20 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         free(parts);
         return sh_err_nomem(err);
     }
-    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, -1, 0, SIZE_MAX, NULL};
-    size_t row = K;
+    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, -1, 0, SIZE_MAX, NULL, SIZE_MAX};
+    size_t row = K, n_cells = 0;
     for (size_t p = 0; p < g->n_partitions; p++) {
         const sh_partition *part = &g->partitions[p];
         parts[p + 1] = (boot_part){part->name, part->n_groups,
                                    (const char *const *)part->group_names, part->item_group,
-                                   part->too_small, part->reference, row, p * K, NULL};
+                                   part->too_small, part->reference, row, p * K, NULL,
+                                   SIZE_MAX};
         row += part->n_groups * K;
+        /* The FMR matrix's cells across groups, where it was computed. */
+        if (part->n_groups > 1 && p < r->n_matrices) {
+            parts[p + 1].first_cell = n_cells;
+            n_cells += part->n_groups * (part->n_groups - 1) / 2;
+        }
         if (part->n_groups > max_groups)
             max_groups = part->n_groups;
     }
@@ -370,7 +443,8 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         job.rep_fmr = malloc(r->n_groups * job.R * sizeof(double));
         job.rep_sum = malloc((r->n_summaries ? r->n_summaries : 1) * N_BOUNDED * job.R *
                              sizeof(double));
-        if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum ||
+        job.rep_cell = malloc((n_cells ? n_cells : 1) * (K ? K : 1) * job.R * sizeof(double));
+        if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum || !job.rep_cell ||
             build_tables(parts, n_parts, r, m, pairs, genuine_scores, imp))
             rc = sh_err_nomem(err);
     }
@@ -400,6 +474,9 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
             sh_boot_rate_bounds(&gr->fmr_boot_lo, &gr->fmr_boot_hi, job.rep_fmr + i * job.R,
                                 job.R, gr->n_false_match, gr->n_impostor, gr->n_subjects, conf);
         }
+        for (size_t p = 1; p < n_parts; p++)
+            if (parts[p].first_cell != SIZE_MAX)
+                matrix_bounds(&r->matrices[p - 1], r, &parts[p], job.rep_cell, K, job.R, conf);
         for (size_t s = 0; s < r->n_summaries; s++) {
             if (isnan(r->summaries[s].threshold))
                 continue;
@@ -418,5 +495,6 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
     free(job.rep_fnmr);
     free(job.rep_fmr);
     free(job.rep_sum);
+    free(job.rep_cell);
     return rc;
 }

@@ -250,6 +250,8 @@ typedef struct sh_vmatrix {
     uint64_t *n_impostor;      /* [i][j], n_groups x n_groups */
     uint64_t *n_false_match;   /* [t][i][j] */
     double *fmr;               /* [t][i][j]; NaN where no pairs or no threshold */
+    double *fmr_boot_lo;       /* [t][i][j]: subject-bootstrap bounds of fmr; NaN */
+    double *fmr_boot_hi;       /*   without them (1.12) */
 } sh_vmatrix;
 
 /* Everything measured for verification. Owned by the caller. */

@@ -148,6 +148,66 @@ static void correlated_subjects_need_the_subject_bootstrap(void **state)
     ASSERT_COVERS(c.boot_fmr);
 }
 
+/* One data set of two groups of SUBJECTS / 2 subjects, impostor pairs
+ * across the groups only (every pair of images, closed-form denominator),
+ * scored as above with subject effects sharing rho_i: whether the
+ * bootstrap interval of the cell's FMR (the FMR matrix's) covers the true
+ * FMR at t_imp, and whether Wilson's does. */
+static void cross_trial(int *boot, int *wilson, gsl_rng *rng, uint64_t seed, double rho_i,
+                        double t_imp)
+{
+    double thr[1] = {t_imp};
+    sh_vboot *b = sh_vboot_create(SUBJECTS, 2, thr, 1, 1);
+    assert_non_null(b);
+    double cs[SUBJECTS];
+    for (int s = 0; s < SUBJECTS; s++) {
+        cs[s] = gsl_ran_gaussian(rng, sqrt(rho_i / 2));
+        for (int i = 0; i < IMAGES; i++)
+            sh_vboot_add_image(b, (size_t)(s % 2), (uint32_t)s);
+    }
+    uint64_t imp = 0, imp_err = 0;
+    for (int a = 0; a < SUBJECTS; a += 2)
+        for (int bb = 1; bb < SUBJECTS; bb += 2)
+            for (int p = 0; p < IMAGES * IMAGES; p++) {
+                double score = cs[a] + cs[bb] + gsl_ran_gaussian(rng, sqrt(1 - rho_i));
+                assert_int_equal(sh_vboot_add_cross_match(b, 0, 1, (uint32_t)a, (uint32_t)bb,
+                                                          score), 0);
+                imp++;
+                imp_err += score >= t_imp;
+            }
+    sh_vboot_finish(b);
+    double truth = gsl_cdf_ugaussian_Q(t_imp), lo, hi;
+    sh_wilson(&lo, &hi, imp_err, imp, 0.95);
+    *wilson += lo <= truth && truth <= hi;
+    static double rep[REPLICATES];
+    uint32_t w[SUBJECTS];
+    double k[4], n[4];
+    for (int r = 0; r < REPLICATES; r++) {
+        sh_boot_weights(w, SUBJECTS, seed, (uint64_t)r);
+        sh_vboot_replicate_cross(b, w, k, n);
+        rep[r] = k[1] / n[1];
+    }
+    sh_boot_rate_bounds(&lo, &hi, rep, REPLICATES, imp_err, imp, SUBJECTS / 2, 0.95);
+    *boot += lo <= truth && truth <= hi;
+    sh_vboot_destroy(b);
+}
+
+static void cross_group_fmr_interval_covers(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 4000);
+    int boot = 0, wilson = 0;
+    for (int k = 0; k < TRIALS; k++)
+        cross_trial(&boot, &wilson, rng, 4000 + (uint64_t)k, 0.1, gsl_cdf_ugaussian_Qinv(0.01));
+    gsl_rng_free(rng);
+    printf("FMR matrix cell, two groups of %d subjects, rho_i 0.1, over %d data sets: "
+           "bootstrap covers %.3f, Wilson %.3f\n",
+           SUBJECTS / 2, TRIALS, (double)boot / TRIALS, (double)wilson / TRIALS);
+    ASSERT_COVERS(boot);
+    assert_true(wilson < (int)(0.85 * TRIALS));
+}
+
 #define GROUP_SUBJECTS 40
 
 /* One data set of two groups of GROUP_SUBJECTS subjects, genuine pairs
@@ -326,6 +386,7 @@ int main(void)
         cmocka_unit_test(correlated_subjects_need_the_subject_bootstrap),
         cmocka_unit_test(two_groups_ratio_covers_and_the_bootstrap_test_holds_its_level),
         cmocka_unit_test(classification_bootstrap_covers_and_its_test_holds_its_level),
+        cmocka_unit_test(cross_group_fmr_interval_covers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,6 +334,59 @@ static void subject_bootstrap_counts_move_subjects_together(void **state)
     sh_vboot_destroy(cells);
 }
 
+/* Groups 0 and 1: subject 0 has an image in each, subjects 1 and 2 one
+ * image in group 1 and two in group 0. */
+static void fill_cross(sh_vboot *b)
+{
+    uint32_t subject[6] = {0, 0, 1, 2, 2, 2};
+    size_t group[6] = {0, 1, 1, 0, 0, 1};
+    for (int i = 0; i < 6; i++)
+        sh_vboot_add_image(b, group[i], subject[i]);
+    for (int i = 0; i < 6; i++)
+        for (int j = i + 1; j < 6; j++)
+            if (subject[i] != subject[j] && group[i] != group[j]) {
+                sh_vboot_add_cross_impostor(b, group[i], group[j], subject[i], subject[j]);
+                /* Images 0 (subject 0, group 0) and 2 (subject 1, group 1)
+                 * match at both thresholds; 3 and 1 (subjects 2 and 0) at the lower. */
+                double score = i == 0 && j == 2 ? 0.9 : i == 1 && j == 3 ? 0.6 : 0.1;
+                sh_vboot_add_cross_match(b, group[i], group[j], subject[i], subject[j], score);
+            }
+    sh_vboot_finish(b);
+}
+
+static void subject_bootstrap_counts_cells_across_groups(void **state)
+{
+    (void)state;
+    double thr[2] = {0.5, 0.8};
+    sh_vboot *complete = sh_vboot_create(3, 2, thr, 2, 1);
+    sh_vboot *cells = sh_vboot_create(3, 2, thr, 2, 0);
+    fill_cross(complete);
+    fill_cross(cells);
+    /* Cell (0, 1) is entry 1 of 2 x 2; the rest is scratch. */
+    double k[8], n[4], ck[8], cn[4];
+    uint32_t ones[3] = {1, 1, 1};
+    sh_vboot_replicate_cross(complete, ones, k, n);
+    /* Group 0 holds images 0, 3, 4; group 1 images 1, 2, 5. Pairs of
+     * different subjects: 0-2, 0-5, 3-1, 3-2, 4-1, 4-2 = 6. */
+    assert_float_equal(n[1], 6, 0);
+    assert_float_equal(k[2], 2, 0);
+    assert_float_equal(k[3], 1, 0);
+    /* Subject 0 drawn twice, 1 never, 2 once: pairs 0-5 (w 2), 3-1 and
+     * 4-1 (w 2 each) = 6; the 0.6 match (3-1, subjects 2 and 0) counts 2. */
+    uint32_t w[3] = {2, 0, 1};
+    sh_vboot_replicate_cross(complete, w, k, n);
+    sh_vboot_replicate_cross(cells, w, ck, cn);
+    assert_float_equal(n[1], 6, 0);
+    assert_float_equal(k[2], 2, 0);
+    assert_float_equal(k[3], 0, 0);
+    /* The closed form for complete impostors equals the stored pairs. */
+    assert_float_equal(cn[1], n[1], 0);
+    assert_float_equal(ck[2], k[2], 0);
+    assert_float_equal(ck[3], k[3], 0);
+    sh_vboot_destroy(complete);
+    sh_vboot_destroy(cells);
+}
+
 /* A results object by hand: partition "p" with groups a and b at one
  * target, and its summary row. */
 static void criteria_verdicts_known(void **state)
@@ -498,6 +551,7 @@ int main(void)
         cmocka_unit_test(fisher_exact_known_values),
         cmocka_unit_test(bootstrap_weights_are_reproducible_draws),
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),
+        cmocka_unit_test(subject_bootstrap_counts_cells_across_groups),
         cmocka_unit_test(criteria_verdicts_known),
         cmocka_unit_test(tests_across_groups_known_values),
         cmocka_unit_test(classification_group_known_values),

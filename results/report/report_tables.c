@@ -535,7 +535,6 @@ sh_table *sh_table_scores(const sh_report_run *run)
 
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k)
 {
-    (void)run;
     char title[256], heads[4096] = "FMR", at[96];
     sh_vpoint point = sh_vmatrix_point(m, k);
     sh_vpoint_threshold_words(at, sizeof at, point);
@@ -556,15 +555,30 @@ sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t 
     if (!t)
         return NULL;
     size_t cells = m->n_groups * m->n_groups;
+    int bounded = 0;
     for (size_t i = 0; i < ng; i++) {
         sh_table_cellf(t, "%s", m->group[i]);
         for (size_t j = 0; j < ng; j++) {
-            double r = m->fmr[k * cells + i * m->n_groups + j];
-            sh_table_cellf(t, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+            size_t c = k * cells + i * m->n_groups + j;
+            double r = m->fmr[c], lo = m->fmr_boot_lo[c], hi = m->fmr_boot_hi[c];
+            char e[32];
+            snprintf(e, sizeof e, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+            if (isnan(r) || isnan(lo) || isnan(hi)) {
+                sh_table_cellf(t, "%s", e);
+            } else {
+                sh_table_cellf(t, "%s [%.2g,%.2g]", e, lo, hi);
+                bounded = 1;
+            }
         }
     }
     sh_table_note(t, "Row and column: the groups of the pair's two images; the diagonal is "
                          "the same-group FMR.");
+    if (bounded)
+        sh_table_note_add(t, "[ ]: %g%% subject-bootstrap interval (each pair of subjects "
+                             "weighted by how often both were drawn; Clopper-Pearson's at "
+                             "no false matches; none where either group has under %d "
+                             "subjects).",
+                          100 * run->r->verification->confidence, SH_TEST_BOOT_SUBJECTS);
     return t;
 }
 
