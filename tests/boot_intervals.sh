@@ -5,7 +5,9 @@
 # of the cross-group FMR matrix, over every pair (closed-form denominators)
 # and over a list of pairs (recorded ones), the diagonal being the groups'
 # own bounds, no bounds where either group has under 25 subjects, and
-# Clopper-Pearson's at no false matches.
+# Clopper-Pearson's at no false matches; each group's own threshold at a
+# target FMR and a target FNMR, and its FNMR and FMR there, each replicate
+# recomputing the threshold from its weighted pairs.
 set -euo pipefail
 shades=$1 python=$2
 work=$(mktemp -d)
@@ -44,8 +46,12 @@ groups: {partitions: [site]}
 verification:
   $pairs
   target_fmr: [1e-2, 1e-3]
+  target_fnmr: [0.05]
   fixed_threshold: [0.36]
 output: {results: $kind.h5}
+criteria:
+  - {name: own-fnmr-a, measure: group_fnmr, partition: site, group: A, target_fmr: 1e-2,
+     at_most: 0.5}
 YAML
   "$shades" run $kind.yaml >$kind.out 2>$kind.err || { cat $kind.err >&2; fail "$kind: run failed"; }
 done
@@ -139,6 +145,88 @@ for kind, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
             checked = np.isfinite(blo[t]) & (np.arange(3)[:, None] != np.arange(3)[None, :])
             if t < 2 and kind == "all" and not checked.any():
                 bad.append(f"{kind} t{t}: no cell across groups has bounds")
+def own(gsub, gsc, ia, ib, isc, kind, target, w):
+    """A replicate's own threshold and its FNMR and FMR (NaN: none)."""
+    gw, iw = w[gsub].astype(float), (w[ia] * w[ib]).astype(float)
+    ng, ni = gw.sum(), iw.sum()
+    n = ni if kind == "target_fmr" else ng
+    if not n > 0 or n * target < 1:
+        return (math.nan,) * 3
+    k = math.floor(target * n)
+    while k < n and (k + 1) / n <= target:
+        k += 1
+    while k > 0 and k / n > target:
+        k -= 1
+    if kind == "target_fmr":
+        o = np.argsort(-isc, kind="stable")
+        cum = np.cumsum(iw[o])
+        hit = np.nonzero(cum > k)[0]
+        if k >= n or not len(hit):
+            return (math.nan,) * 3
+        t = np.nextafter(isc[o][hit[0]], np.inf)
+    else:
+        o = np.argsort(gsc, kind="stable")
+        cum = np.cumsum(gw[o])
+        hit = np.nonzero(cum > k)[0]
+        if k >= n or not len(hit) or gsc[o][hit[0]] == -math.inf:
+            return (math.nan,) * 3
+        t = gsc[o][hit[0]]
+    return t, gw[gsc < t].sum() / ng, iw[isc >= t].sum() / ni
+
+def own_checks(kind_run, scores):
+    gen, imp = {g: [] for g in names + ["All"]}, {g: [] for g in names + ["All"]}
+    for r in csv.DictReader(open(scores)):
+        x, y = r["reference_id"], r["probe_id"]
+        s = float(r["score"]) if r["score"] else -math.inf
+        for g in ("All", site[x]) if site[x] == site[y] else ("All",):
+            (gen if subj[x] == subj[y] else imp)[g].append((subj[x], subj[y], s))
+    with h5py.File(f"{kind_run}.h5", "r") as f:
+        rows = f["/verification/groups"][:]
+    seen = 0
+    for r in rows:
+        g, kind = r["group"].decode(), r["point"].decode()
+        if kind == "fixed_threshold":
+            continue
+        target = r["target_fmr"] if kind == "target_fmr" else r["target_fnmr"]
+        G, I = np.array(gen[g]), np.array(imp[g])
+        gsub, gsc = G[:, 0].astype(int), G[:, 2]
+        ia, ib, isc = I[:, 0].astype(int), I[:, 1].astype(int), I[:, 2]
+        what = f"{kind_run} {g} {kind} {target}"
+        obs = own(gsub, gsc, ia, ib, isc, kind, target, np.ones(S, int))
+        close(what + " observed own threshold", r["group_threshold"], obs[0], rel=0)
+        close(what + " observed FNMR, FMR", (r["group_fnmr"], r["group_fmr"]), obs[1:])
+        got = [r[c] for c in ("group_threshold_lo", "group_threshold_hi", "group_fnmr_lo",
+                              "group_fnmr_hi", "group_fmr_lo", "group_fmr_hi")]
+        if r["group_boot_note"]:
+            bad.append(f"{what}: {r['group_boot_note']}")
+            continue
+        if r["n_subjects"] < 25 or math.isnan(obs[0]):
+            close(what + " (no bounds)", got, [math.nan] * 6)
+            continue
+        reps = np.array([own(gsub, gsc, ia, ib, isc, kind, target, W[b]) for b in range(R)])
+        want = []
+        for c, n in ((0, 0), (1, len(gsc)), (2, len(isc))):
+            v = reps[:, c][~np.isnan(reps[:, c])]
+            q = list(np.quantile(v, [(1 - CONF) / 2, 1 - (1 - CONF) / 2]))
+            if c and round(obs[c] * n) in (0, n):  # widened to Clopper-Pearson's
+                lo, hi = cp(0, n) if round(obs[c] * n) == 0 else (None, None)
+                q = [min(q[0], lo), max(q[1], hi)]
+            want += q
+        close(what + " bounds", got, want)
+        seen += 1
+    if seen < 6:
+        bad.append(f"{kind_run}: only {seen} own-threshold rows checked")
+
+for kind_run, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
+    own_checks(kind_run, scores)
+    with h5py.File(f"{kind_run}.h5", "r") as f:
+        v = f["/criteria"][0]
+        a = [r for r in f["/verification/groups"][:] if r["group"] == b"A"
+             and r["point"] == b"target_fmr" and r["target_fmr"] == 1e-2][0]
+    close(f"{kind_run} own-fnmr-a verdict", v["value"], a["group_fnmr_hi"], rel=0)
+    if not v["pass"]:
+        bad.append(f"{kind_run}: own-fnmr-a fails: {v['reason']}")
+
 if bad:
     print("\n".join(bad[:30]), file=sys.stderr)
     sys.exit(1)

@@ -24,6 +24,7 @@
 #include "rate_tests.h"
 #include "threshold.h"
 #include "verification_boot.h"
+#include "verification_own.h"
 #include "verification_tests.h"
 
 static void clopper_pearson_known_values(void **state)
@@ -387,6 +388,58 @@ static void subject_bootstrap_counts_cells_across_groups(void **state)
     sh_vboot_destroy(cells);
 }
 
+/* One group of subjects 0..3: impostor scores 0.9 (0-1), 0.8 (0-2), 0.7
+ * (1-2), 0.6 (2-3), held from 0.65 up; genuine 0.5 (s0), 0.55 (s2), 0.95
+ * (s1). */
+static void own_thresholds_from_weighted_counts(void **state)
+{
+    (void)state;
+    sh_vown *o = sh_vown_create(1, 0.65);
+    assert_non_null(o);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 2, 3, 0.6), 0); /* below the edge */
+    assert_int_equal(sh_vown_add_impostor(o, 0, 1, 2, 0.7), 0);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 1, 0.9), 0);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 2, 0.8), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 0, 0.5), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 1, 0.95), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 2, 0.55), 0);
+    sh_vown_finish(o);
+    uint32_t ones[4] = {1, 1, 1, 1};
+    double t, fnmr, fmr;
+    /* FMR 0.25 of 4 pairs allows 1: just above the second score, 0.8. */
+    sh_vpoint p = {SH_VPOINT_FMR, 0.25};
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 3, 4, &t, &fnmr, &fmr), SH_VOWN_OK);
+    assert_true(t == nextafter(0.8, INFINITY));
+    assert_float_equal(fnmr, 2.0 / 3, 1e-15);
+    assert_float_equal(fmr, 0.25, 0);
+    /* Subject 0 drawn twice, 2 none: pairs weigh 2 (0-1), 0, 0, 0 of 6
+     * (a made-up total); 1 allowed, the first score carries 2: above 0.9. */
+    uint32_t w[4] = {2, 1, 0, 1};
+    assert_int_equal(sh_vown_threshold(o, 0, p, w, 3, 6, &t, &fnmr, &fmr), SH_VOWN_OK);
+    assert_true(t == nextafter(0.9, INFINITY));
+    assert_float_equal(fnmr, 2.0 / 3, 1e-15);
+    assert_float_equal(fmr, 0, 0);
+    /* FMR 0.75 allows 3 of 4: the crossing is the 0.6 pair, not held. */
+    p.value = 0.75;
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 2, 4, &t, &fnmr, &fmr),
+                     SH_VOWN_BELOW_KEPT);
+    assert_true(isnan(t));
+    /* FNMR 0.34 of 3 allows 1: the second genuine score, 0.55, below the
+     * held pairs, so its FMR cannot be counted; FNMR 0.67 allows 2: 0.95. */
+    p = (sh_vpoint){SH_VPOINT_FNMR, 0.34};
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 3, 4, &t, &fnmr, &fmr),
+                     SH_VOWN_BELOW_KEPT);
+    p.value = 0.67;
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 3, 4, &t, &fnmr, &fmr), SH_VOWN_OK);
+    assert_float_equal(t, 0.95, 0);
+    assert_float_equal(fnmr, 2.0 / 3, 1e-15);
+    assert_float_equal(fmr, 0, 0);
+    /* Too few pairs for the target: none. */
+    p = (sh_vpoint){SH_VPOINT_FMR, 0.1};
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 2, 4, &t, &fnmr, &fmr), SH_VOWN_NONE);
+    sh_vown_destroy(o);
+}
+
 /* A results object by hand: partition "p" with groups a and b at one
  * target, and its summary row. */
 static void criteria_verdicts_known(void **state)
@@ -552,6 +605,7 @@ int main(void)
         cmocka_unit_test(bootstrap_weights_are_reproducible_draws),
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),
         cmocka_unit_test(subject_bootstrap_counts_cells_across_groups),
+        cmocka_unit_test(own_thresholds_from_weighted_counts),
         cmocka_unit_test(criteria_verdicts_known),
         cmocka_unit_test(tests_across_groups_known_values),
         cmocka_unit_test(classification_group_known_values),

@@ -629,6 +629,25 @@ sh_table *sh_table_criteria(const sh_report_run *run)
     return t;
 }
 
+/* A cell of an own-threshold quantity: the value in fmt, with its
+ * bootstrap interval where there is one (setting *bounded). */
+static void own_cell(sh_table *t, const char *fmt, double x, double lo, double hi,
+                     int *bounded)
+{
+    char e[32];
+    if (isnan(x)) {
+        sh_table_cellf(t, "n/a");
+        return;
+    }
+    snprintf(e, sizeof e, fmt, x);
+    if (isnan(lo) || isnan(hi)) {
+        sh_table_cellf(t, "%s", e);
+        return;
+    }
+    sh_table_cellf(t, "%s [%.4g,%.4g]", e, lo, hi);
+    *bounded = 1;
+}
+
 sh_table *sh_table_group_thresholds(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
@@ -639,6 +658,7 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
     if (!t)
         return NULL;
     const char *last = "all";
+    int bounded = 0, n_notes = 0;
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
         char label[160], at[64];
@@ -653,9 +673,12 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
         sh_table_cellf(t, "%s", label);
         sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, point));
         if (g->group_estimable) {
-            sh_table_cellf(t, "%.6g", g->group_threshold);
-            sh_table_cellf(t, isnan(g->group_fnmr) ? "n/a" : "%.3g", g->group_fnmr);
-            sh_table_cellf(t, isnan(g->group_fmr) ? "n/a" : "%.3g", g->group_fmr);
+            own_cell(t, "%.6g", g->group_threshold, g->group_threshold_lo,
+                     g->group_threshold_hi, &bounded);
+            own_cell(t, "%.3g", g->group_fnmr, g->group_fnmr_lo, g->group_fnmr_hi, &bounded);
+            own_cell(t, "%.3g", g->group_fmr, g->group_fmr_lo, g->group_fmr_hi, &bounded);
+            if (g->group_boot_note[0])
+                n_notes++;
         } else {
             sh_table_cellf(t, "not estimable");
             sh_table_cellf(t, "-");
@@ -670,6 +693,19 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
                      "threshold gives the group: the trade-off an operator faces. Shown "
                      "because the file holds estimable per-group thresholds; the differentials "
                      "and criteria use the global threshold.");
+    if (bounded)
+        sh_table_note_add(t, "[ ]: %g%% subject-bootstrap intervals, each replicate finding "
+                             "the group's threshold again from its weighted pairs "
+                             "(docs/measures.md); none under %d subjects.",
+                          100 * v->confidence, SH_TEST_BOOT_SUBJECTS);
+    for (size_t i = 0; n_notes && i < v->n_groups; i++)
+        if (v->groups[i].group_boot_note[0] && v->groups[i].group_estimable) {
+            char label[160], at[64];
+            group_label(label, sizeof label, &v->groups[i]);
+            sh_table_note_add(t, "%s at %s: no intervals, %s.", label,
+                              sh_vpoint_label(at, sizeof at, sh_vgroup_point(&v->groups[i])),
+                              v->groups[i].group_boot_note);
+        }
     return t;
 }
 
