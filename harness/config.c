@@ -428,6 +428,12 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if (k->interval && sh_criterion_is_ratio(k->measure) && strcmp(iv, "bootstrap")) {
         name = "interval";
         why = "ratios to the reference group have bootstrap intervals only";
+    } else if (k->interval && sh_criterion_is_own(k->measure) && strcmp(iv, "bootstrap")) {
+        name = "interval";
+        why = "rates at a group's own threshold have bootstrap intervals only";
+    } else if (sh_criterion_is_own(k->measure) && at.kind == SH_VPOINT_FIXED && has_point) {
+        name = point;
+        why = "a fixed threshold gives no group a threshold of its own";
     } else if (sh_criterion_is_ratio(k->measure) && !has_reference) {
         name = "measure";
         snprintf(buf, sizeof buf, "%s needs a reference group for partition '%s' "

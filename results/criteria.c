@@ -20,6 +20,9 @@ static const rate_fields rates[] = {
     /* Ratios to the reference group have bootstrap bounds only. */
     {"fnmr_ratio", GOFF(fnmr_ratio), 0, 0, GOFF(fnmr_ratio_lo)},
     {"fmr_ratio", GOFF(fmr_ratio), 0, 0, GOFF(fmr_ratio_lo)},
+    /* So have a group's rates at its own threshold (BFW). */
+    {"group_fnmr", GOFF(group_fnmr), 0, 0, GOFF(group_fnmr_lo)},
+    {"group_fmr", GOFF(group_fmr), 0, 0, GOFF(group_fmr_lo)},
 };
 
 #define COFF(m) offsetof(sh_crow, m)
@@ -115,7 +118,12 @@ int sh_criterion_classification(const char *measure)
 int sh_criterion_is_ratio(const char *measure)
 {
     const rate_fields *f = rate_of(measure);
-    return f && !f->wilson;
+    return f && !f->wilson && strstr(measure, "_ratio");
+}
+
+int sh_criterion_is_own(const char *measure)
+{
+    return !strcmp(measure, "group_fnmr") || !strcmp(measure, "group_fmr");
 }
 
 static const sh_vsummary_field *summary_of(const char *measure)
@@ -352,6 +360,14 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
                          sh_vpoint_label(words, sizeof words, at));
             else if (sh_criterion_is_ratio(k->measure))
                 ratio_reason(v, r, row, k->measure, at);
+            else if (sh_criterion_is_own(k->measure) && !row->group_estimable)
+                snprintf(v->reason, sizeof v->reason, "group '%s' has no threshold of its "
+                         "own at %s", row->group, sh_vpoint_label(words, sizeof words, at));
+            else if (sh_criterion_is_own(k->measure) && row->group_boot_note[0] &&
+                     snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no "
+                              "bootstrap interval: %s", k->measure, row->group,
+                              row->group_boot_note) < 0)
+                v->reason[0] = '\0';
             else if (!strcmp(v->interval, "bootstrap") && strcmp(v->bound, "value") &&
                      row->n_subjects < SH_TEST_BOOT_SUBJECTS)
                 snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap "

@@ -64,6 +64,10 @@ int sh_criterion_classification(const char *measure);
  * bootstrap bounds only. */
 int sh_criterion_is_ratio(const char *measure);
 
+/* Whether a rate measure is a group's at its own threshold (group_fnmr,
+ * group_fmr): bootstrap bounds only, and no fixed threshold. */
+int sh_criterion_is_own(const char *measure);
+
 /* One rule's verdict; one row of /criteria. */
 typedef struct sh_verdict {
     char name[SH_NAME_MAX];

@@ -31,6 +31,7 @@ typedef struct sh_impostors {
     sh_score_window window; /* bins whose exact values the measures need */
     sh_impostor_hit *hits;  /* impostors in bins >= the hit bin, by pair */
     size_t n_hits;
+    uint32_t hit_bin;           /* that bin, once settled or refined (UINT32_MAX: none) */
     sh_score_window kept;   /* pass 1: bins whose values it kept (predicted) */
     uint32_t kept_hit_bin;      /* pass 1: the lowest bin whose pairs it kept */
     int moments;                /* pass 1 summed "all" and each group's own cell */

@@ -28,6 +28,10 @@ struct sh_vboot {
     size_t n_match, cap_match;
     boot_cell *cell;          /* not complete: every impostor pair, then cells */
     size_t n_cell, cap_cell;
+    boot_match *xmatch;       /* across groups: g is the cell i * n_groups + j, i < j */
+    size_t n_xmatch, cap_xmatch;
+    boot_cell *xcell;         /* the same for the impostor pairs across groups */
+    size_t n_xcell, cap_xcell;
 };
 
 sh_vboot *sh_vboot_create(size_t n_subjects, size_t n_groups, const double *thresholds,
@@ -68,6 +72,8 @@ void sh_vboot_destroy(sh_vboot *b)
     free(b->images);
     free(b->match);
     free(b->cell);
+    free(b->xmatch);
+    free(b->xcell);
     free(b);
 }
 
@@ -119,6 +125,35 @@ int sh_vboot_add_match(sh_vboot *b, size_t g, uint32_t a, uint32_t sb, double sc
     return 0;
 }
 
+/* The cell of groups gi != gj, smaller group first. */
+static uint32_t cross_cell(const sh_vboot *b, size_t gi, size_t gj)
+{
+    size_t i = gi < gj ? gi : gj, j = gi < gj ? gj : gi;
+    return (uint32_t)(i * b->n_groups + j);
+}
+
+int sh_vboot_add_cross_impostor(sh_vboot *b, size_t gi, size_t gj, uint32_t a, uint32_t sb)
+{
+    if (b->complete)
+        return 0;
+    if (grow((void **)&b->xcell, b->n_xcell, &b->cap_xcell, sizeof *b->xcell))
+        return -1;
+    b->xcell[b->n_xcell++] =
+        (boot_cell){cross_cell(b, gi, gj), a < sb ? a : sb, a < sb ? sb : a, 1};
+    return 0;
+}
+
+int sh_vboot_add_cross_match(sh_vboot *b, size_t gi, size_t gj, uint32_t a, uint32_t sb,
+                             double score)
+{
+    if (!(score >= b->lowest))
+        return 0;
+    if (grow((void **)&b->xmatch, b->n_xmatch, &b->cap_xmatch, sizeof *b->xmatch))
+        return -1;
+    b->xmatch[b->n_xmatch++] = (boot_match){cross_cell(b, gi, gj), a, sb, score};
+    return 0;
+}
+
 static int cmp_cell(const void *x, const void *y)
 {
     const boot_cell *p = x, *q = y;
@@ -129,19 +164,29 @@ static int cmp_cell(const void *x, const void *y)
     return (p->b > q->b) - (p->b < q->b);
 }
 
+/* Sorts n recorded pairs and merges those of the same subjects and cell
+ * into one with their count; returns how many remain. */
+static size_t aggregate(boot_cell *cell, size_t n)
+{
+    if (!n)
+        return 0;
+    qsort(cell, n, sizeof *cell, cmp_cell);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && cmp_cell(&cell[w - 1], &cell[i]) == 0)
+            cell[w - 1].count++;
+        else
+            cell[w++] = cell[i];
+    }
+    return w;
+}
+
 int sh_vboot_finish(sh_vboot *b)
 {
-    if (b->complete || !b->n_cell)
+    if (b->complete)
         return 0;
-    qsort(b->cell, b->n_cell, sizeof *b->cell, cmp_cell);
-    size_t w = 0;
-    for (size_t i = 0; i < b->n_cell; i++) {
-        if (w && cmp_cell(&b->cell[w - 1], &b->cell[i]) == 0)
-            b->cell[w - 1].count++;
-        else
-            b->cell[w++] = b->cell[i];
-    }
-    b->n_cell = w;
+    b->n_cell = aggregate(b->cell, b->n_cell);
+    b->n_xcell = aggregate(b->xcell, b->n_xcell);
     return 0;
 }
 
@@ -181,5 +226,59 @@ void sh_vboot_replicate(const sh_vboot *b, const uint32_t *w, double *out_fnmr_k
         for (size_t k = 0; k < K; k++)
             if (m->score >= b->thr[k])
                 out_fmr_k[m->g * K + k] += wm;
+    }
+}
+
+void sh_vboot_replicate_cross(const sh_vboot *b, const uint32_t *w, double *out_k,
+                              double *out_n)
+{
+    size_t S = b->n_subjects, G = b->n_groups, K = b->n_thr;
+    for (size_t i = 0; i < G; i++)
+        for (size_t j = i + 1; j < G; j++) {
+            out_n[i * G + j] = 0;
+            for (size_t k = 0; k < K; k++)
+                out_k[(i * G + j) * K + k] = 0;
+        }
+    if (b->complete) {
+        /* Every pair of different subjects with one image in i and one in j:
+         * (sum_a w_a m_ai)(sum_b w_b m_bj) - sum_a w_a^2 m_ai m_aj. */
+        for (size_t s = 0; s < S; s++) {
+            if (!w[s])
+                continue;
+            double ws = (double)w[s];
+            for (size_t i = 0; i < G; i++) {
+                double mi = b->images[i * S + s];
+                if (mi == 0)
+                    continue;
+                for (size_t j = i + 1; j < G; j++) {
+                    double mj = b->images[j * S + s];
+                    if (mj != 0)
+                        out_n[i * G + j] -= ws * ws * mi * mj;
+                }
+            }
+        }
+        double *sum = out_n + G * G - G; /* scratch: the last row has no cell i < j */
+        for (size_t i = 0; i < G; i++) {
+            double t = 0;
+            for (size_t s = 0; s < S; s++)
+                t += (double)w[s] * b->images[i * S + s];
+            sum[i] = t;
+        }
+        for (size_t i = 0; i < G; i++)
+            for (size_t j = i + 1; j < G; j++)
+                out_n[i * G + j] += sum[i] * sum[j];
+    }
+    for (size_t i = 0; !b->complete && i < b->n_xcell; i++) {
+        const boot_cell *c = &b->xcell[i];
+        out_n[c->g] += (double)w[c->a] * (double)w[c->b] * (double)c->count;
+    }
+    for (size_t i = 0; i < b->n_xmatch; i++) {
+        const boot_match *m = &b->xmatch[i];
+        double wm = (double)w[m->a] * (double)w[m->b];
+        if (wm == 0)
+            continue;
+        for (size_t k = 0; k < K; k++)
+            if (m->score >= b->thr[k])
+                out_k[m->g * K + k] += wm;
     }
 }

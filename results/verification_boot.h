@@ -39,6 +39,17 @@ int sh_vboot_add_impostor(sh_vboot *b, size_t g, uint32_t a, uint32_t sb);
  * pass just those. Returns 0, or -1 when out of memory. */
 int sh_vboot_add_match(sh_vboot *b, size_t g, uint32_t a, uint32_t sb, double score);
 
+/* Records that subjects a and sb were compared once across groups gi and
+ * gj (gi != gj), for a table that is not complete (the FMR matrix's
+ * off-diagonal cells). Returns 0, or -1 when out of memory. */
+int sh_vboot_add_cross_impostor(sh_vboot *b, size_t gi, size_t gj, uint32_t a, uint32_t sb);
+
+/* Records an impostor pair of subjects a and sb across groups gi != gj
+ * with its score, as sh_vboot_add_match does for one group. Returns 0, or
+ * -1 when out of memory. */
+int sh_vboot_add_cross_match(sh_vboot *b, size_t gi, size_t gj, uint32_t a, uint32_t sb,
+                             double score);
+
 /* Ends recording. Returns 0, or -1 when out of memory. */
 int sh_vboot_finish(sh_vboot *b);
 
@@ -48,5 +59,13 @@ int sh_vboot_finish(sh_vboot *b);
  * observed counts. */
 void sh_vboot_replicate(const sh_vboot *b, const uint32_t *w, double *out_fnmr_k,
                             double *out_fnmr_n, double *out_fmr_k, double *out_fmr_n);
+
+/* The off-diagonal cells of the cross-group FMR matrix for weights w: for
+ * groups i < j and threshold k, weighted false matches in
+ * out_k[(i * n_groups + j) * n_thresholds + k] of out_n[i * n_groups + j]
+ * impostor pairs (both n_groups^2 long); the other entries are scratch
+ * (the diagonal is sh_vboot_replicate's per-group FMR). */
+void sh_vboot_replicate_cross(const sh_vboot *b, const uint32_t *w, double *out_k,
+                              double *out_n);
 
 #endif

@@ -112,6 +112,8 @@ static void group_row(sh_vgroup *row, const char *partition, const char *group,
     row->fnmr_boot_lo = row->fnmr_boot_hi = row->fmr_boot_lo = row->fmr_boot_hi = NAN;
     row->fnmr_ratio = row->fnmr_ratio_lo = row->fnmr_ratio_hi = NAN;
     row->fmr_ratio = row->fmr_ratio_lo = row->fmr_ratio_hi = NAN;
+    row->group_threshold_lo = row->group_threshold_hi = NAN;
+    row->group_fnmr_lo = row->group_fnmr_hi = row->group_fmr_lo = row->group_fmr_hi = NAN;
     double t = thr->threshold;
     if (thr->estimable) {
         /* Failed pairs hold -inf, so they are among the scores below t. */
@@ -279,6 +281,81 @@ static int want_known(sh_score_window *w, const buckets *bs, const sh_vmeasure_o
     return 0;
 }
 
+/* Where the bootstrap of a group's own threshold wants its impostor pairs
+ * held from: the bin of the rank `factor` times the k false matches its
+ * own threshold admits, plus a margin (a replicate's threshold moves with
+ * the subjects drawn); UINT32_MAX where h is empty. */
+static uint32_t margin_bin(const sh_score_hist *h, double k, double factor)
+{
+    if (!h->n)
+        return UINT32_MAX;
+    double r = factor * k + 8.0 * sqrt(k) + 64.0;
+    return sh_hist_bin_of_rank(h, r < (double)(h->n - 1) ? (uint64_t)r : h->n - 1);
+}
+
+/* The bins the bootstrap of every group's own threshold (and its FMR
+ * there) wants its pairs held from, each bucket's lowest, into *out (n
+ * of them, malloc'd). */
+static int own_bins(uint32_t **out, size_t *n, const buckets *bs,
+                    const sh_vmeasure_options *opts, double factor)
+{
+    size_t cap = 0;
+    for (size_t p = 0; p < bs->n_parts; p++)
+        cap += bs->n_groups[p];
+    *n = 0;
+    *out = malloc((cap ? cap : 1) * sizeof **out);
+    if (!*out)
+        return -1;
+    for (size_t p = 0; p < bs->n_parts; p++)
+        for (size_t gi = 0; gi < bs->n_groups[p]; gi++) {
+            const bucket *b = &bs->part[p][gi];
+            uint32_t low = UINT32_MAX;
+            for (size_t k = 0; k < opts->n_points; k++) {
+                sh_vpoint pt = opts->points[k];
+                double fm = NAN;
+                if (pt.kind == SH_VPOINT_FMR) {
+                    fm = pt.value * (double)b->imp->n;
+                } else if (pt.kind == SH_VPOINT_FNMR) {
+                    uint32_t kb = known_bin(b, pt);
+                    if (kb != UINT32_MAX)
+                        fm = (double)(sh_hist_above_bin(b->imp, kb) + sh_hist_in_bin(b->imp, kb));
+                }
+                uint32_t bin = isnan(fm) ? UINT32_MAX : margin_bin(b->imp, fm, factor);
+                low = bin < low ? bin : low;
+            }
+            if (low != UINT32_MAX)
+                (*out)[(*n)++] = low;
+        }
+    return 0;
+}
+
+static int cmp_bin(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Lowers *hit_bin to the lowest bin own_bins wants whose pairs, with all
+ * above, stay within HIT_CAP in `all`; leaves it where none does (those
+ * bounds are then NaN, saying why). */
+static int lower_for_own(uint32_t *hit_bin, const buckets *bs, const sh_vmeasure_options *opts,
+                         double factor)
+{
+    uint32_t *bins;
+    size_t n;
+    if (own_bins(&bins, &n, bs, opts, factor))
+        return -1;
+    qsort(bins, n, sizeof *bins, cmp_bin);
+    const sh_score_hist *all = bs->part[0][0].imp;
+    for (size_t i = 0; i < n && bins[i] < *hit_bin; i++)
+        if (sh_hist_in_bin(all, bins[i]) + sh_hist_above_bin(all, bins[i]) <= HIT_CAP) {
+            *hit_bin = bins[i];
+            break;
+        }
+    free(bins);
+    return 0;
+}
+
 /* Between the passes: the bins every exact measure needs, and the lowest
  * bin the bootstrap's false matches can lie in (UINT32_MAX: none). Fails
  * with a message, naming the point with the lowest threshold, when the
@@ -325,6 +402,8 @@ static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs
                               sh_vpoint_value_text(at, sizeof at, opts->points[low]),
                               (unsigned long long)held, (unsigned long long)HIT_CAP);
     }
+    if (opts->bootstrap && lower_for_own(out_hit_bin, bs, opts, 2.0))
+        return sh_err_nomem(err);
     return 0;
 }
 
@@ -457,6 +536,10 @@ static int predict_bins(sh_score_window *out, uint32_t *out_hit_bin, buckets *bs
             bad |= sh_eer_want(&eer, b->imp, b->gen, b->n_gen);
         }
     bad |= sh_window_widen(out, &eer, EER_MARGIN);
+    /* Wider than between the passes (a factor 4 for 2): a sample's ranks are
+     * noisy, and a prediction above the bin wanted costs pass 2. */
+    if (opts->bootstrap && *out_hit_bin != UINT32_MAX)
+        bad |= lower_for_own(out_hit_bin, bs, opts, 4.0);
     if (!opts->bootstrap)
         *out_hit_bin = UINT32_MAX;
     sh_window_clear(&eer);
@@ -547,6 +630,7 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
         if (!rc)
             sh_progress_end(opts->progress);
     }
+    imp->hit_bin = hit_bin;
     if (!rc) {
         r->confidence = opts->confidence;
         r->bootstrap = opts->bootstrap;
@@ -557,8 +641,7 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
     if (!rc && opts->roc)
         rc = roc_rows(r, &bs, g, imp, impostors, opts, err);
     buckets_free(&bs);
-    if (!rc)
-        rc = sh_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
+    /* The matrices before the bootstrap, which bounds their cells. */
     if (!rc && g->n_partitions && !(r->matrices = calloc(g->n_partitions, sizeof *r->matrices)))
         rc = sh_err_nomem(err);
     for (size_t p = 0; !rc && p < g->n_partitions; p++) {
@@ -566,6 +649,8 @@ int sh_verification_measure(sh_vresults **out, const sh_manifest *m,
         if (!rc)
             r->n_matrices++;
     }
+    if (!rc)
+        rc = sh_verification_summarise(r, m, g, pairs, genuine_scores, imp, opts, err);
     sh_impostors_destroy(imp);
     if (rc) {
         sh_vresults_destroy(r);

@@ -14,6 +14,7 @@
 #include "executor.h"
 #include "proportion_test.h"
 #include "verification_boot.h"
+#include "verification_own.h"
 #include "verification_tests.h"
 
 #define N_BOUNDED SH_VSUMMARY_FIELDS
@@ -44,6 +45,8 @@ typedef struct boot_part {
     size_t first_row;           /* its first row in r->groups */
     size_t first_summary;       /* its first row in r->summaries, or SIZE_MAX */
     sh_vboot *boot;
+    size_t first_cell;          /* its first cell i < j in the job's rep_cell, or SIZE_MAX */
+    sh_vown *own;               /* the groups' own thresholds' replicates */
 } boot_part;
 
 /* Shared by the replicate workers. */
@@ -56,6 +59,9 @@ typedef struct boot_job {
     double alpha;
     double *rep_fnmr, *rep_fmr; /* [group row][replicate] */
     double *rep_sum;            /* [summary row][field][replicate] */
+    double *rep_cell;           /* [cell i < j of a partition's matrix][point][replicate] */
+    double *rep_own;            /* [group row][3][replicate]: own threshold, FNMR, FMR */
+    uint8_t *own_status;        /* [group row][replicate]: sh_vown_status */
     sh_progress *progress;
 } boot_job;
 
@@ -63,6 +69,7 @@ typedef struct boot_job {
 typedef struct boot_scratch {
     uint32_t *w;
     double *fnmr_k, *fnmr_n, *fmr_k, *fmr_n, *gk, *gn, *mk, *mn;
+    double *xk, *xn;            /* the FMR matrix's cells, as sh_vboot_replicate_cross */
 } boot_scratch;
 
 static void scratch_free(boot_scratch *s)
@@ -76,6 +83,8 @@ static void scratch_free(boot_scratch *s)
     free(s->gn);
     free(s->mk);
     free(s->mn);
+    free(s->xk);
+    free(s->xn);
 }
 
 static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size_t K)
@@ -87,13 +96,37 @@ static int scratch_alloc(boot_scratch *s, size_t n_subjects, size_t groups, size
         .fmr_k = malloc(gk * sizeof(double)),  .fmr_n = malloc(groups * sizeof(double)),
         .gk = malloc(groups * sizeof(double)), .gn = malloc(groups * sizeof(double)),
         .mk = malloc(groups * sizeof(double)), .mn = malloc(groups * sizeof(double)),
+        .xk = malloc(groups * gk * sizeof(double)), .xn = malloc(groups * groups * sizeof(double)),
     };
     if (!s->w || !s->fnmr_k || !s->fnmr_n || !s->fmr_k || !s->fmr_n || !s->gk || !s->gn ||
-        !s->mk || !s->mn) {
+        !s->mk || !s->mn || !s->xk || !s->xn) {
         scratch_free(s);
         return -1;
     }
     return 0;
+}
+
+/* The position of cell i < j among a matrix's cells above the diagonal of
+ * n groups, row by row. */
+static size_t upper_cell(size_t n, size_t i, size_t j)
+{
+    return i * n - i * (i + 1) / 2 + (j - i - 1);
+}
+
+/* One replicate's FMR in each cell across two groups of partition p. */
+static void cross_counts(const boot_job *j, const boot_part *p, boot_scratch *s, size_t K,
+                         size_t replicate)
+{
+    size_t G = p->n_groups;
+    sh_vboot_replicate_cross(p->boot, s->w, s->xk, s->xn);
+    for (size_t a = 0; a < G; a++)
+        for (size_t b = a + 1; b < G; b++) {
+            double n = s->xn[a * G + b];
+            size_t row = (p->first_cell + upper_cell(G, a, b)) * K;
+            for (size_t k = 0; k < K; k++)
+                j->rep_cell[(row + k) * j->R + replicate] =
+                    n > 0 ? s->xk[(a * G + b) * K + k] / n : NAN;
+        }
 }
 
 /* One replicate of partition p at the weights in s->w: every group's rates
@@ -102,6 +135,17 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
                              size_t replicate)
 {
     sh_vboot_replicate(p->boot, s->w, s->fnmr_k, s->fnmr_n, s->fmr_k, s->fmr_n);
+    if (p->first_cell != SIZE_MAX)
+        cross_counts(j, p, s, K, replicate);
+    for (size_t g = 0; g < p->n_groups; g++)
+        for (size_t k = 0; k < K; k++) {
+            size_t row = p->first_row + g * K + k;
+            double *v = j->rep_own + row * 3 * j->R;
+            sh_vpoint pt = sh_vthreshold_point(&j->r->thresholds[k]);
+            j->own_status[row * j->R + replicate] = (uint8_t)sh_vown_threshold(
+                p->own, g, pt, s->w, s->fnmr_n[g], s->fmr_n[g], &v[replicate],
+                &v[j->R + replicate], &v[2 * j->R + replicate]);
+        }
     for (size_t k = 0; k < K; k++) {
         int miss_fnmr = 0, miss_fmr = 0;
         for (size_t g = 0; g < p->n_groups; g++) {
@@ -176,7 +220,9 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
     for (size_t p = 0; p < n_parts && !bad; p++) {
         boot_part *bp = &parts[p];
         bp->boot = sh_vboot_create(m->n_subjects, bp->n_groups, thr, K, complete);
-        if (!bp->boot) {
+        bp->own = sh_vown_create(bp->n_groups, imp->hit_bin == UINT32_MAX
+                                                   ? INFINITY : sh_score_bin_edge(imp->hit_bin));
+        if (!bp->boot || !bp->own) {
             bad = 1;
             break;
         }
@@ -186,8 +232,10 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
         for (size_t k = 0; k < pairs->n_genuine; k++) {
             const sh_pair *q = &pairs->genuine[k];
             size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
-            if (ga == gb)
+            if (ga == gb) {
                 sh_vboot_add_genuine(bp->boot, ga, m->subject[q->a], gs[k]);
+                bad |= sh_vown_add_genuine(bp->own, ga, m->subject[q->a], gs[k]) != 0;
+            }
         }
         /* A sample or a list: which subjects met, pair by pair. */
         for (size_t k = 0; !complete && k < pairs->n_impostor && !bad; k++) {
@@ -196,16 +244,26 @@ static int build_tables(boot_part *parts, size_t n_parts, const sh_vresults *r,
             if (ga == gb)
                 bad = sh_vboot_add_impostor(bp->boot, ga, m->subject[q->a],
                                                 m->subject[q->b]) != 0;
+            else if (bp->first_cell != SIZE_MAX)
+                bad = sh_vboot_add_cross_impostor(bp->boot, ga, gb, m->subject[q->a],
+                                                  m->subject[q->b]) != 0;
         }
         for (size_t k = 0; k < imp->n_hits && !bad; k++) {
             const sh_pair *q = &imp->hits[k].pair;
             size_t ga = ig ? (size_t)ig[q->a] : 0, gb = ig ? (size_t)ig[q->b] : 0;
             if (ga == gb)
                 bad = sh_vboot_add_match(bp->boot, ga, m->subject[q->a], m->subject[q->b],
-                                             imp->hits[k].score) != 0;
+                                             imp->hits[k].score) != 0 ||
+                      sh_vown_add_impostor(bp->own, ga, m->subject[q->a], m->subject[q->b],
+                                           imp->hits[k].score) != 0;
+            else if (bp->first_cell != SIZE_MAX)
+                bad = sh_vboot_add_cross_match(bp->boot, ga, gb, m->subject[q->a],
+                                               m->subject[q->b], imp->hits[k].score) != 0;
         }
         if (!bad)
             bad = sh_vboot_finish(bp->boot) != 0;
+        if (!bad)
+            sh_vown_finish(bp->own);
     }
     free(thr);
     return bad ? -1 : 0;
@@ -331,6 +389,80 @@ static int reference_ratios(sh_vresults *r, const boot_part *parts, size_t n_par
     return 0;
 }
 
+/* Bounds of an own-threshold rate whose observed errors are k of n: the
+ * replicates' percentile interval, widened at no errors (or only errors)
+ * to Clopper-Pearson's, since a group that showed none has not shown its
+ * rate is 0 (the replicates' thresholds move, so they may show some). */
+static void own_rate_bounds(double *lo, double *hi, double *reps, unsigned R, double rate,
+                            uint64_t n, double conf)
+{
+    sh_boot_percentile(lo, hi, reps, R, conf);
+    uint64_t k = (uint64_t)llround(rate * (double)n);
+    if (isnan(*lo) || (k != 0 && k != n))
+        return;
+    double clo, chi;
+    sh_clopper_pearson(&clo, &chi, k, n, conf);
+    *lo = fmin(*lo, clo);
+    *hi = fmax(*hi, chi);
+}
+
+/* A group row's bounds of its own threshold and its FNMR and FMR there,
+ * from the replicates' (rep: [3][R]; status: [R]); NaN without an own
+ * threshold, under SH_TEST_BOOT_SUBJECTS subjects, or, saying why, where
+ * a replicate needed impostor pairs below those held. */
+static void own_bounds(sh_vgroup *g, double *rep, const uint8_t *status, unsigned R,
+                       double conf)
+{
+    g->group_threshold_lo = g->group_threshold_hi = NAN;
+    g->group_fnmr_lo = g->group_fnmr_hi = g->group_fmr_lo = g->group_fmr_hi = NAN;
+    if (!g->group_estimable || isnan(g->group_threshold) ||
+        g->n_subjects < SH_TEST_BOOT_SUBJECTS)
+        return;
+    unsigned below = 0;
+    for (unsigned b = 0; b < R; b++)
+        below += status[b] == SH_VOWN_BELOW_KEPT;
+    if (below) {
+        snprintf(g->group_boot_note, sizeof g->group_boot_note,
+                 "%u of %u replicates need impostor pairs below those held", below, R);
+        return;
+    }
+    sh_boot_percentile(&g->group_threshold_lo, &g->group_threshold_hi, rep, R, conf);
+    own_rate_bounds(&g->group_fnmr_lo, &g->group_fnmr_hi, rep + R, R, g->group_fnmr,
+                    g->n_genuine, conf);
+    own_rate_bounds(&g->group_fmr_lo, &g->group_fmr_hi, rep + 2 * (size_t)R, R, g->group_fmr,
+                    g->n_impostor, conf);
+}
+
+/* The FMR matrix's bootstrap bounds of partition p, after its groups'
+ * (whose rows give the diagonal): the rule of sh_boot_rate_bounds for each
+ * cell across groups, with the fewer subjects of its two groups. */
+static void matrix_bounds(sh_vmatrix *mx, const sh_vresults *r, const boot_part *p,
+                          double *rep_cell, size_t K, unsigned R, double conf)
+{
+    size_t G = p->n_groups, cells = G * G;
+    for (size_t k = 0; k < K; k++) {
+        if (isnan(mx->threshold[k]))
+            continue;
+        for (size_t a = 0; a < G; a++) {
+            const sh_vgroup *ga = &r->groups[p->first_row + a * K + k];
+            mx->fmr_boot_lo[k * cells + a * G + a] = ga->fmr_boot_lo;
+            mx->fmr_boot_hi[k * cells + a * G + a] = ga->fmr_boot_hi;
+            for (size_t b = a + 1; b < G; b++) {
+                const sh_vgroup *gb = &r->groups[p->first_row + b * K + k];
+                size_t c = k * cells + a * G + b, c2 = k * cells + b * G + a;
+                double *reps = rep_cell + ((p->first_cell + upper_cell(G, a, b)) * K + k) * R;
+                uint64_t subjects = ga->n_subjects < gb->n_subjects ? ga->n_subjects
+                                                                    : gb->n_subjects;
+                sh_boot_rate_bounds(&mx->fmr_boot_lo[c], &mx->fmr_boot_hi[c], reps, R,
+                                    mx->n_false_match[c], mx->n_impostor[a * G + b], subjects,
+                                    conf);
+                mx->fmr_boot_lo[c2] = mx->fmr_boot_lo[c];
+                mx->fmr_boot_hi[c2] = mx->fmr_boot_hi[c];
+            }
+        }
+    }
+}
+
 int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
                                   const sh_groups *g, const sh_pairs *pairs,
                                   const double *genuine_scores, const sh_impostors *imp,
@@ -344,14 +476,20 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         free(parts);
         return sh_err_nomem(err);
     }
-    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, -1, 0, SIZE_MAX, NULL};
-    size_t row = K;
+    parts[0] = (boot_part){"all", 1, all_names, NULL, NULL, -1, 0, SIZE_MAX, NULL, SIZE_MAX, NULL};
+    size_t row = K, n_cells = 0;
     for (size_t p = 0; p < g->n_partitions; p++) {
         const sh_partition *part = &g->partitions[p];
         parts[p + 1] = (boot_part){part->name, part->n_groups,
                                    (const char *const *)part->group_names, part->item_group,
-                                   part->too_small, part->reference, row, p * K, NULL};
+                                   part->too_small, part->reference, row, p * K, NULL,
+                                   SIZE_MAX, NULL};
         row += part->n_groups * K;
+        /* The FMR matrix's cells across groups, where it was computed. */
+        if (part->n_groups > 1 && p < r->n_matrices) {
+            parts[p + 1].first_cell = n_cells;
+            n_cells += part->n_groups * (part->n_groups - 1) / 2;
+        }
         if (part->n_groups > max_groups)
             max_groups = part->n_groups;
     }
@@ -370,7 +508,11 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         job.rep_fmr = malloc(r->n_groups * job.R * sizeof(double));
         job.rep_sum = malloc((r->n_summaries ? r->n_summaries : 1) * N_BOUNDED * job.R *
                              sizeof(double));
-        if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum ||
+        job.rep_cell = malloc((n_cells ? n_cells : 1) * (K ? K : 1) * job.R * sizeof(double));
+        job.rep_own = malloc(r->n_groups * 3 * job.R * sizeof(double));
+        job.own_status = malloc(r->n_groups * job.R);
+        if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum || !job.rep_cell || !job.rep_own ||
+            !job.own_status ||
             build_tables(parts, n_parts, r, m, pairs, genuine_scores, imp))
             rc = sh_err_nomem(err);
     }
@@ -400,6 +542,12 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
             sh_boot_rate_bounds(&gr->fmr_boot_lo, &gr->fmr_boot_hi, job.rep_fmr + i * job.R,
                                 job.R, gr->n_false_match, gr->n_impostor, gr->n_subjects, conf);
         }
+        for (size_t i = 0; i < r->n_groups; i++)
+            own_bounds(&r->groups[i], job.rep_own + i * 3 * job.R,
+                       job.own_status + i * job.R, job.R, conf);
+        for (size_t p = 1; p < n_parts; p++)
+            if (parts[p].first_cell != SIZE_MAX)
+                matrix_bounds(&r->matrices[p - 1], r, &parts[p], job.rep_cell, K, job.R, conf);
         for (size_t s = 0; s < r->n_summaries; s++) {
             if (isnan(r->summaries[s].threshold))
                 continue;
@@ -412,11 +560,16 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
             }
         }
     }
-    for (size_t p = 0; p < n_parts; p++)
+    for (size_t p = 0; p < n_parts; p++) {
         sh_vboot_destroy(parts[p].boot);
+        sh_vown_destroy(parts[p].own);
+    }
     free(parts);
     free(job.rep_fnmr);
     free(job.rep_fmr);
     free(job.rep_sum);
+    free(job.rep_cell);
+    free(job.rep_own);
+    free(job.own_status);
     return rc;
 }

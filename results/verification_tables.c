@@ -139,12 +139,16 @@ int sh_vmatrix_alloc(sh_vmatrix *out, const char *partition, size_t n_groups,
     out->n_impostor = calloc(cells ? cells : 1, sizeof *out->n_impostor);
     out->n_false_match = calloc(cube, sizeof *out->n_false_match);
     out->fmr = calloc(cube, sizeof *out->fmr);
+    out->fmr_boot_lo = malloc(cube * sizeof *out->fmr_boot_lo);
+    out->fmr_boot_hi = malloc(cube * sizeof *out->fmr_boot_hi);
     if (!out->partition || !out->group || !out->target_fmr || !out->target_fnmr ||
-        !out->point || !out->threshold ||
-        !out->n_impostor || !out->n_false_match || !out->fmr) {
+        !out->point || !out->threshold || !out->n_impostor || !out->n_false_match ||
+        !out->fmr || !out->fmr_boot_lo || !out->fmr_boot_hi) {
         sh_vmatrix_clear(out);
         return -1;
     }
+    for (size_t c = 0; c < cube; c++)
+        out->fmr_boot_lo[c] = out->fmr_boot_hi[c] = NAN;
     return 0;
 }
 
@@ -163,5 +167,7 @@ void sh_vmatrix_clear(sh_vmatrix *m)
     free(m->n_impostor);
     free(m->n_false_match);
     free(m->fmr);
+    free(m->fmr_boot_lo);
+    free(m->fmr_boot_hi);
     memset(m, 0, sizeof *m);
 }

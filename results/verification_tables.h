@@ -11,6 +11,8 @@
 #include "bootstrap.h"
 
 #define SH_NAME_MAX 64
+/* A note's longest text with its NUL. */
+#define SH_NOTE_MAX 96
 
 /* What fixes a global threshold (an operating point): a target FMR over
  * all impostors, a target FNMR over all genuine pairs, or the threshold
@@ -104,6 +106,12 @@ typedef struct sh_vgroup {
     double fnmr_ratio, fnmr_ratio_lo, fnmr_ratio_hi; /* fnmr over the reference's, with
                                  * subject-bootstrap bounds (1.10) */
     double fmr_ratio, fmr_ratio_lo, fmr_ratio_hi;    /* the same for fmr (1.10) */
+    double group_threshold_lo, group_threshold_hi; /* subject-bootstrap bounds of the
+                                 * group's own threshold (1.12) */
+    double group_fnmr_lo, group_fnmr_hi; /* ... of group_fnmr (1.12) */
+    double group_fmr_lo, group_fmr_hi;   /* ... of group_fmr (1.12) */
+    char group_boot_note[SH_NOTE_MAX]; /* why those bounds are NaN where the bootstrap
+                                 * ran but could not give them exactly, or "" (1.12) */
 } sh_vgroup;
 
 /* One group's equal error rate; one row of /verification/eer. */
@@ -263,6 +271,8 @@ typedef struct sh_vmatrix {
     uint64_t *n_impostor;      /* [i][j], n_groups x n_groups */
     uint64_t *n_false_match;   /* [t][i][j] */
     double *fmr;               /* [t][i][j]; NaN where no pairs or no threshold */
+    double *fmr_boot_lo;       /* [t][i][j]: subject-bootstrap bounds of fmr; NaN */
+    double *fmr_boot_hi;       /*   without them (1.12) */
 } sh_vmatrix;
 
 /* Everything measured for verification. Owned by the caller. */

@@ -147,6 +147,9 @@ case $id in
   c40) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, at_least: 2}]" ;;
   c37) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, target_fmr: 1e-2, at_least: 2}]" ;;
   c38) cfg "" "criteria: [{name: t, measure: auc, partition: sex, interval: wilson, at_least: 0.9}]" ;;
+  c44) cfg "" "criteria: [{name: t, measure: group_fnmr, partition: sex, target_fmr: 1e-2, interval: wilson, at_most: 0.1}]" ;;
+  c45) cfg "" "criteria: [{name: t, measure: group_fnmr, partition: sex, fixed_threshold: 0.5, at_most: 0.1}]"
+       sed -i "s/target_fmr: \[1e-2\]}/target_fmr: [1e-2], fixed_threshold: [0.5]}/" run.yaml ;;
   c36) cfg "" "criteria: [{name: t, measure: error_rate, partition: sex, target_fmr: 1e-2, at_most: 0.1}]"
        sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' run.yaml ;;
   # ---- manifests ----

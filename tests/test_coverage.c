@@ -36,6 +36,7 @@
 #include "classification_results.h"
 #include "interval.h"
 #include "verification_boot.h"
+#include "verification_own.h"
 #include "verification_tests.h"
 
 #define SUBJECTS 60
@@ -146,6 +147,134 @@ static void correlated_subjects_need_the_subject_bootstrap(void **state)
     assert_true(c.wilson_fmr < (int)(0.85 * TRIALS));
     ASSERT_COVERS(c.boot_fnmr);
     ASSERT_COVERS(c.boot_fmr);
+}
+
+/* One data set of two groups of SUBJECTS / 2 subjects, impostor pairs
+ * across the groups only (every pair of images, closed-form denominator),
+ * scored as above with subject effects sharing rho_i: whether the
+ * bootstrap interval of the cell's FMR (the FMR matrix's) covers the true
+ * FMR at t_imp, and whether Wilson's does. */
+static void cross_trial(int *boot, int *wilson, gsl_rng *rng, uint64_t seed, double rho_i,
+                        double t_imp)
+{
+    double thr[1] = {t_imp};
+    sh_vboot *b = sh_vboot_create(SUBJECTS, 2, thr, 1, 1);
+    assert_non_null(b);
+    double cs[SUBJECTS];
+    for (int s = 0; s < SUBJECTS; s++) {
+        cs[s] = gsl_ran_gaussian(rng, sqrt(rho_i / 2));
+        for (int i = 0; i < IMAGES; i++)
+            sh_vboot_add_image(b, (size_t)(s % 2), (uint32_t)s);
+    }
+    uint64_t imp = 0, imp_err = 0;
+    for (int a = 0; a < SUBJECTS; a += 2)
+        for (int bb = 1; bb < SUBJECTS; bb += 2)
+            for (int p = 0; p < IMAGES * IMAGES; p++) {
+                double score = cs[a] + cs[bb] + gsl_ran_gaussian(rng, sqrt(1 - rho_i));
+                assert_int_equal(sh_vboot_add_cross_match(b, 0, 1, (uint32_t)a, (uint32_t)bb,
+                                                          score), 0);
+                imp++;
+                imp_err += score >= t_imp;
+            }
+    sh_vboot_finish(b);
+    double truth = gsl_cdf_ugaussian_Q(t_imp), lo, hi;
+    sh_wilson(&lo, &hi, imp_err, imp, 0.95);
+    *wilson += lo <= truth && truth <= hi;
+    static double rep[REPLICATES];
+    uint32_t w[SUBJECTS];
+    double k[4], n[4];
+    for (int r = 0; r < REPLICATES; r++) {
+        sh_boot_weights(w, SUBJECTS, seed, (uint64_t)r);
+        sh_vboot_replicate_cross(b, w, k, n);
+        rep[r] = k[1] / n[1];
+    }
+    sh_boot_rate_bounds(&lo, &hi, rep, REPLICATES, imp_err, imp, SUBJECTS / 2, 0.95);
+    *boot += lo <= truth && truth <= hi;
+    sh_vboot_destroy(b);
+}
+
+static void cross_group_fmr_interval_covers(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 4000);
+    int boot = 0, wilson = 0;
+    for (int k = 0; k < TRIALS; k++)
+        cross_trial(&boot, &wilson, rng, 4000 + (uint64_t)k, 0.1, gsl_cdf_ugaussian_Qinv(0.01));
+    gsl_rng_free(rng);
+    printf("FMR matrix cell, two groups of %d subjects, rho_i 0.1, over %d data sets: "
+           "bootstrap covers %.3f, Wilson %.3f\n",
+           SUBJECTS / 2, TRIALS, (double)boot / TRIALS, (double)wilson / TRIALS);
+    ASSERT_COVERS(boot);
+    assert_true(wilson < (int)(0.85 * TRIALS));
+}
+
+/* One data set as one_trial's (rho, rho_i): whether the bootstrap
+ * intervals of the group's own threshold at target FMR 0.01 and of its
+ * FNMR there (each replicate finding its threshold again) cover the true
+ * threshold Q^-1(0.01) and the true FNMR Phi(t - MU) there. */
+static void own_trial(int *thr_covers, int *fnmr_covers, gsl_rng *rng, uint64_t seed,
+                      double rho, double rho_i)
+{
+    double t_true = gsl_cdf_ugaussian_Qinv(0.01), thr[1] = {t_true};
+    sh_vboot *b = sh_vboot_create(SUBJECTS, 1, thr, 1, 1);
+    sh_vown *o = sh_vown_create(1, -INFINITY);
+    assert_true(b && o);
+    double u[SUBJECTS], cs[SUBJECTS];
+    for (int s = 0; s < SUBJECTS; s++) {
+        u[s] = gsl_ran_gaussian(rng, sqrt(rho));
+        cs[s] = gsl_ran_gaussian(rng, sqrt(rho_i / 2));
+        for (int i = 0; i < IMAGES; i++)
+            sh_vboot_add_image(b, 0, (uint32_t)s);
+    }
+    for (int s = 0; s < SUBJECTS; s++)
+        for (int p = 0; p < IMAGES * (IMAGES - 1) / 2; p++) {
+            double score = MU + u[s] + gsl_ran_gaussian(rng, sqrt(1 - rho));
+            sh_vboot_add_genuine(b, 0, (uint32_t)s, score);
+            assert_int_equal(sh_vown_add_genuine(o, 0, (uint32_t)s, score), 0);
+        }
+    for (int a = 0; a < SUBJECTS; a++)
+        for (int bb = a + 1; bb < SUBJECTS; bb++)
+            for (int p = 0; p < IMAGES * IMAGES; p++) {
+                double score = cs[a] + cs[bb] + gsl_ran_gaussian(rng, sqrt(1 - rho_i));
+                assert_int_equal(sh_vown_add_impostor(o, 0, (uint32_t)a, (uint32_t)bb, score),
+                                 0);
+            }
+    sh_vboot_finish(b);
+    sh_vown_finish(o);
+    static double rt[REPLICATES], rf[REPLICATES];
+    uint32_t w[SUBJECTS];
+    double gk[1], gn[1], mk[1], mn[1], fmr;
+    sh_vpoint pt = {SH_VPOINT_FMR, 0.01};
+    for (int r = 0; r < REPLICATES; r++) {
+        sh_boot_weights(w, SUBJECTS, seed, (uint64_t)r);
+        sh_vboot_replicate(b, w, gk, gn, mk, mn);
+        assert_int_equal(sh_vown_threshold(o, 0, pt, w, gn[0], mn[0], &rt[r], &rf[r], &fmr),
+                         SH_VOWN_OK);
+    }
+    double lo, hi, f_true = gsl_cdf_ugaussian_P(t_true - MU);
+    sh_boot_percentile(&lo, &hi, rt, REPLICATES, 0.95);
+    *thr_covers += lo <= t_true && t_true <= hi;
+    sh_boot_percentile(&lo, &hi, rf, REPLICATES, 0.95);
+    *fnmr_covers += lo <= f_true && f_true <= hi;
+    sh_vboot_destroy(b);
+    sh_vown_destroy(o);
+}
+
+static void own_threshold_intervals_cover(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 5000);
+    int thr = 0, fnmr = 0;
+    for (int k = 0; k < TRIALS; k++)
+        own_trial(&thr, &fnmr, rng, 5000 + (uint64_t)k, 0.6, 0.1);
+    gsl_rng_free(rng);
+    printf("own threshold at FMR 0.01, %d subjects, rho 0.6, rho_i 0.1, over %d data sets: "
+           "threshold interval covers %.3f, FNMR there %.3f\n",
+           SUBJECTS, TRIALS, (double)thr / TRIALS, (double)fnmr / TRIALS);
+    ASSERT_COVERS(thr);
+    ASSERT_COVERS(fnmr);
 }
 
 #define GROUP_SUBJECTS 40
@@ -326,6 +455,8 @@ int main(void)
         cmocka_unit_test(correlated_subjects_need_the_subject_bootstrap),
         cmocka_unit_test(two_groups_ratio_covers_and_the_bootstrap_test_holds_its_level),
         cmocka_unit_test(classification_bootstrap_covers_and_its_test_holds_its_level),
+        cmocka_unit_test(cross_group_fmr_interval_covers),
+        cmocka_unit_test(own_threshold_intervals_cover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 #include "rate_tests.h"
 #include "threshold.h"
 #include "verification_boot.h"
+#include "verification_own.h"
 #include "verification_tests.h"
 
 static void clopper_pearson_known_values(void **state)
@@ -334,6 +335,111 @@ static void subject_bootstrap_counts_move_subjects_together(void **state)
     sh_vboot_destroy(cells);
 }
 
+/* Groups 0 and 1: subject 0 has an image in each, subjects 1 and 2 one
+ * image in group 1 and two in group 0. */
+static void fill_cross(sh_vboot *b)
+{
+    uint32_t subject[6] = {0, 0, 1, 2, 2, 2};
+    size_t group[6] = {0, 1, 1, 0, 0, 1};
+    for (int i = 0; i < 6; i++)
+        sh_vboot_add_image(b, group[i], subject[i]);
+    for (int i = 0; i < 6; i++)
+        for (int j = i + 1; j < 6; j++)
+            if (subject[i] != subject[j] && group[i] != group[j]) {
+                sh_vboot_add_cross_impostor(b, group[i], group[j], subject[i], subject[j]);
+                /* Images 0 (subject 0, group 0) and 2 (subject 1, group 1)
+                 * match at both thresholds; 3 and 1 (subjects 2 and 0) at the lower. */
+                double score = i == 0 && j == 2 ? 0.9 : i == 1 && j == 3 ? 0.6 : 0.1;
+                sh_vboot_add_cross_match(b, group[i], group[j], subject[i], subject[j], score);
+            }
+    sh_vboot_finish(b);
+}
+
+static void subject_bootstrap_counts_cells_across_groups(void **state)
+{
+    (void)state;
+    double thr[2] = {0.5, 0.8};
+    sh_vboot *complete = sh_vboot_create(3, 2, thr, 2, 1);
+    sh_vboot *cells = sh_vboot_create(3, 2, thr, 2, 0);
+    fill_cross(complete);
+    fill_cross(cells);
+    /* Cell (0, 1) is entry 1 of 2 x 2; the rest is scratch. */
+    double k[8], n[4], ck[8], cn[4];
+    uint32_t ones[3] = {1, 1, 1};
+    sh_vboot_replicate_cross(complete, ones, k, n);
+    /* Group 0 holds images 0, 3, 4; group 1 images 1, 2, 5. Pairs of
+     * different subjects: 0-2, 0-5, 3-1, 3-2, 4-1, 4-2 = 6. */
+    assert_float_equal(n[1], 6, 0);
+    assert_float_equal(k[2], 2, 0);
+    assert_float_equal(k[3], 1, 0);
+    /* Subject 0 drawn twice, 1 never, 2 once: pairs 0-5 (w 2), 3-1 and
+     * 4-1 (w 2 each) = 6; the 0.6 match (3-1, subjects 2 and 0) counts 2. */
+    uint32_t w[3] = {2, 0, 1};
+    sh_vboot_replicate_cross(complete, w, k, n);
+    sh_vboot_replicate_cross(cells, w, ck, cn);
+    assert_float_equal(n[1], 6, 0);
+    assert_float_equal(k[2], 2, 0);
+    assert_float_equal(k[3], 0, 0);
+    /* The closed form for complete impostors equals the stored pairs. */
+    assert_float_equal(cn[1], n[1], 0);
+    assert_float_equal(ck[2], k[2], 0);
+    assert_float_equal(ck[3], k[3], 0);
+    sh_vboot_destroy(complete);
+    sh_vboot_destroy(cells);
+}
+
+/* One group of subjects 0..3: impostor scores 0.9 (0-1), 0.8 (0-2), 0.7
+ * (1-2), 0.6 (2-3), held from 0.65 up; genuine 0.5 (s0), 0.55 (s2), 0.95
+ * (s1). */
+static void own_thresholds_from_weighted_counts(void **state)
+{
+    (void)state;
+    sh_vown *o = sh_vown_create(1, 0.65);
+    assert_non_null(o);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 2, 3, 0.6), 0); /* below the edge */
+    assert_int_equal(sh_vown_add_impostor(o, 0, 1, 2, 0.7), 0);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 1, 0.9), 0);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 2, 0.8), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 0, 0.5), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 1, 0.95), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 2, 0.55), 0);
+    sh_vown_finish(o);
+    uint32_t ones[4] = {1, 1, 1, 1};
+    double t, fnmr, fmr;
+    /* FMR 0.25 of 4 pairs allows 1: just above the second score, 0.8. */
+    sh_vpoint p = {SH_VPOINT_FMR, 0.25};
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 3, 4, &t, &fnmr, &fmr), SH_VOWN_OK);
+    assert_true(t == nextafter(0.8, INFINITY));
+    assert_float_equal(fnmr, 2.0 / 3, 1e-15);
+    assert_float_equal(fmr, 0.25, 0);
+    /* Subject 0 drawn twice, 2 none: pairs weigh 2 (0-1), 0, 0, 0 of 6
+     * (a made-up total); 1 allowed, the first score carries 2: above 0.9. */
+    uint32_t w[4] = {2, 1, 0, 1};
+    assert_int_equal(sh_vown_threshold(o, 0, p, w, 3, 6, &t, &fnmr, &fmr), SH_VOWN_OK);
+    assert_true(t == nextafter(0.9, INFINITY));
+    assert_float_equal(fnmr, 2.0 / 3, 1e-15);
+    assert_float_equal(fmr, 0, 0);
+    /* FMR 0.75 allows 3 of 4: the crossing is the 0.6 pair, not held. */
+    p.value = 0.75;
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 2, 4, &t, &fnmr, &fmr),
+                     SH_VOWN_BELOW_KEPT);
+    assert_true(isnan(t));
+    /* FNMR 0.34 of 3 allows 1: the second genuine score, 0.55, below the
+     * held pairs, so its FMR cannot be counted; FNMR 0.67 allows 2: 0.95. */
+    p = (sh_vpoint){SH_VPOINT_FNMR, 0.34};
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 3, 4, &t, &fnmr, &fmr),
+                     SH_VOWN_BELOW_KEPT);
+    p.value = 0.67;
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 3, 4, &t, &fnmr, &fmr), SH_VOWN_OK);
+    assert_float_equal(t, 0.95, 0);
+    assert_float_equal(fnmr, 2.0 / 3, 1e-15);
+    assert_float_equal(fmr, 0, 0);
+    /* Too few pairs for the target: none. */
+    p = (sh_vpoint){SH_VPOINT_FMR, 0.1};
+    assert_int_equal(sh_vown_threshold(o, 0, p, ones, 2, 4, &t, &fnmr, &fmr), SH_VOWN_NONE);
+    sh_vown_destroy(o);
+}
+
 /* A results object by hand: partition "p" with groups a and b at one
  * target, and its summary row. */
 static void criteria_verdicts_known(void **state)
@@ -498,6 +604,8 @@ int main(void)
         cmocka_unit_test(fisher_exact_known_values),
         cmocka_unit_test(bootstrap_weights_are_reproducible_draws),
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),
+        cmocka_unit_test(subject_bootstrap_counts_cells_across_groups),
+        cmocka_unit_test(own_thresholds_from_weighted_counts),
         cmocka_unit_test(criteria_verdicts_known),
         cmocka_unit_test(tests_across_groups_known_values),
         cmocka_unit_test(classification_group_known_values),

@@ -447,9 +447,20 @@ static sh_vgroup group_row(const char *partition, const char *group, double targ
                    .fnmr_boot_lo = lo, .fnmr_boot_hi = hi, .n_impostor = 1000,
                    .n_false_match = 1, .fmr = 0.001, .fmr_boot_lo = 0.0005,
                    .fmr_boot_hi = 0.002, .group_estimable = 1, .group_threshold = 0.6,
-                   .group_fnmr = fnmr / 2, .group_fmr = 0.0008};
+                   .group_fnmr = fnmr / 2, .group_fmr = 0.0008,
+                   .group_threshold_lo = NAN, .group_threshold_hi = NAN,
+                   .group_fnmr_lo = NAN, .group_fnmr_hi = NAN,
+                   .group_fmr_lo = NAN, .group_fmr_hi = NAN};
     snprintf(g.partition, sizeof g.partition, "%s", partition);
     snprintf(g.group, sizeof g.group, "%s", group);
+    if (!strcmp(group, "F")) { /* bounds at its own threshold (schema 1.12) */
+        g.group_threshold_lo = 0.55;
+        g.group_threshold_hi = 0.65;
+        g.group_fnmr_lo = 0.05;
+        g.group_fnmr_hi = 0.2;
+        g.group_fmr_lo = 0.0004;
+        g.group_fmr_hi = 0.001;
+    }
     return g;
 }
 
@@ -582,7 +593,8 @@ static void a_failed_rule_is_one_sentence_with_its_numbers(void **state)
     /* Groups indented under their partition, in Markdown's terms: a
      * renderer strips leading blanks. */
     assert_non_null(
-        strstr(md, "| &nbsp;&nbsp;F | FMR 0.001 | 0.6 | 0.1 | 0.0008 | 0.2 | 0.001 |"));
+        strstr(md, "| &nbsp;&nbsp;F | FMR 0.001 | 0.6 [0.55,0.65] | 0.1 [0.05,0.2] | "
+                       "0.0008 [0.0004,0.001] | 0.2 | 0.001 |"));
     assert_null(strstr(md, "|   F |"));
     free(md);
     sh_results_destroy(r);

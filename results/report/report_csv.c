@@ -157,6 +157,13 @@ static const csv_column verification_columns[] = {
     FIELD(cell_number, sh_vgroup, fmr_ratio),
     FIELD(cell_number, sh_vgroup, fmr_ratio_lo),
     FIELD(cell_number, sh_vgroup, fmr_ratio_hi),
+    FIELD(cell_number, sh_vgroup, group_threshold_lo),
+    FIELD(cell_number, sh_vgroup, group_threshold_hi),
+    FIELD(cell_number, sh_vgroup, group_fnmr_lo),
+    FIELD(cell_number, sh_vgroup, group_fnmr_hi),
+    FIELD(cell_number, sh_vgroup, group_fmr_lo),
+    FIELD(cell_number, sh_vgroup, group_fmr_hi),
+    FIELD(cell_text, sh_vgroup, group_boot_note),
     RUN("signature", cell_signature), /* last: the columns before keep their places */
 };
 

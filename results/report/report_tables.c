@@ -537,7 +537,6 @@ sh_table *sh_table_scores(const sh_report_run *run)
 
 sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t k)
 {
-    (void)run;
     char title[256], heads[4096] = "FMR", at[96];
     sh_vpoint point = sh_vmatrix_point(m, k);
     sh_vpoint_threshold_words(at, sizeof at, point);
@@ -558,15 +557,30 @@ sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t 
     if (!t)
         return NULL;
     size_t cells = m->n_groups * m->n_groups;
+    int bounded = 0;
     for (size_t i = 0; i < ng; i++) {
         sh_table_cellf(t, "%s", m->group[i]);
         for (size_t j = 0; j < ng; j++) {
-            double r = m->fmr[k * cells + i * m->n_groups + j];
-            sh_table_cellf(t, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+            size_t c = k * cells + i * m->n_groups + j;
+            double r = m->fmr[c], lo = m->fmr_boot_lo[c], hi = m->fmr_boot_hi[c];
+            char e[32];
+            snprintf(e, sizeof e, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+            if (isnan(r) || isnan(lo) || isnan(hi)) {
+                sh_table_cellf(t, "%s", e);
+            } else {
+                sh_table_cellf(t, "%s [%.2g,%.2g]", e, lo, hi);
+                bounded = 1;
+            }
         }
     }
     sh_table_note(t, "Row and column: the groups of the pair's two images; the diagonal is "
                          "the same-group FMR.");
+    if (bounded)
+        sh_table_note_add(t, "[ ]: %g%% subject-bootstrap interval (each pair of subjects "
+                             "weighted by how often both were drawn; Clopper-Pearson's at "
+                             "no false matches; none where either group has under %d "
+                             "subjects).",
+                          100 * run->r->verification->confidence, SH_TEST_BOOT_SUBJECTS);
     return t;
 }
 
@@ -617,6 +631,25 @@ sh_table *sh_table_criteria(const sh_report_run *run)
     return t;
 }
 
+/* A cell of an own-threshold quantity: the value in fmt, with its
+ * bootstrap interval where there is one (setting *bounded). */
+static void own_cell(sh_table *t, const char *fmt, double x, double lo, double hi,
+                     int *bounded)
+{
+    char e[32];
+    if (isnan(x)) {
+        sh_table_cellf(t, "n/a");
+        return;
+    }
+    snprintf(e, sizeof e, fmt, x);
+    if (isnan(lo) || isnan(hi)) {
+        sh_table_cellf(t, "%s", e);
+        return;
+    }
+    sh_table_cellf(t, "%s [%.4g,%.4g]", e, lo, hi);
+    *bounded = 1;
+}
+
 sh_table *sh_table_group_thresholds(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
@@ -627,6 +660,7 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
     if (!t)
         return NULL;
     const char *last = "all";
+    int bounded = 0, n_notes = 0;
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
         char label[160], at[64];
@@ -641,9 +675,12 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
         sh_table_cellf(t, "%s", label);
         sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, point));
         if (g->group_estimable) {
-            sh_table_cellf(t, "%.6g", g->group_threshold);
-            sh_table_cellf(t, isnan(g->group_fnmr) ? "n/a" : "%.3g", g->group_fnmr);
-            sh_table_cellf(t, isnan(g->group_fmr) ? "n/a" : "%.3g", g->group_fmr);
+            own_cell(t, "%.6g", g->group_threshold, g->group_threshold_lo,
+                     g->group_threshold_hi, &bounded);
+            own_cell(t, "%.3g", g->group_fnmr, g->group_fnmr_lo, g->group_fnmr_hi, &bounded);
+            own_cell(t, "%.3g", g->group_fmr, g->group_fmr_lo, g->group_fmr_hi, &bounded);
+            if (g->group_boot_note[0])
+                n_notes++;
         } else {
             sh_table_cellf(t, "not estimable");
             sh_table_cellf(t, "-");
@@ -658,6 +695,19 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
                      "threshold gives the group: the trade-off an operator faces. Shown "
                      "because the file holds estimable per-group thresholds; the differentials "
                      "and criteria use the global threshold.");
+    if (bounded)
+        sh_table_note_add(t, "[ ]: %g%% subject-bootstrap intervals, each replicate finding "
+                             "the group's threshold again from its weighted pairs "
+                             "(docs/measures.md); none under %d subjects.",
+                          100 * v->confidence, SH_TEST_BOOT_SUBJECTS);
+    for (size_t i = 0; n_notes && i < v->n_groups; i++)
+        if (v->groups[i].group_boot_note[0] && v->groups[i].group_estimable) {
+            char label[160], at[64];
+            group_label(label, sizeof label, &v->groups[i]);
+            sh_table_note_add(t, "%s at %s: no intervals, %s.", label,
+                              sh_vpoint_label(at, sizeof at, sh_vgroup_point(&v->groups[i])),
+                              v->groups[i].group_boot_note);
+        }
     return t;
 }
 

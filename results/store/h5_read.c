@@ -238,6 +238,10 @@ static herr_t read_matrix(hid_t mg, const char *link, const H5L_info_t *info, vo
               read_array(g, "n_impostor", H5T_NATIVE_UINT64, m.n_impostor, ng * ng) ||
               read_array(g, "n_false_match", H5T_NATIVE_UINT64, m.n_false_match, nt * ng * ng) ||
               read_array(g, "fmr", H5T_NATIVE_DOUBLE, m.fmr, nt * ng * ng);
+        /* Files before 1.12 have no bounds: NaN, as sh_vmatrix_alloc left them. */
+        if (!bad && H5Lexists(g, "fmr_boot_lo", H5P_DEFAULT) > 0)
+            bad = read_array(g, "fmr_boot_lo", H5T_NATIVE_DOUBLE, m.fmr_boot_lo, nt * ng * ng) ||
+                  read_array(g, "fmr_boot_hi", H5T_NATIVE_DOUBLE, m.fmr_boot_hi, nt * ng * ng);
         /* Files before 1.10 hold target FMRs only. */
         if (!bad && H5Lexists(g, "target_fnmr", H5P_DEFAULT) > 0)
             bad = read_array(g, "target_fnmr", H5T_NATIVE_DOUBLE, m.target_fnmr, nt);

@@ -100,6 +100,13 @@ static const sh_h5_column group_cols[] = {
     COL_SINCE(sh_vgroup, 'd', fmr_ratio, 10),
     COL_SINCE(sh_vgroup, 'd', fmr_ratio_lo, 10),
     COL_SINCE(sh_vgroup, 'd', fmr_ratio_hi, 10),
+    COL_SINCE(sh_vgroup, 'd', group_threshold_lo, 12),
+    COL_SINCE(sh_vgroup, 'd', group_threshold_hi, 12),
+    COL_SINCE(sh_vgroup, 'd', group_fnmr_lo, 12),
+    COL_SINCE(sh_vgroup, 'd', group_fnmr_hi, 12),
+    COL_SINCE(sh_vgroup, 'd', group_fmr_lo, 12),
+    COL_SINCE(sh_vgroup, 'd', group_fmr_hi, 12),
+    COL_SINCE(sh_vgroup, 's', group_boot_note, 12),
 };
 
 static const sh_h5_column eer_cols[] = {

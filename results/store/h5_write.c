@@ -149,7 +149,8 @@ static hid_t write_names(hid_t loc, const char *name, const char *label, char *c
     return d;
 }
 
-/* One partition's matrix group: fmr and n_false_match [point][i][j],
+/* One partition's matrix group: fmr, its bootstrap bounds fmr_boot_lo and
+ * fmr_boot_hi (1.12) and n_false_match [point][i][j],
  * n_impostor [i][j], with point, target_fmr, target_fnmr, threshold and
  * group as scales. */
 static int write_matrix(hid_t parent, const sh_vmatrix *m)
@@ -165,6 +166,10 @@ static int write_matrix(hid_t parent, const sh_vmatrix *m)
     hid_t fmr = write_array(g, "fmr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, cube, m->fmr);
     hid_t fm = write_array(g, "n_false_match", H5T_STD_U64LE, H5T_NATIVE_UINT64, 3, cube,
                            m->n_false_match);
+    hid_t blo = write_array(g, "fmr_boot_lo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, cube,
+                            m->fmr_boot_lo);
+    hid_t bhi = write_array(g, "fmr_boot_hi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, cube,
+                            m->fmr_boot_hi);
     hid_t ni = write_array(g, "n_impostor", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, square,
                            m->n_impostor);
     hid_t tf = write_array(g, "target_fmr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, line,
@@ -179,19 +184,21 @@ static int write_matrix(hid_t parent, const sh_vmatrix *m)
         points[k] = m->point[k];
     hid_t pt = points ? write_names(g, "point", "point", points, nt) : -1;
     free(points);
-    bad |= fmr < 0 || fm < 0 || ni < 0 || tf < 0 || tn < 0 || th < 0 || gr < 0 || pt < 0;
+    bad |= fmr < 0 || fm < 0 || blo < 0 || bhi < 0 || ni < 0 || tf < 0 || tn < 0 || th < 0 ||
+           gr < 0 || pt < 0;
     if (!bad) {
         bad |= H5DSset_scale(tf, "target_fmr") < 0 || H5DSset_scale(tn, "target_fnmr") < 0 ||
                H5DSset_scale(th, "threshold") < 0;
-        for (int k = 0; k < 2; k++) {
-            hid_t cubes = k ? fm : fmr;
+        hid_t all_cubes[] = {fmr, fm, blo, bhi};
+        for (int k = 0; k < 4; k++) {
+            hid_t cubes = all_cubes[k];
             bad |= H5DSattach_scale(cubes, pt, 0) < 0 || H5DSattach_scale(cubes, tf, 0) < 0 ||
                    H5DSattach_scale(cubes, tn, 0) < 0 || H5DSattach_scale(cubes, th, 0) < 0;
             bad |= H5DSattach_scale(cubes, gr, 1) < 0 || H5DSattach_scale(cubes, gr, 2) < 0;
         }
         bad |= H5DSattach_scale(ni, gr, 0) < 0 || H5DSattach_scale(ni, gr, 1) < 0;
     }
-    hid_t ids[] = {fmr, fm, ni, tf, tn, th, gr, pt};
+    hid_t ids[] = {fmr, fm, blo, bhi, ni, tf, tn, th, gr, pt};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (ids[i] >= 0)
             H5Dclose(ids[i]);
