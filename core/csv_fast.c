@@ -117,10 +117,13 @@ typedef int (*split_fn)(char *text, size_t len, size_t *pos, char **fields, size
 int sh_words_split(char *text, size_t len, size_t *pos, char **fields, size_t *lens,
                    size_t max, size_t *n_fields, sh_err *err)
 {
-    (void)err;
-    size_t p = *pos, end = p;
-    while (end < len && text[end] != '\n' && text[end] != '\r')
+    size_t p = *pos, end = p, words = 1;
+    while (end < len && text[end] != '\n' && text[end] != '\r') {
+        words += text[end] == ' ';
+        if (!text[end])
+            return sh_err_set(err, SH_E_INPUT, "field %zu: contains a NUL byte", words);
         end++;
+    }
     size_t next = end < len && text[end] == '\r' && end + 1 < len && text[end + 1] == '\n'
                       ? end + 2
                       : end < len ? end + 1 : end;

@@ -37,7 +37,8 @@ int sh_csv_read_fast(const char *path, const char *what, sh_csv_row_fn row, void
 
 /* As sh_csv_split for a line of words separated by single spaces, as
  * NIST's logs write them: no quoting, two spaces around an empty word,
- * fields untrimmed; a line of nothing but blanks has 0 fields. */
+ * fields untrimmed; a line of nothing but blanks has 0 fields. A NUL byte
+ * fails, naming its word (from 1), as in sh_csv_split. */
 int sh_words_split(char *text, size_t len, size_t *pos, char **fields, size_t *lens,
                    size_t max, size_t *n_fields, sh_err *err);
 

@@ -383,12 +383,23 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if (kind == SH_CRITERION_SCORE && has_point) {
         name = point;
         why = "score statistics hold at no operating point";
+    } else if (kind == SH_CRITERION_EER && has_point) {
+        name = point;
+        why = "the EER holds at no operating point";
+    } else if (kind == SH_CRITERION_EER && k->interval && strcmp(iv, "bootstrap")) {
+        name = "interval";
+        why = "the EER has bootstrap intervals only";
+    } else if (kind == SH_CRITERION_EER && c->run.bootstrap && *c->run.bootstrap == 0 &&
+               (!k->bound || strcmp(k->bound, "value"))) {
+        name = k->bound ? "bound" : "measure";
+        why = "the EER's bounds need bootstrap replicates, but run.bootstrap is 0: give "
+              "bound: value";
     } else if (!strcmp(k->measure, "d_prime") && !c->verification.impostor_moments) {
         name = "measure";
         why = "d_prime needs the impostors' exact means and SDs: set "
               "verification.impostor_moments: true";
     } else if (!classification && kind != SH_CRITERION_FTE && kind != SH_CRITERION_SCORE &&
-               !has_point) {
+               kind != SH_CRITERION_EER && !has_point) {
         name = "target_fmr";
         why = "is required for this measure (or target_fnmr or fixed_threshold)";
     } else if (n_points > 1) {
@@ -552,20 +563,26 @@ static int validate_protocol(cfg *c, const char *path, sh_err *err)
  * A missing file is left to the read, whose message names it. */
 static int replayed_file_check(const cfg *c, const char *path, sh_err *err)
 {
-    const char *file = sh_config_replayed(&c->engine);
-    struct stat st;
-    if (!file || stat(file, &st) || S_ISREG(st.st_mode))
-        return 0;
-    return cfg_error(err, c, path,
-                     c->engine.scores        ? "engine.scores.file"
-                     : c->engine.predictions ? "engine.predictions.file"
-                                             : "engine.candidates.file",
-                     0,
-                     "%s %s, not a regular file: replay reads it more than once", file,
-                     S_ISDIR(st.st_mode)    ? "is a directory"
-                     : S_ISFIFO(st.st_mode) ? "is a FIFO"
-                     : S_ISCHR(st.st_mode)  ? "is a character device"
-                                            : "is a special file");
+    const sh_cfg_engine *e = &c->engine;
+    const char *files[][2] = {
+        {e->scores ? e->scores->file : NULL, "engine.scores.file"},
+        {e->predictions ? e->predictions->file : NULL, "engine.predictions.file"},
+        {e->candidates ? e->candidates->file : NULL, "engine.candidates.file"},
+        {e->candidates ? e->candidates->gallery : NULL, "engine.candidates.gallery"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct stat st;
+        const char *file = files[i][0];
+        if (!file || stat(file, &st) || S_ISREG(st.st_mode))
+            continue;
+        return cfg_error(err, c, path, files[i][1], 0,
+                         "%s %s, not a regular file: replay reads it more than once", file,
+                         S_ISDIR(st.st_mode)    ? "is a directory"
+                         : S_ISFIFO(st.st_mode) ? "is a FIFO"
+                         : S_ISCHR(st.st_mode)  ? "is a character device"
+                                                : "is a special file");
+    }
+    return 0;
 }
 
 /* An engine, or replay with the file the protocol reads. */

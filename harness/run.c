@@ -306,6 +306,13 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (!rc)
         rc = adapter_info(&r.info, adapter_sha, s, err);
     r.info.adapter_sha256 = adapter_sha;
+    /* A 1:N replay's gallery decides every search's kind, so it is pinned
+     * like the candidate lists themselves. */
+    char gallery_sha[SH_SHA256_HEX] = "";
+    const sh_cfg_candidates *cand = s->inst ? NULL : c->engine.candidates;
+    if (!rc && cand && cand->gallery)
+        rc = sh_sha256_file(gallery_sha, cand->gallery, err);
+    r.info.replay_gallery_sha256 = gallery_sha;
     sh_provenance prov;
     if (!rc)
         rc = sh_provenance_collect(&prov, s->manifest, c->dataset.card, s->inst != NULL, err);

@@ -141,6 +141,8 @@ sh_criterion_kind sh_criterion_kind_of(const char *measure)
         return SH_CRITERION_TEST;
     if (score_of(measure))
         return SH_CRITERION_SCORE;
+    if (!strcmp(measure, "eer"))
+        return SH_CRITERION_EER;
     return rate_of(measure) || !strcmp(measure, class_rate.measure) ? SH_CRITERION_RATE
                                                                     : SH_CRITERION_UNKNOWN;
 }
@@ -481,6 +483,48 @@ static void evaluate_score(sh_verdict *v, const sh_criterion *k, const sh_vresul
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
 }
 
+/* Whether group `group` of `partition` has fewer subjects than
+ * groups.min_subjects (its rows say so). */
+static int group_too_small(const sh_vresults *r, const char *partition, const char *group)
+{
+    for (size_t i = 0; i < r->n_groups; i++)
+        if (!strcmp(r->groups[i].partition, partition) && !strcmp(r->groups[i].group, group))
+            return r->groups[i].too_small;
+    return 0;
+}
+
+/* A group's EER at the rule's bound: every group of the partition (or the
+ * one named) must meet it; the verdict names the one furthest from it. */
+static void evaluate_eer(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
+                         int at_most)
+{
+    int seen = 0;
+    for (size_t i = 0; i < r->n_eer; i++) {
+        const sh_veer *row = &r->eer[i];
+        if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
+            group_too_small(r, row->partition, row->group))
+            continue;
+        double x = !strcmp(v->bound, "value")   ? row->eer
+                   : !strcmp(v->bound, "upper") ? row->eer_boot_hi
+                                                : row->eer_boot_lo;
+        if (isnan(x)) {
+            v->value = NAN;
+            snprintf(v->group, sizeof v->group, "%s", row->group);
+            if (isnan(row->eer))
+                snprintf(v->reason, sizeof v->reason, "eer of group '%s' is not defined: it "
+                         "has no genuine or no impostor scores", row->group);
+            else
+                snprintf(v->reason, sizeof v->reason, "eer of group '%.40s' has no bootstrap "
+                         "interval: %.60s", row->group,
+                         row->eer_boot_note[0] ? row->eer_boot_note : "no replicates");
+            return;
+        }
+        keep_worst(v, &seen, x, row->group, at_most);
+    }
+    if (!seen)
+        snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
+}
+
 int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
                          const sh_vresults *r, const sh_cresults *cr, sh_err *err)
 {
@@ -521,6 +565,9 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
             evaluate_class_summary(v, cr);
         } else if (kind == SH_CRITERION_SCORE) {
             evaluate_score(v, k, r, at_most);
+        } else if (kind == SH_CRITERION_EER) {
+            snprintf(v->interval, sizeof v->interval, "bootstrap");
+            evaluate_eer(v, k, r, at_most);
         } else if (kind == SH_CRITERION_SUMMARY) {
             evaluate_summary(v, k, r);
         } else if (kind == SH_CRITERION_TEST) {
@@ -575,6 +622,17 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return class_estimate(out, v, cr);
     if (!r)
         return -1;
+    if (!strcmp(v->measure, "eer")) {
+        for (size_t i = 0; i < r->n_eer; i++)
+            if (!strcmp(r->eer[i].partition, v->partition) &&
+                !strcmp(r->eer[i].group, v->group)) {
+                out[0] = r->eer[i].eer;
+                out[1] = r->eer[i].eer_boot_lo;
+                out[2] = r->eer[i].eer_boot_hi;
+                return 0;
+            }
+        return -1;
+    }
     if (score_of(v->measure)) {
         for (size_t i = 0; i < r->n_scores; i++)
             if (!strcmp(r->scores[i].partition, v->partition) &&

@@ -48,8 +48,10 @@ typedef enum sh_criterion_kind {
     SH_CRITERION_TEST,      /* a p-value of the test of equal rates across a
                              * partition's groups (/verification/tests, or
                              * /classification/summaries) */
-    SH_CRITERION_SCORE      /* a group's score statistic (/verification/scores):
+    SH_CRITERION_SCORE,     /* a group's score statistic (/verification/scores):
                              * d_prime, auc, zero_fmr, zero_fnmr; no point */
+    SH_CRITERION_EER        /* a group's EER (/verification/eer), with bootstrap
+                             * bounds only; no point */
 } sh_criterion_kind;
 
 /* The kind of a measure name. */

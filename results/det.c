@@ -11,11 +11,10 @@ static double fnmr_at(const double *genuine, size_t n_gen, double t)
     return (double)sh_count_lt(genuine, n_gen, t) / (double)n_gen;
 }
 
-int sh_eer_want(sh_score_window *w, const sh_score_hist *h, const double *genuine,
-                    size_t n_gen)
+double sh_eer_bound(const sh_score_hist *h, const double *genuine, size_t n_gen)
 {
     if (!n_gen || !h->n)
-        return 0;
+        return NAN;
     double n = (double)h->n;
     /* At any t the rates are those of the first score at or above t, so the
      * worse rate at each bin edge is attained: the least of them bounds the
@@ -28,6 +27,15 @@ int sh_eer_want(sh_score_window *w, const sh_score_hist *h, const double *genuin
         double after = fmax(sh_hist_above_bin(h, b) / n, fnmr_at(genuine, n_gen, sh_score_bin_top(b)));
         best = fmin(best, fmin(below, after));
     }
+    return best;
+}
+
+int sh_eer_want(sh_score_window *w, const sh_score_hist *h, const double *genuine,
+                    size_t n_gen)
+{
+    if (!n_gen || !h->n)
+        return 0;
+    double n = (double)h->n, best = sh_eer_bound(h, genuine, n_gen);
     /* Inside bin b FMR is at least its value at the upper edge and FNMR at
      * least its value at the lower one: only bins where that bound reaches
      * the best can hold the EER's threshold. */

@@ -23,6 +23,10 @@ typedef struct sh_det_point {
 int sh_eer_want(sh_score_window *w, const sh_score_hist *h, const double *genuine,
                     size_t n_gen);
 
+/* An upper bound of the EER, attained at a bin edge, from the counts at
+ * bin edges alone (h indexed); NaN when either side is empty. */
+double sh_eer_bound(const sh_score_hist *h, const double *genuine, size_t n_gen);
+
 /* The equal error rate: the least max(FMR(t), FNMR(t)) over all t, and the
  * smallest threshold that attains it, for ascending genuine scores and a
  * sealed impostor distribution whose window holds sh_eer_want's bins.

@@ -154,6 +154,7 @@ static int curve_rows(sh_vresults *r, const char *partition, const char *group,
     e->n_genuine = b->n_gen;
     e->n_impostor = b->imp->n;
     sh_eer(&e->eer, &e->eer_threshold, b->gen, b->n_gen, b->imp, w);
+    e->eer_boot_lo = e->eer_boot_hi = NAN;
     size_t cap = SH_DET_MAX_POINTS(per_axis);
     sh_det_point *pts = malloc(cap * sizeof *pts);
     sh_vdet *grown = realloc(r->det, (r->n_det + cap) * sizeof *r->det);
@@ -294,7 +295,7 @@ static uint32_t margin_bin(const sh_score_hist *h, double k, double factor)
 }
 
 /* The bins the bootstrap of every group's own threshold (and its FMR
- * there) wants its pairs held from, each bucket's lowest, into *out (n
+ * there) and of its EER wants its pairs held from, each bucket's lowest, into *out (n
  * of them, malloc'd). */
 static int own_bins(uint32_t **out, size_t *n, const buckets *bs,
                     const sh_vmeasure_options *opts, double factor)
@@ -323,6 +324,12 @@ static int own_bins(uint32_t **out, size_t *n, const buckets *bs,
                 uint32_t bin = isnan(fm) ? UINT32_MAX : margin_bin(b->imp, fm, factor);
                 low = bin < low ? bin : low;
             }
+            /* The EER's replicates (sh_vown_eer): its threshold's rank among the
+             * impostors is about the EER times their number. */
+            double eer = sh_eer_bound(b->imp, b->gen, b->n_gen);
+            uint32_t bin = isnan(eer) ? UINT32_MAX
+                                      : margin_bin(b->imp, eer * (double)b->imp->n, factor);
+            low = bin < low ? bin : low;
             if (low != UINT32_MAX)
                 (*out)[(*n)++] = low;
         }

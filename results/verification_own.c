@@ -229,3 +229,58 @@ sh_vown_status sh_vown_threshold(const sh_vown *o, size_t g, sh_vpoint p, const 
     *out_fmr = n_imp > 0 ? imp_at_or_above(x, w, *out_t) / n_imp : NAN;
     return SH_VOWN_OK;
 }
+
+sh_vown_status sh_vown_eer(const sh_vown *o, size_t g, const uint32_t *w, double n_gen,
+                           double n_imp, double *out_eer)
+{
+    const own_group *x = &o->g[g];
+    *out_eer = NAN;
+    if (!(n_gen > 0) || !(n_imp > 0))
+        return SH_VOWN_NONE;
+    /* Thresholds from the top down: the next double above the largest
+     * score, then each distinct score. Going down, FNMR(t) (genuine below t)
+     * falls and FMR(t) (impostors at or above t) rises, so once FMR alone
+     * reaches the least max(FMR, FNMR) seen, no lower threshold does better:
+     * the sweep stops there, and the answer is exact whatever lies below. A
+     * sweep that reaches the edge without stopping cannot tell what the pairs
+     * below it would give. */
+    double gen_all = 0;
+    for (size_t k = 0; k < x->n_gen; k++)
+        gen_all += (double)w[x->gen[k].s];
+    double top = x->n_gen ? x->gen[x->n_gen - 1].score : -INFINITY;
+    if (x->n_imp && x->imp[0].score > top)
+        top = x->imp[0].score;
+    double best = INFINITY, imp_above = 0, gen_above = 0;
+    size_t i = x->n_gen, j = 0; /* genuine ascending, read backwards; impostors descending */
+    int first = !(isinf(top) && top > 0);
+    for (;;) {
+        double t;
+        if (first) {
+            t = nextafter(top, INFINITY);
+            first = 0;
+        } else if (i == 0 && j == x->n_imp) {
+            break;
+        } else {
+            t = j == x->n_imp || (i > 0 && x->gen[i - 1].score >= x->imp[j].score)
+                    ? x->gen[i - 1].score
+                    : x->imp[j].score;
+        }
+        if (t < o->edge)
+            break; /* the FMR there would need pairs not held */
+        while (i > 0 && x->gen[i - 1].score >= t)
+            gen_above += (double)w[x->gen[--i].s];
+        for (; j < x->n_imp && x->imp[j].score >= t; j++)
+            imp_above += (double)w[x->imp[j].a] * (double)w[x->imp[j].b];
+        double fmr = imp_above / n_imp;
+        best = fmin(best, fmax(fmr, (gen_all - gen_above) / n_gen));
+        if (fmr >= best) {
+            *out_eer = best;
+            return SH_VOWN_OK;
+        }
+    }
+    /* Every threshold was seen when every pair is held. */
+    if (o->edge != -INFINITY)
+        return SH_VOWN_BELOW_KEPT;
+    *out_eer = best;
+    return SH_VOWN_OK;
+}

@@ -48,4 +48,12 @@ sh_vown_status sh_vown_threshold(const sh_vown *o, size_t g, sh_vpoint p, const 
                                  double n_gen, double n_imp, double *out_t,
                                  double *out_fnmr, double *out_fmr);
 
+/* Group g's EER for weights w (n_gen and n_imp as for sh_vown_threshold):
+ * the least max(FMR(t), FNMR(t)) over every t, as sh_eer defines it. Exact
+ * when the least over the thresholds at or above the edge is no more than
+ * the held pairs' FMR (every threshold below gives at least that FMR);
+ * SH_VOWN_BELOW_KEPT otherwise, SH_VOWN_NONE when a side weighs nothing. */
+sh_vown_status sh_vown_eer(const sh_vown *o, size_t g, const uint32_t *w, double n_gen,
+                           double n_imp, double *out_eer);
+
 #endif

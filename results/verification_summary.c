@@ -62,6 +62,8 @@ typedef struct boot_job {
     double *rep_cell;           /* [cell i < j of a partition's matrix][point][replicate] */
     double *rep_own;            /* [group row][3][replicate]: own threshold, FNMR, FMR */
     uint8_t *own_status;        /* [group row][replicate]: sh_vown_status */
+    double *rep_eer;            /* [eer row][replicate] */
+    uint8_t *eer_status;        /* [eer row][replicate]: sh_vown_status */
     sh_progress *progress;
 } boot_job;
 
@@ -146,6 +148,12 @@ static void partition_counts(const boot_job *j, const boot_part *p, boot_scratch
                 p->own, g, pt, s->w, s->fnmr_n[g], s->fmr_n[g], &v[replicate],
                 &v[j->R + replicate], &v[2 * j->R + replicate]);
         }
+    /* The EER rows follow the group rows' order, one a group (K rows each). */
+    for (size_t g = 0; g < p->n_groups; g++) {
+        size_t row = p->first_row / K + g;
+        j->eer_status[row * j->R + replicate] = (uint8_t)sh_vown_eer(
+            p->own, g, s->w, s->fnmr_n[g], s->fmr_n[g], &j->rep_eer[row * j->R + replicate]);
+    }
     for (size_t k = 0; k < K; k++) {
         int miss_fnmr = 0, miss_fmr = 0;
         for (size_t g = 0; g < p->n_groups; g++) {
@@ -433,6 +441,41 @@ static void own_bounds(sh_vgroup *g, double *rep, const uint8_t *status, unsigne
                     g->n_impostor, conf);
 }
 
+/* An EER row's bounds from its replicates' (status: [R]), for a group of
+ * `subjects`: the percentile interval; at an EER of 0, whose replicates
+ * cannot vary, up to Clopper-Pearson's bound for no errors in the smaller
+ * side's pairs (at the threshold with no error the true FMR and FNMR lie
+ * below their bounds, so the EER does); NaN under SH_TEST_BOOT_SUBJECTS
+ * subjects or, saying why, where a replicate needed pairs not held. */
+static void eer_bounds(sh_veer *e, double *rep, const uint8_t *status, unsigned R,
+                       uint64_t subjects, double conf)
+{
+    e->eer_boot_lo = e->eer_boot_hi = NAN;
+    if (isnan(e->eer))
+        return;
+    if (subjects < SH_TEST_BOOT_SUBJECTS) {
+        snprintf(e->eer_boot_note, sizeof e->eer_boot_note,
+                 "fewer than %d subjects", SH_TEST_BOOT_SUBJECTS);
+        return;
+    }
+    unsigned below = 0;
+    for (unsigned b = 0; b < R; b++)
+        below += status[b] == SH_VOWN_BELOW_KEPT;
+    if (below) {
+        snprintf(e->eer_boot_note, sizeof e->eer_boot_note,
+                 "%u of %u replicates need impostor pairs below those held", below, R);
+        return;
+    }
+    sh_boot_percentile(&e->eer_boot_lo, &e->eer_boot_hi, rep, R, conf);
+    if (e->eer == 0 && !isnan(e->eer_boot_lo)) {
+        double lo, hi;
+        uint64_t n = e->n_genuine < e->n_impostor ? e->n_genuine : e->n_impostor;
+        sh_clopper_pearson(&lo, &hi, 0, n, conf);
+        e->eer_boot_lo = 0;
+        e->eer_boot_hi = fmax(e->eer_boot_hi, hi);
+    }
+}
+
 /* The FMR matrix's bootstrap bounds of partition p, after its groups'
  * (whose rows give the diagonal): the rule of sh_boot_rate_bounds for each
  * cell across groups, with the fewer subjects of its two groups. */
@@ -511,8 +554,10 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         job.rep_cell = malloc((n_cells ? n_cells : 1) * (K ? K : 1) * job.R * sizeof(double));
         job.rep_own = malloc(r->n_groups * 3 * job.R * sizeof(double));
         job.own_status = malloc(r->n_groups * job.R);
+        job.rep_eer = malloc((r->n_eer + 1) * job.R * sizeof(double));
+        job.eer_status = malloc((r->n_eer + 1) * job.R);
         if (!job.rep_fnmr || !job.rep_fmr || !job.rep_sum || !job.rep_cell || !job.rep_own ||
-            !job.own_status ||
+            !job.own_status || !job.rep_eer || !job.eer_status ||
             build_tables(parts, n_parts, r, m, pairs, genuine_scores, imp))
             rc = sh_err_nomem(err);
     }
@@ -545,6 +590,12 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
         for (size_t i = 0; i < r->n_groups; i++)
             own_bounds(&r->groups[i], job.rep_own + i * 3 * job.R,
                        job.own_status + i * job.R, job.R, conf);
+        for (size_t p = 0; p < n_parts; p++)
+            for (size_t gi = 0; gi < parts[p].n_groups; gi++) {
+                size_t e = parts[p].first_row / K + gi;
+                eer_bounds(&r->eer[e], job.rep_eer + e * job.R, job.eer_status + e * job.R,
+                           job.R, r->groups[parts[p].first_row + gi * K].n_subjects, conf);
+            }
         for (size_t p = 1; p < n_parts; p++)
             if (parts[p].first_cell != SIZE_MAX)
                 matrix_bounds(&r->matrices[p - 1], r, &parts[p], job.rep_cell, K, job.R, conf);
@@ -571,5 +622,7 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
     free(job.rep_cell);
     free(job.rep_own);
     free(job.own_status);
+    free(job.rep_eer);
+    free(job.eer_status);
     return rc;
 }

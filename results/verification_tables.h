@@ -121,6 +121,8 @@ typedef struct sh_veer {
     uint64_t n_genuine, n_impostor;
     double eer;
     double eer_threshold;
+    double eer_boot_lo, eer_boot_hi; /* subject-bootstrap bounds (1.12); NaN: none */
+    char eer_boot_note[SH_NOTE_MAX]; /* why the bounds are NaN, or "" (1.12) */
 } sh_veer;
 
 /* One group's score distributions; one row of /verification/scores (1.11).

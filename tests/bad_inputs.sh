@@ -147,6 +147,10 @@ case $id in
   c40) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, at_least: 2}]" ;;
   c37) cfg "" "criteria: [{name: t, measure: d_prime, partition: sex, target_fmr: 1e-2, at_least: 2}]" ;;
   c38) cfg "" "criteria: [{name: t, measure: auc, partition: sex, interval: wilson, at_least: 0.9}]" ;;
+  c46) cfg "" "criteria: [{name: t, measure: eer, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
+  c47) cfg "" "criteria: [{name: t, measure: eer, partition: sex, interval: wilson, at_most: 0.1}]" ;;
+  c48) cfg "" "criteria: [{name: t, measure: eer, partition: sex, at_most: 0.1}]"
+       sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
   c44) cfg "" "criteria: [{name: t, measure: group_fnmr, partition: sex, target_fmr: 1e-2, interval: wilson, at_most: 0.1}]" ;;
   c45) cfg "" "criteria: [{name: t, measure: group_fnmr, partition: sex, fixed_threshold: 0.5, at_most: 0.1}]"
        sed -i "s/target_fmr: \[1e-2\]}/target_fmr: [1e-2], fixed_threshold: [0.5]}/" run.yaml ;;
@@ -242,6 +246,8 @@ case $id in
   r09) lists && sed -i '14,16d' cand.txt ;;
   r10) lists && sed -i "4s/.*/$(sed -n 5p "$manifest" | cut -d, -f1)/" gallery.csv ;;
   r11) lists && sed -i '3s/ 0 1 / 0 0 /' cand.txt ;;
+  r12) lists && printf 'x\0y' | dd of=cand.txt bs=1 seek=$(( $(head -2 cand.txt | wc -c) + 20 )) conv=notrunc 2>/dev/null ;;
+  r13) lists && rm gallery.csv && mkfifo gallery.csv ;;
   c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
        sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;
   # ---- images ----

@@ -7,7 +7,9 @@
 # own bounds, no bounds where either group has under 25 subjects, and
 # Clopper-Pearson's at no false matches; each group's own threshold at a
 # target FMR and a target FNMR, and its FNMR and FMR there, each replicate
-# recomputing the threshold from its weighted pairs.
+# recomputing the threshold from its weighted pairs; and each group's EER,
+# each replicate's the least max(FMR, FNMR) of its weighted pairs over every
+# threshold.
 set -euo pipefail
 shades=$1 python=$2
 work=$(mktemp -d)
@@ -27,7 +29,7 @@ awk 'BEGIN { srand(17); print "reference_id,probe_id,score"
   n = 0; for (s = 0; s < 70; s++) { c[s] = rand(); for (k = 0; k < 3; k++) { id[n] = "img" s "_" k; sub_[n++] = s } }
   for (a = 0; a < n; a++) for (b = a + 1; b < n; b++) {
     x = sub_[a]; y = sub_[b]
-    sc = x == y ? 0.5 + 0.3 * c[x] + 0.2 * rand() : 0.25 * rand() + 0.1 * (c[x] + c[y])
+    sc = x == y ? 0.3 + 0.3 * c[x] + 0.2 * rand() : 0.3 * rand() + 0.12 * (c[x] + c[y])
     s = sprintf("%.6f", sc)
     if ((a == 3 && b == 4) || (a == 10 && b == 11)) s = ""
     printf "%s,%s,%s\n", id[a], id[b], s } }' >scores.csv
@@ -52,8 +54,12 @@ output: {results: $kind.h5}
 criteria:
   - {name: own-fnmr-a, measure: group_fnmr, partition: site, group: A, target_fmr: 1e-2,
      at_most: 0.5}
+  - {name: eer-a, measure: eer, partition: site, group: A, at_most: 0.2}
+  - {name: eer-site, measure: eer, partition: site, at_most: 0.2}
 YAML
-  "$shades" run $kind.yaml >$kind.out 2>$kind.err || { cat $kind.err >&2; fail "$kind: run failed"; }
+  # Exit 1: eer-site fails, as it must (below).
+  status=0; "$shades" run $kind.yaml >$kind.out 2>$kind.err || status=$?
+  [ $status = 1 ] || { cat $kind.err >&2; fail "$kind: run exited $status, not 1"; }
 done
 
 "$python" - manifest.csv <<'PY'
@@ -217,8 +223,63 @@ def own_checks(kind_run, scores):
     if seen < 6:
         bad.append(f"{kind_run}: only {seen} own-threshold rows checked")
 
+def eer_w(gsc, gw, isc, iw):
+    """The weighted EER: the least max(FMR(t), FNMR(t)) over every score and
+    the next double above the largest."""
+    ng, ni = gw.sum(), iw.sum()
+    if not (ng > 0 and ni > 0):
+        return math.nan
+    ts = np.unique(np.concatenate([gsc, isc]))
+    cand = ts if ts[-1] == math.inf else np.append(ts, np.nextafter(ts[-1], math.inf))
+    go, io = np.argsort(gsc, kind="stable"), np.argsort(isc, kind="stable")
+    gcum = np.concatenate([[0], np.cumsum(gw[go])])
+    icum = np.concatenate([[0], np.cumsum(iw[io])])
+    fnmr = gcum[np.searchsorted(gsc[go], cand, side="left")] / ng
+    fmr = (ni - icum[np.searchsorted(isc[io], cand, side="left")]) / ni
+    return float(np.min(np.maximum(fmr, fnmr)))
+
+def eer_checks(kind_run, scores):
+    gen, imp = {g: [] for g in names + ["All"]}, {g: [] for g in names + ["All"]}
+    for r in csv.DictReader(open(scores)):
+        x, y = r["reference_id"], r["probe_id"]
+        s = float(r["score"]) if r["score"] else -math.inf
+        for g in ("All", site[x]) if site[x] == site[y] else ("All",):
+            (gen if subj[x] == subj[y] else imp)[g].append((subj[x], subj[y], s))
+    with h5py.File(f"{kind_run}.h5", "r") as f:
+        rows = f["/verification/eer"][:]
+    bounded = 0
+    for r in rows:
+        g = r["group"].decode()
+        G, I = np.array(gen[g]), np.array(imp[g])
+        gsub, gsc = G[:, 0].astype(int), G[:, 2]
+        ia, ib, isc = I[:, 0].astype(int), I[:, 1].astype(int), I[:, 2]
+        what = f"{kind_run} EER {g}"
+        one = np.ones(len(gsc)), np.ones(len(isc))
+        close(what + " observed", r["eer"], eer_w(gsc, one[0], isc, one[1]))
+        got = (r["eer_boot_lo"], r["eer_boot_hi"])
+        n_sub = len(set(gsub) | set(ia) | set(ib))
+        if n_sub < 25:
+            close(what + " (too few subjects)", got, (math.nan, math.nan))
+            if r["eer_boot_note"] != b"fewer than 25 subjects":
+                bad.append(f"{what}: note {r['eer_boot_note']}")
+            continue
+        if r["eer_boot_note"]:
+            bad.append(f"{what}: {r['eer_boot_note']}")
+            continue
+        reps = np.array([eer_w(gsc, W[b][gsub].astype(float), isc,
+                               (W[b][ia] * W[b][ib]).astype(float)) for b in range(R)])
+        reps = reps[~np.isnan(reps)]
+        want = list(np.quantile(reps, [(1 - CONF) / 2, 1 - (1 - CONF) / 2]))
+        if r["eer"] == 0:  # replicates cannot vary: up to Clopper-Pearson's at 0
+            want = [0.0, max(want[1], cp(0, min(r["n_genuine"], r["n_impostor"]))[1])]
+        close(what + " bounds", got, want)
+        bounded += 1
+    if bounded < 3:
+        bad.append(f"{kind_run}: only {bounded} EER rows with bounds checked")
+
 for kind_run, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
     own_checks(kind_run, scores)
+    eer_checks(kind_run, scores)
     with h5py.File(f"{kind_run}.h5", "r") as f:
         v = f["/criteria"][0]
         a = [r for r in f["/verification/groups"][:] if r["group"] == b"A"
@@ -226,6 +287,16 @@ for kind_run, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
     close(f"{kind_run} own-fnmr-a verdict", v["value"], a["group_fnmr_hi"], rel=0)
     if not v["pass"]:
         bad.append(f"{kind_run}: own-fnmr-a fails: {v['reason']}")
+    with h5py.File(f"{kind_run}.h5", "r") as f:
+        e, es = f["/criteria"][1], f["/criteria"][2]
+        ea = [r for r in f["/verification/eer"][:] if r["group"] == b"A"][0]
+    # eer-a is judged at A's upper bootstrap bound; eer-site fails on C,
+    # whose 10 subjects give no bounds, and says so.
+    close(f"{kind_run} eer-a verdict", e["value"], ea["eer_boot_hi"], rel=0)
+    if not e["pass"] or e["bound"] != b"upper":
+        bad.append(f"{kind_run}: eer-a: pass {e['pass']} bound {e['bound']}: {e['reason']}")
+    if es["pass"] or b"'C' has no bootstrap interval: fewer than 25" not in es["reason"]:
+        bad.append(f"{kind_run}: eer-site: pass {es['pass']}: {es['reason']}")
 
 if bad:
     print("\n".join(bad[:30]), file=sys.stderr)

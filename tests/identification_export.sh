@@ -125,6 +125,10 @@ tables out.h5 >want.txt
 config replay.h5 "engine: {adapter: replay, candidates: {file: cand.txt, gallery: gallery.csv}}" >replay.yaml
 "$shades" run replay.yaml --progress off >/dev/null 2>err.txt || fail "replay: $(cat err.txt)"
 tables replay.h5 | cmp -s - want.txt || fail "the replayed lists give other tables"
+h5dump -a /replay_gallery_sha256 replay.h5 | grep -q "$(sha256sum gallery.csv | cut -d' ' -f1)" ||
+  fail "the gallery file's SHA-256 is not recorded"
+"$shades" report replay.h5 | grep -q "^gallery sha256 *$(sha256sum gallery.csv | cut -c1-16)" ||
+  fail "the report does not show the gallery's SHA-256"
 # Without the gallery file the run draws the same gallery from its seed.
 config drawn.h5 "engine: {adapter: replay, candidates: {file: cand.txt.gz}}" candidates >drawn.yaml
 gzip -k cand.txt

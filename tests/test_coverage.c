@@ -213,8 +213,8 @@ static void cross_group_fmr_interval_covers(void **state)
  * intervals of the group's own threshold at target FMR 0.01 and of its
  * FNMR there (each replicate finding its threshold again) cover the true
  * threshold Q^-1(0.01) and the true FNMR Phi(t - MU) there. */
-static void own_trial(int *thr_covers, int *fnmr_covers, gsl_rng *rng, uint64_t seed,
-                      double rho, double rho_i)
+static void own_trial(int *thr_covers, int *fnmr_covers, int *eer_covers, gsl_rng *rng,
+                      uint64_t seed, double rho, double rho_i)
 {
     double t_true = gsl_cdf_ugaussian_Qinv(0.01), thr[1] = {t_true};
     sh_vboot *b = sh_vboot_create(SUBJECTS, 1, thr, 1, 1);
@@ -242,7 +242,7 @@ static void own_trial(int *thr_covers, int *fnmr_covers, gsl_rng *rng, uint64_t 
             }
     sh_vboot_finish(b);
     sh_vown_finish(o);
-    static double rt[REPLICATES], rf[REPLICATES];
+    static double rt[REPLICATES], rf[REPLICATES], re[REPLICATES];
     uint32_t w[SUBJECTS];
     double gk[1], gn[1], mk[1], mn[1], fmr;
     sh_vpoint pt = {SH_VPOINT_FMR, 0.01};
@@ -251,12 +251,17 @@ static void own_trial(int *thr_covers, int *fnmr_covers, gsl_rng *rng, uint64_t 
         sh_vboot_replicate(b, w, gk, gn, mk, mn);
         assert_int_equal(sh_vown_threshold(o, 0, pt, w, gn[0], mn[0], &rt[r], &rf[r], &fmr),
                          SH_VOWN_OK);
+        assert_int_equal(sh_vown_eer(o, 0, w, gn[0], mn[0], &re[r]), SH_VOWN_OK);
     }
     double lo, hi, f_true = gsl_cdf_ugaussian_P(t_true - MU);
     sh_boot_percentile(&lo, &hi, rt, REPLICATES, 0.95);
     *thr_covers += lo <= t_true && t_true <= hi;
     sh_boot_percentile(&lo, &hi, rf, REPLICATES, 0.95);
     *fnmr_covers += lo <= f_true && f_true <= hi;
+    /* Both rates are Phi of a unit normal's, so they meet at MU / 2. */
+    double e_true = gsl_cdf_ugaussian_P(-MU / 2);
+    sh_boot_percentile(&lo, &hi, re, REPLICATES, 0.95);
+    *eer_covers += lo <= e_true && e_true <= hi;
     sh_vboot_destroy(b);
     sh_vown_destroy(o);
 }
@@ -266,15 +271,17 @@ static void own_threshold_intervals_cover(void **state)
     (void)state;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 5000);
-    int thr = 0, fnmr = 0;
+    int thr = 0, fnmr = 0, eer = 0;
     for (int k = 0; k < TRIALS; k++)
-        own_trial(&thr, &fnmr, rng, 5000 + (uint64_t)k, 0.6, 0.1);
+        own_trial(&thr, &fnmr, &eer, rng, 5000 + (uint64_t)k, 0.6, 0.1);
     gsl_rng_free(rng);
     printf("own threshold at FMR 0.01, %d subjects, rho 0.6, rho_i 0.1, over %d data sets: "
-           "threshold interval covers %.3f, FNMR there %.3f\n",
-           SUBJECTS, TRIALS, (double)thr / TRIALS, (double)fnmr / TRIALS);
+           "threshold interval covers %.3f, FNMR there %.3f; EER interval %.3f\n",
+           SUBJECTS, TRIALS, (double)thr / TRIALS, (double)fnmr / TRIALS,
+           (double)eer / TRIALS);
     ASSERT_COVERS(thr);
     ASSERT_COVERS(fnmr);
+    ASSERT_COVERS(eer);
 }
 
 #define GROUP_SUBJECTS 40

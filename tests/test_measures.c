@@ -440,6 +440,61 @@ static void own_thresholds_from_weighted_counts(void **state)
     sh_vown_destroy(o);
 }
 
+/* The EER of weighted counts. The group of own_thresholds_from_weighted_
+ * counts: every threshold from 0.8 up gives max(FMR, FNMR) = 2/3, none
+ * less, and the held pairs' FMR (3/4) is above that, so it is exact. */
+static void eer_from_weighted_counts(void **state)
+{
+    (void)state;
+    sh_vown *o = sh_vown_create(1, 0.65);
+    assert_non_null(o);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 2, 3, 0.6), 0); /* below the edge */
+    assert_int_equal(sh_vown_add_impostor(o, 0, 1, 2, 0.7), 0);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 1, 0.9), 0);
+    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 2, 0.8), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 0, 0.5), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 1, 0.95), 0);
+    assert_int_equal(sh_vown_add_genuine(o, 0, 2, 0.55), 0);
+    sh_vown_finish(o);
+    uint32_t ones[4] = {1, 1, 1, 1}, w[4] = {2, 1, 0, 1};
+    double eer;
+    assert_int_equal(sh_vown_eer(o, 0, ones, 3, 4, &eer), SH_VOWN_OK);
+    assert_float_equal(eer, 2.0 / 3, 1e-15);
+    /* Subject 0 twice, 2 never: genuine weights 2, 1, 0 (of 3); only the
+     * 0.9 pair weighs (2 of 2). At 0.95: FNMR 2/3, FMR 0; below it FMR 1. */
+    assert_int_equal(sh_vown_eer(o, 0, w, 3, 2, &eer), SH_VOWN_OK);
+    assert_float_equal(eer, 2.0 / 3, 1e-15);
+    assert_int_equal(sh_vown_eer(o, 0, ones, 3, 0, &eer), SH_VOWN_NONE);
+    assert_true(isnan(eer));
+    sh_vown_destroy(o);
+    /* Six impostor pairs, 0.9 0.8 0.7 0.6 0.3 0.2; genuine 0.65 0.85 0.95.
+     * Every pair held: the least is 1/3 (at 0.8: FNMR 1/3, FMR 2/6). From
+     * 0.85 up only the 0.9 pair is held (FMR 1/6 there): the least from
+     * the edge up, 1/3, is above 1/6, so a lower threshold might do better
+     * and the replicate cannot be told. */
+    const double imp[6] = {0.9, 0.8, 0.7, 0.6, 0.3, 0.2};
+    const uint32_t ia[6] = {0, 0, 1, 2, 1, 0}, ib[6] = {1, 2, 2, 3, 3, 3};
+    const double gen[3] = {0.65, 0.85, 0.95};
+    for (int held_all = 0; held_all < 2; held_all++) {
+        sh_vown *x = sh_vown_create(1, held_all ? -INFINITY : 0.85);
+        assert_non_null(x);
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(sh_vown_add_impostor(x, 0, ia[i], ib[i], imp[i]), 0);
+        for (uint32_t s = 0; s < 3; s++)
+            assert_int_equal(sh_vown_add_genuine(x, 0, s, gen[s]), 0);
+        sh_vown_finish(x);
+        sh_vown_status st = sh_vown_eer(x, 0, ones, 3, 6, &eer);
+        if (held_all) {
+            assert_int_equal(st, SH_VOWN_OK);
+            assert_float_equal(eer, 1.0 / 3, 1e-15);
+        } else {
+            assert_int_equal(st, SH_VOWN_BELOW_KEPT);
+            assert_true(isnan(eer));
+        }
+        sh_vown_destroy(x);
+    }
+}
+
 /* A results object by hand: partition "p" with groups a and b at one
  * target, and its summary row. */
 static void criteria_verdicts_known(void **state)
@@ -606,6 +661,7 @@ int main(void)
         cmocka_unit_test(subject_bootstrap_counts_move_subjects_together),
         cmocka_unit_test(subject_bootstrap_counts_cells_across_groups),
         cmocka_unit_test(own_thresholds_from_weighted_counts),
+        cmocka_unit_test(eer_from_weighted_counts),
         cmocka_unit_test(criteria_verdicts_known),
         cmocka_unit_test(tests_across_groups_known_values),
         cmocka_unit_test(classification_group_known_values),

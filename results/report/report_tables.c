@@ -149,6 +149,10 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         sh_table_cellf(t, "%s", rows[i][0]);
         sh_table_cellf(t, "%s", rows[i][1]);
     }
+    if (f->replay_gallery_sha256[0]) { /* a 1:N replay's gallery file */
+        sh_table_cellf(t, "gallery sha256");
+        sh_table_cellf(t, "%s", f->replay_gallery_sha256);
+    }
     sh_table_cellf(t, "adapter ABI");
     sh_table_cellf(t, "%llu.%llu", (unsigned long long)f->adapter_abi_major,
                        (unsigned long long)f->adapter_abi_minor);
@@ -445,10 +449,14 @@ sh_table *sh_table_summaries(const sh_report_run *run)
 sh_table *sh_table_eer(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
-    sh_table *t = sh_table_create("Equal error rate per group",
-                                          "group|genuine|impostor|EER|threshold", "lrrrr");
+    char head[128];
+    snprintf(head, sizeof head, "group|genuine|impostor|EER|%g%% bootstrap|threshold",
+             100 * v->confidence);
+    sh_table *t = sh_table_create("Equal error rate per group", head, "lrrrrr");
     if (!t)
         return NULL;
+    const char *why = NULL; /* the first reason a row has no bounds */
+    int unbounded = 0;
     for (size_t i = 0; i < v->n_eer; i++) {
         const sh_veer *e = &v->eer[i];
         if (strcmp(e->partition, "all") == 0)
@@ -458,10 +466,26 @@ sh_table *sh_table_eer(const sh_report_run *run)
         sh_table_cellf(t, "%llu", (unsigned long long)e->n_genuine);
         sh_table_cellf(t, "%llu", (unsigned long long)e->n_impostor);
         sh_table_cellf(t, isnan(e->eer) ? "n/a" : "%.4g", e->eer);
+        if (isnan(e->eer_boot_lo)) {
+            sh_table_cellf(t, "-");
+            unbounded += !isnan(e->eer);
+            if (!why && e->eer_boot_note[0])
+                why = e->eer_boot_note;
+        } else {
+            sh_table_cellf(t, "[%.3g,%.3g]", e->eer_boot_lo, e->eer_boot_hi);
+        }
         sh_table_cellf(t, isnan(e->eer_threshold) ? "n/a" : "%.6g", e->eer_threshold);
     }
+    /* The export first: a short sentence no wrapping splits. */
     if (v->has_roc)
-        sh_table_note_add(t, "ROC exported: %zu points in /verification/roc.", v->n_roc);
+        sh_table_note(t, "ROC exported: %zu points in /verification/roc.", v->n_roc);
+    sh_table_note_add(t, "Bootstrap: the subject bootstrap's percentile interval of the EER "
+                      "(each replicate's least max(FMR, FNMR) over every threshold); at an EER "
+                      "of 0, up to Clopper-Pearson's bound for no errors.");
+    if (unbounded)
+        sh_table_note_add(t, "'-': no bounds%s%s%s.", why ? " (e.g. " : "", why ? why : "",
+                          why ? "; eer_boot_note in /verification/eer)"
+                              : " (no replicates, or a file before schema 1.12)");
     return t;
 }
 

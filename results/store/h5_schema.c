@@ -113,6 +113,8 @@ static const sh_h5_column eer_cols[] = {
     COL(sh_veer, 's', partition), COL(sh_veer, 's', group),
     COL(sh_veer, 'u', n_genuine), COL(sh_veer, 'u', n_impostor),
     COL(sh_veer, 'd', eer),       COL(sh_veer, 'd', eer_threshold),
+    COL_SINCE(sh_veer, 'd', eer_boot_lo, 12), COL_SINCE(sh_veer, 'd', eer_boot_hi, 12),
+    COL_SINCE(sh_veer, 's', eer_boot_note, 12),
 };
 
 static const sh_h5_column det_cols[] = {
