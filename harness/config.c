@@ -462,12 +462,15 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
                (!k->bound || strcmp(k->bound, "value")) &&
                (kind == SH_CRITERION_SUMMARY ||
                 (kind == SH_CRITERION_RATE && (!k->interval || !strcmp(iv, "bootstrap"))))) {
-        /* A rate that took the default interval: name what to change. */
-        int by_default = kind == SH_CRITERION_RATE && !k->interval;
+        /* A rate that took the default interval: name what to change (a ratio
+         * or a rate at a group's own threshold has no other interval). */
+        int by_default = kind == SH_CRITERION_RATE && !k->interval &&
+                         !sh_criterion_is_ratio(k->measure) && !sh_criterion_is_own(k->measure);
         name = by_default ? "interval" : "bound";
         why = by_default ? "defaults to bootstrap, but run.bootstrap is 0: give interval: "
                            "wilson or clopper-pearson, or bound: value"
-                         : "needs bootstrap intervals, but run.bootstrap is 0";
+                         : "needs bootstrap intervals, but run.bootstrap is 0: give bound: "
+                           "value";
     }
     if (!why)
         return 0;

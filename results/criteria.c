@@ -366,10 +366,9 @@ static void evaluate_rate(sh_verdict *v, const sh_criterion *k,
                 snprintf(v->reason, sizeof v->reason, "group '%s' has no threshold of its "
                          "own at %s", row->group, sh_vpoint_label(words, sizeof words, at));
             else if (sh_criterion_is_own(k->measure) && row->group_boot_note[0] &&
-                     snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no "
-                              "bootstrap interval: %s", k->measure, row->group,
-                              row->group_boot_note) < 0)
-                v->reason[0] = '\0';
+                     strcmp(v->bound, "value"))
+                snprintf(v->reason, sizeof v->reason, "%.24s of '%.40s' has no bootstrap "
+                         "interval: %.60s", k->measure, row->group, row->group_boot_note);
             else if (!strcmp(v->interval, "bootstrap") && strcmp(v->bound, "value") &&
                      row->n_subjects < SH_TEST_BOOT_SUBJECTS)
                 snprintf(v->reason, sizeof v->reason, "%s of group '%s' has no bootstrap "

@@ -231,6 +231,9 @@ static int buckets_fill(buckets *bs, const sh_manifest *m, const sh_groups *g,
 
 /* Bins the bootstrap may hold pairs from: 2^26 of 16 bytes is 1 GiB. */
 #define HIT_CAP ((uint64_t)1 << 26)
+/* Impostor pairs up to which the bootstrap holds them all (32 MiB of
+ * pairs): the bounds of own thresholds and EERs then never lack a pair. */
+#define HOLD_EVERY (UINT64_C(1) << 21)
 
 /* The bin of bucket b's threshold at a target FNMR or fixed threshold p,
  * known before pass 1 from the genuine scores alone; UINT32_MAX where the
@@ -344,10 +347,19 @@ static int cmp_bin(const void *x, const void *y)
 
 /* Lowers *hit_bin to the lowest bin own_bins wants whose pairs, with all
  * above, stay within HIT_CAP in `all`; leaves it where none does (those
- * bounds are then NaN, saying why). */
+ * bounds are then NaN, saying why). A run of at most HOLD_EVERY impostor
+ * pairs (n_impostors: the run's, where bs holds a sample's) holds them all. */
 static int lower_for_own(uint32_t *hit_bin, const buckets *bs, const sh_vmeasure_options *opts,
-                         double factor)
+                         double factor, uint64_t n_impostors)
 {
+    /* A run this small holds every impostor pair, so no replicate's own
+     * threshold or EER can need more, whatever subjects it draws. */
+    const sh_score_hist *every = bs->part[0][0].imp;
+    if (every->n && n_impostors <= HOLD_EVERY) {
+        uint32_t lowest = sh_hist_bin_of_rank(every, every->n - 1);
+        *hit_bin = lowest < *hit_bin ? lowest : *hit_bin;
+        return 0;
+    }
     uint32_t *bins;
     size_t n;
     if (own_bins(&bins, &n, bs, opts, factor))
@@ -409,7 +421,7 @@ static int want_bins(uint32_t *out_hit_bin, sh_impostors *imp, const buckets *bs
                               sh_vpoint_value_text(at, sizeof at, opts->points[low]),
                               (unsigned long long)held, (unsigned long long)HIT_CAP);
     }
-    if (opts->bootstrap && lower_for_own(out_hit_bin, bs, opts, 2.0))
+    if (opts->bootstrap && lower_for_own(out_hit_bin, bs, opts, 2.0, bs->part[0][0].imp->n))
         return sh_err_nomem(err);
     return 0;
 }
@@ -546,7 +558,7 @@ static int predict_bins(sh_score_window *out, uint32_t *out_hit_bin, buckets *bs
     /* Wider than between the passes (a factor 4 for 2): a sample's ranks are
      * noisy, and a prediction above the bin wanted costs pass 2. */
     if (opts->bootstrap && *out_hit_bin != UINT32_MAX)
-        bad |= lower_for_own(out_hit_bin, bs, opts, 4.0);
+        bad |= lower_for_own(out_hit_bin, bs, opts, 4.0, src->n);
     if (!opts->bootstrap)
         *out_hit_bin = UINT32_MAX;
     sh_window_clear(&eer);

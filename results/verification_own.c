@@ -113,9 +113,12 @@ static int cmp_imp(const void *x, const void *y)
 
 void sh_vown_finish(sh_vown *o)
 {
+    /* qsort may not be handed NULL, even for no elements. */
     for (size_t g = 0; g < o->n_groups; g++) {
-        qsort(o->g[g].gen, o->g[g].n_gen, sizeof *o->g[g].gen, cmp_gen);
-        qsort(o->g[g].imp, o->g[g].n_imp, sizeof *o->g[g].imp, cmp_imp);
+        if (o->g[g].n_gen > 1)
+            qsort(o->g[g].gen, o->g[g].n_gen, sizeof *o->g[g].gen, cmp_gen);
+        if (o->g[g].n_imp > 1)
+            qsort(o->g[g].imp, o->g[g].n_imp, sizeof *o->g[g].imp, cmp_imp);
     }
 }
 

@@ -287,9 +287,15 @@ static int verification_section(FILE *out, const sh_report_run *run,
                     continue;
                 fputs("<figure>", out);
                 bad |= sh_svg_heatmap(out, &v->matrices[m], k, ++*heat_id);
-                char cap[160], at[64];
-                snprintf(cap, sizeof cap, "%s, %s", v->matrices[m].partition,
-                         sh_vpoint_label(at, sizeof at, sh_vmatrix_point(&v->matrices[m], k)));
+                char cap[240], at[64];
+                const sh_vmatrix *mx = &v->matrices[m];
+                size_t cells = mx->n_groups * mx->n_groups;
+                int bounded = 0;
+                for (size_t c = 0; mx->fmr_boot_lo && c < cells; c++)
+                    bounded |= !isnan(mx->fmr_boot_lo[k * cells + c]);
+                snprintf(cap, sizeof cap, "%s, %s%s", mx->partition,
+                         sh_vpoint_label(at, sizeof at, sh_vmatrix_point(mx, k)),
+                         bounded ? "; under each rate, its subject-bootstrap interval" : "");
                 figure(out, cap);
             }
         fputs("</div>\n", out);

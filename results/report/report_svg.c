@@ -277,7 +277,14 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
     size_t label_w = 8;
     for (size_t i = 0; i < ng; i++)
         label_w = strlen(m->group[i]) > label_w ? strlen(m->group[i]) : label_w;
-    const double cell = 56, L = 12 + 7.0 * (double)label_w, T = 40, legend = 80;
+    /* Cells with bootstrap bounds are wider, to give them under the rate. */
+    const double *blo = m->fmr_boot_lo ? m->fmr_boot_lo + k * cells : NULL;
+    const double *bhi = m->fmr_boot_hi ? m->fmr_boot_hi + k * cells : NULL;
+    int bounded = 0;
+    for (size_t c = 0; blo && bhi && c < cells; c++)
+        bounded |= !isnan(blo[c]);
+    const double cell = bounded ? 84 : 56, L = 12 + 7.0 * (double)label_w, T = 40,
+                 legend = 80;
     double W = fmax(L + cell * (double)ng + legend, L + 230), H = T + cell * (double)ng + 20;
     fprintf(out, "<svg class=\"plot\" viewBox=\"0 0 %g %g\" width=\"%g\" height=\"%g\" "
                  "role=\"img\" aria-label=\"cross-group FMR\">\n<title>Cross-group FMR, ",
@@ -308,12 +315,18 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
             else if (isnan(r))
                 snprintf(fill, sizeof fill, "#ffffff");
             snprintf(label, sizeof label, isnan(r) ? "n/a" : r == 0 ? "0" : "%.2g", r);
+            int has_ci = bounded && !isnan(blo[i * ng + j]);
             fprintf(out, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"%s\" "
                          "class=\"cell\"/><text x=\"%g\" y=\"%g\" class=\"cellv%s\" "
                          "text-anchor=\"middle\">%s</text>\n",
                     L + cell * (double)j, T + cell * (double)i, cell, cell, fill,
-                    L + cell * ((double)j + 0.5), T + cell * ((double)i + 0.5) + 4,
+                    L + cell * ((double)j + 0.5), T + cell * ((double)i + 0.5) + (has_ci ? -2 : 4),
                     dark ? " light" : "", label);
+            if (has_ci)
+                fprintf(out, "<text x=\"%g\" y=\"%g\" class=\"cellv%s\" font-size=\"9\" "
+                             "text-anchor=\"middle\">[%.2g,%.2g]</text>\n",
+                        L + cell * ((double)j + 0.5), T + cell * ((double)i + 0.5) + 12,
+                        dark ? " light" : "", blo[i * ng + j], bhi[i * ng + j]);
         }
     }
     /* The colour scale: top is the largest rate. */
