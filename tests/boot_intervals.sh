@@ -179,13 +179,19 @@ def own(gsub, gsc, ia, ib, isc, kind, target, w):
         t = gsc[o][hit[0]]
     return t, gw[gsc < t].sum() / ng, iw[isc >= t].sum() / ni
 
-def own_checks(kind_run, scores):
+def pairs_by_group(scores):
+    """Each group's (and All's) genuine and same-group impostor pairs:
+    (subject a, subject b, score)."""
     gen, imp = {g: [] for g in names + ["All"]}, {g: [] for g in names + ["All"]}
     for r in csv.DictReader(open(scores)):
         x, y = r["reference_id"], r["probe_id"]
         s = float(r["score"]) if r["score"] else -math.inf
         for g in ("All", site[x]) if site[x] == site[y] else ("All",):
             (gen if subj[x] == subj[y] else imp)[g].append((subj[x], subj[y], s))
+    return gen, imp
+
+def own_checks(kind_run, scores):
+    gen, imp = pairs_by_group(scores)
     with h5py.File(f"{kind_run}.h5", "r") as f:
         rows = f["/verification/groups"][:]
     seen = 0
@@ -239,12 +245,7 @@ def eer_w(gsc, gw, isc, iw):
     return float(np.min(np.maximum(fmr, fnmr)))
 
 def eer_checks(kind_run, scores):
-    gen, imp = {g: [] for g in names + ["All"]}, {g: [] for g in names + ["All"]}
-    for r in csv.DictReader(open(scores)):
-        x, y = r["reference_id"], r["probe_id"]
-        s = float(r["score"]) if r["score"] else -math.inf
-        for g in ("All", site[x]) if site[x] == site[y] else ("All",):
-            (gen if subj[x] == subj[y] else imp)[g].append((subj[x], subj[y], s))
+    gen, imp = pairs_by_group(scores)
     with h5py.File(f"{kind_run}.h5", "r") as f:
         rows = f["/verification/eer"][:]
     bounded = 0

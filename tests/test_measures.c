@@ -391,9 +391,8 @@ static void subject_bootstrap_counts_cells_across_groups(void **state)
 /* One group of subjects 0..3: impostor scores 0.9 (0-1), 0.8 (0-2), 0.7
  * (1-2), 0.6 (2-3), held from 0.65 up; genuine 0.5 (s0), 0.55 (s2), 0.95
  * (s1). */
-static void own_thresholds_from_weighted_counts(void **state)
+static sh_vown *four_subjects(void)
 {
-    (void)state;
     sh_vown *o = sh_vown_create(1, 0.65);
     assert_non_null(o);
     assert_int_equal(sh_vown_add_impostor(o, 0, 2, 3, 0.6), 0); /* below the edge */
@@ -404,6 +403,13 @@ static void own_thresholds_from_weighted_counts(void **state)
     assert_int_equal(sh_vown_add_genuine(o, 0, 1, 0.95), 0);
     assert_int_equal(sh_vown_add_genuine(o, 0, 2, 0.55), 0);
     sh_vown_finish(o);
+    return o;
+}
+
+static void own_thresholds_from_weighted_counts(void **state)
+{
+    (void)state;
+    sh_vown *o = four_subjects();
     uint32_t ones[4] = {1, 1, 1, 1};
     double t, fnmr, fmr;
     /* FMR 0.25 of 4 pairs allows 1: just above the second score, 0.8. */
@@ -440,22 +446,12 @@ static void own_thresholds_from_weighted_counts(void **state)
     sh_vown_destroy(o);
 }
 
-/* The EER of weighted counts. The group of own_thresholds_from_weighted_
- * counts: every threshold from 0.8 up gives max(FMR, FNMR) = 2/3, none
+/* The EER of weighted counts. The group of four_subjects: every threshold from 0.8 up gives max(FMR, FNMR) = 2/3, none
  * less, and the held pairs' FMR (3/4) is above that, so it is exact. */
 static void eer_from_weighted_counts(void **state)
 {
     (void)state;
-    sh_vown *o = sh_vown_create(1, 0.65);
-    assert_non_null(o);
-    assert_int_equal(sh_vown_add_impostor(o, 0, 2, 3, 0.6), 0); /* below the edge */
-    assert_int_equal(sh_vown_add_impostor(o, 0, 1, 2, 0.7), 0);
-    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 1, 0.9), 0);
-    assert_int_equal(sh_vown_add_impostor(o, 0, 0, 2, 0.8), 0);
-    assert_int_equal(sh_vown_add_genuine(o, 0, 0, 0.5), 0);
-    assert_int_equal(sh_vown_add_genuine(o, 0, 1, 0.95), 0);
-    assert_int_equal(sh_vown_add_genuine(o, 0, 2, 0.55), 0);
-    sh_vown_finish(o);
+    sh_vown *o = four_subjects();
     uint32_t ones[4] = {1, 1, 1, 1}, w[4] = {2, 1, 0, 1};
     double eer;
     assert_int_equal(sh_vown_eer(o, 0, ones, 3, 4, &eer), SH_VOWN_OK);
