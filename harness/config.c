@@ -348,7 +348,7 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     char buf[256];
     sh_criterion_kind kind = sh_criterion_kind_of(k->measure);
     int known_partition = !strcmp(k->partition, "all") && kind != SH_CRITERION_SUMMARY &&
-                          kind != SH_CRITERION_TEST;
+                          kind != SH_CRITERION_TEST && kind != SH_CRITERION_CROSS;
     for (unsigned p = 0; p < c->groups.partitions_count; p++)
         known_partition |= !strcmp(c->groups.partitions[p], k->partition);
     sh_vpoint at, points[SH_CONFIG_POINTS_MAX];
@@ -383,6 +383,9 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if (kind == SH_CRITERION_SCORE && has_point) {
         name = point;
         why = "score statistics hold at no operating point";
+    } else if (kind == SH_CRITERION_CROSS && k->interval && strcmp(iv, "bootstrap")) {
+        name = "interval";
+        why = "cross-group FMRs have bootstrap intervals only";
     } else if (kind == SH_CRITERION_EER && has_point) {
         name = point;
         why = "the EER holds at no operating point";
@@ -460,7 +463,7 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         why = "fte has no bootstrap interval";
     } else if (c->run.bootstrap && *c->run.bootstrap == 0 &&
                (!k->bound || strcmp(k->bound, "value")) &&
-               (kind == SH_CRITERION_SUMMARY ||
+               (kind == SH_CRITERION_SUMMARY || kind == SH_CRITERION_CROSS ||
                 (kind == SH_CRITERION_RATE && (!k->interval || !strcmp(iv, "bootstrap"))))) {
         /* A rate that took the default interval: name what to change (a ratio
          * or a rate at a group's own threshold has no other interval). */

@@ -143,6 +143,8 @@ sh_criterion_kind sh_criterion_kind_of(const char *measure)
         return SH_CRITERION_SCORE;
     if (!strcmp(measure, "eer"))
         return SH_CRITERION_EER;
+    if (!strcmp(measure, "cross_fmr"))
+        return SH_CRITERION_CROSS;
     return rate_of(measure) || !strcmp(measure, class_rate.measure) ? SH_CRITERION_RATE
                                                                     : SH_CRITERION_UNKNOWN;
 }
@@ -524,6 +526,75 @@ static void evaluate_eer(sh_verdict *v, const sh_criterion *k, const sh_vresults
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
 }
 
+/* The matrix of partition p, or NULL. */
+static const sh_vmatrix *matrix_of(const sh_vresults *r, const char *p)
+{
+    for (size_t m = 0; m < r->n_matrices; m++)
+        if (!strcmp(r->matrices[m].partition, p))
+            return &r->matrices[m];
+    return NULL;
+}
+
+/* The index of point `at` among matrix m's, or m->n_targets. */
+static size_t matrix_point(const sh_vmatrix *m, sh_vpoint at)
+{
+    size_t k = 0;
+    while (k < m->n_targets && !sh_vpoint_same(sh_vmatrix_point(m, k), at))
+        k++;
+    return k;
+}
+
+/* A cell's name in a verdict: its two groups. */
+static void cell_name(char *out, size_t size, const sh_vmatrix *m, size_t i, size_t j)
+{
+    snprintf(out, size, "%.30s x %.30s", m->group[i], m->group[j]);
+}
+
+/* The FMR of every cell across two groups of the partition's matrix (or
+ * every such cell of the group named), at the rule's point and bound; the
+ * verdict names the cell furthest from passing. Cells of a group with fewer
+ * than groups.min_subjects subjects, or with no pairs, are left out. */
+static void evaluate_cross(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
+                           int at_most)
+{
+    const sh_vmatrix *m = matrix_of(r, k->partition);
+    size_t t = m ? matrix_point(m, verdict_point(v, r)) : 0;
+    if (!m || t == m->n_targets) {
+        snprintf(v->reason, sizeof v->reason, "no FMR matrix for partition '%s'",
+                 k->partition);
+        return;
+    }
+    int seen = 0;
+    size_t ng = m->n_groups, cells = ng * ng;
+    for (size_t i = 0; i < ng; i++)
+        for (size_t j = i + 1; j < ng; j++) {
+            if ((k->group && strcmp(m->group[i], k->group) && strcmp(m->group[j], k->group)) ||
+                !m->n_impostor[i * ng + j] || group_too_small(r, m->partition, m->group[i]) ||
+                group_too_small(r, m->partition, m->group[j]))
+                continue;
+            size_t c = t * cells + i * ng + j;
+            double x = !strcmp(v->bound, "value")   ? m->fmr[c]
+                       : !strcmp(v->bound, "upper") ? m->fmr_boot_hi[c]
+                                                    : m->fmr_boot_lo[c];
+            char name[SH_NAME_MAX];
+            cell_name(name, sizeof name, m, i, j);
+            if (isnan(x)) {
+                v->value = NAN;
+                snprintf(v->group, sizeof v->group, "%s", name);
+                snprintf(v->reason, sizeof v->reason,
+                         isnan(m->fmr[c]) ? "cross_fmr of '%s' is not estimable"
+                                          : "cross_fmr of '%s' has no bootstrap interval (a "
+                                            "group under 25 subjects, or no replicates)",
+                         name);
+                return;
+            }
+            keep_worst(v, &seen, x, name, at_most);
+        }
+    if (!seen)
+        snprintf(v->reason, sizeof v->reason, "no cell across two groups of partition '%s'",
+                 k->partition);
+}
+
 int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
                          const sh_vresults *r, const sh_cresults *cr, sh_err *err)
 {
@@ -567,6 +638,9 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
         } else if (kind == SH_CRITERION_EER) {
             snprintf(v->interval, sizeof v->interval, "bootstrap");
             evaluate_eer(v, k, r, at_most);
+        } else if (kind == SH_CRITERION_CROSS) {
+            snprintf(v->interval, sizeof v->interval, "bootstrap");
+            evaluate_cross(v, k, r, at_most);
         } else if (kind == SH_CRITERION_SUMMARY) {
             evaluate_summary(v, k, r);
         } else if (kind == SH_CRITERION_TEST) {
@@ -621,6 +695,23 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return class_estimate(out, v, cr);
     if (!r)
         return -1;
+    if (!strcmp(v->measure, "cross_fmr")) {
+        const sh_vmatrix *m = matrix_of(r, v->partition);
+        size_t t = m ? matrix_point(m, verdict_point(v, r)) : 0;
+        for (size_t i = 0; m && t < m->n_targets && i < m->n_groups; i++)
+            for (size_t j = i + 1; j < m->n_groups; j++) {
+                char name[SH_NAME_MAX];
+                cell_name(name, sizeof name, m, i, j);
+                if (strcmp(name, v->group))
+                    continue;
+                size_t c = (t * m->n_groups + i) * m->n_groups + j;
+                out[0] = m->fmr[c];
+                out[1] = m->fmr_boot_lo[c];
+                out[2] = m->fmr_boot_hi[c];
+                return 0;
+            }
+        return -1;
+    }
     if (!strcmp(v->measure, "eer")) {
         for (size_t i = 0; i < r->n_eer; i++)
             if (!strcmp(r->eer[i].partition, v->partition) &&

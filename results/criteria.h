@@ -50,8 +50,10 @@ typedef enum sh_criterion_kind {
                              * /classification/summaries) */
     SH_CRITERION_SCORE,     /* a group's score statistic (/verification/scores):
                              * d_prime, auc, zero_fmr, zero_fnmr; no point */
-    SH_CRITERION_EER        /* a group's EER (/verification/eer), with bootstrap
+    SH_CRITERION_EER,       /* a group's EER (/verification/eer), with bootstrap
                              * bounds only; no point */
+    SH_CRITERION_CROSS      /* cross_fmr: the FMR of each cell across two groups of a
+                             * partition's matrix at a point; bootstrap bounds only */
 } sh_criterion_kind;
 
 /* The kind of a measure name. */

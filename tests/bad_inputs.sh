@@ -151,6 +151,9 @@ case $id in
   c47) cfg "" "criteria: [{name: t, measure: eer, partition: sex, interval: wilson, at_most: 0.1}]" ;;
   c48) cfg "" "criteria: [{name: t, measure: eer, partition: sex, at_most: 0.1}]"
        sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
+  c49) cfg "" "criteria: [{name: t, measure: cross_fmr, partition: sex, target_fmr: 1e-2, interval: wilson, at_most: 0.1}]" ;;
+  c50) cfg "" "criteria: [{name: t, measure: cross_fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}]"
+       sed -i 's/bootstrap: 10}/bootstrap: 0}/' run.yaml ;;
   c44) cfg "" "criteria: [{name: t, measure: group_fnmr, partition: sex, target_fmr: 1e-2, interval: wilson, at_most: 0.1}]" ;;
   c45) cfg "" "criteria: [{name: t, measure: group_fnmr, partition: sex, fixed_threshold: 0.5, at_most: 0.1}]"
        sed -i "s/target_fmr: \[1e-2\]}/target_fmr: [1e-2], fixed_threshold: [0.5]}/" run.yaml ;;

@@ -56,6 +56,12 @@ criteria:
      at_most: 0.5}
   - {name: eer-a, measure: eer, partition: site, group: A, at_most: 0.2}
   - {name: eer-site, measure: eer, partition: site, at_most: 0.2}
+  - {name: cross-a, measure: cross_fmr, partition: site, group: A, target_fmr: 1e-2,
+     at_most: 0.5}
+  - {name: cross-a-value, measure: cross_fmr, partition: site, group: A, target_fmr: 1e-2,
+     bound: value, at_most: 0.5}
+  - {name: cross-site-low, measure: cross_fmr, partition: site, target_fmr: 1e-2,
+     bound: lower, at_least: 0}
 YAML
   # Exit 1: eer-site fails, as it must (below).
   status=0; "$shades" run $kind.yaml >$kind.out 2>$kind.err || status=$?
@@ -298,6 +304,24 @@ for kind_run, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
         bad.append(f"{kind_run}: eer-a: pass {e['pass']} bound {e['bound']}: {e['reason']}")
     if es["pass"] or b"'C' has no bootstrap interval: fewer than 25" not in es["reason"]:
         bad.append(f"{kind_run}: eer-site: pass {es['pass']}: {es['reason']}")
+    # cross-a: A's cells across groups at its upper bounds, where A x C has
+    # none (C has 10 subjects): fails, naming that cell; at its value it
+    # passes with the larger of A x B and A x C; cross-site-low fails too.
+    with h5py.File(f"{kind_run}.h5", "r") as f:
+        cr = {c["name"].decode(): c for c in f["/criteria"][:]}
+        mx = f["/verification/fmr_matrix/site"]
+        grp = [str(x) for x in mx["group"].asstr()[()]]
+        fm = mx["fmr"][()][0]
+    a, b, c = grp.index("A"), grp.index("B"), grp.index("C")
+    x = cr["cross-a"]
+    if x["pass"] or x["group"] != b"A x C" or b"no bootstrap interval" not in x["reason"]:
+        bad.append(f"{kind_run}: cross-a: {x['pass']} {x['group']} {x['reason']}")
+    x = cr["cross-a-value"]
+    close(f"{kind_run} cross-a-value", x["value"], max(fm[a, b], fm[a, c]), rel=0)
+    if not x["pass"]:
+        bad.append(f"{kind_run}: cross-a-value fails: {x['reason']}")
+    if cr["cross-site-low"]["pass"]:
+        bad.append(f"{kind_run}: cross-site-low passes over cells without bounds")
 
 if bad:
     print("\n".join(bad[:30]), file=sys.stderr)
