@@ -39,7 +39,8 @@ for f in plain out; do
     tail -n +2 | grep -v "config\|results" >$f.dump
 done
 cmp -s plain.dump out.dump || { diff plain.dump out.dump | head; fail "the export changed other tables"; }
-h5dump -H plain.h5 | grep -q 'DATASET "candidates"' && fail "a run without the export wrote candidates"
+h5dump -H plain.h5 >plain.h5dump
+grep -q 'DATASET "candidates"' plain.h5dump && fail "a run without the export wrote candidates"
 
 "$python" - "$manifest" out.h5 <<'PY' || fail "brute force disagrees"
 import csv, sys
@@ -125,9 +126,12 @@ tables out.h5 >want.txt
 config replay.h5 "engine: {adapter: replay, candidates: {file: cand.txt, gallery: gallery.csv}}" >replay.yaml
 "$shades" run replay.yaml --progress off >/dev/null 2>err.txt || fail "replay: $(cat err.txt)"
 tables replay.h5 | cmp -s - want.txt || fail "the replayed lists give other tables"
-h5dump -a /replay_gallery_sha256 replay.h5 | grep -q "$(sha256sum gallery.csv | cut -d' ' -f1)" ||
+h5dump -a /replay_gallery_sha256 replay.h5 >gallery.h5dump
+grep -q "$(sha256sum gallery.csv | cut -d' ' -f1)" gallery.h5dump ||
   fail "the gallery file's SHA-256 is not recorded"
-"$shades" report replay.h5 | grep -q "^gallery sha256 *$(sha256sum gallery.csv | cut -c1-16)" ||
+# (reports to files: grep -q closing a pipe early would fail the writer)
+"$shades" report replay.h5 >replay.txt
+grep -q "^gallery sha256 *$(sha256sum gallery.csv | cut -c1-16)" replay.txt ||
   fail "the report does not show the gallery's SHA-256"
 # Without the gallery file the run draws the same gallery from its seed.
 config drawn.h5 "engine: {adapter: replay, candidates: {file: cand.txt.gz}}" candidates >drawn.yaml
@@ -141,7 +145,8 @@ done
 
 "$shades" report out.h5 >report.txt
 grep -q "^Candidate lists exported: [0-9]* searches" report.txt || fail "the report does not name the export"
-"$shades" report out.h5 --format md | grep -q "Candidate lists exported" || fail "markdown report"
+"$shades" report out.h5 --format md >report.md
+grep -q "Candidate lists exported" report.md || fail "markdown report"
 "$shades" report out.h5 --format html -o r.html && grep -q "Candidate lists exported" r.html ||
   fail "html report"
 echo "identification_export: ok"

@@ -236,7 +236,7 @@ static void criteria_errors_name_rule_line_and_field(void **state)
                         "  - {name: q, measure: inequity, partition: sex, target_fmr: 0.01,"
                         " at_most: 2}",
                         ":3: field 'criteria entry 1.bound': needs bootstrap intervals, but "
-                        "run.bootstrap is 0");
+                        "run.bootstrap is 0: give bound: value");
 }
 
 static void missing_files_are_named(void **state)
