@@ -7,6 +7,7 @@
 
 #include "csv_fast.h"
 #include "csv_rows.h"
+#include "fast_float.h"
 
 /* ---- the gallery file ---- */
 
@@ -166,8 +167,8 @@ static int list_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
                           "field 'templateId': '%s' is not an image_id enrolled in the "
                           "gallery", tid);
     const char *text = f[r->col[COL_SCORE]];
-    double score = strtod(text, &end);
-    if (!text[0] || *end || !isfinite(score))
+    double score;
+    if (!text[0] || !sh_parse_double(text, &score) || !isfinite(score))
         return sh_err_set(err, SH_E_INPUT, "field 'score': '%s' is not a finite number",
                           text);
     sh_candidates *c = q < r->p->n_mated ? r->mc : r->nc;

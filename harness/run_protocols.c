@@ -205,22 +205,29 @@ static void summarise_searches(sh_mated_search *mated, double *top,
         top[q] = nc->score[q * L];
 }
 
-/* The export of a run's searches (output.export: candidates): copies of
- * the plan and both candidate blocks, mated lists first. */
-static int export_searches(sh_iexport **out, const sh_search_plan *p, const sh_candidates *mc,
+/* The export of a run's searches (output.export: candidates): the plan's
+ * gallery and searches, copied, and both candidate blocks, mated lists
+ * first. The mated block (most searches) is taken over from mc, grown to
+ * hold the non-mated lists after it, not copied: mc then holds none. */
+static int export_searches(sh_iexport **out, const sh_search_plan *p, sh_candidates *mc,
                            const sh_candidates *nc, const sh_manifest *m, sh_err *err)
 {
-    size_t n = p->n_mated + p->n_nonmated, L = mc->length;
+    size_t n = p->n_mated + p->n_nonmated, L = mc->length, nm = p->n_mated * L;
     sh_iexport *x = calloc(1, sizeof *x);
     if (x) {
         *x = (sh_iexport){.m = m, .n_gallery = p->n_gallery, .n_searches = n, .length = L};
         x->gallery = malloc((p->n_gallery + 1) * sizeof *x->gallery);
         x->item = malloc((n + 1) * sizeof *x->item);
         x->mate = malloc((n + 1) * sizeof *x->mate);
-        x->score = malloc((n * L + 1) * sizeof *x->score);
-        x->slot = malloc((n * L + 1) * sizeof *x->slot);
     }
-    if (!x || !x->gallery || !x->item || !x->mate || !x->score || !x->slot) {
+    /* Grown in place where it can be; mc keeps whichever block it has. */
+    double *score = x ? realloc(mc->score, (n * L + 1) * sizeof *score) : NULL;
+    if (score)
+        mc->score = score;
+    uint32_t *slot = score ? realloc(mc->slot, (n * L + 1) * sizeof *slot) : NULL;
+    if (slot)
+        mc->slot = slot;
+    if (!x || !x->gallery || !x->item || !x->mate || !score || !slot) {
         sh_iexport_destroy(x);
         return sh_err_nomem(err);
     }
@@ -233,11 +240,12 @@ static int export_searches(sh_iexport **out, const sh_search_plan *p, const sh_c
         x->item[p->n_mated + q] = p->nonmated[q];
         x->mate[p->n_mated + q] = UINT32_MAX;
     }
-    size_t nm = p->n_mated * L;
-    memcpy(x->score, mc->score, nm * sizeof *x->score);
-    memcpy(x->slot, mc->slot, nm * sizeof *x->slot);
-    memcpy(x->score + nm, nc->score, p->n_nonmated * L * sizeof *x->score);
-    memcpy(x->slot + nm, nc->slot, p->n_nonmated * L * sizeof *x->slot);
+    memcpy(score + nm, nc->score, p->n_nonmated * L * sizeof *score);
+    memcpy(slot + nm, nc->slot, p->n_nonmated * L * sizeof *slot);
+    x->score = score;
+    x->slot = slot;
+    mc->score = NULL;
+    mc->slot = NULL;
     *out = x;
     return 0;
 }

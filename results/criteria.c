@@ -505,9 +505,7 @@ static void evaluate_eer(sh_verdict *v, const sh_criterion *k, const sh_vresults
         if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
             group_too_small(r, row->partition, row->group))
             continue;
-        double x = !strcmp(v->bound, "value")   ? row->eer
-                   : !strcmp(v->bound, "upper") ? row->eer_boot_hi
-                                                : row->eer_boot_lo;
+        double x = pick(v->bound, row->eer, &row->eer_boot_lo);
         if (isnan(x)) {
             v->value = NAN;
             snprintf(v->group, sizeof v->group, "%s", row->group);
@@ -573,9 +571,8 @@ static void evaluate_cross(sh_verdict *v, const sh_criterion *k, const sh_vresul
                 group_too_small(r, m->partition, m->group[j]))
                 continue;
             size_t c = t * cells + i * ng + j;
-            double x = !strcmp(v->bound, "value")   ? m->fmr[c]
-                       : !strcmp(v->bound, "upper") ? m->fmr_boot_hi[c]
-                                                    : m->fmr_boot_lo[c];
+            double bounds[2] = {m->fmr_boot_lo[c], m->fmr_boot_hi[c]};
+            double x = pick(v->bound, m->fmr[c], bounds);
             char name[SH_NAME_MAX];
             cell_name(name, sizeof name, m, i, j);
             if (isnan(x)) {

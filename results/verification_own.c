@@ -247,9 +247,6 @@ sh_vown_status sh_vown_eer(const sh_vown *o, size_t g, const uint32_t *w, double
      * the sweep stops there, and the answer is exact whatever lies below. A
      * sweep that reaches the edge without stopping cannot tell what the pairs
      * below it would give. */
-    double gen_all = 0;
-    for (size_t k = 0; k < x->n_gen; k++)
-        gen_all += (double)w[x->gen[k].s];
     double top = x->n_gen ? x->gen[x->n_gen - 1].score : -INFINITY;
     if (x->n_imp && x->imp[0].score > top)
         top = x->imp[0].score;
@@ -275,7 +272,7 @@ sh_vown_status sh_vown_eer(const sh_vown *o, size_t g, const uint32_t *w, double
         for (; j < x->n_imp && x->imp[j].score >= t; j++)
             imp_above += (double)w[x->imp[j].a] * (double)w[x->imp[j].b];
         double fmr = imp_above / n_imp;
-        best = fmin(best, fmax(fmr, (gen_all - gen_above) / n_gen));
+        best = fmin(best, fmax(fmr, (n_gen - gen_above) / n_gen));
         if (fmr >= best) {
             *out_eer = best;
             return SH_VOWN_OK;

@@ -414,6 +414,19 @@ static void own_rate_bounds(double *lo, double *hi, double *reps, unsigned R, do
     *hi = fmax(*hi, chi);
 }
 
+/* Whether any of R replicates (status: sh_vown_status each) needed
+ * impostor pairs below those held; if so, note says how many. */
+static int below_held(char *note, size_t size, const uint8_t *status, unsigned R)
+{
+    unsigned below = 0;
+    for (unsigned b = 0; b < R; b++)
+        below += status[b] == SH_VOWN_BELOW_KEPT;
+    if (below)
+        snprintf(note, size, "%u of %u replicates need impostor pairs below those held",
+                 below, R);
+    return below != 0;
+}
+
 /* A group row's bounds of its own threshold and its FNMR and FMR there,
  * from the replicates' (rep: [3][R]; status: [R]); NaN without an own
  * threshold, under SH_TEST_BOOT_SUBJECTS subjects, or, saying why, where
@@ -426,14 +439,8 @@ static void own_bounds(sh_vgroup *g, double *rep, const uint8_t *status, unsigne
     if (!g->group_estimable || isnan(g->group_threshold) ||
         g->n_subjects < SH_TEST_BOOT_SUBJECTS)
         return;
-    unsigned below = 0;
-    for (unsigned b = 0; b < R; b++)
-        below += status[b] == SH_VOWN_BELOW_KEPT;
-    if (below) {
-        snprintf(g->group_boot_note, sizeof g->group_boot_note,
-                 "%u of %u replicates need impostor pairs below those held", below, R);
+    if (below_held(g->group_boot_note, sizeof g->group_boot_note, status, R))
         return;
-    }
     sh_boot_percentile(&g->group_threshold_lo, &g->group_threshold_hi, rep, R, conf);
     own_rate_bounds(&g->group_fnmr_lo, &g->group_fnmr_hi, rep + R, R, g->group_fnmr,
                     g->n_genuine, conf);
@@ -458,14 +465,8 @@ static void eer_bounds(sh_veer *e, double *rep, const uint8_t *status, unsigned 
                  "fewer than %d subjects", SH_TEST_BOOT_SUBJECTS);
         return;
     }
-    unsigned below = 0;
-    for (unsigned b = 0; b < R; b++)
-        below += status[b] == SH_VOWN_BELOW_KEPT;
-    if (below) {
-        snprintf(e->eer_boot_note, sizeof e->eer_boot_note,
-                 "%u of %u replicates need impostor pairs below those held", below, R);
+    if (below_held(e->eer_boot_note, sizeof e->eer_boot_note, status, R))
         return;
-    }
     sh_boot_percentile(&e->eer_boot_lo, &e->eer_boot_hi, rep, R, conf);
     if (e->eer == 0 && !isnan(e->eer_boot_lo)) {
         double lo, hi;

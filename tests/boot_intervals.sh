@@ -196,8 +196,7 @@ def pairs_by_group(scores):
             (gen if subj[x] == subj[y] else imp)[g].append((subj[x], subj[y], s))
     return gen, imp
 
-def own_checks(kind_run, scores):
-    gen, imp = pairs_by_group(scores)
+def own_checks(kind_run, gen, imp):
     with h5py.File(f"{kind_run}.h5", "r") as f:
         rows = f["/verification/groups"][:]
     seen = 0
@@ -250,8 +249,7 @@ def eer_w(gsc, gw, isc, iw):
     fmr = (ni - icum[np.searchsorted(isc[io], cand, side="left")]) / ni
     return float(np.min(np.maximum(fmr, fnmr)))
 
-def eer_checks(kind_run, scores):
-    gen, imp = pairs_by_group(scores)
+def eer_checks(kind_run, gen, imp):
     with h5py.File(f"{kind_run}.h5", "r") as f:
         rows = f["/verification/eer"][:]
     bounded = 0
@@ -285,8 +283,9 @@ def eer_checks(kind_run, scores):
         bad.append(f"{kind_run}: only {bounded} EER rows with bounds checked")
 
 for kind_run, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
-    own_checks(kind_run, scores)
-    eer_checks(kind_run, scores)
+    gen, imp = pairs_by_group(scores)
+    own_checks(kind_run, gen, imp)
+    eer_checks(kind_run, gen, imp)
     with h5py.File(f"{kind_run}.h5", "r") as f:
         v = f["/criteria"][0]
         a = [r for r in f["/verification/groups"][:] if r["group"] == b"A"

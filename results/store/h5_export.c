@@ -104,17 +104,13 @@ typedef struct cand_row {
     double score;
 } cand_row;
 
-/* Where each block of candidates starts: the index of the (search x L +
- * rank) slot of its first listed candidate, one per EXPORT_BLOCK rows. */
-typedef struct cand_index {
-    size_t *start;
-} cand_index;
-
+/* ctx: where each block of candidates starts, one per EXPORT_BLOCK rows:
+ * the (search x L + rank) slot of its first listed candidate. */
 static void fill_candidates(const sh_iexport *x, const void *ctx, char *buf, size_t first,
                             size_t n)
 {
-    const cand_index *ix = ctx;
-    size_t at = ix->start[first / EXPORT_BLOCK];
+    const size_t *start = ctx;
+    size_t at = start[first / EXPORT_BLOCK];
     cand_row *rows = (cand_row *)buf;
     for (size_t k = 0; k < n; at++) {
         if (x->slot[at] == UINT32_MAX)
@@ -152,18 +148,18 @@ int sh_h5_write_iexport(hid_t f, const sh_iexport *x)
     sh_h5_table st = {"/identification/searches", scols, 5, s.at + s.image_w + s.subject_w};
     sh_h5_table ct = {"/identification/candidates", cand_cols, 4, sizeof(cand_row)};
     size_t slots = x->n_searches * x->length, listed = 0;
-    cand_index ix = {calloc(slots / EXPORT_BLOCK + 2, sizeof *ix.start)};
-    if (!ix.start)
+    size_t *start = calloc(slots / EXPORT_BLOCK + 2, sizeof *start);
+    if (!start)
         return -1;
     for (size_t at = 0; at < slots; at++)
         if (x->slot[at] != UINT32_MAX) {
             if (listed % EXPORT_BLOCK == 0)
-                ix.start[listed / EXPORT_BLOCK] = at;
+                start[listed / EXPORT_BLOCK] = at;
             listed++;
         }
     int bad = write_blocked(f, &gt, x->n_gallery, fill_gallery, x, &g) ||
               write_blocked(f, &st, x->n_searches, fill_searches, x, &s) ||
-              write_blocked(f, &ct, listed, fill_candidates, x, &ix);
-    free(ix.start);
+              write_blocked(f, &ct, listed, fill_candidates, x, start);
+    free(start);
     return bad ? -1 : 0;
 }
