@@ -32,6 +32,22 @@ static inline sh_groups *bench_groups(const int32_t *group_of, size_t n_items,
     return g;
 }
 
+/* The benchmarks' cohort of n items: subjects of per_subject consecutive
+ * items (subject[i], n entries), subject s in group s % n_groups (group[i]);
+ * both malloc'd, the caller frees them. Returns the impostor pairs. */
+static inline uint64_t bench_cohort(uint32_t **out_subject, int32_t **out_group, size_t n,
+                                    unsigned per_subject, unsigned n_groups)
+{
+    uint32_t *subject = *out_subject = malloc(n * sizeof *subject);
+    int32_t *group = *out_group = malloc(n * sizeof *group);
+    for (size_t i = 0; i < n; i++) {
+        subject[i] = (uint32_t)(i / per_subject);
+        group[i] = (int32_t)(subject[i] % n_groups);
+    }
+    return (uint64_t)n * (n - 1) / 2 -
+           (uint64_t)(n / per_subject) * per_subject * (per_subject - 1) / 2;
+}
+
 static inline void bench_groups_free(sh_groups *g)
 {
     sh_groups_destroy(g);

@@ -46,7 +46,7 @@ static double per_call(sh_instance *inst, const sh_manifest *m, size_t n)
 {
     sh_err err = {0};
     sh_templates *t = NULL;
-    if (sh_runner_templates(&t, inst, NULL, m, NULL, NULL, NULL, &err)) {
+    if (sh_runner_templates(&t, inst, NULL, NULL, m, NULL, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }
@@ -55,7 +55,7 @@ static double per_call(sh_instance *inst, const sh_manifest *m, size_t n)
     for (size_t k = 0; k < n; k++)
         pairs[k] = (sh_pair){(uint32_t)(k % m->n_items), (uint32_t)((k * 7 + 1) % m->n_items)};
     double t0 = bench_now();
-    if (sh_runner_compare(scores, NULL, inst, NULL, t, m, pairs, n, NULL, 0, NULL, &err)) {
+    if (sh_runner_compare(scores, NULL, inst, NULL, NULL, 1, t, m, pairs, n, NULL, 0, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }

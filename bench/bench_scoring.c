@@ -29,14 +29,9 @@ int main(int argc, char **argv)
     shades_embedding e = {sizeof e, SHADES_METRIC_COSINE, d, 8};
     sh_templates t;
     bench_templates(&t, n, &e);
-    uint32_t *subject = malloc(n * sizeof *subject);
-    int32_t *group = malloc(n * sizeof *group);
-    for (size_t i = 0; i < n; i++) {
-        subject[i] = (uint32_t)(i / per_subject);
-        group[i] = (int32_t)(subject[i] % n_groups);
-    }
-    uint64_t pairs = (uint64_t)n * (n - 1) / 2 - (uint64_t)(n / per_subject) * per_subject *
-                                                     (per_subject - 1) / 2;
+    uint32_t *subject;
+    int32_t *group;
+    uint64_t pairs = bench_cohort(&subject, &group, n, per_subject, n_groups);
     sh_groups *g = bench_groups(group, n, n_groups);
 
     /* References: BLAS's rate of dot products on the same matrix, OpenBLAS

@@ -20,7 +20,7 @@ static double time_templates(const sh_manifest *m, const char *options, unsigned
         exit(2);
     }
     double t0 = bench_now();
-    if (sh_runner_templates(&t, inst, ex, m, NULL, NULL, NULL, &err)) {
+    if (sh_runner_templates(&t, inst, ex, NULL, m, NULL, NULL, NULL, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         exit(2);
     }

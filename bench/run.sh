@@ -14,4 +14,6 @@ for b in bench_scoring bench_search bench_measures bench_memory bench_threads be
   ./build/bench/$b || status=1
   echo
 done
+# Runs across MPI ranks: mpirun -n 1, 2, 4 and the cost model (docs/cluster.md).
+/usr/bin/python3 bench/bench_ranks.py build/bench/bench_ranks || status=1
 exit $status

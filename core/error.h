@@ -17,7 +17,8 @@ enum {
     SH_E_ADAPTER = -12, /* plugin refused or failed */
     SH_E_NOMEM = -13,
     SH_E_ENGINE = -14,  /* engine call failed during a run */
-    SH_E_INTERNAL = -15
+    SH_E_INTERNAL = -15,
+    SH_E_ELSEWHERE = -16 /* another rank failed and reports it (ranks.h) */
 };
 
 #define SH_ERR_MSG_MAX 1024

@@ -3,8 +3,10 @@
  * adapter in this process, under the guard; call_isolated.c: sandboxed
  * worker processes, isolate.h). An instance picks its table once, at
  * create (instance.h); callers use inst->calls->op(...) and never ask how
- * the calls are made. A new way (a remote rank, a cloud API) is one new
- * file implementing this table, and one line in sh_instance_calls (instance.c). */
+ * the calls are made. A new way (a cloud API) is one new file implementing
+ * this table, and one line in sh_instance_calls (instance.c). MPI ranks are
+ * not a way: each rank calls its own engine, and the runner splits the
+ * blocks among them (core/ranks.h). */
 #ifndef SH_ENGINE_CALL_H
 #define SH_ENGINE_CALL_H
 

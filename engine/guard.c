@@ -30,6 +30,7 @@ struct sh_guard_state {
     atomic_int supervised;  /* messages go to msg, for the parent to print */
     atomic_int said;        /* msg holds the run's last word */
     char engine[128];
+    char origin[128];       /* "rank R of N on HOST: " under MPI, else "" */
     char msg[2048];
 };
 
@@ -60,12 +61,11 @@ static size_t describe_item(char *buf, size_t cap, const sh_guard_items *m, cons
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
-/* "engine 'X' WHAT in OP of image 'B' with 'A'" into buf. */
-static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *s,
-                            const slot *c, const sh_guard_items *m, const char *what)
+/* " in OP of image 'B' with 'A'" (or "on image 'A'") into buf. */
+static size_t describe_where(char *buf, size_t cap, const slot *c, const sh_guard_items *m)
 {
     int op = atomic_load(&c->op);
-    int n = snprintf(buf, cap, "shades: error: engine '%s' %s in %s", s->engine, what,
+    int n = snprintf(buf, cap, " in %s",
                      ops[op >= 0 && (size_t)op < N_OPS ? (size_t)op : N_OPS - 1]);
     size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
     unsigned a = atomic_load(&c->a), b = atomic_load(&c->b);
@@ -74,6 +74,15 @@ static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *
     if (b != UINT32_MAX)
         len += describe_item(buf + len, cap - len, m, " with ", a);
     return len;
+}
+
+/* "engine 'X' WHAT in OP of image 'B' with 'A'" into buf. */
+static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *s,
+                            const slot *c, const sh_guard_items *m, const char *what)
+{
+    int n = snprintf(buf, cap, "shades: error: %sengine '%s' %s", s->origin, s->engine, what);
+    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    return len + describe_where(buf + len, cap - len, c, m);
 }
 
 static const char tail[] = "; no results were written (--isolate records such failures per "
@@ -102,6 +111,11 @@ static void die(const slot *c, const char *what)
         (void)w;
     }
     _exit(2);
+}
+
+void sh_guard_set_origin(const char *origin)
+{
+    snprintf(st->origin, sizeof st->origin, "%s", origin);
 }
 
 static void on_signal(int sig)
@@ -282,4 +296,20 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
         return 1;
     }
     return 0;
+}
+
+void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who,
+                     const sh_guard_items *m)
+{
+    int n = snprintf(out, cap, "shades: error: %s was killed (SIGKILL) from outside the run",
+                     who);
+    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    unsigned used = atomic_load(&s->slots_used);
+    for (unsigned k = 0; k < used && k < SLOTS; k++)
+        if (atomic_load(&s->slots[k].seq) & 1) {
+            len += (size_t)snprintf(out + len, cap - len, ",");
+            len += describe_where(out + len, cap - len, &s->slots[k], m);
+            break;
+        }
+    snprintf(out + len, cap - len, "; the job ends with it\n");
 }

@@ -34,6 +34,11 @@ sh_guard_state *sh_guard_share(void);
  * state for the parent to print, instead of printing them. [thread: main] */
 void sh_guard_supervised(void);
 
+/* What the fatal message names before the engine, as "rank 1 of 4 on
+ * node7: " (a run across MPI ranks), so a job's one line says where it
+ * died; "" (the default) for none. [thread: main, before engine calls] */
+void sh_guard_set_origin(const char *origin);
+
 /* Installs the fatal-signal handlers and the watchdog thread for calls of
  * engine `name` on `items` (NULL: calls named without their images). One
  * guard per process. [thread: main] */
@@ -78,5 +83,11 @@ void sh_guard_check(void);
  * named from items, which may be NULL); 0 otherwise. */
 int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int status,
                             const sh_guard_items *items);
+
+/* In a supervising parent whose child was killed from outside (the OOM
+ * killer, a node's watchdog): the one line naming who ("rank 1 of 4 on
+ * node7") and the engine call it was in, if any (items may be NULL). */
+void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who,
+                     const sh_guard_items *items);
 
 #endif

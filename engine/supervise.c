@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "ranks.h"
 
 static volatile sig_atomic_t child;
 
@@ -77,6 +78,25 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
                    WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
                    WTERMSIG(status) == SIGKILL);
     if (!outside && postmortem(line, sizeof line, s, status, items)) {
+        fputs(line, stderr);
+        *out_status = 2;
+        return 1;
+    }
+    /* One rank of an MPI job killed alone (the OOM killer, a node's
+     * limits): the job's one line says which, where and during what; the
+     * others' SIGTERM from mpirun says nothing. */
+    unsigned rank, size;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+        sh_ranks_launched_as(&rank, &size) && size > 1) {
+        char who[128], host[SH_RANKS_HOST_MAX] = "unknown";
+        gethostname(host, sizeof host - 1);
+        snprintf(who, sizeof who, "rank %u of %u on %s", rank, size, host);
+        sh_guard_items named;
+        void *owner = NULL;
+        int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
+        sh_guard_killed(line, sizeof line, s, who, loaded ? &named : NULL);
+        if (loaded && items->release)
+            items->release(owner);
         fputs(line, stderr);
         *out_status = 2;
         return 1;

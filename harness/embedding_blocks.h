@@ -17,7 +17,9 @@
 /* A source over every pair (a < b) of items of different subjects in m,
  * scored from t's declared embeddings (-inf where either template
  * failed), on the executor ex (NULL: the calling thread) in blocks of
- * `block` rows (0: the default). Read-only while it lives; out must not move. */
+ * `block` rows (0: the default). Read-only while it lives; out must not move.
+ * Under MPI, base.ranks set after init splits every replay and sample:
+ * each rank scores the block tasks rank, rank + ranks, ... (score_source.h). */
 typedef struct sh_embedding_source {
     sh_score_source base;
     const shades_embedding *embedding;

@@ -31,6 +31,10 @@ static const page pages[] = {
      "(docs/config.md). Exit 0: every criterion passed (or none); 1: a criterion\n"
      "failed (results still written); 2: error.\n"
      "\n"
+     "Under an MPI launcher (mpirun -n N, srun) the ranks split the engine's work\n"
+     "and write the file one process writes; rank 0 writes it and prints, and each\n"
+     "rank keeps its own checkpoint (docs/cluster.md).\n"
+     "\n"
      "options:\n"
      "  --threads N          threads, 1 to 256 (default: the config's run.threads),\n"
      "                       capped by the engine's declared concurrency\n"
@@ -51,7 +55,8 @@ static const page pages[] = {
      "  -h, --help           this help\n"
      "\n"
      "example:\n"
-     "  shades run out/demo.yaml --threads 2 --progress lines\n"},
+     "  shades run out/demo.yaml --threads 2 --progress lines\n"
+     "  mpirun -n 4 shades run out/demo.yaml --threads 8\n"},
     {"report", "print results files as text, Markdown, CSV or HTML",
      "usage: shades report FILE... [--format txt|md|csv|html] [-o PATH]\n"
      "\n"

@@ -1,8 +1,10 @@
 /* The shades command line. Exit status: 0 success, 2 error (1 is kept for
  * a run whose pass/fail criteria fail). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_adapter.h"
 #include "cohort.h"
@@ -15,6 +17,7 @@
 #include "instance.h"
 #include "executor.h"
 #include "supervise.h"
+#include "ranks.h"
 #include "plugin.h"
 #include "report.h"
 #include "h5_read.h"
@@ -150,10 +153,37 @@ static int cmd_run(int argc, char **argv)
     sh_instance_options how = {.isolate = opts.isolate};
     if (sh_instance_calls(&how)->supervised && sh_supervise(&status, &items))
         return status;
+    /* MPI joins after the fork, in the process that runs (ranks.h). */
     sh_err err = {0};
+    if (sh_ranks_create(&opts.ranks, &err))
+        return fail(&err);
+    /* Rank 0 speaks for the run; the others keep stderr for their own
+     * fatal error only (an engine's words on them are lost). */
+    int own_stderr = -1;
+    if (sh_ranks_rank(opts.ranks) > 0) {
+        opts.report = opts.progress = NULL;
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        own_stderr = null < 0 ? -1 : fcntl(2, F_DUPFD_CLOEXEC, 3);
+        if (own_stderr >= 0)
+            dup2(null, 2);
+        if (null >= 0)
+            close(null);
+    }
     int rc = sh_run(NULL, config, &opts, &err);
+    if (own_stderr >= 0) {
+        dup2(own_stderr, 2);
+        close(own_stderr);
+    }
     /* Exit 0: criteria passed (or none); 1: a criterion failed; 2: error. */
-    return rc < 0 ? fail(&err) : rc;
+    int exit_status = rc < 0 ? EXIT_ERROR : rc;
+    if (rc < 0 && rc != SH_E_ELSEWHERE)
+        fail(&err);
+    /* A rank that failed where the others did not see it: they wait in a
+     * collective this rank skipped, so the job ends here. */
+    if (rc < 0 && !sh_ranks_agreed(opts.ranks))
+        sh_ranks_abort(opts.ranks, EXIT_ERROR);
+    sh_ranks_destroy(opts.ranks);
+    return exit_status;
 }
 
 /* The format a report path's extension implies, or NULL (text). */

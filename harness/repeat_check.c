@@ -3,6 +3,14 @@
 #include <stdio.h>
 #include <string.h>
 
+size_t sh_repeat_sample(size_t *out, size_t n)
+{
+    size_t want = n < SH_REPEAT_PAIRS ? n : SH_REPEAT_PAIRS;
+    for (size_t j = 0; j < want; j++)
+        out[j] = j * n / want;
+    return want;
+}
+
 int sh_repeat_check(sh_repeat *out, sh_instance *inst, const sh_templates *t,
                         const sh_manifest *m, const sh_pair *pairs,
                         const double *scores, const uint8_t *faults, size_t n, sh_err *err)
@@ -10,10 +18,10 @@ int sh_repeat_check(sh_repeat *out, sh_instance *inst, const sh_templates *t,
     if (inst->has_embedding || n == 0)
         return 0; /* the harness scores declared embeddings itself */
     sh_engine_pair live[SH_REPEAT_PAIRS];
-    size_t at[SH_REPEAT_PAIRS], k = 0;
-    size_t want = n < SH_REPEAT_PAIRS ? n : SH_REPEAT_PAIRS;
+    size_t at[SH_REPEAT_PAIRS], k = 0, sample[SH_REPEAT_PAIRS];
+    size_t want = sh_repeat_sample(sample, n);
     for (size_t j = 0; j < want; j++) {
-        size_t i = j * n / want;
+        size_t i = sample[j];
         uint32_t a = pairs[i].a, b = pairs[i].b;
         if (t->outcome[a] != SHADES_OUTCOME_OK || t->outcome[b] != SHADES_OUTCOME_OK ||
             (faults && faults[i]))

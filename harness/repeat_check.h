@@ -23,6 +23,10 @@ typedef struct sh_repeat {
     double first_was, first_now;
 } sh_repeat;
 
+/* The pairs of n the check looks at (out: SH_REPEAT_PAIRS entries), evenly
+ * spread; returns how many. */
+size_t sh_repeat_sample(size_t *out, size_t n);
+
 /* Scores again up to SH_REPEAT_PAIRS of the n pairs, evenly spread,
  * whose templates were made and whose first score did not fault, and adds
  * to *out. Runs on the calling thread. [thread: main] */

@@ -1,8 +1,11 @@
 #include "run.h"
 
+#include <glob.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine_provenance.h"
@@ -22,6 +25,7 @@ static void run_state_free(run_state *s)
     sh_executor_destroy(s->executor);
     sh_vresults_destroy(s->vresults);
     free(s->verdicts);
+    free(s->rank_hosts);
     sh_iresults_destroy(s->iresults);
     sh_cresults_destroy(s->cresults);
     sh_failures_destroy(s->failures);
@@ -129,6 +133,35 @@ static int check_expected(const run_state *s, const sh_run_options *opts, sh_err
     return rc;
 }
 
+/* A resume of a run of `size` ranks whose checkpoint dir (its first
+ * base_len bytes: the run's base path) is not there, where a run of
+ * another number of ranks left one: refused, naming that number, since
+ * blocks are dealt to ranks by their count. */
+static int other_ranks_checkpoint(const char *dir, size_t base_len, unsigned size,
+                                  sh_err *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return 0;
+    char pattern[PATH_MAX + 32];
+    snprintf(pattern, sizeof pattern, "%.*s", (int)base_len, dir);
+    unsigned found = stat(pattern, &st) == 0 ? 1 : 0;
+    glob_t g = {0};
+    if (!found) {
+        snprintf(pattern + base_len, sizeof pattern - base_len, ".rank-0-of-*");
+        if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc)
+            sscanf(g.gl_pathv[0] + base_len, ".rank-0-of-%u", &found);
+        globfree(&g);
+    }
+    if (!found || found == size)
+        return 0;
+    return sh_err_set(err, SH_E_INPUT,
+                          "--resume: the checkpoint at %.*s%s was left by a run of %u rank%s; "
+                          "resume it with as many (mpirun -n %u), or delete it",
+                          (int)base_len, dir, found > 1 ? ".rank-*" : "", found,
+                          found > 1 ? "s" : "", found);
+}
+
 /* The checkpoint of an engine run (replay calls no engine, so it has
  * none), new or, with --resume, the one a killed run left. Its identity
  * names everything the saved work depends on. */
@@ -149,6 +182,18 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
                          c->output.checkpoint ? "" : ".checkpoint") >= sizeof dir)
         return sh_err_set(err, SH_E_INPUT, "%s: field 'output': checkpoint path too long",
                               c->path);
+    /* Each rank keeps its own blocks; a resume needs as many ranks. */
+    unsigned rank = sh_ranks_rank(s->ranks), size = sh_ranks_size(s->ranks);
+    size_t base_len = strlen(dir);
+    if (size > 1 && (size_t)snprintf(dir + base_len, sizeof dir - base_len, ".rank-%u-of-%u",
+                                     rank, size) >= sizeof dir - base_len)
+        return sh_err_set(err, SH_E_INPUT, "%s: field 'output': checkpoint path too long",
+                              c->path);
+    if (opts && opts->resume && (rc = other_ranks_checkpoint(dir, base_len, size, err)))
+        return rc;
+    char ranks[64] = "";
+    if (size > 1)
+        snprintf(ranks, sizeof ranks, "ranks %u of %u\n", rank, size);
     char model_card[128] = ""; /* the model set the saved work was computed with */
     if (s->model_card)
         snprintf(model_card, sizeof model_card, "model_card %s\n", s->model_card->sha256);
@@ -156,8 +201,8 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     if (s->has_service)
         snprintf(service, sizeof service, "service_description %s\n", s->service.sha256);
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s\n", SH_VERSION,
-             config_sha, s->manifest_sha, adapter_sha, model_card, service,
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s\n", SH_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service,
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
@@ -278,6 +323,8 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
                 .n_subjects = s->manifest->n_subjects,
                 .seed = c->run.seed,
                 .threads = s->threads,
+                .ranks = sh_ranks_size(s->ranks),
+                .rank_hosts = s->rank_hosts,
                 .min_subjects = c->groups.min_subjects,
             },
         .verification = s->vresults,
@@ -368,12 +415,64 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     return rc;
 }
 
+/* Each rank's host, gathered with every rank's status after set-up:
+ * where one failed, no rank starts the engine's work. */
+static int gather_hosts(run_state *s, int rc, sh_err *err)
+{
+    unsigned n = sh_ranks_size(s->ranks);
+    uint64_t *lens = malloc(n * sizeof *lens);
+    void *all = NULL;
+    if (!lens)
+        rc = rc ? rc : sh_err_nomem(err);
+    const char *host = sh_ranks_host(s->ranks);
+    if (lens)
+        rc = sh_ranks_allgather(&all, lens, s->ranks, rc, host, strlen(host) + 1, err);
+    else
+        rc = sh_ranks_agree(s->ranks, rc, err);
+    if (!rc && !(s->rank_hosts = malloc(n * (SH_RANKS_HOST_MAX + 1))))
+        rc = sh_err_nomem(err);
+    /* Below this point a failure on one rank must reach all (finish_ranks). */
+    const char *h = all;
+    for (unsigned k = 0; !rc && k < n; k++) {
+        strcpy(s->rank_hosts + (k ? strlen(s->rank_hosts) : 0), k ? "," : "");
+        strcat(s->rank_hosts, h);
+        h += lens[k];
+    }
+    free(lens);
+    free(all);
+    /* An engine crash on this rank then names it (guard.h). */
+    char origin[SH_RANKS_HOST_MAX + 48];
+    snprintf(origin, sizeof origin, "rank %u of %u on %s: ", sh_ranks_rank(s->ranks), n,
+             sh_ranks_host(s->ranks));
+    if (!rc && n > 1)
+        sh_guard_set_origin(origin);
+    return rc;
+}
+
+/* The run's last collective: every rank's status. A rank that failed
+ * names itself; the others stand aside (ranks.h). */
+static int finish_ranks(run_state *s, int rc, sh_err *err)
+{
+    if (sh_ranks_size(s->ranks) == 1)
+        return rc;
+    /* 10 s: a rank that has not come by then waits in a collective this one
+     * skipped, and main ends the job. */
+    int last = sh_ranks_finish(s->ranks, rc < 0 ? rc : 0, 10.0);
+    if (rc < 0 && rc != SH_E_ELSEWHERE && last == rc) {
+        char why[SH_ERR_MSG_MAX];
+        memcpy(why, err->msg, sizeof why);
+        sh_err_set(err, rc, "rank %u of %u on %s: %s", sh_ranks_rank(s->ranks),
+                   sh_ranks_size(s->ranks), sh_ranks_host(s->ranks), why);
+    }
+    return rc < 0 || last < 0 ? last : rc;
+}
+
 int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opts,
                sh_err *err)
 {
     if (out)
         *out = NULL;
-    run_state s = {0};
+    run_state s = {.ranks = opts ? opts->ranks : NULL};
     int rc = opts && opts->sign_key ? sh_key_load(&s.sign_key, opts->sign_key, 1, err) : 0;
     if (!rc)
         rc = sh_config_load(&s.config, config_path, err);
@@ -471,6 +570,8 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = check_expected(&s, opts, err);
     if (!rc)
         rc = open_checkpoint(&s, opts, err);
+    /* Every rank set up, or none goes on: the first collective. */
+    rc = gather_hosts(&s, rc, err);
     /* Plain progress lines every 10 s keep a CI log alive without flooding it. */
     if (!rc && opts && opts->progress)
         s.progress = sh_progress_create(opts->progress, opts->progress_mode, 10.0);
@@ -490,10 +591,11 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && s.inst)
         rc = sh_engine_provenance_collect(&s.provenance, &s.n_provenance, &s.has_provenance,
                                           s.inst, err);
-    if (!rc)
+    if (!rc && sh_ranks_rank(s.ranks) == 0)
         rc = write_results(&s, opts, err);
     if (s.checkpoint)
         close_checkpoint(&s, !rc, opts);
+    rc = finish_ranks(&s, rc, err);
     int failed = !rc && !sh_criteria_passed(s.verdicts, s.config->criteria_count);
     if (!rc && out) {
         *out = s.vresults;

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "guard.h"
 #include "progress.h"
+#include "ranks.h"
 #include "results.h"
 #include "sandbox.h"
 #include "verification_measures.h"
@@ -32,9 +33,13 @@ typedef struct sh_run_options {
     size_t n_expect_model_files;              /* missing (engine runs) */
     const char *expect_model_card_sha256;     /* or the model card is another ("": none) */
     const char *expect_service_sha256;        /* or the service description ("": none) */
+    sh_ranks *ranks;           /* the MPI ranks this process is one of; NULL: one process */
 } sh_run_options;
 
-/* Runs config_path end to end and writes its results file. *out (may be
+/* Runs config_path end to end and writes its results file (rank 0 of
+ * opts->ranks writes; every rank returns the same status, except that where
+ * one failed the others return SH_E_ELSEWHERE and only it names the rank,
+ * host and cause). *out (may be
  * NULL) receives the measures, owned by the caller. Returns 0 when every
  * criterion passed (or there are none), 1 when one failed (the results are
  * written either way), or a negative code with err set, and then nothing

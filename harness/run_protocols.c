@@ -24,12 +24,21 @@ static uint64_t roc_cap(void)
     return cap && *cap ? strtoull(cap, NULL, 10) : SH_ROC_EVERY_SCORE_CAP;
 }
 
+/* Rows of an embedding block: the default, or SHADES_EMBEDDING_BLOCK, which
+ * tests/mpi_runs.sh sets small so a small cohort has blocks for every rank. */
+static size_t embedding_block(void)
+{
+    const char *rows = getenv("SHADES_EMBEDDING_BLOCK");
+    return rows && *rows ? strtoull(rows, NULL, 10) : 0;
+}
+
 /* Templates of every image from the engine, with their outcomes; roles
  * per item, or NULL for 1:1 enrolment. */
 static int make_templates(run_state *s, const int32_t *roles, sh_err *err)
 {
     sh_progress_stage(s->progress, "templates", s->manifest->n_items);
-    int rc = sh_runner_templates(&s->templates, s->inst, s->executor, s->manifest, roles, s->checkpoint,
+    int rc = sh_runner_templates(&s->templates, s->inst, s->executor, s->ranks, s->manifest, roles,
+                                 s->checkpoint,
                                      s->progress, err);
     if (rc)
         return rc;
@@ -45,6 +54,24 @@ static int no_template_failures(run_state *s, sh_err *err)
     return s->outcome ? 0 : sh_err_nomem(err);
 }
 
+/* Across ranks, listed impostors' scores stay with their ranks; what every
+ * rank reads of them besides the measures comes to all: the pairs the
+ * repeat check scores again, and which pairs faulted (the failures the
+ * file lists). */
+static int share_impostor_sample(run_state *s, sh_err *err)
+{
+    size_t sample[SH_REPEAT_PAIRS];
+    size_t n = sh_repeat_sample(sample, s->pairs->n_impostor);
+    sh_ranks_array arrays[2] = {{s->impostor, sizeof *s->impostor, 0, 0},
+                                {s->impostor_faults, 1, 0, 0}};
+    int rc = sh_ranks_share_items(s->ranks, SH_RUNNER_COMPARE_BLOCK, sample, n, arrays,
+                                  s->impostor_faults ? 2 : 1, err);
+    if (!rc && s->impostor_faults)
+        rc = sh_ranks_share_marks(s->ranks, SH_RUNNER_COMPARE_BLOCK, s->impostor_faults,
+                                  s->pairs->n_impostor, err);
+    return rc;
+}
+
 static int engine_scores(run_state *s, sh_err *err)
 {
     int rc = make_templates(s, NULL, err);
@@ -56,14 +83,18 @@ static int engine_scores(run_state *s, sh_err *err)
     }
     if (!rc) {
         sh_progress_stage(s->progress, "genuine pairs", s->pairs->n_genuine);
-        rc = sh_runner_compare(s->genuine, s->genuine_faults, s->inst, s->executor, s->templates,
+        rc = sh_runner_compare(s->genuine, s->genuine_faults, s->inst, s->executor, s->ranks, 1,
+                               s->templates,
                                    s->manifest, s->pairs->genuine, s->pairs->n_genuine,
                                    s->checkpoint, SH_CKPT_GENUINE, s->progress, err);
     }
     if (!rc && !s->pairs->implicit) {
         sh_progress_end(s->progress);
         sh_progress_stage(s->progress, "impostor pairs", s->pairs->n_impostor);
-        rc = sh_runner_compare(s->impostor, s->impostor_faults, s->inst, s->executor, s->templates,
+        /* Listed impostors stay with the rank that scored them: the
+         * measures read them through a source split the same way. */
+        rc = sh_runner_compare(s->impostor, s->impostor_faults, s->inst, s->executor, s->ranks, 0,
+                               s->templates,
                                    s->manifest, s->pairs->impostor, s->pairs->n_impostor,
                                    s->checkpoint, SH_CKPT_IMPOSTOR, s->progress, err);
     }
@@ -73,6 +104,8 @@ static int engine_scores(run_state *s, sh_err *err)
         rc = sh_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
                                  s->pairs->genuine, s->genuine, s->genuine_faults,
                                  s->pairs->n_genuine, err);
+    if (!rc && !s->pairs->implicit)
+        rc = share_impostor_sample(s, err);
     if (!rc && !s->pairs->implicit)
         rc = sh_repeat_check(&s->repeat, s->inst, s->templates, s->manifest,
                                  s->pairs->impostor, s->impostor, s->impostor_faults,
@@ -146,6 +179,7 @@ int sh_run_verification(run_state *s, sh_err *err)
         .roc_cap = roc_cap(),
         .det_per_axis = DET_PER_AXIS,
         .executor = s->executor,
+        .ranks = s->ranks,
         .progress = s->progress,
     };
     /* Listed impostors' scores are checkpointed as they are compared;
@@ -162,11 +196,15 @@ int sh_run_verification(run_state *s, sh_err *err)
     } else if (s->pairs->implicit) {
         sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
                                      s->manifest->subject, s->manifest->n_items,
-                                     s->pairs->impostor_total, s->executor, 0);
+                                     s->pairs->impostor_total, s->executor, embedding_block());
+        computed.base.ranks = s->ranks;
         impostors = &computed.base;
     } else {
         sh_array_source_init(&listed, s->pairs->impostor, s->impostor, s->pairs->n_impostor,
                                  s->executor);
+        /* Engine runs: each rank holds the scores of its own blocks. */
+        if (s->inst)
+            listed.base.ranks = s->ranks;
         impostors = &listed.base;
     }
     rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
@@ -267,14 +305,16 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
     free(roles);
     if (!rc) {
         sh_progress_stage(s->progress, "mated searches", plan->n_mated);
-        rc = sh_runner_search(mc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
+        rc = sh_runner_search(mc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
+                              plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
                                   s->checkpoint, SH_CKPT_MATED, s->progress, err);
     }
     if (!rc) {
         sh_progress_end(s->progress);
         sh_progress_stage(s->progress, "non-mated searches", plan->n_nonmated);
-        rc = sh_runner_search(nc, s->inst, s->executor, s->templates, s->manifest, plan->gallery,
+        rc = sh_runner_search(nc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
+                              plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
                                   id->candidates, s->checkpoint, SH_CKPT_NONMATED,
                                   s->progress, err);
@@ -394,7 +434,8 @@ static int engine_predictions(int32_t *predicted, run_state *s, const char *cons
         return sh_err_nomem(err);
     }
     sh_progress_stage(s->progress, "estimates", n);
-    int rc = sh_runner_estimate(a, s->inst, s->executor, s->manifest, s->checkpoint, s->progress, err);
+    int rc = sh_runner_estimate(a, s->inst, s->executor, s->ranks, s->manifest, s->checkpoint,
+                                s->progress, err);
     if (!rc)
         sh_progress_end(s->progress);
     for (size_t i = 0; !rc && i < n; i++) {
@@ -441,6 +482,7 @@ int sh_run_classification(run_state *s, sh_err *err)
         .subject = s->manifest->subject,
         .n_subjects = s->manifest->n_subjects,
         .executor = s->executor,
+        .ranks = s->ranks,
         .progress = s->progress,
     };
     if (!rc)

@@ -18,6 +18,7 @@
 #include "manifest.h"
 #include "model_card.h"
 #include "progress.h"
+#include "ranks.h"
 #include "repeat_check.h"
 #include "results.h"
 #include "runner.h"
@@ -42,6 +43,8 @@ typedef struct run_state {
     char warning[2048];            /* withdrawn datasets the card names */
     unsigned threads;              /* the engine's share of the run's threads, or the run's */
     sh_executor *executor;         /* of `threads` threads: every parallel stage runs on it */
+    sh_ranks *ranks;               /* the run's MPI ranks (borrowed); NULL: one process */
+    char *rank_hosts;              /* each rank's host, in rank order, comma-separated */
     const int32_t *outcome;        /* per item: template outcome, the templates' or no_failures */
     int32_t *no_failures;          /* all OK, for replay, which makes no templates */
     sh_templates *templates;

@@ -259,7 +259,7 @@ static int map_templates(sh_templates *t, sh_err *err)
 }
 
 int sh_runner_templates(sh_templates **out, sh_instance *inst, sh_executor *ex,
-                            const sh_manifest *m, const int32_t *roles,
+                            sh_ranks *ranks, const sh_manifest *m, const int32_t *roles,
                             sh_checkpoint *cp, sh_progress *progress, sh_err *err)
 {
     *out = NULL;
@@ -285,8 +285,15 @@ int sh_runner_templates(sh_templates **out, sh_instance *inst, sh_executor *ex,
     if (!rc)
         rc = inst->calls->share(inst, &slots, err);
     template_job job = {inst, m, roles, t, cp, progress};
+    sh_ranks_array made[4] = {{t->bytes, t->stride, 0, 0},
+                              {t->size, sizeof *t->size, 0, 0},
+                              {t->outcome, sizeof *t->outcome, 0, 0},
+                              {t->norm, sizeof *t->norm, 0, 0}};
     if (!rc)
-        rc = sh_executor_for_blocks(ex, inst->threads, m->n_items, TEMPLATE_BLOCK, make_templates, &job, err);
+        rc = sh_ranks_for_blocks(ranks, ex, inst->threads, m->n_items, TEMPLATE_BLOCK,
+                                 make_templates, &job, made, t->norm ? 4 : 3, err);
+    if (!rc)
+        sh_progress_add(progress, sh_ranks_items_elsewhere(ranks, m->n_items, TEMPLATE_BLOCK));
     if (rc) {
         sh_templates_destroy(t);
         return rc;
@@ -365,7 +372,7 @@ typedef struct compare_job {
     sh_progress *progress;
 } compare_job;
 
-#define COMPARE_BLOCK 4096
+#define COMPARE_BLOCK SH_RUNNER_COMPARE_BLOCK
 
 static int compare_block(void *ctx, size_t begin, size_t end, sh_err *err)
 {
@@ -412,11 +419,17 @@ static int compare_block(void *ctx, size_t begin, size_t end, sh_err *err)
 }
 
 int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst,
-                      sh_executor *ex,
+                      sh_executor *ex, sh_ranks *ranks, int shared,
                           const sh_templates *t, const sh_manifest *m,
                           const sh_pair *pairs, size_t n, sh_checkpoint *cp,
                           uint32_t stage, sh_progress *progress, sh_err *err)
 {
     compare_job job = {inst, t, m, pairs, out_scores, out_faults, cp, stage, progress};
-    return sh_executor_for_blocks(ex, inst->threads, n, COMPARE_BLOCK, compare_block, &job, err);
+    sh_ranks_array made[2] = {{out_scores, sizeof *out_scores, 0, 0},
+                              {out_faults, 1, 0, 0}};
+    int rc = sh_ranks_for_blocks(ranks, ex, inst->threads, n, COMPARE_BLOCK, compare_block,
+                                 &job, made, !shared ? 0 : out_faults ? 2 : 1, err);
+    if (!rc)
+        sh_progress_add(progress, sh_ranks_items_elsewhere(ranks, n, COMPARE_BLOCK));
+    return rc;
 }

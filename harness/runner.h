@@ -1,5 +1,8 @@
 /* The runner: templates for every image, then every pair's score, on a
- * thread pool, with results that do not depend on the thread count. */
+ * thread pool, with results that do not depend on the thread count. Under
+ * MPI (ranks of more than one) each rank makes its share of every stage's
+ * blocks and the ranks share what they made, so each ends holding all of
+ * it (ranks.h); NULL ranks is one process. */
 #ifndef SH_HARNESS_RUNNER_H
 #define SH_HARNESS_RUNNER_H
 
@@ -15,6 +18,8 @@
 #include "instance.h"
 #include "manifest.h"
 #include "progress.h"
+#include "ranks.h"
+#include "score_source.h"
 #include "verification.h"
 
 /* One template per manifest item, in memory that engine calls in other
@@ -62,7 +67,7 @@ int sh_runner_image(shades_image *out, sh_pixels *px, const sh_manifest *m, size
  * faults (calls->may_fault) is recorded as that image's outcome. Blocks found in cp
  * (may be NULL) are restored, and each block made is saved there. */
 int sh_runner_templates(sh_templates **out, sh_instance *inst, sh_executor *ex,
-                            const sh_manifest *m, const int32_t *roles,
+                            sh_ranks *ranks, const sh_manifest *m, const int32_t *roles,
                             sh_checkpoint *cp, sh_progress *progress, sh_err *err);
 
 /* Restores block [begin, end) of stage from cp (may be NULL) into
@@ -75,6 +80,11 @@ int sh_runner_restore(sh_checkpoint *cp, uint32_t stage, size_t begin, size_t en
 /* Frees templates; NULL is allowed. */
 void sh_templates_destroy(sh_templates *t);
 
+/* Pairs a block of comparisons holds: the unit of checkpoints and of the
+ * split across ranks, the array source's, so a rank's listed scores are
+ * the ones its replays hand over. */
+#define SH_RUNNER_COMPARE_BLOCK SH_ARRAY_SOURCE_BLOCK
+
 /* Scores n pairs into out_scores (n doubles, owned by the caller): the
  * engine's similarity of verify = b to enrol = a (by BLAS for declared
  * embeddings, in batches where the engine offers them), or -infinity where
@@ -82,9 +92,12 @@ void sh_templates_destroy(sh_templates *t);
  * (n bytes, may be NULL where calls cannot fault) gets each pair's sh_fault; a
  * faulted pair scores -infinity. Counts each pair on progress (may be
  * NULL). Blocks are restored from and saved to cp (may be NULL) as
- * `stage` (SH_CKPT_GENUINE or SH_CKPT_IMPOSTOR). */
+ * `stage` (SH_CKPT_GENUINE or SH_CKPT_IMPOSTOR). Across ranks, shared 1
+ * leaves every rank holding every score; 0 leaves each holding its own
+ * blocks' (pair k is rank (k / SH_RUNNER_COMPARE_BLOCK) % size's), for a
+ * score source split the same way. */
 int sh_runner_compare(double *out_scores, uint8_t *out_faults, sh_instance *inst,
-                      sh_executor *ex,
+                      sh_executor *ex, sh_ranks *ranks, int shared,
                           const sh_templates *t, const sh_manifest *m,
                           const sh_pair *pairs, size_t n, sh_checkpoint *cp,
                           uint32_t stage, sh_progress *progress, sh_err *err);
@@ -114,7 +127,7 @@ typedef struct sh_candidates {
  * on progress (may be NULL). Blocks are restored from and saved to cp (may
  * be NULL) as `stage` (SH_CKPT_MATED or SH_CKPT_NONMATED). */
 int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
-                         const sh_templates *t, const sh_manifest *m,
+                         sh_ranks *ranks, const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
                          size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
                          sh_progress *progress, sh_err *err);
@@ -123,7 +136,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
  * by the caller), outcome set to SH_RUN_* on a faulted call; blocks
  * are restored from and saved to cp (may be NULL). [thread: main] */
 int sh_runner_estimate(shades_attributes *out, sh_instance *inst, sh_executor *ex,
-                           const sh_manifest *m, sh_checkpoint *cp,
+                           sh_ranks *ranks, const sh_manifest *m, sh_checkpoint *cp,
                            sh_progress *progress, sh_err *err);
 
 /* Empty lists for n searches of `length` candidates (every slot padding),

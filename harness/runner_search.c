@@ -242,7 +242,7 @@ static int prepare_gallery(search_job *job, sh_err *err)
 }
 
 int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
-                         const sh_templates *t, const sh_manifest *m,
+                         sh_ranks *ranks, const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
                          size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
                          sh_progress *progress, sh_err *err)
@@ -258,9 +258,14 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
     /* BLAS on each search thread alone: the threads already fill the cores. */
     if (!rc && job.vectors)
         openblas_set_num_threads(1);
+    sh_ranks_array made[2] = {{c->score, length * sizeof *c->score, 0, 0},
+                              {c->slot, length * sizeof *c->slot, 0, 0}};
+    size_t block = job.vectors ? SEARCH_BLOCK : 8;
     if (!rc)
-        rc = sh_executor_for_blocks(ex, inst->threads, n, job.vectors ? SEARCH_BLOCK : 8,
-                                    search_block, &job, err);
+        rc = sh_ranks_for_blocks(ranks, ex, inst->threads, n, block, search_block, &job, made, 2,
+                                 err);
+    if (!rc)
+        sh_progress_add(progress, sh_ranks_items_elsewhere(ranks, n, block));
     if (job.engine_gallery)
         inst->calls->gallery_destroy(inst, job.engine_gallery);
     free(job.ok);
@@ -366,9 +371,14 @@ static int estimate_block(void *ctx, size_t begin, size_t end, sh_err *err)
 }
 
 int sh_runner_estimate(shades_attributes *out, sh_instance *inst, sh_executor *ex,
-                           const sh_manifest *m, sh_checkpoint *cp,
+                           sh_ranks *ranks, const sh_manifest *m, sh_checkpoint *cp,
                            sh_progress *progress, sh_err *err)
 {
     estimate_job job = {inst, m, out, cp, progress};
-    return sh_executor_for_blocks(ex, inst->threads, m->n_items, 16, estimate_block, &job, err);
+    sh_ranks_array made[1] = {{out, sizeof *out, 0, 0}};
+    int rc = sh_ranks_for_blocks(ranks, ex, inst->threads, m->n_items, 16, estimate_block, &job,
+                                 made, 1, err);
+    if (!rc)
+        sh_progress_add(progress, sh_ranks_items_elsewhere(ranks, m->n_items, 16));
+    return rc;
 }

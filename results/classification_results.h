@@ -11,6 +11,7 @@
 #include "executor.h"
 #include "groups.h"
 #include "progress.h"
+#include "ranks.h"
 #include "verification_tables.h"
 
 /* One group; a row of /classification/groups. */
@@ -106,6 +107,7 @@ typedef struct sh_cmeasure_options {
     const uint32_t *subject;       /* each item's subject, < n_subjects */
     size_t n_subjects;
     sh_executor *executor;         /* the replicates run on it; NULL: this thread */
+    sh_ranks *ranks;               /* MPI ranks that split the replicates; NULL: one process */
     sh_progress *progress;         /* counts replicates; NULL for none */
 } sh_cmeasure_options;
 

@@ -290,9 +290,17 @@ int sh_classification_summarise(sh_cresults *r, const sh_groups *g, const int32_
         rc = bad ? sh_err_nomem(err) : 0;
         if (!rc) {
             sh_progress_stage(job.progress, "bootstrap", R);
-            rc = sh_executor_for_blocks(o->executor, 0, R, 16, replicate_block, &job, err);
-            if (!rc)
+            size_t R8 = R * sizeof(double);
+            sh_ranks_array made[2] = {
+                {job.rep_rate, sizeof(double), r->n_groups, R8},
+                {job.rep_sum, sizeof(double), r->n_summaries * SH_CSUMMARY_FIELDS, R8}};
+            /* Under MPI each rank draws its share of the replicates (ranks.h). */
+            rc = sh_ranks_for_blocks(o->ranks, o->executor, 0, R, 16, replicate_block, &job, made,
+                                     2, err);
+            if (!rc) {
+                sh_progress_add(job.progress, sh_ranks_items_elsewhere(o->ranks, R, 16));
                 sh_progress_end(job.progress);
+            }
         }
     }
     /* The tests pair groups' rates replicate by replicate: before the

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Values and hits one worker may keep in pass 1 (16 bytes or more each)
  * before it gives up sparing pass 2: memory stays bounded whatever the
@@ -14,6 +15,7 @@ typedef struct worker_part {
     sh_impostor_hit *hits;
     size_t n_hits, cap_hits;
     size_t n_kept;               /* pass 1: values kept */
+    uint64_t seen;               /* scores this worker took */
     int overflow;                /* pass 1: stopped keeping at KEEP_CAP */
 } worker_part;
 
@@ -200,6 +202,7 @@ static int sink(void *ctx, unsigned worker, const sh_score_batch *batch, sh_err 
     if (bad)
         return sh_err_nomem(err);
     sh_progress_add(ps->progress, batch->n);
+    w->seen += batch->n;
     return 0;
 }
 
@@ -237,8 +240,225 @@ static int cmp_hit(const void *x, const void *y)
     return (p->score > q->score) - (p->score < q->score);
 }
 
+/* Adds one part to s: its streams, and "all" the cells of the first
+ * partition (each score is in exactly one); its hits are appended to
+ * *hits (of *n_hits, room *cap). Returns 0, or -1 when out of memory. */
+static int merge_part(sh_impostors *s, const worker_part *w, sh_impostor_hit **hits,
+                      size_t *n_hits, size_t *cap)
+{
+    for (size_t i = 0; i < s->n_streams; i++)
+        if (sh_hist_merge(&s->stream[i], &w->stream[i]))
+            return -1;
+    size_t first = s->groups->n_partitions ? s->offset[0] : s->n_streams;
+    size_t last = s->groups->n_partitions > 1 ? s->offset[1] : s->n_streams;
+    for (size_t i = first; i < last; i++)
+        if (sh_hist_merge_counts(&s->stream[0], &w->stream[i]))
+            return -1;
+    s->overflow |= w->overflow;
+    if (*n_hits + w->n_hits > *cap) {
+        size_t room = (*n_hits + w->n_hits) * 2;
+        sh_impostor_hit *h = realloc(*hits, room * sizeof *h);
+        if (!h)
+            return -1;
+        *hits = h;
+        *cap = room;
+    }
+    if (w->n_hits)
+        memcpy(*hits + *n_hits, w->hits, w->n_hits * sizeof **hits);
+    *n_hits += w->n_hits;
+    return 0;
+}
+
+static void part_clear(worker_part *w, size_t n_streams)
+{
+    for (size_t i = 0; w->stream && i < n_streams; i++)
+        sh_hist_clear(&w->stream[i]);
+    free(w->stream);
+    free(w->hits);
+    memset(w, 0, sizeof *w);
+}
+
+/* Words of a block of h: its counts, and its sums where it keeps them. */
+static size_t hist_block_words(const sh_score_hist *h)
+{
+    return h->no_sums ? SH_HIST_SUB : SH_HIST_BLOCK_WORDS;
+}
+
+/* Writes h's count, its number of touched blocks, then each block's index
+ * and its `per` words at p; returns the end. */
+static uint64_t *pack_blocks(uint64_t *p, const sh_score_hist *h, size_t per)
+{
+    uint64_t *n_blocks = &p[1];
+    p[0] = h->n;
+    *n_blocks = 0;
+    p += 2;
+    for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
+        if (h->block[b]) {
+            *p++ = b;
+            memcpy(p, h->block[b], per * sizeof *p);
+            p += per;
+            ++*n_blocks;
+        }
+    return p;
+}
+
+/* A part as uint64 words, for another rank: per stream its count, its
+ * blocks (number, then each block's index and words) and its kept values;
+ * then its hits, values kept and overflow. *out is malloc'd. */
+static int part_pack(uint64_t **out, size_t *out_words, const worker_part *w, size_t n_streams)
+{
+    size_t words = 3 + 2 * w->n_hits;
+    for (size_t i = 0; i < n_streams; i++) {
+        const sh_score_hist *h = &w->stream[i];
+        words += 3 + h->n_window;
+        for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
+            words += h->block[b] ? 1 + hist_block_words(h) : 0;
+    }
+    uint64_t *p = malloc(words * sizeof *p);
+    if (!(*out = p))
+        return -1;
+    for (size_t i = 0; i < n_streams; i++) {
+        const sh_score_hist *h = &w->stream[i];
+        p = pack_blocks(p, h, hist_block_words(h));
+        *p++ = h->n_window;
+        if (h->n_window)
+            memcpy(p, h->window, h->n_window * sizeof *p);
+        p += h->n_window;
+    }
+    *p++ = w->n_hits;
+    if (w->n_hits)
+        memcpy(p, w->hits, w->n_hits * sizeof *w->hits);
+    p += 2 * w->n_hits;
+    *p++ = w->n_kept;
+    *p++ = (uint64_t)w->overflow;
+    *out_words = words;
+    return 0;
+}
+
+/* The part another rank packed (its streams of s's kind) into w, zeroed.
+ * Returns 0, or -1 when out of memory or the words do not fit. */
+static int part_unpack(worker_part *w, const sh_impostors *s, const uint64_t *p, size_t words)
+{
+    const uint64_t *end = p + words;
+    if (!(w->stream = calloc(s->n_streams, sizeof *w->stream)))
+        return -1;
+    for (size_t i = 0; i < s->n_streams; i++) {
+        sh_score_hist *h = &w->stream[i];
+        h->no_sums = !s->moments;
+        size_t per = hist_block_words(h);
+        if (end - p < 2)
+            return -1;
+        h->n = *p++;
+        for (uint64_t k = 0, n_blocks = *p++; k < n_blocks; k++) {
+            if ((size_t)(end - p) < 1 + per || *p >= SH_HIST_BLOCKS || h->block[*p] ||
+                sh_hist_touch(h, (uint32_t)*p * SH_HIST_SUB))
+                return -1;
+            memcpy(h->block[*p], p + 1, per * sizeof *p);
+            p += 1 + per;
+        }
+        if (end - p < 1 || (uint64_t)(end - p - 1) < *p)
+            return -1;
+        h->n_window = h->cap_window = *p++;
+        if (h->n_window && !(h->window = malloc(h->n_window * sizeof *h->window)))
+            return -1;
+        if (h->n_window)
+            memcpy(h->window, p, h->n_window * sizeof *p);
+        p += h->n_window;
+    }
+    if (end - p < 1 || (uint64_t)(end - p - 1) / 2 < *p)
+        return -1;
+    w->n_hits = w->cap_hits = *p++;
+    if (w->n_hits && !(w->hits = malloc(w->n_hits * sizeof *w->hits)))
+        return -1;
+    if (w->n_hits)
+        memcpy(w->hits, p, w->n_hits * sizeof *w->hits);
+    p += 2 * w->n_hits;
+    if (end - p != 2)
+        return -1;
+    w->n_kept = *p++;
+    w->overflow = (int)*p;
+    return 0;
+}
+
+/* Merges the parts of every rank into s, in rank order: this rank's
+ * (mine) and the others', sent across; rc is this rank's status so far,
+ * shared with the rest (ranks.h). Merging is exact in any order
+ * (score_hist.h), so s is what one process would hold. */
+static int merge_ranks(sh_impostors *s, sh_ranks *ranks, const worker_part *mine,
+                       sh_impostor_hit **hits, size_t *n_hits, size_t *cap, int rc,
+                       sh_err *err)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t *packed = NULL, *lens = malloc(sh_ranks_size(ranks) * sizeof *lens);
+    size_t words = 0;
+    void *all = NULL;
+    if (!rc && (!lens || part_pack(&packed, &words, mine, s->n_streams)))
+        rc = sh_err_nomem(err);
+    rc = sh_ranks_allgather(&all, lens ? lens : &(uint64_t){0}, ranks, rc, packed,
+                            words * sizeof *packed, err);
+    free(packed);
+    const uint8_t *at = all;
+    for (unsigned k = 0; !rc && k < sh_ranks_size(ranks); k++) {
+        worker_part other = {0};
+        const worker_part *part = mine;
+        if (k != sh_ranks_rank(ranks)) {
+            uint64_t *copy = malloc(lens[k] ? lens[k] : 1); /* all's bytes may be unaligned */
+            int bad = !copy;
+            if (copy) {
+                memcpy(copy, at, lens[k]);
+                bad = part_unpack(&other, s, copy, lens[k] / sizeof *copy);
+            }
+            free(copy);
+            if (bad)
+                rc = sh_err_set(err, SH_E_INTERNAL,
+                                    "impostor scores: rank %u's counts could not be read", k);
+            part = &other;
+        }
+        if (!rc && merge_part(s, part, hits, n_hits, cap))
+            rc = sh_err_nomem(err);
+        part_clear(&other, s->n_streams);
+        at += lens[k];
+    }
+    free(all);
+    free(lens);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    sh_ranks_note_merge(ranks, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    return rc;
+}
+
+/* Pass 1 that kept values under MPI: where any rank's worker stopped
+ * keeping (KEEP_CAP), pass 2 is due whatever the others kept, so no rank
+ * sends its kept values and pairs; only the counts cross. rc is this
+ * rank's status so far. */
+static int drop_kept_if_any_overflowed(worker_part *w, unsigned nw, size_t n_streams,
+                                       sh_ranks *ranks, int rc, sh_err *err)
+{
+    uint8_t mine = 0, *any = NULL;
+    for (unsigned k = 0; w && k < nw; k++)
+        mine |= (uint8_t)w[k].overflow;
+    uint64_t *lens = malloc(sh_ranks_size(ranks) * sizeof *lens);
+    if (!rc && !lens)
+        rc = sh_err_nomem(err);
+    rc = sh_ranks_allgather((void **)&any, lens ? lens : &(uint64_t){0}, ranks, rc, &mine, 1,
+                            err);
+    uint8_t over = 0;
+    for (unsigned k = 0; !rc && k < sh_ranks_size(ranks); k++)
+        over |= any[k];
+    for (unsigned k = 0; !rc && over && k < nw; k++) {
+        for (size_t i = 0; i < n_streams; i++)
+            w[k].stream[i].n_window = 0;
+        w[k].n_hits = 0;
+        w[k].overflow = 1;
+    }
+    free(any);
+    free(lens);
+    return rc;
+}
+
 /* Replays src into per-worker parts, then merges them into s in worker
- * order. */
+ * order; where src splits its replays across ranks, each rank first sums
+ * its workers' parts into one and the ranks share those. */
 static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
                     uint32_t hit_bin, unsigned sample_every, sh_progress *progress,
                     sh_err *err)
@@ -258,42 +478,55 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
     if (!rc)
         rc = sample_every ? src->sample(src, sample_every, sink, &ps, err)
                           : src->replay(src, sink, &ps, err);
-    size_t n_hits = 0;
     for (unsigned k = 0; !rc && mode != REFINE && k < nw; k++)
         for (size_t i = 0; i < s->n_streams; i++)
             recount(&w[k].stream[i]);
-    for (unsigned k = 0; !rc && k < nw; k++) {
-        for (size_t i = 0; !rc && i < s->n_streams; i++)
-            if (sh_hist_merge(&s->stream[i], &w[k].stream[i]))
+    sh_impostor_hit *hits = NULL;
+    size_t n_hits = 0, cap = 0;
+    if (sh_ranks_size(src->ranks) > 1 && mode == COUNT_AND_KEEP)
+        rc = drop_kept_if_any_overflowed(w, nw, s->n_streams, src->ranks, rc, err);
+    if (sh_ranks_size(src->ranks) > 1) {
+        /* This rank's workers as one part (w[0]), then every rank's. */
+        for (unsigned k = 1; !rc && k < nw; k++) {
+            for (size_t i = 0; !rc && i < s->n_streams; i++)
+                if (sh_hist_merge(&w[0].stream[i], &w[k].stream[i]))
+                    rc = sh_err_nomem(err);
+            if (!rc && w[k].n_hits) {
+                size_t n = w[0].n_hits + w[k].n_hits;
+                sh_impostor_hit *h = realloc(w[0].hits, n * sizeof *h);
+                if (!h) {
+                    rc = sh_err_nomem(err);
+                } else {
+                    memcpy(h + w[0].n_hits, w[k].hits, w[k].n_hits * sizeof *h);
+                    w[0].hits = h;
+                    w[0].n_hits = w[0].cap_hits = n;
+                }
+            }
+            w[0].n_kept += w[k].n_kept;
+            w[0].overflow |= w[k].overflow;
+        }
+        rc = merge_ranks(s, src->ranks, w ? &w[0] : NULL, &hits, &n_hits, &cap, rc, err);
+        /* Progress counted this rank's scores; the others' are done too. */
+        uint64_t seen = 0;
+        for (unsigned k = 0; !rc && !sample_every && k < nw; k++)
+            seen += w[k].seen;
+        if (!rc && !sample_every && seen < src->n)
+            sh_progress_add(progress, src->n - seen);
+    } else {
+        for (unsigned k = 0; !rc && k < nw; k++)
+            if (merge_part(s, &w[k], &hits, &n_hits, &cap))
                 rc = sh_err_nomem(err);
-        /* Each score is in exactly one cell of the first partition. */
-        size_t first = s->groups->n_partitions ? s->offset[0] : s->n_streams;
-        size_t last = s->groups->n_partitions > 1 ? s->offset[1] : s->n_streams;
-        for (size_t i = first; !rc && i < last; i++)
-            if (sh_hist_merge_counts(&s->stream[0], &w[k].stream[i]))
-                rc = sh_err_nomem(err);
-        n_hits += w[k].n_hits;
-        s->overflow |= w[k].overflow;
     }
     if (!rc && n_hits) {
-        s->hits = malloc(n_hits * sizeof *s->hits);
-        if (!s->hits)
-            rc = sh_err_nomem(err);
-        for (unsigned k = 0; !rc && k < nw; k++)
-            if (w[k].n_hits) {
-                memcpy(s->hits + s->n_hits, w[k].hits, w[k].n_hits * sizeof *s->hits);
-                s->n_hits += w[k].n_hits;
-            }
         /* Workers split the pairs by scheduling; sorted, the list is the same every run. */
-        if (!rc)
-            qsort(s->hits, s->n_hits, sizeof *s->hits, cmp_hit);
+        s->hits = hits;
+        s->n_hits = n_hits;
+        hits = NULL;
+        qsort(s->hits, s->n_hits, sizeof *s->hits, cmp_hit);
     }
-    for (unsigned k = 0; w && k < nw; k++) {
-        for (size_t i = 0; w[k].stream && i < s->n_streams; i++)
-            sh_hist_clear(&w[k].stream[i]);
-        free(w[k].stream);
-        free(w[k].hits);
-    }
+    free(hits);
+    for (unsigned k = 0; w && k < nw; k++)
+        part_clear(&w[k], s->n_streams);
     free(w);
     free(ps.cell);
     free(ps.cell_at);
@@ -436,20 +669,8 @@ int sh_impostors_pack(void **out, size_t *out_len, const sh_impostors *s,
     *p++ = PACK_MAGIC;
     *p++ = (uint64_t)s->moments;
     *p++ = s->n_streams;
-    for (size_t i = 0; i < s->n_streams; i++) {
-        const sh_score_hist *h = &s->stream[i];
-        uint64_t *n_blocks = &p[1];
-        p[0] = h->n;
-        *n_blocks = 0;
-        p += 2;
-        for (size_t b = 0; b < SH_HIST_BLOCKS; b++)
-            if (h->block[b]) {
-                *p++ = b;
-                memcpy(p, h->block[b], per_block * sizeof *p);
-                p += per_block;
-                ++*n_blocks;
-            }
-    }
+    for (size_t i = 0; i < s->n_streams; i++)
+        p = pack_blocks(p, &s->stream[i], per_block);
     *out = w;
     *out_len = words * sizeof *w;
     return 0;

@@ -2,8 +2,7 @@
 
 #include "executor.h"
 
-/* Scores per batch: small enough to stay in cache, big enough to pay for the call. */
-#define ARRAY_BATCH 4096
+#define ARRAY_BATCH SH_ARRAY_SOURCE_BLOCK
 
 typedef struct array_replay {
     const sh_array_source *src;
@@ -23,8 +22,8 @@ static int array_replay_all(const sh_score_source *src, sh_score_sink sink, void
 {
     const sh_array_source *a = src->self;
     array_replay r = {a, sink, ctx};
-    return sh_executor_for(src->executor, src->workers, (size_t)src->n, ARRAY_BATCH, array_block,
-                           &r, err);
+    return sh_ranks_for(src->ranks, src->executor, src->workers, (size_t)src->n, ARRAY_BATCH,
+                        array_block, &r, err);
 }
 
 void sh_array_source_init(sh_array_source *out, const sh_pair *pairs,

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "executor.h"
+#include "ranks.h"
 #include "verification.h"
 
 /* Some scored pairs: pair[i] (enrol = a, verify = b) scored score[i]. */
@@ -43,6 +44,9 @@ struct sh_score_source {
     uint64_t n;                 /* scores per replay */
     unsigned workers;           /* the most sink workers a replay uses */
     sh_executor *executor;      /* replays run on it (borrowed); NULL: the calling thread */
+    sh_ranks *ranks;            /* a source that hands each MPI rank its share of every
+                                   replay and sample sets them; the passes then share
+                                   what each rank counted (NULL: one process) */
     sh_score_replay_fn replay;
     sh_score_sample_fn sample; /* NULL where a replay is cheap enough to make twice */
     const void *self;           /* the source's own state */
@@ -55,8 +59,15 @@ typedef struct sh_array_source {
     const double *scores;
 } sh_array_source;
 
+/* Scores an array source hands over at a time: small enough to stay in
+ * cache, big enough to pay for the call; across ranks, batch b is rank
+ * b % size's (ranks.h). */
+#define SH_ARRAY_SOURCE_BLOCK 4096
+
 /* Makes out a source over n stored scores, replayed in blocks on the
- * executor ex (NULL: the calling thread). out must outlive its use and not
+ * executor ex (NULL: the calling thread); with base.ranks set after init,
+ * each rank replays its blocks of SH_ARRAY_SOURCE_BLOCK, whose scores alone
+ * it holds. out must outlive its use and not
  * move. */
 void sh_array_source_init(sh_array_source *out, const sh_pair *pairs,
                               const double *scores, size_t n, sh_executor *ex);

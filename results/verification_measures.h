@@ -26,6 +26,7 @@ typedef struct sh_vmeasure_options {
     double alpha;               /* weight on FMR in GARBE, FDR, inequity */
     size_t det_per_axis;        /* DET points per axis (see det.h) */
     sh_executor *executor;      /* the bootstrap replicates run on it; NULL: this thread */
+    sh_ranks *ranks;            /* MPI ranks that split the replicates; NULL: one process */
     sh_progress *progress;  /* counts replicates; NULL for none */
     const sh_count_store *counts; /* pass 1 restored from or saved to; NULL: none */
     int moments;                /* exact impostor means and SDs (verification.impostor_moments) */

@@ -50,6 +50,9 @@ typedef struct boot_part {
 } boot_part;
 
 /* Shared by the replicate workers. */
+/* Replicates a block of bootstrap work draws. */
+#define BOOT_BLOCK 16
+
 typedef struct boot_job {
     const sh_vresults *r;
     const boot_part *parts;
@@ -565,9 +568,24 @@ int sh_verification_summarise(sh_vresults *r, const sh_manifest *m,
     if (!rc && job.R) {
         job.progress = opts->progress;
         sh_progress_stage(job.progress, "bootstrap", job.R);
-        rc = sh_executor_for_blocks(opts->executor, 0, job.R, 16, replicate_block, &job, err);
-        if (!rc)
+        size_t R8 = job.R * sizeof(double);
+        sh_ranks_array made[] = {
+            {job.rep_fnmr, sizeof(double), r->n_groups, R8},
+            {job.rep_fmr, sizeof(double), r->n_groups, R8},
+            {job.rep_sum, sizeof(double), r->n_summaries * N_BOUNDED, R8},
+            {job.rep_cell, sizeof(double), n_cells * K, R8},
+            {job.rep_own, sizeof(double), r->n_groups * 3, R8},
+            {job.own_status, 1, r->n_groups, job.R},
+            {job.rep_eer, sizeof(double), r->n_eer, R8},
+            {job.eer_status, 1, r->n_eer, job.R},
+        };
+        /* Under MPI each rank draws its share of the replicates (ranks.h). */
+        rc = sh_ranks_for_blocks(opts->ranks, opts->executor, 0, job.R, BOOT_BLOCK,
+                                 replicate_block, &job, made, sizeof made / sizeof *made, err);
+        if (!rc) {
+            sh_progress_add(job.progress, sh_ranks_items_elsewhere(opts->ranks, job.R, BOOT_BLOCK));
             sh_progress_end(job.progress);
+        }
     }
     /* Ratios and tests pair groups' rates replicate by replicate: before
      * the bounds below sort each row's replicates. */

@@ -26,7 +26,7 @@ packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev lib
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
           opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
           libzstd-dev python3-pandas python3-yaml clang
-          libcurl4-openssl-dev libjansson-dev
+          libcurl4-openssl-dev libjansson-dev libopenmpi-dev openmpi-bin
           "$(clang_rt_package)")
 # shellcheck disable=SC2206 # a list of package names, split on spaces
 packages+=(${SHADES_EXTRA_PACKAGES:-})

@@ -291,6 +291,8 @@ PY
        mkdir -p -m 700 out/bad.h5.checkpoint && touch out/bad.h5.checkpoint/log
        chown nobody out/bad.h5.checkpoint/log
        run=(run run.yaml --resume --progress off) ;;
+  k04) mkdir -p -m 700 out/bad.h5.checkpoint.rank-0-of-2 out/bad.h5.checkpoint.rank-1-of-2
+       run=(run run.yaml --resume --progress off) ;;
   # ---- command line ----
   o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
   o02) cfg "engine: {adapter: synthetic, options: [nonsense=1]}"
@@ -338,7 +340,7 @@ got=$(sed -e "s|$bad|BAD|g" -e "s|$(dirname "$shades")/adapters|ADAPTERS|g" -e "
 [ "$(cat out/bad.h5)" = "an earlier run's results" ] || { echo "$id: results file touched" >&2; exit 1; }
 left=$(ls out imported 2>/dev/null | grep -v '^bad.h5$' | grep -v '^out:$' || true)
 case $id in k*) # the planted checkpoint is the input: as it was, its target untouched
-  left=$(echo "$left" | grep -v '^bad.h5.checkpoint$' || true)
+  left=$(echo "$left" | grep -v '^bad.h5.checkpoint\(.rank-[0-9]*-of-[0-9]*\)\?$' || true)
   [ ! -e victim ] || [ "$(cat victim)" = victim ] || { echo "$id: the link's target was written" >&2; exit 1; }
   [ ! -e victim ] || [ "$(stat -c %a victim)" = 644 ] || { echo "$id: the link's target changed mode" >&2; exit 1; } ;;
 esac

@@ -23,6 +23,7 @@
 set -euo pipefail
 shades=$1 demo=$(cd "$2" && pwd) engine=${3:-synthetic} kills=${4:-3}
 . "$(dirname "$0")/h5_strip.sh"
+. "$(dirname "$0")/demo_config.sh"
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
@@ -31,23 +32,11 @@ fail() { echo "resume_identical: $*" >&2; exit 1; }
 # The demo config in directory $1, with the engine's slow-down; $2 swaps
 # verification (and the criteria, which measure it) for another protocol.
 make_config() {
-  mkdir -p "$1"
-  sed -e "s|manifest: .*|manifest: $demo/demo-cohort/manifest.csv|" \
-      -e "s|card: [^ ]*|card: $demo/demo-cohort/card.yaml|" "$demo/demo.yaml" >"$1/run.yaml"
-  case ${2:-verification} in
-    identification)
-      sed -i -e '/^verification:/,/^output:/{/^output:/!d}' -e '/^criteria:/,$d' "$1/run.yaml"
-      echo "identification: {holdout: 0.2, candidates: 20, target_fpir: [1e-1, 1e-2]}" \
-        >>"$1/run.yaml" ;;
-    classification)
-      sed -i -e '/^verification:/,/^output:/{/^output:/!d}' -e '/^criteria:/,$d' "$1/run.yaml"
-      echo "classification: {attribute: sex, classes: [F, M]}" >>"$1/run.yaml" ;;
-  esac
+  demo_config "$1" "${2:-verification}"
   if [ "$engine" = synthetic ]; then
     sed -i -e 's|^  options:|  options:\n    - template_delay_ms=6|' "$1/run.yaml"
   else
-    sed -i -e "s|adapter: synthetic|adapter: $engine|" -e '/^  options:/d' \
-        -e '/^    - [a-z0-9_]*=/d' "$1/run.yaml"
+    demo_engine "$1/run.yaml" "$engine"
   fi
 }
 

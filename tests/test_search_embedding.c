@@ -41,7 +41,7 @@ static sh_candidates *search(sh_instance *inst, const sh_templates *t, const uin
     if (threads > 1)
         assert_int_equal(sh_executor_create(&ex, threads, &err), 0);
     inst->threads = threads;
-    assert_int_equal(sh_runner_search(&c, inst, ex, t, NULL, gallery, N_GALLERY, probes,
+    assert_int_equal(sh_runner_search(&c, inst, ex, NULL, t, NULL, gallery, N_GALLERY, probes,
                                       N_PROBES, L, NULL, 0, NULL, &err),
                      0);
     sh_executor_destroy(ex);
