@@ -15,6 +15,7 @@ struct sh_ranks {
     MPI_Comm work;       /* the collectives of the run */
     MPI_Comm last;       /* sh_ranks_finish alone, so it never matches a work collective */
     int agreed;          /* the last failure was seen by every rank */
+    int all_failed;      /* ... and every rank failed on its own (the same input) */
     sh_ranks_traffic traffic;
     char host[SH_RANKS_HOST_MAX];
 };
@@ -125,10 +126,18 @@ int sh_ranks_agreed(const sh_ranks *r)
     return r && r->agreed;
 }
 
+int sh_ranks_all_failed(const sh_ranks *r)
+{
+    return r && r->agreed && r->all_failed;
+}
+
 /* rc after every rank's status is known: the lowest failing rank keeps
  * its own, the others stand aside. */
 static int settle(sh_ranks *r, int rc, const int64_t *head, size_t stride)
 {
+    r->all_failed = 1;
+    for (unsigned k = 0; k < r->size; k++)
+        r->all_failed &= head[k * stride] && head[k * stride] != SH_E_ELSEWHERE;
     /* A rank that only stood aside before (SH_E_ELSEWHERE) is not the cause. */
     for (int own = 1; own >= 0; own--)
         for (unsigned k = 0; k < r->size; k++)

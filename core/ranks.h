@@ -76,6 +76,10 @@ int sh_ranks_agree(sh_ranks *r, int rc, sh_err *err);
  * sh_ranks_allgather or sh_ranks_finish. */
 int sh_ranks_agreed(const sh_ranks *r);
 
+/* Whether, in that failure, every rank failed on its own (a bad config
+ * fails them all alike): its message then needs no rank named. */
+int sh_ranks_all_failed(const sh_ranks *r);
+
 /* The run's last word, on its own communicator so it cannot be mistaken
  * for a collective another rank is still in: every rank's final status,
  * waited for up to timeout_s seconds. Returns rc as sh_ranks_agree would

@@ -176,13 +176,16 @@ static void describe(char *out, size_t cap, const sh_instance *inst)
     snprintf(out, cap, "isolated: %s", state_of(inst)->sandbox);
 }
 
-static void summary(char *out, size_t cap, const sh_instance *inst)
+static void faults(uint64_t out[3], const sh_instance *inst)
 {
-    uint64_t crashed, timed_out, bad;
-    sh_isolate_faults(&crashed, &timed_out, &bad, state_of(inst)->iso);
+    sh_isolate_faults(&out[0], &out[1], &out[2], state_of(inst)->iso);
+}
+
+static void summary(char *out, size_t cap, const sh_instance *inst, const uint64_t counts[3])
+{
     snprintf(out, cap, "isolated engine: %" PRIu64 " calls crashed, %" PRIu64 " timed out, %"
-             PRIu64 " broke the ABI (in /failures); sandbox: %s", crashed, timed_out, bad,
-             state_of(inst)->sandbox);
+             PRIu64 " broke the ABI (in /failures); sandbox: %s", counts[0], counts[1],
+             counts[2], state_of(inst)->sandbox);
 }
 
 const sh_engine_calls sh_engine_calls_isolated = {
@@ -203,5 +206,6 @@ const sh_engine_calls sh_engine_calls_isolated = {
     .estimate = estimate,
     .provenance = provenance,
     .describe = describe,
+    .faults = faults,
     .summary = summary,
 };

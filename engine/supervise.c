@@ -6,19 +6,38 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guard.h"
 #include "ranks.h"
 
-static volatile sig_atomic_t child;
+static volatile sig_atomic_t child, stopped;
 
 /* A signal meant for the run: the child gets it too (a terminal's Ctrl-C
  * already reached it; a kill of this pid did not). */
 static void forward(int sig)
 {
+    stopped = sig;
     if (child > 0)
         kill((pid_t)child, sig);
+}
+
+/* Whether this rank of an MPI job (rank > 0) should keep its line to
+ * itself: it waits rank x 1.5 s (at most 12 s) first, and a lower rank
+ * that failed at about the same time (an engine that crashes on every
+ * node) has by then ended the job, whose launcher stops this one (Open
+ * MPI's mpirun signals the others about 1 s after a rank exits). So the
+ * job's line is the lowest failing rank's, unless ranks above 8 alone
+ * failed together. */
+static int another_rank_reported(void)
+{
+    unsigned rank, size;
+    if (!sh_ranks_launched_as(&rank, &size) || size < 2 || rank == 0)
+        return 0;
+    for (unsigned t = 0; t < (rank < 8 ? rank : 8) * 150 && !stopped; t++)
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    return stopped != 0;
 }
 
 /* The line for a child that ended inside an engine call, with its items
@@ -70,6 +89,7 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
             *out_status = 2;
             return 1;
         }
+    child = 0; /* reaped: its pid may be another process's now */
     char line[2560];
     /* Stopped from outside (a terminal, a timeout, the OOM killer): the
      * signal is passed on, not blamed on the call that was in flight. */
@@ -78,7 +98,8 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
                    WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
                    WTERMSIG(status) == SIGKILL);
     if (!outside && postmortem(line, sizeof line, s, status, items)) {
-        fputs(line, stderr);
+        if (!another_rank_reported())
+            fputs(line, stderr);
         *out_status = 2;
         return 1;
     }
@@ -97,7 +118,8 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
         sh_guard_killed(line, sizeof line, s, who, loaded ? &named : NULL);
         if (loaded && items->release)
             items->release(owner);
-        fputs(line, stderr);
+        if (!another_rank_reported())
+            fputs(line, stderr);
         *out_status = 2;
         return 1;
     }

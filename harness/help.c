@@ -56,7 +56,7 @@ static const page pages[] = {
      "\n"
      "example:\n"
      "  shades run out/demo.yaml --threads 2 --progress lines\n"
-     "  mpirun -n 4 shades run out/demo.yaml --threads 8\n"},
+     "  mpirun -n 4 --bind-to none shades run out/demo.yaml --threads 8\n"},
     {"report", "print results files as text, Markdown, CSV or HTML",
      "usage: shades report FILE... [--format txt|md|csv|html] [-o PATH]\n"
      "\n"

@@ -76,10 +76,38 @@ static int parse_progress(sh_progress_mode *out, const char *s)
     return 0;
 }
 
+/* On ranks above 0 of an MPI job (rank 0 speaks for the job), sends stderr
+ * to /dev/null and returns a copy of the real one; else returns -1 and
+ * changes nothing. */
+static int hush_stderr(void)
+{
+    unsigned rank, size;
+    if (!sh_ranks_launched_as(&rank, &size) || size < 2 || rank == 0)
+        return -1;
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int saved = null < 0 ? -1 : fcntl(2, F_DUPFD_CLOEXEC, 3);
+    if (saved >= 0)
+        dup2(null, 2);
+    if (null >= 0)
+        close(null);
+    return saved;
+}
+
+/* Puts back the stderr hush_stderr kept; -1 is allowed. */
+static void unhush_stderr(int saved)
+{
+    if (saved >= 0) {
+        dup2(saved, 2);
+        close(saved);
+    }
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *config = NULL;
     sh_run_options opts = {.report = stdout, .progress = stderr};
+    /* A mistake on the command line is every rank's: rank 0 says it. */
+    int hushed = hush_stderr();
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--threads") == 0) {
             if (parse_threads(&opts.threads, i + 1 < argc ? argv[++i] : NULL))
@@ -146,6 +174,8 @@ static int cmd_run(int argc, char **argv)
                         "set the workers of --isolate, which this run does not have\n");
         return EXIT_ERROR;
     }
+    /* The supervising parent reports its rank's crash itself. */
+    unhush_stderr(hushed);
     /* Where the engine shares this process, a parent outlives it. */
     int status;
     sh_supervise_items items = {sh_run_guard_items_load, sh_run_guard_items_release,
@@ -159,21 +189,11 @@ static int cmd_run(int argc, char **argv)
         return fail(&err);
     /* Rank 0 speaks for the run; the others keep stderr for their own
      * fatal error only (an engine's words on them are lost). */
-    int own_stderr = -1;
-    if (sh_ranks_rank(opts.ranks) > 0) {
+    if (sh_ranks_rank(opts.ranks) > 0)
         opts.report = opts.progress = NULL;
-        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        own_stderr = null < 0 ? -1 : fcntl(2, F_DUPFD_CLOEXEC, 3);
-        if (own_stderr >= 0)
-            dup2(null, 2);
-        if (null >= 0)
-            close(null);
-    }
+    hushed = hush_stderr();
     int rc = sh_run(NULL, config, &opts, &err);
-    if (own_stderr >= 0) {
-        dup2(own_stderr, 2);
-        close(own_stderr);
-    }
+    unhush_stderr(hushed);
     /* Exit 0: criteria passed (or none); 1: a criterion failed; 2: error. */
     int exit_status = rc < 0 ? EXIT_ERROR : rc;
     if (rc < 0 && rc != SH_E_ELSEWHERE)

@@ -133,11 +133,26 @@ static int check_expected(const run_state *s, const sh_run_options *opts, sh_err
     return rc;
 }
 
-/* A resume of a run of `size` ranks whose checkpoint dir (its first
- * base_len bytes: the run's base path) is not there, where a run of
- * another number of ranks left one: refused, naming that number, since
- * blocks are dealt to ranks by their count. */
-static int other_ranks_checkpoint(const char *dir, size_t base_len, unsigned size,
+/* The checkpoint as messages name it: its directory, or under MPI every
+ * rank's ("DIR.rank-*-of-N"). */
+static void checkpoint_name(char *out, size_t cap, const run_state *s)
+{
+    const char *dir = sh_checkpoint_dir(s->checkpoint);
+    unsigned n = sh_ranks_size(s->ranks);
+    const char *suffix = n > 1 ? strrchr(dir, '.') : NULL;
+    if (suffix && strncmp(suffix, ".rank-", 6) == 0)
+        snprintf(out, cap, "%.*s.rank-*-of-%u", (int)(suffix - dir), dir, n);
+    else
+        snprintf(out, cap, "%s", dir);
+}
+
+/* A run of `size` ranks whose checkpoint dir (its first base_len bytes:
+ * the run's base path) is not there, where a run of another number of
+ * ranks left one: refused, naming that number, since blocks are dealt to
+ * ranks by their count (with resume: resume it with as many; without: it
+ * holds an interrupted run's work, as a checkpoint of the same count
+ * would, sh_checkpoint_open). */
+static int other_ranks_checkpoint(const char *dir, size_t base_len, unsigned size, int resume,
                                   sh_err *err)
 {
     struct stat st;
@@ -155,11 +170,20 @@ static int other_ranks_checkpoint(const char *dir, size_t base_len, unsigned siz
     }
     if (!found || found == size)
         return 0;
+    char how[64] = "without mpirun";
+    if (found > 1)
+        snprintf(how, sizeof how, "with as many (mpirun -n %u)", found);
+    if (!resume)
+        return sh_err_set(err, SH_E_INPUT,
+                              "the checkpoint at %.*s%s holds the work of an interrupted run of "
+                              "%u rank%s: continue it (--resume) %s, or delete it",
+                              (int)base_len, dir, found > 1 ? ".rank-*" : "", found,
+                              found > 1 ? "s" : "", how);
     return sh_err_set(err, SH_E_INPUT,
                           "--resume: the checkpoint at %.*s%s was left by a run of %u rank%s; "
-                          "resume it with as many (mpirun -n %u), or delete it",
+                          "resume it %s, or delete it",
                           (int)base_len, dir, found > 1 ? ".rank-*" : "", found,
-                          found > 1 ? "s" : "", found);
+                          found > 1 ? "s" : "", how);
 }
 
 /* The checkpoint of an engine run (replay calls no engine, so it has
@@ -189,7 +213,7 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
                                      rank, size) >= sizeof dir - base_len)
         return sh_err_set(err, SH_E_INPUT, "%s: field 'output': checkpoint path too long",
                               c->path);
-    if (opts && opts->resume && (rc = other_ranks_checkpoint(dir, base_len, size, err)))
+    if ((rc = other_ranks_checkpoint(dir, base_len, size, opts && opts->resume, err)))
         return rc;
     char ranks[64] = "";
     if (size > 1)
@@ -206,11 +230,14 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
+    char named[PATH_MAX + 16];
+    if (!rc)
+        checkpoint_name(named, sizeof named, s);
     if (!rc && resume)
         fprintf(stderr,
                 resumed ? "shades: resuming from checkpoint %s\n"
                         : "shades: no checkpoint at %s; starting from the beginning\n",
-                dir);
+                named);
     return rc;
 }
 
@@ -220,16 +247,21 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
 {
     uint64_t restored, found, saved;
     sh_checkpoint_counts(&restored, &found, &saved, s->checkpoint);
+    (void)restored; /* the message gives every rank's (s->totals) */
     fflush(stdout); /* the tables before these lines, when both go to one file */
+    /* A complete run summed every rank's counts (sum_over_ranks). */
     if (complete && found)
-        fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint, the rest "
+        fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint%s, the rest "
                         "computed\n",
-                (unsigned long long)restored);
+                (unsigned long long)s->totals[3],
+                sh_ranks_size(s->ranks) > 1 ? "s of every rank" : "");
     int keep = complete ? opts && opts->keep_checkpoint : found || saved;
+    char dir[PATH_MAX + 16];
+    checkpoint_name(dir, sizeof dir, s);
     if (!complete && keep)
         fprintf(stderr, "shades: the work done so far is kept in checkpoint %s; continue it "
                         "with --resume once the cause is fixed, or delete it\n",
-                sh_checkpoint_dir(s->checkpoint));
+                dir);
     sh_err err = {0};
     if (sh_checkpoint_close(s->checkpoint, !keep, &err))
         fprintf(stderr, "shades: warning: %s\n", err.msg);
@@ -385,7 +417,7 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
                 s->pairs->n_impostor, s->replay_reads[0] ? "; " : "", s->replay_reads);
     char faults[1024] = "";
     if (s->inst)
-        s->inst->calls->summary(faults, sizeof faults, s->inst);
+        s->inst->calls->summary(faults, sizeof faults, s->inst, s->totals);
     if (faults[0])
         fprintf(out, "        %s\n", faults);
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
@@ -449,8 +481,35 @@ static int gather_hosts(run_state *s, int rc, sh_err *err)
     return rc;
 }
 
+/* What the summary lines count, summed over every rank (s->totals), so
+ * rank 0 prints the job's figures: engine calls that faulted, checkpoint
+ * blocks restored, found and saved. */
+static int sum_over_ranks(run_state *s, int rc, sh_err *err)
+{
+    uint64_t mine[6] = {0};
+    if (s->inst)
+        s->inst->calls->faults(mine, s->inst);
+    sh_checkpoint_counts(&mine[3], &mine[4], &mine[5], s->checkpoint);
+    unsigned n = sh_ranks_size(s->ranks);
+    uint64_t *lens = malloc(n * sizeof *lens);
+    void *all = NULL;
+    if (!rc && !lens)
+        rc = sh_err_nomem(err);
+    rc = sh_ranks_allgather(&all, lens ? lens : &(uint64_t){0}, s->ranks, rc, mine, sizeof mine,
+                            err);
+    for (unsigned k = 0; !rc && k < n; k++)
+        for (size_t i = 0; i < 6; i++) {
+            uint64_t v;
+            memcpy(&v, (const char *)all + k * sizeof mine + i * sizeof v, sizeof v);
+            s->totals[i] += v;
+        }
+    free(all);
+    free(lens);
+    return rc;
+}
+
 /* The run's last collective: every rank's status. A rank that failed
- * names itself; the others stand aside (ranks.h). */
+ * names itself, unless all failed alike; the others stand aside (ranks.h). */
 static int finish_ranks(run_state *s, int rc, sh_err *err)
 {
     if (sh_ranks_size(s->ranks) == 1)
@@ -458,7 +517,7 @@ static int finish_ranks(run_state *s, int rc, sh_err *err)
     /* 10 s: a rank that has not come by then waits in a collective this one
      * skipped, and main ends the job. */
     int last = sh_ranks_finish(s->ranks, rc < 0 ? rc : 0, 10.0);
-    if (rc < 0 && rc != SH_E_ELSEWHERE && last == rc) {
+    if (rc < 0 && rc != SH_E_ELSEWHERE && last == rc && !sh_ranks_all_failed(s->ranks)) {
         char why[SH_ERR_MSG_MAX];
         memcpy(why, err->msg, sizeof why);
         sh_err_set(err, rc, "rank %u of %u on %s: %s", sh_ranks_rank(s->ranks),
@@ -591,6 +650,7 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && s.inst)
         rc = sh_engine_provenance_collect(&s.provenance, &s.n_provenance, &s.has_provenance,
                                           s.inst, err);
+    rc = sum_over_ranks(&s, rc, err);
     if (!rc && sh_ranks_rank(s.ranks) == 0)
         rc = write_results(&s, opts, err);
     if (s.checkpoint)

@@ -293,6 +293,8 @@ PY
        run=(run run.yaml --resume --progress off) ;;
   k04) mkdir -p -m 700 out/bad.h5.checkpoint.rank-0-of-2 out/bad.h5.checkpoint.rank-1-of-2
        run=(run run.yaml --resume --progress off) ;;
+  k05) mkdir -p -m 700 out/bad.h5.checkpoint.rank-0-of-2 out/bad.h5.checkpoint.rank-1-of-2
+       run=(run run.yaml --progress off) ;;
   # ---- command line ----
   o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
   o02) cfg "engine: {adapter: synthetic, options: [nonsense=1]}"

@@ -101,8 +101,12 @@ same verify-opaque/isolated.h5 verify-opaque/demo.h5
 hostile_config faults "segv=0.02, overrun=0.02, inf=0.01" demo.h5
 run_in faults "$shades" run run.yaml --isolate --no-checkpoint
 mv faults/demo.h5 faults/single.h5
+grep "isolated engine:" faults/out.txt >faults/single-summary.txt
 run_in faults mpi 2 "$shades" run run.yaml --isolate --no-checkpoint
 same faults/single.h5 faults/demo.h5
+# The summary line counts every rank's faulted calls, as one process does.
+grep "isolated engine:" faults/out.txt | cmp -s - faults/single-summary.txt ||
+  fail "faults: the printed fault counts differ from one process's"
 h5dump -d /failures faults/demo.h5 >faults/failures.txt
 grep -q '"crashed"' faults/failures.txt && grep -q '"bad_reply"' faults/failures.txt ||
   fail "faults: the failures table lacks crashed or bad_reply rows"
@@ -139,12 +143,20 @@ grep -q "run.yaml:[0-9]*: field 'verification.target_fmr'" badcfg/err.txt ||
 # image, exit 2, and no results file.
 hostile_config crash segv=0.02 crash.h5
 status=0
-(cd crash && mpi 2 "$shades" run run.yaml --no-checkpoint --progress off >out.txt 2>err.txt) ||
+(cd crash && mpi 3 "$shades" run run.yaml --no-checkpoint --progress off >out.txt 2>err.txt) ||
   status=$?
 [ "$status" = 2 ] || { cat crash/err.txt >&2; fail "crash: exit $status"; }
-grep -E "^shades: error: (rank [01] of 2 on $(hostname): )?engine 'hostile' crashed \(SIGSEGV\) in (create_template on image|compare of) '" \
-  crash/err.txt >crash/lines.txt || { cat crash/err.txt >&2; fail "crash: no line naming the image"; }
-grep -q "rank [01] of 2 on $(hostname)" crash/lines.txt || { cat crash/err.txt >&2; fail "crash: rank not named"; }
+# Every rank's engine crashes within a few calls; the job says so once, the
+# lowest crashed rank's line (a rank above 0 waits 1.5 s a rank first, and
+# mpirun stops the others about 1 s after one exits: on a loaded machine a
+# second rank's line may still come, so at most one a rank is asserted).
+lines=$(grep -c . crash/err.txt)
+[ "$lines" -ge 1 ] && [ "$lines" -le 3 ] || { cat crash/err.txt >&2; fail "crash: $lines lines"; }
+if grep -Evq "^shades: error: rank [0-2] of 3 on $(hostname): engine 'hostile' crashed \(SIGSEGV\) in (create_template on image|compare of) '" \
+  crash/err.txt; then
+  cat crash/err.txt >&2
+  fail "crash: a line that does not name the rank and image"
+fi
 [ ! -e crash/crash.h5 ] || fail "crash: a results file was written"
 echo "mpi_runs: bad config and engine crash end the job with one line"
 
@@ -186,7 +198,8 @@ status=0
 [ "$status" = 2 ] && grep -q "was left by a run of 2 ranks; resume it with as many (mpirun -n 2)" \
   kill/err.txt || { cat kill/err.txt >&2; fail "kill: a resume on 4 ranks was not refused"; }
 run_in kill mpi 2 "$shades" run run.yaml --threads 1 --resume
-grep -q "resumed: [1-9][0-9]* blocks restored" kill/err.txt || fail "kill: nothing restored"
+grep -q "resumed: [1-9][0-9]* blocks restored from the checkpoints of every rank" kill/err.txt ||
+  fail "kill: nothing restored"
 same kill/single.h5 kill/demo.h5
 [ -z "$(ls -d kill/demo.h5.checkpoint* 2>/dev/null)" ] || fail "kill: checkpoints left after the resume"
 echo "mpi_runs: a killed rank's run resumed on as many ranks is identical"
