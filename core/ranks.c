@@ -16,6 +16,8 @@ struct sh_ranks {
     MPI_Comm last;       /* sh_ranks_finish alone, so it never matches a work collective */
     int agreed;          /* the last failure was seen by every rank */
     int all_failed;      /* ... and every rank failed on its own (the same input) */
+    int64_t *head;       /* a collective's heads: each rank's status and length */
+    uint64_t *lens;      /* each rank's length in the last collective */
     sh_ranks_traffic traffic;
     char host[SH_RANKS_HOST_MAX];
 };
@@ -79,6 +81,12 @@ int sh_ranks_create(sh_ranks **out, sh_err *err)
         r->rank = (unsigned)rank;
         r->size = (unsigned)size;
     }
+    r->head = malloc(2 * r->size * sizeof *r->head);
+    r->lens = malloc(r->size * sizeof *r->lens);
+    if (!r->head || !r->lens) {
+        sh_ranks_destroy(r);
+        return sh_err_nomem(err);
+    }
     *out = r;
     return 0;
 }
@@ -92,6 +100,8 @@ void sh_ranks_destroy(sh_ranks *r)
         MPI_Comm_free(&r->last);
         MPI_Finalize();
     }
+    free(r->head);
+    free(r->lens);
     free(r);
 }
 
@@ -148,14 +158,17 @@ static int settle(sh_ranks *r, int rc, const int64_t *head, size_t stride)
     return 0;
 }
 
-int sh_ranks_allgather(void **out, uint64_t *lens, sh_ranks *r, int rc, const void *mine,
-                       size_t len, sh_err *err)
+int sh_ranks_allgather(void **out, const uint64_t **out_lens, sh_ranks *r, int rc,
+                       const void *mine, size_t len, sh_err *err)
 {
     *out = NULL;
+    if (out_lens)
+        *out_lens = r ? r->lens : NULL;
     if (!r || r->size == 1) {
         if (rc)
             return rc;
-        lens[0] = len;
+        if (r)
+            r->lens[0] = len;
         *out = malloc(len ? len : 1);
         if (!*out)
             return sh_err_nomem(err);
@@ -165,17 +178,13 @@ int sh_ranks_allgather(void **out, uint64_t *lens, sh_ranks *r, int rc, const vo
     }
     double t0 = now();
     int64_t me[2] = {rc, (int64_t)len};
-    int64_t *head = malloc(2 * r->size * sizeof *head);
-    if (!head)
-        /* Without the heads this rank cannot take part; the job must end. */
-        sh_ranks_abort(r, 2);
-    MPI_Allgather(me, 2, MPI_INT64_T, head, 2, MPI_INT64_T, r->work);
+    const uint64_t *lens = r->lens;
+    MPI_Allgather(me, 2, MPI_INT64_T, r->head, 2, MPI_INT64_T, r->work);
     r->traffic.collectives++;
-    int agreed = settle(r, rc, head, 2);
+    int agreed = settle(r, rc, r->head, 2);
     uint64_t total = 0;
     for (unsigned k = 0; k < r->size; k++)
-        total += lens[k] = (uint64_t)head[2 * k + 1];
-    free(head);
+        total += r->lens[k] = (uint64_t)r->head[2 * k + 1];
     if (agreed) {
         r->traffic.seconds += now() - t0;
         return agreed;
@@ -209,11 +218,7 @@ int sh_ranks_agree(sh_ranks *r, int rc, sh_err *err)
     void *none = NULL;
     if (!r || r->size == 1)
         return rc;
-    uint64_t *lens = malloc(r->size * sizeof *lens);
-    if (!lens)
-        sh_ranks_abort(r, 2);
-    int out = sh_ranks_allgather(&none, lens, r, rc, NULL, 0, err);
-    free(lens);
+    int out = sh_ranks_allgather(&none, NULL, r, rc, NULL, 0, err);
     free(none);
     return out;
 }
@@ -223,9 +228,8 @@ int sh_ranks_finish(sh_ranks *r, int rc, double timeout_s)
     if (!r || r->size == 1)
         return rc;
     r->agreed = 0;
-    int64_t me = rc, *all = malloc(r->size * sizeof *all);
-    if (!all)
-        return rc;
+    /* The heads' scratch: no work collective runs after this one. */
+    int64_t me = rc, *all = r->head;
     MPI_Request req;
     MPI_Iallgather(&me, 1, MPI_INT64_T, all, 1, MPI_INT64_T, r->last, &req);
     double until = now() + timeout_s;
@@ -237,12 +241,9 @@ int sh_ranks_finish(sh_ranks *r, int rc, double timeout_s)
         if (!done)
             nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
-    int out = done ? settle(r, rc, all, 1) : rc;
-    if (done)
-        free(all);
-    /* Not done: the request still writes into all, so it stays allocated
-     * until the job is aborted. */
-    return out;
+    /* Not done: the request may still write into the heads, which stay
+     * allocated until the job is aborted (the caller does not destroy r). */
+    return done ? settle(r, rc, all, 1) : rc;
 }
 
 void sh_ranks_abort(sh_ranks *r, int status)
@@ -251,13 +252,20 @@ void sh_ranks_abort(sh_ranks *r, int status)
         MPI_Abort(MPI_COMM_WORLD, status);
 }
 
+/* The end of block b of [0, n) in blocks of `block` items (the last may
+ * be short). */
+static size_t block_end(size_t b, size_t block, size_t n)
+{
+    return (b + 1) * block < n ? (b + 1) * block : n;
+}
+
 size_t sh_ranks_items_elsewhere(const sh_ranks *r, size_t n, size_t block)
 {
     size_t own = 0, n_blocks = (n + block - 1) / block;
     if (!r || r->size == 1)
         return 0;
     for (size_t b = r->rank; b < n_blocks; b += r->size)
-        own += (b + 1) * block < n ? block : n - b * block;
+        own += block_end(b, block, n) - b * block;
     return n - own;
 }
 
@@ -276,7 +284,7 @@ static void share_range(size_t *out_lo, size_t *out_hi, const share *s, size_t b
 {
     size_t b = (begin / s->block) * s->size + s->rank;
     *out_lo = b * s->block;
-    *out_hi = *out_lo + s->block < s->n ? *out_lo + s->block : s->n;
+    *out_hi = block_end(b, s->block, s->n);
 }
 
 static int share_worker_block(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
@@ -356,30 +364,24 @@ int sh_ranks_for_blocks(sh_ranks *r, sh_executor *ex, unsigned width, size_t n, 
     /* This rank's items of each array, block by block. */
     size_t bytes = 0;
     for (size_t b = r->rank; b < n_blocks; b += r->size)
-        bytes += items_bytes(arrays, n_arrays, b * block, b * block + block < n ? b * block + block
-                                                                                : n);
+        bytes += items_bytes(arrays, n_arrays, b * block, block_end(b, block, n));
     uint8_t *packed = rc ? NULL : malloc(bytes ? bytes : 1), *p = packed;
     if (!rc && !packed)
         rc = sh_err_nomem(err);
     for (size_t b = r->rank; p && b < n_blocks; b += r->size)
-        p = items_copy(p, arrays, n_arrays, b * block,
-                       b * block + block < n ? b * block + block : n, 1);
-    uint64_t *lens = malloc(r->size * sizeof *lens);
+        p = items_copy(p, arrays, n_arrays, b * block, block_end(b, block, n), 1);
     void *all = NULL;
-    if (!lens)
-        sh_ranks_abort(r, 2);
-    rc = sh_ranks_allgather(&all, lens, r, rc, packed, bytes, err);
+    rc = sh_ranks_allgather(&all, NULL, r, rc, packed, bytes, err);
     free(packed);
     uint8_t *q = all;
     for (unsigned k = 0; !rc && k < r->size; k++)
         for (size_t b = k; b < n_blocks; b += r->size) {
-            size_t lo = b * block, hi = lo + block < n ? lo + block : n;
+            size_t lo = b * block, hi = block_end(b, block, n);
             if (k != r->rank)
                 q = items_copy(q, arrays, n_arrays, lo, hi, 0);
             else
                 q += items_bytes(arrays, n_arrays, lo, hi);
         }
-    free(lens);
     free(all);
     return rc;
 }
@@ -399,14 +401,14 @@ int sh_ranks_share_items(sh_ranks *r, size_t block, const size_t *items, size_t 
     for (size_t j = 0; j < n_items; j++)
         own += owner_is(items[j], block, r->rank, r->size);
     uint8_t *packed = malloc(own * per + 1), *p = packed;
-    uint64_t *lens = malloc(r->size * sizeof *lens);
-    if (!packed || !lens)
+    const uint64_t *lens;
+    if (!packed)
         sh_ranks_abort(r, 2);
     for (size_t j = 0; j < n_items; j++)
         if (owner_is(items[j], block, r->rank, r->size))
             p = items_copy(p, arrays, n_arrays, items[j], items[j] + 1, 1);
     void *all = NULL;
-    int rc = sh_ranks_allgather(&all, lens, r, 0, packed, own * per, err);
+    int rc = sh_ranks_allgather(&all, &lens, r, 0, packed, own * per, err);
     free(packed);
     const uint8_t *from = all;
     for (unsigned k = 0; !rc && k < r->size; k++) {
@@ -418,7 +420,6 @@ int sh_ranks_share_items(sh_ranks *r, size_t block, const size_t *items, size_t 
         from += lens[k];
     }
     free(all);
-    free(lens);
     return rc;
 }
 
@@ -430,15 +431,15 @@ int sh_ranks_share_marks(sh_ranks *r, size_t block, uint8_t *marks, size_t n, sh
     for (size_t i = 0; i < n; i++)
         own += marks[i] && owner_is(i, block, r->rank, r->size);
     uint64_t *packed = malloc(own * sizeof *packed + 1), *p = packed;
-    uint64_t *lens = malloc(r->size * sizeof *lens);
-    if (!packed || !lens)
+    const uint64_t *lens;
+    if (!packed)
         sh_ranks_abort(r, 2);
     /* Index and mark in one word: the index below, the mark in the top byte. */
     for (size_t i = 0; i < n; i++)
         if (marks[i] && owner_is(i, block, r->rank, r->size))
             *p++ = (uint64_t)i | (uint64_t)marks[i] << 56;
     void *all = NULL;
-    int rc = sh_ranks_allgather(&all, lens, r, 0, packed, own * sizeof *packed, err);
+    int rc = sh_ranks_allgather(&all, &lens, r, 0, packed, own * sizeof *packed, err);
     free(packed);
     uint64_t total = 0;
     for (unsigned k = 0; !rc && k < r->size; k++)
@@ -449,6 +450,5 @@ int sh_ranks_share_marks(sh_ranks *r, size_t block, uint8_t *marks, size_t n, sh
         marks[w & ((UINT64_C(1) << 56) - 1)] = (uint8_t)(w >> 56);
     }
     free(all);
-    free(lens);
     return rc;
 }

@@ -61,12 +61,13 @@ void sh_ranks_note_merge(sh_ranks *r, double seconds);
 
 /* Every rank's bytes, in rank order: each rank hands mine (len bytes) and
  * its status rc (0 or a negative code, with err set); on success *out
- * (malloc'd, the caller frees) holds them back to back and lens[k] (size
- * entries, the caller's) rank k's length. When any rank's rc is not 0, no
- * bytes move: the lowest failing rank gets its own rc back, any other
+ * (malloc'd, the caller frees) holds them back to back and *out_lens (may
+ * be NULL) points at each rank's length, r's own array, good until r's next
+ * collective (NULL for r NULL). When any rank's rc is not 0, no bytes
+ * move: the lowest failing rank gets its own rc back, any other
  * SH_E_ELSEWHERE. [thread: main; all ranks, in the same order] */
-int sh_ranks_allgather(void **out, uint64_t *lens, sh_ranks *r, int rc, const void *mine,
-                       size_t len, sh_err *err);
+int sh_ranks_allgather(void **out, const uint64_t **out_lens, sh_ranks *r, int rc,
+                       const void *mine, size_t len, sh_err *err);
 
 /* The statuses only: sh_ranks_allgather without bytes. */
 int sh_ranks_agree(sh_ranks *r, int rc, sh_err *err);

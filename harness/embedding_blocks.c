@@ -106,17 +106,10 @@ static int score_tile(const sh_embedding_source *src, block_scratch *s, unsigned
 typedef struct block_replay {
     const sh_embedding_source *src;
     size_t n_blocks;
-    unsigned rank, ranks;     /* task k of this rank is task rank + k * ranks */
     block_scratch *scratch;
     sh_score_sink sink;
     void *ctx;
 } block_replay;
-
-/* Tasks of n that are rank's: rank, rank + ranks, ... (all for one rank). */
-static size_t mine(size_t n, unsigned rank, unsigned ranks)
-{
-    return n > rank ? (n - rank + ranks - 1) / ranks : 0;
-}
 
 /* The task'th block pair (I <= J) of the upper triangle, row by row. */
 static void task_blocks(size_t *out_i, size_t *out_j, size_t task, size_t n_blocks)
@@ -139,8 +132,8 @@ static int score_task(void *ctx, unsigned worker, size_t begin, size_t end, sh_e
     size_t B = src->block, n = src->n_items;
     int ld = (int)(t->stride / sizeof(float));
     const float *x = sh_embedding_vector(src->embedding, t->bytes);
-    for (size_t k = begin; k < end; k++) {
-        size_t bi, bj, task = r->rank + k * r->ranks;
+    for (size_t task = begin; task < end; task++) {
+        size_t bi, bj;
         task_blocks(&bi, &bj, task, r->n_blocks);
         size_t i0 = bi * B, i1 = i0 + B < n ? i0 + B : n;
         size_t j0 = bj * B, j1 = j0 + B < n ? j0 + B : n;
@@ -158,17 +151,15 @@ static int blocks_replay(const sh_score_source *base, sh_score_sink sink, void *
     const sh_embedding_source *src = base->self;
     size_t B = src->block, nb = (src->n_items + B - 1) / B;
     unsigned nw = base->workers;
-    block_replay r = {src, nb, sh_ranks_rank(base->ranks), sh_ranks_size(base->ranks),
-                      scratch_create(nw, B), sink, ctx};
-    size_t tasks = nb * (nb + 1) / 2;
+    block_replay r = {src, nb, scratch_create(nw, B), sink, ctx};
     int rc = r.scratch ? 0 : sh_err_nomem(err);
     /* The harness's threads split the work; BLAS inside each stays on one,
      * so the cores are not oversubscribed and every block is computed the
      * same way whatever the thread count. */
     openblas_set_num_threads(1);
     if (!rc)
-        rc = sh_executor_for(base->executor, nw, mine(tasks, r.rank, r.ranks), 1, score_task,
-                             &r, err);
+        rc = sh_ranks_for(base->ranks, base->executor, nw, nb * (nb + 1) / 2, 1, score_task, &r,
+                          err);
     scratch_destroy(r.scratch, nw);
     return rc;
 }
@@ -177,7 +168,6 @@ static int blocks_replay(const sh_score_source *base, sh_score_sink sink, void *
  * block. */
 typedef struct sample_replay {
     const sh_embedding_source *src;
-    unsigned rank, ranks;     /* column block k of this rank is rank + k * ranks */
     float *rows;          /* n_rows x d */
     uint32_t *row_item;   /* the item of each packed row */
     size_t n_rows;
@@ -192,8 +182,7 @@ static int sample_task(void *ctx, unsigned worker, size_t begin, size_t end, sh_
     const sh_embedding_source *src = r->src;
     size_t B = src->block, n = src->n_items;
     int d = (int)src->embedding->dimension;
-    for (size_t k = begin; k < end; k++) {
-        size_t task = r->rank + k * r->ranks;
+    for (size_t task = begin; task < end; task++) {
         size_t j0 = task * B, j1 = j0 + B < n ? j0 + B : n;
         for (size_t r0 = 0; r0 < r->n_rows; r0 += B) {
             int mi = (int)(r0 + B < r->n_rows ? B : r->n_rows - r0);
@@ -214,8 +203,7 @@ static int blocks_sample(const sh_score_source *base, unsigned every, sh_score_s
     size_t B = src->block, n = src->n_items, d = e->dimension;
     size_t nb = (n + B - 1) / B, n_rows = every ? (n + every - 1) / every : 0;
     unsigned nw = base->workers;
-    sample_replay r = {src, sh_ranks_rank(base->ranks), sh_ranks_size(base->ranks),
-                       malloc((n_rows ? n_rows : 1) * d * sizeof(float)),
+    sample_replay r = {src, malloc((n_rows ? n_rows : 1) * d * sizeof(float)),
                        malloc((n_rows ? n_rows : 1) * sizeof(uint32_t)), n_rows,
                        scratch_create(nw, B), sink, ctx};
     int rc = r.rows && r.row_item && r.scratch ? 0 : sh_err_nomem(err);
@@ -226,8 +214,7 @@ static int blocks_sample(const sh_score_source *base, unsigned every, sh_score_s
     }
     openblas_set_num_threads(1);
     if (!rc && n_rows)
-        rc = sh_executor_for(base->executor, nw, mine(nb, r.rank, r.ranks), 1, sample_task, &r,
-                             err);
+        rc = sh_ranks_for(base->ranks, base->executor, nw, nb, 1, sample_task, &r, err);
     scratch_destroy(r.scratch, nw);
     free(r.rows);
     free(r.row_item);

@@ -452,26 +452,22 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
 static int gather_hosts(run_state *s, int rc, sh_err *err)
 {
     unsigned n = sh_ranks_size(s->ranks);
-    uint64_t *lens = malloc(n * sizeof *lens);
-    void *all = NULL;
-    if (!lens)
-        rc = rc ? rc : sh_err_nomem(err);
     const char *host = sh_ranks_host(s->ranks);
-    if (lens)
-        rc = sh_ranks_allgather(&all, lens, s->ranks, rc, host, strlen(host) + 1, err);
-    else
-        rc = sh_ranks_agree(s->ranks, rc, err);
-    if (!rc && !(s->rank_hosts = malloc(n * (SH_RANKS_HOST_MAX + 1))))
-        rc = sh_err_nomem(err);
-    /* Below this point a failure on one rank must reach all (finish_ranks). */
-    const char *h = all;
-    for (unsigned k = 0; !rc && k < n; k++) {
-        strcpy(s->rank_hosts + (k ? strlen(s->rank_hosts) : 0), k ? "," : "");
-        strcat(s->rank_hosts, h);
-        h += lens[k];
+    void *all = NULL;
+    rc = sh_ranks_allgather(&all, NULL, s->ranks, rc, host, strlen(host) + 1, err);
+    /* The names arrive back to back, each ending in a NUL: all but the last
+     * NUL become the commas between them. Below this point a failure on one
+     * rank must reach all (finish_ranks). */
+    if (!rc) {
+        char *h = all;
+        for (unsigned k = 0; k + 1 < n; k++) {
+            h += strlen(h);
+            *h++ = ',';
+        }
+        s->rank_hosts = all;
+    } else {
+        free(all);
     }
-    free(lens);
-    free(all);
     /* An engine crash on this rank then names it (guard.h). */
     char origin[SH_RANKS_HOST_MAX + 48];
     snprintf(origin, sizeof origin, "rank %u of %u on %s: ", sh_ranks_rank(s->ranks), n,
@@ -490,21 +486,13 @@ static int sum_over_ranks(run_state *s, int rc, sh_err *err)
     if (s->inst)
         s->inst->calls->faults(mine, s->inst);
     sh_checkpoint_counts(&mine[3], &mine[4], &mine[5], s->checkpoint);
-    unsigned n = sh_ranks_size(s->ranks);
-    uint64_t *lens = malloc(n * sizeof *lens);
     void *all = NULL;
-    if (!rc && !lens)
-        rc = sh_err_nomem(err);
-    rc = sh_ranks_allgather(&all, lens ? lens : &(uint64_t){0}, s->ranks, rc, mine, sizeof mine,
-                            err);
-    for (unsigned k = 0; !rc && k < n; k++)
-        for (size_t i = 0; i < 6; i++) {
-            uint64_t v;
-            memcpy(&v, (const char *)all + k * sizeof mine + i * sizeof v, sizeof v);
-            s->totals[i] += v;
-        }
+    rc = sh_ranks_allgather(&all, NULL, s->ranks, rc, mine, sizeof mine, err);
+    const uint64_t *each = all; /* every rank's six counts, in rank order */
+    for (unsigned k = 0; !rc && k < sh_ranks_size(s->ranks); k++)
+        for (size_t i = 0; i < 6; i++)
+            s->totals[i] += each[k * 6 + i];
     free(all);
-    free(lens);
     return rc;
 }
 

@@ -240,6 +240,25 @@ static int cmp_hit(const void *x, const void *y)
     return (p->score > q->score) - (p->score < q->score);
 }
 
+/* Appends w's hits to *hits (of *n_hits, room *cap, growing it by half
+ * again as much as it needs). Returns 0, or -1 when out of memory. */
+static int append_hits(sh_impostor_hit **hits, size_t *n_hits, size_t *cap,
+                       const worker_part *w)
+{
+    if (*n_hits + w->n_hits > *cap) {
+        size_t room = (*n_hits + w->n_hits) * 2;
+        sh_impostor_hit *h = realloc(*hits, room * sizeof *h);
+        if (!h)
+            return -1;
+        *hits = h;
+        *cap = room;
+    }
+    if (w->n_hits)
+        memcpy(*hits + *n_hits, w->hits, w->n_hits * sizeof **hits);
+    *n_hits += w->n_hits;
+    return 0;
+}
+
 /* Adds one part to s: its streams, and "all" the cells of the first
  * partition (each score is in exactly one); its hits are appended to
  * *hits (of *n_hits, room *cap). Returns 0, or -1 when out of memory. */
@@ -255,18 +274,7 @@ static int merge_part(sh_impostors *s, const worker_part *w, sh_impostor_hit **h
         if (sh_hist_merge_counts(&s->stream[0], &w->stream[i]))
             return -1;
     s->overflow |= w->overflow;
-    if (*n_hits + w->n_hits > *cap) {
-        size_t room = (*n_hits + w->n_hits) * 2;
-        sh_impostor_hit *h = realloc(*hits, room * sizeof *h);
-        if (!h)
-            return -1;
-        *hits = h;
-        *cap = room;
-    }
-    if (w->n_hits)
-        memcpy(*hits + *n_hits, w->hits, w->n_hits * sizeof **hits);
-    *n_hits += w->n_hits;
-    return 0;
+    return append_hits(hits, n_hits, cap, w);
 }
 
 static void part_clear(worker_part *w, size_t n_streams)
@@ -300,6 +308,29 @@ static uint64_t *pack_blocks(uint64_t *p, const sh_score_hist *h, size_t per)
             ++*n_blocks;
         }
     return p;
+}
+
+/* Reads back into h (empty, its kind set) what pack_blocks wrote at *p
+ * (words up to end), moving *p past it: 0, -1 when the words do not fit
+ * (a block twice, out of range, cut short), -2 when out of memory. */
+static int unpack_blocks(sh_score_hist *h, const uint64_t **p, const uint64_t *end,
+                         size_t per)
+{
+    const uint64_t *q = *p;
+    if (end - q < 2)
+        return -1;
+    h->n = *q++;
+    for (uint64_t k = 0, n_blocks = *q++; k < n_blocks; k++) {
+        if ((size_t)(end - q) < 1 + per || *q >= SH_HIST_BLOCKS || h->block[*q])
+            return -1;
+        uint32_t b = (uint32_t)*q++;
+        if (sh_hist_touch(h, b * SH_HIST_SUB))
+            return -2;
+        memcpy(h->block[b], q, per * sizeof *q);
+        q += per;
+    }
+    *p = q;
+    return 0;
 }
 
 /* A part as uint64 words, for another rank: per stream its count, its
@@ -336,31 +367,23 @@ static int part_pack(uint64_t **out, size_t *out_words, const worker_part *w, si
 }
 
 /* The part another rank packed (its streams of s's kind) into w, zeroed.
- * Returns 0, or -1 when out of memory or the words do not fit. */
+ * Returns 0, -1 when the words do not fit, or -2 when out of memory. */
 static int part_unpack(worker_part *w, const sh_impostors *s, const uint64_t *p, size_t words)
 {
     const uint64_t *end = p + words;
     if (!(w->stream = calloc(s->n_streams, sizeof *w->stream)))
-        return -1;
+        return -2;
     for (size_t i = 0; i < s->n_streams; i++) {
         sh_score_hist *h = &w->stream[i];
         h->no_sums = !s->moments;
-        size_t per = hist_block_words(h);
-        if (end - p < 2)
-            return -1;
-        h->n = *p++;
-        for (uint64_t k = 0, n_blocks = *p++; k < n_blocks; k++) {
-            if ((size_t)(end - p) < 1 + per || *p >= SH_HIST_BLOCKS || h->block[*p] ||
-                sh_hist_touch(h, (uint32_t)*p * SH_HIST_SUB))
-                return -1;
-            memcpy(h->block[*p], p + 1, per * sizeof *p);
-            p += 1 + per;
-        }
+        int bad = unpack_blocks(h, &p, end, hist_block_words(h));
+        if (bad)
+            return bad;
         if (end - p < 1 || (uint64_t)(end - p - 1) < *p)
             return -1;
         h->n_window = h->cap_window = *p++;
         if (h->n_window && !(h->window = malloc(h->n_window * sizeof *h->window)))
-            return -1;
+            return -2;
         if (h->n_window)
             memcpy(h->window, p, h->n_window * sizeof *p);
         p += h->n_window;
@@ -369,7 +392,7 @@ static int part_unpack(worker_part *w, const sh_impostors *s, const uint64_t *p,
         return -1;
     w->n_hits = w->cap_hits = *p++;
     if (w->n_hits && !(w->hits = malloc(w->n_hits * sizeof *w->hits)))
-        return -1;
+        return -2;
     if (w->n_hits)
         memcpy(w->hits, p, w->n_hits * sizeof *w->hits);
     p += 2 * w->n_hits;
@@ -390,27 +413,24 @@ static int merge_ranks(sh_impostors *s, sh_ranks *ranks, const worker_part *mine
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    uint64_t *packed = NULL, *lens = malloc(sh_ranks_size(ranks) * sizeof *lens);
+    uint64_t *packed = NULL;
     size_t words = 0;
     void *all = NULL;
-    if (!rc && (!lens || part_pack(&packed, &words, mine, s->n_streams)))
+    const uint64_t *lens;
+    if (!rc && part_pack(&packed, &words, mine, s->n_streams))
         rc = sh_err_nomem(err);
-    rc = sh_ranks_allgather(&all, lens ? lens : &(uint64_t){0}, ranks, rc, packed,
-                            words * sizeof *packed, err);
+    rc = sh_ranks_allgather(&all, &lens, ranks, rc, packed, words * sizeof *packed, err);
     free(packed);
-    const uint8_t *at = all;
+    /* Every part is whole words, so each starts aligned in the malloc'd all. */
+    const uint64_t *at = all;
     for (unsigned k = 0; !rc && k < sh_ranks_size(ranks); k++) {
         worker_part other = {0};
         const worker_part *part = mine;
         if (k != sh_ranks_rank(ranks)) {
-            uint64_t *copy = malloc(lens[k] ? lens[k] : 1); /* all's bytes may be unaligned */
-            int bad = !copy;
-            if (copy) {
-                memcpy(copy, at, lens[k]);
-                bad = part_unpack(&other, s, copy, lens[k] / sizeof *copy);
-            }
-            free(copy);
-            if (bad)
+            int bad = lens[k] % sizeof *at ? -1 : part_unpack(&other, s, at, lens[k] / sizeof *at);
+            if (bad == -2)
+                rc = sh_err_nomem(err);
+            else if (bad)
                 rc = sh_err_set(err, SH_E_INTERNAL,
                                     "impostor scores: rank %u's counts could not be read", k);
             part = &other;
@@ -418,10 +438,9 @@ static int merge_ranks(sh_impostors *s, sh_ranks *ranks, const worker_part *mine
         if (!rc && merge_part(s, part, hits, n_hits, cap))
             rc = sh_err_nomem(err);
         part_clear(&other, s->n_streams);
-        at += lens[k];
+        at += lens[k] / sizeof *at;
     }
     free(all);
-    free(lens);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     sh_ranks_note_merge(ranks, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
     return rc;
@@ -437,11 +456,7 @@ static int drop_kept_if_any_overflowed(worker_part *w, unsigned nw, size_t n_str
     uint8_t mine = 0, *any = NULL;
     for (unsigned k = 0; w && k < nw; k++)
         mine |= (uint8_t)w[k].overflow;
-    uint64_t *lens = malloc(sh_ranks_size(ranks) * sizeof *lens);
-    if (!rc && !lens)
-        rc = sh_err_nomem(err);
-    rc = sh_ranks_allgather((void **)&any, lens ? lens : &(uint64_t){0}, ranks, rc, &mine, 1,
-                            err);
+    rc = sh_ranks_allgather((void **)&any, NULL, ranks, rc, &mine, 1, err);
     uint8_t over = 0;
     for (unsigned k = 0; !rc && k < sh_ranks_size(ranks); k++)
         over |= any[k];
@@ -452,7 +467,6 @@ static int drop_kept_if_any_overflowed(worker_part *w, unsigned nw, size_t n_str
         w[k].overflow = 1;
     }
     free(any);
-    free(lens);
     return rc;
 }
 
@@ -491,17 +505,8 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
             for (size_t i = 0; !rc && i < s->n_streams; i++)
                 if (sh_hist_merge(&w[0].stream[i], &w[k].stream[i]))
                     rc = sh_err_nomem(err);
-            if (!rc && w[k].n_hits) {
-                size_t n = w[0].n_hits + w[k].n_hits;
-                sh_impostor_hit *h = realloc(w[0].hits, n * sizeof *h);
-                if (!h) {
-                    rc = sh_err_nomem(err);
-                } else {
-                    memcpy(h + w[0].n_hits, w[k].hits, w[k].n_hits * sizeof *h);
-                    w[0].hits = h;
-                    w[0].n_hits = w[0].cap_hits = n;
-                }
-            }
+            if (!rc && append_hits(&w[0].hits, &w[0].n_hits, &w[0].cap_hits, &w[k]))
+                rc = sh_err_nomem(err);
             w[0].n_kept += w[k].n_kept;
             w[0].overflow |= w[k].overflow;
         }
@@ -685,21 +690,9 @@ static int unpack_streams(sh_impostors *s, const uint64_t *p, size_t words)
         *p++ != s->n_streams)
         return -1;
     for (size_t i = 0; i < s->n_streams; i++) {
-        sh_score_hist *h = &s->stream[i];
-        if (end - p < 2)
-            return -1;
-        h->n = *p++;
-        uint64_t n_blocks = *p++;
-        for (uint64_t k = 0; k < n_blocks; k++) {
-            if ((size_t)(end - p) < 1 + per_block || *p >= SH_HIST_BLOCKS ||
-                h->block[*p])
-                return -1;
-            uint32_t b = (uint32_t)*p++;
-            if (sh_hist_touch(h, b * SH_HIST_SUB))
-                return -2;
-            memcpy(h->block[b], p, per_block * sizeof *p);
-            p += per_block;
-        }
+        int bad = unpack_blocks(&s->stream[i], &p, end, per_block);
+        if (bad)
+            return bad;
     }
     return p == end ? 0 : -1;
 }
