@@ -5,7 +5,8 @@
  * dot products on the same matrix: cblas_ssyrk of its upper triangle and
  * cblas_sgemm of the whole product, both warm (their output already
  * touched) on the same threads. Target: pairs/s at least 0.85 of the
- * faster reference's dots/s. Usage: bench_scoring [n] [d] [runs] */
+ * faster reference's dots/s. It also prints the floors of bench_floors.h.
+ * Usage: bench_scoring [n] [d] [runs] */
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "bench.h"
 #include "bench_accum.h"
+#include "bench_floors.h"
 #include "bench_groups.h"
 #include "bench_templates.h"
 #include "embedding_blocks.h"
@@ -80,6 +82,18 @@ int main(int argc, char **argv)
         one_pass &= one;
     }
     double rate = (double)pairs / ours;
+    /* The floors (bench_floors.h): what is left of the target before the
+     * accumulators do anything. */
+    uint64_t n_tiles, n_emitted, n_counted;
+    double tiles = bench_floor_time(&n_tiles, &src, 0, runs);
+    double emitted = bench_floor_emitted(&n_emitted, &src, runs);
+    double counted = bench_floor_time(&n_counted, &src, 1, runs);
+    if (n_emitted != pairs || n_counted != pairs) {
+        fprintf(stderr, "bench_scoring: a floor saw %llu and %llu scores, not %llu\n",
+                (unsigned long long)n_emitted, (unsigned long long)n_counted,
+                (unsigned long long)pairs);
+        return 2;
+    }
     printf("bench_scoring: %zu templates of %u floats, %llu impostor pairs in %u groups, "
            "%u threads, best of %u\n",
            n, d, (unsigned long long)pairs, n_groups, threads, runs);
@@ -95,6 +109,12 @@ int main(int argc, char **argv)
            (unsigned long long)ans[0].count[1]);
     printf("  ratio, pairs/s to dots/s: %.3f to ssyrk, %.3f to sgemm\n", rate / syrk_dots,
            rate / gemm_dots);
+    printf("  floors on the same tiles, as ratios to the faster reference:\n");
+    printf("    sgemm tiles alone: %.3f s, %.3f\n", tiles, (double)pairs / tiles / ref);
+    printf("    tiles, each row's pairs and scores handed to an empty sink: %.3f s, %.3f\n",
+           emitted, (double)pairs / emitted / ref);
+    printf("    tiles, each score counted once in one histogram: %.3f s, %.3f\n", counted,
+           (double)pairs / counted / ref);
     free(ans);
     bench_groups_free(g);
     bench_templates_free(&t);

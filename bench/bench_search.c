@@ -72,7 +72,7 @@ int main(int argc, char **argv)
         sh_candidates *cand = NULL;
         double t0 = bench_now();
         if (sh_runner_search(&cand, &inst, ex, NULL, &t, NULL, gallery, n_gallery, probes, n_probes,
-                             length, NULL, 0, NULL, &err)) {
+                             length, 0, NULL, 0, NULL, &err)) {
             fprintf(stderr, "%s\n", err.msg);
             return 2;
         }

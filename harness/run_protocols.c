@@ -24,8 +24,9 @@ static uint64_t roc_cap(void)
     return cap && *cap ? strtoull(cap, NULL, 10) : SH_ROC_EVERY_SCORE_CAP;
 }
 
-/* Rows of an embedding block: the default, or SHADES_EMBEDDING_BLOCK, which
- * tests/mpi_runs.sh sets small so a small cohort has blocks for every rank. */
+/* Rows of an embedding block, of impostor tiles and of searches' probes: the
+ * defaults, or SHADES_EMBEDDING_BLOCK, which tests/mpi_runs.sh sets small so
+ * a small cohort has blocks for every rank. */
 static size_t embedding_block(void)
 {
     const char *rows = getenv("SHADES_EMBEDDING_BLOCK");
@@ -308,7 +309,8 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
         rc = sh_runner_search(mc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
                               plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
-                                  s->checkpoint, SH_CKPT_MATED, s->progress, err);
+                                  embedding_block(), s->checkpoint, SH_CKPT_MATED, s->progress,
+                                  err);
     }
     if (!rc) {
         sh_progress_end(s->progress);
@@ -316,7 +318,8 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
         rc = sh_runner_search(nc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
                               plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
-                                  id->candidates, s->checkpoint, SH_CKPT_NONMATED,
+                                  id->candidates, embedding_block(), s->checkpoint,
+                                  SH_CKPT_NONMATED,
                                   s->progress, err);
     }
     if (!rc)

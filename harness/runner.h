@@ -120,17 +120,25 @@ typedef struct sh_candidates {
     uint32_t *slot;        /* gallery index of each candidate; UINT32_MAX pads */
 } sh_candidates;
 
+/* Probes a harness search of declared embeddings scores with one sgemm
+ * per gallery tile: with fewer, sgemm's packing of each gallery tile, done
+ * again for every block, costs a third as much as the products. */
+#define SH_SEARCH_BLOCK 256
+
 /* Searches each of probes[0..n) against gallery[0..n_gallery) (item
  * numbers into t), keeping the `length` best candidates: higher score
  * first, ties to the lower gallery index, failed templates never listed.
  * A comparison lost to a fault lists nothing. Counts each search
- * on progress (may be NULL). Blocks are restored from and saved to cp (may
- * be NULL) as `stage` (SH_CKPT_MATED or SH_CKPT_NONMATED). */
+ * on progress (may be NULL). Declared embeddings are searched by the
+ * harness in blocks of `block` probes (0: SH_SEARCH_BLOCK), the unit of the
+ * executor, the ranks and the checkpoint; an engine's searches go 8 at a
+ * time. Blocks are restored from and saved to cp (may be NULL) as `stage`
+ * (SH_CKPT_MATED or SH_CKPT_NONMATED). */
 int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                          sh_ranks *ranks, const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
-                         sh_progress *progress, sh_err *err);
+                         size_t n, size_t length, size_t block, sh_checkpoint *cp,
+                         uint32_t stage, sh_progress *progress, sh_err *err);
 
 /* Estimates the attributes of every image of m into out (n_items, owned
  * by the caller), outcome set to SH_RUN_* on a faulted call; blocks

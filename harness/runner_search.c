@@ -10,11 +10,11 @@
 #include "executor.h"
 #include "runner.h"
 
-/* Probes a harness search of declared embeddings scores together (a block
- * of the executor's and of the checkpoint's), and gallery vectors per sgemm:
- * a 64 x 512 tile of scores stays in L2 while its candidates are picked. */
-#define SEARCH_BLOCK 64
-#define SEARCH_TILE 512
+/* Gallery vectors per sgemm: a block's 256 x 256 tile of scores stays in
+ * L2 while its candidates are picked. */
+#define SEARCH_TILE 256
+/* Scores a search tests against its list's last at a time. */
+#define CANDIDATE_RUN 16
 
 typedef struct search_job {
     sh_instance *inst;
@@ -30,6 +30,7 @@ typedef struct search_job {
     sh_candidates *c;
     sh_checkpoint *cp;
     uint32_t stage;
+    size_t block; /* probes a block of the harness's own embedding searches */
     sh_progress *progress;
 } search_job;
 
@@ -100,7 +101,7 @@ static int harness_search(search_job *job, size_t q, double *score, uint32_t *sl
     return 0;
 }
 
-/* Probes [begin, end) (at most SEARCH_BLOCK, their lists already emptied)
+/* Probes [begin, end) (at most job->block, their lists already emptied)
  * against every usable gallery vector, by the harness: the usable probes'
  * vectors packed, scored against SEARCH_TILE gallery vectors at a time with
  * one sgemm, each tile's scores inserted while it is in cache. A list does
@@ -110,13 +111,16 @@ static int embedding_search(search_job *job, size_t begin, size_t end)
     const shades_embedding *e = &job->inst->embedding;
     const sh_templates *t = job->t;
     size_t d = e->dimension, L = job->c->length, n_rows = 0;
-    float *rows = malloc(SEARCH_BLOCK * d * sizeof *rows);
-    float *dots = malloc(SEARCH_BLOCK * SEARCH_TILE * sizeof *dots);
-    size_t *row_q = malloc(SEARCH_BLOCK * sizeof *row_q);
-    if (!rows || !dots || !row_q) {
+    size_t B = job->block;
+    float *rows = malloc(B * d * sizeof *rows);
+    float *dots = malloc(B * SEARCH_TILE * sizeof *dots);
+    size_t *row_q = malloc(B * sizeof *row_q);
+    double *s = malloc(SEARCH_TILE * sizeof *s);
+    if (!rows || !dots || !row_q || !s) {
         free(rows);
         free(dots);
         free(row_q);
+        free(s);
         return -1;
     }
     for (size_t q = begin; q < end; q++)
@@ -133,16 +137,30 @@ static int embedding_search(search_job *job, size_t begin, size_t end)
             float pn = t->norm[job->probes[q]];
             double *score = job->c->score + q * L;
             uint32_t *slot = job->c->slot + q * L;
-            const float *dot = dots + i * ng;
-            for (size_t k = 0; k < ng; k++)
-                insert_candidate(score, slot, L,
-                                 sh_embedding_from_dot(e, dot[k], job->norms[g0 + k], pn),
-                                 job->ok[g0 + k]);
+            const float *dot = dots + i * ng, *gn = job->norms + g0;
+            if (e->metric == SHADES_METRIC_COSINE) /* sh_embedding_from_dot's, written out */
+                for (size_t k = 0; k < ng; k++)
+                    s[k] = dot[k] * (double)gn[k] * pn;
+            else
+                for (size_t k = 0; k < ng; k++)
+                    s[k] = sh_embedding_from_dot(e, dot[k], gn[k], pn);
+            /* Most scores are below the list's last: look at a run of them
+             * only where one may belong, a test without a branch per score. */
+            for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
+                size_t k1 = k0 + CANDIDATE_RUN < ng ? k0 + CANDIDATE_RUN : ng;
+                double last = score[L - 1];
+                int any = 0;
+                for (size_t k = k0; k < k1; k++)
+                    any |= s[k] >= last;
+                for (size_t k = k0; any && k < k1; k++)
+                    insert_candidate(score, slot, L, s[k], job->ok[g0 + k]);
+            }
         }
     }
     free(rows);
     free(dots);
     free(row_q);
+    free(s);
     return 0;
 }
 
@@ -244,8 +262,8 @@ static int prepare_gallery(search_job *job, sh_err *err)
 int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                          sh_ranks *ranks, const sh_templates *t, const sh_manifest *m,
                          const uint32_t *gallery, size_t n_gallery, const uint32_t *probes,
-                         size_t n, size_t length, sh_checkpoint *cp, uint32_t stage,
-                         sh_progress *progress, sh_err *err)
+                         size_t n, size_t length, size_t block, sh_checkpoint *cp,
+                         uint32_t stage, sh_progress *progress, sh_err *err)
 {
     *out = NULL;
     sh_candidates *c = sh_candidates_create(n, length);
@@ -253,6 +271,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
         return sh_err_nomem(err);
     search_job job = {.inst = inst, .t = t, .m = m, .gallery = gallery, .probes = probes,
                       .n_gallery = n_gallery, .c = c, .cp = cp, .stage = stage,
+                      .block = block ? block : SH_SEARCH_BLOCK,
                       .progress = progress};
     int rc = prepare_gallery(&job, err);
     /* BLAS on each search thread alone: the threads already fill the cores. */
@@ -260,7 +279,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
         openblas_set_num_threads(1);
     sh_ranks_array made[2] = {{c->score, length * sizeof *c->score, 0, 0},
                               {c->slot, length * sizeof *c->slot, 0, 0}};
-    size_t block = job.vectors ? SEARCH_BLOCK : 8;
+    block = job.vectors ? job.block : 8;
     if (!rc)
         rc = sh_ranks_for_blocks(ranks, ex, inst->threads, n, block, search_block, &job, made, 2,
                                  err);

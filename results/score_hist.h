@@ -51,7 +51,11 @@ static inline uint64_t sh_score_key(double s)
     if (s == 0)
         s = 0.0; /* -0 equals +0, so it must share its key */
     memcpy(&u, &s, sizeof u);
-    return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
+    /* Without a branch: a score's sign is a coin toss, so a branch on it
+     * is mispredicted every other score. Negative: all bits flipped;
+     * positive: the sign bit set. */
+    uint64_t flip = (0 - (u >> 63)) | (UINT64_C(1) << 63);
+    return u ^ flip;
 }
 
 /* The bin of a score: the top 20 bits of its key. */

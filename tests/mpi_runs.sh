@@ -27,7 +27,8 @@ cd "$work"
 fail() { echo "mpi_runs: $*" >&2; exit 1; }
 # Root needs Open MPI's consent; -q spares its banner on a non-zero exit.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-# Small embedding blocks, so a 300-image cohort has block tasks for 4 ranks.
+# Small embedding blocks (impostor tiles and search probes), so a 300-image
+# cohort has block tasks for 4 ranks.
 export SHADES_EMBEDDING_BLOCK=32
 # Under AddressSanitizer (scripts/test.sh), Open MPI's components, unloaded by
 # MPI_Finalize, leave allocations LeakSanitizer can name no module for, so
