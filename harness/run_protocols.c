@@ -26,11 +26,13 @@ static uint64_t roc_cap(void)
 
 /* Rows of an embedding block, of impostor tiles and of searches' probes: the
  * defaults, or SHADES_EMBEDDING_BLOCK, which tests/mpi_runs.sh sets small so
- * a small cohort has blocks for every rank. */
+ * a small cohort has blocks for every rank. A value past 4096 rows (whose
+ * scratch could overflow its size) or not a number leaves the defaults. */
 static size_t embedding_block(void)
 {
     const char *rows = getenv("SHADES_EMBEDDING_BLOCK");
-    return rows && *rows ? strtoull(rows, NULL, 10) : 0;
+    unsigned long long b = rows && *rows ? strtoull(rows, NULL, 10) : 0;
+    return b <= 4096 ? (size_t)b : 0;
 }
 
 /* Templates of every image from the engine, with their outcomes; roles
