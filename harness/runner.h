@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "call.h"
+#include "candidates.h"
 #include "checkpoint.h"
 #include "error.h"
 #include "executor.h"
@@ -110,16 +111,6 @@ int sh_runner_score_pairs(double *out_scores, uint8_t *out_faults, sh_instance *
                               const sh_templates *t, const sh_manifest *m,
                               const sh_engine_pair *pairs, size_t n, sh_err *err);
 
-/* Candidate lists of 1:N searches: the engine's own search where its
- * calls offer one (inst->has_search), else the harness comparing each probe with
- * every gallery template. */
-typedef struct sh_candidates {
-    size_t n_searches;
-    size_t length;         /* candidates per search (the list length L) */
-    double *score;         /* n_searches x length, best first; -inf pads a short list */
-    uint32_t *slot;        /* gallery index of each candidate; UINT32_MAX pads */
-} sh_candidates;
-
 /* Probes a harness search of declared embeddings scores with one sgemm
  * per gallery tile: with fewer, sgemm's packing of each gallery tile, done
  * again for every block, costs a third as much as the products. */
@@ -146,12 +137,5 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
 int sh_runner_estimate(shades_attributes *out, sh_instance *inst, sh_executor *ex,
                            sh_ranks *ranks, const sh_manifest *m, sh_checkpoint *cp,
                            sh_progress *progress, sh_err *err);
-
-/* Empty lists for n searches of `length` candidates (every slot padding),
- * or NULL when out of memory. */
-sh_candidates *sh_candidates_create(size_t n, size_t length);
-
-/* Frees candidates; NULL is allowed. */
-void sh_candidates_destroy(sh_candidates *c);
 
 #endif

@@ -13,8 +13,6 @@
 /* Gallery vectors per sgemm: a block's 256 x 256 tile of scores stays in
  * L2 while its candidates are picked. */
 #define SEARCH_TILE 256
-/* Scores a search tests against its list's last at a time. */
-#define CANDIDATE_RUN 16
 
 typedef struct search_job {
     sh_instance *inst;
@@ -33,21 +31,6 @@ typedef struct search_job {
     size_t block; /* probes a block of the harness's own embedding searches */
     sh_progress *progress;
 } search_job;
-
-/* Inserts (score, slot) into a best-first list of length L if it belongs. */
-static void insert_candidate(double *score, uint32_t *slot, size_t L, double s, uint32_t g)
-{
-    if (!(s > score[L - 1]) && !(s == score[L - 1] && g < slot[L - 1]))
-        return;
-    size_t k = L - 1;
-    while (k > 0 && (s > score[k - 1] || (s == score[k - 1] && g < slot[k - 1]))) {
-        score[k] = score[k - 1];
-        slot[k] = slot[k - 1];
-        k--;
-    }
-    score[k] = s;
-    slot[k] = g;
-}
 
 /* The engine's own search for probe q into its candidate list. */
 static int engine_search(search_job *job, size_t q, double *score, uint32_t *slot,
@@ -81,7 +64,7 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
                               inst->id.name, job->m->image_id[p], bad, words);
     }
     for (size_t k = 0; k < got; k++)
-        insert_candidate(score, slot, L, cand[k].score, (uint32_t)cand[k].ref);
+        sh_candidates_insert(score, slot, L, cand[k].score, (uint32_t)cand[k].ref);
     return 0;
 }
 
@@ -97,7 +80,7 @@ static int harness_search(search_job *job, size_t q, double *score, uint32_t *sl
         return rc;
     for (size_t k = 0; k < job->n_ok; k++)
         if (!f[k]) /* a comparison lost to a fault lists nothing */
-            insert_candidate(score, slot, job->c->length, s[k], job->ok[k]);
+            sh_candidates_insert(score, slot, job->c->length, s[k], job->ok[k]);
     return 0;
 }
 
@@ -115,12 +98,10 @@ static int embedding_search(search_job *job, size_t begin, size_t end)
     float *rows = malloc(B * d * sizeof *rows);
     float *dots = malloc(B * SEARCH_TILE * sizeof *dots);
     size_t *row_q = malloc(B * sizeof *row_q);
-    double *s = malloc(SEARCH_TILE * sizeof *s);
-    if (!rows || !dots || !row_q || !s) {
+    if (!rows || !dots || !row_q) {
         free(rows);
         free(dots);
         free(row_q);
-        free(s);
         return -1;
     }
     for (size_t q = begin; q < end; q++)
@@ -138,29 +119,17 @@ static int embedding_search(search_job *job, size_t begin, size_t end)
             double *score = job->c->score + q * L;
             uint32_t *slot = job->c->slot + q * L;
             const float *dot = dots + i * ng, *gn = job->norms + g0;
-            if (e->metric == SHADES_METRIC_COSINE) /* sh_embedding_from_dot's, written out */
-                for (size_t k = 0; k < ng; k++)
-                    s[k] = dot[k] * (double)gn[k] * pn;
+            if (e->metric == SHADES_METRIC_COSINE)
+                sh_candidates_cosine_row(score, slot, L, dot, gn, pn, job->ok + g0, ng);
             else
                 for (size_t k = 0; k < ng; k++)
-                    s[k] = sh_embedding_from_dot(e, dot[k], gn[k], pn);
-            /* Most scores are below the list's last: look at a run of them
-             * only where one may belong, a test without a branch per score. */
-            for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
-                size_t k1 = k0 + CANDIDATE_RUN < ng ? k0 + CANDIDATE_RUN : ng;
-                double last = score[L - 1];
-                int any = 0;
-                for (size_t k = k0; k < k1; k++)
-                    any |= s[k] >= last;
-                for (size_t k = k0; any && k < k1; k++)
-                    insert_candidate(score, slot, L, s[k], job->ok[g0 + k]);
-            }
+                    sh_candidates_insert(score, slot, L, sh_embedding_from_dot(e, dot[k], gn[k], pn),
+                                         job->ok[g0 + k]);
         }
     }
     free(rows);
     free(dots);
     free(row_q);
-    free(s);
     return 0;
 }
 
@@ -296,35 +265,6 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
     }
     *out = c;
     return 0;
-}
-
-sh_candidates *sh_candidates_create(size_t n, size_t length)
-{
-    sh_candidates *c = calloc(1, sizeof *c);
-    if (c) {
-        c->n_searches = n;
-        c->length = length;
-        c->score = malloc((n ? n : 1) * length * sizeof *c->score);
-        c->slot = malloc((n ? n : 1) * length * sizeof *c->slot);
-    }
-    if (!c || !c->score || !c->slot) {
-        sh_candidates_destroy(c);
-        return NULL;
-    }
-    for (size_t k = 0; k < n * length; k++) {
-        c->score[k] = -INFINITY;
-        c->slot[k] = UINT32_MAX;
-    }
-    return c;
-}
-
-void sh_candidates_destroy(sh_candidates *c)
-{
-    if (!c)
-        return;
-    free(c->score);
-    free(c->slot);
-    free(c);
 }
 
 typedef struct estimate_job {
