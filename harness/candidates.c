@@ -55,10 +55,11 @@ float sh_candidates_cosine_bound(double last, float pn)
 {
     /* A score is fl64(p x pn) with p = dot x gn exact in double (two
      * floats' product), and rounding is monotone: a score >= last needs
-     * p >= (last - |last| 2^-52 - 2^-1074) / pn, and then fl32(p), which is
-     * what float arithmetic gives for dot x gn, >= fl32 of any lower bound
-     * of that. The bound goes far below every rounding on the way (2^-40
-     * relative; 2^-900 absolute, where 2^-1074 / pn is at most 2^-925). */
+     * p >= (last - |last| 2^-52 - 2^-1074) / pn. The bound is a float at or
+     * below that, so both fl32(p) and p itself pass it: x87 keeps dot x gn
+     * wider than float whatever the cast says. The bound goes far below
+     * every rounding on the way (2^-40 relative; 2^-900 absolute, where
+     * 2^-1074 / pn is at most 2^-925). */
     if (!(pn > 0) || !isfinite(pn) || !isfinite(last))
         return -INFINITY;
     double q = last / pn;
@@ -67,7 +68,12 @@ float sh_candidates_cosine_bound(double last, float pn)
     if (!(fabs(q) < 0x1p200))
         return q > 0 ? FLT_MAX : -INFINITY;
     double x = q - fabs(q) * 0x1p-40 - 0x1p-900;
-    return x >= FLT_MAX ? FLT_MAX : x <= -FLT_MAX ? -INFINITY : (float)x;
+    if (x >= FLT_MAX)
+        return FLT_MAX;
+    if (x <= -FLT_MAX)
+        return -INFINITY;
+    float b = (float)x; /* to nearest, so it may land above x: step down */
+    return b > x ? nextafterf(b, -INFINITY) : b;
 }
 
 void sh_candidates_cosine_row(double *score, uint32_t *slot, size_t L, const float *dot,
@@ -77,7 +83,8 @@ void sh_candidates_cosine_row(double *score, uint32_t *slot, size_t L, const flo
     for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
         size_t m = ng - k0 < CANDIDATE_RUN ? ng - k0 : CANDIDATE_RUN;
         int any = 0;
-        /* The cast rounds to float where float arithmetic is wider. */
+        /* The cast rounds to float where float arithmetic is wider; x87
+         * ignores it, and the bound holds either way. */
         if (m == CANDIDATE_RUN)
             for (size_t k = 0; k < CANDIDATE_RUN; k++)
                 any |= (float)(dot[k0 + k] * gn[k0 + k]) >= bound;

@@ -29,8 +29,9 @@ void sh_candidates_insert(double *score, uint32_t *slot, size_t L, double s, uin
 
 /* A float bound for one probe's cosine scores against a list whose last is
  * `last` (probe norm term pn): every score dot x gn x pn (in double, as
- * sh_embedding_from_dot forms it) that is >= last has (float)(dot x gn) >=
- * the bound. -inf where pn or last is not finite, or pn not positive. */
+ * sh_embedding_from_dot forms it) that is >= last has dot x gn >= the bound,
+ * exact or rounded to float. -inf where pn or last is not finite, or pn not
+ * positive. */
 float sh_candidates_cosine_bound(double last, float pn);
 
 /* Inserts one probe's cosine scores against ng gallery vectors (dot

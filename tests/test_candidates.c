@@ -87,11 +87,18 @@ static void bound_passes_every_score_that_belongs(void **state)
         double last = s;
         for (unsigned k = (unsigned)(next() % 4); k > 0; k--)
             last = nextafter(last, -INFINITY);
+        /* Rounded to float, and exact as x87 keeps it (its float
+         * arithmetic ignores the row's cast) */
         float p = (float)(dot * gn);
-        if (!(p >= sh_candidates_cosine_bound(last, pn)))
+        double pd = dot * (double)gn;
+        float b = sh_candidates_cosine_bound(last, pn);
+        if (!(p >= b) || !(pd >= b))
             fail_msg("dot %a gn %a pn %a: score %a >= last %a, but %a < bound %a", dot, gn, pn,
-                     s, last, p, sh_candidates_cosine_bound(last, pn));
+                     s, last, p >= b ? pd : (double)p, b);
     }
+    /* x87's case: the bound rounded to nearest was above the exact product */
+    assert_true(0x1.000002p+0 * (double)0x1.fffffcp-1f >=
+                sh_candidates_cosine_bound(0x1.fffffffffffp-1, 1.0f));
     /* No test where one could not be made. */
     assert_true(sh_candidates_cosine_bound(-INFINITY, 1.0f) == -INFINITY);
     assert_true(sh_candidates_cosine_bound(INFINITY, 1.0f) == -INFINITY);
