@@ -83,8 +83,8 @@ void sh_candidates_cosine_row(double *score, uint32_t *slot, size_t L, const flo
     for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
         size_t m = ng - k0 < CANDIDATE_RUN ? ng - k0 : CANDIDATE_RUN;
         int any = 0;
-        /* The cast rounds to float where float arithmetic is wider; x87
-         * ignores it, and the bound holds either way. */
+        /* The bound holds for dot x gn rounded to float, as the cast asks,
+         * and for it kept wider, as x87 keeps it whatever the cast says. */
         if (m == CANDIDATE_RUN)
             for (size_t k = 0; k < CANDIDATE_RUN; k++)
                 any |= (float)(dot[k0 + k] * gn[k0 + k]) >= bound;
