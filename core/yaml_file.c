@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+const cyaml_strval_t sh_yaml_bool_words[SH_YAML_BOOL_WORDS] = {
+    {"false", 0}, {"true", 1}, {"no", 0}, {"yes", 1}, {"off", 0}, {"on", 1},
+};
+
 /* ---- libcyaml's log, gathered into one line ---- */
 
 typedef struct yaml_log {
@@ -149,7 +153,7 @@ static const char *node_words(const char *name)
         {"MAPPING", "a mapping"},         {"SEQUENCE", "a list"},
         {"SEQUENCE_FIXED", "a list"},     {"INT", "a whole number"},
         {"UINT", "a whole number"},       {"FLOAT", "a number"},
-        {"BOOL", "true or false"},        {"ENUM", "one of the listed words"},
+        {"BOOL", "true or false"},        {"ENUM", "true or false"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(name, map[i][0]) == 0)
@@ -162,12 +166,22 @@ static const char *node_words(const char *name)
 static void plain_words(char *out, size_t cap, const char *why)
 {
     char want[32], got[32], value[256];
+    unsigned have, need;
     if (sscanf(why, "Expecting %31[A-Z_], got event: %31[A-Z_]", want, got) == 2)
         snprintf(out, cap, "expected %s, got %s", node_words(want), node_words(got));
+    else if (sscanf(why, "Invalid ENUM value: %255[^\n]", value) == 1)
+        /* SH_YAML_BOOL is the only enum our schemas have */
+        snprintf(out, cap, "'%s' is not true or false", value);
     else if (sscanf(why, "Invalid %31s value: '%255[^']'", want, value) == 2 ||
              sscanf(why, "Invalid %31s value: %255[^\n]", want, value) == 2)
         snprintf(out, cap, "'%s' is not %s", value,
                  strstr(want, "int") || strstr(want, "INT") ? "a whole number" : "a number");
+    else if (sscanf(why, "Mapping field already seen: %255s", value) == 1)
+        snprintf(out, cap, "given twice");
+    else if (sscanf(why, "Insufficient entries (%u of %u min)", &have, &need) == 2)
+        snprintf(out, cap, "has %u entries, at least %u needed", have, need);
+    else if (sscanf(why, "Excessive entries (%u max)", &need) == 1)
+        snprintf(out, cap, "has more than %u entries", need);
     else if (!strncmp(why, "STRING length < 1", 17))
         snprintf(out, cap, "empty, where text is needed");
     else
@@ -255,6 +269,13 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
         return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s': required but missing",
                               path, at, key);
     plain_words(plain, sizeof plain, why);
+    /* A list's count is the list's fault, not its entry's libcyaml names. */
+    char *entry = NULL;
+    for (char *e = strstr(field, " entry "); e; e = strstr(e + 1, " entry "))
+        entry = e;
+    if (entry && !strchr(entry + 7, '.') &&
+        (!strncmp(why, "Insufficient entries", 20) || !strncmp(why, "Excessive entries", 17)))
+        *entry = '\0';
     if (field[0])
         return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s': %s", path, at, field, plain);
     return sh_err_set(err, SH_E_INPUT, "%s%s: %s", path, at, plain);

@@ -15,6 +15,15 @@
     CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, 1, \
                            CYAML_UNLIMITED)
 
+/* A true-or-false field in a bool member. libcyaml's own BOOL reads every
+ * word but four as true, so a typo ("flase") would switch a safety check
+ * off; this takes only YAML's words for the two values, any case. */
+#define SH_YAML_BOOL_WORDS 6
+extern const cyaml_strval_t sh_yaml_bool_words[SH_YAML_BOOL_WORDS];
+#define SH_YAML_BOOL(key, type, member)                                                   \
+    CYAML_FIELD_ENUM(key, CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE, \
+                     type, member, sh_yaml_bool_words, SH_YAML_BOOL_WORDS)
+
 /* Reads path and loads it against schema (a pointer mapping) into *out;
  * *out_text receives the file's full text. Both are the caller's: free the
  * data with sh_yaml_free and the text with free(). On failure both are

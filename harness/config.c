@@ -77,8 +77,10 @@ typedef struct sh_config cfg;
 static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, sh_cfg_run, name, 1, CYAML_UNLIMITED),
     CYAML_FIELD_UINT("seed", CYAML_FLAG_OPTIONAL, sh_cfg_run, seed),
-    CYAML_FIELD_UINT("threads", CYAML_FLAG_OPTIONAL, sh_cfg_run, threads),
-    CYAML_FIELD_FLOAT("confidence", CYAML_FLAG_OPTIONAL, sh_cfg_run, confidence),
+    CYAML_FIELD_UINT_PTR("threads", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_run,
+                         threads_given),
+    CYAML_FIELD_FLOAT_PTR("confidence", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_run,
+                          confidence_given),
     CYAML_FIELD_UINT_PTR("bootstrap", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, sh_cfg_run,
                          bootstrap),
     CYAML_FIELD_END,
@@ -91,8 +93,7 @@ static const cyaml_schema_field_t dataset_fields[] = {
     REQ_STR("manifest", sh_cfg_dataset, manifest),
     OPT_STR("card", sh_cfg_dataset, card),
     OPT_STR("root", sh_cfg_dataset, root),
-    CYAML_FIELD_BOOL("allow_outside_root", CYAML_FLAG_OPTIONAL, sh_cfg_dataset,
-                     allow_outside_root),
+    SH_YAML_BOOL("allow_outside_root", sh_cfg_dataset, allow_outside_root),
     CYAML_FIELD_END,
 };
 
@@ -168,8 +169,7 @@ static const cyaml_schema_field_t verification_fields[] = {
                          sh_cfg_verification, fixed_threshold, &double_entry, 1, 64),
     CYAML_FIELD_FLOAT_PTR("alpha", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
                           sh_cfg_verification, alpha),
-    CYAML_FIELD_BOOL("impostor_moments", CYAML_FLAG_OPTIONAL, sh_cfg_verification,
-                     impostor_moments),
+    SH_YAML_BOOL("impostor_moments", sh_cfg_verification, impostor_moments),
     CYAML_FIELD_END,
 };
 
@@ -436,7 +436,7 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
                *c->run.bootstrap == 0) {
         name = "measure";
         why = "needs bootstrap replicates, but run.bootstrap is 0";
-    } else if (k->interval && kind == SH_CRITERION_SUMMARY) {
+    } else if (k->interval && kind == SH_CRITERION_SUMMARY && strcmp(iv, "bootstrap")) {
         name = "interval";
         why = "summaries have bootstrap intervals only";
     } else if (k->interval && sh_criterion_is_ratio(k->measure) && strcmp(iv, "bootstrap")) {
@@ -656,8 +656,7 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
                       default_str(&e->scores->score, "score")))
         return sh_err_nomem(err);
     if (e->predictions && (default_str(&e->predictions->image, "image_id") ||
-                           default_str(&e->predictions->predicted, "predicted") ||
-                           default_str(&e->predictions->confidence, "confidence")))
+                           default_str(&e->predictions->predicted, "predicted")))
         return sh_err_nomem(err);
     return 0;
 }
@@ -735,12 +734,11 @@ static int validate(cfg *c, const char *path, sh_err *err)
     if (c->run.bootstrap && *c->run.bootstrap > SH_MAX_BOOTSTRAP)
         return cfg_error(err, c, path, "run.bootstrap", 0, "%u is more than %d",
                          *c->run.bootstrap, SH_MAX_BOOTSTRAP);
-    if (c->run.threads == 0)
-        c->run.threads = 1;
-    if (c->run.threads > 256)
-        return cfg_error(err, c, path, "run.threads", 0, "%u is more than 256", c->run.threads);
-    if (c->run.confidence == 0)
-        c->run.confidence = 0.95;
+    c->run.threads = c->run.threads_given ? *c->run.threads_given : 1;
+    if (c->run.threads < 1 || c->run.threads > 256)
+        return cfg_error(err, c, path, "run.threads", 0, "%u is not from 1 to 256",
+                         c->run.threads);
+    c->run.confidence = c->run.confidence_given ? *c->run.confidence_given : 0.95;
     if (!(c->run.confidence > 0.5 && c->run.confidence < 1))
         return cfg_error(err, c, path, "run.confidence", 0, "%g is not in (0.5, 1)",
                          c->run.confidence);

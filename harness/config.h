@@ -16,10 +16,14 @@
 typedef struct sh_cfg_run {
     char *name;
     uint64_t seed;
-    unsigned threads;
-    double confidence;     /* two-sided, for every interval; 0.95 if unset */
+    unsigned threads;      /* run.threads, 1 if unset */
+    double confidence;     /* run.confidence (two-sided, for every interval), 0.95 if unset */
     unsigned *bootstrap;   /* subject-bootstrap replicates; NULL: 1000 */
 #define SH_MAX_BOOTSTRAP 100000 /* most replicates a config may ask for */
+    /* as the file gives them, NULL where it does not: an explicit 0 is an
+     * error, not the default */
+    unsigned *threads_given;
+    double *confidence_given;
 } sh_cfg_run;
 
 /* dataset: the manifest and its card, resolved against the config's
@@ -43,9 +47,9 @@ typedef struct sh_cfg_scores {
 /* A predictions file for replay: one predicted class per image. */
 typedef struct sh_cfg_predictions {
     char *file;            /* resolved */
-    char *image;           /* column names; defaults image_id, predicted, confidence */
+    char *image;           /* column names; defaults image_id, predicted */
     char *predicted;
-    char *confidence;
+    char *confidence;      /* NULL: the column "confidence" if the file has one */
 } sh_cfg_predictions;
 
 /* Candidate lists for 1:N replay, in NIST's 1:N layout (docs/datasets.md). */

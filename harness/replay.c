@@ -216,8 +216,12 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *er
     const sh_cfg_predictions *cfg = r->cfg;
     if (!r->cols.n) {
         static const char *const keys[3] = {"image", "predicted", "confidence"};
-        const char *names[3] = {cfg->image, cfg->predicted, cfg->confidence};
-        return sh_replay_header(&r->cols, f, n, names, "predictions", keys, 1, err);
+        /* A confidence column the config names must be there; the default
+         * one is read where the file has it. */
+        const char *names[3] = {cfg->image, cfg->predicted,
+                                cfg->confidence ? cfg->confidence : keys[2]};
+        return sh_replay_header(&r->cols, f, n, names, "predictions", keys, !cfg->confidence,
+                                err);
     }
     int rc = sh_replay_width(&r->cols, n, err);
     if (rc)
@@ -252,7 +256,8 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *er
         double conf = strtod(f[r->cols.col[2]], &end);
         if (*end || !(conf >= 0 && conf <= 1))
             return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not a number in [0, 1]",
-                                  cfg->confidence, f[r->cols.col[2]]);
+                                  cfg->confidence ? cfg->confidence : "confidence",
+                                  f[r->cols.col[2]]);
     }
     r->predicted[i] = cls;
     r->line_of[i] = line;

@@ -175,9 +175,9 @@ mkdir -p outside
 cp data/cohort/manifest.csv good.csv
 first=$(sed -n 2p data/cohort/manifest.csv | cut -d, -f3)
 cp "data/cohort/$first" outside/secret.png
-escape() { # WHAT NEW-PATH PATTERN
+escape() { # WHAT NEW-PATH PATTERN [DATASET-EXTRA]
   sed "2s|,$first,|,$2,|" good.csv >data/cohort/manifest.csv
-  config escape synthetic ""
+  config escape synthetic "" "${4:-}"
   expect_fail "$1" "$3" "$shades" run escape.yaml --no-checkpoint
   [ ! -e res/escape.h5 ]
 }
@@ -189,6 +189,16 @@ escape "absolute" "$work/outside/secret.png" \
 ln -s ../../outside data/cohort/link
 escape "symbolic link" "link/secret.png" \
   "./data/cohort/manifest.csv:2: field 'path': 'link/secret.png' leads outside the dataset root './data/cohort' through a symbolic link$hint"
+# YAML's other word for false refuses too, and a word that is neither true
+# nor false is an error, not true (libcyaml's own booleans read it as true).
+escape "allow_outside_root: no" "../../outside/secret.png" \
+  "./data/cohort/manifest.csv:2: field 'path': '../../outside/secret.png' is outside the dataset root './data/cohort'$hint" \
+  ", allow_outside_root: no"
+config escape synthetic "" ", allow_outside_root: flase"
+expect_fail "a misspelt false" \
+  "escape.yaml:2: field 'dataset.allow_outside_root': 'flase' is not true or false" \
+  "$shades" run escape.yaml --no-checkpoint
+[ ! -e res/escape.h5 ]
 # Allowed in the config, the same manifest runs.
 config escape synthetic "" ", allow_outside_root: true"
 "$shades" run escape.yaml --no-checkpoint >/dev/null

@@ -111,6 +111,21 @@ sed 's/ppb-predictions.csv/bad-pred.csv/' "$work/ppb/gs.yaml" > "$work/ppb/bad.y
 "$expect" 2 "shades: error: $work/ppb/bad-pred.csv:4: field 'predicted': 'X' is not one of the classes F, M (leave it empty for no prediction)" \
   "$shades" run "$work/ppb/bad.yaml"
 test ! -e "$work/ppb/gs.h5.tmp" || fail "partial results"
+# The confidence column: checked where the file has one, optional unless
+# the config names it, and then it must be there.
+printf 'image_id,predicted,confidence\n1,M,1.5\n' > "$work/ppb/bad-conf.csv"
+sed 's/ppb-predictions.csv/bad-conf.csv/' "$work/ppb/gs.yaml" > "$work/ppb/bad.yaml"
+"$expect" 2 "shades: error: $work/ppb/bad-conf.csv:2: field 'confidence': '1.5' is not a number in [0, 1]" \
+  "$shades" run "$work/ppb/bad.yaml"
+cut -d, -f1,2 "$fx/ppb-predictions.csv" > "$work/ppb/no-conf.csv"
+sed -e 's/ppb-predictions.csv/no-conf.csv/' -e 's/gs.h5/no-conf.h5/' "$work/ppb/gs.yaml" \
+  > "$work/ppb/no-conf.yaml"
+"$shades" run "$work/ppb/no-conf.yaml" > "$work/no-conf.txt" 2>/dev/null
+[ "$(gs_rows "$work/no-conf.txt")" = "$(gs_rows "$work/gs.txt")" ] || fail "no confidence column"
+sed 's/file: ppb-predictions.csv}/file: ppb-predictions.csv, confidence: conf}/' \
+  "$work/ppb/gs.yaml" > "$work/ppb/bad.yaml"
+"$expect" 2 "shades: error: $work/ppb/ppb-predictions.csv:1: header: no column 'conf' (engine.predictions.confidence)" \
+  "$shades" run "$work/ppb/bad.yaml"
 
 # ---- verification replay over a BFW-shaped table with a score column ----
 # Eight subgroups of 50 subjects x 3 images; every within-subgroup pair, so

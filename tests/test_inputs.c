@@ -138,20 +138,28 @@ static void config_resolves_paths_against_its_directory(void **state)
     assert_string_equal(c->output.results, want);
     assert_string_equal(c->verification.impostors, "all");
     assert_float_equal(c->run.confidence, 0.95, 0);
+    assert_int_equal(c->run.threads, 2);
+    assert_false(c->dataset.allow_outside_root);
     char *opts = sh_config_engine_options(c);
     assert_string_equal(opts, "genuine_mean=4\n");
     free(opts);
     sh_config_destroy(c);
 }
 
-static void expect_config_error(const char *from, const char *to, const char *expected)
+/* Writes good_config with `from` replaced by `to` as NAME; its path. */
+static const char *write_changed(const char *name, const char *from, const char *to)
 {
     char text[2048];
     const char *at = strstr(good_config, from);
     assert_non_null(at);
     snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good_config), good_config, to,
              at + strlen(from));
-    const char *p = write_file("bad.yaml", text);
+    return write_file(name, text);
+}
+
+static void expect_config_error(const char *from, const char *to, const char *expected)
+{
+    const char *p = write_changed("bad.yaml", from, to);
     sh_config *c = (sh_config *)1;
     sh_err err = {0};
     assert_int_equal(sh_config_load(&c, p, &err), SH_E_INPUT);
@@ -166,7 +174,19 @@ static void config_errors_name_line_and_field(void **state)
     (void)state;
     expect_config_error("seed: 3", "seed: three", ":1: field 'run.seed': 'three' is not a whole number");
     expect_config_error("threads: 2", "threds: 2", ":1: field 'run.threds': not a key this file may have");
-    expect_config_error("threads: 2", "threads: 300", ":1: field 'run.threads': 300 is more than 256");
+    expect_config_error("threads: 2", "threads: 300", ":1: field 'run.threads': 300 is not from 1 to 256");
+    expect_config_error("seed: 3", "seed: 3, seed: 4", ":1: field 'run.seed': given twice");
+    expect_config_error("[sex, sex x skin_type]", "[]",
+                        ":4: field 'groups.partitions': has 0 entries, at least 1 needed");
+    /* An explicit 0 is not the default (1 thread, 0.95). */
+    expect_config_error("threads: 2", "threads: 0", ":1: field 'run.threads': 0 is not from 1 to 256");
+    expect_config_error("threads: 2", "threads: 2, confidence: 0",
+                        ":1: field 'run.confidence': 0 is not in (0.5, 1)");
+    /* A word that is neither true nor false is an error, not true. */
+    expect_config_error("[0.01]}", "[0.01], impostor_moments: maybe}",
+                        ":5: field 'verification.impostor_moments': 'maybe' is not true or false");
+    expect_config_error("m.csv}", "m.csv, allow_outside_root: flase}",
+                        ":2: field 'dataset.allow_outside_root': 'flase' is not true or false");
     expect_config_error("[0.01]", "[0.01, x]",
                         ":5: field 'verification.target_fmr entry 2': 'x' is not a number");
     expect_config_error("[0.01]", "[1.5]", ":5: field 'verification.target_fmr': 1.5 is not in (0, 1)");
@@ -229,6 +249,10 @@ static void criteria_errors_name_rule_line_and_field(void **state)
     expect_rule_error("    measure: fte\n    partition: sex\n    interval: bootstrap\n"
                       "    at_most: 0.1\n",
                       ":8: field 'criteria entry 1.interval': fte has no bootstrap interval");
+    expect_rule_error("    measure: fnmr_gap\n    partition: sex\n    target_fmr: 0.01\n"
+                      "    interval: wilson\n    at_most: 0.1\n",
+                      ":8: field 'criteria entry 1.interval': summaries have bootstrap "
+                      "intervals only");
     expect_rule_error("    measure: fnmr\n    partition: sex\n    target_fmr: 0.01\n"
                       "    at_most: x\n",
                       ":12: field 'criteria entry 1.at_most': 'x' is not a number");
@@ -237,6 +261,44 @@ static void criteria_errors_name_rule_line_and_field(void **state)
                         " at_most: 2}",
                         ":3: field 'criteria entry 1.bound': needs bootstrap intervals, but "
                         "run.bootstrap is 0: give bound: value");
+}
+
+/* Loads good_config with `from` replaced by `to`; the caller destroys it. */
+static sh_config *load_changed(const char *from, const char *to)
+{
+    sh_config *c = NULL;
+    sh_err err = {0};
+    int rc = sh_config_load(&c, write_changed("changed.yaml", from, to), &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    return c;
+}
+
+static void config_reads_yaml_true_and_false(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word;
+        bool value;
+    } words[] = {{"true", 1}, {"True", 1}, {"yes", 1}, {"ON", 1},
+                 {"false", 0}, {"FALSE", 0}, {"no", 0}, {"off", 0}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        char to[128];
+        snprintf(to, sizeof to, "m.csv, allow_outside_root: %s}", words[i].word);
+        sh_config *c = load_changed("m.csv}", to);
+        assert_int_equal(c->dataset.allow_outside_root, words[i].value);
+        sh_config_destroy(c);
+        snprintf(to, sizeof to, "[0.01], impostor_moments: %s}", words[i].word);
+        c = load_changed("[0.01]}", to);
+        assert_int_equal(c->verification.impostor_moments, words[i].value);
+        sh_config_destroy(c);
+    }
+    /* A summary's bound may name its one interval. */
+    sh_config *c = load_changed("output: {results: out/r.h5}\n",
+                                "output: {results: out/r.h5}\ncriteria:\n"
+                                "  - {name: q, measure: fnmr_max_geomean, partition: sex,"
+                                " target_fmr: 0.01, interval: bootstrap, at_most: 2}\n");
+    sh_config_destroy(c);
 }
 
 static void missing_files_are_named(void **state)
@@ -258,6 +320,7 @@ int main(void)
         cmocka_unit_test(manifest_errors_name_line_and_field),
         cmocka_unit_test(manifest_skips_a_byte_order_mark),
         cmocka_unit_test(config_resolves_paths_against_its_directory),
+        cmocka_unit_test(config_reads_yaml_true_and_false),
         cmocka_unit_test(config_errors_name_line_and_field),
         cmocka_unit_test(criteria_errors_name_rule_line_and_field),
         cmocka_unit_test(missing_files_are_named),
