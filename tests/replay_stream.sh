@@ -144,6 +144,31 @@ bad missing '4000d' "pair of the run has no score"
 bad header '1s/score/sc/' ":1: header: no column 'score'"
 bad width '2000s/\r$/,x\r/' ":2000: row has 4 fields, the header has 3"
 bad quote '2500s/^/"/' ":2500: malformed CSV"
+# A compressed file cut short: one message naming the line the text breaks
+# off in (as far as the part that is there decompresses), no results.
+for c in gz zst; do
+  size=$(stat -c %s "scores.csv.$c")
+  head -c $((size / 2)) "scores.csv.$c" >"cut.csv.$c"
+  config "cut.csv.$c" "cut-$c.h5" | sed 's|\.\./manifest|manifest|' >"cut-$c.yaml"
+  line=$(python3 - "cut.csv.$c" <<'PY'
+import sys, zlib
+data = open(sys.argv[1], 'rb').read()
+if sys.argv[1].endswith('.gz'):
+    text = zlib.decompressobj(16 + 15).decompress(data)
+else:  # zstd: Python has no zstd module; the command's output, as far as it goes
+    import subprocess
+    text = subprocess.run(['zstd', '-dc'], input=data, capture_output=True).stdout
+ends = text.count(b'\n') + sum(1 for i, ch in enumerate(text)
+                              if ch == 13 and text[i + 1:i + 2] != b'\n')
+print(ends + 1)
+PY
+)
+  out=$("$shades" run "cut-$c.yaml" 2>&1 >/dev/null || true)
+  want="cut.csv.$c:$line: $([ $c = gz ] && echo gzip || echo zstd) data ends early: the file is cut short"
+  case "$out" in *"$want") ;; *) fail "cut $c: '$out', expected '...$want'" ;; esac
+  [ "$(echo "$out" | grep -c .)" -eq 1 ] || fail "cut $c: not one line: $out"
+  [ ! -e "cut-$c.h5" ] || fail "cut $c: a results file was written"
+done
 : >empty.csv
 config empty.csv empty.h5 | sed 's|\.\./manifest|manifest|' >empty.yaml
 out=$("$shades" run empty.yaml 2>&1 || true)
