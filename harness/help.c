@@ -16,10 +16,10 @@ typedef struct page {
 
 static const page pages[] = {
     {"run", "run a config: verification, identification or classification",
-     "usage: shades run CONFIG [--threads N] [--progress auto|bar|lines|off] [--isolate]\n"
-     "                  [--call-timeout S] [--isolate-user USER] [--isolate-memory MIB]\n"
-     "                  [--isolate-files N] [--resume] [--keep-checkpoint] [--no-checkpoint]\n"
-     "                  [--sign KEY]\n"
+     "usage: shades run CONFIG [--threads N] [--progress auto|bar|lines|off]\n"
+     "                  [--isolate] [--call-timeout S] [--isolate-user USER]\n"
+     "                  [--isolate-memory MIB] [--isolate-files N] [--resume]\n"
+     "                  [--keep-checkpoint] [--no-checkpoint] [--sign KEY]\n"
      "\n"
      "Runs the config (docs/config.md): an engine, or replayed score, prediction or\n"
      "candidate-list files, over a dataset split into groups; writes the results\n"
@@ -76,9 +76,9 @@ static const page pages[] = {
      "\n"
      "example:\n"
      "  shades report out/demo.h5 -o out/demo.html\n"},
-    {"demo", "render faces, audit a pretrained model and the synthetic engine, report",
-     "usage: shades demo [--out DIR] [--threads N] [--faces N] [--subjects N] [--images N]\n"
-     "                   [--progress auto|bar|lines|off]\n"
+    {"demo", "render faces, audit a model and the synthetic engine, report",
+     "usage: shades demo [--out DIR] [--threads N] [--faces N] [--subjects N]\n"
+     "                   [--images N] [--progress auto|bar|lines|off]\n"
      "\n"
      "Renders --faces synthetic identities x 4 faces and runs the pretrained\n"
      "faceplugin models (opencv-onnx) on them: verification, then a Gender-Shades-\n"
@@ -159,8 +159,9 @@ static const page pages[] = {
      "example:\n"
      "  shades info synthetic\n"},
     {"check-adapter", "conformance checks for an adapter, for a vendor's CI",
-     "usage: shades check-adapter ADAPTER [--images DIR [--max-images N]] [--option K=V]...\n"
-     "                            [--config-dir DIR] [--timeout S] [--timing fail|warn|off]\n"
+     "usage: shades check-adapter ADAPTER [--images DIR [--max-images N]]\n"
+     "                            [--option K=V]... [--config-dir DIR] [--timeout S]\n"
+     "                            [--timing fail|warn|off]\n"
      "\n"
      "Runs each conformance check in its own process: ABI, capabilities,\n"
      "determinism, symmetry, hostile images and templates, concurrency, the\n"
@@ -181,7 +182,7 @@ static const page pages[] = {
      "  -h, --help           this help\n"
      "\n"
      "example:\n"
-     "  shades check-adapter ./libmy_engine.so --images faces --max-images 200 --timing warn\n"},
+     "  shades check-adapter ./libmy_engine.so --images faces --timing warn\n"},
     {"keygen", "make an Ed25519 key pair for signing results files",
      "usage: shades keygen KEY\n"
      "\n"

@@ -18,8 +18,15 @@ commands=$(awk '/^commands:$/ { on = 1; next } on && NF { print $1 } on && !NF {
 "$shades" --help | cmp -s - "$work/overview" || fail "shades --help differs from shades help"
 "$shades" -h | cmp -s - "$work/overview" || fail "shades -h differs from shades help"
 
+# Every line fits an 80-column terminal: the overview, each page, and the
+# man page's unfilled lines (man sets them 7 columns in).
+wide() { awk -v max="$2" 'length > max { print FILENAME ":" FNR ": " length " columns"; exit 1 }' "$1"; }
+wide "$work/overview" 80 || fail "shades help has a line over 80 columns"
+awk '/^\.nf/ { on = 1; next } /^\.fi/ { on = 0 } on' "$man" >"$work/man-nf"
+wide "$work/man-nf" 73 || fail "docs/shades.1 has an example line over 80 columns once indented"
 for c in $commands; do
   "$shades" "$c" --help >"$work/$c" 2>"$work/err" || fail "shades $c --help exited $?"
+  wide "$work/$c" 80 || fail "shades $c --help has a line over 80 columns"
   [ ! -s "$work/err" ] || fail "shades $c --help wrote to stderr: $(cat "$work/err")"
   head -1 "$work/$c" | grep -q "^usage: shades $c" || fail "shades $c --help: first line $(head -1 "$work/$c")"
   grep -q '^example:$' "$work/$c" || fail "shades $c --help has no example"
@@ -62,7 +69,7 @@ grep -qF "COMPREPLY=(\$(compgen -W \"$words\" -- \"\$cur\"))" <(grep -A2 '^ *imp
 # The options' arguments are real: run's help names the thread limit a
 # config has (docs/config.md), and --threads refuses one more.
 grep -q "threads, 1 to 256" "$work/run" || fail "run --help does not say 1 to 256 threads"
-grep -q "at most 256" "$src/docs/config.md" || fail "docs/config.md does not say at most 256 threads"
+grep -q "threads: 2 .*1 to 256" "$src/docs/config.md" || fail "docs/config.md does not say 1 to 256 threads"
 if "$shades" run x.yaml --threads 257 2>"$work/err"; then fail "--threads 257 accepted"; fi
 grep -qx "shades: error: --threads needs a count from 1 to 256" "$work/err" ||
   fail "--threads 257: $(cat "$work/err")"

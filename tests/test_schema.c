@@ -185,6 +185,37 @@ static void document_and_file_agree(void **state)
             free(all[s]->item[i]);
 }
 
+/* The doc's title names the schema version the files record. */
+static void title_names_the_files_version(void **state)
+{
+    (void)state;
+    FILE *f = fopen(doc_path, "r");
+    assert_non_null(f);
+    char title[256] = "";
+    assert_non_null(fgets(title, sizeof title, f));
+    fclose(f);
+    for (int i = 0; i < n_h5; i++) {
+        hid_t h = H5Fopen(h5_paths[i], H5F_ACC_RDONLY, H5P_DEFAULT);
+        assert_true(h >= 0);
+        hid_t a = H5Aopen(h, "schema_version", H5P_DEFAULT);
+        assert_true(a >= 0);
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, H5T_VARIABLE);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+        char *version = NULL;
+        assert_true(H5Aread(a, t, &version) >= 0);
+        char want[256];
+        snprintf(want, sizeof want, "# The results file, schema %s\n", version);
+        if (strcmp(title, want))
+            fail_msg("%s's title is '%.*s'; %s records schema %s", doc_path,
+                     (int)strcspn(title, "\n"), title, h5_paths[i], version);
+        H5free_memory(version);
+        H5Tclose(t);
+        H5Aclose(a);
+        H5Fclose(h);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -194,6 +225,7 @@ int main(int argc, char **argv)
     doc_path = argv[1];
     h5_paths = argv + 2;
     n_h5 = argc - 2;
-    const struct CMUnitTest tests[] = {cmocka_unit_test(document_and_file_agree)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(document_and_file_agree),
+                                       cmocka_unit_test(title_names_the_files_version)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
