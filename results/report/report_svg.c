@@ -281,10 +281,18 @@ int sh_svg_heatmap(FILE *out, const sh_vmatrix *m, size_t k, unsigned id)
     const double *blo = m->fmr_boot_lo ? m->fmr_boot_lo + k * cells : NULL;
     const double *bhi = m->fmr_boot_hi ? m->fmr_boot_hi + k * cells : NULL;
     int bounded = 0;
+    size_t ci_w = 0;
     for (size_t c = 0; blo && bhi && c < cells; c++)
-        bounded |= !isnan(blo[c]);
-    const double cell = bounded ? 84 : 56, L = 12 + 7.0 * (double)label_w, T = 40,
-                 legend = 80;
+        if (!isnan(blo[c])) {
+            char ci[64];
+            bounded = 1;
+            size_t w = (size_t)snprintf(ci, sizeof ci, "[%.2g,%.2g]", blo[c], bhi[c]);
+            ci_w = w > ci_w ? w : ci_w;
+        }
+    /* Wide enough for the widest interval at 9 px (about 5.4 px a
+     * character), so "[0.00039,0.00052]" stays inside its cell. */
+    const double cell = bounded ? fmax(84, 5.4 * (double)ci_w + 12) : 56,
+                 L = 12 + 7.0 * (double)label_w, T = 40, legend = 80;
     double W = fmax(L + cell * (double)ng + legend, L + 230), H = T + cell * (double)ng + 20;
     fprintf(out, "<svg class=\"plot\" viewBox=\"0 0 %g %g\" width=\"%g\" height=\"%g\" "
                  "role=\"img\" aria-label=\"cross-group FMR\">\n<title>Cross-group FMR, ",

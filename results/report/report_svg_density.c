@@ -112,23 +112,30 @@ static void draw_panel(FILE *out, const sh_vresults *v, const panel *p, double x
             ymax);
     outline(out, &v->density[p->imp], p->n_imp, p->total_imp, IMPOSTOR_STYLE, x0, y0, lo, hi,
             ymax);
-    /* Thresholds last: their labels sit over the curves. */
-    size_t shown = 0;
-    for (size_t k = 0; k < v->n_thresholds; k++) {
-        double t = v->thresholds[k].threshold;
-        char at[64];
-        if (!v->thresholds[k].estimable || !(t >= lo && t <= hi))
-            continue;
-        double x = x0 + ML + (t - lo) * sx;
-        /* In the right half the label goes left of its line, so that it
-         * stays inside the panel (the next panel's starts at its edge). */
-        int left = x > x0 + ML + pw / 2;
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" " THRESHOLD_STYLE
-                     "/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%s\" "
-                     LABEL_STYLE ">%s</text>\n",
-                x, y0 + MT, x, y0 + PH - MB, left ? x - 2 : x + 2,
-                y0 + MT + 9 + 9 * (double)shown++, left ? "end" : "start",
-                sh_vpoint_label(at, sizeof at, sh_vthreshold_point(&v->thresholds[k])));
+    /* Thresholds last: their labels sit over the curves, and over every
+     * threshold's line (all lines first), so no line crosses a label. */
+    for (int labels = 0; labels < 2; labels++) {
+        size_t shown = 0;
+        for (size_t k = 0; k < v->n_thresholds; k++) {
+            double t = v->thresholds[k].threshold;
+            char at[64];
+            if (!v->thresholds[k].estimable || !(t >= lo && t <= hi))
+                continue;
+            double x = x0 + ML + (t - lo) * sx;
+            /* In the right half the label goes left of its line, so that it
+             * stays inside the panel (the next panel's starts at its edge). */
+            int left = x > x0 + ML + pw / 2;
+            if (!labels)
+                fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                             THRESHOLD_STYLE "/>\n", x, y0 + MT, x, y0 + PH - MB);
+            else
+                fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%s\" "
+                             LABEL_STYLE ">%s</text>\n",
+                        left ? x - 2 : x + 2, y0 + MT + 9 + 9 * (double)shown++,
+                        left ? "end" : "start",
+                        sh_vpoint_label(at, sizeof at,
+                                        sh_vthreshold_point(&v->thresholds[k])));
+        }
     }
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\"><tspan class=\"part\">", x0 + ML,
             y0 + MT - 6);

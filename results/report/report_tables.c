@@ -286,6 +286,14 @@ static void small_words(char *out, size_t size, const sh_report_style *st)
         snprintf(out, size, "fewer than %u subjects (groups.min_subjects)", st->min_subjects);
 }
 
+void sh_report_unbounded_words(char *iname, size_t cap, int unbounded)
+{
+    size_t n = strlen(iname);
+    if (unbounded && n < cap)
+        snprintf(iname + n, cap - n, "; none for a group of under %d subjects, whose "
+                 "replicates show too little spread", SH_TEST_BOOT_SUBJECTS);
+}
+
 void sh_report_small_note(sh_table *t, int any_small, const sh_report_style *st,
                               const char *iname)
 {
@@ -303,7 +311,7 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
 {
     const sh_vresults *v = run->r->verification;
     const sh_vthreshold *th = &v->thresholds[k];
-    char title[256], iname[64], at[64];
+    char title[256], iname[192], at[64];
     sh_vpoint point = sh_vthreshold_point(th);
     sh_vpoint_label(at, sizeof at, point);
     const char *kind = point.kind == SH_VPOINT_FIXED ? "Fixed" : "Target";
@@ -333,7 +341,7 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
                                           "lrlrlr");
     if (!t)
         return NULL;
-    int any_small = 0, outside = 0;
+    int any_small = 0, outside = 0, unbounded = 0;
     const char *last = "all";
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
@@ -350,16 +358,19 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
         sh_table_cellf(t, "%s", label);
         sh_table_cellf(t, "%.1f%%", 100 * g->fte);
         sh_report_fnmr_bounds(v, g, &lo, &hi);
+        unbounded |= !isnan(g->fnmr) && isnan(lo);
         outside |= sh_report_rate(cell, sizeof cell, g->fnmr, lo, hi);
         sh_table_cellf(t, "%s", cell);
         sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_nonmatch,
                            (unsigned long long)g->n_genuine);
         sh_report_fmr_bounds(v, g, &lo, &hi);
+        unbounded |= !isnan(g->fmr) && isnan(lo);
         outside |= sh_report_rate(cell, sizeof cell, g->fmr, lo, hi);
         sh_table_cellf(t, "%s", cell);
         sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
                            (unsigned long long)g->n_impostor);
     }
+    sh_report_unbounded_words(iname, sizeof iname, unbounded);
     sh_report_small_note(t, any_small, st, iname);
     sh_report_outside_note(t, outside);
     return t;
@@ -657,8 +668,10 @@ sh_table *sh_table_criteria(const sh_report_run *run)
 
 /* A cell of an own-threshold quantity: the value in fmt, with its
  * bootstrap interval where there is one (setting *bounded). */
-static void own_cell(sh_table *t, const char *fmt, double x, double lo, double hi,
-                     int *bounded)
+/* x in fmt, with its bounds in bfmt (a rate's as the other tables give
+ * them, a threshold's with more digits). */
+static void own_cell(sh_table *t, const char *fmt, const char *bfmt, double x, double lo,
+                     double hi, int *bounded)
 {
     char e[32];
     if (isnan(x)) {
@@ -670,7 +683,9 @@ static void own_cell(sh_table *t, const char *fmt, double x, double lo, double h
         sh_table_cellf(t, "%s", e);
         return;
     }
-    sh_table_cellf(t, "%s [%.4g,%.4g]", e, lo, hi);
+    char b[64];
+    snprintf(b, sizeof b, bfmt, lo, hi);
+    sh_table_cellf(t, "%s %s", e, b);
     *bounded = 1;
 }
 
@@ -699,10 +714,14 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
         sh_table_cellf(t, "%s", label);
         sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, point));
         if (g->group_estimable) {
-            own_cell(t, "%.6g", g->group_threshold, g->group_threshold_lo,
+            own_cell(t, "%.6g", "[%.4g,%.4g]", g->group_threshold, g->group_threshold_lo,
                      g->group_threshold_hi, &bounded);
-            own_cell(t, "%.3g", g->group_fnmr, g->group_fnmr_lo, g->group_fnmr_hi, &bounded);
-            own_cell(t, "%.3g", g->group_fmr, g->group_fmr_lo, g->group_fmr_hi, &bounded);
+            own_cell(t, "%.3g", "[%.2g,%.2g]", g->group_fnmr, g->group_fnmr_lo,
+                     g->group_fnmr_hi, &bounded);
+            /* The FMR at a group's own threshold sits at its target by
+             * construction: its bounds need the digits that show how close. */
+            own_cell(t, "%.3g", "[%.4g,%.4g]", g->group_fmr, g->group_fmr_lo, g->group_fmr_hi,
+                     &bounded);
             if (g->group_boot_note[0])
                 n_notes++;
         } else {
@@ -974,7 +993,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
 {
     const sh_vresults *v0 = sh_report_first_verification(runs, n);
     sh_vpoint target = sh_vthreshold_point(&v0->thresholds[k]);
-    char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[64], at[64];
+    char title[256], heads[4096] = "engine|rate|All", align[256] = "llr", iname[192], at[64];
     sh_vpoint_label(at, sizeof at, target);
     if (target.kind == SH_VPOINT_FIXED)
         snprintf(title, sizeof title, "By %s, at the fixed %s", partition, at);
@@ -997,7 +1016,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
     if (!t)
         return NULL;
     t->n_key = 2;
-    int any_small = 0, same_interval = 1, outside = 0;
+    int any_small = 0, same_interval = 1, outside = 0, unbounded = 0;
     for (size_t r = 0; r < n; r++) {
         const sh_vresults *v = runs[r].r->verification;
         if (!v)
@@ -1019,6 +1038,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
                 else
                     sh_report_fnmr_bounds(v, g, &lo, &hi);
                 char cell[64];
+                unbounded |= !isnan(fmr ? g->fmr : g->fnmr) && isnan(lo);
                 outside |= sh_report_rate(cell, sizeof cell, fmr ? g->fmr : g->fnmr, lo, hi);
                 int small = g->too_small != 0;
                 any_small |= small;
@@ -1030,6 +1050,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
         sh_report_interval_name(iname, sizeof iname, v0);
     else
         snprintf(iname, sizeof iname, "each run's own (bootstrap where it has replicates)");
+    sh_report_unbounded_words(iname, sizeof iname, unbounded);
     sh_report_small_note(t, any_small, st, iname);
     sh_report_outside_note(t, outside);
     return t;

@@ -133,6 +133,10 @@ sh_table *sh_table_cmc(const sh_report_run *run);
 /* A row naming a partition, its other cells empty, above its groups. */
 void sh_report_partition_row(sh_table *t, const char *partition);
 
+/* Appends to the interval's name (iname, cap bytes) why some rates have
+ * none, when `unbounded`: the bootstrap's minimum of subjects. */
+void sh_report_unbounded_words(char *iname, size_t cap, int unbounded);
+
 /* The note under a group table: the interval, and what '*' marks. */
 void sh_report_small_note(sh_table *t, int any_small, const sh_report_style *st,
                               const char *iname);
