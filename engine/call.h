@@ -123,8 +123,14 @@ typedef struct sh_engine_calls {
      * is destroyed by the caller on failure. [thread: main] */
     int (*start)(struct sh_instance *inst, const struct sh_instance_options *o,
                  sh_err *err);
-    /* Destroys what start and watch made; after a failed start too.
-     * [thread: main, no call in flight] */
+    /* Ends the engine after its last call, before the run writes results:
+     * in-process its destroy, under the guard like any call; isolated,
+     * its workers, each killed if it has not ended within the call limit.
+     * What describe, faults and summary read stays. [thread: main, no
+     * call in flight] */
+    void (*finish)(struct sh_instance *inst);
+    /* Destroys what start and watch made (finishing first if need be);
+     * after a failed start too. [thread: main, no call in flight] */
     void (*stop)(struct sh_instance *inst);
     /* Watches the calls that follow on `items`, ending a call that hangs
      * past timeout_ms (items borrowed until stop). [thread: main] */

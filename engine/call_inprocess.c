@@ -40,7 +40,15 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
         .options = o->options ? o->options : "",
         .seed = o->seed,
     };
+    /* From create on: a crash, hang or exit() before the first image ends
+     * the run with its message too. */
+    if (o->guard)
+        sh_guard_install(inst->id.name, NULL, o->call_timeout_ms ? o->call_timeout_ms
+                                                                 : SH_CALL_TIMEOUT_MS);
+    sh_guard_enter(SH_GUARD_CREATE, UINT32_MAX, UINT32_MAX);
     int st = a->create(&inst->engine, &inst->host, &cfg);
+    sh_guard_leave();
+    sh_guard_check();
     if (st != SHADES_OK || !inst->engine) {
         char msg[512];
         sh_instance_last_message(inst, msg, sizeof msg);
@@ -53,15 +61,23 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
                               st != SHADES_OK ? sh_status_name(st) : "no engine returned",
                               msg[0] ? ": " : "", msg);
     }
+    sh_guard_enter(SH_GUARD_MAX_CONCURRENCY, UINT32_MAX, UINT32_MAX);
     uint32_t conc = a->max_concurrency(inst->engine);
+    sh_guard_leave();
     if (conc && conc < inst->threads)
         inst->threads = conc;
+    sh_guard_enter(SH_GUARD_TEMPLATE_SIZE_MAX, UINT32_MAX, UINT32_MAX);
     inst->template_max = a->template_size_max(inst->engine);
+    sh_guard_leave();
+    sh_guard_check();
     if (inst->template_max == 0 || inst->template_max > SH_TEMPLATE_MAX_BYTES)
         return sh_err_set(err, SH_E_ADAPTER,
                               "adapter '%s': template_size_max %zu is outside 1..%u bytes",
                               inst->path, inst->template_max, SH_TEMPLATE_MAX_BYTES);
+    sh_guard_enter(SH_GUARD_GET_EXTENSION, UINT32_MAX, UINT32_MAX);
     rc = sh_extensions_find(&inst->ext, a, inst->engine, inst->template_max, inst->path, err);
+    sh_guard_leave();
+    sh_guard_check();
     if (!rc && inst->ext.embedding) {
         inst->has_embedding = 1;
         inst->embedding = *inst->ext.embedding;
@@ -70,12 +86,21 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
     return rc;
 }
 
+static void finish(sh_instance *inst)
+{
+    if (!inst->engine)
+        return;
+    sh_guard_enter(SH_GUARD_DESTROY, UINT32_MAX, UINT32_MAX);
+    inst->plugin->entry->destroy(inst->engine);
+    sh_guard_leave();
+    sh_guard_check();
+    inst->engine = NULL;
+}
+
 static void stop(sh_instance *inst)
 {
+    finish(inst);
     sh_guard_remove();
-    if (inst->engine)
-        inst->plugin->entry->destroy(inst->engine);
-    inst->engine = NULL;
     sh_plugin_close(inst->plugin);
     inst->plugin = NULL;
 }
@@ -327,6 +352,7 @@ const sh_engine_calls sh_engine_calls_inprocess = {
     .may_fault = 0,
     .supervised = 1,
     .start = start,
+    .finish = finish,
     .stop = stop,
     .watch = watch,
     .share = share,

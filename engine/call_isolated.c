@@ -44,6 +44,17 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
     return inst->path ? 0 : sh_err_nomem(err);
 }
 
+static void finish(sh_instance *inst)
+{
+    isolated *st = state_of(inst);
+    unsigned killed = st ? sh_isolate_finish(st->iso) : 0;
+    /* Contained, and after every call the results hold: said, not fatal. */
+    if (killed)
+        fprintf(stderr, "shades: warning: engine '%s': %u isolated worker%s did not end "
+                "within the call limit after the engine's last call (in destroy); killed\n",
+                inst->id.name, killed, killed == 1 ? "" : "s");
+}
+
 static void stop(sh_instance *inst)
 {
     isolated *st = state_of(inst);
@@ -194,6 +205,7 @@ const sh_engine_calls sh_engine_calls_isolated = {
     .may_fault = 1,
     .supervised = 0,
     .start = start,
+    .finish = finish,
     .stop = stop,
     .watch = watch,
     .share = share,

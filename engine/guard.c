@@ -37,7 +37,9 @@ struct sh_guard_state {
 /* Engine functions by sh_guard_op, as the messages name them; a
  * pointer would mean nothing to the supervising parent. */
 static const char *const ops[] = {"create_template", "compare", "compare_many", "search",
-                                  "estimate", "describe", "an engine call"};
+                                  "estimate", "describe", "create", "max_concurrency",
+                                  "template_size_max", "get_extension", "destroy",
+                                  "an engine call"};
 #define N_OPS (sizeof ops / sizeof ops[0])
 
 static struct sh_guard_state local_state;
@@ -87,6 +89,14 @@ static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *
 
 static const char tail[] = "; no results were written (--isolate records such failures per "
                            "image and goes on)\n";
+/* For a call of the engine's life, which --isolate cannot go on past. */
+static const char life_tail[] = "; no results were written\n";
+
+/* Whether op is a call of the engine's life rather than one on images. */
+static int is_life(int op)
+{
+    return op >= SH_GUARD_CREATE && op <= SH_GUARD_DESTROY;
+}
 
 /* Set by the first thread to die: the run ends with one message even when
  * several engine calls crash at once, or a crash meets the watchdog. */
@@ -102,7 +112,10 @@ static void die(const slot *c, const char *what)
             pause();
     char msg[sizeof st->msg];
     size_t n = describe_call(msg, sizeof msg - sizeof tail, st, c, items, what);
-    memcpy(msg + n, tail, sizeof tail);
+    if (is_life(atomic_load(&c->op)))
+        memcpy(msg + n, life_tail, sizeof life_tail);
+    else
+        memcpy(msg + n, tail, sizeof tail);
     if (atomic_load(&st->supervised)) {
         memcpy(st->msg, msg, sizeof msg);
         atomic_store(&st->said, 1);
@@ -155,12 +168,15 @@ static void *watch(void *arg)
         unsigned used = atomic_load(&st->slots_used);
         for (unsigned k = 0; k < used && k < SLOTS; k++) {
             unsigned seq = atomic_load(&st->slots[k].seq);
+            unsigned limit = atomic_load(&st->slots[k].op) == SH_GUARD_CREATE
+                                 ? limit_ms * SH_CREATE_LIMITS
+                                 : limit_ms;
             if (!(seq & 1) || seq != seen[k]) {
                 seen[k] = seq;
                 ticks[k] = 0;
-            } else if (++ticks[k] * TICK_MS >= limit_ms) {
+            } else if (++ticks[k] * TICK_MS >= limit) {
                 char what[64];
-                snprintf(what, sizeof what, "did not return within %.1f s", limit_ms / 1000.0);
+                snprintf(what, sizeof what, "did not return within %.1f s", limit / 1000.0);
                 die(&st->slots[k], what);
             }
         }
@@ -188,13 +204,20 @@ void sh_guard_supervised(void)
     atomic_store(&st->supervised, 1);
 }
 
+/* Set once an exit hook is in (see sh_guard_enter for the first call's). */
+static atomic_int exit_hooked, install_hooked;
+
 void sh_guard_install(const char *name, const sh_guard_items *m, unsigned timeout_ms)
 {
+    items = m;
+    limit_ms = timeout_ms;
     if (atomic_load(&watching))
         return;
     snprintf(st->engine, sizeof st->engine, "%s", name);
-    items = m;
-    limit_ms = timeout_ms;
+    /* For an exit() in create. The first engine call on an image hooks
+     * again, so that its hook runs first (see sh_guard_enter). */
+    if (!atomic_exchange(&install_hooked, 1))
+        on_exit(on_exit_call, NULL);
     memset(&ours, 0, sizeof ours);
     ours.sa_handler = on_signal;
     sigemptyset(&ours.sa_mask);
@@ -215,16 +238,13 @@ void sh_guard_remove(void)
         sigaction(fatal[k], &saved[k], NULL);
 }
 
-/* Set once the exit hook is in. */
-static atomic_int exit_hooked;
-
 void sh_guard_enter(sh_guard_op op, uint32_t a, uint32_t b)
 {
     /* Exit handlers run last-registered first: hooked at the first engine
      * call, after the first image was decoded, ours runs before the
      * destructors of the codecs' lazily made statics, which other threads
      * still use. */
-    if (!atomic_load_explicit(&exit_hooked, memory_order_relaxed) &&
+    if (!is_life((int)op) && !atomic_load_explicit(&exit_hooked, memory_order_relaxed) &&
         !atomic_exchange(&exit_hooked, 1))
         on_exit(on_exit_call, NULL);
     if (my_slot < 0) {
@@ -287,12 +307,14 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
                      sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
         else
             snprintf(what, sizeof what, "ended the run with exit status %d", WEXITSTATUS(status));
-        size_t n = describe_call(out, cap > sizeof tail ? cap - sizeof tail : cap, s,
-                                 &s->slots[k], m, what);
-        if (inside > 1 && n + 64 + sizeof tail < cap)
+        const char *end = is_life(atomic_load(&s->slots[k].op)) ? life_tail : tail;
+        size_t end_size = strlen(end) + 1;
+        size_t n = describe_call(out, cap > end_size ? cap - end_size : cap, s, &s->slots[k], m,
+                                 what);
+        if (inside > 1 && n + 64 + end_size < cap)
             n += (size_t)snprintf(out + n, 64, " (one of %u calls in flight)", inside);
-        if (n + sizeof tail <= cap)
-            memcpy(out + n, tail, sizeof tail);
+        if (n + end_size <= cap)
+            memcpy(out + n, end, end_size);
         return 1;
     }
     return 0;

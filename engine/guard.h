@@ -39,9 +39,10 @@ void sh_guard_supervised(void);
  * died; "" (the default) for none. [thread: main, before engine calls] */
 void sh_guard_set_origin(const char *origin);
 
-/* Installs the fatal-signal handlers and the watchdog thread for calls of
- * engine `name` on `items` (NULL: calls named without their images). One
- * guard per process. [thread: main] */
+/* Installs the fatal-signal handlers, the exit hook and the watchdog
+ * thread for calls of engine `name` on `items` (NULL: calls named without
+ * their images). One guard per process: installed again, it takes the new
+ * items and limit. [thread: main, no call in flight] */
 void sh_guard_install(const char *name, const sh_guard_items *items, unsigned timeout_ms);
 
 /* Removes them; safe when not installed. [thread: main, no call in flight] */
@@ -60,8 +61,20 @@ typedef enum sh_guard_op {
     SH_GUARD_COMPARE_MANY,
     SH_GUARD_SEARCH,
     SH_GUARD_ESTIMATE,
-    SH_GUARD_DESCRIBE /* shades.provenance/1's describe */
+    SH_GUARD_DESCRIBE, /* shades.provenance/1's describe */
+    /* The engine's life: before the first image and after the last, where
+     * a fault names no image and no run has anything to record. */
+    SH_GUARD_CREATE,
+    SH_GUARD_MAX_CONCURRENCY,
+    SH_GUARD_TEMPLATE_SIZE_MAX,
+    SH_GUARD_GET_EXTENSION,
+    SH_GUARD_DESTROY
 } sh_guard_op;
+
+/* How many call limits create may take (loading a model can take a
+ * while): 120 s at the default limit, under the guard and in an isolated
+ * worker alike. */
+#define SH_CREATE_LIMITS 4u
 
 /* Marks the calling thread as inside engine function op on items a and b
  * (UINT32_MAX: none). [thread: any] */

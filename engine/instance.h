@@ -21,6 +21,9 @@ typedef struct sh_instance_options {
     unsigned threads;          /* concurrent calls the run wants */
     int isolate;               /* run engine calls in worker processes (picks the table) */
     unsigned call_timeout_ms;  /* isolated: longest call before the worker is killed */
+    int guard;                 /* in-process: the guard watches from create on, with
+                                  call_timeout_ms (shades run); off, a crash is the
+                                  caller's to see (check-adapter's children) */
     sh_sandbox_policy sandbox; /* isolated: the workers' user and limits */
 } sh_instance_options;
 

@@ -19,12 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "outcome.h"
 
 extern char **environ;
-
-/* Engine creation may load large models: a limit of its own. */
-#define CREATE_TIMEOUT_MS 120000
 
 typedef struct worker {
     pid_t pid;          /* 0: not running */
@@ -165,7 +163,8 @@ static int spawn(worker *w, sh_wire_hello *hello, sh_isolate *iso, sh_err *err)
     w->pid = pid;
     w->sock = sv[0];
     char why[128] = "";
-    int r = read_reply(hello, sizeof *hello, NULL, 0, w, SH_WIRE_HELLO, CREATE_TIMEOUT_MS);
+    int r = read_reply(hello, sizeof *hello, NULL, 0, w, SH_WIRE_HELLO,
+                       iso->timeout_ms * (int)SH_CREATE_LIMITS);
     if (r) {
         reap(w, 1, why, sizeof why);
         return sh_err_set(err, SH_E_ADAPTER, "adapter '%s': isolated worker %s before "
@@ -353,10 +352,53 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
     return 0;
 }
 
+unsigned sh_isolate_finish(sh_isolate *iso)
+{
+    unsigned killed = 0;
+    if (!iso || !iso->w)
+        return 0;
+    /* Closing the socket tells the worker to destroy its engine and go. */
+    for (unsigned k = 0; k < iso->n; k++)
+        if (iso->w[k].sock >= 0) {
+            close(iso->w[k].sock);
+            iso->w[k].sock = -1;
+        }
+    struct timespec start, now, tick = {0, 10 * 1000000L};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        unsigned alive = 0;
+        for (unsigned k = 0; k < iso->n; k++) {
+            if (iso->w[k].pid <= 0)
+                continue;
+            int status;
+            pid_t r = waitpid(iso->w[k].pid, &status, WNOHANG);
+            if (r == iso->w[k].pid || (r < 0 && errno != EINTR))
+                iso->w[k].pid = 0;
+            else
+                alive++;
+        }
+        if (!alive)
+            return killed;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double ms = (double)(now.tv_sec - start.tv_sec) * 1e3 +
+                    (double)(now.tv_nsec - start.tv_nsec) / 1e6;
+        if (ms >= iso->timeout_ms)
+            break;
+        nanosleep(&tick, NULL);
+    }
+    for (unsigned k = 0; k < iso->n; k++)
+        if (iso->w[k].pid > 0) {
+            reap(&iso->w[k], 1, NULL, 0);
+            killed++;
+        }
+    return killed;
+}
+
 void sh_isolate_destroy(sh_isolate *iso)
 {
     if (!iso)
         return;
+    sh_isolate_finish(iso);
     for (unsigned k = 0; iso->w && k < iso->n; k++) {
         /* Closing the socket tells the worker to destroy its engine and go. */
         if (iso->w[k].sock >= 0)

@@ -27,6 +27,12 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
 /* Stops the workers; NULL is allowed. [thread: main] */
 void sh_isolate_destroy(sh_isolate *iso);
 
+/* Tells every worker to destroy its engine and end, waits for them up to
+ * the call limit and kills those still running; returns how many it
+ * killed. The counts and the sandbox's description stay. [thread: main,
+ * no call in flight] */
+unsigned sh_isolate_finish(sh_isolate *iso);
+
 /* Hands the template region (a memfd of `size` bytes, `stride` per slot,
  * at most `capacity` template bytes each) to every worker, read-only, now
  * and after each restart. iso keeps a read-only descriptor of its own.

@@ -587,6 +587,7 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
             .threads = s.threads,
             .isolate = opts && opts->isolate,
             .call_timeout_ms = timeout,
+            .guard = 1,
         };
         if (opts)
             io.sandbox = opts->sandbox;
@@ -638,6 +639,11 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && s.inst)
         rc = sh_engine_provenance_collect(&s.provenance, &s.n_provenance, &s.has_provenance,
                                           s.inst, err);
+    /* Past the engine's last call: it ends before any results file is
+     * written, so a fault in its destroy stops the run like any call's
+     * (in-process) or is killed (isolated). */
+    if (!rc && s.inst)
+        s.inst->calls->finish(s.inst);
     rc = sum_over_ranks(&s, rc, err);
     if (!rc && sh_ranks_rank(s.ranks) == 0)
         rc = write_results(&s, opts, err);

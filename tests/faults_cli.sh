@@ -65,6 +65,25 @@ unisolated "ignsegv=1 segv=0.05" "^shades: error: engine 'hostile' (ended the ru
 TSAN_OPTIONS="${TSAN_OPTIONS:-} halt_on_error=0" \
   unisolated closefds=1 "^shades: error: engine 'hostile' closed the harness's descriptors \(standard error among them\) in create_template on image '"
 unisolated inf=0.05 "^shades: error: engine 'hostile': compare of '[^']+' with '[^']+' returned [+-]inf, not a finite score"
+# The calls of the engine's life, before the first image and after the
+# last (the results are written only once its destroy has returned).
+life="; no results were written$"
+unisolated create=segv "^shades: error: engine 'hostile' crashed \(SIGSEGV\) in create$life"
+unisolated create=exit "^shades: error: engine 'hostile' called exit\(0\) in create$life"
+unisolated create=hang "^shades: error: engine 'hostile' did not return within 4.0 s in create$life"
+unisolated size_max=segv "^shades: error: engine 'hostile' crashed \(SIGSEGV\) in template_size_max$life"
+unisolated destroy=segv "^shades: error: engine 'hostile' crashed \(SIGSEGV\) in destroy$life"
+unisolated destroy=hang "^shades: error: engine 'hostile' did not return within 1.0 s in destroy$life"
+# Isolated: a worker that cannot start stops the run; one that hangs in
+# destroy after the last call is killed, and the results stand.
+config life create=segv
+expect_fail "isolated create=segv" "isolated worker killed by signal 11 (Segmentation fault) before it was ready" \
+  "$shades" run life.yaml --isolate --call-timeout 1 --no-checkpoint --progress off
+config life destroy=hang
+"$shades" run life.yaml --isolate --call-timeout 1 --no-checkpoint --progress off >/dev/null 2>err.txt
+grep -q "^shades: warning: engine 'hostile': 2 isolated workers did not end within the call limit after the engine's last call (in destroy); killed$" err.txt ||
+  { echo "isolated destroy=hang:" >&2; cat err.txt >&2; exit 1; }
+[ -s life.h5 ] || { echo "isolated destroy=hang: no results" >&2; exit 1; }
 
 # Isolated: every fault at once; the run completes and records each.
 rows() { h5dump -d /failures "$1" | grep -c "\"$2\"" || true; }

@@ -32,7 +32,9 @@
  *               that has them tries to shrink and grow each (also reopened
  *               read-write through /proc), printing one line per file;
  *               a compare before the score area was caught aborts, for a
- *               fresh try. */
+ *               fresh try.
+ *   create=F, size_max=F, destroy=F  fault F (segv, hang or exit) in
+ *               that call of the engine's life, outside any image's. */
 #include <shades/adapter.h>
 
 #include <arpa/inet.h>
@@ -65,6 +67,7 @@ typedef struct faults {
     size_t leak;
     int closefds, ignsegv, fork, tcp, udp, shrink;
     char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
+    char create[8], size_max[8], destroy[8]; /* a life call's fault, or "" */
     int n_secret;
 } faults;
 
@@ -114,12 +117,27 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "secret") && f->n_secret < 2)
             snprintf(f->secret[f->n_secret++], sizeof f->secret[0], "%s", eq);
         else if (!strcmp(line, "snoop")) snprintf(f->snoop, sizeof f->snoop, "%s", eq);
+        else if (!strcmp(line, "create")) snprintf(f->create, sizeof f->create, "%s", eq);
+        else if (!strcmp(line, "size_max")) snprintf(f->size_max, sizeof f->size_max, "%s", eq);
+        else if (!strcmp(line, "destroy")) snprintf(f->destroy, sizeof f->destroy, "%s", eq);
         else return SHADES_ERR_CONFIG;
     }
     return SHADES_OK;
 }
 
 static void *catch_fds(void *arg);
+
+/* Fault F ("segv", "hang", "exit"; "" none) in a call of the engine's life. */
+static void life_fault(const char *f)
+{
+    if (!strcmp(f, "segv"))
+        raise(SIGSEGV);
+    else if (!strcmp(f, "hang"))
+        for (;;)
+            pause();
+    else if (!strcmp(f, "exit"))
+        exit(0);
+}
 
 static int h_create(shades_engine **out, const shades_host *host,
                     const shades_engine_config *config)
@@ -133,6 +151,7 @@ static int h_create(shades_engine **out, const shades_host *host,
         free(e);
         return rc;
     }
+    life_fault(e->f.create);
     synth_model_default(&e->model, config->seed);
     e->seed = config->seed;
     pthread_t thief;
@@ -144,6 +163,7 @@ static int h_create(shades_engine **out, const shades_host *host,
 
 static void h_destroy(shades_engine *e)
 {
+    life_fault(e->f.destroy);
     free(e);
 }
 
@@ -155,7 +175,7 @@ static uint32_t h_max_concurrency(const shades_engine *e)
 
 static size_t h_template_size_max(const shades_engine *e)
 {
-    (void)e;
+    life_fault(e->f.size_max);
     return TEMPLATE_BYTES;
 }
 
