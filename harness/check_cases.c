@@ -62,9 +62,14 @@ static shades_image image_of(const sh_pixels *px)
                           SHADES_CAPTURE_UNKNOWN, px->data};
 }
 
+/* Bytes after each template buffer, set to a canary that catches an engine
+ * writing past its buffer before the damage reaches the next template. */
+#define TAIL 64
+
 /* Templates of every image, made once. */
 typedef struct made {
     size_t n, cap;
+    size_t overrun;        /* first image whose call wrote past its buffer, or SIZE_MAX */
     uint8_t *bytes;
     size_t *size;
     int32_t *outcome;
@@ -84,7 +89,8 @@ static int make_all(made *m, sh_check_ctx *c, int role)
     memset(m, 0, sizeof *m);
     m->n = c->n_images;
     m->cap = c->inst->template_max;
-    m->bytes = calloc(m->n, m->cap + 8);
+    m->overrun = SIZE_MAX;
+    m->bytes = calloc(m->n, m->cap + TAIL);
     m->size = calloc(m->n, sizeof *m->size);
     m->outcome = calloc(m->n, sizeof *m->outcome);
     m->status = calloc(m->n, sizeof *m->status);
@@ -93,11 +99,14 @@ static int make_all(made *m, sh_check_ctx *c, int role)
     for (size_t i = 0; i < m->n; i++) {
         shades_image im = image_of(&c->images[i]);
         shades_template_result r = {.struct_size = sizeof r};
+        uint8_t *buf = m->bytes + i * (m->cap + TAIL);
+        sh_canary_set(buf + m->cap, TAIL);
         sh_check_note(c, "in create_template on image %zu", i);
         double t0 = now_s();
-        m->status[i] = entry(c)->create_template(m->bytes + i * (m->cap + 8), &r, c->inst->engine,
-                                                 &im, 1, m->cap, role);
+        m->status[i] = entry(c)->create_template(buf, &r, c->inst->engine, &im, 1, m->cap, role);
         m->seconds += now_s() - t0;
+        if (m->overrun == SIZE_MAX && !sh_canary_intact(buf + m->cap, TAIL))
+            m->overrun = i;
         m->size[i] = r.size;
         m->outcome[i] = r.outcome;
         if (m->status[i] == SHADES_OK && r.outcome == SHADES_OUTCOME_OK && r.size <= m->cap &&
@@ -126,7 +135,7 @@ static void made_free(made *m)
 
 static const uint8_t *tpl(const made *m, size_t i)
 {
-    return m->bytes + i * (m->cap + 8);
+    return m->bytes + i * (m->cap + TAIL);
 }
 
 /* Pointers to and sizes of m's usable templates, for the many-template calls. */
@@ -169,6 +178,9 @@ static int check_templates(sh_check_ctx *c)
     if (make_all(&a, c, SHADES_ROLE_ENROL_11) || make_all(&b, c, SHADES_ROLE_ENROL_11))
         r = result(c, SH_CHECK_FAIL, "out of memory");
     size_t largest = 0;
+    if (r == SH_CHECK_PASS && a.overrun != SIZE_MAX)
+        r = result(c, SH_CHECK_FAIL, "image %zu: create_template wrote past the end of its "
+                   "%zu-byte buffer", a.overrun, a.cap);
     for (size_t i = 0; r == SH_CHECK_PASS && i < a.n; i++) {
         if (a.status[i] != SHADES_OK) {
             char said[520];
@@ -216,6 +228,7 @@ static int check_compare(sh_check_ctx *c)
         for (size_t y = 0; r == SH_CHECK_PASS && y < m.n_ok; y++) {
             size_t i = m.ok[x], j = m.ok[y];
             double s1, s2, s3;
+            sh_check_note(c, "in compare of templates %zu and %zu", i, j);
             int st = compare(&s1, c, tpl(&m, i), m.size[i], tpl(&m, j), m.size[j]);
             int st2 = compare(&s2, c, tpl(&m, i), m.size[i], tpl(&m, j), m.size[j]);
             int st3 = compare(&s3, c, tpl(&m, j), m.size[j], tpl(&m, i), m.size[i]);
@@ -223,8 +236,9 @@ static int check_compare(sh_check_ctx *c)
             if (st != SHADES_OK || st2 != SHADES_OK || st3 != SHADES_OK)
                 r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: compare returned %s", i,
                            j, sh_status_name(st != SHADES_OK ? st : st2 != SHADES_OK ? st2 : st3));
-            else if (isnan(s1))
-                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: score is NaN", i, j);
+            else if (!isfinite(s1))
+                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: score is %g, not a finite "
+                           "number", i, j, s1);
             else if (s1 != s2)
                 r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: scores %g then %g (not "
                            "deterministic)", i, j, s1, s2);
@@ -238,6 +252,7 @@ static int check_compare(sh_check_ctx *c)
         }
     /* A failed template (size 0) must still be comparable. */
     double s;
+    sh_check_note(c, "in compare with a failed template");
     int st = m.n_ok ? compare(&s, c, tpl(&m, m.ok[0]), 0, tpl(&m, m.ok[0]), m.size[m.ok[0]])
                     : SHADES_OK;
     if (r == SH_CHECK_PASS && st != SHADES_OK && st != SHADES_ERR_TEMPLATE)
@@ -341,13 +356,15 @@ static int check_bad_templates(sh_check_ctx *c)
     for (int k = 0; junk && r == SH_CHECK_PASS && k < 2; k++) {
         size_t good = m.ok[0];
         double s;
+        sh_check_note(c, "in compare with %s", what[k]);
         int st = compare(&s, c, k ? tpl(&m, good) : junk, k ? m.size[good] / 2 : cap,
                          tpl(&m, good), m.size[good]);
         if (st != SHADES_OK && st != SHADES_ERR_TEMPLATE && st != SHADES_ERR_INVALID)
             r = result(c, SH_CHECK_FAIL, "compare with %s returned %s; expected "
                        "SHADES_ERR_TEMPLATE", what[k], sh_status_name(st));
-        else if (st == SHADES_OK && isnan(s))
-            r = result(c, SH_CHECK_FAIL, "compare with %s returned NaN", what[k]);
+        else if (st == SHADES_OK && !isfinite(s))
+            r = result(c, SH_CHECK_FAIL, "compare with %s returned %g, not a finite number",
+                       what[k], s);
     }
     if (r == SH_CHECK_PASS)
         result(c, r, junk ? "random bytes and a truncated template are refused or scored" :
@@ -368,7 +385,7 @@ static void *race_thread(void *arg)
 {
     race *x = arg;
     const made *ref = x->ref;
-    uint8_t *buf = malloc(ref->cap + 8);
+    uint8_t *buf = malloc(ref->cap + TAIL);
     for (int round = 0; buf && round < x->rounds && x->bad == SIZE_MAX; round++)
         for (size_t i = 0; i < ref->n; i++) {
             shades_image im = image_of(&x->c->images[i]);
@@ -444,10 +461,12 @@ static int check_batch(sh_check_ctx *c)
     ok_templates(refs, sizes, &m);
     for (size_t x = 0; r == SH_CHECK_PASS && x < m.n_ok; x++) {
         size_t v = m.ok[x];
+        sh_check_note(c, "in compare_many of template %zu", v);
         int st = c->inst->ext.batch->compare_many(many, c->inst->engine, tpl(&m, v), m.size[v],
                                                   refs, sizes, m.n_ok);
         for (size_t y = 0; r == SH_CHECK_PASS && y < m.n_ok; y++) {
             double one;
+            sh_check_note(c, "in compare of templates %zu and %zu", v, m.ok[y]);
             compare(&one, c, tpl(&m, v), m.size[v], refs[y], sizes[y]);
             if (st != SHADES_OK)
                 r = result(c, SH_CHECK_FAIL, "compare_many returned %s",
@@ -485,6 +504,7 @@ static int check_embedding(sh_check_ctx *c)
             double mine = sh_embedding_score(e, a, sh_embedding_norm(e, a), b,
                                                  sh_embedding_norm(e, b));
             double theirs;
+            sh_check_note(c, "in compare of templates %zu and %zu", m.ok[x], m.ok[y]);
             compare(&theirs, c, tpl(&m, m.ok[x]), m.size[m.ok[x]], tpl(&m, m.ok[y]),
                     m.size[m.ok[y]]);
             if (!agrees(mine, theirs))
@@ -520,6 +540,7 @@ static int check_search(sh_check_ctx *c)
     for (size_t k = 0; k < g.n_ok; k++)
         ids[k] = 1000 + k;
     shades_gallery *gal = NULL;
+    sh_check_note(c, "in gallery_create");
     int st = r ? SHADES_OK : s->gallery_create(&gal, c->inst->engine, refs, sizes, ids, g.n_ok);
     if (r == SH_CHECK_PASS && (st != SHADES_OK || !gal))
         r = result(c, SH_CHECK_FAIL, "gallery_create returned %s", sh_status_name(st));
@@ -528,6 +549,7 @@ static int check_search(sh_check_ctx *c)
         shades_candidate cand[5];
         size_t got = SIZE_MAX;
         size_t q = p.ok[x];
+        sh_check_note(c, "in search of template %zu", q);
         st = s->search(cand, &got, c->inst->engine, gal, tpl(&p, q), p.size[q], L);
         if (st != SHADES_OK)
             r = result(c, SH_CHECK_FAIL, "search returned %s", sh_status_name(st));
@@ -537,7 +559,10 @@ static int check_search(sh_check_ctx *c)
             if (cand[k].ref < 1000 || cand[k].ref >= 1000 + g.n_ok)
                 r = result(c, SH_CHECK_FAIL, "search listed ref %llu, not one enrolled",
                            (unsigned long long)cand[k].ref);
-            else if (isnan(cand[k].score) || (k && cand[k].score > cand[k - 1].score))
+            else if (!isfinite(cand[k].score))
+                r = result(c, SH_CHECK_FAIL, "search listed a score of %g, not a finite number",
+                           cand[k].score);
+            else if (k && cand[k].score > cand[k - 1].score)
                 r = result(c, SH_CHECK_FAIL, "search listed candidates out of order");
     }
     if (gal)
@@ -559,6 +584,7 @@ static int check_attributes(sh_check_ctx *c)
     for (size_t i = 0; i < c->n_images; i++) {
         shades_image im = image_of(&c->images[i]);
         shades_attributes a = {.struct_size = sizeof a, .age = -1}, b = a;
+        sh_check_note(c, "in estimate on image %zu", i);
         int st = x->estimate(&a, c->inst->engine, &im);
         int st2 = x->estimate(&b, c->inst->engine, &im);
         char said[520];
@@ -680,7 +706,7 @@ static double thread_cpu_s(void)
 /* Mean thread CPU seconds per template: each image's best of TIMING_REPS. */
 static double time_templates(sh_check_ctx *c, const made *m)
 {
-    uint8_t *buf = malloc(m->cap + 8);
+    uint8_t *buf = malloc(m->cap + TAIL);
     double total = 0;
     for (size_t i = 0; buf && i < m->n; i++) {
         shades_image im = image_of(&c->images[i]);
@@ -705,6 +731,7 @@ static double time_compares(size_t *out_calls, sh_check_ctx *c, const made *m)
 {
     double best = INFINITY;
     *out_calls = 0;
+    sh_check_note(c, "in compare (timing)");
     for (int rep = 0; rep < TIMING_REPS && m->n_ok; rep++) {
         size_t calls = 0;
         double t0 = thread_cpu_s();

@@ -208,8 +208,8 @@ typedef struct shades_adapter {
      * serialise, 0 means any number. [thread: any; constant per engine] */
     uint32_t (*max_concurrency)(const shades_engine *engine);
 
-    /* Largest template in bytes create_template may write; the harness
-     * allocates this much. [thread: any; constant per engine] */
+    /* Largest template in bytes create_template may write, 1 to 64 MiB;
+     * the harness allocates this much. [thread: any; constant per engine] */
     size_t (*template_size_max)(const shades_engine *engine);
 
     /* Makes one template from `count` images of one person into `out_buf`

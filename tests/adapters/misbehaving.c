@@ -8,7 +8,10 @@
  *   MIS_UNSAFE   shares one scratch buffer between calls without a lock, yet
  *                declares any concurrency (MIS_SERIAL: declares 1, honestly)
  *   MIS_NEWER    built as if for ABI 1.9, with members this harness lacks
- *   MIS_LIAR     declares batch comparison but offers no table */
+ *   MIS_LIAR     declares batch comparison but offers no table
+ *   MIS_CMPCRASH segfaults comparing two templates of different subjects
+ *                whose first is "darker"; its templates are all fine
+ *   MIS_INF      scores +inf where MIS_CMPCRASH would crash */
 #include <shades/adapter.h>
 
 #include <math.h>
@@ -125,6 +128,16 @@ static int mis_compare(double *out_score, shades_engine *e, const uint8_t *v, si
     synth_code a = {synth_get_u32(v + 8), synth_get_u32(v + 12), v[4]};
     synth_code b = {synth_get_u32(r + 8), synth_get_u32(r + 12), r[4]};
     *out_score = synth_model_score(&e->model, &a, &b);
+#if defined(MIS_CMPCRASH) || defined(MIS_INF)
+    if (a.subject != b.subject && a.traits & (1u << SYNTH_TRAIT_DARKER)) {
+#if defined(MIS_CMPCRASH)
+        volatile int *volatile nowhere = NULL;
+        *nowhere = 1;
+#else
+        *out_score = INFINITY;
+#endif
+    }
+#endif
     return SHADES_OK;
 }
 
