@@ -14,6 +14,9 @@
 int sh_path_join(char *out, size_t cap, const char *dir, const char *name, sh_err *err)
 {
     int n;
+    /* "./x" under dir is dir/x, not dir/./x, which messages would show. */
+    while (dir[0] && name[0] == '.' && name[1] == '/')
+        name += 2 + strspn(name + 2, "/");
     if (name[0] == '/' || !dir[0])
         n = snprintf(out, cap, "%s", name);
     else

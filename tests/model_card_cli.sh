@@ -164,12 +164,12 @@ sed -i 's|^engine: .*|engine: {adapter: synthetic, config_dir: copy, model_card:
 run refused >/dev/null 2>refused.err || fail "an intact copy of the card's files refused: $(cat refused.err)"
 rm -f refused.h5
 printf 'altered weights\n' >copy/detect.bin
-"$expect" 2 "shades: error: $(pwd -P)/./copy/detect.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha copy/detect.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
+"$expect" 2 "shades: error: $(pwd -P)/copy/detect.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha copy/detect.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
   "$shades" run refused.yaml --progress off || fail "altered file in config_dir"
 [ ! -e refused.h5 ] || fail "a refused run wrote results"
 cp models/stand-in-1/detect.bin copy/detect.bin
 printf 'extra\n' >copy/extra.bin
-"$expect" 2 "shades: error: $(pwd -P)/./copy/extra.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha copy/extra.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
+"$expect" 2 "shades: error: $(pwd -P)/copy/extra.bin: not a file the model card ./models/stand-in-1/card.yaml pins (its SHA-256 $(sha copy/extra.bin) is none of the card's; the engine may read only the card's files, as scripts/fetch_models.py installs them)" \
   "$shades" run refused.yaml --progress off || fail "extra file in config_dir"
 rm copy/extra.bin
 printf 'option file\n' >opt.bin
