@@ -50,29 +50,67 @@ struct sh_isolate {
     int relaying;
 };
 
+/* Writes all n bytes of s to standard error (dropped if it is gone). */
+static void relay_write(const char *s, size_t n)
+{
+    for (size_t at = 0; at < n;) {
+        ssize_t w = write(STDERR_FILENO, s + at, n - at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* stderr is gone: the pipe is drained all the same */
+        at += (size_t)w;
+    }
+}
+
 /* Copies what the engines print to the harness's stderr, so that a worker
  * holds no descriptor of the harness's files: it cannot seek, truncate or
- * grow them, and its file-size limit can be 0. Ends when every worker and
- * the harness have closed the pipe's write end. */
+ * grow them, and its file-size limit can be 0. Each line goes out as
+ * "engine: LINE" with control bytes written as \xNN, so an engine can
+ * neither pass off a line as the harness's ("shades: error: ...") nor move
+ * the cursor or clear the user's terminal; a line longer than 1 KiB goes
+ * out in pieces, each marked. Ends when every worker and the harness have
+ * closed the pipe's write end. */
 static void *relay(void *arg)
 {
     sh_isolate *iso = arg;
-    char buf[4096];
+    static const char mark[] = "engine: ";
+    char buf[4096], line[sizeof mark + 1024 + 8];
+    size_t len = 0;
     for (;;) {
         ssize_t n = read(iso->log[0], buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return NULL;
-        for (ssize_t at = 0; at < n;) {
-            ssize_t w = write(STDERR_FILENO, buf + at, (size_t)(n - at));
-            if (w < 0 && errno == EINTR)
+            break;
+        for (ssize_t k = 0; k < n; k++) {
+            unsigned char ch = (unsigned char)buf[k];
+            if (!len) {
+                memcpy(line, mark, sizeof mark - 1);
+                len = sizeof mark - 1;
+            }
+            if (ch == '\n') {
+                line[len++] = '\n';
+                relay_write(line, len);
+                len = 0;
                 continue;
-            if (w <= 0)
-                break; /* stderr is gone: drain the pipe all the same */
-            at += w;
+            }
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+                len += (size_t)snprintf(line + len, sizeof line - len, "\\x%02x", ch);
+            else
+                line[len++] = (char)ch;
+            if (len >= sizeof mark - 1 + 1024) {
+                line[len++] = '\n';
+                relay_write(line, len);
+                len = 0;
+            }
         }
     }
+    if (len) {
+        line[len++] = '\n';
+        relay_write(line, len);
+    }
+    return NULL;
 }
 
 /* Reaps a worker and says how it ended, into why. */

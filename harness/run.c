@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine_provenance.h"
+#include "engine_reach.h"
 #include "h5_write.h"
 #include "model_card_record.h"
 #include "model_files.h"
@@ -543,6 +544,9 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && !s.config->dataset.allow_outside_root &&
         strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_manifest_confine(s.manifest, err);
+    /* An isolated engine reads its own folders: the labels must lie elsewhere. */
+    if (!rc && opts && opts->isolate && strcmp(s.config->engine.adapter, SH_REPLAY))
+        rc = sh_engine_reach_check(s.config, s.manifest, err);
     if (!rc)
         rc = dataset_card(&s, err);
     /* The images may go to a third party only where the dataset card says so. */

@@ -302,6 +302,8 @@ PY
   o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
   o02) cfg "engine: {adapter: synthetic, options: [nonsense=1]}"
        run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
+  o03) cfg "engine: {adapter: synthetic, config_dir: data}"
+       run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
   # ---- signing and reproducing (docs/attestation.md) ----
   s01) run=(sign out/bad.h5 --key absent.pem) ;;
   s02) echo "not a key" >k.pem && run=(sign out/bad.h5 --key k.pem) ;;

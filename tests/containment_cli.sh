@@ -35,8 +35,8 @@ config snoop "$bad/libhostile.so" "snoop=$work/res/snoop.h5"
 echo "an earlier run's results" >res/snoop.h5
 "$shades" run snoop.yaml --isolate --keep-checkpoint >out.txt 2>err.txt
 sandbox=$(sed -n 's/.*sandbox: //p' out.txt)
-attempts=$(grep -Ec "^hostile: .*: (refused|ALLOWED)$" err.txt)
-refused=$(grep -c "^hostile: .*: refused$" err.txt || true)
+attempts=$(grep -Ec "^engine: hostile: .*: (refused|ALLOWED)$" err.txt)
+refused=$(grep -c "^engine: hostile: .*: refused$" err.txt || true)
 [ "$attempts" -ge 8 ] || { echo "the engine made only $attempts attempts" >&2; cat err.txt >&2; exit 1; }
 case $sandbox in
   landlock*)
@@ -44,10 +44,10 @@ case $sandbox in
   *)
     # Without Landlock only seccomp's refusals hold: ptrace and process_vm_writev.
     echo "note: this kernel has no Landlock ($sandbox); checking seccomp's refusals only"
-    grep -q "^hostile: ptrace the harness: refused$" err.txt
-    grep -q "^hostile: write the harness's memory (process_vm_writev): refused$" err.txt ;;
+    grep -q "^engine: hostile: ptrace the harness: refused$" err.txt
+    grep -q "^engine: hostile: write the harness's memory (process_vm_writev): refused$" err.txt ;;
 esac
-grep -q "^hostile: make the template region writable: refused$" err.txt
+grep -q "^engine: hostile: make the template region writable: refused$" err.txt
 [ ! -e res/hostile-was-here ]
 h5dump -a /engine_isolation res/snoop.h5 | grep -q "\"isolated: $sandbox\""
 # Owner-only whatever the umask: the results file, the checkpoint and its files.
@@ -75,14 +75,14 @@ chmod 755 "$work"
 config reach "$bad/libhostile.so" "snoop=$work/res/reach.h5, tcp=$tcp, udp=$udp, unix=$work/net/unix.sock, abstract=shades-containment-$$, secret=$work/secrets/key, secret=/dev/shm/shades-containment-$$, fork=1"
 "$shades" run reach.yaml --isolate --no-checkpoint >out.txt 2>err.txt
 sandbox=$(sed -n 's/.*sandbox: //p' out.txt)
-must_refuse() { grep -q "^hostile: $1: refused$" err.txt || { echo "not refused: $1" >&2; cat err.txt >&2; exit 1; }; }
+must_refuse() { grep -q "^engine: hostile: $1: refused$" err.txt || { echo "not refused: $1" >&2; cat err.txt >&2; exit 1; }; }
 must_refuse "send to a loopback TCP port"
 must_refuse "send to a loopback UDP port"
 must_refuse "send to a pathname Unix socket"
 must_refuse "send to an abstract Unix socket"
 must_refuse "start a process that outlives the run"
-grep -q "^hostile: note: a thread ran$" err.txt || { echo "threads do not work in the sandbox" >&2; exit 1; }
-grep -q "^hostile: note: 0 threads outside seccomp$" err.txt || { echo "a thread escaped the sandbox:" >&2; cat err.txt >&2; exit 1; }
+grep -q "^engine: hostile: note: a thread ran$" err.txt || { echo "threads do not work in the sandbox" >&2; exit 1; }
+grep -q "^engine: hostile: note: 0 threads outside seccomp$" err.txt || { echo "a thread escaped the sandbox:" >&2; cat err.txt >&2; exit 1; }
 case $sandbox in *"seccomp (no sockets, processes or exec)"*) ;; *) echo "no seccomp: $sandbox" >&2; exit 1 ;; esac
 if [ "$(id -u)" = 0 ] || [[ $sandbox == landlock* ]]; then
   must_refuse "read $work/secrets/key"
@@ -104,7 +104,7 @@ config shrink "$bad/libhostile.so" "shrink=1"
 "$shades" run shrink.yaml --isolate --no-checkpoint >out.txt 2>err.txt ||
   { echo "the run with shrink=1 failed ($?):" >&2; cat err.txt >&2; exit 1; }
 must_refuse "resize the harness's score area"
-if grep -q "^hostile: resize .*: ALLOWED$" err.txt; then
+if grep -q "^engine: hostile: resize .*: ALLOWED$" err.txt; then
   echo "a shared memory file was resized:" >&2; cat err.txt >&2; exit 1
 fi
 # An engine that eats memory fails its own calls, not the machine.
@@ -169,6 +169,17 @@ config stale synthetic ""
 echo partial >"res/stale.html.tmp.$dead"
 "$shades" report res/stale.h5 -o res/stale.html >/dev/null
 [ ! -e "res/stale.html.tmp.$dead" ] || { echo "a stale report temporary was left" >&2; exit 1; }
+
+# What an isolated engine prints reaches stderr marked as its own, with
+# control bytes shown: no line posing as the harness's, no escape reaching
+# the terminal.
+config noise "$bad/libhostile.so" "noise=1"
+"$shades" run noise.yaml --isolate --no-checkpoint >/dev/null 2>err.txt
+grep -q '^engine: shades: error: forged by the engine$' err.txt &&
+  grep -qF 'engine: \x1b[2Jcleared' err.txt ||
+  { echo "the engine's output is not marked:" >&2; cat -v err.txt >&2; exit 1; }
+! grep -q '^shades: error: forged' err.txt && ! grep -q "$(printf '\033')" err.txt ||
+  { echo "the engine's output passed as the harness's:" >&2; cat -v err.txt >&2; exit 1; }
 
 # Dataset paths that leave the root.
 mkdir -p outside

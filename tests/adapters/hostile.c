@@ -33,6 +33,8 @@
  *               read-write through /proc), printing one line per file;
  *               a compare before the score area was caught aborts, for a
  *               fresh try.
+ *   noise=1     prints, in create, a line posing as the harness's error
+ *               and a terminal escape that would clear the screen
  *   create=F, size_max=F, destroy=F  fault F (segv, hang or exit) in
  *               that call of the engine's life, outside any image's. */
 #include <shades/adapter.h>
@@ -65,7 +67,7 @@
 typedef struct faults {
     double segv, hang, abort, overrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
     size_t leak;
-    int closefds, ignsegv, fork, tcp, udp, shrink;
+    int closefds, ignsegv, fork, tcp, udp, shrink, noise;
     char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
     char create[8], size_max[8], destroy[8]; /* a life call's fault, or "" */
     int n_secret;
@@ -110,6 +112,7 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "ignsegv")) f->ignsegv = (int)v;
         else if (!strcmp(line, "fork")) f->fork = (int)v;
         else if (!strcmp(line, "shrink")) f->shrink = (int)v;
+        else if (!strcmp(line, "noise")) f->noise = (int)v;
         else if (!strcmp(line, "tcp")) f->tcp = (int)v;
         else if (!strcmp(line, "udp")) f->udp = (int)v;
         else if (!strcmp(line, "unix")) snprintf(f->unix_path, sizeof f->unix_path, "%s", eq);
@@ -152,6 +155,8 @@ static int h_create(shades_engine **out, const shades_host *host,
         return rc;
     }
     life_fault(e->f.create);
+    if (e->f.noise)
+        fprintf(stderr, "shades: error: forged by the engine\n\033[2Jcleared\n");
     synth_model_default(&e->model, config->seed);
     e->seed = config->seed;
     pthread_t thief;

@@ -1,0 +1,54 @@
+#include "engine_reach.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paths.h"
+#include "plugin.h"
+
+/* Whether path (resolved) lies in dir (resolved) or is dir. */
+static int beneath(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
+{
+    char lib[PATH_MAX], real[PATH_MAX], adapter_dir[PATH_MAX], config_dir[PATH_MAX] = "";
+    /* An adapter that cannot be found is the instance's to report. */
+    if (sh_plugin_resolve(lib, sizeof lib, c->engine.adapter, NULL) || !realpath(lib, real) ||
+        sh_path_dirname(adapter_dir, sizeof adapter_dir, real, NULL))
+        return 0;
+    if (c->engine.config_dir && !realpath(c->engine.config_dir, config_dir))
+        config_dir[0] = '\0';
+    const struct {
+        const char *path, *section, *key;
+    } data[] = {
+        {c->dataset.manifest, "dataset", "manifest"},
+        {c->dataset.card, "dataset", "card"},
+        {m->root, "dataset", c->dataset.root ? "root" : "manifest"},
+    };
+    for (size_t k = 0; k < sizeof data / sizeof data[0]; k++) {
+        char at[PATH_MAX];
+        if (!data[k].path || !realpath(data[k].path, at))
+            continue;
+        const char *dir = beneath(at, adapter_dir)                    ? adapter_dir
+                          : config_dir[0] && beneath(at, config_dir) ? config_dir
+                                                                     : NULL;
+        if (!dir)
+            continue;
+        return sh_err_set(err, SH_E_INPUT,
+                          "%s:%u: field '%s.%s': %s%s lies in %s, which the isolated engine "
+                          "may read (%s): it could read the labels there; keep the dataset "
+                          "out of the engine's folders (docs/isolation.md)",
+                          c->path, sh_config_line(c, data[k].section, data[k].key),
+                          data[k].section, data[k].key, data[k].path,
+                          k == 2 ? " (the images' folder)" : "", dir,
+                          dir == adapter_dir ? "the adapter's folder" : "engine.config_dir");
+    }
+    return 0;
+}
