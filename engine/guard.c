@@ -131,11 +131,29 @@ void sh_guard_set_origin(const char *origin)
     snprintf(st->origin, sizeof st->origin, "%s", origin);
 }
 
-static void on_signal(int sig)
+/* The templates, read-only once made (sh_guard_protect). */
+static _Atomic(const char *) kept_start;
+static atomic_size_t kept_len;
+
+void sh_guard_protect(const void *start, size_t len)
 {
+    atomic_store(&kept_len, 0);
+    atomic_store(&kept_start, start);
+    atomic_store(&kept_len, len);
+}
+
+static void on_signal(int sig, siginfo_t *si, void *context)
+{
+    (void)context;
     if (my_slot >= 0 && my_slot < SLOTS && atomic_load(&st->slots[my_slot].seq) & 1) {
-        char what[64];
-        snprintf(what, sizeof what, "crashed (SIG%s)", sigabbrev_np(sig));
+        const char *at = si ? si->si_addr : NULL, *start = atomic_load(&kept_start);
+        size_t len = atomic_load(&kept_len);
+        char what[160];
+        if (sig == SIGSEGV && start && len && at >= start && at < start + len)
+            snprintf(what, sizeof what, "wrote into a template after its create_template "
+                     "returned (SIGSEGV: the buffer is the harness's, never to be kept)");
+        else
+            snprintf(what, sizeof what, "crashed (SIG%s)", sigabbrev_np(sig));
         die(&st->slots[my_slot], what);
     }
     /* Not inside the engine: a harness fault, left to the default action. */
@@ -219,7 +237,8 @@ void sh_guard_install(const char *name, const sh_guard_items *m, unsigned timeou
     if (!atomic_exchange(&install_hooked, 1))
         on_exit(on_exit_call, NULL);
     memset(&ours, 0, sizeof ours);
-    ours.sa_handler = on_signal;
+    ours.sa_sigaction = on_signal;
+    ours.sa_flags = SA_SIGINFO;
     sigemptyset(&ours.sa_mask);
     for (int k = 0; k < 5; k++)
         sigaction(fatal[k], &ours, &saved[k]);

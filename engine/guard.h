@@ -45,6 +45,11 @@ void sh_guard_set_origin(const char *origin);
  * items and limit. [thread: main, no call in flight] */
 void sh_guard_install(const char *name, const sh_guard_items *items, unsigned timeout_ms);
 
+/* Names [start, start + len) as the run's templates, read-only once made:
+ * a SIGSEGV there inside an engine call is reported as a write into a
+ * template the engine kept. [thread: main, no call in flight] */
+void sh_guard_protect(const void *start, size_t len);
+
 /* Removes them; safe when not installed. [thread: main, no call in flight] */
 void sh_guard_remove(void);
 

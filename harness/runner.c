@@ -298,6 +298,11 @@ int sh_runner_templates(sh_templates **out, sh_instance *inst, sh_executor *ex,
         sh_templates_destroy(t);
         return rc;
     }
+    /* Made: from here on nothing writes a template. Read-only, an engine
+     * that kept a buffer and writes to it later faults in that call, which
+     * the guard names, instead of changing scores unseen. */
+    if (t->n && mprotect(t->bytes, t->n * t->stride, PROT_READ) == 0)
+        sh_guard_protect(t->bytes, t->n * t->stride);
     *out = t;
     return 0;
 }
@@ -306,8 +311,10 @@ void sh_templates_destroy(sh_templates *t)
 {
     if (!t)
         return;
-    if (t->bytes)
+    if (t->bytes) {
+        sh_guard_protect(NULL, 0);
         munmap(t->bytes, t->n ? t->n * t->stride : 8);
+    }
     if (t->fd >= 0)
         close(t->fd);
     free(t->size);

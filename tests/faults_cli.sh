@@ -65,6 +65,9 @@ unisolated "ignsegv=1 segv=0.05" "^shades: error: engine 'hostile' (ended the ru
 TSAN_OPTIONS="${TSAN_OPTIONS:-} halt_on_error=0" \
   unisolated closefds=1 "^shades: error: engine 'hostile' closed the harness's descriptors \(standard error among them\) in create_template on image '"
 unisolated inf=0.05 "^shades: error: engine 'hostile': compare of '[^']+' with '[^']+' returned [+-]inf, not a finite score"
+# An engine that keeps a template buffer and writes to it later: the
+# templates are read-only once made, so the write faults in that call.
+unisolated keep=1 "^shades: error: engine 'hostile' wrote into a template after its create_template returned \(SIGSEGV: the buffer is the harness's, never to be kept\) in compare of "
 # The calls of the engine's life, before the first image and after the
 # last (the results are written only once its destroy has returned).
 life="; no results were written$"

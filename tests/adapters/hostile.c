@@ -33,6 +33,8 @@
  *               read-write through /proc), printing one line per file;
  *               a compare before the score area was caught aborts, for a
  *               fresh try.
+ *   keep=1      keeps its first template buffer and writes into it in
+ *               every compare after, as if the buffer were its own
  *   noise=1     prints, in create, a line posing as the harness's error
  *               and a terminal escape that would clear the screen
  *   create=F, size_max=F, destroy=F  fault F (segv, hang or exit) in
@@ -67,7 +69,7 @@
 typedef struct faults {
     double segv, hang, abort, overrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
     size_t leak;
-    int closefds, ignsegv, fork, tcp, udp, shrink, noise;
+    int closefds, ignsegv, fork, tcp, udp, shrink, noise, keep;
     char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
     char create[8], size_max[8], destroy[8]; /* a life call's fault, or "" */
     int n_secret;
@@ -113,6 +115,7 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "fork")) f->fork = (int)v;
         else if (!strcmp(line, "shrink")) f->shrink = (int)v;
         else if (!strcmp(line, "noise")) f->noise = (int)v;
+        else if (!strcmp(line, "keep")) f->keep = (int)v;
         else if (!strcmp(line, "tcp")) f->tcp = (int)v;
         else if (!strcmp(line, "udp")) f->udp = (int)v;
         else if (!strcmp(line, "unix")) snprintf(f->unix_path, sizeof f->unix_path, "%s", eq);
@@ -129,6 +132,9 @@ static int parse_options(faults *f, const char *options)
 }
 
 static void *catch_fds(void *arg);
+
+/* keep=1: the first template buffer, kept past its call. */
+static _Atomic(uint8_t *) kept;
 
 /* Fault F ("segv", "hang", "exit"; "" none) in a call of the engine's life. */
 static void life_fault(const char *f)
@@ -420,6 +426,10 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
     const faults *f = &e->f;
     u -= f->segv + f->hang + f->abort + f->exit + f->quick_exit + f->eat;
     memset(out_buf, 0, TEMPLATE_BYTES);
+    if (f->keep) {
+        uint8_t *none = NULL;
+        atomic_compare_exchange_strong(&kept, &none, out_buf);
+    }
     out_buf[4] = code.traits;
     synth_put_u32(out_buf + 8, code.subject);
     synth_put_u32(out_buf + 12, code.image);
@@ -529,6 +539,9 @@ static int h_compare(double *out_score, shades_engine *e, const uint8_t *v, size
     common_faults(e, draw(a.subject * 131u + a.image, b.subject * 131u + b.image, ~e->seed));
     if (e->f.shrink)
         shrink_caught();
+    uint8_t *mine = atomic_load(&kept);
+    if (e->f.keep && mine)
+        mine[0] ^= 1; /* a byte the score does not read */
     *out_score = synth_model_score(&e->model, &a, &b);
     double u = draw(a.subject * 7u + a.image, b.subject * 7u + b.image, e->seed ^ 0x1f);
     if (u < e->f.inf)
