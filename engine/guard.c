@@ -46,8 +46,10 @@ static struct sh_guard_state local_state;
 static struct sh_guard_state *st = &local_state;
 static _Thread_local int my_slot = -1;
 
-static const sh_guard_items *items;
-static unsigned limit_ms;
+/* Set again when the run's items are known (after create), while the
+ * watchdog runs: atomic. */
+static _Atomic(const sh_guard_items *) items;
+static atomic_uint limit_ms;
 static atomic_int watching;
 static pthread_t watchdog;
 static struct sigaction ours, saved[5];
@@ -111,7 +113,7 @@ static void die(const slot *c, const char *what)
         for (;;)
             pause();
     char msg[sizeof st->msg];
-    size_t n = describe_call(msg, sizeof msg - sizeof tail, st, c, items, what);
+    size_t n = describe_call(msg, sizeof msg - sizeof tail, st, c, atomic_load(&items), what);
     if (is_life(atomic_load(&c->op)))
         memcpy(msg + n, life_tail, sizeof life_tail);
     else
@@ -186,9 +188,10 @@ static void *watch(void *arg)
         unsigned used = atomic_load(&st->slots_used);
         for (unsigned k = 0; k < used && k < SLOTS; k++) {
             unsigned seq = atomic_load(&st->slots[k].seq);
+            unsigned ms = atomic_load(&limit_ms);
             unsigned limit = atomic_load(&st->slots[k].op) == SH_GUARD_CREATE
-                                 ? limit_ms * SH_CREATE_LIMITS
-                                 : limit_ms;
+                                 ? ms * SH_CREATE_LIMITS
+                                 : ms;
             if (!(seq & 1) || seq != seen[k]) {
                 seen[k] = seq;
                 ticks[k] = 0;
@@ -227,8 +230,8 @@ static atomic_int exit_hooked, install_hooked;
 
 void sh_guard_install(const char *name, const sh_guard_items *m, unsigned timeout_ms)
 {
-    items = m;
-    limit_ms = timeout_ms;
+    atomic_store(&items, m);
+    atomic_store(&limit_ms, timeout_ms);
     if (atomic_load(&watching))
         return;
     snprintf(st->engine, sizeof st->engine, "%s", name);
