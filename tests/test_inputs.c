@@ -174,12 +174,14 @@ static void config_errors_name_line_and_field(void **state)
     (void)state;
     expect_config_error("seed: 3", "seed: three", ":1: field 'run.seed': 'three' is not a whole number");
     expect_config_error("threads: 2", "threds: 2", ":1: field 'run.threds': not a key this file may have");
-    expect_config_error("threads: 2", "threads: 300", ":1: field 'run.threads': 300 is not from 1 to 256");
+    expect_config_error("threads: 2", "threads: 300",
+                        ":1: field 'run.threads': 300 is not from 1 to 256");
     expect_config_error("seed: 3", "seed: 3, seed: 4", ":1: field 'run.seed': given twice");
     expect_config_error("[sex, sex x skin_type]", "[]",
                         ":4: field 'groups.partitions': has 0 entries, at least 1 needed");
     /* An explicit 0 is not the default (1 thread, 0.95). */
-    expect_config_error("threads: 2", "threads: 0", ":1: field 'run.threads': 0 is not from 1 to 256");
+    expect_config_error("threads: 2", "threads: 0",
+                        ":1: field 'run.threads': 0 is not from 1 to 256");
     expect_config_error("threads: 2", "threads: 2, confidence: 0",
                         ":1: field 'run.confidence': 0 is not in (0.5, 1)");
     /* A word that is neither true nor false is an error, not true. */
