@@ -390,6 +390,13 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
     return 0;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 unsigned sh_isolate_finish(sh_isolate *iso)
 {
     unsigned killed = 0;
@@ -401,8 +408,8 @@ unsigned sh_isolate_finish(sh_isolate *iso)
             close(iso->w[k].sock);
             iso->w[k].sock = -1;
         }
-    struct timespec start, now, tick = {0, 10 * 1000000L};
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct timespec tick = {0, 10 * 1000000L};
+    long long since = now_ms();
     for (;;) {
         unsigned alive = 0;
         for (unsigned k = 0; k < iso->n; k++) {
@@ -417,10 +424,7 @@ unsigned sh_isolate_finish(sh_isolate *iso)
         }
         if (!alive)
             return killed;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double ms = (double)(now.tv_sec - start.tv_sec) * 1e3 +
-                    (double)(now.tv_nsec - start.tv_nsec) / 1e6;
-        if (ms >= iso->timeout_ms)
+        if (now_ms() - since >= iso->timeout_ms)
             break;
         nanosleep(&tick, NULL);
     }
@@ -436,13 +440,8 @@ void sh_isolate_destroy(sh_isolate *iso)
 {
     if (!iso)
         return;
-    sh_isolate_finish(iso);
+    sh_isolate_finish(iso); /* every worker's socket closed, every worker gone */
     for (unsigned k = 0; iso->w && k < iso->n; k++) {
-        /* Closing the socket tells the worker to destroy its engine and go. */
-        if (iso->w[k].sock >= 0)
-            close(iso->w[k].sock);
-        iso->w[k].sock = -1;
-        reap(&iso->w[k], 0, NULL, 0);
         if (iso->w[k].area)
             munmap(iso->w[k].area, sizeof *iso->w[k].area);
         if (iso->w[k].area_fd >= 0)
@@ -566,13 +565,6 @@ int sh_isolate_estimate(sh_wire_attrs *out, sh_fault *out_fault, char *message,
 {
     return image_call(NULL, out, sizeof *out, out_fault, message, cap, iso, SH_WIRE_ESTIMATE,
                       0, im, err);
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Waits until w's reply to a COMPARE of m pairs can be read: 0, -1 (gone)
