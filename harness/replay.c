@@ -210,6 +210,13 @@ typedef struct predictions_reader {
     size_t *line_of;           /* per item: the row that predicted it, 0 if none */
 } predictions_reader;
 
+/* The confidence column's name: the config's, else the default one, which
+ * a file need not have. */
+static const char *confidence_column(const sh_cfg_predictions *cfg)
+{
+    return cfg->confidence ? cfg->confidence : "confidence";
+}
+
 static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *err)
 {
     predictions_reader *r = ctx;
@@ -218,8 +225,7 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *er
         static const char *const keys[3] = {"image", "predicted", "confidence"};
         /* A confidence column the config names must be there; the default
          * one is read where the file has it. */
-        const char *names[3] = {cfg->image, cfg->predicted,
-                                cfg->confidence ? cfg->confidence : keys[2]};
+        const char *names[3] = {cfg->image, cfg->predicted, confidence_column(cfg)};
         return sh_replay_header(&r->cols, f, n, names, "predictions", keys, !cfg->confidence,
                                 err);
     }
@@ -256,8 +262,7 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *er
         double conf = strtod(f[r->cols.col[2]], &end);
         if (*end || !(conf >= 0 && conf <= 1))
             return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not a number in [0, 1]",
-                                  cfg->confidence ? cfg->confidence : "confidence",
-                                  f[r->cols.col[2]]);
+                                  confidence_column(cfg), f[r->cols.col[2]]);
     }
     r->predicted[i] = cls;
     r->line_of[i] = line;

@@ -666,10 +666,9 @@ sh_table *sh_table_criteria(const sh_report_run *run)
     return t;
 }
 
-/* A cell of an own-threshold quantity: the value in fmt, with its
- * bootstrap interval where there is one (setting *bounded). */
-/* x in fmt, with its bounds in bfmt (a rate's as the other tables give
- * them, a threshold's with more digits). */
+/* A cell of an own-threshold quantity: x in fmt, with its bootstrap
+ * interval in bfmt where there is one (setting *bounded): a rate's bounds
+ * as the other tables give them, a threshold's with more digits. */
 static void own_cell(sh_table *t, const char *fmt, const char *bfmt, double x, double lo,
                      double hi, int *bounded)
 {
