@@ -361,6 +361,9 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
     const char *args[ARGS] = {exe, "__worker", o->spec, o->config_dir ? o->config_dir : "",
                               o->options ? o->options : "", seed, limits};
     iso->w = calloc(iso->n, sizeof *iso->w);
+    /* Before any failure below: destroy closes what is not -1. */
+    for (unsigned k = 0; iso->w && k < iso->n; k++)
+        iso->w[k].sock = iso->w[k].area_fd = -1;
     int ok = iso->w != NULL && worker_environment(iso);
     for (int k = 0; k < ARGS && ok; k++)
         ok = (iso->argv[k] = strdup(args[k])) != NULL;
@@ -374,8 +377,6 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
         return rc;
     }
     iso->relaying = pthread_create(&iso->relay, NULL, relay, iso) == 0;
-    for (unsigned k = 0; k < iso->n; k++)
-        iso->w[k].sock = iso->w[k].area_fd = -1;
     for (unsigned k = 0; k < iso->n; k++)
         if ((rc = make_area(&iso->w[k], err))) {
             sh_isolate_destroy(iso);
