@@ -26,6 +26,14 @@ int sh_path_join(char *out, size_t cap, const char *dir, const char *name, sh_er
     return 0;
 }
 
+int sh_path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
 int sh_path_dirname(char *out, size_t cap, const char *path, sh_err *err)
 {
     const char *slash = strrchr(path, '/');

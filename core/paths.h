@@ -12,6 +12,10 @@ int sh_path_join(char *out, size_t cap, const char *dir, const char *name, sh_er
 /* out = the directory part of path ("." when it has none). */
 int sh_path_dirname(char *out, size_t cap, const char *path, sh_err *err);
 
+/* Whether path is dir or lies beneath it, both resolved (realpath): by
+ * whole components, so /data2 is not beneath /data. */
+int sh_path_within(const char *path, const char *dir);
+
 /* out = the directory holding the running executable. */
 int sh_path_exe_dir(char *out, size_t cap, sh_err *err);
 

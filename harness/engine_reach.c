@@ -7,15 +7,6 @@
 #include "paths.h"
 #include "plugin.h"
 
-/* Whether path (resolved) lies in dir (resolved) or is dir. */
-static int beneath(const char *path, const char *dir)
-{
-    size_t n = strlen(dir);
-    if (n == 1 && dir[0] == '/')
-        return 1;
-    return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
 {
     char lib[PATH_MAX], real[PATH_MAX], adapter_dir[PATH_MAX], config_dir[PATH_MAX] = "";
@@ -36,9 +27,9 @@ int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
         char at[PATH_MAX];
         if (!data[k].path || !realpath(data[k].path, at))
             continue;
-        const char *dir = beneath(at, adapter_dir)                    ? adapter_dir
-                          : config_dir[0] && beneath(at, config_dir) ? config_dir
-                                                                     : NULL;
+        const char *dir = sh_path_within(at, adapter_dir)                    ? adapter_dir
+                          : config_dir[0] && sh_path_within(at, config_dir) ? config_dir
+                                                                             : NULL;
         if (!dir)
             continue;
         return sh_err_set(err, SH_E_INPUT,

@@ -328,8 +328,8 @@ static int open_beneath(const sh_manifest *m, const char *rel)
     if (!realpath(m->root, root) || snprintf(path, sizeof path, "%s/%s", root, rel) >=
                                         (int)sizeof path || !realpath(path, real))
         return -1;
-    size_t n = strlen(root);
-    if (strncmp(real, root, n) != 0 || (real[n] != '/' && !(n == 1 && root[0] == '/'))) {
+    /* The root itself is no file beneath it (unless the root is /). */
+    if (!sh_path_within(real, root) || (!strcmp(real, root) && strcmp(root, "/"))) {
         errno = EXDEV;
         return -1;
     }
