@@ -219,7 +219,7 @@ int sh_import(sh_import_result *out, const sh_import_options *o, sh_err *err)
     if (!rc) {
         out->n_images = job.m.n;
         out->n_pairs = job.p.n;
-        out->n_files = job.n_files ? job.n_files : 1;
+        out->n_files = job.n_read ? job.n_read : job.n_files ? job.n_files : o->n_inputs;
     }
     sh_import_manifest_free(&job.m);
     sh_import_pairs_free(&job.p);

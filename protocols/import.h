@@ -28,7 +28,8 @@ typedef struct sh_import_options {
 typedef struct sh_import_result {
     char root[PATH_MAX];       /* the dataset root, absolute, as the card records it */
     size_t n_images, n_pairs;
-    size_t n_files;            /* input files read (rfw: the pair lists found) */
+    size_t n_files;            /* input files read (rfw: the pair lists found; utkface:
+                                * the folder's file names) */
     int card_kept;             /* an existing card.yaml was left as it was */
 } sh_import_result;
 

@@ -83,6 +83,7 @@ int sh_import_read_utkface(sh_import_job *job, sh_err *err)
     char **names = NULL;
     size_t n = 0, skipped = 0;
     int rc = read_names(&names, &n, job->input, err);
+    job->n_read = n;
     for (size_t i = 0; !rc && i < n; i++) {
         long age;
         const char *sex, *race;

@@ -24,6 +24,8 @@ typedef struct sh_import_job {
     sh_import_pairs p;         /* pair layouts fill it */
     char **files;              /* input files a reader found (the tables point at them) */
     size_t n_files;
+    size_t n_read;             /* files read where not the inputs or files above (utkface:
+                                * the folder's file names); 0 for those */
 } sh_import_job;
 
 /* What a format writes besides manifest.csv and card.yaml. */

@@ -26,7 +26,7 @@ cmp "$work/bfw/pairs.csv" "$fx/bfw.expected-pairs.csv" || fail "bfw pairs"
 mkdir -p "$work/utk"
 for f in 25_0_2_20170116174525125.jpg 3_1_0_20170109191326447.jpg 61_1_3_x.jpg \
          not_a_face.jpg 40_2_1_bad.jpg; do : > "$work/utk/$f"; done
-"$shades" import utkface "$work/utk" -o "$work/utk-out" 2>"$work/utk.log" >/dev/null
+"$shades" import utkface "$work/utk" -o "$work/utk-out" 2>"$work/utk.log" >"$work/utk.out"
 printf '%s\n' "image_id,subject_id,path,age,sex,race" \
   "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25,M,Asian" \
   "3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,3_1_0_20170109191326447.jpg,3,F,White" \
@@ -34,6 +34,7 @@ printf '%s\n' "image_id,subject_id,path,age,sex,race" \
 cmp "$work/utk-out/manifest.csv" "$work/utk.expected" || fail "utkface manifest"
 grep -q "skipped 'not_a_face.jpg'" "$work/utk.log" || fail "utkface skip not reported"
 grep -q "2 of 5 file names skipped" "$work/utk.log" || fail "utkface skip count"
+grep -q "manifest.csv: 3 images from 5 files (utkface)" "$work/utk.out" || fail "utkface: files read"
 grep -qx "root: \"$work/utk\"" "$work/utk-out/card.yaml" || fail "utkface card: root is not the image folder"
 
 # ---- importers: malformed lines name file and line ----
