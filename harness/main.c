@@ -1,5 +1,6 @@
 /* The shades command line. Exit status: 0 success, 2 error (1 is kept for
  * a run whose pass/fail criteria fail). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,6 +636,22 @@ static const command commands[] = {
     {"help", cmd_help},
 };
 
+/* Opens /dev/null on each of descriptors 0, 1 and 2 found closed: the next
+ * file the harness opened would take its number, and what is printed to
+ * stdout or stderr (by the harness or, while stdout points at stderr, by an
+ * engine) would land in that file, or replace it. */
+static void std_fds_open(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int null = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+            if (null >= 0 && null != fd) {
+                dup2(null, fd);
+                close(null);
+            }
+        }
+}
+
 int main(int argc, char **argv)
 {
     /* OpenCV's own cap on decoded pixels, read once at its first decode:
@@ -647,6 +664,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "__worker") == 0)
         return sh_worker_main(argc - 2, argv + 2);
+    std_fds_open();
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
         return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0)

@@ -1,5 +1,6 @@
 #include "run.h"
 
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +21,34 @@
 #include "report.h"
 #include "run_state.h"
 #include "version.h"
+
+/* Points stdout at stderr while an in-process engine lives, so what the
+ * engine prints (a vendor library's banner, an FRVT library's debugging)
+ * never lands among the tables: the harness itself writes nothing to stdout
+ * until the engine has ended. Returns stdout's own descriptor, or -1 where
+ * stdout or stderr is not open (nothing is moved then). */
+static int stdout_divert(void)
+{
+    fflush(stdout);
+    int saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (saved >= 0 && dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        close(saved);
+        saved = -1;
+    }
+    return saved;
+}
+
+/* Sends what the engine left in stdout's buffer on to stderr, and points
+ * stdout back at its own descriptor. */
+static void stdout_restore(int *saved)
+{
+    if (*saved < 0)
+        return;
+    fflush(stdout);
+    dup2(*saved, STDOUT_FILENO);
+    close(*saved);
+    *saved = -1;
+}
 
 static void run_state_free(run_state *s)
 {
@@ -42,6 +71,7 @@ static void run_state_free(run_state *s)
     sh_pairs_destroy(s->pairs);
     sh_templates_destroy(s->templates);
     sh_instance_destroy(s->inst);
+    stdout_restore(&s->engine_stdout);
     sh_groups_destroy(s->groups);
     sh_card_destroy(s->card);
     sh_model_card_destroy(s->model_card);
@@ -520,7 +550,7 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
 {
     if (out)
         *out = NULL;
-    run_state s = {.ranks = opts ? opts->ranks : NULL};
+    run_state s = {.ranks = opts ? opts->ranks : NULL, .engine_stdout = -1};
     int rc = opts && opts->sign_key ? sh_key_load(&s.sign_key, opts->sign_key, 1, err) : 0;
     if (!rc)
         rc = sh_config_load(&s.config, config_path, err);
@@ -595,6 +625,8 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         };
         if (opts)
             io.sandbox = opts->sandbox;
+        if (!io.isolate)
+            s.engine_stdout = stdout_divert();
         rc = options ? sh_instance_create(&s.inst, &io, err) : sh_err_nomem(err);
         free(options);
         if (rc == SH_E_INPUT) {
@@ -646,8 +678,10 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     /* Past the engine's last call: it ends before any results file is
      * written, so a fault in its destroy stops the run like any call's
      * (in-process) or is killed (isolated). */
-    if (!rc && s.inst)
+    if (!rc && s.inst) {
         s.inst->calls->finish(s.inst);
+        stdout_restore(&s.engine_stdout);
+    }
     rc = sum_over_ranks(&s, rc, err);
     if (!rc && sh_ranks_rank(s.ranks) == 0)
         rc = write_results(&s, opts, err);

@@ -35,6 +35,8 @@ typedef struct run_state {
     sh_card *card;
     sh_groups *groups;
     sh_instance *inst;         /* NULL for replay */
+    int engine_stdout;         /* stdout's own descriptor while an in-process engine has
+                                  stdout pointed at stderr (run.c); -1 otherwise */
     sh_progress *progress;
     sh_checkpoint *checkpoint; /* NULL for replay and --no-checkpoint */
     sh_guard_items guard_items; /* the manifest's items, as the in-process guard names them */

@@ -176,10 +176,27 @@ echo partial >"res/stale.html.tmp.$dead"
 config noise "$bad/libhostile.so" "noise=1"
 "$shades" run noise.yaml --isolate --no-checkpoint >/dev/null 2>err.txt
 grep -q '^engine: shades: error: forged by the engine$' err.txt &&
-  grep -qF 'engine: \x1b[2Jcleared' err.txt ||
+  grep -qF 'engine: \x1b[2Jcleared' err.txt &&
+  grep -qx 'engine: engine chatter from destroy' err.txt ||
   { echo "the engine's output is not marked:" >&2; cat -v err.txt >&2; exit 1; }
 ! grep -q '^shades: error: forged' err.txt && ! grep -q "$(printf '\033')" err.txt ||
   { echo "the engine's output passed as the harness's:" >&2; cat -v err.txt >&2; exit 1; }
+# In-process, what the engine prints to stdout (never flushed, in create
+# and in destroy) goes to stderr: stdout carries the harness's tables alone.
+"$shades" run noise.yaml --no-checkpoint >out.txt 2>err.txt
+grep -qx 'engine chatter from create' err.txt && grep -qx 'engine chatter from destroy' err.txt ||
+  { echo "the engine's stdout is lost:" >&2; cat -v err.txt >&2; exit 1; }
+! grep -q 'chatter' out.txt && grep -q '^results: ./res/noise.h5' out.txt ||
+  { echo "the engine's stdout is among the tables:" >&2; cat -v out.txt >&2; exit 1; }
+# With stdout or stderr closed the run still works: no file of the run's
+# takes their place (the dataset's folder did, and the engine's stdout,
+# pointed at stderr, replaced it).
+"$shades" run noise.yaml --no-checkpoint >&- 2>err.txt ||
+  { echo "the run failed with stdout closed:" >&2; cat err.txt >&2; exit 1; }
+rm res/noise.h5
+"$shades" run noise.yaml --no-checkpoint 2>&- >out.txt && grep -q '^results: ' out.txt &&
+  "$shades" report res/noise.h5 >/dev/null ||
+  { echo "the run failed with stderr closed" >&2; exit 1; }
 
 # Dataset paths that leave the root.
 mkdir -p outside

@@ -36,7 +36,9 @@
  *   keep=1      keeps its first template buffer and writes into it in
  *               every compare after, as if the buffer were its own
  *   noise=1     prints, in create, a line posing as the harness's error
- *               and a terminal escape that would clear the screen
+ *               and a terminal escape that would clear the screen, and
+ *               to stdout (buffered, never flushed) a line in create and
+ *               one in destroy, as a chatty vendor library does
  *   create=F, size_max=F, destroy=F  fault F (segv, hang or exit) in
  *               that call of the engine's life, outside any image's. */
 #include <shades/adapter.h>
@@ -161,8 +163,10 @@ static int h_create(shades_engine **out, const shades_host *host,
         return rc;
     }
     life_fault(e->f.create);
-    if (e->f.noise)
+    if (e->f.noise) {
         fprintf(stderr, "shades: error: forged by the engine\n\033[2Jcleared\n");
+        printf("engine chatter from create\n");
+    }
     synth_model_default(&e->model, config->seed);
     e->seed = config->seed;
     pthread_t thief;
@@ -175,6 +179,8 @@ static int h_create(shades_engine **out, const shades_host *host,
 static void h_destroy(shades_engine *e)
 {
     life_fault(e->f.destroy);
+    if (e->f.noise)
+        printf("engine chatter from destroy\n");
     free(e);
 }
 
