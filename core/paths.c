@@ -34,6 +34,53 @@ int sh_path_within(const char *path, const char *dir)
     return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
+/* What a file of mode m that is not a regular file is, for messages. */
+static const char *kind_of(mode_t m)
+{
+    return S_ISDIR(m)                    ? "a directory"
+           : S_ISCHR(m) || S_ISBLK(m)    ? "a device"
+           : S_ISFIFO(m)                 ? "a FIFO"
+           : S_ISSOCK(m)                 ? "a socket"
+                                         : "not a regular file";
+}
+
+int sh_path_output(char *out, size_t cap, const char *what, const char *path,
+                   const sh_path_input *inputs, size_t n, sh_err *err)
+{
+    struct stat lst, st;
+    if (lstat(path, &lst) != 0) {
+        if (errno != ENOENT)
+            return sh_err_set(err, SH_E_IO, "%s: '%s': %s", what, path, strerror(errno));
+        return snprintf(out, cap, "%s", path) < (int)cap
+                   ? 0
+                   : sh_err_set(err, SH_E_INPUT, "%s: path too long", path);
+    }
+    if (stat(path, &st) != 0)
+        return sh_err_set(err, SH_E_INPUT, "%s: '%s' is a symbolic link to nothing (%s)", what,
+                          path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return sh_err_set(err, SH_E_INPUT,
+                          "%s: '%s' is %s, not a regular file; writing would replace it", what,
+                          path, kind_of(st.st_mode));
+    for (size_t i = 0; i < n; i++) {
+        struct stat in;
+        if (inputs[i].path && stat(inputs[i].path, &in) == 0 && in.st_dev == st.st_dev &&
+            in.st_ino == st.st_ino)
+            return sh_err_set(err, SH_E_INPUT,
+                              "%s: '%s' is %s '%s'; writing there would destroy it", what, path,
+                              inputs[i].what, inputs[i].path);
+    }
+    if (!S_ISLNK(lst.st_mode))
+        return snprintf(out, cap, "%s", path) < (int)cap
+                   ? 0
+                   : sh_err_set(err, SH_E_INPUT, "%s: path too long", path);
+    char real[PATH_MAX];
+    if (!realpath(path, real) || strlen(real) >= cap)
+        return sh_err_set(err, SH_E_INPUT, "%s: '%s': cannot resolve the link", what, path);
+    memcpy(out, real, strlen(real) + 1);
+    return 0;
+}
+
 int sh_path_dirname(char *out, size_t cap, const char *path, sh_err *err)
 {
     const char *slash = strrchr(path, '/');

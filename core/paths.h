@@ -16,6 +16,21 @@ int sh_path_dirname(char *out, size_t cap, const char *path, sh_err *err);
  * whole components, so /data2 is not beneath /data. */
 int sh_path_within(const char *path, const char *dir);
 
+/* A file a command reads, named for messages ("the manifest"). */
+typedef struct sh_path_input {
+    const char *what;
+    const char *path; /* NULL: none, skipped */
+} sh_path_input;
+
+/* Checks path as a file about to be written whole (a temporary renamed
+ * onto it), before anything is written: what is there must be a regular
+ * file, or a symbolic link to one, and not the same file as any of the n
+ * inputs. `what` starts messages, naming the setting ("report -o"). Sets out
+ * (cap bytes) to the path to write: path, or the file a link at path names,
+ * so that the link stays and its file is replaced. */
+int sh_path_output(char *out, size_t cap, const char *what, const char *path,
+                   const sh_path_input *inputs, size_t n, sh_err *err);
+
 /* out = the directory holding the running executable. */
 int sh_path_exe_dir(char *out, size_t cap, sh_err *err);
 

@@ -1,5 +1,6 @@
 #include "checkpoint.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -309,6 +310,56 @@ static int holder_dying(const struct stat *st)
  * taken over owner-only, and held for this run alone: two runs of one
  * config at once would interleave their work. Opened without following a
  * link, so the files inside are the ones checked. */
+/* Refuses a folder that is not a checkpoint (a user's, the dataset's)
+ * before anything in it changes: a checkpoint holds only its identity,
+ * which shades wrote, its log, which comes after the identity, and the
+ * identity's temporary. An empty folder is taken (and removed after). */
+static int refuse_foreign(const sh_checkpoint *cp, sh_err *err)
+{
+    int fd = dup(cp->dir_fd);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return io_error(err, cp->dir, "read it");
+    }
+    char odd[256] = "";
+    int has_identity = 0, has_log = 0;
+    /* The first foreign name in byte order, so the message is the same
+     * whatever order the folder lists them in. */
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *n = e->d_name;
+        has_identity |= !strcmp(n, "identity");
+        has_log |= !strcmp(n, "log");
+        if (strcmp(n, ".") && strcmp(n, "..") && strcmp(n, "identity") && strcmp(n, "log") &&
+            strcmp(n, "identity.tmp") && (!odd[0] || strcmp(n, odd) < 0))
+            snprintf(odd, sizeof odd, "%s", n);
+    }
+    closedir(d);
+    char head[8] = "";
+    if (!odd[0] && has_identity) {
+        int id = openat(cp->dir_fd, "identity", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        ssize_t k = id < 0 ? -1 : read(id, head, 7);
+        if (id >= 0)
+            close(id);
+        if (k != 7 || memcmp(head, "shades ", 7))
+            snprintf(odd, sizeof odd, "identity");
+    } else if (!odd[0] && has_log) {
+        /* A log of records comes after the identity; a link or another
+         * user's file planted there is named in open_in's words. */
+        struct stat st;
+        if (!fstatat(cp->dir_fd, "log", &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode) &&
+            st.st_uid == geteuid() && st.st_size > 0)
+            snprintf(odd, sizeof odd, "log");
+    }
+    if (!odd[0])
+        return 0;
+    return sh_err_set(err, SH_E_INPUT,
+                      "checkpoint %s: holds '%s', which shades did not write there: not a "
+                      "checkpoint; give output.checkpoint a folder of its own",
+                      cp->dir, odd);
+}
+
 static int own_dir(sh_checkpoint *cp, sh_err *err)
 {
     const char *dir = cp->dir;
@@ -334,6 +385,8 @@ static int own_dir(sh_checkpoint *cp, sh_err *err)
                               "checkpoint %s: belongs to another user; it holds templates, "
                               "so shades uses only its own",
                               dir);
+    if ((rc = refuse_foreign(cp, err)))
+        return rc;
     if (fchmod(cp->dir_fd, 0700))
         return io_error(err, dir, "make it owner-only");
     /* A run killed a moment ago may still be letting go (a supervised run

@@ -19,6 +19,7 @@
 #include "provenance.h"
 #include "results.h"
 #include "report.h"
+#include "run_outputs.h"
 #include "run_state.h"
 #include "version.h"
 
@@ -432,7 +433,7 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         r.info.host_os = prov.host_os;
         r.info.images_merkle_root = prov.images_merkle_root;
         r.info.images_hashed = prov.images_hashed;
-        rc = sh_h5_write_signed(results, &r, s->sign_key, err);
+        rc = sh_h5_write_signed(s->results_path, &r, s->sign_key, err);
     }
     sh_model_card_record_release(&model_card);
     r.model_card = NULL;
@@ -574,6 +575,11 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && !s.config->dataset.allow_outside_root &&
         strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_manifest_confine(s.manifest, err);
+    /* Where the results go, before anything is read whole or any engine
+     * loads: never over a file the run reads. */
+    if (!rc)
+        rc = sh_run_outputs_check(s.results_path, sizeof s.results_path, s.config, s.manifest,
+                                  opts, err);
     /* An isolated engine reads its own folders: the labels must lie elsewhere. */
     if (!rc && opts && opts->isolate && strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_engine_reach_check(s.config, s.manifest, err);

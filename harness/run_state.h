@@ -4,6 +4,8 @@
 #ifndef SH_HARNESS_RUN_STATE_H
 #define SH_HARNESS_RUN_STATE_H
 
+#include <limits.h>
+
 #include "card.h"
 #include "checkpoint.h"
 #include "classification_results.h"
@@ -41,6 +43,7 @@ typedef struct run_state {
     sh_checkpoint *checkpoint; /* NULL for replay and --no-checkpoint */
     sh_guard_items guard_items; /* the manifest's items, as the in-process guard names them */
     char manifest_sha[SH_SHA256_HEX];
+    char results_path[PATH_MAX];   /* where the results file is written (run_outputs.h) */
     sh_key *sign_key;              /* signs the results file (--sign); NULL: unsigned */
     char warning[2048];            /* withdrawn datasets the card names */
     unsigned threads;              /* the engine's share of the run's threads, or the run's */

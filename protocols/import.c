@@ -68,9 +68,25 @@ typedef struct out_file {
     FILE *f;
 } out_file;
 
-static int out_open(out_file *o, const char *dir, const char *name, sh_err *err)
+/* Opens name in dir under its temporary name, once sh_path_output has
+ * found that it is none of the job's inputs (a published file kept in the
+ * output folder under the name written there) and no device. */
+static int out_open(out_file *o, const sh_import_job *job, const char *dir, const char *name,
+                    sh_err *err)
 {
-    int rc = sh_path_join(o->final, sizeof o->final, dir, name, err);
+    char path[PATH_MAX];
+    int rc = sh_path_join(path, sizeof path, dir, name, err);
+    size_t n = job->n_inputs + job->n_files;
+    sh_path_input *in = rc ? NULL : calloc(n, sizeof *in);
+    if (!rc && !in)
+        rc = sh_err_nomem(err);
+    for (size_t i = 0; in && i < n; i++)
+        in[i] = (sh_path_input){"the input",
+                                i < job->n_inputs ? job->inputs[i]
+                                                  : job->files[i - job->n_inputs]};
+    if (!rc)
+        rc = sh_path_output(o->final, sizeof o->final, "import -o", path, in, n, err);
+    free(in);
     if (rc)
         return rc;
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->final, (long)getpid());
@@ -118,13 +134,13 @@ static int write_outputs(int *out_kept, const sh_import_job *job, const sh_impor
     static const char *const pair_head[] = {"reference_id", "probe_id", "fold"};
     out_file files[3];
     memset(files, 0, sizeof files);
-    rc = out_open(&files[0], dir, "manifest.csv", err);
+    rc = out_open(&files[0], job, dir, "manifest.csv", err);
     if (!rc) {
         put_table(files[0].f, head, 3 + m->n_attrs, m->rows, m->n);
         rc = out_close(&files[0], err);
     }
     if (!rc && job->p.n) {
-        rc = out_open(&files[1], dir, "pairs.csv", err);
+        rc = out_open(&files[1], job, dir, "pairs.csv", err);
         if (!rc) {
             put_table(files[1].f, pair_head, 3, job->p.cells, job->p.n);
             rc = out_close(&files[1], err);
@@ -138,7 +154,7 @@ static int write_outputs(int *out_kept, const sh_import_job *job, const sh_impor
     if (!rc && !*out_kept) {
         rc = sh_sha256_file(sha, files[0].tmp, err);
         if (!rc)
-            rc = out_open(&files[2], dir, "card.yaml", err);
+            rc = out_open(&files[2], job, dir, "card.yaml", err);
         if (!rc && sh_import_card_write(files[2].f, imp, root, sha)) {
             fclose(files[2].f);
             files[2].f = NULL;

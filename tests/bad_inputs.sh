@@ -298,12 +298,25 @@ PY
        run=(run run.yaml --resume --progress off) ;;
   k05) mkdir -p -m 700 out/bad.h5.checkpoint.rank-0-of-2 out/bad.h5.checkpoint.rank-1-of-2
        run=(run run.yaml --progress off) ;;
+  k06) mkdir -p -m 755 userdir && echo victim >victim && cp victim userdir/notes.txt
+       cp victim userdir/log && sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, checkpoint: userdir}|' run.yaml
+       run=(run run.yaml --progress off) ;;
   # ---- command line ----
   o01) run=(run run.yaml --no-checkpoint --isolate-memory 100) ;;
   o02) cfg "engine: {adapter: synthetic, options: [nonsense=1]}"
        run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
   o03) cfg "engine: {adapter: synthetic, config_dir: data}"
        run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
+  # ---- where a command writes ----
+  w01) sed -i "s|output: {results: out/bad.h5}|output: {results: $manifest}|" run.yaml ;;
+  w02) sed -i "s|output: {results: out/bad.h5}|output: {results: data/$img}|" run.yaml ;;
+  w03) sed -i "s|output: {results: out/bad.h5}|output: {results: /dev/null}|" run.yaml ;;
+  w04) sed -i 's|output: {results: out/bad.h5}|output: {results: prior/p.h5}|' run.yaml
+       "$shades" run run.yaml --no-checkpoint --progress off >/dev/null
+       run=(report prior/p.h5 -o prior/p.h5) ;;
+  w05) mkdir ppb
+       printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb/manifest.csv
+       run=(import ppb ppb/manifest.csv -o ppb) ;;
   # ---- signing and reproducing (docs/attestation.md) ----
   s01) run=(sign out/bad.h5 --key absent.pem) ;;
   s02) echo "not a key" >k.pem && run=(sign out/bad.h5 --key k.pem) ;;
@@ -349,7 +362,9 @@ left=$(ls out imported 2>/dev/null | grep -v '^bad.h5$' | grep -v '^out:$' || tr
 case $id in k*) # the planted checkpoint is the input: as it was, its target untouched
   left=$(echo "$left" | grep -v '^bad.h5.checkpoint\(.rank-[0-9]*-of-[0-9]*\)\?$' || true)
   [ ! -e victim ] || [ "$(cat victim)" = victim ] || { echo "$id: the link's target was written" >&2; exit 1; }
-  [ ! -e victim ] || [ "$(stat -c %a victim)" = 644 ] || { echo "$id: the link's target changed mode" >&2; exit 1; } ;;
+  [ ! -e victim ] || [ "$(stat -c %a victim)" = 644 ] || { echo "$id: the link's target changed mode" >&2; exit 1; }
+  [ ! -d userdir ] || { [ "$(cat userdir/notes.txt userdir/log)" = "$(printf 'victim\nvictim')" ] &&
+    [ "$(stat -c %a userdir)" = 755 ]; } || { echo "$id: the user's folder was changed" >&2; exit 1; } ;;
 esac
 [ -z "$left" ] || { echo "$id: partial output left: $left" >&2; exit 1; }
 echo "$id: $want"

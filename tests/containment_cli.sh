@@ -188,6 +188,17 @@ grep -qx 'engine chatter from create' err.txt && grep -qx 'engine chatter from d
   { echo "the engine's stdout is lost:" >&2; cat -v err.txt >&2; exit 1; }
 ! grep -q 'chatter' out.txt && grep -q '^results: ./res/noise.h5' out.txt ||
   { echo "the engine's stdout is among the tables:" >&2; cat -v out.txt >&2; exit 1; }
+# A results path or report path that is a symbolic link: the file it
+# names is written, and the link stays.
+config linked synthetic ""
+ln -s noise.h5 res/linked.h5
+"$shades" run linked.yaml --no-checkpoint >/dev/null 2>err.txt && [ -L res/linked.h5 ] &&
+  [ "$("$shades" report res/noise.h5 | grep -c 'run linked')" -ge 1 ] ||
+  { echo "a results link was replaced, or its file not written:" >&2; cat err.txt >&2; exit 1; }
+echo old >res/page.html && ln -s page.html res/link.html
+"$shades" report res/noise.h5 -o res/link.html && [ -L res/link.html ] &&
+  grep -q '<html' res/page.html || { echo "a report link was replaced" >&2; exit 1; }
+
 # With stdout or stderr closed the run still works: no file of the run's
 # takes their place (the dataset's folder did, and the engine's stdout,
 # pointed at stderr, replaced it).

@@ -160,7 +160,7 @@ int sh_report_files(const char *const *paths, size_t n, const char *out_path,
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++)
         rc = sh_h5_read(&runs[i], paths[i], err);
-    char tmp[PATH_MAX] = "";
+    char tmp[PATH_MAX] = "", target[PATH_MAX] = "";
     FILE *out = stdout;
     if (!rc && out_path) {
         char dir[PATH_MAX];
@@ -182,9 +182,19 @@ int sh_report_files(const char *const *paths, size_t n, const char *out_path,
                                 "e.g. %s%sreport.html",
                                 out_path, out_path,
                                 out_path[strlen(out_path) - 1] == '/' ? "" : "/");
+        /* Never over a results file read here, a device or what a link
+         * points at: the report goes to the link's file. */
+        sh_path_input *in = rc ? NULL : calloc(n ? n : 1, sizeof *in);
+        if (!rc && !in)
+            rc = sh_err_nomem(err);
+        for (size_t i = 0; in && i < n; i++)
+            in[i] = (sh_path_input){"the results file", paths[i]};
         if (!rc)
-            sh_path_remove_stale_temps(out_path);
-        if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid()) >=
+            rc = sh_path_output(target, sizeof target, "report -o", out_path, in, n, err);
+        free(in);
+        if (!rc)
+            sh_path_remove_stale_temps(target);
+        if (!rc && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", target, (long)getpid()) >=
                        sizeof tmp)
             rc = sh_err_set(err, SH_E_INPUT, "%s: path too long", out_path);
         int fd = rc ? -1 : sh_path_create_private(tmp, err);
@@ -202,7 +212,7 @@ int sh_report_files(const char *const *paths, size_t n, const char *out_path,
         if (fclose(out) != 0 && !rc)
             rc = sh_err_set(err, SH_E_IO, "%s: cannot write: %s", out_path,
                                 strerror(errno));
-        if (!rc && rename(tmp, out_path) != 0)
+        if (!rc && rename(tmp, target) != 0)
             rc = sh_err_set(err, SH_E_IO, "%s: cannot move into place: %s", out_path,
                                 strerror(errno));
         if (rc)
