@@ -1,6 +1,7 @@
 #include "h5_compare.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <hdf5.h>
 
 #include "h5_digest.h"
+#include "h5_guard.h"
 
 /* The dataset paths of a file, in visiting (name) order. */
 typedef struct paths {
@@ -181,13 +183,10 @@ static int compare_one(char *out, size_t size, hid_t fa, hid_t fb, const char *p
 
 int sh_h5_compare(char *out, size_t size, const char *was, const char *now, sh_err *err)
 {
-    hid_t fa = -1, fb = -1;
-    H5E_BEGIN_TRY
-    {
-        fa = H5Fopen(was, H5F_ACC_RDONLY, H5P_DEFAULT);
-        fb = H5Fopen(now, H5F_ACC_RDONLY, H5P_DEFAULT);
-    }
-    H5E_END_TRY;
+    hid_t fa = sh_h5_open(was, H5F_ACC_RDONLY), fb = sh_h5_open(now, H5F_ACC_RDONLY);
+    char line[PATH_MAX + 128];
+    snprintf(line, sizeof line, "shades: error: %s: damaged: reading it crashed the HDF5 library; it is not a file shades wrote\n", was);
+    sh_h5_guard_enter(2, line, 2);
     int rc = fa < 0   ? sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", was)
              : fb < 0 ? sh_err_set(err, SH_E_IO, "%s: not an HDF5 file", now)
                       : 0;
@@ -215,5 +214,6 @@ int sh_h5_compare(char *out, size_t size, const char *was, const char *now, sh_e
         H5Fclose(fa);
     if (fb >= 0)
         H5Fclose(fb);
+    sh_h5_guard_leave();
     return rc;
 }

@@ -1,11 +1,14 @@
 #include "h5_digest.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hdf5.h>
 #include <openssl/evp.h>
+
+#include "h5_guard.h"
 
 /* A growing list of malloc'd names. */
 typedef struct names {
@@ -240,14 +243,12 @@ int sh_h5_digest(char **out_lines, char out_hex[SH_SHA256_HEX], const char *path
                  sh_err *err)
 {
     *out_lines = NULL;
-    hid_t f = -1;
-    H5E_BEGIN_TRY
-    {
-        f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    }
-    H5E_END_TRY;
+    hid_t f = sh_h5_open(path, H5F_ACC_RDONLY);
     if (f < 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", path);
+    char line[PATH_MAX + 128];
+    snprintf(line, sizeof line, "shades: error: %s: damaged: reading it crashed the HDF5 library; it is not a file shades wrote\n", path);
+    sh_h5_guard_enter(2, line, 2);
     names objs = {0};
     int rc = names_add(&objs, "/", "") ? sh_err_nomem(err) : 0;
     if (!rc && H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, visit_link, &objs) < 0)
@@ -264,6 +265,7 @@ int sh_h5_digest(char **out_lines, char out_hex[SH_SHA256_HEX], const char *path
     H5E_END_TRY;
     names_free(&objs);
     H5Fclose(f);
+    sh_h5_guard_leave();
     if (!rc && !text && !(text = calloc(1, 1)))
         rc = sh_err_nomem(err);
     if (!rc)

@@ -1,14 +1,16 @@
 #include "h5_read.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <hdf5.h>
 
+#include "h5_guard.h"
 #include "h5_schema.h"
 
 /* A variable-length string attribute (schema 1.3 on) as a new string. */
@@ -715,14 +717,18 @@ int sh_h5_read(sh_results **out, const char *path, sh_err *err)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (H5Fis_hdf5(path) <= 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", path);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t f = sh_h5_open(path, H5F_ACC_RDONLY);
     if (f < 0)
-        return sh_err_set(err, SH_E_INPUT, "%s: cannot open as HDF5", path);
+        return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file, or damaged", path);
+    char line[PATH_MAX + 128];
+    snprintf(line, sizeof line, "shades: error: %s: damaged: reading it crashed the HDF5 library; it is not a file shades wrote\n", path);
+    sh_h5_guard_enter(2, line, 2);
     sh_results *r;
     int rc = sh_results_create(&r, err);
     if (!rc)
         rc = read_contents(r, f, path, err);
     H5Fclose(f);
+    sh_h5_guard_leave();
     if (rc) {
         sh_results_destroy(r);
         return rc;

@@ -1,0 +1,25 @@
+/* Reading results files that may be damaged. HDF5 1.10 trusts the
+ * addresses inside a file, so one flipped byte can make it read past its
+ * buffers and crash the process; its error stack prints to stderr unless
+ * told not to; and ids a failed read leaves open make it print "infinite
+ * loop closing library" at exit. Internal to results/store. */
+#ifndef SH_RESULTS_STORE_H5_GUARD_H
+#define SH_RESULTS_STORE_H5_GUARD_H
+
+#include <hdf5.h>
+
+/* Opens path (H5F_ACC_RDONLY or H5F_ACC_RDWR) with HDF5's error printing
+ * off and a close that also closes every object still open in it, or
+ * returns a negative id. */
+hid_t sh_h5_open(const char *path, unsigned mode);
+
+/* Until the matching sh_h5_guard_leave, a crash inside the process (a
+ * damaged file read) writes `line` to descriptor fd and ends the process
+ * with exit status `status`, in place of dying by the signal. Calls nest;
+ * the outermost line stands. [thread: the one reading, one at a time] */
+void sh_h5_guard_enter(int fd, const char *line, int status);
+
+/* Puts back the signal handling sh_h5_guard_enter replaced. */
+void sh_h5_guard_leave(void);
+
+#endif
