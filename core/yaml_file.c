@@ -173,9 +173,15 @@ static void plain_words(char *out, size_t cap, const char *why)
         /* SH_YAML_BOOL is the only enum our schemas have */
         snprintf(out, cap, "'%s' is not true or false", value);
     else if (sscanf(why, "Invalid %31s value: '%255[^']'", want, value) == 2 ||
-             sscanf(why, "Invalid %31s value: %255[^\n]", want, value) == 2)
-        snprintf(out, cap, "'%s' is not %s", value,
-                 strstr(want, "int") || strstr(want, "INT") ? "a whole number" : "a number");
+             sscanf(why, "Invalid %31s value: %255[^\n]", want, value) == 2) {
+        int whole = strstr(want, "int") || strstr(want, "INT");
+        size_t digits = strspn(value + (value[0] == '-'), "0123456789");
+        /* libcyaml says the same of digits past the field's range. */
+        if (whole && digits && !value[(value[0] == '-') + digits])
+            snprintf(out, cap, "'%s' is out of the range this field takes", value);
+        else
+            snprintf(out, cap, "'%s' is not %s", value, whole ? "a whole number" : "a number");
+    }
     else if (sscanf(why, "Mapping field already seen: %255s", value) == 1)
         snprintf(out, cap, "given twice");
     else if (sscanf(why, "Insufficient entries (%u of %u min)", &have, &need) == 2)

@@ -415,6 +415,11 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if ((k->at_most != NULL) == (k->at_least != NULL)) {
         name = "at_most";
         why = "give exactly one of at_most and at_least";
+    } else if (!isfinite(k->at_most ? *k->at_most : *k->at_least)) {
+        name = k->at_most ? "at_most" : "at_least";
+        snprintf(buf, sizeof buf, "%g is not a finite limit",
+                 k->at_most ? *k->at_most : *k->at_least);
+        why = buf;
     } else if (k->bound && strcmp(k->bound, "value") && strcmp(k->bound, "lower") &&
                strcmp(k->bound, "upper")) {
         name = "bound";
@@ -662,15 +667,16 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
 }
 
 /* Whole-number fields libcyaml reads as unsigned, where "-1" would wrap
- * round to a huge number. */
+ * round to a huge number, "5.7" would be read as 5 and "010" as 8. */
 static const char *const whole_fields[][2] = {
     {"run", "seed"},          {"run", "threads"},
     {"run", "bootstrap"},     {"groups", "min_subjects"},
     {"verification", "impostor_sample"}, {"identification", "candidates"},
 };
 
-/* Refuses a negative value of a whole-number field, as written. */
-static int validate_not_negative(cfg *c, const char *path, sh_err *err)
+/* Refuses a whole-number field written other than as decimal digits (a
+ * sign, a fraction, an exponent, a leading 0), as written. */
+static int validate_whole(cfg *c, const char *path, sh_err *err)
 {
     for (size_t k = 0; k < sizeof whole_fields / sizeof *whole_fields; k++) {
         const char *section = whole_fields[k][0], *key = whole_fields[k][1];
@@ -685,12 +691,16 @@ static int validate_not_negative(cfg *c, const char *path, sh_err *err)
             continue;
         const char *v = at + strlen(key) + 1;
         v += strspn(v, " \t\"'");
-        if (*v != '-')
+        size_t len = strcspn(v, " \t,}\"'\r\n#"), digits = strspn(v, "0123456789");
+        /* Digits too many for the field libcyaml refused already. */
+        if (!len || (digits == len && (v[0] != '0' || len == 1)))
             continue;
         char field[64];
         snprintf(field, sizeof field, "%s.%s", section, key);
-        return field_error(err, path, line, field, "'%.*s' is not a whole number of 0 or more",
-                           (int)strcspn(v, " \t,}\"'\r\n#"), v);
+        return field_error(err, path, line, field, *v == '-'
+                               ? "'%.*s' is not a whole number of 0 or more"
+                               : "'%.*s' is not a whole number in decimal digits",
+                           (int)len, v);
     }
     return 0;
 }
@@ -728,7 +738,7 @@ static int validate_export(cfg *c, const char *path, sh_err *err)
 
 static int validate(cfg *c, const char *path, sh_err *err)
 {
-    int bad = validate_not_negative(c, path, err);
+    int bad = validate_whole(c, path, err);
     if (bad)
         return bad;
     if (c->run.bootstrap && *c->run.bootstrap > SH_MAX_BOOTSTRAP)

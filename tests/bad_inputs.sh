@@ -143,6 +143,9 @@ case $id in
   c51) sed -i 's|card: data/card.yaml}|card: data/card.yaml, allow_outside_root: flase}|' run.yaml ;;
   c52) sed -i 's/^run: {name: bad,/run: {name: bad, threads: 0,/' run.yaml ;;
   c53) cfg "" "criteria: [{name: t, measure: fnmr_gap, partition: sex, target_fmr: 1e-2, interval: wilson, at_most: 0.1}]" ;;
+  c54) sed -i 's/seed: 1,/seed: 5.7,/' run.yaml ;;
+  c55) sed -i 's/seed: 1,/seed: 99999999999999999999,/' run.yaml ;;
+  c56) cfg "" "criteria: [{name: t, measure: fnmr_gap, partition: sex, target_fmr: 1e-2, at_most: nan}]" ;;
   c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
   c42) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [candidates]}|' run.yaml ;;
   c39) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.5}]"
