@@ -7,6 +7,8 @@
 
 #include <csv.h>
 
+#include "utf8.h"
+
 /* Parser state shared with libcsv's callbacks. */
 typedef struct reader {
     const char *path;
@@ -18,6 +20,9 @@ typedef struct reader {
     size_t row_line;       /* line on which the current record started */
     char **fields;
     size_t n_fields, cap_fields;
+    char **head;           /* the header row's fields, copied, naming columns in messages */
+    size_t n_head;
+    int past_head;         /* the header row has been read */
 } reader;
 
 static int fail_at(reader *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -59,8 +64,22 @@ static void on_field(void *data, size_t len, void *ctx)
         r->fields = grown;
         r->cap_fields = cap;
     }
+    size_t col = r->n_fields, ok = len ? sh_utf8_prefix(data, len) : 0;
+    const char *name = col < r->n_head && r->head[col] ? r->head[col] : NULL;
+    char where[96];
+    if (name)
+        snprintf(where, sizeof where, "field '%.64s'", name);
+    else
+        snprintf(where, sizeof where, "%sfield %zu", r->past_head ? "" : "header: ", col + 1);
     if (len && memchr(data, '\0', len)) {
-        fail_at(r, SH_E_INPUT, "field %zu: contains a NUL byte", r->n_fields + 1);
+        fail_at(r, SH_E_INPUT, "%s: contains a NUL byte", where);
+        return;
+    }
+    /* Ids and labels go into results files and reports that declare their
+     * strings UTF-8. */
+    if (ok < len) {
+        fail_at(r, SH_E_INPUT, "%s: byte 0x%02x is not UTF-8 (save the file as UTF-8)", where,
+                ((const unsigned char *)data)[ok]);
         return;
     }
     char *s = malloc(len + 1);
@@ -78,6 +97,13 @@ static void on_row(int terminator, void *ctx)
 {
     (void)terminator;
     reader *r = ctx;
+    if (!r->failed && !r->past_head) {
+        r->past_head = 1;
+        r->head = calloc(r->n_fields ? r->n_fields : 1, sizeof *r->head);
+        for (size_t i = 0; r->head && i < r->n_fields; i++)
+            r->head[i] = strdup(r->fields[i]); /* NULL, out of memory: a column number */
+        r->n_head = r->head ? r->n_fields : 0;
+    }
     if (!r->failed) {
         sh_err why = {0};
         int rc = r->row(r->ctx, r->fields, r->n_fields, r->row_line, &why);
@@ -168,6 +194,9 @@ int sh_csv_read(const char *path, const char *what, sh_csv_row_fn row, void *ctx
     csv_free(&p);
     clear_fields(&r);
     free(r.fields);
+    for (size_t i = 0; i < r.n_head; i++)
+        free(r.head[i]);
+    free(r.head);
     return rc;
 }
 

@@ -1,9 +1,12 @@
 #include "yaml_file.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 const cyaml_strval_t sh_yaml_bool_words[SH_YAML_BOOL_WORDS] = {
     {"false", 0}, {"true", 1}, {"no", 0}, {"yes", 1}, {"off", 0}, {"on", 1},
@@ -102,25 +105,6 @@ static char *read_text(const char *path, const char *what, sh_err *err)
     return buf;
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one
- * (a stray or missing continuation, an overlong form, a surrogate, past
- * U+10FFFF). */
-static size_t utf8_len(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-    if (n == 0 || p[0] > 0xF4)
-        return 0;
-    for (size_t k = 1; k < n; k++)
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
-        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
-        return 0;
-    return n;
-}
-
 /* Fails naming the line and column (in characters) of the first byte of
  * text that is not UTF-8, which libyaml reports without a place. */
 static int check_utf8(const char *text, const char *path, sh_err *err)
@@ -128,7 +112,7 @@ static int check_utf8(const char *text, const char *path, sh_err *err)
     const unsigned char *p = (const unsigned char *)text;
     unsigned line = 1, column = 1;
     while (*p) {
-        size_t n = utf8_len(p);
+        size_t n = sh_utf8_char((const char *)p, SIZE_MAX);
         if (!n)
             return sh_err_set(err, SH_E_INPUT,
                                   "%s:%u: column %u: byte 0x%02x is not UTF-8 (save the file "

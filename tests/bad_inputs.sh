@@ -174,6 +174,8 @@ case $id in
   m06) set_row 3 "\"$(sed -n 3p "$manifest")" ;;
   m07) set_row 2 "$(first 1),$(first 2),../../secret.png,$(sed -n 2p "$manifest" | cut -d, -f4-)" ;;
   m08) set_row 2 "$(first 1),,$img,$(sed -n 2p "$manifest" | cut -d, -f4-)" ;;
+  m09) sed -i '3s/,M,/,M\xe9,/; 3s/,F,/,F\xe9,/' "$manifest" ;;
+  m10) sed -i '1s/,sex,/,s\x00ex,/' "$manifest" ;;
   # ---- dataset cards ----
   d01) sed -i '/^licence:/d' data/card.yaml ;;
   d02) sed -i 's/^manifest_sha256: .*/manifest_sha256: 00/' data/card.yaml ;;
