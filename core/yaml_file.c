@@ -65,7 +65,7 @@ static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
     }
 }
 
-static char *read_text(const char *path, const char *what, sh_err *err)
+static char *read_text(size_t *out_len, const char *path, const char *what, sh_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -102,21 +102,35 @@ static char *read_text(const char *path, const char *what, sh_err *err)
         sh_err_nomem(err);
     else
         buf[len] = '\0';
+    *out_len = len;
     return buf;
 }
 
 /* Fails naming the line and column (in characters) of the first byte of
- * text that is not UTF-8, which libyaml reports without a place. */
-static int check_utf8(const char *text, const char *path, sh_err *err)
+ * the len bytes of text that is not UTF-8, which libyaml reports without a
+ * place, or is NUL, where libyaml would take the file to end; and of a tab
+ * in a line's indentation, which libyaml places on another line. */
+static int check_text(const char *text, size_t len, const char *path, sh_err *err)
 {
-    const unsigned char *p = (const unsigned char *)text;
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
     unsigned line = 1, column = 1;
-    while (*p) {
-        size_t n = sh_utf8_char((const char *)p, SIZE_MAX);
+    int indent = 1; /* still in the line's leading blanks */
+    while (p < end) {
+        size_t n = *p ? sh_utf8_char((const char *)p, (size_t)(end - p)) : 0;
+        if (!*p)
+            return sh_err_set(err, SH_E_INPUT, "%s:%u: column %u: a NUL byte (the file is "
+                              "not text)", path, line, column);
         if (!n)
             return sh_err_set(err, SH_E_INPUT,
                                   "%s:%u: column %u: byte 0x%02x is not UTF-8 (save the file "
                                   "as UTF-8)", path, line, column, *p);
+        if (indent && *p == '\t') {
+            size_t rest = strspn((const char *)p, " \t");
+            if (p[rest] && p[rest] != '\n' && p[rest] != '\r' && p[rest] != '#')
+                return sh_err_set(err, SH_E_INPUT, "%s:%u: column %u: a tab in the "
+                                  "indentation (YAML indents with spaces)", path, line, column);
+        }
+        indent = *p == '\n' || (indent && (*p == ' ' || *p == '\t'));
         if (*p == '\n') {
             line++;
             column = 1;
@@ -172,6 +186,8 @@ static void plain_words(char *out, size_t cap, const char *why)
         snprintf(out, cap, "has %u entries, at least %u needed", have, need);
     else if (sscanf(why, "Excessive entries (%u max)", &need) == 1)
         snprintf(out, cap, "has more than %u entries", need);
+    else if (strstr(why, "mapping values are not allowed in this context"))
+        snprintf(out, cap, "a ': ' inside a value (put the value in quotes)");
     else if (!strncmp(why, "STRING length < 1", 17))
         snprintf(out, cap, "empty, where text is needed");
     else
@@ -210,15 +226,39 @@ static const cyaml_config_t *yaml_config(yaml_log *log)
     return &c;
 }
 
+/* Refuses a second YAML document ("---" after content), which libcyaml
+ * would leave unread. */
+static int one_document(const char *text, const char *path, const char *what, sh_err *err)
+{
+    unsigned line = 1;
+    int content = 0;
+    for (const char *p = text; *p; line++) {
+        size_t n = strcspn(p, "\n");
+        int marker = n >= 3 && !strncmp(p, "---", 3) && (n == 3 || p[3] == ' ' ||
+                                                       p[3] == '\t' || p[3] == '\r');
+        if (marker && content)
+            return sh_err_set(err, SH_E_INPUT, "%s:%u: a second YAML document; the %s is "
+                              "one", path, line, what);
+        size_t lead = strspn(p, " \t\r");
+        if (!marker && lead < n && p[lead] != '#')
+            content = 1;
+        p += n + (p[n] == '\n');
+    }
+    return 0;
+}
+
 int sh_yaml_load(void **out, char **out_text, const char *path, const char *what,
                      const cyaml_schema_value_t *schema, sh_err *err)
 {
     *out = NULL;
     *out_text = NULL;
-    char *text = read_text(path, what, err);
+    size_t len = 0;
+    char *text = read_text(&len, path, what, err);
     if (!text)
         return err ? err->code : SH_E_INPUT;
-    int rc = check_utf8(text, path, err);
+    int rc = check_text(text, len, path, err);
+    if (!rc)
+        rc = one_document(text, path, what, err);
     if (rc) {
         free(text);
         return rc;
@@ -250,8 +290,18 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
         return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': not a key this file "
                               "may have", path, at, field, field[0] ? "." : "", key);
     }
+    /* libcyaml places a key given twice on the line of the event before it:
+     * name the second's own line. */
+    unsigned dup = 0;
+    if (sscanf(why, "Mapping field already seen: %127s", key) == 1 && log.line > 0) {
+        dup = sh_yaml_key_line(text, key, strlen(key), (unsigned)log.line + 1);
+        if (!dup)
+            dup = sh_yaml_key_line(text, key, strlen(key), (unsigned)log.line);
+    }
     free(text);
-    if (log.line)
+    if (dup)
+        snprintf(at, sizeof at, ":%u", dup);
+    else if (log.line)
         snprintf(at, sizeof at, ":%d", log.line);
     /* libcyaml places a missing key at the end of the enclosing mapping,
      * which names the wrong field; the key itself suffices. */

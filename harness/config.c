@@ -765,6 +765,13 @@ static int validate(cfg *c, const char *path, sh_err *err)
                              "'%s': the option '%s' is engine.service's to give, after "
                              "its checks; name the description in engine.service instead",
                              o, SH_SERVICE_OPTION);
+        /* An engine reading options in turn keeps the last: say so, as for a key. */
+        size_t key = (size_t)(strchr(o, '=') - o);
+        for (unsigned j = 0; j < i; j++)
+            if (!strncmp(c->engine.options[j], o, key + 1))
+                return cfg_error(err, c, path, "engine.options", 0,
+                                 "'%.*s' is given twice ('%s', then '%s')", (int)key, o,
+                                 c->engine.options[j], o);
     }
     int rc = validate_protocol(c, path, err);
     if (!rc)
@@ -809,12 +816,24 @@ static int validate(cfg *c, const char *path, sh_err *err)
         if ((d->map_count > 0) == (d->bands_count > 0))
             return field_error(err, path, key_line(c->text, "groups", "name", i), "groups.derived",
                                "'%s' needs exactly one of map or bands", d->name);
-        for (unsigned b = 0; b < d->bands_count; b++)
-            if (!(d->bands[b].min < d->bands[b].below))
+        for (unsigned b = 0; b < d->bands_count; b++) {
+            const sh_group_band *x = &d->bands[b];
+            if (!(x->min < x->below))
                 return field_error(err, path, key_line(c->text, "groups", "name", i),
                                    "groups.derived.bands", "'%s' band '%s': min %g is not below %g",
-                                   d->name,
-                                   d->bands[b].label, d->bands[b].min, d->bands[b].below);
+                                   d->name, x->label, x->min, x->below);
+            /* A value in two bands would go to the first without a word, as a
+             * value under two labels of a map is refused. */
+            for (unsigned a = 0; a < b; a++) {
+                const sh_group_band *y = &d->bands[a];
+                if (x->min < y->below && y->min < x->below)
+                    return field_error(err, path, key_line(c->text, "groups", "name", i),
+                                       "groups.derived.bands",
+                                       "'%s' bands '%s' [%g, %g) and '%s' [%g, %g) overlap",
+                                       d->name, y->label, y->min, y->below, x->label, x->min,
+                                       x->below);
+            }
+        }
     }
     rc = sh_config_check_groups(c, err);
     if (rc)

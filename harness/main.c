@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_adapter.h"
@@ -438,6 +439,13 @@ static int cmd_check_adapter(int argc, char **argv)
             if (parse_count(&o.max_images, "--max-images", val))
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--config-dir") == 0) {
+            struct stat st;
+            int found = stat(val, &st) == 0;
+            if (!found || !S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "shades: error: check-adapter --config-dir %s: %s\n", val,
+                        found ? "not a directory" : strerror(errno));
+                return EXIT_ERROR;
+            }
             o.config_dir = val;
         } else if (strcmp(argv[i], "--timeout") == 0) {
             if (parse_count(&o.timeout_s, "--timeout", val))

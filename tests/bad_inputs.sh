@@ -146,6 +146,12 @@ case $id in
   c54) sed -i 's/seed: 1,/seed: 5.7,/' run.yaml ;;
   c55) sed -i 's/seed: 1,/seed: 99999999999999999999,/' run.yaml ;;
   c56) cfg "" "criteria: [{name: t, measure: fnmr_gap, partition: sex, target_fmr: 1e-2, at_most: nan}]" ;;
+  c57) sed -i 's/^groups: .*/groups: {derived: [{name: band, from: skin_type, bands: [{label: a, min: 0, below: 10}, {label: b, min: 5, below: 20}]}], partitions: [sex]}/' run.yaml ;;
+  c58) cfg "engine: {adapter: synthetic, options: [genuine_mean=5, genuine_mean=-3]}" ;;
+  c59) cp run.yaml base.yaml && { cat base.yaml; echo ---; cat base.yaml; } >run.yaml ;;
+  c60) sed -i 's/^run: {name: bad, seed: 1,/run:\n\tseed: 1\nx: {name: bad,/' run.yaml ;;
+  c61) sed -i 's/name: bad/name: b\x00ad/' run.yaml ;;
+  c62) sed -i 's/^run: {name: bad, seed: 1, bootstrap: 10}/run:\n  name: bad\n  seed: 1\n  bootstrap: 10\n  seed: 2/' run.yaml ;;
   c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
   c42) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [candidates]}|' run.yaml ;;
   c39) cfg "" "criteria: [{name: t, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.5}]"
