@@ -579,7 +579,9 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
      * loads: never over a file the run reads. */
     if (!rc)
         rc = sh_run_outputs_check(s.results_path, sizeof s.results_path, s.config, s.manifest,
-                                  opts, err);
+                                  opts ? opts->results_path : NULL,
+                                  opts ? opts->sign_key : NULL, opts ? opts->expect_from : NULL,
+                                  err);
     /* An isolated engine reads its own folders: the labels must lie elsewhere. */
     if (!rc && opts && opts->isolate && strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_engine_reach_check(s.config, s.manifest, err);

@@ -32,9 +32,10 @@ static int is_image(size_t *out_item, const char *path, const sh_manifest *m)
 }
 
 int sh_run_outputs_check(char *out, size_t cap, const sh_config *c, const sh_manifest *m,
-                         const sh_run_options *opts, sh_err *err)
+                         const char *results_path, const char *sign_key,
+                         const char *expect_from, sh_err *err)
 {
-    const char *results = opts && opts->results_path ? opts->results_path : c->output.results;
+    const char *results = results_path ? results_path : c->output.results;
     const sh_cfg_engine *e = &c->engine;
     const sh_cfg_candidates *cand = strcmp(e->adapter, SH_REPLAY) ? NULL : e->candidates;
     sh_path_input in[] = {
@@ -47,11 +48,11 @@ int sh_run_outputs_check(char *out, size_t cap, const sh_config *c, const sh_man
         {"the pair list", c->verification.pairs ? c->verification.pairs->file : NULL},
         {"the replayed file", sh_config_replayed(e)},
         {"the replay's gallery", cand ? cand->gallery : NULL},
-        {"the signing key", opts ? opts->sign_key : NULL},
-        {"the results file compared with", opts ? opts->expect_from : NULL},
+        {"the signing key", sign_key},
+        {"the results file compared with", expect_from},
     };
     char what[PATH_MAX + 64];
-    if (opts && opts->results_path)
+    if (results_path)
         snprintf(what, sizeof what, "results");
     else
         snprintf(what, sizeof what, "%s:%u: field 'output.results'", c->path,
