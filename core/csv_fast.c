@@ -160,7 +160,7 @@ static int read_lines(const char *path, const char *what, split_fn split, sh_csv
         return rc;
     char *fields[SH_CSV_FAST_MAX_FIELDS];
     size_t line = 0;
-    int first = 1;
+    int first = 1, header = split == sh_csv_split; /* a CSV file's first row names columns */
     for (;;) {
         char *text;
         size_t len, pos = 0;
@@ -178,6 +178,10 @@ static int read_lines(const char *path, const char *what, split_fn split, sh_csv
             if (!rc && n > SH_CSV_FAST_MAX_FIELDS)
                 rc = sh_err_set(&why, SH_E_INPUT, "row has %zu fields, more than %d", n,
                                 SH_CSV_FAST_MAX_FIELDS);
+            if (!rc && n && header) {
+                header = 0;
+                rc = sh_csv_header_check(fields, n, &why);
+            }
             if (!rc && n)
                 rc = row(ctx, fields, n, line, &why);
             if (rc)

@@ -7,6 +7,7 @@
 
 #include <csv.h>
 
+#include "file_read.h"
 #include "utf8.h"
 
 /* Parser state shared with libcsv's callbacks. */
@@ -103,6 +104,9 @@ static void on_row(int terminator, void *ctx)
         for (size_t i = 0; r->head && i < r->n_fields; i++)
             r->head[i] = strdup(r->fields[i]); /* NULL, out of memory: a column number */
         r->n_head = r->head ? r->n_fields : 0;
+        sh_err why = {0};
+        if (sh_csv_header_check(r->fields, r->n_fields, &why))
+            fail_at(r, SH_E_INPUT, "%s", why.msg);
     }
     if (!r->failed) {
         sh_err why = {0};
@@ -143,7 +147,7 @@ static int feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
 int sh_csv_read(const char *path, const char *what, sh_csv_row_fn row, void *ctx,
                     sh_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = sh_file_open_read(path);
     if (!f)
         return sh_err_set(err, SH_E_INPUT, "%s: cannot open %s: %s", path, what,
                               strerror(errno));
@@ -198,6 +202,14 @@ int sh_csv_read(const char *path, const char *what, sh_csv_row_fn row, void *ctx
         free(r.head[i]);
     free(r.head);
     return rc;
+}
+
+int sh_csv_header_check(char *const *header, size_t n, sh_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (header[i] && header[i][0] && sh_csv_column(header, i, header[i]) >= 0)
+            return sh_err_set(err, SH_E_INPUT, "header: column '%s' appears twice", header[i]);
+    return 0;
 }
 
 int sh_csv_column(char *const *header, size_t n, const char *name)

@@ -27,6 +27,11 @@ typedef int (*sh_csv_row_fn)(void *ctx, char **fields, size_t n_fields, size_t l
 int sh_csv_read(const char *path, const char *what, sh_csv_row_fn row, void *ctx,
                     sh_err *err);
 
+/* Refuses a header row naming one column twice (the reader would take
+ * either): "header: column 'x' appears twice", for the caller to prefix
+ * with the file and line. sh_csv_read and sh_csv_read_fast check theirs. */
+int sh_csv_header_check(char *const *header, size_t n, sh_err *err);
+
 /* Index of the column called name among header[0..n), or -1. */
 int sh_csv_column(char *const *header, size_t n, const char *name);
 

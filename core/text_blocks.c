@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "file_read.h"
 #include "huge_alloc.h"
 
 /* Compressed bytes read per call. */
@@ -82,7 +83,7 @@ void sh_text_close(sh_text_blocks *r)
 int sh_text_open(sh_text_blocks **out, const char *path, const char *what, sh_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = sh_file_open_read(path);
     if (!f)
         return sh_err_set(err, SH_E_INPUT, "%s: cannot open %s: %s", path, what,
                           strerror(errno));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_read.h"
 #include "utf8.h"
 
 const cyaml_strval_t sh_yaml_bool_words[SH_YAML_BOOL_WORDS] = {
@@ -67,7 +68,7 @@ static void yaml_log_field(const yaml_log *log, char *out, size_t cap)
 
 static char *read_text(size_t *out_len, const char *path, const char *what, sh_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = sh_file_open_read(path);
     if (!f) {
         sh_err_set(err, SH_E_INPUT, "%s: cannot open %s: %s", path, what, strerror(errno));
         return NULL;

@@ -765,13 +765,6 @@ static int validate(cfg *c, const char *path, sh_err *err)
                              "'%s': the option '%s' is engine.service's to give, after "
                              "its checks; name the description in engine.service instead",
                              o, SH_SERVICE_OPTION);
-        /* An engine reading options in turn keeps the last: say so, as for a key. */
-        size_t key = (size_t)(strchr(o, '=') - o);
-        for (unsigned j = 0; j < i; j++)
-            if (!strncmp(c->engine.options[j], o, key + 1))
-                return cfg_error(err, c, path, "engine.options", 0,
-                                 "'%.*s' is given twice ('%s', then '%s')", (int)key, o,
-                                 c->engine.options[j], o);
     }
     int rc = validate_protocol(c, path, err);
     if (!rc)

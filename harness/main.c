@@ -2,6 +2,8 @@
  * a run whose pass/fail criteria fail). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,37 @@ static int parse_count(unsigned *out, const char *flag, const char *s)
     }
     *out = (unsigned)v;
     return 0;
+}
+
+/* Parses a --seed: any whole number a config's run.seed takes (0 to
+ * 2^64 - 1); prints the error itself. */
+static int parse_seed(uint64_t *out, const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = s && s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+    if (!s || s[0] < '0' || s[0] > '9' || *end || errno == ERANGE) {
+        fprintf(stderr, "shades: error: --seed needs a whole number from 0 to %llu\n",
+                ULLONG_MAX);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The most images cohort and synth write in one call: 10^7 code images are
+ * about 26 GB, and rendering as many faces takes hours. */
+#define IMAGES_MAX 10000000ull
+
+/* Refuses subjects x images over IMAGES_MAX; prints the error itself. */
+static int check_images(const char *cmd, unsigned subjects, unsigned images)
+{
+    unsigned long long n = (unsigned long long)subjects * images;
+    if (n <= IMAGES_MAX)
+        return 0;
+    fprintf(stderr, "shades: error: %s: --subjects %u x --images %u is %llu images, over the "
+            "%llu one call writes\n", cmd, subjects, images, n, IMAGES_MAX);
+    return -1;
 }
 
 /* Parses a --threads count, 1 to SH_THREADS_MAX as in a config's
@@ -290,6 +323,14 @@ static int cmd_demo(int argc, char **argv)
         if (bad)
             return EXIT_ERROR;
     }
+    /* Both runs need impostor pairs (two subjects) and genuine ones (two
+     * images): say so before the first writes anything. */
+    if (opts.subjects < 2 || opts.images_per_subject < 2 || opts.face_subjects == 1) {
+        fprintf(stderr, "shades: error: demo: %s needs 2 or more: its runs need genuine and "
+                "impostor pairs\n", opts.subjects < 2 ? "--subjects"
+                                    : opts.images_per_subject < 2 ? "--images" : "--faces");
+        return EXIT_ERROR;
+    }
     sh_err err = {0};
     return sh_demo(&opts, &err) ? fail(&err) : 0;
 }
@@ -303,22 +344,22 @@ static int cmd_cohort(int argc, char **argv)
     synth_cohort_spec spec = {100, 4, 1};
     for (int i = 1; i < argc; i += 2) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned seed;
         int bad;
         if (strcmp(argv[i], "--subjects") == 0)
             bad = parse_count(&spec.subjects, "--subjects", val);
         else if (strcmp(argv[i], "--images") == 0)
             bad = parse_count(&spec.images_per_subject, "--images", val);
-        else if (strcmp(argv[i], "--seed") == 0) {
-            bad = parse_count(&seed, "--seed", val);
-            spec.seed = seed;
-        } else {
+        else if (strcmp(argv[i], "--seed") == 0)
+            bad = parse_seed(&spec.seed, val);
+        else {
             fprintf(stderr, "shades: error: cohort: unexpected argument '%s'\n", argv[i]);
             return EXIT_ERROR;
         }
         if (bad)
             return EXIT_ERROR;
     }
+    if (check_images("cohort", spec.subjects, spec.images_per_subject))
+        return EXIT_ERROR;
     sh_err err = {0};
     if (synth_cohort_write(argv[0], &spec, &err))
         return fail(&err);
@@ -338,7 +379,6 @@ static int cmd_synth(int argc, char **argv)
     synth_face_params_default(&spec.params);
     for (int i = 1; i < argc; i += 2) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned seed;
         int bad;
         char why[160];
         if (strcmp(argv[i], "--subjects") == 0)
@@ -347,10 +387,9 @@ static int cmd_synth(int argc, char **argv)
             bad = parse_count(&spec.images_per_subject, "--images", val);
         else if (strcmp(argv[i], "--threads") == 0)
             bad = parse_threads(&threads, val);
-        else if (strcmp(argv[i], "--seed") == 0) {
-            bad = parse_count(&seed, "--seed", val);
-            spec.seed = seed;
-        } else if (strcmp(argv[i], "--set") == 0) {
+        else if (strcmp(argv[i], "--seed") == 0)
+            bad = parse_seed(&spec.seed, val);
+        else if (strcmp(argv[i], "--set") == 0) {
             bad = !val ? -1 : synth_face_params_set(&spec.params, val, why, sizeof why);
             if (bad)
                 fprintf(stderr, "shades: error: synth --set: %s\n", val ? why : "needs key=value");
@@ -361,6 +400,13 @@ static int cmd_synth(int argc, char **argv)
         if (bad)
             return EXIT_ERROR;
     }
+    char why[160];
+    if (synth_face_params_check(&spec.params, why, sizeof why)) {
+        fprintf(stderr, "shades: error: synth --set: %s\n", why);
+        return EXIT_ERROR;
+    }
+    if (check_images("synth", spec.subjects, spec.images_per_subject))
+        return EXIT_ERROR;
     sh_err err = {0};
     int rc = sh_executor_create(&spec.executor, threads, &err);
     if (!rc)

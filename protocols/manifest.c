@@ -34,9 +34,6 @@ static int take_header(reader *r, char **fields, size_t n, sh_err *err)
     for (size_t i = 0; i < n; i++) {
         if (!fields[i][0])
             return sh_err_set(err, SH_E_INPUT, "header: column %zu has no name", i + 1);
-        if (sh_csv_column(fields, i, fields[i]) >= 0)
-            return sh_err_set(err, SH_E_INPUT, "header: column '%s' appears twice",
-                                  fields[i]);
     }
     for (int k = 0; k < REQUIRED; k++)
         if ((r->col_index[k] = sh_csv_column(fields, n, required[k])) < 0)
@@ -158,6 +155,23 @@ static int index_items(sh_manifest *m, const char *path, sh_err *err)
         }
     }
     m->by_id = order;
+    /* One file under two image_ids would be compared with itself as a
+     * genuine pair of its subject. */
+    order = sorted_order(m, m->image_path);
+    if (!order)
+        return sh_err_nomem(err);
+    for (size_t k = 1; k < m->n_items; k++) {
+        size_t a = order[k - 1], b = order[k];
+        if (strcmp(m->image_path[a], m->image_path[b]) == 0) {
+            int rc = sh_err_set(err, SH_E_INPUT,
+                                "%s:%zu: field 'path': '%s' is the image of line %zu too; "
+                                "an image file has one image_id",
+                                path, m->line[b], m->image_path[b], m->line[a]);
+            free(order);
+            return rc;
+        }
+    }
+    free(order);
     order = sorted_order(m, m->subject_id);
     m->subject = malloc(m->n_items * sizeof *m->subject);
     if (!order || !m->subject) {

@@ -70,6 +70,11 @@ void synth_face_params_default(synth_face_params *out);
 /* Applies one "key=value" setting; returns 0, or -1 with a reason in why. */
 int synth_face_params_set(synth_face_params *out, const char *setting, char *why, size_t cap);
 
+/* Checks what settings can only break together (illumination_min above
+ * illumination_max), once all are applied; returns 0, or -1 with a reason
+ * in why. */
+int synth_face_params_check(const synth_face_params *p, char *why, size_t cap);
+
 /* Draws identity `subject` of a cohort with this seed. Deterministic. */
 void synth_face_identity_draw(synth_face_identity *out, const synth_face_params *p,
                               uint64_t seed, unsigned subject);

@@ -93,15 +93,20 @@ int synth_face_params_set(synth_face_params *out, const char *setting, char *why
             return -1;
         }
         *(double *)(void *)((char *)out + knobs[i].offset) = v;
-        if (out->illumination_min > out->illumination_max) {
-            snprintf(why, cap, "illumination_min %g is above illumination_max %g",
-                     out->illumination_min, out->illumination_max);
-            return -1;
-        }
         return 0;
     }
     snprintf(why, cap, "unknown setting '%.*s' (docs/synth.md lists them)", (int)klen, setting);
     return -1;
+}
+
+int synth_face_params_check(const synth_face_params *p, char *why, size_t cap)
+{
+    if (p->illumination_min > p->illumination_max) {
+        snprintf(why, cap, "illumination_min %g is above illumination_max %g",
+                 p->illumination_min, p->illumination_max);
+        return -1;
+    }
+    return 0;
 }
 
 static void set3(double out[3], double a, double b, double c)

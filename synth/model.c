@@ -121,13 +121,23 @@ static int apply_option(synth_model *m, const char *key, const char *val)
     return set_field(fields, sizeof fields / sizeof fields[0], key, val);
 }
 
+/* Whether a line "key=..." comes before `upto` in options. */
+static int given_before(const char *options, const char *upto, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *l = options; l && l < upto; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+        if (!strncmp(l, key, n) && l[n] == '=')
+            return 1;
+    return 0;
+}
+
 int synth_model_parse(synth_model *out, const char *options, char *errbuf,
                       size_t errcap)
 {
     synth_model m = *out;
     const char *p = options ? options : "";
     while (*p) {
-        const char *eol = strchr(p, '\n');
+        const char *eol = strchr(p, '\n'), *start = p;
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char line[256];
         if (len >= sizeof line) {
@@ -145,6 +155,11 @@ int synth_model_parse(synth_model *out, const char *options, char *errbuf,
             return -1;
         }
         *eq = '\0';
+        /* Read in turn, the last would win without a word. */
+        if (given_before(options, start, line)) {
+            snprintf(errbuf, errcap, "option '%s' is given twice", line);
+            return -1;
+        }
         int rc = apply_option(&m, line, eq + 1);
         if (rc == -1) {
             snprintf(errbuf, errcap, "unknown option '%s'", line);

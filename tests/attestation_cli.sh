@@ -40,6 +40,9 @@ fpr=$(sed -n 's/^fingerprint: //p' out.txt)
 
 # Sign and verify; a plain file is unsigned (exit 1, never valid).
 expect 1 "plain.h5: unsigned" "$shades" verify plain.h5
+# Another program's HDF5 file is an error, as report says, not "unsigned".
+"$python" -c "import h5py; h5py.File('other.h5', 'w')['x'] = [1]"
+expect 2 "other.h5: not a shades results file (no schema_version attribute)" "$shades" verify other.h5
 cp plain.h5 s.h5
 expect 0 "signed by key $fpr" "$shades" sign s.h5 --key k.pem
 expect 0 "s.h5: signed by key $fpr, valid" "$shades" verify s.h5

@@ -151,6 +151,7 @@ case $id in
   c59) cp run.yaml base.yaml && { cat base.yaml; echo ---; cat base.yaml; } >run.yaml ;;
   c60) sed -i 's/^run: {name: bad, seed: 1,/run:\n\tseed: 1\nx: {name: bad,/' run.yaml ;;
   c61) sed -i 's/name: bad/name: b\x00ad/' run.yaml ;;
+  c63) run=(run data) ;;
   c62) sed -i 's/^run: {name: bad, seed: 1, bootstrap: 10}/run:\n  name: bad\n  seed: 1\n  bootstrap: 10\n  seed: 2/' run.yaml ;;
   c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
   c42) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [candidates]}|' run.yaml ;;
@@ -182,6 +183,7 @@ case $id in
   m08) set_row 2 "$(first 1),,$img,$(sed -n 2p "$manifest" | cut -d, -f4-)" ;;
   m09) sed -i '3s/,M,/,M\xe9,/; 3s/,F,/,F\xe9,/' "$manifest" ;;
   m10) sed -i '1s/,sex,/,s\x00ex,/' "$manifest" ;;
+  m11) set_row 4 "$(sed -n 4p "$manifest" | cut -d, -f1-2),$img,$(sed -n 4p "$manifest" | cut -d, -f4-)" ;;
   # ---- dataset cards ----
   d01) sed -i '/^licence:/d' data/card.yaml ;;
   d02) sed -i 's/^manifest_sha256: .*/manifest_sha256: 00/' data/card.yaml ;;
@@ -197,6 +199,8 @@ case $id in
   p02) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
        sed -i '1s/probe_id/probe/' data/pairs.csv ;;
   p03) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv, fold: fold}}|' run.yaml ;;
+  p05) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
+       sed -i '1s/$/,probe_id/' data/pairs.csv && sed -i '2s/$/,x/' data/pairs.csv ;;
   p04) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
        echo "$(first 1)" >>data/pairs.csv ;;
   # ---- importers ----
@@ -265,6 +269,8 @@ case $id in
   r11) lists && sed -i '3s/ 0 1 / 0 0 /' cand.txt ;;
   r12) lists && printf 'x\0y' | dd of=cand.txt bs=1 seek=$(( $(head -2 cand.txt | wc -c) + 20 )) conv=notrunc 2>/dev/null ;;
   r13) lists && rm gallery.csv && mkfifo gallery.csv ;;
+  r14) printf 'reference_id,probe_id,score,score\n%s,%s,0.5,0.9\n' "$(first 1)" "$(sed -n 3p "$manifest" | cut -d, -f1)" >scores.csv
+       cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
   c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
        sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;
   # ---- images ----
@@ -318,6 +324,10 @@ PY
        run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
   o03) cfg "engine: {adapter: synthetic, config_dir: data}"
        run=(run run.yaml --no-checkpoint --progress off --isolate) ;;
+  o04) run=(cohort imported --seed -1) ;;
+  o05) run=(cohort imported --subjects 1000000 --images 1000000) ;;
+  o06) run=(demo --out out --subjects 1 --progress off) ;;
+  o07) run=(synth imported --subjects 2 --images 2 --set illumination_max=0.3) ;;
   # ---- where a command writes ----
   w01) sed -i "s|output: {results: out/bad.h5}|output: {results: $manifest}|" run.yaml ;;
   w02) sed -i "s|output: {results: out/bad.h5}|output: {results: data/$img}|" run.yaml ;;

@@ -10,6 +10,11 @@ rm -rf "$dir" "$dir.again"
 "$shades" synth "$dir.again" --subjects 40 --images 2 --seed 7 --threads 1 \
   --set illumination_min=0.9 >/dev/null
 fail() { echo "synth_faces: $*" >&2; exit 1; }
+# Settings that only break together are checked once all are applied:
+# raising both ends of the light range works in either order.
+"$shades" synth "$dir.order" --subjects 2 --images 1 --set illumination_min=1.5 \
+  --set illumination_max=2 >/dev/null || fail "illumination_min=1.5 before illumination_max=2"
+rm -rf "$dir.order"
 [ "$(ls "$dir/images" | wc -l)" = 80 ] || fail "expected 80 images"
 diff -r "$dir/images" "$dir.again/images" >/dev/null || fail "images differ between runs"
 cmp -s "$dir/manifest.csv" "$dir.again/manifest.csv" || fail "manifests differ between runs"

@@ -42,13 +42,22 @@ int adapter_options_parse(const char *options, const adapter_option *table, size
                           char *why, size_t cap)
 {
     const char *p = options ? options : "";
-    while (*p) {
+    /* A key given twice is refused: read in turn, the last would win
+     * without a word. Engines of their own may take a key many times. */
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    if (!seen) {
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    while (*p && !rc) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char line[1024];
         if (len >= sizeof line) {
             snprintf(why, cap, "an option line is longer than %zu characters", sizeof line - 1);
-            return -1;
+            rc = -1;
+            break;
         }
         memcpy(line, p, len);
         line[len] = '\0';
@@ -58,20 +67,23 @@ int adapter_options_parse(const char *options, const adapter_option *table, size
         char *eq = strchr(line, '=');
         if (!eq) {
             snprintf(why, cap, "option '%s' is not key=value", line);
-            return -1;
+            rc = -1;
+            break;
         }
         *eq = '\0';
         size_t i = 0;
         while (i < n && strcmp(table[i].name, line))
             i++;
-        if (i == n) {
+        if (i == n)
             snprintf(why, cap, "unknown option '%s'", line);
-            return -1;
-        }
-        if (apply(&table[i], eq + 1, why, cap))
-            return -1;
+        else if (seen[i])
+            snprintf(why, cap, "option '%s' is given twice", line);
+        rc = i == n || seen[i] ? -1 : apply(&table[i], eq + 1, why, cap);
+        if (i < n)
+            seen[i] = 1;
     }
-    return 0;
+    free(seen);
+    return rc;
 }
 
 void adapter_log_error(const shades_host *host, const char *engine, const char *fmt, ...)
