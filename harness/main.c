@@ -183,7 +183,8 @@ static int cmd_run(int argc, char **argv)
             if (parse_progress(&opts.progress_mode, i + 1 < argc ? argv[++i] : NULL))
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--sign") == 0) {
-            if (i + 1 >= argc || !argv[i + 1][0]) {
+            /* "--sign --progress off" would take the next option as the key. */
+            if (i + 1 >= argc || !argv[i + 1][0] || argv[i + 1][0] == '-') {
                 fprintf(stderr, "shades: error: --sign needs a private key file\n");
                 return EXIT_ERROR;
             }
@@ -197,6 +198,11 @@ static int cmd_run(int argc, char **argv)
     }
     if (!config) {
         fprintf(stderr, "shades: error: run needs a config file\n");
+        return EXIT_ERROR;
+    }
+    if (opts.no_checkpoint && (opts.resume || opts.keep_checkpoint)) {
+        fprintf(stderr, "shades: error: --no-checkpoint writes no checkpoint for %s\n",
+                opts.resume ? "--resume to continue" : "--keep-checkpoint to keep");
         return EXIT_ERROR;
     }
     if (opts.isolate) {

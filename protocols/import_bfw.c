@@ -1,6 +1,7 @@
 /* BFW (Balanced Faces in the Wild): its datatable as CSV, one row per
  * pair, both images' subjects and attributes on it; the label must agree
  * with the subject ids. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,9 @@
 static int bfw_row(sh_import_job *job, const int *col, char **f, size_t line, sh_err *err)
 {
     char *end;
+    errno = 0;
     long fold = strtol(f[col[0]], &end, 10);
-    if (!f[col[0]][0] || *end || fold < 0)
+    if (!f[col[0]][0] || *end || fold < 0 || errno == ERANGE)
         return sh_import_bad_value(err, "fold", f[col[0]], "a fold number");
     const char *label = f[col[3]];
     if (strcmp(label, "0") && strcmp(label, "1"))

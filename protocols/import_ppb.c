@@ -2,6 +2,7 @@
  * person; Fitzpatrick type as 1-6 and its binary lighter/darker; gender as
  * Female/Male. */
 #include <stddef.h>
+#include <string.h>
 
 #include "import_csv.h"
 
@@ -25,6 +26,12 @@ static int ppb_row(sh_import_job *job, const int *col, char **f, size_t line, sh
                                    "1 to 6");
     if (!skin)
         return sh_import_bad_value(err, "bi.fitz", f[col[4]], "lighter or darker");
+    /* PPB's binary label is its type's: I to III lighter, IV to VI darker. */
+    const char *of_type = type[0] == 'I' && type[1] != 'V' ? "lighter" : "darker";
+    if (strcmp(skin, of_type))
+        return sh_err_set(err, SH_E_INPUT,
+                          "field 'bi.fitz': '%s' is not Fitzpatrick type %s's, which is %s",
+                          f[col[4]], type, of_type);
     const char *row[] = {id, id, file, sex, type, skin, f[col[5]]};
     size_t r;
     return sh_import_add_image(&r, &job->m, row, job->input, line, "image_id", err);

@@ -1,10 +1,12 @@
 /* UTKFace: the attributes are in the file names of one folder. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "importer.h"
 
@@ -87,10 +89,15 @@ int sh_import_read_utkface(sh_import_job *job, sh_err *err)
     for (size_t i = 0; !rc && i < n; i++) {
         long age;
         const char *sex, *race;
-        if (!utk_parse(names[i], &age, &sex, &race)) {
+        char path[PATH_MAX];
+        struct stat st;
+        /* A folder, a FIFO or a link to nothing named like an image is none. */
+        int file = (size_t)snprintf(path, sizeof path, "%s/%s", job->input, names[i]) <
+                       sizeof path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        if (!file || !utk_parse(names[i], &age, &sex, &race)) {
             if (job->log)
-                fprintf(job->log, "shades: import utkface: skipped '%s': not "
-                                  "age_gender_race_datetime.jpg\n", names[i]);
+                fprintf(job->log, "shades: import utkface: skipped '%s': %s\n", names[i],
+                        file ? "not age_gender_race_datetime.jpg" : "not a regular file");
             skipped++;
             continue;
         }

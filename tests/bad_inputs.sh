@@ -218,6 +218,14 @@ case $id in
   i07) printf 'm.01\t1\t2\nm.01\t1\tm.02\t1\nm.01\t2\t1\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
   i08) run=(import ppb a.csv b.csv -o imported) ;;
+  i13) printf 'file,age,gender,race,service_test\ntrain/1.jpg,31-39,Male,White,True\n' >ff.csv
+       run=(import fairface ff.csv -o imported) ;;
+  i14) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,5,lighter,X\n' >ppb.csv
+       run=(import ppb ppb.csv -o imported) ;;
+  i15) printf 'fold,p1,p2,label,id1,id2,att1,att2,a1,a2,g1,g2\n99999999999999999999,a/1.jpg,a/2.jpg,1,a,a,asian_females,asian_females,A,A,F,F\n' >bfw.csv
+       run=(import bfw bfw.csv -o imported) ;;
+  o08) run=(run run.yaml --resume --no-checkpoint) ;;
+  o09) run=(run run.yaml --sign --progress off) ;;
   i09) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb.csv
        run=(import ppb ppb.csv -o imported --race African) ;;
   i10) mkdir empty

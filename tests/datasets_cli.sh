@@ -26,6 +26,9 @@ cmp "$work/bfw/pairs.csv" "$fx/bfw.expected-pairs.csv" || fail "bfw pairs"
 mkdir -p "$work/utk"
 for f in 25_0_2_20170116174525125.jpg 3_1_0_20170109191326447.jpg 61_1_3_x.jpg \
          not_a_face.jpg 40_2_1_bad.jpg; do : > "$work/utk/$f"; done
+# Named like images, but a folder, a FIFO and a link to nothing: skipped.
+mkdir "$work/utk/30_0_1_folder.jpg" && mkfifo "$work/utk/30_0_1_fifo.jpg"
+ln -s absent "$work/utk/30_0_1_link.jpg"
 "$shades" import utkface "$work/utk" -o "$work/utk-out" 2>"$work/utk.log" >"$work/utk.out"
 printf '%s\n' "image_id,subject_id,path,age,sex,race" \
   "25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25_0_2_20170116174525125.jpg,25,M,Asian" \
@@ -33,8 +36,9 @@ printf '%s\n' "image_id,subject_id,path,age,sex,race" \
   "61_1_3_x.jpg,61_1_3_x.jpg,61_1_3_x.jpg,61,F,Indian" > "$work/utk.expected"
 cmp "$work/utk-out/manifest.csv" "$work/utk.expected" || fail "utkface manifest"
 grep -q "skipped 'not_a_face.jpg'" "$work/utk.log" || fail "utkface skip not reported"
-grep -q "2 of 5 file names skipped" "$work/utk.log" || fail "utkface skip count"
-grep -q "manifest.csv: 3 images from 5 files (utkface)" "$work/utk.out" || fail "utkface: files read"
+grep -q "5 of 8 file names skipped" "$work/utk.log" || fail "utkface skip count"
+grep -q "skipped '30_0_1_fifo.jpg': not a regular file" "$work/utk.log" || fail "utkface: a FIFO taken"
+grep -q "manifest.csv: 3 images from 8 files (utkface)" "$work/utk.out" || fail "utkface: files read"
 grep -qx "root: \"$work/utk\"" "$work/utk-out/card.yaml" || fail "utkface card: root is not the image folder"
 
 # ---- importers: malformed lines name file and line ----

@@ -251,11 +251,13 @@ int sh_h5_verify(sh_sig_status *out, const char *path, const sh_key *expect, sh_
     fflush(stdout);
     sh_h5_guard_enter(1, line, 1);
     char *digest = NULL, *sig = NULL, *fpr = NULL, *pem = NULL, *lines = NULL;
-    int present = 0, shades = 0;
+    int present = 0, shades = 0, unread = 0;
     H5E_BEGIN_TRY
     {
-        shades = H5Aexists(f, "schema_version") > 0;
-        present = H5Lexists(f, SH_H5_SIGNATURE, H5P_DEFAULT) > 0;
+        htri_t a = H5Aexists(f, "schema_version"), l = H5Lexists(f, SH_H5_SIGNATURE, H5P_DEFAULT);
+        shades = a > 0;
+        present = l > 0;
+        unread = a < 0 || l < 0;
         hid_t g = present ? H5Gopen2(f, SH_H5_SIGNATURE, H5P_DEFAULT) : -1;
         if (g >= 0) {
             digest = get_text(g, "digest", NULL);
@@ -270,13 +272,14 @@ int sh_h5_verify(sh_sig_status *out, const char *path, const sh_key *expect, sh_
     H5Fclose(f);
     /* Another program's HDF5 file is an error, as report and rerun say; a
      * signed file keeps its verdict, however damaged. */
-    if (!shades && !present) {
+    if (!shades && !present && !unread) {
         sh_h5_guard_leave();
         return sh_err_set(err, SH_E_INPUT,
                           "%s: not a shades results file (no schema_version attribute)", path);
     }
-    out->state = present ? SH_SIG_ALTERED : SH_SIG_UNSIGNED;
-    snprintf(out->object, sizeof out->object, "%s", SH_H5_SIGNATURE);
+    out->state = present || unread ? SH_SIG_ALTERED : SH_SIG_UNSIGNED;
+    snprintf(out->object, sizeof out->object, "%s",
+             unread ? "damaged past reading (its root group does not read)" : SH_H5_SIGNATURE);
     snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fpr ? fpr : "");
     char *now = NULL, now_hex[SH_SHA256_HEX], was_hex[SH_SHA256_HEX];
     int rc = 0;
