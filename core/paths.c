@@ -136,8 +136,12 @@ int sh_path_create_private(const char *path, sh_err *err)
         errno = e;
         fd = -1;
     }
-    if (fd < 0)
-        return sh_err_set(err, SH_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    if (fd < 0) {
+        int e = errno;
+        sh_err_set(err, SH_E_IO, "%s: cannot create: %s", path, strerror(e));
+        errno = e; /* for a caller naming the file it stands in for */
+        return err ? err->code : SH_E_IO;
+    }
     return fd;
 }
 

@@ -39,7 +39,8 @@ int sh_path_mkdirs(const char *dir, sh_err *err);
 
 /* Creates path, or truncates it, readable and writable by its owner alone
  * (0600, whatever the umask), without following a symbolic link. Returns
- * the open descriptor, which the caller closes, or a negative code. */
+ * the open descriptor, which the caller closes, or a negative code with
+ * errno kept. */
 int sh_path_create_private(const char *path, sh_err *err);
 
 /* Removes the temporaries "PATH.tmp.PID" that a killed writer of path

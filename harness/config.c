@@ -782,8 +782,8 @@ static int validate(cfg *c, const char *path, sh_err *err)
         return cfg_error(err, c, path, "verification.impostors", 0,
                          "'%s' is neither all nor sample", c->verification.impostors);
     if (!strcmp(c->verification.impostors, "sample") && c->verification.impostor_sample == 0)
-        return cfg_error(err, c, path, "verification.impostor_sample", 0,
-                         "must be a positive count when impostors is sample");
+        return cfg_error(err, c, path, "verification.impostors", 0,
+                         "sample needs verification.impostor_sample, a positive count");
     for (unsigned i = 0; i < c->verification.target_fmr_count; i++) {
         double a = c->verification.target_fmr[i];
         if (!(a > 0 && a < 1))

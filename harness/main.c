@@ -160,8 +160,11 @@ static int cmd_run(int argc, char **argv)
             unsigned mib = 0;
             if (v && strcmp(v, "0") == 0)
                 opts.sandbox.memory_mib = UINT64_MAX; /* no limit */
-            else if (parse_count(&mib, "--isolate-memory", v))
+            else if (parse_count(&mib, NULL, v)) {
+                fprintf(stderr, "shades: error: --isolate-memory needs MiB from 1 to 1000000, "
+                                "or 0 for no limit\n");
                 return EXIT_ERROR;
+            }
             else
                 opts.sandbox.memory_mib = mib;
         } else if (strcmp(argv[i], "--isolate-files") == 0) {
@@ -276,6 +279,9 @@ static int cmd_report(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "-o") == 0 && val) {
             out_path = argv[++i];
+        } else if (!val && (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-o"))) {
+            fprintf(stderr, "shades: error: report: %s needs a value\n", argv[i]);
+            bad = 1;
         } else if (argv[i][0] != '-') {
             files[n++] = argv[i];
         } else {
@@ -470,6 +476,19 @@ static int cmd_import(int argc, char **argv)
     return 0;
 }
 
+/* Refuses a check-adapter folder option naming no folder; prints the
+ * error itself. */
+static int need_dir(const char *flag, const char *val)
+{
+    struct stat st;
+    int found = stat(val, &st) == 0;
+    if (found && S_ISDIR(st.st_mode))
+        return 0;
+    fprintf(stderr, "shades: error: %s %s: %s\n", flag, val,
+            found ? "not a directory" : strerror(errno));
+    return -1;
+}
+
 static int cmd_check_adapter(int argc, char **argv)
 {
     if (argc < 1 || argv[0][0] == '-') {
@@ -486,18 +505,15 @@ static int cmd_check_adapter(int argc, char **argv)
             return EXIT_ERROR;
         }
         if (strcmp(argv[i], "--images") == 0) {
+            if (need_dir("--images", val))
+                return EXIT_ERROR;
             o.images = val;
         } else if (strcmp(argv[i], "--max-images") == 0) {
             if (parse_count(&o.max_images, "--max-images", val))
                 return EXIT_ERROR;
         } else if (strcmp(argv[i], "--config-dir") == 0) {
-            struct stat st;
-            int found = stat(val, &st) == 0;
-            if (!found || !S_ISDIR(st.st_mode)) {
-                fprintf(stderr, "shades: error: check-adapter --config-dir %s: %s\n", val,
-                        found ? "not a directory" : strerror(errno));
+            if (need_dir("--config-dir", val))
                 return EXIT_ERROR;
-            }
             o.config_dir = val;
         } else if (strcmp(argv[i], "--timeout") == 0) {
             if (parse_count(&o.timeout_s, "--timeout", val))

@@ -1,10 +1,12 @@
 #include "run_outputs.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 
@@ -58,6 +60,12 @@ int sh_run_outputs_check(char *out, size_t cap, const sh_config *c, const sh_man
         snprintf(what, sizeof what, "%s:%u: field 'output.results'", c->path,
                  sh_config_line(c, "output", "results"));
     int rc = sh_path_output(out, cap, what, results, in, sizeof in / sizeof *in, err);
+    /* A folder the run may not write in is found now, not after the run. */
+    char dir[PATH_MAX];
+    if (!rc && !sh_path_dirname(dir, sizeof dir, out, err) && access(dir, F_OK) == 0 &&
+        access(dir, W_OK | X_OK) != 0)
+        rc = sh_err_set(err, SH_E_INPUT, "%s: cannot write in %s: %s", what, dir,
+                        strerror(errno));
     size_t item;
     if (!rc && is_image(&item, out, m))
         rc = sh_err_set(err, SH_E_INPUT,

@@ -14,7 +14,8 @@
  * reads: the config, manifest, dataset and model cards, service
  * description, adapter, pair list, replayed file and gallery, the signing
  * key and the results file a rerun compares with (each NULL: none), and
- * each image, when what is there lies beneath the dataset root. Sets out
+ * each image, when what is there lies beneath the dataset root; and that
+ * its folder, where it exists, may be written in. Sets out
  * (cap bytes) to the path to write. Errors name the config's line and
  * field. */
 int sh_run_outputs_check(char *out, size_t cap, const sh_config *c, const sh_manifest *m,

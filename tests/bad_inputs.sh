@@ -152,6 +152,7 @@ case $id in
   c60) sed -i 's/^run: {name: bad, seed: 1,/run:\n\tseed: 1\nx: {name: bad,/' run.yaml ;;
   c61) sed -i 's/name: bad/name: b\x00ad/' run.yaml ;;
   c63) run=(run data) ;;
+  c64) sed -i 's/verification: {target_fmr: \[1e-2\]}/verification: {target_fmr: [1e-2], impostors: sample}/' run.yaml ;;
   c62) sed -i 's/^run: {name: bad, seed: 1, bootstrap: 10}/run:\n  name: bad\n  seed: 1\n  bootstrap: 10\n  seed: 2/' run.yaml ;;
   c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
   c42) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [candidates]}|' run.yaml ;;
@@ -225,6 +226,8 @@ case $id in
   i15) printf 'fold,p1,p2,label,id1,id2,att1,att2,a1,a2,g1,g2\n99999999999999999999,a/1.jpg,a/2.jpg,1,a,a,asian_females,asian_females,A,A,F,F\n' >bfw.csv
        run=(import bfw bfw.csv -o imported) ;;
   o08) run=(run run.yaml --resume --no-checkpoint) ;;
+  o10) run=(report --format) ;;
+  o11) run=(report out) ;;
   o09) run=(run run.yaml --sign --progress off) ;;
   i09) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb.csv
        run=(import ppb ppb.csv -o imported --race African) ;;

@@ -198,8 +198,8 @@ int sh_report_files(const char *const *paths, size_t n, const char *out_path,
                        sizeof tmp)
             rc = sh_err_set(err, SH_E_INPUT, "%s: path too long", out_path);
         int fd = rc ? -1 : sh_path_create_private(tmp, err);
-        if (fd < 0 && !rc)
-            rc = fd;
+        if (fd < 0 && !rc) /* named as the user named it, not by its temporary */
+            rc = sh_err_set(err, SH_E_IO, "%s: cannot create: %s", out_path, strerror(errno));
         if (!rc && !(out = fdopen(fd, "w"))) {
             rc = sh_err_set(err, SH_E_IO, "%s: cannot write: %s", tmp, strerror(errno));
             close(fd);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -712,8 +713,11 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
 int sh_h5_read(sh_results **out, const char *path, sh_err *err)
 {
     *out = NULL;
+    struct stat st;
     if (access(path, R_OK) != 0)
         return sh_err_set(err, SH_E_INPUT, "%s: cannot read: %s", path, strerror(errno));
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return sh_err_set(err, SH_E_INPUT, "%s: cannot read: %s", path, strerror(EISDIR));
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (H5Fis_hdf5(path) <= 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", path);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -86,6 +87,11 @@ static char *get_text(hid_t loc, const char *attr, const char *dataset)
 /* Opens the file, or fails naming it. */
 static hid_t open_file(const char *path, unsigned mode, sh_err *err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        sh_err_set(err, SH_E_INPUT, "%s: cannot read: %s", path, strerror(EISDIR));
+        return -1;
+    }
     hid_t f = sh_h5_open(path, mode);
     if (f < 0)
         sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", path);

@@ -452,8 +452,8 @@ int sh_h5_write_signed(const char *path, const sh_results *r, const sh_key *key,
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     /* Created owner-only first: HDF5 would create it as the umask says. */
     int fd = sh_path_create_private(tmp, err);
-    if (fd < 0)
-        return fd;
+    if (fd < 0) /* named as the user named it, not by its temporary */
+        return sh_err_set(err, SH_E_IO, "%s: cannot create: %s", path, strerror(errno));
     close(fd);
     /* The 1.8 format stores attributes over 64 KiB (a long config or card)
      * densely; the earliest format cannot hold them. */
