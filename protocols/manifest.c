@@ -139,20 +139,27 @@ static size_t *sorted_order(const sh_manifest *m, char *const *keys)
     return order;
 }
 
+/* The first item, in order (sorted by keys), whose key its predecessor
+ * shares: its place k in order, or 0 when every key is once. */
+static size_t first_repeat(const size_t *order, size_t n, char *const *keys)
+{
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(keys[order[k - 1]], keys[order[k]]) == 0)
+            return k;
+    return 0;
+}
+
 static int index_items(sh_manifest *m, const char *path, sh_err *err)
 {
-    size_t *order = sorted_order(m, m->image_id);
+    size_t *order = sorted_order(m, m->image_id), k;
     if (!order)
         return sh_err_nomem(err);
-    for (size_t k = 1; k < m->n_items; k++) {
-        size_t a = order[k - 1], b = order[k];
-        if (strcmp(m->image_id[a], m->image_id[b]) == 0) {
-            int rc = sh_err_set(err, SH_E_INPUT,
-                                    "%s:%zu: field 'image_id': duplicate '%s' (first on line %zu)",
-                                    path, m->line[b], m->image_id[b], m->line[a]);
-            free(order);
-            return rc;
-        }
+    if ((k = first_repeat(order, m->n_items, m->image_id))) {
+        int rc = sh_err_set(err, SH_E_INPUT,
+                            "%s:%zu: field 'image_id': duplicate '%s' (first on line %zu)", path,
+                            m->line[order[k]], m->image_id[order[k]], m->line[order[k - 1]]);
+        free(order);
+        return rc;
     }
     m->by_id = order;
     /* One file under two image_ids would be compared with itself as a
@@ -160,16 +167,14 @@ static int index_items(sh_manifest *m, const char *path, sh_err *err)
     order = sorted_order(m, m->image_path);
     if (!order)
         return sh_err_nomem(err);
-    for (size_t k = 1; k < m->n_items; k++) {
-        size_t a = order[k - 1], b = order[k];
-        if (strcmp(m->image_path[a], m->image_path[b]) == 0) {
-            int rc = sh_err_set(err, SH_E_INPUT,
-                                "%s:%zu: field 'path': '%s' is the image of line %zu too; "
-                                "an image file has one image_id",
-                                path, m->line[b], m->image_path[b], m->line[a]);
-            free(order);
-            return rc;
-        }
+    if ((k = first_repeat(order, m->n_items, m->image_path))) {
+        int rc = sh_err_set(err, SH_E_INPUT,
+                            "%s:%zu: field 'path': '%s' is the image of line %zu too; an image "
+                            "file has one image_id",
+                            path, m->line[order[k]], m->image_path[order[k]],
+                            m->line[order[k - 1]]);
+        free(order);
+        return rc;
     }
     free(order);
     order = sorted_order(m, m->subject_id);
