@@ -109,13 +109,11 @@ static char *read_text(size_t *out_len, const char *path, const char *what, sh_e
 
 /* Fails naming the line and column (in characters) of the first byte of
  * the len bytes of text that is not UTF-8, which libyaml reports without a
- * place, or is NUL, where libyaml would take the file to end; and of a tab
- * in a line's indentation, which libyaml places on another line. */
+ * place, or is NUL, where libyaml would take the file to end. */
 static int check_text(const char *text, size_t len, const char *path, sh_err *err)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     unsigned line = 1, column = 1;
-    int indent = 1; /* still in the line's leading blanks */
     while (p < end) {
         size_t n = *p ? sh_utf8_char((const char *)p, (size_t)(end - p)) : 0;
         if (!*p)
@@ -125,13 +123,6 @@ static int check_text(const char *text, size_t len, const char *path, sh_err *er
             return sh_err_set(err, SH_E_INPUT,
                                   "%s:%u: column %u: byte 0x%02x is not UTF-8 (save the file "
                                   "as UTF-8)", path, line, column, *p);
-        if (indent && *p == '\t') {
-            size_t rest = strspn((const char *)p, " \t");
-            if (p[rest] && p[rest] != '\n' && p[rest] != '\r' && p[rest] != '#')
-                return sh_err_set(err, SH_E_INPUT, "%s:%u: column %u: a tab in the "
-                                  "indentation (YAML indents with spaces)", path, line, column);
-        }
-        indent = *p == '\n' || (indent && (*p == ' ' || *p == '\t'));
         if (*p == '\n') {
             line++;
             column = 1;
@@ -227,12 +218,27 @@ static const cyaml_config_t *yaml_config(yaml_log *log)
     return &c;
 }
 
+/* The first line from line `from` on whose indentation holds a tab, or 0. */
+static unsigned tab_line(const char *text, unsigned from)
+{
+    unsigned line = 1;
+    for (const char *p = text; *p; line++) {
+        size_t n = strcspn(p, "\n"), lead = strspn(p, " \t");
+        if (line >= from && memchr(p, '\t', lead < n ? lead : n))
+            return line;
+        p += n + (p[n] == '\n');
+    }
+    return 0;
+}
+
 /* Refuses a second YAML document ("---" after content), which libcyaml
  * would leave unread. */
 static int one_document(const char *text, const char *path, const char *what, sh_err *err)
 {
     unsigned line = 1;
     int content = 0;
+    if (!strncmp(text, "\xEF\xBB\xBF", 3))
+        text += 3; /* a byte-order mark */
     for (const char *p = text; *p; line++) {
         size_t n = strcspn(p, "\n");
         int marker = n >= 3 && !strncmp(p, "---", 3) && (n == 3 || p[3] == ' ' ||
@@ -241,7 +247,8 @@ static int one_document(const char *text, const char *path, const char *what, sh
             return sh_err_set(err, SH_E_INPUT, "%s:%u: a second YAML document; the %s is "
                               "one", path, line, what);
         size_t lead = strspn(p, " \t\r");
-        if (!marker && lead < n && p[lead] != '#')
+        /* Comments and directives ("%YAML 1.1") come before a document. */
+        if (!marker && lead < n && p[lead] != '#' && !(lead == 0 && p[0] == '%'))
             content = 1;
         p += n + (p[n] == '\n');
     }
@@ -290,6 +297,16 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
             snprintf(at, sizeof at, ":%u", line);
         return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': not a key this file "
                               "may have", path, at, field, field[0] ? "." : "", key);
+    }
+    /* libyaml places a tab in an indentation on the line before it, in that
+     * line's field: name the first line from there indented with one. */
+    if (strstr(why, "tab character") || strstr(why, "cannot start any token")) {
+        unsigned at_line = tab_line(text, log.line > 1 ? (unsigned)log.line - 1 : 1);
+        if (at_line) {
+            free(text);
+            return sh_err_set(err, SH_E_INPUT, "%s:%u: a tab in the indentation (YAML "
+                              "indents with spaces)", path, at_line);
+        }
     }
     /* libcyaml places a key given twice on the line of the event before it:
      * name the second's own line. */

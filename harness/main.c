@@ -62,7 +62,8 @@ static int parse_seed(uint64_t *out, const char *s)
     char *end;
     errno = 0;
     unsigned long long v = s && s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
-    if (!s || s[0] < '0' || s[0] > '9' || *end || errno == ERANGE) {
+    /* Decimal digits without a leading 0, as run.seed takes them. */
+    if (!s || s[0] < '0' || s[0] > '9' || *end || errno == ERANGE || (s[0] == '0' && s[1])) {
         fprintf(stderr, "shades: error: --seed needs a whole number from 0 to %llu\n",
                 ULLONG_MAX);
         return -1;

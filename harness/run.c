@@ -575,13 +575,6 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && !s.config->dataset.allow_outside_root &&
         strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_manifest_confine(s.manifest, err);
-    /* Where the results go, before anything is read whole or any engine
-     * loads: never over a file the run reads. */
-    if (!rc)
-        rc = sh_run_outputs_check(s.results_path, sizeof s.results_path, s.config, s.manifest,
-                                  opts ? opts->results_path : NULL,
-                                  opts ? opts->sign_key : NULL, opts ? opts->expect_from : NULL,
-                                  err);
     /* An isolated engine reads its own folders: the labels must lie elsewhere. */
     if (!rc && opts && opts->isolate && strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_engine_reach_check(s.config, s.manifest, err);
@@ -617,6 +610,14 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && opts && opts->expect_from)
         rc = sh_model_files_check(opts->expect_model_files, opts->n_expect_model_files,
                                   opts->expect_from, err);
+    /* Where the results go, before any engine loads or anything is written:
+     * never over a file the run reads. */
+    if (!rc) {
+        sh_run_reads reads = {opts ? opts->results_path : NULL, opts ? opts->sign_key : NULL,
+                              opts ? opts->expect_from : NULL, s.model_files, s.n_model_files};
+        rc = sh_run_outputs_check(s.results_path, sizeof s.results_path, s.config, s.manifest,
+                                  &reads, err);
+    }
     if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY)) {
         char *options = sh_service_engine_options(s.has_service ? &s.service : NULL, s.config);
         unsigned timeout = opts && opts->call_timeout_ms ? opts->call_timeout_ms

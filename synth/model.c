@@ -98,7 +98,12 @@ static int apply_option(synth_model *m, const char *key, const char *val)
     }
     int k, used = 0;
     if (sscanf(key, "trait%d_%n", &k, &used) == 1 && used > 0) {
-        if (k < 0 || k >= SYNTH_TRAITS)
+        /* Only the plain spelling ("trait0_", not "trait00_" or "trait+0_"),
+         * so that a key given twice is seen as one. */
+        char plain[32];
+        snprintf(plain, sizeof plain, "trait%d_", k);
+        if (k < 0 || k >= SYNTH_TRAITS || strncmp(key, plain, (size_t)used) ||
+            strlen(plain) != (size_t)used)
             return -1;
         synth_trait_effect *t = &m->trait[k];
         const model_field fields[] = {

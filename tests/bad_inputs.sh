@@ -152,6 +152,7 @@ case $id in
   c60) sed -i 's/^run: {name: bad, seed: 1,/run:\n\tseed: 1\nx: {name: bad,/' run.yaml ;;
   c61) sed -i 's/name: bad/name: b\x00ad/' run.yaml ;;
   c63) run=(run data) ;;
+  c65) cfg "engine: {adapter: synthetic, options: [trait0_fte=0.5, trait00_fte=0.0]}" ;;
   c64) sed -i 's/verification: {target_fmr: \[1e-2\]}/verification: {target_fmr: [1e-2], impostors: sample}/' run.yaml ;;
   c62) sed -i 's/^run: {name: bad, seed: 1, bootstrap: 10}/run:\n  name: bad\n  seed: 1\n  bootstrap: 10\n  seed: 2/' run.yaml ;;
   c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
@@ -227,6 +228,7 @@ case $id in
        run=(import bfw bfw.csv -o imported) ;;
   o08) run=(run run.yaml --resume --no-checkpoint) ;;
   o10) run=(report --format) ;;
+  o12) run=(cohort imported --seed 010) ;;
   o11) run=(report out) ;;
   o09) run=(run run.yaml --sign --progress off) ;;
   i09) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb.csv
@@ -346,6 +348,14 @@ PY
   w04) sed -i 's|output: {results: out/bad.h5}|output: {results: prior/p.h5}|' run.yaml
        "$shades" run run.yaml --no-checkpoint --progress off >/dev/null
        run=(report prior/p.h5 -o prior/p.h5) ;;
+  w06) sed -i 's|output: {results: out/bad.h5}|output: {results: out/ck/bad.h5, checkpoint: out/ck}|' run.yaml ;;
+  w07) mkdir -p data/model && printf 'weights\n' >data/model/w.bin
+       cfg "engine: {adapter: synthetic, config_dir: data/model}"
+       sed -i 's|output: {results: out/bad.h5}|output: {results: data/model/w.bin}|' run.yaml ;;
+  w08) sed -i "s|output: {results: out/bad.h5}|output: {results: $(dirname "$shades")/adapters/libshades_adapter_synthetic.so}|" run.yaml ;;
+  w09) mkdir -p outside && cp "data/$img" outside/x.png && sed -i "2s|,$img,|,$work/outside/x.png,|" "$manifest"
+       sha=$(sha256sum "$manifest" | cut -d' ' -f1) && card
+       sed -i "s|card: data/card.yaml}|card: data/card.yaml, allow_outside_root: true}|; s|output: {results: out/bad.h5}|output: {results: outside/x.png}|" run.yaml ;;
   w05) mkdir ppb
        printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb/manifest.csv
        run=(import ppb ppb/manifest.csv -o ppb) ;;

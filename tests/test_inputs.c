@@ -200,6 +200,34 @@ static void config_errors_name_line_and_field(void **state)
     expect_config_error("output: {results: out/r.h5}\n", "", ":5: field 'output': required but missing");
 }
 
+/* Loads good_config with `from` replaced by `to`; fails the test unless it
+ * loads. */
+static void expect_config_ok(const char *from, const char *to)
+{
+    const char *p = write_changed("ok.yaml", from, to);
+    sh_config *c = NULL;
+    sh_err err = {0};
+    if (sh_config_load(&c, p, &err))
+        fail_msg("refused '%s': %s", to, err.msg);
+    sh_config_destroy(c);
+}
+
+/* Valid YAML the text checks (UTF-8, NUL, second document, tab placement)
+ * must not refuse: tabs inside a block scalar, a quoted value or a flow
+ * list's next line, a directive or a byte-order mark before "---". */
+static void config_valid_yaml_forms_load(void **state)
+{
+    (void)state;
+    expect_config_ok("name: t,", "name: \"multi\n   \tline\",");
+    expect_config_ok("run: {name: t, seed: 3, threads: 2}\n",
+                     "run:\n  name: |\n    text\n    \tindented\n  seed: 3\n  threads: 2\n");
+    expect_config_ok("[sex, sex x skin_type]", "[sex,\n\tsex x skin_type]");
+    expect_config_ok("run: {", "%YAML 1.1\n---\nrun: {");
+    expect_config_ok("run: {", "\xEF\xBB\xBF# a comment\n---\nrun: {");
+    expect_config_ok("out/r.h5}\n", "out/r.h5}\n...\n");
+    expect_config_ok("name: t,", "name: \"caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x99\x82\",");
+}
+
 /* A config with one criteria rule, written out in full. */
 static void expect_rule_error(const char *rule, const char *expected)
 {
@@ -324,6 +352,7 @@ int main(void)
         cmocka_unit_test(config_resolves_paths_against_its_directory),
         cmocka_unit_test(config_reads_yaml_true_and_false),
         cmocka_unit_test(config_errors_name_line_and_field),
+        cmocka_unit_test(config_valid_yaml_forms_load),
         cmocka_unit_test(criteria_errors_name_rule_line_and_field),
         cmocka_unit_test(missing_files_are_named),
     };

@@ -185,8 +185,8 @@ int sh_h5_compare(char *out, size_t size, const char *was, const char *now, sh_e
 {
     hid_t fa = sh_h5_open(was, H5F_ACC_RDONLY), fb = sh_h5_open(now, H5F_ACC_RDONLY);
     char line[PATH_MAX + 128];
-    snprintf(line, sizeof line, "shades: error: %s: damaged: reading it crashed the HDF5 library; it is not a file shades wrote\n", was);
-    sh_h5_guard_enter(2, line, 2);
+    snprintf(line, sizeof line, SH_H5_DAMAGED, was);
+    sh_h5_guard_enter(was, 2, line, 2);
     int rc = fa < 0   ? sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", was)
              : fb < 0 ? sh_err_set(err, SH_E_IO, "%s: not an HDF5 file", now)
                       : 0;

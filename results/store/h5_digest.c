@@ -247,8 +247,8 @@ int sh_h5_digest(char **out_lines, char out_hex[SH_SHA256_HEX], const char *path
     if (f < 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", path);
     char line[PATH_MAX + 128];
-    snprintf(line, sizeof line, "shades: error: %s: damaged: reading it crashed the HDF5 library; it is not a file shades wrote\n", path);
-    sh_h5_guard_enter(2, line, 2);
+    snprintf(line, sizeof line, SH_H5_DAMAGED, path);
+    sh_h5_guard_enter(path, 2, line, 2);
     names objs = {0};
     int rc = names_add(&objs, "/", "") ? sh_err_nomem(err) : 0;
     if (!rc && H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, visit_link, &objs) < 0)

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* What the handler writes, set before it can run: it may only call
@@ -11,7 +12,7 @@ static char guard_line[4096 + 256];
 static size_t guard_len;
 static int guard_fd, guard_status, guard_depth;
 
-static const int guard_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+static const int guard_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
 #define N_SIGNALS (sizeof guard_signals / sizeof *guard_signals)
 static struct sigaction guard_old[N_SIGNALS];
 static stack_t guard_old_stack;
@@ -39,7 +40,16 @@ hid_t sh_h5_open(const char *path, unsigned mode)
     return f;
 }
 
-void sh_h5_guard_enter(int fd, const char *line, int status)
+/* Seconds a whole read of a file of `bytes` may take: far more than a
+ * results file needs on a slow disk (30 s, and 1 s a MiB). */
+static unsigned read_limit(const char *path)
+{
+    struct stat st;
+    off_t bytes = stat(path, &st) == 0 ? st.st_size : 0;
+    return 30u + (unsigned)(bytes / (1 << 20));
+}
+
+void sh_h5_guard_enter(const char *path, int fd, const char *line, int status)
 {
     if (guard_depth++)
         return;
@@ -57,12 +67,14 @@ void sh_h5_guard_enter(int fd, const char *line, int status)
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < N_SIGNALS; i++)
         sigaction(guard_signals[i], &sa, &guard_old[i]);
+    alarm(read_limit(path));
 }
 
 void sh_h5_guard_leave(void)
 {
     if (guard_depth == 0 || --guard_depth)
         return;
+    alarm(0);
     for (size_t i = 0; i < N_SIGNALS; i++)
         sigaction(guard_signals[i], &guard_old[i], NULL);
     sigaltstack(&guard_old_stack, NULL);

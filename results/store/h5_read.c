@@ -725,8 +725,8 @@ int sh_h5_read(sh_results **out, const char *path, sh_err *err)
     if (f < 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file, or damaged", path);
     char line[PATH_MAX + 128];
-    snprintf(line, sizeof line, "shades: error: %s: damaged: reading it crashed the HDF5 library; it is not a file shades wrote\n", path);
-    sh_h5_guard_enter(2, line, 2);
+    snprintf(line, sizeof line, SH_H5_DAMAGED, path);
+    sh_h5_guard_enter(path, 2, line, 2);
     sh_results *r;
     int rc = sh_results_create(&r, err);
     if (!rc)

@@ -253,9 +253,9 @@ int sh_h5_verify(sh_sig_status *out, const char *path, const sh_key *expect, sh_
     /* A file damaged so that reading it crashes HDF5 is not as it was signed. */
     char line[PATH_MAX + 128];
     snprintf(line, sizeof line, "%s: ALTERED: damaged past reading (reading it crashed the "
-                                "HDF5 library)\n", path);
+                                "HDF5 library or did not end)\n", path);
     fflush(stdout);
-    sh_h5_guard_enter(1, line, 1);
+    sh_h5_guard_enter(path, 1, line, 1);
     char *digest = NULL, *sig = NULL, *fpr = NULL, *pem = NULL, *lines = NULL;
     int present = 0, shades = 0, unread = 0;
     H5E_BEGIN_TRY
