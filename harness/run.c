@@ -1,5 +1,6 @@
 #include "run.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include "run_outputs.h"
 #include "run_state.h"
 #include "version.h"
+#include "yaml_file.h"
 
 /* Points stdout at stderr while an in-process engine lives, so what the
  * engine prints (a vendor library's banner, an FRVT library's debugging)
@@ -571,6 +573,21 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
                                                                  : NULL;
     if (!rc && root)
         rc = sh_manifest_set_root(s.manifest, root, err);
+    /* A root the config or card sets that is no folder is theirs to name;
+     * replay opens no image, so its root need not be there. */
+    struct stat root_st;
+    int root_found = root && stat(root, &root_st) == 0;
+    if (!rc && root && strcmp(s.config->engine.adapter, SH_REPLAY) &&
+        (!root_found || !S_ISDIR(root_st.st_mode))) {
+        const char *why = root_found ? "not a folder" : strerror(errno);
+        rc = s.config->dataset.root
+                 ? sh_err_set(err, SH_E_INPUT, "%s:%u: field 'dataset.root': '%s': %s",
+                              s.config->path, sh_config_line(s.config, "dataset", "root"), root,
+                              why)
+                 : sh_err_set(err, SH_E_INPUT, "%s:%u: field 'root': '%s': %s",
+                              s.card->path, sh_yaml_key_line(s.card->text, "root", 4, 1), root,
+                              why);
+    }
     /* Replay opens no image, so its images need not be there. */
     if (!rc && !s.config->dataset.allow_outside_root &&
         strcmp(s.config->engine.adapter, SH_REPLAY))

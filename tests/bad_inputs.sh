@@ -195,6 +195,8 @@ case $id in
   d05) sed -i 's|card: data/card.yaml|card: data/absent.yaml|' run.yaml ;;
   d06) : >data/card.yaml ;;
   d07) sed -i 's/^licence: .*/licence: "TODO: the terms you obtained the data under"/' data/card.yaml ;;
+  d08) echo 'root: "images-moved"' >>data/card.yaml ;;
+  d09) sed -i 's|card: data/card.yaml}|card: data/card.yaml, root: data/absent}|' run.yaml ;;
   # ---- pair lists ----
   p01) cfg "" "" && sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
        echo "$(first 1),nobody" >>data/pairs.csv ;;
