@@ -130,6 +130,13 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
                               strerror(errno));
     char race[64];
     const char *base = strrchr(input, '/') ? strrchr(input, '/') + 1 : input;
+    /* Without --race the race is the name's start: "pairs.txt" has none. */
+    size_t bl = strlen(base);
+    if (!race_opt && (bl <= strlen("_pairs.txt") || strcmp(base + bl - 10, "_pairs.txt"))) {
+        fclose(f);
+        return sh_err_set(err, SH_E_INPUT, "%s: the race is the start of a pair list's name "
+                          "(<Race>_pairs.txt); rename it, or give --race", input);
+    }
     snprintf(race, sizeof race, "%.*s", race_opt ? (int)strlen(race_opt) : (int)strcspn(base, "_."),
              race_opt ? race_opt : base);
     char *buf = NULL;
@@ -156,6 +163,11 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
             rc = sh_err_set(err, SH_E_INPUT,
                                 "%s:%zu: expected 'id<TAB>n<TAB>m' or 'id1<TAB>n<TAB>id2<TAB>m'",
                                 input, line);
+            break;
+        }
+        if (a == 0 || b == 0) {
+            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field %zu: image number 0; RFW numbers "
+                            "each person's images from 1", input, line, a == 0 ? (size_t)2 : n);
             break;
         }
         if (n == 4 && !strcmp(id1, id2)) {

@@ -222,6 +222,10 @@ case $id in
   i07) printf 'm.01\t1\t2\nm.01\t1\tm.02\t1\nm.01\t2\t1\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
   i08) run=(import ppb a.csv b.csv -o imported) ;;
+  i16) printf 'm.01\t1\t2\n' >pairs.txt
+       run=(import rfw pairs.txt -o imported) ;;
+  i17) printf 'm.01\t0\t2\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
   i13) printf 'file,age,gender,race,service_test\ntrain/1.jpg,31-39,Male,White,True\n' >ff.csv
        run=(import fairface ff.csv -o imported) ;;
   i14) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,5,lighter,X\n' >ppb.csv
