@@ -59,11 +59,11 @@ static int parse_count(unsigned *out, const char *flag, const char *s)
  * 2^64 - 1); prints the error itself. */
 static int parse_seed(uint64_t *out, const char *s)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = s && s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
     /* Decimal digits without a leading 0, as run.seed takes them. */
-    if (!s || s[0] < '0' || s[0] > '9' || *end || errno == ERANGE || (s[0] == '0' && s[1])) {
+    size_t digits = s ? strspn(s, "0123456789") : 0;
+    errno = 0;
+    unsigned long long v = digits ? strtoull(s, NULL, 10) : 0;
+    if (!digits || s[digits] || errno == ERANGE || (s[0] == '0' && digits > 1)) {
         fprintf(stderr, "shades: error: --seed needs a whole number from 0 to %llu\n",
                 ULLONG_MAX);
         return -1;

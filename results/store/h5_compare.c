@@ -1,7 +1,6 @@
 #include "h5_compare.h"
 
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -184,9 +183,7 @@ static int compare_one(char *out, size_t size, hid_t fa, hid_t fb, const char *p
 int sh_h5_compare(char *out, size_t size, const char *was, const char *now, sh_err *err)
 {
     hid_t fa = sh_h5_open(was, H5F_ACC_RDONLY), fb = sh_h5_open(now, H5F_ACC_RDONLY);
-    char line[PATH_MAX + 128];
-    snprintf(line, sizeof line, SH_H5_DAMAGED, was);
-    sh_h5_guard_enter(was, 2, line, 2);
+    sh_h5_guard_enter(was, SH_H5_GUARD_ERROR);
     int rc = fa < 0   ? sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", was)
              : fb < 0 ? sh_err_set(err, SH_E_IO, "%s: not an HDF5 file", now)
                       : 0;

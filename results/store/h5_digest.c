@@ -1,6 +1,5 @@
 #include "h5_digest.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,9 +245,7 @@ int sh_h5_digest(char **out_lines, char out_hex[SH_SHA256_HEX], const char *path
     hid_t f = sh_h5_open(path, H5F_ACC_RDONLY);
     if (f < 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file", path);
-    char line[PATH_MAX + 128];
-    snprintf(line, sizeof line, SH_H5_DAMAGED, path);
-    sh_h5_guard_enter(path, 2, line, 2);
+    sh_h5_guard_enter(path, SH_H5_GUARD_ERROR);
     names objs = {0};
     int rc = names_add(&objs, "/", "") ? sh_err_nomem(err) : 0;
     if (!rc && H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, visit_link, &objs) < 0)

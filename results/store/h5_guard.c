@@ -49,15 +49,22 @@ static unsigned read_limit(const char *path)
     return 30u + (unsigned)(bytes / (1 << 20));
 }
 
-void sh_h5_guard_enter(const char *path, int fd, const char *line, int status)
+void sh_h5_guard_enter(const char *path, sh_h5_guard_says says)
 {
     if (guard_depth++)
         return;
-    size_t n = strlen(line);
-    guard_len = n < sizeof guard_line ? n : sizeof guard_line;
-    memcpy(guard_line, line, guard_len);
-    guard_fd = fd;
-    guard_status = status;
+    int verdict = says == SH_H5_GUARD_VERDICT;
+    int n = snprintf(guard_line, sizeof guard_line,
+                     verdict ? "%s: ALTERED: damaged past reading (reading it crashed the "
+                               "HDF5 library or did not end)\n"
+                             : "shades: error: %s: damaged: reading it crashed the HDF5 "
+                               "library or did not end; it is not a file shades wrote\n",
+                     path);
+    guard_len = n < 0 ? 0 : (size_t)n < sizeof guard_line ? (size_t)n : sizeof guard_line - 1;
+    guard_fd = verdict ? STDOUT_FILENO : STDERR_FILENO;
+    guard_status = verdict ? 1 : 2;
+    if (verdict)
+        fflush(stdout); /* what verify printed before reads before the verdict */
     stack_t st = {.ss_sp = guard_stack, .ss_size = sizeof guard_stack, .ss_flags = 0};
     sigaltstack(&st, &guard_old_stack);
     struct sigaction sa;

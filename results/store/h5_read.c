@@ -1,7 +1,6 @@
 #include "h5_read.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -724,9 +723,7 @@ int sh_h5_read(sh_results **out, const char *path, sh_err *err)
     hid_t f = sh_h5_open(path, H5F_ACC_RDONLY);
     if (f < 0)
         return sh_err_set(err, SH_E_INPUT, "%s: not an HDF5 file, or damaged", path);
-    char line[PATH_MAX + 128];
-    snprintf(line, sizeof line, SH_H5_DAMAGED, path);
-    sh_h5_guard_enter(path, 2, line, 2);
+    sh_h5_guard_enter(path, SH_H5_GUARD_ERROR);
     sh_results *r;
     int rc = sh_results_create(&r, err);
     if (!rc)
