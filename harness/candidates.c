@@ -4,10 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Scores a row tests against its bound at a time: a fixed count, so the
- * compiler's vectors take the test whatever the optimisation level. */
-#define CANDIDATE_RUN 16
-
 sh_candidates *sh_candidates_create(size_t n, size_t length)
 {
     sh_candidates *c = calloc(1, sizeof *c);
@@ -57,9 +53,7 @@ float sh_candidates_cosine_bound(double last, float pn)
      * floats' product), and rounding is monotone: a score >= last needs
      * p >= (last - |last| 2^-52 - 2^-1074) / pn. The bound is a float at or
      * below that, so both fl32(p) and p itself pass it: x87 keeps dot x gn
-     * wider than float whatever the cast says. The bound goes far below
-     * every rounding on the way (2^-40 relative; 2^-900 absolute, where
-     * 2^-1074 / pn is at most 2^-925). */
+     * wider than float whatever the cast says. */
     if (!(pn > 0) || !isfinite(pn) || !isfinite(last))
         return -INFINITY;
     double q = last / pn;
@@ -67,33 +61,17 @@ float sh_candidates_cosine_bound(double last, float pn)
      * such p (a conversion out of range is undefined in C; q may be inf). */
     if (!(fabs(q) < 0x1p200))
         return q > 0 ? FLT_MAX : -INFINITY;
-    double x = q - fabs(q) * 0x1p-40 - 0x1p-900;
+    /* x is |q| 2^-22 + 2^-140 below q (less double's roundings, |q| 2^-52
+     * each), and the float nearest x at most |x| 2^-24 + 2^-150 above it,
+     * so the bound is at least |q| 2^-23 + 2^-141 below q: below what a
+     * score >= last needs, where 2^-1074 / pn is at most 2^-925. Far enough
+     * below that no step down is needed: the search calls this after every
+     * run that changed a list, and the step was a branch taken half the
+     * time and a libm call. */
+    double x = q - fabs(q) * 0x1p-22 - 0x1p-140;
     if (x >= FLT_MAX)
         return FLT_MAX;
     if (x <= -FLT_MAX)
         return -INFINITY;
-    float b = (float)x; /* to nearest, so it may land above x: step down */
-    return b > x ? nextafterf(b, -INFINITY) : b;
-}
-
-void sh_candidates_cosine_row(double *score, uint32_t *slot, size_t L, const float *dot,
-                              const float *gn, float pn, const uint32_t *ok, size_t ng)
-{
-    float bound = sh_candidates_cosine_bound(score[L - 1], pn);
-    for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
-        size_t m = ng - k0 < CANDIDATE_RUN ? ng - k0 : CANDIDATE_RUN;
-        int any = 0;
-        /* The bound holds for dot x gn rounded to float, as the cast asks,
-         * and for it kept wider, as x87 keeps it whatever the cast says. */
-        if (m == CANDIDATE_RUN)
-            for (size_t k = 0; k < CANDIDATE_RUN; k++)
-                any |= (float)(dot[k0 + k] * gn[k0 + k]) >= bound;
-        else
-            any = 1; /* a short run is scored whole */
-        if (!any)
-            continue;
-        for (size_t k = k0; k < k0 + m; k++) /* sh_embedding_from_dot's, written out */
-            sh_candidates_insert(score, slot, L, dot[k] * (double)gn[k] * pn, ok[k]);
-        bound = sh_candidates_cosine_bound(score[L - 1], pn);
-    }
+    return (float)x;
 }

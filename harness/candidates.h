@@ -34,12 +34,4 @@ void sh_candidates_insert(double *score, uint32_t *slot, size_t L, double s, uin
  * positive. */
 float sh_candidates_cosine_bound(double last, float pn);
 
-/* Inserts one probe's cosine scores against ng gallery vectors (dot
- * products dot, gallery norm terms gn, gallery indices ok; probe norm term
- * pn) into its list: the same list as inserting every score, with most
- * scores only tested in float against sh_candidates_cosine_bound.
- * [thread: the list's owner] */
-void sh_candidates_cosine_row(double *score, uint32_t *slot, size_t L, const float *dot,
-                              const float *gn, float pn, const uint32_t *ok, size_t ng);
-
 #endif

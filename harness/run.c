@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "embedding_blocks.h"
 #include "engine_provenance.h"
 #include "engine_reach.h"
 #include "h5_write.h"
@@ -227,7 +228,7 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
 {
     const sh_config *c = s->config;
     char config_sha[SH_SHA256_HEX], adapter_sha[SH_SHA256_HEX], dir[PATH_MAX];
-    char identity[512];
+    char identity[1024];
     if (!s->inst || (opts && opts->no_checkpoint))
         return 0;
     int rc = sh_sha256_bytes(config_sha, c->text, strlen(c->text), err);
@@ -258,9 +259,16 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     char service[128] = ""; /* the service description the engine answered through */
     if (s->has_service)
         snprintf(service, sizeof service, "service_description %s\n", s->service.sha256);
+    /* The tiles fix declared embeddings' scores to the last float bit: work
+     * saved with others (another build's, or SHADES_EMBEDDING_BLOCK's)
+     * would mix two computations in one result. */
+    size_t rows = sh_run_embedding_block();
+    char tiles[96];
+    snprintf(tiles, sizeof tiles, "tiles %zu %zu %d\n", rows ? rows : SH_EMBEDDING_BLOCK,
+             rows ? rows : SH_SEARCH_BLOCK, SH_SEARCH_TILE);
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s\n", SH_VERSION,
-             config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service,
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s%s\n", SH_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service, tiles,
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);

@@ -24,11 +24,7 @@ static uint64_t roc_cap(void)
     return cap && *cap ? strtoull(cap, NULL, 10) : SH_ROC_EVERY_SCORE_CAP;
 }
 
-/* Rows of an embedding block, of impostor tiles and of searches' probes: the
- * defaults, or SHADES_EMBEDDING_BLOCK, which tests/mpi_runs.sh sets small so
- * a small cohort has blocks for every rank. A value past 4096 rows (whose
- * scratch could overflow its size) or not a number leaves the defaults. */
-static size_t embedding_block(void)
+size_t sh_run_embedding_block(void)
 {
     const char *rows = getenv("SHADES_EMBEDDING_BLOCK");
     unsigned long long b = rows && *rows ? strtoull(rows, NULL, 10) : 0;
@@ -199,7 +195,7 @@ int sh_run_verification(run_state *s, sh_err *err)
     } else if (s->pairs->implicit) {
         sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
                                      s->manifest->subject, s->manifest->n_items,
-                                     s->pairs->impostor_total, s->executor, embedding_block());
+                                     s->pairs->impostor_total, s->executor, sh_run_embedding_block());
         computed.base.ranks = s->ranks;
         impostors = &computed.base;
     } else {
@@ -311,7 +307,7 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
         rc = sh_runner_search(mc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
                               plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
-                                  embedding_block(), s->checkpoint, SH_CKPT_MATED, s->progress,
+                                  sh_run_embedding_block(), s->checkpoint, SH_CKPT_MATED, s->progress,
                                   err);
     }
     if (!rc) {
@@ -320,7 +316,7 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
         rc = sh_runner_search(nc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
                               plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
-                                  id->candidates, embedding_block(), s->checkpoint,
+                                  id->candidates, sh_run_embedding_block(), s->checkpoint,
                                   SH_CKPT_NONMATED,
                                   s->progress, err);
     }

@@ -113,8 +113,17 @@ int sh_runner_score_pairs(double *out_scores, uint8_t *out_faults, sh_instance *
 
 /* Probes a harness search of declared embeddings scores with one sgemm
  * per gallery tile: with fewer, sgemm's packing of each gallery tile, done
- * again for every block, costs a third as much as the products. */
+ * again for every block, costs a third as much as the products. Not 512,
+ * though that packs the gallery half as often (4 % faster in bench_search):
+ * the block is also the executor's unit, and a few thousand probes against
+ * a large gallery would keep only half as many threads busy. */
 #define SH_SEARCH_BLOCK 256
+
+/* Gallery vectors per sgemm of a search: the block's probes are packed
+ * again for every tile, so the longer the tile the less often (2,048: about
+ * 3 % faster in bench_search than 512, a tile of scores 2 MiB). The tiles fix a
+ * score's last float bit (docs/measures.md). */
+#define SH_SEARCH_TILE 2048
 
 /* Searches each of probes[0..n) against gallery[0..n_gallery) (item
  * numbers into t), keeping the `length` best candidates: higher score

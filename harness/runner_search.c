@@ -4,15 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "candidate_pool.h"
 #include "embedding_score.h"
 #include "image.h"
 #include "outcome.h"
 #include "executor.h"
 #include "runner.h"
-
-/* Gallery vectors per sgemm: a block's 256 x 256 tile of scores stays in
- * L2 while its candidates are picked. */
-#define SEARCH_TILE 256
 
 typedef struct search_job {
     sh_instance *inst;
@@ -84,11 +81,12 @@ static int harness_search(search_job *job, size_t q, double *score, uint32_t *sl
     return 0;
 }
 
-/* Probes [begin, end) (at most job->block, their lists already emptied)
- * against every usable gallery vector, by the harness: the usable probes'
- * vectors packed, scored against SEARCH_TILE gallery vectors at a time with
- * one sgemm, each tile's scores inserted while it is in cache. A list does
- * not depend on the order its candidates come in. Returns 0 or -1. */
+/* Probes [begin, end) (at most job->block) against every usable gallery
+ * vector, by the harness: the usable probes' vectors packed, scored against
+ * SH_SEARCH_TILE gallery vectors at a time with one sgemm, each tile's
+ * scores offered to the probes' pool while it is in cache, then the lists
+ * written (a failed probe's stays empty). A list does not depend on the
+ * order its candidates come in. Returns 0 or -1. */
 static int embedding_search(search_job *job, size_t begin, size_t end)
 {
     const shades_embedding *e = &job->inst->embedding;
@@ -96,12 +94,14 @@ static int embedding_search(search_job *job, size_t begin, size_t end)
     size_t d = e->dimension, L = job->c->length, n_rows = 0;
     size_t B = job->block;
     float *rows = malloc(B * d * sizeof *rows);
-    float *dots = malloc(B * SEARCH_TILE * sizeof *dots);
+    float *dots = malloc(B * SH_SEARCH_TILE * sizeof *dots);
     size_t *row_q = malloc(B * sizeof *row_q);
-    if (!rows || !dots || !row_q) {
+    sh_candidate_pool *pool = sh_candidate_pool_create(B, L);
+    if (!rows || !dots || !row_q || !pool) {
         free(rows);
         free(dots);
         free(row_q);
+        sh_candidate_pool_destroy(pool);
         return -1;
     }
     for (size_t q = begin; q < end; q++)
@@ -110,26 +110,26 @@ static int embedding_search(search_job *job, size_t begin, size_t end)
                    d * sizeof *rows);
             row_q[n_rows++] = q;
         }
-    for (size_t g0 = 0; n_rows && g0 < job->n_ok; g0 += SEARCH_TILE) {
-        size_t ng = job->n_ok - g0 < SEARCH_TILE ? job->n_ok - g0 : SEARCH_TILE;
+    for (size_t g0 = 0; n_rows && g0 < job->n_ok; g0 += SH_SEARCH_TILE) {
+        size_t ng = job->n_ok - g0 < SH_SEARCH_TILE ? job->n_ok - g0 : SH_SEARCH_TILE;
         sh_embedding_dots(dots, rows, n_rows, d, job->vectors + g0 * d, ng, d, d);
         for (size_t i = 0; i < n_rows; i++) {
-            size_t q = row_q[i];
-            float pn = t->norm[job->probes[q]];
-            double *score = job->c->score + q * L;
-            uint32_t *slot = job->c->slot + q * L;
+            float pn = t->norm[job->probes[row_q[i]]];
             const float *dot = dots + i * ng, *gn = job->norms + g0;
             if (e->metric == SHADES_METRIC_COSINE)
-                sh_candidates_cosine_row(score, slot, L, dot, gn, pn, job->ok + g0, ng);
+                sh_candidate_pool_cosine_row(pool, i, dot, gn, pn, job->ok + g0, ng);
             else
                 for (size_t k = 0; k < ng; k++)
-                    sh_candidates_insert(score, slot, L, sh_embedding_from_dot(e, dot[k], gn[k], pn),
-                                         job->ok[g0 + k]);
+                    sh_candidate_pool_add(pool, i, sh_embedding_from_dot(e, dot[k], gn[k], pn),
+                                          job->ok[g0 + k]);
         }
     }
+    for (size_t i = 0; i < n_rows; i++)
+        sh_candidate_pool_take(job->c->score + row_q[i] * L, job->c->slot + row_q[i] * L, pool, i);
     free(rows);
     free(dots);
     free(row_q);
+    sh_candidate_pool_destroy(pool);
     return 0;
 }
 
@@ -176,8 +176,28 @@ static int search_block(void *ctx, size_t begin, size_t end, sh_err *err)
     return rc;
 }
 
-/* The usable gallery, and what the chosen search path needs of it. */
-static int prepare_gallery(search_job *job, sh_err *err)
+/* Gallery vectors a thread copies at a time. */
+#define GALLERY_COPY_BLOCK 1024
+
+/* Copies usable gallery entries [begin, end): their vectors and norms. */
+static int copy_gallery(void *ctx, size_t begin, size_t end, sh_err *err)
+{
+    (void)err;
+    search_job *job = ctx;
+    const shades_embedding *e = &job->inst->embedding;
+    size_t d = e->dimension;
+    for (size_t k = begin; k < end; k++) {
+        uint32_t item = job->gallery[job->ok[k]];
+        memcpy(job->vectors + k * d, sh_embedding_vector(e, sh_templates_slot(job->t, item)),
+               d * sizeof(float));
+        job->norms[k] = job->t->norm[item];
+    }
+    return 0;
+}
+
+/* The usable gallery, and what the chosen search path needs of it; ex
+ * copies the vectors. */
+static int prepare_gallery(search_job *job, sh_executor *ex, sh_err *err)
 {
     const sh_templates *t = job->t;
     sh_instance *inst = job->inst;
@@ -212,18 +232,16 @@ static int prepare_gallery(search_job *job, sh_err *err)
         return rc;
     }
     if (inst->has_embedding) {
-        size_t d = inst->embedding.dimension;
-        job->vectors = malloc(n * d * sizeof *job->vectors);
+        /* Not on 2 MiB pages (huge_alloc.h): measured, their first touch
+         * took longer here than the small pages' faults. */
+        job->vectors = malloc(n * inst->embedding.dimension * sizeof *job->vectors);
         job->norms = malloc(n * sizeof *job->norms);
         if (!job->vectors || !job->norms)
             return sh_err_nomem(err);
-        for (size_t k = 0; k < job->n_ok; k++) {
-            uint32_t item = job->gallery[job->ok[k]];
-            memcpy(job->vectors + k * d,
-                   sh_embedding_vector(&inst->embedding, sh_templates_slot(t, item)),
-                   d * sizeof(float));
-            job->norms[k] = t->norm[item];
-        }
+        /* On every thread: on one, 2.6 ms of bench_search's 75 for 8,192
+         * vectors, most of it the first touch of the pages; 1.8 ms on two. */
+        return sh_executor_for_blocks(ex, inst->threads, job->n_ok, GALLERY_COPY_BLOCK,
+                                      copy_gallery, job, err);
     }
     return 0;
 }
@@ -242,7 +260,7 @@ int sh_runner_search(sh_candidates **out, sh_instance *inst, sh_executor *ex,
                       .n_gallery = n_gallery, .c = c, .cp = cp, .stage = stage,
                       .block = block ? block : SH_SEARCH_BLOCK,
                       .progress = progress};
-    int rc = prepare_gallery(&job, err);
+    int rc = prepare_gallery(&job, ex, err);
     /* BLAS on each search thread alone: the threads already fill the cores. */
     if (!rc && job.vectors)
         openblas_set_num_threads(1);

@@ -19,7 +19,8 @@
 # Every resume must give results identical to the reference (h5_strip.sh)
 # and delete its checkpoint. Also checked: the checkpoint is owner-only, a
 # run without --resume refuses an interrupted checkpoint, a changed config
-# is refused on resume, and a second run of one config at once is refused.
+# or other tiles are refused on resume, and a second run of one config at
+# once is refused.
 set -euo pipefail
 shades=$1 demo=$(cd "$2" && pwd) engine=${3:-synthetic} kills=${4:-3}
 . "$(dirname "$0")/h5_strip.sh"
@@ -120,6 +121,14 @@ status=0
 (cd "$dir" && "$shades" run run.yaml --resume >/dev/null 2>err.txt) || status=$?
 [ "$status" = 2 ] && grep -q "belongs to another run: its config was" "$dir/err.txt" ||
   fail "a resume with another config was not refused ($status): $(cat "$dir/err.txt")"
+# Or with other tiles (another build's, or SHADES_EMBEDDING_BLOCK's): a
+# declared embedding's score depends on its tile to the last bit.
+make_config "$dir"
+status=0
+(cd "$dir" && SHADES_EMBEDDING_BLOCK=64 "$shades" run run.yaml --resume >/dev/null 2>err.txt) ||
+  status=$?
+[ "$status" = 2 ] && grep -q "belongs to another run: its tiles was '512 256 2048', now '64 64 2048'" \
+  "$dir/err.txt" || fail "a resume with other tiles was not refused ($status): $(cat "$dir/err.txt")"
 
 # Two runs of one config at once: the second is refused while the first
 # holds the checkpoint (synthetic only: its templates are slow enough).

@@ -1,7 +1,9 @@
-/* Candidate lists (harness/candidates.c): inserts keep the best first, ties
- * to the lower gallery index, never a NaN; the float test of a probe's
- * cosine row never drops a score that belongs, so the row's list is the
- * same bits as inserting every score, however close the scores come to the
+/* Candidate lists (harness/candidates.c) and the pool a search fills
+ * (harness/candidate_pool.c): inserts keep the best first, ties to the
+ * lower gallery index, never a NaN; a pool, cut back as it fills, lists
+ * what inserting every score lists; the float test of a probe's cosine row
+ * never drops a score that belongs, so the row's list is the same bits as
+ * inserting every score, however close the scores come to the
  * list's last (within a few ulps, equal, signed, subnormal, huge, or with
  * norm terms of 0, inf or NaN, products on a midpoint between floats). */
 #include <float.h>
@@ -14,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "candidate_pool.h"
 #include "candidates.h"
 
 static uint64_t rng = 88172645463325252u;
@@ -117,7 +120,7 @@ static void bound_passes_every_score_that_belongs(void **state)
     assert_true(0.4f < sh_candidates_cosine_bound(0.5, 1.0f));
 }
 
-enum { MAX_L = 8, MAX_N = 80 };
+enum { MAX_L = 72, MAX_N = 400 };
 
 static void rows_list_what_every_insert_lists(void **state)
 {
@@ -126,7 +129,11 @@ static void rows_list_what_every_insert_lists(void **state)
     float dot[MAX_N], gn[MAX_N];
     uint32_t ok[MAX_N];
     for (long trial = 0; trial < 200000; trial++) {
-        size_t L = 1 + next() % MAX_L, n = 1 + next() % MAX_N;
+        /* Short lists, kept sorted in a pool, and some past 64, buffered
+         * and cut back (candidate_pool.c), with longer rows. */
+        int buffered = trial % 8 == 0;
+        size_t L = buffered ? 65 + next() % 8 : 1 + next() % 8;
+        size_t n = 1 + next() % (buffered ? MAX_N : 80);
         float pn = trial % 5 ? fabsf(any_float(-60, 60)) : pns[next() % 8];
         /* A cluster of scores within a few ulps of each other, some equal,
          * some of the other sign, zero, or of a norm term inf or NaN. */
@@ -136,27 +143,82 @@ static void rows_list_what_every_insert_lists(void **state)
             uint64_t r = next() % 64;
             dot[k] = r < 4 ? 0.0f : r < 6 ? -d0 : nudge(d0, 3);
             gn[k] = r == 7 ? INFINITY : r == 8 ? NAN : r < 20 ? g0 : nudge(g0, 3);
-            ok[k] = (uint32_t)(next() % 1000);
+            ok[k] = (uint32_t)k;
+        }
+        /* Gallery indices in a random order, each once, as a search offers
+         * them (two entries of one index, 0 and -0, rank equal and either
+         * may be listed). */
+        for (size_t k = n; k > 1; k--) {
+            size_t j = next() % k;
+            uint32_t t = ok[k - 1];
+            ok[k - 1] = ok[j];
+            ok[j] = t;
         }
         double want_s[MAX_L], got_s[MAX_L];
         uint32_t want_g[MAX_L], got_g[MAX_L];
         for (size_t k = 0; k < L; k++) {
-            want_s[k] = got_s[k] = -INFINITY;
-            want_g[k] = got_g[k] = UINT32_MAX;
+            want_s[k] = -INFINITY;
+            want_g[k] = UINT32_MAX;
         }
+        sh_candidate_pool *pool = sh_candidate_pool_create(2, L);
+        assert_non_null(pool);
         /* Half the lists start with some of the scores, so that the last
          * lies inside the cluster from the first run. */
         for (size_t k = 0; trial % 2 && k < n; k += 1 + next() % 4) {
             double s = dot[k] * (double)gn[k] * pn;
             sh_candidates_insert(want_s, want_g, L, s, ok[k] + 1000);
-            sh_candidates_insert(got_s, got_g, L, s, ok[k] + 1000);
+            sh_candidate_pool_add(pool, 1, s, ok[k] + 1000);
         }
         for (size_t k = 0; k < n; k++)
             sh_candidates_insert(want_s, want_g, L, dot[k] * (double)gn[k] * pn, ok[k]);
-        sh_candidates_cosine_row(got_s, got_g, L, dot, gn, pn, ok, n);
+        /* The row in pieces, as the search's tiles hand it over: a buffer
+         * cut back between pieces and within them. */
+        for (size_t k0 = 0, m; k0 < n; k0 += m) {
+            m = 1 + next() % (n - k0);
+            sh_candidate_pool_cosine_row(pool, 1, dot + k0, gn + k0, pn, ok + k0, m);
+        }
+        sh_candidate_pool_take(got_s, got_g, pool, 1);
+        sh_candidate_pool_destroy(pool);
         if (memcmp(want_s, got_s, L * sizeof *got_s) || memcmp(want_g, got_g, L * sizeof *got_g))
             fail_msg("trial %ld (L %zu, %zu scores, pn %a): the row's list differs", trial, L,
                      n, pn);
+    }
+}
+
+/* A pool lists what inserting every score lists, through many cut-backs:
+ * long rows of scores with ties, equal entries, NaN and infinities. */
+static void pools_list_what_every_insert_lists(void **state)
+{
+    (void)state;
+    enum { L_MAX = 200, N_MAX = 1500 };
+    double want_s[L_MAX], got_s[L_MAX];
+    uint32_t want_g[L_MAX], got_g[L_MAX];
+    for (long trial = 0; trial < 6000; trial++) {
+        size_t L = 1 + next() % L_MAX, n = next() % N_MAX, rows = 1 + next() % 3;
+        size_t row = next() % rows;
+        sh_candidate_pool *pool = sh_candidate_pool_create(rows, L);
+        assert_non_null(pool);
+        for (size_t k = 0; k < L; k++) {
+            want_s[k] = -INFINITY;
+            want_g[k] = UINT32_MAX;
+        }
+        /* A rising trend in some rows, so the last keeps moving. */
+        int rising = trial % 3 == 0;
+        for (size_t k = 0; k < n; k++) {
+            uint64_t r = next() % 100;
+            double s = r < 2    ? NAN
+                       : r < 4  ? -INFINITY
+                       : r < 5  ? INFINITY
+                       : r < 40 ? (double)(next() % 8) /* many ties */
+                                : (double)(next() % 100000) / 7.0 + (rising ? (double)k : 0);
+            uint32_t g = (uint32_t)(next() % (r < 60 ? 50 : 100000)); /* equal entries too */
+            sh_candidates_insert(want_s, want_g, L, s, g);
+            sh_candidate_pool_add(pool, row, s, g);
+        }
+        sh_candidate_pool_take(got_s, got_g, pool, row);
+        sh_candidate_pool_destroy(pool);
+        if (memcmp(want_s, got_s, L * sizeof *got_s) || memcmp(want_g, got_g, L * sizeof *got_g))
+            fail_msg("trial %ld (L %zu, %zu scores): the pool's list differs", trial, L, n);
     }
 }
 
@@ -166,6 +228,7 @@ int main(void)
         cmocka_unit_test(inserts_keep_the_best_first),
         cmocka_unit_test(bound_passes_every_score_that_belongs),
         cmocka_unit_test(rows_list_what_every_insert_lists),
+        cmocka_unit_test(pools_list_what_every_insert_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,215 @@
+#include "candidate_pool.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "candidates.h"
+
+/* Scores a row tests against its bound at a time: a fixed count, so the
+ * compiler's vectors take the test whatever the optimisation level. */
+#define CANDIDATE_RUN 16
+
+typedef struct entry {
+    double s;
+    uint32_t g;
+} entry;
+
+/* One search: its buffer's first n entries (sorted: its list, padding
+ * included), and the entry a score must beat to be kept (the list's last;
+ * buffered: the length'th best when the buffer was last cut back, or the
+ * padding (-inf, UINT32_MAX) an empty list holds). */
+typedef struct pool_row {
+    size_t n;
+    entry last;
+} pool_row;
+
+/* Lists at most this long are kept sorted as they go (an insert shifts
+ * fewer entries than a cut-back compares), longer ones in a buffer: in
+ * bench_search, 20 candidates took 4 % longer buffered, 100 the same,
+ * 1,000 a quarter of the time. */
+#define SORTED_MAX 64
+
+struct sh_candidate_pool {
+    size_t rows, length, cap; /* cap: a buffer's entries */
+    int sorted;               /* length <= SORTED_MAX: each buffer a sorted list */
+    pool_row *row;
+    entry *buf;               /* rows x cap */
+};
+
+/* Whether a ranks before b in a list: higher score first, ties to the
+ * lower index. A NaN ranks before nothing. */
+static inline int before(entry a, entry b)
+{
+    return a.s > b.s || (a.s == b.s && a.g < b.g);
+}
+
+sh_candidate_pool *sh_candidate_pool_create(size_t rows, size_t length)
+{
+    sh_candidate_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    /* Twice the list and a little more: a cut-back, linear in the buffer,
+     * comes once every `length` kept candidates or more. */
+    p->rows = rows;
+    p->length = length;
+    p->sorted = length <= SORTED_MAX;
+    p->cap = p->sorted ? length : 2 * length + 16;
+    p->row = malloc((rows ? rows : 1) * sizeof *p->row);
+    p->buf = malloc((rows ? rows : 1) * p->cap * sizeof *p->buf);
+    if (!p->row || !p->buf) {
+        sh_candidate_pool_destroy(p);
+        return NULL;
+    }
+    entry pad = {-INFINITY, UINT32_MAX};
+    for (size_t r = 0; r < rows; r++) {
+        p->row[r] = (pool_row){p->sorted ? length : 0, pad};
+        for (size_t k = 0; p->sorted && k < length; k++)
+            p->buf[r * p->cap + k] = pad;
+    }
+    return p;
+}
+
+void sh_candidate_pool_destroy(sh_candidate_pool *p)
+{
+    if (!p)
+        return;
+    free(p->row);
+    free(p->buf);
+    free(p);
+}
+
+/* Puts the k'th best (from 0) of e[0..n) at e[k], those ranking before it
+ * in e[0..k), the rest after: Hoare's FIND, as Wirth writes it. */
+static void select_best(entry *e, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+    while (lo < hi) {
+        entry pivot = e[kk];
+        ptrdiff_t i = lo, j = hi;
+        do {
+            while (before(e[i], pivot))
+                i++;
+            while (before(pivot, e[j]))
+                j--;
+            if (i <= j) {
+                entry t = e[i];
+                e[i] = e[j];
+                e[j] = t;
+                i++;
+                j--;
+            }
+        } while (i <= j);
+        if (j < kk)
+            lo = i;
+        if (kk < i)
+            hi = j;
+    }
+}
+
+/* Keeps a full buffer's best `length` and the entry to beat from now on. */
+static void cut_back(const sh_candidate_pool *p, pool_row *r, entry *e)
+{
+    select_best(e, r->n, p->length - 1);
+    r->n = p->length;
+    r->last = e[p->length - 1];
+}
+
+/* Keeps (s, g) if it ranks before the row's last: sorted, in its place;
+ * buffered, at the end, cutting back when full. Returns whether the last's
+ * score moved. */
+static inline int offer(const sh_candidate_pool *p, pool_row *r, entry *e, double s, uint32_t g)
+{
+    entry x = {s, g};
+    if (!before(x, r->last))
+        return 0;
+    if (p->sorted) { /* sh_candidates_insert's */
+        size_t k = p->length - 1;
+        for (; k > 0 && before(x, e[k - 1]); k--)
+            e[k] = e[k - 1];
+        e[k] = x;
+        double was = r->last.s;
+        r->last = e[p->length - 1];
+        return r->last.s != was;
+    }
+    e[r->n++] = x;
+    if (r->n < p->cap)
+        return 0;
+    cut_back(p, r, e);
+    return 1;
+}
+
+void sh_candidate_pool_add(sh_candidate_pool *p, size_t row, double s, uint32_t g)
+{
+    offer(p, &p->row[row], p->buf + row * p->cap, s, g);
+}
+
+void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float *dot,
+                                  const float *gn, float pn, const uint32_t *ok, size_t ng)
+{
+    pool_row *r = &p->row[row];
+    entry *e = p->buf + row * p->cap;
+    float bound = sh_candidates_cosine_bound(r->last.s, pn);
+    for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
+        size_t m = ng - k0 < CANDIDATE_RUN ? ng - k0 : CANDIDATE_RUN;
+        int any = 0;
+        /* The bound holds for dot x gn rounded to float, as the cast asks,
+         * and for it kept wider, as x87 keeps it whatever the cast says. */
+        if (m == CANDIDATE_RUN)
+            for (size_t k = 0; k < CANDIDATE_RUN; k++)
+                any |= (float)(dot[k0 + k] * gn[k0 + k]) >= bound;
+        else
+            any = 1; /* a short run is tested score by score */
+        if (!any)
+            continue;
+        /* Only the run's scores past the bound (which still holds, as the
+         * last only rises) are formed in double and offered; they are
+         * picked out without a branch a score, as which pass is a coin's
+         * toss. The bound is formed again only when the last moved. */
+        unsigned char past[CANDIDATE_RUN];
+        size_t n_past = 0;
+        for (size_t k = 0; k < m; k++) {
+            past[n_past] = (unsigned char)k;
+            n_past += (float)(dot[k0 + k] * gn[k0 + k]) >= bound;
+        }
+        int moved = 0;
+        for (size_t i = 0; i < n_past; i++) {
+            size_t k = k0 + past[i]; /* sh_embedding_from_dot's, written out */
+            moved |= offer(p, r, e, dot[k] * (double)gn[k] * pn, ok[k]);
+        }
+        if (moved)
+            bound = sh_candidates_cosine_bound(r->last.s, pn);
+    }
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+    const entry *a = x, *b = y;
+    return before(*a, *b) ? -1 : before(*b, *a) ? 1 : 0;
+}
+
+void sh_candidate_pool_take(double *out_score, uint32_t *out_slot, sh_candidate_pool *p,
+                            size_t row)
+{
+    const pool_row *r = &p->row[row];
+    entry *e = p->buf + row * p->cap;
+    size_t n = r->n;
+    if (n > p->length) {
+        select_best(e, n, p->length - 1);
+        n = p->length;
+    }
+    if (n > 64)
+        qsort(e, n, sizeof *e, cmp_entry);
+    else /* insertion: no call a comparison */
+        for (size_t k = 1; k < n; k++) {
+            entry x = e[k];
+            size_t j = k;
+            for (; j > 0 && before(x, e[j - 1]); j--)
+                e[j] = e[j - 1];
+            e[j] = x;
+        }
+    for (size_t k = 0; k < p->length; k++) {
+        out_score[k] = k < n ? e[k].s : -INFINITY;
+        out_slot[k] = k < n ? e[k].g : UINT32_MAX;
+    }
+}
