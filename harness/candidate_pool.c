@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "candidates.h"
 
@@ -15,25 +16,24 @@ typedef struct entry {
     uint32_t g;
 } entry;
 
-/* One search: its buffer's first n entries (sorted: its list, padding
- * included), and the entry a score must beat to be kept (the list's last;
- * buffered: the length'th best when the buffer was last cut back, or the
- * padding (-inf, UINT32_MAX) an empty list holds). */
+/* One buffered search: its buffer's first n entries, and the entry a score
+ * must beat to be kept (the length'th best when the buffer was last cut
+ * back, or the padding (-inf, UINT32_MAX) an empty list holds). */
 typedef struct pool_row {
     size_t n;
     entry last;
 } pool_row;
 
-/* Lists at most this long are kept sorted as they go (an insert shifts
- * fewer entries than a cut-back compares), longer ones in a buffer: in
- * bench_search, 20 candidates took 4 % longer buffered, 100 the same,
- * 1,000 a quarter of the time. */
+/* Lists at most this long are kept as lists, by sh_candidates_insert (an
+ * insert shifts fewer entries than a cut-back compares), longer ones in a
+ * buffer: in bench_search, 20 candidates took 4 % longer buffered, 100 the
+ * same, 1,000 a quarter of the time. */
 #define SORTED_MAX 64
 
 struct sh_candidate_pool {
-    size_t rows, length, cap; /* cap: a buffer's entries */
-    int sorted;               /* length <= SORTED_MAX: each buffer a sorted list */
-    pool_row *row;
+    size_t length, cap;       /* cap: a buffer's entries */
+    sh_candidates *lists;     /* length <= SORTED_MAX: a list a row */
+    pool_row *row;            /* longer: a buffer a row */
     entry *buf;               /* rows x cap */
 };
 
@@ -49,24 +49,27 @@ sh_candidate_pool *sh_candidate_pool_create(size_t rows, size_t length)
     sh_candidate_pool *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    p->length = length;
+    if (length <= SORTED_MAX) {
+        p->lists = sh_candidates_create(rows, length);
+        if (!p->lists) {
+            free(p);
+            return NULL;
+        }
+        return p;
+    }
     /* Twice the list and a little more: a cut-back, linear in the buffer,
      * comes once every `length` kept candidates or more. */
-    p->rows = rows;
-    p->length = length;
-    p->sorted = length <= SORTED_MAX;
-    p->cap = p->sorted ? length : 2 * length + 16;
-    p->row = malloc((rows ? rows : 1) * sizeof *p->row);
-    p->buf = malloc((rows ? rows : 1) * p->cap * sizeof *p->buf);
+    size_t nr = rows ? rows : 1;
+    p->cap = 2 * length + 16;
+    p->row = malloc(nr * sizeof *p->row);
+    p->buf = malloc(nr * p->cap * sizeof *p->buf);
     if (!p->row || !p->buf) {
         sh_candidate_pool_destroy(p);
         return NULL;
     }
-    entry pad = {-INFINITY, UINT32_MAX};
-    for (size_t r = 0; r < rows; r++) {
-        p->row[r] = (pool_row){p->sorted ? length : 0, pad};
-        for (size_t k = 0; p->sorted && k < length; k++)
-            p->buf[r * p->cap + k] = pad;
-    }
+    for (size_t r = 0; r < rows; r++)
+        p->row[r] = (pool_row){0, {-INFINITY, UINT32_MAX}};
     return p;
 }
 
@@ -74,6 +77,7 @@ void sh_candidate_pool_destroy(sh_candidate_pool *p)
 {
     if (!p)
         return;
+    sh_candidates_destroy(p->lists);
     free(p->row);
     free(p->buf);
     free(p);
@@ -115,41 +119,41 @@ static void cut_back(const sh_candidate_pool *p, pool_row *r, entry *e)
     r->last = e[p->length - 1];
 }
 
-/* Keeps (s, g) if it ranks before the row's last: sorted, in its place;
- * buffered, at the end, cutting back when full. Returns whether the last's
- * score moved. */
-static inline int offer(const sh_candidate_pool *p, pool_row *r, entry *e, double s, uint32_t g)
+/* Keeps (s, g) in search `row` if it ranks before the row's last: in a
+ * list, in its place; in a buffer, at the end, cutting back when full. */
+static inline void offer(sh_candidate_pool *p, size_t row, double s, uint32_t g)
 {
-    entry x = {s, g};
-    if (!before(x, r->last))
-        return 0;
-    if (p->sorted) { /* sh_candidates_insert's */
-        size_t k = p->length - 1;
-        for (; k > 0 && before(x, e[k - 1]); k--)
-            e[k] = e[k - 1];
-        e[k] = x;
-        double was = r->last.s;
-        r->last = e[p->length - 1];
-        return r->last.s != was;
+    if (p->lists) {
+        sh_candidates_insert(p->lists->score + row * p->length,
+                             p->lists->slot + row * p->length, p->length, s, g);
+        return;
     }
+    pool_row *r = &p->row[row];
+    entry x = {s, g}, *e = p->buf + row * p->cap;
+    if (!before(x, r->last))
+        return;
     e[r->n++] = x;
-    if (r->n < p->cap)
-        return 0;
-    cut_back(p, r, e);
-    return 1;
+    if (r->n == p->cap)
+        cut_back(p, r, e);
+}
+
+/* The score a row's candidates must reach to be kept: its list's last, or
+ * its buffer's. */
+static double last_score(const sh_candidate_pool *p, size_t row)
+{
+    return p->lists ? p->lists->score[row * p->length + p->length - 1] : p->row[row].last.s;
 }
 
 void sh_candidate_pool_add(sh_candidate_pool *p, size_t row, double s, uint32_t g)
 {
-    offer(p, &p->row[row], p->buf + row * p->cap, s, g);
+    offer(p, row, s, g);
 }
 
 void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float *dot,
                                   const float *gn, float pn, const uint32_t *ok, size_t ng)
 {
-    pool_row *r = &p->row[row];
-    entry *e = p->buf + row * p->cap;
-    float bound = sh_candidates_cosine_bound(r->last.s, pn);
+    double last = last_score(p, row);
+    float bound = sh_candidates_cosine_bound(last, pn);
     for (size_t k0 = 0; k0 < ng; k0 += CANDIDATE_RUN) {
         size_t m = ng - k0 < CANDIDATE_RUN ? ng - k0 : CANDIDATE_RUN;
         int any = 0;
@@ -172,13 +176,14 @@ void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float 
             past[n_past] = (unsigned char)k;
             n_past += (float)(dot[k0 + k] * gn[k0 + k]) >= bound;
         }
-        int moved = 0;
         for (size_t i = 0; i < n_past; i++) {
             size_t k = k0 + past[i]; /* sh_embedding_from_dot's, written out */
-            moved |= offer(p, r, e, dot[k] * (double)gn[k] * pn, ok[k]);
+            offer(p, row, dot[k] * (double)gn[k] * pn, ok[k]);
         }
-        if (moved)
-            bound = sh_candidates_cosine_bound(r->last.s, pn);
+        if (last_score(p, row) != last) {
+            last = last_score(p, row);
+            bound = sh_candidates_cosine_bound(last, pn);
+        }
     }
 }
 
@@ -191,24 +196,20 @@ static int cmp_entry(const void *x, const void *y)
 void sh_candidate_pool_take(double *out_score, uint32_t *out_slot, sh_candidate_pool *p,
                             size_t row)
 {
-    const pool_row *r = &p->row[row];
-    entry *e = p->buf + row * p->cap;
-    size_t n = r->n;
-    if (n > p->length) {
-        select_best(e, n, p->length - 1);
-        n = p->length;
+    size_t L = p->length;
+    if (p->lists) {
+        memcpy(out_score, p->lists->score + row * L, L * sizeof *out_score);
+        memcpy(out_slot, p->lists->slot + row * L, L * sizeof *out_slot);
+        return;
     }
-    if (n > 64)
-        qsort(e, n, sizeof *e, cmp_entry);
-    else /* insertion: no call a comparison */
-        for (size_t k = 1; k < n; k++) {
-            entry x = e[k];
-            size_t j = k;
-            for (; j > 0 && before(x, e[j - 1]); j--)
-                e[j] = e[j - 1];
-            e[j] = x;
-        }
-    for (size_t k = 0; k < p->length; k++) {
+    entry *e = p->buf + row * p->cap;
+    size_t n = p->row[row].n;
+    if (n > L) {
+        select_best(e, n, L - 1);
+        n = L;
+    }
+    qsort(e, n, sizeof *e, cmp_entry);
+    for (size_t k = 0; k < L; k++) {
         out_score[k] = k < n ? e[k].s : -INFINITY;
         out_slot[k] = k < n ? e[k].g : UINT32_MAX;
     }

@@ -8,9 +8,10 @@
 #include <stdint.h>
 
 /* The candidates of a block of searches while they run: each search's
- * best `length` so far, kept loosely (appended to a buffer, the best kept
- * when it fills), so a candidate costs no shift of a sorted list. Owned by
- * whoever created it; one search (row) per thread at a time. */
+ * best `length` so far, in its list (candidates.h) when short, or kept
+ * loosely when long (appended to a buffer, the best kept when it fills), so
+ * a candidate costs no shift of a long sorted list. Owned by whoever
+ * created it; one search (row) per thread at a time. */
 typedef struct sh_candidate_pool sh_candidate_pool;
 
 /* A pool of `rows` empty searches of `length` (> 0) candidates, or NULL when
@@ -36,7 +37,7 @@ void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float 
  * list inserting every score it was offered into an empty list makes,
  * where each gallery index was offered once, as a search offers them (of
  * two entries of one index that rank equal, 0 and -0, either may be
- * listed). The row's buffer is sorted in place. [thread: the row's owner] */
+ * listed). A buffered row is sorted in place. [thread: the row's owner] */
 void sh_candidate_pool_take(double *out_score, uint32_t *out_slot, sh_candidate_pool *p,
                             size_t row);
 

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "embedding_blocks.h"
 #include "engine_provenance.h"
 #include "engine_reach.h"
 #include "h5_write.h"
@@ -262,10 +261,10 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     /* The tiles fix declared embeddings' scores to the last float bit: work
      * saved with others (another build's, or SHADES_EMBEDDING_BLOCK's)
      * would mix two computations in one result. */
-    size_t rows = sh_run_embedding_block();
+    size_t rows, probes;
+    sh_run_tiles(&rows, &probes);
     char tiles[96];
-    snprintf(tiles, sizeof tiles, "tiles %zu %zu %d\n", rows ? rows : SH_EMBEDDING_BLOCK,
-             rows ? rows : SH_SEARCH_BLOCK, SH_SEARCH_TILE);
+    snprintf(tiles, sizeof tiles, "tiles %zu %zu %d\n", rows, probes, SH_SEARCH_TILE);
     snprintf(identity, sizeof identity,
              "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s%s\n", SH_VERSION,
              config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service, tiles,

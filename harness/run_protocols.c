@@ -24,11 +24,14 @@ static uint64_t roc_cap(void)
     return cap && *cap ? strtoull(cap, NULL, 10) : SH_ROC_EVERY_SCORE_CAP;
 }
 
-size_t sh_run_embedding_block(void)
+void sh_run_tiles(size_t *out_rows, size_t *out_probes)
 {
     const char *rows = getenv("SHADES_EMBEDDING_BLOCK");
     unsigned long long b = rows && *rows ? strtoull(rows, NULL, 10) : 0;
-    return b <= 4096 ? (size_t)b : 0;
+    if (b > 4096)
+        b = 0;
+    *out_rows = b ? (size_t)b : SH_EMBEDDING_BLOCK;
+    *out_probes = b ? (size_t)b : SH_SEARCH_BLOCK;
 }
 
 /* Templates of every image from the engine, with their outcomes; roles
@@ -193,9 +196,11 @@ int sh_run_verification(run_state *s, sh_err *err)
     if (s->pairs->implicit && !s->inst) {
         impostors = &replayed.base;
     } else if (s->pairs->implicit) {
+        size_t rows, probes;
+        sh_run_tiles(&rows, &probes);
         sh_embedding_source_init(&computed, &s->inst->embedding, s->templates,
                                      s->manifest->subject, s->manifest->n_items,
-                                     s->pairs->impostor_total, s->executor, sh_run_embedding_block());
+                                     s->pairs->impostor_total, s->executor, rows);
         computed.base.ranks = s->ranks;
         impostors = &computed.base;
     } else {
@@ -302,12 +307,14 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
         roles[plan->gallery[g]] = SHADES_ROLE_ENROL_1N;
     int rc = make_templates(s, roles, err);
     free(roles);
+    size_t rows, probes;
+    sh_run_tiles(&rows, &probes);
     if (!rc) {
         sh_progress_stage(s->progress, "mated searches", plan->n_mated);
         rc = sh_runner_search(mc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
                               plan->gallery,
                                   plan->n_gallery, plan->mated, plan->n_mated, id->candidates,
-                                  sh_run_embedding_block(), s->checkpoint, SH_CKPT_MATED, s->progress,
+                                  probes, s->checkpoint, SH_CKPT_MATED, s->progress,
                                   err);
     }
     if (!rc) {
@@ -316,7 +323,7 @@ static int engine_searches(sh_candidates **mc, sh_candidates **nc, run_state *s,
         rc = sh_runner_search(nc, s->inst, s->executor, s->ranks, s->templates, s->manifest,
                               plan->gallery,
                                   plan->n_gallery, plan->nonmated, plan->n_nonmated,
-                                  id->candidates, sh_run_embedding_block(), s->checkpoint,
+                                  id->candidates, probes, s->checkpoint,
                                   SH_CKPT_NONMATED,
                                   s->progress, err);
     }

@@ -83,11 +83,12 @@ typedef struct run_state {
 } run_state;
 
 /* Rows of declared embeddings' impostor tiles and probes of their searches'
- * blocks: 0 for the defaults (SH_EMBEDDING_BLOCK, SH_SEARCH_BLOCK), or
- * SHADES_EMBEDDING_BLOCK, which tests/mpi_runs.sh sets small so a small
- * cohort has blocks for every rank. A value past 4096 rows (whose scratch
- * could overflow its size) or not a number leaves the defaults. */
-size_t sh_run_embedding_block(void);
+ * blocks, as a run uses them and its checkpoint records them: the defaults
+ * (SH_EMBEDDING_BLOCK, SH_SEARCH_BLOCK), or for both SHADES_EMBEDDING_BLOCK,
+ * which tests/mpi_runs.sh sets small so a small cohort has blocks for every
+ * rank. A value past 4096 rows (whose scratch could overflow its size) or
+ * not a number leaves the defaults. */
+void sh_run_tiles(size_t *out_rows, size_t *out_probes);
 
 /* The protocols: each leaves its results in s or fails with err set. */
 int sh_run_verification(run_state *s, sh_err *err);
