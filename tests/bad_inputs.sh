@@ -98,6 +98,14 @@ set_row() { # LINE CSV-ROW: replaces manifest line LINE
   awk -v n="$1" -v row="$2" 'NR == n { print row; next } { print }' "$manifest" >m.tmp
   mv m.tmp "$manifest"
 }
+ppb() { # FILE ROW...: PPB's metadata table (import ppb) with these rows
+  local file=$1
+  shift
+  { echo 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country'; printf '%s\n' "$@"; } >"$file"
+}
+pairs() { # [EXTRA-KEYS]: the config's verification reads data/pairs.csv
+  sed -i "s|verification: {target_fmr: \\[1e-2\\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv${1:-}}}|" run.yaml
+}
 run=(run run.yaml --no-checkpoint --progress off)
 
 case $id in
@@ -198,26 +206,26 @@ case $id in
   d08) echo 'root: "images-moved"' >>data/card.yaml ;;
   d09) sed -i 's|card: data/card.yaml}|card: data/card.yaml, root: data/absent}|' run.yaml ;;
   # ---- pair lists ----
-  p01) cfg "" "" && sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
+  p01) cfg "" "" && pairs
        echo "$(first 1),nobody" >>data/pairs.csv ;;
-  p02) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
+  p02) pairs
        sed -i '1s/probe_id/probe/' data/pairs.csv ;;
-  p03) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv, fold: fold}}|' run.yaml ;;
-  p05) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
+  p03) pairs ', fold: fold' ;;
+  p05) pairs
        sed -i '1s/$/,probe_id/' data/pairs.csv && sed -i '2s/$/,x/' data/pairs.csv ;;
-  p04) sed -i 's|verification: {target_fmr: \[1e-2\]}|verification: {target_fmr: [1e-2], pairs: {file: data/pairs.csv}}|' run.yaml
+  p04) pairs
        echo "$(first 1)" >>data/pairs.csv ;;
   # ---- importers ----
-  i01) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,7,darker,X\n' >ppb.csv
+  i01) ppb ppb.csv '1,a.jpg,Female,7,darker,X'
        run=(import ppb ppb.csv -o imported) ;;
-  i02) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Woman,3,lighter,X\n' >ppb.csv
+  i02) ppb ppb.csv '1,a.jpg,Woman,3,lighter,X'
        run=(import ppb ppb.csv -o imported) ;;
   i03) printf 'm.01\t1\t2\nm.01\t1\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
   i04) printf 'file,age,gender,race\n' >ff.csv
        run=(import fairface ff.csv -o imported) ;;
   i05) run=(import nosuchformat x.csv -o imported) ;;
-  i06) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n1,b.jpg,Male,4,darker,X\n' >ppb.csv
+  i06) ppb ppb.csv '1,a.jpg,Female,3,lighter,X' '1,b.jpg,Male,4,darker,X'
        run=(import ppb ppb.csv -o imported) ;;
   i07) printf 'm.01\t1\t2\nm.01\t1\tm.02\t1\nm.01\t2\t1\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
@@ -228,7 +236,7 @@ case $id in
        run=(import rfw African_pairs.txt -o imported) ;;
   i13) printf 'file,age,gender,race,service_test\ntrain/1.jpg,31-39,Male,White,True\n' >ff.csv
        run=(import fairface ff.csv -o imported) ;;
-  i14) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,5,lighter,X\n' >ppb.csv
+  i14) ppb ppb.csv '1,a.jpg,Female,5,lighter,X'
        run=(import ppb ppb.csv -o imported) ;;
   i15) printf 'fold,p1,p2,label,id1,id2,att1,att2,a1,a2,g1,g2\n99999999999999999999,a/1.jpg,a/2.jpg,1,a,a,asian_females,asian_females,A,A,F,F\n' >bfw.csv
        run=(import bfw bfw.csv -o imported) ;;
@@ -237,7 +245,7 @@ case $id in
   o12) run=(cohort imported --seed 010) ;;
   o11) run=(report out) ;;
   o09) run=(run run.yaml --sign --progress off) ;;
-  i09) printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb.csv
+  i09) ppb ppb.csv '1,a.jpg,Female,3,lighter,X'
        run=(import ppb ppb.csv -o imported --race African) ;;
   i10) mkdir empty
        run=(import rfw empty -o imported) ;;
@@ -363,7 +371,7 @@ PY
        sha=$(sha256sum "$manifest" | cut -d' ' -f1) && card
        sed -i "s|card: data/card.yaml}|card: data/card.yaml, allow_outside_root: true}|; s|output: {results: out/bad.h5}|output: {results: outside/x.png}|" run.yaml ;;
   w05) mkdir ppb
-       printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\n1,a.jpg,Female,3,lighter,X\n' >ppb/manifest.csv
+       ppb ppb/manifest.csv '1,a.jpg,Female,3,lighter,X'
        run=(import ppb ppb/manifest.csv -o ppb) ;;
   # ---- signing and reproducing (docs/attestation.md) ----
   s01) run=(sign out/bad.h5 --key absent.pem) ;;
