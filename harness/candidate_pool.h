@@ -11,7 +11,7 @@
  * best `length` so far, in its list (candidates.h) when short, or kept
  * loosely when long (appended to a buffer, the best kept when it fills), so
  * a candidate costs no shift of a long sorted list. Owned by whoever
- * created it; one search (row) per thread at a time. */
+ * created it; filled by one thread. */
 typedef struct sh_candidate_pool sh_candidate_pool;
 
 /* A pool of `rows` empty searches of `length` (> 0) candidates, or NULL when
@@ -28,8 +28,11 @@ void sh_candidate_pool_add(sh_candidate_pool *p, size_t row, double s, uint32_t 
 /* Offers search `row` its cosine scores against ng gallery vectors (dot
  * products dot, gallery norm terms gn, gallery indices ok; probe norm term
  * pn, the same at every call for a row): as offering every score, with
- * most scores only tested in float against sh_candidates_cosine_bound.
- * [thread: the row's owner] */
+ * most scores only tested in float against sh_candidates_cosine_bound. A
+ * row's first offer, when it is this call, is tested first against a guess
+ * of the row's last (the least the pool's latest rows reached on theirs),
+ * and again without it where the list does not reach it. [thread: the
+ * row's owner; the guess is the pool's, so one pool is filled by one thread] */
 void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float *dot,
                                   const float *gn, float pn, const uint32_t *ok, size_t ng);
 

@@ -5,7 +5,8 @@
  * never drops a score that belongs, so the row's list is the same bits as
  * inserting every score, however close the scores come to the
  * list's last (within a few ulps, equal, signed, subnormal, huge, or with
- * norm terms of 0, inf or NaN, products on a midpoint between floats). */
+ * norm terms of 0, inf or NaN, products on a midpoint between floats), and
+ * whether the guess a row's first call is tried against holds or not. */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -222,6 +223,52 @@ static void pools_list_what_every_insert_lists(void **state)
     }
 }
 
+/* A pool's rows list what inserting every score lists when each row's
+ * first call is tried against a guess of its last (candidate_pool.c): rows
+ * that score high and low in turn, so guesses fail and hold, and scores of
+ * few values, so a list's last often equals the guess. */
+static void first_calls_list_what_every_insert_lists(void **state)
+{
+    (void)state;
+    enum { ROWS = 40, N = 300 };
+    float dot[N], gn[N];
+    uint32_t ok[N];
+    double want_s[MAX_L], got_s[MAX_L];
+    uint32_t want_g[MAX_L], got_g[MAX_L];
+    for (int trial = 0; trial < 400; trial++) {
+        size_t L = trial % 4 ? 1 + next() % 20 : 65 + next() % 8;
+        sh_candidate_pool *pool = sh_candidate_pool_create(ROWS, L);
+        assert_non_null(pool);
+        for (size_t row = 0; row < ROWS; row++) {
+            /* Eighths up to a level of the row's own; short rows, whose
+             * lists do not fill, now and then. */
+            size_t n = next() % 16 ? L + next() % (N - L) : next() % (L + 1);
+            unsigned top = 1 + (unsigned)(next() % 8);
+            for (size_t k = 0; k < n; k++) {
+                dot[k] = (float)(next() % (top + 1)) / 8.0f;
+                gn[k] = 1.0f;
+                ok[k] = (uint32_t)((k * 7 + row) % N);
+            }
+            for (size_t k = 0; k < L; k++) {
+                want_s[k] = -INFINITY;
+                want_g[k] = UINT32_MAX;
+            }
+            for (size_t k = 0; k < n; k++)
+                sh_candidates_insert(want_s, want_g, L, dot[k], ok[k]);
+            for (size_t k0 = 0, m; k0 < n; k0 += m) {
+                m = trial % 2 ? n - k0 : 1 + next() % (n - k0);
+                sh_candidate_pool_cosine_row(pool, row, dot + k0, gn + k0, 1.0f, ok + k0, m);
+            }
+            sh_candidate_pool_take(got_s, got_g, pool, row);
+            if (memcmp(want_s, got_s, L * sizeof *got_s) ||
+                memcmp(want_g, got_g, L * sizeof *got_g))
+                fail_msg("trial %d (L %zu), row %zu of %zu scores: the list differs", trial, L,
+                         row, n);
+        }
+        sh_candidate_pool_destroy(pool);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +276,7 @@ int main(void)
         cmocka_unit_test(bound_passes_every_score_that_belongs),
         cmocka_unit_test(rows_list_what_every_insert_lists),
         cmocka_unit_test(pools_list_what_every_insert_lists),
+        cmocka_unit_test(first_calls_list_what_every_insert_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
