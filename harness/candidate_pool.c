@@ -235,9 +235,9 @@ void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float 
     p->started[row] = 1;
     /* A row's first call: until its list fills, its last is -inf and every
      * score passes, so the list is first filled with scores that mostly
-     * fall out again. Rows of one search score alike, so the scan is tried
-     * against a guess of the last the list will reach, the least the latest
-     * rows reached on their first call. Where the list reaches the guess,
+     * fall out again. A block's probes score alike against one gallery,
+     * so the scan is tried against a guess of the last the list will
+     * reach, the least the latest rows reached on their first call. Where the list reaches the guess,
      * every score skipped (below the guess) ranks after its last, and the
      * list is what every score makes; where not, the row is emptied and
      * scanned again. */
