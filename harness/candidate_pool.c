@@ -52,6 +52,17 @@ static inline int before(entry a, entry b)
     return a.s > b.s || (a.s == b.s && a.g < b.g);
 }
 
+/* Empties search `row`: a list of padding, or a buffer of none whose
+ * entry to beat is the padding. */
+static void reset_row(sh_candidate_pool *p, size_t row)
+{
+    size_t L = p->length;
+    if (p->lists)
+        sh_candidates_clear(p->lists->score + row * L, p->lists->slot + row * L, L);
+    else
+        p->row[row] = (pool_row){0, {-INFINITY, UINT32_MAX}};
+}
+
 sh_candidate_pool *sh_candidate_pool_create(size_t rows, size_t length)
 {
     sh_candidate_pool *p = calloc(1, sizeof *p);
@@ -78,7 +89,7 @@ sh_candidate_pool *sh_candidate_pool_create(size_t rows, size_t length)
         return NULL;
     }
     for (size_t r = 0; r < rows; r++)
-        p->row[r] = (pool_row){0, {-INFINITY, UINT32_MAX}};
+        reset_row(p, r);
     return p;
 }
 
@@ -160,20 +171,6 @@ void sh_candidate_pool_add(sh_candidate_pool *p, size_t row, double s, uint32_t 
     offer(p, row, s, g);
 }
 
-/* Empties search `row` again. */
-static void reset_row(sh_candidate_pool *p, size_t row)
-{
-    size_t L = p->length;
-    if (!p->lists) {
-        p->row[row] = (pool_row){0, {-INFINITY, UINT32_MAX}};
-        return;
-    }
-    for (size_t k = 0; k < L; k++) {
-        p->lists->score[row * L + k] = -INFINITY;
-        p->lists->slot[row * L + k] = UINT32_MAX;
-    }
-}
-
 /* Makes a buffered row's last its length'th best, where it holds that
  * many, so that last_score is the list's last. */
 static void settle(sh_candidate_pool *p, size_t row)
@@ -237,10 +234,10 @@ void sh_candidate_pool_cosine_row(sh_candidate_pool *p, size_t row, const float 
      * score passes, so the list is first filled with scores that mostly
      * fall out again. A block's probes score alike against one gallery,
      * so the scan is tried against a guess of the last the list will
-     * reach, the least the latest rows reached on their first call. Where the list reaches the guess,
-     * every score skipped (below the guess) ranks after its last, and the
-     * list is what every score makes; where not, the row is emptied and
-     * scanned again. */
+     * reach, the least the latest rows reached on their first call. Where
+     * the list reaches the guess, every score skipped (below the guess)
+     * ranks after its last, and the list is what every score makes; where
+     * not, the row is emptied and scanned again. */
     double guess = -INFINITY;
     for (size_t k = 0; p->n_first >= GUESS_ROWS && k < GUESS_ROWS; k++)
         guess = k ? fmin(guess, p->first_last[k]) : p->first_last[k];
@@ -280,8 +277,9 @@ void sh_candidate_pool_take(double *out_score, uint32_t *out_slot, sh_candidate_
         n = L;
     }
     qsort(e, n, sizeof *e, cmp_entry);
-    for (size_t k = 0; k < L; k++) {
-        out_score[k] = k < n ? e[k].s : -INFINITY;
-        out_slot[k] = k < n ? e[k].g : UINT32_MAX;
+    for (size_t k = 0; k < n; k++) {
+        out_score[k] = e[k].s;
+        out_slot[k] = e[k].g;
     }
+    sh_candidates_clear(out_score + n, out_slot + n, L - n);
 }

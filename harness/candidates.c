@@ -17,11 +17,16 @@ sh_candidates *sh_candidates_create(size_t n, size_t length)
         sh_candidates_destroy(c);
         return NULL;
     }
-    for (size_t k = 0; k < n * length; k++) {
-        c->score[k] = -INFINITY;
-        c->slot[k] = UINT32_MAX;
-    }
+    sh_candidates_clear(c->score, c->slot, n * length);
     return c;
+}
+
+void sh_candidates_clear(double *score, uint32_t *slot, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        score[k] = -INFINITY;
+        slot[k] = UINT32_MAX;
+    }
 }
 
 void sh_candidates_destroy(sh_candidates *c)

@@ -21,6 +21,10 @@ sh_candidates *sh_candidates_create(size_t n, size_t length);
 /* Frees candidates; NULL is allowed. */
 void sh_candidates_destroy(sh_candidates *c);
 
+/* Empties n entries of lists (score, slot): each the padding (-inf,
+ * UINT32_MAX). [thread: the lists' owner] */
+void sh_candidates_clear(double *score, uint32_t *slot, size_t n);
+
 /* Inserts (s, gallery index g) into one list (score, slot; L > 0 long)
  * if it belongs: higher score first, ties to the lower index. A NaN never
  * belongs. A list does not depend on the order its candidates come in.

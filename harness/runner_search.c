@@ -143,11 +143,7 @@ static int search_block(void *ctx, size_t begin, size_t end, sh_err *err)
                                          job->progress, err);
     if (restored)
         return restored < 0 ? restored : 0;
-    for (size_t q = begin; q < end; q++)
-        for (size_t k = 0; k < L; k++) {
-            job->c->score[q * L + k] = -INFINITY;
-            job->c->slot[q * L + k] = UINT32_MAX;
-        }
+    sh_candidates_clear(job->c->score + begin * L, job->c->slot + begin * L, (end - begin) * L);
     if (job->vectors) {
         if (embedding_search(job, begin, end))
             return sh_err_nomem(err);
