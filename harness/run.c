@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build_info.h"
 #include "engine_provenance.h"
 #include "engine_reach.h"
 #include "h5_write.h"
@@ -265,9 +266,14 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     sh_run_tiles(&rows, &probes);
     char tiles[96];
     snprintf(tiles, sizeof tiles, "tiles %zu %zu %d\n", rows, probes, SH_SEARCH_TILE);
+    /* So do the BLAS kernels (another library build, another CPU, or
+     * OPENBLAS_CORETYPE); an engine's own scores do not depend on them. */
+    char blas[256] = "";
+    if (s->inst->has_embedding)
+        snprintf(blas, sizeof blas, "blas %s\n", sh_build_blas());
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s%s\n", SH_VERSION,
-             config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service, tiles,
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s%s%s\n", SH_VERSION,
+             config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service, tiles, blas,
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);

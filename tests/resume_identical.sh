@@ -18,9 +18,9 @@
 # the check also holds the two ways to each other.
 # Every resume must give results identical to the reference (h5_strip.sh)
 # and delete its checkpoint. Also checked: the checkpoint is owner-only, a
-# run without --resume refuses an interrupted checkpoint, a changed config
-# or other tiles are refused on resume, and a second run of one config at
-# once is refused.
+# run without --resume refuses an interrupted checkpoint, a changed config,
+# other tiles or (declared embeddings) other BLAS kernels are refused on
+# resume, and a second run of one config at once is refused.
 set -euo pipefail
 shades=$1 demo=$(cd "$2" && pwd) engine=${3:-synthetic} kills=${4:-3}
 . "$(dirname "$0")/h5_strip.sh"
@@ -129,6 +129,22 @@ status=0
   status=$?
 [ "$status" = 2 ] && grep -q "belongs to another run: its tiles was '512 256 2048', now '64 64 2048'" \
   "$dir/err.txt" || fail "a resume with other tiles was not refused ($status): $(cat "$dir/err.txt")"
+# Or with other BLAS kernels (another CPU, another OpenBLAS, or
+# OPENBLAS_CORETYPE): they too set a declared embedding's last bit. An
+# engine's own scores do not depend on them, so its identity names none.
+blas=$(sed -n 's/^blas //p' "$ck/identity")
+if [ "$engine" = synthetic ]; then
+  [ -z "$blas" ] || fail "an engine scoring its own pairs has a blas line: $blas"
+elif [ "$(uname -m)" = x86_64 ]; then
+  [ -n "$blas" ] || fail "a declared embedding's checkpoint names no BLAS"
+  core=Prescott
+  case " $blas " in *" Prescott "*) core=Nehalem ;; esac
+  status=0
+  (cd "$dir" && OPENBLAS_CORETYPE=$core "$shades" run run.yaml --resume >/dev/null 2>err.txt) ||
+    status=$?
+  [ "$status" = 2 ] && grep -q "belongs to another run: its blas was '$blas', now '.* $core .*'" \
+    "$dir/err.txt" || fail "a resume on other BLAS was not refused ($status): $(cat "$dir/err.txt")"
+fi
 
 # Two runs of one config at once: the second is refused while the first
 # holds the checkpoint (synthetic only: its templates are slow enough).
