@@ -307,7 +307,8 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     checkpoint_name(dir, sizeof dir, s);
     if (!complete && keep)
         fprintf(stderr, "shades: the work done so far is kept in checkpoint %s; continue it "
-                        "with --resume once the cause is fixed, or delete it\n",
+                        "with --resume once the cause is fixed (with the same config and "
+                        "manifest: a changed one cannot resume it), or delete it\n",
                 dir);
     sh_err err = {0};
     if (sh_checkpoint_close(s->checkpoint, !keep, &err))
@@ -605,6 +606,10 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && !s.config->dataset.allow_outside_root &&
         strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_manifest_confine(s.manifest, err);
+    /* Every image opens, before any engine loads or checkpoint is made: a
+     * missing one is one line now, not a failure hours into the work. */
+    if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY))
+        rc = sh_manifest_check_images(s.manifest, err);
     /* An isolated engine reads its own folders: the labels must lie elsewhere. */
     if (!rc && opts && opts->isolate && strcmp(s.config->engine.adapter, SH_REPLAY))
         rc = sh_engine_reach_check(s.config, s.manifest, err);

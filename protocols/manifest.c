@@ -411,6 +411,18 @@ int sh_manifest_open(int *out, char *out_path, const sh_manifest *m, size_t i,
                           m->path, m->line[i], path, strerror(errno));
 }
 
+int sh_manifest_check_images(const sh_manifest *m, sh_err *err)
+{
+    char path[PATH_MAX];
+    for (size_t i = 0; i < m->n_items; i++) {
+        int fd, rc = sh_manifest_open(&fd, path, m, i, err);
+        if (rc)
+            return rc;
+        close(fd);
+    }
+    return 0;
+}
+
 int sh_manifest_attr(const sh_manifest *m, const char *name)
 {
     for (size_t a = 0; a < m->n_attrs; a++)

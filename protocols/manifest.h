@@ -52,6 +52,11 @@ int sh_manifest_confine(sh_manifest *m, sh_err *err);
 int sh_manifest_open(int *out, char *out_path, const sh_manifest *m, size_t i,
                          sh_err *err);
 
+/* Opens every item's image as sh_manifest_open does and closes it again,
+ * failing as it does on the first that will not: a run names a missing or
+ * unreadable image before its engine loads, not hours into its work. */
+int sh_manifest_check_images(const sh_manifest *m, sh_err *err);
+
 /* Frees a manifest; NULL is allowed. */
 void sh_manifest_destroy(sh_manifest *m);
 

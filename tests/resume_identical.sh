@@ -146,6 +146,25 @@ elif [ "$(uname -m)" = x86_64 ]; then
     "$dir/err.txt" || fail "a resume on other BLAS was not refused ($status): $(cat "$dir/err.txt")"
 fi
 
+# A missing image is named before the engine loads: one line, no
+# checkpoint (it used to come after every other template was computed and
+# saved, in a checkpoint no resume could use once the manifest changed).
+if [ "$engine" = synthetic ]; then
+  dir=$work/missing
+  make_config "$dir"
+  cp -r "$demo/demo-cohort" "$dir/cohort"
+  sed -i -e "s|manifest: .*|manifest: $dir/cohort/manifest.csv|" \
+    -e "s|card: [^ ]*|card: $dir/cohort/card.yaml|" "$dir/run.yaml"
+  last=$(wc -l <"$dir/cohort/manifest.csv")
+  gone=$(tail -1 "$dir/cohort/manifest.csv" | cut -d, -f3)
+  rm "$dir/cohort/$gone"
+  "$(dirname "$0")/expect_error.sh" 2 "shades: error: $dir/cohort/manifest.csv:$last: field \
+'path': $dir/cohort/$gone: cannot open image: No such file or directory" \
+    sh -c "cd '$dir' && '$shades' run run.yaml --progress off" ||
+    fail "a missing image was not named at once"
+  [ ! -e "$dir/demo.h5.checkpoint" ] || fail "a missing image left a checkpoint"
+fi
+
 # Two runs of one config at once: the second is refused while the first
 # holds the checkpoint (synthetic only: its templates are slow enough).
 if [ "$engine" = synthetic ]; then
