@@ -1,6 +1,7 @@
 #include "ranks.h"
 
 #include <mpi.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -115,9 +116,22 @@ unsigned sh_ranks_size(const sh_ranks *r)
     return r ? r->size : 1;
 }
 
+static char lone_host[SH_RANKS_HOST_MAX];
+static pthread_once_t lone_once = PTHREAD_ONCE_INIT;
+
+static void lone_host_find(void)
+{
+    if (gethostname(lone_host, sizeof lone_host - 1))
+        strcpy(lone_host, "unknown");
+}
+
 const char *sh_ranks_host(const sh_ranks *r)
 {
-    return r ? r->host : "";
+    if (r)
+        return r->host;
+    /* A run without ranks (shades demo) is one process on this host. */
+    pthread_once(&lone_once, lone_host_find);
+    return lone_host;
 }
 
 sh_ranks_traffic sh_ranks_traffic_of(const sh_ranks *r)

@@ -49,7 +49,8 @@ void sh_ranks_destroy(sh_ranks *r);
 unsigned sh_ranks_rank(const sh_ranks *r);
 unsigned sh_ranks_size(const sh_ranks *r);
 
-/* This rank's host name. */
+/* This rank's host name; with r NULL (no ranks), this machine's.
+ * [thread: any] */
 const char *sh_ranks_host(const sh_ranks *r);
 
 /* Counters of r's collectives so far (zeros for NULL). */

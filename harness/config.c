@@ -607,7 +607,9 @@ static int validate_engine(cfg *c, const char *path, sh_err *err)
                          : e->predictions ? "engine.predictions"
                                           : "engine.candidates",
                          0,
-                         "only adapter: %s reads files in place of an engine", SH_REPLAY);
+                         "only adapter: %s reads files in place of an engine, and "
+                         "engine.adapter is '%s'",
+                         SH_REPLAY, e->adapter);
     if (replay && (e->options_count || e->config_dir || e->model_card || e->service))
         return cfg_error(err, c, path,
                          e->config_dir   ? "engine.config_dir"

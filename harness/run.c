@@ -18,6 +18,7 @@
 #include "model_files.h"
 #include "report_tables.h"
 #include "paths.h"
+#include "plugin.h"
 #include "provenance.h"
 #include "results.h"
 #include "report.h"
@@ -370,11 +371,15 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
             rc = sh_failures_add(s->failures, s->manifest, i, "prediction",
                                      SH_RUN_NO_PREDICTION, err);
     /* The config's path absolute, so that rerun finds it from anywhere. */
-    char config_path[PATH_MAX], cwd[PATH_MAX] = "/";
-    if (!rc && c->path[0] != '/' && !getcwd(cwd, sizeof cwd))
+    char config_path[PATH_MAX], manifest_path[PATH_MAX], cwd[PATH_MAX] = "/";
+    if (!rc && (c->path[0] != '/' || s->manifest->path[0] != '/') && !getcwd(cwd, sizeof cwd))
         rc = sh_err_set(err, SH_E_IO, "cannot read the working directory");
     if (!rc)
         rc = sh_path_join(config_path, sizeof config_path, cwd, c->path, err);
+    /* The file the run read, whichever folder named it ("./m.csv" or
+     * "out/m.csv"); joined as the config's where it has gone since. */
+    if (!rc && !realpath(s->manifest->path, manifest_path))
+        rc = sh_path_join(manifest_path, sizeof manifest_path, cwd, s->manifest->path, err);
     char adapter_sha[SH_SHA256_HEX], isolation[600] = "replayed scores";
     char repeat[512] = "not checked: replayed scores";
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
@@ -391,7 +396,7 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
                 .run_name = c->run.name,
                 .config_path = config_path,
                 .config_text = c->text,
-                .manifest_path = s->manifest->path,
+                .manifest_path = manifest_path,
                 .manifest_sha256 = s->manifest_sha,
                 .dataset_card = s->card ? s->card->text : "",
                 .dataset_name = s->card ? s->card->name : "",
@@ -652,6 +657,17 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
                               opts ? opts->expect_from : NULL, s.model_files, s.n_model_files};
         rc = sh_run_outputs_check(s.results_path, sizeof s.results_path, s.config, s.manifest,
                                   &reads, err);
+    }
+    /* A misspelt adapter is the config's mistake: named at its line. */
+    if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY)) {
+        char found[PATH_MAX];
+        rc = sh_plugin_resolve(found, sizeof found, s.config->engine.adapter, err);
+        if (rc) {
+            char why[SH_ERR_MSG_MAX];
+            memcpy(why, err->msg, sizeof why);
+            rc = sh_err_set(err, rc, "%s:%u: field 'engine.adapter': %s", s.config->path,
+                                sh_config_line(s.config, "engine", "adapter"), why);
+        }
     }
     if (!rc && strcmp(s.config->engine.adapter, SH_REPLAY)) {
         char *options = sh_service_engine_options(s.has_service ? &s.service : NULL, s.config);

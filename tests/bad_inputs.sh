@@ -161,6 +161,8 @@ case $id in
   c61) sed -i 's/name: bad/name: b\x00ad/' run.yaml ;;
   c63) run=(run data) ;;
   c65) cfg "engine: {adapter: synthetic, options: [trait0_fte=0.5, trait00_fte=0.0]}" ;;
+  c66) cfg "engine: {adapter: replya, scores: {file: scores.csv\}}"
+       printf 'reference_id,probe_id,score\n' >scores.csv ;;
   c64) sed -i 's/verification: {target_fmr: \[1e-2\]}/verification: {target_fmr: [1e-2], impostors: sample}/' run.yaml ;;
   c62) sed -i 's/^run: {name: bad, seed: 1, bootstrap: 10}/run:\n  name: bad\n  seed: 1\n  bootstrap: 10\n  seed: 2/' run.yaml ;;
   c41) sed -i 's|output: {results: out/bad.h5}|output: {results: out/bad.h5, export: [roc, everything]}|' run.yaml ;;
