@@ -89,10 +89,15 @@ int sh_eer(double *out_eer, double *out_t, const double *genuine, size_t n_gen,
         }
         if (past_all)
             break;
+        size_t i0 = i, j0 = j;
         while (i < n_gen && genuine[i] == t)
             i++;
         while (j < h->n_window && h->window[j] == t)
             j++;
+        /* Only a NaN, which equals nothing, stays put; the runner refuses
+         * every score that could be one, and a loop must end regardless. */
+        if (i == i0 && j == j0)
+            break;
     }
     *out_eer = best;
     *out_t = best_t;

@@ -66,6 +66,20 @@ expect_fail "garbage templates" "engine 'garbage': create_template on image '.*'
 "$shades" run garbage.yaml --isolate >out.txt
 diff <(failed garbage.h5 bad_reply) <(awk -F, 'NR > 1 && $1 ~ /_2$/ { print $1 }' cohort/manifest.csv | sort)
 
+# A declared embedding too long for float scores (1e20, squared past
+# FLT_MAX) stops the run at the first such template, in either mode: its
+# scores would be inf or NaN, and a NaN stalled the measures for ever.
+config longvec "$bad/libmis_longvec.so"
+first=$(expected crash | head -1)
+line=$(awk -F, -v id="$first" '$1 == id { print NR }' cohort/manifest.csv)
+for mode in "" --isolate; do
+  expect_fail "a declared embedding of length 1e20 ${mode:-in-process}" \
+    "shades: error: engine 'longvec': template of image '$first' (./cohort/manifest.csv:$line) \
+has a declared embedding of length 1e+20, longer than float scores can hold" \
+    "$shades" run longvec.yaml --threads 1 $mode
+  [ ! -e longvec.h5 ]
+done
+
 # Not thread-safe but honest (max_concurrency 1): the run serialises it.
 config serial "$bad/libmis_serial.so"
 "$shades" run serial.yaml --threads 2 >/dev/null

@@ -120,6 +120,9 @@ static void eer_is_least_worse_rate_at_smallest_threshold(void **state)
     assert_float_equal(eer, 1.0 / 3.0, 1e-15);
     assert_int_equal(eer_of(&eer, &t, g4, 3, i4, 0), 0);
     assert_true(isnan(eer) && isnan(t));
+    /* A NaN (which the runner refuses) ends the search, never stalls it. */
+    double g5[2] = {0.5, NAN};
+    eer_of(&eer, &t, g5, 2, i4, 2);
 }
 
 static void det_points_are_exact_and_monotone(void **state)

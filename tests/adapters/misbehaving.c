@@ -11,7 +11,11 @@
  *   MIS_LIAR     declares batch comparison but offers no table
  *   MIS_CMPCRASH segfaults comparing two templates of different subjects
  *                whose first is "darker"; its templates are all fine
- *   MIS_INF      scores +inf where MIS_CMPCRASH would crash */
+ *   MIS_INF      scores +inf where MIS_CMPCRASH would crash
+ *   MIS_LONGVEC  declares a one-float cosine embedding (bytes 0 to 3), 1e20
+ *                in the first template of every "darker" subject: finite,
+ *                but its square is past float's range, so BLAS's scores of
+ *                it would be inf or NaN */
 #include <shades/adapter.h>
 
 #include <math.h>
@@ -110,6 +114,10 @@ static int mis_create_template(uint8_t *out_buf, shades_template_result *out_res
     usleep(50);
 #endif
     synth_put_u32(t + 12, code.image);
+#if defined(MIS_LONGVEC)
+    float v = code.image == 0 && code.traits & (1u << SYNTH_TRAIT_DARKER) ? 1e20f : 1.0f;
+    memcpy(t, &v, sizeof v);
+#endif
     if (t != out_buf)
         memcpy(out_buf, t, TEMPLATE_BYTES);
     (void)capacity;
@@ -141,15 +149,26 @@ static int mis_compare(double *out_score, shades_engine *e, const uint8_t *v, si
     return SHADES_OK;
 }
 
+#if defined(MIS_LONGVEC)
+static const shades_embedding embedding = {sizeof(shades_embedding), SHADES_METRIC_COSINE, 1,
+                                           0};
+#endif
+
 static const void *mis_get_extension(const shades_engine *e, const char *id)
 {
     (void)e;
     (void)id;
+#if defined(MIS_LONGVEC)
+    if (!strcmp(id, SHADES_EXT_EMBEDDING))
+        return &embedding;
+#endif
     return NULL;
 }
 
 #if defined(MIS_LIAR)
 #define MIS_CAPS (SHADES_CAP_VERIFY_11 | SHADES_CAP_BATCH_COMPARE)
+#elif defined(MIS_LONGVEC)
+#define MIS_CAPS (SHADES_CAP_VERIFY_11 | SHADES_CAP_EMBEDDING)
 #else
 #define MIS_CAPS SHADES_CAP_VERIFY_11
 #endif
