@@ -112,6 +112,11 @@ mkdir first && cp all.h5 first/
 diff <(h5_strip first/all.h5) <(h5_strip all.h5) >/dev/null || { echo "a second run differs" >&2; exit 1; }
 
 grep -Eq "^        repeatability: [0-9]+ of [0-9]+ pairs scored again gave the same score$" out.txt
+# The report counts faulted comparisons as comparisons, not as images.
+compares=$(h5dump -d /failures all.h5 | grep -c '"compare"' || true)
+[ "$compares" -gt 0 ] || { echo "no comparison faulted" >&2; exit 1; }
+"$shades" report all.h5 | tr '\n' ' ' | grep -Eq "; $compares comparisons faulted, each a row against its verify" ||
+  { echo "the report does not count $compares faulted comparisons" >&2; exit 1; }
 
 # Scores that are not repeatable: the run completes, either way, and says
 # so on stderr and in the results file.

@@ -922,7 +922,7 @@ int sh_report_has_group_thresholds(const sh_vresults *v)
 sh_table *sh_table_failures(const sh_report_run *run)
 {
     const sh_failures *f = run->r->failures;
-    sh_table *t = sh_table_create("Images that failed", "stage|outcome|images", "llr");
+    sh_table *t = sh_table_create("Images that failed", "stage|outcome|rows", "llr");
     if (!t)
         return NULL;
     /* One row per (stage, outcome), in the order they first appear. */
@@ -939,7 +939,22 @@ sh_table *sh_table_failures(const sh_report_run *run)
         sh_table_cellf(t, "%s", r->outcome);
         sh_table_cellf(t, "%zu", n);
     }
-    if (f->n)
+    /* A faulted comparison is a row against its verify image: counted as
+     * comparisons, not as images, which may fail more than once. */
+    size_t compares = 0;
+    for (size_t i = 0; i < f->n; i++)
+        compares += !strcmp(f->rows[i].stage, "compare");
+    if (compares) {
+        char images[64] = "No image failed";
+        if (f->n > compares)
+            snprintf(images, sizeof images, "%zu of %llu images failed", f->n - compares,
+                     (unsigned long long)run->r->info.n_images);
+        sh_table_note(t,
+                      "%s; %zu comparisons faulted, each a row against its verify image and "
+                      "scored -inf as a failed template's pairs are (a genuine pair's false "
+                      "non-match, an impostor pair's non-match). Their ids are in /failures.",
+                      images, compares);
+    } else if (f->n)
         sh_table_note(t, "%zu of %llu images; their ids are in /failures.", f->n,
                       (unsigned long long)run->r->info.n_images);
     else
