@@ -195,12 +195,9 @@ typedef struct sh_engine_calls {
 
     /* How the calls ran, as the results file records it ("in-process"). */
     void (*describe)(char *out, size_t cap, const struct sh_instance *inst);
-    /* Calls of this process that crashed, timed out and broke the ABI so
-     * far, in out[0..2] (zeros where calls cannot fault). */
-    void (*faults)(uint64_t out[3], const struct sh_instance *inst);
-    /* The run summary's line on faults, counted as `faults` gives them (a
-     * run across MPI ranks sums every rank's), or "" when there is none to
-     * give. */
+    /* The run summary's line on faults: calls that crashed, timed out and
+     * broke the ABI (the run counts them in /failures, which a resume's
+     * restored work is in too), or "" where calls cannot fault. */
     void (*summary)(char *out, size_t cap, const struct sh_instance *inst,
                     const uint64_t faults[3]);
 } sh_engine_calls;

@@ -332,12 +332,6 @@ static void describe(char *out, size_t cap, const sh_instance *inst)
     snprintf(out, cap, "in-process");
 }
 
-static void faults(uint64_t out[3], const sh_instance *inst)
-{
-    (void)inst;
-    out[0] = out[1] = out[2] = 0;
-}
-
 static void summary(char *out, size_t cap, const sh_instance *inst, const uint64_t counts[3])
 {
     (void)inst;
@@ -365,6 +359,5 @@ const sh_engine_calls sh_engine_calls_inprocess = {
     .estimate = estimate,
     .provenance = provenance,
     .describe = describe,
-    .faults = faults,
     .summary = summary,
 };

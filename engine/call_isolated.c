@@ -187,11 +187,6 @@ static void describe(char *out, size_t cap, const sh_instance *inst)
     snprintf(out, cap, "isolated: %s", state_of(inst)->sandbox);
 }
 
-static void faults(uint64_t out[3], const sh_instance *inst)
-{
-    sh_isolate_faults(&out[0], &out[1], &out[2], state_of(inst)->iso);
-}
-
 static void summary(char *out, size_t cap, const sh_instance *inst, const uint64_t counts[3])
 {
     snprintf(out, cap, "isolated engine: %" PRIu64 " calls crashed, %" PRIu64 " timed out, %"
@@ -218,6 +213,5 @@ const sh_engine_calls sh_engine_calls_isolated = {
     .estimate = estimate,
     .provenance = provenance,
     .describe = describe,
-    .faults = faults,
     .summary = summary,
 };

@@ -44,7 +44,6 @@ struct sh_isolate {
     int region_fd;    /* read-only: workers cannot write the harness's templates */
     sh_wire_region region;
     int timeout_ms;
-    atomic_uint_least64_t crashed, timed_out, bad_reply;
     int log[2];       /* the workers' stdout and stderr, a pipe the harness relays */
     pthread_t relay;
     int relaying;
@@ -268,19 +267,10 @@ static void release(sh_isolate *iso, worker *w)
 
 /* Records a fault on w: the worker is reaped and restarts on next use,
  * since an engine that broke the ABI may be in any state. */
-static sh_fault fault(sh_isolate *iso, worker *w, int r)
+static sh_fault fault(worker *w, int r)
 {
     reap(w, 1, NULL, 0);
-    if (r == -4) {
-        atomic_fetch_add(&iso->bad_reply, 1);
-        return SH_FAULT_BAD_REPLY;
-    }
-    if (r == -2) {
-        atomic_fetch_add(&iso->timed_out, 1);
-        return SH_FAULT_TIMED_OUT;
-    }
-    atomic_fetch_add(&iso->crashed, 1);
-    return SH_FAULT_CRASHED;
+    return r == -4 ? SH_FAULT_BAD_REPLY : r == -2 ? SH_FAULT_TIMED_OUT : SH_FAULT_CRASHED;
 }
 
 /* A reply that breaks the protocol: the worker is stopped and the run
@@ -546,7 +536,7 @@ static int image_call(uint8_t *out_buf, void *reply, size_t len, sh_fault *out_f
         return malformed(iso, w, err);
     if (r) {
         memset(reply, 0, len);
-        *out_fault = fault(iso, w, r);
+        *out_fault = fault(w, r);
     }
     release(iso, w);
     return 0;
@@ -681,19 +671,11 @@ int sh_isolate_compare(double *out_scores, uint8_t *out_faults, size_t *out_bad,
         if (r == -5)
             reap(w, 1, NULL, 0); /* no call was in hand: restarted on next use */
         else if (r) {
-            out_faults[k] = (uint8_t)fault(iso, w, r);
+            out_faults[k] = (uint8_t)fault(w, r);
             out_scores[k] = -INFINITY;
             k++;
         }
         release(iso, w);
     }
     return 0;
-}
-
-void sh_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
-                           uint64_t *out_bad_reply, const sh_isolate *iso)
-{
-    *out_bad_reply = atomic_load(&((sh_isolate *)iso)->bad_reply);
-    *out_crashed = atomic_load(&((sh_isolate *)iso)->crashed);
-    *out_timed_out = atomic_load(&((sh_isolate *)iso)->timed_out);
 }

@@ -67,8 +67,4 @@ int sh_isolate_estimate(sh_wire_attrs *out, sh_fault *out_fault, char *message,
                             size_t cap, sh_isolate *iso, const shades_image *im,
                             sh_err *err);
 
-/* Faults so far: crashes and timeouts. [thread: any] */
-void sh_isolate_faults(uint64_t *out_crashed, uint64_t *out_timed_out,
-                           uint64_t *out_bad_reply, const sh_isolate *iso);
-
 #endif

@@ -301,7 +301,7 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     if (complete && found)
         fprintf(stderr, "shades: resumed: %llu blocks restored from the checkpoint%s, the rest "
                         "computed\n",
-                (unsigned long long)s->totals[3],
+                (unsigned long long)s->totals[0],
                 sh_ranks_size(s->ranks) > 1 ? "s of every rank" : "");
     int keep = complete ? opts && opts->keep_checkpoint : found || saved;
     char dir[PATH_MAX + 16];
@@ -468,9 +468,17 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (s->pairs)
         fprintf(out, "        %zu genuine and %zu impostor pairs%s%s\n", s->pairs->n_genuine,
                 s->pairs->n_impostor, s->replay_reads[0] ? "; " : "", s->replay_reads);
+    /* Counted from /failures, which holds the faults a resume restored
+     * as well as this session's (the engine's own counters hold only
+     * these). */
     char faults[1024] = "";
+    uint64_t kinds[3] = {0};
+    static const char *const kind[3] = {"crashed", "timed_out", "bad_reply"};
+    for (size_t i = 0; s->failures && i < s->failures->n; i++)
+        for (int k = 0; k < 3; k++)
+            kinds[k] += !strcmp(s->failures->rows[i].outcome, kind[k]);
     if (s->inst)
-        s->inst->calls->summary(faults, sizeof faults, s->inst, s->totals);
+        s->inst->calls->summary(faults, sizeof faults, s->inst, kinds);
     if (faults[0])
         fprintf(out, "        %s\n", faults);
     if (s->inst && c->protocol == SH_PROTOCOL_VERIFICATION)
@@ -531,20 +539,18 @@ static int gather_hosts(run_state *s, int rc, sh_err *err)
 }
 
 /* What the summary lines count, summed over every rank (s->totals), so
- * rank 0 prints the job's figures: engine calls that faulted, checkpoint
- * blocks restored, found and saved. */
+ * rank 0 prints the job's figures: checkpoint blocks restored, found and
+ * saved. */
 static int sum_over_ranks(run_state *s, int rc, sh_err *err)
 {
-    uint64_t mine[6] = {0};
-    if (s->inst)
-        s->inst->calls->faults(mine, s->inst);
-    sh_checkpoint_counts(&mine[3], &mine[4], &mine[5], s->checkpoint);
+    uint64_t mine[3] = {0};
+    sh_checkpoint_counts(&mine[0], &mine[1], &mine[2], s->checkpoint);
     void *all = NULL;
     rc = sh_ranks_allgather(&all, NULL, s->ranks, rc, mine, sizeof mine, err);
-    const uint64_t *each = all; /* every rank's six counts, in rank order */
+    const uint64_t *each = all; /* every rank's three counts, in rank order */
     for (unsigned k = 0; !rc && k < sh_ranks_size(s->ranks); k++)
-        for (size_t i = 0; i < 6; i++)
-            s->totals[i] += each[k * 6 + i];
+        for (size_t i = 0; i < 3; i++)
+            s->totals[i] += each[k * 3 + i];
     free(all);
     return rc;
 }

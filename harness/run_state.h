@@ -50,8 +50,7 @@ typedef struct run_state {
     sh_executor *executor;         /* of `threads` threads: every parallel stage runs on it */
     sh_ranks *ranks;               /* the run's MPI ranks (borrowed); NULL: one process */
     char *rank_hosts;              /* each rank's host, in rank order, comma-separated */
-    uint64_t totals[6];            /* over every rank: calls that crashed, timed out and
-                                      broke the ABI; checkpoint blocks restored, found
+    uint64_t totals[3];            /* over every rank: checkpoint blocks restored, found
                                       and saved (run.c, sum_over_ranks) */
     const int32_t *outcome;        /* per item: template outcome, the templates' or no_failures */
     int32_t *no_failures;          /* all OK, for replay, which makes no templates */

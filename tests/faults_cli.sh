@@ -112,6 +112,19 @@ mkdir first && cp all.h5 first/
 diff <(h5_strip first/all.h5) <(h5_strip all.h5) >/dev/null || { echo "a second run differs" >&2; exit 1; }
 
 grep -Eq "^        repeatability: [0-9]+ of [0-9]+ pairs scored again gave the same score$" out.txt
+# Resumed from half a checkpoint: the summary counts the restored faults
+# too, as /failures holds them (it used to count this session's alone).
+mkdir resumed && cp all.yaml resumed/ && ln -s ../cohort resumed/cohort
+(cd resumed && "$shades" run all.yaml --isolate --call-timeout 1 --keep-checkpoint >/dev/null 2>&1)
+log=resumed/all.h5.checkpoint/log
+truncate -s $(($(stat -c %s "$log") / 2)) "$log"
+rm resumed/all.h5
+(cd resumed && "$shades" run all.yaml --isolate --call-timeout 1 --resume >out.txt 2>err.txt)
+grep -q "blocks restored" resumed/err.txt || { echo "the resume restored nothing" >&2; exit 1; }
+read -r c2 t2 b2 < <(grep "isolated engine:" resumed/out.txt |
+  sed -E 's/.* ([0-9]+) calls crashed, ([0-9]+) timed out, ([0-9]+) broke the ABI.*/\1 \2 \3/')
+[ "$c2 $t2 $b2" = "$(rows resumed/all.h5 crashed) $(rows resumed/all.h5 timed_out) $(rows resumed/all.h5 bad_reply)" ] ||
+  { echo "resumed summary $c2 $t2 $b2 is not /failures'" >&2; exit 1; }
 # The report counts faulted comparisons as comparisons, not as images.
 compares=$(h5dump -d /failures all.h5 | grep -c '"compare"' || true)
 [ "$compares" -gt 0 ] || { echo "no comparison faulted" >&2; exit 1; }
