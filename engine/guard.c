@@ -31,7 +31,8 @@ struct sh_guard_state {
     atomic_int said;        /* msg holds the run's last word */
     char engine[128];
     char origin[128];       /* "rank R of N on HOST: " under MPI, else "" */
-    char msg[2048];
+    char checkpoint[1024];  /* the run's checkpoint, named in the message; "" none */
+    char msg[3072];
 };
 
 /* Engine functions by sh_guard_op, as the messages name them; a
@@ -89,10 +90,26 @@ static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *
     return len + describe_where(buf + len, cap - len, c, m);
 }
 
-static const char tail[] = "; no results were written (--isolate records such failures per "
-                           "image and goes on)\n";
-/* For a call of the engine's life, which --isolate cannot go on past. */
-static const char life_tail[] = "; no results were written\n";
+/* The message's end, after the call (of the engine's life, op_is_life,
+ * which --isolate cannot go on past either; or on images): into buf. */
+static const char *tail_of(char *buf, size_t cap, const struct sh_guard_state *s, int op_is_life)
+{
+    const char *kept = s->checkpoint;
+    if (!kept[0])
+        snprintf(buf, cap, "; no results were written%s\n",
+                 op_is_life ? "" : " (--isolate records such failures per image and goes on)");
+    else if (op_is_life)
+        snprintf(buf, cap, "; no results were written; the work done so far is kept in "
+                           "checkpoint %s (--resume continues it)\n", kept);
+    else
+        /* The checkpoint's identity says in-process: an --isolate run is
+         * another run, and refuses it. */
+        snprintf(buf, cap, "; no results were written; the work done so far is kept in "
+                           "checkpoint %s: --resume continues it in-process, and --isolate, "
+                           "which records such failures per image and goes on, starts afresh "
+                           "once it is deleted\n", kept);
+    return buf;
+}
 
 /* Whether op is a call of the engine's life rather than one on images. */
 static int is_life(int op)
@@ -112,12 +129,10 @@ static void die(const slot *c, const char *what)
     if (atomic_flag_test_and_set(&dying))
         for (;;)
             pause();
-    char msg[sizeof st->msg];
-    size_t n = describe_call(msg, sizeof msg - sizeof tail, st, c, atomic_load(&items), what);
-    if (is_life(atomic_load(&c->op)))
-        memcpy(msg + n, life_tail, sizeof life_tail);
-    else
-        memcpy(msg + n, tail, sizeof tail);
+    char msg[sizeof st->msg], end[sizeof st->checkpoint + 256];
+    tail_of(end, sizeof end, st, is_life(atomic_load(&c->op)));
+    size_t n = describe_call(msg, sizeof msg - strlen(end) - 1, st, c, atomic_load(&items), what);
+    memcpy(msg + n, end, strlen(end) + 1);
     if (atomic_load(&st->supervised)) {
         memcpy(st->msg, msg, sizeof msg);
         atomic_store(&st->said, 1);
@@ -131,6 +146,11 @@ static void die(const slot *c, const char *what)
 void sh_guard_set_origin(const char *origin)
 {
     snprintf(st->origin, sizeof st->origin, "%s", origin);
+}
+
+void sh_guard_set_checkpoint(const char *dir)
+{
+    snprintf(st->checkpoint, sizeof st->checkpoint, "%s", dir ? dir : "");
 }
 
 /* The templates, read-only once made (sh_guard_protect). */
@@ -329,7 +349,8 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
                      sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
         else
             snprintf(what, sizeof what, "ended the run with exit status %d", WEXITSTATUS(status));
-        const char *end = is_life(atomic_load(&s->slots[k].op)) ? life_tail : tail;
+        char end[sizeof s->checkpoint + 256];
+        tail_of(end, sizeof end, s, is_life(atomic_load(&s->slots[k].op)));
         size_t end_size = strlen(end) + 1;
         size_t n = describe_call(out, cap > end_size ? cap - end_size : cap, s, &s->slots[k], m,
                                  what);

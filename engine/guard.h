@@ -39,6 +39,11 @@ void sh_guard_supervised(void);
  * died; "" (the default) for none. [thread: main, before engine calls] */
 void sh_guard_set_origin(const char *origin);
 
+/* The checkpoint the run keeps its work in, which the fatal message names
+ * with how to go on; NULL or "" (the default) for none. [thread: main,
+ * before engine calls on images] */
+void sh_guard_set_checkpoint(const char *dir);
+
 /* Installs the fatal-signal handlers, the exit hook and the watchdog
  * thread for calls of engine `name` on `items` (NULL: calls named without
  * their images). One guard per process: installed again, it takes the new

@@ -90,7 +90,7 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
             return 1;
         }
     child = 0; /* reaped: its pid may be another process's now */
-    char line[2560];
+    char line[4096];
     /* Stopped from outside (a terminal, a timeout, the OOM killer): the
      * signal is passed on, not blamed on the call that was in flight. */
     int outside = WIFSIGNALED(status) &&

@@ -13,6 +13,7 @@
 #include "build_info.h"
 #include "engine_provenance.h"
 #include "engine_reach.h"
+#include "guard.h"
 #include "h5_write.h"
 #include "model_card_record.h"
 #include "model_files.h"
@@ -279,8 +280,11 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
     char named[PATH_MAX + 16];
-    if (!rc)
+    if (!rc) {
         checkpoint_name(named, sizeof named, s);
+        /* An engine that kills the run then leaves it: its message says so. */
+        sh_guard_set_checkpoint(named);
+    }
     if (!rc && resume)
         fprintf(stderr,
                 resumed ? "shades: resuming from checkpoint %s\n"
