@@ -415,7 +415,7 @@ int sh_manifest_check_images(const sh_manifest *m, sh_err *err)
 {
     char path[PATH_MAX];
     for (size_t i = 0; i < m->n_items; i++) {
-        int fd, rc = sh_manifest_open(&fd, path, m, i, err);
+        int fd = -1, rc = sh_manifest_open(&fd, path, m, i, err);
         if (rc)
             return rc;
         close(fd);
