@@ -2,8 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,21 +96,21 @@ static int check_vector(template_job *job, size_t i, sh_err *err)
                               "declared embedding needs %zu",
                               job->inst->id.name, job->m->image_id[i], job->m->path,
                               job->m->line[i], job->t->size[i], need);
+    /* Scores are float dot products times the norms: a vector whose
+     * squared length passes FLT_MAX / 4, or too short for float to hold
+     * 1 / its length, would make them inf or NaN (and NaN stalls every
+     * measure that sorts scores). */
     const float *v = sh_embedding_vector(e, sh_templates_slot(job->t, i));
-    for (size_t k = 0; k < e->dimension; k++)
+    double sq = 0;
+    for (size_t k = 0; k < e->dimension; k++) {
         if (!isfinite(v[k]))
             return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': template of image '%s' (%s:%zu) has a "
                                   "non-finite value at element %zu of its declared embedding",
                                   job->inst->id.name, job->m->image_id[i], job->m->path,
                                   job->m->line[i], k);
-    /* Scores are float dot products times the norms: a vector whose
-     * squared length passes FLT_MAX / 4, or too short for float to hold
-     * 1 / its length, would make them inf or NaN (and NaN stalls every
-     * measure that sorts scores). */
-    double sq = 0;
-    for (size_t k = 0; k < e->dimension; k++)
         sq += (double)v[k] * v[k];
+    }
     float norm = sh_embedding_norm(e, v);
     if (sq > FLT_MAX / 4 || !isfinite(norm))
         return sh_err_set(err, SH_E_ENGINE,
