@@ -5,7 +5,7 @@
  * triangle, one BLAS thread per worker on the executor):
  *   - the sgemm tiles alone;
  *   - the harness's own replay into a sink that only counts its batches
- *     (the tiles plus the emission of each row's pairs and scores);
+ *     (the tiles plus the emission of each row's scores as a row batch);
  *   - the tiles plus the least accumulation a run could do: each score
  *     formed as the harness forms it (a double) and counted once, in one
  *     histogram of the harness's bins, with no groups, window or sums. */

@@ -37,7 +37,7 @@ static int stream_block(void *ctx, unsigned worker, size_t begin, size_t end, sh
             pair[m] = (sh_pair){g, g};
             score[m] = bench_score(k, g);
         }
-        sh_score_batch b = {m, pair, score};
+        sh_score_batch b = {.n = m, .pair = pair, .score = score};
         int rc = j->sink(j->ctx, worker, &b, err);
         if (rc)
             return rc;

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
            rate / gemm_dots);
     printf("  floors on the same tiles, as ratios to the faster reference:\n");
     printf("    sgemm tiles alone: %.3f s, %.3f\n", tiles, (double)pairs / tiles / ref);
-    printf("    tiles, each row's pairs and scores handed to an empty sink: %.3f s, %.3f\n",
+    printf("    tiles, each row's scores handed to an empty sink: %.3f s, %.3f\n",
            emitted, (double)pairs / emitted / ref);
     printf("    tiles, each score counted once in one histogram: %.3f s, %.3f\n", counted,
            (double)pairs / counted / ref);

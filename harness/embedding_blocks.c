@@ -2,16 +2,20 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "embedding_score.h"
 #include "executor.h"
 
+/* The bits of -inf and of a quiet NaN (IEEE 754 binary64). */
+#define NEG_INF_BITS UINT64_C(0xfff0000000000000)
+#define NAN_BITS UINT64_C(0x7ff8000000000000)
+
 /* One worker's block of dot products and the row it hands over. */
 typedef struct block_scratch {
     float *dot;          /* block x block */
-    sh_pair *pair;   /* block */
     double *score;       /* block */
 } block_scratch;
 
@@ -21,12 +25,10 @@ static block_scratch *scratch_create(unsigned nw, size_t B)
     block_scratch *s = calloc(nw, sizeof *s);
     for (unsigned w = 0; s && w < nw; w++) {
         s[w].dot = malloc(B * B * sizeof(float));
-        s[w].pair = malloc(B * sizeof(sh_pair));
         s[w].score = malloc(B * sizeof(double));
-        if (!s[w].dot || !s[w].pair || !s[w].score) {
+        if (!s[w].dot || !s[w].score) {
             for (unsigned k = 0; k <= w; k++) {
                 free(s[k].dot);
-                free(s[k].pair);
                 free(s[k].score);
             }
             free(s);
@@ -40,15 +42,15 @@ static void scratch_destroy(block_scratch *s, unsigned nw)
 {
     for (unsigned w = 0; s && w < nw; w++) {
         free(s[w].dot);
-        free(s[w].pair);
         free(s[w].score);
     }
     free(s);
 }
 
 /* Hands item a's scores against items [first, j1) (dot products in row,
- * from item j0) to sink, skipping a's own subject. What is read of a is
- * read once, and the metric chosen once per row. */
+ * from item j0) to sink as one row batch (score_source.h), NaN against a's
+ * own subject. What is read of a is read once, and the metric chosen once
+ * per row; cosine's loop has no branch, so the compiler can vectorise it. */
 static int emit_row(const sh_embedding_source *src, block_scratch *s, unsigned worker,
                     uint32_t a, const float *row, size_t j0, size_t first, size_t j1,
                     sh_score_sink sink, void *ctx, sh_err *err)
@@ -60,23 +62,38 @@ static int emit_row(const sh_embedding_source *src, block_scratch *s, unsigned w
     const float *norm = t->norm;
     uint32_t sa = subject[a];
     float na = norm[a];
-    int a_ok = outcome[a] == SHADES_OUTCOME_OK, cosine = e->metric == SHADES_METRIC_COSINE;
-    sh_pair *pair = s->pair;
+    int a_ok = outcome[a] == SHADES_OUTCOME_OK;
     double *score = s->score;
-    size_t k = 0;
-    for (size_t b = first; b < j1; b++) {
-        if (subject[b] == sa)
-            continue;
-        pair[k] = a < b ? (sh_pair){a, (uint32_t)b} : (sh_pair){(uint32_t)b, a};
-        /* A failed template is never compared. The score is
-         * sh_embedding_from_dot's, cosine's written out. */
-        double dot = row[b - j0];
-        score[k++] = !a_ok || outcome[b] != SHADES_OUTCOME_OK ? -INFINITY
-                     : cosine ? dot * norm[b] * na
-                              : sh_embedding_from_dot(e, dot, norm[b], na);
-    }
-    sh_score_batch batch = {k, pair, score};
-    return k ? sink(ctx, worker, &batch, err) : 0;
+    size_t span = j1 > first ? j1 - first : 0, none = 0;
+    const float *dot = row + (first - j0);
+    /* A failed template is never compared. The score is
+     * sh_embedding_from_dot's, cosine's written out. */
+    if (a_ok && e->metric == SHADES_METRIC_COSINE)
+        for (size_t k = 0; k < span; k++) {
+            /* -inf and NaN chosen by masks: GCC does not vectorise a
+             * choice between doubles under -ftrapping-math. */
+            size_t b = first + k;
+            double v = (double)dot[k] * norm[b] * na;
+            uint64_t u, failed = 0 - (uint64_t)(outcome[b] != SHADES_OUTCOME_OK),
+                        own = 0 - (uint64_t)(subject[b] == sa);
+            memcpy(&u, &v, sizeof u);
+            u = (u & ~failed) | (NEG_INF_BITS & failed);
+            u = (u & ~own) | (NAN_BITS & own);
+            memcpy(&score[k], &u, sizeof u);
+            none += subject[b] == sa;
+        }
+    else
+        for (size_t k = 0; k < span; k++) {
+            size_t b = first + k;
+            int own = subject[b] == sa;
+            none += (size_t)own;
+            score[k] = own ? NAN
+                       : !a_ok || outcome[b] != SHADES_OUTCOME_OK
+                           ? -INFINITY
+                           : sh_embedding_from_dot(e, dot[k], norm[b], na);
+        }
+    sh_score_batch batch = {span - none, NULL, score, span, a, (uint32_t)first};
+    return batch.n ? sink(ctx, worker, &batch, err) : 0;
 }
 
 /* Scores mi rows (at rows, ld floats apart: item row_item[i], or item0 + i

@@ -556,7 +556,7 @@ typedef struct emitter {
 static int batch_flush(worker_batch *b, sh_score_sink sink, void *ctx, unsigned worker,
                        sh_err *err)
 {
-    sh_score_batch batch = {b->n, b->pair, b->score};
+    sh_score_batch batch = {.n = b->n, .pair = b->pair, .score = b->score};
     b->total += b->n;
     b->n = 0;
     return batch.n ? sink(ctx, worker, &batch, err) : 0;
@@ -731,7 +731,8 @@ typedef struct kept_replay {
 static int kept_block(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
 {
     const kept_replay *k = ctx;
-    sh_score_batch b = {end - begin, k->part->pair + begin, k->part->score + begin};
+    sh_score_batch b = {.n = end - begin, .pair = k->part->pair + begin,
+                        .score = k->part->score + begin};
     return k->sink(k->ctx, worker, &b, err);
 }
 

@@ -1,5 +1,6 @@
 #include "impostor_stats.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +31,8 @@ typedef struct pass {
     uint32_t hit_bin;
     uint32_t *cell;      /* per partition, ng x ng: the stream of groups (i, j) */
     size_t *cell_at;     /* per partition: its table's start in cell */
+    uint32_t keep_lo;    /* the lowest bin of s->kept (COUNT_AND_KEEP) or of
+                            s->window (REFINE); UINT32_MAX: none */
 } pass;
 
 static size_t cells(size_t n_groups)
@@ -119,7 +122,7 @@ static int count_chunk(const pass *ps, worker_part *w, const double *sc, const u
     }
     const sh_score_window *kept = &ps->s->kept;
     for (size_t k = 0; ps->mode == COUNT_AND_KEEP && !bad && k < m; k++)
-        if (!w->overflow && sh_window_has(kept, b[k])) {
+        if (!w->overflow && b[k] >= ps->keep_lo && sh_window_has(kept, b[k])) {
             w->overflow = ++w->n_kept + w->n_hits > KEEP_CAP;
             bad = sh_hist_keep_slow(&w->stream[cell ? cell[k] : 0], sc[k]);
         }
@@ -132,72 +135,130 @@ static int refine_chunk(const pass *ps, worker_part *w, const double *sc, const 
 {
     const sh_score_window *win = &ps->s->window;
     for (size_t k = 0; k < m; k++)
-        if (sh_window_has(win, b[k]) && sh_hist_keep_slow(&w->stream[cell ? cell[k] : 0], sc[k]))
+        if (b[k] >= ps->keep_lo && sh_window_has(win, b[k]) &&
+            sh_hist_keep_slow(&w->stream[cell ? cell[k] : 0], sc[k]))
             return -1;
     return 0;
+}
+
+/* Part of a batch: m scores, each with its pair (pr) or, where pr is
+ * NULL, a row's: the pair of item `row` and item col0 + k. */
+typedef struct chunk {
+    const double *sc;
+    const sh_pair *pr;
+    uint32_t row, col0;
+    size_t m;
+} chunk;
+
+static sh_pair chunk_pair(const chunk *c, size_t k)
+{
+    if (c->pr)
+        return c->pr[k];
+    uint32_t b = c->col0 + (uint32_t)k;
+    return c->row < b ? (sh_pair){c->row, b} : (sh_pair){b, c->row};
+}
+
+/* The streams of c's scores in partition p (and, with diag, whether each
+ * is in a group's own cell). A row looks its own group up once. */
+static void chunk_cells(uint32_t *cell, uint8_t *diag, const pass *ps, size_t p,
+                        const chunk *c)
+{
+    const sh_partition *part = &ps->s->groups->partitions[p];
+    const uint32_t *table = ps->cell + ps->cell_at[p];
+    const int32_t *ig = part->item_group;
+    size_t ng = part->n_groups, m = c->m;
+    if (!c->pr) {
+        int32_t ga = ig[c->row];
+        const int32_t *gb = ig + c->col0;
+        const uint32_t *trow = table + (size_t)ga * ng;
+        for (size_t k = 0; k < m; k++)
+            cell[k] = trow[gb[k]];
+        for (size_t k = 0; diag && k < m; k++)
+            diag[k] = gb[k] == ga;
+        return;
+    }
+    for (size_t k = 0; k < m; k++) {
+        int32_t ga = ig[c->pr[k].a], gb = ig[c->pr[k].b];
+        cell[k] = table[(size_t)ga * ng + (size_t)gb];
+        if (diag)
+            diag[k] = ga == gb;
+    }
+}
+
+/* Counts, keeps or refines the scores of one chunk. Returns 0, or -1 when
+ * out of memory. */
+static int sink_chunk(const pass *ps, worker_part *w, const chunk *c)
+{
+    const sh_groups *g = ps->s->groups;
+    size_t np = g->n_partitions, m = c->m;
+    const double *sc = c->sc;
+    uint32_t bin[SINK_CHUNK], cell[SINK_CHUNK];
+    uint64_t key[SINK_CHUNK];
+    uint8_t diag[SINK_CHUNK];
+    int bad = 0, sums = ps->s->moments && ps->mode != REFINE;
+    if (sums)
+        for (size_t k = 0; k < m; k++) {
+            key[k] = sh_score_key(sc[k]);
+            bin[k] = (uint32_t)(key[k] >> SH_HIST_SHIFT);
+        }
+    else
+        for (size_t k = 0; k < m; k++)
+            bin[k] = sh_score_bin(sc[k]);
+    for (size_t k = 0; ps->mode != COUNT && ps->hit_bin != UINT32_MAX && k < m; k++)
+        if (!w->overflow && bin[k] >= ps->hit_bin) {
+            sh_pair pr = chunk_pair(c, k);
+            bad |= add_hit(w, &pr, sc[k]);
+            if (ps->mode == COUNT_AND_KEEP)
+                w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
+        }
+    /* With partitions, "all" counts the sum of the first one's cells,
+     * and its sums are added here; without, every score goes to
+     * stream 0. */
+    for (size_t k = 0; np && sums && !bad && k < m; k++) {
+        sh_score_hist *all = &w->stream[0];
+        if (!all->block[bin[k] / SH_HIST_SUB] && sh_hist_touch(all, bin[k]))
+            bad = 1;
+        else
+            sh_hist_add_moments(SH_HIST_LANE(all->block[bin[k] / SH_HIST_SUB],
+                                             k % SH_HIST_LANES),
+                                key[k]);
+    }
+    for (size_t p = 0; p < (np ? np : 1) && !bad; p++) {
+        if (np)
+            chunk_cells(cell, sums ? diag : NULL, ps, p, c);
+        bad = ps->mode == REFINE ? refine_chunk(ps, w, sc, bin, np ? cell : NULL, m)
+                                 : count_chunk(ps, w, sc, bin, key, np ? cell : NULL, diag, m);
+    }
+    return bad;
 }
 
 static int sink(void *ctx, unsigned worker, const sh_score_batch *batch, sh_err *err)
 {
     const pass *ps = ctx;
     worker_part *w = &ps->w[worker];
-    const sh_groups *g = ps->s->groups;
-    size_t np = g->n_partitions;
-    uint32_t bin[SINK_CHUNK], cell[SINK_CHUNK];
-    uint64_t key[SINK_CHUNK];
-    uint8_t diag[SINK_CHUNK];
+    size_t total = batch->pair ? batch->n : batch->span;
+    sh_pair pairs[SINK_CHUNK];
+    double scores[SINK_CHUNK];
     int bad = 0;
-    for (size_t k0 = 0; k0 < batch->n && !bad; k0 += SINK_CHUNK) {
-        size_t m = batch->n - k0 < SINK_CHUNK ? batch->n - k0 : SINK_CHUNK;
-        const double *sc = batch->score + k0;
-        const sh_pair *pr = batch->pair + k0;
-        int sums = ps->s->moments && ps->mode != REFINE;
-        if (sums)
-            for (size_t k = 0; k < m; k++) {
-                key[k] = sh_score_key(sc[k]);
-                bin[k] = (uint32_t)(key[k] >> SH_HIST_SHIFT);
-            }
-        else
-            for (size_t k = 0; k < m; k++)
-                bin[k] = sh_score_bin(sc[k]);
-        for (size_t k = 0; ps->mode != COUNT && ps->hit_bin != UINT32_MAX && k < m; k++)
-            if (!w->overflow && bin[k] >= ps->hit_bin) {
-                bad |= add_hit(w, &pr[k], sc[k]);
-                if (ps->mode == COUNT_AND_KEEP)
-                    w->overflow = w->n_kept + w->n_hits > KEEP_CAP;
-            }
-        /* With partitions, "all" counts the sum of the first one's cells,
-         * and its sums are added here; without, every score goes to
-         * stream 0. */
-        for (size_t k = 0; np && sums && !bad && k < m; k++) {
-            sh_score_hist *all = &w->stream[0];
-            if (!all->block[bin[k] / SH_HIST_SUB] && sh_hist_touch(all, bin[k]))
-                bad = 1;
-            else
-                sh_hist_add_moments(SH_HIST_LANE(all->block[bin[k] / SH_HIST_SUB],
-                                                 k % SH_HIST_LANES),
-                                    key[k]);
+    for (size_t k0 = 0; k0 < total && !bad; k0 += SINK_CHUNK) {
+        chunk c = {batch->score + k0, batch->pair ? batch->pair + k0 : NULL, batch->row,
+                   batch->col0 + (uint32_t)k0, total - k0 < SINK_CHUNK ? total - k0 : SINK_CHUNK};
+        size_t none = 0;
+        if (!c.pr && batch->n < batch->span)
+            for (size_t k = 0; k < c.m; k++)
+                none += isnan(c.sc[k]) != 0;
+        if (none) {
+            /* A row's entries that are no pair (its own subject's items,
+             * a handful a row): the rest as pairs. */
+            size_t n = 0;
+            for (size_t k = 0; k < c.m; k++)
+                if (!isnan(c.sc[k])) {
+                    pairs[n] = chunk_pair(&c, k);
+                    scores[n++] = c.sc[k];
+                }
+            c = (chunk){scores, pairs, 0, 0, n};
         }
-        for (size_t p = 0; p < (np ? np : 1) && !bad; p++) {
-            if (np) {
-                const sh_partition *part = &g->partitions[p];
-                const uint32_t *table = ps->cell + ps->cell_at[p];
-                size_t ng = part->n_groups;
-                if (sums)
-                    for (size_t k = 0; k < m; k++) {
-                        int32_t ga = part->item_group[pr[k].a], gb = part->item_group[pr[k].b];
-                        cell[k] = table[(size_t)ga * ng + (size_t)gb];
-                        diag[k] = ga == gb;
-                    }
-                else
-                    for (size_t k = 0; k < m; k++)
-                        cell[k] = table[(size_t)part->item_group[pr[k].a] * ng +
-                                        (size_t)part->item_group[pr[k].b]];
-            }
-            bad = ps->mode == REFINE
-                      ? refine_chunk(ps, w, sc, bin, np ? cell : NULL, m)
-                      : count_chunk(ps, w, sc, bin, key, np ? cell : NULL, diag, m);
-        }
+        bad = sink_chunk(ps, w, &c);
     }
     if (bad)
         return sh_err_nomem(err);
@@ -486,7 +547,8 @@ static int run_pass(sh_impostors *s, const sh_score_source *src, int mode,
         else
             for (size_t i = 0; i < s->n_streams; i++)
                 w[k].stream[i].no_sums = !s->moments;
-    pass ps = {s, progress, w, mode, hit_bin, NULL, NULL};
+    pass ps = {s, progress, w, mode, hit_bin, NULL, NULL,
+               sh_window_lowest(mode == REFINE ? &s->window : &s->kept)};
     if (!rc && cell_table(&ps))
         rc = sh_err_nomem(err);
     if (!rc)

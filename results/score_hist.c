@@ -50,6 +50,15 @@ int sh_window_add_range(sh_score_window *w, uint32_t lo, uint32_t hi)
     return 0;
 }
 
+uint32_t sh_window_lowest(const sh_score_window *w)
+{
+    for (uint32_t blk = 0; blk < SH_HIST_BLOCKS; blk++)
+        for (uint32_t k = 0; w->mask[blk] && k < SH_HIST_SUB / 64; k++)
+            if (w->mask[blk][k])
+                return blk * SH_HIST_SUB + k * 64 + (uint32_t)__builtin_ctzll(w->mask[blk][k]);
+    return UINT32_MAX;
+}
+
 int sh_window_widen(sh_score_window *dst, const sh_score_window *src,
                         uint32_t margin)
 {

@@ -93,6 +93,10 @@ static inline int sh_window_has(const sh_score_window *w, uint32_t b)
     return m && (m[lo / 64] >> (lo % 64)) & 1u;
 }
 
+/* The lowest bin in w, or UINT32_MAX when w is empty: a pass tests it
+ * first, so most scores skip the window's lookup. */
+uint32_t sh_window_lowest(const sh_score_window *w);
+
 /* Adds bins lo to hi (both included) to w. Returns 0, or -1 when out of
  * memory. */
 int sh_window_add_range(sh_score_window *w, uint32_t lo, uint32_t hi);

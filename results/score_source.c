@@ -13,7 +13,8 @@ typedef struct array_replay {
 static int array_block(void *ctx, unsigned worker, size_t begin, size_t end, sh_err *err)
 {
     const array_replay *r = ctx;
-    sh_score_batch b = {end - begin, r->src->pairs + begin, r->src->scores + begin};
+    sh_score_batch b = {.n = end - begin, .pair = r->src->pairs + begin,
+                      .score = r->src->scores + begin};
     return r->sink(r->ctx, worker, &b, err);
 }
 

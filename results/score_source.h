@@ -13,11 +13,18 @@
 #include "ranks.h"
 #include "verification.h"
 
-/* Some scored pairs: pair[i] (enrol = a, verify = b) scored score[i]. */
+/* Some scored pairs: pair[i] (enrol = a, verify = b) scored score[i].
+ * Or, where pair is NULL, a row: item `row` against items col0 to
+ * col0 + span - 1, score[i] that of the pair of row and col0 + i (the
+ * smaller item first), NaN where they are no pair (NaN is never a score).
+ * A row spares its source a pair per score and its sink a group lookup
+ * per score on the row's side (bench/README.md). n counts the pairs. */
 typedef struct sh_score_batch {
     size_t n;
     const sh_pair *pair;
     const double *score;
+    size_t span;         /* a row: its entries in score */
+    uint32_t row, col0;  /* a row: its item and its first column's */
 } sh_score_batch;
 
 /* Takes batches. `worker` is below the source's workers, and one worker's

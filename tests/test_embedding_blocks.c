@@ -33,8 +33,15 @@ static int collect(void *ctx, unsigned worker, const sh_score_batch *batch, sh_e
     (void)err;
     collected *c = ctx;
     pthread_mutex_lock(&c->lock);
-    for (size_t k = 0; k < batch->n; k++) {
-        const sh_pair *p = &batch->pair[k];
+    /* Row batches: entry k is the pair of row and col0 + k, NaN where none. */
+    size_t entries = batch->pair ? batch->n : batch->span, n = 0;
+    for (size_t k = 0; k < entries; k++) {
+        sh_pair q = {batch->row, batch->col0 + (uint32_t)k};
+        if (!batch->pair && q.a > q.b)
+            q = (sh_pair){q.b, q.a};
+        const sh_pair *p = batch->pair ? &batch->pair[k] : &q;
+        if (!batch->pair && isnan(batch->score[k]))
+            continue;
         assert_true(p->a < p->b);
         double *s = &c->score[(size_t)p->a * N + p->b];
         if (!isnan(*s)) { /* the sample, from either item's row */
@@ -43,7 +50,9 @@ static int collect(void *ctx, unsigned worker, const sh_score_batch *batch, sh_e
         }
         *s = batch->score[k];
         c->n++;
+        n++;
     }
+    assert_int_equal(n, batch->n);
     pthread_mutex_unlock(&c->lock);
     return 0;
 }
