@@ -596,8 +596,8 @@ static int emit(void *ctx, unsigned worker, char **f, const size_t *lens, size_t
     const uint32_t *subject = e->s->m->subject;
     if (subject[ref] == subject[probe])
         return 0;   /* genuine, or an image against itself */
-    return batch_add(&e->w[worker], ref < probe ? (sh_pair){ref, probe} : (sh_pair){probe, ref},
-                     score, 1, e->sink, e->ctx, worker, err);
+    return batch_add(&e->w[worker], sh_pair_of(ref, probe), score, 1, e->sink, e->ctx, worker,
+                     err);
 }
 
 /* ---- replays of held scores ---- */

@@ -30,6 +30,13 @@ typedef struct sh_pair {
     uint32_t b;
 } sh_pair;
 
+/* Items x and y as an impostor pair is held (generated lists, score
+ * sources' row batches): the smaller item first. */
+static inline sh_pair sh_pair_of(uint32_t x, uint32_t y)
+{
+    return x < y ? (sh_pair){x, y} : (sh_pair){y, x};
+}
+
 /* The pairs of a run. Generated lists are sorted by (a, b) with a < b; a
  * pair list keeps its file's order and direction. Read-only once built. */
 typedef struct sh_pairs {

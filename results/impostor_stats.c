@@ -154,8 +154,7 @@ static sh_pair chunk_pair(const chunk *c, size_t k)
 {
     if (c->pr)
         return c->pr[k];
-    uint32_t b = c->col0 + (uint32_t)k;
-    return c->row < b ? (sh_pair){c->row, b} : (sh_pair){b, c->row};
+    return sh_pair_of(c->row, c->col0 + (uint32_t)k);
 }
 
 /* The streams of c's scores in partition p (and, with diag, whether each

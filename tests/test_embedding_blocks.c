@@ -36,9 +36,7 @@ static int collect(void *ctx, unsigned worker, const sh_score_batch *batch, sh_e
     /* Row batches: entry k is the pair of row and col0 + k, NaN where none. */
     size_t entries = batch->pair ? batch->n : batch->span, n = 0;
     for (size_t k = 0; k < entries; k++) {
-        sh_pair q = {batch->row, batch->col0 + (uint32_t)k};
-        if (!batch->pair && q.a > q.b)
-            q = (sh_pair){q.b, q.a};
+        sh_pair q = sh_pair_of(batch->row, batch->col0 + (uint32_t)k);
         const sh_pair *p = batch->pair ? &batch->pair[k] : &q;
         if (!batch->pair && isnan(batch->score[k]))
             continue;

@@ -61,7 +61,8 @@ static int rows_replay(const sh_score_source *src, sh_score_sink sink, void *ctx
         for (size_t k = 0; k < span; k++) {
             uint32_t c = col0 + (uint32_t)k;
             int held = row_holds(r, c);
-            score[k] = held ? pair_score(r < c ? r : c, r < c ? c : r) : NAN;
+            sh_pair p = sh_pair_of(r, c);
+            score[k] = held ? pair_score(p.a, p.b) : NAN;
             n += (size_t)held;
         }
         sh_score_batch b = {.n = n, .score = score, .span = span, .row = r, .col0 = col0};
