@@ -220,3 +220,14 @@ int sh_csv_column(char *const *header, size_t n, const char *name)
     return -1;
 }
 
+const char *sh_csv_separator_hint(char *const *header, size_t n)
+{
+    if (n != 1 || !header[0])
+        return "";
+    if (strchr(header[0], '\t'))
+        return "; the file is read as comma-separated, and its header is one field with tabs";
+    if (strchr(header[0], ';'))
+        return "; the file is read as comma-separated, and its header is one field with "
+               "semicolons";
+    return "";
+}

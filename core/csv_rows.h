@@ -35,4 +35,9 @@ int sh_csv_header_check(char *const *header, size_t n, sh_err *err);
 /* Index of the column called name among header[0..n), or -1. */
 int sh_csv_column(char *const *header, size_t n, const char *name);
 
+/* Words to add to a header's "no column" message: where the header is one
+ * field holding tabs or semicolons, that the file is read as comma-separated;
+ * else "". Static text. */
+const char *sh_csv_separator_hint(char *const *header, size_t n);
+
 #endif

@@ -322,10 +322,14 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
     else if (log.line)
         snprintf(at, sizeof at, ":%d", log.line);
     /* libcyaml places a missing key at the end of the enclosing mapping,
-     * which names the wrong field; the key itself suffices. */
-    if (sscanf(why, "Missing required mapping field: %127s", key) == 1)
-        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s': required but missing",
-                              path, at, key);
+     * with that mapping's last field innermost: the key's own path is the
+     * mapping's, then the key. */
+    if (sscanf(why, "Missing required mapping field: %127s", key) == 1) {
+        char *last = strrchr(field, '.');
+        *(last ? last : field) = '\0';
+        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': required but missing",
+                              path, at, field, field[0] ? "." : "", key);
+    }
     plain_words(plain, sizeof plain, why);
     /* A list's count is the list's fault, not its entry's libcyaml names. */
     char *entry = NULL;

@@ -303,7 +303,7 @@ static int field_error(sh_err *err, const char *path, unsigned line, const char 
 }
 
 /* field_error for a field written "section.sub.key": the line is that of
- * the nth `key:` inside section. */
+ * the nth `key:` inside section, or the section's where it has none. */
 static int cfg_error(sh_err *err, const cfg *c, const char *path, const char *field,
                      unsigned nth, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -317,8 +317,10 @@ static int cfg_error(sh_err *err, const cfg *c, const char *path, const char *fi
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return field_error(err, path, key_line(c->text, section, key ? key + 1 : NULL, nth), field,
-                       "%s", why);
+    unsigned line = key_line(c->text, section, key ? key + 1 : NULL, nth);
+    if (!line && key)
+        line = key_line(c->text, section, NULL, 0);
+    return field_error(err, path, line, field, "%s", why);
 }
 
 

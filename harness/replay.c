@@ -7,6 +7,7 @@
 
 #include "classification_measures.h"
 #include "csv_fast.h"
+#include "csv_rows.h"
 #include "fast_float.h"
 #include "pair_map.h"
 #include "replay_rows.h"
@@ -19,8 +20,9 @@ int sh_replay_header(sh_replay_columns *c, char **fields, size_t n,
     for (int k = 0; k < 3; k++) {
         c->col[k] = sh_csv_column(fields, n, names[k]);
         if (c->col[k] < 0 && !(optional_last && k == 2))
-            return sh_err_set(err, SH_E_INPUT, "header: no column '%s' (engine.%s.%s)",
-                                  names[k], section, keys[k]);
+            return sh_err_set(err, SH_E_INPUT, "header: no column '%s' (engine.%s.%s)%s",
+                                  names[k], section, keys[k],
+                                  sh_csv_separator_hint(fields, n));
     }
     c->n = n;
     return 0;

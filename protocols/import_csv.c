@@ -20,8 +20,8 @@ static int need_columns(csv_import *ci, char **f, size_t n, const char *const *n
 {
     for (size_t k = 0; names[k]; k++)
         if ((ci->col[k] = sh_csv_column(f, n, names[k])) < 0)
-            return sh_err_set(err, SH_E_INPUT, "header: no column '%s' (the %s layout)",
-                                  names[k], ci->layout->format);
+            return sh_err_set(err, SH_E_INPUT, "header: no column '%s' (the %s layout)%s",
+                                  names[k], ci->layout->format, sh_csv_separator_hint(f, n));
     ci->n_cols = n;
     return 0;
 }

@@ -148,8 +148,9 @@ static int list_header(list_reader *r, char **fields, size_t n, sh_err *err)
         *cols[k] = names[k] ? sh_csv_column(fields, n, names[k]) : -1;
         if (names[k] && *cols[k] < 0)
             return sh_err_set(err, SH_E_INPUT,
-                                  "header: no column '%s' (verification.pairs.%s)", names[k],
-                                  k == 0 ? "reference" : k == 1 ? "probe" : "fold");
+                                  "header: no column '%s' (verification.pairs.%s)%s", names[k],
+                                  k == 0 ? "reference" : k == 1 ? "probe" : "fold",
+                                  sh_csv_separator_hint(fields, n));
     }
     r->n_cols = n;
     return 0;

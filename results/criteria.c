@@ -149,12 +149,17 @@ sh_criterion_kind sh_criterion_kind_of(const char *measure)
                                                                     : SH_CRITERION_UNKNOWN;
 }
 
+/* The rule's bound; unnamed, the end of the interval furthest from passing
+ * (upper for at_most, lower for at_least), so that a rule fixed in advance
+ * passes only on the whole interval. */
 static const char *bound_of(const sh_criterion *k)
 {
     if (k->bound)
         return k->bound;
     sh_criterion_kind kind = sh_criterion_kind_of(k->measure);
-    return kind == SH_CRITERION_TEST || kind == SH_CRITERION_SCORE ? "value" : "upper";
+    if (kind == SH_CRITERION_TEST || kind == SH_CRITERION_SCORE)
+        return "value";
+    return k->at_most ? "upper" : "lower";
 }
 
 static const char *interval_of(const sh_criterion *k)

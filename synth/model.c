@@ -69,14 +69,22 @@ typedef struct model_field {
     double lo, hi;
 } model_field;
 
-/* Sets the field called key from text; 0, -1 unknown key, -2 bad value. */
-static int set_field(const model_field *fields, size_t n, const char *key, const char *val)
+/* Sets the field called key from text; 0, -1 unknown key, -2 bad value
+ * (why says what is wrong with it). */
+static int set_field(const model_field *fields, size_t n, const char *key, const char *val,
+                     char *why, size_t cap)
 {
     for (size_t i = 0; i < n; i++) {
         if (strcmp(key, fields[i].name) == 0) {
             double v;
-            if (parse_double(&v, val) || v < fields[i].lo || v > fields[i].hi)
+            if (parse_double(&v, val)) {
+                snprintf(why, cap, "'%s' is not a number", val);
                 return -2;
+            }
+            if (v < fields[i].lo || v > fields[i].hi) {
+                snprintf(why, cap, "%s is not from %g to %g", val, fields[i].lo, fields[i].hi);
+                return -2;
+            }
             *fields[i].field = v;
             return 0;
         }
@@ -84,15 +92,18 @@ static int set_field(const model_field *fields, size_t n, const char *key, const
     return -1;
 }
 
-/* Applies one key=value; returns 0, -1 unknown key, -2 bad value. */
-static int apply_option(synth_model *m, const char *key, const char *val)
+/* Applies one key=value; returns 0, -1 unknown key, -2 bad value (why says
+ * what is wrong with it). */
+static int apply_option(synth_model *m, const char *key, const char *val, char *why, size_t cap)
 {
     if (strcmp(key, "seed") == 0) {
         char *end;
         errno = 0;
         unsigned long long s = strtoull(val, &end, 10);
-        if (errno || end == val || *end || val[0] == '-')
+        if (errno || end == val || *end || val[0] == '-') {
+            snprintf(why, cap, "'%s' is not a whole number", val);
             return -2;
+        }
         m->seed = s;
         return 0;
     }
@@ -113,7 +124,7 @@ static int apply_option(synth_model *m, const char *key, const char *val)
             {"fte", &t->fte, 0.0, 0.999},
             {"sex_error", &t->sex_error, 0.0, 1.0},
         };
-        return set_field(fields, sizeof fields / sizeof fields[0], key + used, val);
+        return set_field(fields, sizeof fields / sizeof fields[0], key + used, val, why, cap);
     }
     const model_field fields[] = {
         {"genuine_mean", &m->genuine_mean, -1e6, 1e6},
@@ -123,7 +134,7 @@ static int apply_option(synth_model *m, const char *key, const char *val)
         {"subject_corr", &m->subject_corr, 0.0, 0.999},
         {"template_delay_ms", &m->template_delay_ms, 0.0, 10000.0},
     };
-    return set_field(fields, sizeof fields / sizeof fields[0], key, val);
+    return set_field(fields, sizeof fields / sizeof fields[0], key, val, why, cap);
 }
 
 /* Whether a line "key=..." comes before `upto` in options. */
@@ -165,13 +176,14 @@ int synth_model_parse(synth_model *out, const char *options, char *errbuf,
             snprintf(errbuf, errcap, "option '%s' is given twice", line);
             return -1;
         }
-        int rc = apply_option(&m, line, eq + 1);
+        char why[160];
+        int rc = apply_option(&m, line, eq + 1, why, sizeof why);
         if (rc == -1) {
             snprintf(errbuf, errcap, "unknown option '%s'", line);
             return -1;
         }
         if (rc == -2) {
-            snprintf(errbuf, errcap, "option '%s': value '%s' out of range", line, eq + 1);
+            snprintf(errbuf, errcap, "option '%s': %s", line, why);
             return -1;
         }
     }

@@ -300,6 +300,10 @@ case $id in
   r13) lists && rm gallery.csv && mkfifo gallery.csv ;;
   r14) printf 'reference_id,probe_id,score,score\n%s,%s,0.5,0.9\n' "$(first 1)" "$(sed -n 3p "$manifest" | cut -d, -f1)" >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
+  c67) cfg "engine: {adapter: replay}" ;;
+  r15) printf 'reference_id\tprobe_id\tscore\n%s\t%s\t0.5\n' "$(first 1)" "$(sed -n 3p "$manifest" | cut -d, -f1)" >scores.csv
+       cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
+  c68) sed -i 's/^run: {name: bad, /run: {/' run.yaml ;;
   c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
        sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;
   # ---- images ----

@@ -198,6 +198,10 @@ static void config_errors_name_line_and_field(void **state)
                         "verification: {impostors: some, target_fmr: [0.01]}",
                         ":5: field 'verification.impostors': 'some' is neither all nor sample");
     expect_config_error("output: {results: out/r.h5}\n", "", ":5: field 'output': required but missing");
+    /* A missing key is named with the mapping it belongs in, not with
+     * that mapping's last field, where libcyaml finds it missing. */
+    expect_config_error("name: t, ", "", ":1: field 'run.name': required but missing");
+    expect_config_error("{results: out/r.h5}", "{}", ":6: field 'output.results': required but missing");
 }
 
 /* Loads good_config with `from` replaced by `to`; fails the test unless it

@@ -515,8 +515,9 @@ static void criteria_verdicts_known(void **state)
     sh_vresults r = {.confidence = 0.95, .bootstrap = 100, .n_thresholds = 1,
                          .thresholds = &thr, .n_groups = 2, .groups = rows, .n_summaries = 1,
                          .summaries = &sum};
-    double t = 1e-3, most_15 = 1.5, most_13 = 1.3, most_025 = 0.25, least = 0.05, fte = 0.04;
-    sh_criterion k[6] = {
+    double t = 1e-3, most_15 = 1.5, most_13 = 1.3, most_025 = 0.25, least = 0.05, fte = 0.04,
+           least_018 = 0.18;
+    sh_criterion k[7] = {
         {.name = "ratio-upper", .measure = "fnmr_max_geomean", .partition = "p",
          .target_fmr = &t, .at_most = &most_15},
         {.name = "ratio-value", .measure = "fnmr_max_geomean", .partition = "p",
@@ -528,8 +529,12 @@ static void criteria_verdicts_known(void **state)
         {.name = "fte", .measure = "fte", .partition = "p", .at_most = &fte},
         {.name = "nan", .measure = "fmr_max_min", .partition = "p", .target_fmr = &t,
          .at_most = &most_15},
+        /* no bound named: at_least is judged on the lower end, so b's 0.20
+         * [0.17, 0.23] does not pass a floor of 0.18 on its upper end */
+        {.name = "floor-default", .measure = "fnmr", .partition = "p", .group = "b",
+         .target_fmr = &t, .at_least = &least_018},
     };
-    sh_criteria_spec c = {.rules = k, .n_rules = 6, .config_path = "c.yaml"};
+    sh_criteria_spec c = {.rules = k, .n_rules = 7, .config_path = "c.yaml"};
     sh_verdict *v;
     sh_err err = {0};
     assert_int_equal(sh_criteria_evaluate(&v, &c, &r, NULL, &err), 0);
@@ -544,7 +549,10 @@ static void criteria_verdicts_known(void **state)
     assert_string_equal(v[5].reason, "fmr_max_min is not defined: fewer than two groups with "
                                      "trials, or no bootstrap");
     assert_string_equal(v[0].reason, "upper fnmr_max_geomean is 1.6, limit <= 1.5");
-    assert_false(sh_criteria_passed(v, 6));
+    assert_string_equal(v[0].bound, "upper");
+    assert_true(!v[6].pass && v[6].value == 0.17);      /* b's lower bound 0.17 < 0.18 */
+    assert_string_equal(v[6].bound, "lower");
+    assert_false(sh_criteria_passed(v, 7));
     assert_true(sh_criteria_passed(v + 2, 2));
     free(v);
 }

@@ -253,8 +253,11 @@ static void det_draws_high_fnmr_and_marks_each_target(void **state)
         {.partition = "sex", .group = "M", .target_fmr = 0.01, .fmr = 0.004, .fnmr = 0.75},
         {.partition = "sex", .group = "M", .target_fmr = 0.001, .fmr = 0, .fnmr = 0.85},
         {.partition = "sex", .group = "M", .target_fmr = 1e-6, .fmr = NAN, .fnmr = NAN},
+        /* a group with rows but no curve (no same-group impostors) */
+        {.partition = "sex", .group = "X", .target_fmr = 0.01, .fmr = NAN, .fnmr = 0.5},
+        {.partition = "sex", .group = "X", .target_fmr = 0.001, .fmr = NAN, .fnmr = 0.5},
     };
-    sh_vresults v = {.n_thresholds = 3, .thresholds = th, .n_groups = 6, .groups = g,
+    sh_vresults v = {.n_thresholds = 3, .thresholds = th, .n_groups = 8, .groups = g,
                      .n_det = sizeof det / sizeof det[0], .det = det};
     char *svg = NULL;
     size_t len = 0;
@@ -263,6 +266,9 @@ static void det_draws_high_fnmr_and_marks_each_target(void **state)
     assert_int_equal(sh_svg_det(f, &d, &v, "sex"), 0);
     fclose(f);
     assert_int_equal(d.points, 9);
+    /* X has no curve, and is named once for the caption, not left out */
+    assert_int_equal(d.no_curve, 1);
+    assert_string_equal(d.no_curve_names, "X");
     assert_int_equal(d.points_zero, 3);
     assert_int_equal(d.points_one, 1);
     assert_int_equal(det_points_in_frame(svg), 9 - 3 - 1);

@@ -358,6 +358,29 @@ static void write_variant(char *out_path, size_t cap, const char *name, const ch
     fclose(f);
 }
 
+/* Each bad option value is named with what is wrong with it, and a failed
+ * parse leaves the model as it was. */
+static void bad_option_values_say_why(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"genuine_mean=abc", "option 'genuine_mean': 'abc' is not a number"},
+        {"genuine_sd=0", "option 'genuine_sd': 0 is not from 1e-09 to 1e+06"},
+        {"trait0_fte=1", "option 'trait0_fte': 1 is not from 0 to 0.999"},
+        {"seed=-3", "option 'seed': '-3' is not a whole number"},
+        {"impostor_sd=1\nimpostor_sd=2", "option 'impostor_sd' is given twice"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        synth_model model, before;
+        synth_model_default(&model, SEED);
+        before = model;
+        char why[256] = "";
+        assert_int_equal(synth_model_parse(&model, cases[i][0], why, sizeof why), -1);
+        assert_string_equal(why, cases[i][1]);
+        assert_memory_equal(&model, &before, sizeof model);
+    }
+}
+
 static void expect_run_error(const char *config_path, const char *expected)
 {
     char out[160];
@@ -438,6 +461,7 @@ int main(void)
         cmocka_unit_test(results_file_reads_back_whole),
         cmocka_unit_test(fmr_matrix_agrees_with_the_groups),
         cmocka_unit_test(thread_count_changes_nothing),
+        cmocka_unit_test(bad_option_values_say_why),
         cmocka_unit_test(failed_runs_name_the_cause_and_write_nothing),
         cmocka_unit_test(impostor_sample_is_seeded_and_exact_in_size),
     };

@@ -23,7 +23,8 @@ static const char style[] =
     "div.table{max-width:100%;overflow-x:auto}\n"
     "caption{text-align:left;font-weight:600;padding:.3em 0}\n"
     "th,td{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}\n"
-    "th{background:#f0f0f0}.num{text-align:right}\n"
+    /* A number does not break at its exponent's sign ("7.31e-" / "157"). */
+    "th{background:#f0f0f0}.num{text-align:right;white-space:nowrap}\n"
     "tr.part td{font-weight:600;padding-top:.5em}td.group{padding-left:1.6em}\n"
     "p.note{font-size:.9em;color:#444;margin-top:-.5em}\n"
     ".plots{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0 0 1em}\n"
@@ -51,6 +52,7 @@ static const char style[] =
     /* Side-by-side tables of many groups are wider than A4: smaller type,
      * and a cell may break inside a number rather than run off the page. */
     "table{font-size:10px}th,td{padding:.1em .3em;overflow-wrap:anywhere}"
+    ".num{white-space:normal}"
     /* Paper does not scroll: the table is laid out within the page. */
     "div.table{overflow-x:visible}}\n";
 
@@ -189,6 +191,10 @@ static void det_caption(char *out, size_t size, const char *partition, const sh_
     snprintf(out, size, "DET by %s: FNMR against FMR, both on probit axes; markers: each "
                         "group's FMR and FNMR at the global threshold of each operating point. ",
              strcmp(partition, "all") ? partition : "all images");
+    if (d->no_curve)
+        appendf(out, size, "No curve for %s: %s no genuine or no same-group impostor "
+                           "comparisons. ",
+                d->no_curve_names, d->no_curve == 1 ? "it has" : "they have");
     if (!off && !d->marks_off) {
         appendf(out, size, "Every point is drawn.");
         return;
@@ -222,7 +228,7 @@ static int verification_section(FILE *out, const sh_report_run *run,
             fputs("<figure>", out);
             bad |= verification_bars(out, v, k, fmr);
             char cap[160], at[64];
-            snprintf(cap, sizeof cap, "%s per group at %s; whiskers: the interval.",
+            snprintf(cap, sizeof cap, "%s per group at %s; whiskers: the interval, where the group has one.",
                      fmr ? "FMR" : "FNMR",
                      sh_vpoint_threshold_words(at, sizeof at,
                                                sh_vthreshold_point(&v->thresholds[k])));
@@ -245,7 +251,7 @@ static int verification_section(FILE *out, const sh_report_run *run,
         fputs("<figure style=\"max-width:560px\">", out);
         sh_det_drawn drawn;
         bad |= sh_svg_det(out, &drawn, v, parts[p]);
-        char cap[512];
+        char cap[900];
         det_caption(cap, sizeof cap, parts[p], &drawn);
         figure(out, cap);
     }

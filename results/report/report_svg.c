@@ -107,6 +107,31 @@ static void probit_grid(FILE *out, const sh_probit_axis *a, int across, double L
     }
 }
 
+/* Whether `name` is one of list's ", "-separated names. */
+static int already_named(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && !strncmp(p, name, len))
+            return 1;
+        p += n;
+        p += strspn(p, ", ");
+    }
+    return 0;
+}
+
+/* Appends name to list (capacity cap), ", " between; "..." ends a list
+ * that has no room for it. */
+static void name_append(char *list, size_t cap, const char *name)
+{
+    size_t len = strlen(list);
+    if (len >= 3 && !strcmp(list + len - 3, "..."))
+        return;
+    int fits = len + strlen(name) + 2 + 4 < cap;
+    snprintf(list + len, cap - len, "%s%s", len ? ", " : "", fits ? name : "...");
+}
+
 int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char *partition)
 {
     memset(drawn, 0, sizeof *drawn);
@@ -124,6 +149,20 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
         }
         if ((!n_groups || strcmp(groups[n_groups - 1], d->group)) && n_groups < 64)
             groups[n_groups++] = d->group;
+    }
+    /* Groups with rows but no curve are named under the plot, not left out
+     * without a word. */
+    for (size_t i = 0; i < v->n_groups; i++) {
+        const sh_vgroup *g = &v->groups[i];
+        if (strcmp(g->partition, partition))
+            continue;
+        size_t gi = 0;
+        while (gi < n_groups && strcmp(groups[gi], g->group))
+            gi++;
+        if (gi < n_groups || already_named(drawn->no_curve_names, g->group))
+            continue;
+        drawn->no_curve++;
+        name_append(drawn->no_curve_names, sizeof drawn->no_curve_names, g->group);
     }
     size_t n_targets = 0;
     for (size_t k = 0; k < v->n_thresholds; k++) {

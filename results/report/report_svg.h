@@ -13,6 +13,9 @@ typedef struct sh_det_drawn {
     size_t points_one;    /* not drawn: the others, a rate of 1 (or within 1e-18 of it) */
     size_t marks;         /* operating points: groups x estimable targets */
     size_t marks_off;     /* of which not drawn: a rate is 0 or 1 */
+    size_t no_curve;      /* the partition's groups without a curve (no genuine or no
+                           * same-group impostor comparisons) */
+    char no_curve_names[256]; /* their names, ", " between, "..." past the room */
 } sh_det_drawn;
 
 /* DET curves of every group of `partition` on probit axes (FMR across,
