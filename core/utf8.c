@@ -1,5 +1,9 @@
 #include "utf8.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
 size_t sh_utf8_char(const char *s, size_t avail)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -25,4 +29,37 @@ size_t sh_utf8_prefix(const char *s, size_t len)
     while (i < len && (n = sh_utf8_char(s + i, len - i)))
         i += n;
     return i;
+}
+
+void sh_utf8_printable(char *out, size_t cap, const char *in)
+{
+    if (!cap)
+        return;
+    size_t n = 0;
+    for (const char *p = in; *p;) {
+        unsigned char c = (unsigned char)*p;
+        size_t len = sh_utf8_char(p, SIZE_MAX);
+        /* U+0080 to U+009F: C1 controls (0xC2 0x80 to 0xC2 0x9F) */
+        int c1 = len == 2 && c == 0xC2 && (unsigned char)p[1] < 0xA0;
+        char esc[8];
+        const char *piece = p;
+        size_t piece_len = len;
+        if (c == '\n' || c == '\r' || c == '\t') {
+            piece = " ";
+            piece_len = 1;
+            len = 1;
+        } else if (!len || c < 0x20 || c == 0x7f || c1) {
+            /* a C1 control is escaped byte by byte, as a stray byte is */
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+            piece = esc;
+            piece_len = 4;
+            len = 1;
+        }
+        if (n + piece_len >= cap)
+            break;
+        memcpy(out + n, piece, piece_len);
+        n += piece_len;
+        p += len;
+    }
+    out[n] = '\0';
 }

@@ -15,4 +15,11 @@ size_t sh_utf8_char(const char *s, size_t avail);
  * it is UTF-8, else the offset of the first byte that is not. */
 size_t sh_utf8_prefix(const char *s, size_t len);
 
+/* A one-line, printable copy of another program's text (an engine's
+ * message) into out (cap bytes, NUL-terminated, cut at a whole character):
+ * line breaks and tabs become spaces; other control characters (C0, DEL,
+ * C1) and bytes that are not UTF-8 become "\xNN", so the text can neither
+ * drive a terminal nor break a UTF-8 file. Idempotent. */
+void sh_utf8_printable(char *out, size_t cap, const char *in);
+
 #endif

@@ -45,13 +45,14 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
     if (o->guard)
         sh_guard_install(inst->id.name, NULL, o->call_timeout_ms ? o->call_timeout_ms
                                                                  : SH_CALL_TIMEOUT_MS);
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_CREATE, UINT32_MAX, UINT32_MAX);
     int st = a->create(&inst->engine, &inst->host, &cfg);
     sh_guard_leave();
     sh_guard_check();
     if (st != SHADES_OK || !inst->engine) {
         char msg[512];
-        sh_instance_last_message(inst, msg, sizeof msg);
+        sh_instance_last_message(inst, mark, msg, sizeof msg);
         inst->engine = NULL;
         /* SHADES_ERR_CONFIG: the engine finds its options or files unusable,
          * which the config's author must fix. */
@@ -117,12 +118,12 @@ static int share(sh_instance *inst, const sh_engine_slots *s, sh_err *err)
     return 0;
 }
 
-/* The engine's last words into reply when its status is not SHADES_OK. */
-static void words(sh_engine_reply *reply, sh_instance *inst)
+/* The engine's words since mark into reply when its status is not SHADES_OK. */
+static void words(sh_engine_reply *reply, sh_instance *inst, uint64_t mark)
 {
     reply->message[0] = 0;
     if (reply->status != SHADES_OK)
-        sh_instance_last_message(inst, reply->message, sizeof reply->message);
+        sh_instance_last_message(inst, mark, reply->message, sizeof reply->message);
 }
 
 static int create_template(shades_template_result *out, sh_engine_reply *reply,
@@ -134,6 +135,7 @@ static int create_template(shades_template_result *out, sh_engine_reply *reply,
      * its buffer before the damage can spread to the next template. */
     size_t tail = stride - capacity;
     sh_canary_set(slot + capacity, tail);
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_CREATE_TEMPLATE, item, UINT32_MAX);
     reply->status = inst->plugin->entry->create_template(slot, out, inst->engine, im, 1,
                                                          capacity, role);
@@ -141,7 +143,7 @@ static int create_template(shades_template_result *out, sh_engine_reply *reply,
     sh_guard_check();
     if (!sh_canary_intact(slot + capacity, tail))
         return 1;
-    words(reply, inst);
+    words(reply, inst, mark);
     return 0;
 }
 
@@ -151,6 +153,7 @@ static int compare_one(double *out, sh_engine_bad_pair *bad, sh_instance *inst,
                        const sh_engine_slots *s, sh_engine_pair p, size_t index)
 {
     double score = NAN;
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_COMPARE, p.enrol, p.verify);
     int st = inst->plugin->entry->compare(&score, inst->engine, sh_engine_slot(s, p.verify),
                                           s->size[p.verify], sh_engine_slot(s, p.enrol),
@@ -158,7 +161,7 @@ static int compare_one(double *out, sh_engine_bad_pair *bad, sh_instance *inst,
     sh_guard_leave();
     if (st != SHADES_OK || !isfinite(score)) {
         *bad = (sh_engine_bad_pair){.index = index, .status = st, .score = score};
-        sh_instance_last_message(inst, bad->message, sizeof bad->message);
+        sh_instance_last_message(inst, mark, bad->message, sizeof bad->message);
         return 1;
     }
     *out = score;
@@ -189,6 +192,7 @@ static int compare_many(double *out, sh_engine_bad_pair *bad, sh_instance *inst,
         sizes[k] = s->size[a[k]];
         out[k] = NAN;
     }
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_COMPARE_MANY, a[0], b);
     int st = inst->ext.batch->compare_many(out, inst->engine, sh_engine_slot(s, b), s->size[b],
                                            refs, sizes, n);
@@ -196,7 +200,7 @@ static int compare_many(double *out, sh_engine_bad_pair *bad, sh_instance *inst,
     for (size_t k = 0; k < n; k++)
         if (st != SHADES_OK || !isfinite(out[k])) {
             *bad = (sh_engine_bad_pair){.index = first + k, .status = st, .score = out[k]};
-            sh_instance_last_message(inst, bad->message, sizeof bad->message);
+            sh_instance_last_message(inst, mark, bad->message, sizeof bad->message);
             return 1;
         }
     return 0;
@@ -245,6 +249,7 @@ static int gallery_create(sh_engine_gallery **out, sh_engine_reply *reply, sh_in
         sizes[k] = s->size[items[k]];
     }
     shades_gallery *g = NULL;
+    uint64_t mark = sh_instance_log_mark(inst);
     if (!rc)
         reply->status = inst->ext.search->gallery_create(&g, inst->engine, refs, sizes, ids, n);
     free(refs);
@@ -253,7 +258,7 @@ static int gallery_create(sh_engine_gallery **out, sh_engine_reply *reply, sh_in
         return rc;
     reply->message[0] = 0;
     if (reply->status != SHADES_OK || !g) {
-        sh_instance_last_message(inst, reply->message, sizeof reply->message);
+        sh_instance_last_message(inst, mark, reply->message, sizeof reply->message);
         return 0; /* *out stays NULL: the caller names the failure */
     }
     *out = (sh_engine_gallery *)g;
@@ -266,12 +271,13 @@ static int search(shades_candidate *out, size_t *out_n, sh_engine_reply *reply,
 {
     (void)err;
     *out_n = 0;
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_SEARCH, probe, UINT32_MAX);
     reply->status = inst->ext.search->search(out, out_n, inst->engine, (shades_gallery *)g,
                                              sh_engine_slot(s, probe), s->size[probe], length);
     sh_guard_leave();
     sh_guard_check();
-    sh_instance_last_message(inst, reply->message, sizeof reply->message);
+    sh_instance_last_message(inst, mark, reply->message, sizeof reply->message);
     return 0;
 }
 
@@ -285,11 +291,12 @@ static int estimate(shades_attributes *out, sh_engine_reply *reply, sh_instance 
                     const shades_image *im, uint32_t item, sh_err *err)
 {
     (void)err;
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_ESTIMATE, item, UINT32_MAX);
     reply->status = inst->ext.attributes->estimate(out, inst->engine, im);
     sh_guard_leave();
     sh_guard_check();
-    words(reply, inst);
+    words(reply, inst, mark);
     return 0;
 }
 
@@ -300,6 +307,7 @@ static int provenance(int *out_has, char *out, size_t cap, sh_instance *inst, sh
     int st = SHADES_OK;
     /* Filled first, so that a describe that leaves out unterminated shows. */
     memset(out, 'x', cap);
+    uint64_t mark = sh_instance_log_mark(inst);
     sh_guard_enter(SH_GUARD_DESCRIBE, UINT32_MAX, UINT32_MAX);
     int rc = sh_extension_provenance(&p, inst->plugin->entry, inst->engine, inst->path, err);
     if (!rc && p)
@@ -312,7 +320,7 @@ static int provenance(int *out_has, char *out, size_t cap, sh_instance *inst, sh
         return rc;
     if (st != SHADES_OK) {
         char msg[512];
-        sh_instance_last_message(inst, msg, sizeof msg);
+        sh_instance_last_message(inst, mark, msg, sizeof msg);
         return sh_err_set(err, SH_E_ADAPTER, "engine '%s': %s describe failed (%s%s)%s%s",
                           inst->id.name, SHADES_EXT_PROVENANCE, sh_status_name(st),
                           st == SHADES_ERR_BUFFER ? ": the harness gives it 16 KiB" : "",

@@ -11,6 +11,7 @@
 #include "call.h"
 #include "instance.h"
 #include "isolate.h"
+#include "utf8.h"
 
 /* The table's state behind inst->state. */
 typedef struct isolated {
@@ -47,12 +48,18 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
 static void finish(sh_instance *inst)
 {
     isolated *st = state_of(inst);
-    unsigned killed = st ? sh_isolate_finish(st->iso) : 0;
+    unsigned killed = 0, failed = 0;
+    if (st)
+        sh_isolate_finish(&killed, &failed, st->iso);
     /* Contained, and after every call the results hold: said, not fatal. */
     if (killed)
         fprintf(stderr, "shades: warning: engine '%s': %u isolated worker%s did not end "
                 "within the call limit after the engine's last call (in destroy); killed\n",
                 inst->id.name, killed, killed == 1 ? "" : "s");
+    if (failed)
+        fprintf(stderr, "shades: warning: engine '%s': %u isolated worker%s crashed or exited "
+                "in destroy, after the engine's last call\n",
+                inst->id.name, failed, failed == 1 ? "" : "s");
 }
 
 static void stop(sh_instance *inst)
@@ -80,8 +87,8 @@ static int share(sh_instance *inst, const sh_engine_slots *s, sh_err *err)
 static void words(sh_engine_reply *reply, const char *msg)
 {
     reply->message[0] = 0;
-    if (reply->status != SHADES_OK)
-        snprintf(reply->message, sizeof reply->message, "%s", msg);
+    if (reply->status != SHADES_OK) /* the worker's bytes are the engine's to forge */
+        sh_utf8_printable(reply->message, sizeof reply->message, msg);
 }
 
 static int create_template(shades_template_result *out, sh_engine_reply *reply,
@@ -116,7 +123,7 @@ static int compare_batch(double *out, uint8_t *faults, sh_engine_bad_pair *bad,
                                     state_of(inst)->iso, pairs, n, err);
     if (rc == 1) {
         *bad = (sh_engine_bad_pair){.index = at, .status = reply.status, .score = reply.score};
-        snprintf(bad->message, sizeof bad->message, "%s", msg);
+        sh_utf8_printable(bad->message, sizeof bad->message, msg);
     }
     return rc; /* a score that is not finite came back as a bad_reply fault */
 }

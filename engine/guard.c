@@ -363,11 +363,13 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
     return 0;
 }
 
-void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who,
-                     const sh_guard_items *m)
+void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
+                        const sh_guard_items *m)
 {
-    int n = snprintf(out, cap, "shades: error: %s was killed (SIGKILL) from outside the run",
-                     who);
+    char what[128];
+    snprintf(what, sizeof what, "sent signal %d (SIG%s) to the run's supervising process", sig,
+             sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    int n = snprintf(out, cap, "shades: error: %sengine '%s' %s", s->origin, s->engine, what);
     size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
     unsigned used = atomic_load(&s->slots_used);
     for (unsigned k = 0; k < used && k < SLOTS; k++)
@@ -376,5 +378,23 @@ void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char 
             len += describe_where(out + len, cap - len, &s->slots[k], m);
             break;
         }
-    snprintf(out + len, cap - len, "; the job ends with it\n");
+    snprintf(out + len, cap - len, "; the run is stopped, and no results were written\n");
+}
+
+void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who, int sig,
+                     const char *tail, const sh_guard_items *m)
+{
+    int n = snprintf(out, cap, "shades: error: %s was killed (SIG%s), by no signal to "
+                     "shades: %sanother program or the engine", who,
+                     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                     sig == SIGKILL ? "the out-of-memory killer, " : "");
+    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    unsigned used = atomic_load(&s->slots_used);
+    for (unsigned k = 0; k < used && k < SLOTS; k++)
+        if (atomic_load(&s->slots[k].seq) & 1) {
+            len += (size_t)snprintf(out + len, cap - len, ",");
+            len += describe_where(out + len, cap - len, &s->slots[k], m);
+            break;
+        }
+    snprintf(out + len, cap - len, "%s\n", tail);
 }

@@ -107,10 +107,17 @@ void sh_guard_check(void);
 int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int status,
                             const sh_guard_items *items);
 
-/* In a supervising parent whose child was killed from outside (the OOM
- * killer, a node's watchdog): the one line naming who ("rank 1 of 4 on
- * node7") and the engine call it was in, if any (items may be NULL). */
-void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who,
-                     const sh_guard_items *items);
+/* In a supervising parent that its child (the engine) sent signal sig:
+ * the one line naming the engine, and the call in flight when the parent
+ * looked, if any (items may be NULL). */
+void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
+                        const sh_guard_items *m);
+
+/* In a supervising parent whose child was killed by signal sig (SIGKILL,
+ * SIGTERM...) with no signal to the parent: the one line naming who
+ * ("rank 1 of 4 on node7", "the run"), the engine call it was in, if any
+ * (items may be NULL), then tail. */
+void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who, int sig,
+                     const char *tail, const sh_guard_items *m);
 
 #endif

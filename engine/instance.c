@@ -1,8 +1,11 @@
 #include "instance.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 const char *sh_status_name(int status)
 {
@@ -26,17 +29,25 @@ static void host_log(const shades_host *host, int level, const char *message)
         return;
     pthread_mutex_lock(&inst->log_lock);
     snprintf(inst->last_message, sizeof inst->last_message, "%s", message);
+    atomic_fetch_add_explicit(&inst->log_seq, 1, memory_order_release);
     pthread_mutex_unlock(&inst->log_lock);
 }
 
-void sh_instance_last_message(sh_instance *inst, char *out, size_t cap)
+uint64_t sh_instance_log_mark(sh_instance *inst)
 {
+    /* No lock: it is taken before every comparison, on every thread. */
+    return atomic_load_explicit(&inst->log_seq, memory_order_acquire);
+}
+
+void sh_instance_last_message(sh_instance *inst, uint64_t mark, char *out, size_t cap)
+{
+    char raw[sizeof inst->last_message] = "";
     pthread_mutex_lock(&inst->log_lock);
-    snprintf(out, cap, "%s", inst->last_message);
+    /* A warning an earlier call logged is not this failure's reason. */
+    if (atomic_load_explicit(&inst->log_seq, memory_order_relaxed) > mark)
+        memcpy(raw, inst->last_message, sizeof raw);
     pthread_mutex_unlock(&inst->log_lock);
-    for (char *p = out; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    sh_utf8_printable(out, cap, raw);
 }
 
 const sh_engine_calls *sh_instance_calls(const sh_instance_options *o)

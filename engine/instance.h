@@ -5,6 +5,8 @@
 #define SH_ENGINE_INSTANCE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 
 #include "call.h"
 #include "error.h"
@@ -53,6 +55,7 @@ typedef struct sh_instance {
     size_t template_max;       /* bytes the harness allocates per template */
     pthread_mutex_t log_lock;
     char last_message[512];    /* engine's last error or warning */
+    _Atomic uint64_t log_seq;  /* messages logged so far; raised under log_lock */
 } sh_instance;
 
 /* Largest template the harness will allocate, to refuse absurd claims. */
@@ -72,8 +75,13 @@ int sh_instance_create(sh_instance **out, const sh_instance_options *o,
  * is allowed. */
 void sh_instance_destroy(sh_instance *inst);
 
-/* Copies the engine's last error or warning message ("" if none). */
-void sh_instance_last_message(sh_instance *inst, char *out, size_t cap);
+/* A mark of the engine's log now, taken before a call, so that its words
+ * after a failure are that call's. [thread: any] */
+uint64_t sh_instance_log_mark(sh_instance *inst);
+
+/* Copies the engine's last error or warning message, made printable, if it
+ * was logged after `mark` (0: whenever); else "". [thread: any] */
+void sh_instance_last_message(sh_instance *inst, uint64_t mark, char *out, size_t cap);
 
 /* Name of a shades_status code, for messages. */
 const char *sh_status_name(int status);

@@ -21,6 +21,7 @@
 
 #include "guard.h"
 #include "outcome.h"
+#include "utf8.h"
 
 extern char **environ;
 
@@ -210,10 +211,12 @@ static int spawn(worker *w, sh_wire_hello *hello, sh_isolate *iso, sh_err *err)
     hello->message[sizeof hello->message - 1] = 0;
     if (hello->status < 0) {
         reap(w, 1, NULL, 0);
+        char words[sizeof hello->message];
+        sh_utf8_printable(words, sizeof words, hello->message);
         /* A bad option stays bad input, so the run names its config line. */
         return sh_err_set(err, hello->status == SH_E_INPUT ? SH_E_INPUT
                                                                    : SH_E_ADAPTER,
-                              "%s", hello->message);
+                              "%s", words);
     }
     uint64_t area_size = sizeof *w->area;
     if (sh_wire_send(w->sock, SH_WIRE_AREA, &area_size, sizeof area_size, NULL, 0,
@@ -388,11 +391,12 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-unsigned sh_isolate_finish(sh_isolate *iso)
+void sh_isolate_finish(unsigned *out_killed, unsigned *out_failed, sh_isolate *iso)
 {
-    unsigned killed = 0;
+    unsigned killed = 0, failed = 0;
+    *out_killed = *out_failed = 0;
     if (!iso || !iso->w)
-        return 0;
+        return;
     /* Closing the socket tells the worker to destroy its engine and go. */
     for (unsigned k = 0; k < iso->n; k++)
         if (iso->w[k].sock >= 0) {
@@ -408,13 +412,21 @@ unsigned sh_isolate_finish(sh_isolate *iso)
                 continue;
             int status;
             pid_t r = waitpid(iso->w[k].pid, &status, WNOHANG);
-            if (r == iso->w[k].pid || (r < 0 && errno != EINTR))
+            if (r == iso->w[k].pid || (r < 0 && errno != EINTR)) {
+                /* A worker ends with status 0 or 1 after destroy returns; a
+                 * signal or another status is the engine's, in destroy. */
+                failed += r == iso->w[k].pid &&
+                          (WIFSIGNALED(status) ||
+                           (WIFEXITED(status) && WEXITSTATUS(status) > 1));
                 iso->w[k].pid = 0;
-            else
+            } else {
                 alive++;
+            }
         }
-        if (!alive)
-            return killed;
+        if (!alive) {
+            *out_failed = failed;
+            return;
+        }
         if (now_ms() - since >= iso->timeout_ms)
             break;
         nanosleep(&tick, NULL);
@@ -424,14 +436,16 @@ unsigned sh_isolate_finish(sh_isolate *iso)
             reap(&iso->w[k], 1, NULL, 0);
             killed++;
         }
-    return killed;
+    *out_killed = killed;
+    *out_failed = failed;
 }
 
 void sh_isolate_destroy(sh_isolate *iso)
 {
     if (!iso)
         return;
-    sh_isolate_finish(iso); /* every worker's socket closed, every worker gone */
+    unsigned killed, failed;
+    sh_isolate_finish(&killed, &failed, iso); /* every socket closed, every worker gone */
     for (unsigned k = 0; iso->w && k < iso->n; k++) {
         if (iso->w[k].area)
             munmap(iso->w[k].area, sizeof *iso->w[k].area);

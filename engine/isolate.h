@@ -28,10 +28,11 @@ int sh_isolate_create(sh_isolate **out, sh_wire_hello *out_hello,
 void sh_isolate_destroy(sh_isolate *iso);
 
 /* Tells every worker to destroy its engine and end, waits for them up to
- * the call limit and kills those still running; returns how many it
- * killed. The counts and the sandbox's description stay. [thread: main,
- * no call in flight] */
-unsigned sh_isolate_finish(sh_isolate *iso);
+ * the call limit and kills those still running: how many it killed into
+ * out_killed, how many ended by a signal or an engine's exit status (a
+ * crash or exit in destroy) into out_failed. The counts and the sandbox's
+ * description stay. [thread: main, no call in flight] */
+void sh_isolate_finish(unsigned *out_killed, unsigned *out_failed, sh_isolate *iso);
 
 /* Hands the template region (a memfd of `size` bytes, `stride` per slot,
  * at most `capacity` template bytes each) to every worker, read-only, now

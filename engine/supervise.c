@@ -12,15 +12,39 @@
 #include "guard.h"
 #include "ranks.h"
 
-static volatile sig_atomic_t child, stopped;
+static volatile sig_atomic_t child, stopped, by_child;
 
 /* A signal meant for the run: the child gets it too (a terminal's Ctrl-C
- * already reached it; a kill of this pid did not). */
-static void forward(int sig)
+ * already reached it; a kill of this pid did not). One the child sent (the
+ * engine, from inside the run) is not the run's: the child is ended and
+ * the engine named. */
+static void forward(int sig, siginfo_t *info, void *context)
 {
+    (void)context;
+    if (child > 0 && info && info->si_pid == (pid_t)child) {
+        by_child = sig;
+        kill((pid_t)child, SIGKILL);
+        return;
+    }
     stopped = sig;
     if (child > 0)
         kill((pid_t)child, sig);
+}
+
+/* Whether process pid is stopped by a signal now (state T; a debugger's
+ * stop is t, and is left alone). */
+static int still_stopped(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *end = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+    return end && end[1] == ' ' && end[2] == 'T';
 }
 
 /* Whether this rank of an MPI job (rank > 0) should keep its line to
@@ -78,44 +102,83 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
     child = pid;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = forward;
+    sa.sa_sigaction = forward;
+    sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     const int passed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
     for (size_t k = 0; k < sizeof passed / sizeof passed[0]; k++)
         sigaction(passed[k], &sa, NULL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) {
+    char line[4096];
+    for (;;) {
+        if (waitpid(pid, &status, WUNTRACED) < 0) {
+            if (errno == EINTR)
+                continue;
             *out_status = 2;
             return 1;
         }
+        /* Stopped inside an engine call (its own SIGSTOP): the child's
+         * watchdog is stopped with it, so the parent ends the run. A stop
+         * already resumed (a terminal's, then fg) or outside any call (a
+         * user's kill -STOP) is waited out. */
+        if (!WIFSTOPPED(status))
+            break;
+        if (still_stopped(pid) && postmortem(line, sizeof line, s, WSTOPSIG(status), items)) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            child = 0;
+            if (!another_rank_reported())
+                fputs(line, stderr);
+            *out_status = 2;
+            return 1;
+        }
+    }
     child = 0; /* reaped: its pid may be another process's now */
-    char line[4096];
-    /* Stopped from outside (a terminal, a timeout, the OOM killer): the
-     * signal is passed on, not blamed on the call that was in flight. */
-    int outside = WIFSIGNALED(status) &&
-                  (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
-                   WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
-                   WTERMSIG(status) == SIGKILL);
-    if (!outside && postmortem(line, sizeof line, s, status, items)) {
+    if (by_child) {
+        /* The engine signalled this process to end the run: its fault. */
+        sh_guard_items named;
+        void *owner = NULL;
+        int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
+        sh_guard_signalled(line, sizeof line, s, by_child, loaded ? &named : NULL);
+        if (loaded && items->release)
+            items->release(owner);
         if (!another_rank_reported())
             fputs(line, stderr);
         *out_status = 2;
         return 1;
     }
-    /* One rank of an MPI job killed alone (the OOM killer, a node's
-     * limits): the job's one line says which, where and during what; the
-     * others' SIGTERM from mpirun says nothing. */
+    /* Stopped from outside (a terminal, a timeout): the signal this process
+     * was sent is passed on, not blamed on the call that was in flight. A
+     * child killed so without one (the OOM killer, a kill of the child's
+     * pid, the engine's raise) is reported, not blamed on the engine. */
+    int ending = WIFSIGNALED(status) &&
+                 (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+                  WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
+                  WTERMSIG(status) == SIGKILL);
+    int outside = ending && stopped, killed = ending && !stopped;
+    if (!outside && !killed && postmortem(line, sizeof line, s, status, items)) {
+        if (!another_rank_reported())
+            fputs(line, stderr);
+        *out_status = 2;
+        return 1;
+    }
+    /* Killed alone (the OOM killer, a node's limits, the engine): one line
+     * says which rank of an MPI job, where and during what; the other
+     * ranks' SIGTERM from mpirun says nothing. */
     unsigned rank, size;
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
-        sh_ranks_launched_as(&rank, &size) && size > 1) {
-        char who[128], host[SH_RANKS_HOST_MAX] = "unknown";
+    if (killed) {
+        int ranked = sh_ranks_launched_as(&rank, &size) && size > 1;
+        char who[128] = "the run", host[SH_RANKS_HOST_MAX] = "unknown";
         gethostname(host, sizeof host - 1);
-        snprintf(who, sizeof who, "rank %u of %u on %s", rank, size, host);
+        if (ranked)
+            snprintf(who, sizeof who, "rank %u of %u on %s", rank, size, host);
         sh_guard_items named;
         void *owner = NULL;
         int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
-        sh_guard_killed(line, sizeof line, s, who, loaded ? &named : NULL);
+        sh_guard_killed(line, sizeof line, s, who, WTERMSIG(status),
+                        ranked ? "; the job ends with it" : "; no results were written",
+                        loaded ? &named : NULL);
         if (loaded && items->release)
             items->release(owner);
         if (!another_rank_reported())

@@ -30,6 +30,7 @@ typedef struct worker_state {
     uint8_t *tmpl;      /* the engine writes templates here: template_max bytes,
                            then a canary */
     sh_wire_area *area; /* scores of the COMPARE in hand (wire.h), shared with the harness */
+    uint64_t mark;      /* the engine's log before the request in hand */
 } worker_state;
 
 /* Sends a reply: the fixed part and, after an error status, the engine's words. */
@@ -38,7 +39,7 @@ static int reply(worker_state *ws, uint32_t type, const void *head, size_t len, 
     char msg[SH_WIRE_MESSAGE_MAX];
     msg[0] = 0;
     if (status != SHADES_OK)
-        sh_instance_last_message(ws->inst, msg, sizeof msg);
+        sh_instance_last_message(ws->inst, ws->mark, msg, sizeof msg);
     return sh_wire_send(SOCK, type, head, len, msg, status != SHADES_OK ? strlen(msg) : 0, -1);
 }
 
@@ -247,6 +248,15 @@ static int hello(worker_state *ws, char **argv)
     return h.status ? -1 : 0;
 }
 
+/* The worker itself ends through _exit alone: an exit() is the engine's
+ * (in destroy, outside any watched call), and its status says so to
+ * sh_isolate_finish whatever status the engine gave. */
+static void engine_exited(int status, void *arg)
+{
+    (void)status, (void)arg;
+    _exit(3);
+}
+
 int sh_worker_main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -254,6 +264,7 @@ int sh_worker_main(int argc, char **argv)
         return 2;
     }
     sh_guard_default_signals();
+    on_exit(engine_exited, NULL);
     /* Only the harness's socket may pass: whatever else a spawn caught
      * open (an image another thread was reading) is closed. */
     close_range(SOCK + 1, ~0U, 0);
@@ -275,6 +286,7 @@ int sh_worker_main(int argc, char **argv)
         }
         if (h.length && sh_wire_read(SOCK, ws.buf, h.length, -1))
             break;
+        ws.mark = sh_instance_log_mark(ws.inst);
         int rc = h.type == SH_WIRE_TEMPLATE   ? serve_template(&ws, h.length)
                  : h.type == SH_WIRE_COMPARE  ? serve_compare(&ws, h.length)
                  : h.type == SH_WIRE_ESTIMATE ? serve_estimate(&ws, h.length)

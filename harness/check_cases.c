@@ -163,7 +163,7 @@ static int check_load(sh_check_ctx *c)
 static const char *engine_said(char *out, size_t cap, sh_check_ctx *c)
 {
     out[0] = 0;
-    sh_instance_last_message(c->inst, out + 2, cap - 4);
+    sh_instance_last_message(c->inst, 0, out + 2, cap - 4);
     if (out[2]) {
         out[0] = ' ', out[1] = '(';
         strcat(out, ")");
@@ -236,9 +236,10 @@ static int check_compare(sh_check_ctx *c)
             if (st != SHADES_OK || st2 != SHADES_OK || st3 != SHADES_OK)
                 r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: compare returned %s", i,
                            j, sh_status_name(st != SHADES_OK ? st : st2 != SHADES_OK ? st2 : st3));
-            else if (!isfinite(s1))
+            else if (!isfinite(s1) || !isfinite(s2) || !isfinite(s3))
                 r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: score is %g, not a finite "
-                           "number", i, j, s1);
+                           "number", !isfinite(s3) ? j : i, !isfinite(s3) ? i : j,
+                           !isfinite(s1) ? s1 : !isfinite(s2) ? s2 : s3);
             else if (s1 != s2)
                 r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: scores %g then %g (not "
                            "deterministic)", i, j, s1, s2);
@@ -564,6 +565,11 @@ static int check_search(sh_check_ctx *c)
                            cand[k].score);
             else if (k && cand[k].score > cand[k - 1].score)
                 r = result(c, SH_CHECK_FAIL, "search listed candidates out of order");
+        for (size_t k = 0; r == SH_CHECK_PASS && k < got; k++)
+            for (size_t j = 0; j < k && r == SH_CHECK_PASS; j++)
+                if (cand[j].ref == cand[k].ref)
+                    r = result(c, SH_CHECK_FAIL, "search listed ref %llu twice",
+                               (unsigned long long)cand[k].ref);
     }
     if (gal)
         s->gallery_destroy(gal);
@@ -621,13 +627,15 @@ static int check_detection(sh_check_ctx *c)
                           sh_status_name(st), engine_said(said, sizeof said, c));
         if (got > 8)
             return result(c, SH_CHECK_FAIL, "image %zu: %zu faces for a capacity of 8", i, got);
-        for (size_t k = 0; k < got; k++)
+        for (size_t k = 0; k < got; k++) {
+            if (!(f[k].confidence >= 0 && f[k].confidence <= 1))
+                return result(c, SH_CHECK_FAIL, "image %zu: face %zu has a confidence of %g, "
+                              "not in [0, 1]", i, k, f[k].confidence);
             if (!(f[k].width > 0 && f[k].height > 0 && f[k].x >= -f[k].width &&
-                  f[k].y >= -f[k].height && f[k].x < im.width && f[k].y < im.height &&
-                  f[k].confidence >= 0 && f[k].confidence <= 1))
-                return result(c, SH_CHECK_FAIL, "image %zu: face %zu (%g,%g %gx%g, "
-                              "confidence %g) is not in the image", i, k, f[k].x, f[k].y,
-                              f[k].width, f[k].height, f[k].confidence);
+                  f[k].y >= -f[k].height && f[k].x < im.width && f[k].y < im.height))
+                return result(c, SH_CHECK_FAIL, "image %zu: face %zu (%g,%g %gx%g) is not in "
+                              "the image", i, k, f[k].x, f[k].y, f[k].width, f[k].height);
+        }
         faces += got;
     }
     return result(c, SH_CHECK_PASS, "%zu faces in %zu images, boxes inside them", faces,

@@ -294,8 +294,11 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
 }
 
 /* Ends the checkpoint: deleted after a complete run unless kept, kept
- * for --resume after a failed one that saved or found work. */
-static void close_checkpoint(run_state *s, int complete, const sh_run_options *opts)
+ * for --resume after a failed one that saved or found work, which the
+ * failure's message (err, when it has one) then says, so that it stays one
+ * line. */
+static void close_checkpoint(run_state *s, int complete, const sh_run_options *opts,
+                             sh_err *err)
 {
     uint64_t restored, found, saved;
     sh_checkpoint_counts(&restored, &found, &saved, s->checkpoint);
@@ -310,14 +313,21 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     int keep = complete ? opts && opts->keep_checkpoint : found || saved;
     char dir[PATH_MAX + 16];
     checkpoint_name(dir, sizeof dir, s);
-    if (!complete && keep)
-        fprintf(stderr, "shades: the work done so far is kept in checkpoint %s; continue it "
-                        "with --resume once the cause is fixed (with the same config and "
-                        "manifest: a changed one cannot resume it), or delete it\n",
-                dir);
-    sh_err err = {0};
-    if (sh_checkpoint_close(s->checkpoint, !keep, &err))
-        fprintf(stderr, "shades: warning: %s\n", err.msg);
+    if (!complete && keep) {
+        char note[sizeof dir + 256];
+        snprintf(note, sizeof note, "the work done so far is kept in checkpoint %s; continue "
+                 "it with --resume once the cause is fixed (with the same config and "
+                 "manifest: a changed one cannot resume it), or delete it", dir);
+        size_t len = err ? strlen(err->msg) : 0, more = strlen(note);
+        if (len && len + 2 + more < sizeof err->msg) {
+            memcpy(err->msg + len, "; ", 2);
+            memcpy(err->msg + len + 2, note, more + 1);
+        } else
+            fprintf(stderr, "shades: %s\n", note);
+    }
+    sh_err closing = {0};
+    if (sh_checkpoint_close(s->checkpoint, !keep, &closing))
+        fprintf(stderr, "shades: warning: %s\n", closing.msg);
     s->checkpoint = NULL;
 }
 
@@ -756,7 +766,7 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && sh_ranks_rank(s.ranks) == 0)
         rc = write_results(&s, opts, err);
     if (s.checkpoint)
-        close_checkpoint(&s, !rc, opts);
+        close_checkpoint(&s, !rc, opts, err);
     rc = finish_ranks(&s, rc, err);
     int failed = !rc && !sh_criteria_passed(s.verdicts, s.config->criteria_count);
     if (!rc && out) {

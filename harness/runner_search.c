@@ -29,6 +29,25 @@ typedef struct search_job {
     sh_progress *progress;
 } search_job;
 
+static int cmp_ref(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether cand[0..n) lists one gallery entry twice. */
+static int listed_twice(const shades_candidate *cand, size_t n)
+{
+    uint64_t refs[1000];
+    for (size_t k = 0; k < n; k++)
+        refs[k] = cand[k].ref;
+    qsort(refs, n, sizeof *refs, cmp_ref);
+    for (size_t k = 1; k < n; k++)
+        if (refs[k] == refs[k - 1])
+            return 1;
+    return 0;
+}
+
 /* The engine's own search for probe q into its candidate list. */
 static int engine_search(search_job *job, size_t q, double *score, uint32_t *slot,
                          sh_err *err)
@@ -54,6 +73,8 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
             bad = "a candidate that is not a usable gallery entry";
         else if (k && cand[k].score > cand[k - 1].score)
             bad = "candidates out of order";
+    if (!bad && listed_twice(cand, got))
+        bad = "a gallery entry listed twice";
     if (bad) {
         char words[600];
         sh_runner_engine_words(words, sizeof words, reply.message);
@@ -328,10 +349,15 @@ static int estimate_block(void *ctx, size_t begin, size_t end, sh_err *err)
         if (rc)
             return rc;
         int32_t sex = job->out[i].sex;
+        double confidence = job->out[i].sex_confidence;
+        /* As check-adapter does: a confidence outside [0, 1] (or NaN) is
+         * not one, and would be stored as if it were. */
         const char *bad = st != SHADES_OK ? sh_status_name(st)
                           : !sh_outcome_known(job->out[i].outcome) ? "an unknown outcome"
                           : sex < SHADES_SEX_UNKNOWN || sex > SHADES_SEX_MALE ? "an unknown sex"
-                                                                               : NULL;
+                          : !(confidence >= 0 && confidence <= 1)
+                              ? "a sex_confidence that is not in [0, 1]"
+                              : NULL;
         if (bad)
             return sh_err_set(err, SH_E_ENGINE,
                                   "engine '%s': estimate on image '%s' (%s:%zu) %s %s%s",

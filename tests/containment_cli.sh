@@ -181,6 +181,31 @@ grep -q '^engine: shades: error: forged by the engine$' err.txt &&
   { echo "the engine's output is not marked:" >&2; cat -v err.txt >&2; exit 1; }
 ! grep -q '^shades: error: forged' err.txt && ! grep -q "$(printf '\033')" err.txt ||
   { echo "the engine's output passed as the harness's:" >&2; cat -v err.txt >&2; exit 1; }
+# The engine's logged words in the harness's error line, in-process and
+# isolated: on one line, every control byte and stray byte shown as \xNN.
+config lognoise "$bad/libhostile.so" "lognoise=1"
+for mode in --isolate ''; do
+  set +e
+  "$shades" run lognoise.yaml $mode --no-checkpoint >/dev/null 2>err.txt
+  rc=$?
+  set -e
+  [ "$rc" -eq 2 ] && [ "$(wc -l <err.txt)" -ge 1 ] &&
+    grep -qF ': \x1b[31mred shades: all good \xc2\x9b2J\x7f\xff' err.txt &&
+    ! grep -q "$(printf '\033')" err.txt && ! grep -q '^shades: all good' err.txt ||
+    { echo "the engine's logged words reached the terminal raw ($mode, exit $rc):" >&2
+      cat -v err.txt >&2; exit 1; }
+done
+# A warning an earlier call logged is not a later failure's reason.
+config stale "$bad/libhostile.so" "stale=1"
+for mode in --isolate ''; do
+  set +e
+  "$shades" run stale.yaml $mode --threads 1 --no-checkpoint >/dev/null 2>err.txt
+  rc=$?
+  set -e
+  [ "$rc" -eq 2 ] && grep -q 'failed with SHADES_ERR_NOMEM' err.txt &&
+    ! grep -q 'looks dark' err.txt ||
+    { echo "a stale warning was given as the reason ($mode, exit $rc):" >&2; cat err.txt >&2; exit 1; }
+done
 # In-process, what the engine prints to stdout (never flushed, in create
 # and in destroy) goes to stderr: stdout carries the harness's tables alone.
 "$shades" run noise.yaml --no-checkpoint >out.txt 2>err.txt

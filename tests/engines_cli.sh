@@ -83,6 +83,26 @@ has a declared embedding of length 1e+20, longer than float scores can hold" \
   [ ! -e longvec.h5 ]
 done
 
+# Replies a run must refuse as check-adapter does, in either mode: a sex
+# confidence that is NaN, and a gallery entry listed twice by a search.
+config nanconf "$bad/libmis_nanconf.so"
+sed -i 's/^verification: .*/classification: {attribute: sex, classes: [F, M]}/' nanconf.yaml
+config dupsearch "$bad/libmis_dupsearch.so"
+sed -i 's/^verification: .*/identification: {candidates: 5, target_fpir: [0.5]}/' dupsearch.yaml
+for mode in "" --isolate; do
+  expect_fail "a NaN sex confidence ${mode:-in-process}" \
+    "shades: error: engine 'nanconf': estimate on image '$first' (./cohort/manifest.csv:$line) reported a sex_confidence that is not in \[0, 1\]" \
+    "$shades" run nanconf.yaml --threads 1 --no-checkpoint --progress off $mode
+  [ ! -e nanconf.h5 ]
+done
+# (Isolated, a run searches through the engine's compare: workers hold no
+# gallery.)
+expect_fail "a candidate listed twice" "shades: error: engine 'dupsearch': search of '" \
+  "$shades" run dupsearch.yaml --threads 1 --no-checkpoint --progress off
+grep -q "returned a gallery entry listed twice$" err.txt ||
+  { echo "dupsearch: not named:" >&2; cat err.txt >&2; exit 1; }
+[ ! -e dupsearch.h5 ]
+
 # Not thread-safe but honest (max_concurrency 1): the run serialises it.
 config serial "$bad/libmis_serial.so"
 "$shades" run serial.yaml --threads 2 >/dev/null

@@ -68,6 +68,13 @@ unisolated inf=0.05 "^shades: error: engine 'hostile': compare of '[^']+' with '
 # An engine that keeps a template buffer and writes to it later: the
 # templates are read-only once made, so the write faults in that call.
 unisolated keep=1 "^shades: error: engine 'hostile' wrote into a template after its create_template returned \(SIGSEGV: the buffer is the harness's, never to be kept\) in compare of "
+# A kill of its own, a stop of its own (which stops the process's own
+# watchdog too), and a signal to the run's supervising parent: the parent
+# says so in one line, naming the call where it can.
+unisolated selfkill=9 "^shades: error: the run was killed \(SIGKILL\), by no signal to shades: the out-of-memory killer, another program or the engine, $call"
+unisolated selfkill=15 "^shades: error: the run was killed \(SIGTERM\), by no signal to shades: another program or the engine, $call"
+unisolated selfkill=19 "^shades: error: engine 'hostile' ended the run by signal 19 \(SIGSTOP\) $call"
+unisolated killparent=15 "^shades: error: engine 'hostile' sent signal 15 \(SIGTERM\) to the run's supervising process(, in [a-z_]+ (on|of) image '[^']+'.*)?; the run is stopped, and no results were written$"
 # The calls of the engine's life, before the first image and after the
 # last (the results are written only once its destroy has returned).
 life="; no results were written$"
@@ -87,6 +94,14 @@ config life destroy=hang
 grep -q "^shades: warning: engine 'hostile': 2 isolated workers did not end within the call limit after the engine's last call (in destroy); killed$" err.txt ||
   { echo "isolated destroy=hang:" >&2; cat err.txt >&2; exit 1; }
 [ -s life.h5 ] || { echo "isolated destroy=hang: no results" >&2; exit 1; }
+for f in segv exit; do
+  rm -f life.h5
+  config life destroy=$f
+  "$shades" run life.yaml --isolate --call-timeout 1 --no-checkpoint --progress off >/dev/null 2>err.txt
+  grep -q "^shades: warning: engine 'hostile': 2 isolated workers crashed or exited in destroy, after the engine's last call$" err.txt ||
+    { echo "isolated destroy=$f:" >&2; cat err.txt >&2; exit 1; }
+  [ -s life.h5 ] || { echo "isolated destroy=$f: no results" >&2; exit 1; }
+done
 
 # Isolated: every fault at once; the run completes and records each.
 rows() { h5dump -d /failures "$1" | grep -c "\"$2\"" || true; }

@@ -189,7 +189,7 @@ done
 kill -9 "$victim"
 wait
 [ "$(cat kill/status)" = 2 ] || { cat kill/err.txt >&2; fail "kill: exit $(cat kill/status)"; }
-grep -q "^shades: error: rank 1 of 2 on $(hostname) was killed (SIGKILL) from outside the run" \
+grep -q "^shades: error: rank 1 of 2 on $(hostname) was killed (SIGKILL), by no signal to shades" \
   kill/err.txt || { cat kill/err.txt >&2; fail "kill: no line naming the rank"; }
 [ -d kill/demo.h5.checkpoint.rank-0-of-2 ] && [ -d kill/demo.h5.checkpoint.rank-1-of-2 ] ||
   fail "kill: a rank's checkpoint is missing"

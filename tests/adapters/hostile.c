@@ -39,6 +39,15 @@
  *               and a terminal escape that would clear the screen, and
  *               to stdout (buffered, never flushed) a line in create and
  *               one in destroy, as a chatty vendor library does
+ *   lognoise=1  logs, through the host, an error holding a colour escape, a
+ *               line break posing as the harness and a C1 control, then
+ *               fails its first template with SHADES_ERR_ENGINE
+ *   stale=1     logs a warning on its first template, which succeeds, and
+ *               fails its third with SHADES_ERR_NOMEM, logging nothing
+ *   selfkill=S  on its first template, sends itself signal S (raise); with
+ *               S = 19 (SIGSTOP) it stops itself
+ *   killparent=S  on its first template, sends signal S to its parent (in
+ *               process: the run's supervising parent), then carries on
  *   create=F, size_max=F, destroy=F  fault F (segv, hang or exit) in
  *               that call of the engine's life, outside any image's. */
 #include <shades/adapter.h>
@@ -71,7 +80,7 @@
 typedef struct faults {
     double segv, hang, abort, overrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
     size_t leak;
-    int closefds, ignsegv, fork, tcp, udp, shrink, noise, keep;
+    int closefds, ignsegv, fork, tcp, udp, shrink, noise, keep, lognoise, selfkill, killparent, stale;
     char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
     char create[8], size_max[8], destroy[8]; /* a life call's fault, or "" */
     int n_secret;
@@ -81,6 +90,7 @@ struct shades_engine {
     synth_model model;
     faults f;
     uint64_t seed;
+    const shades_host *host;
 };
 
 static int parse_options(faults *f, const char *options)
@@ -118,6 +128,10 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "shrink")) f->shrink = (int)v;
         else if (!strcmp(line, "noise")) f->noise = (int)v;
         else if (!strcmp(line, "keep")) f->keep = (int)v;
+        else if (!strcmp(line, "lognoise")) f->lognoise = (int)v;
+        else if (!strcmp(line, "selfkill")) f->selfkill = (int)v;
+        else if (!strcmp(line, "stale")) f->stale = (int)v;
+        else if (!strcmp(line, "killparent")) f->killparent = (int)v;
         else if (!strcmp(line, "tcp")) f->tcp = (int)v;
         else if (!strcmp(line, "udp")) f->udp = (int)v;
         else if (!strcmp(line, "unix")) snprintf(f->unix_path, sizeof f->unix_path, "%s", eq);
@@ -153,7 +167,6 @@ static void life_fault(const char *f)
 static int h_create(shades_engine **out, const shades_host *host,
                     const shades_engine_config *config)
 {
-    (void)host;
     shades_engine *e = calloc(1, sizeof *e);
     if (!e)
         return SHADES_ERR_NOMEM;
@@ -169,6 +182,7 @@ static int h_create(shades_engine **out, const shades_host *host,
     }
     synth_model_default(&e->model, config->seed);
     e->seed = config->seed;
+    e->host = host;
     pthread_t thief;
     if (e->f.shrink && pthread_create(&thief, NULL, catch_fds, NULL) == 0)
         pthread_detach(thief);
@@ -418,6 +432,26 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
         }
         if (e->f.closefds)
             close_all();
+    }
+    static atomic_int signalled;
+    if ((e->f.selfkill || e->f.killparent) && !atomic_exchange(&signalled, 1)) {
+        if (e->f.killparent)
+            kill(getppid(), e->f.killparent);
+        else
+            raise(e->f.selfkill);
+    }
+    static atomic_int made;
+    if (e->f.stale) {
+        int n = atomic_fetch_add(&made, 1);
+        if (n == 0)
+            e->host->log(e->host, SHADES_LOG_WARNING, "image looks dark");
+        else if (n == 2)
+            return SHADES_ERR_NOMEM;
+    }
+    if (e->f.lognoise) {
+        e->host->log(e->host, SHADES_LOG_ERROR,
+                     "\033[31mred\nshades: all good \xc2\x9b" "2J\x7f\xff");
+        return SHADES_ERR_ENGINE;
     }
     synth_code code;
     const shades_image *im = &images[0];

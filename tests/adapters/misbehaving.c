@@ -15,7 +15,11 @@
  *   MIS_LONGVEC  declares a one-float cosine embedding (bytes 0 to 3), 1e20
  *                in the first template of every "darker" subject: finite,
  *                but its square is past float's range, so BLAS's scores of
- *                it would be inf or NaN */
+ *                it would be inf or NaN
+ *   MIS_NANCONF  estimates sex with a confidence of NaN for every "darker"
+ *                subject's first image
+ *   MIS_DUPSEARCH  searches its own gallery, and lists the best candidate
+ *                twice */
 #include <shades/adapter.h>
 
 #include <math.h>
@@ -154,6 +158,92 @@ static const shades_embedding embedding = {sizeof(shades_embedding), SHADES_METR
                                            0};
 #endif
 
+#if defined(MIS_NANCONF)
+static int mis_estimate(shades_attributes *out, shades_engine *e, const shades_image *im)
+{
+    synth_code code;
+    out->age = -1;
+    if (im->format != SHADES_PIXEL_GRAY8 ||
+        synth_code_read(&code, im->pixels, im->width, im->height, im->stride, 0)) {
+        out->outcome = SHADES_OUTCOME_NO_FACE;
+        return SHADES_OK;
+    }
+    out->outcome = SHADES_OUTCOME_OK;
+    out->sex = synth_model_says_female(&e->model, &code) ? SHADES_SEX_FEMALE : SHADES_SEX_MALE;
+    out->sex_confidence =
+        code.image == 0 && code.traits & (1u << SYNTH_TRAIT_DARKER) ? NAN : 0.9f;
+    return SHADES_OK;
+}
+
+static const shades_attribute_estimation attributes = {sizeof attributes, 0, mis_estimate};
+#endif
+
+#if defined(MIS_DUPSEARCH)
+/* The gallery: its templates and refs, copied. */
+struct shades_gallery {
+    size_t n;
+    uint8_t (*t)[TEMPLATE_BYTES];
+    uint64_t *refs;
+};
+
+static int mis_gallery_create(shades_gallery **out, shades_engine *e,
+                              const uint8_t *const *templates, const size_t *sizes,
+                              const uint64_t *refs, size_t count)
+{
+    (void)e, (void)sizes;
+    shades_gallery *g = calloc(1, sizeof *g);
+    if (!g || !(g->t = malloc((count ? count : 1) * sizeof *g->t)) ||
+        !(g->refs = malloc((count ? count : 1) * sizeof *g->refs))) {
+        if (g)
+            free(g->t);
+        free(g);
+        return SHADES_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < count; k++) {
+        memcpy(g->t[k], templates[k], TEMPLATE_BYTES);
+        g->refs[k] = refs[k];
+    }
+    g->n = count;
+    *out = g;
+    return SHADES_OK;
+}
+
+static void mis_gallery_destroy(shades_gallery *g)
+{
+    if (g) {
+        free(g->t);
+        free(g->refs);
+    }
+    free(g);
+}
+
+/* The best candidate, listed twice (the second time in the place of the
+ * next best, so the list is still in order). */
+static int mis_search(shades_candidate *out, size_t *out_count, shades_engine *e,
+                      const shades_gallery *g, const uint8_t *probe, size_t probe_size,
+                      size_t length)
+{
+    size_t best = 0;
+    double best_score = -INFINITY;
+    for (size_t k = 0; k < g->n; k++) {
+        double s = -INFINITY;
+        mis_compare(&s, e, probe, probe_size, g->t[k], TEMPLATE_BYTES);
+        if (s > best_score) {
+            best_score = s;
+            best = k;
+        }
+    }
+    size_t n = length < 2 || g->n < 2 ? 0 : 2;
+    for (size_t k = 0; k < n; k++)
+        out[k] = (shades_candidate){g->refs[best], best_score};
+    *out_count = n;
+    return SHADES_OK;
+}
+
+static const shades_search_1n search = {sizeof search, 0, mis_gallery_create,
+                                        mis_gallery_destroy, mis_search};
+#endif
+
 static const void *mis_get_extension(const shades_engine *e, const char *id)
 {
     (void)e;
@@ -162,6 +252,14 @@ static const void *mis_get_extension(const shades_engine *e, const char *id)
     if (!strcmp(id, SHADES_EXT_EMBEDDING))
         return &embedding;
 #endif
+#if defined(MIS_NANCONF)
+    if (!strcmp(id, SHADES_EXT_ATTRIBUTES))
+        return &attributes;
+#endif
+#if defined(MIS_DUPSEARCH)
+    if (!strcmp(id, SHADES_EXT_SEARCH_1N))
+        return &search;
+#endif
     return NULL;
 }
 
@@ -169,6 +267,10 @@ static const void *mis_get_extension(const shades_engine *e, const char *id)
 #define MIS_CAPS (SHADES_CAP_VERIFY_11 | SHADES_CAP_BATCH_COMPARE)
 #elif defined(MIS_LONGVEC)
 #define MIS_CAPS (SHADES_CAP_VERIFY_11 | SHADES_CAP_EMBEDDING)
+#elif defined(MIS_NANCONF)
+#define MIS_CAPS (SHADES_CAP_VERIFY_11 | SHADES_CAP_ATTRIBUTES)
+#elif defined(MIS_DUPSEARCH)
+#define MIS_CAPS (SHADES_CAP_VERIFY_11 | SHADES_CAP_SEARCH_1N)
 #else
 #define MIS_CAPS SHADES_CAP_VERIFY_11
 #endif

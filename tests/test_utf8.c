@@ -1,0 +1,51 @@
+/* Another program's text made safe to print: what an engine logs reaches
+ * the terminal and the results file only through sh_utf8_printable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "utf8.h"
+
+static void printable_escapes_controls_and_stray_bytes(void **state)
+{
+    (void)state;
+    char out[256];
+    /* A colour escape, a line break posing as the harness, a C1 CSI
+     * (U+009B), DEL and a byte that is not UTF-8; é and a 4-byte
+     * character are kept. */
+    sh_utf8_printable(out, sizeof out,
+                      "\033[31mred\nshades: ok\r\t\xc2\x9b" "2J\x7f\xff caf\xc3\xa9 \xf0\x9f\x98\x80");
+    assert_string_equal(out, "\\x1b[31mred shades: ok  \\xc2\\x9b2J\\x7f\\xff caf\xc3\xa9 "
+                             "\xf0\x9f\x98\x80");
+    /* Idempotent: printing it again changes nothing. */
+    char again[256];
+    sh_utf8_printable(again, sizeof again, out);
+    assert_string_equal(again, out);
+}
+
+static void printable_cuts_at_a_whole_character(void **state)
+{
+    (void)state;
+    char out[8];
+    /* "ab" then an escape that does not fit whole: cut before it. */
+    sh_utf8_printable(out, 6, "ab\033cd");
+    assert_string_equal(out, "ab");
+    /* é (2 bytes) does not fit in the last byte before the NUL. */
+    sh_utf8_printable(out, 5, "abc\xc3\xa9");
+    assert_string_equal(out, "abc");
+    sh_utf8_printable(out, 1, "abc");
+    assert_string_equal(out, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(printable_escapes_controls_and_stray_bytes),
+        cmocka_unit_test(printable_cuts_at_a_whole_character),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
