@@ -363,6 +363,19 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
     return 0;
 }
 
+/* ", in <call> on image ..." for the first call in flight, or nothing:
+ * into buf; returns the length written. */
+static size_t in_flight(char *buf, size_t cap, const sh_guard_state *s, const sh_guard_items *m)
+{
+    unsigned used = atomic_load(&s->slots_used);
+    for (unsigned k = 0; k < used && k < SLOTS; k++)
+        if (atomic_load(&s->slots[k].seq) & 1) {
+            size_t len = (size_t)snprintf(buf, cap, ",");
+            return len + describe_where(buf + len, cap - len, &s->slots[k], m);
+        }
+    return 0;
+}
+
 void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
                         const sh_guard_items *m)
 {
@@ -371,13 +384,7 @@ void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
              sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
     int n = snprintf(out, cap, "shades: error: %sengine '%s' %s", s->origin, s->engine, what);
     size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-    unsigned used = atomic_load(&s->slots_used);
-    for (unsigned k = 0; k < used && k < SLOTS; k++)
-        if (atomic_load(&s->slots[k].seq) & 1) {
-            len += (size_t)snprintf(out + len, cap - len, ",");
-            len += describe_where(out + len, cap - len, &s->slots[k], m);
-            break;
-        }
+    len += in_flight(out + len, cap - len, s, m);
     snprintf(out + len, cap - len, "; the run is stopped, and no results were written\n");
 }
 
@@ -389,12 +396,6 @@ void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char 
                      sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
                      sig == SIGKILL ? "the out-of-memory killer, " : "");
     size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-    unsigned used = atomic_load(&s->slots_used);
-    for (unsigned k = 0; k < used && k < SLOTS; k++)
-        if (atomic_load(&s->slots[k].seq) & 1) {
-            len += (size_t)snprintf(out + len, cap - len, ",");
-            len += describe_where(out + len, cap - len, &s->slots[k], m);
-            break;
-        }
+    len += in_flight(out + len, cap - len, s, m);
     snprintf(out + len, cap - len, "%s\n", tail);
 }
