@@ -255,6 +255,23 @@ static int one_document(const char *text, const char *path, const char *what, sh
     return 0;
 }
 
+/* The line (from 1) on which top-level key `key:` starts, in column 0;
+ * 0 when none. */
+static unsigned top_key_line(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    unsigned line = 1;
+    for (const char *p = text; *p; line++) {
+        if (!strncmp(p, key, n) && p[n] == ':')
+            return line;
+        const char *end = strchr(p, '\n');
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return 0;
+}
+
 int sh_yaml_load(void **out, char **out_text, const char *path, const char *what,
                      const cyaml_schema_value_t *schema, sh_err *err)
 {
@@ -316,20 +333,25 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
         if (!dup)
             dup = sh_yaml_key_line(text, key, strlen(key), (unsigned)log.line);
     }
+    /* libcyaml places a missing key at the end of the enclosing mapping,
+     * with that mapping's last field innermost: the key's own path is the
+     * mapping's, then the key, and a top-level mapping's own line is where
+     * to add it. */
+    if (sscanf(why, "Missing required mapping field: %127s", key) == 1) {
+        char *last = strrchr(field, '.');
+        *(last ? last : field) = '\0';
+        unsigned line = field[0] && !strpbrk(field, ". ") ? top_key_line(text, field) : 0;
+        free(text);
+        if (line || log.line)
+            snprintf(at, sizeof at, ":%u", line ? line : (unsigned)log.line);
+        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': required but missing",
+                              path, at, field, field[0] ? "." : "", key);
+    }
     free(text);
     if (dup)
         snprintf(at, sizeof at, ":%u", dup);
     else if (log.line)
         snprintf(at, sizeof at, ":%d", log.line);
-    /* libcyaml places a missing key at the end of the enclosing mapping,
-     * with that mapping's last field innermost: the key's own path is the
-     * mapping's, then the key. */
-    if (sscanf(why, "Missing required mapping field: %127s", key) == 1) {
-        char *last = strrchr(field, '.');
-        *(last ? last : field) = '\0';
-        return sh_err_set(err, SH_E_INPUT, "%s%s: field '%s%s%s': required but missing",
-                              path, at, field, field[0] ? "." : "", key);
-    }
     plain_words(plain, sizeof plain, why);
     /* A list's count is the list's fault, not its entry's libcyaml names. */
     char *entry = NULL;

@@ -388,11 +388,18 @@ void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
     snprintf(out + len, cap - len, "; the run is stopped, and no results were written\n");
 }
 
+int sh_guard_in_call(const sh_guard_state *s)
+{
+    char buf[8];
+    return in_flight(buf, sizeof buf, s, NULL) > 0;
+}
+
 void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who, int sig,
                      const char *tail, const sh_guard_items *m)
 {
-    int n = snprintf(out, cap, "shades: error: %s was killed (SIG%s), by no signal to "
-                     "shades: %sanother program or the engine", who,
+    int stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    int n = snprintf(out, cap, "shades: error: %s was %s (SIG%s), by no signal to "
+                     "shades: %sanother program or the engine", who, stop ? "stopped" : "killed",
                      sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
                      sig == SIGKILL ? "the out-of-memory killer, " : "");
     size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;

@@ -113,10 +113,13 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
 void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
                         const sh_guard_items *m);
 
+/* Whether an engine call is in flight in the shared state s. */
+int sh_guard_in_call(const sh_guard_state *s);
+
 /* In a supervising parent whose child was killed by signal sig (SIGKILL,
- * SIGTERM...) with no signal to the parent: the one line naming who
- * ("rank 1 of 4 on node7", "the run"), the engine call it was in, if any
- * (items may be NULL), then tail. */
+ * SIGTERM...), or stopped (SIGSTOP...), with no signal to the parent: the
+ * one line naming who ("rank 1 of 4 on node7", "the run"), the engine call
+ * it was in, if any (items may be NULL), then tail. */
 void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who, int sig,
                      const char *tail, const sh_guard_items *m);
 

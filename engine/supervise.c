@@ -81,6 +81,28 @@ static int postmortem(char *out, size_t cap, const sh_guard_state *s, int status
     return 1;
 }
 
+/* The line for a child killed or stopped by signal sig with no signal to
+ * this process, naming the rank of an MPI job (ranked) and the call in
+ * flight, its items loaded where they still load. */
+static void killed_line(char *out, size_t cap, const sh_guard_state *s, int sig, int ranked,
+                        const sh_supervise_items *items)
+{
+    unsigned rank, size;
+    char who[128] = "the run", host[SH_RANKS_HOST_MAX] = "unknown";
+    if (ranked && sh_ranks_launched_as(&rank, &size)) {
+        gethostname(host, sizeof host - 1);
+        snprintf(who, sizeof who, "rank %u of %u on %s", rank, size, host);
+    }
+    sh_guard_items named;
+    void *owner = NULL;
+    int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
+    sh_guard_killed(out, cap, s, who, sig,
+                    ranked ? "; the job ends with it" : "; no results were written",
+                    loaded ? &named : NULL);
+    if (loaded && items->release)
+        items->release(owner);
+}
+
 int sh_supervise(int *out_status, const sh_supervise_items *items)
 {
     sh_guard_state *s = sh_guard_share();
@@ -110,6 +132,7 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
         sigaction(passed[k], &sa, NULL);
     int status = 0;
     char line[4096];
+    unsigned rank, size;
     for (;;) {
         if (waitpid(pid, &status, WUNTRACED) < 0) {
             if (errno == EINTR)
@@ -117,13 +140,16 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
             *out_status = 2;
             return 1;
         }
-        /* Stopped inside an engine call (its own SIGSTOP): the child's
+        /* Stopped inside an engine call (the engine's own SIGSTOP, or
+         * another program's, which cannot be told apart): the child's
          * watchdog is stopped with it, so the parent ends the run. A stop
-         * already resumed (a terminal's, then fg) or outside any call (a
-         * user's kill -STOP) is waited out. */
+         * already resumed (a terminal's, then fg) or outside any call is
+         * waited out. */
         if (!WIFSTOPPED(status))
             break;
-        if (still_stopped(pid) && postmortem(line, sizeof line, s, WSTOPSIG(status), items)) {
+        if (still_stopped(pid) && sh_guard_in_call(s)) {
+            int ranked = sh_ranks_launched_as(&rank, &size) && size > 1;
+            killed_line(line, sizeof line, s, WSTOPSIG(status), ranked, items);
             kill(pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
@@ -166,21 +192,9 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
     /* Killed alone (the OOM killer, a node's limits, the engine): one line
      * says which rank of an MPI job, where and during what; the other
      * ranks' SIGTERM from mpirun says nothing. */
-    unsigned rank, size;
     if (killed) {
         int ranked = sh_ranks_launched_as(&rank, &size) && size > 1;
-        char who[128] = "the run", host[SH_RANKS_HOST_MAX] = "unknown";
-        gethostname(host, sizeof host - 1);
-        if (ranked)
-            snprintf(who, sizeof who, "rank %u of %u on %s", rank, size, host);
-        sh_guard_items named;
-        void *owner = NULL;
-        int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
-        sh_guard_killed(line, sizeof line, s, who, WTERMSIG(status),
-                        ranked ? "; the job ends with it" : "; no results were written",
-                        loaded ? &named : NULL);
-        if (loaded && items->release)
-            items->release(owner);
+        killed_line(line, sizeof line, s, WTERMSIG(status), ranked, items);
         if (!another_rank_reported())
             fputs(line, stderr);
         *out_status = 2;

@@ -73,7 +73,7 @@ unisolated keep=1 "^shades: error: engine 'hostile' wrote into a template after 
 # says so in one line, naming the call where it can.
 unisolated selfkill=9 "^shades: error: the run was killed \(SIGKILL\), by no signal to shades: the out-of-memory killer, another program or the engine, $call"
 unisolated selfkill=15 "^shades: error: the run was killed \(SIGTERM\), by no signal to shades: another program or the engine, $call"
-unisolated selfkill=19 "^shades: error: engine 'hostile' ended the run by signal 19 \(SIGSTOP\) $call"
+unisolated selfkill=19 "^shades: error: the run was stopped \(SIGSTOP\), by no signal to shades: another program or the engine, $call"
 unisolated killparent=15 "^shades: error: engine 'hostile' sent signal 15 \(SIGTERM\) to the run's supervising process(, in [a-z_]+ (on|of) image '[^']+'.*)?; the run is stopped, and no results were written$"
 # The calls of the engine's life, before the first image and after the
 # last (the results are written only once its destroy has returned).

@@ -202,6 +202,9 @@ static void config_errors_name_line_and_field(void **state)
      * that mapping's last field, where libcyaml finds it missing. */
     expect_config_error("name: t, ", "", ":1: field 'run.name': required but missing");
     expect_config_error("{results: out/r.h5}", "{}", ":6: field 'output.results': required but missing");
+    /* In block style too, the section's own line (libcyaml's is its last). */
+    expect_config_error("run: {name: t, seed: 3, threads: 2}\n", "run:\n  seed: 3\n  threads: 2\n",
+                        ":1: field 'run.name': required but missing");
 }
 
 /* Loads good_config with `from` replaced by `to`; fails the test unless it

@@ -241,6 +241,7 @@ static void det_draws_high_fnmr_and_marks_each_target(void **state)
         {"sex", "M", 0.05, 1, 0.1},      /* FMR 1: not drawn */
         {"sex", "M", 0.1, 0.3, 0.62},    {"sex", "M", 0.2, 0.002, 0.8},
         {"sex", "M", 0.5, 0, 1},         /* FMR 0, FNMR 1 */
+        {"sex", "Z", 0.3, 0, 0.5},       {"sex", "Z", 0.4, 0, 0.6}, /* no point drawable */
         {"all", "All", 0.2, 0.01, 0.7},
     };
     sh_vthreshold th[] = {{.target_fmr = 0.01, .estimable = 1},
@@ -265,14 +266,17 @@ static void det_draws_high_fnmr_and_marks_each_target(void **state)
     sh_det_drawn d;
     assert_int_equal(sh_svg_det(f, &d, &v, "sex"), 0);
     fclose(f);
-    assert_int_equal(d.points, 9);
-    /* X has no curve, and is named once for the caption, not left out */
+    assert_int_equal(d.points, 11);
+    /* X has no curve, and is named once for the caption, not left out;
+     * Z has one, but no point of it can be drawn, and is named too */
     assert_int_equal(d.no_curve, 1);
     assert_string_equal(d.no_curve_names, "X");
-    assert_int_equal(d.points_zero, 3);
+    assert_int_equal(d.flat, 1);
+    assert_string_equal(d.flat_names, "Z");
+    assert_int_equal(d.points_zero, 5);
     assert_int_equal(d.points_one, 1);
-    assert_int_equal(det_points_in_frame(svg), 9 - 3 - 1);
-    assert_int_equal(count(svg, "class=\"det\""), 2);
+    assert_int_equal(det_points_in_frame(svg), 11 - 5 - 1);
+    assert_int_equal(count(svg, "class=\"det\""), 3);
     /* Markers: 2 groups x 2 estimable targets, M's at 0.001 has FMR 0. */
     assert_int_equal(d.marks, 4);
     assert_int_equal(d.marks_off, 1);

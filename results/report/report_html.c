@@ -195,6 +195,9 @@ static void det_caption(char *out, size_t size, const char *partition, const sh_
         appendf(out, size, "No curve for %s: %s no genuine or no same-group impostor "
                            "comparisons. ",
                 d->no_curve_names, d->no_curve == 1 ? "it has" : "they have");
+    if (d->flat)
+        appendf(out, size, "No line for %s: every point of %s has an FMR or FNMR of 0 or 1. ",
+                d->flat_names, d->flat == 1 ? "its curve" : "their curves");
     if (!off && !d->marks_off) {
         appendf(out, size, "Every point is drawn.");
         return;

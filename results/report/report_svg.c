@@ -208,12 +208,13 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
                      "points=\"",
                 colour, dash[0] ? " stroke-dasharray=\"" : "", dash, dash[0] ? "\"" : "");
         /* DET rows run by threshold: from high FMR to low. */
+        size_t on_axes = 0;
         for (size_t i = 0; i < v->n_det; i++) {
             const sh_vdet *d = &v->det[i];
             if (strcmp(d->partition, partition) || strcmp(d->group, groups[gi]))
                 continue;
             drawn->points++;
-            if (sh_probit_holds(&xa, d->fmr) && sh_probit_holds(&ya, d->fnmr))
+            if (sh_probit_holds(&xa, d->fmr) && sh_probit_holds(&ya, d->fnmr) && ++on_axes)
                 fprintf(out, "%.1f,%.1f ", L + pw * sh_probit_pos(&xa, d->fmr),
                         T + ph * (1 - sh_probit_pos(&ya, d->fnmr)));
             else if ((d->fmr < 0.5 && !sh_probit_holds(&xa, d->fmr)) ||
@@ -223,6 +224,11 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
                 drawn->points_one++;
         }
         fputs("\"/>\n", out);
+        /* In the legend, yet no line: the caption names it. */
+        if (!on_axes) {
+            drawn->flat++;
+            name_append(drawn->flat_names, sizeof drawn->flat_names, groups[gi]);
+        }
         /* Where each target's global threshold puts this group. */
         for (size_t k = 0; k < v->n_thresholds; k++) {
             char at[64];

@@ -16,6 +16,8 @@ typedef struct sh_det_drawn {
     size_t no_curve;      /* the partition's groups without a curve (no genuine or no
                            * same-group impostor comparisons) */
     char no_curve_names[256]; /* their names, ", " between, "..." past the room */
+    size_t flat;          /* groups with points, none of them drawable (a rate of 0 or 1) */
+    char flat_names[256]; /* their names, as no_curve_names */
 } sh_det_drawn;
 
 /* DET curves of every group of `partition` on probit axes (FMR across,
