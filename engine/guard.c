@@ -363,17 +363,25 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
     return 0;
 }
 
+/* The first call in flight in s, or NULL. */
+static const slot *first_call(const sh_guard_state *s)
+{
+    unsigned used = atomic_load(&s->slots_used);
+    for (unsigned k = 0; k < used && k < SLOTS; k++)
+        if (atomic_load(&s->slots[k].seq) & 1)
+            return &s->slots[k];
+    return NULL;
+}
+
 /* ", in <call> on image ..." for the first call in flight, or nothing:
  * into buf; returns the length written. */
 static size_t in_flight(char *buf, size_t cap, const sh_guard_state *s, const sh_guard_items *m)
 {
-    unsigned used = atomic_load(&s->slots_used);
-    for (unsigned k = 0; k < used && k < SLOTS; k++)
-        if (atomic_load(&s->slots[k].seq) & 1) {
-            size_t len = (size_t)snprintf(buf, cap, ",");
-            return len + describe_where(buf + len, cap - len, &s->slots[k], m);
-        }
-    return 0;
+    const slot *c = first_call(s);
+    if (!c)
+        return 0;
+    size_t len = (size_t)snprintf(buf, cap, ",");
+    return len + describe_where(buf + len, cap - len, c, m);
 }
 
 void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
@@ -390,8 +398,7 @@ void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
 
 int sh_guard_in_call(const sh_guard_state *s)
 {
-    char buf[8];
-    return in_flight(buf, sizeof buf, s, NULL) > 0;
+    return first_call(s) != NULL;
 }
 
 void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char *who, int sig,

@@ -64,6 +64,22 @@ static int another_rank_reported(void)
     return stopped != 0;
 }
 
+/* The run's items, loaded into *named where they still load (then
+ * *owner is for release_items); NULL where they do not. */
+static const sh_guard_items *load_items(sh_guard_items *named, void **owner,
+                                        const sh_supervise_items *items)
+{
+    *owner = NULL;
+    return items && items->load && !items->load(named, owner, items->ctx) ? named : NULL;
+}
+
+static void release_items(const sh_guard_items *named, void *owner,
+                          const sh_supervise_items *items)
+{
+    if (named && items->release)
+        items->release(owner);
+}
+
 /* The line for a child that ended inside an engine call, with its items
  * named where they still load. */
 static int postmortem(char *out, size_t cap, const sh_guard_state *s, int status,
@@ -72,35 +88,42 @@ static int postmortem(char *out, size_t cap, const sh_guard_state *s, int status
     if (!sh_guard_postmortem(out, cap, s, status, NULL))
         return 0;
     sh_guard_items named;
-    void *owner = NULL;
-    if (items && items->load && !items->load(&named, &owner, items->ctx)) {
-        sh_guard_postmortem(out, cap, s, status, &named);
-        if (items->release)
-            items->release(owner);
-    }
+    void *owner;
+    const sh_guard_items *m = load_items(&named, &owner, items);
+    if (m)
+        sh_guard_postmortem(out, cap, s, status, m);
+    release_items(m, owner, items);
     return 1;
 }
 
 /* The line for a child killed or stopped by signal sig with no signal to
- * this process, naming the rank of an MPI job (ranked) and the call in
- * flight, its items loaded where they still load. */
-static void killed_line(char *out, size_t cap, const sh_guard_state *s, int sig, int ranked,
+ * this process, naming the rank of an MPI job and the call in flight. */
+static void killed_line(char *out, size_t cap, const sh_guard_state *s, int sig,
                         const sh_supervise_items *items)
 {
     unsigned rank, size;
+    int ranked = sh_ranks_launched_as(&rank, &size) && size > 1;
     char who[128] = "the run", host[SH_RANKS_HOST_MAX] = "unknown";
-    if (ranked && sh_ranks_launched_as(&rank, &size)) {
+    if (ranked) {
         gethostname(host, sizeof host - 1);
         snprintf(who, sizeof who, "rank %u of %u on %s", rank, size, host);
     }
     sh_guard_items named;
-    void *owner = NULL;
-    int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
+    void *owner;
+    const sh_guard_items *m = load_items(&named, &owner, items);
     sh_guard_killed(out, cap, s, who, sig,
-                    ranked ? "; the job ends with it" : "; no results were written",
-                    loaded ? &named : NULL);
-    if (loaded && items->release)
-        items->release(owner);
+                    ranked ? "; the job ends with it" : "; no results were written", m);
+    release_items(m, owner, items);
+}
+
+/* Prints the run's one line (unless a lower rank of an MPI job said its
+ * own) and sets the exit status 2; returns 1, as sh_supervise does. */
+static int report(int *out_status, const char *line)
+{
+    if (!another_rank_reported())
+        fputs(line, stderr);
+    *out_status = 2;
+    return 1;
 }
 
 int sh_supervise(int *out_status, const sh_supervise_items *items)
@@ -132,7 +155,6 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
         sigaction(passed[k], &sa, NULL);
     int status = 0;
     char line[4096];
-    unsigned rank, size;
     for (;;) {
         if (waitpid(pid, &status, WUNTRACED) < 0) {
             if (errno == EINTR)
@@ -148,31 +170,23 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
         if (!WIFSTOPPED(status))
             break;
         if (still_stopped(pid) && sh_guard_in_call(s)) {
-            int ranked = sh_ranks_launched_as(&rank, &size) && size > 1;
-            killed_line(line, sizeof line, s, WSTOPSIG(status), ranked, items);
+            killed_line(line, sizeof line, s, WSTOPSIG(status), items);
             kill(pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
             child = 0;
-            if (!another_rank_reported())
-                fputs(line, stderr);
-            *out_status = 2;
-            return 1;
+            return report(out_status, line);
         }
     }
     child = 0; /* reaped: its pid may be another process's now */
     if (by_child) {
         /* The engine signalled this process to end the run: its fault. */
         sh_guard_items named;
-        void *owner = NULL;
-        int loaded = items && items->load && !items->load(&named, &owner, items->ctx);
-        sh_guard_signalled(line, sizeof line, s, by_child, loaded ? &named : NULL);
-        if (loaded && items->release)
-            items->release(owner);
-        if (!another_rank_reported())
-            fputs(line, stderr);
-        *out_status = 2;
-        return 1;
+        void *owner;
+        const sh_guard_items *m = load_items(&named, &owner, items);
+        sh_guard_signalled(line, sizeof line, s, by_child, m);
+        release_items(m, owner, items);
+        return report(out_status, line);
     }
     /* Stopped from outside (a terminal, a timeout): the signal this process
      * was sent is passed on, not blamed on the call that was in flight. A
@@ -183,22 +197,14 @@ int sh_supervise(int *out_status, const sh_supervise_items *items)
                   WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGQUIT ||
                   WTERMSIG(status) == SIGKILL);
     int outside = ending && stopped, killed = ending && !stopped;
-    if (!outside && !killed && postmortem(line, sizeof line, s, status, items)) {
-        if (!another_rank_reported())
-            fputs(line, stderr);
-        *out_status = 2;
-        return 1;
-    }
+    if (!outside && !killed && postmortem(line, sizeof line, s, status, items))
+        return report(out_status, line);
     /* Killed alone (the OOM killer, a node's limits, the engine): one line
      * says which rank of an MPI job, where and during what; the other
      * ranks' SIGTERM from mpirun says nothing. */
     if (killed) {
-        int ranked = sh_ranks_launched_as(&rank, &size) && size > 1;
-        killed_line(line, sizeof line, s, WTERMSIG(status), ranked, items);
-        if (!another_rank_reported())
-            fputs(line, stderr);
-        *out_status = 2;
-        return 1;
+        killed_line(line, sizeof line, s, WTERMSIG(status), items);
+        return report(out_status, line);
     }
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);

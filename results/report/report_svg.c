@@ -107,20 +107,6 @@ static void probit_grid(FILE *out, const sh_probit_axis *a, int across, double L
     }
 }
 
-/* Whether `name` is one of list's ", "-separated names. */
-static int already_named(const char *list, const char *name)
-{
-    size_t len = strlen(name);
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n == len && !strncmp(p, name, len))
-            return 1;
-        p += n;
-        p += strspn(p, ", ");
-    }
-    return 0;
-}
-
 /* Appends name to list (capacity cap), ", " between; "..." ends a list
  * that has no room for it. */
 static void name_append(char *list, size_t cap, const char *name)
@@ -156,10 +142,14 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
         const sh_vgroup *g = &v->groups[i];
         if (strcmp(g->partition, partition))
             continue;
-        size_t gi = 0;
+        size_t gi = 0, j = 0;
         while (gi < n_groups && strcmp(groups[gi], g->group))
             gi++;
-        if (gi < n_groups || already_named(drawn->no_curve_names, g->group))
+        /* A group has a row per operating point: named at its first. */
+        while (j < i && (strcmp(v->groups[j].partition, partition) ||
+                         strcmp(v->groups[j].group, g->group)))
+            j++;
+        if (gi < n_groups || j < i)
             continue;
         drawn->no_curve++;
         name_append(drawn->no_curve_names, sizeof drawn->no_curve_names, g->group);
@@ -214,10 +204,11 @@ int sh_svg_det(FILE *out, sh_det_drawn *drawn, const sh_vresults *v, const char 
             if (strcmp(d->partition, partition) || strcmp(d->group, groups[gi]))
                 continue;
             drawn->points++;
-            if (sh_probit_holds(&xa, d->fmr) && sh_probit_holds(&ya, d->fnmr) && ++on_axes)
+            if (sh_probit_holds(&xa, d->fmr) && sh_probit_holds(&ya, d->fnmr)) {
+                on_axes++;
                 fprintf(out, "%.1f,%.1f ", L + pw * sh_probit_pos(&xa, d->fmr),
                         T + ph * (1 - sh_probit_pos(&ya, d->fnmr)));
-            else if ((d->fmr < 0.5 && !sh_probit_holds(&xa, d->fmr)) ||
+            } else if ((d->fmr < 0.5 && !sh_probit_holds(&xa, d->fmr)) ||
                      (d->fnmr < 0.5 && !sh_probit_holds(&ya, d->fnmr)))
                 drawn->points_zero++;
             else
