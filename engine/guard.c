@@ -56,14 +56,21 @@ static pthread_t watchdog;
 static struct sigaction ours, saved[5];
 static const int fatal[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
+/* What snprintf's return n added to a buffer of cap bytes: at most cap - 1,
+ * and 0 for an error or an empty buffer (so cap - len never wraps). */
+static size_t written(int n, size_t cap)
+{
+    return n < 0 || !cap ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
 /* Writes "on image 'ID' (manifest:line)" for item i into buf. */
 static size_t describe_item(char *buf, size_t cap, const sh_guard_items *m, const char *pre,
                             unsigned i)
 {
     if (i == UINT32_MAX || !m || i >= m->n || !cap)
         return 0;
-    int n = snprintf(buf, cap, "%s'%s' (%s:%zu)", pre, m->image_id[i], m->path, m->line[i]);
-    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    return written(snprintf(buf, cap, "%s'%s' (%s:%zu)", pre, m->image_id[i], m->path,
+                            m->line[i]), cap);
 }
 
 /* " in OP of image 'B' with 'A'" (or "on image 'A'") into buf. */
@@ -72,7 +79,7 @@ static size_t describe_where(char *buf, size_t cap, const slot *c, const sh_guar
     int op = atomic_load(&c->op);
     int n = snprintf(buf, cap, " in %s",
                      ops[op >= 0 && (size_t)op < N_OPS ? (size_t)op : N_OPS - 1]);
-    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    size_t len = written(n, cap);
     unsigned a = atomic_load(&c->a), b = atomic_load(&c->b);
     len += describe_item(buf + len, cap - len, m, b == UINT32_MAX ? " on image " : " of image ",
                          b == UINT32_MAX ? a : b);
@@ -86,7 +93,7 @@ static size_t describe_call(char *buf, size_t cap, const struct sh_guard_state *
                             const slot *c, const sh_guard_items *m, const char *what)
 {
     int n = snprintf(buf, cap, "shades: error: %sengine '%s' %s", s->origin, s->engine, what);
-    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    size_t len = written(n, cap);
     return len + describe_where(buf + len, cap - len, c, m);
 }
 
@@ -380,7 +387,7 @@ static size_t in_flight(char *buf, size_t cap, const sh_guard_state *s, const sh
     const slot *c = first_call(s);
     if (!c)
         return 0;
-    size_t len = (size_t)snprintf(buf, cap, ",");
+    size_t len = written(snprintf(buf, cap, ","), cap);
     return len + describe_where(buf + len, cap - len, c, m);
 }
 
@@ -391,7 +398,7 @@ void sh_guard_signalled(char *out, size_t cap, const sh_guard_state *s, int sig,
     snprintf(what, sizeof what, "sent signal %d (SIG%s) to the run's supervising process", sig,
              sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
     int n = snprintf(out, cap, "shades: error: %sengine '%s' %s", s->origin, s->engine, what);
-    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    size_t len = written(n, cap);
     len += in_flight(out + len, cap - len, s, m);
     snprintf(out + len, cap - len, "; the run is stopped, and no results were written\n");
 }
@@ -409,7 +416,7 @@ void sh_guard_killed(char *out, size_t cap, const sh_guard_state *s, const char 
                      "shades: %sanother program or the engine", who, stop ? "stopped" : "killed",
                      sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
                      sig == SIGKILL ? "the out-of-memory killer, " : "");
-    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    size_t len = written(n, cap);
     len += in_flight(out + len, cap - len, s, m);
     snprintf(out + len, cap - len, "%s\n", tail);
 }
