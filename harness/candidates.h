@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest list a run may ask for (identification.candidates): an
+ * engine's own search answers into a list of this many on the stack. */
+#define SH_CANDIDATES_MAX 1000u
+
 /* The lists of n_searches searches. Owned by whoever created them. */
 typedef struct sh_candidates {
     size_t n_searches;

@@ -10,6 +10,7 @@
 
 #include <cyaml/cyaml.h>
 
+#include "candidates.h"
 #include "criteria.h"
 #include "paths.h"
 #include "yaml_file.h"
@@ -556,9 +557,9 @@ static int validate_protocol(cfg *c, const char *path, sh_err *err)
                              id->holdout);
         if (id->candidates == 0)
             id->candidates = 20;
-        if (id->candidates > 1000)
+        if (id->candidates > SH_CANDIDATES_MAX)
             return cfg_error(err, c, path, "identification.candidates", 0,
-                             "%u is more than 1000", id->candidates);
+                             "%u is more than %u", id->candidates, SH_CANDIDATES_MAX);
         for (unsigned i = 0; i < id->target_fpir_count; i++)
             if (!(id->target_fpir[i] > 0 && id->target_fpir[i] < 1))
                 return cfg_error(err, c, path, "identification.target_fpir", 0,

@@ -38,7 +38,7 @@ static int cmp_ref(const void *a, const void *b)
 /* Whether cand[0..n) lists one gallery entry twice. */
 static int listed_twice(const shades_candidate *cand, size_t n)
 {
-    uint64_t refs[1000];
+    uint64_t refs[SH_CANDIDATES_MAX];
     for (size_t k = 0; k < n; k++)
         refs[k] = cand[k].ref;
     qsort(refs, n, sizeof *refs, cmp_ref);
@@ -54,7 +54,7 @@ static int engine_search(search_job *job, size_t q, double *score, uint32_t *slo
 {
     size_t L = job->c->length, got = 0;
     uint32_t p = job->probes[q];
-    shades_candidate cand[1000];
+    shades_candidate cand[SH_CANDIDATES_MAX];
     sh_instance *inst = job->inst;
     const sh_templates *t = job->t;
     sh_engine_slots slots = sh_templates_slots(t);
