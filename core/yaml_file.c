@@ -8,6 +8,7 @@
 
 #include "file_read.h"
 #include "utf8.h"
+#include "yaml_numbers.h"
 
 const cyaml_strval_t sh_yaml_bool_words[SH_YAML_BOOL_WORDS] = {
     {"false", 0}, {"true", 1}, {"no", 0}, {"yes", 1}, {"off", 0}, {"on", 1},
@@ -292,6 +293,13 @@ int sh_yaml_load(void **out, char **out_text, const char *path, const char *what
     cyaml_err_t yerr = cyaml_load_data((const uint8_t *)text, strlen(text), yaml_config(&log),
                                        schema, (cyaml_data_t **)out, NULL);
     if (yerr == CYAML_OK && *out) {
+        rc = sh_yaml_check_numbers(text, path, schema, err);
+        if (rc) {
+            sh_yaml_free(schema, *out);
+            *out = NULL;
+            free(text);
+            return rc;
+        }
         *out_text = text;
         return 0;
     }

@@ -21,7 +21,7 @@ clang_rt_package() {
   fi
 }
 
-packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev
+packages=(build-essential cmake pkg-config libhdf5-dev hdf5-tools libcsv-dev libcyaml-dev libyaml-dev
           libgsl-dev libssl-dev libcmocka-dev libopencv-core-dev libopencv-imgproc-dev
           libopencv-imgcodecs-dev libopencv-objdetect-dev libopencv-dnn-dev libopencv-contrib-dev
           opencv-data libopenblas-dev zlib1g-dev python3-onnx python3-numpy python3-h5py
