@@ -340,6 +340,19 @@ static int resolve_path(char **slot, const char *dir, sh_err *err)
     return 0;
 }
 
+/* Whether a rule's measure is a proportion, whose limit must lie in [0, 1]:
+ * rates, the EER, p-values, the AUC and the ZeroFMR and ZeroFNMR rates (not
+ * ratios, d', or summaries, some of which are ratios). */
+static int is_proportion(const char *measure)
+{
+    sh_criterion_kind kind = sh_criterion_kind_of(measure);
+    if (kind == SH_CRITERION_RATE)
+        return !sh_criterion_is_ratio(measure);
+    return kind == SH_CRITERION_FTE || kind == SH_CRITERION_CROSS || kind == SH_CRITERION_EER ||
+           kind == SH_CRITERION_TEST || !strcmp(measure, "auc") ||
+           !strcmp(measure, "zero_fmr") || !strcmp(measure, "zero_fnmr");
+}
+
 /* One pass/fail rule: everything about it that can be checked before the
  * manifest is read. Group names are checked once groups exist. */
 static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
@@ -422,6 +435,13 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         name = k->at_most ? "at_most" : "at_least";
         snprintf(buf, sizeof buf, "%g is not a finite limit",
                  k->at_most ? *k->at_most : *k->at_least);
+        why = buf;
+    } else if (is_proportion(k->measure) &&
+               !((k->at_most ? *k->at_most : *k->at_least) >= 0 &&
+                 (k->at_most ? *k->at_most : *k->at_least) <= 1)) {
+        name = k->at_most ? "at_most" : "at_least";
+        snprintf(buf, sizeof buf, "%g is not from 0 to 1, as %s is a proportion (a rate of 1%% "
+                 "is 0.01)", k->at_most ? *k->at_most : *k->at_least, k->measure);
         why = buf;
     } else if (k->bound && strcmp(k->bound, "value") && strcmp(k->bound, "lower") &&
                strcmp(k->bound, "upper")) {
@@ -840,6 +860,16 @@ static int validate(cfg *c, const char *path, sh_err *err)
         int rc = validate_criterion(c, i, path, err);
         if (rc)
             return rc;
+        /* A verdict is read by its rule's name: two of one name would be
+         * ambiguous where it matters most, in a dispute. */
+        for (unsigned j = 0; j < i; j++)
+            if (!strcmp(c->criteria[j].name, c->criteria[i].name)) {
+                char field[48];
+                snprintf(field, sizeof field, "criteria entry %u.name", i + 1);
+                return field_error(err, path, c->criteria[i].line, field,
+                                   "'%s' is given twice (first on line %u)",
+                                   c->criteria[i].name, c->criteria[j].line);
+            }
     }
     char dir[PATH_MAX];
     rc = sh_path_dirname(dir, sizeof dir, path, err);

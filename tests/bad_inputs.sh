@@ -306,6 +306,8 @@ case $id in
   c68) sed -i 's/^run: {name: bad, /run: {/' run.yaml ;;
   c69) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2x]/' run.yaml ;;
   c70) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1abc}]" ;;
+  c71) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 5}]" ;;
+  c72) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}, {name: p, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
   c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
        sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;
   # ---- images ----
