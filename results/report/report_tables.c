@@ -670,7 +670,7 @@ sh_table *sh_table_criteria(const sh_report_run *run)
  * interval in bfmt where there is one (setting *bounded): a rate's bounds
  * as the other tables give them, a threshold's with more digits. */
 static void own_cell(sh_table *t, const char *fmt, const char *bfmt, double x, double lo,
-                     double hi, int *bounded)
+                     double hi, int *bounded, int *outside)
 {
     char e[32];
     if (isnan(x)) {
@@ -684,8 +684,10 @@ static void own_cell(sh_table *t, const char *fmt, const char *bfmt, double x, d
     }
     char b[64];
     snprintf(b, sizeof b, bfmt, lo, hi);
-    sh_table_cellf(t, "%s %s", e, b);
+    int off = sh_report_outside(x, lo, hi);
+    sh_table_cellf(t, "%s %s%s", e, b, off ? SH_REPORT_OUTSIDE : "");
     *bounded = 1;
+    *outside |= off;
 }
 
 sh_table *sh_table_group_thresholds(const sh_report_run *run)
@@ -698,7 +700,7 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
     if (!t)
         return NULL;
     const char *last = "all";
-    int bounded = 0, n_notes = 0;
+    int bounded = 0, outside = 0, n_notes = 0;
     for (size_t i = 0; i < v->n_groups; i++) {
         const sh_vgroup *g = &v->groups[i];
         char label[160], at[64];
@@ -714,13 +716,13 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
         sh_table_cellf(t, "%s", sh_vpoint_label(at, sizeof at, point));
         if (g->group_estimable) {
             own_cell(t, "%.6g", "[%.4g,%.4g]", g->group_threshold, g->group_threshold_lo,
-                     g->group_threshold_hi, &bounded);
+                     g->group_threshold_hi, &bounded, &outside);
             own_cell(t, "%.3g", "[%.2g,%.2g]", g->group_fnmr, g->group_fnmr_lo,
-                     g->group_fnmr_hi, &bounded);
+                     g->group_fnmr_hi, &bounded, &outside);
             /* The FMR at a group's own threshold sits at its target by
              * construction: its bounds need the digits that show how close. */
             own_cell(t, "%.3g", "[%.4g,%.4g]", g->group_fmr, g->group_fmr_lo, g->group_fmr_hi,
-                     &bounded);
+                     &bounded, &outside);
             if (g->group_boot_note[0])
                 n_notes++;
         } else {
@@ -742,6 +744,7 @@ sh_table *sh_table_group_thresholds(const sh_report_run *run)
                              "the group's threshold again from its weighted pairs "
                              "(docs/measures.md); none under %d subjects.",
                           100 * v->confidence, SH_TEST_BOOT_SUBJECTS);
+    sh_report_outside_note(t, outside);
     for (size_t i = 0; n_notes && i < v->n_groups; i++)
         if (v->groups[i].group_boot_note[0] && v->groups[i].group_estimable) {
             char label[160], at[64];
