@@ -712,9 +712,12 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         if (rc == SH_E_INPUT) {
             char why[SH_ERR_MSG_MAX];
             memcpy(why, err->msg, sizeof why);
+            /* The field the engine read its configuration from, if the
+             * config gives one; else the adapter itself. */
             const char *key = s.config->engine.options_count ? "options"
                               : s.has_service                ? "service"
-                                                             : "config_dir";
+                              : s.config->engine.config_dir  ? "config_dir"
+                                                             : "adapter";
             rc = sh_err_set(err, rc, "%s:%u: field 'engine.%s': %s", s.config->path,
                                 sh_config_line(s.config, "engine", key), key, why);
         }
