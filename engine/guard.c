@@ -107,14 +107,15 @@ static const char *tail_of(char *buf, size_t cap, const struct sh_guard_state *s
                  op_is_life ? "" : " (--isolate records such failures per image and goes on)");
     else if (op_is_life)
         snprintf(buf, cap, "; no results were written; the work done so far is kept in "
-                           "checkpoint %s (--resume continues it)\n", kept);
+                           "checkpoint %s (--resume continues it with the same engine; a changed "
+                           "engine runs afresh once it is deleted)\n", kept);
     else
         /* The checkpoint's identity says in-process: an --isolate run is
          * another run, and refuses it. */
         snprintf(buf, cap, "; no results were written; the work done so far is kept in "
-                           "checkpoint %s: --resume continues it in-process, and --isolate, "
-                           "which records such failures per image and goes on, starts afresh "
-                           "once it is deleted\n", kept);
+                           "checkpoint %s: --resume continues it in-process with the same engine; "
+                           "a changed engine, or --isolate (which records such failures per "
+                           "image and goes on), starts afresh once it is deleted\n", kept);
     return buf;
 }
 
@@ -136,7 +137,7 @@ static void die(const slot *c, const char *what)
     if (atomic_flag_test_and_set(&dying))
         for (;;)
             pause();
-    char msg[sizeof st->msg], end[sizeof st->checkpoint + 256];
+    char msg[sizeof st->msg], end[sizeof st->checkpoint + 384];
     tail_of(end, sizeof end, st, is_life(atomic_load(&c->op)));
     size_t n = describe_call(msg, sizeof msg - strlen(end) - 1, st, c, atomic_load(&items), what);
     memcpy(msg + n, end, strlen(end) + 1);
@@ -356,7 +357,7 @@ int sh_guard_postmortem(char *out, size_t cap, const sh_guard_state *s, int stat
                      sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
         else
             snprintf(what, sizeof what, "ended the run with exit status %d", WEXITSTATUS(status));
-        char end[sizeof s->checkpoint + 256];
+        char end[sizeof s->checkpoint + 384];
         tail_of(end, sizeof end, s, is_life(atomic_load(&s->slots[k].op)));
         size_t end_size = strlen(end) + 1;
         size_t n = describe_call(out, cap > end_size ? cap - end_size : cap, s, &s->slots[k], m,

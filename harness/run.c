@@ -316,8 +316,9 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     if (!complete && keep) {
         char note[sizeof dir + 256];
         snprintf(note, sizeof note, "the work done so far is kept in checkpoint %s; continue "
-                 "it with --resume once the cause is fixed (with the same config and "
-                 "manifest: a changed one cannot resume it), or delete it", dir);
+                 "it with --resume once the cause is fixed (with the same config, manifest "
+                 "and engine library: a changed one cannot resume it, so delete the checkpoint "
+                 "and run afresh after changing any of them)", dir);
         size_t len = err ? strlen(err->msg) : 0, more = strlen(note);
         if (len && len + 2 + more < sizeof err->msg) {
             memcpy(err->msg + len, "; ", 2);

@@ -43,7 +43,7 @@ echo keep >crash.h5
 expect_fail "crash without --isolate" \
   "shades: error: engine 'crash' crashed (SIGSEGV) in create_template on image '" "$shades" run crash.yaml
 # The work done so far is kept, and the message says how to go on.
-grep -q "; no results were written; the work done so far is kept in checkpoint \./crash\.h5\.checkpoint: --resume continues it in-process, and --isolate, which records such failures per image and goes on, starts afresh once it is deleted$" err.txt ||
+grep -q "; no results were written; the work done so far is kept in checkpoint \./crash\.h5\.checkpoint: --resume continues it in-process with the same engine; a changed engine, or --isolate (which records such failures per image and goes on), starts afresh once it is deleted$" err.txt ||
   { echo "crash: the message does not name the checkpoint:" >&2; cat err.txt >&2; exit 1; }
 rm -rf crash.h5.checkpoint
 [ "$(cat crash.h5)" = keep ] || { echo "a failed run touched the results file" >&2; exit 1; }
