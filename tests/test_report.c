@@ -26,6 +26,7 @@
 #include "report_summary.h"
 #include "report_svg.h"
 #include "report_table.h"
+#include "report_verdict.h"
 
 /* Prints with fn into a string the caller frees. */
 static char *capture(int (*fn)(FILE *, const sh_table *, size_t), const sh_table *t,
@@ -580,6 +581,52 @@ static void the_summary_comes_first_in_every_format(void **state)
     sh_results_destroy(r);
 }
 
+/* A file whose verdict disagrees with itself (an edited row or attribute)
+ * or whose signature no longer holds reads neither PASS nor FAIL anywhere. */
+static void a_verdict_in_doubt_is_never_shown_as_pass(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 1);
+    /* The rule's row and the attribute edited to passed; the value is still
+     * above the limit. */
+    r->verdicts[0].pass = 1;
+    set_text(&r->info.criteria_passed, "pass");
+    char *text = report_of(&r, 1, &sh_report_text);
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    char *html = report_of(&r, 1, &sh_report_html);
+    assert_non_null(strstr(text, "Criteria: CONTRADICTED: the file contradicts itself"));
+    assert_non_null(strstr(md, "**Criteria: CONTRADICTED**: the file contradicts itself: rule "
+                               "'parity' is recorded as passed, but its value 2.82 is not <= "
+                               "1.5; the file may have been edited. As the file records them, "
+                               "0 of 1 rules failed\n"));
+    assert_non_null(strstr(html, "<span class=\"badge fail\">CONTRADICTED</span>"));
+    for (const char *const *f = (const char *const[]){text, md, html, NULL}; *f; f++) {
+        assert_null(strstr(*f, "PASS"));
+        assert_null(strstr(*f, "| pass |"));
+    }
+    free(text);
+    free(md);
+    free(html);
+    /* The row as the run wrote it, the attribute alone edited. */
+    r->verdicts[0].pass = 0;
+    md = report_of(&r, 1, &sh_report_markdown);
+    assert_non_null(strstr(md, "**Criteria: CONTRADICTED**: the file contradicts itself: its "
+                               "rules are recorded as not all passed, but its criteria_passed "
+                               "attribute says 'pass'"));
+    assert_null(strstr(md, "PASS"));
+    free(md);
+    /* Consistent, but changed since it was signed. */
+    set_text(&r->info.criteria_passed, "fail");
+    sh_report_run run = {r, "a.h5", "A", "ALTERED: /criteria"};
+    char why[400];
+    assert_string_equal(sh_report_verdict(why, sizeof why, &run), SH_VERDICT_ALTERED);
+    assert_non_null(strstr(why, "changed after it was signed (ALTERED: /criteria)"));
+    run.signature = "unsigned";
+    assert_string_equal(sh_report_verdict(why, sizeof why, &run), SH_VERDICT_FAIL);
+    assert_string_equal(why, "");
+    sh_results_destroy(r);
+}
+
 static void a_failed_rule_is_one_sentence_with_its_numbers(void **state)
 {
     (void)state;
@@ -921,6 +968,7 @@ int main(void)
         cmocka_unit_test(unreadable_results_files_are_named_with_the_reason),
         cmocka_unit_test(the_summary_comes_first_in_every_format),
         cmocka_unit_test(a_failed_rule_is_one_sentence_with_its_numbers),
+        cmocka_unit_test(a_verdict_in_doubt_is_never_shown_as_pass),
         cmocka_unit_test(no_failures_and_the_warning_once),
         cmocka_unit_test(a_run_without_criteria_says_so),
         cmocka_unit_test(runs_on_other_data_are_warned_about_first),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report_summary.h"
+#include "report_verdict.h"
 
 /* The groups a run's results define, "partition/group" one after another,
  * and its config's groups: section (comments and blank lines left out),
@@ -350,7 +351,7 @@ sh_table *sh_table_criteria_compare(const sh_report_run *runs, size_t n)
                 rule_words(other, sizeof other, w);
                 int same = !strcmp(other, words);
                 differ |= !same;
-                sh_table_cellf(t, "%s %.4g%s%s%s", w->pass ? "pass" : "FAIL", w->value,
+                sh_table_cellf(t, "%s %.4g%s%s%s", sh_report_verdict_row(w), w->value,
                                same ? "" : " (its rule: ", same ? "" : other, same ? "" : ")");
             }
             sh_table_cellf(t, "%s", words);

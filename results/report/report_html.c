@@ -13,6 +13,7 @@
 #include "report_svg.h"
 #include "report_svg_density.h"
 #include "report_tables.h"
+#include "report_verdict.h"
 
 static const char style[] =
     "body{font:14px/1.45 system-ui,sans-serif;color:#111;max-width:1200px;margin:2em auto;"
@@ -366,10 +367,11 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
     fputs(": ", out);
     sh_html_escape(out, run->r->info.run_name);
     fputs("</h2>\n", out);
-    if (run->r->n_verdicts) {
-        int pass = strcmp(run->r->info.criteria_passed, "pass") == 0;
+    const char *verdict = sh_report_verdict(NULL, 0, run);
+    if (verdict) {
+        int pass = !strcmp(verdict, SH_VERDICT_PASS);
         fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",
-                pass ? "pass" : "fail", pass ? "PASS" : "FAIL");
+                pass ? "pass" : "fail", verdict);
     }
     if (run->signature) {
         fputs("<p>Signature: ", out);
@@ -401,8 +403,8 @@ static void badge(FILE *out, const sh_summary *s)
     if (!s->verdict)
         fputs(" <span class=\"badge none\">" SH_SUMMARY_NO_CRITERIA "</span>", out);
     else
-        fprintf(out, " <span class=\"badge %s\">%s</span>", s->n_failed ? "fail" : "pass",
-                s->verdict);
+        fprintf(out, " <span class=\"badge %s\">%s</span>",
+                strcmp(s->verdict, SH_VERDICT_PASS) ? "fail" : "pass", s->verdict);
 }
 
 /* One run's summary panel: its verdict as a badge (word and border, not
@@ -417,9 +419,16 @@ static int summary_block(FILE *out, const sh_summary *s)
     fputs(": criteria", out);
     badge(out, s);
     fputs("</h3>\n", out);
+    if (s->doubt) {
+        fputs("<p class=\"warning\"><strong>Not a verdict to rely on:</strong> ", out);
+        sh_html_escape(out, s->doubt);
+        fputs(".</p>\n", out);
+    }
     if (s->verdict && s->n_failed)
-        fprintf(out, "<p>%zu of %zu rules failed:</p>\n<ul class=\"failed\">\n", s->n_failed,
-                s->n_rules);
+        fprintf(out, "<p>%s%zu of %zu rules failed:</p>\n<ul class=\"failed\">\n",
+                s->doubt ? "As the file records them, " : "", s->n_failed, s->n_rules);
+    else if (s->verdict && s->doubt)
+        fprintf(out, "<p>As the file records them, all %zu rules passed.</p>\n", s->n_rules);
     else if (s->verdict)
         fprintf(out, "<p>All %zu rules passed.</p>\n", s->n_rules);
     for (size_t i = 0; i < s->n_failed; i++) {

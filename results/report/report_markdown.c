@@ -17,6 +17,9 @@ static int summary(FILE *out, const sh_summary *s)
     fprintf(out, "\n## Summary: %s, run %s\n\n", s->label, s->run_name);
     if (!s->verdict)
         fprintf(out, "**Criteria: %s**\n", SH_SUMMARY_NO_CRITERIA);
+    else if (s->doubt)
+        fprintf(out, "**Criteria: %s**: %s. As the file records them, %zu of %zu rules "
+                     "failed\n", s->verdict, s->doubt, s->n_failed, s->n_rules);
     else if (s->n_failed)
         fprintf(out, "**Criteria: %s** (%zu of %zu rules failed)\n", s->verdict, s->n_failed,
                 s->n_rules);

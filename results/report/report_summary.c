@@ -1,4 +1,5 @@
 #include "report_summary.h"
+#include "report_verdict.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -420,10 +421,11 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     return s;
 }
 
-/* 0: failed its criteria, 1: passed, 2: has none. */
-static int verdict_rank(const sh_results *r)
+/* 0: failed its criteria (or its verdict is in doubt), 1: passed, 2: has none. */
+static int verdict_rank(const sh_report_run *run)
 {
-    return !r->n_verdicts ? 2 : sh_criteria_passed(r->verdicts, r->n_verdicts) ? 1 : 0;
+    const char *v = sh_report_verdict(NULL, 0, run);
+    return !v ? 2 : !strcmp(v, SH_VERDICT_PASS) ? 1 : 0;
 }
 
 void sh_summary_order(size_t *out, const sh_report_run *runs, size_t n)
@@ -431,7 +433,7 @@ void sh_summary_order(size_t *out, const sh_report_run *runs, size_t n)
     size_t k = 0;
     for (int rank = 0; rank < 3; rank++)
         for (size_t i = 0; i < n; i++)
-            if (verdict_rank(runs[i].r) == rank)
+            if (verdict_rank(&runs[i]) == rank)
                 out[k++] = i;
 }
 
@@ -536,8 +538,12 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     out->label = run->label;
     out->run_name = r->info.run_name;
     out->n_rules = r->n_verdicts;
-    if (r->n_verdicts)
-        out->verdict = sh_criteria_passed(r->verdicts, r->n_verdicts) ? "PASS" : "FAIL";
+    char why[1600];
+    out->verdict = sh_report_verdict(why, sizeof why, run);
+    if (why[0]) {
+        out->doubt = strdup(why);
+        out->nomem |= !out->doubt;
+    }
     out->failed = calloc(r->n_verdicts + 1, sizeof *out->failed);
     out->nomem |= !out->failed;
     for (size_t k = 0; out->failed && k < r->n_verdicts; k++) {
@@ -572,6 +578,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
 
 void sh_summary_clear(sh_summary *s)
 {
+    free(s->doubt);
     for (size_t k = 0; s->failed && k < s->n_failed; k++)
         free(s->failed[k]);
     free(s->failed);

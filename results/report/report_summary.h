@@ -27,7 +27,8 @@
 typedef struct sh_summary {
     const char *label;      /* the run's label (borrowed) */
     const char *run_name;   /* the run's name (borrowed) */
-    const char *verdict;    /* "PASS", "FAIL", or NULL: no criteria set */
+    const char *verdict;    /* report_verdict.h's word, or NULL: no criteria set */
+    char *doubt;            /* why the verdict is ALTERED or CONTRADICTED, or NULL */
     size_t n_rules;         /* the run's rules */
     size_t n_failed;
     char **failed;          /* one sentence per failed rule */

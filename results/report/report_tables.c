@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "report_order.h"
+#include "report_verdict.h"
 
 int sh_report_outside(double r, double lo, double hi)
 {
@@ -94,7 +95,10 @@ sh_table *sh_table_runs(const sh_report_run *runs, size_t n)
         sh_table_cellf(t, "%llu", (unsigned long long)f->n_images);
         sh_table_cellf(t, "%llu", (unsigned long long)f->n_subjects);
         sh_table_cellf(t, "%s", f->created);
-        sh_table_cellf(t, "%s", f->criteria_passed);
+        /* The attribute's word, unless the file disagrees with it or with itself. */
+        const char *verdict = sh_report_verdict(NULL, 0, &runs[i]);
+        int doubt = verdict && strcmp(verdict, SH_VERDICT_PASS) && strcmp(verdict, SH_VERDICT_FAIL);
+        sh_table_cellf(t, "%s", doubt ? verdict : f->criteria_passed);
         sh_table_cellf(t, "%s", runs[i].signature ? runs[i].signature : "");
     }
     return t;
@@ -623,8 +627,7 @@ sh_table *sh_table_criteria(const sh_report_run *run)
 {
     const sh_results *r = run->r;
     char title[64];
-    snprintf(title, sizeof title, "Criteria: %s",
-             sh_criteria_passed(r->verdicts, r->n_verdicts) ? "PASS" : "FAIL");
+    snprintf(title, sizeof title, "Criteria: %s", sh_report_verdict(NULL, 0, run));
     /* A reason is shown only where the value cannot say it (not estimable). */
     int why = 0, outside = 0;
     for (size_t i = 0; i < r->n_verdicts; i++)
@@ -640,7 +643,7 @@ sh_table *sh_table_criteria(const sh_report_run *run)
         double e[3];
         char cell[64];
         sh_verdict_estimate(e, v, r->verification, r->classification);
-        sh_table_cellf(t, "%s", v->pass ? "pass" : "FAIL");
+        sh_table_cellf(t, "%s", sh_report_verdict_row(v));
         sh_table_cellf(t, "%s", v->name);
         char at[64] = "-";
         sh_vpoint p;

@@ -26,9 +26,15 @@ static int summary(FILE *out, const sh_summary *s)
     char h[512];
     snprintf(h, sizeof h, "Summary: %s, run %s", s->label, s->run_name);
     heading(out, h);
-    if (!s->verdict)
+    if (!s->verdict) {
         fprintf(out, "Criteria: %s\n", SH_SUMMARY_NO_CRITERIA);
-    else if (s->n_failed)
+    } else if (s->doubt) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "Criteria: %s: ", s->verdict);
+        wrapped(out, prefix, s->doubt, 2);
+        fprintf(out, "As the file records them, %zu of %zu rules failed\n", s->n_failed,
+                s->n_rules);
+    } else if (s->n_failed)
         fprintf(out, "Criteria: %s (%zu of %zu rules failed)\n", s->verdict, s->n_failed,
                 s->n_rules);
     else
