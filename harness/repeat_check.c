@@ -55,6 +55,8 @@ void sh_repeat_describe(char *out, size_t cap, const sh_repeat *r,
 {
     if (inst->has_embedding)
         snprintf(out, cap, "not checked: the harness scores the engine's declared embeddings");
+    else if (!r->checked)
+        snprintf(out, cap, "not checked: no pair had two usable templates to score again");
     else if (!r->differed)
         snprintf(out, cap, "%zu of %zu pairs scored again gave the same score", r->checked,
                  r->checked);

@@ -34,6 +34,29 @@ void sh_run_tiles(size_t *out_rows, size_t *out_probes)
     *out_probes = b ? (size_t)b : SH_SEARCH_BLOCK;
 }
 
+/* Under --isolate a fault costs its image and the run goes on; a fault on
+ * every image measured nothing but the engine's breakage (every group's
+ * FNMR 1, every parity 1, rules on parity passing): the run stops there. */
+static int every_template_faulted(const run_state *s, sh_err *err)
+{
+    const sh_manifest *m = s->manifest;
+    size_t kinds[3] = {0};
+    for (size_t i = 0; i < m->n_items; i++) {
+        int32_t o = s->templates->outcome[i];
+        int k = o == SH_RUN_CRASHED ? 0 : o == SH_RUN_TIMED_OUT ? 1 : o == SH_RUN_BAD_REPLY ? 2 : -1;
+        if (k < 0)
+            return 0;
+        kinds[k]++;
+    }
+    if (!m->n_items)
+        return 0;
+    return sh_err_set(err, SH_E_ENGINE, "engine '%s' faulted on every one of the %zu images "
+                      "(%zu crashed, %zu timed out, %zu broke the ABI; the first, image '%s' "
+                      "(%s:%zu)), so the run measured nothing; no results were written",
+                      s->inst->id.name, m->n_items, kinds[0], kinds[1], kinds[2],
+                      m->image_id[0], m->path, m->line[0]);
+}
+
 /* Templates of every image from the engine, with their outcomes; roles
  * per item, or NULL for 1:1 enrolment. */
 static int make_templates(run_state *s, const int32_t *roles, sh_err *err)
@@ -46,7 +69,7 @@ static int make_templates(run_state *s, const int32_t *roles, sh_err *err)
         return rc;
     sh_progress_end(s->progress);
     s->outcome = s->templates->outcome;
-    return 0;
+    return s->inst->calls->may_fault ? every_template_faulted(s, err) : 0;
 }
 
 /* Replay makes no templates, so no image failed to enrol. */

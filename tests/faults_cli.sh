@@ -103,6 +103,13 @@ for f in segv exit; do
   [ -s life.h5 ] || { echo "isolated destroy=$f: no results" >&2; exit 1; }
 done
 
+# Isolated: a fault on every image measured nothing (every group's FNMR 1,
+# every parity 1): the run stops, and writes nothing.
+config everything garbage=1
+expect_fail -E "isolated garbage=1" "^shades: error: engine 'hostile' faulted on every one of the 60 images \(0 crashed, 0 timed out, 60 broke the ABI; the first, image '[^']+' \((./)?cohort/manifest.csv:2\)\), so the run measured nothing; no results were written" \
+  "$shades" run everything.yaml --isolate --call-timeout 1 --no-checkpoint --progress off
+[ ! -e everything.h5 ] || { echo "isolated garbage=1: results written" >&2; exit 1; }
+
 # Isolated: every fault at once; the run completes and records each.
 rows() { h5dump -d /failures "$1" | grep -c "\"$2\"" || true; }
 faults="segv=0.01 hang=0.005 abort=0.005 exit=0.005 _exit=0.005 overrun=0.02 oversize=0.02 garbage=0.02 inf=0.01 leak=65536"
