@@ -56,6 +56,16 @@ static const char *const system_files[] = {"/etc/ld.so.cache", "/etc/ld.so.prelo
                                            "/etc/localtime", "/dev/urandom", "/dev/random",
                                            "/dev/zero", NULL};
 
+const char *sh_sandbox_system_dir(const char *path)
+{
+    for (size_t k = 0; system_dirs[k]; k++) {
+        size_t n = strlen(system_dirs[k]);
+        if (!strncmp(path, system_dirs[k], n) && (path[n] == '/' || path[n] == '\0'))
+            return system_dirs[k];
+    }
+    return NULL;
+}
+
 /* Every filesystem right the kernel's ABI knows: all are handled, so what
  * no rule grants is refused. */
 static uint64_t fs_rights(int abi)

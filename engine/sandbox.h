@@ -40,6 +40,11 @@ int sh_sandbox_resolve(sh_sandbox_limits *out, const sh_sandbox_policy *p,
 void sh_sandbox_limits_format(char *out, size_t cap, const sh_sandbox_limits *l);
 int sh_sandbox_limits_parse(sh_sandbox_limits *out, const char *text);
 
+/* The system directory every confined worker may read that holds path
+ * (an absolute path without links), or NULL: a dataset there is the
+ * engine's to read. */
+const char *sh_sandbox_system_dir(const char *path);
+
 /* Confines the calling process for good, before the engine is loaded: a
  * new empty network namespace; as root, the unprivileged user of `l`
  * with no groups or capabilities; resource limits (address space, open

@@ -6,6 +6,7 @@
 
 #include "paths.h"
 #include "plugin.h"
+#include "sandbox.h"
 
 int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
 {
@@ -27,9 +28,10 @@ int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
         char at[PATH_MAX];
         if (!data[k].path || !realpath(data[k].path, at))
             continue;
+        const char *system = sh_sandbox_system_dir(at);
         const char *dir = sh_path_within(at, adapter_dir)                    ? adapter_dir
                           : config_dir[0] && sh_path_within(at, config_dir) ? config_dir
-                                                                             : NULL;
+                                                                             : system;
         if (!dir)
             continue;
         return sh_err_set(err, SH_E_INPUT,
@@ -39,7 +41,10 @@ int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
                           c->path, sh_config_line(c, data[k].section, data[k].key),
                           data[k].section, data[k].key, data[k].path,
                           k == 2 ? " (the images' folder)" : "", dir,
-                          dir == adapter_dir ? "the adapter's folder" : "engine.config_dir");
+                          dir == adapter_dir  ? "the adapter's folder"
+                          : dir == system     ? "every isolated engine reads the system's "
+                                                "library folders"
+                                              : "engine.config_dir");
     }
     return 0;
 }
