@@ -19,6 +19,7 @@ typedef struct reader {
     int failed;
     size_t line;           /* line being fed to libcsv */
     size_t row_line;       /* line on which the current record started */
+    size_t open_line;      /* line on which libcsv last began a record */
     char **fields;
     size_t n_fields, cap_fields;
     char **head;           /* the header row's fields, copied, naming columns in messages */
@@ -132,6 +133,11 @@ static int feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
             end++;
         }
         r->line++;
+        /* libcsv's parser state 0 (ROW_NOT_BEGUN in libcsv.c) is between
+         * records: the next begins on this line, and a quote opened there
+         * that never closes is reported here, not at the file's end. */
+        if (p->pstate == 0)
+            r->open_line = r->line;
         if (csv_parse(p, buf + start, end - start, on_field, on_row, r) != end - start) {
             if (r->n_fields == 0)
                 r->row_line = r->line;
@@ -185,9 +191,10 @@ int sh_csv_read(const char *path, const char *what, sh_csv_row_fn row, void *ctx
         rc = feed(&r, &p, buf, carry);
     fclose(f);
     if (!rc) {
-        /* The record being finished started where its first field did. */
+        /* The record being finished started where its first field did, or,
+         * where no field ended (a quote never closed), where it began. */
         if (r.n_fields == 0)
-            r.row_line = r.line;
+            r.row_line = r.open_line ? r.open_line : r.line;
         if (csv_fini(&p, on_field, on_row, &r) != 0)
             rc = fail_at(&r, SH_E_INPUT, "malformed CSV: %s",
                          csv_error(&p) == CSV_EPARSE ? "quoted field never closed"

@@ -379,7 +379,12 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         has_reference |= !strcmp(c->groups.reference[r].partition, k->partition);
     const char *iv = k->interval ? k->interval : "";
     int classification = c->protocol == SH_PROTOCOL_CLASSIFICATION;
-    if (kind == SH_CRITERION_UNKNOWN) {
+    if (strlen(k->name) >= SH_NAME_MAX) {
+        name = "name";
+        snprintf(buf, sizeof buf, "%zu bytes; a rule's name is at most %d", strlen(k->name),
+                 SH_NAME_MAX - 1);
+        why = buf;
+    } else if (kind == SH_CRITERION_UNKNOWN) {
         name = "measure";
         snprintf(buf, sizeof buf, "'%s' is not a measure a rule can name", k->measure);
         why = buf;

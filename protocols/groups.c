@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "pair_map.h"
 
 #define MAX_FACTORS SH_MAX_FACTORS
@@ -156,6 +157,11 @@ int sh_partition_build(sh_partition *part, const sh_manifest *m,
     if (strlen(spec) >= sizeof buf)
         return sh_err_set(err, SH_E_INPUT, "%s:%u: field 'groups.partitions': too long",
                               cfg->config_path, cfg->partitions_line);
+    if (strlen(spec) >= SH_NAME_MAX)
+        return sh_err_set(err, SH_E_INPUT, "%s:%u: field 'groups.partitions': '%s' is %zu bytes; "
+                          "a partition's name is at most %d (name the attributes more "
+                          "briefly, in groups.derived)", cfg->config_path,
+                          cfg->partitions_line, spec, strlen(spec), SH_NAME_MAX - 1);
     int nf = split_factors(buf, names, spec);
     if (nf <= 0)
         return sh_err_set(err, SH_E_INPUT,
@@ -216,6 +222,20 @@ int sh_partition_build(sh_partition *part, const sh_manifest *m,
                 len += (size_t)snprintf(label + len, sizeof label - len, "%s%s", f ? "/" : "",
                                         cols[f].labels[idx[f]][0] ? cols[f].labels[idx[f]]
                                                                   : "(missing)");
+            if (len >= SH_NAME_MAX) {
+                size_t i = 0, cut = 40;
+                while (cell_of[i] != c)
+                    i++;
+                while (cut && (label[cut] & 0xC0) == 0x80)
+                    cut--; /* not inside a UTF-8 character */
+                label[cut] = '\0';
+                rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field '%s': group '%s...' of "
+                                "partition '%s' is %zu bytes; a group's name is at most %d "
+                                "(map long values to short labels in groups.derived)", m->path,
+                                m->line[i], nf == 1 ? names[0] : spec, label, spec, len,
+                                SH_NAME_MAX - 1);
+                break;
+            }
             part->group_names[group_of_cell[c]] = strdup(label);
             if (!part->group_names[group_of_cell[c]])
                 rc = sh_err_nomem(err);

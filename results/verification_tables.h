@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "bootstrap.h"
+#include "names.h"
 
-#define SH_NAME_MAX 64
 /* A note's longest text with its NUL. */
 #define SH_NOTE_MAX 96
 

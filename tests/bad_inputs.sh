@@ -195,6 +195,8 @@ case $id in
   m08) set_row 2 "$(first 1),,$img,$(sed -n 2p "$manifest" | cut -d, -f4-)" ;;
   m09) sed -i '3s/,M,/,M\xe9,/; 3s/,F,/,F\xe9,/' "$manifest" ;;
   m10) sed -i '1s/,sex,/,s\x00ex,/' "$manifest" ;;
+  m12) sed -i "3s/,M,/,M$(printf 'x%.0s' {1..70}),/; 3s/,F,/,F$(printf 'x%.0s' {1..70}),/" "$manifest"
+       sha=$(sha256sum "$manifest" | cut -d' ' -f1) && card ;;
   m11) set_row 4 "$(sed -n 4p "$manifest" | cut -d, -f1-2),$img,$(sed -n 4p "$manifest" | cut -d, -f4-)" ;;
   # ---- dataset cards ----
   d01) sed -i '/^licence:/d' data/card.yaml ;;

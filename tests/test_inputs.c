@@ -110,6 +110,10 @@ static void manifest_errors_name_line_and_field(void **state)
                           ":4: field 'image_id': duplicate 'a' (first on line 2)");
     expect_manifest_error("image_id,subject_id,path\na,A,\"a.png\nb,B,b.png\n",
                           ":2: malformed CSV: quoted field never closed");
+    /* A record's first field opened with a quote, after a blank line: the
+     * line it opens on, not the file's last. */
+    expect_manifest_error("image_id,subject_id,path\na,A,a.png\n\n\"b,B,b.png\nc,C,c.png\nd,D,d.png\n",
+                          ":4: malformed CSV: quoted field never closed");
     expect_manifest_error("image_id,subject_id,path\na,A,a\"b.png\n", ":2: malformed CSV: stray quote in a field");
     expect_manifest_error("image_id,subject_id,path,sex,sex\n", ":1: header: column 'sex' appears twice");
     expect_manifest_error("", ":1: empty file, expected a header row");

@@ -1,0 +1,10 @@
+/* How long a name the results file holds may be: a partition's, a group's,
+ * a rule's, a class's. Longer ones are refused where they are read, not
+ * cut where they are stored (two cut names could become one). */
+#ifndef SH_CORE_NAMES_H
+#define SH_CORE_NAMES_H
+
+/* Bytes of a stored name, its NUL included: names are at most 63 bytes. */
+#define SH_NAME_MAX 64
+
+#endif
