@@ -65,10 +65,14 @@ static int directory_images(sh_pixels *out, size_t *out_n, const char *dir, size
     return rc;
 }
 
-/* Runs one check in a child; its verdict and detail come back on a pipe. */
-static int run_child(char *detail, size_t cap, const sh_check *check,
+/* Runs one check in a child; its verdict and detail come back on a pipe.
+ * *out_own gets the check's own verdict as the child wrote it, or -1 where
+ * the child wrote none (it died first): a crash in destroy, after it, fails
+ * the check but does not mean the adapter did not load. */
+static int run_child(char *detail, size_t cap, int *out_own, const sh_check *check,
                      const sh_check_options *o, const sh_pixels *images, size_t n)
 {
+    *out_own = -1;
     int fd[2];
     if (pipe(fd)) {
         snprintf(detail, cap, "cannot run: pipe: %s", strerror(errno));
@@ -86,6 +90,7 @@ static int run_child(char *detail, size_t cap, const sh_check *check,
                                       .threads = 8};
         sh_err err = {0};
         int r;
+        sh_check_note(&ctx, "in create");
         if (sh_instance_create(&ctx.inst, &io, &err)) {
             snprintf(ctx.detail, sizeof ctx.detail, "%s", err.msg);
             r = SH_CHECK_FAIL;
@@ -93,9 +98,12 @@ static int run_child(char *detail, size_t cap, const sh_check *check,
             r = check->fn(&ctx);
         }
         char line[1100];
-        int len = snprintf(line, sizeof line, "=%d%s", r, ctx.detail);
+        int len = snprintf(line, sizeof line, "=%d%s\n", r, ctx.detail);
+        len = len < (int)sizeof line ? len : (int)sizeof line - 1;
         ssize_t w = write(fd[1], line, (size_t)len);
         (void)w;
+        if (ctx.inst)
+            sh_check_note(&ctx, "in destroy");
         sh_instance_destroy(ctx.inst);
         _exit(0);
     }
@@ -143,18 +151,36 @@ static int run_child(char *detail, size_t cap, const sh_check *check,
         ;
     buf[got] = 0;
     /* Notes ("@what\n") say where the child was; "=N detail" is its verdict. */
-    char *verdict = strchr(buf, '='), *note = NULL;
-    for (char *p = buf; (p = strchr(p, '@')) && (!verdict || p < verdict); p++)
-        note = p + 1;
+    /* Lines: "@note" and "=N words"; the words end at their line's end. */
+    char *verdict = NULL, *note = NULL;
+    for (char *p = buf; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+        if (*p == '@')
+            note = p + 1;
+        else if (*p == '=' && !verdict)
+            verdict = p;
+    }
     char where[128] = "";
     if (note)
         snprintf(where, sizeof where, " %.*s", (int)strcspn(note, "\n"), note);
+    /* The check's verdict came before the trouble (in destroy): say both. */
+    char own[1100] = "";
+    if (verdict && verdict[1]) {
+        *out_own = verdict[1] - '0';
+        snprintf(own, sizeof own, " (the check itself: %.*s)",
+                 (int)strcspn(verdict + 2, "\n"), verdict + 2);
+    }
     if (timed_out) {
-        snprintf(detail, cap, "did not finish within %u s (a hang)%s", limit_ms / 1000, where);
+        snprintf(detail, cap, "did not finish within %u s (a hang)%s%s", limit_ms / 1000, where,
+                 own);
         return SH_CHECK_FAIL;
     }
     if (WIFSIGNALED(status)) {
-        snprintf(detail, cap, "crashed (SIG%s)%s", sigabbrev_np(WTERMSIG(status)), where);
+        snprintf(detail, cap, "crashed (SIG%s)%s%s", sigabbrev_np(WTERMSIG(status)), where, own);
+        return SH_CHECK_FAIL;
+    }
+    if (WEXITSTATUS(status) && verdict && verdict[1]) {
+        snprintf(detail, cap, "the engine ended the process (exit status %d)%s%s",
+                 WEXITSTATUS(status), where, own);
         return SH_CHECK_FAIL;
     }
     if (!verdict || !verdict[1]) {
@@ -162,7 +188,7 @@ static int run_child(char *detail, size_t cap, const sh_check *check,
                  WEXITSTATUS(status), where);
         return SH_CHECK_FAIL;
     }
-    snprintf(detail, cap, "%s", verdict + 2);
+    snprintf(detail, cap, "%.*s", (int)strcspn(verdict + 2, "\n"), verdict + 2);
     return verdict[1] - '0';
 }
 
@@ -210,10 +236,11 @@ int sh_check_adapter(const sh_check_options *o, sh_err *err)
         for (size_t k = 0; k < sh_n_checks; k++) {
             char detail[1100] = "the adapter did not load";
             /* The first check loads the adapter; without it the rest cannot run. */
-            int r = loaded ? run_child(detail, sizeof detail, &sh_checks[k], o, images, n)
+            int own = -1;
+            int r = loaded ? run_child(detail, sizeof detail, &own, &sh_checks[k], o, images, n)
                            : SH_CHECK_SKIP;
             if (k == 0)
-                loaded = r == SH_CHECK_PASS;
+                loaded = own == SH_CHECK_PASS;
             failed += r == SH_CHECK_FAIL;
             skipped += r == SH_CHECK_SKIP;
             warned += r == SH_CHECK_WARN;

@@ -75,6 +75,8 @@ typedef struct made {
     int32_t *outcome;
     int *status;
     double seconds;        /* total time in create_template */
+    size_t failed;         /* first image whose call did not return SHADES_OK, or SIZE_MAX */
+    char said[520];        /* " (its words)" for that call, or "" */
     size_t n_ok;
     size_t ok[MAX_PAIRED]; /* first OK templates */
 } made;
@@ -84,12 +86,27 @@ static const shades_adapter *entry(const sh_check_ctx *c)
     return c->inst->plugin->entry;
 }
 
+/* " (the engine's last message)" when it logged one since mark (taken
+ * before the call), else "": a failed call's reason, in its own words,
+ * never another call's. */
+static const char *engine_said(char *out, size_t cap, sh_check_ctx *c, uint64_t mark)
+{
+    out[0] = 0;
+    sh_instance_last_message(c->inst, mark, out + 2, cap - 4);
+    if (out[2]) {
+        out[0] = ' ', out[1] = '(';
+        strcat(out, ")");
+    }
+    return out;
+}
+
 static int make_all(made *m, sh_check_ctx *c, int role)
 {
     memset(m, 0, sizeof *m);
     m->n = c->n_images;
     m->cap = c->inst->template_max;
     m->overrun = SIZE_MAX;
+    m->failed = SIZE_MAX;
     m->bytes = calloc(m->n, m->cap + TAIL);
     m->size = calloc(m->n, sizeof *m->size);
     m->outcome = calloc(m->n, sizeof *m->outcome);
@@ -103,8 +120,13 @@ static int make_all(made *m, sh_check_ctx *c, int role)
         sh_canary_set(buf + m->cap, TAIL);
         sh_check_note(c, "in create_template on image %zu", i);
         double t0 = now_s();
+        uint64_t mark = sh_instance_log_mark(c->inst);
         m->status[i] = entry(c)->create_template(buf, &r, c->inst->engine, &im, 1, m->cap, role);
         m->seconds += now_s() - t0;
+        if (m->status[i] != SHADES_OK && m->failed == SIZE_MAX) {
+            m->failed = i;
+            engine_said(m->said, sizeof m->said, c, mark);
+        }
         if (m->overrun == SIZE_MAX && !sh_canary_intact(buf + m->cap, TAIL))
             m->overrun = i;
         m->size[i] = r.size;
@@ -158,19 +180,6 @@ static int check_load(sh_check_ctx *c)
                   entry(c)->max_concurrency(c->inst->engine) ? "limited" : "any", caps);
 }
 
-/* " (the engine's last message)" when it logged one, else "": a failed
- * call's reason, in the engine's words. */
-static const char *engine_said(char *out, size_t cap, sh_check_ctx *c)
-{
-    out[0] = 0;
-    sh_instance_last_message(c->inst, 0, out + 2, cap - 4);
-    if (out[2]) {
-        out[0] = ' ', out[1] = '(';
-        strcat(out, ")");
-    }
-    return out;
-}
-
 static int check_templates(sh_check_ctx *c)
 {
     made a, b;
@@ -182,11 +191,9 @@ static int check_templates(sh_check_ctx *c)
         r = result(c, SH_CHECK_FAIL, "image %zu: create_template wrote past the end of its "
                    "%zu-byte buffer", a.overrun, a.cap);
     for (size_t i = 0; r == SH_CHECK_PASS && i < a.n; i++) {
-        if (a.status[i] != SHADES_OK) {
-            char said[520];
+        if (a.status[i] != SHADES_OK)
             r = result(c, SH_CHECK_FAIL, "image %zu: create_template returned %s%s", i,
-                       sh_status_name(a.status[i]), engine_said(said, sizeof said, c));
-        }
+                       sh_status_name(a.status[i]), i == a.failed ? a.said : "");
         else if (a.size[i] > a.cap)
             r = result(c, SH_CHECK_FAIL, "image %zu: template of %zu bytes, more than "
                        "template_size_max %zu", i, a.size[i], a.cap);
@@ -229,13 +236,16 @@ static int check_compare(sh_check_ctx *c)
             size_t i = m.ok[x], j = m.ok[y];
             double s1, s2, s3;
             sh_check_note(c, "in compare of templates %zu and %zu", i, j);
+            uint64_t mark = sh_instance_log_mark(c->inst);
             int st = compare(&s1, c, tpl(&m, i), m.size[i], tpl(&m, j), m.size[j]);
             int st2 = compare(&s2, c, tpl(&m, i), m.size[i], tpl(&m, j), m.size[j]);
             int st3 = compare(&s3, c, tpl(&m, j), m.size[j], tpl(&m, i), m.size[i]);
             pairs++;
+            char said[520];
             if (st != SHADES_OK || st2 != SHADES_OK || st3 != SHADES_OK)
-                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: compare returned %s", i,
-                           j, sh_status_name(st != SHADES_OK ? st : st2 != SHADES_OK ? st2 : st3));
+                r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: compare returned %s%s", i,
+                           j, sh_status_name(st != SHADES_OK ? st : st2 != SHADES_OK ? st2 : st3),
+                           engine_said(said, sizeof said, c, mark));
             else if (!isfinite(s1) || !isfinite(s2) || !isfinite(s3))
                 r = result(c, SH_CHECK_FAIL, "templates %zu and %zu: score is %g, not a finite "
                            "number", !isfinite(s3) ? j : i, !isfinite(s3) ? i : j,
@@ -463,15 +473,18 @@ static int check_batch(sh_check_ctx *c)
     for (size_t x = 0; r == SH_CHECK_PASS && x < m.n_ok; x++) {
         size_t v = m.ok[x];
         sh_check_note(c, "in compare_many of template %zu", v);
+        char said[520];
+        uint64_t mark = sh_instance_log_mark(c->inst);
         int st = c->inst->ext.batch->compare_many(many, c->inst->engine, tpl(&m, v), m.size[v],
                                                   refs, sizes, m.n_ok);
+        engine_said(said, sizeof said, c, mark);
         for (size_t y = 0; r == SH_CHECK_PASS && y < m.n_ok; y++) {
             double one;
             sh_check_note(c, "in compare of templates %zu and %zu", v, m.ok[y]);
             compare(&one, c, tpl(&m, v), m.size[v], refs[y], sizes[y]);
             if (st != SHADES_OK)
-                r = result(c, SH_CHECK_FAIL, "compare_many returned %s",
-                           sh_status_name(st));
+                r = result(c, SH_CHECK_FAIL, "compare_many returned %s%s",
+                           sh_status_name(st), said);
             else if (!agrees(many[y], one))
                 r = result(c, SH_CHECK_FAIL, "compare_many gives %g where compare gives %g "
                            "(templates %zu, %zu)", many[y], one, v, m.ok[y]);
@@ -542,18 +555,23 @@ static int check_search(sh_check_ctx *c)
         ids[k] = 1000 + k;
     shades_gallery *gal = NULL;
     sh_check_note(c, "in gallery_create");
+    char said[520];
+    uint64_t mark = sh_instance_log_mark(c->inst);
     int st = r ? SHADES_OK : s->gallery_create(&gal, c->inst->engine, refs, sizes, ids, g.n_ok);
     if (r == SH_CHECK_PASS && (st != SHADES_OK || !gal))
-        r = result(c, SH_CHECK_FAIL, "gallery_create returned %s", sh_status_name(st));
+        r = result(c, SH_CHECK_FAIL, "gallery_create returned %s%s", sh_status_name(st),
+                   engine_said(said, sizeof said, c, mark));
     size_t L = g.n_ok < 5 ? g.n_ok : 5;
     for (size_t x = 0; r == SH_CHECK_PASS && x < p.n_ok; x++) {
         shades_candidate cand[5];
         size_t got = SIZE_MAX;
         size_t q = p.ok[x];
         sh_check_note(c, "in search of template %zu", q);
+        mark = sh_instance_log_mark(c->inst);
         st = s->search(cand, &got, c->inst->engine, gal, tpl(&p, q), p.size[q], L);
         if (st != SHADES_OK)
-            r = result(c, SH_CHECK_FAIL, "search returned %s", sh_status_name(st));
+            r = result(c, SH_CHECK_FAIL, "search returned %s%s", sh_status_name(st),
+                       engine_said(said, sizeof said, c, mark));
         else if (got > L)
             r = result(c, SH_CHECK_FAIL, "search listed %zu candidates, asked for %zu", got, L);
         for (size_t k = 0; r == SH_CHECK_PASS && k < got; k++)
@@ -591,13 +609,14 @@ static int check_attributes(sh_check_ctx *c)
         shades_image im = image_of(&c->images[i]);
         shades_attributes a = {.struct_size = sizeof a, .age = -1}, b = a;
         sh_check_note(c, "in estimate on image %zu", i);
+        uint64_t mark = sh_instance_log_mark(c->inst);
         int st = x->estimate(&a, c->inst->engine, &im);
         int st2 = x->estimate(&b, c->inst->engine, &im);
         char said[520];
         if (st != SHADES_OK || st2 != SHADES_OK)
             return result(c, SH_CHECK_FAIL, "image %zu: estimate returned %s%s", i,
                           sh_status_name(st != SHADES_OK ? st : st2),
-                          engine_said(said, sizeof said, c));
+                          engine_said(said, sizeof said, c, mark));
         if (a.outcome < 0 || a.outcome > SHADES_OUTCOME_FAILED || a.sex < 0 ||
             a.sex > SHADES_SEX_MALE || !(a.sex_confidence >= 0 && a.sex_confidence <= 1))
             return result(c, SH_CHECK_FAIL, "image %zu: outcome %d, sex %d, confidence %g "
@@ -620,11 +639,12 @@ static int check_detection(sh_check_ctx *c)
         shades_image im = image_of(&c->images[i]);
         shades_face f[8];
         size_t got = SIZE_MAX;
+        uint64_t mark = sh_instance_log_mark(c->inst);
         int st = x->detect(f, &got, c->inst->engine, &im, 8);
         char said[520];
         if (st != SHADES_OK)
             return result(c, SH_CHECK_FAIL, "image %zu: detect returned %s%s", i,
-                          sh_status_name(st), engine_said(said, sizeof said, c));
+                          sh_status_name(st), engine_said(said, sizeof said, c, mark));
         if (got > 8)
             return result(c, SH_CHECK_FAIL, "image %zu: %zu faces for a capacity of 8", i, got);
         for (size_t k = 0; k < got; k++) {
@@ -651,13 +671,14 @@ static int check_quality(sh_check_ctx *c)
     for (size_t i = 0; i < c->n_images; i++) {
         shades_image im = image_of(&c->images[i]);
         double q = NAN, q2 = NAN;
+        uint64_t mark = sh_instance_log_mark(c->inst);
         int st = x->assess(&q, c->inst->engine, &im);
         int st2 = x->assess(&q2, c->inst->engine, &im);
         char said[520];
         if (st != SHADES_OK || st2 != SHADES_OK)
             return result(c, SH_CHECK_FAIL, "image %zu: assess returned %s%s", i,
                           sh_status_name(st != SHADES_OK ? st : st2),
-                          engine_said(said, sizeof said, c));
+                          engine_said(said, sizeof said, c, mark));
         if (isnan(q) || q > 100 || q != q2)
             return result(c, SH_CHECK_FAIL, "image %zu: quality %g then %g (needs a "
                           "repeatable value <= 100)", i, q, q2);
