@@ -82,6 +82,10 @@ static int run_child(char *detail, size_t cap, int *out_own, const sh_check *che
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
+        /* The engine's own printing goes to stderr, as in a run: stdout is
+         * the checks' verdicts, which a vendor's CI parses. */
+        if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+            _exit(3);
         sh_guard_default_signals();
         sh_check_ctx ctx = {
             .images = images, .n_images = n, .notes = fd[1], .timing = o->timing};
