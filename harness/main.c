@@ -499,10 +499,19 @@ static int cmd_check_adapter(int argc, char **argv)
     sh_check_options o = {.spec = argv[0], .out = stdout};
     char options[4096] = "";
     size_t used = 0;
+    static const char *const known[] = {"--images", "--max-images", "--config-dir", "--timeout",
+                                        "--timing", "--option", NULL};
     for (int i = 1; i < argc; i += 2) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        size_t k = 0;
+        while (known[k] && strcmp(argv[i], known[k]))
+            k++;
+        if (!known[k]) {
+            fprintf(stderr, "shades: error: check-adapter: unexpected argument '%s'\n", argv[i]);
+            return EXIT_ERROR;
+        }
         if (!val) {
-            fprintf(stderr, "shades: error: %s needs a value\n", argv[i]);
+            fprintf(stderr, "shades: error: check-adapter: %s needs a value\n", argv[i]);
             return EXIT_ERROR;
         }
         if (strcmp(argv[i], "--images") == 0) {

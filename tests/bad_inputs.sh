@@ -248,6 +248,7 @@ case $id in
   o10) run=(report --format) ;;
   o12) run=(cohort imported --seed 010) ;;
   o11) run=(report out) ;;
+  o13) run=(check-adapter synthetic --bogus) ;;
   o09) run=(run run.yaml --sign --progress off) ;;
   i09) ppb ppb.csv '1,a.jpg,Female,3,lighter,X'
        run=(import ppb ppb.csv -o imported --race African) ;;
