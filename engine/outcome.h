@@ -13,6 +13,7 @@
 #define SH_RUN_BAD_REPLY 18 /* the engine's reply broke the ABI (docs/isolation.md) */
 #define SH_RUN_NO_PREDICTION 19 /* classification: no class for the image (an
                                      * empty prediction, or an unknown estimate) */
+#define SH_RUN_NO_SCORE 20  /* verification replay: a pair's row has an empty score */
 
 /* 1 when an item's outcome is one the engine may report (shades_outcome)
  * or one the harness records (SH_RUN_*). */

@@ -69,6 +69,11 @@ typedef struct sh_replay_source {
     sh_replay_other *other;    /* sorted by bit; owned */
     size_t n_other;
     unsigned reads;            /* whole reads of the file so far (replays never overlap) */
+    /* The verify image (the later of the two) of each impostor pair whose
+     * row has no score (a failed comparison), in image order, for
+     * /failures; owned. */
+    uint32_t *no_score;
+    size_t n_no_score;
 } sh_replay_source;
 
 /* The most memory held scores may take: 16.7 M image pairs, 5,800 images. */

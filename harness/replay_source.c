@@ -140,7 +140,59 @@ typedef struct checker {
     struct other_part *other;  /* per worker: the scores held aside */
     size_t other_max;          /* the most held aside, all workers together */
     _Atomic size_t n_other;    /* held aside so far (rare: shared) */
+    struct no_score_part *no_score; /* per worker: impostor rows without a score */
 } checker;
+
+/* One worker's impostor rows without a score: their probe images. */
+typedef struct no_score_part {
+    uint32_t *item;
+    size_t n, cap;
+} no_score_part;
+
+/* Notes the probe of an impostor row without a score; 0, or -1 when out
+ * of memory. */
+static int note_no_score(checker *c, unsigned worker, uint32_t probe)
+{
+    no_score_part *p = &c->no_score[worker];
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        uint32_t *grown = realloc(p->item, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        p->item = grown;
+        p->cap = cap;
+    }
+    p->item[p->n++] = probe;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Gathers the workers' rows without a score into s, in image order (the
+ * workers' order is the threads'); frees the parts. 0 or -1. */
+static int no_score_keep(checker *c, sh_replay_source *s)
+{
+    size_t n = 0;
+    for (size_t w = 0; c->no_score && w < c->n_workers; w++)
+        n += c->no_score[w].n;
+    s->no_score = n ? malloc(n * sizeof *s->no_score) : NULL;
+    for (size_t w = 0; c->no_score && w < c->n_workers; w++) {
+        if (s->no_score && c->no_score[w].n)
+            memcpy(s->no_score + s->n_no_score, c->no_score[w].item,
+                   c->no_score[w].n * sizeof *s->no_score);
+        s->n_no_score += s->no_score ? c->no_score[w].n : 0;
+        free(c->no_score[w].item);
+    }
+    free(c->no_score);
+    c->no_score = NULL;
+    if (s->no_score)
+        qsort(s->no_score, s->n_no_score, sizeof *s->no_score, cmp_u32);
+    return n && !s->no_score ? -1 : 0;
+}
 
 /* Keeps pair (lo, hi) once for each of its items the sample takes. */
 static void keep_sample(checker *c, unsigned worker, uint32_t lo, uint32_t hi, double score)
@@ -390,6 +442,10 @@ static int check(checker *c, unsigned worker, char **f, const size_t *lens, size
     if (lo != hi && c->s->m->subject[lo] == c->s->m->subject[hi]) {
         c->genuine[genuine_index(c->pairs, lo, hi)] = score;
     } else if (c->s->m->subject[lo] != c->s->m->subject[hi]) {
+        /* The pair's verify image as the run orders the pair (b: the later
+         * image), whichever way round the row names it. */
+        if (score == -INFINITY && note_no_score(c, worker, hi))
+            return sh_err_nomem(err);
         hold(c, worker, bit, score);
         keep_sample(c, worker, lo, hi, score);
     }
@@ -787,7 +843,7 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row", cfg->file);
     unsigned nw = out->base.workers ? out->base.workers : 1;
     checker c = {out, columns_of(out), pairs, out_genuine, NULL, NULL, 0, 0,
-                 calloc(nw, sizeof(sh_replay_cache)), NULL, nw, 0, NULL, 1.0, 0, NULL, 0, 0};
+                 calloc(nw, sizeof(sh_replay_cache)), NULL, nw, 0, NULL, 1.0, 0, NULL, 0, 0, NULL};
     if (!rc && (!c.cache || bits_create(&c, m->n_items)))
         rc = sh_err_nomem(err);
     /* Scores held need no sample: it is read from them. Without them the
@@ -799,6 +855,8 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
     c.scale = pow(10, out->digits);
     c.other_max = other_max(c.n_bits);
     if (!rc && c.held && !(c.other = calloc(nw, sizeof(other_part))))
+        rc = sh_err_nomem(err);
+    if (!rc && !(c.no_score = calloc(nw, sizeof(no_score_part))))
         rc = sh_err_nomem(err);
     if (!rc && !c.held && !(c.sample = calloc(nw, sizeof(sample_part))))
         rc = sh_err_nomem(err);
@@ -820,6 +878,8 @@ int sh_replay_all_pairs(sh_replay_source *out, double *out_genuine, const sh_cfg
     }
     if (!rc)
         rc = missing_score(&c, err);
+    if (no_score_keep(&c, out) && !rc)
+        rc = sh_err_nomem(err);
     bits_free(&c);
     free(c.cache);
     if (!rc && c.held && !atomic_load(&c.held_off) && others_keep(&c, out) == 0) {
@@ -843,9 +903,12 @@ void sh_replay_source_close(sh_replay_source *src)
 {
     free(src->held);
     free(src->other);
+    free(src->no_score);
     src->held = NULL;
     src->other = NULL;
+    src->no_score = NULL;
     src->n_other = 0;
+    src->n_no_score = 0;
     sh_str_index_destroy(src->ids);
     for (unsigned p = 0; p < src->n_parts; p++) {
         free(src->part[p].pair);

@@ -74,6 +74,7 @@ static void run_state_free(run_state *s)
     free(s->estimate_outcome);
     free(s->no_failures);
     free(s->no_prediction);
+    free(s->no_score);
     sh_pairs_destroy(s->pairs);
     sh_templates_destroy(s->templates);
     sh_instance_destroy(s->inst);
@@ -353,6 +354,49 @@ static int pair_failures(run_state *s, sh_err *err)
     return 0;
 }
 
+/* Replayed rows without a score (failed comparisons, scored as never
+ * matching), as failure rows naming the verify image, as a faulted
+ * comparison of an engine's is. Returns how many through *out_n. */
+static int cmp_item(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int replay_failures(size_t *out_n, run_state *s, sh_err *err)
+{
+    *out_n = 0;
+    if (s->inst || !s->pairs)
+        return 0;
+    const double *scores[2] = {s->genuine, s->impostor};
+    const sh_pair *pairs[2] = {s->pairs->genuine, s->pairs->impostor};
+    size_t n[2] = {s->pairs->n_genuine, s->impostor ? s->pairs->n_impostor : 0}, count = 0;
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; scores[k] && j < n[k]; j++)
+            count += scores[k][j] == -INFINITY;
+    if (!count && !s->n_no_score)
+        return 0;
+    /* In image order, so that a streamed replay and a listed one (whose
+     * pairs come in another order) write the same rows. */
+    uint32_t *item = malloc((count + s->n_no_score) * sizeof *item);
+    if (!item)
+        return sh_err_nomem(err);
+    count = 0;
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; scores[k] && j < n[k]; j++)
+            if (scores[k][j] == -INFINITY)
+                item[count++] = pairs[k][j].b;
+    for (size_t j = 0; j < s->n_no_score; j++)
+        item[count++] = s->no_score[j];
+    qsort(item, count, sizeof *item, cmp_item);
+    int rc = 0;
+    for (size_t j = 0; j < count && !rc; j++)
+        rc = sh_failures_add(s->failures, s->manifest, item[j], "compare", SH_RUN_NO_SCORE, err);
+    free(item);
+    *out_n = count;
+    return rc;
+}
+
 /* The run summary's line on the engine's provenance: how many lines, and
  * their keys (their values are in the file and the full report). */
 static void print_provenance(FILE *out, const run_state *s)
@@ -379,6 +423,9 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
                                      s->estimate_outcome ? "estimate" : "template", err);
     if (!rc)
         rc = pair_failures(s, err);
+    size_t no_score = 0;
+    if (!rc)
+        rc = replay_failures(&no_score, s, err);
     /* Images that came back without a class, unless their call failed. */
     for (size_t i = 0; !rc && s->no_prediction && i < s->manifest->n_items; i++)
         if (s->no_prediction[i] &&
@@ -483,6 +530,9 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (s->pairs)
         fprintf(out, "        %zu genuine and %zu impostor pairs%s%s\n", s->pairs->n_genuine,
                 s->pairs->n_impostor, s->replay_reads[0] ? "; " : "", s->replay_reads);
+    if (no_score)
+        fprintf(out, "        %zu pair%s without a score (failed comparisons, never a match; "
+                "in /failures)\n", no_score, no_score == 1 ? "" : "s");
     /* Counted from /failures, which holds the faults a resume restored
      * as well as this session's (the engine's own counters hold only
      * these). */

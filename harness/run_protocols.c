@@ -244,6 +244,11 @@ int sh_run_verification(run_state *s, sh_err *err)
         snprintf(s->replay_reads, sizeof s->replay_reads, "scores file read %s%s", times,
                  replayed.held ? ", then its scores held in memory (4 bytes a pair)" : "");
     }
+    /* The rows without a score outlive the source, for /failures. */
+    s->no_score = replayed.no_score;
+    s->n_no_score = replayed.n_no_score;
+    replayed.no_score = NULL;
+    replayed.n_no_score = 0;
     sh_replay_source_close(&replayed);
     sh_criteria_spec criteria;
     sh_config_criteria_spec(&criteria, c);

@@ -25,6 +25,8 @@ const char *sh_outcome_label(int32_t outcome)
         return "bad_reply";
     case SH_RUN_NO_PREDICTION:
         return "no_prediction";
+    case SH_RUN_NO_SCORE:
+        return "no_score";
     default:
         return "unknown";
     }

@@ -18,7 +18,7 @@ typedef struct sh_failure {
     char stage[16];     /* "template", "compare" (the verify image), "estimate",
                          * "prediction" */
     char outcome[16];   /* "no_face", "refused", "failed", "crashed", "timed_out",
-                         * "bad_reply", "no_prediction" */
+                         * "bad_reply", "no_prediction", "no_score" */
 } sh_failure;
 
 /* The failures of a run, in manifest order. */

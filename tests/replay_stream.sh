@@ -82,6 +82,15 @@ for r in "plain scores.csv 1" "plain3 scores.csv 3" "gzip scores.csv.gz 3" \
   same_tables listed "$1"
 done
 cmp -s listed/full plain/full || fail "plain differs in adapter_sha256"
+# Each row without a score is a failed comparison in /failures, and said.
+empty=$(grep -c $',\r$' scores.csv)
+[ "$empty" -gt 0 ] || fail "the file has no empty score"
+for d in listed plain gzip; do
+  rows=$(h5dump -d /failures "$d/out.h5" | grep -c '"no_score"' || true)
+  [ "$rows" -eq "$empty" ] || fail "$d: $rows no_score rows in /failures for $empty empty scores"
+  grep -q "^        $empty pairs without a score (failed comparisons, never a match; in /failures)$" \
+    "$d/out" || fail "$d: the summary does not count the rows without a score"
+done
 reads() { # NAME EXPECTED-TEXT
   grep -q "scores file read $2\$" "$1/out" ||
     fail "$1: expected 'scores file read $2': $(grep 'scores file' "$1/out")"
