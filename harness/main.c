@@ -702,7 +702,8 @@ static int cmd_rerun(int argc, char **argv)
     if (rc)
         printf("%s: differs: %s\n", argv[0], diff);
     else
-        printf("%s: identical: every table of the rerun matches the file\n", argv[0]);
+        printf("%s: identical: every table of the rerun, and its verdict, matches the file\n",
+               argv[0]);
     return rc;
 }
 

@@ -27,6 +27,40 @@ static int write_text(const char *path, const char *text, sh_err *err)
     return 0;
 }
 
+/* After identical tables: the root attributes a rerun must reproduce (the
+ * verdict among them, which no table holds), worded as sh_h5_compare words
+ * a table's difference; 1 when one differs. */
+static int same_attributes(char *out, size_t size, const sh_results *was, const char *now_path,
+                           sh_err *err)
+{
+    sh_results *now = NULL;
+    int rc = sh_h5_read(&now, now_path, err);
+    if (rc)
+        return rc;
+    const sh_run_info *a = &was->info, *b = &now->info;
+    const struct {
+        const char *name, *was, *now;
+    } text[] = {{"criteria_passed", a->criteria_passed, b->criteria_passed},
+                {"images_merkle_root", a->images_merkle_root, b->images_merkle_root}};
+    for (size_t k = 0; !rc && k < sizeof text / sizeof *text; k++) {
+        const char *x = text[k].was ? text[k].was : "", *y = text[k].now ? text[k].now : "";
+        if (strcmp(x, y)) {
+            snprintf(out, size, "attribute %s: '%s' in the file, '%s' in the rerun",
+                     text[k].name, x, y);
+            rc = 1;
+        }
+    }
+    if (!rc && (a->n_images != b->n_images || a->n_subjects != b->n_subjects)) {
+        snprintf(out, size, "attributes n_images and n_subjects: %llu and %llu in the file, "
+                 "%llu and %llu in the rerun", (unsigned long long)a->n_images,
+                 (unsigned long long)a->n_subjects, (unsigned long long)b->n_images,
+                 (unsigned long long)b->n_subjects);
+        rc = 1;
+    }
+    sh_results_destroy(now);
+    return rc;
+}
+
 int sh_rerun(char *out, size_t size, const char *path, sh_err *err)
 {
     sh_results *was = NULL;
@@ -59,6 +93,7 @@ int sh_rerun(char *out, size_t size, const char *path, sh_err *err)
         .expect_from = path,
         .expect_adapter_sha256 = in->adapter_sha256,
         .expect_manifest_sha256 = in->manifest_sha256,
+        .expect_images_merkle_root = in->images_merkle_root,
         .expect_model_files = was->model_files,
         .n_expect_model_files = was->n_model_files,
         .expect_model_card_sha256 = was->model_card ? was->model_card->card_sha256 : "",
@@ -70,6 +105,8 @@ int sh_rerun(char *out, size_t size, const char *path, sh_err *err)
     }
     if (!rc)
         rc = sh_h5_compare(out, size, path, results, err);
+    if (!rc)
+        rc = same_attributes(out, size, was, results, err);
     if (wrote_config)
         unlink(config);
     unlink(results);

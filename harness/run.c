@@ -168,6 +168,18 @@ static int check_expected(const run_state *s, const sh_run_options *opts, sh_err
                           "rerun %s: manifest %s (sha256 %s) is not the one the file records; "
                           "refusing",
                           opts->expect_from, s->manifest->path, s->manifest_sha);
+    /* The images themselves, before the engine sees one: a difference they
+     * made would otherwise read as the engine's or the harness's. */
+    if (!rc && s->inst && opts->expect_images_merkle_root && opts->expect_images_merkle_root[0]) {
+        sh_provenance prov;
+        rc = sh_provenance_collect(&prov, s->manifest, NULL, 1, err);
+        if (!rc && strcmp(prov.images_merkle_root, opts->expect_images_merkle_root))
+            return sh_err_set(err, SH_E_INPUT,
+                              "rerun %s: the images of manifest %s (Merkle root %s) are not the "
+                              "ones the file records (%s): an image file changed; refusing",
+                              opts->expect_from, s->manifest->path, prov.images_merkle_root,
+                              opts->expect_images_merkle_root);
+    }
     return rc;
 }
 

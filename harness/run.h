@@ -29,6 +29,8 @@ typedef struct sh_run_options {
     const char *expect_from;   /* a results file whose adapter and manifest the run must */
     const char *expect_adapter_sha256;  /* have (rerun): refused before any engine call */
     const char *expect_manifest_sha256; /* when either differs */
+    const char *expect_images_merkle_root; /* the images' root the file records ("" none):
+                                            * refused when the images here give another */
     const sh_model_file *expect_model_files; /* and when one of these differs or is */
     size_t n_expect_model_files;              /* missing (engine runs) */
     const char *expect_model_card_sha256;     /* or the model card is another ("": none) */

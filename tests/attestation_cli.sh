@@ -115,6 +115,17 @@ expect 1 "differs: /verification/groups: row 0 column fnmr: file " "$shades" rer
 expect 2 "is not the one the file records; refusing" "$shades" rerun root.h5
 [ "$(grep -c . out.txt)" -eq 1 ] || fail "rerun's refusal is not one line: $(cat out.txt)"
 [ -z "$(ls -A demo | grep -e rerun -e '\.tmp\.')" ] || fail "rerun left files: $(ls -A demo)"
+# The verdict, which no table holds, is compared too.
+cp plain.h5 verdict.h5
+flip verdict.h5 'f.attrs["criteria_passed"] = "fail" if f.attrs["criteria_passed"] == "pass" else "pass"'
+expect 1 "verdict.h5: differs: attribute criteria_passed: '" "$shades" rerun verdict.h5
+# An image changed since: refused before the engine sees one, not a difference.
+img=demo/demo-cohort/$(sed -n 2p demo/demo-cohort/manifest.csv | cut -d, -f3)
+cp "$img" saved.png
+printf x >>"$img"
+expect 2 "the images of manifest .* are not the ones the file records (.*): an image file changed; refusing" \
+  "$shades" rerun plain.h5
+cp saved.png "$img"
 # Model files: the files under engine.config_dir are recorded (absolute
 # paths, SHA-256, size), bound by the signature, and checked by rerun, which
 # works from any directory (the config's path is recorded absolute).
