@@ -28,6 +28,18 @@ static void hash_fd(unsigned char out[32], int fd)
     EVP_MD_CTX_free(ctx);
 }
 
+void sh_provenance_image_hash(unsigned char out[32], const sh_manifest *m, size_t i)
+{
+    int fd;
+    char path[PATH_MAX];
+    sh_err ignore = {0};
+    memset(out, 0, 32);
+    if (sh_manifest_open(&fd, path, m, i, &ignore) == 0) {
+        hash_fd(out, fd);
+        close(fd);
+    }
+}
+
 /* The CPU model /proc/cpuinfo names and the online CPU count. */
 static void host_cpu(char *out, size_t size)
 {
@@ -59,16 +71,8 @@ int sh_provenance_collect(sh_provenance *out, const sh_manifest *m, const char *
     unsigned char (*leaves)[32] = malloc((m->n_items ? m->n_items : 1) * sizeof *leaves);
     if (!leaves)
         return sh_err_nomem(err);
-    for (size_t i = 0; i < m->n_items; i++) {
-        int fd;
-        char path[PATH_MAX];
-        sh_err ignore = {0};
-        memset(leaves[i], 0, 32);
-        if (sh_manifest_open(&fd, path, m, i, &ignore) == 0) {
-            hash_fd(leaves[i], fd);
-            close(fd);
-        }
-    }
+    for (size_t i = 0; i < m->n_items; i++)
+        sh_provenance_image_hash(leaves[i], m, i);
     rc = sh_merkle_root(out->images_merkle_root, (const unsigned char (*)[32])leaves,
                         m->n_items, err);
     out->images_hashed = m->n_items;

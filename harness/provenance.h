@@ -19,6 +19,10 @@ typedef struct sh_provenance {
     uint64_t images_hashed;                /* leaves of the root */
 } sh_provenance;
 
+/* The SHA-256 of item i's image file into out, the Merkle tree's leaf; all
+ * zeros when it cannot be opened. [thread: any] */
+void sh_provenance_image_hash(unsigned char out[32], const sh_manifest *m, size_t i);
+
 /* Fills out for a run over m; card_path may be NULL; images_read is 0
  * for a run that opened no image (replayed scores). */
 int sh_provenance_collect(sh_provenance *out, const sh_manifest *m, const char *card_path,

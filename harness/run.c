@@ -286,8 +286,11 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
     char blas[256] = "";
     if (s->inst->has_embedding)
         snprintf(blas, sizeof blas, "blas %s\n", sh_build_blas());
+    /* "images hashed": template blocks hold their images' hashes (a
+     * checkpoint from before them is another run's). */
     snprintf(identity, sizeof identity,
-             "shades %s\nconfig %s\nmanifest %s\nadapter %s\n%s%s%s%s%s%s\n", SH_VERSION,
+             "shades %s\nconfig %s\nmanifest %s\nadapter %s\nimages hashed\n%s%s%s%s%s%s\n",
+             SH_VERSION,
              config_sha, s->manifest_sha, adapter_sha, ranks, model_card, service, tiles, blas,
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;

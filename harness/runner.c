@@ -16,6 +16,7 @@
 #include "outcome.h"
 #include "executor.h"
 #include "paths.h"
+#include "provenance.h"
 
 void sh_runner_engine_words(char *out, size_t cap, const char *message)
 {
@@ -196,6 +197,22 @@ static int restore_templates(template_job *job, size_t begin, size_t end, sh_err
                    n * a[k].elem);
         at += n * a[k].elem;
     }
+    /* The images the templates were made of: one changed since (mended
+     * before its block was made is fine) would leave its old template,
+     * and its scores, in a result that names the new image's hash. */
+    for (size_t i = begin; i < end && at + 32 <= len; i++, at += 32) {
+        unsigned char now[32];
+        sh_provenance_image_hash(now, job->m, i);
+        if (memcmp(now, (uint8_t *)payload + at, 32)) {
+            free(payload);
+            return sh_err_set(err, SH_E_INPUT,
+                              "checkpoint %s: image '%s' (%s:%zu) has changed since its "
+                              "template was made; a resume would keep the old image's template "
+                              "and scores: delete the checkpoint and run afresh",
+                              sh_checkpoint_dir(job->cp), job->m->image_id[i], job->m->path,
+                              job->m->line[i]);
+        }
+    }
     for (size_t i = begin; i < end && at <= len; i++) {
         if (t->size[i] > t->capacity || t->size[i] > len - at) {
             at = len + 1;
@@ -219,13 +236,17 @@ static int restore_templates(template_job *job, size_t begin, size_t end, sh_err
 static int save_templates(template_job *job, size_t begin, size_t end, sh_err *err)
 {
     const sh_templates *t = job->t;
-    struct iovec parts[3 + TEMPLATE_BLOCK];
+    struct iovec parts[4 + TEMPLATE_BLOCK];
     sh_ckpt_array a[3];
     size_t na = template_arrays(a, t), n = end - begin, np = 0;
     if (!job->cp)
         return 0;
     for (size_t k = 0; k < na; k++)
         parts[np++] = (struct iovec){(uint8_t *)a[k].base + begin * a[k].elem, n * a[k].elem};
+    unsigned char hash[TEMPLATE_BLOCK][32];
+    for (size_t i = begin; i < end; i++)
+        sh_provenance_image_hash(hash[i - begin], job->m, i);
+    parts[np++] = (struct iovec){hash, n * 32};
     for (size_t i = begin; i < end; i++)
         parts[np++] = (struct iovec){sh_templates_slot(t, i), t->size[i]};
     return sh_checkpoint_save(job->cp, SH_CKPT_TEMPLATES, begin, end, parts, (int)np,

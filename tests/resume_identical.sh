@@ -108,6 +108,28 @@ if [ "$engine" = synthetic ]; then
   done
 fi
 
+# An image changed since its template was made (its block saved): refused on
+# resume, naming it; mended back, the same checkpoint resumes. On a copy of
+# the cohort, as other tests read the demo's.
+if [ "$engine" = synthetic ]; then
+  dir=$work/image
+  make_config "$dir"
+  cp -r "$demo/demo-cohort" "$dir/cohort"
+  sed -i "s|$demo/demo-cohort/|$dir/cohort/|g" "$dir/run.yaml"
+  run_in "$dir" --threads 2 --keep-checkpoint
+  img=$dir/cohort/$(sed -n 2p "$dir/cohort/manifest.csv" | cut -d, -f3)
+  cp "$img" "$dir/saved.png"
+  cp "$dir/cohort/$(sed -n 3p "$dir/cohort/manifest.csv" | cut -d, -f3)" "$img"
+  status=0
+  (cd "$dir" && "$shades" run run.yaml --resume --progress off >/dev/null 2>err.txt) || status=$?
+  [ "$status" = 2 ] &&
+    grep -q "image '$(sed -n 2p "$dir/cohort/manifest.csv" | cut -d, -f1)' ([^)]*:2) has changed since its template was made" "$dir/err.txt" ||
+    fail "a resume over a changed image was not refused ($status): $(cat "$dir/err.txt")"
+  cp "$dir/saved.png" "$img"
+  run_in "$dir" --resume
+  grep -q "blocks restored" "$dir/err.txt" || fail "the mended cohort's resume restored nothing"
+fi
+
 # Refusals: an interrupted checkpoint without --resume, another config with it.
 dir=$work/refuse
 make_config "$dir"
