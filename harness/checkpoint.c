@@ -436,7 +436,7 @@ static int open_in(sh_checkpoint *cp, int *out_resumed, const char *identity, in
     if (!resume)
         rc = sh_err_set(err, SH_E_INPUT,
                             "checkpoint %s holds an interrupted run: continue it with "
-                            "'shades run CONFIG --resume', or delete the directory to start over",
+                            "--resume, or delete the directory to start over",
                             cp->dir);
     if (!rc)
         rc = check_identity(cp, saved, identity, err);

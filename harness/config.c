@@ -395,8 +395,15 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
                  classification ? "classification" : "verification");
         why = buf;
     } else if (!known_partition) {
+        /* The list shown, so that a typo in it (not in the rule) is seen. */
         name = "partition";
-        snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions", k->partition);
+        int len = snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions (",
+                           k->partition);
+        for (unsigned p = 0; p < c->groups.partitions_count && len < (int)sizeof buf; p++)
+            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s", p ? ", " : "",
+                            c->groups.partitions[p]);
+        if (len < (int)sizeof buf - 1)
+            snprintf(buf + len, sizeof buf - (size_t)len, ")");
         why = buf;
     } else if (classification && has_point) {
         name = point;

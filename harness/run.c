@@ -295,6 +295,11 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
+    /* The command that continues it, with this run's config. */
+    if (rc && !resume && strstr(err->msg, " holds an interrupted run: "))
+        rc = sh_err_set(err, rc, "checkpoint %s holds an interrupted run: continue it with "
+                        "'shades run %s --resume', or delete the directory to start over",
+                        dir, c->path);
     char named[PATH_MAX + 16];
     if (!rc) {
         checkpoint_name(named, sizeof named, s);
@@ -666,6 +671,15 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
     if (!rc && s.config->engine.service) {
         rc = sh_service_open(&s.service, s.config, opts && opts->isolate, err);
         s.has_service = !rc;
+    }
+    /* A file the config names that is not there: named with the config's line. */
+    for (int k = 0; !rc && s.config && k < 2; k++) {
+        const char *file = k ? s.config->dataset.card : s.config->dataset.manifest;
+        const char *key = k ? "card" : "manifest";
+        if (file && access(file, R_OK) != 0)
+            rc = sh_err_set(err, SH_E_INPUT, "%s:%u: field 'dataset.%s': cannot open %s: %s",
+                            s.config->path, sh_config_line(s.config, "dataset", key), key, file,
+                            strerror(errno));
     }
     if (!rc)
         rc = sh_manifest_load(&s.manifest, s.config->dataset.manifest, err);

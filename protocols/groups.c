@@ -58,8 +58,8 @@ static int column_from_derived(column *c, const sh_manifest *m, const sh_group_d
     int attr = sh_manifest_attr(m, d->from);
     if (attr < 0)
         return sh_err_set(err, SH_E_INPUT,
-                              "%s: field 'groups.derived.from': '%s' (for '%s') is not a column of %s",
-                              config_path, d->from, d->name, m->path);
+                              "%s:%u: field 'groups.derived.from': '%s' (for '%s') is not a column of %s",
+                              config_path, d->line, d->from, d->name, m->path);
     size_t n = d->map_count ? d->map_count : d->bands_count;
     c->labels = malloc(n * sizeof *c->labels);
     c->item_label = malloc(m->n_items * sizeof *c->item_label);

@@ -136,7 +136,7 @@ make_config "$dir"
 cp -a "$ck" "$dir/"
 status=0
 (cd "$dir" && "$shades" run run.yaml >/dev/null 2>err.txt) || status=$?
-[ "$status" = 2 ] && grep -q "holds an interrupted run" "$dir/err.txt" && [ ! -e "$dir/demo.h5" ] ||
+[ "$status" = 2 ] && grep -q "holds an interrupted run: continue it with 'shades run run.yaml --resume'" "$dir/err.txt" && [ ! -e "$dir/demo.h5" ] ||
   fail "a run without --resume did not refuse the checkpoint ($status): $(cat "$dir/err.txt")"
 echo "# changed" >>"$dir/run.yaml"
 status=0

@@ -166,8 +166,8 @@ static void refusals_say_why(void **state)
     assert_int_equal(sh_checkpoint_open(&other, NULL, dir, identity, 0, &err),
                      SH_E_INPUT);
     snprintf(want, sizeof want,
-             "checkpoint %s holds an interrupted run: continue it with 'shades run CONFIG "
-             "--resume', or delete the directory to start over",
+             "checkpoint %s holds an interrupted run: continue it with --resume, or delete "
+             "the directory to start over",
              dir);
     assert_string_equal(err.msg, want);
 
