@@ -12,6 +12,7 @@
 #include "pair_map.h"
 #include "replay_rows.h"
 #include "str_index.h"
+#include "utf8.h"
 
 int sh_replay_header(sh_replay_columns *c, char **fields, size_t n,
                      const char *const names[3], const char *section,
@@ -66,10 +67,13 @@ int sh_replay_row(uint32_t *out_ref, uint32_t *out_probe, double *out_score, cha
     const char *text = f[cols->col[2]];
     long ref = find_id(ids, cache, ref_id, lens ? lens[c0] : strlen(ref_id));
     long probe = ref < 0 ? -1 : find_id(ids, NULL, probe_id, lens ? lens[c1] : strlen(probe_id));
-    if (ref < 0 || probe < 0)
+    if (ref < 0 || probe < 0) {
+        /* The id as the file has it, made printable (it may not be UTF-8). */
+        char id[256];
+        sh_utf8_printable(id, sizeof id, ref < 0 ? ref_id : probe_id);
         return sh_err_set(err, SH_E_INPUT, "field '%s': '%s' is not an image_id of %s",
-                              ref < 0 ? cfg->reference : cfg->probe, ref < 0 ? ref_id : probe_id,
-                              m->path);
+                          ref < 0 ? cfg->reference : cfg->probe, id, m->path);
+    }
     double score = -INFINITY;
     if (text[0] && !(sh_parse_double(text, &score) && isfinite(score)))
         return sh_err_set(err, SH_E_INPUT,

@@ -37,8 +37,8 @@ static int take_header(reader *r, char **fields, size_t n, sh_err *err)
     }
     for (int k = 0; k < REQUIRED; k++)
         if ((r->col_index[k] = sh_csv_column(fields, n, required[k])) < 0)
-            return sh_err_set(err, SH_E_INPUT, "header: missing required column '%s'",
-                                  required[k]);
+            return sh_err_set(err, SH_E_INPUT, "header: missing required column '%s'%s",
+                              required[k], sh_csv_separator_hint(fields, n));
     r->header = calloc(n, sizeof *r->header);
     m->n_attrs = n - REQUIRED;
     m->attr_names = calloc(m->n_attrs ? m->n_attrs : 1, sizeof *m->attr_names);

@@ -257,11 +257,11 @@ static void criteria_errors_name_rule_line_and_field(void **state)
     expect_rule_error("    measure: fnmr_gini\n    partition: age\n    target_fmr: 0.01\n"
                       "    at_most: 1\n",
                       ":8: field 'criteria entry 1.partition': 'age' is not one of "
-                      "groups.partitions");
+                      "groups.partitions (sex, sex x skin_type)");
     expect_rule_error("    measure: fnmr_gini\n    partition: all\n    target_fmr: 0.01\n"
                       "    at_most: 1\n",
                       ":8: field 'criteria entry 1.partition': 'all' is not one of "
-                      "groups.partitions");
+                      "groups.partitions (sex, sex x skin_type)");
     expect_rule_error("    measure: fnmr\n    partition: sex\n    at_most: 0.1\n",
                       ":8: field 'criteria entry 1.target_fmr': is required for this measure "
                       "(or target_fnmr or fixed_threshold)");

@@ -263,18 +263,21 @@ static sh_table *worst_classification(const sh_cresults *c)
     for (size_t i = 0; i < c->n_groups;) {
         const char *part = c->groups[i].partition;
         const sh_crow *hi = NULL, *lo = NULL;
-        size_t j = i;
+        size_t j = i, counted = 0;
         for (; j < c->n_groups && !strcmp(c->groups[j].partition, part); j++) {
             const sh_crow *g = &c->groups[j];
             if (g->too_small || !g->n || isnan(g->error_rate))
                 continue;
+            counted++;
             if (!hi || g->error_rate > hi->error_rate)
                 hi = g;
             if (!lo || g->error_rate < lo->error_rate)
                 lo = g;
         }
         i = j;
-        if (!strcmp(part, "all") || !hi || hi == lo)
+        /* Groups of equal rates are a row too (1x): a partition left out
+         * would read as one not measured. */
+        if (!strcmp(part, "all") || counted < 2)
             continue;
         sh_table_cellf(t, "%s", part);
         sh_table_cellf(t, "%s %.1f%% [%.1f,%.1f]", hi->group, 100 * hi->error_rate,

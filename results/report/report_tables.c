@@ -418,8 +418,12 @@ sh_table *sh_table_summaries(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
     char title[160], heads[1024] = "partition|at", align[N_SUMMARY_COLUMNS + 3] = "lr";
-    snprintf(title, sizeof title, "Differentials across groups (%g%% bootstrap intervals)",
-             100 * v->confidence);
+    if (v->bootstrap)
+        snprintf(title, sizeof title, "Differentials across groups (%g%% bootstrap intervals)",
+                 100 * v->confidence);
+    else
+        snprintf(title, sizeof title, "Differentials across groups (no intervals: "
+                 "run.bootstrap is 0)");
     for (size_t c = 0, used = strlen(heads); c < N_SUMMARY_COLUMNS; c++) {
         const summary_column *sc = &summary_columns[c];
         if (!sc->heading)
