@@ -131,11 +131,13 @@ static int run_child(char *detail, size_t cap, int *out_own, const sh_check *che
             timed_out = 1;
             break;
         }
-        /* Near full: keep only the latest note, so a child that notes many
+        /* Near full: keep only the latest note (and the verdict, with the
+         * notes after it, once it has come), so a child that notes many
          * calls never finds the pipe closed under it (SIGPIPE). */
         if (sizeof buf - 1 - got < 2048) {
             buf[got] = 0;
-            char *last = strrchr(buf, '@');
+            char *last = buf[0] == '=' ? buf : strstr(buf, "\n=");
+            last = last ? last + (*last == '\n') : strrchr(buf, '@');
             size_t keep = last ? got - (size_t)(last - buf) : 0;
             memmove(buf, buf + got - keep, keep);
             got = keep;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,7 +71,9 @@ static shades_image image_of(const sh_pixels *px)
 typedef struct made {
     size_t n, cap;
     size_t overrun;        /* first image whose call wrote past its buffer, or SIZE_MAX */
-    uint8_t *bytes;
+    uint8_t *bytes;        /* the first template's buffer in the mapping */
+    void *map;             /* n slots of `stride` bytes, each ending in a guard page */
+    size_t map_len, stride, tail; /* tail: canary bytes after each buffer's cap */
     size_t *size;
     int32_t *outcome;
     int *status;
@@ -107,17 +110,37 @@ static int make_all(made *m, sh_check_ctx *c, int role)
     m->cap = c->inst->template_max;
     m->overrun = SIZE_MAX;
     m->failed = SIZE_MAX;
-    m->bytes = calloc(m->n, m->cap + TAIL);
+    /* Each buffer ends its pages, a canary after it and an unmapped guard
+     * page after that: a write a little past the buffer is found by the
+     * canary, one far past it faults in the very call that made it, not
+     * later in the harness's heap. */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t region = ((m->cap + 7) & ~(size_t)7) + TAIL;
+    size_t pages = (region + page - 1) / page * page;
+    m->tail = region - m->cap;
+    m->stride = pages + page;
+    m->map_len = m->n * m->stride;
+    m->map = m->n ? mmap(NULL, m->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                         -1, 0)
+                  : NULL;
+    if (m->map == MAP_FAILED)
+        m->map = NULL;
+    for (size_t i = 0; m->map && i < m->n; i++)
+        if (mprotect((uint8_t *)m->map + i * m->stride + pages, page, PROT_NONE)) {
+            munmap(m->map, m->map_len);
+            m->map = NULL;
+        }
+    m->bytes = m->map ? (uint8_t *)m->map + (pages - region) : NULL;
     m->size = calloc(m->n, sizeof *m->size);
     m->outcome = calloc(m->n, sizeof *m->outcome);
     m->status = calloc(m->n, sizeof *m->status);
-    if (!m->bytes || !m->size || !m->outcome || !m->status)
+    if ((m->n && !m->bytes) || !m->size || !m->outcome || !m->status)
         return -1;
     for (size_t i = 0; i < m->n; i++) {
         shades_image im = image_of(&c->images[i]);
         shades_template_result r = {.struct_size = sizeof r};
-        uint8_t *buf = m->bytes + i * (m->cap + TAIL);
-        sh_canary_set(buf + m->cap, TAIL);
+        uint8_t *buf = m->bytes + i * m->stride;
+        sh_canary_set(buf + m->cap, m->tail);
         sh_check_note(c, "in create_template on image %zu", i);
         double t0 = now_s();
         uint64_t mark = sh_instance_log_mark(c->inst);
@@ -127,7 +150,7 @@ static int make_all(made *m, sh_check_ctx *c, int role)
             m->failed = i;
             engine_said(m->said, sizeof m->said, c, mark);
         }
-        if (m->overrun == SIZE_MAX && !sh_canary_intact(buf + m->cap, TAIL))
+        if (m->overrun == SIZE_MAX && !sh_canary_intact(buf + m->cap, m->tail))
             m->overrun = i;
         m->size[i] = r.size;
         m->outcome[i] = r.outcome;
@@ -149,7 +172,8 @@ static size_t usable(const made *m)
 
 static void made_free(made *m)
 {
-    free(m->bytes);
+    if (m->map)
+        munmap(m->map, m->map_len);
     free(m->size);
     free(m->outcome);
     free(m->status);
@@ -157,7 +181,7 @@ static void made_free(made *m)
 
 static const uint8_t *tpl(const made *m, size_t i)
 {
-    return m->bytes + i * (m->cap + TAIL);
+    return m->bytes + i * m->stride;
 }
 
 /* Pointers to and sizes of m's usable templates, for the many-template calls. */

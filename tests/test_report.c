@@ -619,10 +619,11 @@ static void a_verdict_in_doubt_is_never_shown_as_pass(void **state)
     set_text(&r->info.criteria_passed, "fail");
     sh_report_run run = {r, "a.h5", "A", "ALTERED: /criteria"};
     char why[400];
-    assert_string_equal(sh_report_verdict(why, sizeof why, &run), SH_VERDICT_ALTERED);
+    assert_string_equal(sh_report_verdict(why, sizeof why, run.r, run.signature),
+                        SH_VERDICT_ALTERED);
     assert_non_null(strstr(why, "changed after it was signed (ALTERED: /criteria)"));
     run.signature = "unsigned";
-    assert_string_equal(sh_report_verdict(why, sizeof why, &run), SH_VERDICT_FAIL);
+    assert_string_equal(sh_report_verdict(why, sizeof why, run.r, run.signature), SH_VERDICT_FAIL);
     assert_string_equal(why, "");
     sh_results_destroy(r);
 }

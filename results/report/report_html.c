@@ -367,7 +367,7 @@ static int run_section(FILE *out, const sh_report_run *run, const sh_report_styl
     fputs(": ", out);
     sh_html_escape(out, run->r->info.run_name);
     fputs("</h2>\n", out);
-    const char *verdict = sh_report_verdict(NULL, 0, run);
+    const char *verdict = sh_report_verdict(NULL, 0, run->r, run->signature);
     if (verdict) {
         int pass = !strcmp(verdict, SH_VERDICT_PASS);
         fprintf(out, "<p>Criteria: <span class=\"verdict-%s\">%s</span></p>\n",

@@ -427,7 +427,7 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
 /* 0: failed its criteria (or its verdict is in doubt), 1: passed, 2: has none. */
 static int verdict_rank(const sh_report_run *run)
 {
-    const char *v = sh_report_verdict(NULL, 0, run);
+    const char *v = sh_report_verdict(NULL, 0, run->r, run->signature);
     return !v ? 2 : !strcmp(v, SH_VERDICT_PASS) ? 1 : 0;
 }
 
@@ -542,7 +542,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     out->run_name = r->info.run_name;
     out->n_rules = r->n_verdicts;
     char why[1600];
-    out->verdict = sh_report_verdict(why, sizeof why, run);
+    out->verdict = sh_report_verdict(why, sizeof why, run->r, run->signature);
     if (why[0]) {
         out->doubt = strdup(why);
         out->nomem |= !out->doubt;

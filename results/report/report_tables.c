@@ -96,8 +96,9 @@ sh_table *sh_table_runs(const sh_report_run *runs, size_t n)
         sh_table_cellf(t, "%llu", (unsigned long long)f->n_subjects);
         sh_table_cellf(t, "%s", f->created);
         /* The attribute's word, unless the file disagrees with it or with itself. */
-        const char *verdict = sh_report_verdict(NULL, 0, &runs[i]);
-        int doubt = verdict && strcmp(verdict, SH_VERDICT_PASS) && strcmp(verdict, SH_VERDICT_FAIL);
+        const char *verdict = sh_report_verdict(NULL, 0, runs[i].r, runs[i].signature);
+        int doubt =
+            verdict && strcmp(verdict, SH_VERDICT_PASS) && strcmp(verdict, SH_VERDICT_FAIL);
         sh_table_cellf(t, "%s", doubt ? verdict : f->criteria_passed);
         sh_table_cellf(t, "%s", runs[i].signature ? runs[i].signature : "");
     }
@@ -631,7 +632,8 @@ sh_table *sh_table_criteria(const sh_report_run *run)
 {
     const sh_results *r = run->r;
     char title[64];
-    snprintf(title, sizeof title, "Criteria: %s", sh_report_verdict(NULL, 0, run));
+    snprintf(title, sizeof title, "Criteria: %s",
+             sh_report_verdict(NULL, 0, run->r, run->signature));
     /* A reason is shown only where the value cannot say it (not estimable). */
     int why = 0, outside = 0;
     for (size_t i = 0; i < r->n_verdicts; i++)

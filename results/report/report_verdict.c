@@ -18,9 +18,9 @@ const char *sh_report_verdict_row(const sh_verdict *v)
     return !sh_report_verdict_holds(v) ? SH_VERDICT_CONTRADICTED : v->pass ? "pass" : "FAIL";
 }
 
-const char *sh_report_verdict(char *why, size_t cap, const sh_report_run *run)
+const char *sh_report_verdict(char *why, size_t cap, const sh_results *r,
+                              const char *signature)
 {
-    const sh_results *r = run->r;
     char spare[8];
     if (!why) {
         why = spare;
@@ -29,9 +29,9 @@ const char *sh_report_verdict(char *why, size_t cap, const sh_report_run *run)
     why[0] = '\0';
     if (!r->n_verdicts)
         return NULL;
-    if (run->signature && !strncmp(run->signature, "ALTERED", 7)) {
+    if (signature && !strncmp(signature, "ALTERED", 7)) {
         snprintf(why, cap, "the file was changed after it was signed (%s), so its verdict "
-                 "cannot be trusted", run->signature);
+                 "cannot be trusted", signature);
         return SH_VERDICT_ALTERED;
     }
     for (size_t k = 0; k < r->n_verdicts; k++)

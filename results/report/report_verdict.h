@@ -7,7 +7,9 @@
 
 #include <stddef.h>
 
-#include "report_tables.h"
+#include "criteria.h"
+
+#include "results.h"
 
 /* The words a verdict may be. */
 #define SH_VERDICT_PASS "PASS"
@@ -23,8 +25,11 @@ int sh_report_verdict_holds(const sh_verdict *v);
  * flag disagrees with its numbers. */
 const char *sh_report_verdict_row(const sh_verdict *v);
 
-/* The run's verdict, or NULL when it has no criteria; for ALTERED and
- * CONTRADICTED, why (cap bytes, may be NULL) says what was found. */
-const char *sh_report_verdict(char *why, size_t cap, const sh_report_run *run);
+/* The verdict of run r, whose file's signature status is `signature`
+ * (h5_sign.h's words; NULL: not checked), or NULL when it has no criteria;
+ * for ALTERED and CONTRADICTED, why (cap bytes, may be NULL) says what was
+ * found. */
+const char *sh_report_verdict(char *why, size_t cap, const sh_results *r,
+                              const char *signature);
 
 #endif

@@ -7,6 +7,7 @@
  *   hang=P      never returns
  *   abort=P     calls abort()
  *   overrun=P   writes 16 bytes past its template buffer
+ *   farrun=P    writes 8 KiB past its template buffer (past any canary)
  *   oversize=P  reports a template larger than its buffer
  *   garbage=P   returns random template bytes and an unknown outcome
  *   leak=BYTES  leaks this much memory on every call
@@ -78,7 +79,7 @@
 #define TEMPLATE_BYTES 16
 
 typedef struct faults {
-    double segv, hang, abort, overrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
+    double segv, hang, abort, overrun, farrun, oversize, garbage, jitter, inf, exit, quick_exit, eat;
     size_t leak;
     int closefds, ignsegv, fork, tcp, udp, shrink, noise, keep, lognoise, selfkill, killparent, stale;
     char snoop[1024], unix_path[108], abstract[100], secret[2][1024];
@@ -114,6 +115,7 @@ static int parse_options(faults *f, const char *options)
         else if (!strcmp(line, "hang")) f->hang = v;
         else if (!strcmp(line, "abort")) f->abort = v;
         else if (!strcmp(line, "overrun")) f->overrun = v;
+        else if (!strcmp(line, "farrun")) f->farrun = v;
         else if (!strcmp(line, "oversize")) f->oversize = v;
         else if (!strcmp(line, "garbage")) f->garbage = v;
         else if (!strcmp(line, "jitter")) f->jitter = v;
@@ -478,6 +480,9 @@ static int h_create_template(uint8_t *out_buf, shades_template_result *out_resul
     if (u >= 0 && u < f->overrun)
         memset(out_buf, 0x5a, capacity + 16);
     u -= f->overrun;
+    if (u >= 0 && u < f->farrun)
+        memset(out_buf, 0x5a, capacity + 8192);
+    u -= f->farrun;
     if (u >= 0 && u < f->oversize)
         out_result->size = capacity + 64;
     u -= f->oversize;
