@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "utf8.h"
 
 int sh_plugin_builtin_dir(char *out, size_t cap, sh_err *err)
 {
@@ -87,6 +88,16 @@ static int check_entry(const shades_adapter *e, const char *path, sh_err *err)
         return sh_err_set(err, SH_E_ADAPTER,
                               "adapter '%s': entry struct is %u bytes, ABI 1.0 needs at least %zu",
                               path, e->struct_size, (size_t)SHADES_ADAPTER_SIZE_1_0);
+    /* The short id results files, reports and messages name it by. */
+    size_t name_len = e->name ? strlen(e->name) : 0;
+    if (e->name && (!name_len || name_len > 63 ||
+                    strspn(e->name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != name_len)) {
+        char shown[160];
+        sh_utf8_printable(shown, sizeof shown, e->name);
+        return sh_err_set(err, SH_E_ADAPTER,
+                          "adapter '%s': name '%s' is not a short id of 1 to 63 of a-z, 0-9, "
+                          "'_' and '-' (adapter.h)", path, shown);
+    }
     const char *missing = !e->name ? "name"
                           : !e->version ? "version"
                           : !e->create ? "create"

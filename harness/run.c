@@ -550,6 +550,12 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (s->pairs)
         fprintf(out, "        %zu genuine and %zu impostor pairs%s%s\n", s->pairs->n_genuine,
                 s->pairs->n_impostor, s->replay_reads[0] ? "; " : "", s->replay_reads);
+    /* A sample asked for larger than every impostor pair there is. */
+    if (s->pairs && c->verification.impostors && !strcmp(c->verification.impostors, "sample") &&
+        c->verification.impostor_sample > s->pairs->n_impostor)
+        fprintf(out, "        every impostor pair is used: verification.impostor_sample asks "
+                "for %llu, and there are %zu\n",
+                (unsigned long long)c->verification.impostor_sample, s->pairs->n_impostor);
     if (no_score)
         fprintf(out, "        %zu pair%s without a score (failed comparisons, never a match; "
                 "in /failures)\n", no_score, no_score == 1 ? "" : "s");

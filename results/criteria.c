@@ -192,8 +192,16 @@ int sh_criteria_check(const sh_criteria_spec *c, const sh_groups *g, sh_err *err
         for (size_t gi = 0; part && gi < part->n_groups; gi++)
             found |= !strcmp(part->group_names[gi], k->group);
         if (!found) {
-            char why[160];
-            snprintf(why, sizeof why, "partition '%s' has no group '%s'", k->partition, k->group);
+            /* Its groups listed: a label no image falls in is left out of
+             * the partition, which is why a rule's group may be missing. */
+            char why[512];
+            int len = snprintf(why, sizeof why, "partition '%s' has no group '%s' (no image "
+                               "falls in it; its groups: ", k->partition, k->group);
+            for (size_t gi = 0; part && gi < part->n_groups && len < (int)sizeof why; gi++)
+                len += snprintf(why + len, sizeof why - (size_t)len, "%s%s", gi ? ", " : "",
+                                part->group_names[gi]);
+            if (len < (int)sizeof why - 1)
+                snprintf(why + len, sizeof why - (size_t)len, ")");
             return rule_error(err, c, i, "group", why);
         }
         for (size_t gi = 0; part && part->too_small && gi < part->n_groups; gi++)

@@ -310,6 +310,7 @@ case $id in
   c69) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2x]/' run.yaml ;;
   c70) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1abc}]" ;;
   c71) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 5}]" ;;
+  c73) cfg "" "criteria: [{name: p, measure: fnmr, partition: sex, group: X, target_fmr: 1e-2, at_most: 0.1}]" ;;
   c72) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}, {name: p, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
   c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
        sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;
@@ -341,6 +342,7 @@ PY
   a04) cfg "engine: {adapter: absent.so}" ;;
   a05) cfg "engine: {adapter: $bad/libbad_size.so}" ;;
   a06) cfg "engine: {adapter: no-such-engine}" ;;
+  a07) cfg "engine: {adapter: $bad/libbad_name.so}" ;;
   # ---- checkpoints (planted before the run; left where they were) ----
   k01) mkdir -p -m 700 out/bad.h5.checkpoint && echo victim >victim
        ln -s ../../victim out/bad.h5.checkpoint/log

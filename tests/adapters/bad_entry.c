@@ -1,6 +1,7 @@
 /* Deliberately bad adapters for the loader's tests, one per build flag:
  * BAD_MAJOR (built for ABI 2), BAD_SIZE (entry smaller than ABI 1.0),
- * BAD_NO_ENTRY (no exported entry), BAD_NO_COMPARE (entry lacks compare). */
+ * BAD_NO_ENTRY (no exported entry), BAD_NO_COMPARE (entry lacks compare),
+ * BAD_NAME (a name that is not a short id). */
 #include <shades/adapter.h>
 
 #if !defined(BAD_NO_ENTRY)
@@ -28,7 +29,11 @@ SHADES_ADAPTER_DEFINE = {
     .abi_major = SHADES_ABI_MAJOR,
 #endif
     .abi_minor = 0,
+#if defined(BAD_NAME)
+    .name = "ACME Face Engine",
+#else
     .name = "bad",
+#endif
     .version = "0",
     .capabilities = SHADES_CAP_VERIFY_11,
     .create = c_create,
