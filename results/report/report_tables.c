@@ -366,13 +366,21 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
         unbounded |= !isnan(g->fnmr) && isnan(lo);
         outside |= sh_report_rate(cell, sizeof cell, g->fnmr, lo, hi);
         sh_table_cellf(t, "%s", cell);
-        sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_nonmatch,
+        /* No count of errors where no threshold was reached: "0" would
+         * read as none. */
+        if (isnan(g->fnmr))
+            sh_table_cellf(t, "-/%llu", (unsigned long long)g->n_genuine);
+        else
+            sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_nonmatch,
                            (unsigned long long)g->n_genuine);
         sh_report_fmr_bounds(v, g, &lo, &hi);
         unbounded |= !isnan(g->fmr) && isnan(lo);
         outside |= sh_report_rate(cell, sizeof cell, g->fmr, lo, hi);
         sh_table_cellf(t, "%s", cell);
-        sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
+        if (isnan(g->fmr))
+            sh_table_cellf(t, "-/%llu", (unsigned long long)g->n_impostor);
+        else
+            sh_table_cellf(t, "%llu/%llu", (unsigned long long)g->n_false_match,
                            (unsigned long long)g->n_impostor);
     }
     sh_report_unbounded_words(iname, sizeof iname, unbounded);
@@ -450,7 +458,9 @@ sh_table *sh_table_summaries(const sh_report_run *run)
             char cell[64], pa[32];
             if (!sc->heading)
                 continue;
-            if (sc->gap) {
+            if (sc->gap && isnan(value[0])) {
+                sh_table_cellf(t, "n/a");
+            } else if (sc->gap) {
                 sh_report_rate(cell, sizeof cell, value[0], NAN, NAN);
                 sh_table_cellf(t, "%s (%s - %s, p %s)", cell, row + sc->high, row + sc->low,
                                p_value(pa, sizeof pa, *(const double *)(row + sc->p)));
