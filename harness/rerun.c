@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,9 +29,29 @@ static int write_text(const char *path, const char *text, sh_err *err)
     return 0;
 }
 
-/* After identical tables: the root attributes a rerun must reproduce (the
- * verdict among them, which no table holds), worded as sh_h5_compare words
- * a table's difference; 1 when one differs. */
+/* The root attributes a rerun must reproduce: everything of the run's own
+ * but what legitimately differs (when and where it ran, the harness's
+ * build and version, paths, threads and ranks, in-process or isolated). */
+static const struct {
+    const char *name;
+    size_t offset;
+} same_text[] = {
+#define TEXT(m) {#m, offsetof(sh_run_info, m)}
+    TEXT(run_name), {"config", offsetof(sh_run_info, config_text)}, TEXT(adapter_name), TEXT(adapter_version),
+    TEXT(adapter_vendor), TEXT(adapter_sha256), TEXT(manifest_sha256), TEXT(criteria_passed),
+    TEXT(protocol), TEXT(dataset_name), TEXT(dataset_warning), TEXT(card_sha256),
+    TEXT(images_merkle_root), TEXT(replay_gallery_sha256),
+#undef TEXT
+}, same_count[] = {
+#define COUNT(m) {#m, offsetof(sh_run_info, m)}
+    COUNT(adapter_abi_major), COUNT(adapter_abi_minor), COUNT(n_images), COUNT(n_subjects),
+    COUNT(seed), COUNT(min_subjects), COUNT(images_hashed),
+#undef COUNT
+};
+
+/* After identical tables: those root attributes (the verdict among them,
+ * which no table holds), worded as sh_h5_compare words a table's
+ * difference; 1 when one differs. */
 static int same_attributes(char *out, size_t size, const sh_results *was, const char *now_path,
                            sh_err *err)
 {
@@ -37,25 +59,27 @@ static int same_attributes(char *out, size_t size, const sh_results *was, const 
     int rc = sh_h5_read(&now, now_path, err);
     if (rc)
         return rc;
-    const sh_run_info *a = &was->info, *b = &now->info;
-    const struct {
-        const char *name, *was, *now;
-    } text[] = {{"criteria_passed", a->criteria_passed, b->criteria_passed},
-                {"images_merkle_root", a->images_merkle_root, b->images_merkle_root}};
-    for (size_t k = 0; !rc && k < sizeof text / sizeof *text; k++) {
-        const char *x = text[k].was ? text[k].was : "", *y = text[k].now ? text[k].now : "";
+    const char *a = (const char *)&was->info, *b = (const char *)&now->info;
+    for (size_t k = 0; !rc && k < sizeof same_text / sizeof *same_text; k++) {
+        const char *x = *(char *const *)(a + same_text[k].offset);
+        const char *y = *(char *const *)(b + same_text[k].offset);
+        x = x ? x : "";
+        y = y ? y : "";
         if (strcmp(x, y)) {
-            snprintf(out, size, "attribute %s: '%s' in the file, '%s' in the rerun",
-                     text[k].name, x, y);
+            /* The config's text is long: its first differing line. */
+            snprintf(out, size, "attribute %s: '%.200s' in the file, '%.200s' in the rerun",
+                     same_text[k].name, x, y);
             rc = 1;
         }
     }
-    if (!rc && (a->n_images != b->n_images || a->n_subjects != b->n_subjects)) {
-        snprintf(out, size, "attributes n_images and n_subjects: %llu and %llu in the file, "
-                 "%llu and %llu in the rerun", (unsigned long long)a->n_images,
-                 (unsigned long long)a->n_subjects, (unsigned long long)b->n_images,
-                 (unsigned long long)b->n_subjects);
-        rc = 1;
+    for (size_t k = 0; !rc && k < sizeof same_count / sizeof *same_count; k++) {
+        uint64_t x = *(const uint64_t *)(a + same_count[k].offset);
+        uint64_t y = *(const uint64_t *)(b + same_count[k].offset);
+        if (x != y) {
+            snprintf(out, size, "attribute %s: %llu in the file, %llu in the rerun",
+                     same_count[k].name, (unsigned long long)x, (unsigned long long)y);
+            rc = 1;
+        }
     }
     sh_results_destroy(now);
     return rc;
