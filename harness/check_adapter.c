@@ -65,6 +65,10 @@ static int directory_images(sh_pixels *out, size_t *out_n, const char *dir, size
     return rc;
 }
 
+/* The status a check's child ends with once destroy has returned; any
+ * other (0 included: an engine's exit(0) in destroy) is the engine's. */
+#define CHILD_DONE 71
+
 /* Runs one check in a child; its verdict and detail come back on a pipe.
  * *out_own gets the check's own verdict as the child wrote it, or -1 where
  * the child wrote none (it died first): a crash in destroy, after it, fails
@@ -109,7 +113,7 @@ static int run_child(char *detail, size_t cap, int *out_own, const sh_check *che
         if (ctx.inst)
             sh_check_note(&ctx, "in destroy");
         sh_instance_destroy(ctx.inst);
-        _exit(0);
+        _exit(CHILD_DONE);
     }
     close(fd[1]);
     if (pid < 0) {
@@ -184,7 +188,7 @@ static int run_child(char *detail, size_t cap, int *out_own, const sh_check *che
         snprintf(detail, cap, "crashed (SIG%s)%s%s", sigabbrev_np(WTERMSIG(status)), where, own);
         return SH_CHECK_FAIL;
     }
-    if (WEXITSTATUS(status) && verdict && verdict[1]) {
+    if (WEXITSTATUS(status) != CHILD_DONE && verdict && verdict[1]) {
         snprintf(detail, cap, "the engine ended the process (exit status %d)%s%s",
                  WEXITSTATUS(status), where, own);
         return SH_CHECK_FAIL;

@@ -493,7 +493,8 @@ static int need_dir(const char *flag, const char *val)
 static int cmd_check_adapter(int argc, char **argv)
 {
     if (argc < 1 || argv[0][0] == '-') {
-        fprintf(stderr, "shades: error: check-adapter needs an adapter name or path\n");
+        fprintf(stderr, "shades: error: check-adapter needs an adapter name or path%s\n",
+                argc ? " first, then its options" : "");
         return EXIT_ERROR;
     }
     sh_check_options o = {.spec = argv[0], .out = stdout};

@@ -295,11 +295,16 @@ static int open_checkpoint(run_state *s, const sh_run_options *opts, sh_err *err
              s->inst->calls->identity);
     int resumed = 0, resume = opts && opts->resume;
     rc = sh_checkpoint_open(&s->checkpoint, &resumed, dir, identity, resume, err);
-    /* The command that continues it, with this run's config. */
-    if (rc && !resume && strstr(err->msg, " holds an interrupted run: "))
+    /* The command that continues it: this run's config (quoted where the
+     * shell would split it) and its --isolate. */
+    if (rc && !resume && strstr(err->msg, " holds an interrupted run: ")) {
+        int plain = strspn(c->path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789_-./+,:@%") == strlen(c->path);
         rc = sh_err_set(err, rc, "checkpoint %s holds an interrupted run: continue it with "
-                        "'shades run %s --resume', or delete the directory to start over",
-                        dir, c->path);
+                        "'shades run %s%s%s%s --resume', or delete the directory to start over",
+                        dir, plain ? "" : "\"", c->path, plain ? "" : "\"",
+                        opts && opts->isolate ? " --isolate" : "");
+    }
     char named[PATH_MAX + 16];
     if (!rc) {
         checkpoint_name(named, sizeof named, s);
@@ -334,7 +339,9 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     int keep = complete ? opts && opts->keep_checkpoint : found || saved;
     char dir[PATH_MAX + 16];
     checkpoint_name(dir, sizeof dir, s);
-    if (!complete && keep) {
+    /* A failure that already says to delete the checkpoint (it cannot be
+     * resumed) gets no note saying to resume it. */
+    if (!complete && keep && !(err && strstr(err->msg, "delete the checkpoint"))) {
         char note[sizeof dir + 256];
         snprintf(note, sizeof note, "the work done so far is kept in checkpoint %s; continue "
                  "it with --resume once the cause is fixed (with the same config, manifest "
@@ -678,14 +685,21 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = sh_service_open(&s.service, s.config, opts && opts->isolate, err);
         s.has_service = !rc;
     }
-    /* A file the config names that is not there: named with the config's line. */
+    /* A file the config names that is not there (or is a folder): named
+     * with the config's line. */
     for (int k = 0; !rc && s.config && k < 2; k++) {
         const char *file = k ? s.config->dataset.card : s.config->dataset.manifest;
         const char *key = k ? "card" : "manifest";
-        if (file && access(file, R_OK) != 0)
+        struct stat fst;
+        int why = !file                           ? 0
+                  : access(file, R_OK) != 0       ? errno
+                  : stat(file, &fst) != 0         ? errno
+                  : S_ISDIR(fst.st_mode)          ? EISDIR
+                                                  : 0;
+        if (why)
             rc = sh_err_set(err, SH_E_INPUT, "%s:%u: field 'dataset.%s': cannot open %s: %s",
                             s.config->path, sh_config_line(s.config, "dataset", key), key, file,
-                            strerror(errno));
+                            strerror(why));
     }
     if (!rc)
         rc = sh_manifest_load(&s.manifest, s.config->dataset.manifest, err);
