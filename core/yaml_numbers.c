@@ -19,12 +19,89 @@ typedef struct level {
     size_t path_len;                    /* the field's path before this level's part */
 } level;
 
+/* An anchor ("&name"): the scalars of the node it names, as a range of
+ * walk.vals, so that an alias ("*name") where a number belongs is checked
+ * as what it stands for. */
+typedef struct anchor {
+    char *name;
+    size_t first, n;
+} anchor;
+
 typedef struct walk {
     level at[DEPTH];
     int depth;
     const cyaml_schema_value_t *top;
     char path[256];
+    char **vals;               /* every scalar so far, in document order */
+    size_t n_vals, cap_vals;
+    anchor *anchors;
+    size_t n_anchors, cap_anchors;
+    long open[DEPTH];          /* per open collection: its anchor, or -1 */
+    int nest;                  /* collections open, however deep */
+    int nomem;
 } walk;
+
+/* Keeps a copy of scalar v. */
+static void keep_value(walk *w, const char *v)
+{
+    if (w->n_vals == w->cap_vals) {
+        size_t cap = w->cap_vals ? 2 * w->cap_vals : 64;
+        char **grown = realloc(w->vals, cap * sizeof *grown);
+        if (!grown) {
+            w->nomem = 1;
+            return;
+        }
+        w->vals = grown;
+        w->cap_vals = cap;
+    }
+    if (!(w->vals[w->n_vals] = strdup(v)))
+        w->nomem = 1;
+    else
+        w->n_vals++;
+}
+
+/* Starts anchor `name` at the next value; its index, or -1. */
+static long add_anchor(walk *w, const char *name)
+{
+    if (!name)
+        return -1;
+    if (w->n_anchors == w->cap_anchors) {
+        size_t cap = w->cap_anchors ? 2 * w->cap_anchors : 8;
+        anchor *grown = realloc(w->anchors, cap * sizeof *grown);
+        if (!grown) {
+            w->nomem = 1;
+            return -1;
+        }
+        w->anchors = grown;
+        w->cap_anchors = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        w->nomem = 1;
+        return -1;
+    }
+    w->anchors[w->n_anchors] = (anchor){copy, w->n_vals, 0};
+    return (long)w->n_anchors++;
+}
+
+/* The latest anchor of that name (YAML lets a name be anchored again). */
+static const anchor *find_anchor(const walk *w, const char *name)
+{
+    for (size_t k = w->n_anchors; k-- > 0;)
+        if (!strcmp(w->anchors[k].name, name))
+            return &w->anchors[k];
+    return NULL;
+}
+
+static void walk_free(walk *w)
+{
+    for (size_t k = 0; k < w->n_vals; k++)
+        free(w->vals[k]);
+    for (size_t k = 0; k < w->n_anchors; k++)
+        free(w->anchors[k].name);
+    free(w->vals);
+    free(w->anchors);
+}
 
 static const cyaml_schema_field_t *field_named(const cyaml_schema_value_t *map, const char *key)
 {
@@ -110,6 +187,11 @@ int sh_yaml_check_numbers(const char *text, const char *path,
         switch (ev.type) {
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
+            if (w.nest < DEPTH)
+                w.open[w.nest] = add_anchor(&w, (const char *)(ev.type == YAML_MAPPING_START_EVENT
+                                                                   ? ev.data.mapping_start.anchor
+                                                                   : ev.data.sequence_start.anchor));
+            w.nest++;
             if (deep) {
                 deep++;
                 break;
@@ -120,6 +202,11 @@ int sh_yaml_check_numbers(const char *text, const char *path,
             break;
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:
+            w.nest--;
+            if (w.nest >= 0 && w.nest < DEPTH && w.open[w.nest] >= 0) {
+                anchor *a = &w.anchors[w.open[w.nest]];
+                a->n = w.n_vals - a->first;
+            }
             if (deep) {
                 deep--;
                 break;
@@ -128,9 +215,13 @@ int sh_yaml_check_numbers(const char *text, const char *path,
             end_value(&w);
             break;
         case YAML_SCALAR_EVENT: {
+            const char *v = (const char *)ev.data.scalar.value;
+            long a = add_anchor(&w, (const char *)ev.data.scalar.anchor);
+            keep_value(&w, v);
+            if (a >= 0)
+                w.anchors[a].n = 1;
             if (deep)
                 break;
-            const char *v = (const char *)ev.data.scalar.value;
             if (l && l->is_map && l->want_key) {
                 const cyaml_schema_field_t *f = field_named(l->schema, v);
                 l->value = f ? &f->value : NULL;
@@ -145,12 +236,24 @@ int sh_yaml_check_numbers(const char *text, const char *path,
             end_value(&w);
             break;
         }
-        case YAML_ALIAS_EVENT:
-            if (!deep) {
-                begin_value(&w);
-                end_value(&w);
-            }
+        case YAML_ALIAS_EVENT: {
+            if (deep)
+                break;
+            /* What the alias stands for, where a number or a list of them
+             * belongs: each of its scalars. */
+            const anchor *a = find_anchor(&w, (const char *)ev.data.alias.anchor);
+            s = begin_value(&w);
+            int numbers = s && (s->type == CYAML_FLOAT ||
+                                ((s->type == CYAML_SEQUENCE || s->type == CYAML_SEQUENCE_FIXED) &&
+                                 s->sequence.entry && s->sequence.entry->type == CYAML_FLOAT));
+            for (size_t k = 0; a && numbers && !rc && k < a->n; k++)
+                if (!whole_number(w.vals[a->first + k]))
+                    rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field '%s': '%s' (*%s) is not a "
+                                    "number", path, ev.start_mark.line + 1, w.path,
+                                    w.vals[a->first + k], a->name);
+            end_value(&w);
             break;
+        }
         case YAML_STREAM_END_EVENT:
             done = 1;
             break;
@@ -158,7 +261,10 @@ int sh_yaml_check_numbers(const char *text, const char *path,
             break;
         }
         yaml_event_delete(&ev);
+        if (!rc && w.nomem)
+            rc = sh_err_nomem(err);
     }
     yaml_parser_delete(&parser);
+    walk_free(&w);
     return rc;
 }

@@ -340,14 +340,26 @@ static int resolve_path(char **slot, const char *dir, sh_err *err)
     return 0;
 }
 
+/* Whether text ends with end. */
+static int ends_with(const char *text, const char *end)
+{
+    size_t n = strlen(text), m = strlen(end);
+    return n >= m && !strcmp(text + n - m, end);
+}
+
 /* Whether a rule's measure is a proportion, whose limit must lie in [0, 1]:
- * rates, the EER, p-values, the AUC and the ZeroFMR and ZeroFNMR rates (not
- * ratios, d', or summaries, some of which are ratios). */
+ * rates, the EER, p-values, the AUC, the ZeroFMR and ZeroFNMR rates, and
+ * the summaries that are one (gaps, Gini coefficients, GARBE, FDR); not
+ * ratios, d', or the summaries that are ratios (max/min, max/geomean,
+ * inequity). */
 static int is_proportion(const char *measure)
 {
     sh_criterion_kind kind = sh_criterion_kind_of(measure);
     if (kind == SH_CRITERION_RATE)
         return !sh_criterion_is_ratio(measure);
+    if (kind == SH_CRITERION_SUMMARY)
+        return ends_with(measure, "_gap") || ends_with(measure, "_gini") ||
+               !strcmp(measure, "garbe") || !strcmp(measure, "fdr");
     return kind == SH_CRITERION_FTE || kind == SH_CRITERION_CROSS || kind == SH_CRITERION_EER ||
            kind == SH_CRITERION_TEST || !strcmp(measure, "auc") ||
            !strcmp(measure, "zero_fmr") || !strcmp(measure, "zero_fnmr");
