@@ -46,5 +46,31 @@ int sh_engine_reach_check(const sh_config *c, const sh_manifest *m, sh_err *err)
                                                 "library folders"
                                               : "engine.config_dir");
     }
+    /* Images the manifest names outside the root (allow_outside_root):
+     * each where it lies. */
+    for (size_t i = 0; c->dataset.allow_outside_root && i < m->n_items; i++) {
+        char joined[PATH_MAX], at[PATH_MAX];
+        const char *p = m->image_path[i];
+        if (p[0] != '/' && (size_t)snprintf(joined, sizeof joined, "%s/%s", m->root, p) >=
+                               sizeof joined)
+            continue;
+        if (!realpath(p[0] == '/' ? p : joined, at))
+            continue;
+        const char *system = sh_sandbox_system_dir(at);
+        const char *dir = sh_path_within(at, adapter_dir)                    ? adapter_dir
+                          : config_dir[0] && sh_path_within(at, config_dir) ? config_dir
+                                                                             : system;
+        if (!dir)
+            continue;
+        return sh_err_set(err, SH_E_INPUT,
+                          "%s:%zu: field 'path': %s lies in %s, which the isolated engine may "
+                          "read (%s): it could read the other images and their names there; "
+                          "keep the dataset out of the engine's folders (docs/isolation.md)",
+                          m->path, m->line[i], p, dir,
+                          dir == adapter_dir  ? "the adapter's folder"
+                          : dir == system     ? "every isolated engine reads the system's "
+                                                "library folders"
+                                              : "engine.config_dir");
+    }
     return 0;
 }
