@@ -95,6 +95,18 @@ static int on_row(void *ctx, char **fields, size_t n, size_t line, sh_err *err)
     for (int k = 0; k < REQUIRED; k++)
         if (!fields[r->col_index[k]][0])
             return sh_err_set(err, SH_E_INPUT, "field '%s': empty", required[k]);
+    /* Ids, labels and paths are printed in tables and reports: a control
+     * character (a line break in a quoted field, a terminal escape) there
+     * would forge lines or rewrite a terminal. */
+    for (size_t c = 0; c < n; c++) {
+        const unsigned char *v = (const unsigned char *)fields[c];
+        for (size_t k = 0; v[k]; k++)
+            if (v[k] < 0x20 || v[k] == 0x7f || (v[k] == 0xc2 && v[k + 1] >= 0x80 &&
+                                                 v[k + 1] <= 0x9f))
+                return sh_err_set(err, SH_E_INPUT, "field '%s': control character 0x%02x "
+                                  "(ids, labels and paths are printed in tables and reports)",
+                                  r->header[c], v[k] == 0xc2 ? v[k + 1] : v[k]);
+    }
     if (grow_items(r))
         return sh_err_nomem(err);
     sh_manifest *m = r->m;

@@ -197,6 +197,7 @@ case $id in
   m10) sed -i '1s/,sex,/,s\x00ex,/' "$manifest" ;;
   m12) sed -i "3s/,M,/,M$(printf 'x%.0s' {1..70}),/; 3s/,F,/,F$(printf 'x%.0s' {1..70}),/" "$manifest"
        sha=$(sha256sum "$manifest" | cut -d' ' -f1) && card ;;
+  m13) sed -i '3s/,M,/,M\x1b[2J,/; 3s/,F,/,F\x1b[2J,/' "$manifest" ;;
   m11) set_row 4 "$(sed -n 4p "$manifest" | cut -d, -f1-2),$img,$(sed -n 4p "$manifest" | cut -d, -f4-)" ;;
   # ---- dataset cards ----
   d01) sed -i '/^licence:/d' data/card.yaml ;;
