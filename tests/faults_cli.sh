@@ -91,14 +91,17 @@ expect_fail "isolated create=segv" "isolated worker killed by signal 11 (Segment
   "$shades" run life.yaml --isolate --call-timeout 1 --no-checkpoint --progress off
 config life destroy=hang
 "$shades" run life.yaml --isolate --call-timeout 1 --no-checkpoint --progress off >/dev/null 2>err.txt
-grep -q "^shades: warning: engine 'hostile': 2 isolated workers did not end within the call limit after the engine's last call (in destroy); killed$" err.txt ||
+# One worker a thread, started as the run's threads first need one: on a
+# slow machine (sanitizers) one thread can take every block, and one
+# worker is all there is.
+grep -Eq "^shades: warning: engine 'hostile': (1 isolated worker|2 isolated workers) did not end within the call limit after the engine's last call \(in destroy\); killed$" err.txt ||
   { echo "isolated destroy=hang:" >&2; cat err.txt >&2; exit 1; }
 [ -s life.h5 ] || { echo "isolated destroy=hang: no results" >&2; exit 1; }
 for f in segv exit; do
   rm -f life.h5
   config life destroy=$f
   "$shades" run life.yaml --isolate --call-timeout 1 --no-checkpoint --progress off >/dev/null 2>err.txt
-  grep -q "^shades: warning: engine 'hostile': 2 isolated workers crashed or exited in destroy, after the engine's last call$" err.txt ||
+  grep -Eq "^shades: warning: engine 'hostile': (1 isolated worker|2 isolated workers) crashed or exited in destroy, after the engine's last call$" err.txt ||
     { echo "isolated destroy=$f:" >&2; cat err.txt >&2; exit 1; }
   [ -s life.h5 ] || { echo "isolated destroy=$f: no results" >&2; exit 1; }
 done
