@@ -31,6 +31,26 @@ size_t sh_utf8_prefix(const char *s, size_t len)
     return i;
 }
 
+/* The control character (C0, DEL or C1, U+0080 to U+009F, which is 0xC2
+ * 0x80 to 0xC2 0x9F) that starts s, as its code; -1 for any other. */
+static int control_at(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x20 || p[0] == 0x7f)
+        return p[0];
+    return p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0 ? p[1] : -1;
+}
+
+int sh_utf8_control(const char *s)
+{
+    for (; *s; s++) {
+        int c = control_at(s);
+        if (c >= 0)
+            return c;
+    }
+    return -1;
+}
+
 void sh_utf8_printable(char *out, size_t cap, const char *in)
 {
     if (!cap)
@@ -39,8 +59,6 @@ void sh_utf8_printable(char *out, size_t cap, const char *in)
     for (const char *p = in; *p;) {
         unsigned char c = (unsigned char)*p;
         size_t len = sh_utf8_char(p, SIZE_MAX);
-        /* U+0080 to U+009F: C1 controls (0xC2 0x80 to 0xC2 0x9F) */
-        int c1 = len == 2 && c == 0xC2 && (unsigned char)p[1] < 0xA0;
         char esc[8];
         const char *piece = p;
         size_t piece_len = len;
@@ -48,7 +66,7 @@ void sh_utf8_printable(char *out, size_t cap, const char *in)
             piece = " ";
             piece_len = 1;
             len = 1;
-        } else if (!len || c < 0x20 || c == 0x7f || c1) {
+        } else if (!len || control_at(p) >= 0) {
             /* a C1 control is escaped byte by byte, as a stray byte is */
             snprintf(esc, sizeof esc, "\\x%02x", c);
             piece = esc;

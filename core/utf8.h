@@ -15,6 +15,10 @@ size_t sh_utf8_char(const char *s, size_t avail);
  * it is UTF-8, else the offset of the first byte that is not. */
 size_t sh_utf8_prefix(const char *s, size_t len);
 
+/* The first control character (C0, DEL, C1) of NUL-terminated s, as its
+ * code (a C1's is 0x80 to 0x9F), or -1 when it has none. */
+int sh_utf8_control(const char *s);
+
 /* A one-line, printable copy of another program's text (an engine's
  * message) into out (cap bytes, NUL-terminated, cut at a whole character):
  * line breaks and tabs become spaces; other control characters (C0, DEL,

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "paths.h"
 #include "utf8.h"
 
@@ -90,13 +91,13 @@ static int check_entry(const shades_adapter *e, const char *path, sh_err *err)
                               path, e->struct_size, (size_t)SHADES_ADAPTER_SIZE_1_0);
     /* The short id results files, reports and messages name it by. */
     size_t name_len = e->name ? strlen(e->name) : 0;
-    if (e->name && (!name_len || name_len > 63 ||
+    if (e->name && (!name_len || name_len >= SH_NAME_MAX ||
                     strspn(e->name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != name_len)) {
         char shown[160];
         sh_utf8_printable(shown, sizeof shown, e->name);
         return sh_err_set(err, SH_E_ADAPTER,
-                          "adapter '%s': name '%s' is not a short id of 1 to 63 of a-z, 0-9, "
-                          "'_' and '-' (adapter.h)", path, shown);
+                          "adapter '%s': name '%s' is not a short id of 1 to %d of a-z, 0-9, "
+                          "'_' and '-' (adapter.h)", path, shown, SH_NAME_MAX - 1);
     }
     const char *missing = !e->name ? "name"
                           : !e->version ? "version"

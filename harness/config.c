@@ -12,6 +12,7 @@
 
 #include "candidates.h"
 #include "criteria.h"
+#include "names.h"
 #include "paths.h"
 #include "yaml_file.h"
 
@@ -391,6 +392,8 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         has_reference |= !strcmp(c->groups.reference[r].partition, k->partition);
     const char *iv = k->interval ? k->interval : "";
     int classification = c->protocol == SH_PROTOCOL_CLASSIFICATION;
+    const double *limit = k->at_most ? k->at_most : k->at_least; /* NULL: neither given */
+    const char *limit_key = k->at_most ? "at_most" : "at_least";
     if (strlen(k->name) >= SH_NAME_MAX) {
         name = "name";
         snprintf(buf, sizeof buf, "%zu bytes; a rule's name is at most %d", strlen(k->name),
@@ -409,13 +412,10 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if (!known_partition) {
         /* The list shown, so that a typo in it (not in the rule) is seen. */
         name = "partition";
-        int len = snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions (",
-                           k->partition);
-        for (unsigned p = 0; p < c->groups.partitions_count && len < (int)sizeof buf; p++)
-            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s", p ? ", " : "",
-                            c->groups.partitions[p]);
-        if (len < (int)sizeof buf - 1)
-            snprintf(buf + len, sizeof buf - (size_t)len, ")");
+        char list[160];
+        snprintf(buf, sizeof buf, "'%s' is not one of groups.partitions (%s)", k->partition,
+                 sh_names_join(list, sizeof list, (const char *const *)c->groups.partitions,
+                               c->groups.partitions_count));
         why = buf;
     } else if (classification && has_point) {
         name = point;
@@ -455,17 +455,14 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
     } else if ((k->at_most != NULL) == (k->at_least != NULL)) {
         name = "at_most";
         why = "give exactly one of at_most and at_least";
-    } else if (!isfinite(k->at_most ? *k->at_most : *k->at_least)) {
-        name = k->at_most ? "at_most" : "at_least";
-        snprintf(buf, sizeof buf, "%g is not a finite limit",
-                 k->at_most ? *k->at_most : *k->at_least);
+    } else if (!isfinite(*limit)) {
+        name = limit_key;
+        snprintf(buf, sizeof buf, "%g is not a finite limit", *limit);
         why = buf;
-    } else if (is_proportion(k->measure) &&
-               !((k->at_most ? *k->at_most : *k->at_least) >= 0 &&
-                 (k->at_most ? *k->at_most : *k->at_least) <= 1)) {
-        name = k->at_most ? "at_most" : "at_least";
+    } else if (is_proportion(k->measure) && !(*limit >= 0 && *limit <= 1)) {
+        name = limit_key;
         snprintf(buf, sizeof buf, "%g is not from 0 to 1, as %s is a proportion (a rate of 1%% "
-                 "is 0.01)", k->at_most ? *k->at_most : *k->at_least, k->measure);
+                 "is 0.01)", *limit, k->measure);
         why = buf;
     } else if (k->bound && strcmp(k->bound, "value") && strcmp(k->bound, "lower") &&
                strcmp(k->bound, "upper")) {

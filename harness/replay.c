@@ -9,6 +9,7 @@
 #include "csv_fast.h"
 #include "csv_rows.h"
 #include "fast_float.h"
+#include "names.h"
 #include "pair_map.h"
 #include "replay_rows.h"
 #include "str_index.h"
@@ -252,11 +253,8 @@ static int prediction_row(void *ctx, char **f, size_t n, size_t line, sh_err *er
             if (!strcmp(label, r->class_names[c]))
                 cls = (int32_t)c;
         if (cls < 0) {
-            char list[256] = "";
-            size_t len = 0;
-            for (size_t c = 0; c < r->n_classes && len < sizeof list; c++)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", c ? ", " : "",
-                                        r->class_names[c]);
+            char list[256];
+            sh_names_join(list, sizeof list, r->class_names, r->n_classes);
             return sh_err_set(err, SH_E_INPUT,
                                   "field '%s': '%s' is not one of the classes %s (leave it "
                                   "empty for no prediction)",

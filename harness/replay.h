@@ -70,8 +70,8 @@ typedef struct sh_replay_source {
     size_t n_other;
     unsigned reads;            /* whole reads of the file so far (replays never overlap) */
     /* The verify image (the later of the two) of each impostor pair whose
-     * row has no score (a failed comparison), in image order, for
-     * /failures; owned. */
+     * row has no score (a failed comparison), for /failures, in no set
+     * order; owned. */
     uint32_t *no_score;
     size_t n_no_score;
 } sh_replay_source;

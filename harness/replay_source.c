@@ -143,15 +143,15 @@ typedef struct checker {
     struct no_score_part *no_score; /* per worker: impostor rows without a score */
 } checker;
 
-/* One worker's impostor rows without a score: their probe images. */
+/* One worker's impostor rows without a score: each pair's later image. */
 typedef struct no_score_part {
     uint32_t *item;
     size_t n, cap;
 } no_score_part;
 
-/* Notes the probe of an impostor row without a score; 0, or -1 when out
- * of memory. */
-static int note_no_score(checker *c, unsigned worker, uint32_t probe)
+/* Notes item, the later image of an impostor pair whose row has no score;
+ * 0, or -1 when out of memory. */
+static int note_no_score(checker *c, unsigned worker, uint32_t item)
 {
     no_score_part *p = &c->no_score[worker];
     if (p->n == p->cap) {
@@ -162,18 +162,13 @@ static int note_no_score(checker *c, unsigned worker, uint32_t probe)
         p->item = grown;
         p->cap = cap;
     }
-    p->item[p->n++] = probe;
+    p->item[p->n++] = item;
     return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Gathers the workers' rows without a score into s, in image order (the
- * workers' order is the threads'); frees the parts. 0 or -1. */
+/* Gathers the workers' rows without a score into s, in the workers' order
+ * (the run puts them in image order with the rest); frees the parts. 0 or
+ * -1. */
 static int no_score_keep(checker *c, sh_replay_source *s)
 {
     size_t n = 0;
@@ -189,8 +184,6 @@ static int no_score_keep(checker *c, sh_replay_source *s)
     }
     free(c->no_score);
     c->no_score = NULL;
-    if (s->no_score)
-        qsort(s->no_score, s->n_no_score, sizeof *s->no_score, cmp_u32);
     return n && !s->no_score ? -1 : 0;
 }
 

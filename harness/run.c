@@ -381,15 +381,15 @@ static int pair_failures(run_state *s, sh_err *err)
     return 0;
 }
 
-/* Replayed rows without a score (failed comparisons, scored as never
- * matching), as failure rows naming the verify image, as a faulted
- * comparison of an engine's is. Returns how many through *out_n. */
 static int cmp_item(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
+/* Replayed rows without a score (failed comparisons, scored as never
+ * matching), as failure rows naming the verify image, as a faulted
+ * comparison of an engine's is. Returns how many through *out_n. */
 static int replay_failures(size_t *out_n, run_state *s, sh_err *err)
 {
     *out_n = 0;

@@ -66,7 +66,7 @@ typedef struct run_state {
     sh_vresults *vresults;
     char replay_reads[96];     /* replay of all pairs: how often the file was read; "" */
     uint32_t *no_score;        /* replay of all pairs: the verify image of each
-                                * impostor pair without a score, in image order */
+                                * impostor pair without a score, in no set order */
     size_t n_no_score;
     sh_verdict *verdicts;
     /* identification */

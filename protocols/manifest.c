@@ -14,6 +14,7 @@
 #include "csv_rows.h"
 #include "image.h"
 #include "paths.h"
+#include "utf8.h"
 
 #define REQUIRED 3
 static const char *const required[REQUIRED] = {"image_id", "subject_id", "path"};
@@ -99,13 +100,11 @@ static int on_row(void *ctx, char **fields, size_t n, size_t line, sh_err *err)
      * character (a line break in a quoted field, a terminal escape) there
      * would forge lines or rewrite a terminal. */
     for (size_t c = 0; c < n; c++) {
-        const unsigned char *v = (const unsigned char *)fields[c];
-        for (size_t k = 0; v[k]; k++)
-            if (v[k] < 0x20 || v[k] == 0x7f || (v[k] == 0xc2 && v[k + 1] >= 0x80 &&
-                                                 v[k + 1] <= 0x9f))
-                return sh_err_set(err, SH_E_INPUT, "field '%s': control character 0x%02x "
-                                  "(ids, labels and paths are printed in tables and reports)",
-                                  r->header[c], v[k] == 0xc2 ? v[k + 1] : v[k]);
+        int ctl = sh_utf8_control(fields[c]);
+        if (ctl >= 0)
+            return sh_err_set(err, SH_E_INPUT, "field '%s': control character 0x%02x (ids, "
+                              "labels and paths are printed in tables and reports)",
+                              r->header[c], ctl);
     }
     if (grow_items(r))
         return sh_err_nomem(err);

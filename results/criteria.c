@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+
 /* A group rate's value and bounds by interval; offsets in sh_vgroup. */
 typedef struct rate_fields {
     const char *measure;
@@ -194,14 +196,13 @@ int sh_criteria_check(const sh_criteria_spec *c, const sh_groups *g, sh_err *err
         if (!found) {
             /* Its groups listed: a label no image falls in is left out of
              * the partition, which is why a rule's group may be missing. */
-            char why[512];
-            int len = snprintf(why, sizeof why, "partition '%s' has no group '%s' (no image "
-                               "falls in it; its groups: ", k->partition, k->group);
-            for (size_t gi = 0; part && gi < part->n_groups && len < (int)sizeof why; gi++)
-                len += snprintf(why + len, sizeof why - (size_t)len, "%s%s", gi ? ", " : "",
-                                part->group_names[gi]);
-            if (len < (int)sizeof why - 1)
-                snprintf(why + len, sizeof why - (size_t)len, ")");
+            char why[512], list[320];
+            snprintf(why, sizeof why, "partition '%s' has no group '%s' (no image falls in it; "
+                     "its groups: %s)", k->partition, k->group,
+                     part ? sh_names_join(list, sizeof list,
+                                          (const char *const *)part->group_names,
+                                          part->n_groups)
+                          : "");
             return rule_error(err, c, i, "group", why);
         }
         for (size_t gi = 0; part && part->too_small && gi < part->n_groups; gi++)
@@ -659,7 +660,7 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
             snprintf(v->interval, sizeof v->interval, "%s", interval_of(k));
             evaluate_rate(v, k, r, at_most);
         }
-        v->pass = !isnan(v->value) && (at_most ? v->value <= v->limit : v->value >= v->limit);
+        v->pass = sh_verdict_meets(v->value, v->op, v->limit) == 1;
         if (!v->pass && !v->reason[0])
             snprintf(v->reason, sizeof v->reason, "%s %s is %.6g, limit %s %.6g", v->bound,
                      v->measure, v->value, v->op, v->limit);
@@ -771,6 +772,13 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         out[2] = get(row, lo + sizeof(double));
     }
     return 0;
+}
+
+int sh_verdict_meets(double value, const char *op, double limit)
+{
+    if (strcmp(op, "<=") && strcmp(op, ">="))
+        return -1;
+    return !isnan(value) && (op[0] == '<' ? value <= limit : value >= limit);
 }
 
 int sh_criteria_passed(const sh_verdict *v, size_t n)

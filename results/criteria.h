@@ -116,6 +116,11 @@ int sh_criteria_evaluate(sh_verdict **out, const sh_criteria_spec *c,
 int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r,
                         const sh_cresults *cr);
 
+/* Whether value meets a limit under op ("<=" or ">="): 1 or 0; -1 for
+ * another op. A NaN value meets none. The one rule a verdict's pass
+ * follows, and a report checks a file's recorded verdicts by. */
+int sh_verdict_meets(double value, const char *op, double limit);
+
 /* 1 when every verdict passes (or there are none). */
 int sh_criteria_passed(const sh_verdict *v, size_t n);
 

@@ -41,11 +41,23 @@ static void printable_cuts_at_a_whole_character(void **state)
     assert_string_equal(out, "");
 }
 
+static void control_names_the_first_control_character(void **state)
+{
+    (void)state;
+    assert_int_equal(sh_utf8_control("plain caf\xc3\xa9 \xc2\xa0"), -1); /* U+00A0: not C1 */
+    assert_int_equal(sh_utf8_control("M\x1b[2J"), 0x1b);
+    assert_int_equal(sh_utf8_control("a\tb\nc"), '\t');
+    assert_int_equal(sh_utf8_control("del\x7f"), 0x7f);
+    assert_int_equal(sh_utf8_control("csi \xc2\x9b" "2J"), 0x9b);
+    assert_int_equal(sh_utf8_control(""), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(printable_escapes_controls_and_stray_bytes),
         cmocka_unit_test(printable_cuts_at_a_whole_character),
+        cmocka_unit_test(control_names_the_first_control_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

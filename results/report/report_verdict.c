@@ -1,6 +1,5 @@
 #include "report_verdict.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,9 +7,8 @@
 
 int sh_report_verdict_holds(const sh_verdict *v)
 {
-    int le = !strcmp(v->op, "<="), ge = !strcmp(v->op, ">=");
-    int pass = !isnan(v->value) && ((le && v->value <= v->limit) || (ge && v->value >= v->limit));
-    return (le || ge) && !pass == !v->pass;
+    int meets = sh_verdict_meets(v->value, v->op, v->limit);
+    return meets >= 0 && !meets == !v->pass;
 }
 
 const char *sh_report_verdict_row(const sh_verdict *v)
