@@ -19,7 +19,7 @@ static int write_blocked(hid_t f, const sh_h5_table *t, size_t n, fill_fn fill,
 {
     hid_t mem = sh_h5_compound_type(t, 1), file = sh_h5_compound_type(t, 0);
     hsize_t dims[1] = {n};
-    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t space = sh_h5_dataset_space(1, dims);
     hid_t dcpl = sh_h5_dataset_props(1, dims);
     hid_t d = H5Dcreate2(f, t->path, file, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     size_t block = n < EXPORT_BLOCK ? n : EXPORT_BLOCK;

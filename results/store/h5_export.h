@@ -13,7 +13,12 @@
 int sh_h5_write_iexport(hid_t f, const sh_iexport *x);
 
 /* Dataset creation properties of every results dataset (h5_write.c): no
- * object times, chunked and compressed when large. The caller closes it. */
+ * object times, chunked and compressed when large, chunked when empty. The
+ * caller closes it. */
 hid_t sh_h5_dataset_props(int rank, const hsize_t *dims);
+
+/* The dataspace of every results dataset of that shape (h5_write.c):
+ * extendible where empty, to go with its chunks. The caller closes it. */
+hid_t sh_h5_dataset_space(int rank, const hsize_t *dims);
 
 #endif

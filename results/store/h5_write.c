@@ -51,16 +51,38 @@ static int attr_number(hid_t loc, const char *name, hid_t file_type, hid_t mem_t
 /* Rows per chunk of a large table; smaller tables stay contiguous. */
 #define CHUNK_ROWS 4096
 
+static hsize_t elements(int rank, const hsize_t *dims)
+{
+    hsize_t total = 1;
+    for (int i = 0; i < rank; i++)
+        total *= dims[i];
+    return total;
+}
+
+/* An empty dataset is made extendible and chunked: h5repack, asked to
+ * compress a file (-f GZIP=9), chunks every dataset by its own shape, and a
+ * chunk of 0 rows is refused, so one empty fixed-size table failed the whole
+ * repack. */
+hid_t sh_h5_dataset_space(int rank, const hsize_t *dims)
+{
+    hsize_t max[3] = {H5S_UNLIMITED, H5S_UNLIMITED, H5S_UNLIMITED};
+    return H5Screate_simple(rank, dims, elements(rank, dims) ? NULL : max);
+}
+
 /* Dataset creation properties: object times off, so two runs with the same
- * inputs give the same data; chunked and compressed above CHUNK_ROWS rows. */
+ * inputs give the same data; chunked and compressed above CHUNK_ROWS rows;
+ * an empty one chunked (sh_h5_dataset_space). */
 hid_t sh_h5_dataset_props(int rank, const hsize_t *dims)
 {
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(dcpl, 0);
-    hsize_t total = 1;
-    for (int i = 0; i < rank; i++)
-        total *= dims[i];
-    if (total > CHUNK_ROWS && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+    hsize_t total = elements(rank, dims);
+    if (!total) {
+        hsize_t chunk[3];
+        for (int i = 0; i < rank; i++)
+            chunk[i] = dims[i] ? dims[i] : 1;
+        H5Pset_chunk(dcpl, rank, chunk);
+    } else if (total > CHUNK_ROWS && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
         hsize_t chunk[3];
         hsize_t inner = 1;
         for (int i = 1; i < rank; i++)
@@ -89,7 +111,7 @@ static hid_t create_group(hid_t loc, const char *name)
 static hid_t write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
                          const hsize_t *dims, const void *data)
 {
-    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t space = sh_h5_dataset_space(rank, dims);
     hid_t dcpl = sh_h5_dataset_props(rank, dims);
     hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (d >= 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
