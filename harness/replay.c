@@ -38,11 +38,13 @@ int sh_replay_width(const sh_replay_columns *c, size_t n, sh_err *err)
     return 0;
 }
 
-/* The item of id text[0..len), through the cache when it holds it. */
+/* The item of id text[0..len), through the cache when it holds it. An
+ * empty cache has len 0, so an empty id never matches it: it read as the
+ * cache's item 0, the manifest's first image, until 2026-12-05. */
 static long find_id(const sh_str_index *ids, sh_replay_cache *cache, const char *text,
                     size_t len)
 {
-    if (cache && cache->len == len) {
+    if (cache && cache->len && cache->len == len) {
         size_t j = 0;
         while (j < len && cache->text[j] == text[j])
             j++;

@@ -307,6 +307,8 @@ case $id in
   c67) cfg "engine: {adapter: replay}" ;;
   r15) printf 'reference_id\tprobe_id\tscore\n%s\t%s\t0.5\n' "$(first 1)" "$(sed -n 3p "$manifest" | cut -d, -f1)" >scores.csv
        cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
+  r16) printf 'reference_id,probe_id,score\n,%s,0.5\n' "$(sed -n 3p "$manifest" | cut -d, -f1)" >scores.csv
+       cfg "engine: {adapter: replay, scores: {file: scores.csv}}" ;;
   c68) sed -i 's/^run: {name: bad, /run: {/' run.yaml ;;
   c69) sed -i 's/target_fmr: \[1e-2\]/target_fmr: [1e-2x]/' run.yaml ;;
   c70) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1abc}]" ;;

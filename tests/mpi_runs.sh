@@ -114,7 +114,7 @@ grep -q '"crashed"' faults/failures.txt && grep -q '"bad_reply"' faults/failures
 echo "mpi_runs: --isolate identical on 2 ranks, faults included"
 
 # Replayed scores of every pair: each rank reads the file.
-awk -F, 'NR > 1 { id[n] = $1; s[n++] = $2 }
+awk -F, 'BEGIN { n = 0 } NR > 1 { id[n] = $1; s[n] = $2; n++ }
   END { srand(5); print "reference_id,probe_id,score"
     for (a = 0; a < n; a++) for (b = a + 1; b < n; b++)
       printf "%s,%s,%.6f\n", id[a], id[b], (s[a] == s[b] ? 0.6 : 0.0) + 0.5 * rand() }' \
