@@ -349,10 +349,10 @@ static int ends_with(const char *text, const char *end)
 }
 
 /* Whether a rule's measure is a proportion, whose limit must lie in [0, 1]:
- * rates, the EER, p-values, the AUC, the ZeroFMR and ZeroFNMR rates, and
- * the summaries that are one (gaps, Gini coefficients, GARBE, FDR); not
- * ratios, d', or the summaries that are ratios (max/min, max/geomean,
- * inequity). */
+ * rates, the EER, p-values, the AUC, the ZeroFMR and ZeroFNMR rates, the
+ * accuracy over folds, and the summaries that are one (gaps, Gini
+ * coefficients, GARBE, FDR); not ratios, d', or the summaries that are
+ * ratios (max/min, max/geomean, inequity). */
 static int is_proportion(const char *measure)
 {
     sh_criterion_kind kind = sh_criterion_kind_of(measure);
@@ -363,7 +363,8 @@ static int is_proportion(const char *measure)
                !strcmp(measure, "garbe") || !strcmp(measure, "fdr");
     return kind == SH_CRITERION_FTE || kind == SH_CRITERION_CROSS || kind == SH_CRITERION_EER ||
            kind == SH_CRITERION_TEST || !strcmp(measure, "auc") ||
-           !strcmp(measure, "zero_fmr") || !strcmp(measure, "zero_fnmr");
+           !strcmp(measure, "zero_fmr") || !strcmp(measure, "zero_fnmr") ||
+           !strcmp(measure, "fold_accuracy");
 }
 
 /* One pass/fail rule: everything about it that can be checked before the
@@ -437,6 +438,10 @@ static int validate_criterion(cfg *c, unsigned i, const char *path, sh_err *err)
         name = k->bound ? "bound" : "measure";
         why = "the EER's bounds need bootstrap replicates, but run.bootstrap is 0: give "
               "bound: value";
+    } else if (!strcmp(k->measure, "fold_accuracy") &&
+               (!c->verification.pairs || !c->verification.pairs->fold)) {
+        name = "measure";
+        why = "fold_accuracy needs a pair list with folds: verification.pairs.fold";
     } else if (!strcmp(k->measure, "d_prime") && !c->verification.impostor_moments) {
         name = "measure";
         why = "d_prime needs the impostors' exact means and SDs: set "

@@ -129,6 +129,12 @@ static int sample_impostors(sh_pairs *p, const sh_manifest *m, uint64_t k, uint6
 
 /* ---- explicit pair lists ---- */
 
+static int cmp_int32(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
 /* Loader state for a pair list file. */
 typedef struct list_reader {
     sh_pairs *p;
@@ -138,6 +144,8 @@ typedef struct list_reader {
     size_t n_cols;
     sh_pair_map *seen;     /* (reference, probe) -> line */
     size_t cap_genuine, cap_impostor;
+    int32_t folds[SH_FOLDS_MAX]; /* the distinct folds so far, as numbered */
+    size_t n_folds;
 } list_reader;
 
 static int list_header(list_reader *r, char **fields, size_t n, sh_err *err)
@@ -215,6 +223,16 @@ static int list_row(void *ctx, char **fields, size_t n, size_t line, sh_err *err
                                   "field '%s': '%s' is not a fold number (0 or more)",
                                   r->cfg->fold, fields[r->col_fold]);
         fold = (int32_t)v;
+        size_t k = 0;
+        while (k < r->n_folds && r->folds[k] != fold)
+            k++;
+        if (k == SH_FOLDS_MAX)
+            return sh_err_set(err, SH_E_INPUT,
+                              "field '%s': '%s' is a fold past the %d a pair list may hold "
+                              "(each is a threshold learnt on the others)",
+                              r->cfg->fold, fields[r->col_fold], SH_FOLDS_MAX);
+        if (k == r->n_folds)
+            r->folds[r->n_folds++] = fold;
     }
     /* One comparison per unordered pair: (a, b) and (b, a) are the same
      * question put to a symmetric engine, and would count twice. */
@@ -244,12 +262,22 @@ static int list_pairs(sh_pairs *p, const sh_manifest *m, const sh_pair_list *cfg
         rc = sh_err_set(err, SH_E_INPUT, "%s:1: empty file, expected a header row",
                             cfg->file);
     p->impostor_total = p->n_impostor;
-    if (!rc && cfg->fold)
+    if (!rc && cfg->fold && r.n_folds) {
+        /* Each pair's fold as its index among the folds in ascending order. */
+        p->fold_value = malloc(r.n_folds * sizeof *p->fold_value);
+        if (!p->fold_value)
+            return sh_err_nomem(err);
+        memcpy(p->fold_value, r.folds, r.n_folds * sizeof *p->fold_value);
+        qsort(p->fold_value, r.n_folds, sizeof *p->fold_value, cmp_int32);
+        p->n_folds = r.n_folds;
         for (size_t k = 0; k < p->n_genuine + p->n_impostor; k++) {
-            int32_t f = k < p->n_genuine ? p->genuine_fold[k] : p->impostor_fold[k - p->n_genuine];
-            if ((size_t)f + 1 > p->n_folds)
-                p->n_folds = (size_t)f + 1;
+            int32_t *f = k < p->n_genuine ? &p->genuine_fold[k]
+                                          : &p->impostor_fold[k - p->n_genuine];
+            *f = (int32_t)((const int32_t *)bsearch(f, p->fold_value, p->n_folds,
+                                                    sizeof *f, cmp_int32) -
+                           p->fold_value);
         }
+    }
     return rc;
 }
 
@@ -297,6 +325,7 @@ void sh_pairs_destroy(sh_pairs *p)
     free(p->impostor);
     free(p->genuine_fold);
     free(p->impostor_fold);
+    free(p->fold_value);
     free(p->genuine_line);
     free(p->impostor_line);
     free(p);

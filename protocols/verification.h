@@ -48,11 +48,18 @@ typedef struct sh_pairs {
     int all_impostors;         /* every pair of images of two subjects is in the run */
     int implicit;              /* those pairs are not listed (impostor is NULL): whoever
                                 * scores them enumerates a < b of different subjects */
-    /* From a pair list only, else NULL: each pair's line and fold (-1: none). */
+    /* From a pair list only, else NULL: each pair's line and fold (an index
+     * into fold_value; -1: none). */
     size_t *genuine_line, *impostor_line;
     int32_t *genuine_fold, *impostor_fold;
-    size_t n_folds;            /* 1 + the largest fold; 0 without folds */
+    size_t n_folds;            /* the distinct folds; 0 without folds */
+    int32_t *fold_value;       /* each fold as the file numbers it, ascending */
 } sh_pairs;
+
+/* The most distinct folds a pair list may hold: accuracy over folds learns
+ * a threshold per fold over the other folds' pairs, a pass over every pair
+ * each. */
+#define SH_FOLDS_MAX 100
 
 /* Builds the genuine and impostor pairs of m as spec asks: every genuine
  * pair and every or a sample of impostor pairs, or the pairs of the list,

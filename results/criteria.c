@@ -141,7 +141,7 @@ sh_criterion_kind sh_criterion_kind_of(const char *measure)
         return SH_CRITERION_FTE;
     if (test_of(measure) || class_test_of(measure))
         return SH_CRITERION_TEST;
-    if (score_of(measure))
+    if (score_of(measure) || !strcmp(measure, "fold_accuracy"))
         return SH_CRITERION_SCORE;
     if (!strcmp(measure, "eer"))
         return SH_CRITERION_EER;
@@ -469,9 +469,49 @@ static void evaluate_class_rate(sh_verdict *v, const sh_criterion *k, const sh_c
 
 /* A score statistic: every group of the partition (or the one named) must
  * meet the rule; the verdict names the one furthest from it. */
+/* Whether group `group` of `partition` has fewer subjects than
+ * groups.min_subjects (its rows say so). */
+static int group_too_small(const sh_vresults *r, const char *partition, const char *group)
+{
+    for (size_t i = 0; i < r->n_groups; i++)
+        if (!strcmp(r->groups[i].partition, partition) && !strcmp(r->groups[i].group, group))
+            return r->groups[i].too_small;
+    return 0;
+}
+
+/* A group's mean accuracy over the pair list's folds: every group of the
+ * partition (or the one named) must meet the limit; the verdict names the
+ * one furthest from it. */
+static void evaluate_folds(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
+                           int at_most)
+{
+    int seen = 0;
+    for (size_t i = 0; i < r->n_fold_accuracy; i++) {
+        const sh_vfold_summary *row = &r->fold_accuracy[i];
+        if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
+            group_too_small(r, row->partition, row->group))
+            continue;
+        if (isnan(row->mean)) {
+            v->value = NAN;
+            snprintf(v->group, sizeof v->group, "%s", row->group);
+            snprintf(v->reason, sizeof v->reason, "fold_accuracy of group '%.40s' is not "
+                     "defined: no fold has both its pairs and others'", row->group);
+            return;
+        }
+        keep_worst(v, &seen, row->mean, row->group, at_most);
+    }
+    if (!seen)
+        snprintf(v->reason, sizeof v->reason, "no accuracy over folds for partition '%s' "
+                 "(the pair list has no folds)", k->partition);
+}
+
 static void evaluate_score(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
                            int at_most)
 {
+    if (!strcmp(k->measure, "fold_accuracy")) {
+        evaluate_folds(v, k, r, at_most);
+        return;
+    }
     size_t off = score_of(k->measure)->offset;
     int seen = 0;
     for (size_t i = 0; i < r->n_scores; i++) {
@@ -496,16 +536,6 @@ static void evaluate_score(sh_verdict *v, const sh_criterion *k, const sh_vresul
     }
     if (!seen)
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
-}
-
-/* Whether group `group` of `partition` has fewer subjects than
- * groups.min_subjects (its rows say so). */
-static int group_too_small(const sh_vresults *r, const char *partition, const char *group)
-{
-    for (size_t i = 0; i < r->n_groups; i++)
-        if (!strcmp(r->groups[i].partition, partition) && !strcmp(r->groups[i].group, group))
-            return r->groups[i].too_small;
-    return 0;
 }
 
 /* A group's EER at the rule's bound: every group of the partition (or the
@@ -730,6 +760,15 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
                 out[0] = r->eer[i].eer;
                 out[1] = r->eer[i].eer_boot_lo;
                 out[2] = r->eer[i].eer_boot_hi;
+                return 0;
+            }
+        return -1;
+    }
+    if (!strcmp(v->measure, "fold_accuracy")) {
+        for (size_t i = 0; i < r->n_fold_accuracy; i++)
+            if (!strcmp(r->fold_accuracy[i].partition, v->partition) &&
+                !strcmp(r->fold_accuracy[i].group, v->group)) {
+                out[0] = r->fold_accuracy[i].mean;
                 return 0;
             }
         return -1;

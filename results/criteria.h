@@ -49,7 +49,8 @@ typedef enum sh_criterion_kind {
                              * partition's groups (/verification/tests, or
                              * /classification/summaries) */
     SH_CRITERION_SCORE,     /* a group's score statistic (/verification/scores):
-                             * d_prime, auc, zero_fmr, zero_fnmr; no point */
+                             * d_prime, auc, zero_fmr, zero_fnmr; or its mean
+                             * fold_accuracy (/verification/fold_accuracy); no point */
     SH_CRITERION_EER,       /* a group's EER (/verification/eer), with bootstrap
                              * bounds only; no point */
     SH_CRITERION_CROSS      /* cross_fmr: the FMR of each cell across two groups of a

@@ -116,6 +116,8 @@ void sh_vresults_destroy(sh_vresults *r)
     free(r->pairwise);
     free(r->scores);
     free(r->roc);
+    free(r->folds);
+    free(r->fold_accuracy);
     for (size_t i = 0; i < r->n_matrices; i++)
         sh_vmatrix_clear(&r->matrices[i]);
     free(r->matrices);

@@ -164,6 +164,35 @@ typedef struct sh_vroc {
                                              * row's threshold and this one */
 } sh_vroc;
 
+/* One fold of a group's accuracy over folds (RFW's protocol,
+ * verification_folds.h): the threshold that maximises accuracy on the
+ * other folds' pairs of the group, and what it gives on this fold's; rows
+ * of /verification/folds (schema 1.13). */
+typedef struct sh_vfold {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    int32_t fold;
+    double threshold;           /* from the other folds; NaN: they hold no pair */
+    uint64_t n_genuine;         /* this fold's genuine pairs of the group */
+    uint64_t n_impostor;        /* and its same-group impostor pairs */
+    uint64_t n_correct;         /* genuine >= threshold, impostor < threshold */
+    double accuracy;            /* n_correct over the fold's pairs; NaN without any, or
+                                 * without a threshold */
+} sh_vfold;
+
+/* A group's accuracy over its folds; rows of /verification/fold_accuracy
+ * (schema 1.13). */
+typedef struct sh_vfold_summary {
+    char partition[SH_NAME_MAX];
+    char group[SH_NAME_MAX];
+    uint64_t n_folds;           /* folds with an accuracy */
+    double mean;                /* of those folds' accuracies */
+    double sd;                  /* their sample SD (n - 1, as LFW's protocol); NaN
+                                 * below 2 folds */
+    double se;                  /* sd / sqrt(n_folds) */
+    double min, max;
+} sh_vfold_summary;
+
 /* One bin of a group's genuine or impostor score density; rows of
  * /verification/score_density (score_density.h). */
 typedef struct sh_vdensity {
@@ -305,6 +334,11 @@ typedef struct sh_vresults {
     size_t n_roc;
     sh_vroc *roc;           /* by partition, group, then threshold; NULL as read back
                              * from a file, which counts its rows in n_roc */
+    size_t n_folds;
+    sh_vfold *folds;        /* by partition, group, then fold (1.13; pair lists with
+                             * folds only) */
+    size_t n_fold_accuracy;
+    sh_vfold_summary *fold_accuracy; /* by partition, then group */
 } sh_vresults;
 
 /* Frees results; NULL is allowed. */

@@ -220,6 +220,13 @@ case $id in
        sed -i '1s/$/,probe_id/' data/pairs.csv && sed -i '2s/$/,x/' data/pairs.csv ;;
   p04) pairs
        echo "$(first 1)" >>data/pairs.csv ;;
+  p06) pairs ', fold: fold'    # 101 pairs need more than the fixture's 8 images
+       "$shades" cohort big --subjects 8 --images 3 >/dev/null
+       sed -i "s|manifest: $manifest, card: data/card.yaml|manifest: big/manifest.csv, card: big/card.yaml|" run.yaml
+       awk -F, 'BEGIN { n = 0; k = 0 } NR > 1 { id[n] = $1; n++ } END {
+         print "reference_id,probe_id,fold"
+         for (a = 0; a < n && k < 101; a++) for (b = a + 1; b < n && k < 101; b++)
+           print id[a] "," id[b] "," k++ }' big/manifest.csv >data/pairs.csv ;;
   # ---- importers ----
   i01) ppb ppb.csv '1,a.jpg,Female,7,darker,X'
        run=(import ppb ppb.csv -o imported) ;;
@@ -314,6 +321,7 @@ case $id in
   c70) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1abc}]" ;;
   c71) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 5}]" ;;
   c73) cfg "" "criteria: [{name: p, measure: fnmr, partition: sex, group: X, target_fmr: 1e-2, at_most: 0.1}]" ;;
+  c74) cfg "" "criteria: [{name: a, measure: fold_accuracy, partition: sex, at_least: 0.9}]" ;;
   c72) cfg "" "criteria: [{name: p, measure: fmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}, {name: p, measure: fnmr, partition: sex, target_fmr: 1e-2, at_most: 0.1}]" ;;
   c43) cfg "engine: {adapter: replay, scores: {file: scores.csv}}"
        sed -i 's/^verification: .*/identification: {candidates: 3, target_fpir: [0.5]}/' run.yaml ;;

@@ -9,6 +9,8 @@
 #  - identification by both (the harness's searches and BLAS probe blocks);
 #  - classification (estimates);
 #  - replayed scores of all pairs;
+#  - a pair list with folds (every listed impostor score gathered from the
+#    ranks for the accuracy over folds);
 #  - an isolated engine (--isolate: each rank's own sandboxed workers);
 # with the subject bootstrap's replicates split across ranks in each. The
 # file records its ranks and their hosts. Also: a bad config gets one
@@ -91,6 +93,24 @@ check_case verify-embedding verification example
 check_case identify-opaque identification synthetic
 check_case identify-embedding identification example
 check_case classify classification synthetic
+
+# A pair list with folds: the accuracy over folds needs every listed
+# impostor's score on every rank (blocks of 4,096 pairs, so 2 ranks each
+# score some).
+make_case folds verification synthetic
+awk -F, 'BEGIN { n = 0 } NR > 1 { id[n] = $1; s[n] = $2; n++ }
+  END { print "reference_id,probe_id,fold"
+    for (a = 0; a < n; a++) for (b = a + 1; b < n; b++)
+      if (s[a] == s[b] || (b - a) % 7 == 0) printf "%s,%s,%d\n", id[a], id[b], k++ % 10 }' \
+  "$demo/demo-cohort/manifest.csv" >folds/pairs.csv
+[ "$(grep -c . folds/pairs.csv)" -gt 5000 ] || fail "folds: too few pairs to split"
+sed -i 's|^  impostors: all|  pairs: {file: pairs.csv, fold: fold}|' folds/run.yaml
+run_in folds "$shades" run run.yaml --threads 1 --no-checkpoint
+mv folds/demo.h5 folds/single.h5
+h5dump -d /verification/fold_accuracy folds/single.h5 >/dev/null || fail "folds: no fold table"
+run_in folds mpi 2 "$shades" run run.yaml --threads 1 --no-checkpoint
+same folds/single.h5 folds/demo.h5
+echo "mpi_runs: a pair list with folds identical on 2 ranks"
 
 # --isolate on every rank: each rank's sandboxed workers, the same file.
 run_in verify-opaque "$shades" run run.yaml --threads 1 --no-checkpoint --isolate

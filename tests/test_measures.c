@@ -24,6 +24,7 @@
 #include "rate_tests.h"
 #include "threshold.h"
 #include "verification_boot.h"
+#include "verification_folds.h"
 #include "verification_own.h"
 #include "verification_tests.h"
 
@@ -655,6 +656,72 @@ static void identification_known_values(void **state)
     assert_true(isnan(sh_fpir(top, 0, 0.5)) && isnan(sh_fnir(m, 0, 1, 0)));
 }
 
+/* Accuracy over folds, worked by hand (docs/measures.md): 8 items of 4
+ * subjects, groups A (items 0-3) and B (4-7), 3 folds (numbered 1, 2 and
+ * 5 in their file; held as indices 0 to 2). Genuine pairs
+ * g1 (0,1) 0.9 fold 0, g2 (4,5) 0.4 fold 1, g3 (2,3) 0.7 fold 2, g4 (6,7)
+ * failed fold 0; impostor pairs i1 (0,2) 0.5 fold 0, i2 (4,6) 0.2 fold 1,
+ * i3 (1,3) 0.6 fold 2, i4 (0,4) 0.1 fold 0 (across groups: "all" only). */
+static void fold_accuracy_known_values(void **state)
+{
+    (void)state;
+    sh_pair gen[] = {{0, 1}, {4, 5}, {2, 3}, {6, 7}}, imp[] = {{0, 2}, {4, 6}, {1, 3}, {0, 4}};
+    int32_t gen_fold[] = {0, 1, 2, 0}, imp_fold[] = {0, 1, 2, 0}, fold_value[] = {1, 2, 5};
+    double gs[] = {0.9, 0.4, 0.7, -INFINITY}, is[] = {0.5, 0.2, 0.6, 0.1};
+    sh_pairs p = {.n_genuine = 4, .genuine = gen, .n_impostor = 4, .impostor = imp,
+                  .genuine_fold = gen_fold, .impostor_fold = imp_fold, .n_folds = 3,
+                  .fold_value = fold_value};
+    char *names[] = {"A", "B"};
+    int32_t item_group[] = {0, 0, 0, 0, 1, 1, 1, 1};
+    sh_partition part = {"p", 2, names, item_group, NULL, NULL, -1};
+    sh_groups g = {1, &part};
+    sh_vresults r = {0};
+    sh_err err = {0};
+    assert_int_equal(sh_vfolds_measure(&r, &p, gs, is, &g, &err), 0);
+    /* all, fold 0: trained on g2 g3 i2 i3, 0.7 puts 3 of 4 right; on the
+     * fold g1 and i1 i4 right, g4 (failed) wrong. Fold 1: trained on
+     * folds 0 and 2 (0.7: 5 of 6); g2 wrong, i2 right. Fold 2: 0.9 and 0.4
+     * both put 4 of 6 right, and the higher is taken; g3 wrong, i3 right.
+     * A, fold 0 from fold 2 alone (0.7), fold 2 from fold 0 (0.9); A has
+     * no fold 1. B, fold 0 from fold 1 (0.4): g4 wrong; fold 1 from fold 0,
+     * which holds only the failed g4: nothing matching is best (+inf). */
+    struct { const char *part, *group; int32_t fold; double t; uint64_t gen, imp, ok; double acc; }
+        want[] = {{"all", "All", 1, 0.7, 2, 2, 3, 0.75}, {"all", "All", 2, 0.7, 1, 1, 1, 0.5},
+                  {"all", "All", 5, 0.9, 1, 1, 1, 0.5},  {"p", "A", 1, 0.7, 1, 1, 2, 1.0},
+                  {"p", "A", 5, 0.9, 1, 1, 1, 0.5},      {"p", "B", 1, 0.4, 1, 0, 0, 0.0},
+                  {"p", "B", 2, INFINITY, 1, 1, 1, 0.5}};
+    assert_int_equal(r.n_folds, 7);
+    for (size_t i = 0; i < 7; i++) {
+        const sh_vfold *f = &r.folds[i];
+        assert_string_equal(f->partition, want[i].part);
+        assert_string_equal(f->group, want[i].group);
+        assert_int_equal(f->fold, want[i].fold);
+        assert_true(f->threshold == want[i].t);
+        assert_int_equal(f->n_genuine, want[i].gen);
+        assert_int_equal(f->n_impostor, want[i].imp);
+        assert_int_equal(f->n_correct, want[i].ok);
+        assert_true(f->accuracy == want[i].acc);
+    }
+    /* all: 0.75, 0.5, 0.5: mean 7/12, SD sqrt(1/48), SE 1/12. A: 1 and
+     * 0.5; B: 0 and 0.5: SD sqrt(1/8), SE 1/4. */
+    assert_int_equal(r.n_fold_accuracy, 3);
+    const sh_vfold_summary *s = r.fold_accuracy;
+    assert_string_equal(s[0].group, "All");
+    assert_int_equal(s[0].n_folds, 3);
+    assert_true(fabs(s[0].mean - 7.0 / 12) < 1e-15);
+    assert_true(fabs(s[0].sd - sqrt(1.0 / 48)) < 1e-15);
+    assert_true(fabs(s[0].se - 1.0 / 12) < 1e-15);
+    assert_true(s[0].min == 0.5 && s[0].max == 0.75);
+    assert_string_equal(s[1].group, "A");
+    assert_true(s[1].n_folds == 2 && s[1].mean == 0.75 && s[1].min == 0.5 && s[1].max == 1.0);
+    assert_true(fabs(s[1].sd - sqrt(0.125)) < 1e-15 && fabs(s[1].se - 0.25) < 1e-15);
+    assert_string_equal(s[2].group, "B");
+    assert_true(s[2].n_folds == 2 && s[2].mean == 0.25 && s[2].min == 0.0 && s[2].max == 0.5);
+    assert_true(fabs(s[2].sd - sqrt(0.125)) < 1e-15 && fabs(s[2].se - 0.25) < 1e-15);
+    free(r.folds);
+    free(r.fold_accuracy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +740,7 @@ int main(void)
         cmocka_unit_test(tests_across_groups_known_values),
         cmocka_unit_test(classification_group_known_values),
         cmocka_unit_test(identification_known_values),
+        cmocka_unit_test(fold_accuracy_known_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

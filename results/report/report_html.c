@@ -315,6 +315,8 @@ static int verification_section(FILE *out, const sh_report_run *run,
     bad |= table(out, sh_table_summaries(run));
     if (v->n_tests)
         bad |= table(out, sh_table_tests(run));
+    if (v->fold_accuracy)
+        bad |= table(out, sh_table_folds(run));
     return bad;
 }
 

@@ -47,6 +47,8 @@ static int one_run(FILE *out, const sh_report_run *run, const sh_report_style *s
         bad |= emit(out, sh_table_summaries(run), p);
     if (v && v->n_tests)
         bad |= emit(out, sh_table_tests(run), p);
+    if (v && v->fold_accuracy)
+        bad |= emit(out, sh_table_folds(run), p);
     if (!o->brief && v) {
         bad |= emit(out, sh_table_eer(run), p);
         if (v->n_scores)

@@ -16,6 +16,7 @@ void sh_summary_measure_words(char *out, size_t size, const char *measure)
         {"fnmr", "FNMR"}, {"fmr", "FMR"}, {"fte", "FTE"}, {"garbe", "GARBE"},
         {"fdr", "FDR"},   {"inequity", "inequity rate"}, {"error_rate", "error rate"},
         {"d_prime", "d'"}, {"auc", "AUC"}, {"zero_fmr", "ZeroFMR"}, {"zero_fnmr", "ZeroFNMR"},
+        {"fold_accuracy", "accuracy over folds"},
     };
     static const char *const suffix[][2] = {
         {"max_min", "max/min"}, {"max_geomean", "max/geomean"}, {"gini", "Gini"},

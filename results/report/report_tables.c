@@ -519,6 +519,38 @@ sh_table *sh_table_eer(const sh_report_run *run)
     return t;
 }
 
+sh_table *sh_table_folds(const sh_report_run *run)
+{
+    const sh_vresults *v = run->r->verification;
+    sh_table *t = sh_table_create("Accuracy over folds",
+                                  "group|folds|accuracy (mean)|SD|SE|lowest|highest", "lrrrrrr");
+    if (!t)
+        return NULL;
+    size_t most = 0;
+    for (size_t i = 0; i < v->n_fold_accuracy; i++) {
+        const sh_vfold_summary *s = &v->fold_accuracy[i];
+        if (strcmp(s->partition, "all") == 0)
+            sh_table_cellf(t, "%s", s->group);
+        else
+            sh_table_cellf(t, "%s: %s", s->partition, s->group);
+        sh_table_cellf(t, "%llu", (unsigned long long)s->n_folds);
+        sh_table_cellf(t, isnan(s->mean) ? "n/a" : "%.2f%%", 100 * s->mean);
+        sh_table_cellf(t, isnan(s->sd) ? "n/a" : "%.2f", 100 * s->sd);
+        sh_table_cellf(t, isnan(s->se) ? "n/a" : "%.2f", 100 * s->se);
+        sh_table_cellf(t, isnan(s->min) ? "n/a" : "%.2f%%", 100 * s->min);
+        sh_table_cellf(t, isnan(s->max) ? "n/a" : "%.2f%%", 100 * s->max);
+        most = s->n_folds > most ? s->n_folds : most;
+    }
+    sh_table_note(t, "The pair list's folds, as RFW and LFW evaluate: for each fold, the "
+                  "threshold with the highest accuracy (genuine pairs at or above it, impostor "
+                  "pairs below) on the other folds' pairs of the group, applied to the fold's "
+                  "own; accuracy in %%, SD (n - 1) and SE in percentage points over the folds "
+                  "(up to %zu) that have pairs of the group and a threshold. Each fold's "
+                  "threshold and counts are in /verification/folds.",
+                  most);
+    return t;
+}
+
 /* A score statistic for a cell: "n/a" where NaN. */
 static void stat_cell(char *out, size_t size, const char *fmt, double x)
 {
@@ -998,6 +1030,15 @@ size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v)
     return n;
 }
 
+/* The verification results of the first run with accuracy over folds. */
+static const sh_vresults *first_with_folds(const sh_report_run *runs, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        if (runs[r].r->verification && runs[r].r->verification->fold_accuracy)
+            return runs[r].r->verification;
+    return NULL;
+}
+
 size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *runs,
                                 size_t n, const sh_report_style *st)
 {
@@ -1013,7 +1054,56 @@ size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *run
     for (size_t p = 0; p < np; p++)
         for (size_t k = 0; strcmp(parts[p], "all") && k < v0->n_thresholds && count < cap; k++)
             out[count++] = sh_table_compare(runs, n, parts[p], k, st);
+    const sh_vresults *f0 = first_with_folds(runs, n);
+    for (size_t i = 0; f0 && i < f0->n_fold_accuracy && count < cap; i++) {
+        const char *part = f0->fold_accuracy[i].partition;
+        if (strcmp(part, "all") && (i == 0 || strcmp(part, f0->fold_accuracy[i - 1].partition)))
+            out[count++] = sh_table_folds_compare(runs, n, part);
+    }
     return count;
+}
+
+sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char *partition)
+{
+    const sh_vresults *f0 = first_with_folds(runs, n);
+    char title[160], heads[4096] = "engine|All", align[256] = "lr";
+    snprintf(title, sizeof title, "Accuracy over folds by %s (mean, SD)", partition);
+    const char *cols[128];
+    size_t n_cols = 0;
+    for (size_t i = 0; i < f0->n_fold_accuracy && n_cols < 128 && n_cols + 3 < sizeof align; i++)
+        if (!strcmp(f0->fold_accuracy[i].partition, partition)) {
+            cols[n_cols++] = f0->fold_accuracy[i].group;
+            size_t used = strlen(heads);
+            snprintf(heads + used, sizeof heads - used, "|%s", f0->fold_accuracy[i].group);
+            align[n_cols + 1] = 'r';
+            align[n_cols + 2] = '\0';
+        }
+    sh_table *t = sh_table_create(title, heads, align);
+    if (!t)
+        return NULL;
+    for (size_t r = 0; r < n; r++) {
+        const sh_vresults *v = runs[r].r->verification;
+        sh_table_cellf(t, "%s", runs[r].label);
+        for (size_t c = 0; c <= n_cols; c++) {
+            const sh_vfold_summary *s = NULL;
+            for (size_t i = 0; v && i < v->n_fold_accuracy && !s; i++)
+                if (!strcmp(v->fold_accuracy[i].partition, c ? partition : "all") &&
+                    !strcmp(v->fold_accuracy[i].group, c ? cols[c - 1] : "All"))
+                    s = &v->fold_accuracy[i];
+            if (!s)
+                sh_table_cellf(t, "-");
+            else if (isnan(s->mean))
+                sh_table_cellf(t, "n/a");
+            else if (isnan(s->sd))
+                sh_table_cellf(t, "%.2f%%", 100 * s->mean);
+            else
+                sh_table_cellf(t, "%.2f%% (%.2f)", 100 * s->mean, 100 * s->sd);
+        }
+    }
+    sh_table_note(t, "Each engine's mean accuracy over its pair list's folds, each fold's "
+                  "threshold learnt on the others (RFW's protocol), in %%, with the SD over "
+                  "folds in percentage points; '-': a run without folds or without the group.");
+    return t;
 }
 
 const sh_vresults *sh_report_first_verification(const sh_report_run *runs, size_t n)

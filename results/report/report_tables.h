@@ -57,6 +57,10 @@ sh_table *sh_table_groups(const sh_report_run *run, size_t k,
 /* The differential summaries of every partition and target. */
 sh_table *sh_table_summaries(const sh_report_run *run);
 
+/* Each group's accuracy over the pair list's folds (RFW's protocol):
+ * mean, SD, SE and range (/verification/fold_accuracy). */
+sh_table *sh_table_folds(const sh_report_run *run);
+
 /* Each group's equal error rate and its threshold. */
 sh_table *sh_table_eer(const sh_report_run *run);
 
@@ -99,6 +103,11 @@ sh_table *sh_table_failures(const sh_report_run *run);
  * column per group of `partition` after All. */
 sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *partition,
                                    size_t k, const sh_report_style *st);
+
+/* RFW's layout across runs: one row per engine, its mean accuracy over
+ * folds (and SD) in All and each group of `partition`, as the first run
+ * with folds has them; "-" for a run without them. */
+sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char *partition);
 
 /* Classification: every group's n, errors, error rate with its Wilson
  * interval, missing predictions and share of all errors, in the paper's
@@ -146,7 +155,8 @@ size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v);
 
 /* The side-by-side tables of several runs: the Gender Shades layout when
  * any run has classification results, then sh_table_compare for every
- * partition (but "all") and target of the first verification run. Fills
+ * partition (but "all") and target of the first verification run, then
+ * sh_table_folds_compare for each partition of the first run with folds. Fills
  * out with at most cap tables (NULL where one could not be built) and
  * returns how many. */
 size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *runs,

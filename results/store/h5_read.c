@@ -445,6 +445,21 @@ static int read_verification(sh_results *r, hid_t f, int minor, const char *path
     if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_ROC].path, H5P_DEFAULT) > 0)
         rc = count_rows(&v->n_roc, f, sh_h5_tables[SH_H5_ROC].path, path, err);
     v->has_roc = !rc && H5Lexists(f, sh_h5_tables[SH_H5_ROC].path, H5P_DEFAULT) > 0;
+    /* Accuracy over folds (1.14): runs of a pair list with folds only. */
+    void *folds = NULL, *fold_accuracy = NULL;
+    if (!rc && H5Lexists(f, sh_h5_tables[SH_H5_FOLD_ACCURACY].path, H5P_DEFAULT) > 0) {
+        rc = read_table(&folds, &v->n_folds, f, &sh_h5_tables[SH_H5_FOLDS], minor, path, err);
+        if (!rc)
+            rc = read_table(&fold_accuracy, &v->n_fold_accuracy, f,
+                            &sh_h5_tables[SH_H5_FOLD_ACCURACY], minor, path, err);
+    }
+    v->folds = folds;
+    v->fold_accuracy = fold_accuracy;
+    for (size_t i = 0; i < v->n_folds; i++)
+        v->folds[i].partition[SH_NAME_MAX - 1] = v->folds[i].group[SH_NAME_MAX - 1] = '\0';
+    for (size_t i = 0; i < v->n_fold_accuracy; i++)
+        v->fold_accuracy[i].partition[SH_NAME_MAX - 1] =
+            v->fold_accuracy[i].group[SH_NAME_MAX - 1] = '\0';
     for (size_t i = 0; i < v->n_density; i++) {
         v->density[i].partition[SH_NAME_MAX - 1] = v->density[i].group[SH_NAME_MAX - 1] = '\0';
         v->density[i].kind[sizeof v->density[i].kind - 1] = '\0';

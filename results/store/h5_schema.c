@@ -297,6 +297,20 @@ static const sh_h5_column roc_cols[] = {
     COL(sh_vroc, 'd', fmr),              COL(sh_vroc, 'i', exact_since_previous),
 };
 
+static const sh_h5_column fold_cols[] = {
+    COL(sh_vfold, 's', partition),  COL(sh_vfold, 's', group),
+    COL(sh_vfold, 'i', fold),       COL(sh_vfold, 'd', threshold),
+    COL(sh_vfold, 'u', n_genuine),  COL(sh_vfold, 'u', n_impostor),
+    COL(sh_vfold, 'u', n_correct),  COL(sh_vfold, 'd', accuracy),
+};
+
+static const sh_h5_column fold_accuracy_cols[] = {
+    COL(sh_vfold_summary, 's', partition), COL(sh_vfold_summary, 's', group),
+    COL(sh_vfold_summary, 'u', n_folds),   COL(sh_vfold_summary, 'd', mean),
+    COL(sh_vfold_summary, 'd', sd),        COL(sh_vfold_summary, 'd', se),
+    COL(sh_vfold_summary, 'd', min),       COL(sh_vfold_summary, 'd', max),
+};
+
 #define TABLE(path, cols, type) {path, cols, NELEM(cols), sizeof(type)}
 
 const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
@@ -325,6 +339,9 @@ const sh_h5_table sh_h5_tables[SH_H5_N_TABLES] = {
     [SH_H5_CPAIRWISE] = TABLE("/classification/pairwise", cpair_test_cols, sh_cpair_test),
     [SH_H5_SCORES] = TABLE("/verification/scores", score_cols, sh_vscore),
     [SH_H5_ROC] = TABLE("/verification/roc", roc_cols, sh_vroc),
+    [SH_H5_FOLDS] = TABLE("/verification/folds", fold_cols, sh_vfold),
+    [SH_H5_FOLD_ACCURACY] =
+        TABLE("/verification/fold_accuracy", fold_accuracy_cols, sh_vfold_summary),
 };
 
 /* The type of t's columns; with in_file >= 0, only those it has. */

@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.13"
+#define SH_RESULTS_SCHEMA "1.14"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
@@ -87,6 +87,8 @@ enum {
     SH_H5_CPAIRWISE,   /* /classification/pairwise, since 1.11 */
     SH_H5_SCORES,      /* /verification/scores, since 1.11 */
     SH_H5_ROC,         /* /verification/roc: output.export [roc] only, since 1.12 */
+    SH_H5_FOLDS,       /* /verification/folds: pair lists with folds only, since 1.14 */
+    SH_H5_FOLD_ACCURACY, /* /verification/fold_accuracy: the same runs, since 1.14 */
     SH_H5_N_TABLES
 };
 extern const sh_h5_table sh_h5_tables[SH_H5_N_TABLES];

@@ -325,6 +325,10 @@ static int write_verification(hid_t f, const sh_vresults *v)
         bad |= write_table(f, &sh_h5_tables[SH_H5_SCORES], v->scores, v->n_scores);
     if (!bad && v->has_roc)
         bad |= write_table(f, &sh_h5_tables[SH_H5_ROC], v->roc, v->n_roc);
+    if (!bad && v->fold_accuracy)
+        bad |= write_table(f, &sh_h5_tables[SH_H5_FOLDS], v->folds, v->n_folds) ||
+               write_table(f, &sh_h5_tables[SH_H5_FOLD_ACCURACY], v->fold_accuracy,
+                           v->n_fold_accuracy);
     return bad ? -1 : 0;
 }
 

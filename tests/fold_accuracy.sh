@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# fold_accuracy.sh SHADES PYTHON WORK: accuracy over folds (RFW's protocol,
+# docs/measures.md) against a brute-force numpy reading of the same pairs.
+# A replayed pair list with ten folds numbered 2, 3, 5, ... 29 (as a file may
+# number them) over two partitions, scores of one decimal
+# (so ties straddle thresholds), pairs without a score (never a match), one
+# group missing from one fold, cross-group impostors (in "all" only), and a
+# fold whose other folds hold no pair of one group: every row of
+# /verification/folds (each fold's threshold, counts and accuracy) and of
+# /verification/fold_accuracy (mean, SD, SE, range) must equal what trying
+# every threshold gives; the text, Markdown and HTML reports show the table;
+# a run without folds writes neither table. Criteria on it judge each
+# group's mean: one passes at the lowest group's mean, one fails on a group.
+# Two runs side by side get RFW's table of engines by group. WORK keeps folds.h5 for the
+# schema test.
+set -euo pipefail
+shades=$1 python=$2 work=$3
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+fail() { echo "fold_accuracy: $*" >&2; exit 1; }
+
+"$shades" cohort cohort --subjects 60 --images 4 >/dev/null
+"$python" - <<'PY'
+import csv, itertools, random
+random.seed(11)
+FOLDS = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+rows = list(csv.DictReader(open("cohort/manifest.csv")))
+sub = {r["image_id"]: r["subject_id"] for r in rows}
+skin = {r["image_id"]: r["skin_type"] for r in rows}
+by = {}
+for r in rows:
+    by.setdefault(r["subject_id"], []).append(r["image_id"])
+pairs = [(a, b, 1) for s in sorted(by) for a, b in itertools.combinations(by[s], 2)]
+ids = sorted(sub)
+seen = set()
+while len(pairs) < 1500:
+    a, b = random.sample(ids, 2)
+    if sub[a] != sub[b] and (a, b) not in seen and (b, a) not in seen:
+        seen.add((a, b))
+        pairs.append((a, b, 0))
+random.shuffle(pairs)
+with open("pairs.csv", "w") as p, open("scores.csv", "w") as s:
+    p.write("reference_id,probe_id,fold\n")
+    s.write("reference_id,probe_id,score\n")
+    for i, (a, b, g) in enumerate(pairs):
+        fold = i % 10
+        # Skin type I has no pair in fold 7 (the fourth); type VI's pairs
+        # all lie in fold 19 (the eighth), which has no others to learn from.
+        if fold == 3 and "I" in (skin[a], skin[b]) and skin[a] == skin[b]:
+            fold = 4
+        if skin[a] == skin[b] == "VI":
+            fold = 7
+        p.write(f"{a},{b},{FOLDS[fold]}\n")
+        score = "" if random.random() < 0.02 else f"{random.gauss(1.0 if g else 0.0, 0.8):.1f}"
+        s.write(f"{a},{b},{score}\n")
+PY
+cat >run.yaml <<'YAML'
+run: {name: folds, seed: 3, threads: 2, bootstrap: 20}
+dataset: {manifest: cohort/manifest.csv, card: cohort/card.yaml}
+engine:
+  adapter: replay
+  scores: {file: scores.csv}
+groups: {partitions: [sex, skin_type], min_subjects: 1}
+verification:
+  pairs: {file: pairs.csv, fold: fold}
+  target_fmr: [1e-1]
+output: {results: folds.h5}
+criteria:
+  - {name: every-sex, measure: fold_accuracy, partition: sex, at_least: 0.5}
+  - {name: type-ii, measure: fold_accuracy, partition: skin_type, group: II, at_least: 0.99}
+YAML
+status=0
+"$shades" run run.yaml --progress off >out.txt 2>err.txt || status=$?
+[ "$status" = 1 ] || { cat err.txt >&2; fail "run: exit $status, want 1 (a criterion fails)"; }
+
+"$python" - <<'PY'
+import csv, math
+import h5py, numpy as np
+man = {r["image_id"]: r for r in csv.DictReader(open("cohort/manifest.csv"))}
+pairs = list(csv.DictReader(open("pairs.csv")))
+scores = {(r["reference_id"], r["probe_id"]): r["score"] for r in csv.DictReader(open("scores.csv"))}
+def fail(msg):
+    raise SystemExit("fold_accuracy: " + msg)
+P = []
+for r in pairs:
+    a, b = r["reference_id"], r["probe_id"]
+    s = scores[(a, b)]
+    P.append((a, b, int(r["fold"]), man[a]["subject_id"] == man[b]["subject_id"],
+              float(s) if s else -math.inf))
+buckets = [("all", "All", P)]
+for part in ("sex", "skin_type"):
+    for g in sorted({m[part] for m in man.values()}):
+        buckets.append((part, g, [p for p in P if man[p[0]][part] == g and man[p[1]][part] == g]))
+
+def accuracy(ps, t):
+    return sum((gen and s > -math.inf and s >= t) or (not gen and not s >= t) for _, _, _, gen, s in ps)
+
+want_rows, want_sum = [], []
+for part, group, ps in buckets:
+    accs = []
+    for k in sorted({p[2] for p in P}):
+        test = [p for p in ps if p[2] == k]
+        if not test:
+            continue
+        train = [p for p in ps if p[2] != k]
+        t, acc = math.nan, math.nan
+        if train:
+            best, t = -1, math.inf
+            for c in sorted({p[4] for p in train if p[4] > -math.inf} | {math.inf}, reverse=True):
+                n = accuracy(train, c)
+                if n > best:
+                    best, t = n, c
+            acc = accuracy(test, t) / len(test)
+            accs.append(acc)
+        want_rows.append((part, group, k, t, sum(p[3] for p in test),
+                          sum(not p[3] for p in test),
+                          accuracy(test, t) if train else 0, acc))
+    a = np.array(accs)
+    sd = a.std(ddof=1) if len(a) > 1 else math.nan
+    want_sum.append((part, group, len(a), a.mean() if len(a) else math.nan, sd,
+                     sd / math.sqrt(len(a)) if len(a) > 1 else math.nan,
+                     a.min() if len(a) else math.nan, a.max() if len(a) else math.nan))
+
+f = h5py.File("folds.h5", "r")
+got = f["/verification/folds"][()]
+if len(got) != len(want_rows):
+    fail(f"{len(got)} fold rows, want {len(want_rows)}")
+def same(x, y, tol=0.0):
+    if isinstance(y, float) and math.isnan(y):
+        return math.isnan(x)
+    return x == y if tol == 0 else abs(x - y) <= tol * max(1.0, abs(y))
+for row, w in zip(got, want_rows):
+    g = (row["partition"].decode(), row["group"].decode(), int(row["fold"]), float(row["threshold"]),
+         int(row["n_genuine"]), int(row["n_impostor"]), int(row["n_correct"]), float(row["accuracy"]))
+    if not all(same(x, y) for x, y in zip(g, w)):
+        fail(f"fold row {g}, want {w}")
+got = f["/verification/fold_accuracy"][()]
+if len(got) != len(want_sum):
+    fail(f"{len(got)} summary rows, want {len(want_sum)}")
+for row, w in zip(got, want_sum):
+    g = (row["partition"].decode(), row["group"].decode(), int(row["n_folds"]), float(row["mean"]),
+         float(row["sd"]), float(row["se"]), float(row["min"]), float(row["max"]))
+    if g[:3] != w[:3] or not all(same(x, y, 1e-12) for x, y in zip(g[3:], w[3:])):
+        fail(f"summary row {g}, want {w}")
+# The cases the data were made for.
+rows = f["/verification/folds"][()]
+def fold_rows(part, group):
+    return [r for r in rows if r["partition"].decode() == part and r["group"].decode() == group]
+if 7 in [int(r["fold"]) for r in fold_rows("skin_type", "I")]:
+    fail("skin type I has a row for fold 7, where it has no pair")
+vi = fold_rows("skin_type", "VI")
+if len(vi) != 1 or not math.isnan(vi[0]["threshold"]) or not math.isnan(vi[0]["accuracy"]):
+    fail(f"skin type VI: {vi}, want one row without a threshold")
+if int(vi[0]["fold"]) != 19:
+    fail(f"skin type VI's fold is {vi[0]['fold']}, want 19")
+# Criteria: the lowest sex group's mean passes 0.5; type II's fails 0.99.
+crit = {r["name"].decode(): r for r in f["/criteria"][()]}
+sex = min(w[3] for w in want_sum if w[0] == "sex")
+ii = [w[3] for w in want_sum if w[:2] == ("skin_type", "II")][0]
+for name, value, passed in (("every-sex", sex, 1), ("type-ii", ii, 0)):
+    r = crit[name]
+    if abs(r["value"] - value) > 1e-12 or int(r["pass"]) != passed:
+        fail(f"criterion {name}: value {r['value']} pass {r['pass']}, want {value} and {passed}")
+print(f"fold_accuracy: {len(want_rows)} fold rows and {len(want_sum)} groups as brute force gives")
+PY
+
+"$shades" report folds.h5 >report.txt
+grep -q "^Accuracy over folds" report.txt || fail "the text report has no fold table"
+mean=$("$python" -c "import h5py; print('%.2f%%' % (100 * h5py.File('folds.h5')['/verification/fold_accuracy'][0]['mean']))")
+grep -A8 "^Accuracy over folds" report.txt | grep -q "All .*$mean" || {
+  cat report.txt >&2; fail "the fold table's All row does not show mean $mean"; }
+"$shades" report folds.h5 --format md >report.md
+grep -q "Accuracy over folds" report.md || fail "the Markdown report has no fold table"
+"$shades" report folds.h5 --format html -o report.html
+grep -q "Accuracy over folds" report.html || fail "the HTML report has no fold table"
+
+# Without folds: neither table.
+sed -i -e 's|pairs: {file: pairs.csv, fold: fold}|pairs: {file: pairs.csv}|' \
+  -e 's|folds.h5|plain.h5|' -e '/^criteria:/,$d' run.yaml
+"$shades" run run.yaml --progress off >/dev/null 2>&1 || fail "the run without folds failed"
+"$python" -c "
+import h5py, sys
+f = h5py.File('plain.h5', 'r')
+sys.exit(1 if 'folds' in f['/verification'] or 'fold_accuracy' in f['/verification'] else 0)" ||
+  fail "a run without folds wrote a fold table"
+# Side by side (RFW's table of methods by race): the run with folds gives
+# each group's mean and SD, the one without "-".
+"$shades" report folds.h5 plain.h5 >both.txt || true
+grep -A6 "^Accuracy over folds by sex (mean, SD)" both.txt >side.txt ||
+  { cat both.txt >&2; fail "no side-by-side fold table"; }
+m=$("$python" -c "
+import h5py
+r = [x for x in h5py.File('folds.h5')['/verification/fold_accuracy'][()] if x['group'] == b'F'][0]
+print('%.2f%% (%.2f)' % (100 * r['mean'], 100 * r['sd']))")
+[ "$(grep -c -- "$m" side.txt)" = 1 ] || { cat side.txt >&2; fail "side by side: no F cell $m"; }
+grep -q "^plain  *-  *-  *-" side.txt || grep -q "  -  *-  *-$" side.txt ||
+  { cat side.txt >&2; fail "side by side: the run without folds is not '-'"; }
+echo "fold_accuracy: reports show the table; a run without folds has none"
