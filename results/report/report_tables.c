@@ -1030,6 +1030,16 @@ size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v)
     return n;
 }
 
+/* Appends a right-aligned column `name` to a table's headings (of `size`
+ * bytes) and alignments, the at-th. */
+static void column_add(char *heads, size_t size, char *align, size_t at, const char *name)
+{
+    size_t used = strlen(heads);
+    snprintf(heads + used, size - used, "|%s", name);
+    align[at] = 'r';
+    align[at + 1] = '\0';
+}
+
 /* The verification results of the first run with accuracy over folds. */
 static const sh_vresults *first_with_folds(const sh_report_run *runs, size_t n)
 {
@@ -1073,10 +1083,7 @@ sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char
     for (size_t i = 0; i < f0->n_fold_accuracy && n_cols < 128 && n_cols + 3 < sizeof align; i++)
         if (!strcmp(f0->fold_accuracy[i].partition, partition)) {
             cols[n_cols++] = f0->fold_accuracy[i].group;
-            size_t used = strlen(heads);
-            snprintf(heads + used, sizeof heads - used, "|%s", f0->fold_accuracy[i].group);
-            align[n_cols + 1] = 'r';
-            align[n_cols + 2] = '\0';
+            column_add(heads, sizeof heads, align, n_cols + 1, cols[n_cols - 1]);
         }
     sh_table *t = sh_table_create(title, heads, align);
     if (!t)
@@ -1133,10 +1140,7 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
         if (sh_vpoint_same(sh_vgroup_point(&v0->groups[i]), target) &&
             strcmp(v0->groups[i].partition, partition) == 0) {
             cols[n_cols++] = v0->groups[i].group;
-            size_t used = strlen(heads);
-            snprintf(heads + used, sizeof heads - used, "|%s", v0->groups[i].group);
-            align[n_cols + 2] = 'r';
-            align[n_cols + 3] = '\0';
+            column_add(heads, sizeof heads, align, n_cols + 2, cols[n_cols - 1]);
         }
     sh_table *t = sh_table_create(title, heads, align);
     if (!t)
