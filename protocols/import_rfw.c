@@ -150,6 +150,7 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
     rewind(f);
     line = 0;
     size_t fold_size = data_lines / 10 ? data_lines / 10 : 1, k = 0;
+    long nonmated_fold = -1; /* the fold whose non-mated lines have begun */
     while (!rc && next_line(&buf, &cap, f, line) > 0) {
         line++;
         char *fields[5];
@@ -182,14 +183,27 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
         int bad = add_side(&rows[0], job, input, line, race, id1, a, img[0], sizeof img[0], &why);
         if (!bad)
             bad = add_side(&rows[1], job, input, line, race, id2, b, img[1], sizeof img[1], &why);
-        if (!bad) {
-            long fold = (long)(k++ / fold_size);
+        long fold = (long)(k++ / fold_size);
+        if (!bad)
             bad = sh_import_add_pair(&job->p, &job->m, rows[0], rows[1], fold > 9 ? 9 : fold,
                                          input, line, &why);
-        }
-        if (bad)
+        if (bad) {
             rc = sh_err_set(err, why.code, "%s:%zu: %s", input, line, why.msg);
+        } else if (n == 3 && nonmated_fold == fold) {
+            /* A fold's lines out of RFW's order: its folds are not RFW's. */
+            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: a mated line after fold %ld's non-mated "
+                            "lines; RFW's ten folds are each their mated lines, then their "
+                            "non-mated ones", input, line, fold);
+        }
+        if (n == 4)
+            nonmated_fold = fold;
     }
+    /* Folds are the file's tenths: a count that does not divide would
+     * move lines across them (the last would take the rest). */
+    if (!rc && data_lines % 10)
+        rc = sh_err_set(err, SH_E_INPUT, "%s: %zu pair lines, not ten folds of one size "
+                        "(RFW's lists hold 6,000: ten folds of 300 mated, then 300 non-mated, "
+                        "lines)", input, data_lines);
     free(buf);
     fclose(f);
     return rc;

@@ -246,6 +246,11 @@ case $id in
        run=(import rfw pairs.txt -o imported) ;;
   i17) printf 'm.01\t0\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
+  i18) printf 'm.01\t1\t2\nm.02\t1\t2\nm.03\t1\t2\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
+  i19) { printf 'm.00\t1\tm.01\t1\n'   # fold 0 (lines 1-2): non-mated, then mated
+         for k in $(seq 2 20); do printf 'm.%02d\t1\t2\n' "$k"; done; } >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
   i13) printf 'file,age,gender,race,service_test\ntrain/1.jpg,31-39,Male,White,True\n' >ff.csv
        run=(import fairface ff.csv -o imported) ;;
   i14) ppb ppb.csv '1,a.jpg,Female,5,lighter,X'

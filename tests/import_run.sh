@@ -53,20 +53,21 @@ done <images.txt
 (cd tree && "$shades" import utkface UTKFace -o ../data/utkface >/dev/null)
 
 # ---- RFW: test/txts/<Race>/<Race>_pairs.txt and test/data/<Race>/<id>/;
-# the folder of pair lists imports every race at once.
+# the folder of pair lists imports every race at once. A list is ten folds
+# of one size, each its mated lines then its non-mated ones: here 5 mated
+# and 5 non-mated lines, so folds of one line.
 for race in African Asian; do
   mkdir -p "tree/rfw/test/txts/$race"
-  {
-    prev=""
-    while read -r id subj sex type; do
-      rid="m.$race$subj" n=$(( ${id##*_} + 1 ))
-      mkdir -p "tree/rfw/test/data/$race/$rid"
-      cp "$(img "$id")" "tree/rfw/test/data/$race/$rid/${rid}_000$n.jpg"
-      [ "$n" = 2 ] && printf '%s\t1\t2\n' "$rid"
-      [ -n "$prev" ] && [ "$n" = 1 ] && printf '%s\t1\t%s\t1\n' "$prev" "$rid"
-      [ "$n" = 1 ] && prev=$rid
-    done <images.txt
-  } >"tree/rfw/test/txts/$race/${race}_pairs.txt"
+  prev="" && : >mated.txt && : >nonmated.txt
+  while read -r id subj sex type; do
+    rid="m.$race$subj" n=$(( ${id##*_} + 1 ))
+    mkdir -p "tree/rfw/test/data/$race/$rid"
+    cp "$(img "$id")" "tree/rfw/test/data/$race/$rid/${rid}_000$n.jpg"
+    [ "$n" = 2 ] && printf '%s\t1\t2\n' "$rid" >>mated.txt
+    [ -n "$prev" ] && [ "$n" = 1 ] && printf '%s\t1\t%s\t1\n' "$prev" "$rid" >>nonmated.txt
+    [ "$n" = 1 ] && prev=$rid
+  done <images.txt
+  { head -5 mated.txt; head -5 nonmated.txt; } >"tree/rfw/test/txts/$race/${race}_pairs.txt"
 done
 sed -i '1s/^/\xef\xbb\xbf/' tree/rfw/test/txts/Asian/Asian_pairs.txt   # a byte-order mark
 "$shades" import rfw tree/rfw/test/txts -o data/rfw --images tree/rfw/test/data >/dev/null
