@@ -477,6 +477,14 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         snprintf(repeat, sizeof repeat, "not checked: checked in verification runs only");
     if (s->repeat.differed)
         fprintf(stderr, "shades: warning: engine '%s': %s\n", s->inst->id.name, repeat);
+    /* Scores the wrong way round (distances) pass every check, and measure
+     * nonsense: a rate near 1 and accuracy over folds near the impostors'
+     * share. scores[0] is "all". */
+    if (s->vresults && s->vresults->n_scores && s->vresults->scores[0].auc < 0.5)
+        fprintf(stderr, "shades: warning: genuine pairs score below impostor pairs (AUC %.3f "
+                "over all pairs): shades reads a higher score as more alike; scores that are "
+                "distances need their sign turned (docs/datasets.md, \"Replay\")\n",
+                s->vresults->scores[0].auc);
     if (s->inst)
         s->inst->calls->describe(isolation, sizeof isolation, s->inst);
     sh_results r = {
@@ -534,6 +542,11 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (!rc && cand && cand->gallery)
         rc = sh_sha256_file(gallery_sha, cand->gallery, err);
     r.info.replay_gallery_sha256 = gallery_sha;
+    /* The pair list decides every pair and fold measured. */
+    char pairs_sha[SH_SHA256_HEX] = "";
+    if (!rc && c->protocol == SH_PROTOCOL_VERIFICATION && c->verification.pairs)
+        rc = sh_sha256_file(pairs_sha, c->verification.pairs->file, err);
+    r.info.pairs_sha256 = pairs_sha;
     sh_provenance prov;
     if (!rc)
         rc = sh_provenance_collect(&prov, s->manifest, c->dataset.card, s->inst != NULL, err);

@@ -216,21 +216,24 @@ static int list_row(void *ctx, char **fields, size_t n, size_t line, sh_err *err
                               fields[r->col_probe]);
     int32_t fold = -1;
     if (r->col_fold >= 0) {
+        /* Digits only: strtol would take a sign or leading blanks too. */
+        const char *text = fields[r->col_fold];
         char *end;
-        long v = strtol(fields[r->col_fold], &end, 10);
-        if (!fields[r->col_fold][0] || *end || v < 0 || v > INT32_MAX)
+        long v = strtol(text, &end, 10);
+        if (*text < '0' || *text > '9' || *end || v > INT32_MAX)
             return sh_err_set(err, SH_E_INPUT,
-                                  "field '%s': '%s' is not a fold number (0 or more)",
-                                  r->cfg->fold, fields[r->col_fold]);
+                              "field '%s': '%s' is not a fold number (a whole number from 0 "
+                              "to 2147483647)",
+                              r->cfg->fold, text);
         fold = (int32_t)v;
         size_t k = 0;
         while (k < r->n_folds && r->folds[k] != fold)
             k++;
         if (k == SH_FOLDS_MAX)
             return sh_err_set(err, SH_E_INPUT,
-                              "field '%s': '%s' is a fold past the %d a pair list may hold "
-                              "(each is a threshold learnt on the others)",
-                              r->cfg->fold, fields[r->col_fold], SH_FOLDS_MAX);
+                              "field '%s': '%s' would be fold %d; a pair list holds at most %d "
+                              "distinct folds (each is a threshold learnt on the others)",
+                              r->cfg->fold, text, SH_FOLDS_MAX + 1, SH_FOLDS_MAX);
         if (k == r->n_folds)
             r->folds[r->n_folds++] = fold;
     }

@@ -485,12 +485,15 @@ static int group_too_small(const sh_vresults *r, const char *partition, const ch
 static void evaluate_folds(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
                            int at_most)
 {
-    int seen = 0;
+    int seen = 0, small = 0;
     for (size_t i = 0; i < r->n_fold_accuracy; i++) {
         const sh_vfold_summary *row = &r->fold_accuracy[i];
-        if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
-            group_too_small(r, row->partition, row->group))
+        if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)))
             continue;
+        if (group_too_small(r, row->partition, row->group)) {
+            small++;
+            continue;
+        }
         if (isnan(row->mean)) {
             v->value = NAN;
             snprintf(v->group, sizeof v->group, "%s", row->group);
@@ -500,7 +503,10 @@ static void evaluate_folds(sh_verdict *v, const sh_criterion *k, const sh_vresul
         }
         keep_worst(v, &seen, row->mean, row->group, at_most);
     }
-    if (!seen)
+    if (!seen && small)
+        snprintf(v->reason, sizeof v->reason, "every group of partition '%s' it names has "
+                 "fewer subjects than groups.min_subjects", k->partition);
+    else if (!seen)
         snprintf(v->reason, sizeof v->reason, "no accuracy over folds for partition '%s' "
                  "(the pair list has no folds)", k->partition);
 }

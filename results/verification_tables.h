@@ -167,7 +167,7 @@ typedef struct sh_vroc {
 /* One fold of a group's accuracy over folds (RFW's protocol,
  * verification_folds.h): the threshold that maximises accuracy on the
  * other folds' pairs of the group, and what it gives on this fold's; rows
- * of /verification/folds (schema 1.13). */
+ * of /verification/folds (schema 1.14). */
 typedef struct sh_vfold {
     char partition[SH_NAME_MAX];
     char group[SH_NAME_MAX];
@@ -181,7 +181,7 @@ typedef struct sh_vfold {
 } sh_vfold;
 
 /* A group's accuracy over its folds; rows of /verification/fold_accuracy
- * (schema 1.13). */
+ * (schema 1.14). */
 typedef struct sh_vfold_summary {
     char partition[SH_NAME_MAX];
     char group[SH_NAME_MAX];

@@ -220,6 +220,8 @@ case $id in
        sed -i '1s/$/,probe_id/' data/pairs.csv && sed -i '2s/$/,x/' data/pairs.csv ;;
   p04) pairs
        echo "$(first 1)" >>data/pairs.csv ;;
+  p07) pairs ', fold: fold'
+       sed -i '1s/$/,fold/; 2s/$/,+3/' data/pairs.csv ;;
   p06) pairs ', fold: fold'    # 101 pairs need more than the fixture's 8 images
        "$shades" cohort big --subjects 8 --images 3 >/dev/null
        sed -i "s|manifest: $manifest, card: data/card.yaml|manifest: big/manifest.csv, card: big/card.yaml|" run.yaml

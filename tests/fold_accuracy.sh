@@ -170,10 +170,39 @@ grep -q "^Accuracy over folds" report.txt || fail "the text report has no fold t
 mean=$("$python" -c "import h5py; print('%.2f%%' % (100 * h5py.File('folds.h5')['/verification/fold_accuracy'][0]['mean']))")
 grep -A8 "^Accuracy over folds" report.txt | grep -q "All .*$mean" || {
   cat report.txt >&2; fail "the fold table's All row does not show mean $mean"; }
+# Under the table, a partition's mean of its groups' means (RFW's Avg).
+avg=$("$python" -c "
+import h5py
+r = [x for x in h5py.File('folds.h5')['/verification/fold_accuracy'][()] if x['partition'] == b'sex']
+print('%.2f%%' % (100 * sum(x['mean'] for x in r) / len(r)))")
+tr '\n' ' ' <report.txt | grep -q "sex: the mean of its 2 groups' means $avg (RFW's Avg)" ||
+  fail "the text report does not give sex's mean of group means $avg"
 "$shades" report folds.h5 --format md >report.md
 grep -q "Accuracy over folds" report.md || fail "the Markdown report has no fold table"
 "$shades" report folds.h5 --format html -o report.html
 grep -q "Accuracy over folds" report.html || fail "the HTML report has no fold table"
+
+# The file records the pair list's SHA-256; runs over two pair lists, side
+# by side, are said to compare different pairs.
+"$python" -c "
+import h5py, hashlib, sys
+want = hashlib.sha256(open('pairs.csv', 'rb').read()).hexdigest()
+got = h5py.File('folds.h5', 'r').attrs['pairs_sha256']
+sys.exit(0 if got == want else 'pairs_sha256 %s, want %s' % (got, want))" || fail "pairs_sha256"
+head -n -1 pairs.csv >pairs2.csv
+sed -e 's|file: pairs.csv|file: pairs2.csv|' -e 's|folds.h5|pairs2.h5|' run.yaml >pairs2.yaml
+"$shades" run pairs2.yaml --progress off >/dev/null 2>&1 || true
+"$shades" report folds.h5 pairs2.h5 >two.txt 2>&1 || true
+tr '\n' ' ' <two.txt | grep -q "The runs compared different pairs: .*pair list sha256 " ||
+  { head -20 two.txt >&2; fail "two pair lists side by side: no warning"; }
+
+# Distances in place of similarities: a warning says so.
+awk -F, -v OFS=, 'NR > 1 && $3 != "" { $3 = -$3 } { print }' scores.csv >dist.csv
+sed -e 's|scores.csv|dist.csv|' -e 's|folds.h5|dist.h5|' run.yaml >dist.yaml
+"$shades" run dist.yaml --progress off >/dev/null 2>dist.err || true
+grep -q "^shades: warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs): shades reads a higher score as more alike; scores that are distances need their sign turned" dist.err ||
+  { cat dist.err >&2; fail "no warning for scores that are distances"; }
+grep -q "genuine pairs score below" err.txt && fail "a warning of distances for similarities"
 
 # Without folds: neither table.
 sed -i -e 's|pairs: {file: pairs.csv, fold: fold}|pairs: {file: pairs.csv}|' \

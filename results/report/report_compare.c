@@ -151,6 +151,21 @@ static void fact_service(char *out, size_t size, const sh_results *r)
         snprintf(out, size, "no service description");
 }
 
+/* The pair list's digest, or how the pairs came about. */
+static void fact_pairs(char *out, size_t size, const sh_results *r)
+{
+    const char *sha = r->info.pairs_sha256 ? r->info.pairs_sha256 : "";
+    const char *schema = r->info.schema_version ? r->info.schema_version : "";
+    if (r->info.protocol && r->info.protocol[0] && strcmp(r->info.protocol, "verification"))
+        snprintf(out, size, "no pairs (%s)", r->info.protocol);
+    else if (sha[0])
+        snprintf(out, size, "pair list sha256 %.12s", sha);
+    else if (strncmp(schema, "1.", 2) || atoi(schema + 2) < 14)
+        snprintf(out, size, "a pair list not recorded (schema %s)", schema);
+    else
+        snprintf(out, size, "generated pairs");
+}
+
 /* The protocol the run measured. */
 static void fact_protocol(char *out, size_t size, const sh_results *r)
 {
@@ -209,7 +224,7 @@ int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
 int sh_summary_differences_named(char ***out, const char **kinds, const sh_report_run *runs,
                                  size_t n)
 {
-    *out = calloc(8, sizeof **out);
+    *out = calloc(9, sizeof **out); /* every kind below, then NULL */
     if (!*out)
         return -1;
     int nomem = 0, count = 0;
@@ -217,6 +232,10 @@ int sh_summary_differences_named(char ***out, const char **kinds, const sh_repor
     if (n > 1 && (s = difference(runs, n, fact_manifest, "The runs used different manifests",
                                  "Their rates were measured on different images.", &nomem)))
         push(*out, kinds, &count, s, "manifests");
+    if (n > 1 && (s = difference(runs, n, fact_pairs, "The runs compared different pairs",
+                                 "Their rates, and any accuracy over folds, are over different "
+                                 "comparisons.", &nomem)))
+        push(*out, kinds, &count, s, "pair lists");
     if (n > 1 && (s = difference(runs, n, fact_card, "The runs used different dataset cards",
                                  "They describe different data.", &nomem)))
         push(*out, kinds, &count, s, "dataset cards");

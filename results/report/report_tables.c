@@ -134,6 +134,8 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         {"repeatability", f->engine_repeatability[0] ? f->engine_repeatability : "not recorded"},
         {"manifest", f->manifest_path},
         {"manifest sha256", f->manifest_sha256},
+        {"pair list sha256", f->pairs_sha256[0] ? f->pairs_sha256
+                                                : "none (generated pairs, or a file before 1.14)"},
         {"protocol", f->protocol[0] ? f->protocol : "verification"},
         {"dataset", f->dataset_name[0] ? f->dataset_name : "(no card)"},
         {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
@@ -519,6 +521,39 @@ sh_table *sh_table_eer(const sh_report_run *run)
     return t;
 }
 
+/* Whether v's group `group` of `partition` is too small (its score row
+ * says so). */
+static int fold_group_small(const sh_vresults *v, const char *partition, const char *group)
+{
+    for (size_t i = 0; i < v->n_scores; i++)
+        if (!strcmp(v->scores[i].partition, partition) && !strcmp(v->scores[i].group, group))
+            return v->scores[i].too_small != 0;
+    return 0;
+}
+
+/* Adds to t the mean of partition's group means (first..end of the
+ * summaries) and their SD across groups, both forms: RFW's "Avg" and "STD". */
+static void fold_groups_note(sh_table *t, const sh_vfold_summary *s, size_t first, size_t end)
+{
+    double sum = 0, ss = 0;
+    size_t n = 0;
+    for (size_t i = first; i < end; i++)
+        if (!isnan(s[i].mean)) {
+            sum += s[i].mean;
+            n++;
+        }
+    if (n < 2)
+        return;
+    double mean = sum / n;
+    for (size_t i = first; i < end; i++)
+        if (!isnan(s[i].mean))
+            ss += (s[i].mean - mean) * (s[i].mean - mean);
+    sh_table_note_add(t, "%s: the mean of its %zu groups' means %.2f%% (RFW's Avg); their SD "
+                      "%.2f (n - 1) or %.2f (n).",
+                      s[first].partition, n, 100 * mean, 100 * sqrt(ss / (n - 1)),
+                      100 * sqrt(ss / n));
+}
+
 sh_table *sh_table_folds(const sh_report_run *run)
 {
     const sh_vresults *v = run->r->verification;
@@ -527,12 +562,15 @@ sh_table *sh_table_folds(const sh_report_run *run)
     if (!t)
         return NULL;
     size_t most = 0;
+    int any_small = 0;
     for (size_t i = 0; i < v->n_fold_accuracy; i++) {
         const sh_vfold_summary *s = &v->fold_accuracy[i];
+        int small = fold_group_small(v, s->partition, s->group);
+        any_small |= small;
         if (strcmp(s->partition, "all") == 0)
-            sh_table_cellf(t, "%s", s->group);
+            sh_table_cellf(t, "%s%s", s->group, small ? "*" : "");
         else
-            sh_table_cellf(t, "%s: %s", s->partition, s->group);
+            sh_table_cellf(t, "%s: %s%s", s->partition, s->group, small ? "*" : "");
         sh_table_cellf(t, "%llu", (unsigned long long)s->n_folds);
         sh_table_cellf(t, isnan(s->mean) ? "n/a" : "%.2f%%", 100 * s->mean);
         sh_table_cellf(t, isnan(s->sd) ? "n/a" : "%.2f", 100 * s->sd);
@@ -546,8 +584,19 @@ sh_table *sh_table_folds(const sh_report_run *run)
                   "pairs below) on the other folds' pairs of the group, applied to the fold's "
                   "own; accuracy in %%, SD (n - 1) and SE in percentage points over the folds "
                   "(up to %zu) that have pairs of the group and a threshold. Each fold's "
-                  "threshold and counts are in /verification/folds.",
+                  "threshold and counts are in /verification/folds. All: every group's pairs "
+                  "under one threshold a fold.",
                   most);
+    for (size_t i = 0, first = 0; i < v->n_fold_accuracy; i++)
+        if (i + 1 == v->n_fold_accuracy ||
+            strcmp(v->fold_accuracy[i + 1].partition, v->fold_accuracy[i].partition)) {
+            if (strcmp(v->fold_accuracy[i].partition, "all"))
+                fold_groups_note(t, v->fold_accuracy, first, i + 1);
+            first = i + 1;
+        }
+    if (any_small)
+        sh_table_note_add(t, "* fewer subjects than groups.min_subjects: too small to "
+                             "estimate, and left out of criteria.");
     return t;
 }
 
@@ -1109,7 +1158,8 @@ sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char
     }
     sh_table_note(t, "Each engine's mean accuracy over its pair list's folds, each fold's "
                   "threshold learnt on the others (RFW's protocol), in %%, with the SD over "
-                  "folds in percentage points; '-': a run without folds or without the group.");
+                  "folds in percentage points; '-': a run without folds or without the group; "
+                  "n/a: a group without a fold to measure.");
     return t;
 }
 
