@@ -38,8 +38,8 @@ static const struct {
 } same_text[] = {
 #define TEXT(m) {#m, offsetof(sh_run_info, m)}
     TEXT(run_name), {"config", offsetof(sh_run_info, config_text)}, TEXT(adapter_name), TEXT(adapter_version),
-    TEXT(adapter_vendor), TEXT(adapter_sha256), TEXT(manifest_sha256), TEXT(pairs_sha256), TEXT(criteria_passed),
-    TEXT(protocol), TEXT(dataset_name), TEXT(dataset_warning), TEXT(card_sha256),
+    TEXT(adapter_vendor), TEXT(adapter_sha256), TEXT(manifest_sha256), TEXT(pairs_sha256),
+    TEXT(criteria_passed), TEXT(protocol), TEXT(dataset_name), TEXT(dataset_warning), TEXT(card_sha256),
     TEXT(images_merkle_root), TEXT(replay_gallery_sha256),
 #undef TEXT
 }, same_count[] = {

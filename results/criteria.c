@@ -467,8 +467,6 @@ static void evaluate_class_rate(sh_verdict *v, const sh_criterion *k, const sh_c
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
 }
 
-/* A score statistic: every group of the partition (or the one named) must
- * meet the rule; the verdict names the one furthest from it. */
 /* Whether group `group` of `partition` has fewer subjects than
  * groups.min_subjects (its rows say so). */
 static int group_too_small(const sh_vresults *r, const char *partition, const char *group)
@@ -511,6 +509,8 @@ static void evaluate_folds(sh_verdict *v, const sh_criterion *k, const sh_vresul
                  "(the pair list has no folds)", k->partition);
 }
 
+/* A score statistic: every group of the partition (or the one named) must
+ * meet the rule; the verdict names the one furthest from it. */
 static void evaluate_score(sh_verdict *v, const sh_criterion *k, const sh_vresults *r,
                            int at_most)
 {
