@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "h5_compare.h"
 #include "h5_read.h"
+#include "h5_schema.h"
 #include "paths.h"
 #include "run.h"
 
@@ -49,9 +51,23 @@ static const struct {
 #undef COUNT
 };
 
+/* Whether the attribute at `offset` of sh_run_info came after schema 1.minor
+ * (a file of that schema lacks it, and reads it as empty or 0). */
+static int added_after(size_t offset, int minor)
+{
+    for (size_t i = 0; i < sh_h5_n_string_attrs; i++)
+        if (sh_h5_string_attrs[i].offset == offset)
+            return sh_h5_string_attrs[i].since_minor > minor;
+    for (size_t i = 0; i < sh_h5_n_u64_attrs; i++)
+        if (sh_h5_u64_attrs[i].offset == offset)
+            return sh_h5_u64_attrs[i].since_minor > minor;
+    return 0;
+}
+
 /* After identical tables: those root attributes (the verdict among them,
  * which no table holds), worded as sh_h5_compare words a table's
- * difference; 1 when one differs. */
+ * difference; 1 when one differs. An attribute the file's schema predates
+ * is not compared. */
 static int same_attributes(char *out, size_t size, const sh_results *was, const char *now_path,
                            sh_err *err)
 {
@@ -60,7 +76,11 @@ static int same_attributes(char *out, size_t size, const sh_results *was, const 
     if (rc)
         return rc;
     const char *a = (const char *)&was->info, *b = (const char *)&now->info;
+    const char *schema = was->info.schema_version ? was->info.schema_version : "";
+    int minor = strncmp(schema, "1.", 2) ? 0 : atoi(schema + 2);
     for (size_t k = 0; !rc && k < sizeof same_text / sizeof *same_text; k++) {
+        if (added_after(same_text[k].offset, minor))
+            continue;
         const char *x = *(char *const *)(a + same_text[k].offset);
         const char *y = *(char *const *)(b + same_text[k].offset);
         x = x ? x : "";
@@ -73,6 +93,8 @@ static int same_attributes(char *out, size_t size, const sh_results *was, const 
         }
     }
     for (size_t k = 0; !rc && k < sizeof same_count / sizeof *same_count; k++) {
+        if (added_after(same_count[k].offset, minor))
+            continue;
         uint64_t x = *(const uint64_t *)(a + same_count[k].offset);
         uint64_t y = *(const uint64_t *)(b + same_count[k].offset);
         if (x != y) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,6 +442,28 @@ static void print_provenance(FILE *out, const run_state *s)
             s->n_provenance == 1 ? "" : "s", SHADES_EXT_PROVENANCE, len ? ": " : "", keys);
 }
 
+/* Warns of scores the wrong way round (distances), which pass every check
+ * and measure nonsense: FNMR near 1, accuracy over folds near the
+ * impostors' share. The AUC ("all", scores[0]) counts a pair without a
+ * score as -inf, so a run where most genuine pairs failed is below 0.5
+ * too: its finite genuine scores are judged, AUC over 1 - the failed share
+ * (impostor pairs that failed only raise it). */
+static void warn_distances(const run_state *s)
+{
+    const sh_vresults *v = s->vresults;
+    size_t n = s->pairs->n_genuine, failed = 0;
+    for (size_t k = 0; k < n; k++)
+        failed += !(s->genuine[k] > -INFINITY);
+    if (!v->n_scores || !n || failed == n || !(v->scores[0].auc < 0.5 * (1 - (double)failed / n)))
+        return;
+    fprintf(stderr, "shades: warning: genuine pairs score below impostor pairs (AUC %.3f over "
+            "all pairs%s): shades reads a higher score as more alike; scores that are distances "
+            "need their sign turned (%s)\n", v->scores[0].auc,
+            failed ? ", failed pairs lowest" : "",
+            s->inst ? "an engine's compare returns a similarity: docs/adapter-guide.md"
+                    : "docs/datasets.md, \"Replay\"");
+}
+
 static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
 {
     const sh_config *c = s->config;
@@ -477,14 +500,8 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         snprintf(repeat, sizeof repeat, "not checked: checked in verification runs only");
     if (s->repeat.differed)
         fprintf(stderr, "shades: warning: engine '%s': %s\n", s->inst->id.name, repeat);
-    /* Scores the wrong way round (distances) pass every check, and measure
-     * nonsense: a rate near 1 and accuracy over folds near the impostors'
-     * share. scores[0] is "all". */
-    if (s->vresults && s->vresults->n_scores && s->vresults->scores[0].auc < 0.5)
-        fprintf(stderr, "shades: warning: genuine pairs score below impostor pairs (AUC %.3f "
-                "over all pairs): shades reads a higher score as more alike; scores that are "
-                "distances need their sign turned (docs/datasets.md, \"Replay\")\n",
-                s->vresults->scores[0].auc);
+    if (s->vresults && s->pairs)
+        warn_distances(s);
     if (s->inst)
         s->inst->calls->describe(isolation, sizeof isolation, s->inst);
     sh_results r = {

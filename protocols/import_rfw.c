@@ -118,6 +118,36 @@ static int add_side(size_t *out_row, sh_import_job *job, const char *input, size
     return sh_import_add_image(out_row, &job->m, row, input, line, NULL, err);
 }
 
+/* Where a pair list's folds stand: the fold being read, its first and
+ * last lines, and which kinds of line it has had. */
+typedef struct fold_shape {
+    long fold;
+    size_t first, last;
+    int mated, nonmated;
+} fold_shape;
+
+/* Notes a pair line of `fold` (mated or not) at `line`, or with fold -1 the
+ * end of the file: 0, or an error where a fold's lines are not RFW's (a
+ * mated line after its non-mated ones, or a kind missing). */
+static int fold_line(fold_shape *s, const char *input, size_t line, long fold, int mated,
+                     sh_err *err)
+{
+    if (fold != s->fold && s->fold >= 0 && (!s->mated || !s->nonmated))
+        return sh_err_set(err, SH_E_INPUT, "%s:%zu-%zu: fold %ld holds no %s line; RFW's ten "
+                          "folds each hold mated lines, then non-mated ones", input, s->first,
+                          s->last, s->fold, s->mated ? "non-mated" : "mated");
+    if (fold != s->fold)
+        *s = (fold_shape){fold, line, line, 0, 0};
+    if (mated && s->nonmated)
+        return sh_err_set(err, SH_E_INPUT, "%s:%zu: a mated line after fold %ld's non-mated "
+                          "lines; RFW's ten folds are each their mated lines, then their "
+                          "non-mated ones", input, line, fold);
+    s->last = line;
+    s->mated |= mated;
+    s->nonmated |= !mated;
+    return 0;
+}
+
 /* One pair list: `id n m` (mated) or `id1 n id2 m` (non-mated); the file
  * holds ten folds of equal size, each its mated lines then its non-mated
  * ones. Image `id` number n is <race>/<id>/<id>_<n as 4 digits>.jpg. */
@@ -150,7 +180,11 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
     rewind(f);
     line = 0;
     size_t fold_size = data_lines / 10 ? data_lines / 10 : 1, k = 0;
-    long nonmated_fold = -1; /* the fold whose non-mated lines have begun */
+    /* RFW's shape, checked where the count divides (else the count is the
+     * error, after any bad line): each fold its mated lines, then its
+     * non-mated ones, both there. */
+    int tenths = data_lines % 10 == 0;
+    fold_shape shape = {-1, 0, 0, 0, 0};
     while (!rc && next_line(&buf, &cap, f, line) > 0) {
         line++;
         char *fields[5];
@@ -187,17 +221,13 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
         if (!bad)
             bad = sh_import_add_pair(&job->p, &job->m, rows[0], rows[1], fold > 9 ? 9 : fold,
                                          input, line, &why);
-        if (bad) {
+        if (bad)
             rc = sh_err_set(err, why.code, "%s:%zu: %s", input, line, why.msg);
-        } else if (n == 3 && nonmated_fold == fold) {
-            /* A fold's lines out of RFW's order: its folds are not RFW's. */
-            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: a mated line after fold %ld's non-mated "
-                            "lines; RFW's ten folds are each their mated lines, then their "
-                            "non-mated ones", input, line, fold);
-        }
-        if (n == 4)
-            nonmated_fold = fold;
+        else if (tenths)
+            rc = fold_line(&shape, input, line, fold, n == 3, err);
     }
+    if (!rc && tenths && data_lines)
+        rc = fold_line(&shape, input, line, -1, 0, err);
     /* Folds are the file's tenths: a count that does not divide would
      * move lines across them (the last would take the rest). */
     if (!rc && data_lines % 10)

@@ -250,6 +250,8 @@ case $id in
        run=(import rfw African_pairs.txt -o imported) ;;
   i18) printf 'm.01\t1\t2\nm.02\t1\t2\nm.03\t1\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
+  i20) for k in $(seq 1 20); do printf 'm.%02d\t1\t2\n' "$k"; done >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
   i19) { printf 'm.00\t1\tm.01\t1\n'   # fold 0 (lines 1-2): non-mated, then mated
          for k in $(seq 2 20); do printf 'm.%02d\t1\t2\n' "$k"; done; } >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;

@@ -175,7 +175,7 @@ avg=$("$python" -c "
 import h5py
 r = [x for x in h5py.File('folds.h5')['/verification/fold_accuracy'][()] if x['partition'] == b'sex']
 print('%.2f%%' % (100 * sum(x['mean'] for x in r) / len(r)))")
-tr '\n' ' ' <report.txt | grep -q "sex: the mean of its 2 groups' means $avg (RFW's Avg)" ||
+tr '\n' ' ' <report.txt | grep -q "sex: the mean of its 2 groups' means $avg (RFW's Avg;" ||
   fail "the text report does not give sex's mean of group means $avg"
 "$shades" report folds.h5 --format md >report.md
 grep -q "Accuracy over folds" report.md || fail "the Markdown report has no fold table"
@@ -200,9 +200,24 @@ tr '\n' ' ' <two.txt | grep -q "The runs compared different pairs: .*pair list s
 awk -F, -v OFS=, 'NR > 1 && $3 != "" { $3 = -$3 } { print }' scores.csv >dist.csv
 sed -e 's|scores.csv|dist.csv|' -e 's|folds.h5|dist.h5|' run.yaml >dist.yaml
 "$shades" run dist.yaml --progress off >/dev/null 2>dist.err || true
-grep -q "^shades: warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs): shades reads a higher score as more alike; scores that are distances need their sign turned" dist.err ||
+grep -q "^shades: warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs[^)]*): shades reads a higher score as more alike; scores that are distances need their sign turned" dist.err ||
   { cat dist.err >&2; fail "no warning for scores that are distances"; }
 grep -q "genuine pairs score below" err.txt && fail "a warning of distances for similarities"
+# Most genuine pairs without a score is not a sign of distances.
+"$python" - <<'PY'
+import csv, random
+random.seed(5)
+subject = {r["image_id"]: r["subject_id"] for r in csv.DictReader(open("cohort/manifest.csv"))}
+rows = list(csv.reader(open("scores.csv")))
+with open("failed.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(rows[0])
+    for a, b, s in rows[1:]:
+        w.writerow([a, b, "" if subject[a] == subject[b] and random.random() < 0.6 else s])
+PY
+sed -e 's|scores.csv|failed.csv|' -e 's|folds.h5|failed.h5|' run.yaml >failed.yaml
+"$shades" run failed.yaml --progress off >/dev/null 2>failed.err || true
+grep -q "genuine pairs score below" failed.err && fail "a warning of distances for failed pairs"
 
 # Without folds: neither table.
 sed -i -e 's|pairs: {file: pairs.csv, fold: fold}|pairs: {file: pairs.csv}|' \
@@ -225,4 +240,30 @@ print('%.2f%% (%.2f)' % (100 * r['mean'], 100 * r['sd']))")
 [ "$(grep -c -- "$m" side.txt)" = 1 ] || { cat side.txt >&2; fail "side by side: no F cell $m"; }
 grep -q "^plain  *-  *-  *-" side.txt || grep -q "  -  *-  *-$" side.txt ||
   { cat side.txt >&2; fail "side by side: the run without folds is not '-'"; }
+# In either order, the side-by-side table has every run's groups.
+"$shades" report plain.h5 folds.h5 >both2.txt || true
+grep -A6 "^Accuracy over folds by sex (mean, SD)" both2.txt | grep -q -- "$m" ||
+  { cat both2.txt >&2; fail "side by side, the run with folds second: no F cell $m"; }
+
+# Groups under groups.min_subjects are marked, and left out of the mean of
+# the group means (skin types have about 10 subjects each here).
+sed -e 's|file: pairs.csv}|file: pairs.csv, fold: fold}|' -e 's|plain.h5|small.h5|' \
+  -e 's|min_subjects: 1}|min_subjects: 12}|' run.yaml >small.yaml
+"$shades" run small.yaml --progress off >/dev/null 2>&1 || fail "the run with min_subjects 12 failed"
+"$shades" report small.h5 >small.txt
+grep -A12 "^Accuracy over folds" small.txt >fold-small.txt
+grep -q "^skin_type: [IV]*\* " fold-small.txt || { cat small.txt >&2; fail "no small group marked"; }
+kept=$(grep -c "^skin_type: [IV]* .*%" fold-small.txt)
+tr '\n' ' ' <small.txt | grep -q "skin_type: the mean of its $kept groups' means" ||
+  { cat small.txt >&2; fail "the mean of group means is not over the $kept groups not marked"; }
+
+# rerun compares pairs_sha256 only in files that can have it: a file of
+# schema 1.13 (without the attribute) reruns identical.
+cp plain.h5 old.h5
+"$python" -c "
+import h5py
+f = h5py.File('old.h5', 'r+')
+f.attrs.modify('schema_version', '1.13')
+del f.attrs['pairs_sha256']"
+"$shades" rerun old.h5 >rerun.txt 2>&1 || { cat rerun.txt >&2; fail "rerun of a 1.13 file: not identical"; }
 echo "fold_accuracy: reports show the table; a run without folds has none"

@@ -14,7 +14,7 @@ mkdir -p "$work"
 cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$shades" cohort cohort --subjects 8 --images 2 >/dev/null
+"$shades" cohort cohort --subjects 10 --images 2 >/dev/null
 # Each cohort image as: image_id subject sex skin_type (F/M, I-VI).
 tail -n +2 cohort/manifest.csv | tr , ' ' | awk '{print $1, $2, $4, $5}' >images.txt
 img() { echo "cohort/images/$1.png"; }
@@ -54,20 +54,21 @@ done <images.txt
 
 # ---- RFW: test/txts/<Race>/<Race>_pairs.txt and test/data/<Race>/<id>/;
 # the folder of pair lists imports every race at once. A list is ten folds
-# of one size, each its mated lines then its non-mated ones: here 5 mated
-# and 5 non-mated lines, so folds of one line.
+# of one size, each its mated lines then its non-mated ones: here fold i is
+# subject i's two images, then its first against the next subject's second.
 for race in African Asian; do
   mkdir -p "tree/rfw/test/txts/$race"
-  prev="" && : >mated.txt && : >nonmated.txt
+  rids=()
   while read -r id subj sex type; do
     rid="m.$race$subj" n=$(( ${id##*_} + 1 ))
     mkdir -p "tree/rfw/test/data/$race/$rid"
     cp "$(img "$id")" "tree/rfw/test/data/$race/$rid/${rid}_000$n.jpg"
-    [ "$n" = 2 ] && printf '%s\t1\t2\n' "$rid" >>mated.txt
-    [ -n "$prev" ] && [ "$n" = 1 ] && printf '%s\t1\t%s\t1\n' "$prev" "$rid" >>nonmated.txt
-    [ "$n" = 1 ] && prev=$rid
+    [ "$n" = 1 ] && rids+=("$rid")
   done <images.txt
-  { head -5 mated.txt; head -5 nonmated.txt; } >"tree/rfw/test/txts/$race/${race}_pairs.txt"
+  for ((i = 0; i < ${#rids[@]}; i++)); do
+    printf '%s\t1\t2\n' "${rids[i]}"
+    printf '%s\t1\t%s\t2\n' "${rids[i]}" "${rids[(i + 1) % ${#rids[@]}]}"
+  done >"tree/rfw/test/txts/$race/${race}_pairs.txt"
 done
 sed -i '1s/^/\xef\xbb\xbf/' tree/rfw/test/txts/Asian/Asian_pairs.txt   # a byte-order mark
 "$shades" import rfw tree/rfw/test/txts -o data/rfw --images tree/rfw/test/data >/dev/null

@@ -151,19 +151,20 @@ static void fact_service(char *out, size_t size, const sh_results *r)
         snprintf(out, size, "no service description");
 }
 
-/* The pair list's digest, or how the pairs came about. */
+/* The pair list's digest, or that the pairs were generated; "" (not
+ * compared) for a file before schema 1.14, which does not say, and for
+ * other protocols, which the protocol fact tells apart. */
 static void fact_pairs(char *out, size_t size, const sh_results *r)
 {
     const char *sha = r->info.pairs_sha256 ? r->info.pairs_sha256 : "";
     const char *schema = r->info.schema_version ? r->info.schema_version : "";
+    int recorded = !strncmp(schema, "1.", 2) && atoi(schema + 2) >= 14;
     if (r->info.protocol && r->info.protocol[0] && strcmp(r->info.protocol, "verification"))
-        snprintf(out, size, "no pairs (%s)", r->info.protocol);
+        snprintf(out, size, "%s", "");
     else if (sha[0])
         snprintf(out, size, "pair list sha256 %.12s", sha);
-    else if (strncmp(schema, "1.", 2) || atoi(schema + 2) < 14)
-        snprintf(out, size, "a pair list not recorded (schema %s)", schema);
     else
-        snprintf(out, size, "generated pairs");
+        snprintf(out, size, "%s", recorded ? "generated pairs" : "");
 }
 
 /* The protocol the run measured. */
@@ -174,16 +175,19 @@ static void fact_protocol(char *out, size_t size, const sh_results *r)
 }
 
 /* One sentence naming what each run has, when the facts differ; NULL when
- * they agree, or on no memory (*nomem set). */
+ * they agree, or on no memory (*nomem set). A run whose fact is "" (not
+ * known) is left out of both. */
 static char *difference(const sh_report_run *runs, size_t n, fact_fn fact, const char *intro,
                         const char *consequence, int *nomem)
 {
-    char first[512], one[512];
-    fact(first, sizeof first, runs[0].r);
+    char first[512] = "", one[512];
     int differ = 0;
-    for (size_t i = 1; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         fact(one, sizeof one, runs[i].r);
-        differ |= strcmp(one, first) != 0;
+        if (one[0] && !first[0])
+            snprintf(first, sizeof first, "%s", one);
+        else if (one[0])
+            differ |= strcmp(one, first) != 0;
     }
     if (!differ)
         return NULL;
@@ -195,9 +199,10 @@ static char *difference(const sh_report_run *runs, size_t n, fact_fn fact, const
         return NULL;
     }
     fprintf(f, "%s: ", intro);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, listed = 0; i < n; i++) {
         fact(one, sizeof one, runs[i].r);
-        fprintf(f, "%s%s %s", i ? "; " : "", runs[i].label, one);
+        if (one[0])
+            fprintf(f, "%s%s %s", listed++ ? "; " : "", runs[i].label, one);
     }
     fprintf(f, ". %s", consequence);
     if (fclose(f) != 0) {

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,9 @@ sh_table *sh_table_provenance(const sh_report_run *run)
         {"manifest", f->manifest_path},
         {"manifest sha256", f->manifest_sha256},
         {"pair list sha256", f->pairs_sha256[0] ? f->pairs_sha256
-                                                : "none (generated pairs, or a file before 1.14)"},
+                             : f->protocol[0] && strcmp(f->protocol, "verification")
+                                 ? "none (no pairs in this protocol)"
+                                 : "none (generated pairs, or a file before 1.14)"},
         {"protocol", f->protocol[0] ? f->protocol : "verification"},
         {"dataset", f->dataset_name[0] ? f->dataset_name : "(no card)"},
         {"dataset card", f->dataset_card[0] ? "recorded in the file" : "none"},
@@ -531,27 +534,45 @@ static int fold_group_small(const sh_vresults *v, const char *partition, const c
     return 0;
 }
 
-/* Adds to t the mean of partition's group means (first..end of the
- * summaries) and their SD across groups, both forms: RFW's "Avg" and "STD". */
-static void fold_groups_note(sh_table *t, const sh_vfold_summary *s, size_t first, size_t end)
+/* The mean of the group means of a partition (summaries first..end of
+ * v's), its groups under groups.min_subjects left out, and their SD across
+ * groups, over n - 1 (sd[0]) and over n (sd[1]): RFW's "Avg" and "STD".
+ * Returns the groups counted. */
+static size_t fold_groups_mean(double *out_mean, double out_sd[2], const sh_vresults *v,
+                               size_t first, size_t end)
 {
+    const sh_vfold_summary *s = v->fold_accuracy;
     double sum = 0, ss = 0;
     size_t n = 0;
-    for (size_t i = first; i < end; i++)
-        if (!isnan(s[i].mean)) {
-            sum += s[i].mean;
-            n++;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = first; i < end; i++) {
+            if (isnan(s[i].mean) || fold_group_small(v, s[i].partition, s[i].group))
+                continue;
+            if (pass == 0) {
+                sum += s[i].mean;
+                n++;
+            } else {
+                ss += (s[i].mean - sum / n) * (s[i].mean - sum / n);
+            }
         }
+    *out_mean = n ? sum / n : NAN;
+    out_sd[0] = n > 1 ? sqrt(ss / (n - 1)) : NAN;
+    out_sd[1] = n > 1 ? sqrt(ss / n) : NAN;
+    return n;
+}
+
+/* Adds to t the line of fold_groups_mean for a partition (summaries
+ * first..end). */
+static void fold_groups_note(sh_table *t, const sh_vresults *v, size_t first, size_t end)
+{
+    double mean, sd[2];
+    size_t n = fold_groups_mean(&mean, sd, v, first, end);
     if (n < 2)
         return;
-    double mean = sum / n;
-    for (size_t i = first; i < end; i++)
-        if (!isnan(s[i].mean))
-            ss += (s[i].mean - mean) * (s[i].mean - mean);
-    sh_table_note_add(t, "%s: the mean of its %zu groups' means %.2f%% (RFW's Avg); their SD "
-                      "%.2f (n - 1) or %.2f (n).",
-                      s[first].partition, n, 100 * mean, 100 * sqrt(ss / (n - 1)),
-                      100 * sqrt(ss / n));
+    sh_table_note_add(t, "%s: the mean of its %zu groups' means %.2f%% (RFW's Avg; groups "
+                      "marked * left out); their SD %.2f (n - 1) or %.2f (n).",
+                      v->fold_accuracy[first].partition, n, 100 * mean, 100 * sd[0],
+                      100 * sd[1]);
 }
 
 sh_table *sh_table_folds(const sh_report_run *run)
@@ -591,7 +612,7 @@ sh_table *sh_table_folds(const sh_report_run *run)
         if (i + 1 == v->n_fold_accuracy ||
             strcmp(v->fold_accuracy[i + 1].partition, v->fold_accuracy[i].partition)) {
             if (strcmp(v->fold_accuracy[i].partition, "all"))
-                fold_groups_note(t, v->fold_accuracy, first, i + 1);
+                fold_groups_note(t, v, first, i + 1);
             first = i + 1;
         }
     if (any_small)
@@ -1089,15 +1110,6 @@ static void column_add(char *heads, size_t size, char *align, size_t at, const c
     align[at + 1] = '\0';
 }
 
-/* The verification results of the first run with accuracy over folds. */
-static const sh_vresults *first_with_folds(const sh_report_run *runs, size_t n)
-{
-    for (size_t r = 0; r < n; r++)
-        if (runs[r].r->verification && runs[r].r->verification->fold_accuracy)
-            return runs[r].r->verification;
-    return NULL;
-}
-
 size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *runs,
                                 size_t n, const sh_report_style *st)
 {
@@ -1113,53 +1125,96 @@ size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *run
     for (size_t p = 0; p < np; p++)
         for (size_t k = 0; strcmp(parts[p], "all") && k < v0->n_thresholds && count < cap; k++)
             out[count++] = sh_table_compare(runs, n, parts[p], k, st);
-    const sh_vresults *f0 = first_with_folds(runs, n);
-    for (size_t i = 0; f0 && i < f0->n_fold_accuracy && count < cap; i++) {
-        const char *part = f0->fold_accuracy[i].partition;
-        if (strcmp(part, "all") && (i == 0 || strcmp(part, f0->fold_accuracy[i - 1].partition)))
-            out[count++] = sh_table_folds_compare(runs, n, part);
+    /* Every partition any run has folds of, in the order the runs first
+     * have them. */
+    const char *folded[64];
+    size_t nf = 0;
+    for (size_t r = 0; r < n; r++) {
+        const sh_vresults *v = runs[r].r->verification;
+        for (size_t i = 0; v && i < v->n_fold_accuracy && nf < 64; i++) {
+            const char *part = v->fold_accuracy[i].partition;
+            size_t j = 0;
+            while (j < nf && strcmp(folded[j], part))
+                j++;
+            if (j == nf && strcmp(part, "all"))
+                folded[nf++] = part;
+        }
     }
+    for (size_t p = 0; p < nf && count < cap; p++)
+        out[count++] = sh_table_folds_compare(runs, n, folded[p]);
     return count;
 }
 
 sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char *partition)
 {
-    const sh_vresults *f0 = first_with_folds(runs, n);
     char title[160], heads[4096] = "engine|All", align[256] = "lr";
     snprintf(title, sizeof title, "Accuracy over folds by %s (mean, SD)", partition);
+    /* Every group of the partition in any run, in the order the runs first
+     * have them: a column per group, whichever file comes first. */
     const char *cols[128];
     size_t n_cols = 0;
-    for (size_t i = 0; i < f0->n_fold_accuracy && n_cols < 128 && n_cols + 3 < sizeof align; i++)
-        if (!strcmp(f0->fold_accuracy[i].partition, partition)) {
-            cols[n_cols++] = f0->fold_accuracy[i].group;
-            column_add(heads, sizeof heads, align, n_cols + 1, cols[n_cols - 1]);
+    for (size_t r = 0; r < n; r++) {
+        const sh_vresults *v = runs[r].r->verification;
+        for (size_t i = 0; v && i < v->n_fold_accuracy; i++) {
+            const sh_vfold_summary *s = &v->fold_accuracy[i];
+            size_t c = 0;
+            while (c < n_cols && strcmp(cols[c], s->group))
+                c++;
+            if (strcmp(s->partition, partition) || c < n_cols || n_cols == 128 ||
+                n_cols + 4 >= sizeof align)
+                continue;
+            cols[n_cols++] = s->group;
+            column_add(heads, sizeof heads, align, n_cols + 1, s->group);
         }
+    }
+    column_add(heads, sizeof heads, align, n_cols + 2, "groups' mean (SD)");
     sh_table *t = sh_table_create(title, heads, align);
     if (!t)
         return NULL;
+    int any_small = 0;
     for (size_t r = 0; r < n; r++) {
         const sh_vresults *v = runs[r].r->verification;
         sh_table_cellf(t, "%s", runs[r].label);
+        size_t first = SIZE_MAX, end = 0;
         for (size_t c = 0; c <= n_cols; c++) {
             const sh_vfold_summary *s = NULL;
             for (size_t i = 0; v && i < v->n_fold_accuracy && !s; i++)
                 if (!strcmp(v->fold_accuracy[i].partition, c ? partition : "all") &&
                     !strcmp(v->fold_accuracy[i].group, c ? cols[c - 1] : "All"))
                     s = &v->fold_accuracy[i];
+            int small = s && fold_group_small(v, s->partition, s->group);
+            any_small |= small;
             if (!s)
                 sh_table_cellf(t, "-");
             else if (isnan(s->mean))
-                sh_table_cellf(t, "n/a");
+                sh_table_cellf(t, "n/a%s", small ? "*" : "");
             else if (isnan(s->sd))
-                sh_table_cellf(t, "%.2f%%", 100 * s->mean);
+                sh_table_cellf(t, "%.2f%%%s", 100 * s->mean, small ? "*" : "");
             else
-                sh_table_cellf(t, "%.2f%% (%.2f)", 100 * s->mean, 100 * s->sd);
+                sh_table_cellf(t, "%.2f%% (%.2f)%s", 100 * s->mean, 100 * s->sd,
+                               small ? "*" : "");
         }
+        for (size_t i = 0; v && i < v->n_fold_accuracy; i++)
+            if (!strcmp(v->fold_accuracy[i].partition, partition)) {
+                first = first < i ? first : i;
+                end = i + 1;
+            }
+        double mean, sd[2];
+        size_t k = first < end ? fold_groups_mean(&mean, sd, v, first, end) : 0;
+        if (k < 2)
+            sh_table_cellf(t, "-");
+        else
+            sh_table_cellf(t, "%.2f%% (%.2f)", 100 * mean, 100 * sd[0]);
     }
     sh_table_note(t, "Each engine's mean accuracy over its pair list's folds, each fold's "
                   "threshold learnt on the others (RFW's protocol), in %%, with the SD over "
                   "folds in percentage points; '-': a run without folds or without the group; "
-                  "n/a: a group without a fold to measure.");
+                  "n/a: a group without a fold to measure. Groups' mean: the mean of the "
+                  "engine's group means (RFW's Avg) with their SD across groups (n - 1), "
+                  "groups marked * left out.");
+    if (any_small)
+        sh_table_note_add(t, "* fewer subjects than its run's groups.min_subjects: too small "
+                             "to estimate.");
     return t;
 }
 

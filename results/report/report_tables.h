@@ -105,8 +105,8 @@ sh_table *sh_table_compare(const sh_report_run *runs, size_t n, const char *part
                                    size_t k, const sh_report_style *st);
 
 /* RFW's layout across runs: one row per engine, its mean accuracy over
- * folds (and SD) in All and each group of `partition`, as the first run
- * with folds has them; "-" for a run without them. */
+ * folds (and SD) in All and each group of `partition` any run has, then
+ * the mean of its group means (RFW's Avg); "-" where a run has none. */
 sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char *partition);
 
 /* Classification: every group's n, errors, error rate with its Wilson
@@ -156,7 +156,7 @@ size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v);
 /* The side-by-side tables of several runs: the Gender Shades layout when
  * any run has classification results, then sh_table_compare for every
  * partition (but "all") and target of the first verification run, then
- * sh_table_folds_compare for each partition of the first run with folds. Fills
+ * sh_table_folds_compare for each partition any run has folds of. Fills
  * out with at most cap tables (NULL where one could not be built) and
  * returns how many. */
 size_t sh_report_comparison(sh_table **out, size_t cap, const sh_report_run *runs,
