@@ -363,18 +363,13 @@ static uint8_t *items_copy(uint8_t *p, const sh_ranks_array *arrays, size_t n_ar
     return p;
 }
 
-int sh_ranks_for_blocks(sh_ranks *r, sh_executor *ex, unsigned width, size_t n, size_t block,
-                        sh_block_fn fn, void *ctx, const sh_ranks_array *arrays,
-                        size_t n_arrays, sh_err *err)
+/* Each rank's blocks (of `block` items of n, block b rank b % size's) of
+ * arrays[0..n_arrays) reach every rank, after this rank's status rc (a
+ * failure anywhere fails every rank, as sh_ranks_allgather does). */
+static int share_blocks(sh_ranks *r, int rc, size_t n, size_t block,
+                        const sh_ranks_array *arrays, size_t n_arrays, sh_err *err)
 {
-    if (!r || r->size == 1)
-        return sh_executor_for_blocks(ex, width, n, block, fn, ctx, err);
-    size_t mine = own_blocks(r, n, block), n_blocks = (n + block - 1) / block;
-    share s = {NULL, fn, ctx, n, block, r->rank, r->size};
-    int rc = mine ? sh_executor_for_blocks(ex, width, mine * block, block, share_block, &s, err)
-                  : 0;
-    if (!n_arrays)
-        return sh_ranks_agree(r, rc, err);
+    size_t n_blocks = (n + block - 1) / block;
     /* This rank's items of each array, block by block. */
     size_t bytes = 0;
     for (size_t b = r->rank; b < n_blocks; b += r->size)
@@ -398,6 +393,29 @@ int sh_ranks_for_blocks(sh_ranks *r, sh_executor *ex, unsigned width, size_t n, 
         }
     free(all);
     return rc;
+}
+
+int sh_ranks_for_blocks(sh_ranks *r, sh_executor *ex, unsigned width, size_t n, size_t block,
+                        sh_block_fn fn, void *ctx, const sh_ranks_array *arrays,
+                        size_t n_arrays, sh_err *err)
+{
+    if (!r || r->size == 1)
+        return sh_executor_for_blocks(ex, width, n, block, fn, ctx, err);
+    size_t mine = own_blocks(r, n, block);
+    share s = {NULL, fn, ctx, n, block, r->rank, r->size};
+    int rc = mine ? sh_executor_for_blocks(ex, width, mine * block, block, share_block, &s, err)
+                  : 0;
+    if (!n_arrays)
+        return sh_ranks_agree(r, rc, err);
+    return share_blocks(r, rc, n, block, arrays, n_arrays, err);
+}
+
+int sh_ranks_share_blocks(sh_ranks *r, size_t n, size_t block, const sh_ranks_array *arrays,
+                          size_t n_arrays, sh_err *err)
+{
+    if (!r || r->size == 1)
+        return 0;
+    return share_blocks(r, 0, n, block, arrays, n_arrays, err);
 }
 
 /* Whether item i (blocks of `block` items) is rank k's of size. */

@@ -122,6 +122,15 @@ int sh_ranks_for_blocks(sh_ranks *r, sh_executor *ex, unsigned width, size_t n, 
                         sh_block_fn fn, void *ctx, const sh_ranks_array *arrays,
                         size_t n_arrays, sh_err *err);
 
+/* The sharing step of sh_ranks_for_blocks alone: each rank's blocks of
+ * arrays[0..n_arrays) (n items in blocks of `block`, block b rank b %
+ * size's), which only their owners hold, reach every rank. For a stage
+ * that kept its blocks on their ranks and then needs every item (listed
+ * impostor scores for the accuracy over folds). r NULL or of one rank: 0.
+ * [thread: main; all ranks] */
+int sh_ranks_share_blocks(sh_ranks *r, size_t n, size_t block, const sh_ranks_array *arrays,
+                          size_t n_arrays, sh_err *err);
+
 /* Items of n in blocks of `block` that are other ranks' (0 for one rank):
  * what a rank's progress adds once sh_ranks_for_blocks has shared them. */
 size_t sh_ranks_items_elsewhere(const sh_ranks *r, size_t n, size_t block);

@@ -98,31 +98,6 @@ static int share_impostor_sample(run_state *s, sh_err *err)
     return rc;
 }
 
-/* Across ranks, every listed impostor's score reaches every rank, for
- * the accuracy over folds, which sorts each group's pairs (pair k is rank
- * (k / SH_RUNNER_COMPARE_BLOCK) % size's). [thread: main; all ranks] */
-static int gather_impostors(run_state *s, sh_err *err)
-{
-    size_t n = s->pairs->n_impostor, B = SH_RUNNER_COMPARE_BLOCK;
-    unsigned size = sh_ranks_size(s->ranks), me = sh_ranks_rank(s->ranks);
-    double *mine = malloc((n ? n : 1) * sizeof *mine);
-    size_t m = 0;
-    for (size_t b = me; mine && b * B < n; b += size)
-        for (size_t k = b * B; k < n && k < (b + 1) * B; k++)
-            mine[m++] = s->impostor[k];
-    void *all = NULL;
-    int rc = sh_ranks_allgather(&all, NULL, s->ranks, mine ? 0 : sh_err_nomem(err), mine,
-                                m * sizeof *mine, err);
-    const double *at = all;
-    for (unsigned r = 0; !rc && r < size; r++)
-        for (size_t b = r; b * B < n; b += size)
-            for (size_t k = b * B; k < n && k < (b + 1) * B; k++)
-                s->impostor[k] = *at++;
-    free(mine);
-    free(all);
-    return rc;
-}
-
 static int engine_scores(run_state *s, sh_err *err)
 {
     int rc = make_templates(s, NULL, err);
@@ -262,9 +237,13 @@ int sh_run_verification(run_state *s, sh_err *err)
     }
     rc = sh_verification_measure(&s->vresults, s->manifest, s->groups, s->pairs, s->genuine,
                                      impostors, s->outcome, &mo, err);
-    /* A pair list with folds: RFW's accuracy over them. */
-    if (!rc && s->pairs->n_folds && s->inst && sh_ranks_size(s->ranks) > 1)
-        rc = gather_impostors(s, err);
+    /* A pair list with folds: RFW's accuracy over them, which sorts each
+     * group's pairs, so every listed impostor's score comes to every rank
+     * (an engine run's stay with the rank that scored them). */
+    sh_ranks_array listed_scores = {s->impostor, sizeof *s->impostor, 0, 0};
+    if (!rc && s->pairs->n_folds && s->inst)
+        rc = sh_ranks_share_blocks(s->ranks, s->pairs->n_impostor, SH_RUNNER_COMPARE_BLOCK,
+                                   &listed_scores, 1, err);
     if (!rc && s->pairs->n_folds)
         rc = sh_vfolds_measure(s->vresults, s->pairs, s->genuine, s->impostor, s->groups, err);
     if (s->pairs->implicit && !s->inst) {
