@@ -467,16 +467,6 @@ static void evaluate_class_rate(sh_verdict *v, const sh_criterion *k, const sh_c
         snprintf(v->reason, sizeof v->reason, "no rows for partition '%s'", k->partition);
 }
 
-/* Whether group `group` of `partition` has fewer subjects than
- * groups.min_subjects (its rows say so). */
-static int group_too_small(const sh_vresults *r, const char *partition, const char *group)
-{
-    for (size_t i = 0; i < r->n_groups; i++)
-        if (!strcmp(r->groups[i].partition, partition) && !strcmp(r->groups[i].group, group))
-            return r->groups[i].too_small;
-    return 0;
-}
-
 /* A group's mean accuracy over the pair list's folds: every group of the
  * partition (or the one named) must meet the limit; the verdict names the
  * one furthest from it. */
@@ -488,7 +478,7 @@ static void evaluate_folds(sh_verdict *v, const sh_criterion *k, const sh_vresul
         const sh_vfold_summary *row = &r->fold_accuracy[i];
         if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)))
             continue;
-        if (group_too_small(r, row->partition, row->group)) {
+        if (sh_vresults_too_small(r, row->partition, row->group)) {
             small++;
             continue;
         }
@@ -553,7 +543,7 @@ static void evaluate_eer(sh_verdict *v, const sh_criterion *k, const sh_vresults
     for (size_t i = 0; i < r->n_eer; i++) {
         const sh_veer *row = &r->eer[i];
         if (strcmp(row->partition, k->partition) || (k->group && strcmp(row->group, k->group)) ||
-            group_too_small(r, row->partition, row->group))
+            sh_vresults_too_small(r, row->partition, row->group))
             continue;
         double x = pick(v->bound, row->eer, &row->eer_boot_lo);
         if (isnan(x)) {
@@ -617,8 +607,9 @@ static void evaluate_cross(sh_verdict *v, const sh_criterion *k, const sh_vresul
     for (size_t i = 0; i < ng; i++)
         for (size_t j = i + 1; j < ng; j++) {
             if ((k->group && strcmp(m->group[i], k->group) && strcmp(m->group[j], k->group)) ||
-                !m->n_impostor[i * ng + j] || group_too_small(r, m->partition, m->group[i]) ||
-                group_too_small(r, m->partition, m->group[j]))
+                !m->n_impostor[i * ng + j] ||
+                sh_vresults_too_small(r, m->partition, m->group[i]) ||
+                sh_vresults_too_small(r, m->partition, m->group[j]))
                 continue;
             size_t c = t * cells + i * ng + j;
             double bounds[2] = {m->fmr_boot_lo[c], m->fmr_boot_hi[c]};
@@ -771,13 +762,10 @@ int sh_verdict_estimate(double out[3], const sh_verdict *v, const sh_vresults *r
         return -1;
     }
     if (!strcmp(v->measure, "fold_accuracy")) {
-        for (size_t i = 0; i < r->n_fold_accuracy; i++)
-            if (!strcmp(r->fold_accuracy[i].partition, v->partition) &&
-                !strcmp(r->fold_accuracy[i].group, v->group)) {
-                out[0] = r->fold_accuracy[i].mean;
-                return 0;
-            }
-        return -1;
+        const sh_vfold_summary *f = sh_vresults_fold(r, v->partition, v->group);
+        if (f)
+            out[0] = f->mean;
+        return f ? 0 : -1;
     }
     if (score_of(v->measure)) {
         for (size_t i = 0; i < r->n_scores; i++)

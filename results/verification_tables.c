@@ -94,6 +94,24 @@ const sh_vgroup *sh_vresults_group(const sh_vresults *v, const char *partition,
     return NULL;
 }
 
+int sh_vresults_too_small(const sh_vresults *v, const char *partition, const char *group)
+{
+    for (size_t i = 0; i < v->n_groups; i++)
+        if (!strcmp(v->groups[i].partition, partition) && !strcmp(v->groups[i].group, group))
+            return v->groups[i].too_small != 0;
+    return 0;
+}
+
+const sh_vfold_summary *sh_vresults_fold(const sh_vresults *v, const char *partition,
+                                         const char *group)
+{
+    for (size_t i = 0; i < v->n_fold_accuracy; i++)
+        if (!strcmp(v->fold_accuracy[i].partition, partition) &&
+            !strcmp(v->fold_accuracy[i].group, group))
+            return &v->fold_accuracy[i];
+    return NULL;
+}
+
 void sh_vpoint_put(char *out_point, double *out_target_fmr, double *out_target_fnmr,
                    sh_vpoint p)
 {

@@ -370,6 +370,14 @@ static inline sh_vpoint sh_vmatrix_point(const sh_vmatrix *m, size_t k)
 const sh_vgroup *sh_vresults_group(const sh_vresults *v, const char *partition,
                                    const char *group, sh_vpoint p);
 
+/* Whether group `group` of `partition` has fewer subjects than
+ * groups.min_subjects (its rows say so); 0 for a group v lacks. */
+int sh_vresults_too_small(const sh_vresults *v, const char *partition, const char *group);
+
+/* The accuracy over folds of `group` in `partition`, or NULL. */
+const sh_vfold_summary *sh_vresults_fold(const sh_vresults *v, const char *partition,
+                                         const char *group);
+
 /* Fills a row's point columns (point, target_fmr, target_fnmr) for p. */
 void sh_vpoint_put(char *out_point, double *out_target_fmr, double *out_target_fnmr,
                    sh_vpoint p);

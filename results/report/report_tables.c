@@ -524,16 +524,6 @@ sh_table *sh_table_eer(const sh_report_run *run)
     return t;
 }
 
-/* Whether v's group `group` of `partition` is too small (its score row
- * says so). */
-static int fold_group_small(const sh_vresults *v, const char *partition, const char *group)
-{
-    for (size_t i = 0; i < v->n_scores; i++)
-        if (!strcmp(v->scores[i].partition, partition) && !strcmp(v->scores[i].group, group))
-            return v->scores[i].too_small != 0;
-    return 0;
-}
-
 /* The mean of the group means of a partition (summaries first..end of
  * v's), its groups under groups.min_subjects left out, and their SD across
  * groups, over n - 1 (sd[0]) and over n (sd[1]): RFW's "Avg" and "STD".
@@ -546,7 +536,7 @@ static size_t fold_groups_mean(double *out_mean, double out_sd[2], const sh_vres
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = first; i < end; i++) {
-            if (isnan(s[i].mean) || fold_group_small(v, s[i].partition, s[i].group))
+            if (isnan(s[i].mean) || sh_vresults_too_small(v, s[i].partition, s[i].group))
                 continue;
             if (pass == 0) {
                 sum += s[i].mean;
@@ -586,7 +576,7 @@ sh_table *sh_table_folds(const sh_report_run *run)
     int any_small = 0;
     for (size_t i = 0; i < v->n_fold_accuracy; i++) {
         const sh_vfold_summary *s = &v->fold_accuracy[i];
-        int small = fold_group_small(v, s->partition, s->group);
+        int small = sh_vresults_too_small(v, s->partition, s->group);
         any_small |= small;
         if (strcmp(s->partition, "all") == 0)
             sh_table_cellf(t, "%s%s", s->group, small ? "*" : "");
@@ -1177,12 +1167,9 @@ sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char
         sh_table_cellf(t, "%s", runs[r].label);
         size_t first = SIZE_MAX, end = 0;
         for (size_t c = 0; c <= n_cols; c++) {
-            const sh_vfold_summary *s = NULL;
-            for (size_t i = 0; v && i < v->n_fold_accuracy && !s; i++)
-                if (!strcmp(v->fold_accuracy[i].partition, c ? partition : "all") &&
-                    !strcmp(v->fold_accuracy[i].group, c ? cols[c - 1] : "All"))
-                    s = &v->fold_accuracy[i];
-            int small = s && fold_group_small(v, s->partition, s->group);
+            const sh_vfold_summary *s =
+                v ? sh_vresults_fold(v, c ? partition : "all", c ? cols[c - 1] : "All") : NULL;
+            int small = s && sh_vresults_too_small(v, s->partition, s->group);
             any_small |= small;
             if (!s)
                 sh_table_cellf(t, "-");
