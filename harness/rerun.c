@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,8 +75,7 @@ static int same_attributes(char *out, size_t size, const sh_results *was, const 
     if (rc)
         return rc;
     const char *a = (const char *)&was->info, *b = (const char *)&now->info;
-    const char *schema = was->info.schema_version ? was->info.schema_version : "";
-    int minor = strncmp(schema, "1.", 2) ? 0 : atoi(schema + 2);
+    int minor = sh_results_schema_minor(was->info.schema_version);
     for (size_t k = 0; !rc && k < sizeof same_text / sizeof *same_text; k++) {
         if (added_after(same_text[k].offset, minor))
             continue;

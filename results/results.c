@@ -1,6 +1,7 @@
 #include "results.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int sh_results_create(sh_results **out, sh_err *err)
 {
@@ -38,4 +39,10 @@ void sh_results_destroy(sh_results *r)
     }
     free(r->provenance);
     free(r);
+}
+
+int sh_results_schema_minor(const char *version)
+{
+    const char *dot = version ? strchr(version, '.') : NULL;
+    return dot ? atoi(dot + 1) : 0;
 }

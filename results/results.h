@@ -108,4 +108,8 @@ int sh_results_create(sh_results **out, sh_err *err);
 /* Frees r and everything it owns; NULL is allowed. */
 void sh_results_destroy(sh_results *r);
 
+/* The minor version of a schema_version "major.minor" (0 for NULL or no
+ * dot): what a file of it has, by each object's "since". */
+int sh_results_schema_minor(const char *version);
+
 #endif

@@ -157,8 +157,7 @@ static void fact_service(char *out, size_t size, const sh_results *r)
 static void fact_pairs(char *out, size_t size, const sh_results *r)
 {
     const char *sha = r->info.pairs_sha256 ? r->info.pairs_sha256 : "";
-    const char *schema = r->info.schema_version ? r->info.schema_version : "";
-    int recorded = !strncmp(schema, "1.", 2) && atoi(schema + 2) >= 14;
+    int recorded = sh_results_schema_minor(r->info.schema_version) >= 14;
     if (r->info.protocol && r->info.protocol[0] && strcmp(r->info.protocol, "verification"))
         snprintf(out, size, "%s", "");
     else if (sha[0])

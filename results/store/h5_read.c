@@ -678,8 +678,7 @@ static int read_contents(sh_results *r, hid_t f, const char *path, sh_err *err)
         rc = sh_err_set(err, SH_E_INPUT,
                             "%s: results schema %s; this shades reads schema %d.x", path, schema,
                             SH_RESULTS_SCHEMA_MAJOR);
-    const char *dot = schema ? strchr(schema, '.') : NULL;
-    int minor = dot ? atoi(dot + 1) : 0;
+    int minor = sh_results_schema_minor(schema);
     free(schema);
     if (!rc)
         rc = read_attrs(f, &r->info, minor, path, err);
