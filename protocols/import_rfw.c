@@ -76,22 +76,29 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Splits a line at tabs (or runs of spaces) into at most cap fields. */
+/* Splits a line at tabs (or runs of spaces); the first cap fields go to
+ * out. Returns how many fields the line has. */
 static size_t split_fields(char **out, size_t cap, char *line)
 {
     size_t n = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(line, "\t \r\n", &save); tok && n < cap;
-         tok = strtok_r(NULL, "\t \r\n", &save))
-        out[n++] = tok;
+    for (char *tok = strtok_r(line, "\t \r\n", &save); tok;
+         tok = strtok_r(NULL, "\t \r\n", &save), n++)
+        if (n < cap)
+            out[n] = tok;
     return n;
 }
 
+/* An image number: 1 to 5 digits, no sign or leading zero, as RFW writes
+ * them (0 is refused by the caller, with its own message). "+1" or "01"
+ * would name image 1 under another spelling. */
 static int parse_index(long *out, const char *s)
 {
-    char *end;
-    *out = strtol(s, &end, 10);
-    return *s && !*end && *out >= 0 && *out <= 99999;
+    size_t n = strspn(s, "0123456789");
+    if (!n || s[n] || n > 5 || (s[0] == '0' && n > 1))
+        return 0;
+    *out = strtol(s, NULL, 10);
+    return 1;
 }
 
 /* The next line of f into *buf, without a leading byte-order mark on the
@@ -174,8 +181,8 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
     int rc = 0;
     /* First pass: count pair lines, to size the folds. */
     while (next_line(&buf, &cap, f, line++) > 0) {
-        char *fields[5];
-        data_lines += split_fields(fields, 5, buf) > 0;
+        char *fields[4];
+        data_lines += split_fields(fields, 4, buf) > 0;
     }
     rewind(f);
     line = 0;
@@ -187,17 +194,26 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
     fold_shape shape = {-1, 0, 0, 0, 0};
     while (!rc && next_line(&buf, &cap, f, line) > 0) {
         line++;
-        char *fields[5];
-        size_t n = split_fields(fields, 5, buf);
+        char *fields[4];
+        size_t n = split_fields(fields, 4, buf);
         if (n == 0)
             continue;
         long a, b;
         const char *id1 = fields[0], *id2 = n == 4 ? fields[2] : fields[0];
-        if ((n != 3 && n != 4) || !parse_index(&a, fields[1]) ||
-            !parse_index(&b, fields[n - 1])) {
+        if (n != 3 && n != 4) {
             rc = sh_err_set(err, SH_E_INPUT,
-                                "%s:%zu: expected 'id<TAB>n<TAB>m' or 'id1<TAB>n<TAB>id2<TAB>m'",
-                                input, line);
+                            "%s:%zu: %zu field%s, expected 'id<TAB>n<TAB>m' (mated) or "
+                            "'id1<TAB>n<TAB>id2<TAB>m' (non-mated)", input, line, n,
+                            n == 1 ? "" : "s");
+            break;
+        }
+        size_t bad_field = !parse_index(&a, fields[1])     ? 2
+                           : !parse_index(&b, fields[n - 1]) ? n
+                                                             : 0;
+        if (bad_field) {
+            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field %zu: '%s' is not an image number "
+                            "(digits, as RFW writes them: 1 to 99999, no sign or leading "
+                            "zero)", input, line, bad_field, fields[bad_field - 1]);
             break;
         }
         if (a == 0 || b == 0) {
@@ -231,9 +247,9 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
     /* Folds are the file's tenths: a count that does not divide would
      * move lines across them (the last would take the rest). */
     if (!rc && data_lines % 10)
-        rc = sh_err_set(err, SH_E_INPUT, "%s: %zu pair lines, not ten folds of one size "
+        rc = sh_err_set(err, SH_E_INPUT, "%s: %zu pair line%s, not ten folds of one size "
                         "(RFW's lists hold 6,000: ten folds of 300 mated, then 300 non-mated, "
-                        "lines)", input, data_lines);
+                        "lines)", input, data_lines, data_lines == 1 ? "" : "s");
     free(buf);
     fclose(f);
     return rc;

@@ -46,7 +46,7 @@ printf 'image_id,filename,gender,fitzpatrick skin type category,bi.fitz,country\
 "$expect" 2 "shades: error: $work/bad-ppb.csv:2: field 'fitzpatrick skin type category': '7' is not 1 to 6" \
   "$shades" import ppb "$work/bad-ppb.csv" -o "$work/bad"
 printf 'm.01\t1\t2\nm.01\t1\n' > "$work/bad_pairs.txt"
-"$expect" 2 "shades: error: $work/bad_pairs.txt:2: expected 'id<TAB>n<TAB>m' or 'id1<TAB>n<TAB>id2<TAB>m'" \
+"$expect" 2 "shades: error: $work/bad_pairs.txt:2: 2 fields, expected 'id<TAB>n<TAB>m' (mated) or 'id1<TAB>n<TAB>id2<TAB>m' (non-mated)" \
   "$shades" import rfw "$work/bad_pairs.txt" -o "$work/bad"
 head -2 "$fx/bfw.csv" > "$work/bad-bfw.csv"
 echo '1,x/n1/01.jpg,x/n3/01.jpg,1,n1,n3,x,x,0.5,A,A,F,F,AF,AF' >> "$work/bad-bfw.csv"
