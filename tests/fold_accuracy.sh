@@ -74,6 +74,7 @@ status=0
 "$shades" run run.yaml --progress off >out.txt 2>err.txt || status=$?
 [ "$status" = 1 ] || { cat err.txt >&2; fail "run: exit $status, want 1 (a criterion fails)"; }
 
+"$shades" report folds.h5 --format csv -o folds.csv
 "$python" - <<'PY'
 import csv, math
 import h5py, numpy as np
@@ -143,6 +144,23 @@ for row, w in zip(got, want_sum):
          float(row["sd"]), float(row["se"]), float(row["min"]), float(row["max"]))
     if g[:3] != w[:3] or not all(same(x, y, 1e-12) for x, y in zip(g[3:], w[3:])):
         fail(f"summary row {g}, want {w}")
+# The CSV report repeats each group's summary on each of its rows.
+byg = {(w[0], w[1]): w for w in want_sum}
+n_csv = 0
+for r in csv.DictReader(open("folds.csv", newline="")):
+    w = byg.get((r["partition"], r["group"] if r["partition"] != "all" else "All"))
+    if w is None or w[2] == 0:
+        if any(r[c] for c in ("n_folds", "fold_accuracy", "fold_accuracy_sd")):
+            fail(f"CSV row {r['partition']}/{r['group']}: fold cells without a summary")
+        continue
+    got = (int(r["n_folds"]),) + tuple(float(r[c]) if r[c] else math.nan for c in (
+        "fold_accuracy", "fold_accuracy_sd", "fold_accuracy_se", "fold_accuracy_lowest",
+        "fold_accuracy_highest"))
+    if got[0] != w[2] or not all(same(x, y, 1e-12) for x, y in zip(got[1:], w[3:])):
+        fail(f"CSV row {r['partition']}/{r['group']}: {got}, want {w[2:]}")
+    n_csv += 1
+if n_csv < len(want_sum) - 1:
+    fail(f"the CSV report gives fold accuracy on {n_csv} rows")
 # The cases the data were made for.
 rows = f["/verification/folds"][()]
 def fold_rows(part, group):
@@ -177,10 +195,26 @@ r = [x for x in h5py.File('folds.h5')['/verification/fold_accuracy'][()] if x['p
 print('%.2f%%' % (100 * sum(x['mean'] for x in r) / len(r)))")
 tr '\n' ' ' <report.txt | grep -q "sex: the mean of its 2 groups' means $avg (RFW's Avg;" ||
   fail "the text report does not give sex's mean of group means $avg"
+# The summary at the top names each partition's lowest and highest group.
+want=$("$python" -c "
+import h5py
+r = [x for x in h5py.File('folds.h5')['/verification/fold_accuracy'][()] if x['partition'] == b'sex']
+lo, hi = min(r, key=lambda x: x['mean']), max(r, key=lambda x: x['mean'])
+print('by sex, lowest %s %.1f%%, highest %s %.1f%%' % (lo['group'].decode(), 100 * lo['mean'],
+      hi['group'].decode(), 100 * hi['mean']))")
+all1=$("$python" -c "import h5py; print('%.1f%%' % (100 * h5py.File('folds.h5')['/verification/fold_accuracy'][0]['mean']))")
+sed -n '/^== Summary/,/^Runs$/p' report.txt | tr '\n' ' ' | grep -q "Accuracy over folds (RFW's protocol): all pairs $all1 (mean of 10 folds)" ||
+  { cat report.txt >&2; fail "the summary does not give all pairs' accuracy over folds"; }
+sed -n '/^== Summary/,/^Runs$/p' report.txt | tr '\n' ' ' | grep -q "$want" ||
+  { cat report.txt >&2; fail "the summary does not say: $want"; }
 "$shades" report folds.h5 --format md >report.md
 grep -q "Accuracy over folds" report.md || fail "the Markdown report has no fold table"
+grep -q "^Accuracy over folds (RFW's protocol): all pairs" report.md ||
+  fail "the Markdown summary has no accuracy over folds"
 "$shades" report folds.h5 --format html -o report.html
 grep -q "Accuracy over folds" report.html || fail "the HTML report has no fold table"
+sed -n '/id="summary"/,/<\/section>/p' report.html | grep -q "<p>Accuracy over folds (RFW&#39;s protocol): all pairs $all1" ||
+  fail "the HTML summary has no accuracy over folds"
 
 # The file records the pair list's SHA-256; runs over two pair lists, side
 # by side, are said to compare different pairs.
@@ -228,6 +262,12 @@ import h5py, sys
 f = h5py.File('plain.h5', 'r')
 sys.exit(1 if 'folds' in f['/verification'] or 'fold_accuracy' in f['/verification'] else 0)" ||
   fail "a run without folds wrote a fold table"
+"$shades" report plain.h5 --format csv -o plain.csv
+"$python" -c "
+import csv, sys
+rows = list(csv.DictReader(open('plain.csv', newline='')))
+sys.exit(1 if not rows or any(r['n_folds'] or r['fold_accuracy'] for r in rows) else 0)" ||
+  fail "the CSV report of a run without folds has fold cells"
 # Side by side (RFW's table of methods by race): the run with folds gives
 # each group's mean and SD, the one without "-".
 "$shades" report folds.h5 plain.h5 >both.txt || true
@@ -251,6 +291,8 @@ sed -e 's|file: pairs.csv}|file: pairs.csv, fold: fold}|' -e 's|plain.h5|small.h
   -e 's|min_subjects: 1}|min_subjects: 12}|' run.yaml >small.yaml
 "$shades" run small.yaml --progress off >/dev/null 2>&1 || fail "the run with min_subjects 12 failed"
 "$shades" report small.h5 >small.txt
+tr '\n' ' ' <small.txt | grep -q "groups too small to estimate left out\." ||
+  { cat small.txt >&2; fail "the summary does not say small groups were left out"; }
 grep -A12 "^Accuracy over folds" small.txt >fold-small.txt
 grep -q "^skin_type: [IV]*\* " fold-small.txt || { cat small.txt >&2; fail "no small group marked"; }
 kept=$(grep -c "^skin_type: [IV]* .*%" fold-small.txt)

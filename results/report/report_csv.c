@@ -119,6 +119,21 @@ static void cell_group_threshold(FILE *out, const csv_row *r, size_t offset)
     number(out, g->group_estimable ? g->group_threshold : NAN);
 }
 
+/* Accuracy over folds (RFW's protocol) of the row's group, repeated on each
+ * of its operating points' rows; blank where the run has no folds or the
+ * group none with an accuracy. offset: the sh_vfold_summary member. */
+static void cell_fold(FILE *out, const csv_row *r, size_t offset)
+{
+    const sh_vgroup *g = (const sh_vgroup *)r->row;
+    const sh_vfold_summary *f = sh_vresults_fold(r->v, g->partition, g->group);
+    if (!f || !f->n_folds)
+        return;
+    if (offset == offsetof(sh_vfold_summary, n_folds))
+        fprintf(out, "%llu", (unsigned long long)f->n_folds);
+    else
+        cell_number(out, &(csv_row){.row = (const char *)f}, offset);
+}
+
 #define RUN(heading, cell) {heading, cell, 0}
 #define FIELD(cell, type, member) {#member, cell, offsetof(type, member)}
 #define FIELD_AS(heading, cell, type, member) {heading, cell, offsetof(type, member)}
@@ -164,7 +179,14 @@ static const csv_column verification_columns[] = {
     FIELD(cell_number, sh_vgroup, group_fmr_lo),
     FIELD(cell_number, sh_vgroup, group_fmr_hi),
     FIELD(cell_text, sh_vgroup, group_boot_note),
-    RUN("signature", cell_signature), /* last: the columns before keep their places */
+    RUN("signature", cell_signature), /* the columns before keep their places */
+    /* Added with schema 1.14, after signature for the same reason. */
+    FIELD_AS("n_folds", cell_fold, sh_vfold_summary, n_folds),
+    FIELD_AS("fold_accuracy", cell_fold, sh_vfold_summary, mean),
+    FIELD_AS("fold_accuracy_sd", cell_fold, sh_vfold_summary, sd),
+    FIELD_AS("fold_accuracy_se", cell_fold, sh_vfold_summary, se),
+    FIELD_AS("fold_accuracy_lowest", cell_fold, sh_vfold_summary, min),
+    FIELD_AS("fold_accuracy_highest", cell_fold, sh_vfold_summary, max),
 };
 
 static const csv_column classification_columns[] = {

@@ -456,11 +456,13 @@ static int summary_block(FILE *out, const sh_summary *s)
         fputs("</p>\n", out);
     }
     int rc = s->worst ? sh_table_print_html(out, s->worst) : 0;
-    if (s->fte) {
-        fputs("<p>", out);
-        sh_html_escape(out, s->fte);
-        fputs("</p>\n", out);
-    }
+    const char *lines[] = {s->fte, s->folds};
+    for (size_t k = 0; k < 2; k++)
+        if (lines[k]) {
+            fputs("<p>", out);
+            sh_html_escape(out, lines[k]);
+            fputs("</p>\n", out);
+        }
     fputs("</div>\n", out);
     return rc;
 }

@@ -38,6 +38,8 @@ static int summary(FILE *out, const sh_summary *s)
     int rc = s->worst ? table(out, s->worst) : 0;
     if (s->fte)
         fprintf(out, "\n%s\n", s->fte);
+    if (s->folds)
+        fprintf(out, "\n%s\n", s->folds);
     return rc;
 }
 

@@ -425,6 +425,60 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     return s;
 }
 
+/* Accuracy over folds in one sentence: "all"'s mean, then each partition's
+ * lowest and highest group mean (groups too small left out, as from the
+ * criteria), or NULL without folds. */
+static char *folds_sentence(const sh_vresults *v, int *nomem)
+{
+    if (!v->n_fold_accuracy)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        *nomem = 1;
+        return NULL;
+    }
+    int small = 0;
+    for (size_t i = 0; i < v->n_fold_accuracy;) {
+        const char *part = v->fold_accuracy[i].partition;
+        const sh_vfold_summary *lo = NULL, *hi = NULL;
+        size_t end = i;
+        for (; end < v->n_fold_accuracy && !strcmp(v->fold_accuracy[end].partition, part); end++) {
+            const sh_vfold_summary *g = &v->fold_accuracy[end];
+            if (!g->n_folds || isnan(g->mean))
+                continue;
+            if (sh_vresults_too_small(v, g->partition, g->group)) {
+                small = 1;
+                continue;
+            }
+            lo = !lo || g->mean < lo->mean ? g : lo;
+            hi = !hi || g->mean > hi->mean ? g : hi;
+        }
+        if (!strcmp(part, "all") && lo)
+            fprintf(f, "all pairs %.1f%% (mean of %llu folds)", 100 * lo->mean,
+                    (unsigned long long)lo->n_folds);
+        else if (lo == hi && lo)
+            fprintf(f, "; by %s, %s %.1f%%", part, lo->group, 100 * lo->mean);
+        else if (lo)
+            fprintf(f, "; by %s, lowest %s %.1f%%, highest %s %.1f%% (%.1f points apart)", part,
+                    lo->group, 100 * lo->mean, hi->group, 100 * hi->mean,
+                    100 * (hi->mean - lo->mean));
+        i = end;
+    }
+    if (fclose(f) != 0)
+        *nomem = 1;
+    char *s = NULL;
+    if (!*nomem && len &&
+        asprintf(&s, "Accuracy over folds (RFW's protocol): %s%s.", buf + (buf[0] == ';' ? 2 : 0),
+                 small ? "; groups too small to estimate left out" : "") < 0) {
+        *nomem = 1;
+        s = NULL;
+    }
+    free(buf);
+    return s;
+}
+
 /* 0: failed its criteria (or its verdict is in doubt), 1: passed, 2: has none. */
 static int verdict_rank(const sh_report_run *run)
 {
@@ -568,8 +622,10 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
         out->worst = worst_identification(r->identification);
         out->nomem |= !out->worst;
     }
-    if (r->verification)
+    if (r->verification) {
         out->fte = fte_sentence(r->verification, &out->nomem);
+        out->folds = folds_sentence(r->verification, &out->nomem);
+    }
     out->warning = same_warning(runs, order, k, dataset_warning, &out->nomem);
     out->model_warning = same_warning(runs, order, k, model_warning, &out->nomem);
     out->unstated = unstated_line(runs, order, k, &out->nomem);
@@ -588,6 +644,7 @@ void sh_summary_clear(sh_summary *s)
     free(s->failed);
     sh_table_destroy(s->worst);
     free(s->fte);
+    free(s->folds);
     free(s->warning);
     free(s->model_warning);
     free(s->unstated);

@@ -34,6 +34,7 @@ typedef struct sh_summary {
     char **failed;          /* one sentence per failed rule */
     sh_table *worst;        /* the worst differential per partition and target, or NULL */
     char *fte;              /* groups whose FTE is above SH_SUMMARY_FTE_SHARE, or NULL */
+    char *folds;            /* accuracy over folds, lowest and highest group, or NULL */
     char *warning;          /* the card's warning, or "as for <label> above", or NULL */
     char *model_warning;    /* the model card's (withdrawn training data), the same way */
     char *unstated;         /* the model card's training data is not stated, once per card */

@@ -50,6 +50,8 @@ static int summary(FILE *out, const sh_summary *s)
     int rc = s->worst ? table(out, s->worst) : 0;
     if (s->fte)
         wrapped(out, "\n", s->fte, 0);
+    if (s->folds)
+        wrapped(out, "\n", s->folds, 0);
     return rc;
 }
 
