@@ -442,24 +442,17 @@ static void print_provenance(FILE *out, const run_state *s)
             s->n_provenance == 1 ? "" : "s", SHADES_EXT_PROVENANCE, len ? ": " : "", keys);
 }
 
-/* Warns of scores the wrong way round (distances), which pass every check
- * and measure nonsense: FNMR near 1, accuracy over folds near the
- * impostors' share. The AUC ("all", scores[0]) counts a pair without a
- * score as -inf, so a run where most genuine pairs failed is below 0.5
- * too: its finite genuine scores are judged, AUC over 1 - the failed share
- * (impostor pairs that failed only raise it). */
+/* Warns of scores the wrong way round (distances, sh_vresults_distances),
+ * as the report's summary does from the file. */
 static void warn_distances(const run_state *s)
 {
     const sh_vresults *v = s->vresults;
-    size_t n = s->pairs->n_genuine, failed = 0;
-    for (size_t k = 0; k < n; k++)
-        failed += !(s->genuine[k] > -INFINITY);
-    if (!v->n_scores || !n || failed == n || !(v->scores[0].auc < 0.5 * (1 - (double)failed / n)))
+    if (!sh_vresults_distances(v))
         return;
     fprintf(stderr, "shades: warning: genuine pairs score below impostor pairs (AUC %.3f over "
             "all pairs%s): shades reads a higher score as more alike; scores that are distances "
             "need their sign turned (%s)\n", v->scores[0].auc,
-            failed ? ", failed pairs lowest" : "",
+            v->scores[0].n_genuine_failed ? ", failed pairs lowest" : "",
             s->inst ? "an engine's compare returns a similarity: docs/adapter-guide.md"
                     : "docs/datasets.md, \"Replay\"");
 }

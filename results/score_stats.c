@@ -125,6 +125,7 @@ void sh_score_stats_row(sh_vscore *out, const char *partition, const char *group
                         (double)n_gen;
     }
     size_t f = first_finite(gen, n_gen);
+    out->n_genuine_failed = f;
     if (f < n_gen && isfinite(gen[f]))
         out->min_genuine = gen[f];
     if (f < n_gen && isfinite(gen[f]) && imp->n) {

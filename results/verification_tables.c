@@ -102,6 +102,15 @@ int sh_vresults_too_small(const sh_vresults *v, const char *partition, const cha
     return 0;
 }
 
+int sh_vresults_distances(const sh_vresults *v)
+{
+    if (!v->n_scores || !v->scores[0].n_genuine ||
+        v->scores[0].n_genuine_failed >= v->scores[0].n_genuine)
+        return 0;
+    const sh_vscore *all = &v->scores[0];
+    return all->auc < 0.5 * (1 - (double)all->n_genuine_failed / (double)all->n_genuine);
+}
+
 const sh_vfold_summary *sh_vresults_fold(const sh_vresults *v, const char *partition,
                                          const char *group)
 {

@@ -119,7 +119,7 @@ for kind, scores in (("all", "scores.csv"), ("listed", "listed.csv")):
     lo_g, hi_g = np.minimum(ga, gb), np.maximum(ga, gb)
     pw = W[:, a] * W[:, b]  # R x pairs: each pair's weight in each replicate
     with h5py.File(f"{kind}.h5", "r") as f:
-        if f.attrs["schema_version"] not in ("1.14", b"1.14"):
+        if f.attrs["schema_version"] not in ("1.15", b"1.15"):
             bad.append(f"{kind}: schema {f.attrs['schema_version']}")
         mx = f["/verification/fmr_matrix/site"]
         grp = [str(x) for x in mx["group"].asstr()[()]]

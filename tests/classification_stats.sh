@@ -109,7 +109,7 @@ def holm(p):
 groups = f["/classification/groups"][:]
 summ = {x["partition"].decode(): x for x in f["/classification/summaries"][:]}
 pairs = f["/classification/pairwise"][:]
-same("schema", f.attrs["schema_version"], "1.14")
+same("schema", f.attrs["schema_version"], "1.15")
 same("replicates", int(f["/classification"].attrs["bootstrap_replicates"]), 2000)
 rng = np.random.default_rng(5)
 W = np.array([np.bincount(rng.integers(0, S, S), minlength=S) for _ in range(4000)], float)

@@ -237,6 +237,11 @@ sed -e 's|scores.csv|dist.csv|' -e 's|folds.h5|dist.h5|' run.yaml >dist.yaml
 grep -q "^shades: warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs[^)]*): shades reads a higher score as more alike; scores that are distances need their sign turned" dist.err ||
   { cat dist.err >&2; fail "no warning for scores that are distances"; }
 grep -q "genuine pairs score below" err.txt && fail "a warning of distances for similarities"
+# The report's summary says so too, from the file alone; not for similarities.
+"$shades" report dist.h5 >dist.txt || true
+tr '\n' ' ' <dist.txt | tr -s ' ' | grep -q "Score warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs[^)]*): shades reads a higher score as more alike, so these look like distances" ||
+  { cat dist.txt >&2; fail "the report of distances has no score warning"; }
+grep -q "Score warning" report.txt && fail "the report of similarities has a score warning"
 # Most genuine pairs without a score is not a sign of distances.
 "$python" - <<'PY'
 import csv, random
@@ -252,6 +257,26 @@ PY
 sed -e 's|scores.csv|failed.csv|' -e 's|folds.h5|failed.h5|' run.yaml >failed.yaml
 "$shades" run failed.yaml --progress off >/dev/null 2>failed.err || true
 grep -q "genuine pairs score below" failed.err && fail "a warning of distances for failed pairs"
+# /verification/scores counts each group's genuine pairs without a score.
+"$python" - <<'PY' || fail "n_genuine_failed is not the genuine pairs without a score"
+import csv, sys
+import h5py
+man = {r["image_id"]: r for r in csv.DictReader(open("cohort/manifest.csv"))}
+want = {}
+for a, b, s in list(csv.reader(open("failed.csv")))[1:]:
+    if man[a]["subject_id"] != man[b]["subject_id"] or s:
+        continue
+    want[("all", "All")] = want.get(("all", "All"), 0) + 1
+    for part in ("sex", "skin_type"):
+        if man[a][part] == man[b][part]:
+            want[(part, man[a][part])] = want.get((part, man[a][part]), 0) + 1
+rows = h5py.File("failed.h5", "r")["/verification/scores"][()]
+got = {(r["partition"].decode(), r["group"].decode()): int(r["n_genuine_failed"]) for r in rows}
+bad = [(k, got[k], want.get(k, 0)) for k in got if got[k] != want.get(k, 0)]
+if bad or not want:
+    sys.exit(f"fold_accuracy: n_genuine_failed (group, got, want): {bad}")
+PY
+"$shades" report failed.h5 | grep -q "Score warning" && fail "a score warning for failed pairs"
 
 # Without folds: neither table.
 sed -i -e 's|pairs: {file: pairs.csv, fold: fold}|pairs: {file: pairs.csv}|' \
@@ -307,5 +332,48 @@ import h5py
 f = h5py.File('old.h5', 'r+')
 f.attrs.modify('schema_version', '1.13')
 del f.attrs['pairs_sha256']"
+# A table's column dropped (or renamed), every other column's HDF5 type kept
+# as shades wrote it: drop_column FILE TABLE COLUMN [NEW_NAME].
+drop_column() {
+  "$python" - "$@" <<'PY'
+import sys
+import h5py, numpy as np
+from h5py import h5t, h5d, h5s
+path, table, column = sys.argv[1:4]
+rename = sys.argv[4] if len(sys.argv) > 4 else None
+f = h5py.File(path, "r+")
+ds = f[table]
+tid, space, dcpl = ds.id.get_type(), ds.id.get_space(), ds.id.get_create_plist()
+names = [tid.get_member_name(i) for i in range(tid.get_nmembers())]
+keep = [i for i, n in enumerate(names) if rename or n != column.encode()]
+size = sum(tid.get_member_type(i).get_size() for i in keep)
+src, new = h5t.create(h5t.COMPOUND, size), h5t.create(h5t.COMPOUND, size)
+off = 0
+for i in keep:
+    src.insert(names[i], off, tid.get_member_type(i))
+    new.insert(rename.encode() if names[i] == column.encode() else names[i], off,
+               tid.get_member_type(i))
+    off += tid.get_member_type(i).get_size()
+buf = np.empty(ds.shape, dtype=src.dtype)
+ds.id.read(h5s.ALL, h5s.ALL, buf, mtype=src)
+parent, name = table.rsplit("/", 1)
+del f[table]
+h5d.create(f[parent].id, name.encode(), new, space, dcpl=dcpl).write(h5s.ALL, h5s.ALL, buf,
+                                                                    mtype=new)
+PY
+}
+# As 1.13 wrote it: /verification/scores without 1.15's n_genuine_failed.
+drop_column old.h5 /verification/scores n_genuine_failed
 "$shades" rerun old.h5 >rerun.txt 2>&1 || { cat rerun.txt >&2; fail "rerun of a 1.13 file: not identical"; }
+"$shades" report old.h5 >old.txt || fail "a 1.13 file's report failed"
+# A column the file has and the rerun lacks still differs (a 1.14 file, so
+# that its reader does not ask for n_genuine_failed).
+cp plain.h5 renamed.h5
+drop_column renamed.h5 /verification/scores n_genuine_failed n_failed_renamed
+"$python" -c "
+import h5py
+h5py.File('renamed.h5', 'r+').attrs.modify('schema_version', '1.14')"
+"$shades" rerun renamed.h5 >renamed.txt 2>&1 && fail "rerun took a file whose column the rerun lacks"
+grep -q "/verification/scores: its type differs" renamed.txt ||
+  { cat renamed.txt >&2; fail "rerun of a file with a column the rerun lacks: $(cat renamed.txt)"; }
 echo "fold_accuracy: reports show the table; a run without folds has none"

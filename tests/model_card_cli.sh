@@ -75,7 +75,7 @@ assert a["training_datasets"] == "" and a["warning"] == "", a
 assert a["card"] == text, "card text"
 assert a["card_sha256"] == hashlib.sha256(text.encode()).hexdigest(), a["card_sha256"]
 assert a["shipped_as"] == "", "a card of the test's own is not one shades ships"
-assert f.attrs["schema_version"] in ("1.14", b"1.14"), f.attrs["schema_version"]
+assert f.attrs["schema_version"] in ("1.15", b"1.15"), f.attrs["schema_version"]
 rows = f["/engine/model_card/files"][()]
 assert [r["path"].decode() for r in rows] == ["detect.bin", "embed.bin"], rows
 assert rows[1]["purpose"].decode() == "embedding stand-in", rows

@@ -89,7 +89,7 @@ def same(what, got, want):
     if not (got == want or (isinstance(want, float) and math.isnan(want) and math.isnan(got))):
         bad.append(f"{what}: {got!r}, brute force {want!r}")
 with h5py.File(h5, "r") as f:
-    same("schema", f.attrs["schema_version"], "1.14")
+    same("schema", f.attrs["schema_version"], "1.15")
     th = f["/verification/thresholds"][:]
     groups = f["/verification/groups"][:]
     summ = f["/verification/summaries"][:]

@@ -55,7 +55,7 @@ grep -qx "        service: acme-face, description ./services/acme-face.yaml (sha
   fail "run output: no service line: $(cat svc.out)"
 grep -qx "        provenance: 6 lines from the engine (shades.provenance/1): service, endpoint, model_version, region, cache, service_option" svc.out ||
   fail "run output: no provenance line: $(cat svc.out)"
-[ "$(attr svc.h5 / schema_version)" = 1.14 ] || fail "schema_version $(attr svc.h5 / schema_version)"
+[ "$(attr svc.h5 / schema_version)" = 1.15 ] || fail "schema_version $(attr svc.h5 / schema_version)"
 [ "$(attr svc.h5 /engine/service description)" = ./services/acme-face.yaml ] ||
   fail "/engine/service description: $(attr svc.h5 /engine/service description)"
 [ "$(attr svc.h5 /engine/service description_sha256)" = "$desc_sha" ] ||

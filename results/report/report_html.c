@@ -445,6 +445,11 @@ static int summary_block(FILE *out, const sh_summary *s)
         sh_html_escape(out, s->warning);
         fputs("</p>\n", out);
     }
+    if (s->distances) {
+        fputs("<p class=\"warning\"><strong>Score warning:</strong> ", out);
+        sh_html_escape(out, s->distances);
+        fputs("</p>\n", out);
+    }
     if (s->model_warning) {
         fputs("<p class=\"warning\"><strong>Model warning:</strong> ", out);
         sh_html_escape(out, s->model_warning);

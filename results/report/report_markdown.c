@@ -31,6 +31,8 @@ static int summary(FILE *out, const sh_summary *s)
         fprintf(out, "- %s\n", s->failed[i]);
     if (s->warning)
         fprintf(out, "\n> **Dataset warning:** %s\n", s->warning);
+    if (s->distances)
+        fprintf(out, "\n> **Score warning:** %s\n", s->distances);
     if (s->model_warning)
         fprintf(out, "\n> **Model warning:** %s\n", s->model_warning);
     if (s->unstated)

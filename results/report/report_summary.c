@@ -425,6 +425,28 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     return s;
 }
 
+/* The warning of sh_vresults_distances in one sentence, or NULL. */
+static char *distances_sentence(const sh_vresults *v, int *nomem)
+{
+    if (!sh_vresults_distances(v))
+        return NULL;
+    const sh_vscore *all = &v->scores[0];
+    char failed[96] = "";
+    if (all->n_genuine_failed)
+        snprintf(failed, sizeof failed, ", the %llu of %llu genuine pairs that failed lowest",
+                 (unsigned long long)all->n_genuine_failed, (unsigned long long)all->n_genuine);
+    char *s = NULL;
+    if (asprintf(&s, "genuine pairs score below impostor pairs (AUC %.3f over all pairs%s): "
+                     "shades reads a higher score as more alike, so these look like distances, "
+                     "and every rate here is of scores the wrong way round. Distances need "
+                     "their sign turned before the run.",
+                 all->auc, failed) < 0) {
+        *nomem = 1;
+        s = NULL;
+    }
+    return s;
+}
+
 /* Accuracy over folds in one sentence: "all"'s mean, then each partition's
  * lowest and highest group mean (groups too small left out, as from the
  * criteria), or NULL without folds. */
@@ -625,6 +647,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     if (r->verification) {
         out->fte = fte_sentence(r->verification, &out->nomem);
         out->folds = folds_sentence(r->verification, &out->nomem);
+        out->distances = distances_sentence(r->verification, &out->nomem);
     }
     out->warning = same_warning(runs, order, k, dataset_warning, &out->nomem);
     out->model_warning = same_warning(runs, order, k, model_warning, &out->nomem);
@@ -645,6 +668,7 @@ void sh_summary_clear(sh_summary *s)
     sh_table_destroy(s->worst);
     free(s->fte);
     free(s->folds);
+    free(s->distances);
     free(s->warning);
     free(s->model_warning);
     free(s->unstated);

@@ -1,7 +1,8 @@
 /* The summary panel at the top of every report (text, Markdown, HTML):
  * for each run the criteria verdict, each failed rule in one sentence,
  * the worst differential per partition and target, failure to enrol above
- * a set share, the dataset card's warning and the model card's, and a
+ * a set share, accuracy over folds, a warning where the scores look like
+ * distances, the dataset card's warning and the model card's, and a
  * line when the model card does not state its training data
  * (report_summary.c); and,
  * when several runs are set side by side, what differs among them
@@ -37,6 +38,7 @@ typedef struct sh_summary {
     char *folds;            /* accuracy over folds, lowest and highest group, or NULL */
     char *warning;          /* the card's warning, or "as for <label> above", or NULL */
     char *model_warning;    /* the model card's (withdrawn training data), the same way */
+    char *distances;        /* the scores look like distances (sh_vresults_distances), or NULL */
     char *unstated;         /* the model card's training data is not stated, once per card */
     int nomem;              /* an allocation failed: the panel is incomplete */
 } sh_summary;

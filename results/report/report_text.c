@@ -43,6 +43,8 @@ static int summary(FILE *out, const sh_summary *s)
         wrapped(out, "- ", s->failed[i], 2);
     if (s->warning)
         wrapped(out, "\nDataset warning: ", s->warning, 2);
+    if (s->distances)
+        wrapped(out, "\nScore warning: ", s->distances, 2);
     if (s->model_warning)
         wrapped(out, "\nModel warning: ", s->model_warning, 2);
     if (s->unstated)

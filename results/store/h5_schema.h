@@ -13,7 +13,7 @@
 #include "results.h"
 
 /* Schema version: a reader accepts files of its own major version. */
-#define SH_RESULTS_SCHEMA "1.14"
+#define SH_RESULTS_SCHEMA "1.15"
 #define SH_RESULTS_SCHEMA_MAJOR 1
 
 /* One root attribute: its name and where it lives in sh_run_info
