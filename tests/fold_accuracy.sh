@@ -296,6 +296,9 @@ sys.exit(1 if not rows or any(r['n_folds'] or r['fold_accuracy'] for r in rows) 
 # Side by side (RFW's table of methods by race): the run with folds gives
 # each group's mean and SD, the one without "-".
 "$shades" report folds.h5 plain.h5 >both.txt || true
+# Two runs of one engine and run name are told apart by their files' names.
+grep -q "^replay 0.1.0 (folds.h5) " both.txt && grep -q "^replay 0.1.0 (plain.h5) " both.txt ||
+  { cat both.txt >&2; fail "side by side: runs not labelled by their files"; }
 grep -A6 "^Accuracy over folds by sex (mean, SD)" both.txt >side.txt ||
   { cat both.txt >&2; fail "no side-by-side fold table"; }
 m=$("$python" -c "

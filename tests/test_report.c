@@ -681,7 +681,7 @@ static void no_failures_and_the_warning_once(void **state)
     sh_results *two[] = {r, r};
     char *md = report_of(two, 2, &sh_report_markdown);
     assert_int_equal(count(md, "MS-Celeb-1M"), 1);
-    assert_non_null(strstr(md, "> **Dataset warning:** the same as for eng 1.0 #1 above."));
+    assert_non_null(strstr(md, "> **Dataset warning:** the same as for eng 1.0 (a.h5) above."));
     free(md);
     sh_results_destroy(r);
 }
@@ -794,7 +794,7 @@ static void the_model_card_is_shown_and_its_warning_once(void **state)
     assert_non_null(strstr(text, "a licensed set of 1M images (as the publisher states it)"));
     assert_null(strstr(text, "NOT STATED"));
     assert_int_equal(count(text, "MS-Celeb-1M was withdrawn."), 1);
-    assert_non_null(strstr(text, "Model warning: the same as for eng 1.0 #1 above."));
+    assert_non_null(strstr(text, "Model warning: the same as for eng 1.0 (a.h5) above."));
     assert_null(strstr(text, "different model cards"));
     free(text);
     sh_results_destroy(r);
@@ -900,7 +900,7 @@ static void unstated_training_data_is_in_the_summary_once_per_card(void **state)
     sh_results *two[] = {r, r};
     text = report_of(two, 2, &sh_report_text);
     assert_int_equal(count(text, UNSTATED), 1);
-    assert_non_null(strstr(text, "Model stand-in 2: training data not stated, as for eng 1.0 #1 "
+    assert_non_null(strstr(text, "Model stand-in 2: training data not stated, as for eng 1.0 (a.h5) "
                                  "above."));
     free(text);
     /* A card shades does not ship (or an altered one): its claims are its

@@ -66,8 +66,10 @@ static int base_label(char **out, const sh_results *r, const char *suffix)
 }
 
 /* Labels each run by base_label; where two runs would share one, the run
- * name is added, and where that is not enough either, the position. */
-static int make_labels(char **labels, const sh_results *const *runs, size_t n)
+ * name is added; where that is not enough either, the results file's name
+ * (two runs of one config differ in little else), and last the position. */
+static int make_labels(char **labels, const sh_results *const *runs, const char *const *paths,
+                       size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (base_label(&labels[i], runs[i], "") < 0)
@@ -76,7 +78,7 @@ static int make_labels(char **labels, const sh_results *const *runs, size_t n)
     if (!dup)
         return -1;
     int rc = 0;
-    for (int pass = 0; pass < 2 && !rc; pass++) {
+    for (int pass = 0; pass < 3 && !rc; pass++) {
         for (size_t i = 0; i < n; i++) {
             dup[i] = 0;
             for (size_t j = 0; j < n; j++)
@@ -86,8 +88,12 @@ static int make_labels(char **labels, const sh_results *const *runs, size_t n)
             char *s;
             if (!dup[i])
                 continue;
-            char at[32];
-            snprintf(at, sizeof at, " #%zu", i + 1);
+            char at[300];
+            const char *file = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
+            if (pass == 1)
+                snprintf(at, sizeof at, " (%s)", file);
+            else
+                snprintf(at, sizeof at, " #%zu", i + 1);
             if ((pass ? base_label(&s, runs[i], at)
                       : asprintf(&s, "%s (%s)", labels[i], runs[i]->info.run_name)) < 0)
                 rc = -1;
@@ -113,7 +119,7 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
         st.mixed |= runs[i]->info.min_subjects != runs[0]->info.min_subjects;
     sh_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
-    int bad = !rr || !labels || make_labels(labels, runs, n), rc = 0;
+    int bad = !rr || !labels || make_labels(labels, runs, paths, n), rc = 0;
     /* Each file's signature status, read from the file itself. */
     char (*sig)[1200] = calloc(n ? n : 1, sizeof *sig);
     bad |= !sig;
