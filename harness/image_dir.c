@@ -85,7 +85,8 @@ int sh_image_dir_list(char ***out, size_t *out_n, const char *dir, sh_err *err)
         sh_image_dir_free(l.v, l.n);
         return rc;
     }
-    qsort(l.v, l.n, sizeof *l.v, by_path);
+    if (l.n) /* qsort's array may not be NULL, even empty */
+        qsort(l.v, l.n, sizeof *l.v, by_path);
     *out = l.v;
     *out_n = l.n;
     return 0;
