@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_junit.h"
 #include "cohort.h"
 #include "guard.h"
 #include "image_dir.h"
@@ -232,23 +233,38 @@ int sh_check_adapter(const sh_check_options *o, sh_err *err)
     size_t max = !o->images       ? GENERATED_IMAGES
                  : o->max_images ? o->max_images
                                  : DEFAULT_MAX_IMAGES;
+    sh_check_junit junit = {0};
+    if (o->junit && (rc = sh_check_junit_start(&junit, o->junit, err)))
+        return rc;
     sh_pixels *images = calloc(max, sizeof *images);
-    if (!images)
-        return sh_err_nomem(err);
+    sh_check_junit_case *cases = calloc(sh_n_checks, sizeof *cases);
+    char(*details)[1100] = calloc(sh_n_checks, sizeof *details);
+    if (!images || !cases || !details)
+        rc = sh_err_nomem(err);
     size_t n = 0;
-    rc = o->images ? directory_images(images, &n, o->images, max, err)
-                   : generated_images(images, &n, err);
+    if (!rc)
+        rc = o->images ? directory_images(images, &n, o->images, max, err)
+                       : generated_images(images, &n, err);
+    char what[64];
+    snprintf(what, sizeof what, "%zu %s images", n, o->images ? "given" : "generated");
     if (!rc) {
-        fprintf(o->out, "shades check-adapter %s (%zu %s images)\n", o->spec, n,
-                o->images ? "given" : "generated");
+        fprintf(o->out, "shades check-adapter %s (%s)\n", o->spec, what);
         size_t failed = 0, skipped = 0, warned = 0;
         int loaded = 1;
         for (size_t k = 0; k < sh_n_checks; k++) {
-            char detail[1100] = "the adapter did not load";
+            char *detail = details[k];
+            snprintf(detail, sizeof details[k], "the adapter did not load");
             /* The first check loads the adapter; without it the rest cannot run. */
             int own = -1;
-            int r = loaded ? run_child(detail, sizeof detail, &own, &sh_checks[k], o, images, n)
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            int r = loaded ? run_child(detail, sizeof details[k], &own, &sh_checks[k], o, images,
+                                       n)
                            : SH_CHECK_SKIP;
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            cases[k] = (sh_check_junit_case){sh_checks[k].name, verdict_name(r), detail,
+                                             (double)(t1.tv_sec - t0.tv_sec) +
+                                                 (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9};
             if (k == 0)
                 loaded = own == SH_CHECK_PASS;
             failed += r == SH_CHECK_FAIL;
@@ -264,9 +280,17 @@ int sh_check_adapter(const sh_check_options *o, sh_err *err)
             fprintf(o->out, ", %zu passed with a warning", warned);
         fprintf(o->out, ")\n");
         rc = failed ? 1 : 0;
+        /* The checks ran: their verdicts are the file, failed or not. */
+        if (o->junit) {
+            int jrc = sh_check_junit_finish(&junit, o->spec, what, cases, sh_n_checks, err);
+            rc = jrc ? jrc : rc;
+        }
     }
-    for (size_t k = 0; k < n; k++)
+    sh_check_junit_abandon(&junit);
+    for (size_t k = 0; images && k < n; k++)
         sh_image_free(&images[k]);
     free(images);
+    free(cases);
+    free(details);
     return rc;
 }

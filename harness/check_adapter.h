@@ -31,6 +31,7 @@ typedef struct sh_check_options {
     unsigned timeout_s;        /* per check; 0: 120 */
     sh_check_timing timing; /* over NIST's limits: fail, warn or off */
     FILE *out;                 /* where the report goes */
+    const char *junit;         /* also write the verdicts as JUnit XML here, or NULL */
 } sh_check_options;
 
 /* Runs every check and prints the report. Returns 0 when all pass, 1 when

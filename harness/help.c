@@ -164,7 +164,7 @@ static const page pages[] = {
     {"check-adapter", "conformance checks for an adapter, for a vendor's CI",
      "usage: shades check-adapter ADAPTER [--images DIR [--max-images N]]\n"
      "                            [--option K=V]... [--config-dir DIR] [--timeout S]\n"
-     "                            [--timing fail|warn|off]\n"
+     "                            [--timing fail|warn|off] [--junit FILE]\n"
      "\n"
      "Runs each conformance check in its own process: ABI, capabilities,\n"
      "determinism, symmetry, hostile images and templates, concurrency, the\n"
@@ -182,10 +182,14 @@ static const page pages[] = {
      "  --timeout S          seconds each check may take (default 120)\n"
      "  --timing MODE        over a limit: fail (default), warn (print WARN, pass)\n"
      "                       or off (do not measure)\n"
+     "  --junit FILE         also write the verdicts as JUnit XML, as CI systems\n"
+     "                       read them (a FAIL a failure, a SKIP skipped), whether\n"
+     "                       the checks pass or not; not on exit 2\n"
      "  -h, --help           this help\n"
      "\n"
      "example:\n"
-     "  shades check-adapter ./libmy_engine.so --images faces --timing warn\n"},
+     "  shades check-adapter ./libmy_engine.so --images faces --timing warn\n"
+     "  shades check-adapter ./libmy_engine.so --images faces --junit check.xml\n"},
     {"keygen", "make an Ed25519 key pair for signing results files",
      "usage: shades keygen KEY\n"
      "\n"

@@ -501,7 +501,7 @@ static int cmd_check_adapter(int argc, char **argv)
     char options[4096] = "";
     size_t used = 0;
     static const char *const known[] = {"--images", "--max-images", "--config-dir", "--timeout",
-                                        "--timing", "--option", NULL};
+                                        "--timing", "--option", "--junit", NULL};
     for (int i = 1; i < argc; i += 2) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         size_t k = 0;
@@ -534,6 +534,8 @@ static int cmd_check_adapter(int argc, char **argv)
                 fprintf(stderr, "shades: error: --timing needs fail, warn or off\n");
                 return EXIT_ERROR;
             }
+        } else if (strcmp(argv[i], "--junit") == 0) {
+            o.junit = val;
         } else if (strcmp(argv[i], "--option") == 0 && strchr(val, '=') &&
                    used + strlen(val) + 2 < sizeof options) {
             used += (size_t)sprintf(options + used, "%s\n", val);

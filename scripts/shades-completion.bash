@@ -36,7 +36,7 @@ _shades() {
     sign) opts="--key" ;;
     verify) opts="--key" ;;
     rerun) opts="" ;;
-    check-adapter) opts="--images --max-images --option --config-dir --timeout --timing" ;;
+    check-adapter) opts="--images --max-images --option --config-dir --timeout --timing --junit" ;;
     help)
       [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
       return ;;

@@ -20,7 +20,9 @@ mkdir "$work/home"
   { tail -30 "$work/out.txt" >&2; fail "a step of the guide failed"; }
 
 engine=$work/home/my-engine
-[ "$(grep -c '^result: PASS' "$work/out.txt")" = 2 ] || fail "check-adapter did not pass twice"
+[ "$(grep -c '^result: PASS' "$work/out.txt")" = 3 ] || fail "check-adapter did not pass three times"
+grep -q '<testsuite name="./build/libshades_adapter_example.so" tests="[0-9]*" failures="0"' \
+  "$engine/check-adapter.xml" || fail "check-adapter --junit wrote no passing check-adapter.xml"
 grep -q '(160 given images)' "$work/out.txt" || fail "check-adapter did not use the 160 faces"
 grep -q '^capabilities: verify-1:1 embedding detection quality symmetric$' "$work/out.txt" ||
   fail "shades info printed no capabilities by name"

@@ -1,0 +1,108 @@
+#include "check_junit.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "utf8.h"
+#include "version.h"
+
+int sh_check_junit_start(sh_check_junit *out, const char *path, sh_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->path = path;
+    if ((size_t)snprintf(out->tmp, sizeof out->tmp, "%s.tmp.%ld", path, (long)getpid()) >=
+        sizeof out->tmp)
+        return sh_err_set(err, SH_E_INPUT, "--junit %s: path too long", path);
+    out->f = fopen(out->tmp, "w");
+    if (!out->f)
+        return sh_err_set(err, SH_E_INPUT, "--junit %s: cannot write: %s", path,
+                          strerror(errno));
+    return 0;
+}
+
+void sh_check_junit_abandon(sh_check_junit *j)
+{
+    if (j->f) {
+        fclose(j->f);
+        remove(j->tmp);
+    }
+    j->f = NULL;
+}
+
+/* s as XML character data or an attribute's value: first made printable
+ * (an engine's words may hold control characters or bytes that are not
+ * UTF-8, which XML 1.0 cannot carry even escaped), then the five
+ * characters XML reserves escaped. */
+static void put_text(FILE *f, const char *s)
+{
+    char clean[4400];
+    sh_utf8_printable(clean, sizeof clean, s);
+    for (const char *p = clean; *p; p++)
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        default: fputc(*p, f);
+        }
+}
+
+int sh_check_junit_finish(sh_check_junit *j, const char *suite, const char *images,
+                          const sh_check_junit_case *cases, size_t n, sh_err *err)
+{
+    size_t failed = 0, skipped = 0;
+    double total = 0;
+    for (size_t k = 0; k < n; k++) {
+        failed += !strcmp(cases[k].verdict, "FAIL");
+        skipped += !strcmp(cases[k].verdict, "SKIP");
+        total += cases[k].seconds;
+    }
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    FILE *f = j->f;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<testsuites name=\"shades check-adapter\" tests=\"%zu\" failures=\"%zu\" "
+               "errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n"
+               "  <testsuite name=\"",
+            n, failed, skipped, total);
+    put_text(f, suite);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\" "
+               "timestamp=\"%s\">\n"
+               "    <properties>\n"
+               "      <property name=\"shades\" value=\"%s\"/>\n"
+               "      <property name=\"images\" value=\"",
+            n, failed, skipped, total, stamp, SH_VERSION);
+    put_text(f, images);
+    fputs("\"/>\n    </properties>\n", f);
+    for (size_t k = 0; k < n; k++) {
+        const sh_check_junit_case *c = &cases[k];
+        fputs("    <testcase classname=\"check-adapter\" name=\"", f);
+        put_text(f, c->name);
+        fprintf(f, "\" time=\"%.3f\">\n", c->seconds);
+        int fail = !strcmp(c->verdict, "FAIL"), skip = !strcmp(c->verdict, "SKIP");
+        if (fail || skip) {
+            fprintf(f, "      <%s message=\"", fail ? "failure" : "skipped");
+            put_text(f, c->detail);
+            fputs("\"/>\n", f);
+        }
+        fprintf(f, "      <system-out>%s: ", c->verdict);
+        put_text(f, c->detail);
+        fputs("</system-out>\n    </testcase>\n", f);
+    }
+    fputs("  </testsuite>\n</testsuites>\n", f);
+    int bad = ferror(f) != 0;
+    bad |= fclose(f) != 0;
+    j->f = NULL;
+    if (bad || rename(j->tmp, j->path) != 0) {
+        int e = errno;
+        remove(j->tmp);
+        return sh_err_set(err, SH_E_IO, "--junit %s: cannot write: %s", j->path, strerror(e));
+    }
+    return 0;
+}
