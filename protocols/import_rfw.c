@@ -76,17 +76,54 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Splits a line at tabs (or runs of spaces); the first cap fields go to
- * out. Returns how many fields the line has. */
+/* Splits a line (its line end dropped) into fields; the first cap go to
+ * out. Returns how many fields the line has, 0 for a blank line. RFW's
+ * fields are tab-separated, and an empty one between two tabs counts (it
+ * would otherwise shift the next into its place: a non-mated line with an
+ * empty id read as mated); a line without a tab is split at runs of
+ * spaces, as copies retyped with spaces are. */
 static size_t split_fields(char **out, size_t cap, char *line)
 {
+    line[strcspn(line, "\r\n")] = 0;
+    if (!line[strspn(line, " \t")])
+        return 0;
     size_t n = 0;
+    if (strchr(line, '\t')) {
+        for (char *p = line;; n++) {
+            char *tab = strchr(p, '\t');
+            if (tab)
+                *tab = 0;
+            if (n < cap)
+                out[n] = p;
+            if (!tab)
+                return n + 1;
+            p = tab + 1;
+        }
+    }
     char *save = NULL;
-    for (char *tok = strtok_r(line, "\t \r\n", &save); tok;
-         tok = strtok_r(NULL, "\t \r\n", &save), n++)
+    for (char *tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save), n++)
         if (n < cap)
             out[n] = tok;
     return n;
+}
+
+/* The first field of the n (at most 4) in f that is empty, or whose id
+ * (fields 1 and 3 of a non-mated line, 1 of a mated one) could leave the
+ * race's folder as a path ('/', ".", ".."), as 1 + its index, into *out_why;
+ * 0 when none. */
+static size_t bad_text_field(const char **out_why, char *const *f, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        int id = k == 0 || (n == 4 && k == 2);
+        if (!f[k][0])
+            *out_why = "empty";
+        else if (id && (strchr(f[k], '/') || !strcmp(f[k], ".") || !strcmp(f[k], "..")))
+            *out_why = "an id is a folder name in RFW's layout, without '/' and not '.' or '..'";
+        else
+            continue;
+        return k + 1;
+    }
+    return 0;
 }
 
 /* An image number: 1 to 5 digits, no sign or leading zero, as RFW writes
@@ -207,6 +244,14 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
                             n == 1 ? "" : "s");
             break;
         }
+        const char *what = NULL;
+        size_t text_field = bad_text_field(&what, fields, n);
+        if (text_field) {
+            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field %zu: %s%s%s%s", input, line,
+                            text_field, fields[text_field - 1][0] ? "'" : "",
+                            fields[text_field - 1], fields[text_field - 1][0] ? "': " : "", what);
+            break;
+        }
         size_t bad_field = !parse_index(&a, fields[1])     ? 2
                            : !parse_index(&b, fields[n - 1]) ? n
                                                              : 0;
@@ -276,6 +321,15 @@ int sh_import_read_rfw(sh_import_job *job, sh_err *err)
             rc = sh_err_nomem(err);
         }
     }
+    /* A list given twice (or found again in a folder given too) would
+     * read as every pair listed twice. */
+    for (size_t i = 0; !rc && i < lists.n; i++)
+        for (size_t j = 0; !rc && j < i; j++) {
+            char a[PATH_MAX], b[PATH_MAX];
+            if (realpath(lists.paths[i], a) && realpath(lists.paths[j], b) && !strcmp(a, b))
+                rc = sh_err_set(err, SH_E_INPUT, "%s: given twice (as '%s' and '%s')",
+                                lists.paths[j], lists.paths[j], lists.paths[i]);
+        }
     if (!rc && job->race && lists.n != 1)
         rc = sh_err_set(err, SH_E_INPUT,
                             "import: --race names the race of one pairs file, and there are %zu "

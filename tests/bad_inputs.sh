@@ -250,6 +250,12 @@ case $id in
        run=(import rfw African_pairs.txt -o imported) ;;
   i21) printf 'm.01\t1\t+2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
+  i22) printf 'm.01\t1\t\t3\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
+  i23) printf '../m.01\t1\t2\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
+  i24) printf 'm.01\t1\t2\n' >African_pairs.txt
+       run=(import rfw African_pairs.txt ./African_pairs.txt -o imported) ;;
   i18) printf 'm.01\t1\t2\nm.02\t1\t2\nm.03\t1\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
   i20) for k in $(seq 1 20); do printf 'm.%02d\t1\t2\n' "$k"; done >African_pairs.txt
