@@ -450,9 +450,8 @@ static void warn_distances(const run_state *s)
     if (!sh_vresults_distances(v))
         return;
     fprintf(stderr, "shades: warning: genuine pairs score below impostor pairs (AUC %.3f over "
-            "all pairs%s): shades reads a higher score as more alike; scores that are distances "
-            "need their sign turned (%s)\n", v->scores[0].auc,
-            v->scores[0].n_genuine_failed ? ", failed pairs lowest" : "",
+            "the pairs with a score): shades reads a higher score as more alike; scores that are "
+            "distances need their sign turned (%s)\n", sh_vresults_scored_auc(v),
             s->inst ? "an engine's compare returns a similarity: docs/adapter-guide.md"
                     : "docs/datasets.md, \"Replay\"");
 }

@@ -125,7 +125,9 @@ void sh_score_stats_row(sh_vscore *out, const char *partition, const char *group
                         (double)n_gen;
     }
     size_t f = first_finite(gen, n_gen);
-    out->n_genuine_failed = f;
+    out->n_genuine_unscored = f;
+    /* -inf is alone in its bin: the rest of it would be negative NaNs. */
+    out->n_impostor_unscored = imp->n ? sh_hist_in_bin(imp, sh_score_bin(-INFINITY)) : 0;
     if (f < n_gen && isfinite(gen[f]))
         out->min_genuine = gen[f];
     if (f < n_gen && isfinite(gen[f]) && imp->n) {

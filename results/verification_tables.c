@@ -102,13 +102,23 @@ int sh_vresults_too_small(const sh_vresults *v, const char *partition, const cha
     return 0;
 }
 
+double sh_vresults_scored_auc(const sh_vresults *v)
+{
+    if (!v->n_scores)
+        return NAN;
+    const sh_vscore *all = &v->scores[0];
+    if (all->n_genuine_unscored >= all->n_genuine || all->n_impostor_unscored >= all->n_impostor)
+        return NAN;
+    /* auc = (1 - fg)(1 - fi) scored + (1 - fg) fi + fg fi / 2: a genuine
+     * score beats an unscored impostor, and two unscored pairs tie. */
+    double fg = (double)all->n_genuine_unscored / (double)all->n_genuine;
+    double fi = (double)all->n_impostor_unscored / (double)all->n_impostor;
+    return (all->auc - (1 - fg) * fi - fg * fi / 2) / ((1 - fg) * (1 - fi));
+}
+
 int sh_vresults_distances(const sh_vresults *v)
 {
-    if (!v->n_scores || !v->scores[0].n_genuine ||
-        v->scores[0].n_genuine_failed >= v->scores[0].n_genuine)
-        return 0;
-    const sh_vscore *all = &v->scores[0];
-    return all->auc < 0.5 * (1 - (double)all->n_genuine_failed / (double)all->n_genuine);
+    return sh_vresults_scored_auc(v) < 0.5;
 }
 
 const sh_vfold_summary *sh_vresults_fold(const sh_vresults *v, const char *partition,

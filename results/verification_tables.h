@@ -142,8 +142,9 @@ typedef struct sh_vscore {
     double min_genuine;                 /* the lowest finite genuine score */
     double zero_fnmr;                   /* FMR where every finite genuine pair matches */
     int32_t too_small;                  /* as in /verification/groups */
-    uint64_t n_genuine_failed;          /* genuine pairs scored -inf (a failed template
-                                         * or comparison) (1.15) */
+    uint64_t n_genuine_unscored;        /* genuine pairs scored -inf: a failed template
+                                         * or comparison (1.15) */
+    uint64_t n_impostor_unscored;       /* impostor pairs scored -inf (1.15) */
 } sh_vscore;
 
 /* One point of a group's DET curve; rows of /verification/det. */
@@ -376,15 +377,18 @@ const sh_vgroup *sh_vresults_group(const sh_vresults *v, const char *partition,
  * groups.min_subjects (its rows say so); 0 for a group v lacks. */
 int sh_vresults_too_small(const sh_vresults *v, const char *partition, const char *group);
 
+/* The AUC of all pairs (scores[0]) over the pairs with a score only. The
+ * stored AUC counts a pair without a score as -inf, so many failed genuine
+ * pairs lower it and many failed impostor pairs raise it; the scored pairs'
+ * AUC is taken back out of it with the unscored counts. NaN without score
+ * rows or scored pairs of both kinds. A file before 1.15 records no
+ * unscored counts, so its value is the stored AUC's. */
+double sh_vresults_scored_auc(const sh_vresults *v);
+
 /* Whether v's scores look like distances, a higher score less alike:
- * their finite genuine scores rank below the impostors. Such scores pass
- * every check and measure nonsense (FNMR near 1, accuracy over folds near
- * the impostors' share). The AUC of all pairs (scores[0]) counts a pair
- * without a score as -inf, so a run where most genuine pairs failed is
- * below 0.5 too: the test is the AUC below 0.5 x (1 - the failed genuine
- * share), which is the finite genuine scores' AUC below 0.5 (impostor
- * pairs that failed only raise it). A file before 1.15 records no failed
- * share, and is taken as having none. 0 without score rows. */
+ * sh_vresults_scored_auc below 0.5. Such scores pass every check and
+ * measure nonsense (FNMR near 1, accuracy over folds near the impostors'
+ * share). */
 int sh_vresults_distances(const sh_vresults *v);
 
 /* The accuracy over folds of `group` in `partition`, or NULL. */

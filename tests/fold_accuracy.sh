@@ -234,12 +234,12 @@ tr '\n' ' ' <two.txt | grep -q "The runs compared different pairs: .*pair list s
 awk -F, -v OFS=, 'NR > 1 && $3 != "" { $3 = -$3 } { print }' scores.csv >dist.csv
 sed -e 's|scores.csv|dist.csv|' -e 's|folds.h5|dist.h5|' run.yaml >dist.yaml
 "$shades" run dist.yaml --progress off >/dev/null 2>dist.err || true
-grep -q "^shades: warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs[^)]*): shades reads a higher score as more alike; scores that are distances need their sign turned" dist.err ||
+grep -q "^shades: warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over the pairs with a score): shades reads a higher score as more alike; scores that are distances need their sign turned" dist.err ||
   { cat dist.err >&2; fail "no warning for scores that are distances"; }
 grep -q "genuine pairs score below" err.txt && fail "a warning of distances for similarities"
 # The report's summary says so too, from the file alone; not for similarities.
 "$shades" report dist.h5 >dist.txt || true
-tr '\n' ' ' <dist.txt | tr -s ' ' | grep -q "Score warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over all pairs[^)]*): shades reads a higher score as more alike, so these look like distances" ||
+tr '\n' ' ' <dist.txt | tr -s ' ' | grep -q "Score warning: genuine pairs score below impostor pairs (AUC 0\.[0-4][0-9]* over the pairs with a score; [0-9]* of [0-9]* genuine and [0-9]* of [0-9]* impostor pairs had none): shades reads a higher score as more alike, so these look like distances" ||
   { cat dist.txt >&2; fail "the report of distances has no score warning"; }
 grep -q "Score warning" report.txt && fail "the report of similarities has a score warning"
 # Most genuine pairs without a score is not a sign of distances.
@@ -257,26 +257,57 @@ PY
 sed -e 's|scores.csv|failed.csv|' -e 's|folds.h5|failed.h5|' run.yaml >failed.yaml
 "$shades" run failed.yaml --progress off >/dev/null 2>failed.err || true
 grep -q "genuine pairs score below" failed.err && fail "a warning of distances for failed pairs"
-# /verification/scores counts each group's genuine pairs without a score.
-"$python" - <<'PY' || fail "n_genuine_failed is not the genuine pairs without a score"
+# /verification/scores counts each group's pairs without a score, genuine
+# and (same-group) impostor.
+"$python" - <<'PY' || fail "n_genuine_unscored or n_impostor_unscored is not the pairs without a score"
 import csv, sys
 import h5py
 man = {r["image_id"]: r for r in csv.DictReader(open("cohort/manifest.csv"))}
 want = {}
 for a, b, s in list(csv.reader(open("failed.csv")))[1:]:
-    if man[a]["subject_id"] != man[b]["subject_id"] or s:
+    if s:
         continue
-    want[("all", "All")] = want.get(("all", "All"), 0) + 1
+    kind = "gen" if man[a]["subject_id"] == man[b]["subject_id"] else "imp"
+    want[("all", "All", kind)] = want.get(("all", "All", kind), 0) + 1
     for part in ("sex", "skin_type"):
         if man[a][part] == man[b][part]:
-            want[(part, man[a][part])] = want.get((part, man[a][part]), 0) + 1
+            want[(part, man[a][part], kind)] = want.get((part, man[a][part], kind), 0) + 1
 rows = h5py.File("failed.h5", "r")["/verification/scores"][()]
-got = {(r["partition"].decode(), r["group"].decode()): int(r["n_genuine_failed"]) for r in rows}
-bad = [(k, got[k], want.get(k, 0)) for k in got if got[k] != want.get(k, 0)]
-if bad or not want:
-    sys.exit(f"fold_accuracy: n_genuine_failed (group, got, want): {bad}")
+bad = []
+for r in rows:
+    key = (r["partition"].decode(), r["group"].decode())
+    for kind, col in (("gen", "n_genuine_unscored"), ("imp", "n_impostor_unscored")):
+        if int(r[col]) != want.get(key + (kind,), 0):
+            bad.append((key, col, int(r[col]), want.get(key + (kind,), 0)))
+if bad or not want.get(("all", "All", "gen")) or not want.get(("all", "All", "imp")):
+    sys.exit(f"fold_accuracy: unscored counts (group, column, got, want): {bad} of {want}")
 PY
-"$shades" report failed.h5 | grep -q "Score warning" && fail "a score warning for failed pairs"
+"$shades" report failed.h5 >failed.txt
+grep -q "Score warning" failed.txt && fail "a score warning for failed pairs"
+# Distances where most impostor pairs have no score (their -inf raises the
+# AUC of all pairs above 0.5): still distances.
+"$python" - <<'PY'
+import csv, random
+random.seed(7)
+subject = {r["image_id"]: r["subject_id"] for r in csv.DictReader(open("cohort/manifest.csv"))}
+rows = list(csv.reader(open("dist.csv")))
+with open("dist2.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(rows[0])
+    for a, b, s in rows[1:]:
+        w.writerow([a, b, "" if subject[a] != subject[b] and random.random() < 0.6 else s])
+PY
+sed -e 's|scores.csv|dist2.csv|' -e 's|folds.h5|dist2.h5|' run.yaml >dist2.yaml
+"$shades" run dist2.yaml --progress off >/dev/null 2>dist2.err || true
+"$python" -c "
+import h5py, sys
+sys.exit(0 if h5py.File('dist2.h5')['/verification/scores'][0]['auc'] > 0.5 else 1)" ||
+  fail "the case of unscored impostors does not raise the AUC of all pairs above 0.5"
+grep -q "genuine pairs score below" dist2.err ||
+  { cat dist2.err >&2; fail "no warning of distances where most impostors have no score"; }
+"$shades" report dist2.h5 >dist2.txt
+grep -q "Score warning" dist2.txt ||
+  fail "no score warning in the report where most impostors have no score"
 
 # Without folds: neither table.
 sed -i -e 's|pairs: {file: pairs.csv, fold: fold}|pairs: {file: pairs.csv}|' \
@@ -365,14 +396,29 @@ h5d.create(f[parent].id, name.encode(), new, space, dcpl=dcpl).write(h5s.ALL, h5
                                                                     mtype=new)
 PY
 }
-# As 1.13 wrote it: /verification/scores without 1.15's n_genuine_failed.
-drop_column old.h5 /verification/scores n_genuine_failed
+# As 1.13 wrote it: /verification/scores without 1.15's unscored counts.
+drop_column old.h5 /verification/scores n_genuine_unscored
+drop_column old.h5 /verification/scores n_impostor_unscored
 "$shades" rerun old.h5 >rerun.txt 2>&1 || { cat rerun.txt >&2; fail "rerun of a 1.13 file: not identical"; }
 "$shades" report old.h5 >old.txt || fail "a 1.13 file's report failed"
+# An older file records no unscored counts: its report does not judge
+# distances, so many failed genuine pairs do not read as distances there.
+cp failed.h5 oldfailed.h5
+drop_column oldfailed.h5 /verification/scores n_genuine_unscored
+drop_column oldfailed.h5 /verification/scores n_impostor_unscored
+"$python" -c "
+import h5py
+h5py.File('oldfailed.h5', 'r+').attrs.modify('schema_version', '1.14')"
+"$python" -c "
+import h5py, sys
+sys.exit(0 if h5py.File('oldfailed.h5')['/verification/scores'][0]['auc'] < 0.5 else 1)" ||
+  fail "the failed pairs' file does not have an AUC of all pairs below 0.5"
+"$shades" report oldfailed.h5 >oldfailed.txt
+grep -q "Score warning" oldfailed.txt && fail "a score warning for a 1.14 file"
 # A column the file has and the rerun lacks still differs (a 1.14 file, so
-# that its reader does not ask for n_genuine_failed).
+# that its reader does not ask for n_genuine_unscored).
 cp plain.h5 renamed.h5
-drop_column renamed.h5 /verification/scores n_genuine_failed n_failed_renamed
+drop_column renamed.h5 /verification/scores n_genuine_unscored n_failed_renamed
 "$python" -c "
 import h5py
 h5py.File('renamed.h5', 'r+').attrs.modify('schema_version', '1.14')"

@@ -425,22 +425,23 @@ static char *fte_sentence(const sh_vresults *v, int *nomem)
     return s;
 }
 
-/* The warning of sh_vresults_distances in one sentence, or NULL. */
-static char *distances_sentence(const sh_vresults *v, int *nomem)
+/* The warning of sh_vresults_distances in one sentence, or NULL (also for
+ * a file before 1.15, which lacks the counts it needs). */
+static char *distances_sentence(const sh_results *r, int *nomem)
 {
-    if (!sh_vresults_distances(v))
+    const sh_vresults *v = r->verification;
+    if (sh_results_schema_minor(r->info.schema_version) < 15 || !sh_vresults_distances(v))
         return NULL;
     const sh_vscore *all = &v->scores[0];
-    char failed[96] = "";
-    if (all->n_genuine_failed)
-        snprintf(failed, sizeof failed, ", the %llu of %llu genuine pairs that failed lowest",
-                 (unsigned long long)all->n_genuine_failed, (unsigned long long)all->n_genuine);
     char *s = NULL;
-    if (asprintf(&s, "genuine pairs score below impostor pairs (AUC %.3f over all pairs%s): "
+    if (asprintf(&s, "genuine pairs score below impostor pairs (AUC %.3f over the pairs with "
+                     "a score; %llu of %llu genuine and %llu of %llu impostor pairs had none): "
                      "shades reads a higher score as more alike, so these look like distances, "
                      "and every rate here is of scores the wrong way round. Distances need "
                      "their sign turned before the run.",
-                 all->auc, failed) < 0) {
+                 sh_vresults_scored_auc(v), (unsigned long long)all->n_genuine_unscored,
+                 (unsigned long long)all->n_genuine, (unsigned long long)all->n_impostor_unscored,
+                 (unsigned long long)all->n_impostor) < 0) {
         *nomem = 1;
         s = NULL;
     }
@@ -647,7 +648,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     if (r->verification) {
         out->fte = fte_sentence(r->verification, &out->nomem);
         out->folds = folds_sentence(r->verification, &out->nomem);
-        out->distances = distances_sentence(r->verification, &out->nomem);
+        out->distances = distances_sentence(r, &out->nomem);
     }
     out->warning = same_warning(runs, order, k, dataset_warning, &out->nomem);
     out->model_warning = same_warning(runs, order, k, model_warning, &out->nomem);

@@ -286,7 +286,8 @@ static const sh_h5_column score_cols[] = {
     COL(sh_vscore, 'd', auc_lo),        COL(sh_vscore, 'd', auc_hi),
     COL(sh_vscore, 'd', max_impostor),  COL(sh_vscore, 'd', zero_fmr),
     COL(sh_vscore, 'd', min_genuine),   COL(sh_vscore, 'd', zero_fnmr),
-    COL(sh_vscore, 'i', too_small),     COL_SINCE(sh_vscore, 'u', n_genuine_failed, 15),
+    COL(sh_vscore, 'i', too_small),     COL_SINCE(sh_vscore, 'u', n_genuine_unscored, 15),
+    COL_SINCE(sh_vscore, 'u', n_impostor_unscored, 15),
 };
 
 static const sh_h5_column roc_cols[] = {
