@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,9 +85,14 @@ static int run_child(char *detail, size_t cap, int *out_own, const sh_check *che
         return SH_CHECK_FAIL;
     }
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
+        /* A check-adapter killed (a CI job cancelled) takes its check with
+         * it, rather than leave an engine hung in a call running on. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(3);
         /* The engine's own printing goes to stderr, as in a run: stdout is
          * the checks' verdicts, which a vendor's CI parses. */
         if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)

@@ -1,18 +1,51 @@
 #include "check_junit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "utf8.h"
 #include "version.h"
 
+/* The temporary a signal removes, and the handlers it replaced. */
+static char pending[4096];
+static volatile sig_atomic_t armed;
+static const int ending[] = {SIGTERM, SIGINT, SIGHUP};
+static struct sigaction before[3];
+
+static void on_ending(int sig)
+{
+    if (armed)
+        unlink(pending);
+    /* Then end as the signal would have: its own action, raised again. */
+    for (size_t k = 0; k < 3; k++)
+        if (ending[k] == sig)
+            sigaction(sig, &before[k], NULL);
+    raise(sig);
+}
+
+static void disarm(void)
+{
+    if (!armed)
+        return;
+    armed = 0;
+    for (size_t k = 0; k < 3; k++)
+        sigaction(ending[k], &before[k], NULL);
+}
+
 int sh_check_junit_start(sh_check_junit *out, const char *path, sh_err *err)
 {
     memset(out, 0, sizeof *out);
     out->path = path;
+    struct stat st;
+    if (!path[0])
+        return sh_err_set(err, SH_E_INPUT, "--junit: empty file name");
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return sh_err_set(err, SH_E_INPUT, "--junit %s: a folder, not a file", path);
     if ((size_t)snprintf(out->tmp, sizeof out->tmp, "%s.tmp.%ld", path, (long)getpid()) >=
         sizeof out->tmp)
         return sh_err_set(err, SH_E_INPUT, "--junit %s: path too long", path);
@@ -20,6 +53,16 @@ int sh_check_junit_start(sh_check_junit *out, const char *path, sh_err *err)
     if (!out->f)
         return sh_err_set(err, SH_E_INPUT, "--junit %s: cannot write: %s", path,
                           strerror(errno));
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(out->started, sizeof out->started, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    memcpy(pending, out->tmp, sizeof pending);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_ending;
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < 3; k++)
+        sigaction(ending[k], &sa, &before[k]);
+    armed = 1;
     return 0;
 }
 
@@ -30,6 +73,7 @@ void sh_check_junit_abandon(sh_check_junit *j)
         remove(j->tmp);
     }
     j->f = NULL;
+    disarm();
 }
 
 /* s as XML character data or an attribute's value: first made printable
@@ -61,10 +105,6 @@ int sh_check_junit_finish(sh_check_junit *j, const char *suite, const char *imag
         skipped += !strcmp(cases[k].verdict, "SKIP");
         total += cases[k].seconds;
     }
-    char stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     FILE *f = j->f;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<testsuites name=\"shades check-adapter\" tests=\"%zu\" failures=\"%zu\" "
@@ -77,7 +117,7 @@ int sh_check_junit_finish(sh_check_junit *j, const char *suite, const char *imag
                "    <properties>\n"
                "      <property name=\"shades\" value=\"%s\"/>\n"
                "      <property name=\"images\" value=\"",
-            n, failed, skipped, total, stamp, SH_VERSION);
+            n, failed, skipped, total, j->started, SH_VERSION);
     put_text(f, images);
     fputs("\"/>\n    </properties>\n", f);
     for (size_t k = 0; k < n; k++) {
@@ -99,10 +139,12 @@ int sh_check_junit_finish(sh_check_junit *j, const char *suite, const char *imag
     int bad = ferror(f) != 0;
     bad |= fclose(f) != 0;
     j->f = NULL;
+    int rc = 0;
     if (bad || rename(j->tmp, j->path) != 0) {
         int e = errno;
         remove(j->tmp);
-        return sh_err_set(err, SH_E_IO, "--junit %s: cannot write: %s", j->path, strerror(e));
+        rc = sh_err_set(err, SH_E_IO, "--junit %s: cannot write: %s", j->path, strerror(e));
     }
-    return 0;
+    disarm();
+    return rc;
 }

@@ -24,14 +24,18 @@ typedef struct sh_check_junit {
     const char *path;
     char tmp[4096];
     FILE *f;
+    char started[32]; /* when the checks started, ISO 8601 UTC */
 } sh_check_junit;
 
-/* Creates the temporary beside path, before any check runs, so a folder
- * that is not there is refused first. Returns 0, or SH_E_INPUT with err. */
+/* Creates the temporary beside path, before any check runs, so a path that
+ * cannot be written (no such folder, a folder itself, empty) is refused
+ * first. Until finish or abandon, SIGTERM, SIGINT or SIGHUP (a cancelled CI
+ * job) removes the temporary before they end the process. Returns 0, or
+ * SH_E_INPUT with err. [thread: main; one at a time] */
 int sh_check_junit_start(sh_check_junit *out, const char *path, sh_err *err);
 
-/* Writes the report of n cases for the adapter `suite` (its timestamp now)
- * and renames it over path. Returns 0, or SH_E_IO with err and no file
+/* Writes the report of n cases for the adapter `suite` and renames it over
+ * path. Returns 0, or SH_E_IO with err and no file
  * left but an earlier one. */
 int sh_check_junit_finish(sh_check_junit *j, const char *suite, const char *images,
                           const sh_check_junit_case *cases, size_t n, sh_err *err);

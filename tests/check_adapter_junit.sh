@@ -107,4 +107,34 @@ set -e
 [ "$(cat "$work/none.err")" = "shades: error: --junit $work/none/c.xml: cannot write: No such file or directory" ] ||
   fail "--junit into a missing folder: $(cat "$work/none.err")"
 [ ! -s "$work/none.out" ] || fail "checks ran before the --junit folder was refused"
+# A folder or an empty name: refused before any check, as a missing folder.
+mkdir "$work/dir.xml"
+for target in "$work/dir.xml" ""; do
+  set +e
+  "$shades" check-adapter synthetic --junit "$target" >"$work/t.out" 2>"$work/t.err"
+  rc=$?
+  set -e
+  [ "$rc" = 2 ] && [ ! -s "$work/t.out" ] && [ "$(wc -l <"$work/t.err")" = 1 ] ||
+    fail "--junit '$target': exit $rc, checks run: $(cat "$work/t.out" "$work/t.err")"
+done
+grep -qx "shades: error: --junit: empty file name" "$work/t.err" || fail "--junit '': $(cat "$work/t.err")"
+
+# Cancelled (SIGTERM, as a CI job is): no temporary left, and no check's
+# process left running its hung engine.
+(cd "$work" && exec "$shades" check-adapter "$bad/libmis_hang.so" --timeout 60 --junit term.xml \
+   >/dev/null 2>&1) &
+pid=$!
+for _ in $(seq 50); do pgrep -P "$pid" >/dev/null && break; sleep 0.1; done
+child=$(pgrep -P "$pid" | head -1)
+[ -n "$child" ] || fail "no check process under check-adapter"
+sleep 0.5
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" = 143 ] || fail "check-adapter on SIGTERM: exit $rc, want 143"
+for _ in $(seq 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$child" 2>/dev/null && { kill -KILL "$child"; fail "the check's process outlived check-adapter"; }
+[ -z "$(ls "$work" | grep 'term\.xml')" ] || fail "a cancelled run left $(ls "$work" | grep term)"
 echo "check_adapter_junit: passing, crashing and unloadable engines as JUnit XML"
