@@ -193,7 +193,7 @@ avg=$("$python" -c "
 import h5py
 r = [x for x in h5py.File('folds.h5')['/verification/fold_accuracy'][()] if x['partition'] == b'sex']
 print('%.2f%%' % (100 * sum(x['mean'] for x in r) / len(r)))")
-tr '\n' ' ' <report.txt | grep -q "sex: the mean of its 2 groups' means $avg (RFW's Avg;" ||
+tr '\n' ' ' <report.txt | grep -q "sex: the mean of its 2 groups' means $avg (RFW's Avg); " ||
   fail "the text report does not give sex's mean of group means $avg"
 # The summary at the top names each partition's lowest and highest group.
 want=$("$python" -c "
@@ -207,6 +207,19 @@ sed -n '/^== Summary/,/^Runs$/p' report.txt | tr '\n' ' ' | grep -q "Accuracy ov
   { cat report.txt >&2; fail "the summary does not give all pairs' accuracy over folds"; }
 sed -n '/^== Summary/,/^Runs$/p' report.txt | tr '\n' ' ' | grep -q "$want" ||
   { cat report.txt >&2; fail "the summary does not say: $want"; }
+# Groups whose means tie are said to, not named as the one group.
+cp folds.h5 ties.h5
+"$python" -c "
+import h5py
+d = h5py.File('ties.h5', 'r+')['/verification/fold_accuracy']
+rows = d[()]
+for r in rows:
+    if r['partition'] == b'sex':
+        r['mean'] = 0.625
+d[...] = rows"
+"$shades" report ties.h5 >ties.txt
+tr '\n' ' ' <ties.txt | grep -q "by sex, each of its 2 groups 62.5%" ||
+  { cat ties.txt >&2; fail "tied group means: not said to tie"; }
 "$shades" report folds.h5 --format md >report.md
 grep -q "Accuracy over folds" report.md || fail "the Markdown report has no fold table"
 grep -q "^Accuracy over folds (RFW's protocol): all pairs" report.md ||
@@ -330,6 +343,12 @@ sys.exit(1 if not rows or any(r['n_folds'] or r['fold_accuracy'] for r in rows) 
 # Two runs of one engine and run name are told apart by their files' names.
 grep -q "^replay 0.1.0 (folds.h5) " both.txt && grep -q "^replay 0.1.0 (plain.h5) " both.txt ||
   { cat both.txt >&2; fail "side by side: runs not labelled by their files"; }
+# Their headings name each file once; the CSV's engine column is the engine
+# itself, whatever runs are beside it (its file column tells them apart).
+grep -qx "== replay 0.1.0 (folds.h5) ==" both.txt || { cat both.txt >&2; fail "a run's heading"; }
+"$shades" report folds.h5 plain.h5 --format csv -o both.csv
+[ "$(cut -d, -f1,2 both.csv | sort -u | tr '\n' ' ')" = '"replay 0.1.0","folds.h5" "replay 0.1.0","plain.h5" engine,file ' ] ||
+  fail "the CSV's engine and file columns: $(cut -d, -f1,2 both.csv | sort -u | tr '\n' ' ')"
 grep -A6 "^Accuracy over folds by sex (mean, SD)" both.txt >side.txt ||
   { cat both.txt >&2; fail "no side-by-side fold table"; }
 m=$("$python" -c "
@@ -355,7 +374,7 @@ tr '\n' ' ' <small.txt | grep -q "groups too small to estimate left out\." ||
 grep -A12 "^Accuracy over folds" small.txt >fold-small.txt
 grep -q "^skin_type: [IV]*\* " fold-small.txt || { cat small.txt >&2; fail "no small group marked"; }
 kept=$(grep -c "^skin_type: [IV]* .*%" fold-small.txt)
-tr '\n' ' ' <small.txt | grep -q "skin_type: the mean of its $kept groups' means" ||
+tr '\n' ' ' <small.txt | grep -q "skin_type: the mean of its $kept groups' means [0-9.]*% (RFW's Avg; groups marked \* left out)" ||
   { cat small.txt >&2; fail "the mean of group means is not over the $kept groups not marked"; }
 
 # rerun compares pairs_sha256 only in files that can have it: a file of

@@ -350,9 +350,9 @@ static void gender_shades_layout_leaves_out_runs_without_classification(void **s
     strcpy(g[1].group, "F");
     sh_cresults c = {.attribute = "sex", .n_groups = 2, .groups = g, .confidence = 0.95};
     sh_results verification = {0}, classification = {.classification = &c};
-    sh_report_run runs[] = {{&verification, "v.h5", "V", ""},
-                            {&classification, "c.h5", "C", ""},
-                            {&verification, "w.h5", "W", ""}};
+    sh_report_run runs[] = {{&verification, "v.h5", "V", "", NULL},
+                            {&classification, "c.h5", "C", "", NULL},
+                            {&verification, "w.h5", "W", "", NULL}};
     sh_report_style st = {.min_subjects = 10};
     sh_table *t = sh_table_gender_shades(runs, 3, &st);
     assert_non_null(t);
@@ -617,7 +617,7 @@ static void a_verdict_in_doubt_is_never_shown_as_pass(void **state)
     free(md);
     /* Consistent, but changed since it was signed. */
     set_text(&r->info.criteria_passed, "fail");
-    sh_report_run run = {r, "a.h5", "A", "ALTERED: /criteria"};
+    sh_report_run run = {r, "a.h5", "A", "ALTERED: /criteria", NULL};
     char why[400];
     assert_string_equal(sh_report_verdict(why, sizeof why, run.r, run.signature),
                         SH_VERDICT_ALTERED);
@@ -704,7 +704,7 @@ static void runs_on_other_data_are_warned_about_first(void **state)
 {
     (void)state;
     sh_results *a = memory_run("aaaaaaaaaaaaaaaa", 1e-3, 1), *b = memory_run("bbbbbbbbbbbbbbbb", 1e-4, 1);
-    sh_report_run runs[] = {{a, "a.h5", "A", ""}, {b, "b.h5", "B", ""}};
+    sh_report_run runs[] = {{a, "a.h5", "A", "", NULL}, {b, "b.h5", "B", "", NULL}};
     char **lines;
     assert_int_equal(sh_summary_differences(&lines, runs, 2), 2);
     assert_string_equal(lines[0], "The runs used different manifests: A manifest sha256 "
@@ -714,7 +714,7 @@ static void runs_on_other_data_are_warned_about_first(void **state)
                                   "0.0001. Their thresholds, and every rate at them, differ by "
                                   "design.");
     sh_summary_free_lines(lines);
-    sh_report_run same[] = {{a, "a.h5", "A", ""}, {a, "a.h5", "A2", ""}};
+    sh_report_run same[] = {{a, "a.h5", "A", "", NULL}, {a, "a.h5", "A2", "", NULL}};
     assert_int_equal(sh_summary_differences(&lines, same, 2), 0);
     sh_summary_free_lines(lines);
     /* Group definitions: another config's groups: section. */
@@ -863,7 +863,7 @@ static void the_service_table_is_shown_in_every_format(void **state)
     free(r->provenance);
     give_service(r, "dddddddddddddddddddd", 0);
     give_service(plain, "eeeeeeeeeeeeeeeeeeee", 0);
-    sh_report_run runs[] = {{r, "a.h5", "A", ""}, {plain, "b.h5", "B", ""}};
+    sh_report_run runs[] = {{r, "a.h5", "A", "", NULL}, {plain, "b.h5", "B", "", NULL}};
     char **lines;
     assert_int_equal(sh_summary_differences(&lines, runs, 2), 1);
     assert_string_equal(lines[0], "The runs used different service descriptions: A service "
@@ -935,7 +935,7 @@ static void runs_on_other_model_cards_are_warned_about(void **state)
     (void)state;
     sh_results *a = memory_run("aaaa", 1e-3, 0), *b = memory_run("aaaa", 1e-3, 0);
     give_model_card(a, "cccccccccccccccccccc", "stated", "");
-    sh_report_run runs[] = {{a, "a.h5", "A", ""}, {b, "b.h5", "B", ""}};
+    sh_report_run runs[] = {{a, "a.h5", "A", "", NULL}, {b, "b.h5", "B", "", NULL}};
     char **lines;
     assert_int_equal(sh_summary_differences(&lines, runs, 2), 1);
     assert_string_equal(lines[0], "The runs used different model cards: A stand-in 2, model card "

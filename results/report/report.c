@@ -119,7 +119,10 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
         st.mixed |= runs[i]->info.min_subjects != runs[0]->info.min_subjects;
     sh_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
-    int bad = !rr || !labels || make_labels(labels, runs, paths, n), rc = 0;
+    char **engines = calloc(n ? n : 1, sizeof *engines);
+    int bad = !rr || !labels || !engines || make_labels(labels, runs, paths, n), rc = 0;
+    for (size_t i = 0; !bad && i < n; i++)
+        bad = base_label(&engines[i], runs[i], "") < 0;
     /* Each file's signature status, read from the file itself. */
     char (*sig)[1200] = calloc(n ? n : 1, sizeof *sig);
     bad |= !sig;
@@ -130,7 +133,7 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
             snprintf(sig[i], sizeof sig[i], "not checked: %s", ignore.msg);
         else
             sh_sig_describe(sig[i], sizeof sig[i], &st);
-        rr[i] = (sh_report_run){runs[i], paths[i], labels[i], sig[i]};
+        rr[i] = (sh_report_run){runs[i], paths[i], labels[i], sig[i], engines[i]};
     }
     /* A format that is one table (CSV) takes files of one protocol. */
     for (size_t i = 1; !bad && !rc && fmt->one_protocol && i < n; i++)
@@ -146,6 +149,9 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
     for (size_t i = 0; labels && i < n; i++)
         free(labels[i]);
     free(labels);
+    for (size_t i = 0; engines && i < n; i++)
+        free(engines[i]);
+    free(engines);
     free(rr);
     free(sig);
     if (rc)

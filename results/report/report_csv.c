@@ -39,10 +39,12 @@ static void number(FILE *out, double x)
         fprintf(out, "%.17g", x);
 }
 
+/* The engine as it is, not the label that tells runs apart: a column to
+ * join reports on (the file column tells runs apart). */
 static void cell_engine(FILE *out, const csv_row *r, size_t offset)
 {
     (void)offset;
-    text(out, r->run->label);
+    text(out, r->run->engine ? r->run->engine : r->run->label);
 }
 
 /* The file's signature status (h5_sign.h). */

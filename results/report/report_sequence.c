@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Prints and frees one table; 0, or -1 when it could not be built. */
 static int emit(FILE *out, sh_table *t, const sh_report_printer *p)
@@ -120,8 +121,12 @@ int sh_report_print_sequence(FILE *out, const sh_report_run *runs, size_t n,
         bad |= emit(out, sh_table_runs(runs, n), p);
     }
     for (size_t i = 0; n > 1 && i < n; i++) {
-        char h[PATH_MAX + 64];
-        snprintf(h, sizeof h, "%s (%s)", runs[i].label, runs[i].path);
+        char h[PATH_MAX + 64], tail[PATH_MAX + 8];
+        /* A label told apart by its file's name already ends with it. */
+        snprintf(tail, sizeof tail, " (%s)", runs[i].path);
+        size_t ll = strlen(runs[i].label), tl = strlen(tail);
+        int has = ll >= tl && !strcmp(runs[i].label + ll - tl, tail);
+        snprintf(h, sizeof h, "%s%s", runs[i].label, has ? "" : tail);
         p->heading(out, h);
         bad |= one_run(out, &runs[i], st, opts, p);
     }

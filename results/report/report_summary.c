@@ -466,7 +466,7 @@ static char *folds_sentence(const sh_vresults *v, int *nomem)
     for (size_t i = 0; i < v->n_fold_accuracy;) {
         const char *part = v->fold_accuracy[i].partition;
         const sh_vfold_summary *lo = NULL, *hi = NULL;
-        size_t end = i;
+        size_t end = i, n = 0;
         for (; end < v->n_fold_accuracy && !strcmp(v->fold_accuracy[end].partition, part); end++) {
             const sh_vfold_summary *g = &v->fold_accuracy[end];
             if (!g->n_folds || isnan(g->mean))
@@ -477,12 +477,15 @@ static char *folds_sentence(const sh_vresults *v, int *nomem)
             }
             lo = !lo || g->mean < lo->mean ? g : lo;
             hi = !hi || g->mean > hi->mean ? g : hi;
+            n++;
         }
         if (!strcmp(part, "all") && lo)
             fprintf(f, "all pairs %.1f%% (mean of %llu folds)", 100 * lo->mean,
                     (unsigned long long)lo->n_folds);
-        else if (lo == hi && lo)
+        else if (n == 1)
             fprintf(f, "; by %s, %s %.1f%%", part, lo->group, 100 * lo->mean);
+        else if (lo && lo->mean == hi->mean)
+            fprintf(f, "; by %s, each of its %zu groups %.1f%%", part, n, 100 * lo->mean);
         else if (lo)
             fprintf(f, "; by %s, lowest %s %.1f%%, highest %s %.1f%% (%.1f points apart)", part,
                     lo->group, 100 * lo->mean, hi->group, 100 * hi->mean,

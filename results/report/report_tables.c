@@ -559,10 +559,14 @@ static void fold_groups_note(sh_table *t, const sh_vresults *v, size_t first, si
     size_t n = fold_groups_mean(&mean, sd, v, first, end);
     if (n < 2)
         return;
-    sh_table_note_add(t, "%s: the mean of its %zu groups' means %.2f%% (RFW's Avg; groups "
-                      "marked * left out); their SD %.2f (n - 1) or %.2f (n).",
-                      v->fold_accuracy[first].partition, n, 100 * mean, 100 * sd[0],
-                      100 * sd[1]);
+    int small = 0;
+    for (size_t i = first; i < end; i++)
+        small |= sh_vresults_too_small(v, v->fold_accuracy[i].partition,
+                                       v->fold_accuracy[i].group);
+    sh_table_note_add(t, "%s: the mean of its %zu groups' means %.2f%% (RFW's Avg%s); their "
+                      "SD %.2f (n - 1) or %.2f (n).",
+                      v->fold_accuracy[first].partition, n, 100 * mean,
+                      small ? "; groups marked * left out" : "", 100 * sd[0], 100 * sd[1]);
 }
 
 sh_table *sh_table_folds(const sh_report_run *run)

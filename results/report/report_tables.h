@@ -16,6 +16,8 @@ typedef struct sh_report_run {
     const char *label;        /* "engine version", made unique across runs */
     const char *signature;    /* "signed by key SHA256:..., valid", "unsigned" or
                                * "ALTERED: /path" (h5_sign.h) */
+    const char *engine;       /* "engine version" as label before it was made unique,
+                               * the same whatever runs are beside it; NULL: label */
 } sh_report_run;
 
 /* How estimates are marked: a group is marked '*' when its too_small
