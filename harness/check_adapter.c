@@ -138,7 +138,10 @@ static int run_child(char *detail, size_t cap, int *out_own, const sh_check *che
         clock_gettime(CLOCK_MONOTONIC, &t1);
         long long spent = (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000;
         struct pollfd p = {fd[0], POLLIN, 0};
-        if (spent >= limit_ms || poll(&p, 1, (int)(limit_ms - spent)) == 0) {
+        int ready = spent >= limit_ms ? 0 : poll(&p, 1, (int)(limit_ms - spent));
+        if (ready < 0 && errno == EINTR)
+            continue; /* a signal handled: the limit still runs, and read would block */
+        if (ready == 0) {
             timed_out = 1;
             break;
         }

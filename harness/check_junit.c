@@ -34,7 +34,8 @@ static void disarm(void)
         return;
     armed = 0;
     for (size_t k = 0; k < 3; k++)
-        sigaction(ending[k], &before[k], NULL);
+        if (before[k].sa_handler != SIG_IGN)
+            sigaction(ending[k], &before[k], NULL);
 }
 
 int sh_check_junit_start(sh_check_junit *out, const char *path, sh_err *err)
@@ -60,8 +61,11 @@ int sh_check_junit_start(sh_check_junit *out, const char *path, sh_err *err)
     struct sigaction sa = {0};
     sa.sa_handler = on_ending;
     sigemptyset(&sa.sa_mask);
+    /* A signal the caller ignores (nohup's SIGHUP, a script's background
+     * SIGINT) stays ignored: it would not end the run. */
     for (size_t k = 0; k < 3; k++)
-        sigaction(ending[k], &sa, &before[k]);
+        if (sigaction(ending[k], NULL, &before[k]) == 0 && before[k].sa_handler != SIG_IGN)
+            sigaction(ending[k], &sa, NULL);
     armed = 1;
     return 0;
 }

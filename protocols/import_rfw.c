@@ -107,10 +107,14 @@ static size_t split_fields(char **out, size_t cap, char *line)
     return n;
 }
 
+/* The longest id taken: RFW's are Freebase ids of about ten bytes, and the
+ * image id and path are made from it in fixed buffers. */
+#define RFW_ID_MAX 128
+
 /* The first field of the n (at most 4) in f that is empty, or whose id
  * (fields 1 and 3 of a non-mated line, 1 of a mated one) could leave the
- * race's folder as a path ('/', ".", ".."), as 1 + its index, into *out_why;
- * 0 when none. */
+ * race's folder as a path ('/', ".", "..") or is longer than RFW_ID_MAX, as
+ * 1 + its index, into *out_why; 0 when none. */
 static size_t bad_text_field(const char **out_why, char *const *f, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -119,6 +123,8 @@ static size_t bad_text_field(const char **out_why, char *const *f, size_t n)
             *out_why = "empty";
         else if (id && (strchr(f[k], '/') || !strcmp(f[k], ".") || !strcmp(f[k], "..")))
             *out_why = "an id is a folder name in RFW's layout, without '/' and not '.' or '..'";
+        else if (id && strlen(f[k]) > RFW_ID_MAX)
+            *out_why = "an id of more than 128 bytes (RFW's are about ten)";
         else
             continue;
         return k + 1;
@@ -247,9 +253,10 @@ static int read_list(sh_import_job *job, const char *input, const char *race_opt
         const char *what = NULL;
         size_t text_field = bad_text_field(&what, fields, n);
         if (text_field) {
-            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field %zu: %s%s%s%s", input, line,
-                            text_field, fields[text_field - 1][0] ? "'" : "",
-                            fields[text_field - 1], fields[text_field - 1][0] ? "': " : "", what);
+            const char *v = fields[text_field - 1];
+            rc = sh_err_set(err, SH_E_INPUT, "%s:%zu: field %zu: %s%.40s%s%s%s", input, line,
+                            text_field, v[0] ? "'" : "", v, strlen(v) > 40 ? "..." : "",
+                            v[0] ? "': " : "", what);
             break;
         }
         size_t bad_field = !parse_index(&a, fields[1])     ? 2

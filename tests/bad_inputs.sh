@@ -254,6 +254,8 @@ case $id in
        run=(import rfw African_pairs.txt -o imported) ;;
   i23) printf '../m.01\t1\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
+  i25) printf '%s\t1\t2\n' "$(printf 'm%.0s' $(seq 129))" >African_pairs.txt
+       run=(import rfw African_pairs.txt -o imported) ;;
   i24) printf 'm.01\t1\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt ./African_pairs.txt -o imported) ;;
   i18) printf 'm.01\t1\t2\nm.02\t1\t2\nm.03\t1\t2\n' >African_pairs.txt

@@ -137,4 +137,17 @@ set -e
 for _ in $(seq 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$child" 2>/dev/null && { kill -KILL "$child"; fail "the check's process outlived check-adapter"; }
 [ -z "$(ls "$work" | grep 'term\.xml')" ] || fail "a cancelled run left $(ls "$work" | grep term)"
+# A signal the caller ignores (nohup's SIGHUP) stays ignored: the run goes
+# on to its verdicts and writes its file.
+(cd "$work" && trap '' HUP && exec "$shades" check-adapter "$bad/libmis_hang.so" --timeout 1 \
+   --junit ign.xml >/dev/null 2>&1) &
+pid=$!
+for _ in $(seq 50); do pgrep -P "$pid" >/dev/null && break; sleep 0.1; done
+kill -HUP "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "an ignored SIGHUP: exit $rc, want 1 (the hang's FAIL)"
+[ -s "$work/ign.xml" ] || fail "an ignored SIGHUP: no ign.xml"
 echo "check_adapter_junit: passing, crashing and unloadable engines as JUnit XML"

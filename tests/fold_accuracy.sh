@@ -374,6 +374,11 @@ tr '\n' ' ' <small.txt | grep -q "groups too small to estimate left out\." ||
 grep -A12 "^Accuracy over folds" small.txt >fold-small.txt
 grep -q "^skin_type: [IV]*\* " fold-small.txt || { cat small.txt >&2; fail "no small group marked"; }
 kept=$(grep -c "^skin_type: [IV]* .*%" fold-small.txt)
+# Side by side, the note says groups were left out only where some were.
+"$shades" report small.h5 folds.h5 >small-both.txt || true
+tr '\n' ' ' <small-both.txt | tr -s ' ' | grep -q "too small to estimate, and left out of the groups' mean" ||
+  fail "side by side with small groups: no note that they were left out"
+grep -q "groups' mean\.$\|groups marked \*" both.txt && fail "side by side without small groups: a note of groups left out"
 tr '\n' ' ' <small.txt | grep -q "skin_type: the mean of its $kept groups' means [0-9.]*% (RFW's Avg; groups marked \* left out)" ||
   { cat small.txt >&2; fail "the mean of group means is not over the $kept groups not marked"; }
 

@@ -486,6 +486,9 @@ static char *folds_sentence(const sh_vresults *v, int *nomem)
             fprintf(f, "; by %s, %s %.1f%%", part, lo->group, 100 * lo->mean);
         else if (lo && lo->mean == hi->mean)
             fprintf(f, "; by %s, each of its %zu groups %.1f%%", part, n, 100 * lo->mean);
+        else if (lo && 100 * (hi->mean - lo->mean) < 0.05)
+            fprintf(f, "; by %s, lowest %s %.1f%%, highest %s %.1f%% (under 0.05 points apart)",
+                    part, lo->group, 100 * lo->mean, hi->group, 100 * hi->mean);
         else if (lo)
             fprintf(f, "; by %s, lowest %s %.1f%%, highest %s %.1f%% (%.1f points apart)", part,
                     lo->group, 100 * lo->mean, hi->group, 100 * hi->mean,

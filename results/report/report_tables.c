@@ -1201,11 +1201,10 @@ sh_table *sh_table_folds_compare(const sh_report_run *runs, size_t n, const char
                   "threshold learnt on the others (RFW's protocol), in %%, with the SD over "
                   "folds in percentage points; '-': a run without folds or without the group; "
                   "n/a: a group without a fold to measure. Groups' mean: the mean of the "
-                  "engine's group means (RFW's Avg) with their SD across groups (n - 1), "
-                  "groups marked * left out.");
+                  "engine's group means (RFW's Avg) with their SD across groups (n - 1).");
     if (any_small)
         sh_table_note_add(t, "* fewer subjects than its run's groups.min_subjects: too small "
-                             "to estimate.");
+                             "to estimate, and left out of the groups' mean.");
     return t;
 }
 
