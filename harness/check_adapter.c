@@ -265,15 +265,12 @@ int sh_check_adapter(const sh_check_options *o, sh_err *err)
             snprintf(detail, sizeof details[k], "the adapter did not load");
             /* The first check loads the adapter; without it the rest cannot run. */
             int own = -1;
-            struct timespec t0, t1;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
+            double t0 = sh_check_now();
             int r = loaded ? run_child(detail, sizeof details[k], &own, &sh_checks[k], o, images,
                                        n)
                            : SH_CHECK_SKIP;
-            clock_gettime(CLOCK_MONOTONIC, &t1);
             cases[k] = (sh_check_junit_case){sh_checks[k].name, verdict_name(r), detail,
-                                             (double)(t1.tv_sec - t0.tv_sec) +
-                                                 (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9};
+                                             sh_check_now() - t0};
             if (k == 0)
                 loaded = own == SH_CHECK_PASS;
             failed += r == SH_CHECK_FAIL;

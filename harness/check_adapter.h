@@ -58,6 +58,9 @@ typedef struct sh_check_ctx {
     sh_check_timing timing; /* what the timing check does when slow */
 } sh_check_ctx;
 
+/* Seconds on the monotonic clock, for timing a check or a call. [thread: any] */
+double sh_check_now(void);
+
 /* Notes what a check is about to do, for the report of a crash or hang. */
 void sh_check_note(const sh_check_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -25,7 +25,7 @@
 /* Most OK templates used for pairwise checks. */
 #define MAX_PAIRED 24
 
-static double now_s(void)
+double sh_check_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -142,10 +142,10 @@ static int make_all(made *m, sh_check_ctx *c, int role)
         uint8_t *buf = m->bytes + i * m->stride;
         sh_canary_set(buf + m->cap, m->tail);
         sh_check_note(c, "in create_template on image %zu", i);
-        double t0 = now_s();
+        double t0 = sh_check_now();
         uint64_t mark = sh_instance_log_mark(c->inst);
         m->status[i] = entry(c)->create_template(buf, &r, c->inst->engine, &im, 1, m->cap, role);
-        m->seconds += now_s() - t0;
+        m->seconds += sh_check_now() - t0;
         if (m->status[i] != SHADES_OK && m->failed == SIZE_MAX) {
             m->failed = i;
             engine_said(m->said, sizeof m->said, c, mark);
