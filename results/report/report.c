@@ -65,14 +65,15 @@ static int base_label(char **out, const sh_results *r, const char *suffix)
                : asprintf(out, "%s %s%s", r->info.adapter_name, r->info.adapter_version, suffix);
 }
 
-/* Labels each run by base_label; where two runs would share one, the run
- * name is added; where that is not enough either, the results file's name
- * (two runs of one config differ in little else), and last the position. */
-static int make_labels(char **labels, const sh_results *const *runs, const char *const *paths,
-                       size_t n)
+/* Labels each run by its engine (engines[i], base_label's); where two runs
+ * would share one, the run name is added; where that is not enough either,
+ * the results file's name (two runs of one config differ in little else),
+ * and last the position. */
+static int make_labels(char **labels, const char *const *engines, const sh_results *const *runs,
+                       const char *const *paths, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (base_label(&labels[i], runs[i], "") < 0)
+        if (!(labels[i] = strdup(engines[i])))
             return -1;
     int *dup = calloc(n ? n : 1, sizeof *dup);
     if (!dup)
@@ -120,9 +121,10 @@ int sh_report_write(FILE *out, const sh_results *const *runs, const char *const 
     sh_report_run *rr = calloc(n ? n : 1, sizeof *rr);
     char **labels = calloc(n ? n : 1, sizeof *labels);
     char **engines = calloc(n ? n : 1, sizeof *engines);
-    int bad = !rr || !labels || !engines || make_labels(labels, runs, paths, n), rc = 0;
+    int bad = !rr || !labels || !engines, rc = 0;
     for (size_t i = 0; !bad && i < n; i++)
         bad = base_label(&engines[i], runs[i], "") < 0;
+    bad = bad || make_labels(labels, (const char *const *)engines, runs, paths, n);
     /* Each file's signature status, read from the file itself. */
     char (*sig)[1200] = calloc(n ? n : 1, sizeof *sig);
     bad |= !sig;
