@@ -138,7 +138,8 @@ static int scan_log(sh_checkpoint *cp, sh_err *err)
     }
     if (at < size && ftruncate(cp->fd, (off_t)at))
         return io_error(err, cp->log, "cut off its torn last record");
-    qsort(cp->found, cp->n_found, sizeof *cp->found, cmp_entry);
+    if (cp->n_found) /* qsort's array may not be NULL, even empty (a log of no record) */
+        qsort(cp->found, cp->n_found, sizeof *cp->found, cmp_entry);
     size_t kept = 0;
     for (size_t i = 0; i < cp->n_found; i++) {
         if (kept && cp->found[kept - 1].stage == cp->found[i].stage &&

@@ -70,7 +70,7 @@ static int read_names(char ***out, size_t *n, const char *dir, sh_err *err)
             (*n)++;
     }
     closedir(d);
-    if (!rc)
+    if (!rc && *n) /* qsort's array may not be NULL, even empty (an empty folder) */
         qsort(names, *n, sizeof *names, cmp_name);
     *out = names;
     return rc;

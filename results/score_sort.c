@@ -28,5 +28,6 @@ static int cmp_double(const void *a, const void *b)
 
 void sh_scores_sort(double *scores, size_t n)
 {
-    qsort(scores, n, sizeof *scores, cmp_double);
+    if (n > 1) /* qsort's array may not be NULL, even empty (a group of no pair) */
+        qsort(scores, n, sizeof *scores, cmp_double);
 }

@@ -258,6 +258,8 @@ case $id in
        run=(import rfw African_pairs.txt -o imported) ;;
   i24) printf 'm.01\t1\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt ./African_pairs.txt -o imported) ;;
+  i26) mkdir faces
+       run=(import utkface faces -o imported) ;;
   i18) printf 'm.01\t1\t2\nm.02\t1\t2\nm.03\t1\t2\n' >African_pairs.txt
        run=(import rfw African_pairs.txt -o imported) ;;
   i20) for k in $(seq 1 20); do printf 'm.%02d\t1\t2\n' "$k"; done >African_pairs.txt

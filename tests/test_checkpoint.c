@@ -122,6 +122,33 @@ static void records_come_back_and_torn_ones_are_cut(void **state)
     assert_int_equal(access(dir, F_OK), -1);
 }
 
+/* A kill inside the first record leaves a log of no whole record: the
+ * resume restores nothing and computes every block again. */
+static void a_log_of_one_torn_record_resumes_empty(void **state)
+{
+    (void)state;
+    sh_checkpoint *cp = reopen(0);
+    save_block(cp, 0, 10);
+    assert_int_equal(sh_checkpoint_close(cp, 0, NULL), 0);
+    char path[160];
+    snprintf(path, sizeof path, "%s/log", dir);
+    assert_int_equal(truncate(path, 5), 0);
+    cp = reopen(1);
+    double first;
+    assert_int_equal(load_block(cp, 0, &first), 0);
+    uint64_t restored, found, saved;
+    sh_checkpoint_counts(&restored, &found, &saved, cp);
+    assert_int_equal(restored, 0);
+    assert_int_equal(found, 0);
+    assert_int_equal(log_size(), 0);
+    save_block(cp, 0, 20);
+    assert_int_equal(sh_checkpoint_close(cp, 0, NULL), 0);
+    cp = reopen(1);
+    assert_int_equal(load_block(cp, 0, &first), 1);
+    assert_true(first == 20);
+    assert_int_equal(sh_checkpoint_close(cp, 1, NULL), 0);
+}
+
 static void a_damaged_record_is_computed_again(void **state)
 {
     (void)state;
@@ -256,6 +283,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_come_back_and_torn_ones_are_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_log_of_one_torn_record_resumes_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(a_damaged_record_is_computed_again, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals_say_why, setup, teardown),
         cmocka_unit_test_setup_teardown(a_loose_directory_is_made_owner_only, setup, teardown),

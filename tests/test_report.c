@@ -700,6 +700,46 @@ static void a_run_without_criteria_says_so(void **state)
     sh_results_destroy(r);
 }
 
+/* The number of bytes of s a terminal would act on: C0 controls other
+ * than the line break, and DEL. */
+static size_t controls(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s < 0x20 && *s != '\n') || *s == 0x7f;
+    return n;
+}
+
+/* Names a results file holds reach the page as one printable line each:
+ * an escape sequence or a line break in a run's, a dataset's or a group's
+ * name can neither drive the reader's terminal nor break a table. */
+static void names_from_the_file_are_shown_printable(void **state)
+{
+    (void)state;
+    sh_results *r = memory_run("aaaa", 1e-3, 1);
+    set_text(&r->info.run_name, "run\033[2J\nnext|line\a");
+    set_text(&r->info.dataset_name, "RFW\033]0;title\a");
+    set_text(&r->info.dataset_warning, "consent\rwithdrawn\033[8m");
+    snprintf(r->verification->groups[1].group, sizeof r->verification->groups[1].group,
+             "F\033[31m\n");
+    const sh_report_format *formats[] = {&sh_report_text, &sh_report_markdown, &sh_report_html};
+    for (size_t f = 0; f < 3; f++) {
+        char *page = report_of(&r, 1, formats[f]);
+        assert_int_equal(controls(page), 0);
+        assert_non_null(strstr(page, "run\\x1b[2J next"));
+        assert_non_null(strstr(page, "line\\x07"));
+        assert_non_null(strstr(page, "RFW\\x1b]0;title\\x07"));
+        assert_non_null(strstr(page, "consent withdrawn\\x1b[8m"));
+        assert_non_null(strstr(page, "F\\x1b[31m"));
+        free(page);
+    }
+    /* CSV quotes its fields and keeps them as the file holds them. */
+    char *csv = report_of(&r, 1, &sh_report_csv);
+    assert_non_null(strstr(csv, "F\033[31m\n"));
+    free(csv);
+    sh_results_destroy(r);
+}
+
 static void runs_on_other_data_are_warned_about_first(void **state)
 {
     (void)state;
@@ -972,6 +1012,7 @@ int main(void)
         cmocka_unit_test(a_verdict_in_doubt_is_never_shown_as_pass),
         cmocka_unit_test(no_failures_and_the_warning_once),
         cmocka_unit_test(a_run_without_criteria_says_so),
+        cmocka_unit_test(names_from_the_file_are_shown_printable),
         cmocka_unit_test(runs_on_other_data_are_warned_about_first),
         cmocka_unit_test(the_model_card_is_shown_and_its_warning_once),
         cmocka_unit_test(unstated_training_data_is_in_the_summary_once_per_card),

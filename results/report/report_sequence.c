@@ -85,8 +85,13 @@ static int summaries(FILE *out, const sh_report_run *runs, size_t n, const sh_re
 {
     char **lines = NULL;
     int bad = sh_summary_differences(&lines, runs, n) < 0;
-    for (size_t i = 0; lines && lines[i]; i++)
-        p->warning(out, lines[i]);
+    for (size_t i = 0; lines && lines[i]; i++) {
+        char *shown = sh_text_printable(lines[i]);
+        bad |= !shown;
+        if (shown)
+            p->warning(out, shown);
+        free(shown);
+    }
     sh_summary_free_lines(lines);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     if (!order)
@@ -127,7 +132,11 @@ int sh_report_print_sequence(FILE *out, const sh_report_run *runs, size_t n,
         size_t ll = strlen(runs[i].label), tl = strlen(tail);
         int has = ll >= tl && !strcmp(runs[i].label + ll - tl, tail);
         snprintf(h, sizeof h, "%s%s", runs[i].label, has ? "" : tail);
-        p->heading(out, h);
+        char *shown = sh_text_printable(h);
+        bad |= !shown;
+        if (shown)
+            p->heading(out, shown);
+        free(shown);
         bad |= one_run(out, &runs[i], st, opts, p);
     }
     if (n == 1)

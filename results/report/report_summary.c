@@ -616,14 +616,40 @@ static char *unstated_line(const sh_report_run *runs, const size_t *order, size_
     return out;
 }
 
+/* Replaces *s (malloc'd, or NULL) with its printable copy. */
+static void printable(char **s, int *nomem)
+{
+    if (!*s)
+        return;
+    char *shown = sh_text_printable(*s);
+    *nomem |= !shown;
+    free(*s);
+    *s = shown;
+}
+
+/* Every string of s as printable text (sh_text_printable): names and
+ * warnings come from results files, which a text report must not let
+ * break its lines or drive a terminal. The worst table's cells already
+ * are (report_table.h). */
+static void printable_fields(sh_summary *s)
+{
+    char **fields[] = {&s->label, &s->run_name, &s->doubt, &s->fte, &s->folds,
+                       &s->warning, &s->model_warning, &s->distances, &s->unstated};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        printable(fields[i], &s->nomem);
+    for (size_t k = 0; s->failed && k < s->n_failed; k++)
+        printable(&s->failed[k], &s->nomem);
+}
+
 int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *order,
                      size_t k)
 {
     memset(out, 0, sizeof *out);
     const sh_report_run *run = &runs[order[k]];
     const sh_results *r = run->r;
-    out->label = run->label;
-    out->run_name = r->info.run_name;
+    out->label = strdup(run->label);
+    out->run_name = strdup(r->info.run_name ? r->info.run_name : "");
+    out->nomem |= !out->label || !out->run_name;
     out->n_rules = r->n_verdicts;
     char why[1600];
     out->verdict = sh_report_verdict(why, sizeof why, run->r, run->signature);
@@ -659,6 +685,7 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
     out->warning = same_warning(runs, order, k, dataset_warning, &out->nomem);
     out->model_warning = same_warning(runs, order, k, model_warning, &out->nomem);
     out->unstated = unstated_line(runs, order, k, &out->nomem);
+    printable_fields(out);
     if (out->nomem) {
         sh_summary_clear(out);
         return -1;
@@ -668,6 +695,8 @@ int sh_summary_build(sh_summary *out, const sh_report_run *runs, const size_t *o
 
 void sh_summary_clear(sh_summary *s)
 {
+    free(s->label);
+    free(s->run_name);
     free(s->doubt);
     for (size_t k = 0; s->failed && k < s->n_failed; k++)
         free(s->failed[k]);

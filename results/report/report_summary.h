@@ -24,10 +24,12 @@
 /* The words the summary says for a run without criteria. */
 #define SH_SUMMARY_NO_CRITERIA "no criteria set"
 
-/* One run's panel. Owns its strings and table; sh_summary_clear frees. */
+/* One run's panel. Owns its strings and table; sh_summary_clear frees.
+ * Every string (and the worst table's cells) is one line of printable text
+ * (sh_text_printable). */
 typedef struct sh_summary {
-    const char *label;      /* the run's label (borrowed) */
-    const char *run_name;   /* the run's name (borrowed) */
+    char *label;            /* the run's label; NULL once cleared */
+    char *run_name;         /* the run's name */
     const char *verdict;    /* report_verdict.h's word, or NULL: no criteria set */
     char *doubt;            /* why the verdict is ALTERED or CONTRADICTED, or NULL */
     size_t n_rules;         /* the run's rules */

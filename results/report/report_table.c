@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 sh_table *sh_table_create(const char *title, const char *heads, const char *align)
 {
     sh_table *t = calloc(1, sizeof *t);
@@ -11,7 +13,7 @@ sh_table *sh_table_create(const char *title, const char *heads, const char *alig
         return NULL;
     t->n_cols = strlen(align);
     t->n_key = 1;
-    t->title = strdup(title);
+    t->title = sh_text_printable(title);
     t->align = strdup(align);
     t->head = calloc(t->n_cols, sizeof *t->head);
     char *copy = strdup(heads);
@@ -28,10 +30,25 @@ sh_table *sh_table_create(const char *title, const char *heads, const char *alig
     return t;
 }
 
+char *sh_text_printable(const char *s)
+{
+    /* sh_utf8_printable writes at most four bytes ("\xNN") a byte. */
+    size_t cap = 4 * strlen(s) + 1;
+    char *out = malloc(cap);
+    if (out)
+        sh_utf8_printable(out, cap, s);
+    return out;
+}
+
+/* The text of fmt, as printable text (sh_text_printable), or NULL. */
 static char *vformat(const char *fmt, va_list ap)
 {
     char *s = NULL;
-    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+    if (vasprintf(&s, fmt, ap) < 0)
+        return NULL;
+    char *shown = sh_text_printable(s);
+    free(s);
+    return shown;
 }
 
 void sh_table_cellf(sh_table *t, const char *fmt, ...)
@@ -174,6 +191,8 @@ static void text_line(FILE *out, char *buf, size_t cap, const sh_table *t, const
 
 void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent, size_t width)
 {
+    char *shown = sh_text_printable(text);
+    text = shown ? shown : "";
     fputs(prefix, out);
     const char *nl = strrchr(prefix, '\n');
     size_t col = display_width(nl ? nl + 1 : prefix);
@@ -198,6 +217,7 @@ void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent
         text += word;
     }
     fputc('\n', out);
+    free(shown);
 }
 
 int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
@@ -338,9 +358,10 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
     return 0;
 }
 
-void sh_html_escape(FILE *out, const char *s)
+void sh_html_escape(FILE *out, const char *text)
 {
-    for (; *s; s++) {
+    char *shown = sh_text_printable(text);
+    for (const char *s = shown ? shown : ""; *s; s++) {
         switch (*s) {
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;
@@ -350,6 +371,7 @@ void sh_html_escape(FILE *out, const char *s)
         default: fputc(*s, out);
         }
     }
+    free(shown);
 }
 
 int sh_table_print_html(FILE *out, const sh_table *t)

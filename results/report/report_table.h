@@ -1,5 +1,8 @@
 /* A small table model shared by the report formats: filled once, then
- * printed as aligned text, Markdown or HTML. */
+ * printed as aligned text, Markdown or HTML. A table holds only printable
+ * text: its title, cells and note pass through sh_text_printable, so a
+ * string read from a results file (a run's or a group's name) can neither
+ * break a table's lines nor drive the terminal a text report is read in. */
 #ifndef SH_RESULTS_REPORT_REPORT_TABLE_H
 #define SH_RESULTS_REPORT_REPORT_TABLE_H
 
@@ -19,6 +22,11 @@ typedef struct sh_table {
     char *note;       /* printed under the table, or NULL */
     int nomem;        /* an allocation failed; printing reports it */
 } sh_table;
+
+/* A one-line, printable copy of s (sh_utf8_printable: line breaks and
+ * tabs as blanks, other control characters and bytes that are not UTF-8
+ * as "\xNN"), malloc'd; NULL when out of memory. */
+char *sh_text_printable(const char *s);
 
 /* Creates a table whose headings are given as one string with the columns
  * separated by '|', and align as one character per column. NULL on
@@ -43,8 +51,9 @@ void sh_table_note_add(sh_table *t, const char *fmt, ...) __attribute__((format(
  * failed allocation. Lines carry no trailing blanks; the note wraps. */
 int sh_table_print_text(FILE *out, const sh_table *t, size_t width);
 
-/* Prints prefix, then text wrapped at blanks within `width` columns,
- * further lines indented by `indent` blanks, and a newline. */
+/* Prints prefix, then text (as sh_text_printable shows it) wrapped at
+ * blanks within `width` columns, further lines indented by `indent`
+ * blanks, and a newline. */
 void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent, size_t width);
 
 /* Prints t as a GitHub-flavoured Markdown table with its title as a
@@ -55,8 +64,9 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level);
  * <div class="table"> (which the report's style scrolls sideways). */
 int sh_table_print_html(FILE *out, const sh_table *t);
 
-/* Writes s with HTML's five special characters escaped. */
-void sh_html_escape(FILE *out, const char *s);
+/* Writes text as sh_text_printable shows it, with HTML's five special
+ * characters escaped. */
+void sh_html_escape(FILE *out, const char *text);
 
 /* Frees t; NULL is allowed. */
 void sh_table_destroy(sh_table *t);
