@@ -31,7 +31,8 @@ typedef struct sh_err {
 } sh_err;
 
 /* Sets err (if not NULL) and returns code, so callers can `return
- * sh_err_set(...)`. */
+ * sh_err_set(...)`. The message is kept as sh_utf8_printable gives it:
+ * one line, its control characters as "\xNN". */
 int sh_err_set(sh_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -1,7 +1,9 @@
 #include "utf8.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t sh_utf8_char(const char *s, size_t avail)
@@ -41,6 +43,20 @@ static int control_at(const char *s)
     return p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0 ? p[1] : -1;
 }
 
+/* Whether s starts with a bidirectional control (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069): it would reorder what follows it
+ * on the screen, so that a name could be read as other text. */
+static int bidi_at(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] == 0xD8)
+        return p[1] == 0x9C;
+    if (p[0] != 0xE2)
+        return 0;
+    return (p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE))) ||
+           (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9);
+}
+
 int sh_utf8_control(const char *s)
 {
     for (; *s; s++) {
@@ -66,8 +82,9 @@ void sh_utf8_printable(char *out, size_t cap, const char *in)
             piece = " ";
             piece_len = 1;
             len = 1;
-        } else if (!len || control_at(p) >= 0) {
-            /* a C1 control is escaped byte by byte, as a stray byte is */
+        } else if (!len || control_at(p) >= 0 || bidi_at(p)) {
+            /* a C1 or bidirectional control is escaped byte by byte, as a
+             * stray byte is */
             snprintf(esc, sizeof esc, "\\x%02x", c);
             piece = esc;
             piece_len = 4;
@@ -80,4 +97,20 @@ void sh_utf8_printable(char *out, size_t cap, const char *in)
         p += len;
     }
     out[n] = '\0';
+}
+
+void sh_utf8_print_line(FILE *out, const char *fmt, ...)
+{
+    char *raw = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&raw, fmt, ap);
+    va_end(ap);
+    /* Each byte of raw is at most four of its printable form. */
+    char *shown = n < 0 ? NULL : malloc(4 * (size_t)n + 1);
+    if (shown)
+        sh_utf8_printable(shown, 4 * (size_t)n + 1, raw);
+    fprintf(out, "%s\n", shown ? shown : "(out of memory)");
+    free(shown);
+    free(raw);
 }

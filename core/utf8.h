@@ -4,6 +4,7 @@
 #define SH_CORE_UTF8_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Length (1 to 4) of the valid UTF-8 character at s, of at most avail
  * bytes, or 0 when it is not one: a stray or missing continuation, an
@@ -22,8 +23,14 @@ int sh_utf8_control(const char *s);
 /* A one-line, printable copy of another program's text (an engine's
  * message) into out (cap bytes, NUL-terminated, cut at a whole character):
  * line breaks and tabs become spaces; other control characters (C0, DEL,
- * C1) and bytes that are not UTF-8 become "\xNN", so the text can neither
- * drive a terminal nor break a UTF-8 file. Idempotent. */
+ * C1), bidirectional controls (U+202E...) and bytes that are not UTF-8
+ * become "\xNN" byte by byte, so the text can neither drive a terminal,
+ * reorder a line, nor break a UTF-8 file. Idempotent. */
 void sh_utf8_printable(char *out, size_t cap, const char *in);
+
+/* Prints fmt's text to out as sh_utf8_printable shows it, then a line
+ * break: for a line that quotes a config's, a card's or an engine's text,
+ * which must neither forge a line nor drive a terminal. */
+void sh_utf8_print_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

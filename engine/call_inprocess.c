@@ -10,19 +10,6 @@
 #include "guard.h"
 #include "instance.h"
 
-/* Copies what the entry declares into id. */
-static void copy_identity(sh_identity *id, const shades_adapter *a)
-{
-    snprintf(id->name, sizeof id->name, "%s", a->name);
-    snprintf(id->version, sizeof id->version, "%s", a->version);
-    snprintf(id->vendor, sizeof id->vendor, "%s", a->vendor ? a->vendor : "");
-    snprintf(id->description, sizeof id->description, "%s",
-             a->description ? a->description : "");
-    id->abi_major = a->abi_major;
-    id->abi_minor = a->abi_minor;
-    id->capabilities = a->capabilities;
-}
-
 /* Loads the library and creates its engine in this process. */
 static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
 {
@@ -30,7 +17,7 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
     if (rc)
         return rc;
     const shades_adapter *a = inst->plugin->entry;
-    copy_identity(&inst->id, a);
+    sh_identity_of(&inst->id, a);
     inst->path = strdup(inst->plugin->path);
     if (!inst->path)
         return sh_err_nomem(err);

@@ -36,6 +36,7 @@ static int start(sh_instance *inst, const sh_instance_options *o, sh_err *err)
     if (rc)
         return rc;
     inst->id = hello.id;
+    sh_identity_printable(&inst->id);
     inst->template_max = hello.template_max;
     inst->has_embedding = (int)hello.has_embedding;
     inst->embedding = hello.embedding;

@@ -50,6 +50,34 @@ void sh_instance_last_message(sh_instance *inst, uint64_t mark, char *out, size_
     sh_utf8_printable(out, cap, raw);
 }
 
+/* dst (cap bytes) as printable text of at most cap - 1 bytes of src. */
+static void printable_field(char *dst, size_t cap, const char *src)
+{
+    char raw[256];
+    snprintf(raw, sizeof raw, "%.*s", (int)strnlen(src, cap - 1), src);
+    sh_utf8_printable(dst, cap, raw);
+}
+
+void sh_identity_printable(sh_identity *id)
+{
+    printable_field(id->name, sizeof id->name, id->name);
+    printable_field(id->version, sizeof id->version, id->version);
+    printable_field(id->vendor, sizeof id->vendor, id->vendor);
+    printable_field(id->description, sizeof id->description, id->description);
+}
+
+void sh_identity_of(sh_identity *out, const shades_adapter *a)
+{
+    printable_field(out->name, sizeof out->name, a->name);
+    printable_field(out->version, sizeof out->version, a->version);
+    printable_field(out->vendor, sizeof out->vendor, a->vendor ? a->vendor : "");
+    printable_field(out->description, sizeof out->description,
+                    a->description ? a->description : "");
+    out->abi_major = a->abi_major;
+    out->abi_minor = a->abi_minor;
+    out->capabilities = a->capabilities;
+}
+
 const sh_engine_calls *sh_instance_calls(const sh_instance_options *o)
 {
     return o->isolate ? &sh_engine_calls_isolated : &sh_engine_calls_inprocess;

@@ -37,6 +37,15 @@ typedef struct sh_identity {
     uint64_t capabilities;
 } sh_identity;
 
+/* Copies what entry a declares into out, each text as sh_utf8_printable
+ * gives it: a vendor's strings are shown on terminals and in reports, so
+ * they can break no line and drive no terminal. */
+void sh_identity_of(sh_identity *out, const shades_adapter *a);
+
+/* The same for an identity that came over the wire from a worker, where
+ * the library runs and may have written anything. */
+void sh_identity_printable(sh_identity *id);
+
 /* Owned by the run that created it. Engine calls through it may come from
  * several threads, up to `threads`; the rest is read-only after create. */
 typedef struct sh_instance {

@@ -18,6 +18,7 @@
 #include <shades/synthetic.h>
 #include "paths.h"
 #include "plugin.h"
+#include "utf8.h"
 
 /* Images used from --images unless --max-images says otherwise. */
 #define DEFAULT_MAX_IMAGES 64
@@ -257,7 +258,7 @@ int sh_check_adapter(const sh_check_options *o, sh_err *err)
     char what[64];
     snprintf(what, sizeof what, "%zu %s images", n, o->images ? "given" : "generated");
     if (!rc) {
-        fprintf(o->out, "shades check-adapter %s (%s)\n", o->spec, what);
+        sh_utf8_print_line(o->out, "shades check-adapter %s (%s)", o->spec, what);
         size_t failed = 0, skipped = 0, warned = 0;
         int loaded = 1;
         for (size_t k = 0; k < sh_n_checks; k++) {
@@ -276,7 +277,9 @@ int sh_check_adapter(const sh_check_options *o, sh_err *err)
             failed += r == SH_CHECK_FAIL;
             skipped += r == SH_CHECK_SKIP;
             warned += r == SH_CHECK_WARN;
-            fprintf(o->out, "  %-4s  %-14s %s\n", verdict_name(r), sh_checks[k].name, detail);
+            /* The detail quotes the engine (its version, its messages). */
+            sh_utf8_print_line(o->out, "  %-4s  %-14s %s", verdict_name(r), sh_checks[k].name,
+                               detail);
             fflush(o->out);
         }
         fprintf(o->out, "result: %s (%zu checks: %zu passed, %zu failed, %zu skipped",

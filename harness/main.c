@@ -28,6 +28,7 @@
 #include "h5_sign.h"
 #include "rerun.h"
 #include "run.h"
+#include "utf8.h"
 #include "version.h"
 #include "worker.h"
 
@@ -561,14 +562,15 @@ static int cmd_info(int argc, char **argv)
     sh_plugin *p;
     if (sh_plugin_open(&p, argv[0], &err))
         return fail(&err);
-    const shades_adapter *a = p->entry;
-    char caps[512];
-    sh_capabilities_describe(caps, sizeof caps, a->capabilities);
+    sh_identity id;
+    sh_identity_of(&id, p->entry);
+    char caps[512], path[4 * PATH_MAX];
+    sh_capabilities_describe(caps, sizeof caps, id.capabilities);
+    sh_utf8_printable(path, sizeof path, p->path);
     printf("library:      %s\nname:         %s\nversion:      %s\nvendor:       %s\n"
            "description:  %s\nabi:          %u.%u (harness %d.%d)\ncapabilities: %s\n",
-           p->path, a->name, a->version, a->vendor ? a->vendor : "",
-           a->description ? a->description : "", a->abi_major, a->abi_minor, SHADES_ABI_MAJOR,
-           SHADES_ABI_MINOR, caps);
+           path, id.name, id.version, id.vendor, id.description, id.abi_major, id.abi_minor,
+           SHADES_ABI_MAJOR, SHADES_ABI_MINOR, caps);
     sh_plugin_close(p);
     return 0;
 }

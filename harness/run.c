@@ -26,6 +26,7 @@
 #include "report.h"
 #include "run_outputs.h"
 #include "run_state.h"
+#include "utf8.h"
 #include "version.h"
 #include "yaml_file.h"
 
@@ -107,7 +108,8 @@ static int dataset_card(run_state *s, sh_err *err)
         return rc;
     rc = sh_card_check(s->card, s->manifest->path, s->manifest_sha, err);
     if (!rc && sh_card_withdrawn(s->warning, sizeof s->warning, s->card))
-        fprintf(stderr, "shades: warning: dataset '%s': %s\n", s->card->name, s->warning);
+        sh_utf8_print_line(stderr, "shades: warning: dataset '%s': %s", s->card->name,
+                           s->warning);
     return rc;
 }
 
@@ -572,10 +574,10 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (rc || !opts || !opts->report)
         return rc;
     FILE *out = opts->report;
-    fprintf(out, "shades: %s: %s of %zu images of %zu subjects, %s %s\n", c->run.name,
-            protocol_name(c->protocol), s->manifest->n_items, s->manifest->n_subjects,
-            s->inst ? "engine" : "replaying", s->inst ? r.info.adapter_name
-                                                      : r.info.adapter_library);
+    sh_utf8_print_line(out, "shades: %s: %s of %zu images of %zu subjects, %s %s", c->run.name,
+                       protocol_name(c->protocol), s->manifest->n_items,
+                       s->manifest->n_subjects, s->inst ? "engine" : "replaying",
+                       s->inst ? r.info.adapter_name : r.info.adapter_library);
     if (s->pairs)
         fprintf(out, "        %zu genuine and %zu impostor pairs%s%s\n", s->pairs->n_genuine,
                 s->pairs->n_impostor, s->replay_reads[0] ? "; " : "", s->replay_reads);
@@ -605,11 +607,13 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
         fprintf(out, "        repeatability: %s\n", repeat);
     if (s->model_card) {
         const char *shipped = sh_model_card_shipped_as(s->model_card);
-        fprintf(out, "        model card: %s %s, %s; training data %s\n", s->model_card->name,
-                s->model_card->version,
-                shipped[0] ? "as shipped in configs/models/" : "not a card shades ships",
-                sh_report_not_stated(s->model_card->training_data) ? "not stated"
-                                                                   : "as the card states it");
+        sh_utf8_print_line(out, "        model card: %s %s, %s; training data %s",
+                           s->model_card->name, s->model_card->version,
+                           shipped[0] ? "as shipped in configs/models/"
+                                      : "not a card shades ships",
+                           sh_report_not_stated(s->model_card->training_data)
+                               ? "not stated"
+                               : "as the card states it");
     }
     if (s->has_service)
         fprintf(out, "        service: %s, description %s (sha256 %.12s)\n", s->service.name,
@@ -623,8 +627,10 @@ static int write_results(run_state *s, const sh_run_options *opts, sh_err *err)
     if (!rc && !s->card)
         fprintf(out, "\nnote: no dataset card (dataset.card, docs/datasets.md): the results "
                      "record no licence or consent basis\n");
-    if (!rc)
-        fprintf(out, "\nresults: %s (full report: shades report %s)\n", results, results);
+    if (!rc) {
+        fputc('\n', out);
+        sh_utf8_print_line(out, "results: %s (full report: shades report %s)", results, results);
+    }
     return rc;
 }
 
@@ -770,7 +776,7 @@ int sh_run(sh_vresults **out, const char *config_path, const sh_run_options *opt
         rc = sh_model_card_open(&s.model_card, s.model_warning, sizeof s.model_warning,
                                 s.config->engine.model_card, err);
     if (!rc && s.model_warning[0])
-        fprintf(stderr, "shades: warning: model %s\n", s.model_warning);
+        sh_utf8_print_line(stderr, "shades: warning: model %s", s.model_warning);
     sh_groups_spec groups;
     sh_criteria_spec criteria;
     if (!rc) {

@@ -122,8 +122,8 @@ static void markdown_and_html_escape_cells(void **state)
     sh_table_cellf(t, "a|b");
     sh_table_cellf(t, "<script>");
     char *md = capture(print_md, t, 3);
-    assert_non_null(strstr(md, "### A <b> & c"));
-    assert_non_null(strstr(md, "| a\\|b | <script> |"));
+    assert_non_null(strstr(md, "### A &lt;b> & c"));
+    assert_non_null(strstr(md, "| a\\|b | &lt;script> |"));
     assert_non_null(strstr(md, "|:---|---:|"));
     char *html = capture(print_html, t, 0);
     assert_non_null(strstr(html, "<caption>A &lt;b&gt; &amp; c</caption>"));
@@ -132,6 +132,34 @@ static void markdown_and_html_escape_cells(void **state)
     free(md);
     free(html);
     sh_table_destroy(t);
+}
+
+/* A heading built from names keeps each name whole: a '|' or a backslash in
+ * one neither splits nor joins columns, and a control character is shown
+ * printable. */
+static void headings_from_names_keep_their_columns(void **state)
+{
+    (void)state;
+    char heads[64] = "engine";
+    sh_table_heads_add(heads, sizeof heads, "a|b");
+    sh_table_heads_add(heads, sizeof heads, "c\\");
+    sh_table_heads_add(heads, sizeof heads, "d\033[2J\n");
+    sh_table *t = sh_table_create("t", heads, "lrrr");
+    assert_non_null(t);
+    assert_string_equal(t->head[0], "engine");
+    assert_string_equal(t->head[1], "a|b");
+    assert_string_equal(t->head[2], "c\\");
+    assert_string_equal(t->head[3], "d\\x1b[2J ");
+    for (int c = 0; c < 4; c++)
+        sh_table_cellf(t, "%d", c);
+    char *md = capture(print_md, t, 3);
+    assert_non_null(strstr(md, "| engine | a\\|b | c\\\\ | d\\\\x1b[2J  |"));
+    free(md);
+    sh_table_destroy(t);
+    /* Cut to fit, never past the end. */
+    char small[8] = "x";
+    sh_table_heads_add(small, sizeof small, "||||||||");
+    assert_true(strlen(small) < sizeof small);
 }
 
 static void formats_parse_by_name(void **state)
@@ -725,18 +753,31 @@ static void names_from_the_file_are_shown_printable(void **state)
     const sh_report_format *formats[] = {&sh_report_text, &sh_report_markdown, &sh_report_html};
     for (size_t f = 0; f < 3; f++) {
         char *page = report_of(&r, 1, formats[f]);
+        /* Markdown doubles a backslash, so that it shows as one. */
+        const char *bs = formats[f] == &sh_report_markdown ? "\\\\" : "\\";
+        char want[5][64];
+        snprintf(want[0], sizeof want[0], "run%sx1b[2J next", bs);
+        snprintf(want[1], sizeof want[1], "line%sx07", bs);
+        snprintf(want[2], sizeof want[2], "RFW%sx1b]0;title%sx07", bs, bs);
+        snprintf(want[3], sizeof want[3], "consent withdrawn%sx1b[8m", bs);
+        snprintf(want[4], sizeof want[4], "F%sx1b[31m", bs);
         assert_int_equal(controls(page), 0);
-        assert_non_null(strstr(page, "run\\x1b[2J next"));
-        assert_non_null(strstr(page, "line\\x07"));
-        assert_non_null(strstr(page, "RFW\\x1b]0;title\\x07"));
-        assert_non_null(strstr(page, "consent withdrawn\\x1b[8m"));
-        assert_non_null(strstr(page, "F\\x1b[31m"));
+        for (size_t k = 0; k < 5; k++)
+            assert_non_null(strstr(page, want[k]));
         free(page);
     }
     /* CSV quotes its fields and keeps them as the file holds them. */
     char *csv = report_of(&r, 1, &sh_report_csv);
     assert_non_null(strstr(csv, "F\033[31m\n"));
     free(csv);
+    /* Markdown: a name's HTML and links are shown, not acted on. */
+    set_text(&r->info.run_name, "<script>x</script>[a](javascript:b) & &amp; <= 1");
+    char *md = report_of(&r, 1, &sh_report_markdown);
+    assert_non_null(strstr(md, "## Summary: eng 1.0, run &lt;script>x&lt;/script>[a]\\("
+                               "javascript:b) & &amp;amp; <= 1\n"));
+    assert_null(strstr(md, "<script>"));
+    assert_null(strstr(md, "](javascript"));
+    free(md);
     sh_results_destroy(r);
 }
 
@@ -1000,6 +1041,7 @@ int main(void)
         cmocka_unit_test(wide_tables_wrap_repeating_the_key_columns),
         cmocka_unit_test(a_cell_too_wide_for_the_page_wraps_under_itself),
         cmocka_unit_test(markdown_and_html_escape_cells),
+        cmocka_unit_test(headings_from_names_keep_their_columns),
         cmocka_unit_test(formats_parse_by_name),
         cmocka_unit_test(help_lists_every_format),
         cmocka_unit_test(probit_axes_are_fitted_to_the_data),

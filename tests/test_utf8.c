@@ -27,6 +27,21 @@ static void printable_escapes_controls_and_stray_bytes(void **state)
     assert_string_equal(again, out);
 }
 
+/* Bidirectional controls reorder a line on screen ("Trojan Source"):
+ * shown as bytes; other format characters and right-to-left text stay. */
+static void printable_escapes_bidirectional_controls(void **state)
+{
+    (void)state;
+    char out[256];
+    sh_utf8_printable(out, sizeof out, "M\xe2\x80\xae" "F \xe2\x81\xa6x\xe2\x81\xa9 \xe2\x80\x8f"
+                                       " \xd8\x9c \xe2\x80\x8b \xd7\xa9");
+    assert_string_equal(out, "M\\xe2\\x80\\xaeF \\xe2\\x81\\xa6x\\xe2\\x81\\xa9 \\xe2\\x80\\x8f "
+                             "\\xd8\\x9c \xe2\x80\x8b \xd7\xa9");
+    char again[256];
+    sh_utf8_printable(again, sizeof again, out);
+    assert_string_equal(again, out);
+}
+
 static void printable_cuts_at_a_whole_character(void **state)
 {
     (void)state;
@@ -56,6 +71,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(printable_escapes_controls_and_stray_bytes),
+        cmocka_unit_test(printable_escapes_bidirectional_controls),
         cmocka_unit_test(printable_cuts_at_a_whole_character),
         cmocka_unit_test(control_names_the_first_control_character),
     };

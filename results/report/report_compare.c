@@ -329,8 +329,7 @@ sh_table *sh_table_criteria_compare(const sh_report_run *runs, size_t n)
     char heads[4096] = "rule", align[256] = "l";
     size_t cols = 0;
     for (; cols < n && cols + 3 < sizeof align; cols++) {
-        size_t used = strlen(heads);
-        snprintf(heads + used, sizeof heads - used, "|%s", runs[cols].label);
+        sh_table_heads_add(heads, sizeof heads, runs[cols].label);
         align[cols + 1] = 'l';
     }
     strcat(heads, "|the rule");

@@ -7,20 +7,35 @@ static int table(FILE *out, const sh_table *t)
     return sh_table_print_markdown(out, t, 3);
 }
 
+/* Markdown's text of a file's strings, and of sentences that quote them,
+ * goes through sh_md_escape; the formatting around it is the report's. */
 static void heading(FILE *out, const char *text)
 {
-    fprintf(out, "\n## %s\n", text);
+    fputs("\n## ", out);
+    sh_md_escape(out, text);
+    fputc('\n', out);
+}
+
+/* Prints before, s escaped, then after. */
+static void line(FILE *out, const char *before, const char *s, const char *after)
+{
+    fputs(before, out);
+    sh_md_escape(out, s);
+    fputs(after, out);
 }
 
 static int summary(FILE *out, const sh_summary *s)
 {
-    fprintf(out, "\n## Summary: %s, run %s\n\n", s->label, s->run_name);
+    line(out, "\n## Summary: ", s->label, ", run ");
+    line(out, "", s->run_name, "\n\n");
     if (!s->verdict)
         fprintf(out, "**Criteria: %s**\n", SH_SUMMARY_NO_CRITERIA);
-    else if (s->doubt)
-        fprintf(out, "**Criteria: %s**: %s. As the file records them, %zu of %zu rules "
-                     "failed\n", s->verdict, s->doubt, s->n_failed, s->n_rules);
-    else if (s->n_failed)
+    else if (s->doubt) {
+        fprintf(out, "**Criteria: %s**: ", s->verdict);
+        sh_md_escape(out, s->doubt);
+        fprintf(out, ". As the file records them, %zu of %zu rules failed\n", s->n_failed,
+                s->n_rules);
+    } else if (s->n_failed)
         fprintf(out, "**Criteria: %s** (%zu of %zu rules failed)\n", s->verdict, s->n_failed,
                 s->n_rules);
     else
@@ -28,26 +43,26 @@ static int summary(FILE *out, const sh_summary *s)
     if (s->n_failed)
         fputc('\n', out);
     for (size_t i = 0; i < s->n_failed; i++)
-        fprintf(out, "- %s\n", s->failed[i]);
+        line(out, "- ", s->failed[i], "\n");
     if (s->warning)
-        fprintf(out, "\n> **Dataset warning:** %s\n", s->warning);
+        line(out, "\n> **Dataset warning:** ", s->warning, "\n");
     if (s->distances)
-        fprintf(out, "\n> **Score warning:** %s\n", s->distances);
+        line(out, "\n> **Score warning:** ", s->distances, "\n");
     if (s->model_warning)
-        fprintf(out, "\n> **Model warning:** %s\n", s->model_warning);
+        line(out, "\n> **Model warning:** ", s->model_warning, "\n");
     if (s->unstated)
-        fprintf(out, "\n%s\n", s->unstated);
+        line(out, "\n", s->unstated, "\n");
     int rc = s->worst ? table(out, s->worst) : 0;
     if (s->fte)
-        fprintf(out, "\n%s\n", s->fte);
+        line(out, "\n", s->fte, "\n");
     if (s->folds)
-        fprintf(out, "\n%s\n", s->folds);
+        line(out, "\n", s->folds, "\n");
     return rc;
 }
 
 static void warning(FILE *out, const char *text)
 {
-    fprintf(out, "\n> **Warning:** %s\n", text);
+    line(out, "\n> **Warning:** ", text, "\n");
 }
 
 static int write_markdown(FILE *out, const sh_report_run *runs, size_t n,

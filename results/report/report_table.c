@@ -1,5 +1,6 @@
 #include "report_table.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +17,39 @@ sh_table *sh_table_create(const char *title, const char *heads, const char *alig
     t->title = sh_text_printable(title);
     t->align = strdup(align);
     t->head = calloc(t->n_cols, sizeof *t->head);
-    char *copy = strdup(heads);
-    if (!t->title || !t->align || !t->head || !copy) {
-        free(copy);
+    char *one = malloc(strlen(heads) + 1);
+    if (!t->title || !t->align || !t->head || !one) {
+        free(one);
         sh_table_destroy(t);
         return NULL;
     }
-    char *save = NULL, *tok = strtok_r(copy, "|", &save);
-    for (size_t i = 0; i < t->n_cols; i++, tok = strtok_r(NULL, "|", &save))
-        if (!(t->head[i] = strdup(tok ? tok : "")))
+    /* Column by column: '|' ends one, '\' takes the next byte as it is
+     * (sh_table_heads_add). */
+    const char *p = heads;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        size_t n = 0;
+        for (; *p && *p != '|'; p++)
+            one[n++] = *p == '\\' && p[1] ? *++p : *p;
+        one[n] = '\0';
+        p += *p == '|';
+        if (!(t->head[i] = sh_text_printable(one)))
             t->nomem = 1;
-    free(copy);
+    }
+    free(one);
     return t;
+}
+
+void sh_table_heads_add(char *heads, size_t size, const char *name)
+{
+    size_t used = strlen(heads);
+    if (used + 1 < size)
+        heads[used++] = '|';
+    for (; *name && used + 2 < size; name++) {
+        if (*name == '|' || *name == '\\')
+            heads[used++] = '\\';
+        heads[used++] = *name;
+    }
+    heads[used] = '\0';
 }
 
 char *sh_text_printable(const char *s)
@@ -281,21 +303,36 @@ int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
     return 0;
 }
 
-/* Markdown text: '|' escaped so it does not end the cell. */
-static void md_text(FILE *out, const char *s)
+/* Whether c after a '<' makes it an HTML tag, comment or instruction. */
+static int tag_start(char c)
+{
+    return isalpha((unsigned char)c) || c == '/' || c == '!' || c == '?';
+}
+
+void sh_md_escape(FILE *out, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', out);
-        fputc(*s, out);
+        switch (*s) {
+        /* Not a cell's end, and not an escape of the '|' that is one. */
+        case '|': fputs("\\|", out); break;
+        case '\\': fputs("\\\\", out); break;
+        /* No HTML tag or entity, which a renderer that passes HTML through
+         * would act on; "<= 1.5" and "A & B" stay as they read. */
+        case '<': fputs(tag_start(s[1]) ? "&lt;" : "<", out); break;
+        case '&': fputs(isalnum((unsigned char)s[1]) || s[1] == '#' ? "&amp;" : "&", out); break;
+        /* No link: "](" starts one's target. */
+        case ']': fputs(s[1] == '(' ? "]\\" : "]", out); break;
+        default: fputc(*s, out);
+        }
     }
 }
+
 
 /* A Markdown cell. */
 static void md_cell(FILE *out, const char *s)
 {
     fputs("| ", out);
-    md_text(out, s);
+    sh_md_escape(out, s);
     fputc(' ', out);
 }
 
@@ -321,10 +358,14 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
 {
     if (!complete(t))
         return -1;
-    fprintf(out, "\n%.*s %s\n\n", level, "######", t->title);
+    fprintf(out, "\n%.*s ", level, "######");
+    sh_md_escape(out, t->title);
+    fputs("\n\n", out);
     if (!t->n_rows) {
-        if (t->note)
-            fprintf(out, "%s\n", t->note);
+        if (t->note) {
+            sh_md_escape(out, t->note);
+            fputc('\n', out);
+        }
         return 0;
     }
     for (size_t c = 0; c < t->n_cols; c++)
@@ -342,19 +383,22 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
         for (size_t c = 0; c < t->n_cols; c++) {
             if (c == 0 && heading) {
                 fputs("| **", out);
-                md_text(out, row[c]);
+                sh_md_escape(out, row[c]);
                 fputs("** ", out);
             } else if (c == 0 && indented(row[c])) {
                 fputs("| &nbsp;&nbsp;", out);
-                md_text(out, row[c] + 2);
+                sh_md_escape(out, row[c] + 2);
                 fputc(' ', out);
             } else
                 md_cell(out, row[c]);
         }
         fputs("|\n", out);
     }
-    if (t->note)
-        fprintf(out, "\n%s\n", t->note);
+    if (t->note) {
+        fputc('\n', out);
+        sh_md_escape(out, t->note);
+        fputc('\n', out);
+    }
     return 0;
 }
 

@@ -29,9 +29,14 @@ typedef struct sh_table {
 char *sh_text_printable(const char *s);
 
 /* Creates a table whose headings are given as one string with the columns
- * separated by '|', and align as one character per column. NULL on
+ * separated by '|' (a backslash takes the byte after it as text: see
+ * sh_table_heads_add), and align as one character per column. NULL on
  * allocation failure. */
 sh_table *sh_table_create(const char *title, const char *heads, const char *align);
+
+/* Appends '|' and name (a group's or a run's, which may hold '|') escaped
+ * to heads, a string of `size` bytes for sh_table_create; cut to fit. */
+void sh_table_heads_add(char *heads, size_t size, const char *name);
 
 /* Appends one cell, filling rows left to right. */
 void sh_table_cellf(sh_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -63,6 +68,13 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level);
 /* Prints t as an HTML table with its title as the caption, inside a
  * <div class="table"> (which the report's style scrolls sideways). */
 int sh_table_print_html(FILE *out, const sh_table *t);
+
+/* Writes s for Markdown: '|' and '\\' escaped (a table cell ends at its
+ * own '|' only), a '<' or '&' that would start an HTML tag or entity as
+ * HTML's entity, and "](" broken, so a name can hold neither HTML nor a
+ * link for a renderer to act on. s is printable text already
+ * (sh_text_printable). */
+void sh_md_escape(FILE *out, const char *s);
 
 /* Writes text as sh_text_printable shows it, with HTML's five special
  * characters escaped. */

@@ -698,8 +698,7 @@ sh_table *sh_table_matrix(const sh_report_run *run, const sh_vmatrix *m, size_t 
     char align[256] = "l";
     size_t ng = m->n_groups < sizeof align - 1 ? m->n_groups : sizeof align - 2;
     for (size_t j = 0; j < ng; j++) {
-        size_t used = strlen(heads);
-        snprintf(heads + used, sizeof heads - used, "|%s", m->group[j]);
+        sh_table_heads_add(heads, sizeof heads, m->group[j]);
         align[j + 1] = 'r';
         align[j + 2] = '\0';
     }
@@ -1098,8 +1097,7 @@ size_t sh_report_partitions(const char **out, size_t cap, const sh_vresults *v)
  * bytes) and alignments, the at-th. */
 static void column_add(char *heads, size_t size, char *align, size_t at, const char *name)
 {
-    size_t used = strlen(heads);
-    snprintf(heads + used, size - used, "|%s", name);
+    sh_table_heads_add(heads, size, name);
     align[at] = 'r';
     align[at + 1] = '\0';
 }
@@ -1478,8 +1476,7 @@ sh_table *sh_table_gender_shades(const sh_report_run *runs, size_t n,
     }
     size_t cols = 0;
     for (size_t i = 0; i < c0->n_groups && cols + 2 < sizeof align; i++) {
-        size_t used = strlen(heads);
-        snprintf(heads + used, sizeof heads - used, "|%s", c0->groups[order[i]].group);
+        sh_table_heads_add(heads, sizeof heads, c0->groups[order[i]].group);
         align[++cols] = 'r';
         align[cols + 1] = '\0';
     }

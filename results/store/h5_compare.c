@@ -11,6 +11,7 @@
 
 #include "h5_digest.h"
 #include "h5_guard.h"
+#include "utf8.h"
 
 /* The dataset paths of a file, in visiting (name) order. */
 typedef struct paths {
@@ -49,14 +50,19 @@ static void paths_free(paths *l)
     free(l->v);
 }
 
-/* Says how two tables differ; returns 1. */
+/* Says how two tables differ, as printable text; returns 1. */
 __attribute__((format(printf, 3, 4))) static int differ(char *out, size_t size,
                                                         const char *fmt, ...)
 {
+    /* What differs quotes the files' own names and values: shown
+     * printable, so neither can forge a line or drive the terminal. */
+    char *raw = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(out, size, fmt, ap);
+    int n = vasprintf(&raw, fmt, ap);
     va_end(ap);
+    sh_utf8_printable(out, size, n < 0 ? "(out of memory)" : raw);
+    free(raw);
     return 1;
 }
 
@@ -176,9 +182,9 @@ static int compare_one(char *out, size_t size, hid_t fa, hid_t fb, const char *p
                 for (int d = 0, used = 0; d < ra && used < (int)sizeof cell; d++)
                     used += snprintf(cell + used, sizeof cell - (size_t)used, "%s%llu",
                                      d ? "," : "", (unsigned long long)idx[d]);
-                snprintf(out, size, "%s: %s %s%s%s: file %s, rerun %s", path,
-                         ra > 1 ? "cell" : "row", cell, name ? " column " : "",
-                         name ? name : "", vx, vy);
+                differ(out, size, "%s: %s %s%s%s: file %s, rerun %s", path,
+                       ra > 1 ? "cell" : "row", cell, name ? " column " : "", name ? name : "",
+                       vx, vy);
                 H5free_memory(name);
                 rc = 1;
             }

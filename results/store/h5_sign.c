@@ -13,6 +13,7 @@
 #include "h5_digest.h"
 #include "h5_guard.h"
 #include "paths.h"
+#include "utf8.h"
 
 /* A variable-length UTF-8 string attribute, as the writer's. */
 static int put_string(hid_t loc, const char *name, const char *value)
@@ -234,7 +235,11 @@ static void first_difference(char *out, size_t size, const char *was, const char
             int take_now = !*was || (*now && (c > 0 || (c == 0 && np < wp)));
             const char *s = take_now ? now : was;
             size_t l = take_now ? np : wp;
-            snprintf(out, size, "%.*s", (int)l, s);
+            /* A path is the file's own text: shown printable, so a name
+             * holding a terminal's escapes cannot overwrite the verdict. */
+            char *path = strndup(s, l);
+            sh_utf8_printable(out, size, path ? path : "?");
+            free(path);
             return;
         }
         was += wl + (we != NULL);

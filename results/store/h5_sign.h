@@ -17,7 +17,7 @@
 typedef enum sh_sig_state {
     SH_SIG_UNSIGNED,   /* no /signature group */
     SH_SIG_VALID,      /* signed, and nothing changed since */
-    SH_SIG_ALTERED,    /* object names the first object that differs */
+    SH_SIG_ALTERED,    /* object names the first object that differs, printable */
     SH_SIG_OTHER_KEY   /* valid, but not by the key the caller expected */
 } sh_sig_state;
 

@@ -19,7 +19,9 @@
  *   MIS_NANCONF  estimates sex with a confidence of NaN for every "darker"
  *                subject's first image
  *   MIS_DUPSEARCH  searches its own gallery, and lists the best candidate
- *                twice */
+ *                twice
+ *   MIS_ESCAPES  behaves, but its version, vendor and description hold
+ *                terminal escapes, a forged line and a bidirectional control */
 #include <shades/adapter.h>
 
 #include <math.h>
@@ -275,9 +277,21 @@ static const void *mis_get_extension(const shades_engine *e, const char *id)
 #define MIS_CAPS SHADES_CAP_VERIFY_11
 #endif
 
+#if defined(MIS_ESCAPES)
+/* Text a terminal would act on: a screen clear, a forged line, a title
+ * change and a right-to-left override. */
+#define MIS_VERSION "0.0.1\033[2J"
+#define MIS_VENDOR "shades tests\r\n  PASS  forged\033]0;title\a"
+#define MIS_DESCRIPTION "an engine whose strings hold escapes\xe2\x80\xae"
+#else
+#define MIS_VERSION "0.0.1"
+#define MIS_VENDOR "shades tests"
+#define MIS_DESCRIPTION "an engine that breaks the rules on purpose"
+#endif
+
 #define MIS_MEMBERS                                                                  \
-    .name = MIS_NAME, .version = "0.0.1", .vendor = "shades tests",                  \
-    .description = "an engine that breaks the rules on purpose",                     \
+    .name = MIS_NAME, .version = MIS_VERSION, .vendor = MIS_VENDOR,                  \
+    .description = MIS_DESCRIPTION,                                                  \
     .capabilities = MIS_CAPS, .create = mis_create, .destroy = mis_destroy,          \
     .max_concurrency = mis_max_concurrency, .template_size_max = mis_template_size_max, \
     .create_template = mis_create_template, .compare = mis_compare,                   \
