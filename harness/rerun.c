@@ -13,6 +13,7 @@
 #include "h5_schema.h"
 #include "paths.h"
 #include "run.h"
+#include "utf8.h"
 
 /* Writes text to a new private file. */
 static int write_text(const char *path, const char *text, sh_err *err)
@@ -84,9 +85,12 @@ static int same_attributes(char *out, size_t size, const sh_results *was, const 
         x = x ? x : "";
         y = y ? y : "";
         if (strcmp(x, y)) {
-            /* The config's text is long: its first differing line. */
-            snprintf(out, size, "attribute %s: '%.200s' in the file, '%.200s' in the rerun",
+            /* The config's text is long: its first differing line. Both
+             * are the files' own text, shown printable. */
+            char raw[600];
+            snprintf(raw, sizeof raw, "attribute %s: '%.200s' in the file, '%.200s' in the rerun",
                      same_text[k].name, x, y);
+            sh_utf8_printable(out, size, raw);
             rc = 1;
         }
     }

@@ -345,11 +345,12 @@ static void close_checkpoint(run_state *s, int complete, const sh_run_options *o
     /* A failure that already says to delete the checkpoint (it cannot be
      * resumed) gets no note saying to resume it. */
     if (!complete && keep && !(err && strstr(err->msg, "delete the checkpoint"))) {
-        char note[sizeof dir + 256];
-        snprintf(note, sizeof note, "the work done so far is kept in checkpoint %s; continue "
+        char raw[sizeof dir + 256], note[4 * sizeof raw];
+        snprintf(raw, sizeof raw, "the work done so far is kept in checkpoint %s; continue "
                  "it with --resume once the cause is fixed (with the same config, manifest "
                  "and engine library: a changed one cannot resume it, so delete the checkpoint "
                  "and run afresh after changing any of them)", dir);
+        sh_utf8_printable(note, sizeof note, raw); /* the path is the config's */
         size_t len = err ? strlen(err->msg) : 0, more = strlen(note);
         if (len && len + 2 + more < sizeof err->msg) {
             memcpy(err->msg + len, "; ", 2);

@@ -55,6 +55,13 @@ verification:
   target_fmr: [1e-2]
 output:
   results: r.h5
+criteria:
+  - name: fmr-ceiling-sex
+    measure: fmr
+    partition: sex
+    target_fmr: 1e-2
+    interval: wilson
+    at_most: 1
 YAML
 run 0 run.txt "$shades" run run.yaml --progress off --no-checkpoint
 grep -q '^shades: demo\\x1b\[31m\\x07: verification' run.txt || fail "run: $(cat run.txt)"
@@ -104,6 +111,22 @@ with h5py.File('d.h5', 'r+') as f:
 PY
 run 1 rerun.txt "$shades" rerun d.h5
 grep -q "differs: .*F\\\\x1b\[31m forged" rerun.txt || fail "rerun: $(cat -v rerun.txt)"
+
+# rerun: an attribute that differs is quoted printable too.
+"$python" -c "import h5py, shutil
+shutil.copy('r.h5', 'a.h5')
+f = h5py.File('a.h5', 'r+'); f.attrs['run_name'] = 'demo\x1b[2J\rshades: a.h5: identical'; f.close()"
+run 1 rerun_attr.txt "$shades" rerun a.h5
+grep -q "differs: attribute run_name: 'demo\\\\x1b\[2J shades: a.h5: identical'" rerun_attr.txt ||
+  fail "rerun: $(cat -v rerun_attr.txt)"
+
+# Names long enough to fill a heading's buffer, side by side: the criteria
+# table overran it (a crash) before its last heading was given room.
+"$python" -c "import h5py, shutil
+shutil.copy('r.h5', 'l.h5')
+f = h5py.File('l.h5', 'r+'); f.attrs['adapter_name'] = 'A' * 4200 + '|' * 2100; f.close()"
+run 0 long.txt "$shades" report r.h5 l.h5
+grep -q 'Criteria side by side' long.txt || fail "no criteria table: $(head -c 2000 long.txt)"
 
 # An error quoting a file's text.
 "$python" -c "import h5py, shutil

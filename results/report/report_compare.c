@@ -328,11 +328,13 @@ sh_table *sh_table_criteria_compare(const sh_report_run *runs, size_t n)
 {
     char heads[4096] = "rule", align[256] = "l";
     size_t cols = 0;
+    /* Room kept for the last column's heading, however long the labels. */
+    const char last[] = "the rule";
     for (; cols < n && cols + 3 < sizeof align; cols++) {
-        sh_table_heads_add(heads, sizeof heads, runs[cols].label);
+        sh_table_heads_add(heads, sizeof heads - sizeof last - 1, runs[cols].label);
         align[cols + 1] = 'l';
     }
-    strcat(heads, "|the rule");
+    sh_table_heads_add(heads, sizeof heads, last);
     align[cols + 1] = 'l';
     align[cols + 2] = '\0';
     sh_table *t = sh_table_create("Criteria side by side", heads, align);
