@@ -99,6 +99,16 @@ void sh_utf8_printable(char *out, size_t cap, const char *in)
     out[n] = '\0';
 }
 
+char *sh_utf8_printable_dup(const char *s)
+{
+    /* sh_utf8_printable writes at most four bytes ("\xNN") a byte. */
+    size_t cap = 4 * strlen(s) + 1;
+    char *out = malloc(cap);
+    if (out)
+        sh_utf8_printable(out, cap, s);
+    return out;
+}
+
 void sh_utf8_print_line(FILE *out, const char *fmt, ...)
 {
     char *raw = NULL;
@@ -106,10 +116,7 @@ void sh_utf8_print_line(FILE *out, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vasprintf(&raw, fmt, ap);
     va_end(ap);
-    /* Each byte of raw is at most four of its printable form. */
-    char *shown = n < 0 ? NULL : malloc(4 * (size_t)n + 1);
-    if (shown)
-        sh_utf8_printable(shown, 4 * (size_t)n + 1, raw);
+    char *shown = n < 0 ? NULL : sh_utf8_printable_dup(raw);
     fprintf(out, "%s\n", shown ? shown : "(out of memory)");
     free(shown);
     free(raw);

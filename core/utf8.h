@@ -28,6 +28,10 @@ int sh_utf8_control(const char *s);
  * reorder a line, nor break a UTF-8 file. Idempotent. */
 void sh_utf8_printable(char *out, size_t cap, const char *in);
 
+/* A printable copy of s as sh_utf8_printable makes it, whole (never cut),
+ * malloc'd; NULL when out of memory. */
+char *sh_utf8_printable_dup(const char *s);
+
 /* Prints fmt's text to out as sh_utf8_printable shows it, then a line
  * break: for a line that quotes a config's, a card's or an engine's text,
  * which must neither forge a line nor drive a terminal. */

@@ -7,6 +7,7 @@
 
 #include "report_summary.h"
 #include "report_verdict.h"
+#include "utf8.h"
 
 /* The groups a run's results define, "partition/group" one after another,
  * and its config's groups: section (comments and blank lines left out),
@@ -213,11 +214,19 @@ static char *difference(const sh_report_run *runs, size_t n, fact_fn fact, const
 }
 
 /* Appends line s, what differs in `kind` words, to *out (and kinds). */
-static void push(char **out, const char **kinds, int *count, char *s, const char *kind)
+static void push(char **out, const char **kinds, int *count, char *s, const char *kind,
+                 int *nomem)
 {
+    /* The line quotes the files' own text (card and model names): kept
+     * printable, as the summary panel's are. */
+    char *shown = sh_utf8_printable_dup(s);
+    free(s);
+    *nomem |= !shown;
+    if (!shown)
+        return;
     if (kinds)
         kinds[*count] = kind;
-    out[(*count)++] = s;
+    out[(*count)++] = shown;
 }
 
 int sh_summary_differences(char ***out, const sh_report_run *runs, size_t n)
@@ -235,24 +244,24 @@ int sh_summary_differences_named(char ***out, const char **kinds, const sh_repor
     char *s;
     if (n > 1 && (s = difference(runs, n, fact_manifest, "The runs used different manifests",
                                  "Their rates were measured on different images.", &nomem)))
-        push(*out, kinds, &count, s, "manifests");
+        push(*out, kinds, &count, s, "manifests", &nomem);
     if (n > 1 && (s = difference(runs, n, fact_pairs, "The runs compared different pairs",
                                  "Their rates, and any accuracy over folds, are over different "
                                  "comparisons.", &nomem)))
-        push(*out, kinds, &count, s, "pair lists");
+        push(*out, kinds, &count, s, "pair lists", &nomem);
     if (n > 1 && (s = difference(runs, n, fact_card, "The runs used different dataset cards",
                                  "They describe different data.", &nomem)))
-        push(*out, kinds, &count, s, "dataset cards");
+        push(*out, kinds, &count, s, "dataset cards", &nomem);
     if (n > 1 && (s = difference(runs, n, fact_model_card, "The runs used different model cards",
                                  "Their engines ran different models, or models nobody pinned.",
                                  &nomem)))
-        push(*out, kinds, &count, s, "model cards");
+        push(*out, kinds, &count, s, "model cards", &nomem);
     if (n > 1 && (s = difference(runs, n, fact_service,
                                  "The runs used different service descriptions",
                                  "Their engines answered through different services, or "
                                  "not through one.",
                                  &nomem)))
-        push(*out, kinds, &count, s, "service descriptions");
+        push(*out, kinds, &count, s, "service descriptions", &nomem);
     /* Group definitions: the groups found and the config's groups: section. */
     int groups_differ = 0;
     char *first = n > 1 ? group_definition(runs[0].r) : NULL;
@@ -268,19 +277,19 @@ int sh_summary_differences_named(char ***out, const char **kinds, const sh_repor
         (s = difference(runs, n, partition_list, "The runs defined their groups differently "
                         "(the config's groups, their minimum size or the groups found)",
                         "A group of one name may hold different people in each.", &nomem)))
-        push(*out, kinds, &count, s, "group definitions");
+        push(*out, kinds, &count, s, "group definitions", &nomem);
     else if (groups_differ &&
              asprintf(&s, "The runs defined their groups differently (their configs' groups: "
                           "sections differ, with the same partitions). A group of one name may "
                           "hold different people in each.") >= 0)
-        push(*out, kinds, &count, s, "group definitions");
+        push(*out, kinds, &count, s, "group definitions", &nomem);
     if (n > 1 && (s = difference(runs, n, target_list, "The runs used different operating points",
                                  "Their thresholds, and every rate at them, differ by design.",
                                  &nomem)))
-        push(*out, kinds, &count, s, "targets");
+        push(*out, kinds, &count, s, "targets", &nomem);
     if (n > 1 && (s = difference(runs, n, fact_protocol, "The runs used different protocols",
                                  "Their tables measure different things.", &nomem)))
-        push(*out, kinds, &count, s, "protocols");
+        push(*out, kinds, &count, s, "protocols", &nomem);
     if (nomem) {
         sh_summary_free_lines(*out);
         *out = NULL;

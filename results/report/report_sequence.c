@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Prints and frees one table; 0, or -1 when it could not be built. */
 static int emit(FILE *out, sh_table *t, const sh_report_printer *p)
 {
@@ -85,13 +87,8 @@ static int summaries(FILE *out, const sh_report_run *runs, size_t n, const sh_re
 {
     char **lines = NULL;
     int bad = sh_summary_differences(&lines, runs, n) < 0;
-    for (size_t i = 0; lines && lines[i]; i++) {
-        char *shown = sh_text_printable(lines[i]);
-        bad |= !shown;
-        if (shown)
-            p->warning(out, shown);
-        free(shown);
-    }
+    for (size_t i = 0; lines && lines[i]; i++)
+        p->warning(out, lines[i]);
     sh_summary_free_lines(lines);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     if (!order)
@@ -132,7 +129,7 @@ int sh_report_print_sequence(FILE *out, const sh_report_run *runs, size_t n,
         size_t ll = strlen(runs[i].label), tl = strlen(tail);
         int has = ll >= tl && !strcmp(runs[i].label + ll - tl, tail);
         snprintf(h, sizeof h, "%s%s", runs[i].label, has ? "" : tail);
-        char *shown = sh_text_printable(h);
+        char *shown = sh_utf8_printable_dup(h);
         bad |= !shown;
         if (shown)
             p->heading(out, shown);

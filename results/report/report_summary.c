@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "criteria.h"
+#include "utf8.h"
 
 /* ---- words ---- */
 
@@ -621,13 +622,13 @@ static void printable(char **s, int *nomem)
 {
     if (!*s)
         return;
-    char *shown = sh_text_printable(*s);
+    char *shown = sh_utf8_printable_dup(*s);
     *nomem |= !shown;
     free(*s);
     *s = shown;
 }
 
-/* Every string of s as printable text (sh_text_printable): names and
+/* Every string of s as printable text (sh_utf8_printable_dup): names and
  * warnings come from results files, which a text report must not let
  * break its lines or drive a terminal. The worst table's cells already
  * are (report_table.h). */

@@ -26,7 +26,7 @@
 
 /* One run's panel. Owns its strings and table; sh_summary_clear frees.
  * Every string (and the worst table's cells) is one line of printable text
- * (sh_text_printable). */
+ * (sh_utf8_printable_dup). */
 typedef struct sh_summary {
     char *label;            /* the run's label; NULL once cleared */
     char *run_name;         /* the run's name */

@@ -14,7 +14,7 @@ sh_table *sh_table_create(const char *title, const char *heads, const char *alig
         return NULL;
     t->n_cols = strlen(align);
     t->n_key = 1;
-    t->title = sh_text_printable(title);
+    t->title = sh_utf8_printable_dup(title);
     t->align = strdup(align);
     t->head = calloc(t->n_cols, sizeof *t->head);
     char *one = malloc(strlen(heads) + 1);
@@ -32,7 +32,7 @@ sh_table *sh_table_create(const char *title, const char *heads, const char *alig
             one[n++] = *p == '\\' && p[1] ? *++p : *p;
         one[n] = '\0';
         p += *p == '|';
-        if (!(t->head[i] = sh_text_printable(one)))
+        if (!(t->head[i] = sh_utf8_printable_dup(one)))
             t->nomem = 1;
     }
     free(one);
@@ -52,23 +52,13 @@ void sh_table_heads_add(char *heads, size_t size, const char *name)
     heads[used] = '\0';
 }
 
-char *sh_text_printable(const char *s)
-{
-    /* sh_utf8_printable writes at most four bytes ("\xNN") a byte. */
-    size_t cap = 4 * strlen(s) + 1;
-    char *out = malloc(cap);
-    if (out)
-        sh_utf8_printable(out, cap, s);
-    return out;
-}
-
-/* The text of fmt, as printable text (sh_text_printable), or NULL. */
+/* The text of fmt, as printable text (sh_utf8_printable_dup), or NULL. */
 static char *vformat(const char *fmt, va_list ap)
 {
     char *s = NULL;
     if (vasprintf(&s, fmt, ap) < 0)
         return NULL;
-    char *shown = sh_text_printable(s);
+    char *shown = sh_utf8_printable_dup(s);
     free(s);
     return shown;
 }
@@ -213,8 +203,6 @@ static void text_line(FILE *out, char *buf, size_t cap, const sh_table *t, const
 
 void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent, size_t width)
 {
-    char *shown = sh_text_printable(text);
-    text = shown ? shown : "";
     fputs(prefix, out);
     const char *nl = strrchr(prefix, '\n');
     size_t col = display_width(nl ? nl + 1 : prefix);
@@ -239,7 +227,6 @@ void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent
         text += word;
     }
     fputc('\n', out);
-    free(shown);
 }
 
 int sh_table_print_text(FILE *out, const sh_table *t, size_t width)
@@ -327,7 +314,6 @@ void sh_md_escape(FILE *out, const char *s)
     }
 }
 
-
 /* A Markdown cell. */
 static void md_cell(FILE *out, const char *s)
 {
@@ -404,7 +390,7 @@ int sh_table_print_markdown(FILE *out, const sh_table *t, int level)
 
 void sh_html_escape(FILE *out, const char *text)
 {
-    char *shown = sh_text_printable(text);
+    char *shown = sh_utf8_printable_dup(text);
     for (const char *s = shown ? shown : ""; *s; s++) {
         switch (*s) {
         case '<': fputs("&lt;", out); break;

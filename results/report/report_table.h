@@ -1,6 +1,6 @@
 /* A small table model shared by the report formats: filled once, then
  * printed as aligned text, Markdown or HTML. A table holds only printable
- * text: its title, cells and note pass through sh_text_printable, so a
+ * text: its title, cells and note pass through sh_utf8_printable_dup, so a
  * string read from a results file (a run's or a group's name) can neither
  * break a table's lines nor drive the terminal a text report is read in. */
 #ifndef SH_RESULTS_REPORT_REPORT_TABLE_H
@@ -22,11 +22,6 @@ typedef struct sh_table {
     char *note;       /* printed under the table, or NULL */
     int nomem;        /* an allocation failed; printing reports it */
 } sh_table;
-
-/* A one-line, printable copy of s (sh_utf8_printable: line breaks and
- * tabs as blanks, other control characters and bytes that are not UTF-8
- * as "\xNN"), malloc'd; NULL when out of memory. */
-char *sh_text_printable(const char *s);
 
 /* Creates a table whose headings are given as one string with the columns
  * separated by '|' (a backslash takes the byte after it as text: see
@@ -56,9 +51,9 @@ void sh_table_note_add(sh_table *t, const char *fmt, ...) __attribute__((format(
  * failed allocation. Lines carry no trailing blanks; the note wraps. */
 int sh_table_print_text(FILE *out, const sh_table *t, size_t width);
 
-/* Prints prefix, then text (as sh_text_printable shows it) wrapped at
- * blanks within `width` columns, further lines indented by `indent`
- * blanks, and a newline. */
+/* Prints prefix, then text (printable already: a table's or the summary
+ * panel's) wrapped at blanks within `width` columns, further lines
+ * indented by `indent` blanks, and a newline. */
 void sh_text_wrap(FILE *out, const char *prefix, const char *text, size_t indent, size_t width);
 
 /* Prints t as a GitHub-flavoured Markdown table with its title as a
@@ -73,10 +68,10 @@ int sh_table_print_html(FILE *out, const sh_table *t);
  * own '|' only), a '<' or '&' that would start an HTML tag or entity as
  * HTML's entity, and "](" broken, so a name can hold neither HTML nor a
  * link for a renderer to act on. s is printable text already
- * (sh_text_printable). */
+ * (sh_utf8_printable_dup). */
 void sh_md_escape(FILE *out, const char *s);
 
-/* Writes text as sh_text_printable shows it, with HTML's five special
+/* Writes text as sh_utf8_printable_dup shows it, with HTML's five special
  * characters escaped. */
 void sh_html_escape(FILE *out, const char *text);
 
